@@ -1,0 +1,395 @@
+//! The typed ledger: what the reader hands to the rest of the program.
+//!
+//! No calamine type appears here. Every record keeps the position it was read
+//! from ([`Src`]) so traces and later validation can name the cell.
+
+use crate::period::Period;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// The sheets of the ledger contract (LEDGER.md), in reading order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SheetKind {
+    Managers,
+    Clients,
+    Deposits,
+    DepositAverages,
+    Loans,
+    Fees,
+    Settlements,
+    NewAccounts,
+    Incidents,
+    Baseline,
+    RiskAccounts,
+}
+
+impl SheetKind {
+    pub const ALL: [SheetKind; 11] = [
+        SheetKind::Managers,
+        SheetKind::Clients,
+        SheetKind::Deposits,
+        SheetKind::DepositAverages,
+        SheetKind::Loans,
+        SheetKind::Fees,
+        SheetKind::Settlements,
+        SheetKind::NewAccounts,
+        SheetKind::Incidents,
+        SheetKind::Baseline,
+        SheetKind::RiskAccounts,
+    ];
+
+    /// English sheet name of the contract.
+    pub fn english(self) -> &'static str {
+        match self {
+            SheetKind::Managers => "managers",
+            SheetKind::Clients => "clients",
+            SheetKind::Deposits => "deposits",
+            SheetKind::DepositAverages => "deposit_averages",
+            SheetKind::Loans => "loans",
+            SheetKind::Fees => "fees",
+            SheetKind::Settlements => "settlements",
+            SheetKind::NewAccounts => "new_accounts",
+            SheetKind::Incidents => "incidents",
+            SheetKind::Baseline => "baseline",
+            SheetKind::RiskAccounts => "risk_accounts",
+        }
+    }
+
+    /// Chinese sheet name of the contract.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            SheetKind::Managers => "客户经理",
+            SheetKind::Clients => "管户关系",
+            SheetKind::Deposits => "存款日余额",
+            SheetKind::DepositAverages => "存款月日均",
+            SheetKind::Loans => "贷款",
+            SheetKind::Fees => "中间业务收入",
+            SheetKind::Settlements => "国际结算",
+            SheetKind::NewAccounts => "新开户",
+            SheetKind::Incidents => "违规与损失",
+            SheetKind::Baseline => "上年基数",
+            SheetKind::RiskAccounts => "风险金账户",
+        }
+    }
+}
+
+/// Where a record (or one of its cells) was read: sheet and 0-based row/col.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Src {
+    pub sheet: SheetKind,
+    pub row: u32,
+    pub col: u32,
+}
+
+/// A value with the cell it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct At<T> {
+    pub value: T,
+    pub src: Src,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Rm,
+    Agent,
+    BranchHead,
+}
+
+impl Role {
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Rm => "rm",
+            Role::Agent => "agent",
+            Role::BranchHead => "branch_head",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Active,
+    Left,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Product {
+    Demand,
+    Time,
+    Agreement,
+}
+
+impl Product {
+    pub fn id(self) -> &'static str {
+        match self {
+            Product::Demand => "demand",
+            Product::Time => "time",
+            Product::Agreement => "agreement",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LoanClass {
+    Normal,
+    SpecialMention,
+    Substandard,
+    Doubtful,
+    Loss,
+}
+
+impl LoanClass {
+    pub fn id(self) -> &'static str {
+        match self {
+            LoanClass::Normal => "normal",
+            LoanClass::SpecialMention => "special_mention",
+            LoanClass::Substandard => "substandard",
+            LoanClass::Doubtful => "doubtful",
+            LoanClass::Loss => "loss",
+        }
+    }
+
+    /// 后三类: substandard, doubtful, loss.
+    pub fn is_non_performing(self) -> bool {
+        matches!(
+            self,
+            LoanClass::Substandard | LoanClass::Doubtful | LoanClass::Loss
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Manager {
+    pub rm_id: String,
+    pub name: String,
+    /// The tier as written in the ledger (an id or a name); resolved against
+    /// the policy by the caller, which reports an unknown tier at `tier.src`.
+    pub tier: At<String>,
+    pub role: Role,
+    pub branch: Option<String>,
+    pub status: Status,
+    pub left_on: Option<NaiveDate>,
+    pub marketing_since: Option<NaiveDate>,
+    pub base_deposit: Option<At<Decimal>>,
+    pub exam_score: Option<Decimal>,
+    pub src: Src,
+}
+
+/// One row of `clients`: an RM manages a client, for a share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    pub client_id: String,
+    pub client_name: Option<String>,
+    pub rm_id: String,
+    /// Fraction in [0, 1]; 100% when the cell is empty.
+    pub share: Decimal,
+    pub src: Src,
+}
+
+/// One account's month, aggregated while the daily rows stream past.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountMonth {
+    pub account_id: String,
+    pub client_id: String,
+    pub product: Product,
+    /// Sum of the end-of-day balances over every calendar day of the month
+    /// (after carrying forward, if the policy allows it).
+    pub balance_sum: Decimal,
+    /// Number of rows read for this account.
+    pub rows: u32,
+    /// First and last sheet rows (0-based) holding this account.
+    pub first_row: u32,
+    pub last_row: u32,
+    /// Days filled by carrying the previous balance forward (policy setting).
+    pub carried_days: Vec<NaiveDate>,
+}
+
+/// One row of `deposit_averages`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DepositAverage {
+    pub client_id: String,
+    pub product: Product,
+    pub daily_average: Decimal,
+    pub src: Src,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Deposits {
+    /// From `deposits`: per account, the sum of daily balances over `days`.
+    Daily {
+        accounts: Vec<AccountMonth>,
+        days: u32,
+    },
+    /// From `deposit_averages`: monthly daily averages per client and product.
+    Averages(Vec<DepositAverage>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loan {
+    pub loan_id: String,
+    pub client_id: String,
+    pub rm_id: Option<String>,
+    pub amount: Option<Decimal>,
+    pub disbursed_on: Option<NaiveDate>,
+    pub balance: Decimal,
+    pub daily_average: Option<Decimal>,
+    pub classification: LoanClass,
+    pub interest_due: Decimal,
+    pub interest_received: Decimal,
+    pub advance: Option<Decimal>,
+    pub src: Src,
+}
+
+/// A fee income row, attributed either to a client (then shared like the
+/// client) or directly to an RM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeeOwner {
+    Client(String),
+    Rm(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fee {
+    pub owner: FeeOwner,
+    pub amount: Decimal,
+    pub src: Src,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    pub client_id: String,
+    pub amount_usd: Decimal,
+    pub date: Option<NaiveDate>,
+    pub src: Src,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccountKind {
+    CorporateBasic,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAccount {
+    pub account_id: String,
+    pub client_id: Option<String>,
+    pub rm_id: Option<String>,
+    pub kind: AccountKind,
+    pub opened_on: Option<NaiveDate>,
+    pub src: Src,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incident {
+    pub rm_id: String,
+    pub date: Option<NaiveDate>,
+    pub description: String,
+    pub points: Decimal,
+    pub loss: Decimal,
+    pub src: Src,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Baseline {
+    ClientDeposit {
+        client_id: String,
+        deposit_daily_average: Decimal,
+        src: Src,
+    },
+    RmNormalLoanRatio {
+        rm_id: String,
+        normal_loan_ratio: Decimal,
+        src: Src,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskOpening {
+    pub rm_id: String,
+    pub opening_balance: Decimal,
+    pub src: Src,
+}
+
+/// An ignored column, reported by `check`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownColumn {
+    pub sheet: SheetKind,
+    pub header: String,
+    pub col: u32,
+    pub row: u32,
+}
+
+/// A whole monthly ledger workbook, read and checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ledger {
+    /// The file name as the user gave it (used in every diagnostic).
+    pub file: String,
+    /// The sheet names as found in the workbook, for every sheet present.
+    pub sheet_names: Vec<(SheetKind, String)>,
+    /// The month the ledger covers: from `--period`, or the deposit dates.
+    pub period: Period,
+    pub managers: Vec<Manager>,
+    pub clients: Vec<Assignment>,
+    pub deposits: Deposits,
+    pub loans: Vec<Loan>,
+    pub fees: Vec<Fee>,
+    pub settlements: Vec<Settlement>,
+    pub new_accounts: Vec<NewAccount>,
+    pub incidents: Vec<Incident>,
+    pub baseline: Vec<Baseline>,
+    pub risk_accounts: Vec<RiskOpening>,
+    pub unknown_columns: Vec<UnknownColumn>,
+}
+
+impl Ledger {
+    pub fn has_sheet(&self, kind: SheetKind) -> bool {
+        self.sheet_names.iter().any(|(k, _)| *k == kind)
+    }
+
+    /// The sheet name as it appears in the workbook (falls back to the
+    /// contract's Chinese name).
+    pub fn sheet_name(&self, kind: SheetKind) -> &str {
+        self.sheet_names
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, n)| n.as_str())
+            .unwrap_or(kind.chinese())
+    }
+
+    /// `2026-10.xlsx [存款日余额]!E17`.
+    pub fn cell_ref(&self, src: Src) -> String {
+        format!(
+            "{} [{}]!{}",
+            self.file,
+            self.sheet_name(src.sheet),
+            crate::diag::cell_name(src.row, src.col)
+        )
+    }
+
+    /// The diagnostic location of a source cell.
+    pub fn location(&self, src: Src) -> crate::diag::Location {
+        crate::diag::Location::cell(&self.file, self.sheet_name(src.sheet), src.row, src.col)
+    }
+}
+
+/// What the reader needs to know from the policy and the command line.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Decimal places amounts are rounded to on reading (default 2).
+    pub input_scale: u32,
+    /// Fill a missing day with the previous day's balance instead of
+    /// reporting a gap.
+    pub carry_forward_missing_days: bool,
+    /// The period given on the command line, if any; the ledger's dates must
+    /// agree with it.
+    pub period: Option<Period>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            input_scale: 2,
+            carry_forward_missing_days: false,
+            period: None,
+        }
+    }
+}
