@@ -1,0 +1,5 @@
+//! Pure computations over a ledger: daily averages, shares, loans, fees.
+
+pub mod catalogue;
+
+pub mod monthly;

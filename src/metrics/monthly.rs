@@ -1,0 +1,477 @@
+//! One month's figures per client and per RM. Pure: a ledger and a policy
+//! in, figures with their traces out.
+//!
+//! Daily averages are kept exact: an RM's daily average is
+//! Σ(share × client balance sum) ÷ calendar days, one division at the end.
+
+use crate::ledger::{AccountKind, Deposits, FeeOwner, Ledger, LoanClass, Product, Role};
+use crate::policy::{Policy, TierIx};
+use crate::trace::{Input, Step};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+/// An RM of the ledger, resolved against the policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rm {
+    /// Index in `ledger.managers`.
+    pub ix: usize,
+    pub rm_id: String,
+    pub name: String,
+    pub tier: TierIx,
+    pub role: Role,
+    pub branch: Option<String>,
+    pub base_deposit: Decimal,
+    /// Where the base came from: a ledger cell or the policy's tier default.
+    pub base_source: String,
+}
+
+/// A client's month.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientMonth {
+    pub client_id: String,
+    pub client_name: Option<String>,
+    /// Daily average by product, before exclusions.
+    pub by_product: BTreeMap<Product, Decimal>,
+    /// Daily average counted (excluded products left out).
+    pub deposit_daily_average: Decimal,
+    /// Sum of daily balances counted (for exact RM averages); for a ledger
+    /// with monthly averages this is average × days.
+    pub counted_sum: Decimal,
+    pub loan_balance: Decimal,
+    pub npl_balance: Decimal,
+    pub fee_income: Decimal,
+    /// (rm_id, share, sheet row)
+    pub assignments: Vec<(String, Decimal, u32)>,
+}
+
+/// The month's figures of one RM. `None` where a ratio has no denominator.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RmMetrics {
+    pub deposit_daily_average: Decimal,
+    pub deposit_base: Decimal,
+    pub deposit_stock: Decimal,
+    pub deposit_increment: Decimal,
+    pub deposit_to_base: Option<Decimal>,
+    pub loan_balance: Decimal,
+    pub loan_daily_average: Decimal,
+    pub npl_balance: Decimal,
+    pub npl_ratio: Option<Decimal>,
+    pub interest_due: Decimal,
+    pub interest_received: Decimal,
+    pub collection_rate: Option<Decimal>,
+    pub fee_income: Decimal,
+    pub new_basic_accounts: Decimal,
+    pub incident_points: Decimal,
+    pub incident_loss: Decimal,
+    pub settlements_usd: Decimal,
+}
+
+impl RmMetrics {
+    /// A figure by its catalogue name.
+    pub fn get(&self, name: &str) -> Option<Decimal> {
+        match name {
+            "deposit_daily_average" => Some(self.deposit_daily_average),
+            "deposit_base" => Some(self.deposit_base),
+            "deposit_stock" => Some(self.deposit_stock),
+            "deposit_increment" => Some(self.deposit_increment),
+            "deposit_to_base" => self.deposit_to_base,
+            "loan_balance" => Some(self.loan_balance),
+            "loan_daily_average" => Some(self.loan_daily_average),
+            "npl_balance" => Some(self.npl_balance),
+            "npl_ratio" => self.npl_ratio,
+            "interest_due" => Some(self.interest_due),
+            "interest_received" => Some(self.interest_received),
+            "collection_rate" => self.collection_rate,
+            "fee_income" => Some(self.fee_income),
+            "new_basic_accounts" => Some(self.new_basic_accounts),
+            "incident_points" => Some(self.incident_points),
+            "incident_loss" => Some(self.incident_loss),
+            "settlements_usd" => Some(self.settlements_usd),
+            _ => None,
+        }
+    }
+}
+
+/// An RM's share of one loan (for the authority and band checks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoanShare {
+    pub loan_ix: usize,
+    pub share: Decimal,
+    /// The RM is responsible for the loan (named on it, or the client's RM).
+    pub responsible: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RmMonth {
+    pub metrics: RmMetrics,
+    pub trace: Vec<Step>,
+    /// Clients managed: (client_id, share).
+    pub clients: Vec<(String, Decimal)>,
+    pub loans: Vec<LoanShare>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Month {
+    pub days: u32,
+    pub rms: Vec<Rm>,
+    pub by_rm: Vec<RmMonth>,
+    pub clients: BTreeMap<String, ClientMonth>,
+}
+
+/// Resolve the ledger's managers against the policy's tiers. Unknown tiers
+/// are reported at their cell.
+pub fn resolve_rms(ledger: &Ledger, policy: &Policy, diags: &mut crate::diag::Diagnostics) -> Vec<Rm> {
+    let mut out = Vec::new();
+    for (ix, m) in ledger.managers.iter().enumerate() {
+        let Some(tier) = policy.resolve_tier(&m.tier.value) else {
+            diags.error(
+                ledger.location(m.tier.src),
+                "unknown-tier",
+                format!(
+                    "expected a tier of policy `{}`, found `{}`{}",
+                    policy.id,
+                    m.tier.value,
+                    crate::diag::suggestion(&m.tier.value, policy.tier_spellings())
+                ),
+            );
+            continue;
+        };
+        let (base_deposit, base_source) = match &m.base_deposit {
+            Some(b) => (b.value, ledger.cell_ref(b.src)),
+            None => (
+                policy.tiers[tier].base_deposit.unwrap_or_default(),
+                format!("policy tier `{}` base_deposit", policy.tiers[tier].id),
+            ),
+        };
+        out.push(Rm {
+            ix,
+            rm_id: m.rm_id.clone(),
+            name: m.name.clone(),
+            tier,
+            role: m.role,
+            branch: m.branch.clone(),
+            base_deposit,
+            base_source,
+        });
+    }
+    out
+}
+
+fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
+    if den.is_zero() { None } else { num.checked_div(den) }
+}
+
+fn fmt_opt(d: Option<Decimal>) -> String {
+    d.map(|v| v.round_dp(6).normalize().to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// Compute the month for every RM.
+pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
+    let excluded = &policy.settings.excluded_products;
+    let mut clients: BTreeMap<String, ClientMonth> = BTreeMap::new();
+    for a in &ledger.clients {
+        let c = clients.entry(a.client_id.clone()).or_insert_with(|| ClientMonth {
+            client_id: a.client_id.clone(),
+            ..ClientMonth::default()
+        });
+        if c.client_name.is_none() {
+            c.client_name = a.client_name.clone();
+        }
+        c.assignments.push((a.rm_id.clone(), a.share, a.src.row));
+    }
+
+    // Deposits per client.
+    let days = match &ledger.deposits {
+        Deposits::Daily { days, .. } => *days,
+        Deposits::Averages(_) => ledger.period.days(),
+    };
+    let days_dec = Decimal::from(days);
+    match &ledger.deposits {
+        Deposits::Daily { accounts, .. } => {
+            for acc in accounts {
+                let Some(c) = clients.get_mut(&acc.client_id) else { continue };
+                *c.by_product.entry(acc.product).or_default() += acc.balance_sum;
+                if !excluded.contains(&acc.product) {
+                    c.counted_sum += acc.balance_sum;
+                }
+            }
+            for c in clients.values_mut() {
+                for v in c.by_product.values_mut() {
+                    *v /= days_dec;
+                }
+                c.deposit_daily_average = c.counted_sum / days_dec;
+            }
+        }
+        Deposits::Averages(rows) => {
+            for r in rows {
+                let Some(c) = clients.get_mut(&r.client_id) else { continue };
+                *c.by_product.entry(r.product).or_default() += r.daily_average;
+                if !excluded.contains(&r.product) {
+                    c.deposit_daily_average += r.daily_average;
+                    c.counted_sum += r.daily_average * days_dec;
+                }
+            }
+        }
+    }
+    for l in &ledger.loans {
+        if let Some(c) = clients.get_mut(&l.client_id) {
+            c.loan_balance += l.balance;
+            if l.classification.is_non_performing() {
+                c.npl_balance += l.balance;
+            }
+        }
+    }
+
+    let rm_index: HashMap<&str, usize> = rms.iter().enumerate().map(|(i, r)| (r.rm_id.as_str(), i)).collect();
+    let mut by_rm: Vec<RmMonth> = vec![RmMonth::default(); rms.len()];
+    // Σ share × client balance sum, per RM, with the inputs for the trace.
+    let mut dep_sum: Vec<Decimal> = vec![Decimal::ZERO; rms.len()];
+    let mut dep_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
+    let clients_sheet = ledger.sheet_name(crate::ledger::SheetKind::Clients).to_string();
+    for c in clients.values() {
+        for (rm_id, share, row) in &c.assignments {
+            let Some(&i) = rm_index.get(rm_id.as_str()) else { continue };
+            by_rm[i].clients.push((c.client_id.clone(), *share));
+            dep_sum[i] += c.counted_sum * share;
+            dep_inputs[i].push(Input::new(
+                format!("client {} ([{}] row {})", c.client_id, clients_sheet, row + 1),
+                format!("{} × {}", c.deposit_daily_average.round_dp(2), share.normalize()),
+            ));
+        }
+    }
+
+    // Loans: named RM, else the client's RMs by share.
+    for (li, l) in ledger.loans.iter().enumerate() {
+        let shares: Vec<(usize, Decimal, bool)> = match &l.rm_id {
+            Some(r) => rm_index.get(r.as_str()).map(|&i| vec![(i, Decimal::ONE, true)]).unwrap_or_default(),
+            None => {
+                let Some(c) = clients.get(&l.client_id) else { continue };
+                if policy.settings.loans_follow_client_shares {
+                    c.assignments
+                        .iter()
+                        .filter_map(|(r, s, _)| rm_index.get(r.as_str()).map(|&i| (i, *s, true)))
+                        .collect()
+                } else {
+                    c.assignments
+                        .first()
+                        .and_then(|(r, _, _)| rm_index.get(r.as_str()).map(|&i| vec![(i, Decimal::ONE, true)]))
+                        .unwrap_or_default()
+                }
+            }
+        };
+        for (i, share, responsible) in shares {
+            let m = &mut by_rm[i].metrics;
+            m.loan_balance += l.balance * share;
+            m.loan_daily_average += l.daily_average.unwrap_or(l.balance) * share;
+            if l.classification.is_non_performing() {
+                m.npl_balance += l.balance * share;
+            }
+            m.interest_due += l.interest_due * share;
+            m.interest_received += l.interest_received * share;
+            by_rm[i].loans.push(LoanShare { loan_ix: li, share, responsible });
+        }
+    }
+
+    // Fees.
+    for f in &ledger.fees {
+        match &f.owner {
+            FeeOwner::Rm(r) => {
+                if let Some(&i) = rm_index.get(r.as_str()) {
+                    by_rm[i].metrics.fee_income += f.amount;
+                }
+            }
+            FeeOwner::Client(cid) => {
+                if let Some(c) = clients.get_mut(cid) {
+                    c.fee_income += f.amount;
+                    for (r, s, _) in &c.assignments {
+                        if let Some(&i) = rm_index.get(r.as_str()) {
+                            by_rm[i].metrics.fee_income += f.amount * s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // New corporate basic accounts opened in the period.
+    let mut basic_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
+    for a in &ledger.new_accounts {
+        if a.kind != AccountKind::CorporateBasic {
+            continue;
+        }
+        if a.opened_on.is_some_and(|d| !ledger.period.contains(d)) {
+            continue;
+        }
+        let owner = a.rm_id.clone().or_else(|| {
+            let c = clients.get(a.client_id.as_deref()?)?;
+            // The client's largest share; the first listed on a tie.
+            let mut best: Option<&(String, Decimal, u32)> = None;
+            for x in &c.assignments {
+                if best.is_none_or(|b| x.1 > b.1) {
+                    best = Some(x);
+                }
+            }
+            best.map(|b| b.0.clone())
+        });
+        if let Some(&i) = owner.as_deref().and_then(|r| rm_index.get(r)) {
+            by_rm[i].metrics.new_basic_accounts += Decimal::ONE;
+            basic_inputs[i].push(Input::new(format!("account {}", a.account_id), ledger.cell_ref(a.src)));
+        }
+    }
+
+    // Incidents in the period.
+    let mut incident_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
+    for inc in &ledger.incidents {
+        if inc.date.is_some_and(|d| !ledger.period.contains(d)) {
+            continue;
+        }
+        if let Some(&i) = rm_index.get(inc.rm_id.as_str()) {
+            by_rm[i].metrics.incident_points += inc.points;
+            by_rm[i].metrics.incident_loss += inc.loss;
+            incident_inputs[i].push(Input::new(
+                format!("{} ({})", inc.description, ledger.cell_ref(inc.src)),
+                format!("points {}, loss {}", inc.points, inc.loss),
+            ));
+        }
+    }
+
+    // Settlements.
+    for s in &ledger.settlements {
+        if let Some(c) = clients.get(&s.client_id) {
+            for (r, sh, _) in &c.assignments {
+                if let Some(&i) = rm_index.get(r.as_str()) {
+                    by_rm[i].metrics.settlements_usd += s.amount_usd * sh;
+                }
+            }
+        }
+    }
+
+    // Per-RM derived figures and their traces.
+    for (i, rm) in rms.iter().enumerate() {
+        let month = &mut by_rm[i];
+        let m = &mut month.metrics;
+        m.deposit_daily_average = dep_sum[i] / days_dec;
+        m.deposit_base = rm.base_deposit;
+        m.deposit_stock = m.deposit_daily_average.min(rm.base_deposit).max(Decimal::ZERO);
+        m.deposit_increment = (m.deposit_daily_average - rm.base_deposit).max(Decimal::ZERO);
+        m.deposit_to_base = ratio(m.deposit_daily_average, rm.base_deposit);
+        m.npl_ratio = ratio(m.npl_balance, m.loan_balance);
+        m.collection_rate = ratio(m.interest_received, m.interest_due);
+
+        let excl = if excluded.is_empty() {
+            "no product excluded".to_string()
+        } else {
+            format!("excluding {}", excluded.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "))
+        };
+        let t = &mut month.trace;
+        let mut inputs = std::mem::take(&mut dep_inputs[i]);
+        inputs.push(Input::new("calendar days", days));
+        t.push(Step {
+            figure: "deposit_daily_average".into(),
+            rule: "metric".into(),
+            formula: format!("Σ (client balance sum × share) ÷ {days} days; {excl}"),
+            inputs,
+            value: Some(m.deposit_daily_average),
+        });
+        t.push(Step {
+            figure: "deposit_base".into(),
+            rule: "metric".into(),
+            formula: "base deposit (基数存款)".into(),
+            inputs: vec![Input::new("source", &rm.base_source)],
+            value: Some(m.deposit_base),
+        });
+        t.push(Step {
+            figure: "deposit_stock".into(),
+            rule: "metric".into(),
+            formula: "min(deposit_daily_average, deposit_base)".into(),
+            inputs: vec![
+                Input::new("deposit_daily_average", m.deposit_daily_average.round_dp(6)),
+                Input::new("deposit_base", m.deposit_base),
+            ],
+            value: Some(m.deposit_stock),
+        });
+        t.push(Step {
+            figure: "deposit_increment".into(),
+            rule: "metric".into(),
+            formula: "max(deposit_daily_average − deposit_base, 0)".into(),
+            inputs: vec![
+                Input::new("deposit_daily_average", m.deposit_daily_average.round_dp(6)),
+                Input::new("deposit_base", m.deposit_base),
+            ],
+            value: Some(m.deposit_increment),
+        });
+        let loan_inputs: Vec<Input> = month
+            .loans
+            .iter()
+            .map(|ls| {
+                let l = &ledger.loans[ls.loan_ix];
+                Input::new(
+                    format!("loan {} ({})", l.loan_id, ledger.cell_ref(l.src)),
+                    format!(
+                        "balance {} {} × {}, interest {}/{}",
+                        l.balance,
+                        l.classification.id(),
+                        ls.share.normalize(),
+                        l.interest_received,
+                        l.interest_due
+                    ),
+                )
+            })
+            .collect();
+        t.push(Step {
+            figure: "loan_balance".into(),
+            rule: "metric".into(),
+            formula: "Σ loan balance × share".into(),
+            inputs: loan_inputs.clone(),
+            value: Some(m.loan_balance),
+        });
+        t.push(Step {
+            figure: "npl_ratio".into(),
+            rule: "metric".into(),
+            formula: "(substandard + doubtful + loss balance) ÷ loan balance".into(),
+            inputs: vec![Input::new("npl_balance", m.npl_balance), Input::new("loan_balance", m.loan_balance)],
+            value: m.npl_ratio,
+        });
+        t.push(Step {
+            figure: "collection_rate".into(),
+            rule: "metric".into(),
+            formula: "interest received ÷ interest due".into(),
+            inputs: vec![
+                Input::new("interest_received", m.interest_received),
+                Input::new("interest_due", m.interest_due),
+            ],
+            value: m.collection_rate,
+        });
+        t.push(Step {
+            figure: "fee_income".into(),
+            rule: "metric".into(),
+            formula: "Σ fees of the RM + Σ client fees × share".into(),
+            inputs: Vec::new(),
+            value: Some(m.fee_income),
+        });
+        t.push(Step {
+            figure: "new_basic_accounts".into(),
+            rule: "metric".into(),
+            formula: "count of corporate basic accounts opened in the period".into(),
+            inputs: std::mem::take(&mut basic_inputs[i]),
+            value: Some(m.new_basic_accounts),
+        });
+        if !incident_inputs[i].is_empty() {
+            t.push(Step {
+                figure: "incident_loss".into(),
+                rule: "metric".into(),
+                formula: "Σ losses of incidents in the period".into(),
+                inputs: std::mem::take(&mut incident_inputs[i]),
+                value: Some(m.incident_loss),
+            });
+        }
+        let _ = fmt_opt;
+    }
+
+    Month { days, rms, by_rm, clients }
+}
+
+/// Loan class ids in ledger order, for the detail sheet.
+pub fn loan_class_label(c: LoanClass) -> &'static str {
+    c.id()
+}

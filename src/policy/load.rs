@@ -1,0 +1,803 @@
+//! TOML text → validated [`Policy`], with every problem located.
+
+use super::model::*;
+use super::walk::{Cx, Sp, Table, tables_of};
+use crate::diag::{Diagnostics, suggestion};
+use crate::ledger::Product;
+use crate::metrics::catalogue;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use toml::de::{DeTable, DeValue};
+
+/// Read and validate a policy file. `display` names the file in messages.
+pub fn load_policy(path: &std::path::Path, display: &str) -> Result<Policy, Diagnostics> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.error(
+            crate::diag::Location::File { file: display.to_string() },
+            "cannot-read",
+            format!("cannot read the policy: {e}"),
+        );
+        d
+    })?;
+    parse_policy(&bytes, display)
+}
+
+/// Validate a policy from its bytes.
+pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut cx = Cx::new(display, "");
+            let loc = crate::diag::Location::File { file: display.to_string() };
+            cx.diags.error(loc, "not-utf8", format!("the policy is not UTF-8 text (byte {})", e.valid_up_to()));
+            return Err(cx.diags);
+        }
+    };
+    let mut cx = Cx::new(display, text);
+    let root = match DeTable::parse(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().trim_end_matches('.').to_string();
+            let msg = lower_first(&msg);
+            cx.error(&span, "toml-syntax", msg);
+            return Err(cx.diags);
+        }
+    };
+    let table = Table::new(root.get_ref(), root.span(), "");
+    let policy = read_policy(&mut cx, &table, display, sha256);
+    if cx.diags.has_errors() { Err(cx.diags) } else { policy.ok_or(cx.diags) }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Names of tiers, with spans, for reference checks.
+struct TierNames {
+    ids: Vec<String>,
+}
+
+impl TierNames {
+    fn resolve(&self, cx: &mut Cx, name: &Sp<String>, what: &str) -> Option<TierIx> {
+        match self.ids.iter().position(|t| *t == name.value) {
+            Some(i) => Some(i),
+            None => {
+                cx.error(
+                    &name.span,
+                    "unknown-tier",
+                    format!(
+                        "{what} names unknown tier `{}`{}",
+                        name.value,
+                        suggestion(&name.value, self.ids.iter().map(String::as_str))
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn list(&self, cx: &mut Cx, t: &Table, key: &'static str, what: &str) -> Vec<TierIx> {
+        t.opt_str_list(cx, key)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|n| self.resolve(cx, n, what))
+            .collect()
+    }
+
+    fn values(&self, cx: &mut Cx, t: &Table, key: &'static str, what: &str) -> Vec<(TierIx, Decimal)> {
+        t.opt_dec_map(cx, key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| self.resolve(cx, &k, what).map(|i| (i, v.value)))
+            .collect()
+    }
+}
+
+fn check_metric(cx: &mut Cx, m: &Sp<String>, monthly_only: bool) {
+    let known = if monthly_only { catalogue::is_monthly(&m.value) } else { catalogue::is_known(&m.value) };
+    if !known {
+        let hint = if monthly_only {
+            suggestion(&m.value, catalogue::monthly_names())
+        } else {
+            suggestion(&m.value, catalogue::all_names())
+        };
+        let extra = if monthly_only && catalogue::is_known(&m.value) {
+            " (it is a review figure, not a monthly one)".to_string()
+        } else {
+            hint
+        };
+        cx.error(&m.span, "unknown-metric", format!("unknown metric `{}`{extra}", m.value));
+    }
+}
+
+fn non_negative(cx: &mut Cx, v: &Option<Sp<Decimal>>, what: &str) {
+    if let Some(v) = v
+        && v.value.is_sign_negative()
+        && !v.value.is_zero()
+    {
+        cx.error(&v.span, "negative-value", format!("{what} must not be negative, found {}", v.value));
+    }
+}
+
+fn fraction(cx: &mut Cx, v: &Option<Sp<Decimal>>, what: &str) {
+    if let Some(v) = v
+        && (v.value < Decimal::ZERO || v.value > Decimal::ONE)
+    {
+        cx.error(
+            &v.span,
+            "out-of-range",
+            format!("{what} must be a fraction between 0 and 1 (20% is 0.20), found {}", v.value),
+        );
+    }
+}
+
+fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Option<Policy> {
+    // [policy]
+    let meta = root.opt_table(cx, "policy");
+    if meta.is_none() && !root.has("policy") {
+        cx.error(&(0..0), "missing-key", "missing `[policy]` table (id, name, version)");
+    }
+    let (mut id, mut name, mut name_en, mut version, mut from, mut until) =
+        (None, None, None, None, None, None);
+    if let Some(m) = &meta {
+        id = m.str(cx, "id");
+        name = m.str(cx, "name");
+        name_en = m.opt_str(cx, "name_en");
+        version = m.str(cx, "version");
+        let _ = m.opt_str(cx, "source");
+        let _ = m.opt_str(cx, "description");
+        from = m.opt_date(cx, "effective_from");
+        until = m.opt_date(cx, "effective_until");
+        if let (Some(f), Some(u)) = (&from, &until)
+            && u.value < f.value
+        {
+            cx.error(&u.span, "bad-range", format!("`effective_until` {} is before `effective_from` {}", u.value, f.value));
+        }
+        m.finish(cx);
+    }
+
+    let settings = read_settings(cx, root);
+
+    // [[tiers]]: ids first, so every later reference can be checked.
+    let tier_tables = root.opt_tables(cx, "tiers");
+    if tier_tables.is_empty() {
+        cx.error(&root.span, "missing-key", "missing `[[tiers]]`: a policy needs at least one tier");
+    }
+    let mut names = TierNames { ids: Vec::new() };
+    let mut seen: Vec<Sp<String>> = Vec::new();
+    for t in &tier_tables {
+        let tid = t.str(cx, "id");
+        if let Some(tid) = &tid {
+            if let Some(prev) = seen.iter().find(|s| s.value == tid.value) {
+                let (l, c) = cx.line_col(prev.span.start);
+                cx.error(&tid.span, "duplicate-id", format!("tier `{}` is defined twice (first at {l}:{c})", tid.value));
+            }
+            seen.push(tid.clone());
+        }
+        names.ids.push(tid.map(|s| s.value).unwrap_or_default());
+    }
+    let tiers: Vec<Tier> = tier_tables.iter().enumerate().map(|(i, t)| read_tier(cx, t, &names, i)).collect();
+
+    let pay = read_pay(cx, root, &names);
+    let risk_deposit = read_risk(cx, root, &tiers);
+    let flags = read_flags(cx, root, &names);
+    let score = read_score(cx, root, &names);
+    let review = read_review(cx, root, &names);
+    root.finish(cx);
+
+    Some(Policy {
+        id: id?.value,
+        name: name?.value,
+        name_en: name_en.map(|s| s.value),
+        version: version?.value,
+        file: display.to_string(),
+        sha256,
+        effective_from: from.map(|d| d.value),
+        effective_until: until.map(|d| d.value),
+        settings,
+        tiers,
+        pay,
+        risk_deposit,
+        flags,
+        score,
+        review,
+    })
+}
+
+fn read_settings(cx: &mut Cx, root: &Table) -> Settings {
+    let mut s = Settings {
+        input_scale: 2,
+        money: Rounding { scale: 2, mode: RoundingMode::HalfUp },
+        carry_forward_missing_days: false,
+        excluded_products: Vec::new(),
+        loans_follow_client_shares: true,
+    };
+    let Some(t) = root.opt_table(cx, "settings") else { return s };
+    if let Some(v) = t.opt_int(cx, "input_scale", 0..5) {
+        s.input_scale = v.value as u32;
+    }
+    if let Some(v) = t.opt_int(cx, "money_scale", 0..5) {
+        s.money.scale = v.value as u32;
+    }
+    if let Some(v) = t.opt_choice(cx, "rounding", &["half_up", "half_even", "down"]) {
+        s.money.mode = match v.value {
+            "half_even" => RoundingMode::HalfEven,
+            "down" => RoundingMode::Down,
+            _ => RoundingMode::HalfUp,
+        };
+    }
+    if let Some(v) = t.opt_bool(cx, "carry_forward_missing_days") {
+        s.carry_forward_missing_days = v.value;
+    }
+    if let Some(v) = t.opt_bool(cx, "loans_follow_client_shares") {
+        s.loans_follow_client_shares = v.value;
+    }
+    for p in t.opt_str_list(cx, "excluded_products").unwrap_or_default() {
+        let product = match p.value.as_str() {
+            "demand" => Product::Demand,
+            "time" => Product::Time,
+            "agreement" => Product::Agreement,
+            other => {
+                cx.error(
+                    &p.span,
+                    "unknown-value",
+                    format!(
+                        "unknown product `{other}`: expected `demand`, `time` or `agreement`{}",
+                        suggestion(other, ["demand", "time", "agreement"])
+                    ),
+                );
+                continue;
+            }
+        };
+        s.excluded_products.push(product);
+    }
+    t.finish(cx);
+    s
+}
+
+fn read_range(cx: &mut Cx, t: &Table) -> Range {
+    let min = t.opt_dec(cx, "min");
+    let below = t.opt_dec(cx, "below");
+    if let (Some(a), Some(b)) = (&min, &below)
+        && b.value <= a.value
+    {
+        cx.error(&b.span, "bad-range", format!("`below` {} must be greater than `min` {}", b.value, a.value));
+    }
+    t.finish(cx);
+    Range { min: min.map(|v| v.value), below: below.map(|v| v.value) }
+}
+
+fn read_tier(cx: &mut Cx, t: &Table, names: &TierNames, _ix: TierIx) -> Tier {
+    let id = names.ids.get(_ix).cloned().unwrap_or_default();
+    let name = t.str(cx, "name").map(|s| s.value).unwrap_or_default();
+    let name_en = t.opt_str(cx, "name_en").map(|s| s.value);
+    let aliases = t.opt_str_list(cx, "aliases").unwrap_or_default().into_iter().map(|s| s.value).collect();
+    let role = match t.opt_choice(cx, "role", &["rm", "agent", "branch_head"]).map(|s| s.value) {
+        Some("agent") => TierRole::Agent,
+        Some("branch_head") => TierRole::BranchHead,
+        _ => TierRole::Rm,
+    };
+    let base = t.opt_dec(cx, "base_deposit");
+    non_negative(cx, &base, "`base_deposit`");
+    let authority = t.opt_dec(cx, "loan_authority");
+    non_negative(cx, &authority, "`loan_authority`");
+    let cap = t.opt_dec(cx, "risk_deposit_cap");
+    non_negative(cx, &cap, "`risk_deposit_cap`");
+    let staff_grade = t.opt_int(cx, "staff_grade", 0..100).map(|v| v.value);
+    let demote_to = t.opt_str(cx, "demote_to").and_then(|n| names.resolve(cx, &n, "`demote_to`"));
+    let exam_min = t.opt_dec(cx, "exam_min").map(|v| v.value);
+    let client_band = t.opt_table(cx, "client_band").map(|b| {
+        let rule = b.opt_str(cx, "rule").map(|s| s.value).unwrap_or_else(|| "client_band".into());
+        let deposits = b.opt_table(cx, "deposits").map(|r| read_range(cx, &r));
+        let loans = b.opt_table(cx, "loans").map(|r| read_range(cx, &r));
+        let ignore_zero = b.opt_bool(cx, "ignore_zero").map(|v| v.value).unwrap_or(true);
+        b.finish(cx);
+        ClientBand { rule, deposits, loans, ignore_zero }
+    });
+    let criteria = t.opt_table(cx, "criteria").map(|c| read_criteria(cx, &c));
+    t.finish(cx);
+    Tier {
+        id,
+        name,
+        name_en,
+        aliases,
+        role,
+        base_deposit: base.map(|v| v.value),
+        loan_authority: authority.map(|v| v.value),
+        risk_deposit_cap: cap.map(|v| v.value),
+        client_band,
+        staff_grade,
+        demote_to,
+        criteria,
+        exam_min,
+    }
+}
+
+fn read_criteria(cx: &mut Cx, c: &Table) -> Criteria {
+    let rule = c.opt_str(cx, "rule").map(|s| s.value).unwrap_or_else(|| "criteria".into());
+    let need = c.opt_int(cx, "need", 0..100);
+    let items: Vec<Criterion> = c
+        .opt_tables(cx, "items")
+        .iter()
+        .map(|it| {
+            let id = it.str(cx, "id").map(|s| s.value).unwrap_or_default();
+            let name = it.opt_str(cx, "name").map(|s| s.value);
+            let metric = it.str(cx, "metric");
+            if let Some(m) = &metric {
+                check_metric(cx, m, false);
+            }
+            let min = it.dec(cx, "min");
+            non_negative(cx, &min, "`min`");
+            let single = it.opt_dec(cx, "single_client_min");
+            let note = it.opt_str(cx, "note").map(|s| s.value);
+            it.finish(cx);
+            Criterion {
+                id,
+                name,
+                metric: metric.map(|m| m.value).unwrap_or_default(),
+                min: min.map(|m| m.value).unwrap_or_default(),
+                single_client_min: single.map(|v| v.value),
+                note,
+            }
+        })
+        .collect();
+    if let Some(n) = &need
+        && n.value as usize > items.len()
+    {
+        cx.error(
+            &n.span,
+            "out-of-range",
+            format!("`need` is {} but only {} criteria items are listed", n.value, items.len()),
+        );
+    }
+    let exclude = c.opt_dec(cx, "exclude_clients_below");
+    non_negative(cx, &exclude, "`exclude_clients_below`");
+    let tenure = c.opt_dec(cx, "tenure_years");
+    let disq = c.opt_str_list(cx, "disqualifiers").unwrap_or_default().into_iter().map(|s| s.value).collect();
+    let pass_line = c.opt_dec(cx, "pass_line").map(|v| v.value);
+    c.finish(cx);
+    Criteria {
+        rule,
+        need: need.map(|n| n.value as usize).unwrap_or(items.len()),
+        items,
+        exclude_clients_below: exclude.map(|v| v.value),
+        tenure_years: tenure.map(|v| v.value),
+        disqualifiers: disq,
+        pass_line,
+    }
+}
+
+fn tier_values(cx: &mut Cx, t: &Table, single: &'static str, map: &'static str, names: &TierNames) -> TierValues {
+    let default = t.opt_dec(cx, single).map(|v| v.value);
+    let by_tier = names.values(cx, t, map, &format!("`{map}`"));
+    TierValues { default, by_tier }
+}
+
+fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
+    let mut pay = Pay { rates_are_examples: false, lines: Vec::new(), deductions: Vec::new() };
+    let Some(p) = root.opt_table(cx, "pay") else { return pay };
+    pay.rates_are_examples = p.opt_bool(cx, "rates_are_examples").map(|v| v.value).unwrap_or(false);
+    let mut ids: Vec<Sp<String>> = Vec::new();
+    for l in p.opt_tables(cx, "lines") {
+        let id = l.str(cx, "id");
+        if let Some(id) = &id {
+            dup_check(cx, &mut ids, id, "pay line");
+        }
+        let name = l.str(cx, "name").map(|s| s.value).unwrap_or_default();
+        let name_en = l.opt_str(cx, "name_en").map(|s| s.value);
+        let tiers = names.list(cx, &l, "tiers", "`tiers`");
+        let kind = l.opt_choice(cx, "kind", &["rate", "fixed"]).map(|k| k.value).unwrap_or("rate");
+        let kind = if kind == "fixed" {
+            let amount = tier_values(cx, &l, "amount", "amounts", names);
+            if amount.default.is_none() && amount.by_tier.is_empty() {
+                cx.error(&l.span, "missing-key", format!("`{}` of kind `fixed` needs `amount` or `amounts`", l.path));
+            }
+            PayKind::Fixed { amount }
+        } else {
+            let metric = l.str(cx, "metric");
+            if let Some(m) = &metric {
+                check_metric(cx, m, true);
+            }
+            let per = l.opt_dec(cx, "per");
+            if let Some(p) = &per
+                && p.value <= Decimal::ZERO
+            {
+                cx.error(&p.span, "out-of-range", format!("`per` must be greater than 0, found {}", p.value));
+            }
+            let rate = tier_values(cx, &l, "rate", "rates", names);
+            if rate.default.is_none() && rate.by_tier.is_empty() {
+                cx.error(&l.span, "missing-key", format!("`{}` of kind `rate` needs `rate` or `rates`", l.path));
+            }
+            PayKind::Rate {
+                metric: metric.map(|m| m.value).unwrap_or_default(),
+                per: per.map(|p| p.value).filter(|p| *p > Decimal::ZERO).unwrap_or(Decimal::ONE),
+                rate,
+            }
+        };
+        l.finish(cx);
+        pay.lines.push(PayLine { id: id.map(|s| s.value).unwrap_or_default(), name, name_en, kind, tiers });
+    }
+    for d in p.opt_tables(cx, "deductions") {
+        let id = d.str(cx, "id");
+        if let Some(id) = &id {
+            dup_check(cx, &mut ids, id, "pay line");
+        }
+        let name = d.str(cx, "name").map(|s| s.value).unwrap_or_default();
+        let name_en = d.opt_str(cx, "name_en").map(|s| s.value);
+        let metric = d.str(cx, "metric");
+        if let Some(m) = &metric {
+            check_metric(cx, m, true);
+        }
+        let share = d.opt_dec(cx, "share");
+        fraction(cx, &share, "`share`");
+        d.finish(cx);
+        pay.deductions.push(Deduction {
+            id: id.map(|s| s.value).unwrap_or_default(),
+            name,
+            name_en,
+            metric: metric.map(|m| m.value).unwrap_or_default(),
+            share: share.map(|s| s.value).unwrap_or(Decimal::ONE),
+        });
+    }
+    p.finish(cx);
+    pay
+}
+
+fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &str) {
+    if let Some(prev) = seen.iter().find(|s| s.value == id.value) {
+        let (l, c) = cx.line_col(prev.span.start);
+        cx.error(&id.span, "duplicate-id", format!("{what} `{}` is defined twice (first at {l}:{c})", id.value));
+    }
+    seen.push(id.clone());
+}
+
+fn read_risk(cx: &mut Cx, root: &Table, tiers: &[Tier]) -> Option<RiskDeposit> {
+    let r = root.opt_table(cx, "risk_deposit")?;
+    let rule = r.str(cx, "rule").map(|s| s.value).unwrap_or_default();
+    let name = r.opt_str(cx, "name").map(|s| s.value).unwrap_or_else(|| "风险金".into());
+    let name_en = r.opt_str(cx, "name_en").map(|s| s.value);
+    let rate = r.dec(cx, "rate");
+    fraction(cx, &rate, "`rate`");
+    let base = match r.opt_choice(cx, "base", &["gross", "after_deductions"]).map(|v| v.value) {
+        Some("gross") => HoldbackBase::Gross,
+        _ => HoldbackBase::AfterDeductions,
+    };
+    let months = r.opt_int(cx, "release_after_months", 0..121).map(|v| v.value as u32).unwrap_or(6);
+    let lowered = match r.opt_choice(cx, "lowered_cap", &["keep", "release_excess"]).map(|v| v.value) {
+        Some("release_excess") => LoweredCap::ReleaseExcess,
+        _ => LoweredCap::Keep,
+    };
+    r.finish(cx);
+    if rate.is_some() && tiers.iter().all(|t| t.risk_deposit_cap.is_none()) {
+        cx.error(&r.span, "missing-key", "`risk_deposit` is set but no tier has a `risk_deposit_cap`");
+    }
+    Some(RiskDeposit {
+        rule,
+        name,
+        name_en,
+        rate: rate.map(|v| v.value).unwrap_or_default(),
+        base,
+        release_after_months: months,
+        lowered_cap: lowered,
+    })
+}
+
+fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
+    let mut out = Vec::new();
+    let mut ids = Vec::new();
+    for f in root.opt_tables(cx, "flags") {
+        let id = f.str(cx, "id");
+        if let Some(id) = &id {
+            dup_check(cx, &mut ids, id, "flag");
+        }
+        let name = f.str(cx, "name").map(|s| s.value).unwrap_or_default();
+        let name_en = f.opt_str(cx, "name_en").map(|s| s.value);
+        let tiers = names.list(cx, &f, "tiers", "`tiers`");
+        let kinds = [
+            "loan_above_authority",
+            "joint_signing_required",
+            "client_outside_band",
+            "deposit_below_base",
+            "collection_below",
+        ];
+        let kind = match f.opt_choice(cx, "check", &kinds).map(|k| k.value) {
+            Some("loan_above_authority") => Some(FlagKind::LoanAboveAuthority),
+            Some("joint_signing_required") => {
+                f.dec(cx, "above").map(|v| FlagKind::JointSigningRequired { above: v.value })
+            }
+            Some("client_outside_band") => Some(FlagKind::ClientOutsideBand),
+            Some("deposit_below_base") => {
+                let r = f.dec(cx, "ratio");
+                fraction(cx, &r, "`ratio`");
+                r.map(|v| FlagKind::DepositBelowBase { ratio: v.value })
+            }
+            Some("collection_below") => {
+                let r = f.dec(cx, "min");
+                fraction(cx, &r, "`min`");
+                r.map(|v| FlagKind::CollectionBelow { min: v.value })
+            }
+            _ => {
+                if !f.has("check") {
+                    cx.error(&f.span, "missing-key", format!("missing `{}.check` (one of {})", f.path, kinds.join(", ")));
+                }
+                None
+            }
+        };
+        f.finish(cx);
+        if let (Some(id), Some(kind)) = (id, kind) {
+            out.push(FlagRule { id: id.value, name, name_en, kind, tiers });
+        }
+    }
+    out
+}
+
+fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
+    let s = root.opt_table(cx, "score")?;
+    let total = s.opt_dec(cx, "total").map(|v| v.value).unwrap_or(Decimal::ONE_HUNDRED);
+    let mut components = Vec::new();
+    let mut claimed: Vec<(String, TierIx, Sp<String>)> = Vec::new();
+    for c in s.opt_tables(cx, "components") {
+        let id = c.str(cx, "id");
+        let rule = c.opt_str(cx, "rule").map(|s| s.value);
+        let name = c.str(cx, "name").map(|s| s.value).unwrap_or_default();
+        let name_en = c.opt_str(cx, "name_en").map(|s| s.value);
+        let metric = c.str(cx, "metric");
+        if let Some(m) = &metric {
+            check_metric(cx, m, false);
+        }
+        let points = c.dec(cx, "points");
+        non_negative(cx, &points, "`points`");
+        let tiers = names.list(cx, &c, "tiers", "`tiers`");
+        if let Some(id) = &id {
+            let all: Vec<TierIx> = if tiers.is_empty() { (0..names.ids.len()).collect() } else { tiers.clone() };
+            for t in all {
+                if let Some((_, _, prev)) = claimed.iter().find(|(i, tt, _)| *i == id.value && *tt == t) {
+                    let (l, col) = cx.line_col(prev.span.start);
+                    cx.error(
+                        &id.span,
+                        "duplicate-id",
+                        format!(
+                            "score component `{}` applies to tier `{}` twice (first at {l}:{col})",
+                            id.value, names.ids[t]
+                        ),
+                    );
+                } else {
+                    claimed.push((id.value.clone(), t, id.clone()));
+                }
+            }
+        }
+        let kind = match c.opt_choice(cx, "kind", &["steps", "bands", "pro_rata"]).map(|k| k.value) {
+            Some("bands") => {
+                let bands = read_bands(cx, &c);
+                ComponentKind::Bands { bands }
+            }
+            Some("pro_rata") => {
+                let target = tier_values(cx, &c, "target", "targets", names);
+                ComponentKind::ProRata { target }
+            }
+            _ => {
+                let target = c.dec(cx, "target");
+                let step = c.dec(cx, "step");
+                if let Some(st) = &step
+                    && st.value <= Decimal::ZERO
+                {
+                    cx.error(&st.span, "out-of-range", format!("`step` must be greater than 0, found {}", st.value));
+                }
+                let pps = c.dec(cx, "points_per_step");
+                let up = c.dec(cx, "cap_up");
+                let down = c.dec(cx, "cap_down");
+                if let Some(u) = &up
+                    && u.value < Decimal::ZERO
+                {
+                    cx.error(
+                        &u.span,
+                        "cap-sign",
+                        format!("`cap_up` is the most points added and must be ≥ 0, found {}", u.value),
+                    );
+                }
+                if let Some(d) = &down
+                    && d.value > Decimal::ZERO
+                {
+                    cx.error(
+                        &d.span,
+                        "cap-sign",
+                        format!("`cap_down` is the most points taken away and must be ≤ 0, found {} (write -{})", d.value, d.value),
+                    );
+                }
+                ComponentKind::Steps {
+                    target: target.map(|v| v.value).unwrap_or_default(),
+                    step: step.map(|v| v.value).filter(|v| *v > Decimal::ZERO).unwrap_or(Decimal::ONE),
+                    points_per_step: pps.map(|v| v.value).unwrap_or_default(),
+                    cap_up: up.map(|v| v.value).unwrap_or_default(),
+                    cap_down: down.map(|v| v.value).unwrap_or_default(),
+                }
+            }
+        };
+        c.finish(cx);
+        let id = id.map(|s| s.value).unwrap_or_default();
+        components.push(Component {
+            rule: rule.unwrap_or_else(|| id.clone()),
+            id,
+            name,
+            name_en,
+            metric: metric.map(|m| m.value).unwrap_or_default(),
+            points: points.map(|v| v.value).unwrap_or_default(),
+            tiers,
+            kind,
+        });
+    }
+    s.finish(cx);
+    Some(Score { total, components })
+}
+
+fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
+    let Some(raw) = c.raw("bands") else {
+        cx.error(&c.span, "missing-key", format!("missing `{}.bands`", c.path));
+        return Vec::new();
+    };
+    let DeValue::Array(arr) = raw.get_ref() else {
+        cx.error(&raw.span(), "wrong-type", format!("`{}.bands` must be an array of tables", c.path));
+        return Vec::new();
+    };
+    let mut out: Vec<Band> = Vec::new();
+    let mut prev_upper: Option<(Decimal, std::ops::Range<usize>)> = None;
+    let mut catch_all_seen = false;
+    for b in tables_of(cx, arr, &format!("{}.bands", c.path)) {
+        let max = b.opt_dec(cx, "max");
+        let below = b.opt_dec(cx, "below");
+        let points = b.dec(cx, "points");
+        if max.is_some() && below.is_some() {
+            cx.error(&b.span, "bad-range", "a band has `max` (≤) or `below` (<), not both");
+        }
+        if catch_all_seen {
+            cx.error(&b.span, "overlapping-bands", "this band can never match: an earlier band has no bound and catches every value");
+        }
+        let upper = max.as_ref().or(below.as_ref());
+        if let (Some(u), Some((p, pspan))) = (upper, &prev_upper)
+            && u.value < *p
+        {
+            let (l, col) = cx.line_col(pspan.start);
+            cx.error(
+                &u.span,
+                "overlapping-bands",
+                format!(
+                    "bands must rise: this bound {} is below the previous band's bound {p} (at {l}:{col}), so the two overlap",
+                    u.value
+                ),
+            );
+        }
+        match upper {
+            Some(u) => prev_upper = Some((u.value, u.span.clone())),
+            None => catch_all_seen = true,
+        }
+        b.finish(cx);
+        out.push(Band {
+            max: max.map(|v| v.value),
+            below: below.map(|v| v.value),
+            points: points.map(|v| v.value).unwrap_or_default(),
+        });
+    }
+    out
+}
+
+fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option<Condition> {
+    let DeValue::Table(t) = v.get_ref() else {
+        cx.error(&v.span(), "wrong-type", format!("`{path}` must be a table like {{ metric = \"score\", op = \"<\", value = 85 }}"));
+        return None;
+    };
+    let t = Table::new(t, v.span(), path);
+    let (all, any) = (t.raw("all"), t.raw("any"));
+    if let Some(raw) = all.or(any) {
+        let is_all = all.is_some();
+        let DeValue::Array(arr) = raw.get_ref() else {
+            cx.error(&raw.span(), "wrong-type", format!("`{path}.all`/`any` must be an array of conditions"));
+            return None;
+        };
+        let mut items = Vec::new();
+        for (i, item) in arr.iter().enumerate() {
+            if let Some(c) = read_condition(cx, item, &format!("{path}[{i}]")) {
+                items.push(c);
+            }
+        }
+        t.finish(cx);
+        return Some(if is_all { Condition::All(items) } else { Condition::Any(items) });
+    }
+    let metric = t.str(cx, "metric");
+    if let Some(m) = &metric {
+        check_metric(cx, m, false);
+    }
+    let op = t.opt_choice(cx, "op", &["<", "<=", ">", ">=", "=="]).map(|o| match o.value {
+        "<" => Op::Lt,
+        "<=" => Op::Le,
+        ">" => Op::Gt,
+        ">=" => Op::Ge,
+        _ => Op::Eq,
+    });
+    if op.is_none() && !t.has("op") {
+        cx.error(&t.span, "missing-key", format!("missing `{path}.op` (one of <, <=, >, >=, ==)"));
+    }
+    let value = t.dec(cx, "value");
+    let months = t.opt_int(cx, "consecutive_months", 1..25);
+    t.finish(cx);
+    let (metric, op, value) = (metric?.value, op?, value?.value);
+    Some(match months {
+        Some(m) => Condition::Consecutive { months: m.value as u32, metric, op, value },
+        None => Condition::Compare { metric, op, value },
+    })
+}
+
+fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
+    let mut review = Review::default();
+    let Some(r) = root.opt_table(cx, "review") else { return review };
+    review.bottom_n = r.opt_int(cx, "bottom_n", 0..100).map(|v| v.value as u32);
+    review.grade_by_criteria = r.opt_bool(cx, "grade_by_criteria").map(|v| v.value).unwrap_or(false);
+    review.qualification_valid_years = r.opt_int(cx, "qualification_valid_years", 1..100).map(|v| v.value as u32);
+    review.max_clients = r.opt_int(cx, "max_clients", 1..100_000).map(|v| v.value as u32);
+    let mut ids = Vec::new();
+    for rule in r.opt_tables(cx, "rules") {
+        let id = rule.str(cx, "id");
+        if let Some(id) = &id {
+            dup_check(cx, &mut ids, id, "review rule");
+        }
+        let name = rule.str(cx, "name").map(|s| s.value).unwrap_or_default();
+        let name_en = rule.opt_str(cx, "name_en").map(|s| s.value);
+        let tiers = names.list(cx, &rule, "tiers", "`tiers`");
+        let decision = rule.opt_choice(cx, "decision", &["keep", "promote", "demote", "terminate"]).map(|d| match d.value {
+            "keep" => Decision::Keep,
+            "promote" => Decision::Promote,
+            "demote" => Decision::Demote,
+            _ => Decision::Terminate,
+        });
+        if decision.is_none() && !rule.has("decision") {
+            cx.error(&rule.span, "missing-key", format!("missing `{}.decision`", rule.path));
+        }
+        let to = rule.opt_str(cx, "to").and_then(|n| names.resolve(cx, &n, "`to`"));
+        let when = match rule.raw("when") {
+            Some(w) => read_condition(cx, w, &format!("{}.when", rule.path)),
+            None => {
+                cx.error(&rule.span, "missing-key", format!("missing `{}.when`", rule.path));
+                None
+            }
+        };
+        rule.finish(cx);
+        if let (Some(id), Some(decision), Some(when)) = (id, decision, when) {
+            review.rules.push(ReviewRule { id: id.value, name, name_en, tiers, decision, to, when });
+        }
+    }
+    for d in r.opt_tables(cx, "disqualifiers") {
+        let id = d.str(cx, "id");
+        if let Some(id) = &id {
+            dup_check(cx, &mut ids, id, "disqualifier");
+        }
+        let name = d.str(cx, "name").map(|s| s.value).unwrap_or_default();
+        let when = match d.raw("when") {
+            Some(w) => read_condition(cx, w, &format!("{}.when", d.path)),
+            None => {
+                cx.error(&d.span, "missing-key", format!("missing `{}.when`", d.path));
+                None
+            }
+        };
+        d.finish(cx);
+        if let (Some(id), Some(when)) = (id, when) {
+            review.disqualifiers.push(Disqualifier { id: id.value, name, when });
+        }
+    }
+    r.finish(cx);
+    review
+}

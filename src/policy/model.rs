@@ -1,0 +1,425 @@
+//! The validated policy: what the engine reads. No TOML type appears here.
+//!
+//! Tiers are referred to by index ([`TierIx`]) once validated; every rule
+//! keeps its id so results can name the rule that produced them.
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+pub type TierIx = usize;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub version: String,
+    /// The file as given, for messages and the manifest.
+    pub file: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    pub effective_from: Option<NaiveDate>,
+    pub effective_until: Option<NaiveDate>,
+    pub settings: Settings,
+    /// In ladder order, lowest rank first.
+    pub tiers: Vec<Tier>,
+    pub pay: Pay,
+    pub risk_deposit: Option<RiskDeposit>,
+    pub flags: Vec<FlagRule>,
+    pub score: Option<Score>,
+    pub review: Review,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// 四舍五入: half away from zero.
+    HalfUp,
+    /// Banker's rounding.
+    HalfEven,
+    /// Truncate toward zero.
+    Down,
+}
+
+impl RoundingMode {
+    pub fn id(self) -> &'static str {
+        match self {
+            RoundingMode::HalfUp => "half_up",
+            RoundingMode::HalfEven => "half_even",
+            RoundingMode::Down => "down",
+        }
+    }
+
+    pub fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rounding {
+    pub scale: u32,
+    pub mode: RoundingMode,
+}
+
+impl Rounding {
+    pub fn apply(self, d: Decimal) -> Decimal {
+        let mut r = d.round_dp_with_strategy(self.scale, self.mode.strategy());
+        r.rescale(self.scale);
+        r
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Places ledger amounts are rounded to on reading.
+    pub input_scale: u32,
+    /// Rounding of every pay line, deduction and holdback.
+    pub money: Rounding,
+    pub carry_forward_missing_days: bool,
+    /// Deposit products left out of every deposit figure.
+    pub excluded_products: Vec<crate::ledger::Product>,
+    /// How a loan is attributed when the ledger row has no `rm_id` and the
+    /// client is split: by the client's shares.
+    pub loans_follow_client_shares: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TierRole {
+    Rm,
+    Agent,
+    BranchHead,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Range {
+    /// Inclusive lower bound.
+    pub min: Option<Decimal>,
+    /// Exclusive upper bound.
+    pub below: Option<Decimal>,
+}
+
+impl Range {
+    pub fn contains(&self, v: Decimal) -> bool {
+        self.min.is_none_or(|m| v >= m) && self.below.is_none_or(|b| v < b)
+    }
+
+    pub fn describe(&self) -> String {
+        match (self.min, self.below) {
+            (Some(a), Some(b)) => format!("[{a}, {b})"),
+            (Some(a), None) => format!("≥ {a}"),
+            (None, Some(b)) => format!("< {b}"),
+            (None, None) => "any".into(),
+        }
+    }
+}
+
+/// The client sizes a tier may manage (Policy A art. 12): a client fits when
+/// its deposits or its loans fall in range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientBand {
+    pub rule: String,
+    pub deposits: Option<Range>,
+    pub loans: Option<Range>,
+    /// A client with no loans is not judged on loans (and likewise deposits).
+    pub ignore_zero: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tier {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Other spellings accepted in the ledger's tier column.
+    pub aliases: Vec<String>,
+    pub role: TierRole,
+    /// Base deposit (基数存款) when the ledger gives none.
+    pub base_deposit: Option<Decimal>,
+    /// Largest loan the tier may approve; `None` means no limit set.
+    pub loan_authority: Option<Decimal>,
+    /// Risk-deposit account cap.
+    pub risk_deposit_cap: Option<Decimal>,
+    pub client_band: Option<ClientBand>,
+    pub staff_grade: Option<i64>,
+    /// Where a demotion from this tier lands (default: the next lower rank of
+    /// the same role).
+    pub demote_to: Option<TierIx>,
+    pub criteria: Option<Criteria>,
+    /// Minimum exam score to hold the tier (optional rule).
+    pub exam_min: Option<Decimal>,
+}
+
+/// Policy B grade criteria: k of n items, single-client minimums, client
+/// exclusion, tenure, and disqualifiers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Criteria {
+    pub rule: String,
+    pub need: usize,
+    pub items: Vec<Criterion>,
+    /// Clients whose daily-average deposits are below this count for nothing.
+    pub exclude_clients_below: Option<Decimal>,
+    pub tenure_years: Option<Decimal>,
+    /// Disqualifier ids that apply to this grade.
+    pub disqualifiers: Vec<String>,
+    /// Minimum managed daily-average deposits (the pass line).
+    pub pass_line: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Criterion {
+    pub id: String,
+    pub name: Option<String>,
+    pub metric: String,
+    pub min: Decimal,
+    pub single_client_min: Option<Decimal>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pay {
+    /// The rates are illustrative and must be replaced by the bank's own.
+    pub rates_are_examples: bool,
+    pub lines: Vec<PayLine>,
+    pub deductions: Vec<Deduction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PayKind {
+    /// amount = metric ÷ per × rate.
+    Rate { metric: String, per: Decimal, rate: TierValues },
+    /// A fixed amount per month (an allowance).
+    Fixed { amount: TierValues },
+}
+
+/// A value that may differ by tier; `None` for a tier means the line does
+/// not apply to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TierValues {
+    pub default: Option<Decimal>,
+    pub by_tier: Vec<(TierIx, Decimal)>,
+}
+
+impl TierValues {
+    pub fn get(&self, tier: TierIx) -> Option<Decimal> {
+        self.by_tier.iter().find(|(t, _)| *t == tier).map(|(_, v)| *v).or(self.default)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayLine {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: PayKind,
+    /// Tiers that earn this line; empty means all.
+    pub tiers: Vec<TierIx>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deduction {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Metric deducted (e.g. `incident_loss`).
+    pub metric: String,
+    /// Fraction deducted: 1 = in full (全部), less = in part (部分).
+    pub share: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoldbackBase {
+    /// Gross pay before deductions.
+    Gross,
+    /// Gross pay less deductions.
+    AfterDeductions,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoweredCap {
+    /// The balance above a lowered cap stays until release.
+    Keep,
+    /// The excess over the new cap is released to the RM.
+    ReleaseExcess,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskDeposit {
+    pub rule: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub rate: Decimal,
+    pub base: HoldbackBase,
+    pub release_after_months: u32,
+    pub lowered_cap: LoweredCap,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlagKind {
+    /// A loan whose amount is above the RM's tier authority.
+    LoanAboveAuthority,
+    /// A loan above a size that needs the branch head to sign jointly.
+    JointSigningRequired { above: Decimal },
+    /// A client outside the size band of its RM's tier.
+    ClientOutsideBand,
+    /// This month's daily-average deposits under `ratio` × base deposit.
+    DepositBelowBase { ratio: Decimal },
+    /// Interest-collection rate under `min`.
+    CollectionBelow { min: Decimal },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagRule {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: FlagKind,
+    /// Tiers checked; empty means all.
+    pub tiers: Vec<TierIx>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Score {
+    pub total: Decimal,
+    pub components: Vec<Component>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComponentKind {
+    /// Full points at target; ± points per whole step away; capped.
+    Steps { target: Decimal, step: Decimal, points_per_step: Decimal, cap_up: Decimal, cap_down: Decimal },
+    /// First band that holds gives the points.
+    Bands { bands: Vec<Band> },
+    /// points × min(value ÷ target, 1), target by tier.
+    ProRata { target: TierValues },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Band {
+    /// value ≤ max (inclusive) …
+    pub max: Option<Decimal>,
+    /// … or value < below (exclusive); neither: catch-all.
+    pub below: Option<Decimal>,
+    pub points: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Component {
+    pub id: String,
+    pub rule: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub metric: String,
+    pub points: Decimal,
+    pub tiers: Vec<TierIx>,
+    pub kind: ComponentKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Decision {
+    Keep,
+    Promote,
+    Demote,
+    Terminate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+}
+
+impl Op {
+    pub fn holds(self, a: Decimal, b: Decimal) -> bool {
+        match self {
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+            Op::Eq => a == b,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Eq => "==",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    Compare { metric: String, op: Op, value: Decimal },
+    /// The comparison held in each of the last `months` months.
+    Consecutive { months: u32, metric: String, op: Op, value: Decimal },
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewRule {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub tiers: Vec<TierIx>,
+    pub decision: Decision,
+    /// For promotions: the tier promoted to.
+    pub to: Option<TierIx>,
+    pub when: Condition,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Review {
+    pub rules: Vec<ReviewRule>,
+    /// Bottom-N elimination (末位淘汰): the last `n` by score are demoted.
+    pub bottom_n: Option<u32>,
+    /// Proposed grade = highest tier whose criteria hold (Policy B).
+    pub grade_by_criteria: bool,
+    pub disqualifiers: Vec<Disqualifier>,
+    pub qualification_valid_years: Option<u32>,
+    pub max_clients: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Disqualifier {
+    pub id: String,
+    pub name: String,
+    pub when: Condition,
+}
+
+impl Policy {
+    pub fn tier_by_id(&self, id: &str) -> Option<TierIx> {
+        self.tiers.iter().position(|t| t.id == id)
+    }
+
+    /// A tier by id, name, English name or alias, as written in a ledger
+    /// (case and surrounding spaces ignored).
+    pub fn resolve_tier(&self, text: &str) -> Option<TierIx> {
+        let t = text.trim().to_lowercase();
+        self.tiers.iter().position(|tier| {
+            tier.id.to_lowercase() == t
+                || tier.name.to_lowercase() == t
+                || tier.name_en.as_deref().is_some_and(|n| n.to_lowercase() == t)
+                || tier.aliases.iter().any(|a| a.to_lowercase() == t)
+        })
+    }
+
+    /// Every accepted spelling of every tier (for "did you mean").
+    pub fn tier_spellings(&self) -> Vec<&str> {
+        let mut v = Vec::new();
+        for t in &self.tiers {
+            v.push(t.id.as_str());
+            v.push(t.name.as_str());
+            v.extend(t.aliases.iter().map(String::as_str));
+        }
+        v
+    }
+}

@@ -1,0 +1,444 @@
+//! The pay workbook as a table model.
+
+use super::{Book, Cell, Lang, RowStyle, Sheet, col};
+use crate::engine::pay::{Flag, Payroll, RmResult};
+use crate::ledger::{Ledger, Product};
+use crate::policy::Policy;
+use rust_decimal::Decimal;
+
+/// What identifies a run: shown on the manifest sheet and in JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunInfo {
+    pub tool_version: String,
+    pub period: crate::period::Period,
+    pub ledger_file: String,
+    pub ledger_sha256: String,
+}
+
+fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
+    let t = &policy.tiers[r.rm.tier];
+    match lang {
+        Lang::Zh => t.name.clone(),
+        Lang::En => t.name_en.clone().unwrap_or_else(|| t.id.clone()),
+    }
+}
+
+fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
+    let found = policy
+        .pay
+        .lines
+        .iter()
+        .map(|l| (&l.id, &l.name, &l.name_en))
+        .chain(policy.pay.deductions.iter().map(|d| (&d.id, &d.name, &d.name_en)))
+        .find(|(i, _, _)| *i == id);
+    match (found, lang) {
+        (Some((_, zh, _)), Lang::Zh) => zh.clone(),
+        (Some((i, _, en)), Lang::En) => en.clone().unwrap_or_else(|| i.clone()),
+        (None, _) => id.to_string(),
+    }
+}
+
+fn amount_of(lines: &[crate::engine::pay::Line], id: &str) -> Option<Decimal> {
+    lines.iter().find(|l| l.rule == id).map(|l| l.amount)
+}
+
+fn opt_money(v: Option<Decimal>) -> Cell {
+    v.map(Cell::Money).unwrap_or(Cell::Empty)
+}
+
+fn opt_pct(v: Option<Decimal>) -> Cell {
+    v.map(Cell::Percent).unwrap_or(Cell::text("—"))
+}
+
+/// Display a metric rounded to two places (the exact value is in the trace).
+fn fig(v: Decimal) -> Cell {
+    Cell::Money(v.round_dp(2))
+}
+
+pub fn check_label(check: &str, lang: Lang) -> &'static str {
+    match check {
+        "loan_above_authority" => lang.pick("贷款超授权", "loan above authority"),
+        "joint_signing_required" => lang.pick("需行长共同审批", "needs joint approval"),
+        "client_outside_band" => lang.pick("客户超出管户范围", "client outside tier band"),
+        "deposit_below_base" => lang.pick("存款低于基数", "deposits under base"),
+        "collection_below" => lang.pick("收息率不达标", "collection rate under minimum"),
+        "loss_not_recovered" => lang.pick("损失未扣足", "loss not recovered this month"),
+        _ => lang.pick("其他", "other"),
+    }
+}
+
+fn flag_text(f: &Flag, lang: Lang) -> String {
+    let v = f.value.map(|v| v.normalize().to_string()).unwrap_or_default();
+    let t = f.threshold.map(|v| v.normalize().to_string()).unwrap_or_default();
+    match (f.check, lang) {
+        ("loan_above_authority", Lang::Zh) => format!("贷款 {} 金额 {v} 超过授权 {t}", f.subject),
+        ("loan_above_authority", Lang::En) => format!("loan {} of {v} is above the authority of {t}", f.subject),
+        ("joint_signing_required", Lang::Zh) => format!("贷款 {} 金额 {v} 超过 {t}，须支行行长共同审批", f.subject),
+        ("joint_signing_required", Lang::En) => {
+            format!("loan {} of {v} is above {t}: the branch head must sign jointly", f.subject)
+        }
+        ("client_outside_band", Lang::Zh) => format!("客户 {} 存款日均 {v} 不在本等级管户范围内", f.subject),
+        ("client_outside_band", Lang::En) => {
+            format!("client {} (daily-average deposits {v}) is outside the tier's band", f.subject)
+        }
+        ("deposit_below_base", Lang::Zh) => format!("存款日均 {v} 低于基数的比例线 {t}"),
+        ("deposit_below_base", Lang::En) => format!("daily-average deposits {v} are under {t}"),
+        ("collection_below", Lang::Zh) => format!("收息率 {v} 低于 {t}"),
+        ("collection_below", Lang::En) => format!("collection rate {v} is under {t}"),
+        ("loss_not_recovered", Lang::Zh) => format!("损失 {v} 超过本月应发，未扣部分待后续处理"),
+        ("loss_not_recovered", Lang::En) => format!("losses of {v} exceed this month's gross and were not deducted"),
+        _ => format!("{} {v} {t}", f.subject),
+    }
+}
+
+/// Build the pay workbook.
+pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunInfo, lang: Lang) -> Book {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let mut sheets = Vec::new();
+    let deduction_ids: Vec<&str> = policy.pay.deductions.iter().map(|d| d.id.as_str()).collect();
+
+    // 1. Register.
+    let mut cols = vec![
+        col(l("客户经理编号", "RM id"), 12.0),
+        col(l("姓名", "Name"), 10.0),
+        col(l("等级", "Tier"), 14.0),
+        col(l("机构", "Branch"), 12.0),
+    ];
+    for pl in &policy.pay.lines {
+        cols.push(col(&line_name(policy, &pl.id, lang), 14.0));
+    }
+    cols.push(col(l("应发合计", "Gross"), 14.0));
+    for d in &deduction_ids {
+        cols.push(col(&line_name(policy, d, lang), 14.0));
+    }
+    cols.push(col(l("扣款合计", "Deductions"), 14.0));
+    cols.push(col(l("风险金扣留", "Risk deposit withheld"), 14.0));
+    cols.push(col(l("实发金额", "Net pay"), 14.0));
+    let mut reg = Sheet::new(l("工资汇总", "Pay register"), cols);
+    reg.freeze_columns = 2;
+    reg.landscape = true;
+    for r in &payroll.results {
+        let mut cells = vec![
+            Cell::text(&r.rm.rm_id),
+            Cell::text(&r.rm.name),
+            Cell::text(tier_name(policy, r, lang)),
+            Cell::text(r.rm.branch.clone().unwrap_or_default()),
+        ];
+        for pl in &policy.pay.lines {
+            cells.push(opt_money(amount_of(&r.pay.lines, &pl.id)));
+        }
+        cells.push(Cell::Money(r.pay.gross));
+        for d in &deduction_ids {
+            cells.push(Cell::Money(amount_of(&r.pay.deductions, d).unwrap_or_default()));
+        }
+        cells.push(Cell::Money(r.pay.deductions_total));
+        cells.push(Cell::Money(r.pay.holdback));
+        cells.push(Cell::Money(r.pay.net));
+        reg.push(cells);
+    }
+    let mut total = vec![Cell::text(l("合计", "Total")), Cell::text(format!("{} {}", payroll.results.len(), l("人", "RMs"))), Cell::Empty, Cell::Empty];
+    for t in &payroll.totals.lines {
+        total.push(Cell::Money(t.amount));
+    }
+    total.push(Cell::Money(payroll.totals.gross));
+    for d in &deduction_ids {
+        let sum: Decimal = payroll.results.iter().filter_map(|r| amount_of(&r.pay.deductions, d)).sum();
+        total.push(Cell::Money(sum));
+    }
+    total.push(Cell::Money(payroll.totals.deductions));
+    total.push(Cell::Money(payroll.totals.holdback));
+    total.push(Cell::Money(payroll.totals.net));
+    reg.push_styled(RowStyle::Total, total);
+    sheets.push(reg);
+
+    // 2. Pay strips: one printable block per RM.
+    let mut strips = Sheet::new(l("工资条", "Pay strips"), Vec::new());
+    strips.landscape = true;
+    for r in &payroll.results {
+        let title = match lang {
+            Lang::Zh => format!(
+                "{}年{}月 工资条  {} ({})  {}",
+                run.period.year,
+                run.period.month,
+                r.rm.name,
+                r.rm.rm_id,
+                tier_name(policy, r, lang)
+            ),
+            Lang::En => format!("Pay strip {}  {} ({})  {}", run.period, r.rm.name, r.rm.rm_id, tier_name(policy, r, lang)),
+        };
+        if !strips.rows.is_empty() {
+            strips.page_breaks.push(strips.rows.len() as u32);
+        }
+        strips.push_styled(RowStyle::Title, vec![Cell::text(title)]);
+        let mut head = Vec::new();
+        let mut vals = Vec::new();
+        for line in &r.pay.lines {
+            head.push(Cell::text(line_name(policy, &line.rule, lang)));
+            vals.push(Cell::Money(line.amount));
+        }
+        head.push(Cell::text(l("应发合计", "Gross")));
+        vals.push(Cell::Money(r.pay.gross));
+        for d in &r.pay.deductions {
+            head.push(Cell::text(line_name(policy, &d.rule, lang)));
+            vals.push(Cell::Money(d.amount));
+        }
+        head.push(Cell::text(l("风险金扣留", "Risk deposit withheld")));
+        vals.push(Cell::Money(r.pay.holdback));
+        head.push(Cell::text(l("实发金额", "Net pay")));
+        vals.push(Cell::Money(r.pay.net));
+        strips.push_styled(RowStyle::Header, head);
+        strips.push(vals);
+        strips.push_styled(
+            RowStyle::Normal,
+            vec![Cell::text(match lang {
+                Lang::Zh => format!(
+                    "风险金账户：期初 {} + 本月扣留 {} = 期末 {}",
+                    r.pay.risk.opening, r.pay.risk.withheld, r.pay.risk.closing
+                ),
+                Lang::En => format!(
+                    "Risk deposit: opening {} + withheld {} = closing {}",
+                    r.pay.risk.opening, r.pay.risk.withheld, r.pay.risk.closing
+                ),
+            })],
+        );
+        strips.push_styled(RowStyle::Blank, Vec::new());
+    }
+    sheets.push(strips);
+
+    // 3. Metrics per RM.
+    let mut met = Sheet::new(
+        l("业绩指标", "Metrics"),
+        vec![
+            col(l("客户经理编号", "RM id"), 12.0),
+            col(l("姓名", "Name"), 10.0),
+            col(l("存款日均", "Deposit daily avg"), 16.0),
+            col(l("基数存款", "Base deposit"), 14.0),
+            col(l("存量", "Stock"), 14.0),
+            col(l("增量", "Increment"), 14.0),
+            col(l("贷款余额", "Loan balance"), 14.0),
+            col(l("不良余额", "NPL balance"), 14.0),
+            col(l("不良率", "NPL ratio"), 10.0),
+            col(l("应收利息", "Interest due"), 14.0),
+            col(l("实收利息", "Interest received"), 14.0),
+            col(l("收息率", "Collection rate"), 10.0),
+            col(l("中间业务收入", "Fee income"), 14.0),
+            col(l("新开对公基本户", "New basic accounts"), 10.0),
+            col(l("违规扣分", "Violation points"), 10.0),
+            col(l("经济损失", "Losses"), 14.0),
+        ],
+    );
+    met.freeze_columns = 2;
+    for r in &payroll.results {
+        let m = &r.month.metrics;
+        met.push(vec![
+            Cell::text(&r.rm.rm_id),
+            Cell::text(&r.rm.name),
+            fig(m.deposit_daily_average),
+            fig(m.deposit_base),
+            fig(m.deposit_stock),
+            fig(m.deposit_increment),
+            fig(m.loan_balance),
+            fig(m.npl_balance),
+            opt_pct(m.npl_ratio),
+            fig(m.interest_due),
+            fig(m.interest_received),
+            opt_pct(m.collection_rate),
+            fig(m.fee_income),
+            Cell::Number(m.new_basic_accounts, 0),
+            Cell::Number(m.incident_points, 1),
+            fig(m.incident_loss),
+        ]);
+    }
+    sheets.push(met);
+
+    // 4. Client detail.
+    let mut cd = Sheet::new(
+        l("客户明细", "Client detail"),
+        vec![
+            col(l("客户编号", "Client id"), 12.0),
+            col(l("客户名称", "Client name"), 20.0),
+            col(l("客户经理编号", "RM id"), 12.0),
+            col(l("分成比例", "Share"), 8.0),
+            col(l("活期日均", "Demand daily avg"), 14.0),
+            col(l("定期日均", "Time daily avg"), 14.0),
+            col(l("协议存款日均", "Agreement daily avg"), 14.0),
+            col(l("计入存款日均", "Counted daily avg"), 14.0),
+            col(l("归属本人日均", "RM's share"), 14.0),
+            col(l("贷款余额", "Loan balance"), 14.0),
+            col(l("不良余额", "NPL balance"), 14.0),
+            col(l("中间业务收入", "Fee income"), 14.0),
+        ],
+    );
+    cd.freeze_columns = 1;
+    for c in payroll.clients.values() {
+        for (rm_id, share, _) in &c.assignments {
+            let p = |k: Product| fig(c.by_product.get(&k).copied().unwrap_or_default());
+            cd.push(vec![
+                Cell::text(&c.client_id),
+                Cell::text(c.client_name.clone().unwrap_or_default()),
+                Cell::text(rm_id),
+                Cell::Percent(*share),
+                p(Product::Demand),
+                p(Product::Time),
+                p(Product::Agreement),
+                fig(c.deposit_daily_average),
+                fig(c.deposit_daily_average * share),
+                fig(c.loan_balance),
+                fig(c.npl_balance),
+                fig(c.fee_income),
+            ]);
+        }
+    }
+    sheets.push(cd);
+
+    // 5. Risk-deposit accounts.
+    let mut risk = Sheet::new(
+        l("风险金账户", "Risk deposit"),
+        vec![
+            col(l("客户经理编号", "RM id"), 12.0),
+            col(l("姓名", "Name"), 10.0),
+            col(l("等级", "Tier"), 14.0),
+            col(l("上限", "Cap"), 12.0),
+            col(l("期初余额", "Opening"), 14.0),
+            col(l("本月扣留", "Withheld"), 14.0),
+            col(l("期末余额", "Closing"), 14.0),
+            col(l("说明", "Note"), 50.0),
+        ],
+    );
+    risk.freeze_columns = 2;
+    for r in &payroll.results {
+        let k = &r.pay.risk;
+        let note = match (k.cap, lang) {
+            (None, Lang::Zh) => "本等级不扣留风险金".to_string(),
+            (None, Lang::En) => "the tier holds no risk deposit".to_string(),
+            (Some(cap), Lang::Zh) if k.closing >= cap => format!("已达上限；期初来源：{}", k.opening_source),
+            (Some(_), Lang::En) if k.closing >= k.cap.unwrap_or_default() => {
+                format!("cap reached; opening from {}", k.opening_source)
+            }
+            (Some(_), Lang::Zh) => format!("按月收入比例扣留；期初来源：{}", k.opening_source),
+            (Some(_), Lang::En) => format!("withheld at the policy rate; opening from {}", k.opening_source),
+        };
+        risk.push(vec![
+            Cell::text(&r.rm.rm_id),
+            Cell::text(&r.rm.name),
+            Cell::text(tier_name(policy, r, lang)),
+            opt_money(k.cap),
+            Cell::Money(k.opening),
+            Cell::Money(k.withheld),
+            Cell::Money(k.closing),
+            Cell::text(note),
+        ]);
+    }
+    let tot = |f: fn(&RmResult) -> Decimal| Cell::Money(payroll.results.iter().map(f).sum());
+    risk.push_styled(
+        RowStyle::Total,
+        vec![
+            Cell::text(l("合计", "Total")),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            tot(|r| r.pay.risk.opening),
+            tot(|r| r.pay.risk.withheld),
+            tot(|r| r.pay.risk.closing),
+            Cell::Empty,
+        ],
+    );
+    sheets.push(risk);
+
+    // 6. Exceptions.
+    let mut ex = Sheet::new(
+        l("异常事项", "Exceptions"),
+        vec![
+            col(l("客户经理编号", "RM id"), 12.0),
+            col(l("姓名", "Name"), 10.0),
+            col(l("规则", "Rule"), 20.0),
+            col(l("类别", "Check"), 18.0),
+            col(l("对象", "Subject"), 14.0),
+            col(l("数值", "Value"), 14.0),
+            col(l("标准", "Threshold"), 14.0),
+            col(l("说明", "Detail"), 50.0),
+            col(l("台账位置", "Ledger cell"), 30.0),
+        ],
+    );
+    ex.freeze_columns = 2;
+    for r in &payroll.results {
+        for f in &r.flags {
+            ex.push(vec![
+                Cell::text(&r.rm.rm_id),
+                Cell::text(&r.rm.name),
+                Cell::text(&f.rule),
+                Cell::text(check_label(f.check, lang)),
+                Cell::text(&f.subject),
+                f.value.map(|v| Cell::Number(v, 4)).unwrap_or(Cell::Empty),
+                f.threshold.map(|v| Cell::Number(v, 4)).unwrap_or(Cell::Empty),
+                Cell::text(flag_text(f, lang)),
+                Cell::text(f.cell.clone().unwrap_or_default()),
+            ]);
+        }
+    }
+    sheets.push(ex);
+
+    // 7. Trace.
+    let mut tr = Sheet::new(
+        l("计算轨迹", "Trace"),
+        vec![
+            col(l("客户经理编号", "RM id"), 12.0),
+            col(l("项目", "Figure"), 24.0),
+            col(l("规则", "Rule"), 24.0),
+            col(l("数值", "Value"), 16.0),
+            col(l("公式", "Formula"), 48.0),
+            col(l("输入", "Inputs"), 80.0),
+        ],
+    );
+    tr.freeze_columns = 2;
+    for r in &payroll.results {
+        for s in &r.month.trace {
+            let inputs = s.inputs.iter().map(|i| format!("{} = {}", i.name, i.value)).collect::<Vec<_>>().join("; ");
+            tr.push(vec![
+                Cell::text(&r.rm.rm_id),
+                Cell::text(&s.figure),
+                Cell::text(&s.rule),
+                s.value.map(|v| Cell::Number(v.round_dp(6), 2)).unwrap_or(Cell::text("—")),
+                Cell::text(&s.formula),
+                Cell::text(inputs),
+            ]);
+        }
+    }
+    sheets.push(tr);
+
+    // 8. Manifest.
+    let mut man = Sheet::new(l("运行信息", "Run manifest"), vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 70.0)]);
+    let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
+    man.push(kv(l("工具", "Tool"), format!("rmpay {}", run.tool_version)));
+    man.push(kv(l("期间", "Period"), run.period.to_string()));
+    man.push(kv(l("考核办法", "Policy"), format!("{} ({})", policy.id, policy.name)));
+    man.push(kv(l("办法版本", "Policy version"), policy.version.clone()));
+    man.push(kv(l("办法文件", "Policy file"), policy.file.clone()));
+    man.push(kv(l("办法 SHA-256", "Policy SHA-256"), policy.sha256.clone()));
+    man.push(kv(l("台账文件", "Ledger file"), run.ledger_file.clone()));
+    man.push(kv(l("台账 SHA-256", "Ledger SHA-256"), run.ledger_sha256.clone()));
+    man.push(kv(l("日历天数", "Calendar days"), payroll.days.to_string()));
+    man.push(kv(
+        l("舍入", "Rounding"),
+        format!("{} places, {}", policy.settings.money.scale, policy.settings.money.mode.id()),
+    ));
+    man.push(kv(l("客户经理人数", "RMs"), payroll.results.len().to_string()));
+    if policy.pay.rates_are_examples {
+        man.push(kv(
+            l("注意", "Note"),
+            l("本办法中的计件单价为示例，须由银行替换为本行标准", "the piece rates in this policy are examples that the bank must replace").to_string(),
+        ));
+    }
+    let _ = ledger;
+    sheets.push(man);
+
+    Book {
+        title: match lang {
+            Lang::Zh => format!("{} 客户经理工资 {}", policy.name, run.period),
+            Lang::En => format!("RM payroll {} — {}", run.period, policy.name_en.clone().unwrap_or(policy.id.clone())),
+        },
+        sheets,
+        money_scale: policy.settings.money.scale,
+        date: run.period.last_day(),
+    }
+}

@@ -1,0 +1,32 @@
+//! Traces: how each figure was produced. Traces are data, rendered by the
+//! report layer into the trace sheet and by `--json`.
+
+use rust_decimal::Decimal;
+
+/// One input a figure read: a name and its value or source cell.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Input {
+    pub name: String,
+    pub value: String,
+}
+
+impl Input {
+    pub fn new(name: impl Into<String>, value: impl ToString) -> Self {
+        Input { name: name.into(), value: value.to_string() }
+    }
+}
+
+/// One figure with the rule that produced it, its formula and inputs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Step {
+    /// What was computed, e.g. `deposit_daily_average` or a pay line id.
+    pub figure: String,
+    /// The rule id from the policy, or `metric` for a definition of the
+    /// engine's vocabulary.
+    pub rule: String,
+    pub formula: String,
+    pub inputs: Vec<Input>,
+    /// The value, unrounded for metrics, rounded for money.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub value: Option<Decimal>,
+}

@@ -1,0 +1,205 @@
+//! `--json`: the payroll as stable, machine-readable JSON. Money and ratios
+//! are decimal strings (never floats); absent ratios are `null`.
+//! The format is documented in docs/JSON.md.
+
+use crate::engine::pay::{Flag, Line, Payroll};
+use crate::policy::Policy;
+use crate::report::pay::RunInfo;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Money: the policy's scale, always with that many places.
+fn money(d: Decimal, scale: u32) -> String {
+    let mut r = d.round_dp(scale);
+    r.rescale(scale);
+    r.to_string()
+}
+
+/// Figures that are not money (averages, ratios): exact to 10 places, no
+/// trailing zeros.
+fn figure(d: Decimal) -> String {
+    d.round_dp(10).normalize().to_string()
+}
+
+#[derive(Serialize)]
+pub struct JsonPayroll {
+    pub format: &'static str,
+    pub period: String,
+    pub tool_version: String,
+    pub policy: JsonPolicy,
+    pub ledger: JsonLedger,
+    pub managers: Vec<JsonManager>,
+    pub totals: JsonTotals,
+}
+
+#[derive(Serialize)]
+pub struct JsonPolicy {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonLedger {
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonMetrics {
+    pub deposit_daily_average: String,
+    pub deposit_base: String,
+    pub deposit_stock: String,
+    pub deposit_increment: String,
+    pub loan_balance: String,
+    pub npl_balance: String,
+    pub npl_ratio: Option<String>,
+    pub interest_due: String,
+    pub interest_received: String,
+    pub collection_rate: Option<String>,
+    pub fee_income: String,
+    pub new_basic_accounts: String,
+    pub incident_points: String,
+    pub incident_loss: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonLine {
+    pub rule: String,
+    pub amount: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonPay {
+    pub lines: Vec<JsonLine>,
+    pub gross: String,
+    pub deductions: String,
+    pub deduction_lines: Vec<JsonLine>,
+    pub holdback: String,
+    pub net: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonRisk {
+    pub cap: Option<String>,
+    pub opening: String,
+    pub withheld: String,
+    pub closing: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonFlag {
+    pub rule: String,
+    pub check: String,
+    pub subject: String,
+    pub value: Option<String>,
+    pub threshold: Option<String>,
+    pub cell: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct JsonManager {
+    pub rm_id: String,
+    pub name: String,
+    pub tier: String,
+    pub metrics: JsonMetrics,
+    pub pay: JsonPay,
+    pub risk_account: JsonRisk,
+    pub flags: Vec<JsonFlag>,
+    pub trace: Vec<crate::trace::Step>,
+}
+
+#[derive(Serialize)]
+pub struct JsonTotals {
+    pub managers: usize,
+    pub lines: Vec<JsonLine>,
+    pub gross: String,
+    pub deductions: String,
+    pub holdback: String,
+    pub net: String,
+}
+
+fn lines(v: &[Line], scale: u32) -> Vec<JsonLine> {
+    v.iter().map(|l| JsonLine { rule: l.rule.clone(), amount: money(l.amount, scale) }).collect()
+}
+
+fn flag(f: &Flag) -> JsonFlag {
+    JsonFlag {
+        rule: f.rule.clone(),
+        check: f.check.to_string(),
+        subject: f.subject.clone(),
+        value: f.value.map(figure),
+        threshold: f.threshold.map(figure),
+        cell: f.cell.clone(),
+    }
+}
+
+pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPayroll {
+    let s = policy.settings.money.scale;
+    let managers = payroll
+        .results
+        .iter()
+        .map(|r| {
+            let m = &r.month.metrics;
+            JsonManager {
+                rm_id: r.rm.rm_id.clone(),
+                name: r.rm.name.clone(),
+                tier: policy.tiers[r.rm.tier].id.clone(),
+                metrics: JsonMetrics {
+                    deposit_daily_average: figure(m.deposit_daily_average),
+                    deposit_base: figure(m.deposit_base),
+                    deposit_stock: figure(m.deposit_stock),
+                    deposit_increment: figure(m.deposit_increment),
+                    loan_balance: figure(m.loan_balance),
+                    npl_balance: figure(m.npl_balance),
+                    npl_ratio: m.npl_ratio.map(figure),
+                    interest_due: figure(m.interest_due),
+                    interest_received: figure(m.interest_received),
+                    collection_rate: m.collection_rate.map(figure),
+                    fee_income: figure(m.fee_income),
+                    new_basic_accounts: figure(m.new_basic_accounts),
+                    incident_points: figure(m.incident_points),
+                    incident_loss: figure(m.incident_loss),
+                },
+                pay: JsonPay {
+                    lines: lines(&r.pay.lines, s),
+                    gross: money(r.pay.gross, s),
+                    deductions: money(r.pay.deductions_total, s),
+                    deduction_lines: lines(&r.pay.deductions, s),
+                    holdback: money(r.pay.holdback, s),
+                    net: money(r.pay.net, s),
+                },
+                risk_account: JsonRisk {
+                    cap: r.pay.risk.cap.map(|c| money(c, s)),
+                    opening: money(r.pay.risk.opening, s),
+                    withheld: money(r.pay.risk.withheld, s),
+                    closing: money(r.pay.risk.closing, s),
+                },
+                flags: r.flags.iter().map(flag).collect(),
+                trace: r.month.trace.clone(),
+            }
+        })
+        .collect();
+    JsonPayroll {
+        format: "rmpay.payroll/1",
+        period: run.period.to_string(),
+        tool_version: run.tool_version.clone(),
+        policy: JsonPolicy { id: policy.id.clone(), version: policy.version.clone(), sha256: policy.sha256.clone() },
+        ledger: JsonLedger { file: run.ledger_file.clone(), sha256: run.ledger_sha256.clone() },
+        managers,
+        totals: JsonTotals {
+            managers: payroll.results.len(),
+            lines: lines(&payroll.totals.lines, s),
+            gross: money(payroll.totals.gross, s),
+            deductions: money(payroll.totals.deductions, s),
+            holdback: money(payroll.totals.holdback, s),
+            net: money(payroll.totals.net, s),
+        },
+    }
+}
+
+pub fn to_bytes(j: &JsonPayroll) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(j).unwrap_or_default();
+    v.push(b'\n');
+    v
+}
