@@ -2,7 +2,660 @@
 //!
 //! Reads a monthly ledger workbook (LEDGER.md) into a typed [`Ledger`],
 //! reporting every problem with file, sheet and cell.
+//!
+//! Every format goes through one row path: the xlsx sheets are streamed cell
+//! by cell ([`calamine::Xlsx::worksheet_cells_reader`], strings borrowed from
+//! the workbook, so a million-row `deposits` sheet is never held in memory);
+//! the xls and ods sheets are small and read as ranges. Rows become a fixed
+//! array of borrowed cells ([`cell::Cv`]), one per known column, and the
+//! sheet's row handler turns them into records.
 
+mod cell;
+mod columns;
+mod deposits;
 pub mod model;
+mod parse;
+mod rows;
 
 pub use model::*;
+
+use crate::diag::{Diagnostics, Location, PER_KIND_LIMIT};
+use crate::period::Period;
+use calamine::{
+    Cell, Data, DataRef, Ods, Range, Reader as _, Sheets, Xls, Xlsx, open_workbook,
+    open_workbook_auto,
+};
+use cell::{Cv, text_ref};
+use columns::{Col, MAXF, columns, match_column, norm_header, split_unit, unit_factor};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Seek};
+use std::path::Path;
+
+/// Rows between two calls of the progress callback.
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// Read a ledger workbook. `display` is the file name as the user typed it
+/// (used in every diagnostic). `progress` is called now and then (about every
+/// 65,536 rows) with the sheet name and rows read so far; the CLI draws a
+/// progress bar with it.
+///
+/// Returns `Some(ledger)` only when no error was found (warnings allowed).
+/// Every error of the workbook is reported, not just the first.
+pub fn read_ledger(
+    path: &Path,
+    display: &str,
+    opts: &ReadOptions,
+    progress: &mut dyn FnMut(&str, u64),
+) -> (Option<Ledger>, Diagnostics) {
+    let mut reader = Reader::new(display, opts);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        reader.read(path, progress);
+    }));
+    if outcome.is_err() {
+        reader.diags.error(
+            Location::File {
+                file: display.to_string(),
+            },
+            "cannot-open",
+            "cannot read the workbook: the file is damaged",
+        );
+    }
+    reader.finish()
+}
+
+/// The sheet being read.
+struct SheetCtx {
+    kind: SheetKind,
+    name: String,
+    cols: &'static [Col],
+    header_row: Option<u32>,
+    /// First column of the header row (where header-level errors point).
+    first_col: u32,
+    /// The header row has every required column.
+    usable: bool,
+    /// Column of each field; `u32::MAX` when the column is absent.
+    field_col: [u32; MAXF],
+    /// Unit factor of each field (10,000 for 万元).
+    units: [Decimal; MAXF],
+    /// Field of each column; `NO_FIELD` when the column is not read.
+    by_col: Vec<u8>,
+    rows_read: u64,
+    /// Errors reported so far in this sheet, per code.
+    counts: Vec<(&'static str, usize)>,
+}
+
+const NO_FIELD: u8 = u8::MAX;
+const ABSENT: u32 = u32::MAX;
+
+impl SheetCtx {
+    fn new(kind: SheetKind, name: &str) -> Self {
+        SheetCtx {
+            kind,
+            name: name.to_string(),
+            cols: columns(kind),
+            header_row: None,
+            first_col: 0,
+            usable: false,
+            field_col: [ABSENT; MAXF],
+            units: [Decimal::ONE; MAXF],
+            by_col: Vec::new(),
+            rows_read: 0,
+            counts: Vec::new(),
+        }
+    }
+
+    fn has(&self, fi: usize) -> bool {
+        self.field_col[fi] != ABSENT
+    }
+}
+
+/// All state of one read.
+pub(crate) struct Reader<'o> {
+    file: String,
+    opts: &'o ReadOptions,
+    diags: Diagnostics,
+    sh: SheetCtx,
+    sheet_names: Vec<(SheetKind, String)>,
+    /// The sheet could be read (present, with its required columns); cross
+    /// references into it are checked only then.
+    usable: Vec<SheetKind>,
+    period: Option<Period>,
+    /// Scratch text for number formatting.
+    buf: String,
+
+    managers: Vec<Manager>,
+    manager_rows: HashMap<String, u32>,
+    clients: Vec<Assignment>,
+    client_rows: HashMap<String, u32>,
+    dep: deposits::DepositState,
+    averages: Vec<DepositAverage>,
+    loans: Vec<Loan>,
+    loan_rows: HashMap<String, u32>,
+    fees: Vec<Fee>,
+    settlements: Vec<Settlement>,
+    new_accounts: Vec<NewAccount>,
+    incidents: Vec<Incident>,
+    baseline: Vec<Baseline>,
+    risk_accounts: Vec<RiskOpening>,
+    unknown_columns: Vec<UnknownColumn>,
+}
+
+impl<'o> Reader<'o> {
+    fn new(display: &str, opts: &'o ReadOptions) -> Self {
+        Reader {
+            file: display.to_string(),
+            opts,
+            diags: Diagnostics::new(),
+            sh: SheetCtx::new(SheetKind::Managers, ""),
+            sheet_names: Vec::new(),
+            usable: Vec::new(),
+            period: opts.period,
+            buf: String::new(),
+            managers: Vec::new(),
+            manager_rows: HashMap::new(),
+            clients: Vec::new(),
+            client_rows: HashMap::new(),
+            dep: deposits::DepositState::new(opts.carry_forward_missing_days),
+            averages: Vec::new(),
+            loans: Vec::new(),
+            loan_rows: HashMap::new(),
+            fees: Vec::new(),
+            settlements: Vec::new(),
+            new_accounts: Vec::new(),
+            incidents: Vec::new(),
+            baseline: Vec::new(),
+            risk_accounts: Vec::new(),
+            unknown_columns: Vec::new(),
+        }
+    }
+
+    fn file_loc(&self) -> Location {
+        Location::File {
+            file: self.file.clone(),
+        }
+    }
+
+    fn sheet_loc(&self) -> Location {
+        Location::Sheet {
+            file: self.file.clone(),
+            sheet: self.sh.name.clone(),
+        }
+    }
+
+    /// Report an error at a cell of the current sheet. The message is built
+    /// only when it will be kept: past [`PER_KIND_LIMIT`] of one code in one
+    /// sheet, errors are only counted and summed up in one line at the end
+    /// of the sheet.
+    pub(crate) fn err(
+        &mut self,
+        row: u32,
+        col: u32,
+        code: &'static str,
+        msg: impl FnOnce(&Self) -> String,
+    ) {
+        let n = match self.sh.counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.sh.counts.push((code, 1));
+                1
+            }
+        };
+        if n > PER_KIND_LIMIT {
+            return;
+        }
+        let message = msg(self);
+        let loc = Location::cell(&self.file, &self.sh.name, row, col);
+        self.diags.error(loc, code, message);
+    }
+
+    pub(crate) fn warn(&mut self, row: u32, col: u32, code: &'static str, msg: String) {
+        let loc = Location::cell(&self.file, &self.sh.name, row, col);
+        self.diags.warning(loc, code, msg);
+    }
+
+    /// The sheet name as found in the workbook.
+    pub(crate) fn sheet_name(&self, kind: SheetKind) -> &str {
+        self.sheet_names
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, n)| n.as_str())
+            .unwrap_or(kind.chinese())
+    }
+
+    pub(crate) fn is_usable(&self, kind: SheetKind) -> bool {
+        self.usable.contains(&kind)
+    }
+
+    fn read(&mut self, path: &Path, progress: &mut dyn FnMut(&str, u64)) {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        let opened: Result<Sheets<_>, String> = match ext.as_deref() {
+            Some("xlsx" | "xlsm") => open_workbook::<Xlsx<_>, _>(path)
+                .map(Sheets::Xlsx)
+                .map_err(|e| e.to_string()),
+            Some("xls") => open_workbook::<Xls<_>, _>(path)
+                .map(Sheets::Xls)
+                .map_err(|e| e.to_string()),
+            Some("ods") => open_workbook::<Ods<_>, _>(path)
+                .map(Sheets::Ods)
+                .map_err(|e| e.to_string()),
+            _ => open_workbook_auto(path).map_err(|_| {
+                let found = match &ext {
+                    Some(e) => format!("`.{e}`"),
+                    None => "a file without extension".to_string(),
+                };
+                format!("expected an .xlsx, .xls or .ods workbook, found {found}")
+            }),
+        };
+        let mut wb = match opened {
+            Ok(wb) => wb,
+            Err(e) => {
+                let msg = if e.starts_with("expected") {
+                    e
+                } else {
+                    format!("cannot open the workbook: {e}")
+                };
+                let loc = self.file_loc();
+                self.diags.error(loc, "cannot-open", msg);
+                return;
+            }
+        };
+
+        let found = self.find_sheets(&wb.sheet_names());
+        for kind in SheetKind::ALL {
+            let Some(name) = found.get(&kind) else {
+                continue;
+            };
+            if kind == SheetKind::DepositAverages && found.contains_key(&SheetKind::Deposits) {
+                continue;
+            }
+            self.sh = SheetCtx::new(kind, name);
+            let res = match &mut wb {
+                Sheets::Xlsx(x) => self.stream_xlsx(x, name, progress),
+                other => match other.worksheet_range(name) {
+                    Ok(range) => {
+                        self.feed_range(&range, progress);
+                        Ok(())
+                    }
+                    Err(e) => Err(e.to_string()),
+                },
+            };
+            if let Err(e) = res {
+                let loc = self.sheet_loc();
+                self.diags.error(
+                    loc,
+                    "cannot-read-sheet",
+                    format!("cannot read the sheet: {e}"),
+                );
+                self.sh.usable = false;
+            }
+            self.finish_sheet(progress);
+        }
+    }
+
+    /// Map workbook sheet names to the contract's sheets; report missing,
+    /// duplicate and conflicting sheets.
+    fn find_sheets(&mut self, names: &[String]) -> BTreeMap<SheetKind, String> {
+        let mut found: BTreeMap<SheetKind, String> = BTreeMap::new();
+        for name in names {
+            let norm = norm_header(name);
+            let kind = SheetKind::ALL.into_iter().find(|k| {
+                parse::loose_eq(&norm, k.english()) || parse::loose_eq(&norm, k.chinese())
+            });
+            let Some(kind) = kind else { continue };
+            if let Some(first) = found.get(&kind) {
+                let msg = format!(
+                    "expected one `{}` ({}) sheet, found two: `{first}` and `{name}`",
+                    kind.english(),
+                    kind.chinese()
+                );
+                let loc = self.file_loc();
+                self.diags.error(loc, "duplicate-sheet", msg);
+                continue;
+            }
+            found.insert(kind, name.clone());
+        }
+        let listed = || {
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for kind in [SheetKind::Managers, SheetKind::Clients] {
+            if !found.contains_key(&kind) {
+                let msg = format!(
+                    "expected a `{}` ({}) sheet, found only {}",
+                    kind.english(),
+                    kind.chinese(),
+                    listed()
+                );
+                let loc = self.file_loc();
+                self.diags.error(loc, "missing-sheet", msg);
+            }
+        }
+        let daily = found.get(&SheetKind::Deposits);
+        let avg = found.get(&SheetKind::DepositAverages);
+        match (daily, avg) {
+            (None, None) => {
+                let msg = format!(
+                    "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) sheet, found only {}",
+                    listed()
+                );
+                let loc = self.file_loc();
+                self.diags.error(loc, "missing-sheet", msg);
+            }
+            (Some(d), Some(a)) => {
+                let msg = format!(
+                    "expected either daily balances or monthly averages, found both `{d}` and `{a}`"
+                );
+                let loc = self.file_loc();
+                self.diags.error(loc, "conflicting-sheets", msg);
+            }
+            _ => {}
+        }
+        for (k, n) in &found {
+            self.sheet_names.push((*k, n.clone()));
+        }
+        found
+    }
+
+    fn stream_xlsx<RS: Read + Seek>(
+        &mut self,
+        x: &mut Xlsx<RS>,
+        name: &str,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> Result<(), String> {
+        let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        // The current row's non-empty cells; reused for every row.
+        let mut row: Vec<Cell<DataRef<'_>>> = Vec::with_capacity(32);
+        let mut cur = 0u32;
+        loop {
+            let next = match cells.next_cell() {
+                Ok(c) => c,
+                Err(e) => {
+                    if !row.is_empty() {
+                        self.feed_cells(cur, &row, progress);
+                    }
+                    return Err(e.to_string());
+                }
+            };
+            let Some(cell) = next else { break };
+            let (r, _) = cell.get_position();
+            if r != cur {
+                if !row.is_empty() {
+                    self.feed_cells(cur, &row, progress);
+                    row.clear();
+                }
+                cur = r;
+            }
+            if !matches!(cell.get_value(), DataRef::Empty) {
+                row.push(cell);
+            }
+        }
+        if !row.is_empty() {
+            self.feed_cells(cur, &row, progress);
+        }
+        Ok(())
+    }
+
+    fn feed_cells(
+        &mut self,
+        r: u32,
+        row: &[Cell<DataRef<'_>>],
+        progress: &mut dyn FnMut(&str, u64),
+    ) {
+        self.feed_row(
+            r,
+            row.iter()
+                .map(|c| (c.get_position().1, Cv::from_ref(c.get_value()))),
+            progress,
+        );
+    }
+
+    fn feed_range(&mut self, range: &Range<Data>, progress: &mut dyn FnMut(&str, u64)) {
+        let Some((r0, c0)) = range.start() else {
+            return;
+        };
+        for (i, row) in range.rows().enumerate() {
+            let r = r0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+            let cells = row
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !matches!(d, Data::Empty))
+                .map(|(j, d)| {
+                    (
+                        c0.saturating_add(u32::try_from(j).unwrap_or(u32::MAX)),
+                        Cv::from_data(d),
+                    )
+                });
+            self.feed_row(r, cells, progress);
+        }
+    }
+
+    /// One sheet row (its non-empty cells, column and value).
+    fn feed_row<'v>(
+        &mut self,
+        r: u32,
+        cells: impl Iterator<Item = (u32, Cv<'v>)>,
+        progress: &mut dyn FnMut(&str, u64),
+    ) {
+        self.sh.rows_read += 1;
+        if self.sh.rows_read.is_multiple_of(PROGRESS_EVERY) {
+            progress(&self.sh.name, self.sh.rows_read);
+        }
+        if self.sh.header_row.is_none() {
+            let cells: Vec<(u32, Cv<'v>)> = cells.filter(|(_, v)| !v.is_blank()).collect();
+            if !cells.is_empty() {
+                self.header(r, &cells);
+            }
+            return;
+        }
+        if !self.sh.usable {
+            return;
+        }
+        let mut fields = [Cv::Empty; MAXF];
+        let mut any = false;
+        for (c, v) in cells {
+            let Some(&fi) = self.sh.by_col.get(c as usize) else {
+                continue;
+            };
+            if fi != NO_FIELD && !v.is_blank() {
+                if let Some(slot) = fields.get_mut(fi as usize) {
+                    *slot = v;
+                }
+                any = true;
+            }
+        }
+        if any {
+            self.data_row(r, &fields);
+        }
+    }
+
+    /// The header row: find each column's field and unit.
+    fn header(&mut self, r: u32, cells: &[(u32, Cv<'_>)]) {
+        self.sh.header_row = Some(r);
+        self.sh.first_col = cells.iter().map(|(c, _)| *c).min().unwrap_or(0);
+        let cols = self.sh.cols;
+        let mut bad = false;
+        for (c, v) in cells {
+            let mut buf = String::new();
+            let text = match text_ref(v, &mut buf) {
+                Ok(Some(t)) => t.to_string(),
+                _ => continue,
+            };
+            let norm = norm_header(&text);
+            let (name, unit) = split_unit(&norm);
+            let fi = match_column(cols, name).or_else(|| match_column(cols, &norm));
+            let Some(fi) = fi else {
+                self.unknown_columns.push(UnknownColumn {
+                    sheet: self.sh.kind,
+                    header: text,
+                    col: *c,
+                    row: r,
+                });
+                continue;
+            };
+            let Some(spec) = cols.get(fi) else { continue };
+            if self.sh.has(fi) {
+                let first = crate::diag::cell_name(r, self.sh.field_col[fi]);
+                self.err(r, *c, "duplicate-column", |_| {
+                    format!(
+                        "expected one {} column, found a second one (the first is {first})",
+                        spec.named()
+                    )
+                });
+                bad = true;
+                continue;
+            }
+            if let Some(unit) = unit.filter(|_| match_column(cols, name).is_some()) {
+                match unit_factor(spec, unit) {
+                    Ok(f) => self.sh.units[fi] = f,
+                    Err(m) => {
+                        self.err(r, *c, "bad-unit", |_| m);
+                        bad = true;
+                    }
+                }
+            }
+            self.sh.field_col[fi] = *c;
+            let need = *c as usize + 1;
+            if self.sh.by_col.len() < need {
+                self.sh.by_col.resize(need, NO_FIELD);
+            }
+            if let Some(slot) = self.sh.by_col.get_mut(*c as usize) {
+                *slot = u8::try_from(fi).unwrap_or(NO_FIELD);
+            }
+        }
+        let first_col = self.sh.first_col;
+        for (fi, spec) in cols.iter().enumerate() {
+            if spec.required && !self.sh.has(fi) {
+                self.err(r, first_col, "missing-column", |_| {
+                    format!(
+                        "expected a {} column in the header row, found none",
+                        spec.named()
+                    )
+                });
+                bad = true;
+            }
+        }
+        // Columns required in alternatives.
+        use columns::f::*;
+        match self.sh.kind {
+            SheetKind::Fees if !self.sh.has(F_CLIENT) && !self.sh.has(F_RM) => {
+                self.err(r, first_col, "missing-column", |_| {
+                    "expected a `client_id` (客户编号) or `rm_id` (客户经理编号) column in the header row, found neither".to_string()
+                });
+                bad = true;
+            }
+            SheetKind::Baseline
+                if !(self.sh.has(B_CLIENT) && self.sh.has(B_DEPOSIT))
+                    && !(self.sh.has(B_RM) && self.sh.has(B_RATIO)) =>
+            {
+                self.err(r, first_col, "missing-column", |_| {
+                    "expected `client_id` (客户编号) and `deposit_daily_average` (上年存款日均) columns, or `rm_id` (客户经理编号) and `normal_loan_ratio` (上年正常贷款占比) columns, in the header row".to_string()
+                });
+                bad = true;
+            }
+            _ => {}
+        }
+        self.sh.usable = !bad;
+    }
+
+    /// After the last row of a sheet: sheet-wide checks, then one summary
+    /// line per error kind that went past the limit.
+    fn finish_sheet(&mut self, progress: &mut dyn FnMut(&str, u64)) {
+        let kind = self.sh.kind;
+        if self.sh.header_row.is_none() {
+            let required = matches!(
+                kind,
+                SheetKind::Managers
+                    | SheetKind::Clients
+                    | SheetKind::Deposits
+                    | SheetKind::DepositAverages
+            );
+            if required {
+                let loc = self.sheet_loc();
+                self.diags.error(
+                    loc,
+                    "empty-sheet",
+                    "expected a header row and data rows, found an empty sheet",
+                );
+            } else {
+                // An empty optional sheet has no rows; nothing to check.
+                self.usable.push(kind);
+            }
+        } else if self.sh.usable {
+            self.usable.push(kind);
+            match kind {
+                SheetKind::Clients => self.check_shares(),
+                SheetKind::Deposits => self.finish_deposits(),
+                _ => {}
+            }
+        }
+        for (code, n) in std::mem::take(&mut self.sh.counts) {
+            if n > PER_KIND_LIMIT {
+                let loc = self.sheet_loc();
+                self.diags.error(
+                    loc,
+                    code,
+                    format!("… and {} more of this kind", n - PER_KIND_LIMIT),
+                );
+            }
+        }
+        progress(&self.sh.name, self.sh.rows_read);
+    }
+
+    fn finish(mut self) -> (Option<Ledger>, Diagnostics) {
+        let has_daily = self
+            .sheet_names
+            .iter()
+            .any(|(k, _)| *k == SheetKind::Deposits);
+        let deposits_usable = self.is_usable(SheetKind::Deposits)
+            || (!has_daily && self.is_usable(SheetKind::DepositAverages));
+        if self.period.is_none() && deposits_usable {
+            let loc = self.file_loc();
+            self.diags.error(
+                loc,
+                "period-unknown",
+                "the ledger has no daily balances; give --period YYYY-MM",
+            );
+        }
+        if self.diags.has_errors() {
+            return (None, self.diags);
+        }
+        let Some(period) = self.period else {
+            return (None, self.diags);
+        };
+        let deposits = if has_daily {
+            Deposits::Daily {
+                accounts: std::mem::take(&mut self.dep.out),
+                days: period.days(),
+            }
+        } else {
+            Deposits::Averages(std::mem::take(&mut self.averages))
+        };
+        let ledger = Ledger {
+            file: self.file,
+            sheet_names: self.sheet_names,
+            period,
+            managers: self.managers,
+            clients: self.clients,
+            deposits,
+            loans: self.loans,
+            fees: self.fees,
+            settlements: self.settlements,
+            new_accounts: self.new_accounts,
+            incidents: self.incidents,
+            baseline: self.baseline,
+            risk_accounts: self.risk_accounts,
+            unknown_columns: self.unknown_columns,
+        };
+        (Some(ledger), self.diags)
+    }
+}

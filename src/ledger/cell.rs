@@ -1,0 +1,169 @@
+//! A small borrowed view of one cell, the same for every workbook format.
+//!
+//! The xlsx streaming reader yields `DataRef`s (shared strings borrowed from
+//! the workbook), the xls/ods readers yield `Data` from a `Range`; both are
+//! turned into [`Cv`] so that one row-processing path serves every format
+//! without copying strings.
+
+use calamine::{CellErrorType, Data, DataRef, ExcelDateTime};
+use chrono::NaiveDate;
+use std::fmt::Write;
+
+/// One cell value, borrowed.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) enum Cv<'a> {
+    #[default]
+    Empty,
+    Str(&'a str),
+    Float(f64),
+    Int(i64),
+    Bool(bool),
+    /// A date-formatted number (xlsx, xls).
+    Date(ExcelDateTime),
+    /// An ISO 8601 date or date-time (ods).
+    DateIso(&'a str),
+    /// An ISO 8601 duration (ods time cells).
+    Duration(&'a str),
+    Error(&'a CellErrorType),
+}
+
+impl<'a> Cv<'a> {
+    pub(crate) fn from_ref<'b>(d: &'a DataRef<'b>) -> Cv<'a>
+    where
+        'b: 'a,
+    {
+        match d {
+            DataRef::Empty => Cv::Empty,
+            DataRef::SharedString(s) => Cv::Str(s),
+            DataRef::String(s) => Cv::Str(s.as_str()),
+            DataRef::Float(f) => Cv::Float(*f),
+            DataRef::Int(i) => Cv::Int(*i),
+            DataRef::Bool(b) => Cv::Bool(*b),
+            DataRef::DateTime(d) => Cv::Date(*d),
+            DataRef::DateTimeIso(s) => Cv::DateIso(s.as_str()),
+            DataRef::DurationIso(s) => Cv::Duration(s.as_str()),
+            DataRef::Error(e) => Cv::Error(e),
+        }
+    }
+
+    pub(crate) fn from_data(d: &'a Data) -> Cv<'a> {
+        match d {
+            Data::Empty => Cv::Empty,
+            Data::String(s) => Cv::Str(s.as_str()),
+            Data::Float(f) => Cv::Float(*f),
+            Data::Int(i) => Cv::Int(*i),
+            Data::Bool(b) => Cv::Bool(*b),
+            Data::DateTime(d) => Cv::Date(*d),
+            Data::DateTimeIso(s) => Cv::DateIso(s.as_str()),
+            Data::DurationIso(s) => Cv::Duration(s.as_str()),
+            Data::Error(e) => Cv::Error(e),
+        }
+    }
+
+    /// Empty, or text made only of spaces.
+    #[inline]
+    pub(crate) fn is_blank(&self) -> bool {
+        match self {
+            Cv::Empty => true,
+            Cv::Str(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// How the value is named in a message: ``text `abc` ``, ``the number `12` ``.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Cv::Empty => "an empty cell".to_string(),
+            Cv::Str(s) => format!("text `{}`", s.trim()),
+            Cv::Float(f) => format!("the number `{f}`"),
+            Cv::Int(i) => format!("the number `{i}`"),
+            Cv::Bool(b) => format!("the boolean `{}`", if *b { "TRUE" } else { "FALSE" }),
+            Cv::Date(d) => match excel_date(d) {
+                Some(day) => format!("the date `{day}`"),
+                None => format!("the date-time `{}`", d.as_f64()),
+            },
+            Cv::DateIso(s) => format!("the date `{s}`"),
+            Cv::Duration(s) => format!("the duration `{s}`"),
+            Cv::Error(e) => format!("the spreadsheet error `{e}`"),
+        }
+    }
+}
+
+/// The calendar day of a date cell (the time of day, if any, is dropped).
+pub(crate) fn excel_date(d: &ExcelDateTime) -> Option<NaiveDate> {
+    if d.is_duration() || !d.as_f64().is_finite() {
+        return None;
+    }
+    d.as_datetime().map(|dt| dt.date())
+}
+
+/// The text of an identifier or free-text cell, trimmed; `None` when blank.
+/// Numbers are written without a fractional part when they have none
+/// (account numbers are often stored as numbers). Spreadsheet errors are
+/// refused with a message.
+pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'x str>, String> {
+    match *cv {
+        Cv::Empty => Ok(None),
+        Cv::Str(s) => {
+            let t = s.trim();
+            Ok(if t.is_empty() { None } else { Some(t) })
+        }
+        Cv::Int(i) => {
+            buf.clear();
+            let _ = write!(buf, "{i}");
+            Ok(Some(buf.as_str()))
+        }
+        Cv::Float(f) => {
+            buf.clear();
+            if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
+                let _ = write!(buf, "{}", f as i64);
+            } else {
+                let _ = write!(buf, "{f}");
+            }
+            Ok(Some(buf.as_str()))
+        }
+        Cv::Bool(b) => Ok(Some(if b { "TRUE" } else { "FALSE" })),
+        Cv::Date(d) => {
+            buf.clear();
+            match excel_date(&d) {
+                Some(day) => {
+                    let _ = write!(buf, "{day}");
+                }
+                None => {
+                    let _ = write!(buf, "{}", d.as_f64());
+                }
+            }
+            Ok(Some(buf.as_str()))
+        }
+        Cv::DateIso(s) | Cv::Duration(s) => Ok(Some(s.trim())),
+        Cv::Error(e) => Err(format!(
+            "expected a value, found the spreadsheet error `{e}`"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_numbers() {
+        let mut buf = String::new();
+        assert_eq!(
+            text_ref(&Cv::Float(6222020200012345.0), &mut buf).unwrap(),
+            Some("6222020200012345")
+        );
+        let mut buf = String::new();
+        assert_eq!(text_ref(&Cv::Int(1001), &mut buf).unwrap(), Some("1001"));
+        let mut buf = String::new();
+        assert_eq!(
+            text_ref(&Cv::Str("  RM01 "), &mut buf).unwrap(),
+            Some("RM01")
+        );
+        let mut buf = String::new();
+        assert_eq!(text_ref(&Cv::Str("   "), &mut buf).unwrap(), None);
+        let e = CellErrorType::NA;
+        let mut buf = String::new();
+        assert!(text_ref(&Cv::Error(&e), &mut buf).is_err());
+    }
+}

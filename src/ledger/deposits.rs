@@ -1,0 +1,381 @@
+//! The `deposits` sheet: end-of-day balances, aggregated per account while
+//! the rows stream past. This is the hot path (a million rows and more), so
+//! a row allocates nothing unless it introduces a new account.
+
+use super::Reader;
+use super::cell::{Cv, excel_date, text_ref};
+use super::columns::{PRODUCTS, f::*};
+use super::model::*;
+use super::parse;
+use super::rows::{Fields, PRODUCT_VALUES};
+use crate::period::Period;
+use chrono::{Datelike, Days, NaiveDate};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// One account's month so far.
+pub(crate) struct Acc {
+    id: String,
+    client: String,
+    product: Product,
+    sum: Decimal,
+    rows: u32,
+    first_row: u32,
+    last_row: u32,
+    /// Bit `d` set: a balance was read for day `d + 1`.
+    mask: u32,
+    /// Sheet row of each day's balance (valid where `mask` is set).
+    day_rows: [u32; 31],
+    /// Each day's balance; kept only when missing days are carried forward.
+    balances: Vec<Decimal>,
+}
+
+pub(crate) struct DepositState {
+    carry: bool,
+    index: HashMap<String, usize>,
+    accounts: Vec<Acc>,
+    /// The finished accounts, sorted by account id.
+    pub(crate) out: Vec<AccountMonth>,
+    /// Last date cell converted (serial value bits) and its day.
+    last_serial: u64,
+    last_day: Option<NaiveDate>,
+    account_buf: String,
+    client_buf: String,
+}
+
+impl DepositState {
+    pub(crate) fn new(carry: bool) -> Self {
+        DepositState {
+            carry,
+            index: HashMap::new(),
+            accounts: Vec::new(),
+            out: Vec::new(),
+            last_serial: u64::MAX,
+            last_day: None,
+            account_buf: String::new(),
+            client_buf: String::new(),
+        }
+    }
+}
+
+/// `2026-10-03..2026-10-05, 2026-10-09`: the days whose bit is set in `mask`.
+pub(crate) fn day_ranges(period: Period, mask: u32) -> String {
+    let first = period.first_day();
+    let day = |d: u32| {
+        first
+            .checked_add_days(Days::new(u64::from(d)))
+            .unwrap_or(first)
+    };
+    let mut parts = Vec::new();
+    let mut d = 0;
+    while d < 32 {
+        if mask & (1u32 << d) == 0 {
+            d += 1;
+            continue;
+        }
+        let start = d;
+        while d + 1 < 32 && mask & (1u32 << (d + 1)) != 0 {
+            d += 1;
+        }
+        if start == d {
+            parts.push(day(start).to_string());
+        } else {
+            parts.push(format!("{}..{}", day(start), day(d)));
+        }
+        d += 1;
+    }
+    parts.join(", ")
+}
+
+fn full_mask(days: u32) -> u32 {
+    if days >= 32 {
+        u32::MAX
+    } else {
+        (1u32 << days) - 1
+    }
+}
+
+impl Reader<'_> {
+    /// The day of a date cell, with a one-entry cache (balances come sorted
+    /// by date or by account, so the same date repeats).
+    fn deposit_date(&mut self, r: u32, cv: Cv<'_>) -> Result<NaiveDate, ()> {
+        if let Cv::Date(d) = cv {
+            let bits = d.as_f64().to_bits();
+            if bits == self.dep.last_serial
+                && let Some(day) = self.dep.last_day
+            {
+                return Ok(day);
+            }
+            if let Some(day) = excel_date(&d) {
+                self.dep.last_serial = bits;
+                self.dep.last_day = Some(day);
+                return Ok(day);
+            }
+        }
+        match parse::date(&cv) {
+            Ok(d) => Ok(d),
+            Err(m) => {
+                let col = self.col(D_DATE);
+                self.err(r, col, "not-a-date", |_| m);
+                Err(())
+            }
+        }
+    }
+
+    pub(crate) fn deposit_row(&mut self, r: u32, f: &Fields<'_>) {
+        // Date, and the period it must fall in.
+        let date_cv = f[D_DATE];
+        let day0 = if matches!(date_cv, Cv::Empty) {
+            self.missing(r, D_DATE);
+            None
+        } else {
+            match self.deposit_date(r, date_cv) {
+                Ok(d) => {
+                    let period = *self.period.get_or_insert_with(|| Period::of(d));
+                    if period.contains(d) {
+                        Some(d.day0())
+                    } else {
+                        let col = self.col(D_DATE);
+                        self.err(r, col, "date-outside-period", |_| {
+                            format!("expected a date in {period}, found {d}")
+                        });
+                        None
+                    }
+                }
+                Err(()) => None,
+            }
+        };
+
+        let mut account_buf = std::mem::take(&mut self.dep.account_buf);
+        let mut client_buf = std::mem::take(&mut self.dep.client_buf);
+        let account = self.deposit_id(r, f, D_ACCOUNT, &mut account_buf);
+        let client = self.deposit_id(r, f, D_CLIENT, &mut client_buf);
+
+        let product = match f[D_PRODUCT] {
+            Cv::Empty => Ok(Product::Demand),
+            Cv::Str(s) => match parse::choice(s, PRODUCTS).and_then(|i| PRODUCT_VALUES.get(i)) {
+                Some(p) => Ok(*p),
+                None => {
+                    let col = self.col(D_PRODUCT);
+                    let s = s.trim().to_string();
+                    self.err(r, col, "unknown-value", |_| {
+                        parse::choice_error(&s, PRODUCTS)
+                    });
+                    Err(())
+                }
+            },
+            _ => self.choice(r, f, D_PRODUCT, PRODUCTS).map(|o| {
+                o.and_then(|i| PRODUCT_VALUES.get(i).copied())
+                    .unwrap_or(Product::Demand)
+            }),
+        };
+        let balance = self.amount(r, f, D_BALANCE);
+        let balance = self.req(r, D_BALANCE, balance);
+
+        if let (Some(day0), Ok(account), Ok(client), Ok(product), Ok(balance)) =
+            (day0, account, client, product, balance)
+        {
+            self.add_balance(r, day0, account, client, product, balance);
+        }
+        self.dep.account_buf = account_buf;
+        self.dep.client_buf = client_buf;
+    }
+
+    /// A required identifier of a deposit row, borrowed (no allocation).
+    fn deposit_id<'x>(
+        &mut self,
+        r: u32,
+        f: &Fields<'x>,
+        fi: usize,
+        buf: &'x mut String,
+    ) -> Result<&'x str, ()> {
+        let cv = f[fi];
+        match text_ref(&cv, buf) {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => {
+                self.missing(r, fi);
+                Err(())
+            }
+            Err(m) => {
+                let col = self.col(fi);
+                self.err(r, col, "cell-error", |_| m);
+                Err(())
+            }
+        }
+    }
+
+    fn add_balance(
+        &mut self,
+        r: u32,
+        day0: u32,
+        account: &str,
+        client: &str,
+        product: Product,
+        balance: Decimal,
+    ) {
+        let idx = match self.dep.index.get(account) {
+            Some(&i) => i,
+            None => {
+                // A new account: its client must be known.
+                let _ = self.check_client(r, D_CLIENT, client);
+                let i = self.dep.accounts.len();
+                let days = self.period.map_or(31, |p| p.days()) as usize;
+                self.dep.accounts.push(Acc {
+                    id: account.to_string(),
+                    client: client.to_string(),
+                    product,
+                    sum: Decimal::ZERO,
+                    rows: 0,
+                    first_row: r,
+                    last_row: r,
+                    mask: 0,
+                    day_rows: [0; 31],
+                    balances: if self.dep.carry {
+                        vec![Decimal::ZERO; days]
+                    } else {
+                        Vec::new()
+                    },
+                });
+                self.dep.index.insert(account.to_string(), i);
+                i
+            }
+        };
+        let Some(acc) = self.dep.accounts.get_mut(idx) else {
+            return;
+        };
+        acc.rows += 1;
+        acc.last_row = r;
+        if acc.client != client {
+            let (first, other) = (acc.first_row, acc.client.clone());
+            let col = self.col(D_CLIENT);
+            self.err(r, col, "inconsistent-account", |_| {
+                format!(
+                    "expected account `{account}` to belong to client `{other}` as on row {}, found client `{client}`",
+                    first + 1
+                )
+            });
+            return;
+        }
+        if acc.product != product {
+            let (first, other) = (acc.first_row, acc.product);
+            let col = self.col(D_PRODUCT);
+            self.err(r, col, "inconsistent-account", |_| {
+                format!(
+                    "expected account `{account}` to be product `{}` as on row {}, found `{}`",
+                    other.id(),
+                    first + 1,
+                    product.id()
+                )
+            });
+            return;
+        }
+        let bit = 1u32 << (day0 & 31);
+        if acc.mask & bit != 0 {
+            let other = acc.day_rows.get(day0 as usize).copied().unwrap_or(0);
+            let col = self.col(D_DATE);
+            let date = self
+                .period
+                .and_then(|p| p.first_day().checked_add_days(Days::new(u64::from(day0))));
+            self.err(r, col, "duplicate-balance", |_| {
+                let date = date.map(|d| d.to_string()).unwrap_or_default();
+                format!(
+                    "expected one balance of account `{account}` for {date}, found a second one (the first is on row {})",
+                    other + 1
+                )
+            });
+            return;
+        }
+        acc.mask |= bit;
+        if let Some(slot) = acc.day_rows.get_mut(day0 as usize) {
+            *slot = r;
+        }
+        acc.sum += balance;
+        if let Some(slot) = acc.balances.get_mut(day0 as usize) {
+            *slot = balance;
+        }
+    }
+
+    /// After `deposits`: every account has every day (or carries the previous
+    /// day's balance forward); accounts sorted by id.
+    pub(crate) fn finish_deposits(&mut self) {
+        let Some(period) = self.period else {
+            return;
+        };
+        let days = period.days();
+        let full = full_mask(days);
+        let mut accounts = std::mem::take(&mut self.dep.accounts);
+        self.dep.index = HashMap::new();
+        accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        let col = self.col(D_ACCOUNT);
+        let mut out = Vec::with_capacity(accounts.len());
+        for acc in accounts {
+            let missing = full & !acc.mask;
+            let mut carried_days = Vec::new();
+            let mut sum = acc.sum;
+            if missing != 0 && !self.dep.carry {
+                let id = acc.id.clone();
+                self.err(acc.first_row, col, "missing-days", |_| {
+                    format!(
+                        "expected a balance of account `{id}` for every day of {period}, found none for {}",
+                        day_ranges(period, missing)
+                    )
+                });
+            } else if missing != 0 {
+                // Leading days have no earlier balance to carry.
+                let leading = if acc.mask == 0 {
+                    full
+                } else {
+                    (1u32 << acc.mask.trailing_zeros()) - 1
+                };
+                if leading != 0 {
+                    let id = acc.id.clone();
+                    self.err(acc.first_row, col, "missing-days", |_| {
+                        format!(
+                            "expected a balance of account `{id}` for every day of {period}, found none for {} (the first days of the month cannot be carried forward)",
+                            day_ranges(period, leading)
+                        )
+                    });
+                }
+                let mut prev: Option<Decimal> = None;
+                for d in 0..days {
+                    if acc.mask & (1u32 << d) != 0 {
+                        prev = acc.balances.get(d as usize).copied();
+                    } else if let Some(b) = prev {
+                        sum += b;
+                        if let Some(day) =
+                            period.first_day().checked_add_days(Days::new(u64::from(d)))
+                        {
+                            carried_days.push(day);
+                        }
+                    }
+                }
+            }
+            out.push(AccountMonth {
+                account_id: acc.id,
+                client_id: acc.client,
+                product: acc.product,
+                balance_sum: sum,
+                rows: acc.rows,
+                first_row: acc.first_row,
+                last_row: acc.last_row,
+                carried_days,
+            });
+        }
+        self.dep.out = out;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        let p: Period = "2026-10".parse().unwrap();
+        let mask = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 8);
+        assert_eq!(day_ranges(p, mask), "2026-10-03..2026-10-05, 2026-10-09");
+        assert_eq!(day_ranges(p, 1 << 30), "2026-10-31");
+        assert_eq!(day_ranges(p, full_mask(31)), "2026-10-01..2026-10-31");
+        assert_eq!(full_mask(28), 0x0FFF_FFFF);
+    }
+}

@@ -1,0 +1,544 @@
+//! Cell values → typed values: amounts, numbers, percentages, dates and
+//! enumerations. Pure functions; the caller decides the diagnostic code and
+//! location, these only say what was wrong.
+
+use super::cell::{Cv, excel_date};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt::Write;
+use std::str::FromStr;
+
+pub(crate) const AWAY: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// Decimal places an input number may carry.
+pub(crate) const MAX_INPUT_DP: u32 = 4;
+
+/// Round to `scale` places (midpoint away from zero) and show exactly that
+/// many places.
+pub(crate) fn to_scale(v: Decimal, scale: u32) -> Decimal {
+    let mut r = v.round_dp_with_strategy(scale, AWAY);
+    r.rescale(scale);
+    r
+}
+
+/// Text as typed in a number cell → ASCII: full-width digits and signs mapped,
+/// thousands separators and spaces dropped.
+pub(crate) fn normalize_numeric(s: &str, out: &mut String) {
+    out.clear();
+    for ch in s.chars() {
+        let c = match ch {
+            '０'..='９' => char::from(b'0' + (ch as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '，' => ',',
+            '－' => '-',
+            '＋' => '+',
+            '％' => '%',
+            c => c,
+        };
+        if c == ',' || c.is_whitespace() {
+            continue;
+        }
+        out.push(c);
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum TextNum {
+    /// Not a number at all.
+    Bad,
+    /// A number with more decimal places than allowed.
+    TooPrecise,
+}
+
+/// `[+-]digits[.digits]` (ASCII, already normalized) as an exact decimal,
+/// with at most `max_dp` significant decimal places.
+pub(crate) fn parse_plain_decimal(s: &str, max_dp: u32) -> Result<Decimal, TextNum> {
+    let (neg, digits) = if let Some(r) = s.strip_prefix('-') {
+        (true, r)
+    } else if let Some(r) = s.strip_prefix('+') {
+        (false, r)
+    } else {
+        (false, s)
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty() {
+        return Err(TextNum::Bad);
+    }
+    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(TextNum::Bad);
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > max_dp as usize {
+        return Err(TextNum::TooPrecise);
+    }
+    let int = int.trim_start_matches('0');
+    if int.len() + frac.len() > 28 {
+        return Err(TextNum::Bad);
+    }
+    let mut m: i128 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        m = m * 10 + i128::from(b - b'0');
+    }
+    if neg {
+        m = -m;
+    }
+    Decimal::try_from_i128_with_scale(m, frac.len() as u32).map_err(|_| TextNum::Bad)
+}
+
+/// The shortest decimal that reads back as `f` (what Excel shows), exactly.
+pub(crate) fn float_exact(f: f64, buf: &mut String) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    buf.clear();
+    let _ = write!(buf, "{f}");
+    Decimal::from_str(buf).ok()
+}
+
+/// A float cell as a decimal with at most 4 places: float noise such as
+/// 0.30000000000000004 is removed, but a value that does not round cleanly
+/// at 4 places (|v − round4(v)| > max(|v|, 1)·1e-9) is refused.
+pub(crate) fn float_to_dec4(f: f64, buf: &mut String) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    // Fast path: clearly within tolerance of a 4-place value that fits an
+    // i64 mantissa. Same result as the exact path below, without text.
+    let s = f * 10_000.0;
+    if s.abs() < 1_125_899_906_842_624.0 {
+        let r = s.round();
+        let tol = f.abs().max(1.0) * 1e-9;
+        let d = (s - r).abs();
+        if d <= 0.1 && d / 10_000.0 <= tol * 0.5 {
+            return Some(Decimal::new(r as i64, MAX_INPUT_DP));
+        }
+    }
+    let v = float_exact(f, buf)?;
+    let r4 = v.round_dp_with_strategy(MAX_INPUT_DP, AWAY);
+    let tol = v.abs().max(Decimal::ONE) * Decimal::new(1, 9);
+    if (v - r4).abs() > tol {
+        return None;
+    }
+    Some(r4)
+}
+
+/// What kind of number column: the words used in messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NumKind {
+    Amount,
+    Number,
+}
+
+impl NumKind {
+    fn noun(self) -> &'static str {
+        match self {
+            NumKind::Amount => "an amount",
+            NumKind::Number => "a number",
+        }
+    }
+}
+
+/// A number cell (not blank) → exact decimal with at most 4 places, before
+/// any unit or rounding.
+pub(crate) fn decimal4(cv: &Cv<'_>, kind: NumKind, buf: &mut String) -> Result<Decimal, String> {
+    let noun = kind.noun();
+    match *cv {
+        Cv::Int(i) => Ok(Decimal::from(i)),
+        Cv::Float(f) => {
+            if !f.is_finite() {
+                return Err(format!("expected {noun}, found `{f}`"));
+            }
+            float_to_dec4(f, buf).ok_or_else(|| {
+                if f.abs() >= 1e28 {
+                    format!("expected {noun}, found the number `{f}`, which is too large")
+                } else {
+                    format!("expected {noun} with at most 4 decimal places, found `{f}`")
+                }
+            })
+        }
+        Cv::Str(s) => {
+            let t = s.trim();
+            normalize_numeric(t, buf);
+            match parse_plain_decimal(buf, MAX_INPUT_DP) {
+                Ok(v) => Ok(v),
+                Err(TextNum::TooPrecise) => Err(format!(
+                    "expected {noun} with at most 4 decimal places, found text `{t}`"
+                )),
+                Err(TextNum::Bad) => Err(format!("expected {noun}, found text `{t}`")),
+            }
+        }
+        _ => Err(format!("expected {noun}, found {}", cv.describe())),
+    }
+}
+
+/// An amount cell (not blank): exact, times the column's unit factor, rounded
+/// to `scale` places.
+pub(crate) fn amount(
+    cv: &Cv<'_>,
+    factor: Decimal,
+    scale: u32,
+    buf: &mut String,
+) -> Result<Decimal, String> {
+    let v = decimal4(cv, NumKind::Amount, buf)?;
+    let v = if factor == Decimal::ONE {
+        v
+    } else {
+        v.checked_mul(factor).ok_or_else(|| {
+            format!(
+                "expected an amount, found {}, which is too large",
+                cv.describe()
+            )
+        })?
+    };
+    Ok(to_scale(v, scale))
+}
+
+/// A percentage cell (not blank) → fraction in [0, 1]. Accepts `60%`, `0.6`
+/// and `60` (a value above 1 and at most 100 is a percentage).
+pub(crate) fn percent(cv: &Cv<'_>, buf: &mut String) -> Result<Decimal, String> {
+    const EXPECTED: &str = "expected a share such as `60%`, `0.6` or `60`";
+    let (v, pct, shown) = match *cv {
+        Cv::Int(i) => (Decimal::from(i), false, i.to_string()),
+        Cv::Float(f) => match float_exact(f, buf) {
+            Some(v) => (v, false, format!("{f}")),
+            None => return Err(format!("{EXPECTED}, found `{f}`")),
+        },
+        Cv::Str(s) => {
+            let t = s.trim();
+            normalize_numeric(t, buf);
+            let (num, pct) = match buf.strip_suffix('%') {
+                Some(n) => (n, true),
+                None => (buf.as_str(), false),
+            };
+            match parse_plain_decimal(num, 12) {
+                Ok(v) => (v, pct, t.to_string()),
+                Err(_) => return Err(format!("{EXPECTED}, found text `{t}`")),
+            }
+        }
+        _ => return Err(format!("{EXPECTED}, found {}", cv.describe())),
+    };
+    let hundred = Decimal::ONE_HUNDRED;
+    let frac = if pct || (v > Decimal::ONE && v <= hundred) {
+        v / hundred
+    } else {
+        v
+    };
+    if frac < Decimal::ZERO || frac > Decimal::ONE {
+        return Err(format!(
+            "expected a share between 0% and 100%, found `{shown}`"
+        ));
+    }
+    Ok(frac.round_dp_with_strategy(8, AWAY).normalize())
+}
+
+/// Parse digits (ASCII or full-width) of length `min..=max`.
+fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
+    let mut n: u32 = 0;
+    let mut len = 0;
+    for ch in s.chars() {
+        let d = match ch {
+            '0'..='9' => ch as u32 - '0' as u32,
+            '０'..='９' => ch as u32 - '０' as u32,
+            _ => return None,
+        };
+        len += 1;
+        if len > max {
+            return None;
+        }
+        n = n * 10 + d;
+    }
+    (len >= min).then_some(n)
+}
+
+/// `2026-10-01`, `2026/10/01`, `2026年10月1日` (one- or two-digit month and
+/// day), optionally followed by a time of day, which is ignored.
+pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let (date, time) = match s.find([' ', 'T']) {
+        Some(i) => (&s[..i], s[i + 1..].trim()),
+        None => (s, ""),
+    };
+    if !time
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+    {
+        return None;
+    }
+    let (y, m, d) = if let Some((y, rest)) = date.split_once('年') {
+        let (m, d) = rest.split_once('月')?;
+        let d = d.strip_suffix('日').unwrap_or(d);
+        (y, m, d)
+    } else {
+        let sep = if date.contains('/') { '/' } else { '-' };
+        let mut it = date.split(sep);
+        let y = it.next()?;
+        let m = it.next()?;
+        let d = it.next()?;
+        if it.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    };
+    let y = digits(y, 4, 4)?;
+    let m = digits(m, 1, 2)?;
+    let d = digits(d, 1, 2)?;
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+}
+
+/// A date cell or date text (not blank).
+pub(crate) fn date(cv: &Cv<'_>) -> Result<NaiveDate, String> {
+    const EXPECTED: &str = "expected a date such as `2026-10-01`";
+    match *cv {
+        Cv::Date(d) => excel_date(&d).ok_or_else(|| format!("{EXPECTED}, found {}", cv.describe())),
+        Cv::Str(s) | Cv::DateIso(s) => {
+            parse_date_text(s).ok_or_else(|| format!("{EXPECTED}, found {}", cv.describe()))
+        }
+        _ => Err(format!("{EXPECTED}, found {}", cv.describe())),
+    }
+}
+
+/// Case-, space-, underscore- and hyphen-insensitive equality, without
+/// allocating.
+pub(crate) fn loose_eq(a: &str, b: &str) -> bool {
+    fn keep(c: &char) -> bool {
+        !(c.is_whitespace() || *c == '_' || *c == '-')
+    }
+    let mut x = a.chars().filter(keep).flat_map(char::to_lowercase);
+    let mut y = b.chars().filter(keep).flat_map(char::to_lowercase);
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p == q => {}
+            _ => return false,
+        }
+    }
+}
+
+/// An enumeration: English id, Chinese label, and index of the value.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Choice {
+    pub id: &'static str,
+    pub zh: &'static str,
+    /// Other accepted spellings.
+    pub aliases: &'static [&'static str],
+}
+
+/// Index of the matching choice.
+pub(crate) fn choice(s: &str, choices: &[Choice]) -> Option<usize> {
+    let s = s.trim();
+    if let Some(i) = choices.iter().position(|c| c.id == s || c.zh == s) {
+        return Some(i);
+    }
+    choices.iter().position(|c| {
+        loose_eq(c.id, s) || loose_eq(c.zh, s) || c.aliases.iter().any(|a| loose_eq(a, s))
+    })
+}
+
+/// "expected one of `rm` (客户经理), …, found `x` (did you mean `rm`?)".
+pub(crate) fn choice_error(found: &str, choices: &[Choice]) -> String {
+    let list: Vec<String> = choices
+        .iter()
+        .map(|c| format!("`{}` ({})", c.id, c.zh))
+        .collect();
+    let cands = choices.iter().flat_map(|c| [c.id, c.zh]);
+    format!(
+        "expected one of {}, found `{}`{}",
+        list.join(", "),
+        found,
+        crate::diag::suggestion(found, cands)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn amt(cv: Cv<'_>) -> Result<Decimal, String> {
+        amount(&cv, Decimal::ONE, 2, &mut String::new())
+    }
+
+    #[test]
+    fn float_amounts() {
+        assert_eq!(amt(Cv::Float(0.30000000000000004)).unwrap(), dec!(0.30));
+        assert_eq!(
+            amt(Cv::Float(0.30000000000000004)).unwrap().to_string(),
+            "0.30"
+        );
+        assert_eq!(amt(Cv::Float(1234.5)).unwrap(), dec!(1234.50));
+        assert_eq!(amt(Cv::Float(1.005)).unwrap(), dec!(1.01));
+        assert_eq!(amt(Cv::Float(-2.675)).unwrap(), dec!(-2.68));
+        assert_eq!(
+            amt(Cv::Float(123456789012.34)).unwrap(),
+            dec!(123456789012.34)
+        );
+        assert_eq!(amt(Cv::Float(1e15)).unwrap(), dec!(1000000000000000));
+        assert_eq!(amt(Cv::Float(0.1 + 0.2 + 0.0001)).unwrap(), dec!(0.30));
+        assert_eq!(
+            amt(Cv::Float(1.23456789)).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found `1.23456789`"
+        );
+        assert!(amt(Cv::Float(0.00005)).is_err());
+        assert!(amt(Cv::Float(f64::NAN)).is_err());
+        assert!(amt(Cv::Float(1e40)).is_err());
+        assert_eq!(amt(Cv::Int(42)).unwrap().to_string(), "42.00");
+    }
+
+    #[test]
+    fn float_fast_path_matches_exact_path() {
+        let mut buf = String::new();
+        let mut x: u64 = 0x2545F4914F6CDD1D;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let cents = (x % 100_000_000_000) as i64 - 50_000_000_000;
+            let scale = (x >> 40) as u32 % 5;
+            let f = cents as f64 / 10f64.powi(scale as i32);
+            let fast = float_to_dec4(f, &mut buf);
+            let v = float_exact(f, &mut buf).unwrap();
+            let r4 = v.round_dp_with_strategy(4, AWAY);
+            assert_eq!(fast, Some(r4), "{f}");
+        }
+    }
+
+    #[test]
+    fn text_amounts() {
+        assert_eq!(amt(Cv::Str("１２３４.５")).unwrap(), dec!(1234.50));
+        assert_eq!(amt(Cv::Str("１２３４．５")).unwrap(), dec!(1234.50));
+        assert_eq!(amt(Cv::Str(" 1,234.50 ")).unwrap(), dec!(1234.50));
+        assert_eq!(amt(Cv::Str("-1 234")).unwrap(), dec!(-1234));
+        assert_eq!(amt(Cv::Str("－１２")).unwrap(), dec!(-12));
+        assert_eq!(amt(Cv::Str("+7.1250")).unwrap(), dec!(7.13));
+        assert_eq!(amt(Cv::Str("1.23450")).unwrap(), dec!(1.23));
+        assert_eq!(
+            amt(Cv::Str("12,3O0")).unwrap_err(),
+            "expected an amount, found text `12,3O0`"
+        );
+        assert_eq!(
+            amt(Cv::Str("1.23456")).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found text `1.23456`"
+        );
+        assert!(amt(Cv::Str("1.2.3")).is_err());
+        assert!(amt(Cv::Str("-")).is_err());
+        assert!(amt(Cv::Str("¥12")).is_err());
+        assert_eq!(
+            amt(Cv::Bool(true)).unwrap_err(),
+            "expected an amount, found the boolean `TRUE`"
+        );
+        assert_eq!(
+            amt(Cv::Error(&calamine::CellErrorType::NA)).unwrap_err(),
+            "expected an amount, found the spreadsheet error `#N/A`"
+        );
+        assert_eq!(
+            amt(Cv::DateIso("2026-10-01")).unwrap_err(),
+            "expected an amount, found the date `2026-10-01`"
+        );
+    }
+
+    #[test]
+    fn units_and_scale() {
+        let mut b = String::new();
+        assert_eq!(
+            amount(&Cv::Float(1.2345), dec!(10000), 2, &mut b).unwrap(),
+            dec!(12345)
+        );
+        assert_eq!(
+            amount(&Cv::Str("0.00005"), dec!(10000), 2, &mut b).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found text `0.00005`"
+        );
+        assert_eq!(
+            amount(&Cv::Float(3.14159), Decimal::ONE, 2, &mut b).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found `3.14159`"
+        );
+        assert_eq!(
+            amount(&Cv::Float(2.5), Decimal::ONE, 0, &mut b).unwrap(),
+            dec!(3)
+        );
+    }
+
+    #[test]
+    fn percents() {
+        let p = |cv: Cv<'_>| percent(&cv, &mut String::new());
+        assert_eq!(p(Cv::Str("60%")).unwrap(), dec!(0.6));
+        assert_eq!(p(Cv::Str("６０％")).unwrap(), dec!(0.6));
+        assert_eq!(p(Cv::Str("0.6")).unwrap(), dec!(0.6));
+        assert_eq!(p(Cv::Str("60")).unwrap(), dec!(0.6));
+        assert_eq!(p(Cv::Float(0.6)).unwrap(), dec!(0.6));
+        assert_eq!(p(Cv::Int(60)).unwrap(), dec!(0.6));
+        assert_eq!(p(Cv::Int(1)).unwrap(), dec!(1));
+        assert_eq!(p(Cv::Int(100)).unwrap(), dec!(1));
+        assert_eq!(p(Cv::Float(1.0 / 3.0)).unwrap(), dec!(0.33333333));
+        assert_eq!(
+            p(Cv::Str("150%")).unwrap_err(),
+            "expected a share between 0% and 100%, found `150%`"
+        );
+        assert_eq!(
+            p(Cv::Int(120)).unwrap_err(),
+            "expected a share between 0% and 100%, found `120`"
+        );
+        assert!(p(Cv::Float(-0.1)).is_err());
+        assert_eq!(
+            p(Cv::Str("six")).unwrap_err(),
+            "expected a share such as `60%`, `0.6` or `60`, found text `six`"
+        );
+    }
+
+    #[test]
+    fn dates() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_date_text("2026-10-01"), d(2026, 10, 1));
+        assert_eq!(parse_date_text("2026/10/01"), d(2026, 10, 1));
+        assert_eq!(parse_date_text("2026/1/5"), d(2026, 1, 5));
+        assert_eq!(parse_date_text("2026年10月1日"), d(2026, 10, 1));
+        assert_eq!(parse_date_text("２０２６年１０月１日"), d(2026, 10, 1));
+        assert_eq!(parse_date_text(" 2026-10-01 00:00:00 "), d(2026, 10, 1));
+        assert_eq!(parse_date_text("2026-10-01T00:00:00"), d(2026, 10, 1));
+        assert_eq!(parse_date_text("2026-02-30"), None);
+        assert_eq!(parse_date_text("2026-10"), None);
+        assert_eq!(parse_date_text("10/01/2026"), None);
+        assert_eq!(parse_date_text("2026-10-01 noon"), None);
+        assert_eq!(parse_date_text("2026-10/01"), None);
+        assert_eq!(parse_date_text("yesterday"), None);
+        let xl =
+            calamine::ExcelDateTime::new(46296.0, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(date(&Cv::Date(xl)).unwrap(), d(2026, 10, 1).unwrap());
+        assert_eq!(
+            date(&Cv::Float(46296.0)).unwrap_err(),
+            "expected a date such as `2026-10-01`, found the number `46296`"
+        );
+        assert_eq!(
+            date(&Cv::Str("10月1日")).unwrap_err(),
+            "expected a date such as `2026-10-01`, found text `10月1日`"
+        );
+    }
+
+    #[test]
+    fn choices() {
+        const C: &[Choice] = &[
+            Choice {
+                id: "rm",
+                zh: "客户经理",
+                aliases: &[],
+            },
+            Choice {
+                id: "agent",
+                zh: "业务代办员",
+                aliases: &[],
+            },
+            Choice {
+                id: "branch_head",
+                zh: "支行行长",
+                aliases: &[],
+            },
+        ];
+        assert_eq!(choice("rm", C), Some(0));
+        assert_eq!(choice(" Branch Head ", C), Some(2));
+        assert_eq!(choice("业务代办员", C), Some(1));
+        assert_eq!(choice("boss", C), None);
+        assert_eq!(
+            choice_error("agnet", C),
+            "expected one of `rm` (客户经理), `agent` (业务代办员), `branch_head` (支行行长), found `agnet` (did you mean `agent`?)"
+        );
+    }
+}

@@ -1,0 +1,694 @@
+//! Row handlers: one data row of a sheet → one record, with every problem of
+//! the row reported at its cell.
+
+use super::Reader;
+use super::cell::{Cv, text_ref};
+use super::columns::{CLASSES, MAXF, PRODUCTS, ROLES, STATUSES, f::*};
+use super::model::*;
+use super::parse::{self, Choice, NumKind};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// The known cells of one row, by field.
+pub(crate) type Fields<'v> = [Cv<'v>; MAXF];
+
+/// `Err(())`: the problem has been reported.
+pub(crate) type R<T> = Result<T, ()>;
+
+const ROLE_VALUES: [Role; 3] = [Role::Rm, Role::Agent, Role::BranchHead];
+const STATUS_VALUES: [Status; 2] = [Status::Active, Status::Left];
+pub(crate) const PRODUCT_VALUES: [Product; 3] =
+    [Product::Demand, Product::Time, Product::Agreement];
+const CLASS_VALUES: [LoanClass; 5] = [
+    LoanClass::Normal,
+    LoanClass::SpecialMention,
+    LoanClass::Substandard,
+    LoanClass::Doubtful,
+    LoanClass::Loss,
+];
+
+const CORPORATE_BASIC: &[Choice] = &[Choice {
+    id: "corporate_basic",
+    zh: "对公基本户",
+    aliases: &["基本户", "基本存款账户"],
+}];
+
+impl Reader<'_> {
+    pub(crate) fn data_row(&mut self, r: u32, f: &Fields<'_>) {
+        match self.sh.kind {
+            SheetKind::Managers => self.manager_row(r, f),
+            SheetKind::Clients => self.client_row(r, f),
+            SheetKind::Deposits => self.deposit_row(r, f),
+            SheetKind::DepositAverages => self.average_row(r, f),
+            SheetKind::Loans => self.loan_row(r, f),
+            SheetKind::Fees => self.fee_row(r, f),
+            SheetKind::Settlements => self.settlement_row(r, f),
+            SheetKind::NewAccounts => self.new_account_row(r, f),
+            SheetKind::Incidents => self.incident_row(r, f),
+            SheetKind::Baseline => self.baseline_row(r, f),
+            SheetKind::RiskAccounts => self.risk_row(r, f),
+        }
+    }
+
+    /// Column of a field; the header's first column when the field has no
+    /// column.
+    pub(crate) fn col(&self, fi: usize) -> u32 {
+        match self.sh.field_col.get(fi) {
+            Some(&c) if c != super::ABSENT => c,
+            _ => self.sh.first_col,
+        }
+    }
+
+    pub(crate) fn src(&self, r: u32, fi: usize) -> Src {
+        Src {
+            sheet: self.sh.kind,
+            row: r,
+            col: self.col(fi),
+        }
+    }
+
+    fn named(&self, fi: usize) -> String {
+        self.sh.cols.get(fi).map(|c| c.named()).unwrap_or_default()
+    }
+
+    pub(crate) fn missing(&mut self, r: u32, fi: usize) {
+        let col = self.col(fi);
+        self.err(r, col, "missing-value", |me| {
+            format!("expected a value for {}, found an empty cell", me.named(fi))
+        });
+    }
+
+    /// Blank → missing-value; reported → stays reported.
+    pub(crate) fn req<T>(&mut self, r: u32, fi: usize, v: R<Option<T>>) -> R<T> {
+        match v {
+            Ok(Some(x)) => Ok(x),
+            Ok(None) => {
+                self.missing(r, fi);
+                Err(())
+            }
+            Err(()) => Err(()),
+        }
+    }
+
+    pub(crate) fn text(&mut self, r: u32, f: &Fields<'_>, fi: usize) -> R<Option<String>> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let out = match f.get(fi).map(|cv| text_ref(cv, &mut buf)) {
+            None | Some(Ok(None)) => Ok(None),
+            Some(Ok(Some(s))) => Ok(Some(s.to_string())),
+            Some(Err(m)) => {
+                let col = self.col(fi);
+                self.err(r, col, "cell-error", |_| m);
+                Err(())
+            }
+        };
+        self.buf = buf;
+        out
+    }
+
+    fn cell<'v>(f: &Fields<'v>, fi: usize) -> Cv<'v> {
+        f.get(fi).copied().unwrap_or_default()
+    }
+
+    pub(crate) fn amount(&mut self, r: u32, f: &Fields<'_>, fi: usize) -> R<Option<Decimal>> {
+        let cv = Self::cell(f, fi);
+        if matches!(cv, Cv::Empty) {
+            return Ok(None);
+        }
+        let unit = self.sh.units.get(fi).copied().unwrap_or(Decimal::ONE);
+        match parse::amount(&cv, unit, self.opts.input_scale, &mut self.buf) {
+            Ok(v) => Ok(Some(v)),
+            Err(m) => {
+                let col = self.col(fi);
+                self.err(r, col, "not-an-amount", |_| m);
+                Err(())
+            }
+        }
+    }
+
+    fn number(&mut self, r: u32, f: &Fields<'_>, fi: usize) -> R<Option<Decimal>> {
+        let cv = Self::cell(f, fi);
+        if matches!(cv, Cv::Empty) {
+            return Ok(None);
+        }
+        match parse::decimal4(&cv, NumKind::Number, &mut self.buf) {
+            Ok(v) => Ok(Some(v.normalize())),
+            Err(m) => {
+                let col = self.col(fi);
+                self.err(r, col, "not-a-number", |_| m);
+                Err(())
+            }
+        }
+    }
+
+    fn percent(
+        &mut self,
+        r: u32,
+        f: &Fields<'_>,
+        fi: usize,
+        code: &'static str,
+    ) -> R<Option<Decimal>> {
+        let cv = Self::cell(f, fi);
+        if matches!(cv, Cv::Empty) {
+            return Ok(None);
+        }
+        match parse::percent(&cv, &mut self.buf) {
+            Ok(v) => Ok(Some(v)),
+            Err(m) => {
+                let col = self.col(fi);
+                self.err(r, col, code, |_| m);
+                Err(())
+            }
+        }
+    }
+
+    pub(crate) fn date(&mut self, r: u32, f: &Fields<'_>, fi: usize) -> R<Option<NaiveDate>> {
+        let cv = Self::cell(f, fi);
+        if matches!(cv, Cv::Empty) {
+            return Ok(None);
+        }
+        match parse::date(&cv) {
+            Ok(d) => Ok(Some(d)),
+            Err(m) => {
+                let col = self.col(fi);
+                self.err(r, col, "not-a-date", |_| m);
+                Err(())
+            }
+        }
+    }
+
+    /// Index into `choices`; unknown values are reported.
+    pub(crate) fn choice(
+        &mut self,
+        r: u32,
+        f: &Fields<'_>,
+        fi: usize,
+        choices: &'static [Choice],
+    ) -> R<Option<usize>> {
+        let cv = Self::cell(f, fi);
+        if let Cv::Str(s) = cv
+            && let Some(i) = parse::choice(s, choices)
+        {
+            return Ok(Some(i));
+        }
+        let Some(s) = self.text(r, f, fi)? else {
+            return Ok(None);
+        };
+        match parse::choice(&s, choices) {
+            Some(i) => Ok(Some(i)),
+            None => {
+                let col = self.col(fi);
+                self.err(r, col, "unknown-value", |_| {
+                    parse::choice_error(&s, choices)
+                });
+                Err(())
+            }
+        }
+    }
+
+    /// An RM id must be listed in `managers` (when that sheet could be read).
+    pub(crate) fn check_rm(&mut self, r: u32, fi: usize, rm: &str) -> R<()> {
+        if !self.is_usable(SheetKind::Managers) || self.manager_rows.contains_key(rm) {
+            return Ok(());
+        }
+        let col = self.col(fi);
+        self.err(r, col, "unknown-rm", |me| {
+            format!(
+                "expected an rm_id listed in sheet `{}`, found `{rm}`{}",
+                me.sheet_name(SheetKind::Managers),
+                crate::diag::suggestion(rm, me.managers.iter().map(|m| m.rm_id.as_str()))
+            )
+        });
+        Err(())
+    }
+
+    /// A client id must be listed in `clients` (when that sheet could be read).
+    pub(crate) fn check_client(&mut self, r: u32, fi: usize, client: &str) -> R<()> {
+        if !self.is_usable(SheetKind::Clients) || self.client_rows.contains_key(client) {
+            return Ok(());
+        }
+        let col = self.col(fi);
+        self.err(r, col, "unknown-client", |me| {
+            format!(
+                "expected a client_id listed in sheet `{}`, found `{client}`{}",
+                me.sheet_name(SheetKind::Clients),
+                crate::diag::suggestion(client, me.clients.iter().map(|a| a.client_id.as_str()))
+            )
+        });
+        Err(())
+    }
+
+    fn manager_row(&mut self, r: u32, f: &Fields<'_>) {
+        let rm_id = self.text(r, f, M_RM_ID);
+        let rm_id = self.req(r, M_RM_ID, rm_id);
+        let name = self.text(r, f, M_NAME);
+        let name = self.req(r, M_NAME, name);
+        let tier = self.text(r, f, M_TIER);
+        let tier = self.req(r, M_TIER, tier);
+        let role = self.choice(r, f, M_ROLE, ROLES).map(|o| {
+            o.and_then(|i| ROLE_VALUES.get(i).copied())
+                .unwrap_or(Role::Rm)
+        });
+        let branch = self.text(r, f, M_BRANCH);
+        let status = self.choice(r, f, M_STATUS, STATUSES).map(|o| {
+            o.and_then(|i| STATUS_VALUES.get(i).copied())
+                .unwrap_or(Status::Active)
+        });
+        let left_on = self.date(r, f, M_LEFT_ON);
+        let since = self.date(r, f, M_SINCE);
+        let base = self.amount(r, f, M_BASE);
+        let exam = self.number(r, f, M_EXAM);
+
+        let mut left_ok = true;
+        if status == Ok(Status::Left) && left_on == Ok(None) {
+            left_ok = false;
+            if self.sh.has(M_LEFT_ON) {
+                let col = self.col(M_LEFT_ON);
+                self.err(r, col, "missing-value", |_| {
+                    "expected a `left_on` (离岗日期) date for an RM whose status is `left`, found an empty cell".to_string()
+                });
+            } else {
+                let col = self.col(M_STATUS);
+                self.err(r, col, "missing-value", |_| {
+                    "expected a `left_on` (离岗日期) column for an RM whose status is `left`, found none".to_string()
+                });
+            }
+        }
+        let mut unique = true;
+        if let Ok(id) = &rm_id {
+            if let Some(&first) = self.manager_rows.get(id) {
+                unique = false;
+                let col = self.col(M_RM_ID);
+                self.err(r, col, "duplicate-id", |_| {
+                    format!(
+                        "expected each rm_id once, found `{id}` again (first on row {})",
+                        first + 1
+                    )
+                });
+            } else {
+                self.manager_rows.insert(id.clone(), r);
+            }
+        }
+        let (Ok(rm_id), Ok(name), Ok(tier), Ok(role), Ok(branch), Ok(status)) =
+            (rm_id, name, tier, role, branch, status)
+        else {
+            return;
+        };
+        let (Ok(left_on), Ok(since), Ok(base), Ok(exam)) = (left_on, since, base, exam) else {
+            return;
+        };
+        if !left_ok || !unique {
+            return;
+        }
+        let tier = At {
+            value: tier,
+            src: self.src(r, M_TIER),
+        };
+        let base_deposit = base.map(|value| At {
+            value,
+            src: self.src(r, M_BASE),
+        });
+        let src = self.src(r, M_RM_ID);
+        self.managers.push(Manager {
+            rm_id,
+            name,
+            tier,
+            role,
+            branch,
+            status,
+            left_on,
+            marketing_since: since,
+            base_deposit,
+            exam_score: exam,
+            src,
+        });
+    }
+
+    fn client_row(&mut self, r: u32, f: &Fields<'_>) {
+        let client = self.text(r, f, C_CLIENT);
+        let client = self.req(r, C_CLIENT, client);
+        let name = self.text(r, f, C_NAME);
+        let rm = self.text(r, f, C_RM);
+        let rm = self.req(r, C_RM, rm);
+        let share = self.percent(r, f, C_SHARE, "bad-share");
+        if let Ok(c) = &client
+            && !self.client_rows.contains_key(c)
+        {
+            self.client_rows.insert(c.clone(), r);
+        }
+        let rm_known = match &rm {
+            Ok(id) => self.check_rm(r, C_RM, id),
+            Err(()) => Err(()),
+        };
+        let (Ok(client_id), Ok(client_name), Ok(rm_id), Ok(share), Ok(())) =
+            (client, name, rm, share, rm_known)
+        else {
+            return;
+        };
+        let src = self.src(r, C_CLIENT);
+        self.clients.push(Assignment {
+            client_id,
+            client_name,
+            rm_id,
+            share: share.unwrap_or(Decimal::ONE),
+            src,
+        });
+    }
+
+    /// After `clients`: no client is shared out beyond 100%.
+    pub(crate) fn check_shares(&mut self) {
+        let mut order: Vec<&str> = Vec::new();
+        let mut groups: std::collections::HashMap<&str, (Decimal, Vec<u32>)> =
+            std::collections::HashMap::new();
+        for a in &self.clients {
+            let g = groups.entry(a.client_id.as_str()).or_insert_with(|| {
+                order.push(a.client_id.as_str());
+                (Decimal::ZERO, Vec::new())
+            });
+            g.0 += a.share;
+            g.1.push(a.src.row);
+        }
+        let mut bad: Vec<(String, Decimal, Vec<u32>)> = Vec::new();
+        for c in order {
+            if let Some((sum, rows)) = groups.remove(c)
+                && sum > Decimal::ONE
+            {
+                bad.push((c.to_string(), sum, rows));
+            }
+        }
+        for (client, sum, rows) in bad {
+            let last = rows.last().copied().unwrap_or(0);
+            let col = self.col(if self.sh.has(C_SHARE) {
+                C_SHARE
+            } else {
+                C_CLIENT
+            });
+            let list: Vec<String> = rows.iter().map(|r| (r + 1).to_string()).collect();
+            let pct = (sum * Decimal::ONE_HUNDRED).normalize();
+            self.err(last, col, "shares-exceed-100", |_| {
+                format!(
+                    "expected the shares of client `{client}` to add up to at most 100%, found {pct}% (rows {})",
+                    list.join(", ")
+                )
+            });
+        }
+    }
+
+    fn product(&mut self, r: u32, f: &Fields<'_>, fi: usize) -> R<Product> {
+        self.choice(r, f, fi, PRODUCTS).map(|o| {
+            o.and_then(|i| PRODUCT_VALUES.get(i).copied())
+                .unwrap_or(Product::Demand)
+        })
+    }
+
+    fn average_row(&mut self, r: u32, f: &Fields<'_>) {
+        let client = self.text(r, f, A_CLIENT);
+        let client = self.req(r, A_CLIENT, client);
+        let product = self.product(r, f, A_PRODUCT);
+        let avg = self.amount(r, f, A_AVERAGE);
+        let avg = self.req(r, A_AVERAGE, avg);
+        let known = match &client {
+            Ok(c) => self.check_client(r, A_CLIENT, c),
+            Err(()) => Err(()),
+        };
+        let (Ok(client_id), Ok(product), Ok(daily_average), Ok(())) = (client, product, avg, known)
+        else {
+            return;
+        };
+        let src = self.src(r, A_CLIENT);
+        self.averages.push(DepositAverage {
+            client_id,
+            product,
+            daily_average,
+            src,
+        });
+    }
+
+    fn loan_row(&mut self, r: u32, f: &Fields<'_>) {
+        let loan_id = self.text(r, f, L_LOAN);
+        let loan_id = self.req(r, L_LOAN, loan_id);
+        let client = self.text(r, f, L_CLIENT);
+        let client = self.req(r, L_CLIENT, client);
+        let rm = self.text(r, f, L_RM);
+        let amount = self.amount(r, f, L_AMOUNT);
+        let disbursed = self.date(r, f, L_DISBURSED);
+        let balance = self.amount(r, f, L_BALANCE);
+        let balance = self.req(r, L_BALANCE, balance);
+        let avg = self.amount(r, f, L_AVERAGE);
+        let class = self.choice(r, f, L_CLASS, CLASSES);
+        let class = self
+            .req(r, L_CLASS, class)
+            .map(|i| CLASS_VALUES.get(i).copied().unwrap_or(LoanClass::Normal));
+        let due = self.amount(r, f, L_DUE);
+        let due = self.req(r, L_DUE, due);
+        let received = self.amount(r, f, L_RECEIVED);
+        let received = self.req(r, L_RECEIVED, received);
+        let advance = self.amount(r, f, L_ADVANCE);
+
+        let mut refs = Ok(());
+        if let Ok(id) = &loan_id {
+            if let Some(&first) = self.loan_rows.get(id) {
+                refs = Err(());
+                let col = self.col(L_LOAN);
+                self.err(r, col, "duplicate-id", |_| {
+                    format!(
+                        "expected each loan_id once, found `{id}` again (first on row {})",
+                        first + 1
+                    )
+                });
+            } else {
+                self.loan_rows.insert(id.clone(), r);
+            }
+        }
+        if let Ok(c) = &client {
+            refs = refs.and(self.check_client(r, L_CLIENT, c));
+        }
+        if let Ok(Some(rm)) = &rm {
+            refs = refs.and(self.check_rm(r, L_RM, rm));
+        }
+        let (Ok(loan_id), Ok(client_id), Ok(rm_id), Ok(amount), Ok(disbursed_on), Ok(balance)) =
+            (loan_id, client, rm, amount, disbursed, balance)
+        else {
+            return;
+        };
+        let (Ok(daily_average), Ok(classification), Ok(interest_due), Ok(interest_received)) =
+            (avg, class, due, received)
+        else {
+            return;
+        };
+        let (Ok(advance), Ok(())) = (advance, refs) else {
+            return;
+        };
+        let src = self.src(r, L_LOAN);
+        self.loans.push(Loan {
+            loan_id,
+            client_id,
+            rm_id,
+            amount,
+            disbursed_on,
+            balance,
+            daily_average,
+            classification,
+            interest_due,
+            interest_received,
+            advance,
+            src,
+        });
+    }
+
+    fn fee_row(&mut self, r: u32, f: &Fields<'_>) {
+        let client = self.text(r, f, F_CLIENT);
+        let rm = self.text(r, f, F_RM);
+        let amount = self.amount(r, f, F_AMOUNT);
+        let amount = self.req(r, F_AMOUNT, amount);
+        let mut refs = Ok(());
+        if let Ok(Some(c)) = &client {
+            refs = refs.and(self.check_client(r, F_CLIENT, c));
+        }
+        if let Ok(Some(rm)) = &rm {
+            refs = refs.and(self.check_rm(r, F_RM, rm));
+        }
+        let (Ok(client), Ok(rm), Ok(amount), Ok(())) = (client, rm, amount, refs) else {
+            return;
+        };
+        let owner = match (client, rm) {
+            (Some(c), Some(rm)) => {
+                let col = self.col(F_RM);
+                self.warn(
+                    r,
+                    col,
+                    "fee-owner-both",
+                    format!(
+                        "found both client `{c}` and RM `{rm}`; the fee goes to the client and is shared like the client"
+                    ),
+                );
+                FeeOwner::Client(c)
+            }
+            (Some(c), None) => FeeOwner::Client(c),
+            (None, Some(rm)) => FeeOwner::Rm(rm),
+            (None, None) => {
+                let fi = if self.sh.has(F_CLIENT) {
+                    F_CLIENT
+                } else {
+                    F_RM
+                };
+                let col = self.col(fi);
+                self.err(r, col, "missing-value", |_| {
+                    "expected a `client_id` (客户编号) or an `rm_id` (客户经理编号), found neither"
+                        .to_string()
+                });
+                return;
+            }
+        };
+        let src = self.src(r, F_AMOUNT);
+        self.fees.push(Fee { owner, amount, src });
+    }
+
+    fn settlement_row(&mut self, r: u32, f: &Fields<'_>) {
+        let client = self.text(r, f, S_CLIENT);
+        let client = self.req(r, S_CLIENT, client);
+        let amount = self.amount(r, f, S_AMOUNT);
+        let amount = self.req(r, S_AMOUNT, amount);
+        let date = self.date(r, f, S_DATE);
+        let known = match &client {
+            Ok(c) => self.check_client(r, S_CLIENT, c),
+            Err(()) => Err(()),
+        };
+        let (Ok(client_id), Ok(amount_usd), Ok(date), Ok(())) = (client, amount, date, known)
+        else {
+            return;
+        };
+        let src = self.src(r, S_CLIENT);
+        self.settlements.push(Settlement {
+            client_id,
+            amount_usd,
+            date,
+            src,
+        });
+    }
+
+    fn new_account_row(&mut self, r: u32, f: &Fields<'_>) {
+        let account = self.text(r, f, N_ACCOUNT);
+        let account = self.req(r, N_ACCOUNT, account);
+        let client = self.text(r, f, N_CLIENT);
+        let rm = self.text(r, f, N_RM);
+        let kind = self.text(r, f, N_KIND).map(|k| match k {
+            Some(k) if parse::choice(&k, CORPORATE_BASIC).is_some() => AccountKind::CorporateBasic,
+            _ => AccountKind::Other,
+        });
+        let opened = self.date(r, f, N_OPENED);
+        let mut refs = Ok(());
+        if let Ok(Some(rm)) = &rm {
+            refs = self.check_rm(r, N_RM, rm);
+        }
+        let (Ok(account_id), Ok(client_id), Ok(rm_id), Ok(kind), Ok(opened_on), Ok(())) =
+            (account, client, rm, kind, opened, refs)
+        else {
+            return;
+        };
+        let src = self.src(r, N_ACCOUNT);
+        self.new_accounts.push(NewAccount {
+            account_id,
+            client_id,
+            rm_id,
+            kind,
+            opened_on,
+            src,
+        });
+    }
+
+    fn incident_row(&mut self, r: u32, f: &Fields<'_>) {
+        let rm = self.text(r, f, I_RM);
+        let rm = self.req(r, I_RM, rm);
+        let date = self.date(r, f, I_DATE);
+        let description = self.text(r, f, I_DESCRIPTION);
+        let points = self.number(r, f, I_POINTS);
+        let loss = self.amount(r, f, I_LOSS);
+        let known = match &rm {
+            Ok(id) => self.check_rm(r, I_RM, id),
+            Err(()) => Err(()),
+        };
+        let (Ok(rm_id), Ok(date), Ok(description), Ok(points), Ok(loss), Ok(())) =
+            (rm, date, description, points, loss, known)
+        else {
+            return;
+        };
+        let src = self.src(r, I_RM);
+        self.incidents.push(Incident {
+            rm_id,
+            date,
+            description: description.unwrap_or_default(),
+            points: points.unwrap_or(Decimal::ZERO),
+            loss: loss.unwrap_or_else(|| parse::to_scale(Decimal::ZERO, self.opts.input_scale)),
+            src,
+        });
+    }
+
+    fn baseline_row(&mut self, r: u32, f: &Fields<'_>) {
+        let client = self.text(r, f, B_CLIENT);
+        let deposit = self.amount(r, f, B_DEPOSIT);
+        let rm = self.text(r, f, B_RM);
+        let ratio = self.percent(r, f, B_RATIO, "bad-percent");
+        let (Ok(client), Ok(deposit), Ok(rm), Ok(ratio)) = (client, deposit, rm, ratio) else {
+            return;
+        };
+        if client.is_none() && rm.is_none() {
+            let fi = if self.sh.has(B_CLIENT) {
+                B_CLIENT
+            } else {
+                B_RM
+            };
+            let col = self.col(fi);
+            self.err(r, col, "missing-value", |_| {
+                "expected a `client_id` (客户编号) or an `rm_id` (客户经理编号), found neither"
+                    .to_string()
+            });
+            return;
+        }
+        if let Some(client_id) = client {
+            match deposit {
+                Some(deposit_daily_average) => {
+                    let src = self.src(r, B_CLIENT);
+                    self.baseline.push(Baseline::ClientDeposit {
+                        client_id,
+                        deposit_daily_average,
+                        src,
+                    });
+                }
+                None => self.missing(r, B_DEPOSIT),
+            }
+        }
+        if let Some(rm_id) = rm {
+            match ratio {
+                Some(normal_loan_ratio) => {
+                    let src = self.src(r, B_RM);
+                    self.baseline.push(Baseline::RmNormalLoanRatio {
+                        rm_id,
+                        normal_loan_ratio,
+                        src,
+                    });
+                }
+                None => self.missing(r, B_RATIO),
+            }
+        }
+    }
+
+    fn risk_row(&mut self, r: u32, f: &Fields<'_>) {
+        let rm = self.text(r, f, R_RM);
+        let rm = self.req(r, R_RM, rm);
+        let opening = self.amount(r, f, R_OPENING);
+        let opening = self.req(r, R_OPENING, opening);
+        let known = match &rm {
+            Ok(id) => self.check_rm(r, R_RM, id),
+            Err(()) => Err(()),
+        };
+        let (Ok(rm_id), Ok(opening_balance), Ok(())) = (rm, opening, known) else {
+            return;
+        };
+        let src = self.src(r, R_RM);
+        self.risk_accounts.push(RiskOpening {
+            rm_id,
+            opening_balance,
+            src,
+        });
+    }
+}
