@@ -21,10 +21,14 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Compute one month's payroll and write the pay workbook (and JSON).
-    #[command(after_help = "Example:\n  rmpay payroll --policy rules/city-commercial-bank.toml \\\n      --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json")]
+    #[command(
+        after_help = "Example:\n  rmpay payroll --policy rules/city-commercial-bank.toml \\\n      --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json"
+    )]
     Payroll(PayrollArgs),
     /// Validate a policy (and a ledger against it) without writing anything.
-    #[command(after_help = "Example:\n  rmpay check --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx")]
+    #[command(
+        after_help = "Example:\n  rmpay check --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx"
+    )]
     Check(CheckArgs),
 }
 

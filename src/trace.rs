@@ -12,7 +12,10 @@ pub struct Input {
 
 impl Input {
     pub fn new(name: impl Into<String>, value: impl ToString) -> Self {
-        Input { name: name.into(), value: value.to_string() }
+        Input {
+            name: name.into(),
+            value: value.to_string(),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! Daily averages are kept exact: an RM's daily average is
 //! Σ(share × client balance sum) ÷ calendar days, one division at the end.
 
-use crate::ledger::{AccountKind, Deposits, FeeOwner, Ledger, LoanClass, Product, Role};
+use crate::ledger::{AccountKind, Deposits, FeeOwner, Ledger, Product, Role};
 use crate::policy::{Policy, TierIx};
 use crate::trace::{Input, Step};
 use rust_decimal::Decimal;
@@ -20,6 +20,8 @@ pub struct Rm {
     pub tier: TierIx,
     pub role: Role,
     pub branch: Option<String>,
+    /// Active for at least part of the period (not left before it began).
+    pub active: bool,
     pub base_deposit: Decimal,
     /// Where the base came from: a ledger cell or the policy's tier default.
     pub base_source: String,
@@ -120,7 +122,11 @@ pub struct Month {
 
 /// Resolve the ledger's managers against the policy's tiers. Unknown tiers
 /// are reported at their cell.
-pub fn resolve_rms(ledger: &Ledger, policy: &Policy, diags: &mut crate::diag::Diagnostics) -> Vec<Rm> {
+pub fn resolve_rms(
+    ledger: &Ledger,
+    policy: &Policy,
+    diags: &mut crate::diag::Diagnostics,
+) -> Vec<Rm> {
     let mut out = Vec::new();
     for (ix, m) in ledger.managers.iter().enumerate() {
         let Some(tier) = policy.resolve_tier(&m.tier.value) else {
@@ -150,6 +156,8 @@ pub fn resolve_rms(ledger: &Ledger, policy: &Policy, diags: &mut crate::diag::Di
             tier,
             role: m.role,
             branch: m.branch.clone(),
+            active: m.status == crate::ledger::Status::Active
+                || m.left_on.is_some_and(|d| d >= ledger.period.first_day()),
             base_deposit,
             base_source,
         });
@@ -158,11 +166,11 @@ pub fn resolve_rms(ledger: &Ledger, policy: &Policy, diags: &mut crate::diag::Di
 }
 
 fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
-    if den.is_zero() { None } else { num.checked_div(den) }
-}
-
-fn fmt_opt(d: Option<Decimal>) -> String {
-    d.map(|v| v.round_dp(6).normalize().to_string()).unwrap_or_else(|| "—".into())
+    if den.is_zero() {
+        None
+    } else {
+        num.checked_div(den)
+    }
 }
 
 /// Compute the month for every RM.
@@ -170,10 +178,12 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     let excluded = &policy.settings.excluded_products;
     let mut clients: BTreeMap<String, ClientMonth> = BTreeMap::new();
     for a in &ledger.clients {
-        let c = clients.entry(a.client_id.clone()).or_insert_with(|| ClientMonth {
-            client_id: a.client_id.clone(),
-            ..ClientMonth::default()
-        });
+        let c = clients
+            .entry(a.client_id.clone())
+            .or_insert_with(|| ClientMonth {
+                client_id: a.client_id.clone(),
+                ..ClientMonth::default()
+            });
         if c.client_name.is_none() {
             c.client_name = a.client_name.clone();
         }
@@ -189,7 +199,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     match &ledger.deposits {
         Deposits::Daily { accounts, .. } => {
             for acc in accounts {
-                let Some(c) = clients.get_mut(&acc.client_id) else { continue };
+                let Some(c) = clients.get_mut(&acc.client_id) else {
+                    continue;
+                };
                 *c.by_product.entry(acc.product).or_default() += acc.balance_sum;
                 if !excluded.contains(&acc.product) {
                     c.counted_sum += acc.balance_sum;
@@ -204,7 +216,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         }
         Deposits::Averages(rows) => {
             for r in rows {
-                let Some(c) = clients.get_mut(&r.client_id) else { continue };
+                let Some(c) = clients.get_mut(&r.client_id) else {
+                    continue;
+                };
                 *c.by_product.entry(r.product).or_default() += r.daily_average;
                 if !excluded.contains(&r.product) {
                     c.deposit_daily_average += r.daily_average;
@@ -222,20 +236,37 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         }
     }
 
-    let rm_index: HashMap<&str, usize> = rms.iter().enumerate().map(|(i, r)| (r.rm_id.as_str(), i)).collect();
+    let rm_index: HashMap<&str, usize> = rms
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.rm_id.as_str(), i))
+        .collect();
     let mut by_rm: Vec<RmMonth> = vec![RmMonth::default(); rms.len()];
     // Σ share × client balance sum, per RM, with the inputs for the trace.
     let mut dep_sum: Vec<Decimal> = vec![Decimal::ZERO; rms.len()];
     let mut dep_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
-    let clients_sheet = ledger.sheet_name(crate::ledger::SheetKind::Clients).to_string();
+    let clients_sheet = ledger
+        .sheet_name(crate::ledger::SheetKind::Clients)
+        .to_string();
     for c in clients.values() {
         for (rm_id, share, row) in &c.assignments {
-            let Some(&i) = rm_index.get(rm_id.as_str()) else { continue };
+            let Some(&i) = rm_index.get(rm_id.as_str()) else {
+                continue;
+            };
             by_rm[i].clients.push((c.client_id.clone(), *share));
             dep_sum[i] += c.counted_sum * share;
             dep_inputs[i].push(Input::new(
-                format!("client {} ([{}] row {})", c.client_id, clients_sheet, row + 1),
-                format!("{} × {}", c.deposit_daily_average.round_dp(2), share.normalize()),
+                format!(
+                    "client {} ([{}] row {})",
+                    c.client_id,
+                    clients_sheet,
+                    row + 1
+                ),
+                format!(
+                    "{} × {}",
+                    c.deposit_daily_average.round_dp(2),
+                    share.normalize()
+                ),
             ));
         }
     }
@@ -243,9 +274,14 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     // Loans: named RM, else the client's RMs by share.
     for (li, l) in ledger.loans.iter().enumerate() {
         let shares: Vec<(usize, Decimal, bool)> = match &l.rm_id {
-            Some(r) => rm_index.get(r.as_str()).map(|&i| vec![(i, Decimal::ONE, true)]).unwrap_or_default(),
+            Some(r) => rm_index
+                .get(r.as_str())
+                .map(|&i| vec![(i, Decimal::ONE, true)])
+                .unwrap_or_default(),
             None => {
-                let Some(c) = clients.get(&l.client_id) else { continue };
+                let Some(c) = clients.get(&l.client_id) else {
+                    continue;
+                };
                 if policy.settings.loans_follow_client_shares {
                     c.assignments
                         .iter()
@@ -254,7 +290,11 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                 } else {
                     c.assignments
                         .first()
-                        .and_then(|(r, _, _)| rm_index.get(r.as_str()).map(|&i| vec![(i, Decimal::ONE, true)]))
+                        .and_then(|(r, _, _)| {
+                            rm_index
+                                .get(r.as_str())
+                                .map(|&i| vec![(i, Decimal::ONE, true)])
+                        })
                         .unwrap_or_default()
                 }
             }
@@ -268,7 +308,11 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             }
             m.interest_due += l.interest_due * share;
             m.interest_received += l.interest_received * share;
-            by_rm[i].loans.push(LoanShare { loan_ix: li, share, responsible });
+            by_rm[i].loans.push(LoanShare {
+                loan_ix: li,
+                share,
+                responsible,
+            });
         }
     }
 
@@ -315,7 +359,10 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         });
         if let Some(&i) = owner.as_deref().and_then(|r| rm_index.get(r)) {
             by_rm[i].metrics.new_basic_accounts += Decimal::ONE;
-            basic_inputs[i].push(Input::new(format!("account {}", a.account_id), ledger.cell_ref(a.src)));
+            basic_inputs[i].push(Input::new(
+                format!("account {}", a.account_id),
+                ledger.cell_ref(a.src),
+            ));
         }
     }
 
@@ -352,7 +399,10 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         let m = &mut month.metrics;
         m.deposit_daily_average = dep_sum[i] / days_dec;
         m.deposit_base = rm.base_deposit;
-        m.deposit_stock = m.deposit_daily_average.min(rm.base_deposit).max(Decimal::ZERO);
+        m.deposit_stock = m
+            .deposit_daily_average
+            .min(rm.base_deposit)
+            .max(Decimal::ZERO);
         m.deposit_increment = (m.deposit_daily_average - rm.base_deposit).max(Decimal::ZERO);
         m.deposit_to_base = ratio(m.deposit_daily_average, rm.base_deposit);
         m.npl_ratio = ratio(m.npl_balance, m.loan_balance);
@@ -361,7 +411,14 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         let excl = if excluded.is_empty() {
             "no product excluded".to_string()
         } else {
-            format!("excluding {}", excluded.iter().map(|p| p.id()).collect::<Vec<_>>().join(", "))
+            format!(
+                "excluding {}",
+                excluded
+                    .iter()
+                    .map(|p| p.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         let t = &mut month.trace;
         let mut inputs = std::mem::take(&mut dep_inputs[i]);
@@ -429,7 +486,10 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             figure: "npl_ratio".into(),
             rule: "metric".into(),
             formula: "(substandard + doubtful + loss balance) ÷ loan balance".into(),
-            inputs: vec![Input::new("npl_balance", m.npl_balance), Input::new("loan_balance", m.loan_balance)],
+            inputs: vec![
+                Input::new("npl_balance", m.npl_balance),
+                Input::new("loan_balance", m.loan_balance),
+            ],
             value: m.npl_ratio,
         });
         t.push(Step {
@@ -465,13 +525,12 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                 value: Some(m.incident_loss),
             });
         }
-        let _ = fmt_opt;
     }
 
-    Month { days, rms, by_rm, clients }
-}
-
-/// Loan class ids in ledger order, for the detail sheet.
-pub fn loan_class_label(c: LoanClass) -> &'static str {
-    c.id()
+    Month {
+        days,
+        rms,
+        by_rm,
+        clients,
+    }
 }

@@ -14,7 +14,9 @@ pub fn load_policy(path: &std::path::Path, display: &str) -> Result<Policy, Diag
     let bytes = std::fs::read(path).map_err(|e| {
         let mut d = Diagnostics::new();
         d.error(
-            crate::diag::Location::File { file: display.to_string() },
+            crate::diag::Location::File {
+                file: display.to_string(),
+            },
             "cannot-read",
             format!("cannot read the policy: {e}"),
         );
@@ -30,8 +32,14 @@ pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> 
         Ok(t) => t,
         Err(e) => {
             let mut cx = Cx::new(display, "");
-            let loc = crate::diag::Location::File { file: display.to_string() };
-            cx.diags.error(loc, "not-utf8", format!("the policy is not UTF-8 text (byte {})", e.valid_up_to()));
+            let loc = crate::diag::Location::File {
+                file: display.to_string(),
+            };
+            cx.diags.error(
+                loc,
+                "not-utf8",
+                format!("the policy is not UTF-8 text (byte {})", e.valid_up_to()),
+            );
             return Err(cx.diags);
         }
     };
@@ -48,7 +56,11 @@ pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> 
     };
     let table = Table::new(root.get_ref(), root.span(), "");
     let policy = read_policy(&mut cx, &table, display, sha256);
-    if cx.diags.has_errors() { Err(cx.diags) } else { policy.ok_or(cx.diags) }
+    if cx.diags.has_errors() {
+        Err(cx.diags)
+    } else {
+        policy.ok_or(cx.diags)
+    }
 }
 
 fn lower_first(s: &str) -> String {
@@ -100,7 +112,13 @@ impl TierNames {
             .collect()
     }
 
-    fn values(&self, cx: &mut Cx, t: &Table, key: &'static str, what: &str) -> Vec<(TierIx, Decimal)> {
+    fn values(
+        &self,
+        cx: &mut Cx,
+        t: &Table,
+        key: &'static str,
+        what: &str,
+    ) -> Vec<(TierIx, Decimal)> {
         t.opt_dec_map(cx, key)
             .unwrap_or_default()
             .into_iter()
@@ -110,7 +128,11 @@ impl TierNames {
 }
 
 fn check_metric(cx: &mut Cx, m: &Sp<String>, monthly_only: bool) {
-    let known = if monthly_only { catalogue::is_monthly(&m.value) } else { catalogue::is_known(&m.value) };
+    let known = if monthly_only {
+        catalogue::is_monthly(&m.value)
+    } else {
+        catalogue::is_known(&m.value)
+    };
     if !known {
         let hint = if monthly_only {
             suggestion(&m.value, catalogue::monthly_names())
@@ -122,7 +144,11 @@ fn check_metric(cx: &mut Cx, m: &Sp<String>, monthly_only: bool) {
         } else {
             hint
         };
-        cx.error(&m.span, "unknown-metric", format!("unknown metric `{}`{extra}", m.value));
+        cx.error(
+            &m.span,
+            "unknown-metric",
+            format!("unknown metric `{}`{extra}", m.value),
+        );
     }
 }
 
@@ -131,7 +157,11 @@ fn non_negative(cx: &mut Cx, v: &Option<Sp<Decimal>>, what: &str) {
         && v.value.is_sign_negative()
         && !v.value.is_zero()
     {
-        cx.error(&v.span, "negative-value", format!("{what} must not be negative, found {}", v.value));
+        cx.error(
+            &v.span,
+            "negative-value",
+            format!("{what} must not be negative, found {}", v.value),
+        );
     }
 }
 
@@ -142,7 +172,10 @@ fn fraction(cx: &mut Cx, v: &Option<Sp<Decimal>>, what: &str) {
         cx.error(
             &v.span,
             "out-of-range",
-            format!("{what} must be a fraction between 0 and 1 (20% is 0.20), found {}", v.value),
+            format!(
+                "{what} must be a fraction between 0 and 1 (20% is 0.20), found {}",
+                v.value
+            ),
         );
     }
 }
@@ -151,7 +184,11 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     // [policy]
     let meta = root.opt_table(cx, "policy");
     if meta.is_none() && !root.has("policy") {
-        cx.error(&(0..0), "missing-key", "missing `[policy]` table (id, name, version)");
+        cx.error(
+            &(0..0),
+            "missing-key",
+            "missing `[policy]` table (id, name, version)",
+        );
     }
     let (mut id, mut name, mut name_en, mut version, mut from, mut until) =
         (None, None, None, None, None, None);
@@ -167,7 +204,14 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         if let (Some(f), Some(u)) = (&from, &until)
             && u.value < f.value
         {
-            cx.error(&u.span, "bad-range", format!("`effective_until` {} is before `effective_from` {}", u.value, f.value));
+            cx.error(
+                &u.span,
+                "bad-range",
+                format!(
+                    "`effective_until` {} is before `effective_from` {}",
+                    u.value, f.value
+                ),
+            );
         }
         m.finish(cx);
     }
@@ -177,7 +221,11 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     // [[tiers]]: ids first, so every later reference can be checked.
     let tier_tables = root.opt_tables(cx, "tiers");
     if tier_tables.is_empty() {
-        cx.error(&root.span, "missing-key", "missing `[[tiers]]`: a policy needs at least one tier");
+        cx.error(
+            &root.span,
+            "missing-key",
+            "missing `[[tiers]]`: a policy needs at least one tier",
+        );
     }
     let mut names = TierNames { ids: Vec::new() };
     let mut seen: Vec<Sp<String>> = Vec::new();
@@ -186,13 +234,21 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         if let Some(tid) = &tid {
             if let Some(prev) = seen.iter().find(|s| s.value == tid.value) {
                 let (l, c) = cx.line_col(prev.span.start);
-                cx.error(&tid.span, "duplicate-id", format!("tier `{}` is defined twice (first at {l}:{c})", tid.value));
+                cx.error(
+                    &tid.span,
+                    "duplicate-id",
+                    format!("tier `{}` is defined twice (first at {l}:{c})", tid.value),
+                );
             }
             seen.push(tid.clone());
         }
         names.ids.push(tid.map(|s| s.value).unwrap_or_default());
     }
-    let tiers: Vec<Tier> = tier_tables.iter().enumerate().map(|(i, t)| read_tier(cx, t, &names, i)).collect();
+    let tiers: Vec<Tier> = tier_tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| read_tier(cx, t, &names, i))
+        .collect();
 
     let pay = read_pay(cx, root, &names);
     let risk_deposit = read_risk(cx, root, &tiers);
@@ -223,12 +279,17 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
 fn read_settings(cx: &mut Cx, root: &Table) -> Settings {
     let mut s = Settings {
         input_scale: 2,
-        money: Rounding { scale: 2, mode: RoundingMode::HalfUp },
+        money: Rounding {
+            scale: 2,
+            mode: RoundingMode::HalfUp,
+        },
         carry_forward_missing_days: false,
         excluded_products: Vec::new(),
         loans_follow_client_shares: true,
     };
-    let Some(t) = root.opt_table(cx, "settings") else { return s };
+    let Some(t) = root.opt_table(cx, "settings") else {
+        return s;
+    };
     if let Some(v) = t.opt_int(cx, "input_scale", 0..5) {
         s.input_scale = v.value as u32;
     }
@@ -277,18 +338,33 @@ fn read_range(cx: &mut Cx, t: &Table) -> Range {
     if let (Some(a), Some(b)) = (&min, &below)
         && b.value <= a.value
     {
-        cx.error(&b.span, "bad-range", format!("`below` {} must be greater than `min` {}", b.value, a.value));
+        cx.error(
+            &b.span,
+            "bad-range",
+            format!("`below` {} must be greater than `min` {}", b.value, a.value),
+        );
     }
     t.finish(cx);
-    Range { min: min.map(|v| v.value), below: below.map(|v| v.value) }
+    Range {
+        min: min.map(|v| v.value),
+        below: below.map(|v| v.value),
+    }
 }
 
 fn read_tier(cx: &mut Cx, t: &Table, names: &TierNames, _ix: TierIx) -> Tier {
     let id = names.ids.get(_ix).cloned().unwrap_or_default();
     let name = t.str(cx, "name").map(|s| s.value).unwrap_or_default();
     let name_en = t.opt_str(cx, "name_en").map(|s| s.value);
-    let aliases = t.opt_str_list(cx, "aliases").unwrap_or_default().into_iter().map(|s| s.value).collect();
-    let role = match t.opt_choice(cx, "role", &["rm", "agent", "branch_head"]).map(|s| s.value) {
+    let aliases = t
+        .opt_str_list(cx, "aliases")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
+    let role = match t
+        .opt_choice(cx, "role", &["rm", "agent", "branch_head"])
+        .map(|s| s.value)
+    {
         Some("agent") => TierRole::Agent,
         Some("branch_head") => TierRole::BranchHead,
         _ => TierRole::Rm,
@@ -300,15 +376,28 @@ fn read_tier(cx: &mut Cx, t: &Table, names: &TierNames, _ix: TierIx) -> Tier {
     let cap = t.opt_dec(cx, "risk_deposit_cap");
     non_negative(cx, &cap, "`risk_deposit_cap`");
     let staff_grade = t.opt_int(cx, "staff_grade", 0..100).map(|v| v.value);
-    let demote_to = t.opt_str(cx, "demote_to").and_then(|n| names.resolve(cx, &n, "`demote_to`"));
+    let demote_to = t
+        .opt_str(cx, "demote_to")
+        .and_then(|n| names.resolve(cx, &n, "`demote_to`"));
     let exam_min = t.opt_dec(cx, "exam_min").map(|v| v.value);
     let client_band = t.opt_table(cx, "client_band").map(|b| {
-        let rule = b.opt_str(cx, "rule").map(|s| s.value).unwrap_or_else(|| "client_band".into());
+        let rule = b
+            .opt_str(cx, "rule")
+            .map(|s| s.value)
+            .unwrap_or_else(|| "client_band".into());
         let deposits = b.opt_table(cx, "deposits").map(|r| read_range(cx, &r));
         let loans = b.opt_table(cx, "loans").map(|r| read_range(cx, &r));
-        let ignore_zero = b.opt_bool(cx, "ignore_zero").map(|v| v.value).unwrap_or(true);
+        let ignore_zero = b
+            .opt_bool(cx, "ignore_zero")
+            .map(|v| v.value)
+            .unwrap_or(true);
         b.finish(cx);
-        ClientBand { rule, deposits, loans, ignore_zero }
+        ClientBand {
+            rule,
+            deposits,
+            loans,
+            ignore_zero,
+        }
     });
     let criteria = t.opt_table(cx, "criteria").map(|c| read_criteria(cx, &c));
     t.finish(cx);
@@ -330,7 +419,10 @@ fn read_tier(cx: &mut Cx, t: &Table, names: &TierNames, _ix: TierIx) -> Tier {
 }
 
 fn read_criteria(cx: &mut Cx, c: &Table) -> Criteria {
-    let rule = c.opt_str(cx, "rule").map(|s| s.value).unwrap_or_else(|| "criteria".into());
+    let rule = c
+        .opt_str(cx, "rule")
+        .map(|s| s.value)
+        .unwrap_or_else(|| "criteria".into());
     let need = c.opt_int(cx, "need", 0..100);
     let items: Vec<Criterion> = c
         .opt_tables(cx, "items")
@@ -363,13 +455,22 @@ fn read_criteria(cx: &mut Cx, c: &Table) -> Criteria {
         cx.error(
             &n.span,
             "out-of-range",
-            format!("`need` is {} but only {} criteria items are listed", n.value, items.len()),
+            format!(
+                "`need` is {} but only {} criteria items are listed",
+                n.value,
+                items.len()
+            ),
         );
     }
     let exclude = c.opt_dec(cx, "exclude_clients_below");
     non_negative(cx, &exclude, "`exclude_clients_below`");
     let tenure = c.opt_dec(cx, "tenure_years");
-    let disq = c.opt_str_list(cx, "disqualifiers").unwrap_or_default().into_iter().map(|s| s.value).collect();
+    let disq = c
+        .opt_str_list(cx, "disqualifiers")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
     let pass_line = c.opt_dec(cx, "pass_line").map(|v| v.value);
     c.finish(cx);
     Criteria {
@@ -383,16 +484,31 @@ fn read_criteria(cx: &mut Cx, c: &Table) -> Criteria {
     }
 }
 
-fn tier_values(cx: &mut Cx, t: &Table, single: &'static str, map: &'static str, names: &TierNames) -> TierValues {
+fn tier_values(
+    cx: &mut Cx,
+    t: &Table,
+    single: &'static str,
+    map: &'static str,
+    names: &TierNames,
+) -> TierValues {
     let default = t.opt_dec(cx, single).map(|v| v.value);
     let by_tier = names.values(cx, t, map, &format!("`{map}`"));
     TierValues { default, by_tier }
 }
 
 fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
-    let mut pay = Pay { rates_are_examples: false, lines: Vec::new(), deductions: Vec::new() };
-    let Some(p) = root.opt_table(cx, "pay") else { return pay };
-    pay.rates_are_examples = p.opt_bool(cx, "rates_are_examples").map(|v| v.value).unwrap_or(false);
+    let mut pay = Pay {
+        rates_are_examples: false,
+        lines: Vec::new(),
+        deductions: Vec::new(),
+    };
+    let Some(p) = root.opt_table(cx, "pay") else {
+        return pay;
+    };
+    pay.rates_are_examples = p
+        .opt_bool(cx, "rates_are_examples")
+        .map(|v| v.value)
+        .unwrap_or(false);
     let mut ids: Vec<Sp<String>> = Vec::new();
     for l in p.opt_tables(cx, "lines") {
         let id = l.str(cx, "id");
@@ -402,11 +518,18 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
         let name = l.str(cx, "name").map(|s| s.value).unwrap_or_default();
         let name_en = l.opt_str(cx, "name_en").map(|s| s.value);
         let tiers = names.list(cx, &l, "tiers", "`tiers`");
-        let kind = l.opt_choice(cx, "kind", &["rate", "fixed"]).map(|k| k.value).unwrap_or("rate");
+        let kind = l
+            .opt_choice(cx, "kind", &["rate", "fixed"])
+            .map(|k| k.value)
+            .unwrap_or("rate");
         let kind = if kind == "fixed" {
             let amount = tier_values(cx, &l, "amount", "amounts", names);
             if amount.default.is_none() && amount.by_tier.is_empty() {
-                cx.error(&l.span, "missing-key", format!("`{}` of kind `fixed` needs `amount` or `amounts`", l.path));
+                cx.error(
+                    &l.span,
+                    "missing-key",
+                    format!("`{}` of kind `fixed` needs `amount` or `amounts`", l.path),
+                );
             }
             PayKind::Fixed { amount }
         } else {
@@ -418,20 +541,37 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
             if let Some(p) = &per
                 && p.value <= Decimal::ZERO
             {
-                cx.error(&p.span, "out-of-range", format!("`per` must be greater than 0, found {}", p.value));
+                cx.error(
+                    &p.span,
+                    "out-of-range",
+                    format!("`per` must be greater than 0, found {}", p.value),
+                );
             }
             let rate = tier_values(cx, &l, "rate", "rates", names);
             if rate.default.is_none() && rate.by_tier.is_empty() {
-                cx.error(&l.span, "missing-key", format!("`{}` of kind `rate` needs `rate` or `rates`", l.path));
+                cx.error(
+                    &l.span,
+                    "missing-key",
+                    format!("`{}` of kind `rate` needs `rate` or `rates`", l.path),
+                );
             }
             PayKind::Rate {
                 metric: metric.map(|m| m.value).unwrap_or_default(),
-                per: per.map(|p| p.value).filter(|p| *p > Decimal::ZERO).unwrap_or(Decimal::ONE),
+                per: per
+                    .map(|p| p.value)
+                    .filter(|p| *p > Decimal::ZERO)
+                    .unwrap_or(Decimal::ONE),
                 rate,
             }
         };
         l.finish(cx);
-        pay.lines.push(PayLine { id: id.map(|s| s.value).unwrap_or_default(), name, name_en, kind, tiers });
+        pay.lines.push(PayLine {
+            id: id.map(|s| s.value).unwrap_or_default(),
+            name,
+            name_en,
+            kind,
+            tiers,
+        });
     }
     for d in p.opt_tables(cx, "deductions") {
         let id = d.str(cx, "id");
@@ -462,7 +602,11 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
 fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &str) {
     if let Some(prev) = seen.iter().find(|s| s.value == id.value) {
         let (l, c) = cx.line_col(prev.span.start);
-        cx.error(&id.span, "duplicate-id", format!("{what} `{}` is defined twice (first at {l}:{c})", id.value));
+        cx.error(
+            &id.span,
+            "duplicate-id",
+            format!("{what} `{}` is defined twice (first at {l}:{c})", id.value),
+        );
     }
     seen.push(id.clone());
 }
@@ -470,22 +614,38 @@ fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &st
 fn read_risk(cx: &mut Cx, root: &Table, tiers: &[Tier]) -> Option<RiskDeposit> {
     let r = root.opt_table(cx, "risk_deposit")?;
     let rule = r.str(cx, "rule").map(|s| s.value).unwrap_or_default();
-    let name = r.opt_str(cx, "name").map(|s| s.value).unwrap_or_else(|| "风险金".into());
+    let name = r
+        .opt_str(cx, "name")
+        .map(|s| s.value)
+        .unwrap_or_else(|| "风险金".into());
     let name_en = r.opt_str(cx, "name_en").map(|s| s.value);
     let rate = r.dec(cx, "rate");
     fraction(cx, &rate, "`rate`");
-    let base = match r.opt_choice(cx, "base", &["gross", "after_deductions"]).map(|v| v.value) {
+    let base = match r
+        .opt_choice(cx, "base", &["gross", "after_deductions"])
+        .map(|v| v.value)
+    {
         Some("gross") => HoldbackBase::Gross,
         _ => HoldbackBase::AfterDeductions,
     };
-    let months = r.opt_int(cx, "release_after_months", 0..121).map(|v| v.value as u32).unwrap_or(6);
-    let lowered = match r.opt_choice(cx, "lowered_cap", &["keep", "release_excess"]).map(|v| v.value) {
+    let months = r
+        .opt_int(cx, "release_after_months", 0..121)
+        .map(|v| v.value as u32)
+        .unwrap_or(6);
+    let lowered = match r
+        .opt_choice(cx, "lowered_cap", &["keep", "release_excess"])
+        .map(|v| v.value)
+    {
         Some("release_excess") => LoweredCap::ReleaseExcess,
         _ => LoweredCap::Keep,
     };
     r.finish(cx);
     if rate.is_some() && tiers.iter().all(|t| t.risk_deposit_cap.is_none()) {
-        cx.error(&r.span, "missing-key", "`risk_deposit` is set but no tier has a `risk_deposit_cap`");
+        cx.error(
+            &r.span,
+            "missing-key",
+            "`risk_deposit` is set but no tier has a `risk_deposit_cap`",
+        );
     }
     Some(RiskDeposit {
         rule,
@@ -518,9 +678,9 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
         ];
         let kind = match f.opt_choice(cx, "check", &kinds).map(|k| k.value) {
             Some("loan_above_authority") => Some(FlagKind::LoanAboveAuthority),
-            Some("joint_signing_required") => {
-                f.dec(cx, "above").map(|v| FlagKind::JointSigningRequired { above: v.value })
-            }
+            Some("joint_signing_required") => f
+                .dec(cx, "above")
+                .map(|v| FlagKind::JointSigningRequired { above: v.value }),
             Some("client_outside_band") => Some(FlagKind::ClientOutsideBand),
             Some("deposit_below_base") => {
                 let r = f.dec(cx, "ratio");
@@ -534,14 +694,24 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
             }
             _ => {
                 if !f.has("check") {
-                    cx.error(&f.span, "missing-key", format!("missing `{}.check` (one of {})", f.path, kinds.join(", ")));
+                    cx.error(
+                        &f.span,
+                        "missing-key",
+                        format!("missing `{}.check` (one of {})", f.path, kinds.join(", ")),
+                    );
                 }
                 None
             }
         };
         f.finish(cx);
         if let (Some(id), Some(kind)) = (id, kind) {
-            out.push(FlagRule { id: id.value, name, name_en, kind, tiers });
+            out.push(FlagRule {
+                id: id.value,
+                name,
+                name_en,
+                kind,
+                tiers,
+            });
         }
     }
     out
@@ -549,7 +719,10 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
 
 fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
     let s = root.opt_table(cx, "score")?;
-    let total = s.opt_dec(cx, "total").map(|v| v.value).unwrap_or(Decimal::ONE_HUNDRED);
+    let total = s
+        .opt_dec(cx, "total")
+        .map(|v| v.value)
+        .unwrap_or(Decimal::ONE_HUNDRED);
     let mut components = Vec::new();
     let mut claimed: Vec<(String, TierIx, Sp<String>)> = Vec::new();
     for c in s.opt_tables(cx, "components") {
@@ -565,9 +738,15 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
         non_negative(cx, &points, "`points`");
         let tiers = names.list(cx, &c, "tiers", "`tiers`");
         if let Some(id) = &id {
-            let all: Vec<TierIx> = if tiers.is_empty() { (0..names.ids.len()).collect() } else { tiers.clone() };
+            let all: Vec<TierIx> = if tiers.is_empty() {
+                (0..names.ids.len()).collect()
+            } else {
+                tiers.clone()
+            };
             for t in all {
-                if let Some((_, _, prev)) = claimed.iter().find(|(i, tt, _)| *i == id.value && *tt == t) {
+                if let Some((_, _, prev)) =
+                    claimed.iter().find(|(i, tt, _)| *i == id.value && *tt == t)
+                {
                     let (l, col) = cx.line_col(prev.span.start);
                     cx.error(
                         &id.span,
@@ -582,7 +761,10 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 }
             }
         }
-        let kind = match c.opt_choice(cx, "kind", &["steps", "bands", "pro_rata"]).map(|k| k.value) {
+        let kind = match c
+            .opt_choice(cx, "kind", &["steps", "bands", "pro_rata"])
+            .map(|k| k.value)
+        {
             Some("bands") => {
                 let bands = read_bands(cx, &c);
                 ComponentKind::Bands { bands }
@@ -597,7 +779,11 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 if let Some(st) = &step
                     && st.value <= Decimal::ZERO
                 {
-                    cx.error(&st.span, "out-of-range", format!("`step` must be greater than 0, found {}", st.value));
+                    cx.error(
+                        &st.span,
+                        "out-of-range",
+                        format!("`step` must be greater than 0, found {}", st.value),
+                    );
                 }
                 let pps = c.dec(cx, "points_per_step");
                 let up = c.dec(cx, "cap_up");
@@ -608,7 +794,10 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                     cx.error(
                         &u.span,
                         "cap-sign",
-                        format!("`cap_up` is the most points added and must be ≥ 0, found {}", u.value),
+                        format!(
+                            "`cap_up` is the most points added and must be ≥ 0, found {}",
+                            u.value
+                        ),
                     );
                 }
                 if let Some(d) = &down
@@ -622,7 +811,10 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 }
                 ComponentKind::Steps {
                     target: target.map(|v| v.value).unwrap_or_default(),
-                    step: step.map(|v| v.value).filter(|v| *v > Decimal::ZERO).unwrap_or(Decimal::ONE),
+                    step: step
+                        .map(|v| v.value)
+                        .filter(|v| *v > Decimal::ZERO)
+                        .unwrap_or(Decimal::ONE),
                     points_per_step: pps.map(|v| v.value).unwrap_or_default(),
                     cap_up: up.map(|v| v.value).unwrap_or_default(),
                     cap_down: down.map(|v| v.value).unwrap_or_default(),
@@ -648,11 +840,19 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
 
 fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
     let Some(raw) = c.raw("bands") else {
-        cx.error(&c.span, "missing-key", format!("missing `{}.bands`", c.path));
+        cx.error(
+            &c.span,
+            "missing-key",
+            format!("missing `{}.bands`", c.path),
+        );
         return Vec::new();
     };
     let DeValue::Array(arr) = raw.get_ref() else {
-        cx.error(&raw.span(), "wrong-type", format!("`{}.bands` must be an array of tables", c.path));
+        cx.error(
+            &raw.span(),
+            "wrong-type",
+            format!("`{}.bands` must be an array of tables", c.path),
+        );
         return Vec::new();
     };
     let mut out: Vec<Band> = Vec::new();
@@ -663,10 +863,18 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
         let below = b.opt_dec(cx, "below");
         let points = b.dec(cx, "points");
         if max.is_some() && below.is_some() {
-            cx.error(&b.span, "bad-range", "a band has `max` (≤) or `below` (<), not both");
+            cx.error(
+                &b.span,
+                "bad-range",
+                "a band has `max` (≤) or `below` (<), not both",
+            );
         }
         if catch_all_seen {
-            cx.error(&b.span, "overlapping-bands", "this band can never match: an earlier band has no bound and catches every value");
+            cx.error(
+                &b.span,
+                "overlapping-bands",
+                "this band can never match: an earlier band has no bound and catches every value",
+            );
         }
         let upper = max.as_ref().or(below.as_ref());
         if let (Some(u), Some((p, pspan))) = (upper, &prev_upper)
@@ -698,7 +906,13 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
 
 fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option<Condition> {
     let DeValue::Table(t) = v.get_ref() else {
-        cx.error(&v.span(), "wrong-type", format!("`{path}` must be a table like {{ metric = \"score\", op = \"<\", value = 85 }}"));
+        cx.error(
+            &v.span(),
+            "wrong-type",
+            format!(
+                "`{path}` must be a table like {{ metric = \"score\", op = \"<\", value = 85 }}"
+            ),
+        );
         return None;
     };
     let t = Table::new(t, v.span(), path);
@@ -706,7 +920,11 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
     if let Some(raw) = all.or(any) {
         let is_all = all.is_some();
         let DeValue::Array(arr) = raw.get_ref() else {
-            cx.error(&raw.span(), "wrong-type", format!("`{path}.all`/`any` must be an array of conditions"));
+            cx.error(
+                &raw.span(),
+                "wrong-type",
+                format!("`{path}.all`/`any` must be an array of conditions"),
+            );
             return None;
         };
         let mut items = Vec::new();
@@ -716,39 +934,63 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
             }
         }
         t.finish(cx);
-        return Some(if is_all { Condition::All(items) } else { Condition::Any(items) });
+        return Some(if is_all {
+            Condition::All(items)
+        } else {
+            Condition::Any(items)
+        });
     }
     let metric = t.str(cx, "metric");
     if let Some(m) = &metric {
         check_metric(cx, m, false);
     }
-    let op = t.opt_choice(cx, "op", &["<", "<=", ">", ">=", "=="]).map(|o| match o.value {
-        "<" => Op::Lt,
-        "<=" => Op::Le,
-        ">" => Op::Gt,
-        ">=" => Op::Ge,
-        _ => Op::Eq,
-    });
+    let op = t
+        .opt_choice(cx, "op", &["<", "<=", ">", ">=", "=="])
+        .map(|o| match o.value {
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            _ => Op::Eq,
+        });
     if op.is_none() && !t.has("op") {
-        cx.error(&t.span, "missing-key", format!("missing `{path}.op` (one of <, <=, >, >=, ==)"));
+        cx.error(
+            &t.span,
+            "missing-key",
+            format!("missing `{path}.op` (one of <, <=, >, >=, ==)"),
+        );
     }
     let value = t.dec(cx, "value");
     let months = t.opt_int(cx, "consecutive_months", 1..25);
     t.finish(cx);
     let (metric, op, value) = (metric?.value, op?, value?.value);
     Some(match months {
-        Some(m) => Condition::Consecutive { months: m.value as u32, metric, op, value },
+        Some(m) => Condition::Consecutive {
+            months: m.value as u32,
+            metric,
+            op,
+            value,
+        },
         None => Condition::Compare { metric, op, value },
     })
 }
 
 fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
     let mut review = Review::default();
-    let Some(r) = root.opt_table(cx, "review") else { return review };
+    let Some(r) = root.opt_table(cx, "review") else {
+        return review;
+    };
     review.bottom_n = r.opt_int(cx, "bottom_n", 0..100).map(|v| v.value as u32);
-    review.grade_by_criteria = r.opt_bool(cx, "grade_by_criteria").map(|v| v.value).unwrap_or(false);
-    review.qualification_valid_years = r.opt_int(cx, "qualification_valid_years", 1..100).map(|v| v.value as u32);
-    review.max_clients = r.opt_int(cx, "max_clients", 1..100_000).map(|v| v.value as u32);
+    review.grade_by_criteria = r
+        .opt_bool(cx, "grade_by_criteria")
+        .map(|v| v.value)
+        .unwrap_or(false);
+    review.qualification_valid_years = r
+        .opt_int(cx, "qualification_valid_years", 1..100)
+        .map(|v| v.value as u32);
+    review.max_clients = r
+        .opt_int(cx, "max_clients", 1..100_000)
+        .map(|v| v.value as u32);
     let mut ids = Vec::new();
     for rule in r.opt_tables(cx, "rules") {
         let id = rule.str(cx, "id");
@@ -758,26 +1000,46 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         let name = rule.str(cx, "name").map(|s| s.value).unwrap_or_default();
         let name_en = rule.opt_str(cx, "name_en").map(|s| s.value);
         let tiers = names.list(cx, &rule, "tiers", "`tiers`");
-        let decision = rule.opt_choice(cx, "decision", &["keep", "promote", "demote", "terminate"]).map(|d| match d.value {
-            "keep" => Decision::Keep,
-            "promote" => Decision::Promote,
-            "demote" => Decision::Demote,
-            _ => Decision::Terminate,
-        });
+        let decision = rule
+            .opt_choice(cx, "decision", &["keep", "promote", "demote", "terminate"])
+            .map(|d| match d.value {
+                "keep" => Decision::Keep,
+                "promote" => Decision::Promote,
+                "demote" => Decision::Demote,
+                _ => Decision::Terminate,
+            });
         if decision.is_none() && !rule.has("decision") {
-            cx.error(&rule.span, "missing-key", format!("missing `{}.decision`", rule.path));
+            cx.error(
+                &rule.span,
+                "missing-key",
+                format!("missing `{}.decision`", rule.path),
+            );
         }
-        let to = rule.opt_str(cx, "to").and_then(|n| names.resolve(cx, &n, "`to`"));
+        let to = rule
+            .opt_str(cx, "to")
+            .and_then(|n| names.resolve(cx, &n, "`to`"));
         let when = match rule.raw("when") {
             Some(w) => read_condition(cx, w, &format!("{}.when", rule.path)),
             None => {
-                cx.error(&rule.span, "missing-key", format!("missing `{}.when`", rule.path));
+                cx.error(
+                    &rule.span,
+                    "missing-key",
+                    format!("missing `{}.when`", rule.path),
+                );
                 None
             }
         };
         rule.finish(cx);
         if let (Some(id), Some(decision), Some(when)) = (id, decision, when) {
-            review.rules.push(ReviewRule { id: id.value, name, name_en, tiers, decision, to, when });
+            review.rules.push(ReviewRule {
+                id: id.value,
+                name,
+                name_en,
+                tiers,
+                decision,
+                to,
+                when,
+            });
         }
     }
     for d in r.opt_tables(cx, "disqualifiers") {
@@ -795,7 +1057,11 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         };
         d.finish(cx);
         if let (Some(id), Some(when)) = (id, when) {
-            review.disqualifiers.push(Disqualifier { id: id.value, name, when });
+            review.disqualifiers.push(Disqualifier {
+                id: id.value,
+                name,
+                when,
+            });
         }
     }
     r.finish(cx);

@@ -188,7 +188,11 @@ pub struct Pay {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PayKind {
     /// amount = metric ÷ per × rate.
-    Rate { metric: String, per: Decimal, rate: TierValues },
+    Rate {
+        metric: String,
+        per: Decimal,
+        rate: TierValues,
+    },
     /// A fixed amount per month (an allowance).
     Fixed { amount: TierValues },
 }
@@ -203,7 +207,11 @@ pub struct TierValues {
 
 impl TierValues {
     pub fn get(&self, tier: TierIx) -> Option<Decimal> {
-        self.by_tier.iter().find(|(t, _)| *t == tier).map(|(_, v)| *v).or(self.default)
+        self.by_tier
+            .iter()
+            .find(|(t, _)| *t == tier)
+            .map(|(_, v)| *v)
+            .or(self.default)
     }
 }
 
@@ -288,7 +296,13 @@ pub struct Score {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ComponentKind {
     /// Full points at target; ± points per whole step away; capped.
-    Steps { target: Decimal, step: Decimal, points_per_step: Decimal, cap_up: Decimal, cap_down: Decimal },
+    Steps {
+        target: Decimal,
+        step: Decimal,
+        points_per_step: Decimal,
+        cap_up: Decimal,
+        cap_down: Decimal,
+    },
     /// First band that holds gives the points.
     Bands { bands: Vec<Band> },
     /// points × min(value ÷ target, 1), target by tier.
@@ -357,9 +371,18 @@ impl Op {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Condition {
-    Compare { metric: String, op: Op, value: Decimal },
+    Compare {
+        metric: String,
+        op: Op,
+        value: Decimal,
+    },
     /// The comparison held in each of the last `months` months.
-    Consecutive { months: u32, metric: String, op: Op, value: Decimal },
+    Consecutive {
+        months: u32,
+        metric: String,
+        op: Op,
+        value: Decimal,
+    },
     All(Vec<Condition>),
     Any(Vec<Condition>),
 }
@@ -407,7 +430,10 @@ impl Policy {
         self.tiers.iter().position(|tier| {
             tier.id.to_lowercase() == t
                 || tier.name.to_lowercase() == t
-                || tier.name_en.as_deref().is_some_and(|n| n.to_lowercase() == t)
+                || tier
+                    .name_en
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase() == t)
                 || tier.aliases.iter().any(|a| a.to_lowercase() == t)
         })
     }

@@ -25,7 +25,11 @@ pub struct Cx<'s> {
 
 impl<'s> Cx<'s> {
     pub fn new(file: &str, src: &'s str) -> Self {
-        Cx { file: file.to_string(), src, diags: Diagnostics::new() }
+        Cx {
+            file: file.to_string(),
+            src,
+            diags: Diagnostics::new(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -40,7 +44,11 @@ impl<'s> Cx<'s> {
 
     pub fn location(&self, span: &Span) -> Location {
         let (line, column) = self.line_col(span.start);
-        Location::Text { file: self.file.clone(), line, column }
+        Location::Text {
+            file: self.file.clone(),
+            line,
+            column,
+        }
     }
 
     pub fn error(&mut self, span: &Span, code: &'static str, message: impl Into<String>) {
@@ -92,11 +100,20 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 
 impl<'a, 'i> Table<'a, 'i> {
     pub fn new(table: &'a DeTable<'i>, span: Span, path: impl Into<String>) -> Self {
-        Table { table, span, path: path.into(), used: RefCell::new(Vec::new()) }
+        Table {
+            table,
+            span,
+            path: path.into(),
+            used: RefCell::new(Vec::new()),
+        }
     }
 
     fn key_path(&self, key: &str) -> String {
-        if self.path.is_empty() { key.to_string() } else { format!("{}.{}", self.path, key) }
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{}", self.path, key)
+        }
     }
 
     fn get(&self, key: &'static str) -> Option<&'a SpannedValue<'i>> {
@@ -113,7 +130,11 @@ impl<'a, 'i> Table<'a, 'i> {
         cx.error(
             &v.span(),
             "wrong-type",
-            format!("`{}` must be {expected}, found {}", self.key_path(key), type_name(v.get_ref())),
+            format!(
+                "`{}` must be {expected}, found {}",
+                self.key_path(key),
+                type_name(v.get_ref())
+            ),
         );
     }
 
@@ -222,7 +243,10 @@ impl<'a, 'i> Table<'a, 'i> {
                 cx.error(
                     &v.span(),
                     "wrong-type",
-                    format!("`{}` must be a date (YYYY-MM-DD), found `{text}`", self.key_path(key)),
+                    format!(
+                        "`{}` must be a date (YYYY-MM-DD), found `{text}`",
+                        self.key_path(key)
+                    ),
                 );
                 None
             }
@@ -246,7 +270,11 @@ impl<'a, 'i> Table<'a, 'i> {
                     format!(
                         "`{}` must be one of {}, found `{}`{}",
                         self.key_path(key),
-                        choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+                        choices
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         s.value,
                         suggestion(&s.value, choices.iter().copied())
                     ),
@@ -295,7 +323,11 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// A table whose keys are names chosen by the user (e.g. tier ids) and
     /// whose values are numbers: `{ senior = 10, mid = 7 }`.
-    pub fn opt_dec_map(&self, cx: &mut Cx, key: &'static str) -> Option<Vec<(Sp<String>, Sp<Decimal>)>> {
+    pub fn opt_dec_map(
+        &self,
+        cx: &mut Cx,
+        key: &'static str,
+    ) -> Option<Vec<(Sp<String>, Sp<Decimal>)>> {
         let v = self.get(key)?;
         let DeValue::Table(t) = v.get_ref() else {
             self.wrong_type(cx, key, v, "a table of numbers");
@@ -313,7 +345,9 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// An optional array of tables (`[[key]]` or `key = [{..}, {..}]`).
     pub fn opt_tables(&self, cx: &mut Cx, key: &'static str) -> Vec<Table<'a, 'i>> {
-        let Some(v) = self.get(key) else { return Vec::new() };
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
         let DeValue::Array(arr) = v.get_ref() else {
             self.wrong_type(cx, key, v, "an array of tables");
             return Vec::new();

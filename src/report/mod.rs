@@ -93,7 +93,10 @@ impl Sheet {
     }
 
     pub fn push(&mut self, cells: Vec<Cell>) {
-        self.rows.push(Row { style: RowStyle::Normal, cells });
+        self.rows.push(Row {
+            style: RowStyle::Normal,
+            cells,
+        });
     }
 
     pub fn push_styled(&mut self, style: RowStyle, cells: Vec<Cell>) {
@@ -112,5 +115,8 @@ pub struct Book {
 }
 
 pub fn col(title: &str, width: f64) -> Column {
-    Column { title: title.to_string(), width }
+    Column {
+        title: title.to_string(),
+        width,
+    }
 }

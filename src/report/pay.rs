@@ -29,7 +29,13 @@ fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
         .lines
         .iter()
         .map(|l| (&l.id, &l.name, &l.name_en))
-        .chain(policy.pay.deductions.iter().map(|d| (&d.id, &d.name, &d.name_en)))
+        .chain(
+            policy
+                .pay
+                .deductions
+                .iter()
+                .map(|d| (&d.id, &d.name, &d.name_en)),
+        )
         .find(|(i, _, _)| *i == id);
     match (found, lang) {
         (Some((_, zh, _)), Lang::Zh) => zh.clone(),
@@ -68,34 +74,65 @@ pub fn check_label(check: &str, lang: Lang) -> &'static str {
 }
 
 fn flag_text(f: &Flag, lang: Lang) -> String {
-    let v = f.value.map(|v| v.normalize().to_string()).unwrap_or_default();
-    let t = f.threshold.map(|v| v.normalize().to_string()).unwrap_or_default();
+    let v = f
+        .value
+        .map(|v| v.normalize().to_string())
+        .unwrap_or_default();
+    let t = f
+        .threshold
+        .map(|v| v.normalize().to_string())
+        .unwrap_or_default();
     match (f.check, lang) {
         ("loan_above_authority", Lang::Zh) => format!("贷款 {} 金额 {v} 超过授权 {t}", f.subject),
-        ("loan_above_authority", Lang::En) => format!("loan {} of {v} is above the authority of {t}", f.subject),
-        ("joint_signing_required", Lang::Zh) => format!("贷款 {} 金额 {v} 超过 {t}，须支行行长共同审批", f.subject),
-        ("joint_signing_required", Lang::En) => {
-            format!("loan {} of {v} is above {t}: the branch head must sign jointly", f.subject)
+        ("loan_above_authority", Lang::En) => {
+            format!("loan {} of {v} is above the authority of {t}", f.subject)
         }
-        ("client_outside_band", Lang::Zh) => format!("客户 {} 存款日均 {v} 不在本等级管户范围内", f.subject),
+        ("joint_signing_required", Lang::Zh) => {
+            format!("贷款 {} 金额 {v} 超过 {t}，须支行行长共同审批", f.subject)
+        }
+        ("joint_signing_required", Lang::En) => {
+            format!(
+                "loan {} of {v} is above {t}: the branch head must sign jointly",
+                f.subject
+            )
+        }
+        ("client_outside_band", Lang::Zh) => {
+            format!("客户 {} 存款日均 {v} 不在本等级管户范围内", f.subject)
+        }
         ("client_outside_band", Lang::En) => {
-            format!("client {} (daily-average deposits {v}) is outside the tier's band", f.subject)
+            format!(
+                "client {} (daily-average deposits {v}) is outside the tier's band",
+                f.subject
+            )
         }
         ("deposit_below_base", Lang::Zh) => format!("存款日均 {v} 低于基数的比例线 {t}"),
         ("deposit_below_base", Lang::En) => format!("daily-average deposits {v} are under {t}"),
         ("collection_below", Lang::Zh) => format!("收息率 {v} 低于 {t}"),
         ("collection_below", Lang::En) => format!("collection rate {v} is under {t}"),
         ("loss_not_recovered", Lang::Zh) => format!("损失 {v} 超过本月应发，未扣部分待后续处理"),
-        ("loss_not_recovered", Lang::En) => format!("losses of {v} exceed this month's gross and were not deducted"),
+        ("loss_not_recovered", Lang::En) => {
+            format!("losses of {v} exceed this month's gross and were not deducted")
+        }
         _ => format!("{} {v} {t}", f.subject),
     }
 }
 
 /// Build the pay workbook.
-pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunInfo, lang: Lang) -> Book {
+pub fn pay_book(
+    policy: &Policy,
+    ledger: &Ledger,
+    payroll: &Payroll,
+    run: &RunInfo,
+    lang: Lang,
+) -> Book {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut sheets = Vec::new();
-    let deduction_ids: Vec<&str> = policy.pay.deductions.iter().map(|d| d.id.as_str()).collect();
+    let deduction_ids: Vec<&str> = policy
+        .pay
+        .deductions
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
 
     // 1. Register.
     let mut cols = vec![
@@ -129,20 +166,31 @@ pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunIn
         }
         cells.push(Cell::Money(r.pay.gross));
         for d in &deduction_ids {
-            cells.push(Cell::Money(amount_of(&r.pay.deductions, d).unwrap_or_default()));
+            cells.push(Cell::Money(
+                amount_of(&r.pay.deductions, d).unwrap_or_default(),
+            ));
         }
         cells.push(Cell::Money(r.pay.deductions_total));
         cells.push(Cell::Money(r.pay.holdback));
         cells.push(Cell::Money(r.pay.net));
         reg.push(cells);
     }
-    let mut total = vec![Cell::text(l("合计", "Total")), Cell::text(format!("{} {}", payroll.results.len(), l("人", "RMs"))), Cell::Empty, Cell::Empty];
+    let mut total = vec![
+        Cell::text(l("合计", "Total")),
+        Cell::text(format!("{} {}", payroll.results.len(), l("人", "RMs"))),
+        Cell::Empty,
+        Cell::Empty,
+    ];
     for t in &payroll.totals.lines {
         total.push(Cell::Money(t.amount));
     }
     total.push(Cell::Money(payroll.totals.gross));
     for d in &deduction_ids {
-        let sum: Decimal = payroll.results.iter().filter_map(|r| amount_of(&r.pay.deductions, d)).sum();
+        let sum: Decimal = payroll
+            .results
+            .iter()
+            .filter_map(|r| amount_of(&r.pay.deductions, d))
+            .sum();
         total.push(Cell::Money(sum));
     }
     total.push(Cell::Money(payroll.totals.deductions));
@@ -164,7 +212,13 @@ pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunIn
                 r.rm.rm_id,
                 tier_name(policy, r, lang)
             ),
-            Lang::En => format!("Pay strip {}  {} ({})  {}", run.period, r.rm.name, r.rm.rm_id, tier_name(policy, r, lang)),
+            Lang::En => format!(
+                "Pay strip {}  {} ({})  {}",
+                run.period,
+                r.rm.name,
+                r.rm.rm_id,
+                tier_name(policy, r, lang)
+            ),
         };
         if !strips.rows.is_empty() {
             strips.page_breaks.push(strips.rows.len() as u32);
@@ -311,12 +365,17 @@ pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunIn
         let note = match (k.cap, lang) {
             (None, Lang::Zh) => "本等级不扣留风险金".to_string(),
             (None, Lang::En) => "the tier holds no risk deposit".to_string(),
-            (Some(cap), Lang::Zh) if k.closing >= cap => format!("已达上限；期初来源：{}", k.opening_source),
+            (Some(cap), Lang::Zh) if k.closing >= cap => {
+                format!("已达上限；期初来源：{}", k.opening_source)
+            }
             (Some(_), Lang::En) if k.closing >= k.cap.unwrap_or_default() => {
                 format!("cap reached; opening from {}", k.opening_source)
             }
             (Some(_), Lang::Zh) => format!("按月收入比例扣留；期初来源：{}", k.opening_source),
-            (Some(_), Lang::En) => format!("withheld at the policy rate; opening from {}", k.opening_source),
+            (Some(_), Lang::En) => format!(
+                "withheld at the policy rate; opening from {}",
+                k.opening_source
+            ),
         };
         risk.push(vec![
             Cell::text(&r.rm.rm_id),
@@ -370,7 +429,9 @@ pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunIn
                 Cell::text(check_label(f.check, lang)),
                 Cell::text(&f.subject),
                 f.value.map(|v| Cell::Number(v, 4)).unwrap_or(Cell::Empty),
-                f.threshold.map(|v| Cell::Number(v, 4)).unwrap_or(Cell::Empty),
+                f.threshold
+                    .map(|v| Cell::Number(v, 4))
+                    .unwrap_or(Cell::Empty),
                 Cell::text(flag_text(f, lang)),
                 Cell::text(f.cell.clone().unwrap_or_default()),
             ]);
@@ -393,12 +454,19 @@ pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunIn
     tr.freeze_columns = 2;
     for r in &payroll.results {
         for s in &r.month.trace {
-            let inputs = s.inputs.iter().map(|i| format!("{} = {}", i.name, i.value)).collect::<Vec<_>>().join("; ");
+            let inputs = s
+                .inputs
+                .iter()
+                .map(|i| format!("{} = {}", i.name, i.value))
+                .collect::<Vec<_>>()
+                .join("; ");
             tr.push(vec![
                 Cell::text(&r.rm.rm_id),
                 Cell::text(&s.figure),
                 Cell::text(&s.rule),
-                s.value.map(|v| Cell::Number(v.round_dp(6), 2)).unwrap_or(Cell::text("—")),
+                s.value
+                    .map(|v| Cell::Number(v.round_dp(6), 2))
+                    .unwrap_or(Cell::text("—")),
                 Cell::text(&s.formula),
                 Cell::text(inputs),
             ]);
@@ -407,26 +475,49 @@ pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunIn
     sheets.push(tr);
 
     // 8. Manifest.
-    let mut man = Sheet::new(l("运行信息", "Run manifest"), vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 70.0)]);
+    let mut man = Sheet::new(
+        l("运行信息", "Run manifest"),
+        vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 70.0)],
+    );
     let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
     man.push(kv(l("工具", "Tool"), format!("rmpay {}", run.tool_version)));
     man.push(kv(l("期间", "Period"), run.period.to_string()));
-    man.push(kv(l("考核办法", "Policy"), format!("{} ({})", policy.id, policy.name)));
+    man.push(kv(
+        l("考核办法", "Policy"),
+        format!("{} ({})", policy.id, policy.name),
+    ));
     man.push(kv(l("办法版本", "Policy version"), policy.version.clone()));
     man.push(kv(l("办法文件", "Policy file"), policy.file.clone()));
-    man.push(kv(l("办法 SHA-256", "Policy SHA-256"), policy.sha256.clone()));
+    man.push(kv(
+        l("办法 SHA-256", "Policy SHA-256"),
+        policy.sha256.clone(),
+    ));
     man.push(kv(l("台账文件", "Ledger file"), run.ledger_file.clone()));
-    man.push(kv(l("台账 SHA-256", "Ledger SHA-256"), run.ledger_sha256.clone()));
+    man.push(kv(
+        l("台账 SHA-256", "Ledger SHA-256"),
+        run.ledger_sha256.clone(),
+    ));
     man.push(kv(l("日历天数", "Calendar days"), payroll.days.to_string()));
     man.push(kv(
         l("舍入", "Rounding"),
-        format!("{} places, {}", policy.settings.money.scale, policy.settings.money.mode.id()),
+        format!(
+            "{} places, {}",
+            policy.settings.money.scale,
+            policy.settings.money.mode.id()
+        ),
     ));
-    man.push(kv(l("客户经理人数", "RMs"), payroll.results.len().to_string()));
+    man.push(kv(
+        l("客户经理人数", "RMs"),
+        payroll.results.len().to_string(),
+    ));
     if policy.pay.rates_are_examples {
         man.push(kv(
             l("注意", "Note"),
-            l("本办法中的计件单价为示例，须由银行替换为本行标准", "the piece rates in this policy are examples that the bank must replace").to_string(),
+            l(
+                "本办法中的计件单价为示例，须由银行替换为本行标准",
+                "the piece rates in this policy are examples that the bank must replace",
+            )
+            .to_string(),
         ));
     }
     let _ = ledger;
@@ -435,7 +526,11 @@ pub fn pay_book(policy: &Policy, ledger: &Ledger, payroll: &Payroll, run: &RunIn
     Book {
         title: match lang {
             Lang::Zh => format!("{} 客户经理工资 {}", policy.name, run.period),
-            Lang::En => format!("RM payroll {} — {}", run.period, policy.name_en.clone().unwrap_or(policy.id.clone())),
+            Lang::En => format!(
+                "RM payroll {} — {}",
+                run.period,
+                policy.name_en.clone().unwrap_or(policy.id.clone())
+            ),
         },
         sheets,
         money_scale: policy.settings.money.scale,

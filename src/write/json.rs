@@ -120,7 +120,12 @@ pub struct JsonTotals {
 }
 
 fn lines(v: &[Line], scale: u32) -> Vec<JsonLine> {
-    v.iter().map(|l| JsonLine { rule: l.rule.clone(), amount: money(l.amount, scale) }).collect()
+    v.iter()
+        .map(|l| JsonLine {
+            rule: l.rule.clone(),
+            amount: money(l.amount, scale),
+        })
+        .collect()
 }
 
 fn flag(f: &Flag) -> JsonFlag {
@@ -184,8 +189,15 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
         format: "rmpay.payroll/1",
         period: run.period.to_string(),
         tool_version: run.tool_version.clone(),
-        policy: JsonPolicy { id: policy.id.clone(), version: policy.version.clone(), sha256: policy.sha256.clone() },
-        ledger: JsonLedger { file: run.ledger_file.clone(), sha256: run.ledger_sha256.clone() },
+        policy: JsonPolicy {
+            id: policy.id.clone(),
+            version: policy.version.clone(),
+            sha256: policy.sha256.clone(),
+        },
+        ledger: JsonLedger {
+            file: run.ledger_file.clone(),
+            sha256: run.ledger_sha256.clone(),
+        },
         managers,
         totals: JsonTotals {
             managers: payroll.results.len(),

@@ -8,7 +8,9 @@ pub mod json;
 
 use crate::report::{Book, Cell, RowStyle};
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -25,11 +27,18 @@ impl std::fmt::Display for WriteError {
 }
 
 fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> WriteError + '_ {
-    move |e| WriteError { path: path.to_path_buf(), message: format!("cannot build the workbook: {e}") }
+    move |e| WriteError {
+        path: path.to_path_buf(),
+        message: format!("cannot build the workbook: {e}"),
+    }
 }
 
 fn money_format(scale: u32) -> String {
-    if scale == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(scale as usize)) }
+    if scale == 0 {
+        "#,##0".to_string()
+    } else {
+        format!("#,##0.{}", "0".repeat(scale as usize))
+    }
 }
 
 /// Render a book to .xlsx bytes. Deterministic: the document date is the
@@ -63,7 +72,10 @@ pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
     let text = base.clone();
     let title = base.clone().set_bold().set_font_size(12);
     let total_text = base.clone().set_bold().set_border_top(FormatBorder::Double);
-    let total_money = money.clone().set_bold().set_border_top(FormatBorder::Double);
+    let total_money = money
+        .clone()
+        .set_bold()
+        .set_border_top(FormatBorder::Double);
 
     for sheet in &book.sheets {
         let ws = wb.add_worksheet();
@@ -71,11 +83,14 @@ pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
         let mut row: u32 = 0;
         if !sheet.columns.is_empty() {
             for (c, column) in sheet.columns.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, &column.title, &header).map_err(xerr(path))?;
-                ws.set_column_width(c as u16, column.width).map_err(xerr(path))?;
+                ws.write_string_with_format(0, c as u16, &column.title, &header)
+                    .map_err(xerr(path))?;
+                ws.set_column_width(c as u16, column.width)
+                    .map_err(xerr(path))?;
             }
             ws.set_row_height(0, 30).map_err(xerr(path))?;
-            ws.set_freeze_panes(1, sheet.freeze_columns).map_err(xerr(path))?;
+            ws.set_freeze_panes(1, sheet.freeze_columns)
+                .map_err(xerr(path))?;
             ws.set_repeat_rows(0, 0).map_err(xerr(path))?;
             row = 1;
         } else {
@@ -101,31 +116,40 @@ pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
                         }
                     }
                     Cell::Text(s) => {
-                        ws.write_string_with_format(row, c, s, tf).map_err(xerr(path))?;
+                        ws.write_string_with_format(row, c, s, tf)
+                            .map_err(xerr(path))?;
                     }
                     Cell::Money(d) => {
                         let v = d.round_dp(book.money_scale).to_f64().unwrap_or(0.0);
-                        ws.write_number_with_format(row, c, v, mf).map_err(xerr(path))?;
+                        ws.write_number_with_format(row, c, v, mf)
+                            .map_err(xerr(path))?;
                     }
                     Cell::Percent(d) => {
                         let v = d.round_dp(6).to_f64().unwrap_or(0.0);
-                        ws.write_number_with_format(row, c, v, &pct).map_err(xerr(path))?;
+                        ws.write_number_with_format(row, c, v, &pct)
+                            .map_err(xerr(path))?;
                     }
                     Cell::Number(d, places) => {
                         let f = if *places == 0 {
                             base.clone().set_num_format("#,##0")
                         } else {
-                            base.clone().set_num_format(format!("#,##0.{}", "0".repeat(*places as usize)))
+                            base.clone()
+                                .set_num_format(format!("#,##0.{}", "0".repeat(*places as usize)))
                         };
                         let v = d.round_dp(*places).to_f64().unwrap_or(0.0);
-                        ws.write_number_with_format(row, c, v, &f).map_err(xerr(path))?;
+                        ws.write_number_with_format(row, c, v, &f)
+                            .map_err(xerr(path))?;
                     }
                 }
             }
             row += 1;
         }
         if !sheet.page_breaks.is_empty() {
-            let breaks: Vec<u32> = sheet.page_breaks.iter().map(|b| b + if sheet.columns.is_empty() { 0 } else { 1 }).collect();
+            let breaks: Vec<u32> = sheet
+                .page_breaks
+                .iter()
+                .map(|b| b + if sheet.columns.is_empty() { 0 } else { 1 })
+                .collect();
             ws.set_page_breaks(&breaks).map_err(xerr(path))?;
         }
         if sheet.landscape {
@@ -140,19 +164,32 @@ pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
 /// Write `bytes` to `path` atomically: a temporary file in the same
 /// directory, flushed and synced, then renamed over `path`.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |m: String| WriteError { path: path.to_path_buf(), message: m };
+    let err = |m: String| WriteError {
+        path: path.to_path_buf(),
+        message: m,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir).map_err(|e| err(format!("cannot create directory {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| err(format!("cannot create directory {}: {e}", dir.display())))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".rmpay-")
         .suffix(".tmp")
         .tempfile_in(&dir)
-        .map_err(|e| err(format!("cannot create a temporary file in {}: {e}", dir.display())))?;
-    tmp.write_all(bytes).map_err(|e| err(format!("cannot write: {e}")))?;
-    tmp.as_file().sync_all().map_err(|e| err(format!("cannot sync: {e}")))?;
-    tmp.persist(path).map_err(|e| err(format!("cannot rename into place: {}", e.error)))?;
+        .map_err(|e| {
+            err(format!(
+                "cannot create a temporary file in {}: {e}",
+                dir.display()
+            ))
+        })?;
+    tmp.write_all(bytes)
+        .map_err(|e| err(format!("cannot write: {e}")))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| err(format!("cannot sync: {e}")))?;
+    tmp.persist(path)
+        .map_err(|e| err(format!("cannot rename into place: {}", e.error)))?;
     Ok(())
 }

@@ -1,0 +1,388 @@
+//! Writes `fixtures/2026-10.xlsx`: a small branch for October 2026 under
+//! Policy A, laid out as a bank would export it (Chinese sheet and column
+//! names). Run with `cargo run --example make_fixtures`; the output is
+//! committed, and tests/payroll.rs checks hand-computed figures against it.
+//!
+//! The values sit at, just under and just over the policy's thresholds:
+//! RM003's deposits are exactly 90% of base, RM004's one fen under; loan
+//! L004 is exactly at the junior authority, L005 one fen over; L003 exactly
+//! at the mid authority; RM005's risk deposit is 50 yuan under its cap.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+enum V<'a> {
+    S(&'a str),
+    N(f64),
+    D(u16, u8, u8),
+    E,
+}
+
+fn sheet(
+    wb: &mut Workbook,
+    name: &str,
+    headers: &[&str],
+    rows: &[Vec<V>],
+) -> Result<(), XlsxError> {
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws: &mut Worksheet = wb.add_worksheet();
+    ws.set_name(name)?;
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+        ws.set_column_width(c as u16, 14)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, v) in row.iter().enumerate() {
+            let c = c as u16;
+            match v {
+                V::S(s) => {
+                    ws.write_string(r, c, *s)?;
+                }
+                V::N(n) => {
+                    ws.write_number(r, c, *n)?;
+                }
+                V::D(y, m, d) => {
+                    ws.write_datetime_with_format(
+                        r,
+                        c,
+                        ExcelDateTime::from_ymd(*y, *m, *d)?,
+                        &date,
+                    )?;
+                }
+                V::E => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+use V::*;
+
+fn main() -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2026, 10, 31)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&when)
+            .set_author("rmpay fixtures"),
+    );
+
+    sheet(
+        &mut wb,
+        "客户经理",
+        &[
+            "客户经理编号",
+            "姓名",
+            "等级",
+            "岗位",
+            "机构",
+            "状态",
+            "离岗日期",
+            "基数存款",
+            "考试成绩",
+        ],
+        &[
+            vec![
+                S("RM001"),
+                S("张伟"),
+                S("高级客户经理"),
+                S("客户经理"),
+                S("城东支行"),
+                S("在岗"),
+                E,
+                N(8_000_000.0),
+                N(92.0),
+            ],
+            vec![
+                S("RM002"),
+                S("李娜"),
+                S("中级"),
+                S("客户经理"),
+                S("城东支行"),
+                S("在岗"),
+                E,
+                N(5_000_000.0),
+                N(85.0),
+            ],
+            vec![
+                S("RM003"),
+                S("王芳"),
+                S("初级"),
+                S("客户经理"),
+                S("城东支行"),
+                S("在岗"),
+                E,
+                N(2_000_000.0),
+                N(71.0),
+            ],
+            // No base deposit: the policy's junior default (2,000,000) applies.
+            vec![
+                S("RM004"),
+                S("刘强"),
+                S("junior"),
+                S("rm"),
+                S("城东支行"),
+                S("在岗"),
+                E,
+                E,
+                N(64.0),
+            ],
+            vec![
+                S("AG001"),
+                S("陈静"),
+                S("业务代办员"),
+                S("业务代办员"),
+                S("城东支行"),
+                S("在岗"),
+                E,
+                E,
+                E,
+            ],
+            vec![
+                S("BH001"),
+                S("赵敏"),
+                S("支行行长"),
+                S("支行行长"),
+                S("城东支行"),
+                S("在岗"),
+                E,
+                N(8_000_000.0),
+                N(95.0),
+            ],
+            vec![
+                S("RM005"),
+                S("孙磊"),
+                S("中级客户经理"),
+                S("客户经理"),
+                S("城西支行"),
+                S("在岗"),
+                E,
+                N(5_000_000.0),
+                N(80.0),
+            ],
+            vec![
+                S("RM006"),
+                S("周杰"),
+                S("高级"),
+                S("客户经理"),
+                S("城西支行"),
+                S("离岗"),
+                D(2026, 4, 15),
+                N(8_000_000.0),
+                E,
+            ],
+        ],
+    )?;
+
+    sheet(
+        &mut wb,
+        "管户关系",
+        &["客户编号", "客户名称", "客户经理编号", "分成比例"],
+        &[
+            vec![S("C001"), S("东湖机械有限公司"), S("RM001"), E],
+            vec![S("C002"), S("黄石建材集团"), S("RM001"), S("60%")],
+            vec![S("C002"), S("黄石建材集团"), S("RM002"), N(0.4)],
+            vec![S("C003"), S("磁湖贸易公司"), S("RM002"), N(100.0)],
+            vec![S("C004"), S("西塞山餐饮"), S("RM003"), E],
+            vec![S("C005"), S("下陆五金店"), S("RM004"), E],
+            vec![S("C006"), S("铁山个体户"), S("AG001"), E],
+            vec![S("C007"), S("黄石港务公司"), S("BH001"), E],
+            vec![S("C008"), S("开发区电子厂"), S("RM005"), E],
+            vec![S("C009"), S("团城山小超市"), S("RM001"), E],
+        ],
+    )?;
+
+    // Daily balances: one row per account per day, 31 days.
+    let accounts: &[(&str, &str, &str, &dyn Fn(u8) -> f64)] = &[
+        ("6201001", "C001", "活期", &|_| 9_000_000.0),
+        ("6201002", "C002", "定期", &|_| 5_000_000.0),
+        ("6201003", "C003", "协议存款", &|_| 3_100_000.0),
+        // 3,100,000 for ten days, then nothing: daily average 1,000,000.
+        ("6201004", "C003", "活期", &|d| {
+            if d <= 10 { 3_100_000.0 } else { 0.0 }
+        }),
+        ("6201005", "C004", "活期", &|_| 1_800_000.0),
+        ("6201006", "C005", "活期", &|_| 1_799_999.99),
+        ("6201007", "C006", "活期", &|_| 2_480_000.0),
+        ("6201008", "C007", "活期", &|_| 10_000_000.0),
+        ("6201009", "C008", "定期", &|_| 6_000_000.0),
+        ("6201010", "C009", "活期", &|_| 500_000.0),
+    ];
+    let mut rows = Vec::new();
+    for day in 1..=31u8 {
+        for (acc, client, product, bal) in accounts {
+            rows.push(vec![
+                D(2026, 10, day),
+                S(acc),
+                S(client),
+                S(product),
+                N(bal(day)),
+            ]);
+        }
+    }
+    sheet(
+        &mut wb,
+        "存款日余额",
+        &["日期", "账号", "客户编号", "产品", "余额(元)"],
+        &rows,
+    )?;
+
+    sheet(
+        &mut wb,
+        "贷款",
+        &[
+            "借据号",
+            "客户编号",
+            "主办客户经理",
+            "发放金额",
+            "发放日期",
+            "贷款余额",
+            "五级分类",
+            "应收利息",
+            "实收利息",
+        ],
+        &[
+            vec![
+                S("L001"),
+                S("C001"),
+                S("RM001"),
+                N(5_000_000.0),
+                D(2026, 3, 1),
+                N(5_000_000.0),
+                S("正常"),
+                N(25_000.0),
+                N(25_000.0),
+            ],
+            // No lead RM: follows the client's split, RM001 60% / RM002 40%.
+            vec![
+                S("L002"),
+                S("C002"),
+                E,
+                N(12_000_000.0),
+                D(2025, 6, 1),
+                N(12_000_000.0),
+                S("关注"),
+                N(60_000.0),
+                N(59_400.0),
+            ],
+            vec![
+                S("L003"),
+                S("C003"),
+                S("RM002"),
+                N(3_000_000.0),
+                D(2025, 1, 10),
+                N(2_000_000.0),
+                S("次级"),
+                N(10_000.0),
+                N(9_000.0),
+            ],
+            vec![
+                S("L004"),
+                S("C004"),
+                S("RM003"),
+                N(1_000_000.0),
+                D(2026, 2, 1),
+                N(800_000.0),
+                S("可疑"),
+                N(4_000.0),
+                N(4_000.0),
+            ],
+            vec![
+                S("L005"),
+                S("C005"),
+                S("RM004"),
+                N(1_000_000.01),
+                D(2026, 5, 1),
+                N(1_000_000.01),
+                S("损失"),
+                N(5_000.0),
+                N(0.0),
+            ],
+            vec![
+                S("L006"),
+                S("C007"),
+                S("BH001"),
+                N(6_000_000.0),
+                D(2026, 7, 1),
+                N(6_000_000.0),
+                S("正常"),
+                N(30_000.0),
+                N(30_000.0),
+            ],
+        ],
+    )?;
+
+    sheet(
+        &mut wb,
+        "中间业务收入",
+        &["客户编号", "客户经理编号", "金额"],
+        &[
+            vec![S("C001"), E, N(10_000.0)],
+            vec![S("C002"), E, N(5_000.0)],
+            vec![E, S("BH001"), N(2_000.0)],
+        ],
+    )?;
+
+    sheet(
+        &mut wb,
+        "新开户",
+        &["账号", "客户编号", "客户经理编号", "账户类型", "开户日期"],
+        &[
+            vec![
+                S("6209001"),
+                S("C001"),
+                S("RM001"),
+                S("对公基本户"),
+                D(2026, 10, 5),
+            ],
+            // No RM: the client's largest share (RM001, 60%).
+            vec![S("6209002"), S("C002"), E, S("对公基本户"), D(2026, 10, 20)],
+            vec![
+                S("6209003"),
+                S("C003"),
+                S("RM002"),
+                S("一般户"),
+                D(2026, 10, 8),
+            ],
+        ],
+    )?;
+
+    sheet(
+        &mut wb,
+        "违规与损失",
+        &["客户经理编号", "日期", "事由", "扣分", "经济损失"],
+        &[
+            vec![
+                S("RM003"),
+                D(2026, 10, 12),
+                S("未按规定办理业务"),
+                N(5.0),
+                N(300.0),
+            ],
+            vec![
+                S("RM004"),
+                D(2026, 10, 20),
+                S("操作失误造成损失"),
+                N(10.0),
+                N(1_000.0),
+            ],
+        ],
+    )?;
+
+    sheet(
+        &mut wb,
+        "风险金账户",
+        &["客户经理编号", "期初余额"],
+        &[
+            vec![S("RM001"), N(12_000.0)],
+            vec![S("RM005"), N(9_950.0)],
+            vec![S("RM006"), N(5_000.0)],
+        ],
+    )?;
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    std::fs::create_dir_all(&dir).map_err(|e| XlsxError::IoError(e))?;
+    wb.save(dir.join("2026-10.xlsx"))?;
+    println!("wrote fixtures/2026-10.xlsx");
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! The pay workbook compared cell by cell with a committed golden copy.
+//!
+//! The golden files change only on purpose: run
+//! `RMPAY_BLESS=1 cargo test golden` to rewrite them, then review the
+//! difference (`git diff --stat tests/golden`) before committing.
+
+use super::util::root;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use std::path::Path;
+
+fn cells(path: &Path) -> Vec<(String, Vec<(String, String)>)> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        let mut v = Vec::new();
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if matches!(cell, Data::Empty) {
+                    continue;
+                }
+                let at = format!("{}{}", rmpay::diag::column_name(c as u32), r + 1);
+                v.push((at, format!("{cell:?}")));
+            }
+        }
+        out.push((name, v));
+    }
+    out
+}
+
+fn check_golden(lang: &str) {
+    let d = tempfile::tempdir().unwrap();
+    let o = super::util::rmpay()
+        .args([
+            "payroll",
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+            "--lang",
+            lang,
+            "--out",
+        ])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let actual = d.path().join("pay-2026-10.xlsx");
+    let golden = root().join(format!("tests/golden/pay-2026-10.{lang}.xlsx"));
+    if std::env::var_os("RMPAY_BLESS").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::copy(&actual, &golden).unwrap();
+        return;
+    }
+    let (want, got) = (cells(&golden), cells(&actual));
+    let mut diffs = Vec::new();
+    let names = |v: &[(String, Vec<(String, String)>)]| {
+        v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&want), names(&got), "sheet names differ");
+    for ((sheet, w), (_, g)) in want.iter().zip(&got) {
+        let wm: std::collections::BTreeMap<_, _> = w.iter().cloned().collect();
+        let gm: std::collections::BTreeMap<_, _> = g.iter().cloned().collect();
+        for k in wm
+            .keys()
+            .chain(gm.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let (a, b) = (wm.get(k), gm.get(k));
+            if a != b {
+                diffs.push(format!("[{sheet}]!{k}: golden {a:?}, now {b:?}"));
+            }
+        }
+    }
+    assert!(
+        diffs.is_empty(),
+        "{} cell(s) differ from {} (RMPAY_BLESS=1 regenerates):\n{}",
+        diffs.len(),
+        golden.display(),
+        diffs
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn pay_workbook_matches_golden_zh() {
+    check_golden("zh");
+}
+
+#[test]
+fn pay_workbook_matches_golden_en() {
+    check_golden("en");
+}

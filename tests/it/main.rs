@@ -1,0 +1,16 @@
+//! The integration tests: one binary, one module per area.
+//!
+//! - `payroll`: Policy A's October 2026 fixture, every figure computed by
+//!   hand from POLICIES.md with its arithmetic in the test.
+//! - `policy_errors`: one bad policy per error kind, exact message pinned.
+//! - `cli`: the command line as a user runs it: exit codes, outputs written
+//!   or not, byte-identical reruns.
+//! - `golden`: the pay workbook compared cell by cell with a committed copy.
+//! - `properties`: invariants of the pay engine over generated inputs.
+
+mod cli;
+mod golden;
+mod payroll;
+mod policy_errors;
+mod properties;
+mod util;

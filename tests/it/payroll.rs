@@ -1,0 +1,214 @@
+//! Policy A, October 2026 (31 days), fixture `fixtures/2026-10.xlsx`.
+//!
+//! Every expected figure below is worked out by hand from POLICIES.md, the
+//! example rates in rules/city-commercial-bank.toml and the fixture's rows
+//! (examples/make_fixtures.rs lists them). Rates: deposit stock 3.00 and
+//! increment 8.00 yuan per 10,000 of daily average; agents 5.00 per 10,000;
+//! 1% of interest received; 5% of fee income; 200 per new corporate basic
+//! account. Loss deducted in full; 20% of (gross − deductions) withheld up to
+//! the tier's cap (senior 20,000, mid 10,000, junior 5,000, head 20,000).
+
+use super::util::{dec, payroll};
+use rmpay::engine::pay::{Payroll, RmResult};
+use rust_decimal::Decimal;
+
+const POLICY: &str = "rules/city-commercial-bank.toml";
+const LEDGER: &str = "fixtures/2026-10.xlsx";
+
+fn rm<'a>(p: &'a Payroll, id: &str) -> &'a RmResult {
+    p.results
+        .iter()
+        .find(|r| r.rm.rm_id == id)
+        .unwrap_or_else(|| panic!("no RM {id}"))
+}
+
+fn line(r: &RmResult, rule: &str) -> Decimal {
+    r.pay
+        .lines
+        .iter()
+        .find(|l| l.rule == rule)
+        .map(|l| l.amount)
+        .unwrap_or_else(|| panic!("{} has no line {rule}", r.rm.rm_id))
+}
+
+fn checks(r: &RmResult) -> Vec<(String, String)> {
+    r.flags
+        .iter()
+        .map(|f| (f.check.to_string(), f.subject.clone()))
+        .collect()
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.to_string(), b.to_string())
+}
+
+#[test]
+fn senior_with_split_client_and_loans() {
+    let run = payroll(POLICY, LEDGER);
+    let r = rm(&run.payroll, "RM001");
+    let m = &r.month.metrics;
+    // C001 9,000,000 + C002 5,000,000 × 60% + C009 500,000, every day.
+    assert_eq!(
+        m.deposit_daily_average,
+        dec("9000000") + dec("5000000") * dec("0.6") + dec("500000")
+    );
+    assert_eq!(m.deposit_stock, dec("8000000"));
+    assert_eq!(m.deposit_increment, dec("4500000"));
+    // stock 8,000,000 / 10,000 × 3 = 2,400; increment 4,500,000 / 10,000 × 8 = 3,600.
+    assert_eq!(line(r, "A-26-deposit-stock"), dec("2400.00"));
+    assert_eq!(line(r, "A-26-deposit-increment"), dec("3600.00"));
+    // Interest received: L001 25,000 + L002 59,400 × 60% = 60,640; 1% = 606.40.
+    assert_eq!(m.interest_received, dec("60640"));
+    assert_eq!(line(r, "A-26-interest"), dec("606.40"));
+    // Due 25,000 + 60,000 × 60% = 61,000; 60,640 / 61,000 ≥ 99%: no flag.
+    assert_eq!(m.interest_due, dec("61000"));
+    // Fees: C001 10,000 + C002 5,000 × 60% = 13,000; 5% = 650.
+    assert_eq!(line(r, "A-26-fees"), dec("650.00"));
+    // Two basic accounts (one by the client's largest share): 400.
+    assert_eq!(line(r, "A-26-basic-accounts"), dec("400.00"));
+    // 2,400 + 3,600 + 606.40 + 650 + 400 = 7,656.40.
+    assert_eq!(r.pay.gross, dec("7656.40"));
+    // 20% × 7,656.40 = 1,531.28; room 20,000 − 12,000 = 8,000.
+    assert_eq!(r.pay.holdback, dec("1531.28"));
+    assert_eq!(r.pay.net, dec("6125.12"));
+    assert_eq!(r.pay.risk.opening, dec("12000"));
+    assert_eq!(r.pay.risk.closing, dec("13531.28"));
+    // L001 5,000,000 is exactly at the senior authority (not flagged); L002
+    // 12,000,000 is over it and over the 5,000,000 joint-signing line; C009
+    // (500,000, no loans) is below the senior band.
+    assert_eq!(
+        checks(r),
+        vec![
+            pair("loan_above_authority", "L002"),
+            pair("joint_signing_required", "L002"),
+            pair("client_outside_band", "C009"),
+        ]
+    );
+}
+
+#[test]
+fn mid_with_agreement_deposits_and_calendar_average() {
+    let run = payroll(POLICY, LEDGER);
+    let r = rm(&run.payroll, "RM002");
+    let m = &r.month.metrics;
+    // C002 5,000,000 × 40% = 2,000,000; C003: agreement 3,100,000 (Policy A
+    // counts it) + demand 3,100,000 × 10 days / 31 = 1,000,000.
+    assert_eq!(
+        m.deposit_daily_average,
+        dec("2000000") + dec("3100000") + dec("3100000") * dec("10") / dec("31")
+    );
+    // stock 5,000,000 → 1,500; increment 1,100,000 → 880.
+    assert_eq!(line(r, "A-26-deposit-stock"), dec("1500.00"));
+    assert_eq!(line(r, "A-26-deposit-increment"), dec("880.00"));
+    // Interest: 59,400 × 40% + 9,000 = 32,760 → 327.60. Fees 2,000 → 100.
+    assert_eq!(line(r, "A-26-interest"), dec("327.60"));
+    assert_eq!(line(r, "A-26-fees"), dec("100.00"));
+    // The 一般户 opened for C003 is not a corporate basic account.
+    assert_eq!(line(r, "A-26-basic-accounts"), dec("0.00"));
+    assert_eq!(r.pay.gross, dec("2807.60"));
+    assert_eq!(r.pay.holdback, dec("561.52"));
+    assert_eq!(r.pay.net, dec("2246.08"));
+    // NPL: L003 2,000,000 substandard of 12,000,000 × 40% + 2,000,000.
+    assert_eq!(m.npl_balance, dec("2000000"));
+    assert_eq!(m.npl_ratio, Some(dec("2000000") / dec("6800000")));
+    // Collection 32,760 / 34,000 < 99%. L003 3,000,000 is exactly at the mid
+    // authority; L002 is over it. C003 (4,100,000, loans 2,000,000) falls in
+    // the source's 3–5 million gap.
+    assert_eq!(
+        checks(r),
+        vec![
+            pair("loan_above_authority", "L002"),
+            pair("joint_signing_required", "L002"),
+            pair("client_outside_band", "C003"),
+            pair("collection_below", "RM002"),
+        ]
+    );
+}
+
+#[test]
+fn junior_exactly_at_ninety_percent_with_a_loss() {
+    let run = payroll(POLICY, LEDGER);
+    let r = rm(&run.payroll, "RM003");
+    // 1,800,000 = 90% of 2,000,000 exactly: not under 90%.
+    assert_eq!(r.month.metrics.deposit_to_base, Some(dec("0.9")));
+    // 1,800,000 / 10,000 × 3 = 540; 4,000 × 1% = 40.
+    assert_eq!(r.pay.gross, dec("580.00"));
+    assert_eq!(r.pay.deductions_total, dec("300.00"));
+    // 20% × (580 − 300) = 56.
+    assert_eq!(r.pay.holdback, dec("56.00"));
+    assert_eq!(r.pay.net, dec("224.00"));
+    assert_eq!(r.month.metrics.incident_points, dec("5"));
+    // L004 1,000,000 is exactly at the junior authority.
+    assert_eq!(checks(r), vec![]);
+}
+
+#[test]
+fn junior_one_fen_under_with_default_base_and_unrecovered_loss() {
+    let run = payroll(POLICY, LEDGER);
+    let r = rm(&run.payroll, "RM004");
+    // No base in the ledger: the junior default 2,000,000.
+    assert_eq!(r.month.metrics.deposit_base, dec("2000000"));
+    // 1,799,999.99 / 10,000 × 3 = 539.999997 → 540.00 (rounded once).
+    assert_eq!(line(r, "A-26-deposit-stock"), dec("540.00"));
+    assert_eq!(r.pay.gross, dec("540.00"));
+    // Loss 1,000 against gross 540: 540 deducted, 460 not recovered.
+    assert_eq!(r.pay.deductions_total, dec("540.00"));
+    assert_eq!(r.pay.unrecovered, dec("460.00"));
+    assert_eq!(r.pay.holdback, dec("0.00"));
+    assert_eq!(r.pay.net, dec("0.00"));
+    // L005 1,000,000.01 is one fen over the authority; deposits one fen
+    // under 90% of base; nothing collected.
+    assert_eq!(
+        checks(r),
+        vec![
+            pair("loan_above_authority", "L005"),
+            pair("deposit_below_base", "RM004"),
+            pair("collection_below", "RM004"),
+            pair("loss_not_recovered", "RM004"),
+        ]
+    );
+}
+
+#[test]
+fn agent_branch_head_and_risk_cap() {
+    let run = payroll(POLICY, LEDGER);
+    // Agent: 2,480,000 / 10,000 × 5 = 1,240; agents have no risk account.
+    let a = rm(&run.payroll, "AG001");
+    assert_eq!(a.pay.lines.len(), 1);
+    assert_eq!(line(a, "A-21-agent-deposit"), dec("1240.00"));
+    assert_eq!(a.pay.holdback, dec("0"));
+    assert_eq!(a.pay.net, dec("1240.00"));
+    // Branch head: stock 8,000,000 → 2,400; increment 2,000,000 → 1,600;
+    // interest 30,000 → 300; fees 2,000 → 100. Gross 4,400; 20% = 880.
+    let h = rm(&run.payroll, "BH001");
+    assert_eq!(h.pay.gross, dec("4400.00"));
+    assert_eq!(h.pay.holdback, dec("880.00"));
+    assert_eq!(h.pay.net, dec("3520.00"));
+    assert_eq!(checks(h), vec![pair("loan_above_authority", "L006")]);
+    // Mid with 9,950 of a 10,000 cap: 20% × 2,300 = 460 wanted, 50 withheld.
+    let c = rm(&run.payroll, "RM005");
+    assert_eq!(c.pay.gross, dec("2300.00"));
+    assert_eq!(c.pay.holdback, dec("50.00"));
+    assert_eq!(c.pay.risk.closing, dec("10000.00"));
+    assert_eq!(c.pay.net, dec("2250.00"));
+    // Left in April: no pay, balance carried, no flags.
+    let l = rm(&run.payroll, "RM006");
+    assert_eq!(l.pay.gross, dec("0"));
+    assert_eq!(l.pay.risk.closing, dec("5000"));
+    assert!(l.flags.is_empty());
+}
+
+#[test]
+fn totals_tie_out() {
+    let run = payroll(POLICY, LEDGER);
+    let t = &run.payroll.totals;
+    // 7,656.40 + 2,807.60 + 580 + 540 + 1,240 + 4,400 + 2,300 + 0.
+    assert_eq!(t.gross, dec("19524.00"));
+    // 300 + 540.
+    assert_eq!(t.deductions, dec("840.00"));
+    // 1,531.28 + 561.52 + 56 + 0 + 0 + 880 + 50 + 0.
+    assert_eq!(t.holdback, dec("3078.80"));
+    // 6,125.12 + 2,246.08 + 224 + 0 + 1,240 + 3,520 + 2,250 + 0.
+    assert_eq!(t.net, dec("15605.20"));
+    assert_eq!(run.run.period.to_string(), "2026-10");
+}

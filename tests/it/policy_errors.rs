@@ -1,0 +1,164 @@
+//! One bad policy per error kind (fixtures/bad/policy/), each message
+//! pinned exactly: file, line and column, code, and wording.
+
+use rmpay::policy::parse_policy;
+
+fn errors(name: &str) -> Vec<String> {
+    let display = format!("fixtures/bad/policy/{name}.toml");
+    let bytes = std::fs::read(super::util::root().join(&display)).unwrap();
+    match parse_policy(&bytes, &display) {
+        Ok(_) => vec![],
+        Err(d) => d.render(),
+    }
+}
+
+fn check(name: &str, expected: &[&str]) {
+    assert_eq!(errors(name), expected, "fixtures/bad/policy/{name}.toml");
+}
+
+#[test]
+fn the_base_policy_is_valid() {
+    check("ok-tiny", &[]);
+}
+
+#[test]
+fn toml_syntax() {
+    check(
+        "toml-syntax",
+        &[
+            "fixtures/bad/policy/toml-syntax.toml:22:10: error[toml-syntax]: string values must be quoted, expected literal string",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_with_suggestion() {
+    check(
+        "unknown-key",
+        &[
+            "fixtures/bad/policy/unknown-key.toml:22:3: error[unknown-key]: unknown key `pay.lines[0].rat` (did you mean `rate`?)",
+        ],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    check(
+        "wrong-type",
+        &[
+            "fixtures/bad/policy/wrong-type.toml:26:8: error[wrong-type]: `risk_deposit.rate` must be an exact decimal number, found `twenty percent`",
+        ],
+    );
+}
+
+#[test]
+fn missing_key() {
+    check(
+        "missing-key",
+        &[
+            "fixtures/bad/policy/missing-key.toml:17:3: error[missing-key]: missing `pay.lines[0].name` (a string)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_tier_reference() {
+    check(
+        "unknown-tier",
+        &[
+            "fixtures/bad/policy/unknown-tier.toml:23:22: error[unknown-tier]: `tiers` names unknown tier `senoir` (did you mean `senior`?)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_metric_reference() {
+    check(
+        "unknown-metric",
+        &[
+            "fixtures/bad/policy/unknown-metric.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)",
+        ],
+    );
+}
+
+#[test]
+fn overlapping_bands() {
+    check(
+        "overlapping-bands",
+        &[
+            "fixtures/bad/policy/overlapping-bands.toml:50:13: error[overlapping-bands]: bands must rise: this bound 0.005 is below the previous band's bound 0.01 (at 49:15), so the two overlap",
+        ],
+    );
+}
+
+#[test]
+fn cap_of_the_wrong_sign() {
+    check(
+        "cap-sign",
+        &[
+            "fixtures/bad/policy/cap-sign.toml:39:14: error[cap-sign]: `cap_down` is the most points taken away and must be ≤ 0, found 40 (write -40)",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_id() {
+    check(
+        "duplicate-id",
+        &[
+            "fixtures/bad/policy/duplicate-id.toml:12:6: error[duplicate-id]: tier `junior` is defined twice (first at 7:6)",
+        ],
+    );
+}
+
+#[test]
+fn out_of_range() {
+    check(
+        "out-of-range",
+        &[
+            "fixtures/bad/policy/out-of-range.toml:26:8: error[out-of-range]: `rate` must be a fraction between 0 and 1 (20% is 0.20), found 20",
+        ],
+    );
+}
+
+#[test]
+fn unknown_value() {
+    check(
+        "unknown-value",
+        &[
+            "fixtures/bad/policy/unknown-value.toml:34:10: error[unknown-value]: `score.components[0].kind` must be one of `steps`, `bands`, `pro_rata`, found `step` (did you mean `steps`?)",
+        ],
+    );
+}
+
+#[test]
+fn negative_value() {
+    check(
+        "negative-value",
+        &[
+            "fixtures/bad/policy/negative-value.toml:9:20: error[negative-value]: `risk_deposit_cap` must not be negative, found -5000",
+        ],
+    );
+}
+
+#[test]
+fn every_error_of_a_file_at_once() {
+    check(
+        "several-errors",
+        &[
+            "fixtures/bad/policy/several-errors.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)",
+            "fixtures/bad/policy/several-errors.toml:34:10: error[unknown-value]: `score.components[0].kind` must be one of `steps`, `bands`, `pro_rata`, found `step` (did you mean `steps`?)",
+            "fixtures/bad/policy/several-errors.toml:39:14: error[cap-sign]: `cap_down` is the most points taken away and must be ≤ 0, found 40 (write -40)",
+        ],
+    );
+}
+
+#[test]
+fn shipped_policies_are_valid() {
+    for f in ["rules/city-commercial-bank.toml"] {
+        let bytes = std::fs::read(super::util::root().join(f)).unwrap();
+        if let Err(d) = parse_policy(&bytes, f) {
+            panic!("{}", d.render().join("\n"));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Invariants of the pay engine and the metrics, over generated inputs.
+
+use proptest::prelude::*;
+use rmpay::engine::pay::payslip;
+use rmpay::ledger::{
+    AccountMonth, Assignment, Deposits, Ledger, Manager, Product, Role, SheetKind, Src, Status,
+};
+use rmpay::metrics::monthly::{RmMetrics, compute, resolve_rms};
+use rmpay::policy::{Policy, load_policy};
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn policy() -> &'static Policy {
+    static P: OnceLock<Policy> = OnceLock::new();
+    P.get_or_init(|| {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/city-commercial-bank.toml");
+        load_policy(&p, "rules/city-commercial-bank.toml")
+            .unwrap_or_else(|d| panic!("{}", d.render().join("\n")))
+    })
+}
+
+/// Money with two places, up to 10^10.
+fn money() -> impl Strategy<Value = Decimal> {
+    (0i64..1_000_000_000_000).prop_map(|c| Decimal::new(c, 2))
+}
+
+fn metrics() -> impl Strategy<Value = RmMetrics> {
+    (
+        money(),
+        money(),
+        money(),
+        money(),
+        0u32..30,
+        money(),
+        money(),
+    )
+        .prop_map(|(dep, base, interest, fees, accounts, loss, points)| {
+            let mut m = RmMetrics {
+                deposit_daily_average: dep,
+                deposit_base: base,
+                interest_received: interest,
+                interest_due: interest,
+                fee_income: fees,
+                new_basic_accounts: Decimal::from(accounts),
+                incident_loss: loss / Decimal::from(1000),
+                incident_points: points / Decimal::from(1_000_000_000),
+                ..RmMetrics::default()
+            };
+            m.deposit_stock = dep.min(base);
+            m.deposit_increment = (dep - base).max(Decimal::ZERO);
+            m
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn pay_adds_up_and_the_risk_account_stays_in_bounds(
+        tier in 0usize..5,
+        m in metrics(),
+        opening_frac in 0u32..=100,
+    ) {
+        let p = policy();
+        let tier = tier % p.tiers.len();
+        let cap = p.tiers[tier].risk_deposit_cap;
+        let opening = cap.map(|c| (c * Decimal::from(opening_frac) / Decimal::ONE_HUNDRED).round_dp(2)).unwrap_or_default();
+        let mut trace = Vec::new();
+        let s = payslip(p, tier, &m, opening, String::new(), &mut trace);
+        // Pay lines sum to gross.
+        prop_assert_eq!(s.lines.iter().map(|l| l.amount).sum::<Decimal>(), s.gross);
+        // Net = gross − deductions − holdback.
+        prop_assert_eq!(s.net, s.gross - s.deductions_total - s.holdback);
+        prop_assert_eq!(s.deductions.iter().map(|l| l.amount).sum::<Decimal>(), s.deductions_total);
+        // Deductions never exceed gross, so net is never negative.
+        prop_assert!(s.net >= Decimal::ZERO);
+        // The risk balance never goes negative or over the cap.
+        prop_assert!(s.risk.withheld >= Decimal::ZERO);
+        prop_assert!(s.risk.closing >= Decimal::ZERO);
+        if let Some(c) = cap {
+            prop_assert!(s.risk.closing <= c, "closing {} over cap {}", s.risk.closing, c);
+        } else {
+            prop_assert_eq!(s.holdback, Decimal::ZERO);
+        }
+        // Every money figure is at the policy's scale.
+        for l in &s.lines {
+            prop_assert_eq!(l.amount, l.amount.round_dp(2));
+        }
+    }
+
+    #[test]
+    fn shares_never_create_money(
+        balances in proptest::collection::vec(0i64..1_000_000_000_00, 1..5),
+        shares in proptest::collection::vec(0u32..=100, 1..5),
+    ) {
+        // One client split between up to four RMs with shares summing to at
+        // most 100%.
+        // Whole percents, scaled down (rounding down) when they sum past 100.
+        let total: u32 = shares.iter().sum();
+        let shares: Vec<Decimal> = shares
+            .iter()
+            .map(|s| if total > 100 { s * 100 / total } else { *s })
+            .map(|p| Decimal::from(p) / Decimal::ONE_HUNDRED)
+            .collect();
+        let ledger = split_ledger(&balances, &shares);
+        let mut diags = rmpay::diag::Diagnostics::new();
+        let rms = resolve_rms(&ledger, policy(), &mut diags);
+        let month = compute(&ledger, policy(), rms);
+        let client = &month.clients["C1"];
+        let given: Decimal = month.by_rm.iter().map(|r| r.metrics.deposit_daily_average).sum();
+        let share_sum: Decimal = shares.iter().sum();
+        prop_assert!(given <= client.deposit_daily_average + Decimal::new(1, 20));
+        if share_sum == Decimal::ONE {
+            prop_assert!((given - client.deposit_daily_average).abs() <= Decimal::new(1, 20));
+        }
+    }
+}
+
+fn src(sheet: SheetKind, row: u32) -> Src {
+    Src { sheet, row, col: 0 }
+}
+
+fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
+    let managers = (0..shares.len())
+        .map(|i| Manager {
+            rm_id: format!("R{i}"),
+            name: format!("RM {i}"),
+            tier: rmpay::ledger::At {
+                value: "mid".into(),
+                src: src(SheetKind::Managers, i as u32 + 1),
+            },
+            role: Role::Rm,
+            branch: None,
+            status: Status::Active,
+            left_on: None,
+            marketing_since: None,
+            base_deposit: None,
+            exam_score: None,
+            src: src(SheetKind::Managers, i as u32 + 1),
+        })
+        .collect();
+    let clients = shares
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Assignment {
+            client_id: "C1".into(),
+            client_name: None,
+            rm_id: format!("R{i}"),
+            share: *s,
+            src: src(SheetKind::Clients, i as u32 + 1),
+        })
+        .collect();
+    let accounts = balances
+        .iter()
+        .enumerate()
+        .map(|(i, b)| AccountMonth {
+            account_id: format!("A{i}"),
+            client_id: "C1".into(),
+            product: Product::Demand,
+            // 31 days of b/100 yuan each.
+            balance_sum: Decimal::new(*b, 2) * Decimal::from(31),
+            rows: 31,
+            first_row: 1,
+            last_row: 31,
+            carried_days: Vec::new(),
+        })
+        .collect();
+    Ledger {
+        file: "generated.xlsx".into(),
+        sheet_names: Vec::new(),
+        period: "2026-10".parse().unwrap(),
+        managers,
+        clients,
+        deposits: Deposits::Daily { accounts, days: 31 },
+        loans: Vec::new(),
+        fees: Vec::new(),
+        settlements: Vec::new(),
+        new_accounts: Vec::new(),
+        incidents: Vec::new(),
+        baseline: Vec::new(),
+        risk_accounts: Vec::new(),
+        unknown_columns: Vec::new(),
+    }
+}
