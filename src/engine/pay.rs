@@ -22,8 +22,9 @@ pub struct RiskAccount {
     pub opening: Decimal,
     pub withheld: Decimal,
     pub closing: Decimal,
-    /// Where the opening balance came from.
-    pub opening_source: String,
+    /// The ledger cell the opening balance came from; `None` when no
+    /// opening balance was given (zero).
+    pub opening_source: Option<String>,
 }
 
 /// A monthly exception.
@@ -93,7 +94,7 @@ pub fn payslip(
     tier_ix: TierIx,
     metrics: &RmMetrics,
     opening: Decimal,
-    opening_source: String,
+    opening_source: Option<String>,
     trace: &mut Vec<Step>,
 ) -> Payslip {
     let money = policy.settings.money;
@@ -231,7 +232,13 @@ pub fn payslip(
                     ),
                 ),
                 Input::new("cap", cap),
-                Input::new("opening", format!("{opening} ({opening_source})")),
+                Input::new(
+                    "opening",
+                    match &opening_source {
+                        Some(cell) => format!("{opening} ({cell})"),
+                        None => format!("{opening} (no opening balance given)"),
+                    },
+                ),
             ],
             value: Some(holdback),
         });
@@ -282,10 +289,10 @@ pub fn payroll(
     } = month;
     let mut results = Vec::with_capacity(rms.len());
     for (rm, mut m) in rms.into_iter().zip(by_rm) {
-        let (opening, opening_source) = openings
-            .get(&rm.rm_id)
-            .cloned()
-            .unwrap_or((Decimal::ZERO, "no opening balance given: 0".to_string()));
+        let (opening, opening_source) = match openings.get(&rm.rm_id) {
+            Some((v, cell)) => (*v, Some(cell.clone())),
+            None => (Decimal::ZERO, None),
+        };
         let pay = payslip(
             policy,
             rm.tier,

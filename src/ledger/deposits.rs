@@ -11,7 +11,7 @@ use super::rows::{Fields, PRODUCT_VALUES};
 use crate::period::Period;
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One account's month so far.
 pub(crate) struct Acc {
@@ -34,6 +34,9 @@ pub(crate) struct DepositState {
     carry: bool,
     index: HashMap<String, usize>,
     accounts: Vec<Acc>,
+    /// Accounts with a rejected row: their gaps are not reported (the
+    /// rejected row is, and may well be the missing day).
+    rejected: HashSet<String>,
     /// The finished accounts, sorted by account id.
     pub(crate) out: Vec<AccountMonth>,
     /// Last date cell converted (serial value bits) and its day.
@@ -44,11 +47,18 @@ pub(crate) struct DepositState {
 }
 
 impl DepositState {
+    fn reject(&mut self, account: &str) {
+        if !self.rejected.contains(account) {
+            self.rejected.insert(account.to_string());
+        }
+    }
+
     pub(crate) fn new(carry: bool) -> Self {
         DepositState {
             carry,
             index: HashMap::new(),
             accounts: Vec::new(),
+            rejected: HashSet::new(),
             out: Vec::new(),
             last_serial: u64::MAX,
             last_day: None,
@@ -172,10 +182,14 @@ impl Reader<'_> {
         let balance = self.amount(r, f, D_BALANCE);
         let balance = self.req(r, D_BALANCE, balance);
 
-        if let (Some(day0), Ok(account), Ok(client), Ok(product), Ok(balance)) =
-            (day0, account, client, product, balance)
-        {
-            self.add_balance(r, day0, account, client, product, balance);
+        match (day0, account, client, product, balance) {
+            (Some(day0), Ok(account), Ok(client), Ok(product), Ok(balance)) => {
+                if !self.add_balance(r, day0, account, client, product, balance) {
+                    self.dep.reject(account);
+                }
+            }
+            (_, Ok(account), ..) => self.dep.reject(account),
+            _ => {}
         }
         self.dep.account_buf = account_buf;
         self.dep.client_buf = client_buf;
@@ -212,7 +226,7 @@ impl Reader<'_> {
         client: &str,
         product: Product,
         balance: Decimal,
-    ) {
+    ) -> bool {
         let idx = match self.dep.index.get(account) {
             Some(&i) => i,
             None => {
@@ -241,7 +255,7 @@ impl Reader<'_> {
             }
         };
         let Some(acc) = self.dep.accounts.get_mut(idx) else {
-            return;
+            return false;
         };
         acc.rows += 1;
         acc.last_row = r;
@@ -254,7 +268,7 @@ impl Reader<'_> {
                     first + 1
                 )
             });
-            return;
+            return false;
         }
         if acc.product != product {
             let (first, other) = (acc.first_row, acc.product);
@@ -267,7 +281,7 @@ impl Reader<'_> {
                     product.id()
                 )
             });
-            return;
+            return false;
         }
         let bit = 1u32 << (day0 & 31);
         if acc.mask & bit != 0 {
@@ -283,7 +297,7 @@ impl Reader<'_> {
                     other + 1
                 )
             });
-            return;
+            return true;
         }
         acc.mask |= bit;
         if let Some(slot) = acc.day_rows.get_mut(day0 as usize) {
@@ -293,6 +307,7 @@ impl Reader<'_> {
         if let Some(slot) = acc.balances.get_mut(day0 as usize) {
             *slot = balance;
         }
+        true
     }
 
     /// After `deposits`: every account has every day (or carries the previous
@@ -309,7 +324,11 @@ impl Reader<'_> {
         let col = self.col(D_ACCOUNT);
         let mut out = Vec::with_capacity(accounts.len());
         for acc in accounts {
-            let missing = full & !acc.mask;
+            let missing = if self.dep.rejected.contains(&acc.id) {
+                0
+            } else {
+                full & !acc.mask
+            };
             let mut carried_days = Vec::new();
             let mut sum = acc.sum;
             if missing != 0 && !self.dep.carry {

@@ -317,11 +317,13 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     }
 
     // Fees.
+    let mut fee_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
     for f in &ledger.fees {
         match &f.owner {
             FeeOwner::Rm(r) => {
                 if let Some(&i) = rm_index.get(r.as_str()) {
                     by_rm[i].metrics.fee_income += f.amount;
+                    fee_inputs[i].push(Input::new(ledger.cell_ref(f.src), f.amount));
                 }
             }
             FeeOwner::Client(cid) => {
@@ -330,6 +332,10 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     for (r, s, _) in &c.assignments {
                         if let Some(&i) = rm_index.get(r.as_str()) {
                             by_rm[i].metrics.fee_income += f.amount * s;
+                            fee_inputs[i].push(Input::new(
+                                format!("client {cid} ({})", ledger.cell_ref(f.src)),
+                                format!("{} × {}", f.amount, s.normalize()),
+                            ));
                         }
                     }
                 }
@@ -506,7 +512,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             figure: "fee_income".into(),
             rule: "metric".into(),
             formula: "Σ fees of the RM + Σ client fees × share".into(),
-            inputs: Vec::new(),
+            inputs: std::mem::take(&mut fee_inputs[i]),
             value: Some(m.fee_income),
         });
         t.push(Step {

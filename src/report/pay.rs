@@ -56,9 +56,50 @@ fn opt_pct(v: Option<Decimal>) -> Cell {
     v.map(Cell::Percent).unwrap_or(Cell::text("—"))
 }
 
+/// An amount as text with thousands separators: `12,000,000.00`.
+pub fn amount_text(d: Decimal, scale: u32) -> String {
+    let mut r = d.round_dp(scale);
+    r.rescale(scale);
+    let s = r.abs().to_string();
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(a, b)| (a, Some(b)));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if r.is_sign_negative() && !r.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A ratio as a percentage with two places: `96.35%`.
+pub fn percent_text(d: Decimal) -> String {
+    format!("{}%", amount_text(d * Decimal::ONE_HUNDRED, 2))
+}
+
 /// Display a metric rounded to two places (the exact value is in the trace).
 fn fig(v: Decimal) -> Cell {
     Cell::Money(v.round_dp(2))
+}
+
+/// Ratios in the trace show as percentages with their exact digits kept to
+/// six places; everything else as an amount.
+fn trace_value(figure: &str, v: Decimal) -> Cell {
+    if figure.ends_with("_ratio") || figure.ends_with("_rate") || figure == "deposit_to_base" {
+        Cell::Number(v.round_dp(6), 6)
+    } else {
+        Cell::Number(v.round_dp(6), 2)
+    }
 }
 
 pub fn check_label(check: &str, lang: Lang) -> &'static str {
@@ -220,9 +261,6 @@ pub fn pay_book(
                 tier_name(policy, r, lang)
             ),
         };
-        if !strips.rows.is_empty() {
-            strips.page_breaks.push(strips.rows.len() as u32);
-        }
         strips.push_styled(RowStyle::Title, vec![Cell::text(title)]);
         let mut head = Vec::new();
         let mut vals = Vec::new();
@@ -247,11 +285,15 @@ pub fn pay_book(
             vec![Cell::text(match lang {
                 Lang::Zh => format!(
                     "风险金账户：期初 {} + 本月扣留 {} = 期末 {}",
-                    r.pay.risk.opening, r.pay.risk.withheld, r.pay.risk.closing
+                    amount_text(r.pay.risk.opening, 2),
+                    amount_text(r.pay.risk.withheld, 2),
+                    amount_text(r.pay.risk.closing, 2)
                 ),
                 Lang::En => format!(
                     "Risk deposit: opening {} + withheld {} = closing {}",
-                    r.pay.risk.opening, r.pay.risk.withheld, r.pay.risk.closing
+                    amount_text(r.pay.risk.opening, 2),
+                    amount_text(r.pay.risk.withheld, 2),
+                    amount_text(r.pay.risk.closing, 2)
                 ),
             })],
         );
@@ -362,20 +404,21 @@ pub fn pay_book(
     risk.freeze_columns = 2;
     for r in &payroll.results {
         let k = &r.pay.risk;
-        let note = match (k.cap, lang) {
-            (None, Lang::Zh) => "本等级不扣留风险金".to_string(),
-            (None, Lang::En) => "the tier holds no risk deposit".to_string(),
-            (Some(cap), Lang::Zh) if k.closing >= cap => {
-                format!("已达上限；期初来源：{}", k.opening_source)
+        let source = match (&k.opening_source, lang) {
+            (Some(cell), _) => cell.clone(),
+            (None, Lang::Zh) => "无期初余额".to_string(),
+            (None, Lang::En) => "no opening balance given".to_string(),
+        };
+        let at_cap = k.cap.is_some_and(|c| k.closing >= c);
+        let note = match (k.cap.is_some(), at_cap, lang) {
+            (false, _, Lang::Zh) => "本等级不扣留风险金".to_string(),
+            (false, _, Lang::En) => "the tier holds no risk deposit".to_string(),
+            (true, true, Lang::Zh) => format!("已达上限；期初来源：{source}"),
+            (true, true, Lang::En) => format!("cap reached; opening from {source}"),
+            (true, false, Lang::Zh) => format!("按月收入比例扣留；期初来源：{source}"),
+            (true, false, Lang::En) => {
+                format!("withheld at the policy rate; opening from {source}")
             }
-            (Some(_), Lang::En) if k.closing >= k.cap.unwrap_or_default() => {
-                format!("cap reached; opening from {}", k.opening_source)
-            }
-            (Some(_), Lang::Zh) => format!("按月收入比例扣留；期初来源：{}", k.opening_source),
-            (Some(_), Lang::En) => format!(
-                "withheld at the policy rate; opening from {}",
-                k.opening_source
-            ),
         };
         risk.push(vec![
             Cell::text(&r.rm.rm_id),
@@ -465,7 +508,7 @@ pub fn pay_book(
                 Cell::text(&s.figure),
                 Cell::text(&s.rule),
                 s.value
-                    .map(|v| Cell::Number(v.round_dp(6), 2))
+                    .map(|v| trace_value(&s.figure, v))
                     .unwrap_or(Cell::text("—")),
                 Cell::text(&s.formula),
                 Cell::text(inputs),

@@ -67,7 +67,7 @@ proptest! {
         let cap = p.tiers[tier].risk_deposit_cap;
         let opening = cap.map(|c| (c * Decimal::from(opening_frac) / Decimal::ONE_HUNDRED).round_dp(2)).unwrap_or_default();
         let mut trace = Vec::new();
-        let s = payslip(p, tier, &m, opening, String::new(), &mut trace);
+        let s = payslip(p, tier, &m, opening, None, &mut trace);
         // Pay lines sum to gross.
         prop_assert_eq!(s.lines.iter().map(|l| l.amount).sum::<Decimal>(), s.gross);
         // Net = gross − deductions − holdback.
