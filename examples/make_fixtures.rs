@@ -381,8 +381,65 @@ fn main() -> Result<(), XlsxError> {
     )?;
 
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    std::fs::create_dir_all(&dir).map_err(|e| XlsxError::IoError(e))?;
+    std::fs::create_dir_all(&dir).map_err(XlsxError::IoError)?;
     wb.save(dir.join("2026-10.xlsx"))?;
     println!("wrote fixtures/2026-10.xlsx");
+    policy_b(&dir)
+}
+
+/// `fixtures/bocom-2026-10.xlsx`: one RM per Policy B grade, English sheet
+/// and column names, an agreement deposit (excluded by Policy B) and a
+/// deposit_averages sheet instead of daily balances.
+fn policy_b(dir: &std::path::Path) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2026, 10, 31)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&when)
+            .set_author("rmpay fixtures"),
+    );
+    sheet(
+        &mut wb,
+        "managers",
+        &["rm_id", "name", "tier", "marketing_since"],
+        &[
+            vec![S("N01"), S("高峰"), S("高级"), D(2015, 3, 1)],
+            vec![S("N02"), S("黎明"), S("一级"), D(2018, 7, 1)],
+            vec![S("N03"), S("沈阳"), S("二级"), D(2022, 9, 1)],
+            vec![S("N04"), S("何平"), S("三级"), D(2024, 2, 1)],
+            vec![S("N05"), S("宋雨"), S("四级"), D(2025, 4, 1)],
+            vec![S("N06"), S("韩雪"), S("见习"), D(2026, 3, 1)],
+        ],
+    )?;
+    sheet(
+        &mut wb,
+        "clients",
+        &["client_id", "client_name", "rm_id", "share"],
+        &[
+            vec![S("K01"), S("洪都航空配套"), S("N01"), E],
+            vec![S("K02"), S("赣江物流"), S("N02"), E],
+            vec![S("K03"), S("滕王阁文旅"), S("N03"), E],
+            vec![S("K04"), S("青山湖纺织"), S("N04"), E],
+            vec![S("K05"), S("象湖食品"), S("N05"), E],
+            vec![S("K06"), S("红谷滩咨询"), S("N06"), E],
+        ],
+    )?;
+    sheet(
+        &mut wb,
+        "deposit_averages",
+        &["client_id", "product", "daily_average (wan)"],
+        &[
+            vec![S("K01"), S("demand"), N(26_000.0)],
+            // 100,000,000 of agreement deposits: excluded by Policy B.
+            vec![S("K01"), S("agreement"), N(10_000.0)],
+            vec![S("K02"), S("time"), N(15_500.0)],
+            vec![S("K03"), S("demand"), N(8_000.0)],
+            vec![S("K04"), S("demand"), N(4_000.0)],
+            vec![S("K05"), S("demand"), N(1_600.0)],
+            vec![S("K06"), S("demand"), N(1_050.0)],
+        ],
+    )?;
+    wb.save(dir.join("bocom-2026-10.xlsx"))?;
+    println!("wrote fixtures/bocom-2026-10.xlsx");
     Ok(())
 }

@@ -208,14 +208,15 @@ fn payroll_cmd(a: &cli::PayrollArgs) -> Result<(), Failure> {
         .iter()
         .map(|x| x.flags.len())
         .sum::<usize>();
+    let money = |d| report::pay::amount_text(d, r.policy.settings.money.scale);
     eprintln!(
         "rmpay: {} {} RMs, net pay {} (gross {}, deductions {}, risk deposit {}); {} exception(s)",
         r.run.period,
         r.payroll.results.len(),
-        r.payroll.totals.net,
-        r.payroll.totals.gross,
-        r.payroll.totals.deductions,
-        r.payroll.totals.holdback,
+        money(r.payroll.totals.net),
+        money(r.payroll.totals.gross),
+        money(r.payroll.totals.deductions),
+        money(r.payroll.totals.holdback),
         warnings
     );
     eprintln!("rmpay: wrote {}", out.display());

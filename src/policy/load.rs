@@ -244,10 +244,11 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         }
         names.ids.push(tid.map(|s| s.value).unwrap_or_default());
     }
+    let mut disq_refs: Vec<Sp<String>> = Vec::new();
     let tiers: Vec<Tier> = tier_tables
         .iter()
         .enumerate()
-        .map(|(i, t)| read_tier(cx, t, &names, i))
+        .map(|(i, t)| read_tier(cx, t, &names, i, &mut disq_refs))
         .collect();
 
     let pay = read_pay(cx, root, &names);
@@ -255,6 +256,20 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     let flags = read_flags(cx, root, &names);
     let score = read_score(cx, root, &names);
     let review = read_review(cx, root, &names);
+    let known: Vec<&str> = review.disqualifiers.iter().map(|d| d.id.as_str()).collect();
+    for r in &disq_refs {
+        if !known.contains(&r.value.as_str()) {
+            cx.error(
+                &r.span,
+                "unknown-reference",
+                format!(
+                    "`disqualifiers` names `{}`, which no `[[review.disqualifiers]]` defines{}",
+                    r.value,
+                    suggestion(&r.value, known.iter().copied())
+                ),
+            );
+        }
+    }
     root.finish(cx);
 
     Some(Policy {
@@ -351,7 +366,13 @@ fn read_range(cx: &mut Cx, t: &Table) -> Range {
     }
 }
 
-fn read_tier(cx: &mut Cx, t: &Table, names: &TierNames, _ix: TierIx) -> Tier {
+fn read_tier(
+    cx: &mut Cx,
+    t: &Table,
+    names: &TierNames,
+    _ix: TierIx,
+    disq_refs: &mut Vec<Sp<String>>,
+) -> Tier {
     let id = names.ids.get(_ix).cloned().unwrap_or_default();
     let name = t.str(cx, "name").map(|s| s.value).unwrap_or_default();
     let name_en = t.opt_str(cx, "name_en").map(|s| s.value);
@@ -399,7 +420,9 @@ fn read_tier(cx: &mut Cx, t: &Table, names: &TierNames, _ix: TierIx) -> Tier {
             ignore_zero,
         }
     });
-    let criteria = t.opt_table(cx, "criteria").map(|c| read_criteria(cx, &c));
+    let criteria = t
+        .opt_table(cx, "criteria")
+        .map(|c| read_criteria(cx, &c, disq_refs));
     t.finish(cx);
     Tier {
         id,
@@ -418,7 +441,7 @@ fn read_tier(cx: &mut Cx, t: &Table, names: &TierNames, _ix: TierIx) -> Tier {
     }
 }
 
-fn read_criteria(cx: &mut Cx, c: &Table) -> Criteria {
+fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Criteria {
     let rule = c
         .opt_str(cx, "rule")
         .map(|s| s.value)
@@ -465,12 +488,9 @@ fn read_criteria(cx: &mut Cx, c: &Table) -> Criteria {
     let exclude = c.opt_dec(cx, "exclude_clients_below");
     non_negative(cx, &exclude, "`exclude_clients_below`");
     let tenure = c.opt_dec(cx, "tenure_years");
-    let disq = c
-        .opt_str_list(cx, "disqualifiers")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| s.value)
-        .collect();
+    let disq_sp = c.opt_str_list(cx, "disqualifiers").unwrap_or_default();
+    let disq = disq_sp.iter().map(|s| s.value.clone()).collect();
+    disq_refs.extend(disq_sp);
     let pass_line = c.opt_dec(cx, "pass_line").map(|v| v.value);
     c.finish(cx);
     Criteria {

@@ -55,7 +55,7 @@ fn payroll_writes_the_workbook_and_json() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(files_in(&out), vec!["pay-2026-10.xlsx"]);
     assert!(
-        o.stderr.contains("2026-10 8 RMs, net pay 15605.20"),
+        o.stderr.contains("2026-10 8 RMs, net pay 15,605.20"),
         "{}",
         o.stderr
     );

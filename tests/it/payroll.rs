@@ -212,3 +212,51 @@ fn totals_tie_out() {
     assert_eq!(t.net, dec("15605.20"));
     assert_eq!(run.run.period.to_string(), "2026-10");
 }
+
+/// Policy B, October 2026, `fixtures/bocom-2026-10.xlsx` (monthly averages
+/// in 万元, English sheet names; the period is given on the command line).
+#[test]
+fn policy_b_allowance_by_grade_and_agreement_deposits_excluded() {
+    let _cwd = super::util::CwdGuard::root();
+    let run = match rmpay::compute_payroll(
+        std::path::Path::new("rules/bocom-nanchang.toml"),
+        std::path::Path::new("fixtures/bocom-2026-10.xlsx"),
+        Some("2026-10".parse().unwrap()),
+        &mut |_, _| {},
+    ) {
+        Ok(r) => r,
+        Err(_) => panic!("the Policy B fixture must be valid"),
+    };
+    let p = &run.payroll;
+    // art. 12: 300, 260, 200, 160, 160, 160 by grade.
+    for (id, amount) in [
+        ("N01", "300.00"),
+        ("N02", "260.00"),
+        ("N03", "200.00"),
+        ("N04", "160.00"),
+        ("N05", "160.00"),
+        ("N06", "160.00"),
+    ] {
+        let r = rm(p, id);
+        assert_eq!(line(r, "B-12-allowance"), dec(amount), "{id}");
+        assert_eq!(
+            r.pay.net,
+            dec(amount),
+            "{id}: no risk deposit under Policy B"
+        );
+    }
+    assert_eq!(p.totals.gross, dec("1240.00"));
+    // K01: demand 26,000 万元 counted; 10,000 万元 of agreement deposits excluded.
+    assert_eq!(
+        rm(p, "N01").month.metrics.deposit_daily_average,
+        dec("260000000")
+    );
+    assert_eq!(
+        p.clients["K01"]
+            .by_product
+            .values()
+            .copied()
+            .sum::<Decimal>(),
+        dec("360000000")
+    );
+}

@@ -155,7 +155,10 @@ fn every_error_of_a_file_at_once() {
 
 #[test]
 fn shipped_policies_are_valid() {
-    for f in ["rules/city-commercial-bank.toml"] {
+    for f in [
+        "rules/city-commercial-bank.toml",
+        "rules/bocom-nanchang.toml",
+    ] {
         let bytes = std::fs::read(super::util::root().join(f)).unwrap();
         if let Err(d) = parse_policy(&bytes, f) {
             panic!("{}", d.render().join("\n"));
