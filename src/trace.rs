@@ -30,6 +30,14 @@ pub struct Step {
     pub formula: String,
     pub inputs: Vec<Input>,
     /// The value, unrounded for metrics, rounded for money.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(serialize_with = "figure_str")]
     pub value: Option<Decimal>,
+}
+
+/// Figures in JSON: decimal strings, exact to 10 places, no trailing zeros.
+fn figure_str<S: serde::Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(d) => s.serialize_str(&d.round_dp(10).normalize().to_string()),
+        None => s.serialize_none(),
+    }
 }

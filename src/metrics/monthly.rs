@@ -44,6 +44,9 @@ pub struct ClientMonth {
     pub fee_income: Decimal,
     /// (rm_id, share, sheet row)
     pub assignments: Vec<(String, Decimal, u32)>,
+    /// Where the client's deposits were read, for the trace: one entry per
+    /// account (daily balances) or per row (monthly averages).
+    pub sources: Vec<String>,
 }
 
 /// The month's figures of one RM. `None` where a ratio has no denominator.
@@ -196,6 +199,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         Deposits::Averages(_) => ledger.period.days(),
     };
     let days_dec = Decimal::from(days);
+    let deposits_sheet = ledger.sheet_name(crate::ledger::SheetKind::Deposits);
     match &ledger.deposits {
         Deposits::Daily { accounts, .. } => {
             for acc in accounts {
@@ -203,6 +207,16 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     continue;
                 };
                 *c.by_product.entry(acc.product).or_default() += acc.balance_sum;
+                c.sources.push(format!(
+                    "account {} ({}, {} rows, [{}] rows {}–{}){}",
+                    acc.account_id,
+                    acc.product.id(),
+                    acc.rows,
+                    deposits_sheet,
+                    acc.first_row + 1,
+                    acc.last_row + 1,
+                    if excluded.contains(&acc.product) { " excluded" } else { "" }
+                ));
                 if !excluded.contains(&acc.product) {
                     c.counted_sum += acc.balance_sum;
                 }
@@ -220,6 +234,12 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     continue;
                 };
                 *c.by_product.entry(r.product).or_default() += r.daily_average;
+                c.sources.push(format!(
+                    "{} {}{}",
+                    r.product.id(),
+                    ledger.cell_ref(r.src),
+                    if excluded.contains(&r.product) { " (excluded)" } else { "" }
+                ));
                 if !excluded.contains(&r.product) {
                     c.deposit_daily_average += r.daily_average;
                     c.counted_sum += r.daily_average * days_dec;
@@ -263,9 +283,10 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     row + 1
                 ),
                 format!(
-                    "{} × {}",
+                    "{} × {} [{}]",
                     c.deposit_daily_average.round_dp(2),
-                    share.normalize()
+                    share.normalize(),
+                    c.sources.join("; ")
                 ),
             ));
         }
