@@ -482,7 +482,8 @@ pub fn pay_book(
     }
     sheets.push(ex);
 
-    // 7. Trace.
+    // 7. Trace: one row per figure, then one row per further input, so no
+    // cell grows past what a spreadsheet holds.
     let mut tr = Sheet::new(
         l("计算轨迹", "Trace"),
         vec![
@@ -491,18 +492,15 @@ pub fn pay_book(
             col(l("规则", "Rule"), 24.0),
             col(l("数值", "Value"), 16.0),
             col(l("公式", "Formula"), 48.0),
-            col(l("输入", "Inputs"), 80.0),
+            col(l("输入项", "Input"), 40.0),
+            col(l("输入值", "Input value"), 60.0),
         ],
     );
     tr.freeze_columns = 2;
     for r in &payroll.results {
         for s in &r.month.trace {
-            let inputs = s
-                .inputs
-                .iter()
-                .map(|i| format!("{} = {}", i.name, i.value))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let mut inputs = s.inputs.iter();
+            let first = inputs.next();
             tr.push(vec![
                 Cell::text(&r.rm.rm_id),
                 Cell::text(&s.figure),
@@ -511,8 +509,20 @@ pub fn pay_book(
                     .map(|v| trace_value(&s.figure, v))
                     .unwrap_or(Cell::text("—")),
                 Cell::text(&s.formula),
-                Cell::text(inputs),
+                first.map(|i| Cell::text(&i.name)).unwrap_or(Cell::Empty),
+                first.map(|i| Cell::text(&i.value)).unwrap_or(Cell::Empty),
             ]);
+            for i in inputs {
+                tr.push(vec![
+                    Cell::text(&r.rm.rm_id),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::text(&i.name),
+                    Cell::text(&i.value),
+                ]);
+            }
         }
     }
     sheets.push(tr);

@@ -41,6 +41,19 @@ fn money_format(scale: u32) -> String {
     }
 }
 
+/// The longest text a spreadsheet cell holds (Excel's limit, in UTF-16
+/// units; counting chars is close enough for the CJK and ASCII we write).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text cut to fit one cell, marked where it was cut.
+fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let kept: String = s.chars().take(MAX_CELL_CHARS - 20).collect();
+    std::borrow::Cow::Owned(format!("{kept} …(truncated)"))
+}
+
 /// Render a book to .xlsx bytes. Deterministic: the document date is the
 /// book's date, never the clock.
 pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
@@ -78,7 +91,11 @@ pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
         .set_border_top(FormatBorder::Double);
 
     for sheet in &book.sheets {
-        let ws = wb.add_worksheet();
+        // Rows are written in order, so each sheet can stream to a
+        // temporary file instead of holding every cell in memory.
+        let ws = wb
+            .add_worksheet_with_constant_memory()
+            .map_err(xerr(path))?;
         ws.set_name(&sheet.name).map_err(xerr(path))?;
         let mut row: u32 = 0;
         if !sheet.columns.is_empty() {
@@ -116,7 +133,7 @@ pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
                         }
                     }
                     Cell::Text(s) => {
-                        ws.write_string_with_format(row, c, s, tf)
+                        ws.write_string_with_format(row, c, fit_cell(s), tf)
                             .map_err(xerr(path))?;
                     }
                     Cell::Money(d) => {
