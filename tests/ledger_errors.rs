@@ -1,23 +1,582 @@
-use rmpay::ledger::{ReadOptions, read_ledger};
+//! The ledger reader against committed fixtures (`fixtures/bad/ledger/`,
+//! written by `cargo run --example make_bad_ledgers`): the exact diagnostics
+//! of each error kind, and the exact values of the valid variants.
+
+use rmpay::ledger::{
+    AccountKind, Baseline, Deposits, FeeOwner, Ledger, LoanClass, Product, ReadOptions, Role,
+    SheetKind, Status, UnknownColumn, read_ledger,
+};
+use rmpay::period::Period;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
 use std::path::PathBuf;
 
-fn render(name: &str, opts: &ReadOptions) -> Vec<String> {
+fn read(name: &str, opts: &ReadOptions) -> (Option<Ledger>, Vec<String>) {
     let rel = format!("fixtures/bad/ledger/{name}");
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&rel);
-    let (_ledger, diags) = read_ledger(&path, &rel, opts, &mut |_, _| {});
-    diags.render()
+    let (ledger, diags) = read_ledger(&path, &rel, opts, &mut |_, _| {});
+    (ledger, diags.render())
+}
+
+fn render(name: &str, opts: &ReadOptions) -> Vec<String> {
+    read(name, opts).1
+}
+
+fn ok(name: &str, opts: &ReadOptions) -> Ledger {
+    let (ledger, diags) = read(name, opts);
+    assert_eq!(diags, Vec::<String>::new(), "{name}");
+    ledger.unwrap_or_else(|| panic!("{name}: no ledger"))
+}
+
+fn period(s: &str) -> Option<Period> {
+    Some(s.parse().unwrap())
+}
+
+/// Every error kind: the fixture and the exact rendered diagnostics.
+const CASES: &[(&str, &[&str])] = &[
+    (
+        "bad-percent.xlsx",
+        &[
+            "fixtures/bad/ledger/bad-percent.xlsx [上年基数]!D3: error[bad-percent]: expected a share between 0% and 100%, found `120%`",
+        ],
+    ),
+    (
+        "bad-share.xlsx",
+        &[
+            "fixtures/bad/ledger/bad-share.xlsx [管户关系]!D2: error[bad-share]: expected a share between 0% and 100%, found `150%`",
+        ],
+    ),
+    (
+        "bad-unit.xlsx",
+        &[
+            "fixtures/bad/ledger/bad-unit.xlsx [存款日余额]!E1: error[bad-unit]: expected a unit of `元`/`yuan` or `万元`/`wan` for `balance` (余额), found `千元`",
+        ],
+    ),
+    (
+        "cannot-open.xlsx",
+        &[
+            "fixtures/bad/ledger/cannot-open.xlsx: error[cannot-open]: cannot open the workbook: Zip error: invalid Zip archive: Could not find EOCD",
+        ],
+    ),
+    (
+        "conflicting-sheets.xlsx",
+        &[
+            "fixtures/bad/ledger/conflicting-sheets.xlsx: error[conflicting-sheets]: expected either daily balances or monthly averages, found both `存款日余额` and `存款月日均`",
+        ],
+    ),
+    (
+        "date-outside-period.xlsx",
+        &[
+            "fixtures/bad/ledger/date-outside-period.xlsx [存款日余额]!A64: error[date-outside-period]: expected a date in 2026-10, found 2026-09-30",
+        ],
+    ),
+    (
+        "duplicate-balance.xlsx",
+        &[
+            "fixtures/bad/ledger/duplicate-balance.xlsx [存款日余额]!A64: error[duplicate-balance]: expected one balance of account `A001` for 2026-10-04, found a second one (the first is on row 8)",
+        ],
+    ),
+    (
+        "duplicate-column.xlsx",
+        &[
+            "fixtures/bad/ledger/duplicate-column.xlsx [管户关系]!E1: error[duplicate-column]: expected one `client_id` (客户编号) column, found a second one (the first is A1)",
+        ],
+    ),
+    (
+        "duplicate-id.xlsx",
+        &[
+            "fixtures/bad/ledger/duplicate-id.xlsx [客户经理]!A4: error[duplicate-id]: expected each rm_id once, found `RM01` again (first on row 2)",
+        ],
+    ),
+    (
+        "duplicate-sheet.xlsx",
+        &[
+            "fixtures/bad/ledger/duplicate-sheet.xlsx: error[duplicate-sheet]: expected one `managers` (客户经理) sheet, found two: `客户经理` and ` Managers `",
+        ],
+    ),
+    (
+        "empty-sheet.xlsx",
+        &[
+            "fixtures/bad/ledger/empty-sheet.xlsx [管户关系]: error[empty-sheet]: expected a header row and data rows, found an empty sheet",
+        ],
+    ),
+    (
+        "inconsistent-account.xlsx",
+        &[
+            "fixtures/bad/ledger/inconsistent-account.xlsx [存款日余额]!C24: error[inconsistent-account]: expected account `A001` to belong to client `C001` as on row 2, found client `C002`",
+        ],
+    ),
+    (
+        "missing-column.xlsx",
+        &[
+            "fixtures/bad/ledger/missing-column.xlsx [存款日余额]!A1: error[missing-column]: expected a `balance` (余额) column in the header row, found none",
+        ],
+    ),
+    (
+        "missing-days.xlsx",
+        &[
+            "fixtures/bad/ledger/missing-days.xlsx [存款日余额]!B3: error[missing-days]: expected a balance of account `A002` for every day of 2026-10, found none for 2026-10-03..2026-10-05, 2026-10-09",
+        ],
+    ),
+    (
+        "missing-first-days.xlsx",
+        &[
+            "fixtures/bad/ledger/missing-first-days.xlsx [存款日余额]!B5: error[missing-days]: expected a balance of account `A002` for every day of 2026-10, found none for 2026-10-01..2026-10-02",
+        ],
+    ),
+    (
+        "missing-left-on.xlsx",
+        &[
+            "fixtures/bad/ledger/missing-left-on.xlsx [客户经理]!G3: error[missing-value]: expected a `left_on` (离岗日期) date for an RM whose status is `left`, found an empty cell",
+        ],
+    ),
+    (
+        "missing-sheet.xlsx",
+        &[
+            "fixtures/bad/ledger/missing-sheet.xlsx: error[missing-sheet]: expected a `clients` (管户关系) sheet, found only `客户经理`, `存款日余额`, `贷款`, `中间业务收入`, `国际结算`, `新开户`, `违规与损失`, `上年基数`, `风险金账户`",
+        ],
+    ),
+    (
+        "missing-value.xlsx",
+        &[
+            "fixtures/bad/ledger/missing-value.xlsx [存款日余额]!E14: error[missing-value]: expected a value for `balance` (余额), found an empty cell",
+        ],
+    ),
+    (
+        "not-a-date.xlsx",
+        &[
+            "fixtures/bad/ledger/not-a-date.xlsx [存款日余额]!A10: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026.10.05`",
+        ],
+    ),
+    (
+        "not-a-number.xlsx",
+        &[
+            "fixtures/bad/ledger/not-a-number.xlsx [客户经理]!J2: error[not-a-number]: expected a number, found text `优秀`",
+        ],
+    ),
+    (
+        "not-an-amount.xlsx",
+        &[
+            "fixtures/bad/ledger/not-an-amount.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`",
+        ],
+    ),
+    (
+        "period-unknown.xlsx",
+        &[
+            "fixtures/bad/ledger/period-unknown.xlsx: error[period-unknown]: the ledger has no daily balances; give --period YYYY-MM",
+        ],
+    ),
+    (
+        "shares-exceed-100.xlsx",
+        &[
+            "fixtures/bad/ledger/shares-exceed-100.xlsx [管户关系]!D4: error[shares-exceed-100]: expected the shares of client `C002` to add up to at most 100%, found 110% (rows 3, 4)",
+        ],
+    ),
+    (
+        "unit-on-text-column.xlsx",
+        &[
+            "fixtures/bad/ledger/unit-on-text-column.xlsx [存款日余额]!B1: error[bad-unit]: expected no unit on `account_id` (账号), which is not an amount, found `(元)`",
+        ],
+    ),
+    (
+        "unknown-client.xlsx",
+        &[
+            "fixtures/bad/ledger/unknown-client.xlsx [存款日余额]!C3: error[unknown-client]: expected a client_id listed in sheet `管户关系`, found `C02` (did you mean `C002`?)",
+        ],
+    ),
+    (
+        "unknown-rm.xlsx",
+        &[
+            "fixtures/bad/ledger/unknown-rm.xlsx [管户关系]!C4: error[unknown-rm]: expected an rm_id listed in sheet `客户经理`, found `RM03` (did you mean `RM01`?)",
+        ],
+    ),
+    (
+        "unknown-value.xlsx",
+        &[
+            "fixtures/bad/ledger/unknown-value.xlsx [客户经理]!D2: error[unknown-value]: expected one of `rm` (客户经理), `agent` (业务代办员), `branch_head` (支行行长), found `客户经里` (did you mean `客户经理`?)",
+        ],
+    ),
+];
+
+#[test]
+fn each_error_kind_renders_exactly() {
+    for (name, expected) in CASES {
+        let (ledger, got) = read(name, &ReadOptions::default());
+        assert_eq!(got, *expected, "{name}");
+        assert!(ledger.is_none(), "{name}: a ledger despite errors");
+    }
+}
+
+fn accounts(l: &Ledger) -> Vec<(String, String, Product, Decimal, u32)> {
+    match &l.deposits {
+        Deposits::Daily { accounts, days } => {
+            assert_eq!(*days, 31);
+            accounts
+                .iter()
+                .map(|a| {
+                    (
+                        a.account_id.clone(),
+                        a.client_id.clone(),
+                        a.product,
+                        a.balance_sum,
+                        a.rows,
+                    )
+                })
+                .collect()
+        }
+        Deposits::Averages(_) => panic!("expected daily balances"),
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 #[test]
-#[ignore]
-fn dump() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad/ledger");
-    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
-    names.sort();
-    for n in names {
-        println!("== {n}");
-        for l in render(&n, &ReadOptions::default()) { println!("{l}"); }
+fn ok_minimal_reads_every_sheet() {
+    let l = ok("ok-minimal.xlsx", &ReadOptions::default());
+    assert_eq!(l.file, "fixtures/bad/ledger/ok-minimal.xlsx");
+    assert_eq!(l.period, "2026-10".parse().unwrap());
+    let kinds: Vec<SheetKind> = l.sheet_names.iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds.len(), 10);
+    assert!(!l.has_sheet(SheetKind::DepositAverages));
+    assert_eq!(l.sheet_name(SheetKind::Deposits), "存款日余额");
+    assert!(l.unknown_columns.is_empty());
+
+    assert_eq!(l.managers.len(), 2);
+    let m = &l.managers[0];
+    assert_eq!((m.rm_id.as_str(), m.name.as_str()), ("RM01", "张三"));
+    assert_eq!(m.tier.value, "A");
+    assert_eq!(
+        l.cell_ref(m.tier.src),
+        "fixtures/bad/ledger/ok-minimal.xlsx [客户经理]!C2"
+    );
+    assert_eq!(
+        (m.role, m.status, m.left_on),
+        (Role::Rm, Status::Active, None)
+    );
+    assert_eq!(m.branch.as_deref(), Some("城东支行"));
+    assert_eq!(m.marketing_since, Some(date(2020, 3, 1)));
+    let base = m.base_deposit.as_ref().unwrap();
+    assert_eq!(base.value.to_string(), "1000000.00");
+    assert_eq!(m.exam_score, Some(dec!(88.5)));
+    let m = &l.managers[1];
+    assert_eq!((m.role, m.status), (Role::BranchHead, Status::Left));
+    assert_eq!(m.left_on, Some(date(2026, 10, 20)));
+    assert_eq!((m.base_deposit.clone(), m.exam_score), (None, None));
+
+    let shares: Vec<(&str, &str, Decimal)> = l
+        .clients
+        .iter()
+        .map(|a| (a.client_id.as_str(), a.rm_id.as_str(), a.share))
+        .collect();
+    assert_eq!(
+        shares,
+        [
+            ("C001", "RM01", dec!(1)),
+            ("C002", "RM01", dec!(0.6)),
+            ("C002", "RM02", dec!(0.4))
+        ]
+    );
+    assert_eq!(l.clients[0].client_name.as_deref(), Some("甲公司"));
+
+    assert_eq!(
+        accounts(&l),
+        [
+            (
+                "A001".into(),
+                "C001".into(),
+                Product::Demand,
+                dec!(3105208.00),
+                31
+            ),
+            (
+                "A002".into(),
+                "C002".into(),
+                Product::Time,
+                dec!(15500000.00),
+                31
+            ),
+        ]
+    );
+    if let Deposits::Daily { accounts, .. } = &l.deposits {
+        assert_eq!((accounts[0].first_row, accounts[0].last_row), (1, 61));
+        assert_eq!(accounts[0].balance_sum.to_string(), "3105208.00");
+        assert!(accounts[0].carried_days.is_empty());
     }
+
+    assert_eq!(l.loans.len(), 2);
+    let loan = &l.loans[0];
+    assert_eq!(
+        (loan.loan_id.as_str(), loan.client_id.as_str()),
+        ("L001", "C001")
+    );
+    assert_eq!(loan.rm_id.as_deref(), Some("RM01"));
+    assert_eq!(loan.amount, Some(dec!(800000)));
+    assert_eq!(loan.disbursed_on, Some(date(2026, 1, 15)));
+    assert_eq!(
+        (loan.balance, loan.classification),
+        (dec!(500000), LoanClass::Normal)
+    );
+    assert_eq!(
+        (loan.interest_due, loan.interest_received),
+        (dec!(2000), dec!(2000))
+    );
+    assert_eq!((loan.daily_average, loan.advance), (None, None));
+    let loan = &l.loans[1];
+    assert_eq!(
+        (loan.rm_id.clone(), loan.classification),
+        (None, LoanClass::Substandard)
+    );
+    assert_eq!(loan.interest_received, dec!(0));
+
+    let fees: Vec<(FeeOwner, Decimal)> =
+        l.fees.iter().map(|f| (f.owner.clone(), f.amount)).collect();
+    assert_eq!(
+        fees,
+        [
+            (FeeOwner::Client("C001".into()), dec!(1200)),
+            (FeeOwner::Rm("RM02".into()), dec!(300))
+        ]
+    );
+    let s = &l.settlements[0];
+    assert_eq!(
+        (s.client_id.as_str(), s.amount_usd, s.date),
+        ("C002", dec!(5000), Some(date(2026, 10, 15)))
+    );
+    let n = &l.new_accounts[0];
+    assert_eq!(
+        (n.account_id.as_str(), n.kind, n.opened_on),
+        ("A002", AccountKind::CorporateBasic, Some(date(2026, 10, 8)))
+    );
+    assert_eq!(
+        (n.client_id.as_deref(), n.rm_id.as_deref()),
+        (Some("C002"), Some("RM01"))
+    );
+    let i = &l.incidents[0];
+    assert_eq!(
+        (i.rm_id.as_str(), i.date, i.description.as_str()),
+        ("RM02", Some(date(2026, 10, 9)), "资料不全")
+    );
+    assert_eq!((i.points, i.loss), (dec!(2), dec!(0)));
+    assert_eq!(l.baseline.len(), 2);
+    assert!(
+        matches!(&l.baseline[0], Baseline::ClientDeposit { client_id, deposit_daily_average, .. }
+        if client_id == "C001" && *deposit_daily_average == dec!(90000))
+    );
+    assert!(
+        matches!(&l.baseline[1], Baseline::RmNormalLoanRatio { rm_id, normal_loan_ratio, .. }
+        if rm_id == "RM01" && *normal_loan_ratio == dec!(0.95))
+    );
+    assert_eq!(
+        (
+            l.risk_accounts[0].rm_id.as_str(),
+            l.risk_accounts[0].opening_balance
+        ),
+        ("RM01", dec!(5000))
+    );
+}
+
+#[test]
+fn other_spellings_are_accepted() {
+    let l = ok("ok-variants.xlsx", &ReadOptions::default());
+    assert_eq!(
+        l.sheet_names,
+        [
+            (SheetKind::Managers, " MANAGERS ".to_string()),
+            (SheetKind::Clients, "Clients".to_string()),
+            (SheetKind::Deposits, " 存款日余额".to_string()),
+        ]
+    );
+    assert_eq!(
+        l.unknown_columns,
+        [UnknownColumn {
+            sheet: SheetKind::Deposits,
+            header: "备注".to_string(),
+            col: 5,
+            row: 0
+        }]
+    );
+    let roles: Vec<(Role, Status, Option<chrono::NaiveDate>)> = l
+        .managers
+        .iter()
+        .map(|m| (m.role, m.status, m.left_on))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (Role::Agent, Status::Active, None),
+            (Role::BranchHead, Status::Left, Some(date(2026, 10, 20)))
+        ]
+    );
+    let shares: Vec<Decimal> = l.clients.iter().map(|a| a.share).collect();
+    assert_eq!(shares, [dec!(1), dec!(0.6), dec!(0.4)]);
+    assert_eq!(
+        accounts(&l),
+        [
+            (
+                "6222001".into(),
+                "C001".into(),
+                Product::Demand,
+                dec!(3100),
+                31
+            ),
+            ("A002".into(), "C002".into(), Product::Time, dec!(62000), 31),
+        ]
+    );
+}
+
+/// The LibreOffice copies of `ok-minimal.xlsx` read into the same ledger.
+#[test]
+fn xls_and_ods_read_like_xlsx() {
+    let xlsx = ok("ok-minimal.xlsx", &ReadOptions::default());
+    for name in ["ok-minimal.xls", "ok-minimal.ods"] {
+        let mut other = ok(name, &ReadOptions::default());
+        assert_eq!(other.file, format!("fixtures/bad/ledger/{name}"));
+        other.file = xlsx.file.clone();
+        assert_eq!(other, xlsx, "{name}");
+    }
+}
+
+#[test]
+fn text_amounts_read_exactly() {
+    let l = ok("ok-text-amounts.xlsx", &ReadOptions::default());
+    let a = &accounts(&l)[1];
+    // 29 days at 500,000 plus `１２３４.５` and `1,234.50`.
+    assert_eq!(a.3, dec!(14502469.00));
+}
+
+#[test]
+fn wan_header_multiplies_exactly() {
+    let l = ok("ok-wan-header.xlsx", &ReadOptions::default());
+    for a in accounts(&l) {
+        // 1.2345 万元 = 12,345 元, 31 days.
+        assert_eq!(a.3, dec!(382695));
+        assert_eq!(a.3.to_string(), "382695.00");
+    }
+}
+
+#[test]
+fn float_noise_is_rounded_away() {
+    let l = ok("ok-float-noise.xlsx", &ReadOptions::default());
+    for a in accounts(&l) {
+        // 0.30000000000000004 → 0.30, 31 days.
+        assert_eq!(a.3.to_string(), "9.30");
+    }
+    let opts = ReadOptions {
+        input_scale: 0,
+        ..ReadOptions::default()
+    };
+    let l = ok("ok-float-noise.xlsx", &opts);
+    assert_eq!(accounts(&l)[0].3, dec!(0));
+}
+
+#[test]
+fn carry_forward_fills_missing_days() {
+    let opts = ReadOptions {
+        carry_forward_missing_days: true,
+        ..ReadOptions::default()
+    };
+    let l = ok("missing-days.xlsx", &opts);
+    let Deposits::Daily { accounts, .. } = &l.deposits else {
+        panic!("daily")
+    };
+    let a = &accounts[1];
+    assert_eq!(a.account_id, "A002");
+    assert_eq!(a.rows, 27);
+    assert_eq!(a.balance_sum, dec!(15500000));
+    assert_eq!(
+        a.carried_days,
+        [
+            date(2026, 10, 3),
+            date(2026, 10, 4),
+            date(2026, 10, 5),
+            date(2026, 10, 9)
+        ]
+    );
+    assert_eq!(
+        render("missing-first-days.xlsx", &opts),
+        [
+            "fixtures/bad/ledger/missing-first-days.xlsx [存款日余额]!B5: error[missing-days]: expected a balance of account `A002` for every day of 2026-10, found none for 2026-10-01..2026-10-02 (the first days of the month cannot be carried forward)"
+        ]
+    );
+}
+
+#[test]
+fn a_period_that_disagrees_with_the_dates_is_reported_at_the_first_date() {
+    let opts = ReadOptions {
+        period: period("2026-11"),
+        ..ReadOptions::default()
+    };
+    let got = render("ok-minimal.xlsx", &opts);
+    assert_eq!(got.len(), 51);
+    assert_eq!(
+        got[0],
+        "fixtures/bad/ledger/ok-minimal.xlsx [存款日余额]!A2: error[date-outside-period]: expected a date in 2026-11, found 2026-10-01"
+    );
+    assert_eq!(
+        got[50],
+        "fixtures/bad/ledger/ok-minimal.xlsx [存款日余额]: error[date-outside-period]: … and 12 more of this kind"
+    );
+    // The same period as the dates is fine.
+    let opts = ReadOptions {
+        period: period("2026-10"),
+        ..ReadOptions::default()
+    };
+    ok("ok-minimal.xlsx", &opts);
+}
+
+#[test]
+fn monthly_averages_take_the_period_from_the_options() {
+    let opts = ReadOptions {
+        period: period("2026-10"),
+        ..ReadOptions::default()
+    };
+    let l = ok("period-unknown.xlsx", &opts);
+    assert_eq!(l.period, "2026-10".parse().unwrap());
+    let Deposits::Averages(avg) = &l.deposits else {
+        panic!("averages")
+    };
+    assert_eq!(avg.len(), 1);
+    assert_eq!(
+        (
+            avg[0].client_id.as_str(),
+            avg[0].product,
+            avg[0].daily_average
+        ),
+        ("C001", Product::Demand, dec!(100000))
+    );
+    assert!(l.has_sheet(SheetKind::DepositAverages));
+    assert_eq!(l.sheet_name(SheetKind::DepositAverages), "deposit_averages");
+}
+
+#[test]
+fn progress_names_each_sheet() {
+    let rel = "fixtures/bad/ledger/ok-minimal.xlsx";
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let mut seen: Vec<(String, u64)> = Vec::new();
+    let (ledger, _) = read_ledger(&path, rel, &ReadOptions::default(), &mut |s, n| {
+        seen.push((s.to_string(), n))
+    });
+    assert!(ledger.is_some());
+    assert!(seen.contains(&("存款日余额".to_string(), 63)), "{seen:?}");
+    assert_eq!(seen.len(), 10);
+}
+
+#[test]
+fn missing_or_foreign_files_are_reported_not_panicked() {
+    let got = render("no-such-ledger.xlsx", &ReadOptions::default());
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].starts_with("fixtures/bad/ledger/no-such-ledger.xlsx: error[cannot-open]: cannot open the workbook: "),
+        "{got:?}"
+    );
+    assert_eq!(
+        render("no-such-ledger.csv", &ReadOptions::default()),
+        [
+            "fixtures/bad/ledger/no-such-ledger.csv: error[cannot-open]: expected an .xlsx, .xls or .ods workbook, found `.csv`"
+        ]
+    );
 }
 
 /// Timing and memory of a big ledger against a bare calamine pass:
@@ -46,7 +605,10 @@ fn big_read() {
     };
     let ours = || {
         let mut calls = 0;
-        let (ledger, diags) = read_ledger(&path, "big.xlsx", &ReadOptions::default(), &mut |_, _| calls += 1);
+        let (ledger, diags) =
+            read_ledger(&path, "big.xlsx", &ReadOptions::default(), &mut |_, _| {
+                calls += 1
+            });
         assert!(
             diags.iter().all(|d| d.code == "missing-days"),
             "{:?}",

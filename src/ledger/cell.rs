@@ -65,7 +65,10 @@ impl<'a> Cv<'a> {
     pub(crate) fn is_blank(&self) -> bool {
         match self {
             Cv::Empty => true,
-            Cv::Str(s) => s.trim().is_empty(),
+            Cv::Str(s) => match s.as_bytes().first() {
+                Some(b) if b.is_ascii_graphic() => false,
+                _ => s.trim().is_empty(),
+            },
             _ => false,
         }
     }
@@ -105,6 +108,12 @@ pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'
     match *cv {
         Cv::Empty => Ok(None),
         Cv::Str(s) => {
+            let b = s.as_bytes();
+            if b.first().is_some_and(u8::is_ascii_graphic)
+                && b.last().is_some_and(u8::is_ascii_graphic)
+            {
+                return Ok(Some(s));
+            }
             let t = s.trim();
             Ok(if t.is_empty() { None } else { Some(t) })
         }

@@ -37,6 +37,8 @@ pub(crate) struct DepositState {
     /// Accounts with a rejected row: their gaps are not reported (the
     /// rejected row is, and may well be the missing day).
     rejected: HashSet<String>,
+    /// Index of the account of the previous row.
+    last_idx: usize,
     /// The finished accounts, sorted by account id.
     pub(crate) out: Vec<AccountMonth>,
     /// Last date cell converted (serial value bits) and its day.
@@ -59,6 +61,7 @@ impl DepositState {
             index: HashMap::new(),
             accounts: Vec::new(),
             rejected: HashSet::new(),
+            last_idx: usize::MAX,
             out: Vec::new(),
             last_serial: u64::MAX,
             last_day: None,
@@ -227,8 +230,15 @@ impl Reader<'_> {
         product: Product,
         balance: Decimal,
     ) -> bool {
-        let idx = match self.dep.index.get(account) {
-            Some(&i) => i,
+        // Balances come sorted by date (accounts in the same order every
+        // day) or by account (the same account for a month of rows): try the
+        // account after the last one, then the last one, before hashing.
+        let last = self.dep.last_idx;
+        let guess = [last.wrapping_add(1), last]
+            .into_iter()
+            .find(|&i| self.dep.accounts.get(i).is_some_and(|a| a.id == account));
+        let idx = match guess.or_else(|| self.dep.index.get(account).copied()) {
+            Some(i) => i,
             None => {
                 // A new account: its client must be known.
                 let _ = self.check_client(r, D_CLIENT, client);
@@ -254,6 +264,7 @@ impl Reader<'_> {
                 i
             }
         };
+        self.dep.last_idx = idx;
         let Some(acc) = self.dep.accounts.get_mut(idx) else {
             return false;
         };

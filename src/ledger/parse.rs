@@ -95,6 +95,20 @@ pub(crate) fn float_exact(f: f64, buf: &mut String) -> Option<Decimal> {
     Decimal::from_str(buf).ok()
 }
 
+/// `f` × 10⁴ as an integer when `f` is clearly within tolerance of a 4-place
+/// value (the common case, decided without text); `None` when unsure.
+#[inline]
+fn fast_mantissa4(f: f64) -> Option<i64> {
+    let s = f * 10_000.0;
+    if !(s.abs() < 1_125_899_906_842_624.0) {
+        return None;
+    }
+    let r = s.round();
+    let tol = f.abs().max(1.0) * 1e-9;
+    let d = (s - r).abs();
+    (d <= 0.1 && d / 10_000.0 <= tol * 0.5).then_some(r as i64)
+}
+
 /// A float cell as a decimal with at most 4 places: float noise such as
 /// 0.30000000000000004 is removed, but a value that does not round cleanly
 /// at 4 places (|v − round4(v)| > max(|v|, 1)·1e-9) is refused.
@@ -102,16 +116,9 @@ pub(crate) fn float_to_dec4(f: f64, buf: &mut String) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
-    // Fast path: clearly within tolerance of a 4-place value that fits an
-    // i64 mantissa. Same result as the exact path below, without text.
-    let s = f * 10_000.0;
-    if s.abs() < 1_125_899_906_842_624.0 {
-        let r = s.round();
-        let tol = f.abs().max(1.0) * 1e-9;
-        let d = (s - r).abs();
-        if d <= 0.1 && d / 10_000.0 <= tol * 0.5 {
-            return Some(Decimal::new(r as i64, MAX_INPUT_DP));
-        }
+    // Fast path: same result as the exact path below, without text.
+    if let Some(m) = fast_mantissa4(f) {
+        return Some(Decimal::new(m, MAX_INPUT_DP));
     }
     let v = float_exact(f, buf)?;
     let r4 = v.round_dp_with_strategy(MAX_INPUT_DP, AWAY);
@@ -179,6 +186,21 @@ pub(crate) fn amount(
     scale: u32,
     buf: &mut String,
 ) -> Result<Decimal, String> {
+    // Fast path for the common plain float cell: integer rounding.
+    if let Cv::Float(f) = *cv
+        && factor == Decimal::ONE
+        && scale <= MAX_INPUT_DP
+        && let Some(m) = fast_mantissa4(f)
+    {
+        let div = 10i64.pow(MAX_INPUT_DP - scale);
+        let (q, rem) = (m / div, m % div);
+        let q = if rem.abs() * 2 >= div {
+            q + m.signum()
+        } else {
+            q
+        };
+        return Ok(Decimal::new(q, scale));
+    }
     let v = decimal4(cv, NumKind::Amount, buf)?;
     let v = if factor == Decimal::ONE {
         v
@@ -388,7 +410,7 @@ mod tests {
     fn float_fast_path_matches_exact_path() {
         let mut buf = String::new();
         let mut x: u64 = 0x2545F4914F6CDD1D;
-        for _ in 0..200_000 {
+        for _ in 0..50_000 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
@@ -399,6 +421,11 @@ mod tests {
             let v = float_exact(f, &mut buf).unwrap();
             let r4 = v.round_dp_with_strategy(4, AWAY);
             assert_eq!(fast, Some(r4), "{f}");
+            for scale in 0..=5 {
+                let a = amount(&Cv::Float(f), Decimal::ONE, scale, &mut buf).unwrap();
+                let b = to_scale(r4, scale);
+                assert_eq!((a, a.scale()), (b, b.scale()), "{f} at {scale}");
+            }
         }
     }
 
