@@ -187,7 +187,8 @@ impl Reader<'_> {
 
         match (day0, account, client, product, balance) {
             (Some(day0), Ok(account), Ok(client), Ok(product), Ok(balance)) => {
-                if !self.add_balance(r, day0, account, client, product, balance) {
+                let added = self.add_balance(r, day0, account, client, product, balance);
+                if !added {
                     self.dep.reject(account);
                 }
             }

@@ -554,8 +554,8 @@ impl<'o> Reader<'o> {
                 bad = true;
             }
             SheetKind::Baseline
-                if !(self.sh.has(B_CLIENT) && self.sh.has(B_DEPOSIT))
-                    && !(self.sh.has(B_RM) && self.sh.has(B_RATIO)) =>
+                if !((self.sh.has(B_CLIENT) && self.sh.has(B_DEPOSIT))
+                    || (self.sh.has(B_RM) && self.sh.has(B_RATIO))) =>
             {
                 self.err(r, first_col, "missing-column", |_| {
                     "expected `client_id` (客户编号) and `deposit_daily_average` (上年存款日均) columns, or `rm_id` (客户经理编号) and `normal_loan_ratio` (上年正常贷款占比) columns, in the header row".to_string()
