@@ -121,6 +121,18 @@ pub fn compute_payroll(
     })
 }
 
+/// The pay workbook's bytes. `path` names the file in errors.
+pub fn pay_workbook(
+    r: &PayrollRun,
+    lang: report::Lang,
+    path: &Path,
+) -> Result<Vec<u8>, write::WriteError> {
+    let head = report::pay::pay_book_head(&r.policy, &r.run, lang);
+    let mut sink = write::XlsxSink::new(&head, path)?;
+    report::pay::pay_book(&r.policy, &r.ledger, &r.payroll, &r.run, lang, &mut sink);
+    sink.finish()
+}
+
 /// The pay workbook's file name for a period.
 pub fn pay_workbook_name(period: period::Period) -> String {
     format!("pay-{period}.xlsx")
@@ -188,10 +200,9 @@ fn payroll_cmd(a: &cli::PayrollArgs) -> Result<(), Failure> {
         cli::Lang::Zh => report::Lang::Zh,
         cli::Lang::En => report::Lang::En,
     };
-    let book = report::pay::pay_book(&r.policy, &r.ledger, &r.payroll, &r.run, lang);
     let out = a.out.join(pay_workbook_name(r.run.period));
-    // Build every output in memory first; write only when all are ready.
-    let bytes = write::xlsx_bytes(&book, &out).map_err(|e| Failure::Usage(e.to_string()))?;
+    // Build every output first; write only when all are ready.
+    let bytes = pay_workbook(&r, lang, &out).map_err(|e| Failure::Usage(e.to_string()))?;
     let json = a.json.as_ref().map(|p| {
         (
             p,

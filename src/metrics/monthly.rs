@@ -33,7 +33,7 @@ pub struct ClientMonth {
     pub client_id: String,
     pub client_name: Option<String>,
     /// Daily average by product, before exclusions.
-    pub by_product: BTreeMap<Product, Decimal>,
+    pub by_product: ByProduct,
     /// Daily average counted (excluded products left out).
     pub deposit_daily_average: Decimal,
     /// Sum of daily balances counted (for exact RM averages); for a ledger
@@ -44,9 +44,35 @@ pub struct ClientMonth {
     pub fee_income: Decimal,
     /// (rm_id, share, sheet row)
     pub assignments: Vec<(String, Decimal, u32)>,
-    /// Where the client's deposits were read, for the trace: one entry per
-    /// account (daily balances) or per row (monthly averages).
-    pub sources: Vec<String>,
+    /// Where the client's deposits were read, for the trace: indices into
+    /// the ledger's accounts (daily balances) or average rows.
+    pub sources: Vec<u32>,
+}
+
+/// Daily averages by product.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ByProduct([Decimal; 3]);
+
+impl ByProduct {
+    fn ix(p: Product) -> usize {
+        match p {
+            Product::Demand => 0,
+            Product::Time => 1,
+            Product::Agreement => 2,
+        }
+    }
+
+    pub fn get(&self, p: Product) -> Decimal {
+        self.0[Self::ix(p)]
+    }
+
+    fn add(&mut self, p: Product, v: Decimal) {
+        self.0[Self::ix(p)] += v;
+    }
+
+    pub fn total(&self) -> Decimal {
+        self.0.iter().sum()
+    }
 }
 
 /// The month's figures of one RM. `None` where a ratio has no denominator.
@@ -176,6 +202,49 @@ fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
     }
 }
 
+/// Where a client's deposits were read, as text for the trace.
+fn deposit_sources(ledger: &Ledger, c: &ClientMonth, sheet: &str, excluded: &[Product]) -> String {
+    let mark = |p: &Product| {
+        if excluded.contains(p) {
+            " excluded"
+        } else {
+            ""
+        }
+    };
+    let parts: Vec<String> = match &ledger.deposits {
+        Deposits::Daily { accounts, .. } => c
+            .sources
+            .iter()
+            .filter_map(|&i| accounts.get(i as usize))
+            .map(|a| {
+                format!(
+                    "account {} ({}, {} rows, [{sheet}] rows {}–{}){}",
+                    a.account_id,
+                    a.product.id(),
+                    a.rows,
+                    a.first_row + 1,
+                    a.last_row + 1,
+                    mark(&a.product)
+                )
+            })
+            .collect(),
+        Deposits::Averages(rows) => c
+            .sources
+            .iter()
+            .filter_map(|&i| rows.get(i as usize))
+            .map(|r| {
+                format!(
+                    "{} {}{}",
+                    r.product.id(),
+                    ledger.cell_ref(r.src),
+                    mark(&r.product)
+                )
+            })
+            .collect(),
+    };
+    parts.join("; ")
+}
+
 /// Compute the month for every RM.
 pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     let excluded = &policy.settings.excluded_products;
@@ -202,44 +271,30 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     let deposits_sheet = ledger.sheet_name(crate::ledger::SheetKind::Deposits);
     match &ledger.deposits {
         Deposits::Daily { accounts, .. } => {
-            for acc in accounts {
+            for (ai, acc) in accounts.iter().enumerate() {
                 let Some(c) = clients.get_mut(&acc.client_id) else {
                     continue;
                 };
-                *c.by_product.entry(acc.product).or_default() += acc.balance_sum;
-                c.sources.push(format!(
-                    "account {} ({}, {} rows, [{}] rows {}–{}){}",
-                    acc.account_id,
-                    acc.product.id(),
-                    acc.rows,
-                    deposits_sheet,
-                    acc.first_row + 1,
-                    acc.last_row + 1,
-                    if excluded.contains(&acc.product) { " excluded" } else { "" }
-                ));
+                c.by_product.add(acc.product, acc.balance_sum);
+                c.sources.push(ai as u32);
                 if !excluded.contains(&acc.product) {
                     c.counted_sum += acc.balance_sum;
                 }
             }
             for c in clients.values_mut() {
-                for v in c.by_product.values_mut() {
+                for v in c.by_product.0.iter_mut() {
                     *v /= days_dec;
                 }
                 c.deposit_daily_average = c.counted_sum / days_dec;
             }
         }
         Deposits::Averages(rows) => {
-            for r in rows {
+            for (ri, r) in rows.iter().enumerate() {
                 let Some(c) = clients.get_mut(&r.client_id) else {
                     continue;
                 };
-                *c.by_product.entry(r.product).or_default() += r.daily_average;
-                c.sources.push(format!(
-                    "{} {}{}",
-                    r.product.id(),
-                    ledger.cell_ref(r.src),
-                    if excluded.contains(&r.product) { " (excluded)" } else { "" }
-                ));
+                c.by_product.add(r.product, r.daily_average);
+                c.sources.push(ri as u32);
                 if !excluded.contains(&r.product) {
                     c.deposit_daily_average += r.daily_average;
                     c.counted_sum += r.daily_average * days_dec;
@@ -286,7 +341,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     "{} × {} [{}]",
                     c.deposit_daily_average.round_dp(2),
                     share.normalize(),
-                    c.sources.join("; ")
+                    deposit_sources(ledger, c, deposits_sheet, excluded)
                 ),
             ));
         }

@@ -54,12 +54,6 @@ pub enum RowStyle {
     Blank,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    pub style: RowStyle,
-    pub cells: Vec<Cell>,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     pub title: String,
@@ -67,51 +61,105 @@ pub struct Column {
     pub width: f64,
 }
 
+/// How a sheet is laid out, known before its first row.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Sheet {
+pub struct SheetHead {
     pub name: String,
     /// The header row; empty for sheets laid out by blocks (pay strips).
     pub columns: Vec<Column>,
-    pub rows: Vec<Row>,
     /// Freeze the header row and this many leading columns.
     pub freeze_columns: u16,
-    /// Print each block on its own (pay strips): page breaks before rows.
-    pub page_breaks: Vec<u32>,
     pub landscape: bool,
 }
 
-impl Sheet {
-    pub fn new(name: impl Into<String>, columns: Vec<Column>) -> Sheet {
-        Sheet {
-            name: name.into(),
-            columns,
-            rows: Vec::new(),
-            freeze_columns: 0,
-            page_breaks: Vec::new(),
-            landscape: false,
-        }
-    }
-
-    pub fn push(&mut self, cells: Vec<Cell>) {
-        self.rows.push(Row {
-            style: RowStyle::Normal,
-            cells,
-        });
-    }
-
-    pub fn push_styled(&mut self, style: RowStyle, cells: Vec<Cell>) {
-        self.rows.push(Row { style, cells });
-    }
-}
-
+/// What a workbook is about, known before its first sheet.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Book {
+pub struct BookHead {
     pub title: String,
-    pub sheets: Vec<Sheet>,
     /// Decimal places of money cells.
     pub money_scale: u32,
     /// The document date (derived from the period, never the clock).
     pub date: chrono::NaiveDate,
+}
+
+/// Where a report's sheets and rows go, in order: one sheet at a time, rows
+/// top to bottom. The xlsx writer streams them to disk; [`Book`] keeps them
+/// (tests).
+pub trait Sink {
+    fn sheet(&mut self, head: SheetHead);
+    fn row(&mut self, style: RowStyle, cells: Vec<Cell>);
+}
+
+/// A sheet being emitted: its head goes to the sink before its first row
+/// (or when it is dropped, for an empty sheet).
+pub struct Sheet<'s> {
+    head: Option<SheetHead>,
+    sink: &'s mut dyn Sink,
+    pub freeze_columns: u16,
+    pub landscape: bool,
+}
+
+impl<'s> Sheet<'s> {
+    pub fn new(sink: &'s mut dyn Sink, name: impl Into<String>, columns: Vec<Column>) -> Sheet<'s> {
+        Sheet {
+            head: Some(SheetHead {
+                name: name.into(),
+                columns,
+                freeze_columns: 0,
+                landscape: false,
+            }),
+            sink,
+            freeze_columns: 0,
+            landscape: false,
+        }
+    }
+
+    fn start(&mut self) {
+        if let Some(mut head) = self.head.take() {
+            head.freeze_columns = self.freeze_columns;
+            head.landscape = self.landscape;
+            self.sink.sheet(head);
+        }
+    }
+
+    pub fn push(&mut self, cells: Vec<Cell>) {
+        self.push_styled(RowStyle::Normal, cells);
+    }
+
+    pub fn push_styled(&mut self, style: RowStyle, cells: Vec<Cell>) {
+        self.start();
+        self.sink.row(style, cells);
+    }
+}
+
+impl Drop for Sheet<'_> {
+    fn drop(&mut self) {
+        self.start();
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub style: RowStyle,
+    pub cells: Vec<Cell>,
+}
+
+/// A whole workbook in memory: a [`Sink`] that keeps everything.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Book {
+    pub sheets: Vec<(SheetHead, Vec<Row>)>,
+}
+
+impl Sink for Book {
+    fn sheet(&mut self, head: SheetHead) {
+        self.sheets.push((head, Vec::new()));
+    }
+
+    fn row(&mut self, style: RowStyle, cells: Vec<Cell>) {
+        if let Some((_, rows)) = self.sheets.last_mut() {
+            rows.push(Row { style, cells });
+        }
+    }
 }
 
 pub fn col(title: &str, width: f64) -> Column {

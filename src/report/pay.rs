@@ -1,6 +1,6 @@
 //! The pay workbook as a table model.
 
-use super::{Book, Cell, Lang, RowStyle, Sheet, col};
+use super::{BookHead, Cell, Lang, RowStyle, Sheet, Sink, col};
 use crate::engine::pay::{Flag, Payroll, RmResult};
 use crate::ledger::{Ledger, Product};
 use crate::policy::Policy;
@@ -159,15 +159,31 @@ fn flag_text(f: &Flag, lang: Lang) -> String {
 }
 
 /// Build the pay workbook.
+pub fn pay_book_head(policy: &Policy, run: &RunInfo, lang: Lang) -> BookHead {
+    BookHead {
+        title: match lang {
+            Lang::Zh => format!("{} 客户经理工资 {}", policy.name, run.period),
+            Lang::En => format!(
+                "RM payroll {} — {}",
+                run.period,
+                policy.name_en.clone().unwrap_or(policy.id.clone())
+            ),
+        },
+        money_scale: policy.settings.money.scale,
+        date: run.period.last_day(),
+    }
+}
+
+/// Emit the pay workbook's sheets, in order, into `sink`.
 pub fn pay_book(
     policy: &Policy,
     ledger: &Ledger,
     payroll: &Payroll,
     run: &RunInfo,
     lang: Lang,
-) -> Book {
+    sink: &mut dyn Sink,
+) {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut sheets = Vec::new();
     let deduction_ids: Vec<&str> = policy
         .pay
         .deductions
@@ -192,7 +208,7 @@ pub fn pay_book(
     cols.push(col(l("扣款合计", "Deductions"), 14.0));
     cols.push(col(l("风险金扣留", "Risk deposit withheld"), 14.0));
     cols.push(col(l("实发金额", "Net pay"), 14.0));
-    let mut reg = Sheet::new(l("工资汇总", "Pay register"), cols);
+    let mut reg = Sheet::new(sink, l("工资汇总", "Pay register"), cols);
     reg.freeze_columns = 2;
     reg.landscape = true;
     for r in &payroll.results {
@@ -238,10 +254,10 @@ pub fn pay_book(
     total.push(Cell::Money(payroll.totals.holdback));
     total.push(Cell::Money(payroll.totals.net));
     reg.push_styled(RowStyle::Total, total);
-    sheets.push(reg);
+    drop(reg);
 
     // 2. Pay strips: one printable block per RM.
-    let mut strips = Sheet::new(l("工资条", "Pay strips"), Vec::new());
+    let mut strips = Sheet::new(sink, l("工资条", "Pay strips"), Vec::new());
     strips.landscape = true;
     for r in &payroll.results {
         let title = match lang {
@@ -299,10 +315,11 @@ pub fn pay_book(
         );
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
-    sheets.push(strips);
+    drop(strips);
 
     // 3. Metrics per RM.
     let mut met = Sheet::new(
+        sink,
         l("业绩指标", "Metrics"),
         vec![
             col(l("客户经理编号", "RM id"), 12.0),
@@ -345,10 +362,11 @@ pub fn pay_book(
             fig(m.incident_loss),
         ]);
     }
-    sheets.push(met);
+    drop(met);
 
     // 4. Client detail.
     let mut cd = Sheet::new(
+        sink,
         l("客户明细", "Client detail"),
         vec![
             col(l("客户编号", "Client id"), 12.0),
@@ -368,7 +386,7 @@ pub fn pay_book(
     cd.freeze_columns = 1;
     for c in payroll.clients.values() {
         for (rm_id, share, _) in &c.assignments {
-            let p = |k: Product| fig(c.by_product.get(&k).copied().unwrap_or_default());
+            let p = |k: Product| fig(c.by_product.get(k));
             cd.push(vec![
                 Cell::text(&c.client_id),
                 Cell::text(c.client_name.clone().unwrap_or_default()),
@@ -385,10 +403,11 @@ pub fn pay_book(
             ]);
         }
     }
-    sheets.push(cd);
+    drop(cd);
 
     // 5. Risk-deposit accounts.
     let mut risk = Sheet::new(
+        sink,
         l("风险金账户", "Risk deposit"),
         vec![
             col(l("客户经理编号", "RM id"), 12.0),
@@ -445,10 +464,11 @@ pub fn pay_book(
             Cell::Empty,
         ],
     );
-    sheets.push(risk);
+    drop(risk);
 
     // 6. Exceptions.
     let mut ex = Sheet::new(
+        sink,
         l("异常事项", "Exceptions"),
         vec![
             col(l("客户经理编号", "RM id"), 12.0),
@@ -480,11 +500,12 @@ pub fn pay_book(
             ]);
         }
     }
-    sheets.push(ex);
+    drop(ex);
 
     // 7. Trace: one row per figure, then one row per further input, so no
     // cell grows past what a spreadsheet holds.
     let mut tr = Sheet::new(
+        sink,
         l("计算轨迹", "Trace"),
         vec![
             col(l("客户经理编号", "RM id"), 12.0),
@@ -525,10 +546,11 @@ pub fn pay_book(
             }
         }
     }
-    sheets.push(tr);
+    drop(tr);
 
     // 8. Manifest.
     let mut man = Sheet::new(
+        sink,
         l("运行信息", "Run manifest"),
         vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 70.0)],
     );
@@ -574,19 +596,5 @@ pub fn pay_book(
         ));
     }
     let _ = ledger;
-    sheets.push(man);
-
-    Book {
-        title: match lang {
-            Lang::Zh => format!("{} 客户经理工资 {}", policy.name, run.period),
-            Lang::En => format!(
-                "RM payroll {} — {}",
-                run.period,
-                policy.name_en.clone().unwrap_or(policy.id.clone())
-            ),
-        },
-        sheets,
-        money_scale: policy.settings.money.scale,
-        date: run.period.last_day(),
-    }
+    drop(man);
 }

@@ -6,7 +6,8 @@
 
 pub mod json;
 
-use crate::report::{Book, Cell, RowStyle};
+use crate::report::{BookHead, Cell, RowStyle, SheetHead, Sink};
+use chrono::Datelike;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
@@ -54,128 +55,198 @@ fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{kept} …(truncated)"))
 }
 
-/// Render a book to .xlsx bytes. Deterministic: the document date is the
-/// book's date, never the clock.
-pub fn xlsx_bytes(book: &Book, path: &Path) -> Result<Vec<u8>, WriteError> {
-    let mut wb = Workbook::new();
-    let date = ExcelDateTime::from_ymd(
-        book.date.format("%Y").to_string().parse().unwrap_or(2000),
-        book.date.format("%m").to_string().parse().unwrap_or(1),
-        book.date.format("%d").to_string().parse().unwrap_or(1),
-    )
-    .map_err(xerr(path))?;
-    let props = DocProperties::new()
-        .set_title(&book.title)
-        .set_author("rmpay")
-        .set_creation_datetime(&date);
-    wb.set_properties(&props);
+struct Formats {
+    header: Format,
+    money: Format,
+    pct: Format,
+    text: Format,
+    title: Format,
+    total_text: Format,
+    total_money: Format,
+    /// Plain numbers by decimal places (0–6).
+    numbers: Vec<Format>,
+}
 
-    let font = "Microsoft YaHei";
-    let base = Format::new().set_font_name(font);
-    let header = base
-        .clone()
-        .set_bold()
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let money = base.clone().set_num_format(money_format(book.money_scale));
-    let pct = base.clone().set_num_format("0.00%");
-    let text = base.clone();
-    let title = base.clone().set_bold().set_font_size(12);
-    let total_text = base.clone().set_bold().set_border_top(FormatBorder::Double);
-    let total_money = money
-        .clone()
-        .set_bold()
-        .set_border_top(FormatBorder::Double);
+impl Formats {
+    fn new(money_scale: u32) -> Formats {
+        let base = Format::new().set_font_name("Microsoft YaHei");
+        let header = base
+            .clone()
+            .set_bold()
+            .set_background_color(Color::RGB(0xDDEBF7))
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        let money = base.clone().set_num_format(money_format(money_scale));
+        let numbers = (0..=6)
+            .map(|p| base.clone().set_num_format(money_format(p)))
+            .collect();
+        Formats {
+            pct: base.clone().set_num_format("0.00%"),
+            text: base.clone(),
+            title: base.clone().set_bold().set_font_size(12),
+            total_text: base.clone().set_bold().set_border_top(FormatBorder::Double),
+            total_money: money
+                .clone()
+                .set_bold()
+                .set_border_top(FormatBorder::Double),
+            numbers,
+            money,
+            header,
+        }
+    }
+}
 
-    for sheet in &book.sheets {
-        // Rows are written in order, so each sheet can stream to a
-        // temporary file instead of holding every cell in memory.
-        let ws = wb
-            .add_worksheet_with_constant_memory()
+/// A [`Sink`] that streams sheets into an .xlsx workbook. The first error
+/// is kept and reported by [`XlsxSink::finish`]; later calls do nothing.
+pub struct XlsxSink {
+    wb: Workbook,
+    path: PathBuf,
+    f: Formats,
+    money_scale: u32,
+    sheet: Option<usize>,
+    row: u32,
+    count: usize,
+    error: Option<WriteError>,
+}
+
+impl XlsxSink {
+    /// A new workbook. Deterministic: the document date is the book's date,
+    /// never the clock.
+    pub fn new(head: &BookHead, path: &Path) -> Result<XlsxSink, WriteError> {
+        let mut wb = Workbook::new();
+        let d = head.date;
+        let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
             .map_err(xerr(path))?;
-        ws.set_name(&sheet.name).map_err(xerr(path))?;
-        let mut row: u32 = 0;
-        if !sheet.columns.is_empty() {
-            for (c, column) in sheet.columns.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, &column.title, &header)
-                    .map_err(xerr(path))?;
-                ws.set_column_width(c as u16, column.width)
-                    .map_err(xerr(path))?;
+        let props = DocProperties::new()
+            .set_title(&head.title)
+            .set_author("rmpay")
+            .set_creation_datetime(&date);
+        wb.set_properties(&props);
+        // Fastest deflate: a large payroll writes tens of MB of XML.
+        wb.set_zip_compression_level(1);
+        Ok(XlsxSink {
+            wb,
+            path: path.to_path_buf(),
+            f: Formats::new(head.money_scale),
+            money_scale: head.money_scale,
+            sheet: None,
+            row: 0,
+            count: 0,
+            error: None,
+        })
+    }
+
+    fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
+        let path = self.path.clone();
+        // Rows are written in order, so each sheet streams to a temporary
+        // file instead of holding every cell in memory.
+        let ws = self
+            .wb
+            .add_worksheet_with_constant_memory()
+            .map_err(xerr(&path))?;
+        ws.set_name(&head.name).map_err(xerr(&path))?;
+        self.row = 0;
+        if head.columns.is_empty() {
+            for c in 0..12u16 {
+                ws.set_column_width(c, 14).map_err(xerr(&path))?;
             }
-            ws.set_row_height(0, 30).map_err(xerr(path))?;
-            ws.set_freeze_panes(1, sheet.freeze_columns)
-                .map_err(xerr(path))?;
-            ws.set_repeat_rows(0, 0).map_err(xerr(path))?;
-            row = 1;
         } else {
-            // Block layout: widen enough columns for the widest block.
-            let widest = sheet.rows.iter().map(|r| r.cells.len()).max().unwrap_or(1);
-            for c in 0..widest {
-                ws.set_column_width(c as u16, 14).map_err(xerr(path))?;
+            for (c, column) in head.columns.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, &column.title, &self.f.header)
+                    .map_err(xerr(&path))?;
+                ws.set_column_width(c as u16, column.width)
+                    .map_err(xerr(&path))?;
             }
+            ws.set_row_height(0, 30).map_err(xerr(&path))?;
+            ws.set_freeze_panes(1, head.freeze_columns)
+                .map_err(xerr(&path))?;
+            ws.set_repeat_rows(0, 0).map_err(xerr(&path))?;
+            self.row = 1;
         }
-        for r in &sheet.rows {
-            for (c, cell) in r.cells.iter().enumerate() {
-                let c = c as u16;
-                let (tf, mf) = match r.style {
-                    RowStyle::Total => (&total_text, &total_money),
-                    RowStyle::Header => (&header, &money),
-                    RowStyle::Title => (&title, &money),
-                    _ => (&text, &money),
-                };
-                match cell {
-                    Cell::Empty => {
-                        if r.style == RowStyle::Total {
-                            ws.write_blank(row, c, &total_text).map_err(xerr(path))?;
-                        }
-                    }
-                    Cell::Text(s) => {
-                        ws.write_string_with_format(row, c, fit_cell(s), tf)
-                            .map_err(xerr(path))?;
-                    }
-                    Cell::Money(d) => {
-                        let v = d.round_dp(book.money_scale).to_f64().unwrap_or(0.0);
-                        ws.write_number_with_format(row, c, v, mf)
-                            .map_err(xerr(path))?;
-                    }
-                    Cell::Percent(d) => {
-                        let v = d.round_dp(6).to_f64().unwrap_or(0.0);
-                        ws.write_number_with_format(row, c, v, &pct)
-                            .map_err(xerr(path))?;
-                    }
-                    Cell::Number(d, places) => {
-                        let f = if *places == 0 {
-                            base.clone().set_num_format("#,##0")
-                        } else {
-                            base.clone()
-                                .set_num_format(format!("#,##0.{}", "0".repeat(*places as usize)))
-                        };
-                        let v = d.round_dp(*places).to_f64().unwrap_or(0.0);
-                        ws.write_number_with_format(row, c, v, &f)
-                            .map_err(xerr(path))?;
-                    }
-                }
-            }
-            row += 1;
-        }
-        if !sheet.page_breaks.is_empty() {
-            let breaks: Vec<u32> = sheet
-                .page_breaks
-                .iter()
-                .map(|b| b + if sheet.columns.is_empty() { 0 } else { 1 })
-                .collect();
-            ws.set_page_breaks(&breaks).map_err(xerr(path))?;
-        }
-        if sheet.landscape {
+        if head.landscape {
             ws.set_landscape();
         }
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);
+        self.sheet = Some(self.count);
+        self.count += 1;
+        Ok(())
     }
-    wb.save_to_buffer().map_err(xerr(path))
+
+    fn try_row(&mut self, style: RowStyle, cells: &[Cell]) -> Result<(), WriteError> {
+        let path = self.path.clone();
+        let Some(ix) = self.sheet else { return Ok(()) };
+        let ws = self.wb.worksheet_from_index(ix).map_err(xerr(&path))?;
+        let f = &self.f;
+        let row = self.row;
+        let (tf, mf) = match style {
+            RowStyle::Total => (&f.total_text, &f.total_money),
+            RowStyle::Header => (&f.header, &f.money),
+            RowStyle::Title => (&f.title, &f.money),
+            _ => (&f.text, &f.money),
+        };
+        for (c, cell) in cells.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Empty => {
+                    if style == RowStyle::Total {
+                        ws.write_blank(row, c, &f.total_text).map_err(xerr(&path))?;
+                    }
+                }
+                Cell::Text(s) => {
+                    ws.write_string_with_format(row, c, fit_cell(s), tf)
+                        .map_err(xerr(&path))?;
+                }
+                Cell::Money(d) => {
+                    let v = d.round_dp(self.money_scale).to_f64().unwrap_or(0.0);
+                    ws.write_number_with_format(row, c, v, mf)
+                        .map_err(xerr(&path))?;
+                }
+                Cell::Percent(d) => {
+                    let v = d.round_dp(6).to_f64().unwrap_or(0.0);
+                    ws.write_number_with_format(row, c, v, &f.pct)
+                        .map_err(xerr(&path))?;
+                }
+                Cell::Number(d, places) => {
+                    let p = (*places).min(6);
+                    let v = d.round_dp(p).to_f64().unwrap_or(0.0);
+                    ws.write_number_with_format(row, c, v, &f.numbers[p as usize])
+                        .map_err(xerr(&path))?;
+                }
+            }
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// The finished workbook's bytes, or the first error met.
+    pub fn finish(mut self) -> Result<Vec<u8>, WriteError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let path = self.path.clone();
+        self.wb.save_to_buffer().map_err(xerr(&path))
+    }
+}
+
+impl Sink for XlsxSink {
+    fn sheet(&mut self, head: SheetHead) {
+        if self.error.is_none()
+            && let Err(e) = self.try_sheet(head)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    fn row(&mut self, style: RowStyle, cells: Vec<Cell>) {
+        if self.error.is_none()
+            && let Err(e) = self.try_row(style, &cells)
+        {
+            self.error = Some(e);
+        }
+    }
 }
 
 /// Write `bytes` to `path` atomically: a temporary file in the same

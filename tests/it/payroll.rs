@@ -251,12 +251,5 @@ fn policy_b_allowance_by_grade_and_agreement_deposits_excluded() {
         rm(p, "N01").month.metrics.deposit_daily_average,
         dec("260000000")
     );
-    assert_eq!(
-        p.clients["K01"]
-            .by_product
-            .values()
-            .copied()
-            .sum::<Decimal>(),
-        dec("360000000")
-    );
+    assert_eq!(p.clients["K01"].by_product.total(), dec("360000000"));
 }
