@@ -44,15 +44,6 @@ GEN=$OUT/bin/bench_gen
 RMPAY=$OUT/bin/rmpay
 
 # ------------------------------------------------------------- generate ---
-# bench_gen --inline needs rust_xlsxwriter's `constant_memory` feature. If the
-# main Cargo.toml does not enable it, bench_gen exits 3 and we build the same
-# source through bench/gen/Cargo.toml, which does (target dir under bench/out).
-gen_fallback() {
-    say "rust_xlsxwriter lacks constant_memory here; building bench/gen/Cargo.toml"
-    CARGO_TARGET_DIR=$ROOT/$OUT/target cargo build --release --manifest-path bench/gen/Cargo.toml --bin bench_gen
-    GEN=$ROOT/$OUT/target/release/bench_gen
-}
-
 for v in "${VARIANTS[@]}"; do
     f=$OUT/ledger-$v.xlsx
     if [[ $REGEN != 1 && -s $f && $f -nt examples/bench_gen.rs ]]; then
@@ -60,13 +51,8 @@ for v in "${VARIANTS[@]}"; do
         continue
     fi
     say "generating $f"
-    rc=0
-    "$GEN" "$f.tmp" "--$v" || rc=$?
-    if [[ $rc == 3 ]]; then
-        gen_fallback
-        "$GEN" "$f.tmp" "--$v"
-    elif [[ $rc != 0 ]]; then
-        echo "bench_gen failed ($rc) for $v" >&2
+    if ! "$GEN" "$f.tmp" "--$v"; then
+        echo "bench_gen failed for $v" >&2
         exit 1
     fi
     mv "$f.tmp" "$f"

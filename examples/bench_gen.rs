@@ -14,16 +14,8 @@
 //! rows to a temp file and writes inline strings (`t="inlineStr"`), as many
 //! core-banking exporters do. `--shared-strings`: low-memory mode, which also
 //! streams rows but puts strings in the shared-string table, as Excel does.
-//!
-//! Both modes need rust_xlsxwriter's `constant_memory` feature. Without it
-//! this example still compiles (see `Fallback` below): `--shared-strings` then
-//! builds the whole workbook in memory (same file, more generator RAM), and
-//! `--inline` exits with status 3 because it cannot write inline strings.
-//! `bench/run.sh` handles that case by building this same file through
-//! `bench/gen/Cargo.toml`, which enables the feature.
 
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
@@ -40,31 +32,6 @@ const ACCOUNTS: u32 = 32_258;
 const SPLIT_EVERY: u32 = 10;
 const LOANS: u32 = 2_000;
 const SEED: u64 = 0x5EED_2026_1001;
-
-// ------------------------------------------------------------- fallback ---
-// Inherent methods win over trait methods in method resolution, so when the
-// `constant_memory` feature is on, `wb.add_worksheet_with_constant_memory()`
-// calls rust_xlsxwriter's own method and this trait is never used; when it is
-// off, the calls land here and we remember that streaming was unavailable.
-
-static FELL_BACK: AtomicBool = AtomicBool::new(false);
-
-#[allow(dead_code)]
-trait Fallback {
-    fn add_worksheet_with_constant_memory(&mut self) -> Result<&mut Worksheet, XlsxError>;
-    fn add_worksheet_with_low_memory(&mut self) -> Result<&mut Worksheet, XlsxError>;
-}
-
-impl Fallback for Workbook {
-    fn add_worksheet_with_constant_memory(&mut self) -> Result<&mut Worksheet, XlsxError> {
-        FELL_BACK.store(true, Ordering::Relaxed);
-        Ok(self.add_worksheet())
-    }
-    fn add_worksheet_with_low_memory(&mut self) -> Result<&mut Worksheet, XlsxError> {
-        FELL_BACK.store(true, Ordering::Relaxed);
-        Ok(self.add_worksheet())
-    }
-}
 
 // ------------------------------------------------------------------ rng ---
 
@@ -212,11 +179,6 @@ impl Sheets {
         } else {
             wb.add_worksheet_with_low_memory()?
         };
-        if self.inline && FELL_BACK.load(Ordering::Relaxed) {
-            // Stop before generating anything: an "inline" file holding
-            // shared strings would mislead the benchmark.
-            return Err(XlsxError::ParameterError("constant_memory".into()));
-        }
         ws.set_name(name)?;
         for (c, h) in headers.iter().enumerate() {
             ws.set_column_width(c as u16, 14)?;
@@ -428,12 +390,10 @@ fn main() -> ExitCode {
     match generate(&out, inline) {
         Ok(rows) => {
             let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
-            let mode = match (inline, FELL_BACK.load(Ordering::Relaxed)) {
-                (true, _) => "inline strings, constant memory",
-                (false, false) => "shared strings, low memory",
-                (false, true) => {
-                    "shared strings, in memory (rust_xlsxwriter built without constant_memory)"
-                }
+            let mode = if inline {
+                "inline strings, constant memory"
+            } else {
+                "shared strings, low memory"
             };
             println!(
                 "bench_gen: wrote {out}: {mode}; {} daily-balance rows, {rows} data rows in all, {size} bytes, {:.1}s",
@@ -441,14 +401,6 @@ fn main() -> ExitCode {
                 t.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS
-        }
-        Err(XlsxError::ParameterError(p)) if p == "constant_memory" => {
-            eprintln!(
-                "bench_gen: --inline needs rust_xlsxwriter's `constant_memory` feature, which this build lacks.\n\
-                 Enable it in Cargo.toml (rust_xlsxwriter = {{ version = \"0.102.0\", features = [\"constant_memory\"] }})\n\
-                 or build via bench/gen/Cargo.toml (bench/run.sh does this)."
-            );
-            ExitCode::from(3)
         }
         Err(e) => {
             eprintln!("bench_gen: {out}: {e}");
