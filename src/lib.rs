@@ -101,11 +101,7 @@ pub fn compute_payroll(
     }
     let ledger_sha256 = sha256_file(ledger_path).map_err(Failure::Usage)?;
     let month = metrics::monthly::compute(&ledger, &policy, rms);
-    let openings = ledger
-        .risk_accounts
-        .iter()
-        .map(|r| (r.rm_id.clone(), (r.opening_balance, ledger.cell_ref(r.src))))
-        .collect();
+    let openings = ledger_openings(&ledger);
     let payroll = engine::pay::payroll(&policy, &ledger, month, &openings);
     let run = report::pay::RunInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -119,6 +115,27 @@ pub fn compute_payroll(
         payroll,
         run,
     })
+}
+
+/// Opening state from the ledger's `risk_accounts` sheet (the first period
+/// of a chain).
+pub fn ledger_openings(
+    ledger: &ledger::Ledger,
+) -> std::collections::BTreeMap<String, engine::pay::Opening> {
+    ledger
+        .risk_accounts
+        .iter()
+        .map(|r| {
+            (
+                r.rm_id.clone(),
+                engine::pay::Opening {
+                    risk_balance: r.opening_balance,
+                    source: engine::pay::OpeningSource::Ledger(ledger.cell_ref(r.src)),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect()
 }
 
 /// The pay workbook's bytes. `path` names the file in errors.

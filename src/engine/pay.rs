@@ -6,7 +6,6 @@ use crate::metrics::monthly::{Month, Rm, RmMetrics, RmMonth};
 use crate::policy::{FlagKind, HoldbackBase, PayKind, Policy, TierIx};
 use crate::trace::{Input, Step};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 /// One pay line of one RM.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,15 +15,90 @@ pub struct Line {
     pub amount: Decimal,
 }
 
+/// Why money moved in or out of a risk-deposit account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MovementKind {
+    /// Withheld from the month's income.
+    Withheld,
+    /// Paid out because a tier change lowered the cap below the balance.
+    ExcessReleased,
+    /// Used to pay losses found before release.
+    LossOffset,
+    /// Returned to the RM after leaving or transferring.
+    Released,
+}
+
+impl MovementKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            MovementKind::Withheld => "withheld",
+            MovementKind::ExcessReleased => "excess_released",
+            MovementKind::LossOffset => "loss_offset",
+            MovementKind::Released => "released",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Movement {
+    pub kind: MovementKind,
+    pub amount: Decimal,
+    /// Why, in words (English; the report words it per language).
+    pub reason: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RiskAccount {
     pub cap: Option<Decimal>,
     pub opening: Decimal,
     pub withheld: Decimal,
+    /// Paid from the balance against losses.
+    pub offset: Decimal,
+    /// Paid out to the RM (release, or excess over a lowered cap).
+    pub released: Decimal,
     pub closing: Decimal,
-    /// The ledger cell the opening balance came from; `None` when no
-    /// opening balance was given (zero).
-    pub opening_source: Option<String>,
+    pub movements: Vec<Movement>,
+    /// Where the opening balance came from.
+    pub opening_source: OpeningSource,
+    /// The deposit was released in an earlier month.
+    pub released_before: bool,
+}
+
+/// Where an RM's opening state came from.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum OpeningSource {
+    /// Nothing given: zero.
+    #[default]
+    None,
+    /// The ledger's `risk_accounts` sheet (first period only), with its cell.
+    Ledger(String),
+    /// The closing state of an archived period.
+    Archive(crate::period::Period),
+}
+
+impl std::fmt::Display for OpeningSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpeningSource::None => write!(f, "no opening balance given"),
+            OpeningSource::Ledger(cell) => write!(f, "{cell}"),
+            OpeningSource::Archive(p) => write!(f, "closing balance of {p}"),
+        }
+    }
+}
+
+/// What an RM brings into the month from the month before.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Opening {
+    pub risk_balance: Decimal,
+    pub source: OpeningSource,
+    /// Losses not yet recovered from pay.
+    pub pending_loss: Decimal,
+    /// The tier last month, to see a tier change.
+    pub previous_tier: Option<String>,
+    /// The risk deposit was already released after leaving.
+    pub released: bool,
+    /// Consecutive months each flag rule held, by rule id.
+    pub counters: std::collections::BTreeMap<String, u32>,
 }
 
 /// A monthly exception.
@@ -53,7 +127,13 @@ pub struct Payslip {
     pub unrecovered: Decimal,
     pub holdback: Decimal,
     pub net: Decimal,
+    /// Risk deposit paid out this month (not part of `net`).
+    pub released: Decimal,
+    /// What the RM receives: net + released.
+    pub payout: Decimal,
     pub risk: RiskAccount,
+    /// Losses still to recover after this month (carried forward).
+    pub pending_loss: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +142,8 @@ pub struct RmResult {
     pub month: RmMonth,
     pub pay: Payslip,
     pub flags: Vec<Flag>,
+    /// Consecutive months each flag rule held, through this month.
+    pub counters: std::collections::BTreeMap<String, u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,11 +154,16 @@ pub struct Totals {
     pub deductions: Decimal,
     pub holdback: Decimal,
     pub net: Decimal,
+    pub released: Decimal,
+    pub payout: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Payroll {
     pub results: Vec<RmResult>,
+    /// RMs carried in the opening state but absent from this ledger: their
+    /// state passes through unchanged.
+    pub carried: Vec<(String, Opening)>,
     pub totals: Totals,
     pub days: u32,
     pub clients: std::collections::BTreeMap<String, crate::metrics::monthly::ClientMonth>,
@@ -93,8 +180,8 @@ pub fn payslip(
     policy: &Policy,
     tier_ix: TierIx,
     metrics: &RmMetrics,
-    opening: Decimal,
-    opening_source: Option<String>,
+    opening: &Opening,
+    release_due: bool,
     trace: &mut Vec<Step>,
 ) -> Payslip {
     let money = policy.settings.money;
@@ -199,50 +286,18 @@ pub fn payslip(
     }
     let deductions_total: Decimal = deductions.iter().map(|l| l.amount).sum();
 
-    // Risk-deposit holdback.
-    let cap = tier.risk_deposit_cap;
-    let mut holdback = Decimal::ZERO;
-    if let (Some(rd), Some(cap)) = (&policy.risk_deposit, cap) {
-        let base = match rd.base {
-            HoldbackBase::Gross => gross,
-            HoldbackBase::AfterDeductions => gross - deductions_total,
-        }
-        .max(Decimal::ZERO);
-        let wanted = money.apply(base * rd.rate);
-        let space = (cap - opening).max(Decimal::ZERO);
-        holdback = wanted.min(space);
-        trace.push(Step {
-            figure: "holdback".into(),
-            rule: rd.rule.clone(),
-            formula: format!(
-                "min(round({} × base, {}), cap − opening)",
-                rd.rate.normalize(),
-                money.scale
-            ),
-            inputs: vec![
-                Input::new(
-                    "base",
-                    format!(
-                        "{base} ({})",
-                        if rd.base == HoldbackBase::Gross {
-                            "gross"
-                        } else {
-                            "gross − deductions"
-                        }
-                    ),
-                ),
-                Input::new("cap", cap),
-                Input::new(
-                    "opening",
-                    match &opening_source {
-                        Some(cell) => format!("{opening} ({cell})"),
-                        None => format!("{opening} (no opening balance given)"),
-                    },
-                ),
-            ],
-            value: Some(holdback),
-        });
-    }
+    let risk = risk_month(
+        policy,
+        tier_ix,
+        opening,
+        gross - deductions_total,
+        gross,
+        opening.pending_loss + unrecovered,
+        release_due,
+        trace,
+    );
+    let holdback = risk.withheld;
+    let pending_loss = opening.pending_loss + unrecovered - risk.offset;
     let net = gross - deductions_total - holdback;
     trace.push(Step {
         figure: "net".into(),
@@ -263,23 +318,197 @@ pub fn payslip(
         unrecovered,
         holdback,
         net,
-        risk: RiskAccount {
-            cap,
-            opening,
-            withheld: holdback,
-            closing: opening + holdback,
-            opening_source,
-        },
+        released: risk.released,
+        payout: net + risk.released,
+        risk,
+        pending_loss,
     }
 }
 
-/// Compute every RM's pay from the month's figures. `openings` gives the
-/// risk-deposit opening balance per RM id (absent: zero).
+/// The risk-deposit account through one month (Policy A art. 25(2) and the
+/// policy's `[risk_deposit]` settings): a lowered cap, the withholding, and
+/// the release after leaving with losses paid first.
+#[allow(clippy::too_many_arguments)]
+fn risk_month(
+    policy: &Policy,
+    tier_ix: TierIx,
+    opening: &Opening,
+    after_deductions: Decimal,
+    gross: Decimal,
+    losses: Decimal,
+    release_due: bool,
+    trace: &mut Vec<Step>,
+) -> RiskAccount {
+    let money = policy.settings.money;
+    let tier = &policy.tiers[tier_ix];
+    let cap = tier.risk_deposit_cap;
+    let mut acct = RiskAccount {
+        cap,
+        opening: opening.risk_balance,
+        withheld: Decimal::ZERO,
+        offset: Decimal::ZERO,
+        released: Decimal::ZERO,
+        closing: opening.risk_balance,
+        movements: Vec::new(),
+        opening_source: opening.source.clone(),
+        released_before: opening.released,
+    };
+    let Some(rd) = &policy.risk_deposit else {
+        return acct;
+    };
+    let mut balance = opening.risk_balance;
+
+    // A tier change that lowers the cap below the balance.
+    if let (Some(cap), Some(prev)) = (cap, &opening.previous_tier)
+        && *prev != tier.id
+        && balance > cap
+        && rd.lowered_cap == crate::policy::LoweredCap::ReleaseExcess
+        && !release_due
+    {
+        let excess = balance - cap;
+        balance = cap;
+        acct.released += excess;
+        acct.movements.push(Movement {
+            kind: MovementKind::ExcessReleased,
+            amount: excess,
+            reason: format!(
+                "tier changed from `{prev}` to `{}`: cap lowered to {cap}",
+                tier.id
+            ),
+        });
+        trace.push(Step {
+            figure: "risk_excess_released".into(),
+            rule: rd.rule.clone(),
+            formula: "opening − new cap (lowered_cap = release_excess)".into(),
+            inputs: vec![
+                Input::new("opening", opening.risk_balance),
+                Input::new("cap", cap),
+            ],
+            value: Some(excess),
+        });
+    }
+
+    // Withholding, up to the cap.
+    if let Some(cap) = cap
+        && !release_due
+    {
+        let base = match rd.base {
+            HoldbackBase::Gross => gross,
+            HoldbackBase::AfterDeductions => after_deductions,
+        }
+        .max(Decimal::ZERO);
+        let wanted = money.apply(base * rd.rate);
+        let space = (cap - balance).max(Decimal::ZERO);
+        let withheld = wanted.min(space);
+        balance += withheld;
+        acct.withheld = withheld;
+        if !withheld.is_zero() {
+            acct.movements.push(Movement {
+                kind: MovementKind::Withheld,
+                amount: withheld,
+                reason: if withheld < wanted {
+                    format!(
+                        "{} of income, limited by the cap {cap}",
+                        rd.rate.normalize()
+                    )
+                } else {
+                    format!("{} of income", rd.rate.normalize())
+                },
+            });
+        }
+        trace.push(Step {
+            figure: "holdback".into(),
+            rule: rd.rule.clone(),
+            formula: format!(
+                "min(round({} × base, {}), cap − balance)",
+                rd.rate.normalize(),
+                money.scale
+            ),
+            inputs: vec![
+                Input::new(
+                    "base",
+                    format!(
+                        "{base} ({})",
+                        if rd.base == HoldbackBase::Gross {
+                            "gross"
+                        } else {
+                            "gross − deductions"
+                        }
+                    ),
+                ),
+                Input::new("cap", cap),
+                Input::new(
+                    "balance",
+                    format!("{balance} before; opening from {}", opening.source),
+                ),
+            ],
+            value: Some(withheld),
+        });
+    }
+
+    // Release after leaving: losses first, the rest to the RM.
+    if release_due && (balance > Decimal::ZERO || losses > Decimal::ZERO) {
+        let offset = balance.min(losses);
+        balance -= offset;
+        acct.offset = offset;
+        if !offset.is_zero() {
+            acct.movements.push(Movement {
+                kind: MovementKind::LossOffset,
+                amount: offset,
+                reason: format!("losses of {losses} paid from the balance before release"),
+            });
+        }
+        acct.released += balance;
+        acct.movements.push(Movement {
+            kind: MovementKind::Released,
+            amount: balance,
+            reason: format!(
+                "{} months after leaving{}",
+                rd.release_after_months,
+                if offset.is_zero() {
+                    ", no loss found"
+                } else {
+                    ""
+                }
+            ),
+        });
+        trace.push(Step {
+            figure: "risk_released".into(),
+            rule: rd.rule.clone(),
+            formula: "balance − min(balance, losses)".into(),
+            inputs: vec![
+                Input::new("balance", balance + offset),
+                Input::new("losses", losses),
+            ],
+            value: Some(balance),
+        });
+        balance = Decimal::ZERO;
+    }
+    acct.closing = balance;
+    acct
+}
+
+/// Is the risk deposit of someone who left on `left_on` due for release
+/// in `period`?
+pub fn release_due(
+    policy: &Policy,
+    left_on: Option<chrono::NaiveDate>,
+    period: crate::period::Period,
+) -> bool {
+    let (Some(left), Some(rd)) = (left_on, &policy.risk_deposit) else {
+        return false;
+    };
+    left.checked_add_months(chrono::Months::new(rd.release_after_months))
+        .is_some_and(|due| due <= period.last_day())
+}
+
+/// Compute every RM's pay from the month's figures. `openings` gives what
+/// each RM brings into the month (absent: nothing).
 pub fn payroll(
     policy: &Policy,
     ledger: &Ledger,
     month: Month,
-    openings: &HashMap<String, (Decimal, String)>,
+    openings: &std::collections::BTreeMap<String, Opening>,
 ) -> Payroll {
     let Month {
         days,
@@ -288,27 +517,41 @@ pub fn payroll(
         clients,
     } = month;
     let mut results = Vec::with_capacity(rms.len());
+    let none = Opening::default();
     for (rm, mut m) in rms.into_iter().zip(by_rm) {
-        let (opening, opening_source) = match openings.get(&rm.rm_id) {
-            Some((v, cell)) => (*v, Some(cell.clone())),
-            None => (Decimal::ZERO, None),
+        let opening = openings.get(&rm.rm_id).unwrap_or(&none);
+        let manager = &ledger.managers[rm.ix];
+        let left_on = if manager.status == crate::ledger::Status::Left {
+            manager.left_on
+        } else {
+            None
         };
-        let pay = payslip(
+        let due = !opening.released && release_due(policy, left_on, ledger.period);
+        let pay = payslip(policy, rm.tier, &m.metrics, opening, due, &mut m.trace);
+        let (flags, counters) = flags_for(
             policy,
-            rm.tier,
-            &m.metrics,
-            opening,
-            opening_source,
-            &mut m.trace,
+            ledger,
+            &rm,
+            &m,
+            &clients,
+            pay.unrecovered,
+            &opening.counters,
         );
-        let flags = flags_for(policy, ledger, &rm, &m, &clients, pay.unrecovered);
         results.push(RmResult {
             pay,
             rm,
             month: m,
             flags,
+            counters,
         });
     }
+    let in_ledger: std::collections::BTreeSet<&str> =
+        results.iter().map(|r| r.rm.rm_id.as_str()).collect();
+    let carried = openings
+        .iter()
+        .filter(|(id, _)| !in_ledger.contains(id.as_str()))
+        .map(|(id, o)| (id.clone(), o.clone()))
+        .collect();
     let totals = Totals {
         lines: policy
             .pay
@@ -328,9 +571,12 @@ pub fn payroll(
         deductions: results.iter().map(|r| r.pay.deductions_total).sum(),
         holdback: results.iter().map(|r| r.pay.holdback).sum(),
         net: results.iter().map(|r| r.pay.net).sum(),
+        released: results.iter().map(|r| r.pay.released).sum(),
+        payout: results.iter().map(|r| r.pay.payout).sum(),
     };
     Payroll {
         results,
+        carried,
         totals,
         days,
         clients,
@@ -344,9 +590,11 @@ fn flags_for(
     m: &RmMonth,
     clients: &std::collections::BTreeMap<String, crate::metrics::monthly::ClientMonth>,
     unrecovered: Decimal,
-) -> Vec<Flag> {
+    previous: &std::collections::BTreeMap<String, u32>,
+) -> (Vec<Flag>, std::collections::BTreeMap<String, u32>) {
     let tier = &policy.tiers[rm.tier];
     let mut out = Vec::new();
+    let mut counters = std::collections::BTreeMap::new();
     for f in &policy.flags {
         // Someone who left before the month is not held to the month's rules.
         if !applies(&f.tiers, rm.tier) || !rm.active {
@@ -415,15 +663,35 @@ fn flags_for(
                     }
                 }
             }
-            FlagKind::DepositBelowBase { ratio } => {
+            FlagKind::DepositBelowBase { ratio, months } => {
                 let limit = rm.base_deposit * ratio;
-                if rm.base_deposit > Decimal::ZERO && m.metrics.deposit_daily_average < limit {
+                let below =
+                    rm.base_deposit > Decimal::ZERO && m.metrics.deposit_daily_average < limit;
+                let run = if below {
+                    previous.get(&f.id).copied().unwrap_or(0) + 1
+                } else {
+                    0
+                };
+                counters.insert(f.id.clone(), run);
+                if below && run >= *months {
                     out.push(Flag {
                         rule: f.id.clone(),
-                        check: "deposit_below_base",
+                        check: if *months > 1 {
+                            "deposit_below_base_consecutive"
+                        } else {
+                            "deposit_below_base"
+                        },
                         subject: rm.rm_id.clone(),
-                        value: Some(m.metrics.deposit_daily_average.round_dp(2)),
-                        threshold: Some(limit),
+                        value: Some(if *months > 1 {
+                            Decimal::from(run)
+                        } else {
+                            m.metrics.deposit_daily_average.round_dp(2)
+                        }),
+                        threshold: Some(if *months > 1 {
+                            Decimal::from(*months)
+                        } else {
+                            limit
+                        }),
                         cell: None,
                     });
                 }
@@ -454,5 +722,5 @@ fn flags_for(
             cell: None,
         });
     }
-    out
+    (out, counters)
 }

@@ -705,7 +705,14 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
             Some("deposit_below_base") => {
                 let r = f.dec(cx, "ratio");
                 fraction(cx, &r, "`ratio`");
-                r.map(|v| FlagKind::DepositBelowBase { ratio: v.value })
+                let months = f
+                    .opt_int(cx, "months", 1..25)
+                    .map(|m| m.value as u32)
+                    .unwrap_or(1);
+                r.map(|v| FlagKind::DepositBelowBase {
+                    ratio: v.value,
+                    months,
+                })
             }
             Some("collection_below") => {
                 let r = f.dec(cx, "min");

@@ -271,8 +271,9 @@ pub enum FlagKind {
     JointSigningRequired { above: Decimal },
     /// A client outside the size band of its RM's tier.
     ClientOutsideBand,
-    /// This month's daily-average deposits under `ratio` × base deposit.
-    DepositBelowBase { ratio: Decimal },
+    /// Daily-average deposits under `ratio` × base deposit, for `months`
+    /// consecutive months (1: this month).
+    DepositBelowBase { ratio: Decimal, months: u32 },
     /// Interest-collection rate under `min`.
     CollectionBelow { min: Decimal },
 }

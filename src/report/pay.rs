@@ -1,7 +1,7 @@
 //! The pay workbook as a table model.
 
 use super::{BookHead, Cell, Lang, RowStyle, Sheet, Sink, col};
-use crate::engine::pay::{Flag, Payroll, RmResult};
+use crate::engine::pay::{Flag, MovementKind, OpeningSource, Payroll, RiskAccount, RmResult};
 use crate::ledger::{Ledger, Product};
 use crate::policy::Policy;
 use rust_decimal::Decimal;
@@ -108,20 +108,128 @@ pub fn check_label(check: &str, lang: Lang) -> &'static str {
         "joint_signing_required" => lang.pick("需行长共同审批", "needs joint approval"),
         "client_outside_band" => lang.pick("客户超出管户范围", "client outside tier band"),
         "deposit_below_base" => lang.pick("存款低于基数", "deposits under base"),
+        "deposit_below_base_consecutive" => {
+            lang.pick("存款连续低于基数", "deposits under base months running")
+        }
         "collection_below" => lang.pick("收息率不达标", "collection rate under minimum"),
         "loss_not_recovered" => lang.pick("损失未扣足", "loss not recovered this month"),
         _ => lang.pick("其他", "other"),
     }
 }
 
+/// How a flag's value and threshold are shown: a rate as a percentage, a
+/// count of months as a whole number, anything else as an amount.
+fn flag_cell(check: &str, v: Decimal) -> Cell {
+    match check {
+        "collection_below" => Cell::Percent(v),
+        "deposit_below_base_consecutive" => Cell::Number(v, 0),
+        _ => Cell::Money(v.round_dp(2)),
+    }
+}
+
+fn flag_value_text(check: &str, v: Decimal) -> String {
+    match check {
+        "collection_below" => percent_text(v),
+        "deposit_below_base_consecutive" => v.normalize().to_string(),
+        _ => amount_text(v, 2),
+    }
+}
+
+fn opening_text(source: &OpeningSource, lang: Lang) -> String {
+    match (source, lang) {
+        (OpeningSource::None, Lang::Zh) => "无期初余额".into(),
+        (OpeningSource::None, Lang::En) => "no opening balance given".into(),
+        (OpeningSource::Ledger(cell), _) => cell.clone(),
+        (OpeningSource::Archive(p), Lang::Zh) => format!("{p} 期末余额"),
+        (OpeningSource::Archive(p), Lang::En) => format!("closing balance of {p}"),
+    }
+}
+
+/// The pay strip's risk-deposit line: opening, movements, closing.
+fn risk_line(k: &RiskAccount, lang: Lang) -> String {
+    let a = |d| amount_text(d, 2);
+    let mut parts = vec![format!("{} {}", lang.pick("期初", "opening"), a(k.opening))];
+    if !k.withheld.is_zero() {
+        parts.push(format!(
+            "+ {} {}",
+            lang.pick("本月扣留", "withheld"),
+            a(k.withheld)
+        ));
+    }
+    if !k.offset.is_zero() {
+        parts.push(format!(
+            "− {} {}",
+            lang.pick("抵偿损失", "loss offset"),
+            a(k.offset)
+        ));
+    }
+    if !k.released.is_zero() {
+        parts.push(format!(
+            "− {} {}",
+            lang.pick("退还", "released"),
+            a(k.released)
+        ));
+    }
+    parts.push(format!(
+        "= {} {}",
+        lang.pick("期末", "closing"),
+        a(k.closing)
+    ));
+    format!(
+        "{}{}",
+        lang.pick("风险金账户：", "Risk deposit: "),
+        parts.join(" ")
+    )
+}
+
+/// The month's movements in words.
+fn movements_text(k: &RiskAccount, lang: Lang) -> String {
+    if k.cap.is_none() && k.movements.is_empty() {
+        return lang
+            .pick("本等级不扣留风险金", "the tier holds no risk deposit")
+            .into();
+    }
+    let words: Vec<String> = k
+        .movements
+        .iter()
+        .map(|m| {
+            let a = amount_text(m.amount, 2);
+            match (m.kind, lang) {
+                (MovementKind::Withheld, Lang::Zh) => format!("扣留 {a}"),
+                (MovementKind::Withheld, Lang::En) => format!("withheld {a}"),
+                (MovementKind::ExcessReleased, Lang::Zh) => {
+                    format!("等级变动上限降低，退还超额 {a}")
+                }
+                (MovementKind::ExcessReleased, Lang::En) => {
+                    format!("cap lowered by a tier change: excess {a} released")
+                }
+                (MovementKind::LossOffset, Lang::Zh) => format!("抵偿经济损失 {a}"),
+                (MovementKind::LossOffset, Lang::En) => {
+                    format!("losses of {a} paid from the balance")
+                }
+                (MovementKind::Released, Lang::Zh) => format!("离岗满期，退还 {a}"),
+                (MovementKind::Released, Lang::En) => format!("released {a} after leaving"),
+            }
+        })
+        .collect();
+    let mut text = words.join(lang.pick("；", "; "));
+    if k.cap.is_some_and(|c| k.closing >= c) {
+        text.push_str(lang.pick("（已达上限）", " (cap reached)"));
+    }
+    if text.is_empty() {
+        text = lang.pick("无变动", "no movement").into();
+    }
+    text
+}
+
 fn flag_text(f: &Flag, lang: Lang) -> String {
     let v = f
         .value
-        .map(|v| v.normalize().to_string())
+        .map(|v| flag_value_text(f.check, v))
         .unwrap_or_default();
     let t = f
         .threshold
-        .map(|v| v.normalize().to_string())
+        .map(|v| flag_value_text(f.check, v))
         .unwrap_or_default();
     match (f.check, lang) {
         ("loan_above_authority", Lang::Zh) => format!("贷款 {} 金额 {v} 超过授权 {t}", f.subject),
@@ -148,6 +256,12 @@ fn flag_text(f: &Flag, lang: Lang) -> String {
         }
         ("deposit_below_base", Lang::Zh) => format!("存款日均 {v} 低于基数的比例线 {t}"),
         ("deposit_below_base", Lang::En) => format!("daily-average deposits {v} are under {t}"),
+        ("deposit_below_base_consecutive", Lang::Zh) => {
+            format!("存款日均已连续 {v} 个月低于基数比例线（标准 {t} 个月），应予降级")
+        }
+        ("deposit_below_base_consecutive", Lang::En) => {
+            format!("deposits under the base line {v} months running ({t} means demotion)")
+        }
         ("collection_below", Lang::Zh) => format!("收息率 {v} 低于 {t}"),
         ("collection_below", Lang::En) => format!("collection rate {v} is under {t}"),
         ("loss_not_recovered", Lang::Zh) => format!("损失 {v} 超过本月应发，未扣部分待后续处理"),
@@ -208,6 +322,8 @@ pub fn pay_book(
     cols.push(col(l("扣款合计", "Deductions"), 14.0));
     cols.push(col(l("风险金扣留", "Risk deposit withheld"), 14.0));
     cols.push(col(l("实发金额", "Net pay"), 14.0));
+    cols.push(col(l("风险金退还", "Risk deposit released"), 14.0));
+    cols.push(col(l("实付合计", "Total paid"), 14.0));
     let mut reg = Sheet::new(sink, l("工资汇总", "Pay register"), cols);
     reg.freeze_columns = 2;
     reg.landscape = true;
@@ -230,6 +346,8 @@ pub fn pay_book(
         cells.push(Cell::Money(r.pay.deductions_total));
         cells.push(Cell::Money(r.pay.holdback));
         cells.push(Cell::Money(r.pay.net));
+        cells.push(Cell::Money(r.pay.released));
+        cells.push(Cell::Money(r.pay.payout));
         reg.push(cells);
     }
     let mut total = vec![
@@ -253,6 +371,8 @@ pub fn pay_book(
     total.push(Cell::Money(payroll.totals.deductions));
     total.push(Cell::Money(payroll.totals.holdback));
     total.push(Cell::Money(payroll.totals.net));
+    total.push(Cell::Money(payroll.totals.released));
+    total.push(Cell::Money(payroll.totals.payout));
     reg.push_styled(RowStyle::Total, total);
     drop(reg);
 
@@ -294,24 +414,17 @@ pub fn pay_book(
         vals.push(Cell::Money(r.pay.holdback));
         head.push(Cell::text(l("实发金额", "Net pay")));
         vals.push(Cell::Money(r.pay.net));
+        if !r.pay.released.is_zero() {
+            head.push(Cell::text(l("风险金退还", "Risk deposit released")));
+            vals.push(Cell::Money(r.pay.released));
+            head.push(Cell::text(l("实付合计", "Total paid")));
+            vals.push(Cell::Money(r.pay.payout));
+        }
         strips.push_styled(RowStyle::Header, head);
         strips.push(vals);
         strips.push_styled(
             RowStyle::Normal,
-            vec![Cell::text(match lang {
-                Lang::Zh => format!(
-                    "风险金账户：期初 {} + 本月扣留 {} = 期末 {}",
-                    amount_text(r.pay.risk.opening, 2),
-                    amount_text(r.pay.risk.withheld, 2),
-                    amount_text(r.pay.risk.closing, 2)
-                ),
-                Lang::En => format!(
-                    "Risk deposit: opening {} + withheld {} = closing {}",
-                    amount_text(r.pay.risk.opening, 2),
-                    amount_text(r.pay.risk.withheld, 2),
-                    amount_text(r.pay.risk.closing, 2)
-                ),
-            })],
+            vec![Cell::text(risk_line(&r.pay.risk, lang))],
         );
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
@@ -405,7 +518,7 @@ pub fn pay_book(
     }
     drop(cd);
 
-    // 5. Risk-deposit accounts.
+    // 5. Risk-deposit accounts: every movement with its reason.
     let mut risk = Sheet::new(
         sink,
         l("风险金账户", "Risk deposit"),
@@ -416,29 +529,16 @@ pub fn pay_book(
             col(l("上限", "Cap"), 12.0),
             col(l("期初余额", "Opening"), 14.0),
             col(l("本月扣留", "Withheld"), 14.0),
+            col(l("抵偿损失", "Loss offset"), 14.0),
+            col(l("退还", "Released"), 14.0),
             col(l("期末余额", "Closing"), 14.0),
-            col(l("说明", "Note"), 50.0),
+            col(l("期初来源", "Opening from"), 30.0),
+            col(l("变动说明", "Movements"), 60.0),
         ],
     );
     risk.freeze_columns = 2;
     for r in &payroll.results {
         let k = &r.pay.risk;
-        let source = match (&k.opening_source, lang) {
-            (Some(cell), _) => cell.clone(),
-            (None, Lang::Zh) => "无期初余额".to_string(),
-            (None, Lang::En) => "no opening balance given".to_string(),
-        };
-        let at_cap = k.cap.is_some_and(|c| k.closing >= c);
-        let note = match (k.cap.is_some(), at_cap, lang) {
-            (false, _, Lang::Zh) => "本等级不扣留风险金".to_string(),
-            (false, _, Lang::En) => "the tier holds no risk deposit".to_string(),
-            (true, true, Lang::Zh) => format!("已达上限；期初来源：{source}"),
-            (true, true, Lang::En) => format!("cap reached; opening from {source}"),
-            (true, false, Lang::Zh) => format!("按月收入比例扣留；期初来源：{source}"),
-            (true, false, Lang::En) => {
-                format!("withheld at the policy rate; opening from {source}")
-            }
-        };
         risk.push(vec![
             Cell::text(&r.rm.rm_id),
             Cell::text(&r.rm.name),
@@ -446,11 +546,33 @@ pub fn pay_book(
             opt_money(k.cap),
             Cell::Money(k.opening),
             Cell::Money(k.withheld),
+            Cell::Money(k.offset),
+            Cell::Money(k.released),
             Cell::Money(k.closing),
-            Cell::text(note),
+            Cell::text(opening_text(&k.opening_source, lang)),
+            Cell::text(movements_text(k, lang)),
         ]);
     }
-    let tot = |f: fn(&RmResult) -> Decimal| Cell::Money(payroll.results.iter().map(f).sum());
+    for (id, o) in &payroll.carried {
+        risk.push(vec![
+            Cell::text(id),
+            Cell::Empty,
+            Cell::text(o.previous_tier.clone().unwrap_or_default()),
+            Cell::Empty,
+            Cell::Money(o.risk_balance),
+            Cell::Money(Decimal::ZERO),
+            Cell::Money(Decimal::ZERO),
+            Cell::Money(Decimal::ZERO),
+            Cell::Money(o.risk_balance),
+            Cell::text(opening_text(&o.source, lang)),
+            Cell::text(l(
+                "不在本月台账中，余额结转",
+                "not in this month's ledger: balance carried forward",
+            )),
+        ]);
+    }
+    let carried: Decimal = payroll.carried.iter().map(|(_, o)| o.risk_balance).sum();
+    let tot = |f: fn(&RmResult) -> Decimal| payroll.results.iter().map(f).sum::<Decimal>();
     risk.push_styled(
         RowStyle::Total,
         vec![
@@ -458,9 +580,12 @@ pub fn pay_book(
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            tot(|r| r.pay.risk.opening),
-            tot(|r| r.pay.risk.withheld),
-            tot(|r| r.pay.risk.closing),
+            Cell::Money(tot(|r| r.pay.risk.opening) + carried),
+            Cell::Money(tot(|r| r.pay.risk.withheld)),
+            Cell::Money(tot(|r| r.pay.risk.offset)),
+            Cell::Money(tot(|r| r.pay.risk.released)),
+            Cell::Money(tot(|r| r.pay.risk.closing) + carried),
+            Cell::Empty,
             Cell::Empty,
         ],
     );
@@ -491,9 +616,11 @@ pub fn pay_book(
                 Cell::text(&f.rule),
                 Cell::text(check_label(f.check, lang)),
                 Cell::text(&f.subject),
-                f.value.map(|v| Cell::Number(v, 4)).unwrap_or(Cell::Empty),
+                f.value
+                    .map(|v| flag_cell(f.check, v))
+                    .unwrap_or(Cell::Empty),
                 f.threshold
-                    .map(|v| Cell::Number(v, 4))
+                    .map(|v| flag_cell(f.check, v))
                     .unwrap_or(Cell::Empty),
                 Cell::text(flag_text(f, lang)),
                 Cell::text(f.cell.clone().unwrap_or_default()),

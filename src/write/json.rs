@@ -77,6 +77,8 @@ pub struct JsonPay {
     pub deduction_lines: Vec<JsonLine>,
     pub holdback: String,
     pub net: String,
+    pub released: String,
+    pub payout: String,
 }
 
 #[derive(Serialize)]
@@ -84,7 +86,17 @@ pub struct JsonRisk {
     pub cap: Option<String>,
     pub opening: String,
     pub withheld: String,
+    pub offset: String,
+    pub released: String,
     pub closing: String,
+    pub movements: Vec<JsonMovement>,
+}
+
+#[derive(Serialize)]
+pub struct JsonMovement {
+    pub kind: String,
+    pub amount: String,
+    pub reason: String,
 }
 
 #[derive(Serialize)]
@@ -117,6 +129,8 @@ pub struct JsonTotals {
     pub deductions: String,
     pub holdback: String,
     pub net: String,
+    pub released: String,
+    pub payout: String,
 }
 
 fn lines(v: &[Line], scale: u32) -> Vec<JsonLine> {
@@ -173,12 +187,27 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
                     deduction_lines: lines(&r.pay.deductions, s),
                     holdback: money(r.pay.holdback, s),
                     net: money(r.pay.net, s),
+                    released: money(r.pay.released, s),
+                    payout: money(r.pay.payout, s),
                 },
                 risk_account: JsonRisk {
                     cap: r.pay.risk.cap.map(|c| money(c, s)),
                     opening: money(r.pay.risk.opening, s),
                     withheld: money(r.pay.risk.withheld, s),
+                    offset: money(r.pay.risk.offset, s),
+                    released: money(r.pay.risk.released, s),
                     closing: money(r.pay.risk.closing, s),
+                    movements: r
+                        .pay
+                        .risk
+                        .movements
+                        .iter()
+                        .map(|m| JsonMovement {
+                            kind: m.kind.id().to_string(),
+                            amount: money(m.amount, s),
+                            reason: m.reason.clone(),
+                        })
+                        .collect(),
                 },
                 flags: r.flags.iter().map(flag).collect(),
                 trace: r.month.trace.clone(),
@@ -206,6 +235,8 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
             deductions: money(payroll.totals.deductions, s),
             holdback: money(payroll.totals.holdback, s),
             net: money(payroll.totals.net, s),
+            released: money(payroll.totals.released, s),
+            payout: money(payroll.totals.payout, s),
         },
     }
 }

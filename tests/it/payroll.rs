@@ -191,10 +191,15 @@ fn agent_branch_head_and_risk_cap() {
     assert_eq!(c.pay.holdback, dec("50.00"));
     assert_eq!(c.pay.risk.closing, dec("10000.00"));
     assert_eq!(c.pay.net, dec("2250.00"));
-    // Left in April: no pay, balance carried, no flags.
+    // Left on 2026-04-15: six months later (2026-10-15) falls in October,
+    // no loss was found, so the 5,000 is returned in full. No pay, no flags.
     let l = rm(&run.payroll, "RM006");
     assert_eq!(l.pay.gross, dec("0"));
-    assert_eq!(l.pay.risk.closing, dec("5000"));
+    assert_eq!(l.pay.risk.opening, dec("5000"));
+    assert_eq!(l.pay.risk.offset, dec("0"));
+    assert_eq!(l.pay.risk.released, dec("5000"));
+    assert_eq!(l.pay.risk.closing, dec("0"));
+    assert_eq!(l.pay.payout, dec("5000"));
     assert!(l.flags.is_empty());
 }
 
@@ -210,6 +215,9 @@ fn totals_tie_out() {
     assert_eq!(t.holdback, dec("3078.80"));
     // 6,125.12 + 2,246.08 + 224 + 0 + 1,240 + 3,520 + 2,250 + 0.
     assert_eq!(t.net, dec("15605.20"));
+    // RM006's risk deposit is released: 5,000 paid on top of net pay.
+    assert_eq!(t.released, dec("5000"));
+    assert_eq!(t.payout, dec("20605.20"));
     assert_eq!(run.run.period.to_string(), "2026-10");
 }
 

@@ -1,7 +1,7 @@
 //! Invariants of the pay engine and the metrics, over generated inputs.
 
 use proptest::prelude::*;
-use rmpay::engine::pay::payslip;
+use rmpay::engine::pay::{Opening, payslip};
 use rmpay::ledger::{
     AccountMonth, Assignment, Deposits, Ledger, Manager, Product, Role, SheetKind, Src, Status,
 };
@@ -61,13 +61,20 @@ proptest! {
         tier in 0usize..5,
         m in metrics(),
         opening_frac in 0u32..=100,
+        pending in 0i64..10_000_00,
+        release_due in any::<bool>(),
     ) {
         let p = policy();
         let tier = tier % p.tiers.len();
         let cap = p.tiers[tier].risk_deposit_cap;
         let opening = cap.map(|c| (c * Decimal::from(opening_frac) / Decimal::ONE_HUNDRED).round_dp(2)).unwrap_or_default();
         let mut trace = Vec::new();
-        let s = payslip(p, tier, &m, opening, None, &mut trace);
+        let open = Opening {
+            risk_balance: opening,
+            pending_loss: Decimal::new(pending, 2),
+            ..Opening::default()
+        };
+        let s = payslip(p, tier, &m, &open, release_due, &mut trace);
         // Pay lines sum to gross.
         prop_assert_eq!(s.lines.iter().map(|l| l.amount).sum::<Decimal>(), s.gross);
         // Net = gross − deductions − holdback.
@@ -83,6 +90,23 @@ proptest! {
         } else {
             prop_assert_eq!(s.holdback, Decimal::ZERO);
         }
+        // Money in the account is conserved: what comes in goes out or stays.
+        prop_assert_eq!(
+            s.risk.opening + s.risk.withheld,
+            s.risk.offset + s.risk.released + s.risk.closing
+        );
+        prop_assert!(s.risk.offset >= Decimal::ZERO && s.risk.released >= Decimal::ZERO);
+        // Losses are never offset beyond what is owed, and nothing is lost.
+        prop_assert!(s.risk.offset <= open.pending_loss + s.unrecovered);
+        prop_assert_eq!(s.pending_loss, open.pending_loss + s.unrecovered - s.risk.offset);
+        // A release empties the account; no release, no payout beyond net.
+        if release_due && cap.is_some() {
+            prop_assert_eq!(s.risk.closing, Decimal::ZERO);
+            prop_assert_eq!(s.holdback, Decimal::ZERO);
+        } else {
+            prop_assert_eq!(s.released, Decimal::ZERO);
+        }
+        prop_assert_eq!(s.payout, s.net + s.released);
         // Every money figure is at the policy's scale.
         for l in &s.lines {
             prop_assert_eq!(l.amount, l.amount.round_dp(2));
