@@ -1,6 +1,6 @@
-//! Command-line definitions (clap). Parsed here, validated in `run`.
+//! Command-line definitions (clap). Parsed here, validated in `commands`.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -22,9 +22,25 @@ pub struct Cli {
 pub enum Command {
     /// Compute one month's payroll and write the pay workbook (and JSON).
     #[command(
-        after_help = "Example:\n  rmpay payroll --policy rules/city-commercial-bank.toml \\\n      --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json"
+        after_help = "Examples:\n  rmpay payroll --policy rules/city-commercial-bank.toml \\\n      --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json\n  rmpay payroll --rules rules/ --bank city-commercial-bank --archive archive/ \\\n      --ledger 2026-11.xlsx --out out/"
     )]
     Payroll(PayrollArgs),
+    /// Compute a month and archive it as closed (ledger, policy, outputs, state, manifest).
+    #[command(
+        after_help = "Example:\n  rmpay close --archive archive/ --policy rules/city-commercial-bank.toml --ledger 2026-10.xlsx"
+    )]
+    Close(CloseArgs),
+    /// Recompute a closed period from its archived ledger and policy and compare every byte.
+    Rerun(RerunArgs),
+    /// Check the archive's hash chain; name every file changed, removed or added.
+    Verify(VerifyArgs),
+    /// Print every figure of one RM with its rule, formula and inputs.
+    #[command(
+        after_help = "Examples:\n  rmpay explain --archive archive/ --period 2026-10 --rm RM001\n  rmpay explain --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx --rm RM001"
+    )]
+    Explain(ExplainArgs),
+    /// Run a proposed policy over a closed period and write the per-RM differences.
+    Compare(CompareArgs),
     /// Validate a policy (and a ledger against it) without writing anything.
     #[command(
         after_help = "Example:\n  rmpay check --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx"
@@ -41,11 +57,26 @@ pub enum Lang {
     En,
 }
 
-#[derive(clap::Args, Debug)]
-pub struct PayrollArgs {
+/// Where the policy comes from: one file, or the version in force in a
+/// directory of effective-dated versions.
+#[derive(Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+pub struct PolicyArgs {
     /// The policy file (TOML).
     #[arg(long, value_name = "FILE")]
-    pub policy: PathBuf,
+    pub policy: Option<PathBuf>,
+    /// A directory of policy versions; the one in force for the period is used.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct PayrollArgs {
+    #[command(flatten)]
+    pub source: PolicyArgs,
+    /// With --rules: the policy id, when the directory holds several banks' policies.
+    #[arg(long, value_name = "ID", requires = "rules")]
+    pub bank: Option<String>,
     /// The month's ledger workbook (.xlsx, .xls or .ods).
     #[arg(long, value_name = "FILE")]
     pub ledger: PathBuf,
@@ -55,6 +86,9 @@ pub struct PayrollArgs {
     /// Also write the results as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Take the opening state (risk deposits, counters) from this archive's last closed period.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
     /// Language of sheet and column names.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -66,11 +100,89 @@ pub struct PayrollArgs {
     pub quiet: bool,
 }
 
-#[derive(clap::Args, Debug)]
-pub struct CheckArgs {
-    /// The policy file (TOML).
+#[derive(Args, Debug)]
+pub struct CloseArgs {
+    /// The archive directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+    #[command(flatten)]
+    pub source: PolicyArgs,
+    /// With --rules: the policy id, when the directory holds several banks' policies.
+    #[arg(long, value_name = "ID", requires = "rules")]
+    pub bank: Option<String>,
+    /// The month's ledger workbook.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: PathBuf,
+    /// The period, YYYY-MM; must agree with the ledger's dates.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// Language of the archived workbook's sheet and column names.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Do not draw a progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RerunArgs {
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+    /// The closed period to recompute, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The RM to explain.
+    #[arg(long, value_name = "ID")]
+    pub rm: String,
+    /// An archive: with --period, explain a closed period; with --policy and
+    /// --ledger, take the opening state from it.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    #[arg(long, value_name = "FILE", conflicts_with = "rules")]
+    pub policy: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    #[arg(long, value_name = "ID", requires = "rules")]
+    pub bank: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+    /// The closed period whose ledger is re-run, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// The proposed policy.
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
+    /// Directory the comparison workbook is written to.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub source: PolicyArgs,
+    #[arg(long, value_name = "ID", requires = "rules")]
+    pub bank: Option<String>,
     /// A ledger workbook to validate against the policy.
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,

@@ -13,7 +13,9 @@
 //! Only `policy::load`, `ledger` and `write` do I/O. Everything between is
 //! pure, works in `rust_decimal`, and returns its trace with its figures.
 
+pub mod archive;
 pub mod cli;
+pub mod commands;
 pub mod diag;
 pub mod engine;
 pub mod ledger;
@@ -21,14 +23,14 @@ pub mod metrics;
 pub mod period;
 pub mod policy;
 pub mod report;
+pub mod state;
 pub mod trace;
 pub mod write;
 
 use clap::Parser;
 use diag::Diagnostics;
 use std::ffi::OsString;
-use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Exit codes.
 pub const EXIT_OK: i32 = 0;
@@ -38,6 +40,8 @@ pub const EXIT_USAGE: i32 = 2;
 /// Everything a payroll run produces, before anything is written.
 pub struct PayrollRun {
     pub policy: policy::Policy,
+    /// The policy file that was used (the version picked, with --rules).
+    pub policy_path: PathBuf,
     pub ledger: ledger::Ledger,
     pub payroll: engine::pay::Payroll,
     pub run: report::pay::RunInfo,
@@ -49,6 +53,9 @@ pub enum Failure {
     Invalid(Diagnostics),
     /// Usage or I/O.
     Usage(String),
+    /// The archive refused (already closed, out of order, a gap) or is
+    /// damaged.
+    Archive(archive::ArchiveError),
 }
 
 fn sha256_file(path: &Path) -> Result<String, String> {
@@ -70,51 +77,216 @@ fn sha256_file(path: &Path) -> Result<String, String> {
     Ok(policy::hex(&h.finalize()))
 }
 
+/// Where the policy comes from.
+#[derive(Clone, Debug)]
+pub enum PolicySource {
+    File(PathBuf),
+    /// The version in force for the period, from a directory of versions.
+    Rules {
+        dir: PathBuf,
+        bank: Option<String>,
+    },
+}
+
+/// Where the month's opening state (risk deposits, counters) comes from.
+#[derive(Clone, Debug)]
+pub enum Carry {
+    /// The ledger's `risk_accounts` sheet: the first period of a chain.
+    Ledger,
+    /// The previous period's closing state in an archive. `closing`: the
+    /// month is being closed, so it must be the next one after the last.
+    Archive { root: PathBuf, closing: bool },
+    /// A given closing state of `period` (re-runs).
+    State {
+        period: period::Period,
+        state: state::State,
+    },
+}
+
+/// One month's computation: what to read and where the opening state is.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub policy: PolicySource,
+    /// The policy's name in messages and outputs (default: its path).
+    pub policy_display: Option<String>,
+    pub ledger: PathBuf,
+    /// The ledger's name in messages and outputs (default: its path).
+    pub ledger_display: Option<String>,
+    pub period: Option<period::Period>,
+    pub carry: Carry,
+}
+
+impl Job {
+    /// A job for one policy file and one ledger, opening from the ledger.
+    pub fn new(policy: &Path, ledger: &Path, period: Option<period::Period>) -> Job {
+        Job {
+            policy: PolicySource::File(policy.to_path_buf()),
+            policy_display: None,
+            ledger: ledger.to_path_buf(),
+            ledger_display: None,
+            period,
+            carry: Carry::Ledger,
+        }
+    }
+}
+
+fn read_ledger_for(
+    policy: &policy::Policy,
+    path: &Path,
+    display: &str,
+    period: Option<period::Period>,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<ledger::Ledger, Failure> {
+    let opts = ledger::ReadOptions {
+        input_scale: policy.settings.input_scale,
+        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
+        period,
+    };
+    let (ledger, diags) = ledger::read_ledger(path, display, &opts, progress);
+    ledger.ok_or(Failure::Invalid(diags))
+}
+
 /// Load the policy and the ledger and compute the month. Pure apart from
-/// reading the two files. `progress` is told about long reads.
+/// reading the inputs. `progress` is told about long reads.
+pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<PayrollRun, Failure> {
+    let ledger_display = job
+        .ledger_display
+        .clone()
+        .unwrap_or_else(|| job.ledger.display().to_string());
+    if !job.ledger.exists() {
+        return Err(Failure::Usage(format!(
+            "{ledger_display}: error[io]: no such file"
+        )));
+    }
+    let (policy, policy_path, early_ledger) = match &job.policy {
+        PolicySource::File(p) => {
+            let display = job
+                .policy_display
+                .clone()
+                .unwrap_or_else(|| p.display().to_string());
+            if !p.exists() {
+                return Err(Failure::Usage(format!(
+                    "{display}: error[io]: no such file"
+                )));
+            }
+            (
+                policy::load_policy(p, &display).map_err(Failure::Invalid)?,
+                p.clone(),
+                None,
+            )
+        }
+        PolicySource::Rules { dir, bank } => {
+            // The period picks the version; without --period, read the
+            // ledger once with the contract's defaults to learn it.
+            let (period, early) = match job.period {
+                Some(p) => (p, None),
+                None => {
+                    let defaults = ledger::ReadOptions::default();
+                    let (l, d) =
+                        ledger::read_ledger(&job.ledger, &ledger_display, &defaults, progress);
+                    let l = l.ok_or(Failure::Invalid(d))?;
+                    (l.period, Some((l, defaults)))
+                }
+            };
+            let p = policy::select::select_policy(dir, bank.as_deref(), period)
+                .map_err(Failure::Invalid)?;
+            let path = PathBuf::from(&p.file);
+            let early = early.and_then(|(l, d)| {
+                (d.input_scale == p.settings.input_scale
+                    && d.carry_forward_missing_days == p.settings.carry_forward_missing_days)
+                    .then_some(l)
+            });
+            (p, path, early)
+        }
+    };
+    let ledger = match early_ledger {
+        Some(l) => l,
+        None => read_ledger_for(&policy, &job.ledger, &ledger_display, job.period, progress)?,
+    };
+    let mut diags = Diagnostics::new();
+    metrics::monthly::resolve_rms(&ledger, &policy, &mut diags);
+    if diags.has_errors() {
+        return Err(Failure::Invalid(diags));
+    }
+    let (openings, opening) = match &job.carry {
+        Carry::Ledger => (ledger_openings(&ledger), "ledger risk_accounts".to_string()),
+        Carry::State { period, state } => (state.openings(*period), format!("state of {period}")),
+        Carry::Archive { root, closing } => {
+            let archive = archive::Archive::new(root);
+            let prev = if *closing {
+                archive
+                    .predecessor(ledger.period)
+                    .map_err(Failure::Archive)?
+            } else {
+                let closed = archive.periods().map_err(Failure::Archive)?;
+                if closed.contains(&ledger.period) {
+                    Some(ledger.period.prev()).filter(|p| closed.contains(p))
+                } else {
+                    archive
+                        .predecessor(ledger.period)
+                        .map_err(Failure::Archive)?
+                }
+            };
+            match prev {
+                None => (
+                    ledger_openings(&ledger),
+                    "ledger risk_accounts (first period of the archive)".to_string(),
+                ),
+                Some(p) => {
+                    let st = archive.state(p).map_err(Failure::Archive)?;
+                    let sha = archive::sha256_hex(
+                        &archive.read(p, archive::STATE).map_err(Failure::Archive)?,
+                    );
+                    (
+                        st.openings(p),
+                        format!("closing state of {p} (state.json SHA-256 {sha})"),
+                    )
+                }
+            }
+        }
+    };
+    let ledger_sha256 = sha256_file(&job.ledger).map_err(Failure::Usage)?;
+    // Outputs name the inputs by file name, not by where they happened to
+    // be, so the same inputs give the same bytes wherever they are.
+    let mut ledger = ledger;
+    let mut policy = policy;
+    ledger.file = file_name(&ledger_display);
+    policy.file = file_name(&policy.file);
+    let rms = metrics::monthly::resolve_rms(&ledger, &policy, &mut Diagnostics::new());
+    let month = metrics::monthly::compute(&ledger, &policy, rms);
+    let payroll = engine::pay::payroll(&policy, &ledger, month, &openings);
+    let run = report::pay::RunInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        period: ledger.period,
+        ledger_file: ledger.file.clone(),
+        ledger_sha256,
+        opening,
+    };
+    Ok(PayrollRun {
+        policy,
+        policy_path,
+        ledger,
+        payroll,
+        run,
+    })
+}
+
+/// The last component of a path as text.
+fn file_name(display: &str) -> String {
+    Path::new(display)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| display.to_string())
+}
+
+/// [`compute`] for one policy file and one ledger, opening from the ledger.
 pub fn compute_payroll(
     policy_path: &Path,
     ledger_path: &Path,
     period: Option<period::Period>,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<PayrollRun, Failure> {
-    let policy_display = policy_path.display().to_string();
-    let policy = policy::load_policy(policy_path, &policy_display).map_err(Failure::Invalid)?;
-    let ledger_display = ledger_path.display().to_string();
-    if !ledger_path.exists() {
-        return Err(Failure::Usage(format!(
-            "{ledger_display}: error[io]: no such file"
-        )));
-    }
-    let opts = ledger::ReadOptions {
-        input_scale: policy.settings.input_scale,
-        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
-        period,
-    };
-    let (ledger, mut diags) = ledger::read_ledger(ledger_path, &ledger_display, &opts, progress);
-    let Some(ledger) = ledger else {
-        return Err(Failure::Invalid(diags));
-    };
-    let rms = metrics::monthly::resolve_rms(&ledger, &policy, &mut diags);
-    if diags.has_errors() {
-        return Err(Failure::Invalid(diags));
-    }
-    let ledger_sha256 = sha256_file(ledger_path).map_err(Failure::Usage)?;
-    let month = metrics::monthly::compute(&ledger, &policy, rms);
-    let openings = ledger_openings(&ledger);
-    let payroll = engine::pay::payroll(&policy, &ledger, month, &openings);
-    let run = report::pay::RunInfo {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        period: ledger.period,
-        ledger_file: ledger_display,
-        ledger_sha256,
-    };
-    Ok(PayrollRun {
-        policy,
-        ledger,
-        payroll,
-        run,
-    })
+    compute(&Job::new(policy_path, ledger_path, period), progress)
 }
 
 /// Opening state from the ledger's `risk_accounts` sheet (the first period
@@ -155,158 +327,6 @@ pub fn pay_workbook_name(period: period::Period) -> String {
     format!("pay-{period}.xlsx")
 }
 
-fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} reading [{prefix}] {human_pos} rows ({per_sec})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    Some(pb)
-}
-
-fn parse_period(p: &Option<String>) -> Result<Option<period::Period>, Failure> {
-    match p {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|e| Failure::Usage(format!("error: --period: {e}"))),
-    }
-}
-
-fn report_failure(f: Failure) -> i32 {
-    match f {
-        Failure::Invalid(d) => {
-            let lines = d.render();
-            for l in &lines {
-                eprintln!("{l}");
-            }
-            let errors = d
-                .iter()
-                .filter(|x| x.severity == diag::Severity::Error)
-                .count();
-            eprintln!("rmpay: {errors} error(s); nothing was written");
-            EXIT_INVALID
-        }
-        Failure::Usage(m) => {
-            eprintln!("{m}");
-            EXIT_USAGE
-        }
-    }
-}
-
-fn payroll_cmd(a: &cli::PayrollArgs) -> Result<(), Failure> {
-    let period = parse_period(&a.period)?;
-    let pb = progress_bar(a.quiet);
-    let mut tick = |sheet: &str, rows: u64| {
-        if let Some(pb) = &pb {
-            pb.set_prefix(sheet.to_string());
-            pb.set_position(rows);
-        }
-    };
-    let r = compute_payroll(&a.policy, &a.ledger, period, &mut tick)?;
-    if let Some(pb) = &pb {
-        pb.finish_and_clear();
-    }
-    let lang = match a.lang {
-        cli::Lang::Zh => report::Lang::Zh,
-        cli::Lang::En => report::Lang::En,
-    };
-    let out = a.out.join(pay_workbook_name(r.run.period));
-    // Build every output first; write only when all are ready.
-    let bytes = pay_workbook(&r, lang, &out).map_err(|e| Failure::Usage(e.to_string()))?;
-    let json = a.json.as_ref().map(|p| {
-        (
-            p,
-            write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run)),
-        )
-    });
-    write::atomic_write(&out, &bytes).map_err(|e| Failure::Usage(e.to_string()))?;
-    if let Some((p, j)) = json {
-        write::atomic_write(p, &j).map_err(|e| Failure::Usage(e.to_string()))?;
-    }
-    let warnings = r
-        .payroll
-        .results
-        .iter()
-        .map(|x| x.flags.len())
-        .sum::<usize>();
-    let money = |d| report::pay::amount_text(d, r.policy.settings.money.scale);
-    eprintln!(
-        "rmpay: {} {} RMs, net pay {} (gross {}, deductions {}, risk deposit {}); {} exception(s)",
-        r.run.period,
-        r.payroll.results.len(),
-        money(r.payroll.totals.net),
-        money(r.payroll.totals.gross),
-        money(r.payroll.totals.deductions),
-        money(r.payroll.totals.holdback),
-        warnings
-    );
-    eprintln!("rmpay: wrote {}", out.display());
-    if let Some(p) = &a.json {
-        eprintln!("rmpay: wrote {}", p.display());
-    }
-    Ok(())
-}
-
-fn check_cmd(a: &cli::CheckArgs) -> Result<(), Failure> {
-    let period = parse_period(&a.period)?;
-    let display = a.policy.display().to_string();
-    let policy = policy::load_policy(&a.policy, &display).map_err(Failure::Invalid)?;
-    println!(
-        "{display}: policy `{}` version {} is valid ({} tiers, {} pay lines)",
-        policy.id,
-        policy.version,
-        policy.tiers.len(),
-        policy.pay.lines.len()
-    );
-    let Some(lp) = &a.ledger else { return Ok(()) };
-    if !lp.exists() {
-        return Err(Failure::Usage(format!(
-            "{}: error[io]: no such file",
-            lp.display()
-        )));
-    }
-    let opts = ledger::ReadOptions {
-        input_scale: policy.settings.input_scale,
-        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
-        period,
-    };
-    let ld = lp.display().to_string();
-    let (ledger, mut diags) = ledger::read_ledger(lp, &ld, &opts, &mut |_, _| {});
-    let Some(ledger) = ledger else {
-        return Err(Failure::Invalid(diags));
-    };
-    let _ = metrics::monthly::resolve_rms(&ledger, &policy, &mut diags);
-    if diags.has_errors() {
-        return Err(Failure::Invalid(diags));
-    }
-    for l in diags.render() {
-        println!("{l}");
-    }
-    for u in &ledger.unknown_columns {
-        println!(
-            "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
-            ledger.file,
-            ledger.sheet_name(u.sheet),
-            diag::cell_name(u.row, u.col),
-            u.header
-        );
-    }
-    println!(
-        "{ld}: ledger for {} is valid ({} managers, {} client assignments)",
-        ledger.period,
-        ledger.managers.len(),
-        ledger.clients.len()
-    );
-    Ok(())
-}
-
 /// Run the command line; returns the exit code.
 pub fn run<I, T>(args: I) -> i32
 where
@@ -320,12 +340,8 @@ where
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    let result = match &cli.command {
-        cli::Command::Payroll(a) => payroll_cmd(a),
-        cli::Command::Check(a) => check_cmd(a),
-    };
-    match result {
-        Ok(()) => EXIT_OK,
-        Err(f) => report_failure(f),
+    match commands::dispatch(&cli.command) {
+        Ok(code) => code,
+        Err(f) => commands::report_failure(f),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod load;
 pub mod model;
+pub mod select;
 pub mod walk;
 
 pub use load::{hex, load_policy, parse_policy};

@@ -1,6 +1,8 @@
 //! Results → a table model (sheets, columns, typed cells). The writer turns
 //! the model into a workbook; nothing here knows about rust_xlsxwriter.
 
+pub mod compare;
+pub mod explain;
 pub mod pay;
 
 use rust_decimal::Decimal;

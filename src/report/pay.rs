@@ -13,6 +13,8 @@ pub struct RunInfo {
     pub period: crate::period::Period,
     pub ledger_file: String,
     pub ledger_sha256: String,
+    /// Where the opening state came from.
+    pub opening: String,
 }
 
 fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
@@ -699,6 +701,7 @@ pub fn pay_book(
         l("台账 SHA-256", "Ledger SHA-256"),
         run.ledger_sha256.clone(),
     ));
+    man.push(kv(l("期初状态来源", "Opening state"), run.opening.clone()));
     man.push(kv(l("日历天数", "Calendar days"), payroll.days.to_string()));
     man.push(kv(
         l("舍入", "Rounding"),

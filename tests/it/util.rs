@@ -14,6 +14,7 @@ pub fn payroll(policy: &str, ledger: &str) -> rmpay::PayrollRun {
         Ok(r) => r,
         Err(rmpay::Failure::Invalid(d)) => panic!("invalid input:\n{}", d.render().join("\n")),
         Err(rmpay::Failure::Usage(m)) => panic!("usage: {m}"),
+        Err(rmpay::Failure::Archive(e)) => panic!("archive: {e}"),
     }
 }
 

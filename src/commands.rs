@@ -1,0 +1,648 @@
+//! The commands: validate arguments, run the pipeline, write or print.
+
+use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
+use crate::cli::{self, Command};
+use crate::period::Period;
+use crate::{
+    Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
+    diag, ledger, metrics, policy, report, state, write,
+};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+pub fn dispatch(c: &Command) -> Result<i32, Failure> {
+    match c {
+        Command::Payroll(a) => payroll(a).map(|_| EXIT_OK),
+        Command::Close(a) => close(a).map(|_| EXIT_OK),
+        Command::Rerun(a) => rerun(a),
+        Command::Verify(a) => verify(a),
+        Command::Explain(a) => explain(a).map(|_| EXIT_OK),
+        Command::Compare(a) => compare(a).map(|_| EXIT_OK),
+        Command::Check(a) => check(a).map(|_| EXIT_OK),
+    }
+}
+
+/// Print a failure; returns the exit code.
+pub fn report_failure(f: Failure) -> i32 {
+    match f {
+        Failure::Invalid(d) => {
+            for l in d.render() {
+                eprintln!("{l}");
+            }
+            let errors = d
+                .iter()
+                .filter(|x| x.severity == diag::Severity::Error)
+                .count();
+            eprintln!("rmpay: {errors} error(s); nothing was written");
+            EXIT_INVALID
+        }
+        Failure::Usage(m) => {
+            eprintln!("{m}");
+            EXIT_USAGE
+        }
+        Failure::Archive(e) => {
+            eprintln!("{e}");
+            if e.code == "io" {
+                EXIT_USAGE
+            } else {
+                eprintln!("rmpay: nothing was written");
+                EXIT_INVALID
+            }
+        }
+    }
+}
+
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} reading [{prefix}] {human_pos} rows ({per_sec})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    Some(pb)
+}
+
+/// Compute with a progress bar on a terminal.
+fn compute_with_progress(job: &Job, quiet: bool) -> Result<PayrollRun, Failure> {
+    let pb = progress_bar(quiet);
+    let mut tick = |sheet: &str, rows: u64| {
+        if let Some(pb) = &pb {
+            pb.set_prefix(sheet.to_string());
+            pb.set_position(rows);
+        }
+    };
+    let r = compute(job, &mut tick);
+    if let Some(pb) = &pb {
+        pb.finish_and_clear();
+    }
+    r
+}
+
+fn parse_period(p: Option<&str>) -> Result<Option<Period>, Failure> {
+    match p {
+        None => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|e| Failure::Usage(format!("error: --period: {e}"))),
+    }
+}
+
+fn lang(l: cli::Lang) -> report::Lang {
+    match l {
+        cli::Lang::Zh => report::Lang::Zh,
+        cli::Lang::En => report::Lang::En,
+    }
+}
+
+fn policy_source(a: &cli::PolicyArgs, bank: &Option<String>) -> PolicySource {
+    match (&a.policy, &a.rules) {
+        (Some(p), _) => PolicySource::File(p.clone()),
+        (None, Some(d)) => PolicySource::Rules {
+            dir: d.clone(),
+            bank: bank.clone(),
+        },
+        // clap requires one of the two.
+        (None, None) => PolicySource::File(PathBuf::new()),
+    }
+}
+
+fn usage(e: impl std::fmt::Display) -> Failure {
+    Failure::Usage(e.to_string())
+}
+
+fn summary(r: &PayrollRun) {
+    let flags = r
+        .payroll
+        .results
+        .iter()
+        .map(|x| x.flags.len())
+        .sum::<usize>();
+    let money = |d| report::pay::amount_text(d, r.policy.settings.money.scale);
+    let t = &r.payroll.totals;
+    eprintln!(
+        "rmpay: {} {} RMs, net pay {} (gross {}, deductions {}, risk deposit {}); {} exception(s)",
+        r.run.period,
+        r.payroll.results.len(),
+        money(t.net),
+        money(t.gross),
+        money(t.deductions),
+        money(t.holdback),
+        flags
+    );
+    if !t.released.is_zero() {
+        eprintln!(
+            "rmpay: risk deposits released {}; total paid {}",
+            money(t.released),
+            money(t.payout)
+        );
+    }
+}
+
+fn json_bytes(r: &PayrollRun) -> Vec<u8> {
+    write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run))
+}
+
+fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
+    let job = Job {
+        policy: policy_source(&a.source, &a.bank),
+        policy_display: None,
+        ledger: a.ledger.clone(),
+        ledger_display: None,
+        period: parse_period(a.period.as_deref())?,
+        carry: match &a.archive {
+            Some(root) => Carry::Archive {
+                root: root.clone(),
+                closing: false,
+            },
+            None => Carry::Ledger,
+        },
+    };
+    let r = compute_with_progress(&job, a.quiet)?;
+    let out = a.out.join(crate::pay_workbook_name(r.run.period));
+    // Build every output first; write only when all are ready.
+    let bytes = crate::pay_workbook(&r, lang(a.lang), &out).map_err(usage)?;
+    let json = a.json.as_ref().map(|p| (p, json_bytes(&r)));
+    write::atomic_write(&out, &bytes).map_err(usage)?;
+    if let Some((p, j)) = json {
+        write::atomic_write(p, &j).map_err(usage)?;
+    }
+    summary(&r);
+    eprintln!("rmpay: wrote {}", out.display());
+    if let Some(p) = &a.json {
+        eprintln!("rmpay: wrote {}", p.display());
+    }
+    Ok(())
+}
+
+/// The files of a closed period, built in memory.
+fn period_files(
+    r: &PayrollRun,
+    l: report::Lang,
+    ledger_bytes: Vec<u8>,
+    ledger_ext: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let p = r.run.period;
+    let xlsx_name = crate::pay_workbook_name(p);
+    let policy_bytes = std::fs::read(&r.policy_path).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {e}",
+            r.policy_path.display()
+        ))
+    })?;
+    let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(usage)?;
+    let st = state::State::closing(&r.policy, p, &r.payroll);
+    let mut files = vec![
+        (format!("ledger.{ledger_ext}"), ledger_bytes),
+        (archive::POLICY.to_string(), policy_bytes),
+        (xlsx_name, workbook),
+        (format!("pay-{p}.json"), json_bytes(r)),
+        (archive::STATE.to_string(), st.to_bytes()),
+    ];
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+fn lang_id(l: report::Lang) -> &'static str {
+    match l {
+        report::Lang::Zh => "zh",
+        report::Lang::En => "en",
+    }
+}
+
+fn ledger_ext(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_else(|| "xlsx".into())
+}
+
+fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
+    let job = Job {
+        policy: policy_source(&a.source, &a.bank),
+        policy_display: None,
+        ledger: a.ledger.clone(),
+        ledger_display: None,
+        period: parse_period(a.period.as_deref())?,
+        carry: Carry::Archive {
+            root: a.archive.clone(),
+            closing: true,
+        },
+    };
+    let r = compute_with_progress(&job, a.quiet)?;
+    let p = r.run.period;
+    let arch = Archive::new(&a.archive);
+    let previous = match arch.predecessor(p).map_err(Failure::Archive)? {
+        None => None,
+        Some(prev) => Some(Link {
+            period: prev.to_string(),
+            manifest_sha256: archive::sha256_hex(
+                &arch
+                    .read(prev, archive::MANIFEST)
+                    .map_err(Failure::Archive)?,
+            ),
+        }),
+    };
+    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {e}",
+            a.ledger.display()
+        ))
+    })?;
+    let ext = ledger_ext(&a.ledger);
+    let l = lang(a.lang);
+    let files = period_files(&r, l, ledger_bytes, &ext)?;
+    let manifest = Manifest {
+        format: archive::FORMAT.to_string(),
+        period: p.to_string(),
+        tool_version: r.run.tool_version.clone(),
+        lang: lang_id(l).to_string(),
+        policy: SourceFile {
+            original: r.policy.file.clone(),
+            stored_as: archive::POLICY.to_string(),
+            sha256: r.policy.sha256.clone(),
+            id: Some(r.policy.id.clone()),
+            version: Some(r.policy.version.clone()),
+        },
+        ledger: SourceFile {
+            original: r.ledger.file.clone(),
+            stored_as: format!("ledger.{ext}"),
+            sha256: r.run.ledger_sha256.clone(),
+            id: None,
+            version: None,
+        },
+        previous,
+        files: files
+            .iter()
+            .map(|(n, b)| FileEntry {
+                name: n.clone(),
+                sha256: archive::sha256_hex(b),
+                bytes: b.len() as u64,
+            })
+            .collect(),
+    };
+    let mut all = files;
+    all.push((archive::MANIFEST.to_string(), manifest.to_bytes()));
+    arch.commit(p, &all).map_err(Failure::Archive)?;
+    summary(&r);
+    eprintln!(
+        "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {})",
+        arch.dir(p).display(),
+        r.policy.id,
+        r.policy.version,
+        archive::sha256_hex(&manifest.to_bytes())
+    );
+    Ok(())
+}
+
+/// Recompute a closed period from the archive alone.
+fn recompute(arch: &Archive, p: Period) -> Result<(Manifest, PayrollRun), Failure> {
+    let m = arch.manifest(p).map_err(Failure::Archive)?;
+    let carry = match &m.previous {
+        None => Carry::Ledger,
+        Some(link) => {
+            let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            Carry::State {
+                period: prev,
+                state: arch.state(prev).map_err(Failure::Archive)?,
+            }
+        }
+    };
+    let dir = arch.dir(p);
+    let job = Job {
+        policy: PolicySource::File(dir.join(&m.policy.stored_as)),
+        policy_display: Some(m.policy.original.clone()),
+        ledger: dir.join(&m.ledger.stored_as),
+        ledger_display: Some(m.ledger.original.clone()),
+        period: Some(p),
+        carry,
+    };
+    let r = compute(&job, &mut |_, _| {})?;
+    Ok((m, r))
+}
+
+fn manifest_lang(m: &Manifest) -> report::Lang {
+    if m.lang == "en" {
+        report::Lang::En
+    } else {
+        report::Lang::Zh
+    }
+}
+
+fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
+    let p: Period = a
+        .period
+        .parse()
+        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let arch = Archive::new(&a.archive);
+    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
+        return Err(Failure::Usage(format!(
+            "{}: error[not-closed]: {p} is not a closed period",
+            arch.dir(p).display()
+        )));
+    }
+    let (m, r) = recompute(&arch, p)?;
+    let ledger_bytes = arch
+        .read(p, &m.ledger.stored_as)
+        .map_err(Failure::Archive)?;
+    let ext = m
+        .ledger
+        .stored_as
+        .rsplit('.')
+        .next()
+        .unwrap_or("xlsx")
+        .to_string();
+    let fresh = period_files(&r, manifest_lang(&m), ledger_bytes, &ext)?;
+    let mut differences = 0usize;
+    for (name, bytes) in &fresh {
+        if name == &m.ledger.stored_as || name == archive::POLICY {
+            continue;
+        }
+        let path = arch.dir(p).join(name);
+        let old = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(_) => {
+                println!("{}: missing from the archive", path.display());
+                differences += 1;
+                continue;
+            }
+        };
+        if old == *bytes {
+            continue;
+        }
+        differences += 1;
+        if name.ends_with(".xlsx") {
+            match ledger::dump::diff_xlsx(&old, bytes) {
+                Ok(d) if !d.is_empty() => {
+                    for (sheet, cell, was, now) in d.iter().take(200) {
+                        println!(
+                            "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
+                            path.display()
+                        );
+                    }
+                    if d.len() > 200 {
+                        println!("{}: … and {} more cells", path.display(), d.len() - 200);
+                    }
+                }
+                Ok(_) => println!(
+                    "{}: same cells, different bytes (formatting or properties)",
+                    path.display()
+                ),
+                Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
+            }
+        } else {
+            let (o, n) = (
+                String::from_utf8_lossy(&old),
+                String::from_utf8_lossy(bytes),
+            );
+            let mut shown = 0;
+            for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
+                if x != y && shown < 50 {
+                    println!(
+                        "{}:{}: archived `{}`, recomputed `{}`",
+                        path.display(),
+                        i + 1,
+                        x.trim(),
+                        y.trim()
+                    );
+                    shown += 1;
+                }
+            }
+            if o.lines().count() != n.lines().count() {
+                println!(
+                    "{}: {} lines archived, {} recomputed",
+                    path.display(),
+                    o.lines().count(),
+                    n.lines().count()
+                );
+            }
+        }
+    }
+    if differences == 0 {
+        println!("{p}: identical");
+        Ok(EXIT_OK)
+    } else {
+        println!("{p}: {differences} file(s) differ from the archive");
+        Ok(EXIT_INVALID)
+    }
+}
+
+fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
+    let arch = Archive::new(&a.archive);
+    if !a.archive.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{}: error[io]: no such archive",
+            a.archive.display()
+        )));
+    }
+    let periods = arch.periods().map_err(Failure::Archive)?;
+    let (findings, head) = archive::verify(&arch).map_err(Failure::Archive)?;
+    for f in &findings {
+        println!("{f}");
+    }
+    if findings.is_empty() {
+        match (periods.first(), periods.last(), head) {
+            (Some(first), Some(last), Some(h)) => println!(
+                "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
+                a.archive.display(),
+                periods.len()
+            ),
+            _ => println!("{}: empty archive", a.archive.display()),
+        }
+        Ok(EXIT_OK)
+    } else {
+        println!("{}: {} problem(s)", a.archive.display(), findings.len());
+        Ok(EXIT_INVALID)
+    }
+}
+
+fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
+    let period = parse_period(a.period.as_deref())?;
+    let r = match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+        (Some(root), Some(p), None, None, None) => recompute(&Archive::new(root), p)?.1,
+        (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
+            let source = match (&a.policy, &a.rules) {
+                (Some(p), _) => PolicySource::File(p.clone()),
+                (None, Some(d)) => PolicySource::Rules {
+                    dir: d.clone(),
+                    bank: a.bank.clone(),
+                },
+                (None, None) => unreachable_source()?,
+            };
+            let job = Job {
+                policy: source,
+                policy_display: None,
+                ledger: l.clone(),
+                ledger_display: None,
+                period,
+                carry: match &a.archive {
+                    Some(root) => Carry::Archive {
+                        root: root.clone(),
+                        closing: false,
+                    },
+                    None => Carry::Ledger,
+                },
+            };
+            compute(&job, &mut |_, _| {})?
+        }
+        _ => {
+            return Err(Failure::Usage(
+                "error: explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"
+                    .into(),
+            ));
+        }
+    };
+    let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
+        let ids: Vec<&str> = r
+            .payroll
+            .results
+            .iter()
+            .map(|x| x.rm.rm_id.as_str())
+            .collect();
+        return Err(Failure::Usage(format!(
+            "error: no RM `{}` in {}{}",
+            a.rm,
+            r.run.period,
+            diag::suggestion(&a.rm, ids.iter().copied())
+        )));
+    };
+    print!("{}", report::explain::explain_text(&r.policy, &r.run, res));
+    Ok(())
+}
+
+fn unreachable_source() -> Result<PolicySource, Failure> {
+    Err(Failure::Usage(
+        "error: give --policy FILE or --rules DIR".into(),
+    ))
+}
+
+fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
+    let p: Period = a
+        .period
+        .parse()
+        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let arch = Archive::new(&a.archive);
+    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
+        return Err(Failure::Usage(format!(
+            "{}: error[not-closed]: {p} is not a closed period",
+            arch.dir(p).display()
+        )));
+    }
+    let (m, base) = recompute(&arch, p)?;
+    let job = Job {
+        policy: PolicySource::File(a.policy.clone()),
+        policy_display: None,
+        ledger: arch.dir(p).join(&m.ledger.stored_as),
+        ledger_display: Some(m.ledger.original.clone()),
+        period: Some(p),
+        carry: match &m.previous {
+            None => Carry::Ledger,
+            Some(link) => {
+                let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+                Carry::State {
+                    period: prev,
+                    state: arch.state(prev).map_err(Failure::Archive)?,
+                }
+            }
+        },
+    };
+    let proposed = compute(&job, &mut |_, _| {})?;
+    let l = lang(a.lang);
+    let out = a.out.join(format!("compare-{p}.xlsx"));
+    let head = report::compare::head(&base, &proposed, l);
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    let totals = report::compare::compare_book(&base, &proposed, l, &mut sink);
+    let bytes = sink.finish().map_err(usage)?;
+    write::atomic_write(&out, &bytes).map_err(usage)?;
+    let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
+    eprintln!(
+        "rmpay: {p} under `{}` {} instead of `{}` {}: gross {} → {} ({}{}), net {} → {}",
+        proposed.policy.id,
+        proposed.policy.version,
+        base.policy.id,
+        base.policy.version,
+        money(totals.0),
+        money(totals.1),
+        if totals.1 >= totals.0 { "+" } else { "" },
+        money(totals.1 - totals.0),
+        money(totals.2),
+        money(totals.3)
+    );
+    eprintln!("rmpay: wrote {} (the archive is unchanged)", out.display());
+    Ok(())
+}
+
+fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
+    let period = parse_period(a.period.as_deref())?;
+    let policy = match policy_source(&a.source, &a.bank) {
+        PolicySource::File(p) => {
+            let display = p.display().to_string();
+            if !p.exists() {
+                return Err(Failure::Usage(format!(
+                    "{display}: error[io]: no such file"
+                )));
+            }
+            policy::load_policy(&p, &display).map_err(Failure::Invalid)?
+        }
+        PolicySource::Rules { dir, bank } => {
+            let Some(period) = period else {
+                return Err(Failure::Usage(
+                    "error: check with --rules needs --period YYYY-MM".into(),
+                ));
+            };
+            policy::select::select_policy(&dir, bank.as_deref(), period)
+                .map_err(Failure::Invalid)?
+        }
+    };
+    println!(
+        "{}: policy `{}` version {} is valid ({} tiers, {} pay lines)",
+        policy.file,
+        policy.id,
+        policy.version,
+        policy.tiers.len(),
+        policy.pay.lines.len()
+    );
+    let Some(lp) = &a.ledger else { return Ok(()) };
+    if !lp.exists() {
+        return Err(Failure::Usage(format!(
+            "{}: error[io]: no such file",
+            lp.display()
+        )));
+    }
+    let opts = ledger::ReadOptions {
+        input_scale: policy.settings.input_scale,
+        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
+        period,
+    };
+    let ld = lp.display().to_string();
+    let (ledger, mut diags) = ledger::read_ledger(lp, &ld, &opts, &mut |_, _| {});
+    let Some(ledger) = ledger else {
+        return Err(Failure::Invalid(diags));
+    };
+    let _ = metrics::monthly::resolve_rms(&ledger, &policy, &mut diags);
+    if diags.has_errors() {
+        return Err(Failure::Invalid(diags));
+    }
+    for l in diags.render() {
+        println!("{l}");
+    }
+    for u in &ledger.unknown_columns {
+        println!(
+            "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
+            ledger.file,
+            ledger.sheet_name(u.sheet),
+            diag::cell_name(u.row, u.col),
+            u.header
+        );
+    }
+    println!(
+        "{ld}: ledger for {} is valid ({} managers, {} client assignments)",
+        ledger.period,
+        ledger.managers.len(),
+        ledger.clients.len()
+    );
+    Ok(())
+}

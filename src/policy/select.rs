@@ -1,0 +1,149 @@
+//! Effective-dated policies: pick, from a directory of policy files, the
+//! version in force for a period.
+//!
+//! A version is in force on the dates from its `effective_from` to its
+//! `effective_until` (both inclusive, either open). The version for a period
+//! is the one in force on the period's first day. Two versions of the same
+//! policy id whose ranges share a date are an error, whatever the period.
+
+use super::{Policy, load_policy};
+use crate::diag::{Diagnostics, Location};
+use crate::period::Period;
+use chrono::NaiveDate;
+use std::path::Path;
+
+fn covers(p: &Policy, d: NaiveDate) -> bool {
+    p.effective_from.is_none_or(|f| f <= d) && p.effective_until.is_none_or(|u| d <= u)
+}
+
+fn range(p: &Policy) -> String {
+    let f = p
+        .effective_from
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "…".into());
+    let u = p
+        .effective_until
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "…".into());
+    format!("{f} to {u}")
+}
+
+fn overlap(a: &Policy, b: &Policy) -> bool {
+    let a_from = a.effective_from.unwrap_or(NaiveDate::MIN);
+    let a_until = a.effective_until.unwrap_or(NaiveDate::MAX);
+    let b_from = b.effective_from.unwrap_or(NaiveDate::MIN);
+    let b_until = b.effective_until.unwrap_or(NaiveDate::MAX);
+    a_from <= b_until && b_from <= a_until
+}
+
+/// Load every `*.toml` in `dir` (sorted by name) and pick the version of
+/// `bank` (or of the only policy id in force) for `period`.
+pub fn select_policy(
+    dir: &Path,
+    bank: Option<&str>,
+    period: Period,
+) -> Result<Policy, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let dir_loc = Location::File {
+        file: dir.display().to_string(),
+    };
+    let mut files: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) => {
+            diags.error(
+                dir_loc,
+                "cannot-read",
+                format!("cannot read the rules directory: {e}"),
+            );
+            return Err(diags);
+        }
+    };
+    files.sort();
+    let mut all: Vec<Policy> = Vec::new();
+    for f in &files {
+        match load_policy(f, &f.display().to_string()) {
+            Ok(p) => all.push(p),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let candidates: Vec<&Policy> = all
+        .iter()
+        .filter(|p| bank.is_none_or(|b| p.id == b))
+        .collect();
+    // Overlapping versions of one policy are an error, in force or not.
+    for (i, a) in candidates.iter().enumerate() {
+        for b in &candidates[i + 1..] {
+            if a.id == b.id && overlap(a, b) {
+                diags.error(
+                    Location::File { file: b.file.clone() },
+                    "overlapping-versions",
+                    format!(
+                        "policy `{}` version {} ({}) overlaps version {} ({}) in {}: two versions may not cover the same date",
+                        b.id,
+                        b.version,
+                        range(b),
+                        a.version,
+                        range(a),
+                        a.file
+                    ),
+                );
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let day = period.first_day();
+    let in_force: Vec<&&Policy> = candidates.iter().filter(|p| covers(p, day)).collect();
+    match in_force.as_slice() {
+        [one] => Ok((**one).clone()),
+        [] => {
+            let known: Vec<String> = candidates
+                .iter()
+                .map(|p| format!("`{}` {} ({})", p.id, p.version, range(p)))
+                .collect();
+            diags.error(
+                dir_loc,
+                "no-policy-in-force",
+                match bank {
+                    Some(b) => format!(
+                        "no version of policy `{b}` is in force on {day}{}",
+                        if known.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; versions: {}", known.join(", "))
+                        }
+                    ),
+                    None => format!(
+                        "no policy is in force on {day}{}",
+                        if known.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; versions: {}", known.join(", "))
+                        }
+                    ),
+                },
+            );
+            Err(diags)
+        }
+        many => {
+            let ids: Vec<String> = many.iter().map(|p| format!("`{}`", p.id)).collect();
+            diags.error(
+                dir_loc,
+                "several-policies",
+                format!(
+                    "several policies are in force on {day} ({}): choose one with --bank",
+                    ids.join(", ")
+                ),
+            );
+            Err(diags)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! `rmpay compare`: a proposed policy against the one a closed period was
+//! paid under, RM by RM and pay line by pay line.
+
+use super::{BookHead, Cell, Lang, RowStyle, Sheet, Sink, col};
+use crate::PayrollRun;
+use crate::engine::pay::RmResult;
+use rust_decimal::Decimal;
+
+pub fn head(base: &PayrollRun, proposed: &PayrollRun, lang: Lang) -> BookHead {
+    BookHead {
+        title: match lang {
+            Lang::Zh => format!(
+                "{} 办法对比 {} → {}",
+                base.run.period, base.policy.version, proposed.policy.version
+            ),
+            Lang::En => format!(
+                "{} policy comparison {} → {}",
+                base.run.period, base.policy.version, proposed.policy.version
+            ),
+        },
+        money_scale: base.policy.settings.money.scale,
+        date: base.run.period.last_day(),
+    }
+}
+
+fn line_ids(a: &PayrollRun, b: &PayrollRun) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for r in [a, b] {
+        for l in &r.policy.pay.lines {
+            if !out.iter().any(|(id, _)| *id == l.id) {
+                out.push((l.id.clone(), l.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn amount(r: Option<&RmResult>, id: &str) -> Decimal {
+    r.and_then(|r| r.pay.lines.iter().find(|l| l.rule == id))
+        .map(|l| l.amount)
+        .unwrap_or_default()
+}
+
+/// Emit the comparison; returns (gross before, gross after, net before,
+/// net after).
+pub fn compare_book(
+    base: &PayrollRun,
+    proposed: &PayrollRun,
+    lang: Lang,
+    sink: &mut dyn Sink,
+) -> (Decimal, Decimal, Decimal, Decimal) {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let lines = line_ids(base, proposed);
+    let (was, now, diff) = (
+        l("现行", "current"),
+        l("拟议", "proposed"),
+        l("差额", "difference"),
+    );
+    let mut cols = vec![
+        col(l("客户经理编号", "RM id"), 12.0),
+        col(l("姓名", "Name"), 10.0),
+        col(l("等级", "Tier"), 12.0),
+    ];
+    for (id, name) in &lines {
+        let label = if lang == Lang::Zh {
+            name.clone()
+        } else {
+            id.clone()
+        };
+        for part in [was, now, diff] {
+            cols.push(col(&format!("{label} {part}"), 14.0));
+        }
+    }
+    for (zh, en) in [
+        ("应发合计", "Gross"),
+        ("风险金扣留", "Withheld"),
+        ("实发金额", "Net pay"),
+    ] {
+        for part in [was, now, diff] {
+            cols.push(col(&format!("{} {part}", l(zh, en)), 14.0));
+        }
+    }
+    let mut sheet = Sheet::new(sink, l("逐人对比", "Per RM"), cols);
+    sheet.freeze_columns = 2;
+    sheet.landscape = true;
+    let mut ids: Vec<&str> = base
+        .payroll
+        .results
+        .iter()
+        .map(|r| r.rm.rm_id.as_str())
+        .collect();
+    for r in &proposed.payroll.results {
+        if !ids.contains(&r.rm.rm_id.as_str()) {
+            ids.push(&r.rm.rm_id);
+        }
+    }
+    let mut totals = vec![Decimal::ZERO; lines.len() * 3 + 9];
+    for id in ids {
+        let a = base.payroll.results.iter().find(|r| r.rm.rm_id == id);
+        let b = proposed.payroll.results.iter().find(|r| r.rm.rm_id == id);
+        let any = a.or(b);
+        let mut row = vec![
+            Cell::text(id),
+            Cell::text(any.map(|r| r.rm.name.clone()).unwrap_or_default()),
+            Cell::text(
+                any.map(|r| {
+                    base.policy
+                        .tiers
+                        .get(r.rm.tier)
+                        .map(|t| t.id.clone())
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default(),
+            ),
+        ];
+        let mut k = 0;
+        let mut triple = |row: &mut Vec<Cell>, x: Decimal, y: Decimal| {
+            for v in [x, y, y - x] {
+                row.push(Cell::Money(v));
+                totals[k] += v;
+                k += 1;
+            }
+        };
+        for (lid, _) in &lines {
+            triple(&mut row, amount(a, lid), amount(b, lid));
+        }
+        let g = |r: Option<&RmResult>, f: fn(&RmResult) -> Decimal| r.map(f).unwrap_or_default();
+        triple(&mut row, g(a, |r| r.pay.gross), g(b, |r| r.pay.gross));
+        triple(&mut row, g(a, |r| r.pay.holdback), g(b, |r| r.pay.holdback));
+        triple(&mut row, g(a, |r| r.pay.net), g(b, |r| r.pay.net));
+        sheet.push(row);
+    }
+    let mut row = vec![Cell::text(l("合计", "Total")), Cell::Empty, Cell::Empty];
+    row.extend(totals.iter().map(|v| Cell::Money(*v)));
+    sheet.push_styled(RowStyle::Total, row);
+    drop(sheet);
+
+    let mut info = Sheet::new(
+        sink,
+        l("运行信息", "Run manifest"),
+        vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 70.0)],
+    );
+    let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
+    info.push(kv(l("期间", "Period"), base.run.period.to_string()));
+    info.push(kv(
+        l("现行办法", "Current policy"),
+        format!(
+            "{} {} SHA-256 {}",
+            base.policy.id, base.policy.version, base.policy.sha256
+        ),
+    ));
+    info.push(kv(
+        l("拟议办法", "Proposed policy"),
+        format!(
+            "{} {} SHA-256 {}",
+            proposed.policy.id, proposed.policy.version, proposed.policy.sha256
+        ),
+    ));
+    info.push(kv(
+        l("台账", "Ledger"),
+        format!(
+            "{} SHA-256 {}",
+            base.run.ledger_file, base.run.ledger_sha256
+        ),
+    ));
+    info.push(kv(l("期初状态", "Opening state"), base.run.opening.clone()));
+    info.push(kv(
+        l("说明", "Note"),
+        l(
+            "对比不改变归档",
+            "the comparison does not change the archive",
+        )
+        .to_string(),
+    ));
+    drop(info);
+    let n = lines.len() * 3;
+    (totals[n], totals[n + 1], totals[n + 6], totals[n + 7])
+}

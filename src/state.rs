@@ -1,0 +1,104 @@
+//! What a closed period hands to the next: per RM, the risk-deposit balance,
+//! losses not yet recovered, whether the deposit was released, the tier, and
+//! how many months running each flag rule has held. Stored as `state.json`
+//! in every archived period (docs/ARCHIVE.md).
+
+use crate::engine::pay::{Opening, OpeningSource, Payroll};
+use crate::period::Period;
+use crate::policy::Policy;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "rmpay.state/1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub format: String,
+    /// The period this state closes.
+    pub period: String,
+    pub rms: Vec<RmState>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RmState {
+    pub rm_id: String,
+    /// Tier id at the end of the period.
+    pub tier: Option<String>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub risk_balance: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub pending_loss: Decimal,
+    pub released: bool,
+    /// Consecutive months each flag rule held, by rule id.
+    pub counters: BTreeMap<String, u32>,
+}
+
+impl State {
+    /// The state at the end of a computed month.
+    pub fn closing(policy: &Policy, period: Period, payroll: &Payroll) -> State {
+        let scale = policy.settings.money.scale;
+        let money = |d: Decimal| {
+            let mut r = d.round_dp(scale);
+            r.rescale(scale);
+            r
+        };
+        let mut rms: Vec<RmState> = payroll
+            .results
+            .iter()
+            .map(|r| RmState {
+                rm_id: r.rm.rm_id.clone(),
+                tier: Some(policy.tiers[r.rm.tier].id.clone()),
+                risk_balance: money(r.pay.risk.closing),
+                pending_loss: money(r.pay.pending_loss),
+                released: r.pay.risk.released_before
+                    || r.pay
+                        .risk
+                        .movements
+                        .iter()
+                        .any(|m| m.kind == crate::engine::pay::MovementKind::Released),
+                counters: r.counters.clone(),
+            })
+            .collect();
+        rms.extend(payroll.carried.iter().map(|(id, o)| RmState {
+            rm_id: id.clone(),
+            tier: o.previous_tier.clone(),
+            risk_balance: money(o.risk_balance),
+            pending_loss: money(o.pending_loss),
+            released: o.released,
+            counters: o.counters.clone(),
+        }));
+        rms.sort_by(|a, b| a.rm_id.cmp(&b.rm_id));
+        State {
+            format: FORMAT.to_string(),
+            period: period.to_string(),
+            rms,
+        }
+    }
+
+    /// What each RM brings into the next month.
+    pub fn openings(&self, period: Period) -> BTreeMap<String, Opening> {
+        self.rms
+            .iter()
+            .map(|r| {
+                (
+                    r.rm_id.clone(),
+                    Opening {
+                        risk_balance: r.risk_balance,
+                        source: OpeningSource::Archive(period),
+                        pending_loss: r.pending_loss,
+                        previous_tier: r.tier.clone(),
+                        released: r.released,
+                        counters: r.counters.clone(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
+        v.push(b'\n');
+        v
+    }
+}
