@@ -1,7 +1,16 @@
 //! Writes `fixtures/2026-10.xlsx`: a small branch for October 2026 under
 //! Policy A, laid out as a bank would export it (Chinese sheet and column
-//! names). Run with `cargo run --example make_fixtures`; the output is
-//! committed, and tests/payroll.rs checks hand-computed figures against it.
+//! names), with `fixtures/2026-09.xlsx` and `fixtures/2026-11.xlsx` around it
+//! for a three-month archive. Run with `cargo run --example make_fixtures`;
+//! the output is committed, and the tests check hand-computed figures
+//! against it.
+//!
+//! September and November repeat October's branch with these differences:
+//! 30 days; RM004's only client holds 1,700,000 (September) and 1,750,000
+//! (November), so RM004 is under 90% of base three months running; RM007,
+//! who left on 2026-04-20, is found in September to have caused a loss of
+//! 1,500 (so October's release pays that loss first); no incidents in
+//! November.
 //!
 //! The values sit at, just under and just over the policy's thresholds:
 //! RM003's deposits are exactly 90% of base, RM004's one fen under; loan
@@ -59,8 +68,23 @@ fn sheet(
 use V::*;
 
 fn main() -> Result<(), XlsxError> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    std::fs::create_dir_all(&dir).map_err(XlsxError::IoError)?;
+    for (month, days) in [(9u8, 30u8), (10, 31), (11, 30)] {
+        branch(&dir, month, days, false)?;
+    }
+    // October with one cell changed (6201001's balance on the 1st), for the
+    // tests that tamper with an archive.
+    let tampered = dir.join("tampered");
+    std::fs::create_dir_all(&tampered).map_err(XlsxError::IoError)?;
+    branch(&tampered, 10, 31, true)?;
+    policy_b(&dir)
+}
+
+/// One month of the Policy A branch.
+fn branch(dir: &std::path::Path, month: u8, days: u8, tamper: bool) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
-    let when = ExcelDateTime::from_ymd(2026, 10, 31)?;
+    let when = ExcelDateTime::from_ymd(2026, month, days)?;
     wb.set_properties(
         &DocProperties::new()
             .set_creation_datetime(&when)
@@ -171,6 +195,17 @@ fn main() -> Result<(), XlsxError> {
                 N(8_000_000.0),
                 E,
             ],
+            vec![
+                S("RM007"),
+                S("吴昊"),
+                S("中级"),
+                S("客户经理"),
+                S("城西支行"),
+                S("离岗"),
+                D(2026, 4, 20),
+                N(5_000_000.0),
+                E,
+            ],
         ],
     )?;
 
@@ -192,9 +227,15 @@ fn main() -> Result<(), XlsxError> {
         ],
     )?;
 
-    // Daily balances: one row per account per day, 31 days.
+    // Daily balances: one row per account per day.
     let accounts: &[(&str, &str, &str, &dyn Fn(u8) -> f64)] = &[
-        ("6201001", "C001", "活期", &|_| 9_000_000.0),
+        ("6201001", "C001", "活期", &|d| {
+            if tamper && d == 1 {
+                9_310_000.0
+            } else {
+                9_000_000.0
+            }
+        }),
         ("6201002", "C002", "定期", &|_| 5_000_000.0),
         ("6201003", "C003", "协议存款", &|_| 3_100_000.0),
         // 3,100,000 for ten days, then nothing: daily average 1,000,000.
@@ -202,17 +243,21 @@ fn main() -> Result<(), XlsxError> {
             if d <= 10 { 3_100_000.0 } else { 0.0 }
         }),
         ("6201005", "C004", "活期", &|_| 1_800_000.0),
-        ("6201006", "C005", "活期", &|_| 1_799_999.99),
+        ("6201006", "C005", "活期", &|_| match month {
+            9 => 1_700_000.0,
+            10 => 1_799_999.99,
+            _ => 1_750_000.0,
+        }),
         ("6201007", "C006", "活期", &|_| 2_480_000.0),
         ("6201008", "C007", "活期", &|_| 10_000_000.0),
         ("6201009", "C008", "定期", &|_| 6_000_000.0),
         ("6201010", "C009", "活期", &|_| 500_000.0),
     ];
     let mut rows = Vec::new();
-    for day in 1..=31u8 {
+    for day in 1..=days {
         for (acc, client, product, bal) in accounts {
             rows.push(vec![
-                D(2026, 10, day),
+                D(2026, month, day),
                 S(acc),
                 S(client),
                 S(product),
@@ -333,25 +378,35 @@ fn main() -> Result<(), XlsxError> {
                 S("C001"),
                 S("RM001"),
                 S("对公基本户"),
-                D(2026, 10, 5),
+                D(2026, month, 5),
             ],
             // No RM: the client's largest share (RM001, 60%).
-            vec![S("6209002"), S("C002"), E, S("对公基本户"), D(2026, 10, 20)],
+            vec![
+                S("6209002"),
+                S("C002"),
+                E,
+                S("对公基本户"),
+                D(2026, month, 20),
+            ],
             vec![
                 S("6209003"),
                 S("C003"),
                 S("RM002"),
                 S("一般户"),
-                D(2026, 10, 8),
+                D(2026, month, 8),
             ],
         ],
     )?;
 
-    sheet(
-        &mut wb,
-        "违规与损失",
-        &["客户经理编号", "日期", "事由", "扣分", "经济损失"],
-        &[
+    let incidents = match month {
+        9 => vec![vec![
+            S("RM007"),
+            D(2026, 9, 10),
+            S("离岗后查实贷款手续违规造成损失"),
+            N(0.0),
+            N(1_500.0),
+        ]],
+        10 => vec![
             vec![
                 S("RM003"),
                 D(2026, 10, 12),
@@ -367,6 +422,13 @@ fn main() -> Result<(), XlsxError> {
                 N(1_000.0),
             ],
         ],
+        _ => vec![],
+    };
+    sheet(
+        &mut wb,
+        "违规与损失",
+        &["客户经理编号", "日期", "事由", "扣分", "经济损失"],
+        &incidents,
     )?;
 
     sheet(
@@ -377,14 +439,14 @@ fn main() -> Result<(), XlsxError> {
             vec![S("RM001"), N(12_000.0)],
             vec![S("RM005"), N(9_950.0)],
             vec![S("RM006"), N(5_000.0)],
+            vec![S("RM007"), N(8_000.0)],
         ],
     )?;
 
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    std::fs::create_dir_all(&dir).map_err(XlsxError::IoError)?;
-    wb.save(dir.join("2026-10.xlsx"))?;
-    println!("wrote fixtures/2026-10.xlsx");
-    policy_b(&dir)
+    let name = format!("2026-{month:02}.xlsx");
+    wb.save(dir.join(&name))?;
+    println!("wrote {}", dir.join(&name).display());
+    Ok(())
 }
 
 /// `fixtures/bocom-2026-10.xlsx`: one RM per Policy B grade, English sheet

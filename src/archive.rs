@@ -247,7 +247,8 @@ impl Archive {
                     format!("cannot create a temporary folder: {e}"),
                 )
             })?;
-        for (name, bytes) in files {
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            failpoint("close-after-files", i);
             let path = tmp.path().join(name);
             let mut f = std::fs::File::create(&path)
                 .map_err(|e| err(&path, "io", format!("cannot create: {e}")))?;
@@ -280,6 +281,19 @@ impl Archive {
             let _ = d.sync_all();
         }
         Ok(())
+    }
+}
+
+/// A crash on purpose, for the tests of interrupted closes:
+/// `RMPAY_FAILPOINT=close-after-files:2` aborts the process after two files
+/// of a period were written. Nothing else reads this variable.
+fn failpoint(name: &str, count: usize) {
+    if let Ok(v) = std::env::var("RMPAY_FAILPOINT")
+        && let Some((n, at)) = v.split_once(':')
+        && n == name
+        && at.parse::<usize>().ok() == Some(count)
+    {
+        std::process::abort();
     }
 }
 

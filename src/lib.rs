@@ -208,9 +208,19 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
     }
+    let ledger_sha256 = sha256_file(&job.ledger).map_err(Failure::Usage)?;
+    // Outputs name the inputs by file name, not by where they happened to
+    // be, so the same inputs give the same bytes wherever they are.
+    let mut ledger = ledger;
+    let mut policy = policy;
+    ledger.file = file_name(&ledger_display);
+    policy.file = file_name(&policy.file);
     let (openings, opening) = match &job.carry {
-        Carry::Ledger => (ledger_openings(&ledger), "ledger risk_accounts".to_string()),
-        Carry::State { period, state } => (state.openings(*period), format!("state of {period}")),
+        Carry::Ledger => (ledger_openings(&ledger), LEDGER_OPENING.to_string()),
+        Carry::State { period, state } => (
+            state.openings(*period),
+            state_opening(*period, &state.to_bytes()),
+        ),
         Carry::Archive { root, closing } => {
             let archive = archive::Archive::new(root);
             let prev = if *closing {
@@ -228,10 +238,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
                 }
             };
             match prev {
-                None => (
-                    ledger_openings(&ledger),
-                    "ledger risk_accounts (first period of the archive)".to_string(),
-                ),
+                None => (ledger_openings(&ledger), LEDGER_OPENING.to_string()),
                 Some(p) => {
                     let st = archive.state(p).map_err(Failure::Archive)?;
                     let sha = archive::sha256_hex(
@@ -245,13 +252,6 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
             }
         }
     };
-    let ledger_sha256 = sha256_file(&job.ledger).map_err(Failure::Usage)?;
-    // Outputs name the inputs by file name, not by where they happened to
-    // be, so the same inputs give the same bytes wherever they are.
-    let mut ledger = ledger;
-    let mut policy = policy;
-    ledger.file = file_name(&ledger_display);
-    policy.file = file_name(&policy.file);
     let rms = metrics::monthly::resolve_rms(&ledger, &policy, &mut Diagnostics::new());
     let month = metrics::monthly::compute(&ledger, &policy, rms);
     let payroll = engine::pay::payroll(&policy, &ledger, month, &openings);
@@ -269,6 +269,17 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
         payroll,
         run,
     })
+}
+
+/// How the manifest sheet names an opening state from a ledger.
+const LEDGER_OPENING: &str = "the ledger's risk_accounts sheet";
+
+/// How the manifest sheet names an opening state from a closed period.
+fn state_opening(p: period::Period, state_bytes: &[u8]) -> String {
+    format!(
+        "closing state of {p} (state.json SHA-256 {})",
+        archive::sha256_hex(state_bytes)
+    )
 }
 
 /// The last component of a path as text.

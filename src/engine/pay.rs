@@ -7,6 +7,9 @@ use crate::policy::{FlagKind, HoldbackBase, PayKind, Policy, TierIx};
 use crate::trace::{Input, Step};
 use rust_decimal::Decimal;
 
+/// The deduction line of losses carried from earlier months.
+pub const CARRIED_LOSS: &str = "carried_loss";
+
 /// One pay line of one RM.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
@@ -123,7 +126,8 @@ pub struct Payslip {
     /// (deduction id, amount applied).
     pub deductions: Vec<Line>,
     pub deductions_total: Decimal,
-    /// Deductions beyond the month's gross, not taken this month.
+    /// Losses (carried and this month's) beyond the month's gross, not
+    /// taken this month.
     pub unrecovered: Decimal,
     pub holdback: Decimal,
     pub net: Decimal,
@@ -251,10 +255,30 @@ pub fn payslip(
         value: Some(gross),
     });
 
-    // Deductions, never more than the month's gross in total.
+    // Deductions, never more than the month's gross in total: losses
+    // carried from earlier months first, then this month's.
     let mut deductions = Vec::new();
     let mut room = gross.max(Decimal::ZERO);
     let mut unrecovered = Decimal::ZERO;
+    if opening.pending_loss > Decimal::ZERO {
+        let applied = opening.pending_loss.min(room);
+        room -= applied;
+        unrecovered += opening.pending_loss - applied;
+        trace.push(Step {
+            figure: CARRIED_LOSS.into(),
+            rule: CARRIED_LOSS.into(),
+            formula: "min(losses not recovered in earlier months, gross left)".into(),
+            inputs: vec![
+                Input::new("carried losses", opening.pending_loss),
+                Input::new("gross left", applied + room),
+            ],
+            value: Some(applied),
+        });
+        deductions.push(Line {
+            rule: CARRIED_LOSS.into(),
+            amount: applied,
+        });
+    }
     for d in &policy.pay.deductions {
         let v = metrics.get(&d.metric).unwrap_or_default();
         let wanted = money.apply(v * d.share).max(Decimal::ZERO);
@@ -292,12 +316,12 @@ pub fn payslip(
         opening,
         gross - deductions_total,
         gross,
-        opening.pending_loss + unrecovered,
+        unrecovered,
         release_due,
         trace,
     );
     let holdback = risk.withheld;
-    let pending_loss = opening.pending_loss + unrecovered - risk.offset;
+    let pending_loss = unrecovered - risk.offset;
     let net = gross - deductions_total - holdback;
     trace.push(Step {
         figure: "net".into(),
@@ -534,7 +558,7 @@ pub fn payroll(
             &rm,
             &m,
             &clients,
-            pay.unrecovered,
+            pay.pending_loss,
             &opening.counters,
         );
         results.push(RmResult {

@@ -39,6 +39,11 @@ fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
                 .map(|d| (&d.id, &d.name, &d.name_en)),
         )
         .find(|(i, _, _)| *i == id);
+    if id == crate::engine::pay::CARRIED_LOSS {
+        return lang
+            .pick("以前月份未扣损失", "Losses carried from earlier months")
+            .to_string();
+    }
     match (found, lang) {
         (Some((_, zh, _)), Lang::Zh) => zh.clone(),
         (Some((i, _, en)), Lang::En) => en.clone().unwrap_or_else(|| i.clone()),
@@ -300,11 +305,15 @@ pub fn pay_book(
     sink: &mut dyn Sink,
 ) {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let deduction_ids: Vec<&str> = policy
-        .pay
-        .deductions
+    let carried = crate::engine::pay::CARRIED_LOSS;
+    let any_carried = payroll
+        .results
         .iter()
-        .map(|d| d.id.as_str())
+        .any(|r| r.pay.deductions.iter().any(|d| d.rule == carried));
+    let deduction_ids: Vec<&str> = any_carried
+        .then_some(carried)
+        .into_iter()
+        .chain(policy.pay.deductions.iter().map(|d| d.id.as_str()))
         .collect();
 
     // 1. Register.

@@ -55,7 +55,7 @@ fn payroll_writes_the_workbook_and_json() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(files_in(&out), vec!["pay-2026-10.xlsx"]);
     assert!(
-        o.stderr.contains("2026-10 8 RMs, net pay 15,605.20"),
+        o.stderr.contains("2026-10 9 RMs, net pay 15,605.20"),
         "{}",
         o.stderr
     );
@@ -271,7 +271,7 @@ fn check_validates_without_writing() {
     );
     assert!(
         o.stdout
-            .contains("ledger for 2026-10 is valid (8 managers, 10 client assignments)"),
+            .contains("ledger for 2026-10 is valid (9 managers, 10 client assignments)"),
         "{}",
         o.stdout
     );

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 //!
+//! - `archive`: closing, carrying forward, re-running and verifying periods.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
@@ -8,6 +9,7 @@
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
 //! - `properties`: invariants of the pay engine over generated inputs.
 
+mod archive;
 mod cli;
 mod golden;
 mod payroll;

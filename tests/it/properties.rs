@@ -97,8 +97,11 @@ proptest! {
         );
         prop_assert!(s.risk.offset >= Decimal::ZERO && s.risk.released >= Decimal::ZERO);
         // Losses are never offset beyond what is owed, and nothing is lost.
-        prop_assert!(s.risk.offset <= open.pending_loss + s.unrecovered);
-        prop_assert_eq!(s.pending_loss, open.pending_loss + s.unrecovered - s.risk.offset);
+        prop_assert!(s.risk.offset <= s.unrecovered);
+        prop_assert_eq!(s.pending_loss, s.unrecovered - s.risk.offset);
+        // Every loss owed is deducted, offset or carried: none vanishes.
+        let owed = open.pending_loss + money_of(m.incident_loss);
+        prop_assert_eq!(owed, s.deductions_total + s.risk.offset + s.pending_loss);
         // A release empties the account; no release, no payout beyond net.
         if release_due && cap.is_some() {
             prop_assert_eq!(s.risk.closing, Decimal::ZERO);
@@ -139,6 +142,11 @@ proptest! {
             prop_assert!((given - client.deposit_daily_average).abs() <= Decimal::new(1, 20));
         }
     }
+}
+
+/// Losses as the policy deducts them (in full, rounded to the fen).
+fn money_of(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 fn src(sheet: SheetKind, row: u32) -> Src {

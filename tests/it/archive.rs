@@ -1,0 +1,601 @@
+//! Closed periods: close, carry forward, re-run, verify, explain, compare,
+//! effective-dated policies. The fixtures are September, October and
+//! November 2026 of the same branch (examples/make_fixtures.rs).
+
+use super::util::{dec, rmpay};
+use std::path::{Path, PathBuf};
+
+const POLICY: &str = "rules/city-commercial-bank.toml";
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Out {
+    let o = rmpay().args(args).output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn close(archive: &Path, month: &str) -> Out {
+    run(&[
+        "close",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--policy",
+        POLICY,
+        "--ledger",
+        &format!("fixtures/2026-{month}.xlsx"),
+    ])
+}
+
+/// An archive with September to November closed.
+fn three_months() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for m in ["09", "10", "11"] {
+        let o = close(d.path(), m);
+        assert_eq!(o.code, 0, "closing 2026-{m}: {}", o.stderr);
+    }
+    d
+}
+
+fn json(path: PathBuf) -> serde_json::Value {
+    serde_json::from_slice(
+        &std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap()
+}
+
+fn manager<'a>(pay: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    pay["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["rm_id"] == id)
+        .unwrap()
+}
+
+/// Every file under a directory with its bytes, by relative path.
+fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn three_months_close_in_order_and_carry_forward() {
+    let a = three_months();
+    let oct = json(a.path().join("2026-10/pay-2026-10.json"));
+    let nov = json(a.path().join("2026-11/pay-2026-11.json"));
+    let oct_state = json(a.path().join("2026-10/state.json"));
+    // November opens every risk account at October's closing balance.
+    for r in oct_state["rms"].as_array().unwrap() {
+        let id = r["rm_id"].as_str().unwrap();
+        assert_eq!(
+            manager(&nov, id)["risk_account"]["opening"],
+            r["risk_balance"],
+            "{id}"
+        );
+        assert_eq!(
+            manager(&oct, id)["risk_account"]["closing"],
+            r["risk_balance"],
+            "{id}"
+        );
+    }
+    // RM006 left on 2026-04-15: due 2026-10-15, no loss: 5,000 back in October.
+    let rm6 = &manager(&oct, "RM006")["risk_account"];
+    assert_eq!(
+        (
+            rm6["opening"].as_str(),
+            rm6["released"].as_str(),
+            rm6["closing"].as_str()
+        ),
+        (Some("5000.00"), Some("5000.00"), Some("0.00"))
+    );
+    // RM007 left on 2026-04-20 with 8,000; a 1,500 loss was found in
+    // September, which his (zero) pay could not cover. October: the loss is
+    // paid from the balance and 8,000 − 1,500 = 6,500 returned.
+    let sep = json(a.path().join("2026-09/pay-2026-09.json"));
+    assert_eq!(
+        manager(&sep, "RM007")["flags"][0]["check"],
+        "loss_not_recovered"
+    );
+    let rm7 = &manager(&oct, "RM007");
+    assert_eq!(rm7["risk_account"]["offset"], "1500.00");
+    assert_eq!(rm7["risk_account"]["released"], "6500.00");
+    assert_eq!(rm7["risk_account"]["closing"], "0.00");
+    assert_eq!(rm7["pay"]["payout"], "6500.00");
+    assert_eq!(
+        rm7["flags"].as_array().unwrap().len(),
+        0,
+        "the loss was recovered"
+    );
+    // RM005 holds 9,950 of a 10,000 cap in September's ledger: September
+    // withholds 50 (20% of 2,300 would be 460); October withholds nothing.
+    assert_eq!(manager(&sep, "RM005")["pay"]["holdback"], "50.00");
+    assert_eq!(manager(&oct, "RM005")["pay"]["holdback"], "0.00");
+    assert_eq!(manager(&oct, "RM005")["pay"]["net"], "2300.00");
+    // RM004: October's loss of 1,000 left 460 unrecovered; November's gross
+    // is 1,750,000 / 10,000 × 3 = 525.00, so 460 is deducted, 20% of the
+    // 65 left is withheld (13.00) and 52.00 paid.
+    let rm4 = manager(&nov, "RM004");
+    assert_eq!(rm4["pay"]["gross"], "525.00");
+    assert_eq!(rm4["pay"]["deduction_lines"][0]["rule"], "carried_loss");
+    assert_eq!(rm4["pay"]["deductions"], "460.00");
+    assert_eq!(rm4["pay"]["holdback"], "13.00");
+    assert_eq!(rm4["pay"]["net"], "52.00");
+    // … and its deposits were under 90% of base in September (1,700,000),
+    // October (1,799,999.99) and November (1,750,000): a demotion signal.
+    let checks: Vec<&str> = rm4["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert!(
+        checks.contains(&"deposit_below_base_consecutive"),
+        "{checks:?}"
+    );
+    let flag = rm4["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "deposit_below_base_consecutive")
+        .unwrap();
+    assert_eq!(
+        (flag["value"].as_str(), flag["threshold"].as_str()),
+        (Some("3"), Some("3"))
+    );
+    assert!(
+        !manager(&oct, "RM004")["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "deposit_below_base_consecutive")
+    );
+    // The chain links each manifest to the one before.
+    let m10 = json(a.path().join("2026-10/manifest.json"));
+    let sep_manifest = std::fs::read(a.path().join("2026-09/manifest.json")).unwrap();
+    assert_eq!(m10["previous"]["period"], "2026-09");
+    assert_eq!(
+        m10["previous"]["manifest_sha256"],
+        rmpay::archive::sha256_hex(&sep_manifest)
+    );
+    assert_eq!(m10["policy"]["version"], "2026.1");
+}
+
+#[test]
+fn rerun_gives_identical_and_verify_is_clean() {
+    let a = three_months();
+    for m in ["2026-09", "2026-10", "2026-11"] {
+        let o = run(&[
+            "rerun",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--period",
+            m,
+        ]);
+        assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+        assert_eq!(o.stdout.trim(), format!("{m}: identical"));
+    }
+    let o = run(&["verify", "--archive", a.path().to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("3 period(s) 2026-09…2026-11, hash chain intact"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn a_closed_period_is_never_overwritten() {
+    let a = three_months();
+    let before = tree(a.path());
+    let o = close(a.path(), "10");
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        format!(
+            "{}: error[already-closed]: 2026-10 is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)",
+            a.path().join("2026-10").display()
+        )
+    );
+    assert!(before == tree(a.path()), "the archive changed");
+}
+
+#[test]
+fn periods_close_in_order_without_gaps() {
+    let a = tempfile::tempdir().unwrap();
+    assert_eq!(close(a.path(), "09").code, 0);
+    let o = close(a.path(), "11");
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("error[period-gap]: 2026-10 is not closed yet: close it before 2026-11 (the last closed period is 2026-09)"), "{}", o.stderr);
+    let b = tempfile::tempdir().unwrap();
+    assert_eq!(close(b.path(), "10").code, 0);
+    let o = close(b.path(), "09");
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("error[out-of-order]: 2026-09 comes before 2026-10, the last closed period; periods close in order"), "{}", o.stderr);
+    // Payroll with the archive follows the same rule.
+    let o = run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        "fixtures/2026-11.xlsx",
+        "--archive",
+        a.path().to_str().unwrap(),
+        "--out",
+        a.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("error[period-gap]"), "{}", o.stderr);
+}
+
+#[test]
+fn payroll_with_an_archive_opens_from_the_last_closed_period() {
+    let a = tempfile::tempdir().unwrap();
+    for m in ["09", "10"] {
+        assert_eq!(close(a.path(), m).code, 0);
+    }
+    let before = tree(a.path());
+    let out = tempfile::tempdir().unwrap();
+    let j = out.path().join("nov.json");
+    let o = run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        "fixtures/2026-11.xlsx",
+        "--archive",
+        a.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--json",
+        j.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let nov = json(j);
+    let st = json(a.path().join("2026-10/state.json"));
+    let rm1 = st["rms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rm_id"] == "RM001")
+        .unwrap();
+    assert_eq!(
+        manager(&nov, "RM001")["risk_account"]["opening"],
+        rm1["risk_balance"]
+    );
+    // November's ledger also has a risk_accounts sheet (12,000 for RM001);
+    // with an archive it is not used.
+    assert_ne!(rm1["risk_balance"], "12000.00");
+    assert!(
+        before == tree(a.path()),
+        "payroll must not change the archive"
+    );
+}
+
+#[test]
+fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
+    let a = three_months();
+    let target = a.path().join("2026-10/ledger.xlsx");
+    std::fs::copy("fixtures/tampered/2026-10.xlsx", &target).unwrap();
+    let o = run(&["verify", "--archive", a.path().to_str().unwrap()]);
+    assert_eq!(o.code, 1);
+    let first = o.stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{}: error[changed]: SHA-256 is ",
+            target.display()
+        )),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.ends_with(": 1 problem(s)\n"), "{}", o.stdout);
+    // Recomputing October from the changed ledger: 6201001 held 9,310,000
+    // instead of 9,000,000 on the 1st, so RM001's daily average rises by
+    // 310,000 / 31 = 10,000 to 12,510,000 and the increment line by
+    // 10,000 / 10,000 × 8 = 8.00 to 3,608.00.
+    let o = run(&[
+        "rerun",
+        "--archive",
+        a.path().to_str().unwrap(),
+        "--period",
+        "2026-10",
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    let xlsx = a
+        .path()
+        .join("2026-10/pay-2026-10.xlsx")
+        .display()
+        .to_string();
+    assert!(
+        o.stdout.contains(&format!(
+            "{xlsx} [工资汇总]!F2: archived `3600`, recomputed `3608`"
+        )),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains(&format!(
+            "{xlsx} [业绩指标]!C2: archived `12500000`, recomputed `12510000`"
+        )),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .trim_end()
+            .ends_with("2026-10: 3 file(s) differ from the archive"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn a_removed_or_added_file_is_named() {
+    let a = three_months();
+    std::fs::remove_file(a.path().join("2026-09/state.json")).unwrap();
+    std::fs::write(a.path().join("2026-11/notes.txt"), "x").unwrap();
+    let o = run(&["verify", "--archive", a.path().to_str().unwrap()]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stdout.lines().take(2).collect::<Vec<_>>(),
+        vec![
+            format!(
+                "{}: error[removed]: listed in the manifest but missing",
+                a.path().join("2026-09/state.json").display()
+            ),
+            format!(
+                "{}: error[added]: not listed in the manifest",
+                a.path().join("2026-11/notes.txt").display()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_interrupted_close_leaves_the_archive_as_it_was() {
+    let a = tempfile::tempdir().unwrap();
+    assert_eq!(close(a.path(), "09").code, 0);
+    let before = tree(a.path());
+    let o = rmpay()
+        .args([
+            "close",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--policy",
+            POLICY,
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+        ])
+        .env("RMPAY_FAILPOINT", "close-after-files:3")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the failpoint must crash the close");
+    assert!(!a.path().join("2026-10").exists());
+    let o = run(&["verify", "--archive", a.path().to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    // The crash left only a hidden temporary folder, which the next close clears.
+    let after: Vec<String> = tree(a.path())
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| !n.starts_with(".close-"))
+        .collect();
+    assert_eq!(
+        after,
+        before.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
+    );
+    assert_eq!(close(a.path(), "10").code, 0);
+    assert!(!tree(a.path()).iter().any(|(n, _)| n.starts_with(".close-")));
+}
+
+#[test]
+fn two_closes_on_copies_of_the_inputs_give_identical_archives() {
+    let mut archives = Vec::new();
+    for _ in 0..2 {
+        let w = tempfile::tempdir().unwrap();
+        std::fs::copy(POLICY, w.path().join("policy.toml")).unwrap();
+        for m in ["09", "10"] {
+            std::fs::copy(
+                format!("fixtures/2026-{m}.xlsx"),
+                w.path().join(format!("2026-{m}.xlsx")),
+            )
+            .unwrap();
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"))
+                .current_dir(w.path())
+                .args([
+                    "close",
+                    "--archive",
+                    "archive",
+                    "--policy",
+                    "policy.toml",
+                    "--ledger",
+                    &format!("2026-{m}.xlsx"),
+                ])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        archives.push((tree(&w.path().join("archive")), w));
+    }
+    assert_eq!(archives[0].0.len(), 12);
+    assert!(archives[0].0 == archives[1].0, "the two archives differ");
+}
+
+#[test]
+fn effective_dated_policies_pick_the_version_in_force() {
+    let a = tempfile::tempdir().unwrap();
+    for m in ["09", "10"] {
+        let o = run(&[
+            "close",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--rules",
+            "fixtures/rules-versions",
+            "--ledger",
+            &format!("fixtures/2026-{m}.xlsx"),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
+    // 2026.1 is in force to 2026-09-30, 2026.2 from 2026-10-01.
+    assert_eq!(
+        json(a.path().join("2026-09/manifest.json"))["policy"]["version"],
+        "2026.1"
+    );
+    assert_eq!(
+        json(a.path().join("2026-10/manifest.json"))["policy"]["version"],
+        "2026.2"
+    );
+    assert!(
+        std::fs::read(a.path().join("2026-10/policy.toml")).unwrap()
+            == std::fs::read("fixtures/rules-versions/city-2026b.toml").unwrap()
+    );
+    // 2026.2 pays 9.00 instead of 8.00 per 10,000 of increment: RM001's
+    // 4,500,000 of increment earns 450 × 9 = 4,050.00.
+    let oct = json(a.path().join("2026-10/pay-2026-10.json"));
+    assert_eq!(
+        manager(&oct, "RM001")["pay"]["lines"][1]["amount"],
+        "4050.00"
+    );
+    // Two versions covering the same date are an error.
+    let o = run(&[
+        "check",
+        "--rules",
+        "fixtures/bad/rules-overlap",
+        "--period",
+        "2026-10",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.starts_with("fixtures/bad/rules-overlap/city-2026b.toml: error[overlapping-versions]: policy `city-commercial-bank` version 2026.2 (2026-10-01 to …) overlaps version 2026.1 (2026-01-01 to 2026-10-31)"), "{}", o.stderr);
+    // A directory with several banks needs --bank.
+    let o = run(&["check", "--rules", "rules", "--period", "2026-10"]);
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("error[several-policies]"), "{}", o.stderr);
+    assert_eq!(
+        run(&[
+            "check",
+            "--rules",
+            "rules",
+            "--bank",
+            "bocom-nanchang",
+            "--period",
+            "2026-10"
+        ])
+        .code,
+        0
+    );
+}
+
+#[test]
+fn explain_prints_every_figure_down_to_the_cells() {
+    let a = three_months();
+    let o = run(&[
+        "explain",
+        "--archive",
+        a.path().to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--rm",
+        "RM001",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let t = &o.stdout;
+    assert!(
+        t.starts_with("RM001 张伟 (senior), 2026-10; policy `city-commercial-bank` 2026.1"),
+        "{t}"
+    );
+    assert!(t.contains("A-26-deposit-increment = 3600    [A-26-deposit-increment]\n  formula: round(deposit_increment ÷ 10000 × 8, 2)"), "{t}");
+    assert!(
+        t.contains("account 6201001 (demand, 31 rows, [存款日余额] rows 2–302)"),
+        "{t}"
+    );
+    assert!(t.contains("loan L002 (2026-10.xlsx [贷款]!A3)"), "{t}");
+    // The same from the policy and ledger directly.
+    let o = run(&[
+        "explain",
+        "--policy",
+        POLICY,
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--rm",
+        "RM007",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("released 8,000.00: 6 months after leaving, no loss found"),
+        "{}",
+        o.stdout
+    );
+    let o = run(&[
+        "explain",
+        "--policy",
+        POLICY,
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--rm",
+        "RM01",
+    ]);
+    assert_eq!(o.code, 2);
+    assert_eq!(
+        o.stderr.trim(),
+        "error: no RM `RM01` in 2026-10 (did you mean `RM001`?)"
+    );
+}
+
+#[test]
+fn compare_writes_differences_and_leaves_the_archive_alone() {
+    let a = three_months();
+    let before = tree(a.path());
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "compare",
+        "--archive",
+        a.path().to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--policy",
+        "fixtures/rules-versions/city-2026b.toml",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // Increments in October: RM001 4,500,000, RM002 1,100,000, BH001
+    // 2,000,000, RM005 1,000,000: 860 × 10,000 at +1.00 = +860.00 gross.
+    assert!(
+        o.stderr.contains("gross 19,524.00 → 20,384.00 (+860.00)"),
+        "{}",
+        o.stderr
+    );
+    let cells = rmpay::ledger::dump::xlsx_cells(
+        &std::fs::read(out.path().join("compare-2026-10.xlsx")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cells[0].0, "逐人对比");
+    assert!(
+        before == tree(a.path()),
+        "compare must not change the archive"
+    );
+    let _ = dec("0");
+}
