@@ -262,3 +262,46 @@ fn policy_b_allowance_by_grade_and_agreement_deposits_excluded() {
     );
     assert_eq!(p.clients["K01"].by_product.total(), dec("360000000"));
 }
+
+/// A tier change that lowers the cap (art. 25(2) is silent; the policy's
+/// `lowered_cap` setting decides). A senior with 15,000 becomes mid (cap
+/// 10,000) and earns 2,000 gross.
+#[test]
+fn a_lowered_cap_keeps_or_releases_the_excess() {
+    use rmpay::engine::pay::{MovementKind, Opening, payslip};
+    use rmpay::metrics::monthly::RmMetrics;
+    use rmpay::policy::LoweredCap;
+    let text = std::fs::read(super::util::root().join(POLICY)).unwrap();
+    let mut policy = rmpay::policy::parse_policy(&text, POLICY).unwrap();
+    let mid = policy.tier_by_id("mid").unwrap();
+    // 2,000,000 of stock at 3.00 per 10,000 = 600.00; base 5,000,000.
+    let m = RmMetrics {
+        deposit_daily_average: dec("2000000"),
+        deposit_base: dec("5000000"),
+        deposit_stock: dec("2000000"),
+        ..RmMetrics::default()
+    };
+    let opening = Opening {
+        risk_balance: dec("15000"),
+        previous_tier: Some("senior".into()),
+        ..Opening::default()
+    };
+    // Shipped reading: keep. Nothing is withheld (the balance is over the
+    // new cap) and nothing is released.
+    let s = payslip(&policy, mid, &m, &opening, false, &mut Vec::new());
+    assert_eq!(s.gross, dec("600.00"));
+    assert_eq!(
+        (s.holdback, s.released, s.risk.closing),
+        (dec("0"), dec("0"), dec("15000"))
+    );
+    // release_excess: 15,000 − 10,000 = 5,000 paid out, then the account is
+    // full, so nothing is withheld either.
+    policy.risk_deposit.as_mut().unwrap().lowered_cap = LoweredCap::ReleaseExcess;
+    let s = payslip(&policy, mid, &m, &opening, false, &mut Vec::new());
+    assert_eq!(
+        (s.holdback, s.released, s.risk.closing),
+        (dec("0"), dec("5000"), dec("10000"))
+    );
+    assert_eq!(s.risk.movements[0].kind, MovementKind::ExcessReleased);
+    assert_eq!(s.payout, dec("600.00") + dec("5000"));
+}
