@@ -65,8 +65,8 @@ impl<'a> Cv<'a> {
     pub(crate) fn is_blank(&self) -> bool {
         match self {
             Cv::Empty => true,
-            Cv::Str(s) => match s.as_bytes().first() {
-                Some(b) if b.is_ascii_graphic() => false,
+            Cv::Str(s) => match s.chars().next() {
+                Some(c) if !c.is_whitespace() => false,
                 _ => s.trim().is_empty(),
             },
             _ => false,

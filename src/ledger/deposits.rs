@@ -13,27 +13,35 @@ use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
-/// One account's month so far.
+/// One account's month so far. Kept to one cache line: a million rows
+/// stream through these, and a fat record would crowd calamine's own working
+/// set out of the cache.
+#[repr(C, align(64))]
 pub(crate) struct Acc {
-    id: String,
-    client: String,
-    product: Product,
-    sum: Decimal,
+    id: Box<str>,
+    client: Box<str>,
+    /// Sum of the balances as a mantissa at the input scale (every amount is
+    /// read at that scale); what does not fit goes to `DepositState::big`.
+    sum_units: i64,
     rows: u32,
     first_row: u32,
     last_row: u32,
     /// Bit `d` set: a balance was read for day `d + 1`.
     mask: u32,
-    /// Sheet row of each day's balance (valid where `mask` is set).
-    day_rows: [u32; 31],
-    /// Each day's balance; kept only when missing days are carried forward.
-    balances: Vec<Decimal>,
+    product: Product,
 }
 
 pub(crate) struct DepositState {
     carry: bool,
     index: HashMap<String, usize>,
     accounts: Vec<Acc>,
+    /// Per day of the month, per account: the sheet row of that day's
+    /// balance (valid where the account's mask bit is set).
+    day_rows: Vec<Vec<u32>>,
+    /// Per day, per account: the balance; only when carrying forward.
+    balances: Vec<Vec<Decimal>>,
+    /// Balance sums that do not fit `Acc::sum_units`, by account.
+    big: HashMap<usize, Decimal>,
     /// Accounts with a rejected row: their gaps are not reported (the
     /// rejected row is, and may well be the missing day).
     rejected: HashSet<String>,
@@ -44,6 +52,9 @@ pub(crate) struct DepositState {
     /// Last date cell converted (serial value bits) and its day.
     last_serial: u64,
     last_day: Option<NaiveDate>,
+    /// Day of the month (0-based) of `last_serial`, once checked against
+    /// the period.
+    last_day0: Option<u32>,
     account_buf: String,
     client_buf: String,
 }
@@ -60,11 +71,19 @@ impl DepositState {
             carry,
             index: HashMap::new(),
             accounts: Vec::new(),
+            day_rows: vec![Vec::new(); 31],
+            balances: if carry {
+                vec![Vec::new(); 31]
+            } else {
+                Vec::new()
+            },
+            big: HashMap::new(),
             rejected: HashSet::new(),
             last_idx: usize::MAX,
             out: Vec::new(),
             last_serial: u64::MAX,
             last_day: None,
+            last_day0: None,
             account_buf: String::new(),
             client_buf: String::new(),
         }
@@ -122,6 +141,7 @@ impl Reader<'_> {
             if let Some(day) = excel_date(&d) {
                 self.dep.last_serial = bits;
                 self.dep.last_day = Some(day);
+                self.dep.last_day0 = None;
                 return Ok(day);
             }
         }
@@ -138,7 +158,13 @@ impl Reader<'_> {
     pub(crate) fn deposit_row(&mut self, r: u32, f: &Fields<'_>) {
         // Date, and the period it must fall in.
         let date_cv = f[D_DATE];
-        let day0 = if matches!(date_cv, Cv::Empty) {
+        let cached = match date_cv {
+            Cv::Date(d) if d.as_f64().to_bits() == self.dep.last_serial => self.dep.last_day0,
+            _ => None,
+        };
+        let day0 = if cached.is_some() {
+            cached
+        } else if matches!(date_cv, Cv::Empty) {
             self.missing(r, D_DATE);
             None
         } else {
@@ -146,6 +172,9 @@ impl Reader<'_> {
                 Ok(d) => {
                     let period = *self.period.get_or_insert_with(|| Period::of(d));
                     if period.contains(d) {
+                        if matches!(date_cv, Cv::Date(_)) && self.dep.last_day == Some(d) {
+                            self.dep.last_day0 = Some(d.day0());
+                        }
                         Some(d.day0())
                     } else {
                         let col = self.col(D_DATE);
@@ -237,30 +266,29 @@ impl Reader<'_> {
         let last = self.dep.last_idx;
         let guess = [last.wrapping_add(1), last]
             .into_iter()
-            .find(|&i| self.dep.accounts.get(i).is_some_and(|a| a.id == account));
+            .find(|&i| self.dep.accounts.get(i).is_some_and(|a| &*a.id == account));
         let idx = match guess.or_else(|| self.dep.index.get(account).copied()) {
             Some(i) => i,
             None => {
                 // A new account: its client must be known.
                 let _ = self.check_client(r, D_CLIENT, client);
                 let i = self.dep.accounts.len();
-                let days = self.period.map_or(31, |p| p.days()) as usize;
                 self.dep.accounts.push(Acc {
-                    id: account.to_string(),
-                    client: client.to_string(),
+                    id: account.into(),
+                    client: client.into(),
                     product,
-                    sum: Decimal::ZERO,
+                    sum_units: 0,
                     rows: 0,
                     first_row: r,
                     last_row: r,
                     mask: 0,
-                    day_rows: [0; 31],
-                    balances: if self.dep.carry {
-                        vec![Decimal::ZERO; days]
-                    } else {
-                        Vec::new()
-                    },
                 });
+                for day in &mut self.dep.day_rows {
+                    day.push(0);
+                }
+                for day in &mut self.dep.balances {
+                    day.push(Decimal::ZERO);
+                }
                 self.dep.index.insert(account.to_string(), i);
                 i
             }
@@ -271,8 +299,8 @@ impl Reader<'_> {
         };
         acc.rows += 1;
         acc.last_row = r;
-        if acc.client != client {
-            let (first, other) = (acc.first_row, acc.client.clone());
+        if &*acc.client != client {
+            let (first, other) = (acc.first_row, acc.client.to_string());
             let col = self.col(D_CLIENT);
             self.err(r, col, "inconsistent-account", |_| {
                 format!(
@@ -297,7 +325,13 @@ impl Reader<'_> {
         }
         let bit = 1u32 << (day0 & 31);
         if acc.mask & bit != 0 {
-            let other = acc.day_rows.get(day0 as usize).copied().unwrap_or(0);
+            let other = self
+                .dep
+                .day_rows
+                .get(day0 as usize)
+                .and_then(|d| d.get(idx))
+                .copied()
+                .unwrap_or(0);
             let col = self.col(D_DATE);
             let date = self
                 .period
@@ -312,11 +346,34 @@ impl Reader<'_> {
             return true;
         }
         acc.mask |= bit;
-        if let Some(slot) = acc.day_rows.get_mut(day0 as usize) {
+        let fits = if balance.scale() == self.opts.input_scale {
+            i64::try_from(balance.mantissa())
+                .ok()
+                .and_then(|m| acc.sum_units.checked_add(m))
+        } else {
+            None
+        };
+        match fits {
+            Some(sum) => acc.sum_units = sum,
+            None => {
+                let big = self.dep.big.entry(idx).or_insert(Decimal::ZERO);
+                *big = big.checked_add(balance).unwrap_or(Decimal::MAX);
+            }
+        }
+        if let Some(slot) = self
+            .dep
+            .day_rows
+            .get_mut(day0 as usize)
+            .and_then(|d| d.get_mut(idx))
+        {
             *slot = r;
         }
-        acc.sum += balance;
-        if let Some(slot) = acc.balances.get_mut(day0 as usize) {
+        if let Some(slot) = self
+            .dep
+            .balances
+            .get_mut(day0 as usize)
+            .and_then(|d| d.get_mut(idx))
+        {
             *slot = balance;
         }
         true
@@ -330,19 +387,32 @@ impl Reader<'_> {
         };
         let days = period.days();
         let full = full_mask(days);
-        let mut accounts = std::mem::take(&mut self.dep.accounts);
+        let mut accounts: Vec<(usize, Acc)> = std::mem::take(&mut self.dep.accounts)
+            .into_iter()
+            .enumerate()
+            .collect();
         self.dep.index = HashMap::new();
-        accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        accounts.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
         let col = self.col(D_ACCOUNT);
         let mut out = Vec::with_capacity(accounts.len());
-        for acc in accounts {
-            let missing = if self.dep.rejected.contains(&acc.id) {
+        for (idx, acc) in accounts {
+            let missing = if self.dep.rejected.contains(&*acc.id) {
                 0
             } else {
                 full & !acc.mask
             };
             let mut carried_days = Vec::new();
-            let mut sum = acc.sum;
+            let scale = self.opts.input_scale;
+            let mut overflow = false;
+            let big = self.dep.big.get(&idx).copied().unwrap_or(Decimal::ZERO);
+            let mut sum = Decimal::try_from_i128_with_scale(i128::from(acc.sum_units), scale)
+                .ok()
+                .and_then(|u| u.checked_add(big))
+                .filter(|s| *s != Decimal::MAX)
+                .unwrap_or_else(|| {
+                    overflow = true;
+                    Decimal::ZERO
+                });
             if missing != 0 && !self.dep.carry {
                 let id = acc.id.clone();
                 self.err(acc.first_row, col, "missing-days", |_| {
@@ -370,9 +440,17 @@ impl Reader<'_> {
                 let mut prev: Option<Decimal> = None;
                 for d in 0..days {
                     if acc.mask & (1u32 << d) != 0 {
-                        prev = acc.balances.get(d as usize).copied();
+                        prev = self
+                            .dep
+                            .balances
+                            .get(d as usize)
+                            .and_then(|b| b.get(idx))
+                            .copied();
                     } else if let Some(b) = prev {
-                        sum += b;
+                        match sum.checked_add(b) {
+                            Some(x) => sum = x,
+                            None => overflow = true,
+                        }
                         if let Some(day) =
                             period.first_day().checked_add_days(Days::new(u64::from(d)))
                         {
@@ -381,9 +459,19 @@ impl Reader<'_> {
                     }
                 }
             }
+            if overflow {
+                let id = acc.id.clone();
+                let balance_col = self.col(D_BALANCE);
+                self.err(acc.first_row, balance_col, "not-an-amount", |_| {
+                    format!(
+                        "expected the balances of account `{id}` to add up to less than {}, found more",
+                        Decimal::MAX
+                    )
+                });
+            }
             out.push(AccountMonth {
-                account_id: acc.id,
-                client_id: acc.client,
+                account_id: acc.id.into(),
+                client_id: acc.client.into(),
                 product: acc.product,
                 balance_sum: sum,
                 rows: acc.rows,
@@ -393,6 +481,9 @@ impl Reader<'_> {
             });
         }
         self.dep.out = out;
+        self.dep.day_rows = Vec::new();
+        self.dep.balances = Vec::new();
+        self.dep.big = HashMap::new();
     }
 }
 

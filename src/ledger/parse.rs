@@ -348,10 +348,10 @@ pub(crate) struct Choice {
 
 /// Index of the matching choice.
 pub(crate) fn choice(s: &str, choices: &[Choice]) -> Option<usize> {
-    let s = s.trim();
     if let Some(i) = choices.iter().position(|c| c.id == s || c.zh == s) {
         return Some(i);
     }
+    let s = s.trim();
     choices.iter().position(|c| {
         loose_eq(c.id, s) || loose_eq(c.zh, s) || c.aliases.iter().any(|a| loose_eq(a, s))
     })
