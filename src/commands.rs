@@ -597,13 +597,18 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
                 .map_err(Failure::Invalid)?
         }
     };
+    let failed = crate::engine::examples::run_examples(&policy, &policy.file);
+    if failed.has_errors() {
+        return Err(Failure::Invalid(failed));
+    }
     println!(
-        "{}: policy `{}` version {} is valid ({} tiers, {} pay lines)",
+        "{}: policy `{}` version {} is valid ({} tiers, {} pay lines, {} examples hold)",
         policy.file,
         policy.id,
         policy.version,
         policy.tiers.len(),
-        policy.pay.lines.len()
+        policy.pay.lines.len(),
+        policy.examples.len()
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
     if !lp.exists() {

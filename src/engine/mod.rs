@@ -1,3 +1,6 @@
-//! Pure rule evaluation: pay lines, holdback, exceptions (and, later, scores and grades).
+//! Pure rule evaluation: pay lines, holdback and exceptions (`pay`), scores,
+//! rules and grade criteria (`review`), and policy examples (`examples`).
 
+pub mod examples;
 pub mod pay;
+pub mod review;

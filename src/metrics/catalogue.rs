@@ -104,19 +104,9 @@ pub const REVIEW: &[(&str, &str, &str)] = &[
     ),
     ("exam_score", "考试成绩", "examination score"),
     (
-        "deposit_target_completion",
-        "存款完成率",
-        "deposits ÷ target",
-    ),
-    (
-        "collection_target_completion",
-        "收息完成率",
-        "collection rate ÷ target",
-    ),
-    (
         "months_in_service",
         "在岗月数",
-        "months since joining in the tier",
+        "whole months since marketing_since (for agents: since hire)",
     ),
     ("client_count", "管户数", "clients managed"),
     (

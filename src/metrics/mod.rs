@@ -2,4 +2,5 @@
 
 pub mod catalogue;
 
+pub mod annual;
 pub mod monthly;

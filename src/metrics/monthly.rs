@@ -95,6 +95,12 @@ pub struct RmMetrics {
     pub incident_points: Decimal,
     pub incident_loss: Decimal,
     pub settlements_usd: Decimal,
+    /// Balance of normal-class loans (正常类).
+    pub normal_balance: Decimal,
+    /// Interest due but not received, loan by loan.
+    pub overdue_interest: Decimal,
+    /// Credit advances (垫款).
+    pub advances: Decimal,
 }
 
 impl RmMetrics {
@@ -118,6 +124,8 @@ impl RmMetrics {
             "incident_points" => Some(self.incident_points),
             "incident_loss" => Some(self.incident_loss),
             "settlements_usd" => Some(self.settlements_usd),
+            "overdue_interest" => Some(self.overdue_interest),
+            "advances" => Some(self.advances),
             _ => None,
         }
     }
@@ -384,6 +392,11 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             }
             m.interest_due += l.interest_due * share;
             m.interest_received += l.interest_received * share;
+            if l.classification == crate::ledger::LoanClass::Normal {
+                m.normal_balance += l.balance * share;
+            }
+            m.overdue_interest += (l.interest_due - l.interest_received).max(Decimal::ZERO) * share;
+            m.advances += l.advance.unwrap_or_default() * share;
             by_rm[i].loans.push(LoanShare {
                 loan_ix: li,
                 share,

@@ -256,6 +256,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     let flags = read_flags(cx, root, &names);
     let score = read_score(cx, root, &names);
     let review = read_review(cx, root, &names);
+    let examples = read_examples(cx, root, &names);
     let known: Vec<&str> = review.disqualifiers.iter().map(|d| d.id.as_str()).collect();
     for r in &disq_refs {
         if !known.contains(&r.value.as_str()) {
@@ -288,7 +289,86 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         flags,
         score,
         review,
+        examples,
     })
+}
+
+fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
+    let mut out = Vec::new();
+    for e in root.opt_tables(cx, "examples") {
+        let name = e.str(cx, "name").map(|s| s.value).unwrap_or_default();
+        let (line, _) = cx.line_col(e.span.start);
+        let tier = e
+            .str(cx, "tier")
+            .and_then(|t| names.resolve(cx, &t, "`tier`"));
+        let role = e
+            .opt_choice(cx, "role", &["rm", "agent", "branch_head"])
+            .map(|r| r.value.to_string());
+        let metrics: Vec<(String, Decimal)> = e
+            .opt_dec_map(cx, "metrics")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| {
+                check_metric(cx, &k, false);
+                (k.value, v.value)
+            })
+            .collect();
+        let clients = e
+            .opt_tables(cx, "clients")
+            .iter()
+            .map(|c| {
+                let deposits = c
+                    .opt_dec(cx, "deposits")
+                    .map(|v| v.value)
+                    .unwrap_or_default();
+                let loans = c.opt_dec(cx, "loans").map(|v| v.value).unwrap_or_default();
+                let prior = c.opt_dec(cx, "prior_deposits").map(|v| v.value);
+                c.finish(cx);
+                ExampleClient {
+                    deposits,
+                    loans,
+                    prior_deposits: prior,
+                }
+            })
+            .collect();
+        let (mut decision, mut to, mut score) = (None, None, None);
+        if let Some(x) = e.opt_table(cx, "expect") {
+            decision = x
+                .opt_choice(cx, "decision", &["keep", "promote", "demote", "terminate"])
+                .map(|d| match d.value {
+                    "keep" => Decision::Keep,
+                    "promote" => Decision::Promote,
+                    "demote" => Decision::Demote,
+                    _ => Decision::Terminate,
+                });
+            to = x
+                .opt_str(cx, "tier")
+                .and_then(|t| names.resolve(cx, &t, "`expect.tier`"));
+            score = x.opt_dec(cx, "score").map(|v| v.value);
+            x.finish(cx);
+        } else {
+            cx.error(
+                &e.span,
+                "missing-key",
+                format!("missing `{}.expect` (decision, tier or score)", e.path),
+            );
+        }
+        e.finish(cx);
+        if let Some(tier) = tier {
+            out.push(Example {
+                name,
+                line,
+                tier,
+                role,
+                metrics,
+                clients,
+                expect_decision: decision,
+                expect_tier: to,
+                expect_score: score,
+            });
+        }
+    }
+    out
 }
 
 fn read_settings(cx: &mut Cx, root: &Table) -> Settings {
@@ -1008,6 +1088,17 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         return review;
     };
     review.bottom_n = r.opt_int(cx, "bottom_n", 0..100).map(|v| v.value as u32);
+    review.growth_base = match r
+        .opt_choice(cx, "growth_base", &["base_deposit", "prior_year"])
+        .map(|v| v.value)
+    {
+        Some("prior_year") => GrowthBase::PriorYear,
+        _ => GrowthBase::BaseDeposit,
+    };
+    review.branch_heads_on_branch = r
+        .opt_bool(cx, "branch_heads_on_branch")
+        .map(|v| v.value)
+        .unwrap_or(false);
     review.grade_by_criteria = r
         .opt_bool(cx, "grade_by_criteria")
         .map(|v| v.value)

@@ -28,6 +28,31 @@ pub struct Policy {
     pub flags: Vec<FlagRule>,
     pub score: Option<Score>,
     pub review: Review,
+    /// Worked examples the test suite checks against the rules.
+    pub examples: Vec<Example>,
+}
+
+/// A worked example carried in the policy file: figures in, outcome out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub name: String,
+    /// 1-based line of the example in the file, for messages.
+    pub line: usize,
+    pub tier: TierIx,
+    pub role: Option<String>,
+    pub metrics: Vec<(String, Decimal)>,
+    /// Client figures for grade criteria: (deposit size, loans size, settlements).
+    pub clients: Vec<ExampleClient>,
+    pub expect_decision: Option<Decision>,
+    pub expect_tier: Option<TierIx>,
+    pub expect_score: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleClient {
+    pub deposits: Decimal,
+    pub loans: Decimal,
+    pub prior_deposits: Option<Decimal>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -400,8 +425,21 @@ pub struct ReviewRule {
     pub when: Condition,
 }
 
+/// What new daily-average deposits are measured against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GrowthBase {
+    /// The RM's base deposit (基数存款).
+    #[default]
+    BaseDeposit,
+    /// The same period of the previous year (the `baseline` sheet).
+    PriorYear,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
+    pub growth_base: GrowthBase,
+    /// Branch heads are assessed on the figures of their whole branch.
+    pub branch_heads_on_branch: bool,
     pub rules: Vec<ReviewRule>,
     /// Bottom-N elimination (末位淘汰): the last `n` by score are demoted.
     pub bottom_n: Option<u32>,

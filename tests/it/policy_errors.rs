@@ -165,3 +165,39 @@ fn shipped_policies_are_valid() {
         }
     }
 }
+
+/// The worked examples in every shipped policy hold (a bank that edits its
+/// rules sees here which examples changed).
+#[test]
+fn shipped_policy_examples_hold() {
+    for f in [
+        "rules/city-commercial-bank.toml",
+        "rules/bocom-nanchang.toml",
+    ] {
+        let bytes = std::fs::read(super::util::root().join(f)).unwrap();
+        let p = parse_policy(&bytes, f).unwrap_or_else(|d| panic!("{}", d.render().join("\n")));
+        assert!(
+            p.examples.len() >= 15,
+            "{f} has only {} examples",
+            p.examples.len()
+        );
+        let d = rmpay::engine::examples::run_examples(&p, f);
+        assert!(d.is_empty(), "{}", d.render().join("\n"));
+    }
+}
+
+/// A changed rule makes its examples fail, each at its line.
+#[test]
+fn a_changed_rule_fails_its_examples() {
+    let f = "rules/city-commercial-bank.toml";
+    let text = std::fs::read_to_string(super::util::root().join(f)).unwrap();
+    let changed = text.replace(
+        "when = { metric = \"score\", op = \"<\", value = 85 }",
+        "when = { metric = \"score\", op = \"<\", value = 80 }",
+    );
+    assert_ne!(changed, text);
+    let p = parse_policy(changed.as_bytes(), f).unwrap();
+    let d = rmpay::engine::examples::run_examples(&p, f).render();
+    assert_eq!(d.len(), 3, "{d:#?}");
+    assert!(d[0].contains("error[example-failed]: example `senior just under 85 is demoted to mid` expected decision `demote`, got `keep`, tier `mid`, got `senior`"), "{}", d[0]);
+}

@@ -1,0 +1,154 @@
+//! The worked examples a policy file carries (`[[examples]]`): figures in,
+//! outcome out. `rmpay check` and the test suite run them, so a bank that
+//! edits its rules sees at once which examples changed.
+
+use super::review::review_rm;
+use crate::diag::{Diagnostics, Location};
+use crate::ledger::{At, Role, SheetKind, Src, Status};
+use crate::metrics::annual::{ClientYear, RmYear};
+use crate::metrics::monthly::{Rm, RmMetrics};
+use crate::policy::{Decision, Example, Policy, TierRole};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+fn decision_id(d: Decision) -> &'static str {
+    match d {
+        Decision::Keep => "keep",
+        Decision::Promote => "promote",
+        Decision::Demote => "demote",
+        Decision::Terminate => "terminate",
+    }
+}
+
+/// The figures of an example as a review period's figures: the metrics as
+/// given, held for twelve months (for consecutive-month conditions).
+fn example_year(policy: &Policy, e: &Example) -> RmYear {
+    let tier = &policy.tiers[e.tier];
+    let role = match (e.role.as_deref(), tier.role) {
+        (Some("agent"), _) | (None, TierRole::Agent) => Role::Agent,
+        (Some("branch_head"), _) | (None, TierRole::BranchHead) => Role::BranchHead,
+        _ => Role::Rm,
+    };
+    let metrics: BTreeMap<String, Option<Decimal>> = e
+        .metrics
+        .iter()
+        .map(|(k, v)| (k.clone(), Some(*v)))
+        .collect();
+    let get = |k: &str| metrics.get(k).copied().flatten();
+    let mut month = RmMetrics::default();
+    for (k, v) in &e.metrics {
+        match k.as_str() {
+            "deposit_to_base" => month.deposit_to_base = Some(*v),
+            "collection_rate" => month.collection_rate = Some(*v),
+            "deposit_daily_average" => month.deposit_daily_average = *v,
+            _ => {}
+        }
+    }
+    let src = Src {
+        sheet: SheetKind::Managers,
+        row: 0,
+        col: 0,
+    };
+    let _ = At { value: (), src };
+    RmYear {
+        rm: Rm {
+            ix: 0,
+            rm_id: e.name.clone(),
+            name: e.name.clone(),
+            tier: e.tier,
+            role,
+            branch: None,
+            active: true,
+            base_deposit: get("deposit_base").unwrap_or_default(),
+            base_source: "example".into(),
+        },
+        status: Status::Active,
+        marketing_since: None,
+        exam_score: get("exam_score"),
+        metrics,
+        monthly: (1..=12)
+            .filter_map(|m| crate::period::Period::new(2026, m).map(|p| (p, month.clone())))
+            .collect(),
+        clients: e
+            .clients
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ClientYear {
+                client_id: format!("client {}", i + 1),
+                size: c.deposits,
+                deposits: c.deposits,
+                loan_size: c.loans,
+                loans: c.loans,
+                settlements_usd: Decimal::ZERO,
+                prior_deposits: c.prior_deposits,
+            })
+            .collect(),
+        trace: Vec::new(),
+    }
+}
+
+/// Run every example; each mismatch is an error at the example's line.
+pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    for e in &policy.examples {
+        let r = review_rm(policy, example_year(policy, e));
+        let mut wrong = Vec::new();
+        if let Some(want) = e.expect_decision
+            && want != r.decision
+        {
+            wrong.push(format!(
+                "decision `{}`, got `{}`",
+                decision_id(want),
+                decision_id(r.decision)
+            ));
+        }
+        if let Some(want) = e.expect_tier
+            && Some(want) != r.proposed
+        {
+            wrong.push(format!(
+                "tier `{}`, got `{}`",
+                policy.tiers[want].id,
+                r.proposed
+                    .map(|t| policy.tiers[t].id.as_str())
+                    .unwrap_or("none")
+            ));
+        }
+        if let Some(want) = e.expect_score {
+            let got = r.score.as_ref().map(|s| s.total);
+            if got != Some(want) {
+                wrong.push(format!(
+                    "score {}, got {}",
+                    want.normalize(),
+                    got.map(|g| g.round_dp(6).normalize().to_string())
+                        .unwrap_or_else(|| "none".into())
+                ));
+            }
+        }
+        if !wrong.is_empty() {
+            let why: Vec<String> = r
+                .hits
+                .iter()
+                .map(|h| format!("{} ({})", h.rule, h.detail))
+                .collect();
+            d.error(
+                Location::Text {
+                    file: file.to_string(),
+                    line: e.line,
+                    column: 1,
+                },
+                "example-failed",
+                format!(
+                    "example `{}` expected {}{}",
+                    e.name,
+                    wrong.join(", "),
+                    if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; rules that fired: {}", why.join(", "))
+                    }
+                ),
+            );
+        }
+    }
+    d
+}

@@ -1,0 +1,579 @@
+//! The tier review: scores, rule outcomes, grade criteria and the proposed
+//! tier, each with the rule that decided it and the figures it read. Pure.
+
+use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
+use crate::policy::{ComponentKind, Condition, Criteria, Decision, Policy, TierIx, TierRole};
+use crate::trace::{Input, Step};
+use rust_decimal::Decimal;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComponentResult {
+    pub id: String,
+    pub rule: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub metric: String,
+    pub value: Option<Decimal>,
+    pub target: Option<Decimal>,
+    /// Full points of the component.
+    pub base: Decimal,
+    /// Adjustment before and after the caps (steps), or points from a band.
+    pub adjustment: Decimal,
+    pub capped: Decimal,
+    pub points: Decimal,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreResult {
+    pub total: Decimal,
+    pub components: Vec<ComponentResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CriterionResult {
+    pub id: String,
+    pub name: Option<String>,
+    pub metric: String,
+    pub value: Decimal,
+    pub min: Decimal,
+    pub single_client_min: Option<Decimal>,
+    /// The largest single client's figure, when a single-client minimum applies.
+    pub best_client: Option<(String, Decimal)>,
+    pub held: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub name: &'static str,
+    pub value: Option<Decimal>,
+    pub threshold: Decimal,
+    pub held: bool,
+}
+
+/// One grade tried against its criteria.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GradeTry {
+    pub tier: TierIx,
+    pub rule: String,
+    pub items: Vec<CriterionResult>,
+    pub need: usize,
+    pub held_count: usize,
+    pub excluded_clients: Vec<String>,
+    pub tenure: Option<Check>,
+    pub pass_line: Option<Check>,
+    /// Disqualifiers that applied (ids).
+    pub disqualified: Vec<String>,
+    pub holds: bool,
+}
+
+/// A rule of `[review]` that fired.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub rule: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub decision: Decision,
+    pub to: Option<TierIx>,
+    /// The comparisons that made it fire, e.g. `score 82.5 < 85`.
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewResult {
+    pub year: RmYear,
+    pub current: TierIx,
+    /// `None` when the decision is termination.
+    pub proposed: Option<TierIx>,
+    pub decision: Decision,
+    pub score: Option<ScoreResult>,
+    pub hits: Vec<Hit>,
+    pub grades: Vec<GradeTry>,
+    pub trace: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Review {
+    pub figures_label: String,
+    pub missing: Vec<crate::period::Period>,
+    pub results: Vec<ReviewResult>,
+}
+
+fn fmt(d: Decimal) -> String {
+    d.round_dp(6).normalize().to_string()
+}
+
+fn applies(tiers: &[TierIx], t: TierIx) -> bool {
+    tiers.is_empty() || tiers.contains(&t)
+}
+
+/// Score one RM (Policy A art. 13). `None` when the policy has no score.
+pub fn score(
+    policy: &Policy,
+    tier: TierIx,
+    get: &dyn Fn(&str) -> Option<Decimal>,
+) -> Option<ScoreResult> {
+    let s = policy.score.as_ref()?;
+    let mut components = Vec::new();
+    for c in s.components.iter().filter(|c| applies(&c.tiers, tier)) {
+        let value = get(&c.metric);
+        let mut r = ComponentResult {
+            id: c.id.clone(),
+            rule: c.rule.clone(),
+            name: c.name.clone(),
+            name_en: c.name_en.clone(),
+            metric: c.metric.clone(),
+            value,
+            target: None,
+            base: c.points,
+            adjustment: Decimal::ZERO,
+            capped: Decimal::ZERO,
+            points: Decimal::ZERO,
+            note: String::new(),
+        };
+        match (&c.kind, value) {
+            (_, None) => r.note = format!("no figure for `{}`: 0 points", c.metric),
+            (
+                ComponentKind::Steps {
+                    target,
+                    step,
+                    points_per_step,
+                    cap_up,
+                    cap_down,
+                },
+                Some(v),
+            ) => {
+                r.target = Some(*target);
+                // Whole steps only, toward zero.
+                let steps = ((v - target) / step).trunc();
+                r.adjustment = steps * points_per_step;
+                r.capped = r.adjustment.max(*cap_down).min(*cap_up);
+                r.points = (c.points + r.capped).max(Decimal::ZERO);
+                r.note = format!(
+                    "{} + {} whole step(s) of {} × {} (capped to [{}, {}])",
+                    fmt(c.points),
+                    fmt(steps),
+                    fmt(*step),
+                    fmt(*points_per_step),
+                    fmt(*cap_down),
+                    fmt(*cap_up)
+                );
+            }
+            (ComponentKind::Bands { bands }, Some(v)) => {
+                let hit = bands.iter().position(|b| match (b.max, b.below) {
+                    (Some(m), _) => v <= m,
+                    (None, Some(b)) => v < b,
+                    (None, None) => true,
+                });
+                if let Some(i) = hit {
+                    let b = &bands[i];
+                    r.points = b.points;
+                    r.adjustment = b.points - c.points;
+                    r.capped = r.adjustment;
+                    r.note = match (b.max, b.below) {
+                        (Some(m), _) => format!("band {}: ≤ {} → {}", i + 1, fmt(m), fmt(b.points)),
+                        (None, Some(x)) => {
+                            format!("band {}: < {} → {}", i + 1, fmt(x), fmt(b.points))
+                        }
+                        (None, None) => format!("band {}: otherwise → {}", i + 1, fmt(b.points)),
+                    };
+                } else {
+                    r.note = "no band holds: 0 points".into();
+                }
+            }
+            (ComponentKind::ProRata { target }, Some(v)) => match target.get(tier) {
+                Some(t) if t > Decimal::ZERO => {
+                    r.target = Some(t);
+                    let frac = (v / t).min(Decimal::ONE).max(Decimal::ZERO);
+                    r.points = c.points * frac;
+                    r.adjustment = r.points - c.points;
+                    r.capped = r.adjustment;
+                    r.note = format!("{} × min({} ÷ {}, 1)", fmt(c.points), fmt(v), fmt(t));
+                }
+                _ => r.note = "no target for this tier: 0 points".into(),
+            },
+        }
+        components.push(r);
+    }
+    let total = components.iter().map(|c| c.points).sum();
+    Some(ScoreResult { total, components })
+}
+
+/// Evaluate a condition; returns whether it holds and the comparisons read.
+pub fn holds(
+    cond: &Condition,
+    get: &dyn Fn(&str) -> Option<Decimal>,
+    monthly: &dyn Fn(&str) -> Vec<Option<Decimal>>,
+    detail: &mut Vec<String>,
+) -> bool {
+    match cond {
+        Condition::Compare { metric, op, value } => match get(metric) {
+            Some(v) => {
+                let h = op.holds(v, *value);
+                if h {
+                    detail.push(format!(
+                        "{metric} {} {} {}",
+                        fmt(v),
+                        op.symbol(),
+                        fmt(*value)
+                    ));
+                }
+                h
+            }
+            None => false,
+        },
+        Condition::Consecutive {
+            months,
+            metric,
+            op,
+            value,
+        } => {
+            let series = monthly(metric);
+            let mut run = 0u32;
+            let mut best = 0u32;
+            for v in series {
+                run = if v.is_some_and(|v| op.holds(v, *value)) {
+                    run + 1
+                } else {
+                    0
+                };
+                best = best.max(run);
+            }
+            let h = best >= *months;
+            if h {
+                detail.push(format!(
+                    "{metric} {} {} for {best} consecutive months",
+                    op.symbol(),
+                    fmt(*value)
+                ));
+            }
+            h
+        }
+        Condition::All(items) => {
+            let mut d = Vec::new();
+            let h = items.iter().all(|c| holds(c, get, monthly, &mut d));
+            if h {
+                detail.extend(d);
+            }
+            h
+        }
+        Condition::Any(items) => {
+            let mut any = false;
+            for c in items {
+                if holds(c, get, monthly, detail) {
+                    any = true;
+                }
+            }
+            any
+        }
+    }
+}
+
+/// Metric figures of the clients that count for a grade.
+fn grade_figure(metric: &str, clients: &[&ClientYear], year: &RmYear) -> Decimal {
+    match metric {
+        "deposit_daily_average" => clients.iter().map(|c| c.deposits).sum(),
+        "loan_daily_average" => clients.iter().map(|c| c.loans).sum(),
+        "settlements_usd" => clients.iter().map(|c| c.settlements_usd).sum(),
+        "deposit_new" => clients
+            .iter()
+            .map(|c| c.deposits - c.prior_deposits.unwrap_or_default())
+            .sum(),
+        other => year.get(other).unwrap_or_default(),
+    }
+}
+
+fn best_client(metric: &str, clients: &[&ClientYear]) -> Option<(String, Decimal)> {
+    let size = |c: &ClientYear| match metric {
+        "loan_daily_average" => c.loan_size,
+        _ => c.size,
+    };
+    clients
+        .iter()
+        .map(|c| (c.client_id.clone(), size(c)))
+        .max_by(|a, b| a.1.cmp(&b.1))
+}
+
+/// Try one grade's criteria (Policy B art. 9 and 11).
+pub fn try_grade(
+    policy: &Policy,
+    tier: TierIx,
+    c: &Criteria,
+    year: &RmYear,
+    get: &dyn Fn(&str) -> Option<Decimal>,
+    monthly: &dyn Fn(&str) -> Vec<Option<Decimal>>,
+) -> GradeTry {
+    let limit = c.exclude_clients_below.unwrap_or(Decimal::ZERO);
+    let counted: Vec<&ClientYear> = year.clients.iter().filter(|cl| cl.size >= limit).collect();
+    let excluded: Vec<String> = year
+        .clients
+        .iter()
+        .filter(|cl| cl.size < limit)
+        .map(|cl| cl.client_id.clone())
+        .collect();
+    let items: Vec<CriterionResult> = c
+        .items
+        .iter()
+        .map(|it| {
+            let value = grade_figure(&it.metric, &counted, year);
+            let best = it
+                .single_client_min
+                .and_then(|_| best_client(&it.metric, &counted));
+            let single_ok = match (it.single_client_min, &best) {
+                (None, _) => true,
+                (Some(m), Some((_, v))) => *v >= m,
+                (Some(_), None) => false,
+            };
+            CriterionResult {
+                id: it.id.clone(),
+                name: it.name.clone(),
+                metric: it.metric.clone(),
+                value,
+                min: it.min,
+                single_client_min: it.single_client_min,
+                best_client: best,
+                held: value >= it.min && single_ok,
+            }
+        })
+        .collect();
+    let held_count = items.iter().filter(|i| i.held).count();
+    let tenure = c.tenure_years.map(|t| {
+        let v = year.get("tenure_years");
+        Check {
+            name: "tenure_years",
+            value: v,
+            threshold: t,
+            held: v.is_some_and(|v| v >= t),
+        }
+    });
+    // The pass line counts only clients of at least 500,000 (art. 9); the
+    // grade's own exclusion is at least that.
+    let pass_line = c.pass_line.map(|min| {
+        let v = counted.iter().map(|cl| cl.deposits).sum::<Decimal>();
+        Check {
+            name: "deposit_daily_average",
+            value: Some(v),
+            threshold: min,
+            held: v >= min,
+        }
+    });
+    let mut disqualified = Vec::new();
+    for id in &c.disqualifiers {
+        if let Some(d) = policy.review.disqualifiers.iter().find(|d| d.id == *id) {
+            let mut detail = Vec::new();
+            if holds(&d.when, get, monthly, &mut detail) {
+                disqualified.push(format!("{} ({}: {})", d.id, d.name, detail.join(", ")));
+            }
+        }
+    }
+    let holds_all = held_count >= c.need
+        && tenure.as_ref().is_none_or(|t| t.held)
+        && pass_line.as_ref().is_none_or(|p| p.held)
+        && disqualified.is_empty();
+    GradeTry {
+        tier,
+        rule: c.rule.clone(),
+        items,
+        need: c.need,
+        held_count,
+        excluded_clients: excluded,
+        tenure,
+        pass_line,
+        disqualified,
+        holds: holds_all,
+    }
+}
+
+/// The next tier up or down the ladder among tiers of the same role.
+fn neighbour(policy: &Policy, t: TierIx, up: bool) -> Option<TierIx> {
+    let role = policy.tiers[t].role;
+    let same: Vec<TierIx> = (0..policy.tiers.len())
+        .filter(|&i| policy.tiers[i].role == role)
+        .collect();
+    let pos = same.iter().position(|&i| i == t)?;
+    if up {
+        same.get(pos + 1).copied()
+    } else {
+        pos.checked_sub(1).and_then(|p| same.get(p).copied())
+    }
+}
+
+fn demotion_target(policy: &Policy, t: TierIx) -> Option<TierIx> {
+    policy.tiers[t]
+        .demote_to
+        .or_else(|| neighbour(policy, t, false))
+}
+
+/// Review one RM.
+pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
+    let current = year.rm.tier;
+    let score = {
+        let y = &year;
+        score(policy, current, &|m| y.get(m))
+    };
+    let total = score.as_ref().map(|s| s.total);
+    let y = &year;
+    let get = |m: &str| if m == "score" { total } else { y.get(m) };
+    let monthly =
+        |m: &str| -> Vec<Option<Decimal>> { y.monthly.iter().map(|(_, mm)| mm.get(m)).collect() };
+    let mut hits = Vec::new();
+    for r in policy
+        .review
+        .rules
+        .iter()
+        .filter(|r| applies(&r.tiers, current))
+    {
+        let mut detail = Vec::new();
+        if holds(&r.when, &get, &monthly, &mut detail) {
+            hits.push(Hit {
+                rule: r.id.clone(),
+                name: r.name.clone(),
+                name_en: r.name_en.clone(),
+                decision: r.decision,
+                to: r.to,
+                detail: detail.join("; "),
+            });
+        }
+    }
+    // Exam gate (optional tier setting).
+    if let (Some(min), Some(score)) = (policy.tiers[current].exam_min, year.exam_score)
+        && score < min
+        && policy.tiers[current].role != TierRole::Agent
+    {
+        hits.push(Hit {
+            rule: format!("tiers.{}.exam_min", policy.tiers[current].id),
+            name: "考试成绩未达本等级要求".into(),
+            name_en: Some("Exam score below the tier's minimum".into()),
+            decision: Decision::Demote,
+            to: None,
+            detail: format!("exam_score {} < {}", fmt(score), fmt(min)),
+        });
+    }
+    // Grade criteria: the highest grade whose conditions hold.
+    let mut grades = Vec::new();
+    let mut by_grade: Option<Option<TierIx>> = None;
+    if policy.review.grade_by_criteria {
+        let mut found = None;
+        for t in (0..policy.tiers.len()).rev() {
+            if let Some(c) = &policy.tiers[t].criteria {
+                let g = try_grade(policy, t, c, &year, &get, &monthly);
+                let ok = g.holds;
+                grades.push(g);
+                if ok {
+                    found = Some(t);
+                    break;
+                }
+            }
+        }
+        by_grade = Some(found);
+    }
+
+    // The strongest decision wins.
+    let mut decision = Decision::Keep;
+    let mut proposed = Some(current);
+    if let Some(found) = by_grade {
+        match found {
+            Some(t) if t > current => {
+                decision = Decision::Promote;
+                proposed = Some(t);
+            }
+            Some(t) if t < current => {
+                decision = Decision::Demote;
+                proposed = Some(t);
+            }
+            Some(_) => {}
+            None => {
+                decision = Decision::Terminate;
+                proposed = None;
+            }
+        }
+    }
+    for h in &hits {
+        if h.decision > decision {
+            decision = h.decision;
+            proposed = match h.decision {
+                Decision::Terminate => None,
+                Decision::Demote => demotion_target(policy, current),
+                Decision::Promote => h.to.or_else(|| neighbour(policy, current, true)),
+                Decision::Keep => Some(current),
+            };
+        }
+    }
+    if decision == Decision::Demote && proposed.is_none() {
+        // Nothing below: demotion from the lowest tier ends the post.
+        decision = Decision::Terminate;
+    }
+    let mut trace = year.trace.clone();
+    if let Some(s) = &score {
+        trace.push(Step {
+            figure: "score".into(),
+            rule: "score".into(),
+            formula: "Σ component points".into(),
+            inputs: s
+                .components
+                .iter()
+                .map(|c| Input::new(&c.rule, fmt(c.points)))
+                .collect(),
+            value: Some(s.total),
+        });
+    }
+    ReviewResult {
+        year,
+        current,
+        proposed,
+        decision,
+        score,
+        hits,
+        grades,
+        trace,
+    }
+}
+
+/// Review every RM of the period; then bottom-N elimination if the policy
+/// asks for it.
+pub fn review(policy: &Policy, figures: YearFigures) -> Review {
+    let YearFigures {
+        label,
+        missing,
+        rms,
+        ..
+    } = figures;
+    let mut results: Vec<ReviewResult> = rms.into_iter().map(|y| review_rm(policy, y)).collect();
+    if let Some(n) = policy.review.bottom_n
+        && n > 0
+    {
+        let mut ranked: Vec<(Decimal, usize)> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                policy.tiers[r.current].role == TierRole::Rm
+                    && r.year.status == crate::ledger::Status::Active
+            })
+            .filter_map(|(i, r)| r.score.as_ref().map(|s| (s.total, i)))
+            .collect();
+        ranked.sort();
+        for (score, i) in ranked.into_iter().take(n as usize) {
+            let r = &mut results[i];
+            if r.decision < Decision::Demote {
+                r.decision = Decision::Demote;
+                r.proposed = demotion_target(policy, r.current);
+                if r.proposed.is_none() {
+                    r.decision = Decision::Terminate;
+                }
+                r.hits.push(Hit {
+                    rule: "review.bottom_n".into(),
+                    name: format!("末位淘汰（后{n}名）"),
+                    name_en: Some(format!("Bottom {n} by score")),
+                    decision: Decision::Demote,
+                    to: None,
+                    detail: format!("score {} among the last {n}", fmt(score)),
+                });
+            }
+        }
+    }
+    Review {
+        figures_label: label,
+        missing,
+        results,
+    }
+}

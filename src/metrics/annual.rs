@@ -1,0 +1,441 @@
+//! A review period's figures (a year or a quarter) from its months. Pure.
+//!
+//! Daily averages are day-weighted over the calendar days of the months:
+//! Σ (month's daily average × days in the month) ÷ Σ days. Flows (interest,
+//! fees, accounts, incidents, settlements) are summed. Stocks (loan
+//! balances, NPL, normal-loan share, advances) are the last month's.
+
+use crate::ledger::{Baseline, Ledger, Role, Status};
+use crate::metrics::monthly::{Month, Rm, RmMetrics};
+use crate::period::Period;
+use crate::policy::{Policy, TierIx};
+use crate::trace::{Input, Step};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// One computed month of the review period.
+pub struct MonthData {
+    pub ledger: Ledger,
+    pub month: Month,
+}
+
+/// A client of an RM over the review period.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientYear {
+    pub client_id: String,
+    /// The client's own daily-average deposits (its size), whole.
+    pub size: Decimal,
+    /// The RM's share of the client's daily-average deposits.
+    pub deposits: Decimal,
+    /// The client's own daily-average loans, whole.
+    pub loan_size: Decimal,
+    /// The RM's share of the client's daily-average loans.
+    pub loans: Decimal,
+    /// The RM's share of the client's settlements (USD).
+    pub settlements_usd: Decimal,
+    /// The RM's share of the client's prior-year daily-average deposits.
+    pub prior_deposits: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RmYear {
+    pub rm: Rm,
+    pub status: Status,
+    pub marketing_since: Option<NaiveDate>,
+    pub exam_score: Option<Decimal>,
+    /// Review figures by catalogue name; `None` where there is no figure.
+    pub metrics: BTreeMap<String, Option<Decimal>>,
+    /// Each month's figures, in order, for consecutive-month conditions.
+    pub monthly: Vec<(Period, RmMetrics)>,
+    pub clients: Vec<ClientYear>,
+    pub trace: Vec<Step>,
+}
+
+impl RmYear {
+    pub fn get(&self, name: &str) -> Option<Decimal> {
+        self.metrics.get(name).copied().flatten()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YearFigures {
+    /// `2026` or `2026-Q3`.
+    pub label: String,
+    pub months: Vec<Period>,
+    /// Months of the review period with no ledger (a partial review).
+    pub missing: Vec<Period>,
+    pub end: NaiveDate,
+    pub rms: Vec<RmYear>,
+}
+
+fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if b.is_zero() { None } else { a.checked_div(b) }
+}
+
+fn whole_years(from: NaiveDate, to: NaiveDate) -> Decimal {
+    let mut years = to.year() - from.year();
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        years -= 1;
+    }
+    Decimal::from(years.max(0))
+}
+
+fn whole_months(from: NaiveDate, to: NaiveDate) -> Decimal {
+    let mut m = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    if to.day() < from.day() {
+        m -= 1;
+    }
+    Decimal::from(m.max(0))
+}
+
+#[derive(Default)]
+struct Acc {
+    dep_days: Decimal,
+    loan_days: Decimal,
+    due: Decimal,
+    received: Decimal,
+    fees: Decimal,
+    accounts: Decimal,
+    points: Decimal,
+    loss: Decimal,
+    settlements: Decimal,
+    clients: BTreeMap<String, ClientAcc>,
+}
+
+#[derive(Default)]
+struct ClientAcc {
+    size_days: Decimal,
+    dep_days: Decimal,
+    loan_size_days: Decimal,
+    loan_days: Decimal,
+    settlements: Decimal,
+    share: Decimal,
+}
+
+/// Aggregate the months of a review period. `previous_demoted` lists the RMs
+/// whose previous review demoted them (for "two years running").
+pub fn aggregate(
+    policy: &Policy,
+    label: &str,
+    expected: &[Period],
+    months: &[MonthData],
+    previous_demoted: &[String],
+) -> YearFigures {
+    let present: Vec<Period> = months.iter().map(|m| m.ledger.period).collect();
+    let missing: Vec<Period> = expected
+        .iter()
+        .filter(|p| !present.contains(p))
+        .copied()
+        .collect();
+    let total_days: Decimal = months.iter().map(|m| Decimal::from(m.month.days)).sum();
+    let end = expected
+        .last()
+        .map(|p| p.last_day())
+        .unwrap_or(NaiveDate::MIN);
+    let mut accs: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut monthly: BTreeMap<String, Vec<(Period, RmMetrics)>> = BTreeMap::new();
+    let mut last: BTreeMap<String, (Rm, usize)> = BTreeMap::new();
+    // Prior-year client deposits and RM baselines, from any month's
+    // `baseline` sheet (a later month's row wins).
+    let mut prior_client: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut prior_normal: BTreeMap<String, Decimal> = BTreeMap::new();
+    for (mi, md) in months.iter().enumerate() {
+        let days = Decimal::from(md.month.days);
+        for b in &md.ledger.baseline {
+            match b {
+                Baseline::ClientDeposit {
+                    client_id,
+                    deposit_daily_average,
+                    ..
+                } => {
+                    prior_client.insert(client_id.clone(), *deposit_daily_average);
+                }
+                Baseline::RmNormalLoanRatio {
+                    rm_id,
+                    normal_loan_ratio,
+                    ..
+                } => {
+                    prior_normal.insert(rm_id.clone(), *normal_loan_ratio);
+                }
+            }
+        }
+        // Client loans per month (whole), for client sizes.
+        let mut client_loans: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for l in &md.ledger.loans {
+            *client_loans.entry(l.client_id.as_str()).or_default() +=
+                l.daily_average.unwrap_or(l.balance);
+        }
+        for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
+            let a = accs.entry(rm.rm_id.clone()).or_default();
+            let m = &rmm.metrics;
+            a.dep_days += m.deposit_daily_average * days;
+            a.loan_days += m.loan_daily_average * days;
+            a.due += m.interest_due;
+            a.received += m.interest_received;
+            a.fees += m.fee_income;
+            a.accounts += m.new_basic_accounts;
+            a.points += m.incident_points;
+            a.loss += m.incident_loss;
+            a.settlements += m.settlements_usd;
+            for (cid, share) in &rmm.clients {
+                let c = md.month.clients.get(cid);
+                let ca = a.clients.entry(cid.clone()).or_default();
+                let size = c.map(|c| c.deposit_daily_average).unwrap_or_default();
+                ca.size_days += size * days;
+                ca.dep_days += size * share * days;
+                let ls = client_loans.get(cid.as_str()).copied().unwrap_or_default();
+                ca.loan_size_days += ls * days;
+                ca.share = *share;
+            }
+            for ls in &rmm.loans {
+                let l = &md.ledger.loans[ls.loan_ix];
+                let ca = a.clients.entry(l.client_id.clone()).or_default();
+                ca.loan_days += l.daily_average.unwrap_or(l.balance) * ls.share * days;
+            }
+            for s in &md.ledger.settlements {
+                if let Some((_, share)) = rmm.clients.iter().find(|(c, _)| *c == s.client_id) {
+                    a.clients
+                        .entry(s.client_id.clone())
+                        .or_default()
+                        .settlements += s.amount_usd * share;
+                }
+            }
+            monthly
+                .entry(rm.rm_id.clone())
+                .or_default()
+                .push((md.ledger.period, m.clone()));
+            last.insert(rm.rm_id.clone(), (rm.clone(), mi));
+        }
+    }
+
+    let mut rms = Vec::new();
+    for (rm_id, a) in &accs {
+        let Some((rm, mi)) = last.get(rm_id) else {
+            continue;
+        };
+        let md = &months[*mi];
+        let manager = &md.ledger.managers[rm.ix];
+        let end_metrics = md
+            .month
+            .by_rm
+            .iter()
+            .zip(&md.month.rms)
+            .find(|(_, r)| r.rm_id == *rm_id)
+            .map(|(m, _)| m.metrics.clone())
+            .unwrap_or_default();
+        let div = |x: Decimal| {
+            if total_days.is_zero() {
+                Decimal::ZERO
+            } else {
+                x / total_days
+            }
+        };
+        let clients: Vec<ClientYear> = a
+            .clients
+            .iter()
+            .map(|(cid, c)| ClientYear {
+                client_id: cid.clone(),
+                size: div(c.size_days),
+                deposits: div(c.dep_days),
+                loan_size: div(c.loan_size_days),
+                loans: div(c.loan_days),
+                settlements_usd: c.settlements,
+                prior_deposits: prior_client.get(cid).map(|p| p * c.share),
+            })
+            .collect();
+        let deposit = div(a.dep_days);
+        let base = rm.base_deposit;
+        let prior: Option<Decimal> = {
+            let v: Vec<Decimal> = clients.iter().filter_map(|c| c.prior_deposits).collect();
+            (!v.is_empty()).then(|| v.iter().sum())
+        };
+        let growth_base = match policy.review.growth_base {
+            crate::policy::GrowthBase::BaseDeposit => Some(base),
+            crate::policy::GrowthBase::PriorYear => prior,
+        };
+        let new = growth_base.map(|b| deposit - b);
+        let normal_ratio = ratio(end_metrics.normal_balance, end_metrics.loan_balance);
+        let mut metrics: BTreeMap<String, Option<Decimal>> = BTreeMap::new();
+        let mut put = |k: &str, v: Option<Decimal>| {
+            metrics.insert(k.to_string(), v);
+        };
+        put("deposit_daily_average", Some(deposit));
+        put("deposit_base", Some(base));
+        put("deposit_stock", Some(deposit.min(base).max(Decimal::ZERO)));
+        put(
+            "deposit_increment",
+            Some((deposit - base).max(Decimal::ZERO)),
+        );
+        put("deposit_to_base", ratio(deposit, base));
+        put("deposit_new", new);
+        put(
+            "deposit_growth",
+            match (new, growth_base) {
+                (Some(n), Some(b)) => ratio(n, b),
+                _ => None,
+            },
+        );
+        put("loan_daily_average", Some(div(a.loan_days)));
+        put("loan_balance", Some(end_metrics.loan_balance));
+        put("npl_balance", Some(end_metrics.npl_balance));
+        put(
+            "npl_ratio",
+            ratio(end_metrics.npl_balance, end_metrics.loan_balance).or(Some(Decimal::ZERO)),
+        );
+        put("interest_due", Some(a.due));
+        put("interest_received", Some(a.received));
+        put("collection_rate", ratio(a.received, a.due));
+        put("fee_income", Some(a.fees));
+        put("fee_growth", None);
+        put("new_basic_accounts", Some(a.accounts));
+        put("incident_points", Some(a.points));
+        put("incident_loss", Some(a.loss));
+        put("settlements_usd", Some(a.settlements));
+        put("normal_loan_ratio", normal_ratio);
+        put(
+            "normal_loan_ratio_change",
+            match (normal_ratio, prior_normal.get(rm_id)) {
+                (Some(n), Some(p)) => Some(n - p),
+                _ => None,
+            },
+        );
+        put("overdue_interest", Some(end_metrics.overdue_interest));
+        put("advances", Some(end_metrics.advances));
+        put(
+            "tenure_years",
+            manager.marketing_since.map(|d| whole_years(d, end)),
+        );
+        put(
+            "months_in_service",
+            manager.marketing_since.map(|d| whole_months(d, end)),
+        );
+        put("exam_score", manager.exam_score);
+        put("client_count", Some(Decimal::from(clients.len())));
+        put(
+            "previous_decision_demote",
+            Some(if previous_demoted.contains(rm_id) {
+                Decimal::ONE
+            } else {
+                Decimal::ZERO
+            }),
+        );
+        let trace = vec![Step {
+            figure: "deposit_daily_average".into(),
+            rule: "metric".into(),
+            formula: format!("Σ (month's daily average × days) ÷ {total_days} days"),
+            inputs: monthly
+                .get(rm_id)
+                .map(|v| {
+                    v.iter()
+                        .map(|(p, m)| {
+                            Input::new(
+                                p.to_string(),
+                                format!("{} × {}", m.deposit_daily_average.round_dp(2), p.days()),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            value: Some(deposit),
+        }];
+        rms.push(RmYear {
+            rm: rm.clone(),
+            status: manager.status,
+            marketing_since: manager.marketing_since,
+            exam_score: manager.exam_score,
+            metrics,
+            monthly: monthly.get(rm_id).cloned().unwrap_or_default(),
+            clients,
+            trace,
+        });
+    }
+    // Keep the last ledger's manager order.
+    if let Some(md) = months.last() {
+        let order: Vec<&str> = md
+            .ledger
+            .managers
+            .iter()
+            .map(|m| m.rm_id.as_str())
+            .collect();
+        rms.sort_by_key(|r| {
+            order
+                .iter()
+                .position(|o| *o == r.rm.rm_id)
+                .unwrap_or(usize::MAX)
+        });
+    }
+    branch_heads(policy, &mut rms);
+    YearFigures {
+        label: label.to_string(),
+        months: present,
+        missing,
+        end,
+        rms,
+    }
+}
+
+/// Branch heads are assessed on their branch: deposits, loans and interest
+/// of every RM of the same branch (POLICIES.md, Policy A art. 13–14).
+fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
+    if !policy.review.branch_heads_on_branch {
+        return;
+    }
+    let heads: Vec<usize> = rms
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.rm.role == Role::BranchHead && r.rm.branch.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    for h in heads {
+        let branch = rms[h].rm.branch.clone();
+        let members: Vec<usize> = rms
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.rm.branch == branch)
+            .map(|(i, _)| i)
+            .collect();
+        let sum = |k: &str| {
+            members
+                .iter()
+                .filter_map(|&i| rms[i].get(k))
+                .sum::<Decimal>()
+        };
+        let deposit = sum("deposit_daily_average");
+        let (due, received) = (sum("interest_due"), sum("interest_received"));
+        let (loans, npl) = (sum("loan_balance"), sum("npl_balance"));
+        let fees = sum("fee_income");
+        let base = rms[h].rm.base_deposit;
+        let head = &mut rms[h];
+        let set = |head: &mut RmYear, k: &str, v: Option<Decimal>| {
+            head.metrics.insert(k.to_string(), v);
+        };
+        set(head, "deposit_daily_average", Some(deposit));
+        set(head, "deposit_new", Some(deposit - base));
+        set(head, "deposit_growth", ratio(deposit - base, base));
+        set(head, "deposit_to_base", ratio(deposit, base));
+        set(head, "interest_due", Some(due));
+        set(head, "interest_received", Some(received));
+        set(head, "collection_rate", ratio(received, due));
+        set(head, "loan_balance", Some(loans));
+        set(head, "npl_balance", Some(npl));
+        set(head, "npl_ratio", ratio(npl, loans).or(Some(Decimal::ZERO)));
+        set(head, "fee_income", Some(fees));
+        head.trace.push(Step {
+            figure: "branch".into(),
+            rule: "review.branch_heads_on_branch".into(),
+            formula: format!(
+                "the figures of branch `{}`: Σ over its {} RMs",
+                branch.unwrap_or_default(),
+                members.len()
+            ),
+            inputs: Vec::new(),
+            value: None,
+        });
+    }
+}
+
+/// The tier index of an RM, for convenience.
+pub fn tier_of(r: &RmYear) -> TierIx {
+    r.rm.tier
+}
