@@ -78,7 +78,58 @@ fn main() -> Result<(), XlsxError> {
     let tampered = dir.join("tampered");
     std::fs::create_dir_all(&tampered).map_err(XlsxError::IoError)?;
     branch(&tampered, 10, 31, true)?;
+    rule_versions(&dir).map_err(XlsxError::IoError)?;
     policy_b(&dir)
+}
+
+/// Effective-dated versions of Policy A for the `--rules` tests: 2026.1 in
+/// force to 2026-09-30, 2026.2 from 2026-10-01 paying 9.00 instead of 8.00
+/// per 10,000 of increment; and an overlapping pair for the error case.
+fn rule_versions(dir: &std::path::Path) -> std::io::Result<()> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = std::fs::read_to_string(root.join("rules/city-commercial-bank.toml"))?;
+    let rate = "  rate = 8.00                       # EXAMPLE";
+    let from = "effective_from = 2026-01-01\n";
+    assert!(base.contains(rate) && base.contains(from) && base.contains("version = \"2026.1\""));
+    let version = |v: &str, start: &str, until: Option<&str>, inc: &str| {
+        let range = match until {
+            Some(u) => format!("effective_from = {start}\neffective_until = {u}\n"),
+            None => format!("effective_from = {start}\n"),
+        };
+        format!(
+            "# Test fixture: version {v} of Policy A, in force {start} to {}.\n{}",
+            until.unwrap_or("…"),
+            base.replace("version = \"2026.1\"", &format!("version = \"{v}\""))
+                .replace(from, &range)
+                .replace(
+                    rate,
+                    &format!("  rate = {inc}                       # EXAMPLE")
+                )
+        )
+    };
+    let good = dir.join("rules-versions");
+    let bad = dir.join("bad/rules-overlap");
+    for d in [&good, &bad] {
+        std::fs::create_dir_all(d)?;
+    }
+    std::fs::write(
+        good.join("city-2026a.toml"),
+        version("2026.1", "2026-01-01", Some("2026-09-30"), "8.00"),
+    )?;
+    std::fs::write(
+        good.join("city-2026b.toml"),
+        version("2026.2", "2026-10-01", None, "9.00"),
+    )?;
+    std::fs::write(
+        bad.join("city-2026a.toml"),
+        version("2026.1", "2026-01-01", Some("2026-10-31"), "8.00"),
+    )?;
+    std::fs::write(
+        bad.join("city-2026b.toml"),
+        version("2026.2", "2026-10-01", None, "9.00"),
+    )?;
+    println!("wrote fixtures/rules-versions and fixtures/bad/rules-overlap");
+    Ok(())
 }
 
 /// One month of the Policy A branch.
