@@ -41,6 +41,12 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run a proposed policy over a closed period and write the per-RM differences.
     Compare(CompareArgs),
+    /// The tier review for HR: annual (or quarterly) figures, scores, rule
+    /// outcomes and the proposed tier with every reason.
+    #[command(
+        after_help = "Examples:\n  rmpay review --policy rules/city-commercial-bank.toml --archive archive/ --year 2026 --out out/\n  rmpay review --policy rules/bocom-nanchang.toml --ledgers 2026-07=jul.xlsx 2026-08=aug.xlsx 2026-09=sep.xlsx \\\n      --year 2026 --quarter 3 --out out/"
+    )]
+    Review(ReviewArgs),
     /// Validate a policy (and a ledger against it) without writing anything.
     #[command(
         after_help = "Example:\n  rmpay check --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx"
@@ -173,6 +179,42 @@ pub struct CompareArgs {
     /// Directory the comparison workbook is written to.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub source: PolicyArgs,
+    #[arg(long, value_name = "ID", requires = "rules")]
+    pub bank: Option<String>,
+    /// Take the months from this archive of closed periods.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with = "ledgers",
+        required_unless_present = "ledgers"
+    )]
+    pub archive: Option<PathBuf>,
+    /// The months' ledgers: FILE, or YYYY-MM=FILE for a ledger of monthly averages.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub ledgers: Vec<String>,
+    #[arg(long, value_name = "YYYY")]
+    pub year: i32,
+    /// Review one quarter (1–4) instead of the year.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4))]
+    pub quarter: Option<u32>,
+    /// Allow months to be missing; every sheet is then marked partial.
+    #[arg(long)]
+    pub partial: bool,
+    /// The previous review's JSON (for rules such as "two years running").
+    #[arg(long, value_name = "FILE")]
+    pub previous_review: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
 }

@@ -19,7 +19,219 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
         Command::Explain(a) => explain(a).map(|_| EXIT_OK),
         Command::Compare(a) => compare(a).map(|_| EXIT_OK),
         Command::Check(a) => check(a).map(|_| EXIT_OK),
+        Command::Review(a) => review(a).map(|_| EXIT_OK),
     }
+}
+
+/// The months a review covers.
+fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure> {
+    let months: Vec<u32> = match quarter {
+        Some(q) => ((q - 1) * 3 + 1..=q * 3).collect(),
+        None => (1..=12).collect(),
+    };
+    months
+        .into_iter()
+        .map(|m| {
+            Period::new(year, m)
+                .ok_or_else(|| Failure::Usage(format!("error: --year: {year} is out of range")))
+        })
+        .collect()
+}
+
+fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
+    let expected = review_months(a.year, a.quarter)?;
+    let label = match a.quarter {
+        Some(q) => format!("{}-Q{q}", a.year),
+        None => a.year.to_string(),
+    };
+    let last = *expected
+        .last()
+        .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
+    // The policy in force at the end of the review period.
+    let policy = match policy_source(&a.source, &a.bank) {
+        PolicySource::File(p) => {
+            let display = p.display().to_string();
+            if !p.exists() {
+                return Err(Failure::Usage(format!(
+                    "{display}: error[io]: no such file"
+                )));
+            }
+            policy::load_policy(&p, &display).map_err(Failure::Invalid)?
+        }
+        PolicySource::Rules { dir, bank } => {
+            policy::select::select_policy(&dir, bank.as_deref(), last).map_err(Failure::Invalid)?
+        }
+    };
+    // The months' ledgers: (period if known, path, display).
+    let mut sources: Vec<(Option<Period>, PathBuf, String)> = Vec::new();
+    if let Some(root) = &a.archive {
+        let arch = Archive::new(root);
+        for p in arch.periods().map_err(Failure::Archive)? {
+            if expected.contains(&p) {
+                let m = arch.manifest(p).map_err(Failure::Archive)?;
+                sources.push((
+                    Some(p),
+                    arch.dir(p).join(&m.ledger.stored_as),
+                    m.ledger.original.clone(),
+                ));
+            }
+        }
+    }
+    for spec in &a.ledgers {
+        let (period, file) = match spec.split_once('=') {
+            Some((p, f)) if p.len() == 7 => (
+                Some(
+                    p.parse::<Period>()
+                        .map_err(|e| Failure::Usage(format!("error: --ledgers {spec}: {e}")))?,
+                ),
+                f,
+            ),
+            _ => (None, spec.as_str()),
+        };
+        let path = PathBuf::from(file);
+        if !path.exists() {
+            return Err(Failure::Usage(format!("{file}: error[io]: no such file")));
+        }
+        sources.push((period, path, file.to_string()));
+    }
+    let mut diags = diag::Diagnostics::new();
+    let mut months = Vec::new();
+    let mut ledgers = Vec::new();
+    for (period, path, display) in &sources {
+        let opts = ledger::ReadOptions {
+            input_scale: policy.settings.input_scale,
+            carry_forward_missing_days: policy.settings.carry_forward_missing_days,
+            period: *period,
+        };
+        let (l, d) = ledger::read_ledger(path, display, &opts, &mut |_, _| {});
+        diags.extend(d);
+        let Some(mut l) = l else { continue };
+        let rms = metrics::monthly::resolve_rms(&l, &policy, &mut diags);
+        if !expected.contains(&l.period) {
+            diags.error(
+                diag::Location::File {
+                    file: display.clone(),
+                },
+                "outside-review",
+                format!(
+                    "the ledger is for {}, outside the review period {label}",
+                    l.period
+                ),
+            );
+            continue;
+        }
+        if months
+            .iter()
+            .any(|m: &crate::metrics::annual::MonthData| m.ledger.period == l.period)
+        {
+            diags.error(
+                diag::Location::File {
+                    file: display.clone(),
+                },
+                "duplicate-month",
+                format!("a second ledger for {}", l.period),
+            );
+            continue;
+        }
+        let sha = crate::archive::sha256_hex(&std::fs::read(path).unwrap_or_default());
+        l.file = Path::new(display)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or(display.clone());
+        ledgers.push((l.period.to_string(), l.file.clone(), sha));
+        let month = metrics::monthly::compute(&l, &policy, rms);
+        months.push(crate::metrics::annual::MonthData { ledger: l, month });
+    }
+    if diags.has_errors() {
+        return Err(Failure::Invalid(diags));
+    }
+    months.sort_by_key(|m| m.ledger.period);
+    ledgers.sort();
+    let missing: Vec<Period> = expected
+        .iter()
+        .filter(|p| !months.iter().any(|m| m.ledger.period == **p))
+        .copied()
+        .collect();
+    if !missing.is_empty() && !a.partial {
+        let list: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
+        let mut d = diag::Diagnostics::new();
+        d.error(
+            diag::Location::None,
+            "missing-months",
+            format!(
+                "the review of {label} needs every month; missing: {} (give their ledgers, or --partial for a partial review)",
+                list.join(", ")
+            ),
+        );
+        return Err(Failure::Invalid(d));
+    }
+    if months.is_empty() {
+        return Err(Failure::Usage(format!("error: no ledger for {label}")));
+    }
+    let demoted = match &a.previous_review {
+        None => Vec::new(),
+        Some(p) => {
+            let bytes = std::fs::read(p)
+                .map_err(|e| Failure::Usage(format!("{}: error[io]: {e}", p.display())))?;
+            let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                Failure::Usage(format!(
+                    "{}: error[bad-review]: not a review JSON: {e}",
+                    p.display()
+                ))
+            })?;
+            v["managers"]
+                .as_array()
+                .map(|ms| {
+                    ms.iter()
+                        .filter(|m| m["decision"] == "demote")
+                        .filter_map(|m| m["rm_id"].as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+    };
+    let figures = crate::metrics::annual::aggregate(&policy, &label, &expected, &months, &demoted);
+    let end = figures.end;
+    let result = crate::engine::review::review(&policy, figures);
+    let info = report::review::ReviewInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        label: label.clone(),
+        partial: !missing.is_empty(),
+        ledgers,
+        missing: missing.iter().map(|p| p.to_string()).collect(),
+        end,
+    };
+    let l = lang(a.lang);
+    let out = a.out.join(format!("review-{label}.xlsx"));
+    let head = report::review::review_head(&policy, &info, l);
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    report::review::review_book(&policy, &result, &info, l, &mut sink);
+    let bytes = sink.finish().map_err(usage)?;
+    let json = a.json.as_ref().map(|p| {
+        (
+            p,
+            write::json::review_bytes(&write::json::review_json(&policy, &result, &info)),
+        )
+    });
+    write::atomic_write(&out, &bytes).map_err(usage)?;
+    if let Some((p, j)) = json {
+        write::atomic_write(p, &j).map_err(usage)?;
+    }
+    let count = |d| result.results.iter().filter(|r| r.decision == d).count();
+    eprintln!(
+        "rmpay: review {label}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
+        if info.partial { " (partial)" } else { "" },
+        result.results.len(),
+        count(policy::Decision::Promote),
+        count(policy::Decision::Keep),
+        count(policy::Decision::Demote),
+        count(policy::Decision::Terminate)
+    );
+    eprintln!("rmpay: wrote {}", out.display());
+    if let Some(p) = &a.json {
+        eprintln!("rmpay: wrote {}", p.display());
+    }
+    Ok(())
 }
 
 /// Print a failure; returns the exit code.

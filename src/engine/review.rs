@@ -195,6 +195,10 @@ pub fn score(
         }
         components.push(r);
     }
+    if components.is_empty() {
+        // No component applies to the tier (agents): not scored.
+        return None;
+    }
     let total = components.iter().map(|c| c.points).sum();
     Some(ScoreResult { total, components })
 }

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod explain;
 pub mod pay;
+pub mod review;
 
 use rust_decimal::Decimal;
 
@@ -72,6 +73,19 @@ pub struct SheetHead {
     /// Freeze the header row and this many leading columns.
     pub freeze_columns: u16,
     pub landscape: bool,
+    /// A column chart of the sheet's rows, placed beside the table.
+    pub chart: Option<ChartSpec>,
+}
+
+/// A clustered column chart over a sheet's data rows: categories from one
+/// column, one series per listed column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartSpec {
+    pub title: String,
+    pub category_column: u16,
+    pub series_columns: Vec<u16>,
+    /// Number of data rows (after the header).
+    pub rows: u32,
 }
 
 /// What a workbook is about, known before its first sheet.
@@ -99,6 +113,7 @@ pub struct Sheet<'s> {
     sink: &'s mut dyn Sink,
     pub freeze_columns: u16,
     pub landscape: bool,
+    pub chart: Option<ChartSpec>,
 }
 
 impl<'s> Sheet<'s> {
@@ -109,10 +124,12 @@ impl<'s> Sheet<'s> {
                 columns,
                 freeze_columns: 0,
                 landscape: false,
+                chart: None,
             }),
             sink,
             freeze_columns: 0,
             landscape: false,
+            chart: None,
         }
     }
 
@@ -120,6 +137,7 @@ impl<'s> Sheet<'s> {
         if let Some(mut head) = self.head.take() {
             head.freeze_columns = self.freeze_columns;
             head.landscape = self.landscape;
+            head.chart = self.chart.take();
             self.sink.sheet(head);
         }
     }

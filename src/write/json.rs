@@ -246,3 +246,100 @@ pub fn to_bytes(j: &JsonPayroll) -> Vec<u8> {
     v.push(b'\n');
     v
 }
+
+/// `rmpay review --json`: the review's outcome per RM.
+#[derive(Serialize)]
+pub struct JsonReview {
+    pub format: &'static str,
+    pub period: String,
+    pub partial: bool,
+    pub missing_months: Vec<String>,
+    pub tool_version: String,
+    pub policy: JsonPolicy,
+    pub managers: Vec<JsonReviewRm>,
+}
+
+#[derive(Serialize)]
+pub struct JsonReviewRm {
+    pub rm_id: String,
+    pub name: String,
+    pub current_tier: String,
+    pub proposed_tier: Option<String>,
+    pub decision: &'static str,
+    pub score: Option<JsonScore>,
+    pub reasons: Vec<String>,
+    pub rules: Vec<String>,
+    pub metrics: std::collections::BTreeMap<String, Option<String>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonScore {
+    pub total: String,
+    pub components: Vec<JsonComponent>,
+}
+
+#[derive(Serialize)]
+pub struct JsonComponent {
+    pub id: String,
+    pub rule: String,
+    pub value: Option<String>,
+    pub points: String,
+}
+
+pub fn review_json(
+    policy: &Policy,
+    review: &crate::engine::review::Review,
+    info: &crate::report::review::ReviewInfo,
+) -> JsonReview {
+    use crate::report::review::{decision_id, reasons};
+    JsonReview {
+        format: "rmpay.review/1",
+        period: info.label.clone(),
+        partial: info.partial,
+        missing_months: info.missing.clone(),
+        tool_version: info.tool_version.clone(),
+        policy: JsonPolicy {
+            id: policy.id.clone(),
+            version: policy.version.clone(),
+            sha256: policy.sha256.clone(),
+        },
+        managers: review
+            .results
+            .iter()
+            .map(|r| JsonReviewRm {
+                rm_id: r.year.rm.rm_id.clone(),
+                name: r.year.rm.name.clone(),
+                current_tier: policy.tiers[r.current].id.clone(),
+                proposed_tier: r.proposed.map(|t| policy.tiers[t].id.clone()),
+                decision: decision_id(r.decision),
+                score: r.score.as_ref().map(|s| JsonScore {
+                    total: figure(s.total),
+                    components: s
+                        .components
+                        .iter()
+                        .map(|c| JsonComponent {
+                            id: c.id.clone(),
+                            rule: c.rule.clone(),
+                            value: c.value.map(figure),
+                            points: figure(c.points),
+                        })
+                        .collect(),
+                }),
+                reasons: reasons(policy, r, crate::report::Lang::En),
+                rules: r.hits.iter().map(|h| h.rule.clone()).collect(),
+                metrics: r
+                    .year
+                    .metrics
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.map(figure)))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+pub fn review_bytes(j: &JsonReview) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(j).unwrap_or_default();
+    v.push(b'\n');
+    v
+}

@@ -10,7 +10,8 @@ use crate::report::{BookHead, Cell, RowStyle, SheetHead, Sink};
 use chrono::Datelike;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
+    Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Workbook,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -167,6 +168,28 @@ impl XlsxSink {
         }
         if head.landscape {
             ws.set_landscape();
+        }
+        if let Some(spec) = &head.chart
+            && spec.rows > 0
+        {
+            let mut chart = Chart::new(ChartType::Column);
+            chart.title().set_name(&spec.title);
+            let (first, last) = (1u32, spec.rows);
+            for &c in &spec.series_columns {
+                chart
+                    .add_series()
+                    .set_name((head.name.as_str(), 0, c))
+                    .set_categories((
+                        head.name.as_str(),
+                        first,
+                        spec.category_column,
+                        last,
+                        spec.category_column,
+                    ))
+                    .set_values((head.name.as_str(), first, c, last, c));
+            }
+            let beside = head.columns.len() as u16 + 1;
+            ws.insert_chart(1, beside, &chart).map_err(xerr(&path))?;
         }
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);

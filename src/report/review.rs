@@ -1,0 +1,529 @@
+//! The grading workbook (tier review) as a table model, and the reasons of
+//! each decision in words.
+
+use super::pay::{amount_text, percent_text};
+use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col};
+use crate::engine::review::{GradeTry, Review, ReviewResult};
+use crate::policy::{Decision, Policy, TierIx};
+use rust_decimal::Decimal;
+
+/// What identifies a review run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewInfo {
+    pub tool_version: String,
+    /// `2026` or `2026-Q3`.
+    pub label: String,
+    pub partial: bool,
+    /// (period, ledger file name, SHA-256) of every month used.
+    pub ledgers: Vec<(String, String, String)>,
+    pub missing: Vec<String>,
+    pub end: chrono::NaiveDate,
+}
+
+pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
+    match d {
+        Decision::Keep => lang.pick("保持", "keep"),
+        Decision::Promote => lang.pick("晋升", "promote"),
+        Decision::Demote => lang.pick("降级", "demote"),
+        Decision::Terminate => lang.pick("解聘", "terminate"),
+    }
+}
+
+pub fn decision_id(d: Decision) -> &'static str {
+    match d {
+        Decision::Keep => "keep",
+        Decision::Promote => "promote",
+        Decision::Demote => "demote",
+        Decision::Terminate => "terminate",
+    }
+}
+
+fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
+    match t {
+        None => lang.pick("—（解聘）", "— (terminated)").to_string(),
+        Some(t) => {
+            let tier = &policy.tiers[t];
+            match lang {
+                Lang::Zh => tier.name.clone(),
+                Lang::En => tier.name_en.clone().unwrap_or_else(|| tier.id.clone()),
+            }
+        }
+    }
+}
+
+fn figure(metric: &str, v: Decimal) -> String {
+    if metric.ends_with("_ratio")
+        || metric.ends_with("_rate")
+        || metric.ends_with("_growth")
+        || metric == "deposit_to_base"
+    {
+        percent_text(v)
+    } else if metric.ends_with("_years")
+        || metric.ends_with("_count")
+        || metric == "months_in_service"
+        || metric == "new_basic_accounts"
+    {
+        v.normalize().to_string()
+    } else {
+        amount_text(v, 2)
+    }
+}
+
+fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
+    let tier = tier_label(policy, Some(g.tier), lang);
+    let items: Vec<String> = g
+        .items
+        .iter()
+        .map(|i| {
+            let mut t = format!(
+                "{} {} {} {}",
+                i.id,
+                figure(&i.metric, i.value),
+                if i.value >= i.min { "≥" } else { "<" },
+                figure(&i.metric, i.min)
+            );
+            if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
+                t.push_str(&format!(
+                    "{}{c} {} {} {}",
+                    lang.pick("，单户", ", one client "),
+                    figure(&i.metric, *v),
+                    if *v >= m { "≥" } else { "<" },
+                    figure(&i.metric, m)
+                ));
+            }
+            t
+        })
+        .collect();
+    let mut parts = Vec::new();
+    if !g.items.is_empty() {
+        parts.push(format!(
+            "{} {}/{}: {}",
+            lang.pick("满足", "items held"),
+            g.held_count,
+            g.need,
+            items.join("; ")
+        ));
+    }
+    if let Some(t) = &g.tenure {
+        parts.push(format!(
+            "{} {} {} {}",
+            lang.pick("营销年限", "tenure"),
+            t.value
+                .map(|v| v.normalize().to_string())
+                .unwrap_or_else(|| "—".into()),
+            if t.held { "≥" } else { "<" },
+            t.threshold.normalize()
+        ));
+    }
+    if let Some(p) = &g.pass_line {
+        parts.push(format!(
+            "{} {} {} {}",
+            lang.pick("及格线", "pass line"),
+            p.value.map(|v| amount_text(v, 2)).unwrap_or_default(),
+            if p.held { "≥" } else { "<" },
+            amount_text(p.threshold, 2)
+        ));
+    }
+    if !g.disqualified.is_empty() {
+        parts.push(format!(
+            "{}: {}",
+            lang.pick("否决", "disqualified"),
+            g.disqualified.join("; ")
+        ));
+    }
+    format!(
+        "{tier} {}（{}）",
+        if g.holds {
+            lang.pick("符合", "holds")
+        } else {
+            lang.pick("不符合", "not met")
+        },
+        parts.join(lang.pick("；", "; "))
+    )
+}
+
+/// The reasons of a decision, in words.
+pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    for h in &r.hits {
+        let name = match lang {
+            Lang::Zh => h.name.clone(),
+            Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
+        };
+        out.push(format!("[{}] {name}: {}", h.rule, h.detail));
+    }
+    for g in &r.grades {
+        out.push(format!("[{}] {}", g.rule, grade_text(policy, g, lang)));
+    }
+    if out.is_empty() {
+        out.push(match (r.decision, lang) {
+            (Decision::Keep, Lang::Zh) => "未触发任何升降级条件".into(),
+            (Decision::Keep, Lang::En) => {
+                "no promotion, demotion or termination rule applies".into()
+            }
+            (d, _) => decision_label(d, lang).into(),
+        });
+    }
+    out
+}
+
+pub fn review_head(policy: &Policy, info: &ReviewInfo, lang: Lang) -> BookHead {
+    BookHead {
+        title: match lang {
+            Lang::Zh => format!("{} 客户经理等级考核 {}", policy.name, info.label),
+            Lang::En => format!(
+                "RM tier review {} — {}",
+                info.label,
+                policy.name_en.clone().unwrap_or(policy.id.clone())
+            ),
+        },
+        money_scale: policy.settings.money.scale,
+        date: info.end,
+    }
+}
+
+/// Emit the grading workbook.
+pub fn review_book(
+    policy: &Policy,
+    review: &Review,
+    info: &ReviewInfo,
+    lang: Lang,
+    sink: &mut dyn Sink,
+) {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    // A partial review says so in every sheet's name.
+    let name = |zh: &str, en: &str| -> String {
+        let base = lang.pick(zh, en).to_string();
+        if info.partial {
+            format!("{base}{}", l("（部分期间）", " (partial)"))
+        } else {
+            base
+        }
+    };
+    let money = |r: &ReviewResult, k: &str| {
+        r.year
+            .get(k)
+            .map(|v| Cell::Money(v.round_dp(2)))
+            .unwrap_or(Cell::text("—"))
+    };
+    let pct =
+        |r: &ReviewResult, k: &str| r.year.get(k).map(Cell::Percent).unwrap_or(Cell::text("—"));
+
+    // 1. Summary.
+    let mut s = Sheet::new(
+        sink,
+        name("考核汇总", "Summary"),
+        vec![
+            col(l("客户经理编号", "RM id"), 12.0),
+            col(l("姓名", "Name"), 10.0),
+            col(l("现任等级", "Current tier"), 14.0),
+            col(l("存款日均", "Deposit daily avg"), 16.0),
+            col(l("新增存款日均", "New deposits"), 16.0),
+            col(l("存款增长率", "Deposit growth"), 10.0),
+            col(l("贷款日均", "Loan daily avg"), 16.0),
+            col(l("不良率", "NPL ratio"), 10.0),
+            col(l("收息率", "Collection rate"), 10.0),
+            col(l("综合得分", "Score"), 10.0),
+            col(l("拟定等级", "Proposed tier"), 14.0),
+            col(l("结论", "Decision"), 10.0),
+            col(l("理由", "Reasons"), 100.0),
+        ],
+    );
+    s.freeze_columns = 2;
+    s.landscape = true;
+    for r in &review.results {
+        s.push(vec![
+            Cell::text(&r.year.rm.rm_id),
+            Cell::text(&r.year.rm.name),
+            Cell::text(tier_label(policy, Some(r.current), lang)),
+            money(r, "deposit_daily_average"),
+            money(r, "deposit_new"),
+            pct(r, "deposit_growth"),
+            money(r, "loan_daily_average"),
+            pct(r, "npl_ratio"),
+            pct(r, "collection_rate"),
+            r.score
+                .as_ref()
+                .map(|s| Cell::Number(s.total, 2))
+                .unwrap_or(Cell::text("—")),
+            Cell::text(tier_label(policy, r.proposed, lang)),
+            Cell::text(decision_label(r.decision, lang)),
+            Cell::text(reasons(policy, r, lang).join(l("；\n", ";\n"))),
+        ]);
+    }
+    drop(s);
+
+    // 2. Score breakdown.
+    if policy.score.is_some() {
+        let mut s = Sheet::new(
+            sink,
+            name("得分明细", "Score breakdown"),
+            vec![
+                col(l("客户经理编号", "RM id"), 12.0),
+                col(l("项目", "Component"), 16.0),
+                col(l("规则", "Rule"), 16.0),
+                col(l("指标", "Metric"), 22.0),
+                col(l("数值", "Value"), 16.0),
+                col(l("目标", "Target"), 14.0),
+                col(l("基本分", "Base points"), 10.0),
+                col(l("调整", "Adjustment"), 10.0),
+                col(l("封顶后调整", "Capped"), 10.0),
+                col(l("得分", "Points"), 10.0),
+                col(l("说明", "Note"), 60.0),
+            ],
+        );
+        s.freeze_columns = 2;
+        for r in &review.results {
+            let Some(sc) = &r.score else { continue };
+            for c in &sc.components {
+                let show = |v: Decimal| Cell::text(figure(&c.metric, v));
+                s.push(vec![
+                    Cell::text(&r.year.rm.rm_id),
+                    Cell::text(match lang {
+                        Lang::Zh => c.name.clone(),
+                        Lang::En => c.name_en.clone().unwrap_or(c.id.clone()),
+                    }),
+                    Cell::text(&c.rule),
+                    Cell::text(&c.metric),
+                    c.value.map(show).unwrap_or(Cell::text("—")),
+                    c.target.map(show).unwrap_or(Cell::Empty),
+                    Cell::Number(c.base, 2),
+                    Cell::Number(c.adjustment, 2),
+                    Cell::Number(c.capped, 2),
+                    Cell::Number(c.points, 2),
+                    Cell::text(&c.note),
+                ]);
+            }
+        }
+        drop(s);
+    }
+
+    // 3. Grade criteria: every grade tried, every item.
+    if policy.review.grade_by_criteria {
+        let mut s = Sheet::new(
+            sink,
+            name("等级条件", "Grade criteria"),
+            vec![
+                col(l("客户经理编号", "RM id"), 12.0),
+                col(l("尝试等级", "Grade tried"), 14.0),
+                col(l("条件", "Item"), 8.0),
+                col(l("指标", "Metric"), 22.0),
+                col(l("数值", "Value"), 16.0),
+                col(l("标准", "Threshold"), 16.0),
+                col(l("单户标准", "One-client minimum"), 16.0),
+                col(l("最大单户", "Largest client"), 22.0),
+                col(l("是否满足", "Held"), 8.0),
+                col(l("满足/需要", "Held / needed"), 10.0),
+                col(l("剔除客户", "Clients excluded"), 30.0),
+                col(l("等级结论", "Grade holds"), 10.0),
+            ],
+        );
+        s.freeze_columns = 2;
+        let yes = |b: bool| Cell::text(if b { l("是", "yes") } else { l("否", "no") });
+        for r in &review.results {
+            for g in &r.grades {
+                let grade = tier_label(policy, Some(g.tier), lang);
+                let excluded = g.excluded_clients.join(", ");
+                let count = format!("{}/{}", g.held_count, g.need);
+                for i in &g.items {
+                    s.push(vec![
+                        Cell::text(&r.year.rm.rm_id),
+                        Cell::text(&grade),
+                        Cell::text(&i.id),
+                        Cell::text(&i.metric),
+                        Cell::Money(i.value.round_dp(2)),
+                        Cell::Money(i.min),
+                        i.single_client_min.map(Cell::Money).unwrap_or(Cell::Empty),
+                        i.best_client
+                            .as_ref()
+                            .map(|(c, v)| Cell::text(format!("{c}: {}", amount_text(*v, 2))))
+                            .unwrap_or(Cell::Empty),
+                        yes(i.held),
+                        Cell::text(&count),
+                        Cell::text(&excluded),
+                        yes(g.holds),
+                    ]);
+                }
+                let extra = [
+                    g.tenure
+                        .as_ref()
+                        .map(|t| ("tenure", l("营销年限", "tenure"), t)),
+                    g.pass_line
+                        .as_ref()
+                        .map(|p| ("pass_line", l("及格线", "pass line"), p)),
+                ];
+                for (id, label, c) in extra.into_iter().flatten() {
+                    s.push(vec![
+                        Cell::text(&r.year.rm.rm_id),
+                        Cell::text(&grade),
+                        Cell::text(id),
+                        Cell::text(label),
+                        c.value
+                            .map(|v| Cell::Number(v, 2))
+                            .unwrap_or(Cell::text("—")),
+                        Cell::Number(c.threshold, 2),
+                        Cell::Empty,
+                        Cell::Empty,
+                        yes(c.held),
+                        Cell::text(&count),
+                        Cell::text(&excluded),
+                        yes(g.holds),
+                    ]);
+                }
+                for d in &g.disqualified {
+                    s.push(vec![
+                        Cell::text(&r.year.rm.rm_id),
+                        Cell::text(&grade),
+                        Cell::text(l("否决", "disqualifier")),
+                        Cell::text(d),
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Empty,
+                        yes(false),
+                        Cell::text(&count),
+                        Cell::text(&excluded),
+                        yes(g.holds),
+                    ]);
+                }
+            }
+        }
+        drop(s);
+    }
+
+    // 4. Distribution before and after, with a chart.
+    let mut s = Sheet::new(
+        sink,
+        name("等级分布", "Tier distribution"),
+        vec![
+            col(l("等级", "Tier"), 16.0),
+            col(l("考核前", "Before"), 10.0),
+            col(l("考核后", "After"), 10.0),
+        ],
+    );
+    s.chart = Some(ChartSpec {
+        title: l("等级分布：考核前后", "Tier distribution before and after").to_string(),
+        category_column: 0,
+        series_columns: vec![1, 2],
+        rows: policy.tiers.len() as u32 + 1,
+    });
+    for t in 0..policy.tiers.len() {
+        let before = review.results.iter().filter(|r| r.current == t).count();
+        let after = review
+            .results
+            .iter()
+            .filter(|r| r.proposed == Some(t))
+            .count();
+        s.push(vec![
+            Cell::text(tier_label(policy, Some(t), lang)),
+            Cell::Number(Decimal::from(before), 0),
+            Cell::Number(Decimal::from(after), 0),
+        ]);
+    }
+    let gone = review
+        .results
+        .iter()
+        .filter(|r| r.proposed.is_none())
+        .count();
+    s.push(vec![
+        Cell::text(l("解聘", "terminated")),
+        Cell::Number(Decimal::ZERO, 0),
+        Cell::Number(Decimal::from(gone), 0),
+    ]);
+    drop(s);
+
+    // 5. Trace.
+    let mut s = Sheet::new(
+        sink,
+        name("计算轨迹", "Trace"),
+        vec![
+            col(l("客户经理编号", "RM id"), 12.0),
+            col(l("项目", "Figure"), 24.0),
+            col(l("规则", "Rule"), 24.0),
+            col(l("数值", "Value"), 16.0),
+            col(l("公式", "Formula"), 48.0),
+            col(l("输入项", "Input"), 30.0),
+            col(l("输入值", "Input value"), 40.0),
+        ],
+    );
+    s.freeze_columns = 2;
+    for r in &review.results {
+        for (k, v) in &r.year.metrics {
+            s.push(vec![
+                Cell::text(&r.year.rm.rm_id),
+                Cell::text(k),
+                Cell::text("metric"),
+                v.map(|v| Cell::Number(v.round_dp(6), 6))
+                    .unwrap_or(Cell::text("—")),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ]);
+        }
+        for st in &r.trace {
+            let mut inputs = st.inputs.iter();
+            let first = inputs.next();
+            s.push(vec![
+                Cell::text(&r.year.rm.rm_id),
+                Cell::text(&st.figure),
+                Cell::text(&st.rule),
+                st.value
+                    .map(|v| Cell::Number(v.round_dp(6), 2))
+                    .unwrap_or(Cell::text("—")),
+                Cell::text(&st.formula),
+                first.map(|i| Cell::text(&i.name)).unwrap_or(Cell::Empty),
+                first.map(|i| Cell::text(&i.value)).unwrap_or(Cell::Empty),
+            ]);
+            for i in inputs {
+                s.push(vec![
+                    Cell::text(&r.year.rm.rm_id),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::text(&i.name),
+                    Cell::text(&i.value),
+                ]);
+            }
+        }
+    }
+    drop(s);
+
+    // 6. Manifest.
+    let mut s = Sheet::new(
+        sink,
+        name("运行信息", "Run manifest"),
+        vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 90.0)],
+    );
+    let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
+    s.push(kv(
+        l("工具", "Tool"),
+        format!("rmpay {}", info.tool_version),
+    ));
+    s.push(kv(l("考核期间", "Review period"), info.label.clone()));
+    if info.partial {
+        s.push(kv(
+            l("部分期间", "Partial"),
+            format!(
+                "{}: {}",
+                l("缺少月份", "months missing"),
+                info.missing.join(", ")
+            ),
+        ));
+    }
+    s.push(kv(
+        l("考核办法", "Policy"),
+        format!("{} {} ({})", policy.id, policy.version, policy.file),
+    ));
+    s.push(kv(
+        l("办法 SHA-256", "Policy SHA-256"),
+        policy.sha256.clone(),
+    ));
+    for (p, f, sha) in &info.ledgers {
+        s.push(kv(
+            &format!("{} {p}", l("台账", "Ledger")),
+            format!("{f} SHA-256 {sha}"),
+        ));
+    }
+    drop(s);
+}
