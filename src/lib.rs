@@ -255,6 +255,24 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     let rms = metrics::monthly::resolve_rms(&ledger, &policy, &mut Diagnostics::new());
     let month = metrics::monthly::compute(&ledger, &policy, rms);
     let payroll = engine::pay::payroll(&policy, &ledger, month, &openings);
+    let mut too_large = Diagnostics::new();
+    for r in &payroll.results {
+        for o in &r.pay.overflow {
+            too_large.error(
+                diag::Location::File {
+                    file: ledger.file.clone(),
+                },
+                "too-large",
+                format!(
+                    "{}: {o}; check the policy's rates and the ledger's amounts",
+                    r.rm.rm_id
+                ),
+            );
+        }
+    }
+    if too_large.has_errors() {
+        return Err(Failure::Invalid(too_large));
+    }
     let run = report::pay::RunInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         period: ledger.period,

@@ -138,6 +138,9 @@ pub struct Payslip {
     pub risk: RiskAccount,
     /// Losses still to recover after this month (carried forward).
     pub pending_loss: Decimal,
+    /// Pay lines that could not be computed because a figure was too large
+    /// (the run stops with an error).
+    pub overflow: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,6 +194,7 @@ pub fn payslip(
     let money = policy.settings.money;
     let tier = &policy.tiers[tier_ix];
     let mut lines = Vec::new();
+    let mut overflow = Vec::new();
     for pl in &policy.pay.lines {
         if !applies(&pl.tiers, tier_ix) {
             continue;
@@ -199,7 +203,13 @@ pub fn payslip(
             PayKind::Rate { metric, per, rate } => {
                 let Some(r) = rate.get(tier_ix) else { continue };
                 let v = metrics.get(metric).unwrap_or_default();
-                let exact = v / per * r;
+                let Some(exact) = v.checked_div(*per).and_then(|x| x.checked_mul(r)) else {
+                    overflow.push(format!(
+                        "pay line `{}` cannot be computed: {metric} {v} ÷ {per} × {r} is too large",
+                        pl.id
+                    ));
+                    continue;
+                };
                 let amount = money.apply(exact);
                 let formula = if *per == Decimal::ONE {
                     format!("round({metric} × {r}, {})", money.scale)
@@ -281,7 +291,9 @@ pub fn payslip(
     }
     for d in &policy.pay.deductions {
         let v = metrics.get(&d.metric).unwrap_or_default();
-        let wanted = money.apply(v * d.share).max(Decimal::ZERO);
+        let wanted = money
+            .apply(v.checked_mul(d.share).unwrap_or(v))
+            .max(Decimal::ZERO);
         let applied = wanted.min(room);
         room -= applied;
         unrecovered += wanted - applied;
@@ -346,6 +358,7 @@ pub fn payslip(
         payout: net + risk.released,
         risk,
         pending_loss,
+        overflow,
     }
 }
 

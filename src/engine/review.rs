@@ -144,9 +144,15 @@ pub fn score(
                 Some(v),
             ) => {
                 r.target = Some(*target);
-                // Whole steps only, toward zero.
-                let steps = ((v - target) / step).trunc();
-                r.adjustment = steps * points_per_step;
+                // Whole steps only, toward zero; a step count too large to
+                // compute is past any cap anyway.
+                let steps = (v - target).checked_div(*step).map(|x| x.trunc());
+                r.adjustment = match steps.and_then(|s| s.checked_mul(*points_per_step)) {
+                    Some(a) => a,
+                    None if v >= *target => *cap_up,
+                    None => *cap_down,
+                };
+                let steps = steps.unwrap_or_default();
                 r.capped = r.adjustment.max(*cap_down).min(*cap_up);
                 r.points = (c.points + r.capped).max(Decimal::ZERO);
                 r.note = format!(

@@ -397,6 +397,9 @@ pub fn tables_of<'a, 'i>(cx: &mut Cx, arr: &'a DeArray<'i>, path: &str) -> Vec<T
     out
 }
 
+/// The largest number a policy may hold (10^15).
+const LIMIT: i64 = 1_000_000_000_000_000;
+
 /// Read a value as an exact decimal.
 pub fn value_dec(cx: &mut Cx, v: &SpannedValue<'_>, path: &str) -> Option<Sp<Decimal>> {
     let text = match v.get_ref() {
@@ -414,6 +417,16 @@ pub fn value_dec(cx: &mut Cx, v: &SpannedValue<'_>, path: &str) -> Option<Sp<Dec
     };
     let parsed = Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text));
     match parsed {
+        // Far beyond any bank's figures, and small enough that no product
+        // or sum of policy and ledger figures can overflow a decimal.
+        Ok(d) if d.abs() >= Decimal::from(LIMIT) => {
+            cx.error(
+                &v.span(),
+                "out-of-range",
+                format!("`{path}` must be less than 10^15 in size, found `{text}`"),
+            );
+            None
+        }
         Ok(d) => Some(Sp::new(d.normalize(), v.span())),
         Err(_) => {
             cx.error(

@@ -215,3 +215,34 @@ fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
         unknown_columns: Vec::new(),
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// User input never panics: any bytes as a policy give a policy or
+    /// located errors.
+    #[test]
+    fn any_policy_text_is_answered_without_panicking(text in "(\\[|\\]|[a-z_]{1,12}| = |\"|[0-9.]{1,6}|\n|\\{|\\}|,|-){0,60}") {
+        let _ = rmpay::policy::parse_policy(text.as_bytes(), "fuzz.toml");
+    }
+
+    /// Small edits to the shipped policy are answered without panicking.
+    #[test]
+    fn edited_policies_are_answered_without_panicking(at in 0usize..20_000, ch in proptest::char::any()) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/city-commercial-bank.toml");
+        let mut text: Vec<char> = std::fs::read_to_string(path).unwrap().chars().collect();
+        let i = at % text.len();
+        text[i] = ch;
+        let s: String = text.into_iter().collect();
+        let _ = rmpay::policy::parse_policy(s.as_bytes(), "fuzz.toml");
+    }
+
+    /// Any bytes as a ledger give a ledger or located errors.
+    #[test]
+    fn any_ledger_bytes_are_answered_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..2048), ext in prop_oneof!["xlsx", "xls", "ods"]) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("fuzz.{ext}"));
+        std::fs::write(&path, &bytes).unwrap();
+        let (_, _) = rmpay::ledger::read_ledger(&path, "fuzz", &rmpay::ledger::ReadOptions::default(), &mut |_, _| {});
+    }
+}
