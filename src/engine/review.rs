@@ -459,6 +459,19 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
             detail: format!("exam_score {} < {}", fmt(score), fmt(min)),
         });
     }
+    // Cap on clients per RM (optional): reported, the decision is HR's.
+    if let (Some(max), Some(n)) = (policy.review.max_clients, year.get("client_count"))
+        && n > Decimal::from(max)
+    {
+        hits.push(Hit {
+            rule: "review.max_clients".into(),
+            name: "管户数超过上限".into(),
+            name_en: Some("More clients than the cap".into()),
+            decision: Decision::Keep,
+            to: None,
+            detail: format!("client_count {} > {max}", fmt(n)),
+        });
+    }
     // Grade criteria: the highest grade whose conditions hold.
     let mut grades = Vec::new();
     let mut by_grade: Option<Option<TierIx>> = None;
