@@ -166,7 +166,8 @@ impl XlsxSink {
             ws.set_repeat_rows(0, 0).map_err(xerr(&path))?;
             self.row = 1;
         }
-        if head.landscape {
+        // Wide tables print across the page.
+        if head.landscape || head.columns.len() > 7 {
             ws.set_landscape();
         }
         if let Some(spec) = &head.chart
