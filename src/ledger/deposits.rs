@@ -195,6 +195,9 @@ impl Reader<'_> {
 
         let product = match f[D_PRODUCT] {
             Cv::Empty => Ok(Product::Demand),
+            Cv::Str("活期" | "demand") => Ok(Product::Demand),
+            Cv::Str("定期" | "time") => Ok(Product::Time),
+            Cv::Str("协议存款" | "agreement") => Ok(Product::Agreement),
             Cv::Str(s) => match parse::choice(s, PRODUCTS).and_then(|i| PRODUCT_VALUES.get(i)) {
                 Some(p) => Ok(*p),
                 None => {

@@ -367,6 +367,11 @@ impl<'o> Reader<'o> {
         found
     }
 
+    /// Stream an xlsx sheet. Cells that borrow from the workbook (shared
+    /// strings) or hold plain numbers go straight into the row's field
+    /// slots; only cells owning data (inline strings, ISO dates, errors), and
+    /// every cell of rows before the header, are kept aside until the row
+    /// ends. So a row costs no allocation and no second pass over its cells.
     fn stream_xlsx<RS: Read + Seek>(
         &mut self,
         x: &mut Xlsx<RS>,
@@ -374,50 +379,115 @@ impl<'o> Reader<'o> {
         progress: &mut dyn FnMut(&str, u64),
     ) -> Result<(), String> {
         let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-        // The current row's non-empty cells; reused for every row.
-        let mut row: Vec<Cell<DataRef<'_>>> = Vec::with_capacity(32);
+        let mut owned: Vec<Cell<DataRef<'_>>> = Vec::with_capacity(16);
+        let mut fields = [Cv::Empty; MAXF];
         let mut cur = 0u32;
+        let mut pending = false;
         loop {
             let next = match cells.next_cell() {
                 Ok(c) => c,
                 Err(e) => {
-                    if !row.is_empty() {
-                        self.feed_cells(cur, &row, progress);
+                    if pending {
+                        self.end_xlsx_row(cur, &fields, &owned, progress);
                     }
                     return Err(e.to_string());
                 }
             };
             let Some(cell) = next else { break };
-            let (r, _) = cell.get_position();
-            if r != cur {
-                if !row.is_empty() {
-                    self.feed_cells(cur, &row, progress);
-                    row.clear();
+            let (r, c) = cell.get_position();
+            if r != cur || !pending {
+                if pending {
+                    self.end_xlsx_row(cur, &fields, &owned, progress);
+                    owned.clear();
+                    fields = [Cv::Empty; MAXF];
                 }
                 cur = r;
+                pending = true;
             }
-            if !matches!(cell.get_value(), DataRef::Empty) {
-                row.push(cell);
+            if self.sh.header_row.is_none() {
+                if !matches!(cell.get_value(), DataRef::Empty) {
+                    owned.push(cell);
+                }
+                continue;
+            }
+            let fi = match self.sh.by_col.get(c as usize) {
+                Some(&fi) if fi != NO_FIELD => fi as usize,
+                _ => continue,
+            };
+            let v = match *cell.get_value() {
+                DataRef::Empty => continue,
+                DataRef::SharedString(s) => Cv::Str(s),
+                DataRef::Float(f) => Cv::Float(f),
+                DataRef::Int(i) => Cv::Int(i),
+                DataRef::Bool(b) => Cv::Bool(b),
+                DataRef::DateTime(d) => Cv::Date(d),
+                DataRef::String(_)
+                | DataRef::DateTimeIso(_)
+                | DataRef::DurationIso(_)
+                | DataRef::Error(_) => {
+                    owned.push(cell);
+                    continue;
+                }
+            };
+            if let Some(slot) = fields.get_mut(fi) {
+                *slot = v;
             }
         }
-        if !row.is_empty() {
-            self.feed_cells(cur, &row, progress);
+        if pending {
+            self.end_xlsx_row(cur, &fields, &owned, progress);
         }
         Ok(())
     }
 
-    fn feed_cells(
+    /// The end of an xlsx row: the header row, or a data row whose fields
+    /// are in `fields` and `owned`.
+    fn end_xlsx_row<'v>(
         &mut self,
         r: u32,
-        row: &[Cell<DataRef<'_>>],
+        fields: &[Cv<'v>; MAXF],
+        owned: &'v [Cell<DataRef<'_>>],
         progress: &mut dyn FnMut(&str, u64),
     ) {
-        self.feed_row(
-            r,
-            row.iter()
-                .map(|c| (c.get_position().1, Cv::from_ref(c.get_value()))),
-            progress,
-        );
+        if self.sh.header_row.is_none() {
+            self.feed_row(
+                r,
+                owned
+                    .iter()
+                    .map(|c| (c.get_position().1, Cv::from_ref(c.get_value()))),
+                progress,
+            );
+            return;
+        }
+        self.count_row(progress);
+        if !self.sh.usable {
+            return;
+        }
+        let mut f: [Cv<'v>; MAXF] = *fields;
+        for cell in owned {
+            if let Some(&fi) = self.sh.by_col.get(cell.get_position().1 as usize)
+                && let Some(slot) = f.get_mut(fi as usize)
+            {
+                *slot = Cv::from_ref(cell.get_value());
+            }
+        }
+        let mut any = false;
+        for v in &mut f {
+            if v.is_blank() {
+                *v = Cv::Empty;
+            } else {
+                any = true;
+            }
+        }
+        if any {
+            self.data_row(r, &f);
+        }
+    }
+
+    fn count_row(&mut self, progress: &mut dyn FnMut(&str, u64)) {
+        self.sh.rows_read += 1;
+        if self.sh.rows_read.is_multiple_of(PROGRESS_EVERY) {
+            progress(&self.sh.name, self.sh.rows_read);
+        }
     }
 
     fn feed_range(&mut self, range: &Range<Data>, progress: &mut dyn FnMut(&str, u64)) {
@@ -447,10 +517,7 @@ impl<'o> Reader<'o> {
         cells: impl Iterator<Item = (u32, Cv<'v>)>,
         progress: &mut dyn FnMut(&str, u64),
     ) {
-        self.sh.rows_read += 1;
-        if self.sh.rows_read.is_multiple_of(PROGRESS_EVERY) {
-            progress(&self.sh.name, self.sh.rows_read);
-        }
+        self.count_row(progress);
         if self.sh.header_row.is_none() {
             let cells: Vec<(u32, Cv<'v>)> = cells.filter(|(_, v)| !v.is_blank()).collect();
             if !cells.is_empty() {

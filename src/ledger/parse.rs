@@ -104,10 +104,20 @@ fn fast_mantissa4(f: f64) -> Option<i64> {
     if s.abs().partial_cmp(&1_125_899_906_842_624.0) != Some(std::cmp::Ordering::Less) {
         return None;
     }
-    let r = s.round();
+    // Round half away from zero without calling libm: |s| < 2^50, so the
+    // truncation is exact and the fraction is exact.
+    let t = s as i64;
+    let frac = s - t as f64;
+    let r = if frac >= 0.5 {
+        t + 1
+    } else if frac <= -0.5 {
+        t - 1
+    } else {
+        t
+    };
     let tol = f.abs().max(1.0) * 1e-9;
-    let d = (s - r).abs();
-    (d <= 0.1 && d / 10_000.0 <= tol * 0.5).then_some(r as i64)
+    let d = (s - r as f64).abs();
+    (d <= 0.1 && d / 10_000.0 <= tol * 0.5).then_some(r)
 }
 
 /// A float cell as a decimal with at most 4 places: float noise such as
