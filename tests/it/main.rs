@@ -8,6 +8,8 @@
 //!   or not, byte-identical reruns.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
 //! - `properties`: invariants of the pay engine over generated inputs.
+//! - `review`: the annual and quarterly tier review on a year of ledgers
+//!   (Policy A, Policy B and a bank variant), decisions computed by hand.
 
 mod archive;
 mod cli;
@@ -15,4 +17,5 @@ mod golden;
 mod payroll;
 mod policy_errors;
 mod properties;
+mod review;
 mod util;

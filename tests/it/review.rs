@@ -1,0 +1,676 @@
+//! The annual and quarterly tier review (`rmpay review`) on a year of
+//! ledgers: `fixtures/year-a` (Policy A, daily balances), `fixtures/year-b`
+//! (Policy B, monthly averages with a prior-year baseline) and the bank
+//! variant `fixtures/variant/bocom-variant.toml`, all written by
+//! `examples/make_year_fixtures.rs` (its doc comment has the design table).
+//!
+//! Every expected figure is computed by hand from the fixture design and
+//! POLICIES.md, with the arithmetic beside the assertion. 2026 has 365 days:
+//! Jan 31, Feb 28, Mar 31, Apr 30, May 31, Jun 30 (Jan–Jun 181), Jul 31,
+//! Aug 31, Sep 30, Oct 31, Nov 30, Dec 31 (Jul–Dec 184).
+
+use super::util::{dec, rmpay};
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const POLICY_A: &str = "rules/city-commercial-bank.toml";
+const POLICY_B: &str = "rules/bocom-nanchang.toml";
+const VARIANT: &str = "fixtures/variant/bocom-variant.toml";
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[String]) -> Out {
+    let o = rmpay().args(args).output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn months(list: &[u32]) -> Vec<String> {
+    list.iter().map(|m| format!("2026-{m:02}")).collect()
+}
+
+const YEAR: [u32; 12] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+
+/// Policy A ledgers: daily balances, the period read from the dates.
+fn ledgers_a(list: &[u32]) -> Vec<String> {
+    months(list)
+        .into_iter()
+        .map(|p| format!("fixtures/year-a/{p}.xlsx"))
+        .collect()
+}
+
+/// Policy B ledgers: monthly averages, so each needs its period.
+fn ledgers_b(list: &[u32]) -> Vec<String> {
+    months(list)
+        .into_iter()
+        .map(|p| format!("{p}=fixtures/year-b/{p}.xlsx"))
+        .collect()
+}
+
+/// A finished review run: its output directory and parsed JSON.
+struct Review {
+    dir: tempfile::TempDir,
+    json: Value,
+    stderr: String,
+}
+
+impl Review {
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    fn manager(&self, id: &str) -> &Value {
+        self.json["managers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["rm_id"] == id)
+            .unwrap_or_else(|| panic!("{id} is not in the review"))
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.json["managers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["rm_id"] == id)
+    }
+}
+
+/// `rmpay review --policy P --ledgers L… --year 2026 --out DIR --json F` plus
+/// `extra`; panics unless it succeeds.
+fn review(policy: &str, ledgers: &[String], extra: &[&str]) -> Review {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = vec!["review".into(), "--policy".into(), policy.into()];
+    args.push("--ledgers".into());
+    args.extend(ledgers.iter().cloned());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    review_args(dir, args)
+}
+
+fn review_args(dir: tempfile::TempDir, mut args: Vec<String>) -> Review {
+    args.extend([
+        "--year".to_string(),
+        "2026".into(),
+        "--out".into(),
+        dir.path().join("out").display().to_string(),
+        "--json".into(),
+        dir.path().join("review.json").display().to_string(),
+    ]);
+    let o = run(&args);
+    assert_eq!(o.code, 0, "rmpay {}\n{}", args.join(" "), o.stderr);
+    let json =
+        serde_json::from_slice(&std::fs::read(dir.path().join("review.json")).unwrap()).unwrap();
+    Review {
+        dir,
+        json,
+        stderr: o.stderr,
+    }
+}
+
+/// A figure of the JSON (a decimal string), rounded to `dp` places.
+fn num(v: &Value, dp: u32) -> Decimal {
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a decimal string, found {v}"));
+    dec(s).round_dp(dp)
+}
+
+fn metric(m: &Value, key: &str) -> Decimal {
+    num(&m["metrics"][key], 2)
+}
+
+fn total(m: &Value) -> Decimal {
+    num(&m["score"]["total"], 2)
+}
+
+fn points(m: &Value, id: &str) -> Decimal {
+    let c = m["score"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no component {id} in {m}"));
+    num(&c["points"], 2)
+}
+
+fn rules(m: &Value) -> Vec<&str> {
+    m["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect()
+}
+
+/// Decision and proposed tier (`None`: terminated).
+fn outcome(m: &Value) -> (&str, Option<&str>) {
+    (m["decision"].as_str().unwrap(), m["proposed_tier"].as_str())
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    let wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    wb.sheet_names()
+}
+
+fn rows(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+// ------------------------------------------------------------- Policy A ---
+
+/// Scores: deposit growth 40 ± 2 per whole point (caps +20/−40; juniors ± 2
+/// per whole 10,000 against 1,000,000 new), NPL bands 30/20/10/0,
+/// collection 20 ± 2 per whole 0.1 point (caps +10/−20), basic accounts
+/// 10 × min(n ÷ target, 1) with targets senior 10, mid 7, junior 5.
+#[test]
+fn year_a_decisions_and_scores() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+
+    // S01 senior, base 9,000,000: Jan–Aug 12,000,000 (243 days), Sep–Oct
+    // 8,000,000 (61), Nov–Dec 13,000,000 (61): (2,916,000,000 + 488,000,000
+    // + 793,000,000) ÷ 365 = 4,197,000,000 ÷ 365 = 11,498,630.14.
+    let s = r.manager("S01");
+    assert_eq!(metric(s, "deposit_daily_average"), dec("11498630.14"));
+    // growth 2,498,630.14 ÷ 9,000,000 = 27.76%: −2.24 → −2 whole steps → 36.
+    assert_eq!(num(&s["metrics"]["deposit_growth"], 4), dec("0.2776"));
+    assert_eq!(points(s, "deposit_growth"), dec("36"));
+    // NPL 100,000 次级 ÷ 10,100,000 = 0.99% < 1% → 20.
+    assert_eq!(points(s, "npl"), dec("20"));
+    // 12 × 49,750 ÷ 12 × 50,000 = 597,000 ÷ 600,000 = 99.5% → 20.
+    assert_eq!(metric(s, "interest_received"), dec("597000"));
+    assert_eq!(metric(s, "interest_due"), dec("600000"));
+    assert_eq!(points(s, "collection"), dec("20"));
+    // One basic account a month Jan–Sep = 9 (December's 一般户 is not one):
+    // 10 × 9 ÷ 10 = 9.
+    assert_eq!(metric(s, "new_basic_accounts"), dec("9"));
+    assert_eq!(points(s, "basic_accounts"), dec("9"));
+    // 36 + 20 + 20 + 9 = 85: not under 85. Sep–Oct at 8,000,000 ÷ 9,000,000
+    // = 88.9% of base is only two months running; violations 10 + 4.5 =
+    // 14.5 < 15.
+    assert_eq!(total(s), dec("85"));
+    assert_eq!(metric(s, "incident_points"), dec("14.5"));
+    assert_eq!(outcome(s), ("keep", Some("senior")));
+    assert!(rules(s).is_empty(), "{s}");
+
+    // M01 mid, base 5,000,000, 6,000,000 all year: growth 20% → −10 steps
+    // → −20 → 20; NPL 0 → 30; 12 × 14,970 ÷ 12 × 15,000 = 99.8% → +3 steps
+    // → 26; 5 accounts of 7 → 10 × 5 ÷ 7 = 7.142857…; total 83.142857 < 85.
+    let m = r.manager("M01");
+    assert_eq!(metric(m, "deposit_growth"), dec("0.2"));
+    assert_eq!(points(m, "deposit_growth"), dec("20"));
+    assert_eq!(points(m, "npl"), dec("30"));
+    assert_eq!(num(&m["metrics"]["collection_rate"], 4), dec("0.998"));
+    assert_eq!(points(m, "collection"), dec("26"));
+    assert_eq!(points(m, "basic_accounts"), dec("7.14"));
+    assert_eq!(total(m), dec("83.14"));
+    // A mid demoted goes one rung down the RM ladder: junior.
+    assert_eq!(outcome(m), ("demote", Some("junior")));
+    assert_eq!(rules(m), vec!["A-14-2-score-85"]);
+
+    // J01 junior, base 2,000,000, 2,850,000 all year: new 850,000 →
+    // (850,000 − 1,000,000) ÷ 10,000 = −15 steps → −30 → 10; NPL 0 → 30;
+    // 23,880 ÷ 24,000 = 99.5% → 20; 2 of 5 accounts → 4: 64 < 70.
+    let j = r.manager("J01");
+    assert_eq!(metric(j, "deposit_new"), dec("850000"));
+    assert_eq!(points(j, "deposit_growth"), dec("10"));
+    assert_eq!(points(j, "collection"), dec("20"));
+    assert_eq!(points(j, "basic_accounts"), dec("4"));
+    assert_eq!(total(j), dec("64"));
+    assert_eq!(outcome(j), ("terminate", None));
+    assert_eq!(rules(j), vec!["A-14-2-score-85", "A-14-2-score-70"]);
+
+    // D01 mid, base 5,000,000: 7,500,000 for 273 days, 4,400,000 Mar–May
+    // (92 days): (2,047,500,000 + 404,800,000) ÷ 365 = 6,718,630.14;
+    // growth 34.37% → +4 steps → 48; NPL 30; 100% → +5 steps → 30; 7 of 7
+    // → 10; total 118. But 4,400,000 ÷ 5,000,000 = 88% < 90% in March,
+    // April and May: three months running → demoted.
+    let d = r.manager("D01");
+    assert_eq!(metric(d, "deposit_daily_average"), dec("6718630.14"));
+    assert_eq!(points(d, "deposit_growth"), dec("48"));
+    assert_eq!(total(d), dec("118"));
+    assert_eq!(outcome(d), ("demote", Some("junior")));
+    assert_eq!(rules(d), vec!["A-14-2-below-base"]);
+
+    // C01 mid, base 5,000,000, 7,000,000: growth 40% → +10 steps → +20 →
+    // 60; NPL 30; interest 11 × 20,000 + 17,000 = 237,000 of 12 × 20,000 =
+    // 240,000 = 98.75% → −7.5 → −7 steps → 6; 7 of 7 → 10: 106. The score
+    // is fine, the collection rate under 99% demotes.
+    let c = r.manager("C01");
+    assert_eq!(metric(c, "interest_received"), dec("237000"));
+    assert_eq!(num(&c["metrics"]["collection_rate"], 4), dec("0.9875"));
+    assert_eq!(points(c, "deposit_growth"), dec("60"));
+    assert_eq!(points(c, "collection"), dec("6"));
+    assert_eq!(total(c), dec("106"));
+    assert_eq!(outcome(c), ("demote", Some("junior")));
+    assert_eq!(rules(c), vec!["A-14-2-collection"]);
+
+    // V01 senior, base 8,000,000, 10,400,000: growth 30% → 40; NPL 30;
+    // 100% → 30; 10 of 10 → 10: 110. Violations 8 (March) + 7 (September)
+    // = 15 ≥ 15 → terminated.
+    let v = r.manager("V01");
+    assert_eq!(total(v), dec("110"));
+    assert_eq!(metric(v, "incident_points"), dec("15"));
+    assert_eq!(metric(v, "incident_loss"), dec("1500"));
+    assert_eq!(outcome(v), ("terminate", None));
+    assert_eq!(rules(v), vec!["A-14-3-violations"]);
+
+    // AG01 agent hired 2026-07-01, 16,000,000 Jul–Dec, absent Jan–Jun. The
+    // year's average is over the year's 365 days: 16,000,000 × 184 ÷ 365 =
+    // 8,065,753.42 ≥ 8,000,000; whole months 2026-07-01 → 2026-12-31 = 5
+    // ≤ 6 → promoted to junior. Agents are not scored.
+    let a1 = r.manager("AG01");
+    assert_eq!(metric(a1, "deposit_daily_average"), dec("8065753.42"));
+    assert_eq!(metric(a1, "months_in_service"), dec("5"));
+    assert!(a1["score"].is_null(), "{a1}");
+    assert_eq!(outcome(a1), ("promote", Some("junior")));
+    assert_eq!(rules(a1), vec!["A-21-agent-promotion"]);
+
+    // AG02, the same hiring with 8,000,000 Jul–Dec: 8,000,000 × 184 ÷ 365
+    // = 4,032,876.71, under both 8,000,000 and 6,000,000 → kept. (Averaged
+    // over its 184 days of service it would be 8,000,000 and promoted: the
+    // engine divides by the review period's days, see the report.)
+    let a2 = r.manager("AG02");
+    assert_eq!(metric(a2, "deposit_daily_average"), dec("4032876.71"));
+    assert_eq!(outcome(a2), ("keep", Some("agent")));
+}
+
+/// The branch head is assessed on 城北支行: BH01 + C01 + V01.
+#[test]
+fn year_a_branch_head_on_the_branch() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let h = r.manager("BH01");
+    // Deposits 8,000,000 (own client) + 7,000,000 + 10,400,000 = 25,400,000
+    // against the head's base 19,000,000: growth 6,400,000 ÷ 19,000,000 =
+    // 33.68% → +3 steps → 46. On the head's own 8,000,000 it would be
+    // −57.9%.
+    assert_eq!(metric(h, "deposit_daily_average"), dec("25400000"));
+    assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.3368"));
+    assert_eq!(points(h, "deposit_growth"), dec("46"));
+    // Loans 4,000,000 + 6,000,000, none non-performing → 30.
+    assert_eq!(metric(h, "loan_balance"), dec("10000000"));
+    assert_eq!(points(h, "npl"), dec("30"));
+    // Interest (237,000 + 360,000) ÷ (240,000 + 360,000) = 99.5% → 20.
+    assert_eq!(metric(h, "interest_due"), dec("600000"));
+    assert_eq!(metric(h, "interest_received"), dec("597000"));
+    assert_eq!(points(h, "collection"), dec("20"));
+    // Fees: C01's client, 1,000 a month = 12,000. Fee growth needs last
+    // year's fees, which no sheet gives: no figure, 0 points.
+    assert_eq!(metric(h, "fee_income"), dec("12000"));
+    assert!(h["metrics"]["fee_growth"].is_null(), "{h}");
+    assert_eq!(points(h, "fee_growth"), dec("0"));
+    // 46 + 30 + 20 + 0 = 96 ≥ 90; growth ≥ 27%, collection ≥ 89.55%, NPL
+    // ≤ 10%: kept.
+    assert_eq!(total(h), dec("96"));
+    assert_eq!(outcome(h), ("keep", Some("branch_head")));
+}
+
+/// L01 left on 2026-03-31 (离岗 from the April ledger): not reviewed.
+#[test]
+#[ignore = "tool bug: RMs whose status is 离岗 are reviewed (annual::aggregate keeps them); see the review report"]
+fn year_a_left_rm_is_not_reviewed() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    assert!(!r.has("L01"), "{}", r.manager("L01"));
+    // 9 RMs reviewed: S01 M01 J01 D01 C01 V01 BH01 AG01 AG02.
+    assert_eq!(r.json["managers"].as_array().unwrap().len(), 9);
+}
+
+#[test]
+fn missing_months_are_an_error_naming_them() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let mut args: Vec<String> = vec!["review".into(), "--policy".into(), POLICY_A.into()];
+    args.push("--ledgers".into());
+    // Every month but June and November.
+    args.extend(ledgers_a(&[1, 2, 3, 4, 5, 7, 8, 9, 10, 12]));
+    args.extend([
+        "--year".into(),
+        "2026".into(),
+        "--out".into(),
+        out.display().to_string(),
+    ]);
+    let o = run(&args);
+    assert_eq!(o.code, rmpay::EXIT_INVALID, "{}", o.stderr);
+    assert!(o.stderr.contains("error[missing-months]"), "{}", o.stderr);
+    assert!(o.stderr.contains("2026-06, 2026-11"), "{}", o.stderr);
+    assert!(o.stderr.contains("--partial"), "{}", o.stderr);
+    assert!(!out.join("review-2026.xlsx").exists());
+}
+
+#[test]
+fn partial_review_marks_every_sheet() {
+    let r = review(POLICY_A, &ledgers_a(&[1, 2, 3, 4, 5, 6]), &["--partial"]);
+    let names = sheet_names(&r.out().join("review-2026.xlsx"));
+    assert_eq!(
+        names,
+        vec![
+            "考核汇总（部分期间）",
+            "得分明细（部分期间）",
+            "等级分布（部分期间）",
+            "计算轨迹（部分期间）",
+            "运行信息（部分期间）",
+        ]
+    );
+    assert_eq!(r.json["partial"], true);
+    assert_eq!(
+        r.json["missing_months"],
+        serde_json::json!([
+            "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"
+        ])
+    );
+    assert!(r.stderr.contains("(partial)"), "{}", r.stderr);
+    // Over the months given (181 days) S01 held 12,000,000 every day.
+    assert_eq!(
+        metric(r.manager("S01"), "deposit_daily_average"),
+        dec("12000000")
+    );
+    // The agents appear from July: not in a January–June review.
+    assert!(!r.has("AG01"));
+}
+
+#[test]
+fn english_sheet_names() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &["--lang", "en"]);
+    assert_eq!(
+        sheet_names(&r.out().join("review-2026.xlsx")),
+        vec![
+            "Summary",
+            "Score breakdown",
+            "Tier distribution",
+            "Trace",
+            "Run manifest"
+        ]
+    );
+    let r = review(POLICY_B, &ledgers_b(&YEAR), &["--lang", "en"]);
+    assert_eq!(
+        sheet_names(&r.out().join("review-2026.xlsx")),
+        vec![
+            "Summary",
+            "Grade criteria",
+            "Tier distribution",
+            "Trace",
+            "Run manifest"
+        ]
+    );
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    assert_eq!(r.json["period"], "2026");
+    assert_eq!(r.json["partial"], false);
+    for m in r.json["managers"].as_array().unwrap() {
+        for k in [
+            "rm_id",
+            "current_tier",
+            "proposed_tier",
+            "decision",
+            "score",
+            "reasons",
+            "rules",
+            "metrics",
+        ] {
+            assert!(m.get(k).is_some(), "no `{k}` in {m}");
+        }
+        assert!(
+            m["reasons"].as_array().is_some_and(|v| !v.is_empty()),
+            "{m}"
+        );
+        assert!(m["metrics"].as_object().is_some_and(|o| !o.is_empty()));
+        if let Some(s) = m["score"].as_object() {
+            assert!(s["total"].is_string());
+            for c in s["components"].as_array().unwrap() {
+                for k in ["id", "rule", "value", "points"] {
+                    assert!(c.get(k).is_some(), "no `{k}` in {c}");
+                }
+            }
+        }
+    }
+    // Every RM except the two agents is scored (agents have no component).
+    let scored = r.json["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["score"].is_object())
+        .count();
+    let all = r.json["managers"].as_array().unwrap().len();
+    assert_eq!(scored, all - 2);
+}
+
+#[test]
+fn workbook_has_the_tier_chart() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let path = r.out().join("review-2026.xlsx");
+    let bytes = std::fs::read(&path).unwrap();
+    let needle = b"xl/charts/chart1.xml";
+    assert!(
+        bytes.windows(needle.len()).any(|w| w == needle),
+        "no chart in {}",
+        path.display()
+    );
+    // The distribution (Policy A tiers, lowest first, then 解聘): before,
+    // agents 2 (AG01, AG02), juniors 1 (J01), mids 4 (M01, D01, C01, L01),
+    // seniors 2 (S01, V01), head 1; after, agents 1 (AG02), juniors 4
+    // (M01, D01, C01 demoted; AG01 promoted), mids 0, seniors 1, head 1,
+    // terminated 3 (J01, V01 and, as the tool stands, L01 who left).
+    let sheet = rows(&path, "等级分布");
+    let count = |tier: &str| -> (String, String) {
+        let row = sheet
+            .iter()
+            .find(|r| text(&r[0]) == tier)
+            .unwrap_or_else(|| panic!("no row {tier}"));
+        (text(&row[1]), text(&row[2]))
+    };
+    assert_eq!(count("业务代办员"), ("2".into(), "1".into()));
+    assert_eq!(count("初级客户经理"), ("1".into(), "4".into()));
+    assert_eq!(count("高级客户经理"), ("2".into(), "1".into()));
+    assert_eq!(count("支行行长"), ("1".into(), "1".into()));
+}
+
+/// Closing the twelve months into an archive and reviewing from it gives
+/// the same review as the ledgers themselves.
+#[test]
+fn archive_review_equals_ledgers_review() {
+    let arch = tempfile::tempdir().unwrap();
+    for l in ledgers_a(&YEAR) {
+        let o = run(&[
+            "close".into(),
+            "--archive".into(),
+            arch.path().display().to_string(),
+            "--policy".into(),
+            POLICY_A.into(),
+            "--ledger".into(),
+            l.clone(),
+        ]);
+        assert_eq!(o.code, 0, "closing {l}: {}", o.stderr);
+    }
+    let from_ledgers = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let from_archive = review_args(
+        tempfile::tempdir().unwrap(),
+        vec![
+            "review".into(),
+            "--policy".into(),
+            POLICY_A.into(),
+            "--archive".into(),
+            arch.path().display().to_string(),
+        ],
+    );
+    assert_eq!(from_archive.json, from_ledgers.json);
+    let book = |r: &Review| std::fs::read(r.out().join("review-2026.xlsx")).unwrap();
+    assert!(
+        book(&from_archive) == book(&from_ledgers),
+        "the workbooks differ"
+    );
+}
+
+// ------------------------------------------------------------- Policy B ---
+
+/// Grades are tried from senior down; the first whose criteria hold is the
+/// proposed grade. Agreement deposits (协议存款) are excluded; each grade
+/// ignores clients under its threshold; item d per client is this year's
+/// average − last year's (`上年基数`).
+#[test]
+fn year_b_grades() {
+    let r = review(POLICY_B, &ledgers_b(&YEAR), &[]);
+
+    // N01 二级, since 2018-03-01 (8 years). K11 90M (+ 30M 协议存款,
+    // excluded), K12 90M, K13 80M: a = 260M. Prior 70 + 70 + 65 = 205M: d =
+    // 55M. Senior: a 260M ≥ 250M but the largest client 90M < 100M → no; d
+    // 55M ≥ 50M → 1 of 2: not senior. Grade 1: a 260M ≥ 150M with 90M ≥
+    // 30M, d 55M ≥ 30M → 2 of 2, tenure 8 ≥ 3 → promoted to grade 1. (With
+    // the agreement deposit K11 would be 120M ≥ 100M and N01 a senior.)
+    let n1 = r.manager("N01");
+    assert_eq!(metric(n1, "deposit_daily_average"), dec("260000000"));
+    assert_eq!(metric(n1, "tenure_years"), dec("8"));
+    assert_eq!(outcome(n1), ("promote", Some("grade1")));
+
+    // N02 一级, 10 years. K21 148M (prior 118M), K22 2.5M (prior 2.5M).
+    // Grade 1 ignores clients under 3M: a 148M < 150M, d 30M ≥ 30M → 1 of
+    // 2 → no (K22 would make a 150.5M). Grade 2 ignores under 1M: a 150.5M
+    // ≥ 75M with 148M ≥ 25M → 1 of 1 → demoted to grade 2.
+    let n2 = r.manager("N02");
+    assert_eq!(metric(n2, "deposit_daily_average"), dec("150500000"));
+    assert_eq!(outcome(n2), ("demote", Some("grade2")));
+
+    // N03 三级: loans 79M 正常 + 1M 次级 (grade 3's a and b read loans:
+    // 80M ≥ 38M and ≥ 72M) but NPL 1M ÷ 80M = 1.25% > 0 disqualifies every
+    // graded post. The normal share rose (79 ÷ 80 = 98.75% against 98%), so
+    // only B-npl applies. Trainee: pass line K31 20M ≥ 10M → demoted.
+    let n3 = r.manager("N03");
+    assert_eq!(num(&n3["metrics"]["npl_ratio"], 4), dec("0.0125"));
+    assert_eq!(
+        num(&n3["metrics"]["normal_loan_ratio_change"], 4),
+        dec("0.0075")
+    );
+    assert_eq!(outcome(n3), ("demote", Some("trainee")));
+
+    // N04 见习: K41 10M and K42 0.4M. The pass line counts clients from
+    // 500,000: 10M ≥ 10M → kept. (All deposits: 10.4M; grade 4's pass
+    // line is 15M.)
+    let n4 = r.manager("N04");
+    assert_eq!(metric(n4, "deposit_daily_average"), dec("10400000"));
+    assert_eq!(outcome(n4), ("keep", Some("trainee")));
+
+    // N05 四级: K51 9M < 15M (graded pass line) and < 10M (trainee's) →
+    // no grade holds → terminated.
+    assert_eq!(outcome(r.manager("N05")), ("terminate", None));
+
+    // N06 二级 since 2024-06-01: whole years to 2026-12-31 = 2. K61 160M
+    // (prior 120M): grade 1's a 160M ≥ 150M with 160M ≥ 30M and d 40M ≥
+    // 30M hold, but tenure 2 < 3; grade 2 (tenure 1) holds → kept.
+    let n6 = r.manager("N06");
+    assert_eq!(metric(n6, "tenure_years"), dec("2"));
+    assert_eq!(outcome(n6), ("keep", Some("grade2")));
+
+    // N07 四级: K71 16M (prior 15M, d = 1M); settlements USD 500,000 a month
+    // × 12 = 6,000,000. Grade 2: c 6M < 10M, a 16M < 75M → no. Grade 3: c
+    // 6M ≥ 5M → 1 of 1; pass line 16M ≥ 15M → promoted to grade 3.
+    let n7 = r.manager("N07");
+    assert_eq!(metric(n7, "settlements_usd"), dec("6000000"));
+    assert_eq!(outcome(n7), ("promote", Some("grade3")));
+
+    // Policy B has no score.
+    assert!(n7["score"].is_null());
+}
+
+/// The grade criteria sheet shows N02's grade 1 try with K22 excluded.
+#[test]
+fn year_b_grade_criteria_sheet_shows_the_excluded_client() {
+    let r = review(POLICY_B, &ledgers_b(&YEAR), &[]);
+    let sheet = rows(&r.out().join("review-2026.xlsx"), "等级条件");
+    let row = |rm: &str, grade: &str, item: &str| {
+        sheet
+            .iter()
+            .find(|r| text(&r[0]) == rm && text(&r[1]) == grade && text(&r[2]) == item)
+            .unwrap_or_else(|| panic!("no row {rm} {grade} {item}"))
+            .clone()
+    };
+    // Grade 1, item a: 148,000,000 against 150,000,000, not held; K22
+    // excluded; the grade does not hold.
+    let a = row("N02", "一级客户经理", "a");
+    assert_eq!(a[4], Data::Float(148_000_000.0));
+    assert_eq!(a[5], Data::Float(150_000_000.0));
+    assert_eq!(text(&a[8]), "否");
+    assert_eq!(text(&a[9]), "1/2");
+    assert_eq!(text(&a[10]), "K22");
+    assert_eq!(text(&a[11]), "否");
+    // Grade 2 counts K22 (2.5M ≥ 1M): a = 150,500,000, nothing excluded.
+    let a2 = row("N02", "二级客户经理", "a");
+    assert_eq!(a2[4], Data::Float(150_500_000.0));
+    assert_eq!(text(&a2[10]), "");
+    assert_eq!(text(&a2[11]), "是");
+}
+
+/// Third quarter: July–September only.
+#[test]
+fn year_b_third_quarter() {
+    let r = review(POLICY_B, &ledgers_b(&[7, 8, 9]), &["--quarter", "3"]);
+    assert!(r.out().join("review-2026-Q3.xlsx").exists());
+    assert_eq!(r.json["period"], "2026-Q3");
+    assert_eq!(r.json["partial"], false);
+    // N07: settlements 3 × 500,000 = 1,500,000 USD < 5,000,000 (grade 3's c)
+    // and < 10,000,000 (grade 4's c, a source typo in yuan); d 1M < 15M; a
+    // and b (loans) 0 → no graded post; trainee pass line 16M ≥ 10M →
+    // demoted to trainee.
+    let n7 = r.manager("N07");
+    assert_eq!(metric(n7, "settlements_usd"), dec("1500000"));
+    assert_eq!(outcome(n7), ("demote", Some("trainee")));
+    // Averages are the same every month, so the rest is as for the year:
+    // N01 promoted to grade 1; N06's tenure to 2026-09-30 is still 2.
+    assert_eq!(outcome(r.manager("N01")), ("promote", Some("grade1")));
+    assert_eq!(metric(r.manager("N06"), "tenure_years"), dec("2"));
+    assert_eq!(outcome(r.manager("N06")), ("keep", Some("grade2")));
+}
+
+/// The bank variant: grade 1 excludes clients under 2,000,000 (not
+/// 3,000,000) and a senior needs 3 of 4. No code change.
+#[test]
+fn variant_policy_changes_the_outcome() {
+    let shipped = review(POLICY_B, &ledgers_b(&YEAR), &[]);
+    let variant = review(VARIANT, &ledgers_b(&YEAR), &[]);
+    assert_eq!(variant.json["policy"]["id"], "bocom-variant");
+    // N02: K22's 2.5M now counts for grade 1: a 148 + 2.5 = 150.5M ≥ 150M
+    // with 148M ≥ 30M; d (148 − 118) + (2.5 − 2.5) = 30M ≥ 30M → 2 of 2 →
+    // kept at grade 1 (shipped: demoted to grade 2).
+    assert_eq!(outcome(shipped.manager("N02")), ("demote", Some("grade2")));
+    assert_eq!(outcome(variant.manager("N02")), ("keep", Some("grade1")));
+    // Nobody else is near either change: the same outcomes.
+    for id in ["N01", "N03", "N04", "N05", "N06", "N07"] {
+        assert_eq!(
+            outcome(variant.manager(id)),
+            outcome(shipped.manager(id)),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn variant_policy_check_passes() {
+    let o = run(&["check".into(), "--policy".into(), VARIANT.into()]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let all = format!("{}{}", o.stdout, o.stderr);
+    // 15 shipped examples, two rewritten, plus one: 16.
+    assert!(all.contains("16 examples hold"), "{all}");
+    let text = std::fs::read_to_string(VARIANT).unwrap();
+    assert!(text.contains("exclude_clients_below = 2_000_000"));
+    assert!(text.contains("need = 3"));
+}
