@@ -114,6 +114,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// How many of each (scope, code) were kept, so a push is O(log n).
+    kept: std::collections::BTreeMap<(String, &'static str), usize>,
     suppressed: std::collections::BTreeMap<(String, &'static str), usize>,
 }
 
@@ -144,21 +146,13 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
-        let scope = match &d.location {
-            Location::Cell { file, sheet, .. } | Location::Sheet { file, sheet } => {
-                format!("{file} [{sheet}]")
-            }
-            other => other.to_string(),
-        };
-        let same = self
-            .items
-            .iter()
-            .filter(|x| x.code == d.code && scope_of(&x.location) == scope)
-            .count();
-        if same >= PER_KIND_LIMIT && matches!(d.location, Location::Cell { .. }) {
-            *self.suppressed.entry((scope, d.code)).or_default() += 1;
+        let key = (scope_of(&d.location), d.code);
+        let same = self.kept.entry(key.clone()).or_default();
+        if *same >= PER_KIND_LIMIT && matches!(d.location, Location::Cell { .. }) {
+            *self.suppressed.entry(key).or_default() += 1;
             return;
         }
+        *same += 1;
         self.items.push(d);
     }
 
