@@ -67,6 +67,9 @@ fn sheet(
 
 use V::*;
 
+/// An account: number, client, product, and its balance on each day.
+type Account<'a> = (&'a str, &'a str, &'a str, &'a dyn Fn(u8) -> f64);
+
 fn main() -> Result<(), XlsxError> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     std::fs::create_dir_all(&dir).map_err(XlsxError::IoError)?;
@@ -279,7 +282,7 @@ fn branch(dir: &std::path::Path, month: u8, days: u8, tamper: bool) -> Result<()
     )?;
 
     // Daily balances: one row per account per day.
-    let accounts: &[(&str, &str, &str, &dyn Fn(u8) -> f64)] = &[
+    let accounts: &[Account] = &[
         ("6201001", "C001", "活期", &|d| {
             if tamper && d == 1 {
                 9_310_000.0

@@ -65,6 +65,7 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
         status: Status::Active,
         marketing_since: None,
         exam_score: get("exam_score"),
+        qualified_on: None,
         metrics,
         monthly: (1..=12)
             .filter_map(|m| crate::period::Period::new(2026, m).map(|p| (p, month.clone())))

@@ -472,6 +472,22 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
             detail: format!("client_count {} > {max}", fmt(n)),
         });
     }
+    // A qualification valid for N years (optional): a lapsed one is
+    // reported for renewal.
+    if let (Some(n), Some(q)) = (policy.review.qualification_valid_years, year.qualified_on)
+        && let Some(until) = q.checked_add_months(chrono::Months::new(n * 12))
+        && let Some(end) = year.monthly.last().map(|(p, _)| p.last_day())
+        && until < end
+    {
+        hits.push(Hit {
+            rule: "review.qualification_valid_years".into(),
+            name: "任职资格已过有效期，须重新准入".into(),
+            name_en: Some("Qualification lapsed: renewal needed".into()),
+            decision: Decision::Keep,
+            to: None,
+            detail: format!("qualified on {q}, valid {n} years to {until}"),
+        });
+    }
     // Grade criteria: the highest grade whose conditions hold.
     let mut grades = Vec::new();
     let mut by_grade: Option<Option<TierIx>> = None;
@@ -561,7 +577,12 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
         rms,
         ..
     } = figures;
-    let mut results: Vec<ReviewResult> = rms.into_iter().map(|y| review_rm(policy, y)).collect();
+    // Those who have left are not reviewed.
+    let mut results: Vec<ReviewResult> = rms
+        .into_iter()
+        .filter(|y| y.status == crate::ledger::Status::Active)
+        .map(|y| review_rm(policy, y))
+        .collect();
     if let Some(n) = policy.review.bottom_n
         && n > 0
     {

@@ -143,6 +143,7 @@ pub(crate) mod f {
     pub const M_SINCE: usize = 7;
     pub const M_BASE: usize = 8;
     pub const M_EXAM: usize = 9;
+    pub const M_QUALIFIED: usize = 10;
     // clients
     pub const C_CLIENT: usize = 0;
     pub const C_NAME: usize = 1;
@@ -195,6 +196,7 @@ pub(crate) mod f {
     pub const B_DEPOSIT: usize = 1;
     pub const B_RM: usize = 2;
     pub const B_RATIO: usize = 3;
+    pub const B_FEE: usize = 4;
     // risk_accounts
     pub const R_RM: usize = 0;
     pub const R_OPENING: usize = 1;
@@ -211,6 +213,7 @@ const MANAGERS: &[Col] = &[
     col("marketing_since", "营销起始日期", Ty::Date, false),
     col("base_deposit", "基数存款", Ty::Amount, false),
     col("exam_score", "考试成绩", Ty::Number, false),
+    col("qualified_on", "资格取得日期", Ty::Date, false),
 ];
 
 const CLIENTS: &[Col] = &[
@@ -287,6 +290,7 @@ const BASELINE: &[Col] = &[
     col("deposit_daily_average", "上年存款日均", Ty::Amount, false),
     col("rm_id", "客户经理编号", Ty::Text, false),
     col("normal_loan_ratio", "上年正常贷款占比", Ty::Percent, false),
+    col("fee_income", "上年中间业务收入", Ty::Amount, false),
 ];
 
 const RISK_ACCOUNTS: &[Col] = &[

@@ -171,6 +171,8 @@ pub struct Manager {
     pub marketing_since: Option<NaiveDate>,
     pub base_deposit: Option<At<Decimal>>,
     pub exam_score: Option<Decimal>,
+    /// When the RM last obtained the qualification (资格取得日期).
+    pub qualified_on: Option<NaiveDate>,
     pub src: Src,
 }
 
@@ -298,6 +300,12 @@ pub enum Baseline {
     RmNormalLoanRatio {
         rm_id: String,
         normal_loan_ratio: Decimal,
+        src: Src,
+    },
+    /// Last year's fee income of an RM (or of a branch head's branch).
+    RmFeeIncome {
+        rm_id: String,
+        fee_income: Decimal,
         src: Src,
     },
 }

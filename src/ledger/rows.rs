@@ -257,6 +257,7 @@ impl Reader<'_> {
         let since = self.date(r, f, M_SINCE);
         let base = self.amount(r, f, M_BASE);
         let exam = self.number(r, f, M_EXAM);
+        let qualified = self.date(r, f, M_QUALIFIED);
 
         let mut left_ok = true;
         if status == Ok(Status::Left) && left_on == Ok(None) {
@@ -293,7 +294,9 @@ impl Reader<'_> {
         else {
             return;
         };
-        let (Ok(left_on), Ok(since), Ok(base), Ok(exam)) = (left_on, since, base, exam) else {
+        let (Ok(left_on), Ok(since), Ok(base), Ok(exam), Ok(qualified_on)) =
+            (left_on, since, base, exam, qualified)
+        else {
             return;
         };
         if !left_ok || !unique {
@@ -319,6 +322,7 @@ impl Reader<'_> {
             marketing_since: since,
             base_deposit,
             exam_score: exam,
+            qualified_on,
             src,
         });
     }
@@ -628,7 +632,10 @@ impl Reader<'_> {
         let deposit = self.amount(r, f, B_DEPOSIT);
         let rm = self.text(r, f, B_RM);
         let ratio = self.percent(r, f, B_RATIO, "bad-percent");
-        let (Ok(client), Ok(deposit), Ok(rm), Ok(ratio)) = (client, deposit, rm, ratio) else {
+        let fee = self.amount(r, f, B_FEE);
+        let (Ok(client), Ok(deposit), Ok(rm), Ok(ratio), Ok(fee)) =
+            (client, deposit, rm, ratio, fee)
+        else {
             return;
         };
         if client.is_none() && rm.is_none() {
@@ -658,16 +665,24 @@ impl Reader<'_> {
             }
         }
         if let Some(rm_id) = rm {
+            let src = self.src(r, B_RM);
+            if let Some(fee_income) = fee {
+                self.baseline.push(Baseline::RmFeeIncome {
+                    rm_id: rm_id.clone(),
+                    fee_income,
+                    src,
+                });
+            }
             match ratio {
                 Some(normal_loan_ratio) => {
-                    let src = self.src(r, B_RM);
                     self.baseline.push(Baseline::RmNormalLoanRatio {
                         rm_id,
                         normal_loan_ratio,
                         src,
                     });
                 }
-                None => self.missing(r, B_RATIO),
+                None if fee.is_none() => self.missing(r, B_RATIO),
+                None => {}
             }
         }
     }

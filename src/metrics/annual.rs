@@ -44,6 +44,7 @@ pub struct RmYear {
     pub status: Status,
     pub marketing_since: Option<NaiveDate>,
     pub exam_score: Option<Decimal>,
+    pub qualified_on: Option<NaiveDate>,
     /// Review figures by catalogue name; `None` where there is no figure.
     pub metrics: BTreeMap<String, Option<Decimal>>,
     /// Each month's figures, in order, for consecutive-month conditions.
@@ -73,7 +74,10 @@ fn ratio(a: Decimal, b: Decimal) -> Option<Decimal> {
     if b.is_zero() { None } else { a.checked_div(b) }
 }
 
-fn whole_years(from: NaiveDate, to: NaiveDate) -> Decimal {
+/// Whole years served from `from` through `last` (the last day counts as
+/// served).
+fn whole_years(from: NaiveDate, last: NaiveDate) -> Decimal {
+    let to = last.succ_opt().unwrap_or(last);
     let mut years = to.year() - from.year();
     if (to.month(), to.day()) < (from.month(), from.day()) {
         years -= 1;
@@ -81,7 +85,9 @@ fn whole_years(from: NaiveDate, to: NaiveDate) -> Decimal {
     Decimal::from(years.max(0))
 }
 
-fn whole_months(from: NaiveDate, to: NaiveDate) -> Decimal {
+/// Whole months served from `from` through `last`.
+fn whole_months(from: NaiveDate, last: NaiveDate) -> Decimal {
+    let to = last.succ_opt().unwrap_or(last);
     let mut m = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
     if to.day() < from.day() {
         m -= 1;
@@ -91,6 +97,8 @@ fn whole_months(from: NaiveDate, to: NaiveDate) -> Decimal {
 
 #[derive(Default)]
 struct Acc {
+    /// Calendar days of the months the RM appears in.
+    days_present: Decimal,
     dep_days: Decimal,
     loan_days: Decimal,
     due: Decimal,
@@ -140,6 +148,7 @@ pub fn aggregate(
     // `baseline` sheet (a later month's row wins).
     let mut prior_client: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut prior_normal: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut prior_fee: BTreeMap<String, Decimal> = BTreeMap::new();
     for (mi, md) in months.iter().enumerate() {
         let days = Decimal::from(md.month.days);
         for b in &md.ledger.baseline {
@@ -158,6 +167,11 @@ pub fn aggregate(
                 } => {
                     prior_normal.insert(rm_id.clone(), *normal_loan_ratio);
                 }
+                Baseline::RmFeeIncome {
+                    rm_id, fee_income, ..
+                } => {
+                    prior_fee.insert(rm_id.clone(), *fee_income);
+                }
             }
         }
         // Client loans per month (whole), for client sizes.
@@ -169,6 +183,7 @@ pub fn aggregate(
         for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
             let a = accs.entry(rm.rm_id.clone()).or_default();
             let m = &rmm.metrics;
+            a.days_present += days;
             a.dep_days += m.deposit_daily_average * days;
             a.loan_days += m.loan_daily_average * days;
             a.due += m.interest_due;
@@ -224,11 +239,17 @@ pub fn aggregate(
             .find(|(_, r)| r.rm_id == *rm_id)
             .map(|(m, _)| m.metrics.clone())
             .unwrap_or_default();
+        // Daily averages over the period's days, or over the days of the
+        // months the RM appears in (policy setting `average_over`).
+        let over = match policy.review.average_over {
+            crate::policy::AverageOver::Period => total_days,
+            crate::policy::AverageOver::MonthsPresent => a.days_present,
+        };
         let div = |x: Decimal| {
-            if total_days.is_zero() {
+            if over.is_zero() {
                 Decimal::ZERO
             } else {
-                x / total_days
+                x / over
             }
         };
         let clients: Vec<ClientYear> = a
@@ -285,9 +306,16 @@ pub fn aggregate(
         );
         put("interest_due", Some(a.due));
         put("interest_received", Some(a.received));
-        put("collection_rate", ratio(a.received, a.due));
+        // With no interest due, nothing was missed: counted as fully
+        // collected (our reading; the monthly flag needs interest due).
+        put(
+            "collection_rate",
+            ratio(a.received, a.due).or(Some(Decimal::ONE)),
+        );
         put("fee_income", Some(a.fees));
-        put("fee_growth", None);
+        let prior_fees = prior_fee.get(rm_id).copied();
+        put("fee_income_prior", prior_fees);
+        put("fee_growth", prior_fees.and_then(|p| ratio(a.fees - p, p)));
         put("new_basic_accounts", Some(a.accounts));
         put("incident_points", Some(a.points));
         put("incident_loss", Some(a.loss));
@@ -344,6 +372,7 @@ pub fn aggregate(
             status: manager.status,
             marketing_since: manager.marketing_since,
             exam_score: manager.exam_score,
+            qualified_on: manager.qualified_on,
             metrics,
             monthly: monthly.get(rm_id).cloned().unwrap_or_default(),
             clients,
@@ -404,6 +433,7 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
         let deposit = sum("deposit_daily_average");
         let (due, received) = (sum("interest_due"), sum("interest_received"));
         let (loans, npl) = (sum("loan_balance"), sum("npl_balance"));
+        let loan_avg = sum("loan_daily_average");
         let fees = sum("fee_income");
         let base = rms[h].rm.base_deposit;
         let head = &mut rms[h];
@@ -418,9 +448,16 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
         set(head, "interest_received", Some(received));
         set(head, "collection_rate", ratio(received, due));
         set(head, "loan_balance", Some(loans));
+        set(head, "loan_daily_average", Some(loan_avg));
         set(head, "npl_balance", Some(npl));
         set(head, "npl_ratio", ratio(npl, loans).or(Some(Decimal::ZERO)));
         set(head, "fee_income", Some(fees));
+        let prior_fees = head.get("fee_income_prior");
+        set(
+            head,
+            "fee_growth",
+            prior_fees.and_then(|p| ratio(fees - p, p)),
+        );
         head.trace.push(Step {
             figure: "branch".into(),
             rule: "review.branch_heads_on_branch".into(),

@@ -71,6 +71,11 @@ pub const MONTHLY: &[(&str, &str, &str)] = &[
 pub const REVIEW: &[(&str, &str, &str)] = &[
     ("score", "综合得分", "the composite score"),
     (
+        "fee_income_prior",
+        "上年中间业务收入",
+        "last year's fee income (baseline sheet)",
+    ),
+    (
         "deposit_growth",
         "存款增长率",
         "new daily-average deposits ÷ base",

@@ -1095,6 +1095,13 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         Some("prior_year") => GrowthBase::PriorYear,
         _ => GrowthBase::BaseDeposit,
     };
+    review.average_over = match r
+        .opt_choice(cx, "average_over", &["period", "months_present"])
+        .map(|v| v.value)
+    {
+        Some("months_present") => AverageOver::MonthsPresent,
+        _ => AverageOver::Period,
+    };
     review.branch_heads_on_branch = r
         .opt_bool(cx, "branch_heads_on_branch")
         .map(|v| v.value)

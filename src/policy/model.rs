@@ -435,9 +435,21 @@ pub enum GrowthBase {
     PriorYear,
 }
 
+/// The days a review period's daily averages are taken over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AverageOver {
+    /// Every calendar day of the review period.
+    #[default]
+    Period,
+    /// The calendar days of the months the RM appears in (someone who
+    /// joined mid-year is averaged over the time served).
+    MonthsPresent,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
     pub growth_base: GrowthBase,
+    pub average_over: AverageOver,
     /// Branch heads are assessed on the figures of their whole branch.
     pub branch_heads_on_branch: bool,
     pub rules: Vec<ReviewRule>,

@@ -66,6 +66,8 @@ struct Formats {
     total_money: Format,
     /// Plain numbers by decimal places (0–6).
     numbers: Vec<Format>,
+    /// Text over several lines.
+    wrap: Format,
 }
 
 impl Formats {
@@ -93,6 +95,7 @@ impl Formats {
                 .set_bold()
                 .set_border_top(FormatBorder::Double),
             numbers,
+            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
             money,
             header,
         }
@@ -218,6 +221,10 @@ impl XlsxSink {
                     if style == RowStyle::Total {
                         ws.write_blank(row, c, &f.total_text).map_err(xerr(&path))?;
                     }
+                }
+                Cell::Text(s) if s.contains('\n') => {
+                    ws.write_string_with_format(row, c, fit_cell(s), &f.wrap)
+                        .map_err(xerr(&path))?;
                 }
                 Cell::Text(s) => {
                     ws.write_string_with_format(row, c, fit_cell(s), tf)

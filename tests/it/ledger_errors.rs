@@ -578,4 +578,3 @@ fn missing_or_foreign_files_are_reported_not_panicked() {
         ]
     );
 }
-

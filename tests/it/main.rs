@@ -6,6 +6,8 @@
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
 //! - `cli`: the command line as a user runs it: exit codes, outputs written
 //!   or not, byte-identical reruns.
+//! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
+//!   the valid variants (formats, units, text amounts) read exactly.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
 //! - `properties`: invariants of the pay engine over generated inputs.
 //! - `review`: the annual and quarterly tier review on a year of ledgers
@@ -14,6 +16,7 @@
 mod archive;
 mod cli;
 mod golden;
+mod ledger_errors;
 mod payroll;
 mod policy_errors;
 mod properties;

@@ -169,6 +169,7 @@ fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
             marketing_since: None,
             base_deposit: None,
             exam_score: None,
+            qualified_on: None,
             src: src(SheetKind::Managers, i as u32 + 1),
         })
         .collect();
