@@ -223,8 +223,19 @@ pub(crate) fn amount(
             )
         })?
     };
+    if v.abs() >= Decimal::from(MAX_MAGNITUDE) {
+        return Err(format!(
+            "expected an amount under 10^15, found {}, which is too large",
+            cv.describe()
+        ));
+    }
     Ok(to_scale(v, scale))
 }
+
+/// Amounts and numbers must stay under 10^15 (a thousand trillion yuan):
+/// far beyond any ledger, and small enough that no sum or product of
+/// ledger and policy figures can overflow a decimal.
+const MAX_MAGNITUDE: i64 = 1_000_000_000_000_000;
 
 /// A percentage cell (not blank) → fraction in [0, 1]. Accepts `60%`, `0.6`
 /// and `60` (a value above 1 and at most 100 is a percentage).
@@ -405,7 +416,14 @@ mod tests {
             amt(Cv::Float(123456789012.34)).unwrap(),
             dec!(123456789012.34)
         );
-        assert_eq!(amt(Cv::Float(1e15)).unwrap(), dec!(1000000000000000));
+        assert_eq!(
+            amt(Cv::Float(999_999_999_999_999.0)).unwrap(),
+            dec!(999999999999999)
+        );
+        assert_eq!(
+            amt(Cv::Float(1e15)).unwrap_err(),
+            "expected an amount under 10^15, found the number `1000000000000000`, which is too large"
+        );
         assert_eq!(amt(Cv::Float(0.1 + 0.2 + 0.0001)).unwrap(), dec!(0.30));
         assert_eq!(
             amt(Cv::Float(1.23456789)).unwrap_err(),

@@ -131,6 +131,16 @@ impl Reader<'_> {
             return Ok(None);
         }
         match parse::decimal4(&cv, NumKind::Number, &mut self.buf) {
+            Ok(v) if v.abs() >= Decimal::from(1_000_000_000_i64) => {
+                let col = self.col(fi);
+                self.err(r, col, "not-a-number", |_| {
+                    format!(
+                        "expected a number under 10^9, found {}, which is too large",
+                        cv.describe()
+                    )
+                });
+                Err(())
+            }
             Ok(v) => Ok(Some(v.normalize())),
             Err(m) => {
                 let col = self.col(fi);
