@@ -86,6 +86,8 @@ pub struct ReviewResult {
     /// `None` when the decision is termination.
     pub proposed: Option<TierIx>,
     pub decision: Decision,
+    /// For a promotion that sets a new base deposit: the amount and how.
+    pub new_base: Option<(Decimal, String)>,
     pub score: Option<ScoreResult>,
     pub hits: Vec<Hit>,
     pub grades: Vec<GradeTry>,
@@ -561,6 +563,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         current,
         proposed,
         decision,
+        new_base: None,
         score,
         hits,
         grades,
@@ -583,6 +586,40 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
         .filter(|y| y.status == crate::ledger::Status::Active)
         .map(|y| review_rm(policy, y))
         .collect();
+    // A promotion that sets the new base deposit to the target tier's
+    // average (art. 21: "按初级客户经理平均存款数确定基数存款").
+    for i in 0..results.len() {
+        let r = &results[i];
+        let (Decision::Promote, Some(to)) = (r.decision, r.proposed) else {
+            continue;
+        };
+        let wants = r.hits.iter().any(|h| {
+            h.decision == Decision::Promote
+                && policy
+                    .review
+                    .rules
+                    .iter()
+                    .any(|rule| rule.id == h.rule && rule.new_base_from_tier_average)
+        });
+        if !wants {
+            continue;
+        }
+        let peers: Vec<Decimal> = results
+            .iter()
+            .filter(|p| p.current == to)
+            .filter_map(|p| p.year.get("deposit_daily_average"))
+            .collect();
+        if peers.is_empty() {
+            continue;
+        }
+        let avg = peers.iter().sum::<Decimal>() / Decimal::from(peers.len());
+        let how = format!(
+            "average daily deposits of the {} RMs in tier `{}`",
+            peers.len(),
+            policy.tiers[to].id
+        );
+        results[i].new_base = Some((avg.round_dp(2), how));
+    }
     if let Some(n) = policy.review.bottom_n
         && n > 0
     {

@@ -1154,6 +1154,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
                 None
             }
         };
+        let new_base = rule.opt_choice(cx, "new_base", &["tier_average"]).is_some();
         rule.finish(cx);
         if let (Some(id), Some(decision), Some(when)) = (id, decision, when) {
             review.rules.push(ReviewRule {
@@ -1163,6 +1164,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
                 tiers,
                 decision,
                 to,
+                new_base_from_tier_average: new_base,
                 when,
             });
         }

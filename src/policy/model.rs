@@ -422,6 +422,9 @@ pub struct ReviewRule {
     pub decision: Decision,
     /// For promotions: the tier promoted to.
     pub to: Option<TierIx>,
+    /// The promoted RM's new base deposit is the average daily deposits of
+    /// the RMs already in the target tier (Policy A art. 21).
+    pub new_base_from_tier_average: bool,
     pub when: Condition,
 }
 

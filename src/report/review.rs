@@ -155,6 +155,18 @@ pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     for g in &r.grades {
         out.push(format!("[{}] {}", g.rule, grade_text(policy, g, lang)));
     }
+    if let Some((base, how)) = &r.new_base {
+        out.push(match lang {
+            Lang::Zh => format!(
+                "新基数存款 {}（{how}），超过部分为增量",
+                amount_text(*base, 2)
+            ),
+            Lang::En => format!(
+                "new base deposit {} ({how}); anything above it is increment",
+                amount_text(*base, 2)
+            ),
+        });
+    }
     if out.is_empty() {
         out.push(match (r.decision, lang) {
             (Decision::Keep, Lang::Zh) => "未触发任何升降级条件".into(),

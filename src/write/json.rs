@@ -266,6 +266,8 @@ pub struct JsonReviewRm {
     pub current_tier: String,
     pub proposed_tier: Option<String>,
     pub decision: &'static str,
+    /// For a promotion that sets a new base deposit (Policy A art. 21).
+    pub new_base_deposit: Option<String>,
     pub score: Option<JsonScore>,
     pub reasons: Vec<String>,
     pub rules: Vec<String>,
@@ -312,6 +314,7 @@ pub fn review_json(
                 current_tier: policy.tiers[r.current].id.clone(),
                 proposed_tier: r.proposed.map(|t| policy.tiers[t].id.clone()),
                 decision: decision_id(r.decision),
+                new_base_deposit: r.new_base.as_ref().map(|(b, _)| money(*b, 2)),
                 score: r.score.as_ref().map(|s| JsonScore {
                     total: figure(s.total),
                     components: s

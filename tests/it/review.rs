@@ -675,3 +675,49 @@ fn variant_policy_check_passes() {
     assert!(text.contains("exclude_clients_below = 2_000_000"));
     assert!(text.contains("need = 3"));
 }
+
+/// Art. 21: a promoted agent's new base deposit is the juniors' average.
+/// The only junior reviewed is J01, whose year averages 2,000,000 of base +
+/// 850,000 of new deposits = 2,850,000.
+#[test]
+fn promoted_agents_get_the_juniors_average_as_base() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    assert_eq!(
+        metric(r.manager("J01"), "deposit_daily_average"),
+        dec("2850000")
+    );
+    for id in ["AG01", "AG02"] {
+        assert_eq!(r.manager(id)["new_base_deposit"], "2850000.00", "{id}");
+    }
+    assert!(r.manager("S01")["new_base_deposit"].is_null());
+}
+
+/// Bottom-N elimination is a policy setting: a copy of Policy A with
+/// `bottom_n = N` demotes those among the N lowest scores who were not
+/// already demoted or terminated. Scores of the RMs ranked (agents and the
+/// head are not): J01 64 (terminated), M01 83.14 (demoted), S01 85 (kept),
+/// C01 106, V01 110, D01 118. With N = 2 the lowest two are J01 and M01,
+/// both out already: nothing changes. With N = 3 the third, S01, is
+/// demoted to mid.
+#[test]
+fn bottom_n_is_a_policy_setting() {
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (n, s01) in [(2, ("keep", Some("senior"))), (3, ("demote", Some("mid")))] {
+        let p = dir.path().join(format!("bottom-{n}.toml"));
+        let changed = text.replace("# bottom_n = 3", &format!("bottom_n = {n}"));
+        assert_ne!(changed, text);
+        std::fs::write(&p, changed).unwrap();
+        let r = review(p.to_str().unwrap(), &ledgers_a(&YEAR), &[]);
+        assert_eq!(outcome(r.manager("S01")), s01, "bottom_n = {n}");
+        if n == 3 {
+            assert!(
+                r.manager("S01")["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x == "review.bottom_n")
+            );
+        }
+    }
+}
