@@ -376,10 +376,15 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     };
     let r = compute_with_progress(&job, a.quiet)?;
     let out = a.out.join(crate::pay_workbook_name(r.run.period));
-    // Build every output first; write only when all are ready.
-    let bytes = crate::pay_workbook(&r, lang(a.lang), &out).map_err(usage)?;
+    // Build every output first (the workbook into a temporary file beside
+    // its place); rename into place only when all are ready.
+    let l = lang(a.lang);
+    let head = report::pay::pay_book_head(&r.policy, &r.run, l);
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    report::pay::pay_book(&r.policy, &r.ledger, &r.payroll, &r.run, l, &mut sink);
+    let staged = sink.finish_staged().map_err(usage)?;
     let json = a.json.as_ref().map(|p| (p, json_bytes(&r)));
-    write::atomic_write(&out, &bytes).map_err(usage)?;
+    staged.commit().map_err(usage)?;
     if let Some((p, j)) = json {
         write::atomic_write(p, &j).map_err(usage)?;
     }

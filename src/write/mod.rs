@@ -260,6 +260,69 @@ impl XlsxSink {
         let path = self.path.clone();
         self.wb.save_to_buffer().map_err(xerr(&path))
     }
+
+    /// Save the finished workbook into a temporary file beside its final
+    /// path (large workbooks are not held in memory); [`Staged::commit`]
+    /// renames it into place.
+    pub fn finish_staged(mut self) -> Result<Staged, WriteError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let path = self.path.clone();
+        let tmp = temp_beside(&path)?;
+        self.wb.save(tmp.path()).map_err(xerr(&path))?;
+        Ok(Staged { tmp, path })
+    }
+}
+
+/// An output written to a temporary file, waiting to be renamed into place.
+/// Dropped without `commit`, the temporary file is removed.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Staged {
+    pub fn commit(self) -> Result<(), WriteError> {
+        let path = self.path;
+        self.tmp.as_file().sync_all().map_err(|e| WriteError {
+            path: path.clone(),
+            message: format!("cannot sync: {e}"),
+        })?;
+        self.tmp.persist(&path).map_err(|e| WriteError {
+            path: path.clone(),
+            message: format!("cannot rename into place: {}", e.error),
+        })?;
+        Ok(())
+    }
+}
+
+/// A temporary file in the directory of `path` (created if missing).
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
+    let err = |m: String| WriteError {
+        path: path.to_path_buf(),
+        message: m,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| err(format!("cannot create directory {}: {e}", dir.display())))?;
+    let mut b = tempfile::Builder::new();
+    b.prefix(".rmpay-").suffix(".tmp");
+    // Outputs are ordinary files to read and share (the umask still applies).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    b.tempfile_in(&dir).map_err(|e| {
+        err(format!(
+            "cannot create a temporary file in {}: {e}",
+            dir.display()
+        ))
+    })
 }
 
 impl Sink for XlsxSink {
@@ -287,22 +350,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         path: path.to_path_buf(),
         message: m,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| err(format!("cannot create directory {}: {e}", dir.display())))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".rmpay-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| {
-            err(format!(
-                "cannot create a temporary file in {}: {e}",
-                dir.display()
-            ))
-        })?;
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(bytes)
         .map_err(|e| err(format!("cannot write: {e}")))?;
     tmp.as_file()
