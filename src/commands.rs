@@ -271,7 +271,7 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} reading [{prefix}] {human_pos} rows ({per_sec})",
+            "{spinner} reading [{prefix}] {human_pos} rows  {elapsed}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
