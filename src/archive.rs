@@ -297,25 +297,9 @@ fn failpoint(name: &str, count: usize) {
     }
 }
 
-/// One finding of `verify`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub path: PathBuf,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: error[{}]: {}",
-            self.path.display(),
-            self.code,
-            self.message
-        )
-    }
-}
+/// One finding of `verify`: a path, what is wrong with it, in the same
+/// shape as any archive error.
+pub type Finding = ArchiveError;
 
 /// Check the whole chain: every file against its manifest, every manifest
 /// against the next period's link, no gaps, nothing added or removed.

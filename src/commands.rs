@@ -48,20 +48,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         .last()
         .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
     // The policy in force at the end of the review period.
-    let policy = match policy_source(&a.source, &a.bank) {
-        PolicySource::File(p) => {
-            let display = p.display().to_string();
-            if !p.exists() {
-                return Err(Failure::Usage(format!(
-                    "{display}: error[io]: no such file"
-                )));
-            }
-            policy::load_policy(&p, &display).map_err(Failure::Invalid)?
-        }
-        PolicySource::Rules { dir, bank } => {
-            policy::select::select_policy(&dir, bank.as_deref(), last).map_err(Failure::Invalid)?
-        }
-    };
+    let policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
     // The months' ledgers: (period if known, path, display).
     let mut sources: Vec<(Option<Period>, PathBuf, String)> = Vec::new();
     if let Some(root) = &a.archive {
@@ -323,6 +310,33 @@ fn policy_source(a: &cli::PolicyArgs, bank: &Option<String>) -> PolicySource {
     }
 }
 
+/// Load a policy file, or the version in force in `period` from a rules
+/// directory.
+fn load_policy_source(
+    source: &PolicySource,
+    period: Option<Period>,
+) -> Result<policy::Policy, Failure> {
+    match source {
+        PolicySource::File(p) => {
+            let display = p.display().to_string();
+            if !p.exists() {
+                return Err(Failure::Usage(format!(
+                    "{display}: error[io]: no such file"
+                )));
+            }
+            policy::load_policy(p, &display).map_err(Failure::Invalid)
+        }
+        PolicySource::Rules { dir, bank } => {
+            let Some(period) = period else {
+                return Err(Failure::Usage(
+                    "error: --rules needs --period YYYY-MM here".into(),
+                ));
+            };
+            policy::select::select_policy(dir, bank.as_deref(), period).map_err(Failure::Invalid)
+        }
+    }
+}
+
 fn usage(e: impl std::fmt::Display) -> Failure {
     Failure::Usage(e.to_string())
 }
@@ -549,18 +563,23 @@ fn manifest_lang(m: &Manifest) -> report::Lang {
     }
 }
 
-fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
-    let p: Period = a
-        .period
+/// The archive and one of its closed periods, from the command line.
+fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure> {
+    let p: Period = period
         .parse()
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
-    let arch = Archive::new(&a.archive);
+    let arch = Archive::new(root);
     if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
         return Err(Failure::Usage(format!(
             "{}: error[not-closed]: {p} is not a closed period",
             arch.dir(p).display()
         )));
     }
+    Ok((arch, p))
+}
+
+fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
+    let (arch, p) = closed_period(&a.archive, &a.period)?;
     let (m, r) = recompute(&arch, p)?;
     let ledger_bytes = arch
         .read(p, &m.ledger.stored_as)
@@ -737,17 +756,7 @@ fn unreachable_source() -> Result<PolicySource, Failure> {
 }
 
 fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
-    let p: Period = a
-        .period
-        .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
-    let arch = Archive::new(&a.archive);
-    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
-        return Err(Failure::Usage(format!(
-            "{}: error[not-closed]: {p} is not a closed period",
-            arch.dir(p).display()
-        )));
-    }
+    let (arch, p) = closed_period(&a.archive, &a.period)?;
     let (m, base) = recompute(&arch, p)?;
     let job = Job {
         policy: PolicySource::File(a.policy.clone()),
@@ -794,26 +803,7 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
 
 fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     let period = parse_period(a.period.as_deref())?;
-    let policy = match policy_source(&a.source, &a.bank) {
-        PolicySource::File(p) => {
-            let display = p.display().to_string();
-            if !p.exists() {
-                return Err(Failure::Usage(format!(
-                    "{display}: error[io]: no such file"
-                )));
-            }
-            policy::load_policy(&p, &display).map_err(Failure::Invalid)?
-        }
-        PolicySource::Rules { dir, bank } => {
-            let Some(period) = period else {
-                return Err(Failure::Usage(
-                    "error: check with --rules needs --period YYYY-MM".into(),
-                ));
-            };
-            policy::select::select_policy(&dir, bank.as_deref(), period)
-                .map_err(Failure::Invalid)?
-        }
-    };
+    let policy = load_policy_source(&policy_source(&a.source, &a.bank), period)?;
     let failed = crate::engine::examples::run_examples(&policy, &policy.file);
     if failed.has_errors() {
         return Err(Failure::Invalid(failed));

@@ -188,3 +188,44 @@ pub fn col(title: &str, width: f64) -> Column {
         width,
     }
 }
+
+/// The trace sheet's columns (pay and review workbooks share them).
+pub fn trace_columns(lang: Lang) -> Vec<Column> {
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    vec![
+        col(l("客户经理编号", "RM id"), 12.0),
+        col(l("项目", "Figure"), 24.0),
+        col(l("规则", "Rule"), 24.0),
+        col(l("数值", "Value"), 16.0),
+        col(l("公式", "Formula"), 48.0),
+        col(l("输入项", "Input"), 40.0),
+        col(l("输入值", "Input value"), 60.0),
+    ]
+}
+
+/// One trace step: a row with the figure and its first input, then one row
+/// per further input, so no cell grows past what a spreadsheet holds.
+pub fn trace_rows(sheet: &mut Sheet, rm_id: &str, step: &crate::trace::Step, value: Cell) {
+    let mut inputs = step.inputs.iter();
+    let first = inputs.next();
+    sheet.push(vec![
+        Cell::text(rm_id),
+        Cell::text(&step.figure),
+        Cell::text(&step.rule),
+        value,
+        Cell::text(&step.formula),
+        first.map(|i| Cell::text(&i.name)).unwrap_or(Cell::Empty),
+        first.map(|i| Cell::text(&i.value)).unwrap_or(Cell::Empty),
+    ]);
+    for i in inputs {
+        sheet.push(vec![
+            Cell::text(rm_id),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(&i.name),
+            Cell::text(&i.value),
+        ]);
+    }
+}

@@ -640,48 +640,16 @@ pub fn pay_book(
     }
     drop(ex);
 
-    // 7. Trace: one row per figure, then one row per further input, so no
-    // cell grows past what a spreadsheet holds.
-    let mut tr = Sheet::new(
-        sink,
-        l("计算轨迹", "Trace"),
-        vec![
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("项目", "Figure"), 24.0),
-            col(l("规则", "Rule"), 24.0),
-            col(l("数值", "Value"), 16.0),
-            col(l("公式", "Formula"), 48.0),
-            col(l("输入项", "Input"), 40.0),
-            col(l("输入值", "Input value"), 60.0),
-        ],
-    );
+    // 7. Trace.
+    let mut tr = Sheet::new(sink, l("计算轨迹", "Trace"), super::trace_columns(lang));
     tr.freeze_columns = 2;
     for r in &payroll.results {
         for s in &r.month.trace {
-            let mut inputs = s.inputs.iter();
-            let first = inputs.next();
-            tr.push(vec![
-                Cell::text(&r.rm.rm_id),
-                Cell::text(&s.figure),
-                Cell::text(&s.rule),
-                s.value
-                    .map(|v| trace_value(&s.figure, v))
-                    .unwrap_or(Cell::text("—")),
-                Cell::text(&s.formula),
-                first.map(|i| Cell::text(&i.name)).unwrap_or(Cell::Empty),
-                first.map(|i| Cell::text(&i.value)).unwrap_or(Cell::Empty),
-            ]);
-            for i in inputs {
-                tr.push(vec![
-                    Cell::text(&r.rm.rm_id),
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::text(&i.name),
-                    Cell::text(&i.value),
-                ]);
-            }
+            let value = s
+                .value
+                .map(|v| trace_value(&s.figure, v))
+                .unwrap_or(Cell::text("—"));
+            super::trace_rows(&mut tr, &r.rm.rm_id, s, value);
         }
     }
     drop(tr);

@@ -444,20 +444,8 @@ pub fn review_book(
     ]);
     drop(s);
 
-    // 5. Trace.
-    let mut s = Sheet::new(
-        sink,
-        name("计算轨迹", "Trace"),
-        vec![
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("项目", "Figure"), 24.0),
-            col(l("规则", "Rule"), 24.0),
-            col(l("数值", "Value"), 16.0),
-            col(l("公式", "Formula"), 48.0),
-            col(l("输入项", "Input"), 30.0),
-            col(l("输入值", "Input value"), 40.0),
-        ],
-    );
+    // 5. Trace: every review figure, then the steps.
+    let mut s = Sheet::new(sink, name("计算轨迹", "Trace"), super::trace_columns(lang));
     s.freeze_columns = 2;
     for r in &review.results {
         for (k, v) in &r.year.metrics {
@@ -473,30 +461,11 @@ pub fn review_book(
             ]);
         }
         for st in &r.trace {
-            let mut inputs = st.inputs.iter();
-            let first = inputs.next();
-            s.push(vec![
-                Cell::text(&r.year.rm.rm_id),
-                Cell::text(&st.figure),
-                Cell::text(&st.rule),
-                st.value
-                    .map(|v| Cell::Number(v.round_dp(6), 2))
-                    .unwrap_or(Cell::text("—")),
-                Cell::text(&st.formula),
-                first.map(|i| Cell::text(&i.name)).unwrap_or(Cell::Empty),
-                first.map(|i| Cell::text(&i.value)).unwrap_or(Cell::Empty),
-            ]);
-            for i in inputs {
-                s.push(vec![
-                    Cell::text(&r.year.rm.rm_id),
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::text(&i.name),
-                    Cell::text(&i.value),
-                ]);
-            }
+            let value = st
+                .value
+                .map(|v| Cell::Number(v.round_dp(6), 2))
+                .unwrap_or(Cell::text("—"));
+            super::trace_rows(&mut s, &r.year.rm.rm_id, st, value);
         }
     }
     drop(s);

@@ -2,25 +2,10 @@
 //! effective-dated policies. The fixtures are September, October and
 //! November 2026 of the same branch (examples/make_fixtures.rs).
 
-use super::util::{dec, rmpay};
+use super::util::{Out, dec, rmpay, run};
 use std::path::{Path, PathBuf};
 
 const POLICY: &str = "rules/city-commercial-bank.toml";
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Out {
-    let o = rmpay().args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
 
 fn close(archive: &Path, month: &str) -> Out {
     run(&[

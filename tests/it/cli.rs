@@ -1,6 +1,6 @@
 //! The command line as a user runs it.
 
-use super::util::rmpay;
+use super::util::run;
 use std::path::Path;
 
 const POLICY: &str = "rules/city-commercial-bank.toml";
@@ -8,21 +8,6 @@ const LEDGER: &str = "fixtures/2026-10.xlsx";
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Out {
-    let o = rmpay().args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
 }
 
 fn files_in(dir: &Path) -> Vec<String> {

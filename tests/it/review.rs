@@ -9,7 +9,7 @@
 //! Jan 31, Feb 28, Mar 31, Apr 30, May 31, Jun 30 (Jan–Jun 181), Jul 31,
 //! Aug 31, Sep 30, Oct 31, Nov 30, Dec 31 (Jul–Dec 184).
 
-use super::util::{dec, rmpay};
+use super::util::{dec, run};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -18,21 +18,6 @@ use std::path::{Path, PathBuf};
 const POLICY_A: &str = "rules/city-commercial-bank.toml";
 const POLICY_B: &str = "rules/bocom-nanchang.toml";
 const VARIANT: &str = "fixtures/variant/bocom-variant.toml";
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[String]) -> Out {
-    let o = rmpay().args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
 
 fn months(list: &[u32]) -> Vec<String> {
     list.iter().map(|m| format!("2026-{m:02}")).collect()
@@ -666,7 +651,7 @@ fn variant_policy_changes_the_outcome() {
 
 #[test]
 fn variant_policy_check_passes() {
-    let o = run(&["check".into(), "--policy".into(), VARIANT.into()]);
+    let o = run(&["check", "--policy", VARIANT]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     let all = format!("{}{}", o.stdout, o.stderr);
     // 15 shipped examples, two rewritten, plus one: 16.

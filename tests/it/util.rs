@@ -43,3 +43,20 @@ pub fn rmpay() -> std::process::Command {
     c.current_dir(root());
     c
 }
+
+/// What a run of the binary printed, and its exit code.
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `rmpay` from the crate root.
+pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Out {
+    let o = rmpay().args(args).output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
