@@ -32,6 +32,9 @@ pub struct RmState {
     pub released: bool,
     /// Consecutive months each flag rule held, by rule id.
     pub counters: BTreeMap<String, u32>,
+    /// Year-to-date pay and deposits.
+    #[serde(default)]
+    pub ytd: Option<crate::engine::pay::Ytd>,
 }
 
 impl State {
@@ -58,6 +61,7 @@ impl State {
                         .iter()
                         .any(|m| m.kind == crate::engine::pay::MovementKind::Released),
                 counters: r.counters.clone(),
+                ytd: Some(r.ytd.clone()),
             })
             .collect();
         rms.extend(payroll.carried.iter().map(|(id, o)| RmState {
@@ -67,6 +71,7 @@ impl State {
             pending_loss: money(o.pending_loss),
             released: o.released,
             counters: o.counters.clone(),
+            ytd: o.ytd.clone(),
         }));
         rms.sort_by(|a, b| a.rm_id.cmp(&b.rm_id));
         State {
@@ -90,6 +95,7 @@ impl State {
                         previous_tier: r.tier.clone(),
                         released: r.released,
                         counters: r.counters.clone(),
+                        ytd: r.ytd.clone(),
                     },
                 )
             })

@@ -89,6 +89,67 @@ impl std::fmt::Display for OpeningSource {
     }
 }
 
+/// Year-to-date figures of an RM, carried between closed periods and reset
+/// in January.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Ytd {
+    pub year: i32,
+    /// Months of the year computed so far.
+    pub months: u32,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub gross: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub deductions: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub holdback: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub net: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub released: Decimal,
+    /// Σ (month's daily-average deposits × days): ÷ `days` gives the
+    /// year-to-date daily average.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub deposit_day_sum: Decimal,
+    pub days: u32,
+}
+
+impl Ytd {
+    /// The year-to-date daily-average deposits.
+    pub fn deposit_daily_average(&self) -> Decimal {
+        if self.days == 0 {
+            Decimal::ZERO
+        } else {
+            self.deposit_day_sum / Decimal::from(self.days)
+        }
+    }
+
+    /// These figures plus one more month (a new year starts from zero).
+    pub fn add(
+        prev: Option<&Ytd>,
+        period: crate::period::Period,
+        pay: &Payslip,
+        deposit: Decimal,
+        days: u32,
+    ) -> Ytd {
+        let mut y = match prev {
+            Some(p) if p.year == period.year => p.clone(),
+            _ => Ytd {
+                year: period.year,
+                ..Ytd::default()
+            },
+        };
+        y.months += 1;
+        y.gross += pay.gross;
+        y.deductions += pay.deductions_total;
+        y.holdback += pay.holdback;
+        y.net += pay.net;
+        y.released += pay.released;
+        y.deposit_day_sum += deposit * Decimal::from(days);
+        y.days += days;
+        y
+    }
+}
+
 /// What an RM brings into the month from the month before.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Opening {
@@ -102,6 +163,8 @@ pub struct Opening {
     pub released: bool,
     /// Consecutive months each flag rule held, by rule id.
     pub counters: std::collections::BTreeMap<String, u32>,
+    /// Year-to-date figures through the month before.
+    pub ytd: Option<Ytd>,
 }
 
 /// A monthly exception.
@@ -151,6 +214,8 @@ pub struct RmResult {
     pub flags: Vec<Flag>,
     /// Consecutive months each flag rule held, through this month.
     pub counters: std::collections::BTreeMap<String, u32>,
+    /// Year-to-date figures through this month.
+    pub ytd: Ytd,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -574,12 +639,20 @@ pub fn payroll(
             pay.pending_loss,
             &opening.counters,
         );
+        let ytd = Ytd::add(
+            opening.ytd.as_ref(),
+            ledger.period,
+            &pay,
+            m.metrics.deposit_daily_average,
+            days,
+        );
         results.push(RmResult {
             pay,
             rm,
             month: m,
             flags,
             counters,
+            ytd,
         });
     }
     let in_ledger: std::collections::BTreeSet<&str> =

@@ -437,6 +437,25 @@ pub fn pay_book(
             RowStyle::Normal,
             vec![Cell::text(risk_line(&r.pay.risk, lang))],
         );
+        let y = &r.ytd;
+        strips.push(vec![Cell::text(match lang {
+            Lang::Zh => format!(
+                "本年累计（{} 个月）：应发 {}，扣款 {}，风险金扣留 {}，实发 {}",
+                y.months,
+                amount_text(y.gross, 2),
+                amount_text(y.deductions, 2),
+                amount_text(y.holdback, 2),
+                amount_text(y.net, 2)
+            ),
+            Lang::En => format!(
+                "Year to date ({} months): gross {}, deductions {}, withheld {}, net {}",
+                y.months,
+                amount_text(y.gross, 2),
+                amount_text(y.deductions, 2),
+                amount_text(y.holdback, 2),
+                amount_text(y.net, 2)
+            ),
+        })]);
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
     drop(strips);

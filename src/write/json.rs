@@ -100,6 +100,17 @@ pub struct JsonMovement {
 }
 
 #[derive(Serialize)]
+pub struct JsonYtd {
+    pub months: u32,
+    pub gross: String,
+    pub deductions: String,
+    pub holdback: String,
+    pub net: String,
+    pub released: String,
+    pub deposit_daily_average: String,
+}
+
+#[derive(Serialize)]
 pub struct JsonFlag {
     pub rule: String,
     pub check: String,
@@ -117,6 +128,9 @@ pub struct JsonManager {
     pub metrics: JsonMetrics,
     pub pay: JsonPay,
     pub risk_account: JsonRisk,
+    /// Year-to-date figures through this month (months computed in the
+    /// archive's chain, or this month alone without an archive).
+    pub year_to_date: JsonYtd,
     pub flags: Vec<JsonFlag>,
     pub trace: Vec<crate::trace::Step>,
 }
@@ -208,6 +222,15 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
                             reason: m.reason.clone(),
                         })
                         .collect(),
+                },
+                year_to_date: JsonYtd {
+                    months: r.ytd.months,
+                    gross: money(r.ytd.gross, s),
+                    deductions: money(r.ytd.deductions, s),
+                    holdback: money(r.ytd.holdback, s),
+                    net: money(r.ytd.net, s),
+                    released: money(r.ytd.released, s),
+                    deposit_daily_average: figure(r.ytd.deposit_daily_average()),
                 },
                 flags: r.flags.iter().map(flag).collect(),
                 trace: r.month.trace.clone(),

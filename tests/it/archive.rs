@@ -584,3 +584,41 @@ fn compare_writes_differences_and_leaves_the_archive_alone() {
     );
     let _ = dec("0");
 }
+
+/// Year-to-date figures carry through the chain: November's equal
+/// September's + October's + November's own.
+#[test]
+fn year_to_date_figures_carry_forward() {
+    let a = three_months();
+    let pays: Vec<serde_json::Value> = ["09", "10", "11"]
+        .iter()
+        .map(|m| json(a.path().join(format!("2026-{m}/pay-2026-{m}.json"))))
+        .collect();
+    for id in ["RM001", "RM004", "BH001"] {
+        let sum = |k: &str| -> rust_decimal::Decimal {
+            pays.iter()
+                .map(|p| dec(manager(p, id)["pay"][k].as_str().unwrap()))
+                .sum()
+        };
+        let ytd = &manager(&pays[2], id)["year_to_date"];
+        assert_eq!(ytd["months"], 3, "{id}");
+        for k in ["gross", "deductions", "holdback", "net"] {
+            assert_eq!(dec(ytd[k].as_str().unwrap()), sum(k), "{id} {k}");
+        }
+    }
+    // RM001's deposits: 12,500,000 every day of September (30 days),
+    // October (31) and November (30): the year-to-date average is the same.
+    assert_eq!(
+        manager(&pays[2], "RM001")["year_to_date"]["deposit_daily_average"],
+        "12500000"
+    );
+    let st = json(a.path().join("2026-11/state.json"));
+    let rm1 = st["rms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rm_id"] == "RM001")
+        .unwrap();
+    assert_eq!(rm1["ytd"]["months"], 3);
+    assert_eq!(rm1["ytd"]["days"], 91);
+}
