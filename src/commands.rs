@@ -23,6 +23,26 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     }
 }
 
+/// Read one month's ledger for a review and resolve its RMs.
+fn read_month(
+    policy: &policy::Policy,
+    period: Option<Period>,
+    path: &Path,
+    display: &str,
+    diags: &mut diag::Diagnostics,
+) -> Option<(ledger::Ledger, Vec<metrics::monthly::Rm>)> {
+    let opts = ledger::ReadOptions {
+        input_scale: policy.settings.input_scale,
+        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
+        period,
+    };
+    let (l, d) = ledger::read_ledger(path, display, &opts, &mut |_, _| {});
+    diags.extend(d);
+    let l = l?;
+    let rms = metrics::monthly::resolve_rms(&l, policy, diags);
+    Some((l, rms))
+}
+
 /// The months a review covers.
 fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure> {
     let months: Vec<u32> = match quarter {
@@ -85,15 +105,9 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     let mut months = Vec::new();
     let mut ledgers = Vec::new();
     for (period, path, display) in &sources {
-        let opts = ledger::ReadOptions {
-            input_scale: policy.settings.input_scale,
-            carry_forward_missing_days: policy.settings.carry_forward_missing_days,
-            period: *period,
+        let Some((mut l, rms)) = read_month(&policy, *period, path, display, &mut diags) else {
+            continue;
         };
-        let (l, d) = ledger::read_ledger(path, display, &opts, &mut |_, _| {});
-        diags.extend(d);
-        let Some(mut l) = l else { continue };
-        let rms = metrics::monthly::resolve_rms(&l, &policy, &mut diags);
         if !expected.contains(&l.period) {
             diags.error(
                 diag::Location::File {
@@ -128,6 +142,29 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         ledgers.push((l.period.to_string(), l.file.clone(), sha));
         let month = metrics::monthly::compute(&l, &policy, rms);
         months.push(crate::metrics::annual::MonthData { ledger: l, month });
+    }
+    // Last year's same months from the archive, for prior-year figures the
+    // ledgers' baseline sheets do not give.
+    let mut prior = Vec::new();
+    if let Some(root) = &a.archive {
+        let arch = Archive::new(root);
+        let closed = arch.periods().map_err(Failure::Archive)?;
+        for p in expected
+            .iter()
+            .filter_map(|p| Period::new(p.year - 1, p.month))
+        {
+            if !closed.contains(&p) {
+                continue;
+            }
+            let m = arch.manifest(p).map_err(Failure::Archive)?;
+            let path = arch.dir(p).join(&m.ledger.stored_as);
+            if let Some((l, rms)) =
+                read_month(&policy, Some(p), &path, &m.ledger.original, &mut diags)
+            {
+                let month = metrics::monthly::compute(&l, &policy, rms);
+                prior.push(crate::metrics::annual::MonthData { ledger: l, month });
+            }
+        }
     }
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
@@ -177,7 +214,8 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
                 .unwrap_or_default()
         }
     };
-    let figures = crate::metrics::annual::aggregate(&policy, &label, &expected, &months, &demoted);
+    let figures =
+        crate::metrics::annual::aggregate(&policy, &label, &expected, &months, &prior, &demoted);
     let end = figures.end;
     let result = crate::engine::review::review(&policy, figures);
     let info = report::review::ReviewInfo {

@@ -128,6 +128,7 @@ pub fn aggregate(
     label: &str,
     expected: &[Period],
     months: &[MonthData],
+    prior: &[MonthData],
     previous_demoted: &[String],
 ) -> YearFigures {
     let present: Vec<Period> = months.iter().map(|m| m.ledger.period).collect();
@@ -149,6 +150,9 @@ pub fn aggregate(
     let mut prior_client: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut prior_normal: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut prior_fee: BTreeMap<String, Decimal> = BTreeMap::new();
+    // Last year's figures from the archive's months of last year, where it
+    // has them; the `baseline` sheet, read below, takes precedence.
+    prior_from_months(prior, &mut prior_client, &mut prior_normal, &mut prior_fee);
     for (mi, md) in months.iter().enumerate() {
         let days = Decimal::from(md.month.days);
         for b in &md.ledger.baseline {
@@ -401,6 +405,40 @@ pub fn aggregate(
         missing,
         end,
         rms,
+    }
+}
+
+/// Last year's client daily averages (day-weighted), RM fee income and
+/// year-end normal-loan share, from last year's months.
+fn prior_from_months(
+    prior: &[MonthData],
+    client: &mut BTreeMap<String, Decimal>,
+    normal: &mut BTreeMap<String, Decimal>,
+    fee: &mut BTreeMap<String, Decimal>,
+) {
+    let days: Decimal = prior.iter().map(|m| Decimal::from(m.month.days)).sum();
+    if days.is_zero() {
+        return;
+    }
+    let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for md in prior {
+        let d = Decimal::from(md.month.days);
+        for (cid, c) in &md.month.clients {
+            *sums.entry(cid.as_str()).or_default() += c.deposit_daily_average * d;
+        }
+        for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
+            *fee.entry(rm.rm_id.clone()).or_default() += rmm.metrics.fee_income;
+        }
+    }
+    for (cid, s) in sums {
+        client.insert(cid.to_string(), s / days);
+    }
+    if let Some(last) = prior.last() {
+        for (rm, rmm) in last.month.rms.iter().zip(&last.month.by_rm) {
+            if let Some(r) = ratio(rmm.metrics.normal_balance, rmm.metrics.loan_balance) {
+                normal.insert(rm.rm_id.clone(), r);
+            }
+        }
     }
 }
 

@@ -706,3 +706,67 @@ fn bottom_n_is_a_policy_setting() {
         }
     }
 }
+
+/// Last year's figures come from the archive's months of last year when no
+/// `baseline` sheet gives them: closing the same Policy B ledger of
+/// monthly averages for every month from 2025-10 to 2026-10 makes every
+/// RM's new deposits in a review of 2026's fourth quarter (partial: only
+/// October) exactly zero; without last year's month there is no figure.
+#[test]
+fn prior_year_figures_from_the_archive() {
+    let a = tempfile::tempdir().unwrap();
+    let arch = a.path().to_str().unwrap();
+    let periods = [
+        "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05",
+        "2026-06", "2026-07", "2026-08", "2026-09", "2026-10",
+    ];
+    for p in periods {
+        let o = run(&[
+            "close",
+            "--archive",
+            arch,
+            "--policy",
+            POLICY_B,
+            "--ledger",
+            "fixtures/bocom-2026-10.xlsx",
+            "--period",
+            p,
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
+    let r = review_args(
+        tempfile::tempdir().unwrap(),
+        [
+            "review",
+            "--policy",
+            POLICY_B,
+            "--archive",
+            arch,
+            "--quarter",
+            "4",
+            "--partial",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    for id in ["N01", "N02", "N03"] {
+        assert_eq!(metric(r.manager(id), "deposit_new"), dec("0"), "{id}");
+    }
+    // The same review from the ledger alone has no prior year.
+    let r = review_args(
+        tempfile::tempdir().unwrap(),
+        [
+            "review",
+            "--policy",
+            POLICY_B,
+            "--ledgers",
+            "2026-10=fixtures/bocom-2026-10.xlsx",
+            "--quarter",
+            "4",
+            "--partial",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    assert!(r.manager("N01")["metrics"]["deposit_new"].is_null());
+}
