@@ -5,6 +5,7 @@ use crate::ledger::Ledger;
 use crate::metrics::monthly::{Month, Rm, RmMetrics, RmMonth};
 use crate::policy::{FlagKind, HoldbackBase, PayKind, Policy, TierIx};
 use crate::trace::{Input, Step};
+use chrono::Datelike;
 use rust_decimal::Decimal;
 
 /// The deduction line of losses carried from earlier months.
@@ -804,6 +805,31 @@ fn flags_for(
                         }),
                         cell: None,
                     });
+                }
+            }
+            FlagKind::NewLoanCollectionBelow { min } => {
+                for ls in m.loans.iter().filter(|l| l.responsible) {
+                    let l = &ledger.loans[ls.loan_ix];
+                    let this_year = l
+                        .disbursed_on
+                        .is_some_and(|d| d.year() == ledger.period.year);
+                    let rate = if l.interest_due.is_zero() {
+                        None
+                    } else {
+                        l.interest_received.checked_div(l.interest_due)
+                    };
+                    if let (true, Some(rate)) = (this_year, rate)
+                        && rate < *min
+                    {
+                        out.push(Flag {
+                            rule: f.id.clone(),
+                            check: "new_loan_collection_below",
+                            subject: l.loan_id.clone(),
+                            value: Some(rate.round_dp(6)),
+                            threshold: Some(*min),
+                            cell: Some(ledger.cell_ref(l.src)),
+                        });
+                    }
                 }
             }
             FlagKind::CollectionBelow { min } => {

@@ -775,6 +775,7 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
             "client_outside_band",
             "deposit_below_base",
             "collection_below",
+            "new_loan_collection_below",
         ];
         let kind = match f.opt_choice(cx, "check", &kinds).map(|k| k.value) {
             Some("loan_above_authority") => Some(FlagKind::LoanAboveAuthority),
@@ -798,6 +799,11 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
                 let r = f.dec(cx, "min");
                 fraction(cx, &r, "`min`");
                 r.map(|v| FlagKind::CollectionBelow { min: v.value })
+            }
+            Some("new_loan_collection_below") => {
+                let r = f.dec(cx, "min");
+                fraction(cx, &r, "`min`");
+                r.map(|v| FlagKind::NewLoanCollectionBelow { min: v.value })
             }
             _ => {
                 if !f.has("check") {

@@ -301,6 +301,9 @@ pub enum FlagKind {
     DepositBelowBase { ratio: Decimal, months: u32 },
     /// Interest-collection rate under `min`.
     CollectionBelow { min: Decimal },
+    /// A loan disbursed in the period's year whose own collection rate is
+    /// under `min` (Policy A art. 25(1): new loans must reach 100%).
+    NewLoanCollectionBelow { min: Decimal },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -119,6 +119,9 @@ pub fn check_label(check: &str, lang: Lang) -> &'static str {
             lang.pick("存款连续低于基数", "deposits under base months running")
         }
         "collection_below" => lang.pick("收息率不达标", "collection rate under minimum"),
+        "new_loan_collection_below" => {
+            lang.pick("当年新发放贷款收息不足", "new loan's collection under 100%")
+        }
         "loss_not_recovered" => lang.pick("损失未扣足", "loss not recovered this month"),
         _ => lang.pick("其他", "other"),
     }
@@ -128,7 +131,7 @@ pub fn check_label(check: &str, lang: Lang) -> &'static str {
 /// count of months as a whole number, anything else as an amount.
 fn flag_cell(check: &str, v: Decimal) -> Cell {
     match check {
-        "collection_below" => Cell::Percent(v),
+        "collection_below" | "new_loan_collection_below" => Cell::Percent(v),
         "deposit_below_base_consecutive" => Cell::Number(v, 0),
         _ => Cell::Money(v.round_dp(2)),
     }
@@ -136,7 +139,7 @@ fn flag_cell(check: &str, v: Decimal) -> Cell {
 
 fn flag_value_text(check: &str, v: Decimal) -> String {
     match check {
-        "collection_below" => percent_text(v),
+        "collection_below" | "new_loan_collection_below" => percent_text(v),
         "deposit_below_base_consecutive" => v.normalize().to_string(),
         _ => amount_text(v, 2),
     }
@@ -271,6 +274,15 @@ fn flag_text(f: &Flag, lang: Lang) -> String {
         }
         ("collection_below", Lang::Zh) => format!("收息率 {v} 低于 {t}"),
         ("collection_below", Lang::En) => format!("collection rate {v} is under {t}"),
+        ("new_loan_collection_below", Lang::Zh) => {
+            format!("当年新发放贷款 {} 收息率 {v}，未达 {t}", f.subject)
+        }
+        ("new_loan_collection_below", Lang::En) => {
+            format!(
+                "loan {} disbursed this year collected {v} of interest due, under {t}",
+                f.subject
+            )
+        }
         ("loss_not_recovered", Lang::Zh) => format!("损失 {v} 超过本月应发，未扣部分待后续处理"),
         ("loss_not_recovered", Lang::En) => {
             format!("losses of {v} exceed this month's gross and were not deducted")

@@ -157,12 +157,15 @@ fn junior_one_fen_under_with_default_base_and_unrecovered_loss() {
     assert_eq!(r.pay.holdback, dec("0.00"));
     assert_eq!(r.pay.net, dec("0.00"));
     // L005 1,000,000.01 is one fen over the authority; deposits one fen
-    // under 90% of base; nothing collected.
+    // under 90% of base; nothing collected, on a loan disbursed this year
+    // (art. 25(1) wants 100% on new loans; L004, disbursed 2026-02-01 with
+    // 4,000 of 4,000 collected, is exactly at it and not flagged).
     assert_eq!(
         checks(r),
         vec![
             pair("loan_above_authority", "L005"),
             pair("deposit_below_base", "RM004"),
+            pair("new_loan_collection_below", "L005"),
             pair("collection_below", "RM004"),
             pair("loss_not_recovered", "RM004"),
         ]
