@@ -8,7 +8,7 @@
 use crate::ledger::{Baseline, Ledger, Role, Status};
 use crate::metrics::monthly::{Month, Rm, RmMetrics};
 use crate::period::Period;
-use crate::policy::{Policy, TierIx};
+use crate::policy::Policy;
 use crate::trace::{Input, Step};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -508,9 +508,4 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
             value: None,
         });
     }
-}
-
-/// The tier index of an RM, for convenience.
-pub fn tier_of(r: &RmYear) -> TierIx {
-    r.rm.tier
 }
