@@ -214,6 +214,22 @@ impl XlsxSink {
             RowStyle::Title => (&f.title, &f.money),
             _ => (&f.text, &f.money),
         };
+        // A cell over several lines gets a row tall enough to show them.
+        let lines = cells
+            .iter()
+            .map(|c| match c {
+                // Lines, and long lines wrapped at about 90 characters.
+                Cell::Text(s) if s.contains('\n') => {
+                    s.lines().map(|l| l.chars().count() / 90 + 1).sum()
+                }
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(row, 15.0 * lines.min(20) as f64)
+                .map_err(xerr(&path))?;
+        }
         for (c, cell) in cells.iter().enumerate() {
             let c = c as u16;
             match cell {
