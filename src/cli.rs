@@ -81,6 +81,7 @@ pub struct PayrollArgs {
     #[command(flatten)]
     pub source: PolicyArgs,
     /// With --rules: the policy id, when the directory holds several banks' policies.
+    /// With --rules: the policy id, when the directory holds several banks' policies.
     #[arg(long, value_name = "ID", requires = "rules")]
     pub bank: Option<String>,
     /// The month's ledger workbook (.xlsx, .xls or .ods).
@@ -114,6 +115,7 @@ pub struct CloseArgs {
     #[command(flatten)]
     pub source: PolicyArgs,
     /// With --rules: the policy id, when the directory holds several banks' policies.
+    /// With --rules: the policy id, when the directory holds several banks' policies.
     #[arg(long, value_name = "ID", requires = "rules")]
     pub bank: Option<String>,
     /// The month's ledger workbook.
@@ -132,6 +134,7 @@ pub struct CloseArgs {
 
 #[derive(Args, Debug)]
 pub struct RerunArgs {
+    /// The archive of closed periods.
     #[arg(long, value_name = "DIR")]
     pub archive: PathBuf,
     /// The closed period to recompute, YYYY-MM.
@@ -141,6 +144,7 @@ pub struct RerunArgs {
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
+    /// The archive of closed periods.
     #[arg(long, value_name = "DIR")]
     pub archive: PathBuf,
 }
@@ -154,20 +158,26 @@ pub struct ExplainArgs {
     /// --ledger, take the opening state from it.
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+    /// The period, YYYY-MM.
     #[arg(long, value_name = "YYYY-MM")]
     pub period: Option<String>,
+    /// The policy file (TOML), with --ledger.
     #[arg(long, value_name = "FILE", conflicts_with = "rules")]
     pub policy: Option<PathBuf>,
+    /// A directory of policy versions, with --ledger.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// With --rules: the policy id, when the directory holds several banks' policies.
     #[arg(long, value_name = "ID", requires = "rules")]
     pub bank: Option<String>,
+    /// The month's ledger, with --policy or --rules.
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
+    /// The archive of closed periods.
     #[arg(long, value_name = "DIR")]
     pub archive: PathBuf,
     /// The closed period whose ledger is re-run, YYYY-MM.
@@ -179,6 +189,7 @@ pub struct CompareArgs {
     /// Directory the comparison workbook is written to.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Language of sheet and column names.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
 }
@@ -187,6 +198,7 @@ pub struct CompareArgs {
 pub struct ReviewArgs {
     #[command(flatten)]
     pub source: PolicyArgs,
+    /// With --rules: the policy id, when the directory holds several banks' policies.
     #[arg(long, value_name = "ID", requires = "rules")]
     pub bank: Option<String>,
     /// Take the months from this archive of closed periods.
@@ -200,6 +212,7 @@ pub struct ReviewArgs {
     /// The months' ledgers: FILE, or YYYY-MM=FILE for a ledger of monthly averages.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub ledgers: Vec<String>,
+    /// The year reviewed.
     #[arg(long, value_name = "YYYY")]
     pub year: i32,
     /// Review one quarter (1–4) instead of the year.
@@ -211,10 +224,13 @@ pub struct ReviewArgs {
     /// The previous review's JSON (for rules such as "two years running").
     #[arg(long, value_name = "FILE")]
     pub previous_review: Option<PathBuf>,
+    /// Directory the grading workbook is written to.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Also write the review as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Language of sheet and column names.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
 }
@@ -223,6 +239,7 @@ pub struct ReviewArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub source: PolicyArgs,
+    /// With --rules: the policy id, when the directory holds several banks' policies.
     #[arg(long, value_name = "ID", requires = "rules")]
     pub bank: Option<String>,
     /// A ledger workbook to validate against the policy.
