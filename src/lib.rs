@@ -169,11 +169,21 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
                     "{display}: error[io]: no such file"
                 )));
             }
-            (
-                policy::load_policy(p, &display).map_err(Failure::Invalid)?,
-                p.clone(),
-                None,
-            )
+            match policy::load_policy(p, &display) {
+                Ok(policy) => (policy, p.clone(), None),
+                Err(mut d) => {
+                    // Report the ledger's problems in the same run, read
+                    // with the contract's defaults.
+                    let defaults = ledger::ReadOptions {
+                        period: job.period,
+                        ..Default::default()
+                    };
+                    let (_, ld) =
+                        ledger::read_ledger(&job.ledger, &ledger_display, &defaults, progress);
+                    d.extend(ld);
+                    return Err(Failure::Invalid(d));
+                }
+            }
         }
         PolicySource::Rules { dir, bank } => {
             // The period picks the version; without --period, read the

@@ -267,3 +267,27 @@ fn check_validates_without_writing() {
     ]);
     assert_eq!(o.code, 1);
 }
+
+#[test]
+fn policy_and_ledger_errors_come_out_in_one_run() {
+    let d = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "payroll",
+        "--policy",
+        "fixtures/bad/policy/unknown-metric.toml",
+        "--ledger",
+        "fixtures/bad/ledger/not-an-amount.xlsx",
+        "--out",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr.lines().collect::<Vec<_>>(),
+        [
+            "fixtures/bad/policy/unknown-metric.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)",
+            "fixtures/bad/ledger/not-an-amount.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`",
+            "rmpay: 2 error(s); nothing was written",
+        ]
+    );
+    assert!(files_in(d.path()).is_empty());
+}
