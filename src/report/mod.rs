@@ -99,8 +99,7 @@ pub struct BookHead {
 }
 
 /// Where a report's sheets and rows go, in order: one sheet at a time, rows
-/// top to bottom. The xlsx writer streams them to disk; [`Book`] keeps them
-/// (tests).
+/// top to bottom. The xlsx writer streams them to disk.
 pub trait Sink {
     fn sheet(&mut self, head: SheetHead);
     fn row(&mut self, style: RowStyle, cells: Vec<Cell>);
@@ -155,30 +154,6 @@ impl<'s> Sheet<'s> {
 impl Drop for Sheet<'_> {
     fn drop(&mut self) {
         self.start();
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    pub style: RowStyle,
-    pub cells: Vec<Cell>,
-}
-
-/// A whole workbook in memory: a [`Sink`] that keeps everything.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Book {
-    pub sheets: Vec<(SheetHead, Vec<Row>)>,
-}
-
-impl Sink for Book {
-    fn sheet(&mut self, head: SheetHead) {
-        self.sheets.push((head, Vec::new()));
-    }
-
-    fn row(&mut self, style: RowStyle, cells: Vec<Cell>) {
-        if let Some((_, rows)) = self.sheets.last_mut() {
-            rows.push(Row { style, cells });
-        }
     }
 }
 
