@@ -17,53 +17,11 @@
 //! L004 is exactly at the junior authority, L005 one fen over; L003 exactly
 //! at the mid authority; RM005's risk deposit is 50 yuan under its cap.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
-enum V<'a> {
-    S(&'a str),
-    N(f64),
-    D(u16, u8, u8),
-    E,
-}
-
-fn sheet(
-    wb: &mut Workbook,
-    name: &str,
-    headers: &[&str],
-    rows: &[Vec<V>],
-) -> Result<(), XlsxError> {
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let ws: &mut Worksheet = wb.add_worksheet();
-    ws.set_name(name)?;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string(0, c as u16, *h)?;
-        ws.set_column_width(c as u16, 14)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, v) in row.iter().enumerate() {
-            let c = c as u16;
-            match v {
-                V::S(s) => {
-                    ws.write_string(r, c, *s)?;
-                }
-                V::N(n) => {
-                    ws.write_number(r, c, *n)?;
-                }
-                V::D(y, m, d) => {
-                    ws.write_datetime_with_format(
-                        r,
-                        c,
-                        ExcelDateTime::from_ymd(*y, *m, *d)?,
-                        &date,
-                    )?;
-                }
-                V::E => {}
-            }
-        }
-    }
-    Ok(())
-}
+#[path = "support/sheet.rs"]
+mod support;
+use support::{V, sheet};
 
 use V::*;
 

@@ -27,70 +27,23 @@
 //! | V01  | senior | 城北   | 8,000,000  | 10,400,000                                              | terminated (8 + 7 points) |
 //! | BH01 | head   | 城北   | 19,000,000 | 8,000,000 (own client)                                  | kept on the branch: 96 |
 //! | AG01 | agent  | 城南   | —          | Jul–Dec 16,000,000 (hired 2026-07-01)                   | promoted to junior |
-//! | AG02 | agent  | 城南   | —          | Jul–Dec 8,000,000 (hired 2026-07-01)                    | kept (see below) |
+//! | AG02 | agent  | 城南   | —          | Jul–Dec 8,000,000 (hired 2026-07-01)                    | promoted (exactly 8,000,000) |
 //! | L01  | mid    | 城西   | 5,000,000  | Jan–Mar 5,000,000; left 2026-03-31                      | not reviewed |
 //!
-//! The agents appear from July. `deposit_daily_average` for the year is
-//! divided by the year's 365 days, not by the agent's 184 days of service:
-//! AG01's 16,000,000 gives 8,065,753.42 (promoted), AG02's 8,000,000 gives
-//! 4,032,876.71 (kept).
+//! The agents appear from July. Policy A averages over the months an RM
+//! appears in (`average_over = "months_present"`), so AG01 averages
+//! 16,000,000 and AG02 exactly 8,000,000 over their 184 days; both served
+//! six whole months by 2026-12-31 and are promoted.
 //!
 //! Policy B (`year-b`), see the table in `year_b`.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use std::path::Path;
 
-enum V<'a> {
-    S(&'a str),
-    T(String),
-    N(f64),
-    D(u16, u8, u8),
-    E,
-}
-
+#[path = "support/sheet.rs"]
+mod support;
 use V::*;
-
-fn sheet(
-    wb: &mut Workbook,
-    name: &str,
-    headers: &[&str],
-    rows: &[Vec<V>],
-) -> Result<(), XlsxError> {
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let ws: &mut Worksheet = wb.add_worksheet();
-    ws.set_name(name)?;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string(0, c as u16, *h)?;
-        ws.set_column_width(c as u16, 14)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, v) in row.iter().enumerate() {
-            let c = c as u16;
-            match v {
-                S(s) => {
-                    ws.write_string(r, c, *s)?;
-                }
-                T(s) => {
-                    ws.write_string(r, c, s)?;
-                }
-                N(n) => {
-                    ws.write_number(r, c, *n)?;
-                }
-                D(y, m, d) => {
-                    ws.write_datetime_with_format(
-                        r,
-                        c,
-                        ExcelDateTime::from_ymd(*y, *m, *d)?,
-                        &date,
-                    )?;
-                }
-                E => {}
-            }
-        }
-    }
-    Ok(())
-}
+use support::{V, sheet};
 
 /// Days of each month of 2026.
 fn days_in(month: u8) -> u8 {
