@@ -134,7 +134,10 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             );
             continue;
         }
-        let sha = crate::archive::sha256_hex(&std::fs::read(path).unwrap_or_default());
+        let sha = match crate::sha256_file(path) {
+            Ok(s) => s,
+            Err(m) => return Err(Failure::Usage(m)),
+        };
         l.file = Path::new(display)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
