@@ -436,7 +436,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let l = lang(a.lang);
     let head = report::pay::pay_book_head(&r.policy, &r.run, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
-    report::pay::pay_book(&r.policy, &r.ledger, &r.payroll, &r.run, l, &mut sink);
+    sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
     let staged = sink.finish_staged().map_err(usage)?;
     let json = a.json.as_ref().map(|p| (p, json_bytes(&r)));
     staged.commit().map_err(usage)?;

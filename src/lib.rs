@@ -357,7 +357,7 @@ pub fn pay_workbook(
 ) -> Result<Vec<u8>, write::WriteError> {
     let head = report::pay::pay_book_head(&r.policy, &r.run, lang);
     let mut sink = write::XlsxSink::new(&head, path)?;
-    report::pay::pay_book(&r.policy, &r.ledger, &r.payroll, &r.run, lang, &mut sink);
+    sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, lang));
     sink.finish()
 }
 

@@ -105,6 +105,18 @@ pub trait Sink {
     fn row(&mut self, style: RowStyle, cells: Vec<Cell>);
 }
 
+/// One sheet of a book whose sheets do not depend on each other: `emit`
+/// writes exactly one sheet (its head, then its rows) into the sink it is
+/// given. `weight` is a rough size in rows, so that a sink filling sheets
+/// in parallel can start the biggest first.
+pub struct SheetJob<'a> {
+    pub weight: usize,
+    pub emit: EmitSheet<'a>,
+}
+
+/// Writes one sheet into a sink; see [`SheetJob`].
+pub type EmitSheet<'a> = Box<dyn FnOnce(&mut dyn Sink) + Send + 'a>;
+
 /// A sheet being emitted: its head goes to the sink before its first row
 /// (or when it is dropped, for an empty sheet).
 pub struct Sheet<'s> {

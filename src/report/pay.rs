@@ -1,8 +1,8 @@
 //! The pay workbook as a table model.
 
-use super::{BookHead, Cell, Lang, RowStyle, Sheet, Sink, col};
+use super::{BookHead, Cell, Lang, RowStyle, Sheet, SheetJob, Sink, col};
 use crate::engine::pay::{Flag, MovementKind, OpeningSource, Payroll, RiskAccount, RmResult};
-use crate::ledger::{Ledger, Product};
+use crate::ledger::Product;
 use crate::policy::Policy;
 use rust_decimal::Decimal;
 
@@ -307,16 +307,28 @@ pub fn pay_book_head(policy: &Policy, run: &RunInfo, lang: Lang) -> BookHead {
     }
 }
 
-/// Emit the pay workbook's sheets, in order, into `sink`.
-pub fn pay_book(
-    policy: &Policy,
-    ledger: &Ledger,
-    payroll: &Payroll,
-    run: &RunInfo,
+/// Writes one sheet of the pay workbook.
+type SheetFn = fn(&Book<'_>, &mut dyn Sink);
+
+/// What every sheet of the pay workbook reads.
+struct Book<'a> {
+    policy: &'a Policy,
+    payroll: &'a Payroll,
+    run: &'a RunInfo,
     lang: Lang,
-    sink: &mut dyn Sink,
-) {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    /// The deduction columns of the register: a loss carried from earlier
+    /// months (when anyone has one), then the policy's deductions.
+    deduction_ids: Vec<&'a str>,
+}
+
+/// The pay workbook's sheets, in order: independent jobs that a sink may
+/// fill in parallel.
+pub fn pay_sheets<'a>(
+    policy: &'a Policy,
+    payroll: &'a Payroll,
+    run: &'a RunInfo,
+    lang: Lang,
+) -> Vec<SheetJob<'a>> {
     let carried = crate::engine::pay::CARRIED_LOSS;
     let any_carried = payroll
         .results
@@ -327,8 +339,48 @@ pub fn pay_book(
         .into_iter()
         .chain(policy.pay.deductions.iter().map(|d| d.id.as_str()))
         .collect();
+    let book = std::sync::Arc::new(Book {
+        policy,
+        payroll,
+        run,
+        lang,
+        deduction_ids,
+    });
+    let rms = payroll.results.len();
+    let flags: usize = payroll.results.iter().map(|r| r.flags.len()).sum();
+    let trace: usize = payroll
+        .results
+        .iter()
+        .flat_map(|r| &r.month.trace)
+        .map(|s| s.inputs.len().max(1))
+        .sum();
+    let clients: usize = payroll.clients.values().map(|c| c.assignments.len()).sum();
+    let sheets: [(usize, SheetFn); 8] = [
+        (rms, register),
+        (rms * 6, strips),
+        (rms, metrics),
+        (clients, client_detail),
+        (rms, risk_accounts),
+        (flags, exceptions),
+        (trace, trace_sheet),
+        (1, manifest),
+    ];
+    sheets
+        .into_iter()
+        .map(|(weight, emit)| {
+            let book = book.clone();
+            SheetJob {
+                weight,
+                emit: Box::new(move |sink: &mut dyn Sink| emit(&book, sink)),
+            }
+        })
+        .collect()
+}
 
-    // 1. Register.
+/// 1. Register.
+fn register(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (policy, payroll, lang) = (c.policy, c.payroll, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut cols = vec![
         col(l("客户经理编号", "RM id"), 12.0),
         col(l("姓名", "Name"), 10.0),
@@ -339,7 +391,7 @@ pub fn pay_book(
         cols.push(col(&line_name(policy, &pl.id, lang), 14.0));
     }
     cols.push(col(l("应发合计", "Gross"), 14.0));
-    for d in &deduction_ids {
+    for d in &c.deduction_ids {
         cols.push(col(&line_name(policy, d, lang), 14.0));
     }
     cols.push(col(l("扣款合计", "Deductions"), 14.0));
@@ -361,7 +413,7 @@ pub fn pay_book(
             cells.push(opt_money(amount_of(&r.pay.lines, &pl.id)));
         }
         cells.push(Cell::Money(r.pay.gross));
-        for d in &deduction_ids {
+        for d in &c.deduction_ids {
             cells.push(Cell::Money(
                 amount_of(&r.pay.deductions, d).unwrap_or_default(),
             ));
@@ -383,7 +435,7 @@ pub fn pay_book(
         total.push(Cell::Money(t.amount));
     }
     total.push(Cell::Money(payroll.totals.gross));
-    for d in &deduction_ids {
+    for d in &c.deduction_ids {
         let sum: Decimal = payroll
             .results
             .iter()
@@ -398,8 +450,12 @@ pub fn pay_book(
     total.push(Cell::Money(payroll.totals.payout));
     reg.push_styled(RowStyle::Total, total);
     drop(reg);
+}
 
-    // 2. Pay strips: one printable block per RM.
+/// 2. Pay strips: one printable block per RM.
+fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (policy, payroll, run, lang) = (c.policy, c.payroll, c.run, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut strips = Sheet::new(sink, l("工资条", "Pay strips"), Vec::new());
     strips.landscape = true;
     for r in &payroll.results {
@@ -471,8 +527,12 @@ pub fn pay_book(
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
     drop(strips);
+}
 
-    // 3. Metrics per RM.
+/// 3. Metrics per RM.
+fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (payroll, lang) = (c.payroll, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut met = Sheet::new(
         sink,
         l("业绩指标", "Metrics"),
@@ -518,8 +578,12 @@ pub fn pay_book(
         ]);
     }
     drop(met);
+}
 
-    // 4. Client detail.
+/// 4. Client detail.
+fn client_detail(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (payroll, lang) = (c.payroll, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut cd = Sheet::new(
         sink,
         l("客户明细", "Client detail"),
@@ -559,8 +623,12 @@ pub fn pay_book(
         }
     }
     drop(cd);
+}
 
-    // 5. Risk-deposit accounts: every movement with its reason.
+/// 5. Risk-deposit accounts: every movement with its reason.
+fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (policy, payroll, lang) = (c.policy, c.payroll, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut risk = Sheet::new(
         sink,
         l("风险金账户", "Risk deposit"),
@@ -632,8 +700,12 @@ pub fn pay_book(
         ],
     );
     drop(risk);
+}
 
-    // 6. Exceptions.
+/// 6. Exceptions.
+fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (payroll, lang) = (c.payroll, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut ex = Sheet::new(
         sink,
         l("异常事项", "Exceptions"),
@@ -670,8 +742,12 @@ pub fn pay_book(
         }
     }
     drop(ex);
+}
 
-    // 7. Trace.
+/// 7. Trace.
+fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (payroll, lang) = (c.payroll, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut tr = Sheet::new(sink, l("计算轨迹", "Trace"), super::trace_columns(lang));
     tr.freeze_columns = 2;
     for r in &payroll.results {
@@ -684,8 +760,12 @@ pub fn pay_book(
         }
     }
     drop(tr);
+}
 
-    // 8. Manifest.
+/// 8. Manifest.
+fn manifest(c: &Book<'_>, sink: &mut dyn Sink) {
+    let (policy, payroll, run, lang) = (c.policy, c.payroll, c.run, c.lang);
+    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut man = Sheet::new(
         sink,
         l("运行信息", "Run manifest"),
@@ -733,6 +813,5 @@ pub fn pay_book(
             .to_string(),
         ));
     }
-    let _ = ledger;
     drop(man);
 }

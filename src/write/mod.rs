@@ -6,12 +6,12 @@
 
 pub mod json;
 
-use crate::report::{BookHead, Cell, RowStyle, SheetHead, Sink};
+use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
 use chrono::Datelike;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
-    Workbook,
+    Workbook, Worksheet,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,12 +48,13 @@ fn money_format(scale: u32) -> String {
 const MAX_CELL_CHARS: usize = 32_767;
 
 /// Text cut to fit one cell, marked where it was cut.
-fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().count() <= MAX_CELL_CHARS {
-        return std::borrow::Cow::Borrowed(s);
+fn fit_cell(s: String) -> String {
+    // No more bytes than the limit means no more characters either.
+    if s.len() <= MAX_CELL_CHARS || s.chars().count() <= MAX_CELL_CHARS {
+        return s;
     }
     let kept: String = s.chars().take(MAX_CELL_CHARS - 20).collect();
-    std::borrow::Cow::Owned(format!("{kept} …(truncated)"))
+    format!("{kept} …(truncated)")
 }
 
 struct Formats {
@@ -68,6 +69,8 @@ struct Formats {
     numbers: Vec<Format>,
     /// Text over several lines.
     wrap: Format,
+    /// Decimal places of money cells.
+    money_scale: u32,
 }
 
 impl Formats {
@@ -98,20 +101,43 @@ impl Formats {
             wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
             money,
             header,
+            money_scale,
         }
+    }
+
+    /// Every format but the plain text one (the book's default), in a fixed
+    /// order.
+    fn all(&self) -> Vec<&Format> {
+        let mut all = vec![
+            &self.header,
+            &self.money,
+            &self.pct,
+            &self.title,
+            &self.total_text,
+            &self.total_money,
+            &self.wrap,
+        ];
+        all.extend(self.numbers.iter());
+        all
     }
 }
 
 /// A [`Sink`] that streams sheets into an .xlsx workbook. The first error
 /// is kept and reported by [`XlsxSink::finish`]; later calls do nothing.
+///
+/// Sheets come either one at a time through [`Sink`], or as a batch of
+/// independent [`SheetJob`]s through [`XlsxSink::write_sheets`], which fills
+/// them on several threads. Either way each sheet streams to its own
+/// temporary file (rust_xlsxwriter's constant-memory mode), and the bytes
+/// do not depend on which thread wrote which sheet: every cell format is
+/// registered once, in a fixed order, when the sink is made.
 pub struct XlsxSink {
     wb: Workbook,
     path: PathBuf,
     f: Formats,
-    money_scale: u32,
-    sheet: Option<usize>,
-    row: u32,
-    count: usize,
+    /// The sheet being filled through [`Sink`], taken out of the workbook
+    /// until the next sheet starts or the book is finished.
+    current: Option<(Worksheet, u32)>,
     error: Option<WriteError>,
 }
 
@@ -130,43 +156,187 @@ impl XlsxSink {
         wb.set_properties(&props);
         // Fastest deflate: a large payroll writes tens of MB of XML.
         wb.set_zip_compression_level(1);
+        let f = Formats::new(head.money_scale);
+        // The plain text format is the book's default (style 0), so most
+        // cells are written without a format lookup.
+        wb.set_default_format(&f.text, DEFAULT_ROW_PX, DEFAULT_COL_PX)
+            .map_err(xerr(path))?;
+        // Give every other format its style index now, in a fixed order, on
+        // a scratch sheet that is then dropped: sheets filled in parallel
+        // would otherwise number the formats in whatever order they first
+        // met them.
+        let scratch = wb
+            .add_worksheet_with_constant_memory()
+            .map_err(xerr(path))?;
+        for (c, format) in f.all().into_iter().enumerate() {
+            scratch
+                .write_blank(0, c as u16, format)
+                .map_err(xerr(path))?;
+        }
+        wb.worksheets_mut().pop();
         Ok(XlsxSink {
             wb,
             path: path.to_path_buf(),
-            f: Formats::new(head.money_scale),
-            money_scale: head.money_scale,
-            sheet: None,
-            row: 0,
-            count: 0,
+            f,
+            current: None,
             error: None,
         })
     }
 
-    fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
-        let path = self.path.clone();
-        // Rows are written in order, so each sheet streams to a temporary
-        // file instead of holding every cell in memory.
-        let ws = self
-            .wb
+    /// Put the sheet being filled back into the workbook, in its place.
+    fn close_current(&mut self) {
+        if let Some((ws, _)) = self.current.take() {
+            self.wb.push_worksheet(ws);
+        }
+    }
+
+    /// A new streaming sheet, taken out of the workbook to be filled.
+    fn new_sheet(&mut self) -> Result<Worksheet, WriteError> {
+        self.wb
             .add_worksheet_with_constant_memory()
-            .map_err(xerr(&path))?;
-        ws.set_name(&head.name).map_err(xerr(&path))?;
+            .map_err(xerr(&self.path))?;
+        self.wb.worksheets_mut().pop().ok_or_else(|| WriteError {
+            path: self.path.clone(),
+            message: "cannot build the workbook: a new sheet went missing".to_string(),
+        })
+    }
+
+    /// Fill independent sheets, in parallel where the machine has the
+    /// cores, and add them to the book in the order given. Each job writes
+    /// exactly one sheet; the heaviest (by [`SheetJob::weight`]) start
+    /// first.
+    pub fn write_sheets(&mut self, jobs: Vec<SheetJob<'_>>) {
+        self.close_current();
+        if self.error.is_some() {
+            return;
+        }
+        let mut sheets = Vec::with_capacity(jobs.len());
+        for _ in &jobs {
+            match self.new_sheet() {
+                Ok(ws) => sheets.push(ws),
+                Err(e) => {
+                    self.error = Some(e);
+                    return;
+                }
+            }
+        }
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, MAX_WRITER_THREADS)
+            .min(jobs.len());
+        let (f, path) = (&self.f, self.path.as_path());
+        // Lightest first, so that popping from the end takes the heaviest.
+        let mut queue: Vec<(usize, SheetJob<'_>, &mut Worksheet)> = jobs
+            .into_iter()
+            .zip(sheets.iter_mut())
+            .enumerate()
+            .map(|(i, (job, ws))| (i, job, ws))
+            .collect();
+        queue.sort_by_key(|(i, job, _)| (job.weight, std::cmp::Reverse(*i)));
+        let queue = std::sync::Mutex::new(queue);
+        let errors = std::sync::Mutex::new(Vec::new());
+        let work = || {
+            loop {
+                let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
+                let Some((i, job, ws)) = next else { break };
+                let mut w = SheetWriter {
+                    ws,
+                    f,
+                    path,
+                    row: 0,
+                    started: false,
+                    error: None,
+                };
+                (job.emit)(&mut w);
+                if let Some(e) = w.error
+                    && let Ok(mut errs) = errors.lock()
+                {
+                    errs.push((i, e));
+                }
+            }
+        };
+        std::thread::scope(|s| {
+            for _ in 1..threads {
+                s.spawn(work);
+            }
+            work();
+        });
+        let mut errors = errors.into_inner().unwrap_or_default();
+        errors.sort_by_key(|(i, _)| *i);
+        if let Some((_, e)) = errors.into_iter().next() {
+            self.error = Some(e);
+            return;
+        }
+        for ws in sheets {
+            self.wb.push_worksheet(ws);
+        }
+    }
+
+    fn finish_book(&mut self) -> Result<(), WriteError> {
+        self.close_current();
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The finished workbook's bytes, or the first error met.
+    pub fn finish(mut self) -> Result<Vec<u8>, WriteError> {
+        self.finish_book()?;
+        let path = self.path.clone();
+        self.wb.save_to_buffer().map_err(xerr(&path))
+    }
+
+    /// Save the finished workbook into a temporary file beside its final
+    /// path (large workbooks are not held in memory); [`Staged::commit`]
+    /// renames it into place.
+    pub fn finish_staged(mut self) -> Result<Staged, WriteError> {
+        self.finish_book()?;
+        let path = self.path.clone();
+        let tmp = temp_beside(&path)?;
+        self.wb.save(tmp.path()).map_err(xerr(&path))?;
+        Ok(Staged { tmp, path })
+    }
+}
+
+/// Threads filling sheets at once; the big pay sheets are two or three.
+const MAX_WRITER_THREADS: usize = 4;
+/// The default row height and column width, in pixels (Excel's defaults
+/// for an 11-point font).
+const DEFAULT_ROW_PX: u32 = 20;
+const DEFAULT_COL_PX: u32 = 64;
+
+/// Writes one sheet's head and rows into a worksheet.
+struct SheetWriter<'w> {
+    ws: &'w mut Worksheet,
+    f: &'w Formats,
+    path: &'w Path,
+    row: u32,
+    started: bool,
+    error: Option<WriteError>,
+}
+
+impl SheetWriter<'_> {
+    fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
+        let (ws, f, path) = (&mut *self.ws, self.f, self.path);
+        ws.set_name(&head.name).map_err(xerr(path))?;
         self.row = 0;
         if head.columns.is_empty() {
             for c in 0..12u16 {
-                ws.set_column_width(c, 14).map_err(xerr(&path))?;
+                ws.set_column_width(c, 14).map_err(xerr(path))?;
             }
         } else {
             for (c, column) in head.columns.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, &column.title, &self.f.header)
-                    .map_err(xerr(&path))?;
+                ws.write_string_with_format(0, c as u16, &column.title, &f.header)
+                    .map_err(xerr(path))?;
                 ws.set_column_width(c as u16, column.width)
-                    .map_err(xerr(&path))?;
+                    .map_err(xerr(path))?;
             }
-            ws.set_row_height(0, 30).map_err(xerr(&path))?;
+            ws.set_row_height(0, 30).map_err(xerr(path))?;
             ws.set_freeze_panes(1, head.freeze_columns)
-                .map_err(xerr(&path))?;
-            ws.set_repeat_rows(0, 0).map_err(xerr(&path))?;
+                .map_err(xerr(path))?;
+            ws.set_repeat_rows(0, 0).map_err(xerr(path))?;
             self.row = 1;
         }
         // Wide tables print across the page.
@@ -193,26 +363,26 @@ impl XlsxSink {
                     .set_values((head.name.as_str(), first, c, last, c));
             }
             let beside = head.columns.len() as u16 + 1;
-            ws.insert_chart(1, beside, &chart).map_err(xerr(&path))?;
+            ws.insert_chart(1, beside, &chart).map_err(xerr(path))?;
         }
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);
-        self.sheet = Some(self.count);
-        self.count += 1;
+        self.started = true;
         Ok(())
     }
 
-    fn try_row(&mut self, style: RowStyle, cells: &[Cell]) -> Result<(), WriteError> {
-        let path = self.path.clone();
-        let Some(ix) = self.sheet else { return Ok(()) };
-        let ws = self.wb.worksheet_from_index(ix).map_err(xerr(&path))?;
-        let f = &self.f;
+    fn try_row(&mut self, style: RowStyle, cells: Vec<Cell>) -> Result<(), WriteError> {
+        if !self.started {
+            return Ok(());
+        }
+        let (ws, f, path) = (&mut *self.ws, self.f, self.path);
         let row = self.row;
+        // Text in the book's default format needs no format at all.
         let (tf, mf) = match style {
-            RowStyle::Total => (&f.total_text, &f.total_money),
-            RowStyle::Header => (&f.header, &f.money),
-            RowStyle::Title => (&f.title, &f.money),
-            _ => (&f.text, &f.money),
+            RowStyle::Total => (Some(&f.total_text), &f.total_money),
+            RowStyle::Header => (Some(&f.header), &f.money),
+            RowStyle::Title => (Some(&f.title), &f.money),
+            _ => (None, &f.money),
         };
         // A cell over several lines gets a row tall enough to show them.
         let lines = cells
@@ -228,66 +398,65 @@ impl XlsxSink {
             .unwrap_or(1);
         if lines > 1 {
             ws.set_row_height(row, 15.0 * lines.min(20) as f64)
-                .map_err(xerr(&path))?;
+                .map_err(xerr(path))?;
         }
-        for (c, cell) in cells.iter().enumerate() {
+        for (c, cell) in cells.into_iter().enumerate() {
             let c = c as u16;
             match cell {
                 Cell::Empty => {
                     if style == RowStyle::Total {
-                        ws.write_blank(row, c, &f.total_text).map_err(xerr(&path))?;
+                        ws.write_blank(row, c, &f.total_text).map_err(xerr(path))?;
                     }
                 }
-                Cell::Text(s) if s.contains('\n') => {
-                    ws.write_string_with_format(row, c, fit_cell(s), &f.wrap)
-                        .map_err(xerr(&path))?;
-                }
                 Cell::Text(s) => {
-                    ws.write_string_with_format(row, c, fit_cell(s), tf)
-                        .map_err(xerr(&path))?;
+                    let s = fit_cell(s);
+                    let r = if lines > 1 && s.contains('\n') {
+                        ws.write_string_with_format(row, c, s, &f.wrap)
+                    } else if let Some(tf) = tf {
+                        ws.write_string_with_format(row, c, s, tf)
+                    } else {
+                        ws.write_string(row, c, s)
+                    };
+                    r.map_err(xerr(path))?;
                 }
                 Cell::Money(d) => {
-                    let v = d.round_dp(self.money_scale).to_f64().unwrap_or(0.0);
+                    let v = d.round_dp(f.money_scale).to_f64().unwrap_or(0.0);
                     ws.write_number_with_format(row, c, v, mf)
-                        .map_err(xerr(&path))?;
+                        .map_err(xerr(path))?;
                 }
                 Cell::Percent(d) => {
                     let v = d.round_dp(6).to_f64().unwrap_or(0.0);
                     ws.write_number_with_format(row, c, v, &f.pct)
-                        .map_err(xerr(&path))?;
+                        .map_err(xerr(path))?;
                 }
                 Cell::Number(d, places) => {
-                    let p = (*places).min(6);
+                    let p = places.min(6);
                     let v = d.round_dp(p).to_f64().unwrap_or(0.0);
                     ws.write_number_with_format(row, c, v, &f.numbers[p as usize])
-                        .map_err(xerr(&path))?;
+                        .map_err(xerr(path))?;
                 }
             }
         }
         self.row += 1;
         Ok(())
     }
+}
 
-    /// The finished workbook's bytes, or the first error met.
-    pub fn finish(mut self) -> Result<Vec<u8>, WriteError> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
+impl Sink for SheetWriter<'_> {
+    fn sheet(&mut self, head: SheetHead) {
+        if self.error.is_none()
+            && let Err(e) = self.try_sheet(head)
+        {
+            self.error = Some(e);
         }
-        let path = self.path.clone();
-        self.wb.save_to_buffer().map_err(xerr(&path))
     }
 
-    /// Save the finished workbook into a temporary file beside its final
-    /// path (large workbooks are not held in memory); [`Staged::commit`]
-    /// renames it into place.
-    pub fn finish_staged(mut self) -> Result<Staged, WriteError> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
+    fn row(&mut self, style: RowStyle, cells: Vec<Cell>) {
+        if self.error.is_none()
+            && let Err(e) = self.try_row(style, cells)
+        {
+            self.error = Some(e);
         }
-        let path = self.path.clone();
-        let tmp = temp_beside(&path)?;
-        self.wb.save(tmp.path()).map_err(xerr(&path))?;
-        Ok(Staged { tmp, path })
     }
 }
 
@@ -343,19 +512,49 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
 
 impl Sink for XlsxSink {
     fn sheet(&mut self, head: SheetHead) {
-        if self.error.is_none()
-            && let Err(e) = self.try_sheet(head)
-        {
-            self.error = Some(e);
+        self.close_current();
+        if self.error.is_some() {
+            return;
         }
+        let mut ws = match self.new_sheet() {
+            Ok(ws) => ws,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        let mut w = SheetWriter {
+            ws: &mut ws,
+            f: &self.f,
+            path: &self.path,
+            row: 0,
+            started: false,
+            error: None,
+        };
+        w.sheet(head);
+        let (row, error) = (w.row, w.error);
+        self.error = error;
+        self.current = Some((ws, row));
     }
 
     fn row(&mut self, style: RowStyle, cells: Vec<Cell>) {
-        if self.error.is_none()
-            && let Err(e) = self.try_row(style, &cells)
-        {
-            self.error = Some(e);
+        if self.error.is_some() {
+            return;
         }
+        let Some((ws, row)) = self.current.as_mut() else {
+            return;
+        };
+        let mut w = SheetWriter {
+            ws,
+            f: &self.f,
+            path: &self.path,
+            row: *row,
+            started: true,
+            error: None,
+        };
+        w.row(style, cells);
+        *row = w.row;
+        self.error = w.error;
     }
 }
 
