@@ -448,6 +448,9 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     if let Some(p) = &a.json {
         eprintln!("rmpay: wrote {}", p.display());
     }
+    // A big month is millions of small allocations; free them off the
+    // command's path (the process may well exit first).
+    std::thread::spawn(move || drop(r));
     Ok(())
 }
 

@@ -20,6 +20,7 @@ pub mod diag;
 pub mod engine;
 pub mod ledger;
 pub mod metrics;
+mod par;
 pub mod period;
 pub mod policy;
 pub mod report;
@@ -158,6 +159,12 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
             "{ledger_display}: error[io]: no such file"
         )));
     }
+    // The ledger's hash goes into every output; take it while the ledger
+    // is read.
+    let ledger_hash = {
+        let path = job.ledger.clone();
+        std::thread::spawn(move || sha256_file(&path))
+    };
     let (policy, policy_path, early_ledger) = match &job.policy {
         PolicySource::File(p) => {
             let display = job
@@ -218,7 +225,10 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
     }
-    let ledger_sha256 = sha256_file(&job.ledger).map_err(Failure::Usage)?;
+    let ledger_sha256 = ledger_hash
+        .join()
+        .unwrap_or_else(|_| Err(format!("{ledger_display}: error[io]: cannot hash the file")))
+        .map_err(Failure::Usage)?;
     // Outputs name the inputs by file name, not by where they happened to
     // be, so the same inputs give the same bytes wherever they are.
     let mut ledger = ledger;

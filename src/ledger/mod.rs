@@ -33,6 +33,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek};
 use std::path::Path;
 
+/// Cells in one batch handed from the xlsx parsing thread to the reader
+/// (at least; a batch ends with a whole row), and batches on their way at
+/// once (a few hundred KiB in all).
+const CELL_BATCH: usize = 8192;
+const CELL_BATCHES: usize = 4;
+
 /// Rows between two calls of the progress callback.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
@@ -367,108 +373,119 @@ impl<'o> Reader<'o> {
         found
     }
 
-    /// Stream an xlsx sheet. Cells that borrow from the workbook (shared
-    /// strings) or hold plain numbers go straight into the row's field
-    /// slots; only cells owning data (inline strings, ISO dates, errors), and
-    /// every cell of rows before the header, are kept aside until the row
-    /// ends. So a row costs no allocation and no second pass over its cells.
-    fn stream_xlsx<RS: Read + Seek>(
+    /// Stream an xlsx sheet.
+    ///
+    /// Parsing the XML (calamine) runs on a thread of its own and hands the
+    /// cells over in batches of whole rows, so checking and summing them
+    /// overlaps with parsing on a machine with two cores or more. A batch
+    /// goes back to the parsing thread when read, and its cells (inline
+    /// strings own their text) are freed there, where they were made.
+    fn stream_xlsx<RS: Read + Seek + Send>(
         &mut self,
         x: &mut Xlsx<RS>,
         name: &str,
         progress: &mut dyn FnMut(&str, u64),
     ) -> Result<(), String> {
         let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-        let mut owned: Vec<Cell<DataRef<'_>>> = Vec::with_capacity(16);
-        let mut fields = [Cv::Empty; MAXF];
-        let mut cur = 0u32;
-        let mut pending = false;
-        loop {
-            let next = match cells.next_cell() {
-                Ok(c) => c,
-                Err(e) => {
-                    if pending {
-                        self.end_xlsx_row(cur, &fields, &owned, progress);
+        std::thread::scope(|s| {
+            let (full_tx, full_rx) = std::sync::mpsc::sync_channel(CELL_BATCHES);
+            let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<Cell<DataRef<'_>>>>();
+            let parser = s.spawn(move || -> Result<(), String> {
+                // The first cell of the next batch's first row.
+                let mut carry = None;
+                loop {
+                    let mut batch = empty_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(CELL_BATCH + MAXF));
+                    batch.clear();
+                    batch.extend(carry.take());
+                    let end = loop {
+                        match cells.next_cell() {
+                            Ok(Some(cell)) => {
+                                let full = batch.len() >= CELL_BATCH
+                                    && batch.last().map(|c| c.get_position().0)
+                                        != Some(cell.get_position().0);
+                                if full {
+                                    carry = Some(cell);
+                                    break None;
+                                }
+                                batch.push(cell);
+                            }
+                            Ok(None) => break Some(Ok(())),
+                            Err(e) => break Some(Err(e.to_string())),
+                        }
+                    };
+                    // The receiver only goes away when the reader stops.
+                    if full_tx.send(batch).is_err() {
+                        return Ok(());
                     }
-                    return Err(e.to_string());
+                    if let Some(end) = end {
+                        return end;
+                    }
                 }
-            };
-            let Some(cell) = next else { break };
-            let (r, c) = cell.get_position();
-            if r != cur || !pending {
-                if pending {
-                    self.end_xlsx_row(cur, &fields, &owned, progress);
-                    owned.clear();
-                    fields = [Cv::Empty; MAXF];
-                }
-                cur = r;
-                pending = true;
+            });
+            for batch in full_rx {
+                self.take_rows(&batch, progress);
+                let _ = empty_tx.send(batch);
             }
-            if self.sh.header_row.is_none() {
-                if !matches!(cell.get_value(), DataRef::Empty) {
-                    owned.push(cell);
-                }
-                continue;
+            match parser.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            let fi = match self.sh.by_col.get(c as usize) {
-                Some(&fi) if fi != NO_FIELD => fi as usize,
-                _ => continue,
-            };
-            let v = match *cell.get_value() {
-                DataRef::Empty => continue,
-                DataRef::SharedString(s) => Cv::Str(s),
-                DataRef::Float(f) => Cv::Float(f),
-                DataRef::Int(i) => Cv::Int(i),
-                DataRef::Bool(b) => Cv::Bool(b),
-                DataRef::DateTime(d) => Cv::Date(d),
-                DataRef::String(_)
-                | DataRef::DateTimeIso(_)
-                | DataRef::DurationIso(_)
-                | DataRef::Error(_) => {
-                    owned.push(cell);
-                    continue;
-                }
-            };
-            if let Some(slot) = fields.get_mut(fi) {
-                *slot = v;
-            }
-        }
-        if pending {
-            self.end_xlsx_row(cur, &fields, &owned, progress);
-        }
-        Ok(())
+        })
     }
 
-    /// The end of an xlsx row: the header row, or a data row whose fields
-    /// are in `fields` and `owned`.
+    /// Whole rows of an xlsx sheet, their cells in reading order. A data
+    /// row's cells go straight into its field slots, so a row costs no
+    /// allocation and no second pass; the cells of rows before the header
+    /// are kept with their columns.
+    fn take_rows(&mut self, cells: &[Cell<DataRef<'_>>], progress: &mut dyn FnMut(&str, u64)) {
+        let mut fields = [Cv::Empty; MAXF];
+        let mut before_header = Vec::new();
+        let mut cur = None;
+        for cell in cells {
+            let (r, c) = cell.get_position();
+            if cur != Some(r) {
+                if let Some(cur) = cur {
+                    self.end_xlsx_row(cur, &mut fields, &mut before_header, progress);
+                }
+                cur = Some(r);
+            }
+            let v = cell.get_value();
+            if matches!(v, DataRef::Empty) {
+                continue;
+            }
+            if self.sh.header_row.is_none() {
+                before_header.push((c, Cv::from_ref(v)));
+            } else if let Some(&fi) = self.sh.by_col.get(c as usize)
+                && let Some(slot) = fields.get_mut(fi as usize)
+            {
+                *slot = Cv::from_ref(v);
+            }
+        }
+        if let Some(cur) = cur {
+            self.end_xlsx_row(cur, &mut fields, &mut before_header, progress);
+        }
+    }
+
+    /// The end of an xlsx row: the header row (or a row before it), whose
+    /// cells are in `before_header`, or a data row whose fields are in
+    /// `fields`. Both are left empty for the next row.
     fn end_xlsx_row<'v>(
         &mut self,
         r: u32,
-        fields: &[Cv<'v>; MAXF],
-        owned: &'v [Cell<DataRef<'_>>],
+        fields: &mut [Cv<'v>; MAXF],
+        before_header: &mut Vec<(u32, Cv<'v>)>,
         progress: &mut dyn FnMut(&str, u64),
     ) {
         if self.sh.header_row.is_none() {
-            self.feed_row(
-                r,
-                owned
-                    .iter()
-                    .map(|c| (c.get_position().1, Cv::from_ref(c.get_value()))),
-                progress,
-            );
+            self.feed_row(r, before_header.drain(..), progress);
             return;
         }
+        let mut f = std::mem::replace(fields, [Cv::Empty; MAXF]);
         self.count_row(progress);
         if !self.sh.usable {
             return;
-        }
-        let mut f: [Cv<'v>; MAXF] = *fields;
-        for cell in owned {
-            if let Some(&fi) = self.sh.by_col.get(cell.get_position().1 as usize)
-                && let Some(slot) = f.get_mut(fi as usize)
-            {
-                *slot = Cv::from_ref(cell.get_value());
-            }
         }
         let mut any = false;
         for v in &mut f {

@@ -331,27 +331,38 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     let clients_sheet = ledger
         .sheet_name(crate::ledger::SheetKind::Clients)
         .to_string();
-    for c in clients.values() {
-        for (rm_id, share, row) in &c.assignments {
+    // Each client's trace inputs, one per assignment. Writing them out is
+    // most of this step on a big month, so it is shared between threads.
+    let client_list: Vec<&ClientMonth> = clients.values().collect();
+    let client_inputs = crate::par::map(&client_list, 4096, |c| {
+        c.assignments
+            .iter()
+            .map(|(_, share, row)| {
+                Input::new(
+                    format!(
+                        "client {} ([{}] row {})",
+                        c.client_id,
+                        clients_sheet,
+                        row + 1
+                    ),
+                    format!(
+                        "{} × {} [{}]",
+                        c.deposit_daily_average.round_dp(2),
+                        share.normalize(),
+                        deposit_sources(ledger, c, deposits_sheet, excluded)
+                    ),
+                )
+            })
+            .collect::<Vec<Input>>()
+    });
+    for (c, inputs) in client_list.iter().zip(client_inputs) {
+        for ((rm_id, share, _), input) in c.assignments.iter().zip(inputs) {
             let Some(&i) = rm_index.get(rm_id.as_str()) else {
                 continue;
             };
             by_rm[i].clients.push((c.client_id.clone(), *share));
             dep_sum[i] += c.counted_sum * share;
-            dep_inputs[i].push(Input::new(
-                format!(
-                    "client {} ([{}] row {})",
-                    c.client_id,
-                    clients_sheet,
-                    row + 1
-                ),
-                format!(
-                    "{} × {} [{}]",
-                    c.deposit_daily_average.round_dp(2),
-                    share.normalize(),
-                    deposit_sources(ledger, c, deposits_sheet, excluded)
-                ),
-            ));
+            dep_inputs[i].push(input);
         }
     }
 

@@ -137,7 +137,7 @@ pub struct XlsxSink {
     f: Formats,
     /// The sheet being filled through [`Sink`], taken out of the workbook
     /// until the next sheet starts or the book is finished.
-    current: Option<(Worksheet, u32)>,
+    current: Option<(Worksheet, SheetState)>,
     error: Option<WriteError>,
 }
 
@@ -244,8 +244,7 @@ impl XlsxSink {
                     ws,
                     f,
                     path,
-                    row: 0,
-                    started: false,
+                    st: SheetState::default(),
                     error: None,
                 };
                 (job.emit)(&mut w);
@@ -312,16 +311,57 @@ struct SheetWriter<'w> {
     ws: &'w mut Worksheet,
     f: &'w Formats,
     path: &'w Path,
-    row: u32,
-    started: bool,
+    st: SheetState,
     error: Option<WriteError>,
+}
+
+/// Where a sheet being written has got to.
+#[derive(Default)]
+struct SheetState {
+    /// The next row.
+    row: u32,
+    /// The head is written; rows may follow.
+    started: bool,
+    /// Each column's number format, taken from the first data row of a
+    /// sheet with a header. A number in its column's format is written
+    /// without one and takes the column's: a format lookup hashes the whole
+    /// format, and a big sheet has hundreds of thousands of numbers.
+    col_formats: Option<Vec<Option<NumFormat>>>,
+}
+
+/// The number formats of [`Formats`] that a column can take.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NumFormat {
+    Money,
+    Percent,
+    /// Plain, with this many places (0–6).
+    Places(u32),
+}
+
+impl NumFormat {
+    fn of(cell: &Cell) -> Option<NumFormat> {
+        match cell {
+            Cell::Money(_) => Some(NumFormat::Money),
+            Cell::Percent(_) => Some(NumFormat::Percent),
+            Cell::Number(_, p) => Some(NumFormat::Places((*p).min(6))),
+            Cell::Empty | Cell::Text(_) => None,
+        }
+    }
+
+    fn format(self, f: &Formats) -> &Format {
+        match self {
+            NumFormat::Money => &f.money,
+            NumFormat::Percent => &f.pct,
+            NumFormat::Places(p) => &f.numbers[p.min(6) as usize],
+        }
+    }
 }
 
 impl SheetWriter<'_> {
     fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
         let (ws, f, path) = (&mut *self.ws, self.f, self.path);
         ws.set_name(&head.name).map_err(xerr(path))?;
-        self.row = 0;
+        self.st = SheetState::default();
         if head.columns.is_empty() {
             for c in 0..12u16 {
                 ws.set_column_width(c, 14).map_err(xerr(path))?;
@@ -337,7 +377,7 @@ impl SheetWriter<'_> {
             ws.set_freeze_panes(1, head.freeze_columns)
                 .map_err(xerr(path))?;
             ws.set_repeat_rows(0, 0).map_err(xerr(path))?;
-            self.row = 1;
+            self.st.row = 1;
         }
         // Wide tables print across the page.
         if head.landscape || head.columns.len() > 7 {
@@ -367,22 +407,44 @@ impl SheetWriter<'_> {
         }
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);
-        self.started = true;
+        self.st.started = true;
         Ok(())
     }
 
     fn try_row(&mut self, style: RowStyle, cells: Vec<Cell>) -> Result<(), WriteError> {
-        if !self.started {
+        if !self.st.started {
             return Ok(());
         }
-        let (ws, f, path) = (&mut *self.ws, self.f, self.path);
-        let row = self.row;
+        let f = self.f;
+        let row = self.st.row;
+        if self.st.col_formats.is_none() && style == RowStyle::Normal && row == 1 {
+            let formats: Vec<Option<NumFormat>> = cells.iter().map(NumFormat::of).collect();
+            for (c, format) in formats.iter().enumerate() {
+                if let Some(format) = format {
+                    self.ws
+                        .set_column_format(c as u16, format.format(f))
+                        .map_err(xerr(self.path))?;
+                }
+            }
+            self.st.col_formats = Some(formats);
+        }
+        let (ws, path) = (&mut *self.ws, self.path);
+        let col_formats = self.st.col_formats.as_deref().unwrap_or(&[]);
+        // A number in `format`, or in its column's when that is the same.
+        let number = |ws: &mut Worksheet, c: u16, v: f64, format: NumFormat| {
+            if style == RowStyle::Normal && col_formats.get(c as usize) == Some(&Some(format)) {
+                ws.write_number(row, c, v).map(|_| ())
+            } else {
+                ws.write_number_with_format(row, c, v, format.format(f))
+                    .map(|_| ())
+            }
+        };
         // Text in the book's default format needs no format at all.
-        let (tf, mf) = match style {
-            RowStyle::Total => (Some(&f.total_text), &f.total_money),
-            RowStyle::Header => (Some(&f.header), &f.money),
-            RowStyle::Title => (Some(&f.title), &f.money),
-            _ => (None, &f.money),
+        let tf = match style {
+            RowStyle::Total => Some(&f.total_text),
+            RowStyle::Header => Some(&f.header),
+            RowStyle::Title => Some(&f.title),
+            _ => None,
         };
         // A cell over several lines gets a row tall enough to show them.
         let lines = cells
@@ -419,25 +481,27 @@ impl SheetWriter<'_> {
                     };
                     r.map_err(xerr(path))?;
                 }
+                Cell::Money(d) if style == RowStyle::Total => {
+                    let v = d.round_dp(f.money_scale).to_f64().unwrap_or(0.0);
+                    ws.write_number_with_format(row, c, v, &f.total_money)
+                        .map_err(xerr(path))?;
+                }
                 Cell::Money(d) => {
                     let v = d.round_dp(f.money_scale).to_f64().unwrap_or(0.0);
-                    ws.write_number_with_format(row, c, v, mf)
-                        .map_err(xerr(path))?;
+                    number(ws, c, v, NumFormat::Money).map_err(xerr(path))?;
                 }
                 Cell::Percent(d) => {
                     let v = d.round_dp(6).to_f64().unwrap_or(0.0);
-                    ws.write_number_with_format(row, c, v, &f.pct)
-                        .map_err(xerr(path))?;
+                    number(ws, c, v, NumFormat::Percent).map_err(xerr(path))?;
                 }
                 Cell::Number(d, places) => {
                     let p = places.min(6);
                     let v = d.round_dp(p).to_f64().unwrap_or(0.0);
-                    ws.write_number_with_format(row, c, v, &f.numbers[p as usize])
-                        .map_err(xerr(path))?;
+                    number(ws, c, v, NumFormat::Places(p)).map_err(xerr(path))?;
                 }
             }
         }
-        self.row += 1;
+        self.st.row += 1;
         Ok(())
     }
 }
@@ -527,33 +591,31 @@ impl Sink for XlsxSink {
             ws: &mut ws,
             f: &self.f,
             path: &self.path,
-            row: 0,
-            started: false,
+            st: SheetState::default(),
             error: None,
         };
         w.sheet(head);
-        let (row, error) = (w.row, w.error);
+        let (st, error) = (w.st, w.error);
         self.error = error;
-        self.current = Some((ws, row));
+        self.current = Some((ws, st));
     }
 
     fn row(&mut self, style: RowStyle, cells: Vec<Cell>) {
         if self.error.is_some() {
             return;
         }
-        let Some((ws, row)) = self.current.as_mut() else {
+        let Some((ws, st)) = self.current.as_mut() else {
             return;
         };
         let mut w = SheetWriter {
             ws,
             f: &self.f,
             path: &self.path,
-            row: *row,
-            started: true,
+            st: std::mem::take(st),
             error: None,
         };
         w.row(style, cells);
-        *row = w.row;
+        *st = w.st;
         self.error = w.error;
     }
 }

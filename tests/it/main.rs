@@ -12,6 +12,7 @@
 //! - `properties`: invariants of the pay engine over generated inputs.
 //! - `review`: the annual and quarterly tier review on a year of ledgers
 //!   (Policy A, Policy B and a bank variant), decisions computed by hand.
+//! - `streaming`: sheets longer than one batch of the streaming xlsx reader.
 
 mod archive;
 mod cli;
@@ -21,4 +22,5 @@ mod payroll;
 mod policy_errors;
 mod properties;
 mod review;
+mod streaming;
 mod util;

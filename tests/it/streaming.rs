@@ -1,0 +1,152 @@
+//! The xlsx reader streams a sheet in batches of rows between two threads;
+//! a sheet much longer than one batch must read exactly as its rows say,
+//! with every row counted once and errors placed on the right cell. Both
+//! ways a workbook stores text are covered: a shared-string table (as
+//! Excel writes) and inline strings (as many exporters do).
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use std::path::Path;
+
+/// Accounts (one per client) and October's 31 days: 3,720 deposit rows of
+/// five cells, several reader batches.
+const ACCOUNTS: u32 = 120;
+
+/// Account `k`'s balance on day `d`: 1,000·k + d yuan, so its daily
+/// average is 1,000·k + (1 + 2 + … + 31) / 31 = 1,000·k + 16.
+fn balance(k: u32, d: u32) -> f64 {
+    f64::from(1000 * k + d)
+}
+
+/// A ledger for October 2026; `bad_row` (a deposits sheet row, 1-based as
+/// Excel shows it) gets a balance of `abc` instead of a number.
+/// A sheet streamed with inline strings, or an ordinary one (shared
+/// strings).
+fn add_sheet(wb: &mut Workbook, inline: bool) -> Result<&mut Worksheet, XlsxError> {
+    if inline {
+        wb.add_worksheet_with_constant_memory()
+    } else {
+        Ok(wb.add_worksheet())
+    }
+}
+
+fn write_ledger(path: &Path, inline: bool, bad_row: Option<u32>) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let ws = add_sheet(&mut wb, inline)?;
+    ws.set_name("客户经理")?;
+    for (c, h) in ["客户经理编号", "姓名", "等级"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    for (r, (id, name)) in [("RM001", "张伟"), ("RM002", "李娜"), ("RM003", "王强")]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(r as u32 + 1, 0, *id)?;
+        ws.write_string(r as u32 + 1, 1, *name)?;
+        ws.write_string(r as u32 + 1, 2, "中级客户经理")?;
+    }
+    let ws = add_sheet(&mut wb, inline)?;
+    ws.set_name("管户关系")?;
+    ws.write_string(0, 0, "客户编号")?;
+    ws.write_string(0, 1, "客户经理编号")?;
+    for k in 1..=ACCOUNTS {
+        ws.write_string(k, 0, format!("C{k:04}"))?;
+        ws.write_string(k, 1, format!("RM00{}", 1 + k % 3))?;
+    }
+    let ws = add_sheet(&mut wb, inline)?;
+    ws.set_name("存款日余额")?;
+    for (c, h) in ["日期", "账号", "客户编号", "产品", "余额"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    // Day by day, every account each day, as a core system exports.
+    let mut r = 1u32;
+    for d in 1..=31u32 {
+        for k in 1..=ACCOUNTS {
+            ws.write_datetime_with_format(
+                r,
+                0,
+                ExcelDateTime::from_ymd(2026, 10, d as u8)?,
+                &date,
+            )?;
+            ws.write_string(r, 1, format!("6222{k:08}"))?;
+            ws.write_string(r, 2, format!("C{k:04}"))?;
+            ws.write_string(r, 3, if k % 2 == 0 { "活期" } else { "定期" })?;
+            if bad_row == Some(r + 1) {
+                ws.write_string(r, 4, "abc")?;
+            } else {
+                ws.write_number(r, 4, balance(k, d))?;
+            }
+            r += 1;
+        }
+    }
+    wb.save(path)
+}
+
+fn read(inline: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2026-10.xlsx");
+    write_ledger(&path, inline, None).unwrap();
+    let policy = super::util::root().join("rules/city-commercial-bank.toml");
+    let run = match rmpay::compute_payroll(&policy, &path, None, &mut |_, _| {}) {
+        Ok(r) => r,
+        Err(rmpay::Failure::Invalid(d)) => panic!("invalid:\n{}", d.render().join("\n")),
+        Err(_) => panic!("the run failed"),
+    };
+    assert_eq!(run.payroll.clients.len(), ACCOUNTS as usize);
+    for k in 1..=ACCOUNTS {
+        let c = &run.payroll.clients[&format!("C{k:04}")];
+        assert_eq!(
+            c.deposit_daily_average,
+            Decimal::from(1000 * k + 16),
+            "client C{k:04}"
+        );
+    }
+    // Each RM has the clients k ≡ i−1 (mod 3): Σ (1,000·k + 16) over them.
+    for (i, r) in run.payroll.results.iter().enumerate() {
+        let expected: u32 = (1..=ACCOUNTS)
+            .filter(|k| (1 + k % 3) as usize == i + 1)
+            .map(|k| 1000 * k + 16)
+            .sum();
+        assert_eq!(r.rm.rm_id, format!("RM00{}", i + 1));
+        assert_eq!(
+            r.month.metrics.deposit_daily_average,
+            Decimal::from(expected),
+            "{}",
+            r.rm.rm_id
+        );
+    }
+}
+
+#[test]
+fn a_long_sheet_with_shared_strings_reads_every_row_once() {
+    read(false);
+}
+
+#[test]
+fn a_long_sheet_with_inline_strings_reads_every_row_once() {
+    read(true);
+}
+
+#[test]
+fn an_error_deep_in_a_long_sheet_names_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2026-10.xlsx");
+    // Row 3,001 of the sheet: day 25, account 120.
+    write_ledger(&path, false, Some(3001)).unwrap();
+    let policy = super::util::root().join("rules/city-commercial-bank.toml");
+    let Err(rmpay::Failure::Invalid(d)) =
+        rmpay::compute_payroll(&policy, &path, None, &mut |_, _| {})
+    else {
+        panic!("a text balance must be an error");
+    };
+    let text = d.render().join("\n");
+    assert!(
+        text.contains("[存款日余额]!E3001"),
+        "the error names the cell:\n{text}"
+    );
+    assert_eq!(d.len(), 1, "one diagnostic only:\n{text}");
+}
