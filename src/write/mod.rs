@@ -8,7 +8,7 @@ pub mod json;
 
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
 use chrono::Datelike;
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
     Workbook, Worksheet,
@@ -42,6 +42,30 @@ fn money_format(scale: u32) -> String {
         format!("#,##0.{}", "0".repeat(scale as usize))
     }
 }
+
+/// `d` rounded to `places`, as the spreadsheet number nearest to it.
+fn excel_number(d: Decimal, places: u32) -> f64 {
+    let d = if d.scale() > places {
+        d.round_dp(places)
+    } else {
+        d
+    };
+    // A mantissa under 2^53 and a power of ten up to 10^22 are exact in
+    // an f64, so their quotient is the f64 nearest the decimal: the number
+    // a spreadsheet reads from the same digits. Larger mantissas go through
+    // the digits (rust_decimal's own conversion can be an ulp or two off).
+    let m = d.mantissa();
+    match POW10.get(d.scale() as usize) {
+        Some(p) if m.unsigned_abs() < 1 << 53 => m as f64 / p,
+        _ => d.to_string().parse().unwrap_or(0.0),
+    }
+}
+
+/// 10^0 … 10^22, each exact in an f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 /// The longest text a spreadsheet cell holds (Excel's limit, in UTF-16
 /// units; counting chars is close enough for the CJK and ASCII we write).
@@ -482,21 +506,21 @@ impl SheetWriter<'_> {
                     r.map_err(xerr(path))?;
                 }
                 Cell::Money(d) if style == RowStyle::Total => {
-                    let v = d.round_dp(f.money_scale).to_f64().unwrap_or(0.0);
+                    let v = excel_number(d, f.money_scale);
                     ws.write_number_with_format(row, c, v, &f.total_money)
                         .map_err(xerr(path))?;
                 }
                 Cell::Money(d) => {
-                    let v = d.round_dp(f.money_scale).to_f64().unwrap_or(0.0);
+                    let v = excel_number(d, f.money_scale);
                     number(ws, c, v, NumFormat::Money).map_err(xerr(path))?;
                 }
                 Cell::Percent(d) => {
-                    let v = d.round_dp(6).to_f64().unwrap_or(0.0);
+                    let v = excel_number(d, 6);
                     number(ws, c, v, NumFormat::Percent).map_err(xerr(path))?;
                 }
                 Cell::Number(d, places) => {
                     let p = places.min(6);
-                    let v = d.round_dp(p).to_f64().unwrap_or(0.0);
+                    let v = excel_number(d, p);
                     number(ws, c, v, NumFormat::Places(p)).map_err(xerr(path))?;
                 }
             }
@@ -636,4 +660,32 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     tmp.persist(path)
         .map_err(|e| err(format!("cannot rename into place: {}", e.error)))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excel_number;
+    use rust_decimal::Decimal;
+
+    /// The number written is the one a reader parses from the decimal's
+    /// digits (Rust's float parsing is correctly rounded).
+    #[test]
+    fn numbers_are_the_nearest_f64_to_the_rounded_decimal() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for i in 0..20_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Up to about 10^17 in the mantissa: past 2^53 as well.
+            let m = (x % 100_000_000_000_000_000) as i64 * if i % 2 == 0 { 1 } else { -1 };
+            let d = Decimal::new(m, i % 9);
+            for places in [0, 2, 6] {
+                let rounded = d.round_dp(places);
+                let expected: f64 = rounded.to_string().parse().unwrap();
+                assert_eq!(excel_number(d, places), expected, "{d} to {places} places");
+            }
+        }
+        assert_eq!(excel_number(Decimal::new(30000000000000004, 17), 2), 0.3);
+        assert_eq!(excel_number(Decimal::MAX, 2), 7.922816251426434e28);
+    }
 }
