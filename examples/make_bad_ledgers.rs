@@ -11,7 +11,7 @@
 //! The `.xls` and `.ods` copies of `ok-minimal.xlsx` are made with
 //! LibreOffice (`soffice --headless --convert-to ods|xls`) and committed.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook, XlsxError};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug)]
@@ -20,6 +20,10 @@ enum V {
     N(f64),
     /// A date cell (year, month, day).
     D(u16, u8, u8),
+    /// A formula cell with a cached error result (formula, error), e.g.
+    /// `=1/0` and `#DIV/0!`: written with `t="e"`, read back by calamine as
+    /// an error value.
+    F(&'static str, &'static str),
     /// No cell.
     E,
 }
@@ -290,6 +294,9 @@ fn write(book: &Book, path: &Path) -> Result<(), XlsxError> {
                             &date,
                         )?;
                     }
+                    V::F(f, e) => {
+                        ws.write_formula(r, c, Formula::new(*f).set_result(*e))?;
+                    }
                     V::E => {}
                 }
             }
@@ -407,6 +414,13 @@ fn fixtures() -> Vec<(&'static str, Book)> {
     let mut b = base();
     b.sheet("存款日余额").rows[16][4] = s("12,3O0");
     out.push(("not-an-amount", b));
+
+    // A spreadsheet error where an identifier or text is expected (in an
+    // amount, number or date column it is that column's kind instead, e.g.
+    // `not-an-amount`).
+    let mut b = base();
+    b.sheet("存款日余额").rows[deposit_row(6, "A001")][2] = V::F("=1/0", "#DIV/0!");
+    out.push(("cell-error", b));
 
     let mut b = base();
     b.sheet("存款日余额").rows[deposit_row(5, "A001")][0] = s("2026.10.05");

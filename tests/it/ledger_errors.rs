@@ -2,6 +2,7 @@
 //! written by `cargo run --example make_bad_ledgers`): the exact diagnostics
 //! of each error kind, and the exact values of the valid variants.
 
+use super::util::run;
 use rmpay::ledger::{
     AccountKind, Baseline, Deposits, FeeOwner, Ledger, LoanClass, Product, ReadOptions, Role,
     SheetKind, Status, UnknownColumn, read_ledger,
@@ -56,6 +57,12 @@ const CASES: &[(&str, &[&str])] = &[
         "cannot-open.xlsx",
         &[
             "fixtures/bad/ledger/cannot-open.xlsx: error[cannot-open]: cannot open the workbook: Zip error: invalid Zip archive: Could not find EOCD",
+        ],
+    ),
+    (
+        "cell-error.xlsx",
+        &[
+            "fixtures/bad/ledger/cell-error.xlsx [存款日余额]!C12: error[cell-error]: expected a value, found the spreadsheet error `#DIV/0!`",
         ],
     ),
     (
@@ -205,6 +212,35 @@ fn each_error_kind_renders_exactly() {
         assert_eq!(got, *expected, "{name}");
         assert!(ledger.is_none(), "{name}: a ledger despite errors");
     }
+}
+
+/// A spreadsheet error stops a run like any other ledger error: exit 1, the
+/// diagnostic as pinned above, nothing written.
+#[test]
+fn cell_error_writes_nothing_and_exits_1() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let json = d.path().join("p.json");
+    let o = run(&[
+        "payroll",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/bad/ledger/cell-error.xlsx",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let (_, pinned) = CASES
+        .iter()
+        .find(|(name, _)| *name == "cell-error.xlsx")
+        .unwrap();
+    let mut expected = pinned.to_vec();
+    expected.push("rmpay: 1 error(s); nothing was written");
+    assert_eq!(o.stderr.lines().collect::<Vec<_>>(), expected);
+    assert!(!out.exists() && !json.exists());
 }
 
 fn accounts(l: &Ledger) -> Vec<(String, String, Product, Decimal, u32)> {
