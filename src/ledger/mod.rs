@@ -17,6 +17,8 @@ pub mod dump;
 pub mod model;
 mod parse;
 mod rows;
+mod unzip;
+pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
 pub use model::*;
 
@@ -38,6 +40,13 @@ use std::path::Path;
 /// once (a few hundred KiB in all).
 const CELL_BATCH: usize = 8192;
 const CELL_BATCHES: usize = 4;
+
+/// An open workbook: xlsx streamed (through [`unzip`]), the others read
+/// as ranges.
+enum Book {
+    Xlsx(Xlsx<unzip::LedgerFile>),
+    Other(Sheets<std::io::BufReader<std::fs::File>>),
+}
 
 /// Rows between two calls of the progress callback.
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -242,17 +251,18 @@ impl<'o> Reader<'o> {
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
-        let opened: Result<Sheets<_>, String> = match ext.as_deref() {
-            Some("xlsx" | "xlsm") => open_workbook::<Xlsx<_>, _>(path)
-                .map(Sheets::Xlsx)
-                .map_err(|e| e.to_string()),
+        let opened: Result<Book, String> = match ext.as_deref() {
+            Some("xlsx" | "xlsm") => unzip::open(path)
+                .map_err(|e| calamine::XlsxError::Io(e).to_string())
+                .and_then(|f| Xlsx::new(f).map_err(|e| e.to_string()))
+                .map(Book::Xlsx),
             Some("xls") => open_workbook::<Xls<_>, _>(path)
-                .map(Sheets::Xls)
+                .map(|b| Book::Other(Sheets::Xls(b)))
                 .map_err(|e| e.to_string()),
             Some("ods") => open_workbook::<Ods<_>, _>(path)
-                .map(Sheets::Ods)
+                .map(|b| Book::Other(Sheets::Ods(b)))
                 .map_err(|e| e.to_string()),
-            _ => open_workbook_auto(path).map_err(|_| {
+            _ => open_workbook_auto(path).map(Book::Other).map_err(|_| {
                 let found = match &ext {
                     Some(e) => format!("`.{e}`"),
                     None => "a file without extension".to_string(),
@@ -274,7 +284,11 @@ impl<'o> Reader<'o> {
             }
         };
 
-        let found = self.find_sheets(&wb.sheet_names());
+        let names = match &wb {
+            Book::Xlsx(x) => x.sheet_names(),
+            Book::Other(o) => o.sheet_names(),
+        };
+        let found = self.find_sheets(&names);
         for kind in SheetKind::ALL {
             let Some(name) = found.get(&kind) else {
                 continue;
@@ -284,8 +298,8 @@ impl<'o> Reader<'o> {
             }
             self.sh = SheetCtx::new(kind, name);
             let res = match &mut wb {
-                Sheets::Xlsx(x) => self.stream_xlsx(x, name, progress),
-                other => match other.worksheet_range(name) {
+                Book::Xlsx(x) => self.stream_xlsx(x, name, progress),
+                Book::Other(other) => match other.worksheet_range(name) {
                     Ok(range) => {
                         self.feed_range(&range, progress);
                         Ok(())

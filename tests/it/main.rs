@@ -12,7 +12,8 @@
 //! - `properties`: invariants of the pay engine over generated inputs.
 //! - `review`: the annual and quarterly tier review on a year of ledgers
 //!   (Policy A, Policy B and a bank variant), decisions computed by hand.
-//! - `streaming`: sheets longer than one batch of the streaming xlsx reader.
+//! - `streaming`: sheets longer than one batch of the streaming xlsx reader,
+//!   big enough to be inflated ahead.
 
 mod archive;
 mod cli;

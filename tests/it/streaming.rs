@@ -1,6 +1,7 @@
-//! The xlsx reader streams a sheet in batches of rows between two threads;
-//! a sheet much longer than one batch must read exactly as its rows say,
-//! with every row counted once and errors placed on the right cell. Both
+//! The xlsx reader inflates a big sheet on one thread, parses it on another
+//! and hands the rows over in batches to a third; a sheet much longer than
+//! one batch must read exactly as its rows say, with every row counted once
+//! and errors placed on the right cell. Both
 //! ways a workbook stores text are covered: a shared-string table (as
 //! Excel writes) and inline strings (as many exporters do).
 
@@ -8,9 +9,10 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
-/// Accounts (one per client) and October's 31 days: 3,720 deposit rows of
-/// five cells, several reader batches.
-const ACCOUNTS: u32 = 120;
+/// Accounts (one per client) and October's 31 days: 12,400 deposit rows of
+/// five cells, several reader batches, and a sheet big enough (over
+/// `PREFETCH_MIN_MEMBER` of XML) to be inflated ahead on its own thread.
+const ACCOUNTS: u32 = 400;
 
 /// Account `k`'s balance on day `d`: 1,000·k + d yuan, so its daily
 /// average is 1,000·k + (1 + 2 + … + 31) / 31 = 1,000·k + 16.
@@ -86,10 +88,23 @@ fn write_ledger(path: &Path, inline: bool, bad_row: Option<u32>) -> Result<(), X
     wb.save(path)
 }
 
+/// The uncompressed size of the workbook's biggest sheet.
+fn biggest_sheet(path: &Path) -> u64 {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| z.by_index_raw(i).unwrap().size())
+        .max()
+        .unwrap_or(0)
+}
+
 fn read(inline: bool) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("2026-10.xlsx");
     write_ledger(&path, inline, None).unwrap();
+    assert!(
+        biggest_sheet(&path) > rmpay::ledger::PREFETCH_MIN_MEMBER,
+        "the deposits sheet must be big enough to be inflated ahead"
+    );
     let policy = super::util::root().join("rules/city-commercial-bank.toml");
     let run = match rmpay::compute_payroll(&policy, &path, None, &mut |_, _| {}) {
         Ok(r) => r,
@@ -135,8 +150,8 @@ fn a_long_sheet_with_inline_strings_reads_every_row_once() {
 fn an_error_deep_in_a_long_sheet_names_its_cell() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("2026-10.xlsx");
-    // Row 3,001 of the sheet: day 25, account 120.
-    write_ledger(&path, false, Some(3001)).unwrap();
+    // Row 9,001 of the sheet: day 23, account 200.
+    write_ledger(&path, false, Some(9001)).unwrap();
     let policy = super::util::root().join("rules/city-commercial-bank.toml");
     let Err(rmpay::Failure::Invalid(d)) =
         rmpay::compute_payroll(&policy, &path, None, &mut |_, _| {})
@@ -145,7 +160,7 @@ fn an_error_deep_in_a_long_sheet_names_its_cell() {
     };
     let text = d.render().join("\n");
     assert!(
-        text.contains("[存款日余额]!E3001"),
+        text.contains("[存款日余额]!E9001"),
         "the error names the cell:\n{text}"
     );
     assert_eq!(d.len(), 1, "one diagnostic only:\n{text}");
