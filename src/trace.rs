@@ -12,8 +12,11 @@ pub struct Input {
 
 impl Input {
     pub fn new(name: impl Into<String>, value: impl ToString) -> Self {
+        // A month holds tens of thousands of inputs: keep no spare room.
+        let mut name = name.into();
+        name.shrink_to_fit();
         Input {
-            name: name.into(),
+            name,
             value: value.to_string(),
         }
     }

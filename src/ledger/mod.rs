@@ -38,8 +38,8 @@ use std::path::Path;
 /// Cells in one batch handed from the xlsx parsing thread to the reader
 /// (at least; a batch ends with a whole row), and batches on their way at
 /// once (a few hundred KiB in all).
-const CELL_BATCH: usize = 8192;
-const CELL_BATCHES: usize = 4;
+const CELL_BATCH: usize = 4096;
+const CELL_BATCHES: usize = 2;
 
 /// An open workbook: xlsx streamed (through [`unzip`]), the others read
 /// as ranges.

@@ -17,12 +17,12 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 
 /// Members smaller than this are not worth a thread.
 pub const MIN_MEMBER: u64 = 1 << 20;
 /// Inflated bytes handed over at a time, and chunks on their way at once.
-const CHUNK: usize = 256 << 10;
+const CHUNK: usize = 128 << 10;
 const CHUNKS: usize = 4;
 /// Unused bytes before the rewritten central directory; see [`plan`].
 const GAP: u64 = 68 << 10;
@@ -370,8 +370,10 @@ pub(crate) struct Prefetched {
 }
 
 /// The member being inflated: `chunk` holds its bytes from `offset`.
+/// Chunks go back to the inflating thread to be filled again.
 struct Inflating {
     rx: Receiver<io::Result<Vec<u8>>>,
+    back: Sender<Vec<u8>>,
     chunk: Vec<u8>,
     offset: u64,
 }
@@ -382,11 +384,13 @@ impl Inflating {
         let mut file = File::open(path)?;
         file.seek(SeekFrom::Start(member.data_start))?;
         let (tx, rx) = sync_channel(CHUNKS);
+        let (back, used) = channel::<Vec<u8>>();
         std::thread::spawn(move || {
             let mut inflate =
                 flate2::read::DeflateDecoder::new(BufReader::new(file.take(member.compressed)));
             loop {
-                let mut chunk = vec![0; CHUNK];
+                let mut chunk = used.try_recv().unwrap_or_default();
+                chunk.resize(CHUNK, 0);
                 let mut filled = 0;
                 let res = loop {
                     match inflate.read(&mut chunk[filled..]) {
@@ -412,6 +416,7 @@ impl Inflating {
         });
         Ok(Inflating {
             rx,
+            back,
             chunk: Vec::new(),
             offset: 0,
         })
@@ -432,7 +437,8 @@ impl Inflating {
                 ));
             }
             self.offset += self.chunk.len() as u64;
-            self.chunk = next;
+            let used = std::mem::replace(&mut self.chunk, next);
+            let _ = self.back.send(used);
         }
         let from = (at - self.offset) as usize;
         let n = buf.len().min(self.chunk.len() - from);
