@@ -95,3 +95,72 @@ fn pay_workbook_matches_golden_zh() {
 fn pay_workbook_matches_golden_en() {
     check_golden("en");
 }
+
+/// The attribute `name="…"` of an XML start tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    let len = tag[at..].find('"')?;
+    Some(&tag[at..at + len])
+}
+
+/// Every number in the pay workbook is shown with a number format
+/// (thousands separators, fixed places, percentages), never as General:
+/// numbers written without a format of their own take their column's, so
+/// this checks that each such column has one.
+#[test]
+fn every_number_in_the_pay_workbook_has_a_number_format() {
+    let d = tempfile::tempdir().unwrap();
+    let o = super::util::rmpay()
+        .args([
+            "payroll",
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+            "--out",
+        ])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file = std::fs::File::open(d.path().join("pay-2026-10.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    // Style index → number format id, from the cellXfs list.
+    let styles = read("xl/styles.xml");
+    let xfs_at = styles.find("<cellXfs").unwrap();
+    let xfs_end = styles[xfs_at..].find("</cellXfs>").unwrap() + xfs_at;
+    let formats: Vec<u32> = styles[xfs_at..xfs_end]
+        .split("<xf ")
+        .skip(1)
+        .map(|x| attr(&format!(" {x}"), "numFmtId").unwrap().parse().unwrap())
+        .collect();
+    let mut numbers = 0;
+    let mut unformatted = Vec::new();
+    for sheet in 1..=8 {
+        let xml = read(&format!("xl/worksheets/sheet{sheet}.xml"));
+        for cell in xml.split("<c ").skip(1) {
+            let tag = &cell[..cell.find('>').unwrap()];
+            let tag = format!(" {tag}");
+            // Numbers are the cells with no type.
+            if attr(&tag, "t").is_some() || !cell.contains("<v>") {
+                continue;
+            }
+            numbers += 1;
+            let style: usize = attr(&tag, "s").map_or(0, |s| s.parse().unwrap());
+            if formats.get(style).copied().unwrap_or(0) == 0 {
+                unformatted.push(format!("sheet{sheet} {}", attr(&tag, "r").unwrap()));
+            }
+        }
+    }
+    assert!(numbers > 500, "only {numbers} numbers found");
+    assert!(
+        unformatted.is_empty(),
+        "numbers shown as General: {unformatted:?}"
+    );
+}
