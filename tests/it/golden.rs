@@ -28,7 +28,9 @@ fn cells(path: &Path) -> Vec<(String, Vec<(String, String)>)> {
     out
 }
 
-fn check_golden(lang: &str) {
+/// October's pay workbook for the fixture branch, in `lang`, in a new
+/// temporary folder (kept alive by the returned handle).
+fn pay_workbook(lang: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let o = super::util::rmpay()
         .args([
@@ -45,7 +47,12 @@ fn check_golden(lang: &str) {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let actual = d.path().join("pay-2026-10.xlsx");
+    let path = d.path().join("pay-2026-10.xlsx");
+    (d, path)
+}
+
+fn check_golden(lang: &str) {
+    let (_d, actual) = pay_workbook(lang);
     let golden = root().join(format!("tests/golden/pay-2026-10.{lang}.xlsx"));
     if std::env::var_os("RMPAY_BLESS").is_some() {
         std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
@@ -110,21 +117,8 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 /// this checks that each such column has one.
 #[test]
 fn every_number_in_the_pay_workbook_has_a_number_format() {
-    let d = tempfile::tempdir().unwrap();
-    let o = super::util::rmpay()
-        .args([
-            "payroll",
-            "--policy",
-            "rules/city-commercial-bank.toml",
-            "--ledger",
-            "fixtures/2026-10.xlsx",
-            "--out",
-        ])
-        .arg(d.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let file = std::fs::File::open(d.path().join("pay-2026-10.xlsx")).unwrap();
+    let (_d, path) = pay_workbook("zh");
+    let file = std::fs::File::open(path).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut read = |name: &str| {
         let mut s = String::new();
