@@ -338,6 +338,13 @@ fn fixtures() -> Vec<(&'static str, Book)> {
     }
     out.push(("ok-float-noise", b));
 
+    // Valid, with warnings: an incident and a new account dated in
+    // September, kept out of October's figures.
+    let mut b = base();
+    b.sheet("新开户").rows[1][4] = V::D(2026, 9, 30);
+    b.sheet("违规与损失").rows[1][1] = V::D(2026, 9, 28);
+    out.push(("ok-outside-period", b));
+
     // Other spellings the contract allows: English and odd-cased sheet and
     // header names, full-width brackets, text dates in each form, numeric
     // account ids, shares as 100 / 60 / `40%`, an unknown column, an empty

@@ -319,6 +319,12 @@ fn compute_with_progress(job: &Job, quiet: bool) -> Result<PayrollRun, Failure> 
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
+    // Warnings do not stop the run, but they are the user's to see.
+    if let Ok(r) = &r {
+        for w in &r.ledger.warnings {
+            eprintln!("{w}");
+        }
+    }
     r
 }
 

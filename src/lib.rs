@@ -293,12 +293,23 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     if too_large.has_errors() {
         return Err(Failure::Invalid(too_large));
     }
+    // The workbook names the ledger by file name, like everything else in
+    // it (the console keeps the path as typed).
+    let ledger_warnings = ledger
+        .warnings
+        .iter()
+        .map(|w| match w.strip_prefix(ledger_display.as_str()) {
+            Some(rest) => format!("{}{rest}", ledger.file),
+            None => w.clone(),
+        })
+        .collect();
     let run = report::pay::RunInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         period: ledger.period,
         ledger_file: ledger.file.clone(),
         ledger_sha256,
         opening,
+        ledger_warnings,
     };
     Ok(PayrollRun {
         policy,

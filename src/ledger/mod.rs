@@ -754,6 +754,7 @@ impl<'o> Reader<'o> {
             baseline: self.baseline,
             risk_accounts: self.risk_accounts,
             unknown_columns: self.unknown_columns,
+            warnings: self.diags.render(),
         };
         (Some(ledger), self.diags)
     }

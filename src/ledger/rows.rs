@@ -599,6 +599,7 @@ impl Reader<'_> {
         else {
             return;
         };
+        self.outside_period(r, N_OPENED, opened_on, "account opened");
         let src = self.src(r, N_ACCOUNT);
         self.new_accounts.push(NewAccount {
             account_id,
@@ -608,6 +609,24 @@ impl Reader<'_> {
             opened_on,
             src,
         });
+    }
+
+    /// A row dated in another month is kept out of this month's figures;
+    /// say so, so that nothing is left out unseen. (The period is known by
+    /// now: from `--period`, or from the daily balances, read first.)
+    fn outside_period(&mut self, r: u32, fi: usize, date: Option<NaiveDate>, what: &str) {
+        let (Some(d), Some(period)) = (date, self.period) else {
+            return;
+        };
+        if !period.contains(d) {
+            let col = self.col(fi);
+            self.warn(
+                r,
+                col,
+                "outside-period",
+                format!("{what} dated {d}, outside {period}: not counted in this month's figures"),
+            );
+        }
     }
 
     fn incident_row(&mut self, r: u32, f: &Fields<'_>) {
@@ -626,6 +645,7 @@ impl Reader<'_> {
         else {
             return;
         };
+        self.outside_period(r, I_DATE, date, "incident");
         let src = self.src(r, I_RM);
         self.incidents.push(Incident {
             rm_id,

@@ -15,6 +15,8 @@ pub struct RunInfo {
     pub ledger_sha256: String,
     /// Where the opening state came from.
     pub opening: String,
+    /// The ledger reader's warnings (rows kept out of the month, …).
+    pub ledger_warnings: Vec<String>,
 }
 
 fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
@@ -803,6 +805,9 @@ fn manifest(c: &Book<'_>, sink: &mut dyn Sink) {
         l("客户经理人数", "RMs"),
         payroll.results.len().to_string(),
     ));
+    for w in &run.ledger_warnings {
+        man.push(kv(l("台账提示", "Ledger warning"), w.clone()));
+    }
     if policy.pay.rates_are_examples {
         man.push(kv(
             l("注意", "Note"),

@@ -492,6 +492,21 @@ fn wan_header_multiplies_exactly() {
     }
 }
 
+/// Rows dated in another month are read, kept out of the month's figures,
+/// and named in a warning; the ledger is still valid.
+#[test]
+fn rows_of_another_month_are_warned_about() {
+    let (ledger, diags) = read("ok-outside-period.xlsx", &ReadOptions::default());
+    let want = [
+        "fixtures/bad/ledger/ok-outside-period.xlsx [新开户]!E2: warning[outside-period]: account opened dated 2026-09-30, outside 2026-10: not counted in this month's figures",
+        "fixtures/bad/ledger/ok-outside-period.xlsx [违规与损失]!B2: warning[outside-period]: incident dated 2026-09-28, outside 2026-10: not counted in this month's figures",
+    ];
+    assert_eq!(diags, want);
+    let ledger = ledger.expect("warnings do not stop the read");
+    assert_eq!(ledger.warnings, want);
+    assert_eq!(ledger.incidents.len(), 1);
+}
+
 #[test]
 fn float_noise_is_rounded_away() {
     let l = ok("ok-float-noise.xlsx", &ReadOptions::default());
@@ -545,14 +560,26 @@ fn a_period_that_disagrees_with_the_dates_is_reported_at_the_first_date() {
         ..ReadOptions::default()
     };
     let got = render("ok-minimal.xlsx", &opts);
-    assert_eq!(got.len(), 51);
+    // 50 date errors (the per-kind cap), the new account and the incident
+    // dated in October (warnings), and the count of the date errors left
+    // out.
+    assert_eq!(got.len(), 53, "{got:#?}");
+    for w in [
+        "[新开户]!E2: warning[outside-period]",
+        "[违规与损失]!B2: warning[outside-period]",
+    ] {
+        assert_eq!(got.iter().filter(|l| l.contains(w)).count(), 1, "{w}");
+    }
     assert_eq!(
         got[0],
         "fixtures/bad/ledger/ok-minimal.xlsx [存款日余额]!A2: error[date-outside-period]: expected a date in 2026-11, found 2026-10-01"
     );
-    assert_eq!(
-        got[50],
-        "fixtures/bad/ledger/ok-minimal.xlsx [存款日余额]: error[date-outside-period]: … and 12 more of this kind"
+    assert!(
+        got.contains(
+            &"fixtures/bad/ledger/ok-minimal.xlsx [存款日余额]: error[date-outside-period]: … and 12 more of this kind"
+                .to_string()
+        ),
+        "{got:#?}"
     );
     // The same period as the dates is fine.
     let opts = ReadOptions {

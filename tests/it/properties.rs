@@ -214,6 +214,7 @@ fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
         baseline: Vec::new(),
         risk_accounts: Vec::new(),
         unknown_columns: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
