@@ -1,7 +1,8 @@
 //! The xlsx reader inflates a big sheet on one thread, parses it on another
 //! and hands the rows over in batches to a third; a sheet much longer than
 //! one batch must read exactly as its rows say, with every row counted once
-//! and errors placed on the right cell. Both
+//! and errors placed on the right cell. The same generated ledger also
+//! carries a row of another month through a whole payroll run. Both
 //! ways a workbook stores text are covered: a shared-string table (as
 //! Excel writes) and inline strings (as many exporters do).
 
@@ -33,6 +34,16 @@ fn add_sheet(wb: &mut Workbook, inline: bool) -> Result<&mut Worksheet, XlsxErro
 }
 
 fn write_ledger(path: &Path, inline: bool, bad_row: Option<u32>) -> Result<(), XlsxError> {
+    write_ledger_with(path, inline, bad_row, |_| Ok(()))
+}
+
+/// The same, with more sheets added by `more`.
+fn write_ledger_with(
+    path: &Path,
+    inline: bool,
+    bad_row: Option<u32>,
+    more: impl FnOnce(&mut Workbook) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let ws = add_sheet(&mut wb, inline)?;
@@ -85,6 +96,7 @@ fn write_ledger(path: &Path, inline: bool, bad_row: Option<u32>) -> Result<(), X
             r += 1;
         }
     }
+    more(&mut wb)?;
     wb.save(path)
 }
 
@@ -164,4 +176,68 @@ fn an_error_deep_in_a_long_sheet_names_its_cell() {
         "the error names the cell:\n{text}"
     );
     assert_eq!(d.len(), 1, "one diagnostic only:\n{text}");
+}
+
+/// An incident dated in September, in October's ledger: the run goes on,
+/// the incident is not counted, and both the console and the workbook's
+/// manifest name it.
+#[test]
+fn a_row_of_another_month_is_named_on_the_console_and_in_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2026-10.xlsx");
+    write_ledger_with(&path, false, None, |wb| {
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let ws = wb.add_worksheet();
+        ws.set_name("违规与损失")?;
+        for (c, h) in ["客户经理编号", "日期", "事由", "扣分", "经济损失"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h)?;
+        }
+        ws.write_string(1, 0, "RM001")?;
+        ws.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(2026, 9, 28)?, &date)?;
+        ws.write_string(1, 2, "九月的事")?;
+        ws.write_number(1, 3, 5)?;
+        ws.write_number(1, 4, 300)?;
+        Ok(())
+    })
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = super::util::rmpay()
+        .args([
+            "payroll",
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+        ])
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let warning = "[违规与损失]!B2: warning[outside-period]: incident dated 2026-09-28, outside 2026-10: not counted in this month's figures";
+    assert!(
+        stderr.contains(&format!("{} {warning}", path.display())),
+        "{stderr}"
+    );
+    let bytes = std::fs::read(out.join("pay-2026-10.xlsx")).unwrap();
+    let sheets = rmpay::ledger::dump::xlsx_cells(&bytes).unwrap();
+    let (_, manifest) = sheets.iter().find(|(n, _)| n == "运行信息").unwrap();
+    assert!(
+        manifest
+            .iter()
+            .any(|(_, v)| v == &format!("2026-10.xlsx {warning}")),
+        "{manifest:?}"
+    );
+    // Not counted: RM001 has no violation points this month.
+    let (_, metrics) = sheets.iter().find(|(n, _)| n == "业绩指标").unwrap();
+    let points: Vec<_> = metrics
+        .iter()
+        .filter(|(at, _)| at.starts_with('O'))
+        .collect();
+    assert_eq!(points[0].1, "违规扣分");
+    assert_eq!(points[1].1, "0");
 }
