@@ -43,6 +43,10 @@ pub struct JsonPolicy {
 pub struct JsonLedger {
     pub file: String,
     pub sha256: String,
+    /// The reader's warnings, as printed (with the file name); left out
+    /// when there are none, so a clean month's JSON is as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +253,7 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
         ledger: JsonLedger {
             file: run.ledger_file.clone(),
             sha256: run.ledger_sha256.clone(),
+            warnings: run.ledger_warnings.clone(),
         },
         managers,
         totals: JsonTotals {

@@ -214,6 +214,8 @@ fn a_row_of_another_month_is_named_on_the_console_and_in_the_workbook() {
         .arg(&path)
         .arg("--out")
         .arg(&out)
+        .arg("--json")
+        .arg(out.join("pay.json"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -231,6 +233,12 @@ fn a_row_of_another_month_is_named_on_the_console_and_in_the_workbook() {
             .iter()
             .any(|(_, v)| v == &format!("2026-10.xlsx {warning}")),
         "{manifest:?}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("pay.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["ledger"]["warnings"],
+        serde_json::json!([format!("2026-10.xlsx {warning}")])
     );
     // Not counted: RM001 has no violation points this month.
     let (_, metrics) = sheets.iter().find(|(n, _)| n == "业绩指标").unwrap();
