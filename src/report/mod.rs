@@ -62,6 +62,9 @@ pub struct Column {
     pub title: String,
     /// Width in characters.
     pub width: f64,
+    /// Long text wraps within the width (the row grows) instead of
+    /// running on.
+    pub wrap: bool,
 }
 
 /// How a sheet is laid out, known before its first row.
@@ -173,6 +176,15 @@ pub fn col(title: &str, width: f64) -> Column {
     Column {
         title: title.to_string(),
         width,
+        wrap: false,
+    }
+}
+
+/// A column of long text that wraps within `width`.
+pub fn wrapped_col(title: &str, width: f64) -> Column {
+    Column {
+        wrap: true,
+        ..col(title, width)
     }
 }
 

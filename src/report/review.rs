@@ -2,7 +2,7 @@
 //! each decision in words.
 
 use super::pay::{amount_text, percent_text};
-use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col};
+use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col, wrapped_col};
 use crate::engine::review::{GradeTry, Review, ReviewResult};
 use crate::policy::{Decision, Policy, TierIx};
 use rust_decimal::Decimal;
@@ -238,7 +238,7 @@ pub fn review_book(
             col(l("综合得分", "Score"), 10.0),
             col(l("拟定等级", "Proposed tier"), 14.0),
             col(l("结论", "Decision"), 10.0),
-            col(l("理由", "Reasons"), 100.0),
+            wrapped_col(l("理由", "Reasons"), 60.0),
         ],
     );
     s.freeze_columns = 2;

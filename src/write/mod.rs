@@ -43,6 +43,14 @@ fn money_format(scale: u32) -> String {
     }
 }
 
+/// How wide text shows, in the units of a column width (a digit): CJK and
+/// other wide characters take two.
+fn shown_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+        .sum()
+}
+
 /// `d` rounded to `places`, as the spreadsheet number nearest to it.
 fn excel_number(d: Decimal, places: u32) -> f64 {
     let d = if d.scale() > places {
@@ -351,6 +359,8 @@ struct SheetState {
     /// without one and takes the column's: a format lookup hashes the whole
     /// format, and a big sheet has hundreds of thousands of numbers.
     col_formats: Option<Vec<Option<NumFormat>>>,
+    /// The width of each column whose text wraps.
+    wrap_widths: Vec<Option<f64>>,
 }
 
 /// The number formats of [`Formats`] that a column can take.
@@ -385,7 +395,14 @@ impl SheetWriter<'_> {
     fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
         let (ws, f, path) = (&mut *self.ws, self.f, self.path);
         ws.set_name(&head.name).map_err(xerr(path))?;
-        self.st = SheetState::default();
+        self.st = SheetState {
+            wrap_widths: head
+                .columns
+                .iter()
+                .map(|c| c.wrap.then_some(c.width))
+                .collect(),
+            ..SheetState::default()
+        };
         if head.columns.is_empty() {
             for c in 0..12u16 {
                 ws.set_column_width(c, 14).map_err(xerr(path))?;
@@ -471,11 +488,20 @@ impl SheetWriter<'_> {
             _ => None,
         };
         // A cell over several lines gets a row tall enough to show them.
+        let wrap_widths = &self.st.wrap_widths;
+        let wrap_width = |c: usize| wrap_widths.get(c).copied().flatten();
         let lines = cells
             .iter()
-            .map(|c| match c {
+            .enumerate()
+            .map(|(c, cell)| match (cell, wrap_width(c)) {
+                // A wrapping column: its lines, each as long as it shows.
+                (Cell::Text(s), Some(w)) => s
+                    .lines()
+                    .map(|l| (shown_width(l) / w).ceil().max(1.0) as usize)
+                    .sum::<usize>()
+                    .max(1),
                 // Lines, and long lines wrapped at about 90 characters.
-                Cell::Text(s) if s.contains('\n') => {
+                (Cell::Text(s), None) if s.contains('\n') => {
                     s.lines().map(|l| l.chars().count() / 90 + 1).sum()
                 }
                 _ => 1,
@@ -486,8 +512,8 @@ impl SheetWriter<'_> {
             ws.set_row_height(row, 15.0 * lines.min(20) as f64)
                 .map_err(xerr(path))?;
         }
-        for (c, cell) in cells.into_iter().enumerate() {
-            let c = c as u16;
+        for (i, cell) in cells.into_iter().enumerate() {
+            let c = i as u16;
             match cell {
                 Cell::Empty => {
                     if style == RowStyle::Total {
@@ -496,7 +522,7 @@ impl SheetWriter<'_> {
                 }
                 Cell::Text(s) => {
                     let s = fit_cell(s);
-                    let r = if lines > 1 && s.contains('\n') {
+                    let r = if wrap_width(i).is_some() || (lines > 1 && s.contains('\n')) {
                         ws.write_string_with_format(row, c, s, &f.wrap)
                     } else if let Some(tf) = tf {
                         ws.write_string_with_format(row, c, s, tf)
