@@ -281,7 +281,9 @@ fn plan(file: &mut File, file_len: u64) -> io::Result<Option<Plan>> {
     let Some(flags) = u16_at(&local, 6) else {
         return Ok(None);
     };
-    let shift = |at: u64| -> Option<u32> { u32::try_from(at + size - csize).ok() };
+    // Whatever moves lies after the member's data, so this never goes below
+    // zero; checked all the same, since the headers come from the user.
+    let shift = |at: u64| -> Option<u32> { u32::try_from((at + size).checked_sub(csize)?).ok() };
     // Zip readers look for the end record in the last 64 KiB or so; a gap
     // before the directory keeps that search out of the member, which would
     // otherwise be inflated just to be looked through.
