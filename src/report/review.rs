@@ -221,30 +221,32 @@ pub fn review_book(
     let pct =
         |r: &ReviewResult, k: &str| r.year.get(k).map(Cell::Percent).unwrap_or(Cell::text("—"));
 
-    // 1. Summary.
-    let mut s = Sheet::new(
-        sink,
-        name("考核汇总", "Summary"),
-        vec![
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("姓名", "Name"), 10.0),
-            col(l("现任等级", "Current tier"), 14.0),
-            col(l("存款日均", "Deposit daily avg"), 16.0),
-            col(l("新增存款日均", "New deposits"), 16.0),
-            col(l("存款增长率", "Deposit growth"), 10.0),
-            col(l("贷款日均", "Loan daily avg"), 16.0),
-            col(l("不良率", "NPL ratio"), 10.0),
-            col(l("收息率", "Collection rate"), 10.0),
-            col(l("综合得分", "Score"), 10.0),
-            col(l("拟定等级", "Proposed tier"), 14.0),
-            col(l("结论", "Decision"), 10.0),
-            wrapped_col(l("理由", "Reasons"), 60.0),
-        ],
-    );
+    // 1. Summary. A policy whose grades map to staff grades (行员等级)
+    // gets the proposed grade's one beside it.
+    let staff_grades = policy.tiers.iter().any(|t| t.staff_grade.is_some());
+    let mut columns = vec![
+        col(l("客户经理编号", "RM id"), 12.0),
+        col(l("姓名", "Name"), 10.0),
+        col(l("现任等级", "Current tier"), 14.0),
+        col(l("存款日均", "Deposit daily avg"), 16.0),
+        col(l("新增存款日均", "New deposits"), 16.0),
+        col(l("存款增长率", "Deposit growth"), 10.0),
+        col(l("贷款日均", "Loan daily avg"), 16.0),
+        col(l("不良率", "NPL ratio"), 10.0),
+        col(l("收息率", "Collection rate"), 10.0),
+        col(l("综合得分", "Score"), 10.0),
+        col(l("拟定等级", "Proposed tier"), 14.0),
+    ];
+    if staff_grades {
+        columns.push(col(l("行员等级", "Staff grade"), 8.0));
+    }
+    columns.push(col(l("结论", "Decision"), 10.0));
+    columns.push(wrapped_col(l("理由", "Reasons"), 60.0));
+    let mut s = Sheet::new(sink, name("考核汇总", "Summary"), columns);
     s.freeze_columns = 2;
     s.landscape = true;
     for r in &review.results {
-        s.push(vec![
+        let mut row = vec![
             Cell::text(&r.year.rm.rm_id),
             Cell::text(&r.year.rm.name),
             Cell::text(tier_label(policy, Some(r.current), lang)),
@@ -259,9 +261,18 @@ pub fn review_book(
                 .map(|s| Cell::Number(s.total, 2))
                 .unwrap_or(Cell::text("—")),
             Cell::text(tier_label(policy, r.proposed, lang)),
-            Cell::text(decision_label(r.decision, lang)),
-            Cell::text(reasons(policy, r, lang).join(l("；\n", ";\n"))),
-        ]);
+        ];
+        if staff_grades {
+            row.push(
+                r.proposed
+                    .and_then(|t| policy.tiers[t].staff_grade)
+                    .map(|g| Cell::Number(Decimal::from(g), 0))
+                    .unwrap_or(Cell::text("—")),
+            );
+        }
+        row.push(Cell::text(decision_label(r.decision, lang)));
+        row.push(Cell::text(reasons(policy, r, lang).join(l("；\n", ";\n"))));
+        s.push(row);
     }
     drop(s);
 

@@ -770,3 +770,31 @@ fn prior_year_figures_from_the_archive() {
     );
     assert!(r.manager("N01")["metrics"]["deposit_new"].is_null());
 }
+
+/// Policy B maps each grade to a staff grade (行员等级, art. 3–4): the
+/// summary shows the proposed grade's; Policy A has none, and no column.
+#[test]
+fn the_summary_shows_the_staff_grade_when_the_policy_has_them() {
+    let summary = |r: &Review| {
+        let bytes = std::fs::read(r.out().join("review-2026.xlsx")).unwrap();
+        let sheets = rmpay::ledger::dump::xlsx_cells(&bytes).unwrap();
+        sheets.into_iter().next().unwrap().1
+    };
+    let b = summary(&review(POLICY_B, &ledgers_b(&YEAR), &[]));
+    let cell = |cells: &[(String, String)], at: &str| {
+        cells
+            .iter()
+            .find(|(a, _)| a == at)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(&b, "L1"), "行员等级");
+    // N01: grade 2 promoted to grade 1, staff grade 6; N05 terminated.
+    assert_eq!(cell(&b, "A2"), "N01");
+    assert_eq!(cell(&b, "K2"), "一级客户经理");
+    assert_eq!(cell(&b, "L2"), "6");
+    assert_eq!(cell(&b, "A6"), "N05");
+    assert_eq!(cell(&b, "L6"), "—");
+    let a = summary(&review(POLICY_A, &ledgers_a(&YEAR), &[]));
+    assert!(a.iter().all(|(_, v)| v != "行员等级"));
+}
