@@ -94,6 +94,22 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// The same diagnostic, placed in `file` instead (outputs name inputs
+    /// by file name, not by the path they were read from).
+    pub fn in_file(&self, file: &str) -> Diagnostic {
+        let mut d = self.clone();
+        match &mut d.location {
+            Location::File { file: f }
+            | Location::Text { file: f, .. }
+            | Location::Sheet { file: f, .. }
+            | Location::Cell { file: f, .. } => *f = file.to_string(),
+            Location::None => {}
+        }
+        d
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {

@@ -220,7 +220,11 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
         Some(l) => l,
         None => read_ledger_for(&policy, &job.ledger, &ledger_display, job.period, progress)?,
     };
+    // The reader's warnings go with any error found from here on.
     let mut diags = Diagnostics::new();
+    for w in &ledger.warnings {
+        diags.push(w.clone());
+    }
     metrics::monthly::resolve_rms(&ledger, &policy, &mut diags);
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
@@ -298,10 +302,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     let ledger_warnings = ledger
         .warnings
         .iter()
-        .map(|w| match w.strip_prefix(ledger_display.as_str()) {
-            Some(rest) => format!("{}{rest}", ledger.file),
-            None => w.clone(),
-        })
+        .map(|w| w.in_file(&ledger.file).to_string())
         .collect();
     let run = report::pay::RunInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),

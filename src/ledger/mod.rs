@@ -754,7 +754,7 @@ impl<'o> Reader<'o> {
             baseline: self.baseline,
             risk_accounts: self.risk_accounts,
             unknown_columns: self.unknown_columns,
-            warnings: self.diags.render(),
+            warnings: self.diags.iter().cloned().collect(),
         };
         (Some(ledger), self.diags)
     }

@@ -346,9 +346,9 @@ pub struct Ledger {
     pub baseline: Vec<Baseline>,
     pub risk_accounts: Vec<RiskOpening>,
     pub unknown_columns: Vec<UnknownColumn>,
-    /// The reader's warnings, each a line with its cell (`check` prints
-    /// them; so does every command that computes a month).
-    pub warnings: Vec<String>,
+    /// The reader's warnings, each with its cell (`check` prints them; so
+    /// does every command that computes a month).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 impl Ledger {

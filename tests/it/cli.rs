@@ -144,6 +144,44 @@ fn bad_ledger_writes_nothing_and_exits_1() {
     assert!(!out.exists() && !json.exists());
 }
 
+/// The reader's warnings come out with the errors found after reading
+/// (here tiers the policy does not have), not only on a clean run.
+#[test]
+fn warnings_come_out_with_later_errors() {
+    let d = tmp();
+    let out = d.path().join("out");
+    let o = run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        "fixtures/bad/ledger/ok-outside-period.xlsx",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let f = "fixtures/bad/ledger/ok-outside-period.xlsx";
+    assert_eq!(
+        o.stderr.lines().collect::<Vec<_>>(),
+        [
+            format!(
+                "{f} [新开户]!E2: warning[outside-period]: account opened dated 2026-09-30, outside 2026-10: not counted in this month's figures"
+            ),
+            format!(
+                "{f} [违规与损失]!B2: warning[outside-period]: incident dated 2026-09-28, outside 2026-10: not counted in this month's figures"
+            ),
+            format!(
+                "{f} [客户经理]!C2: error[unknown-tier]: expected a tier of policy `city-commercial-bank`, found `A`"
+            ),
+            format!(
+                "{f} [客户经理]!C3: error[unknown-tier]: expected a tier of policy `city-commercial-bank`, found `B`"
+            ),
+            "rmpay: 2 error(s); nothing was written".to_string(),
+        ]
+    );
+    assert!(!out.exists());
+}
+
 #[test]
 fn bad_policy_reports_every_error_at_once() {
     let d = tmp();

@@ -503,7 +503,8 @@ fn rows_of_another_month_are_warned_about() {
     ];
     assert_eq!(diags, want);
     let ledger = ledger.expect("warnings do not stop the read");
-    assert_eq!(ledger.warnings, want);
+    let warnings: Vec<String> = ledger.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings, want);
     assert_eq!(ledger.incidents.len(), 1);
 }
 
