@@ -6,18 +6,16 @@ use rust_decimal::Decimal;
 /// One input a figure read: a name and its value or source cell.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Input {
-    pub name: String,
-    pub value: String,
+    pub name: Box<str>,
+    pub value: Box<str>,
 }
 
 impl Input {
     pub fn new(name: impl Into<String>, value: impl ToString) -> Self {
-        // A month holds tens of thousands of inputs: keep no spare room.
-        let mut name = name.into();
-        name.shrink_to_fit();
+        // A month holds tens of thousands of inputs: no spare room.
         Input {
-            name,
-            value: value.to_string(),
+            name: name.into().into_boxed_str(),
+            value: value.to_string().into_boxed_str(),
         }
     }
 }

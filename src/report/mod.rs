@@ -213,8 +213,8 @@ pub fn trace_rows(sheet: &mut Sheet, rm_id: &str, step: &crate::trace::Step, val
         Cell::text(&step.rule),
         value,
         Cell::text(&step.formula),
-        first.map(|i| Cell::text(&i.name)).unwrap_or(Cell::Empty),
-        first.map(|i| Cell::text(&i.value)).unwrap_or(Cell::Empty),
+        first.map(|i| Cell::text(&*i.name)).unwrap_or(Cell::Empty),
+        first.map(|i| Cell::text(&*i.value)).unwrap_or(Cell::Empty),
     ]);
     for i in inputs {
         sheet.push(vec![
@@ -223,8 +223,8 @@ pub fn trace_rows(sheet: &mut Sheet, rm_id: &str, step: &crate::trace::Step, val
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            Cell::text(&i.name),
-            Cell::text(&i.value),
+            Cell::text(&*i.name),
+            Cell::text(&*i.value),
         ]);
     }
 }
