@@ -101,6 +101,30 @@ pub struct BookHead {
     pub date: chrono::NaiveDate,
 }
 
+impl BookHead {
+    /// A workbook about `policy` for one period (`label`), dated `date`:
+    /// its title says what it is (`zh`, `en`), the policy and the period.
+    pub fn new(
+        policy: &crate::policy::Policy,
+        lang: Lang,
+        (zh, en): (&str, &str),
+        label: &str,
+        date: chrono::NaiveDate,
+    ) -> BookHead {
+        BookHead {
+            title: match lang {
+                Lang::Zh => format!("{} {zh} {label}", policy.name),
+                Lang::En => format!(
+                    "{en} {label} — {}",
+                    policy.name_en.as_deref().unwrap_or(&policy.id)
+                ),
+            },
+            money_scale: policy.settings.money.scale,
+            date,
+        }
+    }
+}
+
 /// Where a report's sheets and rows go, in order: one sheet at a time, rows
 /// top to bottom. The xlsx writer streams them to disk.
 pub trait Sink {

@@ -293,20 +293,15 @@ fn flag_text(f: &Flag, lang: Lang) -> String {
     }
 }
 
-/// Build the pay workbook.
+/// The pay workbook's title and date.
 pub fn pay_book_head(policy: &Policy, run: &RunInfo, lang: Lang) -> BookHead {
-    BookHead {
-        title: match lang {
-            Lang::Zh => format!("{} 客户经理工资 {}", policy.name, run.period),
-            Lang::En => format!(
-                "RM payroll {} — {}",
-                run.period,
-                policy.name_en.clone().unwrap_or(policy.id.clone())
-            ),
-        },
-        money_scale: policy.settings.money.scale,
-        date: run.period.last_day(),
-    }
+    BookHead::new(
+        policy,
+        lang,
+        ("客户经理工资", "RM payroll"),
+        &run.period.to_string(),
+        run.period.last_day(),
+    )
 }
 
 /// Writes one sheet of the pay workbook.

@@ -180,18 +180,13 @@ pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
 }
 
 pub fn review_head(policy: &Policy, info: &ReviewInfo, lang: Lang) -> BookHead {
-    BookHead {
-        title: match lang {
-            Lang::Zh => format!("{} 客户经理等级考核 {}", policy.name, info.label),
-            Lang::En => format!(
-                "RM tier review {} — {}",
-                info.label,
-                policy.name_en.clone().unwrap_or(policy.id.clone())
-            ),
-        },
-        money_scale: policy.settings.money.scale,
-        date: info.end,
-    }
+    BookHead::new(
+        policy,
+        lang,
+        ("客户经理等级考核", "RM tier review"),
+        &info.label,
+        info.end,
+    )
 }
 
 /// Emit the grading workbook.

@@ -272,13 +272,7 @@ impl XlsxSink {
             loop {
                 let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
                 let Some((i, job, ws)) = next else { break };
-                let mut w = SheetWriter {
-                    ws,
-                    f,
-                    path,
-                    st: SheetState::default(),
-                    error: None,
-                };
+                let mut w = SheetWriter::new(ws, f, path, SheetState::default());
                 (job.emit)(&mut w);
                 if let Some(e) = w.error
                     && let Ok(mut errs) = errors.lock()
@@ -391,7 +385,17 @@ impl NumFormat {
     }
 }
 
-impl SheetWriter<'_> {
+impl<'w> SheetWriter<'w> {
+    fn new(ws: &'w mut Worksheet, f: &'w Formats, path: &'w Path, st: SheetState) -> Self {
+        SheetWriter {
+            ws,
+            f,
+            path,
+            st,
+            error: None,
+        }
+    }
+
     fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
         let (ws, f, path) = (&mut *self.ws, self.f, self.path);
         ws.set_name(&head.name).map_err(xerr(path))?;
@@ -637,13 +641,7 @@ impl Sink for XlsxSink {
                 return;
             }
         };
-        let mut w = SheetWriter {
-            ws: &mut ws,
-            f: &self.f,
-            path: &self.path,
-            st: SheetState::default(),
-            error: None,
-        };
+        let mut w = SheetWriter::new(&mut ws, &self.f, &self.path, SheetState::default());
         w.sheet(head);
         let (st, error) = (w.st, w.error);
         self.error = error;
@@ -657,13 +655,7 @@ impl Sink for XlsxSink {
         let Some((ws, st)) = self.current.as_mut() else {
             return;
         };
-        let mut w = SheetWriter {
-            ws,
-            f: &self.f,
-            path: &self.path,
-            st: std::mem::take(st),
-            error: None,
-        };
+        let mut w = SheetWriter::new(ws, &self.f, &self.path, std::mem::take(st));
         w.row(style, cells);
         *st = w.st;
         self.error = w.error;
