@@ -14,6 +14,7 @@ mod cell;
 mod columns;
 mod deposits;
 pub mod dump;
+pub mod guide;
 pub mod model;
 mod parse;
 mod rows;

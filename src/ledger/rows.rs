@@ -27,7 +27,7 @@ const CLASS_VALUES: [LoanClass; 5] = [
     LoanClass::Loss,
 ];
 
-const CORPORATE_BASIC: &[Choice] = &[Choice {
+pub(crate) const CORPORATE_BASIC: &[Choice] = &[Choice {
     id: "corporate_basic",
     zh: "对公基本户",
     aliases: &["基本户", "基本存款账户"],
