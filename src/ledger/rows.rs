@@ -35,6 +35,7 @@ pub(crate) const CORPORATE_BASIC: &[Choice] = &[Choice {
 
 impl Reader<'_> {
     pub(crate) fn data_row(&mut self, r: u32, f: &Fields<'_>) {
+        self.sh.data_rows += 1;
         match self.sh.kind {
             SheetKind::Managers => self.manager_row(r, f),
             SheetKind::Clients => self.client_row(r, f),
