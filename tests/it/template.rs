@@ -459,7 +459,9 @@ fn month(daily: bool) -> Vec<(SheetKind, Vec<Vec<(&'static str, V)>>)> {
 
 /// Fill the template in: each sheet's header row read back from it, in its
 /// order, and the month's values put under the headers they belong to.
-fn fill(template: &Path, out: &Path, daily: bool) {
+/// With `clear_other`, the deposit sheet not used is left without even its
+/// header.
+fn fill(template: &Path, out: &Path, daily: bool, clear_other: bool) {
     let sheets = sheets_and_headers(template);
     let guides = guide::sheets();
     let data = month(daily);
@@ -468,6 +470,14 @@ fn fill(template: &Path, out: &Path, daily: bool) {
     for (name, headers) in &sheets {
         let ws = wb.add_worksheet();
         ws.set_name(name).unwrap();
+        let unused = if daily {
+            SheetKind::DepositAverages
+        } else {
+            SheetKind::Deposits
+        };
+        if clear_other && (name == unused.chinese() || name == unused.english()) {
+            continue;
+        }
         for (c, h) in headers.iter().enumerate() {
             ws.write_string(0, c as u16, h).unwrap();
         }
@@ -529,7 +539,7 @@ fn a_filled_template_passes_check_and_payroll() {
     let d = tempfile::tempdir().unwrap();
     let t = template(d.path(), "t.xlsx", &["--policy", POLICY_A]);
     let filled = d.path().join("2026-10.xlsx");
-    fill(&t, &filled, true);
+    fill(&t, &filled, true, false);
     let f = filled.to_str().unwrap();
     let o = run(&["check", "--policy", POLICY_A, "--ledger", f]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -578,10 +588,11 @@ fn a_filled_template_passes_check_and_payroll() {
 
 #[test]
 fn a_template_filled_with_monthly_averages_passes_check() {
+    // The daily-balance sheet is left blank, without its header.
     let d = tempfile::tempdir().unwrap();
     let t = template(d.path(), "t.xlsx", &["--lang", "en"]);
     let filled = d.path().join("averages.xlsx");
-    fill(&t, &filled, false);
+    fill(&t, &filled, false, true);
     let f = filled.to_str().unwrap();
     let o = run(&[
         "check", "--policy", POLICY_A, "--ledger", f, "--period", "2026-10",
