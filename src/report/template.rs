@@ -99,7 +99,7 @@ pub enum GuideRow {
 }
 
 /// Columns of the instructions table.
-const GUIDE_WIDTHS: [f64; 7] = [14.0, 20.0, 46.0, 12.0, 16.0, 30.0, 18.0];
+const GUIDE_WIDTHS: [f64; 7] = [14.0, 20.0, 46.0, 12.0, 20.0, 30.0, 18.0];
 
 /// Validation lists longer than this (in UTF-16 units, with the commas)
 /// do not fit in the validation itself.
@@ -146,7 +146,7 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             t("政策等级", "Policy tiers"),
             t("等级名称", "Tier name"),
             t("编号", "Id"),
-            t("英文名称", "English name"),
+            t("英文名称", "Chinese name"),
             t("也可填写", "Also accepted"),
         ]));
         let first = rows.len() as u32;
@@ -156,7 +156,10 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
                     String::new(),
                     shown.clone(),
                     tier.id.clone(),
-                    tier.name_en.clone().unwrap_or_default(),
+                    match lang {
+                        Lang::Zh => tier.name_en.clone().unwrap_or_default(),
+                        Lang::En => tier.name.clone(),
+                    },
                     if zh {
                         tier.aliases.join("、")
                     } else {
