@@ -1,6 +1,6 @@
 //! The ledger reader: the only module that touches calamine.
 //!
-//! Reads a monthly ledger workbook (LEDGER.md) into a typed [`Ledger`],
+//! Reads a monthly ledger workbook (docs/LEDGER.md) into a typed [`Ledger`],
 //! reporting every problem with file, sheet and cell.
 //!
 //! Every format goes through one row path: the xlsx sheets are streamed cell
