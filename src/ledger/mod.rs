@@ -365,21 +365,18 @@ impl<'o> Reader<'o> {
                 self.diags.error(loc, "missing-sheet", msg);
             }
         }
-        let daily = found.get(&SheetKind::Deposits);
-        let avg = found.get(&SheetKind::DepositAverages);
-        match (daily, avg) {
-            (None, None) => {
-                let msg = format!(
-                    "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) sheet, found only {}",
-                    listed()
-                );
-                let loc = self.file_loc();
-                self.diags.error(loc, "missing-sheet", msg);
-            }
-            // Both: the one with rows is used (the template has both, one
-            // left with its header only); both with rows is an error, found
-            // when they have been read.
-            _ => {}
+        // Both deposit sheets may be there: the one with rows is used (the
+        // template has both, one left with its header only); both with rows
+        // is an error, found when they have been read.
+        if !found.contains_key(&SheetKind::Deposits)
+            && !found.contains_key(&SheetKind::DepositAverages)
+        {
+            let msg = format!(
+                "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) sheet, found only {}",
+                listed()
+            );
+            let loc = self.file_loc();
+            self.diags.error(loc, "missing-sheet", msg);
         }
         for (k, n) in &found {
             self.sheet_names.push((*k, n.clone()));

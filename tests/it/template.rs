@@ -4,7 +4,7 @@
 //! `payroll`.
 
 use super::util::run;
-use calamine::{Data, Reader};
+use calamine::Reader;
 use rmpay::ledger::guide;
 use rmpay::ledger::{ReadOptions, SheetKind, read_ledger};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -298,8 +298,11 @@ enum V {
     Date(u16, u8, u8),
 }
 
-/// A small October 2026, by the contract's keys: two RMs, every sheet.
-fn month(daily: bool) -> Vec<(SheetKind, Vec<Vec<(&'static str, V)>>)> {
+/// A sheet's rows, each its cells by the contract's keys.
+type Rows = Vec<Vec<(&'static str, V)>>;
+
+/// A small October 2026: two RMs, every sheet.
+fn month(daily: bool) -> Vec<(SheetKind, Rows)> {
     use V::*;
     let mut deposits = Vec::new();
     for day in 1..=31u8 {
