@@ -608,3 +608,44 @@ fn a_template_filled_with_monthly_averages_passes_check() {
         )]
     );
 }
+
+#[test]
+fn a_tier_list_too_long_for_a_validation_points_at_the_instructions() {
+    // Policy A with a tier name holding a comma, which would split an
+    // inline list in two.
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(POLICY_A).unwrap().replacen(
+        r#"name = "初级客户经理""#,
+        r#"name = "初级客户经理（一档,二档）""#,
+        1,
+    );
+    assert!(text.contains("（一档,二档）"));
+    let policy = d.path().join("policy.toml");
+    std::fs::write(&policy, text).unwrap();
+    let t = template(d.path(), "t.xlsx", &["--policy", policy.to_str().unwrap()]);
+    let tier = lists(&sheet_xml(&t, 2))
+        .into_iter()
+        .find(|(cells, _)| cells == "C2:C1048576")
+        .map(|(_, v)| v)
+        .unwrap();
+    let range = tier.strip_prefix("'填写说明'!$B$").unwrap();
+    let (first, last) = range.split_once(":$B$").unwrap();
+    let (first, last): (usize, usize) = (first.parse().unwrap(), last.parse().unwrap());
+    // The cells it names hold the policy's six tiers.
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&t).unwrap();
+    let guide = wb.worksheet_range("填写说明").unwrap();
+    let names: Vec<String> = (first..=last)
+        .map(|r| guide.get_value((r as u32 - 1, 1)).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "业务代办员",
+            "暂定初级客户经理",
+            "初级客户经理（一档,二档）",
+            "中级客户经理",
+            "高级客户经理",
+            "支行行长"
+        ]
+    );
+}
