@@ -1,6 +1,6 @@
 //! Benchmark ledger generator (not a fixture: the output is never committed).
 //!
-//! Writes a large October 2026 ledger that follows `shared/domain/LEDGER.md`:
+//! Writes a large October 2026 ledger that follows `docs/LEDGER.md`:
 //! 300 managers, 28,000 clients, 32,258 accounts × 31 days = 999,998 rows in
 //! `存款日余额`, plus `客户经理`, `管户关系` (with 60%/40% splits), `贷款` and
 //! `风险金账户`. Every value comes from a fixed-seed LCG, so two runs write

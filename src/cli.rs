@@ -52,6 +52,12 @@ pub enum Command {
         after_help = "Example:\n  rmpay check --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx"
     )]
     Check(CheckArgs),
+    /// Write an empty ledger workbook to fill in: every sheet and header,
+    /// drop-down lists and an instructions sheet (填写说明).
+    #[command(
+        after_help = "Examples:\n  rmpay template --policy rules/city-commercial-bank.toml --out 2026-10.xlsx\n  rmpay template --lang en --out ledger-template.xlsx"
+    )]
+    Template(TemplateArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -248,4 +254,26 @@ pub struct CheckArgs {
     /// The period, YYYY-MM; must agree with the ledger's dates.
     #[arg(long, value_name = "YYYY-MM")]
     pub period: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TemplateArgs {
+    /// The policy whose tiers fill the tier column's drop-down list.
+    #[arg(long, value_name = "FILE", conflicts_with = "rules")]
+    pub policy: Option<PathBuf>,
+    /// A directory of policy versions: the one in force in --period is used.
+    #[arg(long, value_name = "DIR", requires = "period")]
+    pub rules: Option<PathBuf>,
+    /// With --rules: the policy id, when the directory holds several banks' policies.
+    #[arg(long, value_name = "ID", requires = "rules")]
+    pub bank: Option<String>,
+    /// With --rules: the month the ledger is for, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM", requires = "rules")]
+    pub period: Option<String>,
+    /// Language of sheet names, headers and instructions.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// The workbook to write (.xlsx).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }

@@ -20,6 +20,7 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
         Command::Compare(a) => compare(a).map(|_| EXIT_OK),
         Command::Check(a) => check(a).map(|_| EXIT_OK),
         Command::Review(a) => review(a).map(|_| EXIT_OK),
+        Command::Template(a) => template(a).map(|_| EXIT_OK),
     }
 }
 
@@ -906,5 +907,26 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         ledger.managers.len(),
         ledger.clients.len()
     );
+    Ok(())
+}
+
+/// An empty ledger workbook to fill in.
+fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
+    let period = parse_period(a.period.as_deref())?;
+    let policy = match (&a.policy, &a.rules) {
+        (Some(p), _) => Some(load_policy_source(&PolicySource::File(p.clone()), period)?),
+        (None, Some(d)) => Some(load_policy_source(
+            &PolicySource::Rules {
+                dir: d.clone(),
+                bank: a.bank.clone(),
+            },
+            period,
+        )?),
+        (None, None) => None,
+    };
+    let book = report::template::template_book(policy.as_ref(), lang(a.lang));
+    let bytes = write::template::template_bytes(&book, &a.out).map_err(usage)?;
+    write::atomic_write(&a.out, &bytes).map_err(usage)?;
+    eprintln!("rmpay: wrote {}", a.out.display());
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! The columns of each sheet (LEDGER.md) and header matching.
+//! The columns of each sheet (docs/LEDGER.md) and header matching.
 
 use super::model::SheetKind;
 use super::parse::{Choice, loose_eq};

@@ -1,6 +1,6 @@
 //! The ledger reader: the only module that touches calamine.
 //!
-//! Reads a monthly ledger workbook (LEDGER.md) into a typed [`Ledger`],
+//! Reads a monthly ledger workbook (docs/LEDGER.md) into a typed [`Ledger`],
 //! reporting every problem with file, sheet and cell.
 //!
 //! Every format goes through one row path: the xlsx sheets are streamed cell
@@ -14,6 +14,7 @@ mod cell;
 mod columns;
 mod deposits;
 pub mod dump;
+pub mod guide;
 pub mod model;
 mod parse;
 mod rows;
@@ -97,6 +98,8 @@ struct SheetCtx {
     /// Field of each column; `NO_FIELD` when the column is not read.
     by_col: Vec<u8>,
     rows_read: u64,
+    /// Data rows (not blank) below the header.
+    data_rows: u64,
     /// Errors reported so far in this sheet, per code.
     counts: Vec<(&'static str, usize)>,
 }
@@ -117,6 +120,7 @@ impl SheetCtx {
             units: [Decimal::ONE; MAXF],
             by_col: Vec::new(),
             rows_read: 0,
+            data_rows: 0,
             counts: Vec::new(),
         }
     }
@@ -136,6 +140,8 @@ pub(crate) struct Reader<'o> {
     /// The sheet could be read (present, with its required columns); cross
     /// references into it are checked only then.
     usable: Vec<SheetKind>,
+    /// The sheets with at least one data row.
+    filled: Vec<SheetKind>,
     period: Option<Period>,
     /// Scratch text for number formatting.
     buf: String,
@@ -166,6 +172,7 @@ impl<'o> Reader<'o> {
             sh: SheetCtx::new(SheetKind::Managers, ""),
             sheet_names: Vec::new(),
             usable: Vec::new(),
+            filled: Vec::new(),
             period: opts.period,
             buf: String::new(),
             managers: Vec::new(),
@@ -293,9 +300,6 @@ impl<'o> Reader<'o> {
             let Some(name) = found.get(&kind) else {
                 continue;
             };
-            if kind == SheetKind::DepositAverages && found.contains_key(&SheetKind::Deposits) {
-                continue;
-            }
             self.sh = SheetCtx::new(kind, name);
             let res = match &mut wb {
                 Book::Xlsx(x) => self.stream_xlsx(x, name, progress),
@@ -361,25 +365,18 @@ impl<'o> Reader<'o> {
                 self.diags.error(loc, "missing-sheet", msg);
             }
         }
-        let daily = found.get(&SheetKind::Deposits);
-        let avg = found.get(&SheetKind::DepositAverages);
-        match (daily, avg) {
-            (None, None) => {
-                let msg = format!(
-                    "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) sheet, found only {}",
-                    listed()
-                );
-                let loc = self.file_loc();
-                self.diags.error(loc, "missing-sheet", msg);
-            }
-            (Some(d), Some(a)) => {
-                let msg = format!(
-                    "expected either daily balances or monthly averages, found both `{d}` and `{a}`"
-                );
-                let loc = self.file_loc();
-                self.diags.error(loc, "conflicting-sheets", msg);
-            }
-            _ => {}
+        // Both deposit sheets may be there: the one with rows is used (the
+        // template has both, one left with its header only); both with rows
+        // is an error, found when they have been read.
+        if !found.contains_key(&SheetKind::Deposits)
+            && !found.contains_key(&SheetKind::DepositAverages)
+        {
+            let msg = format!(
+                "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) sheet, found only {}",
+                listed()
+            );
+            let loc = self.file_loc();
+            self.diags.error(loc, "missing-sheet", msg);
         }
         for (k, n) in &found {
             self.sheet_names.push((*k, n.clone()));
@@ -670,14 +667,21 @@ impl<'o> Reader<'o> {
     /// line per error kind that went past the limit.
     fn finish_sheet(&mut self, progress: &mut dyn FnMut(&str, u64)) {
         let kind = self.sh.kind;
+        if self.sh.data_rows > 0 {
+            self.filled.push(kind);
+        }
         if self.sh.header_row.is_none() {
-            let required = matches!(
-                kind,
-                SheetKind::Managers
-                    | SheetKind::Clients
-                    | SheetKind::Deposits
-                    | SheetKind::DepositAverages
-            );
+            // Of the two deposit sheets, the one beside the other may be
+            // left empty.
+            let other = match kind {
+                SheetKind::Deposits => Some(SheetKind::DepositAverages),
+                SheetKind::DepositAverages => Some(SheetKind::Deposits),
+                _ => None,
+            };
+            let required = match other {
+                Some(o) => !self.sheet_names.iter().any(|(k, _)| *k == o),
+                None => matches!(kind, SheetKind::Managers | SheetKind::Clients),
+            };
             if required {
                 let loc = self.sheet_loc();
                 self.diags.error(
@@ -711,13 +715,39 @@ impl<'o> Reader<'o> {
     }
 
     fn finish(mut self) -> (Option<Ledger>, Diagnostics) {
-        let has_daily = self
-            .sheet_names
-            .iter()
-            .any(|(k, _)| *k == SheetKind::Deposits);
-        let deposits_usable = self.is_usable(SheetKind::Deposits)
-            || (!has_daily && self.is_usable(SheetKind::DepositAverages));
-        if self.period.is_none() && deposits_usable {
+        let present = |k: SheetKind| self.sheet_names.iter().any(|(x, _)| *x == k);
+        let filled = |k: SheetKind| self.filled.contains(&k);
+        let (daily, avg) = (SheetKind::Deposits, SheetKind::DepositAverages);
+        if present(daily) && present(avg) && filled(daily) && filled(avg) {
+            let msg = format!(
+                "expected either daily balances or monthly averages, found both `{}` and `{}`",
+                self.sheet_name(daily),
+                self.sheet_name(avg)
+            );
+            let loc = self.file_loc();
+            self.diags.error(loc, "conflicting-sheets", msg);
+        }
+        // The daily balances, unless only the averages have rows.
+        let has_daily = present(daily) && (filled(daily) || !filled(avg));
+        // Sheets and headers but not one row: a template not filled in.
+        let empty = self.filled.is_empty() && !self.sheet_names.is_empty();
+        if empty && !self.diags.has_errors() {
+            let msg = format!(
+                "expected data rows below the headers, found none in any sheet: fill in `{}`, `{}` and `{}` (or `{}`)",
+                self.sheet_name(SheetKind::Managers),
+                self.sheet_name(SheetKind::Clients),
+                self.sheet_name(daily),
+                self.sheet_name(avg)
+            );
+            let loc = self.file_loc();
+            self.diags.error(loc, "empty-ledger", msg);
+        }
+        let deposits_usable = if has_daily {
+            self.is_usable(daily)
+        } else {
+            self.is_usable(avg)
+        };
+        if self.period.is_none() && deposits_usable && !empty {
             let loc = self.file_loc();
             self.diags.error(
                 loc,

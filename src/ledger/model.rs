@@ -7,7 +7,7 @@ use crate::period::Period;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// The sheets of the ledger contract (LEDGER.md), in reading order.
+/// The sheets of the ledger contract (docs/LEDGER.md), in reading order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SheetKind {
     Managers,

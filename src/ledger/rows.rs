@@ -27,7 +27,7 @@ const CLASS_VALUES: [LoanClass; 5] = [
     LoanClass::Loss,
 ];
 
-const CORPORATE_BASIC: &[Choice] = &[Choice {
+pub(crate) const CORPORATE_BASIC: &[Choice] = &[Choice {
     id: "corporate_basic",
     zh: "对公基本户",
     aliases: &["基本户", "基本存款账户"],
@@ -35,6 +35,7 @@ const CORPORATE_BASIC: &[Choice] = &[Choice {
 
 impl Reader<'_> {
     pub(crate) fn data_row(&mut self, r: u32, f: &Fields<'_>) {
+        self.sh.data_rows += 1;
         match self.sh.kind {
             SheetKind::Managers => self.manager_row(r, f),
             SheetKind::Clients => self.client_row(r, f),

@@ -14,6 +14,8 @@
 //!   (Policy A, Policy B and a bank variant), decisions computed by hand.
 //! - `streaming`: sheets longer than one batch of the streaming xlsx reader,
 //!   big enough to be inflated ahead.
+//! - `template`: the empty ledger workbook of `rmpay template` read back
+//!   through the reader, and filled in through `check` and `payroll`.
 
 mod archive;
 mod cli;
@@ -24,4 +26,5 @@ mod policy_errors;
 mod properties;
 mod review;
 mod streaming;
+mod template;
 mod util;
