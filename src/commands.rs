@@ -516,7 +516,38 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
-    let previous = match arch.predecessor(p).map_err(Failure::Archive)? {
+    // From here to the rename, this process alone writes to the archive.
+    // The month was computed without the lock (a refused close writes
+    // nothing, not even the lock file), so what it opened from is checked
+    // again now: another close may have finished meanwhile.
+    let lock = arch
+        .lock(std::time::Duration::from_secs(a.wait), &mut || {
+            eprintln!(
+                "rmpay: {} is busy: another rmpay is writing to it; waiting up to {} s",
+                a.archive.display(),
+                a.wait
+            )
+        })
+        .map_err(Failure::Archive)?;
+    let prev = arch.predecessor(p).map_err(Failure::Archive)?;
+    let opening = match prev {
+        None => crate::LEDGER_OPENING.to_string(),
+        Some(prev) => crate::state_opening(
+            prev,
+            &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
+        ),
+    };
+    if opening != r.run.opening {
+        return Err(Failure::Archive(archive::ArchiveError {
+            path: a.archive.clone(),
+            code: "archive-changed",
+            message: format!(
+                "the archive changed while {p} was computed: it opened from {}, and would now open from {opening}; run the close again",
+                r.run.opening
+            ),
+        }));
+    }
+    let previous = match prev {
         None => None,
         Some(prev) => Some(Link {
             period: prev.to_string(),
@@ -567,7 +598,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     };
     let mut all = files;
     all.push((archive::MANIFEST.to_string(), manifest.to_bytes()));
-    arch.commit(p, &all).map_err(Failure::Archive)?;
+    arch.commit(&lock, p, &all).map_err(Failure::Archive)?;
+    drop(lock);
     summary(&r);
     eprintln!(
         "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {})",
