@@ -542,7 +542,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
             path: a.archive.clone(),
             code: "archive-changed",
             message: format!(
-                "the archive changed while {p} was computed: it opened from {}, and would now open from {opening}; run the close again",
+                "the archive changed while {p} was being computed: it opened from {}, but would now open from the {opening}; run the close again",
                 r.run.opening
             ),
         }));

@@ -19,6 +19,26 @@ fn close(archive: &Path, month: &str) -> Out {
     ])
 }
 
+/// `close` with more arguments.
+fn close_with(archive: &Path, month: &str, extra: &[&str]) -> Out {
+    let ledger = format!("fixtures/2026-{month}.xlsx");
+    let mut args = vec![
+        "close",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--policy",
+        POLICY,
+        "--ledger",
+        &ledger,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn verify(archive: &Path) -> Out {
+    run(&["verify", "--archive", archive.to_str().unwrap()])
+}
+
 /// An archive with September to November closed.
 fn three_months() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
@@ -391,8 +411,149 @@ fn an_interrupted_close_leaves_the_archive_as_it_was() {
         after,
         before.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
     );
-    assert_eq!(close(a.path(), "10").code, 0);
+    // The crashed close held the archive's lock; the OS released it with
+    // the process, so the next close need not wait at all.
+    let o = close_with(a.path(), "10", &["--wait", "0"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(!tree(a.path()).iter().any(|(n, _)| n.starts_with(".close-")));
+    assert_eq!(verify(a.path()).code, 0);
+}
+
+/// A close killed after the rename, before the archive folder was synced:
+/// the month is closed and whole, and the chain goes on from it.
+#[test]
+fn a_close_killed_after_the_rename_leaves_the_month_closed() {
+    let a = tempfile::tempdir().unwrap();
+    assert_eq!(close(a.path(), "09").code, 0);
+    let o = rmpay()
+        .args([
+            "close",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--policy",
+            POLICY,
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+        ])
+        .env("RMPAY_FAILPOINT", "close-after-rename:0")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the failpoint must crash the close");
+    let o = verify(a.path());
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout.contains("2 period(s) 2026-09…2026-10"),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(close_with(a.path(), "10", &["--wait", "0"]).code, 1);
+    assert_eq!(close_with(a.path(), "11", &["--wait", "0"]).code, 0);
+    assert_eq!(verify(a.path()).code, 0);
+}
+
+/// Another writer holds the archive's lock and is writing its staging
+/// folder: a close waits for it (saying so), gives up after `--wait`
+/// seconds with exit 1, and leaves that folder alone. When the holder dies
+/// without cleaning up, the next close clears its folder and closes. Before
+/// the lock, a close removed every staging folder, in use or not.
+#[test]
+fn a_close_waits_for_the_lock_and_leaves_the_holders_staging_alone() {
+    let a = tempfile::tempdir().unwrap();
+    assert_eq!(close(a.path(), "09").code, 0);
+    let lock_path = a.path().join(".lock");
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .unwrap();
+    lock.lock().unwrap();
+    let staging = a.path().join(".close-2026-10-other");
+    std::fs::create_dir(&staging).unwrap();
+    std::fs::write(staging.join("ledger.xlsx"), b"half written").unwrap();
+    let o = close_with(a.path(), "10", &["--wait", "1"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "rmpay: {} is busy: another rmpay is writing to it; waiting up to 1 s\n\
+             {}: error[archive-busy]: another rmpay is writing to this archive (waited 1 s); try again when it has finished\n\
+             rmpay: nothing was written\n",
+            a.path().display(),
+            lock_path.display()
+        )
+    );
+    assert!(
+        staging.join("ledger.xlsx").exists(),
+        "the holder's staging folder was removed"
+    );
+    assert!(!a.path().join("2026-10").exists());
+    // The holder dies: its lock goes with it, its folder stays.
+    drop(lock);
+    let o = close_with(a.path(), "10", &["--wait", "0"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!staging.exists(), "the stale staging folder is cleared");
+    assert_eq!(verify(a.path()).code, 0);
+}
+
+/// A close computes without the lock; if another close changed the
+/// archive meanwhile, what it opened from is no longer the archive's last
+/// month, and it is refused rather than linking to a month it did not
+/// open from. Here 2026-10 is computed on an empty archive (opening from
+/// the ledger's risk_accounts sheet) while 2026-09 is put in place.
+#[test]
+fn a_close_refuses_when_the_archive_changed_while_it_computed() {
+    use std::io::BufRead;
+    let a = tempfile::tempdir().unwrap();
+    std::fs::create_dir(a.path().join("archive")).unwrap();
+    let arch = a.path().join("archive");
+    let lock = std::fs::File::create(arch.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = rmpay()
+        .args([
+            "close",
+            "--archive",
+            arch.to_str().unwrap(),
+            "--policy",
+            POLICY,
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "rmpay: {} is busy: another rmpay is writing to it; waiting up to 30 s\n",
+            arch.display()
+        )
+    );
+    // Meanwhile September is closed (elsewhere, then moved in).
+    let other = a.path().join("other");
+    assert_eq!(close(&other, "09").code, 0);
+    std::fs::rename(other.join("2026-09"), arch.join("2026-09")).unwrap();
+    drop(lock);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1), "{rest}");
+    let sha = rmpay::archive::sha256_hex(&std::fs::read(arch.join("2026-09/state.json")).unwrap());
+    assert_eq!(
+        rest,
+        format!(
+            "{}: error[archive-changed]: the archive changed while 2026-10 was being computed: it opened from the ledger's risk_accounts sheet, but would now open from the closing state of 2026-09 (state.json SHA-256 {sha}); run the close again\n\
+             rmpay: nothing was written\n",
+            arch.display()
+        )
+    );
+    assert!(!arch.join("2026-10").exists());
+    assert_eq!(close(&arch, "10").code, 0);
+    assert_eq!(verify(&arch).code, 0);
 }
 
 #[test]
