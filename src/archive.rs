@@ -414,7 +414,8 @@ fn failpoint(name: &str, count: usize) {
 pub type Finding = ArchiveError;
 
 /// Check the whole chain: every file against its manifest, every manifest
-/// against the next period's link, no gaps, nothing added or removed.
+/// against the next period's link, each manifest's policy and ledger
+/// against its own file list, no gaps, nothing added or removed.
 /// Returns the findings and the SHA-256 of the newest manifest (the chain
 /// head, worth writing down).
 pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), ArchiveError> {
@@ -511,8 +512,38 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
                             "changed",
                             format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
                         ));
+                    } else if b.len() as u64 != entry.bytes {
+                        findings.push(f(
+                            path,
+                            "changed",
+                            format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
+                        ));
                     }
                 }
+            }
+        }
+        // The manifest's own account of its policy and ledger must agree
+        // with its file list (which the loop above held to the files): the
+        // newest manifest has no successor's link to vouch for it.
+        for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
+            match m.files.iter().find(|e| e.name == source.stored_as) {
+                None => findings.push(f(
+                    dir.join(MANIFEST),
+                    "changed",
+                    format!(
+                        "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
+                        source.stored_as
+                    ),
+                )),
+                Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
+                    dir.join(MANIFEST),
+                    "changed",
+                    format!(
+                        "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
+                        source.sha256, entry.name, entry.sha256
+                    ),
+                )),
+                Some(_) => {}
             }
         }
         if let Ok(rd) = std::fs::read_dir(&dir) {

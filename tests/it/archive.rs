@@ -379,6 +379,66 @@ fn a_removed_or_added_file_is_named() {
     );
 }
 
+/// The newest manifest has no successor whose link would notice an edit:
+/// its policy and ledger hashes are held to its own file list, and every
+/// listed size to the file's.
+#[test]
+fn an_edited_field_of_the_newest_manifest_is_named() {
+    let a = three_months();
+    let path = a.path().join("2026-11/manifest.json");
+    let original = std::fs::read(&path).unwrap();
+    let fake = "0".repeat(64);
+    for field in ["policy", "ledger"] {
+        let mut m = json(path.clone());
+        let listed = m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == m[field]["stored_as"])
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        m[field]["sha256"] = fake.clone().into();
+        std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+        let o = verify(a.path());
+        assert_eq!(o.code, 1, "{field}: {}", o.stdout);
+        let stored = if field == "policy" {
+            "policy.toml"
+        } else {
+            "ledger.xlsx"
+        };
+        assert_eq!(
+            o.stdout,
+            format!(
+                "{}: error[changed]: `{field}.sha256` of 2026-11 is {fake}, but the file list gives {stored} SHA-256 {listed}\n\
+                 {}: 1 problem(s)\n",
+                path.display(),
+                a.path().display()
+            )
+        );
+        std::fs::write(&path, &original).unwrap();
+    }
+    // A size edited in the file list, its SHA-256 left alone.
+    let mut m = json(path.clone());
+    let bytes = m["files"][0]["bytes"].as_u64().unwrap();
+    let name = m["files"][0]["name"].as_str().unwrap().to_string();
+    m["files"][0]["bytes"] = (bytes + 1).into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let o = verify(a.path());
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert_eq!(
+        o.stdout.lines().next().unwrap(),
+        format!(
+            "{}: error[changed]: {bytes} bytes, the manifest says {}",
+            a.path().join("2026-11").join(&name).display(),
+            bytes + 1
+        )
+    );
+    std::fs::write(&path, &original).unwrap();
+    assert_eq!(verify(a.path()).code, 0);
+}
+
 #[test]
 fn an_interrupted_close_leaves_the_archive_as_it_was() {
     let a = tempfile::tempdir().unwrap();
