@@ -606,7 +606,7 @@ fn a_close_refuses_when_the_archive_changed_while_it_computed() {
     assert_eq!(
         rest,
         format!(
-            "{}: error[archive-changed]: the archive changed while 2026-10 was being computed: it opened from the ledger's risk_accounts sheet, but would now open from the closing state of 2026-09 (state.json SHA-256 {sha}); run the close again\n\
+            "{}: error[archive-changed]: the archive changed while 2026-10 was being computed: it opened from `the ledger's risk_accounts sheet`, and would now open from `closing state of 2026-09 (state.json SHA-256 {sha})`; close again\n\
              rmpay: nothing was written\n",
             arch.display()
         )
