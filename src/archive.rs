@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! ARCHIVE/
+//!   .lock              empty; writers hold an OS lock on it
 //!   2026-09/
 //!     manifest.json      what is here, with SHA-256s, and the previous manifest's SHA-256
 //!     ledger.xlsx        the ledger as given (its original name is in the manifest)
