@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! ARCHIVE/
+//!   .lock              empty; writers hold an OS lock on it
 //!   2026-09/
 //!     manifest.json      what is here, with SHA-256s, and the previous manifest's SHA-256
 //!     ledger.xlsx        the ledger as given (its original name is in the manifest)
@@ -16,11 +17,20 @@
 //! in one step, so an interrupted close leaves the archive as it was. A
 //! closed period is never overwritten. Each manifest names the previous
 //! manifest's SHA-256, so the months form a hash chain that `verify` checks.
+//!
+//! Writers take the archive's lock ([`Archive::lock`], an OS file lock on
+//! `ARCHIVE/.lock`, released when the process ends however it ends) and
+//! hold it from their last look at the archive to the rename; only a
+//! holder creates or removes staging folders. Readers take no lock: a
+//! period appears by one rename of a complete, synced folder and is never
+//! changed or removed by rmpay, so a reader sees a month whole or not at
+//! all (docs/ARCHIVE.md, "Concurrent use").
 
 use crate::period::Period;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub const FORMAT: &str = "rmpay.archive/1";
 pub const MANIFEST: &str = "manifest.json";
@@ -28,6 +38,9 @@ pub const STATE: &str = "state.json";
 pub const POLICY: &str = "policy.toml";
 /// Prefix of the temporary folder a close writes into.
 pub const TEMP_PREFIX: &str = ".close-";
+/// The lock file in the archive's root. Empty, never removed: what is
+/// locked is the OS lock on it, not its existence.
+pub const LOCK: &str = ".lock";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -216,12 +229,80 @@ impl Archive {
         }
     }
 
-    /// Write a period's files atomically: all into a temporary folder, then
-    /// one rename. Refuses when the period exists.
-    pub fn commit(&self, p: Period, files: &[(String, Vec<u8>)]) -> Result<(), ArchiveError> {
+    /// Take the archive's write lock: an exclusive OS lock on `ROOT/.lock`
+    /// (creating the archive folder and the lock file if missing). When
+    /// another process holds it, `waiting` is called once and the lock is
+    /// retried until `wait` has passed; then `error[archive-busy]`. The
+    /// lock is released when the returned value is dropped, or by the OS
+    /// when the process dies, so a crash never leaves the archive locked.
+    pub fn lock(
+        &self,
+        wait: Duration,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<WriteLock, ArchiveError> {
+        let created = !self.root.is_dir();
         std::fs::create_dir_all(&self.root)
             .map_err(|e| err(&self.root, "io", format!("cannot create the archive: {e}")))?;
-        // Leftovers of an interrupted close are ours to clear.
+        if created && let Some(parent) = self.root.parent() {
+            // The new archive's own entry, so a synced month is findable.
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            sync_dir(parent)
+                .map_err(|e| err(parent, "io", format!("cannot sync the folder: {e}")))?;
+        }
+        let path = self.root.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| err(&path, "io", format!("cannot open the lock file: {e}")))?;
+        // A wait too long to represent is a wait without end.
+        let deadline = Instant::now().checked_add(wait);
+        let mut announced = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriteLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(err(&path, "io", format!("cannot lock the archive: {e}")));
+                }
+            }
+            let now = Instant::now();
+            if deadline.is_some_and(|d| now >= d) {
+                return Err(err(
+                    &path,
+                    "archive-busy",
+                    format!(
+                        "another rmpay is writing to this archive (waited {} s); try again when it has finished",
+                        wait.as_secs()
+                    ),
+                ));
+            }
+            if !announced {
+                waiting();
+                announced = true;
+            }
+            let left = deadline.map_or(Duration::MAX, |d| d - now);
+            std::thread::sleep(left.min(Duration::from_millis(20)));
+        }
+    }
+
+    /// Write a period's files atomically: all into a temporary folder, each
+    /// file and the folder synced, then one rename, then the archive folder
+    /// synced. Refuses when the period exists. Only a holder of the lock
+    /// may stage: staging folders present now were left by a process that
+    /// died mid-close, and are removed.
+    pub fn commit(
+        &self,
+        _lock: &WriteLock,
+        p: Period,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<(), ArchiveError> {
         if let Ok(rd) = std::fs::read_dir(&self.root) {
             for entry in rd.flatten() {
                 if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
@@ -257,9 +338,10 @@ impl Archive {
             f.sync_all()
                 .map_err(|e| err(&path, "io", format!("cannot sync: {e}")))?;
         }
-        if let Ok(d) = std::fs::File::open(tmp.path()) {
-            let _ = d.sync_all();
-        }
+        // The folder's entries are durable before it gets its name: a power
+        // loss after the rename cannot leave a month without its files.
+        sync_dir(tmp.path())
+            .map_err(|e| err(tmp.path(), "io", format!("cannot sync the folder: {e}")))?;
         let tmp_path = tmp.keep();
         std::fs::rename(&tmp_path, &target).map_err(|e| {
             let _ = std::fs::remove_dir_all(&tmp_path);
@@ -277,16 +359,47 @@ impl Archive {
                 )
             }
         })?;
-        if let Ok(d) = std::fs::File::open(&self.root) {
-            let _ = d.sync_all();
-        }
+        failpoint("close-after-rename", 0);
+        // The rename itself is durable once the archive folder is synced.
+        sync_dir(&self.root).map_err(|e| {
+            err(
+                &self.root,
+                "io",
+                format!(
+                    "{p} is in place, but the archive folder could not be synced to disk ({e}); after a power loss, run `rmpay verify`"
+                ),
+            )
+        })?;
+        Ok(())
+    }
+}
+
+/// The archive's write lock, held while this value lives (see
+/// [`Archive::lock`]).
+pub struct WriteLock {
+    _file: std::fs::File,
+}
+
+/// Make a folder's entries durable (a new file's name, a rename). Unix
+/// only: elsewhere a folder cannot be opened to be synced, and the file
+/// system journals its metadata.
+fn sync_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(path)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
         Ok(())
     }
 }
 
 /// A crash on purpose, for the tests of interrupted closes:
 /// `RMPAY_FAILPOINT=close-after-files:2` aborts the process after two files
-/// of a period were written. Nothing else reads this variable.
+/// of a period were written, `close-after-rename:0` once the period is in
+/// place (before the archive folder is synced). Nothing else reads this
+/// variable.
 fn failpoint(name: &str, count: usize) {
     if let Ok(v) = std::env::var("RMPAY_FAILPOINT")
         && let Some((n, at)) = v.split_once(':')
@@ -302,7 +415,8 @@ fn failpoint(name: &str, count: usize) {
 pub type Finding = ArchiveError;
 
 /// Check the whole chain: every file against its manifest, every manifest
-/// against the next period's link, no gaps, nothing added or removed.
+/// against the next period's link, each manifest's policy and ledger
+/// against its own file list, no gaps, nothing added or removed.
 /// Returns the findings and the SHA-256 of the newest manifest (the chain
 /// head, worth writing down).
 pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), ArchiveError> {
@@ -399,8 +513,38 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
                             "changed",
                             format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
                         ));
+                    } else if b.len() as u64 != entry.bytes {
+                        findings.push(f(
+                            path,
+                            "changed",
+                            format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
+                        ));
                     }
                 }
+            }
+        }
+        // The manifest's own account of its policy and ledger must agree
+        // with its file list (which the loop above held to the files): the
+        // newest manifest has no successor's link to vouch for it.
+        for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
+            match m.files.iter().find(|e| e.name == source.stored_as) {
+                None => findings.push(f(
+                    dir.join(MANIFEST),
+                    "changed",
+                    format!(
+                        "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
+                        source.stored_as
+                    ),
+                )),
+                Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
+                    dir.join(MANIFEST),
+                    "changed",
+                    format!(
+                        "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
+                        source.sha256, entry.name, entry.sha256
+                    ),
+                )),
+                Some(_) => {}
             }
         }
         if let Ok(rd) = std::fs::read_dir(&dir) {

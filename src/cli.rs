@@ -136,6 +136,10 @@ pub struct CloseArgs {
     /// Do not draw a progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// How long to wait for another rmpay writing to the archive before
+    /// giving up with `error[archive-busy]` (0: do not wait).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub wait: u64,
 }
 
 #[derive(Args, Debug)]

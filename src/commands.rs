@@ -517,7 +517,85 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
-    let previous = match arch.predecessor(p).map_err(Failure::Archive)? {
+    // Everything is built before the archive is locked, so the lock is
+    // held only to look at the archive again and write.
+    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {e}",
+            a.ledger.display()
+        ))
+    })?;
+    let ext = ledger_ext(&a.ledger);
+    let l = lang(a.lang);
+    let files = period_files(&r, l, ledger_bytes, &ext)?;
+    let file_list: Vec<FileEntry> = files
+        .iter()
+        .map(|(n, b)| FileEntry {
+            name: n.clone(),
+            sha256: archive::sha256_hex(b),
+            bytes: b.len() as u64,
+        })
+        .collect();
+    // The copies archived are the files computed from (`verify` holds the
+    // manifest's hashes to its file list): an input replaced meanwhile is
+    // refused.
+    for (stored, computed, given) in [
+        (
+            format!("ledger.{ext}"),
+            &r.run.ledger_sha256,
+            a.ledger.clone(),
+        ),
+        (
+            archive::POLICY.to_string(),
+            &r.policy.sha256,
+            r.policy_path.clone(),
+        ),
+    ] {
+        if file_list
+            .iter()
+            .any(|e| e.name == stored && e.sha256 != *computed)
+        {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: given,
+                code: "input-changed",
+                message: format!(
+                    "the file changed while {p} was being computed (SHA-256 {computed} when read); close again"
+                ),
+            }));
+        }
+    }
+    // From here to the rename, this process alone writes to the archive.
+    // The month was computed without the lock (a refused close writes
+    // nothing, not even the lock file), so what it opened from is checked
+    // again now: another close may have finished meanwhile.
+    let lock = arch
+        .lock(std::time::Duration::from_secs(a.wait), &mut || {
+            eprintln!(
+                "rmpay: {} is busy: another rmpay is writing to it; waiting up to {} s",
+                a.archive.display(),
+                a.wait
+            )
+        })
+        .map_err(Failure::Archive)?;
+    let prev = arch.predecessor(p).map_err(Failure::Archive)?;
+    let opening = match prev {
+        None => crate::LEDGER_OPENING.to_string(),
+        Some(prev) => crate::state_opening(
+            prev,
+            &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
+        ),
+    };
+    if opening != r.run.opening {
+        return Err(Failure::Archive(archive::ArchiveError {
+            path: a.archive.clone(),
+            code: "archive-changed",
+            message: format!(
+                "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; close again",
+                r.run.opening
+            ),
+        }));
+    }
+    let previous = match prev {
         None => None,
         Some(prev) => Some(Link {
             period: prev.to_string(),
@@ -528,15 +606,6 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
             ),
         }),
     };
-    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            a.ledger.display()
-        ))
-    })?;
-    let ext = ledger_ext(&a.ledger);
-    let l = lang(a.lang);
-    let files = period_files(&r, l, ledger_bytes, &ext)?;
     let manifest = Manifest {
         format: archive::FORMAT.to_string(),
         period: p.to_string(),
@@ -557,18 +626,12 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
             version: None,
         },
         previous,
-        files: files
-            .iter()
-            .map(|(n, b)| FileEntry {
-                name: n.clone(),
-                sha256: archive::sha256_hex(b),
-                bytes: b.len() as u64,
-            })
-            .collect(),
+        files: file_list,
     };
     let mut all = files;
     all.push((archive::MANIFEST.to_string(), manifest.to_bytes()));
-    arch.commit(p, &all).map_err(Failure::Archive)?;
+    arch.commit(&lock, p, &all).map_err(Failure::Archive)?;
+    drop(lock);
     summary(&r);
     eprintln!(
         "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {})",

@@ -265,13 +265,8 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
                 None => (ledger_openings(&ledger), LEDGER_OPENING.to_string()),
                 Some(p) => {
                     let st = archive.state(p).map_err(Failure::Archive)?;
-                    let sha = archive::sha256_hex(
-                        &archive.read(p, archive::STATE).map_err(Failure::Archive)?,
-                    );
-                    (
-                        st.openings(p),
-                        format!("closing state of {p} (state.json SHA-256 {sha})"),
-                    )
+                    let bytes = archive.read(p, archive::STATE).map_err(Failure::Archive)?;
+                    (st.openings(p), state_opening(p, &bytes))
                 }
             }
         }
@@ -322,10 +317,10 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
 }
 
 /// How the manifest sheet names an opening state from a ledger.
-const LEDGER_OPENING: &str = "the ledger's risk_accounts sheet";
+pub(crate) const LEDGER_OPENING: &str = "the ledger's risk_accounts sheet";
 
 /// How the manifest sheet names an opening state from a closed period.
-fn state_opening(p: period::Period, state_bytes: &[u8]) -> String {
+pub(crate) fn state_opening(p: period::Period, state_bytes: &[u8]) -> String {
     format!(
         "closing state of {p} (state.json SHA-256 {})",
         archive::sha256_hex(state_bytes)

@@ -19,6 +19,26 @@ fn close(archive: &Path, month: &str) -> Out {
     ])
 }
 
+/// `close` with more arguments.
+fn close_with(archive: &Path, month: &str, extra: &[&str]) -> Out {
+    let ledger = format!("fixtures/2026-{month}.xlsx");
+    let mut args = vec![
+        "close",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--policy",
+        POLICY,
+        "--ledger",
+        &ledger,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn verify(archive: &Path) -> Out {
+    run(&["verify", "--archive", archive.to_str().unwrap()])
+}
+
 /// An archive with September to November closed.
 fn three_months() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
@@ -359,6 +379,66 @@ fn a_removed_or_added_file_is_named() {
     );
 }
 
+/// The newest manifest has no successor whose link would notice an edit:
+/// its policy and ledger hashes are held to its own file list, and every
+/// listed size to the file's.
+#[test]
+fn an_edited_field_of_the_newest_manifest_is_named() {
+    let a = three_months();
+    let path = a.path().join("2026-11/manifest.json");
+    let original = std::fs::read(&path).unwrap();
+    let fake = "0".repeat(64);
+    for field in ["policy", "ledger"] {
+        let mut m = json(path.clone());
+        let listed = m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == m[field]["stored_as"])
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        m[field]["sha256"] = fake.clone().into();
+        std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+        let o = verify(a.path());
+        assert_eq!(o.code, 1, "{field}: {}", o.stdout);
+        let stored = if field == "policy" {
+            "policy.toml"
+        } else {
+            "ledger.xlsx"
+        };
+        assert_eq!(
+            o.stdout,
+            format!(
+                "{}: error[changed]: `{field}.sha256` of 2026-11 is {fake}, but the file list gives {stored} SHA-256 {listed}\n\
+                 {}: 1 problem(s)\n",
+                path.display(),
+                a.path().display()
+            )
+        );
+        std::fs::write(&path, &original).unwrap();
+    }
+    // A size edited in the file list, its SHA-256 left alone.
+    let mut m = json(path.clone());
+    let bytes = m["files"][0]["bytes"].as_u64().unwrap();
+    let name = m["files"][0]["name"].as_str().unwrap().to_string();
+    m["files"][0]["bytes"] = (bytes + 1).into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let o = verify(a.path());
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert_eq!(
+        o.stdout.lines().next().unwrap(),
+        format!(
+            "{}: error[changed]: {bytes} bytes, the manifest says {}",
+            a.path().join("2026-11").join(&name).display(),
+            bytes + 1
+        )
+    );
+    std::fs::write(&path, &original).unwrap();
+    assert_eq!(verify(a.path()).code, 0);
+}
+
 #[test]
 fn an_interrupted_close_leaves_the_archive_as_it_was() {
     let a = tempfile::tempdir().unwrap();
@@ -391,8 +471,149 @@ fn an_interrupted_close_leaves_the_archive_as_it_was() {
         after,
         before.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
     );
-    assert_eq!(close(a.path(), "10").code, 0);
+    // The crashed close held the archive's lock; the OS released it with
+    // the process, so the next close need not wait at all.
+    let o = close_with(a.path(), "10", &["--wait", "0"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(!tree(a.path()).iter().any(|(n, _)| n.starts_with(".close-")));
+    assert_eq!(verify(a.path()).code, 0);
+}
+
+/// A close killed after the rename, before the archive folder was synced:
+/// the month is closed and whole, and the chain goes on from it.
+#[test]
+fn a_close_killed_after_the_rename_leaves_the_month_closed() {
+    let a = tempfile::tempdir().unwrap();
+    assert_eq!(close(a.path(), "09").code, 0);
+    let o = rmpay()
+        .args([
+            "close",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--policy",
+            POLICY,
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+        ])
+        .env("RMPAY_FAILPOINT", "close-after-rename:0")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the failpoint must crash the close");
+    let o = verify(a.path());
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout.contains("2 period(s) 2026-09…2026-10"),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(close_with(a.path(), "10", &["--wait", "0"]).code, 1);
+    assert_eq!(close_with(a.path(), "11", &["--wait", "0"]).code, 0);
+    assert_eq!(verify(a.path()).code, 0);
+}
+
+/// Another writer holds the archive's lock and is writing its staging
+/// folder: a close waits for it (saying so), gives up after `--wait`
+/// seconds with exit 1, and leaves that folder alone. When the holder dies
+/// without cleaning up, the next close clears its folder and closes. Before
+/// the lock, a close removed every staging folder, in use or not.
+#[test]
+fn a_close_waits_for_the_lock_and_leaves_the_holders_staging_alone() {
+    let a = tempfile::tempdir().unwrap();
+    assert_eq!(close(a.path(), "09").code, 0);
+    let lock_path = a.path().join(".lock");
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .unwrap();
+    lock.lock().unwrap();
+    let staging = a.path().join(".close-2026-10-other");
+    std::fs::create_dir(&staging).unwrap();
+    std::fs::write(staging.join("ledger.xlsx"), b"half written").unwrap();
+    let o = close_with(a.path(), "10", &["--wait", "1"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "rmpay: {} is busy: another rmpay is writing to it; waiting up to 1 s\n\
+             {}: error[archive-busy]: another rmpay is writing to this archive (waited 1 s); try again when it has finished\n\
+             rmpay: nothing was written\n",
+            a.path().display(),
+            lock_path.display()
+        )
+    );
+    assert!(
+        staging.join("ledger.xlsx").exists(),
+        "the holder's staging folder was removed"
+    );
+    assert!(!a.path().join("2026-10").exists());
+    // The holder dies: its lock goes with it, its folder stays.
+    drop(lock);
+    let o = close_with(a.path(), "10", &["--wait", "0"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!staging.exists(), "the stale staging folder is cleared");
+    assert_eq!(verify(a.path()).code, 0);
+}
+
+/// A close computes without the lock; if another close changed the
+/// archive meanwhile, what it opened from is no longer the archive's last
+/// month, and it is refused rather than linking to a month it did not
+/// open from. Here 2026-10 is computed on an empty archive (opening from
+/// the ledger's risk_accounts sheet) while 2026-09 is put in place.
+#[test]
+fn a_close_refuses_when_the_archive_changed_while_it_computed() {
+    use std::io::BufRead;
+    let a = tempfile::tempdir().unwrap();
+    std::fs::create_dir(a.path().join("archive")).unwrap();
+    let arch = a.path().join("archive");
+    let lock = std::fs::File::create(arch.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = rmpay()
+        .args([
+            "close",
+            "--archive",
+            arch.to_str().unwrap(),
+            "--policy",
+            POLICY,
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "rmpay: {} is busy: another rmpay is writing to it; waiting up to 30 s\n",
+            arch.display()
+        )
+    );
+    // Meanwhile September is closed (elsewhere, then moved in).
+    let other = a.path().join("other");
+    assert_eq!(close(&other, "09").code, 0);
+    std::fs::rename(other.join("2026-09"), arch.join("2026-09")).unwrap();
+    drop(lock);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1), "{rest}");
+    let sha = rmpay::archive::sha256_hex(&std::fs::read(arch.join("2026-09/state.json")).unwrap());
+    assert_eq!(
+        rest,
+        format!(
+            "{}: error[archive-changed]: the archive changed while 2026-10 was being computed: it opened from `the ledger's risk_accounts sheet`, and would now open from `closing state of 2026-09 (state.json SHA-256 {sha})`; close again\n\
+             rmpay: nothing was written\n",
+            arch.display()
+        )
+    );
+    assert!(!arch.join("2026-10").exists());
+    assert_eq!(close(&arch, "10").code, 0);
+    assert_eq!(verify(&arch).code, 0);
 }
 
 #[test]
@@ -424,7 +645,8 @@ fn two_closes_on_copies_of_the_inputs_give_identical_archives() {
         }
         archives.push((tree(&w.path().join("archive")), w));
     }
-    assert_eq!(archives[0].0.len(), 12);
+    // Six files in each of two months, and the empty lock file.
+    assert_eq!(archives[0].0.len(), 13);
     assert!(archives[0].0 == archives[1].0, "the two archives differ");
 }
 
@@ -621,4 +843,96 @@ fn year_to_date_figures_carry_forward() {
         .unwrap();
     assert_eq!(rm1["ytd"]["months"], 3);
     assert_eq!(rm1["ytd"]["days"], 91);
+}
+
+/// Closes of one month started together: exactly one closes it, every
+/// other is refused as already closed (exit 1, one message), and the month
+/// verifies, every time. Before the archive was locked, a loser removed the
+/// winner's staging folder while it was being written (the loser exited 2,
+/// or the winner closed a month with files missing). 50 races of 4
+/// processes on Policy B's small October ledger (a close is ~30 ms of CPU
+/// and ~100 ms of syncing), 5 archives at a time.
+#[test]
+fn concurrent_closes_of_one_month_close_it_once() {
+    const RACES: usize = 50;
+    const AT_ONCE: usize = 5;
+    std::thread::scope(|s| {
+        for lane in 0..AT_ONCE {
+            s.spawn(move || {
+                for race in (lane..RACES).step_by(AT_ONCE) {
+                    close_race(race);
+                }
+            });
+        }
+    });
+}
+
+/// One race: 4 closes of 2026-10 into a new archive, started together.
+fn close_race(race: usize) {
+    const PROCESSES: usize = 4;
+    let w = tempfile::tempdir().unwrap();
+    // The archive does not exist yet: creating it is part of the race.
+    let a = w.path().join("archive");
+    let outs: Vec<std::process::Output> = (0..PROCESSES)
+        .map(|_| {
+            rmpay()
+                .args([
+                    "close",
+                    "--archive",
+                    a.to_str().unwrap(),
+                    "--policy",
+                    "rules/bocom-nanchang.toml",
+                    "--ledger",
+                    "fixtures/bocom-2026-10.xlsx",
+                    "--period",
+                    "2026-10",
+                ])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let all: String = outs
+        .iter()
+        .map(|o| {
+            format!(
+                "exit {:?}: {}",
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        })
+        .collect();
+    let winners = outs.iter().filter(|o| o.status.success()).count();
+    assert_eq!(winners, 1, "race {race}: {all}");
+    let refused = format!(
+        "{}: error[already-closed]: 2026-10 is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)",
+        a.join("2026-10").display()
+    );
+    // A loser that found the lock taken says so before waiting.
+    let busy = format!(
+        "rmpay: {} is busy: another rmpay is writing to it; waiting up to 30 s",
+        a.display()
+    );
+    for o in outs.iter().filter(|o| !o.status.success()) {
+        assert_eq!(o.status.code(), Some(1), "race {race}: {all}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let lines: Vec<&str> = stderr.lines().filter(|l| *l != busy).collect();
+        assert_eq!(
+            lines,
+            [refused.as_str(), "rmpay: nothing was written"],
+            "race {race}: {all}"
+        );
+    }
+    let v = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(v.code, 0, "race {race}: {}{all}", v.stdout);
+    let hidden: Vec<String> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".close-"))
+        .collect();
+    assert!(hidden.is_empty(), "race {race}: staging left: {hidden:?}");
 }
