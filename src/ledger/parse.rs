@@ -186,6 +186,7 @@ fn float_to_dec_text(f: f64, places: u32, buf: &mut String) -> Option<Decimal> {
 }
 
 /// [`float_to_dec`] at 4 places.
+#[cfg(test)]
 pub(crate) fn float_to_dec4(f: f64, buf: &mut String) -> Option<Decimal> {
     float_to_dec(f, MAX_INPUT_DP, buf)
 }
