@@ -536,9 +536,16 @@ mod tests {
             // Noisy neighbours (a few units in the last place away) and
             // values off by 1/20,000 of a step: the fast path (integer
             // arithmetic) and the text path agree on each.
-            let noisy: &[u64] = if i % 32 == 0 { &[1, 2, 4, 5, 9, 1 << 20] } else { &[] };
+            let noisy: &[u64] = if i % 32 == 0 {
+                &[1, 2, 4, 5, 9, 1 << 20]
+            } else {
+                &[]
+            };
             for &k in noisy {
-                for g in [f64::from_bits(f.to_bits() + k), f64::from_bits(f.to_bits().saturating_sub(k))] {
+                for g in [
+                    f64::from_bits(f.to_bits() + k),
+                    f64::from_bits(f.to_bits().saturating_sub(k)),
+                ] {
                     assert_eq!(
                         float_to_dec4(g, &mut buf),
                         float_to_dec_text(g, 4, &mut buf),
@@ -548,7 +555,11 @@ mod tests {
             }
             if i % 32 == 0 {
                 let off = f + 0.000_05;
-                assert_eq!(float_to_dec4(off, &mut buf), float_to_dec_text(off, 4, &mut buf), "{off}");
+                assert_eq!(
+                    float_to_dec4(off, &mut buf),
+                    float_to_dec_text(off, 4, &mut buf),
+                    "{off}"
+                );
             }
             for scale in 0..=5 {
                 let a = amount(&Cv::Float(f), Decimal::ONE, scale, &mut buf).unwrap();
@@ -566,33 +577,36 @@ mod tests {
         // 9000000.00012 is not 9000000.0001 (20,000 units in the last place
         // away); the old tolerance max(|v|, 1)·1e-9 = 0.009 took it for one.
         assert_eq!(
-            amt(Cv::Float(9_000_000.00012)).unwrap_err(),
+            amt(Cv::Float(9000000.00012)).unwrap_err(),
             "expected an amount with at most 4 decimal places, found `9000000.00012`"
         );
         assert_eq!(
-            amt(Cv::Float(-9_000_000.00012)).unwrap_err(),
+            amt(Cv::Float(-9000000.00012)).unwrap_err(),
             "expected an amount with at most 4 decimal places, found `-9000000.00012`"
         );
         assert_eq!(
-            amt(Cv::Float(123_456.00005)).unwrap_err(),
+            amt(Cv::Float(123456.00005)).unwrap_err(),
             "expected an amount with at most 4 decimal places, found `123456.00005`"
         );
         assert_eq!(
-            amt(Cv::Float(50_000_000_000.00012)).unwrap_err(),
+            amt(Cv::Float(50000000000.00012)).unwrap_err(),
             "expected an amount with at most 4 decimal places, found `50000000000.00012`"
         );
-        assert_eq!(amt(Cv::Float(9_000_000.0001)).unwrap(), dec!(9000000.00));
-        assert_eq!(amt(Cv::Float(9_000_000.0051)).unwrap(), dec!(9000000.01));
+        assert_eq!(amt(Cv::Float(9000000.0001)).unwrap(), dec!(9000000.00));
+        assert_eq!(amt(Cv::Float(9000000.0051)).unwrap(), dec!(9000000.01));
         // Honest noise: 9000000.1 + 0.2 = 9000000.299999999 (1 unit in the
         // last place from 9000000.3); 0.1 + 0.2 - 0.3 = 5.55e-17 (a residue
         // under 1e-9 of what should be 0).
-        assert_eq!(amt(Cv::Float(9_000_000.1 + 0.2)).unwrap(), dec!(9000000.30));
-        assert_eq!(amt(Cv::Float(-(9_000_000.1 + 0.2))).unwrap(), dec!(-9000000.30));
+        assert_eq!(amt(Cv::Float(9000000.1 + 0.2)).unwrap(), dec!(9000000.30));
+        assert_eq!(
+            amt(Cv::Float(-(9000000.1 + 0.2))).unwrap(),
+            dec!(-9000000.30)
+        );
         assert_eq!(amt(Cv::Float(0.1 + 0.2 - 0.3)).unwrap(), dec!(0.00));
-        assert_eq!(amt(Cv::Float(123_456.1 + 0.2)).unwrap(), dec!(123456.30));
+        assert_eq!(amt(Cv::Float(123456.1 + 0.2)).unwrap(), dec!(123456.30));
         // The largest magnitudes carry few places in their shortest form.
         assert_eq!(
-            amt(Cv::Float(987_654_321_012.3456)).unwrap(),
+            amt(Cv::Float(987654321012.3456)).unwrap(),
             dec!(987654321012.35)
         );
     }

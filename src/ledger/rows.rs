@@ -166,10 +166,7 @@ impl Reader<'_> {
         let col = self.col(fi);
         let found = cv.describe();
         self.err(r, col, "negative-amount", |me| {
-            format!(
-                "expected 0 or more for {}, found {found}",
-                me.named(fi)
-            )
+            format!("expected 0 or more for {}, found {found}", me.named(fi))
         });
     }
 

@@ -294,8 +294,13 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
                     .opt_num(cx, "deposits", Quantity::NonNegative)
                     .map(|v| v.value)
                     .unwrap_or_default();
-                let loans = c.opt_num(cx, "loans", Quantity::NonNegative).map(|v| v.value).unwrap_or_default();
-                let prior = c.opt_num(cx, "prior_deposits", Quantity::NonNegative).map(|v| v.value);
+                let loans = c
+                    .opt_num(cx, "loans", Quantity::NonNegative)
+                    .map(|v| v.value)
+                    .unwrap_or_default();
+                let prior = c
+                    .opt_num(cx, "prior_deposits", Quantity::NonNegative)
+                    .map(|v| v.value);
                 c.finish(cx);
                 ExampleClient {
                     deposits,
@@ -539,7 +544,9 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
     let disq_sp = c.opt_str_list(cx, "disqualifiers").unwrap_or_default();
     let disq = disq_sp.iter().map(|s| s.value.clone()).collect();
     disq_refs.extend(disq_sp);
-    let pass_line = c.opt_num(cx, "pass_line", Quantity::NonNegative).map(|v| v.value);
+    let pass_line = c
+        .opt_num(cx, "pass_line", Quantity::NonNegative)
+        .map(|v| v.value);
     c.finish(cx);
     Criteria {
         rule,
@@ -734,6 +741,8 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
             "deposit_below_base",
             "collection_below",
             "new_loan_collection_below",
+            "gross_above",
+            "gross_above_tier_median",
         ];
         let kind = match f.opt_choice(cx, "check", &kinds).map(|k| k.value) {
             Some("loan_above_authority") => Some(FlagKind::LoanAboveAuthority),
@@ -760,6 +769,12 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
                 let r = f.num(cx, "min", Quantity::Ratio);
                 r.map(|v| FlagKind::NewLoanCollectionBelow { min: v.value })
             }
+            Some("gross_above") => f
+                .num(cx, "above", Quantity::Money)
+                .map(|v| FlagKind::GrossAbove { above: v.value }),
+            Some("gross_above_tier_median") => f
+                .num(cx, "times", Quantity::Multiple)
+                .map(|v| FlagKind::GrossAboveTierMedian { times: v.value }),
             _ => {
                 if !f.has("check") {
                     cx.error(

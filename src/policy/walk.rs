@@ -527,9 +527,7 @@ impl Quantity {
             Quantity::NonNegative => None,
             Quantity::Ratio if negative || x > Decimal::ONE => Some((
                 "out-of-range",
-                format!(
-                    "{what} must be a fraction between 0 and 1 (20% is 0.20), found {x}"
-                ),
+                format!("{what} must be a fraction between 0 and 1 (20% is 0.20), found {x}"),
             )),
             Quantity::Ratio => None,
             Quantity::Rate if ceiling(RATE_CEILING) => Some((

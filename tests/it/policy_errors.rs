@@ -180,7 +180,8 @@ fn careless_numbers_everywhere() {
             "fixtures/bad/policy/careless-numbers.toml:45:8: error[out-of-range]: `rate` must be a fraction between 0 and 1 (20% is 0.20), found -0.2",
             "fixtures/bad/policy/careless-numbers.toml:51:9: error[negative-value]: `above` must not be negative, found -5000000",
             "fixtures/bad/policy/careless-numbers.toml:57:9: error[out-of-range]: `ratio` must be a fraction between 0 and 1 (20% is 0.20), found 90",
-            "fixtures/bad/policy/careless-numbers.toml:64:12: error[out-of-range]: `points` must be at most 1000 points, found 4000",
+            "fixtures/bad/policy/careless-numbers.toml:63:9: error[out-of-range]: `times` must be between 1 and 1000, found 0.5",
+            "fixtures/bad/policy/careless-numbers.toml:70:12: error[out-of-range]: `points` must be at most 1000 points, found 4000",
         ],
     );
 }
