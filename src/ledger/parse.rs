@@ -127,11 +127,22 @@ fn is_noise(f: f64, g: f64, places: u32) -> bool {
     d <= cap && (ulps <= NOISE_ULPS || d <= floor)
 }
 
+/// 10ⁿ, exact as an f64.
+const POW10: [f64; 9] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
 /// `f` × 10⁴ as an integer when `f` is a 4-place decimal or float noise
 /// around one (the common case, decided without text); `None` when unsure.
 #[inline]
 fn fast_mantissa4(f: f64) -> Option<i64> {
-    let s = f * 10_000.0;
+    fast_mantissa(f, MAX_INPUT_DP)
+}
+
+/// `f` × 10^places as an integer when `f` is a decimal of `places` places
+/// or float noise around one (decided without text); `None` when unsure.
+#[inline]
+fn fast_mantissa(f: f64, places: u32) -> Option<i64> {
+    let &scale = POW10.get(places as usize)?;
+    let s = f * scale;
     // NaN fails this test too.
     if s.abs().partial_cmp(&1_125_899_906_842_624.0) != Some(std::cmp::Ordering::Less) {
         return None;
@@ -148,10 +159,10 @@ fn fast_mantissa4(f: f64) -> Option<i64> {
         t
     };
     // |r| < 2^50 is exact as an f64, and the division is correctly
-    // rounded: `g` is the f64 nearest the decimal r / 10⁴, as parsing its
-    // text would give.
-    let g = r as f64 / 10_000.0;
-    is_noise(f, g, MAX_INPUT_DP).then_some(r)
+    // rounded: `g` is the f64 nearest the decimal r / 10^places, as parsing
+    // its text would give.
+    let g = r as f64 / scale;
+    is_noise(f, g, places).then_some(r)
 }
 
 /// A float cell as a decimal with at most `places` places. The decimal a
@@ -164,10 +175,8 @@ pub(crate) fn float_to_dec(f: f64, places: u32, buf: &mut String) -> Option<Deci
         return None;
     }
     // Fast path: same result as the exact path below, without text.
-    if places == MAX_INPUT_DP
-        && let Some(m) = fast_mantissa4(f)
-    {
-        return Some(Decimal::new(m, MAX_INPUT_DP));
+    if let Some(m) = fast_mantissa(f, places) {
+        return Some(Decimal::new(m, places));
     }
     float_to_dec_text(f, places, buf)
 }
@@ -551,6 +560,24 @@ mod tests {
                         float_to_dec_text(g, 4, &mut buf),
                         "{g}"
                     );
+                }
+            }
+            // The same at 8 places (a 万元 column): the value ÷ 10⁴ and its
+            // noisy neighbours.
+            if i % 32 == 0 {
+                let w = f / 10_000.0;
+                for k in [0u64, 1, 3, 4, 5, 1 << 12] {
+                    for g in [
+                        f64::from_bits(w.to_bits() + k),
+                        f64::from_bits(w.to_bits().saturating_sub(k)),
+                    ] {
+                        let fast = fast_mantissa(g, 8).map(|m| Decimal::new(m, 8));
+                        let text = float_to_dec_text(g, 8, &mut buf);
+                        if fast.is_some() {
+                            assert_eq!(fast, text, "{g}");
+                        }
+                        assert_eq!(float_to_dec(g, 8, &mut buf), text, "{g}");
+                    }
                 }
             }
             if i % 32 == 0 {
