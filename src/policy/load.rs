@@ -278,7 +278,7 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
             .opt_choice(cx, "role", &["rm", "agent", "branch_head"])
             .map(|r| r.value.to_string());
         let metrics: Vec<(String, Decimal)> = e
-            .opt_dec_map(cx, "metrics")
+            .opt_num_map(cx, "metrics", Quantity::Any)
             .unwrap_or_default()
             .into_iter()
             .map(|(k, v)| {
@@ -322,7 +322,7 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
             to = x
                 .opt_str(cx, "tier")
                 .and_then(|t| names.resolve(cx, &t, "`expect.tier`"));
-            score = x.opt_dec(cx, "score").map(|v| v.value);
+            score = x.opt_num(cx, "score", Quantity::Any).map(|v| v.value);
             x.finish(cx);
         } else {
             cx.error(
@@ -856,8 +856,8 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 ComponentKind::ProRata { target }
             }
             _ => {
-                let target = c.dec(cx, "target");
-                let step = c.dec(cx, "step");
+                let target = c.num(cx, "target", Quantity::Any);
+                let step = c.num(cx, "step", Quantity::Any);
                 if let Some(st) = &step
                     && st.value <= Decimal::ZERO
                 {
@@ -868,8 +868,9 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                     );
                 }
                 let pps = c.num(cx, "points_per_step", Quantity::Points);
-                let up = c.dec(cx, "cap_up");
-                let down = c.dec(cx, "cap_down");
+                // The sign of each cap is checked below (`cap-sign`).
+                let up = c.num(cx, "cap_up", Quantity::Any);
+                let down = c.num(cx, "cap_down", Quantity::Any);
                 if let Some(u) = &up
                     && u.value < Decimal::ZERO
                 {
@@ -941,8 +942,8 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
     let mut prev_upper: Option<(Decimal, std::ops::Range<usize>)> = None;
     let mut catch_all_seen = false;
     for b in tables_of(cx, arr, &format!("{}.bands", c.path)) {
-        let max = b.opt_dec(cx, "max");
-        let below = b.opt_dec(cx, "below");
+        let max = b.opt_num(cx, "max", Quantity::Any);
+        let below = b.opt_num(cx, "below", Quantity::Any);
         let points = b.num(cx, "points", Quantity::Points);
         if max.is_some() && below.is_some() {
             cx.error(
@@ -1042,7 +1043,7 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
             format!("missing `{path}.op` (one of <, <=, >, >=, ==)"),
         );
     }
-    let value = t.dec(cx, "value");
+    let value = t.num(cx, "value", Quantity::Any);
     let months = t.opt_int(cx, "consecutive_months", 1..25);
     t.finish(cx);
     let (metric, op, value) = (metric?.value, op?, value?.value);

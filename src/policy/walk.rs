@@ -169,14 +169,15 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An optional exact decimal: an integer, a float (read from its text,
-    /// never through f64) or a string holding a number.
-    pub fn opt_dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
+    /// never through f64) or a string holding a number. Private: the loader
+    /// reads every number through [`Table::opt_num`] and its kind.
+    fn opt_dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
         let v = self.get(key)?;
         let path = self.key_path(key);
         value_dec(cx, v, &path)
     }
 
-    pub fn dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
+    fn dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
         if !self.table.contains_key(key) {
             self.used.borrow_mut().push(key);
             self.missing(cx, key, "a number");
@@ -353,7 +354,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// A table whose keys are names chosen by the user (e.g. tier ids) and
     /// whose values are numbers: `{ senior = 10, mid = 7 }`.
-    pub fn opt_dec_map(
+    fn opt_dec_map(
         &self,
         cx: &mut Cx,
         key: &'static str,
