@@ -748,7 +748,7 @@ fn plausibility(policy: &Policy, results: &mut [RmResult]) {
                     let Some(&med) = medians.get(&r.rm.tier) else {
                         continue;
                     };
-                    let Some(limit) = times.checked_mul(med) else {
+                    let Some(limit) = times.checked_mul(med).map(|l| l.normalize()) else {
                         continue;
                     };
                     if med <= Decimal::ZERO || r.pay.gross <= limit {

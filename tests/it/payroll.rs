@@ -392,6 +392,10 @@ fn implausible_gross_is_flagged_for_the_checker() {
         .iter()
         .find(|s| s["figure"] == "gross_above_tier_median")
         .expect("a trace step for the median flag");
+    assert_eq!(
+        step["formula"],
+        "gross > times × median(gross of the tier's active RMs) = 2681.49"
+    );
     let inputs: Vec<String> = step["inputs"]
         .as_array()
         .unwrap()
