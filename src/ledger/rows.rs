@@ -165,7 +165,7 @@ impl Reader<'_> {
     fn negative(&mut self, r: u32, fi: usize, cv: &Cv<'_>) {
         let col = self.col(fi);
         let found = cv.describe();
-        self.err(r, col, "negative-amount", |me| {
+        self.err(r, col, "negative-value", |me| {
             format!("expected 0 or more for {}, found {found}", me.named(fi))
         });
     }

@@ -152,11 +152,11 @@ const CASES: &[(&str, &[&str])] = &[
     (
         "negative-amount.xlsx",
         &[
-            "fixtures/bad/ledger/negative-amount.xlsx [存款日余额]!E7: error[negative-amount]: expected 0 or more for `balance` (余额), found the number `-500000`",
-            "fixtures/bad/ledger/negative-amount.xlsx [贷款]!I2: error[negative-amount]: expected 0 or more for `interest_received` (实收利息), found text `-2,000`",
-            "fixtures/bad/ledger/negative-amount.xlsx [贷款]!F3: error[negative-amount]: expected 0 or more for `balance` (贷款余额), found the number `-120000`",
-            "fixtures/bad/ledger/negative-amount.xlsx [中间业务收入]!C3: error[negative-amount]: expected 0 or more for `amount` (金额), found the number `-300`",
-            "fixtures/bad/ledger/negative-amount.xlsx [违规与损失]!E2: error[negative-amount]: expected 0 or more for `loss` (经济损失), found the number `-500`",
+            "fixtures/bad/ledger/negative-amount.xlsx [存款日余额]!E7: error[negative-value]: expected 0 or more for `balance` (余额), found the number `-500000`",
+            "fixtures/bad/ledger/negative-amount.xlsx [贷款]!I2: error[negative-value]: expected 0 or more for `interest_received` (实收利息), found text `-2,000`",
+            "fixtures/bad/ledger/negative-amount.xlsx [贷款]!F3: error[negative-value]: expected 0 or more for `balance` (贷款余额), found the number `-120000`",
+            "fixtures/bad/ledger/negative-amount.xlsx [中间业务收入]!C3: error[negative-value]: expected 0 or more for `amount` (金额), found the number `-300`",
+            "fixtures/bad/ledger/negative-amount.xlsx [违规与损失]!E2: error[negative-value]: expected 0 or more for `loss` (经济损失), found the number `-500`",
         ],
     ),
     (
