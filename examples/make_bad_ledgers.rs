@@ -576,6 +576,37 @@ fn fixtures() -> Vec<(&'static str, Book)> {
     b.sheet("管户关系").rows.clear();
     out.push(("empty-sheet", b));
 
+    // Careless amounts: a negative in any amount column (a loss, a loan
+    // balance, interest, a fee, a deposit balance), each at its cell.
+    let mut b = base();
+    b.sheet("违规与损失").rows[1][4] = V::N(-500.0);
+    b.sheet("贷款").rows[2][5] = V::N(-120_000.0);
+    b.sheet("贷款").rows[1][8] = s("-2,000");
+    b.sheet("中间业务收入").rows[2][2] = V::N(-300.0);
+    b.sheet("存款日余额").rows[deposit_row(3, "A002")][4] = V::N(-500_000.0);
+    out.push(("negative-amount", b));
+
+    // Not clean at 4 places, at a magnitude where the old tolerance
+    // (max(|v|, 1)·1e-9) took 9000000.00012 for 9000000.0001.
+    let mut b = base();
+    b.sheet("存款日余额").rows[deposit_row(2, "A001")][4] = V::N(9000000.00012);
+    out.push(("too-precise", b));
+
+    // In a 万元 column a cell may carry 8 places (4 once in yuan):
+    // 1.23456789 万元 is 12,345.6789 元; 900.000000012 万元 is
+    // 9,000,000.00012 元.
+    let mut b = base();
+    {
+        let d = b.sheet("存款日余额");
+        d.rows[0][4] = s("余额（万元）");
+        for row in d.rows.iter_mut().skip(1) {
+            row[4] = V::N(1.2345);
+        }
+        d.rows[deposit_row(1, "A001")][4] = V::N(1.23456789);
+        d.rows[deposit_row(2, "A001")][4] = V::N(900.000000012);
+    }
+    out.push(("too-precise-wan", b));
+
     out
 }
 

@@ -656,6 +656,7 @@ pub fn payroll(
             ytd,
         });
     }
+    plausibility(policy, &mut results);
     let in_ledger: std::collections::BTreeSet<&str> =
         results.iter().map(|r| r.rm.rm_id.as_str()).collect();
     let carried = openings
@@ -691,6 +692,110 @@ pub fn payroll(
         totals,
         days,
         clients,
+    }
+}
+
+/// The policy's plausibility limits: a gross that looks wrong puts the RM
+/// on the exceptions sheet for the checker, with a trace step giving the
+/// comparison and its inputs; pay is unchanged and the run goes on. RMs who
+/// left before the month are not checked (as with every flag), nor do they
+/// count towards a tier's median.
+fn plausibility(policy: &Policy, results: &mut [RmResult]) {
+    for f in &policy.flags {
+        match &f.kind {
+            FlagKind::GrossAbove { above } => {
+                for r in results.iter_mut() {
+                    if !applies(&f.tiers, r.rm.tier) || !r.rm.active || r.pay.gross <= *above {
+                        continue;
+                    }
+                    r.month.trace.push(Step {
+                        figure: "gross_above".into(),
+                        rule: f.id.clone(),
+                        formula: "gross > above".into(),
+                        inputs: vec![Input::new("gross", r.pay.gross), Input::new("above", above)],
+                        value: Some(r.pay.gross),
+                    });
+                    r.flags.push(Flag {
+                        rule: f.id.clone(),
+                        check: "gross_above",
+                        subject: r.rm.rm_id.clone(),
+                        value: Some(r.pay.gross),
+                        threshold: Some(*above),
+                        cell: None,
+                    });
+                }
+            }
+            FlagKind::GrossAboveTierMedian { times } => {
+                // Each tier's active RMs' gross, in result (ledger) order.
+                let mut by_tier: std::collections::BTreeMap<TierIx, Vec<(String, Decimal)>> =
+                    std::collections::BTreeMap::new();
+                for r in results.iter().filter(|r| r.rm.active) {
+                    if applies(&f.tiers, r.rm.tier) {
+                        by_tier
+                            .entry(r.rm.tier)
+                            .or_default()
+                            .push((r.rm.rm_id.clone(), r.pay.gross));
+                    }
+                }
+                let medians: std::collections::BTreeMap<TierIx, Decimal> = by_tier
+                    .iter()
+                    .map(|(t, g)| (*t, median(g.iter().map(|(_, v)| *v))))
+                    .collect();
+                for r in results.iter_mut() {
+                    if !applies(&f.tiers, r.rm.tier) || !r.rm.active {
+                        continue;
+                    }
+                    let Some(&med) = medians.get(&r.rm.tier) else {
+                        continue;
+                    };
+                    let Some(limit) = times.checked_mul(med).map(|l| l.normalize()) else {
+                        continue;
+                    };
+                    if med <= Decimal::ZERO || r.pay.gross <= limit {
+                        continue;
+                    }
+                    let mut inputs = vec![
+                        Input::new("gross", r.pay.gross),
+                        Input::new("times", times),
+                        Input::new("tier_median_gross", med),
+                    ];
+                    for (id, g) in by_tier.get(&r.rm.tier).into_iter().flatten() {
+                        inputs.push(Input::new(format!("gross {id}"), g));
+                    }
+                    r.month.trace.push(Step {
+                        figure: "gross_above_tier_median".into(),
+                        rule: f.id.clone(),
+                        formula: format!(
+                            "gross > times × median(gross of the tier's active RMs) = {limit}"
+                        ),
+                        inputs,
+                        value: Some(r.pay.gross),
+                    });
+                    r.flags.push(Flag {
+                        rule: f.id.clone(),
+                        check: "gross_above_tier_median",
+                        subject: r.rm.rm_id.clone(),
+                        value: Some(r.pay.gross),
+                        threshold: Some(limit),
+                        cell: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The median of a non-empty list: the middle value, or the mean of the two
+/// middle values (exact). Zero for an empty list.
+fn median(values: impl Iterator<Item = Decimal>) -> Decimal {
+    let mut v: Vec<Decimal> = values.collect();
+    v.sort();
+    let n = v.len();
+    match n {
+        0 => Decimal::ZERO,
+        _ if n % 2 == 1 => v[n / 2],
+        _ => (v[n / 2 - 1] + v[n / 2]) / Decimal::TWO,
     }
 }
 
@@ -832,6 +937,9 @@ fn flags_for(
                     }
                 }
             }
+            // Plausibility limits need every payslip of the month first:
+            // see `plausibility`.
+            FlagKind::GrossAbove { .. } | FlagKind::GrossAboveTierMedian { .. } => {}
             FlagKind::CollectionBelow { min } => {
                 if let Some(rate) = m.metrics.collection_rate
                     && rate < *min
@@ -859,4 +967,22 @@ fn flags_for(
         });
     }
     (out, counters)
+}
+
+#[cfg(test)]
+mod plausibility_tests {
+    use super::median;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn medians() {
+        // Odd count: the middle value once sorted (1, 2, 3 → 2).
+        assert_eq!(median([dec!(3), dec!(1), dec!(2)].into_iter()), dec!(2));
+        // Even count: the mean of the two middle values ((2 + 3) ÷ 2).
+        assert_eq!(
+            median([dec!(4), dec!(3), dec!(2), dec!(0)].into_iter()),
+            dec!(2.5)
+        );
+        assert_eq!(median(std::iter::empty()), dec!(0));
+    }
 }

@@ -95,11 +95,54 @@ pub(crate) fn float_exact(f: f64, buf: &mut String) -> Option<Decimal> {
     Decimal::from_str(buf).ok()
 }
 
-/// `f` × 10⁴ as an integer when `f` is clearly within tolerance of a 4-place
-/// value (the common case, decided without text); `None` when unsure.
+/// How far a float cell may sit from the decimal it stands for and still
+/// be read as that decimal: float noise, as left by spreadsheet arithmetic
+/// (`=0.1+0.2` is 0.30000000000000004), is a few units in the last place of
+/// the binary value. The window is at most `NOISE_ULPS` of them, at least a
+/// hundred-thousandth of the column's smallest step (so that a residue such
+/// as `=0.1+0.2-0.3` reads as 0), and never more than a tenth of that step,
+/// so no value is noise around one decimal and a distinct decimal at once,
+/// at any magnitude: `9000000.00012` is not `9000000.0001`.
+const NOISE_ULPS: u64 = 4;
+
+/// 10⁻ⁿ, exactly as the f64 literal reads (no `powi` rounding).
+const NEG_POW10: [f64; 16] = [
+    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 1e-14,
+    1e-15,
+];
+
+/// Is `f` float noise around `g`, the f64 nearest a decimal of `places`
+/// places?
+fn is_noise(f: f64, g: f64, places: u32) -> bool {
+    let p = places as usize;
+    let (Some(&floor), Some(&cap)) = (NEG_POW10.get(p + 5), NEG_POW10.get(p + 1)) else {
+        return f == g;
+    };
+    let d = (f - g).abs();
+    let ulps = if f.is_sign_negative() == g.is_sign_negative() {
+        f.to_bits().abs_diff(g.to_bits())
+    } else {
+        u64::MAX
+    };
+    d <= cap && (ulps <= NOISE_ULPS || d <= floor)
+}
+
+/// 10ⁿ, exact as an f64.
+const POW10: [f64; 9] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
+/// `f` × 10⁴ as an integer when `f` is a 4-place decimal or float noise
+/// around one (the common case, decided without text); `None` when unsure.
 #[inline]
 fn fast_mantissa4(f: f64) -> Option<i64> {
-    let s = f * 10_000.0;
+    fast_mantissa(f, MAX_INPUT_DP)
+}
+
+/// `f` × 10^places as an integer when `f` is a decimal of `places` places
+/// or float noise around one (decided without text); `None` when unsure.
+#[inline]
+fn fast_mantissa(f: f64, places: u32) -> Option<i64> {
+    let &scale = POW10.get(places as usize)?;
+    let s = f * scale;
     // NaN fails this test too.
     if s.abs().partial_cmp(&1_125_899_906_842_624.0) != Some(std::cmp::Ordering::Less) {
         return None;
@@ -115,29 +158,58 @@ fn fast_mantissa4(f: f64) -> Option<i64> {
     } else {
         t
     };
-    let tol = f.abs().max(1.0) * 1e-9;
-    let d = (s - r as f64).abs();
-    (d <= 0.1 && d / 10_000.0 <= tol * 0.5).then_some(r)
+    // |r| < 2^50 is exact as an f64, and the division is correctly
+    // rounded: `g` is the f64 nearest the decimal r / 10^places, as parsing
+    // its text would give.
+    let g = r as f64 / scale;
+    is_noise(f, g, places).then_some(r)
 }
 
-/// A float cell as a decimal with at most 4 places: float noise such as
-/// 0.30000000000000004 is removed, but a value that does not round cleanly
-/// at 4 places (|v − round4(v)| > max(|v|, 1)·1e-9) is refused.
-pub(crate) fn float_to_dec4(f: f64, buf: &mut String) -> Option<Decimal> {
+/// A float cell as a decimal with at most `places` places. The decimal a
+/// float stands for is its shortest round-trip form (what Excel shows,
+/// Rust's `{}`): clean when that has at most `places` places; otherwise it
+/// is accepted only as float noise around a `places`-place decimal (see
+/// [`NOISE_ULPS`]), and refused at every magnitude.
+pub(crate) fn float_to_dec(f: f64, places: u32, buf: &mut String) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
     // Fast path: same result as the exact path below, without text.
-    if let Some(m) = fast_mantissa4(f) {
-        return Some(Decimal::new(m, MAX_INPUT_DP));
+    if let Some(m) = fast_mantissa(f, places) {
+        return Some(Decimal::new(m, places));
     }
+    float_to_dec_text(f, places, buf)
+}
+
+/// [`float_to_dec`] through the shortest round-trip text.
+fn float_to_dec_text(f: f64, places: u32, buf: &mut String) -> Option<Decimal> {
     let v = float_exact(f, buf)?;
-    let r4 = v.round_dp_with_strategy(MAX_INPUT_DP, AWAY);
-    let tol = v.abs().max(Decimal::ONE) * Decimal::new(1, 9);
-    if (v - r4).abs() > tol {
-        return None;
+    if v.normalize().scale() <= places {
+        return Some(v);
     }
-    Some(r4)
+    let r = v.round_dp_with_strategy(places, AWAY);
+    buf.clear();
+    let _ = write!(buf, "{r}");
+    let g = f64::from_str(buf).ok()?;
+    is_noise(f, g, places).then_some(r)
+}
+
+/// [`float_to_dec`] at 4 places.
+#[cfg(test)]
+pub(crate) fn float_to_dec4(f: f64, buf: &mut String) -> Option<Decimal> {
+    float_to_dec(f, MAX_INPUT_DP, buf)
+}
+
+/// Places a cell may carry in its own unit: 4 places of a yuan (or dollar)
+/// once multiplied by the column's unit, so 8 in a 万元 column.
+pub(crate) fn places_for(factor: Decimal) -> u32 {
+    let mut f = factor.normalize();
+    let mut extra = 0;
+    while f > Decimal::ONE && (f % Decimal::TEN).is_zero() && extra < 8 {
+        f /= Decimal::TEN;
+        extra += 1;
+    }
+    MAX_INPUT_DP + extra
 }
 
 /// What kind of number column: the words used in messages.
@@ -159,28 +231,48 @@ impl NumKind {
 /// A number cell (not blank) → exact decimal with at most 4 places, before
 /// any unit or rounding.
 pub(crate) fn decimal4(cv: &Cv<'_>, kind: NumKind, buf: &mut String) -> Result<Decimal, String> {
+    decimal_places(cv, kind, MAX_INPUT_DP, buf)
+}
+
+/// A number cell (not blank) → exact decimal with at most `places` places,
+/// before any unit or rounding.
+fn decimal_places(
+    cv: &Cv<'_>,
+    kind: NumKind,
+    places: u32,
+    buf: &mut String,
+) -> Result<Decimal, String> {
     let noun = kind.noun();
+    // In a column with a unit (万元), the places are those of the cell as
+    // written, and the message says what they amount to.
+    let unit_note = if places > MAX_INPUT_DP {
+        " (4 once multiplied by the column's unit)"
+    } else {
+        ""
+    };
     match *cv {
         Cv::Int(i) => Ok(Decimal::from(i)),
         Cv::Float(f) => {
             if !f.is_finite() {
                 return Err(format!("expected {noun}, found `{f}`"));
             }
-            float_to_dec4(f, buf).ok_or_else(|| {
+            float_to_dec(f, places, buf).ok_or_else(|| {
                 if f.abs() >= 1e28 {
                     format!("expected {noun}, found the number `{f}`, which is too large")
                 } else {
-                    format!("expected {noun} with at most 4 decimal places, found `{f}`")
+                    format!(
+                        "expected {noun} with at most {places} decimal places{unit_note}, found `{f}`"
+                    )
                 }
             })
         }
         Cv::Str(s) => {
             let t = s.trim();
             normalize_numeric(t, buf);
-            match parse_plain_decimal(buf, MAX_INPUT_DP) {
+            match parse_plain_decimal(buf, places) {
                 Ok(v) => Ok(v),
                 Err(TextNum::TooPrecise) => Err(format!(
-                    "expected {noun} with at most 4 decimal places, found text `{t}`"
+                    "expected {noun} with at most {places} decimal places{unit_note}, found text `{t}`"
                 )),
                 Err(TextNum::Bad) => Err(format!("expected {noun}, found text `{t}`")),
             }
@@ -212,7 +304,7 @@ pub(crate) fn amount(
         };
         return Ok(Decimal::new(q, scale));
     }
-    let v = decimal4(cv, NumKind::Amount, buf)?;
+    let v = decimal_places(cv, NumKind::Amount, places_for(factor), buf)?;
     let v = if factor == Decimal::ONE {
         v
     } else {
@@ -439,7 +531,7 @@ mod tests {
     fn float_fast_path_matches_exact_path() {
         let mut buf = String::new();
         let mut x: u64 = 0x2545F4914F6CDD1D;
-        for _ in 0..50_000 {
+        for i in 0..50_000 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
@@ -450,12 +542,100 @@ mod tests {
             let v = float_exact(f, &mut buf).unwrap();
             let r4 = v.round_dp_with_strategy(4, AWAY);
             assert_eq!(fast, Some(r4), "{f}");
+            // Noisy neighbours (a few units in the last place away) and
+            // values off by 1/20,000 of a step: the fast path (integer
+            // arithmetic) and the text path agree on each.
+            let noisy: &[u64] = if i % 32 == 0 {
+                &[1, 2, 4, 5, 9, 1 << 20]
+            } else {
+                &[]
+            };
+            for &k in noisy {
+                for g in [
+                    f64::from_bits(f.to_bits() + k),
+                    f64::from_bits(f.to_bits().saturating_sub(k)),
+                ] {
+                    assert_eq!(
+                        float_to_dec4(g, &mut buf),
+                        float_to_dec_text(g, 4, &mut buf),
+                        "{g}"
+                    );
+                }
+            }
+            // The same at 8 places (a 万元 column): the value ÷ 10⁴ and its
+            // noisy neighbours.
+            if i % 32 == 0 {
+                let w = f / 10_000.0;
+                for k in [0u64, 1, 3, 4, 5, 1 << 12] {
+                    for g in [
+                        f64::from_bits(w.to_bits() + k),
+                        f64::from_bits(w.to_bits().saturating_sub(k)),
+                    ] {
+                        let fast = fast_mantissa(g, 8).map(|m| Decimal::new(m, 8));
+                        let text = float_to_dec_text(g, 8, &mut buf);
+                        if fast.is_some() {
+                            assert_eq!(fast, text, "{g}");
+                        }
+                        assert_eq!(float_to_dec(g, 8, &mut buf), text, "{g}");
+                    }
+                }
+            }
+            if i % 32 == 0 {
+                let off = f + 0.000_05;
+                assert_eq!(
+                    float_to_dec4(off, &mut buf),
+                    float_to_dec_text(off, 4, &mut buf),
+                    "{off}"
+                );
+            }
             for scale in 0..=5 {
                 let a = amount(&Cv::Float(f), Decimal::ONE, scale, &mut buf).unwrap();
                 let b = to_scale(r4, scale);
                 assert_eq!((a, a.scale()), (b, b.scale()), "{f} at {scale}");
             }
         }
+    }
+
+    /// Not clean at 4 places is an error at every magnitude; float noise
+    /// (a few units in the last place) is not, at any magnitude.
+    #[test]
+    fn four_places_at_every_magnitude() {
+        // An f64 near 9,000,000 is spaced ~1.9e-9 apart, so the cell
+        // 9000000.00012 is not 9000000.0001 (20,000 units in the last place
+        // away); the old tolerance max(|v|, 1)·1e-9 = 0.009 took it for one.
+        assert_eq!(
+            amt(Cv::Float(9000000.00012)).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found `9000000.00012`"
+        );
+        assert_eq!(
+            amt(Cv::Float(-9000000.00012)).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found `-9000000.00012`"
+        );
+        assert_eq!(
+            amt(Cv::Float(123456.00005)).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found `123456.00005`"
+        );
+        assert_eq!(
+            amt(Cv::Float(50000000000.00012)).unwrap_err(),
+            "expected an amount with at most 4 decimal places, found `50000000000.00012`"
+        );
+        assert_eq!(amt(Cv::Float(9000000.0001)).unwrap(), dec!(9000000.00));
+        assert_eq!(amt(Cv::Float(9000000.0051)).unwrap(), dec!(9000000.01));
+        // Honest noise: 9000000.1 + 0.2 = 9000000.299999999 (1 unit in the
+        // last place from 9000000.3); 0.1 + 0.2 - 0.3 = 5.55e-17 (a residue
+        // under 1e-9 of what should be 0).
+        assert_eq!(amt(Cv::Float(9000000.1 + 0.2)).unwrap(), dec!(9000000.30));
+        assert_eq!(
+            amt(Cv::Float(-(9000000.1 + 0.2))).unwrap(),
+            dec!(-9000000.30)
+        );
+        assert_eq!(amt(Cv::Float(0.1 + 0.2 - 0.3)).unwrap(), dec!(0.00));
+        assert_eq!(amt(Cv::Float(123456.1 + 0.2)).unwrap(), dec!(123456.30));
+        // The largest magnitudes carry few places in their shortest form.
+        assert_eq!(
+            amt(Cv::Float(987654321012.3456)).unwrap(),
+            dec!(987654321012.35)
+        );
     }
 
     #[test]
@@ -499,9 +679,30 @@ mod tests {
             amount(&Cv::Float(1.2345), dec!(10000), 2, &mut b).unwrap(),
             dec!(12345)
         );
+        // A 万元 cell may carry 8 places: 4 once in yuan.
+        // 0.00005 万元 = 0.5 元; 1.23456789 万元 = 12,345.6789 元 → 12,345.68.
         assert_eq!(
-            amount(&Cv::Str("0.00005"), dec!(10000), 2, &mut b).unwrap_err(),
-            "expected an amount with at most 4 decimal places, found text `0.00005`"
+            amount(&Cv::Str("0.00005"), dec!(10000), 2, &mut b).unwrap(),
+            dec!(0.50)
+        );
+        assert_eq!(
+            amount(&Cv::Float(1.23456789), dec!(10000), 2, &mut b).unwrap(),
+            dec!(12345.68)
+        );
+        // 0.000000005 万元 = 0.00005 元: 5 places of a yuan.
+        assert_eq!(
+            amount(&Cv::Str("0.000000005"), dec!(10000), 2, &mut b).unwrap_err(),
+            "expected an amount with at most 8 decimal places (4 once multiplied by the column's unit), found text `0.000000005`"
+        );
+        // 900.000000012 万元 = 9,000,000.00012 元.
+        assert_eq!(
+            amount(&Cv::Float(900.000000012), dec!(10000), 2, &mut b).unwrap_err(),
+            "expected an amount with at most 8 decimal places (4 once multiplied by the column's unit), found `900.000000012`"
+        );
+        // Float noise in a 万元 column: 900.1 + 0.2 = 900.3000000000001.
+        assert_eq!(
+            amount(&Cv::Float(900.1 + 0.2), dec!(10000), 2, &mut b).unwrap(),
+            dec!(9003000)
         );
         assert_eq!(
             amount(&Cv::Float(2.71829), Decimal::ONE, 2, &mut b).unwrap_err(),

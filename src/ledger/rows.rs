@@ -117,6 +117,10 @@ impl Reader<'_> {
         }
         let unit = self.sh.units.get(fi).copied().unwrap_or(Decimal::ONE);
         match parse::amount(&cv, unit, self.opts.input_scale, &mut self.buf) {
+            Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+                self.negative(r, fi, &cv);
+                Err(())
+            }
             Ok(v) => Ok(Some(v)),
             Err(m) => {
                 let col = self.col(fi);
@@ -142,6 +146,10 @@ impl Reader<'_> {
                 });
                 Err(())
             }
+            Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+                self.negative(r, fi, &cv);
+                Err(())
+            }
             Ok(v) => Ok(Some(v.normalize())),
             Err(m) => {
                 let col = self.col(fi);
@@ -149,6 +157,18 @@ impl Reader<'_> {
                 Err(())
             }
         }
+    }
+
+    /// No column of the contract gives a negative a meaning (see the
+    /// README's ledger section): a negative loss, balance, interest, fee,
+    /// score or point count is a careless entry that would move pay, so it
+    /// is refused at its cell.
+    fn negative(&mut self, r: u32, fi: usize, cv: &Cv<'_>) {
+        let col = self.col(fi);
+        let found = cv.describe();
+        self.err(r, col, "negative-value", |me| {
+            format!("expected 0 or more for {}, found {found}", me.named(fi))
+        });
     }
 
     fn percent(

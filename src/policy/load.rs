@@ -1,7 +1,7 @@
 //! TOML text → validated [`Policy`], with every problem located.
 
 use super::model::*;
-use super::walk::{Cx, Sp, Table, tables_of};
+use super::walk::{Cx, Quantity, Sp, Table, tables_of};
 use crate::diag::{Diagnostics, suggestion};
 use crate::ledger::Product;
 use crate::metrics::catalogue;
@@ -118,8 +118,9 @@ impl TierNames {
         t: &Table,
         key: &'static str,
         what: &str,
+        q: Quantity,
     ) -> Vec<(TierIx, Decimal)> {
-        t.opt_dec_map(cx, key)
+        t.opt_num_map(cx, key, q)
             .unwrap_or_default()
             .into_iter()
             .filter_map(|(k, v)| self.resolve(cx, &k, what).map(|i| (i, v.value)))
@@ -148,34 +149,6 @@ fn check_metric(cx: &mut Cx, m: &Sp<String>, monthly_only: bool) {
             &m.span,
             "unknown-metric",
             format!("unknown metric `{}`{extra}", m.value),
-        );
-    }
-}
-
-fn non_negative(cx: &mut Cx, v: &Option<Sp<Decimal>>, what: &str) {
-    if let Some(v) = v
-        && v.value.is_sign_negative()
-        && !v.value.is_zero()
-    {
-        cx.error(
-            &v.span,
-            "negative-value",
-            format!("{what} must not be negative, found {}", v.value),
-        );
-    }
-}
-
-fn fraction(cx: &mut Cx, v: &Option<Sp<Decimal>>, what: &str) {
-    if let Some(v) = v
-        && (v.value < Decimal::ZERO || v.value > Decimal::ONE)
-    {
-        cx.error(
-            &v.span,
-            "out-of-range",
-            format!(
-                "{what} must be a fraction between 0 and 1 (20% is 0.20), found {}",
-                v.value
-            ),
         );
     }
 }
@@ -305,7 +278,7 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
             .opt_choice(cx, "role", &["rm", "agent", "branch_head"])
             .map(|r| r.value.to_string());
         let metrics: Vec<(String, Decimal)> = e
-            .opt_dec_map(cx, "metrics")
+            .opt_num_map(cx, "metrics", Quantity::Any)
             .unwrap_or_default()
             .into_iter()
             .map(|(k, v)| {
@@ -318,11 +291,16 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
             .iter()
             .map(|c| {
                 let deposits = c
-                    .opt_dec(cx, "deposits")
+                    .opt_num(cx, "deposits", Quantity::NonNegative)
                     .map(|v| v.value)
                     .unwrap_or_default();
-                let loans = c.opt_dec(cx, "loans").map(|v| v.value).unwrap_or_default();
-                let prior = c.opt_dec(cx, "prior_deposits").map(|v| v.value);
+                let loans = c
+                    .opt_num(cx, "loans", Quantity::NonNegative)
+                    .map(|v| v.value)
+                    .unwrap_or_default();
+                let prior = c
+                    .opt_num(cx, "prior_deposits", Quantity::NonNegative)
+                    .map(|v| v.value);
                 c.finish(cx);
                 ExampleClient {
                     deposits,
@@ -344,7 +322,7 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
             to = x
                 .opt_str(cx, "tier")
                 .and_then(|t| names.resolve(cx, &t, "`expect.tier`"));
-            score = x.opt_dec(cx, "score").map(|v| v.value);
+            score = x.opt_num(cx, "score", Quantity::Any).map(|v| v.value);
             x.finish(cx);
         } else {
             cx.error(
@@ -428,8 +406,8 @@ fn read_settings(cx: &mut Cx, root: &Table) -> Settings {
 }
 
 fn read_range(cx: &mut Cx, t: &Table) -> Range {
-    let min = t.opt_dec(cx, "min");
-    let below = t.opt_dec(cx, "below");
+    let min = t.opt_num(cx, "min", Quantity::NonNegative);
+    let below = t.opt_num(cx, "below", Quantity::NonNegative);
     if let (Some(a), Some(b)) = (&min, &below)
         && b.value <= a.value
     {
@@ -470,17 +448,14 @@ fn read_tier(
         Some("branch_head") => TierRole::BranchHead,
         _ => TierRole::Rm,
     };
-    let base = t.opt_dec(cx, "base_deposit");
-    non_negative(cx, &base, "`base_deposit`");
-    let authority = t.opt_dec(cx, "loan_authority");
-    non_negative(cx, &authority, "`loan_authority`");
-    let cap = t.opt_dec(cx, "risk_deposit_cap");
-    non_negative(cx, &cap, "`risk_deposit_cap`");
+    let base = t.opt_num(cx, "base_deposit", Quantity::NonNegative);
+    let authority = t.opt_num(cx, "loan_authority", Quantity::NonNegative);
+    let cap = t.opt_num(cx, "risk_deposit_cap", Quantity::Money);
     let staff_grade = t.opt_int(cx, "staff_grade", 0..100).map(|v| v.value);
     let demote_to = t
         .opt_str(cx, "demote_to")
         .and_then(|n| names.resolve(cx, &n, "`demote_to`"));
-    let exam_min = t.opt_dec(cx, "exam_min").map(|v| v.value);
+    let exam_min = t.opt_num(cx, "exam_min", Quantity::Points).map(|v| v.value);
     let client_band = t.opt_table(cx, "client_band").map(|b| {
         let rule = b
             .opt_str(cx, "rule")
@@ -537,9 +512,8 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
             if let Some(m) = &metric {
                 check_metric(cx, m, false);
             }
-            let min = it.dec(cx, "min");
-            non_negative(cx, &min, "`min`");
-            let single = it.opt_dec(cx, "single_client_min");
+            let min = it.num(cx, "min", Quantity::NonNegative);
+            let single = it.opt_num(cx, "single_client_min", Quantity::NonNegative);
             let note = it.opt_str(cx, "note").map(|s| s.value);
             it.finish(cx);
             Criterion {
@@ -565,13 +539,14 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
             ),
         );
     }
-    let exclude = c.opt_dec(cx, "exclude_clients_below");
-    non_negative(cx, &exclude, "`exclude_clients_below`");
-    let tenure = c.opt_dec(cx, "tenure_years");
+    let exclude = c.opt_num(cx, "exclude_clients_below", Quantity::NonNegative);
+    let tenure = c.opt_num(cx, "tenure_years", Quantity::NonNegative);
     let disq_sp = c.opt_str_list(cx, "disqualifiers").unwrap_or_default();
     let disq = disq_sp.iter().map(|s| s.value.clone()).collect();
     disq_refs.extend(disq_sp);
-    let pass_line = c.opt_dec(cx, "pass_line").map(|v| v.value);
+    let pass_line = c
+        .opt_num(cx, "pass_line", Quantity::NonNegative)
+        .map(|v| v.value);
     c.finish(cx);
     Criteria {
         rule,
@@ -590,9 +565,10 @@ fn tier_values(
     single: &'static str,
     map: &'static str,
     names: &TierNames,
+    q: Quantity,
 ) -> TierValues {
-    let default = t.opt_dec(cx, single).map(|v| v.value);
-    let by_tier = names.values(cx, t, map, &format!("`{map}`"));
+    let default = t.opt_num(cx, single, q).map(|v| v.value);
+    let by_tier = names.values(cx, t, map, &format!("`{map}`"), q);
     TierValues { default, by_tier }
 }
 
@@ -623,7 +599,7 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
             .map(|k| k.value)
             .unwrap_or("rate");
         let kind = if kind == "fixed" {
-            let amount = tier_values(cx, &l, "amount", "amounts", names);
+            let amount = tier_values(cx, &l, "amount", "amounts", names, Quantity::Money);
             if amount.default.is_none() && amount.by_tier.is_empty() {
                 cx.error(
                     &l.span,
@@ -637,17 +613,8 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
             if let Some(m) = &metric {
                 check_metric(cx, m, true);
             }
-            let per = l.opt_dec(cx, "per");
-            if let Some(p) = &per
-                && p.value <= Decimal::ZERO
-            {
-                cx.error(
-                    &p.span,
-                    "out-of-range",
-                    format!("`per` must be greater than 0, found {}", p.value),
-                );
-            }
-            let rate = tier_values(cx, &l, "rate", "rates", names);
+            let per = l.opt_num(cx, "per", Quantity::Per);
+            let rate = tier_values(cx, &l, "rate", "rates", names, Quantity::Rate);
             if rate.default.is_none() && rate.by_tier.is_empty() {
                 cx.error(
                     &l.span,
@@ -684,8 +651,7 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
         if let Some(m) = &metric {
             check_metric(cx, m, true);
         }
-        let share = d.opt_dec(cx, "share");
-        fraction(cx, &share, "`share`");
+        let share = d.opt_num(cx, "share", Quantity::Ratio);
         d.finish(cx);
         pay.deductions.push(Deduction {
             id: id.map(|s| s.value).unwrap_or_default(),
@@ -719,8 +685,7 @@ fn read_risk(cx: &mut Cx, root: &Table, tiers: &[Tier]) -> Option<RiskDeposit> {
         .map(|s| s.value)
         .unwrap_or_else(|| "风险金".into());
     let name_en = r.opt_str(cx, "name_en").map(|s| s.value);
-    let rate = r.dec(cx, "rate");
-    fraction(cx, &rate, "`rate`");
+    let rate = r.num(cx, "rate", Quantity::Ratio);
     let base = match r
         .opt_choice(cx, "base", &["gross", "after_deductions"])
         .map(|v| v.value)
@@ -776,16 +741,17 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
             "deposit_below_base",
             "collection_below",
             "new_loan_collection_below",
+            "gross_above",
+            "gross_above_tier_median",
         ];
         let kind = match f.opt_choice(cx, "check", &kinds).map(|k| k.value) {
             Some("loan_above_authority") => Some(FlagKind::LoanAboveAuthority),
             Some("joint_signing_required") => f
-                .dec(cx, "above")
+                .num(cx, "above", Quantity::NonNegative)
                 .map(|v| FlagKind::JointSigningRequired { above: v.value }),
             Some("client_outside_band") => Some(FlagKind::ClientOutsideBand),
             Some("deposit_below_base") => {
-                let r = f.dec(cx, "ratio");
-                fraction(cx, &r, "`ratio`");
+                let r = f.num(cx, "ratio", Quantity::Ratio);
                 let months = f
                     .opt_int(cx, "months", 1..25)
                     .map(|m| m.value as u32)
@@ -796,15 +762,19 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
                 })
             }
             Some("collection_below") => {
-                let r = f.dec(cx, "min");
-                fraction(cx, &r, "`min`");
+                let r = f.num(cx, "min", Quantity::Ratio);
                 r.map(|v| FlagKind::CollectionBelow { min: v.value })
             }
             Some("new_loan_collection_below") => {
-                let r = f.dec(cx, "min");
-                fraction(cx, &r, "`min`");
+                let r = f.num(cx, "min", Quantity::Ratio);
                 r.map(|v| FlagKind::NewLoanCollectionBelow { min: v.value })
             }
+            Some("gross_above") => f
+                .num(cx, "above", Quantity::Money)
+                .map(|v| FlagKind::GrossAbove { above: v.value }),
+            Some("gross_above_tier_median") => f
+                .num(cx, "times", Quantity::Multiple)
+                .map(|v| FlagKind::GrossAboveTierMedian { times: v.value }),
             _ => {
                 if !f.has("check") {
                     cx.error(
@@ -833,7 +803,7 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
 fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
     let s = root.opt_table(cx, "score")?;
     let total = s
-        .opt_dec(cx, "total")
+        .opt_num(cx, "total", Quantity::Points)
         .map(|v| v.value)
         .unwrap_or(Decimal::ONE_HUNDRED);
     let mut components = Vec::new();
@@ -847,8 +817,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
         if let Some(m) = &metric {
             check_metric(cx, m, false);
         }
-        let points = c.dec(cx, "points");
-        non_negative(cx, &points, "`points`");
+        let points = c.num(cx, "points", Quantity::Points);
         let tiers = names.list(cx, &c, "tiers", "`tiers`");
         if let Some(id) = &id {
             let all: Vec<TierIx> = if tiers.is_empty() {
@@ -883,12 +852,12 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 ComponentKind::Bands { bands }
             }
             Some("pro_rata") => {
-                let target = tier_values(cx, &c, "target", "targets", names);
+                let target = tier_values(cx, &c, "target", "targets", names, Quantity::NonNegative);
                 ComponentKind::ProRata { target }
             }
             _ => {
-                let target = c.dec(cx, "target");
-                let step = c.dec(cx, "step");
+                let target = c.num(cx, "target", Quantity::Any);
+                let step = c.num(cx, "step", Quantity::Any);
                 if let Some(st) = &step
                     && st.value <= Decimal::ZERO
                 {
@@ -898,9 +867,10 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                         format!("`step` must be greater than 0, found {}", st.value),
                     );
                 }
-                let pps = c.dec(cx, "points_per_step");
-                let up = c.dec(cx, "cap_up");
-                let down = c.dec(cx, "cap_down");
+                let pps = c.num(cx, "points_per_step", Quantity::Points);
+                // The sign of each cap is checked below (`cap-sign`).
+                let up = c.num(cx, "cap_up", Quantity::Any);
+                let down = c.num(cx, "cap_down", Quantity::Any);
                 if let Some(u) = &up
                     && u.value < Decimal::ZERO
                 {
@@ -972,9 +942,9 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
     let mut prev_upper: Option<(Decimal, std::ops::Range<usize>)> = None;
     let mut catch_all_seen = false;
     for b in tables_of(cx, arr, &format!("{}.bands", c.path)) {
-        let max = b.opt_dec(cx, "max");
-        let below = b.opt_dec(cx, "below");
-        let points = b.dec(cx, "points");
+        let max = b.opt_num(cx, "max", Quantity::Any);
+        let below = b.opt_num(cx, "below", Quantity::Any);
+        let points = b.num(cx, "points", Quantity::Points);
         if max.is_some() && below.is_some() {
             cx.error(
                 &b.span,
@@ -1073,7 +1043,7 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
             format!("missing `{path}.op` (one of <, <=, >, >=, ==)"),
         );
     }
-    let value = t.dec(cx, "value");
+    let value = t.num(cx, "value", Quantity::Any);
     let months = t.opt_int(cx, "consecutive_months", 1..25);
     t.finish(cx);
     let (metric, op, value) = (metric?.value, op?, value?.value);

@@ -304,6 +304,13 @@ pub enum FlagKind {
     /// A loan disbursed in the period's year whose own collection rate is
     /// under `min` (Policy A art. 25(1): new loans must reach 100%).
     NewLoanCollectionBelow { min: Decimal },
+    /// Plausibility: a month's gross pay above a fixed ceiling. Flagged for
+    /// the checker; pay is unchanged.
+    GrossAbove { above: Decimal },
+    /// Plausibility: a month's gross pay above `times` × the median gross of
+    /// the active RMs of the same tier this month (a zero median compares
+    /// nothing). Flagged for the checker; pay is unchanged.
+    GrossAboveTierMedian { times: Decimal },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -169,20 +169,51 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// An optional exact decimal: an integer, a float (read from its text,
-    /// never through f64) or a string holding a number.
-    pub fn opt_dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
+    /// never through f64) or a string holding a number. Private: the loader
+    /// reads every number through [`Table::opt_num`] and its kind.
+    fn opt_dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
         let v = self.get(key)?;
         let path = self.key_path(key);
         value_dec(cx, v, &path)
     }
 
-    pub fn dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
+    fn dec(&self, cx: &mut Cx, key: &'static str) -> Option<Sp<Decimal>> {
         if !self.table.contains_key(key) {
             self.used.borrow_mut().push(key);
             self.missing(cx, key, "a number");
             return None;
         }
         self.opt_dec(cx, key)
+    }
+
+    /// An optional number of a kind: read exactly, then range-checked as
+    /// `q` says (a negative rate, a share above 100% or a rate of 10^15 is
+    /// an error at its line and column).
+    pub fn opt_num(&self, cx: &mut Cx, key: &'static str, q: Quantity) -> Option<Sp<Decimal>> {
+        let v = self.opt_dec(cx, key)?;
+        q.check(cx, &v, &format!("`{key}`"));
+        Some(v)
+    }
+
+    /// A required number of a kind.
+    pub fn num(&self, cx: &mut Cx, key: &'static str, q: Quantity) -> Option<Sp<Decimal>> {
+        let v = self.dec(cx, key)?;
+        q.check(cx, &v, &format!("`{key}`"));
+        Some(v)
+    }
+
+    /// [`Table::opt_dec_map`] whose every value is of kind `q`.
+    pub fn opt_num_map(
+        &self,
+        cx: &mut Cx,
+        key: &'static str,
+        q: Quantity,
+    ) -> Option<Vec<(Sp<String>, Sp<Decimal>)>> {
+        let out = self.opt_dec_map(cx, key)?;
+        for (k, v) in &out {
+            q.check(cx, v, &format!("`{key}.{}`", k.value));
+        }
+        Some(out)
     }
 
     pub fn opt_int(&self, cx: &mut Cx, key: &'static str, range: Range<i64>) -> Option<Sp<i64>> {
@@ -323,7 +354,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     /// A table whose keys are names chosen by the user (e.g. tier ids) and
     /// whose values are numbers: `{ senior = 10, mid = 7 }`.
-    pub fn opt_dec_map(
+    fn opt_dec_map(
         &self,
         cx: &mut Cx,
         key: &'static str,
@@ -435,6 +466,101 @@ pub fn value_dec(cx: &mut Cx, v: &SpannedValue<'_>, path: &str) -> Option<Sp<Dec
                 format!("`{path}` must be an exact decimal number, found `{text}`"),
             );
             None
+        }
+    }
+}
+
+/// What a policy number stands for, and so the range it must lie in. Every
+/// number of a policy is read as one of these ([`Table::opt_num`]), so a
+/// range is checked once, where the number is read, for every key of that
+/// kind. The ceilings are no bank's figures: each is far above any real
+/// rate or amount and only catches a slip (a misplaced decimal point, a
+/// rate of 10^15).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// Any number under 10^15 in size: targets, band bounds, condition
+    /// values (a growth target may be negative).
+    Any,
+    /// A size or threshold (yuan, a count, years, an exam score): ≥ 0.
+    NonNegative,
+    /// A fraction in [0, 1] (20% is 0.20): shares, holdback rates, ratios.
+    Ratio,
+    /// A pay line's rate, in yuan per `per` units of its metric: ≥ 0 and at
+    /// most [`RATE_CEILING`].
+    Rate,
+    /// Money paid or held for one RM (a fixed amount, a cap, a monthly
+    /// ceiling): ≥ 0 and at most [`MONEY_CEILING`] yuan.
+    Money,
+    /// Score points: ≥ 0 and at most [`POINTS_CEILING`].
+    Points,
+    /// The unit a rate is quoted per: at least 1.
+    Per,
+    /// A multiple (N × a median): at least 1 and at most [`MULTIPLE_CEILING`].
+    Multiple,
+}
+
+/// Highest pay-line rate: a million yuan per unit of the metric.
+pub const RATE_CEILING: i64 = 1_000_000;
+/// Highest amount paid or held for one RM: ten million yuan.
+pub const MONEY_CEILING: i64 = 10_000_000;
+/// Most score points a component, band or total may carry.
+pub const POINTS_CEILING: i64 = 1_000;
+/// Largest multiple.
+pub const MULTIPLE_CEILING: i64 = 1_000;
+
+impl Quantity {
+    /// Report `v` at its span when it is out of this kind's range. `what`
+    /// names the key in the message, e.g. `` `rate` ``.
+    pub fn check(self, cx: &mut Cx, v: &Sp<Decimal>, what: &str) {
+        let x = v.value;
+        let negative = x.is_sign_negative() && !x.is_zero();
+        let ceiling = |n: i64| x > Decimal::from(n);
+        let problem: Option<(&'static str, String)> = match self {
+            Quantity::Any => None,
+            Quantity::NonNegative | Quantity::Rate | Quantity::Money | Quantity::Points
+                if negative =>
+            {
+                Some((
+                    "negative-value",
+                    format!("{what} must not be negative, found {x}"),
+                ))
+            }
+            Quantity::NonNegative => None,
+            Quantity::Ratio if negative || x > Decimal::ONE => Some((
+                "out-of-range",
+                format!("{what} must be a fraction between 0 and 1 (20% is 0.20), found {x}"),
+            )),
+            Quantity::Ratio => None,
+            Quantity::Rate if ceiling(RATE_CEILING) => Some((
+                "out-of-range",
+                format!(
+                    "{what} must be at most {RATE_CEILING} (yuan per `per` units of the metric), found {x}"
+                ),
+            )),
+            Quantity::Money if ceiling(MONEY_CEILING) => Some((
+                "out-of-range",
+                format!("{what} must be at most {MONEY_CEILING} yuan, found {x}"),
+            )),
+            Quantity::Points if ceiling(POINTS_CEILING) => Some((
+                "out-of-range",
+                format!("{what} must be at most {POINTS_CEILING} points, found {x}"),
+            )),
+            Quantity::Rate | Quantity::Money | Quantity::Points => None,
+            Quantity::Per if x < Decimal::ONE => Some((
+                "out-of-range",
+                format!(
+                    "{what} must be at least 1 (the rate is quoted per `per` units of the metric), found {x}"
+                ),
+            )),
+            Quantity::Per => None,
+            Quantity::Multiple if x < Decimal::ONE || ceiling(MULTIPLE_CEILING) => Some((
+                "out-of-range",
+                format!("{what} must be between 1 and {MULTIPLE_CEILING}, found {x}"),
+            )),
+            Quantity::Multiple => None,
+        };
+        if let Some((code, message)) = problem {
+            cx.error(&v.span, code, message);
         }
     }
 }

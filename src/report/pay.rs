@@ -125,6 +125,10 @@ pub fn check_label(check: &str, lang: Lang) -> &'static str {
             lang.pick("当年新发放贷款收息不足", "new loan's collection under 100%")
         }
         "loss_not_recovered" => lang.pick("损失未扣足", "loss not recovered this month"),
+        "gross_above" => lang.pick("应发超过上限", "gross above ceiling"),
+        "gross_above_tier_median" => {
+            lang.pick("应发远高于同级中位数", "gross far above tier median")
+        }
         _ => lang.pick("其他", "other"),
     }
 }
@@ -288,6 +292,18 @@ fn flag_text(f: &Flag, lang: Lang) -> String {
         ("loss_not_recovered", Lang::Zh) => format!("损失 {v} 超过本月应发，未扣部分待后续处理"),
         ("loss_not_recovered", Lang::En) => {
             format!("losses of {v} exceed this month's gross and were not deducted")
+        }
+        ("gross_above", Lang::Zh) => format!("本月应发 {v} 超过合理上限 {t}，请复核"),
+        ("gross_above", Lang::En) => {
+            format!("gross pay {v} is above the plausible ceiling of {t}: please check")
+        }
+        ("gross_above_tier_median", Lang::Zh) => {
+            format!("本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算轨迹）")
+        }
+        ("gross_above_tier_median", Lang::En) => {
+            format!(
+                "gross pay {v} is above {t}, the policy's multiple of the tier's median gross: please check (see the trace)"
+            )
         }
         _ => format!("{} {v} {t}", f.subject),
     }

@@ -150,6 +150,16 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "negative-amount.xlsx",
+        &[
+            "fixtures/bad/ledger/negative-amount.xlsx [存款日余额]!E7: error[negative-value]: expected 0 or more for `balance` (余额), found the number `-500000`",
+            "fixtures/bad/ledger/negative-amount.xlsx [贷款]!I2: error[negative-value]: expected 0 or more for `interest_received` (实收利息), found text `-2,000`",
+            "fixtures/bad/ledger/negative-amount.xlsx [贷款]!F3: error[negative-value]: expected 0 or more for `balance` (贷款余额), found the number `-120000`",
+            "fixtures/bad/ledger/negative-amount.xlsx [中间业务收入]!C3: error[negative-value]: expected 0 or more for `amount` (金额), found the number `-300`",
+            "fixtures/bad/ledger/negative-amount.xlsx [违规与损失]!E2: error[negative-value]: expected 0 or more for `loss` (经济损失), found the number `-500`",
+        ],
+    ),
+    (
         "not-a-date.xlsx",
         &[
             "fixtures/bad/ledger/not-a-date.xlsx [存款日余额]!A10: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026.10.05`",
@@ -183,6 +193,18 @@ const CASES: &[(&str, &[&str])] = &[
         "unit-on-text-column.xlsx",
         &[
             "fixtures/bad/ledger/unit-on-text-column.xlsx [存款日余额]!B1: error[bad-unit]: expected no unit on `account_id` (账号), which is not an amount, found `(元)`",
+        ],
+    ),
+    (
+        "too-precise.xlsx",
+        &[
+            "fixtures/bad/ledger/too-precise.xlsx [存款日余额]!E4: error[not-an-amount]: expected an amount with at most 4 decimal places, found `9000000.00012`",
+        ],
+    ),
+    (
+        "too-precise-wan.xlsx",
+        &[
+            "fixtures/bad/ledger/too-precise-wan.xlsx [存款日余额]!E4: error[not-an-amount]: expected an amount with at most 8 decimal places (4 once multiplied by the column's unit), found `900.000000012`",
         ],
     ),
     (
@@ -241,6 +263,41 @@ fn cell_error_writes_nothing_and_exits_1() {
     expected.push("rmpay: 1 error(s); nothing was written");
     assert_eq!(o.stderr.lines().collect::<Vec<_>>(), expected);
     assert!(!out.exists() && !json.exists());
+}
+
+/// Careless amounts stop a run like any other ledger error: exit 1, every
+/// diagnostic as pinned above, nothing written. (Before, a negative loss
+/// raised pay and 9000000.00012 was read as 9000000.00, both exit 0.)
+#[test]
+fn careless_amounts_write_nothing_and_exit_1() {
+    for name in [
+        "negative-amount.xlsx",
+        "too-precise.xlsx",
+        "too-precise-wan.xlsx",
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        let json = d.path().join("p.json");
+        let ledger = format!("fixtures/bad/ledger/{name}");
+        let o = run(&[
+            "payroll",
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+            &ledger,
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
+        let (_, pinned) = CASES.iter().find(|(n, _)| *n == name).unwrap();
+        let mut expected = pinned.to_vec();
+        let summary = format!("rmpay: {} error(s); nothing was written", pinned.len());
+        expected.push(&summary);
+        assert_eq!(o.stderr.lines().collect::<Vec<_>>(), expected, "{name}");
+        assert!(!out.exists() && !json.exists(), "{name}");
+    }
 }
 
 fn accounts(l: &Ledger) -> Vec<(String, String, Product, Decimal, u32)> {

@@ -308,3 +308,137 @@ fn a_lowered_cap_keeps_or_releases_the_excess() {
     assert_eq!(s.risk.movements[0].kind, MovementKind::ExcessReleased);
     assert_eq!(s.payout, dec("600.00") + dec("5000"));
 }
+
+/// Plausibility limits (`gross_above`, `gross_above_tier_median`) put an
+/// RM on the exceptions sheet and in the JSON for the checker; the run
+/// still exits 0 and pay is unchanged. The shipped values (100,000 yuan;
+/// 3 × the tier median) flag no one in the fixture, so they are tightened
+/// here.
+#[test]
+fn implausible_gross_is_flagged_for_the_checker() {
+    let text = std::fs::read_to_string(super::util::root().join(POLICY)).unwrap();
+    let changed = text
+        .replace("above = 100_000 ", "above = 7_000   ")
+        .replace("times = 3 ", "times = 1.05 ");
+    assert_eq!(changed.matches("above = 7_000 ").count(), 1);
+    assert_eq!(changed.matches("times = 1.05 ").count(), 1);
+    let d = tempfile::tempdir().unwrap();
+    let policy = d.path().join("policy.toml");
+    std::fs::write(&policy, changed).unwrap();
+    let out = d.path().join("out");
+    let json = out.join("pay.json");
+    let o = super::util::run(&[
+        "payroll",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--ledger",
+        LEDGER,
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+
+    // Hand-computed. Gross this month: RM001 (senior) 7,656.40, BH001
+    // 4,400.00, the rest below 3,000: only RM001 is above 7,000.
+    // Tier medians over the active RMs (RM006 and RM007 left, so they
+    // neither count nor are checked): senior RM001 alone, 7,656.40 →
+    // 1.05 × 7,656.40 = 8,039.22, not above; mid RM002 2,807.60 and RM005
+    // 2,300.00 → (2,807.60 + 2,300.00) ÷ 2 = 2,553.80, × 1.05 = 2,681.49,
+    // and RM002's 2,807.60 is above; junior RM003 580 and RM004 540 → 560
+    // × 1.05 = 588, not above.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let mut got = Vec::new();
+    for m in v["managers"].as_array().unwrap() {
+        for f in m["flags"].as_array().unwrap() {
+            let check = f["check"].as_str().unwrap();
+            if check.starts_with("gross_above") {
+                got.push(format!(
+                    "{} {} {} {} {}",
+                    m["rm_id"].as_str().unwrap(),
+                    f["rule"].as_str().unwrap(),
+                    check,
+                    f["value"].as_str().unwrap(),
+                    f["threshold"].as_str().unwrap()
+                ));
+            }
+        }
+        // Pay is unchanged by a flag.
+        if m["rm_id"] == "RM001" {
+            assert_eq!(m["pay"]["gross"], "7656.40");
+        }
+    }
+    assert_eq!(
+        got,
+        [
+            "RM001 plausible-gross-ceiling gross_above 7656.4 7000",
+            "RM002 plausible-gross-median gross_above_tier_median 2807.6 2681.49",
+        ]
+    );
+    // The median flag's trace step gives the comparison and its inputs.
+    let rm002 = v["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["rm_id"] == "RM002")
+        .unwrap();
+    let step = rm002["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["figure"] == "gross_above_tier_median")
+        .expect("a trace step for the median flag");
+    assert_eq!(
+        step["formula"],
+        "gross > times × median(gross of the tier's active RMs) = 2681.49"
+    );
+    let inputs: Vec<String> = step["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{}={}",
+                i["name"].as_str().unwrap(),
+                i["value"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            "gross=2807.60",
+            "times=1.05",
+            "tier_median_gross=2553.80",
+            "gross RM002=2807.60",
+            "gross RM005=2300.00",
+        ]
+    );
+
+    // The workbook's exceptions sheet has the same two rows.
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(out.join("pay-2026-10.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Exceptions").unwrap();
+    let rows: Vec<String> = sheet
+        .rows()
+        .filter(|r| r[2].to_string().starts_with("plausible-"))
+        .map(|r| {
+            r.iter()
+                .take(8)
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "RM001 | 张伟 | plausible-gross-ceiling | gross above ceiling | RM001 | 7656.4 | 7000 | gross pay 7,656.40 is above the plausible ceiling of 7,000.00: please check",
+            "RM002 | 李娜 | plausible-gross-median | gross far above tier median | RM002 | 2807.6 | 2681.49 | gross pay 2,807.60 is above 2,681.49, the policy's multiple of the tier's median gross: please check (see the trace)",
+        ]
+    );
+}

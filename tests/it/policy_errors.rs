@@ -141,6 +141,90 @@ fn negative_value() {
     );
 }
 
+/// A negative piece rate used to be accepted and gave negative net pay.
+#[test]
+fn negative_rate() {
+    check(
+        "negative-rate",
+        &[
+            "fixtures/bad/policy/negative-rate.toml:22:10: error[negative-value]: `rate` must not be negative, found -3",
+        ],
+    );
+}
+
+/// A rate of 3×10^14 yuan per 万元 used to be accepted (a payroll of
+/// 10^22 yuan, exit 0).
+#[test]
+fn rate_above_the_ceiling() {
+    check(
+        "rate-ceiling",
+        &[
+            "fixtures/bad/policy/rate-ceiling.toml:22:10: error[out-of-range]: `rate` must be at most 1000000 (yuan per `per` units of the metric), found 300000000000000",
+        ],
+    );
+}
+
+/// Every kind of policy number is range-checked where it is read, not only
+/// the holdback's rate: caps, per-tier rates, `per`, fixed amounts, shares,
+/// thresholds, ratios written as percentages, points.
+#[test]
+fn careless_numbers_everywhere() {
+    check(
+        "careless-numbers",
+        &[
+            "fixtures/bad/policy/careless-numbers.toml:14:20: error[out-of-range]: `risk_deposit_cap` must be at most 10000000 yuan, found 20000000",
+            "fixtures/bad/policy/careless-numbers.toml:22:37: error[negative-value]: `rates.senior` must not be negative, found -8",
+            "fixtures/bad/policy/careless-numbers.toml:28:9: error[out-of-range]: `per` must be at least 1 (the rate is quoted per `per` units of the metric), found 0.01",
+            "fixtures/bad/policy/careless-numbers.toml:35:12: error[negative-value]: `amount` must not be negative, found -300",
+            "fixtures/bad/policy/careless-numbers.toml:41:11: error[out-of-range]: `share` must be a fraction between 0 and 1 (20% is 0.20), found 1.5",
+            "fixtures/bad/policy/careless-numbers.toml:45:8: error[out-of-range]: `rate` must be a fraction between 0 and 1 (20% is 0.20), found -0.2",
+            "fixtures/bad/policy/careless-numbers.toml:51:9: error[negative-value]: `above` must not be negative, found -5000000",
+            "fixtures/bad/policy/careless-numbers.toml:57:9: error[out-of-range]: `ratio` must be a fraction between 0 and 1 (20% is 0.20), found 90",
+            "fixtures/bad/policy/careless-numbers.toml:63:9: error[out-of-range]: `times` must be between 1 and 1000, found 0.5",
+            "fixtures/bad/policy/careless-numbers.toml:70:12: error[out-of-range]: `points` must be at most 1000 points, found 4000",
+        ],
+    );
+}
+
+/// `rmpay check` and `payroll` stop on them: exit 1, the pinned message,
+/// nothing written.
+#[test]
+fn careless_policies_exit_1_and_write_nothing() {
+    for (name, pinned) in [
+        (
+            "negative-rate",
+            "fixtures/bad/policy/negative-rate.toml:22:10: error[negative-value]: `rate` must not be negative, found -3",
+        ),
+        (
+            "rate-ceiling",
+            "fixtures/bad/policy/rate-ceiling.toml:22:10: error[out-of-range]: `rate` must be at most 1000000 (yuan per `per` units of the metric), found 300000000000000",
+        ),
+    ] {
+        let policy = format!("fixtures/bad/policy/{name}.toml");
+        let o = super::util::run(&["check", "--policy", &policy]);
+        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
+        assert_eq!(
+            o.stderr.lines().collect::<Vec<_>>(),
+            [pinned, "rmpay: 1 error(s); nothing was written"],
+            "{name}"
+        );
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out");
+        let o = super::util::run(&[
+            "payroll",
+            "--policy",
+            &policy,
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
+        assert!(o.stderr.contains(pinned), "{name}: {}", o.stderr);
+        assert!(!out.exists(), "{name}");
+    }
+}
+
 #[test]
 fn every_error_of_a_file_at_once() {
     check(
