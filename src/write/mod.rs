@@ -217,7 +217,12 @@ impl XlsxSink {
 
     /// Put the sheet being filled back into the workbook, in its place.
     fn close_current(&mut self) {
-        if let Some((ws, _)) = self.current.take() {
+        if let Some((mut ws, st)) = self.current.take() {
+            let mut w = SheetWriter::new(&mut ws, &self.f, &self.path, st);
+            w.end();
+            if self.error.is_none() {
+                self.error = w.error;
+            }
             self.wb.push_worksheet(ws);
         }
     }
@@ -274,6 +279,7 @@ impl XlsxSink {
                 let Some((i, job, ws)) = next else { break };
                 let mut w = SheetWriter::new(ws, f, path, SheetState::default());
                 (job.emit)(&mut w);
+                w.end();
                 if let Some(e) = w.error
                     && let Ok(mut errs) = errors.lock()
                 {
@@ -355,6 +361,8 @@ struct SheetState {
     col_formats: Option<Vec<Option<NumFormat>>>,
     /// The width of each column whose text wraps.
     wrap_widths: Vec<Option<f64>>,
+    /// The last row written has its own height (see [`SheetWriter::end`]).
+    tall_last: bool,
 }
 
 /// The number formats of [`Formats`] that a column can take.
@@ -419,6 +427,7 @@ impl<'w> SheetWriter<'w> {
                     .map_err(xerr(path))?;
             }
             ws.set_row_height(0, 30).map_err(xerr(path))?;
+            self.st.tall_last = true;
             ws.set_freeze_panes(1, head.freeze_columns)
                 .map_err(xerr(path))?;
             ws.set_repeat_rows(0, 0).map_err(xerr(path))?;
@@ -516,6 +525,7 @@ impl<'w> SheetWriter<'w> {
             ws.set_row_height(row, 15.0 * lines.min(20) as f64)
                 .map_err(xerr(path))?;
         }
+        self.st.tall_last = lines > 1;
         for (i, cell) in cells.into_iter().enumerate() {
             let c = i as u16;
             match cell {
@@ -557,6 +567,25 @@ impl<'w> SheetWriter<'w> {
         }
         self.st.row += 1;
         Ok(())
+    }
+}
+
+impl SheetWriter<'_> {
+    /// Finish the sheet. In constant-memory mode rust_xlsxwriter (0.102)
+    /// writes the `<row>` element of a sheet's last row twice when that
+    /// row has its own height (once with the cells, once more, empty, with
+    /// the height), which Excel reports as damaged content. A formatless
+    /// blank on the next row makes the last row an ordinary flushed one;
+    /// the blank itself writes no cell, only an empty `<row>` element.
+    fn end(&mut self) {
+        if self.error.is_some() || !self.st.started || !self.st.tall_last {
+            return;
+        }
+        let (row, f) = (self.st.row, self.f);
+        match self.ws.write_blank(row, 0, &f.text) {
+            Ok(_) => self.st.tall_last = false,
+            Err(e) => self.error = Some(xerr(self.path)(e)),
+        }
     }
 }
 

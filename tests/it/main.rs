@@ -19,6 +19,7 @@ mod archive;
 mod cli;
 mod golden;
 mod ledger_errors;
+mod outputs;
 mod payroll;
 mod policy_errors;
 mod properties;

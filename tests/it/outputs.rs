@@ -1,0 +1,169 @@
+//! What rmpay writes, as files: every workbook well formed, outputs the
+//! same wherever the inputs are, the JSON as documented, a command's
+//! outputs committed together, and every failure named with its reason.
+
+use super::util::{check_workbook, check_workbook_bytes, run, workbooks_written};
+use std::path::{Path, PathBuf};
+
+const POLICY_A: &str = "rules/city-commercial-bank.toml";
+const POLICY_B: &str = "rules/bocom-nanchang.toml";
+const LEDGER_A: &str = "fixtures/2026-10.xlsx";
+const LEDGER_B: &str = "fixtures/bocom-2026-10.xlsx";
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn args(v: &[&str]) -> Vec<String> {
+    v.iter().map(|a| a.to_string()).collect()
+}
+
+/// Run rmpay, require success, and return the workbooks it wrote (each
+/// already checked by `run`).
+fn ok(args: &[String]) -> Vec<PathBuf> {
+    let o = run(args);
+    assert_eq!(o.code, 0, "rmpay {}\n{}", args.join(" "), o.stderr);
+    let books = workbooks_written(&o.stderr);
+    assert!(!books.is_empty(), "rmpay {}: no workbook", args.join(" "));
+    books
+}
+
+/// The twelve 2026 ledgers of a year fixture, as `--ledgers` takes them.
+fn year(dir: &str, with_period: bool) -> Vec<String> {
+    (1..=12)
+        .map(|m| {
+            let f = format!("fixtures/{dir}/2026-{m:02}.xlsx");
+            if with_period {
+                format!("2026-{m:02}={f}")
+            } else {
+                f
+            }
+        })
+        .collect()
+}
+
+fn review_args(policy: &str, ledgers: &[String], out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut a = args(&["review", "--policy", policy, "--ledgers"]);
+    a.extend(ledgers.iter().cloned());
+    a.extend(args(&["--year", "2026", "--out", &s(out)]));
+    a.extend(args(extra));
+    a
+}
+
+// ------------------------------------------------------ well-formed XML ---
+
+/// Every kind of workbook rmpay writes (pay in Chinese and English for
+/// both policies, the review for both policies, annual and quarterly, the
+/// archived pay workbook, the what-if comparison) parses as XML with rows
+/// and cells in strictly increasing order. The review's summary ends on a
+/// row tall enough for its reasons, which rust_xlsxwriter's constant-memory
+/// mode wrote twice (`<row r="10">` … `<row r="10"/>`).
+#[test]
+fn every_workbook_rmpay_writes_is_well_formed() {
+    let d = tempfile::tempdir().unwrap();
+    let out = |n: &str| d.path().join(n);
+    let mut books = Vec::new();
+    for (policy, ledger, lang, dir) in [
+        (POLICY_A, LEDGER_A, "zh", "a-zh"),
+        (POLICY_A, LEDGER_A, "en", "a-en"),
+        (POLICY_B, LEDGER_B, "zh", "b-zh"),
+        (POLICY_B, LEDGER_B, "en", "b-en"),
+    ] {
+        let mut a = args(&["payroll", "--policy", policy, "--ledger", ledger]);
+        a.extend(args(&["--lang", lang, "--out", &s(&out(dir))]));
+        if policy == POLICY_B {
+            a.extend(args(&["--period", "2026-10"]));
+        }
+        books.extend(ok(&a));
+    }
+    books.extend(ok(&review_args(
+        POLICY_A,
+        &year("year-a", false),
+        &out("ra"),
+        &[],
+    )));
+    books.extend(ok(&review_args(
+        POLICY_A,
+        &year("year-a", false),
+        &out("ra-en"),
+        &["--lang", "en"],
+    )));
+    books.extend(ok(&review_args(
+        POLICY_B,
+        &year("year-b", true),
+        &out("rb"),
+        &[],
+    )));
+    books.extend(ok(&review_args(
+        POLICY_B,
+        &year("year-b", true)[6..9],
+        &out("rb-q3"),
+        &["--quarter", "3"],
+    )));
+    let arch = out("archive");
+    for l in ["fixtures/2026-09.xlsx", LEDGER_A] {
+        let a = args(&["close", "--archive", &s(&arch), "--policy", POLICY_A]);
+        books.extend(ok(&[a, args(&["--ledger", l])].concat()));
+    }
+    books.extend(ok(&args(&[
+        "compare",
+        "--archive",
+        &s(&arch),
+        "--period",
+        "2026-10",
+        "--policy",
+        "fixtures/rules-versions/city-2026b.toml",
+        "--out",
+        &s(&out("cmp")),
+    ])));
+    // 4 pay + 4 reviews + 2 archived pay workbooks + 1 comparison.
+    assert_eq!(books.len(), 11, "{books:?}");
+    for b in &books {
+        check_workbook(b);
+    }
+}
+
+/// The check itself finds each kind of damage.
+#[test]
+fn the_workbook_check_finds_damage() {
+    let sheet = |rows: &str| {
+        format!("<?xml version=\"1.0\"?><worksheet><sheetData>{rows}</sheetData></worksheet>")
+    };
+    let book = |xml: &str| {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut w, xml.as_bytes()).unwrap();
+        w.finish().unwrap().into_inner()
+    };
+    let good = r#"<row r="1"><c r="A1"/><c r="B1"/></row><row r="3"><c r="AA3"/></row>"#;
+    assert_eq!(check_workbook_bytes(&book(&sheet(good))), Ok(()));
+    let bad = [
+        (
+            r#"<row r="10"><c r="A10"/></row><row r="10"/>"#,
+            r#"<row r="10"> after <row r="10">"#,
+        ),
+        (
+            r#"<row r="2"/><row r="1"/>"#,
+            r#"<row r="1"> after <row r="2">"#,
+        ),
+        (
+            r#"<row r="1"><c r="B1"/><c r="A1"/></row>"#,
+            "cell A1 after a cell to its right",
+        ),
+        (
+            r#"<row r="1"><c r="A2"/></row>"#,
+            "cell A2 outside its <row>",
+        ),
+        (r#"<row r="1"><c r="A1"></row>"#, "not well formed"),
+    ];
+    for (rows, problem) in bad {
+        let found = check_workbook_bytes(&book(&sheet(rows))).unwrap_err();
+        assert!(found.contains(problem), "{rows}: {found}");
+    }
+    let open = check_workbook_bytes(&book("<worksheet><sheetData>")).unwrap_err();
+    assert!(open.contains("left open"), "{open}");
+}
