@@ -231,20 +231,18 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     };
     let l = lang(a.lang);
     let out = a.out.join(format!("review-{label}.xlsx"));
+    // Every output staged first; committed together, or none.
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
     let head = report::review::review_head(&policy, &info, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     report::review::review_book(&policy, &result, &info, l, &mut sink);
-    let bytes = sink.finish().map_err(usage)?;
-    let json = a.json.as_ref().map(|p| {
-        (
-            p,
-            write::json::review_bytes(&write::json::review_json(&policy, &result, &info)),
-        )
-    });
-    write::atomic_write(&out, &bytes).map_err(usage)?;
-    if let Some((p, j)) = json {
-        write::atomic_write(p, &j).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(usage)?;
+    if let Some(p) = &a.json {
+        let j = write::json::review_bytes(&write::json::review_json(&policy, &result, &info));
+        outputs.add(p, &j).map_err(usage)?;
     }
+    outputs.commit().map_err(usage)?;
     let count = |d| result.results.iter().filter(|r| r.decision == d).count();
     eprintln!(
         "rmpay: review {label}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
@@ -439,16 +437,17 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let out = a.out.join(crate::pay_workbook_name(r.run.period));
     // Build every output first (the workbook into a temporary file beside
     // its place); rename into place only when all are ready.
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
     let l = lang(a.lang);
     let head = report::pay::pay_book_head(&r.policy, &r.run, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
-    let staged = sink.finish_staged().map_err(usage)?;
-    let json = a.json.as_ref().map(|p| (p, json_bytes(&r)));
-    staged.commit().map_err(usage)?;
-    if let Some((p, j)) = json {
-        write::atomic_write(p, &j).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(usage)?;
+    if let Some(p) = &a.json {
+        outputs.add(p, &json_bytes(&r)).map_err(usage)?;
     }
+    outputs.commit().map_err(usage)?;
     summary(&r);
     eprintln!("rmpay: wrote {}", out.display());
     if let Some(p) = &a.json {
@@ -828,11 +827,13 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     let proposed = compute(&job, &mut |_, _| {})?;
     let l = lang(a.lang);
     let out = a.out.join(format!("compare-{p}.xlsx"));
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
     let head = report::compare::head(&base, &proposed, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     let totals = report::compare::compare_book(&base, &proposed, l, &mut sink);
-    let bytes = sink.finish().map_err(usage)?;
-    write::atomic_write(&out, &bytes).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(usage)?;
+    outputs.commit().map_err(usage)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
     eprintln!(
         "rmpay: {p} under `{}` {} instead of `{}` {}: gross {} → {} ({}{}), net {} → {}",

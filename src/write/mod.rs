@@ -2,9 +2,13 @@
 //!
 //! Every output is written to a temporary file in the target directory and
 //! renamed over the final name, so a crash never leaves half a file and an
-//! existing output is replaced whole or not at all.
+//! existing output is replaced whole or not at all; a command's outputs are
+//! committed together ([`OutputSet`]).
 
 pub mod json;
+mod outputs;
+
+pub use outputs::{OutputSet, os_reason};
 
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
 use chrono::Datelike;
@@ -13,7 +17,6 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
     Workbook, Worksheet,
 };
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -319,15 +322,12 @@ impl XlsxSink {
         self.wb.save_to_buffer().map_err(xerr(&path))
     }
 
-    /// Save the finished workbook into a temporary file beside its final
-    /// path (large workbooks are not held in memory); [`Staged::commit`]
-    /// renames it into place.
-    pub fn finish_staged(mut self) -> Result<Staged, WriteError> {
+    /// Save the finished workbook as the file `to` (large workbooks are
+    /// not held in memory); errors name the workbook's own path.
+    pub(crate) fn save_to(mut self, to: &Path) -> Result<(), WriteError> {
         self.finish_book()?;
         let path = self.path.clone();
-        let tmp = temp_beside(&path)?;
-        self.wb.save(tmp.path()).map_err(xerr(&path))?;
-        Ok(Staged { tmp, path })
+        self.wb.save(to).map_err(xerr(&path))
     }
 }
 
@@ -607,56 +607,6 @@ impl Sink for SheetWriter<'_> {
     }
 }
 
-/// An output written to a temporary file, waiting to be renamed into place.
-/// Dropped without `commit`, the temporary file is removed.
-pub struct Staged {
-    tmp: tempfile::NamedTempFile,
-    path: PathBuf,
-}
-
-impl Staged {
-    pub fn commit(self) -> Result<(), WriteError> {
-        let path = self.path;
-        self.tmp.as_file().sync_all().map_err(|e| WriteError {
-            path: path.clone(),
-            message: format!("cannot sync: {e}"),
-        })?;
-        self.tmp.persist(&path).map_err(|e| WriteError {
-            path: path.clone(),
-            message: format!("cannot rename into place: {}", e.error),
-        })?;
-        Ok(())
-    }
-}
-
-/// A temporary file in the directory of `path` (created if missing).
-fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
-    let err = |m: String| WriteError {
-        path: path.to_path_buf(),
-        message: m,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| err(format!("cannot create directory {}: {e}", dir.display())))?;
-    let mut b = tempfile::Builder::new();
-    b.prefix(".rmpay-").suffix(".tmp");
-    // Outputs are ordinary files to read and share (the umask still applies).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    b.tempfile_in(&dir).map_err(|e| {
-        err(format!(
-            "cannot create a temporary file in {}: {e}",
-            dir.display()
-        ))
-    })
-}
-
 impl Sink for XlsxSink {
     fn sheet(&mut self, head: SheetHead) {
         self.close_current();
@@ -689,24 +639,6 @@ impl Sink for XlsxSink {
         *st = w.st;
         self.error = w.error;
     }
-}
-
-/// Write `bytes` to `path` atomically: a temporary file in the same
-/// directory, flushed and synced, then renamed over `path`.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |m: String| WriteError {
-        path: path.to_path_buf(),
-        message: m,
-    };
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)
-        .map_err(|e| err(format!("cannot write: {e}")))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| err(format!("cannot sync: {e}")))?;
-    tmp.persist(path)
-        .map_err(|e| err(format!("cannot rename into place: {}", e.error)))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -167,3 +167,110 @@ fn the_workbook_check_finds_damage() {
     let open = check_workbook_bytes(&book("<worksheet><sheetData>")).unwrap_err();
     assert!(open.contains("left open"), "{open}");
 }
+
+// ------------------------------------------------- outputs commit together ---
+
+/// Every file under `dir`, relative, sorted (temporary files included).
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            out.push(s(p.strip_prefix(dir).unwrap()));
+            if p.is_dir() {
+                todo.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn payroll_args(out: &Path, json: &str) -> Vec<String> {
+    args(&[
+        "payroll",
+        "--policy",
+        POLICY_A,
+        "--ledger",
+        LEDGER_A,
+        "--out",
+        &s(out),
+        "--json",
+        json,
+    ])
+}
+
+/// `--json` that cannot be written: exit 2 with the OS's reason, and the
+/// workbook is not written either (the output folder is not even made).
+/// A file's folder must exist (`--out DIR` is made; `--json FILE`'s is not).
+#[test]
+fn json_that_cannot_be_written_leaves_no_workbook() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let cases = [
+        (
+            s(&d.path().join("missing/p.json")),
+            format!(
+                "{}: error[io]: cannot create a file in {}: No such file or directory (os error 2)",
+                s(&d.path().join("missing/p.json")),
+                s(&d.path().join("missing"))
+            ),
+        ),
+        // A folder that cannot exist: its parent is a file.
+        (
+            format!("{LEDGER_A}/p.json"),
+            format!(
+                "{LEDGER_A}/p.json: error[io]: cannot create a file in {LEDGER_A}: Not a directory (os error 20)"
+            ),
+        ),
+    ];
+    for (json, message) in cases {
+        let o = run(&payroll_args(&out, &json));
+        assert_eq!((o.code, o.stderr.trim()), (2, message.as_str()));
+        assert_eq!(tree(d.path()), Vec::<String>::new(), "--json {json}");
+    }
+    // The same for the review.
+    let json = s(&d.path().join("missing/r.json"));
+    let mut a = review_args(POLICY_A, &year("year-a", false), &out, &[]);
+    a.extend(args(&["--json", &json]));
+    let o = run(&a);
+    assert_eq!(
+        (o.code, o.stderr.trim()),
+        (
+            2,
+            format!(
+                "{json}: error[io]: cannot create a file in {}: No such file or directory (os error 2)",
+                s(&d.path().join("missing"))
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(tree(d.path()), Vec::<String>::new());
+}
+
+/// A rename that fails once the workbook is already in place (`--json`
+/// names a folder) puts the workbook it replaced back.
+#[test]
+fn a_failed_commit_puts_back_what_it_replaced() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir_all(d.path().join("a-folder")).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("pay-2026-10.xlsx"), "last month's run").unwrap();
+    let json = s(&d.path().join("a-folder"));
+    let o = run(&payroll_args(&out, &json));
+    assert_eq!(
+        (o.code, o.stderr.trim()),
+        (
+            2,
+            format!("{json}: error[io]: cannot rename into place: Is a directory (os error 21)")
+                .as_str()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("pay-2026-10.xlsx")).unwrap(),
+        "last month's run"
+    );
+    assert_eq!(tree(d.path()), ["a-folder", "out", "out/pay-2026-10.xlsx"]);
+}
