@@ -68,7 +68,10 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         .last()
         .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
     // The policy in force at the end of the review period.
-    let policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
+    let mut policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
+    // Outputs name the policy by file name, as they name the ledgers: the
+    // same review gives the same bytes wherever its inputs are.
+    policy.file = crate::file_name(&policy.file);
     // The months' ledgers: (period if known, path, display).
     let mut sources: Vec<(Option<Period>, PathBuf, String)> = Vec::new();
     if let Some(root) = &a.archive {

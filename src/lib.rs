@@ -333,7 +333,7 @@ fn state_opening(p: period::Period, state_bytes: &[u8]) -> String {
 }
 
 /// The last component of a path as text.
-fn file_name(display: &str) -> String {
+pub(crate) fn file_name(display: &str) -> String {
     Path::new(display)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -274,3 +274,56 @@ fn a_failed_commit_puts_back_what_it_replaced() {
     );
     assert_eq!(tree(d.path()), ["a-folder", "out", "out/pay-2026-10.xlsx"]);
 }
+
+// ------------------------------------------------ the same on every machine ---
+
+/// A copy of Policy A and its year of ledgers in a new folder.
+fn copy_year_a() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("ledgers")).unwrap();
+    std::fs::copy(POLICY_A, d.path().join("policy.toml")).unwrap();
+    for l in year("year-a", false) {
+        let name = Path::new(&l).file_name().unwrap();
+        std::fs::copy(&l, d.path().join("ledgers").join(name)).unwrap();
+    }
+    d
+}
+
+/// The same review from two copies of its inputs, one run inside its copy
+/// with relative paths, the other from elsewhere with absolute ones, gives
+/// byte-identical workbooks and JSON: outputs name inputs by file name
+/// (the run manifest showed the policy's path as given).
+#[test]
+fn the_same_review_from_two_places_gives_the_same_bytes() {
+    let (one, two) = (copy_year_a(), copy_year_a());
+    let review = |cwd: &Path, base: &Path| {
+        let out = tempfile::tempdir().unwrap();
+        let mut a = args(&[
+            "review",
+            "--policy",
+            &s(&base.join("policy.toml")),
+            "--ledgers",
+        ]);
+        for m in 1..=12 {
+            a.push(s(&base.join(format!("ledgers/2026-{m:02}.xlsx"))));
+        }
+        a.extend(args(&["--year", "2026", "--out", &s(out.path())]));
+        a.extend(args(&["--json", &s(&out.path().join("r.json"))]));
+        let o = super::util::rmpay()
+            .current_dir(cwd)
+            .args(&a)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let book = out.path().join("review-2026.xlsx");
+        check_workbook(&book);
+        (
+            std::fs::read(&book).unwrap(),
+            std::fs::read(out.path().join("r.json")).unwrap(),
+        )
+    };
+    let relative = review(one.path(), Path::new(""));
+    let absolute = review(&std::env::temp_dir(), two.path());
+    assert!(relative.1 == absolute.1, "the review JSON differs");
+    assert!(relative.0 == absolute.0, "the review workbook differs");
+}
