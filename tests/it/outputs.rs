@@ -327,3 +327,143 @@ fn the_same_review_from_two_places_gives_the_same_bytes() {
     assert!(relative.1 == absolute.1, "the review JSON differs");
     assert!(relative.0 == absolute.0, "the review workbook differs");
 }
+
+// ---------------------------------------------- the JSON as documented ---
+
+/// The field paths listed in the table under `## {heading}` of
+/// docs/JSON.md (the first cell of each row, in backticks).
+fn documented(heading: &str) -> std::collections::BTreeSet<String> {
+    let doc = std::fs::read_to_string(super::util::root().join("docs/JSON.md")).unwrap();
+    let start = doc
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("docs/JSON.md has no `## {heading}`"));
+    let section = &doc[start + heading.len() + 5..];
+    let section = &section[..section.find("\n#").unwrap_or(section.len())];
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .map(|l| l[..l.find('`').unwrap()].to_string())
+        .collect()
+}
+
+/// Every path to a value in `v`: `a.b`, `a[].b` for an array's elements,
+/// `m.*` for the keys of an object listed in `maps` (keyed by metric id).
+fn json_paths(
+    v: &serde_json::Value,
+    at: &str,
+    maps: &[&str],
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o {
+                let k = if maps.contains(&at) { "*" } else { k.as_str() };
+                let p = if at.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{at}.{k}")
+                };
+                json_paths(x, &p, maps, out);
+            }
+        }
+        Value::Array(a) => {
+            for x in a {
+                json_paths(x, &format!("{at}[]"), maps, out);
+            }
+        }
+        _ => {
+            out.insert(at.to_string());
+        }
+    }
+}
+
+fn json_file(p: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+/// Both sides of a comparison, each side's extra fields named.
+fn same_fields(
+    what: &str,
+    doc: &std::collections::BTreeSet<String>,
+    written: &std::collections::BTreeSet<String>,
+) {
+    let undocumented: Vec<_> = written.difference(doc).collect();
+    let never_written: Vec<_> = doc.difference(written).collect();
+    assert!(
+        undocumented.is_empty() && never_written.is_empty(),
+        "{what}: written but not in docs/JSON.md: {undocumented:?}; in docs/JSON.md but not written: {never_written:?}"
+    );
+}
+
+/// docs/JSON.md lists exactly the fields the payroll JSON holds: every
+/// field of Policy A's October (deductions, a release, movements), Policy
+/// B's (no risk deposit: `cap` null), and a month whose ledger warned
+/// (`ledger.warnings`; Policy A with its junior and mid tiers renamed to
+/// the ledger's `A` and `B`).
+#[test]
+fn the_payroll_json_is_as_documented() {
+    let d = tempfile::tempdir().unwrap();
+    let renamed = std::fs::read_to_string(POLICY_A)
+        .unwrap()
+        .replace("\"junior\"", "\"A\"")
+        .replace("\"mid\"", "\"B\"")
+        .replace("mid = 7, junior = 5", "B = 7, A = 5");
+    let warned = d.path().join("ab.toml");
+    std::fs::write(&warned, renamed).unwrap();
+    let mut written = std::collections::BTreeSet::new();
+    for (i, (policy, ledger, period)) in [
+        (POLICY_A, LEDGER_A, None),
+        (POLICY_B, LEDGER_B, Some("2026-10")),
+        (
+            s(&warned).as_str(),
+            "fixtures/bad/ledger/ok-outside-period.xlsx",
+            None,
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let json = d.path().join(format!("{i}.json"));
+        let mut a = payroll_args(&d.path().join(format!("out{i}")), &s(&json));
+        a[2] = policy.to_string();
+        a[4] = ledger.to_string();
+        if let Some(p) = period {
+            a.extend(args(&["--period", p]));
+        }
+        ok(&a);
+        json_paths(&json_file(&json), "", &[], &mut written);
+    }
+    assert!(written.contains("ledger.warnings[]"), "{written:?}");
+    same_fields("payroll JSON", &documented("Payroll fields"), &written);
+}
+
+/// docs/JSON.md lists exactly the fields the review JSON holds: Policy A's
+/// year (scores, a promotion's new base) and a partial Policy B half-year
+/// (`missing_months`).
+#[test]
+fn the_review_json_is_as_documented() {
+    let d = tempfile::tempdir().unwrap();
+    let mut written = std::collections::BTreeSet::new();
+    let runs = [
+        (POLICY_A, year("year-a", false), vec![]),
+        (
+            POLICY_B,
+            year("year-b", true)[..6].to_vec(),
+            vec!["--partial"],
+        ),
+    ];
+    for (i, (policy, ledgers, extra)) in runs.into_iter().enumerate() {
+        let json = s(&d.path().join(format!("{i}.json")));
+        let mut a = review_args(policy, &ledgers, &d.path().join("out"), &extra);
+        a.extend(args(&["--json", &json]));
+        ok(&a);
+        json_paths(
+            &json_file(Path::new(&json)),
+            "",
+            &["managers[].metrics"],
+            &mut written,
+        );
+    }
+    same_fields("review JSON", &documented("Review fields"), &written);
+}
