@@ -99,9 +99,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             _ => (None, spec.as_str()),
         };
         let path = PathBuf::from(file);
-        if !path.exists() {
-            return Err(Failure::Usage(format!("{file}: error[io]: no such file")));
-        }
+        crate::readable_input(&path, file)?;
         sources.push((period, path, file.to_string()));
     }
     let mut diags = diag::Diagnostics::new();
@@ -367,11 +365,7 @@ fn load_policy_source(
     match source {
         PolicySource::File(p) => {
             let display = p.display().to_string();
-            if !p.exists() {
-                return Err(Failure::Usage(format!(
-                    "{display}: error[io]: no such file"
-                )));
-            }
+            crate::readable_input(p, &display)?;
             policy::load_policy(p, &display).map_err(Failure::Invalid)
         }
         PolicySource::Rules { dir, bank } => {
@@ -872,12 +866,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         policy.examples.len()
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
-    if !lp.exists() {
-        return Err(Failure::Usage(format!(
-            "{}: error[io]: no such file",
-            lp.display()
-        )));
-    }
+    crate::readable_input(lp, &lp.display().to_string())?;
     let opts = ledger::ReadOptions {
         input_scale: policy.settings.input_scale,
         carry_forward_missing_days: policy.settings.carry_forward_missing_days,

@@ -467,3 +467,136 @@ fn the_review_json_is_as_documented() {
     }
     same_fields("review JSON", &documented("Review fields"), &written);
 }
+
+// ------------------------------------------------ every failure reads right ---
+
+/// Run rmpay in `dir`, stopping it if it has not finished in a minute (a
+/// FIFO opened for reading waits for a writer forever); exit code and
+/// console output.
+fn run_in(dir: &Path, a: &[&str], unprivileged: bool) -> (i32, String) {
+    let mut c = super::util::rmpay();
+    c.current_dir(dir).args(a);
+    c.stdout(std::process::Stdio::null());
+    c.stderr(std::process::Stdio::piped());
+    if unprivileged {
+        // Tests may run as root, whom permissions do not stop: the run
+        // that must be refused runs as `nobody`.
+        use std::os::unix::process::CommandExt;
+        c.uid(65534).gid(65534);
+    }
+    let mut child = c.spawn().expect("cannot start rmpay");
+    let mut waited = 0;
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if waited >= 600 {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (-1, "did not finish in a minute (blocked reading?)".into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (status.code().unwrap_or(-1), err.trim().to_string())
+}
+
+/// Each kind of unreadable input exits 2 with the OS's reason, and a
+/// policy that is not UTF-8 is invalid input located by line and column.
+/// Permission denied is real: the file has mode 000, and when the tests
+/// run as root (whom modes do not stop) rmpay runs as `nobody` (uid 65534).
+#[test]
+fn every_failure_reads_right() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::copy(POLICY_A, dir.join("policy.toml")).unwrap();
+    std::fs::copy(LEDGER_A, dir.join("ledger.xlsx")).unwrap();
+    for f in ["policy.toml", "ledger.xlsx"] {
+        std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    std::fs::copy(LEDGER_A, dir.join("secret.xlsx")).unwrap();
+    std::fs::copy(POLICY_A, dir.join("secret.toml")).unwrap();
+    for f in ["secret.xlsx", "secret.toml"] {
+        std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let privileged = std::fs::File::open(dir.join("secret.xlsx")).is_ok();
+    std::fs::create_dir(dir.join("folder.xlsx")).unwrap();
+    std::os::unix::fs::symlink("loop-b", dir.join("loop-a")).unwrap();
+    std::os::unix::fs::symlink("loop-a", dir.join("loop-b")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(dir.join("pipe.xlsx"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    // `é` in Latin-1 on line 3, after `name = "Caf` (11 characters).
+    let mut latin1 = b"[policy]\nid = \"x\"\nname = \"Caf".to_vec();
+    latin1.extend(b"\xe9\"\n");
+    std::fs::write(dir.join("latin1.toml"), latin1).unwrap();
+
+    fn payroll<'a>(policy: &'a str, ledger: &'a str) -> Vec<&'a str> {
+        vec![
+            "payroll", "--policy", policy, "--ledger", ledger, "--out", "out",
+        ]
+    }
+    let cases: [(Vec<&str>, bool, i32, &str); 7] = [
+        (
+            payroll("policy.toml", "secret.xlsx"),
+            privileged,
+            2,
+            "secret.xlsx: error[io]: cannot open: Permission denied (os error 13)",
+        ),
+        (
+            payroll("secret.toml", "ledger.xlsx"),
+            privileged,
+            2,
+            "secret.toml: error[io]: cannot open: Permission denied (os error 13)",
+        ),
+        (
+            payroll("policy.toml", "folder.xlsx"),
+            false,
+            2,
+            "folder.xlsx: error[io]: cannot read: Is a directory (os error 21)",
+        ),
+        (
+            payroll("policy.toml", "loop-a"),
+            false,
+            2,
+            "loop-a: error[io]: cannot open: Too many levels of symbolic links (os error 40)",
+        ),
+        (
+            payroll("loop-b", "ledger.xlsx"),
+            false,
+            2,
+            "loop-b: error[io]: cannot open: Too many levels of symbolic links (os error 40)",
+        ),
+        (
+            payroll("policy.toml", "pipe.xlsx"),
+            false,
+            2,
+            "pipe.xlsx: error[io]: not a regular file (a FIFO, socket or device)",
+        ),
+        (
+            vec!["check", "--policy", "latin1.toml"],
+            false,
+            1,
+            "latin1.toml:3:12: error[not-utf8]: the policy is not UTF-8 text: byte 0xE9 (save the file as UTF-8)\nrmpay: 1 error(s); nothing was written",
+        ),
+    ];
+    // Every case run, every wrong one named.
+    let mut wrong = Vec::new();
+    for (a, unprivileged, code, message) in cases {
+        let got = run_in(dir, &a, unprivileged);
+        if got != (code, message.to_string()) {
+            wrong.push(format!(
+                "{a:?}:\n  got      {got:?}\n  expected {:?}",
+                (code, message)
+            ));
+        }
+        assert!(!dir.join("out").exists(), "{a:?} wrote output");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
