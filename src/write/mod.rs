@@ -331,6 +331,8 @@ impl XlsxSink {
     }
 }
 
+/// Rows in a worksheet (Excel's limit).
+const EXCEL_ROWS: u32 = 1_048_576;
 /// Threads filling sheets at once; the big pay sheets are two or three.
 const MAX_WRITER_THREADS: usize = 4;
 /// The default row height and column width, in pixels (Excel's defaults
@@ -578,7 +580,12 @@ impl SheetWriter<'_> {
     /// blank on the next row makes the last row an ordinary flushed one;
     /// the blank itself writes no cell, only an empty `<row>` element.
     fn end(&mut self) {
-        if self.error.is_some() || !self.st.started || !self.st.tall_last {
+        // (A sheet already at Excel's last row has no next row to use.)
+        if self.error.is_some()
+            || !self.st.started
+            || !self.st.tall_last
+            || self.st.row >= EXCEL_ROWS
+        {
             return;
         }
         let (row, f) = (self.st.row, self.f);

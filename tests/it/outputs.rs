@@ -273,6 +273,11 @@ fn a_failed_commit_puts_back_what_it_replaced() {
         "last month's run"
     );
     assert_eq!(tree(d.path()), ["a-folder", "out", "out/pay-2026-10.xlsx"]);
+    // A workbook that replaced nothing is removed, and so is the folder
+    // made for it.
+    let o = run(&payroll_args(&d.path().join("new/out"), &json));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(tree(d.path()), ["a-folder", "out", "out/pay-2026-10.xlsx"]);
 }
 
 // ------------------------------------------------ the same on every machine ---
