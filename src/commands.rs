@@ -273,7 +273,11 @@ pub fn report_failure(f: Failure) -> i32 {
                 .filter(|x| x.severity == diag::Severity::Error)
                 .count();
             eprintln!("rmpay: {errors} error(s); nothing was written");
-            EXIT_INVALID
+            if d.only_io_errors() {
+                EXIT_USAGE
+            } else {
+                EXIT_INVALID
+            }
         }
         Failure::Usage(m) => {
             eprintln!("{m}");

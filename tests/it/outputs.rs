@@ -547,7 +547,7 @@ fn every_failure_reads_right() {
             "payroll", "--policy", policy, "--ledger", ledger, "--out", "out",
         ]
     }
-    let cases: [(Vec<&str>, bool, i32, &str); 7] = [
+    let cases: [(Vec<&str>, bool, i32, &str); 8] = [
         (
             payroll("policy.toml", "secret.xlsx"),
             privileged,
@@ -583,6 +583,12 @@ fn every_failure_reads_right() {
             false,
             2,
             "pipe.xlsx: error[io]: not a regular file (a FIFO, socket or device)",
+        ),
+        (
+            vec!["check", "--rules", "no-rules", "--period", "2026-10"],
+            false,
+            2,
+            "no-rules: error[cannot-read]: cannot read the rules directory: No such file or directory (os error 2)\nrmpay: 1 error(s); nothing was written",
         ),
         (
             vec!["check", "--policy", "latin1.toml"],
