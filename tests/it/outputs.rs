@@ -611,3 +611,39 @@ fn every_failure_reads_right() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// `--json` into a folder the user may not write: exit 2 with the OS's
+/// reason, and the workbook (whose folder is writable) is not written. The
+/// folder has mode 555; when the tests run as root, whom modes do not
+/// stop, rmpay runs as `nobody` (uid 65534).
+#[test]
+fn json_into_a_read_only_folder_leaves_no_workbook() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let mode = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    };
+    mode(d.path(), 0o755);
+    let (out, ro) = (d.path().join("out"), d.path().join("read-only"));
+    std::fs::create_dir(&out).unwrap();
+    mode(&out, 0o777);
+    std::fs::create_dir(&ro).unwrap();
+    mode(&ro, 0o555);
+    let privileged = std::fs::File::create(ro.join("probe")).is_ok();
+    let _ = std::fs::remove_file(ro.join("probe"));
+    let json = s(&ro.join("p.json"));
+    let a = payroll_args(&out, &json);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let got = run_in(&super::util::root(), &a, privileged);
+    assert_eq!(tree(d.path()), ["out", "read-only"], "{got:?}");
+    assert_eq!(
+        got,
+        (
+            2,
+            format!(
+                "{json}: error[io]: cannot create a file in {}: Permission denied (os error 13)",
+                s(&ro)
+            )
+        )
+    );
+}
