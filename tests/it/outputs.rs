@@ -478,6 +478,7 @@ fn the_review_json_is_as_documented() {
 /// Run rmpay in `dir`, stopping it if it has not finished in a minute (a
 /// FIFO opened for reading waits for a writer forever); exit code and
 /// console output.
+#[cfg(unix)]
 fn run_in(dir: &Path, a: &[&str], unprivileged: bool) -> (i32, String) {
     let mut c = super::util::rmpay();
     c.current_dir(dir).args(a);
@@ -512,6 +513,7 @@ fn run_in(dir: &Path, a: &[&str], unprivileged: bool) -> (i32, String) {
 /// policy that is not UTF-8 is invalid input located by line and column.
 /// Permission denied is real: the file has mode 000, and when the tests
 /// run as root (whom modes do not stop) rmpay runs as `nobody` (uid 65534).
+#[cfg(unix)]
 #[test]
 fn every_failure_reads_right() {
     use std::os::unix::fs::PermissionsExt;
@@ -616,6 +618,7 @@ fn every_failure_reads_right() {
 /// reason, and the workbook (whose folder is writable) is not written. The
 /// folder has mode 555; when the tests run as root, whom modes do not
 /// stop, rmpay runs as `nobody` (uid 65534).
+#[cfg(unix)]
 #[test]
 fn json_into_a_read_only_folder_leaves_no_workbook() {
     use std::os::unix::fs::PermissionsExt;
