@@ -69,7 +69,10 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         .last()
         .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
     // The policy in force at the end of the review period.
-    let policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
+    let mut policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
+    // Outputs name the policy by file name, as they name the ledgers: the
+    // same review gives the same bytes wherever its inputs are.
+    policy.file = crate::file_name(&policy.file);
     // The months' ledgers: (period if known, path, display).
     let mut sources: Vec<(Option<Period>, PathBuf, String)> = Vec::new();
     if let Some(root) = &a.archive {
@@ -97,9 +100,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             _ => (None, spec.as_str()),
         };
         let path = PathBuf::from(file);
-        if !path.exists() {
-            return Err(Failure::Usage(format!("{file}: error[io]: no such file")));
-        }
+        crate::readable_input(&path, file)?;
         sources.push((period, path, file.to_string()));
     }
     let mut diags = diag::Diagnostics::new();
@@ -232,20 +233,18 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     };
     let l = lang(a.lang);
     let out = a.out.join(format!("review-{label}.xlsx"));
+    // Every output staged first; committed together, or none.
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
     let head = report::review::review_head(&policy, &info, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     report::review::review_book(&policy, &result, &info, l, &mut sink);
-    let bytes = sink.finish().map_err(usage)?;
-    let json = a.json.as_ref().map(|p| {
-        (
-            p,
-            write::json::review_bytes(&write::json::review_json(&policy, &result, &info)),
-        )
-    });
-    write::atomic_write(&out, &bytes).map_err(usage)?;
-    if let Some((p, j)) = json {
-        write::atomic_write(p, &j).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(usage)?;
+    if let Some(p) = &a.json {
+        let j = write::json::review_bytes(&write::json::review_json(&policy, &result, &info));
+        outputs.add(p, &j).map_err(usage)?;
     }
+    outputs.commit().map_err(usage)?;
     let count = |d| result.results.iter().filter(|r| r.decision == d).count();
     eprintln!(
         "rmpay: review {label}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
@@ -275,7 +274,11 @@ pub fn report_failure(f: Failure) -> i32 {
                 .filter(|x| x.severity == diag::Severity::Error)
                 .count();
             eprintln!("rmpay: {errors} error(s); nothing was written");
-            EXIT_INVALID
+            if d.only_io_errors() {
+                EXIT_USAGE
+            } else {
+                EXIT_INVALID
+            }
         }
         Failure::Usage(m) => {
             eprintln!("{m}");
@@ -367,11 +370,7 @@ fn load_policy_source(
     match source {
         PolicySource::File(p) => {
             let display = p.display().to_string();
-            if !p.exists() {
-                return Err(Failure::Usage(format!(
-                    "{display}: error[io]: no such file"
-                )));
-            }
+            crate::readable_input(p, &display)?;
             policy::load_policy(p, &display).map_err(Failure::Invalid)
         }
         PolicySource::Rules { dir, bank } => {
@@ -440,16 +439,17 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let out = a.out.join(crate::pay_workbook_name(r.run.period));
     // Build every output first (the workbook into a temporary file beside
     // its place); rename into place only when all are ready.
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
     let l = lang(a.lang);
     let head = report::pay::pay_book_head(&r.policy, &r.run, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
-    let staged = sink.finish_staged().map_err(usage)?;
-    let json = a.json.as_ref().map(|p| (p, json_bytes(&r)));
-    staged.commit().map_err(usage)?;
-    if let Some((p, j)) = json {
-        write::atomic_write(p, &j).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(usage)?;
+    if let Some(p) = &a.json {
+        outputs.add(p, &json_bytes(&r)).map_err(usage)?;
     }
+    outputs.commit().map_err(usage)?;
     summary(&r);
     eprintln!("rmpay: wrote {}", out.display());
     if let Some(p) = &a.json {
@@ -892,11 +892,13 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     let proposed = compute(&job, &mut |_, _| {})?;
     let l = lang(a.lang);
     let out = a.out.join(format!("compare-{p}.xlsx"));
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
     let head = report::compare::head(&base, &proposed, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     let totals = report::compare::compare_book(&base, &proposed, l, &mut sink);
-    let bytes = sink.finish().map_err(usage)?;
-    write::atomic_write(&out, &bytes).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(usage)?;
+    outputs.commit().map_err(usage)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
     eprintln!(
         "rmpay: {p} under `{}` {} instead of `{}` {}: gross {} → {} ({}{}), net {} → {}",
@@ -932,12 +934,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         policy.examples.len()
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
-    if !lp.exists() {
-        return Err(Failure::Usage(format!(
-            "{}: error[io]: no such file",
-            lp.display()
-        )));
-    }
+    crate::readable_input(lp, &lp.display().to_string())?;
     let opts = ledger::ReadOptions {
         input_scale: policy.settings.input_scale,
         carry_forward_missing_days: policy.settings.carry_forward_missing_days,

@@ -185,6 +185,18 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// Every error is a file that could not be read (code `cannot-read`:
+    /// a rules folder or a policy file the OS refused), not a problem in
+    /// its content: an I/O failure, exit 2.
+    pub fn only_io_errors(&self) -> bool {
+        let mut errors = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .peekable();
+        errors.peek().is_some() && errors.all(|d| d.code == "cannot-read")
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -78,6 +78,40 @@ pub(crate) fn sha256_file(path: &Path) -> Result<String, String> {
     Ok(policy::hex(&h.finalize()))
 }
 
+/// Check that an input file can be read before reading it: a problem
+/// with the file itself (missing, a symlink loop, permission denied, a
+/// folder, a FIFO that would block) is an I/O failure, exit 2 with the OS's
+/// reason, not an invalid ledger or policy.
+pub(crate) fn readable_input(path: &Path, display: &str) -> Result<(), Failure> {
+    use std::io::Read;
+    let failure = |what: &str, e: &std::io::Error| {
+        Failure::Usage(format!(
+            "{display}: error[io]: {what}: {}",
+            write::os_reason(e)
+        ))
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::Usage(format!(
+                "{display}: error[io]: no such file"
+            )));
+        }
+        Err(e) => return Err(failure("cannot open", &e)),
+    };
+    // Opening a FIFO waits for a writer; a socket or device is no file.
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{display}: error[io]: not a regular file (a FIFO, socket or device)"
+        )));
+    }
+    let mut f = std::fs::File::open(path).map_err(|e| failure("cannot open", &e))?;
+    // A folder opens, and fails on reading.
+    f.read(&mut [0u8; 1])
+        .map_err(|e| failure("cannot read", &e))?;
+    Ok(())
+}
+
 /// Where the policy comes from.
 #[derive(Clone, Debug)]
 pub enum PolicySource {
@@ -154,11 +188,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
         .ledger_display
         .clone()
         .unwrap_or_else(|| job.ledger.display().to_string());
-    if !job.ledger.exists() {
-        return Err(Failure::Usage(format!(
-            "{ledger_display}: error[io]: no such file"
-        )));
-    }
+    readable_input(&job.ledger, &ledger_display)?;
     // The ledger's hash goes into every output; take it while the ledger
     // is read.
     let ledger_hash = {
@@ -171,11 +201,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
                 .policy_display
                 .clone()
                 .unwrap_or_else(|| p.display().to_string());
-            if !p.exists() {
-                return Err(Failure::Usage(format!(
-                    "{display}: error[io]: no such file"
-                )));
-            }
+            readable_input(p, &display)?;
             match policy::load_policy(p, &display) {
                 Ok(policy) => (policy, p.clone(), None),
                 Err(mut d) => {
@@ -328,7 +354,7 @@ pub(crate) fn state_opening(p: period::Period, state_bytes: &[u8]) -> String {
 }
 
 /// The last component of a path as text.
-fn file_name(display: &str) -> String {
+pub(crate) fn file_name(display: &str) -> String {
     Path::new(display)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -31,14 +31,24 @@ pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> 
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let mut cx = Cx::new(display, "");
-            let loc = crate::diag::Location::File {
+            // Located like every other policy error: line and column (in
+            // characters) of the first byte that is not UTF-8.
+            let at = e.valid_up_to();
+            let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let loc = crate::diag::Location::Text {
                 file: display.to_string(),
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
             };
+            let mut cx = Cx::new(display, "");
             cx.diags.error(
                 loc,
                 "not-utf8",
-                format!("the policy is not UTF-8 text (byte {})", e.valid_up_to()),
+                format!(
+                    "the policy is not UTF-8 text: byte 0x{:02X} (save the file as UTF-8)",
+                    bytes[at]
+                ),
             );
             return Err(cx.diags);
         }

@@ -2,10 +2,14 @@
 //!
 //! Every output is written to a temporary file in the target directory and
 //! renamed over the final name, so a crash never leaves half a file and an
-//! existing output is replaced whole or not at all.
+//! existing output is replaced whole or not at all; a command's outputs are
+//! committed together ([`OutputSet`]).
 
 pub mod json;
+mod outputs;
 pub mod template;
+
+pub use outputs::{OutputSet, os_reason};
 
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
 use chrono::Datelike;
@@ -14,7 +18,6 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
     Workbook, Worksheet,
 };
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -218,7 +221,12 @@ impl XlsxSink {
 
     /// Put the sheet being filled back into the workbook, in its place.
     fn close_current(&mut self) {
-        if let Some((ws, _)) = self.current.take() {
+        if let Some((mut ws, st)) = self.current.take() {
+            let mut w = SheetWriter::new(&mut ws, &self.f, &self.path, st);
+            w.end();
+            if self.error.is_none() {
+                self.error = w.error;
+            }
             self.wb.push_worksheet(ws);
         }
     }
@@ -275,6 +283,7 @@ impl XlsxSink {
                 let Some((i, job, ws)) = next else { break };
                 let mut w = SheetWriter::new(ws, f, path, SheetState::default());
                 (job.emit)(&mut w);
+                w.end();
                 if let Some(e) = w.error
                     && let Ok(mut errs) = errors.lock()
                 {
@@ -314,18 +323,17 @@ impl XlsxSink {
         self.wb.save_to_buffer().map_err(xerr(&path))
     }
 
-    /// Save the finished workbook into a temporary file beside its final
-    /// path (large workbooks are not held in memory); [`Staged::commit`]
-    /// renames it into place.
-    pub fn finish_staged(mut self) -> Result<Staged, WriteError> {
+    /// Save the finished workbook as the file `to` (large workbooks are
+    /// not held in memory); errors name the workbook's own path.
+    pub(crate) fn save_to(mut self, to: &Path) -> Result<(), WriteError> {
         self.finish_book()?;
         let path = self.path.clone();
-        let tmp = temp_beside(&path)?;
-        self.wb.save(tmp.path()).map_err(xerr(&path))?;
-        Ok(Staged { tmp, path })
+        self.wb.save(to).map_err(xerr(&path))
     }
 }
 
+/// Rows in a worksheet (Excel's limit).
+const EXCEL_ROWS: u32 = 1_048_576;
 /// Threads filling sheets at once; the big pay sheets are two or three.
 const MAX_WRITER_THREADS: usize = 4;
 /// The default row height and column width, in pixels (Excel's defaults
@@ -356,6 +364,8 @@ struct SheetState {
     col_formats: Option<Vec<Option<NumFormat>>>,
     /// The width of each column whose text wraps.
     wrap_widths: Vec<Option<f64>>,
+    /// The last row written has its own height (see [`SheetWriter::end`]).
+    tall_last: bool,
 }
 
 /// The number formats of [`Formats`] that a column can take.
@@ -420,6 +430,7 @@ impl<'w> SheetWriter<'w> {
                     .map_err(xerr(path))?;
             }
             ws.set_row_height(0, 30).map_err(xerr(path))?;
+            self.st.tall_last = true;
             ws.set_freeze_panes(1, head.freeze_columns)
                 .map_err(xerr(path))?;
             ws.set_repeat_rows(0, 0).map_err(xerr(path))?;
@@ -517,6 +528,7 @@ impl<'w> SheetWriter<'w> {
             ws.set_row_height(row, 15.0 * lines.min(20) as f64)
                 .map_err(xerr(path))?;
         }
+        self.st.tall_last = lines > 1;
         for (i, cell) in cells.into_iter().enumerate() {
             let c = i as u16;
             match cell {
@@ -561,6 +573,30 @@ impl<'w> SheetWriter<'w> {
     }
 }
 
+impl SheetWriter<'_> {
+    /// Finish the sheet. In constant-memory mode rust_xlsxwriter (0.102)
+    /// writes the `<row>` element of a sheet's last row twice when that
+    /// row has its own height (once with the cells, once more, empty, with
+    /// the height), which Excel reports as damaged content. A formatless
+    /// blank on the next row makes the last row an ordinary flushed one;
+    /// the blank itself writes no cell, only an empty `<row>` element.
+    fn end(&mut self) {
+        // (A sheet already at Excel's last row has no next row to use.)
+        if self.error.is_some()
+            || !self.st.started
+            || !self.st.tall_last
+            || self.st.row >= EXCEL_ROWS
+        {
+            return;
+        }
+        let (row, f) = (self.st.row, self.f);
+        match self.ws.write_blank(row, 0, &f.text) {
+            Ok(_) => self.st.tall_last = false,
+            Err(e) => self.error = Some(xerr(self.path)(e)),
+        }
+    }
+}
+
 impl Sink for SheetWriter<'_> {
     fn sheet(&mut self, head: SheetHead) {
         if self.error.is_none()
@@ -577,56 +613,6 @@ impl Sink for SheetWriter<'_> {
             self.error = Some(e);
         }
     }
-}
-
-/// An output written to a temporary file, waiting to be renamed into place.
-/// Dropped without `commit`, the temporary file is removed.
-pub struct Staged {
-    tmp: tempfile::NamedTempFile,
-    path: PathBuf,
-}
-
-impl Staged {
-    pub fn commit(self) -> Result<(), WriteError> {
-        let path = self.path;
-        self.tmp.as_file().sync_all().map_err(|e| WriteError {
-            path: path.clone(),
-            message: format!("cannot sync: {e}"),
-        })?;
-        self.tmp.persist(&path).map_err(|e| WriteError {
-            path: path.clone(),
-            message: format!("cannot rename into place: {}", e.error),
-        })?;
-        Ok(())
-    }
-}
-
-/// A temporary file in the directory of `path` (created if missing).
-fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
-    let err = |m: String| WriteError {
-        path: path.to_path_buf(),
-        message: m,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| err(format!("cannot create directory {}: {e}", dir.display())))?;
-    let mut b = tempfile::Builder::new();
-    b.prefix(".rmpay-").suffix(".tmp");
-    // Outputs are ordinary files to read and share (the umask still applies).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    b.tempfile_in(&dir).map_err(|e| {
-        err(format!(
-            "cannot create a temporary file in {}: {e}",
-            dir.display()
-        ))
-    })
 }
 
 impl Sink for XlsxSink {
@@ -661,24 +647,6 @@ impl Sink for XlsxSink {
         *st = w.st;
         self.error = w.error;
     }
-}
-
-/// Write `bytes` to `path` atomically: a temporary file in the same
-/// directory, flushed and synced, then renamed over `path`.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |m: String| WriteError {
-        path: path.to_path_buf(),
-        message: m,
-    };
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)
-        .map_err(|e| err(format!("cannot write: {e}")))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| err(format!("cannot sync: {e}")))?;
-    tmp.persist(path)
-        .map_err(|e| err(format!("cannot rename into place: {}", e.error)))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ fn pay_workbook(lang: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let path = d.path().join("pay-2026-10.xlsx");
+    super::util::check_workbook(&path);
     (d, path)
 }
 

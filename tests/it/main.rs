@@ -9,6 +9,10 @@
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
 //!   the valid variants (formats, units, text amounts) read exactly.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
+//! - `outputs`: what is written as files: every workbook well formed (each
+//!   workbook a run of `util::run` reports is checked), the same bytes
+//!   from anywhere, the JSON as documented, outputs committed together, and
+//!   every unreadable input named with the OS's reason.
 //! - `properties`: invariants of the pay engine over generated inputs.
 //! - `review`: the annual and quarterly tier review on a year of ledgers
 //!   (Policy A, Policy B and a bank variant), decisions computed by hand.
@@ -21,6 +25,7 @@ mod archive;
 mod cli;
 mod golden;
 mod ledger_errors;
+mod outputs;
 mod payroll;
 mod policy_errors;
 mod properties;

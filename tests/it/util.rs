@@ -51,12 +51,175 @@ pub struct Out {
     pub stderr: String,
 }
 
-/// Run `rmpay` from the crate root.
+/// Run `rmpay` from the crate root. Every workbook the run says it wrote
+/// (`rmpay: wrote …xlsx`, or a month closed into an archive) is checked
+/// with [`check_workbook`].
 pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Out {
     let o = rmpay().args(args).output().unwrap();
-    Out {
+    let out = Out {
         code: o.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    for p in workbooks_written(&out.stderr) {
+        check_workbook(&p);
     }
+    out
+}
+
+/// The workbooks a run's console output says it wrote: `rmpay: wrote F`
+/// for each F ending in `.xlsx`, and every `.xlsx` in the folder of
+/// `rmpay: closed P in DIR (…`.
+pub fn workbooks_written(stderr: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for line in stderr.lines() {
+        if let Some(f) = line.strip_prefix("rmpay: wrote ") {
+            let f = f.split(" (").next().unwrap_or(f);
+            if f.ends_with(".xlsx") {
+                out.push(root().join(f));
+            }
+        } else if let Some(rest) = line.strip_prefix("rmpay: closed ")
+            && let Some((_, dir)) = rest.split_once(" in ")
+        {
+            let dir = root().join(dir.split(" (").next().unwrap_or(dir));
+            for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+                let p = e.unwrap().path();
+                if p.extension().is_some_and(|x| x == "xlsx") && !p.ends_with("ledger.xlsx") {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Check a workbook rmpay wrote, as a spreadsheet program will read it:
+/// every XML part is well formed (one root, every element closed, end tags
+/// matching), and in each worksheet the `<row r=…>` numbers strictly
+/// increase, and within a row the cells' references are in that row with
+/// strictly increasing columns. Panics naming the part and the problem.
+pub fn check_workbook(path: &Path) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if let Err(m) = check_workbook_bytes(&bytes) {
+        panic!("{}: {m}", path.display());
+    }
+}
+
+/// [`check_workbook`] on a workbook's bytes; the problem found, if any.
+pub fn check_workbook_bytes(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a zip archive: {e}"))?;
+    let mut parts = 0;
+    for i in 0..zip.len() {
+        let mut member = zip.by_index(i).map_err(|e| format!("member {i}: {e}"))?;
+        let name = member
+            .name()
+            .map_err(|e| format!("member {i}: {e}"))?
+            .into_owned();
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            continue;
+        }
+        let mut text = String::new();
+        member
+            .read_to_string(&mut text)
+            .map_err(|e| format!("{name}: {e}"))?;
+        let sheet = name.starts_with("xl/worksheets/sheet");
+        check_xml(&text, sheet).map_err(|m| format!("{name}: {m}"))?;
+        parts += 1;
+    }
+    if parts == 0 {
+        return Err("no XML parts".into());
+    }
+    Ok(())
+}
+
+/// `A12` → (row 12, column 1), 1-based.
+fn cell_ref(r: &str) -> Option<(u32, u32)> {
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters
+        .bytes()
+        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
+    Some((digits.parse().ok()?, col))
+}
+
+fn check_xml(text: &str, sheet: bool) -> Result<(), String> {
+    use quick_xml::events::{BytesStart, Event};
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let attr = |e: &BytesStart, key: &str| -> Result<Option<String>, String> {
+        match e.try_get_attribute(key) {
+            Ok(Some(a)) => Ok(Some(a.value.into_owned())),
+            Ok(None) => Ok(None),
+            Err(err) => Err(format!("bad attribute: {err}")),
+        }
+    };
+    let (mut depth, mut roots) = (0usize, 0usize);
+    let mut last_row: Option<u32> = None;
+    let mut last_col: Option<u32> = None;
+    loop {
+        let at = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("not well formed at byte {at}: {e}"))?;
+        let (element, empty) = match &event {
+            Event::Start(e) => (Some(e.clone()), false),
+            Event::Empty(e) => (Some(e.clone()), true),
+            Event::End(_) => {
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or(format!("an end tag with nothing open (byte {at})"))?;
+                (None, false)
+            }
+            Event::Eof => break,
+            _ => (None, false),
+        };
+        let Some(e) = element else { continue };
+        if depth == 0 {
+            roots += 1;
+        }
+        if !empty {
+            depth += 1;
+        }
+        if !sheet {
+            continue;
+        }
+        match e.local_name().into_inner() {
+            "row" => {
+                let r = attr(&e, "r")?.ok_or("a <row> without r")?;
+                let r: u32 = r.parse().map_err(|_| format!("<row r=\"{r}\">"))?;
+                if last_row.is_some_and(|p| r <= p) {
+                    return Err(format!(
+                        "<row r=\"{r}\"> after <row r=\"{}\"> (byte {at})",
+                        last_row.unwrap_or(0)
+                    ));
+                }
+                last_row = Some(r);
+                last_col = None;
+            }
+            "c" => {
+                let r = attr(&e, "r")?.ok_or("a <c> without r")?;
+                let (row, col) = cell_ref(&r).ok_or(format!("<c r=\"{r}\">"))?;
+                if Some(row) != last_row {
+                    return Err(format!("cell {r} outside its <row> (byte {at})"));
+                }
+                if last_col.is_some_and(|p| col <= p) {
+                    return Err(format!("cell {r} after a cell to its right (byte {at})"));
+                }
+                last_col = Some(col);
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err(format!("{depth} element(s) left open at the end"));
+    }
+    if roots != 1 {
+        return Err(format!("{roots} root elements"));
+    }
+    Ok(())
 }

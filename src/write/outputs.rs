@@ -1,0 +1,205 @@
+//! A command's outputs, committed together: every file is written whole
+//! into a temporary file beside its place first, and only when all are
+//! complete are they renamed into place. Any failure leaves nothing new:
+//! the temporary files are removed, a folder made for the outputs is
+//! removed again, and if a rename fails part-way the files already renamed
+//! are put back as they were (an output that replaced a file gets the old
+//! file back).
+
+use super::{WriteError, XlsxSink};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The outputs of one command, staged and waiting to be committed.
+/// Dropped without [`OutputSet::commit`], it leaves nothing behind.
+#[derive(Default)]
+pub struct OutputSet {
+    staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
+    /// Folders made by [`OutputSet::create_dir`], outermost first.
+    made_dirs: Vec<PathBuf>,
+    committed: bool,
+}
+
+/// The OS's reason for an I/O failure, without the temporary file's name
+/// that `tempfile` adds (` at path "…/.rmpay-x1Y2z3.tmp"`), so messages are
+/// the same on every run.
+pub fn os_reason(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => {
+            let s = e.to_string();
+            match s.split_once(" at path \"") {
+                Some((reason, _)) => reason.to_string(),
+                None => s,
+            }
+        }
+    }
+}
+
+fn err(path: &Path, message: String) -> WriteError {
+    WriteError {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// The folder a file goes in (`.` for a bare file name).
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+impl OutputSet {
+    pub fn new() -> OutputSet {
+        OutputSet::default()
+    }
+
+    /// Make the output folder `dir` (and any missing parents) if it does
+    /// not exist. A file's own folder (`--json FILE`) is not made: it must
+    /// exist, as for any program writing a named file.
+    pub fn create_dir(&mut self, dir: &Path) -> Result<(), WriteError> {
+        let mut missing = Vec::new();
+        let mut d = dir;
+        loop {
+            match std::fs::symlink_metadata(d) {
+                Ok(_) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(d),
+                Err(e) => return Err(err(dir, format!("cannot create: {}", os_reason(&e)))),
+            }
+            match d.parent() {
+                Some(p) if !p.as_os_str().is_empty() => d = p,
+                _ => break,
+            }
+        }
+        for d in missing.into_iter().rev() {
+            std::fs::create_dir(d)
+                .map_err(|e| err(dir, format!("cannot create: {}", os_reason(&e))))?;
+            self.made_dirs.push(d.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// A temporary file beside `path`, not yet holding anything.
+    fn temp_for(&self, path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
+        if self.staged.iter().any(|(p, _)| p == path) {
+            return Err(err(path, "named for two outputs of one run".to_string()));
+        }
+        let dir = dir_of(path);
+        let mut b = tempfile::Builder::new();
+        b.prefix(".rmpay-").suffix(".tmp");
+        // Outputs are ordinary files to read and share (the umask still
+        // applies).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        b.tempfile_in(&dir).map_err(|e| {
+            err(
+                path,
+                format!(
+                    "cannot create a file in {}: {}",
+                    dir.display(),
+                    os_reason(&e)
+                ),
+            )
+        })
+    }
+
+    fn stage(&mut self, path: &Path, tmp: tempfile::NamedTempFile) -> Result<(), WriteError> {
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| err(path, format!("cannot write: {}", os_reason(&e))))?;
+        self.staged.push((path.to_path_buf(), tmp));
+        Ok(())
+    }
+
+    /// Stage `bytes` as the file `path`.
+    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        let mut tmp = self.temp_for(path)?;
+        tmp.write_all(bytes)
+            .map_err(|e| err(path, format!("cannot write: {}", os_reason(&e))))?;
+        self.stage(path, tmp)
+    }
+
+    /// Stage a finished workbook as its file (large workbooks go straight
+    /// to the temporary file, not through memory).
+    pub fn add_workbook(&mut self, sink: XlsxSink) -> Result<(), WriteError> {
+        let path = sink.path.clone();
+        let tmp = self.temp_for(&path)?;
+        sink.save_to(tmp.path())?;
+        self.stage(&path, tmp)
+    }
+
+    /// Rename every staged file into place, in the order added. If one
+    /// rename fails, the ones before it are undone and the error returned.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, WriteError> {
+        let staged = std::mem::take(&mut self.staged);
+        // (path, the file it replaced, kept aside) of each file renamed.
+        let mut done: Vec<(PathBuf, Option<tempfile::NamedTempFile<()>>)> = Vec::new();
+        let mut failure = None;
+        for (path, tmp) in staged {
+            // Keep a link to a file about to be replaced, to put it back.
+            let old = match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() => {
+                    let kept = tempfile::Builder::new()
+                        .prefix(".rmpay-")
+                        .suffix(".old")
+                        .make_in(dir_of(&path), |p| {
+                            std::fs::hard_link(&path, p)
+                                .or_else(|_| std::fs::copy(&path, p).map(|_| ()))
+                        });
+                    match kept {
+                        Ok(k) => Some(k),
+                        Err(e) => {
+                            failure = Some(err(
+                                &path,
+                                format!("cannot keep the file it replaces: {}", os_reason(&e)),
+                            ));
+                            break;
+                        }
+                    }
+                }
+                _ => None,
+            };
+            if let Err(e) = tmp.persist(&path) {
+                failure = Some(err(
+                    &path,
+                    format!("cannot rename into place: {}", os_reason(&e.error)),
+                ));
+                break;
+            }
+            done.push((path, old));
+        }
+        let Some(failure) = failure else {
+            self.committed = true;
+            return Ok(done.into_iter().map(|(p, _)| p).collect());
+        };
+        // Undo, newest first: the old file back, or the new one gone.
+        for (path, old) in done.into_iter().rev() {
+            match old {
+                Some(k) => {
+                    let _ = k.persist(&path);
+                }
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+        Err(failure)
+    }
+}
+
+impl Drop for OutputSet {
+    fn drop(&mut self) {
+        // Temporary files go first, so the folders made are empty again.
+        self.staged.clear();
+        if !self.committed {
+            for d in self.made_dirs.iter().rev() {
+                let _ = std::fs::remove_dir(d);
+            }
+        }
+    }
+}
