@@ -986,7 +986,9 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
     };
     let book = report::template::template_book(policy.as_ref(), lang(a.lang));
     let bytes = write::template::template_bytes(&book, &a.out).map_err(usage)?;
-    write::atomic_write(&a.out, &bytes).map_err(usage)?;
+    let mut outputs = write::OutputSet::new();
+    outputs.add(&a.out, &bytes).map_err(usage)?;
+    outputs.commit().map_err(usage)?;
     eprintln!("rmpay: wrote {}", a.out.display());
     Ok(())
 }
