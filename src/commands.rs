@@ -414,6 +414,14 @@ fn summary(r: &PayrollRun) {
             money(t.payout)
         );
     }
+    for o in &r.payroll.off_roster {
+        eprintln!(
+            "rmpay: {} left on {} and is not in this month's ledger: risk deposit released {} (in the totals)",
+            o.rm_id,
+            o.left_on,
+            money(o.pay.released)
+        );
+    }
 }
 
 fn json_bytes(r: &PayrollRun) -> Vec<u8> {
@@ -781,6 +789,13 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             ));
         }
     };
+    if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
+        print!(
+            "{}",
+            report::explain::explain_off_roster(&r.policy, &r.run, off)
+        );
+        return Ok(());
+    }
     let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
         let ids: Vec<&str> = r
             .payroll

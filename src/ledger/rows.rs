@@ -729,7 +729,8 @@ impl Reader<'_> {
         let (Ok(rm_id), Ok(opening_balance), Ok(())) = (rm, opening, known) else {
             return;
         };
-        let src = self.src(r, R_RM);
+        // The opening balance's own cell: traces point an auditor at it.
+        let src = self.src(r, R_OPENING);
         self.risk_accounts.push(RiskOpening {
             rm_id,
             opening_balance,
