@@ -1,5 +1,7 @@
 //! The integration tests: one binary, one module per area.
 //!
+//! - `audit`: every figure of every RM recomputed from its own trace, in
+//!   archives of months under both policies; the digits of written numbers.
 //! - `archive`: closing, carrying forward, re-running and verifying periods.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
@@ -16,6 +18,7 @@
 //!   big enough to be inflated ahead.
 
 mod archive;
+mod audit;
 mod cli;
 mod golden;
 mod ledger_errors;
