@@ -107,8 +107,8 @@ pub struct Ytd {
     pub net: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub released: Decimal,
-    /// Σ (month's daily-average deposits × days): ÷ `days` gives the
-    /// year-to-date daily average.
+    /// Σ of the months' balance-day sums (each RM's share of every day's
+    /// balances, exact): ÷ `days` gives the year-to-date daily average.
     #[serde(with = "rust_decimal::serde::str")]
     pub deposit_day_sum: Decimal,
     pub days: u32,

@@ -654,3 +654,159 @@ fn review_scores_add_up(archive: &Path) {
     }
     assert!(scored >= 5, "only {scored} RMs scored");
 }
+
+/// Places after the point of a decimal number's text.
+fn places(s: &str) -> u32 {
+    s.split_once('.').map_or(0, |(_, f)| f.len() as u32)
+}
+
+/// Every number-like token of a text (`12,000.50` → `12000.50`).
+fn tokens(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars().chain([' ']) {
+        if c.is_ascii_digit() || (c == '.' && !cur.is_empty()) {
+            cur.push(c);
+        } else if c == ',' && !cur.is_empty() {
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur).trim_end_matches('.').to_string());
+        }
+    }
+    out
+}
+
+/// Checks the places of every number in a JSON document: money fields (by
+/// key) at most `money`, every other number, alone or inside a text, at
+/// most `other`.
+fn scan(
+    v: &Value,
+    path: &str,
+    money: &dyn Fn(&str) -> Option<u32>,
+    other: u32,
+    bad: &mut Vec<String>,
+) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                scan(x, &format!("{path}.{k}"), money, other, bad);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                scan(x, &format!("{path}[{i}]"), money, other, bad);
+            }
+        }
+        Value::String(s) => {
+            let limit = if s.parse::<Decimal>().is_ok() {
+                money(path).unwrap_or(other)
+            } else {
+                other
+            };
+            for t in tokens(s) {
+                if places(&t) > limit {
+                    bad.push(format!(
+                        "{path}: `{s}` has {} places (at most {limit})",
+                        places(&t)
+                    ));
+                }
+            }
+        }
+        Value::Number(n) => {
+            if places(&n.to_string()) > other {
+                bad.push(format!("{path}: {n}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The places of the shares the month's traces list (`sum × share`).
+fn share_places(pay: &Value) -> u32 {
+    let mut p = 0;
+    for m in pay["managers"].as_array().unwrap() {
+        for s in m["trace"].as_array().unwrap() {
+            if s["figure"] == "deposit_daily_average" {
+                for (n, v) in inputs(s) {
+                    if n.starts_with("client ") {
+                        let head = v.split(" [").next().unwrap();
+                        p = p.max(places(head.split(" × ").nth(1).unwrap()));
+                    }
+                }
+            }
+        }
+    }
+    p
+}
+
+/// Closes the ledgers and scans each month's `state.json` and pay JSON.
+fn scan_archive(policy: &str, ledgers: &[(String, String)], bad: &mut Vec<String>) {
+    let v: toml::Value = toml::from_str(&std::fs::read_to_string(policy).unwrap()).unwrap();
+    let money = v["settings"]["money_scale"].as_integer().unwrap() as u32;
+    let input = v["settings"]["input_scale"].as_integer().unwrap() as u32;
+    let a = tempfile::tempdir().unwrap();
+    let mut shares = 0;
+    for (period, ledger) in ledgers {
+        let o = run(&[
+            "close",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--policy",
+            policy,
+            "--ledger",
+            ledger,
+            "--period",
+            period,
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let dir = a.path().join(period);
+        let read = |f: &str| -> Value {
+            serde_json::from_slice(&std::fs::read(dir.join(f)).unwrap()).unwrap()
+        };
+        let pay = read(&format!("pay-{period}.json"));
+        shares = shares.max(share_places(&pay));
+        // Money: the policy's places. Figures that are not money are
+        // quotients shown to 10 places.
+        let pay_money = |p: &str| {
+            let is_money = [".pay.", ".risk_account.", ".totals."]
+                .iter()
+                .any(|k| p.contains(k))
+                || (p.contains(".year_to_date.") && !p.ends_with("deposit_daily_average"));
+            is_money.then_some(money)
+        };
+        scan(&pay, &format!("{period}/pay.json"), &pay_money, 10, bad);
+        // State: money at the policy's places; the balance-day sums are
+        // ledger amounts (input places) times shares, added: no more.
+        let day_sum = input + shares;
+        let state_money = |p: &str| {
+            Some(if p.ends_with("deposit_day_sum") {
+                day_sum
+            } else {
+                money
+            })
+        };
+        scan(
+            &read("state.json"),
+            &format!("{period}/state.json"),
+            &state_money,
+            0,
+            bad,
+        );
+    }
+}
+
+/// No file carries digits no input had: the year-to-date deposit sums in
+/// `state.json` were the month's average (a quotient) times its days, with
+/// up to 20 stray places (`…37400000000000000001`).
+#[test]
+fn written_numbers_have_no_more_places_than_their_inputs() {
+    let mut bad = Vec::new();
+    scan_archive(POLICY_A, &months("fixtures", 9, 11), &mut bad);
+    scan_archive(POLICY_A, &months("fixtures/year-a", 1, 12), &mut bad);
+    scan_archive(POLICY_B, &months("fixtures/year-b", 1, 12), &mut bad);
+    assert!(
+        bad.is_empty(),
+        "{} number(s) with stray places:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
