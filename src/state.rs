@@ -164,3 +164,21 @@ impl State {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state written before leavers' dates were kept reads, without them;
+    /// an unknown format is refused with its name.
+    #[test]
+    fn format_1_still_reads_and_unknown_formats_are_refused() {
+        let v1 = br#"{"format":"rmpay.state/1","period":"2026-09","rms":[{"rm_id":"RM006","tier":"senior","risk_balance":"5000.00","pending_loss":"0.00","released":false,"counters":{}}]}"#;
+        let st = State::from_bytes(v1).unwrap();
+        assert_eq!(st.rms[0].left_on, None);
+        assert_eq!(st.rms[0].risk_balance, Decimal::new(500000, 2));
+        let v9 = br#"{"format":"rmpay.state/9","period":"2026-09","rms":[]}"#;
+        let e = State::from_bytes(v9).unwrap_err();
+        assert!(e.contains("unknown format `rmpay.state/9`"), "{e}");
+    }
+}
