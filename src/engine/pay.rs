@@ -799,7 +799,12 @@ fn off_roster_release(
 ) -> Option<OffRoster> {
     let rd = policy.risk_deposit.as_ref()?;
     let left_on = o.left_on?;
-    if o.released || !release_due(policy, Some(left_on), period) {
+    // Nothing to release or offset: nothing to show either (the RM stays
+    // carried, as an RM who had no deposit).
+    if o.released
+        || !release_due(policy, Some(left_on), period)
+        || (o.risk_balance <= Decimal::ZERO && o.pending_loss <= Decimal::ZERO)
+    {
         return None;
     }
     let cap = o
@@ -828,6 +833,13 @@ fn off_roster_release(
         &mut acct,
         &mut trace,
     );
+    // Where the balance and the losses come from: the carried state.
+    for step in &mut trace {
+        step.inputs.push(Input::new(
+            "balance and losses from",
+            format!("{} (risk balance, losses not yet recovered)", o.source),
+        ));
+    }
     let released = acct.released;
     trace.push(Step {
         figure: "payout".into(),

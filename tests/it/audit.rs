@@ -711,10 +711,8 @@ fn scan(
                 }
             }
         }
-        Value::Number(n) => {
-            if places(&n.to_string()) > other {
-                bad.push(format!("{path}: {n}"));
-            }
+        Value::Number(n) if places(&n.to_string()) > other => {
+            bad.push(format!("{path}: {n}"));
         }
         _ => {}
     }
