@@ -428,7 +428,8 @@ impl Reader<'_> {
         else {
             return;
         };
-        let src = self.src(r, A_CLIENT);
+        // The average's own cell: the trace points an auditor at it.
+        let src = self.src(r, A_AVERAGE);
         self.averages.push(DepositAverage {
             client_id,
             product,

@@ -4,7 +4,10 @@
 //! another figure held to that figure. The recomputations here are written
 //! from the formulas' words and the policy file, not from the engine: each
 //! figure kind the trace can show has one below, and a figure without one
-//! fails the test. Months are closed into archives, so the openings come
+//! fails the test. The inputs that name ledger cells are read again from
+//! the archived ledger: each client's balance sum from the account's rows
+//! (or the monthly average's cell × days), each base deposit from its cell
+//! or the policy's tier default. Months are closed into archives, so the openings come
 //! from the month before (and the first month's from the ledger), and each
 //! month's openings are held to the closing figures of the month before.
 //!
@@ -38,6 +41,7 @@ struct Pol {
     lines: BTreeMap<String, toml::Value>,
     deductions: BTreeMap<String, toml::Value>,
     risk_rule: Option<String>,
+    tiers: Vec<toml::Value>,
 }
 
 impl Pol {
@@ -67,7 +71,18 @@ impl Pol {
             risk_rule: v
                 .get("risk_deposit")
                 .map(|r| r["rule"].as_str().unwrap().to_string()),
+            tiers: v["tiers"].as_array().unwrap().clone(),
         }
+    }
+
+    /// A tier's default base deposit (none: zero).
+    fn tier_base(&self, id: &str) -> Decimal {
+        let t = self
+            .tiers
+            .iter()
+            .find(|t| t["id"].as_str() == Some(id))
+            .unwrap_or_else(|| panic!("no tier `{id}`"));
+        t.get("base_deposit").map(toml_dec).unwrap_or_default()
     }
 
     /// round(x, money places), half away from zero.
@@ -81,6 +96,140 @@ fn toml_dec(v: &toml::Value) -> Decimal {
         toml::Value::Integer(i) => Decimal::from(*i),
         toml::Value::Float(f) => d(&f.to_string()),
         other => panic!("not a number: {other}"),
+    }
+}
+
+/// The archived ledger of a month, for the inputs that name its cells.
+struct Cells {
+    sheets: BTreeMap<String, calamine::Range<calamine::Data>>,
+}
+
+impl Cells {
+    fn open(path: &Path) -> Cells {
+        use calamine::Reader;
+        let mut wb = calamine::open_workbook_auto(path).unwrap();
+        let sheets = wb
+            .sheet_names()
+            .into_iter()
+            .map(|n| {
+                let r = wb.worksheet_range(&n).unwrap();
+                (n, r)
+            })
+            .collect();
+        Cells { sheets }
+    }
+
+    fn sheet(&self, name: &str) -> &calamine::Range<calamine::Data> {
+        self.sheets
+            .get(name)
+            .unwrap_or_else(|| panic!("no sheet `{name}` in the ledger"))
+    }
+
+    /// An amount cell at (row, col), 0-based, as the ledger gives it (float
+    /// noise rounded to fen).
+    fn amount_at(&self, sheet: &str, row: usize, col: usize) -> Decimal {
+        match self.sheet(sheet).get((row, col)) {
+            Some(calamine::Data::Float(f)) => d(&format!("{f}")).round_dp(2),
+            Some(calamine::Data::Int(i)) => Decimal::from(*i),
+            Some(calamine::Data::String(s)) => s.replace(',', "").parse().unwrap_or_else(|_| {
+                panic!("[{sheet}] row {} col {col}: not an amount: `{s}`", row + 1)
+            }),
+            other => panic!(
+                "[{sheet}] row {} col {col}: not an amount: {other:?}",
+                row + 1
+            ),
+        }
+    }
+
+    /// `… [sheet]!C5` → the amount in that cell.
+    fn amount(&self, reference: &str) -> Decimal {
+        let (sheet, cell) = reference
+            .split_once('[')
+            .and_then(|(_, r)| r.split_once("]!"))
+            .unwrap_or_else(|| panic!("not a cell reference: `{reference}`"));
+        let letters: String = cell
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase())
+            .collect();
+        let col = letters
+            .chars()
+            .fold(0usize, |a, c| a * 26 + (c as usize - 'A' as usize + 1))
+            - 1;
+        let row: usize = cell[letters.len()..].trim().parse().unwrap();
+        let header = self.sheet(sheet).get((0, col)).map(|h| h.to_string());
+        self.amount_at(sheet, row - 1, col) * unit(header.as_deref().unwrap_or(""))
+    }
+
+    /// The column whose header starts with one of `names`, and the factor
+    /// its unit gives (万元: 10,000).
+    fn column(&self, sheet: &str, names: &[&str]) -> (usize, Decimal) {
+        let r = self.sheet(sheet);
+        for (c, h) in r.rows().next().unwrap().iter().enumerate() {
+            let h = h.to_string();
+            if names.iter().any(|n| h.starts_with(n)) {
+                return (c, unit(&h));
+            }
+        }
+        panic!("no column {names:?} in [{sheet}]")
+    }
+
+    /// The counted balance sum of one client input's sources: for daily
+    /// balances, `account ID (product, N rows, [sheet] rows A–B)` summed
+    /// over the account's rows; for monthly averages, `product … [sheet]!C5`
+    /// times the days. Sources marked `excluded` are not counted.
+    fn client_sum(&self, sources: &str, days: Decimal) -> Decimal {
+        let mut sum = Decimal::ZERO;
+        for part in sources.split("; ") {
+            if part.ends_with(" excluded") {
+                continue;
+            }
+            let Some(rest) = part.strip_prefix("account ") else {
+                sum += self.amount(part) * days;
+                continue;
+            };
+            let (id, rest) = rest.split_once(" (").unwrap();
+            let n: usize = rest
+                .split(", ")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(" rows")
+                .parse()
+                .unwrap();
+            let (sheet, rows) = rest
+                .split_once('[')
+                .unwrap()
+                .1
+                .split_once("] rows ")
+                .unwrap();
+            let (a, b) = rows.trim_end_matches(')').split_once('–').unwrap();
+            let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
+            let (acol, _) = self.column(sheet, &["账号", "account_id"]);
+            let (bcol, unit) = self.column(sheet, &["余额", "balance"]);
+            let r = self.sheet(sheet);
+            let mut found = 0;
+            for row in a - 1..b {
+                if r.get((row, acol))
+                    .is_some_and(|c| matches!(c, calamine::Data::String(s) if s == id))
+                {
+                    sum += self.amount_at(sheet, row, bcol) * unit;
+                    found += 1;
+                }
+            }
+            assert_eq!(
+                found, n,
+                "account {id}: {found} rows in [{sheet}] rows {a}–{b}"
+            );
+        }
+        sum
+    }
+}
+
+/// The factor a header's unit gives: 万元 (wan) is 10,000 yuan.
+fn unit(header: &str) -> Decimal {
+    if header.contains('万') || header.contains("wan") {
+        Decimal::from(10_000)
+    } else {
+        Decimal::ONE
     }
 }
 
@@ -180,10 +329,10 @@ fn after(formula: &str, word: &str) -> Decimal {
 /// Returns how many figures were recomputed.
 fn audit_rm(
     pol: &Pol,
+    cells: &Cells,
     t: &Trace<'_>,
     pay: &Value,
     risk: &Value,
-    metrics: Option<&Value>,
     errors: &mut Vec<String>,
 ) -> usize {
     let rm = &t.rm;
@@ -225,6 +374,18 @@ fn audit_rm(
         let want: Option<Decimal> = match figure.as_str() {
             "deposit_daily_average" => {
                 let days = num_input(step, "calendar days");
+                // Each client's balance sum, summed again from the ledger
+                // rows or cells the input names.
+                for (n, v) in ins.iter().filter(|(n, _)| n.starts_with("client ")) {
+                    let listed = d(v.split(" × ").next().unwrap());
+                    let sources = v.split_once(" [").unwrap().1.strip_suffix(']').unwrap();
+                    let ledger = cells.client_sum(sources, days);
+                    if listed != ledger {
+                        errs.push(format!(
+                            "{rm} deposit_daily_average: {n} lists {listed}, its ledger rows add to {ledger}"
+                        ));
+                    }
+                }
                 let sum: Decimal = ins
                     .iter()
                     .filter(|(n, _)| n.starts_with("client "))
@@ -232,8 +393,17 @@ fn audit_rm(
                     .sum();
                 Some(sum / days)
             }
-            // Read from a ledger cell or the policy: held to the metrics.
-            "deposit_base" => metrics.map(|m| d(m["deposit_base"].as_str().unwrap())),
+            // A ledger cell, or the policy's default for the tier.
+            "deposit_base" => {
+                let source = input(step, "source");
+                Some(match source.strip_prefix("policy tier `") {
+                    Some(rest) => {
+                        let tier = rest.split('`').next().unwrap();
+                        pol.tier_base(tier)
+                    }
+                    None => cells.amount(&source),
+                })
+            }
             "deposit_stock" => {
                 let a = named(
                     step,
@@ -364,7 +534,13 @@ fn audit_rm(
             }
             "payout" => {
                 let net = named(step, "net", "net", &mut errs);
-                let rel = named(step, "released", "risk_released", &mut errs);
+                // Released: after leaving, or the excess over a lowered cap.
+                let rel = num_input(step, "released");
+                let traced = t.value("risk_released").unwrap_or_default()
+                    + t.value("risk_excess_released").unwrap_or_default();
+                if rel != traced {
+                    errs.push(format!("{rm} payout: released {rel}, traced {traced}"));
+                }
                 Some(net + rel)
             }
             id if pol.lines.contains_key(id) => {
@@ -477,7 +653,13 @@ fn audit_rm(
 
 /// Audits one month's pay JSON; `before` is the month before's, whose
 /// closing balances are this month's openings. Returns the figures checked.
-fn audit_month(pol: &Pol, pay: &Value, before: Option<&Value>, errors: &mut Vec<String>) -> usize {
+fn audit_month(
+    pol: &Pol,
+    cells: &Cells,
+    pay: &Value,
+    before: Option<&Value>,
+    errors: &mut Vec<String>,
+) -> usize {
     let period = pay["period"].as_str().unwrap();
     let mut n = 0;
     let mut released = Decimal::ZERO;
@@ -507,14 +689,19 @@ fn audit_month(pol: &Pol, pay: &Value, before: Option<&Value>, errors: &mut Vec<
     for (m, rostered) in all {
         let id = m["rm_id"].as_str().unwrap();
         let t = Trace::new(&format!("{period} {id}"), &m["trace"]);
-        n += audit_rm(
-            pol,
-            &t,
-            &m["pay"],
-            &m["risk_account"],
-            rostered.then_some(&m["metrics"]),
-            errors,
-        );
+        n += audit_rm(pol, cells, &t, &m["pay"], &m["risk_account"], errors);
+        if rostered {
+            // The metrics the JSON shows are the traced figures.
+            for (k, v) in m["metrics"].as_object().unwrap() {
+                if let (Some(shown), Some(traced)) = (v.as_str(), t.value(k))
+                    && d(shown) != fig(traced)
+                {
+                    errors.push(format!(
+                        "{period} {id} metrics.{k}: {shown}, traced {traced}"
+                    ));
+                }
+            }
+        }
         if let Some(c) = closing_before(id) {
             let opening = d(m["risk_account"]["opening"].as_str().unwrap());
             if opening != c {
@@ -569,7 +756,14 @@ pub fn audit_archive(policy: &str, archive: &Path, ledgers: &[(String, String)])
             &std::fs::read(archive.join(period).join(format!("pay-{period}.json"))).unwrap(),
         )
         .unwrap();
-        n += audit_month(&pol, &pay, before.as_ref(), &mut errors);
+        let dir = archive.join(period);
+        let stored = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_stem().is_some_and(|s| s == "ledger"))
+            .unwrap();
+        let cells = Cells::open(&stored);
+        n += audit_month(&pol, &cells, &pay, before.as_ref(), &mut errors);
         before = Some(pay);
     }
     assert!(
