@@ -1002,3 +1002,83 @@ fn written_numbers_have_no_more_places_than_their_inputs() {
         bad.join("\n")
     );
 }
+
+/// The holdback as `explain` and the trace sheet show it (the JSON's is
+/// checked above): RM005 opens October with 9,950.00 of a 10,000.00 cap
+/// (the ledger's risk_accounts B3). Its inputs give its value:
+/// min(round(0.2 × max(2,300.00 − 0.00, 0), 2), max(10,000 − 9,950.00, 0))
+/// = min(460.00, 50.00) = 50.00.
+#[test]
+fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
+    let o = run(&[
+        "explain",
+        "--policy",
+        POLICY_A,
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--rm",
+        "RM005",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let holdback: Vec<&str> = o
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("holdback = "))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        holdback,
+        [
+            "holdback = 50    [A-25-2]",
+            "  formula: min(round(0.2 × max(gross − deductions, 0), 2), max(cap − balance, 0))",
+            "  gross = 2300.00",
+            "  deductions = 0.00",
+            "  cap = 10000",
+            "  balance = 9950.00",
+            "  balance from = opening balance: 2026-10.xlsx [风险金账户]!B3",
+        ]
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "payroll",
+        "--policy",
+        POLICY_A,
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("pay-2026-10.xlsx")).unwrap();
+    let trace = wb.worksheet_range("计算轨迹").unwrap();
+    let rows: Vec<Vec<String>> = trace
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let at = rows
+        .iter()
+        .position(|r| r[0] == "RM005" && r[1] == "holdback")
+        .expect("RM005's holdback on the trace sheet");
+    // Figure row with its first input, then one row per further input.
+    let inputs: Vec<(&str, &str)> = rows[at..at + 5]
+        .iter()
+        .map(|r| (r[5].as_str(), r[6].as_str()))
+        .collect();
+    assert_eq!(rows[at][3], "50");
+    assert_eq!(
+        inputs,
+        [
+            ("gross", "2300.00"),
+            ("deductions", "0.00"),
+            ("cap", "10000"),
+            ("balance", "9950.00"),
+            (
+                "balance from",
+                "opening balance: 2026-10.xlsx [风险金账户]!B3"
+            ),
+        ]
+    );
+}
