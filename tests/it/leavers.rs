@@ -247,6 +247,34 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
     assert!(o.stdout.contains("risk_released = 700"), "{}", o.stdout);
     assert!(o.stdout.contains("left on 2026-03-10"), "{}", o.stdout);
 
+    // The console says where the deposit is, before and at the release
+    // (a closed month previews from the month before).
+    let preview = |p: &str| {
+        let o = run(&[
+            "payroll",
+            "--archive",
+            archive.to_str().unwrap(),
+            "--policy",
+            POLICY,
+            "--ledger",
+            &dir.path().join(format!("{p}.xlsx")).display().to_string(),
+            "--out",
+            &dir.path().join("preview").display().to_string(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stderr
+    };
+    let may = preview("2026-05");
+    assert!(
+        may.contains("rmpay: RL is not in this month's ledger: risk deposit 1,000.00 carried (left on 2026-03-10, released in 2026-09)"),
+        "{may}"
+    );
+    let sep = preview("2026-09");
+    assert!(
+        sep.contains("rmpay: RL left on 2026-03-10 and is not in this month's ledger: risk deposit released 700.00 (in the totals)"),
+        "{sep}"
+    );
+
     // October: released once, never again.
     let pay = json(&month("2026-10").join("pay-2026-10.json"));
     assert!(pay.get("off_roster").is_none());
