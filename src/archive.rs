@@ -192,7 +192,7 @@ impl Archive {
     pub fn state(&self, p: Period) -> Result<crate::state::State, ArchiveError> {
         let bytes = self.read(p, STATE)?;
         let path = self.dir(p).join(STATE);
-        serde_json::from_slice(&bytes)
+        crate::state::State::from_bytes(&bytes)
             .map_err(|e| err(&path, "bad-state", format!("not a valid state file: {e}")))
     }
 

@@ -414,6 +414,37 @@ fn summary(r: &PayrollRun) {
             money(t.payout)
         );
     }
+    // RMs the ledger no longer lists whose deposit waits: when it is due,
+    // or that the state does not know when they left (a state written
+    // before leaving dates were kept).
+    for (id, o) in &r.payroll.carried {
+        if o.released || o.risk_balance <= rust_decimal::Decimal::ZERO {
+            continue;
+        }
+        let due = o
+            .left_on
+            .zip(r.policy.risk_deposit.as_ref())
+            .and_then(|(d, rd)| d.checked_add_months(chrono::Months::new(rd.release_after_months)));
+        eprintln!(
+            "rmpay: {id} is not in this month's ledger: risk deposit {} carried{}",
+            money(o.risk_balance),
+            match (o.left_on, due) {
+                (Some(l), Some(d)) => format!(
+                    " (left on {l}, released in {})",
+                    Period::of(d)
+                ),
+                _ => " (no leaving date known: it is released in a month whose ledger lists the RM as left)".into(),
+            }
+        );
+    }
+    for o in &r.payroll.off_roster {
+        eprintln!(
+            "rmpay: {} left on {} and is not in this month's ledger: risk deposit released {} (in the totals)",
+            o.rm_id,
+            o.left_on,
+            money(o.pay.released)
+        );
+    }
 }
 
 fn json_bytes(r: &PayrollRun) -> Vec<u8> {
@@ -845,6 +876,13 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             ));
         }
     };
+    if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
+        print!(
+            "{}",
+            report::explain::explain_off_roster(&r.policy, &r.run, off)
+        );
+        return Ok(());
+    }
     let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
         let ids: Vec<&str> = r
             .payroll

@@ -10,7 +10,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const FORMAT: &str = "rmpay.state/1";
+/// The format written. `/2` added the leavers' `left_on`, `release_month`
+/// and `name`; a `/1` state (without them) still reads.
+pub const FORMAT: &str = "rmpay.state/2";
+
+/// Formats that read.
+pub const READS: [&str; 2] = ["rmpay.state/1", FORMAT];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
@@ -35,6 +40,18 @@ pub struct RmState {
     /// Year-to-date pay and deposits.
     #[serde(default)]
     pub ytd: Option<crate::engine::pay::Ytd>,
+    /// The day a leaver left: kept until the deposit is released (art. 25),
+    /// whatever later ledgers hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_on: Option<chrono::NaiveDate>,
+    /// The month the deposit falls due (`left_on` + the policy's
+    /// `release_after_months`), for readers; the engine recomputes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_month: Option<String>,
+    /// A leaver's name, for the month of release when the ledger no longer
+    /// lists them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl State {
@@ -46,6 +63,17 @@ impl State {
             r.rescale(scale);
             r
         };
+        let due = |d: Option<chrono::NaiveDate>| {
+            let rd = policy.risk_deposit.as_ref()?;
+            let day = d?.checked_add_months(chrono::Months::new(rd.release_after_months))?;
+            Some(Period::of(day).to_string())
+        };
+        let released_now = |p: &crate::engine::pay::Payslip| {
+            p.risk
+                .movements
+                .iter()
+                .any(|m| m.kind == crate::engine::pay::MovementKind::Released)
+        };
         let mut rms: Vec<RmState> = payroll
             .results
             .iter()
@@ -54,14 +82,12 @@ impl State {
                 tier: Some(policy.tiers[r.rm.tier].id.clone()),
                 risk_balance: money(r.pay.risk.closing),
                 pending_loss: money(r.pay.pending_loss),
-                released: r.pay.risk.released_before
-                    || r.pay
-                        .risk
-                        .movements
-                        .iter()
-                        .any(|m| m.kind == crate::engine::pay::MovementKind::Released),
+                released: r.pay.risk.released_before || released_now(&r.pay),
                 counters: r.counters.clone(),
                 ytd: Some(r.ytd.clone()),
+                left_on: r.left_on,
+                release_month: due(r.left_on),
+                name: r.left_on.map(|_| r.rm.name.clone()),
             })
             .collect();
         rms.extend(payroll.carried.iter().map(|(id, o)| RmState {
@@ -72,6 +98,21 @@ impl State {
             released: o.released,
             counters: o.counters.clone(),
             ytd: o.ytd.clone(),
+            left_on: o.left_on,
+            release_month: due(o.left_on),
+            name: o.name.clone(),
+        }));
+        rms.extend(payroll.off_roster.iter().map(|r| RmState {
+            rm_id: r.rm_id.clone(),
+            tier: r.tier.clone(),
+            risk_balance: money(r.pay.risk.closing),
+            pending_loss: money(r.pay.pending_loss),
+            released: released_now(&r.pay),
+            counters: r.counters.clone(),
+            ytd: r.ytd.clone(),
+            left_on: Some(r.left_on),
+            release_month: due(Some(r.left_on)),
+            name: r.name.clone(),
         }));
         rms.sort_by(|a, b| a.rm_id.cmp(&b.rm_id));
         State {
@@ -96,15 +137,48 @@ impl State {
                         released: r.released,
                         counters: r.counters.clone(),
                         ytd: r.ytd.clone(),
+                        left_on: r.left_on,
+                        name: r.name.clone(),
                     },
                 )
             })
             .collect()
     }
 
+    /// A state file's contents, of a format this version reads.
+    pub fn from_bytes(bytes: &[u8]) -> Result<State, String> {
+        let st: State = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        if !READS.contains(&st.format.as_str()) {
+            return Err(format!(
+                "unknown format `{}`, expected one of `{}`",
+                st.format,
+                READS.join("`, `")
+            ));
+        }
+        Ok(st)
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
         v.push(b'\n');
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state written before leavers' dates were kept reads, without them;
+    /// an unknown format is refused with its name.
+    #[test]
+    fn format_1_still_reads_and_unknown_formats_are_refused() {
+        let v1 = br#"{"format":"rmpay.state/1","period":"2026-09","rms":[{"rm_id":"RM006","tier":"senior","risk_balance":"5000.00","pending_loss":"0.00","released":false,"counters":{}}]}"#;
+        let st = State::from_bytes(v1).unwrap();
+        assert_eq!(st.rms[0].left_on, None);
+        assert_eq!(st.rms[0].risk_balance, Decimal::new(500000, 2));
+        let v9 = br#"{"format":"rmpay.state/9","period":"2026-09","rms":[]}"#;
+        let e = State::from_bytes(v9).unwrap_err();
+        assert!(e.contains("unknown format `rmpay.state/9`"), "{e}");
     }
 }

@@ -35,10 +35,21 @@ pub struct Step {
     pub value: Option<Decimal>,
 }
 
+/// A figure that is not money (an average, a ratio) as trace text: exact
+/// to [`FIGURE_PLACES`] places, no trailing zeros. An input written this
+/// way is the figure its own trace step shows in JSON.
+pub fn figure_text(d: Decimal) -> String {
+    d.round_dp(FIGURE_PLACES).normalize().to_string()
+}
+
+/// Places kept of a figure that is not money (averages and ratios are
+/// quotients: their exact value may not end).
+pub const FIGURE_PLACES: u32 = 10;
+
 /// Figures in JSON: decimal strings, exact to 10 places, no trailing zeros.
 fn figure_str<S: serde::Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match v {
-        Some(d) => s.serialize_str(&d.round_dp(10).normalize().to_string()),
+        Some(d) => s.serialize_str(&figure_text(*d)),
         None => s.serialize_none(),
     }
 }

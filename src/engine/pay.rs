@@ -107,8 +107,8 @@ pub struct Ytd {
     pub net: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub released: Decimal,
-    /// Σ (month's daily-average deposits × days): ÷ `days` gives the
-    /// year-to-date daily average.
+    /// Σ of the months' balance-day sums (each RM's share of every day's
+    /// balances, exact): ÷ `days` gives the year-to-date daily average.
     #[serde(with = "rust_decimal::serde::str")]
     pub deposit_day_sum: Decimal,
     pub days: u32,
@@ -129,7 +129,7 @@ impl Ytd {
         prev: Option<&Ytd>,
         period: crate::period::Period,
         pay: &Payslip,
-        deposit: Decimal,
+        deposit_day_sum: Decimal,
         days: u32,
     ) -> Ytd {
         let mut y = match prev {
@@ -145,7 +145,9 @@ impl Ytd {
         y.holdback += pay.holdback;
         y.net += pay.net;
         y.released += pay.released;
-        y.deposit_day_sum += deposit * Decimal::from(days);
+        // The exact balance-day sum: never the month's average (a
+        // quotient, rounded at 28 digits) multiplied back by its days.
+        y.deposit_day_sum += deposit_day_sum;
         y.days += days;
         y
     }
@@ -166,6 +168,12 @@ pub struct Opening {
     pub counters: std::collections::BTreeMap<String, u32>,
     /// Year-to-date figures through the month before.
     pub ytd: Option<Ytd>,
+    /// The day the RM left, kept until the deposit is released (art. 25),
+    /// whether or not later ledgers list the RM.
+    pub left_on: Option<chrono::NaiveDate>,
+    /// The RM's name as last seen on a roster (for a leaver's release in a
+    /// month whose ledger no longer lists them).
+    pub name: Option<String>,
 }
 
 /// A monthly exception.
@@ -217,6 +225,26 @@ pub struct RmResult {
     pub counters: std::collections::BTreeMap<String, u32>,
     /// Year-to-date figures through this month.
     pub ytd: Ytd,
+    /// The day the RM left, when the ledger says they have.
+    pub left_on: Option<chrono::NaiveDate>,
+}
+
+/// A leaver whom the month's ledger no longer lists, whose risk deposit
+/// falls due this month (art. 25): released from the carried state, with
+/// the losses still owed paid from it first. Nothing else is paid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffRoster {
+    pub rm_id: String,
+    /// The name as last seen on a roster, if the state kept it.
+    pub name: Option<String>,
+    /// The tier id as last seen.
+    pub tier: Option<String>,
+    pub left_on: chrono::NaiveDate,
+    /// Zero pay lines, gross and net; the release and the total paid.
+    pub pay: Payslip,
+    pub trace: Vec<Step>,
+    pub counters: std::collections::BTreeMap<String, u32>,
+    pub ytd: Option<Ytd>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,6 +265,9 @@ pub struct Payroll {
     /// RMs carried in the opening state but absent from this ledger: their
     /// state passes through unchanged.
     pub carried: Vec<(String, Opening)>,
+    /// Leavers absent from this ledger whose risk deposit is released this
+    /// month; in the totals' released and total paid.
+    pub off_roster: Vec<OffRoster>,
     pub totals: Totals,
     pub days: u32,
     pub clients: std::collections::BTreeMap<String, crate::metrics::monthly::ClientMonth>,
@@ -289,7 +320,7 @@ pub fn payslip(
                         rule: pl.id.clone(),
                         formula,
                         inputs: vec![
-                            Input::new(metric, v.round_dp(6).normalize()),
+                            Input::new(metric, crate::trace::figure_text(v)),
                             Input::new("rate", r),
                         ],
                         value: Some(amount),
@@ -387,6 +418,18 @@ pub fn payslip(
         });
     }
     let deductions_total: Decimal = deductions.iter().map(|l| l.amount).sum();
+    if !deductions.is_empty() {
+        trace.push(Step {
+            figure: "deductions".into(),
+            rule: "pay".into(),
+            formula: "Σ deductions".into(),
+            inputs: deductions
+                .iter()
+                .map(|l| Input::new(&l.rule, l.amount))
+                .collect(),
+            value: Some(deductions_total),
+        });
+    }
 
     let risk = risk_month(
         policy,
@@ -412,6 +455,18 @@ pub fn payslip(
         ],
         value: Some(net),
     });
+    if !risk.released.is_zero() {
+        trace.push(Step {
+            figure: "payout".into(),
+            rule: "pay".into(),
+            formula: "net + released".into(),
+            inputs: vec![
+                Input::new("net", net),
+                Input::new("released", risk.released),
+            ],
+            value: Some(net + risk.released),
+        });
+    }
     Payslip {
         lines,
         gross,
@@ -500,6 +555,7 @@ fn risk_month(
             HoldbackBase::AfterDeductions => after_deductions,
         }
         .max(Decimal::ZERO);
+        let before = balance;
         let wanted = money.apply(base * rd.rate);
         let space = (cap - balance).max(Decimal::ZERO);
         let withheld = wanted.min(space);
@@ -519,76 +575,105 @@ fn risk_month(
                 },
             });
         }
+        // The inputs are the figures the formula reads, as they stood
+        // before withholding; where the balance came from is said apart.
+        let mut inputs = vec![Input::new("gross", gross)];
+        let base_expr = match rd.base {
+            HoldbackBase::Gross => "gross",
+            HoldbackBase::AfterDeductions => {
+                inputs.push(Input::new("deductions", gross - after_deductions));
+                "gross − deductions"
+            }
+        };
+        inputs.push(Input::new("cap", cap));
+        inputs.push(Input::new("balance", before));
+        inputs.push(Input::new(
+            "balance from",
+            if before == opening.risk_balance {
+                format!("opening balance: {}", opening.source)
+            } else {
+                format!(
+                    "opening balance {} ({}) less the excess released",
+                    opening.risk_balance, opening.source
+                )
+            },
+        ));
         trace.push(Step {
             figure: "holdback".into(),
             rule: rd.rule.clone(),
             formula: format!(
-                "min(round({} × base, {}), cap − balance)",
+                "min(round({} × max({base_expr}, 0), {}), max(cap − balance, 0))",
                 rd.rate.normalize(),
                 money.scale
             ),
-            inputs: vec![
-                Input::new(
-                    "base",
-                    format!(
-                        "{base} ({})",
-                        if rd.base == HoldbackBase::Gross {
-                            "gross"
-                        } else {
-                            "gross − deductions"
-                        }
-                    ),
-                ),
-                Input::new("cap", cap),
-                Input::new(
-                    "balance",
-                    format!("{balance} before; opening from {}", opening.source),
-                ),
-            ],
+            inputs,
             value: Some(withheld),
         });
     }
 
     // Release after leaving: losses first, the rest to the RM.
-    if release_due && (balance > Decimal::ZERO || losses > Decimal::ZERO) {
-        let offset = balance.min(losses);
-        balance -= offset;
-        acct.offset = offset;
-        if !offset.is_zero() {
-            acct.movements.push(Movement {
-                kind: MovementKind::LossOffset,
-                amount: offset,
-                reason: format!("losses of {losses} paid from the balance before release"),
-            });
-        }
-        acct.released += balance;
-        acct.movements.push(Movement {
-            kind: MovementKind::Released,
-            amount: balance,
-            reason: format!(
-                "{} months after leaving{}",
-                rd.release_after_months,
-                if offset.is_zero() {
-                    ", no loss found"
-                } else {
-                    ""
-                }
-            ),
-        });
-        trace.push(Step {
-            figure: "risk_released".into(),
-            rule: rd.rule.clone(),
-            formula: "balance − min(balance, losses)".into(),
-            inputs: vec![
-                Input::new("balance", balance + offset),
-                Input::new("losses", losses),
-            ],
-            value: Some(balance),
-        });
-        balance = Decimal::ZERO;
+    if release_due {
+        balance = release(rd, balance, losses, "", &mut acct, trace);
     }
     acct.closing = balance;
     acct
+}
+
+/// The release after leaving (art. 25): losses still owed are paid from the
+/// balance first (`loss_offset`), the rest is returned (`released`). Pushes
+/// the movements and their traces; returns the balance left (zero).
+/// `note` is added to the release's reason (e.g. why the RM is not on the
+/// month's roster).
+fn release(
+    rd: &crate::policy::RiskDeposit,
+    balance: Decimal,
+    losses: Decimal,
+    note: &str,
+    acct: &mut RiskAccount,
+    trace: &mut Vec<Step>,
+) -> Decimal {
+    if balance <= Decimal::ZERO && losses <= Decimal::ZERO {
+        return balance;
+    }
+    let offset = balance.min(losses).max(Decimal::ZERO);
+    let returned = balance - offset;
+    acct.offset += offset;
+    if !offset.is_zero() {
+        acct.movements.push(Movement {
+            kind: MovementKind::LossOffset,
+            amount: offset,
+            reason: format!("losses of {losses} paid from the balance before release"),
+        });
+        trace.push(Step {
+            figure: "risk_loss_offset".into(),
+            rule: rd.rule.clone(),
+            formula: "min(balance, losses)".into(),
+            inputs: vec![Input::new("balance", balance), Input::new("losses", losses)],
+            value: Some(offset),
+        });
+    }
+    acct.released += returned;
+    acct.movements.push(Movement {
+        kind: MovementKind::Released,
+        amount: returned,
+        reason: format!(
+            "{} months after leaving{}{note}",
+            rd.release_after_months,
+            if offset.is_zero() {
+                ", no loss found"
+            } else {
+                ""
+            }
+        ),
+    });
+    trace.push(Step {
+        figure: "risk_released".into(),
+        rule: rd.rule.clone(),
+        formula: "balance − min(balance, losses)".into(),
+        inputs: vec![Input::new("balance", balance), Input::new("losses", losses)],
+        value: Some(returned),
+    });
+    Decimal::ZERO
 }
 
 /// Is the risk deposit of someone who left on `left_on` due for release
@@ -644,7 +729,7 @@ pub fn payroll(
             opening.ytd.as_ref(),
             ledger.period,
             &pay,
-            m.metrics.deposit_daily_average,
+            m.metrics.deposit_day_sum,
             days,
         );
         results.push(RmResult {
@@ -654,16 +739,25 @@ pub fn payroll(
             flags,
             counters,
             ytd,
+            left_on,
         });
     }
     plausibility(policy, &mut results);
     let in_ledger: std::collections::BTreeSet<&str> =
         results.iter().map(|r| r.rm.rm_id.as_str()).collect();
-    let carried = openings
+    let mut carried = Vec::new();
+    let mut off_roster = Vec::new();
+    for (id, o) in openings
         .iter()
         .filter(|(id, _)| !in_ledger.contains(id.as_str()))
-        .map(|(id, o)| (id.clone(), o.clone()))
-        .collect();
+    {
+        match off_roster_release(policy, id, o, ledger.period) {
+            Some(r) => off_roster.push(r),
+            None => carried.push((id.clone(), o.clone())),
+        }
+    }
+    let off_released: Decimal = off_roster.iter().map(|r| r.pay.released).sum();
+    let off_payout: Decimal = off_roster.iter().map(|r| r.pay.payout).sum();
     let totals = Totals {
         lines: policy
             .pay
@@ -683,12 +777,13 @@ pub fn payroll(
         deductions: results.iter().map(|r| r.pay.deductions_total).sum(),
         holdback: results.iter().map(|r| r.pay.holdback).sum(),
         net: results.iter().map(|r| r.pay.net).sum(),
-        released: results.iter().map(|r| r.pay.released).sum(),
-        payout: results.iter().map(|r| r.pay.payout).sum(),
+        released: results.iter().map(|r| r.pay.released).sum::<Decimal>() + off_released,
+        payout: results.iter().map(|r| r.pay.payout).sum::<Decimal>() + off_payout,
     };
     Payroll {
         results,
         carried,
+        off_roster,
         totals,
         days,
         clients,
@@ -797,6 +892,106 @@ fn median(values: impl Iterator<Item = Decimal>) -> Decimal {
         _ if n % 2 == 1 => v[n / 2],
         _ => (v[n / 2 - 1] + v[n / 2]) / Decimal::TWO,
     }
+}
+
+/// The release of a leaver absent from the month's ledger, if it falls
+/// due this month (or fell due in an earlier month and was not made).
+fn off_roster_release(
+    policy: &Policy,
+    rm_id: &str,
+    o: &Opening,
+    period: crate::period::Period,
+) -> Option<OffRoster> {
+    let rd = policy.risk_deposit.as_ref()?;
+    let left_on = o.left_on?;
+    // Nothing to release or offset: nothing to show either (the RM stays
+    // carried, as an RM who had no deposit).
+    if o.released
+        || !release_due(policy, Some(left_on), period)
+        || (o.risk_balance <= Decimal::ZERO && o.pending_loss <= Decimal::ZERO)
+    {
+        return None;
+    }
+    let cap = o
+        .previous_tier
+        .as_deref()
+        .and_then(|t| policy.tier_by_id(t))
+        .and_then(|t| policy.tiers[t].risk_deposit_cap);
+    let mut acct = RiskAccount {
+        cap,
+        opening: o.risk_balance,
+        withheld: Decimal::ZERO,
+        offset: Decimal::ZERO,
+        released: Decimal::ZERO,
+        closing: o.risk_balance,
+        movements: Vec::new(),
+        opening_source: o.source.clone(),
+        released_before: false,
+    };
+    let mut trace = Vec::new();
+    let note = format!(" (left on {left_on}; not in this month's ledger)");
+    acct.closing = release(
+        rd,
+        o.risk_balance,
+        o.pending_loss,
+        &note,
+        &mut acct,
+        &mut trace,
+    );
+    // Where the balance and the losses come from: the carried state.
+    for step in &mut trace {
+        step.inputs.push(Input::new(
+            "balance and losses from",
+            format!("{} (risk balance, losses not yet recovered)", o.source),
+        ));
+    }
+    let released = acct.released;
+    trace.push(Step {
+        figure: "payout".into(),
+        rule: "pay".into(),
+        formula: "net + released".into(),
+        inputs: vec![
+            Input::new("net", Decimal::ZERO),
+            Input::new("released", released),
+        ],
+        value: Some(released),
+    });
+    let ytd = o.ytd.as_ref().map(|y| {
+        let mut y = if y.year == period.year {
+            y.clone()
+        } else {
+            Ytd {
+                year: period.year,
+                ..Ytd::default()
+            }
+        };
+        y.released += released;
+        y
+    });
+    let pending_loss = o.pending_loss - acct.offset;
+    Some(OffRoster {
+        rm_id: rm_id.to_string(),
+        name: o.name.clone(),
+        tier: o.previous_tier.clone(),
+        left_on,
+        pay: Payslip {
+            lines: Vec::new(),
+            gross: Decimal::ZERO,
+            deductions: Vec::new(),
+            deductions_total: Decimal::ZERO,
+            unrecovered: o.pending_loss,
+            holdback: Decimal::ZERO,
+            net: Decimal::ZERO,
+            released,
+            payout: released,
+            risk: acct,
+            pending_loss,
+            overflow: Vec::new(),
+        },
+        trace,
+        counters: o.counters.clone(),
+        ytd,
+    })
 }
 
 fn flags_for(

@@ -449,7 +449,8 @@ impl Reader<'_> {
         else {
             return;
         };
-        let src = self.src(r, A_CLIENT);
+        // The average's own cell: the trace points an auditor at it.
+        let src = self.src(r, A_AVERAGE);
         self.averages.push(DepositAverage {
             client_id,
             product,
@@ -750,7 +751,8 @@ impl Reader<'_> {
         let (Ok(rm_id), Ok(opening_balance), Ok(())) = (rm, opening, known) else {
             return;
         };
-        let src = self.src(r, R_RM);
+        // The opening balance's own cell: traces point an auditor at it.
+        let src = self.src(r, R_OPENING);
         self.risk_accounts.push(RiskOpening {
             rm_id,
             opening_balance,

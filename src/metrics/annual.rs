@@ -188,7 +188,8 @@ pub fn aggregate(
             let a = accs.entry(rm.rm_id.clone()).or_default();
             let m = &rmm.metrics;
             a.days_present += days;
-            a.dep_days += m.deposit_daily_average * days;
+            // The exact balance-day sum, not the average times its days.
+            a.dep_days += m.deposit_day_sum;
             a.loan_days += m.loan_daily_average * days;
             a.due += m.interest_due;
             a.received += m.interest_received;

@@ -79,6 +79,10 @@ impl ByProduct {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RmMetrics {
     pub deposit_daily_average: Decimal,
+    /// Σ share × the clients' counted balance sums (balance-days): the
+    /// exact numerator of `deposit_daily_average`, kept so that sums over
+    /// months never multiply a quotient back.
+    pub deposit_day_sum: Decimal,
     pub deposit_base: Decimal,
     pub deposit_stock: Decimal,
     pub deposit_increment: Decimal,
@@ -345,9 +349,11 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                         clients_sheet,
                         row + 1
                     ),
+                    // The balance sum itself (not the client's average):
+                    // the formula adds these and divides once.
                     format!(
                         "{} × {} [{}]",
-                        c.deposit_daily_average.round_dp(2),
+                        c.counted_sum,
                         share.normalize(),
                         deposit_sources(ledger, c, deposits_sheet, excluded)
                     ),
@@ -503,6 +509,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     for (i, rm) in rms.iter().enumerate() {
         let month = &mut by_rm[i];
         let m = &mut month.metrics;
+        m.deposit_day_sum = dep_sum[i];
         m.deposit_daily_average = dep_sum[i] / days_dec;
         m.deposit_base = rm.base_deposit;
         m.deposit_stock = m
@@ -548,7 +555,10 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             rule: "metric".into(),
             formula: "min(deposit_daily_average, deposit_base)".into(),
             inputs: vec![
-                Input::new("deposit_daily_average", m.deposit_daily_average.round_dp(6)),
+                Input::new(
+                    "deposit_daily_average",
+                    crate::trace::figure_text(m.deposit_daily_average),
+                ),
                 Input::new("deposit_base", m.deposit_base),
             ],
             value: Some(m.deposit_stock),
@@ -558,7 +568,10 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             rule: "metric".into(),
             formula: "max(deposit_daily_average − deposit_base, 0)".into(),
             inputs: vec![
-                Input::new("deposit_daily_average", m.deposit_daily_average.round_dp(6)),
+                Input::new(
+                    "deposit_daily_average",
+                    crate::trace::figure_text(m.deposit_daily_average),
+                ),
                 Input::new("deposit_base", m.deposit_base),
             ],
             value: Some(m.deposit_increment),

@@ -2,9 +2,73 @@
 //! formula and inputs, down to the ledger cells.
 
 use super::pay::{RunInfo, amount_text};
-use crate::engine::pay::RmResult;
+use crate::engine::pay::{OffRoster, RmResult};
 use crate::policy::Policy;
 use std::fmt::Write;
+
+fn steps(s: &mut String, trace: &[crate::trace::Step]) {
+    for step in trace {
+        let value = step
+            .value
+            .map(|v| v.round_dp(6).normalize().to_string())
+            .unwrap_or_else(|| "—".into());
+        let _ = writeln!(s, "\n{} = {value}    [{}]", step.figure, step.rule);
+        let _ = writeln!(s, "  formula: {}", step.formula);
+        for i in &step.inputs {
+            let _ = writeln!(s, "  {} = {}", i.name, i.value);
+        }
+    }
+}
+
+fn risk_lines(s: &mut String, policy: &Policy, p: &crate::engine::pay::Payslip) {
+    let m = |d| amount_text(d, policy.settings.money.scale);
+    let _ = writeln!(
+        s,
+        "risk deposit: opening {} + withheld {} − offset {} − released {} = closing {}",
+        m(p.risk.opening),
+        m(p.risk.withheld),
+        m(p.risk.offset),
+        m(p.risk.released),
+        m(p.risk.closing)
+    );
+    for mv in &p.risk.movements {
+        let _ = writeln!(s, "  {} {}: {}", mv.kind.id(), m(mv.amount), mv.reason);
+    }
+}
+
+/// A leaver whom the month's ledger no longer lists, released from the
+/// carried state.
+pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} {} ({}), {}; policy `{}` {} ({}); ledger {}",
+        r.rm_id,
+        r.name.as_deref().unwrap_or("—"),
+        r.tier.as_deref().unwrap_or("—"),
+        run.period,
+        policy.id,
+        policy.version,
+        policy.file,
+        run.ledger_file
+    );
+    let _ = writeln!(
+        s,
+        "left on {}; not in this month's ledger: nothing is earned, the risk deposit is released from the carried state",
+        r.left_on
+    );
+    let _ = writeln!(s, "opening state: {}", run.opening);
+    steps(&mut s, &r.trace);
+    let m = |d| amount_text(d, policy.settings.money.scale);
+    let _ = writeln!(
+        s,
+        "\npay: released {}, total paid {}",
+        m(r.pay.released),
+        m(r.pay.payout)
+    );
+    risk_lines(&mut s, policy, &r.pay);
+    s
+}
 
 pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult) -> String {
     let mut s = String::new();
@@ -22,17 +86,7 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult) -> String {
         run.ledger_file
     );
     let _ = writeln!(s, "opening state: {}", run.opening);
-    for step in &r.month.trace {
-        let value = step
-            .value
-            .map(|v| v.round_dp(6).normalize().to_string())
-            .unwrap_or_else(|| "—".into());
-        let _ = writeln!(s, "\n{} = {value}    [{}]", step.figure, step.rule);
-        let _ = writeln!(s, "  formula: {}", step.formula);
-        for i in &step.inputs {
-            let _ = writeln!(s, "  {} = {}", i.name, i.value);
-        }
-    }
+    steps(&mut s, &r.month.trace);
     let p = &r.pay;
     let m = |d| amount_text(d, policy.settings.money.scale);
     let _ = writeln!(
@@ -45,18 +99,7 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult) -> String {
         m(p.released),
         m(p.payout)
     );
-    let _ = writeln!(
-        s,
-        "risk deposit: opening {} + withheld {} − offset {} − released {} = closing {}",
-        m(p.risk.opening),
-        m(p.risk.withheld),
-        m(p.risk.offset),
-        m(p.risk.released),
-        m(p.risk.closing)
-    );
-    for mv in &p.risk.movements {
-        let _ = writeln!(s, "  {} {}: {}", mv.kind.id(), m(mv.amount), mv.reason);
-    }
+    risk_lines(&mut s, policy, p);
     if r.flags.is_empty() {
         let _ = writeln!(s, "exceptions: none");
     } else {

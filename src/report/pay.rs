@@ -27,6 +27,28 @@ fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
     }
 }
 
+/// A tier by its id as kept in the state (an off-roster leaver), in the
+/// sheet's language; the id itself if the policy no longer has it.
+fn tier_id_name(policy: &Policy, id: Option<&str>, lang: Lang) -> String {
+    let Some(id) = id else { return String::new() };
+    match policy.tier_by_id(id).map(|t| &policy.tiers[t]) {
+        Some(t) => match lang {
+            Lang::Zh => t.name.clone(),
+            Lang::En => t.name_en.clone().unwrap_or_else(|| t.id.clone()),
+        },
+        None => id.to_string(),
+    }
+}
+
+/// What the register and the risk-deposit sheet say of a leaver whom the
+/// month's ledger no longer lists.
+fn off_roster_text(left_on: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{left_on} 离岗，不在本月台账中"),
+        Lang::En => format!("left on {left_on}; not in this month's ledger"),
+    }
+}
+
 fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
     let found = policy
         .pay
@@ -359,7 +381,7 @@ pub fn pay_sheets<'a>(
         lang,
         deduction_ids,
     });
-    let rms = payroll.results.len();
+    let rms = payroll.results.len() + payroll.off_roster.len();
     let flags: usize = payroll.results.iter().map(|r| r.flags.len()).sum();
     let trace: usize = payroll
         .results
@@ -438,9 +460,34 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         cells.push(Cell::Money(r.pay.payout));
         reg.push(cells);
     }
+    // Leavers released from the carried state: no pay line (empty), no
+    // gross, deduction, holdback or net (zero); the release and the total
+    // paid, which the totals row includes. The branch column says why
+    // they are not on the roster.
+    for r in &payroll.off_roster {
+        let mut cells = vec![
+            Cell::text(&r.rm_id),
+            Cell::text(r.name.clone().unwrap_or_default()),
+            Cell::text(tier_id_name(policy, r.tier.as_deref(), lang)),
+            Cell::text(off_roster_text(r.left_on, lang)),
+        ];
+        cells.extend(policy.pay.lines.iter().map(|_| Cell::Empty));
+        cells.push(Cell::Money(r.pay.gross));
+        cells.extend(c.deduction_ids.iter().map(|_| Cell::Money(Decimal::ZERO)));
+        cells.push(Cell::Money(r.pay.deductions_total));
+        cells.push(Cell::Money(r.pay.holdback));
+        cells.push(Cell::Money(r.pay.net));
+        cells.push(Cell::Money(r.pay.released));
+        cells.push(Cell::Money(r.pay.payout));
+        reg.push(cells);
+    }
     let mut total = vec![
         Cell::text(l("合计", "Total")),
-        Cell::text(format!("{} {}", payroll.results.len(), l("人", "RMs"))),
+        Cell::text(format!(
+            "{} {}",
+            payroll.results.len() + payroll.off_roster.len(),
+            l("人", "RMs")
+        )),
         Cell::Empty,
         Cell::Empty,
     ];
@@ -537,6 +584,42 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
                 amount_text(y.net, 2)
             ),
         })]);
+        strips.push_styled(RowStyle::Blank, Vec::new());
+    }
+    // A leaver released from the carried state: the release is paid with
+    // the month's pay, so it has its strip.
+    for r in &payroll.off_roster {
+        let name = r.name.clone().unwrap_or_default();
+        let title = match lang {
+            Lang::Zh => format!(
+                "{}年{}月 工资条  {} ({})  {}",
+                run.period.year,
+                run.period.month,
+                name,
+                r.rm_id,
+                off_roster_text(r.left_on, lang)
+            ),
+            Lang::En => format!(
+                "Pay strip {}  {} ({})  {}",
+                run.period,
+                name,
+                r.rm_id,
+                off_roster_text(r.left_on, lang)
+            ),
+        };
+        strips.push_styled(RowStyle::Title, vec![Cell::text(title)]);
+        strips.push_styled(
+            RowStyle::Header,
+            vec![
+                Cell::text(l("风险金退还", "Risk deposit released")),
+                Cell::text(l("实付合计", "Total paid")),
+            ],
+        );
+        strips.push(vec![Cell::Money(r.pay.released), Cell::Money(r.pay.payout)]);
+        strips.push_styled(
+            RowStyle::Normal,
+            vec![Cell::text(risk_line(&r.pay.risk, lang))],
+        );
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
     drop(strips);
@@ -694,7 +777,35 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
             )),
         ]);
     }
+    for r in &payroll.off_roster {
+        let k = &r.pay.risk;
+        risk.push(vec![
+            Cell::text(&r.rm_id),
+            Cell::text(r.name.clone().unwrap_or_default()),
+            Cell::text(tier_id_name(policy, r.tier.as_deref(), lang)),
+            opt_money(k.cap),
+            Cell::Money(k.opening),
+            Cell::Money(k.withheld),
+            Cell::Money(k.offset),
+            Cell::Money(k.released),
+            Cell::Money(k.closing),
+            Cell::text(opening_text(&k.opening_source, lang)),
+            Cell::text(format!(
+                "{}{}{}",
+                movements_text(k, lang),
+                lang.pick("；", "; "),
+                off_roster_text(r.left_on, lang)
+            )),
+        ]);
+    }
     let carried: Decimal = payroll.carried.iter().map(|(_, o)| o.risk_balance).sum();
+    let off = |f: fn(&RiskAccount) -> Decimal| {
+        payroll
+            .off_roster
+            .iter()
+            .map(|r| f(&r.pay.risk))
+            .sum::<Decimal>()
+    };
     let tot = |f: fn(&RmResult) -> Decimal| payroll.results.iter().map(f).sum::<Decimal>();
     risk.push_styled(
         RowStyle::Total,
@@ -703,11 +814,11 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            Cell::Money(tot(|r| r.pay.risk.opening) + carried),
+            Cell::Money(tot(|r| r.pay.risk.opening) + off(|k| k.opening) + carried),
             Cell::Money(tot(|r| r.pay.risk.withheld)),
-            Cell::Money(tot(|r| r.pay.risk.offset)),
-            Cell::Money(tot(|r| r.pay.risk.released)),
-            Cell::Money(tot(|r| r.pay.risk.closing) + carried),
+            Cell::Money(tot(|r| r.pay.risk.offset) + off(|k| k.offset)),
+            Cell::Money(tot(|r| r.pay.risk.released) + off(|k| k.released)),
+            Cell::Money(tot(|r| r.pay.risk.closing) + off(|k| k.closing) + carried),
             Cell::Empty,
             Cell::Empty,
         ],
@@ -770,6 +881,15 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
                 .map(|v| trace_value(&s.figure, v))
                 .unwrap_or(Cell::text("—"));
             super::trace_rows(&mut tr, &r.rm.rm_id, s, value);
+        }
+    }
+    for r in &payroll.off_roster {
+        for s in &r.trace {
+            let value = s
+                .value
+                .map(|v| trace_value(&s.figure, v))
+                .unwrap_or(Cell::text("—"));
+            super::trace_rows(&mut tr, &r.rm_id, s, value);
         }
     }
     drop(tr);

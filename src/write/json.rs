@@ -29,7 +29,22 @@ pub struct JsonPayroll {
     pub policy: JsonPolicy,
     pub ledger: JsonLedger,
     pub managers: Vec<JsonManager>,
+    /// Leavers whom this month's ledger no longer lists and whose risk
+    /// deposit is released this month; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub off_roster: Vec<JsonOffRoster>,
     pub totals: JsonTotals,
+}
+
+#[derive(Serialize)]
+pub struct JsonOffRoster {
+    pub rm_id: String,
+    pub name: Option<String>,
+    pub tier: Option<String>,
+    pub left_on: String,
+    pub pay: JsonPay,
+    pub risk_account: JsonRisk,
+    pub trace: Vec<crate::trace::Step>,
 }
 
 #[derive(Serialize)]
@@ -160,6 +175,39 @@ fn lines(v: &[Line], scale: u32) -> Vec<JsonLine> {
         .collect()
 }
 
+fn pay(p: &crate::engine::pay::Payslip, s: u32) -> JsonPay {
+    JsonPay {
+        lines: lines(&p.lines, s),
+        gross: money(p.gross, s),
+        deductions: money(p.deductions_total, s),
+        deduction_lines: lines(&p.deductions, s),
+        holdback: money(p.holdback, s),
+        net: money(p.net, s),
+        released: money(p.released, s),
+        payout: money(p.payout, s),
+    }
+}
+
+fn risk(k: &crate::engine::pay::RiskAccount, s: u32) -> JsonRisk {
+    JsonRisk {
+        cap: k.cap.map(|c| money(c, s)),
+        opening: money(k.opening, s),
+        withheld: money(k.withheld, s),
+        offset: money(k.offset, s),
+        released: money(k.released, s),
+        closing: money(k.closing, s),
+        movements: k
+            .movements
+            .iter()
+            .map(|m| JsonMovement {
+                kind: m.kind.id().to_string(),
+                amount: money(m.amount, s),
+                reason: m.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
 fn flag(f: &Flag) -> JsonFlag {
     JsonFlag {
         rule: f.rule.clone(),
@@ -198,35 +246,8 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
                     incident_points: figure(m.incident_points),
                     incident_loss: figure(m.incident_loss),
                 },
-                pay: JsonPay {
-                    lines: lines(&r.pay.lines, s),
-                    gross: money(r.pay.gross, s),
-                    deductions: money(r.pay.deductions_total, s),
-                    deduction_lines: lines(&r.pay.deductions, s),
-                    holdback: money(r.pay.holdback, s),
-                    net: money(r.pay.net, s),
-                    released: money(r.pay.released, s),
-                    payout: money(r.pay.payout, s),
-                },
-                risk_account: JsonRisk {
-                    cap: r.pay.risk.cap.map(|c| money(c, s)),
-                    opening: money(r.pay.risk.opening, s),
-                    withheld: money(r.pay.risk.withheld, s),
-                    offset: money(r.pay.risk.offset, s),
-                    released: money(r.pay.risk.released, s),
-                    closing: money(r.pay.risk.closing, s),
-                    movements: r
-                        .pay
-                        .risk
-                        .movements
-                        .iter()
-                        .map(|m| JsonMovement {
-                            kind: m.kind.id().to_string(),
-                            amount: money(m.amount, s),
-                            reason: m.reason.clone(),
-                        })
-                        .collect(),
-                },
+                pay: pay(&r.pay, s),
+                risk_account: risk(&r.pay.risk, s),
                 year_to_date: JsonYtd {
                     months: r.ytd.months,
                     gross: money(r.ytd.gross, s),
@@ -256,6 +277,19 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
             warnings: run.ledger_warnings.clone(),
         },
         managers,
+        off_roster: payroll
+            .off_roster
+            .iter()
+            .map(|r| JsonOffRoster {
+                rm_id: r.rm_id.clone(),
+                name: r.name.clone(),
+                tier: r.tier.clone(),
+                left_on: r.left_on.to_string(),
+                pay: pay(&r.pay, s),
+                risk_account: risk(&r.pay.risk, s),
+                trace: r.trace.clone(),
+            })
+            .collect(),
         totals: JsonTotals {
             managers: payroll.results.len(),
             lines: lines(&payroll.totals.lines, s),

@@ -1,8 +1,12 @@
 //! The integration tests: one binary, one module per area.
 //!
+//! - `audit`: every figure of every RM recomputed from its own trace, in
+//!   archives of months under both policies; the digits of written numbers.
 //! - `archive`: closing, carrying forward, re-running and verifying periods.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
+//! - `leavers`: a leaver absent from later ledgers is paid back when the
+//!   risk deposit falls due (ledgers written by the test).
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
 //! - `cli`: the command line as a user runs it: exit codes, outputs written
 //!   or not, byte-identical reruns.
@@ -22,8 +26,10 @@
 //!   through the reader, and filled in through `check` and `payroll`.
 
 mod archive;
+mod audit;
 mod cli;
 mod golden;
+mod leavers;
 mod ledger_errors;
 mod outputs;
 mod payroll;

@@ -337,7 +337,7 @@ fn the_same_review_from_two_places_gives_the_same_bytes() {
 
 /// The field paths listed in the table under `## {heading}` of
 /// docs/JSON.md (the first cell of each row, in backticks).
-fn documented(heading: &str) -> std::collections::BTreeSet<String> {
+pub(crate) fn documented(heading: &str) -> std::collections::BTreeSet<String> {
     let doc = std::fs::read_to_string(super::util::root().join("docs/JSON.md")).unwrap();
     let start = doc
         .find(&format!("\n## {heading}\n"))
@@ -353,7 +353,7 @@ fn documented(heading: &str) -> std::collections::BTreeSet<String> {
 
 /// Every path to a value in `v`: `a.b`, `a[].b` for an array's elements,
 /// `m.*` for the keys of an object listed in `maps` (keyed by metric id).
-fn json_paths(
+pub(crate) fn json_paths(
     v: &serde_json::Value,
     at: &str,
     maps: &[&str],
@@ -388,7 +388,7 @@ fn json_file(p: &Path) -> serde_json::Value {
 }
 
 /// Both sides of a comparison, each side's extra fields named.
-fn same_fields(
+pub(crate) fn same_fields(
     what: &str,
     doc: &std::collections::BTreeSet<String>,
     written: &std::collections::BTreeSet<String>,
