@@ -84,6 +84,9 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
                 prior_deposits: c.prior_deposits,
             })
             .collect(),
+        deposit_day_sum: Decimal::ZERO,
+        loan_day_sum: Decimal::ZERO,
+        days_present: Decimal::ZERO,
         trace: Vec::new(),
     }
 }

@@ -50,6 +50,14 @@ pub struct RmYear {
     /// Each month's figures, in order, for consecutive-month conditions.
     pub monthly: Vec<(Period, RmMetrics)>,
     pub clients: Vec<ClientYear>,
+    /// Σ (month's daily-average deposits × days in the month) over the
+    /// months the RM appears in: the sum of the RM's daily balances, from
+    /// which a branch's total is day-weighted.
+    pub deposit_day_sum: Decimal,
+    /// The same sum of daily loan balances.
+    pub loan_day_sum: Decimal,
+    /// Calendar days of the months the RM appears in.
+    pub days_present: Decimal,
     pub trace: Vec<Step>,
 }
 
@@ -67,6 +75,9 @@ pub struct YearFigures {
     /// Months of the review period with no ledger (a partial review).
     pub missing: Vec<Period>,
     pub end: NaiveDate,
+    /// Calendar days of the months given (the period's days, less any
+    /// month missing from a partial review).
+    pub days: Decimal,
     pub rms: Vec<RmYear>,
 }
 
@@ -380,6 +391,9 @@ pub fn aggregate(
             metrics,
             monthly: monthly.get(rm_id).cloned().unwrap_or_default(),
             clients,
+            deposit_day_sum: a.dep_days,
+            loan_day_sum: a.loan_days,
+            days_present: a.days_present,
             trace,
         });
     }
@@ -398,12 +412,13 @@ pub fn aggregate(
                 .unwrap_or(usize::MAX)
         });
     }
-    branch_heads(policy, &mut rms);
+    branch_heads(policy, total_days, &mut rms);
     YearFigures {
         label: label.to_string(),
         months: present,
         missing,
         end,
+        days: total_days,
         rms,
     }
 }
@@ -444,7 +459,15 @@ fn prior_from_months(
 
 /// Branch heads are assessed on their branch: deposits, loans and interest
 /// of every RM of the same branch (POLICIES.md, Policy A art. 13–14).
-fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
+///
+/// A branch's daily average is the sum of its daily balances over the
+/// period's days (POLICIES.md, shared definitions): each member's sum of
+/// daily balances (Σ month's daily average × days) added up and divided by
+/// the period's days, never the members' own averages added up. An RM who
+/// joined in July adds July–December's balances, not a full year's worth:
+/// `average_over = "months_present"` judges one person's own figures (art.
+/// 21), never a total.
+fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
     if !policy.review.branch_heads_on_branch {
         return;
     }
@@ -468,25 +491,49 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
                 .filter_map(|&i| rms[i].get(k))
                 .sum::<Decimal>()
         };
-        let deposit = sum("deposit_daily_average");
+        let over_days = |f: fn(&RmYear) -> Decimal| {
+            let s: Decimal = members.iter().map(|&i| f(&rms[i])).sum();
+            ratio(s, period_days)
+        };
+        let deposit_sum: Decimal = members.iter().map(|&i| rms[i].deposit_day_sum).sum();
+        // `None` only for a period of no days, which no review has.
+        let deposit = over_days(|r| r.deposit_day_sum);
+        let loan_avg = over_days(|r| r.loan_day_sum);
         let (due, received) = (sum("interest_due"), sum("interest_received"));
         let (loans, npl) = (sum("loan_balance"), sum("npl_balance"));
-        let loan_avg = sum("loan_daily_average");
         let fees = sum("fee_income");
         let base = rms[h].rm.base_deposit;
+        let inputs: Vec<Input> = members
+            .iter()
+            .map(|&i| {
+                let r = &rms[i];
+                Input::new(
+                    format!("{} Σ daily balances ({} days)", r.rm.rm_id, r.days_present),
+                    r.deposit_day_sum.round_dp(6).normalize(),
+                )
+            })
+            .collect();
         let head = &mut rms[h];
         let set = |head: &mut RmYear, k: &str, v: Option<Decimal>| {
             head.metrics.insert(k.to_string(), v);
         };
-        set(head, "deposit_daily_average", Some(deposit));
-        set(head, "deposit_new", Some(deposit - base));
-        set(head, "deposit_growth", ratio(deposit - base, base));
-        set(head, "deposit_to_base", ratio(deposit, base));
+        set(head, "deposit_daily_average", deposit);
+        set(head, "deposit_new", deposit.map(|d| d - base));
+        set(
+            head,
+            "deposit_growth",
+            deposit.and_then(|d| ratio(d - base, base)),
+        );
+        set(
+            head,
+            "deposit_to_base",
+            deposit.and_then(|d| ratio(d, base)),
+        );
         set(head, "interest_due", Some(due));
         set(head, "interest_received", Some(received));
         set(head, "collection_rate", ratio(received, due));
         set(head, "loan_balance", Some(loans));
-        set(head, "loan_daily_average", Some(loan_avg));
+        set(head, "loan_daily_average", loan_avg);
         set(head, "npl_balance", Some(npl));
         set(head, "npl_ratio", ratio(npl, loans).or(Some(Decimal::ZERO)));
         set(head, "fee_income", Some(fees));
@@ -496,11 +543,28 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
             "fee_growth",
             prior_fees.and_then(|p| ratio(fees - p, p)),
         );
+        // The head's own average is not a figure of the review: the
+        // branch's replaces it.
+        head.trace.retain(|s| s.figure != "deposit_daily_average");
+        head.trace.push(Step {
+            figure: "deposit_daily_average".into(),
+            rule: "review.branch_heads_on_branch".into(),
+            formula: format!(
+                "Σ daily balances of branch `{}` ({} RMs) ÷ {} days = {} ÷ {}",
+                branch.clone().unwrap_or_default(),
+                members.len(),
+                period_days,
+                deposit_sum.round_dp(6).normalize(),
+                period_days
+            ),
+            inputs,
+            value: deposit,
+        });
         head.trace.push(Step {
             figure: "branch".into(),
             rule: "review.branch_heads_on_branch".into(),
             formula: format!(
-                "the figures of branch `{}`: Σ over its {} RMs",
+                "the figures of branch `{}`: daily averages day-weighted over the period, flows and period-end stocks Σ over its {} RMs",
                 branch.unwrap_or_default(),
                 members.len()
             ),

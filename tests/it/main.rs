@@ -23,5 +23,6 @@ mod payroll;
 mod policy_errors;
 mod properties;
 mod review;
+mod review_rules;
 mod streaming;
 mod util;

@@ -1,0 +1,294 @@
+//! Review rules judged as the policies say (issue 8, points 6 and 7), each
+//! on small scenario ledgers written here: a branch totalled day by day,
+//! Policy B's disqualifiers over the whole period, the pass line's own
+//! client scope, the quarterly reading of an annual settlement threshold,
+//! a policy not in force, and no figure silently zero.
+//!
+//! The ledgers give monthly averages (`存款月日均`), constant through the
+//! year unless said otherwise, so a year's daily average is Σ (month's
+//! average × days) ÷ 365. 2026: Jan–Jun 181 days, Jul–Dec 184.
+
+#[path = "../../examples/support/sheet.rs"]
+mod sheet;
+
+use super::util::{dec, run};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::Workbook;
+use serde_json::Value;
+use sheet::{V, V::*};
+use std::path::{Path, PathBuf};
+
+const POLICY_A: &str = "rules/city-commercial-bank.toml";
+const POLICY_B: &str = "rules/bocom-nanchang.toml";
+
+/// One sheet of a scenario ledger: name, headers, rows.
+type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<V<'static>>>);
+
+/// Write one month's ledger of `sheets` as `DIR/YYYY-MM.xlsx` and return
+/// its `--ledgers` argument (`YYYY-MM=path`).
+fn write_month(dir: &Path, period: &str, sheets: Vec<Sheet>) -> String {
+    let mut wb = Workbook::new();
+    for (name, headers, rows) in &sheets {
+        sheet::sheet(&mut wb, name, headers, rows).unwrap();
+    }
+    let path = dir.join(format!("{period}.xlsx"));
+    wb.save(&path).unwrap();
+    format!("{period}={}", path.display())
+}
+
+/// Run `rmpay review`; returns the exit code, stderr, the JSON (when
+/// written) and the output directory.
+struct Run {
+    code: i32,
+    stderr: String,
+    json: Value,
+    out: PathBuf,
+}
+
+fn review(dir: &Path, policy: &str, ledgers: &[String], extra: &[&str]) -> Run {
+    let out = dir.join("out");
+    let json = dir.join("review.json");
+    let mut args: Vec<String> = vec!["review".into(), "--policy".into(), policy.into()];
+    args.push("--ledgers".into());
+    args.extend(ledgers.iter().cloned());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend([
+        "--out".into(),
+        out.display().to_string(),
+        "--json".into(),
+        json.display().to_string(),
+    ]);
+    let o = run(&args);
+    let json = std::fs::read(&json)
+        .ok()
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap_or(Value::Null);
+    Run {
+        code: o.code,
+        stderr: o.stderr,
+        json,
+        out,
+    }
+}
+
+fn ok(r: &Run) {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+fn manager<'a>(r: &'a Run, id: &str) -> &'a Value {
+    r.json["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["rm_id"] == id)
+        .unwrap_or_else(|| panic!("{id} is not in the review"))
+}
+
+fn num(v: &Value, dp: u32) -> Decimal {
+    dec(v
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a decimal string, found {v}")))
+    .round_dp(dp)
+}
+
+fn outcome(m: &Value) -> (&str, Option<&str>) {
+    (m["decision"].as_str().unwrap(), m["proposed_tier"].as_str())
+}
+
+fn rules(m: &Value) -> Vec<&str> {
+    m["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect()
+}
+
+/// Every sheet of a workbook as (address, text) cells.
+fn cells(path: &Path) -> Vec<(String, Vec<(String, String)>)> {
+    let bytes = std::fs::read(path).unwrap();
+    rmpay::ledger::dump::xlsx_cells(&bytes).unwrap()
+}
+
+fn months() -> Vec<String> {
+    (1..=12).map(|m| format!("2026-{m:02}")).collect()
+}
+
+// ------------------------------------------- a branch, day by day (A) ---
+
+/// Policy A, branch 城东支行: head H1 (base 20,000,000, own client
+/// 10,000,000), mid R1 (10,000,000, a 1,000,000 normal loan paying its
+/// 5,000 of interest every month, 1,000 of fees a month) and agent AG hired
+/// 2026-07-01 (8,000,000 from July). Last year's branch fee income 10,000.
+fn branch_month(m: u32) -> Vec<Sheet> {
+    let agent = m >= 7;
+    let mut managers = vec![
+        vec![
+            S("H1"),
+            S("周长"),
+            S("支行行长"),
+            S("支行行长"),
+            S("城东支行"),
+            D(2010, 1, 1),
+            N(20_000_000.0),
+        ],
+        vec![
+            S("R1"),
+            S("李中"),
+            S("中级"),
+            S("客户经理"),
+            S("城东支行"),
+            D(2018, 1, 1),
+            N(5_000_000.0),
+        ],
+    ];
+    let mut clients = vec![
+        vec![S("CH1"), S("东门物流"), S("H1")],
+        vec![S("CR1"), S("东湖机电"), S("R1")],
+    ];
+    let mut averages = vec![
+        vec![S("CH1"), N(10_000_000.0)],
+        vec![S("CR1"), N(10_000_000.0)],
+    ];
+    if agent {
+        managers.push(vec![
+            S("AG"),
+            S("王代"),
+            S("业务代办员"),
+            S("业务代办员"),
+            S("城东支行"),
+            D(2026, 7, 1),
+            E,
+        ]);
+        clients.push(vec![S("CA"), S("东岸商贸"), S("AG")]);
+        averages.push(vec![S("CA"), N(8_000_000.0)]);
+    }
+    vec![
+        (
+            "客户经理",
+            vec![
+                "客户经理编号",
+                "姓名",
+                "等级",
+                "岗位",
+                "机构",
+                "营销起始日期",
+                "基数存款",
+            ],
+            managers,
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            clients,
+        ),
+        ("存款月日均", vec!["客户编号", "月日均余额(元)"], averages),
+        (
+            "贷款",
+            vec![
+                "借据号",
+                "客户编号",
+                "主办客户经理",
+                "贷款余额",
+                "五级分类",
+                "应收利息",
+                "实收利息",
+            ],
+            vec![vec![
+                S("LR1"),
+                S("CR1"),
+                S("R1"),
+                N(1_000_000.0),
+                S("正常"),
+                N(5_000.0),
+                N(5_000.0),
+            ]],
+        ),
+        (
+            "中间业务收入",
+            vec!["客户编号", "金额"],
+            vec![vec![S("CR1"), N(1_000.0)]],
+        ),
+        (
+            "上年基数",
+            vec![
+                "客户编号",
+                "上年存款日均",
+                "客户经理编号",
+                "上年正常贷款占比",
+                "上年中间业务收入",
+            ],
+            vec![vec![E, E, S("H1"), E, N(10_000.0)]],
+        ),
+    ]
+}
+
+fn branch_year(dir: &Path) -> Vec<String> {
+    (1..=12)
+        .zip(months())
+        .map(|(m, p)| write_month(dir, &p, branch_month(m)))
+        .collect()
+}
+
+/// The branch's daily average is its daily balances over the year's days,
+/// not its members' own averages added up: AG's 8,000,000 from July adds
+/// 8,000,000 × 184 to the branch's balances, not 8,000,000 × 365.
+#[test]
+fn a_branch_is_totalled_day_by_day() {
+    let d = tempfile::tempdir().unwrap();
+    let r = review(
+        d.path(),
+        POLICY_A,
+        &branch_year(d.path()),
+        &["--year", "2026"],
+    );
+    ok(&r);
+    // AG's own average (months present, for art. 21) is still 8,000,000.
+    assert_eq!(
+        num(&manager(&r, "AG")["metrics"]["deposit_daily_average"], 2),
+        dec("8000000")
+    );
+    let h = manager(&r, "H1");
+    // Branch: 10,000,000 × 365 + 10,000,000 × 365 + 8,000,000 × 184
+    // = 3,650,000,000 + 3,650,000,000 + 1,472,000,000 = 8,772,000,000;
+    // ÷ 365 = 24,032,876.71 (the members' averages added up: 28,000,000).
+    assert_eq!(
+        num(&h["metrics"]["deposit_daily_average"], 2),
+        dec("24032876.71")
+    );
+    // Growth 4,032,876.71 ÷ 20,000,000 = 20.16% (not 40%): −9.84 points →
+    // −9 whole steps × 2 = −18 → 22. NPL none → 30. Interest 60,000 of
+    // 60,000 = 100% → +5 steps × 2 = +10 → 30. Fees 12,000 against last
+    // year's 10,000 = +20% → 10. 22 + 30 + 30 + 10 = 92 ≥ 90, but growth
+    // 20.16% < 27% (90% of the 30% target) → demoted.
+    assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.2016"));
+    assert_eq!(num(&h["score"]["total"], 2), dec("92"));
+    assert_eq!(outcome(h), ("demote", Some("senior")));
+    assert_eq!(rules(h), vec!["A-14-1-head"]);
+    // The head's trace shows the day-weighted total: each member's sum of
+    // daily balances and the division by the year's 365 days.
+    let book = cells(&r.out.join("review-2026.xlsx"));
+    let trace = &book.iter().find(|(n, _)| n == "计算轨迹").unwrap().1;
+    let formula = trace
+        .iter()
+        .find(|(_, v)| v.starts_with("Σ daily balances of branch"))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        formula,
+        "Σ daily balances of branch `城东支行` (3 RMs) ÷ 365 days = 8772000000 ÷ 365"
+    );
+    for (who, sum) in [
+        ("H1", "3650000000"),
+        ("R1", "3650000000"),
+        ("AG", "1472000000"),
+    ] {
+        let days = if who == "AG" { 184 } else { 365 };
+        let name = format!("{who} Σ daily balances ({days} days)");
+        let at = trace
+            .iter()
+            .position(|(_, v)| *v == name)
+            .unwrap_or_else(|| panic!("no input `{name}` in the trace"));
+        assert_eq!(trace[at + 1].1, sum, "{who}");
+    }
+}
