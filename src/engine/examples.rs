@@ -41,6 +41,11 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
             "deposit_to_base" => month.deposit_to_base = Some(*v),
             "collection_rate" => month.collection_rate = Some(*v),
             "deposit_daily_average" => month.deposit_daily_average = *v,
+            // Month-end figures a condition may read month by month
+            // (`consecutive_months`): held all twelve months.
+            "npl_balance" => month.npl_balance = *v,
+            "overdue_interest" => month.overdue_interest = *v,
+            "advances" => month.advances = *v,
             _ => {}
         }
     }

@@ -2,6 +2,7 @@
 //! tier, each with the rule that decided it and the figures it read. Pure.
 
 use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
+use crate::period::Period;
 use crate::policy::{ComponentKind, Condition, Criteria, Decision, Policy, TierIx, TierRole};
 use crate::trace::{Input, Step};
 use rust_decimal::Decimal;
@@ -215,7 +216,7 @@ pub fn score(
 pub fn holds(
     cond: &Condition,
     get: &dyn Fn(&str) -> Option<Decimal>,
-    monthly: &dyn Fn(&str) -> Vec<Option<Decimal>>,
+    monthly: &dyn Fn(&str) -> Vec<(Period, Option<Decimal>)>,
     detail: &mut Vec<String>,
 ) -> bool {
     match cond {
@@ -243,20 +244,35 @@ pub fn holds(
             let series = monthly(metric);
             let mut run = 0u32;
             let mut best = 0u32;
-            for v in series {
+            let mut best_end = None;
+            let mut held_in = Vec::new();
+            for (p, v) in series {
                 run = if v.is_some_and(|v| op.holds(v, *value)) {
+                    held_in.push(p.to_string());
                     run + 1
                 } else {
                     0
                 };
-                best = best.max(run);
+                if run > best {
+                    best = run;
+                    best_end = Some(p);
+                }
             }
             let h = best >= *months;
-            if h {
+            if h && *months == 1 {
+                // "In any month": name every month it held in.
                 detail.push(format!(
-                    "{metric} {} {} for {best} consecutive months",
+                    "{metric} {} {} at the end of {}",
                     op.symbol(),
-                    fmt(*value)
+                    fmt(*value),
+                    held_in.join(", ")
+                ));
+            } else if h {
+                detail.push(format!(
+                    "{metric} {} {} for {best} consecutive months (to {})",
+                    op.symbol(),
+                    fmt(*value),
+                    best_end.map(|p| p.to_string()).unwrap_or_default()
                 ));
             }
             h
@@ -313,7 +329,7 @@ pub fn try_grade(
     c: &Criteria,
     year: &RmYear,
     get: &dyn Fn(&str) -> Option<Decimal>,
-    monthly: &dyn Fn(&str) -> Vec<Option<Decimal>>,
+    monthly: &dyn Fn(&str) -> Vec<(Period, Option<Decimal>)>,
 ) -> GradeTry {
     let limit = c.exclude_clients_below.unwrap_or(Decimal::ZERO);
     let counted: Vec<&ClientYear> = year.clients.iter().filter(|cl| cl.size >= limit).collect();
@@ -426,8 +442,9 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     let total = score.as_ref().map(|s| s.total);
     let y = &year;
     let get = |m: &str| if m == "score" { total } else { y.get(m) };
-    let monthly =
-        |m: &str| -> Vec<Option<Decimal>> { y.monthly.iter().map(|(_, mm)| mm.get(m)).collect() };
+    let monthly = |m: &str| -> Vec<(Period, Option<Decimal>)> {
+        y.monthly.iter().map(|(p, mm)| (*p, mm.get(m))).collect()
+    };
     let mut hits = Vec::new();
     for r in policy
         .review

@@ -119,6 +119,8 @@ struct Acc {
     points: Decimal,
     loss: Decimal,
     settlements: Decimal,
+    /// Per loan: Σ (interest due − received) × share over the period.
+    arrears: BTreeMap<String, Decimal>,
     clients: BTreeMap<String, ClientAcc>,
 }
 
@@ -222,6 +224,8 @@ pub fn aggregate(
                 let l = &md.ledger.loans[ls.loan_ix];
                 let ca = a.clients.entry(l.client_id.clone()).or_default();
                 ca.loan_days += l.daily_average.unwrap_or(l.balance) * ls.share * days;
+                *a.arrears.entry(l.loan_id.clone()).or_default() +=
+                    (l.interest_due - l.interest_received) * ls.share;
             }
             for s in &md.ledger.settlements {
                 if let Some((_, share)) = rmm.clients.iter().find(|(c, _)| *c == s.client_id) {
@@ -343,7 +347,20 @@ pub fn aggregate(
                 _ => None,
             },
         );
-        put("overdue_interest", Some(end_metrics.overdue_interest));
+        // Interest in arrears at the period's end: per loan, the interest
+        // due over the period less what was received for it (a later
+        // payment makes up an earlier shortfall), not the last month's
+        // due − received alone. Whether arrears at any month-end of the
+        // period count is the policy's choice (`consecutive_months = 1`
+        // on the monthly `overdue_interest`; Policy B art. 11).
+        let in_arrears: Vec<(&String, Decimal)> = a
+            .arrears
+            .iter()
+            .filter(|(_, v)| **v > Decimal::ZERO)
+            .map(|(k, v)| (k, *v))
+            .collect();
+        let arrears: Decimal = in_arrears.iter().map(|(_, v)| *v).sum();
+        put("overdue_interest", Some(arrears));
         put("advances", Some(end_metrics.advances));
         put(
             "tenure_years",
@@ -382,6 +399,19 @@ pub fn aggregate(
                 .unwrap_or_default(),
             value: Some(deposit),
         }];
+        let mut trace = trace;
+        if !in_arrears.is_empty() {
+            trace.push(Step {
+                figure: "overdue_interest".into(),
+                rule: "metric".into(),
+                formula: "Σ over loans of max(Σ interest due − Σ interest received over the period, 0) × share".into(),
+                inputs: in_arrears
+                    .iter()
+                    .map(|(k, v)| Input::new(k.as_str(), v.normalize()))
+                    .collect(),
+                value: Some(arrears),
+            });
+        }
         rms.push(RmYear {
             rm: rm.clone(),
             status: manager.status,

@@ -292,3 +292,159 @@ fn a_branch_is_totalled_day_by_day() {
         assert_eq!(trace[at + 1].1, sum, "{who}");
     }
 }
+
+// ------------------------------ Policy B's disqualifiers, all period ---
+
+/// Policy B: three grade-3 RMs, each with one client of 20,000,000 (last
+/// year 5,000,000: new deposits 15,000,000 ≥ grade 3's item d) and a
+/// 10,000,000 normal loan paying its 50,000 of interest monthly (normal
+/// share last year 98%, now 100%: it rose). Each has one blemish in one
+/// month only, gone by December:
+/// - P1: May's interest not received, never made up (欠息);
+/// - P2: a 1,000,000 substandard (次级) loan at the end of June;
+/// - P3: a 200,000 credit advance (垫款) at the end of August.
+///
+/// `extra`: a fourth RM's rows, for the pass-line test.
+fn blemish_month(m: u32) -> Vec<Sheet> {
+    let rms = ["P1", "P2", "P3"];
+    let managers = rms
+        .iter()
+        .map(|id| {
+            vec![
+                S(id),
+                S("某人"),
+                S("三级"),
+                S("南昌分行营业部"),
+                D(2020, 1, 1),
+            ]
+        })
+        .collect();
+    let clients = rms
+        .iter()
+        .map(|id| vec![T(format!("K{id}")), S("某公司"), S(id)])
+        .collect();
+    let averages = rms
+        .iter()
+        .map(|id| vec![T(format!("K{id}")), N(20_000_000.0)])
+        .collect();
+    let mut loans: Vec<Vec<V>> = rms
+        .iter()
+        .map(|id| {
+            let received = if *id == "P1" && m == 5 { 0.0 } else { 50_000.0 };
+            let advance = if *id == "P3" && m == 8 {
+                200_000.0
+            } else {
+                0.0
+            };
+            vec![
+                T(format!("L{id}")),
+                T(format!("K{id}")),
+                S(id),
+                N(10_000_000.0),
+                S("正常"),
+                N(50_000.0),
+                N(received),
+                N(advance),
+            ]
+        })
+        .collect();
+    if m == 6 {
+        loans.push(vec![
+            S("LP2X"),
+            S("KP2"),
+            S("P2"),
+            N(1_000_000.0),
+            S("次级"),
+            N(0.0),
+            N(0.0),
+            N(0.0),
+        ]);
+    }
+    let mut baseline: Vec<Vec<V>> = rms
+        .iter()
+        .map(|id| vec![T(format!("K{id}")), N(5_000_000.0), E, E])
+        .collect();
+    baseline.extend(rms.iter().map(|id| vec![E, E, S(id), S("98%")]));
+    vec![
+        (
+            "客户经理",
+            vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
+            managers,
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            clients,
+        ),
+        ("存款月日均", vec!["客户编号", "月日均余额(元)"], averages),
+        (
+            "贷款",
+            vec![
+                "借据号",
+                "客户编号",
+                "主办客户经理",
+                "贷款余额",
+                "五级分类",
+                "应收利息",
+                "实收利息",
+                "垫款",
+            ],
+            loans,
+        ),
+        (
+            "上年基数",
+            vec![
+                "客户编号",
+                "上年存款日均",
+                "客户经理编号",
+                "上年正常贷款占比",
+            ],
+            baseline,
+        ),
+    ]
+}
+
+/// Art. 11: "当年…不得发生后三类贷款、欠息以及其他授信业务垫款". Each RM's
+/// blemish of one month disqualifies every graded post, though December is
+/// clean: grade 3's item d (20,000,000 − 5,000,000 = 15,000,000 ≥
+/// 15,000,000) holds, but only the trainee grade has no disqualifiers; its
+/// pass line 20,000,000 ≥ 10,000,000 holds → demoted to trainee.
+#[test]
+fn disqualifiers_look_at_every_month_end() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| write_month(d.path(), &p, blemish_month(m)))
+        .collect();
+    let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    for (id, why) in [
+        (
+            "P1",
+            "B-overdue (发生欠息: overdue_interest > 0 at the end of 2026-05)",
+        ),
+        (
+            "P2",
+            "B-npl (发生后三类贷款: npl_balance > 0 at the end of 2026-06)",
+        ),
+        (
+            "P3",
+            "B-advances (发生授信业务垫款: advances > 0 at the end of 2026-08)",
+        ),
+    ] {
+        let m = manager(&r, id);
+        assert_eq!(outcome(m), ("demote", Some("trainee")), "{id}: {m}");
+        let reasons = m["reasons"].to_string();
+        assert!(reasons.contains(why), "{id}: {reasons}");
+    }
+    // P1's interest still unpaid at the year's end: 12 × 50,000 due −
+    // 11 × 50,000 received = 50,000 (December's due − received alone: 0).
+    assert_eq!(
+        num(&manager(&r, "P1")["metrics"]["overdue_interest"], 2),
+        dec("50000")
+    );
+    assert_eq!(
+        num(&manager(&r, "P2")["metrics"]["overdue_interest"], 2),
+        dec("0")
+    );
+}
