@@ -374,10 +374,17 @@ pub fn try_grade(
             held: v.is_some_and(|v| v >= t),
         }
     });
-    // The pass line counts only clients of at least 500,000 (art. 9); the
-    // grade's own exclusion is at least that.
+    // The pass line has its own client scope (Policy B art. 9:
+    // "统计范围确定在单户日均余额50万元(含)以上的客户"), a setting of its own,
+    // independent of the grade's exclusion threshold.
     let pass_line = c.pass_line.map(|min| {
-        let v = counted.iter().map(|cl| cl.deposits).sum::<Decimal>();
+        let from = policy.review.pass_line_clients_from.unwrap_or(Decimal::MIN);
+        let v = year
+            .clients
+            .iter()
+            .filter(|cl| cl.size >= from)
+            .map(|cl| cl.deposits)
+            .sum::<Decimal>();
         Check {
             name: "deposit_daily_average",
             value: Some(v),

@@ -1122,6 +1122,9 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
     review.max_clients = r
         .opt_int(cx, "max_clients", 1..100_000)
         .map(|v| v.value as u32);
+    let from = r.opt_dec(cx, "pass_line_clients_from");
+    non_negative(cx, &from, "`pass_line_clients_from`");
+    review.pass_line_clients_from = from.map(|v| v.value);
     let mut ids = Vec::new();
     for rule in r.opt_tables(cx, "rules") {
         let id = rule.str(cx, "id");

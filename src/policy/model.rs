@@ -466,6 +466,10 @@ pub struct Review {
     pub disqualifiers: Vec<Disqualifier>,
     pub qualification_valid_years: Option<u32>,
     pub max_clients: Option<u32>,
+    /// The pass line (`pass_line` of a grade) counts only clients whose
+    /// daily-average deposits are at least this (Policy B art. 9), whatever
+    /// the grade's own `exclude_clients_below`. `None`: every client.
+    pub pass_line_clients_from: Option<Decimal>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -116,8 +116,20 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         ));
     }
     if let Some(p) = &g.pass_line {
+        let scope = policy
+            .review
+            .pass_line_clients_from
+            .map(|f| {
+                format!(
+                    "{}{}{}",
+                    lang.pick("（单户日均", " (clients from "),
+                    amount_text(f, 0),
+                    lang.pick("及以上）", ")")
+                )
+            })
+            .unwrap_or_default();
         parts.push(format!(
-            "{} {} {} {}",
+            "{}{scope} {} {} {}",
             lang.pick("及格线", "pass line"),
             p.value.map(|v| amount_text(v, 2)).unwrap_or_default(),
             if p.held { "≥" } else { "<" },

@@ -448,3 +448,71 @@ fn disqualifiers_look_at_every_month_end() {
         dec("0")
     );
 }
+
+// ------------------------------------- the pass line's own scope (B) ---
+
+/// Policy B, Q1 (二级 since 2020): client QA 14,500,000 with USD 1,000,000
+/// of settlements a month, client QB 900,000; last year the same.
+fn pass_line_month(m: u32) -> Vec<Sheet> {
+    vec![
+        (
+            "客户经理",
+            vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
+            vec![vec![
+                S("Q1"),
+                S("某人"),
+                S("二级"),
+                S("南昌分行营业部"),
+                D(2020, 1, 1),
+            ]],
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            vec![
+                vec![S("QA"), S("甲公司"), S("Q1")],
+                vec![S("QB"), S("乙公司"), S("Q1")],
+            ],
+        ),
+        (
+            "存款月日均",
+            vec!["客户编号", "月日均余额(元)"],
+            vec![vec![S("QA"), N(14_500_000.0)], vec![S("QB"), N(900_000.0)]],
+        ),
+        (
+            "国际结算",
+            vec!["客户编号", "结算金额(美元)", "日期"],
+            vec![vec![S("QA"), N(1_000_000.0), D(2026, m as u8, 15)]],
+        ),
+        (
+            "上年基数",
+            vec!["客户编号", "上年存款日均"],
+            vec![vec![S("QA"), N(14_500_000.0)], vec![S("QB"), N(900_000.0)]],
+        ),
+    ]
+}
+
+/// Art. 9: the pass line counts clients of 500,000 and over, whatever the
+/// grade's exclusion threshold. Grade 2 ignores clients under 1,000,000
+/// for its items (QB), but not for its pass line: 14,500,000 + 900,000 =
+/// 15,400,000 ≥ 15,000,000. Item c: 12 × USD 1,000,000 = 12,000,000 ≥
+/// 10,000,000 → 1 of 1; tenure 6 ≥ 1; no loans → kept at grade 2. (Summed
+/// over grade 2's own clients, 14,500,000 < 15,000,000 and Q1 falls to
+/// grade 3.)
+#[test]
+fn the_pass_line_has_its_own_client_scope() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| write_month(d.path(), &p, pass_line_month(m)))
+        .collect();
+    let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    let q = manager(&r, "Q1");
+    assert_eq!(outcome(q), ("keep", Some("grade2")), "{q}");
+    let reasons = q["reasons"].to_string();
+    assert!(
+        reasons.contains("pass line (clients from 500,000) 15,400,000.00 ≥ 15,000,000.00"),
+        "{reasons}"
+    );
+}
