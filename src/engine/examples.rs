@@ -92,6 +92,7 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
         deposit_day_sum: Decimal::ZERO,
         loan_day_sum: Decimal::ZERO,
         days_present: Decimal::ZERO,
+        period_months: 12,
         trace: Vec::new(),
     }
 }

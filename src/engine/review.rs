@@ -3,7 +3,9 @@
 
 use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
 use crate::period::Period;
-use crate::policy::{ComponentKind, Condition, Criteria, Decision, Policy, TierIx, TierRole};
+use crate::policy::{
+    ComponentKind, Condition, Criteria, Decision, Policy, QuarterSettlements, TierIx, TierRole,
+};
 use crate::trace::{Input, Step};
 use rust_decimal::Decimal;
 
@@ -38,6 +40,9 @@ pub struct CriterionResult {
     pub metric: String,
     pub value: Decimal,
     pub min: Decimal,
+    /// How `min` was read from the policy's figure, when it was not taken
+    /// as written (an annual settlement threshold pro-rated to a quarter).
+    pub min_note: Option<String>,
     pub single_client_min: Option<Decimal>,
     /// The largest single client's figure, when a single-client minimum applies.
     pub best_client: Option<(String, Decimal)>,
@@ -352,15 +357,34 @@ pub fn try_grade(
                 (Some(m), Some((_, v))) => *v >= m,
                 (Some(_), None) => false,
             };
+            // An annual settlement threshold (年国际结算额) in a review
+            // shorter than a year: `review.quarter_settlements`.
+            let (min, min_note) = if it.metric == "settlements_usd"
+                && year.period_months < 12
+                && policy.review.quarter_settlements == QuarterSettlements::ProRated
+            {
+                let m = Decimal::from(year.period_months);
+                (
+                    it.min * m / Decimal::from(12),
+                    Some(format!(
+                        "{} × {} ÷ 12 (review.quarter_settlements = \"pro_rated\")",
+                        fmt(it.min),
+                        year.period_months
+                    )),
+                )
+            } else {
+                (it.min, None)
+            };
             CriterionResult {
                 id: it.id.clone(),
                 name: it.name.clone(),
                 metric: it.metric.clone(),
                 value,
-                min: it.min,
+                min,
+                min_note,
                 single_client_min: it.single_client_min,
                 best_client: best,
-                held: value >= it.min && single_ok,
+                held: value >= min && single_ok,
             }
         })
         .collect();

@@ -58,6 +58,8 @@ pub struct RmYear {
     pub loan_day_sum: Decimal,
     /// Calendar days of the months the RM appears in.
     pub days_present: Decimal,
+    /// Months of the review period (12 for a year, 3 for a quarter).
+    pub period_months: u32,
     pub trace: Vec<Step>,
 }
 
@@ -136,12 +138,17 @@ struct ClientAcc {
 
 /// Aggregate the months of a review period. `previous_demoted` lists the RMs
 /// whose previous review demoted them (for "two years running").
+/// `trailing`: the months before a quarter that complete its trailing
+/// twelve months, when the policy reads settlements so
+/// (`quarter_settlements = "trailing_twelve_months"`); their settlements
+/// only are added.
 pub fn aggregate(
     policy: &Policy,
     label: &str,
     expected: &[Period],
     months: &[MonthData],
     prior: &[MonthData],
+    trailing: &[MonthData],
     previous_demoted: &[String],
 ) -> YearFigures {
     let present: Vec<Period> = months.iter().map(|m| m.ledger.period).collect();
@@ -166,6 +173,21 @@ pub fn aggregate(
     // Last year's figures from the archive's months of last year, where it
     // has them; the `baseline` sheet, read below, takes precedence.
     prior_from_months(prior, &mut prior_client, &mut prior_normal, &mut prior_fee);
+    // Settlements of the trailing months: RM → client → (USD, months).
+    let mut trailing_settled: BTreeMap<String, BTreeMap<String, Decimal>> = BTreeMap::new();
+    for md in trailing {
+        for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
+            for s in &md.ledger.settlements {
+                if let Some((_, share)) = rmm.clients.iter().find(|(c, _)| *c == s.client_id) {
+                    *trailing_settled
+                        .entry(rm.rm_id.clone())
+                        .or_default()
+                        .entry(s.client_id.clone())
+                        .or_default() += s.amount_usd * share;
+                }
+            }
+        }
+    }
     for (mi, md) in months.iter().enumerate() {
         let days = Decimal::from(md.month.days);
         for b in &md.ledger.baseline {
@@ -271,6 +293,13 @@ pub fn aggregate(
                 x / over
             }
         };
+        let earlier = trailing_settled.get(rm_id);
+        let earlier_of = |cid: &str| {
+            earlier
+                .and_then(|e| e.get(cid))
+                .copied()
+                .unwrap_or(Decimal::ZERO)
+        };
         let clients: Vec<ClientYear> = a
             .clients
             .iter()
@@ -280,10 +309,13 @@ pub fn aggregate(
                 deposits: div(c.dep_days),
                 loan_size: div(c.loan_size_days),
                 loans: div(c.loan_days),
-                settlements_usd: c.settlements,
+                settlements_usd: c.settlements + earlier_of(cid),
                 prior_deposits: prior_client.get(cid).map(|p| p * c.share),
             })
             .collect();
+        let trailing_usd: Decimal = earlier
+            .map(|e| e.values().copied().sum())
+            .unwrap_or(Decimal::ZERO);
         let deposit = div(a.dep_days);
         let base = rm.base_deposit;
         let prior: Option<Decimal> = {
@@ -338,7 +370,7 @@ pub fn aggregate(
         put("new_basic_accounts", Some(a.accounts));
         put("incident_points", Some(a.points));
         put("incident_loss", Some(a.loss));
-        put("settlements_usd", Some(a.settlements));
+        put("settlements_usd", Some(a.settlements + trailing_usd));
         put("normal_loan_ratio", normal_ratio);
         put(
             "normal_loan_ratio_change",
@@ -400,6 +432,28 @@ pub fn aggregate(
             value: Some(deposit),
         }];
         let mut trace = trace;
+        if !trailing.is_empty() {
+            let first = trailing.first().map(|m| m.ledger.period.to_string());
+            let last = trailing.last().map(|m| m.ledger.period.to_string());
+            trace.push(Step {
+                figure: "settlements_usd".into(),
+                rule: "review.quarter_settlements".into(),
+                formula: "trailing twelve months: the period's settlements + the months before it"
+                    .into(),
+                inputs: vec![
+                    Input::new(label, a.settlements.normalize()),
+                    Input::new(
+                        format!(
+                            "{} to {}",
+                            first.unwrap_or_default(),
+                            last.unwrap_or_default()
+                        ),
+                        trailing_usd.normalize(),
+                    ),
+                ],
+                value: Some(a.settlements + trailing_usd),
+            });
+        }
         if !in_arrears.is_empty() {
             trace.push(Step {
                 figure: "overdue_interest".into(),
@@ -424,6 +478,7 @@ pub fn aggregate(
             deposit_day_sum: a.dep_days,
             loan_day_sum: a.loan_days,
             days_present: a.days_present,
+            period_months: expected.len() as u32,
             trace,
         });
     }

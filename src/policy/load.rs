@@ -1125,6 +1125,17 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
     let from = r.opt_dec(cx, "pass_line_clients_from");
     non_negative(cx, &from, "`pass_line_clients_from`");
     review.pass_line_clients_from = from.map(|v| v.value);
+    review.quarter_settlements = match r
+        .opt_choice(
+            cx,
+            "quarter_settlements",
+            &["pro_rated", "trailing_twelve_months"],
+        )
+        .map(|v| v.value)
+    {
+        Some("trailing_twelve_months") => QuarterSettlements::TrailingTwelveMonths,
+        _ => QuarterSettlements::ProRated,
+    };
     let mut ids = Vec::new();
     for rule in r.opt_tables(cx, "rules") {
         let id = rule.str(cx, "id");

@@ -452,6 +452,18 @@ pub enum AverageOver {
     MonthsPresent,
 }
 
+/// How a review shorter than a year reads an annual settlement threshold
+/// (Policy B art. 11: 年国际结算额).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum QuarterSettlements {
+    /// The period's volume against the threshold × months ÷ 12.
+    #[default]
+    ProRated,
+    /// The volume of the twelve months ending with the period against the
+    /// whole threshold.
+    TrailingTwelveMonths,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
     pub growth_base: GrowthBase,
@@ -470,6 +482,8 @@ pub struct Review {
     /// daily-average deposits are at least this (Policy B art. 9), whatever
     /// the grade's own `exclude_clients_below`. `None`: every client.
     pub pass_line_clients_from: Option<Decimal>,
+    /// Settlement items (`settlements_usd`) in a review shorter than a year.
+    pub quarter_settlements: QuarterSettlements,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -82,6 +82,9 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
                 if i.value >= i.min { "≥" } else { "<" },
                 figure(&i.metric, i.min)
             );
+            if let Some(n) = &i.min_note {
+                t.push_str(&format!(" ({n})"));
+            }
             if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                 t.push_str(&format!(
                     "{}{c} {} {} {}",

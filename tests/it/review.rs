@@ -613,13 +613,23 @@ fn year_b_third_quarter() {
     assert!(r.out().join("review-2026-Q3.xlsx").exists());
     assert_eq!(r.json["period"], "2026-Q3");
     assert_eq!(r.json["partial"], false);
-    // N07: settlements 3 × 500,000 = 1,500,000 USD < 5,000,000 (grade 3's c)
-    // and < 10,000,000 (grade 4's c, a source typo in yuan); d 1M < 15M; a
-    // and b (loans) 0 → no graded post; trainee pass line 16M ≥ 10M →
-    // demoted to trainee.
+    // N07: settlements 3 × 500,000 = USD 1,500,000. Item c is a yearly
+    // volume (年国际结算额), pro-rated to the quarter
+    // (`quarter_settlements = "pro_rated"`): grade 2's 10,000,000 × 3 ÷ 12
+    // = 2,500,000 > 1,500,000, no; grade 3's 5,000,000 × 3 ÷ 12 =
+    // 1,250,000 ≤ 1,500,000 → 1 of 1; pass line 16M ≥ 15M → promoted to
+    // grade 3, as for the year. (Against the whole yearly 5,000,000 the
+    // quarter could never reach it: demoted to trainee.)
     let n7 = r.manager("N07");
     assert_eq!(metric(n7, "settlements_usd"), dec("1500000"));
-    assert_eq!(outcome(n7), ("demote", Some("trainee")));
+    assert_eq!(outcome(n7), ("promote", Some("grade3")));
+    assert!(
+        n7["reasons"]
+            .to_string()
+            .contains("c 1,500,000.00 ≥ 1,250,000.00 (5000000 × 3 ÷ 12 (review.quarter_settlements = \\\"pro_rated\\\"))"),
+        "{}",
+        n7["reasons"]
+    );
     // Averages are the same every month, so the rest is as for the year:
     // N01 promoted to grade 1; N06's tenure to 2026-09-30 is still 2.
     assert_eq!(outcome(r.manager("N01")), ("promote", Some("grade1")));

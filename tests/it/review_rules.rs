@@ -451,9 +451,10 @@ fn disqualifiers_look_at_every_month_end() {
 
 // ------------------------------------- the pass line's own scope (B) ---
 
-/// Policy B, Q1 (二级 since 2020): client QA 14,500,000 with USD 1,000,000
-/// of settlements a month, client QB 900,000; last year the same.
-fn pass_line_month(m: u32) -> Vec<Sheet> {
+/// Policy B, Q1 (二级 since 2020): client QA 14,500,000 with `usd` of
+/// settlements in month `m` of `year`, client QB 900,000; last year the
+/// same.
+fn pass_line_month(year: u16, m: u32, usd: f64) -> Vec<Sheet> {
     vec![
         (
             "客户经理",
@@ -482,7 +483,7 @@ fn pass_line_month(m: u32) -> Vec<Sheet> {
         (
             "国际结算",
             vec!["客户编号", "结算金额(美元)", "日期"],
-            vec![vec![S("QA"), N(1_000_000.0), D(2026, m as u8, 15)]],
+            vec![vec![S("QA"), N(usd), D(year, m as u8, 15)]],
         ),
         (
             "上年基数",
@@ -504,7 +505,7 @@ fn the_pass_line_has_its_own_client_scope() {
     let d = tempfile::tempdir().unwrap();
     let ledgers: Vec<String> = (1..=12)
         .zip(months())
-        .map(|(m, p)| write_month(d.path(), &p, pass_line_month(m)))
+        .map(|(m, p)| write_month(d.path(), &p, pass_line_month(2026, m, 1_000_000.0)))
         .collect();
     let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
     ok(&r);
@@ -515,4 +516,97 @@ fn the_pass_line_has_its_own_client_scope() {
         reasons.contains("pass line (clients from 500,000) 15,400,000.00 ≥ 15,000,000.00"),
         "{reasons}"
     );
+}
+
+// ------------------------ a quarter against a yearly threshold (B) ---
+
+/// Q1 of `pass_line_month` with USD 1,200,000 of settlements a month from
+/// January to September and none in the fourth quarter.
+fn settlement_year(dir: &Path) -> Vec<String> {
+    (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let usd = if m <= 9 { 1_200_000.0 } else { 0.0 };
+            write_month(dir, &p, pass_line_month(2026, m, usd))
+        })
+        .collect()
+}
+
+/// `review.quarter_settlements` decides how a quarter meets item c's yearly
+/// volume (年国际结算额). Grade 2: USD 10,000,000, clients from 1,000,000.
+#[test]
+fn a_quarter_reads_settlements_as_the_policy_says() {
+    let d = tempfile::tempdir().unwrap();
+    let all = settlement_year(d.path());
+    let q4: Vec<String> = all[9..].to_vec();
+    // Shipped, "pro_rated": the fourth quarter's USD 0 < 10,000,000 × 3 ÷
+    // 12 = 2,500,000: not grade 2; grade 3 (c 0 < 1,250,000; a, b loans 0;
+    // d 0) neither; the trainee pass line 15,400,000 ≥ 10,000,000 →
+    // demoted to trainee.
+    let r = review(
+        d.path(),
+        POLICY_B,
+        &q4,
+        &["--year", "2026", "--quarter", "4"],
+    );
+    ok(&r);
+    assert_eq!(outcome(manager(&r, "Q1")), ("demote", Some("trainee")));
+
+    // "trailing_twelve_months": 2026-01 to 2026-12, 9 × 1,200,000 + 3 × 0
+    // = 10,800,000 ≥ 10,000,000 → 1 of 1; pass line 15,400,000 ≥
+    // 15,000,000 → kept at grade 2.
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_B)).unwrap();
+    let ttm = d.path().join("ttm.toml");
+    let changed = text.replace(
+        "quarter_settlements = \"pro_rated\"",
+        "quarter_settlements = \"trailing_twelve_months\"",
+    );
+    assert_ne!(changed, text);
+    std::fs::write(&ttm, changed).unwrap();
+    let ttm = ttm.display().to_string();
+    let d2 = tempfile::tempdir().unwrap();
+    let r = review(d2.path(), &ttm, &all, &["--year", "2026", "--quarter", "4"]);
+    ok(&r);
+    let q = manager(&r, "Q1");
+    assert_eq!(num(&q["metrics"]["settlements_usd"], 2), dec("10800000"));
+    assert_eq!(outcome(q), ("keep", Some("grade2")));
+    // Without the nine months before the quarter there is no such figure:
+    // an error naming them, and nothing written.
+    let d3 = tempfile::tempdir().unwrap();
+    let r = review(d3.path(), &ttm, &q4, &["--year", "2026", "--quarter", "4"]);
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(r.stderr.contains("error[missing-months]"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("2026-01 to 2026-09; missing: 2026-01, 2026-02"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+}
+
+// ------------------------------------------ a policy not in force ---
+
+/// Both shipped policies are in force from 2026-01-01: a review of 2025
+/// under them is an error, as payroll's `--rules` finds no version.
+#[test]
+fn a_review_needs_the_policy_in_force() {
+    let d = tempfile::tempdir().unwrap();
+    let dec25 = write_month(d.path(), "2025-12", pass_line_month(2025, 12, 0.0));
+    let r = review(
+        d.path(),
+        POLICY_B,
+        &[dec25],
+        &["--year", "2025", "--quarter", "4", "--partial"],
+    );
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rules/bocom-nanchang.toml: error[no-policy-in-force]: policy `bocom-nanchang` version 2026.1 is in force 2026-01-01 to …, not in 2025-12, the last month of the review period 2025-Q4"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+    assert!(r.json.is_null());
 }
