@@ -277,6 +277,43 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     );
     let end = figures.end;
     let result = crate::engine::review::review(&policy, figures);
+    // A figure a rule needs and the data lacks is an error, unless the
+    // policy says the rule is then not assessed (`when_missing`), which is
+    // said here, in the workbook and in the JSON.
+    let mut lacking = diag::Diagnostics::new();
+    let mut notes = Vec::new();
+    for r in &result.results {
+        // One error per RM and missing figure, naming every rule that
+        // needed it.
+        let mut errors: Vec<(String, Vec<&str>)> = Vec::new();
+        for m in &r.missing {
+            let why = report::review::not_assessed_why(r, m, report::Lang::En);
+            if m.not_assessed {
+                notes.push(format!(
+                    "rmpay: warning[not-assessed]: {}: [{}] not assessed: {why}",
+                    r.year.rm.rm_id, m.rule
+                ));
+            } else if let Some(e) = errors.iter_mut().find(|(w, _)| *w == why) {
+                e.1.push(&m.rule);
+            } else {
+                errors.push((why, vec![&m.rule]));
+            }
+        }
+        for (why, rules) in errors {
+            lacking.error(
+                diag::Location::None,
+                "missing-figure",
+                format!(
+                    "{}: {why}, which {} needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy",
+                    r.year.rm.rm_id,
+                    rules.join(", ")
+                ),
+            );
+        }
+    }
+    if lacking.has_errors() {
+        return Err(Failure::Invalid(lacking));
+    }
     let info = report::review::ReviewInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         label: label.clone(),
@@ -300,6 +337,9 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     write::atomic_write(&out, &bytes).map_err(usage)?;
     if let Some((p, j)) = json {
         write::atomic_write(p, &j).map_err(usage)?;
+    }
+    for n in &notes {
+        eprintln!("{n}");
     }
     let count = |d| result.results.iter().filter(|r| r.decision == d).count();
     eprintln!(

@@ -5,6 +5,7 @@ use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
 use crate::period::Period;
 use crate::policy::{
     ComponentKind, Condition, Criteria, Decision, Policy, QuarterSettlements, TierIx, TierRole,
+    WhenMissing,
 };
 use crate::trace::{Input, Step};
 use rust_decimal::Decimal;
@@ -25,6 +26,20 @@ pub struct ComponentResult {
     pub capped: Decimal,
     pub points: Decimal,
     pub note: String,
+    /// No figure, and the policy says the component is then not assessed
+    /// (`when_missing = "not_assessed"`): no points, shown as such.
+    pub not_assessed: bool,
+}
+
+/// A figure a rule needs that the data lacks: an error, or "not assessed"
+/// where the policy says so (`when_missing`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingFigure {
+    /// The rule (score component, review rule, grade item, disqualifier).
+    pub rule: String,
+    /// The figures without a value.
+    pub figures: Vec<String>,
+    pub not_assessed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +53,8 @@ pub struct CriterionResult {
     pub id: String,
     pub name: Option<String>,
     pub metric: String,
-    pub value: Decimal,
+    /// `None`: no figure (see the grade's `missing`).
+    pub value: Option<Decimal>,
     pub min: Decimal,
     /// How `min` was read from the policy's figure, when it was not taken
     /// as written (an annual settlement threshold pro-rated to a quarter).
@@ -70,6 +86,8 @@ pub struct GradeTry {
     pub pass_line: Option<Check>,
     /// Disqualifiers that applied (ids).
     pub disqualified: Vec<String>,
+    /// Figures the grade's items, tenure and disqualifiers lacked.
+    pub missing: Vec<MissingFigure>,
     pub holds: bool,
 }
 
@@ -97,6 +115,8 @@ pub struct ReviewResult {
     pub score: Option<ScoreResult>,
     pub hits: Vec<Hit>,
     pub grades: Vec<GradeTry>,
+    /// Every figure a rule needed and the data lacked.
+    pub missing: Vec<MissingFigure>,
     pub trace: Vec<Step>,
 }
 
@@ -138,9 +158,17 @@ pub fn score(
             capped: Decimal::ZERO,
             points: Decimal::ZERO,
             note: String::new(),
+            not_assessed: false,
         };
         match (&c.kind, value) {
-            (_, None) => r.note = format!("no figure for `{}`: 0 points", c.metric),
+            (_, None) => {
+                r.not_assessed = c.when_missing == WhenMissing::NotAssessed;
+                r.note = if r.not_assessed {
+                    format!("not assessed: no figure for `{}`", c.metric)
+                } else {
+                    format!("no figure for `{}`", c.metric)
+                };
+            }
             (
                 ComponentKind::Steps {
                     target,
@@ -217,13 +245,18 @@ pub fn score(
     Some(ScoreResult { total, components })
 }
 
-/// Evaluate a condition; returns whether it holds and the comparisons read.
+/// Evaluate a condition: whether it holds, with the comparisons read in
+/// `detail`; `None` when it cannot be told because a figure it needs is
+/// missing (named in `missing`). A missing figure never counts as a
+/// condition that does not hold: `any` is told by one item that holds,
+/// `all` by one that does not; otherwise a missing figure leaves it open.
 pub fn holds(
     cond: &Condition,
     get: &dyn Fn(&str) -> Option<Decimal>,
     monthly: &dyn Fn(&str) -> Vec<(Period, Option<Decimal>)>,
     detail: &mut Vec<String>,
-) -> bool {
+    missing: &mut Vec<String>,
+) -> Option<bool> {
     match cond {
         Condition::Compare { metric, op, value } => match get(metric) {
             Some(v) => {
@@ -236,9 +269,14 @@ pub fn holds(
                         fmt(*value)
                     ));
                 }
-                h
+                Some(h)
             }
-            None => false,
+            None => {
+                if !missing.contains(metric) {
+                    missing.push(metric.clone());
+                }
+                None
+            }
         },
         Condition::Consecutive {
             months,
@@ -280,39 +318,73 @@ pub fn holds(
                     best_end.map(|p| p.to_string()).unwrap_or_default()
                 ));
             }
-            h
+            Some(h)
         }
         Condition::All(items) => {
             let mut d = Vec::new();
-            let h = items.iter().all(|c| holds(c, get, monthly, &mut d));
-            if h {
-                detail.extend(d);
+            let mut m = Vec::new();
+            let mut open = false;
+            for c in items {
+                match holds(c, get, monthly, &mut d, &mut m) {
+                    Some(false) => return Some(false),
+                    None => open = true,
+                    Some(true) => {}
+                }
             }
-            h
+            if open {
+                for x in m {
+                    if !missing.contains(&x) {
+                        missing.push(x);
+                    }
+                }
+                return None;
+            }
+            detail.extend(d);
+            Some(true)
         }
         Condition::Any(items) => {
             let mut any = false;
+            let mut open = false;
+            let mut m = Vec::new();
             for c in items {
-                if holds(c, get, monthly, detail) {
-                    any = true;
+                match holds(c, get, monthly, detail, &mut m) {
+                    Some(true) => any = true,
+                    None => open = true,
+                    Some(false) => {}
                 }
             }
-            any
+            if any {
+                Some(true)
+            } else if open {
+                for x in m {
+                    if !missing.contains(&x) {
+                        missing.push(x);
+                    }
+                }
+                None
+            } else {
+                Some(false)
+            }
         }
     }
 }
 
-/// Metric figures of the clients that count for a grade.
-fn grade_figure(metric: &str, clients: &[&ClientYear], year: &RmYear) -> Decimal {
+/// Metric figures of the clients that count for a grade; `None` when the
+/// data has no such figure.
+fn grade_figure(metric: &str, clients: &[&ClientYear], year: &RmYear) -> Option<Decimal> {
     match metric {
-        "deposit_daily_average" => clients.iter().map(|c| c.deposits).sum(),
-        "loan_daily_average" => clients.iter().map(|c| c.loans).sum(),
-        "settlements_usd" => clients.iter().map(|c| c.settlements_usd).sum(),
-        "deposit_new" => clients
-            .iter()
-            .map(|c| c.deposits - c.prior_deposits.unwrap_or_default())
-            .sum(),
-        other => year.get(other).unwrap_or_default(),
+        "deposit_daily_average" => Some(clients.iter().map(|c| c.deposits).sum()),
+        "loan_daily_average" => Some(clients.iter().map(|c| c.loans).sum()),
+        "settlements_usd" => Some(clients.iter().map(|c| c.settlements_usd).sum()),
+        // New deposits need last year's figures; with them, a client they
+        // do not list had none last year (see `annual::aggregate`).
+        "deposit_new" => year.get("deposit_new").map(|_| {
+            clients
+                .iter()
+                .map(|c| c.deposits - c.prior_deposits.unwrap_or(Decimal::ZERO))
+                .sum()
+        }),
+        other => year.get(other),
     }
 }
 
@@ -344,11 +416,19 @@ pub fn try_grade(
         .filter(|cl| cl.size < limit)
         .map(|cl| cl.client_id.clone())
         .collect();
+    let mut missing = Vec::new();
     let items: Vec<CriterionResult> = c
         .items
         .iter()
         .map(|it| {
             let value = grade_figure(&it.metric, &counted, year);
+            if value.is_none() {
+                missing.push(MissingFigure {
+                    rule: format!("{} {}", c.rule, it.id),
+                    figures: vec![it.metric.clone()],
+                    not_assessed: it.when_missing == WhenMissing::NotAssessed,
+                });
+            }
             let best = it
                 .single_client_min
                 .and_then(|_| best_client(&it.metric, &counted));
@@ -384,13 +464,20 @@ pub fn try_grade(
                 min_note,
                 single_client_min: it.single_client_min,
                 best_client: best,
-                held: value >= min && single_ok,
+                held: value.is_some_and(|v| v >= min) && single_ok,
             }
         })
         .collect();
     let held_count = items.iter().filter(|i| i.held).count();
     let tenure = c.tenure_years.map(|t| {
         let v = year.get("tenure_years");
+        if v.is_none() {
+            missing.push(MissingFigure {
+                rule: format!("{} tenure_years", c.rule),
+                figures: vec!["tenure_years".into()],
+                not_assessed: false,
+            });
+        }
         Check {
             name: "tenure_years",
             value: v,
@@ -420,8 +507,17 @@ pub fn try_grade(
     for id in &c.disqualifiers {
         if let Some(d) = policy.review.disqualifiers.iter().find(|d| d.id == *id) {
             let mut detail = Vec::new();
-            if holds(&d.when, get, monthly, &mut detail) {
-                disqualified.push(format!("{} ({}: {})", d.id, d.name, detail.join(", ")));
+            let mut lacks = Vec::new();
+            match holds(&d.when, get, monthly, &mut detail, &mut lacks) {
+                Some(true) => {
+                    disqualified.push(format!("{} ({}: {})", d.id, d.name, detail.join(", ")))
+                }
+                Some(false) => {}
+                None => missing.push(MissingFigure {
+                    rule: d.id.clone(),
+                    figures: lacks,
+                    not_assessed: d.when_missing == WhenMissing::NotAssessed,
+                }),
             }
         }
     }
@@ -439,6 +535,7 @@ pub fn try_grade(
         tenure,
         pass_line,
         disqualified,
+        missing,
         holds: holds_all,
     }
 }
@@ -477,6 +574,16 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         y.monthly.iter().map(|(p, mm)| (*p, mm.get(m))).collect()
     };
     let mut hits = Vec::new();
+    let mut missing: Vec<MissingFigure> = score
+        .iter()
+        .flat_map(|s| &s.components)
+        .filter(|c| c.value.is_none())
+        .map(|c| MissingFigure {
+            rule: c.rule.clone(),
+            figures: vec![c.metric.clone()],
+            not_assessed: c.not_assessed,
+        })
+        .collect();
     for r in policy
         .review
         .rules
@@ -484,7 +591,16 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         .filter(|r| applies(&r.tiers, current))
     {
         let mut detail = Vec::new();
-        if holds(&r.when, &get, &monthly, &mut detail) {
+        let mut lacks = Vec::new();
+        let told = holds(&r.when, &get, &monthly, &mut detail, &mut lacks);
+        if told.is_none() {
+            missing.push(MissingFigure {
+                rule: r.id.clone(),
+                figures: lacks,
+                not_assessed: r.when_missing == WhenMissing::NotAssessed,
+            });
+        }
+        if told == Some(true) {
             hits.push(Hit {
                 rule: r.id.clone(),
                 name: r.name.clone(),
@@ -546,6 +662,12 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         for t in (0..policy.tiers.len()).rev() {
             if let Some(c) = &policy.tiers[t].criteria {
                 let g = try_grade(policy, t, c, &year, &get, &monthly);
+                // A disqualifier shared by the grades is missing once.
+                for m in &g.missing {
+                    if !missing.contains(m) {
+                        missing.push(m.clone());
+                    }
+                }
                 let ok = g.holds;
                 grades.push(g);
                 if ok {
@@ -615,6 +737,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         score,
         hits,
         grades,
+        missing,
         trace,
     }
 }

@@ -265,6 +265,7 @@ pub fn aggregate(
         }
     }
 
+    let has_prior = !prior_client.is_empty();
     let mut rms = Vec::new();
     for (rm_id, a) in &accs {
         let Some((rm, mi)) = last.get(rm_id) else {
@@ -318,10 +319,15 @@ pub fn aggregate(
             .unwrap_or(Decimal::ZERO);
         let deposit = div(a.dep_days);
         let base = rm.base_deposit;
-        let prior: Option<Decimal> = {
-            let v: Vec<Decimal> = clients.iter().filter_map(|c| c.prior_deposits).collect();
-            (!v.is_empty()).then(|| v.iter().sum())
-        };
+        // Last year's deposits, when the review has last year's figures at
+        // all (a `baseline` sheet or last year's months): a client they do
+        // not list had none last year. Without any, there is no figure.
+        let prior: Option<Decimal> = has_prior.then(|| {
+            clients
+                .iter()
+                .filter_map(|c| c.prior_deposits)
+                .sum::<Decimal>()
+        });
         let growth_base = match policy.review.growth_base {
             crate::policy::GrowthBase::BaseDeposit => Some(base),
             crate::policy::GrowthBase::PriorYear => prior,
@@ -616,7 +622,12 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         );
         set(head, "interest_due", Some(due));
         set(head, "interest_received", Some(received));
-        set(head, "collection_rate", ratio(received, due));
+        // As for an RM: with no interest due, nothing was missed.
+        set(
+            head,
+            "collection_rate",
+            ratio(received, due).or(Some(Decimal::ONE)),
+        );
         set(head, "loan_balance", Some(loans));
         set(head, "loan_daily_average", loan_avg);
         set(head, "npl_balance", Some(npl));
@@ -656,5 +667,25 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             inputs: Vec::new(),
             value: None,
         });
+    }
+}
+
+/// Which input lies behind a review figure that has no value, in words
+/// (for "no figure" errors and "not assessed" notes).
+pub fn missing_input(year: &RmYear, metric: &str) -> String {
+    let has = |k: &str| year.get(k).is_some();
+    match metric {
+        "fee_growth" if !has("fee_income_prior") => "last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive".into(),
+        "fee_growth" => "last year's fee income is 0: no growth rate".into(),
+        "deposit_new" | "deposit_growth" if !has("deposit_new") => "last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive".into(),
+        "deposit_growth" | "deposit_to_base" => "the base is 0: no ratio".into(),
+        "normal_loan_ratio" => "no loans at the period's end: no normal-loan share".into(),
+        "normal_loan_ratio_change" if !has("normal_loan_ratio") => "no loans at the period's end: no normal-loan share".into(),
+        "normal_loan_ratio_change" => "last year's normal-loan share is missing: `normal_loan_ratio` (上年正常贷款占比) on the RM's row of the `baseline` sheet".into(),
+        "collection_rate" => "no interest due in the period: no collection rate".into(),
+        "tenure_years" | "months_in_service" => "`marketing_since` (营销起始日期) is empty in the `managers` sheet".into(),
+        "exam_score" => "`exam_score` (考试成绩) is empty in the `managers` sheet".into(),
+        "score" => "the RM's tier has no score".into(),
+        other => format!("the data gives no `{other}`"),
     }
 }

@@ -541,6 +541,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
             non_negative(cx, &min, "`min`");
             let single = it.opt_dec(cx, "single_client_min");
             let note = it.opt_str(cx, "note").map(|s| s.value);
+            let when_missing = read_when_missing(cx, &it);
             it.finish(cx);
             Criterion {
                 id,
@@ -549,6 +550,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
                 min: min.map(|m| m.value).unwrap_or_default(),
                 single_client_min: single.map(|v| v.value),
                 note,
+                when_missing,
             }
         })
         .collect();
@@ -934,6 +936,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 }
             }
         };
+        let when_missing = read_when_missing(cx, &c);
         c.finish(cx);
         let id = id.map(|s| s.value).unwrap_or_default();
         components.push(Component {
@@ -945,10 +948,22 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
             points: points.map(|v| v.value).unwrap_or_default(),
             tiers,
             kind,
+            when_missing,
         });
     }
     s.finish(cx);
     Some(Score { total, components })
+}
+
+/// `when_missing = "error" | "not_assessed"` (default: an error).
+fn read_when_missing(cx: &mut Cx, t: &Table) -> WhenMissing {
+    match t
+        .opt_choice(cx, "when_missing", &["error", "not_assessed"])
+        .map(|v| v.value)
+    {
+        Some("not_assessed") => WhenMissing::NotAssessed,
+        _ => WhenMissing::Error,
+    }
 }
 
 fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
@@ -1175,6 +1190,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
             }
         };
         let new_base = rule.opt_choice(cx, "new_base", &["tier_average"]).is_some();
+        let when_missing = read_when_missing(cx, &rule);
         rule.finish(cx);
         if let (Some(id), Some(decision), Some(when)) = (id, decision, when) {
             review.rules.push(ReviewRule {
@@ -1186,6 +1202,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
                 to,
                 new_base_from_tier_average: new_base,
                 when,
+                when_missing,
             });
         }
     }
@@ -1202,12 +1219,14 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
                 None
             }
         };
+        let when_missing = read_when_missing(cx, &d);
         d.finish(cx);
         if let (Some(id), Some(when)) = (id, when) {
             review.disqualifiers.push(Disqualifier {
                 id: id.value,
                 name,
                 when,
+                when_missing,
             });
         }
     }

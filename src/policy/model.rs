@@ -200,6 +200,19 @@ pub struct Criterion {
     pub min: Decimal,
     pub single_client_min: Option<Decimal>,
     pub note: Option<String>,
+    pub when_missing: WhenMissing,
+}
+
+/// What a review does when a figure a rule needs is not in the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum WhenMissing {
+    /// An error naming the RM, the figure and the missing input; nothing
+    /// is written.
+    #[default]
+    Error,
+    /// The rule is not assessed (no points, not held, not applied), and
+    /// says so on the console, in the workbook and in the JSON.
+    NotAssessed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -357,6 +370,7 @@ pub struct Component {
     pub points: Decimal,
     pub tiers: Vec<TierIx>,
     pub kind: ComponentKind,
+    pub when_missing: WhenMissing,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -429,6 +443,7 @@ pub struct ReviewRule {
     /// the RMs already in the target tier (Policy A art. 21).
     pub new_base_from_tier_average: bool,
     pub when: Condition,
+    pub when_missing: WhenMissing,
 }
 
 /// What new daily-average deposits are measured against.
@@ -491,6 +506,7 @@ pub struct Disqualifier {
     pub id: String,
     pub name: String,
     pub when: Condition,
+    pub when_missing: WhenMissing,
 }
 
 impl Policy {

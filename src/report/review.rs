@@ -75,13 +75,21 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         .items
         .iter()
         .map(|i| {
-            let mut t = format!(
-                "{} {} {} {}",
-                i.id,
-                figure(&i.metric, i.value),
-                if i.value >= i.min { "≥" } else { "<" },
-                figure(&i.metric, i.min)
-            );
+            let mut t = match i.value {
+                Some(v) => format!(
+                    "{} {} {} {}",
+                    i.id,
+                    figure(&i.metric, v),
+                    if v >= i.min { "≥" } else { "<" },
+                    figure(&i.metric, i.min)
+                ),
+                None => format!(
+                    "{} {} ({})",
+                    i.id,
+                    lang.pick("无数据", "no figure"),
+                    figure(&i.metric, i.min)
+                ),
+            };
             if let Some(n) = &i.min_note {
                 t.push_str(&format!(" ({n})"));
             }
@@ -157,6 +165,26 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     )
 }
 
+/// Why a rule was not assessed: the figures it lacked and the inputs
+/// missing behind them.
+pub fn not_assessed_why(
+    r: &ReviewResult,
+    m: &crate::engine::review::MissingFigure,
+    lang: Lang,
+) -> String {
+    m.figures
+        .iter()
+        .map(|f| {
+            format!(
+                "{} `{f}` ({})",
+                lang.pick("无数据", "no figure for"),
+                crate::metrics::annual::missing_input(&r.year, f)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
@@ -169,6 +197,14 @@ pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     }
     for g in &r.grades {
         out.push(format!("[{}] {}", g.rule, grade_text(policy, g, lang)));
+    }
+    for m in r.missing.iter().filter(|m| m.not_assessed) {
+        out.push(format!(
+            "[{}] {}: {}",
+            m.rule,
+            lang.pick("未考核", "not assessed"),
+            not_assessed_why(r, m, lang)
+        ));
     }
     if let Some((base, how)) = &r.new_base {
         out.push(match lang {
@@ -323,7 +359,11 @@ pub fn review_book(
                     Cell::Number(c.base, 2),
                     Cell::Number(c.adjustment, 2),
                     Cell::Number(c.capped, 2),
-                    Cell::Number(c.points, 2),
+                    if c.not_assessed {
+                        Cell::text(l("未考核", "not assessed"))
+                    } else {
+                        Cell::Number(c.points, 2)
+                    },
                     Cell::text(&c.note),
                 ]);
             }
@@ -364,7 +404,9 @@ pub fn review_book(
                         Cell::text(&grade),
                         Cell::text(&i.id),
                         Cell::text(&i.metric),
-                        Cell::Money(i.value.round_dp(2)),
+                        i.value
+                            .map(|v| Cell::Money(v.round_dp(2)))
+                            .unwrap_or(Cell::text(l("无数据", "no figure"))),
                         Cell::Money(i.min),
                         i.single_client_min.map(Cell::Money).unwrap_or(Cell::Empty),
                         i.best_client

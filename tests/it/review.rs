@@ -298,14 +298,15 @@ fn year_a_branch_head_on_the_branch() {
     assert_eq!(metric(h, "interest_due"), dec("600000"));
     assert_eq!(metric(h, "interest_received"), dec("597000"));
     assert_eq!(points(h, "collection"), dec("20"));
-    // Fees: C01's client, 1,000 a month = 12,000. Fee growth needs last
-    // year's fees, which no sheet gives: no figure, 0 points.
+    // Fees: C01's client, 1,000 a month = 12,000, against last year's
+    // 10,000 (the head's row of 上年基数): +20% = the target → 10.
     assert_eq!(metric(h, "fee_income"), dec("12000"));
-    assert!(h["metrics"]["fee_growth"].is_null(), "{h}");
-    assert_eq!(points(h, "fee_growth"), dec("0"));
-    // 46 + 30 + 20 + 0 = 96 ≥ 90; growth ≥ 27%, collection ≥ 89.55%, NPL
-    // ≤ 10%: kept.
-    assert_eq!(total(h), dec("96"));
+    assert_eq!(metric(h, "fee_income_prior"), dec("10000"));
+    assert_eq!(num(&h["metrics"]["fee_growth"], 4), dec("0.2"));
+    assert_eq!(points(h, "fee_growth"), dec("10"));
+    // 46 + 30 + 20 + 10 = 106 ≥ 90; growth ≥ 27%, collection ≥ 89.55%,
+    // NPL ≤ 10%: kept.
+    assert_eq!(total(h), dec("106"));
     assert_eq!(outcome(h), ("keep", Some("branch_head")));
 }
 
@@ -762,23 +763,33 @@ fn prior_year_figures_from_the_archive() {
     for id in ["N01", "N02", "N03"] {
         assert_eq!(metric(r.manager(id), "deposit_new"), dec("0"), "{id}");
     }
-    // The same review from the ledger alone has no prior year.
-    let r = review_args(
-        tempfile::tempdir().unwrap(),
-        [
-            "review",
-            "--policy",
-            POLICY_B,
-            "--ledgers",
-            "2026-10=fixtures/bocom-2026-10.xlsx",
-            "--quarter",
-            "4",
-            "--partial",
-        ]
-        .map(String::from)
-        .to_vec(),
+    // The same review from the ledger alone has no prior year: item d
+    // (new deposits) has no figure, an error naming the RM, the figure,
+    // the missing input and the grades' items that need it; nothing is
+    // written.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = run(&[
+        "review",
+        "--policy",
+        POLICY_B,
+        "--ledgers",
+        "2026-10=fixtures/bocom-2026-10.xlsx",
+        "--year",
+        "2026",
+        "--quarter",
+        "4",
+        "--partial",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, rmpay::EXIT_INVALID, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("rmpay: error[missing-figure]: N01: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d needs"),
+        "{}",
+        o.stderr
     );
-    assert!(r.manager("N01")["metrics"]["deposit_new"].is_null());
+    assert!(!out.exists());
 }
 
 /// Policy B maps each grade to a staff grade (行员等级, art. 3–4): the

@@ -610,3 +610,106 @@ fn a_review_needs_the_policy_in_force() {
     assert!(!r.out.exists());
     assert!(r.json.is_null());
 }
+
+// ------------------------------------------ no figure silently zero ---
+
+/// The branch of `branch_month` without last year's fee income.
+fn branch_year_without_prior_fees(dir: &Path) -> Vec<String> {
+    (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = branch_month(m);
+            sheets.retain(|(name, ..)| *name != "上年基数");
+            write_month(dir, &p, sheets)
+        })
+        .collect()
+}
+
+/// H1's fee-income item (A-13-4-head) needs last year's fee income. With
+/// none, the shipped policy stops with an error naming the RM, the figure
+/// and the input, and writes nothing (it used to score 0 points in
+/// silence).
+#[test]
+fn a_missing_figure_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers = branch_year_without_prior_fees(d.path());
+    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rmpay: error[missing-figure]: H1: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive), which A-13-4-head needs"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+    assert!(r.json.is_null());
+}
+
+/// Where the policy says so (`when_missing = "not_assessed"`), the item is
+/// not assessed, and says so on the console, in the workbook and in the
+/// JSON. H1 then scores 22 + 30 + 30 = 82 (see
+/// `a_branch_is_totalled_day_by_day`), the fee item not assessed.
+#[test]
+fn not_assessed_is_said_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replace(
+        "metric = \"fee_growth\"\n",
+        "metric = \"fee_growth\"\n  when_missing = \"not_assessed\"\n",
+    );
+    assert_ne!(changed, text);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, changed).unwrap();
+    let ledgers = branch_year_without_prior_fees(d.path());
+    let r = review(
+        d.path(),
+        policy.to_str().unwrap(),
+        &ledgers,
+        &["--year", "2026"],
+    );
+    ok(&r);
+    // Console.
+    assert!(
+        r.stderr.contains(
+            "rmpay: warning[not-assessed]: H1: [A-13-4-head] not assessed: no figure for `fee_growth` (last year's fee income is missing"
+        ),
+        "{}",
+        r.stderr
+    );
+    // JSON.
+    let h = manager(&r, "H1");
+    let fee = h["score"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "fee_growth")
+        .unwrap();
+    assert_eq!(fee["assessed"], false);
+    assert!(fee["value"].is_null());
+    assert_eq!(h["not_assessed"], serde_json::json!(["A-13-4-head"]));
+    assert_eq!(num(&h["score"]["total"], 2), dec("82"));
+    assert!(
+        h["reasons"]
+            .to_string()
+            .contains("[A-13-4-head] not assessed")
+    );
+    // Workbook: the score breakdown's points say 未考核, the note why.
+    let book = cells(&r.out.join("review-2026.xlsx"));
+    let scores = &book.iter().find(|(n, _)| n == "得分明细").unwrap().1;
+    let row = scores
+        .iter()
+        .find(|(_, v)| v == "A-13-4-head")
+        .map(|(a, _)| a.trim_start_matches(char::is_alphabetic).to_string())
+        .unwrap();
+    let at = |col: &str| {
+        scores
+            .iter()
+            .find(|(a, _)| *a == format!("{col}{row}"))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(at("A"), "H1");
+    assert_eq!(at("J"), "未考核");
+    assert_eq!(at("K"), "not assessed: no figure for `fee_growth`");
+}
