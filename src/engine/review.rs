@@ -31,6 +31,10 @@ pub struct ComponentResult {
     pub not_assessed: bool,
 }
 
+/// A figure month by month over the review period (`None`: no figure
+/// that month), for consecutive-month conditions.
+pub type MonthlySeries<'a> = dyn Fn(&str) -> Vec<(Period, Option<Decimal>)> + 'a;
+
 /// A figure a rule needs that the data lacks: an error, or "not assessed"
 /// where the policy says so (`when_missing`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -253,7 +257,7 @@ pub fn score(
 pub fn holds(
     cond: &Condition,
     get: &dyn Fn(&str) -> Option<Decimal>,
-    monthly: &dyn Fn(&str) -> Vec<(Period, Option<Decimal>)>,
+    monthly: &MonthlySeries<'_>,
     detail: &mut Vec<String>,
     missing: &mut Vec<String>,
 ) -> Option<bool> {
@@ -406,7 +410,7 @@ pub fn try_grade(
     c: &Criteria,
     year: &RmYear,
     get: &dyn Fn(&str) -> Option<Decimal>,
-    monthly: &dyn Fn(&str) -> Vec<(Period, Option<Decimal>)>,
+    monthly: &MonthlySeries<'_>,
 ) -> GradeTry {
     let limit = c.exclude_clients_below.unwrap_or(Decimal::ZERO);
     let counted: Vec<&ClientYear> = year.clients.iter().filter(|cl| cl.size >= limit).collect();

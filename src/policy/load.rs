@@ -541,7 +541,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
             non_negative(cx, &min, "`min`");
             let single = it.opt_dec(cx, "single_client_min");
             let note = it.opt_str(cx, "note").map(|s| s.value);
-            let when_missing = read_when_missing(cx, &it);
+            let when_missing = read_when_missing(cx, it);
             it.finish(cx);
             Criterion {
                 id,
