@@ -445,6 +445,22 @@ pub fn review_book(
                         yes(g.holds),
                     ]);
                 }
+                for m in g.missing.iter().filter(|m| m.not_assessed) {
+                    s.push(vec![
+                        Cell::text(&r.year.rm.rm_id),
+                        Cell::text(&grade),
+                        Cell::text(l("未考核", "not assessed")),
+                        Cell::text(format!("{}: {}", m.rule, not_assessed_why(r, m, lang))),
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::text(l("未考核", "not assessed")),
+                        Cell::text(&count),
+                        Cell::text(&excluded),
+                        yes(g.holds),
+                    ]);
+                }
                 for d in &g.disqualified {
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
