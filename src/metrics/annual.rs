@@ -357,6 +357,8 @@ pub fn aggregate(
         put("loan_daily_average", Some(div(a.loan_days)));
         put("loan_balance", Some(end_metrics.loan_balance));
         put("npl_balance", Some(end_metrics.npl_balance));
+        // With no loans at the end, no loan is non-performing: a ratio of 0
+        // (our reading; the monthly figure has none).
         put(
             "npl_ratio",
             ratio(end_metrics.npl_balance, end_metrics.loan_balance).or(Some(Decimal::ZERO)),
@@ -667,25 +669,5 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             inputs: Vec::new(),
             value: None,
         });
-    }
-}
-
-/// Which input lies behind a review figure that has no value, in words
-/// (for "no figure" errors and "not assessed" notes).
-pub fn missing_input(year: &RmYear, metric: &str) -> String {
-    let has = |k: &str| year.get(k).is_some();
-    match metric {
-        "fee_growth" if !has("fee_income_prior") => "last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive".into(),
-        "fee_growth" => "last year's fee income is 0: no growth rate".into(),
-        "deposit_new" | "deposit_growth" if !has("deposit_new") => "last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive".into(),
-        "deposit_growth" | "deposit_to_base" => "the base is 0: no ratio".into(),
-        "normal_loan_ratio" => "no loans at the period's end: no normal-loan share".into(),
-        "normal_loan_ratio_change" if !has("normal_loan_ratio") => "no loans at the period's end: no normal-loan share".into(),
-        "normal_loan_ratio_change" => "last year's normal-loan share is missing: `normal_loan_ratio` (上年正常贷款占比) on the RM's row of the `baseline` sheet".into(),
-        "collection_rate" => "no interest due in the period: no collection rate".into(),
-        "tenure_years" | "months_in_service" => "`marketing_since` (营销起始日期) is empty in the `managers` sheet".into(),
-        "exam_score" => "`exam_score` (考试成绩) is empty in the `managers` sheet".into(),
-        "score" => "the RM's tier has no score".into(),
-        other => format!("the data gives no `{other}`"),
     }
 }

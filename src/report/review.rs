@@ -165,6 +165,54 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     )
 }
 
+/// Which input lies behind a review figure that has no value, in words
+/// (for "no figure" errors and "not assessed" notes).
+pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: Lang) -> String {
+    let has = |k: &str| year.get(k).is_some();
+    let (zh, en) = match metric {
+        "fee_growth" if !has("fee_income_prior") => (
+            "缺上年中间业务收入：`baseline`（上年基数）表客户经理行的`fee_income`（上年中间业务收入），或存档中的上年各月",
+            "last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive",
+        ),
+        "fee_growth" => (
+            "上年中间业务收入为0，无增长率",
+            "last year's fee income is 0: no growth rate",
+        ),
+        "deposit_new" | "deposit_growth" if !has("deposit_new") => (
+            "缺上年存款：`baseline`（上年基数）表各客户的`deposit_daily_average`（上年存款日均），或存档中的上年各月",
+            "last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive",
+        ),
+        "deposit_growth" | "deposit_to_base" => ("基数为0，无比率", "the base is 0: no ratio"),
+        "normal_loan_ratio" => (
+            "期末无贷款，无正常类贷款占比",
+            "no loans at the period's end: no normal-loan share",
+        ),
+        "normal_loan_ratio_change" if !has("normal_loan_ratio") => (
+            "期末无贷款，无正常类贷款占比",
+            "no loans at the period's end: no normal-loan share",
+        ),
+        "normal_loan_ratio_change" => (
+            "缺上年正常贷款占比：`baseline`（上年基数）表客户经理行的`normal_loan_ratio`（上年正常贷款占比）",
+            "last year's normal-loan share is missing: `normal_loan_ratio` (上年正常贷款占比) on the RM's row of the `baseline` sheet",
+        ),
+        "collection_rate" => (
+            "期内无应收利息，无收息率",
+            "no interest due in the period: no collection rate",
+        ),
+        "tenure_years" | "months_in_service" => (
+            "`managers`（客户经理）表的`marketing_since`（营销起始日期）为空",
+            "`marketing_since` (营销起始日期) is empty in the `managers` sheet",
+        ),
+        "exam_score" => (
+            "`managers`（客户经理）表的`exam_score`（考试成绩）为空",
+            "`exam_score` (考试成绩) is empty in the `managers` sheet",
+        ),
+        "score" => ("该等级无评分", "the RM's tier has no score"),
+        other => return format!("{} `{other}`", lang.pick("数据中没有", "the data gives no")),
+    };
+    lang.pick(zh, en).to_string()
+}
+
 /// Why a rule was not assessed: the figures it lacked and the inputs
 /// missing behind them.
 pub fn not_assessed_why(
@@ -178,7 +226,7 @@ pub fn not_assessed_why(
             format!(
                 "{} `{f}` ({})",
                 lang.pick("无数据", "no figure for"),
-                crate::metrics::annual::missing_input(&r.year, f)
+                missing_input(&r.year, f, lang)
             )
         })
         .collect::<Vec<_>>()
