@@ -77,9 +77,6 @@ pub struct YearFigures {
     /// Months of the review period with no ledger (a partial review).
     pub missing: Vec<Period>,
     pub end: NaiveDate,
-    /// Calendar days of the months given (the period's days, less any
-    /// month missing from a partial review).
-    pub days: Decimal,
     pub rms: Vec<RmYear>,
 }
 
@@ -173,7 +170,7 @@ pub fn aggregate(
     // Last year's figures from the archive's months of last year, where it
     // has them; the `baseline` sheet, read below, takes precedence.
     prior_from_months(prior, &mut prior_client, &mut prior_normal, &mut prior_fee);
-    // Settlements of the trailing months: RM → client → (USD, months).
+    // Settlements of the trailing months: RM → client → USD (the RM's share).
     let mut trailing_settled: BTreeMap<String, BTreeMap<String, Decimal>> = BTreeMap::new();
     for md in trailing {
         for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
@@ -511,7 +508,6 @@ pub fn aggregate(
         months: present,
         missing,
         end,
-        days: total_days,
         rms,
     }
 }
