@@ -566,6 +566,10 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         .filter(|(_, r)| r.rm.role == Role::BranchHead && r.rm.branch.is_some())
         .map(|(i, _)| i)
         .collect();
+    let end_period = rms
+        .iter()
+        .filter_map(|r| r.monthly.last().map(|(p, _)| *p))
+        .max();
     for h in heads {
         let branch = rms[h].rm.branch.clone();
         let members: Vec<usize> = rms
@@ -589,7 +593,16 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         let deposit = over_days(|r| r.deposit_day_sum);
         let loan_avg = over_days(|r| r.loan_day_sum);
         let (due, received) = (sum("interest_due"), sum("interest_received"));
-        let (loans, npl) = (sum("loan_balance"), sum("npl_balance"));
+        // Stocks at the period's end: only members in its last month (one
+        // who left in June holds no loan of the branch in December).
+        let at_end = |k: &str| {
+            members
+                .iter()
+                .filter(|&&i| rms[i].monthly.last().map(|(p, _)| *p) == end_period)
+                .filter_map(|&i| rms[i].get(k))
+                .sum::<Decimal>()
+        };
+        let (loans, npl) = (at_end("loan_balance"), at_end("npl_balance"));
         let fees = sum("fee_income");
         let base = rms[h].rm.base_deposit;
         let inputs: Vec<Input> = members
@@ -658,7 +671,7 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             figure: "branch".into(),
             rule: "review.branch_heads_on_branch".into(),
             formula: format!(
-                "the figures of branch `{}`: daily averages day-weighted over the period, flows and period-end stocks Σ over its {} RMs",
+                "the figures of branch `{}`: daily averages day-weighted over the period and flows, Σ over its {} RMs; loan stocks Σ over those in the period's last month",
                 branch.unwrap_or_default(),
                 members.len()
             ),

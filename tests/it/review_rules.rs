@@ -293,6 +293,67 @@ fn a_branch_is_totalled_day_by_day() {
     }
 }
 
+/// A branch's stocks are those of its members at the period's end: R2
+/// (mid, base 5,000,000, 5,000,000 of deposits and a 2,000,000 substandard
+/// loan) leaves the roster after June. His balances count for the days he
+/// was there; his loan is not the branch's in December.
+#[test]
+fn a_branch_leaver_holds_no_loan_at_the_end() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = branch_month(m);
+            if m <= 6 {
+                for (name, _, rows) in sheets.iter_mut() {
+                    match *name {
+                        "客户经理" => rows.push(vec![
+                            S("R2"),
+                            S("赵离"),
+                            S("中级"),
+                            S("客户经理"),
+                            S("城东支行"),
+                            D(2019, 1, 1),
+                            N(5_000_000.0),
+                        ]),
+                        "管户关系" => rows.push(vec![S("CR2"), S("东港物流"), S("R2")]),
+                        "存款月日均" => rows.push(vec![S("CR2"), N(5_000_000.0)]),
+                        "贷款" => rows.push(vec![
+                            S("LR2"),
+                            S("CR2"),
+                            S("R2"),
+                            N(2_000_000.0),
+                            S("次级"),
+                            N(0.0),
+                            N(0.0),
+                        ]),
+                        _ => {}
+                    }
+                }
+            }
+            write_month(d.path(), &p, sheets)
+        })
+        .collect();
+    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    let h = manager(&r, "H1");
+    // Deposits: 8,772,000,000 (see above) + 5,000,000 × 181 = 905,000,000
+    // → 9,677,000,000 ÷ 365 = 26,512,328.77; growth 6,512,328.77 ÷
+    // 20,000,000 = 32.56% → +2 whole steps × 2 → 44.
+    assert_eq!(
+        num(&h["metrics"]["deposit_daily_average"], 2),
+        dec("26512328.77")
+    );
+    // Loans at the year's end: R1's 1,000,000 only, none non-performing →
+    // NPL 0 → 30 (with R2's June loan: 2,000,000 ÷ 3,000,000 = 66.7% → 0
+    // points and a demotion for NPL over 10%).
+    assert_eq!(num(&h["metrics"]["loan_balance"], 2), dec("1000000"));
+    assert_eq!(num(&h["metrics"]["npl_ratio"], 4), dec("0"));
+    // 44 + 30 + 30 + 10 = 114: kept.
+    assert_eq!(num(&h["score"]["total"], 2), dec("114"));
+    assert_eq!(outcome(h), ("keep", Some("branch_head")));
+}
+
 // ------------------------------ Policy B's disqualifiers, all period ---
 
 /// Policy B: three grade-3 RMs, each with one client of 20,000,000 (last
