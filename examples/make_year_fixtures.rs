@@ -21,7 +21,7 @@
 //! |------|--------|--------|------------|---------------------------------------------------------|------------------|
 //! | S01  | senior | 城南   | 9,000,000  | Jan–Aug 12,000,000; Sep–Oct 8,000,000; Nov–Dec 13,000,000 | kept at exactly 85 |
 //! | M01  | mid    | 城南   | 5,000,000  | 6,000,000                                               | demoted, score 83.14 |
-//! | J01  | junior | 城南   | 2,000,000  | 2,850,000                                               | terminated, score 64 |
+//! | J01  | junior | 城南   | 2,000,000  | 2,850,000; exam score 75                                | terminated, score 64 |
 //! | D01  | mid    | 城南   | 5,000,000  | 7,500,000; Mar–May 4,400,000 (< 90% of base)            | demoted (three months) |
 //! | C01  | mid    | 城北   | 5,000,000  | 7,000,000                                               | demoted (collection 98.75%) |
 //! | V01  | senior | 城北   | 8,000,000  | 10,400,000                                              | terminated (8 + 7 points) |
@@ -274,6 +274,9 @@ fn year_a(dir: &Path, month: u8) -> Result<(), XlsxError> {
                 if left(r, month) { D(2026, 3, 31) } else { E },
                 D(y, m, d),
                 r.base.map(N).unwrap_or(E),
+                // The junior's exam score, which the tier's `exam_min`
+                // (60) reads: passed.
+                if r.id == "J01" { N(75.0) } else { E },
             ]
         })
         .collect();
@@ -290,6 +293,7 @@ fn year_a(dir: &Path, month: u8) -> Result<(), XlsxError> {
             "离岗日期",
             "营销起始日期",
             "基数存款",
+            "考试成绩",
         ],
         &managers,
     )?;

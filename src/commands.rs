@@ -304,9 +304,14 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
                 diag::Location::None,
                 "missing-figure",
                 format!(
-                    "{}: {why}, which {} needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy",
+                    "{}: {why}, which {} needs; give it, or set `{} in the policy",
                     r.year.rm.rm_id,
-                    rules.join(", ")
+                    rules.join(", "),
+                    if rules.iter().all(|r| r.ends_with(".exam_min")) {
+                        "exam_when_missing = \"not_assessed\"` on the tier"
+                    } else {
+                        "when_missing = \"not_assessed\"` on the rule"
+                    }
                 ),
             );
         }

@@ -615,7 +615,16 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
             });
         }
     }
-    // Exam gate (optional tier setting).
+    // Exam gate (optional tier setting): an RM of the tier without an exam
+    // score is a missing figure, not a pass.
+    let tier = &policy.tiers[current];
+    if tier.exam_min.is_some() && year.exam_score.is_none() && tier.role != TierRole::Agent {
+        missing.push(MissingFigure {
+            rule: format!("tiers.{}.exam_min", tier.id),
+            figures: vec!["exam_score".into()],
+            not_assessed: tier.exam_when_missing == WhenMissing::NotAssessed,
+        });
+    }
     if let (Some(min), Some(score)) = (policy.tiers[current].exam_min, year.exam_score)
         && score < min
         && policy.tiers[current].role != TierRole::Agent

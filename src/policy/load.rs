@@ -481,6 +481,13 @@ fn read_tier(
         .opt_str(cx, "demote_to")
         .and_then(|n| names.resolve(cx, &n, "`demote_to`"));
     let exam_min = t.opt_dec(cx, "exam_min").map(|v| v.value);
+    let exam_when_missing = match t
+        .opt_choice(cx, "exam_when_missing", &["error", "not_assessed"])
+        .map(|v| v.value)
+    {
+        Some("not_assessed") => WhenMissing::NotAssessed,
+        _ => WhenMissing::Error,
+    };
     let client_band = t.opt_table(cx, "client_band").map(|b| {
         let rule = b
             .opt_str(cx, "rule")
@@ -518,6 +525,7 @@ fn read_tier(
         demote_to,
         criteria,
         exam_min,
+        exam_when_missing,
     }
 }
 

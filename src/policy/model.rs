@@ -174,6 +174,8 @@ pub struct Tier {
     pub criteria: Option<Criteria>,
     /// Minimum exam score to hold the tier (optional rule).
     pub exam_min: Option<Decimal>,
+    /// When an RM of the tier has no exam score (`exam_when_missing`).
+    pub exam_when_missing: WhenMissing,
 }
 
 /// Policy B grade criteria: k of n items, single-client minimums, client

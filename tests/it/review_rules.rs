@@ -774,3 +774,60 @@ fn not_assessed_is_said_everywhere() {
     assert_eq!(at("J"), "未考核");
     assert_eq!(at("K"), "not assessed: no figure for `fee_growth`");
 }
+
+/// A junior's exam gate (`tiers.junior.exam_min = 60`, art. 10) needs the
+/// exam score. R1 of the branch scenario, made a junior, has none: an
+/// error, not a pass; with `exam_when_missing = "not_assessed"` on the
+/// tier, said instead.
+#[test]
+fn a_missing_exam_score_is_not_a_pass() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = branch_month(m);
+            for (name, _, rows) in sheets.iter_mut() {
+                if *name == "客户经理" {
+                    rows[1][2] = S("初级");
+                }
+            }
+            write_month(d.path(), &p, sheets)
+        })
+        .collect();
+    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rmpay: error[missing-figure]: R1: no figure for `exam_score` (`exam_score` (考试成绩) is empty in the `managers` sheet), which tiers.junior.exam_min needs; give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replace(
+        "exam_min = 60 ",
+        "exam_when_missing = \"not_assessed\"\nexam_min = 60 ",
+    );
+    assert_ne!(changed, text);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, changed).unwrap();
+    let d2 = tempfile::tempdir().unwrap();
+    let r = review(
+        d2.path(),
+        policy.to_str().unwrap(),
+        &ledgers,
+        &["--year", "2026"],
+    );
+    ok(&r);
+    assert!(
+        r.stderr.contains("rmpay: warning[not-assessed]: R1: [tiers.junior.exam_min] not assessed: no figure for `exam_score`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        manager(&r, "R1")["not_assessed"],
+        serde_json::json!(["tiers.junior.exam_min"])
+    );
+}
