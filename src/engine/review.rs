@@ -293,6 +293,9 @@ pub fn holds(
             let mut best = 0u32;
             let mut best_end = None;
             let mut held_in = Vec::new();
+            // The longest run if the months without the figure had held:
+            // when only they could make it, the condition is open.
+            let (mut maybe_run, mut maybe_best) = (0u32, 0u32);
             for (p, v) in series {
                 run = if v.is_some_and(|v| op.holds(v, *value)) {
                     held_in.push(p.to_string());
@@ -300,12 +303,24 @@ pub fn holds(
                 } else {
                     0
                 };
+                maybe_run = if v.is_none_or(|v| op.holds(v, *value)) {
+                    maybe_run + 1
+                } else {
+                    0
+                };
+                maybe_best = maybe_best.max(maybe_run);
                 if run > best {
                     best = run;
                     best_end = Some(p);
                 }
             }
             let h = best >= *months;
+            if !h && maybe_best >= *months {
+                if !missing.contains(metric) {
+                    missing.push(metric.clone());
+                }
+                return None;
+            }
             if h && *months == 1 {
                 // "In any month": name every month it held in.
                 detail.push(format!(
@@ -840,5 +855,57 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
         figures_label: label,
         missing,
         results,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Op;
+
+    /// `deposit_to_base < 0.90` three months running, over a series.
+    fn three_months(series: &[Option<&str>]) -> (Option<bool>, Vec<String>) {
+        let cond = Condition::Consecutive {
+            months: 3,
+            metric: "deposit_to_base".into(),
+            op: Op::Lt,
+            value: "0.90".parse().unwrap(),
+        };
+        let months: Vec<(Period, Option<Decimal>)> = series
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    Period::new(2026, i as u32 + 1).unwrap(),
+                    v.map(|v| v.parse().unwrap()),
+                )
+            })
+            .collect();
+        let monthly = move |_: &str| months.clone();
+        let (mut detail, mut missing) = (Vec::new(), Vec::new());
+        let told = holds(&cond, &|_| None, &monthly, &mut detail, &mut missing);
+        (told, missing)
+    }
+
+    /// A month without the figure never breaks or makes a run in silence:
+    /// when only it could complete three months, the condition is open and
+    /// the figure is named as missing.
+    #[test]
+    fn a_month_without_the_figure_leaves_a_run_open() {
+        // 0.8, 0.8, 0.8: three months → holds.
+        assert_eq!(
+            three_months(&[Some("0.8"), Some("0.8"), Some("0.8")]).0,
+            Some(true)
+        );
+        // 0.8, —, 0.8: three only if February held → open, figure missing.
+        assert_eq!(
+            three_months(&[Some("0.8"), None, Some("0.8")]),
+            (None, vec!["deposit_to_base".to_string()])
+        );
+        // 0.95, —, 0.8: January breaks any run of three → does not hold.
+        assert_eq!(
+            three_months(&[Some("0.95"), None, Some("0.8")]),
+            (Some(false), vec![])
+        );
     }
 }
