@@ -304,13 +304,15 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
                 diag::Location::None,
                 "missing-figure",
                 format!(
-                    "{}: {why}, which {} needs; give it, or set `{} in the policy",
+                    "{}: {why}, which {} needs; {}",
                     r.year.rm.rm_id,
                     rules.join(", "),
                     if rules.iter().all(|r| r.ends_with(".exam_min")) {
-                        "exam_when_missing = \"not_assessed\"` on the tier"
+                        "give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
+                    } else if rules.iter().any(|r| r.starts_with("review.") || r.ends_with("tenure_years")) {
+                        "give it"
                     } else {
-                        "when_missing = \"not_assessed\"` on the rule"
+                        "give it, or set `when_missing = \"not_assessed\"` on the rule in the policy"
                     }
                 ),
             );

@@ -667,7 +667,15 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         });
     }
     // A qualification valid for N years (optional): a lapsed one is
-    // reported for renewal.
+    // reported for renewal; an RM without a qualification date is a
+    // missing figure, not a valid qualification.
+    if policy.review.qualification_valid_years.is_some() && year.qualified_on.is_none() {
+        missing.push(MissingFigure {
+            rule: "review.qualification_valid_years".into(),
+            figures: vec!["qualified_on".into()],
+            not_assessed: false,
+        });
+    }
     if let (Some(n), Some(q)) = (policy.review.qualification_valid_years, year.qualified_on)
         && let Some(until) = q.checked_add_months(chrono::Months::new(n * 12))
         && let Some(end) = year.monthly.last().map(|(p, _)| p.last_day())

@@ -208,6 +208,10 @@ pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: 
             "`exam_score` (考试成绩) is empty in the `managers` sheet",
         ),
         "score" => ("该等级无评分", "the RM's tier has no score"),
+        "qualified_on" => (
+            "`managers`（客户经理）表的`qualified_on`（资格取得日期）为空",
+            "`qualified_on` (资格取得日期) is empty in the `managers` sheet",
+        ),
         other => return format!("{} `{other}`", lang.pick("数据中没有", "the data gives no")),
     };
     lang.pick(zh, en).to_string()

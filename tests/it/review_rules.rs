@@ -831,3 +831,34 @@ fn a_missing_exam_score_is_not_a_pass() {
         serde_json::json!(["tiers.junior.exam_min"])
     );
 }
+
+/// Team-building notes: a qualification is valid for two years
+/// (`qualification_valid_years = 2`). An RM with no qualification date
+/// (资格取得日期) is not taken as qualified: an error naming it.
+#[test]
+fn a_missing_qualification_date_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replace(
+        "average_over = \"months_present\"\n",
+        "average_over = \"months_present\"\nqualification_valid_years = 2\n",
+    );
+    assert_ne!(changed, text);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, changed).unwrap();
+    let r = review(
+        d.path(),
+        policy.to_str().unwrap(),
+        &branch_year(d.path()),
+        &["--year", "2026"],
+    );
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rmpay: error[missing-figure]: H1: no figure for `qualified_on` (`qualified_on` (资格取得日期) is empty in the `managers` sheet), which review.qualification_valid_years needs"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+}
