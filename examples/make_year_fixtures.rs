@@ -21,11 +21,11 @@
 //! |------|--------|--------|------------|---------------------------------------------------------|------------------|
 //! | S01  | senior | 城南   | 9,000,000  | Jan–Aug 12,000,000; Sep–Oct 8,000,000; Nov–Dec 13,000,000 | kept at exactly 85 |
 //! | M01  | mid    | 城南   | 5,000,000  | 6,000,000                                               | demoted, score 83.14 |
-//! | J01  | junior | 城南   | 2,000,000  | 2,850,000                                               | terminated, score 64 |
+//! | J01  | junior | 城南   | 2,000,000  | 2,850,000; exam score 75                                | terminated, score 64 |
 //! | D01  | mid    | 城南   | 5,000,000  | 7,500,000; Mar–May 4,400,000 (< 90% of base)            | demoted (three months) |
 //! | C01  | mid    | 城北   | 5,000,000  | 7,000,000                                               | demoted (collection 98.75%) |
 //! | V01  | senior | 城北   | 8,000,000  | 10,400,000                                              | terminated (8 + 7 points) |
-//! | BH01 | head   | 城北   | 19,000,000 | 8,000,000 (own client)                                  | kept on the branch: 96 |
+//! | BH01 | head   | 城北   | 19,000,000 | 8,000,000 (own client); last year's fees 10,000          | kept on the branch: 106 |
 //! | AG01 | agent  | 城南   | —          | Jul–Dec 16,000,000 (hired 2026-07-01)                   | promoted to junior |
 //! | AG02 | agent  | 城南   | —          | Jul–Dec 8,000,000 (hired 2026-07-01)                    | promoted (exactly 8,000,000) |
 //! | L01  | mid    | 城西   | 5,000,000  | Jan–Mar 5,000,000; left 2026-03-31                      | not reviewed |
@@ -274,6 +274,9 @@ fn year_a(dir: &Path, month: u8) -> Result<(), XlsxError> {
                 if left(r, month) { D(2026, 3, 31) } else { E },
                 D(y, m, d),
                 r.base.map(N).unwrap_or(E),
+                // The junior's exam score, which the tier's `exam_min`
+                // (60) reads: passed.
+                if r.id == "J01" { N(75.0) } else { E },
             ]
         })
         .collect();
@@ -290,6 +293,7 @@ fn year_a(dir: &Path, month: u8) -> Result<(), XlsxError> {
             "离岗日期",
             "营销起始日期",
             "基数存款",
+            "考试成绩",
         ],
         &managers,
     )?;
@@ -486,6 +490,16 @@ fn year_a(dir: &Path, month: u8) -> Result<(), XlsxError> {
         "违规与损失",
         &["客户经理编号", "日期", "事由", "扣分", "经济损失"],
         &incidents,
+    )?;
+
+    // Last year's fee income of 城北支行, on its head's row: 10,000 (this
+    // year 12,000: +20%). The reader wants the normal-loan share column
+    // beside an RM's row, even when empty.
+    sheet(
+        &mut wb,
+        "上年基数",
+        &["客户经理编号", "上年正常贷款占比", "上年中间业务收入"],
+        &[vec![S("BH01"), E, N(10_000.0)]],
     )?;
 
     wb.save(dir.join(format!("2026-{month:02}.xlsx")))

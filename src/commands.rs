@@ -70,15 +70,50 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
     // The policy in force at the end of the review period.
     let mut policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
-    // Outputs name the policy by file name, as they name the ledgers: the
-    // same review gives the same bytes wherever its inputs are.
-    policy.file = crate::file_name(&policy.file);
+    // Messages name the policy as given; outputs by file name, as they name
+    // the ledgers, so the same review gives the same bytes wherever its
+    // inputs are.
+    let policy_given = std::mem::take(&mut policy.file);
+    policy.file = crate::file_name(&policy_given);
+    let mut diags = diag::Diagnostics::new();
+    // A policy file must be in force for the period it judges: the version
+    // in force in the period's last month, as `--rules` picks it.
+    if !policy::select::in_force(&policy, last) {
+        diags.error(
+            diag::Location::File {
+                file: policy_given.clone(),
+            },
+            "no-policy-in-force",
+            format!(
+                "policy `{}` version {} is in force {}, not in {last}, the last month of the review period {label}",
+                policy.id,
+                policy.version,
+                policy::select::range(&policy)
+            ),
+        );
+    }
+    // A quarter read on trailing twelve months of settlements
+    // (`review.quarter_settlements`) also needs the nine months before it.
+    let window: Vec<Period> = if a.quarter.is_some()
+        && policy.review.quarter_settlements == policy::QuarterSettlements::TrailingTwelveMonths
+    {
+        let mut w = Vec::new();
+        let mut p = expected[0];
+        for _ in 0..(12 - expected.len()) {
+            p = p.prev();
+            w.push(p);
+        }
+        w.reverse();
+        w
+    } else {
+        Vec::new()
+    };
     // The months' ledgers: (period if known, path, display).
     let mut sources: Vec<(Option<Period>, PathBuf, String)> = Vec::new();
     if let Some(root) = &a.archive {
         let arch = Archive::new(root);
         for p in arch.periods().map_err(Failure::Archive)? {
-            if expected.contains(&p) {
+            if expected.contains(&p) || window.contains(&p) {
                 let m = arch.manifest(p).map_err(Failure::Archive)?;
                 sources.push((
                     Some(p),
@@ -103,14 +138,14 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         crate::readable_input(&path, file)?;
         sources.push((period, path, file.to_string()));
     }
-    let mut diags = diag::Diagnostics::new();
     let mut months = Vec::new();
+    let mut trailing: Vec<crate::metrics::annual::MonthData> = Vec::new();
     let mut ledgers = Vec::new();
     for (period, path, display) in &sources {
         let Some((mut l, rms)) = read_month(&policy, *period, path, display, &mut diags) else {
             continue;
         };
-        if !expected.contains(&l.period) {
+        if !expected.contains(&l.period) && !window.contains(&l.period) {
             diags.error(
                 diag::Location::File {
                     file: display.clone(),
@@ -125,6 +160,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         }
         if months
             .iter()
+            .chain(&trailing)
             .any(|m: &crate::metrics::annual::MonthData| m.ledger.period == l.period)
         {
             diags.error(
@@ -146,7 +182,12 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             .unwrap_or(display.clone());
         ledgers.push((l.period.to_string(), l.file.clone(), sha));
         let month = metrics::monthly::compute(&l, &policy, rms);
-        months.push(crate::metrics::annual::MonthData { ledger: l, month });
+        let md = crate::metrics::annual::MonthData { ledger: l, month };
+        if window.contains(&md.ledger.period) {
+            trailing.push(md);
+        } else {
+            months.push(md);
+        }
     }
     // Last year's same months from the archive, for prior-year figures the
     // ledgers' baseline sheets do not give.
@@ -175,10 +216,17 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         return Err(Failure::Invalid(diags));
     }
     months.sort_by_key(|m| m.ledger.period);
+    trailing.sort_by_key(|m| m.ledger.period);
     ledgers.sort();
     let missing: Vec<Period> = expected
         .iter()
-        .filter(|p| !months.iter().any(|m| m.ledger.period == **p))
+        .chain(&window)
+        .filter(|p| {
+            !months
+                .iter()
+                .chain(&trailing)
+                .any(|m| m.ledger.period == **p)
+        })
         .copied()
         .collect();
     if !missing.is_empty() && !a.partial {
@@ -188,7 +236,16 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             diag::Location::None,
             "missing-months",
             format!(
-                "the review of {label} needs every month; missing: {} (give their ledgers, or --partial for a partial review)",
+                "the review of {label} needs every month{}; missing: {} (give their ledgers, or --partial for a partial review)",
+                if window.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " and, for its settlements over the trailing twelve months (review.quarter_settlements), {} to {}",
+                        window[0],
+                        window[window.len() - 1]
+                    )
+                },
                 list.join(", ")
             ),
         );
@@ -219,10 +276,55 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
                 .unwrap_or_default()
         }
     };
-    let figures =
-        crate::metrics::annual::aggregate(&policy, &label, &expected, &months, &prior, &demoted);
+    let figures = crate::metrics::annual::aggregate(
+        &policy, &label, &expected, &months, &prior, &trailing, &demoted,
+    );
     let end = figures.end;
     let result = crate::engine::review::review(&policy, figures);
+    // A figure a rule needs and the data lacks is an error, unless the
+    // policy says the rule is then not assessed (`when_missing`), which is
+    // said here, in the workbook and in the JSON.
+    let mut lacking = diag::Diagnostics::new();
+    let mut notes = Vec::new();
+    for r in &result.results {
+        // One error per RM and missing figure, naming every rule that
+        // needed it.
+        let mut errors: Vec<(String, Vec<&str>)> = Vec::new();
+        for m in &r.missing {
+            let why = report::review::not_assessed_why(r, m, report::Lang::En);
+            if m.not_assessed {
+                notes.push(format!(
+                    "rmpay: warning[not-assessed]: {}: [{}] not assessed: {why}",
+                    r.year.rm.rm_id, m.rule
+                ));
+            } else if let Some(e) = errors.iter_mut().find(|(w, _)| *w == why) {
+                e.1.push(&m.rule);
+            } else {
+                errors.push((why, vec![&m.rule]));
+            }
+        }
+        for (why, rules) in errors {
+            lacking.error(
+                diag::Location::None,
+                "missing-figure",
+                format!(
+                    "{}: {why}, which {} needs; {}",
+                    r.year.rm.rm_id,
+                    rules.join(", "),
+                    if rules.iter().all(|r| r.ends_with(".exam_min")) {
+                        "give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
+                    } else if rules.iter().any(|r| r.starts_with("review.") || r.ends_with("tenure_years")) {
+                        "give it"
+                    } else {
+                        "give it, or set `when_missing = \"not_assessed\"` on the rule in the policy"
+                    }
+                ),
+            );
+        }
+    }
+    if lacking.has_errors() {
+        return Err(Failure::Invalid(lacking));
+    }
     let info = report::review::ReviewInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         label: label.clone(),
@@ -245,6 +347,9 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         outputs.add(p, &j).map_err(usage)?;
     }
     outputs.commit().map_err(usage)?;
+    for n in &notes {
+        eprintln!("{n}");
+    }
     let count = |d| result.results.iter().filter(|r| r.decision == d).count();
     eprintln!(
         "rmpay: review {label}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",

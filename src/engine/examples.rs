@@ -29,11 +29,22 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
         (Some("branch_head"), _) | (None, TierRole::BranchHead) => Role::BranchHead,
         _ => Role::Rm,
     };
-    let metrics: BTreeMap<String, Option<Decimal>> = e
+    let mut metrics: BTreeMap<String, Option<Decimal>> = e
         .metrics
         .iter()
         .map(|(k, v)| (k.clone(), Some(*v)))
         .collect();
+    // Clients with last year's deposits give the new deposits, as a
+    // review's baseline does (a client without one had none last year).
+    if !metrics.contains_key("deposit_new") && e.clients.iter().any(|c| c.prior_deposits.is_some())
+    {
+        let new: Decimal = e
+            .clients
+            .iter()
+            .map(|c| c.deposits - c.prior_deposits.unwrap_or(Decimal::ZERO))
+            .sum();
+        metrics.insert("deposit_new".into(), Some(new));
+    }
     let get = |k: &str| metrics.get(k).copied().flatten();
     let mut month = RmMetrics::default();
     for (k, v) in &e.metrics {
@@ -41,6 +52,11 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
             "deposit_to_base" => month.deposit_to_base = Some(*v),
             "collection_rate" => month.collection_rate = Some(*v),
             "deposit_daily_average" => month.deposit_daily_average = *v,
+            // Month-end figures a condition may read month by month
+            // (`consecutive_months`): held all twelve months.
+            "npl_balance" => month.npl_balance = *v,
+            "overdue_interest" => month.overdue_interest = *v,
+            "advances" => month.advances = *v,
             _ => {}
         }
     }
@@ -84,6 +100,10 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
                 prior_deposits: c.prior_deposits,
             })
             .collect(),
+        deposit_day_sum: Decimal::ZERO,
+        loan_day_sum: Decimal::ZERO,
+        days_present: Decimal::ZERO,
+        period_months: 12,
         trace: Vec::new(),
     }
 }

@@ -2,7 +2,11 @@
 //! tier, each with the rule that decided it and the figures it read. Pure.
 
 use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
-use crate::policy::{ComponentKind, Condition, Criteria, Decision, Policy, TierIx, TierRole};
+use crate::period::Period;
+use crate::policy::{
+    ComponentKind, Condition, Criteria, Decision, Policy, QuarterSettlements, TierIx, TierRole,
+    WhenMissing,
+};
 use crate::trace::{Input, Step};
 use rust_decimal::Decimal;
 
@@ -22,6 +26,24 @@ pub struct ComponentResult {
     pub capped: Decimal,
     pub points: Decimal,
     pub note: String,
+    /// No figure, and the policy says the component is then not assessed
+    /// (`when_missing = "not_assessed"`): no points, shown as such.
+    pub not_assessed: bool,
+}
+
+/// A figure month by month over the review period (`None`: no figure
+/// that month), for consecutive-month conditions.
+pub type MonthlySeries<'a> = dyn Fn(&str) -> Vec<(Period, Option<Decimal>)> + 'a;
+
+/// A figure a rule needs that the data lacks: an error, or "not assessed"
+/// where the policy says so (`when_missing`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingFigure {
+    /// The rule (score component, review rule, grade item, disqualifier).
+    pub rule: String,
+    /// The figures without a value.
+    pub figures: Vec<String>,
+    pub not_assessed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,8 +57,12 @@ pub struct CriterionResult {
     pub id: String,
     pub name: Option<String>,
     pub metric: String,
-    pub value: Decimal,
+    /// `None`: no figure (see the grade's `missing`).
+    pub value: Option<Decimal>,
     pub min: Decimal,
+    /// How `min` was read from the policy's figure, when it was not taken
+    /// as written (an annual settlement threshold pro-rated to a quarter).
+    pub min_note: Option<String>,
     pub single_client_min: Option<Decimal>,
     /// The largest single client's figure, when a single-client minimum applies.
     pub best_client: Option<(String, Decimal)>,
@@ -64,6 +90,8 @@ pub struct GradeTry {
     pub pass_line: Option<Check>,
     /// Disqualifiers that applied (ids).
     pub disqualified: Vec<String>,
+    /// Figures the grade's items, tenure and disqualifiers lacked.
+    pub missing: Vec<MissingFigure>,
     pub holds: bool,
 }
 
@@ -91,6 +119,8 @@ pub struct ReviewResult {
     pub score: Option<ScoreResult>,
     pub hits: Vec<Hit>,
     pub grades: Vec<GradeTry>,
+    /// Every figure a rule needed and the data lacked.
+    pub missing: Vec<MissingFigure>,
     pub trace: Vec<Step>,
 }
 
@@ -132,9 +162,17 @@ pub fn score(
             capped: Decimal::ZERO,
             points: Decimal::ZERO,
             note: String::new(),
+            not_assessed: false,
         };
         match (&c.kind, value) {
-            (_, None) => r.note = format!("no figure for `{}`: 0 points", c.metric),
+            (_, None) => {
+                r.not_assessed = c.when_missing == WhenMissing::NotAssessed;
+                r.note = if r.not_assessed {
+                    format!("not assessed: no figure for `{}`", c.metric)
+                } else {
+                    format!("no figure for `{}`", c.metric)
+                };
+            }
             (
                 ComponentKind::Steps {
                     target,
@@ -211,13 +249,18 @@ pub fn score(
     Some(ScoreResult { total, components })
 }
 
-/// Evaluate a condition; returns whether it holds and the comparisons read.
+/// Evaluate a condition: whether it holds, with the comparisons read in
+/// `detail`; `None` when it cannot be told because a figure it needs is
+/// missing (named in `missing`). A missing figure never counts as a
+/// condition that does not hold: `any` is told by one item that holds,
+/// `all` by one that does not; otherwise a missing figure leaves it open.
 pub fn holds(
     cond: &Condition,
     get: &dyn Fn(&str) -> Option<Decimal>,
-    monthly: &dyn Fn(&str) -> Vec<Option<Decimal>>,
+    monthly: &MonthlySeries<'_>,
     detail: &mut Vec<String>,
-) -> bool {
+    missing: &mut Vec<String>,
+) -> Option<bool> {
     match cond {
         Condition::Compare { metric, op, value } => match get(metric) {
             Some(v) => {
@@ -230,9 +273,14 @@ pub fn holds(
                         fmt(*value)
                     ));
                 }
-                h
+                Some(h)
             }
-            None => false,
+            None => {
+                if !missing.contains(metric) {
+                    missing.push(metric.clone());
+                }
+                None
+            }
         },
         Condition::Consecutive {
             months,
@@ -243,55 +291,119 @@ pub fn holds(
             let series = monthly(metric);
             let mut run = 0u32;
             let mut best = 0u32;
-            for v in series {
+            let mut best_end = None;
+            let mut held_in = Vec::new();
+            // The longest run if the months without the figure had held:
+            // when only they could make it, the condition is open.
+            let (mut maybe_run, mut maybe_best) = (0u32, 0u32);
+            for (p, v) in series {
                 run = if v.is_some_and(|v| op.holds(v, *value)) {
+                    held_in.push(p.to_string());
                     run + 1
                 } else {
                     0
                 };
-                best = best.max(run);
+                maybe_run = if v.is_none_or(|v| op.holds(v, *value)) {
+                    maybe_run + 1
+                } else {
+                    0
+                };
+                maybe_best = maybe_best.max(maybe_run);
+                if run > best {
+                    best = run;
+                    best_end = Some(p);
+                }
             }
             let h = best >= *months;
-            if h {
+            if !h && maybe_best >= *months {
+                if !missing.contains(metric) {
+                    missing.push(metric.clone());
+                }
+                return None;
+            }
+            if h && *months == 1 {
+                // "In any month": name every month it held in.
                 detail.push(format!(
-                    "{metric} {} {} for {best} consecutive months",
+                    "{metric} {} {} at the end of {}",
                     op.symbol(),
-                    fmt(*value)
+                    fmt(*value),
+                    held_in.join(", ")
+                ));
+            } else if h {
+                detail.push(format!(
+                    "{metric} {} {} for {best} consecutive months (to {})",
+                    op.symbol(),
+                    fmt(*value),
+                    best_end.map(|p| p.to_string()).unwrap_or_default()
                 ));
             }
-            h
+            Some(h)
         }
         Condition::All(items) => {
             let mut d = Vec::new();
-            let h = items.iter().all(|c| holds(c, get, monthly, &mut d));
-            if h {
-                detail.extend(d);
+            let mut m = Vec::new();
+            let mut open = false;
+            for c in items {
+                match holds(c, get, monthly, &mut d, &mut m) {
+                    Some(false) => return Some(false),
+                    None => open = true,
+                    Some(true) => {}
+                }
             }
-            h
+            if open {
+                for x in m {
+                    if !missing.contains(&x) {
+                        missing.push(x);
+                    }
+                }
+                return None;
+            }
+            detail.extend(d);
+            Some(true)
         }
         Condition::Any(items) => {
             let mut any = false;
+            let mut open = false;
+            let mut m = Vec::new();
             for c in items {
-                if holds(c, get, monthly, detail) {
-                    any = true;
+                match holds(c, get, monthly, detail, &mut m) {
+                    Some(true) => any = true,
+                    None => open = true,
+                    Some(false) => {}
                 }
             }
-            any
+            if any {
+                Some(true)
+            } else if open {
+                for x in m {
+                    if !missing.contains(&x) {
+                        missing.push(x);
+                    }
+                }
+                None
+            } else {
+                Some(false)
+            }
         }
     }
 }
 
-/// Metric figures of the clients that count for a grade.
-fn grade_figure(metric: &str, clients: &[&ClientYear], year: &RmYear) -> Decimal {
+/// Metric figures of the clients that count for a grade; `None` when the
+/// data has no such figure.
+fn grade_figure(metric: &str, clients: &[&ClientYear], year: &RmYear) -> Option<Decimal> {
     match metric {
-        "deposit_daily_average" => clients.iter().map(|c| c.deposits).sum(),
-        "loan_daily_average" => clients.iter().map(|c| c.loans).sum(),
-        "settlements_usd" => clients.iter().map(|c| c.settlements_usd).sum(),
-        "deposit_new" => clients
-            .iter()
-            .map(|c| c.deposits - c.prior_deposits.unwrap_or_default())
-            .sum(),
-        other => year.get(other).unwrap_or_default(),
+        "deposit_daily_average" => Some(clients.iter().map(|c| c.deposits).sum()),
+        "loan_daily_average" => Some(clients.iter().map(|c| c.loans).sum()),
+        "settlements_usd" => Some(clients.iter().map(|c| c.settlements_usd).sum()),
+        // New deposits need last year's figures; with them, a client they
+        // do not list had none last year (see `annual::aggregate`).
+        "deposit_new" => year.get("deposit_new").map(|_| {
+            clients
+                .iter()
+                .map(|c| c.deposits - c.prior_deposits.unwrap_or(Decimal::ZERO))
+                .sum()
+        }),
+        other => year.get(other),
     }
 }
 
@@ -313,7 +425,7 @@ pub fn try_grade(
     c: &Criteria,
     year: &RmYear,
     get: &dyn Fn(&str) -> Option<Decimal>,
-    monthly: &dyn Fn(&str) -> Vec<Option<Decimal>>,
+    monthly: &MonthlySeries<'_>,
 ) -> GradeTry {
     let limit = c.exclude_clients_below.unwrap_or(Decimal::ZERO);
     let counted: Vec<&ClientYear> = year.clients.iter().filter(|cl| cl.size >= limit).collect();
@@ -323,11 +435,19 @@ pub fn try_grade(
         .filter(|cl| cl.size < limit)
         .map(|cl| cl.client_id.clone())
         .collect();
+    let mut missing = Vec::new();
     let items: Vec<CriterionResult> = c
         .items
         .iter()
         .map(|it| {
             let value = grade_figure(&it.metric, &counted, year);
+            if value.is_none() {
+                missing.push(MissingFigure {
+                    rule: format!("{} {}", c.rule, it.id),
+                    figures: vec![it.metric.clone()],
+                    not_assessed: it.when_missing == WhenMissing::NotAssessed,
+                });
+            }
             let best = it
                 .single_client_min
                 .and_then(|_| best_client(&it.metric, &counted));
@@ -336,21 +456,47 @@ pub fn try_grade(
                 (Some(m), Some((_, v))) => *v >= m,
                 (Some(_), None) => false,
             };
+            // An annual settlement threshold (年国际结算额) in a review
+            // shorter than a year: `review.quarter_settlements`.
+            let (min, min_note) = if it.metric == "settlements_usd"
+                && year.period_months < 12
+                && policy.review.quarter_settlements == QuarterSettlements::ProRated
+            {
+                let m = Decimal::from(year.period_months);
+                (
+                    it.min * m / Decimal::from(12),
+                    Some(format!(
+                        "{} × {} ÷ 12 (review.quarter_settlements = \"pro_rated\")",
+                        fmt(it.min),
+                        year.period_months
+                    )),
+                )
+            } else {
+                (it.min, None)
+            };
             CriterionResult {
                 id: it.id.clone(),
                 name: it.name.clone(),
                 metric: it.metric.clone(),
                 value,
-                min: it.min,
+                min,
+                min_note,
                 single_client_min: it.single_client_min,
                 best_client: best,
-                held: value >= it.min && single_ok,
+                held: value.is_some_and(|v| v >= min) && single_ok,
             }
         })
         .collect();
     let held_count = items.iter().filter(|i| i.held).count();
     let tenure = c.tenure_years.map(|t| {
         let v = year.get("tenure_years");
+        if v.is_none() {
+            missing.push(MissingFigure {
+                rule: format!("{} tenure_years", c.rule),
+                figures: vec!["tenure_years".into()],
+                not_assessed: false,
+            });
+        }
         Check {
             name: "tenure_years",
             value: v,
@@ -358,10 +504,17 @@ pub fn try_grade(
             held: v.is_some_and(|v| v >= t),
         }
     });
-    // The pass line counts only clients of at least 500,000 (art. 9); the
-    // grade's own exclusion is at least that.
+    // The pass line has its own client scope (Policy B art. 9:
+    // "统计范围确定在单户日均余额50万元(含)以上的客户"), a setting of its own,
+    // independent of the grade's exclusion threshold.
     let pass_line = c.pass_line.map(|min| {
-        let v = counted.iter().map(|cl| cl.deposits).sum::<Decimal>();
+        let from = policy.review.pass_line_clients_from.unwrap_or(Decimal::MIN);
+        let v = year
+            .clients
+            .iter()
+            .filter(|cl| cl.size >= from)
+            .map(|cl| cl.deposits)
+            .sum::<Decimal>();
         Check {
             name: "deposit_daily_average",
             value: Some(v),
@@ -373,8 +526,17 @@ pub fn try_grade(
     for id in &c.disqualifiers {
         if let Some(d) = policy.review.disqualifiers.iter().find(|d| d.id == *id) {
             let mut detail = Vec::new();
-            if holds(&d.when, get, monthly, &mut detail) {
-                disqualified.push(format!("{} ({}: {})", d.id, d.name, detail.join(", ")));
+            let mut lacks = Vec::new();
+            match holds(&d.when, get, monthly, &mut detail, &mut lacks) {
+                Some(true) => {
+                    disqualified.push(format!("{} ({}: {})", d.id, d.name, detail.join(", ")))
+                }
+                Some(false) => {}
+                None => missing.push(MissingFigure {
+                    rule: d.id.clone(),
+                    figures: lacks,
+                    not_assessed: d.when_missing == WhenMissing::NotAssessed,
+                }),
             }
         }
     }
@@ -392,6 +554,7 @@ pub fn try_grade(
         tenure,
         pass_line,
         disqualified,
+        missing,
         holds: holds_all,
     }
 }
@@ -426,9 +589,20 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     let total = score.as_ref().map(|s| s.total);
     let y = &year;
     let get = |m: &str| if m == "score" { total } else { y.get(m) };
-    let monthly =
-        |m: &str| -> Vec<Option<Decimal>> { y.monthly.iter().map(|(_, mm)| mm.get(m)).collect() };
+    let monthly = |m: &str| -> Vec<(Period, Option<Decimal>)> {
+        y.monthly.iter().map(|(p, mm)| (*p, mm.get(m))).collect()
+    };
     let mut hits = Vec::new();
+    let mut missing: Vec<MissingFigure> = score
+        .iter()
+        .flat_map(|s| &s.components)
+        .filter(|c| c.value.is_none())
+        .map(|c| MissingFigure {
+            rule: c.rule.clone(),
+            figures: vec![c.metric.clone()],
+            not_assessed: c.not_assessed,
+        })
+        .collect();
     for r in policy
         .review
         .rules
@@ -436,7 +610,16 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         .filter(|r| applies(&r.tiers, current))
     {
         let mut detail = Vec::new();
-        if holds(&r.when, &get, &monthly, &mut detail) {
+        let mut lacks = Vec::new();
+        let told = holds(&r.when, &get, &monthly, &mut detail, &mut lacks);
+        if told.is_none() {
+            missing.push(MissingFigure {
+                rule: r.id.clone(),
+                figures: lacks,
+                not_assessed: r.when_missing == WhenMissing::NotAssessed,
+            });
+        }
+        if told == Some(true) {
             hits.push(Hit {
                 rule: r.id.clone(),
                 name: r.name.clone(),
@@ -447,7 +630,16 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
             });
         }
     }
-    // Exam gate (optional tier setting).
+    // Exam gate (optional tier setting): an RM of the tier without an exam
+    // score is a missing figure, not a pass.
+    let tier = &policy.tiers[current];
+    if tier.exam_min.is_some() && year.exam_score.is_none() && tier.role != TierRole::Agent {
+        missing.push(MissingFigure {
+            rule: format!("tiers.{}.exam_min", tier.id),
+            figures: vec!["exam_score".into()],
+            not_assessed: tier.exam_when_missing == WhenMissing::NotAssessed,
+        });
+    }
     if let (Some(min), Some(score)) = (policy.tiers[current].exam_min, year.exam_score)
         && score < min
         && policy.tiers[current].role != TierRole::Agent
@@ -475,7 +667,15 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         });
     }
     // A qualification valid for N years (optional): a lapsed one is
-    // reported for renewal.
+    // reported for renewal; an RM without a qualification date is a
+    // missing figure, not a valid qualification.
+    if policy.review.qualification_valid_years.is_some() && year.qualified_on.is_none() {
+        missing.push(MissingFigure {
+            rule: "review.qualification_valid_years".into(),
+            figures: vec!["qualified_on".into()],
+            not_assessed: false,
+        });
+    }
     if let (Some(n), Some(q)) = (policy.review.qualification_valid_years, year.qualified_on)
         && let Some(until) = q.checked_add_months(chrono::Months::new(n * 12))
         && let Some(end) = year.monthly.last().map(|(p, _)| p.last_day())
@@ -498,6 +698,12 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         for t in (0..policy.tiers.len()).rev() {
             if let Some(c) = &policy.tiers[t].criteria {
                 let g = try_grade(policy, t, c, &year, &get, &monthly);
+                // A disqualifier shared by the grades is missing once.
+                for m in &g.missing {
+                    if !missing.contains(m) {
+                        missing.push(m.clone());
+                    }
+                }
                 let ok = g.holds;
                 grades.push(g);
                 if ok {
@@ -567,6 +773,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         score,
         hits,
         grades,
+        missing,
         trace,
     }
 }
@@ -656,5 +863,57 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
         figures_label: label,
         missing,
         results,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Op;
+
+    /// `deposit_to_base < 0.90` three months running, over a series.
+    fn three_months(series: &[Option<&str>]) -> (Option<bool>, Vec<String>) {
+        let cond = Condition::Consecutive {
+            months: 3,
+            metric: "deposit_to_base".into(),
+            op: Op::Lt,
+            value: "0.90".parse().unwrap(),
+        };
+        let months: Vec<(Period, Option<Decimal>)> = series
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    Period::new(2026, i as u32 + 1).unwrap(),
+                    v.map(|v| v.parse().unwrap()),
+                )
+            })
+            .collect();
+        let monthly = move |_: &str| months.clone();
+        let (mut detail, mut missing) = (Vec::new(), Vec::new());
+        let told = holds(&cond, &|_| None, &monthly, &mut detail, &mut missing);
+        (told, missing)
+    }
+
+    /// A month without the figure never breaks or makes a run in silence:
+    /// when only it could complete three months, the condition is open and
+    /// the figure is named as missing.
+    #[test]
+    fn a_month_without_the_figure_leaves_a_run_open() {
+        // 0.8, 0.8, 0.8: three months → holds.
+        assert_eq!(
+            three_months(&[Some("0.8"), Some("0.8"), Some("0.8")]).0,
+            Some(true)
+        );
+        // 0.8, —, 0.8: three only if February held → open, figure missing.
+        assert_eq!(
+            three_months(&[Some("0.8"), None, Some("0.8")]),
+            (None, vec!["deposit_to_base".to_string()])
+        );
+        // 0.95, —, 0.8: January breaks any run of three → does not hold.
+        assert_eq!(
+            three_months(&[Some("0.95"), None, Some("0.8")]),
+            (Some(false), vec![])
+        );
     }
 }

@@ -50,6 +50,16 @@ pub struct RmYear {
     /// Each month's figures, in order, for consecutive-month conditions.
     pub monthly: Vec<(Period, RmMetrics)>,
     pub clients: Vec<ClientYear>,
+    /// Σ (month's daily-average deposits × days in the month) over the
+    /// months the RM appears in: the sum of the RM's daily balances, from
+    /// which a branch's total is day-weighted.
+    pub deposit_day_sum: Decimal,
+    /// The same sum of daily loan balances.
+    pub loan_day_sum: Decimal,
+    /// Calendar days of the months the RM appears in.
+    pub days_present: Decimal,
+    /// Months of the review period (12 for a year, 3 for a quarter).
+    pub period_months: u32,
     pub trace: Vec<Step>,
 }
 
@@ -108,6 +118,8 @@ struct Acc {
     points: Decimal,
     loss: Decimal,
     settlements: Decimal,
+    /// Per loan: Σ (interest due − received) × share over the period.
+    arrears: BTreeMap<String, Decimal>,
     clients: BTreeMap<String, ClientAcc>,
 }
 
@@ -123,12 +135,17 @@ struct ClientAcc {
 
 /// Aggregate the months of a review period. `previous_demoted` lists the RMs
 /// whose previous review demoted them (for "two years running").
+/// `trailing`: the months before a quarter that complete its trailing
+/// twelve months, when the policy reads settlements so
+/// (`quarter_settlements = "trailing_twelve_months"`); their settlements
+/// only are added.
 pub fn aggregate(
     policy: &Policy,
     label: &str,
     expected: &[Period],
     months: &[MonthData],
     prior: &[MonthData],
+    trailing: &[MonthData],
     previous_demoted: &[String],
 ) -> YearFigures {
     let present: Vec<Period> = months.iter().map(|m| m.ledger.period).collect();
@@ -153,6 +170,21 @@ pub fn aggregate(
     // Last year's figures from the archive's months of last year, where it
     // has them; the `baseline` sheet, read below, takes precedence.
     prior_from_months(prior, &mut prior_client, &mut prior_normal, &mut prior_fee);
+    // Settlements of the trailing months: RM → client → USD (the RM's share).
+    let mut trailing_settled: BTreeMap<String, BTreeMap<String, Decimal>> = BTreeMap::new();
+    for md in trailing {
+        for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
+            for s in &md.ledger.settlements {
+                if let Some((_, share)) = rmm.clients.iter().find(|(c, _)| *c == s.client_id) {
+                    *trailing_settled
+                        .entry(rm.rm_id.clone())
+                        .or_default()
+                        .entry(s.client_id.clone())
+                        .or_default() += s.amount_usd * share;
+                }
+            }
+        }
+    }
     for (mi, md) in months.iter().enumerate() {
         let days = Decimal::from(md.month.days);
         for b in &md.ledger.baseline {
@@ -212,6 +244,8 @@ pub fn aggregate(
                 let l = &md.ledger.loans[ls.loan_ix];
                 let ca = a.clients.entry(l.client_id.clone()).or_default();
                 ca.loan_days += l.daily_average.unwrap_or(l.balance) * ls.share * days;
+                *a.arrears.entry(l.loan_id.clone()).or_default() +=
+                    (l.interest_due - l.interest_received) * ls.share;
             }
             for s in &md.ledger.settlements {
                 if let Some((_, share)) = rmm.clients.iter().find(|(c, _)| *c == s.client_id) {
@@ -229,6 +263,7 @@ pub fn aggregate(
         }
     }
 
+    let has_prior = !prior_client.is_empty();
     let mut rms = Vec::new();
     for (rm_id, a) in &accs {
         let Some((rm, mi)) = last.get(rm_id) else {
@@ -257,6 +292,13 @@ pub fn aggregate(
                 x / over
             }
         };
+        let earlier = trailing_settled.get(rm_id);
+        let earlier_of = |cid: &str| {
+            earlier
+                .and_then(|e| e.get(cid))
+                .copied()
+                .unwrap_or(Decimal::ZERO)
+        };
         let clients: Vec<ClientYear> = a
             .clients
             .iter()
@@ -266,16 +308,24 @@ pub fn aggregate(
                 deposits: div(c.dep_days),
                 loan_size: div(c.loan_size_days),
                 loans: div(c.loan_days),
-                settlements_usd: c.settlements,
+                settlements_usd: c.settlements + earlier_of(cid),
                 prior_deposits: prior_client.get(cid).map(|p| p * c.share),
             })
             .collect();
+        let trailing_usd: Decimal = earlier
+            .map(|e| e.values().copied().sum())
+            .unwrap_or(Decimal::ZERO);
         let deposit = div(a.dep_days);
         let base = rm.base_deposit;
-        let prior: Option<Decimal> = {
-            let v: Vec<Decimal> = clients.iter().filter_map(|c| c.prior_deposits).collect();
-            (!v.is_empty()).then(|| v.iter().sum())
-        };
+        // Last year's deposits, when the review has last year's figures at
+        // all (a `baseline` sheet or last year's months): a client they do
+        // not list had none last year. Without any, there is no figure.
+        let prior: Option<Decimal> = has_prior.then(|| {
+            clients
+                .iter()
+                .filter_map(|c| c.prior_deposits)
+                .sum::<Decimal>()
+        });
         let growth_base = match policy.review.growth_base {
             crate::policy::GrowthBase::BaseDeposit => Some(base),
             crate::policy::GrowthBase::PriorYear => prior,
@@ -305,6 +355,8 @@ pub fn aggregate(
         put("loan_daily_average", Some(div(a.loan_days)));
         put("loan_balance", Some(end_metrics.loan_balance));
         put("npl_balance", Some(end_metrics.npl_balance));
+        // With no loans at the end, no loan is non-performing: a ratio of 0
+        // (our reading; the monthly figure has none).
         put(
             "npl_ratio",
             ratio(end_metrics.npl_balance, end_metrics.loan_balance).or(Some(Decimal::ZERO)),
@@ -324,7 +376,7 @@ pub fn aggregate(
         put("new_basic_accounts", Some(a.accounts));
         put("incident_points", Some(a.points));
         put("incident_loss", Some(a.loss));
-        put("settlements_usd", Some(a.settlements));
+        put("settlements_usd", Some(a.settlements + trailing_usd));
         put("normal_loan_ratio", normal_ratio);
         put(
             "normal_loan_ratio_change",
@@ -333,7 +385,20 @@ pub fn aggregate(
                 _ => None,
             },
         );
-        put("overdue_interest", Some(end_metrics.overdue_interest));
+        // Interest in arrears at the period's end: per loan, the interest
+        // due over the period less what was received for it (a later
+        // payment makes up an earlier shortfall), not the last month's
+        // due − received alone. Whether arrears at any month-end of the
+        // period count is the policy's choice (`consecutive_months = 1`
+        // on the monthly `overdue_interest`; Policy B art. 11).
+        let in_arrears: Vec<(&String, Decimal)> = a
+            .arrears
+            .iter()
+            .filter(|(_, v)| **v > Decimal::ZERO)
+            .map(|(k, v)| (k, *v))
+            .collect();
+        let arrears: Decimal = in_arrears.iter().map(|(_, v)| *v).sum();
+        put("overdue_interest", Some(arrears));
         put("advances", Some(end_metrics.advances));
         put(
             "tenure_years",
@@ -372,6 +437,41 @@ pub fn aggregate(
                 .unwrap_or_default(),
             value: Some(deposit),
         }];
+        let mut trace = trace;
+        if !trailing.is_empty() {
+            let first = trailing.first().map(|m| m.ledger.period.to_string());
+            let last = trailing.last().map(|m| m.ledger.period.to_string());
+            trace.push(Step {
+                figure: "settlements_usd".into(),
+                rule: "review.quarter_settlements".into(),
+                formula: "trailing twelve months: the period's settlements + the months before it"
+                    .into(),
+                inputs: vec![
+                    Input::new(label, a.settlements.normalize()),
+                    Input::new(
+                        format!(
+                            "{} to {}",
+                            first.unwrap_or_default(),
+                            last.unwrap_or_default()
+                        ),
+                        trailing_usd.normalize(),
+                    ),
+                ],
+                value: Some(a.settlements + trailing_usd),
+            });
+        }
+        if !in_arrears.is_empty() {
+            trace.push(Step {
+                figure: "overdue_interest".into(),
+                rule: "metric".into(),
+                formula: "Σ over loans of max(Σ interest due − Σ interest received over the period, 0) × share".into(),
+                inputs: in_arrears
+                    .iter()
+                    .map(|(k, v)| Input::new(k.as_str(), v.normalize()))
+                    .collect(),
+                value: Some(arrears),
+            });
+        }
         rms.push(RmYear {
             rm: rm.clone(),
             status: manager.status,
@@ -381,6 +481,10 @@ pub fn aggregate(
             metrics,
             monthly: monthly.get(rm_id).cloned().unwrap_or_default(),
             clients,
+            deposit_day_sum: a.dep_days,
+            loan_day_sum: a.loan_days,
+            days_present: a.days_present,
+            period_months: expected.len() as u32,
             trace,
         });
     }
@@ -399,7 +503,7 @@ pub fn aggregate(
                 .unwrap_or(usize::MAX)
         });
     }
-    branch_heads(policy, &mut rms);
+    branch_heads(policy, total_days, &mut rms);
     YearFigures {
         label: label.to_string(),
         months: present,
@@ -445,7 +549,15 @@ fn prior_from_months(
 
 /// Branch heads are assessed on their branch: deposits, loans and interest
 /// of every RM of the same branch (POLICIES.md, Policy A art. 13–14).
-fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
+///
+/// A branch's daily average is the sum of its daily balances over the
+/// period's days (POLICIES.md, shared definitions): each member's sum of
+/// daily balances (Σ month's daily average × days) added up and divided by
+/// the period's days, never the members' own averages added up. An RM who
+/// joined in July adds July–December's balances, not a full year's worth:
+/// `average_over = "months_present"` judges one person's own figures (art.
+/// 21), never a total.
+fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
     if !policy.review.branch_heads_on_branch {
         return;
     }
@@ -455,6 +567,10 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
         .filter(|(_, r)| r.rm.role == Role::BranchHead && r.rm.branch.is_some())
         .map(|(i, _)| i)
         .collect();
+    let end_period = rms
+        .iter()
+        .filter_map(|r| r.monthly.last().map(|(p, _)| *p))
+        .max();
     for h in heads {
         let branch = rms[h].rm.branch.clone();
         let members: Vec<usize> = rms
@@ -469,25 +585,63 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
                 .filter_map(|&i| rms[i].get(k))
                 .sum::<Decimal>()
         };
-        let deposit = sum("deposit_daily_average");
+        let over_days = |f: fn(&RmYear) -> Decimal| {
+            let s: Decimal = members.iter().map(|&i| f(&rms[i])).sum();
+            ratio(s, period_days)
+        };
+        let deposit_sum: Decimal = members.iter().map(|&i| rms[i].deposit_day_sum).sum();
+        // `None` only for a period of no days, which no review has.
+        let deposit = over_days(|r| r.deposit_day_sum);
+        let loan_avg = over_days(|r| r.loan_day_sum);
         let (due, received) = (sum("interest_due"), sum("interest_received"));
-        let (loans, npl) = (sum("loan_balance"), sum("npl_balance"));
-        let loan_avg = sum("loan_daily_average");
+        // Stocks at the period's end: only members in its last month (one
+        // who left in June holds no loan of the branch in December).
+        let at_end = |k: &str| {
+            members
+                .iter()
+                .filter(|&&i| rms[i].monthly.last().map(|(p, _)| *p) == end_period)
+                .filter_map(|&i| rms[i].get(k))
+                .sum::<Decimal>()
+        };
+        let (loans, npl) = (at_end("loan_balance"), at_end("npl_balance"));
         let fees = sum("fee_income");
         let base = rms[h].rm.base_deposit;
+        let inputs: Vec<Input> = members
+            .iter()
+            .map(|&i| {
+                let r = &rms[i];
+                Input::new(
+                    format!("{} Σ daily balances ({} days)", r.rm.rm_id, r.days_present),
+                    r.deposit_day_sum.round_dp(6).normalize(),
+                )
+            })
+            .collect();
         let head = &mut rms[h];
         let set = |head: &mut RmYear, k: &str, v: Option<Decimal>| {
             head.metrics.insert(k.to_string(), v);
         };
-        set(head, "deposit_daily_average", Some(deposit));
-        set(head, "deposit_new", Some(deposit - base));
-        set(head, "deposit_growth", ratio(deposit - base, base));
-        set(head, "deposit_to_base", ratio(deposit, base));
+        set(head, "deposit_daily_average", deposit);
+        set(head, "deposit_new", deposit.map(|d| d - base));
+        set(
+            head,
+            "deposit_growth",
+            deposit.and_then(|d| ratio(d - base, base)),
+        );
+        set(
+            head,
+            "deposit_to_base",
+            deposit.and_then(|d| ratio(d, base)),
+        );
         set(head, "interest_due", Some(due));
         set(head, "interest_received", Some(received));
-        set(head, "collection_rate", ratio(received, due));
+        // As for an RM: with no interest due, nothing was missed.
+        set(
+            head,
+            "collection_rate",
+            ratio(received, due).or(Some(Decimal::ONE)),
+        );
         set(head, "loan_balance", Some(loans));
-        set(head, "loan_daily_average", Some(loan_avg));
+        set(head, "loan_daily_average", loan_avg);
         set(head, "npl_balance", Some(npl));
         set(head, "npl_ratio", ratio(npl, loans).or(Some(Decimal::ZERO)));
         set(head, "fee_income", Some(fees));
@@ -497,11 +651,28 @@ fn branch_heads(policy: &Policy, rms: &mut [RmYear]) {
             "fee_growth",
             prior_fees.and_then(|p| ratio(fees - p, p)),
         );
+        // The head's own average is not a figure of the review: the
+        // branch's replaces it.
+        head.trace.retain(|s| s.figure != "deposit_daily_average");
+        head.trace.push(Step {
+            figure: "deposit_daily_average".into(),
+            rule: "review.branch_heads_on_branch".into(),
+            formula: format!(
+                "Σ daily balances of branch `{}` ({} RMs) ÷ {} days = {} ÷ {}",
+                branch.clone().unwrap_or_default(),
+                members.len(),
+                period_days,
+                deposit_sum.round_dp(6).normalize(),
+                period_days
+            ),
+            inputs,
+            value: deposit,
+        });
         head.trace.push(Step {
             figure: "branch".into(),
             rule: "review.branch_heads_on_branch".into(),
             formula: format!(
-                "the figures of branch `{}`: Σ over its {} RMs",
+                "the figures of branch `{}`: daily averages day-weighted over the period and flows, Σ over its {} RMs; loan stocks Σ over those in the period's last month",
                 branch.unwrap_or_default(),
                 members.len()
             ),

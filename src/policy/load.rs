@@ -466,6 +466,13 @@ fn read_tier(
         .opt_str(cx, "demote_to")
         .and_then(|n| names.resolve(cx, &n, "`demote_to`"));
     let exam_min = t.opt_num(cx, "exam_min", Quantity::Points).map(|v| v.value);
+    let exam_when_missing = match t
+        .opt_choice(cx, "exam_when_missing", &["error", "not_assessed"])
+        .map(|v| v.value)
+    {
+        Some("not_assessed") => WhenMissing::NotAssessed,
+        _ => WhenMissing::Error,
+    };
     let client_band = t.opt_table(cx, "client_band").map(|b| {
         let rule = b
             .opt_str(cx, "rule")
@@ -503,6 +510,7 @@ fn read_tier(
         demote_to,
         criteria,
         exam_min,
+        exam_when_missing,
     }
 }
 
@@ -525,6 +533,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
             let min = it.num(cx, "min", Quantity::NonNegative);
             let single = it.opt_num(cx, "single_client_min", Quantity::NonNegative);
             let note = it.opt_str(cx, "note").map(|s| s.value);
+            let when_missing = read_when_missing(cx, it);
             it.finish(cx);
             Criterion {
                 id,
@@ -533,6 +542,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
                 min: min.map(|m| m.value).unwrap_or_default(),
                 single_client_min: single.map(|v| v.value),
                 note,
+                when_missing,
             }
         })
         .collect();
@@ -914,6 +924,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 }
             }
         };
+        let when_missing = read_when_missing(cx, &c);
         c.finish(cx);
         let id = id.map(|s| s.value).unwrap_or_default();
         components.push(Component {
@@ -925,10 +936,22 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
             points: points.map(|v| v.value).unwrap_or_default(),
             tiers,
             kind,
+            when_missing,
         });
     }
     s.finish(cx);
     Some(Score { total, components })
+}
+
+/// `when_missing = "error" | "not_assessed"` (default: an error).
+fn read_when_missing(cx: &mut Cx, t: &Table) -> WhenMissing {
+    match t
+        .opt_choice(cx, "when_missing", &["error", "not_assessed"])
+        .map(|v| v.value)
+    {
+        Some("not_assessed") => WhenMissing::NotAssessed,
+        _ => WhenMissing::Error,
+    }
 }
 
 fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
@@ -1102,6 +1125,19 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
     review.max_clients = r
         .opt_int(cx, "max_clients", 1..100_000)
         .map(|v| v.value as u32);
+    let from = r.opt_num(cx, "pass_line_clients_from", Quantity::NonNegative);
+    review.pass_line_clients_from = from.map(|v| v.value);
+    review.quarter_settlements = match r
+        .opt_choice(
+            cx,
+            "quarter_settlements",
+            &["pro_rated", "trailing_twelve_months"],
+        )
+        .map(|v| v.value)
+    {
+        Some("trailing_twelve_months") => QuarterSettlements::TrailingTwelveMonths,
+        _ => QuarterSettlements::ProRated,
+    };
     let mut ids = Vec::new();
     for rule in r.opt_tables(cx, "rules") {
         let id = rule.str(cx, "id");
@@ -1141,6 +1177,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
             }
         };
         let new_base = rule.opt_choice(cx, "new_base", &["tier_average"]).is_some();
+        let when_missing = read_when_missing(cx, &rule);
         rule.finish(cx);
         if let (Some(id), Some(decision), Some(when)) = (id, decision, when) {
             review.rules.push(ReviewRule {
@@ -1152,6 +1189,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
                 to,
                 new_base_from_tier_average: new_base,
                 when,
+                when_missing,
             });
         }
     }
@@ -1168,12 +1206,14 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
                 None
             }
         };
+        let when_missing = read_when_missing(cx, &d);
         d.finish(cx);
         if let (Some(id), Some(when)) = (id, when) {
             review.disqualifiers.push(Disqualifier {
                 id: id.value,
                 name,
                 when,
+                when_missing,
             });
         }
     }

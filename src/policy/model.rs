@@ -174,6 +174,8 @@ pub struct Tier {
     pub criteria: Option<Criteria>,
     /// Minimum exam score to hold the tier (optional rule).
     pub exam_min: Option<Decimal>,
+    /// When an RM of the tier has no exam score (`exam_when_missing`).
+    pub exam_when_missing: WhenMissing,
 }
 
 /// Policy B grade criteria: k of n items, single-client minimums, client
@@ -200,6 +202,19 @@ pub struct Criterion {
     pub min: Decimal,
     pub single_client_min: Option<Decimal>,
     pub note: Option<String>,
+    pub when_missing: WhenMissing,
+}
+
+/// What a review does when a figure a rule needs is not in the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum WhenMissing {
+    /// An error naming the RM, the figure and the missing input; nothing
+    /// is written.
+    #[default]
+    Error,
+    /// The rule is not assessed (no points, not held, not applied), and
+    /// says so on the console, in the workbook and in the JSON.
+    NotAssessed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -364,6 +379,7 @@ pub struct Component {
     pub points: Decimal,
     pub tiers: Vec<TierIx>,
     pub kind: ComponentKind,
+    pub when_missing: WhenMissing,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -436,6 +452,7 @@ pub struct ReviewRule {
     /// the RMs already in the target tier (Policy A art. 21).
     pub new_base_from_tier_average: bool,
     pub when: Condition,
+    pub when_missing: WhenMissing,
 }
 
 /// What new daily-average deposits are measured against.
@@ -459,6 +476,18 @@ pub enum AverageOver {
     MonthsPresent,
 }
 
+/// How a review shorter than a year reads an annual settlement threshold
+/// (Policy B art. 11: 年国际结算额).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum QuarterSettlements {
+    /// The period's volume against the threshold × months ÷ 12.
+    #[default]
+    ProRated,
+    /// The volume of the twelve months ending with the period against the
+    /// whole threshold.
+    TrailingTwelveMonths,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
     pub growth_base: GrowthBase,
@@ -473,6 +502,12 @@ pub struct Review {
     pub disqualifiers: Vec<Disqualifier>,
     pub qualification_valid_years: Option<u32>,
     pub max_clients: Option<u32>,
+    /// The pass line (`pass_line` of a grade) counts only clients whose
+    /// daily-average deposits are at least this (Policy B art. 9), whatever
+    /// the grade's own `exclude_clients_below`. `None`: every client.
+    pub pass_line_clients_from: Option<Decimal>,
+    /// Settlement items (`settlements_usd`) in a review shorter than a year.
+    pub quarter_settlements: QuarterSettlements,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -480,6 +515,7 @@ pub struct Disqualifier {
     pub id: String,
     pub name: String,
     pub when: Condition,
+    pub when_missing: WhenMissing,
 }
 
 impl Policy {

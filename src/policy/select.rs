@@ -16,7 +16,14 @@ fn covers(p: &Policy, d: NaiveDate) -> bool {
     p.effective_from.is_none_or(|f| f <= d) && p.effective_until.is_none_or(|u| d <= u)
 }
 
-fn range(p: &Policy) -> String {
+/// Whether `p` is in force for `period`: on its first day, as the version
+/// of a rules directory is picked.
+pub fn in_force(p: &Policy, period: Period) -> bool {
+    covers(p, period.first_day())
+}
+
+/// `2026-01-01 to …`: the dates a version is in force.
+pub fn range(p: &Policy) -> String {
     let f = p
         .effective_from
         .map(|d| d.to_string())

@@ -75,13 +75,24 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         .items
         .iter()
         .map(|i| {
-            let mut t = format!(
-                "{} {} {} {}",
-                i.id,
-                figure(&i.metric, i.value),
-                if i.value >= i.min { "≥" } else { "<" },
-                figure(&i.metric, i.min)
-            );
+            let mut t = match i.value {
+                Some(v) => format!(
+                    "{} {} {} {}",
+                    i.id,
+                    figure(&i.metric, v),
+                    if v >= i.min { "≥" } else { "<" },
+                    figure(&i.metric, i.min)
+                ),
+                None => format!(
+                    "{} {} ({})",
+                    i.id,
+                    lang.pick("无数据", "no figure"),
+                    figure(&i.metric, i.min)
+                ),
+            };
+            if let Some(n) = &i.min_note {
+                t.push_str(&format!(" ({n})"));
+            }
             if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                 t.push_str(&format!(
                     "{}{c} {} {} {}",
@@ -116,8 +127,20 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         ));
     }
     if let Some(p) = &g.pass_line {
+        let scope = policy
+            .review
+            .pass_line_clients_from
+            .map(|f| {
+                format!(
+                    "{}{}{}",
+                    lang.pick("（单户日均", " (clients from "),
+                    amount_text(f, 0),
+                    lang.pick("及以上）", ")")
+                )
+            })
+            .unwrap_or_default();
         parts.push(format!(
-            "{} {} {} {}",
+            "{}{scope} {} {} {}",
             lang.pick("及格线", "pass line"),
             p.value.map(|v| amount_text(v, 2)).unwrap_or_default(),
             if p.held { "≥" } else { "<" },
@@ -142,6 +165,78 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     )
 }
 
+/// Which input lies behind a review figure that has no value, in words
+/// (for "no figure" errors and "not assessed" notes).
+pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: Lang) -> String {
+    let has = |k: &str| year.get(k).is_some();
+    let (zh, en) = match metric {
+        "fee_growth" if !has("fee_income_prior") => (
+            "缺上年中间业务收入：`baseline`（上年基数）表客户经理行的`fee_income`（上年中间业务收入），或存档中的上年各月",
+            "last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive",
+        ),
+        "fee_growth" => (
+            "上年中间业务收入为0，无增长率",
+            "last year's fee income is 0: no growth rate",
+        ),
+        "deposit_new" | "deposit_growth" if !has("deposit_new") => (
+            "缺上年存款：`baseline`（上年基数）表各客户的`deposit_daily_average`（上年存款日均），或存档中的上年各月",
+            "last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive",
+        ),
+        "deposit_growth" | "deposit_to_base" => ("基数为0，无比率", "the base is 0: no ratio"),
+        "normal_loan_ratio" => (
+            "期末无贷款，无正常类贷款占比",
+            "no loans at the period's end: no normal-loan share",
+        ),
+        "normal_loan_ratio_change" if !has("normal_loan_ratio") => (
+            "期末无贷款，无正常类贷款占比",
+            "no loans at the period's end: no normal-loan share",
+        ),
+        "normal_loan_ratio_change" => (
+            "缺上年正常贷款占比：`baseline`（上年基数）表客户经理行的`normal_loan_ratio`（上年正常贷款占比）",
+            "last year's normal-loan share is missing: `normal_loan_ratio` (上年正常贷款占比) on the RM's row of the `baseline` sheet",
+        ),
+        "collection_rate" => (
+            "期内无应收利息，无收息率",
+            "no interest due in the period: no collection rate",
+        ),
+        "tenure_years" | "months_in_service" => (
+            "`managers`（客户经理）表的`marketing_since`（营销起始日期）为空",
+            "`marketing_since` (营销起始日期) is empty in the `managers` sheet",
+        ),
+        "exam_score" => (
+            "`managers`（客户经理）表的`exam_score`（考试成绩）为空",
+            "`exam_score` (考试成绩) is empty in the `managers` sheet",
+        ),
+        "score" => ("该等级无评分", "the RM's tier has no score"),
+        "qualified_on" => (
+            "`managers`（客户经理）表的`qualified_on`（资格取得日期）为空",
+            "`qualified_on` (资格取得日期) is empty in the `managers` sheet",
+        ),
+        other => return format!("{} `{other}`", lang.pick("数据中没有", "the data gives no")),
+    };
+    lang.pick(zh, en).to_string()
+}
+
+/// Why a rule was not assessed: the figures it lacked and the inputs
+/// missing behind them.
+pub fn not_assessed_why(
+    r: &ReviewResult,
+    m: &crate::engine::review::MissingFigure,
+    lang: Lang,
+) -> String {
+    m.figures
+        .iter()
+        .map(|f| {
+            format!(
+                "{} `{f}` ({})",
+                lang.pick("无数据", "no figure for"),
+                missing_input(&r.year, f, lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
@@ -154,6 +249,14 @@ pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     }
     for g in &r.grades {
         out.push(format!("[{}] {}", g.rule, grade_text(policy, g, lang)));
+    }
+    for m in r.missing.iter().filter(|m| m.not_assessed) {
+        out.push(format!(
+            "[{}] {}: {}",
+            m.rule,
+            lang.pick("未考核", "not assessed"),
+            not_assessed_why(r, m, lang)
+        ));
     }
     if let Some((base, how)) = &r.new_base {
         out.push(match lang {
@@ -308,7 +411,11 @@ pub fn review_book(
                     Cell::Number(c.base, 2),
                     Cell::Number(c.adjustment, 2),
                     Cell::Number(c.capped, 2),
-                    Cell::Number(c.points, 2),
+                    if c.not_assessed {
+                        Cell::text(l("未考核", "not assessed"))
+                    } else {
+                        Cell::Number(c.points, 2)
+                    },
                     Cell::text(&c.note),
                 ]);
             }
@@ -349,7 +456,9 @@ pub fn review_book(
                         Cell::text(&grade),
                         Cell::text(&i.id),
                         Cell::text(&i.metric),
-                        Cell::Money(i.value.round_dp(2)),
+                        i.value
+                            .map(|v| Cell::Money(v.round_dp(2)))
+                            .unwrap_or(Cell::text(l("无数据", "no figure"))),
                         Cell::Money(i.min),
                         i.single_client_min.map(Cell::Money).unwrap_or(Cell::Empty),
                         i.best_client
@@ -383,6 +492,22 @@ pub fn review_book(
                         Cell::Empty,
                         Cell::Empty,
                         yes(c.held),
+                        Cell::text(&count),
+                        Cell::text(&excluded),
+                        yes(g.holds),
+                    ]);
+                }
+                for m in g.missing.iter().filter(|m| m.not_assessed) {
+                    s.push(vec![
+                        Cell::text(&r.year.rm.rm_id),
+                        Cell::text(&grade),
+                        Cell::text(l("未考核", "not assessed")),
+                        Cell::text(format!("{}: {}", m.rule, not_assessed_why(r, m, lang))),
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::text(l("未考核", "not assessed")),
                         Cell::text(&count),
                         Cell::text(&excluded),
                         yes(g.holds),

@@ -333,6 +333,8 @@ pub struct JsonReviewRm {
     pub score: Option<JsonScore>,
     pub reasons: Vec<String>,
     pub rules: Vec<String>,
+    /// Rules not assessed for lack of a figure (`when_missing`).
+    pub not_assessed: Vec<String>,
     pub metrics: std::collections::BTreeMap<String, Option<String>>,
 }
 
@@ -348,6 +350,9 @@ pub struct JsonComponent {
     pub rule: String,
     pub value: Option<String>,
     pub points: String,
+    /// `false`: no figure, and the policy says the component is then not
+    /// assessed (no points).
+    pub assessed: bool,
 }
 
 pub fn review_json(
@@ -387,11 +392,18 @@ pub fn review_json(
                             rule: c.rule.clone(),
                             value: c.value.map(figure),
                             points: figure(c.points),
+                            assessed: !c.not_assessed,
                         })
                         .collect(),
                 }),
                 reasons: reasons(policy, r, crate::report::Lang::En),
                 rules: r.hits.iter().map(|h| h.rule.clone()).collect(),
+                not_assessed: r
+                    .missing
+                    .iter()
+                    .filter(|m| m.not_assessed)
+                    .map(|m| m.rule.clone())
+                    .collect(),
                 metrics: r
                     .year
                     .metrics

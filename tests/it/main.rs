@@ -36,6 +36,7 @@ mod payroll;
 mod policy_errors;
 mod properties;
 mod review;
+mod review_rules;
 mod streaming;
 mod template;
 mod util;

@@ -298,14 +298,15 @@ fn year_a_branch_head_on_the_branch() {
     assert_eq!(metric(h, "interest_due"), dec("600000"));
     assert_eq!(metric(h, "interest_received"), dec("597000"));
     assert_eq!(points(h, "collection"), dec("20"));
-    // Fees: C01's client, 1,000 a month = 12,000. Fee growth needs last
-    // year's fees, which no sheet gives: no figure, 0 points.
+    // Fees: C01's client, 1,000 a month = 12,000, against last year's
+    // 10,000 (the head's row of 上年基数): +20% = the target → 10.
     assert_eq!(metric(h, "fee_income"), dec("12000"));
-    assert!(h["metrics"]["fee_growth"].is_null(), "{h}");
-    assert_eq!(points(h, "fee_growth"), dec("0"));
-    // 46 + 30 + 20 + 0 = 96 ≥ 90; growth ≥ 27%, collection ≥ 89.55%, NPL
-    // ≤ 10%: kept.
-    assert_eq!(total(h), dec("96"));
+    assert_eq!(metric(h, "fee_income_prior"), dec("10000"));
+    assert_eq!(num(&h["metrics"]["fee_growth"], 4), dec("0.2"));
+    assert_eq!(points(h, "fee_growth"), dec("10"));
+    // 46 + 30 + 20 + 10 = 106 ≥ 90; growth ≥ 27%, collection ≥ 89.55%,
+    // NPL ≤ 10%: kept.
+    assert_eq!(total(h), dec("106"));
     assert_eq!(outcome(h), ("keep", Some("branch_head")));
 }
 
@@ -613,13 +614,23 @@ fn year_b_third_quarter() {
     assert!(r.out().join("review-2026-Q3.xlsx").exists());
     assert_eq!(r.json["period"], "2026-Q3");
     assert_eq!(r.json["partial"], false);
-    // N07: settlements 3 × 500,000 = 1,500,000 USD < 5,000,000 (grade 3's c)
-    // and < 10,000,000 (grade 4's c, a source typo in yuan); d 1M < 15M; a
-    // and b (loans) 0 → no graded post; trainee pass line 16M ≥ 10M →
-    // demoted to trainee.
+    // N07: settlements 3 × 500,000 = USD 1,500,000. Item c is a yearly
+    // volume (年国际结算额), pro-rated to the quarter
+    // (`quarter_settlements = "pro_rated"`): grade 2's 10,000,000 × 3 ÷ 12
+    // = 2,500,000 > 1,500,000, no; grade 3's 5,000,000 × 3 ÷ 12 =
+    // 1,250,000 ≤ 1,500,000 → 1 of 1; pass line 16M ≥ 15M → promoted to
+    // grade 3, as for the year. (Against the whole yearly 5,000,000 the
+    // quarter could never reach it: demoted to trainee.)
     let n7 = r.manager("N07");
     assert_eq!(metric(n7, "settlements_usd"), dec("1500000"));
-    assert_eq!(outcome(n7), ("demote", Some("trainee")));
+    assert_eq!(outcome(n7), ("promote", Some("grade3")));
+    assert!(
+        n7["reasons"]
+            .to_string()
+            .contains("c 1,500,000.00 ≥ 1,250,000.00 (5000000 × 3 ÷ 12 (review.quarter_settlements = \\\"pro_rated\\\"))"),
+        "{}",
+        n7["reasons"]
+    );
     // Averages are the same every month, so the rest is as for the year:
     // N01 promoted to grade 1; N06's tenure to 2026-09-30 is still 2.
     assert_eq!(outcome(r.manager("N01")), ("promote", Some("grade1")));
@@ -752,23 +763,33 @@ fn prior_year_figures_from_the_archive() {
     for id in ["N01", "N02", "N03"] {
         assert_eq!(metric(r.manager(id), "deposit_new"), dec("0"), "{id}");
     }
-    // The same review from the ledger alone has no prior year.
-    let r = review_args(
-        tempfile::tempdir().unwrap(),
-        [
-            "review",
-            "--policy",
-            POLICY_B,
-            "--ledgers",
-            "2026-10=fixtures/bocom-2026-10.xlsx",
-            "--quarter",
-            "4",
-            "--partial",
-        ]
-        .map(String::from)
-        .to_vec(),
+    // The same review from the ledger alone has no prior year: item d
+    // (new deposits) has no figure, an error naming the RM, the figure,
+    // the missing input and the grades' items that need it; nothing is
+    // written.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = run(&[
+        "review",
+        "--policy",
+        POLICY_B,
+        "--ledgers",
+        "2026-10=fixtures/bocom-2026-10.xlsx",
+        "--year",
+        "2026",
+        "--quarter",
+        "4",
+        "--partial",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, rmpay::EXIT_INVALID, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("rmpay: error[missing-figure]: N01: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d needs"),
+        "{}",
+        o.stderr
     );
-    assert!(r.manager("N01")["metrics"]["deposit_new"].is_null());
+    assert!(!out.exists());
 }
 
 /// Policy B maps each grade to a staff grade (行员等级, art. 3–4): the

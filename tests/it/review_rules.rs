@@ -1,0 +1,864 @@
+//! Review rules judged as the policies say (issue 8, points 6 and 7), each
+//! on small scenario ledgers written here: a branch totalled day by day,
+//! Policy B's disqualifiers over the whole period, the pass line's own
+//! client scope, the quarterly reading of an annual settlement threshold,
+//! a policy not in force, and no figure silently zero.
+//!
+//! The ledgers give monthly averages (`存款月日均`), constant through the
+//! year unless said otherwise, so a year's daily average is Σ (month's
+//! average × days) ÷ 365. 2026: Jan–Jun 181 days, Jul–Dec 184.
+
+#[path = "../../examples/support/sheet.rs"]
+mod sheet;
+
+use super::util::{dec, run};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::Workbook;
+use serde_json::Value;
+use sheet::{V, V::*};
+use std::path::{Path, PathBuf};
+
+const POLICY_A: &str = "rules/city-commercial-bank.toml";
+const POLICY_B: &str = "rules/bocom-nanchang.toml";
+
+/// One sheet of a scenario ledger: name, headers, rows.
+type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<V<'static>>>);
+
+/// Write one month's ledger of `sheets` as `DIR/YYYY-MM.xlsx` and return
+/// its `--ledgers` argument (`YYYY-MM=path`).
+fn write_month(dir: &Path, period: &str, sheets: Vec<Sheet>) -> String {
+    let mut wb = Workbook::new();
+    for (name, headers, rows) in &sheets {
+        sheet::sheet(&mut wb, name, headers, rows).unwrap();
+    }
+    let path = dir.join(format!("{period}.xlsx"));
+    wb.save(&path).unwrap();
+    format!("{period}={}", path.display())
+}
+
+/// Run `rmpay review`; returns the exit code, stderr, the JSON (when
+/// written) and the output directory.
+struct Run {
+    code: i32,
+    stderr: String,
+    json: Value,
+    out: PathBuf,
+}
+
+fn review(dir: &Path, policy: &str, ledgers: &[String], extra: &[&str]) -> Run {
+    let out = dir.join("out");
+    let json = dir.join("review.json");
+    let mut args: Vec<String> = vec!["review".into(), "--policy".into(), policy.into()];
+    args.push("--ledgers".into());
+    args.extend(ledgers.iter().cloned());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend([
+        "--out".into(),
+        out.display().to_string(),
+        "--json".into(),
+        json.display().to_string(),
+    ]);
+    let o = run(&args);
+    let json = std::fs::read(&json)
+        .ok()
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap_or(Value::Null);
+    Run {
+        code: o.code,
+        stderr: o.stderr,
+        json,
+        out,
+    }
+}
+
+fn ok(r: &Run) {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+fn manager<'a>(r: &'a Run, id: &str) -> &'a Value {
+    r.json["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["rm_id"] == id)
+        .unwrap_or_else(|| panic!("{id} is not in the review"))
+}
+
+fn num(v: &Value, dp: u32) -> Decimal {
+    dec(v
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a decimal string, found {v}")))
+    .round_dp(dp)
+}
+
+fn outcome(m: &Value) -> (&str, Option<&str>) {
+    (m["decision"].as_str().unwrap(), m["proposed_tier"].as_str())
+}
+
+fn rules(m: &Value) -> Vec<&str> {
+    m["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect()
+}
+
+/// Every sheet of a workbook as (address, text) cells.
+fn cells(path: &Path) -> Vec<(String, Vec<(String, String)>)> {
+    let bytes = std::fs::read(path).unwrap();
+    rmpay::ledger::dump::xlsx_cells(&bytes).unwrap()
+}
+
+fn months() -> Vec<String> {
+    (1..=12).map(|m| format!("2026-{m:02}")).collect()
+}
+
+// ------------------------------------------- a branch, day by day (A) ---
+
+/// Policy A, branch 城东支行: head H1 (base 20,000,000, own client
+/// 10,000,000), mid R1 (10,000,000, a 1,000,000 normal loan paying its
+/// 5,000 of interest every month, 1,000 of fees a month) and agent AG hired
+/// 2026-07-01 (8,000,000 from July). Last year's branch fee income 10,000.
+fn branch_month(m: u32) -> Vec<Sheet> {
+    let agent = m >= 7;
+    let mut managers = vec![
+        vec![
+            S("H1"),
+            S("周长"),
+            S("支行行长"),
+            S("支行行长"),
+            S("城东支行"),
+            D(2010, 1, 1),
+            N(20_000_000.0),
+        ],
+        vec![
+            S("R1"),
+            S("李中"),
+            S("中级"),
+            S("客户经理"),
+            S("城东支行"),
+            D(2018, 1, 1),
+            N(5_000_000.0),
+        ],
+    ];
+    let mut clients = vec![
+        vec![S("CH1"), S("东门物流"), S("H1")],
+        vec![S("CR1"), S("东湖机电"), S("R1")],
+    ];
+    let mut averages = vec![
+        vec![S("CH1"), N(10_000_000.0)],
+        vec![S("CR1"), N(10_000_000.0)],
+    ];
+    if agent {
+        managers.push(vec![
+            S("AG"),
+            S("王代"),
+            S("业务代办员"),
+            S("业务代办员"),
+            S("城东支行"),
+            D(2026, 7, 1),
+            E,
+        ]);
+        clients.push(vec![S("CA"), S("东岸商贸"), S("AG")]);
+        averages.push(vec![S("CA"), N(8_000_000.0)]);
+    }
+    vec![
+        (
+            "客户经理",
+            vec![
+                "客户经理编号",
+                "姓名",
+                "等级",
+                "岗位",
+                "机构",
+                "营销起始日期",
+                "基数存款",
+            ],
+            managers,
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            clients,
+        ),
+        ("存款月日均", vec!["客户编号", "月日均余额(元)"], averages),
+        (
+            "贷款",
+            vec![
+                "借据号",
+                "客户编号",
+                "主办客户经理",
+                "贷款余额",
+                "五级分类",
+                "应收利息",
+                "实收利息",
+            ],
+            vec![vec![
+                S("LR1"),
+                S("CR1"),
+                S("R1"),
+                N(1_000_000.0),
+                S("正常"),
+                N(5_000.0),
+                N(5_000.0),
+            ]],
+        ),
+        (
+            "中间业务收入",
+            vec!["客户编号", "金额"],
+            vec![vec![S("CR1"), N(1_000.0)]],
+        ),
+        (
+            "上年基数",
+            vec![
+                "客户编号",
+                "上年存款日均",
+                "客户经理编号",
+                "上年正常贷款占比",
+                "上年中间业务收入",
+            ],
+            vec![vec![E, E, S("H1"), E, N(10_000.0)]],
+        ),
+    ]
+}
+
+fn branch_year(dir: &Path) -> Vec<String> {
+    (1..=12)
+        .zip(months())
+        .map(|(m, p)| write_month(dir, &p, branch_month(m)))
+        .collect()
+}
+
+/// The branch's daily average is its daily balances over the year's days,
+/// not its members' own averages added up: AG's 8,000,000 from July adds
+/// 8,000,000 × 184 to the branch's balances, not 8,000,000 × 365.
+#[test]
+fn a_branch_is_totalled_day_by_day() {
+    let d = tempfile::tempdir().unwrap();
+    let r = review(
+        d.path(),
+        POLICY_A,
+        &branch_year(d.path()),
+        &["--year", "2026"],
+    );
+    ok(&r);
+    // AG's own average (months present, for art. 21) is still 8,000,000.
+    assert_eq!(
+        num(&manager(&r, "AG")["metrics"]["deposit_daily_average"], 2),
+        dec("8000000")
+    );
+    let h = manager(&r, "H1");
+    // Branch: 10,000,000 × 365 + 10,000,000 × 365 + 8,000,000 × 184
+    // = 3,650,000,000 + 3,650,000,000 + 1,472,000,000 = 8,772,000,000;
+    // ÷ 365 = 24,032,876.71 (the members' averages added up: 28,000,000).
+    assert_eq!(
+        num(&h["metrics"]["deposit_daily_average"], 2),
+        dec("24032876.71")
+    );
+    // Growth 4,032,876.71 ÷ 20,000,000 = 20.16% (not 40%): −9.84 points →
+    // −9 whole steps × 2 = −18 → 22. NPL none → 30. Interest 60,000 of
+    // 60,000 = 100% → +5 steps × 2 = +10 → 30. Fees 12,000 against last
+    // year's 10,000 = +20% → 10. 22 + 30 + 30 + 10 = 92 ≥ 90, but growth
+    // 20.16% < 27% (90% of the 30% target) → demoted.
+    assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.2016"));
+    assert_eq!(num(&h["score"]["total"], 2), dec("92"));
+    assert_eq!(outcome(h), ("demote", Some("senior")));
+    assert_eq!(rules(h), vec!["A-14-1-head"]);
+    // The head's trace shows the day-weighted total: each member's sum of
+    // daily balances and the division by the year's 365 days.
+    let book = cells(&r.out.join("review-2026.xlsx"));
+    let trace = &book.iter().find(|(n, _)| n == "计算轨迹").unwrap().1;
+    let formula = trace
+        .iter()
+        .find(|(_, v)| v.starts_with("Σ daily balances of branch"))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        formula,
+        "Σ daily balances of branch `城东支行` (3 RMs) ÷ 365 days = 8772000000 ÷ 365"
+    );
+    for (who, sum) in [
+        ("H1", "3650000000"),
+        ("R1", "3650000000"),
+        ("AG", "1472000000"),
+    ] {
+        let days = if who == "AG" { 184 } else { 365 };
+        let name = format!("{who} Σ daily balances ({days} days)");
+        let at = trace
+            .iter()
+            .position(|(_, v)| *v == name)
+            .unwrap_or_else(|| panic!("no input `{name}` in the trace"));
+        assert_eq!(trace[at + 1].1, sum, "{who}");
+    }
+}
+
+/// A branch's stocks are those of its members at the period's end: R2
+/// (mid, base 5,000,000, 5,000,000 of deposits and a 2,000,000 substandard
+/// loan) leaves the roster after June. His balances count for the days he
+/// was there; his loan is not the branch's in December.
+#[test]
+fn a_branch_leaver_holds_no_loan_at_the_end() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = branch_month(m);
+            if m <= 6 {
+                for (name, _, rows) in sheets.iter_mut() {
+                    match *name {
+                        "客户经理" => rows.push(vec![
+                            S("R2"),
+                            S("赵离"),
+                            S("中级"),
+                            S("客户经理"),
+                            S("城东支行"),
+                            D(2019, 1, 1),
+                            N(5_000_000.0),
+                        ]),
+                        "管户关系" => rows.push(vec![S("CR2"), S("东港物流"), S("R2")]),
+                        "存款月日均" => rows.push(vec![S("CR2"), N(5_000_000.0)]),
+                        "贷款" => rows.push(vec![
+                            S("LR2"),
+                            S("CR2"),
+                            S("R2"),
+                            N(2_000_000.0),
+                            S("次级"),
+                            N(0.0),
+                            N(0.0),
+                        ]),
+                        _ => {}
+                    }
+                }
+            }
+            write_month(d.path(), &p, sheets)
+        })
+        .collect();
+    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    let h = manager(&r, "H1");
+    // Deposits: 8,772,000,000 (see above) + 5,000,000 × 181 = 905,000,000
+    // → 9,677,000,000 ÷ 365 = 26,512,328.77; growth 6,512,328.77 ÷
+    // 20,000,000 = 32.56% → +2 whole steps × 2 → 44.
+    assert_eq!(
+        num(&h["metrics"]["deposit_daily_average"], 2),
+        dec("26512328.77")
+    );
+    // Loans at the year's end: R1's 1,000,000 only, none non-performing →
+    // NPL 0 → 30 (with R2's June loan: 2,000,000 ÷ 3,000,000 = 66.7% → 0
+    // points and a demotion for NPL over 10%).
+    assert_eq!(num(&h["metrics"]["loan_balance"], 2), dec("1000000"));
+    assert_eq!(num(&h["metrics"]["npl_ratio"], 4), dec("0"));
+    // 44 + 30 + 30 + 10 = 114: kept.
+    assert_eq!(num(&h["score"]["total"], 2), dec("114"));
+    assert_eq!(outcome(h), ("keep", Some("branch_head")));
+}
+
+// ------------------------------ Policy B's disqualifiers, all period ---
+
+/// Policy B: three grade-3 RMs, each with one client of 20,000,000 (last
+/// year 5,000,000: new deposits 15,000,000 ≥ grade 3's item d) and a
+/// 10,000,000 normal loan paying its 50,000 of interest monthly (normal
+/// share last year 98%, now 100%: it rose). Each has one blemish in one
+/// month only, gone by December:
+/// - P1: May's interest not received, never made up (欠息);
+/// - P2: a 1,000,000 substandard (次级) loan at the end of June;
+/// - P3: a 200,000 credit advance (垫款) at the end of August.
+///
+/// `extra`: a fourth RM's rows, for the pass-line test.
+fn blemish_month(m: u32) -> Vec<Sheet> {
+    let rms = ["P1", "P2", "P3"];
+    let managers = rms
+        .iter()
+        .map(|id| {
+            vec![
+                S(id),
+                S("某人"),
+                S("三级"),
+                S("南昌分行营业部"),
+                D(2020, 1, 1),
+            ]
+        })
+        .collect();
+    let clients = rms
+        .iter()
+        .map(|id| vec![T(format!("K{id}")), S("某公司"), S(id)])
+        .collect();
+    let averages = rms
+        .iter()
+        .map(|id| vec![T(format!("K{id}")), N(20_000_000.0)])
+        .collect();
+    let mut loans: Vec<Vec<V>> = rms
+        .iter()
+        .map(|id| {
+            let received = if *id == "P1" && m == 5 { 0.0 } else { 50_000.0 };
+            let advance = if *id == "P3" && m == 8 {
+                200_000.0
+            } else {
+                0.0
+            };
+            vec![
+                T(format!("L{id}")),
+                T(format!("K{id}")),
+                S(id),
+                N(10_000_000.0),
+                S("正常"),
+                N(50_000.0),
+                N(received),
+                N(advance),
+            ]
+        })
+        .collect();
+    if m == 6 {
+        loans.push(vec![
+            S("LP2X"),
+            S("KP2"),
+            S("P2"),
+            N(1_000_000.0),
+            S("次级"),
+            N(0.0),
+            N(0.0),
+            N(0.0),
+        ]);
+    }
+    let mut baseline: Vec<Vec<V>> = rms
+        .iter()
+        .map(|id| vec![T(format!("K{id}")), N(5_000_000.0), E, E])
+        .collect();
+    baseline.extend(rms.iter().map(|id| vec![E, E, S(id), S("98%")]));
+    vec![
+        (
+            "客户经理",
+            vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
+            managers,
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            clients,
+        ),
+        ("存款月日均", vec!["客户编号", "月日均余额(元)"], averages),
+        (
+            "贷款",
+            vec![
+                "借据号",
+                "客户编号",
+                "主办客户经理",
+                "贷款余额",
+                "五级分类",
+                "应收利息",
+                "实收利息",
+                "垫款",
+            ],
+            loans,
+        ),
+        (
+            "上年基数",
+            vec![
+                "客户编号",
+                "上年存款日均",
+                "客户经理编号",
+                "上年正常贷款占比",
+            ],
+            baseline,
+        ),
+    ]
+}
+
+/// Art. 11: "当年…不得发生后三类贷款、欠息以及其他授信业务垫款". Each RM's
+/// blemish of one month disqualifies every graded post, though December is
+/// clean: grade 3's item d (20,000,000 − 5,000,000 = 15,000,000 ≥
+/// 15,000,000) holds, but only the trainee grade has no disqualifiers; its
+/// pass line 20,000,000 ≥ 10,000,000 holds → demoted to trainee.
+#[test]
+fn disqualifiers_look_at_every_month_end() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| write_month(d.path(), &p, blemish_month(m)))
+        .collect();
+    let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    for (id, why) in [
+        (
+            "P1",
+            "B-overdue (发生欠息: overdue_interest > 0 at the end of 2026-05)",
+        ),
+        (
+            "P2",
+            "B-npl (发生后三类贷款: npl_balance > 0 at the end of 2026-06)",
+        ),
+        (
+            "P3",
+            "B-advances (发生授信业务垫款: advances > 0 at the end of 2026-08)",
+        ),
+    ] {
+        let m = manager(&r, id);
+        assert_eq!(outcome(m), ("demote", Some("trainee")), "{id}: {m}");
+        let reasons = m["reasons"].to_string();
+        assert!(reasons.contains(why), "{id}: {reasons}");
+    }
+    // P1's interest still unpaid at the year's end: 12 × 50,000 due −
+    // 11 × 50,000 received = 50,000 (December's due − received alone: 0).
+    assert_eq!(
+        num(&manager(&r, "P1")["metrics"]["overdue_interest"], 2),
+        dec("50000")
+    );
+    assert_eq!(
+        num(&manager(&r, "P2")["metrics"]["overdue_interest"], 2),
+        dec("0")
+    );
+}
+
+// ------------------------------------- the pass line's own scope (B) ---
+
+/// Policy B, Q1 (二级 since 2020): client QA 14,500,000 with `usd` of
+/// settlements in month `m` of `year`, client QB 900,000; last year the
+/// same.
+fn pass_line_month(year: u16, m: u32, usd: f64) -> Vec<Sheet> {
+    vec![
+        (
+            "客户经理",
+            vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
+            vec![vec![
+                S("Q1"),
+                S("某人"),
+                S("二级"),
+                S("南昌分行营业部"),
+                D(2020, 1, 1),
+            ]],
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            vec![
+                vec![S("QA"), S("甲公司"), S("Q1")],
+                vec![S("QB"), S("乙公司"), S("Q1")],
+            ],
+        ),
+        (
+            "存款月日均",
+            vec!["客户编号", "月日均余额(元)"],
+            vec![vec![S("QA"), N(14_500_000.0)], vec![S("QB"), N(900_000.0)]],
+        ),
+        (
+            "国际结算",
+            vec!["客户编号", "结算金额(美元)", "日期"],
+            vec![vec![S("QA"), N(usd), D(year, m as u8, 15)]],
+        ),
+        (
+            "上年基数",
+            vec!["客户编号", "上年存款日均"],
+            vec![vec![S("QA"), N(14_500_000.0)], vec![S("QB"), N(900_000.0)]],
+        ),
+    ]
+}
+
+/// Art. 9: the pass line counts clients of 500,000 and over, whatever the
+/// grade's exclusion threshold. Grade 2 ignores clients under 1,000,000
+/// for its items (QB), but not for its pass line: 14,500,000 + 900,000 =
+/// 15,400,000 ≥ 15,000,000. Item c: 12 × USD 1,000,000 = 12,000,000 ≥
+/// 10,000,000 → 1 of 1; tenure 6 ≥ 1; no loans → kept at grade 2. (Summed
+/// over grade 2's own clients, 14,500,000 < 15,000,000 and Q1 falls to
+/// grade 3.)
+#[test]
+fn the_pass_line_has_its_own_client_scope() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| write_month(d.path(), &p, pass_line_month(2026, m, 1_000_000.0)))
+        .collect();
+    let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    let q = manager(&r, "Q1");
+    assert_eq!(outcome(q), ("keep", Some("grade2")), "{q}");
+    let reasons = q["reasons"].to_string();
+    assert!(
+        reasons.contains("pass line (clients from 500,000) 15,400,000.00 ≥ 15,000,000.00"),
+        "{reasons}"
+    );
+}
+
+// ------------------------ a quarter against a yearly threshold (B) ---
+
+/// Q1 of `pass_line_month` with USD 1,200,000 of settlements a month from
+/// January to September and none in the fourth quarter.
+fn settlement_year(dir: &Path) -> Vec<String> {
+    (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let usd = if m <= 9 { 1_200_000.0 } else { 0.0 };
+            write_month(dir, &p, pass_line_month(2026, m, usd))
+        })
+        .collect()
+}
+
+/// `review.quarter_settlements` decides how a quarter meets item c's yearly
+/// volume (年国际结算额). Grade 2: USD 10,000,000, clients from 1,000,000.
+#[test]
+fn a_quarter_reads_settlements_as_the_policy_says() {
+    let d = tempfile::tempdir().unwrap();
+    let all = settlement_year(d.path());
+    let q4: Vec<String> = all[9..].to_vec();
+    // Shipped, "pro_rated": the fourth quarter's USD 0 < 10,000,000 × 3 ÷
+    // 12 = 2,500,000: not grade 2; grade 3 (c 0 < 1,250,000; a, b loans 0;
+    // d 0) neither; the trainee pass line 15,400,000 ≥ 10,000,000 →
+    // demoted to trainee.
+    let r = review(
+        d.path(),
+        POLICY_B,
+        &q4,
+        &["--year", "2026", "--quarter", "4"],
+    );
+    ok(&r);
+    assert_eq!(outcome(manager(&r, "Q1")), ("demote", Some("trainee")));
+
+    // "trailing_twelve_months": 2026-01 to 2026-12, 9 × 1,200,000 + 3 × 0
+    // = 10,800,000 ≥ 10,000,000 → 1 of 1; pass line 15,400,000 ≥
+    // 15,000,000 → kept at grade 2.
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_B)).unwrap();
+    let ttm = d.path().join("ttm.toml");
+    let changed = text.replace(
+        "quarter_settlements = \"pro_rated\"",
+        "quarter_settlements = \"trailing_twelve_months\"",
+    );
+    assert_ne!(changed, text);
+    std::fs::write(&ttm, changed).unwrap();
+    let ttm = ttm.display().to_string();
+    let d2 = tempfile::tempdir().unwrap();
+    let r = review(d2.path(), &ttm, &all, &["--year", "2026", "--quarter", "4"]);
+    ok(&r);
+    let q = manager(&r, "Q1");
+    assert_eq!(num(&q["metrics"]["settlements_usd"], 2), dec("10800000"));
+    assert_eq!(outcome(q), ("keep", Some("grade2")));
+    // Without the nine months before the quarter there is no such figure:
+    // an error naming them, and nothing written.
+    let d3 = tempfile::tempdir().unwrap();
+    let r = review(d3.path(), &ttm, &q4, &["--year", "2026", "--quarter", "4"]);
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(r.stderr.contains("error[missing-months]"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("2026-01 to 2026-09; missing: 2026-01, 2026-02"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+}
+
+// ------------------------------------------ a policy not in force ---
+
+/// Both shipped policies are in force from 2026-01-01: a review of 2025
+/// under them is an error, as payroll's `--rules` finds no version.
+#[test]
+fn a_review_needs_the_policy_in_force() {
+    let d = tempfile::tempdir().unwrap();
+    let dec25 = write_month(d.path(), "2025-12", pass_line_month(2025, 12, 0.0));
+    let r = review(
+        d.path(),
+        POLICY_B,
+        &[dec25],
+        &["--year", "2025", "--quarter", "4", "--partial"],
+    );
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rules/bocom-nanchang.toml: error[no-policy-in-force]: policy `bocom-nanchang` version 2026.1 is in force 2026-01-01 to …, not in 2025-12, the last month of the review period 2025-Q4"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+    assert!(r.json.is_null());
+}
+
+// ------------------------------------------ no figure silently zero ---
+
+/// The branch of `branch_month` without last year's fee income.
+fn branch_year_without_prior_fees(dir: &Path) -> Vec<String> {
+    (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = branch_month(m);
+            sheets.retain(|(name, ..)| *name != "上年基数");
+            write_month(dir, &p, sheets)
+        })
+        .collect()
+}
+
+/// H1's fee-income item (A-13-4-head) needs last year's fee income. With
+/// none, the shipped policy stops with an error naming the RM, the figure
+/// and the input, and writes nothing (it used to score 0 points in
+/// silence).
+#[test]
+fn a_missing_figure_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers = branch_year_without_prior_fees(d.path());
+    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rmpay: error[missing-figure]: H1: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive), which A-13-4-head needs"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+    assert!(r.json.is_null());
+}
+
+/// Where the policy says so (`when_missing = "not_assessed"`), the item is
+/// not assessed, and says so on the console, in the workbook and in the
+/// JSON. H1 then scores 22 + 30 + 30 = 82 (see
+/// `a_branch_is_totalled_day_by_day`), the fee item not assessed.
+#[test]
+fn not_assessed_is_said_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replace(
+        "metric = \"fee_growth\"\n",
+        "metric = \"fee_growth\"\n  when_missing = \"not_assessed\"\n",
+    );
+    assert_ne!(changed, text);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, changed).unwrap();
+    let ledgers = branch_year_without_prior_fees(d.path());
+    let r = review(
+        d.path(),
+        policy.to_str().unwrap(),
+        &ledgers,
+        &["--year", "2026"],
+    );
+    ok(&r);
+    // Console.
+    assert!(
+        r.stderr.contains(
+            "rmpay: warning[not-assessed]: H1: [A-13-4-head] not assessed: no figure for `fee_growth` (last year's fee income is missing"
+        ),
+        "{}",
+        r.stderr
+    );
+    // JSON.
+    let h = manager(&r, "H1");
+    let fee = h["score"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "fee_growth")
+        .unwrap();
+    assert_eq!(fee["assessed"], false);
+    assert!(fee["value"].is_null());
+    assert_eq!(h["not_assessed"], serde_json::json!(["A-13-4-head"]));
+    assert_eq!(num(&h["score"]["total"], 2), dec("82"));
+    assert!(
+        h["reasons"]
+            .to_string()
+            .contains("[A-13-4-head] not assessed")
+    );
+    // Workbook: the score breakdown's points say 未考核, the note why.
+    let book = cells(&r.out.join("review-2026.xlsx"));
+    let scores = &book.iter().find(|(n, _)| n == "得分明细").unwrap().1;
+    let row = scores
+        .iter()
+        .find(|(_, v)| v == "A-13-4-head")
+        .map(|(a, _)| a.trim_start_matches(char::is_alphabetic).to_string())
+        .unwrap();
+    let at = |col: &str| {
+        scores
+            .iter()
+            .find(|(a, _)| *a == format!("{col}{row}"))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(at("A"), "H1");
+    assert_eq!(at("J"), "未考核");
+    assert_eq!(at("K"), "not assessed: no figure for `fee_growth`");
+}
+
+/// A junior's exam gate (`tiers.junior.exam_min = 60`, art. 10) needs the
+/// exam score. R1 of the branch scenario, made a junior, has none: an
+/// error, not a pass; with `exam_when_missing = "not_assessed"` on the
+/// tier, said instead.
+#[test]
+fn a_missing_exam_score_is_not_a_pass() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = branch_month(m);
+            for (name, _, rows) in sheets.iter_mut() {
+                if *name == "客户经理" {
+                    rows[1][2] = S("初级");
+                }
+            }
+            write_month(d.path(), &p, sheets)
+        })
+        .collect();
+    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rmpay: error[missing-figure]: R1: no figure for `exam_score` (`exam_score` (考试成绩) is empty in the `managers` sheet), which tiers.junior.exam_min needs; give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replace(
+        "exam_min = 60 ",
+        "exam_when_missing = \"not_assessed\"\nexam_min = 60 ",
+    );
+    assert_ne!(changed, text);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, changed).unwrap();
+    let d2 = tempfile::tempdir().unwrap();
+    let r = review(
+        d2.path(),
+        policy.to_str().unwrap(),
+        &ledgers,
+        &["--year", "2026"],
+    );
+    ok(&r);
+    assert!(
+        r.stderr.contains("rmpay: warning[not-assessed]: R1: [tiers.junior.exam_min] not assessed: no figure for `exam_score`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        manager(&r, "R1")["not_assessed"],
+        serde_json::json!(["tiers.junior.exam_min"])
+    );
+}
+
+/// Team-building notes: a qualification is valid for two years
+/// (`qualification_valid_years = 2`). An RM with no qualification date
+/// (资格取得日期) is not taken as qualified: an error naming it.
+#[test]
+fn a_missing_qualification_date_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replace(
+        "average_over = \"months_present\"\n",
+        "average_over = \"months_present\"\nqualification_valid_years = 2\n",
+    );
+    assert_ne!(changed, text);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, changed).unwrap();
+    let r = review(
+        d.path(),
+        policy.to_str().unwrap(),
+        &branch_year(d.path()),
+        &["--year", "2026"],
+    );
+    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "rmpay: error[missing-figure]: H1: no figure for `qualified_on` (`qualified_on` (资格取得日期) is empty in the `managers` sheet), which review.qualification_valid_years needs"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.out.exists());
+}
