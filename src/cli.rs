@@ -111,7 +111,12 @@ pub struct PayrollArgs {
     pub archive: Option<PathBuf>,
     /// With --archive: how long to wait for another rmpay writing to the
     /// archive before giving up with `error[archive-busy]`.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "archive")]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        requires = "archive"
+    )]
     pub wait: u64,
     /// Language of sheet and column names.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]

@@ -503,9 +503,9 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
             files: entries,
         };
         let lock = take_lock(&arch, root, a.wait)?;
-        recheck_opening(&arch, root, p, &r)?;
-        let sha = signoff::store_draft(&arch, &lock, p, &record, &files)
-            .map_err(Failure::Archive)?;
+        recheck_opening(&arch, root, p, &r, "run the payroll again")?;
+        let sha =
+            signoff::store_draft(&arch, &lock, p, &record, &files).map_err(Failure::Archive)?;
         let voided = signoff::record_draft(&arch, &lock, p, &record).map_err(Failure::Archive)?;
         drop(lock);
         recorded = Some((sha, voided));
@@ -645,6 +645,7 @@ fn recheck_opening(
     root: &Path,
     p: Period,
     r: &PayrollRun,
+    again: &str,
 ) -> Result<Option<Period>, Failure> {
     let prev = arch.predecessor(p).map_err(Failure::Archive)?;
     let opening = match prev {
@@ -659,7 +660,7 @@ fn recheck_opening(
             path: root.to_path_buf(),
             code: "archive-changed",
             message: format!(
-                "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; run again",
+                "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; {again}",
                 r.run.opening
             ),
         }));
@@ -852,16 +853,14 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     // what was signed) is checked again now: another rmpay may have closed
     // a month, or recorded a draft or a sign-off, meanwhile.
     let lock = take_lock(&arch, &a.archive, a.wait)?;
-    let prev = recheck_opening(&arch, &a.archive, p, &r)?;
+    let prev = recheck_opening(&arch, &a.archive, p, &r, "close again")?;
     if let Some(wf) = &r.policy.workflow
         && Some(approval(&arch, &a.archive, &r, wf)?) != approved
     {
         return Err(Failure::Archive(archive::ArchiveError {
             path: signoff::log_path(&arch, p),
             code: "archive-changed",
-            message: format!(
-                "the sign-offs of {p} changed while it was being closed; close again"
-            ),
+            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
         }));
     }
     let previous = match prev {
@@ -900,10 +899,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         r.policy.version,
     );
     for s in manifest.approval.iter().flat_map(|x| &x.signoffs) {
-        eprintln!(
-            "rmpay: {} ({}) {} {}",
-            s.title, s.office, s.name, s.date
-        );
+        eprintln!("rmpay: {} ({}) {} {}", s.title, s.office, s.name, s.date);
     }
     // The head goes to stdout: it is what the approver writes down.
     println!("{p} closed; archive head SHA-256 {head}");
@@ -986,11 +982,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
     let (draft, policy_path, manifest_sha) = if closed {
         let m = arch.manifest(p).map_err(Failure::Archive)?;
-        let sha = archive::sha256_hex(
-            &arch
-                .read(p, archive::MANIFEST)
-                .map_err(Failure::Archive)?,
-        );
+        let sha = archive::sha256_hex(&arch.read(p, archive::MANIFEST).map_err(Failure::Archive)?);
         (
             m.approval.map(|x| x.draft_sha256),
             arch.dir(p).join(&m.policy.stored_as),

@@ -322,10 +322,12 @@ pub fn append(
 /// `ARCHIVE/drafts/` and the month's folder, each new entry synced.
 fn create_dirs(arch: &Archive, dir: &Path) -> Result<(), ArchiveError> {
     let drafts = arch.root.join(DRAFTS);
-    for (d, parent) in [(&drafts, arch.root.as_path()), (&dir.to_path_buf(), &drafts)] {
+    for (d, parent) in [
+        (&drafts, arch.root.as_path()),
+        (&dir.to_path_buf(), &drafts),
+    ] {
         if !d.is_dir() {
-            std::fs::create_dir_all(d)
-                .map_err(|e| err(d, "io", format!("cannot create: {e}")))?;
+            std::fs::create_dir_all(d).map_err(|e| err(d, "io", format!("cannot create: {e}")))?;
             archive::sync_dir(parent)
                 .map_err(|e| err(parent, "io", format!("cannot sync the folder: {e}")))?;
         }
@@ -381,7 +383,11 @@ pub fn store_draft(
     }
     std::fs::rename(&tmp_path, &target).map_err(|e| {
         let _ = std::fs::remove_dir_all(&tmp_path);
-        err(&target, "io", format!("cannot move the draft into place: {e}"))
+        err(
+            &target,
+            "io",
+            format!("cannot move the draft into place: {e}"),
+        )
     })?;
     archive::sync_dir(&dir).map_err(|e| err(&dir, "io", format!("cannot sync the folder: {e}")))?;
     Ok(sha)

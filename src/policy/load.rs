@@ -300,7 +300,11 @@ fn read_workflow(cx: &mut Cx, root: &Table) -> Option<Workflow> {
             .flatten()
             .find(|s| s.value.trim().is_empty())
         {
-            cx.error(&s.span, "empty-value", "a workflow step needs a non-empty text here");
+            cx.error(
+                &s.span,
+                "empty-value",
+                "a workflow step needs a non-empty text here",
+            );
         }
         steps.push(WorkflowStep {
             id: id.map(|s| s.value).unwrap_or_default(),
