@@ -323,7 +323,8 @@ pub(crate) const LEDGER_OPENING: &str = "the ledger's risk_accounts sheet";
 
 /// How the manifest sheet names an opening state from a ledger without
 /// opening balances.
-pub(crate) const NO_OPENING: &str = "nothing: the ledger has no risk_accounts rows and there is no closed month before, so every balance opens at 0";
+pub(crate) const NO_OPENING: &str =
+    "nothing: the ledger has no risk_accounts rows, so every balance opens at 0";
 
 /// Where an opening taken from the ledger came from.
 pub(crate) fn ledger_opening(ledger: &ledger::Ledger) -> String {

@@ -464,6 +464,22 @@ pub fn verify_logs(
             ));
             continue;
         };
+        // The sign-offs the manifest records are the log's, up to the close.
+        for s in &approval.signoffs {
+            let held = log.entries[..=at]
+                .iter()
+                .any(|(e, _)| matches!(&e.event, Event::Signoff(x) if x == s));
+            if !held {
+                findings.push(err(
+                    &arch.dir(p).join(archive::MANIFEST),
+                    "changed",
+                    format!(
+                        "the manifest of {p} records a {} ({}) sign-off by {} of {} that its sign-off log does not hold",
+                        s.title, s.office, s.name, s.date
+                    ),
+                ));
+            }
+        }
         let after = &log.entries[at + 1..];
         for (e, _) in after {
             match &e.event {

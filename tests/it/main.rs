@@ -4,6 +4,8 @@
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
+//! - `cycle`: the month as the finance office runs it: draft, sign-off,
+//!   close only as approved, steps signed after the close, `verify --head`.
 //! - `cli`: the command line as a user runs it: exit codes, outputs written
 //!   or not, byte-identical reruns.
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
@@ -19,6 +21,7 @@
 
 mod archive;
 mod cli;
+mod cycle;
 mod golden;
 mod ledger_errors;
 mod payroll;
