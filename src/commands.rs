@@ -1041,7 +1041,14 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     let at = diag::Location::File {
         file: signoff::log_path(&arch, p).display().to_string(),
     };
-    let draft = draft.unwrap_or_default();
+    let Some(draft) = draft else {
+        d.error(
+            at,
+            "not-approved",
+            format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
+        );
+        return Err(Failure::Invalid(d));
+    };
     if closed && i <= wf.approval {
         d.error(
             at.clone(),

@@ -445,6 +445,38 @@ pub fn verify_logs(
                 continue;
             }
         };
+        // Every draft the log names is in place, whole: its record hashes
+        // to its name, and its files to the record.
+        for (e, _) in &log.entries {
+            let Event::Draft(d) = &e.event else { continue };
+            let record = match read_draft(arch, p, &d.draft) {
+                Ok(r) => r,
+                Err(e) => {
+                    findings.push(e);
+                    continue;
+                }
+            };
+            for f in &record.files {
+                let path = month_dir(arch, p).join(&d.draft).join(&f.name);
+                match std::fs::read(&path) {
+                    Err(_) => findings.push(err(
+                        &path,
+                        "removed",
+                        "listed in the draft record but missing",
+                    )),
+                    Ok(b) if archive::sha256_hex(&b) != f.sha256 => findings.push(err(
+                        &path,
+                        "changed",
+                        format!(
+                            "SHA-256 is {}, the draft record says {}",
+                            archive::sha256_hex(&b),
+                            f.sha256
+                        ),
+                    )),
+                    Ok(_) => {}
+                }
+            }
+        }
         let Some((_, manifest_sha, approval)) = closed.iter().find(|(c, _, _)| *c == p) else {
             continue;
         };

@@ -674,6 +674,26 @@ fn concurrent_signs_sign_once() {
     assert_eq!(entries.len(), 3);
     let o = run(&["verify", "--archive", s(&a)]);
     assert_eq!(o.code, 0, "{}", o.stdout);
+    // The draft signed is held to its record: an edited file is named.
+    let draft = entries[0]["draft"].as_str().unwrap();
+    let json = a
+        .join("drafts/2026-09")
+        .join(draft)
+        .join("pay-2026-09.json");
+    let mut bytes = std::fs::read(&json).unwrap();
+    bytes.push(b' ');
+    std::fs::write(&json, &bytes).unwrap();
+    let o = run(&["verify", "--archive", s(&a)]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout.starts_with(&format!(
+            "{}: error[changed]: SHA-256 is {}, the draft record says ",
+            json.display(),
+            rmpay::archive::sha256_hex(&bytes)
+        )),
+        "{}",
+        o.stdout
+    );
 }
 
 /// A `close` and a `sign` of the step after it at once: whichever goes
