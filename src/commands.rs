@@ -522,11 +522,16 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
             root.display()
         ),
         Some((sha, voided)) => {
-            eprintln!(
-                "rmpay: draft {sha} of {p} recorded in {}",
-                signoff::month_dir(&arch, p).display()
-            );
-            for s in &voided {
+            match &voided {
+                Some(_) => eprintln!(
+                    "rmpay: draft {sha} of {p} recorded in {}",
+                    signoff::month_dir(&arch, p).display()
+                ),
+                None => eprintln!(
+                    "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
+                ),
+            }
+            for s in voided.iter().flatten() {
                 eprintln!(
                     "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
                     s.draft, s.title, s.office, s.name, s.date

@@ -395,17 +395,18 @@ pub fn store_draft(
 
 /// Record a draft in the log (under the lock), unless it is already the
 /// month's draft. A different draft voids every sign-off still valid.
-/// Returns the sign-offs voided.
+/// Returns the sign-offs voided, or `None` when the draft was already the
+/// month's (nothing is written then).
 pub fn record_draft(
     arch: &Archive,
     lock: &WriteLock,
     p: Period,
     record: &DraftRecord,
-) -> Result<Vec<Signoff>, ArchiveError> {
+) -> Result<Option<Vec<Signoff>>, ArchiveError> {
     let log = read_log(arch, p)?;
     let sha = record.sha256();
     if log.current_draft().is_some_and(|d| d.draft == sha) {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let voids = log.live();
     let voided: Vec<Signoff> = log
@@ -422,7 +423,7 @@ pub fn record_draft(
         voids,
     });
     append(arch, lock, p, &log, event)?;
-    Ok(voided)
+    Ok(Some(voided))
 }
 
 /// Check every month's log: each line links to the one before it; the

@@ -204,9 +204,14 @@ fn the_month_is_drafted_signed_closed_and_issued() {
         sha(Path::new("fixtures/2026-09.xlsx"))
     );
     // The same inputs again: the same draft, nothing new in the log.
-    ok(
-        &draft(&a, "fixtures/2026-09.xlsx", &out),
-        "drafting 2026-09 again",
+    let o = draft(&a, "fixtures/2026-09.xlsx", &out);
+    ok(&o, "drafting 2026-09 again");
+    assert!(
+        o.stderr.contains(&format!(
+            "rmpay: draft {sep} of 2026-09 is already the month's draft (same inputs): its sign-offs stand\n"
+        )),
+        "{}",
+        o.stderr
     );
     assert_eq!(log(&a, "2026-09").len(), 1);
 
@@ -368,10 +373,22 @@ fn the_month_is_drafted_signed_closed_and_issued() {
         "制表",
     );
     ok(&sign(&a, "2026-10", "check", "王五", "2026-11-05"), "审核");
-    ok(
-        &sign(&a, "2026-10", "approve", "赵六", "2026-11-06"),
-        "审批",
-    );
+    let o = run(&[
+        "sign",
+        "--archive",
+        s(&a),
+        "--period",
+        "2026-10",
+        "--step",
+        "approve",
+        "--name",
+        "赵六",
+        "--date",
+        "2026-11-06",
+        "--note",
+        "同意",
+    ]);
+    ok(&o, "审批");
     let o = close(&a, CORRECTED_OCT);
     ok(&o, "closing 2026-10");
     let oct_head = printed_head(&o);
@@ -380,7 +397,7 @@ fn the_month_is_drafted_signed_closed_and_issued() {
         [
             row(["制表", "市场营销部", "张三", "2026-11-04", ""]),
             row(["审核", "稽核监控办", "王五", "2026-11-05", ""]),
-            row(["审批", "行长", "赵六", "2026-11-06", ""]),
+            row(["审批", "行长", "赵六", "2026-11-06", "同意"]),
         ]
     );
     // The closed month's ledger is the corrected one.
