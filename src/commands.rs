@@ -1318,34 +1318,35 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
         })
         .collect();
     let log_heads = signoff::verify_logs(&arch, &closed, &mut findings);
-    // The newest month's head: its manifest, or the last step signed after
-    // its close (whose entry names the manifest).
+    // The head written down: the newest manifest (printed by `close`), or
+    // the last entry of a month's sign-off log signed after its close
+    // (printed by `sign`; it names that month's manifest).
     let newest = periods.last().copied();
-    let newest_log = newest.and_then(|n| {
-        log_heads
-            .iter()
-            .find(|(p, _)| *p == n)
-            .map(|(_, h)| h.clone())
-    });
+    let mut matched = None;
     if let Some(given) = &a.head {
         let given = given.trim().to_lowercase();
-        let matches = head.as_deref() == Some(given.as_str())
-            || newest_log.as_deref() == Some(given.as_str());
-        if !matches {
+        if head.as_deref() == Some(given.as_str()) {
+            matched = Some(format!(
+                "the newest manifest ({})",
+                newest.map(|p| p.to_string()).unwrap_or_default()
+            ));
+        } else if let Some((p, _)) = log_heads.iter().find(|(_, h)| *h == given) {
+            matched = Some(format!("the last sign-off of {p}, after its close"));
+        } else {
             let path = match newest {
                 Some(n) => arch.dir(n).join(archive::MANIFEST),
                 None => a.archive.clone(),
             };
+            let logs: String = log_heads
+                .iter()
+                .map(|(p, h)| format!(", {p}'s sign-off log head {h}"))
+                .collect();
             findings.push(archive::ArchiveError {
                 path,
                 code: "head-mismatch",
                 message: format!(
-                    "the archive's head is {}{}, not {given}, the head given: the archive is not the one whose head was written down",
+                    "the archive's head is {}{logs}, not {given}, the head given: the archive is not the one whose head was written down",
                     head.as_deref().unwrap_or("nothing (no closed month)"),
-                    newest_log
-                        .as_deref()
-                        .map(|h| format!(" (sign-off log head {h})"))
-                        .unwrap_or_default()
                 ),
             });
         }
@@ -1367,8 +1368,8 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
                         a.archive.display()
                     );
                 }
-                if a.head.is_some() {
-                    println!("{}: the head given matches", a.archive.display());
+                if let Some(m) = &matched {
+                    println!("{}: the head given matches {m}", a.archive.display());
                 }
             }
             _ => println!("{}: empty archive", a.archive.display()),

@@ -277,6 +277,17 @@ fn the_month_is_drafted_signed_closed_and_issued() {
     let o = run(&["rerun", "--archive", s(&a), "--period", "2026-09"]);
     assert_eq!((o.code, o.stdout.as_str()), (0, "2026-09: identical\n"));
 
+    // A step before the close cannot be signed once the month is closed.
+    let o = sign(&a, "2026-09", "审核", "王五", "2026-10-06");
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}: error[already-closed]: 2026-09 is closed: 审核 (稽核监控办) comes before the close, and the month's manifest records the sign-offs it was closed on\n\
+             rmpay: 1 error(s); nothing was written\n",
+            log_path(&a, "2026-09").display()
+        )
+    );
     // 下拨 after the close: chained after the close, with a new head.
     let o = sign(&a, "2026-09", "下拨", "钱七", "2026-10-05");
     ok(&o, "下拨");
@@ -411,7 +422,17 @@ fn the_month_is_drafted_signed_closed_and_issued() {
     let o = run(&["verify", "--archive", s(&a), "--head", &oct_head]);
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert!(
-        o.stdout.ends_with("the head given matches\n"),
+        o.stdout
+            .ends_with("the head given matches the newest manifest (2026-10)\n"),
+        "{}",
+        o.stdout
+    );
+    // September's 下拨 head still holds: nothing was added to its log.
+    let o = run(&["verify", "--archive", s(&a), "--head", &issued_head]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .ends_with("the head given matches the last sign-off of 2026-09, after its close\n"),
         "{}",
         o.stdout
     );
@@ -421,7 +442,7 @@ fn the_month_is_drafted_signed_closed_and_issued() {
     assert_eq!(
         o.stdout,
         format!(
-            "{}: error[head-mismatch]: the archive's head is {oct_head}, not {sep_head}, the head given: the archive is not the one whose head was written down\n\
+            "{}: error[head-mismatch]: the archive's head is {oct_head}, 2026-09's sign-off log head {issued_head}, not {sep_head}, the head given: the archive is not the one whose head was written down\n\
              {}: 1 problem(s)\n",
             newest.display(),
             a.display()
