@@ -53,8 +53,26 @@ pub struct Manifest {
     pub ledger: SourceFile,
     /// The previous period and its manifest's SHA-256; `null` for the first.
     pub previous: Option<Link>,
+    /// The sign-offs the month was closed on, where the policy has a
+    /// `[workflow]` (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
     /// Every other file of the folder, sorted by name.
     pub files: Vec<FileEntry>,
+}
+
+/// What a month was closed on: the draft approved, the sign-offs up to the
+/// approval, and the sign-off log's line at the close
+/// (`drafts/YYYY-MM/signoffs.jsonl`, src/signoff.rs), so the hash chain
+/// covers the log up to the close.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// SHA-256 of the approved draft's `draft.json`.
+    pub draft_sha256: String,
+    /// SHA-256 of the log's last line when the month was closed.
+    pub signoffs_sha256: String,
+    /// In the workflow's order.
+    pub signoffs: Vec<crate::signoff::Signoff>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -383,7 +401,7 @@ pub struct WriteLock {
 /// Make a folder's entries durable (a new file's name, a rename). Unix
 /// only: elsewhere a folder cannot be opened to be synced, and the file
 /// system journals its metadata.
-fn sync_dir(path: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_dir(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         std::fs::File::open(path)?.sync_all()

@@ -30,6 +30,11 @@ pub enum Command {
         after_help = "Example:\n  rmpay close --archive archive/ --policy rules/city-commercial-bank.toml --ledger 2026-10.xlsx"
     )]
     Close(CloseArgs),
+    /// Sign one step of a month's pay (e.g. 审核) for the draft in the archive.
+    #[command(
+        after_help = "Examples:\n  rmpay sign --archive archive/ --period 2026-10 --step 审核 --name 王五 --date 2026-11-03\n  rmpay sign --archive archive/ --period 2026-10 --step approve --name 赵六 --note \"同意\""
+    )]
+    Sign(SignArgs),
     /// Recompute a closed period from its archived ledger and policy and compare every byte.
     Rerun(RerunArgs),
     /// Check the archive's hash chain; name every file changed, removed or added.
@@ -99,9 +104,20 @@ pub struct PayrollArgs {
     /// Also write the results as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Take the opening state (risk deposits, counters) from this archive's last closed period.
+    /// Take the opening state (risk deposits, counters) from this archive's
+    /// last closed period, and record the month's draft in the archive
+    /// (drafts/YYYY-MM/) for sign-off.
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+    /// With --archive: how long to wait for another rmpay writing to the
+    /// archive before giving up with `error[archive-busy]`.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        requires = "archive"
+    )]
+    pub wait: u64,
     /// Language of sheet and column names.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -157,6 +173,35 @@ pub struct VerifyArgs {
     /// The archive of closed periods.
     #[arg(long, value_name = "DIR")]
     pub archive: PathBuf,
+    /// The head hash written down at the last close (or at the last step
+    /// signed after it): the archive must still end in it.
+    #[arg(long, value_name = "SHA256")]
+    pub head: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    /// The archive holding the month's draft.
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+    /// The month signed, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// The step, by id or title as the policy's [workflow] names it (e.g. check or 审核).
+    #[arg(long, value_name = "STEP")]
+    pub step: String,
+    /// Who signs.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// The date signed, YYYY-MM-DD (default: today, printed).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// A remark recorded with the sign-off.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// How long to wait for another rmpay writing to the archive.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub wait: u64,
 }
 
 #[derive(Args, Debug)]

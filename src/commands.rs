@@ -5,7 +5,7 @@ use crate::cli::{self, Command};
 use crate::period::Period;
 use crate::{
     Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
-    diag, ledger, metrics, policy, report, state, write,
+    diag, ledger, metrics, policy, report, signoff, state, write,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,7 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     match c {
         Command::Payroll(a) => payroll(a).map(|_| EXIT_OK),
         Command::Close(a) => close(a).map(|_| EXIT_OK),
+        Command::Sign(a) => sign(a).map(|_| EXIT_OK),
         Command::Rerun(a) => rerun(a),
         Command::Verify(a) => verify(a),
         Command::Explain(a) => explain(a).map(|_| EXIT_OK),
@@ -519,6 +520,7 @@ fn summary(r: &PayrollRun) {
             money(t.payout)
         );
     }
+    eprintln!("rmpay: opening state: {}", r.run.opening);
     // RMs the ledger no longer lists whose deposit waits: when it is due,
     // or that the state does not know when they left (a state written
     // before leaving dates were kept).
@@ -572,6 +574,9 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
         },
     };
     let r = compute_with_progress(&job, a.quiet)?;
+    if let Some(root) = &a.archive {
+        return payroll_draft(a, root, r);
+    }
     let out = a.out.join(crate::pay_workbook_name(r.run.period));
     // Build every output first (the workbook into a temporary file beside
     // its place); rename into place only when all are ready.
@@ -595,6 +600,321 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     // command's path (the process may well exit first).
     std::thread::spawn(move || drop(r));
     Ok(())
+}
+
+/// `payroll --archive`: record the month's draft in the archive (unless
+/// the month is closed: then it is a preview), then write the outputs.
+fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(), Failure> {
+    let p = r.run.period;
+    let arch = Archive::new(root);
+    let l = lang(a.lang);
+    let out = a.out.join(crate::pay_workbook_name(p));
+    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {e}",
+            a.ledger.display()
+        ))
+    })?;
+    let ext = ledger_ext(&a.ledger);
+    let files = period_files(&r, l, ledger_bytes, &ext)?;
+    let workbook = files
+        .iter()
+        .find(|(n, _)| *n == crate::pay_workbook_name(p))
+        .map(|(_, b)| b.clone())
+        .unwrap_or_default();
+    // Stage the outputs before the archive changes, so a folder that
+    // cannot take them stops the run before a draft is recorded; they are
+    // renamed into place after it.
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.add(&out, &workbook).map_err(usage)?;
+    if let Some(j) = &a.json {
+        outputs.add(j, &json_bytes(&r)).map_err(usage)?;
+    }
+    let mut recorded = None;
+    if !closed {
+        let entries = file_entries(&files);
+        check_inputs(&r, &entries, &ext, &a.ledger)?;
+        let (policy_src, ledger_src) = sources(&r, &ext);
+        let record = signoff::DraftRecord {
+            format: signoff::DRAFT_FORMAT.to_string(),
+            period: p.to_string(),
+            tool_version: r.run.tool_version.clone(),
+            lang: lang_id(l).to_string(),
+            policy: policy_src,
+            ledger: ledger_src,
+            opening: r.run.opening.clone(),
+            files: entries,
+        };
+        let lock = take_lock(&arch, root, a.wait)?;
+        recheck_opening(&arch, root, p, &r, "run the payroll again")?;
+        let sha =
+            signoff::store_draft(&arch, &lock, p, &record, &files).map_err(Failure::Archive)?;
+        let voided = signoff::record_draft(&arch, &lock, p, &record).map_err(Failure::Archive)?;
+        drop(lock);
+        recorded = Some((sha, voided));
+    }
+    outputs.commit().map_err(usage)?;
+    summary(&r);
+    match recorded {
+        None => eprintln!(
+            "rmpay: {p} is closed in {}: previewed, no draft recorded",
+            root.display()
+        ),
+        Some((sha, voided)) => {
+            match &voided {
+                Some(_) => eprintln!(
+                    "rmpay: draft {sha} of {p} recorded in {}",
+                    signoff::month_dir(&arch, p).display()
+                ),
+                None => eprintln!(
+                    "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
+                ),
+            }
+            for s in voided.iter().flatten() {
+                eprintln!(
+                    "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
+                    s.draft, s.title, s.office, s.name, s.date
+                );
+            }
+            if let Some(wf) = &r.policy.workflow {
+                let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
+                let todo: Vec<String> = wf.steps[..=wf.approval]
+                    .iter()
+                    .filter(|st| log.valid(&sha, &st.id).is_none())
+                    .map(|st| format!("{} ({})", st.name, st.office))
+                    .collect();
+                if todo.is_empty() {
+                    eprintln!("rmpay: {p} is approved: `rmpay close` closes this draft");
+                } else {
+                    eprintln!(
+                        "rmpay: to sign before the close: {} (`rmpay sign --archive {} --period {p} --step STEP --name NAME`)",
+                        todo.join(", "),
+                        root.display()
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("rmpay: wrote {}", out.display());
+    if let Some(j) = &a.json {
+        eprintln!("rmpay: wrote {}", j.display());
+    }
+    Ok(())
+}
+
+fn file_entries(files: &[(String, Vec<u8>)]) -> Vec<FileEntry> {
+    files
+        .iter()
+        .map(|(n, b)| FileEntry {
+            name: n.clone(),
+            sha256: archive::sha256_hex(b),
+            bytes: b.len() as u64,
+        })
+        .collect()
+}
+
+/// The policy and the ledger as the manifest and the draft record name them.
+fn sources(r: &PayrollRun, ext: &str) -> (SourceFile, SourceFile) {
+    (
+        SourceFile {
+            original: r.policy.file.clone(),
+            stored_as: archive::POLICY.to_string(),
+            sha256: r.policy.sha256.clone(),
+            id: Some(r.policy.id.clone()),
+            version: Some(r.policy.version.clone()),
+        },
+        SourceFile {
+            original: r.ledger.file.clone(),
+            stored_as: format!("ledger.{ext}"),
+            sha256: r.run.ledger_sha256.clone(),
+            id: None,
+            version: None,
+        },
+    )
+}
+
+/// The copies stored are the files computed from (`verify` holds the
+/// manifest's hashes to its file list): an input replaced meanwhile is
+/// refused.
+fn check_inputs(
+    r: &PayrollRun,
+    file_list: &[FileEntry],
+    ext: &str,
+    ledger: &Path,
+) -> Result<(), Failure> {
+    for (stored, computed, given) in [
+        (
+            format!("ledger.{ext}"),
+            &r.run.ledger_sha256,
+            ledger.to_path_buf(),
+        ),
+        (
+            archive::POLICY.to_string(),
+            &r.policy.sha256,
+            r.policy_path.clone(),
+        ),
+    ] {
+        if file_list
+            .iter()
+            .any(|e| e.name == stored && e.sha256 != *computed)
+        {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: given,
+                code: "input-changed",
+                message: format!(
+                    "the file changed while {} was being computed (SHA-256 {computed} when read); run again",
+                    r.run.period
+                ),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// Take the archive's write lock, saying so when it has to wait.
+fn take_lock(arch: &Archive, root: &Path, wait: u64) -> Result<archive::WriteLock, Failure> {
+    arch.lock(std::time::Duration::from_secs(wait), &mut || {
+        eprintln!(
+            "rmpay: {} is busy: another rmpay is writing to it; waiting up to {wait} s",
+            root.display(),
+        )
+    })
+    .map_err(Failure::Archive)
+}
+
+/// Under the lock: the month still opens from what it was computed from
+/// (another close may have finished meanwhile). Returns the month before.
+fn recheck_opening(
+    arch: &Archive,
+    root: &Path,
+    p: Period,
+    r: &PayrollRun,
+    again: &str,
+) -> Result<Option<Period>, Failure> {
+    let prev = arch.predecessor(p).map_err(Failure::Archive)?;
+    let opening = match prev {
+        None => crate::ledger_opening(&r.ledger),
+        Some(prev) => crate::state_opening(
+            prev,
+            &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
+        ),
+    };
+    if opening != r.run.opening {
+        return Err(Failure::Archive(archive::ArchiveError {
+            path: root.to_path_buf(),
+            code: "archive-changed",
+            message: format!(
+                "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; {again}",
+                r.run.opening
+            ),
+        }));
+    }
+    Ok(prev)
+}
+
+/// Where the policy has a workflow: the month's draft is these inputs and
+/// these figures, and every step up to the approval is signed for it.
+/// Every missing or void step is named.
+fn approval(
+    arch: &Archive,
+    root: &Path,
+    r: &PayrollRun,
+    wf: &policy::Workflow,
+) -> Result<archive::Approval, Failure> {
+    let p = r.run.period;
+    let log = signoff::read_log(arch, p).map_err(Failure::Archive)?;
+    let at = diag::Location::File {
+        file: signoff::log_path(arch, p).display().to_string(),
+    };
+    let refuse = |message: String| {
+        let mut d = diag::Diagnostics::new();
+        d.error(at.clone(), "not-approved", message);
+        Failure::Invalid(d)
+    };
+    let Some(draft) = log.current_draft() else {
+        return Err(refuse(format!(
+            "{p} has no draft: record one with `rmpay payroll --archive {} …` and have it signed ({})",
+            root.display(),
+            wf.steps[..=wf.approval]
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Archive)?;
+    for (what, given, drafted) in [
+        ("ledger", &r.run.ledger_sha256, &rec.ledger.sha256),
+        ("policy", &r.policy.sha256, &rec.policy.sha256),
+        ("opening state", &r.run.opening, &rec.opening),
+    ] {
+        if given != drafted {
+            return Err(refuse(format!(
+                "the {what} given is not the one of draft {} that was signed ({what}: `{given}`, the draft's: `{drafted}`); close the inputs of the signed draft, or record these with `rmpay payroll --archive` and have them signed",
+                draft.draft
+            )));
+        }
+    }
+    let st = state::State::closing(&r.policy, p, &r.payroll).to_bytes();
+    for (name, bytes) in [
+        (format!("pay-{p}.json"), json_bytes(r)),
+        (archive::STATE.to_string(), st),
+    ] {
+        let sha = archive::sha256_hex(&bytes);
+        if !rec.files.iter().any(|e| e.name == name && e.sha256 == sha) {
+            return Err(refuse(format!(
+                "{name} computed now differs from draft {}'s (another rmpay version?); record the draft again and have it signed",
+                draft.draft
+            )));
+        }
+    }
+    let mut missing = diag::Diagnostics::new();
+    let mut signoffs = Vec::new();
+    for step in &wf.steps[..=wf.approval] {
+        match log.valid(&draft.draft, &step.id) {
+            Some((_, s)) => signoffs.push(s.clone()),
+            None => {
+                let void = match log.void(&step.id) {
+                    Some((s, by)) => format!(
+                        " ({}'s sign-off of {} was for draft {}, voided by draft {} of {})",
+                        s.name, s.date, s.draft, by.draft, by.ledger
+                    ),
+                    None => String::new(),
+                };
+                missing.error(
+                    at.clone(),
+                    "not-approved",
+                    format!(
+                        "{p} has no valid {} ({}) sign-off for draft {}{void}",
+                        step.name, step.office, draft.draft
+                    ),
+                );
+            }
+        }
+    }
+    if missing.has_errors() {
+        return Err(Failure::Invalid(missing));
+    }
+    Ok(archive::Approval {
+        draft_sha256: draft.draft.clone(),
+        signoffs_sha256: log.head().unwrap_or_default().to_string(),
+        signoffs,
+    })
+}
+
+fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine> {
+    a.iter()
+        .flat_map(|a| &a.signoffs)
+        .map(|s| report::pay::SignoffLine {
+            title: s.title.clone(),
+            office: s.office.clone(),
+            name: s.name.clone(),
+            date: s.date.clone(),
+            note: s.note.clone(),
+        })
+        .collect()
 }
 
 /// The files of a closed period, built in memory.
@@ -650,9 +970,17 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
             closing: true,
         },
     };
-    let r = compute_with_progress(&job, a.quiet)?;
+    let mut r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
+    // Where the policy has a workflow, the month closes only as the draft
+    // that was signed. Checked before the lock (a refused close writes
+    // nothing, not even the lock file) and again under it.
+    let approved = match &r.policy.workflow {
+        None => None,
+        Some(wf) => Some(approval(&arch, &a.archive, &r, wf)?),
+    };
+    r.run.signoffs = signoff_lines(&approved);
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
     let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
@@ -664,71 +992,21 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let ext = ledger_ext(&a.ledger);
     let l = lang(a.lang);
     let files = period_files(&r, l, ledger_bytes, &ext)?;
-    let file_list: Vec<FileEntry> = files
-        .iter()
-        .map(|(n, b)| FileEntry {
-            name: n.clone(),
-            sha256: archive::sha256_hex(b),
-            bytes: b.len() as u64,
-        })
-        .collect();
-    // The copies archived are the files computed from (`verify` holds the
-    // manifest's hashes to its file list): an input replaced meanwhile is
-    // refused.
-    for (stored, computed, given) in [
-        (
-            format!("ledger.{ext}"),
-            &r.run.ledger_sha256,
-            a.ledger.clone(),
-        ),
-        (
-            archive::POLICY.to_string(),
-            &r.policy.sha256,
-            r.policy_path.clone(),
-        ),
-    ] {
-        if file_list
-            .iter()
-            .any(|e| e.name == stored && e.sha256 != *computed)
-        {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: given,
-                code: "input-changed",
-                message: format!(
-                    "the file changed while {p} was being computed (SHA-256 {computed} when read); close again"
-                ),
-            }));
-        }
-    }
+    let file_list = file_entries(&files);
+    check_inputs(&r, &file_list, &ext, &a.ledger)?;
     // From here to the rename, this process alone writes to the archive.
-    // The month was computed without the lock (a refused close writes
-    // nothing, not even the lock file), so what it opened from is checked
-    // again now: another close may have finished meanwhile.
-    let lock = arch
-        .lock(std::time::Duration::from_secs(a.wait), &mut || {
-            eprintln!(
-                "rmpay: {} is busy: another rmpay is writing to it; waiting up to {} s",
-                a.archive.display(),
-                a.wait
-            )
-        })
-        .map_err(Failure::Archive)?;
-    let prev = arch.predecessor(p).map_err(Failure::Archive)?;
-    let opening = match prev {
-        None => crate::LEDGER_OPENING.to_string(),
-        Some(prev) => crate::state_opening(
-            prev,
-            &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
-        ),
-    };
-    if opening != r.run.opening {
+    // The month was computed without the lock, so what it opened from (and
+    // what was signed) is checked again now: another rmpay may have closed
+    // a month, or recorded a draft or a sign-off, meanwhile.
+    let lock = take_lock(&arch, &a.archive, a.wait)?;
+    let prev = recheck_opening(&arch, &a.archive, p, &r, "close again")?;
+    if let Some(wf) = &r.policy.workflow
+        && Some(approval(&arch, &a.archive, &r, wf)?) != approved
+    {
         return Err(Failure::Archive(archive::ArchiveError {
-            path: a.archive.clone(),
+            path: signoff::log_path(&arch, p),
             code: "archive-changed",
-            message: format!(
-                "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; close again",
-                r.run.opening
-            ),
+            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
         }));
     }
     let previous = match prev {
@@ -742,26 +1020,16 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
             ),
         }),
     };
+    let (policy_src, ledger_src) = sources(&r, &ext);
     let manifest = Manifest {
         format: archive::FORMAT.to_string(),
         period: p.to_string(),
         tool_version: r.run.tool_version.clone(),
         lang: lang_id(l).to_string(),
-        policy: SourceFile {
-            original: r.policy.file.clone(),
-            stored_as: archive::POLICY.to_string(),
-            sha256: r.policy.sha256.clone(),
-            id: Some(r.policy.id.clone()),
-            version: Some(r.policy.version.clone()),
-        },
-        ledger: SourceFile {
-            original: r.ledger.file.clone(),
-            stored_as: format!("ledger.{ext}"),
-            sha256: r.run.ledger_sha256.clone(),
-            id: None,
-            version: None,
-        },
+        policy: policy_src,
+        ledger: ledger_src,
         previous,
+        approval: approved,
         files: file_list,
     };
     let mut all = files;
@@ -769,14 +1037,269 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     arch.commit(&lock, p, &all).map_err(Failure::Archive)?;
     drop(lock);
     summary(&r);
+    let head = archive::sha256_hex(&manifest.to_bytes());
     eprintln!(
-        "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {})",
+        "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {head})",
         arch.dir(p).display(),
         r.policy.id,
         r.policy.version,
-        archive::sha256_hex(&manifest.to_bytes())
     );
+    for s in manifest.approval.iter().flat_map(|x| &x.signoffs) {
+        eprintln!("rmpay: {} ({}) {} {}", s.title, s.office, s.name, s.date);
+    }
+    // The head goes to stdout: it is what the approver writes down.
+    println!("{p} closed; archive head SHA-256 {head}");
+    eprintln!(
+        "rmpay: write the head on the signed form; `rmpay verify --archive {} --head {head}` checks the archive against it",
+        a.archive.display()
+    );
+    if let Some(wf) = &r.policy.workflow {
+        for st in &wf.steps[wf.approval + 1..] {
+            eprintln!(
+                "rmpay: still to sign after the close: {} ({})",
+                st.name, st.office
+            );
+        }
+    }
     Ok(())
+}
+
+/// `rmpay sign`: one step of a month's workflow, for the month's draft (or,
+/// for a step after the approval, for the draft the month was closed on).
+fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
+    let p: Period = a
+        .period
+        .parse()
+        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let arch = Archive::new(&a.archive);
+    let mut d = diag::Diagnostics::new();
+    let name = a.name.trim();
+    if name.is_empty() {
+        d.error(
+            diag::Location::None,
+            "empty-name",
+            "--name is empty: a sign-off names the person who signs",
+        );
+    }
+    let date = match &a.date {
+        Some(text) => match parse_date(text) {
+            Some(date) => Some(date),
+            None => {
+                d.error(
+                    diag::Location::None,
+                    "bad-date",
+                    format!("--date `{text}` is not a date YYYY-MM-DD"),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let note = a
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(String::from);
+    // Nothing is created for a month that has nothing to sign: the lock is
+    // taken only once there is a draft or a closed month.
+    let closed = a.archive.is_dir() && arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let has_draft = a.archive.is_dir()
+        && signoff::read_log(&arch, p)
+            .map_err(Failure::Archive)?
+            .current_draft()
+            .is_some();
+    if !closed && !has_draft {
+        d.error(
+            diag::Location::File {
+                file: signoff::month_dir(&arch, p).display().to_string(),
+            },
+            "no-draft",
+            format!(
+                "{p} has no draft to sign: record one with `rmpay payroll --archive {} --ledger … --out …`",
+                a.archive.display()
+            ),
+        );
+        return Err(Failure::Invalid(d));
+    }
+    let lock = take_lock(&arch, &a.archive, a.wait)?;
+    // Under the lock, the archive as it is now.
+    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
+    let (draft, policy_path, manifest_sha) = if closed {
+        let m = arch.manifest(p).map_err(Failure::Archive)?;
+        let sha = archive::sha256_hex(&arch.read(p, archive::MANIFEST).map_err(Failure::Archive)?);
+        (
+            m.approval.map(|x| x.draft_sha256),
+            arch.dir(p).join(&m.policy.stored_as),
+            Some(sha),
+        )
+    } else {
+        let Some(cur) = log.current_draft() else {
+            return Err(Failure::Usage(format!(
+                "{}: error[archive-changed]: the draft of {p} is gone; run the command again",
+                signoff::month_dir(&arch, p).display()
+            )));
+        };
+        (
+            Some(cur.draft.clone()),
+            signoff::month_dir(&arch, p)
+                .join(&cur.draft)
+                .join(archive::POLICY),
+            None,
+        )
+    };
+    let policy = policy::load_policy(&policy_path, &policy_path.display().to_string())
+        .map_err(Failure::Invalid)?;
+    let Some(wf) = &policy.workflow else {
+        d.error(
+            diag::Location::File {
+                file: policy_path.display().to_string(),
+            },
+            "no-workflow",
+            format!(
+                "policy `{}` has no [workflow]: its months close without sign-off",
+                policy.id
+            ),
+        );
+        return Err(Failure::Invalid(d));
+    };
+    let Some(i) = wf.find(&a.step) else {
+        let steps: Vec<String> = wf
+            .steps
+            .iter()
+            .map(|s| format!("{} {}", s.id, s.name))
+            .collect();
+        d.error(
+            diag::Location::None,
+            "unknown-step",
+            format!(
+                "--step `{}` is not a step of policy `{}`'s workflow ({}){}",
+                a.step,
+                policy.id,
+                steps.join(", "),
+                diag::suggestion(&a.step, wf.spellings())
+            ),
+        );
+        return Err(Failure::Invalid(d));
+    };
+    let step = &wf.steps[i];
+    let at = diag::Location::File {
+        file: signoff::log_path(&arch, p).display().to_string(),
+    };
+    let Some(draft) = draft else {
+        d.error(
+            at,
+            "not-approved",
+            format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
+        );
+        return Err(Failure::Invalid(d));
+    };
+    if closed && i <= wf.approval {
+        d.error(
+            at.clone(),
+            "already-closed",
+            format!(
+                "{p} is closed: {} ({}) comes before the close, and the month's manifest records the sign-offs it was closed on",
+                step.name, step.office
+            ),
+        );
+    } else if !closed && i > wf.approval {
+        d.error(
+            at.clone(),
+            "not-closed",
+            format!(
+                "{} ({}) comes after the close: close {p} first",
+                step.name, step.office
+            ),
+        );
+    } else {
+        for before in &wf.steps[..i] {
+            if log.valid(&draft, &before.id).is_none() {
+                d.error(
+                    at.clone(),
+                    "out-of-order",
+                    format!(
+                        "{} ({}) comes after {} ({}), which has no valid sign-off for draft {draft}",
+                        step.name, step.office, before.name, before.office
+                    ),
+                );
+                break;
+            }
+        }
+        if let Some((seq, s)) = log.valid(&draft, &step.id) {
+            d.error(
+                at.clone(),
+                "already-signed",
+                format!(
+                    "{} ({}) of draft {draft} was signed by {} on {} (entry {seq}); a step is signed once",
+                    step.name, step.office, s.name, s.date
+                ),
+            );
+        }
+    }
+    if d.has_errors() {
+        return Err(Failure::Invalid(d));
+    }
+    let date = match date {
+        Some(date) => date,
+        None => {
+            let today = chrono::Local::now().date_naive().to_string();
+            eprintln!("rmpay: no --date given: signed as of today, {today}");
+            today
+        }
+    };
+    let signed = signoff::Signoff {
+        step: step.id.clone(),
+        title: step.name.clone(),
+        office: step.office.clone(),
+        name: name.to_string(),
+        date,
+        note,
+        draft: draft.clone(),
+        manifest_sha256: manifest_sha,
+    };
+    let (entry, head) = signoff::append(
+        &arch,
+        &lock,
+        p,
+        &log,
+        signoff::Event::Signoff(signed.clone()),
+    )
+    .map_err(Failure::Archive)?;
+    drop(lock);
+    eprintln!(
+        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
+        step.name,
+        step.office,
+        signed.name,
+        signed.date,
+        entry.seq,
+        signoff::log_path(&arch, p).display()
+    );
+    if closed {
+        println!("{p} {} signed; archive head SHA-256 {head}", step.name);
+        eprintln!(
+            "rmpay: write the head on the form; `rmpay verify --archive {} --head {head}` checks the archive against it",
+            a.archive.display()
+        );
+    } else if i == wf.approval {
+        eprintln!("rmpay: {p} is approved: `rmpay close` closes draft {draft}");
+    } else {
+        let next = &wf.steps[i + 1];
+        eprintln!("rmpay: next: {} ({})", next.name, next.office);
+    }
+    Ok(())
+}
+
+/// A date written YYYY-MM-DD, as text in that form.
+fn parse_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    let ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .filter(|_| ok)
+        .map(|d| d.to_string())
 }
 
 /// Recompute a closed period from the archive alone.
@@ -801,7 +1324,8 @@ fn recompute(arch: &Archive, p: Period) -> Result<(Manifest, PayrollRun), Failur
         period: Some(p),
         carry,
     };
-    let r = compute(&job, &mut |_, _| {})?;
+    let mut r = compute(&job, &mut |_, _| {})?;
+    r.run.signoffs = signoff_lines(&m.approval);
     Ok((m, r))
 }
 
@@ -925,17 +1449,70 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
         )));
     }
     let periods = arch.periods().map_err(Failure::Archive)?;
-    let (findings, head) = archive::verify(&arch).map_err(Failure::Archive)?;
+    let (mut findings, head) = archive::verify(&arch).map_err(Failure::Archive)?;
+    // The sign-off logs, and the manifests' account of them.
+    let closed: Vec<(Period, String, Option<archive::Approval>)> = periods
+        .iter()
+        .filter_map(|&p| {
+            let sha = archive::sha256_hex(&arch.read(p, archive::MANIFEST).ok()?);
+            Some((p, sha, arch.manifest(p).ok()?.approval))
+        })
+        .collect();
+    let log_heads = signoff::verify_logs(&arch, &closed, &mut findings);
+    // The head written down: the newest manifest (printed by `close`), or
+    // the last entry of a month's sign-off log signed after its close
+    // (printed by `sign`; it names that month's manifest).
+    let newest = periods.last().copied();
+    let mut matched = None;
+    if let Some(given) = &a.head {
+        let given = given.trim().to_lowercase();
+        if head.as_deref() == Some(given.as_str()) {
+            matched = Some(format!(
+                "the newest manifest ({})",
+                newest.map(|p| p.to_string()).unwrap_or_default()
+            ));
+        } else if let Some((p, _)) = log_heads.iter().find(|(_, h)| *h == given) {
+            matched = Some(format!("the last sign-off of {p}, after its close"));
+        } else {
+            let path = match newest {
+                Some(n) => arch.dir(n).join(archive::MANIFEST),
+                None => a.archive.clone(),
+            };
+            let logs: String = log_heads
+                .iter()
+                .map(|(p, h)| format!(", {p}'s sign-off log head {h}"))
+                .collect();
+            findings.push(archive::ArchiveError {
+                path,
+                code: "head-mismatch",
+                message: format!(
+                    "the archive's head is {}{logs}, not {given}, the head given: the archive is not the one whose head was written down",
+                    head.as_deref().unwrap_or("nothing (no closed month)"),
+                ),
+            });
+        }
+    }
     for f in &findings {
         println!("{f}");
     }
     if findings.is_empty() {
         match (periods.first(), periods.last(), head) {
-            (Some(first), Some(last), Some(h)) => println!(
-                "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
-                a.archive.display(),
-                periods.len()
-            ),
+            (Some(first), Some(last), Some(h)) => {
+                println!(
+                    "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
+                    a.archive.display(),
+                    periods.len()
+                );
+                for (p, h) in &log_heads {
+                    println!(
+                        "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
+                        a.archive.display()
+                    );
+                }
+                if let Some(m) = &matched {
+                    println!("{}: the head given matches {m}", a.archive.display());
+                }
+            }
             _ => println!("{}: empty archive", a.archive.display()),
         }
         Ok(EXIT_OK)

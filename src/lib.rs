@@ -24,6 +24,7 @@ mod par;
 pub mod period;
 pub mod policy;
 pub mod report;
+pub mod signoff;
 pub mod state;
 pub mod trace;
 pub mod write;
@@ -266,7 +267,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     ledger.file = file_name(&ledger_display);
     policy.file = file_name(&policy.file);
     let (openings, opening) = match &job.carry {
-        Carry::Ledger => (ledger_openings(&ledger), LEDGER_OPENING.to_string()),
+        Carry::Ledger => (ledger_openings(&ledger), ledger_opening(&ledger)),
         Carry::State { period, state } => (
             state.openings(*period),
             state_opening(*period, &state.to_bytes()),
@@ -288,7 +289,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
                 }
             };
             match prev {
-                None => (ledger_openings(&ledger), LEDGER_OPENING.to_string()),
+                None => (ledger_openings(&ledger), ledger_opening(&ledger)),
                 Some(p) => {
                     let st = archive.state(p).map_err(Failure::Archive)?;
                     let bytes = archive.read(p, archive::STATE).map_err(Failure::Archive)?;
@@ -332,6 +333,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
         ledger_sha256,
         opening,
         ledger_warnings,
+        signoffs: Vec::new(),
     };
     Ok(PayrollRun {
         policy,
@@ -344,6 +346,20 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
 
 /// How the manifest sheet names an opening state from a ledger.
 pub(crate) const LEDGER_OPENING: &str = "the ledger's risk_accounts sheet";
+
+/// How the manifest sheet names an opening state from a ledger without
+/// opening balances.
+pub(crate) const NO_OPENING: &str =
+    "nothing: the ledger has no risk_accounts rows, so every balance opens at 0";
+
+/// Where an opening taken from the ledger came from.
+pub(crate) fn ledger_opening(ledger: &ledger::Ledger) -> String {
+    if ledger.risk_accounts.is_empty() {
+        NO_OPENING.to_string()
+    } else {
+        LEDGER_OPENING.to_string()
+    }
+}
 
 /// How the manifest sheet names an opening state from a closed period.
 pub(crate) fn state_opening(p: period::Period, state_bytes: &[u8]) -> String {

@@ -240,6 +240,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     let score = read_score(cx, root, &names);
     let review = read_review(cx, root, &names);
     let examples = read_examples(cx, root, &names);
+    let workflow = read_workflow(cx, root);
     let known: Vec<&str> = review.disqualifiers.iter().map(|d| d.id.as_str()).collect();
     for r in &disq_refs {
         if !known.contains(&r.value.as_str()) {
@@ -273,7 +274,74 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         score,
         review,
         examples,
+        workflow,
     })
+}
+
+/// `[workflow]`: the sign-off steps in order, and which one is the
+/// approval that `close` needs.
+fn read_workflow(cx: &mut Cx, root: &Table) -> Option<Workflow> {
+    let w = root.opt_table(cx, "workflow")?;
+    let close_after = w.str(cx, "close_after");
+    let tables = w.opt_tables(cx, "steps");
+    w.finish(cx);
+    if tables.is_empty() {
+        cx.error(
+            &w.span,
+            "missing-key",
+            "`[workflow]` needs at least one `[[workflow.steps]]`",
+        );
+        return None;
+    }
+    let mut seen: Vec<Sp<String>> = Vec::new();
+    let mut steps = Vec::new();
+    for t in &tables {
+        let id = t.str(cx, "id");
+        let name = t.str(cx, "name");
+        let name_en = t.opt_str(cx, "name_en");
+        let office = t.str(cx, "office");
+        let office_en = t.opt_str(cx, "office_en");
+        t.finish(cx);
+        for s in [&id, &name].into_iter().flatten() {
+            dup_check(cx, &mut seen, s, "workflow step");
+        }
+        if let Some(s) = [&id, &name, &office]
+            .into_iter()
+            .flatten()
+            .find(|s| s.value.trim().is_empty())
+        {
+            cx.error(
+                &s.span,
+                "empty-value",
+                "a workflow step needs a non-empty text here",
+            );
+        }
+        steps.push(WorkflowStep {
+            id: id.map(|s| s.value).unwrap_or_default(),
+            name: name.map(|s| s.value).unwrap_or_default(),
+            name_en: name_en.map(|s| s.value),
+            office: office.map(|s| s.value).unwrap_or_default(),
+            office_en: office_en.map(|s| s.value),
+        });
+    }
+    let close_after = close_after?;
+    let mut wf = Workflow { steps, approval: 0 };
+    match wf.find(&close_after.value) {
+        Some(i) => wf.approval = i,
+        None => {
+            cx.error(
+                &close_after.span,
+                "unknown-reference",
+                format!(
+                    "`workflow.close_after` names `{}`, which no `[[workflow.steps]]` defines{}",
+                    close_after.value,
+                    suggestion(&close_after.value, wf.spellings())
+                ),
+            );
+            return None;
+        }
+    }
+    Some(wf)
 }
 
 fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {

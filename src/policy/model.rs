@@ -30,6 +30,54 @@ pub struct Policy {
     pub review: Review,
     /// Worked examples the test suite checks against the rules.
     pub examples: Vec<Example>,
+    /// Who signs a month's pay, in order (`[workflow]`); `None`: `close`
+    /// needs no sign-off.
+    pub workflow: Option<Workflow>,
+}
+
+/// The sign-off chain of a month's pay (`[workflow]`, docs/POLICY.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workflow {
+    /// In the order they are signed.
+    pub steps: Vec<WorkflowStep>,
+    /// Index of the approval step: `close` needs it and every step before
+    /// it; the steps after it are signed after the close.
+    pub approval: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkflowStep {
+    /// What `--step` names (the title is accepted too).
+    pub id: String,
+    /// The step's title on the register (e.g. 审核).
+    pub name: String,
+    pub name_en: Option<String>,
+    /// The office that signs it (e.g. 稽核监控办).
+    pub office: String,
+    pub office_en: Option<String>,
+}
+
+impl Workflow {
+    /// A step by id or title (surrounding spaces and case ignored).
+    pub fn find(&self, text: &str) -> Option<usize> {
+        let t = text.trim().to_lowercase();
+        self.steps.iter().position(|s| {
+            s.id.to_lowercase() == t
+                || s.name.to_lowercase() == t
+                || s.name_en.as_deref().is_some_and(|n| n.to_lowercase() == t)
+        })
+    }
+
+    /// Every accepted spelling of every step (for "did you mean").
+    pub fn spellings(&self) -> Vec<&str> {
+        let mut v = Vec::new();
+        for s in &self.steps {
+            v.push(s.id.as_str());
+            v.push(s.name.as_str());
+            v.extend(s.name_en.as_deref());
+        }
+        v
+    }
 }
 
 /// A worked example carried in the policy file: figures in, outcome out.

@@ -17,6 +17,21 @@ pub struct RunInfo {
     pub opening: String,
     /// The ledger reader's warnings (rows kept out of the month, …).
     pub ledger_warnings: Vec<String>,
+    /// The sign-offs a closed month was closed on, in the workflow's
+    /// order: the register's sign-off block (empty: no block).
+    pub signoffs: Vec<SignoffLine>,
+}
+
+/// One line of the register's sign-off block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignoffLine {
+    /// The step's title (e.g. 审核) and the office that signed it.
+    pub title: String,
+    pub office: String,
+    pub name: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub note: Option<String>,
 }
 
 fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
@@ -509,6 +524,29 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     total.push(Cell::Money(payroll.totals.released));
     total.push(Cell::Money(payroll.totals.payout));
     reg.push_styled(RowStyle::Total, total);
+    // The sign-off block: who prepared, checked and approved the month.
+    if !c.run.signoffs.is_empty() {
+        reg.push_styled(RowStyle::Blank, Vec::new());
+        reg.push_styled(
+            RowStyle::Header,
+            vec![
+                Cell::text(l("签核环节", "Step")),
+                Cell::text(l("签核部门", "Office")),
+                Cell::text(l("签名", "Name")),
+                Cell::text(l("日期", "Date")),
+                Cell::text(l("备注", "Note")),
+            ],
+        );
+        for s in &c.run.signoffs {
+            reg.push(vec![
+                Cell::text(&s.title),
+                Cell::text(&s.office),
+                Cell::text(&s.name),
+                Cell::text(&s.date),
+                Cell::text(s.note.clone().unwrap_or_default()),
+            ]);
+        }
+    }
     drop(reg);
 }
 

@@ -5,7 +5,11 @@
 use super::util::{Out, dec, rmpay, run};
 use std::path::{Path, PathBuf};
 
-const POLICY: &str = "rules/city-commercial-bank.toml";
+/// Policy A without its sign-off workflow: these tests are of the closing
+/// mechanics (tests/it/cycle.rs walks the workflow).
+fn policy() -> &'static str {
+    super::util::policy_a_without_workflow()
+}
 
 fn close(archive: &Path, month: &str) -> Out {
     run(&[
@@ -13,7 +17,7 @@ fn close(archive: &Path, month: &str) -> Out {
         "--archive",
         archive.to_str().unwrap(),
         "--policy",
-        POLICY,
+        policy(),
         "--ledger",
         &format!("fixtures/2026-{month}.xlsx"),
     ])
@@ -27,7 +31,7 @@ fn close_with(archive: &Path, month: &str, extra: &[&str]) -> Out {
         "--archive",
         archive.to_str().unwrap(),
         "--policy",
-        POLICY,
+        policy(),
         "--ledger",
         &ledger,
     ];
@@ -244,7 +248,7 @@ fn periods_close_in_order_without_gaps() {
     let o = run(&[
         "payroll",
         "--policy",
-        POLICY,
+        policy(),
         "--ledger",
         "fixtures/2026-11.xlsx",
         "--archive",
@@ -268,7 +272,7 @@ fn payroll_with_an_archive_opens_from_the_last_closed_period() {
     let o = run(&[
         "payroll",
         "--policy",
-        POLICY,
+        policy(),
         "--ledger",
         "fixtures/2026-11.xlsx",
         "--archive",
@@ -294,9 +298,22 @@ fn payroll_with_an_archive_opens_from_the_last_closed_period() {
     // November's ledger also has a risk_accounts sheet (12,000 for RM001);
     // with an archive it is not used.
     assert_ne!(rm1["risk_balance"], "12000.00");
+    // The closed months are untouched; November's draft is recorded beside
+    // them (tests/it/cycle.rs).
+    let after = tree(a.path());
+    let (drafts, closed): (Vec<_>, Vec<_>) = after
+        .into_iter()
+        .partition(|(n, _)| n.starts_with("drafts/"));
     assert!(
-        before == tree(a.path()),
-        "payroll must not change the archive"
+        before == closed,
+        "payroll must not change the closed months"
+    );
+    assert!(
+        drafts
+            .iter()
+            .any(|(n, _)| n.starts_with("drafts/2026-11/") && n.ends_with("/draft.json")),
+        "{:?}",
+        drafts.iter().map(|(n, _)| n).collect::<Vec<_>>()
     );
 }
 
@@ -450,7 +467,7 @@ fn an_interrupted_close_leaves_the_archive_as_it_was() {
             "--archive",
             a.path().to_str().unwrap(),
             "--policy",
-            POLICY,
+            policy(),
             "--ledger",
             "fixtures/2026-10.xlsx",
         ])
@@ -491,7 +508,7 @@ fn a_close_killed_after_the_rename_leaves_the_month_closed() {
             "--archive",
             a.path().to_str().unwrap(),
             "--policy",
-            POLICY,
+            policy(),
             "--ledger",
             "fixtures/2026-10.xlsx",
         ])
@@ -576,7 +593,7 @@ fn a_close_refuses_when_the_archive_changed_while_it_computed() {
             "--archive",
             arch.to_str().unwrap(),
             "--policy",
-            POLICY,
+            policy(),
             "--ledger",
             "fixtures/2026-10.xlsx",
         ])
@@ -621,7 +638,7 @@ fn two_closes_on_copies_of_the_inputs_give_identical_archives() {
     let mut archives = Vec::new();
     for _ in 0..2 {
         let w = tempfile::tempdir().unwrap();
-        std::fs::copy(POLICY, w.path().join("policy.toml")).unwrap();
+        std::fs::copy(policy(), w.path().join("policy.toml")).unwrap();
         for m in ["09", "10"] {
             std::fs::copy(
                 format!("fixtures/2026-{m}.xlsx"),
@@ -742,7 +759,7 @@ fn explain_prints_every_figure_down_to_the_cells() {
     let o = run(&[
         "explain",
         "--policy",
-        POLICY,
+        policy(),
         "--ledger",
         "fixtures/2026-10.xlsx",
         "--rm",
@@ -758,7 +775,7 @@ fn explain_prints_every_figure_down_to_the_cells() {
     let o = run(&[
         "explain",
         "--policy",
-        POLICY,
+        policy(),
         "--ledger",
         "fixtures/2026-10.xlsx",
         "--rm",

@@ -20,7 +20,11 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const POLICY_A: &str = "rules/city-commercial-bank.toml";
+/// Policy A as closed without its sign-off chain (`tests/it/cycle.rs`
+/// walks that): the figures are the same.
+fn policy_a() -> &'static str {
+    super::util::policy_a_without_workflow()
+}
 const POLICY_B: &str = "rules/bocom-nanchang.toml";
 
 fn d(s: &str) -> Decimal {
@@ -788,12 +792,12 @@ fn every_figure_recomputes_from_its_trace_policy_a() {
     // wanted), RM007's release pays its loss first, RM003 and RM004 have
     // loss deductions.
     let a = tempfile::tempdir().unwrap();
-    let n = audit_archive(POLICY_A, a.path(), &months("fixtures", 9, 11));
+    let n = audit_archive(policy_a(), a.path(), &months("fixtures", 9, 11));
     // 3 months × 9 RMs × at least 17 figures.
     assert!(n >= 3 * 9 * 17, "only {n} figures checked");
     // A year of months for the same policy, each opening from the last.
     let y = tempfile::tempdir().unwrap();
-    let n = audit_archive(POLICY_A, y.path(), &months("fixtures/year-a", 1, 12));
+    let n = audit_archive(policy_a(), y.path(), &months("fixtures/year-a", 1, 12));
     assert!(n >= 12 * 7 * 17, "only {n} figures checked");
     review_scores_add_up(y.path());
 }
@@ -820,7 +824,7 @@ fn review_scores_add_up(archive: &Path) {
     let o = run(&[
         "review",
         "--policy",
-        POLICY_A,
+        policy_a(),
         "--archive",
         archive.to_str().unwrap(),
         "--year",
@@ -992,8 +996,8 @@ fn scan_archive(policy: &str, ledgers: &[(String, String)], bad: &mut Vec<String
 #[test]
 fn written_numbers_have_no_more_places_than_their_inputs() {
     let mut bad = Vec::new();
-    scan_archive(POLICY_A, &months("fixtures", 9, 11), &mut bad);
-    scan_archive(POLICY_A, &months("fixtures/year-a", 1, 12), &mut bad);
+    scan_archive(policy_a(), &months("fixtures", 9, 11), &mut bad);
+    scan_archive(policy_a(), &months("fixtures/year-a", 1, 12), &mut bad);
     scan_archive(POLICY_B, &months("fixtures/year-b", 1, 12), &mut bad);
     assert!(
         bad.is_empty(),
@@ -1013,7 +1017,7 @@ fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
     let o = run(&[
         "explain",
         "--policy",
-        POLICY_A,
+        policy_a(),
         "--ledger",
         "fixtures/2026-10.xlsx",
         "--rm",
@@ -1043,7 +1047,7 @@ fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
     let o = run(&[
         "payroll",
         "--policy",
-        POLICY_A,
+        policy_a(),
         "--ledger",
         "fixtures/2026-10.xlsx",
         "--out",

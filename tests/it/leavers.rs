@@ -10,7 +10,10 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use serde_json::Value;
 use std::path::Path;
 
-const POLICY: &str = "rules/city-commercial-bank.toml";
+/// Policy A without its sign-off chain (closing is what is tested here).
+fn policy() -> &'static str {
+    super::util::policy_a_without_workflow()
+}
 
 /// One month's ledger. `with_leaver`: March's, which still lists RL (left
 /// on 2026-03-10, a risk deposit of 1,000.00 from the ledger, a loss of
@@ -125,7 +128,7 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
     }
     // Closing every month, each figure recomputed from its trace (the
     // release's too).
-    super::audit::audit_archive(POLICY, &archive, &ledgers);
+    super::audit::audit_archive(policy(), &archive, &ledgers);
     let month = |p: &str| archive.join(p);
 
     // March: RL earns nothing (no clients), so the 300.00 loss cannot be
@@ -263,7 +266,7 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
             "--archive",
             archive.to_str().unwrap(),
             "--policy",
-            POLICY,
+            policy(),
             "--ledger",
             &dir.path().join(format!("{p}.xlsx")).display().to_string(),
             "--out",

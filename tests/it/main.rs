@@ -8,6 +8,8 @@
 //! - `leavers`: a leaver absent from later ledgers is paid back when the
 //!   risk deposit falls due (ledgers written by the test).
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
+//! - `cycle`: the month as the finance office runs it: draft, sign-off,
+//!   close only as approved, steps signed after the close, `verify --head`.
 //! - `cli`: the command line as a user runs it: exit codes, outputs written
 //!   or not, byte-identical reruns.
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
@@ -28,6 +30,7 @@
 mod archive;
 mod audit;
 mod cli;
+mod cycle;
 mod golden;
 mod leavers;
 mod ledger_errors;

@@ -101,7 +101,41 @@ fn every_workbook_rmpay_writes_is_well_formed() {
         &["--quarter", "3"],
     )));
     let arch = out("archive");
-    for l in ["fixtures/2026-09.xlsx", LEDGER_A] {
+    // Each month as finance runs it: the draft, its sign-offs up to the
+    // approval, the close (whose register carries the sign-off block).
+    for (l, p) in [("fixtures/2026-09.xlsx", "2026-09"), (LEDGER_A, "2026-10")] {
+        let draft = out(&format!("draft-{p}"));
+        books.extend(ok(&args(&[
+            "payroll",
+            "--archive",
+            &s(&arch),
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            l,
+            "--out",
+            &s(&draft),
+        ])));
+        for (step, name) in [
+            ("prepare", "王芳"),
+            ("check", "李强"),
+            ("approve", "赵行长"),
+        ] {
+            let o = run(&args(&[
+                "sign",
+                "--archive",
+                &s(&arch),
+                "--period",
+                p,
+                "--step",
+                step,
+                "--name",
+                name,
+                "--date",
+                "2026-11-03",
+            ]));
+            assert_eq!(o.code, 0, "sign {step}: {}", o.stderr);
+        }
         let a = args(&["close", "--archive", &s(&arch), "--policy", POLICY_A]);
         books.extend(ok(&[a, args(&["--ledger", l])].concat()));
     }
@@ -116,8 +150,9 @@ fn every_workbook_rmpay_writes_is_well_formed() {
         "--out",
         &s(&out("cmp")),
     ])));
-    // 4 pay + 4 reviews + 2 archived pay workbooks + 1 comparison.
-    assert_eq!(books.len(), 11, "{books:?}");
+    // 4 pay + 4 reviews + 2 drafts + 2 archived pay workbooks (with their
+    // sign-off blocks) + 1 comparison.
+    assert_eq!(books.len(), 13, "{books:?}");
     for b in &books {
         check_workbook(b);
     }

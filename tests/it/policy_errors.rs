@@ -285,3 +285,17 @@ fn a_changed_rule_fails_its_examples() {
     assert_eq!(d.len(), 3, "{d:#?}");
     assert!(d[0].contains("error[example-failed]: example `senior just under 85 is demoted to mid` expected decision `demote`, got `keep`, tier `mid`, got `senior`"), "{}", d[0]);
 }
+
+#[test]
+fn workflow_steps_are_checked() {
+    // Line 64 repeats the title 审核 of line 59; line 65's office is empty;
+    // line 55's `close_after` names no step (ids: check, approve).
+    check(
+        "bad-workflow",
+        &[
+            "fixtures/bad/policy/bad-workflow.toml:64:8: error[duplicate-id]: workflow step `审核` is defined twice (first at 59:8)",
+            "fixtures/bad/policy/bad-workflow.toml:65:10: error[empty-value]: a workflow step needs a non-empty text here",
+            "fixtures/bad/policy/bad-workflow.toml:55:15: error[unknown-reference]: `workflow.close_after` names `aprove`, which no `[[workflow.steps]]` defines (did you mean `approve`?)",
+        ],
+    );
+}

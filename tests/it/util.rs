@@ -223,3 +223,26 @@ fn check_xml(text: &str, sheet: bool) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Policy A without its `[workflow]` table, as a file named like the
+/// original (outputs name policies by file name): for the tests of closing
+/// mechanics, where a policy without a workflow closes as soon as it is
+/// run. Written once per test binary.
+pub fn policy_a_without_workflow() -> &'static str {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("rules/city-commercial-bank.toml")).unwrap();
+        let (kept, _) = text
+            .split_once(
+                "# ---------------------------------------------------- sign-off workflow ---",
+            )
+            .expect("Policy A has its workflow at the end");
+        assert!(!kept.contains("[workflow]"));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("no-workflow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("city-commercial-bank.toml");
+        std::fs::write(&path, kept).unwrap();
+        path.to_str().unwrap().to_string()
+    })
+}
