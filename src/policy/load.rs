@@ -230,6 +230,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     let score = read_score(cx, root, &names);
     let review = read_review(cx, root, &names);
     let examples = read_examples(cx, root, &names);
+    let payout = super::payout::read_payout(cx, root, settings.money.scale);
     let known: Vec<&str> = review.disqualifiers.iter().map(|d| d.id.as_str()).collect();
     for r in &disq_refs {
         if !known.contains(&r.value.as_str()) {
@@ -263,6 +264,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         score,
         review,
         examples,
+        payout,
     })
 }
 

@@ -30,6 +30,8 @@ pub struct Policy {
     pub review: Review,
     /// Worked examples the test suite checks against the rules.
     pub examples: Vec<Example>,
+    /// The pay-out file's layout (`[payout]`), if the policy has one.
+    pub payout: Option<super::payout::Payout>,
 }
 
 /// A worked example carried in the policy file: figures in, outcome out.
