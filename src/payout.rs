@@ -6,7 +6,9 @@
 
 use crate::diag::{Diagnostics, Location};
 use crate::ledger::{Ledger, SheetKind, mask_card};
-use crate::policy::payout::{ControlAt, Encoding, Field, Part, Payout, PayoutFormat, Template, Var};
+use crate::policy::payout::{
+    ControlAt, Encoding, Field, Part, Payout, PayoutFormat, Template, Var,
+};
 use crate::{PayrollRun, period::Period};
 use rust_decimal::Decimal;
 
@@ -38,8 +40,6 @@ pub struct PayoutFile {
     pub records: Vec<Vec<PCell>>,
     pub count: u64,
     pub total: Decimal,
-    /// Indices into `records` of the payments (for the xlsx formats).
-    pub first_payment: usize,
 }
 
 /// `d` at exactly `places` decimals, or `None` when that would round it.
@@ -70,7 +70,11 @@ fn fill(t: &Template, period: Period, vars: &dyn Fn(Var) -> Option<String>) -> S
 /// archive. `ledger_path` names the archived ledger in errors, so each
 /// missing or unusable card is located at its cell there. Every problem is
 /// reported at once.
-pub fn build(r: &PayrollRun, profile: &Payout, ledger_path: &str) -> Result<PayoutFile, Diagnostics> {
+pub fn build(
+    r: &PayrollRun,
+    profile: &Payout,
+    ledger_path: &str,
+) -> Result<PayoutFile, Diagnostics> {
     let mut d = Diagnostics::new();
     let period = r.run.period;
     let ledger: &Ledger = &r.ledger;
@@ -221,7 +225,6 @@ pub fn build(r: &PayrollRun, profile: &Payout, ledger_path: &str) -> Result<Payo
                 .collect(),
         );
     }
-    let first_payment = records.len();
     records.extend(payments);
     if profile.control.at == ControlAt::Trailer {
         records.push(control);
@@ -230,7 +233,6 @@ pub fn build(r: &PayrollRun, profile: &Payout, ledger_path: &str) -> Result<Payo
         records,
         count,
         total: total_at,
-        first_payment,
     })
 }
 

@@ -377,9 +377,7 @@ impl Reader<'_> {
             Cv::Empty => return Ok(None),
             Cv::Str(s) => s.chars().filter(|c| !c.is_whitespace()).collect::<String>(),
             Cv::Int(i) if (0..1_000_000_000_000_000).contains(&i) => i.to_string(),
-            Cv::Float(x) if x.fract() == 0.0 && (0.0..1e15).contains(&x) => {
-                (x as i64).to_string()
-            }
+            Cv::Float(x) if x.fract() == 0.0 && (0.0..1e15).contains(&x) => (x as i64).to_string(),
             Cv::Int(_) | Cv::Float(_) => {
                 self.err(r, col, "card-as-number", |me| {
                     format!(

@@ -477,7 +477,9 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             line_end,
         },
         _ => PayoutFormat::Xlsx {
-            sheet: sheet.map(|s| s.value).unwrap_or_else(|| "代发明细".to_string()),
+            sheet: sheet
+                .map(|s| s.value)
+                .unwrap_or_else(|| "代发明细".to_string()),
         },
     };
     Some(Payout {

@@ -5,6 +5,7 @@
 //! existing output is replaced whole or not at all.
 
 pub mod json;
+pub mod payout;
 pub mod template;
 
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
