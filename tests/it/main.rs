@@ -1,6 +1,9 @@
 //! The integration tests: one binary, one module per area.
 //!
 //! - `archive`: closing, carrying forward, re-running and verifying periods.
+//! - `payout`: the pay-out file (代发工资) of a closed month: count and
+//!   total against the register, GBK and xlsx read back independently,
+//!   missing cards at their cells.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
@@ -21,6 +24,7 @@ mod archive;
 mod cli;
 mod golden;
 mod ledger_errors;
+mod payout;
 mod payroll;
 mod policy_errors;
 mod properties;
