@@ -36,6 +36,19 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
             ),
         ));
     }
+    // A file added to a closed month's folder would fail `verify`.
+    let parent = match a.out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if let (Ok(root), Ok(dir)) = (a.archive.canonicalize(), parent.canonicalize())
+        && dir.starts_with(&root)
+    {
+        return Err(Failure::Usage(format!(
+            "{}: error[inside-archive]: write the pay-out file outside the archive: the archive holds only what `close` wrote",
+            a.out.display()
+        )));
+    }
     let (m, r) = recompute(&arch, p)?;
     let dir = arch.dir(p);
     // The amounts are the archived register's: recomputing must give the

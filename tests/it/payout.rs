@@ -366,6 +366,16 @@ fn only_a_closed_month_pays_out() {
         )
     );
     assert!(!out.exists());
+    // Nor into the archive, where an added file would fail `verify`.
+    let inside = archive.join("2026-09/payout.csv");
+    let o = payout(&archive, "2026-09", &inside);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("error[inside-archive]"), "{}", o.stderr);
+    assert!(!inside.exists());
+    assert_eq!(
+        run(&["verify", "--archive", archive.to_str().unwrap()]).code,
+        0
+    );
     // `payroll` has no way to write one: only closed months pay out.
     let help = run(&["payout", "--help"]);
     assert!(
