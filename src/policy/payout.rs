@@ -140,15 +140,7 @@ impl Template {
     }
 
     pub fn has(&self, v: Var) -> bool {
-        self.parts.iter().any(|p| *p == Part::Var(v))
-    }
-
-    /// Every literal text of the template.
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Text(t) => Some(t.as_str()),
-            Part::Var(_) => None,
-        })
+        self.parts.contains(&Part::Var(v))
     }
 }
 
