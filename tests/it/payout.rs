@@ -539,3 +539,30 @@ fn a_pay_out_profile_is_checked_where_it_is_written() {
         ]
     );
 }
+
+#[test]
+fn a_month_closed_under_a_policy_without_a_profile_cannot_pay_out() {
+    // Policy A without its `[payout]` table, as months closed before the
+    // table existed were: the archived policy is the one that counts.
+    let text = std::fs::read_to_string(root().join(POLICY)).unwrap();
+    let start = text.find("[payout]").unwrap();
+    let end = text
+        .find("# ---------------------------------------------------------- risk deposit")
+        .unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let policy = d.path().join("no-payout.toml");
+    std::fs::write(&policy, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let (d2, archive) = september(policy.to_str().unwrap(), &all_cards);
+    let out = d2.path().join("payout.csv");
+    let o = payout(&archive, "2026-09", &out);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}: error[no-payout-profile]: the policy 2026-09 was closed under (`city-commercial-bank` 2026.1) has no `[payout]` table: it does not say how the bank's batch-payment file is laid out\n\
+             rmpay: nothing was written\n",
+            archive.join("2026-09/policy.toml").display()
+        )
+    );
+    assert!(!out.exists());
+}
