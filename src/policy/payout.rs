@@ -56,7 +56,8 @@ pub enum Field {
     Account,
     /// The account holder: the RM's name.
     AccountName,
-    /// Total paid (实发), the register's figure.
+    /// Total paid (实付合计: net pay plus any risk deposit released), the
+    /// register's figure.
     Amount,
     Remark,
     RmId,
