@@ -132,8 +132,8 @@ fn september(policy: &str, cell: &dyn Fn(u32) -> Card<'static>) -> (tempfile::Te
 
 /// The archived register (工资汇总) read back: (rm_id, total paid) per RM,
 /// from the `实付合计` column, the totals row left out.
-fn register(archive: &Path) -> Vec<(String, Decimal)> {
-    let path = archive.join("2026-09/pay-2026-09.xlsx");
+fn register(archive: &Path, period: &str) -> Vec<(String, Decimal)> {
+    let path = archive.join(format!("{period}/pay-{period}.xlsx"));
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     let range = wb.worksheet_range("工资汇总").unwrap();
     let rows: Vec<&[Data]> = range.rows().collect();
@@ -193,7 +193,7 @@ fn the_gbk_pay_out_file_pays_the_register_to_the_cards_and_reads_back() {
 
     // The register, read back and summed here: RM006 and RM007 left in
     // April and are paid nothing, so 7 of the 9 RMs have a payment.
-    let reg = register(&archive);
+    let reg = register(&archive, "2026-09");
     assert_eq!(reg.len(), 9);
     let paid: Vec<&(String, Decimal)> = reg.iter().filter(|(_, x)| !x.is_zero()).collect();
     let reg_total: Decimal = paid.iter().map(|(_, x)| *x).sum();
@@ -565,4 +565,46 @@ fn a_month_closed_under_a_policy_without_a_profile_cannot_pay_out() {
         )
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn october_pays_the_risk_deposits_released_to_rms_who_left() {
+    // RM006 and RM007 left in April: their pay is 0, but October releases
+    // their risk deposits (RM006: 5,000; RM007: 8,000 − the 1,500 loss of
+    // September = 6,500; see archive.rs). The amount paid is the total
+    // paid, net pay plus the release, so both are paid to their cards.
+    let (d, archive) = september(POLICY, &all_cards);
+    let ledger = d.path().join("2026-10.xlsx");
+    ledger_with_cards("10", &ledger, &all_cards);
+    let o = close(&archive, POLICY, &ledger);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out = d.path().join("2026-10.csv");
+    let o = payout(&archive, "2026-10", &out);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let bytes = std::fs::read(&out).unwrap();
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
+    assert!(!had_errors);
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let row = |id: &str| rows.iter().find(|r| r.get(6) == Some(&id)).unwrap().clone();
+    assert_eq!(row("RM006")[1..4], [card(9).as_str(), "周杰", "5000.00"]);
+    assert_eq!(row("RM007")[1..4], [card(10).as_str(), "吴昊", "6500.00"]);
+    // Count and total against the register read back.
+    let reg = register(&archive, "2026-10");
+    let paid: Vec<_> = reg.iter().filter(|(_, x)| !x.is_zero()).collect();
+    let total: Decimal = paid.iter().map(|(_, x)| *x).sum();
+    // RM004 is paid nothing in October (a loss deduction takes his whole
+    // gross of 540.00): 8 of the 9 RMs are paid.
+    assert_eq!(paid.len(), 8);
+    assert!(rows.iter().all(|r| r.get(6) != Some(&"RM004")));
+    // 6125.12 + 2246.08 + 224.00 + 1240.00 + 3520.00 + 2300.00
+    //   + 5000.00 + 6500.00 = 27155.20
+    assert_eq!(total, "27155.20".parse::<Decimal>().unwrap());
+    assert_eq!(rows[0][1], "8");
+    assert_eq!(rows[0][3], "27155.20");
+    assert_eq!(rows.len(), 2 + 8);
+    let sum: Decimal = rows[2..]
+        .iter()
+        .map(|r| r[3].parse::<Decimal>().unwrap())
+        .sum();
+    assert_eq!(sum, total);
 }
