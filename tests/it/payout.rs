@@ -328,6 +328,25 @@ fn a_missing_card_is_an_error_at_its_cell_and_nothing_is_written() {
 }
 
 #[test]
+fn a_card_given_to_two_rms_is_an_error_shown_masked() {
+    // RM003 (row 4) is given RM001's card (row 2).
+    let (d, archive) = september(POLICY, &|row| all_cards(if row == 4 { 2 } else { row }));
+    let out = d.path().join("payout.csv");
+    let o = payout(&archive, "2026-09", &out);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}: error[duplicate-card]: expected each salary card once, found 6222 **** **** 0002 again (first on row 2) for RM003\n\
+             rmpay: 1 error(s); nothing was written\n",
+            archive.join("2026-09/ledger.xlsx [客户经理]!J4").display()
+        )
+    );
+    assert!(!o.stderr.contains(&card(2)));
+    assert!(!out.exists());
+}
+
+#[test]
 fn a_ledger_without_a_card_column_names_every_paid_rm() {
     let d = tempfile::tempdir().unwrap();
     let archive = d.path().join("archive");
