@@ -35,8 +35,8 @@ pub enum Command {
     /// Write a closed month's pay-out file (代发工资) for the bank's batch-payment system.
     #[command(
         long_about = "Write a closed month's pay-out file (代发工资) for the bank's batch-payment \
-system: one payment per RM with an amount to pay (the register's total paid, 实付合计: net pay plus any risk deposit released) to the salary \
-card (工资卡号) in the month's archived ledger, with the control count and total, laid out as the \
+system: one payment per RM with an amount to pay (the register's total paid, 实付合计: net pay \
+plus any risk deposit released) to the salary card (工资卡号) in the month's archived ledger, with the control count and total, laid out as the \
 `[payout]` profile of the month's archived policy says (CSV in UTF-8 or GBK, or xlsx).\n\n\
 Only a closed month pays out: `payroll` never writes a pay-out file, and a month that is not \
 closed is refused (exit 1). An RM with an amount to pay and no card is an error at the card's \
