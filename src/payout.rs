@@ -159,38 +159,41 @@ pub fn build(
             Var::Name => Some(m.name.clone()),
             _ => None,
         });
+        total += amount;
+        let seq = payments.len() as u64 + 1;
+        let row: Vec<PCell> = profile
+            .columns
+            .iter()
+            .map(|c| match &c.field {
+                Field::Seq => PCell::Int(seq),
+                Field::Account => PCell::Text(card.clone()),
+                Field::AccountName => PCell::Text(m.name.clone()),
+                Field::Amount => PCell::Amount(amount),
+                Field::Remark => PCell::Text(remark.clone()),
+                Field::RmId => PCell::Text(m.rm_id.clone()),
+                Field::Branch => PCell::Text(m.branch.clone().unwrap_or_default()),
+                Field::Value(v) => PCell::Text(v.clone()),
+            })
+            .collect();
         if gbk {
-            for (what, text) in [("name", &m.name), ("remark", &remark)] {
-                if let Some(c) = crate::policy::payout::not_in_gbk(text) {
+            // The ledger's text (a rare character in a name or branch);
+            // the profile's own text was checked when the policy was read.
+            for (c, cell) in profile.columns.iter().zip(&row) {
+                if let PCell::Text(t) = cell
+                    && let Some(ch) = crate::policy::payout::not_in_gbk(t)
+                {
                     d.error(
                         at(m.src),
                         "not-encodable",
                         format!(
-                            "the {what} of {} holds `{c}`, which the pay-out file's GBK encoding cannot write",
-                            m.rm_id
+                            "the `{}` of {} holds `{ch}`, which the pay-out file's GBK encoding cannot write",
+                            c.header, m.rm_id
                         ),
                     );
                 }
             }
         }
-        total += amount;
-        let seq = payments.len() as u64 + 1;
-        payments.push(
-            profile
-                .columns
-                .iter()
-                .map(|c| match &c.field {
-                    Field::Seq => PCell::Int(seq),
-                    Field::Account => PCell::Text(card.clone()),
-                    Field::AccountName => PCell::Text(m.name.clone()),
-                    Field::Amount => PCell::Amount(amount),
-                    Field::Remark => PCell::Text(remark.clone()),
-                    Field::RmId => PCell::Text(m.rm_id.clone()),
-                    Field::Branch => PCell::Text(m.branch.clone().unwrap_or_default()),
-                    Field::Value(v) => PCell::Text(v.clone()),
-                })
-                .collect(),
-        );
+        payments.push(row);
     }
     if d.has_errors() {
         return Err(d);

@@ -89,6 +89,29 @@ fn ledger_with_cards(month: &str, dst: &Path, cell: &dyn Fn(u32) -> Card<'static
     w.finish().unwrap();
 }
 
+/// Rewrite one member of a workbook, replacing `from` by `to` in its text.
+fn replace_in(path: &Path, member: &str, from: &str, to: &str) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        if name == member {
+            let text = String::from_utf8(b).unwrap();
+            assert!(text.contains(from), "{member} has no `{from}`");
+            b = text.replace(from, to).into_bytes();
+        }
+        w.start_file(name, opts).unwrap();
+        w.write_all(&b).unwrap();
+    }
+    w.finish().unwrap();
+}
+
 /// Every row a card of its own, as text.
 fn all_cards(row: u32) -> Card<'static> {
     Card::Text(Box::leak(card(row).into_boxed_str()))
@@ -626,4 +649,28 @@ fn october_pays_the_risk_deposits_released_to_rms_who_left() {
         .map(|r| r[3].parse::<Decimal>().unwrap())
         .sum();
     assert_eq!(sum, total);
+}
+
+#[test]
+fn a_name_gbk_cannot_write_is_an_error_at_its_row() {
+    // RM001's name with 𠮷 (U+20BB7), which GB18030 has and GBK does not.
+    let d = tempfile::tempdir().unwrap();
+    let ledger = d.path().join("2026-09.xlsx");
+    ledger_with_cards("09", &ledger, &all_cards);
+    replace_in(&ledger, "xl/sharedStrings.xml", "张伟", "张𠮷");
+    let archive = d.path().join("archive");
+    let o = close(&archive, POLICY, &ledger);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out = d.path().join("payout.csv");
+    let o = payout(&archive, "2026-09", &out);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}: error[not-encodable]: the `收款户名` of RM001 holds `𠮷`, which the pay-out file's GBK encoding cannot write\n\
+             rmpay: 1 error(s); nothing was written\n",
+            archive.join("2026-09/ledger.xlsx [客户经理]!A2").display()
+        )
+    );
+    assert!(!out.exists());
 }
