@@ -674,3 +674,34 @@ fn a_name_gbk_cannot_write_is_an_error_at_its_row() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_register_that_no_longer_matches_its_month_pays_nothing() {
+    // The archived JSON says RM001 was paid 9125.12; the archived ledger
+    // and policy give 6125.12. The pay-out file pays what was closed, so
+    // a disagreement stops it.
+    let (d, archive) = september(POLICY, &all_cards);
+    let json = archive.join("2026-09/pay-2026-09.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let rm001 = v["managers"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|m| m["rm_id"] == "RM001")
+        .unwrap();
+    assert_eq!(rm001["pay"]["payout"], "6125.12");
+    rm001["pay"]["payout"] = "9125.12".into();
+    std::fs::write(&json, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let out = d.path().join("payout.csv");
+    let o = payout(&archive, "2026-09", &out);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}: error[archive-mismatch]: the closed register gives RM001 a total paid of 9125.12, recomputing 2026-09 gives 6125.12: run `rmpay verify` and `rmpay rerun`\n\
+             rmpay: nothing was written\n",
+            json.display()
+        )
+    );
+    assert!(!out.exists());
+}
