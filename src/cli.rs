@@ -37,6 +37,18 @@ pub enum Command {
     Sign(SignArgs),
     /// Recompute a closed period from its archived ledger and policy and compare every byte.
     Rerun(RerunArgs),
+    /// Write a closed month's pay-out file (代发工资) for the bank's batch-payment system.
+    #[command(
+        long_about = "Write a closed month's pay-out file (代发工资) for the bank's batch-payment \
+system: one payment per RM with an amount to pay (the register's total paid, 实付合计: net pay \
+plus any risk deposit released) to the salary card (工资卡号) in the month's archived ledger, with the control count and total, laid out as the \
+`[payout]` profile of the month's archived policy says (CSV in UTF-8 or GBK, or xlsx).\n\n\
+Only a closed month pays out: `payroll` never writes a pay-out file, and a month that is not \
+closed is refused (exit 1). An RM with an amount to pay and no card is an error at the card's \
+cell; nothing is written then.",
+        after_help = "Example:\n  rmpay payout --archive archive/ --period 2026-10 --out 代发-2026-10.csv"
+    )]
+    Payout(PayoutArgs),
     /// Check the archive's hash chain; name every file changed, removed or added.
     Verify(VerifyArgs),
     /// Print every figure of one RM with its rule, formula and inputs.
@@ -166,6 +178,19 @@ pub struct RerunArgs {
     /// The closed period to recompute, YYYY-MM.
     #[arg(long, value_name = "YYYY-MM")]
     pub period: String,
+}
+
+#[derive(Args, Debug)]
+pub struct PayoutArgs {
+    /// The archive of closed periods.
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+    /// The closed month to pay out, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// The file to write (replaced whole, or not at all).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]

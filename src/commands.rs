@@ -10,12 +10,15 @@ use crate::{
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+mod payout;
+
 pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     match c {
         Command::Payroll(a) => payroll(a).map(|_| EXIT_OK),
         Command::Close(a) => close(a).map(|_| EXIT_OK),
         Command::Sign(a) => sign(a).map(|_| EXIT_OK),
         Command::Rerun(a) => rerun(a),
+        Command::Payout(a) => payout::payout(a).map(|_| EXIT_OK),
         Command::Verify(a) => verify(a),
         Command::Explain(a) => explain(a).map(|_| EXIT_OK),
         Command::Compare(a) => compare(a).map(|_| EXIT_OK),

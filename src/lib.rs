@@ -21,6 +21,7 @@ pub mod engine;
 pub mod ledger;
 pub mod metrics;
 mod par;
+pub mod payout;
 pub mod period;
 pub mod policy;
 pub mod report;

@@ -144,6 +144,7 @@ pub(crate) mod f {
     pub const M_BASE: usize = 8;
     pub const M_EXAM: usize = 9;
     pub const M_QUALIFIED: usize = 10;
+    pub const M_SALARY_CARD: usize = 11;
     // clients
     pub const C_CLIENT: usize = 0;
     pub const C_NAME: usize = 1;
@@ -214,6 +215,14 @@ const MANAGERS: &[Col] = &[
     col("base_deposit", "基数存款", Ty::Amount, false),
     col("exam_score", "考试成绩", Ty::Number, false),
     col("qualified_on", "资格取得日期", Ty::Date, false),
+    // Read as text, every digit kept (see `Reader::salary_card`).
+    Col {
+        key: "salary_card",
+        zh: "工资卡号",
+        aliases: &["工资卡", "工资账号", "salary account"],
+        ty: Ty::Text,
+        required: false,
+    },
 ];
 
 const CLIENTS: &[Col] = &[

@@ -173,7 +173,30 @@ pub struct Manager {
     pub exam_score: Option<Decimal>,
     /// When the RM last obtained the qualification (资格取得日期).
     pub qualified_on: Option<NaiveDate>,
+    /// The salary-card account (工资卡号), digits only; shown masked
+    /// everywhere but the pay-out file ([`mask_card`]).
+    pub salary_card: Option<String>,
+    /// The row's `salary_card` cell (`None` when the sheet has no such
+    /// column), for the pay-out file's errors.
+    pub salary_card_src: Option<Src>,
     pub src: Src,
+}
+
+/// A card or account number as every output but the pay-out file shows
+/// it: the first and last four digits (`6222 **** **** 1234`); a number
+/// of 12 digits or fewer only by its last four (`**** 1234`).
+pub fn mask_card(card: &str) -> String {
+    let digits: Vec<char> = card.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = digits.len();
+    let last: String = digits[n.saturating_sub(4)..].iter().collect();
+    if n > 12 {
+        let first: String = digits[..4].iter().collect();
+        format!("{first} **** **** {last}")
+    } else if n > 4 {
+        format!("**** {last}")
+    } else {
+        "****".to_string()
+    }
 }
 
 /// One row of `clients`: an RM manages a client, for a share.

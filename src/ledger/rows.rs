@@ -289,6 +289,7 @@ impl Reader<'_> {
         let base = self.amount(r, f, M_BASE);
         let exam = self.number(r, f, M_EXAM);
         let qualified = self.date(r, f, M_QUALIFIED);
+        let card = self.salary_card(r, f);
 
         let mut left_ok = true;
         if status == Ok(Status::Left) && left_on == Ok(None) {
@@ -325,8 +326,8 @@ impl Reader<'_> {
         else {
             return;
         };
-        let (Ok(left_on), Ok(since), Ok(base), Ok(exam), Ok(qualified_on)) =
-            (left_on, since, base, exam, qualified)
+        let (Ok(left_on), Ok(since), Ok(base), Ok(exam), Ok(qualified_on), Ok(salary_card)) =
+            (left_on, since, base, exam, qualified, card)
         else {
             return;
         };
@@ -354,8 +355,67 @@ impl Reader<'_> {
             base_deposit,
             exam_score: exam,
             qualified_on,
+            salary_card,
+            salary_card_src: self
+                .sh
+                .has(M_SALARY_CARD)
+                .then(|| self.src(r, M_SALARY_CARD)),
             src,
         });
+    }
+
+    /// The salary-card account: digits, kept as text. Spaces between
+    /// groups (`6222 0202 …`) are dropped. A number cell is refused unless
+    /// it is an integer of at most 15 digits: Excel keeps 15 significant
+    /// digits, so a 16–19 digit card typed as a number has already lost
+    /// its last digits (6222020200012345 is stored as 6222020200012340),
+    /// whatever the cell shows. Messages name the card masked.
+    fn salary_card(&mut self, r: u32, f: &Fields<'_>) -> R<Option<String>> {
+        let cv = Self::cell(f, M_SALARY_CARD);
+        let col = self.col(M_SALARY_CARD);
+        let digits = match cv {
+            Cv::Empty => return Ok(None),
+            Cv::Str(s) => s.chars().filter(|c| !c.is_whitespace()).collect::<String>(),
+            Cv::Int(i) if (0..1_000_000_000_000_000).contains(&i) => i.to_string(),
+            Cv::Float(x) if x.fract() == 0.0 && (0.0..1e15).contains(&x) => (x as i64).to_string(),
+            Cv::Int(_) | Cv::Float(_) => {
+                self.err(r, col, "card-as-number", |me| {
+                    format!(
+                        "expected {} as text, found a number, which Excel keeps to 15 digits: format the column as text (文本) and type the card number again",
+                        me.named(M_SALARY_CARD)
+                    )
+                });
+                return Err(());
+            }
+            other => {
+                let found = other.describe();
+                self.err(r, col, "not-a-card", |me| {
+                    format!(
+                        "expected {} as digits, found {found}",
+                        me.named(M_SALARY_CARD)
+                    )
+                });
+                return Err(());
+            }
+        };
+        if digits.is_empty() {
+            return Ok(None);
+        }
+        if !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 32 {
+            let shown = if digits.chars().all(|c| c.is_ascii_digit()) {
+                format!("{} digits", digits.len())
+            } else {
+                "text that is not only digits".to_string()
+            };
+            self.err(r, col, "not-a-card", |me| {
+                format!(
+                    "expected {} as up to 32 digits (spaces between groups allowed), found {shown}",
+                    me.named(M_SALARY_CARD)
+                )
+            });
+            return Err(());
+        }
+        Ok(Some(digits))
     }
 
     fn client_row(&mut self, r: u32, f: &Fields<'_>) {

@@ -241,6 +241,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     let review = read_review(cx, root, &names);
     let examples = read_examples(cx, root, &names);
     let workflow = read_workflow(cx, root);
+    let payout = super::payout::read_payout(cx, root, settings.money.scale);
     let known: Vec<&str> = review.disqualifiers.iter().map(|d| d.id.as_str()).collect();
     for r in &disq_refs {
         if !known.contains(&r.value.as_str()) {
@@ -275,6 +276,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         review,
         examples,
         workflow,
+        payout,
     })
 }
 

@@ -5,6 +5,7 @@
 
 pub mod load;
 pub mod model;
+pub mod payout;
 pub mod select;
 pub mod walk;
 

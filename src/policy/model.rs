@@ -33,6 +33,8 @@ pub struct Policy {
     /// Who signs a month's pay, in order (`[workflow]`); `None`: `close`
     /// needs no sign-off.
     pub workflow: Option<Workflow>,
+    /// The pay-out file's layout (`[payout]`), if the policy has one.
+    pub payout: Option<super::payout::Payout>,
 }
 
 /// The sign-off chain of a month's pay (`[workflow]`, docs/POLICY.md).

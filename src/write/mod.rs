@@ -7,6 +7,7 @@
 
 pub mod json;
 mod outputs;
+pub mod payout;
 pub mod template;
 
 pub use outputs::{OutputSet, os_reason};

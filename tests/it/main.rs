@@ -3,6 +3,9 @@
 //! - `audit`: every figure of every RM recomputed from its own trace, in
 //!   archives of months under both policies; the digits of written numbers.
 //! - `archive`: closing, carrying forward, re-running and verifying periods.
+//! - `payout`: the pay-out file (代发工资) of a closed month: count and
+//!   total against the register, GBK and xlsx read back independently,
+//!   missing cards at their cells.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `leavers`: a leaver absent from later ledgers is paid back when the
@@ -35,6 +38,7 @@ mod golden;
 mod leavers;
 mod ledger_errors;
 mod outputs;
+mod payout;
 mod payroll;
 mod policy_errors;
 mod properties;

@@ -170,6 +170,8 @@ fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
             base_deposit: None,
             exam_score: None,
             qualified_on: None,
+            salary_card: None,
+            salary_card_src: None,
             src: src(SheetKind::Managers, i as u32 + 1),
         })
         .collect();

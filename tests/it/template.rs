@@ -105,7 +105,8 @@ fn the_template_has_every_sheet_and_header_the_reader_knows() {
             "营销起始日期",
             "基数存款",
             "考试成绩",
-            "资格取得日期"
+            "资格取得日期",
+            "工资卡号"
         ]
     );
     assert_eq!(got[7].1, ["客户编号", "结算金额(美元)", "日期"]);

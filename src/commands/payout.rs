@@ -1,0 +1,122 @@
+//! `rmpay payout`: a closed month's pay-out file (代发工资).
+
+use super::recompute;
+use crate::archive::{Archive, ArchiveError};
+use crate::period::Period;
+use crate::{Failure, cli, report, write};
+
+/// The archive's refusal, exit 1.
+fn refuse(path: std::path::PathBuf, code: &'static str, message: String) -> Failure {
+    Failure::Archive(ArchiveError {
+        path,
+        code,
+        message,
+    })
+}
+
+pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
+    let p: Period = a
+        .period
+        .parse()
+        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    if !a.archive.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{}: error[io]: no such archive",
+            a.archive.display()
+        )));
+    }
+    let arch = Archive::new(&a.archive);
+    // Only a closed month pays out: what is paid is what was closed.
+    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
+        return Err(refuse(
+            arch.dir(p),
+            "not-closed",
+            format!(
+                "{p} is not closed: only a closed month pays out (close it with `rmpay close` first)"
+            ),
+        ));
+    }
+    // A file added to a closed month's folder would fail `verify`.
+    let parent = match a.out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if let (Ok(root), Ok(dir)) = (a.archive.canonicalize(), parent.canonicalize())
+        && dir.starts_with(&root)
+    {
+        return Err(Failure::Usage(format!(
+            "{}: error[inside-archive]: write the pay-out file outside the archive: the archive holds only what `close` wrote",
+            a.out.display()
+        )));
+    }
+    let (m, r) = recompute(&arch, p)?;
+    let dir = arch.dir(p);
+    // The amounts are the archived register's: recomputing must give the
+    // total paid the closed month's JSON records, RM by RM.
+    let json_name = format!("pay-{p}.json");
+    let archived: serde_json::Value = serde_json::from_slice(
+        &arch.read(p, &json_name).map_err(Failure::Archive)?,
+    )
+    .map_err(|e| {
+        refuse(
+            dir.join(&json_name),
+            "bad-archive",
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    let scale = r.policy.settings.money.scale;
+    for res in &r.payroll.results {
+        let mut want = res.pay.payout.round_dp(scale);
+        want.rescale(scale);
+        let got = archived["managers"].as_array().and_then(|ms| {
+            ms.iter()
+                .find(|x| x["rm_id"] == res.rm.rm_id.as_str())
+                .and_then(|x| x["pay"]["payout"].as_str())
+        });
+        if got != Some(want.to_string().as_str()) {
+            return Err(refuse(
+                dir.join(&json_name),
+                "archive-mismatch",
+                format!(
+                    "the closed register gives {} a total paid of {}, recomputing {p} gives {want}: run `rmpay verify` and `rmpay rerun`",
+                    res.rm.rm_id,
+                    got.unwrap_or("nothing")
+                ),
+            ));
+        }
+    }
+    let policy_path = dir.join(&m.policy.stored_as);
+    let Some(profile) = &r.policy.payout else {
+        return Err(refuse(
+            policy_path,
+            "no-payout-profile",
+            format!(
+                "the policy {p} was closed under (`{}` {}) has no `[payout]` table: it does not say how the bank's batch-payment file is laid out",
+                r.policy.id, r.policy.version
+            ),
+        ));
+    };
+    let ledger_path = dir.join(&m.ledger.stored_as).display().to_string();
+    let file = crate::payout::build(&r, profile, &ledger_path).map_err(Failure::Invalid)?;
+    let bytes = write::payout::payout_bytes(profile, &file, p.last_day(), &a.out)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut outputs = write::OutputSet::new();
+    outputs
+        .add(&a.out, &bytes)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    outputs
+        .commit()
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let money = |d| report::pay::amount_text(d, profile.amount_places);
+    let register = r.payroll.totals.payout;
+    eprintln!(
+        "rmpay: pay-out file for {p}: {} payment(s), total {} (the register's total paid {}); policy `{}` {} as archived",
+        file.count,
+        money(file.total),
+        money(register),
+        r.policy.id,
+        r.policy.version
+    );
+    eprintln!("rmpay: wrote {}", a.out.display());
+    Ok(())
+}

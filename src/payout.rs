@@ -1,0 +1,262 @@
+//! The pay-out file (代发工资) of a closed month: one payment per RM with
+//! an amount to pay (the register's total paid), to the salary card read
+//! from the month's archived ledger, laid out as the policy's `[payout]`
+//! profile says, with the control record (count and total). Pure: builds
+//! the rows; `write::payout` encodes them.
+
+use crate::diag::{Diagnostics, Location};
+use crate::ledger::{Ledger, SheetKind, mask_card};
+use crate::policy::payout::{
+    ControlAt, Encoding, Field, Part, Payout, PayoutFormat, Template, Var,
+};
+use crate::{PayrollRun, period::Period};
+use rust_decimal::Decimal;
+
+/// One cell of the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PCell {
+    Text(String),
+    /// A count or sequence number.
+    Int(u64),
+    /// An amount, already at the profile's places.
+    Amount(Decimal),
+}
+
+impl PCell {
+    /// The cell as a CSV field shows it.
+    pub fn text(&self) -> String {
+        match self {
+            PCell::Text(s) => s.clone(),
+            PCell::Int(n) => n.to_string(),
+            PCell::Amount(d) => d.to_string(),
+        }
+    }
+}
+
+/// The file's records, in order (control record, header row, payments,
+/// or payments then control record), with its count and total.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayoutFile {
+    pub records: Vec<Vec<PCell>>,
+    pub count: u64,
+    pub total: Decimal,
+}
+
+/// `d` at exactly `places` decimals, or `None` when that would round it.
+fn at_places(d: Decimal, places: u32) -> Option<Decimal> {
+    let mut r = d.round_dp(places);
+    if r != d {
+        return None;
+    }
+    r.rescale(places);
+    Some(r)
+}
+
+fn fill(t: &Template, period: Period, vars: &dyn Fn(Var) -> Option<String>) -> String {
+    let mut out = String::new();
+    for p in &t.parts {
+        match p {
+            Part::Text(s) => out.push_str(s),
+            Part::Var(Var::Period) => out.push_str(&period.to_string()),
+            Part::Var(Var::Year) => out.push_str(&period.year.to_string()),
+            Part::Var(Var::Month) => out.push_str(&period.month.to_string()),
+            Part::Var(v) => out.push_str(&vars(*v).unwrap_or_default()),
+        }
+    }
+    out
+}
+
+/// Build the pay-out file of `r`, a closed month recomputed from the
+/// archive. `ledger_path` names the archived ledger in errors, so each
+/// missing or unusable card is located at its cell there. Every problem is
+/// reported at once.
+pub fn build(
+    r: &PayrollRun,
+    profile: &Payout,
+    ledger_path: &str,
+) -> Result<PayoutFile, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let period = r.run.period;
+    let ledger: &Ledger = &r.ledger;
+    let sheet = ledger.sheet_name(SheetKind::Managers).to_string();
+    let gbk = matches!(
+        profile.format,
+        PayoutFormat::Csv {
+            encoding: Encoding::Gbk,
+            ..
+        }
+    );
+    let places = profile.amount_places;
+    let mut payments: Vec<Vec<PCell>> = Vec::new();
+    let mut total = Decimal::ZERO;
+    // First row of each card, to refuse one card paid twice.
+    let mut seen: Vec<(&str, u32)> = Vec::new();
+    for res in &r.payroll.results {
+        let amount = res.pay.payout;
+        let Some(m) = ledger.managers.get(res.rm.ix) else {
+            continue;
+        };
+        let at = |src: crate::ledger::Src| Location::cell(ledger_path, &sheet, src.row, src.col);
+        if amount.is_sign_negative() && !amount.is_zero() {
+            d.error(
+                at(m.src),
+                "negative-payout",
+                format!(
+                    "{}'s total paid for {period} is {amount}: a pay-out file pays no negative amount; correct the month",
+                    m.rm_id
+                ),
+            );
+            continue;
+        }
+        if amount.is_zero() {
+            continue;
+        }
+        let Some(card) = &m.salary_card else {
+            let (cell, found) = match m.salary_card_src {
+                Some(src) => (src, "an empty cell"),
+                None => (m.src, "no `salary_card` (工资卡号) column in the sheet"),
+            };
+            d.error(
+                at(cell),
+                "missing-card",
+                format!(
+                    "expected the salary-card account of {} ({}), who is paid {} for {period}, found {found}",
+                    m.rm_id,
+                    m.name,
+                    crate::report::pay::amount_text(amount, places)
+                ),
+            );
+            continue;
+        };
+        let card_cell = m.salary_card_src.unwrap_or(m.src);
+        if let Some(&(_, first)) = seen.iter().find(|(c, _)| *c == card.as_str()) {
+            d.error(
+                at(card_cell),
+                "duplicate-card",
+                format!(
+                    "expected each salary card once, found {} again (first on row {}) for {}",
+                    mask_card(card),
+                    first + 1,
+                    m.rm_id
+                ),
+            );
+        } else {
+            seen.push((card, card_cell.row));
+        }
+        let Some(amount) = at_places(amount, places) else {
+            d.error(
+                at(m.src),
+                "too-many-places",
+                format!(
+                    "{}'s total paid {amount} has more than the pay-out file's {places} decimal places",
+                    m.rm_id
+                ),
+            );
+            continue;
+        };
+        let remark = fill(&profile.remark, period, &|v| match v {
+            Var::RmId => Some(m.rm_id.clone()),
+            Var::Name => Some(m.name.clone()),
+            _ => None,
+        });
+        total += amount;
+        let seq = payments.len() as u64 + 1;
+        let row: Vec<PCell> = profile
+            .columns
+            .iter()
+            .map(|c| match &c.field {
+                Field::Seq => PCell::Int(seq),
+                Field::Account => PCell::Text(card.clone()),
+                Field::AccountName => PCell::Text(m.name.clone()),
+                Field::Amount => PCell::Amount(amount),
+                Field::Remark => PCell::Text(remark.clone()),
+                Field::RmId => PCell::Text(m.rm_id.clone()),
+                Field::Branch => PCell::Text(m.branch.clone().unwrap_or_default()),
+                Field::Value(v) => PCell::Text(v.clone()),
+            })
+            .collect();
+        if gbk {
+            // The ledger's text (a rare character in a name or branch);
+            // the profile's own text was checked when the policy was read.
+            for (c, cell) in profile.columns.iter().zip(&row) {
+                if let PCell::Text(t) = cell
+                    && let Some(ch) = crate::policy::payout::not_in_gbk(t)
+                {
+                    d.error(
+                        at(m.src),
+                        "not-encodable",
+                        format!(
+                            "the `{}` of {} holds `{ch}`, which the pay-out file's GBK encoding cannot write",
+                            c.header, m.rm_id
+                        ),
+                    );
+                }
+            }
+        }
+        payments.push(row);
+    }
+    if d.has_errors() {
+        return Err(d);
+    }
+    let count = payments.len() as u64;
+    let mut total_at = total;
+    total_at.rescale(places);
+    let control: Vec<PCell> = profile
+        .control
+        .fields
+        .iter()
+        .map(|t| match t.only() {
+            Some(Var::Count) => PCell::Int(count),
+            Some(Var::Total) => PCell::Amount(total_at),
+            _ => PCell::Text(fill(t, period, &|v| match v {
+                Var::Count => Some(count.to_string()),
+                Var::Total => Some(total_at.to_string()),
+                _ => None,
+            })),
+        })
+        .collect();
+    let mut records = Vec::new();
+    if profile.control.at == ControlAt::Header {
+        records.push(control.clone());
+    }
+    if profile.header_row {
+        records.push(
+            profile
+                .columns
+                .iter()
+                .map(|c| PCell::Text(c.header.clone()))
+                .collect(),
+        );
+    }
+    records.extend(payments);
+    if profile.control.at == ControlAt::Trailer {
+        records.push(control);
+    }
+    Ok(PayoutFile {
+        records,
+        count,
+        total: total_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn amounts_keep_their_places_and_are_never_rounded() {
+        // 1234.5 at 2 places is 1234.50; 0.125 at 2 places would round.
+        assert_eq!(at_places(dec!(1234.5), 2).unwrap().to_string(), "1234.50");
+        assert_eq!(at_places(dec!(1234.500), 2).unwrap().to_string(), "1234.50");
+        assert_eq!(at_places(dec!(0.125), 2), None);
+    }
+
+    #[test]
+    fn cards_are_masked() {
+        assert_eq!(mask_card("6222020200012341234"), "6222 **** **** 1234");
+        assert_eq!(mask_card("6222020200011234"), "6222 **** **** 1234");
+        assert_eq!(mask_card("12341234"), "**** 1234");
+        assert_eq!(mask_card("1234"), "****");
+    }
+}
