@@ -4,7 +4,9 @@
 //! renamed over the final name, so a crash never leaves half a file and an
 //! existing output is replaced whole or not at all.
 
+pub mod batch;
 pub mod json;
+pub mod statement;
 pub mod template;
 
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
