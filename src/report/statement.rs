@@ -82,7 +82,33 @@ fn plain(v: Decimal) -> String {
     v.normalize().to_string()
 }
 
+/// Short English names of the figures a statement shows (the catalogue's
+/// English is a definition, too long for a label).
+const SHORT_EN: &[(&str, &str)] = &[
+    ("deposit_daily_average", "Deposit daily avg"),
+    ("deposit_base", "Base deposit"),
+    ("deposit_stock", "Deposit stock"),
+    ("deposit_increment", "Deposit increment"),
+    ("loan_balance", "Loan balance"),
+    ("loan_daily_average", "Loan daily avg"),
+    ("npl_balance", "NPL balance"),
+    ("npl_ratio", "NPL ratio"),
+    ("interest_due", "Interest due"),
+    ("interest_received", "Interest received"),
+    ("collection_rate", "Collection rate"),
+    ("fee_income", "Fee income"),
+    ("new_basic_accounts", "New basic accounts"),
+    ("incident_points", "Violation points"),
+    ("incident_loss", "Losses"),
+    ("settlements_usd", "Intl settlement (USD)"),
+];
+
 fn metric_label(name: &str, lang: Lang) -> String {
+    if lang == Lang::En
+        && let Some((_, short)) = SHORT_EN.iter().find(|(n, _)| *n == name)
+    {
+        return short.to_string();
+    }
     crate::metrics::catalogue::MONTHLY
         .iter()
         .chain(crate::metrics::catalogue::REVIEW)
@@ -590,7 +616,12 @@ pub fn statement(
     };
     let ytd_title = match lang {
         Lang::Zh => format!("五、本年累计（{} 年，{} 个月）", y.year, y.months),
-        Lang::En => format!("5. Year to date ({}, {} months)", y.year, y.months),
+        Lang::En => format!(
+            "5. Year to date ({}, {} month{})",
+            y.year,
+            y.months,
+            if y.months == 1 { "" } else { "s" }
+        ),
     };
     rows.section(&ytd_title, cols);
     let ytd_rows: [(&str, &str, Decimal); 5] = [
@@ -972,5 +1003,29 @@ fn product_name(p: crate::ledger::Product, lang: Lang) -> &'static str {
         Product::Demand => lang.pick("活期存款", "demand deposits"),
         Product::Time => lang.pick("定期存款", "time deposits"),
         Product::Agreement => lang.pick("协议存款", "agreement deposits"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_hold_only_safe_characters() {
+        let p = Period::new(2026, 10).unwrap();
+        assert_eq!(file_name(p, "RM001"), "statement-2026-10-RM001.xlsx");
+        assert_eq!(file_name(p, "客户经理_7"), "statement-2026-10-客户经理_7.xlsx");
+        assert_eq!(file_name(p, "../a/b:c*"), "statement-2026-10-___a_b_c_.xlsx");
+    }
+
+    #[test]
+    fn figures_in_words_keep_their_exact_digits() {
+        assert_eq!(exact_text(Decimal::new(1234567, 0)), "1,234,567.00");
+        assert_eq!(exact_text(Decimal::new(12345, 1)), "1,234.50");
+        // 38,709,677.41935483… to six places.
+        assert_eq!(
+            exact_text(Decimal::new(1_200_000_000, 0) / Decimal::from(31)),
+            "38,709,677.419355"
+        );
     }
 }

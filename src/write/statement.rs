@@ -45,11 +45,12 @@ pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, WriteError> {
         .set_background_color(Color::RGB(0xDDEBF7))
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Center);
-    let cell = base
+    let cell = base.clone().set_border_bottom(FormatBorder::Hair);
+    let wrap = cell
         .clone()
-        .set_border_bottom(FormatBorder::Hair)
+        .set_text_wrap()
+        .set_align(FormatAlign::Left)
         .set_indent(1);
-    let wrap = cell.clone().set_text_wrap();
     let money = cell.clone().set_num_format(money_format(page.money_scale));
     let pct = cell.clone().set_num_format("0.00%");
     let numbers: Vec<Format> = (0..=6)
