@@ -326,8 +326,31 @@ pub fn statement(
 
     // Deductions.
     rows.section(l("二、扣款", "2. Deductions"), cols);
-    for d in &pay.deductions {
+    // Every deduction of the policy, as the register has them (a loss
+    // carried from earlier months first, when there is one).
+    let deductions: Vec<crate::engine::pay::Line> = pay
+        .deductions
+        .iter()
+        .filter(|d| d.rule == CARRIED_LOSS)
+        .cloned()
+        .chain(policy.pay.deductions.iter().map(|pd| {
+            crate::engine::pay::Line {
+                rule: pd.id.clone(),
+                amount: pay
+                    .deductions
+                    .iter()
+                    .find(|d| d.rule == pd.id)
+                    .map_or(Decimal::ZERO, |d| d.amount),
+            }
+        }))
+        .collect();
+    for d in &deductions {
         let s = step(r, &d.rule);
+        let limit = |zh: String, en: String| match (s.is_some(), lang) {
+            (false, _) => String::new(),
+            (true, Lang::Zh) => zh,
+            (true, Lang::En) => en,
+        };
         let left = step_input(s, "gross left").unwrap_or("0");
         let left = left
             .parse::<Decimal>()
@@ -350,20 +373,16 @@ pub fn statement(
             match pd {
                 Some(pd) => {
                     let v = met.get(&pd.metric).unwrap_or_default();
-                    match lang {
-                        Lang::Zh => format!(
-                            "{} {} × {}，以应发剩余 {left} 为限",
-                            metric_label(&pd.metric, lang),
-                            metric_value_text(&pd.metric, v),
-                            percent_text(pd.share)
-                        ),
-                        Lang::En => format!(
-                            "{} {} × {}, up to the gross left {left}",
-                            metric_label(&pd.metric, lang),
-                            metric_value_text(&pd.metric, v),
-                            percent_text(pd.share)
-                        ),
-                    }
+                    format!(
+                        "{} {} × {}{}",
+                        metric_label(&pd.metric, lang),
+                        metric_value_text(&pd.metric, v),
+                        percent_text(pd.share),
+                        limit(
+                            format!("，以应发剩余 {left} 为限"),
+                            format!(", up to the gross left {left}")
+                        )
+                    )
                 }
                 None => String::new(),
             }
@@ -376,7 +395,7 @@ pub fn statement(
             words,
         );
     }
-    if pay.deductions.is_empty() {
+    if deductions.is_empty() {
         rows.figure(
             RowStyle::Normal,
             l("本月无扣款", "No deductions this month").into(),
