@@ -1050,10 +1050,7 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
             diags.error(
                 diag::Location::Sheet {
                     file: r.ledger.file.clone(),
-                    sheet: r
-                        .ledger
-                        .sheet_name(ledger::SheetKind::Managers)
-                        .to_string(),
+                    sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
                 "unknown-rm",
                 format!(
@@ -1080,8 +1077,7 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
-        let fresh: serde_json::Value =
-            serde_json::from_slice(&json_bytes(&r)).unwrap_or_default();
+        let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(&r)).unwrap_or_default();
         let find = |v: &serde_json::Value, id: &str| {
             v["managers"]
                 .as_array()

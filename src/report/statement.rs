@@ -165,12 +165,7 @@ impl Rows {
     fn figure(&mut self, style: RowStyle, name: String, value: Cell, rule: &str, words: String) {
         self.push(
             style,
-            vec![
-                Cell::Text(name),
-                value,
-                Cell::text(rule),
-                Cell::Text(words),
-            ],
+            vec![Cell::Text(name), value, Cell::text(rule), Cell::Text(words)],
         );
     }
 
@@ -208,7 +203,11 @@ pub fn statement(
         Lang::Zh => policy.name.clone(),
         Lang::En => policy.name_en.clone().unwrap_or_else(|| policy.id.clone()),
     };
-    let draft_mark = if draft { l("（草稿）", " (draft)") } else { "" };
+    let draft_mark = if draft {
+        l("（草稿）", " (draft)")
+    } else {
+        ""
+    };
     let title = match lang {
         Lang::Zh => format!("客户经理工资对账单 {}年{}月{draft_mark}", p.year, p.month),
         Lang::En => format!("RM pay statement {p}{draft_mark}"),
@@ -305,7 +304,10 @@ pub fn statement(
         };
         let scale = policy.settings.money.scale;
         let words = match lang {
-            Lang::Zh => format!("{words}，{}保留 {scale} 位小数", rounding_word(policy, lang)),
+            Lang::Zh => format!(
+                "{words}，{}保留 {scale} 位小数",
+                rounding_word(policy, lang)
+            ),
             Lang::En => format!("{words}, {} to {scale} places", rounding_word(policy, lang)),
         };
         rows.figure(
@@ -514,7 +516,10 @@ pub fn statement(
                     format!("等级变动上限降低，退还超额 {}", m(mv.amount))
                 }
                 (MovementKind::ExcessReleased, Lang::En) => {
-                    format!("cap lowered by a tier change: excess {} released", m(mv.amount))
+                    format!(
+                        "cap lowered by a tier change: excess {} released",
+                        m(mv.amount)
+                    )
                 }
                 (_, Lang::Zh) => format!("离岗满期，退还 {}", m(mv.amount)),
                 (_, Lang::En) => format!("released {} after leaving", m(mv.amount)),
@@ -539,11 +544,7 @@ pub fn statement(
         money(pay.payout),
         &rule_text("pay", lang),
         match lang {
-            Lang::Zh => format!(
-                "实发 {} + 风险金退还 {}",
-                m(pay.net),
-                m(pay.released)
-            ),
+            Lang::Zh => format!("实发 {} + 风险金退还 {}", m(pay.net), m(pay.released)),
             Lang::En => format!(
                 "net {} + risk deposit released {}",
                 m(pay.net),
@@ -727,7 +728,12 @@ pub fn statement(
     };
     let count_inputs = |figure: &str, prefix: &str| {
         step(r, figure)
-            .map(|s| s.inputs.iter().filter(|i| i.name.starts_with(prefix)).count())
+            .map(|s| {
+                s.inputs
+                    .iter()
+                    .filter(|i| i.name.starts_with(prefix))
+                    .count()
+            })
             .unwrap_or(0)
     };
     let mut metric = |name: &str, value: Cell, words: String| {
@@ -860,10 +866,7 @@ pub fn statement(
         "new_basic_accounts",
         Cell::Number(met.new_basic_accounts, 0),
         match lang {
-            Lang::Zh => format!(
-                "本月新开对公基本户 {} 户",
-                plain(met.new_basic_accounts)
-            ),
+            Lang::Zh => format!("本月新开对公基本户 {} 户", plain(met.new_basic_accounts)),
             Lang::En => format!(
                 "{} corporate basic accounts opened this month",
                 plain(met.new_basic_accounts)
@@ -1033,8 +1036,14 @@ mod tests {
     fn file_names_hold_only_safe_characters() {
         let p = Period::new(2026, 10).unwrap();
         assert_eq!(file_name(p, "RM001"), "statement-2026-10-RM001.xlsx");
-        assert_eq!(file_name(p, "客户经理_7"), "statement-2026-10-客户经理_7.xlsx");
-        assert_eq!(file_name(p, "../a/b:c*"), "statement-2026-10-___a_b_c_.xlsx");
+        assert_eq!(
+            file_name(p, "客户经理_7"),
+            "statement-2026-10-客户经理_7.xlsx"
+        );
+        assert_eq!(
+            file_name(p, "../a/b:c*"),
+            "statement-2026-10-___a_b_c_.xlsx"
+        );
     }
 
     #[test]

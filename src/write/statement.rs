@@ -85,9 +85,15 @@ pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, WriteError> {
             } else {
                 &line
             };
-            let n = lines(s, page_width * if *style == RowStyle::Title { 0.8 } else { 1.0 });
-            ws.set_row_height(row, LINE_PT * n as f64 + if *style == RowStyle::Title { 6.0 } else { 0.0 })
-                .map_err(xerr(path))?;
+            let n = lines(
+                s,
+                page_width * if *style == RowStyle::Title { 0.8 } else { 1.0 },
+            );
+            ws.set_row_height(
+                row,
+                LINE_PT * n as f64 + if *style == RowStyle::Title { 6.0 } else { 0.0 },
+            )
+            .map_err(xerr(path))?;
             if ncols > 1 {
                 ws.merge_range(row, 0, row, ncols - 1, s, f)
                     .map_err(xerr(path))?;
@@ -122,9 +128,7 @@ pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, WriteError> {
                 RowStyle::Header => &header,
                 RowStyle::Total if i == page.wrap_column => &total_wrap,
                 RowStyle::Total => &total_text,
-                _ if i + 1 == cells.len() && cells[..i].iter().all(|x| *x == Cell::Empty) => {
-                    &right
-                }
+                _ if i + 1 == cells.len() && cells[..i].iter().all(|x| *x == Cell::Empty) => &right,
                 _ => &wrap,
             };
             match cell {
@@ -169,10 +173,7 @@ pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, WriteError> {
         Lang::Zh => "第 &P 页，共 &N 页",
         Lang::En => "Page &P of &N",
     };
-    ws.set_footer(format!(
-        "&L{}&C{pages}",
-        header_text(&page.footer_left)
-    ));
+    ws.set_footer(format!("&L{}&C{pages}", header_text(&page.footer_left)));
     let last = page.rows.len().saturating_sub(1) as u32;
     ws.set_print_area(0, 0, last, ncols - 1)
         .map_err(xerr(path))?;

@@ -129,7 +129,9 @@ fn numbers_in(s: &str) -> Vec<String> {
             token.push(c);
             continue;
         }
-        let t = token.trim_matches(|c| c == ',' || c == '.').replace(',', "");
+        let t = token
+            .trim_matches(|c| c == ',' || c == '.')
+            .replace(',', "");
         let policys = ["÷ ", "单价 ", "rate "].iter().any(|p| before.ends_with(p));
         if !token.is_empty() {
             if c != '%'
@@ -154,7 +156,12 @@ fn leaks(path: &Path, me: &str, pay: &serde_json::Value) -> Vec<String> {
     let mut own = figures(mine);
     // The RM's own cap is theirs to see (and may be another's balance).
     if let Some(cap) = mine["risk_account"]["cap"].as_str() {
-        own.insert(cap.parse::<rust_decimal::Decimal>().unwrap().normalize().to_string());
+        own.insert(
+            cap.parse::<rust_decimal::Decimal>()
+                .unwrap()
+                .normalize()
+                .to_string(),
+        );
     }
     let mut found = Vec::new();
     let xml = xml_text(path);
@@ -216,7 +223,9 @@ fn a_statement_holds_nothing_of_any_other_rm() {
     let found = leaks(&d.path().join("pay-2026-10.xlsx"), "RM001", &pay);
     for other in RMS.iter().filter(|r| **r != "RM001") {
         assert!(
-            found.iter().any(|f| f.contains(&format!("{other}'s `{other}`"))),
+            found
+                .iter()
+                .any(|f| f.contains(&format!("{other}'s `{other}`"))),
             "{other} not found"
         );
     }
@@ -239,7 +248,11 @@ fn a_shared_client_shows_this_rms_share_and_part_only() {
         // 5,000,000.00 × 0.6 = 3,000,000.00; × 0.4 = 2,000,000.00.
         assert_eq!(t[row + 1], part, "{rm}");
         assert_eq!(t[row + 2], share, "{rm}");
-        assert!(!t[row + 3].chars().any(|c| c.is_ascii_digit()), "{rm}: {}", t[row + 3]);
+        assert!(
+            !t[row + 3].chars().any(|c| c.is_ascii_digit()),
+            "{rm}: {}",
+            t[row + 3]
+        );
     }
     // Nowhere does RM001's statement show the client's whole balance (or
     // RM002's part, one of RM002's own figures as well: their NPL balance).
@@ -253,7 +266,7 @@ fn register_row(book: &Path, rm: &str) -> Vec<(String, f64)> {
     let range = wb.worksheet_range("工资汇总").unwrap();
     let mut rows = range.rows();
     let head: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
-    let row = rows.find(|r| r[0].to_string() == rm).unwrap();
+    let row = rows.find(|r| r[0] == rm).unwrap();
     head.into_iter()
         .zip(row.iter())
         .filter_map(|(h, c)| c.get_float().map(|f| (h, f)))
@@ -266,7 +279,7 @@ fn statement_amount(path: &Path, label: &str) -> Option<f64> {
     let range = wb.worksheet_range("工资对账单").unwrap();
     range
         .rows()
-        .find(|r| r[0].to_string() == label)
+        .find(|r| r[0] == label)
         .and_then(|r| r[1].get_float())
 }
 
@@ -324,13 +337,19 @@ fn statements_are_named_by_period_and_rm_and_written_the_same_twice() {
     let some = draft_statements(&["--rm", "RM003", "--rm", "AG001", "--lang", "en"]);
     assert_eq!(
         names(&some.path().join("st")),
-        ["statement-2026-10-AG001.xlsx", "statement-2026-10-RM003.xlsx"]
+        [
+            "statement-2026-10-AG001.xlsx",
+            "statement-2026-10-RM003.xlsx"
+        ]
     );
     let t: Vec<String> = cells(&some.path().join("st/statement-2026-10-RM003.xlsx"))
         .iter()
         .map(|c| c.to_string())
         .collect();
-    assert!(t.contains(&"RM pay statement 2026-10 (draft)".to_string()), "{t:?}");
+    assert!(
+        t.contains(&"RM pay statement 2026-10 (draft)".to_string()),
+        "{t:?}"
+    );
 }
 
 #[test]
@@ -358,7 +377,11 @@ fn an_unknown_rm_is_a_located_error_and_nothing_is_written() {
         "{}",
         o.stderr
     );
-    assert!(o.stderr.contains("--rm NOBODY: no RM `NOBODY`"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("--rm NOBODY: no RM `NOBODY`"),
+        "{}",
+        o.stderr
+    );
     assert!(!out.exists());
 }
 
@@ -401,8 +424,15 @@ fn statements_of_a_closed_month_carry_the_year_and_refuse_a_changed_register() {
     assert!(!t.iter().any(|c| c.contains("草稿")));
     // Year to date: September's carried state plus October, equal to the
     // closed October's year_to_date.
-    assert!(t.iter().any(|c| c.contains("五、本年累计（2026 年，2 个月）")), "{t:?}");
-    assert!(t.iter().any(|c| c.contains("2026-09 及以前月份取自归档的结转状态")));
+    assert!(
+        t.iter()
+            .any(|c| c.contains("五、本年累计（2026 年，2 个月）")),
+        "{t:?}"
+    );
+    assert!(
+        t.iter()
+            .any(|c| c.contains("2026-09 及以前月份取自归档的结转状态"))
+    );
     let sep = json(&arch.join("2026-09/pay-2026-09.json"));
     let oct = json(&arch.join("2026-10/pay-2026-10.json"));
     let gross = |v: &serde_json::Value, k: &str| -> f64 {
@@ -455,15 +485,29 @@ fn statements_are_written_all_or_none() {
     // RM002's place is taken by a directory: its rename fails after
     // RM001's new file went into place (files go in name order).
     std::fs::create_dir(out.join("statement-2026-10-RM002.xlsx")).unwrap();
-    let o = run(&[args(&["RM001", "RM002", "RM003"]), vec!["--lang".into(), "en".into()]].concat());
+    let o = run(&[
+        args(&["RM001", "RM002", "RM003"]),
+        vec!["--lang".into(), "en".into()],
+    ]
+    .concat());
     assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(o.stderr.contains("statement-2026-10-RM002.xlsx"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("statement-2026-10-RM002.xlsx"),
+        "{}",
+        o.stderr
+    );
     // RM001's file is the old one again; RM003's was never written; no
     // temporary file is left.
-    assert_eq!(std::fs::read(out.join("statement-2026-10-RM001.xlsx")).unwrap(), old);
+    assert_eq!(
+        std::fs::read(out.join("statement-2026-10-RM001.xlsx")).unwrap(),
+        old
+    );
     assert_eq!(
         names(&out),
-        ["statement-2026-10-RM001.xlsx", "statement-2026-10-RM002.xlsx"]
+        [
+            "statement-2026-10-RM001.xlsx",
+            "statement-2026-10-RM002.xlsx"
+        ]
     );
     let _: PathBuf = out;
 }
