@@ -644,23 +644,37 @@ pub fn statement(
         ),
     };
     rows.section(&ytd_title, cols);
-    let ytd_rows: [(&str, &str, Decimal); 5] = [
-        ("应发", "Gross", y.gross),
-        ("扣款", "Deductions", y.deductions),
-        ("风险金扣留", "Risk deposit withheld", y.holdback),
-        ("实发", "Net pay", y.net),
-        ("风险金退还", "Risk deposit released", y.released),
+    let ytd_rows: [(&str, &str, Decimal, Decimal); 5] = [
+        ("应发", "Gross", y.gross, pay.gross),
+        ("扣款", "Deductions", y.deductions, pay.deductions_total),
+        (
+            "风险金扣留",
+            "Risk deposit withheld",
+            y.holdback,
+            pay.holdback,
+        ),
+        ("实发", "Net pay", y.net, pay.net),
+        (
+            "风险金退还",
+            "Risk deposit released",
+            y.released,
+            pay.released,
+        ),
     ];
-    for (i, (zh, en, v)) in ytd_rows.into_iter().enumerate() {
+    for (i, (zh, en, v, month)) in ytd_rows.into_iter().enumerate() {
+        let sum = match lang {
+            Lang::Zh => format!("{} 个月之和，其中本月 {}", y.months, m(month)),
+            Lang::En => format!("Σ {} month(s), this month {}", y.months, m(month)),
+        };
         rows.figure(
             RowStyle::Normal,
             l(zh, en).into(),
             money(v),
             &rule_text("pay", lang),
             if i == 0 {
-                ytd_source.clone()
+                format!("{sum}{}{ytd_source}", l("；", "; "))
             } else {
-                String::new()
+                sum
             },
         );
     }
@@ -745,19 +759,28 @@ pub fn statement(
             words,
         );
     };
+    // The exact figure, when two places do not show it.
+    let exact = |v: Decimal| {
+        let e = exact_text(v);
+        if e == m(v) {
+            String::new()
+        } else {
+            format!("{}{e}", l("；精确值 ", "; exactly "))
+        }
+    };
     metric(
         "deposit_daily_average",
         money(met.deposit_daily_average.round_dp(2)),
         match lang {
             Lang::Zh => format!(
-                "名下 {} 户客户存款日均 × 分成比例之和（见下表）{excluded}；精确值 {}",
+                "名下 {} 户客户存款日均 × 分成比例之和（见下表）{excluded}{}",
                 mine.len(),
-                exact_text(met.deposit_daily_average)
+                exact(met.deposit_daily_average)
             ),
             Lang::En => format!(
-                "Σ daily average × share over {} clients (see below){excluded}; exactly {}",
+                "Σ daily average × share over {} clients (see below){excluded}{}",
                 mine.len(),
-                exact_text(met.deposit_daily_average)
+                exact(met.deposit_daily_average)
             ),
         },
     );
