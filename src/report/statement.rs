@@ -787,9 +787,18 @@ pub fn statement(
     metric(
         "deposit_base",
         money(met.deposit_base.round_dp(2)),
-        match lang {
-            Lang::Zh => format!("取自 {}", r.rm.base_source),
-            Lang::En => format!("from {}", r.rm.base_source),
+        // The metrics name a tier's default base in these words.
+        if r.rm.base_source == format!("policy tier `{}` base_deposit", policy.tiers[r.rm.tier].id)
+        {
+            match lang {
+                Lang::Zh => format!("台账未填，取办法中{tier}的默认基数"),
+                Lang::En => format!("not in the ledger: the policy's default for {tier}"),
+            }
+        } else {
+            match lang {
+                Lang::Zh => format!("取自 {}", r.rm.base_source),
+                Lang::En => format!("from {}", r.rm.base_source),
+            }
         },
     );
     metric(
