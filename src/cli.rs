@@ -58,6 +58,13 @@ cell; nothing is written then.",
     Explain(ExplainArgs),
     /// Run a proposed policy over a closed period and write the per-RM differences.
     Compare(CompareArgs),
+    /// One printable statement per RM (A4, one page): their pay, risk
+    /// deposit, year to date and figures, each with its rule and inputs,
+    /// and nothing of anyone else.
+    #[command(
+        after_help = "Examples:\n  rmpay statement --archive archive/ --period 2026-10 --out statements/\n  rmpay statement --archive archive/ --period 2026-10 --rm RM001 RM002 --lang en --out statements/\n  rmpay statement --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx --out drafts/   # marked draft"
+    )]
+    Statement(StatementArgs),
     /// The tier review for HR: annual (or quarterly) figures, scores, rule
     /// outcomes and the proposed tier with every reason.
     #[command(
@@ -253,6 +260,39 @@ pub struct ExplainArgs {
     /// The month's ledger, with --policy or --rules.
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct StatementArgs {
+    /// An archive: with --period alone, the statements of a closed month;
+    /// with --policy (or --rules) and --ledger, a draft opening from its
+    /// last closed month.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// The period, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// The policy file (TOML), with --ledger: a draft.
+    #[arg(long, value_name = "FILE", conflicts_with = "rules")]
+    pub policy: Option<PathBuf>,
+    /// A directory of policy versions, with --ledger: a draft.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// With --rules: the policy id, when the directory holds several banks' policies.
+    #[arg(long, value_name = "ID", requires = "rules")]
+    pub bank: Option<String>,
+    /// The month's ledger, with --policy or --rules.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// Only these RMs (default: every RM of the month).
+    #[arg(long = "rm", value_name = "ID", num_args = 1..)]
+    pub rms: Vec<String>,
+    /// Directory the statements are written to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Language of the statements.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]

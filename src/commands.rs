@@ -22,6 +22,7 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
         Command::Verify(a) => verify(a),
         Command::Explain(a) => explain(a).map(|_| EXIT_OK),
         Command::Compare(a) => compare(a).map(|_| EXIT_OK),
+        Command::Statement(a) => statement(a).map(|_| EXIT_OK),
         Command::Check(a) => check(a).map(|_| EXIT_OK),
         Command::Review(a) => review(a).map(|_| EXIT_OK),
         Command::Template(a) => template(a).map(|_| EXIT_OK),
@@ -1713,5 +1714,168 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
     outputs.add(&a.out, &bytes).map_err(usage)?;
     outputs.commit().map_err(usage)?;
     eprintln!("rmpay: wrote {}", a.out.display());
+    Ok(())
+}
+
+/// `rmpay statement`: one file per RM, all written or none.
+fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
+    let period = parse_period(a.period.as_deref())?;
+    let (r, draft, archived) = match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+        (Some(root), Some(_), None, None, None) => {
+            let (arch, p) = closed_period(root, a.period.as_deref().unwrap_or_default())?;
+            let (_, r) = recompute(&arch, p)?;
+            let json = arch.dir(p).join(format!("pay-{p}.json"));
+            (r, false, Some(json))
+        }
+        (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
+            let source = match (&a.policy, &a.rules) {
+                (Some(p), _) => PolicySource::File(p.clone()),
+                (None, Some(d)) => PolicySource::Rules {
+                    dir: d.clone(),
+                    bank: a.bank.clone(),
+                },
+                (None, None) => unreachable_source()?,
+            };
+            let job = Job {
+                policy: source,
+                policy_display: None,
+                ledger: l.clone(),
+                ledger_display: None,
+                period,
+                carry: match &a.archive {
+                    Some(root) => Carry::Archive {
+                        root: root.clone(),
+                        closing: false,
+                    },
+                    None => Carry::Ledger,
+                },
+            };
+            (compute_with_progress(&job, true)?, true, None)
+        }
+        _ => {
+            return Err(Failure::Usage(
+                "error: statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"
+                    .into(),
+            ));
+        }
+    };
+    // The RMs asked for, each known; every unknown one is reported.
+    let ids: Vec<&str> = r
+        .payroll
+        .results
+        .iter()
+        .map(|x| x.rm.rm_id.as_str())
+        .collect();
+    let mut diags = diag::Diagnostics::new();
+    for id in &a.rms {
+        if !ids.contains(&id.as_str()) {
+            diags.error(
+                diag::Location::Sheet {
+                    file: r.ledger.file.clone(),
+                    sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
+                },
+                "unknown-rm",
+                format!(
+                    "--rm {id}: no RM `{id}` in {}{}",
+                    r.run.period,
+                    diag::suggestion(id, ids.iter().copied())
+                ),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(Failure::Invalid(diags));
+    }
+    let chosen: Vec<&crate::engine::pay::RmResult> = r
+        .payroll
+        .results
+        .iter()
+        .filter(|x| a.rms.is_empty() || a.rms.contains(&x.rm.rm_id))
+        .collect();
+    // A closed month's statements show what was closed: the recomputed
+    // figures of every RM chosen must be the archived register's.
+    if let Some(path) = &archived {
+        let archived: serde_json::Value = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(&r)).unwrap_or_default();
+        let find = |v: &serde_json::Value, id: &str| {
+            v["managers"]
+                .as_array()
+                .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())
+        };
+        for x in &chosen {
+            let (old, new) = (find(&archived, &x.rm.rm_id), find(&fresh, &x.rm.rm_id));
+            let same = match (&old, &new) {
+                (Some(o), Some(n)) => ["metrics", "pay", "risk_account", "year_to_date"]
+                    .iter()
+                    .all(|k| o[k] == n[k]),
+                _ => false,
+            };
+            if !same {
+                return Err(Failure::Archive(archive::ArchiveError {
+                    path: path.clone(),
+                    code: "archive-differs",
+                    message: format!(
+                        "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
+                        x.rm.rm_id, r.run.period
+                    ),
+                }));
+            }
+        }
+    }
+    let l = lang(a.lang);
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for x in &chosen {
+        let name = report::statement::file_name(r.run.period, &x.rm.rm_id);
+        let path = a.out.join(&name);
+        if files.iter().any(|(p, _)| *p == path) {
+            let mut d = diag::Diagnostics::new();
+            d.error(
+                diag::Location::Sheet {
+                    file: r.ledger.file.clone(),
+                    sheet: r
+                        .ledger
+                        .sheet_name(ledger::SheetKind::Managers)
+                        .to_string(),
+                },
+                "statement-name-clash",
+                format!(
+                    "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
+                    x.rm.rm_id
+                ),
+            );
+            return Err(Failure::Invalid(d));
+        }
+        let page = report::statement::statement(
+            &r.policy,
+            &r.run,
+            x,
+            &r.payroll.clients,
+            r.payroll.days,
+            draft,
+            l,
+        );
+        let bytes = write::statement::page_bytes(&page, &path).map_err(usage)?;
+        files.push((path, bytes));
+    }
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
+    for (path, bytes) in &files {
+        outputs.add(path, bytes).map_err(usage)?;
+    }
+    outputs.commit().map_err(usage)?;
+    eprintln!(
+        "rmpay: {} {} statement(s){} in {}",
+        r.run.period,
+        files.len(),
+        if draft {
+            " (draft: the month is not closed)"
+        } else {
+            ""
+        },
+        a.out.display()
+    );
     Ok(())
 }

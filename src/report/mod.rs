@@ -5,6 +5,7 @@ pub mod compare;
 pub mod explain;
 pub mod pay;
 pub mod review;
+pub mod statement;
 pub mod template;
 
 use rust_decimal::Decimal;

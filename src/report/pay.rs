@@ -34,7 +34,7 @@ pub struct SignoffLine {
     pub note: Option<String>,
 }
 
-fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
+pub(crate) fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
     let t = &policy.tiers[r.rm.tier];
     match lang {
         Lang::Zh => t.name.clone(),
@@ -64,7 +64,7 @@ fn off_roster_text(left_on: chrono::NaiveDate, lang: Lang) -> String {
     }
 }
 
-fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
+pub(crate) fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
     let found = policy
         .pay
         .lines
@@ -188,7 +188,7 @@ fn flag_value_text(check: &str, v: Decimal) -> String {
     }
 }
 
-fn opening_text(source: &OpeningSource, lang: Lang) -> String {
+pub(crate) fn opening_text(source: &OpeningSource, lang: Lang) -> String {
     match (source, lang) {
         (OpeningSource::None, Lang::Zh) => "无期初余额".into(),
         (OpeningSource::None, Lang::En) => "no opening balance given".into(),
@@ -236,7 +236,7 @@ fn risk_line(k: &RiskAccount, lang: Lang) -> String {
 }
 
 /// The month's movements in words.
-fn movements_text(k: &RiskAccount, lang: Lang) -> String {
+pub(crate) fn movements_text(k: &RiskAccount, lang: Lang) -> String {
     if k.cap.is_none() && k.movements.is_empty() {
         return lang
             .pick("本等级不扣留风险金", "the tier holds no risk deposit")

@@ -8,6 +8,7 @@
 pub mod json;
 mod outputs;
 pub mod payout;
+pub mod statement;
 pub mod template;
 
 pub use outputs::{OutputSet, os_reason};

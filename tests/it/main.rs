@@ -27,6 +27,9 @@
 //!   (Policy A, Policy B and a bank variant), decisions computed by hand.
 //! - `streaming`: sheets longer than one batch of the streaming xlsx reader,
 //!   big enough to be inflated ahead.
+//! - `statement`: the per-RM statements: nothing of anyone else, the
+//!   register's figures, names, same bytes, unknown RMs, closed months,
+//!   all files or none.
 //! - `template`: the empty ledger workbook of `rmpay template` read back
 //!   through the reader, and filled in through `check` and `payroll`.
 
@@ -44,6 +47,7 @@ mod policy_errors;
 mod properties;
 mod review;
 mod review_rules;
+mod statement;
 mod streaming;
 mod template;
 mod util;
