@@ -113,9 +113,9 @@ struct Formats {
 }
 
 /// The header and footer printed on every page, in Excel's codes.
-struct PageLines {
-    header: String,
-    footer: String,
+pub(crate) struct PageLines {
+    pub(crate) header: String,
+    pub(crate) footer: String,
 }
 
 /// Text as printed in a page header or footer (`&` starts a code there).
@@ -130,21 +130,26 @@ impl PageLines {
     /// The sheet's name on the left, the book's title (whose, what, which
     /// period) in the middle and the unit on the right; the page number
     /// and count in the middle of the footer.
-    fn new(head: &BookHead) -> PageLines {
-        let unit = header_escape(&head.page.unit);
+    pub(crate) fn new(head: &BookHead) -> PageLines {
+        PageLines::of(&head.title, &head.page)
+    }
+
+    /// The lines for a book titled `title`.
+    pub(crate) fn of(book_title: &str, page: &crate::report::PageText) -> PageLines {
+        let unit = header_escape(&page.unit);
         let len = |s: &str| s.encode_utf16().count();
         // The title is cut, if need be, to fit Excel's limit: a longer
         // header would be dropped whole.
         let room = MAX_HEADER_LEN.saturating_sub(len("&L&A&C&R") + len(&unit));
         let mut title = String::new();
-        for c in head.title.chars() {
+        for c in book_title.chars() {
             let c = header_escape(c.encode_utf8(&mut [0; 4]));
             if len(&title) + len(&c) > room {
                 break;
             }
             title.push_str(&c);
         }
-        let footer = header_escape(&head.page.page_of)
+        let footer = header_escape(&page.page_of)
             .replace("{page}", "&P")
             .replace("{pages}", "&N");
         let mut footer = format!("&C{footer}");
