@@ -920,8 +920,90 @@ impl Sink for XlsxSink {
 
 #[cfg(test)]
 mod tests {
-    use super::excel_number;
+    use super::{XlsxSink, excel_number, page_breaks};
+    use crate::report::{BookHead, Cell, PageText, RowStyle, Sheet, col};
     use rust_decimal::Decimal;
+
+    /// Pay strips: nine blocks of title 20 + header 30 + four lines of 15
+    /// = 110 pt on a landscape page of 487 × 0.95 = 462.65 pt: four fit
+    /// (440), a fifth would not (550), so pages start at strips 5 and 9.
+    #[test]
+    fn strips_break_between_blocks() {
+        let strip = [20.0, 30.0, 15.0, 15.0, 15.0, 15.0];
+        let heights: Vec<f64> = (0..9).flat_map(|_| strip).collect();
+        let starts: Vec<u32> = (0..9).map(|i| i * 6).collect();
+        assert_eq!(page_breaks(&heights, &starts, 0, 462.65), [24, 48]);
+        // Rows alone break where the page is full: 20 + 30 + 4 × 15 = 110
+        // per strip, 4 strips 440, then row 24 (20) 460, row 25 (30) 490
+        // > 462.65: the fifth strip's header leaves its title behind.
+        assert_eq!(page_breaks(&heights, &[], 0, 462.65)[0], 25);
+    }
+
+    /// A block taller than a page breaks where the page is full: rows of
+    /// 100 on pages of 250 hold two.
+    #[test]
+    fn a_block_taller_than_a_page_breaks_where_full() {
+        assert_eq!(page_breaks(&[100.0; 5], &[0], 0, 250.0), [2, 4]);
+        // After a first block, the tall one still starts a new page.
+        assert_eq!(
+            page_breaks(&[50.0, 100.0, 100.0, 100.0], &[0, 1], 0, 250.0),
+            [1, 3]
+        );
+    }
+
+    /// The register: a header row of 30 printed on every page, 27 RM rows
+    /// of 15 (30 + 405 = 435), then the totals row (15), a blank line (15),
+    /// the sign-off header (30) and three sign-offs (45): 105 more, 540 >
+    /// 462.65. The block moves whole to the next page (row 28), where the
+    /// header row (30) and it take 135.
+    #[test]
+    fn the_register_keeps_its_totals_with_the_sign_off_block() {
+        let head = BookHead {
+            title: "某银行 客户经理工资 2026-10".to_string(),
+            page: PageText::new(crate::report::Lang::Zh),
+            money_scale: 2,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        };
+        let mut sink = XlsxSink::new(&head, std::path::Path::new("r.xlsx")).unwrap();
+        {
+            let cols = (0..4).map(|i| col(&format!("c{i}"), 14.0)).collect();
+            let mut reg = Sheet::new(&mut sink, "工资汇总", cols);
+            reg.landscape = true;
+            reg.print.blocks = true;
+            for i in 0..27 {
+                reg.push(vec![
+                    Cell::text(format!("RM{i:03}")),
+                    Cell::Money(Decimal::ONE),
+                ]);
+            }
+            reg.keep_together();
+            reg.push_styled(RowStyle::Total, vec![Cell::text("合计")]);
+            reg.push_styled(RowStyle::Blank, Vec::new());
+            reg.push_styled(RowStyle::Header, vec![Cell::text("签核环节")]);
+            for step in ["制表", "审核", "审批"] {
+                reg.push(vec![Cell::text(step)]);
+            }
+        }
+        let bytes = sink.finish().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(
+            xml.contains("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"28\" "),
+            "{xml}"
+        );
+        // Without the block the rows break where the page is full: the
+        // totals (450) and the blank line (465 > 462.65) part.
+        let mut h = vec![30.0];
+        h.extend([15.0; 27]);
+        h.extend([15.0, 15.0, 30.0, 15.0, 15.0, 15.0]);
+        assert_eq!(page_breaks(&h, &[], 1, 462.65), [29]);
+        assert_eq!(page_breaks(&h, &[28], 1, 462.65), [28]);
+    }
 
     /// The number written is the one a reader parses from the decimal's
     /// digits (Rust's float parsing is correctly rounded).
