@@ -939,6 +939,22 @@ mod tests {
         assert_eq!(page_breaks(&heights, &[], 0, 462.65)[0], 25);
     }
 
+    /// A title with `&` prints it (doubled, not read as a code); a title
+    /// too long for Excel's 255 is cut rather than the header dropped.
+    #[test]
+    fn page_header_escapes_and_fits() {
+        let page = PageText::new(crate::report::Lang::Zh);
+        let p = super::PageLines::of("工行&建行 2026-10", &page);
+        assert_eq!(p.header, "&L&A&C工行&&建行 2026-10&R单位：元");
+        assert_eq!(p.footer, "&C第 &P 页 共 &N 页");
+        let long = "&".repeat(300);
+        let p = super::PageLines::of(&long, &page);
+        // 255 − len("&L&A&C&R") 8 − len("单位：元") 4 = 243 units: 121
+        // doubled `&` (242), the next would make 244.
+        assert_eq!(p.header, format!("&L&A&C{}&R单位：元", "&&".repeat(121)));
+        assert_eq!(p.header.encode_utf16().count(), 254);
+    }
+
     /// A block taller than a page breaks where the page is full: rows of
     /// 100 on pages of 250 hold two.
     #[test]
