@@ -10,14 +10,18 @@ pub fn head(base: &PayrollRun, proposed: &PayrollRun, lang: Lang) -> BookHead {
     BookHead {
         title: match lang {
             Lang::Zh => format!(
-                "{} 办法对比 {} → {}",
-                base.run.period, base.policy.version, proposed.policy.version
+                "{} {} 办法对比 {} → {}",
+                base.policy.name, base.run.period, base.policy.version, proposed.policy.version
             ),
             Lang::En => format!(
-                "{} policy comparison {} → {}",
-                base.run.period, base.policy.version, proposed.policy.version
+                "{} {} policy comparison {} → {}",
+                base.policy.name_en.as_deref().unwrap_or(&base.policy.id),
+                base.run.period,
+                base.policy.version,
+                proposed.policy.version
             ),
         },
+        page: super::PageText::new(lang),
         money_scale: base.policy.settings.money.scale,
         date: base.run.period.last_day(),
     }
@@ -83,6 +87,9 @@ pub fn compare_book(
     let mut sheet = Sheet::new(sink, l("逐人对比", "Per RM"), cols);
     sheet.freeze_columns = 2;
     sheet.landscape = true;
+    // Three columns per pay line: printed at full size in column groups,
+    // the RM's id and name repeated on each.
+    sheet.print.fit_width = false;
     let mut ids: Vec<&str> = base
         .payroll
         .results

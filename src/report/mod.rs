@@ -80,6 +80,54 @@ pub struct SheetHead {
     pub landscape: bool,
     /// A column chart of the sheet's rows, placed beside the table.
     pub chart: Option<ChartSpec>,
+    /// How the sheet prints.
+    pub print: Print,
+}
+
+/// How a sheet prints on A4 (every sheet also prints the book's
+/// [`PageText`] in its page header and footer, and repeats its header row
+/// on every page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Print {
+    /// Shrink the sheet to one page wide. Off for wide tables that must
+    /// stay readable (trace, comparison): they print at a fixed scale
+    /// (80%: 11-point text at 8.8 points) in column groups, page after page across, repeating the header row
+    /// and the frozen leading columns on every page.
+    pub fit_width: bool,
+    /// The rows come in blocks ([`Sheet::keep_together`]) that never split
+    /// across pages: the writer places the page breaks itself, between
+    /// blocks (pay strips; the register's totals and sign-off block).
+    pub blocks: bool,
+}
+
+impl Default for Print {
+    fn default() -> Print {
+        Print {
+            fit_width: true,
+            blocks: false,
+        }
+    }
+}
+
+/// What every printed page of a book says besides its sheet's rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageText {
+    /// The unit of the money figures (单位：元).
+    pub unit: String,
+    /// The page number line, with `{page}` and `{pages}` for this page's
+    /// number and the sheet's page count (第 {page} 页 共 {pages} 页).
+    pub page_of: String,
+}
+
+impl PageText {
+    pub fn new(lang: Lang) -> PageText {
+        PageText {
+            unit: lang.pick("单位：元", "Unit: CNY").to_string(),
+            page_of: lang
+                .pick("第 {page} 页 共 {pages} 页", "Page {page} of {pages}")
+                .to_string(),
+        }
+    }
 }
 
 /// A clustered column chart over a sheet's data rows: categories from one
@@ -96,7 +144,11 @@ pub struct ChartSpec {
 /// What a workbook is about, known before its first sheet.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BookHead {
+    /// What the book is, whose (bank or branch) and for which period; also
+    /// the title printed at the top of every page.
     pub title: String,
+    /// The unit and page numbers printed on every page.
+    pub page: PageText,
     /// Decimal places of money cells.
     pub money_scale: u32,
     /// The document date (derived from the period, never the clock).
@@ -121,6 +173,7 @@ impl BookHead {
                     policy.name_en.as_deref().unwrap_or(&policy.id)
                 ),
             },
+            page: PageText::new(lang),
             money_scale: policy.settings.money.scale,
             date,
         }
@@ -132,6 +185,9 @@ impl BookHead {
 pub trait Sink {
     fn sheet(&mut self, head: SheetHead);
     fn row(&mut self, style: RowStyle, cells: Vec<Cell>);
+    /// The rows from the next one until the next call (or the sheet's end)
+    /// are one block, printed on one page (sheets with [`Print::blocks`]).
+    fn keep_together(&mut self) {}
 }
 
 /// One sheet of a book whose sheets do not depend on each other: `emit`
@@ -154,6 +210,7 @@ pub struct Sheet<'s> {
     pub freeze_columns: u16,
     pub landscape: bool,
     pub chart: Option<ChartSpec>,
+    pub print: Print,
 }
 
 impl<'s> Sheet<'s> {
@@ -165,11 +222,13 @@ impl<'s> Sheet<'s> {
                 freeze_columns: 0,
                 landscape: false,
                 chart: None,
+                print: Print::default(),
             }),
             sink,
             freeze_columns: 0,
             landscape: false,
             chart: None,
+            print: Print::default(),
         }
     }
 
@@ -178,8 +237,16 @@ impl<'s> Sheet<'s> {
             head.freeze_columns = self.freeze_columns;
             head.landscape = self.landscape;
             head.chart = self.chart.take();
+            head.print = self.print;
             self.sink.sheet(head);
         }
+    }
+
+    /// The rows that follow, until the next call, print on one page (see
+    /// [`Print::blocks`]).
+    pub fn keep_together(&mut self) {
+        self.start();
+        self.sink.keep_together();
     }
 
     pub fn push(&mut self, cells: Vec<Cell>) {
@@ -214,7 +281,9 @@ pub fn wrapped_col(title: &str, width: f64) -> Column {
     }
 }
 
-/// The trace sheet's columns (pay and review workbooks share them).
+/// The trace sheet's columns (pay and review workbooks share them). They
+/// print in two column groups of a landscape A4 page at 80%, the id and
+/// figure repeated: id to formula, then the inputs.
 pub fn trace_columns(lang: Lang) -> Vec<Column> {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     vec![
@@ -224,7 +293,7 @@ pub fn trace_columns(lang: Lang) -> Vec<Column> {
         col(l("数值", "Value"), 16.0),
         col(l("公式", "Formula"), 48.0),
         col(l("输入项", "Input"), 40.0),
-        col(l("输入值", "Input value"), 60.0),
+        wrapped_col(l("输入值", "Input value"), 52.0),
     ]
 }
 

@@ -452,6 +452,8 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     let mut reg = Sheet::new(sink, l("工资汇总", "Pay register"), cols);
     reg.freeze_columns = 2;
     reg.landscape = true;
+    // The totals row and the sign-off block print together on the last page.
+    reg.print.blocks = true;
     for r in &payroll.results {
         let mut cells = vec![
             Cell::text(&r.rm.rm_id),
@@ -523,6 +525,7 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     total.push(Cell::Money(payroll.totals.net));
     total.push(Cell::Money(payroll.totals.released));
     total.push(Cell::Money(payroll.totals.payout));
+    reg.keep_together();
     reg.push_styled(RowStyle::Total, total);
     // The sign-off block: who prepared, checked and approved the month.
     if !c.run.signoffs.is_empty() {
@@ -556,6 +559,8 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut strips = Sheet::new(sink, l("工资条", "Pay strips"), Vec::new());
     strips.landscape = true;
+    // Each strip is a block: page breaks fall only between strips.
+    strips.print.blocks = true;
     for r in &payroll.results {
         let title = match lang {
             Lang::Zh => format!(
@@ -574,6 +579,7 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
                 tier_name(policy, r, lang)
             ),
         };
+        strips.keep_together();
         strips.push_styled(RowStyle::Title, vec![Cell::text(title)]);
         let mut head = Vec::new();
         let mut vals = Vec::new();
@@ -645,6 +651,7 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
                 off_roster_text(r.left_on, lang)
             ),
         };
+        strips.keep_together();
         strips.push_styled(RowStyle::Title, vec![Cell::text(title)]);
         strips.push_styled(
             RowStyle::Header,
@@ -912,6 +919,7 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut tr = Sheet::new(sink, l("计算轨迹", "Trace"), super::trace_columns(lang));
     tr.freeze_columns = 2;
+    tr.print.fit_width = false;
     for r in &payroll.results {
         for s in &r.month.trace {
             let value = s

@@ -578,6 +578,7 @@ pub fn review_book(
     // 5. Trace: every review figure, then the steps.
     let mut s = Sheet::new(sink, name("计算轨迹", "Trace"), super::trace_columns(lang));
     s.freeze_columns = 2;
+    s.print.fit_width = false;
     for r in &review.results {
         for (k, v) in &r.year.metrics {
             s.push(vec![

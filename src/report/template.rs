@@ -15,6 +15,8 @@ use crate::policy::model::TierRole;
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemplateBook {
     pub title: String,
+    /// The unit and page numbers printed on every page.
+    pub page: super::PageText,
     pub guide: GuideSheet,
     pub sheets: Vec<DataSheet>,
     /// The title and message shown when a value is not in a drop-down
@@ -247,6 +249,11 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
     }
     TemplateBook {
         title: t("客户经理绩效台账模板", "RM ledger template"),
+        // Settlement amounts are in US dollars, and say so in their header.
+        page: super::PageText {
+            unit: t("单位：元（另有注明的除外）", "Unit: CNY unless stated"),
+            ..super::PageText::new(lang)
+        },
         guide: GuideSheet {
             name: t("填写说明", "Instructions"),
             widths: GUIDE_WIDTHS.to_vec(),

@@ -109,10 +109,63 @@ struct Formats {
     wrap: Format,
     /// Decimal places of money cells.
     money_scale: u32,
+    /// Every page's header and footer.
+    page: PageLines,
+}
+
+/// The header and footer printed on every page, in Excel's codes.
+pub(crate) struct PageLines {
+    pub(crate) header: String,
+    pub(crate) footer: String,
+}
+
+/// Text as printed in a page header or footer (`&` starts a code there).
+fn header_escape(s: &str) -> String {
+    s.replace('&', "&&")
+}
+
+/// Excel's limit on a page header or footer, in UTF-16 units.
+const MAX_HEADER_LEN: usize = 255;
+
+impl PageLines {
+    /// The sheet's name on the left, the book's title (whose, what, which
+    /// period) in the middle and the unit on the right; the page number
+    /// and count in the middle of the footer.
+    pub(crate) fn new(head: &BookHead) -> PageLines {
+        PageLines::of(&head.title, &head.page)
+    }
+
+    /// The lines for a book titled `title`.
+    pub(crate) fn of(book_title: &str, page: &crate::report::PageText) -> PageLines {
+        let unit = header_escape(&page.unit);
+        let len = |s: &str| s.encode_utf16().count();
+        // The title is cut, if need be, to fit Excel's limit: a longer
+        // header would be dropped whole.
+        let room = MAX_HEADER_LEN.saturating_sub(len("&L&A&C&R") + len(&unit));
+        let mut title = String::new();
+        for c in book_title.chars() {
+            let c = header_escape(c.encode_utf8(&mut [0; 4]));
+            if len(&title) + len(&c) > room {
+                break;
+            }
+            title.push_str(&c);
+        }
+        let footer = header_escape(&page.page_of)
+            .replace("{page}", "&P")
+            .replace("{pages}", "&N");
+        let mut footer = format!("&C{footer}");
+        if len(&footer) > MAX_HEADER_LEN {
+            footer = "&C&P / &N".to_string();
+        }
+        PageLines {
+            header: format!("&L&A&C{title}&R{unit}"),
+            footer,
+        }
+    }
 }
 
 impl Formats {
-    fn new(money_scale: u32) -> Formats {
+    fn new(money_scale: u32, page: PageLines) -> Formats {
         let base = Format::new().set_font_name("Microsoft YaHei");
         let header = base
             .clone()
@@ -140,6 +193,7 @@ impl Formats {
             money,
             header,
             money_scale,
+            page,
         }
     }
 
@@ -194,7 +248,7 @@ impl XlsxSink {
         wb.set_properties(&props);
         // Fastest deflate: a large payroll writes tens of MB of XML.
         wb.set_zip_compression_level(1);
-        let f = Formats::new(head.money_scale);
+        let f = Formats::new(head.money_scale, PageLines::new(head));
         // The plain text format is the book's default (style 0), so most
         // cells are written without a format lookup.
         wb.set_default_format(&f.text, DEFAULT_ROW_PX, DEFAULT_COL_PX)
@@ -342,6 +396,10 @@ const MAX_WRITER_THREADS: usize = 4;
 /// for an 11-point font).
 const DEFAULT_ROW_PX: u32 = 20;
 const DEFAULT_COL_PX: u32 = 64;
+/// A sheet laid out by blocks (no header row) has this many columns of
+/// this width.
+const STRIP_COLUMNS: u16 = 12;
+const STRIP_COLUMN_WIDTH: f64 = 14.0;
 
 /// Writes one sheet's head and rows into a worksheet.
 struct SheetWriter<'w> {
@@ -368,6 +426,131 @@ struct SheetState {
     wrap_widths: Vec<Option<f64>>,
     /// The last row written has its own height (see [`SheetWriter::end`]).
     tall_last: bool,
+    /// A sheet printed in blocks: what its page breaks are placed from.
+    pages: Option<Pages>,
+}
+
+/// What a sheet printed in blocks ([`crate::report::Print::blocks`]) has
+/// laid out so far; [`SheetWriter::end`] places its page breaks.
+struct Pages {
+    /// Each row's height in points (each row written with it, so that a
+    /// spreadsheet prints it at exactly that height).
+    heights: Vec<f64>,
+    /// The first row of each block, in order.
+    block_starts: Vec<u32>,
+    /// Leading rows repeated on every page (the header row).
+    repeat_rows: u32,
+    /// Column widths, in characters.
+    widths: Vec<f64>,
+    /// The most cells in a row: the columns printed.
+    columns: usize,
+    landscape: bool,
+}
+
+/// Page margins in inches (rust_xlsxwriter's and Excel's defaults),
+/// written explicitly because page breaks are placed from them.
+const MARGIN_SIDE: f64 = 0.7;
+const MARGIN_TOP_BOTTOM: f64 = 0.75;
+const MARGIN_HEADER_FOOTER: f64 = 0.3;
+/// The print scale of a sheet printed in column groups: its 11-point text
+/// prints at 8.8 points.
+const READABLE_SCALE: u16 = 80;
+/// A4 in points.
+const A4_PT: (f64, f64) = (595.0, 842.0);
+/// Row heights in points: a plain line, a title, a header row.
+const LINE_PT: f64 = 15.0;
+const TITLE_PT: f64 = 20.0;
+const HEADER_PT: f64 = 30.0;
+/// The narrowest a character of column width prints, in points (6 pixels:
+/// Excel gives 7 to a digit of an 11-point font). Estimating the width low
+/// estimates the fit-to-width scale high, and so the rows on a page low: a
+/// block is never placed where it would not fit.
+const MIN_CHAR_PT: f64 = 6.0 * 0.75;
+/// What is kept free on every page against rounding in the spreadsheet's
+/// own layout.
+const PAGE_SLACK: f64 = 0.95;
+/// Excel's limit on manual page breaks in a sheet.
+const MAX_PAGE_BREAKS: usize = 1023;
+
+impl Pages {
+    /// The rows that start a new page.
+    fn breaks(&self) -> Vec<u32> {
+        let (short, long) = A4_PT;
+        let (w, h) = if self.landscape {
+            (long, short)
+        } else {
+            (short, long)
+        };
+        let width_pt = w - 2.0 * 72.0 * MARGIN_SIDE;
+        let height_pt = h - 2.0 * 72.0 * MARGIN_TOP_BOTTOM;
+        let table_pt: f64 = (0..self.columns.max(1))
+            .map(|c| self.widths.get(c).copied().unwrap_or(8.43) * MIN_CHAR_PT)
+            .sum();
+        // Fit to one page wide shrinks the sheet, so a page holds more rows.
+        let scale = (width_pt / table_pt).min(1.0);
+        let mut breaks = page_breaks(
+            &self.heights,
+            &self.block_starts,
+            self.repeat_rows,
+            height_pt * PAGE_SLACK / scale,
+        );
+        breaks.truncate(MAX_PAGE_BREAKS);
+        breaks
+    }
+}
+
+/// The rows that start a new page, for rows of `heights` (points) on pages
+/// `room` points tall whose first `repeat` rows print on every page. A
+/// block (from each of `block_starts` to the next, the last to the end)
+/// that does not fit in what is left of a page starts the next one; rows
+/// before the first block, and a block taller than a page, break where
+/// the page is full.
+fn page_breaks(heights: &[f64], block_starts: &[u32], repeat: u32, room: f64) -> Vec<u32> {
+    let n = heights.len() as u32;
+    let repeat = repeat.min(n);
+    let head: f64 = heights[..repeat as usize].iter().sum();
+    let mut starts: Vec<u32> = block_starts
+        .iter()
+        .copied()
+        .filter(|&s| s >= repeat && s < n)
+        .collect();
+    starts.dedup();
+    // Units that stay together: single rows until the first block, then
+    // the blocks.
+    let first = starts.first().copied().unwrap_or(n);
+    let mut units: Vec<(u32, u32)> = (repeat..first).map(|r| (r, r + 1)).collect();
+    for (i, &s) in starts.iter().enumerate() {
+        units.push((s, starts.get(i + 1).copied().unwrap_or(n)));
+    }
+    let height = |a: u32, b: u32| -> f64 { heights[a as usize..b as usize].iter().sum() };
+    let mut breaks = Vec::new();
+    let mut used = head;
+    // Something besides the repeated rows is on the page.
+    let mut on_page = false;
+    for (a, b) in units {
+        let h = height(a, b);
+        if on_page && used + h > room {
+            breaks.push(a);
+            used = head;
+            on_page = false;
+        }
+        if used + h <= room {
+            used += h;
+            on_page = true;
+            continue;
+        }
+        // Taller than a page: it breaks where the page is full.
+        for r in a..b {
+            let h = heights[r as usize];
+            if on_page && used + h > room {
+                breaks.push(r);
+                used = head;
+            }
+            used += h;
+            on_page = true;
+        }
+    }
+    breaks
 }
 
 /// The number formats of [`Formats`] that a column can take.
@@ -412,7 +595,20 @@ impl<'w> SheetWriter<'w> {
     fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
         let (ws, f, path) = (&mut *self.ws, self.f, self.path);
         ws.set_name(&head.name).map_err(xerr(path))?;
+        let landscape = head.landscape || head.columns.len() > 7 || !head.print.fit_width;
         self.st = SheetState {
+            pages: head.print.blocks.then(|| Pages {
+                heights: Vec::new(),
+                block_starts: Vec::new(),
+                repeat_rows: u32::from(!head.columns.is_empty()),
+                widths: if head.columns.is_empty() {
+                    vec![STRIP_COLUMN_WIDTH; STRIP_COLUMNS as usize]
+                } else {
+                    head.columns.iter().map(|c| c.width).collect()
+                },
+                columns: head.columns.len(),
+                landscape,
+            }),
             wrap_widths: head
                 .columns
                 .iter()
@@ -421,8 +617,9 @@ impl<'w> SheetWriter<'w> {
             ..SheetState::default()
         };
         if head.columns.is_empty() {
-            for c in 0..12u16 {
-                ws.set_column_width(c, 14).map_err(xerr(path))?;
+            for c in 0..STRIP_COLUMNS {
+                ws.set_column_width(c, STRIP_COLUMN_WIDTH)
+                    .map_err(xerr(path))?;
             }
         } else {
             for (c, column) in head.columns.iter().enumerate() {
@@ -431,7 +628,10 @@ impl<'w> SheetWriter<'w> {
                 ws.set_column_width(c as u16, column.width)
                     .map_err(xerr(path))?;
             }
-            ws.set_row_height(0, 30).map_err(xerr(path))?;
+            ws.set_row_height(0, HEADER_PT).map_err(xerr(path))?;
+            if let Some(pages) = &mut self.st.pages {
+                pages.heights.push(HEADER_PT);
+            }
             self.st.tall_last = true;
             ws.set_freeze_panes(1, head.freeze_columns)
                 .map_err(xerr(path))?;
@@ -439,7 +639,7 @@ impl<'w> SheetWriter<'w> {
             self.st.row = 1;
         }
         // Wide tables print across the page.
-        if head.landscape || head.columns.len() > 7 {
+        if landscape {
             ws.set_landscape();
         }
         if let Some(spec) = &head.chart
@@ -465,7 +665,29 @@ impl<'w> SheetWriter<'w> {
             ws.insert_chart(1, beside, &chart).map_err(xerr(path))?;
         }
         ws.set_paper_size(9); // A4
-        ws.set_print_fit_to_pages(1, 0);
+        ws.set_margins(
+            MARGIN_SIDE,
+            MARGIN_SIDE,
+            MARGIN_TOP_BOTTOM,
+            MARGIN_TOP_BOTTOM,
+            MARGIN_HEADER_FOOTER,
+            MARGIN_HEADER_FOOTER,
+        );
+        ws.set_header(&f.page.header);
+        ws.set_footer(&f.page.footer);
+        if head.print.fit_width {
+            ws.set_print_fit_to_pages(1, 0);
+        } else {
+            // Full size, in column groups: each page across (the rows'
+            // continuation) before the next rows, the header row and the
+            // leading columns on every page.
+            ws.set_page_order(false);
+            ws.set_print_scale(READABLE_SCALE);
+            if head.freeze_columns > 0 && !head.columns.is_empty() {
+                ws.set_repeat_columns(0, head.freeze_columns - 1)
+                    .map_err(xerr(path))?;
+            }
+        }
         self.st.started = true;
         Ok(())
     }
@@ -526,11 +748,26 @@ impl<'w> SheetWriter<'w> {
             })
             .max()
             .unwrap_or(1);
-        if lines > 1 {
-            ws.set_row_height(row, 15.0 * lines.min(20) as f64)
-                .map_err(xerr(path))?;
+        let tall = lines > 1;
+        if let Some(pages) = &mut self.st.pages {
+            // Every row at a height the page breaks are placed from.
+            let h = match style {
+                _ if tall => LINE_PT * lines.min(20) as f64,
+                RowStyle::Title => TITLE_PT,
+                RowStyle::Header => HEADER_PT,
+                _ => LINE_PT,
+            };
+            pages.heights.push(h);
+            pages.columns = pages.columns.max(cells.len());
+            ws.set_row_height(row, h).map_err(xerr(path))?;
+            self.st.tall_last = true;
+        } else {
+            if tall {
+                ws.set_row_height(row, LINE_PT * lines.min(20) as f64)
+                    .map_err(xerr(path))?;
+            }
+            self.st.tall_last = tall;
         }
-        self.st.tall_last = lines > 1;
         for (i, cell) in cells.into_iter().enumerate() {
             let c = i as u16;
             match cell {
@@ -583,6 +820,7 @@ impl SheetWriter<'_> {
     /// blank on the next row makes the last row an ordinary flushed one;
     /// the blank itself writes no cell, only an empty `<row>` element.
     fn end(&mut self) {
+        self.place_page_breaks();
         // (A sheet already at Excel's last row has no next row to use.)
         if self.error.is_some()
             || !self.st.started
@@ -599,7 +837,29 @@ impl SheetWriter<'_> {
     }
 }
 
+impl SheetWriter<'_> {
+    /// A sheet printed in blocks gets its page breaks, between blocks.
+    fn place_page_breaks(&mut self) {
+        if self.error.is_some() || !self.st.started {
+            return;
+        }
+        let Some(pages) = self.st.pages.take() else {
+            return;
+        };
+        let breaks = pages.breaks();
+        if let Err(e) = self.ws.set_page_breaks(&breaks) {
+            self.error = Some(xerr(self.path)(e));
+        }
+    }
+}
+
 impl Sink for SheetWriter<'_> {
+    fn keep_together(&mut self) {
+        if let Some(pages) = &mut self.st.pages {
+            pages.block_starts.push(self.st.row);
+        }
+    }
+
     fn sheet(&mut self, head: SheetHead) {
         if self.error.is_none()
             && let Err(e) = self.try_sheet(head)
@@ -618,6 +878,14 @@ impl Sink for SheetWriter<'_> {
 }
 
 impl Sink for XlsxSink {
+    fn keep_together(&mut self) {
+        if let Some((_, st)) = self.current.as_mut()
+            && let Some(pages) = &mut st.pages
+        {
+            pages.block_starts.push(st.row);
+        }
+    }
+
     fn sheet(&mut self, head: SheetHead) {
         self.close_current();
         if self.error.is_some() {
@@ -653,8 +921,106 @@ impl Sink for XlsxSink {
 
 #[cfg(test)]
 mod tests {
-    use super::excel_number;
+    use super::{XlsxSink, excel_number, page_breaks};
+    use crate::report::{BookHead, Cell, PageText, RowStyle, Sheet, col};
     use rust_decimal::Decimal;
+
+    /// Pay strips: nine blocks of title 20 + header 30 + four lines of 15
+    /// = 110 pt on a landscape page of 487 × 0.95 = 462.65 pt: four fit
+    /// (440), a fifth would not (550), so pages start at strips 5 and 9.
+    #[test]
+    fn strips_break_between_blocks() {
+        let strip = [20.0, 30.0, 15.0, 15.0, 15.0, 15.0];
+        let heights: Vec<f64> = (0..9).flat_map(|_| strip).collect();
+        let starts: Vec<u32> = (0..9).map(|i| i * 6).collect();
+        assert_eq!(page_breaks(&heights, &starts, 0, 462.65), [24, 48]);
+        // Rows alone break where the page is full: 20 + 30 + 4 × 15 = 110
+        // per strip, 4 strips 440, then row 24 (20) 460, row 25 (30) 490
+        // > 462.65: the fifth strip's header leaves its title behind.
+        assert_eq!(page_breaks(&heights, &[], 0, 462.65)[0], 25);
+    }
+
+    /// A title with `&` prints it (doubled, not read as a code); a title
+    /// too long for Excel's 255 is cut rather than the header dropped.
+    #[test]
+    fn page_header_escapes_and_fits() {
+        let page = PageText::new(crate::report::Lang::Zh);
+        let p = super::PageLines::of("工行&建行 2026-10", &page);
+        assert_eq!(p.header, "&L&A&C工行&&建行 2026-10&R单位：元");
+        assert_eq!(p.footer, "&C第 &P 页 共 &N 页");
+        let long = "&".repeat(300);
+        let p = super::PageLines::of(&long, &page);
+        // 255 − len("&L&A&C&R") 8 − len("单位：元") 4 = 243 units: 121
+        // doubled `&` (242), the next would make 244.
+        assert_eq!(p.header, format!("&L&A&C{}&R单位：元", "&&".repeat(121)));
+        assert_eq!(p.header.encode_utf16().count(), 254);
+    }
+
+    /// A block taller than a page breaks where the page is full: rows of
+    /// 100 on pages of 250 hold two.
+    #[test]
+    fn a_block_taller_than_a_page_breaks_where_full() {
+        assert_eq!(page_breaks(&[100.0; 5], &[0], 0, 250.0), [2, 4]);
+        // After a first block, the tall one still starts a new page.
+        assert_eq!(
+            page_breaks(&[50.0, 100.0, 100.0, 100.0], &[0, 1], 0, 250.0),
+            [1, 3]
+        );
+    }
+
+    /// The register: a header row of 30 printed on every page, 27 RM rows
+    /// of 15 (30 + 405 = 435), then the totals row (15), a blank line (15),
+    /// the sign-off header (30) and three sign-offs (45): 105 more, 540 >
+    /// 462.65. The block moves whole to the next page (row 28), where the
+    /// header row (30) and it take 135.
+    #[test]
+    fn the_register_keeps_its_totals_with_the_sign_off_block() {
+        let head = BookHead {
+            title: "某银行 客户经理工资 2026-10".to_string(),
+            page: PageText::new(crate::report::Lang::Zh),
+            money_scale: 2,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        };
+        let mut sink = XlsxSink::new(&head, std::path::Path::new("r.xlsx")).unwrap();
+        {
+            let cols = (0..4).map(|i| col(&format!("c{i}"), 14.0)).collect();
+            let mut reg = Sheet::new(&mut sink, "工资汇总", cols);
+            reg.landscape = true;
+            reg.print.blocks = true;
+            for i in 0..27 {
+                reg.push(vec![
+                    Cell::text(format!("RM{i:03}")),
+                    Cell::Money(Decimal::ONE),
+                ]);
+            }
+            reg.keep_together();
+            reg.push_styled(RowStyle::Total, vec![Cell::text("合计")]);
+            reg.push_styled(RowStyle::Blank, Vec::new());
+            reg.push_styled(RowStyle::Header, vec![Cell::text("签核环节")]);
+            for step in ["制表", "审核", "审批"] {
+                reg.push(vec![Cell::text(step)]);
+            }
+        }
+        let bytes = sink.finish().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(
+            xml.contains("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"28\" "),
+            "{xml}"
+        );
+        // Without the block the rows break where the page is full: the
+        // totals (450) and the blank line (465 > 462.65) part.
+        let mut h = vec![30.0];
+        h.extend([15.0; 27]);
+        h.extend([15.0, 15.0, 30.0, 15.0, 15.0, 15.0]);
+        assert_eq!(page_breaks(&h, &[], 1, 462.65), [29]);
+        assert_eq!(page_breaks(&h, &[28], 1, 462.65), [28]);
+    }
 
     /// The number written is the one a reader parses from the decimal's
     /// digits (Rust's float parsing is correctly rounded).

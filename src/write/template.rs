@@ -110,7 +110,12 @@ pub fn template_bytes(book: &TemplateBook, path: &Path) -> Result<Vec<u8>, Write
     wb.save_to_buffer().map_err(&e)
 }
 
-fn page_setup(ws: &mut Worksheet) {
+/// Landscape A4, one page wide, the book's title, the unit and the page
+/// number on every page.
+fn page_setup(ws: &mut Worksheet, book: &TemplateBook) {
+    let lines = super::PageLines::of(&book.title, &book.page);
+    ws.set_header(&lines.header);
+    ws.set_footer(&lines.footer);
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
@@ -175,7 +180,7 @@ fn guide_sheet(
         }
     }
     ws.set_repeat_rows(g.header_row, g.header_row)?;
-    page_setup(ws);
+    page_setup(ws, book);
     Ok(())
 }
 
@@ -227,7 +232,7 @@ fn data_sheet(
     ws.set_row_height(0, 30)?;
     ws.set_freeze_panes(1, 0)?;
     ws.set_repeat_rows(0, 0)?;
-    page_setup(ws);
+    page_setup(ws, book);
     Ok(())
 }
 

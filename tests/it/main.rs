@@ -22,6 +22,8 @@
 //!   workbook a run of `util::run` reports is checked), the same bytes
 //!   from anywhere, the JSON as documented, outputs committed together, and
 //!   every unreadable input named with the OS's reason.
+//! - `print`: how every workbook prints: page header and footer, print
+//!   titles, strips never split, the trace in readable column groups.
 //! - `properties`: invariants of the pay engine over generated inputs.
 //! - `review`: the annual and quarterly tier review on a year of ledgers
 //!   (Policy A, Policy B and a bank variant), decisions computed by hand.
@@ -44,6 +46,7 @@ mod outputs;
 mod payout;
 mod payroll;
 mod policy_errors;
+mod print;
 mod properties;
 mod review;
 mod review_rules;

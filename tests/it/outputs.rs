@@ -155,6 +155,8 @@ fn every_workbook_rmpay_writes_is_well_formed() {
     assert_eq!(books.len(), 13, "{books:?}");
     for b in &books {
         check_workbook(b);
+        // Each prints its title, unit and page numbers on every page.
+        super::print::check_printable(b);
     }
 }
 

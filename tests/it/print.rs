@@ -1,0 +1,269 @@
+//! Forms that can be filed: what the printed pages of every workbook carry,
+//! read from the workbook's XML (page header and footer, print titles,
+//! page breaks, scale). The pages themselves are checked by printing
+//! through LibreOffice, by hand: it is not on every machine.
+
+use super::util::{rmpay, root};
+use std::io::Read;
+use std::path::Path;
+
+/// One sheet of a workbook: its name and its XML.
+struct SheetXml {
+    name: String,
+    xml: String,
+}
+
+/// The workbook's `xl/workbook.xml` and its sheets, in order.
+fn parts(path: &Path) -> (String, Vec<SheetXml>) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|e| panic!("{}: {name}: {e}", path.display()))
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let book = read("xl/workbook.xml");
+    let names: Vec<String> = book
+        .split("<sheet ")
+        .skip(1)
+        .map(|s| attr(s, "name").unwrap_or_default())
+        .collect();
+    let sheets = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| SheetXml {
+            xml: read(&format!("xl/worksheets/sheet{}.xml", i + 1)),
+            name,
+        })
+        .collect();
+    (book, sheets)
+}
+
+/// The value of attribute `name` in the element text `s` starts with.
+fn attr(s: &str, name: &str) -> Option<String> {
+    // (A leading space, for text cut just after the element's name.)
+    let tag = format!(" {}", &s[..s.find('>')?]);
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = tag[at..].find('"')?;
+    Some(tag[at..at + len].to_string())
+}
+
+/// The text of the first element `tag` in `xml`.
+fn element<'x>(xml: &'x str, tag: &str) -> Option<&'x str> {
+    let start = xml.find(&format!("<{tag}>"))? + tag.len() + 2;
+    let len = xml[start..].find(&format!("</{tag}>"))?;
+    Some(&xml[start..start + len])
+}
+
+/// The print titles defined for the sheet at `index`.
+fn print_titles(book: &str, index: usize) -> Option<String> {
+    book.split("<definedName ")
+        .skip(1)
+        .find(|d| {
+            attr(d, "name").as_deref() == Some("_xlnm.Print_Titles")
+                && attr(d, "localSheetId") == Some(index.to_string())
+        })
+        .map(|d| d[d.find('>').unwrap() + 1..d.find("</definedName>").unwrap()].to_string())
+}
+
+/// The rows (0-based) that start a new page by a manual break.
+fn row_breaks(xml: &str) -> Vec<u32> {
+    let Some(breaks) = element(xml, "rowBreaks").or_else(|| {
+        let start = xml.find("<rowBreaks ")?;
+        let end = xml[start..].find("</rowBreaks>")?;
+        Some(&xml[start..start + end])
+    }) else {
+        return Vec::new();
+    };
+    // `<brk id="24" …/>`: the break is after row 24 (1-based), so row 24
+    // (0-based) starts the page.
+    breaks
+        .split("<brk ")
+        .skip(1)
+        .map(|b| attr(b, "id").unwrap().parse().unwrap())
+        .collect()
+}
+
+/// Each row's (0-based) height in points, from `<row r="N" … ht="H">`, the
+/// spreadsheet's default (15) where none is given.
+fn row_heights(xml: &str) -> Vec<f64> {
+    let mut heights = Vec::new();
+    for r in xml.split("<row ").skip(1) {
+        let n: usize = attr(r, "r").unwrap().parse().unwrap();
+        let ht = attr(r, "ht").map_or(15.0, |h| h.parse().unwrap());
+        heights.resize(n - 1, 15.0);
+        heights.push(ht);
+    }
+    heights
+}
+
+/// Every sheet of the workbook at `path` prints with the book's title and
+/// unit in its page header and the page number and count in its footer;
+/// every sheet with a header row repeats it on every page.
+pub fn check_printable(path: &Path) {
+    let (book, sheets) = parts(path);
+    for (i, s) in sheets.iter().enumerate() {
+        let at = format!("{} [{}]", path.display(), s.name);
+        let hf = element(&s.xml, "headerFooter").unwrap_or_else(|| panic!("{at}: no page header"));
+        let header = element(hf, "oddHeader").unwrap_or_else(|| panic!("{at}: no page header"));
+        let footer = element(hf, "oddFooter").unwrap_or_else(|| panic!("{at}: no page footer"));
+        // The sheet's name, the book's title, the unit.
+        assert!(header.starts_with("&amp;L&amp;A&amp;C"), "{at}: {header}");
+        assert!(
+            header.contains("&amp;R单位：元") || header.contains("&amp;RUnit: CNY"),
+            "{at}: {header}"
+        );
+        let title = &header["&amp;L&amp;A&amp;C".len()..header.find("&amp;R").unwrap()];
+        assert!(title.chars().count() > 4, "{at}: no title in {header}");
+        // 第 &P 页 共 &N 页 / Page &P of &N.
+        assert!(
+            footer == "&amp;C第 &amp;P 页 共 &amp;N 页" || footer == "&amp;CPage &amp;P of &amp;N",
+            "{at}: {footer}"
+        );
+        assert!(s.xml.contains("paperSize=\"9\""), "{at}: not A4");
+        // A sheet with a header row repeats it; the strips have none.
+        let header_row = s.xml.contains("<pane ") && s.xml.contains("ySplit=\"1\"");
+        if header_row {
+            let titles = print_titles(&book, i).unwrap_or_else(|| panic!("{at}: no print titles"));
+            assert!(titles.ends_with("!$1:$1"), "{at}: print titles {titles}");
+        }
+    }
+}
+
+/// October's pay workbook for the fixture branch, in `lang`.
+fn pay_workbook(d: &Path, lang: &str) -> std::path::PathBuf {
+    let o = rmpay()
+        .args([
+            "payroll",
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+            "--lang",
+            lang,
+            "--out",
+        ])
+        .arg(d)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    d.join("pay-2026-10.xlsx")
+}
+
+fn sheet<'s>(sheets: &'s [SheetXml], name: &str) -> (usize, &'s SheetXml) {
+    sheets
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.name == name)
+        .unwrap_or_else(|| panic!("no sheet {name}"))
+}
+
+/// The printable height of a landscape A4 page at 100%, in points: 595
+/// less the top and bottom margins of 0.75 in (54 pt) each.
+const LANDSCAPE_ROOM_PT: f64 = 595.0 - 2.0 * 54.0;
+
+/// The fixture's nine strips print four to a page: every manual page break
+/// falls on a strip's title row, and no page holds more rows than fit on
+/// it.
+#[test]
+fn pay_strips_break_only_between_strips() {
+    let d = tempfile::tempdir().unwrap();
+    for lang in ["zh", "en"] {
+        let path = pay_workbook(&d.path().join(lang), lang);
+        check_printable(&path);
+        let (_, sheets) = parts(&path);
+        let (_, strips) = sheet(
+            &sheets,
+            if lang == "zh" {
+                "工资条"
+            } else {
+                "Pay strips"
+            },
+        );
+        // Title rows: one per strip, 20 points tall (written as 27 pixels,
+        // 20.25 points).
+        let heights = row_heights(&strips.xml);
+        let titles: Vec<u32> = (0..heights.len() as u32)
+            .filter(|&r| heights[r as usize] == 20.25)
+            .collect();
+        // Strips of 6 rows: title 20 + header 30 + amounts, deposit, year
+        // to date and a blank line 4 × 15 = 110 pt. 4 × 110 = 440 pt fit
+        // in 487 × 0.95 = 462.65, a fifth (550) does not: pages start at
+        // rows 24 and 48 (strips 5 and 9).
+        assert_eq!(titles, [0, 6, 12, 18, 24, 30, 36, 42, 48], "{lang}");
+        let breaks = row_breaks(&strips.xml);
+        assert_eq!(breaks, [24, 48], "{lang}");
+        for b in &breaks {
+            assert!(
+                titles.contains(b),
+                "{lang}: break before row {b}, inside a strip"
+            );
+        }
+        let mut starts = vec![0];
+        starts.extend(&breaks);
+        starts.push(heights.len() as u32);
+        for w in starts.windows(2) {
+            let page: f64 = heights[w[0] as usize..w[1] as usize].iter().sum();
+            assert!(
+                page <= LANDSCAPE_ROOM_PT,
+                "{lang}: rows {w:?} take {page} pt"
+            );
+        }
+    }
+}
+
+/// The trace prints at 80% (11-point text at 8.8 points), not shrunk to
+/// one page wide, in column groups, the RM id and figure columns and the
+/// header row repeated on every page.
+#[test]
+fn the_trace_prints_readable_in_column_groups() {
+    let d = tempfile::tempdir().unwrap();
+    let path = pay_workbook(d.path(), "zh");
+    let (book, sheets) = parts(&path);
+    let (i, trace) = sheet(&sheets, "计算轨迹");
+    let setup = &trace.xml[trace.xml.find("<pageSetup ").unwrap()..];
+    assert_eq!(attr(setup, "scale").as_deref(), Some("80"));
+    assert_eq!(attr(setup, "orientation").as_deref(), Some("landscape"));
+    assert_eq!(attr(setup, "pageOrder").as_deref(), Some("overThenDown"));
+    assert!(!trace.xml.contains("fitToPage"), "shrunk to fit");
+    assert_eq!(
+        print_titles(&book, i).as_deref(),
+        Some("计算轨迹!$A:$B,计算轨迹!$1:$1")
+    );
+    // The register still fits one page wide.
+    let (_, register) = sheet(&sheets, "工资汇总");
+    assert!(register.xml.contains("fitToPage=\"1\""));
+}
+
+/// The empty ledger workbook prints its title, unit and page numbers too.
+#[test]
+fn the_template_prints_title_and_page_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("t.xlsx");
+    let o = rmpay()
+        .args(["template", "--out"])
+        .arg(&out)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, sheets) = parts(&out);
+    for s in &sheets {
+        let header = element(&s.xml, "oddHeader").unwrap_or_else(|| panic!("{}", s.name));
+        assert!(
+            header.ends_with("&amp;R单位：元（另有注明的除外）"),
+            "{}: {header}",
+            s.name
+        );
+        assert_eq!(
+            element(&s.xml, "oddFooter"),
+            Some("&amp;C第 &amp;P 页 共 &amp;N 页"),
+            "{}",
+            s.name
+        );
+    }
+}
