@@ -46,4 +46,5 @@ mod review;
 mod review_rules;
 mod streaming;
 mod template;
+mod test;
 mod util;
