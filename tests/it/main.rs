@@ -15,6 +15,8 @@
 //!   close only as approved, steps signed after the close, `verify --head`.
 //! - `cli`: the command line as a user runs it: exit codes, outputs written
 //!   or not, byte-identical reruns.
+//! - `error_catalogue`: every error code no other test triggers, met
+//!   through the command line, whole output pinned; its doc is the table.
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
 //!   the valid variants (formats, units, text amounts) read exactly.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
@@ -27,6 +29,8 @@
 //!   (Policy A, Policy B and a bank variant), decisions computed by hand.
 //! - `streaming`: sheets longer than one batch of the streaming xlsx reader,
 //!   big enough to be inflated ahead.
+//! - `test`: the `Test` builder that runs the binary and pins its whole
+//!   stdout, stderr and exit status (casey/just's style).
 //! - `template`: the empty ledger workbook of `rmpay template` read back
 //!   through the reader, and filled in through `check` and `payroll`.
 
@@ -34,6 +38,7 @@ mod archive;
 mod audit;
 mod cli;
 mod cycle;
+mod error_catalogue;
 mod golden;
 mod leavers;
 mod ledger_errors;

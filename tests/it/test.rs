@@ -60,6 +60,7 @@ pub struct Test {
     stderr: Expect,
     status: i32,
     replace: Vec<(String, String)>,
+    hide_sha256: bool,
     tempdir: tempfile::TempDir,
 }
 
@@ -101,6 +102,7 @@ impl Test {
             stderr: Expect::Exact(String::new()),
             status: 0,
             replace: Vec::new(),
+            hide_sha256: false,
             tempdir,
         }
     }
@@ -170,6 +172,14 @@ impl Test {
         self
     }
 
+    /// Show every SHA-256 (64 hex digits) as `$SHA256`: for runs whose
+    /// hashes are not the subject (setting up an archive), so that they do
+    /// not change with every change of an output's bytes.
+    pub fn hide_sha256(mut self) -> Self {
+        self.hide_sha256 = true;
+        self
+    }
+
     /// Write an input file into the temporary folder (folders created).
     pub fn write(self, rel: &str, bytes: impl AsRef<[u8]>) -> Self {
         let path = self.tempdir.path().join(rel);
@@ -208,6 +218,9 @@ impl Test {
             for (from, to) in &self.replace {
                 s = s.replace(from.as_str(), to);
             }
+            if self.hide_sha256 {
+                s = without_sha256(&s);
+            }
             s
         };
         let stdout = normalise(&o.stdout);
@@ -223,7 +236,7 @@ impl Test {
             ("stderr", &self.stderr, &stderr),
         ] {
             if let Some(m) = mismatch(expected, actual) {
-                bad.push(format!("{name}:\n{m}"));
+                bad.push(format!("{name} (- expected, + actual):\n{m}"));
             }
         }
         if !bad.is_empty() {
@@ -244,6 +257,23 @@ impl Test {
             tempdir: self.tempdir,
         }
     }
+}
+
+/// `s` with every run of exactly 64 hex digits as `$SHA256`.
+fn without_sha256(s: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    for c in s.chars().chain(std::iter::once('\n')) {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+            continue;
+        }
+        out += if run.len() == 64 { "$SHA256" } else { &run };
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
 }
 
 /// How `actual` differs from what is expected, if it does.
@@ -334,6 +364,11 @@ fn unindent(s: &str) -> String {
 fn unindent_and_diff() {
     assert_eq!(unindent("\n    a\n      b\n    "), "a\n  b\n");
     assert_eq!(unindent("a\n"), "a\n");
+    let sha = "e7424529d49eb3bd69dcde881342044f8a85c716e49c631909ffc50846562bf3";
+    assert_eq!(
+        without_sha256(&format!("head {sha}; not {}", &sha[1..])),
+        format!("head $SHA256; not {}", &sha[1..])
+    );
     assert_eq!(
         diff("a\nb\nc\n", "a\nx\nc"),
         "  a\n- b\n- c\n+ x\n+ c  (⏎ missing)\n"
