@@ -29,7 +29,14 @@ fn files_in(dir: &Path) -> Vec<String> {
 fn payroll_writes_the_workbook_and_json() {
     let o = Test::new()
         .args([
-            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP/out", "--json",
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            LEDGER,
+            "--out",
+            "$TMP/out",
+            "--json",
             "$TMP/pay.json",
         ])
         .stderr(&format!(
@@ -64,7 +71,14 @@ fn same_inputs_give_the_same_bytes() {
     let run = || {
         Test::new()
             .args([
-                "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP", "--json",
+                "payroll",
+                "--policy",
+                POLICY,
+                "--ledger",
+                LEDGER,
+                "--out",
+                "$TMP",
+                "--json",
                 "$TMP/p.json",
             ])
             .stderr(&format!(
@@ -225,7 +239,8 @@ rmpay: 51 error(s); nothing was written
 fn usage_and_io_errors_exit_2() {
     Test::new()
         .args(["payroll", "--policy", POLICY])
-        .stderr("
+        .stderr(
+            "
             error: the following required arguments were not provided:
               --ledger <FILE>
               --out <DIR>
@@ -233,23 +248,32 @@ fn usage_and_io_errors_exit_2() {
             Usage: rmpay payroll --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
 
             For more information, try '--help'.
-        ")
+        ",
+        )
         .status(2)
         .run();
     Test::new()
         .args(["frobnicate"])
-        .stderr("
+        .stderr(
+            "
             error: unrecognized subcommand 'frobnicate'
 
             Usage: rmpay <COMMAND>
 
             For more information, try '--help'.
-        ")
+        ",
+        )
         .status(2)
         .run();
     Test::new()
         .args([
-            "payroll", "--policy", POLICY, "--ledger", "no/such.xlsx", "--out", "$TMP/x",
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            "no/such.xlsx",
+            "--out",
+            "$TMP/x",
         ])
         .stderr("no/such.xlsx: error[io]: no such file\n")
         .status(2)
@@ -277,7 +301,9 @@ fn usage_and_io_errors_exit_2() {
 fn an_existing_output_is_replaced_whole() {
     let o = Test::new()
         .write("pay-2026-10.xlsx", b"old")
-        .args(["payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP"])
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP",
+        ])
         .stderr(&format!("{OCTOBER}rmpay: wrote $TMP/pay-2026-10.xlsx\n"))
         .run();
     let bytes = std::fs::read(o.path("pay-2026-10.xlsx")).unwrap();

@@ -221,15 +221,18 @@ fn fee_owner_both() {
 fn not_a_card() {
     let ledger = xlsx_edit(
         "fixtures/2026-10.xlsx",
-        &[(
-            "xl/worksheets/sheet1.xml",
-            r#"<c r="I1" t="s"><v>8</v></c>"#,
-            r#"<c r="I1" t="s"><v>8</v></c><c r="J1" t="inlineStr"><is><t>工资卡号</t></is></c>"#,
-        ), (
-            "xl/worksheets/sheet1.xml",
-            r#"<c r="I2"><v>92.0</v></c>"#,
-            r#"<c r="I2"><v>92.0</v></c><c r="J2" t="inlineStr"><is><t>6222 0202 O001 2345</t></is></c>"#,
-        )],
+        &[
+            (
+                "xl/worksheets/sheet1.xml",
+                r#"<c r="I1" t="s"><v>8</v></c>"#,
+                r#"<c r="I1" t="s"><v>8</v></c><c r="J1" t="inlineStr"><is><t>工资卡号</t></is></c>"#,
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                r#"<c r="I2"><v>92.0</v></c>"#,
+                r#"<c r="I2"><v>92.0</v></c><c r="J2" t="inlineStr"><is><t>6222 0202 O001 2345</t></is></c>"#,
+            ),
+        ],
     );
     Test::new()
         .write("2026-10.xlsx", ledger)
@@ -319,10 +322,12 @@ fn duplicate_month() {
             "--out",
             "$TMP/out",
         ])
-        .stderr("
+        .stderr(
+            "
             fixtures/2026-10.xlsx: error[duplicate-month]: a second ledger for 2026-10
             rmpay: 1 error(s); nothing was written
-        ")
+        ",
+        )
         .status(1)
         .run();
 }

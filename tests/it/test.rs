@@ -214,7 +214,8 @@ impl Test {
         let o = child.wait_with_output().unwrap();
         let raw_stderr = String::from_utf8_lossy(&o.stderr).into_owned();
         let normalise = |s: &[u8]| {
-            let mut s = String::from_utf8_lossy(s).replace(self.tempdir.path().to_str().unwrap(), "$TMP");
+            let mut s =
+                String::from_utf8_lossy(s).replace(self.tempdir.path().to_str().unwrap(), "$TMP");
             for (from, to) in &self.replace {
                 s = s.replace(from.as_str(), to);
             }
