@@ -502,20 +502,22 @@ fn an_interrupted_close_leaves_the_archive_as_it_was() {
 fn a_close_killed_after_the_rename_leaves_the_month_closed() {
     let a = tempfile::tempdir().unwrap();
     assert_eq!(close(a.path(), "09").code, 0);
-    let o = rmpay()
+    // The failpoint aborts the process (status 134: 128 + SIGABRT) once
+    // the month is in place, before anything is printed.
+    let a = Test::with_tempdir(a)
         .args([
             "close",
             "--archive",
-            a.path().to_str().unwrap(),
+            "$TMP",
             "--policy",
             policy(),
             "--ledger",
             "fixtures/2026-10.xlsx",
         ])
         .env("RMPAY_FAILPOINT", "close-after-rename:0")
-        .output()
-        .unwrap();
-    assert!(!o.status.success(), "the failpoint must crash the close");
+        .status(134)
+        .run()
+        .tempdir;
     let a = Test::with_tempdir(a)
         .args(["verify", "--archive", "$TMP"])
         .hide_sha256()

@@ -39,7 +39,7 @@ use super::util;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 
 /// What is expected of one output stream.
@@ -66,6 +66,7 @@ pub struct Test {
 
 /// What a run printed (normalised: the temporary folder as `$TMP`), and
 /// its temporary folder, kept alive for checks of the files written there.
+#[allow(dead_code)] // stdout and stderr: for a test that reads them further
 pub struct Output {
     pub stdout: String,
     pub stderr: String,
@@ -107,11 +108,6 @@ impl Test {
         }
     }
 
-    /// The temporary folder (`$TMP`).
-    pub fn tmp(&self) -> &Path {
-        self.tempdir.path()
-    }
-
     pub fn arg(mut self, arg: &str) -> Self {
         self.args.push(arg.to_string());
         self
@@ -124,6 +120,7 @@ impl Test {
         self
     }
 
+    #[allow(dead_code)] // part of the kit; no test needs it yet
     pub fn current_dir(mut self, dir: &str) -> Self {
         self.current_dir = dir.to_string();
         self
@@ -134,6 +131,7 @@ impl Test {
         self
     }
 
+    #[allow(dead_code)] // part of the kit; no command reads stdin yet
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.stdin = bytes.into();
         self
@@ -156,6 +154,7 @@ impl Test {
     }
 
     /// Escape hatch: stderr need only contain these whole lines, in order.
+    #[allow(dead_code)] // part of the kit; no test needs it yet
     pub fn stderr_contains(mut self, lines: &str) -> Self {
         self.stderr = Expect::Lines(unindent(lines).lines().map(str::to_string).collect());
         self
@@ -226,7 +225,7 @@ impl Test {
         };
         let stdout = normalise(&o.stdout);
         let stderr = normalise(&o.stderr);
-        let code = o.status.code().unwrap_or(-1);
+        let code = status_code(o.status);
 
         let mut bad = Vec::new();
         if code != self.status {
@@ -258,6 +257,19 @@ impl Test {
             tempdir: self.tempdir,
         }
     }
+}
+
+/// The exit status as a shell shows it: the exit code, or 128 + the
+/// signal that killed the process (134 for an abort).
+fn status_code(status: std::process::ExitStatus) -> i32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return 128 + signal;
+        }
+    }
+    status.code().unwrap_or(-1)
 }
 
 /// `s` with every run of exactly 64 hex digits as `$SHA256`.
