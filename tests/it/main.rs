@@ -13,7 +13,8 @@
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
 //! - `cycle`: the month as the finance office runs it: draft, sign-off,
 //!   close only as approved, steps signed after the close, `verify --head`.
-//! - `cli`: the command line as a user runs it: exit codes, outputs written
+//! - `cli`: the command line as a user runs it, each run's whole output
+//!   pinned with `test::Test`: exit codes, outputs written
 //!   or not, byte-identical reruns.
 //! - `error_catalogue`: every error code no other test triggers, met
 //!   through the command line, whole output pinned; its doc is the table.

@@ -387,3 +387,32 @@ fn unindent_and_diff() {
         "  a\n- b\n- c\n+ x\n+ c  (⏎ missing)\n"
     );
 }
+
+/// A run that differs from what is expected fails, naming what differs.
+#[test]
+#[should_panic(expected = "status: expected 1, found 0")]
+fn a_different_status_fails() {
+    Test::new()
+        .args(["check", "--policy", "fixtures/bad/policy/ok-tiny.toml"])
+        .stdout("fixtures/bad/policy/ok-tiny.toml: policy `tiny` version 1 is valid (2 tiers, 1 pay lines, 0 examples hold)\n")
+        .status(1)
+        .run();
+}
+
+#[test]
+#[should_panic(expected = "- fixtures/bad/policy/ok-tiny.toml: policy `tiny` is valid")]
+fn a_different_line_fails() {
+    Test::new()
+        .args(["check", "--policy", "fixtures/bad/policy/ok-tiny.toml"])
+        .stdout("fixtures/bad/policy/ok-tiny.toml: policy `tiny` is valid\n")
+        .run();
+}
+
+#[test]
+#[should_panic(expected = "missing (in order): policy `tiny` version 1 is valid")]
+fn a_part_is_a_whole_line() {
+    Test::new()
+        .args(["check", "--policy", "fixtures/bad/policy/ok-tiny.toml"])
+        .stdout_contains("policy `tiny` version 1 is valid")
+        .run();
+}
