@@ -120,6 +120,10 @@ impl Test {
         self
     }
 
+    /// Run in `dir` (`$TMP` allowed) instead of the crate root. The
+    /// workbooks the run reports writing by a relative path are checked
+    /// under the crate root ([`util::workbooks_written`]), so such a run
+    /// should write by absolute (`$TMP/…`) paths.
     #[allow(dead_code)] // part of the kit; no test needs it yet
     pub fn current_dir(mut self, dir: &str) -> Self {
         self.current_dir = dir.to_string();
@@ -205,12 +209,16 @@ impl Test {
             .stderr(Stdio::piped())
             .spawn()
             .expect("cannot start rmpay");
-        {
-            let mut input = child.stdin.take().unwrap();
-            // A command that does not read stdin may exit first.
-            let _ = input.write_all(&self.stdin);
-        }
+        // Fed from a thread, so that a child writing much before it reads
+        // cannot block on a full pipe; one that does not read stdin may
+        // exit first, which is no error.
+        let mut input = child.stdin.take().unwrap();
+        let stdin = self.stdin.clone();
+        let feeder = std::thread::spawn(move || {
+            let _ = input.write_all(&stdin);
+        });
         let o = child.wait_with_output().unwrap();
+        feeder.join().unwrap();
         let raw_stderr = String::from_utf8_lossy(&o.stderr).into_owned();
         let normalise = |s: &[u8]| {
             let mut s =
@@ -247,9 +255,8 @@ impl Test {
                 bad.join("\n\n"),
             );
         }
-        let cwd = PathBuf::from(self.expand(&self.current_dir));
         for p in util::workbooks_written(&raw_stderr) {
-            util::check_workbook(&cwd.join(p));
+            util::check_workbook(&p);
         }
         Output {
             stdout,
