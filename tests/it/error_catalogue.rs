@@ -26,9 +26,9 @@
 //! (a pay line beyond `Decimal`: amounts are under 10^15 and rates at most
 //! 10^6, so it needs some 10^8 rows), `too-many-places` (a pay-out file
 //! with fewer decimal places than the money: the policy check refuses
-//! that), `negative-payout` (pay lines are not negative and losses are
-//! taken from the risk deposit) and `input-changed` (a file changed while
-//! its month is computed: a race).
+//! that), `negative-payout` (deductions stop at the gross pay: RM004's
+//! October loss made 900,000 leaves net pay 0.00, as its 1,000 does) and
+//! `input-changed` (a file changed while its month is computed: a race).
 
 use super::test::Test;
 use super::util::root;
