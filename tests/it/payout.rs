@@ -146,6 +146,25 @@ fn payout(archive: &Path, period: &str, out: &Path) -> Out {
     ])
 }
 
+/// `rmpay payout` succeeds, printing `expected` on stderr (`$D` for the
+/// archive's folder).
+fn payout_ok(archive: &Path, period: &str, out: &Path, expected: &str) {
+    let d = archive.parent().unwrap().display().to_string();
+    Test::new()
+        .args([
+            "payout",
+            "--archive",
+            archive.to_str().unwrap(),
+            "--period",
+            period,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .replace(&d, "$D")
+        .stderr(expected)
+        .run();
+}
+
 /// An archive with September 2026 closed under `policy`, from the fixture
 /// with the cards `cell` gives.
 fn september(policy: &str, cell: &dyn Fn(u32) -> Card<'static>) -> (tempfile::TempDir, PathBuf) {
@@ -497,8 +516,15 @@ fields = ["合计", "{count} 笔", "{total}"]
     .unwrap();
     let (d2, archive) = september(policy.to_str().unwrap(), &all_cards);
     let out = d2.path().join("payout.xlsx");
-    let o = payout(&archive, "2026-09", &out);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    payout_ok(
+        &archive,
+        "2026-09",
+        &out,
+        "
+        rmpay: pay-out file for 2026-09: 7 payment(s), total 16,274.54 (the register's total paid 16,274.54); policy `city-commercial-bank` 2026.1 as archived
+        rmpay: wrote $D/payout.xlsx
+        ",
+    );
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(wb.sheet_names(), ["代发"]);
     let range = wb.worksheet_range("代发").unwrap();
@@ -656,8 +682,15 @@ fn october_pays_the_risk_deposits_released_to_rms_who_left() {
     let o = close(&archive, policy(), &ledger);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let out = d.path().join("2026-10.csv");
-    let o = payout(&archive, "2026-10", &out);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    payout_ok(
+        &archive,
+        "2026-10",
+        &out,
+        "
+        rmpay: pay-out file for 2026-10: 8 payment(s), total 27,155.20 (the register's total paid 27,155.20); policy `city-commercial-bank` 2026.1 as archived
+        rmpay: wrote $D/2026-10.csv
+        ",
+    );
     let bytes = std::fs::read(&out).unwrap();
     let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
     assert!(!had_errors);
