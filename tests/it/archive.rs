@@ -2,6 +2,7 @@
 //! effective-dated policies. The fixtures are September, October and
 //! November 2026 of the same branch (examples/make_fixtures.rs).
 
+use super::test::Test;
 use super::util::{Out, dec, rmpay, run};
 use std::path::{Path, PathBuf};
 
@@ -220,15 +221,15 @@ fn rerun_gives_identical_and_verify_is_clean() {
 fn a_closed_period_is_never_overwritten() {
     let a = three_months();
     let before = tree(a.path());
-    let o = close(a.path(), "10");
-    assert_eq!(o.code, 1);
-    assert_eq!(
-        o.stderr.lines().next().unwrap(),
-        format!(
-            "{}: error[already-closed]: 2026-10 is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)",
-            a.path().join("2026-10").display()
-        )
-    );
+    let a = Test::with_tempdir(a)
+        .args(["close", "--archive", "$TMP", "--policy", policy(), "--ledger", "fixtures/2026-10.xlsx"])
+        .stderr("
+            $TMP/2026-10: error[already-closed]: 2026-10 is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)
+            rmpay: nothing was written
+        ")
+        .status(1)
+        .run()
+        .tempdir;
     assert!(before == tree(a.path()), "the archive changed");
 }
 
@@ -236,28 +237,50 @@ fn a_closed_period_is_never_overwritten() {
 fn periods_close_in_order_without_gaps() {
     let a = tempfile::tempdir().unwrap();
     assert_eq!(close(a.path(), "09").code, 0);
-    let o = close(a.path(), "11");
-    assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("error[period-gap]: 2026-10 is not closed yet: close it before 2026-11 (the last closed period is 2026-09)"), "{}", o.stderr);
+    let gap = "
+        $TMP: error[period-gap]: 2026-10 is not closed yet: close it before 2026-11 (the last closed period is 2026-09)
+        rmpay: nothing was written
+    ";
+    let a = Test::with_tempdir(a)
+        .args([
+            "close",
+            "--archive",
+            "$TMP",
+            "--policy",
+            policy(),
+            "--ledger",
+            "fixtures/2026-11.xlsx",
+        ])
+        .stderr(gap)
+        .status(1)
+        .run()
+        .tempdir;
     let b = tempfile::tempdir().unwrap();
     assert_eq!(close(b.path(), "10").code, 0);
-    let o = close(b.path(), "09");
-    assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("error[out-of-order]: 2026-09 comes before 2026-10, the last closed period; periods close in order"), "{}", o.stderr);
+    Test::with_tempdir(b)
+        .args(["close", "--archive", "$TMP", "--policy", policy(), "--ledger", "fixtures/2026-09.xlsx"])
+        .stderr("
+            $TMP: error[out-of-order]: 2026-09 comes before 2026-10, the last closed period; periods close in order
+            rmpay: nothing was written
+        ")
+        .status(1)
+        .run();
     // Payroll with the archive follows the same rule.
-    let o = run(&[
-        "payroll",
-        "--policy",
-        policy(),
-        "--ledger",
-        "fixtures/2026-11.xlsx",
-        "--archive",
-        a.path().to_str().unwrap(),
-        "--out",
-        a.path().join("x").to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("error[period-gap]"), "{}", o.stderr);
+    Test::with_tempdir(a)
+        .args([
+            "payroll",
+            "--policy",
+            policy(),
+            "--ledger",
+            "fixtures/2026-11.xlsx",
+            "--archive",
+            "$TMP",
+            "--out",
+            "$TMP/x",
+        ])
+        .stderr(gap)
+        .status(1)
+        .run();
 }
 
 #[test]
@@ -322,56 +345,33 @@ fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
     let a = three_months();
     let target = a.path().join("2026-10/ledger.xlsx");
     std::fs::copy("fixtures/tampered/2026-10.xlsx", &target).unwrap();
-    let o = run(&["verify", "--archive", a.path().to_str().unwrap()]);
-    assert_eq!(o.code, 1);
-    let first = o.stdout.lines().next().unwrap();
-    assert!(
-        first.starts_with(&format!(
-            "{}: error[changed]: SHA-256 is ",
-            target.display()
-        )),
-        "{}",
-        o.stdout
-    );
-    assert!(o.stdout.ends_with(": 1 problem(s)\n"), "{}", o.stdout);
+    let a = Test::with_tempdir(a)
+        .args(["verify", "--archive", "$TMP"])
+        .stdout("
+            $TMP/2026-10/ledger.xlsx: error[changed]: SHA-256 is 599c58da6febd819d7847f53548b93f92cdeefe0b609a4abf44a863b5f0e89f9, the manifest says ccc9e2d12cac4a38e1ea45920fdcb5a3afad0ead25af86256409bae9ebd3e144
+            $TMP: 1 problem(s)
+        ")
+        .status(1)
+        .run()
+        .tempdir;
     // Recomputing October from the changed ledger: 6201001 held 9,310,000
     // instead of 9,000,000 on the 1st, so RM001's daily average rises by
     // 310,000 / 31 = 10,000 to 12,510,000 and the increment line by
     // 10,000 / 10,000 × 8 = 8.00 to 3,608.00.
-    let o = run(&[
-        "rerun",
-        "--archive",
-        a.path().to_str().unwrap(),
-        "--period",
-        "2026-10",
-    ]);
-    assert_eq!(o.code, 1, "{}", o.stdout);
-    let xlsx = a
-        .path()
-        .join("2026-10/pay-2026-10.xlsx")
-        .display()
-        .to_string();
-    assert!(
-        o.stdout.contains(&format!(
-            "{xlsx} [工资汇总]!F2: archived `3600`, recomputed `3608`"
-        )),
-        "{}",
-        o.stdout
-    );
-    assert!(
-        o.stdout.contains(&format!(
-            "{xlsx} [业绩指标]!C2: archived `12500000`, recomputed `12510000`"
-        )),
-        "{}",
-        o.stdout
-    );
-    assert!(
-        o.stdout
-            .trim_end()
-            .ends_with("2026-10: 3 file(s) differ from the archive"),
-        "{}",
-        o.stdout
-    );
+    // Every byte that differs is named, some eighty lines over the JSON,
+    // the workbook and the state; only the lines of this figure and the
+    // last line are pinned, so that the test does not change with every
+    // change of the outputs' layout.
+    Test::with_tempdir(a)
+        .args(["rerun", "--archive", "$TMP", "--period", "2026-10"])
+        .stdout_contains("
+            $TMP/2026-10/pay-2026-10.json:43: archived `\"amount\": \"3600.00\"`, recomputed `\"amount\": \"3608.00\"`
+            $TMP/2026-10/pay-2026-10.xlsx [工资汇总]!F2: archived `3600`, recomputed `3608`
+            $TMP/2026-10/pay-2026-10.xlsx [业绩指标]!C2: archived `12500000`, recomputed `12510000`
+            2026-10: 3 file(s) differ from the archive
+        ")
+        .status(1)
+        .run();
 }
 
 #[test]
@@ -502,27 +502,30 @@ fn an_interrupted_close_leaves_the_archive_as_it_was() {
 fn a_close_killed_after_the_rename_leaves_the_month_closed() {
     let a = tempfile::tempdir().unwrap();
     assert_eq!(close(a.path(), "09").code, 0);
-    let o = rmpay()
+    // The failpoint aborts the process (status 134: 128 + SIGABRT) once
+    // the month is in place, before anything is printed.
+    let a = Test::with_tempdir(a)
         .args([
             "close",
             "--archive",
-            a.path().to_str().unwrap(),
+            "$TMP",
             "--policy",
             policy(),
             "--ledger",
             "fixtures/2026-10.xlsx",
         ])
         .env("RMPAY_FAILPOINT", "close-after-rename:0")
-        .output()
-        .unwrap();
-    assert!(!o.status.success(), "the failpoint must crash the close");
-    let o = verify(a.path());
-    assert_eq!(o.code, 0, "{}", o.stdout);
-    assert!(
-        o.stdout.contains("2 period(s) 2026-09…2026-10"),
-        "{}",
-        o.stdout
-    );
+        .status(134)
+        .run()
+        .tempdir;
+    let a = Test::with_tempdir(a)
+        .args(["verify", "--archive", "$TMP"])
+        .hide_sha256()
+        .stdout(
+            "$TMP: 2 period(s) 2026-09…2026-10, hash chain intact; head manifest SHA-256 $SHA256\n",
+        )
+        .run()
+        .tempdir;
     assert_eq!(close_with(a.path(), "10", &["--wait", "0"]).code, 1);
     assert_eq!(close_with(a.path(), "11", &["--wait", "0"]).code, 0);
     assert_eq!(verify(a.path()).code, 0);
@@ -703,19 +706,23 @@ fn effective_dated_policies_pick_the_version_in_force() {
         "4050.00"
     );
     // Two versions covering the same date are an error.
-    let o = run(&[
-        "check",
-        "--rules",
-        "fixtures/bad/rules-overlap",
-        "--period",
-        "2026-10",
-    ]);
-    assert_eq!(o.code, 1);
-    assert!(o.stderr.starts_with("fixtures/bad/rules-overlap/city-2026b.toml: error[overlapping-versions]: policy `city-commercial-bank` version 2026.2 (2026-10-01 to …) overlaps version 2026.1 (2026-01-01 to 2026-10-31)"), "{}", o.stderr);
+    Test::new()
+        .args(["check", "--rules", "fixtures/bad/rules-overlap", "--period", "2026-10"])
+        .stderr("
+            fixtures/bad/rules-overlap/city-2026b.toml: error[overlapping-versions]: policy `city-commercial-bank` version 2026.2 (2026-10-01 to …) overlaps version 2026.1 (2026-01-01 to 2026-10-31) in fixtures/bad/rules-overlap/city-2026a.toml: two versions may not cover the same date
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
     // A directory with several banks needs --bank.
-    let o = run(&["check", "--rules", "rules", "--period", "2026-10"]);
-    assert_eq!(o.code, 1);
-    assert!(o.stderr.contains("error[several-policies]"), "{}", o.stderr);
+    Test::new()
+        .args(["check", "--rules", "rules", "--period", "2026-10"])
+        .stderr("
+            rules: error[several-policies]: several policies are in force on 2026-10-01 (`bocom-nanchang`, `city-commercial-bank`): choose one with --bank
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
     assert_eq!(
         run(&[
             "check",
@@ -792,30 +799,30 @@ fn explain_prints_every_figure_down_to_the_cells() {
 fn compare_writes_differences_and_leaves_the_archive_alone() {
     let a = three_months();
     let before = tree(a.path());
-    let out = tempfile::tempdir().unwrap();
-    let o = run(&[
-        "compare",
-        "--archive",
-        a.path().to_str().unwrap(),
-        "--period",
-        "2026-10",
-        "--policy",
-        "fixtures/rules-versions/city-2026b.toml",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
     // Increments in October: RM001 4,500,000, RM002 1,100,000, BH001
     // 2,000,000, RM005 1,000,000: 860 × 10,000 at +1.00 = +860.00 gross.
-    assert!(
-        o.stderr.contains("gross 19,524.00 → 20,384.00 (+860.00)"),
-        "{}",
-        o.stderr
-    );
-    let cells = rmpay::ledger::dump::xlsx_cells(
-        &std::fs::read(out.path().join("compare-2026-10.xlsx")).unwrap(),
-    )
-    .unwrap();
+    let archive = a.path().to_str().unwrap().to_string();
+    let out = Test::new()
+        .args([
+            "compare",
+            "--archive",
+            &archive,
+            "--period",
+            "2026-10",
+            "--policy",
+            "fixtures/rules-versions/city-2026b.toml",
+            "--out",
+            "$TMP",
+        ])
+        .replace(&archive, "$ARCHIVE")
+        .stderr("
+            rmpay: 2026-10 under `city-commercial-bank` 2026.2 instead of `city-commercial-bank` 2026.1: gross 19,524.00 → 20,384.00 (+860.00), net 15,655.20 → 16,363.20
+            rmpay: wrote $TMP/compare-2026-10.xlsx (the archive is unchanged)
+        ")
+        .run();
+    let cells =
+        rmpay::ledger::dump::xlsx_cells(&std::fs::read(out.path("compare-2026-10.xlsx")).unwrap())
+            .unwrap();
     assert_eq!(cells[0].0, "逐人对比");
     assert!(
         before == tree(a.path()),

@@ -1,14 +1,18 @@
-//! The command line as a user runs it.
+//! The command line as a user runs it: every run's whole output pinned.
 
-use super::util::run;
+use super::test::Test;
 use std::path::Path;
 
 const POLICY: &str = "rules/city-commercial-bank.toml";
 const LEDGER: &str = "fixtures/2026-10.xlsx";
 
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
-}
+/// What a clean payroll run of the October fixture prints, before the
+/// `rmpay: wrote …` lines.
+const OCTOBER: &str = "\
+rmpay: 2026-10 9 RMs, net pay 15,605.20 (gross 19,524.00, deductions 840.00, risk deposit 3,078.80); 13 exception(s)
+rmpay: risk deposits released 13,000.00; total paid 28,605.20
+rmpay: opening state: the ledger's risk_accounts sheet
+";
 
 fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = match std::fs::read_dir(dir) {
@@ -23,28 +27,25 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 #[test]
 fn payroll_writes_the_workbook_and_json() {
-    let d = tmp();
-    let out = d.path().join("out");
-    let json = d.path().join("pay.json");
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        LEDGER,
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(files_in(&out), vec!["pay-2026-10.xlsx"]);
-    assert!(
-        o.stderr.contains("2026-10 9 RMs, net pay 15,605.20"),
-        "{}",
-        o.stderr
-    );
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let o = Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            LEDGER,
+            "--out",
+            "$TMP/out",
+            "--json",
+            "$TMP/pay.json",
+        ])
+        .stderr(&format!(
+            "{OCTOBER}rmpay: wrote $TMP/out/pay-2026-10.xlsx\nrmpay: wrote $TMP/pay.json\n"
+        ))
+        .run();
+    assert_eq!(files_in(&o.path("out")), vec!["pay-2026-10.xlsx"]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(o.path("pay.json")).unwrap()).unwrap();
     assert_eq!(v["period"], "2026-10");
     assert_eq!(v["policy"]["id"], "city-commercial-bank");
     assert_eq!(v["policy"]["sha256"].as_str().unwrap().len(), 64);
@@ -67,24 +68,28 @@ fn payroll_writes_the_workbook_and_json() {
 
 #[test]
 fn same_inputs_give_the_same_bytes() {
-    let (a, b) = (tmp(), tmp());
-    for d in [&a, &b] {
-        let o = run(&[
-            "payroll",
-            "--policy",
-            POLICY,
-            "--ledger",
-            LEDGER,
-            "--out",
-            d.path().to_str().unwrap(),
-            "--json",
-            d.path().join("p.json").to_str().unwrap(),
-        ]);
-        assert_eq!(o.code, 0, "{}", o.stderr);
-    }
+    let run = || {
+        Test::new()
+            .args([
+                "payroll",
+                "--policy",
+                POLICY,
+                "--ledger",
+                LEDGER,
+                "--out",
+                "$TMP",
+                "--json",
+                "$TMP/p.json",
+            ])
+            .stderr(&format!(
+                "{OCTOBER}rmpay: wrote $TMP/pay-2026-10.xlsx\nrmpay: wrote $TMP/p.json\n"
+            ))
+            .run()
+    };
+    let (a, b) = (run(), run());
     for f in ["pay-2026-10.xlsx", "p.json"] {
         assert!(
-            std::fs::read(a.path().join(f)).unwrap() == std::fs::read(b.path().join(f)).unwrap(),
+            std::fs::read(a.path(f)).unwrap() == std::fs::read(b.path(f)).unwrap(),
             "{f} differs between runs"
         );
     }
@@ -92,21 +97,14 @@ fn same_inputs_give_the_same_bytes() {
 
 #[test]
 fn english_sheet_names_with_lang_en() {
-    let d = tmp();
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        LEDGER,
-        "--out",
-        d.path().to_str().unwrap(),
-        "--lang",
-        "en",
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = Test::new()
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP", "--lang", "en",
+        ])
+        .stderr(&format!("{OCTOBER}rmpay: wrote $TMP/pay-2026-10.xlsx\n"))
+        .run();
     use calamine::Reader;
-    let wb: calamine::Xlsx<_> = calamine::open_workbook(d.path().join("pay-2026-10.xlsx")).unwrap();
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(o.path("pay-2026-10.xlsx")).unwrap();
     assert_eq!(
         wb.sheet_names(),
         [
@@ -124,208 +122,233 @@ fn english_sheet_names_with_lang_en() {
 
 #[test]
 fn bad_ledger_writes_nothing_and_exits_1() {
-    let d = tmp();
-    let out = d.path().join("out");
-    let json = d.path().join("p.json");
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        "fixtures/bad/ledger/not-an-amount.xlsx",
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o.stderr.contains("error[not-an-amount]"), "{}", o.stderr);
-    assert!(o.stderr.contains("nothing was written"), "{}", o.stderr);
-    assert!(!out.exists() && !json.exists());
+    let o = Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            "fixtures/bad/ledger/not-an-amount.xlsx",
+            "--out",
+            "$TMP/out",
+            "--json",
+            "$TMP/p.json",
+        ])
+        .stderr("
+            fixtures/bad/ledger/not-an-amount.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(files_in(o.tempdir.path()).is_empty());
 }
 
 /// The reader's warnings come out with the errors found after reading
 /// (here tiers the policy does not have), not only on a clean run.
 #[test]
 fn warnings_come_out_with_later_errors() {
-    let d = tmp();
-    let out = d.path().join("out");
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        "fixtures/bad/ledger/ok-outside-period.xlsx",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    let f = "fixtures/bad/ledger/ok-outside-period.xlsx";
-    assert_eq!(
-        o.stderr.lines().collect::<Vec<_>>(),
-        [
-            format!(
-                "{f} [新开户]!E2: warning[outside-period]: account opened dated 2026-09-30, outside 2026-10: not counted in this month's figures"
-            ),
-            format!(
-                "{f} [违规与损失]!B2: warning[outside-period]: incident dated 2026-09-28, outside 2026-10: not counted in this month's figures"
-            ),
-            format!(
-                "{f} [客户经理]!C2: error[unknown-tier]: expected a tier of policy `city-commercial-bank`, found `A`"
-            ),
-            format!(
-                "{f} [客户经理]!C3: error[unknown-tier]: expected a tier of policy `city-commercial-bank`, found `B`"
-            ),
-            "rmpay: 2 error(s); nothing was written".to_string(),
-        ]
-    );
-    assert!(!out.exists());
+    let o = Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            "fixtures/bad/ledger/ok-outside-period.xlsx",
+            "--out",
+            "$TMP/out",
+        ])
+        .stderr("
+            fixtures/bad/ledger/ok-outside-period.xlsx [新开户]!E2: warning[outside-period]: account opened dated 2026-09-30, outside 2026-10: not counted in this month's figures
+            fixtures/bad/ledger/ok-outside-period.xlsx [违规与损失]!B2: warning[outside-period]: incident dated 2026-09-28, outside 2026-10: not counted in this month's figures
+            fixtures/bad/ledger/ok-outside-period.xlsx [客户经理]!C2: error[unknown-tier]: expected a tier of policy `city-commercial-bank`, found `A`
+            fixtures/bad/ledger/ok-outside-period.xlsx [客户经理]!C3: error[unknown-tier]: expected a tier of policy `city-commercial-bank`, found `B`
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(files_in(o.tempdir.path()).is_empty());
 }
 
 #[test]
 fn bad_policy_reports_every_error_at_once() {
-    let d = tmp();
-    let o = run(&[
-        "payroll",
-        "--policy",
-        "fixtures/bad/policy/several-errors.toml",
-        "--ledger",
-        LEDGER,
-        "--out",
-        d.path().to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1);
-    assert_eq!(o.stderr.matches(": error[").count(), 3, "{}", o.stderr);
-    assert!(files_in(d.path()).is_empty());
+    let o = Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            "fixtures/bad/policy/several-errors.toml",
+            "--ledger",
+            LEDGER,
+            "--out",
+            "$TMP",
+        ])
+        .stderr("
+            fixtures/bad/policy/several-errors.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)
+            fixtures/bad/policy/several-errors.toml:34:10: error[unknown-value]: `score.components[0].kind` must be one of `steps`, `bands`, `pro_rata`, found `step` (did you mean `steps`?)
+            fixtures/bad/policy/several-errors.toml:39:14: error[cap-sign]: `cap_down` is the most points taken away and must be ≤ 0, found 40 (write -40)
+            rmpay: 3 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(files_in(o.tempdir.path()).is_empty());
 }
 
+/// A `--period` other than the ledger's month: every balance row is
+/// outside it (310 rows, ten accounts a day; the first 50 printed, the
+/// rest counted), and the dated rows of the other sheets are warned about.
+/// The summary counts the printed lines, the "… and 260 more" line as one
+/// error, so it says 51 errors where 310 were found (reported, not fixed
+/// here: the count is made in the ledger reader).
 #[test]
 fn period_must_agree_with_the_ledger() {
-    let d = tmp();
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        LEDGER,
-        "--out",
-        d.path().to_str().unwrap(),
-        "--period",
-        "2026-11",
-    ]);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("error[date-outside-period]"),
-        "{}",
-        o.stderr
-    );
-    assert!(files_in(d.path()).is_empty());
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        LEDGER,
-        "--out",
-        d.path().to_str().unwrap(),
-        "--period",
-        "2026-10",
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut expected = String::new();
+    for row in 2..=51 {
+        // Rows 2–11 are 2026-10-01, rows 12–21 2026-10-02, …
+        let day = (row - 2) / 10 + 1;
+        expected += &format!(
+            "fixtures/2026-10.xlsx [存款日余额]!A{row}: error[date-outside-period]: expected a date in 2026-11, found 2026-10-{day:02}\n"
+        );
+    }
+    expected += "\
+fixtures/2026-10.xlsx [存款日余额]: error[date-outside-period]: … and 260 more of this kind
+fixtures/2026-10.xlsx [新开户]!E2: warning[outside-period]: account opened dated 2026-10-05, outside 2026-11: not counted in this month's figures
+fixtures/2026-10.xlsx [新开户]!E3: warning[outside-period]: account opened dated 2026-10-20, outside 2026-11: not counted in this month's figures
+fixtures/2026-10.xlsx [新开户]!E4: warning[outside-period]: account opened dated 2026-10-08, outside 2026-11: not counted in this month's figures
+fixtures/2026-10.xlsx [违规与损失]!B2: warning[outside-period]: incident dated 2026-10-12, outside 2026-11: not counted in this month's figures
+fixtures/2026-10.xlsx [违规与损失]!B3: warning[outside-period]: incident dated 2026-10-20, outside 2026-11: not counted in this month's figures
+rmpay: 51 error(s); nothing was written
+";
+    let o = Test::new()
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP", "--period",
+            "2026-11",
+        ])
+        .stderr(&expected)
+        .status(1)
+        .run();
+    assert!(files_in(o.tempdir.path()).is_empty());
+    Test::with_tempdir(o.tempdir)
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP", "--period",
+            "2026-10",
+        ])
+        .stderr(&format!("{OCTOBER}rmpay: wrote $TMP/pay-2026-10.xlsx\n"))
+        .run();
 }
 
 #[test]
 fn usage_and_io_errors_exit_2() {
-    assert_eq!(run(&["payroll", "--policy", POLICY]).code, 2);
-    assert_eq!(run(&["frobnicate"]).code, 2);
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        "no/such.xlsx",
-        "--out",
-        "target/x",
-    ]);
-    assert_eq!(o.code, 2);
-    assert_eq!(o.stderr.trim(), "no/such.xlsx: error[io]: no such file");
-    let o = run(&[
-        "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "target/x", "--period",
-        "2026-13",
-    ]);
-    assert_eq!(o.code, 2);
-    assert_eq!(
-        o.stderr.trim(),
-        "error: --period: expected a period as YYYY-MM, found `2026-13`"
-    );
-    assert_eq!(run(&["--help"]).code, 0);
+    Test::new()
+        .args(["payroll", "--policy", POLICY])
+        .stderr(
+            "
+            error: the following required arguments were not provided:
+              --ledger <FILE>
+              --out <DIR>
+
+            Usage: rmpay payroll --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
+
+            For more information, try '--help'.
+        ",
+        )
+        .status(2)
+        .run();
+    Test::new()
+        .args(["frobnicate"])
+        .stderr(
+            "
+            error: unrecognized subcommand 'frobnicate'
+
+            Usage: rmpay <COMMAND>
+
+            For more information, try '--help'.
+        ",
+        )
+        .status(2)
+        .run();
+    Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            "no/such.xlsx",
+            "--out",
+            "$TMP/x",
+        ])
+        .stderr("no/such.xlsx: error[io]: no such file\n")
+        .status(2)
+        .run();
+    Test::new()
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP/x", "--period",
+            "2026-13",
+        ])
+        .stderr("error: --period: expected a period as YYYY-MM, found `2026-13`\n")
+        .status(2)
+        .run();
+    // The help lists every command; other commands are being added, so
+    // only its opening and the exit-code line are pinned here.
+    Test::new()
+        .args(["--help"])
+        .stdout_contains("
+            Exit codes: 0 written, 1 invalid input (every problem printed, nothing written), 2 usage or I/O error.
+            Usage: rmpay <COMMAND>
+        ")
+        .run();
 }
 
 #[test]
 fn an_existing_output_is_replaced_whole() {
-    let d = tmp();
-    let target = d.path().join("pay-2026-10.xlsx");
-    std::fs::write(&target, b"old").unwrap();
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        LEDGER,
-        "--out",
-        d.path().to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    let bytes = std::fs::read(&target).unwrap();
+    let o = Test::new()
+        .write("pay-2026-10.xlsx", b"old")
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP",
+        ])
+        .stderr(&format!("{OCTOBER}rmpay: wrote $TMP/pay-2026-10.xlsx\n"))
+        .run();
+    let bytes = std::fs::read(o.path("pay-2026-10.xlsx")).unwrap();
     assert_eq!(&bytes[..2], b"PK");
     // No temporary file is left behind.
-    assert_eq!(files_in(d.path()), vec!["pay-2026-10.xlsx"]);
+    assert_eq!(files_in(o.tempdir.path()), vec!["pay-2026-10.xlsx"]);
 }
 
 #[test]
 fn check_validates_without_writing() {
-    let o = run(&["check", "--policy", POLICY, "--ledger", LEDGER]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(
-        o.stdout
-            .contains("policy `city-commercial-bank` version 2026.1 is valid"),
-        "{}",
-        o.stdout
-    );
-    assert!(
-        o.stdout
-            .contains("ledger for 2026-10 is valid (9 managers, 10 client assignments)"),
-        "{}",
-        o.stdout
-    );
-    let o = run(&[
-        "check",
-        "--policy",
-        "fixtures/bad/policy/unknown-metric.toml",
-    ]);
-    assert_eq!(o.code, 1);
+    Test::new()
+        .args(["check", "--policy", POLICY, "--ledger", LEDGER])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+            fixtures/2026-10.xlsx: ledger for 2026-10 is valid (9 managers, 10 client assignments)
+        ")
+        .run();
+    Test::new()
+        .args(["check", "--policy", "fixtures/bad/policy/unknown-metric.toml"])
+        .stderr("
+            fixtures/bad/policy/unknown-metric.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
 }
 
 #[test]
 fn policy_and_ledger_errors_come_out_in_one_run() {
-    let d = tempfile::tempdir().unwrap();
-    let o = run(&[
-        "payroll",
-        "--policy",
-        "fixtures/bad/policy/unknown-metric.toml",
-        "--ledger",
-        "fixtures/bad/ledger/not-an-amount.xlsx",
-        "--out",
-        d.path().to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1);
-    assert_eq!(
-        o.stderr.lines().collect::<Vec<_>>(),
-        [
-            "fixtures/bad/policy/unknown-metric.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)",
-            "fixtures/bad/ledger/not-an-amount.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`",
-            "rmpay: 2 error(s); nothing was written",
-        ]
-    );
-    assert!(files_in(d.path()).is_empty());
+    let o = Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            "fixtures/bad/policy/unknown-metric.toml",
+            "--ledger",
+            "fixtures/bad/ledger/not-an-amount.xlsx",
+            "--out",
+            "$TMP",
+        ])
+        .stderr("
+            fixtures/bad/policy/unknown-metric.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)
+            fixtures/bad/ledger/not-an-amount.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(files_in(o.tempdir.path()).is_empty());
 }

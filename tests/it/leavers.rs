@@ -4,6 +4,7 @@
 //! a branch with one RM who stays and one who left on 10 March and appears
 //! only in March's ledger.
 
+use super::test::Test;
 use super::util::run;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::{Workbook, XlsxError};
@@ -245,45 +246,88 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
     assert_eq!(trace[1], "risk_loss_offset");
 
     // explain shows the release and its reason.
-    let o = run(&[
-        "explain",
-        "--archive",
-        archive.to_str().unwrap(),
-        "--period",
-        "2026-09",
-        "--rm",
-        "RL",
-    ]);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("risk_released = 700"), "{}", o.stdout);
-    assert!(o.stdout.contains("left on 2026-03-10"), "{}", o.stdout);
+    let dir_s = dir.path().display().to_string();
+    Test::new()
+        .args([
+            "explain",
+            "--archive",
+            archive.to_str().unwrap(),
+            "--period",
+            "2026-09",
+            "--rm",
+            "RL",
+        ])
+        .replace(&dir_s, "$DIR")
+        .hide_sha256()
+        .stdout("
+            RL 李四 (junior), 2026-09; policy `city-commercial-bank` 2026.1 (city-commercial-bank.toml); ledger 2026-09.xlsx
+            left on 2026-03-10; not in this month's ledger: nothing is earned, the risk deposit is released from the carried state
+            opening state: closing state of 2026-08 (state.json SHA-256 $SHA256)
+
+            risk_loss_offset = 300    [A-25-2]
+              formula: min(balance, losses)
+              balance = 1000.00
+              losses = 300.00
+              balance and losses from = closing balance of 2026-08 (risk balance, losses not yet recovered)
+
+            risk_released = 700    [A-25-2]
+              formula: balance − min(balance, losses)
+              balance = 1000.00
+              losses = 300.00
+              balance and losses from = closing balance of 2026-08 (risk balance, losses not yet recovered)
+
+            payout = 700    [pay]
+              formula: net + released
+              net = 0
+              released = 700.00
+
+            pay: released 700.00, total paid 700.00
+            risk deposit: opening 1,000.00 + withheld 0.00 − offset 300.00 − released 700.00 = closing 0.00
+              loss_offset 300.00: losses of 300.00 paid from the balance before release
+              released 700.00: 6 months after leaving (left on 2026-03-10; not in this month's ledger)
+        ")
+        .run();
 
     // The console says where the deposit is, before and at the release
     // (a closed month previews from the month before).
-    let preview = |p: &str| {
-        let o = run(&[
-            "payroll",
-            "--archive",
-            archive.to_str().unwrap(),
-            "--policy",
-            policy(),
-            "--ledger",
-            &dir.path().join(format!("{p}.xlsx")).display().to_string(),
-            "--out",
-            &dir.path().join("preview").display().to_string(),
-        ]);
-        assert_eq!(o.code, 0, "{}", o.stderr);
-        o.stderr
+    let preview = |p: &str, expected: &str| {
+        Test::new()
+            .args([
+                "payroll",
+                "--archive",
+                archive.to_str().unwrap(),
+                "--policy",
+                policy(),
+                "--ledger",
+                &format!("{dir_s}/{p}.xlsx"),
+                "--out",
+                "$TMP/preview",
+            ])
+            .replace(&dir_s, "$DIR")
+            .hide_sha256()
+            .stderr(expected)
+            .run();
     };
-    let may = preview("2026-05");
-    assert!(
-        may.contains("rmpay: RL is not in this month's ledger: risk deposit 1,000.00 carried (left on 2026-03-10, released in 2026-09)"),
-        "{may}"
+    preview(
+        "2026-05",
+        "
+        rmpay: 2026-05 1 RMs, net pay 1,840.00 (gross 2,300.00, deductions 0.00, risk deposit 460.00); 0 exception(s)
+        rmpay: opening state: closing state of 2026-04 (state.json SHA-256 $SHA256)
+        rmpay: RL is not in this month's ledger: risk deposit 1,000.00 carried (left on 2026-03-10, released in 2026-09)
+        rmpay: 2026-05 is closed in $DIR/archive: previewed, no draft recorded
+        rmpay: wrote $TMP/preview/pay-2026-05.xlsx
+        ",
     );
-    let sep = preview("2026-09");
-    assert!(
-        sep.contains("rmpay: RL left on 2026-03-10 and is not in this month's ledger: risk deposit released 700.00 (in the totals)"),
-        "{sep}"
+    preview(
+        "2026-09",
+        "
+        rmpay: 2026-09 1 RMs, net pay 1,840.00 (gross 2,300.00, deductions 0.00, risk deposit 460.00); 0 exception(s)
+        rmpay: risk deposits released 700.00; total paid 2,540.00
+        rmpay: opening state: closing state of 2026-08 (state.json SHA-256 $SHA256)
+        rmpay: RL left on 2026-03-10 and is not in this month's ledger: risk deposit released 700.00 (in the totals)
+        rmpay: 2026-09 is closed in $DIR/archive: previewed, no draft recorded
+        rmpay: wrote $TMP/preview/pay-2026-09.xlsx
+        ",
     );
 
     // October: released once, never again.

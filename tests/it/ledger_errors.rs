@@ -2,7 +2,7 @@
 //! written by `cargo run --example make_bad_ledgers`): the exact diagnostics
 //! of each error kind, and the exact values of the valid variants.
 
-use super::util::run;
+use super::test::Test;
 use rmpay::ledger::{
     AccountKind, Baseline, Deposits, FeeOwner, Ledger, LoanClass, Product, ReadOptions, Role,
     SheetKind, Status, UnknownColumn, read_ledger,
@@ -240,29 +240,7 @@ fn each_error_kind_renders_exactly() {
 /// diagnostic as pinned above, nothing written.
 #[test]
 fn cell_error_writes_nothing_and_exits_1() {
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out");
-    let json = d.path().join("p.json");
-    let o = run(&[
-        "payroll",
-        "--policy",
-        "rules/city-commercial-bank.toml",
-        "--ledger",
-        "fixtures/bad/ledger/cell-error.xlsx",
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    let (_, pinned) = CASES
-        .iter()
-        .find(|(name, _)| *name == "cell-error.xlsx")
-        .unwrap();
-    let mut expected = pinned.to_vec();
-    expected.push("rmpay: 1 error(s); nothing was written");
-    assert_eq!(o.stderr.lines().collect::<Vec<_>>(), expected);
-    assert!(!out.exists() && !json.exists());
+    careless_input_writes_nothing_and_exits_1("cell-error.xlsx");
 }
 
 /// Careless amounts stop a run like any other ledger error: exit 1, every
@@ -275,29 +253,36 @@ fn careless_amounts_write_nothing_and_exit_1() {
         "too-precise.xlsx",
         "too-precise-wan.xlsx",
     ] {
-        let d = tempfile::tempdir().unwrap();
-        let out = d.path().join("out");
-        let json = d.path().join("p.json");
-        let ledger = format!("fixtures/bad/ledger/{name}");
-        let o = run(&[
+        careless_input_writes_nothing_and_exits_1(name);
+    }
+}
+
+/// `payroll` on the fixture `name` prints its diagnostics as pinned in
+/// [`CASES`] and the summary, exits 1 and writes nothing.
+fn careless_input_writes_nothing_and_exits_1(name: &str) {
+    let (_, pinned) = CASES.iter().find(|(n, _)| *n == name).unwrap();
+    let mut expected: String = pinned.iter().map(|l| format!("{l}\n")).collect();
+    expected += &format!("rmpay: {} error(s); nothing was written\n", pinned.len());
+    let ledger = format!("fixtures/bad/ledger/{name}");
+    let o = Test::new()
+        .args([
             "payroll",
             "--policy",
             "rules/city-commercial-bank.toml",
             "--ledger",
             &ledger,
             "--out",
-            out.to_str().unwrap(),
+            "$TMP/out",
             "--json",
-            json.to_str().unwrap(),
-        ]);
-        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
-        let (_, pinned) = CASES.iter().find(|(n, _)| *n == name).unwrap();
-        let mut expected = pinned.to_vec();
-        let summary = format!("rmpay: {} error(s); nothing was written", pinned.len());
-        expected.push(&summary);
-        assert_eq!(o.stderr.lines().collect::<Vec<_>>(), expected, "{name}");
-        assert!(!out.exists() && !json.exists(), "{name}");
-    }
+            "$TMP/p.json",
+        ])
+        .stderr(&expected)
+        .status(1)
+        .run();
+    assert!(
+        !o.path("out").exists() && !o.path("p.json").exists(),
+        "{name}"
+    );
 }
 
 fn accounts(l: &Ledger) -> Vec<(String, String, Product, Decimal, u32)> {

@@ -13,8 +13,11 @@
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
 //! - `cycle`: the month as the finance office runs it: draft, sign-off,
 //!   close only as approved, steps signed after the close, `verify --head`.
-//! - `cli`: the command line as a user runs it: exit codes, outputs written
+//! - `cli`: the command line as a user runs it, each run's whole output
+//!   pinned with `test::Test`: exit codes, outputs written
 //!   or not, byte-identical reruns.
+//! - `error_catalogue`: every error code no other test triggers, met
+//!   through the command line, whole output pinned; its doc is the table.
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
 //!   the valid variants (formats, units, text amounts) read exactly.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
@@ -32,6 +35,8 @@
 //! - `statement`: the per-RM statements: nothing of anyone else, the
 //!   register's figures, names, same bytes, unknown RMs, closed months,
 //!   all files or none.
+//! - `test`: the `Test` builder that runs the binary and pins its whole
+//!   stdout, stderr and exit status (casey/just's style).
 //! - `template`: the empty ledger workbook of `rmpay template` read back
 //!   through the reader, and filled in through `check` and `payroll`.
 
@@ -39,6 +44,7 @@ mod archive;
 mod audit;
 mod cli;
 mod cycle;
+mod error_catalogue;
 mod golden;
 mod leavers;
 mod ledger_errors;
@@ -53,4 +59,5 @@ mod review_rules;
 mod statement;
 mod streaming;
 mod template;
+mod test;
 mod util;

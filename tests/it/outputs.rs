@@ -2,6 +2,7 @@
 //! same wherever the inputs are, the JSON as documented, a command's
 //! outputs committed together, and every failure named with its reason.
 
+use super::test::Test;
 use super::util::{check_workbook, check_workbook_bytes, run, workbooks_written};
 use std::path::{Path, PathBuf};
 
@@ -243,46 +244,50 @@ fn payroll_args(out: &Path, json: &str) -> Vec<String> {
 /// A file's folder must exist (`--out DIR` is made; `--json FILE`'s is not).
 #[test]
 fn json_that_cannot_be_written_leaves_no_workbook() {
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out");
+    let mut d = tempfile::tempdir().unwrap();
     let cases = [
         (
-            s(&d.path().join("missing/p.json")),
-            format!(
-                "{}: error[io]: cannot create a file in {}: No such file or directory (os error 2)",
-                s(&d.path().join("missing/p.json")),
-                s(&d.path().join("missing"))
-            ),
+            "$TMP/missing/p.json".to_string(),
+            "$TMP/missing/p.json: error[io]: cannot create a file in $TMP/missing: No such file or directory (os error 2)\n".to_string(),
         ),
         // A folder that cannot exist: its parent is a file.
         (
             format!("{LEDGER_A}/p.json"),
             format!(
-                "{LEDGER_A}/p.json: error[io]: cannot create a file in {LEDGER_A}: Not a directory (os error 20)"
+                "{LEDGER_A}/p.json: error[io]: cannot create a file in {LEDGER_A}: Not a directory (os error 20)\n"
             ),
         ),
     ];
     for (json, message) in cases {
-        let o = run(&payroll_args(&out, &json));
-        assert_eq!((o.code, o.stderr.trim()), (2, message.as_str()));
+        d = Test::with_tempdir(d)
+            .args([
+                "payroll", "--policy", POLICY_A, "--ledger", LEDGER_A, "--out", "$TMP/out",
+                "--json", &json,
+            ])
+            .stderr(&message)
+            .status(2)
+            .run()
+            .tempdir;
         assert_eq!(tree(d.path()), Vec::<String>::new(), "--json {json}");
     }
     // The same for the review.
-    let json = s(&d.path().join("missing/r.json"));
-    let mut a = review_args(POLICY_A, &year("year-a", false), &out, &[]);
-    a.extend(args(&["--json", &json]));
-    let o = run(&a);
-    assert_eq!(
-        (o.code, o.stderr.trim()),
-        (
-            2,
-            format!(
-                "{json}: error[io]: cannot create a file in {}: No such file or directory (os error 2)",
-                s(&d.path().join("missing"))
-            )
-            .as_str()
-        )
-    );
+    let ledgers = year("year-a", false);
+    let mut a = vec!["review", "--policy", POLICY_A, "--ledgers"];
+    a.extend(ledgers.iter().map(String::as_str));
+    a.extend([
+        "--year",
+        "2026",
+        "--out",
+        "$TMP/out",
+        "--json",
+        "$TMP/missing/r.json",
+    ]);
+    let d = Test::with_tempdir(d)
+        .args(a)
+        .stderr("$TMP/missing/r.json: error[io]: cannot create a file in $TMP/missing: No such file or directory (os error 2)\n")
+        .status(2)
+        .run()
+        .tempdir;
     assert_eq!(tree(d.path()), Vec::<String>::new());
 }
 
@@ -295,16 +300,18 @@ fn a_failed_commit_puts_back_what_it_replaced() {
     std::fs::create_dir_all(d.path().join("a-folder")).unwrap();
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("pay-2026-10.xlsx"), "last month's run").unwrap();
-    let json = s(&d.path().join("a-folder"));
-    let o = run(&payroll_args(&out, &json));
-    assert_eq!(
-        (o.code, o.stderr.trim()),
-        (
-            2,
-            format!("{json}: error[io]: cannot rename into place: Is a directory (os error 21)")
-                .as_str()
-        )
-    );
+    let payroll = |d: tempfile::TempDir, out: &str| {
+        Test::with_tempdir(d)
+            .args([
+                "payroll", "--policy", POLICY_A, "--ledger", LEDGER_A, "--out", out, "--json",
+                "$TMP/a-folder",
+            ])
+            .stderr("$TMP/a-folder: error[io]: cannot rename into place: Is a directory (os error 21)\n")
+            .status(2)
+            .run()
+            .tempdir
+    };
+    let d = payroll(d, "$TMP/out");
     assert_eq!(
         std::fs::read_to_string(out.join("pay-2026-10.xlsx")).unwrap(),
         "last month's run"
@@ -312,8 +319,7 @@ fn a_failed_commit_puts_back_what_it_replaced() {
     assert_eq!(tree(d.path()), ["a-folder", "out", "out/pay-2026-10.xlsx"]);
     // A workbook that replaced nothing is removed, and so is the folder
     // made for it.
-    let o = run(&payroll_args(&d.path().join("new/out"), &json));
-    assert_eq!(o.code, 2, "{}", o.stderr);
+    let d = payroll(d, "$TMP/new/out");
     assert_eq!(tree(d.path()), ["a-folder", "out", "out/pay-2026-10.xlsx"]);
 }
 

@@ -7,6 +7,7 @@
 //! sheet gains a `工资卡号` column J), so the shared fixtures stay as they
 //! are.
 
+use super::test::Test;
 use super::util::{Out, root, run};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_decimal::Decimal;
@@ -145,6 +146,25 @@ fn payout(archive: &Path, period: &str, out: &Path) -> Out {
     ])
 }
 
+/// `rmpay payout` succeeds, printing `expected` on stderr (`$D` for the
+/// archive's folder).
+fn payout_ok(archive: &Path, period: &str, out: &Path, expected: &str) {
+    let d = archive.parent().unwrap().display().to_string();
+    Test::new()
+        .args([
+            "payout",
+            "--archive",
+            archive.to_str().unwrap(),
+            "--period",
+            period,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .replace(&d, "$D")
+        .stderr(expected)
+        .run();
+}
+
 /// An archive with September 2026 closed under `policy`, from the fixture
 /// with the cards `cell` gives.
 fn september(policy: &str, cell: &dyn Fn(u32) -> Card<'static>) -> (tempfile::TempDir, PathBuf) {
@@ -208,15 +228,22 @@ fn python_gbk_csv(file: &Path) -> Vec<Vec<String>> {
 fn the_gbk_pay_out_file_pays_the_register_to_the_cards_and_reads_back() {
     let (d, archive) = september(policy(), &all_cards);
     let out = d.path().join("代发-2026-09.csv");
-    let o = payout(&archive, "2026-09", &out);
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(
-        o.stderr.contains(
-            "rmpay: pay-out file for 2026-09: 7 payment(s), total 16,274.54 (the register's total paid 16,274.54)"
-        ),
-        "{}",
-        o.stderr
-    );
+    let d = Test::with_tempdir(d)
+        .args([
+            "payout",
+            "--archive",
+            "$TMP/archive",
+            "--period",
+            "2026-09",
+            "--out",
+            "$TMP/代发-2026-09.csv",
+        ])
+        .stderr("
+            rmpay: pay-out file for 2026-09: 7 payment(s), total 16,274.54 (the register's total paid 16,274.54); policy `city-commercial-bank` 2026.1 as archived
+            rmpay: wrote $TMP/代发-2026-09.csv
+        ")
+        .run()
+        .tempdir;
 
     // The register, read back and summed here: RM006 and RM007 left in
     // April and are paid nothing, so 7 of the 9 RMs have a payment.
@@ -379,22 +406,32 @@ fn a_ledger_without_a_card_column_names_every_paid_rm() {
     let archive = d.path().join("archive");
     let o = close(&archive, policy(), &root().join("fixtures/2026-09.xlsx"));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    let out = d.path().join("payout.csv");
-    let o = payout(&archive, "2026-09", &out);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    let lines: Vec<&str> = o.stderr.lines().collect();
     // The 7 paid RMs, each at its row's rm_id cell; RM006 and RM007 are
     // paid nothing and need no card.
-    assert_eq!(lines.len(), 8, "{}", o.stderr);
-    assert_eq!(
-        lines[0],
-        format!(
-            "{}: error[missing-card]: expected the salary-card account of RM001 (张伟), who is paid 6,125.12 for 2026-09, found no `salary_card` (工资卡号) column in the sheet",
-            archive.join("2026-09/ledger.xlsx [客户经理]!A2").display()
-        )
-    );
-    assert_eq!(lines[7], "rmpay: 7 error(s); nothing was written");
-    assert!(!out.exists());
+    let d = Test::with_tempdir(d)
+        .args([
+            "payout",
+            "--archive",
+            "$TMP/archive",
+            "--period",
+            "2026-09",
+            "--out",
+            "$TMP/payout.csv",
+        ])
+        .stderr("
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A2: error[missing-card]: expected the salary-card account of RM001 (张伟), who is paid 6,125.12 for 2026-09, found no `salary_card` (工资卡号) column in the sheet
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A3: error[missing-card]: expected the salary-card account of RM002 (李娜), who is paid 2,267.42 for 2026-09, found no `salary_card` (工资卡号) column in the sheet
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A4: error[missing-card]: expected the salary-card account of RM003 (王芳), who is paid 464.00 for 2026-09, found no `salary_card` (工资卡号) column in the sheet
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A5: error[missing-card]: expected the salary-card account of RM004 (刘强), who is paid 408.00 for 2026-09, found no `salary_card` (工资卡号) column in the sheet
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A6: error[missing-card]: expected the salary-card account of AG001 (陈静), who is paid 1,240.00 for 2026-09, found no `salary_card` (工资卡号) column in the sheet
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A7: error[missing-card]: expected the salary-card account of BH001 (赵敏), who is paid 3,520.00 for 2026-09, found no `salary_card` (工资卡号) column in the sheet
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A8: error[missing-card]: expected the salary-card account of RM005 (孙磊), who is paid 2,250.00 for 2026-09, found no `salary_card` (工资卡号) column in the sheet
+            rmpay: 7 error(s); nothing was written
+        ")
+        .status(1)
+        .run()
+        .tempdir;
+    assert!(!d.path().join("payout.csv").exists());
 }
 
 #[test]
@@ -414,21 +451,34 @@ fn only_a_closed_month_pays_out() {
     assert!(!out.exists());
     // Nor into the archive, where an added file would fail `verify`.
     let inside = archive.join("2026-09/payout.csv");
-    let o = payout(&archive, "2026-09", &inside);
-    assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(o.stderr.contains("error[inside-archive]"), "{}", o.stderr);
+    let d = Test::with_tempdir(d)
+        .args([
+            "payout",
+            "--archive",
+            "$TMP/archive",
+            "--period",
+            "2026-09",
+            "--out",
+            "$TMP/archive/2026-09/payout.csv",
+        ])
+        .stderr("$TMP/archive/2026-09/payout.csv: error[inside-archive]: write the pay-out file outside the archive: the archive holds only what `close` wrote\n")
+        .status(2)
+        .run()
+        .tempdir;
     assert!(!inside.exists());
     assert_eq!(
         run(&["verify", "--archive", archive.to_str().unwrap()]).code,
         0
     );
     // `payroll` has no way to write one: only closed months pay out.
-    let help = run(&["payout", "--help"]);
-    assert!(
-        help.stdout.contains("Only a closed month pays out"),
-        "{}",
-        help.stdout
-    );
+    Test::new()
+        .args(["payout", "--help"])
+        // The rest of the help is clap's and the options', not the subject.
+        .stdout_contains("
+            Only a closed month pays out: `payroll` never writes a pay-out file, and a month that is not closed is refused (exit 1). An RM with an amount to pay and no card is an error at the card's cell; nothing is written then.
+        ")
+        .run();
+    drop(d);
 }
 
 #[test]
@@ -466,8 +516,15 @@ fields = ["合计", "{count} 笔", "{total}"]
     .unwrap();
     let (d2, archive) = september(policy.to_str().unwrap(), &all_cards);
     let out = d2.path().join("payout.xlsx");
-    let o = payout(&archive, "2026-09", &out);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    payout_ok(
+        &archive,
+        "2026-09",
+        &out,
+        "
+        rmpay: pay-out file for 2026-09: 7 payment(s), total 16,274.54 (the register's total paid 16,274.54); policy `city-commercial-bank` 2026.1 as archived
+        rmpay: wrote $D/payout.xlsx
+        ",
+    );
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(wb.sheet_names(), ["代发"]);
     let range = wb.worksheet_range("代发").unwrap();
@@ -625,8 +682,15 @@ fn october_pays_the_risk_deposits_released_to_rms_who_left() {
     let o = close(&archive, policy(), &ledger);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let out = d.path().join("2026-10.csv");
-    let o = payout(&archive, "2026-10", &out);
-    assert_eq!(o.code, 0, "{}", o.stderr);
+    payout_ok(
+        &archive,
+        "2026-10",
+        &out,
+        "
+        rmpay: pay-out file for 2026-10: 8 payment(s), total 27,155.20 (the register's total paid 27,155.20); policy `city-commercial-bank` 2026.1 as archived
+        rmpay: wrote $D/2026-10.csv
+        ",
+    );
     let bytes = std::fs::read(&out).unwrap();
     let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
     assert!(!had_errors);

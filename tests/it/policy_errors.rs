@@ -1,6 +1,7 @@
 //! One bad policy per error kind (fixtures/bad/policy/), each message
 //! pinned exactly: file, line and column, code, and wording.
 
+use super::test::Test;
 use rmpay::policy::parse_policy;
 
 fn errors(name: &str) -> Vec<String> {
@@ -201,27 +202,26 @@ fn careless_policies_exit_1_and_write_nothing() {
         ),
     ] {
         let policy = format!("fixtures/bad/policy/{name}.toml");
-        let o = super::util::run(&["check", "--policy", &policy]);
-        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
-        assert_eq!(
-            o.stderr.lines().collect::<Vec<_>>(),
-            [pinned, "rmpay: 1 error(s); nothing was written"],
-            "{name}"
-        );
-        let d = tempfile::tempdir().unwrap();
-        let out = d.path().join("out");
-        let o = super::util::run(&[
-            "payroll",
-            "--policy",
-            &policy,
-            "--ledger",
-            "fixtures/2026-10.xlsx",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(o.code, 1, "{name}: {}", o.stderr);
-        assert!(o.stderr.contains(pinned), "{name}: {}", o.stderr);
-        assert!(!out.exists(), "{name}");
+        let expected = format!("{pinned}\nrmpay: 1 error(s); nothing was written\n");
+        Test::new()
+            .args(["check", "--policy", &policy])
+            .stderr(&expected)
+            .status(1)
+            .run();
+        let o = Test::new()
+            .args([
+                "payroll",
+                "--policy",
+                &policy,
+                "--ledger",
+                "fixtures/2026-10.xlsx",
+                "--out",
+                "$TMP/out",
+            ])
+            .stderr(&expected)
+            .status(1)
+            .run();
+        assert!(!o.path("out").exists(), "{name}");
     }
 }
 

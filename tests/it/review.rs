@@ -9,6 +9,7 @@
 //! Jan 31, Feb 28, Mar 31, Apr 30, May 31, Jun 30 (Jan–Jun 181), Jul 31,
 //! Aug 31, Sep 30, Oct 31, Nov 30, Dec 31 (Jul–Dec 184).
 
+use super::test::Test;
 use super::util::{dec, run};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_decimal::Decimal;
@@ -321,24 +322,20 @@ fn year_a_left_rm_is_not_reviewed() {
 
 #[test]
 fn missing_months_are_an_error_naming_them() {
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out");
-    let mut args: Vec<String> = vec!["review".into(), "--policy".into(), POLICY_A.into()];
-    args.push("--ledgers".into());
     // Every month but June and November.
-    args.extend(ledgers_a(&[1, 2, 3, 4, 5, 7, 8, 9, 10, 12]));
-    args.extend([
-        "--year".into(),
-        "2026".into(),
-        "--out".into(),
-        out.display().to_string(),
-    ]);
-    let o = run(&args);
-    assert_eq!(o.code, rmpay::EXIT_INVALID, "{}", o.stderr);
-    assert!(o.stderr.contains("error[missing-months]"), "{}", o.stderr);
-    assert!(o.stderr.contains("2026-06, 2026-11"), "{}", o.stderr);
-    assert!(o.stderr.contains("--partial"), "{}", o.stderr);
-    assert!(!out.join("review-2026.xlsx").exists());
+    let ledgers = ledgers_a(&[1, 2, 3, 4, 5, 7, 8, 9, 10, 12]);
+    let mut args = vec!["review", "--policy", POLICY_A, "--ledgers"];
+    args.extend(ledgers.iter().map(String::as_str));
+    args.extend(["--year", "2026", "--out", "$TMP/out"]);
+    let o = Test::new()
+        .args(args)
+        .stderr("
+            rmpay: error[missing-months]: the review of 2026 needs every month; missing: 2026-06, 2026-11 (give their ledgers, or --partial for a partial review)
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!o.path("out").exists());
 }
 
 #[test]
@@ -362,7 +359,13 @@ fn partial_review_marks_every_sheet() {
             "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"
         ])
     );
-    assert!(r.stderr.contains("(partial)"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr
+            .replace(&r.dir.path().display().to_string(), "$DIR"),
+        "rmpay: review 2026 (partial): 7 RMs; promote 0, keep 4, demote 2, terminate 1\n\
+         rmpay: wrote $DIR/out/review-2026.xlsx\n\
+         rmpay: wrote $DIR/review.json\n"
+    );
     // Over the months given (181 days) S01 held 12,000,000 every day.
     assert_eq!(
         metric(r.manager("S01"), "deposit_daily_average"),
@@ -768,29 +771,33 @@ fn prior_year_figures_from_the_archive() {
     // (new deposits) has no figure, an error naming the RM, the figure,
     // the missing input and the grades' items that need it; nothing is
     // written.
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out");
-    let o = run(&[
-        "review",
-        "--policy",
-        POLICY_B,
-        "--ledgers",
-        "2026-10=fixtures/bocom-2026-10.xlsx",
-        "--year",
-        "2026",
-        "--quarter",
-        "4",
-        "--partial",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, rmpay::EXIT_INVALID, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("rmpay: error[missing-figure]: N01: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d needs"),
-        "{}",
-        o.stderr
-    );
-    assert!(!out.exists());
+    let o = Test::new()
+        .args([
+            "review",
+            "--policy",
+            POLICY_B,
+            "--ledgers",
+            "2026-10=fixtures/bocom-2026-10.xlsx",
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--partial",
+            "--out",
+            "$TMP/out",
+        ])
+        .stderr("
+            rmpay: error[missing-figure]: N01: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+            rmpay: error[missing-figure]: N02: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+            rmpay: error[missing-figure]: N03: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+            rmpay: error[missing-figure]: N04: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d, B-11-4 d, B-11-5 d needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+            rmpay: error[missing-figure]: N05: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d, B-11-4 d, B-11-5 d needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+            rmpay: error[missing-figure]: N06: no figure for `deposit_new` (last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive), which B-11-1 d, B-11-2 d, B-11-3 d, B-11-4 d, B-11-5 d needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+            rmpay: 6 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!o.path("out").exists());
 }
 
 /// Policy B maps each grade to a staff grade (行员等级, art. 3–4): the

@@ -11,6 +11,7 @@
 #[path = "../../examples/support/sheet.rs"]
 mod sheet;
 
+use super::test::Test;
 use super::util::{dec, run};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
@@ -69,6 +70,24 @@ fn review(dir: &Path, policy: &str, ledgers: &[String], extra: &[&str]) -> Run {
         json,
         out,
     }
+}
+
+/// `rmpay review` as [`review`] runs it, refused: exit 1, its whole
+/// stderr `expected` (`$DIR` for `dir`), nothing written.
+fn review_fails(dir: &Path, policy: &str, ledgers: &[String], extra: &[&str], expected: &str) {
+    let d = dir.display().to_string();
+    let (out, json) = (format!("{d}/out"), format!("{d}/review.json"));
+    let mut args = vec!["review", "--policy", policy, "--ledgers"];
+    args.extend(ledgers.iter().map(String::as_str));
+    args.extend(extra);
+    args.extend(["--out", &out, "--json", &json]);
+    Test::new()
+        .args(args)
+        .replace(&d, "$DIR")
+        .stderr(expected)
+        .status(1)
+        .run();
+    assert!(!dir.join("out").exists() && !dir.join("review.json").exists());
 }
 
 fn ok(r: &Run) {
@@ -634,16 +653,16 @@ fn a_quarter_reads_settlements_as_the_policy_says() {
     // Without the nine months before the quarter there is no such figure:
     // an error naming them, and nothing written.
     let d3 = tempfile::tempdir().unwrap();
-    let r = review(d3.path(), &ttm, &q4, &["--year", "2026", "--quarter", "4"]);
-    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
-    assert!(r.stderr.contains("error[missing-months]"), "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("2026-01 to 2026-09; missing: 2026-01, 2026-02"),
-        "{}",
-        r.stderr
+    review_fails(
+        d3.path(),
+        &ttm,
+        &q4,
+        &["--year", "2026", "--quarter", "4"],
+        "
+        rmpay: error[missing-months]: the review of 2026-Q4 needs every month and, for its settlements over the trailing twelve months (review.quarter_settlements), 2026-01 to 2026-09; missing: 2026-01, 2026-02, 2026-03, 2026-04, 2026-05, 2026-06, 2026-07, 2026-08, 2026-09 (give their ledgers, or --partial for a partial review)
+        rmpay: 1 error(s); nothing was written
+        ",
     );
-    assert!(!r.out.exists());
 }
 
 // ------------------------------------------ a policy not in force ---
@@ -654,22 +673,16 @@ fn a_quarter_reads_settlements_as_the_policy_says() {
 fn a_review_needs_the_policy_in_force() {
     let d = tempfile::tempdir().unwrap();
     let dec25 = write_month(d.path(), "2025-12", pass_line_month(2025, 12, 0.0));
-    let r = review(
+    review_fails(
         d.path(),
         POLICY_B,
         &[dec25],
         &["--year", "2025", "--quarter", "4", "--partial"],
+        "
+        rules/bocom-nanchang.toml: error[no-policy-in-force]: policy `bocom-nanchang` version 2026.1 is in force 2026-01-01 to …, not in 2025-12, the last month of the review period 2025-Q4
+        rmpay: 1 error(s); nothing was written
+        ",
     );
-    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "rules/bocom-nanchang.toml: error[no-policy-in-force]: policy `bocom-nanchang` version 2026.1 is in force 2026-01-01 to …, not in 2025-12, the last month of the review period 2025-Q4"
-        ),
-        "{}",
-        r.stderr
-    );
-    assert!(!r.out.exists());
-    assert!(r.json.is_null());
 }
 
 // ------------------------------------------ no figure silently zero ---
@@ -694,17 +707,16 @@ fn branch_year_without_prior_fees(dir: &Path) -> Vec<String> {
 fn a_missing_figure_is_an_error() {
     let d = tempfile::tempdir().unwrap();
     let ledgers = branch_year_without_prior_fees(d.path());
-    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
-    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "rmpay: error[missing-figure]: H1: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive), which A-13-4-head needs"
-        ),
-        "{}",
-        r.stderr
+    review_fails(
+        d.path(),
+        POLICY_A,
+        &ledgers,
+        &["--year", "2026"],
+        "
+        rmpay: error[missing-figure]: H1: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive), which A-13-4-head needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+        rmpay: 1 error(s); nothing was written
+        ",
     );
-    assert!(!r.out.exists());
-    assert!(r.json.is_null());
 }
 
 /// Where the policy says so (`when_missing = "not_assessed"`), the item is
@@ -731,12 +743,12 @@ fn not_assessed_is_said_everywhere() {
     );
     ok(&r);
     // Console.
-    assert!(
-        r.stderr.contains(
-            "rmpay: warning[not-assessed]: H1: [A-13-4-head] not assessed: no figure for `fee_growth` (last year's fee income is missing"
-        ),
-        "{}",
-        r.stderr
+    assert_eq!(
+        r.stderr.replace(&d.path().display().to_string(), "$DIR"),
+        "rmpay: warning[not-assessed]: H1: [A-13-4-head] not assessed: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive)\n\
+         rmpay: review 2026: 3 RMs; promote 1, keep 1, demote 1, terminate 0\n\
+         rmpay: wrote $DIR/out/review-2026.xlsx\n\
+         rmpay: wrote $DIR/review.json\n"
     );
     // JSON.
     let h = manager(&r, "H1");
@@ -794,16 +806,16 @@ fn a_missing_exam_score_is_not_a_pass() {
             write_month(d.path(), &p, sheets)
         })
         .collect();
-    let r = review(d.path(), POLICY_A, &ledgers, &["--year", "2026"]);
-    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "rmpay: error[missing-figure]: R1: no figure for `exam_score` (`exam_score` (考试成绩) is empty in the `managers` sheet), which tiers.junior.exam_min needs; give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
-        ),
-        "{}",
-        r.stderr
+    review_fails(
+        d.path(),
+        POLICY_A,
+        &ledgers,
+        &["--year", "2026"],
+        "
+        rmpay: error[missing-figure]: R1: no figure for `exam_score` (`exam_score` (考试成绩) is empty in the `managers` sheet), which tiers.junior.exam_min needs; give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy
+        rmpay: 1 error(s); nothing was written
+        ",
     );
-    assert!(!r.out.exists());
 
     let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
     let changed = text.replace(
@@ -821,10 +833,12 @@ fn a_missing_exam_score_is_not_a_pass() {
         &["--year", "2026"],
     );
     ok(&r);
-    assert!(
-        r.stderr.contains("rmpay: warning[not-assessed]: R1: [tiers.junior.exam_min] not assessed: no figure for `exam_score`"),
-        "{}",
-        r.stderr
+    assert_eq!(
+        r.stderr.replace(&d2.path().display().to_string(), "$DIR"),
+        "rmpay: warning[not-assessed]: R1: [tiers.junior.exam_min] not assessed: no figure for `exam_score` (`exam_score` (考试成绩) is empty in the `managers` sheet)\n\
+         rmpay: review 2026: 3 RMs; promote 1, keep 1, demote 1, terminate 0\n\
+         rmpay: wrote $DIR/out/review-2026.xlsx\n\
+         rmpay: wrote $DIR/review.json\n"
     );
     assert_eq!(
         manager(&r, "R1")["not_assessed"],
@@ -846,19 +860,16 @@ fn a_missing_qualification_date_is_an_error() {
     assert_ne!(changed, text);
     let policy = d.path().join("a.toml");
     std::fs::write(&policy, changed).unwrap();
-    let r = review(
+    review_fails(
         d.path(),
         policy.to_str().unwrap(),
         &branch_year(d.path()),
         &["--year", "2026"],
+        "
+        rmpay: error[missing-figure]: H1: no figure for `qualified_on` (`qualified_on` (资格取得日期) is empty in the `managers` sheet), which review.qualification_valid_years needs; give it
+        rmpay: error[missing-figure]: R1: no figure for `qualified_on` (`qualified_on` (资格取得日期) is empty in the `managers` sheet), which review.qualification_valid_years needs; give it
+        rmpay: error[missing-figure]: AG: no figure for `qualified_on` (`qualified_on` (资格取得日期) is empty in the `managers` sheet), which review.qualification_valid_years needs; give it
+        rmpay: 3 error(s); nothing was written
+        ",
     );
-    assert_eq!(r.code, rmpay::EXIT_INVALID, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "rmpay: error[missing-figure]: H1: no figure for `qualified_on` (`qualified_on` (资格取得日期) is empty in the `managers` sheet), which review.qualification_valid_years needs"
-        ),
-        "{}",
-        r.stderr
-    );
-    assert!(!r.out.exists());
 }

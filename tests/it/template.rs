@@ -3,6 +3,7 @@
 //! calamine and written with rust_xlsxwriter) it passes `check` and
 //! `payroll`.
 
+use super::test::Test;
 use super::util::run;
 use calamine::Reader;
 use rmpay::ledger::guide;
@@ -184,21 +185,17 @@ fn english_template_has_english_sheets_headers_and_lists() {
             ("F2:F1048576".to_string(), r#""active,left""#.to_string()),
         ]
     );
-    let o = run(&[
-        "check",
-        "--policy",
-        POLICY_A,
-        "--ledger",
-        en.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1);
-    assert!(
-        o.stderr.contains(
-            "error[empty-ledger]: expected data rows below the headers, found none in any sheet: fill in `managers`, `clients` and `deposits` (or `deposit_averages`)"
-        ),
-        "{}",
-        o.stderr
-    );
+    let en = en.to_str().unwrap();
+    Test::new()
+        .args(["check", "--policy", POLICY_A, "--ledger", en])
+        .replace(en, "$EN")
+        .stdout("rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)\n")
+        .stderr("
+            $EN: error[empty-ledger]: expected data rows below the headers, found none in any sheet: fill in `managers`, `clients` and `deposits` (or `deposit_averages`)
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
 }
 
 #[test]
@@ -275,18 +272,21 @@ fn the_same_template_twice_is_the_same_bytes() {
 
 #[test]
 fn a_bad_policy_writes_no_template() {
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("t.xlsx");
-    let o = run(&[
-        "template",
-        "--policy",
-        "fixtures/bad/policy/unknown-metric.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o.stderr.contains("error[unknown-metric]"), "{}", o.stderr);
-    assert!(!out.exists());
+    let o = Test::new()
+        .args([
+            "template",
+            "--policy",
+            "fixtures/bad/policy/unknown-metric.toml",
+            "--out",
+            "$TMP/t.xlsx",
+        ])
+        .stderr("
+            fixtures/bad/policy/unknown-metric.toml:20:12: error[unknown-metric]: unknown metric `deposit_stok` (did you mean `deposit_stock`?)
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!o.path("t.xlsx").exists());
 }
 
 /// A value typed into a filled-in template.
