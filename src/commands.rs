@@ -260,29 +260,17 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         return Err(Failure::Usage(format!("error: no ledger for {label}")));
     }
     let demoted = match &a.previous_review {
-        None => Vec::new(),
-        Some(p) => {
-            let bytes = std::fs::read(p)
-                .map_err(|e| Failure::Usage(format!("{}: error[io]: {e}", p.display())))?;
-            let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                Failure::Usage(format!(
-                    "{}: error[bad-review]: not a review JSON: {e}",
-                    p.display()
-                ))
-            })?;
-            v["managers"]
-                .as_array()
-                .map(|ms| {
-                    ms.iter()
-                        .filter(|m| m["decision"] == "demote")
-                        .filter_map(|m| m["rm_id"].as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default()
-        }
+        None => None,
+        Some(p) => Some(previous_demotions(p, a.year)?),
     };
     let figures = crate::metrics::annual::aggregate(
-        &policy, &label, &expected, &months, &prior, &trailing, &demoted,
+        &policy,
+        &label,
+        &expected,
+        &months,
+        &prior,
+        &trailing,
+        demoted.as_deref(),
     );
     let end = figures.end;
     let result = crate::engine::review::review(&policy, figures);
@@ -1692,6 +1680,54 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         ledger.clients.len()
     );
     Ok(())
+}
+
+/// The RMs demoted by last year's review (`--previous-review`), for the
+/// "two years running" rules. The file must be a review JSON
+/// (`rmpay.review/1`) of the year before `year`: anything else is invalid
+/// input, never read as "nobody was demoted".
+fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
+    let bytes = std::fs::read(p).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {}",
+            p.display(),
+            write::os_reason(&e)
+        ))
+    })?;
+    let refuse = |message: String| {
+        let mut d = diag::Diagnostics::new();
+        d.error(
+            diag::Location::File {
+                file: p.display().to_string(),
+            },
+            "bad-review",
+            message,
+        );
+        Failure::Invalid(d)
+    };
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| refuse(format!("not a review JSON: {e}")))?;
+    if v["format"] != "rmpay.review/1" {
+        return Err(refuse(format!(
+            "not a review JSON: `format` is {}, expected \"rmpay.review/1\" (the file `rmpay review --json` writes)",
+            v["format"]
+        )));
+    }
+    let want = (year - 1).to_string();
+    if v["period"] != want.as_str() {
+        return Err(refuse(format!(
+            "the previous review must be of {want}, the year before the one reviewed; this one is of {}",
+            v["period"]
+        )));
+    }
+    let Some(ms) = v["managers"].as_array() else {
+        return Err(refuse("not a review JSON: no `managers` list".into()));
+    };
+    Ok(ms
+        .iter()
+        .filter(|m| m["decision"] == "demote")
+        .filter_map(|m| m["rm_id"].as_str().map(String::from))
+        .collect())
 }
 
 /// An empty ledger workbook to fill in.

@@ -134,7 +134,8 @@ struct ClientAcc {
 }
 
 /// Aggregate the months of a review period. `previous_demoted` lists the RMs
-/// whose previous review demoted them (for "two years running").
+/// whose previous review demoted them (for "two years running"); `None`
+/// when no previous review was given, so the figure is missing, not 0.
 /// `trailing`: the months before a quarter that complete its trailing
 /// twelve months, when the policy reads settlements so
 /// (`quarter_settlements = "trailing_twelve_months"`); their settlements
@@ -146,7 +147,7 @@ pub fn aggregate(
     months: &[MonthData],
     prior: &[MonthData],
     trailing: &[MonthData],
-    previous_demoted: &[String],
+    previous_demoted: Option<&[String]>,
 ) -> YearFigures {
     let present: Vec<Period> = months.iter().map(|m| m.ledger.period).collect();
     let missing: Vec<Period> = expected
@@ -412,10 +413,12 @@ pub fn aggregate(
         put("client_count", Some(Decimal::from(clients.len())));
         put(
             "previous_decision_demote",
-            Some(if previous_demoted.contains(rm_id) {
-                Decimal::ONE
-            } else {
-                Decimal::ZERO
+            previous_demoted.map(|d| {
+                if d.iter().any(|x| x == rm_id) {
+                    Decimal::ONE
+                } else {
+                    Decimal::ZERO
+                }
             }),
         );
         let trace = vec![Step {

@@ -203,6 +203,10 @@ pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: 
             "`managers`（客户经理）表的`marketing_since`（营销起始日期）为空",
             "`marketing_since` (营销起始日期) is empty in the `managers` sheet",
         ),
+        "previous_decision_demote" => (
+            "未提供上年考核结果：用 `--previous-review 文件` 给出上年 `rmpay review --json` 的结果",
+            "last year's review is not given: pass last year's `rmpay review --json` file as `--previous-review FILE`",
+        ),
         "exam_score" => (
             "`managers`（客户经理）表的`exam_score`（考试成绩）为空",
             "`exam_score` (考试成绩) is empty in the `managers` sheet",

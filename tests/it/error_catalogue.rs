@@ -332,8 +332,8 @@ fn duplicate_month() {
         .run();
 }
 
-/// A previous review that is not JSON: an I/O-like refusal, exit 2, with
-/// no summary line (unlike the other invalid inputs, exit 1).
+/// A previous review that is not JSON: invalid input, exit 1, nothing
+/// written (a review JSON of the wrong year: `review_rules`).
 #[test]
 fn bad_review() {
     Test::new()
@@ -354,8 +354,8 @@ fn bad_review() {
             "--out",
             "$TMP/out",
         ])
-        .stderr("$TMP/previous.json: error[bad-review]: not a review JSON: expected ident at line 1 column 2\n")
-        .status(2)
+        .stderr("$TMP/previous.json: error[bad-review]: not a review JSON: expected ident at line 1 column 2\nrmpay: 1 error(s); nothing was written\n")
+        .status(1)
         .run();
 }
 

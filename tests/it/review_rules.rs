@@ -249,6 +249,64 @@ fn branch_year(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// "Two years running" (art. 14(1)) reads last year's review JSON. H1 is
+/// below standard in 2026 (growth 20.16% < 27%, as in
+/// `a_branch_is_totalled_day_by_day`): demoted in 2025 too → terminated;
+/// kept in 2025 → demoted only. Without `--previous-review` the rule is not
+/// assessed (the shipped `when_missing`), never read as "not demoted". A
+/// file that is not last year's review is refused, exit 1.
+#[test]
+fn two_years_running_reads_last_years_review() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers = branch_year(d.path());
+    let last_year = |dir: &Path, decision: &str, period: &str| {
+        let p = dir.join(format!("{decision}-{period}.json"));
+        let v = serde_json::json!({
+            "format": "rmpay.review/1",
+            "period": period,
+            "managers": [
+                { "rm_id": "H1", "decision": decision },
+                { "rm_id": "R1", "decision": "keep" }
+            ]
+        });
+        std::fs::write(&p, v.to_string()).unwrap();
+        p.display().to_string()
+    };
+    let demoted = last_year(d.path(), "demote", "2025");
+    let r = review(
+        d.path(),
+        POLICY_A,
+        &ledgers,
+        &["--year", "2026", "--previous-review", &demoted],
+    );
+    ok(&r);
+    let h = manager(&r, "H1");
+    assert_eq!(outcome(h), ("terminate", None));
+    assert_eq!(rules(h), vec!["A-14-1-head", "A-14-1-head-twice"]);
+    assert!(!r.stderr.contains("not-assessed"), "{}", r.stderr);
+
+    let kept = last_year(d.path(), "keep", "2025");
+    let r = review(
+        d.path(),
+        POLICY_A,
+        &ledgers,
+        &["--year", "2026", "--previous-review", &kept],
+    );
+    ok(&r);
+    assert_eq!(outcome(manager(&r, "H1")), ("demote", Some("senior")));
+
+    // Not last year's: the 2026 review itself given as the previous one.
+    let e = tempfile::tempdir().unwrap();
+    let same_year = last_year(e.path(), "demote", "2026");
+    review_fails(
+        e.path(),
+        POLICY_A,
+        &ledgers,
+        &["--year", "2026", "--previous-review", &same_year],
+        "$DIR/demote-2026.json: error[bad-review]: the previous review must be of 2025, the year before the one reviewed; this one is of \"2026\"\nrmpay: 1 error(s); nothing was written\n",
+    );
+}
+
 /// The branch's daily average is its daily balances over the year's days,
 /// not its members' own averages added up: AG's 8,000,000 from July adds
 /// 8,000,000 × 184 to the branch's balances, not 8,000,000 × 365.
@@ -746,6 +804,7 @@ fn not_assessed_is_said_everywhere() {
     assert_eq!(
         r.stderr.replace(&d.path().display().to_string(), "$DIR"),
         "rmpay: warning[not-assessed]: H1: [A-13-4-head] not assessed: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive)\n\
+         rmpay: warning[not-assessed]: H1: [A-14-1-head-twice] not assessed: no figure for `previous_decision_demote` (last year's review is not given: pass last year's `rmpay review --json` file as `--previous-review FILE`)\n\
          rmpay: review 2026: 3 RMs; promote 1, keep 1, demote 1, terminate 0\n\
          rmpay: wrote $DIR/out/review-2026.xlsx\n\
          rmpay: wrote $DIR/review.json\n"
@@ -760,7 +819,12 @@ fn not_assessed_is_said_everywhere() {
         .unwrap();
     assert_eq!(fee["assessed"], false);
     assert!(fee["value"].is_null());
-    assert_eq!(h["not_assessed"], serde_json::json!(["A-13-4-head"]));
+    // Last year's review is not given either: the two-years rule is not
+    // assessed (the shipped `when_missing`).
+    assert_eq!(
+        h["not_assessed"],
+        serde_json::json!(["A-13-4-head", "A-14-1-head-twice"])
+    );
     assert_eq!(num(&h["score"]["total"], 2), dec("82"));
     assert!(
         h["reasons"]
@@ -835,7 +899,8 @@ fn a_missing_exam_score_is_not_a_pass() {
     ok(&r);
     assert_eq!(
         r.stderr.replace(&d2.path().display().to_string(), "$DIR"),
-        "rmpay: warning[not-assessed]: R1: [tiers.junior.exam_min] not assessed: no figure for `exam_score` (`exam_score` (考试成绩) is empty in the `managers` sheet)\n\
+        "rmpay: warning[not-assessed]: H1: [A-14-1-head-twice] not assessed: no figure for `previous_decision_demote` (last year's review is not given: pass last year's `rmpay review --json` file as `--previous-review FILE`)\n\
+         rmpay: warning[not-assessed]: R1: [tiers.junior.exam_min] not assessed: no figure for `exam_score` (`exam_score` (考试成绩) is empty in the `managers` sheet)\n\
          rmpay: review 2026: 3 RMs; promote 1, keep 1, demote 1, terminate 0\n\
          rmpay: wrote $DIR/out/review-2026.xlsx\n\
          rmpay: wrote $DIR/review.json\n"
