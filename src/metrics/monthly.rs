@@ -7,6 +7,7 @@
 use crate::ledger::{AccountKind, Deposits, FeeOwner, Ledger, Product, Role};
 use crate::policy::{Policy, TierIx};
 use crate::trace::{Input, Step};
+use crate::vocab::Metric;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -108,29 +109,47 @@ pub struct RmMetrics {
 }
 
 impl RmMetrics {
-    /// A figure by its catalogue name.
-    pub fn get(&self, name: &str) -> Option<Decimal> {
-        match name {
-            "deposit_daily_average" => Some(self.deposit_daily_average),
-            "deposit_base" => Some(self.deposit_base),
-            "deposit_stock" => Some(self.deposit_stock),
-            "deposit_increment" => Some(self.deposit_increment),
-            "deposit_to_base" => self.deposit_to_base,
-            "loan_balance" => Some(self.loan_balance),
-            "loan_daily_average" => Some(self.loan_daily_average),
-            "npl_balance" => Some(self.npl_balance),
-            "npl_ratio" => self.npl_ratio,
-            "interest_due" => Some(self.interest_due),
-            "interest_received" => Some(self.interest_received),
-            "collection_rate" => self.collection_rate,
-            "fee_income" => Some(self.fee_income),
-            "new_basic_accounts" => Some(self.new_basic_accounts),
-            "incident_points" => Some(self.incident_points),
-            "incident_loss" => Some(self.incident_loss),
-            "settlements_usd" => Some(self.settlements_usd),
-            "overdue_interest" => Some(self.overdue_interest),
-            "advances" => Some(self.advances),
-            _ => None,
+    /// A metric's figure for the month; `None` where a ratio has no
+    /// denominator, or for a figure that only a review has. Exhaustive: a
+    /// metric added to the vocabulary does not compile until it is read
+    /// here.
+    pub fn get(&self, metric: Metric) -> Option<Decimal> {
+        use Metric as M;
+        match metric {
+            M::DepositDailyAverage => Some(self.deposit_daily_average),
+            M::DepositBase => Some(self.deposit_base),
+            M::DepositStock => Some(self.deposit_stock),
+            M::DepositIncrement => Some(self.deposit_increment),
+            M::DepositToBase => self.deposit_to_base,
+            M::LoanBalance => Some(self.loan_balance),
+            M::LoanDailyAverage => Some(self.loan_daily_average),
+            M::NplBalance => Some(self.npl_balance),
+            M::NplRatio => self.npl_ratio,
+            M::InterestDue => Some(self.interest_due),
+            M::InterestReceived => Some(self.interest_received),
+            M::CollectionRate => self.collection_rate,
+            M::FeeIncome => Some(self.fee_income),
+            M::NewBasicAccounts => Some(self.new_basic_accounts),
+            M::IncidentPoints => Some(self.incident_points),
+            M::IncidentLoss => Some(self.incident_loss),
+            M::SettlementsUsd => Some(self.settlements_usd),
+            // Review figures a month also has (month-end arrears and
+            // advances, for `consecutive_months` conditions).
+            M::OverdueInterest => Some(self.overdue_interest),
+            M::Advances => Some(self.advances),
+            // Review figures only: no month has them.
+            M::Score
+            | M::FeeIncomePrior
+            | M::DepositGrowth
+            | M::DepositNew
+            | M::FeeGrowth
+            | M::NormalLoanRatio
+            | M::NormalLoanRatioChange
+            | M::TenureYears
+            | M::ExamScore
+            | M::MonthsInService
+            | M::ClientCount
+            | M::PreviousDecisionDemote => None,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! keeps its id so results can name the rule that produced them.
 
 use chrono::NaiveDate;
+pub use crate::vocab::Metric;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 pub type TierIx = usize;
@@ -89,8 +90,8 @@ pub struct Example {
     /// 1-based line of the example in the file, for messages.
     pub line: usize,
     pub tier: TierIx,
-    pub role: Option<String>,
-    pub metrics: Vec<(String, Decimal)>,
+    pub role: Option<crate::vocab::Role>,
+    pub metrics: Vec<(Metric, Decimal)>,
     /// Client figures for grade criteria: (deposit size, loans size, settlements).
     pub clients: Vec<ExampleClient>,
     pub expect_decision: Option<Decision>,
@@ -155,7 +156,7 @@ pub struct Settings {
     pub money: Rounding,
     pub carry_forward_missing_days: bool,
     /// Deposit products left out of every deposit figure.
-    pub excluded_products: Vec<crate::ledger::Product>,
+    pub excluded_products: Vec<crate::vocab::Product>,
     /// How a loan is attributed when the ledger row has no `rm_id` and the
     /// client is split: by the client's shares.
     pub loans_follow_client_shares: bool,
@@ -248,7 +249,7 @@ pub struct Criteria {
 pub struct Criterion {
     pub id: String,
     pub name: Option<String>,
-    pub metric: String,
+    pub metric: Metric,
     pub min: Decimal,
     pub single_client_min: Option<Decimal>,
     pub note: Option<String>,
@@ -279,7 +280,7 @@ pub struct Pay {
 pub enum PayKind {
     /// amount = metric ÷ per × rate.
     Rate {
-        metric: String,
+        metric: Metric,
         per: Decimal,
         rate: TierValues,
     },
@@ -321,7 +322,7 @@ pub struct Deduction {
     pub name: String,
     pub name_en: Option<String>,
     /// Metric deducted (e.g. `incident_loss`).
-    pub metric: String,
+    pub metric: Metric,
     /// Fraction deducted: 1 = in full (全部), less = in part (部分).
     pub share: Decimal,
 }
@@ -425,20 +426,14 @@ pub struct Component {
     pub rule: String,
     pub name: String,
     pub name_en: Option<String>,
-    pub metric: String,
+    pub metric: Metric,
     pub points: Decimal,
     pub tiers: Vec<TierIx>,
     pub kind: ComponentKind,
     pub when_missing: WhenMissing,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Decision {
-    Keep,
-    Promote,
-    Demote,
-    Terminate,
-}
+pub use crate::vocab::Decision;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -474,14 +469,14 @@ impl Op {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Condition {
     Compare {
-        metric: String,
+        metric: Metric,
         op: Op,
         value: Decimal,
     },
     /// The comparison held in each of the last `months` months.
     Consecutive {
         months: u32,
-        metric: String,
+        metric: Metric,
         op: Op,
         value: Decimal,
     },

@@ -408,7 +408,7 @@ pub fn review_json(
                     .year
                     .metrics
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.map(figure)))
+                    .map(|(k, v)| (k.id().to_string(), v.map(figure)))
                     .collect(),
             })
             .collect(),
