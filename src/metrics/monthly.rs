@@ -556,42 +556,42 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         let mut inputs = std::mem::take(&mut dep_inputs[i]);
         inputs.push(Input::new("calendar days", days));
         t.push(Step {
-            figure: "deposit_daily_average".into(),
+            figure: Metric::DepositDailyAverage.id().into(),
             rule: "metric".into(),
             formula: format!("Σ (client balance sum × share) ÷ {days} days; {excl}"),
             inputs,
             value: Some(m.deposit_daily_average),
         });
         t.push(Step {
-            figure: "deposit_base".into(),
+            figure: Metric::DepositBase.id().into(),
             rule: "metric".into(),
             formula: "base deposit (基数存款)".into(),
             inputs: vec![Input::new("source", &rm.base_source)],
             value: Some(m.deposit_base),
         });
         t.push(Step {
-            figure: "deposit_stock".into(),
+            figure: Metric::DepositStock.id().into(),
             rule: "metric".into(),
             formula: "min(deposit_daily_average, deposit_base)".into(),
             inputs: vec![
                 Input::new(
-                    "deposit_daily_average",
+                    Metric::DepositDailyAverage.id(),
                     crate::trace::figure_text(m.deposit_daily_average),
                 ),
-                Input::new("deposit_base", m.deposit_base),
+                Input::new(Metric::DepositBase.id(), m.deposit_base),
             ],
             value: Some(m.deposit_stock),
         });
         t.push(Step {
-            figure: "deposit_increment".into(),
+            figure: Metric::DepositIncrement.id().into(),
             rule: "metric".into(),
             formula: "max(deposit_daily_average − deposit_base, 0)".into(),
             inputs: vec![
                 Input::new(
-                    "deposit_daily_average",
+                    Metric::DepositDailyAverage.id(),
                     crate::trace::figure_text(m.deposit_daily_average),
                 ),
-                Input::new("deposit_base", m.deposit_base),
+                Input::new(Metric::DepositBase.id(), m.deposit_base),
             ],
             value: Some(m.deposit_increment),
         });
@@ -614,41 +614,41 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             })
             .collect();
         t.push(Step {
-            figure: "loan_balance".into(),
+            figure: Metric::LoanBalance.id().into(),
             rule: "metric".into(),
             formula: "Σ loan balance × share".into(),
             inputs: loan_inputs.clone(),
             value: Some(m.loan_balance),
         });
         t.push(Step {
-            figure: "npl_ratio".into(),
+            figure: Metric::NplRatio.id().into(),
             rule: "metric".into(),
             formula: "(substandard + doubtful + loss balance) ÷ loan balance".into(),
             inputs: vec![
-                Input::new("npl_balance", m.npl_balance),
-                Input::new("loan_balance", m.loan_balance),
+                Input::new(Metric::NplBalance.id(), m.npl_balance),
+                Input::new(Metric::LoanBalance.id(), m.loan_balance),
             ],
             value: m.npl_ratio,
         });
         t.push(Step {
-            figure: "collection_rate".into(),
+            figure: Metric::CollectionRate.id().into(),
             rule: "metric".into(),
             formula: "interest received ÷ interest due".into(),
             inputs: vec![
-                Input::new("interest_received", m.interest_received),
-                Input::new("interest_due", m.interest_due),
+                Input::new(Metric::InterestReceived.id(), m.interest_received),
+                Input::new(Metric::InterestDue.id(), m.interest_due),
             ],
             value: m.collection_rate,
         });
         t.push(Step {
-            figure: "fee_income".into(),
+            figure: Metric::FeeIncome.id().into(),
             rule: "metric".into(),
             formula: "Σ fees of the RM + Σ client fees × share".into(),
             inputs: std::mem::take(&mut fee_inputs[i]),
             value: Some(m.fee_income),
         });
         t.push(Step {
-            figure: "new_basic_accounts".into(),
+            figure: Metric::NewBasicAccounts.id().into(),
             rule: "metric".into(),
             formula: "count of corporate basic accounts opened in the period".into(),
             inputs: std::mem::take(&mut basic_inputs[i]),
@@ -656,7 +656,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         });
         if !incident_inputs[i].is_empty() {
             t.push(Step {
-                figure: "incident_loss".into(),
+                figure: Metric::IncidentLoss.id().into(),
                 rule: "metric".into(),
                 formula: "Σ losses of incidents in the period".into(),
                 inputs: std::mem::take(&mut incident_inputs[i]),
@@ -670,5 +670,35 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         rms,
         by_rm,
         clients,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::Scope;
+
+    /// Every monthly metric of the vocabulary has a figure in a month with
+    /// a base, loans and interest due; a review-only one has none (except
+    /// month-end arrears and advances, read month by month by
+    /// `consecutive_months`).
+    #[test]
+    fn every_monthly_metric_has_a_monthly_figure() {
+        let m = RmMetrics {
+            deposit_to_base: Some(Decimal::new(12, 1)),
+            npl_ratio: Some(Decimal::new(1, 2)),
+            collection_rate: Some(Decimal::ONE),
+            ..RmMetrics::default()
+        };
+        for &x in Metric::ALL {
+            let monthly = x.scope() == Scope::Monthly
+                || matches!(x, Metric::OverdueInterest | Metric::Advances);
+            assert_eq!(m.get(x).is_some(), monthly, "{x}");
+        }
+        // 1.2 = deposits ÷ base, read as set.
+        assert_eq!(m.get(Metric::DepositToBase), Some(Decimal::new(12, 1)));
+        // No base: no ratio, not 0.
+        let none = RmMetrics::default();
+        assert_eq!(none.get(Metric::DepositToBase), None);
     }
 }

@@ -134,3 +134,29 @@ impl fmt::Display for Metric {
         f.write_str(self.id())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each row of the table is one metric: its id names it and nothing
+    /// else, and no two share a Chinese name. Maps keyed by metric list
+    /// them by id (as the outputs did when they were keyed by the id).
+    #[test]
+    fn every_metric_is_named_once_and_ordered_by_id() {
+        for &m in Metric::ALL {
+            assert_eq!(Metric::from_id(m.id()), Some(m));
+            let zh = Metric::ALL.iter().filter(|o| o.zh() == m.zh()).count();
+            assert_eq!(zh, 1, "{m}: Chinese name `{}` shared", m.zh());
+        }
+        assert_eq!(Metric::from_id("deposit_stok"), None);
+        let mut by_enum: Vec<Metric> = Metric::ALL.to_vec();
+        by_enum.sort();
+        let mut by_id: Vec<&str> = Metric::ids().collect();
+        by_id.sort_unstable();
+        assert_eq!(by_enum.iter().map(|m| m.id()).collect::<Vec<_>>(), by_id);
+        // 17 monthly figures and 14 review ones, as the catalogue had.
+        assert_eq!(Metric::monthly_ids().count(), 17);
+        assert_eq!(Metric::ALL.len(), 17 + 14);
+    }
+}

@@ -137,3 +137,34 @@ words! {
         Terminate => "terminate", "解聘", "terminate", [];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ledger reader matches a cell against `CHOICES` and takes the
+    /// value at the same index of `ALL`: the two come from the same rows.
+    #[test]
+    fn choices_and_values_come_from_the_same_rows() {
+        fn same<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            choices: &[Choice],
+            id: fn(T) -> &'static str,
+            zh: fn(T) -> &'static str,
+            from_id: fn(&str) -> Option<T>,
+        ) {
+            assert_eq!(all.len(), choices.len());
+            for (v, c) in all.iter().zip(choices) {
+                assert_eq!((id(*v), zh(*v)), (c.id, c.zh));
+                assert_eq!(from_id(c.id), Some(*v));
+            }
+        }
+        same(Role::ALL, Role::CHOICES, Role::id, Role::zh, Role::from_id);
+        same(Status::ALL, Status::CHOICES, Status::id, Status::zh, Status::from_id);
+        same(Product::ALL, Product::CHOICES, Product::id, Product::zh, Product::from_id);
+        same(LoanClass::ALL, LoanClass::CHOICES, LoanClass::id, LoanClass::zh, LoanClass::from_id);
+        same(Decision::ALL, Decision::CHOICES, Decision::id, Decision::zh, Decision::from_id);
+        assert_eq!(Product::CHOICES[2].aliases, ["协议"]);
+        assert_eq!(Decision::from_id("fire"), None);
+    }
+}
