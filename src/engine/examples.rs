@@ -7,19 +7,10 @@ use crate::diag::{Diagnostics, Location};
 use crate::ledger::{At, Role, SheetKind, Src, Status};
 use crate::metrics::annual::{ClientYear, RmYear};
 use crate::metrics::monthly::{Rm, RmMetrics};
-use crate::policy::{Decision, Example, Policy, TierRole};
+use crate::policy::{Example, Policy, TierRole};
 use crate::vocab::Metric;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-
-fn decision_id(d: Decision) -> &'static str {
-    match d {
-        Decision::Keep => "keep",
-        Decision::Promote => "promote",
-        Decision::Demote => "demote",
-        Decision::Terminate => "terminate",
-    }
-}
 
 /// The figures of an example as a review period's figures: the metrics as
 /// given, held for twelve months (for consecutive-month conditions).
@@ -30,14 +21,12 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
         (Some(Role::BranchHead), _) | (None, TierRole::BranchHead) => Role::BranchHead,
         _ => Role::Rm,
     };
-    let mut metrics: BTreeMap<Metric, Option<Decimal>> = e
-        .metrics
-        .iter()
-        .map(|(k, v)| (*k, Some(*v)))
-        .collect();
+    let mut metrics: BTreeMap<Metric, Option<Decimal>> =
+        e.metrics.iter().map(|(k, v)| (*k, Some(*v))).collect();
     // Clients with last year's deposits give the new deposits, as a
     // review's baseline does (a client without one had none last year).
-    if !metrics.contains_key(&Metric::DepositNew) && e.clients.iter().any(|c| c.prior_deposits.is_some())
+    if !metrics.contains_key(&Metric::DepositNew)
+        && e.clients.iter().any(|c| c.prior_deposits.is_some())
     {
         let new: Decimal = e
             .clients
@@ -121,8 +110,8 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
         {
             wrong.push(format!(
                 "decision `{}`, got `{}`",
-                decision_id(want),
-                decision_id(r.decision)
+                want.id(),
+                r.decision.id()
             ));
         }
         if let Some(want) = e.expect_tier

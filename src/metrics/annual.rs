@@ -616,33 +616,42 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         set(head, Metric::DepositDailyAverage, deposit);
         set(head, Metric::DepositNew, deposit.map(|d| d - base));
         set(
-            head, Metric::DepositGrowth,
+            head,
+            Metric::DepositGrowth,
             deposit.and_then(|d| ratio(d - base, base)),
         );
         set(
-            head, Metric::DepositToBase,
+            head,
+            Metric::DepositToBase,
             deposit.and_then(|d| ratio(d, base)),
         );
         set(head, Metric::InterestDue, Some(due));
         set(head, Metric::InterestReceived, Some(received));
         // As for an RM: with no interest due, nothing was missed.
         set(
-            head, Metric::CollectionRate,
+            head,
+            Metric::CollectionRate,
             ratio(received, due).or(Some(Decimal::ONE)),
         );
         set(head, Metric::LoanBalance, Some(loans));
         set(head, Metric::LoanDailyAverage, loan_avg);
         set(head, Metric::NplBalance, Some(npl));
-        set(head, Metric::NplRatio, ratio(npl, loans).or(Some(Decimal::ZERO)));
+        set(
+            head,
+            Metric::NplRatio,
+            ratio(npl, loans).or(Some(Decimal::ZERO)),
+        );
         set(head, Metric::FeeIncome, Some(fees));
         let prior_fees = head.get(Metric::FeeIncomePrior);
         set(
-            head, Metric::FeeGrowth,
+            head,
+            Metric::FeeGrowth,
             prior_fees.and_then(|p| ratio(fees - p, p)),
         );
         // The head's own average is not a figure of the review: the
         // branch's replaces it.
-        head.trace.retain(|s| s.figure != Metric::DepositDailyAverage.id());
+        head.trace
+            .retain(|s| s.figure != Metric::DepositDailyAverage.id());
         head.trace.push(Step {
             figure: Metric::DepositDailyAverage.id().into(),
             rule: "review.branch_heads_on_branch".into(),

@@ -515,10 +515,7 @@ fn read_tier(
         .into_iter()
         .map(|s| s.value)
         .collect();
-    let role = match t
-        .opt_choice(cx, "role", Role::IDS)
-        .map(|s| s.value)
-    {
+    let role = match t.opt_choice(cx, "role", Role::IDS).map(|s| s.value) {
         Some("agent") => TierRole::Agent,
         Some("branch_head") => TierRole::BranchHead,
         _ => TierRole::Rm,

@@ -3,8 +3,8 @@
 //! Tiers are referred to by index ([`TierIx`]) once validated; every rule
 //! keeps its id so results can name the rule that produced them.
 
-use chrono::NaiveDate;
 pub use crate::vocab::Metric;
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 pub type TierIx = usize;

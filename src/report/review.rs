@@ -22,21 +22,7 @@ pub struct ReviewInfo {
 }
 
 pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
-    match d {
-        Decision::Keep => lang.pick("保持", "keep"),
-        Decision::Promote => lang.pick("晋升", "promote"),
-        Decision::Demote => lang.pick("降级", "demote"),
-        Decision::Terminate => lang.pick("解聘", "terminate"),
-    }
-}
-
-pub fn decision_id(d: Decision) -> &'static str {
-    match d {
-        Decision::Keep => "keep",
-        Decision::Promote => "promote",
-        Decision::Demote => "demote",
-        Decision::Terminate => "terminate",
-    }
+    lang.pick(d.zh(), d.en())
 }
 
 fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {

@@ -221,7 +221,13 @@ mod tests {
         let st = State::from_bytes(v1).unwrap();
         assert_eq!(st.version, Version::V1);
         let back = String::from_utf8(st.to_bytes()).unwrap();
-        assert!(back.starts_with("{\n  \"format\": \"rmpay.state/1\""), "{back}");
-        assert!(back.contains("\"ytd\": null") && !back.contains("left_on"), "{back}");
+        assert!(
+            back.starts_with("{\n  \"format\": \"rmpay.state/1\""),
+            "{back}"
+        );
+        assert!(
+            back.contains("\"ytd\": null") && !back.contains("left_on"),
+            "{back}"
+        );
     }
 }

@@ -160,10 +160,34 @@ mod tests {
             }
         }
         same(Role::ALL, Role::CHOICES, Role::id, Role::zh, Role::from_id);
-        same(Status::ALL, Status::CHOICES, Status::id, Status::zh, Status::from_id);
-        same(Product::ALL, Product::CHOICES, Product::id, Product::zh, Product::from_id);
-        same(LoanClass::ALL, LoanClass::CHOICES, LoanClass::id, LoanClass::zh, LoanClass::from_id);
-        same(Decision::ALL, Decision::CHOICES, Decision::id, Decision::zh, Decision::from_id);
+        same(
+            Status::ALL,
+            Status::CHOICES,
+            Status::id,
+            Status::zh,
+            Status::from_id,
+        );
+        same(
+            Product::ALL,
+            Product::CHOICES,
+            Product::id,
+            Product::zh,
+            Product::from_id,
+        );
+        same(
+            LoanClass::ALL,
+            LoanClass::CHOICES,
+            LoanClass::id,
+            LoanClass::zh,
+            LoanClass::from_id,
+        );
+        same(
+            Decision::ALL,
+            Decision::CHOICES,
+            Decision::id,
+            Decision::zh,
+            Decision::from_id,
+        );
         assert_eq!(Product::CHOICES[2].aliases, ["协议"]);
         assert_eq!(Decision::from_id("fire"), None);
     }
