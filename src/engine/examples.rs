@@ -4,10 +4,10 @@
 
 use super::review::review_rm;
 use crate::diag::{Diagnostics, Location};
-use crate::ledger::{At, Role, SheetKind, Src, Status};
+use crate::ledger::{At, SheetKind, Src, Status};
 use crate::metrics::annual::{ClientYear, RmYear};
 use crate::metrics::monthly::{Rm, RmMetrics};
-use crate::policy::{Example, Policy, TierRole};
+use crate::policy::{Example, Policy};
 use crate::vocab::Metric;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -16,11 +16,7 @@ use std::collections::BTreeMap;
 /// given, held for twelve months (for consecutive-month conditions).
 fn example_year(policy: &Policy, e: &Example) -> RmYear {
     let tier = &policy.tiers[e.tier];
-    let role = match (e.role, tier.role) {
-        (Some(Role::Agent), _) | (None, TierRole::Agent) => Role::Agent,
-        (Some(Role::BranchHead), _) | (None, TierRole::BranchHead) => Role::BranchHead,
-        _ => Role::Rm,
-    };
+    let role = e.role.unwrap_or(tier.role);
     let mut metrics: BTreeMap<Metric, Option<Decimal>> =
         e.metrics.iter().map(|(k, v)| (*k, Some(*v))).collect();
     // Clients with last year's deposits give the new deposits, as a

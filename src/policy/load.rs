@@ -515,11 +515,10 @@ fn read_tier(
         .into_iter()
         .map(|s| s.value)
         .collect();
-    let role = match t.opt_choice(cx, "role", Role::IDS).map(|s| s.value) {
-        Some("agent") => TierRole::Agent,
-        Some("branch_head") => TierRole::BranchHead,
-        _ => TierRole::Rm,
-    };
+    let role = t
+        .opt_choice(cx, "role", Role::IDS)
+        .and_then(|s| Role::from_id(s.value))
+        .unwrap_or(Role::Rm);
     let base = t.opt_num(cx, "base_deposit", Quantity::NonNegative);
     let authority = t.opt_num(cx, "loan_authority", Quantity::NonNegative);
     let cap = t.opt_num(cx, "risk_deposit_cap", Quantity::Money);

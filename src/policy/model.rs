@@ -162,12 +162,8 @@ pub struct Settings {
     pub loans_follow_client_shares: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TierRole {
-    Rm,
-    Agent,
-    BranchHead,
-}
+/// The role a tier is for: a role of the vocabulary.
+pub type TierRole = crate::vocab::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Range {
