@@ -22,12 +22,13 @@ pub mod ledger;
 pub mod metrics;
 mod par;
 pub mod payout;
-pub mod period;
+pub use vocab::period;
 pub mod policy;
 pub mod report;
 pub mod signoff;
 pub mod state;
 pub mod trace;
+pub mod vocab;
 pub mod write;
 
 use clap::Parser;

@@ -4,59 +4,46 @@
 
 use super::review::review_rm;
 use crate::diag::{Diagnostics, Location};
-use crate::ledger::{At, Role, SheetKind, Src, Status};
+use crate::ledger::{At, SheetKind, Src, Status};
 use crate::metrics::annual::{ClientYear, RmYear};
 use crate::metrics::monthly::{Rm, RmMetrics};
-use crate::policy::{Decision, Example, Policy, TierRole};
+use crate::policy::{Example, Policy};
+use crate::vocab::Metric;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-
-fn decision_id(d: Decision) -> &'static str {
-    match d {
-        Decision::Keep => "keep",
-        Decision::Promote => "promote",
-        Decision::Demote => "demote",
-        Decision::Terminate => "terminate",
-    }
-}
 
 /// The figures of an example as a review period's figures: the metrics as
 /// given, held for twelve months (for consecutive-month conditions).
 fn example_year(policy: &Policy, e: &Example) -> RmYear {
     let tier = &policy.tiers[e.tier];
-    let role = match (e.role.as_deref(), tier.role) {
-        (Some("agent"), _) | (None, TierRole::Agent) => Role::Agent,
-        (Some("branch_head"), _) | (None, TierRole::BranchHead) => Role::BranchHead,
-        _ => Role::Rm,
-    };
-    let mut metrics: BTreeMap<String, Option<Decimal>> = e
-        .metrics
-        .iter()
-        .map(|(k, v)| (k.clone(), Some(*v)))
-        .collect();
+    let role = e.role.unwrap_or(tier.role);
+    let mut metrics: BTreeMap<Metric, Option<Decimal>> =
+        e.metrics.iter().map(|(k, v)| (*k, Some(*v))).collect();
     // Clients with last year's deposits give the new deposits, as a
     // review's baseline does (a client without one had none last year).
-    if !metrics.contains_key("deposit_new") && e.clients.iter().any(|c| c.prior_deposits.is_some())
+    if !metrics.contains_key(&Metric::DepositNew)
+        && e.clients.iter().any(|c| c.prior_deposits.is_some())
     {
         let new: Decimal = e
             .clients
             .iter()
             .map(|c| c.deposits - c.prior_deposits.unwrap_or(Decimal::ZERO))
             .sum();
-        metrics.insert("deposit_new".into(), Some(new));
+        metrics.insert(Metric::DepositNew, Some(new));
     }
-    let get = |k: &str| metrics.get(k).copied().flatten();
+    let get = |k: Metric| metrics.get(&k).copied().flatten();
     let mut month = RmMetrics::default();
     for (k, v) in &e.metrics {
-        match k.as_str() {
-            "deposit_to_base" => month.deposit_to_base = Some(*v),
-            "collection_rate" => month.collection_rate = Some(*v),
-            "deposit_daily_average" => month.deposit_daily_average = *v,
+        match k {
+            Metric::DepositToBase => month.deposit_to_base = Some(*v),
+            Metric::CollectionRate => month.collection_rate = Some(*v),
+            Metric::DepositDailyAverage => month.deposit_daily_average = *v,
             // Month-end figures a condition may read month by month
             // (`consecutive_months`): held all twelve months.
-            "npl_balance" => month.npl_balance = *v,
-            "overdue_interest" => month.overdue_interest = *v,
-            "advances" => month.advances = *v,
+            Metric::NplBalance => month.npl_balance = *v,
+            Metric::OverdueInterest => month.overdue_interest = *v,
+            Metric::Advances => month.advances = *v,
+            // Other figures are the year's only.
             _ => {}
         }
     }
@@ -75,12 +62,12 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
             role,
             branch: None,
             active: true,
-            base_deposit: get("deposit_base").unwrap_or_default(),
+            base_deposit: get(Metric::DepositBase).unwrap_or_default(),
             base_source: "example".into(),
         },
         status: Status::Active,
         marketing_since: None,
-        exam_score: get("exam_score"),
+        exam_score: get(Metric::ExamScore),
         qualified_on: None,
         metrics,
         monthly: (1..=12)
@@ -119,8 +106,8 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
         {
             wrong.push(format!(
                 "decision `{}`, got `{}`",
-                decision_id(want),
-                decision_id(r.decision)
+                want.id(),
+                r.decision.id()
             ));
         }
         if let Some(want) = e.expect_tier

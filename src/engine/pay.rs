@@ -92,24 +92,18 @@ impl std::fmt::Display for OpeningSource {
 
 /// Year-to-date figures of an RM, carried between closed periods and reset
 /// in January.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Ytd {
     pub year: i32,
     /// Months of the year computed so far.
     pub months: u32,
-    #[serde(with = "rust_decimal::serde::str")]
     pub gross: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
     pub deductions: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
     pub holdback: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
     pub net: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
     pub released: Decimal,
     /// Σ of the months' balance-day sums (each RM's share of every day's
     /// balances, exact): ÷ `days` gives the year-to-date daily average.
-    #[serde(with = "rust_decimal::serde::str")]
     pub deposit_day_sum: Decimal,
     pub days: u32,
 }
@@ -299,7 +293,11 @@ pub fn payslip(
         let (amount, step) = match &pl.kind {
             PayKind::Rate { metric, per, rate } => {
                 let Some(r) = rate.get(tier_ix) else { continue };
-                let v = metrics.get(metric).unwrap_or_default();
+                // A ratio without its denominator (`deposit_to_base` with
+                // no base, …) has no figure: nothing is paid, and the trace
+                // says so rather than showing a figure of 0.
+                let figure = metrics.get(*metric);
+                let v = figure.unwrap_or(Decimal::ZERO);
                 let Some(exact) = v.checked_div(*per).and_then(|x| x.checked_mul(r)) else {
                     overflow.push(format!(
                         "pay line `{}` cannot be computed: {metric} {v} ÷ {per} × {r} is too large",
@@ -308,7 +306,9 @@ pub fn payslip(
                     continue;
                 };
                 let amount = money.apply(exact);
-                let formula = if *per == Decimal::ONE {
+                let formula = if figure.is_none() {
+                    format!("no figure for `{metric}` this month: nothing paid")
+                } else if *per == Decimal::ONE {
                     format!("round({metric} × {r}, {})", money.scale)
                 } else {
                     format!("round({metric} ÷ {per} × {r}, {})", money.scale)
@@ -320,7 +320,10 @@ pub fn payslip(
                         rule: pl.id.clone(),
                         formula,
                         inputs: vec![
-                            Input::new(metric, crate::trace::figure_text(v)),
+                            Input::new(
+                                metric.id(),
+                                figure.map_or("—".into(), crate::trace::figure_text),
+                            ),
                             Input::new("rate", r),
                         ],
                         value: Some(amount),
@@ -387,13 +390,24 @@ pub fn payslip(
         });
     }
     for d in &policy.pay.deductions {
-        let v = metrics.get(&d.metric).unwrap_or_default();
+        // As for a pay line: no figure deducts nothing, and says so.
+        let figure = metrics.get(d.metric);
+        let v = figure.unwrap_or(Decimal::ZERO);
         let wanted = money
             .apply(v.checked_mul(d.share).unwrap_or(v))
             .max(Decimal::ZERO);
         let applied = wanted.min(room);
         room -= applied;
         unrecovered += wanted - applied;
+        if figure.is_none() {
+            trace.push(Step {
+                figure: d.id.clone(),
+                rule: d.id.clone(),
+                formula: format!("no figure for `{}` this month: nothing deducted", d.metric),
+                inputs: vec![Input::new(d.metric.id(), "—")],
+                value: None,
+            });
+        }
         if wanted.is_zero() {
             continue;
         }
@@ -407,7 +421,7 @@ pub fn payslip(
                 money.scale
             ),
             inputs: vec![
-                Input::new(&d.metric, v),
+                Input::new(d.metric.id(), v),
                 Input::new("gross left", applied + room),
             ],
             value: Some(applied),

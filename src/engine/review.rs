@@ -8,6 +8,7 @@ use crate::policy::{
     WhenMissing,
 };
 use crate::trace::{Input, Step};
+use crate::vocab::Metric;
 use rust_decimal::Decimal;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct ComponentResult {
     pub rule: String,
     pub name: String,
     pub name_en: Option<String>,
-    pub metric: String,
+    pub metric: Metric,
     pub value: Option<Decimal>,
     pub target: Option<Decimal>,
     /// Full points of the component.
@@ -33,7 +34,7 @@ pub struct ComponentResult {
 
 /// A figure month by month over the review period (`None`: no figure
 /// that month), for consecutive-month conditions.
-pub type MonthlySeries<'a> = dyn Fn(&str) -> Vec<(Period, Option<Decimal>)> + 'a;
+pub type MonthlySeries<'a> = dyn Fn(Metric) -> Vec<(Period, Option<Decimal>)> + 'a;
 
 /// A figure a rule needs that the data lacks: an error, or "not assessed"
 /// where the policy says so (`when_missing`).
@@ -56,7 +57,7 @@ pub struct ScoreResult {
 pub struct CriterionResult {
     pub id: String,
     pub name: Option<String>,
-    pub metric: String,
+    pub metric: Metric,
     /// `None`: no figure (see the grade's `missing`).
     pub value: Option<Decimal>,
     pub min: Decimal,
@@ -143,18 +144,18 @@ fn applies(tiers: &[TierIx], t: TierIx) -> bool {
 pub fn score(
     policy: &Policy,
     tier: TierIx,
-    get: &dyn Fn(&str) -> Option<Decimal>,
+    get: &dyn Fn(Metric) -> Option<Decimal>,
 ) -> Option<ScoreResult> {
     let s = policy.score.as_ref()?;
     let mut components = Vec::new();
     for c in s.components.iter().filter(|c| applies(&c.tiers, tier)) {
-        let value = get(&c.metric);
+        let value = get(c.metric);
         let mut r = ComponentResult {
             id: c.id.clone(),
             rule: c.rule.clone(),
             name: c.name.clone(),
             name_en: c.name_en.clone(),
-            metric: c.metric.clone(),
+            metric: c.metric,
             value,
             target: None,
             base: c.points,
@@ -256,13 +257,13 @@ pub fn score(
 /// `all` by one that does not; otherwise a missing figure leaves it open.
 pub fn holds(
     cond: &Condition,
-    get: &dyn Fn(&str) -> Option<Decimal>,
+    get: &dyn Fn(Metric) -> Option<Decimal>,
     monthly: &MonthlySeries<'_>,
     detail: &mut Vec<String>,
     missing: &mut Vec<String>,
 ) -> Option<bool> {
     match cond {
-        Condition::Compare { metric, op, value } => match get(metric) {
+        Condition::Compare { metric, op, value } => match get(*metric) {
             Some(v) => {
                 let h = op.holds(v, *value);
                 if h {
@@ -276,8 +277,8 @@ pub fn holds(
                 Some(h)
             }
             None => {
-                if !missing.contains(metric) {
-                    missing.push(metric.clone());
+                if !missing.iter().any(|m| m == metric.id()) {
+                    missing.push(metric.to_string());
                 }
                 None
             }
@@ -288,7 +289,7 @@ pub fn holds(
             op,
             value,
         } => {
-            let series = monthly(metric);
+            let series = monthly(*metric);
             let mut run = 0u32;
             let mut best = 0u32;
             let mut best_end = None;
@@ -316,8 +317,8 @@ pub fn holds(
             }
             let h = best >= *months;
             if !h && maybe_best >= *months {
-                if !missing.contains(metric) {
-                    missing.push(metric.clone());
+                if !missing.iter().any(|m| m == metric.id()) {
+                    missing.push(metric.to_string());
                 }
                 return None;
             }
@@ -390,14 +391,14 @@ pub fn holds(
 
 /// Metric figures of the clients that count for a grade; `None` when the
 /// data has no such figure.
-fn grade_figure(metric: &str, clients: &[&ClientYear], year: &RmYear) -> Option<Decimal> {
+fn grade_figure(metric: Metric, clients: &[&ClientYear], year: &RmYear) -> Option<Decimal> {
     match metric {
-        "deposit_daily_average" => Some(clients.iter().map(|c| c.deposits).sum()),
-        "loan_daily_average" => Some(clients.iter().map(|c| c.loans).sum()),
-        "settlements_usd" => Some(clients.iter().map(|c| c.settlements_usd).sum()),
+        Metric::DepositDailyAverage => Some(clients.iter().map(|c| c.deposits).sum()),
+        Metric::LoanDailyAverage => Some(clients.iter().map(|c| c.loans).sum()),
+        Metric::SettlementsUsd => Some(clients.iter().map(|c| c.settlements_usd).sum()),
         // New deposits need last year's figures; with them, a client they
         // do not list had none last year (see `annual::aggregate`).
-        "deposit_new" => year.get("deposit_new").map(|_| {
+        Metric::DepositNew => year.get(Metric::DepositNew).map(|_| {
             clients
                 .iter()
                 .map(|c| c.deposits - c.prior_deposits.unwrap_or(Decimal::ZERO))
@@ -407,9 +408,9 @@ fn grade_figure(metric: &str, clients: &[&ClientYear], year: &RmYear) -> Option<
     }
 }
 
-fn best_client(metric: &str, clients: &[&ClientYear]) -> Option<(String, Decimal)> {
+fn best_client(metric: Metric, clients: &[&ClientYear]) -> Option<(String, Decimal)> {
     let size = |c: &ClientYear| match metric {
-        "loan_daily_average" => c.loan_size,
+        Metric::LoanDailyAverage => c.loan_size,
         _ => c.size,
     };
     clients
@@ -424,7 +425,7 @@ pub fn try_grade(
     tier: TierIx,
     c: &Criteria,
     year: &RmYear,
-    get: &dyn Fn(&str) -> Option<Decimal>,
+    get: &dyn Fn(Metric) -> Option<Decimal>,
     monthly: &MonthlySeries<'_>,
 ) -> GradeTry {
     let limit = c.exclude_clients_below.unwrap_or(Decimal::ZERO);
@@ -440,17 +441,17 @@ pub fn try_grade(
         .items
         .iter()
         .map(|it| {
-            let value = grade_figure(&it.metric, &counted, year);
+            let value = grade_figure(it.metric, &counted, year);
             if value.is_none() {
                 missing.push(MissingFigure {
                     rule: format!("{} {}", c.rule, it.id),
-                    figures: vec![it.metric.clone()],
+                    figures: vec![it.metric.to_string()],
                     not_assessed: it.when_missing == WhenMissing::NotAssessed,
                 });
             }
             let best = it
                 .single_client_min
-                .and_then(|_| best_client(&it.metric, &counted));
+                .and_then(|_| best_client(it.metric, &counted));
             let single_ok = match (it.single_client_min, &best) {
                 (None, _) => true,
                 (Some(m), Some((_, v))) => *v >= m,
@@ -458,7 +459,7 @@ pub fn try_grade(
             };
             // An annual settlement threshold (年国际结算额) in a review
             // shorter than a year: `review.quarter_settlements`.
-            let (min, min_note) = if it.metric == "settlements_usd"
+            let (min, min_note) = if it.metric == Metric::SettlementsUsd
                 && year.period_months < 12
                 && policy.review.quarter_settlements == QuarterSettlements::ProRated
             {
@@ -477,7 +478,7 @@ pub fn try_grade(
             CriterionResult {
                 id: it.id.clone(),
                 name: it.name.clone(),
-                metric: it.metric.clone(),
+                metric: it.metric,
                 value,
                 min,
                 min_note,
@@ -489,16 +490,16 @@ pub fn try_grade(
         .collect();
     let held_count = items.iter().filter(|i| i.held).count();
     let tenure = c.tenure_years.map(|t| {
-        let v = year.get("tenure_years");
+        let v = year.get(Metric::TenureYears);
         if v.is_none() {
             missing.push(MissingFigure {
                 rule: format!("{} tenure_years", c.rule),
-                figures: vec!["tenure_years".into()],
+                figures: vec![Metric::TenureYears.to_string()],
                 not_assessed: false,
             });
         }
         Check {
-            name: "tenure_years",
+            name: Metric::TenureYears.id(),
             value: v,
             threshold: t,
             held: v.is_some_and(|v| v >= t),
@@ -516,7 +517,7 @@ pub fn try_grade(
             .map(|cl| cl.deposits)
             .sum::<Decimal>();
         Check {
-            name: "deposit_daily_average",
+            name: Metric::DepositDailyAverage.id(),
             value: Some(v),
             threshold: min,
             held: v >= min,
@@ -588,8 +589,8 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     };
     let total = score.as_ref().map(|s| s.total);
     let y = &year;
-    let get = |m: &str| if m == "score" { total } else { y.get(m) };
-    let monthly = |m: &str| -> Vec<(Period, Option<Decimal>)> {
+    let get = |m: Metric| if m == Metric::Score { total } else { y.get(m) };
+    let monthly = |m: Metric| -> Vec<(Period, Option<Decimal>)> {
         y.monthly.iter().map(|(p, mm)| (*p, mm.get(m))).collect()
     };
     let mut hits = Vec::new();
@@ -599,7 +600,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         .filter(|c| c.value.is_none())
         .map(|c| MissingFigure {
             rule: c.rule.clone(),
-            figures: vec![c.metric.clone()],
+            figures: vec![c.metric.to_string()],
             not_assessed: c.not_assessed,
         })
         .collect();
@@ -654,7 +655,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         });
     }
     // Cap on clients per RM (optional): reported, the decision is HR's.
-    if let (Some(max), Some(n)) = (policy.review.max_clients, year.get("client_count"))
+    if let (Some(max), Some(n)) = (policy.review.max_clients, year.get(Metric::ClientCount))
         && n > Decimal::from(max)
     {
         hits.push(Hit {
@@ -753,7 +754,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     let mut trace = year.trace.clone();
     if let Some(s) = &score {
         trace.push(Step {
-            figure: "score".into(),
+            figure: Metric::Score.id().into(),
             rule: "score".into(),
             formula: "Σ component points".into(),
             inputs: s
@@ -814,7 +815,7 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
         let peers: Vec<Decimal> = results
             .iter()
             .filter(|p| p.current == to)
-            .filter_map(|p| p.year.get("deposit_daily_average"))
+            .filter_map(|p| p.year.get(Metric::DepositDailyAverage))
             .collect();
         if peers.is_empty() {
             continue;
@@ -875,7 +876,7 @@ mod tests {
     fn three_months(series: &[Option<&str>]) -> (Option<bool>, Vec<String>) {
         let cond = Condition::Consecutive {
             months: 3,
-            metric: "deposit_to_base".into(),
+            metric: Metric::DepositToBase,
             op: Op::Lt,
             value: "0.90".parse().unwrap(),
         };
@@ -889,7 +890,7 @@ mod tests {
                 )
             })
             .collect();
-        let monthly = move |_: &str| months.clone();
+        let monthly = move |_: Metric| months.clone();
         let (mut detail, mut missing) = (Vec::new(), Vec::new());
         let told = holds(&cond, &|_| None, &monthly, &mut detail, &mut missing);
         (told, missing)

@@ -2,6 +2,7 @@
 
 use super::model::SheetKind;
 use super::parse::{Choice, loose_eq};
+use crate::vocab::{LoanClass, Product, Role, Status};
 use rust_decimal::Decimal;
 
 /// Most columns a sheet of the contract has (loans: 11).
@@ -53,82 +54,10 @@ const fn col(key: &'static str, zh: &'static str, ty: Ty, required: bool) -> Col
     }
 }
 
-pub(crate) const ROLES: &[Choice] = &[
-    Choice {
-        id: "rm",
-        zh: "客户经理",
-        aliases: &[],
-    },
-    Choice {
-        id: "agent",
-        zh: "业务代办员",
-        aliases: &[],
-    },
-    Choice {
-        id: "branch_head",
-        zh: "支行行长",
-        aliases: &[],
-    },
-];
-
-pub(crate) const STATUSES: &[Choice] = &[
-    Choice {
-        id: "active",
-        zh: "在岗",
-        aliases: &[],
-    },
-    Choice {
-        id: "left",
-        zh: "离岗",
-        aliases: &[],
-    },
-];
-
-pub(crate) const PRODUCTS: &[Choice] = &[
-    Choice {
-        id: "demand",
-        zh: "活期",
-        aliases: &["活期存款"],
-    },
-    Choice {
-        id: "time",
-        zh: "定期",
-        aliases: &["定期存款"],
-    },
-    Choice {
-        id: "agreement",
-        zh: "协议存款",
-        aliases: &["协议"],
-    },
-];
-
-pub(crate) const CLASSES: &[Choice] = &[
-    Choice {
-        id: "normal",
-        zh: "正常",
-        aliases: &["正常类"],
-    },
-    Choice {
-        id: "special_mention",
-        zh: "关注",
-        aliases: &["关注类"],
-    },
-    Choice {
-        id: "substandard",
-        zh: "次级",
-        aliases: &["次级类"],
-    },
-    Choice {
-        id: "doubtful",
-        zh: "可疑",
-        aliases: &["可疑类"],
-    },
-    Choice {
-        id: "loss",
-        zh: "损失",
-        aliases: &["损失类"],
-    },
-];
+pub(crate) const ROLES: &[Choice] = Role::CHOICES;
+pub(crate) const STATUSES: &[Choice] = Status::CHOICES;
+pub(crate) const PRODUCTS: &[Choice] = Product::CHOICES;
+pub(crate) const CLASSES: &[Choice] = LoanClass::CHOICES;
 
 // Field indices, per sheet, in the order of the column tables below.
 pub(crate) mod f {

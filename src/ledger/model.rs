@@ -88,74 +88,7 @@ pub struct At<T> {
     pub src: Src,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    Rm,
-    Agent,
-    BranchHead,
-}
-
-impl Role {
-    pub fn id(self) -> &'static str {
-        match self {
-            Role::Rm => "rm",
-            Role::Agent => "agent",
-            Role::BranchHead => "branch_head",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    Active,
-    Left,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Product {
-    Demand,
-    Time,
-    Agreement,
-}
-
-impl Product {
-    pub fn id(self) -> &'static str {
-        match self {
-            Product::Demand => "demand",
-            Product::Time => "time",
-            Product::Agreement => "agreement",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LoanClass {
-    Normal,
-    SpecialMention,
-    Substandard,
-    Doubtful,
-    Loss,
-}
-
-impl LoanClass {
-    pub fn id(self) -> &'static str {
-        match self {
-            LoanClass::Normal => "normal",
-            LoanClass::SpecialMention => "special_mention",
-            LoanClass::Substandard => "substandard",
-            LoanClass::Doubtful => "doubtful",
-            LoanClass::Loss => "loss",
-        }
-    }
-
-    /// 后三类: substandard, doubtful, loss.
-    pub fn is_non_performing(self) -> bool {
-        matches!(
-            self,
-            LoanClass::Substandard | LoanClass::Doubtful | LoanClass::Loss
-        )
-    }
-}
+pub use crate::vocab::{LoanClass, Product, Role, Status};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Manager {

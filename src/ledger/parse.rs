@@ -450,14 +450,7 @@ pub(crate) fn loose_eq(a: &str, b: &str) -> bool {
     }
 }
 
-/// An enumeration: English id, Chinese label, and index of the value.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Choice {
-    pub id: &'static str,
-    pub zh: &'static str,
-    /// Other accepted spellings.
-    pub aliases: &'static [&'static str],
-}
+pub(crate) use crate::vocab::Choice;
 
 /// Index of the matching choice.
 pub(crate) fn choice(s: &str, choices: &[Choice]) -> Option<usize> {

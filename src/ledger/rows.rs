@@ -15,17 +15,11 @@ pub(crate) type Fields<'v> = [Cv<'v>; MAXF];
 /// `Err(())`: the problem has been reported.
 pub(crate) type R<T> = Result<T, ()>;
 
-const ROLE_VALUES: [Role; 3] = [Role::Rm, Role::Agent, Role::BranchHead];
-const STATUS_VALUES: [Status; 2] = [Status::Active, Status::Left];
-pub(crate) const PRODUCT_VALUES: [Product; 3] =
-    [Product::Demand, Product::Time, Product::Agreement];
-const CLASS_VALUES: [LoanClass; 5] = [
-    LoanClass::Normal,
-    LoanClass::SpecialMention,
-    LoanClass::Substandard,
-    LoanClass::Doubtful,
-    LoanClass::Loss,
-];
+// In the order of the choices (`Role::CHOICES` …) the reader matches.
+const ROLE_VALUES: &[Role] = Role::ALL;
+const STATUS_VALUES: &[Status] = Status::ALL;
+pub(crate) const PRODUCT_VALUES: &[Product] = Product::ALL;
+const CLASS_VALUES: &[LoanClass] = LoanClass::ALL;
 
 pub(crate) const CORPORATE_BASIC: &[Choice] = &[Choice {
     id: "corporate_basic",

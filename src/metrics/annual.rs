@@ -10,6 +10,7 @@ use crate::metrics::monthly::{Month, Rm, RmMetrics};
 use crate::period::Period;
 use crate::policy::Policy;
 use crate::trace::{Input, Step};
+use crate::vocab::Metric;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -45,8 +46,9 @@ pub struct RmYear {
     pub marketing_since: Option<NaiveDate>,
     pub exam_score: Option<Decimal>,
     pub qualified_on: Option<NaiveDate>,
-    /// Review figures by catalogue name; `None` where there is no figure.
-    pub metrics: BTreeMap<String, Option<Decimal>>,
+    /// Review figures by metric (every metric but the score); `None` where
+    /// the data has no figure.
+    pub metrics: BTreeMap<Metric, Option<Decimal>>,
     /// Each month's figures, in order, for consecutive-month conditions.
     pub monthly: Vec<(Period, RmMetrics)>,
     pub clients: Vec<ClientYear>,
@@ -64,8 +66,10 @@ pub struct RmYear {
 }
 
 impl RmYear {
-    pub fn get(&self, name: &str) -> Option<Decimal> {
-        self.metrics.get(name).copied().flatten()
+    /// A metric's figure; `None` where the data has none (and for the
+    /// score, which is the review's).
+    pub fn get(&self, metric: Metric) -> Option<Decimal> {
+        self.metrics.get(&metric).copied().flatten()
     }
 }
 
@@ -333,59 +337,7 @@ pub fn aggregate(
         };
         let new = growth_base.map(|b| deposit - b);
         let normal_ratio = ratio(end_metrics.normal_balance, end_metrics.loan_balance);
-        let mut metrics: BTreeMap<String, Option<Decimal>> = BTreeMap::new();
-        let mut put = |k: &str, v: Option<Decimal>| {
-            metrics.insert(k.to_string(), v);
-        };
-        put("deposit_daily_average", Some(deposit));
-        put("deposit_base", Some(base));
-        put("deposit_stock", Some(deposit.min(base).max(Decimal::ZERO)));
-        put(
-            "deposit_increment",
-            Some((deposit - base).max(Decimal::ZERO)),
-        );
-        put("deposit_to_base", ratio(deposit, base));
-        put("deposit_new", new);
-        put(
-            "deposit_growth",
-            match (new, growth_base) {
-                (Some(n), Some(b)) => ratio(n, b),
-                _ => None,
-            },
-        );
-        put("loan_daily_average", Some(div(a.loan_days)));
-        put("loan_balance", Some(end_metrics.loan_balance));
-        put("npl_balance", Some(end_metrics.npl_balance));
-        // With no loans at the end, no loan is non-performing: a ratio of 0
-        // (our reading; the monthly figure has none).
-        put(
-            "npl_ratio",
-            ratio(end_metrics.npl_balance, end_metrics.loan_balance).or(Some(Decimal::ZERO)),
-        );
-        put("interest_due", Some(a.due));
-        put("interest_received", Some(a.received));
-        // With no interest due, nothing was missed: counted as fully
-        // collected (our reading; the monthly flag needs interest due).
-        put(
-            "collection_rate",
-            ratio(a.received, a.due).or(Some(Decimal::ONE)),
-        );
-        put("fee_income", Some(a.fees));
         let prior_fees = prior_fee.get(rm_id).copied();
-        put("fee_income_prior", prior_fees);
-        put("fee_growth", prior_fees.and_then(|p| ratio(a.fees - p, p)));
-        put("new_basic_accounts", Some(a.accounts));
-        put("incident_points", Some(a.points));
-        put("incident_loss", Some(a.loss));
-        put("settlements_usd", Some(a.settlements + trailing_usd));
-        put("normal_loan_ratio", normal_ratio);
-        put(
-            "normal_loan_ratio_change",
-            match (normal_ratio, prior_normal.get(rm_id)) {
-                (Some(n), Some(p)) => Some(n - p),
-                _ => None,
-            },
-        );
         // Interest in arrears at the period's end: per loan, the interest
         // due over the period less what was received for it (a later
         // payment makes up an earlier shortfall), not the last month's
@@ -399,30 +351,72 @@ pub fn aggregate(
             .map(|(k, v)| (k, *v))
             .collect();
         let arrears: Decimal = in_arrears.iter().map(|(_, v)| *v).sum();
-        put("overdue_interest", Some(arrears));
-        put("advances", Some(end_metrics.advances));
-        put(
-            "tenure_years",
-            manager.marketing_since.map(|d| whole_years(d, end)),
-        );
-        put(
-            "months_in_service",
-            manager.marketing_since.map(|d| whole_months(d, end)),
-        );
-        put("exam_score", manager.exam_score);
-        put("client_count", Some(Decimal::from(clients.len())));
-        put(
-            "previous_decision_demote",
-            previous_demoted.map(|d| {
-                if d.iter().any(|x| x == rm_id) {
-                    Decimal::ONE
-                } else {
-                    Decimal::ZERO
+        // Every metric's figure for the period; exhaustive, so a metric
+        // added to the vocabulary does not compile until it is computed.
+        let figure = |m: Metric| -> Option<Decimal> {
+            use Metric as M;
+            match m {
+                M::DepositDailyAverage => Some(deposit),
+                M::DepositBase => Some(base),
+                M::DepositStock => Some(deposit.min(base).max(Decimal::ZERO)),
+                M::DepositIncrement => Some((deposit - base).max(Decimal::ZERO)),
+                M::DepositToBase => ratio(deposit, base),
+                M::DepositNew => new,
+                M::DepositGrowth => match (new, growth_base) {
+                    (Some(n), Some(b)) => ratio(n, b),
+                    _ => None,
+                },
+                M::LoanDailyAverage => Some(div(a.loan_days)),
+                M::LoanBalance => Some(end_metrics.loan_balance),
+                M::NplBalance => Some(end_metrics.npl_balance),
+                // With no loans at the end, no loan is non-performing: a
+                // ratio of 0 (our reading; the monthly figure has none).
+                M::NplRatio => {
+                    ratio(end_metrics.npl_balance, end_metrics.loan_balance).or(Some(Decimal::ZERO))
                 }
-            }),
-        );
+                M::InterestDue => Some(a.due),
+                M::InterestReceived => Some(a.received),
+                // With no interest due, nothing was missed: counted as fully
+                // collected (our reading; the monthly flag needs interest due).
+                M::CollectionRate => ratio(a.received, a.due).or(Some(Decimal::ONE)),
+                M::FeeIncome => Some(a.fees),
+                M::FeeIncomePrior => prior_fees,
+                M::FeeGrowth => prior_fees.and_then(|p| ratio(a.fees - p, p)),
+                M::NewBasicAccounts => Some(a.accounts),
+                M::IncidentPoints => Some(a.points),
+                M::IncidentLoss => Some(a.loss),
+                M::SettlementsUsd => Some(a.settlements + trailing_usd),
+                M::NormalLoanRatio => normal_ratio,
+                M::NormalLoanRatioChange => match (normal_ratio, prior_normal.get(rm_id)) {
+                    (Some(n), Some(p)) => Some(n - p),
+                    _ => None,
+                },
+                M::OverdueInterest => Some(arrears),
+                M::Advances => Some(end_metrics.advances),
+                M::TenureYears => manager.marketing_since.map(|d| whole_years(d, end)),
+                M::MonthsInService => manager.marketing_since.map(|d| whole_months(d, end)),
+                M::ExamScore => manager.exam_score,
+                M::ClientCount => Some(Decimal::from(clients.len())),
+                // Missing, not 0, when no previous review was given.
+                M::PreviousDecisionDemote => previous_demoted.map(|d| {
+                    if d.iter().any(|x| x == rm_id) {
+                        Decimal::ONE
+                    } else {
+                        Decimal::ZERO
+                    }
+                }),
+                // The review's own result (`engine::review`), not a figure
+                // of the data.
+                M::Score => None,
+            }
+        };
+        let metrics: BTreeMap<Metric, Option<Decimal>> = Metric::ALL
+            .iter()
+            .filter(|&&m| m != Metric::Score)
+            .map(|&m| (m, figure(m)))
+            .collect();
         let trace = vec![Step {
-            figure: "deposit_daily_average".into(),
+            figure: Metric::DepositDailyAverage.id().into(),
             rule: "metric".into(),
             formula: format!("Σ (month's daily average × days) ÷ {total_days} days"),
             inputs: monthly
@@ -445,7 +439,7 @@ pub fn aggregate(
             let first = trailing.first().map(|m| m.ledger.period.to_string());
             let last = trailing.last().map(|m| m.ledger.period.to_string());
             trace.push(Step {
-                figure: "settlements_usd".into(),
+                figure: Metric::SettlementsUsd.id().into(),
                 rule: "review.quarter_settlements".into(),
                 formula: "trailing twelve months: the period's settlements + the months before it"
                     .into(),
@@ -465,7 +459,7 @@ pub fn aggregate(
         }
         if !in_arrears.is_empty() {
             trace.push(Step {
-                figure: "overdue_interest".into(),
+                figure: Metric::OverdueInterest.id().into(),
                 rule: "metric".into(),
                 formula: "Σ over loans of max(Σ interest due − Σ interest received over the period, 0) × share".into(),
                 inputs: in_arrears
@@ -582,7 +576,7 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             .filter(|(_, r)| r.rm.branch == branch)
             .map(|(i, _)| i)
             .collect();
-        let sum = |k: &str| {
+        let sum = |k: Metric| {
             members
                 .iter()
                 .filter_map(|&i| rms[i].get(k))
@@ -596,18 +590,18 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         // `None` only for a period of no days, which no review has.
         let deposit = over_days(|r| r.deposit_day_sum);
         let loan_avg = over_days(|r| r.loan_day_sum);
-        let (due, received) = (sum("interest_due"), sum("interest_received"));
+        let (due, received) = (sum(Metric::InterestDue), sum(Metric::InterestReceived));
         // Stocks at the period's end: only members in its last month (one
         // who left in June holds no loan of the branch in December).
-        let at_end = |k: &str| {
+        let at_end = |k: Metric| {
             members
                 .iter()
                 .filter(|&&i| rms[i].monthly.last().map(|(p, _)| *p) == end_period)
                 .filter_map(|&i| rms[i].get(k))
                 .sum::<Decimal>()
         };
-        let (loans, npl) = (at_end("loan_balance"), at_end("npl_balance"));
-        let fees = sum("fee_income");
+        let (loans, npl) = (at_end(Metric::LoanBalance), at_end(Metric::NplBalance));
+        let fees = sum(Metric::FeeIncome);
         let base = rms[h].rm.base_deposit;
         let inputs: Vec<Input> = members
             .iter()
@@ -620,45 +614,50 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             })
             .collect();
         let head = &mut rms[h];
-        let set = |head: &mut RmYear, k: &str, v: Option<Decimal>| {
-            head.metrics.insert(k.to_string(), v);
+        let set = |head: &mut RmYear, k: Metric, v: Option<Decimal>| {
+            head.metrics.insert(k, v);
         };
-        set(head, "deposit_daily_average", deposit);
-        set(head, "deposit_new", deposit.map(|d| d - base));
+        set(head, Metric::DepositDailyAverage, deposit);
+        set(head, Metric::DepositNew, deposit.map(|d| d - base));
         set(
             head,
-            "deposit_growth",
+            Metric::DepositGrowth,
             deposit.and_then(|d| ratio(d - base, base)),
         );
         set(
             head,
-            "deposit_to_base",
+            Metric::DepositToBase,
             deposit.and_then(|d| ratio(d, base)),
         );
-        set(head, "interest_due", Some(due));
-        set(head, "interest_received", Some(received));
+        set(head, Metric::InterestDue, Some(due));
+        set(head, Metric::InterestReceived, Some(received));
         // As for an RM: with no interest due, nothing was missed.
         set(
             head,
-            "collection_rate",
+            Metric::CollectionRate,
             ratio(received, due).or(Some(Decimal::ONE)),
         );
-        set(head, "loan_balance", Some(loans));
-        set(head, "loan_daily_average", loan_avg);
-        set(head, "npl_balance", Some(npl));
-        set(head, "npl_ratio", ratio(npl, loans).or(Some(Decimal::ZERO)));
-        set(head, "fee_income", Some(fees));
-        let prior_fees = head.get("fee_income_prior");
+        set(head, Metric::LoanBalance, Some(loans));
+        set(head, Metric::LoanDailyAverage, loan_avg);
+        set(head, Metric::NplBalance, Some(npl));
         set(
             head,
-            "fee_growth",
+            Metric::NplRatio,
+            ratio(npl, loans).or(Some(Decimal::ZERO)),
+        );
+        set(head, Metric::FeeIncome, Some(fees));
+        let prior_fees = head.get(Metric::FeeIncomePrior);
+        set(
+            head,
+            Metric::FeeGrowth,
             prior_fees.and_then(|p| ratio(fees - p, p)),
         );
         // The head's own average is not a figure of the review: the
         // branch's replaces it.
-        head.trace.retain(|s| s.figure != "deposit_daily_average");
+        head.trace
+            .retain(|s| s.figure != Metric::DepositDailyAverage.id());
         head.trace.push(Step {
-            figure: "deposit_daily_average".into(),
+            figure: Metric::DepositDailyAverage.id().into(),
             rule: "review.branch_heads_on_branch".into(),
             formula: format!(
                 "Σ daily balances of branch `{}` ({} RMs) ÷ {} days = {} ÷ {}",

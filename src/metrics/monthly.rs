@@ -7,6 +7,7 @@
 use crate::ledger::{AccountKind, Deposits, FeeOwner, Ledger, Product, Role};
 use crate::policy::{Policy, TierIx};
 use crate::trace::{Input, Step};
+use crate::vocab::Metric;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -108,29 +109,47 @@ pub struct RmMetrics {
 }
 
 impl RmMetrics {
-    /// A figure by its catalogue name.
-    pub fn get(&self, name: &str) -> Option<Decimal> {
-        match name {
-            "deposit_daily_average" => Some(self.deposit_daily_average),
-            "deposit_base" => Some(self.deposit_base),
-            "deposit_stock" => Some(self.deposit_stock),
-            "deposit_increment" => Some(self.deposit_increment),
-            "deposit_to_base" => self.deposit_to_base,
-            "loan_balance" => Some(self.loan_balance),
-            "loan_daily_average" => Some(self.loan_daily_average),
-            "npl_balance" => Some(self.npl_balance),
-            "npl_ratio" => self.npl_ratio,
-            "interest_due" => Some(self.interest_due),
-            "interest_received" => Some(self.interest_received),
-            "collection_rate" => self.collection_rate,
-            "fee_income" => Some(self.fee_income),
-            "new_basic_accounts" => Some(self.new_basic_accounts),
-            "incident_points" => Some(self.incident_points),
-            "incident_loss" => Some(self.incident_loss),
-            "settlements_usd" => Some(self.settlements_usd),
-            "overdue_interest" => Some(self.overdue_interest),
-            "advances" => Some(self.advances),
-            _ => None,
+    /// A metric's figure for the month; `None` where a ratio has no
+    /// denominator, or for a figure that only a review has. Exhaustive: a
+    /// metric added to the vocabulary does not compile until it is read
+    /// here.
+    pub fn get(&self, metric: Metric) -> Option<Decimal> {
+        use Metric as M;
+        match metric {
+            M::DepositDailyAverage => Some(self.deposit_daily_average),
+            M::DepositBase => Some(self.deposit_base),
+            M::DepositStock => Some(self.deposit_stock),
+            M::DepositIncrement => Some(self.deposit_increment),
+            M::DepositToBase => self.deposit_to_base,
+            M::LoanBalance => Some(self.loan_balance),
+            M::LoanDailyAverage => Some(self.loan_daily_average),
+            M::NplBalance => Some(self.npl_balance),
+            M::NplRatio => self.npl_ratio,
+            M::InterestDue => Some(self.interest_due),
+            M::InterestReceived => Some(self.interest_received),
+            M::CollectionRate => self.collection_rate,
+            M::FeeIncome => Some(self.fee_income),
+            M::NewBasicAccounts => Some(self.new_basic_accounts),
+            M::IncidentPoints => Some(self.incident_points),
+            M::IncidentLoss => Some(self.incident_loss),
+            M::SettlementsUsd => Some(self.settlements_usd),
+            // Review figures a month also has (month-end arrears and
+            // advances, for `consecutive_months` conditions).
+            M::OverdueInterest => Some(self.overdue_interest),
+            M::Advances => Some(self.advances),
+            // Review figures only: no month has them.
+            M::Score
+            | M::FeeIncomePrior
+            | M::DepositGrowth
+            | M::DepositNew
+            | M::FeeGrowth
+            | M::NormalLoanRatio
+            | M::NormalLoanRatioChange
+            | M::TenureYears
+            | M::ExamScore
+            | M::MonthsInService
+            | M::ClientCount
+            | M::PreviousDecisionDemote => None,
         }
     }
 }
@@ -537,42 +556,42 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         let mut inputs = std::mem::take(&mut dep_inputs[i]);
         inputs.push(Input::new("calendar days", days));
         t.push(Step {
-            figure: "deposit_daily_average".into(),
+            figure: Metric::DepositDailyAverage.id().into(),
             rule: "metric".into(),
             formula: format!("Σ (client balance sum × share) ÷ {days} days; {excl}"),
             inputs,
             value: Some(m.deposit_daily_average),
         });
         t.push(Step {
-            figure: "deposit_base".into(),
+            figure: Metric::DepositBase.id().into(),
             rule: "metric".into(),
             formula: "base deposit (基数存款)".into(),
             inputs: vec![Input::new("source", &rm.base_source)],
             value: Some(m.deposit_base),
         });
         t.push(Step {
-            figure: "deposit_stock".into(),
+            figure: Metric::DepositStock.id().into(),
             rule: "metric".into(),
             formula: "min(deposit_daily_average, deposit_base)".into(),
             inputs: vec![
                 Input::new(
-                    "deposit_daily_average",
+                    Metric::DepositDailyAverage.id(),
                     crate::trace::figure_text(m.deposit_daily_average),
                 ),
-                Input::new("deposit_base", m.deposit_base),
+                Input::new(Metric::DepositBase.id(), m.deposit_base),
             ],
             value: Some(m.deposit_stock),
         });
         t.push(Step {
-            figure: "deposit_increment".into(),
+            figure: Metric::DepositIncrement.id().into(),
             rule: "metric".into(),
             formula: "max(deposit_daily_average − deposit_base, 0)".into(),
             inputs: vec![
                 Input::new(
-                    "deposit_daily_average",
+                    Metric::DepositDailyAverage.id(),
                     crate::trace::figure_text(m.deposit_daily_average),
                 ),
-                Input::new("deposit_base", m.deposit_base),
+                Input::new(Metric::DepositBase.id(), m.deposit_base),
             ],
             value: Some(m.deposit_increment),
         });
@@ -595,41 +614,41 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             })
             .collect();
         t.push(Step {
-            figure: "loan_balance".into(),
+            figure: Metric::LoanBalance.id().into(),
             rule: "metric".into(),
             formula: "Σ loan balance × share".into(),
             inputs: loan_inputs.clone(),
             value: Some(m.loan_balance),
         });
         t.push(Step {
-            figure: "npl_ratio".into(),
+            figure: Metric::NplRatio.id().into(),
             rule: "metric".into(),
             formula: "(substandard + doubtful + loss balance) ÷ loan balance".into(),
             inputs: vec![
-                Input::new("npl_balance", m.npl_balance),
-                Input::new("loan_balance", m.loan_balance),
+                Input::new(Metric::NplBalance.id(), m.npl_balance),
+                Input::new(Metric::LoanBalance.id(), m.loan_balance),
             ],
             value: m.npl_ratio,
         });
         t.push(Step {
-            figure: "collection_rate".into(),
+            figure: Metric::CollectionRate.id().into(),
             rule: "metric".into(),
             formula: "interest received ÷ interest due".into(),
             inputs: vec![
-                Input::new("interest_received", m.interest_received),
-                Input::new("interest_due", m.interest_due),
+                Input::new(Metric::InterestReceived.id(), m.interest_received),
+                Input::new(Metric::InterestDue.id(), m.interest_due),
             ],
             value: m.collection_rate,
         });
         t.push(Step {
-            figure: "fee_income".into(),
+            figure: Metric::FeeIncome.id().into(),
             rule: "metric".into(),
             formula: "Σ fees of the RM + Σ client fees × share".into(),
             inputs: std::mem::take(&mut fee_inputs[i]),
             value: Some(m.fee_income),
         });
         t.push(Step {
-            figure: "new_basic_accounts".into(),
+            figure: Metric::NewBasicAccounts.id().into(),
             rule: "metric".into(),
             formula: "count of corporate basic accounts opened in the period".into(),
             inputs: std::mem::take(&mut basic_inputs[i]),
@@ -637,7 +656,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         });
         if !incident_inputs[i].is_empty() {
             t.push(Step {
-                figure: "incident_loss".into(),
+                figure: Metric::IncidentLoss.id().into(),
                 rule: "metric".into(),
                 formula: "Σ losses of incidents in the period".into(),
                 inputs: std::mem::take(&mut incident_inputs[i]),
@@ -651,5 +670,35 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         rms,
         by_rm,
         clients,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::Scope;
+
+    /// Every monthly metric of the vocabulary has a figure in a month with
+    /// a base, loans and interest due; a review-only one has none (except
+    /// month-end arrears and advances, read month by month by
+    /// `consecutive_months`).
+    #[test]
+    fn every_monthly_metric_has_a_monthly_figure() {
+        let m = RmMetrics {
+            deposit_to_base: Some(Decimal::new(12, 1)),
+            npl_ratio: Some(Decimal::new(1, 2)),
+            collection_rate: Some(Decimal::ONE),
+            ..RmMetrics::default()
+        };
+        for &x in Metric::ALL {
+            let monthly = x.scope() == Scope::Monthly
+                || matches!(x, Metric::OverdueInterest | Metric::Advances);
+            assert_eq!(m.get(x).is_some(), monthly, "{x}");
+        }
+        // 1.2 = deposits ÷ base, read as set.
+        assert_eq!(m.get(Metric::DepositToBase), Some(Decimal::new(12, 1)));
+        // No base: no ratio, not 0.
+        let none = RmMetrics::default();
+        assert_eq!(none.get(Metric::DepositToBase), None);
     }
 }

@@ -3,8 +3,7 @@
 use super::model::*;
 use super::walk::{Cx, Quantity, Sp, Table, tables_of};
 use crate::diag::{Diagnostics, suggestion};
-use crate::ledger::Product;
-use crate::metrics::catalogue;
+use crate::vocab::{Product, Role, Scope};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
@@ -138,28 +137,33 @@ impl TierNames {
     }
 }
 
-fn check_metric(cx: &mut Cx, m: &Sp<String>, monthly_only: bool) {
-    let known = if monthly_only {
-        catalogue::is_monthly(&m.value)
-    } else {
-        catalogue::is_known(&m.value)
-    };
-    if !known {
-        let hint = if monthly_only {
-            suggestion(&m.value, catalogue::monthly_names())
-        } else {
-            suggestion(&m.value, catalogue::all_names())
-        };
-        let extra = if monthly_only && catalogue::is_known(&m.value) {
-            " (it is a review figure, not a monthly one)".to_string()
-        } else {
-            hint
-        };
-        cx.error(
-            &m.span,
-            "unknown-metric",
-            format!("unknown metric `{}`{extra}", m.value),
-        );
+/// Stands in for a metric whose error is already reported: a policy with
+/// errors is never returned, so it is never read.
+const REPORTED: Metric = Metric::DepositDailyAverage;
+
+/// The metric a key names, from the vocabulary; `None`, the error
+/// reported at its line:column, for a name it does not know (or, where
+/// `monthly_only`, a review figure).
+fn read_metric(cx: &mut Cx, m: &Option<Sp<String>>, monthly_only: bool) -> Option<Metric> {
+    let m = m.as_ref()?;
+    let found = Metric::from_id(&m.value);
+    match found {
+        Some(x) if !monthly_only || x.scope() == Scope::Monthly => Some(x),
+        _ => {
+            let extra = if found.is_some() {
+                " (it is a review figure, not a monthly one)".to_string()
+            } else if monthly_only {
+                suggestion(&m.value, Metric::monthly_ids())
+            } else {
+                suggestion(&m.value, Metric::ids())
+            };
+            cx.error(
+                &m.span,
+                "unknown-metric",
+                format!("unknown metric `{}`{extra}", m.value),
+            );
+            None
+        }
     }
 }
 
@@ -355,16 +359,13 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
             .str(cx, "tier")
             .and_then(|t| names.resolve(cx, &t, "`tier`"));
         let role = e
-            .opt_choice(cx, "role", &["rm", "agent", "branch_head"])
-            .map(|r| r.value.to_string());
-        let metrics: Vec<(String, Decimal)> = e
+            .opt_choice(cx, "role", Role::IDS)
+            .and_then(|r| Role::from_id(r.value));
+        let metrics: Vec<(Metric, Decimal)> = e
             .opt_num_map(cx, "metrics", Quantity::Any)
             .unwrap_or_default()
             .into_iter()
-            .map(|(k, v)| {
-                check_metric(cx, &k, false);
-                (k.value, v.value)
-            })
+            .filter_map(|(k, v)| Some((read_metric(cx, &Some(k), false)?, v.value)))
             .collect();
         let clients = e
             .opt_tables(cx, "clients")
@@ -392,13 +393,8 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
         let (mut decision, mut to, mut score) = (None, None, None);
         if let Some(x) = e.opt_table(cx, "expect") {
             decision = x
-                .opt_choice(cx, "decision", &["keep", "promote", "demote", "terminate"])
-                .map(|d| match d.value {
-                    "keep" => Decision::Keep,
-                    "promote" => Decision::Promote,
-                    "demote" => Decision::Demote,
-                    _ => Decision::Terminate,
-                });
+                .opt_choice(cx, "decision", Decision::IDS)
+                .and_then(|d| Decision::from_id(d.value));
             to = x
                 .opt_str(cx, "tier")
                 .and_then(|t| names.resolve(cx, &t, "`expect.tier`"));
@@ -463,17 +459,16 @@ fn read_settings(cx: &mut Cx, root: &Table) -> Settings {
         s.loans_follow_client_shares = v.value;
     }
     for p in t.opt_str_list(cx, "excluded_products").unwrap_or_default() {
-        let product = match p.value.as_str() {
-            "demand" => Product::Demand,
-            "time" => Product::Time,
-            "agreement" => Product::Agreement,
-            other => {
+        let product = match Product::from_id(&p.value) {
+            Some(product) => product,
+            None => {
+                let other = p.value.as_str();
                 cx.error(
                     &p.span,
                     "unknown-value",
                     format!(
                         "unknown product `{other}`: expected `demand`, `time` or `agreement`{}",
-                        suggestion(other, ["demand", "time", "agreement"])
+                        suggestion(other, Product::IDS.iter().copied())
                     ),
                 );
                 continue;
@@ -520,14 +515,10 @@ fn read_tier(
         .into_iter()
         .map(|s| s.value)
         .collect();
-    let role = match t
-        .opt_choice(cx, "role", &["rm", "agent", "branch_head"])
-        .map(|s| s.value)
-    {
-        Some("agent") => TierRole::Agent,
-        Some("branch_head") => TierRole::BranchHead,
-        _ => TierRole::Rm,
-    };
+    let role = t
+        .opt_choice(cx, "role", Role::IDS)
+        .and_then(|s| Role::from_id(s.value))
+        .unwrap_or(Role::Rm);
     let base = t.opt_num(cx, "base_deposit", Quantity::NonNegative);
     let authority = t.opt_num(cx, "loan_authority", Quantity::NonNegative);
     let cap = t.opt_num(cx, "risk_deposit_cap", Quantity::Money);
@@ -597,9 +588,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
             let id = it.str(cx, "id").map(|s| s.value).unwrap_or_default();
             let name = it.opt_str(cx, "name").map(|s| s.value);
             let metric = it.str(cx, "metric");
-            if let Some(m) = &metric {
-                check_metric(cx, m, false);
-            }
+            let metric = read_metric(cx, &metric, false);
             let min = it.num(cx, "min", Quantity::NonNegative);
             let single = it.opt_num(cx, "single_client_min", Quantity::NonNegative);
             let note = it.opt_str(cx, "note").map(|s| s.value);
@@ -608,7 +597,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
             Criterion {
                 id,
                 name,
-                metric: metric.map(|m| m.value).unwrap_or_default(),
+                metric: metric.unwrap_or(REPORTED),
                 min: min.map(|m| m.value).unwrap_or_default(),
                 single_client_min: single.map(|v| v.value),
                 note,
@@ -700,9 +689,7 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
             PayKind::Fixed { amount }
         } else {
             let metric = l.str(cx, "metric");
-            if let Some(m) = &metric {
-                check_metric(cx, m, true);
-            }
+            let metric = read_metric(cx, &metric, true);
             let per = l.opt_num(cx, "per", Quantity::Per);
             let rate = tier_values(cx, &l, "rate", "rates", names, Quantity::Rate);
             if rate.default.is_none() && rate.by_tier.is_empty() {
@@ -713,7 +700,7 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
                 );
             }
             PayKind::Rate {
-                metric: metric.map(|m| m.value).unwrap_or_default(),
+                metric: metric.unwrap_or(REPORTED),
                 per: per
                     .map(|p| p.value)
                     .filter(|p| *p > Decimal::ZERO)
@@ -738,16 +725,14 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
         let name = d.str(cx, "name").map(|s| s.value).unwrap_or_default();
         let name_en = d.opt_str(cx, "name_en").map(|s| s.value);
         let metric = d.str(cx, "metric");
-        if let Some(m) = &metric {
-            check_metric(cx, m, true);
-        }
+        let metric = read_metric(cx, &metric, true);
         let share = d.opt_num(cx, "share", Quantity::Ratio);
         d.finish(cx);
         pay.deductions.push(Deduction {
             id: id.map(|s| s.value).unwrap_or_default(),
             name,
             name_en,
-            metric: metric.map(|m| m.value).unwrap_or_default(),
+            metric: metric.unwrap_or(REPORTED),
             share: share.map(|s| s.value).unwrap_or(Decimal::ONE),
         });
     }
@@ -904,9 +889,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
         let name = c.str(cx, "name").map(|s| s.value).unwrap_or_default();
         let name_en = c.opt_str(cx, "name_en").map(|s| s.value);
         let metric = c.str(cx, "metric");
-        if let Some(m) = &metric {
-            check_metric(cx, m, false);
-        }
+        let metric = read_metric(cx, &metric, false);
         let points = c.num(cx, "points", Quantity::Points);
         let tiers = names.list(cx, &c, "tiers", "`tiers`");
         if let Some(id) = &id {
@@ -1002,7 +985,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
             id,
             name,
             name_en,
-            metric: metric.map(|m| m.value).unwrap_or_default(),
+            metric: metric.unwrap_or(REPORTED),
             points: points.map(|v| v.value).unwrap_or_default(),
             tiers,
             kind,
@@ -1127,9 +1110,7 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
         });
     }
     let metric = t.str(cx, "metric");
-    if let Some(m) = &metric {
-        check_metric(cx, m, false);
-    }
+    let metric = read_metric(cx, &metric, false);
     let op = t
         .opt_choice(cx, "op", &["<", "<=", ">", ">=", "=="])
         .map(|o| match o.value {
@@ -1149,7 +1130,7 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
     let value = t.num(cx, "value", Quantity::Any);
     let months = t.opt_int(cx, "consecutive_months", 1..25);
     t.finish(cx);
-    let (metric, op, value) = (metric?.value, op?, value?.value);
+    let (metric, op, value) = (metric?, op?, value?.value);
     Some(match months {
         Some(m) => Condition::Consecutive {
             months: m.value as u32,
@@ -1218,13 +1199,8 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         let name_en = rule.opt_str(cx, "name_en").map(|s| s.value);
         let tiers = names.list(cx, &rule, "tiers", "`tiers`");
         let decision = rule
-            .opt_choice(cx, "decision", &["keep", "promote", "demote", "terminate"])
-            .map(|d| match d.value {
-                "keep" => Decision::Keep,
-                "promote" => Decision::Promote,
-                "demote" => Decision::Demote,
-                _ => Decision::Terminate,
-            });
+            .opt_choice(cx, "decision", Decision::IDS)
+            .and_then(|d| Decision::from_id(d.value));
         if decision.is_none() && !rule.has("decision") {
             cx.error(
                 &rule.span,

@@ -3,6 +3,7 @@
 //! Tiers are referred to by index ([`TierIx`]) once validated; every rule
 //! keeps its id so results can name the rule that produced them.
 
+pub use crate::vocab::Metric;
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -89,8 +90,8 @@ pub struct Example {
     /// 1-based line of the example in the file, for messages.
     pub line: usize,
     pub tier: TierIx,
-    pub role: Option<String>,
-    pub metrics: Vec<(String, Decimal)>,
+    pub role: Option<crate::vocab::Role>,
+    pub metrics: Vec<(Metric, Decimal)>,
     /// Client figures for grade criteria: (deposit size, loans size, settlements).
     pub clients: Vec<ExampleClient>,
     pub expect_decision: Option<Decision>,
@@ -155,18 +156,14 @@ pub struct Settings {
     pub money: Rounding,
     pub carry_forward_missing_days: bool,
     /// Deposit products left out of every deposit figure.
-    pub excluded_products: Vec<crate::ledger::Product>,
+    pub excluded_products: Vec<crate::vocab::Product>,
     /// How a loan is attributed when the ledger row has no `rm_id` and the
     /// client is split: by the client's shares.
     pub loans_follow_client_shares: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TierRole {
-    Rm,
-    Agent,
-    BranchHead,
-}
+/// The role a tier is for: a role of the vocabulary.
+pub type TierRole = crate::vocab::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Range {
@@ -248,7 +245,7 @@ pub struct Criteria {
 pub struct Criterion {
     pub id: String,
     pub name: Option<String>,
-    pub metric: String,
+    pub metric: Metric,
     pub min: Decimal,
     pub single_client_min: Option<Decimal>,
     pub note: Option<String>,
@@ -279,7 +276,7 @@ pub struct Pay {
 pub enum PayKind {
     /// amount = metric ÷ per × rate.
     Rate {
-        metric: String,
+        metric: Metric,
         per: Decimal,
         rate: TierValues,
     },
@@ -321,7 +318,7 @@ pub struct Deduction {
     pub name: String,
     pub name_en: Option<String>,
     /// Metric deducted (e.g. `incident_loss`).
-    pub metric: String,
+    pub metric: Metric,
     /// Fraction deducted: 1 = in full (全部), less = in part (部分).
     pub share: Decimal,
 }
@@ -425,20 +422,14 @@ pub struct Component {
     pub rule: String,
     pub name: String,
     pub name_en: Option<String>,
-    pub metric: String,
+    pub metric: Metric,
     pub points: Decimal,
     pub tiers: Vec<TierIx>,
     pub kind: ComponentKind,
     pub when_missing: WhenMissing,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Decision {
-    Keep,
-    Promote,
-    Demote,
-    Terminate,
-}
+pub use crate::vocab::Decision;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -474,14 +465,14 @@ impl Op {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Condition {
     Compare {
-        metric: String,
+        metric: Metric,
         op: Op,
         value: Decimal,
     },
     /// The comparison held in each of the last `months` months.
     Consecutive {
         months: u32,
-        metric: String,
+        metric: Metric,
         op: Op,
         value: Decimal,
     },

@@ -8,7 +8,7 @@
 
 use super::{Policy, load_policy};
 use crate::diag::{Diagnostics, Location};
-use crate::period::Period;
+use crate::vocab::Period;
 use chrono::NaiveDate;
 use std::path::Path;
 

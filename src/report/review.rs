@@ -5,6 +5,7 @@ use super::pay::{amount_text, percent_text};
 use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col, wrapped_col};
 use crate::engine::review::{GradeTry, Review, ReviewResult};
 use crate::policy::{Decision, Policy, TierIx};
+use crate::vocab::Metric;
 use rust_decimal::Decimal;
 
 /// What identifies a review run.
@@ -21,21 +22,7 @@ pub struct ReviewInfo {
 }
 
 pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
-    match d {
-        Decision::Keep => lang.pick("保持", "keep"),
-        Decision::Promote => lang.pick("晋升", "promote"),
-        Decision::Demote => lang.pick("降级", "demote"),
-        Decision::Terminate => lang.pick("解聘", "terminate"),
-    }
-}
-
-pub fn decision_id(d: Decision) -> &'static str {
-    match d {
-        Decision::Keep => "keep",
-        Decision::Promote => "promote",
-        Decision::Demote => "demote",
-        Decision::Terminate => "terminate",
-    }
+    lang.pick(d.zh(), d.en())
 }
 
 fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
@@ -51,7 +38,8 @@ fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
     }
 }
 
-fn figure(metric: &str, v: Decimal) -> String {
+fn figure(metric: Metric, v: Decimal) -> String {
+    let metric = metric.id();
     if metric.ends_with("_ratio")
         || metric.ends_with("_rate")
         || metric.ends_with("_growth")
@@ -79,15 +67,15 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
                 Some(v) => format!(
                     "{} {} {} {}",
                     i.id,
-                    figure(&i.metric, v),
+                    figure(i.metric, v),
                     if v >= i.min { "≥" } else { "<" },
-                    figure(&i.metric, i.min)
+                    figure(i.metric, i.min)
                 ),
                 None => format!(
                     "{} {} ({})",
                     i.id,
                     lang.pick("无数据", "no figure"),
-                    figure(&i.metric, i.min)
+                    figure(i.metric, i.min)
                 ),
             };
             if let Some(n) = &i.min_note {
@@ -97,9 +85,9 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
                 t.push_str(&format!(
                     "{}{c} {} {} {}",
                     lang.pick("，单户", ", one client "),
-                    figure(&i.metric, *v),
+                    figure(i.metric, *v),
                     if *v >= m { "≥" } else { "<" },
-                    figure(&i.metric, m)
+                    figure(i.metric, m)
                 ));
             }
             t
@@ -168,9 +156,9 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
 /// Which input lies behind a review figure that has no value, in words
 /// (for "no figure" errors and "not assessed" notes).
 pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: Lang) -> String {
-    let has = |k: &str| year.get(k).is_some();
+    let has = |k: Metric| year.get(k).is_some();
     let (zh, en) = match metric {
-        "fee_growth" if !has("fee_income_prior") => (
+        "fee_growth" if !has(Metric::FeeIncomePrior) => (
             "缺上年中间业务收入：`baseline`（上年基数）表客户经理行的`fee_income`（上年中间业务收入），或存档中的上年各月",
             "last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive",
         ),
@@ -178,7 +166,7 @@ pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: 
             "上年中间业务收入为0，无增长率",
             "last year's fee income is 0: no growth rate",
         ),
-        "deposit_new" | "deposit_growth" if !has("deposit_new") => (
+        "deposit_new" | "deposit_growth" if !has(Metric::DepositNew) => (
             "缺上年存款：`baseline`（上年基数）表各客户的`deposit_daily_average`（上年存款日均），或存档中的上年各月",
             "last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive",
         ),
@@ -187,7 +175,7 @@ pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: 
             "期末无贷款，无正常类贷款占比",
             "no loans at the period's end: no normal-loan share",
         ),
-        "normal_loan_ratio_change" if !has("normal_loan_ratio") => (
+        "normal_loan_ratio_change" if !has(Metric::NormalLoanRatio) => (
             "期末无贷款，无正常类贷款占比",
             "no loans at the period's end: no normal-loan share",
         ),
@@ -314,14 +302,14 @@ pub fn review_book(
             base
         }
     };
-    let money = |r: &ReviewResult, k: &str| {
+    let money = |r: &ReviewResult, k: Metric| {
         r.year
             .get(k)
             .map(|v| Cell::Money(v.round_dp(2)))
             .unwrap_or(Cell::text("—"))
     };
     let pct =
-        |r: &ReviewResult, k: &str| r.year.get(k).map(Cell::Percent).unwrap_or(Cell::text("—"));
+        |r: &ReviewResult, k: Metric| r.year.get(k).map(Cell::Percent).unwrap_or(Cell::text("—"));
 
     // 1. Summary. A policy whose grades map to staff grades (行员等级)
     // gets the proposed grade's one beside it.
@@ -352,12 +340,12 @@ pub fn review_book(
             Cell::text(&r.year.rm.rm_id),
             Cell::text(&r.year.rm.name),
             Cell::text(tier_label(policy, Some(r.current), lang)),
-            money(r, "deposit_daily_average"),
-            money(r, "deposit_new"),
-            pct(r, "deposit_growth"),
-            money(r, "loan_daily_average"),
-            pct(r, "npl_ratio"),
-            pct(r, "collection_rate"),
+            money(r, Metric::DepositDailyAverage),
+            money(r, Metric::DepositNew),
+            pct(r, Metric::DepositGrowth),
+            money(r, Metric::LoanDailyAverage),
+            pct(r, Metric::NplRatio),
+            pct(r, Metric::CollectionRate),
             r.score
                 .as_ref()
                 .map(|s| Cell::Number(s.total, 2))
@@ -401,7 +389,7 @@ pub fn review_book(
         for r in &review.results {
             let Some(sc) = &r.score else { continue };
             for c in &sc.components {
-                let show = |v: Decimal| Cell::text(figure(&c.metric, v));
+                let show = |v: Decimal| Cell::text(figure(c.metric, v));
                 s.push(vec![
                     Cell::text(&r.year.rm.rm_id),
                     Cell::text(match lang {
@@ -409,7 +397,7 @@ pub fn review_book(
                         Lang::En => c.name_en.clone().unwrap_or(c.id.clone()),
                     }),
                     Cell::text(&c.rule),
-                    Cell::text(&c.metric),
+                    Cell::text(c.metric.id()),
                     c.value.map(show).unwrap_or(Cell::text("—")),
                     c.target.map(show).unwrap_or(Cell::Empty),
                     Cell::Number(c.base, 2),
@@ -459,7 +447,7 @@ pub fn review_book(
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
                         Cell::text(&i.id),
-                        Cell::text(&i.metric),
+                        Cell::text(i.metric.id()),
                         i.value
                             .map(|v| Cell::Money(v.round_dp(2)))
                             .unwrap_or(Cell::text(l("无数据", "no figure"))),
@@ -587,7 +575,7 @@ pub fn review_book(
         for (k, v) in &r.year.metrics {
             s.push(vec![
                 Cell::text(&r.year.rm.rm_id),
-                Cell::text(k),
+                Cell::text(k.id()),
                 Cell::text("metric"),
                 v.map(|v| Cell::Number(v.round_dp(6), 6))
                     .unwrap_or(Cell::text("—")),

@@ -109,15 +109,19 @@ fn metric_label(name: &str, lang: Lang) -> String {
     {
         return short.to_string();
     }
-    crate::metrics::catalogue::MONTHLY
+    crate::vocab::Metric::ALL
         .iter()
-        .chain(crate::metrics::catalogue::REVIEW)
-        .find(|(n, _, _)| *n == name)
-        .map(|(_, zh, en)| lang.pick(zh, en).to_string())
+        .find(|m| m.id() == name)
+        .map(|m| lang.pick(m.zh(), m.en()).to_string())
         .unwrap_or_else(|| name.to_string())
 }
 
-fn metric_value_text(name: &str, v: Decimal) -> String {
+/// A figure of the month as text; `—` when the month has none (a ratio
+/// without its denominator), never a 0 the data did not give.
+fn metric_value_text(name: &str, v: Option<Decimal>) -> String {
+    let Some(v) = v else {
+        return "—".to_string();
+    };
     match name {
         "npl_ratio" | "collection_rate" | "deposit_to_base" => percent_text(v),
         "new_basic_accounts" | "incident_points" => plain(v),
@@ -274,7 +278,8 @@ pub fn statement(
         let pl = policy.pay.lines.iter().find(|x| x.id == line.rule);
         let words = match pl.map(|x| &x.kind) {
             Some(PayKind::Rate { metric, per, rate }) => {
-                let v = met.get(metric).unwrap_or_default();
+                let v = met.get(*metric);
+                let metric = metric.id();
                 let rate = rate.get(r.rm.tier).unwrap_or_default();
                 let per = if *per == Decimal::ONE {
                     String::new()
@@ -374,11 +379,11 @@ pub fn statement(
             let pd = policy.pay.deductions.iter().find(|x| x.id == d.rule);
             match pd {
                 Some(pd) => {
-                    let v = met.get(&pd.metric).unwrap_or_default();
+                    let v = met.get(pd.metric);
                     format!(
                         "{} {} × {}{}",
-                        metric_label(&pd.metric, lang),
-                        metric_value_text(&pd.metric, v),
+                        metric_label(pd.metric.id(), lang),
+                        metric_value_text(pd.metric.id(), v),
                         percent_text(pd.share),
                         limit(
                             format!("，以应发剩余 {left} 为限"),

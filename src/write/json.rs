@@ -360,7 +360,7 @@ pub fn review_json(
     review: &crate::engine::review::Review,
     info: &crate::report::review::ReviewInfo,
 ) -> JsonReview {
-    use crate::report::review::{decision_id, reasons};
+    use crate::report::review::reasons;
     JsonReview {
         format: "rmpay.review/1",
         period: info.label.clone(),
@@ -380,7 +380,7 @@ pub fn review_json(
                 name: r.year.rm.name.clone(),
                 current_tier: policy.tiers[r.current].id.clone(),
                 proposed_tier: r.proposed.map(|t| policy.tiers[t].id.clone()),
-                decision: decision_id(r.decision),
+                decision: r.decision.id(),
                 new_base_deposit: r.new_base.as_ref().map(|(b, _)| money(*b, 2)),
                 score: r.score.as_ref().map(|s| JsonScore {
                     total: figure(s.total),
@@ -408,7 +408,7 @@ pub fn review_json(
                     .year
                     .metrics
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.map(figure)))
+                    .map(|(k, v)| (k.id().to_string(), v.map(figure)))
                     .collect(),
             })
             .collect(),

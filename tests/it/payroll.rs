@@ -442,3 +442,52 @@ fn implausible_gross_is_flagged_for_the_checker() {
         ]
     );
 }
+
+/// A pay line or deduction on a ratio the month has no figure for (an
+/// agent has no base deposit, so no `deposit_to_base`) pays and deducts
+/// nothing and says so in the trace, rather than showing the ratio as 0.
+#[test]
+fn a_ratio_without_its_denominator_is_stated_not_read_as_zero() {
+    // Policy A and a line and a deduction on deposits ÷ base.
+    let policy = std::fs::read_to_string(POLICY).unwrap()
+        + "\n[[pay.lines]]\nid = \"X-to-base\"\nname = \"存款占基数比\"\nkind = \"rate\"\nmetric = \"deposit_to_base\"\nrate = 100\n"
+        + "\n[[pay.deductions]]\nid = \"X-to-base-deduction\"\nname = \"存款占基数比扣减\"\nmetric = \"deposit_to_base\"\nshare = 1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.toml");
+    std::fs::write(&path, policy).unwrap();
+    let run = payroll(path.to_str().unwrap(), LEDGER);
+    let without: Vec<&RmResult> = run
+        .payroll
+        .results
+        .iter()
+        .filter(|r| r.month.metrics.deposit_to_base.is_none())
+        .collect();
+    assert!(!without.is_empty(), "the fixture has an RM without a base");
+    for r in without {
+        assert_eq!(line(r, "X-to-base"), dec("0.00"), "{}", r.rm.rm_id);
+        let steps: Vec<(&str, String, Option<Decimal>)> = r
+            .month
+            .trace
+            .iter()
+            .filter(|s| s.figure.starts_with("X-to-base"))
+            .map(|s| (s.figure.as_str(), s.formula.clone(), s.value))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (
+                    "X-to-base",
+                    "no figure for `deposit_to_base` this month: nothing paid".to_string(),
+                    Some(dec("0.00"))
+                ),
+                (
+                    "X-to-base-deduction",
+                    "no figure for `deposit_to_base` this month: nothing deducted".to_string(),
+                    None
+                ),
+            ],
+            "{}",
+            r.rm.rm_id
+        );
+    }
+}

@@ -299,3 +299,46 @@ fn workflow_steps_are_checked() {
         ],
     );
 }
+
+/// A policy names metrics from the vocabulary: they load as `Metric`
+/// values, and a review figure where a month's figure is needed is named
+/// as such, at its line:column.
+#[test]
+fn metrics_load_from_the_vocabulary() {
+    use rmpay::policy::{PayKind, load_policy};
+    use rmpay::vocab::Metric;
+    let path = super::util::root().join("rules/city-commercial-bank.toml");
+    let p = load_policy(&path, "city-commercial-bank.toml").unwrap();
+    let rated: Vec<Metric> = p
+        .pay
+        .lines
+        .iter()
+        .filter_map(|l| match &l.kind {
+            PayKind::Rate { metric, .. } => Some(*metric),
+            _ => None,
+        })
+        .collect();
+    // rules/city-commercial-bank.toml lines 129–179, in order.
+    assert_eq!(
+        rated,
+        [
+            Metric::DepositStock,
+            Metric::DepositIncrement,
+            Metric::DepositDailyAverage,
+            Metric::InterestReceived,
+            Metric::FeeIncome,
+            Metric::NewBasicAccounts,
+        ]
+    );
+    assert_eq!(p.pay.deductions[0].metric, Metric::IncidentLoss);
+    let display = "fixtures/bad/policy/unknown-metric.toml";
+    let text = std::fs::read_to_string(super::util::root().join(display)).unwrap();
+    let text = text.replace("\"deposit_stok\"", "\"deposit_growth\"");
+    let e = parse_policy(text.as_bytes(), display).unwrap_err().render();
+    assert_eq!(
+        e,
+        [
+            "fixtures/bad/policy/unknown-metric.toml:20:12: error[unknown-metric]: unknown metric `deposit_growth` (it is a review figure, not a monthly one)"
+        ]
+    );
+}

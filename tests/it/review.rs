@@ -827,3 +827,25 @@ fn the_summary_shows_the_staff_grade_when_the_policy_has_them() {
     let a = summary(&review(POLICY_A, &ledgers_a(&YEAR), &[]));
     assert!(a.iter().all(|(_, v)| v != "行员等级"));
 }
+
+/// Every metric of the vocabulary is a figure of the review (the score
+/// apart, which is the review's own result), keyed by its id, in id order:
+/// none is left out to read as 0.
+#[test]
+fn every_metric_but_the_score_is_a_review_figure() {
+    use rmpay::vocab::Metric;
+    let r = review(POLICY_A, &ledgers_a(&[1, 2, 3]), &["--quarter", "1"]);
+    let mut expected: Vec<&str> = Metric::ids().filter(|id| *id != "score").collect();
+    expected.sort_unstable();
+    for m in r.json["managers"].as_array().unwrap() {
+        let keys: Vec<&str> = m["metrics"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(keys, expected, "{}", m["rm_id"]);
+    }
+    // 30 figures: 17 monthly + 14 review − the score.
+    assert_eq!(expected.len(), 30);
+}

@@ -1,56 +1,56 @@
 //! What a closed period hands to the next: per RM, the risk-deposit balance,
 //! losses not yet recovered, whether the deposit was released, the tier, and
 //! how many months running each flag rule has held. Stored as `state.json`
-//! in every archived period (docs/ARCHIVE.md).
+//! in every archived period (docs/ARCHIVE.md); the file's own versioned
+//! types are in [`file`].
+
+pub mod file;
 
 use crate::engine::pay::{Opening, OpeningSource, Payroll};
 use crate::period::Period;
 use crate::policy::Policy;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The format written. `/2` added the leavers' `left_on`, `release_month`
 /// and `name`; a `/1` state (without them) still reads.
-pub const FORMAT: &str = "rmpay.state/2";
+pub const FORMAT: &str = file::V2;
 
-/// Formats that read.
-pub const READS: [&str; 2] = ["rmpay.state/1", FORMAT];
+/// The version of `state.json` a state was read as, or is written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    V1,
+    V2,
+}
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct State {
-    pub format: String,
+    pub version: Version,
     /// The period this state closes.
     pub period: String,
     pub rms: Vec<RmState>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RmState {
     pub rm_id: String,
     /// Tier id at the end of the period.
     pub tier: Option<String>,
-    #[serde(with = "rust_decimal::serde::str")]
     pub risk_balance: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
     pub pending_loss: Decimal,
     pub released: bool,
     /// Consecutive months each flag rule held, by rule id.
     pub counters: BTreeMap<String, u32>,
     /// Year-to-date pay and deposits.
-    #[serde(default)]
     pub ytd: Option<crate::engine::pay::Ytd>,
     /// The day a leaver left: kept until the deposit is released (art. 25),
     /// whatever later ledgers hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_on: Option<chrono::NaiveDate>,
     /// The month the deposit falls due (`left_on` + the policy's
     /// `release_after_months`), for readers; the engine recomputes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_month: Option<String>,
     /// A leaver's name, for the month of release when the ledger no longer
     /// lists them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -116,7 +116,7 @@ impl State {
         }));
         rms.sort_by(|a, b| a.rm_id.cmp(&b.rm_id));
         State {
-            format: FORMAT.to_string(),
+            version: Version::V2,
             period: period.to_string(),
             rms,
         }
@@ -147,21 +147,12 @@ impl State {
 
     /// A state file's contents, of a format this version reads.
     pub fn from_bytes(bytes: &[u8]) -> Result<State, String> {
-        let st: State = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-        if !READS.contains(&st.format.as_str()) {
-            return Err(format!(
-                "unknown format `{}`, expected one of `{}`",
-                st.format,
-                READS.join("`, `")
-            ));
-        }
-        Ok(st)
+        file::read(bytes)
     }
 
+    /// The state's file, in the version it was read as.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
-        v.push(b'\n');
-        v
+        file::write(self)
     }
 }
 
@@ -180,5 +171,63 @@ mod tests {
         let v9 = br#"{"format":"rmpay.state/9","period":"2026-09","rms":[]}"#;
         let e = State::from_bytes(v9).unwrap_err();
         assert!(e.contains("unknown format `rmpay.state/9`"), "{e}");
+    }
+
+    /// The file types, not the engine's, decide the bytes: a `/2` state
+    /// reads and writes back to the same bytes (a leaver's fields and the
+    /// year to date included), and a `/1` state stays `/1` (no leaver's
+    /// fields, `ytd` written as `null`), so its hash on a re-run is the one
+    /// it was written with.
+    #[test]
+    fn state_files_round_trip_in_their_own_version() {
+        let v2 = r#"{
+  "format": "rmpay.state/2",
+  "period": "2026-10",
+  "rms": [
+    {
+      "rm_id": "RM006",
+      "tier": "senior",
+      "risk_balance": "5000.00",
+      "pending_loss": "0.00",
+      "released": false,
+      "counters": {
+        "A-14-2-below-base-3": 2
+      },
+      "ytd": {
+        "year": 2026,
+        "months": 10,
+        "gross": "81000.00",
+        "deductions": "0.00",
+        "holdback": "4000.00",
+        "net": "77000.00",
+        "released": "0.00",
+        "deposit_day_sum": "1234567.5",
+        "days": 304
+      },
+      "left_on": "2026-10-15",
+      "release_month": "2027-04",
+      "name": "钱七"
+    }
+  ]
+}
+"#;
+        let st = State::from_bytes(v2.as_bytes()).unwrap();
+        assert_eq!(st.version, Version::V2);
+        // 81000.00 − 0.00 − 4000.00 = 77000.00 net, read as written.
+        let ytd = st.rms[0].ytd.as_ref().unwrap();
+        assert_eq!(ytd.net, ytd.gross - ytd.deductions - ytd.holdback);
+        assert_eq!(String::from_utf8(st.to_bytes()).unwrap(), v2);
+        let v1 = br#"{"format":"rmpay.state/1","period":"2026-09","rms":[{"rm_id":"RM006","tier":"senior","risk_balance":"5000.00","pending_loss":"0.00","released":false,"counters":{}}]}"#;
+        let st = State::from_bytes(v1).unwrap();
+        assert_eq!(st.version, Version::V1);
+        let back = String::from_utf8(st.to_bytes()).unwrap();
+        assert!(
+            back.starts_with("{\n  \"format\": \"rmpay.state/1\""),
+            "{back}"
+        );
+        assert!(
+            back.contains("\"ytd\": null") && !back.contains("left_on"),
+            "{back}"
+        );
     }
 }
