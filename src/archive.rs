@@ -53,6 +53,10 @@ pub struct Manifest {
     pub ledger: SourceFile,
     /// The previous period and its manifest's SHA-256; `null` for the first.
     pub previous: Option<Link>,
+    /// For a restated version (2, 3, …) of the month: its number, the
+    /// version it replaces and why (absent for the version closed first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restated: Option<Restated>,
     /// The sign-offs the month was closed on, where the policy has a
     /// `[workflow]` (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +97,33 @@ pub struct SourceFile {
 pub struct Link {
     pub period: String,
     pub manifest_sha256: String,
+    /// The version of `period` linked to; absent for version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+}
+
+/// What a restated version of a month is (`rmpay restate`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restated {
+    /// This version's number (2 or more).
+    pub version: u32,
+    /// The version it replaces, with its manifest's SHA-256.
+    pub replaces: Link,
+    /// The month whose ledger was corrected (this one, or an earlier month
+    /// whose correction rolls forward into this one).
+    pub corrected: String,
+    /// Why, as given to `restate`.
+    pub reason: String,
+}
+
+/// The folder name of a month's version: `2026-09` for version 1,
+/// `2026-09.v2` for version 2.
+pub fn version_name(p: Period, version: u32) -> String {
+    if version <= 1 {
+        p.to_string()
+    } else {
+        format!("{p}.v{version}")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,8 +184,70 @@ impl Archive {
         }
     }
 
+    /// The folder of the month's version in force (docs/ARCHIVE.md,
+    /// "Versions"): readers and the next month read this one.
     pub fn dir(&self, p: Period) -> PathBuf {
-        self.root.join(p.to_string())
+        self.version_dir(p, self.in_force(p))
+    }
+
+    /// The folder of one version of a month (version 1: `YYYY-MM`).
+    pub fn version_dir(&self, p: Period, version: u32) -> PathBuf {
+        self.root.join(version_name(p, version))
+    }
+
+    /// Every version folder of a month present, oldest first (1 when the
+    /// month is closed), whether or not a restatement finished with it.
+    pub fn versions(&self, p: Period) -> Vec<u32> {
+        let mut out = Vec::new();
+        if self.version_dir(p, 1).is_dir() {
+            out.push(1);
+        }
+        let prefix = format!("{p}.v");
+        if let Ok(rd) = std::fs::read_dir(&self.root) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(n) = name.strip_prefix(&prefix).and_then(|n| n.parse::<u32>().ok())
+                    && n >= 2
+                    && version_name(p, n) == name
+                    && e.path().is_dir()
+                {
+                    out.push(n);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The version of a month in force: for the last closed month its
+    /// newest version; for an earlier month, the version the next month's
+    /// version in force links to. A restatement renames its last month's
+    /// version into place last, so versions of a restatement that did not
+    /// finish are never in force.
+    pub fn in_force(&self, p: Period) -> u32 {
+        if !self.version_dir(p, 2).is_dir() {
+            return 1;
+        }
+        let Ok(periods) = self.periods() else {
+            return 1;
+        };
+        let Some(&last) = periods.last() else {
+            return 1;
+        };
+        let mut q = last;
+        let mut v = self.versions(last).last().copied().unwrap_or(1);
+        while q > p {
+            let link = std::fs::read(self.version_dir(q, v).join(MANIFEST))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+                .and_then(|m| m.previous);
+            match link {
+                Some(l) if l.period == q.prev().to_string() => v = l.version.unwrap_or(1),
+                _ => return 1,
+            }
+            q = q.prev();
+        }
+        v
     }
 
     /// Closed periods, oldest first. A missing archive has none.

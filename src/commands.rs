@@ -1021,6 +1021,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
                     .read(prev, archive::MANIFEST)
                     .map_err(Failure::Archive)?,
             ),
+            // The version in force, when the month before was restated.
+            version: Some(arch.in_force(prev)).filter(|v| *v > 1),
         }),
     };
     let (policy_src, ledger_src) = sources(&r, &ext);
@@ -1032,6 +1034,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         policy: policy_src,
         ledger: ledger_src,
         previous,
+        restated: None,
         approval: approved,
         files: file_list,
     };
