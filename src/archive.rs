@@ -410,8 +410,20 @@ impl Archive {
     /// died mid-close, and are removed.
     pub fn commit(
         &self,
+        lock: &WriteLock,
+        p: Period,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<(), ArchiveError> {
+        self.commit_version(lock, p, 1, files)
+    }
+
+    /// [`Archive::commit`] of one version of a month (`restate`): into
+    /// `YYYY-MM.vN`, never over an existing folder.
+    pub fn commit_version(
+        &self,
         _lock: &WriteLock,
         p: Period,
+        version: u32,
         files: &[(String, Vec<u8>)],
     ) -> Result<(), ArchiveError> {
         if let Ok(rd) = std::fs::read_dir(&self.root) {
@@ -421,7 +433,7 @@ impl Archive {
                 }
             }
         }
-        let target = self.dir(p);
+        let target = self.version_dir(p, version);
         if target.exists() {
             return Err(err(
                 &target,

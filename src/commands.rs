@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 mod payout;
+mod restate;
 
 pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     match c {
@@ -19,6 +20,7 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
         Command::Sign(a) => sign(a).map(|_| EXIT_OK),
         Command::Rerun(a) => rerun(a),
         Command::Payout(a) => payout::payout(a).map(|_| EXIT_OK),
+        Command::Restate(a) => restate::restate(a).map(|_| EXIT_OK),
         Command::Verify(a) => verify(a),
         Command::Explain(a) => explain(a).map(|_| EXIT_OK),
         Command::Compare(a) => compare(a).map(|_| EXIT_OK),
@@ -1308,20 +1310,31 @@ fn parse_date(text: &str) -> Option<String> {
         .map(|d| d.to_string())
 }
 
-/// Recompute a closed period from the archive alone.
+/// Recompute a closed period (its version in force) from the archive alone.
 fn recompute(arch: &Archive, p: Period) -> Result<(Manifest, PayrollRun), Failure> {
-    let m = arch.manifest(p).map_err(Failure::Archive)?;
+    recompute_version(arch, p, arch.in_force(p))
+}
+
+/// Recompute one version of a closed period from the archive alone,
+/// opening from the version of the month before that its manifest links to.
+fn recompute_version(
+    arch: &Archive,
+    p: Period,
+    version: u32,
+) -> Result<(Manifest, PayrollRun), Failure> {
+    let dir = arch.version_dir(p, version);
+    let m = restate::read_manifest(&dir)?;
     let carry = match &m.previous {
         None => Carry::Ledger,
         Some(link) => {
             let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
             Carry::State {
                 period: prev,
-                state: arch.state(prev).map_err(Failure::Archive)?,
+                state: restate::read_state(&prev_dir)?,
             }
         }
     };
-    let dir = arch.dir(p);
     let job = Job {
         policy: PolicySource::File(dir.join(&m.policy.stored_as)),
         policy_display: Some(m.policy.original.clone()),
@@ -1360,10 +1373,33 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
 
 fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     let (arch, p) = closed_period(&a.archive, &a.period)?;
-    let (m, r) = recompute(&arch, p)?;
-    let ledger_bytes = arch
-        .read(p, &m.ledger.stored_as)
-        .map_err(Failure::Archive)?;
+    let version = match a.version {
+        None => arch.in_force(p),
+        Some(v) if arch.versions(p).contains(&v) => v,
+        Some(v) => {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: arch.version_dir(p, v),
+                code: "no-version",
+                message: format!(
+                    "{p} has no version {v} (versions: {})",
+                    arch.versions(p)
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }));
+        }
+    };
+    let (m, r) = recompute_version(&arch, p, version)?;
+    let dir = arch.version_dir(p, version);
+    let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
+        Failure::Archive(archive::ArchiveError {
+            path: dir.join(&m.ledger.stored_as),
+            code: "io",
+            message: format!("cannot read: {e}"),
+        })
+    })?;
     let ext = m
         .ledger
         .stored_as
@@ -1377,7 +1413,7 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         if name == &m.ledger.stored_as || name == archive::POLICY {
             continue;
         }
-        let path = arch.dir(p).join(name);
+        let path = dir.join(name);
         let old = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
@@ -1437,11 +1473,15 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
             }
         }
     }
+    let label = match version {
+        1 => p.to_string(),
+        v => format!("{p} version {v}"),
+    };
     if differences == 0 {
-        println!("{p}: identical");
+        println!("{label}: identical");
         Ok(EXIT_OK)
     } else {
-        println!("{p}: {differences} file(s) differ from the archive");
+        println!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
     }
 }
