@@ -618,6 +618,21 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
                 format!("{p} has no link to the previous period {pp}"),
             )),
         }
+        check_folder(&dir, p, &m, &mut findings);
+        prev = Some((p, sha));
+    }
+    Ok((findings, prev.map(|(_, s)| s)))
+}
+
+/// One version folder against its manifest: every file listed is there
+/// with its SHA-256 and size, nothing else is, and the manifest's policy
+/// and ledger agree with its file list.
+fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>) {
+    let f = |path: PathBuf, code, message: String| Finding {
+        path,
+        code,
+        message,
+    };
         let mut listed: Vec<&str> = vec![MANIFEST];
         for entry in &m.files {
             listed.push(&entry.name);
@@ -685,7 +700,102 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
                 ));
             }
         }
-        prev = Some((p, sha));
+}
+
+/// The versions of months that are not in force (replaced by `restate`):
+/// each folder against its manifest, its link to the month before and, for
+/// a restated version, to the version it replaces. Returns, per month with
+/// more than one version, the versions and the one in force.
+pub fn verify_versions(
+    archive: &Archive,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<(Period, Vec<u32>, u32)>, ArchiveError> {
+    let mut out = Vec::new();
+    let sha_of = |dir: &Path| {
+        std::fs::read(dir.join(MANIFEST))
+            .ok()
+            .map(|b| sha256_hex(&b))
+    };
+    for p in archive.periods()? {
+        let versions = archive.versions(p);
+        let in_force = archive.in_force(p);
+        for &v in &versions {
+            let dir = archive.version_dir(p, v);
+            let m = match std::fs::read(dir.join(MANIFEST))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            {
+                Some(m) => m,
+                None => {
+                    findings.push(err(
+                        &dir.join(MANIFEST),
+                        "bad-manifest",
+                        "missing or not a valid manifest".to_string(),
+                    ));
+                    continue;
+                }
+            };
+            if v > in_force {
+                findings.push(err(
+                    &dir,
+                    "added",
+                    format!(
+                        "version {v} of {p} is not in force: left by a restatement that did not finish (the next `rmpay restate` removes it)"
+                    ),
+                ));
+                continue;
+            }
+            if v != in_force {
+                // The version in force is checked with the chain.
+                check_folder(&dir, p, &m, findings);
+                if let Some(link) = &m.previous {
+                    let pp: Option<Period> = link.period.parse().ok();
+                    let got = pp.and_then(|pp| {
+                        sha_of(&archive.version_dir(pp, link.version.unwrap_or(1)))
+                    });
+                    if got.as_deref() != Some(link.manifest_sha256.as_str()) {
+                        findings.push(err(
+                            &dir.join(MANIFEST),
+                            "changed",
+                            format!(
+                                "version {v} of {p} links to {} version {} {}, whose manifest hashes to {}",
+                                link.period,
+                                link.version.unwrap_or(1),
+                                link.manifest_sha256,
+                                got.as_deref().unwrap_or("nothing (missing)")
+                            ),
+                        ));
+                    }
+                }
+            }
+            let expected = (v > 1).then_some(v);
+            match (&m.restated, expected) {
+                (None, None) => {}
+                (Some(r), Some(n)) if r.version == n => {
+                    let old = r.replaces.version.unwrap_or(1);
+                    let got = sha_of(&archive.version_dir(p, old));
+                    if old >= v || got.as_deref() != Some(r.replaces.manifest_sha256.as_str()) {
+                        findings.push(err(
+                            &dir.join(MANIFEST),
+                            "changed",
+                            format!(
+                                "version {v} of {p} replaces version {old} {}, whose manifest hashes to {}",
+                                r.replaces.manifest_sha256,
+                                got.as_deref().unwrap_or("nothing (missing)")
+                            ),
+                        ));
+                    }
+                }
+                _ => findings.push(err(
+                    &dir.join(MANIFEST),
+                    "changed",
+                    format!("the manifest in the folder of version {v} of {p} does not say it is that version"),
+                )),
+            }
+        }
+        if versions.len() > 1 {
+            out.push((p, versions, in_force));
+        }
     }
-    Ok((findings, prev.map(|(_, s)| s)))
+    Ok(out)
 }

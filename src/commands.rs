@@ -1496,12 +1496,16 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     }
     let periods = arch.periods().map_err(Failure::Archive)?;
     let (mut findings, head) = archive::verify(&arch).map_err(Failure::Archive)?;
-    // The sign-off logs, and the manifests' account of them.
+    let versions = archive::verify_versions(&arch, &mut findings).map_err(Failure::Archive)?;
+    // The sign-off logs, and the manifests' account of them: the month as
+    // closed (version 1; a restated version is not signed, docs/ARCHIVE.md).
     let closed: Vec<(Period, String, Option<archive::Approval>)> = periods
         .iter()
         .filter_map(|&p| {
-            let sha = archive::sha256_hex(&arch.read(p, archive::MANIFEST).ok()?);
-            Some((p, sha, arch.manifest(p).ok()?.approval))
+            let dir = arch.version_dir(p, 1);
+            let bytes = std::fs::read(dir.join(archive::MANIFEST)).ok()?;
+            let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+            Some((p, archive::sha256_hex(&bytes), m.approval))
         })
         .collect();
     let log_heads = signoff::verify_logs(&arch, &closed, &mut findings);
@@ -1549,6 +1553,17 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
                     a.archive.display(),
                     periods.len()
                 );
+                for (p, all, in_force) in &versions {
+                    println!(
+                        "{}: {p} has versions {}; version {in_force} is in force ({})",
+                        a.archive.display(),
+                        all.iter()
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        arch.version_dir(*p, *in_force).display()
+                    );
+                }
                 for (p, h) in &log_heads {
                     println!(
                         "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",

@@ -93,6 +93,18 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
             ),
         ));
     };
+    // A corrected ledger that is the one in force corrects nothing.
+    if let Ok(sha) = crate::sha256_file(&a.ledger)
+        && arch.manifest(p).is_ok_and(|m| m.ledger.sha256 == sha)
+    {
+        return Err(refuse(
+            a.ledger.clone(),
+            "unchanged",
+            format!(
+                "this is the ledger of {p}'s version in force (SHA-256 {sha}): a restatement needs the corrected ledger"
+            ),
+        ));
+    }
     let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
 
     // Under the lock: the archive is still what the versions were built
@@ -140,7 +152,7 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
 
     for v in &built {
         eprintln!(
-            "rmpay: {} version {} archived in {} (replaces version {}; net {} → {})",
+            "rmpay: {} version {} archived in {} (replaces version {}; total paid {} → {})",
             v.period,
             v.version,
             arch.version_dir(v.period, v.version).display(),
