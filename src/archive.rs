@@ -112,6 +112,9 @@ pub struct Restated {
     /// The month whose ledger was corrected (this one, or an earlier month
     /// whose correction rolls forward into this one).
     pub corrected: String,
+    /// The restatement's last month (the archive's last closed month when
+    /// it was made): its state carries the adjustments.
+    pub last: String,
     /// Why, as given to `restate`.
     pub reason: String,
 }

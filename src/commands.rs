@@ -1407,7 +1407,16 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         .next()
         .unwrap_or("xlsx")
         .to_string();
-    let fresh = period_files(&r, manifest_lang(&m), ledger_bytes, &ext)?;
+    let mut fresh = period_files(&r, manifest_lang(&m), ledger_bytes, &ext)?;
+    if m.restated.is_some() {
+        // A restated version's state carries the adjustments (restate.rs).
+        let st = restate::restated_state(&arch, p, version, &m, &r)?.to_bytes();
+        for (name, bytes) in &mut fresh {
+            if name == archive::STATE {
+                *bytes = st.clone();
+            }
+        }
+    }
     let mut differences = 0usize;
     for (name, bytes) in &fresh {
         if name == &m.ledger.stored_as || name == archive::POLICY {

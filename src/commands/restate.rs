@@ -328,6 +328,7 @@ fn build(
                     version: Some(old_v).filter(|v| *v > 1),
                 },
                 corrected: p.to_string(),
+                last: last.to_string(),
                 reason: reason.to_string(),
             }),
             approval: None,
@@ -354,6 +355,72 @@ fn build(
         q = q.next();
     }
     Ok((built, diffs))
+}
+
+/// The closing state of a version as `restate` archived it: the state
+/// computed, with the adjustments the replaced version's state still
+/// carried and, in the restatement's last month, the differences of every
+/// month of the restatement (each recomputed from the archive: the version
+/// replaced against the version that replaced it). For `rerun`.
+pub(super) fn restated_state(
+    arch: &Archive,
+    q: Period,
+    version: u32,
+    m: &Manifest,
+    run: &PayrollRun,
+) -> Result<State, Failure> {
+    let mut st = State::closing(&run.policy, q, &run.payroll);
+    let Some(r) = &m.restated else {
+        return Ok(st);
+    };
+    let broken = |what: &str| {
+        refuse(
+            arch.version_dir(q, version).join(archive::MANIFEST),
+            "bad-manifest",
+            format!("version {version} of {q}: {what}"),
+        )
+    };
+    let old_state = read_state(&arch.version_dir(q, r.replaces.version.unwrap_or(1)))?;
+    let mut diffs: BTreeMap<String, Vec<PriorAdjustment>> = BTreeMap::new();
+    if r.last == q.to_string() {
+        // The restatement's months, back to the one corrected.
+        let mut chain = Vec::new();
+        let (mut month, mut ver, mut man) = (q, version, m.clone());
+        loop {
+            let Some(rr) = &man.restated else {
+                return Err(broken("its chain of restated versions is broken"));
+            };
+            chain.push((month, ver, rr.replaces.version.unwrap_or(1)));
+            if rr.corrected == month.to_string() {
+                break;
+            }
+            let Some(link) = &man.previous else {
+                return Err(broken("the corrected month is not before it"));
+            };
+            month = month.prev();
+            ver = link.version.unwrap_or(1);
+            man = read_manifest(&arch.version_dir(month, ver))?;
+        }
+        chain.reverse();
+        for (month, ver, old) in chain {
+            let (_, paid) = recompute_version(arch, month, old)?;
+            let (_, due) = recompute_version(arch, month, ver)?;
+            for (rm, list) in differences(month, old, ver, &r.reason, &paid.payroll, &due.payroll) {
+                diffs.entry(rm).or_default().extend(list);
+            }
+        }
+    }
+    for rm in &mut st.rms {
+        rm.adjustments = old_state
+            .rms
+            .iter()
+            .find(|o| o.rm_id == rm.rm_id)
+            .map(|o| o.adjustments.clone())
+            .unwrap_or_default();
+        rm.adjustments
+            .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
+    }
+    Ok(st)
 }
 
 /// Each RM's pay figures: pay lines, deductions, the holdback, the
