@@ -209,7 +209,9 @@ impl Archive {
         if let Ok(rd) = std::fs::read_dir(&self.root) {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if let Some(n) = name.strip_prefix(&prefix).and_then(|n| n.parse::<u32>().ok())
+                if let Some(n) = name
+                    .strip_prefix(&prefix)
+                    .and_then(|n| n.parse::<u32>().ok())
                     && n >= 2
                     && version_name(p, n) == name
                     && e.path().is_dir()
@@ -636,73 +638,73 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
         code,
         message,
     };
-        let mut listed: Vec<&str> = vec![MANIFEST];
-        for entry in &m.files {
-            listed.push(&entry.name);
-            let path = dir.join(&entry.name);
-            match std::fs::read(&path) {
-                Err(_) => findings.push(f(
-                    path,
-                    "removed",
-                    "listed in the manifest but missing".into(),
-                )),
-                Ok(b) => {
-                    let got = sha256_hex(&b);
-                    if got != entry.sha256 {
-                        findings.push(f(
-                            path,
-                            "changed",
-                            format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
-                        ));
-                    } else if b.len() as u64 != entry.bytes {
-                        findings.push(f(
-                            path,
-                            "changed",
-                            format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
-                        ));
-                    }
+    let mut listed: Vec<&str> = vec![MANIFEST];
+    for entry in &m.files {
+        listed.push(&entry.name);
+        let path = dir.join(&entry.name);
+        match std::fs::read(&path) {
+            Err(_) => findings.push(f(
+                path,
+                "removed",
+                "listed in the manifest but missing".into(),
+            )),
+            Ok(b) => {
+                let got = sha256_hex(&b);
+                if got != entry.sha256 {
+                    findings.push(f(
+                        path,
+                        "changed",
+                        format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
+                    ));
+                } else if b.len() as u64 != entry.bytes {
+                    findings.push(f(
+                        path,
+                        "changed",
+                        format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
+                    ));
                 }
             }
         }
-        // The manifest's own account of its policy and ledger must agree
-        // with its file list (which the loop above held to the files): the
-        // newest manifest has no successor's link to vouch for it.
-        for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
-            match m.files.iter().find(|e| e.name == source.stored_as) {
-                None => findings.push(f(
-                    dir.join(MANIFEST),
-                    "changed",
-                    format!(
-                        "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
-                        source.stored_as
-                    ),
-                )),
-                Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
-                    dir.join(MANIFEST),
-                    "changed",
-                    format!(
-                        "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
-                        source.sha256, entry.name, entry.sha256
-                    ),
-                )),
-                Some(_) => {}
-            }
+    }
+    // The manifest's own account of its policy and ledger must agree
+    // with its file list (which the loop above held to the files): the
+    // newest manifest has no successor's link to vouch for it.
+    for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
+        match m.files.iter().find(|e| e.name == source.stored_as) {
+            None => findings.push(f(
+                dir.join(MANIFEST),
+                "changed",
+                format!(
+                    "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
+                    source.stored_as
+                ),
+            )),
+            Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
+                dir.join(MANIFEST),
+                "changed",
+                format!(
+                    "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
+                    source.sha256, entry.name, entry.sha256
+                ),
+            )),
+            Some(_) => {}
         }
-        if let Ok(rd) = std::fs::read_dir(&dir) {
-            let mut extra: Vec<String> = rd
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !listed.contains(&n.as_str()))
-                .collect();
-            extra.sort();
-            for n in extra {
-                findings.push(f(
-                    dir.join(&n),
-                    "added",
-                    "not listed in the manifest".into(),
-                ));
-            }
+    }
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        let mut extra: Vec<String> = rd
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !listed.contains(&n.as_str()))
+            .collect();
+        extra.sort();
+        for n in extra {
+            findings.push(f(
+                dir.join(&n),
+                "added",
+                "not listed in the manifest".into(),
+            ));
         }
+    }
 }
 
 /// The versions of months that are not in force (replaced by `restate`):
@@ -753,9 +755,8 @@ pub fn verify_versions(
                 check_folder(&dir, p, &m, findings);
                 if let Some(link) = &m.previous {
                     let pp: Option<Period> = link.period.parse().ok();
-                    let got = pp.and_then(|pp| {
-                        sha_of(&archive.version_dir(pp, link.version.unwrap_or(1)))
-                    });
+                    let got = pp
+                        .and_then(|pp| sha_of(&archive.version_dir(pp, link.version.unwrap_or(1))));
                     if got.as_deref() != Some(link.manifest_sha256.as_str()) {
                         findings.push(err(
                             &dir.join(MANIFEST),

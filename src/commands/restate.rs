@@ -5,9 +5,7 @@
 //! and what is due goes into the last closed month's new state, from which
 //! the next open month's payroll pays (补发) or recovers (扣回) it.
 
-use super::{
-    file_entries, lang_id, manifest_lang, period_files, recompute_version, take_lock,
-};
+use super::{file_entries, lang_id, manifest_lang, period_files, recompute_version, take_lock};
 use crate::archive::{self, Archive, ArchiveError, Link, Manifest, Restated};
 use crate::engine::pay::{Payroll, Payslip, PriorAdjustment};
 use crate::period::Period;
@@ -426,11 +424,8 @@ pub(super) fn restated_state(
 /// Each RM's pay figures: pay lines, deductions, the holdback, the
 /// adjustments applied and the release, in that order.
 fn figures(s: &Payslip) -> Vec<(String, Decimal)> {
-    let mut out: Vec<(String, Decimal)> = s
-        .lines
-        .iter()
-        .map(|l| (l.rule.clone(), l.amount))
-        .collect();
+    let mut out: Vec<(String, Decimal)> =
+        s.lines.iter().map(|l| (l.rule.clone(), l.amount)).collect();
     out.extend(
         s.deductions
             .iter()

@@ -417,17 +417,29 @@ fn adjustment_text(policy: &Policy, a: &crate::engine::pay::PriorAdjustment, lan
     match lang {
         Lang::Zh => format!(
             "{} {}第{}版 {name}：第{}版已发 {paid}，第{}版应为 {due}，{} {amt}（{}）",
-            if a.amount >= Decimal::ZERO { "补发" } else { "扣回" },
+            if a.amount >= Decimal::ZERO {
+                "补发"
+            } else {
+                "扣回"
+            },
             a.period,
             a.version,
             a.paid_version,
             a.version,
-            if a.amount >= Decimal::ZERO { "补发" } else { "扣回" },
+            if a.amount >= Decimal::ZERO {
+                "补发"
+            } else {
+                "扣回"
+            },
             a.reason
         ),
         Lang::En => format!(
             "{} {} v{} {name}: {paid} in version {}, {due} in version {}; {amt} ({})",
-            if a.amount >= Decimal::ZERO { "To pay" } else { "To recover" },
+            if a.amount >= Decimal::ZERO {
+                "To pay"
+            } else {
+                "To recover"
+            },
             a.period,
             a.version,
             a.paid_version,
@@ -721,7 +733,10 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             vals.push(Cell::Money(a.amount));
         }
         if !r.pay.adjustments.is_empty() {
-            head.push(Cell::text(l("以前期间调整合计", "Prior-period adjustments")));
+            head.push(Cell::text(l(
+                "以前期间调整合计",
+                "Prior-period adjustments",
+            )));
             vals.push(Cell::Money(r.pay.adjustments_total));
         }
         head.push(Cell::text(l("实发金额", "Net pay")));

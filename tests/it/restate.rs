@@ -262,8 +262,7 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     );
     // The head printed is November version 2's manifest.
     assert!(
-        o.stdout
-            .contains(&sha(&a.join("2026-11.v2/manifest.json"))),
+        o.stdout.contains(&sha(&a.join("2026-11.v2/manifest.json"))),
         "{}",
         o.stdout
     );
@@ -302,7 +301,11 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
             .to_string()
     };
     assert_eq!(
-        [bal("2026-11", "RM1"), bal("2026-11", "RM2"), bal("2026-11", "RM3")],
+        [
+            bal("2026-11", "RM1"),
+            bal("2026-11", "RM2"),
+            bal("2026-11", "RM3")
+        ],
         ["1380.00", "1140.00", "1220.00"]
     );
     assert_eq!(
@@ -452,7 +455,13 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     let book = out.join("pay-2026-12.xlsx");
     let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
     let reg = wb.worksheet_range("工资汇总").unwrap();
-    let head: Vec<String> = reg.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let head: Vec<String> = reg
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let col = |title: &str| {
         head.iter()
             .position(|h| h == title)
@@ -565,7 +574,13 @@ fn a_restate_refused_leaves_the_archive_unchanged() {
     // A malformed command line.
     let o = w.restate("2026-9", "2026-09-corrected.xlsx", REASON);
     assert_eq!(o.code, 2, "{}", o.stderr);
-    let o = run(&["restate", "--archive", a.to_str().unwrap(), "--period", "2026-09"]);
+    let o = run(&[
+        "restate",
+        "--archive",
+        a.to_str().unwrap(),
+        "--period",
+        "2026-09",
+    ]);
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert_eq!(snapshot(a), before, "the archive changed");
 }
