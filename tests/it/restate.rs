@@ -410,6 +410,15 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     assert_eq!(rm3["pay"]["adjustments_total"], "-240.00");
     assert_eq!(rm3["pay"]["adjustment_carried"], "4160.00");
     assert_eq!(rm3["pay"]["net"], "0.00");
+    // docs/JSON.md's adjustment table lists exactly the fields written.
+    let mut written = std::collections::BTreeSet::new();
+    super::outputs::json_paths(&dec["managers"], "managers", &[], &mut written);
+    written.retain(|f| f.contains("adjustment"));
+    super::outputs::same_fields(
+        "adjustment JSON",
+        &super::outputs::documented("Adjustment fields"),
+        &written,
+    );
     // Totals: 2,160.00 + 1,080.00 + 0.00 = 3,240.00.
     assert_eq!(dec["totals"]["net"], "3240.00");
     // The trace shows each line's inputs, and net adds the adjustments.
