@@ -1135,11 +1135,17 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
     let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
     let (draft, policy_path, manifest_sha) = if closed {
-        let m = arch.manifest(p).map_err(Failure::Archive)?;
-        let sha = archive::sha256_hex(&arch.read(p, archive::MANIFEST).map_err(Failure::Archive)?);
+        // The month as closed and signed (version 1; a restated version is
+        // approved through the month that pays it, docs/ARCHIVE.md).
+        let dir = arch.version_dir(p, 1);
+        let m = restate::read_manifest(&dir)?;
+        let sha =
+            archive::sha256_hex(&std::fs::read(dir.join(archive::MANIFEST)).map_err(|e| {
+                Failure::Usage(format!("{}: error[io]: cannot read: {e}", dir.display()))
+            })?);
         (
             m.approval.map(|x| x.draft_sha256),
-            arch.dir(p).join(&m.policy.stored_as),
+            dir.join(&m.policy.stored_as),
             Some(sha),
         )
     } else {

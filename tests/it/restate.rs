@@ -638,3 +638,120 @@ fn two_restates_at_once_leave_the_archive_consistent() {
     let o = run(&["verify", "--archive", a.to_str().unwrap()]);
     assert_eq!(o.code, 0, "{}", o.stdout);
 }
+
+/// Under Policy A's workflow: September closed as approved, October
+/// drafted and signed; September restated, then its 下拨 signed. The
+/// sign-offs stay with version 1 (the month as closed), and October, which
+/// pays the adjustments, must be drafted again from the version in force
+/// and signed again before it closes: the approval chain governs the
+/// correction through the month that pays it.
+#[test]
+fn under_a_workflow_the_month_that_pays_the_correction_is_signed_again() {
+    const POLICY_A: &str = "rules/city-commercial-bank.toml";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let a = root.join("archive");
+    ledger(&root.join("2026-09.xlsx"), 9, SEPTEMBER).unwrap();
+    ledger(&root.join("2026-09-fix.xlsx"), 9, SEPTEMBER_CORRECTED).unwrap();
+    ledger(&root.join("2026-10.xlsx"), 10, LATER).unwrap();
+    let p = |n: &str| root.join(n).to_str().unwrap().to_string();
+    let go = |args: &[&str]| {
+        let o = run(args);
+        assert_eq!(o.code, 0, "{args:?}: {}{}", o.stdout, o.stderr);
+        o
+    };
+    let arch = a.to_str().unwrap();
+    let out = p("out");
+    let draft = |ledger: &str| {
+        go(&[
+            "payroll",
+            "-q",
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            ledger,
+            "--archive",
+            arch,
+            "--out",
+            &out,
+        ])
+    };
+    let sign = |period: &str, step: &str| {
+        go(&[
+            "sign",
+            "--archive",
+            arch,
+            "--period",
+            period,
+            "--step",
+            step,
+            "--name",
+            "张三",
+            "--date",
+            "2026-11-02",
+        ])
+    };
+    let close = |ledger: &str| {
+        run(&[
+            "close",
+            "-q",
+            "--archive",
+            arch,
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            ledger,
+        ])
+    };
+    draft(&p("2026-09.xlsx"));
+    for step in ["制表", "审核", "审批"] {
+        sign("2026-09", step);
+    }
+    assert_eq!(close(&p("2026-09.xlsx")).code, 0);
+    draft(&p("2026-10.xlsx"));
+    for step in ["制表", "审核", "审批"] {
+        sign("2026-10", step);
+    }
+    go(&[
+        "restate",
+        "-q",
+        "--archive",
+        arch,
+        "--period",
+        "2026-09",
+        "--ledger",
+        &p("2026-09-fix.xlsx"),
+        "--reason",
+        REASON,
+    ]);
+    // 下拨 of September, signed after the restatement, is of the month as
+    // closed and approved (version 1).
+    sign("2026-09", "下拨");
+    // October's signed draft opened from September version 1.
+    let o = close(&p("2026-10.xlsx"));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("error[not-approved]") && o.stderr.contains("opening state"),
+        "{}",
+        o.stderr
+    );
+    // Drafted again: the earlier sign-offs are void; signed again, it
+    // closes with the adjustments (RM1: +320.00, as in the walk above).
+    draft(&p("2026-10.xlsx"));
+    for step in ["制表", "审核", "审批"] {
+        sign("2026-10", step);
+    }
+    let o = close(&p("2026-10.xlsx"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let oct = json(&a.join("2026-10/pay-2026-10.json"));
+    assert_eq!(manager(&oct, "RM1")["pay"]["adjustments_total"], "320.00");
+    assert_eq!(manager(&oct, "RM1")["pay"]["net"], "2160.00");
+    let o = run(&["verify", "--archive", arch]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-09 has versions 1, 2; version 2 is in force"),
+        "{}",
+        o.stdout
+    );
+}
