@@ -474,6 +474,28 @@ pub fn pay_sheets<'a>(
             adjustment_cols.push(k);
         }
     }
+    // In the register's own order: by month and version, then pay lines
+    // in the policy's order, deductions, the holdback, the rest.
+    let rank = |f: &str| {
+        let mut lines = policy.pay.lines.iter().map(|l| l.id.as_str());
+        let deds = policy.pay.deductions.iter().map(|d| d.id.as_str());
+        lines
+            .position(|id| id == f)
+            .or_else(|| {
+                let d = f.strip_prefix("deduction:")?;
+                (d == crate::engine::pay::CARRIED_LOSS)
+                    .then_some(0)
+                    .or_else(|| deds.clone().position(|id| id == d).map(|i| i + 1))
+                    .map(|i| policy.pay.lines.len() + i)
+            })
+            .unwrap_or_else(|| {
+                let tail = ["holdback", "adjustments", "released"];
+                let n = policy.pay.lines.len() + policy.pay.deductions.len() + 1;
+                n + tail.iter().position(|t| *t == f).unwrap_or(tail.len())
+            })
+    };
+    adjustment_cols
+        .sort_by(|a, b| (&a.0, a.1, rank(&a.2), &a.3).cmp(&(&b.0, b.1, rank(&b.2), &b.3)));
     let book = std::sync::Arc::new(Book {
         policy,
         payroll,

@@ -478,6 +478,10 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     };
     let inc = col(&format!("2026-09第2版调整：增量存款含量（{REASON}）"));
     let held = col(&format!("2026-09第2版调整：风险金扣留（{REASON}）"));
+    let stock = col(&format!("2026-09第2版调整：存量存款含量（{REASON}）"));
+    // In the register's order: the pay lines as the policy lists them,
+    // then the holdback.
+    assert!(stock < inc && inc < held, "{head:?}");
     let total = col("以前期间调整合计");
     let net_col = col("实发金额");
     assert_eq!(total + 1, net_col);
