@@ -551,6 +551,18 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     assert!(rm3.get("adjustments").is_none(), "paid: no longer carried");
     let o = run(&["verify", "--archive", a.to_str().unwrap()]);
     assert_eq!(o.code, 0, "{}", o.stdout);
+    // A version replaced is still checked: an edit there is found.
+    let old = a.join("2026-10/pay-2026-10.json");
+    let text = std::fs::read_to_string(&old).unwrap();
+    std::fs::write(&old, text.replacen("1840.00", "1841.00", 1)).unwrap();
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-10/pay-2026-10.json: error[changed]"),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]
@@ -755,6 +767,54 @@ fn under_a_workflow_the_month_that_pays_the_correction_is_signed_again() {
     assert!(
         o.stdout
             .contains("2026-09 has versions 1, 2; version 2 is in force"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// A restate killed after September's version is in place but before
+/// November's: the restatement is not in force (November version 1 still
+/// links to October and September version 1), `verify` names the version
+/// left behind, and the next restate removes it and finishes.
+#[test]
+fn a_restate_killed_midway_is_not_in_force_and_is_cleared_by_the_next() {
+    let w = closed_autumn();
+    let a = &w.archive;
+    let o = super::util::rmpay()
+        .env("RMPAY_FAILPOINT", "close-after-rename:0")
+        .args([
+            "restate",
+            "-q",
+            "--archive",
+            a.to_str().unwrap(),
+            "--period",
+            "2026-09",
+            "--ledger",
+            w.root.join("2026-09-corrected.xlsx").to_str().unwrap(),
+            "--reason",
+            REASON,
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(a.join("2026-09.v2").is_dir() && !a.join("2026-10.v2").exists());
+    // What the next month opens from is unchanged: November version 1.
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-09.v2: error[added]: version 2 of 2026-09 is not in force"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("1 problem(s)"), "{}", o.stdout);
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-11 has versions 1, 2; version 2 is in force"),
         "{}",
         o.stdout
     );
