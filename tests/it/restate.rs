@@ -37,9 +37,16 @@ fn ledger(path: &Path, month: u32, balances: [f64; 3]) -> Result<(), XlsxError> 
         .unwrap();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("managers")?;
-    for (c, h) in ["rm_id", "name", "tier", "status", "base_deposit"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "rm_id",
+        "name",
+        "tier",
+        "status",
+        "base_deposit",
+        "salary_card",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string(0, c as u16, *h)?;
     }
@@ -50,6 +57,7 @@ fn ledger(path: &Path, month: u32, balances: [f64; 3]) -> Result<(), XlsxError> 
         ws.write_string(r, 2, "mid")?;
         ws.write_string(r, 3, "active")?;
         ws.write_number(r, 4, 5_000_000.0)?;
+        ws.write_string(r, 5, format!("622200000000000000{r}"))?;
     }
     let ws = wb.add_worksheet().set_name("clients")?;
     ws.write_string(0, 0, "client_id")?;
@@ -218,9 +226,27 @@ fn adj(f: &str, paid: &str, due: &str, amount: &str) -> (String, String, String,
 fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     let w = closed_autumn();
     let a = &w.archive;
+    let payout = |name: &str| {
+        let f = w.root.join(name);
+        let o = run(&[
+            "payout",
+            "--archive",
+            a.to_str().unwrap(),
+            "--period",
+            "2026-09",
+            "--out",
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        std::fs::read(f).unwrap()
+    };
+    let paid = payout("payout-before.csv");
     let before = snapshot(a);
     let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
     assert_eq!(o.code, 0, "{}", o.stderr);
+    // September's pay-out file is still what was paid (version 1): the
+    // difference is paid in December, not twice.
+    assert_eq!(payout("payout-after.csv"), paid);
 
     // The originals are untouched; each month has a version 2 beside it.
     let after = snapshot(a);
