@@ -118,7 +118,7 @@ impl State {
             left_on: Some(r.left_on),
             release_month: due(Some(r.left_on)),
             name: r.name.clone(),
-            adjustments: Vec::new(),
+            adjustments: r.adjustments.clone(),
         }));
         rms.sort_by(|a, b| a.rm_id.cmp(&b.rm_id));
         State {

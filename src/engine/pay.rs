@@ -301,6 +301,9 @@ pub struct OffRoster {
     pub trace: Vec<Step>,
     pub counters: std::collections::BTreeMap<String, u32>,
     pub ytd: Option<Ytd>,
+    /// Prior-period adjustments carried in: not paid with the release,
+    /// kept owed in the closing state.
+    pub adjustments: Vec<PriorAdjustment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1118,6 +1121,7 @@ fn off_roster_release(
         trace,
         counters: o.counters.clone(),
         ytd,
+        adjustments: o.adjustments.clone(),
     })
 }
 

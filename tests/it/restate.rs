@@ -845,3 +845,46 @@ fn a_restate_killed_midway_is_not_in_force_and_is_cleared_by_the_next() {
         o.stdout
     );
 }
+
+/// Adjustments owed by a leaver whose deposit is released while the
+/// ledger no longer lists them are not paid with the release, and not
+/// lost: the closing state keeps them owed.
+#[test]
+fn a_leavers_adjustments_are_kept_when_released_off_the_roster() {
+    use rmpay::engine::pay::{Opening, PriorAdjustment};
+    use rmpay::period::Period;
+    let r = super::util::payroll("rules/city-commercial-bank.toml", "fixtures/2026-10.xlsx");
+    let owed = PriorAdjustment {
+        period: "2026-09".into(),
+        version: 2,
+        paid_version: 1,
+        reason: REASON.into(),
+        figure: "A-26-deposit-stock".into(),
+        paid: super::util::dec("100.00"),
+        due: super::util::dec("150.00"),
+        amount: super::util::dec("50.00"),
+    };
+    // RX left on 2026-04-10: released six months on, in 2026-10.
+    let mut openings = BTreeMap::new();
+    openings.insert(
+        "RX".to_string(),
+        Opening {
+            risk_balance: super::util::dec("1000.00"),
+            left_on: chrono::NaiveDate::from_ymd_opt(2026, 4, 10),
+            adjustments: vec![owed.clone()],
+            ..Opening::default()
+        },
+    );
+    let rms = rmpay::metrics::monthly::resolve_rms(
+        &r.ledger,
+        &r.policy,
+        &mut rmpay::diag::Diagnostics::new(),
+    );
+    let month = rmpay::metrics::monthly::compute(&r.ledger, &r.policy, rms);
+    let payroll = rmpay::engine::pay::payroll(&r.policy, &r.ledger, month, &openings);
+    assert_eq!(payroll.off_roster.len(), 1, "RX is released off the roster");
+    let p: Period = "2026-10".parse().unwrap();
+    let st = rmpay::state::State::closing(&r.policy, p, &payroll);
+    let rx = st.rms.iter().find(|x| x.rm_id == "RX").unwrap();
+    assert_eq!(rx.adjustments, vec![owed]);
+}
