@@ -53,6 +53,10 @@ pub struct Manifest {
     pub ledger: SourceFile,
     /// The previous period and its manifest's SHA-256; `null` for the first.
     pub previous: Option<Link>,
+    /// For a restated version (2, 3, …) of the month: its number, the
+    /// version it replaces and why (absent for the version closed first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restated: Option<Restated>,
     /// The sign-offs the month was closed on, where the policy has a
     /// `[workflow]` (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +97,36 @@ pub struct SourceFile {
 pub struct Link {
     pub period: String,
     pub manifest_sha256: String,
+    /// The version of `period` linked to; absent for version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+}
+
+/// What a restated version of a month is (`rmpay restate`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restated {
+    /// This version's number (2 or more).
+    pub version: u32,
+    /// The version it replaces, with its manifest's SHA-256.
+    pub replaces: Link,
+    /// The month whose ledger was corrected (this one, or an earlier month
+    /// whose correction rolls forward into this one).
+    pub corrected: String,
+    /// The restatement's last month (the archive's last closed month when
+    /// it was made): its state carries the adjustments.
+    pub last: String,
+    /// Why, as given to `restate`.
+    pub reason: String,
+}
+
+/// The folder name of a month's version: `2026-09` for version 1,
+/// `2026-09.v2` for version 2.
+pub fn version_name(p: Period, version: u32) -> String {
+    if version <= 1 {
+        p.to_string()
+    } else {
+        format!("{p}.v{version}")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,8 +187,72 @@ impl Archive {
         }
     }
 
+    /// The folder of the month's version in force (docs/ARCHIVE.md,
+    /// "Versions"): readers and the next month read this one.
     pub fn dir(&self, p: Period) -> PathBuf {
-        self.root.join(p.to_string())
+        self.version_dir(p, self.in_force(p))
+    }
+
+    /// The folder of one version of a month (version 1: `YYYY-MM`).
+    pub fn version_dir(&self, p: Period, version: u32) -> PathBuf {
+        self.root.join(version_name(p, version))
+    }
+
+    /// Every version folder of a month present, oldest first (1 when the
+    /// month is closed), whether or not a restatement finished with it.
+    pub fn versions(&self, p: Period) -> Vec<u32> {
+        let mut out = Vec::new();
+        if self.version_dir(p, 1).is_dir() {
+            out.push(1);
+        }
+        let prefix = format!("{p}.v");
+        if let Ok(rd) = std::fs::read_dir(&self.root) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(n) = name
+                    .strip_prefix(&prefix)
+                    .and_then(|n| n.parse::<u32>().ok())
+                    && n >= 2
+                    && version_name(p, n) == name
+                    && e.path().is_dir()
+                {
+                    out.push(n);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The version of a month in force: for the last closed month its
+    /// newest version; for an earlier month, the version the next month's
+    /// version in force links to. A restatement renames its last month's
+    /// version into place last, so versions of a restatement that did not
+    /// finish are never in force.
+    pub fn in_force(&self, p: Period) -> u32 {
+        if !self.version_dir(p, 2).is_dir() {
+            return 1;
+        }
+        let Ok(periods) = self.periods() else {
+            return 1;
+        };
+        let Some(&last) = periods.last() else {
+            return 1;
+        };
+        let mut q = last;
+        let mut v = self.versions(last).last().copied().unwrap_or(1);
+        while q > p {
+            let link = std::fs::read(self.version_dir(q, v).join(MANIFEST))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+                .and_then(|m| m.previous);
+            match link {
+                Some(l) if l.period == q.prev().to_string() => v = l.version.unwrap_or(1),
+                _ => return 1,
+            }
+            q = q.prev();
+        }
+        v
     }
 
     /// Closed periods, oldest first. A missing archive has none.
@@ -317,8 +415,20 @@ impl Archive {
     /// died mid-close, and are removed.
     pub fn commit(
         &self,
+        lock: &WriteLock,
+        p: Period,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<(), ArchiveError> {
+        self.commit_version(lock, p, 1, files)
+    }
+
+    /// [`Archive::commit`] of one version of a month (`restate`): into
+    /// `YYYY-MM.vN`, never over an existing folder.
+    pub fn commit_version(
+        &self,
         _lock: &WriteLock,
         p: Period,
+        version: u32,
         files: &[(String, Vec<u8>)],
     ) -> Result<(), ArchiveError> {
         if let Ok(rd) = std::fs::read_dir(&self.root) {
@@ -328,7 +438,7 @@ impl Archive {
                 }
             }
         }
-        let target = self.dir(p);
+        let target = self.version_dir(p, version);
         if target.exists() {
             return Err(err(
                 &target,
@@ -513,74 +623,183 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
                 format!("{p} has no link to the previous period {pp}"),
             )),
         }
-        let mut listed: Vec<&str> = vec![MANIFEST];
-        for entry in &m.files {
-            listed.push(&entry.name);
-            let path = dir.join(&entry.name);
-            match std::fs::read(&path) {
-                Err(_) => findings.push(f(
-                    path,
-                    "removed",
-                    "listed in the manifest but missing".into(),
-                )),
-                Ok(b) => {
-                    let got = sha256_hex(&b);
-                    if got != entry.sha256 {
-                        findings.push(f(
-                            path,
+        check_folder(&dir, p, &m, &mut findings);
+        prev = Some((p, sha));
+    }
+    Ok((findings, prev.map(|(_, s)| s)))
+}
+
+/// One version folder against its manifest: every file listed is there
+/// with its SHA-256 and size, nothing else is, and the manifest's policy
+/// and ledger agree with its file list.
+fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>) {
+    let f = |path: PathBuf, code, message: String| Finding {
+        path,
+        code,
+        message,
+    };
+    let mut listed: Vec<&str> = vec![MANIFEST];
+    for entry in &m.files {
+        listed.push(&entry.name);
+        let path = dir.join(&entry.name);
+        match std::fs::read(&path) {
+            Err(_) => findings.push(f(
+                path,
+                "removed",
+                "listed in the manifest but missing".into(),
+            )),
+            Ok(b) => {
+                let got = sha256_hex(&b);
+                if got != entry.sha256 {
+                    findings.push(f(
+                        path,
+                        "changed",
+                        format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
+                    ));
+                } else if b.len() as u64 != entry.bytes {
+                    findings.push(f(
+                        path,
+                        "changed",
+                        format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
+                    ));
+                }
+            }
+        }
+    }
+    // The manifest's own account of its policy and ledger must agree
+    // with its file list (which the loop above held to the files): the
+    // newest manifest has no successor's link to vouch for it.
+    for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
+        match m.files.iter().find(|e| e.name == source.stored_as) {
+            None => findings.push(f(
+                dir.join(MANIFEST),
+                "changed",
+                format!(
+                    "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
+                    source.stored_as
+                ),
+            )),
+            Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
+                dir.join(MANIFEST),
+                "changed",
+                format!(
+                    "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
+                    source.sha256, entry.name, entry.sha256
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        let mut extra: Vec<String> = rd
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !listed.contains(&n.as_str()))
+            .collect();
+        extra.sort();
+        for n in extra {
+            findings.push(f(
+                dir.join(&n),
+                "added",
+                "not listed in the manifest".into(),
+            ));
+        }
+    }
+}
+
+/// The versions of months that are not in force (replaced by `restate`):
+/// each folder against its manifest, its link to the month before and, for
+/// a restated version, to the version it replaces. Returns, per month with
+/// more than one version, the versions and the one in force.
+pub fn verify_versions(
+    archive: &Archive,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<(Period, Vec<u32>, u32)>, ArchiveError> {
+    let mut out = Vec::new();
+    let sha_of = |dir: &Path| {
+        std::fs::read(dir.join(MANIFEST))
+            .ok()
+            .map(|b| sha256_hex(&b))
+    };
+    for p in archive.periods()? {
+        let versions = archive.versions(p);
+        let in_force = archive.in_force(p);
+        for &v in &versions {
+            let dir = archive.version_dir(p, v);
+            let m = match std::fs::read(dir.join(MANIFEST))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+            {
+                Some(m) => m,
+                None => {
+                    findings.push(err(
+                        &dir.join(MANIFEST),
+                        "bad-manifest",
+                        "missing or not a valid manifest".to_string(),
+                    ));
+                    continue;
+                }
+            };
+            if v > in_force {
+                findings.push(err(
+                    &dir,
+                    "added",
+                    format!(
+                        "version {v} of {p} is not in force: left by a restatement that did not finish (the next `rmpay restate` removes it)"
+                    ),
+                ));
+                continue;
+            }
+            if v != in_force {
+                // The version in force is checked with the chain.
+                check_folder(&dir, p, &m, findings);
+                if let Some(link) = &m.previous {
+                    let pp: Option<Period> = link.period.parse().ok();
+                    let got = pp
+                        .and_then(|pp| sha_of(&archive.version_dir(pp, link.version.unwrap_or(1))));
+                    if got.as_deref() != Some(link.manifest_sha256.as_str()) {
+                        findings.push(err(
+                            &dir.join(MANIFEST),
                             "changed",
-                            format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
-                        ));
-                    } else if b.len() as u64 != entry.bytes {
-                        findings.push(f(
-                            path,
-                            "changed",
-                            format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
+                            format!(
+                                "version {v} of {p} links to {} version {} {}, whose manifest hashes to {}",
+                                link.period,
+                                link.version.unwrap_or(1),
+                                link.manifest_sha256,
+                                got.as_deref().unwrap_or("nothing (missing)")
+                            ),
                         ));
                     }
                 }
             }
-        }
-        // The manifest's own account of its policy and ledger must agree
-        // with its file list (which the loop above held to the files): the
-        // newest manifest has no successor's link to vouch for it.
-        for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
-            match m.files.iter().find(|e| e.name == source.stored_as) {
-                None => findings.push(f(
-                    dir.join(MANIFEST),
+            let expected = (v > 1).then_some(v);
+            match (&m.restated, expected) {
+                (None, None) => {}
+                (Some(r), Some(n)) if r.version == n => {
+                    let old = r.replaces.version.unwrap_or(1);
+                    let got = sha_of(&archive.version_dir(p, old));
+                    if old >= v || got.as_deref() != Some(r.replaces.manifest_sha256.as_str()) {
+                        findings.push(err(
+                            &dir.join(MANIFEST),
+                            "changed",
+                            format!(
+                                "version {v} of {p} replaces version {old} {}, whose manifest hashes to {}",
+                                r.replaces.manifest_sha256,
+                                got.as_deref().unwrap_or("nothing (missing)")
+                            ),
+                        ));
+                    }
+                }
+                _ => findings.push(err(
+                    &dir.join(MANIFEST),
                     "changed",
-                    format!(
-                        "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
-                        source.stored_as
-                    ),
+                    format!("the manifest in the folder of version {v} of {p} does not say it is that version"),
                 )),
-                Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
-                    dir.join(MANIFEST),
-                    "changed",
-                    format!(
-                        "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
-                        source.sha256, entry.name, entry.sha256
-                    ),
-                )),
-                Some(_) => {}
             }
         }
-        if let Ok(rd) = std::fs::read_dir(&dir) {
-            let mut extra: Vec<String> = rd
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !listed.contains(&n.as_str()))
-                .collect();
-            extra.sort();
-            for n in extra {
-                findings.push(f(
-                    dir.join(&n),
-                    "added",
-                    "not listed in the manifest".into(),
-                ));
-            }
+        if versions.len() > 1 {
+            out.push((p, versions, in_force));
         }
-        prev = Some((p, sha));
     }
-    Ok((findings, prev.map(|(_, s)| s)))
+    Ok(out)
 }

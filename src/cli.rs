@@ -37,6 +37,17 @@ pub enum Command {
     Sign(SignArgs),
     /// Recompute a closed period from its archived ledger and policy and compare every byte.
     Rerun(RerunArgs),
+    /// Correct a closed month's ledger: archive new versions of it and of every later closed month.
+    #[command(
+        long_about = "Correct a closed month's ledger (a prior-period adjustment): the month is \
+recomputed from the corrected ledger and archived as a new version beside the original (which \
+is never changed), and every later closed month is recomputed on top of it as a new version too \
+(risk deposit, counters and year-to-date figures roll forward). Per RM and pay figure, what was \
+paid and what is due is carried into the next open month's payroll as adjustment lines \
+(补发 / 扣回), which go through that month's draft, sign-off and close.",
+        after_help = "Example:\n  rmpay restate --archive archive/ --period 2026-09 --ledger 2026-09-corrected.xlsx \\\n      --reason \"客户 C0001 9月日均余额漏记\""
+    )]
+    Restate(RestateArgs),
     /// Write a closed month's pay-out file (代发工资) for the bank's batch-payment system.
     #[command(
         long_about = "Write a closed month's pay-out file (代发工资) for the bank's batch-payment \
@@ -185,6 +196,33 @@ pub struct RerunArgs {
     /// The closed period to recompute, YYYY-MM.
     #[arg(long, value_name = "YYYY-MM")]
     pub period: String,
+    /// The version of the period (1: as closed; 2, 3, …: as restated;
+    /// default: the version in force).
+    #[arg(long, value_name = "N")]
+    pub version: Option<u32>,
+}
+
+#[derive(Args, Debug)]
+pub struct RestateArgs {
+    /// The archive of closed periods.
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+    /// The closed month whose ledger is corrected, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// The corrected ledger of that month.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: PathBuf,
+    /// Why the month is restated (recorded in every new version and named
+    /// by every adjustment line).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Do not draw a progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// How long to wait for another rmpay writing to the archive.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub wait: u64,
 }
 
 #[derive(Args, Debug)]

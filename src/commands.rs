@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 mod payout;
+mod restate;
 
 pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     match c {
@@ -19,6 +20,7 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
         Command::Sign(a) => sign(a).map(|_| EXIT_OK),
         Command::Rerun(a) => rerun(a),
         Command::Payout(a) => payout::payout(a).map(|_| EXIT_OK),
+        Command::Restate(a) => restate::restate(a).map(|_| EXIT_OK),
         Command::Verify(a) => verify(a),
         Command::Explain(a) => explain(a).map(|_| EXIT_OK),
         Command::Compare(a) => compare(a).map(|_| EXIT_OK),
@@ -1010,6 +1012,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
                     .read(prev, archive::MANIFEST)
                     .map_err(Failure::Archive)?,
             ),
+            // The version in force, when the month before was restated.
+            version: Some(arch.in_force(prev)).filter(|v| *v > 1),
         }),
     };
     let (policy_src, ledger_src) = sources(&r, &ext);
@@ -1021,6 +1025,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         policy: policy_src,
         ledger: ledger_src,
         previous,
+        restated: None,
         approval: approved,
         files: file_list,
     };
@@ -1119,11 +1124,17 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
     let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
     let (draft, policy_path, manifest_sha) = if closed {
-        let m = arch.manifest(p).map_err(Failure::Archive)?;
-        let sha = archive::sha256_hex(&arch.read(p, archive::MANIFEST).map_err(Failure::Archive)?);
+        // The month as closed and signed (version 1; a restated version is
+        // approved through the month that pays it, docs/ARCHIVE.md).
+        let dir = arch.version_dir(p, 1);
+        let m = restate::read_manifest(&dir)?;
+        let sha =
+            archive::sha256_hex(&std::fs::read(dir.join(archive::MANIFEST)).map_err(|e| {
+                Failure::Usage(format!("{}: error[io]: cannot read: {e}", dir.display()))
+            })?);
         (
             m.approval.map(|x| x.draft_sha256),
-            arch.dir(p).join(&m.policy.stored_as),
+            dir.join(&m.policy.stored_as),
             Some(sha),
         )
     } else {
@@ -1294,20 +1305,31 @@ fn parse_date(text: &str) -> Option<String> {
         .map(|d| d.to_string())
 }
 
-/// Recompute a closed period from the archive alone.
+/// Recompute a closed period (its version in force) from the archive alone.
 fn recompute(arch: &Archive, p: Period) -> Result<(Manifest, PayrollRun), Failure> {
-    let m = arch.manifest(p).map_err(Failure::Archive)?;
+    recompute_version(arch, p, arch.in_force(p))
+}
+
+/// Recompute one version of a closed period from the archive alone,
+/// opening from the version of the month before that its manifest links to.
+fn recompute_version(
+    arch: &Archive,
+    p: Period,
+    version: u32,
+) -> Result<(Manifest, PayrollRun), Failure> {
+    let dir = arch.version_dir(p, version);
+    let m = restate::read_manifest(&dir)?;
     let carry = match &m.previous {
         None => Carry::Ledger,
         Some(link) => {
             let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
             Carry::State {
                 period: prev,
-                state: arch.state(prev).map_err(Failure::Archive)?,
+                state: restate::read_state(&prev_dir)?,
             }
         }
     };
-    let dir = arch.dir(p);
     let job = Job {
         policy: PolicySource::File(dir.join(&m.policy.stored_as)),
         policy_display: Some(m.policy.original.clone()),
@@ -1346,10 +1368,33 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
 
 fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     let (arch, p) = closed_period(&a.archive, &a.period)?;
-    let (m, r) = recompute(&arch, p)?;
-    let ledger_bytes = arch
-        .read(p, &m.ledger.stored_as)
-        .map_err(Failure::Archive)?;
+    let version = match a.version {
+        None => arch.in_force(p),
+        Some(v) if arch.versions(p).contains(&v) => v,
+        Some(v) => {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: arch.version_dir(p, v),
+                code: "no-version",
+                message: format!(
+                    "{p} has no version {v} (versions: {})",
+                    arch.versions(p)
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }));
+        }
+    };
+    let (m, r) = recompute_version(&arch, p, version)?;
+    let dir = arch.version_dir(p, version);
+    let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
+        Failure::Archive(archive::ArchiveError {
+            path: dir.join(&m.ledger.stored_as),
+            code: "io",
+            message: format!("cannot read: {e}"),
+        })
+    })?;
     let ext = m
         .ledger
         .stored_as
@@ -1357,13 +1402,22 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         .next()
         .unwrap_or("xlsx")
         .to_string();
-    let fresh = period_files(&r, manifest_lang(&m), ledger_bytes, &ext)?;
+    let mut fresh = period_files(&r, manifest_lang(&m), ledger_bytes, &ext)?;
+    if m.restated.is_some() {
+        // A restated version's state carries the adjustments (restate.rs).
+        let st = restate::restated_state(&arch, p, version, &m, &r)?.to_bytes();
+        for (name, bytes) in &mut fresh {
+            if name == archive::STATE {
+                *bytes = st.clone();
+            }
+        }
+    }
     let mut differences = 0usize;
     for (name, bytes) in &fresh {
         if name == &m.ledger.stored_as || name == archive::POLICY {
             continue;
         }
-        let path = arch.dir(p).join(name);
+        let path = dir.join(name);
         let old = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
@@ -1423,11 +1477,15 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
             }
         }
     }
+    let label = match version {
+        1 => p.to_string(),
+        v => format!("{p} version {v}"),
+    };
     if differences == 0 {
-        println!("{p}: identical");
+        println!("{label}: identical");
         Ok(EXIT_OK)
     } else {
-        println!("{p}: {differences} file(s) differ from the archive");
+        println!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
     }
 }
@@ -1442,12 +1500,16 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     }
     let periods = arch.periods().map_err(Failure::Archive)?;
     let (mut findings, head) = archive::verify(&arch).map_err(Failure::Archive)?;
-    // The sign-off logs, and the manifests' account of them.
+    let versions = archive::verify_versions(&arch, &mut findings).map_err(Failure::Archive)?;
+    // The sign-off logs, and the manifests' account of them: the month as
+    // closed (version 1; a restated version is not signed, docs/ARCHIVE.md).
     let closed: Vec<(Period, String, Option<archive::Approval>)> = periods
         .iter()
         .filter_map(|&p| {
-            let sha = archive::sha256_hex(&arch.read(p, archive::MANIFEST).ok()?);
-            Some((p, sha, arch.manifest(p).ok()?.approval))
+            let dir = arch.version_dir(p, 1);
+            let bytes = std::fs::read(dir.join(archive::MANIFEST)).ok()?;
+            let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+            Some((p, archive::sha256_hex(&bytes), m.approval))
         })
         .collect();
     let log_heads = signoff::verify_logs(&arch, &closed, &mut findings);
@@ -1495,6 +1557,17 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
                     a.archive.display(),
                     periods.len()
                 );
+                for (p, all, in_force) in &versions {
+                    println!(
+                        "{}: {p} has versions {}; version {in_force} is in force ({})",
+                        a.archive.display(),
+                        all.iter()
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        arch.version_dir(*p, *in_force).display()
+                    );
+                }
                 for (p, h) in &log_heads {
                     println!(
                         "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",

@@ -504,7 +504,7 @@ pub fn verify_logs(
                 .any(|(e, _)| matches!(&e.event, Event::Signoff(x) if x == s));
             if !held {
                 findings.push(err(
-                    &arch.dir(p).join(archive::MANIFEST),
+                    &arch.version_dir(p, 1).join(archive::MANIFEST),
                     "changed",
                     format!(
                         "the manifest of {p} records a {} ({}) sign-off by {} of {} that its sign-off log does not hold",

@@ -1,6 +1,6 @@
 //! `rmpay payout`: a closed month's pay-out file (代发工资).
 
-use super::recompute;
+use super::recompute_version;
 use crate::archive::{Archive, ArchiveError};
 use crate::period::Period;
 use crate::{Failure, cli, report, write};
@@ -49,13 +49,17 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
             a.out.display()
         )));
     }
-    let (m, r) = recompute(&arch, p)?;
-    let dir = arch.dir(p);
+    // What was paid is the month as closed: version 1. A restated version
+    // (`rmpay restate`) is paid by adjustment lines in a later month, so
+    // paying it here would pay the difference twice.
+    let (m, r) = recompute_version(&arch, p, 1)?;
+    let dir = arch.version_dir(p, 1);
     // The amounts are the archived register's: recomputing must give the
     // total paid the closed month's JSON records, RM by RM.
     let json_name = format!("pay-{p}.json");
     let archived: serde_json::Value = serde_json::from_slice(
-        &arch.read(p, &json_name).map_err(Failure::Archive)?,
+        &std::fs::read(dir.join(&json_name))
+            .map_err(|e| refuse(dir.join(&json_name), "io", format!("cannot read: {e}")))?,
     )
     .map_err(|e| {
         refuse(

@@ -11,6 +11,53 @@ use rust_decimal::Decimal;
 /// The deduction line of losses carried from earlier months.
 pub const CARRIED_LOSS: &str = "carried_loss";
 
+/// The trace rule of prior-period adjustments (`rmpay restate`).
+pub const PRIOR_ADJUSTMENT: &str = "prior_period_adjustment";
+
+/// A prior-period adjustment (`rmpay restate`, docs/ARCHIVE.md): on one
+/// figure of one RM in a restated month, what was paid (in the version
+/// that was paid) and what is due (in the version now in force). Carried
+/// in the closing state until the next open month pays or recovers it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PriorAdjustment {
+    /// The restated month.
+    pub period: String,
+    /// The version now in force.
+    pub version: u32,
+    /// The version that was paid.
+    pub paid_version: u32,
+    /// Why the month was restated, as given to `restate`.
+    pub reason: String,
+    /// A pay line or deduction id of the policy, `holdback` (the risk
+    /// deposit withheld) or `released` (the risk deposit paid out).
+    pub figure: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub paid: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub due: Decimal,
+    /// What the RM is owed (+, 补发) or owes (−, 扣回): due − paid for a
+    /// pay line or a release, paid − due for a deduction or the holdback.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+impl PriorAdjustment {
+    /// How `amount` follows from `paid` and `due`.
+    pub fn formula(&self) -> &'static str {
+        if self.adds() {
+            "due − paid"
+        } else {
+            "paid − due"
+        }
+    }
+
+    /// Whether the figure adds to what the RM receives (a pay line, a
+    /// release) rather than taking from it (a deduction, the holdback).
+    pub fn adds(&self) -> bool {
+        !(self.figure == "holdback" || self.figure.starts_with("deduction:"))
+    }
+}
+
 /// One pay line of one RM.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
@@ -168,6 +215,8 @@ pub struct Opening {
     /// The RM's name as last seen on a roster (for a leaver's release in a
     /// month whose ledger no longer lists them).
     pub name: Option<String>,
+    /// Prior-period adjustments to pay or recover this month.
+    pub adjustments: Vec<PriorAdjustment>,
 }
 
 /// A monthly exception.
@@ -204,6 +253,13 @@ pub struct Payslip {
     pub risk: RiskAccount,
     /// Losses still to recover after this month (carried forward).
     pub pending_loss: Decimal,
+    /// Prior-period adjustments of the month, as owed (each `amount`).
+    pub adjustments: Vec<PriorAdjustment>,
+    /// Σ adjustments applied to net: never below −(net before them).
+    pub adjustments_total: Decimal,
+    /// The part of a recovery (扣回) that net pay could not cover, carried
+    /// forward with the losses still owed (in `pending_loss`).
+    pub adjustment_carried: Decimal,
     /// Pay lines that could not be computed because a figure was too large
     /// (the run stops with an error).
     pub overflow: Vec<String>,
@@ -239,6 +295,9 @@ pub struct OffRoster {
     pub trace: Vec<Step>,
     pub counters: std::collections::BTreeMap<String, u32>,
     pub ytd: Option<Ytd>,
+    /// Prior-period adjustments carried in: not paid with the release,
+    /// kept owed in the closing state.
+    pub adjustments: Vec<PriorAdjustment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -456,17 +515,27 @@ pub fn payslip(
         trace,
     );
     let holdback = risk.withheld;
-    let pending_loss = unrecovered - risk.offset;
-    let net = gross - deductions_total - holdback;
+    let before = gross - deductions_total - holdback;
+    let (adjustments_total, adjustment_carried) =
+        prior_adjustments(&opening.adjustments, before, trace);
+    let pending_loss = unrecovered - risk.offset + adjustment_carried;
+    let net = before + adjustments_total;
+    let mut inputs = vec![
+        Input::new("gross", gross),
+        Input::new("deductions", deductions_total),
+        Input::new("holdback", holdback),
+    ];
+    let formula = if opening.adjustments.is_empty() {
+        "gross − deductions − holdback"
+    } else {
+        inputs.push(Input::new("adjustments", adjustments_total));
+        "gross − deductions − holdback + adjustments"
+    };
     trace.push(Step {
         figure: "net".into(),
         rule: "pay".into(),
-        formula: "gross − deductions − holdback".into(),
-        inputs: vec![
-            Input::new("gross", gross),
-            Input::new("deductions", deductions_total),
-            Input::new("holdback", holdback),
-        ],
+        formula: formula.into(),
+        inputs,
         value: Some(net),
     });
     if !risk.released.is_zero() {
@@ -493,8 +562,66 @@ pub fn payslip(
         payout: net + risk.released,
         risk,
         pending_loss,
+        adjustments: opening.adjustments.clone(),
+        adjustments_total,
+        adjustment_carried,
         overflow,
     }
+}
+
+/// The prior-period adjustments of a month (`rmpay restate`): each with
+/// its trace (paid in one version, due in the other, the reason), then
+/// their sum applied to net, never below −`net` (a recovery cannot make
+/// net pay negative): the rest is carried forward with the losses still
+/// owed. Returns (applied, carried).
+fn prior_adjustments(
+    adjustments: &[PriorAdjustment],
+    net: Decimal,
+    trace: &mut Vec<Step>,
+) -> (Decimal, Decimal) {
+    if adjustments.is_empty() {
+        return (Decimal::ZERO, Decimal::ZERO);
+    }
+    for a in adjustments {
+        trace.push(Step {
+            figure: format!("adjustment {} v{} {}", a.period, a.version, a.figure),
+            rule: PRIOR_ADJUSTMENT.into(),
+            formula: a.formula().into(),
+            inputs: vec![
+                Input::new(format!("paid in {} v{}", a.period, a.paid_version), a.paid),
+                Input::new(format!("due in {} v{}", a.period, a.version), a.due),
+                Input::new("reason", &a.reason),
+            ],
+            value: Some(a.amount),
+        });
+    }
+    let owed: Decimal = adjustments.iter().map(|a| a.amount).sum();
+    let applied = owed.max(-net.max(Decimal::ZERO));
+    let carried = applied - owed;
+    trace.push(Step {
+        figure: "adjustments".into(),
+        rule: PRIOR_ADJUSTMENT.into(),
+        formula: "max(Σ adjustments, −net before adjustments)".into(),
+        inputs: vec![
+            Input::new("Σ adjustments", owed),
+            Input::new("net before adjustments", net),
+        ],
+        value: Some(applied),
+    });
+    if !carried.is_zero() {
+        trace.push(Step {
+            figure: "adjustment_carried".into(),
+            rule: PRIOR_ADJUSTMENT.into(),
+            formula: "adjustments applied − Σ adjustments (carried with the losses still owed)"
+                .into(),
+            inputs: vec![
+                Input::new("adjustments applied", applied),
+                Input::new("Σ adjustments", owed),
+            ],
+            value: Some(carried),
+        });
+    }
+    (applied, carried)
 }
 
 /// The risk-deposit account through one month (Policy A art. 25(2) and the
@@ -1000,11 +1127,15 @@ fn off_roster_release(
             payout: released,
             risk: acct,
             pending_loss,
+            adjustments: Vec::new(),
+            adjustments_total: Decimal::ZERO,
+            adjustment_carried: Decimal::ZERO,
             overflow: Vec::new(),
         },
         trace,
         counters: o.counters.clone(),
         ytd,
+        adjustments: o.adjustments.clone(),
     })
 }
 

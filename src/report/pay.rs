@@ -369,6 +369,84 @@ struct Book<'a> {
     /// The deduction columns of the register: a loss carried from earlier
     /// months (when anyone has one), then the policy's deductions.
     deduction_ids: Vec<&'a str>,
+    /// The register's prior-period adjustment columns (`rmpay restate`):
+    /// each (period, version, figure, reason) that anyone has, in order.
+    adjustment_cols: Vec<AdjustmentKey>,
+}
+
+/// A register column of prior-period adjustments.
+type AdjustmentKey = (String, u32, String, String);
+
+fn adjustment_key(a: &crate::engine::pay::PriorAdjustment) -> AdjustmentKey {
+    (
+        a.period.clone(),
+        a.version,
+        a.figure.clone(),
+        a.reason.clone(),
+    )
+}
+
+/// The name of the figure a prior-period adjustment corrects.
+fn adjusted_figure_name(policy: &Policy, figure: &str, lang: Lang) -> String {
+    match figure {
+        "holdback" => lang.pick("风险金扣留", "Risk deposit withheld").into(),
+        "released" => lang.pick("风险金退还", "Risk deposit released").into(),
+        "adjustments" => lang.pick("以前期间调整", "Prior-period adjustments").into(),
+        f => line_name(policy, f.strip_prefix("deduction:").unwrap_or(f), lang),
+    }
+}
+
+/// A register column's title: the period, version, figure and reason.
+fn adjustment_title(policy: &Policy, k: &AdjustmentKey, lang: Lang) -> String {
+    let name = adjusted_figure_name(policy, &k.2, lang);
+    match lang {
+        Lang::Zh => format!("{}第{}版调整：{name}（{}）", k.0, k.1, k.3),
+        Lang::En => format!("{} v{} adjustment: {name} ({})", k.0, k.1, k.3),
+    }
+}
+
+/// One adjustment in words, for the strip: 补发 (to pay) or 扣回 (to
+/// recover), with what was paid and what is due.
+fn adjustment_text(policy: &Policy, a: &crate::engine::pay::PriorAdjustment, lang: Lang) -> String {
+    let name = adjusted_figure_name(policy, &a.figure, lang);
+    let (paid, due, amt) = (
+        amount_text(a.paid, 2),
+        amount_text(a.due, 2),
+        amount_text(a.amount.abs(), 2),
+    );
+    match lang {
+        Lang::Zh => format!(
+            "{} {}第{}版 {name}：第{}版已发 {paid}，第{}版应为 {due}，{} {amt}（{}）",
+            if a.amount >= Decimal::ZERO {
+                "补发"
+            } else {
+                "扣回"
+            },
+            a.period,
+            a.version,
+            a.paid_version,
+            a.version,
+            if a.amount >= Decimal::ZERO {
+                "补发"
+            } else {
+                "扣回"
+            },
+            a.reason
+        ),
+        Lang::En => format!(
+            "{} {} v{} {name}: {paid} in version {}, {due} in version {}; {amt} ({})",
+            if a.amount >= Decimal::ZERO {
+                "To pay"
+            } else {
+                "To recover"
+            },
+            a.period,
+            a.version,
+            a.paid_version,
+            a.version,
+            a.reason
+        ),
+    }
 }
 
 /// The pay workbook's sheets, in order: independent jobs that a sink may
@@ -389,12 +467,42 @@ pub fn pay_sheets<'a>(
         .into_iter()
         .chain(policy.pay.deductions.iter().map(|d| d.id.as_str()))
         .collect();
+    let mut adjustment_cols: Vec<AdjustmentKey> = Vec::new();
+    for a in payroll.results.iter().flat_map(|r| &r.pay.adjustments) {
+        let k = adjustment_key(a);
+        if !adjustment_cols.contains(&k) {
+            adjustment_cols.push(k);
+        }
+    }
+    // In the register's own order: by month and version, then pay lines
+    // in the policy's order, deductions, the holdback, the rest.
+    let rank = |f: &str| {
+        let mut lines = policy.pay.lines.iter().map(|l| l.id.as_str());
+        let deds = policy.pay.deductions.iter().map(|d| d.id.as_str());
+        lines
+            .position(|id| id == f)
+            .or_else(|| {
+                let d = f.strip_prefix("deduction:")?;
+                (d == crate::engine::pay::CARRIED_LOSS)
+                    .then_some(0)
+                    .or_else(|| deds.clone().position(|id| id == d).map(|i| i + 1))
+                    .map(|i| policy.pay.lines.len() + i)
+            })
+            .unwrap_or_else(|| {
+                let tail = ["holdback", "adjustments", "released"];
+                let n = policy.pay.lines.len() + policy.pay.deductions.len() + 1;
+                n + tail.iter().position(|t| *t == f).unwrap_or(tail.len())
+            })
+    };
+    adjustment_cols
+        .sort_by(|a, b| (&a.0, a.1, rank(&a.2), &a.3).cmp(&(&b.0, b.1, rank(&b.2), &b.3)));
     let book = std::sync::Arc::new(Book {
         policy,
         payroll,
         run,
         lang,
         deduction_ids,
+        adjustment_cols,
     });
     let rms = payroll.results.len() + payroll.off_roster.len();
     let flags: usize = payroll.results.iter().map(|r| r.flags.len()).sum();
@@ -446,6 +554,13 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     }
     cols.push(col(l("扣款合计", "Deductions"), 14.0));
     cols.push(col(l("风险金扣留", "Risk deposit withheld"), 14.0));
+    let adjusting = !c.adjustment_cols.is_empty();
+    for k in &c.adjustment_cols {
+        cols.push(col(&adjustment_title(policy, k, lang), 18.0));
+    }
+    if adjusting {
+        cols.push(col(l("以前期间调整合计", "Prior-period adjustments"), 14.0));
+    }
     cols.push(col(l("实发金额", "Net pay"), 14.0));
     cols.push(col(l("风险金退还", "Risk deposit released"), 14.0));
     cols.push(col(l("实付合计", "Total paid"), 14.0));
@@ -472,6 +587,18 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         }
         cells.push(Cell::Money(r.pay.deductions_total));
         cells.push(Cell::Money(r.pay.holdback));
+        for k in &c.adjustment_cols {
+            cells.push(opt_money(
+                r.pay
+                    .adjustments
+                    .iter()
+                    .find(|a| adjustment_key(a) == *k)
+                    .map(|a| a.amount),
+            ));
+        }
+        if adjusting {
+            cells.push(Cell::Money(r.pay.adjustments_total));
+        }
         cells.push(Cell::Money(r.pay.net));
         cells.push(Cell::Money(r.pay.released));
         cells.push(Cell::Money(r.pay.payout));
@@ -493,6 +620,10 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         cells.extend(c.deduction_ids.iter().map(|_| Cell::Money(Decimal::ZERO)));
         cells.push(Cell::Money(r.pay.deductions_total));
         cells.push(Cell::Money(r.pay.holdback));
+        cells.extend(c.adjustment_cols.iter().map(|_| Cell::Empty));
+        if adjusting {
+            cells.push(Cell::Money(r.pay.adjustments_total));
+        }
         cells.push(Cell::Money(r.pay.net));
         cells.push(Cell::Money(r.pay.released));
         cells.push(Cell::Money(r.pay.payout));
@@ -522,6 +653,26 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     }
     total.push(Cell::Money(payroll.totals.deductions));
     total.push(Cell::Money(payroll.totals.holdback));
+    for k in &c.adjustment_cols {
+        total.push(Cell::Money(
+            payroll
+                .results
+                .iter()
+                .flat_map(|r| &r.pay.adjustments)
+                .filter(|a| adjustment_key(a) == *k)
+                .map(|a| a.amount)
+                .sum(),
+        ));
+    }
+    if adjusting {
+        total.push(Cell::Money(
+            payroll
+                .results
+                .iter()
+                .map(|r| r.pay.adjustments_total)
+                .sum(),
+        ));
+    }
     total.push(Cell::Money(payroll.totals.net));
     total.push(Cell::Money(payroll.totals.released));
     total.push(Cell::Money(payroll.totals.payout));
@@ -595,6 +746,27 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
         }
         head.push(Cell::text(l("风险金扣留", "Risk deposit withheld")));
         vals.push(Cell::Money(r.pay.holdback));
+        for a in &r.pay.adjustments {
+            let word = if a.amount >= Decimal::ZERO {
+                l("补发", "To pay")
+            } else {
+                l("扣回", "To recover")
+            };
+            head.push(Cell::text(format!(
+                "{word} {} v{} {}",
+                a.period,
+                a.version,
+                adjusted_figure_name(policy, &a.figure, lang)
+            )));
+            vals.push(Cell::Money(a.amount));
+        }
+        if !r.pay.adjustments.is_empty() {
+            head.push(Cell::text(l(
+                "以前期间调整合计",
+                "Prior-period adjustments",
+            )));
+            vals.push(Cell::Money(r.pay.adjustments_total));
+        }
         head.push(Cell::text(l("实发金额", "Net pay")));
         vals.push(Cell::Money(r.pay.net));
         if !r.pay.released.is_zero() {
@@ -605,6 +777,21 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
         }
         strips.push_styled(RowStyle::Header, head);
         strips.push(vals);
+        for a in &r.pay.adjustments {
+            strips.push(vec![Cell::text(adjustment_text(policy, a, lang))]);
+        }
+        if !r.pay.adjustment_carried.is_zero() {
+            strips.push(vec![Cell::text(match lang {
+                Lang::Zh => format!(
+                    "扣回超过本月实发，{} 结转以后月份扣回（同未扣损失）",
+                    amount_text(r.pay.adjustment_carried, 2)
+                ),
+                Lang::En => format!(
+                    "The recovery exceeds this month's net pay: {} is carried forward with the losses still owed",
+                    amount_text(r.pay.adjustment_carried, 2)
+                ),
+            })]);
+        }
         strips.push_styled(
             RowStyle::Normal,
             vec![Cell::text(risk_line(&r.pay.risk, lang))],

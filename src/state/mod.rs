@@ -52,6 +52,9 @@ pub struct RmState {
     /// A leaver's name, for the month of release when the ledger no longer
     /// lists them.
     pub name: Option<String>,
+    /// Prior-period adjustments still to pay or recover (`rmpay restate`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<crate::engine::pay::PriorAdjustment>,
 }
 
 impl State {
@@ -88,6 +91,7 @@ impl State {
                 left_on: r.left_on,
                 release_month: due(r.left_on),
                 name: r.left_on.map(|_| r.rm.name.clone()),
+                adjustments: Vec::new(),
             })
             .collect();
         rms.extend(payroll.carried.iter().map(|(id, o)| RmState {
@@ -101,6 +105,7 @@ impl State {
             left_on: o.left_on,
             release_month: due(o.left_on),
             name: o.name.clone(),
+            adjustments: o.adjustments.clone(),
         }));
         rms.extend(payroll.off_roster.iter().map(|r| RmState {
             rm_id: r.rm_id.clone(),
@@ -113,6 +118,7 @@ impl State {
             left_on: Some(r.left_on),
             release_month: due(Some(r.left_on)),
             name: r.name.clone(),
+            adjustments: r.adjustments.clone(),
         }));
         rms.sort_by(|a, b| a.rm_id.cmp(&b.rm_id));
         State {
@@ -139,6 +145,7 @@ impl State {
                         ytd: r.ytd.clone(),
                         left_on: r.left_on,
                         name: r.name.clone(),
+                        adjustments: r.adjustments.clone(),
                     },
                 )
             })

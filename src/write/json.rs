@@ -98,6 +98,25 @@ pub struct JsonPay {
     pub net: String,
     pub released: String,
     pub payout: String,
+    /// Prior-period adjustments (`rmpay restate`), when the RM has any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<JsonAdjustment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustments_total: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustment_carried: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct JsonAdjustment {
+    pub period: String,
+    pub version: u32,
+    pub paid_version: u32,
+    pub reason: String,
+    pub figure: String,
+    pub paid: String,
+    pub due: String,
+    pub amount: String,
 }
 
 #[derive(Serialize)]
@@ -185,6 +204,23 @@ fn pay(p: &crate::engine::pay::Payslip, s: u32) -> JsonPay {
         net: money(p.net, s),
         released: money(p.released, s),
         payout: money(p.payout, s),
+        adjustments: p
+            .adjustments
+            .iter()
+            .map(|a| JsonAdjustment {
+                period: a.period.clone(),
+                version: a.version,
+                paid_version: a.paid_version,
+                reason: a.reason.clone(),
+                figure: a.figure.clone(),
+                paid: money(a.paid, s),
+                due: money(a.due, s),
+                amount: money(a.amount, s),
+            })
+            .collect(),
+        adjustments_total: (!p.adjustments.is_empty()).then(|| money(p.adjustments_total, s)),
+        adjustment_carried: (!p.adjustment_carried.is_zero())
+            .then(|| money(p.adjustment_carried, s)),
     }
 }
 

@@ -8,6 +8,9 @@
 //!   missing cards at their cells.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
+//! - `restate`: a closed month's ledger corrected: new versions of it and
+//!   of the later closed months, and the next month's adjustment lines
+//!   computed by hand (ledgers written by the test).
 //! - `leavers`: a leaver absent from later ledgers is paid back when the
 //!   risk deposit falls due (ledgers written by the test).
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
@@ -54,6 +57,7 @@ mod payroll;
 mod policy_errors;
 mod print;
 mod properties;
+mod restate;
 mod review;
 mod review_rules;
 mod statement;

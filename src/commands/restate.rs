@@ -1,0 +1,500 @@
+//! `rmpay restate`: a prior-period correction (docs/ARCHIVE.md,
+//! "Corrections"). The corrected month and every later closed month are
+//! recomputed and archived as new versions (`YYYY-MM.vN`) beside the ones
+//! they replace, which never change; per RM and pay figure, what was paid
+//! and what is due goes into the last closed month's new state, from which
+//! the next open month's payroll pays (补发) or recovers (扣回) it.
+
+use super::{file_entries, lang_id, manifest_lang, period_files, recompute_version, take_lock};
+use crate::archive::{self, Archive, ArchiveError, Link, Manifest, Restated};
+use crate::engine::pay::{Payroll, Payslip, PriorAdjustment};
+use crate::period::Period;
+use crate::state::State;
+use crate::{Carry, Failure, Job, PayrollRun, PolicySource, cli, diag};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn refuse(path: std::path::PathBuf, code: &'static str, message: String) -> Failure {
+    Failure::Archive(ArchiveError {
+        path,
+        code,
+        message,
+    })
+}
+
+/// A version folder's manifest.
+pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
+    let path = dir.join(archive::MANIFEST);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| refuse(path.clone(), "io", format!("cannot read: {e}")))?;
+    let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+        refuse(
+            path.clone(),
+            "bad-manifest",
+            format!("not a valid manifest: {e}"),
+        )
+    })?;
+    if m.format != archive::FORMAT {
+        return Err(refuse(
+            path,
+            "bad-manifest",
+            format!("unknown format `{}`", m.format),
+        ));
+    }
+    Ok(m)
+}
+
+/// A version folder's closing state.
+pub(super) fn read_state(dir: &Path) -> Result<State, Failure> {
+    let path = dir.join(archive::STATE);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| refuse(path.clone(), "io", format!("cannot read: {e}")))?;
+    State::from_bytes(&bytes)
+        .map_err(|e| refuse(path, "bad-state", format!("not a valid state file: {e}")))
+}
+
+/// One month's new version, built before anything is written.
+struct NewVersion {
+    period: Period,
+    replaces: u32,
+    replaces_sha: String,
+    version: u32,
+    run: PayrollRun,
+    files: Vec<(String, Vec<u8>)>,
+    manifest: Manifest,
+}
+
+pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
+    let p: Period = a
+        .period
+        .parse()
+        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let reason = a.reason.trim().to_string();
+    if reason.is_empty() {
+        let mut d = diag::Diagnostics::new();
+        d.error(
+            diag::Location::None,
+            "empty-reason",
+            "--reason is empty: say why the month is restated (it is recorded in every new version and named by every adjustment line)",
+        );
+        return Err(Failure::Invalid(d));
+    }
+    let arch = Archive::new(&a.archive);
+    let periods = arch.periods().map_err(Failure::Archive)?;
+    let Some(&last) = periods.last().filter(|_| periods.contains(&p)) else {
+        return Err(refuse(
+            arch.version_dir(p, 1),
+            "not-closed",
+            format!(
+                "{p} is not a closed period of this archive: only a closed month is restated (an open month is corrected by drafting it again)"
+            ),
+        ));
+    };
+    // A corrected ledger that is the one in force corrects nothing.
+    if let Ok(sha) = crate::sha256_file(&a.ledger)
+        && arch.manifest(p).is_ok_and(|m| m.ledger.sha256 == sha)
+    {
+        return Err(refuse(
+            a.ledger.clone(),
+            "unchanged",
+            format!(
+                "this is the ledger of {p}'s version in force (SHA-256 {sha}): a restatement needs the corrected ledger"
+            ),
+        ));
+    }
+    let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
+
+    // Under the lock: the archive is still what the versions were built
+    // on; versions of a restatement that did not finish are cleared; then
+    // each month's version is renamed into place, the last month's last
+    // (it is what puts the restatement in force).
+    let lock = take_lock(&arch, &a.archive, a.wait)?;
+    if arch.periods().map_err(Failure::Archive)?.last() != Some(&last) {
+        return Err(refuse(
+            a.archive.clone(),
+            "archive-changed",
+            format!("a month was closed while {p} was being restated; restate again"),
+        ));
+    }
+    for v in &built {
+        let now = arch.in_force(v.period);
+        let sha = std::fs::read(arch.version_dir(v.period, now).join(archive::MANIFEST))
+            .map(|b| archive::sha256_hex(&b))
+            .unwrap_or_default();
+        if now != v.replaces || sha != v.replaces_sha {
+            return Err(refuse(
+                arch.version_dir(v.period, now),
+                "archive-changed",
+                format!(
+                    "{} changed while {p} was being restated (another restate?); restate again",
+                    v.period
+                ),
+            ));
+        }
+    }
+    for &q in &periods {
+        let in_force = arch.in_force(q);
+        for n in arch.versions(q).into_iter().filter(|n| *n > in_force) {
+            // Left by a restatement that did not finish: never in force.
+            let _ = std::fs::remove_dir_all(arch.version_dir(q, n));
+        }
+    }
+    for v in &built {
+        let mut all = v.files.clone();
+        all.push((archive::MANIFEST.to_string(), v.manifest.to_bytes()));
+        arch.commit_version(&lock, v.period, v.version, &all)
+            .map_err(Failure::Archive)?;
+    }
+    drop(lock);
+
+    for v in &built {
+        eprintln!(
+            "rmpay: {} version {} archived in {} (replaces version {}; total paid {} → {})",
+            v.period,
+            v.version,
+            arch.version_dir(v.period, v.version).display(),
+            v.replaces,
+            crate::report::pay::amount_text(old_total(&arch, v).unwrap_or_default(), 2),
+            crate::report::pay::amount_text(v.run.payroll.totals.payout, 2),
+        );
+    }
+    if diffs.is_empty() {
+        eprintln!("rmpay: no RM's pay changed: nothing to adjust");
+    }
+    for (rm, list) in &diffs {
+        let owed: Decimal = list.iter().map(|x| x.amount).sum();
+        let word = if owed >= Decimal::ZERO {
+            "补发 (to pay)"
+        } else {
+            "扣回 (to recover)"
+        };
+        eprintln!(
+            "rmpay: {rm}: {word} {} in the next open month ({} line(s))",
+            crate::report::pay::amount_text(owed.abs(), 2),
+            list.len()
+        );
+    }
+    let head = built
+        .last()
+        .map(|v| archive::sha256_hex(&v.manifest.to_bytes()))
+        .unwrap_or_default();
+    println!("{p} restated; archive head SHA-256 {head}");
+    eprintln!(
+        "rmpay: {} is the next open month: its payroll (`rmpay payroll --archive {} …`) carries the adjustments; write the head on the form",
+        last.next(),
+        a.archive.display()
+    );
+    Ok(())
+}
+
+/// The total paid of the version replaced, for the console.
+fn old_total(arch: &Archive, v: &NewVersion) -> Option<Decimal> {
+    let json = std::fs::read(
+        arch.version_dir(v.period, v.replaces)
+            .join(format!("pay-{}.json", v.period)),
+    )
+    .ok()?;
+    let j: serde_json::Value = serde_json::from_slice(&json).ok()?;
+    j["totals"]["payout"].as_str()?.parse().ok()
+}
+
+/// Compute the new versions of `p` (from the corrected ledger) and of every
+/// later closed month up to `last`, and the adjustments, per RM.
+#[allow(clippy::type_complexity)]
+fn build(
+    arch: &Archive,
+    p: Period,
+    last: Period,
+    corrected: &Path,
+    reason: &str,
+    quiet: bool,
+) -> Result<(Vec<NewVersion>, BTreeMap<String, Vec<PriorAdjustment>>), Failure> {
+    let mut built: Vec<NewVersion> = Vec::new();
+    let mut diffs: BTreeMap<String, Vec<PriorAdjustment>> = BTreeMap::new();
+    let mut q = p;
+    // The link and state the next month opens from.
+    let mut link: Option<Link> = None;
+    let mut carry_state: Option<State> = None;
+    loop {
+        let old_v = arch.in_force(q);
+        let old_dir = arch.version_dir(q, old_v);
+        let old_m = read_manifest(&old_dir)?;
+        let old_sha = archive::sha256_hex(
+            &std::fs::read(old_dir.join(archive::MANIFEST))
+                .map_err(|e| refuse(old_dir.clone(), "io", format!("cannot read: {e}")))?,
+        );
+        let (_, old_run) = recompute_version(arch, q, old_v)?;
+        let (ledger_path, ledger_display) = if q == p {
+            (corrected.to_path_buf(), None)
+        } else {
+            (
+                old_dir.join(&old_m.ledger.stored_as),
+                Some(old_m.ledger.original.clone()),
+            )
+        };
+        let carry = match (&carry_state, &old_m.previous) {
+            (Some(st), _) => Carry::State {
+                period: q.prev(),
+                state: st.clone(),
+            },
+            (None, None) => Carry::Ledger,
+            (None, Some(l)) => {
+                let prev: Period = l.period.parse().map_err(|e: String| Failure::Usage(e))?;
+                Carry::State {
+                    period: prev,
+                    state: read_state(&arch.version_dir(prev, l.version.unwrap_or(1)))?,
+                }
+            }
+        };
+        let job = Job {
+            policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
+            policy_display: Some(old_m.policy.original.clone()),
+            ledger: ledger_path.clone(),
+            ledger_display,
+            period: Some(q),
+            carry,
+        };
+        let r = if q == p {
+            super::compute_with_progress(&job, quiet)?
+        } else {
+            crate::compute(&job, &mut |_, _| {})?
+        };
+        let version = old_v + 1;
+        // What each RM was paid in the version replaced and is due now.
+        for (rm, list) in differences(q, old_v, version, reason, &old_run.payroll, &r.payroll) {
+            diffs.entry(rm).or_default().extend(list);
+        }
+        // The state keeps the adjustments the replaced version carried
+        // (still owed from an earlier restatement); the last month's also
+        // those of this one.
+        let old_state = read_state(&old_dir)?;
+        let mut st = State::closing(&r.policy, q, &r.payroll);
+        for rm in &mut st.rms {
+            rm.adjustments = old_state
+                .rms
+                .iter()
+                .find(|o| o.rm_id == rm.rm_id)
+                .map(|o| o.adjustments.clone())
+                .unwrap_or_default();
+            if q == last {
+                rm.adjustments
+                    .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
+            }
+        }
+        let ext = if q == p {
+            super::ledger_ext(corrected)
+        } else {
+            old_m
+                .ledger
+                .stored_as
+                .rsplit('.')
+                .next()
+                .unwrap_or("xlsx")
+                .to_string()
+        };
+        let ledger_bytes = std::fs::read(&ledger_path).map_err(|e| {
+            Failure::Usage(format!(
+                "{}: error[io]: cannot read: {e}",
+                ledger_path.display()
+            ))
+        })?;
+        let mut files = period_files(&r, manifest_lang(&old_m), ledger_bytes, &ext)?;
+        for (name, bytes) in &mut files {
+            if name == archive::STATE {
+                *bytes = st.to_bytes();
+            }
+        }
+        let entries = file_entries(&files);
+        if q == p {
+            super::check_inputs(&r, &entries, &ext, corrected)?;
+        }
+        let (policy_src, ledger_src) = super::sources(&r, &ext);
+        let manifest = Manifest {
+            format: archive::FORMAT.to_string(),
+            period: q.to_string(),
+            tool_version: r.run.tool_version.clone(),
+            lang: lang_id(manifest_lang(&old_m)).to_string(),
+            policy: policy_src,
+            ledger: ledger_src,
+            previous: link.clone().or(old_m.previous.clone()),
+            restated: Some(Restated {
+                version,
+                replaces: Link {
+                    period: q.to_string(),
+                    manifest_sha256: old_sha.clone(),
+                    version: Some(old_v).filter(|v| *v > 1),
+                },
+                corrected: p.to_string(),
+                last: last.to_string(),
+                reason: reason.to_string(),
+            }),
+            approval: None,
+            files: entries,
+        };
+        link = Some(Link {
+            period: q.to_string(),
+            manifest_sha256: archive::sha256_hex(&manifest.to_bytes()),
+            version: Some(version),
+        });
+        carry_state = Some(st);
+        built.push(NewVersion {
+            period: q,
+            replaces: old_v,
+            replaces_sha: old_sha,
+            version,
+            run: r,
+            files,
+            manifest,
+        });
+        if q == last {
+            break;
+        }
+        q = q.next();
+    }
+    Ok((built, diffs))
+}
+
+/// The closing state of a version as `restate` archived it: the state
+/// computed, with the adjustments the replaced version's state still
+/// carried and, in the restatement's last month, the differences of every
+/// month of the restatement (each recomputed from the archive: the version
+/// replaced against the version that replaced it). For `rerun`.
+pub(super) fn restated_state(
+    arch: &Archive,
+    q: Period,
+    version: u32,
+    m: &Manifest,
+    run: &PayrollRun,
+) -> Result<State, Failure> {
+    let mut st = State::closing(&run.policy, q, &run.payroll);
+    let Some(r) = &m.restated else {
+        return Ok(st);
+    };
+    let broken = |what: &str| {
+        refuse(
+            arch.version_dir(q, version).join(archive::MANIFEST),
+            "bad-manifest",
+            format!("version {version} of {q}: {what}"),
+        )
+    };
+    let old_state = read_state(&arch.version_dir(q, r.replaces.version.unwrap_or(1)))?;
+    let mut diffs: BTreeMap<String, Vec<PriorAdjustment>> = BTreeMap::new();
+    if r.last == q.to_string() {
+        // The restatement's months, back to the one corrected.
+        let mut chain = Vec::new();
+        let (mut month, mut ver, mut man) = (q, version, m.clone());
+        loop {
+            let Some(rr) = &man.restated else {
+                return Err(broken("its chain of restated versions is broken"));
+            };
+            chain.push((month, ver, rr.replaces.version.unwrap_or(1)));
+            if rr.corrected == month.to_string() {
+                break;
+            }
+            let Some(link) = &man.previous else {
+                return Err(broken("the corrected month is not before it"));
+            };
+            month = month.prev();
+            ver = link.version.unwrap_or(1);
+            man = read_manifest(&arch.version_dir(month, ver))?;
+        }
+        chain.reverse();
+        for (month, ver, old) in chain {
+            let (_, paid) = recompute_version(arch, month, old)?;
+            let (_, due) = recompute_version(arch, month, ver)?;
+            for (rm, list) in differences(month, old, ver, &r.reason, &paid.payroll, &due.payroll) {
+                diffs.entry(rm).or_default().extend(list);
+            }
+        }
+    }
+    for rm in &mut st.rms {
+        rm.adjustments = old_state
+            .rms
+            .iter()
+            .find(|o| o.rm_id == rm.rm_id)
+            .map(|o| o.adjustments.clone())
+            .unwrap_or_default();
+        rm.adjustments
+            .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
+    }
+    Ok(st)
+}
+
+/// Each RM's pay figures: pay lines, deductions, the holdback, the
+/// adjustments applied and the release, in that order.
+fn figures(s: &Payslip) -> Vec<(String, Decimal)> {
+    let mut out: Vec<(String, Decimal)> =
+        s.lines.iter().map(|l| (l.rule.clone(), l.amount)).collect();
+    out.extend(
+        s.deductions
+            .iter()
+            .map(|l| (format!("deduction:{}", l.rule), l.amount)),
+    );
+    out.push(("holdback".into(), s.holdback));
+    out.push(("adjustments".into(), s.adjustments_total));
+    out.push(("released".into(), s.released));
+    out
+}
+
+fn slips(p: &Payroll) -> BTreeMap<&str, &Payslip> {
+    p.results
+        .iter()
+        .map(|r| (r.rm.rm_id.as_str(), &r.pay))
+        .chain(p.off_roster.iter().map(|r| (r.rm_id.as_str(), &r.pay)))
+        .collect()
+}
+
+/// Per RM, every figure whose amount differs between the version paid and
+/// the version due. Their amounts sum to the difference in total paid.
+fn differences(
+    q: Period,
+    paid_version: u32,
+    version: u32,
+    reason: &str,
+    paid: &Payroll,
+    due: &Payroll,
+) -> BTreeMap<String, Vec<PriorAdjustment>> {
+    let (old, new) = (slips(paid), slips(due));
+    let mut out = BTreeMap::new();
+    let ids: std::collections::BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
+    for id in ids {
+        let a = old.get(id).map(|s| figures(s)).unwrap_or_default();
+        let b = new.get(id).map(|s| figures(s)).unwrap_or_default();
+        let mut names: Vec<&String> = Vec::new();
+        for (n, _) in b.iter().chain(a.iter()) {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        let get = |v: &[(String, Decimal)], n: &str| {
+            v.iter()
+                .find(|(x, _)| x == n)
+                .map(|(_, d)| *d)
+                .unwrap_or_default()
+        };
+        let mut list = Vec::new();
+        for n in names {
+            let (was, now) = (get(&a, n), get(&b, n));
+            if was == now {
+                continue;
+            }
+            let mut adj = PriorAdjustment {
+                period: q.to_string(),
+                version,
+                paid_version,
+                reason: reason.to_string(),
+                figure: n.clone(),
+                paid: was,
+                due: now,
+                amount: Decimal::ZERO,
+            };
+            adj.amount = if adj.adds() { now - was } else { was - now };
+            list.push(adj);
+        }
+        if !list.is_empty() {
+            out.insert(id.to_string(), list);
+        }
+    }
+    out
+}

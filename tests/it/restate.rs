@@ -1,0 +1,890 @@
+//! Corrections of closed months (`rmpay restate`, issue 11 point 6): after
+//! September, October and November 2026 are closed (Policy A without its
+//! workflow), September's ledger is corrected; September, October and
+//! November get new versions beside the originals, and December's payroll
+//! pays (补发) or recovers (扣回) the differences, per RM and figure.
+//!
+//! The ledgers are written here: three mid-level RMs (base deposit
+//! 5,000,000.00 each), one client each, one account with the same balance
+//! every day. Policy A pays a mid-level RM 3.00 per 10,000 of daily
+//! average up to the base (A-26-deposit-stock) and 8.00 per 10,000 above
+//! it (A-26-deposit-increment), and withholds 20% of that into the risk
+//! deposit (cap 10,000.00, never reached here).
+
+use super::util::run;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use rust_xlsxwriter::{Workbook, XlsxError};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn policy() -> &'static str {
+    super::util::policy_a_without_workflow()
+}
+
+/// One month's ledger: RM1, RM2 and RM3 with clients C1, C2 and C3 whose
+/// one account each holds `balances` every day of the month.
+fn ledger(path: &Path, month: u32, balances: [f64; 3]) -> Result<(), XlsxError> {
+    let days = chrono::NaiveDate::from_ymd_opt(2026, month, 1)
+        .unwrap()
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap()
+        .pred_opt()
+        .unwrap()
+        .format("%d")
+        .to_string()
+        .parse::<u32>()
+        .unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("managers")?;
+    for (c, h) in [
+        "rm_id",
+        "name",
+        "tier",
+        "status",
+        "base_deposit",
+        "salary_card",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    for (i, name) in ["张三", "李四", "王五"].iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, format!("RM{r}"))?;
+        ws.write_string(r, 1, *name)?;
+        ws.write_string(r, 2, "mid")?;
+        ws.write_string(r, 3, "active")?;
+        ws.write_number(r, 4, 5_000_000.0)?;
+        ws.write_string(r, 5, format!("622200000000000000{r}"))?;
+    }
+    let ws = wb.add_worksheet().set_name("clients")?;
+    ws.write_string(0, 0, "client_id")?;
+    ws.write_string(0, 1, "rm_id")?;
+    for r in 1..=3u32 {
+        ws.write_string(r, 0, format!("C{r}"))?;
+        ws.write_string(r, 1, format!("RM{r}"))?;
+    }
+    let ws = wb.add_worksheet().set_name("deposits")?;
+    for (c, h) in ["date", "account_id", "client_id", "balance"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    let mut r = 1;
+    for day in 1..=days {
+        for (k, b) in balances.iter().enumerate() {
+            ws.write_string(r, 0, format!("2026-{month:02}-{day:02}"))?;
+            ws.write_string(r, 1, format!("A{}", k + 1))?;
+            ws.write_string(r, 2, format!("C{}", k + 1))?;
+            ws.write_number(r, 3, *b)?;
+            r += 1;
+        }
+    }
+    wb.save(path)
+}
+
+/// As recorded: RM1 6,000,000.00, RM2 5,500,000.00, RM3 10,000,000.00.
+const SEPTEMBER: [f64; 3] = [6_000_000.0, 5_500_000.0, 10_000_000.0];
+/// Corrected: RM1's client held 500,000.00 more every day, RM2's
+/// 1,000,000.00 less, and RM3's account was another client's (0).
+const SEPTEMBER_CORRECTED: [f64; 3] = [6_500_000.0, 4_500_000.0, 0.0];
+/// October to December.
+const LATER: [f64; 3] = [6_000_000.0, 5_500_000.0, 1_000_000.0];
+
+const REASON: &str = "9月存款日余额串户，更正";
+
+struct Walk {
+    _dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+    archive: std::path::PathBuf,
+}
+
+/// September to November closed; the corrected September and December's
+/// ledger written beside.
+fn closed_autumn() -> Walk {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let archive = root.join("archive");
+    ledger(&root.join("2026-09.xlsx"), 9, SEPTEMBER).unwrap();
+    ledger(&root.join("2026-09-corrected.xlsx"), 9, SEPTEMBER_CORRECTED).unwrap();
+    for m in 10..=12 {
+        ledger(&root.join(format!("2026-{m}.xlsx")), m, LATER).unwrap();
+    }
+    for m in ["2026-09", "2026-10", "2026-11"] {
+        let o = run(&[
+            "close",
+            "-q",
+            "--archive",
+            archive.to_str().unwrap(),
+            "--policy",
+            policy(),
+            "--ledger",
+            root.join(format!("{m}.xlsx")).to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{m}: {}", o.stderr);
+    }
+    Walk {
+        _dir: dir,
+        root,
+        archive,
+    }
+}
+
+impl Walk {
+    fn restate(&self, period: &str, ledger: &str, reason: &str) -> super::util::Out {
+        run(&[
+            "restate",
+            "-q",
+            "--archive",
+            self.archive.to_str().unwrap(),
+            "--period",
+            period,
+            "--ledger",
+            self.root.join(ledger).to_str().unwrap(),
+            "--reason",
+            reason,
+        ])
+    }
+}
+
+/// Every file under the archive with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir(dir) {
+        out.insert(
+            e.strip_prefix(dir).unwrap().display().to_string(),
+            std::fs::read(&e).unwrap(),
+        );
+    }
+    out
+}
+
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.path().is_dir() {
+            out.extend(walkdir(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_slice(
+        &std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap()
+}
+
+fn sha(path: &Path) -> String {
+    use sha2::Digest;
+    rmpay::policy::hex(&sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+fn manager<'a>(pay: &'a Value, id: &str) -> &'a Value {
+    pay["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["rm_id"] == id)
+        .unwrap_or_else(|| panic!("{id} not in the JSON"))
+}
+
+/// An RM's adjustments as (figure, paid, due, amount).
+fn adjustments(m: &Value) -> Vec<(String, String, String, String)> {
+    m["pay"]["adjustments"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .map(|a| {
+                    assert_eq!(a["period"], "2026-09");
+                    assert_eq!(a["version"], 2);
+                    assert_eq!(a["paid_version"], 1);
+                    assert_eq!(a["reason"], REASON);
+                    (
+                        a["figure"].as_str().unwrap().to_string(),
+                        a["paid"].as_str().unwrap().to_string(),
+                        a["due"].as_str().unwrap().to_string(),
+                        a["amount"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn adj(f: &str, paid: &str, due: &str, amount: &str) -> (String, String, String, String) {
+    (f.into(), paid.into(), due.into(), amount.into())
+}
+
+#[test]
+fn a_corrected_september_is_restated_and_december_pays_the_differences() {
+    let w = closed_autumn();
+    let a = &w.archive;
+    let payout = |name: &str| {
+        let f = w.root.join(name);
+        let o = run(&[
+            "payout",
+            "--archive",
+            a.to_str().unwrap(),
+            "--period",
+            "2026-09",
+            "--out",
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        std::fs::read(f).unwrap()
+    };
+    let paid = payout("payout-before.csv");
+    let before = snapshot(a);
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // September's pay-out file is still what was paid (version 1): the
+    // difference is paid in December, not twice.
+    assert_eq!(payout("payout-after.csv"), paid);
+
+    // The originals are untouched; each month has a version 2 beside it.
+    let after = snapshot(a);
+    for (name, bytes) in &before {
+        assert_eq!(after.get(name), Some(bytes), "{name} changed");
+    }
+    for m in ["2026-09", "2026-10", "2026-11"] {
+        assert!(a.join(format!("{m}.v2")).is_dir(), "{m}.v2");
+    }
+    // The manifests chain: each version 2 replaces version 1 (by its
+    // manifest's SHA-256) and links to the month before's version in force.
+    let man = |d: &str| json(&a.join(d).join("manifest.json"));
+    let (s2, o2, n2) = (man("2026-09.v2"), man("2026-10.v2"), man("2026-11.v2"));
+    for (m, v2) in [("2026-09", &s2), ("2026-10", &o2), ("2026-11", &n2)] {
+        let r = &v2["restated"];
+        assert_eq!(r["version"], 2, "{m}");
+        assert_eq!(r["corrected"], "2026-09", "{m}");
+        assert_eq!(r["reason"], REASON, "{m}");
+        assert_eq!(r["replaces"]["period"], m);
+        assert_eq!(
+            r["replaces"]["manifest_sha256"],
+            sha(&a.join(m).join("manifest.json")),
+            "{m}"
+        );
+    }
+    assert_eq!(s2["previous"], Value::Null);
+    assert_eq!(
+        s2["ledger"]["sha256"],
+        sha(&w.root.join("2026-09-corrected.xlsx"))
+    );
+    assert_eq!(o2["previous"]["version"], 2);
+    assert_eq!(
+        o2["previous"]["manifest_sha256"],
+        sha(&a.join("2026-09.v2/manifest.json"))
+    );
+    assert_eq!(
+        n2["previous"]["manifest_sha256"],
+        sha(&a.join("2026-10.v2/manifest.json"))
+    );
+    // The head printed is November version 2's manifest.
+    assert!(
+        o.stdout.contains(&sha(&a.join("2026-11.v2/manifest.json"))),
+        "{}",
+        o.stdout
+    );
+
+    // September version 2, by hand:
+    //   RM1: 6,500,000.00 a day: stock 5,000,000 ÷ 10,000 × 3.00 = 1,500.00,
+    //        increment 1,500,000 ÷ 10,000 × 8.00 = 1,200.00 (was 800.00),
+    //        gross 2,700.00, withheld 20% = 540.00 (was 460.00), net 2,160.00.
+    //   RM2: 4,500,000.00: stock 4,500,000 ÷ 10,000 × 3.00 = 1,350.00 (was
+    //        1,500.00), increment 0.00 (was 500,000 ÷ 10,000 × 8 = 400.00),
+    //        gross 1,350.00, withheld 270.00 (was 380.00), net 1,080.00.
+    //   RM3: 0.00: nothing (was stock 1,500.00, increment 5,000,000 ÷
+    //        10,000 × 8 = 4,000.00, withheld 1,100.00, net 4,400.00).
+    let sep = json(&a.join("2026-09.v2/pay-2026-09.json"));
+    let net = |p: &Value, id: &str| manager(p, id)["pay"]["net"].as_str().unwrap().to_string();
+    assert_eq!(
+        [net(&sep, "RM1"), net(&sep, "RM2"), net(&sep, "RM3")],
+        ["2160.00", "1080.00", "0.00"]
+    );
+    // The risk deposit rolls forward: October and November withhold as
+    // before (2,300.00 × 20% = 460.00, 1,900.00 × 20% = 380.00, 300.00 ×
+    // 20% = 60.00), so November's closing balances move by September's
+    // change: RM1 540 + 460 + 460 = 1,460.00 (was 1,380.00), RM2 270 + 380
+    // + 380 = 1,030.00 (was 1,140.00), RM3 0 + 60 + 60 = 120.00 (was
+    // 1,220.00).
+    let bal = |d: &str, id: &str| {
+        let st = json(&a.join(d).join("state.json"));
+        st["rms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rm_id"] == id)
+            .unwrap()["risk_balance"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        [
+            bal("2026-11", "RM1"),
+            bal("2026-11", "RM2"),
+            bal("2026-11", "RM3")
+        ],
+        ["1380.00", "1140.00", "1220.00"]
+    );
+    assert_eq!(
+        [
+            bal("2026-11.v2", "RM1"),
+            bal("2026-11.v2", "RM2"),
+            bal("2026-11.v2", "RM3")
+        ],
+        ["1460.00", "1030.00", "120.00"]
+    );
+    // Year to date rolls forward too: RM1's net through November,
+    // 2,160.00 + 1,840.00 + 1,840.00 = 5,840.00 (was 5,520.00).
+    let nov2 = json(&a.join("2026-11.v2/pay-2026-11.json"));
+    assert_eq!(manager(&nov2, "RM1")["year_to_date"]["net"], "5840.00");
+
+    // Every version re-runs identical, and verify names the versions in
+    // force.
+    for m in ["2026-09", "2026-10", "2026-11"] {
+        for v in ["1", "2"] {
+            let o = run(&[
+                "rerun",
+                "--archive",
+                a.to_str().unwrap(),
+                "--period",
+                m,
+                "--version",
+                v,
+            ]);
+            assert_eq!(o.code, 0, "{m} v{v}: {}", o.stdout);
+            assert!(o.stdout.contains("identical"), "{}", o.stdout);
+        }
+    }
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    for m in ["2026-09", "2026-10", "2026-11"] {
+        assert!(
+            o.stdout
+                .contains(&format!("{m} has versions 1, 2; version 2 is in force")),
+            "{}",
+            o.stdout
+        );
+    }
+
+    // December: the payroll opens from November version 2 and carries the
+    // adjustments, per RM and figure (paid in version 1, due in version 2).
+    let out = w.root.join("out");
+    let dec_json = w.root.join("pay-2026-12.json");
+    let o = run(&[
+        "payroll",
+        "-q",
+        "--policy",
+        policy(),
+        "--ledger",
+        w.root.join("2026-12.xlsx").to_str().unwrap(),
+        "--archive",
+        a.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+        dec_json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let dec = json(&dec_json);
+    // RM1: increment 1,200.00 − 800.00 = +400.00 (补发); withheld 460.00 −
+    // 540.00 = −80.00 (扣回: the deposit holds it); Σ +320.00 = 2,160.00 −
+    // 1,840.00. December's own net 1,840.00 + 320.00 = 2,160.00.
+    let rm1 = manager(&dec, "RM1");
+    assert_eq!(
+        adjustments(rm1),
+        [
+            adj("A-26-deposit-increment", "800.00", "1200.00", "400.00"),
+            adj("holdback", "460.00", "540.00", "-80.00"),
+        ]
+    );
+    assert_eq!(rm1["pay"]["adjustments_total"], "320.00");
+    assert_eq!(rm1["pay"]["net"], "2160.00");
+    // RM2: stock 1,350.00 − 1,500.00 = −150.00, increment 0.00 − 400.00 =
+    // −400.00, withheld 380.00 − 270.00 = +110.00; Σ −440.00 = 1,080.00 −
+    // 1,520.00. Net 1,520.00 − 440.00 = 1,080.00.
+    let rm2 = manager(&dec, "RM2");
+    assert_eq!(
+        adjustments(rm2),
+        [
+            adj("A-26-deposit-stock", "1500.00", "1350.00", "-150.00"),
+            adj("A-26-deposit-increment", "400.00", "0.00", "-400.00"),
+            adj("holdback", "380.00", "270.00", "110.00"),
+        ]
+    );
+    assert_eq!(rm2["pay"]["net"], "1080.00");
+    // RM3: −1,500.00 − 4,000.00 + 1,100.00 = −4,400.00 to recover, but
+    // December's net is 300.00 − 60.00 = 240.00: 240.00 is recovered (net
+    // 0.00), 4,400.00 − 240.00 = 4,160.00 is carried like a loss still owed.
+    let rm3 = manager(&dec, "RM3");
+    assert_eq!(
+        adjustments(rm3),
+        [
+            adj("A-26-deposit-stock", "1500.00", "0.00", "-1500.00"),
+            adj("A-26-deposit-increment", "4000.00", "0.00", "-4000.00"),
+            adj("holdback", "1100.00", "0.00", "1100.00"),
+        ]
+    );
+    assert_eq!(rm3["pay"]["adjustments_total"], "-240.00");
+    assert_eq!(rm3["pay"]["adjustment_carried"], "4160.00");
+    assert_eq!(rm3["pay"]["net"], "0.00");
+    // docs/JSON.md's adjustment table lists exactly the fields written.
+    let mut written = std::collections::BTreeSet::new();
+    super::outputs::json_paths(&dec["managers"], "managers", &[], &mut written);
+    written.retain(|f| f.contains("adjustment"));
+    super::outputs::same_fields(
+        "adjustment JSON",
+        &super::outputs::documented("Adjustment fields"),
+        &written,
+    );
+    // Totals: 2,160.00 + 1,080.00 + 0.00 = 3,240.00.
+    assert_eq!(dec["totals"]["net"], "3240.00");
+    // The trace shows each line's inputs, and net adds the adjustments.
+    let step = |m: &Value, fig: &str| {
+        m["trace"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["figure"] == fig)
+            .unwrap_or_else(|| panic!("no step {fig}"))
+            .clone()
+    };
+    let s = step(rm1, "adjustment 2026-09 v2 A-26-deposit-increment");
+    assert_eq!(s["formula"], "due − paid");
+    assert_eq!(s["value"], "400");
+    let inputs: Vec<(String, String)> = s["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().into(),
+                i["value"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("paid in 2026-09 v1".into(), "800.00".into()),
+            ("due in 2026-09 v2".into(), "1200.00".into()),
+            ("reason".into(), REASON.into()),
+        ]
+    );
+    assert_eq!(
+        step(rm1, "net")["formula"],
+        "gross − deductions − holdback + adjustments"
+    );
+    assert_eq!(step(rm3, "adjustment_carried")["value"], "4160");
+
+    // The register: one column per (period, version, figure, reason), then
+    // the adjustments' total, before net pay.
+    let book = out.join("pay-2026-12.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let reg = wb.worksheet_range("工资汇总").unwrap();
+    let head: Vec<String> = reg
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |title: &str| {
+        head.iter()
+            .position(|h| h == title)
+            .unwrap_or_else(|| panic!("no column {title} in {head:?}"))
+    };
+    let inc = col(&format!("2026-09第2版调整：增量存款含量（{REASON}）"));
+    let held = col(&format!("2026-09第2版调整：风险金扣留（{REASON}）"));
+    let stock = col(&format!("2026-09第2版调整：存量存款含量（{REASON}）"));
+    // In the register's order: the pay lines as the policy lists them,
+    // then the holdback.
+    assert!(stock < inc && inc < held, "{head:?}");
+    let total = col("以前期间调整合计");
+    let net_col = col("实发金额");
+    assert_eq!(total + 1, net_col);
+    let row = |id: &str| {
+        reg.rows()
+            .find(|r| matches!(&r[0], Data::String(s) if s == id))
+            .unwrap()
+            .to_vec()
+    };
+    let f = |d: &Data| match d {
+        Data::Float(x) => format!("{x:.2}"),
+        Data::Empty => String::new(),
+        o => o.to_string(),
+    };
+    let r1 = row("RM1");
+    assert_eq!(
+        [f(&r1[inc]), f(&r1[held]), f(&r1[total]), f(&r1[net_col])],
+        ["400.00", "-80.00", "320.00", "2160.00"]
+    );
+    let r3 = row("RM3");
+    assert_eq!(
+        [f(&r3[inc]), f(&r3[held]), f(&r3[total]), f(&r3[net_col])],
+        ["-4000.00", "1100.00", "-240.00", "0.00"]
+    );
+    // The strips say 补发 / 扣回 with the version paid and the version due.
+    let strips = wb.worksheet_range("工资条").unwrap();
+    let text: Vec<String> = strips
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .collect();
+    let want = format!(
+        "补发 2026-09第2版 增量存款含量：第1版已发 800.00，第2版应为 1,200.00，补发 400.00（{REASON}）"
+    );
+    assert!(text.contains(&want), "{want} not in the strips");
+    assert!(
+        text.iter().any(|t| t.contains("4,160.00 结转以后月份扣回")),
+        "the carried recovery is on RM3's strip"
+    );
+
+    // December closes on top of November version 2: the adjustments are
+    // paid, RM3's 4,160.00 is owed as a loss.
+    let o = run(&[
+        "close",
+        "-q",
+        "--archive",
+        a.to_str().unwrap(),
+        "--policy",
+        policy(),
+        "--ledger",
+        w.root.join("2026-12.xlsx").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let d = man("2026-12");
+    assert_eq!(d["previous"]["version"], 2);
+    assert_eq!(
+        d["previous"]["manifest_sha256"],
+        sha(&a.join("2026-11.v2/manifest.json"))
+    );
+    let st = json(&a.join("2026-12/state.json"));
+    let rm3 = st["rms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rm_id"] == "RM3")
+        .unwrap();
+    assert_eq!(rm3["pending_loss"], "4160.00");
+    assert!(rm3.get("adjustments").is_none(), "paid: no longer carried");
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    // A version replaced is still checked: an edit there is found.
+    let old = a.join("2026-10/pay-2026-10.json");
+    let text = std::fs::read_to_string(&old).unwrap();
+    std::fs::write(&old, text.replacen("1840.00", "1841.00", 1)).unwrap();
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-10/pay-2026-10.json: error[changed]"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn a_restate_refused_leaves_the_archive_unchanged() {
+    let w = closed_autumn();
+    let a = &w.archive;
+    let before = snapshot(a);
+    // A month that is not closed.
+    let o = w.restate("2026-12", "2026-12.xlsx", REASON);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("2026-12: error[not-closed]"),
+        "{}",
+        o.stderr
+    );
+    // A corrected ledger of another month: located at its cells.
+    let o = w.restate("2026-10", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "2026-09-corrected.xlsx [deposits]!A2: error[date-outside-period]: expected a date in 2026-10, found 2026-09-01"
+        ),
+        "{}",
+        o.stderr
+    );
+    // An empty reason.
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", "  ");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("error[empty-reason]"), "{}", o.stderr);
+    // The ledger in force again: nothing to correct.
+    let o = w.restate("2026-09", "2026-09.xlsx", REASON);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("error[unchanged]"), "{}", o.stderr);
+    // A malformed command line.
+    let o = w.restate("2026-9", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let o = run(&[
+        "restate",
+        "--archive",
+        a.to_str().unwrap(),
+        "--period",
+        "2026-09",
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(snapshot(a), before, "the archive changed");
+}
+
+/// Two restatements of one month at once: one is archived, the other is
+/// refused (it finds the month changed, or the corrected ledger already in
+/// force), and the archive verifies.
+#[test]
+fn two_restates_at_once_leave_the_archive_consistent() {
+    let w = closed_autumn();
+    let a = &w.archive;
+    let spawn = || {
+        super::util::rmpay()
+            .args([
+                "restate",
+                "-q",
+                "--archive",
+                a.to_str().unwrap(),
+                "--period",
+                "2026-10",
+                "--ledger",
+                w.root.join("2026-10-fix.xlsx").to_str().unwrap(),
+                "--reason",
+                REASON,
+            ])
+            .output()
+            .unwrap()
+    };
+    ledger(&w.root.join("2026-10-fix.xlsx"), 10, SEPTEMBER).unwrap();
+    let (x, y) = std::thread::scope(|s| {
+        let x = s.spawn(spawn);
+        let y = s.spawn(spawn);
+        (x.join().unwrap(), y.join().unwrap())
+    });
+    let mut codes = [x.status.code(), y.status.code()];
+    codes.sort();
+    assert_eq!(
+        codes,
+        [Some(0), Some(1)],
+        "{}\n{}",
+        String::from_utf8_lossy(&x.stderr),
+        String::from_utf8_lossy(&y.stderr)
+    );
+    assert!(a.join("2026-10.v2").is_dir() && a.join("2026-11.v2").is_dir());
+    assert!(!a.join("2026-10.v3").exists() && !a.join("2026-09.v2").exists());
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+}
+
+/// Under Policy A's workflow: September closed as approved, October
+/// drafted and signed; September restated, then its 下拨 signed. The
+/// sign-offs stay with version 1 (the month as closed), and October, which
+/// pays the adjustments, must be drafted again from the version in force
+/// and signed again before it closes: the approval chain governs the
+/// correction through the month that pays it.
+#[test]
+fn under_a_workflow_the_month_that_pays_the_correction_is_signed_again() {
+    const POLICY_A: &str = "rules/city-commercial-bank.toml";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let a = root.join("archive");
+    ledger(&root.join("2026-09.xlsx"), 9, SEPTEMBER).unwrap();
+    ledger(&root.join("2026-09-fix.xlsx"), 9, SEPTEMBER_CORRECTED).unwrap();
+    ledger(&root.join("2026-10.xlsx"), 10, LATER).unwrap();
+    let p = |n: &str| root.join(n).to_str().unwrap().to_string();
+    let go = |args: &[&str]| {
+        let o = run(args);
+        assert_eq!(o.code, 0, "{args:?}: {}{}", o.stdout, o.stderr);
+        o
+    };
+    let arch = a.to_str().unwrap();
+    let out = p("out");
+    let draft = |ledger: &str| {
+        go(&[
+            "payroll",
+            "-q",
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            ledger,
+            "--archive",
+            arch,
+            "--out",
+            &out,
+        ])
+    };
+    let sign = |period: &str, step: &str| {
+        go(&[
+            "sign",
+            "--archive",
+            arch,
+            "--period",
+            period,
+            "--step",
+            step,
+            "--name",
+            "张三",
+            "--date",
+            "2026-11-02",
+        ])
+    };
+    let close = |ledger: &str| {
+        run(&[
+            "close",
+            "-q",
+            "--archive",
+            arch,
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            ledger,
+        ])
+    };
+    draft(&p("2026-09.xlsx"));
+    for step in ["制表", "审核", "审批"] {
+        sign("2026-09", step);
+    }
+    assert_eq!(close(&p("2026-09.xlsx")).code, 0);
+    draft(&p("2026-10.xlsx"));
+    for step in ["制表", "审核", "审批"] {
+        sign("2026-10", step);
+    }
+    go(&[
+        "restate",
+        "-q",
+        "--archive",
+        arch,
+        "--period",
+        "2026-09",
+        "--ledger",
+        &p("2026-09-fix.xlsx"),
+        "--reason",
+        REASON,
+    ]);
+    // 下拨 of September, signed after the restatement, is of the month as
+    // closed and approved (version 1).
+    sign("2026-09", "下拨");
+    // October's signed draft opened from September version 1.
+    let o = close(&p("2026-10.xlsx"));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("error[not-approved]") && o.stderr.contains("opening state"),
+        "{}",
+        o.stderr
+    );
+    // Drafted again: the earlier sign-offs are void; signed again, it
+    // closes with the adjustments (RM1: +320.00, as in the walk above).
+    draft(&p("2026-10.xlsx"));
+    for step in ["制表", "审核", "审批"] {
+        sign("2026-10", step);
+    }
+    let o = close(&p("2026-10.xlsx"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let oct = json(&a.join("2026-10/pay-2026-10.json"));
+    assert_eq!(manager(&oct, "RM1")["pay"]["adjustments_total"], "320.00");
+    assert_eq!(manager(&oct, "RM1")["pay"]["net"], "2160.00");
+    let o = run(&["verify", "--archive", arch]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-09 has versions 1, 2; version 2 is in force"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// A restate killed after September's version is in place but before
+/// November's: the restatement is not in force (November version 1 still
+/// links to October and September version 1), `verify` names the version
+/// left behind, and the next restate removes it and finishes.
+#[test]
+fn a_restate_killed_midway_is_not_in_force_and_is_cleared_by_the_next() {
+    let w = closed_autumn();
+    let a = &w.archive;
+    let o = super::util::rmpay()
+        .env("RMPAY_FAILPOINT", "close-after-rename:0")
+        .args([
+            "restate",
+            "-q",
+            "--archive",
+            a.to_str().unwrap(),
+            "--period",
+            "2026-09",
+            "--ledger",
+            w.root.join("2026-09-corrected.xlsx").to_str().unwrap(),
+            "--reason",
+            REASON,
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(a.join("2026-09.v2").is_dir() && !a.join("2026-10.v2").exists());
+    // What the next month opens from is unchanged: November version 1.
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-09.v2: error[added]: version 2 of 2026-09 is not in force"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("1 problem(s)"), "{}", o.stdout);
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-11 has versions 1, 2; version 2 is in force"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// Adjustments owed by a leaver whose deposit is released while the
+/// ledger no longer lists them are not paid with the release, and not
+/// lost: the closing state keeps them owed.
+#[test]
+fn a_leavers_adjustments_are_kept_when_released_off_the_roster() {
+    use rmpay::engine::pay::{Opening, PriorAdjustment};
+    use rmpay::period::Period;
+    let r = super::util::payroll("rules/city-commercial-bank.toml", "fixtures/2026-10.xlsx");
+    let owed = PriorAdjustment {
+        period: "2026-09".into(),
+        version: 2,
+        paid_version: 1,
+        reason: REASON.into(),
+        figure: "A-26-deposit-stock".into(),
+        paid: super::util::dec("100.00"),
+        due: super::util::dec("150.00"),
+        amount: super::util::dec("50.00"),
+    };
+    // RX left on 2026-04-10: released six months on, in 2026-10.
+    let mut openings = BTreeMap::new();
+    openings.insert(
+        "RX".to_string(),
+        Opening {
+            risk_balance: super::util::dec("1000.00"),
+            left_on: chrono::NaiveDate::from_ymd_opt(2026, 4, 10),
+            adjustments: vec![owed.clone()],
+            ..Opening::default()
+        },
+    );
+    let rms = rmpay::metrics::monthly::resolve_rms(
+        &r.ledger,
+        &r.policy,
+        &mut rmpay::diag::Diagnostics::new(),
+    );
+    let month = rmpay::metrics::monthly::compute(&r.ledger, &r.policy, rms);
+    let payroll = rmpay::engine::pay::payroll(&r.policy, &r.ledger, month, &openings);
+    assert_eq!(payroll.off_roster.len(), 1, "RX is released off the roster");
+    let p: Period = "2026-10".parse().unwrap();
+    let st = rmpay::state::State::closing(&r.policy, p, &payroll);
+    let rx = st.rms.iter().find(|x| x.rm_id == "RX").unwrap();
+    assert_eq!(rx.adjustments, vec![owed]);
+}
