@@ -18,7 +18,7 @@ pub const PRIOR_ADJUSTMENT: &str = "prior_period_adjustment";
 /// figure of one RM in a restated month, what was paid (in the version
 /// that was paid) and what is due (in the version now in force). Carried
 /// in the closing state until the next open month pays or recovers it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PriorAdjustment {
     /// The restated month.
     pub period: String,
@@ -31,13 +31,10 @@ pub struct PriorAdjustment {
     /// A pay line or deduction id of the policy, `holdback` (the risk
     /// deposit withheld) or `released` (the risk deposit paid out).
     pub figure: String,
-    #[serde(with = "rust_decimal::serde::str")]
     pub paid: Decimal,
-    #[serde(with = "rust_decimal::serde::str")]
     pub due: Decimal,
     /// What the RM is owed (+, 补发) or owes (−, 扣回): due − paid for a
     /// pay line or a release, paid − due for a deduction or the holdback.
-    #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
 }
 

@@ -5,7 +5,7 @@
 //! version says so.
 
 use super::{RmState, State, Version};
-use crate::engine::pay::Ytd;
+use crate::engine::pay::{PriorAdjustment, Ytd};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -60,6 +60,56 @@ pub struct RmStateV2 {
     pub release_month: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Prior-period adjustments still owed (`rmpay restate`); absent when
+    /// none, so a state without them keeps its bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<AdjustmentV2>,
+}
+
+/// A prior-period adjustment still to pay or recover, in `/2`.
+#[derive(Serialize, Deserialize)]
+pub struct AdjustmentV2 {
+    pub period: String,
+    pub version: u32,
+    pub paid_version: u32,
+    pub reason: String,
+    pub figure: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub paid: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub due: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+impl From<AdjustmentV2> for PriorAdjustment {
+    fn from(a: AdjustmentV2) -> PriorAdjustment {
+        PriorAdjustment {
+            period: a.period,
+            version: a.version,
+            paid_version: a.paid_version,
+            reason: a.reason,
+            figure: a.figure,
+            paid: a.paid,
+            due: a.due,
+            amount: a.amount,
+        }
+    }
+}
+
+impl From<&PriorAdjustment> for AdjustmentV2 {
+    fn from(a: &PriorAdjustment) -> AdjustmentV2 {
+        AdjustmentV2 {
+            period: a.period.clone(),
+            version: a.version,
+            paid_version: a.paid_version,
+            reason: a.reason.clone(),
+            figure: a.figure.clone(),
+            paid: a.paid,
+            due: a.due,
+            amount: a.amount,
+        }
+    }
 }
 
 /// Year to date, the same in `/1` and `/2`.
@@ -126,6 +176,7 @@ impl From<RmStateV1> for RmState {
             left_on: None,
             release_month: None,
             name: None,
+            adjustments: Vec::new(),
         }
     }
 }
@@ -136,6 +187,11 @@ impl From<RmStateV2> for RmState {
             left_on: r.left_on,
             release_month: r.release_month,
             name: r.name,
+            adjustments: r
+                .adjustments
+                .into_iter()
+                .map(PriorAdjustment::from)
+                .collect(),
             ..RmState::from(r.v1)
         }
     }
@@ -162,6 +218,7 @@ impl From<&RmState> for RmStateV2 {
             left_on: r.left_on,
             release_month: r.release_month.clone(),
             name: r.name.clone(),
+            adjustments: r.adjustments.iter().map(AdjustmentV2::from).collect(),
         }
     }
 }

@@ -53,7 +53,6 @@ pub struct RmState {
     /// lists them.
     pub name: Option<String>,
     /// Prior-period adjustments still to pay or recover (`rmpay restate`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<crate::engine::pay::PriorAdjustment>,
 }
 
