@@ -407,7 +407,11 @@ fn adjustment_title(policy: &Policy, k: &AdjustmentKey, lang: Lang) -> String {
 
 /// One adjustment in words, for the strip: 补发 (to pay) or 扣回 (to
 /// recover), with what was paid and what is due.
-fn adjustment_text(policy: &Policy, a: &crate::engine::pay::PriorAdjustment, lang: Lang) -> String {
+pub(crate) fn adjustment_text(
+    policy: &Policy,
+    a: &crate::engine::pay::PriorAdjustment,
+    lang: Lang,
+) -> String {
     let name = adjusted_figure_name(policy, &a.figure, lang);
     let (paid, due, amt) = (
         amount_text(a.paid, 2),

@@ -135,6 +135,7 @@ fn rule_text(rule: &str, lang: Lang) -> String {
     match rule {
         "metric" => lang.pick("指标定义", "metric").into(),
         "pay" => lang.pick("工资计算", "pay").into(),
+        "restate" => lang.pick("以前期间调整", "prior-period adjustment").into(),
         r => r.into(),
     }
 }
@@ -486,6 +487,44 @@ pub fn statement(
         &rd_rule,
         holdback_words,
     );
+    // Prior-period adjustments (`rmpay restate`): each line as the register
+    // shows it, then what net pay could take of them.
+    for a in &pay.adjustments {
+        rows.figure(
+            RowStyle::Normal,
+            if a.amount >= Decimal::ZERO {
+                l("补发", "To pay")
+            } else {
+                l("扣回", "To recover")
+            }
+            .into(),
+            money(a.amount),
+            &rule_text("restate", lang),
+            super::pay::adjustment_text(policy, a, lang),
+        );
+    }
+    let adjusted = !pay.adjustments.is_empty();
+    if adjusted && pay.adjustment_carried != Decimal::ZERO {
+        rows.figure(
+            RowStyle::Normal,
+            l("以后月份扣回", "Recovered in later months").into(),
+            money(pay.adjustment_carried),
+            &rule_text("restate", lang),
+            l(
+                "本月实发不足扣回的部分，结转以后月份",
+                "the part net pay could not cover, carried forward",
+            )
+            .into(),
+        );
+    }
+    let adj = if adjusted {
+        match lang {
+            Lang::Zh => format!(" + 以前期间调整 {}", m(pay.adjustments_total)),
+            Lang::En => format!(" + prior-period adjustments {}", m(pay.adjustments_total)),
+        }
+    } else {
+        String::new()
+    };
     rows.figure(
         RowStyle::Total,
         l("实发金额", "Net pay").into(),
@@ -493,13 +532,13 @@ pub fn statement(
         &rule_text("pay", lang),
         match lang {
             Lang::Zh => format!(
-                "应发 {} − 扣款 {} − 风险金扣留 {}",
+                "应发 {} − 扣款 {} − 风险金扣留 {}{adj}",
                 m(pay.gross),
                 m(pay.deductions_total),
                 m(pay.holdback)
             ),
             Lang::En => format!(
-                "gross {} − deductions {} − risk deposit withheld {}",
+                "gross {} − deductions {} − risk deposit withheld {}{adj}",
                 m(pay.gross),
                 m(pay.deductions_total),
                 m(pay.holdback)

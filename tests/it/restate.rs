@@ -547,6 +547,53 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
         "the carried recovery is on RM3's strip"
     );
 
+    // RM1's and RM3's own statements carry the same lines, so their net pay
+    // adds up on the page: 1,840.00 + 400.00 − 80.00 = 2,160.00; RM3's
+    // recovery beyond its net is shown carried forward.
+    let st = w.root.join("statements");
+    let o = run(&[
+        "statement",
+        "--policy",
+        policy(),
+        "--ledger",
+        w.root.join("2026-12.xlsx").to_str().unwrap(),
+        "--archive",
+        a.to_str().unwrap(),
+        "--rm",
+        "RM1",
+        "--rm",
+        "RM3",
+        "--out",
+        st.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let page = |id: &str| -> Vec<Vec<String>> {
+        let mut wb: Xlsx<_> =
+            open_workbook(st.join(format!("statement-2026-12-{id}.xlsx"))).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let r = wb.worksheet_range(&name).unwrap();
+        r.rows().map(|row| row.iter().map(f).collect()).collect()
+    };
+    let rm1 = page("RM1");
+    let line = |rows: &[Vec<String>], name: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.first().is_some_and(|c| c == name))
+            .map(|r| r[1].clone())
+            .collect()
+    };
+    assert_eq!(line(&rm1, "补发"), ["400.00"]);
+    assert_eq!(line(&rm1, "扣回"), ["-80.00"]);
+    assert_eq!(line(&rm1, "实发金额"), ["2160.00"]);
+    let net_words = rm1
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "实发金额"))
+        .map(|r| r[3].clone())
+        .unwrap();
+    assert!(net_words.ends_with("+ 以前期间调整 320.00"), "{net_words}");
+    let rm3 = page("RM3");
+    assert_eq!(line(&rm3, "实发金额"), ["0.00"]);
+    assert_eq!(line(&rm3, "以后月份扣回"), ["4160.00"]);
+
     // December closes on top of November version 2: the adjustments are
     // paid, RM3's 4,160.00 is owed as a loss.
     let o = run(&[
