@@ -17,6 +17,7 @@ pub mod dump;
 pub mod model;
 mod parse;
 mod rows;
+pub mod sandbox;
 mod unzip;
 pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
@@ -24,10 +25,7 @@ pub use model::*;
 
 use crate::diag::{Diagnostics, Location, PER_KIND_LIMIT};
 use crate::period::Period;
-use calamine::{
-    Cell, Data, DataRef, Ods, Range, Reader as _, Sheets, Xls, Xlsx, open_workbook,
-    open_workbook_auto,
-};
+use calamine::{Cell, Data, DataRef, Reader as _, Xlsx};
 use cell::{Cv, text_ref};
 use columns::{Col, MAXF, columns, match_column, norm_header, split_unit, unit_factor};
 use rust_decimal::Decimal;
@@ -41,11 +39,19 @@ use std::path::Path;
 const CELL_BATCH: usize = 4096;
 const CELL_BATCHES: usize = 2;
 
-/// An open workbook: xlsx streamed (through [`unzip`]), the others read
-/// as ranges.
+/// An open workbook: xlsx streamed (through [`unzip`]), the others parsed
+/// by a worker process ([`sandbox`]) and handed over whole.
 enum Book {
     Xlsx(Xlsx<unzip::LedgerFile>),
-    Other(Sheets<std::io::BufReader<std::fs::File>>),
+    Other(sandbox::WireBook),
+}
+
+/// Whether a sheet of this name is one of the contract's sheets.
+pub(crate) fn is_contract_sheet(name: &str) -> bool {
+    let norm = norm_header(name);
+    SheetKind::ALL
+        .into_iter()
+        .any(|k| parse::loose_eq(&norm, k.english()) || parse::loose_eq(&norm, k.chinese()))
 }
 
 /// Rows between two calls of the progress callback.
@@ -65,18 +71,7 @@ pub fn read_ledger(
     progress: &mut dyn FnMut(&str, u64),
 ) -> (Option<Ledger>, Diagnostics) {
     let mut reader = Reader::new(display, opts);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        reader.read(path, progress);
-    }));
-    if outcome.is_err() {
-        reader.diags.error(
-            Location::File {
-                file: display.to_string(),
-            },
-            "cannot-open",
-            "cannot read the workbook: the file is damaged",
-        );
-    }
+    reader.read(path, progress);
     reader.finish()
 }
 
@@ -256,19 +251,10 @@ impl<'o> Reader<'o> {
                 .map_err(|e| calamine::XlsxError::Io(e).to_string())
                 .and_then(|f| Xlsx::new(f).map_err(|e| e.to_string()))
                 .map(Book::Xlsx),
-            Some("xls") => open_workbook::<Xls<_>, _>(path)
-                .map(|b| Book::Other(Sheets::Xls(b)))
-                .map_err(|e| e.to_string()),
-            Some("ods") => open_workbook::<Ods<_>, _>(path)
-                .map(|b| Book::Other(Sheets::Ods(b)))
-                .map_err(|e| e.to_string()),
-            _ => open_workbook_auto(path).map(Book::Other).map_err(|_| {
-                let found = match &ext {
-                    Some(e) => format!("`.{e}`"),
-                    None => "a file without extension".to_string(),
-                };
-                format!("expected an .xlsx, .xls or .ods workbook, found {found}")
-            }),
+            _ => match self.sandboxed(path, ext.as_deref()) {
+                Some(book) => book,
+                None => return,
+            },
         };
         let mut wb = match opened {
             Ok(wb) => wb,
@@ -286,7 +272,7 @@ impl<'o> Reader<'o> {
 
         let names = match &wb {
             Book::Xlsx(x) => x.sheet_names(),
-            Book::Other(o) => o.sheet_names(),
+            Book::Other(o) => o.names.clone(),
         };
         let found = self.find_sheets(&names);
         for kind in SheetKind::ALL {
@@ -299,12 +285,13 @@ impl<'o> Reader<'o> {
             self.sh = SheetCtx::new(kind, name);
             let res = match &mut wb {
                 Book::Xlsx(x) => self.stream_xlsx(x, name, progress),
-                Book::Other(other) => match other.worksheet_range(name) {
-                    Ok(range) => {
-                        self.feed_range(&range, progress);
+                Book::Other(other) => match other.sheets.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, Ok(cells))) => {
+                        self.feed_cells(std::mem::take(cells), progress);
                         Ok(())
                     }
-                    Err(e) => Err(e.to_string()),
+                    Some((_, Err(e))) => Err(e.clone()),
+                    None => Err("the sheet was not read".to_string()),
                 },
             };
             if let Err(e) = res {
@@ -521,23 +508,55 @@ impl<'o> Reader<'o> {
         }
     }
 
-    fn feed_range(&mut self, range: &Range<Data>, progress: &mut dyn FnMut(&str, u64)) {
-        let Some((r0, c0)) = range.start() else {
-            return;
-        };
-        for (i, row) in range.rows().enumerate() {
-            let r = r0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-            let cells = row
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| !matches!(d, Data::Empty))
-                .map(|(j, d)| {
-                    (
-                        c0.saturating_add(u32::try_from(j).unwrap_or(u32::MAX)),
-                        Cv::from_data(d),
-                    )
-                });
-            self.feed_row(r, cells, progress);
+    /// Open a workbook in a worker process ([`sandbox`]). `None` when it
+    /// could not be read at all (the error is reported).
+    fn sandboxed(&mut self, path: &Path, ext: Option<&str>) -> Option<Result<Book, String>> {
+        let loc = self.file_loc();
+        match sandbox::read(path) {
+            Ok(Ok(book)) => Some(Ok(Book::Other(book))),
+            Ok(Err(e)) => Some(Err(match ext {
+                Some("xls" | "xlsb" | "ods") => e,
+                Some(e) => format!("expected an .xlsx, .xls or .ods workbook, found `.{e}`"),
+                None => "expected an .xlsx, .xls or .ods workbook, found a file without extension"
+                    .to_string(),
+            })),
+            Err(sandbox::Refusal::Damaged) => {
+                let what = match ext {
+                    Some(e @ ("xls" | "xlsb" | "ods")) => format!("this .{e} file"),
+                    _ => "this file".to_string(),
+                };
+                self.diags.error(
+                    loc,
+                    "cannot-open",
+                    format!("{what} is damaged; re-save it as .xlsx"),
+                );
+                None
+            }
+            Err(sandbox::Refusal::NoWorker(e)) => {
+                self.diags.error(
+                    loc,
+                    "cannot-open",
+                    format!("cannot start the workbook reader: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The cells of a sheet read by the worker, row by row.
+    fn feed_cells(
+        &mut self,
+        mut cells: Vec<(u32, u32, sandbox::WireCell)>,
+        progress: &mut dyn FnMut(&str, u64),
+    ) {
+        cells.sort_by_key(|&(r, c, _)| (r, c));
+        let data: Vec<(u32, u32, Data)> = cells
+            .into_iter()
+            .map(|(r, c, v)| (r, c, v.into_data()))
+            .collect();
+        for row in data.chunk_by(|a, b| a.0 == b.0) {
+            let r = row.first().map_or(0, |x| x.0);
+            self.feed_row(r, row.iter().map(|(_, c, d)| (*c, Cv::from_data(d))), progress);
         }
     }
 
