@@ -14,6 +14,7 @@ mod cell;
 mod columns;
 mod deposits;
 pub mod dump;
+pub mod guard;
 pub mod model;
 mod parse;
 mod rows;
@@ -150,6 +151,8 @@ pub(crate) struct Reader<'o> {
     baseline: Vec<Baseline>,
     risk_accounts: Vec<RiskOpening>,
     unknown_columns: Vec<UnknownColumn>,
+    /// The first limit the xlsx went past (see [`guard`]).
+    breach: unzip::BreachSlot,
 }
 
 impl<'o> Reader<'o> {
@@ -178,7 +181,30 @@ impl<'o> Reader<'o> {
             baseline: Vec::new(),
             risk_accounts: Vec::new(),
             unknown_columns: Vec::new(),
+            breach: Default::default(),
         }
+    }
+
+    /// The limit the workbook went past, if any, reported where it was
+    /// found: at its cell, in the sheet being read, or in the file.
+    /// Returns whether there was one.
+    fn report_breach(&mut self, in_sheet: bool) -> bool {
+        let taken = self.breach.lock().ok().and_then(|mut b| b.take());
+        let Some(b) = taken else { return false };
+        self.put_breach(b, in_sheet);
+        true
+    }
+
+    fn put_breach(&mut self, b: guard::Breach, in_sheet: bool) {
+        let (loc, message) = match (in_sheet, b.cell) {
+            (true, Some((r, c))) => (Location::cell(&self.file, &self.sh.name, r, c), b.message),
+            (true, None) => (self.sheet_loc(), b.message),
+            (false, _) if b.part.is_empty() || b.message.contains(&b.part) => {
+                (self.file_loc(), b.message)
+            }
+            (false, _) => (self.file_loc(), format!("{} (in `{}`)", b.message, b.part)),
+        };
+        self.diags.error(loc, b.code, message);
     }
 
     fn file_loc(&self) -> Location {
@@ -247,10 +273,14 @@ impl<'o> Reader<'o> {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         let opened: Result<Book, String> = match ext.as_deref() {
-            Some("xlsx" | "xlsm") => unzip::open(path)
-                .map_err(|e| calamine::XlsxError::Io(e).to_string())
-                .and_then(|f| Xlsx::new(f).map_err(|e| e.to_string()))
-                .map(Book::Xlsx),
+            Some("xlsx" | "xlsm") => match unzip::open(path, &self.breach) {
+                Err(e) => Err(calamine::XlsxError::Io(e).to_string()),
+                Ok(Err(b)) => {
+                    self.put_breach(b, false);
+                    return;
+                }
+                Ok(Ok(f)) => Xlsx::new(f).map_err(|e| e.to_string()).map(Book::Xlsx),
+            },
             _ => match self.sandboxed(path, ext.as_deref()) {
                 Some(book) => book,
                 None => return,
@@ -258,6 +288,7 @@ impl<'o> Reader<'o> {
         };
         let mut wb = match opened {
             Ok(wb) => wb,
+            Err(_) if self.report_breach(false) => return,
             Err(e) => {
                 let msg = if e.starts_with("expected") {
                     e
@@ -294,7 +325,9 @@ impl<'o> Reader<'o> {
                     None => Err("the sheet was not read".to_string()),
                 },
             };
-            if let Err(e) = res {
+            if res.is_err() && self.report_breach(true) {
+                self.sh.usable = false;
+            } else if let Err(e) = res {
                 let loc = self.sheet_loc();
                 self.diags.error(
                     loc,
@@ -388,6 +421,7 @@ impl<'o> Reader<'o> {
         progress: &mut dyn FnMut(&str, u64),
     ) -> Result<(), String> {
         let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        let slot = self.breach.clone();
         std::thread::scope(|s| {
             let (full_tx, full_rx) = std::sync::mpsc::sync_channel(CELL_BATCHES);
             let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<Cell<DataRef<'_>>>>();
@@ -403,6 +437,26 @@ impl<'o> Reader<'o> {
                     let end = loop {
                         match cells.next_cell() {
                             Ok(Some(cell)) => {
+                                // Cells without a reference count on from
+                                // the last one; the guard bounds only the
+                                // references written.
+                                let (r, c) = cell.get_position();
+                                if r >= guard::MAX_ROWS || c >= guard::MAX_COLS {
+                                    let b = guard::Breach {
+                                        code: guard::BEYOND_EXCEL,
+                                        part: String::new(),
+                                        cell: Some((r.min(guard::MAX_ROWS - 1), c.min(guard::MAX_COLS - 1))),
+                                        message: format!(
+                                            "the sheet goes on past Excel's last cell, XFD1048576 (row {}, column {})",
+                                            u64::from(r) + 1,
+                                            u64::from(c) + 1
+                                        ),
+                                    };
+                                    if let Ok(mut slot) = slot.lock() {
+                                        slot.get_or_insert(b);
+                                    }
+                                    break Some(Err("beyond Excel's last cell".to_string()));
+                                }
                                 let full = batch.len() >= CELL_BATCH
                                     && batch.last().map(|c| c.get_position().0)
                                         != Some(cell.get_position().0);
@@ -455,6 +509,24 @@ impl<'o> Reader<'o> {
             let v = cell.get_value();
             if matches!(v, DataRef::Empty) {
                 continue;
+            }
+            let text = match v {
+                DataRef::SharedString(t) => Some(*t),
+                DataRef::String(t) => Some(t.as_str()),
+                _ => None,
+            };
+            if let Some(t) = text
+                && t.len() > guard::MAX_CELL_CHARS
+                && t.chars().count() > guard::MAX_CELL_CHARS
+            {
+                let n = t.chars().count() as u64;
+                self.err(r, c, guard::BEYOND_EXCEL, |_| {
+                    format!(
+                        "a cell holds at most {} characters (Excel's limit), found {}",
+                        guard::thousands(guard::MAX_CELL_CHARS as u64),
+                        guard::thousands(n)
+                    )
+                });
             }
             if self.sh.header_row.is_none() {
                 before_header.push((c, Cv::from_ref(v)));
