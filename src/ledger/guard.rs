@@ -708,6 +708,17 @@ mod tests {
         let count = r#"<sst uniqueCount="2097153">"#;
         assert!(run("xl/sharedStrings.xml", count).unwrap_err().contains("declares 2097153 strings"));
         assert_eq!(run("xl/sharedStrings.xml", r#"<sst uniqueCount="2097152">"#), Ok(()));
+        // One string past the count: 2,097,153 empty strings, 5 bytes each.
+        let mut g = Guard::new("xl/sharedStrings.xml");
+        let unit = "<si/>".repeat(1 << 10);
+        g.feed(b"<sst>").unwrap();
+        for _ in 0..(MAX_STRINGS >> 10) {
+            g.feed(unit.as_bytes()).unwrap();
+        }
+        assert_eq!(
+            g.feed(b"<si/>").map_err(|b| b.message),
+            Err("the shared-string table holds more than 2,097,152 strings, more than rmpay reads: this is not a ledger".into())
+        );
         let doctype = "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>";
         assert!(run("xl/workbook.xml", doctype).unwrap_err().contains("document type"));
     }

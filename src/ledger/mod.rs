@@ -93,6 +93,9 @@ struct SheetCtx {
     /// Field of each column; `NO_FIELD` when the column is not read.
     by_col: Vec<u8>,
     rows_read: u64,
+    /// The sheet could not be read to its end (reported): what is missing
+    /// from it is not reported again.
+    unreadable: bool,
     /// Errors reported so far in this sheet, per code.
     counts: Vec<(&'static str, usize)>,
 }
@@ -113,6 +116,7 @@ impl SheetCtx {
             units: [Decimal::ONE; MAXF],
             by_col: Vec::new(),
             rows_read: 0,
+            unreadable: false,
             counts: Vec::new(),
         }
     }
@@ -325,6 +329,9 @@ impl<'o> Reader<'o> {
                     None => Err("the sheet was not read".to_string()),
                 },
             };
+            if res.is_err() {
+                self.sh.unreadable = true;
+            }
             if res.is_err() && self.report_breach(true) {
                 self.sh.usable = false;
             } else if let Err(e) = res {
@@ -761,7 +768,9 @@ impl<'o> Reader<'o> {
     /// line per error kind that went past the limit.
     fn finish_sheet(&mut self, progress: &mut dyn FnMut(&str, u64)) {
         let kind = self.sh.kind;
-        if self.sh.header_row.is_none() {
+        if self.sh.unreadable {
+            // Reported as unreadable; nothing more to say about it.
+        } else if self.sh.header_row.is_none() {
             let required = matches!(
                 kind,
                 SheetKind::Managers

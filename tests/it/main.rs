@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per area.
 //!
 //! - `archive`: closing, carrying forward, re-running and verifying periods.
+//! - `bombs`: hostile xlsx files (parts that inflate to gigabytes, references
+//!   past XFD1048576), answered with located errors in bounded memory.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
@@ -16,7 +18,9 @@
 //!   big enough to be inflated ahead.
 
 mod archive;
+mod bombs;
 mod cli;
+mod fuzz_found;
 mod golden;
 mod ledger_errors;
 mod payroll;
