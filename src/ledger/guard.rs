@@ -266,11 +266,20 @@ impl Guard {
         self.breach_as(TOO_LARGE, message)
     }
 
-    fn breach_as(&self, code: &'static str, message: String) -> Breach {
-        let cell = match (self.kind, self.row) {
-            (Kind::Sheet, Some(r)) => Some((r, self.col.unwrap_or(0))),
-            _ => None,
-        };
+    /// A breach inside a cell is at that cell; anywhere else in a sheet it
+    /// is at the sheet, its message saying after which cell.
+    fn breach_as(&self, code: &'static str, mut message: String) -> Breach {
+        let mut cell = None;
+        if self.kind == Kind::Sheet {
+            match (self.row, self.col) {
+                (Some(r), Some(c)) if self.element_at.is_some() => cell = Some((r, c)),
+                (Some(r), Some(c)) => {
+                    message = format!("{message} (after cell {})", crate::diag::cell_name(r, c));
+                }
+                (Some(r), None) => message = format!("{message} (in row {})", u64::from(r) + 1),
+                _ => {}
+            }
+        }
         Breach {
             code,
             part: self.part.clone(),
@@ -481,7 +490,7 @@ impl Guard {
                     self.cells_in_row = 0;
                     if self.rows > u64::from(MAX_ROWS) {
                         return Err(self.breach_as(BEYOND_EXCEL, format!(
-                            "the sheet has more than {} rows (Excel's limit)",
+                            "the sheet has more than {} rows, Excel's limit",
                             thousands(u64::from(MAX_ROWS))
                         )));
                     }
@@ -489,8 +498,7 @@ impl Guard {
                     self.cells_in_row += 1;
                     if self.cells_in_row > u64::from(MAX_COLS) {
                         return Err(self.breach_as(BEYOND_EXCEL, format!(
-                            "a row has more than {} cells (Excel's limit is {} columns, A to XFD)",
-                            thousands(u64::from(MAX_COLS)),
+                            "a row has more than {} cells, Excel's limit (columns A to XFD)",
                             thousands(u64::from(MAX_COLS))
                         )));
                     }
@@ -683,13 +691,13 @@ mod tests {
         let far = r#"<sheetData><row r="1"><c r="FXSHRXW1"><v>1</v></c></row></sheetData>"#;
         assert_eq!(
             run(sheet, far),
-            Err("expected a cell reference from A1 to XFD1048576, found `FXSHRXW1`".into())
+            Err("expected a cell reference from A1 to XFD1048576, found `FXSHRXW1` (in row 1)".into())
         );
         let long = format!(r#"<row r="1"><c r="{}1"/></row>"#, "A".repeat(120));
         assert_eq!(
             run(sheet, &long),
             Err(format!(
-                "expected a cell reference from A1 to XFD1048576, found `{}…`",
+                "expected a cell reference from A1 to XFD1048576, found `{}…` (in row 1)",
                 "A".repeat(32)
             ))
         );
@@ -703,7 +711,7 @@ mod tests {
         let wide = format!("<row>{}</row>", "<c/>".repeat(16_385));
         assert_eq!(
             run(sheet, &wide),
-            Err("a row has more than 16,384 cells (Excel's limit is 16,384 columns, A to XFD)".into())
+            Err("a row has more than 16,384 cells, Excel's limit (columns A to XFD)".into())
         );
         let count = r#"<sst uniqueCount="2097153">"#;
         assert!(run("xl/sharedStrings.xml", count).unwrap_err().contains("declares 2097153 strings"));

@@ -5,8 +5,10 @@
 //!
 //! Every format goes through one row path: the xlsx sheets are streamed cell
 //! by cell ([`calamine::Xlsx::worksheet_cells_reader`], strings borrowed from
-//! the workbook, so a million-row `deposits` sheet is never held in memory);
-//! the xls and ods sheets are small and read as ranges. Rows become a fixed
+//! the workbook, so a million-row `deposits` sheet is never held in memory),
+//! behind [`guard`], which keeps every part within Excel's limits before
+//! calamine sees it; the xls and ods sheets are small, parsed in a worker
+//! process ([`sandbox`]) and handed over cell by cell. Rows become a fixed
 //! array of borrowed cells ([`cell::Cv`]), one per known column, and the
 //! sheet's row handler turns them into records.
 

@@ -211,7 +211,9 @@ fn a_shared_string_table_of_two_gib_is_refused_before_a_byte_is_inflated() {
     let sst = part("xl/sharedStrings.xml");
     let end = sst.rfind("</sst>").unwrap();
     // 3,855 strings of 17 bytes a unit (65,535 bytes), 32,768 units: 126
-    // million strings, 2 GiB of XML, in a 6 MB file.
+    // million strings in a 6 MB file. Declared size: the fixture's table up
+    // to `</sst>` (1,734 bytes) + 65,535 × 32,768 (2,147,450,880) + 6 for
+    // `</sst>` = 2,147,452,620 bytes.
     let unit = "<si><t>x</t></si>".repeat(3_855);
     let b = ok_minimal_with(
         "xl/sharedStrings.xml",
@@ -219,7 +221,7 @@ fn a_shared_string_table_of_two_gib_is_refused_before_a_byte_is_inflated() {
     );
     expect(
         &b,
-        "bomb.xlsx: error[too-large]: the shared-string table (`xl/sharedStrings.xml`) inflates to 2,147,467,249 bytes, more than rmpay reads (128 MiB): this is not a ledger",
+        "bomb.xlsx: error[too-large]: the shared-string table (`xl/sharedStrings.xml`) inflates to 2,147,452,620 bytes, more than rmpay reads (128 MiB): this is not a ledger",
     );
 }
 
@@ -261,7 +263,7 @@ fn one_row_of_ten_million_cells_stops_at_excel_s_last_column() {
     );
     expect(
         &b,
-        "bomb.xlsx [存款日余额]!E1: error[beyond-excel-limits]: a row has more than 16,384 cells (Excel's limit is 16,384 columns, A to XFD)",
+        "bomb.xlsx [存款日余额]: error[beyond-excel-limits]: a row has more than 16,384 cells, Excel's limit (columns A to XFD) (after cell E1)",
     );
 }
 
@@ -274,7 +276,7 @@ fn whitespace_of_900_mib_between_two_rows_is_an_error() {
     );
     expect(
         &b,
-        "bomb.xlsx [存款日余额]!E1: error[too-large]: a worksheet has a run of more than 1,048,576 bytes of text or whitespace between two tags",
+        "bomb.xlsx [存款日余额]: error[too-large]: a worksheet has a run of more than 1,048,576 bytes of text or whitespace between two tags (after cell E1)",
     );
 }
 
@@ -285,7 +287,7 @@ fn a_header_at_column_fxshrxw_is_an_error_not_two_gib() {
     let b = ok_minimal_with("xl/worksheets/sheet3.xml", Data::Plain(xml.into_bytes()));
     expect(
         &b,
-        "bomb.xlsx [存款日余额]!E1: error[beyond-excel-limits]: expected a cell reference from A1 to XFD1048576, found `FXSHRXW1`",
+        "bomb.xlsx [存款日余额]: error[beyond-excel-limits]: expected a cell reference from A1 to XFD1048576, found `FXSHRXW1` (after cell E1)",
     );
 }
 
@@ -298,7 +300,7 @@ fn a_column_reference_of_120_letters_is_an_error_not_a_wrapped_index() {
     expect(
         &b,
         &format!(
-            "bomb.xlsx [存款日余额]!E1: error[beyond-excel-limits]: expected a cell reference from A1 to XFD1048576, found `{}…`",
+            "bomb.xlsx [存款日余额]: error[beyond-excel-limits]: expected a cell reference from A1 to XFD1048576, found `{}…` (after cell E1)",
             "A".repeat(32)
         ),
     );
