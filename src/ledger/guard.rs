@@ -161,6 +161,10 @@ enum St {
     /// Just after `<`.
     Open,
     Name,
+    /// In a tag whose attributes do not matter.
+    Skip,
+    /// In one of its attribute values.
+    SkipValue,
     Attrs,
     AttrName,
     AfterAttrName,
@@ -292,30 +296,32 @@ impl Guard {
     pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<(), Breach> {
         let mut i = 0;
         while i < bytes.len() {
-            if self.st == St::Text {
-                // Text runs: straight to the next `<`.
-                let rest = &bytes[i..];
-                let skip = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+            // Text, tags that need no look inside and attribute values:
+            // straight to the byte that ends them.
+            let rest = &bytes[i..];
+            let found = match self.st {
+                St::Text => Some(memchr::memchr(b'<', rest)),
+                St::Skip => Some(memchr::memchr3(b'>', b'"', b'\'', rest)),
+                St::SkipValue | St::Value => Some(memchr::memchr(self.quote, rest)),
+                _ => None,
+            };
+            if let Some(found) = found {
+                let skip = found.unwrap_or(rest.len());
+                if self.st == St::Value {
+                    let kept = skip.min(self.value.bytes.len() + 1);
+                    for &b in &rest[..kept] {
+                        self.value.push(b);
+                    }
+                    self.value.len = self.value.len.saturating_add(skip - kept);
+                } else if self.st == St::Skip && skip > 0 {
+                    // `<x a="1"/>`: whether the tag ends empty.
+                    self.slash = rest[skip - 1] == b'/';
+                }
                 self.event += skip as u64;
                 self.at += skip as u64;
                 i += skip;
-                if self.event > MAX_EVENT {
-                    let what = match self.element_at {
-                        Some(_) => format!(
-                            "a cell's text is longer than {} bytes of XML (Excel's limit is {} characters)",
-                            thousands(MAX_EVENT),
-                            thousands(MAX_CELL_CHARS as u64)
-                        ),
-                        None => format!(
-                            "{} has a run of more than {} bytes of text or whitespace between two tags",
-                            self.kind.what(),
-                            thousands(MAX_EVENT)
-                        ),
-                    };
-                    return Err(self.breach(what));
-                }
-                self.check_element()?;
-                if i == bytes.len() {
+                self.check_event()?;
+                if found.is_none() {
                     break;
                 }
             }
@@ -324,15 +330,45 @@ impl Guard {
             self.at += 1;
             self.event += 1;
             self.step(b)?;
-            if self.event > MAX_EVENT {
-                return Err(self.breach(format!(
-                    "{} has a tag or markup longer than {} bytes",
-                    self.kind.what(),
-                    thousands(MAX_EVENT)
-                )));
-            }
+            self.check_event()?;
         }
         self.check_element()
+    }
+
+    fn check_event(&self) -> Result<(), Breach> {
+        if self.event <= MAX_EVENT {
+            return self.check_element();
+        }
+        let what = match (self.st, self.element_at) {
+            (St::Text, Some(_)) => format!(
+                "a cell's text is longer than {} bytes of XML (Excel's limit is {} characters)",
+                thousands(MAX_EVENT),
+                thousands(MAX_CELL_CHARS as u64)
+            ),
+            (St::Text, None) => format!(
+                "{} has a run of more than {} bytes of text or whitespace between two tags",
+                self.kind.what(),
+                thousands(MAX_EVENT)
+            ),
+            _ => format!(
+                "{} has a tag or markup longer than {} bytes",
+                self.kind.what(),
+                thousands(MAX_EVENT)
+            ),
+        };
+        Err(self.breach(what))
+    }
+
+    /// Whether the tag being read has attributes to check.
+    fn looked_into(&self) -> bool {
+        !self.closing
+            && match self.kind {
+                Kind::Sheet => {
+                    self.name.is(b"c") || self.name.is(b"row") || self.name.is(b"dimension")
+                }
+                Kind::Strings => self.name.is(b"sst"),
+                Kind::Other => false,
+            }
     }
 
     fn check_element(&self) -> Result<(), Breach> {
@@ -386,12 +422,26 @@ impl Guard {
                 b'>' => self.end_tag()?,
                 b'/' => {
                     self.slash = true;
-                    self.st = St::Attrs;
+                    self.st = if self.looked_into() { St::Attrs } else { St::Skip };
                 }
                 b':' => self.name = Short::new(),
-                _ if space => self.st = St::Attrs,
+                _ if space => self.st = if self.looked_into() { St::Attrs } else { St::Skip },
                 _ => self.name.push(b),
             },
+            St::Skip => match b {
+                b'>' => self.end_tag()?,
+                b'/' => self.slash = true,
+                b'"' | b'\'' => {
+                    self.quote = b;
+                    self.slash = false;
+                    self.st = St::SkipValue;
+                }
+                _ => self.slash = false,
+            },
+            St::SkipValue => {
+                self.slash = false;
+                self.st = St::Skip;
+            }
             St::Attrs => match b {
                 b'>' => self.end_tag()?,
                 b'/' => self.slash = true,
@@ -449,10 +499,13 @@ impl Guard {
                 } else if !(b"--".starts_with(self.bang.get().unwrap_or(b"x"))
                     || b"[CDATA[".starts_with(self.bang.get().unwrap_or(b"x")))
                 {
-                    return Err(self.breach_as(BEYOND_EXCEL, format!(
-                        "{} declares a document type or other markup an Excel file never has",
-                        self.kind.what()
-                    )));
+                    return Err(self.breach_as(
+                        BEYOND_EXCEL,
+                        format!(
+                            "{} declares a document type or other markup an Excel file never has",
+                            self.kind.what()
+                        ),
+                    ));
                 }
             }
             St::Comment | St::CData | St::Pi => {
@@ -489,18 +542,24 @@ impl Guard {
                     self.rows += 1;
                     self.cells_in_row = 0;
                     if self.rows > u64::from(MAX_ROWS) {
-                        return Err(self.breach_as(BEYOND_EXCEL, format!(
-                            "the sheet has more than {} rows, Excel's limit",
-                            thousands(u64::from(MAX_ROWS))
-                        )));
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "the sheet has more than {} rows, Excel's limit",
+                                thousands(u64::from(MAX_ROWS))
+                            ),
+                        ));
                     }
                 } else if name.is(b"c") {
                     self.cells_in_row += 1;
                     if self.cells_in_row > u64::from(MAX_COLS) {
-                        return Err(self.breach_as(BEYOND_EXCEL, format!(
-                            "a row has more than {} cells, Excel's limit (columns A to XFD)",
-                            thousands(u64::from(MAX_COLS))
-                        )));
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "a row has more than {} cells, Excel's limit (columns A to XFD)",
+                                thousands(u64::from(MAX_COLS))
+                            ),
+                        ));
                     }
                     if !empty {
                         self.element_at = Some(self.at);
@@ -547,7 +606,11 @@ impl Guard {
         }
         let shown = || {
             let v = self.value.get().unwrap_or(&self.value.bytes);
-            let more = if self.value.get().is_none() { "…" } else { "" };
+            let more = if self.value.get().is_none() {
+                "…"
+            } else {
+                ""
+            };
             format!("{}{more}", String::from_utf8_lossy(v))
         };
         match self.kind {
@@ -558,10 +621,13 @@ impl Guard {
                         self.col = Some(c);
                     }
                     None => {
-                        return Err(self.breach_as(BEYOND_EXCEL, format!(
-                            "expected a cell reference from A1 to XFD1048576, found `{}`",
-                            shown()
-                        )));
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "expected a cell reference from A1 to XFD1048576, found `{}`",
+                                shown()
+                            ),
+                        ));
                     }
                 }
             }
@@ -572,10 +638,13 @@ impl Guard {
                         self.col = None;
                     }
                     None => {
-                        return Err(self.breach_as(BEYOND_EXCEL, format!(
-                            "expected a row number from 1 to 1,048,576, found `{}`",
-                            shown()
-                        )));
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "expected a row number from 1 to 1,048,576, found `{}`",
+                                shown()
+                            ),
+                        ));
                     }
                 }
             }
@@ -588,7 +657,10 @@ impl Guard {
                 }
             }
             Kind::Strings if self.attr.is(b"uniqueCount") && self.name.is(b"sst") => {
-                let digits = self.value.get().filter(|v| v.iter().all(u8::is_ascii_digit));
+                let digits = self
+                    .value
+                    .get()
+                    .filter(|v| v.iter().all(u8::is_ascii_digit));
                 let n = digits.and_then(|d| std::str::from_utf8(d).ok()?.parse::<u64>().ok());
                 if digits.is_some() && n.is_none_or(|n| n > MAX_STRINGS) {
                     return Err(self.breach(format!(
@@ -691,7 +763,10 @@ mod tests {
         let far = r#"<sheetData><row r="1"><c r="FXSHRXW1"><v>1</v></c></row></sheetData>"#;
         assert_eq!(
             run(sheet, far),
-            Err("expected a cell reference from A1 to XFD1048576, found `FXSHRXW1` (in row 1)".into())
+            Err(
+                "expected a cell reference from A1 to XFD1048576, found `FXSHRXW1` (in row 1)"
+                    .into()
+            )
         );
         let long = format!(r#"<row r="1"><c r="{}1"/></row>"#, "A".repeat(120));
         assert_eq!(
@@ -714,8 +789,15 @@ mod tests {
             Err("a row has more than 16,384 cells, Excel's limit (columns A to XFD)".into())
         );
         let count = r#"<sst uniqueCount="2097153">"#;
-        assert!(run("xl/sharedStrings.xml", count).unwrap_err().contains("declares 2097153 strings"));
-        assert_eq!(run("xl/sharedStrings.xml", r#"<sst uniqueCount="2097152">"#), Ok(()));
+        assert!(
+            run("xl/sharedStrings.xml", count)
+                .unwrap_err()
+                .contains("declares 2097153 strings")
+        );
+        assert_eq!(
+            run("xl/sharedStrings.xml", r#"<sst uniqueCount="2097152">"#),
+            Ok(())
+        );
         // One string past the count: 2,097,153 empty strings, 5 bytes each.
         let mut g = Guard::new("xl/sharedStrings.xml");
         let unit = "<si/>".repeat(1 << 10);
@@ -727,7 +809,14 @@ mod tests {
             g.feed(b"<si/>").map_err(|b| b.message),
             Err("the shared-string table holds more than 2,097,152 strings, more than rmpay reads: this is not a ledger".into())
         );
+        // Empty elements with attributes, whatever their kind, close.
+        let sst = format!("<sst>{}</sst>", r#"<si a="1"/>"#.repeat(300_000));
+        assert_eq!(run("xl/sharedStrings.xml", &sst), Ok(()));
         let doctype = "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>";
-        assert!(run("xl/workbook.xml", doctype).unwrap_err().contains("document type"));
+        assert!(
+            run("xl/workbook.xml", doctype)
+                .unwrap_err()
+                .contains("document type")
+        );
     }
 }

@@ -637,7 +637,11 @@ impl<'o> Reader<'o> {
             .collect();
         for row in data.chunk_by(|a, b| a.0 == b.0) {
             let r = row.first().map_or(0, |x| x.0);
-            self.feed_row(r, row.iter().map(|(_, c, d)| (*c, Cv::from_data(d))), progress);
+            self.feed_row(
+                r,
+                row.iter().map(|(_, c, d)| (*c, Cv::from_data(d))),
+                progress,
+            );
         }
     }
 

@@ -136,16 +136,19 @@ pub fn parse_in_process(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<Wi
     let names = wb.sheet_names();
     let mut sheets = Vec::new();
     for name in names.iter().filter(|n| wanted(n)) {
-        let cells = wb.worksheet_range(name).map_err(|e| e.to_string()).map(|r| {
-            r.used_cells()
-                .filter_map(|(r0, c0, d)| {
-                    let (r, c) = r.start().unwrap_or((0, 0));
-                    let row = r.checked_add(u32::try_from(r0).ok()?)?;
-                    let col = c.checked_add(u32::try_from(c0).ok()?)?;
-                    Some((row, col, WireCell::from_data(d)?))
-                })
-                .collect()
-        });
+        let cells = wb
+            .worksheet_range(name)
+            .map_err(|e| e.to_string())
+            .map(|r| {
+                r.used_cells()
+                    .filter_map(|(r0, c0, d)| {
+                        let (r, c) = r.start().unwrap_or((0, 0));
+                        let row = r.checked_add(u32::try_from(r0).ok()?)?;
+                        let col = c.checked_add(u32::try_from(c0).ok()?)?;
+                        Some((row, col, WireCell::from_data(d)?))
+                    })
+                    .collect()
+            });
         sheets.push((name.clone(), cells));
     }
     Ok(WireBook { names, sheets })
@@ -242,8 +245,16 @@ mod tests {
             Data::Float(-0.0),
             Data::String("客户 C001".into()),
             Data::Bool(true),
-            Data::DateTime(ExcelDateTime::new(46296.5, ExcelDateTimeType::DateTime, true)),
-            Data::DateTime(ExcelDateTime::new(1.25, ExcelDateTimeType::TimeDelta, false)),
+            Data::DateTime(ExcelDateTime::new(
+                46296.5,
+                ExcelDateTimeType::DateTime,
+                true,
+            )),
+            Data::DateTime(ExcelDateTime::new(
+                1.25,
+                ExcelDateTimeType::TimeDelta,
+                false,
+            )),
             Data::DateTimeIso("2026-10-31".into()),
             Data::DurationIso("PT1H".into()),
             Data::Error(CellErrorType::Div0),

@@ -155,8 +155,7 @@ fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> 
             name,
             name_raw,
         };
-        let readable = !f.encrypted()
-            && (m.deflated || method == zip::CompressionMethod::Stored);
+        let readable = !f.encrypted() && (m.deflated || method == zip::CompressionMethod::Stored);
         if !readable {
             return Ok(Err(Breach {
                 code: "cannot-open",
@@ -274,11 +273,17 @@ fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
         }
         central.extend_from_slice(&m.name_raw);
         let data = at + local.len() as u64;
-        segments.push(Segment::Mem { start: at, bytes: local });
+        segments.push(Segment::Mem {
+            start: at,
+            bytes: local,
+        });
         segments.push(Segment::Member { start: data, index });
         at = data + m.size;
     }
-    segments.push(Segment::Zeros { start: at, len: GAP });
+    segments.push(Segment::Zeros {
+        start: at,
+        len: GAP,
+    });
     at += GAP;
     let count = u16::try_from(members.len()).map_err(|_| too_big())?;
     let cd_size = u32::try_from(central.len()).map_err(|_| too_big())?;
@@ -403,7 +408,8 @@ impl Inflating {
         let mut guard = Guard::new(&member.name);
         let slot = slot.clone();
         std::thread::spawn(move || {
-            let mut inflate = flate2::read::DeflateDecoder::new(BufReader::new(file.take(compressed)));
+            let mut inflate =
+                flate2::read::DeflateDecoder::new(BufReader::new(file.take(compressed)));
             let mut total: u64 = 0;
             loop {
                 let mut chunk = used.try_recv().unwrap_or_default();
@@ -423,11 +429,7 @@ impl Inflating {
                 };
                 chunk.truncate(filled);
                 total += filled as u64;
-                let res = res.and_then(|()| {
-                    guard
-                        .feed(&chunk)
-                        .map_err(|b| record(&slot, b))
-                });
+                let res = res.and_then(|()| guard.feed(&chunk).map_err(|b| record(&slot, b)));
                 let done = filled < CHUNK || total == size || res.is_err();
                 let msg = res.map(|()| chunk);
                 // The reader went away (done with the sheet, or failed).

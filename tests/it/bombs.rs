@@ -173,11 +173,26 @@ fn check(bytes: &[u8]) -> (i32, String) {
         .unwrap();
     if let Some(keep) = std::env::var_os("KEEP_BOMBS_TMP") {
         let n = std::fs::read_dir(&keep).unwrap().count();
-        std::fs::copy(&path, PathBuf::from(keep).join(format!("b{n}-{}.xlsx", std::thread::current().name().unwrap_or("x").replace("bombs::", "")))).unwrap();
+        std::fs::copy(
+            &path,
+            PathBuf::from(keep).join(format!(
+                "b{n}-{}.xlsx",
+                std::thread::current()
+                    .name()
+                    .unwrap_or("x")
+                    .replace("bombs::", "")
+            )),
+        )
+        .unwrap();
     }
     let mut cmd = crate::util::rmpay();
-    cmd.args(["check", "--policy", "rules/city-commercial-bank.toml", "--ledger"])
-        .arg(&path);
+    cmd.args([
+        "check",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+    ])
+    .arg(&path);
     // SAFETY: setrlimit is async-signal-safe; nothing else runs in the child.
     unsafe {
         cmd.pre_exec(|| {
@@ -200,7 +215,10 @@ fn expect(bytes: &[u8], want: &str) {
     let (code, stderr) = check(bytes);
     assert_eq!(
         (code, stderr.as_str()),
-        (1, format!("{want}\nrmpay: 1 error(s); nothing was written\n").as_str()),
+        (
+            1,
+            format!("{want}\nrmpay: 1 error(s); nothing was written\n").as_str()
+        ),
         "{} KB archive",
         bytes.len() >> 10
     );

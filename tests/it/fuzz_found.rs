@@ -21,7 +21,13 @@ fn xls_files_that_crash_calamine_are_reported_damaged() {
     let found = files("fixtures/fuzz/xls");
     assert!(found.len() >= 3, "{found:?}");
     for f in found {
-        let out = run(&["check", "--policy", "rules/city-commercial-bank.toml", "--ledger", &f]);
+        let out = run(&[
+            "check",
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+            &f,
+        ]);
         assert_eq!(
             (out.code, out.stderr.as_str()),
             (
