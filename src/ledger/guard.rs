@@ -324,6 +324,12 @@ impl Guard {
                 if found.is_none() {
                     break;
                 }
+                if self.st == St::Text
+                    && let Some(n) = self.whole_tag(&bytes[i..])?
+                {
+                    i += n;
+                    continue;
+                }
             }
             let b = bytes[i];
             i += 1;
@@ -357,6 +363,90 @@ impl Guard {
             ),
         };
         Err(self.breach(what))
+    }
+
+    /// The tag at the start of `rest` (its `<` first) read in one go, when
+    /// it is a plain start or end tag that ends within `rest` and 512
+    /// bytes: how many bytes it took. `None` leaves it to the byte-by-byte
+    /// states (which start it afresh).
+    fn whole_tag(&mut self, rest: &[u8]) -> Result<Option<usize>, Breach> {
+        let limit = rest.len().min(512);
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        let local = |name: &[u8]| -> Short<16> {
+            let name = memchr::memrchr(b':', name).map_or(name, |k| &name[k + 1..]);
+            let mut out = Short::new();
+            for &b in name.iter().take(17) {
+                out.push(b);
+            }
+            out
+        };
+        let closing = match rest.get(1) {
+            Some(b'!' | b'?') | None => return Ok(None),
+            Some(b) => *b == b'/',
+        };
+        let mut j = if closing { 2 } else { 1 };
+        let name_at = j;
+        while j < limit && !(space(rest[j]) || rest[j] == b'/' || rest[j] == b'>') {
+            j += 1;
+        }
+        if j >= limit {
+            return Ok(None);
+        }
+        self.name = local(&rest[name_at..j]);
+        self.closing = closing;
+        self.slash = false;
+        let look = self.looked_into();
+        loop {
+            while j < limit && space(rest[j]) {
+                j += 1;
+            }
+            match rest.get(j).filter(|_| j < limit) {
+                None => return Ok(None),
+                Some(b'>') => break,
+                Some(b'/') => {
+                    self.slash = true;
+                    j += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let name_at = j;
+            while j < limit && !(space(rest[j]) || matches!(rest[j], b'=' | b'>' | b'/')) {
+                j += 1;
+            }
+            if rest.get(j) != Some(&b'=') || j + 1 >= limit {
+                return Ok(None);
+            }
+            let name_end = j;
+            let quote = rest[j + 1];
+            if quote != b'"' && quote != b'\'' {
+                return Ok(None);
+            }
+            let value_at = j + 2;
+            let Some(k) = rest
+                .get(value_at..limit)
+                .and_then(|v| memchr::memchr(quote, v))
+            else {
+                return Ok(None);
+            };
+            j = value_at + k + 1;
+            self.slash = false;
+            if look {
+                self.attr = local(&rest[name_at..name_end]);
+                let mut value = Short::new();
+                for &b in rest[value_at..value_at + k].iter().take(33) {
+                    value.push(b);
+                }
+                value.len = k;
+                self.value = value;
+                self.attribute()?;
+            }
+        }
+        let n = j + 1;
+        self.at += n as u64;
+        self.event = n as u64;
+        self.end_tag()?;
+        Ok(Some(n))
     }
 
     /// Whether the tag being read has attributes to check.
@@ -422,10 +512,20 @@ impl Guard {
                 b'>' => self.end_tag()?,
                 b'/' => {
                     self.slash = true;
-                    self.st = if self.looked_into() { St::Attrs } else { St::Skip };
+                    self.st = if self.looked_into() {
+                        St::Attrs
+                    } else {
+                        St::Skip
+                    };
                 }
                 b':' => self.name = Short::new(),
-                _ if space => self.st = if self.looked_into() { St::Attrs } else { St::Skip },
+                _ if space => {
+                    self.st = if self.looked_into() {
+                        St::Attrs
+                    } else {
+                        St::Skip
+                    }
+                }
                 _ => self.name.push(b),
             },
             St::Skip => match b {

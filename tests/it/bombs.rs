@@ -171,20 +171,6 @@ fn check(bytes: &[u8]) -> (i32, String) {
         .unwrap()
         .write_all(bytes)
         .unwrap();
-    if let Some(keep) = std::env::var_os("KEEP_BOMBS_TMP") {
-        let n = std::fs::read_dir(&keep).unwrap().count();
-        std::fs::copy(
-            &path,
-            PathBuf::from(keep).join(format!(
-                "b{n}-{}.xlsx",
-                std::thread::current()
-                    .name()
-                    .unwrap_or("x")
-                    .replace("bombs::", "")
-            )),
-        )
-        .unwrap();
-    }
     let mut cmd = crate::util::rmpay();
     cmd.args([
         "check",
