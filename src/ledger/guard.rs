@@ -748,13 +748,18 @@ impl Guard {
                     }
                 }
             }
-            Kind::Sheet if self.attr.is(b"ref") && self.name.is(b"dimension") => {
-                if !self.value.get().is_some_and(ordered_range) {
-                    return Err(self.breach_as(BEYOND_EXCEL, format!(
+            Kind::Sheet
+                if self.attr.is(b"ref")
+                    && self.name.is(b"dimension")
+                    && !self.value.get().is_some_and(ordered_range) =>
+            {
+                return Err(self.breach_as(
+                    BEYOND_EXCEL,
+                    format!(
                         "expected the sheet's dimension as a range within A1:XFD1048576, found `{}`",
                         shown()
-                    )));
-                }
+                    ),
+                ));
             }
             Kind::Strings if self.attr.is(b"uniqueCount") && self.name.is(b"sst") => {
                 let digits = self

@@ -45,7 +45,7 @@ const CELL_BATCHES: usize = 2;
 /// An open workbook: xlsx streamed (through [`unzip`]), the others parsed
 /// by a worker process ([`sandbox`]) and handed over whole.
 enum Book {
-    Xlsx(Xlsx<unzip::LedgerFile>),
+    Xlsx(Box<Xlsx<unzip::LedgerFile>>),
     Other(sandbox::WireBook),
 }
 
@@ -285,7 +285,9 @@ impl<'o> Reader<'o> {
                     self.put_breach(b, false);
                     return;
                 }
-                Ok(Ok(f)) => Xlsx::new(f).map_err(|e| e.to_string()).map(Book::Xlsx),
+                Ok(Ok(f)) => Xlsx::new(f)
+                    .map_err(|e| e.to_string())
+                    .map(|x| Book::Xlsx(Box::new(x))),
             },
             _ => match self.sandboxed(path, ext.as_deref()) {
                 Some(book) => book,

@@ -36,6 +36,9 @@ const MAX_REPLY: u64 = 256 << 20;
 /// The first line of a worker's answer.
 const MAGIC: &[u8] = b"rmpay-workbook 1\n";
 
+/// A sheet's cells (row, column, value), or why it could not be read.
+pub type WireCells = Result<Vec<(u32, u32, WireCell)>, String>;
+
 /// A workbook as the worker hands it over.
 #[derive(Serialize, Deserialize, Debug, Default)]
 pub struct WireBook {
@@ -43,7 +46,7 @@ pub struct WireBook {
     pub names: Vec<String>,
     /// The sheets that were read: name and cells, or why it could not be
     /// read.
-    pub sheets: Vec<(String, Result<Vec<(u32, u32, WireCell)>, String>)>,
+    pub sheets: Vec<(String, WireCells)>,
 }
 
 /// A cell value; floats as their bits.
