@@ -1,3 +1,32 @@
 fn main() {
+    quiet_panics();
+    let mut args = std::env::args_os();
+    if args.nth(1).as_deref() == Some(rmpay::ledger::sandbox::WORKER_ARG.as_ref()) {
+        let path = args.next().unwrap_or_default();
+        std::process::exit(rmpay::ledger::sandbox::worker_main(&path));
+    }
     std::process::exit(rmpay::run(std::env::args_os()));
+}
+
+/// A panic is a bug in rmpay: say so in one line and ask for a report,
+/// with no source path and no backtrace unless `RUST_BACKTRACE` asks for
+/// them. The process exits with 101, as any panic does.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        eprintln!(
+            "internal error: {what}\nThis is a bug in rmpay, not a problem with your files: please report it, with the command you ran."
+        );
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            if let Some(at) = info.location() {
+                eprintln!("at {at}");
+            }
+            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+        }
+    }));
 }

@@ -5,8 +5,10 @@
 //!
 //! Every format goes through one row path: the xlsx sheets are streamed cell
 //! by cell ([`calamine::Xlsx::worksheet_cells_reader`], strings borrowed from
-//! the workbook, so a million-row `deposits` sheet is never held in memory);
-//! the xls and ods sheets are small and read as ranges. Rows become a fixed
+//! the workbook, so a million-row `deposits` sheet is never held in memory),
+//! behind [`guard`], which keeps every part within Excel's limits before
+//! calamine sees it; the xls and ods sheets are small, parsed in a worker
+//! process ([`sandbox`]) and handed over cell by cell. Rows become a fixed
 //! array of borrowed cells ([`cell::Cv`]), one per known column, and the
 //! sheet's row handler turns them into records.
 
@@ -14,10 +16,12 @@ mod cell;
 mod columns;
 mod deposits;
 pub mod dump;
+pub mod guard;
 pub mod guide;
 pub mod model;
 mod parse;
 mod rows;
+pub mod sandbox;
 mod unzip;
 pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
@@ -25,10 +29,7 @@ pub use model::*;
 
 use crate::diag::{Diagnostics, Location, PER_KIND_LIMIT};
 use crate::period::Period;
-use calamine::{
-    Cell, Data, DataRef, Ods, Range, Reader as _, Sheets, Xls, Xlsx, open_workbook,
-    open_workbook_auto,
-};
+use calamine::{Cell, Data, DataRef, Reader as _, Xlsx};
 use cell::{Cv, text_ref};
 use columns::{Col, MAXF, columns, match_column, norm_header, split_unit, unit_factor};
 use rust_decimal::Decimal;
@@ -42,11 +43,19 @@ use std::path::Path;
 const CELL_BATCH: usize = 4096;
 const CELL_BATCHES: usize = 2;
 
-/// An open workbook: xlsx streamed (through [`unzip`]), the others read
-/// as ranges.
+/// An open workbook: xlsx streamed (through [`unzip`]), the others parsed
+/// by a worker process ([`sandbox`]) and handed over whole.
 enum Book {
-    Xlsx(Xlsx<unzip::LedgerFile>),
-    Other(Sheets<std::io::BufReader<std::fs::File>>),
+    Xlsx(Box<Xlsx<unzip::LedgerFile>>),
+    Other(sandbox::WireBook),
+}
+
+/// Whether a sheet of this name is one of the contract's sheets.
+pub(crate) fn is_contract_sheet(name: &str) -> bool {
+    let norm = norm_header(name);
+    SheetKind::ALL
+        .into_iter()
+        .any(|k| parse::loose_eq(&norm, k.english()) || parse::loose_eq(&norm, k.chinese()))
 }
 
 /// Rows between two calls of the progress callback.
@@ -66,18 +75,7 @@ pub fn read_ledger(
     progress: &mut dyn FnMut(&str, u64),
 ) -> (Option<Ledger>, Diagnostics) {
     let mut reader = Reader::new(display, opts);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        reader.read(path, progress);
-    }));
-    if outcome.is_err() {
-        reader.diags.error(
-            Location::File {
-                file: display.to_string(),
-            },
-            "cannot-open",
-            "cannot read the workbook: the file is damaged",
-        );
-    }
+    reader.read(path, progress);
     reader.finish()
 }
 
@@ -100,6 +98,9 @@ struct SheetCtx {
     rows_read: u64,
     /// Data rows (not blank) below the header.
     data_rows: u64,
+    /// The sheet could not be read to its end (reported): what is missing
+    /// from it is not reported again.
+    unreadable: bool,
     /// Errors reported so far in this sheet, per code.
     counts: Vec<(&'static str, usize)>,
 }
@@ -121,6 +122,7 @@ impl SheetCtx {
             by_col: Vec::new(),
             rows_read: 0,
             data_rows: 0,
+            unreadable: false,
             counts: Vec::new(),
         }
     }
@@ -161,6 +163,8 @@ pub(crate) struct Reader<'o> {
     baseline: Vec<Baseline>,
     risk_accounts: Vec<RiskOpening>,
     unknown_columns: Vec<UnknownColumn>,
+    /// The first limit the xlsx went past (see [`guard`]).
+    breach: unzip::BreachSlot,
 }
 
 impl<'o> Reader<'o> {
@@ -190,7 +194,30 @@ impl<'o> Reader<'o> {
             baseline: Vec::new(),
             risk_accounts: Vec::new(),
             unknown_columns: Vec::new(),
+            breach: Default::default(),
         }
+    }
+
+    /// The limit the workbook went past, if any, reported where it was
+    /// found: at its cell, in the sheet being read, or in the file.
+    /// Returns whether there was one.
+    fn report_breach(&mut self, in_sheet: bool) -> bool {
+        let taken = self.breach.lock().ok().and_then(|mut b| b.take());
+        let Some(b) = taken else { return false };
+        self.put_breach(b, in_sheet);
+        true
+    }
+
+    fn put_breach(&mut self, b: guard::Breach, in_sheet: bool) {
+        let (loc, message) = match (in_sheet, b.cell) {
+            (true, Some((r, c))) => (Location::cell(&self.file, &self.sh.name, r, c), b.message),
+            (true, None) => (self.sheet_loc(), b.message),
+            (false, _) if b.part.is_empty() || b.message.contains(&b.part) => {
+                (self.file_loc(), b.message)
+            }
+            (false, _) => (self.file_loc(), format!("{} (in `{}`)", b.message, b.part)),
+        };
+        self.diags.error(loc, b.code, message);
     }
 
     fn file_loc(&self) -> Location {
@@ -259,26 +286,24 @@ impl<'o> Reader<'o> {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         let opened: Result<Book, String> = match ext.as_deref() {
-            Some("xlsx" | "xlsm") => unzip::open(path)
-                .map_err(|e| calamine::XlsxError::Io(e).to_string())
-                .and_then(|f| Xlsx::new(f).map_err(|e| e.to_string()))
-                .map(Book::Xlsx),
-            Some("xls") => open_workbook::<Xls<_>, _>(path)
-                .map(|b| Book::Other(Sheets::Xls(b)))
-                .map_err(|e| e.to_string()),
-            Some("ods") => open_workbook::<Ods<_>, _>(path)
-                .map(|b| Book::Other(Sheets::Ods(b)))
-                .map_err(|e| e.to_string()),
-            _ => open_workbook_auto(path).map(Book::Other).map_err(|_| {
-                let found = match &ext {
-                    Some(e) => format!("`.{e}`"),
-                    None => "a file without extension".to_string(),
-                };
-                format!("expected an .xlsx, .xls or .ods workbook, found {found}")
-            }),
+            Some("xlsx" | "xlsm") => match unzip::open(path, &self.breach) {
+                Err(e) => Err(calamine::XlsxError::Io(e).to_string()),
+                Ok(Err(b)) => {
+                    self.put_breach(b, false);
+                    return;
+                }
+                Ok(Ok(f)) => Xlsx::new(f)
+                    .map_err(|e| e.to_string())
+                    .map(|x| Book::Xlsx(Box::new(x))),
+            },
+            _ => match self.sandboxed(path, ext.as_deref()) {
+                Some(book) => book,
+                None => return,
+            },
         };
         let mut wb = match opened {
             Ok(wb) => wb,
+            Err(_) if self.report_breach(false) => return,
             Err(e) => {
                 let msg = if e.starts_with("expected") {
                     e
@@ -293,7 +318,7 @@ impl<'o> Reader<'o> {
 
         let names = match &wb {
             Book::Xlsx(x) => x.sheet_names(),
-            Book::Other(o) => o.sheet_names(),
+            Book::Other(o) => o.names.clone(),
         };
         let found = self.find_sheets(&names);
         for kind in SheetKind::ALL {
@@ -303,15 +328,21 @@ impl<'o> Reader<'o> {
             self.sh = SheetCtx::new(kind, name);
             let res = match &mut wb {
                 Book::Xlsx(x) => self.stream_xlsx(x, name, progress),
-                Book::Other(other) => match other.worksheet_range(name) {
-                    Ok(range) => {
-                        self.feed_range(&range, progress);
+                Book::Other(other) => match other.sheets.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, Ok(cells))) => {
+                        self.feed_cells(std::mem::take(cells), progress);
                         Ok(())
                     }
-                    Err(e) => Err(e.to_string()),
+                    Some((_, Err(e))) => Err(e.clone()),
+                    None => Err("the sheet was not read".to_string()),
                 },
             };
-            if let Err(e) = res {
+            if res.is_err() {
+                self.sh.unreadable = true;
+            }
+            if res.is_err() && self.report_breach(true) {
+                self.sh.usable = false;
+            } else if let Err(e) = res {
                 let loc = self.sheet_loc();
                 self.diags.error(
                     loc,
@@ -398,6 +429,7 @@ impl<'o> Reader<'o> {
         progress: &mut dyn FnMut(&str, u64),
     ) -> Result<(), String> {
         let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        let slot = self.breach.clone();
         std::thread::scope(|s| {
             let (full_tx, full_rx) = std::sync::mpsc::sync_channel(CELL_BATCHES);
             let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<Cell<DataRef<'_>>>>();
@@ -413,6 +445,26 @@ impl<'o> Reader<'o> {
                     let end = loop {
                         match cells.next_cell() {
                             Ok(Some(cell)) => {
+                                // Cells without a reference count on from
+                                // the last one; the guard bounds only the
+                                // references written.
+                                let (r, c) = cell.get_position();
+                                if r >= guard::MAX_ROWS || c >= guard::MAX_COLS {
+                                    let b = guard::Breach {
+                                        code: guard::BEYOND_EXCEL,
+                                        part: String::new(),
+                                        cell: Some((r.min(guard::MAX_ROWS - 1), c.min(guard::MAX_COLS - 1))),
+                                        message: format!(
+                                            "the sheet goes on past Excel's last cell, XFD1048576 (row {}, column {})",
+                                            u64::from(r) + 1,
+                                            u64::from(c) + 1
+                                        ),
+                                    };
+                                    if let Ok(mut slot) = slot.lock() {
+                                        slot.get_or_insert(b);
+                                    }
+                                    break Some(Err("beyond Excel's last cell".to_string()));
+                                }
                                 let full = batch.len() >= CELL_BATCH
                                     && batch.last().map(|c| c.get_position().0)
                                         != Some(cell.get_position().0);
@@ -466,6 +518,24 @@ impl<'o> Reader<'o> {
             if matches!(v, DataRef::Empty) {
                 continue;
             }
+            let text = match v {
+                DataRef::SharedString(t) => Some(*t),
+                DataRef::String(t) => Some(t.as_str()),
+                _ => None,
+            };
+            if let Some(t) = text
+                && t.len() > guard::MAX_CELL_CHARS
+                && t.chars().count() > guard::MAX_CELL_CHARS
+            {
+                let n = t.chars().count() as u64;
+                self.err(r, c, guard::BEYOND_EXCEL, |_| {
+                    format!(
+                        "a cell holds at most {} characters (Excel's limit), found {}",
+                        guard::thousands(guard::MAX_CELL_CHARS as u64),
+                        guard::thousands(n)
+                    )
+                });
+            }
             if self.sh.header_row.is_none() {
                 before_header.push((c, Cv::from_ref(v)));
             } else if let Some(&fi) = self.sh.by_col.get(c as usize)
@@ -518,23 +588,59 @@ impl<'o> Reader<'o> {
         }
     }
 
-    fn feed_range(&mut self, range: &Range<Data>, progress: &mut dyn FnMut(&str, u64)) {
-        let Some((r0, c0)) = range.start() else {
-            return;
-        };
-        for (i, row) in range.rows().enumerate() {
-            let r = r0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-            let cells = row
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| !matches!(d, Data::Empty))
-                .map(|(j, d)| {
-                    (
-                        c0.saturating_add(u32::try_from(j).unwrap_or(u32::MAX)),
-                        Cv::from_data(d),
-                    )
-                });
-            self.feed_row(r, cells, progress);
+    /// Open a workbook in a worker process ([`sandbox`]). `None` when it
+    /// could not be read at all (the error is reported).
+    fn sandboxed(&mut self, path: &Path, ext: Option<&str>) -> Option<Result<Book, String>> {
+        let loc = self.file_loc();
+        match sandbox::read(path) {
+            Ok(Ok(book)) => Some(Ok(Book::Other(book))),
+            Ok(Err(e)) => Some(Err(match ext {
+                Some("xls" | "xlsb" | "ods") => e,
+                Some(e) => format!("expected an .xlsx, .xls or .ods workbook, found `.{e}`"),
+                None => "expected an .xlsx, .xls or .ods workbook, found a file without extension"
+                    .to_string(),
+            })),
+            Err(sandbox::Refusal::Damaged) => {
+                let what = match ext {
+                    Some(e @ ("xls" | "xlsb" | "ods")) => format!("this .{e} file"),
+                    _ => "this file".to_string(),
+                };
+                self.diags.error(
+                    loc,
+                    "cannot-open",
+                    format!("{what} is damaged; re-save it as .xlsx"),
+                );
+                None
+            }
+            Err(sandbox::Refusal::NoWorker(e)) => {
+                self.diags.error(
+                    loc,
+                    "cannot-open",
+                    format!("cannot start the workbook reader: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The cells of a sheet read by the worker, row by row.
+    fn feed_cells(
+        &mut self,
+        mut cells: Vec<(u32, u32, sandbox::WireCell)>,
+        progress: &mut dyn FnMut(&str, u64),
+    ) {
+        cells.sort_by_key(|&(r, c, _)| (r, c));
+        let data: Vec<(u32, u32, Data)> = cells
+            .into_iter()
+            .map(|(r, c, v)| (r, c, v.into_data()))
+            .collect();
+        for row in data.chunk_by(|a, b| a.0 == b.0) {
+            let r = row.first().map_or(0, |x| x.0);
+            self.feed_row(
+                r,
+                row.iter().map(|(_, c, d)| (*c, Cv::from_data(d))),
+                progress,
+            );
         }
     }
 
@@ -670,7 +776,9 @@ impl<'o> Reader<'o> {
         if self.sh.data_rows > 0 {
             self.filled.push(kind);
         }
-        if self.sh.header_row.is_none() {
+        if self.sh.unreadable {
+            // Reported as unreadable; nothing more to say about it.
+        } else if self.sh.header_row.is_none() {
             // Of the two deposit sheets, the one beside the other may be
             // left empty.
             let other = match kind {

@@ -1,67 +1,100 @@
-//! An xlsx file as calamine sees it, with its biggest worksheet inflated
-//! ahead of the parser on a thread of its own.
+//! An xlsx file as calamine sees it: every member stored, its bytes
+//! inflated here, checked against the reader's limits on the way
+//! ([`super::guard`]), and the biggest worksheet inflated ahead of the
+//! parser on a thread of its own.
 //!
-//! calamine inflates and parses a sheet on one thread; for a million-row
-//! sheet, inflating is about a tenth of the read. [`Prefetched`] shows
-//! calamine the same zip, except that the biggest worksheet's local and
-//! central headers say *stored*: its bytes come from a thread that inflates
-//! the original member, one chunk ahead of the parser, and every later
-//! offset is shifted to make room. The zip reader still checks the member's
-//! CRC-32 over the bytes it is given, so a fault here can only surface as a
-//! read error, never as different figures.
+//! [`open`] reads the zip's central directory (with the zip crate, as
+//! calamine would) and shows calamine a new archive with the same members
+//! in the same order, each *stored*, its size the one the original
+//! declares: fresh local headers, the data, a gap, a fresh central
+//! directory. A member's bytes are inflated from the original when
+//! calamine reads them, never more than the declared size (a header that
+//! lies about the size gets a truncated member, which the zip reader's
+//! CRC-32 check refuses), and every byte goes through the member's
+//! [`Guard`] before calamine sees it. A part whose declared size is over
+//! its limit is refused before a byte of it is inflated.
 //!
-//! Anything unusual (zip64, an encrypted member, a method other than
-//! deflate, data before the archive, a member under [`MIN_MEMBER`]) and the
-//! file is read as it is.
+//! For a million-row sheet, inflating is about a tenth of the read: the
+//! biggest worksheet (over [`MIN_MEMBER`]) is inflated and checked on its
+//! own thread, one chunk ahead of the parser.
+//!
+//! A file the zip crate cannot read as an archive is handed to calamine as
+//! it is, which reports what is wrong with it (no member can be inflated
+//! from a file without a central directory).
 
+use super::guard::{self, Breach, Guard, Kind};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
+use std::sync::{Arc, Mutex};
 
 /// Members smaller than this are not worth a thread.
 pub const MIN_MEMBER: u64 = 1 << 20;
 /// Inflated bytes handed over at a time, and chunks on their way at once.
 const CHUNK: usize = 128 << 10;
 const CHUNKS: usize = 4;
-/// Unused bytes before the rewritten central directory; see [`plan`].
+/// Unused bytes before the central directory: zip readers look for the
+/// end record in the last 64 KiB or so, and this keeps that search out of
+/// the members, which would otherwise be inflated just to be looked
+/// through.
 const GAP: u64 = 68 << 10;
+/// Members an archive may have.
+pub const MAX_MEMBERS: usize = 10_000;
 
-/// The ledger file: as it is, or with its big sheet inflated ahead.
-pub(crate) enum LedgerFile {
-    Plain(BufReader<File>),
-    Prefetched(Box<Prefetched>),
+/// The first limit a read went past, kept for the reader (calamine only
+/// sees an I/O error).
+pub(crate) type BreachSlot = Arc<Mutex<Option<Breach>>>;
+
+fn record(slot: &BreachSlot, b: Breach) -> io::Error {
+    let msg = b.message.clone();
+    if let Ok(mut s) = slot.lock()
+        && s.is_none()
+    {
+        *s = Some(b);
+    }
+    io::Error::new(io::ErrorKind::InvalidData, msg)
 }
 
-/// Open `path` for calamine, prefetching the biggest worksheet when the
-/// archive is plain enough to rewrite its headers.
-pub(crate) fn open(path: &Path) -> io::Result<LedgerFile> {
-    let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
-    match plan(&mut file, len) {
-        Ok(Some(plan)) => Ok(LedgerFile::Prefetched(Box::new(Prefetched {
-            file: BufReader::new(file),
-            file_pos: None,
-            path: path.to_path_buf(),
-            pos: 0,
-            plan,
-            stream: None,
-            starts: 0,
-        }))),
-        // Not a zip we can rewrite (or not a zip at all): calamine reads
-        // it as it is and reports what is wrong with it.
-        Ok(None) | Err(_) => {
-            file.seek(SeekFrom::Start(0))?;
-            Ok(LedgerFile::Plain(BufReader::new(file)))
+/// The ledger file: as it is (not an archive), or rewritten.
+pub(crate) enum LedgerFile {
+    Plain(BufReader<File>),
+    Rewritten(Box<Rewritten>),
+}
+
+/// Open `path` for calamine. An error is a limit the archive's directory
+/// already goes past.
+pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFile, Breach>> {
+    let file = File::open(path)?;
+    let members = match directory(file) {
+        Ok(Ok(m)) => m,
+        Ok(Err(b)) => return Ok(Err(b)),
+        // Not an archive: calamine says what it is.
+        Err(_) => {
+            let file = File::open(path)?;
+            return Ok(Ok(LedgerFile::Plain(BufReader::new(file))));
         }
-    }
+    };
+    let plan = match plan(members) {
+        Ok(p) => p,
+        Err(b) => return Ok(Err(b)),
+    };
+    Ok(Ok(LedgerFile::Rewritten(Box::new(Rewritten {
+        path: path.to_path_buf(),
+        pos: 0,
+        plan,
+        current: None,
+        ahead: None,
+        starts: 0,
+        slot: slot.clone(),
+    }))))
 }
 
 impl Read for LedgerFile {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
             LedgerFile::Plain(f) => f.read(buf),
-            LedgerFile::Prefetched(p) => p.read(buf),
+            LedgerFile::Rewritten(p) => p.read(buf),
         }
     }
 }
@@ -70,9 +103,81 @@ impl Seek for LedgerFile {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
         match self {
             LedgerFile::Plain(f) => f.seek(to),
-            LedgerFile::Prefetched(p) => p.seek(to),
+            LedgerFile::Rewritten(p) => p.seek(to),
         }
     }
+}
+
+/// A member of the original archive.
+#[derive(Debug, Clone)]
+struct Member {
+    name: String,
+    name_raw: Vec<u8>,
+    utf8: bool,
+    deflated: bool,
+    crc: u32,
+    size: u64,
+    data_start: u64,
+    compressed: u64,
+}
+
+/// The original's members, from its central directory.
+fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> {
+    let mut z = zip::ZipArchive::new(BufReader::new(file))?;
+    if z.len() > MAX_MEMBERS {
+        return Ok(Err(Breach {
+            code: guard::TOO_LARGE,
+            part: String::new(),
+            cell: None,
+            message: format!(
+                "the workbook has {} parts, more than rmpay reads ({}): this is not a ledger",
+                guard::thousands(z.len() as u64),
+                guard::thousands(MAX_MEMBERS as u64)
+            ),
+        }));
+    }
+    let mut out = Vec::with_capacity(z.len());
+    for i in 0..z.len() {
+        let f = z.by_index_raw(i)?;
+        let name_raw = f.name_raw().to_vec();
+        let name = String::from_utf8_lossy(&name_raw).into_owned();
+        let method = f.compression();
+        let data_start = f.data_start().ok_or(zip::result::ZipError::InvalidArchive(
+            "no data offset".into(),
+        ))?;
+        let m = Member {
+            utf8: std::str::from_utf8(&name_raw).is_ok() && !name_raw.is_ascii(),
+            deflated: method == zip::CompressionMethod::Deflated,
+            crc: f.crc32(),
+            size: f.size(),
+            compressed: f.compressed_size(),
+            data_start,
+            name,
+            name_raw,
+        };
+        let readable = !f.encrypted() && (m.deflated || method == zip::CompressionMethod::Stored);
+        if !readable {
+            return Ok(Err(Breach {
+                code: "cannot-open",
+                part: m.name.clone(),
+                message: format!(
+                    "the part `{}` is encrypted or compressed in a way Excel does not write ({method})",
+                    m.name
+                ),
+                cell: None,
+            }));
+        }
+        // The parts calamine parses are checked now; anything else (an
+        // image) only if it is read.
+        let lower = m.name.to_ascii_lowercase();
+        if (lower.ends_with(".xml") || lower.ends_with(".rels"))
+            && let Err(b) = guard::check_size(&m.name, m.size)
+        {
+            return Ok(Err(b));
+        }
+        out.push(m);
+    }
+    Ok(Ok(out))
 }
 
 /// The rewritten archive: where each byte range comes from.
@@ -80,295 +185,206 @@ impl Seek for LedgerFile {
 struct Plan {
     segments: Vec<Segment>,
     len: u64,
-    member: Member,
+    members: Vec<Member>,
+    /// The member inflated ahead on its own thread.
+    ahead: Option<usize>,
 }
 
 #[derive(Debug)]
 enum Segment {
-    /// `len` bytes of the file from `from`.
-    File { start: u64, len: u64, from: u64 },
-    /// Rewritten headers.
+    /// Headers.
     Mem { start: u64, bytes: Vec<u8> },
-    /// The inflated member.
-    Member { start: u64, len: u64 },
+    /// A member's inflated bytes.
+    Member { start: u64, index: usize },
     /// Zero bytes that no entry refers to.
     Zeros { start: u64, len: u64 },
+}
+
+impl Plan {
+    fn seg_len(&self, s: &Segment) -> u64 {
+        match s {
+            Segment::Mem { bytes, .. } => bytes.len() as u64,
+            Segment::Member { index, .. } => self.members.get(*index).map_or(0, |m| m.size),
+            Segment::Zeros { len, .. } => *len,
+        }
+    }
 }
 
 impl Segment {
     fn start(&self) -> u64 {
         match self {
-            Segment::File { start, .. }
-            | Segment::Mem { start, .. }
+            Segment::Mem { start, .. }
             | Segment::Member { start, .. }
             | Segment::Zeros { start, .. } => *start,
         }
     }
-
-    fn len(&self) -> u64 {
-        match self {
-            Segment::File { len, .. }
-            | Segment::Member { len, .. }
-            | Segment::Zeros { len, .. } => *len,
-            Segment::Mem { bytes, .. } => bytes.len() as u64,
-        }
-    }
-}
-
-/// The member inflated ahead: where its deflated bytes are.
-#[derive(Debug, Clone, Copy)]
-struct Member {
-    data_start: u64,
-    compressed: u64,
-}
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn put_u16(b: &mut [u8], at: usize, v: u16) -> Option<()> {
-    b.get_mut(at..at + 2)?.copy_from_slice(&v.to_le_bytes());
-    Some(())
-}
-
-fn put_u32(b: &mut [u8], at: usize, v: u32) -> Option<()> {
-    b.get_mut(at..at + 4)?.copy_from_slice(&v.to_le_bytes());
-    Some(())
-}
-
-fn read_at(file: &mut File, at: u64, len: usize) -> io::Result<Vec<u8>> {
-    let mut buf = vec![0; len];
-    file.seek(SeekFrom::Start(at))?;
-    file.read_exact(&mut buf)?;
-    Ok(buf)
 }
 
 const EOCD: u32 = 0x0605_4b50;
-const ZIP64_LOCATOR: u32 = 0x0706_4b50;
 const CENTRAL: u32 = 0x0201_4b50;
 const LOCAL: u32 = 0x0403_4b50;
-const DEFLATE: u16 = 8;
-const STORED: u16 = 0;
-const FLAG_ENCRYPTED: u16 = 1;
-const FLAG_DESCRIPTOR: u16 = 1 << 3;
+/// General purpose flag: the name is UTF-8.
+const FLAG_UTF8: u16 = 1 << 11;
+/// 1980-01-01, 00:00.
+const DOS_DATE: u16 = 0x21;
 
-/// How to show the archive with its biggest worksheet stored; `None` when
-/// there is none worth it or the archive is not plain.
-fn plan(file: &mut File, file_len: u64) -> io::Result<Option<Plan>> {
-    // The end-of-central-directory record: 22 bytes and a comment.
-    let tail_len = file_len.min(22 + 0xFFFF);
-    let tail = read_at(file, file_len - tail_len, tail_len as usize)?;
-    let Some(e) = (0..tail.len().saturating_sub(21)).rev().find(|&i| {
-        u32_at(&tail, i) == Some(EOCD)
-            && u16_at(&tail, i + 20).map(|c| i + 22 + usize::from(c)) == Some(tail.len())
-    }) else {
-        return Ok(None);
+/// The new archive: every member stored, at offsets that fit a plain
+/// (not zip64) archive.
+fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
+    let too_big = || Breach {
+        code: guard::TOO_LARGE,
+        part: String::new(),
+        cell: None,
+        message: "the workbook's parts inflate to more than 4 GiB in all: this is not a ledger"
+            .to_string(),
     };
-    let eocd_pos = file_len - tail_len + e as u64;
-    let (Some(disk), Some(cd_disk), Some(here), Some(total), Some(cd_size), Some(cd_offset)) = (
-        u16_at(&tail, e + 4),
-        u16_at(&tail, e + 6),
-        u16_at(&tail, e + 8),
-        u16_at(&tail, e + 10),
-        u32_at(&tail, e + 12),
-        u32_at(&tail, e + 16),
-    ) else {
-        return Ok(None);
-    };
-    let zip64 = e >= 20 && u32_at(&tail, e - 20) == Some(ZIP64_LOCATOR);
-    if zip64
-        || disk != 0
-        || cd_disk != 0
-        || here != total
-        || total == 0xFFFF
-        || cd_size == u32::MAX
-        || cd_offset == u32::MAX
-        || u64::from(cd_offset) + u64::from(cd_size) != eocd_pos
-    {
-        return Ok(None);
-    }
-    let mut cd = read_at(file, u64::from(cd_offset), cd_size as usize)?;
-
-    // Every entry: (its offset in `cd`, local header offset); and the
-    // biggest deflated worksheet.
-    let mut entries = Vec::with_capacity(usize::from(total));
-    let mut best: Option<(usize, u64)> = None;
-    let mut p = 0usize;
-    for _ in 0..total {
-        let (
-            Some(sig),
-            Some(flags),
-            Some(method),
-            Some(csize),
-            Some(size),
-            Some(n),
-            Some(m),
-            Some(k),
-            Some(lho),
-        ) = (
-            u32_at(&cd, p),
-            u16_at(&cd, p + 8),
-            u16_at(&cd, p + 10),
-            u32_at(&cd, p + 20),
-            u32_at(&cd, p + 24),
-            u16_at(&cd, p + 28),
-            u16_at(&cd, p + 30),
-            u16_at(&cd, p + 32),
-            u32_at(&cd, p + 42),
-        )
-        else {
-            return Ok(None);
-        };
-        if sig != CENTRAL || csize == u32::MAX || size == u32::MAX || lho == u32::MAX {
-            return Ok(None);
+    let mut segments = Vec::with_capacity(members.len() * 2 + 3);
+    let mut central = Vec::new();
+    let mut at: u64 = 0;
+    for (index, m) in members.iter().enumerate() {
+        let size = u32::try_from(m.size).map_err(|_| too_big())?;
+        let offset = u32::try_from(at).map_err(|_| too_big())?;
+        let n = u16::try_from(m.name_raw.len()).map_err(|_| too_big())?;
+        let flags = if m.utf8 { FLAG_UTF8 } else { 0 };
+        let mut local = Vec::with_capacity(30 + m.name_raw.len());
+        local.extend_from_slice(&LOCAL.to_le_bytes());
+        for v in [20u16, flags, 0, 0, DOS_DATE] {
+            local.extend_from_slice(&v.to_le_bytes());
         }
-        let Some(name) = cd.get(p + 46..p + 46 + usize::from(n)) else {
-            return Ok(None);
-        };
-        let candidate = name.starts_with(b"xl/worksheets/")
-            && method == DEFLATE
-            && flags & FLAG_ENCRYPTED == 0
-            && u64::from(size) >= MIN_MEMBER;
-        if candidate && best.is_none_or(|(_, s)| u64::from(size) > s) {
-            best = Some((p, u64::from(size)));
+        for v in [m.crc, size, size] {
+            local.extend_from_slice(&v.to_le_bytes());
         }
-        entries.push((p, u64::from(lho)));
-        p += 46 + usize::from(n) + usize::from(m) + usize::from(k);
-    }
-    if p != cd.len() {
-        return Ok(None);
-    }
-    let Some((t, size)) = best else {
-        return Ok(None);
-    };
-    let (Some(crc), Some(csize), Some(lho), Some(n)) = (
-        u32_at(&cd, t + 16),
-        u32_at(&cd, t + 20),
-        u32_at(&cd, t + 42),
-        u16_at(&cd, t + 28),
-    ) else {
-        return Ok(None);
-    };
-    let (lho, csize) = (u64::from(lho), u64::from(csize));
-
-    // Its local header, rewritten to say stored, with the sizes and CRC
-    // from the central directory (a data descriptor no longer applies).
-    let head = read_at(file, lho, 30)?;
-    let (Some(LOCAL), Some(n2), Some(m2)) =
-        (u32_at(&head, 0), u16_at(&head, 26), u16_at(&head, 28))
-    else {
-        return Ok(None);
-    };
-    let mut local = read_at(file, lho, 30 + usize::from(n2) + usize::from(m2))?;
-    if local.get(30..30 + usize::from(n2)) != cd.get(t + 46..t + 46 + usize::from(n)) {
-        return Ok(None);
-    }
-    let data_start = lho + local.len() as u64;
-    let data_end = data_start + csize;
-    // The member's data must end before the next local header and the
-    // central directory.
-    if data_end > u64::from(cd_offset)
-        || entries
-            .iter()
-            .any(|&(_, other)| other > lho && other < data_end)
-    {
-        return Ok(None);
-    }
-    let Some(flags) = u16_at(&local, 6) else {
-        return Ok(None);
-    };
-    // Whatever moves lies after the member's data, so this never goes below
-    // zero; checked all the same, since the headers come from the user.
-    let shift = |at: u64| -> Option<u32> { u32::try_from((at + size).checked_sub(csize)?).ok() };
-    // Zip readers look for the end record in the last 64 KiB or so; a gap
-    // before the directory keeps that search out of the member, which would
-    // otherwise be inflated just to be looked through.
-    let Ok(size32) = u32::try_from(size) else {
-        return Ok(None);
-    };
-    let patched = (|| {
-        put_u16(&mut local, 6, flags & !FLAG_DESCRIPTOR)?;
-        put_u16(&mut local, 8, STORED)?;
-        put_u32(&mut local, 14, crc)?;
-        put_u32(&mut local, 18, size32)?;
-        put_u32(&mut local, 22, size32)?;
-        let cflags = u16_at(&cd, t + 8)?;
-        put_u16(&mut cd, t + 8, cflags & !FLAG_DESCRIPTOR)?;
-        put_u16(&mut cd, t + 10, STORED)?;
-        put_u32(&mut cd, t + 20, size32)?;
-        // Members after it move by the size it gains.
-        for &(at, other) in &entries {
-            if other > lho {
-                put_u32(&mut cd, at + 42, shift(other)?)?;
-            }
+        for v in [n, 0] {
+            local.extend_from_slice(&v.to_le_bytes());
         }
-        Some(())
-    })();
-    let mut end = tail[e..].to_vec();
-    let new_cd_offset = shift(u64::from(cd_offset) + GAP);
-    let (Some(()), Some(new_cd_offset)) = (patched, new_cd_offset) else {
-        return Ok(None);
-    };
-    put_u32(&mut end, 16, new_cd_offset);
-    let mut directory = cd;
-    directory.extend_from_slice(&end);
-
-    let after = data_start + size;
-    let segments = vec![
-        Segment::File {
-            start: 0,
-            len: lho,
-            from: 0,
-        },
-        Segment::Mem {
-            start: lho,
+        local.extend_from_slice(&m.name_raw);
+        central.extend_from_slice(&CENTRAL.to_le_bytes());
+        for v in [20u16, 20, flags, 0, 0, DOS_DATE] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [m.crc, size, size] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [n, 0, 0, 0, 0] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [0u32, offset] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        central.extend_from_slice(&m.name_raw);
+        let data = at + local.len() as u64;
+        segments.push(Segment::Mem {
+            start: at,
             bytes: local,
-        },
-        Segment::Member {
-            start: data_start,
-            len: size,
-        },
-        Segment::File {
-            start: after,
-            len: u64::from(cd_offset) - data_end,
-            from: data_end,
-        },
-        Segment::Zeros {
-            start: after + u64::from(cd_offset) - data_end,
-            len: GAP,
-        },
-        Segment::Mem {
-            start: u64::from(new_cd_offset),
-            bytes: directory,
-        },
-    ];
-    let len = segments.last().map_or(0, |s| s.start() + s.len());
-    Ok(Some(Plan {
+        });
+        segments.push(Segment::Member { start: data, index });
+        at = data + m.size;
+    }
+    segments.push(Segment::Zeros {
+        start: at,
+        len: GAP,
+    });
+    at += GAP;
+    let count = u16::try_from(members.len()).map_err(|_| too_big())?;
+    let cd_size = u32::try_from(central.len()).map_err(|_| too_big())?;
+    let cd_offset = u32::try_from(at).map_err(|_| too_big())?;
+    let mut directory = central;
+    directory.extend_from_slice(&EOCD.to_le_bytes());
+    for v in [0u16, 0, count, count] {
+        directory.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [cd_size, cd_offset] {
+        directory.extend_from_slice(&v.to_le_bytes());
+    }
+    directory.extend_from_slice(&0u16.to_le_bytes());
+    let len = at + directory.len() as u64;
+    u32::try_from(len).map_err(|_| too_big())?;
+    segments.push(Segment::Mem {
+        start: at,
+        bytes: directory,
+    });
+    let ahead = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.deflated && Kind::of(&m.name) == Kind::Sheet && m.size >= MIN_MEMBER)
+        .max_by_key(|(i, m)| (m.size, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    Ok(Plan {
         segments,
         len,
-        member: Member {
-            data_start,
-            compressed: csize,
-        },
-    }))
+        members,
+        ahead,
+    })
 }
 
-/// The rewritten archive, read on demand: headers from memory, the rest
-/// from the file, the big member from its inflating thread.
-pub(crate) struct Prefetched {
-    file: BufReader<File>,
-    /// Where `file` is, when known (seeking a `BufReader` drops its buffer).
-    file_pos: Option<u64>,
+/// The rewritten archive, read on demand: headers from memory, members
+/// inflated from the file.
+pub(crate) struct Rewritten {
     path: PathBuf,
     pos: u64,
     plan: Plan,
-    stream: Option<Inflating>,
-    /// Times the member was inflated from its start.
+    /// The member being read on this thread.
+    current: Option<Current>,
+    /// The member inflated ahead on its own thread.
+    ahead: Option<Inflating>,
+    /// Times the member read ahead was inflated from its start.
     starts: u32,
+    slot: BreachSlot,
+}
+
+/// A member read on this thread: its bytes from `offset` on come next.
+struct Current {
+    index: usize,
+    offset: u64,
+    source: Box<dyn Read + Send>,
+    guard: Guard,
+}
+
+impl Current {
+    fn start(path: &Path, index: usize, m: &Member) -> io::Result<Current> {
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(m.data_start))?;
+        let raw = BufReader::new(file.take(m.compressed));
+        let source: Box<dyn Read + Send> = if m.deflated {
+            Box::new(flate2::read::DeflateDecoder::new(raw))
+        } else {
+            Box::new(raw)
+        };
+        Ok(Current {
+            index,
+            offset: 0,
+            source,
+            guard: Guard::new(&m.name),
+        })
+    }
+
+    /// Up to `buf.len()` bytes of the member from `offset` on, no more
+    /// than `left` of them.
+    fn read(&mut self, buf: &mut [u8], left: u64, slot: &BreachSlot) -> io::Result<usize> {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = loop {
+            match self.source.read(&mut buf[..want]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                r => break r?,
+            }
+        };
+        if n == 0 {
+            return Err(short());
+        }
+        self.guard.feed(&buf[..n]).map_err(|b| record(slot, b))?;
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+fn short() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        "a part inflates to fewer bytes than its header says",
+    )
 }
 
 /// The member being inflated: `chunk` holds its bytes from `offset`.
@@ -381,34 +397,40 @@ struct Inflating {
 }
 
 impl Inflating {
-    /// Start inflating the member from its beginning.
-    fn start(path: &Path, member: Member) -> io::Result<Inflating> {
+    /// Start inflating the member from its beginning: no more than its
+    /// declared size, every chunk checked by its guard before it is sent.
+    fn start(path: &Path, member: &Member, slot: &BreachSlot) -> io::Result<Inflating> {
         let mut file = File::open(path)?;
         file.seek(SeekFrom::Start(member.data_start))?;
         let (tx, rx) = sync_channel(CHUNKS);
         let (back, used) = channel::<Vec<u8>>();
+        let (compressed, size) = (member.compressed, member.size);
+        let mut guard = Guard::new(&member.name);
+        let slot = slot.clone();
         std::thread::spawn(move || {
             let mut inflate =
-                flate2::read::DeflateDecoder::new(BufReader::new(file.take(member.compressed)));
+                flate2::read::DeflateDecoder::new(BufReader::new(file.take(compressed)));
+            let mut total: u64 = 0;
             loop {
                 let mut chunk = used.try_recv().unwrap_or_default();
-                chunk.resize(CHUNK, 0);
+                let room = usize::try_from(size - total).unwrap_or(CHUNK).min(CHUNK);
+                chunk.resize(room, 0);
                 let mut filled = 0;
                 let res = loop {
+                    if filled == room {
+                        break Ok(());
+                    }
                     match inflate.read(&mut chunk[filled..]) {
                         Ok(0) => break Ok(()),
-                        Ok(k) => {
-                            filled += k;
-                            if filled == CHUNK {
-                                break Ok(());
-                            }
-                        }
+                        Ok(k) => filled += k,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) => break Err(e),
                     }
                 };
                 chunk.truncate(filled);
-                let done = filled < CHUNK || res.is_err();
+                total += filled as u64;
+                let res = res.and_then(|()| guard.feed(&chunk).map_err(|b| record(&slot, b)));
+                let done = filled < CHUNK || total == size || res.is_err();
                 let msg = res.map(|()| chunk);
                 // The reader went away (done with the sheet, or failed).
                 if tx.send(msg).is_err() || done {
@@ -433,10 +455,7 @@ impl Inflating {
                 Err(_) => Vec::new(),
             };
             if next.is_empty() {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the worksheet inflates to fewer bytes than its header says",
-                ));
+                return Err(short());
             }
             self.offset += self.chunk.len() as u64;
             let used = std::mem::replace(&mut self.chunk, next);
@@ -449,19 +468,63 @@ impl Inflating {
     }
 }
 
-impl Read for Prefetched {
+impl Rewritten {
+    /// Bytes of member `index` from `within` into `buf`.
+    fn read_member(&mut self, index: usize, within: u64, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(m) = self.plan.members.get(index) else {
+            return Ok(0);
+        };
+        if within == 0
+            && let Err(b) = guard::check_size(&m.name, m.size)
+        {
+            return Err(record(&self.slot, b));
+        }
+        let left = m.size - within;
+        if self.plan.ahead == Some(index) {
+            // Going back in the member means inflating it again.
+            if self.ahead.as_ref().is_none_or(|s| within < s.offset) {
+                self.ahead = Some(Inflating::start(&self.path, m, &self.slot)?);
+                self.starts += 1;
+            }
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            return match self.ahead.as_mut() {
+                Some(s) => s.read_at(within, &mut buf[..want]),
+                None => Ok(0),
+            };
+        }
+        let fresh = match &self.current {
+            Some(c) => c.index != index || within < c.offset,
+            None => true,
+        };
+        if fresh {
+            self.current = Some(Current::start(&self.path, index, m)?);
+        }
+        let Some(c) = self.current.as_mut() else {
+            return Ok(0);
+        };
+        // Skip forward (inflating and checking) to `within`.
+        let mut scratch = [0u8; 8192];
+        while c.offset < within {
+            let gap = within - c.offset;
+            c.read(&mut scratch, gap, &self.slot)?;
+        }
+        c.read(buf, left, &self.slot)
+    }
+}
+
+impl Read for Rewritten {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let pos = self.pos;
         let Some(seg) = self
             .plan
             .segments
             .iter()
-            .find(|s| pos >= s.start() && pos - s.start() < s.len())
+            .find(|s| pos >= s.start() && pos - s.start() < self.plan.seg_len(s))
         else {
             return Ok(0);
         };
         let within = pos - seg.start();
-        let room = usize::try_from(seg.len() - within).unwrap_or(usize::MAX);
+        let room = usize::try_from(self.plan.seg_len(seg) - within).unwrap_or(usize::MAX);
         let want = buf.len().min(room);
         let n = match seg {
             Segment::Mem { bytes, .. } => {
@@ -473,25 +536,9 @@ impl Read for Prefetched {
                 buf[..want].fill(0);
                 want
             }
-            Segment::File { from, .. } => {
-                let at = from + within;
-                if self.file_pos != Some(at) {
-                    self.file.seek(SeekFrom::Start(at))?;
-                }
-                let n = self.file.read(&mut buf[..want])?;
-                self.file_pos = Some(at + n as u64);
-                n
-            }
-            Segment::Member { .. } => {
-                // Going back in the member means inflating it again.
-                if self.stream.as_ref().is_none_or(|s| within < s.offset) {
-                    self.stream = Some(Inflating::start(&self.path, self.plan.member)?);
-                    self.starts += 1;
-                }
-                match self.stream.as_mut() {
-                    Some(s) => s.read_at(within, &mut buf[..want])?,
-                    None => 0,
-                }
+            Segment::Member { index, .. } => {
+                let index = *index;
+                self.read_member(index, within, &mut buf[..want])?
             }
         };
         self.pos += n as u64;
@@ -499,7 +546,7 @@ impl Read for Prefetched {
     }
 }
 
-impl Seek for Prefetched {
+impl Seek for Rewritten {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
         let target = match to {
             SeekFrom::Start(p) => Some(p),
@@ -529,10 +576,12 @@ mod tests {
         let path = dir.path().join("book.xlsx");
         let mut big = Vec::new();
         let mut x: u32 = 1;
+        let mut row = 0;
         while big.len() < MIN_MEMBER as usize + 123_457 {
             x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            row += 1;
             big.extend_from_slice(
-                format!("<row r=\"{}\"><c><v>{}</v></c></row>", big.len(), x % 1000).as_bytes(),
+                format!("<row r=\"{row}\"><c><v>{}</v></c></row>", x % 1000).as_bytes(),
             );
         }
         let members = vec![
@@ -580,19 +629,23 @@ mod tests {
             })
             .collect();
         let starts = match z.into_inner() {
-            LedgerFile::Prefetched(p) => p.starts,
+            LedgerFile::Rewritten(p) => p.starts,
             LedgerFile::Plain(_) => 0,
         };
         (members, starts)
     }
 
+    fn open(path: &Path) -> io::Result<LedgerFile> {
+        Ok(super::open(path, &BreachSlot::default())?.unwrap())
+    }
+
     #[test]
-    fn the_rewritten_archive_holds_the_same_members_with_the_big_one_stored() {
+    fn the_rewritten_archive_holds_the_same_members_all_stored() {
         for streamed in [false, true] {
             let (_dir, path, members) = sample(streamed);
             let file = open(&path).unwrap();
             assert!(
-                matches!(file, LedgerFile::Prefetched(_)),
+                matches!(file, LedgerFile::Rewritten(_)),
                 "streamed: {streamed}"
             );
             let (read, starts) = members_of(file);
@@ -601,10 +654,9 @@ mod tests {
             for ((name, data, method), (want_name, want)) in read.iter().zip(&members) {
                 assert_eq!(name, want_name);
                 assert!(data == want, "{name} differs (streamed: {streamed})");
-                let stored = name == "xl/worksheets/sheet2.xml";
                 assert_eq!(
-                    *method == zip::CompressionMethod::Stored,
-                    stored,
+                    *method,
+                    zip::CompressionMethod::Stored,
                     "{name} (streamed: {streamed})"
                 );
             }
@@ -645,7 +697,7 @@ mod tests {
     }
 
     #[test]
-    fn small_or_foreign_files_are_read_as_they_are() {
+    fn foreign_files_are_read_as_they_are() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.xlsx");
         for bytes in [&b""[..], b"PK\x05\x06", b"not a zip at all"] {
@@ -654,6 +706,9 @@ mod tests {
         }
         let fixture =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/2026-10.xlsx");
-        assert!(matches!(open(&fixture).unwrap(), LedgerFile::Plain(_)));
+        let LedgerFile::Rewritten(f) = open(&fixture).unwrap() else {
+            panic!("the fixture is an archive");
+        };
+        assert_eq!(f.plan.ahead, None, "no sheet is worth a thread");
     }
 }

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 fn read(name: &str, opts: &ReadOptions) -> (Option<Ledger>, Vec<String>) {
     let rel = format!("fixtures/bad/ledger/{name}");
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&rel);
+    crate::util::use_rmpay_as_worker();
     let (ledger, diags) = read_ledger(&path, &rel, opts, &mut |_, _| {});
     (ledger, diags.render())
 }

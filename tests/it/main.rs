@@ -6,6 +6,8 @@
 //! - `payout`: the pay-out file (代发工资) of a closed month: count and
 //!   total against the register, GBK and xlsx read back independently,
 //!   missing cards at their cells.
+//! - `bombs`: hostile xlsx files (parts that inflate to gigabytes, references
+//!   past XFD1048576), answered with located errors in bounded memory.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `restate`: a closed month's ledger corrected: new versions of it and
@@ -45,9 +47,11 @@
 
 mod archive;
 mod audit;
+mod bombs;
 mod cli;
 mod cycle;
 mod error_catalogue;
+mod fuzz_found;
 mod golden;
 mod leavers;
 mod ledger_errors;

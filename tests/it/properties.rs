@@ -247,6 +247,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(format!("fuzz.{ext}"));
         std::fs::write(&path, &bytes).unwrap();
+        crate::util::use_rmpay_as_worker();
         let (_, _) = rmpay::ledger::read_ledger(&path, "fuzz", &rmpay::ledger::ReadOptions::default(), &mut |_, _| {});
     }
 }

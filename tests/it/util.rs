@@ -37,6 +37,12 @@ pub fn dec(s: &str) -> rust_decimal::Decimal {
     s.parse().unwrap()
 }
 
+/// Workbooks other than xlsx are parsed by a worker process: rmpay itself,
+/// which a test binary is not. Call before reading a ledger in process.
+pub fn use_rmpay_as_worker() {
+    rmpay::ledger::sandbox::set_worker_exe(env!("CARGO_BIN_EXE_rmpay").into());
+}
+
 /// The rmpay binary.
 pub fn rmpay() -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"));

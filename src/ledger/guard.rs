@@ -1,0 +1,927 @@
+//! Excel's limits as the reader's limits, checked on the XML of an xlsx
+//! before calamine parses it.
+//!
+//! Every part calamine reads comes to it through [`super::unzip`], which
+//! runs it through a [`Guard`]: a small state machine over the inflated
+//! bytes that knows just enough XML to find tags, attribute values and
+//! text runs. It stops the read (an I/O error to calamine, the reason kept
+//! in a [`Breach`]) at the first byte past a limit, so nothing beyond a
+//! limit is ever buffered:
+//!
+//! - a part inflates to no more than its kind's limit ([`MAX_SHEET_PART`],
+//!   [`MAX_STRINGS_PART`], [`MAX_OTHER_PART`]), checked on the size the zip
+//!   declares before a byte is inflated (the bytes served never exceed the
+//!   declared size, so a header that lies gets a truncated part and a CRC
+//!   error, not a bigger one);
+//! - every tag and every text run is under [`MAX_EVENT`] bytes (calamine's
+//!   XML reader buffers one whole event: a cell's text, or the whitespace
+//!   between two tags);
+//! - one cell's or one shared string's XML is under [`MAX_CELL_XML`] bytes
+//!   (calamine joins a rich text's runs into one string);
+//! - a sheet has at most [`MAX_ROWS`] rows and [`MAX_COLS`] cells a row,
+//!   every cell reference is within `XFD1048576` (calamine's arithmetic on
+//!   references overflows beyond it), and the declared dimension is an
+//!   ordered range;
+//! - the shared-string table declares and holds at most [`MAX_STRINGS`]
+//!   strings (calamine reserves room for the declared count up front);
+//! - any other part has at most [`MAX_OTHER_ELEMENTS`] elements.
+//!
+//! A cell's text over [`MAX_CELL_CHARS`] characters (but within the XML
+//! bounds) is reported at its cell by the reader itself.
+
+/// Rows a sheet may have (Excel's limit).
+pub const MAX_ROWS: u32 = 1 << 20;
+/// Columns a sheet may have, `A` to `XFD` (Excel's limit).
+pub const MAX_COLS: u32 = 1 << 14;
+/// Characters a cell may hold (Excel's limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// A worksheet's XML: ten times a million-row daily-balance sheet (60 to
+/// 100 MB). Sheets are streamed, so this bounds the time a read takes, not
+/// its memory.
+pub const MAX_SHEET_PART: u64 = 1 << 30;
+/// The shared-string table's XML. calamine holds the table in memory (about
+/// the XML's size plus 24 bytes a string): a ledger with a unique client and
+/// account name on every row of a full million-row sheet needs about 60 MB.
+pub const MAX_STRINGS_PART: u64 = 128 << 20;
+/// Strings in the shared-string table: two for every row of a full sheet.
+pub const MAX_STRINGS: u64 = 2 << 20;
+/// Every other part calamine reads (workbook, relationships, styles,
+/// theme): Excel's 64,000 cell formats take about 10 MB of styles.
+pub const MAX_OTHER_PART: u64 = 16 << 20;
+/// Elements in one of those other parts.
+pub const MAX_OTHER_ELEMENTS: u64 = 1 << 20;
+/// One tag or one text run: a cell of 32,767 characters written as
+/// character references (`&#x10FFFF;`, 10 bytes each) fits.
+pub const MAX_EVENT: u64 = 1 << 20;
+/// One cell's or one shared string's XML, rich-text runs and all.
+pub const MAX_CELL_XML: u64 = 2 << 20;
+
+/// The diagnostic codes of a breach.
+pub(crate) const TOO_LARGE: &str = "too-large";
+pub(crate) const BEYOND_EXCEL: &str = "beyond-excel-limits";
+
+/// What a part is, for its limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Sheet,
+    Strings,
+    Other,
+}
+
+impl Kind {
+    /// The kind of a zip member, by its name.
+    pub(crate) fn of(name: &str) -> Kind {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("sharedstrings.xml") {
+            Kind::Strings
+        } else if lower.contains("worksheets/") {
+            Kind::Sheet
+        } else {
+            Kind::Other
+        }
+    }
+
+    pub(crate) fn max_part(self) -> u64 {
+        match self {
+            Kind::Sheet => MAX_SHEET_PART,
+            Kind::Strings => MAX_STRINGS_PART,
+            Kind::Other => MAX_OTHER_PART,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Sheet => "a worksheet",
+            Kind::Strings => "the shared-string table",
+            Kind::Other => "a workbook part",
+        }
+    }
+}
+
+/// A limit that a part went past.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breach {
+    /// `beyond-excel-limits` for what Excel cannot write (a reference past
+    /// `XFD1048576`, a row too many), `too-large` for the reader's bounds.
+    pub code: &'static str,
+    /// The zip member.
+    pub part: String,
+    /// The cell it happened in (0-based row and column), when in a sheet
+    /// and known.
+    pub cell: Option<(u32, u32)>,
+    pub message: String,
+}
+
+/// Group digits by thousands: 1048576 → `1,048,576`.
+pub(crate) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A size in words: `1 GiB`, `128 MiB`, or bytes.
+pub(crate) fn size(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} GiB", n >> 30)
+    } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{} bytes", thousands(n))
+    }
+}
+
+/// The size check made before a part is inflated.
+pub(crate) fn check_size(part: &str, declared: u64) -> Result<(), Breach> {
+    let kind = Kind::of(part);
+    if declared > kind.max_part() {
+        return Err(Breach {
+            code: TOO_LARGE,
+            part: part.to_string(),
+            cell: None,
+            message: format!(
+                "{} (`{part}`) inflates to {} bytes, more than rmpay reads ({}): this is not a ledger",
+                kind.what(),
+                thousands(declared),
+                size(kind.max_part())
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum St {
+    Text,
+    /// Just after `<`.
+    Open,
+    Name,
+    /// In a tag whose attributes do not matter.
+    Skip,
+    /// In one of its attribute values.
+    SkipValue,
+    Attrs,
+    AttrName,
+    AfterAttrName,
+    BeforeValue,
+    Value,
+    /// After `<!`: which markup it is.
+    Bang,
+    Comment,
+    CData,
+    Pi,
+}
+
+/// Short names and values kept while a tag is read; longer ones only
+/// matter as "too long".
+#[derive(Clone, Copy)]
+struct Short<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Short<N> {
+    const fn new() -> Self {
+        Short {
+            bytes: [0; N],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+        }
+        self.len = self.len.saturating_add(1);
+    }
+
+    /// The bytes, or `None` when they did not fit.
+    fn get(&self) -> Option<&[u8]> {
+        self.bytes.get(..self.len)
+    }
+
+    fn is(&self, s: &[u8]) -> bool {
+        self.get() == Some(s)
+    }
+}
+
+/// The guard over one part's bytes, fed in order from its first byte.
+pub(crate) struct Guard {
+    part: String,
+    kind: Kind,
+    st: St,
+    /// Bytes in the current tag or text run.
+    event: u64,
+    /// Bytes fed so far.
+    at: u64,
+    /// Where the current cell or shared string began.
+    element_at: Option<u64>,
+    name: Short<16>,
+    closing: bool,
+    /// The tag so far ends in `/` (an empty element: `<c r="A1"/>`).
+    slash: bool,
+    attr: Short<16>,
+    value: Short<32>,
+    quote: u8,
+    /// The last bytes of a comment, CDATA section or instruction.
+    tail: [u8; 2],
+    bang: Short<8>,
+    rows: u64,
+    cells_in_row: u64,
+    strings: u64,
+    elements: u64,
+    /// The current row and column (0-based), for locations.
+    row: Option<u32>,
+    col: Option<u32>,
+}
+
+impl Guard {
+    pub(crate) fn new(part: &str) -> Guard {
+        Guard {
+            part: part.to_string(),
+            kind: Kind::of(part),
+            st: St::Text,
+            event: 0,
+            at: 0,
+            element_at: None,
+            name: Short::new(),
+            closing: false,
+            slash: false,
+            attr: Short::new(),
+            value: Short::new(),
+            quote: 0,
+            tail: [0; 2],
+            bang: Short::new(),
+            rows: 0,
+            cells_in_row: 0,
+            strings: 0,
+            elements: 0,
+            row: None,
+            col: None,
+        }
+    }
+
+    fn breach(&self, message: String) -> Breach {
+        self.breach_as(TOO_LARGE, message)
+    }
+
+    /// A breach inside a cell is at that cell; anywhere else in a sheet it
+    /// is at the sheet, its message saying after which cell.
+    fn breach_as(&self, code: &'static str, mut message: String) -> Breach {
+        let mut cell = None;
+        if self.kind == Kind::Sheet {
+            match (self.row, self.col) {
+                (Some(r), Some(c)) if self.element_at.is_some() => cell = Some((r, c)),
+                (Some(r), Some(c)) => {
+                    message = format!("{message} (after cell {})", crate::diag::cell_name(r, c));
+                }
+                (Some(r), None) => message = format!("{message} (in row {})", u64::from(r) + 1),
+                _ => {}
+            }
+        }
+        Breach {
+            code,
+            part: self.part.clone(),
+            cell,
+            message,
+        }
+    }
+
+    /// Check the next bytes of the part.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Result<(), Breach> {
+        let mut i = 0;
+        while i < bytes.len() {
+            // Text, tags that need no look inside and attribute values:
+            // straight to the byte that ends them.
+            let rest = &bytes[i..];
+            let found = match self.st {
+                St::Text => Some(memchr::memchr(b'<', rest)),
+                St::Skip => Some(memchr::memchr3(b'>', b'"', b'\'', rest)),
+                St::SkipValue | St::Value => Some(memchr::memchr(self.quote, rest)),
+                _ => None,
+            };
+            if let Some(found) = found {
+                let skip = found.unwrap_or(rest.len());
+                if self.st == St::Value {
+                    let kept = skip.min(self.value.bytes.len() + 1);
+                    for &b in &rest[..kept] {
+                        self.value.push(b);
+                    }
+                    self.value.len = self.value.len.saturating_add(skip - kept);
+                } else if self.st == St::Skip && skip > 0 {
+                    // `<x a="1"/>`: whether the tag ends empty.
+                    self.slash = rest[skip - 1] == b'/';
+                }
+                self.event += skip as u64;
+                self.at += skip as u64;
+                i += skip;
+                self.check_event()?;
+                if found.is_none() {
+                    break;
+                }
+                if self.st == St::Text
+                    && let Some(n) = self.whole_tag(&bytes[i..])?
+                {
+                    i += n;
+                    continue;
+                }
+            }
+            let b = bytes[i];
+            i += 1;
+            self.at += 1;
+            self.event += 1;
+            self.step(b)?;
+            self.check_event()?;
+        }
+        self.check_element()
+    }
+
+    fn check_event(&self) -> Result<(), Breach> {
+        if self.event <= MAX_EVENT {
+            return self.check_element();
+        }
+        let what = match (self.st, self.element_at) {
+            (St::Text, Some(_)) => format!(
+                "a cell's text is longer than {} bytes of XML (Excel's limit is {} characters)",
+                thousands(MAX_EVENT),
+                thousands(MAX_CELL_CHARS as u64)
+            ),
+            (St::Text, None) => format!(
+                "{} has a run of more than {} bytes of text or whitespace between two tags",
+                self.kind.what(),
+                thousands(MAX_EVENT)
+            ),
+            _ => format!(
+                "{} has a tag or markup longer than {} bytes",
+                self.kind.what(),
+                thousands(MAX_EVENT)
+            ),
+        };
+        Err(self.breach(what))
+    }
+
+    /// The tag at the start of `rest` (its `<` first) read in one go, when
+    /// it is a plain start or end tag that ends within `rest` and 512
+    /// bytes: how many bytes it took. `None` leaves it to the byte-by-byte
+    /// states (which start it afresh).
+    fn whole_tag(&mut self, rest: &[u8]) -> Result<Option<usize>, Breach> {
+        let limit = rest.len().min(512);
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        let local = |name: &[u8]| -> Short<16> {
+            let name = memchr::memrchr(b':', name).map_or(name, |k| &name[k + 1..]);
+            let mut out = Short::new();
+            for &b in name.iter().take(17) {
+                out.push(b);
+            }
+            out
+        };
+        let closing = match rest.get(1) {
+            Some(b'!' | b'?') | None => return Ok(None),
+            Some(b) => *b == b'/',
+        };
+        let mut j = if closing { 2 } else { 1 };
+        let name_at = j;
+        while j < limit && !(space(rest[j]) || rest[j] == b'/' || rest[j] == b'>') {
+            j += 1;
+        }
+        if j >= limit {
+            return Ok(None);
+        }
+        self.name = local(&rest[name_at..j]);
+        self.closing = closing;
+        self.slash = false;
+        let look = self.looked_into();
+        loop {
+            while j < limit && space(rest[j]) {
+                j += 1;
+            }
+            match rest.get(j).filter(|_| j < limit) {
+                None => return Ok(None),
+                Some(b'>') => break,
+                Some(b'/') => {
+                    self.slash = true;
+                    j += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let name_at = j;
+            while j < limit && !(space(rest[j]) || matches!(rest[j], b'=' | b'>' | b'/')) {
+                j += 1;
+            }
+            if rest.get(j) != Some(&b'=') || j + 1 >= limit {
+                return Ok(None);
+            }
+            let name_end = j;
+            let quote = rest[j + 1];
+            if quote != b'"' && quote != b'\'' {
+                return Ok(None);
+            }
+            let value_at = j + 2;
+            let Some(k) = rest
+                .get(value_at..limit)
+                .and_then(|v| memchr::memchr(quote, v))
+            else {
+                return Ok(None);
+            };
+            j = value_at + k + 1;
+            self.slash = false;
+            if look {
+                self.attr = local(&rest[name_at..name_end]);
+                let mut value = Short::new();
+                for &b in rest[value_at..value_at + k].iter().take(33) {
+                    value.push(b);
+                }
+                value.len = k;
+                self.value = value;
+                self.attribute()?;
+            }
+        }
+        let n = j + 1;
+        self.at += n as u64;
+        self.event = n as u64;
+        self.end_tag()?;
+        Ok(Some(n))
+    }
+
+    /// Whether the tag being read has attributes to check.
+    fn looked_into(&self) -> bool {
+        !self.closing
+            && match self.kind {
+                Kind::Sheet => {
+                    self.name.is(b"c") || self.name.is(b"row") || self.name.is(b"dimension")
+                }
+                Kind::Strings => self.name.is(b"sst"),
+                Kind::Other => false,
+            }
+    }
+
+    fn check_element(&self) -> Result<(), Breach> {
+        match self.element_at {
+            Some(from) if self.at - from > MAX_CELL_XML => Err(self.breach(format!(
+                "{} is longer than {} bytes of XML (Excel's limit is {} characters a cell)",
+                if self.kind == Kind::Strings {
+                    format!("shared string {}", thousands(self.strings))
+                } else {
+                    "a cell".to_string()
+                },
+                thousands(MAX_CELL_XML),
+                thousands(MAX_CELL_CHARS as u64)
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn step(&mut self, b: u8) -> Result<(), Breach> {
+        let space = matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        match self.st {
+            St::Text => {
+                // Only reached on `<` (the run before it was skipped).
+                self.event = 1;
+                self.st = St::Open;
+            }
+            St::Open => {
+                self.name = Short::new();
+                self.closing = false;
+                self.slash = false;
+                match b {
+                    b'/' => {
+                        self.closing = true;
+                        self.st = St::Name;
+                    }
+                    b'!' => {
+                        self.bang = Short::new();
+                        self.st = St::Bang;
+                    }
+                    b'?' => {
+                        self.tail = [0; 2];
+                        self.st = St::Pi;
+                    }
+                    _ => {
+                        self.name.push(b);
+                        self.st = St::Name;
+                    }
+                }
+            }
+            St::Name => match b {
+                b'>' => self.end_tag()?,
+                b'/' => {
+                    self.slash = true;
+                    self.st = if self.looked_into() {
+                        St::Attrs
+                    } else {
+                        St::Skip
+                    };
+                }
+                b':' => self.name = Short::new(),
+                _ if space => {
+                    self.st = if self.looked_into() {
+                        St::Attrs
+                    } else {
+                        St::Skip
+                    }
+                }
+                _ => self.name.push(b),
+            },
+            St::Skip => match b {
+                b'>' => self.end_tag()?,
+                b'/' => self.slash = true,
+                b'"' | b'\'' => {
+                    self.quote = b;
+                    self.slash = false;
+                    self.st = St::SkipValue;
+                }
+                _ => self.slash = false,
+            },
+            St::SkipValue => {
+                self.slash = false;
+                self.st = St::Skip;
+            }
+            St::Attrs => match b {
+                b'>' => self.end_tag()?,
+                b'/' => self.slash = true,
+                _ if space => {}
+                _ => {
+                    self.slash = false;
+                    self.attr = Short::new();
+                    self.attr.push(b);
+                    self.st = St::AttrName;
+                }
+            },
+            St::AttrName => match b {
+                b'=' => self.st = St::BeforeValue,
+                b'>' => self.end_tag()?,
+                b':' => self.attr = Short::new(),
+                _ if space => self.st = St::AfterAttrName,
+                _ => self.attr.push(b),
+            },
+            St::AfterAttrName => match b {
+                b'=' => self.st = St::BeforeValue,
+                b'>' => self.end_tag()?,
+                _ if space => {}
+                _ => {
+                    self.attr = Short::new();
+                    self.attr.push(b);
+                    self.st = St::AttrName;
+                }
+            },
+            St::BeforeValue => match b {
+                b'"' | b'\'' => {
+                    self.quote = b;
+                    self.value = Short::new();
+                    self.st = St::Value;
+                }
+                b'>' => self.end_tag()?,
+                _ if space => {}
+                _ => self.st = St::Attrs,
+            },
+            St::Value => {
+                if b == self.quote {
+                    self.attribute()?;
+                    self.st = St::Attrs;
+                } else {
+                    self.value.push(b);
+                }
+            }
+            St::Bang => {
+                self.bang.push(b);
+                if self.bang.is(b"--") {
+                    self.tail = [0; 2];
+                    self.st = St::Comment;
+                } else if self.bang.is(b"[CDATA[") {
+                    self.tail = [0; 2];
+                    self.st = St::CData;
+                } else if !(b"--".starts_with(self.bang.get().unwrap_or(b"x"))
+                    || b"[CDATA[".starts_with(self.bang.get().unwrap_or(b"x")))
+                {
+                    return Err(self.breach_as(
+                        BEYOND_EXCEL,
+                        format!(
+                            "{} declares a document type or other markup an Excel file never has",
+                            self.kind.what()
+                        ),
+                    ));
+                }
+            }
+            St::Comment | St::CData | St::Pi => {
+                let end = match self.st {
+                    St::Comment => self.tail == *b"--",
+                    St::CData => self.tail == *b"]]",
+                    _ => self.tail[1] == b'?',
+                };
+                if b == b'>' && end {
+                    self.st = St::Text;
+                    self.event = 0;
+                } else {
+                    self.tail = [self.tail[1], b];
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A tag ended with `>`.
+    fn end_tag(&mut self) -> Result<(), Breach> {
+        self.st = St::Text;
+        self.event = 0;
+        let name = self.name;
+        // An empty element (`<c r="A1"/>`) opens and closes at once.
+        let empty = self.slash && !self.closing;
+        match self.kind {
+            Kind::Sheet => {
+                if self.closing {
+                    if name.is(b"c") {
+                        self.element_at = None;
+                    }
+                } else if name.is(b"row") {
+                    self.rows += 1;
+                    self.cells_in_row = 0;
+                    if self.rows > u64::from(MAX_ROWS) {
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "the sheet has more than {} rows, Excel's limit",
+                                thousands(u64::from(MAX_ROWS))
+                            ),
+                        ));
+                    }
+                } else if name.is(b"c") {
+                    self.cells_in_row += 1;
+                    if self.cells_in_row > u64::from(MAX_COLS) {
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "a row has more than {} cells, Excel's limit (columns A to XFD)",
+                                thousands(u64::from(MAX_COLS))
+                            ),
+                        ));
+                    }
+                    if !empty {
+                        self.element_at = Some(self.at);
+                    }
+                }
+            }
+            Kind::Strings => {
+                if self.closing {
+                    if name.is(b"si") {
+                        self.element_at = None;
+                    }
+                } else if name.is(b"si") {
+                    self.strings += 1;
+                    if self.strings > MAX_STRINGS {
+                        return Err(self.breach(format!(
+                            "the shared-string table holds more than {} strings, more than rmpay reads: this is not a ledger",
+                            thousands(MAX_STRINGS)
+                        )));
+                    }
+                    if !empty {
+                        self.element_at = Some(self.at);
+                    }
+                }
+            }
+            Kind::Other => {
+                if !self.closing {
+                    self.elements += 1;
+                    if self.elements > MAX_OTHER_ELEMENTS {
+                        return Err(self.breach(format!(
+                            "the part has more than {} elements, more than rmpay reads: this is not a ledger",
+                            thousands(MAX_OTHER_ELEMENTS)
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An attribute value ended.
+    fn attribute(&mut self) -> Result<(), Breach> {
+        if self.closing {
+            return Ok(());
+        }
+        let shown = || {
+            let v = self.value.get().unwrap_or(&self.value.bytes);
+            let more = if self.value.get().is_none() {
+                "…"
+            } else {
+                ""
+            };
+            format!("{}{more}", String::from_utf8_lossy(v))
+        };
+        match self.kind {
+            Kind::Sheet if self.attr.is(b"r") && self.name.is(b"c") => {
+                match self.value.get().and_then(cell_ref) {
+                    Some((r, c)) => {
+                        self.row = Some(r);
+                        self.col = Some(c);
+                    }
+                    None => {
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "expected a cell reference from A1 to XFD1048576, found `{}`",
+                                shown()
+                            ),
+                        ));
+                    }
+                }
+            }
+            Kind::Sheet if self.attr.is(b"r") && self.name.is(b"row") => {
+                match self.value.get().and_then(row_number) {
+                    Some(r) => {
+                        self.row = Some(r);
+                        self.col = None;
+                    }
+                    None => {
+                        return Err(self.breach_as(
+                            BEYOND_EXCEL,
+                            format!(
+                                "expected a row number from 1 to 1,048,576, found `{}`",
+                                shown()
+                            ),
+                        ));
+                    }
+                }
+            }
+            Kind::Sheet
+                if self.attr.is(b"ref")
+                    && self.name.is(b"dimension")
+                    && !self.value.get().is_some_and(ordered_range) =>
+            {
+                return Err(self.breach_as(
+                    BEYOND_EXCEL,
+                    format!(
+                        "expected the sheet's dimension as a range within A1:XFD1048576, found `{}`",
+                        shown()
+                    ),
+                ));
+            }
+            Kind::Strings if self.attr.is(b"uniqueCount") && self.name.is(b"sst") => {
+                let digits = self
+                    .value
+                    .get()
+                    .filter(|v| v.iter().all(u8::is_ascii_digit));
+                let n = digits.and_then(|d| std::str::from_utf8(d).ok()?.parse::<u64>().ok());
+                if digits.is_some() && n.is_none_or(|n| n > MAX_STRINGS) {
+                    return Err(self.breach(format!(
+                        "the shared-string table declares {} strings, more than rmpay reads ({}): this is not a ledger",
+                        shown(),
+                        thousands(MAX_STRINGS)
+                    )));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// `A1` … `XFD1048576` (letters in either case) → 0-based row and column.
+pub(crate) fn cell_ref(v: &[u8]) -> Option<(u32, u32)> {
+    let letters = v.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if !(1..=3).contains(&letters) {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for b in &v[..letters] {
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+    }
+    if col > MAX_COLS {
+        return None;
+    }
+    Some((row_number(&v[letters..])?, col - 1))
+}
+
+/// `1` … `1048576` → 0-based row.
+fn row_number(v: &[u8]) -> Option<u32> {
+    if v.is_empty() || v.len() > 7 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = v.iter().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    (1..=MAX_ROWS).contains(&n).then(|| n - 1)
+}
+
+/// `A1` or `A1:C9` with the second corner not before the first.
+fn ordered_range(v: &[u8]) -> bool {
+    let mut parts = v.split(|&b| b == b':');
+    let (Some(a), b, None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let Some(start) = cell_ref(a) else {
+        return false;
+    };
+    match b {
+        None => true,
+        Some(b) => cell_ref(b).is_some_and(|end| end.0 >= start.0 && end.1 >= start.1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(part: &str, xml: &str) -> Result<(), String> {
+        // Fed in pieces of every size, so no state depends on where a
+        // chunk ends.
+        for step in [1, 3, 7, 4096] {
+            let mut g2 = Guard::new(part);
+            for chunk in xml.as_bytes().chunks(step) {
+                g2.feed(chunk).map_err(|b| b.message)?;
+            }
+        }
+        Guard::new(part).feed(xml.as_bytes()).map_err(|b| b.message)
+    }
+
+    #[test]
+    fn references_within_excel_pass_and_beyond_fail() {
+        assert_eq!(cell_ref(b"A1"), Some((0, 0)));
+        assert_eq!(cell_ref(b"xfd1048576"), Some((1_048_575, 16_383)));
+        // XFE is 16,385: one column past XFD.
+        assert_eq!(cell_ref(b"XFE1"), None);
+        assert_eq!(cell_ref(b"A1048577"), None);
+        assert_eq!(cell_ref(b"A0"), None);
+        assert_eq!(cell_ref(b"FXSHRXW1"), None);
+        assert_eq!(cell_ref(b"A"), None);
+        assert!(ordered_range(b"A1:XFD1048576"));
+        assert!(!ordered_range(b"B2:A1"));
+        assert!(!ordered_range(b"A1:B2:C3"));
+    }
+
+    #[test]
+    fn a_plain_sheet_passes() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B2"/><sheetData>
+<row r="1" spans="1:2"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>a &gt; b</t></is></c></row>
+<!-- a comment with <tags> --><![CDATA[ <c r="ZZZZZZ1"> ]]>
+<x:row r='2'><x:c r="B2"><v>1.5</v></x:c></x:row></sheetData></worksheet>"#;
+        assert_eq!(run("xl/worksheets/sheet1.xml", xml), Ok(()));
+    }
+
+    #[test]
+    fn each_limit_is_named() {
+        let sheet = "xl/worksheets/sheet1.xml";
+        let far = r#"<sheetData><row r="1"><c r="FXSHRXW1"><v>1</v></c></row></sheetData>"#;
+        assert_eq!(
+            run(sheet, far),
+            Err(
+                "expected a cell reference from A1 to XFD1048576, found `FXSHRXW1` (in row 1)"
+                    .into()
+            )
+        );
+        let long = format!(r#"<row r="1"><c r="{}1"/></row>"#, "A".repeat(120));
+        assert_eq!(
+            run(sheet, &long),
+            Err(format!(
+                "expected a cell reference from A1 to XFD1048576, found `{}…` (in row 1)",
+                "A".repeat(32)
+            ))
+        );
+        let row = r#"<row r="99999999999"/>"#;
+        assert_eq!(
+            run(sheet, row),
+            Err("expected a row number from 1 to 1,048,576, found `99999999999`".into())
+        );
+        let dim = r#"<dimension ref="B2:A1"/>"#;
+        assert!(run(sheet, dim).unwrap_err().contains("dimension"));
+        let wide = format!("<row>{}</row>", "<c/>".repeat(16_385));
+        assert_eq!(
+            run(sheet, &wide),
+            Err("a row has more than 16,384 cells, Excel's limit (columns A to XFD)".into())
+        );
+        let count = r#"<sst uniqueCount="2097153">"#;
+        assert!(
+            run("xl/sharedStrings.xml", count)
+                .unwrap_err()
+                .contains("declares 2097153 strings")
+        );
+        assert_eq!(
+            run("xl/sharedStrings.xml", r#"<sst uniqueCount="2097152">"#),
+            Ok(())
+        );
+        // One string past the count: 2,097,153 empty strings, 5 bytes each.
+        let mut g = Guard::new("xl/sharedStrings.xml");
+        let unit = "<si/>".repeat(1 << 10);
+        g.feed(b"<sst>").unwrap();
+        for _ in 0..(MAX_STRINGS >> 10) {
+            g.feed(unit.as_bytes()).unwrap();
+        }
+        assert_eq!(
+            g.feed(b"<si/>").map_err(|b| b.message),
+            Err("the shared-string table holds more than 2,097,152 strings, more than rmpay reads: this is not a ledger".into())
+        );
+        // Empty elements with attributes, whatever their kind, close.
+        let sst = format!("<sst>{}</sst>", r#"<si a="1"/>"#.repeat(300_000));
+        assert_eq!(run("xl/sharedStrings.xml", &sst), Ok(()));
+        let doctype = "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>";
+        assert!(
+            run("xl/workbook.xml", doctype)
+                .unwrap_err()
+                .contains("document type")
+        );
+    }
+}
