@@ -364,3 +364,38 @@ fn a_sheet_that_inflates_past_its_declared_size_is_cut_there() {
         "bomb.xlsx [存款日余额]: error[cannot-read-sheet]: cannot read the sheet: Xml error: I/O error: Invalid checksum\nrmpay: 1 error(s); nothing was written\n"
     );
 }
+
+/// Not a bomb, only careless: a header-row neighbour of 32,768 characters,
+/// one over Excel's limit for a cell, is an error at its cell (Excel could
+/// not have written it, so the file was not made by Excel).
+#[test]
+fn a_cell_one_character_over_excel_s_limit_is_an_error_at_its_cell() {
+    let (head, tail) = deposits_around("</row>");
+    let cell = format!(
+        "<c r=\"F1\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+        "字".repeat(32_768)
+    );
+    let b = ok_minimal_with(
+        "xl/worksheets/sheet3.xml",
+        Data::Plain(format!("{head}{cell}{tail}").into_bytes()),
+    );
+    expect(
+        &b,
+        "bomb.xlsx [存款日余额]!F1: error[beyond-excel-limits]: a cell holds at most 32,767 characters (Excel's limit), found 32,768",
+    );
+    // Exactly at the limit the cell is read: the only errors are the
+    // fixture's tiers, which are not Policy A's.
+    let cell = format!(
+        "<c r=\"F1\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+        "字".repeat(32_767)
+    );
+    let b = ok_minimal_with(
+        "xl/worksheets/sheet3.xml",
+        Data::Plain(format!("{head}{cell}{tail}").into_bytes()),
+    );
+    let (_, stderr) = check(&b);
+    assert!(
+        stderr.contains("error[unknown-tier]") && !stderr.contains("beyond-excel-limits"),
+        "{stderr}"
+    );
+}
