@@ -482,9 +482,17 @@ fn deciding_grades(r: &ReviewResult) -> Vec<&GradeTry> {
 /// The summary's reasons: one line per deciding reason, in words, with its
 /// figures and its rule; the scope of the figures first where it is not
 /// the RM's own year (a branch head's branch, a part of the year).
-pub fn summary_reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
+///
+/// `months` is how many months the review has ledgers for (fewer than the
+/// period's in a partial review).
+pub fn summary_reasons(
+    policy: &Policy,
+    r: &ReviewResult,
+    months: usize,
+    lang: Lang,
+) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(scope) = scope_text(policy, r, lang) {
+    if let Some(scope) = scope_text(policy, r, months, lang) {
         out.push(scope);
     }
     for h in &r.hits {
@@ -546,8 +554,9 @@ pub fn summary_reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<Str
 }
 
 /// Whose figures these are, where not the RM's own year: a branch head
-/// assessed on the whole branch, a member present part of the period.
-fn scope_text(policy: &Policy, r: &ReviewResult, lang: Lang) -> Option<String> {
+/// assessed on the whole branch, a member present in fewer of the
+/// `months` reviewed.
+fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> Option<String> {
     let y = &r.year;
     if policy.review.branch_heads_on_branch
         && y.rm.role == crate::vocab::Role::BranchHead
@@ -562,7 +571,7 @@ fn scope_text(policy: &Policy, r: &ReviewResult, lang: Lang) -> Option<String> {
         );
     }
     let n = y.monthly.len();
-    (n > 0 && (n as u32) < y.period_months).then(|| match lang {
+    (n > 0 && n < months).then(|| match lang {
         Lang::Zh => format!("（在岗 {n} 个月）各项数字按在岗月份计"),
         Lang::En => format!("(in post {n} months) figures cover those months"),
     })
@@ -674,6 +683,12 @@ pub fn review_book(
     let mut s = Sheet::new(sink, name("考核汇总", "Summary"), columns);
     s.freeze_columns = 2;
     s.landscape = true;
+    // The months with a ledger: a member in post for fewer is marked.
+    let reviewed = review
+        .results
+        .first()
+        .map_or(0, |r| r.year.period_months as usize)
+        .saturating_sub(review.missing.len());
     for r in &review.results {
         let mut row = vec![
             Cell::text(&r.year.rm.rm_id),
@@ -700,7 +715,9 @@ pub fn review_book(
             );
         }
         row.push(Cell::text(decision_label(r.decision, lang)));
-        row.push(Cell::text(summary_reasons(policy, r, lang).join("\n")));
+        row.push(Cell::text(
+            summary_reasons(policy, r, reviewed, lang).join("\n"),
+        ));
         s.push(row);
     }
     drop(s);

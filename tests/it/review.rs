@@ -373,6 +373,11 @@ fn partial_review_marks_every_sheet() {
     );
     // The agents appear from July: not in a January–June review.
     assert!(!r.has("AG01"));
+    // Every RM reviewed was in post all six months given: none is marked
+    // as covering part of the period.
+    let reasons = summary_reasons(&r.out().join("review-2026.xlsx"), "考核汇总（部分期间）");
+    let part: Vec<_> = reasons.iter().filter(|(_, w)| w.contains("在岗")).collect();
+    assert!(part.is_empty(), "{part:?}");
 }
 
 #[test]
