@@ -64,6 +64,9 @@ pub struct CriterionResult {
     /// How `min` was read from the policy's figure, when it was not taken
     /// as written (an annual settlement threshold pro-rated to a quarter).
     pub min_note: Option<String>,
+    /// The same as figures: the policy's yearly threshold and the months
+    /// of the review it was pro-rated to.
+    pub pro_rated: Option<(Decimal, u32)>,
     pub single_client_min: Option<Decimal>,
     /// The largest single client's figure, when a single-client minimum applies.
     pub best_client: Option<(String, Decimal)>,
@@ -563,6 +566,7 @@ pub fn try_grade(
                 metric: it.metric,
                 value,
                 min,
+                pro_rated: min_note.as_ref().map(|_| (it.min, year.period_months)),
                 min_note,
                 single_client_min: it.single_client_min,
                 best_client: best,

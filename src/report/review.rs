@@ -379,6 +379,17 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
                     figure(i.metric, v),
                     figure(i.metric, i.min)
                 );
+                if let Some((year_min, months)) = i.pro_rated {
+                    t.push_str(&match lang {
+                        Lang::Zh => {
+                            format!("（全年 {} × {months} ÷ 12）", figure(i.metric, year_min))
+                        }
+                        Lang::En => format!(
+                            " (the year's {} × {months} ÷ 12)",
+                            figure(i.metric, year_min)
+                        ),
+                    });
+                }
                 if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                     t.push_str(&match lang {
                         Lang::Zh => format!(

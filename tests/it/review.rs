@@ -640,6 +640,16 @@ fn year_b_third_quarter() {
         "{}",
         n7["reasons"]
     );
+    // The summary says where 1,250,000.00 comes from: the year's
+    // 5,000,000.00 × 3 ÷ 12.
+    let reasons = summary_reasons(&r.out().join("review-2026-Q3.xlsx"), "考核汇总");
+    assert_eq!(
+        reasons.iter().find(|(rm, _)| rm == "N07").unwrap().1,
+        "符合三级客户经理条件：满足 1 项（需 1 项）：国际结算(美元) 1,500,000.00 ≥ \
+         1,250,000.00（全年 5,000,000.00 × 3 ÷ 12）；及格线 16,000,000.00 ≥ \
+         15,000,000.00 → 晋升（B-11-4）\n\
+         未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）"
+    );
     // Averages are the same every month, so the rest is as for the year:
     // N01 promoted to grade 1; N06's tenure to 2026-09-30 is still 2.
     assert_eq!(outcome(r.manager("N01")), ("promote", Some("grade1")));
