@@ -280,6 +280,16 @@ fn line_words(d: Decision, lang: Lang) -> &'static str {
 /// a months condition `存款占基数比低于 90.00% 连续 3 个月（2026-03
 /// 87.50%、…）`.
 fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String {
+    // A yes/no figure (1: yes) says what it means.
+    if f.metric == Metric::PreviousDecisionDemote && f.months.is_none() {
+        let yes = f.op.holds(Decimal::ONE, f.threshold);
+        return match (yes, lang) {
+            (true, Lang::Zh) => "上年考核已降级".into(),
+            (true, Lang::En) => "demoted in last year's review".into(),
+            (false, Lang::Zh) => "上年考核未降级".into(),
+            (false, Lang::En) => "not demoted in last year's review".into(),
+        };
+    }
     let name = metric_name(f.metric, lang);
     let op = op_words(f.op, lang);
     let threshold = figure_with_unit(f.metric, f.threshold, lang);
