@@ -4,7 +4,7 @@
 use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
 use crate::period::Period;
 use crate::policy::{
-    ComponentKind, Condition, Criteria, Decision, Policy, QuarterSettlements, TierIx, TierRole,
+    ComponentKind, Condition, Criteria, Decision, Op, Policy, QuarterSettlements, TierIx, TierRole,
     WhenMissing,
 };
 use crate::trace::{Input, Step};
@@ -64,6 +64,9 @@ pub struct CriterionResult {
     /// How `min` was read from the policy's figure, when it was not taken
     /// as written (an annual settlement threshold pro-rated to a quarter).
     pub min_note: Option<String>,
+    /// The same as figures: the policy's yearly threshold and the months
+    /// of the review it was pro-rated to.
+    pub pro_rated: Option<(Decimal, u32)>,
     pub single_client_min: Option<Decimal>,
     /// The largest single client's figure, when a single-client minimum applies.
     pub best_client: Option<(String, Decimal)>,
@@ -91,9 +94,48 @@ pub struct GradeTry {
     pub pass_line: Option<Check>,
     /// Disqualifiers that applied (ids).
     pub disqualified: Vec<String>,
+    /// The same, as figures.
+    pub vetoes: Vec<Veto>,
     /// Figures the grade's items, tenure and disqualifiers lacked.
     pub missing: Vec<MissingFigure>,
     pub holds: bool,
+}
+
+/// One comparison that held, as figures: what the report words per
+/// language (`metric value op threshold`, and for a consecutive-months
+/// condition the months it held in with their figures).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    pub metric: Metric,
+    /// The figure compared (for a months condition, the last month's).
+    pub value: Decimal,
+    pub op: Op,
+    pub threshold: Decimal,
+    /// A months condition: how many months running it needs (1: any
+    /// month), and the months it held in with their figures.
+    pub months: Option<(u32, Vec<(Period, Decimal)>)>,
+}
+
+/// What a tool-defined rule found, beyond comparisons.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// Among the last `n` by score.
+    BottomN { n: u32, score: Decimal },
+    /// A qualification obtained `on`, valid `years`, lapsed on `until`.
+    Lapsed {
+        on: chrono::NaiveDate,
+        years: u32,
+        until: chrono::NaiveDate,
+    },
+}
+
+/// A disqualifier that applied: its id, name and the comparisons that
+/// made it apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Veto {
+    pub id: String,
+    pub name: String,
+    pub facts: Vec<Fact>,
 }
 
 /// A rule of `[review]` that fired.
@@ -106,6 +148,9 @@ pub struct Hit {
     pub to: Option<TierIx>,
     /// The comparisons that made it fire, e.g. `score 82.5 < 85`.
     pub detail: String,
+    /// The same comparisons as figures, for the report to word.
+    pub facts: Vec<Fact>,
+    pub finding: Option<Finding>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,6 +162,8 @@ pub struct ReviewResult {
     pub decision: Decision,
     /// For a promotion that sets a new base deposit: the amount and how.
     pub new_base: Option<(Decimal, String)>,
+    /// How many RMs of the target tier the new base is the average of.
+    pub new_base_peers: usize,
     pub score: Option<ScoreResult>,
     pub hits: Vec<Hit>,
     pub grades: Vec<GradeTry>,
@@ -260,6 +307,7 @@ pub fn holds(
     get: &dyn Fn(Metric) -> Option<Decimal>,
     monthly: &MonthlySeries<'_>,
     detail: &mut Vec<String>,
+    facts: &mut Vec<Fact>,
     missing: &mut Vec<String>,
 ) -> Option<bool> {
     match cond {
@@ -273,6 +321,13 @@ pub fn holds(
                         op.symbol(),
                         fmt(*value)
                     ));
+                    facts.push(Fact {
+                        metric: *metric,
+                        value: v,
+                        op: *op,
+                        threshold: *value,
+                        months: None,
+                    });
                 }
                 Some(h)
             }
@@ -294,15 +349,24 @@ pub fn holds(
             let mut best = 0u32;
             let mut best_end = None;
             let mut held_in = Vec::new();
+            let mut held_figures: Vec<(Period, Decimal)> = Vec::new();
+            let mut this_run: Vec<(Period, Decimal)> = Vec::new();
+            let mut best_run: Vec<(Period, Decimal)> = Vec::new();
             // The longest run if the months without the figure had held:
             // when only they could make it, the condition is open.
             let (mut maybe_run, mut maybe_best) = (0u32, 0u32);
             for (p, v) in series {
-                run = if v.is_some_and(|v| op.holds(v, *value)) {
-                    held_in.push(p.to_string());
-                    run + 1
-                } else {
-                    0
+                run = match v {
+                    Some(v) if op.holds(v, *value) => {
+                        held_in.push(p.to_string());
+                        held_figures.push((p, v));
+                        this_run.push((p, v));
+                        run + 1
+                    }
+                    _ => {
+                        this_run.clear();
+                        0
+                    }
                 };
                 maybe_run = if v.is_none_or(|v| op.holds(v, *value)) {
                     maybe_run + 1
@@ -313,6 +377,7 @@ pub fn holds(
                 if run > best {
                     best = run;
                     best_end = Some(p);
+                    best_run = this_run.clone();
                 }
             }
             let h = best >= *months;
@@ -330,6 +395,13 @@ pub fn holds(
                     fmt(*value),
                     held_in.join(", ")
                 ));
+                facts.push(Fact {
+                    metric: *metric,
+                    value: held_figures.last().map(|x| x.1).unwrap_or_default(),
+                    op: *op,
+                    threshold: *value,
+                    months: Some((1, held_figures)),
+                });
             } else if h {
                 detail.push(format!(
                     "{metric} {} {} for {best} consecutive months (to {})",
@@ -337,15 +409,27 @@ pub fn holds(
                     fmt(*value),
                     best_end.map(|p| p.to_string()).unwrap_or_default()
                 ));
+                // The run's months, the last `months` of the longest run:
+                // the months that made the condition hold.
+                let from = best_run.len().saturating_sub(*months as usize);
+                let shown = best_run.split_off(from);
+                facts.push(Fact {
+                    metric: *metric,
+                    value: shown.last().map(|x| x.1).unwrap_or_default(),
+                    op: *op,
+                    threshold: *value,
+                    months: Some((*months, shown)),
+                });
             }
             Some(h)
         }
         Condition::All(items) => {
             let mut d = Vec::new();
+            let mut f = Vec::new();
             let mut m = Vec::new();
             let mut open = false;
             for c in items {
-                match holds(c, get, monthly, &mut d, &mut m) {
+                match holds(c, get, monthly, &mut d, &mut f, &mut m) {
                     Some(false) => return Some(false),
                     None => open = true,
                     Some(true) => {}
@@ -360,6 +444,7 @@ pub fn holds(
                 return None;
             }
             detail.extend(d);
+            facts.extend(f);
             Some(true)
         }
         Condition::Any(items) => {
@@ -367,7 +452,7 @@ pub fn holds(
             let mut open = false;
             let mut m = Vec::new();
             for c in items {
-                match holds(c, get, monthly, detail, &mut m) {
+                match holds(c, get, monthly, detail, facts, &mut m) {
                     Some(true) => any = true,
                     None => open = true,
                     Some(false) => {}
@@ -481,6 +566,7 @@ pub fn try_grade(
                 metric: it.metric,
                 value,
                 min,
+                pro_rated: min_note.as_ref().map(|_| (it.min, year.period_months)),
                 min_note,
                 single_client_min: it.single_client_min,
                 best_client: best,
@@ -524,13 +610,20 @@ pub fn try_grade(
         }
     });
     let mut disqualified = Vec::new();
+    let mut vetoes = Vec::new();
     for id in &c.disqualifiers {
         if let Some(d) = policy.review.disqualifiers.iter().find(|d| d.id == *id) {
             let mut detail = Vec::new();
+            let mut facts = Vec::new();
             let mut lacks = Vec::new();
-            match holds(&d.when, get, monthly, &mut detail, &mut lacks) {
+            match holds(&d.when, get, monthly, &mut detail, &mut facts, &mut lacks) {
                 Some(true) => {
-                    disqualified.push(format!("{} ({}: {})", d.id, d.name, detail.join(", ")))
+                    disqualified.push(format!("{} ({}: {})", d.id, d.name, detail.join(", ")));
+                    vetoes.push(Veto {
+                        id: d.id.clone(),
+                        name: d.name.clone(),
+                        facts,
+                    });
                 }
                 Some(false) => {}
                 None => missing.push(MissingFigure {
@@ -555,6 +648,7 @@ pub fn try_grade(
         tenure,
         pass_line,
         disqualified,
+        vetoes,
         missing,
         holds: holds_all,
     }
@@ -611,8 +705,9 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         .filter(|r| applies(&r.tiers, current))
     {
         let mut detail = Vec::new();
+        let mut facts = Vec::new();
         let mut lacks = Vec::new();
-        let told = holds(&r.when, &get, &monthly, &mut detail, &mut lacks);
+        let told = holds(&r.when, &get, &monthly, &mut detail, &mut facts, &mut lacks);
         if told.is_none() {
             missing.push(MissingFigure {
                 rule: r.id.clone(),
@@ -628,6 +723,8 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
                 decision: r.decision,
                 to: r.to,
                 detail: detail.join("; "),
+                facts,
+                finding: None,
             });
         }
     }
@@ -652,6 +749,14 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
             decision: Decision::Demote,
             to: None,
             detail: format!("exam_score {} < {}", fmt(score), fmt(min)),
+            facts: vec![Fact {
+                metric: Metric::ExamScore,
+                value: score,
+                op: Op::Lt,
+                threshold: min,
+                months: None,
+            }],
+            finding: None,
         });
     }
     // Cap on clients per RM (optional): reported, the decision is HR's.
@@ -665,6 +770,14 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
             decision: Decision::Keep,
             to: None,
             detail: format!("client_count {} > {max}", fmt(n)),
+            facts: vec![Fact {
+                metric: Metric::ClientCount,
+                value: n,
+                op: Op::Gt,
+                threshold: Decimal::from(max),
+                months: None,
+            }],
+            finding: None,
         });
     }
     // A qualification valid for N years (optional): a lapsed one is
@@ -689,6 +802,12 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
             decision: Decision::Keep,
             to: None,
             detail: format!("qualified on {q}, valid {n} years to {until}"),
+            facts: Vec::new(),
+            finding: Some(Finding::Lapsed {
+                on: q,
+                years: n,
+                until,
+            }),
         });
     }
     // Grade criteria: the highest grade whose conditions hold.
@@ -771,6 +890,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         proposed,
         decision,
         new_base: None,
+        new_base_peers: 0,
         score,
         hits,
         grades,
@@ -827,6 +947,7 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
             policy.tiers[to].id
         );
         results[i].new_base = Some((avg.round_dp(2), how));
+        results[i].new_base_peers = peers.len();
     }
     if let Some(n) = policy.review.bottom_n
         && n > 0
@@ -856,6 +977,8 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
                     decision: Decision::Demote,
                     to: None,
                     detail: format!("score {} among the last {n}", fmt(score)),
+                    facts: Vec::new(),
+                    finding: Some(Finding::BottomN { n, score }),
                 });
             }
         }
@@ -870,7 +993,6 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::Op;
 
     /// `deposit_to_base < 0.90` three months running, over a series.
     fn three_months(series: &[Option<&str>]) -> (Option<bool>, Vec<String>) {
@@ -891,8 +1013,15 @@ mod tests {
             })
             .collect();
         let monthly = move |_: Metric| months.clone();
-        let (mut detail, mut missing) = (Vec::new(), Vec::new());
-        let told = holds(&cond, &|_| None, &monthly, &mut detail, &mut missing);
+        let (mut detail, mut facts, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+        let told = holds(
+            &cond,
+            &|_| None,
+            &monthly,
+            &mut detail,
+            &mut facts,
+            &mut missing,
+        );
         (told, missing)
     }
 

@@ -3,8 +3,8 @@
 
 use super::pay::{amount_text, percent_text};
 use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col, wrapped_col};
-use crate::engine::review::{GradeTry, Review, ReviewResult};
-use crate::policy::{Decision, Policy, TierIx};
+use crate::engine::review::{Fact, Finding, GradeTry, Hit, Review, ReviewResult};
+use crate::policy::{Decision, Op, Policy, TierIx};
 use crate::vocab::Metric;
 use rust_decimal::Decimal;
 
@@ -229,6 +229,375 @@ pub fn not_assessed_why(
         .join("; ")
 }
 
+/// A metric's short name: the vocabulary's Chinese, or its English up to
+/// any parenthesis.
+fn metric_name(m: Metric, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => m.zh(),
+        Lang::En => m.en().split(" (").next().unwrap_or(m.en()),
+    }
+}
+
+/// A figure with its unit, as a sentence shows it.
+fn figure_with_unit(m: Metric, v: Decimal, lang: Lang) -> String {
+    let unit = match m {
+        Metric::Score | Metric::IncidentPoints | Metric::ExamScore => lang.pick(" 分", " points"),
+        Metric::MonthsInService => lang.pick(" 个月", " months"),
+        Metric::TenureYears => lang.pick(" 年", " years"),
+        Metric::ClientCount => lang.pick(" 户", " clients"),
+        _ => "",
+    };
+    match m {
+        // Points as the policy writes them: 84.57 分, 85 分.
+        Metric::Score | Metric::ExamScore | Metric::IncidentPoints => {
+            format!("{}{unit}", v.round_dp(2).normalize())
+        }
+        _ => format!("{}{unit}", figure(m, v)),
+    }
+}
+
+fn op_words(op: Op, lang: Lang) -> &'static str {
+    match op {
+        Op::Lt => lang.pick("低于", "below"),
+        Op::Le => lang.pick("不高于", "at most"),
+        Op::Gt => lang.pick("高于", "above"),
+        Op::Ge => lang.pick("达到", "at least"),
+        Op::Eq => lang.pick("等于", "equal to"),
+    }
+}
+
+/// The line a decision is drawn at: 降级线, 解聘线, 晋升线.
+fn line_words(d: Decision, lang: Lang) -> &'static str {
+    match d {
+        Decision::Demote => lang.pick("降级线", "the demotion line"),
+        Decision::Terminate => lang.pick("解聘线", "the termination line"),
+        Decision::Promote => lang.pick("晋升线", "the promotion line"),
+        Decision::Keep => lang.pick("标准", "the threshold"),
+    }
+}
+
+/// One comparison in words: `综合得分 84.57 分，低于降级线 85.00 分`, or for
+/// a months condition `存款占基数比低于 90.00% 连续 3 个月（2026-03
+/// 87.50%、…）`.
+fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String {
+    // A yes/no figure (1: yes) says what it means.
+    if f.metric == Metric::PreviousDecisionDemote && f.months.is_none() {
+        let yes = f.op.holds(Decimal::ONE, f.threshold);
+        return match (yes, lang) {
+            (true, Lang::Zh) => "上年考核已降级".into(),
+            (true, Lang::En) => "demoted in last year's review".into(),
+            (false, Lang::Zh) => "上年考核未降级".into(),
+            (false, Lang::En) => "not demoted in last year's review".into(),
+        };
+    }
+    let name = metric_name(f.metric, lang);
+    let op = op_words(f.op, lang);
+    let threshold = figure_with_unit(f.metric, f.threshold, lang);
+    match &f.months {
+        Some((n, months)) => {
+            let list = months
+                .iter()
+                .map(|(p, v)| format!("{p} {}", figure_with_unit(f.metric, *v, lang)))
+                .collect::<Vec<_>>()
+                .join(lang.pick("、", ", "));
+            match (lang, *n) {
+                (Lang::Zh, 1) => format!("{name}{op} {threshold} 的月份（{list}）"),
+                (Lang::Zh, n) => format!("{name}{op} {threshold} 连续 {n} 个月（{list}）"),
+                (Lang::En, 1) => format!("{name} {op} {threshold} in {list}"),
+                (Lang::En, n) => {
+                    format!("{name} {op} {threshold} for {n} consecutive months ({list})")
+                }
+            }
+        }
+        None => {
+            let value = figure_with_unit(f.metric, f.value, lang);
+            let line = line.map(|d| line_words(d, lang));
+            match (lang, line) {
+                (Lang::Zh, Some(l)) => format!("{name} {value}，{op}{l} {threshold}"),
+                (Lang::Zh, None) => format!("{name} {value}，{op} {threshold}"),
+                (Lang::En, Some(l)) => format!("{name} {value}, {op} {l} {threshold}"),
+                (Lang::En, None) => format!("{name} {value}, {op} {threshold}"),
+            }
+        }
+    }
+}
+
+/// A fired rule in words, with its figures, its decision and its rule.
+fn hit_text(h: &Hit, lang: Lang) -> String {
+    let what = match (&h.finding, lang) {
+        (Some(Finding::BottomN { n, score }), Lang::Zh) => {
+            format!("综合得分 {} 分，列后 {n} 名", amount_text(*score, 2))
+        }
+        (Some(Finding::BottomN { n, score }), Lang::En) => {
+            format!("score {}, among the last {n}", amount_text(*score, 2))
+        }
+        (Some(Finding::Lapsed { on, years, until }), Lang::Zh) => {
+            format!("任职资格 {on} 取得，有效期 {years} 年，至 {until} 已过期")
+        }
+        (Some(Finding::Lapsed { on, years, until }), Lang::En) => {
+            format!("qualified on {on}, valid {years} years, lapsed on {until}")
+        }
+        (None, _) => {
+            // "Below the demotion line" only where one comparison decides.
+            let line = (h.facts.len() == 1).then_some(h.decision);
+            h.facts
+                .iter()
+                .map(|f| fact_text(f, line, lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("，且", "; and "))
+        }
+    };
+    let outcome = match h.decision {
+        Decision::Keep => match lang {
+            Lang::Zh => h.name.clone(),
+            Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
+        },
+        d => decision_label(d, lang).to_string(),
+    };
+    match lang {
+        Lang::Zh => format!("{what} → {outcome}（{}）", h.rule),
+        Lang::En => format!("{what} → {outcome} ({})", h.rule),
+    }
+}
+
+/// A criterion item's name: the policy's own (e.g. 日均存款), in English
+/// the metric's.
+fn item_name(i: &crate::engine::review::CriterionResult, lang: Lang) -> String {
+    match (lang, &i.name) {
+        (Lang::Zh, Some(n)) => n.clone(),
+        _ => metric_name(i.metric, lang).to_string(),
+    }
+}
+
+/// One grade in words, as the summary shows the deciding one: the items
+/// held (or, when it is not met, what falls short), the tenure, the pass
+/// line and any disqualifier.
+fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: Lang) -> String {
+    let tier = tier_label(policy, Some(g.tier), lang);
+    let cmp = |v: Decimal, t: Decimal| if v >= t { "≥" } else { "<" };
+    let mut parts = Vec::new();
+    if !g.items.is_empty() {
+        let shown: Vec<String> = g
+            .items
+            .iter()
+            .filter(|i| i.held)
+            .map(|i| {
+                let v = i.value.unwrap_or_default();
+                let mut t = format!(
+                    "{} {} ≥ {}",
+                    item_name(i, lang),
+                    figure(i.metric, v),
+                    figure(i.metric, i.min)
+                );
+                if let Some((year_min, months)) = i.pro_rated {
+                    t.push_str(&match lang {
+                        Lang::Zh => {
+                            format!("（全年 {} × {months} ÷ 12）", figure(i.metric, year_min))
+                        }
+                        Lang::En => format!(
+                            " (the year's {} × {months} ÷ 12)",
+                            figure(i.metric, year_min)
+                        ),
+                    });
+                }
+                if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
+                    t.push_str(&match lang {
+                        Lang::Zh => format!(
+                            "（单户 {c} {} ≥ {}）",
+                            figure(i.metric, *v),
+                            figure(i.metric, m)
+                        ),
+                        Lang::En => format!(
+                            " (one client, {c}: {} ≥ {})",
+                            figure(i.metric, *v),
+                            figure(i.metric, m)
+                        ),
+                    });
+                }
+                t
+            })
+            .collect();
+        let count = match lang {
+            Lang::Zh => format!("满足 {} 项（需 {} 项）", g.held_count, g.need),
+            Lang::En => format!("items held: {} ({} needed)", g.held_count, g.need),
+        };
+        parts.push(if shown.is_empty() {
+            count
+        } else {
+            format!(
+                "{count}{}{}",
+                lang.pick("：", ": "),
+                shown.join(lang.pick("、", ", "))
+            )
+        });
+    }
+    if let Some(t) = &g.tenure {
+        let v = t
+            .value
+            .map(|v| figure_with_unit(Metric::TenureYears, v, lang))
+            .unwrap_or_else(|| "—".into());
+        parts.push(format!(
+            "{} {v} {} {}",
+            metric_name(Metric::TenureYears, lang),
+            t.value.map_or("<", |v| cmp(v, t.threshold)),
+            figure_with_unit(Metric::TenureYears, t.threshold, lang)
+        ));
+    }
+    if let Some(p) = &g.pass_line {
+        parts.push(format!(
+            "{} {} {} {}",
+            lang.pick("及格线", "pass line"),
+            p.value.map(|v| amount_text(v, 2)).unwrap_or_default(),
+            p.value.map_or("<", |v| cmp(v, p.threshold)),
+            amount_text(p.threshold, 2)
+        ));
+    }
+    for v in &g.vetoes {
+        let facts = v
+            .facts
+            .iter()
+            .map(|f| fact_text(f, None, lang))
+            .collect::<Vec<_>>()
+            .join(lang.pick("，", "; "));
+        parts.push(match lang {
+            Lang::Zh => format!("否决：{}，{facts}（{}）", v.name, v.id),
+            Lang::En => format!("disqualified: {facts} ({})", v.id),
+        });
+    }
+    let verdict = match (lang, g.holds) {
+        (Lang::Zh, true) => format!("符合{tier}条件"),
+        (Lang::Zh, false) => format!("不符合{tier}条件"),
+        (Lang::En, true) => format!("meets {tier}"),
+        (Lang::En, false) => format!("does not meet {tier}"),
+    };
+    let outcome = outcome
+        .map(|d| format!(" → {}", decision_label(d, lang)))
+        .unwrap_or_default();
+    match lang {
+        Lang::Zh => format!("{verdict}：{}{outcome}（{}）", parts.join("；"), g.rule),
+        Lang::En => format!("{verdict}: {}{outcome} ({})", parts.join("; "), g.rule),
+    }
+}
+
+/// The grades that decided: the grade that holds, and, where the RM does
+/// not keep the current grade, why the current one is not met (or, with
+/// no grade met, the lowest tried).
+fn deciding_grades(r: &ReviewResult) -> Vec<&GradeTry> {
+    let held = r.grades.iter().find(|g| g.holds);
+    let current = r.grades.iter().find(|g| g.tier == r.current && !g.holds);
+    let mut out = Vec::new();
+    match held {
+        Some(h) => {
+            if h.tier < r.current
+                && let Some(c) = current
+            {
+                out.push(c);
+            }
+            out.push(h);
+        }
+        None => out.extend(r.grades.last()),
+    }
+    out
+}
+
+/// The summary's reasons: one line per deciding reason, in words, with its
+/// figures and its rule; the scope of the figures first where it is not
+/// the RM's own year (a branch head's branch, a part of the year).
+///
+/// `months` is how many months the review has ledgers for (fewer than the
+/// period's in a partial review).
+pub fn summary_reasons(
+    policy: &Policy,
+    r: &ReviewResult,
+    months: usize,
+    lang: Lang,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(scope) = scope_text(policy, r, months, lang) {
+        out.push(scope);
+    }
+    for h in &r.hits {
+        out.push(hit_text(h, lang));
+    }
+    let grades = deciding_grades(r);
+    for (i, g) in grades.iter().enumerate() {
+        // The last deciding grade carries the outcome of the grades.
+        let outcome = (i + 1 == grades.len()).then_some(r.decision);
+        out.push(grade_reason(policy, g, outcome, lang));
+    }
+    for m in r.missing.iter().filter(|m| m.not_assessed) {
+        let figures = m
+            .figures
+            .iter()
+            .map(|f| {
+                let name = Metric::from_id(f).map_or(f.as_str(), |k| metric_name(k, lang));
+                match lang {
+                    Lang::Zh => format!("{name}（{}）", missing_input(&r.year, f, lang)),
+                    Lang::En => format!("{name} ({})", missing_input(&r.year, f, lang)),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "));
+        out.push(match lang {
+            Lang::Zh => format!("未考核：无{figures}（{}）", m.rule),
+            Lang::En => format!("not assessed: no {figures} ({})", m.rule),
+        });
+    }
+    if let Some((base, _)) = &r.new_base
+        && let Some(to) = r.proposed
+    {
+        let peers = r.new_base_peers;
+        let tier = tier_label(policy, Some(to), lang);
+        out.push(match lang {
+            Lang::Zh => format!(
+                "新基数存款 {}（{tier} {peers} 人存款日均的平均数），超过部分为增量",
+                amount_text(*base, 2)
+            ),
+            Lang::En => format!(
+                "new base deposit {} (the average daily deposits of the {peers} RMs of {tier}); anything above it is increment",
+                amount_text(*base, 2)
+            ),
+        });
+    }
+    if out
+        .iter()
+        .all(|l| l.starts_with('（') || l.starts_with('('))
+    {
+        out.push(match (r.decision, lang) {
+            (Decision::Keep, Lang::Zh) => "未触发任何升降级条件 → 保持".into(),
+            (Decision::Keep, Lang::En) => {
+                "no promotion, demotion or termination rule applies → keep".into()
+            }
+            (d, _) => decision_label(d, lang).into(),
+        });
+    }
+    out
+}
+
+/// Whose figures these are, where not the RM's own year: a branch head
+/// assessed on the whole branch, a member present in fewer of the
+/// `months` reviewed.
+fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> Option<String> {
+    let y = &r.year;
+    if policy.review.branch_heads_on_branch
+        && y.rm.role == crate::vocab::Role::BranchHead
+        && y.rm.branch.is_some()
+    {
+        return Some(
+            lang.pick(
+                "（全支行）存款、贷款、收息为全支行合计",
+                "(whole branch) deposits, loans and interest are the branch's",
+            )
+            .into(),
+        );
+    }
+    let n = y.monthly.len();
+    (n > 0 && n < months).then(|| match lang {
+        Lang::Zh => format!("（在岗 {n} 个月）各项数字按在岗月份计"),
+        Lang::En => format!("(in post {n} months) figures cover those months"),
+    })
+}
+
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
@@ -335,6 +704,12 @@ pub fn review_book(
     let mut s = Sheet::new(sink, name("考核汇总", "Summary"), columns);
     s.freeze_columns = 2;
     s.landscape = true;
+    // The months with a ledger: a member in post for fewer is marked.
+    let reviewed = review
+        .results
+        .first()
+        .map_or(0, |r| r.year.period_months as usize)
+        .saturating_sub(review.missing.len());
     for r in &review.results {
         let mut row = vec![
             Cell::text(&r.year.rm.rm_id),
@@ -361,7 +736,9 @@ pub fn review_book(
             );
         }
         row.push(Cell::text(decision_label(r.decision, lang)));
-        row.push(Cell::text(reasons(policy, r, lang).join(l("；\n", ";\n"))));
+        row.push(Cell::text(
+            summary_reasons(policy, r, reviewed, lang).join("\n"),
+        ));
         s.push(row);
     }
     drop(s);
@@ -561,7 +938,7 @@ pub fn review_book(
         .filter(|r| r.proposed.is_none())
         .count();
     s.push(vec![
-        Cell::text(l("解聘", "terminated")),
+        Cell::text(l("解除合同", "terminated")),
         Cell::Number(Decimal::ZERO, 0),
         Cell::Number(Decimal::from(gone), 0),
     ]);

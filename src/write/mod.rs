@@ -166,7 +166,11 @@ impl PageLines {
 
 impl Formats {
     fn new(money_scale: u32, page: PageLines) -> Formats {
-        let base = Format::new().set_font_name("Microsoft YaHei");
+        // Every cell top-aligned: in a row made tall by a long text, the
+        // figures stand on the same line as the text's start.
+        let base = Format::new()
+            .set_font_name("Microsoft YaHei")
+            .set_align(FormatAlign::Top);
         let header = base
             .clone()
             .set_bold()
@@ -459,6 +463,15 @@ const READABLE_SCALE: u16 = 80;
 const A4_PT: (f64, f64) = (595.0, 842.0);
 /// Row heights in points: a plain line, a title, a header row.
 const LINE_PT: f64 = 15.0;
+/// Points per line of a text over several lines: the line spacing of the
+/// book's font (Microsoft YaHei, and the fonts that stand in for it, set
+/// lines wider apart than a single line's 15 points).
+const WRAP_LINE_PT: f64 = 16.5;
+/// How much of a wrapping column's width a wrapped line fills on average
+/// (lines break at words and at a wider glyph than Excel's width unit).
+const WRAP_FILL: f64 = 0.8;
+/// The tallest row a spreadsheet takes (Excel's limit, 409 points).
+const MAX_ROW_PT: f64 = 409.0;
 const TITLE_PT: f64 = 20.0;
 const HEADER_PT: f64 = 30.0;
 /// The narrowest a character of column width prints, in points (6 pixels:
@@ -734,10 +747,12 @@ impl<'w> SheetWriter<'w> {
             .iter()
             .enumerate()
             .map(|(c, cell)| match (cell, wrap_width(c)) {
-                // A wrapping column: its lines, each as long as it shows.
+                // A wrapping column: its lines, each as long as it shows,
+                // wrapped at words, so a line holds less than the column's
+                // width (WRAP_FILL of it).
                 (Cell::Text(s), Some(w)) => s
                     .lines()
-                    .map(|l| (shown_width(l) / w).ceil().max(1.0) as usize)
+                    .map(|l| (shown_width(l) / (w * WRAP_FILL)).ceil().max(1.0) as usize)
                     .sum::<usize>()
                     .max(1),
                 // Lines, and long lines wrapped at about 90 characters.
@@ -752,7 +767,7 @@ impl<'w> SheetWriter<'w> {
         if let Some(pages) = &mut self.st.pages {
             // Every row at a height the page breaks are placed from.
             let h = match style {
-                _ if tall => LINE_PT * lines.min(20) as f64,
+                _ if tall => (WRAP_LINE_PT * lines as f64).min(MAX_ROW_PT),
                 RowStyle::Title => TITLE_PT,
                 RowStyle::Header => HEADER_PT,
                 _ => LINE_PT,
@@ -763,7 +778,7 @@ impl<'w> SheetWriter<'w> {
             self.st.tall_last = true;
         } else {
             if tall {
-                ws.set_row_height(row, LINE_PT * lines.min(20) as f64)
+                ws.set_row_height(row, (WRAP_LINE_PT * lines as f64).min(MAX_ROW_PT))
                     .map_err(xerr(path))?;
             }
             self.st.tall_last = tall;

@@ -373,6 +373,11 @@ fn partial_review_marks_every_sheet() {
     );
     // The agents appear from July: not in a January–June review.
     assert!(!r.has("AG01"));
+    // Every RM reviewed was in post all six months given: none is marked
+    // as covering part of the period.
+    let reasons = summary_reasons(&r.out().join("review-2026.xlsx"), "考核汇总（部分期间）");
+    let part: Vec<_> = reasons.iter().filter(|(_, w)| w.contains("在岗")).collect();
+    assert!(part.is_empty(), "{part:?}");
 }
 
 #[test]
@@ -455,7 +460,7 @@ fn workbook_has_the_tier_chart() {
         "no chart in {}",
         path.display()
     );
-    // The distribution (Policy A tiers, lowest first, then 解聘), of the
+    // The distribution (Policy A tiers, lowest first, then 解除合同), of the
     // RMs reviewed (L01 has left): before, agents 2 (AG01, AG02), juniors 1
     // (J01), mids 3 (M01, D01, C01), seniors 2 (S01, V01), head 1; after,
     // agents 0, juniors 5 (M01, D01, C01 demoted; AG01, AG02 promoted),
@@ -471,7 +476,7 @@ fn workbook_has_the_tier_chart() {
     assert_eq!(count("业务代办员"), ("2".into(), "0".into()));
     assert_eq!(count("初级客户经理"), ("1".into(), "5".into()));
     assert_eq!(count("中级客户经理"), ("3".into(), "0".into()));
-    assert_eq!(count("解聘"), ("0".into(), "2".into()));
+    assert_eq!(count("解除合同"), ("0".into(), "2".into()));
     assert_eq!(count("高级客户经理"), ("2".into(), "1".into()));
     assert_eq!(count("支行行长"), ("1".into(), "1".into()));
 }
@@ -634,6 +639,16 @@ fn year_b_third_quarter() {
             .contains("c 1,500,000.00 ≥ 1,250,000.00 (5000000 × 3 ÷ 12 (review.quarter_settlements = \\\"pro_rated\\\"))"),
         "{}",
         n7["reasons"]
+    );
+    // The summary says where 1,250,000.00 comes from: the year's
+    // 5,000,000.00 × 3 ÷ 12.
+    let reasons = summary_reasons(&r.out().join("review-2026-Q3.xlsx"), "考核汇总");
+    assert_eq!(
+        reasons.iter().find(|(rm, _)| rm == "N07").unwrap().1,
+        "符合三级客户经理条件：满足 1 项（需 1 项）：国际结算(美元) 1,500,000.00 ≥ \
+         1,250,000.00（全年 5,000,000.00 × 3 ÷ 12）；及格线 16,000,000.00 ≥ \
+         15,000,000.00 → 晋升（B-11-4）\n\
+         未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）"
     );
     // Averages are the same every month, so the rest is as for the year:
     // N01 promoted to grade 1; N06's tenure to 2026-09-30 is still 2.
@@ -848,4 +863,268 @@ fn every_metric_but_the_score_is_a_review_figure() {
     }
     // 30 figures: 17 monthly + 14 review − the score.
     assert_eq!(expected.len(), 30);
+}
+
+// ------------------------------------------------ the summary's reasons ---
+
+/// The summary sheet's reasons, by RM id.
+fn summary_reasons(path: &Path, sheet: &str) -> Vec<(String, String)> {
+    let rows = rows(path, sheet);
+    let last = rows[0].len() - 1;
+    rows[1..]
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[last])))
+        .collect()
+}
+
+/// Each RM's reasons as expected, one assert per RM for a readable diff.
+fn same(what: &str, actual: &[(String, String)], expected: &[(String, String)]) {
+    let ids = |v: &[(String, String)]| v.iter().map(|p| p.0.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(actual), ids(expected), "{what}: RMs");
+    for (a, e) in actual.iter().zip(expected) {
+        assert_eq!(a.1, e.1, "{what}: {}", a.0);
+    }
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// The identifiers a policy file names (`id = "…"`, `rule = "…"`): rule
+/// ids, item ids, disqualifier ids, tier ids.
+fn policy_ids(policy: &str) -> Vec<String> {
+    std::fs::read_to_string(super::util::root().join(policy))
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let rest = l
+                .strip_prefix("id = ")
+                .or_else(|| l.strip_prefix("rule = "))?;
+            Some(rest.trim_matches('"').to_string())
+        })
+        .collect()
+}
+
+/// Words in ASCII letters in a Chinese summary's reasons that are not
+/// identifiers: rule ids of the policy, RM ids, client ids (capitals and
+/// digits, e.g. K12).
+fn english_words(reasons: &[(String, String)], ids: &[String]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (rm, why) in reasons {
+        let tokens = why.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)));
+        for t in tokens.filter(|t| t.chars().any(|c| c.is_ascii_alphabetic())) {
+            let client_id = t.starts_with(|c: char| c.is_ascii_uppercase())
+                && t.trim_start_matches(|c: char| c.is_ascii_uppercase())
+                    .chars()
+                    .all(|c| c.is_ascii_digit());
+            if t != rm && !client_id && !ids.iter().any(|i| i == t) {
+                bad.push(format!("{rm}: `{t}` in {why:?}"));
+            }
+        }
+    }
+    bad
+}
+
+/// Every summary row is at least as tall as its reasons' lines (15 points
+/// a line, no cap), and every cell format is top-aligned but the header's,
+/// so that figures and reasons start on the same line.
+fn rows_fit_and_cells_top_aligned(path: &Path, reasons: &[(String, String)]) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let sheet = read("xl/worksheets/sheet1.xml");
+    for (i, (rm, why)) in reasons.iter().enumerate() {
+        let at = format!("<row r=\"{}\"", i + 2);
+        let row = &sheet[sheet.find(&at).unwrap_or_else(|| panic!("no row for {rm}"))..];
+        let row = &row[..row.find('>').unwrap()];
+        let ht: f64 = row
+            .split("ht=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+            .unwrap_or("15")
+            .parse()
+            .unwrap();
+        let lines = why.lines().count() as f64;
+        assert!(ht >= 15.0 * lines, "{rm}: row {ht} pt for {lines} lines");
+    }
+    let styles = read("xl/styles.xml");
+    let xfs = styles.split("<cellXfs").nth(1).unwrap();
+    let xfs = &xfs[..xfs.find("</cellXfs>").unwrap()];
+    let formats: Vec<&str> = xfs.split("<xf ").skip(1).collect();
+    let not_top: Vec<&&str> = formats
+        .iter()
+        .filter(|x| !x.contains("vertical=\"top\"") && !x.contains("vertical=\"center\""))
+        .collect();
+    assert!(not_top.is_empty(), "formats not top-aligned: {not_top:?}");
+}
+
+/// Policy A's summary, in Chinese: one line per deciding reason, in words
+/// with its figures and its rule; the head's row marked as the branch's,
+/// the agents' as covering their months. Figures (see
+/// `year_a_decisions_and_scores`): M01 scores 83.14 < 85 (demotion line);
+/// J01 64 < 85 and < 70 (termination line); D01's deposits are 88% of the
+/// base in March, April and May (three months under 90%); C01 collects
+/// 98.75% < 99%; V01 has 15 violation points ≥ 15; the agents AG01, AG02
+/// joined in July (6 months) with 16,000,000.00 and 8,000,000.00, both ≥
+/// 8,000,000.00, and take the one junior's (J01) deposits, 2,850,000.00,
+/// as their new base.
+#[test]
+fn policy_a_summary_reads_in_words() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let path = r.out().join("review-2026.xlsx");
+    let reasons = summary_reasons(&path, "考核汇总");
+    let expected = pairs(&[
+        ("S01", "未触发任何升降级条件 → 保持"),
+        (
+            "M01",
+            "综合得分 83.14 分，低于降级线 85 分 → 降级（A-14-2-score-85）",
+        ),
+        (
+            "J01",
+            "综合得分 64 分，低于降级线 85 分 → 降级（A-14-2-score-85）\n综合得分 64 分，低于解聘线 70 分 → 解聘（A-14-2-score-70）",
+        ),
+        (
+            "D01",
+            "存款占基数比低于 90.00% 连续 3 个月（2026-03 88.00%、2026-04 88.00%、2026-05 88.00%） → 降级（A-14-2-below-base）",
+        ),
+        (
+            "C01",
+            "收息率 98.75%，低于降级线 99.00% → 降级（A-14-2-collection）",
+        ),
+        (
+            "V01",
+            "违规扣分 15 分，达到解聘线 15 分 → 解聘（A-14-3-violations）",
+        ),
+        (
+            "BH01",
+            "（全支行）存款、贷款、收息为全支行合计\n未触发任何升降级条件 → 保持",
+        ),
+        (
+            "AG01",
+            "（在岗 6 个月）各项数字按在岗月份计\n在岗月数 6 个月，不高于 6 个月，且存款日均 16,000,000.00，达到 8,000,000.00，且在岗月数 6 个月，不高于 12 个月，且存款日均 16,000,000.00，达到 6,000,000.00 → 晋升（A-21-agent-promotion）\n新基数存款 2,850,000.00（初级客户经理 1 人存款日均的平均数），超过部分为增量",
+        ),
+        (
+            "AG02",
+            "（在岗 6 个月）各项数字按在岗月份计\n在岗月数 6 个月，不高于 6 个月，且存款日均 8,000,000.00，达到 8,000,000.00，且在岗月数 6 个月，不高于 12 个月，且存款日均 8,000,000.00，达到 6,000,000.00 → 晋升（A-21-agent-promotion）\n新基数存款 2,850,000.00（初级客户经理 1 人存款日均的平均数），超过部分为增量",
+        ),
+    ]);
+    same("policy A summary (zh)", &reasons, &expected);
+}
+
+/// The same summary in English: the workbook follows `--lang`.
+#[test]
+fn policy_a_summary_in_english() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &["--lang", "en"]);
+    let path = r.out().join("review-2026.xlsx");
+    let reasons = summary_reasons(&path, "Summary");
+    let expected = pairs(&[
+        (
+            "S01",
+            "no promotion, demotion or termination rule applies → keep",
+        ),
+        (
+            "M01",
+            "the composite score 83.14 points, below the demotion line 85 points → demote (A-14-2-score-85)",
+        ),
+        (
+            "J01",
+            "the composite score 64 points, below the demotion line 85 points → demote (A-14-2-score-85)\nthe composite score 64 points, below the termination line 70 points → terminate (A-14-2-score-70)",
+        ),
+        (
+            "D01",
+            "daily-average deposits ÷ base deposit below 90.00% for 3 consecutive months (2026-03 88.00%, 2026-04 88.00%, 2026-05 88.00%) → demote (A-14-2-below-base)",
+        ),
+        (
+            "C01",
+            "interest received ÷ interest due 98.75%, below the demotion line 99.00% → demote (A-14-2-collection)",
+        ),
+        (
+            "V01",
+            "violation points from incidents 15 points, at least the termination line 15 points → terminate (A-14-3-violations)",
+        ),
+        (
+            "BH01",
+            "(whole branch) deposits, loans and interest are the branch's\nno promotion, demotion or termination rule applies → keep",
+        ),
+        (
+            "AG01",
+            "(in post 6 months) figures cover those months\nwhole months since marketing_since 6 months, at most 6 months; and daily-average deposits 16,000,000.00, at least 8,000,000.00; and whole months since marketing_since 6 months, at most 12 months; and daily-average deposits 16,000,000.00, at least 6,000,000.00 → promote (A-21-agent-promotion)\nnew base deposit 2,850,000.00 (the average daily deposits of the 1 RMs of Junior RM); anything above it is increment",
+        ),
+        (
+            "AG02",
+            "(in post 6 months) figures cover those months\nwhole months since marketing_since 6 months, at most 6 months; and daily-average deposits 8,000,000.00, at least 8,000,000.00; and whole months since marketing_since 6 months, at most 12 months; and daily-average deposits 8,000,000.00, at least 6,000,000.00 → promote (A-21-agent-promotion)\nnew base deposit 2,850,000.00 (the average daily deposits of the 1 RMs of Junior RM); anything above it is increment",
+        ),
+    ]);
+    same("policy A summary (en)", &reasons, &expected);
+}
+
+/// Policy B's summary, in Chinese: only the deciding grades (the grade
+/// met, and for a demotion the current grade missed), items by the
+/// policy's names, `满足 n 项（需 m 项）`. Figures (see `year_b_grades`):
+/// N02 holds 1 of grade 1's 2 items (new deposits 30,000,000.00 ≥
+/// 30,000,000.00) and 2 of grade 2's 1; N03 is barred from grade 3 by its
+/// NPL balance (1,000,000.00 every month) and meets the trainee's pass
+/// line, 20,000,000.00 ≥ 10,000,000.00; N05's 9,000,000.00 misses even
+/// that → terminated.
+#[test]
+fn policy_b_summary_reads_in_words() {
+    let r = review(POLICY_B, &ledgers_b(&YEAR), &[]);
+    let path = r.out().join("review-2026.xlsx");
+    let reasons = summary_reasons(&path, "考核汇总");
+    let expected = pairs(&[
+        (
+            "N01",
+            "符合一级客户经理条件：满足 2 项（需 2 项）：日均存款 260,000,000.00 ≥ 150,000,000.00（单户 K12 90,000,000.00 ≥ 30,000,000.00）、新增日均存款 55,000,000.00 ≥ 30,000,000.00；营销年限 8 年 ≥ 3 年；及格线 260,000,000.00 ≥ 15,000,000.00 → 晋升（B-11-2）\n未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）",
+        ),
+        (
+            "N02",
+            "不符合一级客户经理条件：满足 1 项（需 2 项）：新增日均存款 30,000,000.00 ≥ 30,000,000.00；营销年限 10 年 ≥ 3 年；及格线 150,500,000.00 ≥ 15,000,000.00（B-11-2）\n符合二级客户经理条件：满足 2 项（需 1 项）：日均存款 150,500,000.00 ≥ 75,000,000.00（单户 K21 148,000,000.00 ≥ 25,000,000.00）、新增日均存款 30,000,000.00 ≥ 25,000,000.00；营销年限 10 年 ≥ 1 年；及格线 150,500,000.00 ≥ 15,000,000.00 → 降级（B-11-3）\n未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）",
+        ),
+        (
+            "N03",
+            "不符合三级客户经理条件：满足 2 项（需 1 项）：日均存款 80,000,000.00 ≥ 38,000,000.00、日均贷款 80,000,000.00 ≥ 72,000,000.00；及格线 20,000,000.00 ≥ 15,000,000.00；否决：发生后三类贷款，不良贷款余额高于 0.00 的月份（2026-01 1,000,000.00、2026-02 1,000,000.00、2026-03 1,000,000.00、2026-04 1,000,000.00、2026-05 1,000,000.00、2026-06 1,000,000.00、2026-07 1,000,000.00、2026-08 1,000,000.00、2026-09 1,000,000.00、2026-10 1,000,000.00、2026-11 1,000,000.00、2026-12 1,000,000.00）（B-npl）（B-11-4）\n符合见习客户经理条件：及格线 20,000,000.00 ≥ 10,000,000.00 → 降级（B-11-6）",
+        ),
+        (
+            "N04",
+            "符合见习客户经理条件：及格线 10,000,000.00 ≥ 10,000,000.00 → 保持（B-11-6）\n未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）",
+        ),
+        (
+            "N05",
+            "不符合见习客户经理条件：及格线 9,000,000.00 < 10,000,000.00 → 解聘（B-11-6）\n未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）",
+        ),
+        (
+            "N06",
+            "符合二级客户经理条件：满足 2 项（需 1 项）：日均存款 160,000,000.00 ≥ 75,000,000.00（单户 K61 160,000,000.00 ≥ 25,000,000.00）、新增日均存款 40,000,000.00 ≥ 25,000,000.00；营销年限 2 年 ≥ 1 年；及格线 160,000,000.00 ≥ 15,000,000.00 → 保持（B-11-3）\n未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）",
+        ),
+        (
+            "N07",
+            "符合三级客户经理条件：满足 1 项（需 1 项）：国际结算(美元) 6,000,000.00 ≥ 5,000,000.00；及格线 16,000,000.00 ≥ 15,000,000.00 → 晋升（B-11-4）\n未考核：无正常贷款占比变化（期末无贷款，无正常类贷款占比）（B-normal-share）",
+        ),
+    ]);
+    same("policy B summary (zh)", &reasons, &expected);
+}
+
+/// The Chinese summaries of both policies: no English word in the reasons
+/// but identifiers (rule ids, RM and client ids), every row as tall as its
+/// reasons, every cell top-aligned.
+#[test]
+fn chinese_summaries_have_no_english_words_and_rows_fit() {
+    for (policy, ledgers) in [(POLICY_A, ledgers_a(&YEAR)), (POLICY_B, ledgers_b(&YEAR))] {
+        let r = review(policy, &ledgers, &[]);
+        let path = r.out().join("review-2026.xlsx");
+        let reasons = summary_reasons(&path, "考核汇总");
+        assert_eq!(
+            english_words(&reasons, &policy_ids(policy)),
+            Vec::<String>::new(),
+            "{policy}"
+        );
+        rows_fit_and_cells_top_aligned(&path, &reasons);
+    }
 }

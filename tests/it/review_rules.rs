@@ -284,6 +284,16 @@ fn two_years_running_reads_last_years_review() {
     assert_eq!(outcome(h), ("terminate", None));
     assert_eq!(rules(h), vec!["A-14-1-head", "A-14-1-head-twice"]);
     assert!(!r.stderr.contains("not-assessed"), "{}", r.stderr);
+    // The summary words it: the branch's figures, growth 20.16% under the
+    // head's 27% (demote), and with last year's demotion, termination.
+    let summary = cells(&r.out.join("review-2026.xlsx"));
+    let why = summary[0].1.iter().find(|(at, _)| at == "M2").unwrap();
+    assert_eq!(
+        why.1,
+        "（全支行）存款、贷款、收息为全支行合计\n\
+         存款增长率 20.16%，低于降级线 27.00% → 降级（A-14-1-head）\n\
+         上年考核已降级，且存款增长率 20.16%，低于 27.00% → 解聘（A-14-1-head-twice）"
+    );
 
     let kept = last_year(d.path(), "keep", "2025");
     let r = review(
