@@ -3,6 +3,7 @@
 use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
 use crate::cli::{self, Command};
 use crate::period::Period;
+use crate::pipeline::{inputs, opening};
 use crate::{
     Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
     diag, ledger, metrics, policy, report, signoff, state, write,
@@ -81,7 +82,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     // the ledgers, so the same review gives the same bytes wherever its
     // inputs are.
     let policy_given = std::mem::take(&mut policy.file);
-    policy.file = crate::file_name(&policy_given);
+    policy.file = inputs::file_name(&policy_given);
     let mut diags = diag::Diagnostics::new();
     // A policy file must be in force for the period it judges: the version
     // in force in the period's last month, as `--rules` picks it.
@@ -142,7 +143,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             _ => (None, spec.as_str()),
         };
         let path = PathBuf::from(file);
-        crate::readable_input(&path, file)?;
+        inputs::readable_input(&path, file)?;
         sources.push((period, path, file.to_string()));
     }
     let mut months = Vec::new();
@@ -179,7 +180,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             );
             continue;
         }
-        let sha = match crate::sha256_file(path) {
+        let sha = match inputs::sha256_file(path) {
             Ok(s) => s,
             Err(m) => return Err(Failure::Usage(m)),
         };
@@ -470,7 +471,7 @@ fn load_policy_source(
     match source {
         PolicySource::File(p) => {
             let display = p.display().to_string();
-            crate::readable_input(p, &display)?;
+            inputs::readable_input(p, &display)?;
             policy::load_policy(p, &display).map_err(Failure::Invalid)
         }
         PolicySource::Rules { dir, bank } => {
@@ -789,8 +790,8 @@ fn recheck_opening(
 ) -> Result<Option<Period>, Failure> {
     let prev = arch.predecessor(p).map_err(Failure::Archive)?;
     let opening = match prev {
-        None => crate::ledger_opening(&r.ledger),
-        Some(prev) => crate::state_opening(
+        None => opening::ledger_opening(&r.ledger),
+        Some(prev) => opening::state_opening(
             prev,
             &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
         ),
@@ -1719,7 +1720,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         policy.examples.len()
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
-    crate::readable_input(lp, &lp.display().to_string())?;
+    inputs::readable_input(lp, &lp.display().to_string())?;
     let opts = ledger::ReadOptions {
         input_scale: policy.settings.input_scale,
         carry_forward_missing_days: policy.settings.carry_forward_missing_days,

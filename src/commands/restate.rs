@@ -92,7 +92,7 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         ));
     };
     // A corrected ledger that is the one in force corrects nothing.
-    if let Ok(sha) = crate::sha256_file(&a.ledger)
+    if let Ok(sha) = crate::pipeline::inputs::sha256_file(&a.ledger)
         && arch.manifest(p).is_ok_and(|m| m.ledger.sha256 == sha)
     {
         return Err(refuse(

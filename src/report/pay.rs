@@ -22,6 +22,27 @@ pub struct RunInfo {
     pub signoffs: Vec<SignoffLine>,
 }
 
+impl RunInfo {
+    /// A run of this build of rmpay on one ledger, not (yet) signed off.
+    pub fn new(
+        period: crate::period::Period,
+        ledger_file: String,
+        ledger_sha256: String,
+        opening: String,
+        ledger_warnings: Vec<String>,
+    ) -> RunInfo {
+        RunInfo {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            period,
+            ledger_file,
+            ledger_sha256,
+            opening,
+            ledger_warnings,
+            signoffs: Vec::new(),
+        }
+    }
+}
+
 /// One line of the register's sign-off block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignoffLine {
