@@ -3,7 +3,7 @@
 use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
 use crate::cli::{self, Command};
 use crate::period::Period;
-use crate::pipeline::{inputs, opening};
+use crate::pipeline::{inputs, opening, review};
 use crate::{
     Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
     diag, ledger, metrics, policy, report, signoff, state, write,
@@ -32,325 +32,33 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     }
 }
 
-/// Read one month's ledger for a review and resolve its RMs.
-fn read_month(
-    policy: &policy::Policy,
-    period: Option<Period>,
-    path: &Path,
-    display: &str,
-    diags: &mut diag::Diagnostics,
-) -> Option<(ledger::Ledger, Vec<metrics::monthly::Rm>)> {
-    let opts = ledger::ReadOptions {
-        input_scale: policy.settings.input_scale,
-        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
-        period,
-    };
-    let (l, d) = ledger::read_ledger(path, display, &opts, &mut |_, _| {});
-    diags.extend(d);
-    let l = l?;
-    let rms = metrics::monthly::resolve_rms(&l, policy, diags);
-    Some((l, rms))
-}
-
-/// The months a review covers.
-fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure> {
-    let months: Vec<u32> = match quarter {
-        Some(q) => ((q - 1) * 3 + 1..=q * 3).collect(),
-        None => (1..=12).collect(),
-    };
-    months
-        .into_iter()
-        .map(|m| {
-            Period::new(year, m)
-                .ok_or_else(|| Failure::Usage(format!("error: --year: {year} is out of range")))
-        })
-        .collect()
-}
-
 fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
-    let expected = review_months(a.year, a.quarter)?;
-    let label = match a.quarter {
-        Some(q) => format!("{}-Q{q}", a.year),
-        None => a.year.to_string(),
+    let job = review::ReviewJob {
+        policy: policy_source(&a.source, &a.bank),
+        year: a.year,
+        quarter: a.quarter,
+        archive: a.archive.clone(),
+        ledgers: a.ledgers.clone(),
+        partial: a.partial,
+        previous_review: a.previous_review.clone(),
     };
-    let last = *expected
-        .last()
-        .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
-    // The policy in force at the end of the review period.
-    let mut policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
-    // Messages name the policy as given; outputs by file name, as they name
-    // the ledgers, so the same review gives the same bytes wherever its
-    // inputs are.
-    let policy_given = std::mem::take(&mut policy.file);
-    policy.file = inputs::file_name(&policy_given);
-    let mut diags = diag::Diagnostics::new();
-    // A policy file must be in force for the period it judges: the version
-    // in force in the period's last month, as `--rules` picks it.
-    if !policy::select::in_force(&policy, last) {
-        diags.error(
-            diag::Location::File {
-                file: policy_given.clone(),
-            },
-            "no-policy-in-force",
-            format!(
-                "policy `{}` version {} is in force {}, not in {last}, the last month of the review period {label}",
-                policy.id,
-                policy.version,
-                policy::select::range(&policy)
-            ),
-        );
-    }
-    // A quarter read on trailing twelve months of settlements
-    // (`review.quarter_settlements`) also needs the nine months before it.
-    let window: Vec<Period> = if a.quarter.is_some()
-        && policy.review.quarter_settlements == policy::QuarterSettlements::TrailingTwelveMonths
-    {
-        let mut w = Vec::new();
-        let mut p = expected[0];
-        for _ in 0..(12 - expected.len()) {
-            p = p.prev();
-            w.push(p);
-        }
-        w.reverse();
-        w
-    } else {
-        Vec::new()
-    };
-    // The months' ledgers: (period if known, path, display).
-    let mut sources: Vec<(Option<Period>, PathBuf, String)> = Vec::new();
-    if let Some(root) = &a.archive {
-        let arch = Archive::new(root);
-        for p in arch.periods().map_err(Failure::Archive)? {
-            if expected.contains(&p) || window.contains(&p) {
-                let m = arch.manifest(p).map_err(Failure::Archive)?;
-                sources.push((
-                    Some(p),
-                    arch.dir(p).join(&m.ledger.stored_as),
-                    m.ledger.original.clone(),
-                ));
-            }
-        }
-    }
-    for spec in &a.ledgers {
-        let (period, file) = match spec.split_once('=') {
-            Some((p, f)) if p.len() == 7 => (
-                Some(
-                    p.parse::<Period>()
-                        .map_err(|e| Failure::Usage(format!("error: --ledgers {spec}: {e}")))?,
-                ),
-                f,
-            ),
-            _ => (None, spec.as_str()),
-        };
-        let path = PathBuf::from(file);
-        inputs::readable_input(&path, file)?;
-        sources.push((period, path, file.to_string()));
-    }
-    let mut months = Vec::new();
-    let mut trailing: Vec<crate::metrics::annual::MonthData> = Vec::new();
-    let mut ledgers = Vec::new();
-    for (period, path, display) in &sources {
-        let Some((mut l, rms)) = read_month(&policy, *period, path, display, &mut diags) else {
-            continue;
-        };
-        if !expected.contains(&l.period) && !window.contains(&l.period) {
-            diags.error(
-                diag::Location::File {
-                    file: display.clone(),
-                },
-                "outside-review",
-                format!(
-                    "the ledger is for {}, outside the review period {label}",
-                    l.period
-                ),
-            );
-            continue;
-        }
-        if months
-            .iter()
-            .chain(&trailing)
-            .any(|m: &crate::metrics::annual::MonthData| m.ledger.period == l.period)
-        {
-            diags.error(
-                diag::Location::File {
-                    file: display.clone(),
-                },
-                "duplicate-month",
-                format!("a second ledger for {}", l.period),
-            );
-            continue;
-        }
-        let sha = match inputs::sha256_file(path) {
-            Ok(s) => s,
-            Err(m) => return Err(Failure::Usage(m)),
-        };
-        l.file = Path::new(display)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or(display.clone());
-        ledgers.push((l.period.to_string(), l.file.clone(), sha));
-        let month = metrics::monthly::compute(&l, &policy, rms);
-        let md = crate::metrics::annual::MonthData { ledger: l, month };
-        if window.contains(&md.ledger.period) {
-            trailing.push(md);
-        } else {
-            months.push(md);
-        }
-    }
-    // Last year's same months from the archive, for prior-year figures the
-    // ledgers' baseline sheets do not give.
-    let mut prior = Vec::new();
-    if let Some(root) = &a.archive {
-        let arch = Archive::new(root);
-        let closed = arch.periods().map_err(Failure::Archive)?;
-        for p in expected
-            .iter()
-            .filter_map(|p| Period::new(p.year - 1, p.month))
-        {
-            if !closed.contains(&p) {
-                continue;
-            }
-            let m = arch.manifest(p).map_err(Failure::Archive)?;
-            let path = arch.dir(p).join(&m.ledger.stored_as);
-            if let Some((l, rms)) =
-                read_month(&policy, Some(p), &path, &m.ledger.original, &mut diags)
-            {
-                let month = metrics::monthly::compute(&l, &policy, rms);
-                prior.push(crate::metrics::annual::MonthData { ledger: l, month });
-            }
-        }
-    }
-    if diags.has_errors() {
-        return Err(Failure::Invalid(diags));
-    }
-    months.sort_by_key(|m| m.ledger.period);
-    trailing.sort_by_key(|m| m.ledger.period);
-    ledgers.sort();
-    let missing: Vec<Period> = expected
-        .iter()
-        .chain(&window)
-        .filter(|p| {
-            !months
-                .iter()
-                .chain(&trailing)
-                .any(|m| m.ledger.period == **p)
-        })
-        .copied()
-        .collect();
-    if !missing.is_empty() && !a.partial {
-        let list: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-        let mut d = diag::Diagnostics::new();
-        d.error(
-            diag::Location::None,
-            "missing-months",
-            format!(
-                "the review of {label} needs every month{}; missing: {} (give their ledgers, or --partial for a partial review)",
-                if window.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " and, for its settlements over the trailing twelve months (review.quarter_settlements), {} to {}",
-                        window[0],
-                        window[window.len() - 1]
-                    )
-                },
-                list.join(", ")
-            ),
-        );
-        return Err(Failure::Invalid(d));
-    }
-    if months.is_empty() {
-        return Err(Failure::Usage(format!("error: no ledger for {label}")));
-    }
-    let demoted = match &a.previous_review {
-        None => None,
-        Some(p) => Some(previous_demotions(p, a.year)?),
-    };
-    let figures = crate::metrics::annual::aggregate(
-        &policy,
-        &label,
-        &expected,
-        &months,
-        &prior,
-        &trailing,
-        demoted.as_deref(),
-    );
-    let end = figures.end;
-    let result = crate::engine::review::review(&policy, figures);
-    // A figure a rule needs and the data lacks is an error, unless the
-    // policy says the rule is then not assessed (`when_missing`), which is
-    // said here, in the workbook and in the JSON.
-    let mut lacking = diag::Diagnostics::new();
-    let mut notes = Vec::new();
-    for r in &result.results {
-        // One error per RM and missing figure, naming every rule that
-        // needed it.
-        let mut errors: Vec<(String, Vec<&str>)> = Vec::new();
-        for m in &r.missing {
-            let why = report::review::not_assessed_why(r, m, report::Lang::En);
-            if m.not_assessed {
-                notes.push(format!(
-                    "rmpay: warning[not-assessed]: {}: [{}] not assessed: {why}",
-                    r.year.rm.rm_id, m.rule
-                ));
-            } else if let Some(e) = errors.iter_mut().find(|(w, _)| *w == why) {
-                e.1.push(&m.rule);
-            } else {
-                errors.push((why, vec![&m.rule]));
-            }
-        }
-        for (why, rules) in errors {
-            lacking.error(
-                diag::Location::None,
-                "missing-figure",
-                format!(
-                    "{}: {why}, which {} needs; {}",
-                    r.year.rm.rm_id,
-                    rules.join(", "),
-                    if rules.iter().all(|r| r.ends_with(".exam_min")) {
-                        "give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
-                    } else if rules.iter().any(|r| r.starts_with("review.") || r.ends_with("tenure_years")) {
-                        "give it"
-                    } else {
-                        "give it, or set `when_missing = \"not_assessed\"` on the rule in the policy"
-                    }
-                ),
-            );
-        }
-    }
-    if lacking.has_errors() {
-        return Err(Failure::Invalid(lacking));
-    }
-    let info = report::review::ReviewInfo {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        label: label.clone(),
-        partial: !missing.is_empty(),
-        ledgers,
-        missing: missing.iter().map(|p| p.to_string()).collect(),
-        end,
-    };
-    let l = lang(a.lang);
-    let out = a.out.join(format!("review-{label}.xlsx"));
-    // Every output staged first; committed together, or none.
-    let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
-    let head = report::review::review_head(&policy, &info, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
-    report::review::review_book(&policy, &result, &info, l, &mut sink);
-    outputs.add_workbook(sink).map_err(usage)?;
-    if let Some(p) = &a.json {
-        let j = write::json::review_bytes(&write::json::review_json(&policy, &result, &info));
-        outputs.add(p, &j).map_err(usage)?;
-    }
-    outputs.commit().map_err(usage)?;
-    for n in &notes {
+    let run = review::run(&job)?;
+    let out = write_review(a, &run)?;
+    for n in &run.notes {
         eprintln!("{n}");
     }
-    let count = |d| result.results.iter().filter(|r| r.decision == d).count();
+    let count = |d| {
+        run.result
+            .results
+            .iter()
+            .filter(|r| r.decision == d)
+            .count()
+    };
     eprintln!(
-        "rmpay: review {label}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
-        if info.partial { " (partial)" } else { "" },
-        result.results.len(),
+        "rmpay: review {}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
+        run.info.label,
+        if run.info.partial { " (partial)" } else { "" },
+        run.result.results.len(),
         count(policy::Decision::Promote),
         count(policy::Decision::Keep),
         count(policy::Decision::Demote),
@@ -361,6 +69,26 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         eprintln!("rmpay: wrote {}", p.display());
     }
     Ok(())
+}
+
+/// The review's workbook and JSON, staged first and committed together, or
+/// none. Returns the workbook's path.
+fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf, Failure> {
+    let (policy, info) = (&run.policy, &run.info);
+    let l = lang(a.lang);
+    let out = a.out.join(format!("review-{}.xlsx", info.label));
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
+    let head = report::review::review_head(policy, info, l);
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    report::review::review_book(policy, &run.result, info, l, &mut sink);
+    outputs.add_workbook(sink).map_err(usage)?;
+    if let Some(p) = &a.json {
+        let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info));
+        outputs.add(p, &j).map_err(usage)?;
+    }
+    outputs.commit().map_err(usage)?;
+    Ok(out)
 }
 
 /// Print a failure; returns the exit code.
@@ -468,21 +196,7 @@ fn load_policy_source(
     source: &PolicySource,
     period: Option<Period>,
 ) -> Result<policy::Policy, Failure> {
-    match source {
-        PolicySource::File(p) => {
-            let display = p.display().to_string();
-            inputs::readable_input(p, &display)?;
-            policy::load_policy(p, &display).map_err(Failure::Invalid)
-        }
-        PolicySource::Rules { dir, bank } => {
-            let Some(period) = period else {
-                return Err(Failure::Usage(
-                    "error: --rules needs --period YYYY-MM here".into(),
-                ));
-            };
-            policy::select::select_policy(dir, bank.as_deref(), period).map_err(Failure::Invalid)
-        }
-    }
+    inputs::load_policy(source, None, period).map(|(p, _)| p)
 }
 
 fn usage(e: impl std::fmt::Display) -> Failure {
@@ -1721,11 +1435,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
     inputs::readable_input(lp, &lp.display().to_string())?;
-    let opts = ledger::ReadOptions {
-        input_scale: policy.settings.input_scale,
-        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
-        period,
-    };
+    let opts = inputs::read_options(&policy, period);
     let ld = lp.display().to_string();
     let (ledger, mut diags) = ledger::read_ledger(lp, &ld, &opts, &mut |_, _| {});
     let Some(ledger) = ledger else {
@@ -1754,54 +1464,6 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         ledger.clients.len()
     );
     Ok(())
-}
-
-/// The RMs demoted by last year's review (`--previous-review`), for the
-/// "two years running" rules. The file must be a review JSON
-/// (`rmpay.review/1`) of the year before `year`: anything else is invalid
-/// input, never read as "nobody was demoted".
-fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
-    let bytes = std::fs::read(p).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {}",
-            p.display(),
-            write::os_reason(&e)
-        ))
-    })?;
-    let refuse = |message: String| {
-        let mut d = diag::Diagnostics::new();
-        d.error(
-            diag::Location::File {
-                file: p.display().to_string(),
-            },
-            "bad-review",
-            message,
-        );
-        Failure::Invalid(d)
-    };
-    let v: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| refuse(format!("not a review JSON: {e}")))?;
-    if v["format"] != "rmpay.review/1" {
-        return Err(refuse(format!(
-            "not a review JSON: `format` is {}, expected \"rmpay.review/1\" (the file `rmpay review --json` writes)",
-            v["format"]
-        )));
-    }
-    let want = (year - 1).to_string();
-    if v["period"] != want.as_str() {
-        return Err(refuse(format!(
-            "the previous review must be of {want}, the year before the one reviewed; this one is of {}",
-            v["period"]
-        )));
-    }
-    let Some(ms) = v["managers"].as_array() else {
-        return Err(refuse("not a review JSON: no `managers` list".into()));
-    };
-    Ok(ms
-        .iter()
-        .filter(|m| m["decision"] == "demote")
-        .filter_map(|m| m["rm_id"].as_str().map(String::from))
-        .collect())
 }
 
 /// An empty ledger workbook to fill in.

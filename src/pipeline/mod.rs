@@ -18,3 +18,4 @@
 pub mod inputs;
 pub mod month;
 pub mod opening;
+pub mod review;
