@@ -1394,9 +1394,10 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     let out = a.out.join(format!("compare-{p}.xlsx"));
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(usage)?;
-    let head = report::compare::head(&base, &proposed, l);
+    let (was, now) = (compare_side(&base), compare_side(&proposed));
+    let head = report::compare::head(&was, &now, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
-    let totals = report::compare::compare_book(&base, &proposed, l, &mut sink);
+    let totals = report::compare::compare_book(&was, &now, l, &mut sink);
     outputs.add_workbook(sink).map_err(usage)?;
     outputs.commit().map_err(usage)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
@@ -1415,6 +1416,15 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     );
     eprintln!("rmpay: wrote {} (the archive is unchanged)", out.display());
     Ok(())
+}
+
+/// A computed month as one side of a comparison.
+fn compare_side(r: &PayrollRun) -> report::compare::Run<'_> {
+    report::compare::Run {
+        policy: &r.policy,
+        payroll: &r.payroll,
+        run: &r.run,
+    }
 }
 
 fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
