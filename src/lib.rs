@@ -2,16 +2,21 @@
 //! relationship managers, computed from a bank's policy (TOML) and its
 //! monthly ledgers (Excel).
 //!
-//! The pipeline (see README, "Architecture"):
+//! The pipelines (see README, "Architecture"), in [`pipeline`]:
 //!
 //! ```text
-//! policy TOML ─ policy::load ─→ Policy ─┐
-//!                                       ├─ metrics::monthly ─→ engine::pay ─→ report ─→ write
-//! ledger xlsx ─ ledger::read ─→ Ledger ─┘
+//! month:  policy TOML ─ policy::load ─→ Policy ─┐
+//!                                               ├─ opening state ─ metrics::monthly ─→ engine::pay ─→ report ─→ write
+//!         ledger xlsx ─ ledger::read ─→ Ledger ─┘
+//! review: policy in force + the period's ledgers ─ metrics::annual ─→ engine::review ─→ report::review ─→ write
 //! ```
 //!
-//! Only `policy::load`, `ledger` and `write` do I/O. Everything between is
-//! pure, works in `rust_decimal`, and returns its trace with its figures.
+//! Only the I/O modules touch files: `policy` (loading and selecting a
+//! version), `ledger` (reading), `archive` and `signoff` (closed periods,
+//! drafts and sign-offs), `write` (outputs, committed together), called
+//! from `pipeline` (which reads, never writes) and `commands`. Everything
+//! between (`metrics`, `engine`, `report`) is pure, works in
+//! `rust_decimal`, and returns its trace with its figures.
 
 pub mod archive;
 pub mod cli;
