@@ -785,6 +785,77 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
     let arch = Archive::new(&a.archive);
     let mut d = diag::Diagnostics::new();
+    let (name, date, note) = signer(a, &mut d);
+    something_to_sign(a, &arch, p, &mut d)?;
+    let lock = take_lock(&arch, &a.archive, a.wait)?;
+    // Under the lock, the archive as it is now.
+    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
+    let (draft, policy_path, manifest_sha) = signed_draft(&arch, p, closed, &log)?;
+    let policy = policy::load_policy(&policy_path, &policy_path.display().to_string())
+        .map_err(Failure::Invalid)?;
+    let (wf, i) = workflow_step(a, &policy, &policy_path, &mut d)?;
+    let step = &wf.steps[i];
+    let at = diag::Location::File {
+        file: signoff::log_path(&arch, p).display().to_string(),
+    };
+    let Some(draft) = draft else {
+        d.error(
+            at,
+            "not-approved",
+            format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
+        );
+        return Err(Failure::Invalid(d));
+    };
+    check_step(p, wf, i, closed, &log, &draft, at, &mut d);
+    if d.has_errors() {
+        return Err(Failure::Invalid(d));
+    }
+    let date = match date {
+        Some(date) => date,
+        None => {
+            let today = chrono::Local::now().date_naive().to_string();
+            eprintln!("rmpay: no --date given: signed as of today, {today}");
+            today
+        }
+    };
+    let signed = signoff::Signoff {
+        step: step.id.clone(),
+        title: step.name.clone(),
+        office: step.office.clone(),
+        name,
+        date,
+        note,
+        draft: draft.clone(),
+        manifest_sha256: manifest_sha,
+    };
+    let (entry, head) = signoff::append(
+        &arch,
+        &lock,
+        p,
+        &log,
+        signoff::Event::Signoff(signed.clone()),
+    )
+    .map_err(Failure::Archive)?;
+    drop(lock);
+    eprintln!(
+        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
+        step.name,
+        step.office,
+        signed.name,
+        signed.date,
+        entry.seq,
+        signoff::log_path(&arch, p).display()
+    );
+    signed_next(a, p, wf, i, closed, &draft, &head);
+    Ok(())
+}
+
+/// The signer's name, the date and the note as given; problems go to `d`.
+fn signer(
+    a: &cli::SignArgs,
+    d: &mut diag::Diagnostics,
+) -> (String, Option<String>, Option<String>) {
     let name = a.name.trim();
     if name.is_empty() {
         d.error(
@@ -813,18 +884,28 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(String::from);
-    // Nothing is created for a month that has nothing to sign: the lock is
-    // taken only once there is a draft or a closed month.
+    (name.to_string(), date, note)
+}
+
+/// A month with nothing to sign (no draft, not closed) is refused, with
+/// the signer's problems, before the archive is locked: nothing is created
+/// for it.
+fn something_to_sign(
+    a: &cli::SignArgs,
+    arch: &Archive,
+    p: Period,
+    d: &mut diag::Diagnostics,
+) -> Result<(), Failure> {
     let closed = a.archive.is_dir() && arch.periods().map_err(Failure::Archive)?.contains(&p);
     let has_draft = a.archive.is_dir()
-        && signoff::read_log(&arch, p)
+        && signoff::read_log(arch, p)
             .map_err(Failure::Archive)?
             .current_draft()
             .is_some();
     if !closed && !has_draft {
         d.error(
             diag::Location::File {
-                file: signoff::month_dir(&arch, p).display().to_string(),
+                file: signoff::month_dir(arch, p).display().to_string(),
             },
             "no-draft",
             format!(
@@ -832,13 +913,20 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 a.archive.display()
             ),
         );
-        return Err(Failure::Invalid(d));
+        return Err(Failure::Invalid(std::mem::take(d)));
     }
-    let lock = take_lock(&arch, &a.archive, a.wait)?;
-    // Under the lock, the archive as it is now.
-    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
-    let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
-    let (draft, policy_path, manifest_sha) = if closed {
+    Ok(())
+}
+
+/// The draft a sign-off is for, the policy it was computed under, and
+/// (closed) the SHA-256 of the month's manifest.
+fn signed_draft(
+    arch: &Archive,
+    p: Period,
+    closed: bool,
+    log: &signoff::Log,
+) -> Result<(Option<String>, PathBuf, Option<String>), Failure> {
+    Ok(if closed {
         // The month as closed and signed (version 1; a restated version is
         // approved through the month that pays it, docs/ARCHIVE.md).
         let dir = arch.version_dir(p, 1);
@@ -856,19 +944,26 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         let Some(cur) = log.current_draft() else {
             return Err(Failure::Usage(format!(
                 "{}: error[archive-changed]: the draft of {p} is gone; run the command again",
-                signoff::month_dir(&arch, p).display()
+                signoff::month_dir(arch, p).display()
             )));
         };
         (
             Some(cur.draft.clone()),
-            signoff::month_dir(&arch, p)
+            signoff::month_dir(arch, p)
                 .join(&cur.draft)
                 .join(archive::POLICY),
             None,
         )
-    };
-    let policy = policy::load_policy(&policy_path, &policy_path.display().to_string())
-        .map_err(Failure::Invalid)?;
+    })
+}
+
+/// The workflow step `--step` names, by index in the policy's workflow.
+fn workflow_step<'p>(
+    a: &cli::SignArgs,
+    policy: &'p policy::Policy,
+    policy_path: &Path,
+    d: &mut diag::Diagnostics,
+) -> Result<(&'p policy::Workflow, usize), Failure> {
     let Some(wf) = &policy.workflow else {
         d.error(
             diag::Location::File {
@@ -880,7 +975,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 policy.id
             ),
         );
-        return Err(Failure::Invalid(d));
+        return Err(Failure::Invalid(std::mem::take(d)));
     };
     let Some(i) = wf.find(&a.step) else {
         let steps: Vec<String> = wf
@@ -899,20 +994,25 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 diag::suggestion(&a.step, wf.spellings())
             ),
         );
-        return Err(Failure::Invalid(d));
+        return Err(Failure::Invalid(std::mem::take(d)));
     };
+    Ok((wf, i))
+}
+
+/// A step is signed in the workflow's order, once per draft: before the
+/// close for an open month, after it for a closed one.
+#[allow(clippy::too_many_arguments)]
+fn check_step(
+    p: Period,
+    wf: &policy::Workflow,
+    i: usize,
+    closed: bool,
+    log: &signoff::Log,
+    draft: &str,
+    at: diag::Location,
+    d: &mut diag::Diagnostics,
+) {
     let step = &wf.steps[i];
-    let at = diag::Location::File {
-        file: signoff::log_path(&arch, p).display().to_string(),
-    };
-    let Some(draft) = draft else {
-        d.error(
-            at,
-            "not-approved",
-            format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
-        );
-        return Err(Failure::Invalid(d));
-    };
     if closed && i <= wf.approval {
         d.error(
             at.clone(),
@@ -933,7 +1033,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         );
     } else {
         for before in &wf.steps[..i] {
-            if log.valid(&draft, &before.id).is_none() {
+            if log.valid(draft, &before.id).is_none() {
                 d.error(
                     at.clone(),
                     "out-of-order",
@@ -945,7 +1045,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 break;
             }
         }
-        if let Some((seq, s)) = log.valid(&draft, &step.id) {
+        if let Some((seq, s)) = log.valid(draft, &step.id) {
             d.error(
                 at.clone(),
                 "already-signed",
@@ -956,45 +1056,19 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
             );
         }
     }
-    if d.has_errors() {
-        return Err(Failure::Invalid(d));
-    }
-    let date = match date {
-        Some(date) => date,
-        None => {
-            let today = chrono::Local::now().date_naive().to_string();
-            eprintln!("rmpay: no --date given: signed as of today, {today}");
-            today
-        }
-    };
-    let signed = signoff::Signoff {
-        step: step.id.clone(),
-        title: step.name.clone(),
-        office: step.office.clone(),
-        name: name.to_string(),
-        date,
-        note,
-        draft: draft.clone(),
-        manifest_sha256: manifest_sha,
-    };
-    let (entry, head) = signoff::append(
-        &arch,
-        &lock,
-        p,
-        &log,
-        signoff::Event::Signoff(signed.clone()),
-    )
-    .map_err(Failure::Archive)?;
-    drop(lock);
-    eprintln!(
-        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
-        step.name,
-        step.office,
-        signed.name,
-        signed.date,
-        entry.seq,
-        signoff::log_path(&arch, p).display()
-    );
+}
+
+/// What to do next, after a sign-off.
+fn signed_next(
+    a: &cli::SignArgs,
+    p: Period,
+    wf: &policy::Workflow,
+    i: usize,
+    closed: bool,
+    draft: &str,
+    head: &str,
+) {
+    let step = &wf.steps[i];
     if closed {
         println!("{p} {} signed; archive head SHA-256 {head}", step.name);
         eprintln!(
@@ -1007,7 +1081,6 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         let next = &wf.steps[i + 1];
         eprintln!("rmpay: next: {} ({})", next.name, next.office);
     }
-    Ok(())
 }
 
 /// A date written YYYY-MM-DD, as text in that form.
@@ -1502,7 +1575,40 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
 /// `rmpay statement`: one file per RM, all written or none.
 fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     let period = parse_period(a.period.as_deref())?;
-    let (r, draft, archived) = match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+    let (r, draft, archived) = statement_month(a, period)?;
+    let chosen = statement_rms(a, &r)?;
+    if let Some(path) = &archived {
+        same_as_closed(path, &r, &chosen)?;
+    }
+    let files = statement_files(a, &r, &chosen, draft)?;
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
+    for (path, bytes) in &files {
+        outputs.add(path, bytes).map_err(usage)?;
+    }
+    outputs.commit().map_err(usage)?;
+    eprintln!(
+        "rmpay: {} {} statement(s){} in {}",
+        r.run.period,
+        files.len(),
+        if draft {
+            " (draft: the month is not closed)"
+        } else {
+            ""
+        },
+        a.out.display()
+    );
+    Ok(())
+}
+
+/// The month the statements are of: a closed one recomputed from the
+/// archive (with its pay JSON to compare with), or a draft computed from a
+/// policy and a ledger. Returns (the month, draft, the closed pay JSON).
+fn statement_month(
+    a: &cli::StatementArgs,
+    period: Option<Period>,
+) -> Result<(PayrollRun, bool, Option<PathBuf>), Failure> {
+    Ok(match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
         (Some(root), Some(_), None, None, None) => {
             let (arch, p) = closed_period(root, a.period.as_deref().unwrap_or_default())?;
             let (_, r) = recompute(&arch, p)?;
@@ -1540,8 +1646,15 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
                     .into(),
             ));
         }
-    };
-    // The RMs asked for, each known; every unknown one is reported.
+    })
+}
+
+/// The RMs asked for (all without --rm), each known; every unknown one is
+/// reported.
+fn statement_rms<'r>(
+    a: &cli::StatementArgs,
+    r: &'r PayrollRun,
+) -> Result<Vec<&'r crate::engine::pay::RmResult>, Failure> {
     let ids: Vec<&str> = r
         .payroll
         .results
@@ -1568,48 +1681,62 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
     }
-    let chosen: Vec<&crate::engine::pay::RmResult> = r
-        .payroll
+    Ok(r.payroll
         .results
         .iter()
         .filter(|x| a.rms.is_empty() || a.rms.contains(&x.rm.rm_id))
-        .collect();
-    // A closed month's statements show what was closed: the recomputed
-    // figures of every RM chosen must be the archived register's.
-    if let Some(path) = &archived {
-        let archived: serde_json::Value = std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(&r)).unwrap_or_default();
-        let find = |v: &serde_json::Value, id: &str| {
-            v["managers"]
-                .as_array()
-                .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())
+        .collect())
+}
+
+/// A closed month's statements show what was closed: the recomputed
+/// figures of every RM chosen must be the archived register's.
+fn same_as_closed(
+    path: &Path,
+    r: &PayrollRun,
+    chosen: &[&crate::engine::pay::RmResult],
+) -> Result<(), Failure> {
+    let archived: serde_json::Value = std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(r)).unwrap_or_default();
+    let find = |v: &serde_json::Value, id: &str| {
+        v["managers"]
+            .as_array()
+            .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())
+    };
+    for x in chosen {
+        let (old, new) = (find(&archived, &x.rm.rm_id), find(&fresh, &x.rm.rm_id));
+        let same = match (&old, &new) {
+            (Some(o), Some(n)) => ["metrics", "pay", "risk_account", "year_to_date"]
+                .iter()
+                .all(|k| o[k] == n[k]),
+            _ => false,
         };
-        for x in &chosen {
-            let (old, new) = (find(&archived, &x.rm.rm_id), find(&fresh, &x.rm.rm_id));
-            let same = match (&old, &new) {
-                (Some(o), Some(n)) => ["metrics", "pay", "risk_account", "year_to_date"]
-                    .iter()
-                    .all(|k| o[k] == n[k]),
-                _ => false,
-            };
-            if !same {
-                return Err(Failure::Archive(archive::ArchiveError {
-                    path: path.clone(),
-                    code: "archive-differs",
-                    message: format!(
-                        "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
-                        x.rm.rm_id, r.run.period
-                    ),
-                }));
-            }
+        if !same {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: path.to_path_buf(),
+                code: "archive-differs",
+                message: format!(
+                    "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
+                    x.rm.rm_id, r.run.period
+                ),
+            }));
         }
     }
+    Ok(())
+}
+
+/// Each chosen RM's statement page, by path, before anything is written.
+fn statement_files(
+    a: &cli::StatementArgs,
+    r: &PayrollRun,
+    chosen: &[&crate::engine::pay::RmResult],
+    draft: bool,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let l = lang(a.lang);
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for x in &chosen {
+    for x in chosen {
         let name = report::statement::file_name(r.run.period, &x.rm.rm_id);
         let path = a.out.join(&name);
         if files.iter().any(|(p, _)| *p == path) {
@@ -1642,22 +1769,5 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
         let bytes = write::statement::page_bytes(&page, &path).map_err(usage)?;
         files.push((path, bytes));
     }
-    let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
-    for (path, bytes) in &files {
-        outputs.add(path, bytes).map_err(usage)?;
-    }
-    outputs.commit().map_err(usage)?;
-    eprintln!(
-        "rmpay: {} {} statement(s){} in {}",
-        r.run.period,
-        files.len(),
-        if draft {
-            " (draft: the month is not closed)"
-        } else {
-            ""
-        },
-        a.out.display()
-    );
-    Ok(())
+    Ok(files)
 }
