@@ -343,25 +343,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     }
     let mut recorded = None;
     if !closed {
-        let entries = file_entries(&files);
-        check_inputs(&r, &entries, &ext, &a.ledger)?;
-        let (policy_src, ledger_src) = sources(&r, &ext);
-        let record = signoff::DraftRecord {
-            format: signoff::DRAFT_FORMAT.to_string(),
-            period: p.to_string(),
-            tool_version: r.run.tool_version.clone(),
-            lang: lang_id(l).to_string(),
-            policy: policy_src,
-            ledger: ledger_src,
-            opening: r.run.opening.clone(),
-            files: entries,
-        };
-        let lock = take_lock(&arch, root, a.wait)?;
-        recheck_opening(&arch, root, p, &r, "run the payroll again")?;
-        let sha =
-            signoff::store_draft(&arch, &lock, p, &record, &files).map_err(Failure::Archive)?;
-        let voided = signoff::record_draft(&arch, &lock, p, &record).map_err(Failure::Archive)?;
-        drop(lock);
+        let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
         recorded = Some((sha, voided));
     }
     outputs.commit().map_err(usage)?;
@@ -371,44 +353,90 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
             "rmpay: {p} is closed in {}: previewed, no draft recorded",
             root.display()
         ),
-        Some((sha, voided)) => {
-            match &voided {
-                Some(_) => eprintln!(
-                    "rmpay: draft {sha} of {p} recorded in {}",
-                    signoff::month_dir(&arch, p).display()
-                ),
-                None => eprintln!(
-                    "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
-                ),
-            }
-            for s in voided.iter().flatten() {
-                eprintln!(
-                    "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
-                    s.draft, s.title, s.office, s.name, s.date
-                );
-            }
-            if let Some(wf) = &r.policy.workflow {
-                let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
-                let todo: Vec<String> = wf.steps[..=wf.approval]
-                    .iter()
-                    .filter(|st| log.valid(&sha, &st.id).is_none())
-                    .map(|st| format!("{} ({})", st.name, st.office))
-                    .collect();
-                if todo.is_empty() {
-                    eprintln!("rmpay: {p} is approved: `rmpay close` closes this draft");
-                } else {
-                    eprintln!(
-                        "rmpay: to sign before the close: {} (`rmpay sign --archive {} --period {p} --step STEP --name NAME`)",
-                        todo.join(", "),
-                        root.display()
-                    );
-                }
-            }
-        }
+        Some((sha, voided)) => draft_recorded(root, &arch, &r, &sha, &voided)?,
     }
     eprintln!("rmpay: wrote {}", out.display());
     if let Some(j) = &a.json {
         eprintln!("rmpay: wrote {}", j.display());
+    }
+    Ok(())
+}
+
+/// Record the month's draft in the archive (its files stored, the
+/// sign-off log told); returns its SHA-256 and the sign-offs it voids
+/// (none: the same draft again).
+fn draft_into_archive(
+    a: &cli::PayrollArgs,
+    root: &Path,
+    arch: &Archive,
+    r: &PayrollRun,
+    files: &[(String, Vec<u8>)],
+    ext: &str,
+) -> Result<(String, Option<Vec<signoff::Signoff>>), Failure> {
+    let p = r.run.period;
+    let l = lang(a.lang);
+    let entries = file_entries(files);
+    check_inputs(r, &entries, ext, &a.ledger)?;
+    let (policy_src, ledger_src) = sources(r, ext);
+    let record = signoff::DraftRecord {
+        format: signoff::DRAFT_FORMAT.to_string(),
+        period: p.to_string(),
+        tool_version: r.run.tool_version.clone(),
+        lang: lang_id(l).to_string(),
+        policy: policy_src,
+        ledger: ledger_src,
+        opening: r.run.opening.clone(),
+        files: entries,
+    };
+    let lock = take_lock(arch, root, a.wait)?;
+    recheck_opening(arch, root, p, r, "run the payroll again")?;
+    let sha = signoff::store_draft(arch, &lock, p, &record, files).map_err(Failure::Archive)?;
+    let voided = signoff::record_draft(arch, &lock, p, &record).map_err(Failure::Archive)?;
+    drop(lock);
+    Ok((sha, voided))
+}
+
+/// What recording a draft tells: recorded or already there, the
+/// sign-offs it voids, what is still to sign.
+fn draft_recorded(
+    root: &Path,
+    arch: &Archive,
+    r: &PayrollRun,
+    sha: &str,
+    voided: &Option<Vec<signoff::Signoff>>,
+) -> Result<(), Failure> {
+    let p = r.run.period;
+    match voided {
+        Some(_) => eprintln!(
+            "rmpay: draft {sha} of {p} recorded in {}",
+            signoff::month_dir(arch, p).display()
+        ),
+        None => eprintln!(
+            "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
+        ),
+    }
+    for s in voided.iter().flatten() {
+        eprintln!(
+            "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
+            s.draft, s.title, s.office, s.name, s.date
+        );
+    }
+    if let Some(wf) = &r.policy.workflow {
+        let log = signoff::read_log(arch, p).map_err(Failure::Archive)?;
+        let todo: Vec<String> = wf.steps[..=wf.approval]
+            .iter()
+            .filter(|st| log.valid(sha, &st.id).is_none())
+            .map(|st| format!("{} ({})", st.name, st.office))
+            .collect();
+        if todo.is_empty() {
+            eprintln!("rmpay: {p} is approved: `rmpay close` closes this draft");
+        } else {
+            eprintln!(
+                "rmpay: to sign before the close: {} (`rmpay sign --archive {} --period {p} --step STEP --name NAME`)",
+                todo.join(", "),
+                root.display()
+            );
+        }
     }
     Ok(())
 }
@@ -709,28 +737,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     // a month, or recorded a draft or a sign-off, meanwhile.
     let lock = take_lock(&arch, &a.archive, a.wait)?;
     let prev = recheck_opening(&arch, &a.archive, p, &r, "close again")?;
-    if let Some(wf) = &r.policy.workflow
-        && Some(approval(&arch, &a.archive, &r, wf)?) != approved
-    {
-        return Err(Failure::Archive(archive::ArchiveError {
-            path: signoff::log_path(&arch, p),
-            code: "archive-changed",
-            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
-        }));
-    }
-    let previous = match prev {
-        None => None,
-        Some(prev) => Some(Link {
-            period: prev.to_string(),
-            manifest_sha256: archive::sha256_hex(
-                &arch
-                    .read(prev, archive::MANIFEST)
-                    .map_err(Failure::Archive)?,
-            ),
-            // The version in force, when the month before was restated.
-            version: Some(arch.in_force(prev)).filter(|v| *v > 1),
-        }),
-    };
+    same_approval(&arch, &a.archive, &r, &approved)?;
+    let previous = link(&arch, prev)?;
     let (policy_src, ledger_src) = sources(&r, &ext);
     let manifest = Manifest {
         format: archive::FORMAT.to_string(),
@@ -748,7 +756,52 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     all.push((archive::MANIFEST.to_string(), manifest.to_bytes()));
     arch.commit(&lock, p, &all).map_err(Failure::Archive)?;
     drop(lock);
-    summary(&r);
+    closed_message(a, &r, &arch, &manifest);
+    Ok(())
+}
+
+/// The month's signed approval is still the one checked before the lock.
+fn same_approval(
+    arch: &Archive,
+    root: &Path,
+    r: &PayrollRun,
+    approved: &Option<archive::Approval>,
+) -> Result<(), Failure> {
+    let p = r.run.period;
+    if let Some(wf) = &r.policy.workflow
+        && Some(approval(arch, root, r, wf)?) != *approved
+    {
+        return Err(Failure::Archive(archive::ArchiveError {
+            path: signoff::log_path(arch, p),
+            code: "archive-changed",
+            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
+        }));
+    }
+    Ok(())
+}
+
+/// The chain's link to the month before (none for the first).
+fn link(arch: &Archive, prev: Option<Period>) -> Result<Option<Link>, Failure> {
+    Ok(match prev {
+        None => None,
+        Some(prev) => Some(Link {
+            period: prev.to_string(),
+            manifest_sha256: archive::sha256_hex(
+                &arch
+                    .read(prev, archive::MANIFEST)
+                    .map_err(Failure::Archive)?,
+            ),
+            // The version in force, when the month before was restated.
+            version: Some(arch.in_force(prev)).filter(|v| *v > 1),
+        }),
+    })
+}
+
+/// What a close tells: the summary, the archive head (on stdout: it is
+/// what the approver writes down) and the steps still to sign.
+fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: &Manifest) {
+    let p = r.run.period;
+    summary(r);
     let head = archive::sha256_hex(&manifest.to_bytes());
     eprintln!(
         "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {head})",
@@ -773,7 +826,6 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
             );
         }
     }
-    Ok(())
 }
 
 /// `rmpay sign`: one step of a month's workflow, for the month's draft (or,
@@ -1156,50 +1208,10 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
 
 fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     let (arch, p) = closed_period(&a.archive, &a.period)?;
-    let version = match a.version {
-        None => arch.in_force(p),
-        Some(v) if arch.versions(p).contains(&v) => v,
-        Some(v) => {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: arch.version_dir(p, v),
-                code: "no-version",
-                message: format!(
-                    "{p} has no version {v} (versions: {})",
-                    arch.versions(p)
-                        .iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }));
-        }
-    };
+    let version = rerun_version(a, &arch, p)?;
     let (m, r) = recompute_version(&arch, p, version)?;
     let dir = arch.version_dir(p, version);
-    let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
-        Failure::Archive(archive::ArchiveError {
-            path: dir.join(&m.ledger.stored_as),
-            code: "io",
-            message: format!("cannot read: {e}"),
-        })
-    })?;
-    let ext = m
-        .ledger
-        .stored_as
-        .rsplit('.')
-        .next()
-        .unwrap_or("xlsx")
-        .to_string();
-    let mut fresh = period_files(&r, manifest_lang(&m), ledger_bytes, &ext)?;
-    if m.restated.is_some() {
-        // A restated version's state carries the adjustments (restate.rs).
-        let st = restate::restated_state(&arch, p, version, &m, &r)?.to_bytes();
-        for (name, bytes) in &mut fresh {
-            if name == archive::STATE {
-                *bytes = st.clone();
-            }
-        }
-    }
+    let fresh = recomputed_files(&arch, p, version, &m, &r)?;
     let mut differences = 0usize;
     for (name, bytes) in &fresh {
         if name == &m.ledger.stored_as || name == archive::POLICY {
@@ -1219,50 +1231,9 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         }
         differences += 1;
         if name.ends_with(".xlsx") {
-            match ledger::dump::diff_xlsx(&old, bytes) {
-                Ok(d) if !d.is_empty() => {
-                    for (sheet, cell, was, now) in d.iter().take(200) {
-                        println!(
-                            "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
-                            path.display()
-                        );
-                    }
-                    if d.len() > 200 {
-                        println!("{}: … and {} more cells", path.display(), d.len() - 200);
-                    }
-                }
-                Ok(_) => println!(
-                    "{}: same cells, different bytes (formatting or properties)",
-                    path.display()
-                ),
-                Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
-            }
+            print_cell_differences(&path, &old, bytes);
         } else {
-            let (o, n) = (
-                String::from_utf8_lossy(&old),
-                String::from_utf8_lossy(bytes),
-            );
-            let mut shown = 0;
-            for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
-                if x != y && shown < 50 {
-                    println!(
-                        "{}:{}: archived `{}`, recomputed `{}`",
-                        path.display(),
-                        i + 1,
-                        x.trim(),
-                        y.trim()
-                    );
-                    shown += 1;
-                }
-            }
-            if o.lines().count() != n.lines().count() {
-                println!(
-                    "{}: {} lines archived, {} recomputed",
-                    path.display(),
-                    o.lines().count(),
-                    n.lines().count()
-                );
-            }
+            print_line_differences(&path, &old, bytes);
         }
     }
     let label = match version {
@@ -1275,6 +1246,112 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     } else {
         println!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
+    }
+}
+
+/// The version `--version` names (default: the version in force).
+fn rerun_version(a: &cli::RerunArgs, arch: &Archive, p: Period) -> Result<u32, Failure> {
+    Ok(match a.version {
+        None => arch.in_force(p),
+        Some(v) if arch.versions(p).contains(&v) => v,
+        Some(v) => {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: arch.version_dir(p, v),
+                code: "no-version",
+                message: format!(
+                    "{p} has no version {v} (versions: {})",
+                    arch.versions(p)
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }));
+        }
+    })
+}
+
+/// A closed version's files as recomputed now, by name.
+fn recomputed_files(
+    arch: &Archive,
+    p: Period,
+    version: u32,
+    m: &Manifest,
+    r: &PayrollRun,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let dir = arch.version_dir(p, version);
+    let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
+        Failure::Archive(archive::ArchiveError {
+            path: dir.join(&m.ledger.stored_as),
+            code: "io",
+            message: format!("cannot read: {e}"),
+        })
+    })?;
+    let ext = m
+        .ledger
+        .stored_as
+        .rsplit('.')
+        .next()
+        .unwrap_or("xlsx")
+        .to_string();
+    let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
+    if m.restated.is_some() {
+        // A restated version's state carries the adjustments (restate.rs).
+        let st = restate::restated_state(arch, p, version, m, r)?.to_bytes();
+        for (name, bytes) in &mut fresh {
+            if name == archive::STATE {
+                *bytes = st.clone();
+            }
+        }
+    }
+    Ok(fresh)
+}
+
+/// How two workbooks differ, cell by cell (the first 200 cells).
+fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    match ledger::dump::diff_xlsx(old, bytes) {
+        Ok(d) if !d.is_empty() => {
+            for (sheet, cell, was, now) in d.iter().take(200) {
+                println!(
+                    "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
+                    path.display()
+                );
+            }
+            if d.len() > 200 {
+                println!("{}: … and {} more cells", path.display(), d.len() - 200);
+            }
+        }
+        Ok(_) => println!(
+            "{}: same cells, different bytes (formatting or properties)",
+            path.display()
+        ),
+        Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
+    }
+}
+
+/// How two text files differ, line by line (the first 50 lines).
+fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    let (o, n) = (String::from_utf8_lossy(old), String::from_utf8_lossy(bytes));
+    let mut shown = 0;
+    for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
+        if x != y && shown < 50 {
+            println!(
+                "{}:{}: archived `{}`, recomputed `{}`",
+                path.display(),
+                i + 1,
+                x.trim(),
+                y.trim()
+            );
+            shown += 1;
+        }
+    }
+    if o.lines().count() != n.lines().count() {
+        println!(
+            "{}: {} lines archived, {} recomputed",
+            path.display(),
+            o.lines().count(),
+            n.lines().count()
+        );
     }
 }
 
