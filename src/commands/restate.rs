@@ -70,6 +70,21 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         .period
         .parse()
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let arch = Archive::new(&a.archive);
+    let (reason, periods, last) = restatable(a, &arch, p)?;
+    let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
+    commit(a, &arch, p, &periods, last, &built)?;
+    restated_message(a, &arch, p, last, &built, &diffs);
+    Ok(())
+}
+
+/// A restatement needs a reason, a closed month and a corrected ledger.
+/// Returns the reason, the closed periods and the last of them.
+fn restatable(
+    a: &cli::RestateArgs,
+    arch: &Archive,
+    p: Period,
+) -> Result<(String, Vec<Period>, Period), Failure> {
     let reason = a.reason.trim().to_string();
     if reason.is_empty() {
         let mut d = diag::Diagnostics::new();
@@ -80,7 +95,6 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         );
         return Err(Failure::Invalid(d));
     }
-    let arch = Archive::new(&a.archive);
     let periods = arch.periods().map_err(Failure::Archive)?;
     let Some(&last) = periods.last().filter(|_| periods.contains(&p)) else {
         return Err(refuse(
@@ -103,13 +117,22 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
             ),
         ));
     }
-    let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
+    Ok((reason, periods, last))
+}
 
-    // Under the lock: the archive is still what the versions were built
-    // on; versions of a restatement that did not finish are cleared; then
-    // each month's version is renamed into place, the last month's last
-    // (it is what puts the restatement in force).
-    let lock = take_lock(&arch, &a.archive, a.wait)?;
+/// Under the lock: the archive is still what the versions were built on;
+/// versions of a restatement that did not finish are cleared; then each
+/// month's version is renamed into place, the last month's last (it is
+/// what puts the restatement in force).
+fn commit(
+    a: &cli::RestateArgs,
+    arch: &Archive,
+    p: Period,
+    periods: &[Period],
+    last: Period,
+    built: &[NewVersion],
+) -> Result<(), Failure> {
+    let lock = take_lock(arch, &a.archive, a.wait)?;
     if arch.periods().map_err(Failure::Archive)?.last() != Some(&last) {
         return Err(refuse(
             a.archive.clone(),
@@ -117,7 +140,7 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
             format!("a month was closed while {p} was being restated; restate again"),
         ));
     }
-    for v in &built {
+    for v in built {
         let now = arch.in_force(v.period);
         let sha = std::fs::read(arch.version_dir(v.period, now).join(archive::MANIFEST))
             .map(|b| archive::sha256_hex(&b))
@@ -133,36 +156,48 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
             ));
         }
     }
-    for &q in &periods {
+    for &q in periods {
         let in_force = arch.in_force(q);
         for n in arch.versions(q).into_iter().filter(|n| *n > in_force) {
             // Left by a restatement that did not finish: never in force.
             let _ = std::fs::remove_dir_all(arch.version_dir(q, n));
         }
     }
-    for v in &built {
+    for v in built {
         let mut all = v.files.clone();
         all.push((archive::MANIFEST.to_string(), v.manifest.to_bytes()));
         arch.commit_version(&lock, v.period, v.version, &all)
             .map_err(Failure::Archive)?;
     }
     drop(lock);
+    Ok(())
+}
 
-    for v in &built {
+/// What a restatement tells: each new version, each RM's adjustment, the
+/// archive head.
+fn restated_message(
+    a: &cli::RestateArgs,
+    arch: &Archive,
+    p: Period,
+    last: Period,
+    built: &[NewVersion],
+    diffs: &BTreeMap<String, Vec<PriorAdjustment>>,
+) {
+    for v in built {
         eprintln!(
             "rmpay: {} version {} archived in {} (replaces version {}; total paid {} → {})",
             v.period,
             v.version,
             arch.version_dir(v.period, v.version).display(),
             v.replaces,
-            crate::report::pay::amount_text(old_total(&arch, v).unwrap_or_default(), 2),
+            crate::report::pay::amount_text(old_total(arch, v).unwrap_or_default(), 2),
             crate::report::pay::amount_text(v.run.payroll.totals.payout, 2),
         );
     }
     if diffs.is_empty() {
         eprintln!("rmpay: no RM's pay changed: nothing to adjust");
     }
-    for (rm, list) in &diffs {
+    for (rm, list) in diffs {
         let owed: Decimal = list.iter().map(|x| x.amount).sum();
         let word = if owed >= Decimal::ZERO {
             "补发 (to pay)"
@@ -185,7 +220,6 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         last.next(),
         a.archive.display()
     );
-    Ok(())
 }
 
 /// The total paid of the version replaced, for the console.
@@ -233,20 +267,7 @@ fn build(
                 Some(old_m.ledger.original.clone()),
             )
         };
-        let carry = match (&carry_state, &old_m.previous) {
-            (Some(st), _) => Carry::State {
-                period: q.prev(),
-                state: st.clone(),
-            },
-            (None, None) => Carry::Ledger,
-            (None, Some(l)) => {
-                let prev: Period = l.period.parse().map_err(|e: String| Failure::Usage(e))?;
-                Carry::State {
-                    period: prev,
-                    state: read_state(&arch.version_dir(prev, l.version.unwrap_or(1)))?,
-                }
-            }
-        };
+        let carry = opening(arch, q, carry_state.as_ref(), &old_m)?;
         let job = Job {
             policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
             policy_display: Some(old_m.policy.original.clone()),
@@ -265,23 +286,7 @@ fn build(
         for (rm, list) in differences(q, old_v, version, reason, &old_run.payroll, &r.payroll) {
             diffs.entry(rm).or_default().extend(list);
         }
-        // The state keeps the adjustments the replaced version carried
-        // (still owed from an earlier restatement); the last month's also
-        // those of this one.
-        let old_state = read_state(&old_dir)?;
-        let mut st = State::closing(&r.policy, q, &r.payroll);
-        for rm in &mut st.rms {
-            rm.adjustments = old_state
-                .rms
-                .iter()
-                .find(|o| o.rm_id == rm.rm_id)
-                .map(|o| o.adjustments.clone())
-                .unwrap_or_default();
-            if q == last {
-                rm.adjustments
-                    .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
-            }
-        }
+        let st = closing_state(&r, q, q == last, &old_dir, &diffs)?;
         let ext = if q == p {
             super::ledger_ext(corrected)
         } else {
@@ -353,6 +358,57 @@ fn build(
         q = q.next();
     }
     Ok((built, diffs))
+}
+
+/// What a new version opens from: the new version of the month before,
+/// or what the version replaced opened from.
+fn opening(
+    arch: &Archive,
+    q: Period,
+    carry_state: Option<&State>,
+    old_m: &Manifest,
+) -> Result<Carry, Failure> {
+    Ok(match (carry_state, &old_m.previous) {
+        (Some(st), _) => Carry::State {
+            period: q.prev(),
+            state: st.clone(),
+        },
+        (None, None) => Carry::Ledger,
+        (None, Some(l)) => {
+            let prev: Period = l.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            Carry::State {
+                period: prev,
+                state: read_state(&arch.version_dir(prev, l.version.unwrap_or(1)))?,
+            }
+        }
+    })
+}
+
+/// A new version's closing state: the state keeps the adjustments the
+/// replaced version carried (still owed from an earlier restatement); the
+/// last month's also those of this one.
+fn closing_state(
+    r: &PayrollRun,
+    q: Period,
+    last: bool,
+    old_dir: &Path,
+    diffs: &BTreeMap<String, Vec<PriorAdjustment>>,
+) -> Result<State, Failure> {
+    let old_state = read_state(old_dir)?;
+    let mut st = State::closing(&r.policy, q, &r.payroll);
+    for rm in &mut st.rms {
+        rm.adjustments = old_state
+            .rms
+            .iter()
+            .find(|o| o.rm_id == rm.rm_id)
+            .map(|o| o.adjustments.clone())
+            .unwrap_or_default();
+        if last {
+            rm.adjustments
+                .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
+        }
+    }
+    Ok(st)
 }
 
 /// The closing state of a version as `restate` archived it: the state
