@@ -582,16 +582,29 @@ fn approval(
         )));
     };
     let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Archive)?;
+    same_as_draft(r, &rec, &draft.draft).map_err(refuse)?;
+    let signoffs = signed_steps(p, wf, &log, &draft.draft, &at)?;
+    Ok(archive::Approval {
+        draft_sha256: draft.draft.clone(),
+        signoffs_sha256: log.head().unwrap_or_default().to_string(),
+        signoffs,
+    })
+}
+
+/// The month being closed is the draft that was signed: the same inputs,
+/// and the same results. Returns what differs.
+fn same_as_draft(r: &PayrollRun, rec: &signoff::DraftRecord, draft: &str) -> Result<(), String> {
+    let p = r.run.period;
     for (what, given, drafted) in [
         ("ledger", &r.run.ledger_sha256, &rec.ledger.sha256),
         ("policy", &r.policy.sha256, &rec.policy.sha256),
         ("opening state", &r.run.opening, &rec.opening),
     ] {
         if given != drafted {
-            return Err(refuse(format!(
+            return Err(format!(
                 "the {what} given is not the one of draft {} that was signed ({what}: `{given}`, the draft's: `{drafted}`); close the inputs of the signed draft, or record these with `rmpay payroll --archive` and have them signed",
-                draft.draft
-            )));
+                draft
+            ));
         }
     }
     let st = state::State::closing(&r.policy, p, &r.payroll).to_bytes();
@@ -601,16 +614,28 @@ fn approval(
     ] {
         let sha = archive::sha256_hex(&bytes);
         if !rec.files.iter().any(|e| e.name == name && e.sha256 == sha) {
-            return Err(refuse(format!(
+            return Err(format!(
                 "{name} computed now differs from draft {}'s (another rmpay version?); record the draft again and have it signed",
-                draft.draft
-            )));
+                draft
+            ));
         }
     }
+    Ok(())
+}
+
+/// The sign-offs of every step up to the approval, each valid for the
+/// draft; every one missing is reported.
+fn signed_steps(
+    p: Period,
+    wf: &policy::Workflow,
+    log: &signoff::Log,
+    draft: &str,
+    at: &diag::Location,
+) -> Result<Vec<signoff::Signoff>, Failure> {
     let mut missing = diag::Diagnostics::new();
     let mut signoffs = Vec::new();
     for step in &wf.steps[..=wf.approval] {
-        match log.valid(&draft.draft, &step.id) {
+        match log.valid(draft, &step.id) {
             Some((_, s)) => signoffs.push(s.clone()),
             None => {
                 let void = match log.void(&step.id) {
@@ -625,7 +650,7 @@ fn approval(
                     "not-approved",
                     format!(
                         "{p} has no valid {} ({}) sign-off for draft {}{void}",
-                        step.name, step.office, draft.draft
+                        step.name, step.office, draft
                     ),
                 );
             }
@@ -634,11 +659,7 @@ fn approval(
     if missing.has_errors() {
         return Err(Failure::Invalid(missing));
     }
-    Ok(archive::Approval {
-        draft_sha256: draft.draft.clone(),
-        signoffs_sha256: log.head().unwrap_or_default().to_string(),
-        signoffs,
-    })
+    Ok(signoffs)
 }
 
 fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine> {
@@ -1381,17 +1402,48 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     // The head written down: the newest manifest (printed by `close`), or
     // the last entry of a month's sign-off log signed after its close
     // (printed by `sign`; it names that month's manifest).
+    let matched = head_given(
+        a,
+        &arch,
+        &periods,
+        head.as_deref(),
+        &log_heads,
+        &mut findings,
+    );
+    for f in &findings {
+        println!("{f}");
+    }
+    if findings.is_empty() {
+        print_intact(a, &arch, &periods, head, &versions, &log_heads, matched);
+        Ok(EXIT_OK)
+    } else {
+        println!("{}: {} problem(s)", a.archive.display(), findings.len());
+        Ok(EXIT_INVALID)
+    }
+}
+
+/// Which head `--head` is: the newest manifest (printed by `close`), or
+/// the last entry of a month's sign-off log signed after its close
+/// (printed by `sign`; it names that month's manifest). Neither is a
+/// finding.
+fn head_given(
+    a: &cli::VerifyArgs,
+    arch: &Archive,
+    periods: &[Period],
+    head: Option<&str>,
+    log_heads: &[(Period, String)],
+    findings: &mut Vec<archive::ArchiveError>,
+) -> Option<String> {
     let newest = periods.last().copied();
-    let mut matched = None;
     if let Some(given) = &a.head {
         let given = given.trim().to_lowercase();
-        if head.as_deref() == Some(given.as_str()) {
-            matched = Some(format!(
+        if head == Some(given.as_str()) {
+            return Some(format!(
                 "the newest manifest ({})",
                 newest.map(|p| p.to_string()).unwrap_or_default()
             ));
         } else if let Some((p, _)) = log_heads.iter().find(|(_, h)| *h == given) {
-            matched = Some(format!("the last sign-off of {p}, after its close"));
+            return Some(format!("the last sign-off of {p}, after its close"));
         } else {
             let path = match newest {
                 Some(n) => arch.dir(n).join(archive::MANIFEST),
@@ -1406,49 +1458,54 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
                 code: "head-mismatch",
                 message: format!(
                     "the archive's head is {}{logs}, not {given}, the head given: the archive is not the one whose head was written down",
-                    head.as_deref().unwrap_or("nothing (no closed month)"),
+                    head.unwrap_or("nothing (no closed month)"),
                 ),
             });
         }
     }
-    for f in &findings {
-        println!("{f}");
-    }
-    if findings.is_empty() {
-        match (periods.first(), periods.last(), head) {
-            (Some(first), Some(last), Some(h)) => {
+    None
+}
+
+/// An intact archive: its periods, versions, sign-off heads, and what the
+/// head given matched.
+fn print_intact(
+    a: &cli::VerifyArgs,
+    arch: &Archive,
+    periods: &[Period],
+    head: Option<String>,
+    versions: &[(Period, Vec<u32>, u32)],
+    log_heads: &[(Period, String)],
+    matched: Option<String>,
+) {
+    match (periods.first(), periods.last(), head) {
+        (Some(first), Some(last), Some(h)) => {
+            println!(
+                "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
+                a.archive.display(),
+                periods.len()
+            );
+            for (p, all, in_force) in versions {
                 println!(
-                    "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
+                    "{}: {p} has versions {}; version {in_force} is in force ({})",
                     a.archive.display(),
-                    periods.len()
+                    all.iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    arch.version_dir(*p, *in_force).display()
                 );
-                for (p, all, in_force) in &versions {
-                    println!(
-                        "{}: {p} has versions {}; version {in_force} is in force ({})",
-                        a.archive.display(),
-                        all.iter()
-                            .map(|v| v.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        arch.version_dir(*p, *in_force).display()
-                    );
-                }
-                for (p, h) in &log_heads {
-                    println!(
-                        "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
-                        a.archive.display()
-                    );
-                }
-                if let Some(m) = &matched {
-                    println!("{}: the head given matches {m}", a.archive.display());
-                }
             }
-            _ => println!("{}: empty archive", a.archive.display()),
+            for (p, h) in log_heads {
+                println!(
+                    "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
+                    a.archive.display()
+                );
+            }
+            if let Some(m) = &matched {
+                println!("{}: the head given matches {m}", a.archive.display());
+            }
         }
-        Ok(EXIT_OK)
-    } else {
-        println!("{}: {} problem(s)", a.archive.display(), findings.len());
-        Ok(EXIT_INVALID)
+        _ => println!("{}: empty archive", a.archive.display()),
     }
 }
 

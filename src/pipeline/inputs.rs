@@ -173,15 +173,8 @@ pub fn read(
         match load_policy(&job.policy, job.policy_display.as_deref(), period) {
             Ok(p) => p,
             Err(Failure::Invalid(mut d)) if matches!(job.policy, PolicySource::File(_)) => {
-                // Report the ledger's problems in the same run, read with
-                // the contract's defaults.
-                let defaults = ledger::ReadOptions {
-                    period: job.period,
-                    ..Default::default()
-                };
-                let (_, ld) =
-                    ledger::read_ledger(&job.ledger, &ledger_display, &defaults, progress);
-                d.extend(ld);
+                // Report the ledger's problems in the same run.
+                d.extend(ledger_problems(job, &ledger_display, progress));
                 return Err(Failure::Invalid(d));
             }
             Err(e) => return Err(e),
@@ -207,6 +200,20 @@ pub fn read(
         ledger_display,
         ledger_hash,
     })
+}
+
+/// The ledger's problems, read with the contract's defaults (the policy
+/// that would set the options has errors).
+fn ledger_problems(
+    job: &super::month::Job,
+    display: &str,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Diagnostics {
+    let defaults = ledger::ReadOptions {
+        period: job.period,
+        ..Default::default()
+    };
+    ledger::read_ledger(&job.ledger, display, &defaults, progress).1
 }
 
 /// The reader's warnings, to go with any error found after reading.
