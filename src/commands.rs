@@ -1308,13 +1308,7 @@ fn recomputed_files(
             message: format!("cannot read: {e}"),
         })
     })?;
-    let ext = m
-        .ledger
-        .stored_as
-        .rsplit('.')
-        .next()
-        .unwrap_or("xlsx")
-        .to_string();
+    let ext = restate::stored_ext(m);
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
     if m.restated.is_some() {
         // A restated version's state carries the adjustments (restate.rs).

@@ -290,26 +290,9 @@ fn build(
         let ext = if q == p {
             super::ledger_ext(corrected)
         } else {
-            old_m
-                .ledger
-                .stored_as
-                .rsplit('.')
-                .next()
-                .unwrap_or("xlsx")
-                .to_string()
+            stored_ext(&old_m)
         };
-        let ledger_bytes = std::fs::read(&ledger_path).map_err(|e| {
-            Failure::Usage(format!(
-                "{}: error[io]: cannot read: {e}",
-                ledger_path.display()
-            ))
-        })?;
-        let mut files = period_files(&r, manifest_lang(&old_m), ledger_bytes, &ext)?;
-        for (name, bytes) in &mut files {
-            if name == archive::STATE {
-                *bytes = st.to_bytes();
-            }
-        }
+        let files = version_files(&r, &old_m, &ledger_path, &ext, &st)?;
         let entries = file_entries(&files);
         if q == p {
             super::check_inputs(&r, &entries, &ext, corrected)?;
@@ -358,6 +341,40 @@ fn build(
         q = q.next();
     }
     Ok((built, diffs))
+}
+
+/// The extension of a version's archived ledger.
+pub(super) fn stored_ext(m: &Manifest) -> String {
+    m.ledger
+        .stored_as
+        .rsplit('.')
+        .next()
+        .unwrap_or("xlsx")
+        .to_string()
+}
+
+/// A new version's files, its ledger's bytes among them and its closing
+/// state `st` as the state.
+fn version_files(
+    r: &PayrollRun,
+    old_m: &Manifest,
+    ledger_path: &Path,
+    ext: &str,
+    st: &State,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let ledger_bytes = std::fs::read(ledger_path).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {e}",
+            ledger_path.display()
+        ))
+    })?;
+    let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
+    for (name, bytes) in &mut files {
+        if name == archive::STATE {
+            *bytes = st.to_bytes();
+        }
+    }
+    Ok(files)
 }
 
 /// What a new version opens from: the new version of the month before,
