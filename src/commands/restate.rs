@@ -63,6 +63,8 @@ struct NewVersion {
     run: PayrollRun,
     files: Vec<(String, Vec<u8>)>,
     manifest: Manifest,
+    /// The closing state the next month opens from.
+    state: State,
 }
 
 pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
@@ -233,6 +235,17 @@ fn old_total(arch: &Archive, v: &NewVersion) -> Option<Decimal> {
     j["totals"]["payout"].as_str()?.parse().ok()
 }
 
+/// What a restatement recomputes: `p` from the corrected ledger, then
+/// every later closed month up to `last`.
+struct Restatement<'a> {
+    arch: &'a Archive,
+    p: Period,
+    last: Period,
+    corrected: &'a Path,
+    reason: &'a str,
+    quiet: bool,
+}
+
 /// Compute the new versions of `p` (from the corrected ledger) and of every
 /// later closed month up to `last`, and the adjustments, per RM.
 #[allow(clippy::type_complexity)]
@@ -244,13 +257,56 @@ fn build(
     reason: &str,
     quiet: bool,
 ) -> Result<(Vec<NewVersion>, BTreeMap<String, Vec<PriorAdjustment>>), Failure> {
+    let job = Restatement {
+        arch,
+        p,
+        last,
+        corrected,
+        reason,
+        quiet,
+    };
     let mut built: Vec<NewVersion> = Vec::new();
     let mut diffs: BTreeMap<String, Vec<PriorAdjustment>> = BTreeMap::new();
     let mut q = p;
-    // The link and state the next month opens from.
-    let mut link: Option<Link> = None;
-    let mut carry_state: Option<State> = None;
     loop {
+        // Each month opens from the new version of the month before.
+        let v = job.new_version(q, built.last(), &mut diffs)?;
+        built.push(v);
+        if q == last {
+            break;
+        }
+        q = q.next();
+    }
+    Ok((built, diffs))
+}
+
+/// The chain's link to a new version.
+fn link_to(v: &NewVersion) -> Link {
+    Link {
+        period: v.period.to_string(),
+        manifest_sha256: archive::sha256_hex(&v.manifest.to_bytes()),
+        version: Some(v.version),
+    }
+}
+
+impl Restatement<'_> {
+    /// Month `q`'s new version, opening from `before` (the new version of
+    /// the month before; none for the month corrected); its adjustments
+    /// go into `diffs`.
+    fn new_version(
+        &self,
+        q: Period,
+        before: Option<&NewVersion>,
+        diffs: &mut BTreeMap<String, Vec<PriorAdjustment>>,
+    ) -> Result<NewVersion, Failure> {
+        let Restatement {
+            arch,
+            p,
+            last,
+            corrected,
+            reason,
+            quiet,
+        } = *self;
         let old_v = arch.in_force(q);
         let old_dir = arch.version_dir(q, old_v);
         let old_m = read_manifest(&old_dir)?;
@@ -267,7 +323,7 @@ fn build(
                 Some(old_m.ledger.original.clone()),
             )
         };
-        let carry = opening(arch, q, carry_state.as_ref(), &old_m)?;
+        let carry = opening(arch, q, before.map(|b| &b.state), &old_m)?;
         let job = Job {
             policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
             policy_display: Some(old_m.policy.original.clone()),
@@ -286,7 +342,7 @@ fn build(
         for (rm, list) in differences(q, old_v, version, reason, &old_run.payroll, &r.payroll) {
             diffs.entry(rm).or_default().extend(list);
         }
-        let st = closing_state(&r, q, q == last, &old_dir, &diffs)?;
+        let st = closing_state(&r, q, q == last, &old_dir, diffs)?;
         let ext = if q == p {
             super::ledger_ext(corrected)
         } else {
@@ -305,7 +361,7 @@ fn build(
             lang: lang_id(manifest_lang(&old_m)).to_string(),
             policy: policy_src,
             ledger: ledger_src,
-            previous: link.clone().or(old_m.previous.clone()),
+            previous: before.map(link_to).or(old_m.previous.clone()),
             restated: Some(Restated {
                 version,
                 replaces: Link {
@@ -320,13 +376,7 @@ fn build(
             approval: None,
             files: entries,
         };
-        link = Some(Link {
-            period: q.to_string(),
-            manifest_sha256: archive::sha256_hex(&manifest.to_bytes()),
-            version: Some(version),
-        });
-        carry_state = Some(st);
-        built.push(NewVersion {
+        Ok(NewVersion {
             period: q,
             replaces: old_v,
             replaces_sha: old_sha,
@@ -334,13 +384,9 @@ fn build(
             run: r,
             files,
             manifest,
-        });
-        if q == last {
-            break;
-        }
-        q = q.next();
+            state: st,
+        })
     }
-    Ok((built, diffs))
 }
 
 /// The extension of a version's archived ledger.
