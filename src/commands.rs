@@ -884,14 +884,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     if d.has_errors() {
         return Err(Failure::Invalid(d));
     }
-    let date = match date {
-        Some(date) => date,
-        None => {
-            let today = chrono::Local::now().date_naive().to_string();
-            eprintln!("rmpay: no --date given: signed as of today, {today}");
-            today
-        }
-    };
+    let date = date.unwrap_or_else(today);
     let signed = signoff::Signoff {
         step: step.id.clone(),
         title: step.name.clone(),
@@ -922,6 +915,13 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     );
     signed_next(a, p, wf, i, closed, &draft, &head);
     Ok(())
+}
+
+/// Without --date, a sign-off is dated today, and says so.
+fn today() -> String {
+    let today = chrono::Local::now().date_naive().to_string();
+    eprintln!("rmpay: no --date given: signed as of today, {today}");
+    today
 }
 
 /// The signer's name, the date and the note as given; problems go to `d`.
