@@ -3,6 +3,7 @@
 use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
 use crate::cli::{self, Command};
 use crate::period::Period;
+use crate::pipeline::{inputs, opening, review};
 use crate::{
     Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
     diag, ledger, metrics, policy, report, signoff, state, write,
@@ -31,325 +32,33 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     }
 }
 
-/// Read one month's ledger for a review and resolve its RMs.
-fn read_month(
-    policy: &policy::Policy,
-    period: Option<Period>,
-    path: &Path,
-    display: &str,
-    diags: &mut diag::Diagnostics,
-) -> Option<(ledger::Ledger, Vec<metrics::monthly::Rm>)> {
-    let opts = ledger::ReadOptions {
-        input_scale: policy.settings.input_scale,
-        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
-        period,
-    };
-    let (l, d) = ledger::read_ledger(path, display, &opts, &mut |_, _| {});
-    diags.extend(d);
-    let l = l?;
-    let rms = metrics::monthly::resolve_rms(&l, policy, diags);
-    Some((l, rms))
-}
-
-/// The months a review covers.
-fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure> {
-    let months: Vec<u32> = match quarter {
-        Some(q) => ((q - 1) * 3 + 1..=q * 3).collect(),
-        None => (1..=12).collect(),
-    };
-    months
-        .into_iter()
-        .map(|m| {
-            Period::new(year, m)
-                .ok_or_else(|| Failure::Usage(format!("error: --year: {year} is out of range")))
-        })
-        .collect()
-}
-
 fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
-    let expected = review_months(a.year, a.quarter)?;
-    let label = match a.quarter {
-        Some(q) => format!("{}-Q{q}", a.year),
-        None => a.year.to_string(),
+    let job = review::ReviewJob {
+        policy: policy_source(&a.source, &a.bank),
+        year: a.year,
+        quarter: a.quarter,
+        archive: a.archive.clone(),
+        ledgers: a.ledgers.clone(),
+        partial: a.partial,
+        previous_review: a.previous_review.clone(),
     };
-    let last = *expected
-        .last()
-        .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
-    // The policy in force at the end of the review period.
-    let mut policy = load_policy_source(&policy_source(&a.source, &a.bank), Some(last))?;
-    // Messages name the policy as given; outputs by file name, as they name
-    // the ledgers, so the same review gives the same bytes wherever its
-    // inputs are.
-    let policy_given = std::mem::take(&mut policy.file);
-    policy.file = crate::file_name(&policy_given);
-    let mut diags = diag::Diagnostics::new();
-    // A policy file must be in force for the period it judges: the version
-    // in force in the period's last month, as `--rules` picks it.
-    if !policy::select::in_force(&policy, last) {
-        diags.error(
-            diag::Location::File {
-                file: policy_given.clone(),
-            },
-            "no-policy-in-force",
-            format!(
-                "policy `{}` version {} is in force {}, not in {last}, the last month of the review period {label}",
-                policy.id,
-                policy.version,
-                policy::select::range(&policy)
-            ),
-        );
-    }
-    // A quarter read on trailing twelve months of settlements
-    // (`review.quarter_settlements`) also needs the nine months before it.
-    let window: Vec<Period> = if a.quarter.is_some()
-        && policy.review.quarter_settlements == policy::QuarterSettlements::TrailingTwelveMonths
-    {
-        let mut w = Vec::new();
-        let mut p = expected[0];
-        for _ in 0..(12 - expected.len()) {
-            p = p.prev();
-            w.push(p);
-        }
-        w.reverse();
-        w
-    } else {
-        Vec::new()
-    };
-    // The months' ledgers: (period if known, path, display).
-    let mut sources: Vec<(Option<Period>, PathBuf, String)> = Vec::new();
-    if let Some(root) = &a.archive {
-        let arch = Archive::new(root);
-        for p in arch.periods().map_err(Failure::Archive)? {
-            if expected.contains(&p) || window.contains(&p) {
-                let m = arch.manifest(p).map_err(Failure::Archive)?;
-                sources.push((
-                    Some(p),
-                    arch.dir(p).join(&m.ledger.stored_as),
-                    m.ledger.original.clone(),
-                ));
-            }
-        }
-    }
-    for spec in &a.ledgers {
-        let (period, file) = match spec.split_once('=') {
-            Some((p, f)) if p.len() == 7 => (
-                Some(
-                    p.parse::<Period>()
-                        .map_err(|e| Failure::Usage(format!("error: --ledgers {spec}: {e}")))?,
-                ),
-                f,
-            ),
-            _ => (None, spec.as_str()),
-        };
-        let path = PathBuf::from(file);
-        crate::readable_input(&path, file)?;
-        sources.push((period, path, file.to_string()));
-    }
-    let mut months = Vec::new();
-    let mut trailing: Vec<crate::metrics::annual::MonthData> = Vec::new();
-    let mut ledgers = Vec::new();
-    for (period, path, display) in &sources {
-        let Some((mut l, rms)) = read_month(&policy, *period, path, display, &mut diags) else {
-            continue;
-        };
-        if !expected.contains(&l.period) && !window.contains(&l.period) {
-            diags.error(
-                diag::Location::File {
-                    file: display.clone(),
-                },
-                "outside-review",
-                format!(
-                    "the ledger is for {}, outside the review period {label}",
-                    l.period
-                ),
-            );
-            continue;
-        }
-        if months
-            .iter()
-            .chain(&trailing)
-            .any(|m: &crate::metrics::annual::MonthData| m.ledger.period == l.period)
-        {
-            diags.error(
-                diag::Location::File {
-                    file: display.clone(),
-                },
-                "duplicate-month",
-                format!("a second ledger for {}", l.period),
-            );
-            continue;
-        }
-        let sha = match crate::sha256_file(path) {
-            Ok(s) => s,
-            Err(m) => return Err(Failure::Usage(m)),
-        };
-        l.file = Path::new(display)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or(display.clone());
-        ledgers.push((l.period.to_string(), l.file.clone(), sha));
-        let month = metrics::monthly::compute(&l, &policy, rms);
-        let md = crate::metrics::annual::MonthData { ledger: l, month };
-        if window.contains(&md.ledger.period) {
-            trailing.push(md);
-        } else {
-            months.push(md);
-        }
-    }
-    // Last year's same months from the archive, for prior-year figures the
-    // ledgers' baseline sheets do not give.
-    let mut prior = Vec::new();
-    if let Some(root) = &a.archive {
-        let arch = Archive::new(root);
-        let closed = arch.periods().map_err(Failure::Archive)?;
-        for p in expected
-            .iter()
-            .filter_map(|p| Period::new(p.year - 1, p.month))
-        {
-            if !closed.contains(&p) {
-                continue;
-            }
-            let m = arch.manifest(p).map_err(Failure::Archive)?;
-            let path = arch.dir(p).join(&m.ledger.stored_as);
-            if let Some((l, rms)) =
-                read_month(&policy, Some(p), &path, &m.ledger.original, &mut diags)
-            {
-                let month = metrics::monthly::compute(&l, &policy, rms);
-                prior.push(crate::metrics::annual::MonthData { ledger: l, month });
-            }
-        }
-    }
-    if diags.has_errors() {
-        return Err(Failure::Invalid(diags));
-    }
-    months.sort_by_key(|m| m.ledger.period);
-    trailing.sort_by_key(|m| m.ledger.period);
-    ledgers.sort();
-    let missing: Vec<Period> = expected
-        .iter()
-        .chain(&window)
-        .filter(|p| {
-            !months
-                .iter()
-                .chain(&trailing)
-                .any(|m| m.ledger.period == **p)
-        })
-        .copied()
-        .collect();
-    if !missing.is_empty() && !a.partial {
-        let list: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
-        let mut d = diag::Diagnostics::new();
-        d.error(
-            diag::Location::None,
-            "missing-months",
-            format!(
-                "the review of {label} needs every month{}; missing: {} (give their ledgers, or --partial for a partial review)",
-                if window.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " and, for its settlements over the trailing twelve months (review.quarter_settlements), {} to {}",
-                        window[0],
-                        window[window.len() - 1]
-                    )
-                },
-                list.join(", ")
-            ),
-        );
-        return Err(Failure::Invalid(d));
-    }
-    if months.is_empty() {
-        return Err(Failure::Usage(format!("error: no ledger for {label}")));
-    }
-    let demoted = match &a.previous_review {
-        None => None,
-        Some(p) => Some(previous_demotions(p, a.year)?),
-    };
-    let figures = crate::metrics::annual::aggregate(
-        &policy,
-        &label,
-        &expected,
-        &months,
-        &prior,
-        &trailing,
-        demoted.as_deref(),
-    );
-    let end = figures.end;
-    let result = crate::engine::review::review(&policy, figures);
-    // A figure a rule needs and the data lacks is an error, unless the
-    // policy says the rule is then not assessed (`when_missing`), which is
-    // said here, in the workbook and in the JSON.
-    let mut lacking = diag::Diagnostics::new();
-    let mut notes = Vec::new();
-    for r in &result.results {
-        // One error per RM and missing figure, naming every rule that
-        // needed it.
-        let mut errors: Vec<(String, Vec<&str>)> = Vec::new();
-        for m in &r.missing {
-            let why = report::review::not_assessed_why(r, m, report::Lang::En);
-            if m.not_assessed {
-                notes.push(format!(
-                    "rmpay: warning[not-assessed]: {}: [{}] not assessed: {why}",
-                    r.year.rm.rm_id, m.rule
-                ));
-            } else if let Some(e) = errors.iter_mut().find(|(w, _)| *w == why) {
-                e.1.push(&m.rule);
-            } else {
-                errors.push((why, vec![&m.rule]));
-            }
-        }
-        for (why, rules) in errors {
-            lacking.error(
-                diag::Location::None,
-                "missing-figure",
-                format!(
-                    "{}: {why}, which {} needs; {}",
-                    r.year.rm.rm_id,
-                    rules.join(", "),
-                    if rules.iter().all(|r| r.ends_with(".exam_min")) {
-                        "give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
-                    } else if rules.iter().any(|r| r.starts_with("review.") || r.ends_with("tenure_years")) {
-                        "give it"
-                    } else {
-                        "give it, or set `when_missing = \"not_assessed\"` on the rule in the policy"
-                    }
-                ),
-            );
-        }
-    }
-    if lacking.has_errors() {
-        return Err(Failure::Invalid(lacking));
-    }
-    let info = report::review::ReviewInfo {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        label: label.clone(),
-        partial: !missing.is_empty(),
-        ledgers,
-        missing: missing.iter().map(|p| p.to_string()).collect(),
-        end,
-    };
-    let l = lang(a.lang);
-    let out = a.out.join(format!("review-{label}.xlsx"));
-    // Every output staged first; committed together, or none.
-    let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
-    let head = report::review::review_head(&policy, &info, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
-    report::review::review_book(&policy, &result, &info, l, &mut sink);
-    outputs.add_workbook(sink).map_err(usage)?;
-    if let Some(p) = &a.json {
-        let j = write::json::review_bytes(&write::json::review_json(&policy, &result, &info));
-        outputs.add(p, &j).map_err(usage)?;
-    }
-    outputs.commit().map_err(usage)?;
-    for n in &notes {
+    let run = review::run(&job)?;
+    let out = write_review(a, &run)?;
+    for n in &run.notes {
         eprintln!("{n}");
     }
-    let count = |d| result.results.iter().filter(|r| r.decision == d).count();
+    let count = |d| {
+        run.result
+            .results
+            .iter()
+            .filter(|r| r.decision == d)
+            .count()
+    };
     eprintln!(
-        "rmpay: review {label}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
-        if info.partial { " (partial)" } else { "" },
-        result.results.len(),
+        "rmpay: review {}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
+        run.info.label,
+        if run.info.partial { " (partial)" } else { "" },
+        run.result.results.len(),
         count(policy::Decision::Promote),
         count(policy::Decision::Keep),
         count(policy::Decision::Demote),
@@ -360,6 +69,26 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         eprintln!("rmpay: wrote {}", p.display());
     }
     Ok(())
+}
+
+/// The review's workbook and JSON, staged first and committed together, or
+/// none. Returns the workbook's path.
+fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf, Failure> {
+    let (policy, info) = (&run.policy, &run.info);
+    let l = lang(a.lang);
+    let out = a.out.join(format!("review-{}.xlsx", info.label));
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
+    let head = report::review::review_head(policy, info, l);
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    report::review::review_book(policy, &run.result, info, l, &mut sink);
+    outputs.add_workbook(sink).map_err(usage)?;
+    if let Some(p) = &a.json {
+        let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info));
+        outputs.add(p, &j).map_err(usage)?;
+    }
+    outputs.commit().map_err(usage)?;
+    Ok(out)
 }
 
 /// Print a failure; returns the exit code.
@@ -467,21 +196,7 @@ fn load_policy_source(
     source: &PolicySource,
     period: Option<Period>,
 ) -> Result<policy::Policy, Failure> {
-    match source {
-        PolicySource::File(p) => {
-            let display = p.display().to_string();
-            crate::readable_input(p, &display)?;
-            policy::load_policy(p, &display).map_err(Failure::Invalid)
-        }
-        PolicySource::Rules { dir, bank } => {
-            let Some(period) = period else {
-                return Err(Failure::Usage(
-                    "error: --rules needs --period YYYY-MM here".into(),
-                ));
-            };
-            policy::select::select_policy(dir, bank.as_deref(), period).map_err(Failure::Invalid)
-        }
-    }
+    inputs::load_policy(source, None, period).map(|(p, _)| p)
 }
 
 fn usage(e: impl std::fmt::Display) -> Failure {
@@ -628,25 +343,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     }
     let mut recorded = None;
     if !closed {
-        let entries = file_entries(&files);
-        check_inputs(&r, &entries, &ext, &a.ledger)?;
-        let (policy_src, ledger_src) = sources(&r, &ext);
-        let record = signoff::DraftRecord {
-            format: signoff::DRAFT_FORMAT.to_string(),
-            period: p.to_string(),
-            tool_version: r.run.tool_version.clone(),
-            lang: lang_id(l).to_string(),
-            policy: policy_src,
-            ledger: ledger_src,
-            opening: r.run.opening.clone(),
-            files: entries,
-        };
-        let lock = take_lock(&arch, root, a.wait)?;
-        recheck_opening(&arch, root, p, &r, "run the payroll again")?;
-        let sha =
-            signoff::store_draft(&arch, &lock, p, &record, &files).map_err(Failure::Archive)?;
-        let voided = signoff::record_draft(&arch, &lock, p, &record).map_err(Failure::Archive)?;
-        drop(lock);
+        let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
         recorded = Some((sha, voided));
     }
     outputs.commit().map_err(usage)?;
@@ -656,44 +353,90 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
             "rmpay: {p} is closed in {}: previewed, no draft recorded",
             root.display()
         ),
-        Some((sha, voided)) => {
-            match &voided {
-                Some(_) => eprintln!(
-                    "rmpay: draft {sha} of {p} recorded in {}",
-                    signoff::month_dir(&arch, p).display()
-                ),
-                None => eprintln!(
-                    "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
-                ),
-            }
-            for s in voided.iter().flatten() {
-                eprintln!(
-                    "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
-                    s.draft, s.title, s.office, s.name, s.date
-                );
-            }
-            if let Some(wf) = &r.policy.workflow {
-                let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
-                let todo: Vec<String> = wf.steps[..=wf.approval]
-                    .iter()
-                    .filter(|st| log.valid(&sha, &st.id).is_none())
-                    .map(|st| format!("{} ({})", st.name, st.office))
-                    .collect();
-                if todo.is_empty() {
-                    eprintln!("rmpay: {p} is approved: `rmpay close` closes this draft");
-                } else {
-                    eprintln!(
-                        "rmpay: to sign before the close: {} (`rmpay sign --archive {} --period {p} --step STEP --name NAME`)",
-                        todo.join(", "),
-                        root.display()
-                    );
-                }
-            }
-        }
+        Some((sha, voided)) => draft_recorded(root, &arch, &r, &sha, &voided)?,
     }
     eprintln!("rmpay: wrote {}", out.display());
     if let Some(j) = &a.json {
         eprintln!("rmpay: wrote {}", j.display());
+    }
+    Ok(())
+}
+
+/// Record the month's draft in the archive (its files stored, the
+/// sign-off log told); returns its SHA-256 and the sign-offs it voids
+/// (none: the same draft again).
+fn draft_into_archive(
+    a: &cli::PayrollArgs,
+    root: &Path,
+    arch: &Archive,
+    r: &PayrollRun,
+    files: &[(String, Vec<u8>)],
+    ext: &str,
+) -> Result<(String, Option<Vec<signoff::Signoff>>), Failure> {
+    let p = r.run.period;
+    let l = lang(a.lang);
+    let entries = file_entries(files);
+    check_inputs(r, &entries, ext, &a.ledger)?;
+    let (policy_src, ledger_src) = sources(r, ext);
+    let record = signoff::DraftRecord {
+        format: signoff::DRAFT_FORMAT.to_string(),
+        period: p.to_string(),
+        tool_version: r.run.tool_version.clone(),
+        lang: lang_id(l).to_string(),
+        policy: policy_src,
+        ledger: ledger_src,
+        opening: r.run.opening.clone(),
+        files: entries,
+    };
+    let lock = take_lock(arch, root, a.wait)?;
+    recheck_opening(arch, root, p, r, "run the payroll again")?;
+    let sha = signoff::store_draft(arch, &lock, p, &record, files).map_err(Failure::Archive)?;
+    let voided = signoff::record_draft(arch, &lock, p, &record).map_err(Failure::Archive)?;
+    drop(lock);
+    Ok((sha, voided))
+}
+
+/// What recording a draft tells: recorded or already there, the
+/// sign-offs it voids, what is still to sign.
+fn draft_recorded(
+    root: &Path,
+    arch: &Archive,
+    r: &PayrollRun,
+    sha: &str,
+    voided: &Option<Vec<signoff::Signoff>>,
+) -> Result<(), Failure> {
+    let p = r.run.period;
+    match voided {
+        Some(_) => eprintln!(
+            "rmpay: draft {sha} of {p} recorded in {}",
+            signoff::month_dir(arch, p).display()
+        ),
+        None => eprintln!(
+            "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
+        ),
+    }
+    for s in voided.iter().flatten() {
+        eprintln!(
+            "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
+            s.draft, s.title, s.office, s.name, s.date
+        );
+    }
+    if let Some(wf) = &r.policy.workflow {
+        let log = signoff::read_log(arch, p).map_err(Failure::Archive)?;
+        let todo: Vec<String> = wf.steps[..=wf.approval]
+            .iter()
+            .filter(|st| log.valid(sha, &st.id).is_none())
+            .map(|st| format!("{} ({})", st.name, st.office))
+            .collect();
+        if todo.is_empty() {
+            eprintln!("rmpay: {p} is approved: `rmpay close` closes this draft");
+        } else {
+            eprintln!(
+                "rmpay: to sign before the close: {} (`rmpay sign --archive {} --period {p} --step STEP --name NAME`)",
+                todo.join(", "),
+                root.display()
+            );
+        }
     }
     Ok(())
 }
@@ -789,8 +532,8 @@ fn recheck_opening(
 ) -> Result<Option<Period>, Failure> {
     let prev = arch.predecessor(p).map_err(Failure::Archive)?;
     let opening = match prev {
-        None => crate::ledger_opening(&r.ledger),
-        Some(prev) => crate::state_opening(
+        None => opening::ledger_opening(&r.ledger),
+        Some(prev) => opening::state_opening(
             prev,
             &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
         ),
@@ -839,16 +582,29 @@ fn approval(
         )));
     };
     let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Archive)?;
+    same_as_draft(r, &rec, &draft.draft).map_err(refuse)?;
+    let signoffs = signed_steps(p, wf, &log, &draft.draft, &at)?;
+    Ok(archive::Approval {
+        draft_sha256: draft.draft.clone(),
+        signoffs_sha256: log.head().unwrap_or_default().to_string(),
+        signoffs,
+    })
+}
+
+/// The month being closed is the draft that was signed: the same inputs,
+/// and the same results. Returns what differs.
+fn same_as_draft(r: &PayrollRun, rec: &signoff::DraftRecord, draft: &str) -> Result<(), String> {
+    let p = r.run.period;
     for (what, given, drafted) in [
         ("ledger", &r.run.ledger_sha256, &rec.ledger.sha256),
         ("policy", &r.policy.sha256, &rec.policy.sha256),
         ("opening state", &r.run.opening, &rec.opening),
     ] {
         if given != drafted {
-            return Err(refuse(format!(
+            return Err(format!(
                 "the {what} given is not the one of draft {} that was signed ({what}: `{given}`, the draft's: `{drafted}`); close the inputs of the signed draft, or record these with `rmpay payroll --archive` and have them signed",
-                draft.draft
-            )));
+                draft
+            ));
         }
     }
     let st = state::State::closing(&r.policy, p, &r.payroll).to_bytes();
@@ -858,16 +614,28 @@ fn approval(
     ] {
         let sha = archive::sha256_hex(&bytes);
         if !rec.files.iter().any(|e| e.name == name && e.sha256 == sha) {
-            return Err(refuse(format!(
+            return Err(format!(
                 "{name} computed now differs from draft {}'s (another rmpay version?); record the draft again and have it signed",
-                draft.draft
-            )));
+                draft
+            ));
         }
     }
+    Ok(())
+}
+
+/// The sign-offs of every step up to the approval, each valid for the
+/// draft; every one missing is reported.
+fn signed_steps(
+    p: Period,
+    wf: &policy::Workflow,
+    log: &signoff::Log,
+    draft: &str,
+    at: &diag::Location,
+) -> Result<Vec<signoff::Signoff>, Failure> {
     let mut missing = diag::Diagnostics::new();
     let mut signoffs = Vec::new();
     for step in &wf.steps[..=wf.approval] {
-        match log.valid(&draft.draft, &step.id) {
+        match log.valid(draft, &step.id) {
             Some((_, s)) => signoffs.push(s.clone()),
             None => {
                 let void = match log.void(&step.id) {
@@ -882,7 +650,7 @@ fn approval(
                     "not-approved",
                     format!(
                         "{p} has no valid {} ({}) sign-off for draft {}{void}",
-                        step.name, step.office, draft.draft
+                        step.name, step.office, draft
                     ),
                 );
             }
@@ -891,11 +659,7 @@ fn approval(
     if missing.has_errors() {
         return Err(Failure::Invalid(missing));
     }
-    Ok(archive::Approval {
-        draft_sha256: draft.draft.clone(),
-        signoffs_sha256: log.head().unwrap_or_default().to_string(),
-        signoffs,
-    })
+    Ok(signoffs)
 }
 
 fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine> {
@@ -994,28 +758,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     // a month, or recorded a draft or a sign-off, meanwhile.
     let lock = take_lock(&arch, &a.archive, a.wait)?;
     let prev = recheck_opening(&arch, &a.archive, p, &r, "close again")?;
-    if let Some(wf) = &r.policy.workflow
-        && Some(approval(&arch, &a.archive, &r, wf)?) != approved
-    {
-        return Err(Failure::Archive(archive::ArchiveError {
-            path: signoff::log_path(&arch, p),
-            code: "archive-changed",
-            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
-        }));
-    }
-    let previous = match prev {
-        None => None,
-        Some(prev) => Some(Link {
-            period: prev.to_string(),
-            manifest_sha256: archive::sha256_hex(
-                &arch
-                    .read(prev, archive::MANIFEST)
-                    .map_err(Failure::Archive)?,
-            ),
-            // The version in force, when the month before was restated.
-            version: Some(arch.in_force(prev)).filter(|v| *v > 1),
-        }),
-    };
+    same_approval(&arch, &a.archive, &r, &approved)?;
+    let previous = link(&arch, prev)?;
     let (policy_src, ledger_src) = sources(&r, &ext);
     let manifest = Manifest {
         format: archive::FORMAT.to_string(),
@@ -1033,7 +777,52 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     all.push((archive::MANIFEST.to_string(), manifest.to_bytes()));
     arch.commit(&lock, p, &all).map_err(Failure::Archive)?;
     drop(lock);
-    summary(&r);
+    closed_message(a, &r, &arch, &manifest);
+    Ok(())
+}
+
+/// The month's signed approval is still the one checked before the lock.
+fn same_approval(
+    arch: &Archive,
+    root: &Path,
+    r: &PayrollRun,
+    approved: &Option<archive::Approval>,
+) -> Result<(), Failure> {
+    let p = r.run.period;
+    if let Some(wf) = &r.policy.workflow
+        && Some(approval(arch, root, r, wf)?) != *approved
+    {
+        return Err(Failure::Archive(archive::ArchiveError {
+            path: signoff::log_path(arch, p),
+            code: "archive-changed",
+            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
+        }));
+    }
+    Ok(())
+}
+
+/// The chain's link to the month before (none for the first).
+fn link(arch: &Archive, prev: Option<Period>) -> Result<Option<Link>, Failure> {
+    Ok(match prev {
+        None => None,
+        Some(prev) => Some(Link {
+            period: prev.to_string(),
+            manifest_sha256: archive::sha256_hex(
+                &arch
+                    .read(prev, archive::MANIFEST)
+                    .map_err(Failure::Archive)?,
+            ),
+            // The version in force, when the month before was restated.
+            version: Some(arch.in_force(prev)).filter(|v| *v > 1),
+        }),
+    })
+}
+
+/// What a close tells: the summary, the archive head (on stdout: it is
+/// what the approver writes down) and the steps still to sign.
+fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: &Manifest) {
+    let p = r.run.period;
+    summary(r);
     let head = archive::sha256_hex(&manifest.to_bytes());
     eprintln!(
         "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {head})",
@@ -1058,7 +847,6 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
             );
         }
     }
-    Ok(())
 }
 
 /// `rmpay sign`: one step of a month's workflow, for the month's draft (or,
@@ -1070,6 +858,77 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
     let arch = Archive::new(&a.archive);
     let mut d = diag::Diagnostics::new();
+    let (name, date, note) = signer(a, &mut d);
+    something_to_sign(a, &arch, p, &mut d)?;
+    let lock = take_lock(&arch, &a.archive, a.wait)?;
+    // Under the lock, the archive as it is now.
+    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
+    let (draft, policy_path, manifest_sha) = signed_draft(&arch, p, closed, &log)?;
+    let policy = policy::load_policy(&policy_path, &policy_path.display().to_string())
+        .map_err(Failure::Invalid)?;
+    let (wf, i) = workflow_step(a, &policy, &policy_path, &mut d)?;
+    let step = &wf.steps[i];
+    let at = diag::Location::File {
+        file: signoff::log_path(&arch, p).display().to_string(),
+    };
+    let Some(draft) = draft else {
+        d.error(
+            at,
+            "not-approved",
+            format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
+        );
+        return Err(Failure::Invalid(d));
+    };
+    check_step(p, wf, i, closed, &log, &draft, at, &mut d);
+    if d.has_errors() {
+        return Err(Failure::Invalid(d));
+    }
+    let date = date.unwrap_or_else(today);
+    let signed = signoff::Signoff {
+        step: step.id.clone(),
+        title: step.name.clone(),
+        office: step.office.clone(),
+        name,
+        date,
+        note,
+        draft: draft.clone(),
+        manifest_sha256: manifest_sha,
+    };
+    let (entry, head) = signoff::append(
+        &arch,
+        &lock,
+        p,
+        &log,
+        signoff::Event::Signoff(signed.clone()),
+    )
+    .map_err(Failure::Archive)?;
+    drop(lock);
+    eprintln!(
+        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
+        step.name,
+        step.office,
+        signed.name,
+        signed.date,
+        entry.seq,
+        signoff::log_path(&arch, p).display()
+    );
+    signed_next(a, p, wf, i, closed, &draft, &head);
+    Ok(())
+}
+
+/// Without --date, a sign-off is dated today, and says so.
+fn today() -> String {
+    let today = chrono::Local::now().date_naive().to_string();
+    eprintln!("rmpay: no --date given: signed as of today, {today}");
+    today
+}
+
+/// The signer's name, the date and the note as given; problems go to `d`.
+fn signer(
+    a: &cli::SignArgs,
+    d: &mut diag::Diagnostics,
+) -> (String, Option<String>, Option<String>) {
     let name = a.name.trim();
     if name.is_empty() {
         d.error(
@@ -1098,18 +957,28 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(String::from);
-    // Nothing is created for a month that has nothing to sign: the lock is
-    // taken only once there is a draft or a closed month.
+    (name.to_string(), date, note)
+}
+
+/// A month with nothing to sign (no draft, not closed) is refused, with
+/// the signer's problems, before the archive is locked: nothing is created
+/// for it.
+fn something_to_sign(
+    a: &cli::SignArgs,
+    arch: &Archive,
+    p: Period,
+    d: &mut diag::Diagnostics,
+) -> Result<(), Failure> {
     let closed = a.archive.is_dir() && arch.periods().map_err(Failure::Archive)?.contains(&p);
     let has_draft = a.archive.is_dir()
-        && signoff::read_log(&arch, p)
+        && signoff::read_log(arch, p)
             .map_err(Failure::Archive)?
             .current_draft()
             .is_some();
     if !closed && !has_draft {
         d.error(
             diag::Location::File {
-                file: signoff::month_dir(&arch, p).display().to_string(),
+                file: signoff::month_dir(arch, p).display().to_string(),
             },
             "no-draft",
             format!(
@@ -1117,13 +986,20 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 a.archive.display()
             ),
         );
-        return Err(Failure::Invalid(d));
+        return Err(Failure::Invalid(std::mem::take(d)));
     }
-    let lock = take_lock(&arch, &a.archive, a.wait)?;
-    // Under the lock, the archive as it is now.
-    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
-    let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
-    let (draft, policy_path, manifest_sha) = if closed {
+    Ok(())
+}
+
+/// The draft a sign-off is for, the policy it was computed under, and
+/// (closed) the SHA-256 of the month's manifest.
+fn signed_draft(
+    arch: &Archive,
+    p: Period,
+    closed: bool,
+    log: &signoff::Log,
+) -> Result<(Option<String>, PathBuf, Option<String>), Failure> {
+    Ok(if closed {
         // The month as closed and signed (version 1; a restated version is
         // approved through the month that pays it, docs/ARCHIVE.md).
         let dir = arch.version_dir(p, 1);
@@ -1141,19 +1017,26 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         let Some(cur) = log.current_draft() else {
             return Err(Failure::Usage(format!(
                 "{}: error[archive-changed]: the draft of {p} is gone; run the command again",
-                signoff::month_dir(&arch, p).display()
+                signoff::month_dir(arch, p).display()
             )));
         };
         (
             Some(cur.draft.clone()),
-            signoff::month_dir(&arch, p)
+            signoff::month_dir(arch, p)
                 .join(&cur.draft)
                 .join(archive::POLICY),
             None,
         )
-    };
-    let policy = policy::load_policy(&policy_path, &policy_path.display().to_string())
-        .map_err(Failure::Invalid)?;
+    })
+}
+
+/// The workflow step `--step` names, by index in the policy's workflow.
+fn workflow_step<'p>(
+    a: &cli::SignArgs,
+    policy: &'p policy::Policy,
+    policy_path: &Path,
+    d: &mut diag::Diagnostics,
+) -> Result<(&'p policy::Workflow, usize), Failure> {
     let Some(wf) = &policy.workflow else {
         d.error(
             diag::Location::File {
@@ -1165,7 +1048,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 policy.id
             ),
         );
-        return Err(Failure::Invalid(d));
+        return Err(Failure::Invalid(std::mem::take(d)));
     };
     let Some(i) = wf.find(&a.step) else {
         let steps: Vec<String> = wf
@@ -1184,20 +1067,25 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 diag::suggestion(&a.step, wf.spellings())
             ),
         );
-        return Err(Failure::Invalid(d));
+        return Err(Failure::Invalid(std::mem::take(d)));
     };
+    Ok((wf, i))
+}
+
+/// A step is signed in the workflow's order, once per draft: before the
+/// close for an open month, after it for a closed one.
+#[allow(clippy::too_many_arguments)]
+fn check_step(
+    p: Period,
+    wf: &policy::Workflow,
+    i: usize,
+    closed: bool,
+    log: &signoff::Log,
+    draft: &str,
+    at: diag::Location,
+    d: &mut diag::Diagnostics,
+) {
     let step = &wf.steps[i];
-    let at = diag::Location::File {
-        file: signoff::log_path(&arch, p).display().to_string(),
-    };
-    let Some(draft) = draft else {
-        d.error(
-            at,
-            "not-approved",
-            format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
-        );
-        return Err(Failure::Invalid(d));
-    };
     if closed && i <= wf.approval {
         d.error(
             at.clone(),
@@ -1218,7 +1106,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         );
     } else {
         for before in &wf.steps[..i] {
-            if log.valid(&draft, &before.id).is_none() {
+            if log.valid(draft, &before.id).is_none() {
                 d.error(
                     at.clone(),
                     "out-of-order",
@@ -1230,7 +1118,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
                 break;
             }
         }
-        if let Some((seq, s)) = log.valid(&draft, &step.id) {
+        if let Some((seq, s)) = log.valid(draft, &step.id) {
             d.error(
                 at.clone(),
                 "already-signed",
@@ -1241,45 +1129,19 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
             );
         }
     }
-    if d.has_errors() {
-        return Err(Failure::Invalid(d));
-    }
-    let date = match date {
-        Some(date) => date,
-        None => {
-            let today = chrono::Local::now().date_naive().to_string();
-            eprintln!("rmpay: no --date given: signed as of today, {today}");
-            today
-        }
-    };
-    let signed = signoff::Signoff {
-        step: step.id.clone(),
-        title: step.name.clone(),
-        office: step.office.clone(),
-        name: name.to_string(),
-        date,
-        note,
-        draft: draft.clone(),
-        manifest_sha256: manifest_sha,
-    };
-    let (entry, head) = signoff::append(
-        &arch,
-        &lock,
-        p,
-        &log,
-        signoff::Event::Signoff(signed.clone()),
-    )
-    .map_err(Failure::Archive)?;
-    drop(lock);
-    eprintln!(
-        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
-        step.name,
-        step.office,
-        signed.name,
-        signed.date,
-        entry.seq,
-        signoff::log_path(&arch, p).display()
-    );
+}
+
+/// What to do next, after a sign-off.
+fn signed_next(
+    a: &cli::SignArgs,
+    p: Period,
+    wf: &policy::Workflow,
+    i: usize,
+    closed: bool,
+    draft: &str,
+    head: &str,
+) {
+    let step = &wf.steps[i];
     if closed {
         println!("{p} {} signed; archive head SHA-256 {head}", step.name);
         eprintln!(
@@ -1292,7 +1154,6 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         let next = &wf.steps[i + 1];
         eprintln!("rmpay: next: {} ({})", next.name, next.office);
     }
-    Ok(())
 }
 
 /// A date written YYYY-MM-DD, as text in that form.
@@ -1368,50 +1229,10 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
 
 fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     let (arch, p) = closed_period(&a.archive, &a.period)?;
-    let version = match a.version {
-        None => arch.in_force(p),
-        Some(v) if arch.versions(p).contains(&v) => v,
-        Some(v) => {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: arch.version_dir(p, v),
-                code: "no-version",
-                message: format!(
-                    "{p} has no version {v} (versions: {})",
-                    arch.versions(p)
-                        .iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }));
-        }
-    };
+    let version = rerun_version(a, &arch, p)?;
     let (m, r) = recompute_version(&arch, p, version)?;
     let dir = arch.version_dir(p, version);
-    let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
-        Failure::Archive(archive::ArchiveError {
-            path: dir.join(&m.ledger.stored_as),
-            code: "io",
-            message: format!("cannot read: {e}"),
-        })
-    })?;
-    let ext = m
-        .ledger
-        .stored_as
-        .rsplit('.')
-        .next()
-        .unwrap_or("xlsx")
-        .to_string();
-    let mut fresh = period_files(&r, manifest_lang(&m), ledger_bytes, &ext)?;
-    if m.restated.is_some() {
-        // A restated version's state carries the adjustments (restate.rs).
-        let st = restate::restated_state(&arch, p, version, &m, &r)?.to_bytes();
-        for (name, bytes) in &mut fresh {
-            if name == archive::STATE {
-                *bytes = st.clone();
-            }
-        }
-    }
+    let fresh = recomputed_files(&arch, p, version, &m, &r)?;
     let mut differences = 0usize;
     for (name, bytes) in &fresh {
         if name == &m.ledger.stored_as || name == archive::POLICY {
@@ -1431,50 +1252,9 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         }
         differences += 1;
         if name.ends_with(".xlsx") {
-            match ledger::dump::diff_xlsx(&old, bytes) {
-                Ok(d) if !d.is_empty() => {
-                    for (sheet, cell, was, now) in d.iter().take(200) {
-                        println!(
-                            "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
-                            path.display()
-                        );
-                    }
-                    if d.len() > 200 {
-                        println!("{}: … and {} more cells", path.display(), d.len() - 200);
-                    }
-                }
-                Ok(_) => println!(
-                    "{}: same cells, different bytes (formatting or properties)",
-                    path.display()
-                ),
-                Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
-            }
+            print_cell_differences(&path, &old, bytes);
         } else {
-            let (o, n) = (
-                String::from_utf8_lossy(&old),
-                String::from_utf8_lossy(bytes),
-            );
-            let mut shown = 0;
-            for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
-                if x != y && shown < 50 {
-                    println!(
-                        "{}:{}: archived `{}`, recomputed `{}`",
-                        path.display(),
-                        i + 1,
-                        x.trim(),
-                        y.trim()
-                    );
-                    shown += 1;
-                }
-            }
-            if o.lines().count() != n.lines().count() {
-                println!(
-                    "{}: {} lines archived, {} recomputed",
-                    path.display(),
-                    o.lines().count(),
-                    n.lines().count()
-                );
-            }
+            print_line_differences(&path, &old, bytes);
         }
     }
     let label = match version {
@@ -1487,6 +1267,106 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     } else {
         println!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
+    }
+}
+
+/// The version `--version` names (default: the version in force).
+fn rerun_version(a: &cli::RerunArgs, arch: &Archive, p: Period) -> Result<u32, Failure> {
+    Ok(match a.version {
+        None => arch.in_force(p),
+        Some(v) if arch.versions(p).contains(&v) => v,
+        Some(v) => {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: arch.version_dir(p, v),
+                code: "no-version",
+                message: format!(
+                    "{p} has no version {v} (versions: {})",
+                    arch.versions(p)
+                        .iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }));
+        }
+    })
+}
+
+/// A closed version's files as recomputed now, by name.
+fn recomputed_files(
+    arch: &Archive,
+    p: Period,
+    version: u32,
+    m: &Manifest,
+    r: &PayrollRun,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let dir = arch.version_dir(p, version);
+    let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
+        Failure::Archive(archive::ArchiveError {
+            path: dir.join(&m.ledger.stored_as),
+            code: "io",
+            message: format!("cannot read: {e}"),
+        })
+    })?;
+    let ext = restate::stored_ext(m);
+    let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
+    if m.restated.is_some() {
+        // A restated version's state carries the adjustments (restate.rs).
+        let st = restate::restated_state(arch, p, version, m, r)?.to_bytes();
+        for (name, bytes) in &mut fresh {
+            if name == archive::STATE {
+                *bytes = st.clone();
+            }
+        }
+    }
+    Ok(fresh)
+}
+
+/// How two workbooks differ, cell by cell (the first 200 cells).
+fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    match ledger::dump::diff_xlsx(old, bytes) {
+        Ok(d) if !d.is_empty() => {
+            for (sheet, cell, was, now) in d.iter().take(200) {
+                println!(
+                    "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
+                    path.display()
+                );
+            }
+            if d.len() > 200 {
+                println!("{}: … and {} more cells", path.display(), d.len() - 200);
+            }
+        }
+        Ok(_) => println!(
+            "{}: same cells, different bytes (formatting or properties)",
+            path.display()
+        ),
+        Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
+    }
+}
+
+/// How two text files differ, line by line (the first 50 lines).
+fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    let (o, n) = (String::from_utf8_lossy(old), String::from_utf8_lossy(bytes));
+    let mut shown = 0;
+    for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
+        if x != y && shown < 50 {
+            println!(
+                "{}:{}: archived `{}`, recomputed `{}`",
+                path.display(),
+                i + 1,
+                x.trim(),
+                y.trim()
+            );
+            shown += 1;
+        }
+    }
+    if o.lines().count() != n.lines().count() {
+        println!(
+            "{}: {} lines archived, {} recomputed",
+            path.display(),
+            o.lines().count(),
+            n.lines().count()
+        );
     }
 }
 
@@ -1516,17 +1396,48 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     // The head written down: the newest manifest (printed by `close`), or
     // the last entry of a month's sign-off log signed after its close
     // (printed by `sign`; it names that month's manifest).
+    let matched = head_given(
+        a,
+        &arch,
+        &periods,
+        head.as_deref(),
+        &log_heads,
+        &mut findings,
+    );
+    for f in &findings {
+        println!("{f}");
+    }
+    if findings.is_empty() {
+        print_intact(a, &arch, &periods, head, &versions, &log_heads, matched);
+        Ok(EXIT_OK)
+    } else {
+        println!("{}: {} problem(s)", a.archive.display(), findings.len());
+        Ok(EXIT_INVALID)
+    }
+}
+
+/// Which head `--head` is: the newest manifest (printed by `close`), or
+/// the last entry of a month's sign-off log signed after its close
+/// (printed by `sign`; it names that month's manifest). Neither is a
+/// finding.
+fn head_given(
+    a: &cli::VerifyArgs,
+    arch: &Archive,
+    periods: &[Period],
+    head: Option<&str>,
+    log_heads: &[(Period, String)],
+    findings: &mut Vec<archive::ArchiveError>,
+) -> Option<String> {
     let newest = periods.last().copied();
-    let mut matched = None;
     if let Some(given) = &a.head {
         let given = given.trim().to_lowercase();
-        if head.as_deref() == Some(given.as_str()) {
-            matched = Some(format!(
+        if head == Some(given.as_str()) {
+            return Some(format!(
                 "the newest manifest ({})",
                 newest.map(|p| p.to_string()).unwrap_or_default()
             ));
         } else if let Some((p, _)) = log_heads.iter().find(|(_, h)| *h == given) {
-            matched = Some(format!("the last sign-off of {p}, after its close"));
+            return Some(format!("the last sign-off of {p}, after its close"));
         } else {
             let path = match newest {
                 Some(n) => arch.dir(n).join(archive::MANIFEST),
@@ -1541,49 +1452,54 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
                 code: "head-mismatch",
                 message: format!(
                     "the archive's head is {}{logs}, not {given}, the head given: the archive is not the one whose head was written down",
-                    head.as_deref().unwrap_or("nothing (no closed month)"),
+                    head.unwrap_or("nothing (no closed month)"),
                 ),
             });
         }
     }
-    for f in &findings {
-        println!("{f}");
-    }
-    if findings.is_empty() {
-        match (periods.first(), periods.last(), head) {
-            (Some(first), Some(last), Some(h)) => {
+    None
+}
+
+/// An intact archive: its periods, versions, sign-off heads, and what the
+/// head given matched.
+fn print_intact(
+    a: &cli::VerifyArgs,
+    arch: &Archive,
+    periods: &[Period],
+    head: Option<String>,
+    versions: &[(Period, Vec<u32>, u32)],
+    log_heads: &[(Period, String)],
+    matched: Option<String>,
+) {
+    match (periods.first(), periods.last(), head) {
+        (Some(first), Some(last), Some(h)) => {
+            println!(
+                "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
+                a.archive.display(),
+                periods.len()
+            );
+            for (p, all, in_force) in versions {
                 println!(
-                    "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
+                    "{}: {p} has versions {}; version {in_force} is in force ({})",
                     a.archive.display(),
-                    periods.len()
+                    all.iter()
+                        .map(|v| v.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    arch.version_dir(*p, *in_force).display()
                 );
-                for (p, all, in_force) in &versions {
-                    println!(
-                        "{}: {p} has versions {}; version {in_force} is in force ({})",
-                        a.archive.display(),
-                        all.iter()
-                            .map(|v| v.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        arch.version_dir(*p, *in_force).display()
-                    );
-                }
-                for (p, h) in &log_heads {
-                    println!(
-                        "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
-                        a.archive.display()
-                    );
-                }
-                if let Some(m) = &matched {
-                    println!("{}: the head given matches {m}", a.archive.display());
-                }
             }
-            _ => println!("{}: empty archive", a.archive.display()),
+            for (p, h) in log_heads {
+                println!(
+                    "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
+                    a.archive.display()
+                );
+            }
+            if let Some(m) = &matched {
+                println!("{}: the head given matches {m}", a.archive.display());
+            }
         }
-        Ok(EXIT_OK)
-    } else {
-        println!("{}: {} problem(s)", a.archive.display(), findings.len());
-        Ok(EXIT_INVALID)
+        _ => println!("{}: empty archive", a.archive.display()),
     }
 }
 
@@ -1679,9 +1595,10 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     let out = a.out.join(format!("compare-{p}.xlsx"));
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(usage)?;
-    let head = report::compare::head(&base, &proposed, l);
+    let (was, now) = (compare_side(&base), compare_side(&proposed));
+    let head = report::compare::head(&was, &now, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
-    let totals = report::compare::compare_book(&base, &proposed, l, &mut sink);
+    let totals = report::compare::compare_book(&was, &now, l, &mut sink);
     outputs.add_workbook(sink).map_err(usage)?;
     outputs.commit().map_err(usage)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
@@ -1702,6 +1619,15 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A computed month as one side of a comparison.
+fn compare_side(r: &PayrollRun) -> report::compare::Run<'_> {
+    report::compare::Run {
+        policy: &r.policy,
+        payroll: &r.payroll,
+        run: &r.run,
+    }
+}
+
 fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     let period = parse_period(a.period.as_deref())?;
     let policy = load_policy_source(&policy_source(&a.source, &a.bank), period)?;
@@ -1719,12 +1645,8 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         policy.examples.len()
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
-    crate::readable_input(lp, &lp.display().to_string())?;
-    let opts = ledger::ReadOptions {
-        input_scale: policy.settings.input_scale,
-        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
-        period,
-    };
+    inputs::readable_input(lp, &lp.display().to_string())?;
+    let opts = inputs::read_options(&policy, period);
     let ld = lp.display().to_string();
     let (ledger, mut diags) = ledger::read_ledger(lp, &ld, &opts, &mut |_, _| {});
     let Some(ledger) = ledger else {
@@ -1755,54 +1677,6 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The RMs demoted by last year's review (`--previous-review`), for the
-/// "two years running" rules. The file must be a review JSON
-/// (`rmpay.review/1`) of the year before `year`: anything else is invalid
-/// input, never read as "nobody was demoted".
-fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
-    let bytes = std::fs::read(p).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {}",
-            p.display(),
-            write::os_reason(&e)
-        ))
-    })?;
-    let refuse = |message: String| {
-        let mut d = diag::Diagnostics::new();
-        d.error(
-            diag::Location::File {
-                file: p.display().to_string(),
-            },
-            "bad-review",
-            message,
-        );
-        Failure::Invalid(d)
-    };
-    let v: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| refuse(format!("not a review JSON: {e}")))?;
-    if v["format"] != "rmpay.review/1" {
-        return Err(refuse(format!(
-            "not a review JSON: `format` is {}, expected \"rmpay.review/1\" (the file `rmpay review --json` writes)",
-            v["format"]
-        )));
-    }
-    let want = (year - 1).to_string();
-    if v["period"] != want.as_str() {
-        return Err(refuse(format!(
-            "the previous review must be of {want}, the year before the one reviewed; this one is of {}",
-            v["period"]
-        )));
-    }
-    let Some(ms) = v["managers"].as_array() else {
-        return Err(refuse("not a review JSON: no `managers` list".into()));
-    };
-    Ok(ms
-        .iter()
-        .filter(|m| m["decision"] == "demote")
-        .filter_map(|m| m["rm_id"].as_str().map(String::from))
-        .collect())
-}
-
 /// An empty ledger workbook to fill in.
 fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
     let period = parse_period(a.period.as_deref())?;
@@ -1829,7 +1703,40 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
 /// `rmpay statement`: one file per RM, all written or none.
 fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     let period = parse_period(a.period.as_deref())?;
-    let (r, draft, archived) = match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+    let (r, draft, archived) = statement_month(a, period)?;
+    let chosen = statement_rms(a, &r)?;
+    if let Some(path) = &archived {
+        same_as_closed(path, &r, &chosen)?;
+    }
+    let files = statement_files(a, &r, &chosen, draft)?;
+    let mut outputs = write::OutputSet::new();
+    outputs.create_dir(&a.out).map_err(usage)?;
+    for (path, bytes) in &files {
+        outputs.add(path, bytes).map_err(usage)?;
+    }
+    outputs.commit().map_err(usage)?;
+    eprintln!(
+        "rmpay: {} {} statement(s){} in {}",
+        r.run.period,
+        files.len(),
+        if draft {
+            " (draft: the month is not closed)"
+        } else {
+            ""
+        },
+        a.out.display()
+    );
+    Ok(())
+}
+
+/// The month the statements are of: a closed one recomputed from the
+/// archive (with its pay JSON to compare with), or a draft computed from a
+/// policy and a ledger. Returns (the month, draft, the closed pay JSON).
+fn statement_month(
+    a: &cli::StatementArgs,
+    period: Option<Period>,
+) -> Result<(PayrollRun, bool, Option<PathBuf>), Failure> {
+    Ok(match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
         (Some(root), Some(_), None, None, None) => {
             let (arch, p) = closed_period(root, a.period.as_deref().unwrap_or_default())?;
             let (_, r) = recompute(&arch, p)?;
@@ -1867,8 +1774,15 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
                     .into(),
             ));
         }
-    };
-    // The RMs asked for, each known; every unknown one is reported.
+    })
+}
+
+/// The RMs asked for (all without --rm), each known; every unknown one is
+/// reported.
+fn statement_rms<'r>(
+    a: &cli::StatementArgs,
+    r: &'r PayrollRun,
+) -> Result<Vec<&'r crate::engine::pay::RmResult>, Failure> {
     let ids: Vec<&str> = r
         .payroll
         .results
@@ -1895,48 +1809,62 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
     }
-    let chosen: Vec<&crate::engine::pay::RmResult> = r
-        .payroll
+    Ok(r.payroll
         .results
         .iter()
         .filter(|x| a.rms.is_empty() || a.rms.contains(&x.rm.rm_id))
-        .collect();
-    // A closed month's statements show what was closed: the recomputed
-    // figures of every RM chosen must be the archived register's.
-    if let Some(path) = &archived {
-        let archived: serde_json::Value = std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(&r)).unwrap_or_default();
-        let find = |v: &serde_json::Value, id: &str| {
-            v["managers"]
-                .as_array()
-                .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())
+        .collect())
+}
+
+/// A closed month's statements show what was closed: the recomputed
+/// figures of every RM chosen must be the archived register's.
+fn same_as_closed(
+    path: &Path,
+    r: &PayrollRun,
+    chosen: &[&crate::engine::pay::RmResult],
+) -> Result<(), Failure> {
+    let archived: serde_json::Value = std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(r)).unwrap_or_default();
+    let find = |v: &serde_json::Value, id: &str| {
+        v["managers"]
+            .as_array()
+            .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())
+    };
+    for x in chosen {
+        let (old, new) = (find(&archived, &x.rm.rm_id), find(&fresh, &x.rm.rm_id));
+        let same = match (&old, &new) {
+            (Some(o), Some(n)) => ["metrics", "pay", "risk_account", "year_to_date"]
+                .iter()
+                .all(|k| o[k] == n[k]),
+            _ => false,
         };
-        for x in &chosen {
-            let (old, new) = (find(&archived, &x.rm.rm_id), find(&fresh, &x.rm.rm_id));
-            let same = match (&old, &new) {
-                (Some(o), Some(n)) => ["metrics", "pay", "risk_account", "year_to_date"]
-                    .iter()
-                    .all(|k| o[k] == n[k]),
-                _ => false,
-            };
-            if !same {
-                return Err(Failure::Archive(archive::ArchiveError {
-                    path: path.clone(),
-                    code: "archive-differs",
-                    message: format!(
-                        "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
-                        x.rm.rm_id, r.run.period
-                    ),
-                }));
-            }
+        if !same {
+            return Err(Failure::Archive(archive::ArchiveError {
+                path: path.to_path_buf(),
+                code: "archive-differs",
+                message: format!(
+                    "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
+                    x.rm.rm_id, r.run.period
+                ),
+            }));
         }
     }
+    Ok(())
+}
+
+/// Each chosen RM's statement page, by path, before anything is written.
+fn statement_files(
+    a: &cli::StatementArgs,
+    r: &PayrollRun,
+    chosen: &[&crate::engine::pay::RmResult],
+    draft: bool,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let l = lang(a.lang);
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for x in &chosen {
+    for x in chosen {
         let name = report::statement::file_name(r.run.period, &x.rm.rm_id);
         let path = a.out.join(&name);
         if files.iter().any(|(p, _)| *p == path) {
@@ -1969,22 +1897,5 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
         let bytes = write::statement::page_bytes(&page, &path).map_err(usage)?;
         files.push((path, bytes));
     }
-    let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
-    for (path, bytes) in &files {
-        outputs.add(path, bytes).map_err(usage)?;
-    }
-    outputs.commit().map_err(usage)?;
-    eprintln!(
-        "rmpay: {} {} statement(s){} in {}",
-        r.run.period,
-        files.len(),
-        if draft {
-            " (draft: the month is not closed)"
-        } else {
-            ""
-        },
-        a.out.display()
-    );
-    Ok(())
+    Ok(files)
 }

@@ -19,76 +19,13 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
         .period
         .parse()
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
-    if !a.archive.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: error[io]: no such archive",
-            a.archive.display()
-        )));
-    }
-    let arch = Archive::new(&a.archive);
-    // Only a closed month pays out: what is paid is what was closed.
-    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
-        return Err(refuse(
-            arch.dir(p),
-            "not-closed",
-            format!(
-                "{p} is not closed: only a closed month pays out (close it with `rmpay close` first)"
-            ),
-        ));
-    }
-    // A file added to a closed month's folder would fail `verify`.
-    let parent = match a.out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if let (Ok(root), Ok(dir)) = (a.archive.canonicalize(), parent.canonicalize())
-        && dir.starts_with(&root)
-    {
-        return Err(Failure::Usage(format!(
-            "{}: error[inside-archive]: write the pay-out file outside the archive: the archive holds only what `close` wrote",
-            a.out.display()
-        )));
-    }
+    let arch = payable(a, p)?;
     // What was paid is the month as closed: version 1. A restated version
     // (`rmpay restate`) is paid by adjustment lines in a later month, so
     // paying it here would pay the difference twice.
     let (m, r) = recompute_version(&arch, p, 1)?;
+    same_as_register(&arch, p, &r)?;
     let dir = arch.version_dir(p, 1);
-    // The amounts are the archived register's: recomputing must give the
-    // total paid the closed month's JSON records, RM by RM.
-    let json_name = format!("pay-{p}.json");
-    let archived: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.join(&json_name))
-            .map_err(|e| refuse(dir.join(&json_name), "io", format!("cannot read: {e}")))?,
-    )
-    .map_err(|e| {
-        refuse(
-            dir.join(&json_name),
-            "bad-archive",
-            format!("not valid JSON: {e}"),
-        )
-    })?;
-    let scale = r.policy.settings.money.scale;
-    for res in &r.payroll.results {
-        let mut want = res.pay.payout.round_dp(scale);
-        want.rescale(scale);
-        let got = archived["managers"].as_array().and_then(|ms| {
-            ms.iter()
-                .find(|x| x["rm_id"] == res.rm.rm_id.as_str())
-                .and_then(|x| x["pay"]["payout"].as_str())
-        });
-        if got != Some(want.to_string().as_str()) {
-            return Err(refuse(
-                dir.join(&json_name),
-                "archive-mismatch",
-                format!(
-                    "the closed register gives {} a total paid of {}, recomputing {p} gives {want}: run `rmpay verify` and `rmpay rerun`",
-                    res.rm.rm_id,
-                    got.unwrap_or("nothing")
-                ),
-            ));
-        }
-    }
     let policy_path = dir.join(&m.policy.stored_as);
     let Some(profile) = &r.policy.payout else {
         return Err(refuse(
@@ -122,5 +59,80 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
         r.policy.version
     );
     eprintln!("rmpay: wrote {}", a.out.display());
+    Ok(())
+}
+
+/// Only a closed month pays out, into a file outside the archive.
+fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
+    if !a.archive.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{}: error[io]: no such archive",
+            a.archive.display()
+        )));
+    }
+    let arch = Archive::new(&a.archive);
+    // Only a closed month pays out: what is paid is what was closed.
+    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
+        return Err(refuse(
+            arch.dir(p),
+            "not-closed",
+            format!(
+                "{p} is not closed: only a closed month pays out (close it with `rmpay close` first)"
+            ),
+        ));
+    }
+    // A file added to a closed month's folder would fail `verify`.
+    let parent = match a.out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if let (Ok(root), Ok(dir)) = (a.archive.canonicalize(), parent.canonicalize())
+        && dir.starts_with(&root)
+    {
+        return Err(Failure::Usage(format!(
+            "{}: error[inside-archive]: write the pay-out file outside the archive: the archive holds only what `close` wrote",
+            a.out.display()
+        )));
+    }
+    Ok(arch)
+}
+
+/// The amounts are the archived register's: recomputing must give the
+/// total paid the closed month's JSON records, RM by RM.
+fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<(), Failure> {
+    let dir = arch.version_dir(p, 1);
+    let json_name = format!("pay-{p}.json");
+    let archived: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join(&json_name))
+            .map_err(|e| refuse(dir.join(&json_name), "io", format!("cannot read: {e}")))?,
+    )
+    .map_err(|e| {
+        refuse(
+            dir.join(&json_name),
+            "bad-archive",
+            format!("not valid JSON: {e}"),
+        )
+    })?;
+    let scale = r.policy.settings.money.scale;
+    for res in &r.payroll.results {
+        let mut want = res.pay.payout.round_dp(scale);
+        want.rescale(scale);
+        let got = archived["managers"].as_array().and_then(|ms| {
+            ms.iter()
+                .find(|x| x["rm_id"] == res.rm.rm_id.as_str())
+                .and_then(|x| x["pay"]["payout"].as_str())
+        });
+        if got != Some(want.to_string().as_str()) {
+            return Err(refuse(
+                dir.join(&json_name),
+                "archive-mismatch",
+                format!(
+                    "the closed register gives {} a total paid of {}, recomputing {p} gives {want}: run `rmpay verify` and `rmpay rerun`",
+                    res.rm.rm_id,
+                    got.unwrap_or("nothing")
+                ),
+            ));
+        }
+    }
     Ok(())
 }

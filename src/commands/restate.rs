@@ -63,6 +63,8 @@ struct NewVersion {
     run: PayrollRun,
     files: Vec<(String, Vec<u8>)>,
     manifest: Manifest,
+    /// The closing state the next month opens from.
+    state: State,
 }
 
 pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
@@ -70,6 +72,21 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         .period
         .parse()
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let arch = Archive::new(&a.archive);
+    let (reason, periods, last) = restatable(a, &arch, p)?;
+    let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
+    commit(a, &arch, p, &periods, last, &built)?;
+    restated_message(a, &arch, p, last, &built, &diffs);
+    Ok(())
+}
+
+/// A restatement needs a reason, a closed month and a corrected ledger.
+/// Returns the reason, the closed periods and the last of them.
+fn restatable(
+    a: &cli::RestateArgs,
+    arch: &Archive,
+    p: Period,
+) -> Result<(String, Vec<Period>, Period), Failure> {
     let reason = a.reason.trim().to_string();
     if reason.is_empty() {
         let mut d = diag::Diagnostics::new();
@@ -80,7 +97,6 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         );
         return Err(Failure::Invalid(d));
     }
-    let arch = Archive::new(&a.archive);
     let periods = arch.periods().map_err(Failure::Archive)?;
     let Some(&last) = periods.last().filter(|_| periods.contains(&p)) else {
         return Err(refuse(
@@ -92,7 +108,7 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         ));
     };
     // A corrected ledger that is the one in force corrects nothing.
-    if let Ok(sha) = crate::sha256_file(&a.ledger)
+    if let Ok(sha) = crate::pipeline::inputs::sha256_file(&a.ledger)
         && arch.manifest(p).is_ok_and(|m| m.ledger.sha256 == sha)
     {
         return Err(refuse(
@@ -103,13 +119,22 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
             ),
         ));
     }
-    let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
+    Ok((reason, periods, last))
+}
 
-    // Under the lock: the archive is still what the versions were built
-    // on; versions of a restatement that did not finish are cleared; then
-    // each month's version is renamed into place, the last month's last
-    // (it is what puts the restatement in force).
-    let lock = take_lock(&arch, &a.archive, a.wait)?;
+/// Under the lock: the archive is still what the versions were built on;
+/// versions of a restatement that did not finish are cleared; then each
+/// month's version is renamed into place, the last month's last (it is
+/// what puts the restatement in force).
+fn commit(
+    a: &cli::RestateArgs,
+    arch: &Archive,
+    p: Period,
+    periods: &[Period],
+    last: Period,
+    built: &[NewVersion],
+) -> Result<(), Failure> {
+    let lock = take_lock(arch, &a.archive, a.wait)?;
     if arch.periods().map_err(Failure::Archive)?.last() != Some(&last) {
         return Err(refuse(
             a.archive.clone(),
@@ -117,7 +142,7 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
             format!("a month was closed while {p} was being restated; restate again"),
         ));
     }
-    for v in &built {
+    for v in built {
         let now = arch.in_force(v.period);
         let sha = std::fs::read(arch.version_dir(v.period, now).join(archive::MANIFEST))
             .map(|b| archive::sha256_hex(&b))
@@ -133,36 +158,48 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
             ));
         }
     }
-    for &q in &periods {
+    for &q in periods {
         let in_force = arch.in_force(q);
         for n in arch.versions(q).into_iter().filter(|n| *n > in_force) {
             // Left by a restatement that did not finish: never in force.
             let _ = std::fs::remove_dir_all(arch.version_dir(q, n));
         }
     }
-    for v in &built {
+    for v in built {
         let mut all = v.files.clone();
         all.push((archive::MANIFEST.to_string(), v.manifest.to_bytes()));
         arch.commit_version(&lock, v.period, v.version, &all)
             .map_err(Failure::Archive)?;
     }
     drop(lock);
+    Ok(())
+}
 
-    for v in &built {
+/// What a restatement tells: each new version, each RM's adjustment, the
+/// archive head.
+fn restated_message(
+    a: &cli::RestateArgs,
+    arch: &Archive,
+    p: Period,
+    last: Period,
+    built: &[NewVersion],
+    diffs: &BTreeMap<String, Vec<PriorAdjustment>>,
+) {
+    for v in built {
         eprintln!(
             "rmpay: {} version {} archived in {} (replaces version {}; total paid {} → {})",
             v.period,
             v.version,
             arch.version_dir(v.period, v.version).display(),
             v.replaces,
-            crate::report::pay::amount_text(old_total(&arch, v).unwrap_or_default(), 2),
+            crate::report::pay::amount_text(old_total(arch, v).unwrap_or_default(), 2),
             crate::report::pay::amount_text(v.run.payroll.totals.payout, 2),
         );
     }
     if diffs.is_empty() {
         eprintln!("rmpay: no RM's pay changed: nothing to adjust");
     }
-    for (rm, list) in &diffs {
+    for (rm, list) in diffs {
         let owed: Decimal = list.iter().map(|x| x.amount).sum();
         let word = if owed >= Decimal::ZERO {
             "补发 (to pay)"
@@ -185,7 +222,6 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
         last.next(),
         a.archive.display()
     );
-    Ok(())
 }
 
 /// The total paid of the version replaced, for the console.
@@ -199,6 +235,17 @@ fn old_total(arch: &Archive, v: &NewVersion) -> Option<Decimal> {
     j["totals"]["payout"].as_str()?.parse().ok()
 }
 
+/// What a restatement recomputes: `p` from the corrected ledger, then
+/// every later closed month up to `last`.
+struct Restatement<'a> {
+    arch: &'a Archive,
+    p: Period,
+    last: Period,
+    corrected: &'a Path,
+    reason: &'a str,
+    quiet: bool,
+}
+
 /// Compute the new versions of `p` (from the corrected ledger) and of every
 /// later closed month up to `last`, and the adjustments, per RM.
 #[allow(clippy::type_complexity)]
@@ -210,13 +257,56 @@ fn build(
     reason: &str,
     quiet: bool,
 ) -> Result<(Vec<NewVersion>, BTreeMap<String, Vec<PriorAdjustment>>), Failure> {
+    let job = Restatement {
+        arch,
+        p,
+        last,
+        corrected,
+        reason,
+        quiet,
+    };
     let mut built: Vec<NewVersion> = Vec::new();
     let mut diffs: BTreeMap<String, Vec<PriorAdjustment>> = BTreeMap::new();
     let mut q = p;
-    // The link and state the next month opens from.
-    let mut link: Option<Link> = None;
-    let mut carry_state: Option<State> = None;
     loop {
+        // Each month opens from the new version of the month before.
+        let v = job.new_version(q, built.last(), &mut diffs)?;
+        built.push(v);
+        if q == last {
+            break;
+        }
+        q = q.next();
+    }
+    Ok((built, diffs))
+}
+
+/// The chain's link to a new version.
+fn link_to(v: &NewVersion) -> Link {
+    Link {
+        period: v.period.to_string(),
+        manifest_sha256: archive::sha256_hex(&v.manifest.to_bytes()),
+        version: Some(v.version),
+    }
+}
+
+impl Restatement<'_> {
+    /// Month `q`'s new version, opening from `before` (the new version of
+    /// the month before; none for the month corrected); its adjustments
+    /// go into `diffs`.
+    fn new_version(
+        &self,
+        q: Period,
+        before: Option<&NewVersion>,
+        diffs: &mut BTreeMap<String, Vec<PriorAdjustment>>,
+    ) -> Result<NewVersion, Failure> {
+        let Restatement {
+            arch,
+            p,
+            last,
+            corrected,
+            reason,
+            quiet,
+        } = *self;
         let old_v = arch.in_force(q);
         let old_dir = arch.version_dir(q, old_v);
         let old_m = read_manifest(&old_dir)?;
@@ -233,20 +323,7 @@ fn build(
                 Some(old_m.ledger.original.clone()),
             )
         };
-        let carry = match (&carry_state, &old_m.previous) {
-            (Some(st), _) => Carry::State {
-                period: q.prev(),
-                state: st.clone(),
-            },
-            (None, None) => Carry::Ledger,
-            (None, Some(l)) => {
-                let prev: Period = l.period.parse().map_err(|e: String| Failure::Usage(e))?;
-                Carry::State {
-                    period: prev,
-                    state: read_state(&arch.version_dir(prev, l.version.unwrap_or(1)))?,
-                }
-            }
-        };
+        let carry = opening(arch, q, before.map(|b| &b.state), &old_m)?;
         let job = Job {
             policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
             policy_display: Some(old_m.policy.original.clone()),
@@ -265,46 +342,13 @@ fn build(
         for (rm, list) in differences(q, old_v, version, reason, &old_run.payroll, &r.payroll) {
             diffs.entry(rm).or_default().extend(list);
         }
-        // The state keeps the adjustments the replaced version carried
-        // (still owed from an earlier restatement); the last month's also
-        // those of this one.
-        let old_state = read_state(&old_dir)?;
-        let mut st = State::closing(&r.policy, q, &r.payroll);
-        for rm in &mut st.rms {
-            rm.adjustments = old_state
-                .rms
-                .iter()
-                .find(|o| o.rm_id == rm.rm_id)
-                .map(|o| o.adjustments.clone())
-                .unwrap_or_default();
-            if q == last {
-                rm.adjustments
-                    .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
-            }
-        }
+        let st = closing_state(&r, q, q == last, &old_dir, diffs)?;
         let ext = if q == p {
             super::ledger_ext(corrected)
         } else {
-            old_m
-                .ledger
-                .stored_as
-                .rsplit('.')
-                .next()
-                .unwrap_or("xlsx")
-                .to_string()
+            stored_ext(&old_m)
         };
-        let ledger_bytes = std::fs::read(&ledger_path).map_err(|e| {
-            Failure::Usage(format!(
-                "{}: error[io]: cannot read: {e}",
-                ledger_path.display()
-            ))
-        })?;
-        let mut files = period_files(&r, manifest_lang(&old_m), ledger_bytes, &ext)?;
-        for (name, bytes) in &mut files {
-            if name == archive::STATE {
-                *bytes = st.to_bytes();
-            }
-        }
+        let files = version_files(&r, &old_m, &ledger_path, &ext, &st)?;
         let entries = file_entries(&files);
         if q == p {
             super::check_inputs(&r, &entries, &ext, corrected)?;
@@ -317,7 +361,7 @@ fn build(
             lang: lang_id(manifest_lang(&old_m)).to_string(),
             policy: policy_src,
             ledger: ledger_src,
-            previous: link.clone().or(old_m.previous.clone()),
+            previous: before.map(link_to).or(old_m.previous.clone()),
             restated: Some(Restated {
                 version,
                 replaces: Link {
@@ -332,13 +376,7 @@ fn build(
             approval: None,
             files: entries,
         };
-        link = Some(Link {
-            period: q.to_string(),
-            manifest_sha256: archive::sha256_hex(&manifest.to_bytes()),
-            version: Some(version),
-        });
-        carry_state = Some(st);
-        built.push(NewVersion {
+        Ok(NewVersion {
             period: q,
             replaces: old_v,
             replaces_sha: old_sha,
@@ -346,13 +384,94 @@ fn build(
             run: r,
             files,
             manifest,
-        });
-        if q == last {
-            break;
-        }
-        q = q.next();
+            state: st,
+        })
     }
-    Ok((built, diffs))
+}
+
+/// The extension of a version's archived ledger.
+pub(super) fn stored_ext(m: &Manifest) -> String {
+    m.ledger
+        .stored_as
+        .rsplit('.')
+        .next()
+        .unwrap_or("xlsx")
+        .to_string()
+}
+
+/// A new version's files, its ledger's bytes among them and its closing
+/// state `st` as the state.
+fn version_files(
+    r: &PayrollRun,
+    old_m: &Manifest,
+    ledger_path: &Path,
+    ext: &str,
+    st: &State,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let ledger_bytes = std::fs::read(ledger_path).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {e}",
+            ledger_path.display()
+        ))
+    })?;
+    let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
+    for (name, bytes) in &mut files {
+        if name == archive::STATE {
+            *bytes = st.to_bytes();
+        }
+    }
+    Ok(files)
+}
+
+/// What a new version opens from: the new version of the month before,
+/// or what the version replaced opened from.
+fn opening(
+    arch: &Archive,
+    q: Period,
+    carry_state: Option<&State>,
+    old_m: &Manifest,
+) -> Result<Carry, Failure> {
+    Ok(match (carry_state, &old_m.previous) {
+        (Some(st), _) => Carry::State {
+            period: q.prev(),
+            state: st.clone(),
+        },
+        (None, None) => Carry::Ledger,
+        (None, Some(l)) => {
+            let prev: Period = l.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            Carry::State {
+                period: prev,
+                state: read_state(&arch.version_dir(prev, l.version.unwrap_or(1)))?,
+            }
+        }
+    })
+}
+
+/// A new version's closing state: the state keeps the adjustments the
+/// replaced version carried (still owed from an earlier restatement); the
+/// last month's also those of this one.
+fn closing_state(
+    r: &PayrollRun,
+    q: Period,
+    last: bool,
+    old_dir: &Path,
+    diffs: &BTreeMap<String, Vec<PriorAdjustment>>,
+) -> Result<State, Failure> {
+    let old_state = read_state(old_dir)?;
+    let mut st = State::closing(&r.policy, q, &r.payroll);
+    for rm in &mut st.rms {
+        rm.adjustments = old_state
+            .rms
+            .iter()
+            .find(|o| o.rm_id == rm.rm_id)
+            .map(|o| o.adjustments.clone())
+            .unwrap_or_default();
+        if last {
+            rm.adjustments
+                .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
+        }
+    }
+    Ok(st)
 }
 
 /// The closing state of a version as `restate` archived it: the state

@@ -2,11 +2,19 @@
 //! paid under, RM by RM and pay line by pay line.
 
 use super::{BookHead, Cell, Lang, RowStyle, Sheet, Sink, col};
-use crate::PayrollRun;
-use crate::engine::pay::RmResult;
+use crate::engine::pay::{Payroll, RmResult};
+use crate::policy::Policy;
 use rust_decimal::Decimal;
 
-pub fn head(base: &PayrollRun, proposed: &PayrollRun, lang: Lang) -> BookHead {
+/// One side of a comparison: a month computed under one policy.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    pub policy: &'a Policy,
+    pub payroll: &'a Payroll,
+    pub run: &'a super::pay::RunInfo,
+}
+
+pub fn head(base: &Run<'_>, proposed: &Run<'_>, lang: Lang) -> BookHead {
     BookHead {
         title: match lang {
             Lang::Zh => format!(
@@ -27,7 +35,7 @@ pub fn head(base: &PayrollRun, proposed: &PayrollRun, lang: Lang) -> BookHead {
     }
 }
 
-fn line_ids(a: &PayrollRun, b: &PayrollRun) -> Vec<(String, String)> {
+fn line_ids(a: &Run<'_>, b: &Run<'_>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for r in [a, b] {
         for l in &r.policy.pay.lines {
@@ -48,8 +56,8 @@ fn amount(r: Option<&RmResult>, id: &str) -> Decimal {
 /// Emit the comparison; returns (gross before, gross after, net before,
 /// net after).
 pub fn compare_book(
-    base: &PayrollRun,
-    proposed: &PayrollRun,
+    base: &Run<'_>,
+    proposed: &Run<'_>,
     lang: Lang,
     sink: &mut dyn Sink,
 ) -> (Decimal, Decimal, Decimal, Decimal) {

@@ -2,15 +2,15 @@
 
 use super::{BookHead, Cell, Lang, RowStyle, Sheet, SheetJob, Sink, col};
 use crate::engine::pay::{Flag, MovementKind, OpeningSource, Payroll, RiskAccount, RmResult};
-use crate::ledger::Product;
 use crate::policy::Policy;
+use crate::vocab::Product;
 use rust_decimal::Decimal;
 
 /// What identifies a run: shown on the manifest sheet and in JSON.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunInfo {
     pub tool_version: String,
-    pub period: crate::period::Period,
+    pub period: crate::vocab::Period,
     pub ledger_file: String,
     pub ledger_sha256: String,
     /// Where the opening state came from.
@@ -20,6 +20,27 @@ pub struct RunInfo {
     /// The sign-offs a closed month was closed on, in the workflow's
     /// order: the register's sign-off block (empty: no block).
     pub signoffs: Vec<SignoffLine>,
+}
+
+impl RunInfo {
+    /// A run of this build of rmpay on one ledger, not (yet) signed off.
+    pub fn new(
+        period: crate::vocab::Period,
+        ledger_file: String,
+        ledger_sha256: String,
+        opening: String,
+        ledger_warnings: Vec<String>,
+    ) -> RunInfo {
+        RunInfo {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            period,
+            ledger_file,
+            ledger_sha256,
+            opening,
+            ledger_warnings,
+            signoffs: Vec::new(),
+        }
+    }
 }
 
 /// One line of the register's sign-off block.

@@ -13,9 +13,9 @@ use super::pay::{
 use super::{Cell, Lang, RowStyle};
 use crate::engine::pay::{CARRIED_LOSS, MovementKind, OpeningSource, RmResult};
 use crate::metrics::monthly::ClientMonth;
-use crate::period::Period;
 use crate::policy::{HoldbackBase, PayKind, Policy};
 use crate::trace::Step;
+use crate::vocab::Period;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -1095,8 +1095,8 @@ fn rounding_word(policy: &Policy, lang: Lang) -> &'static str {
     }
 }
 
-fn product_name(p: crate::ledger::Product, lang: Lang) -> &'static str {
-    use crate::ledger::Product;
+fn product_name(p: crate::vocab::Product, lang: Lang) -> &'static str {
+    use crate::vocab::Product;
     match p {
         Product::Demand => lang.pick("活期存款", "demand deposits"),
         Product::Time => lang.pick("定期存款", "time deposits"),

@@ -1,0 +1,226 @@
+//! Loading a run's inputs: the policy (a file, or the version in force
+//! from a rules directory) and the ledger read with the policy's options.
+
+use crate::diag::Diagnostics;
+use crate::period::Period;
+use crate::{Failure, ledger, policy, write};
+use std::path::{Path, PathBuf};
+
+/// Where the policy comes from.
+#[derive(Clone, Debug)]
+pub enum PolicySource {
+    File(PathBuf),
+    /// The version in force for the period, from a directory of versions.
+    Rules {
+        dir: PathBuf,
+        bank: Option<String>,
+    },
+}
+
+/// The SHA-256 of a file, in hex.
+pub(crate) fn sha256_file(path: &Path) -> Result<String, String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| format!("{}: error[io]: cannot open: {e}", path.display()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| format!("{}: error[io]: cannot read: {e}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(policy::hex(&h.finalize()))
+}
+
+/// Check that an input file can be read before reading it: a problem
+/// with the file itself (missing, a symlink loop, permission denied, a
+/// folder, a FIFO that would block) is an I/O failure, exit 2 with the OS's
+/// reason, not an invalid ledger or policy.
+pub(crate) fn readable_input(path: &Path, display: &str) -> Result<(), Failure> {
+    use std::io::Read;
+    let failure = |what: &str, e: &std::io::Error| {
+        Failure::Usage(format!(
+            "{display}: error[io]: {what}: {}",
+            write::os_reason(e)
+        ))
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Failure::Usage(format!(
+                "{display}: error[io]: no such file"
+            )));
+        }
+        Err(e) => return Err(failure("cannot open", &e)),
+    };
+    // Opening a FIFO waits for a writer; a socket or device is no file.
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{display}: error[io]: not a regular file (a FIFO, socket or device)"
+        )));
+    }
+    let mut f = std::fs::File::open(path).map_err(|e| failure("cannot open", &e))?;
+    // A folder opens, and fails on reading.
+    f.read(&mut [0u8; 1])
+        .map_err(|e| failure("cannot read", &e))?;
+    Ok(())
+}
+
+/// The last component of a path as text.
+pub(crate) fn file_name(display: &str) -> String {
+    Path::new(display)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| display.to_string())
+}
+
+/// How the ledger is read under a policy: the one place the reader's
+/// options come from the policy.
+pub fn read_options(policy: &policy::Policy, period: Option<Period>) -> ledger::ReadOptions {
+    ledger::ReadOptions {
+        input_scale: policy.settings.input_scale,
+        carry_forward_missing_days: policy.settings.carry_forward_missing_days,
+        period,
+    }
+}
+
+/// Load a policy file (named `display` in messages; default its path), or
+/// the version in force in `period` from a rules directory. Returns the
+/// policy and the file it came from.
+pub fn load_policy(
+    source: &PolicySource,
+    display: Option<&str>,
+    period: Option<Period>,
+) -> Result<(policy::Policy, PathBuf), Failure> {
+    match source {
+        PolicySource::File(p) => {
+            let display = display.map_or_else(|| p.display().to_string(), str::to_string);
+            readable_input(p, &display)?;
+            let policy = policy::load_policy(p, &display).map_err(Failure::Invalid)?;
+            Ok((policy, p.clone()))
+        }
+        PolicySource::Rules { dir, bank } => {
+            let Some(period) = period else {
+                return Err(Failure::Usage(
+                    "error: --rules needs --period YYYY-MM here".into(),
+                ));
+            };
+            let p = policy::select::select_policy(dir, bank.as_deref(), period)
+                .map_err(Failure::Invalid)?;
+            let path = PathBuf::from(&p.file);
+            Ok((p, path))
+        }
+    }
+}
+
+/// A month's inputs, read and checked.
+pub struct Inputs {
+    pub policy: policy::Policy,
+    /// The policy file that was used (the version picked, with --rules).
+    pub policy_path: PathBuf,
+    pub ledger: ledger::Ledger,
+    /// The ledger's name in messages (the path as typed).
+    pub ledger_display: String,
+    /// The ledger's SHA-256, taken on another thread while it is read.
+    pub ledger_hash: std::thread::JoinHandle<Result<String, String>>,
+}
+
+/// Wait for the ledger's hash (`display` names the ledger in errors).
+pub fn join_hash(
+    hash: std::thread::JoinHandle<Result<String, String>>,
+    display: &str,
+) -> Result<String, Failure> {
+    hash.join()
+        .unwrap_or_else(|_| Err(format!("{display}: error[io]: cannot hash the file")))
+        .map_err(Failure::Usage)
+}
+
+/// Read a month's policy and ledger. Without a period, a rules directory
+/// needs the ledger's period to pick the version: the ledger is then read
+/// first with the contract's defaults, and again only if the policy reads
+/// it otherwise. A policy with errors still has the ledger read (with the
+/// defaults), so that one run reports both.
+pub fn read(
+    job: &super::month::Job,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<Inputs, Failure> {
+    let ledger_display = job
+        .ledger_display
+        .clone()
+        .unwrap_or_else(|| job.ledger.display().to_string());
+    readable_input(&job.ledger, &ledger_display)?;
+    // The ledger's hash goes into every output; take it while the ledger
+    // is read.
+    let ledger_hash = {
+        let path = job.ledger.clone();
+        std::thread::spawn(move || sha256_file(&path))
+    };
+    let (period, early) = match (&job.policy, job.period) {
+        (PolicySource::Rules { .. }, None) => {
+            let defaults = ledger::ReadOptions::default();
+            let (l, d) = ledger::read_ledger(&job.ledger, &ledger_display, &defaults, progress);
+            let l = l.ok_or(Failure::Invalid(d))?;
+            (Some(l.period), Some((l, defaults)))
+        }
+        (_, p) => (p, None),
+    };
+    let (policy, policy_path) =
+        match load_policy(&job.policy, job.policy_display.as_deref(), period) {
+            Ok(p) => p,
+            Err(Failure::Invalid(mut d)) if matches!(job.policy, PolicySource::File(_)) => {
+                // Report the ledger's problems in the same run.
+                d.extend(ledger_problems(job, &ledger_display, progress));
+                return Err(Failure::Invalid(d));
+            }
+            Err(e) => return Err(e),
+        };
+    let early = early.and_then(|(l, d)| {
+        let wanted = read_options(&policy, None);
+        (d.input_scale == wanted.input_scale
+            && d.carry_forward_missing_days == wanted.carry_forward_missing_days)
+            .then_some(l)
+    });
+    let ledger = match early {
+        Some(l) => l,
+        None => {
+            let opts = read_options(&policy, job.period);
+            let (l, d) = ledger::read_ledger(&job.ledger, &ledger_display, &opts, progress);
+            l.ok_or(Failure::Invalid(d))?
+        }
+    };
+    Ok(Inputs {
+        policy,
+        policy_path,
+        ledger,
+        ledger_display,
+        ledger_hash,
+    })
+}
+
+/// The ledger's problems, read with the contract's defaults (the policy
+/// that would set the options has errors).
+fn ledger_problems(
+    job: &super::month::Job,
+    display: &str,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Diagnostics {
+    let defaults = ledger::ReadOptions {
+        period: job.period,
+        ..Default::default()
+    };
+    ledger::read_ledger(&job.ledger, display, &defaults, progress).1
+}
+
+/// The reader's warnings, to go with any error found after reading.
+pub fn warnings(ledger: &ledger::Ledger) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for w in &ledger.warnings {
+        diags.push(w.clone());
+    }
+    diags
+}

@@ -1,0 +1,158 @@
+//! One month's pay: inputs → opening state → metrics → engine → checks.
+
+use super::inputs::{self, PolicySource};
+use super::opening::{self, Carry};
+use crate::diag::{self, Diagnostics};
+use crate::period::Period;
+use crate::{Failure, engine, ledger, metrics, policy, report, write};
+use std::path::{Path, PathBuf};
+
+/// Everything a payroll run produces, before anything is written.
+pub struct PayrollRun {
+    pub policy: policy::Policy,
+    /// The policy file that was used (the version picked, with --rules).
+    pub policy_path: PathBuf,
+    pub ledger: ledger::Ledger,
+    pub payroll: engine::pay::Payroll,
+    pub run: report::pay::RunInfo,
+}
+
+/// One month's computation: what to read and where the opening state is.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub policy: PolicySource,
+    /// The policy's name in messages and outputs (default: its path).
+    pub policy_display: Option<String>,
+    pub ledger: PathBuf,
+    /// The ledger's name in messages and outputs (default: its path).
+    pub ledger_display: Option<String>,
+    pub period: Option<Period>,
+    pub carry: Carry,
+}
+
+impl Job {
+    /// A job for one policy file and one ledger, opening from the ledger.
+    pub fn new(policy: &Path, ledger: &Path, period: Option<Period>) -> Job {
+        Job {
+            policy: PolicySource::File(policy.to_path_buf()),
+            policy_display: None,
+            ledger: ledger.to_path_buf(),
+            ledger_display: None,
+            period,
+            carry: Carry::Ledger,
+        }
+    }
+}
+
+/// Load the policy and the ledger and compute the month. Pure apart from
+/// reading the inputs. `progress` is told about long reads.
+pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<PayrollRun, Failure> {
+    let inputs::Inputs {
+        mut policy,
+        policy_path,
+        mut ledger,
+        ledger_display,
+        ledger_hash,
+    } = inputs::read(job, progress)?;
+    // Outputs name the inputs by file name, not by where they happened to
+    // be, so the same inputs give the same bytes wherever they are.
+    ledger.file = inputs::file_name(&ledger_display);
+    policy.file = inputs::file_name(&policy.file);
+    let rms = resolve_rms(&ledger, &policy, &ledger_display)?;
+    let ledger_sha256 = inputs::join_hash(ledger_hash, &ledger_display)?;
+    let opening = opening::find(&job.carry, &ledger)?;
+    let month = metrics::monthly::compute(&ledger, &policy, rms);
+    let payroll = engine::pay::payroll(&policy, &ledger, month, &opening.openings);
+    check_overflow(&payroll, &ledger.file)?;
+    // The workbook names the ledger by file name, like everything else in
+    // it (the console keeps the path as typed).
+    let ledger_warnings = ledger
+        .warnings
+        .iter()
+        .map(|w| w.in_file(&ledger.file).to_string())
+        .collect();
+    let run = report::pay::RunInfo::new(
+        ledger.period,
+        ledger.file.clone(),
+        ledger_sha256,
+        opening.source,
+        ledger_warnings,
+    );
+    Ok(PayrollRun {
+        policy,
+        policy_path,
+        ledger,
+        payroll,
+        run,
+    })
+}
+
+/// The month's RMs, resolved against the policy's tiers. Errors name the
+/// ledger as typed (`display`), with the reader's warnings beside them.
+fn resolve_rms(
+    ledger: &ledger::Ledger,
+    policy: &policy::Policy,
+    display: &str,
+) -> Result<Vec<metrics::monthly::Rm>, Failure> {
+    let mut found = Diagnostics::new();
+    let rms = metrics::monthly::resolve_rms(ledger, policy, &mut found);
+    if !found.has_errors() {
+        return Ok(rms);
+    }
+    let mut diags = inputs::warnings(ledger);
+    for d in found.iter() {
+        diags.push(d.in_file(display));
+    }
+    Err(Failure::Invalid(diags))
+}
+
+/// A figure too large for exact arithmetic is an error, never a wrong
+/// figure.
+fn check_overflow(payroll: &engine::pay::Payroll, ledger_file: &str) -> Result<(), Failure> {
+    let mut too_large = Diagnostics::new();
+    for r in &payroll.results {
+        for o in &r.pay.overflow {
+            too_large.error(
+                diag::Location::File {
+                    file: ledger_file.to_string(),
+                },
+                "too-large",
+                format!(
+                    "{}: {o}; check the policy's rates and the ledger's amounts",
+                    r.rm.rm_id
+                ),
+            );
+        }
+    }
+    if too_large.has_errors() {
+        return Err(Failure::Invalid(too_large));
+    }
+    Ok(())
+}
+
+/// [`compute`] for one policy file and one ledger, opening from the ledger.
+pub fn compute_payroll(
+    policy_path: &Path,
+    ledger_path: &Path,
+    period: Option<Period>,
+    progress: &mut dyn FnMut(&str, u64),
+) -> Result<PayrollRun, Failure> {
+    compute(&Job::new(policy_path, ledger_path, period), progress)
+}
+
+/// The pay workbook's bytes. `path` names the file in errors.
+pub fn pay_workbook(
+    r: &PayrollRun,
+    lang: report::Lang,
+    path: &Path,
+) -> Result<Vec<u8>, write::WriteError> {
+    let head = report::pay::pay_book_head(&r.policy, &r.run, lang);
+    let mut sink = write::XlsxSink::new(&head, path)?;
+    sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, lang));
+    sink.finish()
+}
+
+/// The pay workbook's file name for a period.
+pub fn pay_workbook_name(period: Period) -> String {
+    format!("pay-{period}.xlsx")
+}

@@ -1,0 +1,482 @@
+//! A quarter's or a year's review: the policy in force at the period's
+//! end, each month's ledger (from an archive or given), the trailing
+//! months a quarter's settlements need, last year's same months, then the
+//! year's figures and the engine's decisions.
+
+use super::inputs::{self, PolicySource};
+use crate::archive::Archive;
+use crate::diag::{self, Diagnostics};
+use crate::engine::review::Review;
+use crate::metrics::annual::MonthData;
+use crate::period::Period;
+use crate::{Failure, ledger, metrics, policy, report, write};
+use std::path::{Path, PathBuf};
+
+/// What a review reads.
+#[derive(Clone, Debug)]
+pub struct ReviewJob {
+    pub policy: PolicySource,
+    pub year: i32,
+    pub quarter: Option<u32>,
+    /// A closed months' archive to take ledgers (and last year's) from.
+    pub archive: Option<PathBuf>,
+    /// Given ledgers: `FILE` or `YYYY-MM=FILE`.
+    pub ledgers: Vec<String>,
+    /// Review with months missing.
+    pub partial: bool,
+    /// Last year's review JSON, for the "two years running" rules.
+    pub previous_review: Option<PathBuf>,
+}
+
+/// A review, computed and checked, before anything is written.
+pub struct ReviewRun {
+    pub policy: policy::Policy,
+    pub result: Review,
+    pub info: report::review::ReviewInfo,
+    /// Rules not assessed for lack of a figure, as warnings to print.
+    pub notes: Vec<String>,
+}
+
+/// The months a review covers, and its label (`2026` or `2026-Q3`).
+struct Span {
+    label: String,
+    expected: Vec<Period>,
+    /// The months before a quarter its trailing-twelve-months settlements
+    /// need (empty otherwise).
+    window: Vec<Period>,
+}
+
+impl Span {
+    fn covers(&self, p: Period) -> bool {
+        self.expected.contains(&p) || self.window.contains(&p)
+    }
+}
+
+/// The months read: the review's own, the trailing window's, and
+/// (period, file name, SHA-256) of each.
+#[derive(Default)]
+struct Months {
+    months: Vec<MonthData>,
+    trailing: Vec<MonthData>,
+    ledgers: Vec<(String, String, String)>,
+}
+
+/// Run a review.
+pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
+    let expected = review_months(job.year, job.quarter)?;
+    let label = match job.quarter {
+        Some(q) => format!("{}-Q{q}", job.year),
+        None => job.year.to_string(),
+    };
+    let last = *expected
+        .last()
+        .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
+    let mut diags = Diagnostics::new();
+    let policy = policy_in_force(&job.policy, last, &label, &mut diags)?;
+    let window = trailing_window(job, &policy, &expected);
+    let span = Span {
+        label,
+        expected,
+        window,
+    };
+    let sources = sources(job, &span)?;
+    let read = read_months(&policy, &span, &sources, &mut diags)?;
+    let prior = prior_year(job, &policy, &span.expected, &mut diags)?;
+    if diags.has_errors() {
+        return Err(Failure::Invalid(diags));
+    }
+    let (read, missing) = complete(read, &span, job.partial)?;
+    let demoted = match &job.previous_review {
+        None => None,
+        Some(p) => Some(previous_demotions(p, job.year)?),
+    };
+    let figures = metrics::annual::aggregate(
+        &policy,
+        &span.label,
+        &span.expected,
+        &read.months,
+        &prior,
+        &read.trailing,
+        demoted.as_deref(),
+    );
+    let end = figures.end;
+    let result = crate::engine::review::review(&policy, figures);
+    let notes = lacking(&result)?;
+    let info = report::review::ReviewInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        label: span.label,
+        partial: !missing.is_empty(),
+        ledgers: read.ledgers,
+        missing: missing.iter().map(|p| p.to_string()).collect(),
+        end,
+    };
+    Ok(ReviewRun {
+        policy,
+        result,
+        info,
+        notes,
+    })
+}
+
+/// The months a review covers.
+fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure> {
+    let months: Vec<u32> = match quarter {
+        Some(q) => ((q - 1) * 3 + 1..=q * 3).collect(),
+        None => (1..=12).collect(),
+    };
+    months
+        .into_iter()
+        .map(|m| {
+            Period::new(year, m)
+                .ok_or_else(|| Failure::Usage(format!("error: --year: {year} is out of range")))
+        })
+        .collect()
+}
+
+/// The policy in force at the end of the review period. Messages name it
+/// as given; outputs by file name, as they name the ledgers, so the same
+/// review gives the same bytes wherever its inputs are.
+fn policy_in_force(
+    source: &PolicySource,
+    last: Period,
+    label: &str,
+    diags: &mut Diagnostics,
+) -> Result<policy::Policy, Failure> {
+    let (mut policy, _) = inputs::load_policy(source, None, Some(last))?;
+    let policy_given = std::mem::take(&mut policy.file);
+    policy.file = inputs::file_name(&policy_given);
+    // A policy file must be in force for the period it judges: the version
+    // in force in the period's last month, as `--rules` picks it.
+    if !policy::select::in_force(&policy, last) {
+        diags.error(
+            diag::Location::File { file: policy_given },
+            "no-policy-in-force",
+            format!(
+                "policy `{}` version {} is in force {}, not in {last}, the last month of the review period {label}",
+                policy.id,
+                policy.version,
+                policy::select::range(&policy)
+            ),
+        );
+    }
+    Ok(policy)
+}
+
+/// A quarter read on trailing twelve months of settlements
+/// (`review.quarter_settlements`) also needs the nine months before it.
+fn trailing_window(job: &ReviewJob, policy: &policy::Policy, expected: &[Period]) -> Vec<Period> {
+    if job.quarter.is_none()
+        || policy.review.quarter_settlements != policy::QuarterSettlements::TrailingTwelveMonths
+    {
+        return Vec::new();
+    }
+    let mut w = Vec::new();
+    let mut p = expected[0];
+    for _ in 0..(12 - expected.len()) {
+        p = p.prev();
+        w.push(p);
+    }
+    w.reverse();
+    w
+}
+
+/// The months' ledgers: (period if known, path, display), the archive's
+/// first, then the given ones.
+fn sources(
+    job: &ReviewJob,
+    span: &Span,
+) -> Result<Vec<(Option<Period>, PathBuf, String)>, Failure> {
+    let mut sources = Vec::new();
+    if let Some(root) = &job.archive {
+        let arch = Archive::new(root);
+        for p in arch.periods().map_err(Failure::Archive)? {
+            if span.covers(p) {
+                let m = arch.manifest(p).map_err(Failure::Archive)?;
+                sources.push((
+                    Some(p),
+                    arch.dir(p).join(&m.ledger.stored_as),
+                    m.ledger.original.clone(),
+                ));
+            }
+        }
+    }
+    for spec in &job.ledgers {
+        let (period, file) = match spec.split_once('=') {
+            Some((p, f)) if p.len() == 7 => (
+                Some(
+                    p.parse::<Period>()
+                        .map_err(|e| Failure::Usage(format!("error: --ledgers {spec}: {e}")))?,
+                ),
+                f,
+            ),
+            _ => (None, spec.as_str()),
+        };
+        let path = PathBuf::from(file);
+        inputs::readable_input(&path, file)?;
+        sources.push((period, path, file.to_string()));
+    }
+    Ok(sources)
+}
+
+/// Read one month's ledger for a review and resolve its RMs.
+fn read_month(
+    policy: &policy::Policy,
+    period: Option<Period>,
+    path: &Path,
+    display: &str,
+    diags: &mut Diagnostics,
+) -> Option<(ledger::Ledger, Vec<metrics::monthly::Rm>)> {
+    let opts = inputs::read_options(policy, period);
+    let (l, d) = ledger::read_ledger(path, display, &opts, &mut |_, _| {});
+    diags.extend(d);
+    let l = l?;
+    let rms = metrics::monthly::resolve_rms(&l, policy, diags);
+    Some((l, rms))
+}
+
+/// Read every source: a ledger outside the review or a second one for a
+/// month is an error, found with the others.
+fn read_months(
+    policy: &policy::Policy,
+    span: &Span,
+    sources: &[(Option<Period>, PathBuf, String)],
+    diags: &mut Diagnostics,
+) -> Result<Months, Failure> {
+    let mut read = Months::default();
+    for (period, path, display) in sources {
+        let Some((mut l, rms)) = read_month(policy, *period, path, display, diags) else {
+            continue;
+        };
+        let here = diag::Location::File {
+            file: display.clone(),
+        };
+        if !span.covers(l.period) {
+            let message = format!(
+                "the ledger is for {}, outside the review period {}",
+                l.period, span.label
+            );
+            diags.error(here, "outside-review", message);
+            continue;
+        }
+        if read
+            .months
+            .iter()
+            .chain(&read.trailing)
+            .any(|m| m.ledger.period == l.period)
+        {
+            diags.error(
+                here,
+                "duplicate-month",
+                format!("a second ledger for {}", l.period),
+            );
+            continue;
+        }
+        let sha = inputs::sha256_file(path).map_err(Failure::Usage)?;
+        l.file = inputs::file_name(display);
+        read.ledgers
+            .push((l.period.to_string(), l.file.clone(), sha));
+        let month = metrics::monthly::compute(&l, policy, rms);
+        let md = MonthData { ledger: l, month };
+        if span.window.contains(&md.ledger.period) {
+            read.trailing.push(md);
+        } else {
+            read.months.push(md);
+        }
+    }
+    Ok(read)
+}
+
+/// Last year's same months from the archive, for prior-year figures the
+/// ledgers' baseline sheets do not give.
+fn prior_year(
+    job: &ReviewJob,
+    policy: &policy::Policy,
+    expected: &[Period],
+    diags: &mut Diagnostics,
+) -> Result<Vec<MonthData>, Failure> {
+    let mut prior = Vec::new();
+    let Some(root) = &job.archive else {
+        return Ok(prior);
+    };
+    let arch = Archive::new(root);
+    let closed = arch.periods().map_err(Failure::Archive)?;
+    for p in expected
+        .iter()
+        .filter_map(|p| Period::new(p.year - 1, p.month))
+    {
+        if !closed.contains(&p) {
+            continue;
+        }
+        let m = arch.manifest(p).map_err(Failure::Archive)?;
+        let path = arch.dir(p).join(&m.ledger.stored_as);
+        if let Some((l, rms)) = read_month(policy, Some(p), &path, &m.ledger.original, diags) {
+            let month = metrics::monthly::compute(&l, policy, rms);
+            prior.push(MonthData { ledger: l, month });
+        }
+    }
+    Ok(prior)
+}
+
+/// Sort what was read and find the months missing: an error unless the
+/// review is partial, and no month at all is always one.
+fn complete(
+    mut read: Months,
+    span: &Span,
+    partial: bool,
+) -> Result<(Months, Vec<Period>), Failure> {
+    read.months.sort_by_key(|m| m.ledger.period);
+    read.trailing.sort_by_key(|m| m.ledger.period);
+    read.ledgers.sort();
+    let missing: Vec<Period> = span
+        .expected
+        .iter()
+        .chain(&span.window)
+        .filter(|p| {
+            !read
+                .months
+                .iter()
+                .chain(&read.trailing)
+                .any(|m| m.ledger.period == **p)
+        })
+        .copied()
+        .collect();
+    if !missing.is_empty() && !partial {
+        return Err(missing_months(span, &missing));
+    }
+    if read.months.is_empty() {
+        return Err(Failure::Usage(format!(
+            "error: no ledger for {}",
+            span.label
+        )));
+    }
+    Ok((read, missing))
+}
+
+fn missing_months(span: &Span, missing: &[Period]) -> Failure {
+    let list: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
+    let window = &span.window;
+    let mut d = Diagnostics::new();
+    d.error(
+        diag::Location::None,
+        "missing-months",
+        format!(
+            "the review of {} needs every month{}; missing: {} (give their ledgers, or --partial for a partial review)",
+            span.label,
+            if window.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " and, for its settlements over the trailing twelve months (review.quarter_settlements), {} to {}",
+                    window[0],
+                    window[window.len() - 1]
+                )
+            },
+            list.join(", ")
+        ),
+    );
+    Failure::Invalid(d)
+}
+
+/// A figure a rule needs and the data lacks is an error, unless the
+/// policy says the rule is then not assessed (`when_missing`), which is
+/// said here (the returned notes), in the workbook and in the JSON.
+fn lacking(result: &Review) -> Result<Vec<String>, Failure> {
+    let mut lacking = Diagnostics::new();
+    let mut notes = Vec::new();
+    for r in &result.results {
+        // One error per RM and missing figure, naming every rule that
+        // needed it.
+        let mut errors: Vec<(String, Vec<&str>)> = Vec::new();
+        for m in &r.missing {
+            let why = report::review::not_assessed_why(r, m, report::Lang::En);
+            if m.not_assessed {
+                notes.push(format!(
+                    "rmpay: warning[not-assessed]: {}: [{}] not assessed: {why}",
+                    r.year.rm.rm_id, m.rule
+                ));
+            } else if let Some(e) = errors.iter_mut().find(|(w, _)| *w == why) {
+                e.1.push(&m.rule);
+            } else {
+                errors.push((why, vec![&m.rule]));
+            }
+        }
+        for (why, rules) in errors {
+            lacking.error(
+                diag::Location::None,
+                "missing-figure",
+                format!(
+                    "{}: {why}, which {} needs; {}",
+                    r.year.rm.rm_id,
+                    rules.join(", "),
+                    how_to_fix(&rules)
+                ),
+            );
+        }
+    }
+    if lacking.has_errors() {
+        return Err(Failure::Invalid(lacking));
+    }
+    Ok(notes)
+}
+
+/// What a missing figure's error asks for.
+fn how_to_fix(rules: &[&str]) -> &'static str {
+    if rules.iter().all(|r| r.ends_with(".exam_min")) {
+        "give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
+    } else if rules
+        .iter()
+        .any(|r| r.starts_with("review.") || r.ends_with("tenure_years"))
+    {
+        "give it"
+    } else {
+        "give it, or set `when_missing = \"not_assessed\"` on the rule in the policy"
+    }
+}
+
+/// The RMs demoted by last year's review (`--previous-review`), for the
+/// "two years running" rules. The file must be a review JSON
+/// (`rmpay.review/1`) of the year before `year`: anything else is invalid
+/// input, never read as "nobody was demoted".
+fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
+    let bytes = std::fs::read(p).map_err(|e| {
+        Failure::Usage(format!(
+            "{}: error[io]: cannot read: {}",
+            p.display(),
+            write::os_reason(&e)
+        ))
+    })?;
+    let refuse = |message: String| {
+        let mut d = diag::Diagnostics::new();
+        d.error(
+            diag::Location::File {
+                file: p.display().to_string(),
+            },
+            "bad-review",
+            message,
+        );
+        Failure::Invalid(d)
+    };
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| refuse(format!("not a review JSON: {e}")))?;
+    if v["format"] != "rmpay.review/1" {
+        return Err(refuse(format!(
+            "not a review JSON: `format` is {}, expected \"rmpay.review/1\" (the file `rmpay review --json` writes)",
+            v["format"]
+        )));
+    }
+    let want = (year - 1).to_string();
+    if v["period"] != want.as_str() {
+        return Err(refuse(format!(
+            "the previous review must be of {want}, the year before the one reviewed; this one is of {}",
+            v["period"]
+        )));
+    }
+    let Some(ms) = v["managers"].as_array() else {
+        return Err(refuse("not a review JSON: no `managers` list".into()));
+    };
+    Ok(ms
+        .iter()
+        .filter(|m| m["decision"] == "demote")
+        .filter_map(|m| m["rm_id"].as_str().map(String::from))
+        .collect())
+}
