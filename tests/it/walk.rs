@@ -51,7 +51,16 @@ fn printed_draft(o: &Out) -> String {
 
 fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) {
     let o = run(&[
-        "sign", "--archive", s(a), "--period", period, "--step", step, "--name", name, "--date",
+        "sign",
+        "--archive",
+        s(a),
+        "--period",
+        period,
+        "--step",
+        step,
+        "--name",
+        name,
+        "--date",
         date,
     ]);
     ok(&o, &format!("{period} {step}"));
@@ -236,7 +245,10 @@ fn the_fixtures_walk_from_september_to_december_through_a_restatement() {
     let out = dir.path().join("out");
 
     // September: drafted, 制表 → 审核 → 审批, closed.
-    ok(&draft(&a, "fixtures/2026-09.xlsx", &out), "drafting 2026-09");
+    ok(
+        &draft(&a, "fixtures/2026-09.xlsx", &out),
+        "drafting 2026-09",
+    );
     sign_all(&a, "2026-09", ["2026-10-02", "2026-10-03", "2026-10-04"]);
     ok(&close(&a, "fixtures/2026-09.xlsx"), "closing 2026-09");
 
@@ -270,7 +282,10 @@ fn the_fixtures_walk_from_september_to_december_through_a_restatement() {
     ok(&close(&a, CORRECTED_OCT), "closing 2026-10");
 
     // November: drafted, signed, closed.
-    ok(&draft(&a, "fixtures/2026-11.xlsx", &out), "drafting 2026-11");
+    ok(
+        &draft(&a, "fixtures/2026-11.xlsx", &out),
+        "drafting 2026-11",
+    );
     sign_all(&a, "2026-11", ["2026-12-02", "2026-12-03", "2026-12-04"]);
     ok(&close(&a, "fixtures/2026-11.xlsx"), "closing 2026-11");
 
@@ -374,13 +389,26 @@ fn the_fixtures_walk_from_september_to_december_through_a_restatement() {
         [l("A-26-deposit-increment", "800.00", "880.00", "80.00")]
     );
     assert_eq!(rm5["pay"]["adjustments_total"], "80.00");
+    // December's own pay: C008 holds 6,000,000.00 on all 31 days, so 1,500.00
+    // + 800.00 = 2,300.00 gross, nothing withheld (the account is at its
+    // cap); net 2,300.00 + 80.00 = 2,380.00.
+    assert_eq!(line(rm5, "A-26-deposit-stock"), "1500.00");
+    assert_eq!(line(rm5, "A-26-deposit-increment"), "800.00");
+    assert_eq!(rm5["pay"]["gross"], "2300.00");
+    assert_eq!(rm5["pay"]["holdback"], "0.00");
+    assert_eq!(rm5["pay"]["net"], "2380.00");
     // Every other RM: no adjustment line.
     let others: Vec<(String, usize)> = dec["managers"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|m| m["rm_id"] != "RM005")
-        .map(|m| (m["rm_id"].as_str().unwrap().to_string(), adjustments(m).len()))
+        .map(|m| {
+            (
+                m["rm_id"].as_str().unwrap().to_string(),
+                adjustments(m).len(),
+            )
+        })
         .collect();
     assert_eq!(others.len(), 8, "{others:?}");
     assert!(others.iter().all(|(_, n)| *n == 0), "{others:?}");
