@@ -13,6 +13,10 @@
 //! - `restate`: a closed month's ledger corrected: new versions of it and
 //!   of the later closed months, and the next month's adjustment lines
 //!   computed by hand (ledgers written by the test).
+//! - `walk`: the whole cycle on the shipped fixtures under Policy A's
+//!   workflow: three months drafted, signed and closed (October corrected
+//!   and signed again), September restated, December's adjustment lines
+//!   by hand.
 //! - `leavers`: a leaver absent from later ledgers is paid back when the
 //!   risk deposit falls due (ledgers written by the test).
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
@@ -69,3 +73,4 @@ mod streaming;
 mod template;
 mod test;
 mod util;
+mod walk;
