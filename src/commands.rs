@@ -1508,28 +1508,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
     let r = match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
         (Some(root), Some(p), None, None, None) => recompute(&Archive::new(root), p)?.1,
         (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
-            let source = match (&a.policy, &a.rules) {
-                (Some(p), _) => PolicySource::File(p.clone()),
-                (None, Some(d)) => PolicySource::Rules {
-                    dir: d.clone(),
-                    bank: a.bank.clone(),
-                },
-                (None, None) => unreachable_source()?,
-            };
-            let job = Job {
-                policy: source,
-                policy_display: None,
-                ledger: l.clone(),
-                ledger_display: None,
-                period,
-                carry: match &a.archive {
-                    Some(root) => Carry::Archive {
-                        root: root.clone(),
-                        closing: false,
-                    },
-                    None => Carry::Ledger,
-                },
-            };
+            let job = ledger_job(&a.policy, &a.rules, &a.bank, l, period, &a.archive)?;
             compute(&job, &mut |_, _| {})?
         }
         _ => {
@@ -1568,6 +1547,42 @@ fn unreachable_source() -> Result<PolicySource, Failure> {
     Err(Failure::Usage(
         "error: give --policy FILE or --rules DIR".into(),
     ))
+}
+
+/// The month of a ledger given on the command line (`explain`,
+/// `statement`): the policy file or the version in force from `--rules`,
+/// opened from the archive's last closed month when `--archive` is given,
+/// else from the ledger's own risk-deposit sheet.
+fn ledger_job(
+    policy: &Option<PathBuf>,
+    rules: &Option<PathBuf>,
+    bank: &Option<String>,
+    ledger: &Path,
+    period: Option<Period>,
+    archive: &Option<PathBuf>,
+) -> Result<Job, Failure> {
+    let source = match (policy, rules) {
+        (Some(p), _) => PolicySource::File(p.clone()),
+        (None, Some(d)) => PolicySource::Rules {
+            dir: d.clone(),
+            bank: bank.clone(),
+        },
+        (None, None) => unreachable_source()?,
+    };
+    Ok(Job {
+        policy: source,
+        policy_display: None,
+        ledger: ledger.to_path_buf(),
+        ledger_display: None,
+        period,
+        carry: match archive {
+            Some(root) => Carry::Archive {
+                root: root.clone(),
+                closing: false,
+            },
+            None => Carry::Ledger,
+        },
+    })
 }
 
 fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
@@ -1744,28 +1759,7 @@ fn statement_month(
             (r, false, Some(json))
         }
         (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
-            let source = match (&a.policy, &a.rules) {
-                (Some(p), _) => PolicySource::File(p.clone()),
-                (None, Some(d)) => PolicySource::Rules {
-                    dir: d.clone(),
-                    bank: a.bank.clone(),
-                },
-                (None, None) => unreachable_source()?,
-            };
-            let job = Job {
-                policy: source,
-                policy_display: None,
-                ledger: l.clone(),
-                ledger_display: None,
-                period,
-                carry: match &a.archive {
-                    Some(root) => Carry::Archive {
-                        root: root.clone(),
-                        closing: false,
-                    },
-                    None => Carry::Ledger,
-                },
-            };
+            let job = ledger_job(&a.policy, &a.rules, &a.bank, l, period, &a.archive)?;
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {
