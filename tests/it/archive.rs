@@ -71,7 +71,7 @@ fn manager<'a>(pay: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 }
 
 /// Every file under a directory with its bytes, by relative path.
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
+pub(super) fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {

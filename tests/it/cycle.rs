@@ -6,18 +6,19 @@
 //! 党群人事部. The "corrected" October ledger is `fixtures/tampered/2026-10.xlsx`
 //! (one daily balance changed, as a correction would).
 
+use super::archive::tree;
 use super::util::{Out, rmpay, run};
 use std::path::{Path, PathBuf};
 
 const POLICY: &str = "rules/city-commercial-bank.toml";
 const CORRECTED_OCT: &str = "fixtures/tampered/2026-10.xlsx";
 
-fn s(p: &Path) -> &str {
+pub(super) fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
 /// `payroll --archive`: record the draft of a ledger.
-fn draft(a: &Path, ledger: &str, out: &Path) -> Out {
+pub(super) fn draft(a: &Path, ledger: &str, out: &Path) -> Out {
     run(&[
         "payroll",
         "--policy",
@@ -31,7 +32,7 @@ fn draft(a: &Path, ledger: &str, out: &Path) -> Out {
     ])
 }
 
-fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) -> Out {
+pub(super) fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) -> Out {
     run(&[
         "sign",
         "--archive",
@@ -47,7 +48,7 @@ fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) -> Out {
     ])
 }
 
-fn close(a: &Path, ledger: &str) -> Out {
+pub(super) fn close(a: &Path, ledger: &str) -> Out {
     run(&[
         "close",
         "--archive",
@@ -59,7 +60,7 @@ fn close(a: &Path, ledger: &str) -> Out {
     ])
 }
 
-fn ok(o: &Out, what: &str) {
+pub(super) fn ok(o: &Out, what: &str) {
     assert_eq!(o.code, 0, "{what}: {}{}", o.stdout, o.stderr);
 }
 
@@ -101,27 +102,6 @@ fn log(a: &Path, period: &str) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-}
-
-/// Every file under a directory with its bytes, by relative path.
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((
-                    p.strip_prefix(root).unwrap().display().to_string(),
-                    std::fs::read(&p).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The rows of a sheet as text.

@@ -4,6 +4,7 @@
 //! then September's ledger corrected with `restate`, and December's
 //! payroll carrying the adjustment lines, per RM and line, by hand.
 
+use super::cycle::{self, close, draft, ok, s};
 use super::util::{Out, run};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -12,28 +13,6 @@ use std::path::Path;
 const POLICY: &str = "rules/city-commercial-bank.toml";
 const CORRECTED_OCT: &str = "fixtures/tampered/2026-10.xlsx";
 const REASON: &str = "客户 C008 9月1日存款余额少记 3,000,000.00，更正";
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn ok(o: &Out, what: &str) {
-    assert_eq!(o.code, 0, "{what}: {}{}", o.stdout, o.stderr);
-}
-
-fn draft(a: &Path, ledger: &str, out: &Path) -> Out {
-    run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        ledger,
-        "--archive",
-        s(a),
-        "--out",
-        s(out),
-    ])
-}
 
 /// The draft a `payroll --archive` recorded, from its console.
 fn printed_draft(o: &Out) -> String {
@@ -50,19 +29,7 @@ fn printed_draft(o: &Out) -> String {
 }
 
 fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) {
-    let o = run(&[
-        "sign",
-        "--archive",
-        s(a),
-        "--period",
-        period,
-        "--step",
-        step,
-        "--name",
-        name,
-        "--date",
-        date,
-    ]);
+    let o = cycle::sign(a, period, step, name, date);
     ok(&o, &format!("{period} {step}"));
 }
 
@@ -71,18 +38,6 @@ fn sign_all(a: &Path, period: &str, dates: [&str; 3]) {
     sign(a, period, "prepare", "张三", dates[0]);
     sign(a, period, "check", "王五", dates[1]);
     sign(a, period, "approve", "赵六", dates[2]);
-}
-
-fn close(a: &Path, ledger: &str) -> Out {
-    run(&[
-        "close",
-        "--archive",
-        s(a),
-        "--policy",
-        POLICY,
-        "--ledger",
-        ledger,
-    ])
 }
 
 /// A copy of an xlsx with one cell of one sheet's XML replaced (every
