@@ -287,6 +287,47 @@ pub(crate) fn match_column(cols: &[Col], name: &str) -> Option<usize> {
     })
 }
 
+/// The field a (normalized) header cell names, and the unit it carries:
+/// `余额(万元)` → the balance, in 万元. A header whose brackets are part of
+/// the name is matched whole, without a unit.
+pub(crate) fn header_field<'a>(cols: &[Col], norm: &'a str) -> Option<(usize, Option<&'a str>)> {
+    let (name, unit) = split_unit(norm);
+    match match_column(cols, name) {
+        Some(fi) => Some((fi, unit)),
+        None => match_column(cols, norm).map(|fi| (fi, None)),
+    }
+}
+
+/// What a header row lacks of the columns a sheet needs in alternatives
+/// (`fees`: a client or an RM; `baseline`: a client's deposit or an RM's
+/// ratio), as the message saying so; `has` tells the fields present.
+pub(crate) fn missing_alternative(kind: SheetKind, has: &dyn Fn(usize) -> bool) -> Option<&'static str> {
+    use f::*;
+    match kind {
+        SheetKind::Fees if !has(F_CLIENT) && !has(F_RM) => Some(
+            "expected a `client_id` (客户编号) or `rm_id` (客户经理编号) column in the header row, found neither",
+        ),
+        SheetKind::Baseline
+            if !((has(B_CLIENT) && has(B_DEPOSIT)) || (has(B_RM) && has(B_RATIO))) =>
+        {
+            Some(
+                "expected `client_id` (客户编号) and `deposit_daily_average` (上年存款日均) columns, or `rm_id` (客户经理编号) and `normal_loan_ratio` (上年正常贷款占比) columns, in the header row",
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Whether a row whose headers name the fields `has` tells holds every
+/// column the sheet needs: then it is the sheet's header row.
+pub(crate) fn holds_required(kind: SheetKind, has: &dyn Fn(usize) -> bool) -> bool {
+    columns(kind)
+        .iter()
+        .enumerate()
+        .all(|(fi, c)| !c.required || has(fi))
+        && missing_alternative(kind, has).is_none()
+}
+
 /// The factor a header unit stands for on a column of type `ty`, or the
 /// message explaining why the unit is wrong there.
 pub(crate) fn unit_factor(col: &Col, unit: &str) -> Result<Decimal, String> {

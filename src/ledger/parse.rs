@@ -2,7 +2,7 @@
 //! enumerations. Pure functions; the caller decides the diagnostic code and
 //! location, these only say what was wrong.
 
-use super::cell::{Cv, excel_date};
+use super::cell::{Cv, excel_date, yyyymmdd};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write;
@@ -387,9 +387,13 @@ fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
 }
 
 /// `2026-10-01`, `2026/10/01`, `2026年10月1日` (one- or two-digit month and
-/// day), optionally followed by a time of day, which is ignored.
+/// day), optionally followed by a time of day, which is ignored; or
+/// `20261001` (`yyyymmdd`, as core systems export dates).
 pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    if let Some(n) = digits(s, 8, 8) {
+        return yyyymmdd(f64::from(n)).flatten();
+    }
     let (date, time) = match s.find([' ', 'T']) {
         Some(i) => (&s[..i], s[i + 1..].trim()),
         None => (s, ""),
@@ -421,9 +425,31 @@ pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
 }
 
-/// A date cell or date text (not blank).
+/// A date cell, date text, or a `yyyymmdd` number (not blank). Other
+/// numbers are refused: a bare serial such as 46296 may be a date whose
+/// format was lost, or not a date at all.
 pub(crate) fn date(cv: &Cv<'_>) -> Result<NaiveDate, String> {
     const EXPECTED: &str = "expected a date such as `2026-10-01`";
+    let not_a_day = |n: &dyn std::fmt::Display| {
+        format!("{EXPECTED} or `20261001`, found `{n}`, which is not a day (read as yyyymmdd)")
+    };
+    let number = match *cv {
+        Cv::Date(d) if !d.is_duration() => Some(d.as_f64()),
+        Cv::Int(i) => Some(i as f64),
+        Cv::Float(f) => Some(f),
+        Cv::Str(s) => digits(s.trim(), 8, 8).map(f64::from),
+        _ => None,
+    };
+    match number.and_then(yyyymmdd) {
+        Some(Some(day)) => return Ok(day),
+        Some(None) => {
+            return Err(match *cv {
+                Cv::Str(s) => not_a_day(&s.trim()),
+                _ => not_a_day(&number.unwrap_or_default()),
+            });
+        }
+        None => {}
+    }
     match *cv {
         Cv::Date(d) => excel_date(&d).ok_or_else(|| format!("{EXPECTED}, found {}", cv.describe())),
         Cv::Str(s) | Cv::DateIso(s) => {
