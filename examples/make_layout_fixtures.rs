@@ -15,8 +15,12 @@
 //!   the id column), its figures summed;
 //! - `wan-amounts.xlsx`: every amount in 万元 to the fen (`余额(万元)`,
 //!   1,799,999.99 元 typed as `179.999999`);
-//! - `hidden-sheet.xlsx`: the `风险金账户` sheet hidden.
+//! - `hidden-sheet.xlsx`: the `风险金账户` sheet hidden;
+//! - `bad-layouts.xlsx`: errors under title rows, at the sheet's own rows,
+//!   a `yyyymmdd` that is not a day, and a header row too far down.
 //!
+//! `hidden-sheet.ods` is `hidden-sheet.xlsx` converted by LibreOffice
+//! (`soffice --headless --convert-to ods`), for the worker's path.
 //! `branch-export.xlsx`, all of these at once as openpyxl writes them, is
 //! made by `fixtures/layouts/make_branch_export.py` (openpyxl is not needed
 //! to run the tests).
@@ -112,9 +116,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     write(&dir.join("wan-amounts.xlsx"), &wan)?;
 
-    let mut hidden = clean;
+    let mut hidden = clean.clone();
     find(&mut hidden, "风险金账户").hidden = true;
     write(&dir.join("hidden-sheet.xlsx"), &hidden)?;
+
+    // Errors below title rows are at the sheet's own rows: a yyyymmdd that
+    // is not a day on the balances' data row 5 (sheet row 9), a mistyped
+    // balance on data row 8 (row 12); and `管户关系` with its header below
+    // the rows looked at (row 12, under 11 rows of notes), which is
+    // refused at its first row.
+    let mut bad = clean;
+    for s in &mut bad {
+        s.title = true;
+    }
+    let deposits = find(&mut bad, "存款日余额");
+    deposits.rows[5][0] = V::Nd(20261032.0);
+    deposits.rows[8][4] = V::S("12,3O0".to_string());
+    let clients = find(&mut bad, "管户关系");
+    clients.title = false;
+    let notes: Vec<Vec<V>> = (1..=11)
+        .map(|i| vec![V::S(format!("说明{i}"))])
+        .collect();
+    clients.rows.splice(0..0, notes);
+    write(&dir.join("bad-layouts.xlsx"), &bad)?;
     println!("wrote fixtures/layouts/");
     Ok(())
 }

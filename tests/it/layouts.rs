@@ -189,6 +189,17 @@ fn a_hidden_sheet_is_read_and_named() {
 }
 
 #[test]
+fn a_hidden_sheet_of_an_ods_workbook_is_named_too() {
+    // Read by the worker process (`ledger::sandbox`), which says which
+    // sheets are hidden.
+    same_figures(
+        "hidden-sheet.ods",
+        0,
+        &["[风险金账户]: warning[hidden-sheet]: the sheet is hidden in the workbook; it is read like any other"],
+    );
+}
+
+#[test]
 fn a_branch_export_written_by_openpyxl() {
     // Every layout at once (make_branch_export.py): titles on rows 1–2,
     // so every cell is 2 rows down; the total row after the 311 balances
@@ -220,4 +231,43 @@ fn a_branch_export_written_by_openpyxl() {
     }
     let warnings: Vec<&str> = warnings.iter().map(String::as_str).collect();
     same_figures("branch-export.xlsx", 2, &warnings);
+}
+
+/// Errors under title rows are at the sheet's own rows; a `yyyymmdd` that
+/// is not a day is an error at its cell; a header row below the first 10
+/// rows is not looked for, and what the first row lacks is reported there.
+#[test]
+fn errors_below_title_rows_name_the_sheets_own_cells() {
+    let f = "fixtures/layouts/bad-layouts.xlsx";
+    let above = |s: &str| {
+        format!(
+            "{f} [{s}]: warning[rows-above-header]: the header row is row 4; skipped above it: row 1 `城东支行2026年10月{s}明细`, row 3 `单位：元`\n"
+        )
+    };
+    let mut expected = above("客户经理");
+    expected += &format!(
+        "\
+{f} [管户关系]!A1: error[missing-column]: expected a `client_id` (客户编号) column in the header row, found none
+{f} [管户关系]!A1: error[missing-column]: expected a `rm_id` (客户经理编号) column in the header row, found none
+"
+    );
+    expected += &above("存款日余额");
+    // Data row 5 is sheet row 9, data row 8 row 12 (title, blank, unit and
+    // header rows above them).
+    expected += &format!(
+        "\
+{f} [存款日余额]!A9: error[not-a-date]: expected a date such as `2026-10-01` or `20261001`, found `20261032`, which is not a day (read as yyyymmdd)
+{f} [存款日余额]!E12: error[not-an-amount]: expected an amount, found text `12,3O0`
+"
+    );
+    for s in ["贷款", "中间业务收入", "新开户", "违规与损失", "风险金账户"] {
+        expected += &above(s);
+    }
+    expected += "rmpay: 4 error(s); nothing was written\n";
+    super::test::Test::new()
+        .args(["check", "--policy", POLICY, "--ledger", f])
+        .stdout("rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)\n")
+        .stderr(&expected)
+        .status(1)
+        .run();
 }
