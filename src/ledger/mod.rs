@@ -1063,3 +1063,18 @@ impl<'o> Reader<'o> {
         (Some(ledger), self.diags)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_total;
+
+    #[test]
+    fn total_labels() {
+        for t in ["合计", "小计", "总计", "合 计", "合\u{3000}计", " 总 计 ", "合计：", "小计:"] {
+            assert!(is_total(t), "{t}");
+        }
+        for t in ["合", "合计数", "累计", "RM001", "", "计合", "本月合计"] {
+            assert!(!is_total(t), "{t}");
+        }
+    }
+}

@@ -708,6 +708,15 @@ mod tests {
             amount(&Cv::Float(1.23456789), dec!(10000), 2, &mut b).unwrap(),
             dec!(12345.68)
         );
+        // 万元 to the fen, 6 places, exact: 179.999999 万元 = 1,799,999.99 元.
+        assert_eq!(
+            amount(&Cv::Float(179.999999), dec!(10000), 2, &mut b).unwrap(),
+            dec!(1799999.99)
+        );
+        assert_eq!(
+            amount(&Cv::Str("179.999999"), dec!(10000), 2, &mut b).unwrap(),
+            dec!(1799999.99)
+        );
         // 0.000000005 万元 = 0.00005 元: 5 places of a yuan.
         assert_eq!(
             amount(&Cv::Str("0.000000005"), dec!(10000), 2, &mut b).unwrap_err(),
@@ -787,6 +796,51 @@ mod tests {
             date(&Cv::Str("10月1日")).unwrap_err(),
             "expected a date such as `2026-10-01`, found text `10月1日`"
         );
+    }
+
+    /// `yyyymmdd` as core systems export dates: a number, a number in a
+    /// date-formatted cell (a serial of the year 57372 otherwise), text.
+    /// Other numbers stay refused; a `yyyymmdd` that is not a day is an
+    /// error.
+    #[test]
+    fn yyyymmdd_dates() {
+        let day = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let serial =
+            calamine::ExcelDateTime::new(20261031.0, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(date(&Cv::Date(serial)), Ok(day));
+        assert_eq!(date(&Cv::Float(20261031.0)), Ok(day));
+        assert_eq!(date(&Cv::Int(20261031)), Ok(day));
+        assert_eq!(date(&Cv::Str(" 20261031 ")), Ok(day));
+        assert_eq!(date(&Cv::Str("２０２６１０３１")), Ok(day));
+        assert_eq!(parse_date_text("20261031"), Some(day));
+        assert_eq!(
+            date(&Cv::Float(20261032.0)).unwrap_err(),
+            "expected a date such as `2026-10-01` or `20261001`, found `20261032`, which is not a day (read as yyyymmdd)"
+        );
+        let bad =
+            calamine::ExcelDateTime::new(20260230.0, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            date(&Cv::Date(bad)).unwrap_err(),
+            "expected a date such as `2026-10-01` or `20261001`, found `20260230`, which is not a day (read as yyyymmdd)"
+        );
+        assert_eq!(
+            date(&Cv::Str("20261300")).unwrap_err(),
+            "expected a date such as `2026-10-01` or `20261001`, found `20261300`, which is not a day (read as yyyymmdd)"
+        );
+        // Not 8 digits, or not whole: as refused as before.
+        assert_eq!(
+            date(&Cv::Float(261031.0)).unwrap_err(),
+            "expected a date such as `2026-10-01`, found the number `261031`"
+        );
+        assert_eq!(
+            date(&Cv::Float(20261031.5)).unwrap_err(),
+            "expected a date such as `2026-10-01`, found the number `20261031.5`"
+        );
+        assert_eq!(
+            date(&Cv::Str("2026103")).unwrap_err(),
+            "expected a date such as `2026-10-01`, found text `2026103`"
+        );
+        assert_eq!(parse_date_text("202610311"), None);
     }
 
     #[test]
