@@ -35,21 +35,17 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 use std::path::Path;
 use std::str::FromStr;
 
-#[derive(Clone, Debug)]
-enum V {
-    S(String),
-    N(f64),
-    D(u16, u8, u8),
-    /// A number in a cell formatted as a date.
-    Nd(f64),
-    E,
-}
+// `sheet` writes a header on row 1; these sheets may have titles above.
+#[allow(dead_code)]
+#[path = "support/sheet.rs"]
+mod support;
+use support::{V, cell};
 
 #[derive(Clone)]
 struct Sheet {
     name: String,
     /// The header row, then the data rows.
-    rows: Vec<Vec<V>>,
+    rows: Vec<Vec<V<'static>>>,
     hidden: bool,
     /// A merged title, a blank row and a unit line above the header.
     title: bool,
@@ -79,7 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut texts = clean.clone();
     for s in &mut texts {
-        map_dates(s, |y, m, d| V::S(format!("{y:04}{m:02}{d:02}")));
+        map_dates(s, |y, m, d| V::T(format!("{y:04}{m:02}{d:02}")));
     }
     write(&dir.join("yyyymmdd-text.xlsx"), &texts)?;
 
@@ -131,12 +127,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let deposits = find(&mut bad, "存款日余额");
     deposits.rows[5][0] = V::Nd(20261032.0);
-    deposits.rows[8][4] = V::S("12,3O0".to_string());
+    deposits.rows[8][4] = V::T("12,3O0".to_string());
     let clients = find(&mut bad, "管户关系");
     clients.title = false;
-    let notes: Vec<Vec<V>> = (1..=11)
-        .map(|i| vec![V::S(format!("说明{i}"))])
-        .collect();
+    let notes: Vec<Vec<V>> = (1..=11).map(|i| vec![V::T(format!("说明{i}"))]).collect();
     clients.rows.splice(0..0, notes);
     write(&dir.join("bad-layouts.xlsx"), &bad)?;
     println!("wrote fixtures/layouts/");
@@ -161,7 +155,7 @@ fn read(path: &Path) -> Result<Vec<Sheet>, Box<dyn std::error::Error>> {
             .map(|row| {
                 row.iter()
                     .map(|d| match d {
-                        Data::String(s) => V::S(s.clone()),
+                        Data::String(s) => V::T(s.clone()),
                         Data::Float(f) => V::N(*f),
                         Data::Int(i) => V::N(*i as f64),
                         Data::DateTime(t) => match t.as_datetime() {
@@ -188,7 +182,7 @@ fn read(path: &Path) -> Result<Vec<Sheet>, Box<dyn std::error::Error>> {
     Ok(out)
 }
 
-fn map_dates(s: &mut Sheet, f: impl Fn(u16, u8, u8) -> V) {
+fn map_dates(s: &mut Sheet, f: impl Fn(u16, u8, u8) -> V<'static>) {
     for row in &mut s.rows {
         for v in row.iter_mut() {
             if let V::D(y, m, d) = *v {
@@ -201,7 +195,7 @@ fn map_dates(s: &mut Sheet, f: impl Fn(u16, u8, u8) -> V) {
 fn column(s: &Sheet, header: &str) -> usize {
     match s.rows[0]
         .iter()
-        .position(|h| matches!(h, V::S(t) if t == header))
+        .position(|h| matches!(h, V::T(t) if t == header))
     {
         Some(c) => c,
         None => panic!("{}: no column {header}", s.name),
@@ -212,7 +206,7 @@ fn column(s: &Sheet, header: &str) -> usize {
 fn total_row(s: &mut Sheet, label: &str, sums: &[&str]) {
     let width = s.rows[0].len();
     let mut row = vec![V::E; width];
-    row[0] = V::S(label.to_string());
+    row[0] = V::T(label.to_string());
     for h in sums {
         let c = column(s, h);
         let sum: Decimal = s.rows[1..]
@@ -233,7 +227,7 @@ fn in_wan(s: &mut Sheet, cols: &[&str]) -> Result<(), Box<dyn std::error::Error>
     for h in cols {
         let c = column(s, h);
         let name = h.strip_suffix("(元)").unwrap_or(h);
-        s.rows[0][c] = V::S(format!("{name}(万元)"));
+        s.rows[0][c] = V::T(format!("{name}(万元)"));
         for row in &mut s.rows[1..] {
             if let Some(V::N(x)) = row.get(c) {
                 let wan = Decimal::from_str(&x.to_string())? / Decimal::from(10_000);
@@ -272,29 +266,8 @@ fn write(path: &Path, book: &[Sheet]) -> Result<(), XlsxError> {
             ws.set_column_width(c, 14)?;
         }
         for (r, row) in s.rows.iter().enumerate() {
-            let r = top + r as u32;
             for (c, v) in row.iter().enumerate() {
-                let c = c as u16;
-                match v {
-                    V::S(t) => {
-                        ws.write_string(r, c, t)?;
-                    }
-                    V::N(n) => {
-                        ws.write_number(r, c, *n)?;
-                    }
-                    V::Nd(n) => {
-                        ws.write_number_with_format(r, c, *n, &date)?;
-                    }
-                    V::D(y, m, d) => {
-                        ws.write_datetime_with_format(
-                            r,
-                            c,
-                            ExcelDateTime::from_ymd(*y, *m, *d)?,
-                            &date,
-                        )?;
-                    }
-                    V::E => {}
-                }
+                cell(ws, top + r as u32, c as u16, v, &date)?;
             }
         }
     }

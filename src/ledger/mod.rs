@@ -667,7 +667,6 @@ impl<'o> Reader<'o> {
         }
     }
 
-
     fn count_row(&mut self, progress: &mut dyn FnMut(&str, u64)) {
         self.sh.rows_read += 1;
         if self.sh.rows_read.is_multiple_of(PROGRESS_EVERY) {
@@ -825,13 +824,20 @@ impl<'o> Reader<'o> {
         let rows: Vec<String> = above
             .iter()
             .map(|(r, cells)| {
-                let text = cells.iter().find_map(|(_, d)| match text_ref(&Cv::from_data(d), &mut buf) {
-                    Ok(Some(t)) => Some(t.to_string()),
-                    _ => None,
-                });
+                let text =
+                    cells
+                        .iter()
+                        .find_map(|(_, d)| match text_ref(&Cv::from_data(d), &mut buf) {
+                            Ok(Some(t)) => Some(t.to_string()),
+                            _ => None,
+                        });
                 match text {
                     Some(t) if t.chars().count() > 40 => {
-                        format!("row {} `{}…`", r + 1, t.chars().take(40).collect::<String>())
+                        format!(
+                            "row {} `{}…`",
+                            r + 1,
+                            t.chars().take(40).collect::<String>()
+                        )
                     }
                     Some(t) => format!("row {} `{t}`", r + 1),
                     None => format!("row {}", r + 1),
@@ -1070,7 +1076,16 @@ mod tests {
 
     #[test]
     fn total_labels() {
-        for t in ["合计", "小计", "总计", "合 计", "合\u{3000}计", " 总 计 ", "合计：", "小计:"] {
+        for t in [
+            "合计",
+            "小计",
+            "总计",
+            "合 计",
+            "合\u{3000}计",
+            " 总 计 ",
+            "合计：",
+            "小计:",
+        ] {
             assert!(is_total(t), "{t}");
         }
         for t in ["合", "合计数", "累计", "RM001", "", "计合", "本月合计"] {

@@ -709,14 +709,10 @@ mod tests {
             dec!(12345.68)
         );
         // 万元 to the fen, 6 places, exact: 179.999999 万元 = 1,799,999.99 元.
-        assert_eq!(
-            amount(&Cv::Float(179.999999), dec!(10000), 2, &mut b).unwrap(),
-            dec!(1799999.99)
-        );
-        assert_eq!(
-            amount(&Cv::Str("179.999999"), dec!(10000), 2, &mut b).unwrap(),
-            dec!(1799999.99)
-        );
+        for cv in [Cv::Float(179.999999), Cv::Str("179.999999")] {
+            let yuan = amount(&cv, dec!(10000), 2, &mut b);
+            assert_eq!(yuan, Ok(dec!(1799999.99)), "{cv:?}");
+        }
         // 0.000000005 万元 = 0.00005 元: 5 places of a yuan.
         assert_eq!(
             amount(&Cv::Str("0.000000005"), dec!(10000), 2, &mut b).unwrap_err(),
@@ -813,33 +809,37 @@ mod tests {
         assert_eq!(date(&Cv::Str(" 20261031 ")), Ok(day));
         assert_eq!(date(&Cv::Str("２０２６１０３１")), Ok(day));
         assert_eq!(parse_date_text("20261031"), Some(day));
-        assert_eq!(
-            date(&Cv::Float(20261032.0)).unwrap_err(),
-            "expected a date such as `2026-10-01` or `20261001`, found `20261032`, which is not a day (read as yyyymmdd)"
-        );
-        let bad =
-            calamine::ExcelDateTime::new(20260230.0, calamine::ExcelDateTimeType::DateTime, false);
-        assert_eq!(
-            date(&Cv::Date(bad)).unwrap_err(),
-            "expected a date such as `2026-10-01` or `20261001`, found `20260230`, which is not a day (read as yyyymmdd)"
-        );
-        assert_eq!(
-            date(&Cv::Str("20261300")).unwrap_err(),
-            "expected a date such as `2026-10-01` or `20261001`, found `20261300`, which is not a day (read as yyyymmdd)"
-        );
+        // 8 digits that are not a day: an error saying how it was read.
+        let bad = |n| {
+            Cv::Date(calamine::ExcelDateTime::new(
+                n,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            ))
+        };
+        for (cv, shown) in [
+            (Cv::Float(20261032.0), "20261032"),
+            (bad(20260230.0), "20260230"),
+            (Cv::Str("20261300"), "20261300"),
+        ] {
+            assert_eq!(
+                date(&cv).unwrap_err(),
+                format!(
+                    "expected a date such as `2026-10-01` or `20261001`, found `{shown}`, which is not a day (read as yyyymmdd)"
+                )
+            );
+        }
         // Not 8 digits, or not whole: as refused as before.
-        assert_eq!(
-            date(&Cv::Float(261031.0)).unwrap_err(),
-            "expected a date such as `2026-10-01`, found the number `261031`"
-        );
-        assert_eq!(
-            date(&Cv::Float(20261031.5)).unwrap_err(),
-            "expected a date such as `2026-10-01`, found the number `20261031.5`"
-        );
-        assert_eq!(
-            date(&Cv::Str("2026103")).unwrap_err(),
-            "expected a date such as `2026-10-01`, found text `2026103`"
-        );
+        for (cv, found) in [
+            (Cv::Float(261031.0), "the number `261031`"),
+            (Cv::Float(20261031.5), "the number `20261031.5`"),
+            (Cv::Str("2026103"), "text `2026103`"),
+        ] {
+            assert_eq!(
+                date(&cv).unwrap_err(),
+                format!("expected a date such as `2026-10-01`, found {found}")
+            );
+        }
         assert_eq!(parse_date_text("202610311"), None);
     }
 

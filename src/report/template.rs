@@ -203,13 +203,13 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             let required = required_text(c, lang);
             let example = match (&c.kind, policy.and_then(example_tier)) {
                 (ValueKind::Tier, Some(i)) => tier_values[i].as_str(),
-                _ => lang.pick(c.example_zh, c.example_en),
+                _ => lang.pick(c.words.example_zh, c.words.example_en),
             };
             rows.push(GuideRow::Row(
                 vec![
                     name.clone(),
                     header.clone(),
-                    lang.pick(c.what_zh, c.what_en).to_string(),
+                    lang.pick(c.words.what_zh, c.words.what_en).to_string(),
                     kind_text(&c.kind, lang).to_string(),
                     required.clone(),
                     allowed,
@@ -233,8 +233,8 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
                 tip_title: clip(&header, 32),
                 tip: clip(
                     &match lang {
-                        Lang::Zh => format!("{}。{}。例：{example}", c.what_zh, required),
-                        Lang::En => format!("{}. {}. E.g. {example}", c.what_en, required),
+                        Lang::Zh => format!("{}。{}。例：{example}", c.words.what_zh, required),
+                        Lang::En => format!("{}. {}. E.g. {example}", c.words.what_en, required),
                     },
                     255,
                 ),
@@ -344,8 +344,8 @@ fn heading(s: &SheetGuide, lang: Lang) -> String {
 fn required_text(c: &ColumnGuide, lang: Lang) -> String {
     if c.required {
         lang.pick("必填", "required").to_string()
-    } else if !c.when_zh.is_empty() {
-        lang.pick(c.when_zh, c.when_en).to_string()
+    } else if !c.words.when_zh.is_empty() {
+        lang.pick(c.words.when_zh, c.words.when_en).to_string()
     } else {
         lang.pick("选填", "optional").to_string()
     }

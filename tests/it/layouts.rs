@@ -7,7 +7,7 @@
 //! field, but for the ledger's name and hash and the rows its cells are on,
 //! and says what it did in warnings, pinned here.
 
-use super::util::{root, run};
+use super::util::run;
 use serde_json::Value;
 
 const POLICY: &str = "rules/city-commercial-bank.toml";
@@ -17,17 +17,10 @@ const POLICY: &str = "rules/city-commercial-bank.toml";
 fn pay(ledger: &str) -> (String, Vec<String>, String) {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("pay.json");
-    let o = run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        ledger,
-        "--out",
-        dir.path().to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+    let mut args = vec!["payroll", "--policy", POLICY, "--ledger", ledger];
+    args.extend(["--out", dir.path().to_str().unwrap()]);
+    args.extend(["--json", json.to_str().unwrap()]);
+    let o = run(&args);
     assert_eq!(o.code, 0, "{ledger}: {}", o.stderr);
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let l = v["ledger"].as_object_mut().unwrap();
@@ -102,10 +95,7 @@ fn same_figures(layout: &str, shift: u32, warnings: &[&str]) {
             .map(|(g, w)| format!("got  {g}\nwant {w}"));
         panic!("{layout}: the pay JSON differs from the clean ledger's\n{first:?}");
     }
-    let warnings: Vec<String> = warnings
-        .iter()
-        .map(|w| format!("{layout} {w}"))
-        .collect();
+    let warnings: Vec<String> = warnings.iter().map(|w| format!("{layout} {w}")).collect();
     assert_eq!(said, warnings, "{layout}");
     // The console says the same, before the month's figures.
     for w in &warnings {
@@ -184,7 +174,9 @@ fn a_hidden_sheet_is_read_and_named() {
     same_figures(
         "hidden-sheet.xlsx",
         0,
-        &["[风险金账户]: warning[hidden-sheet]: the sheet is hidden in the workbook; it is read like any other"],
+        &[
+            "[风险金账户]: warning[hidden-sheet]: the sheet is hidden in the workbook; it is read like any other",
+        ],
     );
 }
 
@@ -195,7 +187,9 @@ fn a_hidden_sheet_of_an_ods_workbook_is_named_too() {
     same_figures(
         "hidden-sheet.ods",
         0,
-        &["[风险金账户]: warning[hidden-sheet]: the sheet is hidden in the workbook; it is read like any other"],
+        &[
+            "[风险金账户]: warning[hidden-sheet]: the sheet is hidden in the workbook; it is read like any other",
+        ],
     );
 }
 
