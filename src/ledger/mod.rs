@@ -119,6 +119,10 @@ const HEADER_SEARCH_ROWS: u32 = 10;
 /// A total row's label in the first column or an id column: `合计`,
 /// `小计`, `总计`, spaces (`合 计`) and a colon allowed.
 fn is_total(s: &str) -> bool {
+    // Most cells are ids: out at the first character, without a loop.
+    if !s.trim_start().starts_with(['合', '小', '总']) {
+        return false;
+    }
     let mut it = s
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：'));
