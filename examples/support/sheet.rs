@@ -1,17 +1,43 @@
 //! The fixture generators' one way of writing a sheet: a header row, then
-//! rows of text, numbers and date cells. Included by `make_fixtures` and
-//! `make_year_fixtures` with `#[path]`.
+//! rows of text, numbers and date cells. Included by `make_fixtures`,
+//! `make_year_fixtures` and `make_layout_fixtures` with `#[path]`.
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-/// A cell: text, owned text, a number, a date, or empty.
+/// A cell: text, owned text, a number, a date, a number in a cell
+/// formatted as a date, or empty.
 #[allow(dead_code)]
+#[derive(Clone, Debug)]
 pub enum V<'a> {
     S(&'a str),
     T(String),
     N(f64),
     D(u16, u8, u8),
+    Nd(f64),
     E,
+}
+
+/// Write one cell; `date` is the format of date cells.
+pub fn cell(ws: &mut Worksheet, r: u32, c: u16, v: &V, date: &Format) -> Result<(), XlsxError> {
+    match v {
+        V::S(s) => {
+            ws.write_string(r, c, *s)?;
+        }
+        V::T(s) => {
+            ws.write_string(r, c, s)?;
+        }
+        V::N(n) => {
+            ws.write_number(r, c, *n)?;
+        }
+        V::D(y, m, d) => {
+            ws.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d)?, date)?;
+        }
+        V::Nd(n) => {
+            ws.write_number_with_format(r, c, *n, date)?;
+        }
+        V::E => {}
+    }
+    Ok(())
 }
 
 pub fn sheet(
@@ -30,27 +56,7 @@ pub fn sheet(
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (c, v) in row.iter().enumerate() {
-            let c = c as u16;
-            match v {
-                V::S(s) => {
-                    ws.write_string(r, c, *s)?;
-                }
-                V::T(s) => {
-                    ws.write_string(r, c, s)?;
-                }
-                V::N(n) => {
-                    ws.write_number(r, c, *n)?;
-                }
-                V::D(y, m, d) => {
-                    ws.write_datetime_with_format(
-                        r,
-                        c,
-                        ExcelDateTime::from_ymd(*y, *m, *d)?,
-                        &date,
-                    )?;
-                }
-                V::E => {}
-            }
+            cell(ws, r, c as u16, v, &date)?;
         }
     }
     Ok(())

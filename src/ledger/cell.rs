@@ -60,6 +60,21 @@ impl<'a> Cv<'a> {
         }
     }
 
+    /// The value, owned (a row kept while the header row is looked for).
+    pub(crate) fn to_data(self) -> Data {
+        match self {
+            Cv::Empty => Data::Empty,
+            Cv::Str(s) => Data::String(s.to_string()),
+            Cv::Float(f) => Data::Float(f),
+            Cv::Int(i) => Data::Int(i),
+            Cv::Bool(b) => Data::Bool(b),
+            Cv::Date(d) => Data::DateTime(d),
+            Cv::DateIso(s) => Data::DateTimeIso(s.to_string()),
+            Cv::Duration(s) => Data::DurationIso(s.to_string()),
+            Cv::Error(e) => Data::Error(e.clone()),
+        }
+    }
+
     /// Empty, or text made only of spaces.
     #[inline]
     pub(crate) fn is_blank(&self) -> bool {
@@ -93,11 +108,31 @@ impl<'a> Cv<'a> {
 }
 
 /// The calendar day of a date cell (the time of day, if any, is dropped).
+/// A whole serial of 8 digits is a `yyyymmdd` number in a cell formatted
+/// as a date (a core system's export typed into a date column): Excel's
+/// last date, 9999-12-31, is serial 2,958,465, so no such serial is a date
+/// Excel shows. It is read as `yyyymmdd`, and is `None` when that is not a
+/// real day.
 pub(crate) fn excel_date(d: &ExcelDateTime) -> Option<NaiveDate> {
     if d.is_duration() || !d.as_f64().is_finite() {
         return None;
     }
+    if let Some(ymd) = yyyymmdd(d.as_f64()) {
+        return ymd;
+    }
     d.as_datetime().map(|dt| dt.date())
+}
+
+/// A number of 8 digits, `yyyymmdd` (20261031): `Some(day)`, or
+/// `Some(None)` when it is not a real day (20261032); `None` when the
+/// number is not a whole number of 8 digits.
+pub(crate) fn yyyymmdd(n: f64) -> Option<Option<NaiveDate>> {
+    if n.fract() != 0.0 || !(10_000_000.0..100_000_000.0).contains(&n) {
+        return None;
+    }
+    let n = n as u32;
+    let (y, m, d) = (n / 10_000, n / 100 % 100, n % 100);
+    Some(NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d))
 }
 
 /// The text of an identifier or free-text cell, trimmed; `None` when blank.

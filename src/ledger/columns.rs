@@ -8,24 +8,38 @@ use rust_decimal::Decimal;
 /// Most columns a sheet of the contract has (loans: 11).
 pub(crate) const MAXF: usize = 12;
 
+/// What a column holds. The reader's tables name their lists by
+/// [`List`] ([`Ty`]); the contract's guide (`guide::sheets`) gives them as
+/// (English id, Chinese label) pairs, the default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Ty {
-    /// Identifier or free text.
+pub enum ValueKind<L = Vec<(&'static str, &'static str)>> {
+    /// An identifier or free text.
     Text,
-    /// Amount in yuan; takes a 元/万元 unit.
+    /// An amount in yuan; takes a 元/万元 unit (万元 multiplies by 10,000).
     Amount,
-    /// Amount in US dollars; takes a 美元 unit.
+    /// An amount in US dollars; takes a 美元 unit.
     Usd,
     /// A plain number (scores, points).
     Number,
-    /// A share or ratio.
+    /// A share: `60%`, `0.6` or `60`.
     Percent,
     Date,
+    /// A tier of the policy, by id or name (read as text).
+    Tier,
     /// One of a fixed list.
-    Enum(&'static [Choice]),
-    /// Account kind: 对公基本户 or anything else.
-    Kind,
+    Choice(L),
 }
+
+/// A fixed list of values, as the reader's tables name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum List {
+    Of(&'static [Choice]),
+    /// Account kind: 对公基本户 or anything else.
+    AccountKind,
+}
+
+/// What a column holds, in the reader's tables.
+pub(crate) type Ty = ValueKind<List>;
 
 pub(crate) struct Col {
     pub key: &'static str,
@@ -135,10 +149,10 @@ pub(crate) mod f {
 const MANAGERS: &[Col] = &[
     col("rm_id", "客户经理编号", Ty::Text, true),
     col("name", "姓名", Ty::Text, true),
-    col("tier", "等级", Ty::Text, true),
-    col("role", "岗位", Ty::Enum(ROLES), false),
+    col("tier", "等级", Ty::Tier, true),
+    col("role", "岗位", Ty::Choice(List::Of(ROLES)), false),
     col("branch", "机构", Ty::Text, false),
-    col("status", "状态", Ty::Enum(STATUSES), false),
+    col("status", "状态", Ty::Choice(List::Of(STATUSES)), false),
     col("left_on", "离岗日期", Ty::Date, false),
     col("marketing_since", "营销起始日期", Ty::Date, false),
     col("base_deposit", "基数存款", Ty::Amount, false),
@@ -165,13 +179,13 @@ const DEPOSITS: &[Col] = &[
     col("date", "日期", Ty::Date, true),
     col("account_id", "账号", Ty::Text, true),
     col("client_id", "客户编号", Ty::Text, true),
-    col("product", "产品", Ty::Enum(PRODUCTS), false),
+    col("product", "产品", Ty::Choice(List::Of(PRODUCTS)), false),
     col("balance", "余额", Ty::Amount, true),
 ];
 
 const DEPOSIT_AVERAGES: &[Col] = &[
     col("client_id", "客户编号", Ty::Text, true),
-    col("product", "产品", Ty::Enum(PRODUCTS), false),
+    col("product", "产品", Ty::Choice(List::Of(PRODUCTS)), false),
     col("daily_average", "月日均余额", Ty::Amount, true),
 ];
 
@@ -189,7 +203,12 @@ const LOANS: &[Col] = &[
     col("disbursed_on", "发放日期", Ty::Date, false),
     col("balance", "贷款余额", Ty::Amount, true),
     col("daily_average", "日均余额", Ty::Amount, false),
-    col("classification", "五级分类", Ty::Enum(CLASSES), true),
+    col(
+        "classification",
+        "五级分类",
+        Ty::Choice(List::Of(CLASSES)),
+        true,
+    ),
     col("interest_due", "应收利息", Ty::Amount, true),
     col("interest_received", "实收利息", Ty::Amount, true),
     col("advance", "垫款", Ty::Amount, false),
@@ -211,7 +230,7 @@ const NEW_ACCOUNTS: &[Col] = &[
     col("account_id", "账号", Ty::Text, true),
     col("client_id", "客户编号", Ty::Text, false),
     col("rm_id", "客户经理编号", Ty::Text, false),
-    col("kind", "账户类型", Ty::Kind, false),
+    col("kind", "账户类型", Ty::Choice(List::AccountKind), false),
     col("opened_on", "开户日期", Ty::Date, false),
 ];
 
@@ -285,6 +304,50 @@ pub(crate) fn match_column(cols: &[Col], name: &str) -> Option<usize> {
     cols.iter().position(|c| {
         loose_eq(c.key, name) || loose_eq(c.zh, name) || c.aliases.iter().any(|a| loose_eq(a, name))
     })
+}
+
+/// The field a (normalized) header cell names, and the unit it carries:
+/// `余额(万元)` → the balance, in 万元. A header whose brackets are part of
+/// the name is matched whole, without a unit.
+pub(crate) fn header_field<'a>(cols: &[Col], norm: &'a str) -> Option<(usize, Option<&'a str>)> {
+    let (name, unit) = split_unit(norm);
+    match match_column(cols, name) {
+        Some(fi) => Some((fi, unit)),
+        None => match_column(cols, norm).map(|fi| (fi, None)),
+    }
+}
+
+/// What a header row lacks of the columns a sheet needs in alternatives
+/// (`fees`: a client or an RM; `baseline`: a client's deposit or an RM's
+/// ratio), as the message saying so; `has` tells the fields present.
+pub(crate) fn missing_alternative(
+    kind: SheetKind,
+    has: &dyn Fn(usize) -> bool,
+) -> Option<&'static str> {
+    use f::*;
+    match kind {
+        SheetKind::Fees if !has(F_CLIENT) && !has(F_RM) => Some(
+            "expected a `client_id` (客户编号) or `rm_id` (客户经理编号) column in the header row, found neither",
+        ),
+        SheetKind::Baseline
+            if !((has(B_CLIENT) && has(B_DEPOSIT)) || (has(B_RM) && has(B_RATIO))) =>
+        {
+            Some(
+                "expected `client_id` (客户编号) and `deposit_daily_average` (上年存款日均) columns, or `rm_id` (客户经理编号) and `normal_loan_ratio` (上年正常贷款占比) columns, in the header row",
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Whether a row whose headers name the fields `has` tells holds every
+/// column the sheet needs: then it is the sheet's header row.
+pub(crate) fn holds_required(kind: SheetKind, has: &dyn Fn(usize) -> bool) -> bool {
+    columns(kind)
+        .iter()
+        .enumerate()
+        .all(|(fi, c)| !c.required || has(fi))
+        && missing_alternative(kind, has).is_none()
 }
 
 /// The factor a header unit stands for on a column of type `ty`, or the

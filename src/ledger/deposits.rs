@@ -8,6 +8,7 @@ use super::columns::{PRODUCTS, f::*};
 use super::model::*;
 use super::parse;
 use super::rows::{Fields, PRODUCT_VALUES};
+use crate::diag::PER_KIND_LIMIT;
 use crate::period::Period;
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -57,6 +58,14 @@ pub(crate) struct DepositState {
     last_day0: Option<u32>,
     account_buf: String,
     client_buf: String,
+    /// Rows dated outside the period (the first of them, row and date) and
+    /// how many there are; reported when the sheet ends, as one line when
+    /// no balance is in the period at all (`--period` names another month
+    /// than the ledger's).
+    outside: Vec<(u32, NaiveDate)>,
+    outside_rows: usize,
+    /// A balance dated inside the period was read.
+    inside: bool,
 }
 
 impl DepositState {
@@ -86,6 +95,9 @@ impl DepositState {
             last_day0: None,
             account_buf: String::new(),
             client_buf: String::new(),
+            outside: Vec::new(),
+            outside_rows: 0,
+            inside: false,
         }
     }
 }
@@ -175,12 +187,13 @@ impl Reader<'_> {
                         if matches!(date_cv, Cv::Date(_)) && self.dep.last_day == Some(d) {
                             self.dep.last_day0 = Some(d.day0());
                         }
+                        self.dep.inside = true;
                         Some(d.day0())
                     } else {
-                        let col = self.col(D_DATE);
-                        self.err(r, col, "date-outside-period", |_| {
-                            format!("expected a date in {period}, found {d}")
-                        });
+                        self.dep.outside_rows += 1;
+                        if self.dep.outside.len() < PER_KIND_LIMIT {
+                            self.dep.outside.push((r, d));
+                        }
                         None
                     }
                 }
@@ -382,12 +395,47 @@ impl Reader<'_> {
         true
     }
 
+    /// The rows dated outside the period. When not one balance is in the
+    /// period, the period given (`--period`) is not the ledger's: one line
+    /// names both months, and the ledger's month is the one the later
+    /// sheets are read in, so that the one mistake is said once. Otherwise
+    /// each stray date is an error at its cell.
+    fn report_outside_period(&mut self, period: Period) {
+        let outside = std::mem::take(&mut self.dep.outside);
+        let col = self.col(D_DATE);
+        if let Some(&(r, d)) = outside.first()
+            && !self.dep.inside
+        {
+            let ledger = Period::of(d);
+            self.err(r, col, "period-mismatch", |_| {
+                format!(
+                    "expected the balances of {period} (--period {period}), found the ledger's balances of {ledger}: give --period {ledger}, or the ledger of {period}"
+                )
+            });
+            self.period = Some(ledger);
+            return;
+        }
+        for &(r, d) in &outside {
+            self.err(r, col, "date-outside-period", |_| {
+                format!("expected a date in {period}, found {d}")
+            });
+        }
+        self.count_more(
+            "date-outside-period",
+            self.dep.outside_rows.saturating_sub(outside.len()),
+        );
+    }
+
     /// After `deposits`: every account has every day (or carries the previous
     /// day's balance forward); accounts sorted by id.
     pub(crate) fn finish_deposits(&mut self) {
         let Some(period) = self.period else {
             return;
         };
+        self.report_outside_period(period);
+        if self.period != Some(period) {
+            return;
+        }
         let days = period.days();
         let full = full_mask(days);
         let mut accounts: Vec<(usize, Acc)> = std::mem::take(&mut self.dep.accounts)

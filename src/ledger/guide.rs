@@ -7,7 +7,7 @@
 //! cannot drift apart; this file adds only the words for people
 //! ([`DESCRIPTIONS`], one entry per column, checked by a test).
 
-use super::columns::{self, Ty, f};
+use super::columns::{self, List, Ty};
 use super::model::SheetKind;
 use super::parse::Choice;
 
@@ -20,25 +20,7 @@ pub enum Need {
     Optional,
 }
 
-/// What a column holds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ValueKind {
-    /// An identifier or free text.
-    Text,
-    /// An amount in yuan (a 万元 unit in the header multiplies by 10,000).
-    Amount,
-    /// An amount in US dollars.
-    Usd,
-    /// A plain number (points, scores).
-    Number,
-    /// A share: `60%`, `0.6` or `60`.
-    Percent,
-    Date,
-    /// A tier of the policy, by id or name.
-    Tier,
-    /// One of a fixed list: (English id, Chinese label).
-    Choice(Vec<(&'static str, &'static str)>),
-}
+pub use super::columns::ValueKind;
 
 /// One column of a sheet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,11 +32,18 @@ pub struct ColumnGuide {
     pub kind: ValueKind,
     /// Must be in the header row and filled on every data row.
     pub required: bool,
+    pub words: Words,
+}
+
+/// What people read of a column, in Chinese and English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Words {
+    /// What to fill in.
+    pub what_zh: &'static str,
+    pub what_en: &'static str,
     /// When a column that is not always required must be filled.
     pub when_zh: &'static str,
     pub when_en: &'static str,
-    pub what_zh: &'static str,
-    pub what_en: &'static str,
     pub example_zh: &'static str,
     pub example_en: &'static str,
 }
@@ -85,21 +74,12 @@ pub fn sheets() -> Vec<SheetGuide> {
             let (need, about_zh, about_en) = about(kind);
             let columns = columns::columns(kind)
                 .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let d = description(kind, c.key);
-                    ColumnGuide {
-                        key: c.key,
-                        zh: c.zh,
-                        kind: value_kind(kind, i, c.ty),
-                        required: c.required,
-                        when_zh: d.when_zh,
-                        when_en: d.when_en,
-                        what_zh: d.what_zh,
-                        what_en: d.what_en,
-                        example_zh: d.example_zh,
-                        example_en: d.example_en,
-                    }
+                .map(|c| ColumnGuide {
+                    key: c.key,
+                    zh: c.zh,
+                    kind: value_kind(c.ty),
+                    required: c.required,
+                    words: description(kind, c.key).words,
                 })
                 .collect();
             SheetGuide {
@@ -117,18 +97,18 @@ fn choices(list: &[Choice]) -> Vec<(&'static str, &'static str)> {
     list.iter().map(|c| (c.id, c.zh)).collect()
 }
 
-fn value_kind(kind: SheetKind, i: usize, ty: Ty) -> ValueKind {
+fn value_kind(ty: Ty) -> ValueKind {
     match ty {
-        Ty::Text if kind == SheetKind::Managers && i == f::M_TIER => ValueKind::Tier,
         Ty::Text => ValueKind::Text,
         Ty::Amount => ValueKind::Amount,
         Ty::Usd => ValueKind::Usd,
         Ty::Number => ValueKind::Number,
         Ty::Percent => ValueKind::Percent,
         Ty::Date => ValueKind::Date,
-        Ty::Enum(list) => ValueKind::Choice(choices(list)),
+        Ty::Tier => ValueKind::Tier,
+        Ty::Choice(List::Of(list)) => ValueKind::Choice(choices(list)),
         // Any other text reads as "other".
-        Ty::Kind => {
+        Ty::Choice(List::AccountKind) => {
             let mut v = choices(super::rows::CORPORATE_BASIC);
             v.push(("other", "其他"));
             ValueKind::Choice(v)
@@ -192,12 +172,7 @@ fn about(kind: SheetKind) -> (Need, &'static str, &'static str) {
 pub(crate) struct Description {
     pub sheet: SheetKind,
     pub key: &'static str,
-    pub what_zh: &'static str,
-    pub what_en: &'static str,
-    pub when_zh: &'static str,
-    pub when_en: &'static str,
-    pub example_zh: &'static str,
-    pub example_en: &'static str,
+    pub words: Words,
 }
 
 const fn d(
@@ -211,20 +186,25 @@ const fn d(
     Description {
         sheet,
         key,
-        what_zh,
-        what_en,
-        when_zh: "",
-        when_en: "",
-        example_zh,
-        example_en,
+        words: Words {
+            what_zh,
+            what_en,
+            when_zh: "",
+            when_en: "",
+            example_zh,
+            example_en,
+        },
     }
 }
 
 /// A column required only in some rows or together with another.
 const fn dw(base: Description, when_zh: &'static str, when_en: &'static str) -> Description {
     Description {
-        when_zh,
-        when_en,
+        words: Words {
+            when_zh,
+            when_en,
+            ..base.words
+        },
         ..base
     }
 }
@@ -330,7 +310,7 @@ mod tests {
                 assert_eq!(n, 1, "{kind:?} `{}`", c.key);
                 let d = description(kind, c.key);
                 assert!(
-                    !d.what_zh.is_empty() && !d.what_en.is_empty(),
+                    !d.words.what_zh.is_empty() && !d.words.what_en.is_empty(),
                     "{kind:?} `{}`",
                     c.key
                 );
@@ -351,9 +331,9 @@ mod tests {
         let s = sheets();
         let managers = &s[0];
         assert_eq!(managers.kind, SheetKind::Managers);
-        assert_eq!(managers.columns[f::M_TIER].kind, ValueKind::Tier);
+        assert_eq!(managers.columns[columns::f::M_TIER].kind, ValueKind::Tier);
         assert_eq!(
-            managers.columns[f::M_ROLE].kind,
+            managers.columns[columns::f::M_ROLE].kind,
             ValueKind::Choice(vec![
                 ("rm", "客户经理"),
                 ("agent", "业务代办员"),
@@ -362,7 +342,7 @@ mod tests {
         );
         let new_accounts = s.iter().find(|g| g.kind == SheetKind::NewAccounts).unwrap();
         assert_eq!(
-            new_accounts.columns[f::N_KIND].kind,
+            new_accounts.columns[columns::f::N_KIND].kind,
             ValueKind::Choice(vec![("corporate_basic", "对公基本户"), ("other", "其他")])
         );
     }

@@ -31,7 +31,7 @@ use crate::diag::{Diagnostics, Location, PER_KIND_LIMIT};
 use crate::period::Period;
 use calamine::{Cell, Data, DataRef, Reader as _, Xlsx};
 use cell::{Cv, text_ref};
-use columns::{Col, MAXF, columns, match_column, norm_header, split_unit, unit_factor};
+use columns::{Col, MAXF, columns, header_field, norm_header, unit_factor};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek};
@@ -103,6 +103,33 @@ struct SheetCtx {
     unreadable: bool,
     /// Errors reported so far in this sheet, per code.
     counts: Vec<(&'static str, usize)>,
+    /// Rows above the header row, among the first [`HEADER_SEARCH_ROWS`]:
+    /// titles and notes, kept until the header row is found.
+    above: Vec<(u32, Vec<(u32, Data)>)>,
+    /// Fields whose cell may say that a row is a total (合计): the ids and
+    /// the header's first column; bit `fi` for field `fi`.
+    label_fields: u16,
+}
+
+/// The header row is the first row among this many that holds the sheet's
+/// required headers: title rows (a merged `XX支行2026年10月…明细`), a unit
+/// line and blank rows may stand above it.
+const HEADER_SEARCH_ROWS: u32 = 10;
+
+/// A total row's label in the first column or an id column: `合计`,
+/// `小计`, `总计`, spaces (`合 计`) and a colon allowed.
+fn is_total(s: &str) -> bool {
+    // Most cells are ids: out at the first character, without a loop.
+    if !s.trim_start().starts_with(['合', '小', '总']) {
+        return false;
+    }
+    let mut it = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：'));
+    matches!(
+        (it.next(), it.next(), it.next()),
+        (Some('合' | '小' | '总'), Some('计'), None)
+    )
 }
 
 const NO_FIELD: u8 = u8::MAX;
@@ -124,6 +151,8 @@ impl SheetCtx {
             data_rows: 0,
             unreadable: false,
             counts: Vec::new(),
+            above: Vec::new(),
+            label_fields: 0,
         }
     }
 
@@ -262,6 +291,18 @@ impl<'o> Reader<'o> {
         self.diags.error(loc, code, message);
     }
 
+    /// Count `n` more errors of `code` in this sheet, beyond those
+    /// reported: they are summed up with the others past the limit.
+    pub(crate) fn count_more(&mut self, code: &'static str, n: usize) {
+        if n == 0 {
+            return;
+        }
+        match self.sh.counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, k)) => *k += n,
+            None => self.sh.counts.push((code, n)),
+        }
+    }
+
     pub(crate) fn warn(&mut self, row: u32, col: u32, code: &'static str, msg: String) {
         let loc = Location::cell(&self.file, &self.sh.name, row, col);
         self.diags.warning(loc, code, msg);
@@ -321,11 +362,28 @@ impl<'o> Reader<'o> {
             Book::Other(o) => o.names.clone(),
         };
         let found = self.find_sheets(&names);
+        let hidden: Vec<String> = match &wb {
+            Book::Xlsx(x) => x
+                .sheets_metadata()
+                .iter()
+                .filter(|s| s.visible != calamine::SheetVisible::Visible)
+                .map(|s| s.name.clone())
+                .collect(),
+            Book::Other(o) => o.hidden.clone(),
+        };
         for kind in SheetKind::ALL {
             let Some(name) = found.get(&kind) else {
                 continue;
             };
             self.sh = SheetCtx::new(kind, name);
+            if hidden.contains(name) {
+                let loc = self.sheet_loc();
+                self.diags.warning(
+                    loc,
+                    "hidden-sheet",
+                    "the sheet is hidden in the workbook; it is read like any other",
+                );
+            }
             let res = match &mut wb {
                 Book::Xlsx(x) => self.stream_xlsx(x, name, progress),
                 Book::Other(other) => match other.sheets.iter_mut().find(|(n, _)| n == name) {
@@ -504,13 +562,14 @@ impl<'o> Reader<'o> {
     /// are kept with their columns.
     fn take_rows(&mut self, cells: &[Cell<DataRef<'_>>], progress: &mut dyn FnMut(&str, u64)) {
         let mut fields = [Cv::Empty; MAXF];
+        let mut first = Cv::Empty;
         let mut before_header = Vec::new();
         let mut cur = None;
         for cell in cells {
             let (r, c) = cell.get_position();
             if cur != Some(r) {
                 if let Some(cur) = cur {
-                    self.end_xlsx_row(cur, &mut fields, &mut before_header, progress);
+                    self.end_xlsx_row(cur, &mut fields, &mut first, &mut before_header, progress);
                 }
                 cur = Some(r);
             }
@@ -542,20 +601,24 @@ impl<'o> Reader<'o> {
                 && let Some(slot) = fields.get_mut(fi as usize)
             {
                 *slot = Cv::from_ref(v);
+            } else if c == self.sh.first_col {
+                first = Cv::from_ref(v);
             }
         }
         if let Some(cur) = cur {
-            self.end_xlsx_row(cur, &mut fields, &mut before_header, progress);
+            self.end_xlsx_row(cur, &mut fields, &mut first, &mut before_header, progress);
         }
     }
 
     /// The end of an xlsx row: the header row (or a row before it), whose
     /// cells are in `before_header`, or a data row whose fields are in
-    /// `fields`. Both are left empty for the next row.
+    /// `fields` (and the cell of the header's first column, when that is
+    /// not a field, in `first`). All are left empty for the next row.
     fn end_xlsx_row<'v>(
         &mut self,
         r: u32,
         fields: &mut [Cv<'v>; MAXF],
+        first: &mut Cv<'v>,
         before_header: &mut Vec<(u32, Cv<'v>)>,
         progress: &mut dyn FnMut(&str, u64),
     ) {
@@ -564,6 +627,7 @@ impl<'o> Reader<'o> {
             return;
         }
         let mut f = std::mem::replace(fields, [Cv::Empty; MAXF]);
+        let first = std::mem::take(first);
         self.count_row(progress);
         if !self.sh.usable {
             return;
@@ -576,8 +640,34 @@ impl<'o> Reader<'o> {
                 any = true;
             }
         }
-        if any {
-            self.data_row(r, &f);
+        self.row_end(r, &f, first, any);
+    }
+
+    /// A row below the header: skipped when it is a total (合计, 小计,
+    /// 总计 in the first column or an id column), with a warning at that
+    /// cell, so that its figures are not added; else read when `any` cell
+    /// of it is filled.
+    fn row_end(&mut self, r: u32, f: &rows::Fields<'_>, first: Cv<'_>, any: bool) {
+        let total = |cv: &Cv<'_>| match *cv {
+            Cv::Str(s) if is_total(s) => Some(s.trim().to_string()),
+            _ => None,
+        };
+        let mut label = total(&first).map(|t| (self.sh.first_col, t));
+        let mut bits = self.sh.label_fields;
+        while label.is_none() && bits != 0 {
+            let fi = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            label = f.get(fi).and_then(total).map(|t| (self.col(fi), t));
+        }
+        if let Some((c, text)) = label {
+            self.warn(
+                r,
+                c,
+                "total-row",
+                format!("skipped the total row `{text}`: its figures are not added"),
+            );
+        } else if any {
+            self.data_row(r, f);
         }
     }
 
@@ -655,7 +745,7 @@ impl<'o> Reader<'o> {
         if self.sh.header_row.is_none() {
             let cells: Vec<(u32, Cv<'v>)> = cells.filter(|(_, v)| !v.is_blank()).collect();
             if !cells.is_empty() {
-                self.header(r, &cells);
+                self.header_candidate(r, &cells);
             }
             return;
         }
@@ -663,21 +753,111 @@ impl<'o> Reader<'o> {
             return;
         }
         let mut fields = [Cv::Empty; MAXF];
+        let mut first = Cv::Empty;
         let mut any = false;
         for (c, v) in cells {
-            let Some(&fi) = self.sh.by_col.get(c as usize) else {
-                continue;
-            };
-            if fi != NO_FIELD && !v.is_blank() {
+            let fi = self.sh.by_col.get(c as usize).copied().unwrap_or(NO_FIELD);
+            if fi == NO_FIELD {
+                if c == self.sh.first_col {
+                    first = v;
+                }
+            } else if !v.is_blank() {
                 if let Some(slot) = fields.get_mut(fi as usize) {
                     *slot = v;
                 }
                 any = true;
             }
         }
-        if any {
-            self.data_row(r, &fields);
+        self.row_end(r, &fields, first, any);
+    }
+
+    /// A non-empty row before the header row: the header row if it holds
+    /// the sheet's required headers, else a title kept aside while the
+    /// first [`HEADER_SEARCH_ROWS`] rows are looked at.
+    fn header_candidate(&mut self, r: u32, cells: &[(u32, Cv<'_>)]) {
+        if self.holds_headers(cells) {
+            self.note_rows_above(r);
+            self.header(r, cells);
+        } else if r < HEADER_SEARCH_ROWS {
+            let owned = cells.iter().map(|(c, v)| (*c, v.to_data())).collect();
+            self.sh.above.push((r, owned));
+        } else {
+            self.header_not_found(Some((r, cells)));
         }
+    }
+
+    /// No row among the first few holds the sheet's headers: the first
+    /// non-empty row is taken for the header row, and what it lacks is
+    /// reported there.
+    fn header_not_found(&mut self, here: Option<(u32, &[(u32, Cv<'_>)])>) {
+        let above = std::mem::take(&mut self.sh.above);
+        if let Some((r, cells)) = above.first() {
+            let cells: Vec<(u32, Cv<'_>)> =
+                cells.iter().map(|(c, d)| (*c, Cv::from_data(d))).collect();
+            self.header(*r, &cells);
+        } else if let Some((r, cells)) = here {
+            self.header(r, cells);
+        }
+    }
+
+    /// Whether a row's cells name every column the sheet requires.
+    fn holds_headers(&self, cells: &[(u32, Cv<'_>)]) -> bool {
+        let mut found = [false; MAXF];
+        let mut buf = String::new();
+        for (_, v) in cells {
+            let Ok(Some(text)) = text_ref(v, &mut buf) else {
+                continue;
+            };
+            if let Some((fi, _)) = header_field(self.sh.cols, &norm_header(text))
+                && let Some(x) = found.get_mut(fi)
+            {
+                *x = true;
+            }
+        }
+        columns::holds_required(self.sh.kind, &|fi| found.get(fi) == Some(&true))
+    }
+
+    /// Say which rows above the header row were skipped (titles, notes),
+    /// each with its first words.
+    fn note_rows_above(&mut self, header: u32) {
+        let above = std::mem::take(&mut self.sh.above);
+        if above.is_empty() {
+            return;
+        }
+        let mut buf = String::new();
+        let rows: Vec<String> = above
+            .iter()
+            .map(|(r, cells)| {
+                let text =
+                    cells
+                        .iter()
+                        .find_map(|(_, d)| match text_ref(&Cv::from_data(d), &mut buf) {
+                            Ok(Some(t)) => Some(t.to_string()),
+                            _ => None,
+                        });
+                match text {
+                    Some(t) if t.chars().count() > 40 => {
+                        format!(
+                            "row {} `{}…`",
+                            r + 1,
+                            t.chars().take(40).collect::<String>()
+                        )
+                    }
+                    Some(t) => format!("row {} `{t}`", r + 1),
+                    None => format!("row {}", r + 1),
+                }
+            })
+            .collect();
+        let loc = self.sheet_loc();
+        self.diags.warning(
+            loc,
+            "rows-above-header",
+            format!(
+                "the header row is row {}; skipped above it: {}",
+                header + 1,
+                rows.join(", ")
+            ),
+        );
     }
 
     /// The header row: find each column's field and unit.
@@ -693,9 +873,7 @@ impl<'o> Reader<'o> {
                 _ => continue,
             };
             let norm = norm_header(&text);
-            let (name, unit) = split_unit(&norm);
-            let fi = match_column(cols, name).or_else(|| match_column(cols, &norm));
-            let Some(fi) = fi else {
+            let Some((fi, unit)) = header_field(cols, &norm) else {
                 self.unknown_columns.push(UnknownColumn {
                     sheet: self.sh.kind,
                     header: text,
@@ -716,7 +894,7 @@ impl<'o> Reader<'o> {
                 bad = true;
                 continue;
             }
-            if let Some(unit) = unit.filter(|_| match_column(cols, name).is_some()) {
+            if let Some(unit) = unit {
                 match unit_factor(spec, unit) {
                     Ok(f) => self.sh.units[fi] = f,
                     Err(m) => {
@@ -746,25 +924,20 @@ impl<'o> Reader<'o> {
                 bad = true;
             }
         }
+        // A total row says so in the first column or an id column.
+        let mut label_fields = 0u16;
+        for (fi, spec) in cols.iter().enumerate() {
+            let id = spec.ty == columns::Ty::Text && spec.key.ends_with("_id");
+            if self.sh.has(fi) && (id || self.sh.field_col[fi] == self.sh.first_col) {
+                label_fields |= 1 << fi;
+            }
+        }
+        self.sh.label_fields = label_fields;
         // Columns required in alternatives.
-        use columns::f::*;
-        match self.sh.kind {
-            SheetKind::Fees if !self.sh.has(F_CLIENT) && !self.sh.has(F_RM) => {
-                self.err(r, first_col, "missing-column", |_| {
-                    "expected a `client_id` (客户编号) or `rm_id` (客户经理编号) column in the header row, found neither".to_string()
-                });
-                bad = true;
-            }
-            SheetKind::Baseline
-                if !((self.sh.has(B_CLIENT) && self.sh.has(B_DEPOSIT))
-                    || (self.sh.has(B_RM) && self.sh.has(B_RATIO))) =>
-            {
-                self.err(r, first_col, "missing-column", |_| {
-                    "expected `client_id` (客户编号) and `deposit_daily_average` (上年存款日均) columns, or `rm_id` (客户经理编号) and `normal_loan_ratio` (上年正常贷款占比) columns, in the header row".to_string()
-                });
-                bad = true;
-            }
-            _ => {}
+        let sh = &self.sh;
+        if let Some(m) = columns::missing_alternative(sh.kind, &|fi| sh.has(fi)) {
+            self.err(r, first_col, "missing-column", |_| m.to_string());
+            bad = true;
         }
         self.sh.usable = !bad;
     }
@@ -772,6 +945,9 @@ impl<'o> Reader<'o> {
     /// After the last row of a sheet: sheet-wide checks, then one summary
     /// line per error kind that went past the limit.
     fn finish_sheet(&mut self, progress: &mut dyn FnMut(&str, u64)) {
+        if self.sh.header_row.is_none() && !self.sh.unreadable {
+            self.header_not_found(None);
+        }
         let kind = self.sh.kind;
         if self.sh.data_rows > 0 {
             self.filled.push(kind);
@@ -895,5 +1071,29 @@ impl<'o> Reader<'o> {
             warnings: self.diags.iter().cloned().collect(),
         };
         (Some(ledger), self.diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_total;
+
+    #[test]
+    fn total_labels() {
+        for t in [
+            "合计",
+            "小计",
+            "总计",
+            "合 计",
+            "合\u{3000}计",
+            " 总 计 ",
+            "合计：",
+            "小计:",
+        ] {
+            assert!(is_total(t), "{t}");
+        }
+        for t in ["合", "合计数", "累计", "RM001", "", "计合", "本月合计"] {
+            assert!(!is_total(t), "{t}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! enumerations. Pure functions; the caller decides the diagnostic code and
 //! location, these only say what was wrong.
 
-use super::cell::{Cv, excel_date};
+use super::cell::{Cv, excel_date, yyyymmdd};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write;
@@ -387,9 +387,13 @@ fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
 }
 
 /// `2026-10-01`, `2026/10/01`, `2026年10月1日` (one- or two-digit month and
-/// day), optionally followed by a time of day, which is ignored.
+/// day), optionally followed by a time of day, which is ignored; or
+/// `20261001` (`yyyymmdd`, as core systems export dates).
 pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    if let Some(n) = digits(s, 8, 8) {
+        return yyyymmdd(f64::from(n)).flatten();
+    }
     let (date, time) = match s.find([' ', 'T']) {
         Some(i) => (&s[..i], s[i + 1..].trim()),
         None => (s, ""),
@@ -421,9 +425,31 @@ pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
 }
 
-/// A date cell or date text (not blank).
+/// A date cell, date text, or a `yyyymmdd` number (not blank). Other
+/// numbers are refused: a bare serial such as 46296 may be a date whose
+/// format was lost, or not a date at all.
 pub(crate) fn date(cv: &Cv<'_>) -> Result<NaiveDate, String> {
     const EXPECTED: &str = "expected a date such as `2026-10-01`";
+    let not_a_day = |n: &dyn std::fmt::Display| {
+        format!("{EXPECTED} or `20261001`, found `{n}`, which is not a day (read as yyyymmdd)")
+    };
+    let number = match *cv {
+        Cv::Date(d) if !d.is_duration() => Some(d.as_f64()),
+        Cv::Int(i) => Some(i as f64),
+        Cv::Float(f) => Some(f),
+        Cv::Str(s) => digits(s.trim(), 8, 8).map(f64::from),
+        _ => None,
+    };
+    match number.and_then(yyyymmdd) {
+        Some(Some(day)) => return Ok(day),
+        Some(None) => {
+            return Err(match *cv {
+                Cv::Str(s) => not_a_day(&s.trim()),
+                _ => not_a_day(&number.unwrap_or_default()),
+            });
+        }
+        None => {}
+    }
     match *cv {
         Cv::Date(d) => excel_date(&d).ok_or_else(|| format!("{EXPECTED}, found {}", cv.describe())),
         Cv::Str(s) | Cv::DateIso(s) => {
@@ -682,6 +708,11 @@ mod tests {
             amount(&Cv::Float(1.23456789), dec!(10000), 2, &mut b).unwrap(),
             dec!(12345.68)
         );
+        // 万元 to the fen, 6 places, exact: 179.999999 万元 = 1,799,999.99 元.
+        for cv in [Cv::Float(179.999999), Cv::Str("179.999999")] {
+            let yuan = amount(&cv, dec!(10000), 2, &mut b);
+            assert_eq!(yuan, Ok(dec!(1799999.99)), "{cv:?}");
+        }
         // 0.000000005 万元 = 0.00005 元: 5 places of a yuan.
         assert_eq!(
             amount(&Cv::Str("0.000000005"), dec!(10000), 2, &mut b).unwrap_err(),
@@ -761,6 +792,55 @@ mod tests {
             date(&Cv::Str("10月1日")).unwrap_err(),
             "expected a date such as `2026-10-01`, found text `10月1日`"
         );
+    }
+
+    /// `yyyymmdd` as core systems export dates: a number, a number in a
+    /// date-formatted cell (a serial of the year 57372 otherwise), text.
+    /// Other numbers stay refused; a `yyyymmdd` that is not a day is an
+    /// error.
+    #[test]
+    fn yyyymmdd_dates() {
+        let day = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+        let serial =
+            calamine::ExcelDateTime::new(20261031.0, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(date(&Cv::Date(serial)), Ok(day));
+        assert_eq!(date(&Cv::Float(20261031.0)), Ok(day));
+        assert_eq!(date(&Cv::Int(20261031)), Ok(day));
+        assert_eq!(date(&Cv::Str(" 20261031 ")), Ok(day));
+        assert_eq!(date(&Cv::Str("２０２６１０３１")), Ok(day));
+        assert_eq!(parse_date_text("20261031"), Some(day));
+        // 8 digits that are not a day: an error saying how it was read.
+        let bad = |n| {
+            Cv::Date(calamine::ExcelDateTime::new(
+                n,
+                calamine::ExcelDateTimeType::DateTime,
+                false,
+            ))
+        };
+        for (cv, shown) in [
+            (Cv::Float(20261032.0), "20261032"),
+            (bad(20260230.0), "20260230"),
+            (Cv::Str("20261300"), "20261300"),
+        ] {
+            assert_eq!(
+                date(&cv).unwrap_err(),
+                format!(
+                    "expected a date such as `2026-10-01` or `20261001`, found `{shown}`, which is not a day (read as yyyymmdd)"
+                )
+            );
+        }
+        // Not 8 digits, or not whole: as refused as before.
+        for (cv, found) in [
+            (Cv::Float(261031.0), "the number `261031`"),
+            (Cv::Float(20261031.5), "the number `20261031.5`"),
+            (Cv::Str("2026103"), "text `2026103`"),
+        ] {
+            assert_eq!(
+                date(&cv).unwrap_err(),
+                format!("expected a date such as `2026-10-01`, found {found}")
+            );
+        }
+        assert_eq!(parse_date_text("202610311"), None);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub type WireCells = Result<Vec<(u32, u32, WireCell)>, String>;
 pub struct WireBook {
     /// Every sheet name, in workbook order.
     pub names: Vec<String>,
+    /// The sheets hidden in the workbook.
+    #[serde(default)]
+    pub hidden: Vec<String>,
     /// The sheets that were read: name and cells, or why it could not be
     /// read.
     pub sheets: Vec<(String, WireCells)>,
@@ -137,6 +140,12 @@ impl WireCell {
 pub fn parse_in_process(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<WireBook, String> {
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
     let names = wb.sheet_names();
+    let hidden = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
     let mut sheets = Vec::new();
     for name in names.iter().filter(|n| wanted(n)) {
         let cells = wb
@@ -154,7 +163,11 @@ pub fn parse_in_process(path: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<Wi
             });
         sheets.push((name.clone(), cells));
     }
-    Ok(WireBook { names, sheets })
+    Ok(WireBook {
+        names,
+        hidden,
+        sheets,
+    })
 }
 
 /// The worker: limit this process, parse the file, write the answer.

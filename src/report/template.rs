@@ -203,13 +203,13 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             let required = required_text(c, lang);
             let example = match (&c.kind, policy.and_then(example_tier)) {
                 (ValueKind::Tier, Some(i)) => tier_values[i].as_str(),
-                _ => lang.pick(c.example_zh, c.example_en),
+                _ => lang.pick(c.words.example_zh, c.words.example_en),
             };
             rows.push(GuideRow::Row(
                 vec![
                     name.clone(),
                     header.clone(),
-                    lang.pick(c.what_zh, c.what_en).to_string(),
+                    lang.pick(c.words.what_zh, c.words.what_en).to_string(),
                     kind_text(&c.kind, lang).to_string(),
                     required.clone(),
                     allowed,
@@ -233,8 +233,8 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
                 tip_title: clip(&header, 32),
                 tip: clip(
                     &match lang {
-                        Lang::Zh => format!("{}。{}。例：{example}", c.what_zh, required),
-                        Lang::En => format!("{}. {}. E.g. {example}", c.what_en, required),
+                        Lang::Zh => format!("{}。{}。例：{example}", c.words.what_zh, required),
+                        Lang::En => format!("{}. {}. E.g. {example}", c.words.what_en, required),
                     },
                     255,
                 ),
@@ -278,16 +278,16 @@ const RULES: &[(&str, &str)] = &[
         "1. One workbook per month. Required: managers, clients, and deposits or deposit_averages (leave the other with its header only); leave any other sheet with its header only when there is nothing to enter.",
     ),
     (
-        "2. 工作表名和表头不要改动；列的顺序可以调整，另加的列会被忽略（rmpay check 会列出）。第一行为表头，从第二行起每行一条记录。",
-        "2. Keep the sheet names and headers; columns may be reordered, and extra columns are ignored (rmpay check lists them). Row 1 is the header; one record per row below it.",
+        "2. 工作表名和表头不要改动；列的顺序可以调整，另加的列会被忽略（rmpay check 会列出）。表头以上可以有标题、单位或空行（在前 10 行之内），表头以下每行一条记录；合计、小计、总计行会被跳过，不计入。",
+        "2. Keep the sheet names and headers; columns may be reordered, and extra columns are ignored (rmpay check lists them). Title, unit or blank rows may stand above the header (within the first 10 rows); one record per row below it; total rows (合计, 小计, 总计) are skipped, not added.",
     ),
     (
         "3. 蓝色表头为必填列，每行都要填；灰色表头为选填列。",
         "3. Blue headers are required columns, filled on every row; grey headers are optional.",
     ),
     (
-        "4. 金额以元为单位，精确到分；表头改为“余额(万元)”这样带单位的写法则按万元填。日期按日期填写（如 2026-10-01）。比例可填 60%、0.6 或 60。",
-        "4. Amounts are in yuan, to the fen; a header with a unit such as `balance (wan)` takes 万元. Dates as dates (2026-10-01). Shares as 60%, 0.6 or 60.",
+        "4. 金额以元为单位，精确到分；表头改为“余额(万元)”这样带单位的写法则按万元填（到分为 6 位小数，如 179.999999）。日期按日期填写（如 2026-10-01），也可填 20261001 这样的八位数字或文本。比例可填 60%、0.6 或 60。",
+        "4. Amounts are in yuan, to the fen; a header with a unit such as `balance (wan)` takes 万元 (6 places to the fen, e.g. 179.999999). Dates as dates (2026-10-01), or as 8 digits such as 20261001, number or text. Shares as 60%, 0.6 or 60.",
     ),
     (
         "5. 编号（客户经理编号、客户编号、账号、借据号）按文本填写，长账号才不会变成科学计数法。",
@@ -344,8 +344,8 @@ fn heading(s: &SheetGuide, lang: Lang) -> String {
 fn required_text(c: &ColumnGuide, lang: Lang) -> String {
     if c.required {
         lang.pick("必填", "required").to_string()
-    } else if !c.when_zh.is_empty() {
-        lang.pick(c.when_zh, c.when_en).to_string()
+    } else if !c.words.when_zh.is_empty() {
+        lang.pick(c.words.when_zh, c.words.when_en).to_string()
     } else {
         lang.pick("选填", "optional").to_string()
     }

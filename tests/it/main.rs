@@ -30,6 +30,9 @@
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
 //!   the valid variants (formats, units, text amounts) read exactly.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
+//! - `layouts`: ledgers as branches export them (title rows, `yyyymmdd`
+//!   dates, total rows, 万元 to the fen, a hidden sheet) paid exactly as the
+//!   clean ledger, with the warnings pinned.
 //! - `outputs`: what is written as files: every workbook well formed (each
 //!   workbook a run of `util::run` reports is checked), the same bytes
 //!   from anywhere, the JSON as documented, outputs committed together, and
@@ -57,6 +60,7 @@ mod cycle;
 mod error_catalogue;
 mod fuzz_found;
 mod golden;
+mod layouts;
 mod leavers;
 mod ledger_errors;
 mod outputs;

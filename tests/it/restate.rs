@@ -651,12 +651,13 @@ fn a_restate_refused_leaves_the_archive_unchanged() {
         "{}",
         o.stderr
     );
-    // A corrected ledger of another month: located at its cells.
+    // A corrected ledger of another month: one line naming both months,
+    // at the first date.
     let o = w.restate("2026-10", "2026-09-corrected.xlsx", REASON);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr.contains(
-            "2026-09-corrected.xlsx [deposits]!A2: error[date-outside-period]: expected a date in 2026-10, found 2026-09-01"
+            "2026-09-corrected.xlsx [deposits]!A2: error[period-mismatch]: expected the balances of 2026-10 (--period 2026-10), found the ledger's balances of 2026-09: give --period 2026-09, or the ledger of 2026-10\n"
         ),
         "{}",
         o.stderr
