@@ -9,10 +9,10 @@
 //! ([`super::statement::Page`], written by `write::statement`).
 
 use super::review::{
-    ReviewInfo, decision_label, deciding_grades, figure, figure_with_unit, item_name, line_words,
+    ReviewInfo, deciding_grades, decision_label, figure, figure_with_unit, item_name, line_words,
     metric_name, months_reviewed, op_words, summary_reasons, tier_label,
 };
-use super::statement::{Page, file_id};
+use super::statement::{Page, file_id, metric_label};
 use super::{Cell, Lang, RowStyle};
 use crate::engine::review::{Review, ReviewResult};
 use crate::policy::{Condition, Policy};
@@ -80,12 +80,7 @@ fn requirements(policy: &Policy, r: &ReviewResult, metric: Metric, lang: Lang) -
             }
         }
     }
-    for rule in policy
-        .review
-        .rules
-        .iter()
-        .filter(|x| x.tiers.is_empty() || x.tiers.contains(&r.current))
-    {
+    for rule in tier_rules(policy, r) {
         let mut leaves = Vec::new();
         deciding_leaves(&rule.when, &mut leaves);
         let line = (leaves.len() == 1).then_some(rule.decision);
@@ -127,10 +122,122 @@ fn requirements(policy: &Policy, r: &ReviewResult, metric: Metric, lang: Lang) -
     out
 }
 
-/// The figures a notice shows: the score, the summary's figures, then
-/// every other figure the score or a rule of the RM's tier reads.
+/// The metrics a condition reads, in order.
+fn metrics_of(c: &Condition, out: &mut Vec<Metric>) {
+    match c {
+        Condition::Compare { metric, .. } | Condition::Consecutive { metric, .. } => {
+            out.push(*metric)
+        }
+        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| metrics_of(c, out)),
+    }
+}
+
+/// Whether a condition reads `metric`.
+fn mentions(c: &Condition, metric: Metric) -> bool {
+    match c {
+        Condition::Compare { metric: m, .. } | Condition::Consecutive { metric: m, .. } => {
+            *m == metric
+        }
+        Condition::All(cs) | Condition::Any(cs) => cs.iter().any(|c| mentions(c, metric)),
+    }
+}
+
+/// A rule's whole condition in words: `在岗月数不高于 6 个月且存款日均达到
+/// 8,000,000.00`, branches of an `any` joined by 或, a compound branch in
+/// brackets.
+fn condition_text(c: &Condition, lang: Lang) -> String {
+    let inner = |c: &Condition| match c {
+        Condition::All(_) | Condition::Any(_) => match lang {
+            Lang::Zh => format!("（{}）", condition_text(c, lang)),
+            Lang::En => format!("({})", condition_text(c, lang)),
+        },
+        _ => condition_text(c, lang),
+    };
+    match c {
+        Condition::Compare {
+            metric: Metric::PreviousDecisionDemote,
+            op,
+            value,
+        } => {
+            let yes = op.holds(rust_decimal::Decimal::ONE, *value);
+            match (yes, lang) {
+                (true, Lang::Zh) => "上年考核已降级".into(),
+                (true, Lang::En) => "demoted in last year's review".into(),
+                (false, Lang::Zh) => "上年考核未降级".into(),
+                (false, Lang::En) => "not demoted in last year's review".into(),
+            }
+        }
+        Condition::Compare { metric, op, value } => {
+            let (name, op) = (metric_name(*metric, lang), op_words(*op, lang));
+            let t = figure_with_unit(*metric, *value, lang);
+            match lang {
+                Lang::Zh => format!("{name}{op} {t}"),
+                Lang::En => format!("{name} {op} {t}"),
+            }
+        }
+        Condition::Consecutive {
+            months,
+            metric,
+            op,
+            value,
+        } => {
+            let (name, op) = (metric_name(*metric, lang), op_words(*op, lang));
+            let t = figure_with_unit(*metric, *value, lang);
+            match lang {
+                Lang::Zh => format!("{name}连续 {months} 个月{op} {t}"),
+                Lang::En => format!("{name} {op} {t} for {months} consecutive months"),
+            }
+        }
+        Condition::All(cs) => cs
+            .iter()
+            .map(inner)
+            .collect::<Vec<_>>()
+            .join(lang.pick("且", " and ")),
+        Condition::Any(cs) => cs
+            .iter()
+            .map(inner)
+            .collect::<Vec<_>>()
+            .join(lang.pick("，或", ", or ")),
+    }
+}
+
+/// The review rules of the RM's tier (a rule naming no tier is every
+/// tier's).
+fn tier_rules<'p>(
+    policy: &'p Policy,
+    r: &ReviewResult,
+) -> impl Iterator<Item = &'p crate::policy::ReviewRule> {
+    let tier = r.current;
+    policy
+        .review
+        .rules
+        .iter()
+        .filter(move |x| x.tiers.is_empty() || x.tiers.contains(&tier))
+}
+
+/// Whether a rule of the RM's tier reads `metric` month by month.
+fn monthly_rule(policy: &Policy, r: &ReviewResult, metric: Metric) -> bool {
+    tier_rules(policy, r).any(|rule| {
+        let mut leaves = Vec::new();
+        deciding_leaves(&rule.when, &mut leaves);
+        leaves
+            .iter()
+            .any(|c| matches!(c, Condition::Consecutive { metric: m, .. } if *m == metric))
+    })
+}
+
+/// The figures a notice shows besides the score and its components: the
+/// summary's figures, then every other figure a rule of the RM's tier
+/// reads (but last year's decision, which the reasons give in words).
 fn key_metrics(policy: &Policy, r: &ReviewResult) -> Vec<Metric> {
-    let mut out = vec![
+    // The score's own figures are shown with its components.
+    let scored: Vec<Metric> = r
+        .score
+        .iter()
+        .flat_map(|s| s.components.iter().map(|c| c.metric))
+        .collect();
+    let mut out = Vec::new();
+    let mut more = vec![
         Metric::DepositDailyAverage,
         Metric::DepositNew,
         Metric::DepositGrowth,
@@ -138,28 +245,15 @@ fn key_metrics(policy: &Policy, r: &ReviewResult) -> Vec<Metric> {
         Metric::NplRatio,
         Metric::CollectionRate,
     ];
-    let mut more: Vec<Metric> = r
-        .score
-        .iter()
-        .flat_map(|s| s.components.iter().map(|c| c.metric))
-        .collect();
-    for rule in policy
-        .review
-        .rules
-        .iter()
-        .filter(|x| x.tiers.is_empty() || x.tiers.contains(&r.current))
-    {
-        let mut leaves = Vec::new();
-        deciding_leaves(&rule.when, &mut leaves);
-        for leaf in leaves {
-            if let Condition::Compare { metric, .. } | Condition::Consecutive { metric, .. } = leaf
-            {
-                more.push(metric);
-            }
-        }
+    for rule in tier_rules(policy, r) {
+        metrics_of(&rule.when, &mut more);
     }
     for m in more {
-        if !out.contains(&m) && m != Metric::Score && m != Metric::PreviousDecisionDemote {
+        if !out.contains(&m)
+            && !scored.contains(&m)
+            && m != Metric::Score
+            && m != Metric::PreviousDecisionDemote
+        {
             out.push(m);
         }
     }
@@ -195,7 +289,10 @@ pub fn notice(
     } else {
         ""
     };
-    let title = format!("{}{partial}", l("考核结果通知书", "Notice of review result"));
+    let title = format!(
+        "{}{partial}",
+        l("考核结果通知书", "Notice of review result")
+    );
     let period = period_text(info, r.year.period_months, lang);
     let mut rows: Vec<(RowStyle, Vec<Cell>)> = Vec::new();
     let line = |rows: &mut Vec<(RowStyle, Vec<Cell>)>, style, text: String| {
@@ -297,6 +394,23 @@ pub fn notice(
         l("说明", "Note"),
     ));
     let none = || l("—（无数据）", "— (no figure)").to_string();
+    // A branch head's deposits, loans and interest are the branch's.
+    let branch_wide = r.year.rm.role == crate::vocab::Role::BranchHead
+        && policy.review.branch_heads_on_branch
+        && r.year.rm.branch.is_some();
+    let scope_of = |m: Metric| match m {
+        Metric::DepositDailyAverage
+        | Metric::DepositNew
+        | Metric::DepositGrowth
+        | Metric::LoanDailyAverage
+        | Metric::NplRatio
+        | Metric::CollectionRate
+            if branch_wide =>
+        {
+            l("全支行", "whole branch")
+        }
+        _ => "",
+    };
     let joined = |v: Vec<String>| {
         if v.is_empty() {
             "—".to_string()
@@ -308,10 +422,10 @@ pub fn notice(
         rows.push((
             RowStyle::Normal,
             vec![
-                Cell::text(metric_name(Metric::Score, lang)),
+                Cell::Text(metric_label(Metric::Score.id(), lang)),
                 Cell::Text(figure_with_unit(Metric::Score, s.total, lang)),
                 Cell::Text(joined(requirements(policy, r, Metric::Score, lang))),
-                Cell::Empty,
+                Cell::text(""),
             ],
         ));
         for c in &s.components {
@@ -334,40 +448,31 @@ pub fn notice(
                         Lang::Zh => format!("　其中：{name}"),
                         Lang::En => format!("  of which: {name}"),
                     }),
-                    Cell::Text(c.value.map_or_else(none, |v| figure_with_unit(c.metric, v, lang))),
-                    Cell::Text(c.target.map_or("—".into(), |t| match lang {
-                        Lang::Zh => format!("目标 {}", figure_with_unit(c.metric, t, lang)),
-                        Lang::En => format!("target {}", figure_with_unit(c.metric, t, lang)),
-                    })),
-                    Cell::Text(points),
+                    Cell::Text(
+                        c.value
+                            .map_or_else(none, |v| figure_with_unit(c.metric, v, lang)),
+                    ),
+                    Cell::Text(joined(requirements(policy, r, c.metric, lang))),
+                    Cell::Text(match scope_of(c.metric) {
+                        "" => points,
+                        s => format!("{points}{}{s}", l("，", ", ")),
+                    }),
                 ],
             ));
         }
     }
-    let scope = match r.year.rm.role {
-        crate::vocab::Role::BranchHead if policy.review.branch_heads_on_branch => {
-            l("全支行", "whole branch")
-        }
-        _ => "",
-    };
     for m in key_metrics(policy, r) {
         let value = r.year.get(m);
-        let note = match (m, scope) {
-            (
-                Metric::DepositDailyAverage
-                | Metric::DepositNew
-                | Metric::DepositGrowth
-                | Metric::LoanDailyAverage
-                | Metric::NplRatio
-                | Metric::CollectionRate,
-                s,
-            ) if !s.is_empty() => s,
-            _ => "",
+        // A rule on each month reads the months, not the period's figure.
+        let note = if monthly_rule(policy, r, m) {
+            l("期间数值；各月见理由", "the period's; months: see reasons")
+        } else {
+            scope_of(m)
         };
         rows.push((
             RowStyle::Normal,
             vec![
-                Cell::text(metric_name(m, lang)),
+                Cell::Text(metric_label(m.id(), lang)),
                 Cell::Text(value.map_or_else(none, |v| figure_with_unit(m, v, lang))),
                 Cell::Text(joined(requirements(policy, r, m, lang))),
                 Cell::text(note),
@@ -375,8 +480,42 @@ pub fn notice(
         ));
     }
 
+    // The rules whose figures decide only together, each once, whole.
+    for rule in tier_rules(policy, r) {
+        let mut leaves = Vec::new();
+        deciding_leaves(&rule.when, &mut leaves);
+        let mut read = Vec::new();
+        metrics_of(&rule.when, &mut read);
+        if read.iter().all(|m| leaves.iter().any(|c| mentions(c, *m))) {
+            continue;
+        }
+        let outcome = decision_label(rule.decision, lang);
+        let when = condition_text(&rule.when, lang);
+        rows.push((
+            RowStyle::Normal,
+            vec![
+                Cell::Text(match lang {
+                    Lang::Zh => rule.name.clone(),
+                    Lang::En => rule.name_en.clone().unwrap_or_else(|| rule.id.clone()),
+                }),
+                Cell::text(""),
+                Cell::Text(match lang {
+                    Lang::Zh => format!("{when} → {outcome}（{}）", rule.id),
+                    Lang::En => format!("{when} → {outcome} ({})", rule.id),
+                }),
+                Cell::text(""),
+            ],
+        ));
+    }
+
     // A policy of grades: each deciding grade's items, held or not.
-    let yes = |b: bool| Cell::text(if b { l("满足", "held") } else { l("不满足", "not held") });
+    let yes = |b: bool| {
+        Cell::text(if b {
+            l("满足", "held")
+        } else {
+            l("不满足", "not held")
+        })
+    };
     for g in deciding_grades(r) {
         let tier = tier_label(policy, Some(g.tier), lang);
         rows.push((RowStyle::Blank, Vec::new()));
@@ -437,10 +576,11 @@ pub fn notice(
             rows.push((
                 RowStyle::Normal,
                 vec![
-                    Cell::text(metric_name(Metric::TenureYears, lang)),
-                    Cell::Text(t.value.map_or_else(none, |v| {
-                        figure_with_unit(Metric::TenureYears, v, lang)
-                    })),
+                    Cell::Text(metric_label(Metric::TenureYears.id(), lang)),
+                    Cell::Text(
+                        t.value
+                            .map_or_else(none, |v| figure_with_unit(Metric::TenureYears, v, lang)),
+                    ),
                     Cell::Text(format!(
                         "≥ {}",
                         figure_with_unit(Metric::TenureYears, t.threshold, lang)
@@ -454,20 +594,23 @@ pub fn notice(
                 .review
                 .pass_line_clients_from
                 .map(|f| match lang {
-                    Lang::Zh => format!("（单户日均 {} 及以上的客户）", figure(Metric::DepositDailyAverage, f)),
-                    Lang::En => format!(
-                        " (clients from {})",
+                    Lang::Zh => format!(
+                        "（单户日均 {} 及以上的客户）",
                         figure(Metric::DepositDailyAverage, f)
                     ),
+                    Lang::En => {
+                        format!(" (clients from {})", figure(Metric::DepositDailyAverage, f))
+                    }
                 })
                 .unwrap_or_default();
             rows.push((
                 RowStyle::Normal,
                 vec![
                     Cell::Text(format!("{}{scope}", l("在岗最低及格线", "Pass line"))),
-                    Cell::Text(p.value.map_or_else(none, |v| {
-                        figure(Metric::DepositDailyAverage, v)
-                    })),
+                    Cell::Text(
+                        p.value
+                            .map_or_else(none, |v| figure(Metric::DepositDailyAverage, v)),
+                    ),
                     Cell::Text(format!(
                         "≥ {}",
                         figure(Metric::DepositDailyAverage, p.threshold)
@@ -506,10 +649,7 @@ pub fn notice(
         l("四、签收", "4. Signatures").into(),
     );
     let blank_line = "＿＿＿＿＿＿＿＿＿＿";
-    let date_line = l(
-        "＿＿＿＿年＿＿月＿＿日",
-        "＿＿＿＿-＿＿-＿＿ (YYYY-MM-DD)",
-    );
+    let date_line = l("＿＿＿＿年＿＿月＿＿日", "＿＿＿＿-＿＿-＿＿ (YYYY-MM-DD)");
     for who in [
         l("部门负责人（签字）", "Head of department (signature)"),
         l("本人签字", "Employee (signature)"),

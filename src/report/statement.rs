@@ -107,9 +107,18 @@ const SHORT_EN: &[(&str, &str)] = &[
     ("incident_points", "Violation points"),
     ("incident_loss", "Losses"),
     ("settlements_usd", "Intl settlement (USD)"),
+    // Review figures (the notices of `review --notices`).
+    ("deposit_new", "New deposits"),
+    ("deposit_growth", "Deposit growth"),
+    ("deposit_to_base", "Deposits ÷ base"),
+    ("months_in_service", "Months in service"),
+    ("tenure_years", "Tenure (years)"),
+    ("exam_score", "Exam score"),
+    ("fee_growth", "Fee income growth"),
+    ("score", "Score"),
 ];
 
-fn metric_label(name: &str, lang: Lang) -> String {
+pub(crate) fn metric_label(name: &str, lang: Lang) -> String {
     if lang == Lang::En
         && let Some((_, short)) = SHORT_EN.iter().find(|(n, _)| *n == name)
     {
