@@ -1,6 +1,7 @@
 //! A one-page printable workbook ([`crate::report::statement::Page`]): A4
 //! portrait, fitted to one page, the title in the print header and page
-//! numbers in the footer. Used for the per-RM statements.
+//! numbers in the footer. Used for the per-RM statements and the review
+//! notices.
 
 use super::{WriteError, excel_number, money_format, shown_width, xerr};
 use crate::report::statement::Page;
