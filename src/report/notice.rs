@@ -688,7 +688,7 @@ pub fn notice(
         header_right: format!("{} {}", rm.rm_id, info.label),
         footer_left: format!("rmpay {}", info.tool_version),
         lang,
-        widths: vec![26.0, 20.0, 40.0, 14.0],
+        widths: vec![24.0, 18.0, 40.0, 18.0],
         wrap_column: 2,
         rows,
         money_scale: policy.settings.money.scale,
