@@ -388,12 +388,12 @@ fn notices_are_the_same_bytes_twice_and_written_with_the_review_or_not_at_all() 
     assert_eq!(names(&d.path().join("notices")), ["notice-2026-S01.xlsx"]);
 }
 
-/// How a notice prints: one A4 portrait page (fitted), and every row of
-/// text as tall as its lines: at least 14 points for each line its text
-/// needs at two width units a CJK character, across the page or in its
-/// column.
+/// How a notice prints: one A4 portrait page (fitted), its title centred,
+/// and every row of text as tall as its lines: at least 14 points for each
+/// line its text needs at two width units a CJK character, across the page
+/// or in its column.
 #[test]
-fn a_notice_prints_on_one_a4_page_with_its_text_whole() {
+fn a_notice_prints_on_one_a4_page_titled_with_its_text_whole() {
     use std::io::Read;
     let (d, o) = review(POLICY_B, &ledgers_b(&YEAR), &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -410,6 +410,18 @@ fn a_notice_prints_on_one_a4_page_with_its_text_whole() {
         xml.contains("<pageSetup paperSize=\"9\" orientation=\"portrait\""),
         "{xml}"
     );
+    // The title (A1, merged across the page) is centred, as on a form.
+    let a1 = xml.split("<c r=\"A1\" s=\"").nth(1).unwrap();
+    let style: usize = a1[..a1.find('"').unwrap()].parse().unwrap();
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    let xfs = styles.split("<cellXfs").nth(1).unwrap();
+    let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+    let xf = &xf[..xf.find("</xf>").or_else(|| xf.find("/>")).unwrap()];
+    assert!(xf.contains("horizontal=\"center\""), "A1's format: {xf}");
     // Column widths, then each row's height and its cells' text.
     let widths: Vec<f64> = xml
         .split("<col ")
