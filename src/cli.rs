@@ -388,6 +388,10 @@ pub struct ReviewArgs {
     /// Also write the review as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Also write each RM's notice of the result (考核结果通知书), one
+    /// printable file per RM, into this directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub notices: Option<PathBuf>,
     /// Language of sheet and column names.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,

@@ -68,6 +68,13 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     if let Some(p) = &a.json {
         eprintln!("rmpay: wrote {}", p.display());
     }
+    if let Some(d) = &a.notices {
+        eprintln!(
+            "rmpay: {} notice(s) of the review's result in {}",
+            run.result.results.len(),
+            d.display()
+        );
+    }
     Ok(())
 }
 
@@ -87,8 +94,44 @@ fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf,
         let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info));
         outputs.add(p, &j).map_err(usage)?;
     }
+    if let Some(dir) = &a.notices {
+        let files = notice_files(dir, run, l)?;
+        outputs.create_dir(dir).map_err(usage)?;
+        for (path, bytes) in &files {
+            outputs.add(path, bytes).map_err(usage)?;
+        }
+    }
     outputs.commit().map_err(usage)?;
     Ok(out)
+}
+
+/// Each RM's notice of the review's result (`--notices DIR`), by path,
+/// before anything is written.
+fn notice_files(
+    dir: &Path,
+    run: &review::ReviewRun,
+    l: report::Lang,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let pages = report::notice::notices(&run.policy, &run.result, &run.info, l);
+    for ((name, page), r) in pages.iter().zip(&run.result.results) {
+        let path = dir.join(name);
+        if files.iter().any(|(p, _)| *p == path) {
+            let mut d = diag::Diagnostics::new();
+            d.error(
+                diag::Location::None,
+                "notice-name-clash",
+                format!(
+                    "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
+                    r.year.rm.rm_id
+                ),
+            );
+            return Err(Failure::Invalid(d));
+        }
+        let bytes = write::statement::page_bytes(page, &path).map_err(usage)?;
+        files.push((path, bytes));
+    }
+    Ok(files)
 }
 
 /// Print a failure; returns the exit code.

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod explain;
+pub mod notice;
 pub mod pay;
 pub mod review;
 pub mod statement;

@@ -25,7 +25,7 @@ pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
     lang.pick(d.zh(), d.en())
 }
 
-fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
+pub(crate) fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
     match t {
         None => lang.pick("—（解聘）", "— (terminated)").to_string(),
         Some(t) => {
@@ -38,7 +38,7 @@ fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
     }
 }
 
-fn figure(metric: Metric, v: Decimal) -> String {
+pub(crate) fn figure(metric: Metric, v: Decimal) -> String {
     let metric = metric.id();
     if metric.ends_with("_ratio")
         || metric.ends_with("_rate")
@@ -231,7 +231,7 @@ pub fn not_assessed_why(
 
 /// A metric's short name: the vocabulary's Chinese, or its English up to
 /// any parenthesis.
-fn metric_name(m: Metric, lang: Lang) -> &'static str {
+pub(crate) fn metric_name(m: Metric, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => m.zh(),
         Lang::En => m.en().split(" (").next().unwrap_or(m.en()),
@@ -239,7 +239,7 @@ fn metric_name(m: Metric, lang: Lang) -> &'static str {
 }
 
 /// A figure with its unit, as a sentence shows it.
-fn figure_with_unit(m: Metric, v: Decimal, lang: Lang) -> String {
+pub(crate) fn figure_with_unit(m: Metric, v: Decimal, lang: Lang) -> String {
     let unit = match m {
         Metric::Score | Metric::IncidentPoints | Metric::ExamScore => lang.pick(" 分", " points"),
         Metric::MonthsInService => lang.pick(" 个月", " months"),
@@ -256,7 +256,7 @@ fn figure_with_unit(m: Metric, v: Decimal, lang: Lang) -> String {
     }
 }
 
-fn op_words(op: Op, lang: Lang) -> &'static str {
+pub(crate) fn op_words(op: Op, lang: Lang) -> &'static str {
     match op {
         Op::Lt => lang.pick("低于", "below"),
         Op::Le => lang.pick("不高于", "at most"),
@@ -267,7 +267,7 @@ fn op_words(op: Op, lang: Lang) -> &'static str {
 }
 
 /// The line a decision is drawn at: 降级线, 解聘线, 晋升线.
-fn line_words(d: Decision, lang: Lang) -> &'static str {
+pub(crate) fn line_words(d: Decision, lang: Lang) -> &'static str {
     match d {
         Decision::Demote => lang.pick("降级线", "the demotion line"),
         Decision::Terminate => lang.pick("解聘线", "the termination line"),
@@ -279,7 +279,7 @@ fn line_words(d: Decision, lang: Lang) -> &'static str {
 /// One comparison in words: `综合得分 84.57 分，低于降级线 85.00 分`, or for
 /// a months condition `存款占基数比低于 90.00% 连续 3 个月（2026-03
 /// 87.50%、…）`.
-fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String {
+pub(crate) fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String {
     // A yes/no figure (1: yes) says what it means.
     if f.metric == Metric::PreviousDecisionDemote && f.months.is_none() {
         let yes = f.op.holds(Decimal::ONE, f.threshold);
@@ -362,7 +362,7 @@ fn hit_text(h: &Hit, lang: Lang) -> String {
 
 /// A criterion item's name: the policy's own (e.g. 日均存款), in English
 /// the metric's.
-fn item_name(i: &crate::engine::review::CriterionResult, lang: Lang) -> String {
+pub(crate) fn item_name(i: &crate::engine::review::CriterionResult, lang: Lang) -> String {
     match (lang, &i.name) {
         (Lang::Zh, Some(n)) => n.clone(),
         _ => metric_name(i.metric, lang).to_string(),
@@ -482,7 +482,7 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
 /// The grades that decided: the grade that holds, and, where the RM does
 /// not keep the current grade, why the current one is not met (or, with
 /// no grade met, the lowest tried).
-fn deciding_grades(r: &ReviewResult) -> Vec<&GradeTry> {
+pub(crate) fn deciding_grades(r: &ReviewResult) -> Vec<&GradeTry> {
     let held = r.grades.iter().find(|g| g.holds);
     let current = r.grades.iter().find(|g| g.tier == r.current && !g.holds);
     let mut out = Vec::new();
@@ -653,6 +653,16 @@ pub fn review_head(policy: &Policy, info: &ReviewInfo, lang: Lang) -> BookHead {
     )
 }
 
+/// The months with a ledger (fewer than the period's in a partial review):
+/// a member in post for fewer is marked.
+pub fn months_reviewed(review: &Review) -> usize {
+    review
+        .results
+        .first()
+        .map_or(0, |r| r.year.period_months as usize)
+        .saturating_sub(review.missing.len())
+}
+
 /// Emit the grading workbook.
 pub fn review_book(
     policy: &Policy,
@@ -704,12 +714,7 @@ pub fn review_book(
     let mut s = Sheet::new(sink, name("考核汇总", "Summary"), columns);
     s.freeze_columns = 2;
     s.landscape = true;
-    // The months with a ledger: a member in post for fewer is marked.
-    let reviewed = review
-        .results
-        .first()
-        .map_or(0, |r| r.year.period_months as usize)
-        .saturating_sub(review.missing.len());
+    let reviewed = months_reviewed(review);
     for r in &review.results {
         let mut row = vec![
             Cell::text(&r.year.rm.rm_id),

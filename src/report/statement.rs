@@ -53,7 +53,14 @@ pub struct Page {
 /// `statement-2026-10-RM001.xlsx`. Characters that cannot be part of a file
 /// name on every system (path separators, `:`, `*`, …) become `_`.
 pub fn file_name(period: Period, rm_id: &str) -> String {
-    let id: String = rm_id
+    format!("statement-{period}-{}.xlsx", file_id(rm_id))
+}
+
+/// An RM id as part of a file name: characters that cannot be part of a
+/// file name on every system become `_` (the per-RM files of `statement`
+/// and `review --notices`).
+pub fn file_id(rm_id: &str) -> String {
+    rm_id
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
@@ -62,8 +69,7 @@ pub fn file_name(period: Period, rm_id: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("statement-{period}-{id}.xlsx")
+        .collect()
 }
 
 /// A figure in words: two places, or its exact digits (up to six places)
@@ -101,9 +107,18 @@ const SHORT_EN: &[(&str, &str)] = &[
     ("incident_points", "Violation points"),
     ("incident_loss", "Losses"),
     ("settlements_usd", "Intl settlement (USD)"),
+    // Review figures (the notices of `review --notices`).
+    ("deposit_new", "New deposits"),
+    ("deposit_growth", "Deposit growth"),
+    ("deposit_to_base", "Deposits ÷ base"),
+    ("months_in_service", "Months in service"),
+    ("tenure_years", "Tenure (years)"),
+    ("exam_score", "Exam score"),
+    ("fee_growth", "Fee income growth"),
+    ("score", "Score"),
 ];
 
-fn metric_label(name: &str, lang: Lang) -> String {
+pub(crate) fn metric_label(name: &str, lang: Lang) -> String {
     if lang == Lang::En
         && let Some((_, short)) = SHORT_EN.iter().find(|(n, _)| *n == name)
     {

@@ -1,6 +1,7 @@
 //! A one-page printable workbook ([`crate::report::statement::Page`]): A4
 //! portrait, fitted to one page, the title in the print header and page
-//! numbers in the footer. Used for the per-RM statements.
+//! numbers in the footer. Used for the per-RM statements and the review
+//! notices.
 
 use super::{WriteError, excel_number, money_format, shown_width, xerr};
 use crate::report::statement::Page;
@@ -38,6 +39,11 @@ pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, WriteError> {
         .set_font_size(10)
         .set_align(FormatAlign::VerticalCenter);
     let title = base.clone().set_bold().set_font_size(12);
+    // The page's first line, the document's title, centred as on a form.
+    let doc_title = title
+        .clone()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center);
     let line = base.clone().set_text_wrap().set_align(FormatAlign::Left);
     let header = base
         .clone()
@@ -80,10 +86,10 @@ pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, WriteError> {
         if let [Cell::Text(s)] = cells.as_slice()
             && matches!(style, RowStyle::Title | RowStyle::Normal)
         {
-            let f = if *style == RowStyle::Title {
-                &title
-            } else {
-                &line
+            let f = match style {
+                RowStyle::Title if r == 0 => &doc_title,
+                RowStyle::Title => &title,
+                _ => &line,
             };
             let n = lines(
                 s,

@@ -19,6 +19,9 @@
 //!   by hand.
 //! - `leavers`: a leaver absent from later ledgers is paid back when the
 //!   risk deposit falls due (ledgers written by the test).
+//! - `notice`: the notices of a review's result (`review --notices`), one
+//!   per RM: decision and reasons read back, nothing of anyone else, same
+//!   bytes, all files or none, one A4 page with its text whole.
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
 //! - `cycle`: the month as the finance office runs it: draft, sign-off,
 //!   close only as approved, steps signed after the close, `verify --head`.
@@ -63,6 +66,7 @@ mod golden;
 mod layouts;
 mod leavers;
 mod ledger_errors;
+mod notice;
 mod outputs;
 mod payout;
 mod payroll;

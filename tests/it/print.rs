@@ -267,3 +267,122 @@ fn the_template_prints_title_and_page_numbers() {
         );
     }
 }
+
+/// The review summary (考核汇总), as a committee prints it: landscape A4,
+/// one page wide, the header row on every page, and each RM's row as
+/// tall as its reasons wrap in their column: at least 15 points for each
+/// line a reason needs at two width units a CJK character (LibreOffice
+/// and Excel set them narrower), so no reason is cut short and the next
+/// RM's row starts below it. Both policies, in both languages (English
+/// wraps longest).
+#[test]
+fn the_review_summary_prints_every_reason_whole_on_pages_one_wide() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let d = tempfile::tempdir().unwrap();
+    let ledgers = |dir: &str, named: bool| -> Vec<String> {
+        (1..=12)
+            .map(|m| {
+                let f = format!("fixtures/{dir}/2026-{m:02}.xlsx");
+                if named { format!("2026-{m:02}={f}") } else { f }
+            })
+            .collect()
+    };
+    let runs = [
+        (
+            "rules/city-commercial-bank.toml",
+            ledgers("year-a", false),
+            "zh",
+            "考核汇总",
+        ),
+        (
+            "rules/bocom-nanchang.toml",
+            ledgers("year-b", true),
+            "zh",
+            "考核汇总",
+        ),
+        (
+            "rules/city-commercial-bank.toml",
+            ledgers("year-a", false),
+            "en",
+            "Summary",
+        ),
+        (
+            "rules/bocom-nanchang.toml",
+            ledgers("year-b", true),
+            "en",
+            "Summary",
+        ),
+    ];
+    for (i, (policy, ledgers, lang, name)) in runs.iter().enumerate() {
+        let out = d.path().join(i.to_string());
+        let o = rmpay()
+            .args([
+                "review",
+                "--policy",
+                policy,
+                "--year",
+                "2026",
+                "--lang",
+                lang,
+                "--ledgers",
+            ])
+            .args(ledgers)
+            .arg("--out")
+            .arg(&out)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let path = out.join("review-2026.xlsx");
+        check_printable(&path);
+        let (book, sheets) = parts(&path);
+        let (ix, summary) = sheet(&sheets, name);
+        let at = format!("{policy} {lang}");
+        let setup = &summary.xml[summary.xml.find("<pageSetup ").unwrap()..];
+        assert_eq!(attr(setup, "paperSize").as_deref(), Some("9"), "{at}");
+        assert_eq!(
+            attr(setup, "orientation").as_deref(),
+            Some("landscape"),
+            "{at}"
+        );
+        // One page wide, as many down as it takes.
+        assert!(
+            summary.xml.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+            "{at}"
+        );
+        assert_eq!(attr(setup, "fitToHeight").as_deref(), Some("0"), "{at}");
+        assert_eq!(attr(setup, "fitToWidth"), None, "{at}: 1 by default");
+        assert_eq!(
+            print_titles(&book, ix),
+            Some(format!("{name}!$1:$1")),
+            "{at}"
+        );
+        // The reasons column: the last, wrapping in its width.
+        let cols: Vec<&str> = summary.xml.split("<col ").skip(1).collect();
+        let width: f64 = attr(cols.last().unwrap(), "width")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let range = wb.worksheet_range(name).unwrap();
+        let heights = row_heights(&summary.xml);
+        let shown = |s: &str| -> f64 {
+            s.chars()
+                .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+                .sum()
+        };
+        for (r, row) in range.rows().enumerate().skip(1) {
+            let why = row.last().unwrap().to_string();
+            let lines: f64 = why
+                .lines()
+                .map(|l| (shown(l) / width).ceil().max(1.0))
+                .sum();
+            assert!(
+                heights[r] >= 15.0 * lines,
+                "{at}: {}'s row is {} pt for {lines} lines: {why:?}",
+                row[0],
+                heights[r]
+            );
+        }
+    }
+}
