@@ -34,7 +34,7 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
 
 fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     let job = review::ReviewJob {
-        policy: policy_source(&a.source, &a.bank),
+        policy: policy_source(&a.policy),
         year: a.year,
         quarter: a.quarter,
         archive: a.archive.clone(),
@@ -178,12 +178,12 @@ fn lang(l: cli::Lang) -> report::Lang {
     }
 }
 
-fn policy_source(a: &cli::PolicyArgs, bank: &Option<String>) -> PolicySource {
-    match (&a.policy, &a.rules) {
+fn policy_source(a: &cli::PolicyArgs) -> PolicySource {
+    match (&a.source.policy, &a.source.rules) {
         (Some(p), _) => PolicySource::File(p.clone()),
         (None, Some(d)) => PolicySource::Rules {
             dir: d.clone(),
-            bank: bank.clone(),
+            bank: a.bank.clone(),
         },
         // clap requires one of the two.
         (None, None) => PolicySource::File(PathBuf::new()),
@@ -269,7 +269,7 @@ fn json_bytes(r: &PayrollRun) -> Vec<u8> {
 
 fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let job = Job {
-        policy: policy_source(&a.source, &a.bank),
+        policy: policy_source(&a.policy),
         policy_display: None,
         ledger: a.ledger.clone(),
         ledger_display: None,
@@ -718,7 +718,7 @@ fn ledger_ext(path: &Path) -> String {
 
 fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let job = Job {
-        policy: policy_source(&a.source, &a.bank),
+        policy: policy_source(&a.policy),
         policy_display: None,
         ledger: a.ledger.clone(),
         ledger_display: None,
@@ -1228,7 +1228,7 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
 }
 
 fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
-    let (arch, p) = closed_period(&a.archive, &a.period)?;
+    let (arch, p) = closed_period(&a.month.archive, &a.month.period)?;
     let version = rerun_version(a, &arch, p)?;
     let (m, r) = recompute_version(&arch, p, version)?;
     let dir = arch.version_dir(p, version);
@@ -1504,11 +1504,12 @@ fn print_intact(
 }
 
 fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
-    let period = parse_period(a.period.as_deref())?;
-    let r = match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+    let m = &a.month;
+    let period = parse_period(m.period.as_deref())?;
+    let r = match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(p), None, None, None) => recompute(&Archive::new(root), p)?.1,
-        (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
-            let job = ledger_job(&a.policy, &a.rules, &a.bank, l, period, &a.archive)?;
+        (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
+            let job = ledger_job(m, l, period)?;
             compute(&job, &mut |_, _| {})?
         }
         _ => {
@@ -1553,19 +1554,12 @@ fn unreachable_source() -> Result<PolicySource, Failure> {
 /// `statement`): the policy file or the version in force from `--rules`,
 /// opened from the archive's last closed month when `--archive` is given,
 /// else from the ledger's own risk-deposit sheet.
-fn ledger_job(
-    policy: &Option<PathBuf>,
-    rules: &Option<PathBuf>,
-    bank: &Option<String>,
-    ledger: &Path,
-    period: Option<Period>,
-    archive: &Option<PathBuf>,
-) -> Result<Job, Failure> {
-    let source = match (policy, rules) {
+fn ledger_job(m: &cli::MonthArgs, ledger: &Path, period: Option<Period>) -> Result<Job, Failure> {
+    let source = match (&m.policy, &m.rules) {
         (Some(p), _) => PolicySource::File(p.clone()),
         (None, Some(d)) => PolicySource::Rules {
             dir: d.clone(),
-            bank: bank.clone(),
+            bank: m.bank.clone(),
         },
         (None, None) => unreachable_source()?,
     };
@@ -1575,7 +1569,7 @@ fn ledger_job(
         ledger: ledger.to_path_buf(),
         ledger_display: None,
         period,
-        carry: match archive {
+        carry: match &m.archive {
             Some(root) => Carry::Archive {
                 root: root.clone(),
                 closing: false,
@@ -1586,7 +1580,7 @@ fn ledger_job(
 }
 
 fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
-    let (arch, p) = closed_period(&a.archive, &a.period)?;
+    let (arch, p) = closed_period(&a.month.archive, &a.month.period)?;
     let (m, base) = recompute(&arch, p)?;
     let job = Job {
         policy: PolicySource::File(a.policy.clone()),
@@ -1645,7 +1639,7 @@ fn compare_side(r: &PayrollRun) -> report::compare::Run<'_> {
 
 fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     let period = parse_period(a.period.as_deref())?;
-    let policy = load_policy_source(&policy_source(&a.source, &a.bank), period)?;
+    let policy = load_policy_source(&policy_source(&a.policy), period)?;
     let failed = crate::engine::examples::run_examples(&policy, &policy.file);
     if failed.has_errors() {
         return Err(Failure::Invalid(failed));
@@ -1717,7 +1711,7 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
 
 /// `rmpay statement`: one file per RM, all written or none.
 fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
-    let period = parse_period(a.period.as_deref())?;
+    let period = parse_period(a.month.period.as_deref())?;
     let (r, draft, archived) = statement_month(a, period)?;
     let chosen = statement_rms(a, &r)?;
     if let Some(path) = &archived {
@@ -1751,15 +1745,16 @@ fn statement_month(
     a: &cli::StatementArgs,
     period: Option<Period>,
 ) -> Result<(PayrollRun, bool, Option<PathBuf>), Failure> {
-    Ok(match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+    let m = &a.month;
+    Ok(match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(_), None, None, None) => {
-            let (arch, p) = closed_period(root, a.period.as_deref().unwrap_or_default())?;
+            let (arch, p) = closed_period(root, m.period.as_deref().unwrap_or_default())?;
             let (_, r) = recompute(&arch, p)?;
             let json = arch.dir(p).join(format!("pay-{p}.json"));
             (r, false, Some(json))
         }
-        (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
-            let job = ledger_job(&a.policy, &a.rules, &a.bank, l, period, &a.archive)?;
+        (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
+            let job = ledger_job(m, l, period)?;
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {

@@ -291,7 +291,7 @@ fn usage_and_io_errors_exit_2() {
     Test::new()
         .args(["--help"])
         .stdout_contains("
-            Exit codes: 0 written, 1 invalid input (every problem printed, nothing written), 2 usage or I/O error.
+            Exit codes: 0 written, 1 invalid input (every problem printed, nothing written), 2 usage or I/O error, 101 internal error (a bug in rmpay).
             Usage: rmpay <COMMAND>
         ")
         .run();
