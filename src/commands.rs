@@ -11,8 +11,43 @@ use crate::{
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+/// `println!` to standard output, through [`stdout`]: a reader gone away
+/// ends the run quietly instead of panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {
+        $crate::commands::stdout(format!("{}\n", format_args!($($t)*)).as_bytes())
+    };
+}
+
+/// `print!` to standard output, through [`stdout`].
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::commands::stdout(format!($($t)*).as_bytes())
+    };
+}
+
 mod payout;
 mod restate;
+
+/// Write to standard output. When the reader has gone (`rmpay rerun … |
+/// head -1`), the run ends there, quietly, with exit 0, as ripgrep does:
+/// whatever the command had to write is written by then, and the rest is
+/// no one's to read. Any other failure to write (a full disk) is an I/O
+/// error, exit 2. (`println!` would panic in both cases.)
+pub(crate) fn stdout(bytes: &[u8]) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_all(bytes).and_then(|()| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_OK);
+        }
+        eprintln!(
+            "rmpay: error[io]: cannot write to standard output: {}",
+            write::os_reason(&e)
+        );
+        std::process::exit(EXIT_USAGE);
+    }
+}
 
 pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     match c {
@@ -834,7 +869,7 @@ fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: 
         eprintln!("rmpay: {} ({}) {} {}", s.title, s.office, s.name, s.date);
     }
     // The head goes to stdout: it is what the approver writes down.
-    println!("{p} closed; archive head SHA-256 {head}");
+    outln!("{p} closed; archive head SHA-256 {head}");
     eprintln!(
         "rmpay: write the head on the signed form; `rmpay verify --archive {} --head {head}` checks the archive against it",
         a.archive.display()
@@ -1143,7 +1178,7 @@ fn signed_next(
 ) {
     let step = &wf.steps[i];
     if closed {
-        println!("{p} {} signed; archive head SHA-256 {head}", step.name);
+        outln!("{p} {} signed; archive head SHA-256 {head}", step.name);
         eprintln!(
             "rmpay: write the head on the form; `rmpay verify --archive {} --head {head}` checks the archive against it",
             a.archive.display()
@@ -1242,7 +1277,7 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         let old = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
-                println!("{}: missing from the archive", path.display());
+                outln!("{}: missing from the archive", path.display());
                 differences += 1;
                 continue;
             }
@@ -1262,10 +1297,10 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         v => format!("{p} version {v}"),
     };
     if differences == 0 {
-        println!("{label}: identical");
+        outln!("{label}: identical");
         Ok(EXIT_OK)
     } else {
-        println!("{label}: {differences} file(s) differ from the archive");
+        outln!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
     }
 }
@@ -1327,20 +1362,20 @@ fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
     match ledger::dump::diff_xlsx(old, bytes) {
         Ok(d) if !d.is_empty() => {
             for (sheet, cell, was, now) in d.iter().take(200) {
-                println!(
+                outln!(
                     "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
                     path.display()
                 );
             }
             if d.len() > 200 {
-                println!("{}: … and {} more cells", path.display(), d.len() - 200);
+                outln!("{}: … and {} more cells", path.display(), d.len() - 200);
             }
         }
-        Ok(_) => println!(
+        Ok(_) => outln!(
             "{}: same cells, different bytes (formatting or properties)",
             path.display()
         ),
-        Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
+        Err(e) => outln!("{}: cannot read the archived workbook: {e}", path.display()),
     }
 }
 
@@ -1350,7 +1385,7 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
     let mut shown = 0;
     for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
         if x != y && shown < 50 {
-            println!(
+            outln!(
                 "{}:{}: archived `{}`, recomputed `{}`",
                 path.display(),
                 i + 1,
@@ -1361,7 +1396,7 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
         }
     }
     if o.lines().count() != n.lines().count() {
-        println!(
+        outln!(
             "{}: {} lines archived, {} recomputed",
             path.display(),
             o.lines().count(),
@@ -1405,13 +1440,13 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
         &mut findings,
     );
     for f in &findings {
-        println!("{f}");
+        outln!("{f}");
     }
     if findings.is_empty() {
         print_intact(a, &arch, &periods, head, &versions, &log_heads, matched);
         Ok(EXIT_OK)
     } else {
-        println!("{}: {} problem(s)", a.archive.display(), findings.len());
+        outln!("{}: {} problem(s)", a.archive.display(), findings.len());
         Ok(EXIT_INVALID)
     }
 }
@@ -1473,13 +1508,13 @@ fn print_intact(
 ) {
     match (periods.first(), periods.last(), head) {
         (Some(first), Some(last), Some(h)) => {
-            println!(
+            outln!(
                 "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
                 a.archive.display(),
                 periods.len()
             );
             for (p, all, in_force) in versions {
-                println!(
+                outln!(
                     "{}: {p} has versions {}; version {in_force} is in force ({})",
                     a.archive.display(),
                     all.iter()
@@ -1490,16 +1525,16 @@ fn print_intact(
                 );
             }
             for (p, h) in log_heads {
-                println!(
+                outln!(
                     "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
                     a.archive.display()
                 );
             }
             if let Some(m) = &matched {
-                println!("{}: the head given matches {m}", a.archive.display());
+                outln!("{}: the head given matches {m}", a.archive.display());
             }
         }
-        _ => println!("{}: empty archive", a.archive.display()),
+        _ => outln!("{}: empty archive", a.archive.display()),
     }
 }
 
@@ -1520,7 +1555,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
         }
     };
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
-        print!(
+        out!(
             "{}",
             report::explain::explain_off_roster(&r.policy, &r.run, off)
         );
@@ -1540,7 +1575,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             diag::suggestion(&a.rm, ids.iter().copied())
         )));
     };
-    print!("{}", report::explain::explain_text(&r.policy, &r.run, res));
+    out!("{}", report::explain::explain_text(&r.policy, &r.run, res));
     Ok(())
 }
 
@@ -1644,7 +1679,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     if failed.has_errors() {
         return Err(Failure::Invalid(failed));
     }
-    println!(
+    outln!(
         "{}: policy `{}` version {} is valid ({} tiers, {} pay lines, {} examples hold)",
         policy.file,
         policy.id,
@@ -1666,10 +1701,10 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         return Err(Failure::Invalid(diags));
     }
     for l in diags.render() {
-        println!("{l}");
+        outln!("{l}");
     }
     for u in &ledger.unknown_columns {
-        println!(
+        outln!(
             "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
             ledger.file,
             ledger.sheet_name(u.sheet),
@@ -1677,7 +1712,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
             u.header
         );
     }
-    println!(
+    outln!(
         "{ld}: ledger for {} is valid ({} managers, {} client assignments)",
         ledger.period,
         ledger.managers.len(),
