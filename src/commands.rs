@@ -78,7 +78,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         previous_review: a.previous_review.clone(),
     };
     let run = review::run(&job)?;
-    let out = write_review(a, &run)?;
+    let (out, json) = write_review(a, &run)?;
     for n in &run.notes {
         eprintln!("{n}");
     }
@@ -100,15 +100,17 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         count(policy::Decision::Terminate)
     );
     eprintln!("rmpay: wrote {}", out.display());
-    if let Some(p) = &a.json {
-        eprintln!("rmpay: wrote {}", p.display());
-    }
+    json_written(&a.json, json);
     Ok(())
 }
 
 /// The review's workbook and JSON, staged first and committed together, or
-/// none. Returns the workbook's path.
-fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf, Failure> {
+/// none. Returns the workbook's path, and the JSON when it goes to
+/// standard output.
+fn write_review(
+    a: &cli::ReviewArgs,
+    run: &review::ReviewRun,
+) -> Result<(PathBuf, Option<Vec<u8>>), Failure> {
     let (policy, info) = (&run.policy, &run.info);
     let l = lang(a.lang);
     let out = a.out.join(format!("review-{}.xlsx", info.label));
@@ -118,12 +120,39 @@ fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf,
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     report::review::review_book(policy, &run.result, info, l, &mut sink);
     outputs.add_workbook(sink).map_err(usage)?;
-    if let Some(p) = &a.json {
-        let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info));
-        outputs.add(p, &j).map_err(usage)?;
-    }
+    let json = stage_json(&mut outputs, &a.json, || {
+        write::json::review_bytes(&write::json::review_json(policy, &run.result, info))
+    })?;
     outputs.commit().map_err(usage)?;
-    Ok(out)
+    Ok((out, json))
+}
+
+/// `--json FILE` is staged with the command's other outputs. `--json -`
+/// is printed to standard output once they are written: returned here,
+/// for [`json_written`].
+fn stage_json(
+    outputs: &mut write::OutputSet,
+    json: &Option<PathBuf>,
+    bytes: impl FnOnce() -> Vec<u8>,
+) -> Result<Option<Vec<u8>>, Failure> {
+    match json {
+        None => Ok(None),
+        Some(p) if p.as_os_str() == "-" => Ok(Some(bytes())),
+        Some(p) => {
+            outputs.add(p, &bytes()).map_err(usage)?;
+            Ok(None)
+        }
+    }
+}
+
+/// After the outputs are written and the summary printed (on stderr): say
+/// where the JSON file went, or print the JSON itself, last, on stdout.
+fn json_written(json: &Option<PathBuf>, to_stdout: Option<Vec<u8>>) {
+    match (json, to_stdout) {
+        (_, Some(bytes)) => stdout(&bytes),
+        (Some(p), None) => eprintln!("rmpay: wrote {}", p.display()),
+        (None, None) => {}
+    }
 }
 
 /// Print a failure; returns the exit code.
@@ -331,15 +360,11 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
     outputs.add_workbook(sink).map_err(usage)?;
-    if let Some(p) = &a.json {
-        outputs.add(p, &json_bytes(&r)).map_err(usage)?;
-    }
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
     outputs.commit().map_err(usage)?;
     summary(&r);
     eprintln!("rmpay: wrote {}", out.display());
-    if let Some(p) = &a.json {
-        eprintln!("rmpay: wrote {}", p.display());
-    }
+    json_written(&a.json, json);
     // A big month is millions of small allocations; free them off the
     // command's path (the process may well exit first).
     std::thread::spawn(move || drop(r));
@@ -373,9 +398,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(usage)?;
     outputs.add(&out, &workbook).map_err(usage)?;
-    if let Some(j) = &a.json {
-        outputs.add(j, &json_bytes(&r)).map_err(usage)?;
-    }
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
     let mut recorded = None;
     if !closed {
         let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
@@ -391,9 +414,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
         Some((sha, voided)) => draft_recorded(root, &arch, &r, &sha, &voided)?,
     }
     eprintln!("rmpay: wrote {}", out.display());
-    if let Some(j) = &a.json {
-        eprintln!("rmpay: wrote {}", j.display());
-    }
+    json_written(&a.json, json);
     Ok(())
 }
 
