@@ -1721,11 +1721,13 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
     }
+    // Warnings and notes on stderr, as every command prints them; the
+    // verdicts on stdout.
     for l in diags.render() {
-        outln!("{l}");
+        eprintln!("{l}");
     }
     for u in &ledger.unknown_columns {
-        outln!(
+        eprintln!(
             "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
             ledger.file,
             ledger.sheet_name(u.sheet),

@@ -33,7 +33,8 @@ pub struct ReviewRun {
     pub policy: policy::Policy,
     pub result: Review,
     pub info: report::review::ReviewInfo,
-    /// Rules not assessed for lack of a figure, as warnings to print.
+    /// The ledgers' warnings, and the rules not assessed for lack of a
+    /// figure, to print.
     pub notes: Vec<String>,
 }
 
@@ -101,7 +102,10 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
     );
     let end = figures.end;
     let result = crate::engine::review::review(&policy, figures);
-    let notes = lacking(&result)?;
+    // The ledgers' warnings (a row dated outside its month, …), then the
+    // rules not assessed.
+    let mut notes = diags.render();
+    notes.extend(lacking(&result)?);
     let info = report::review::ReviewInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         label: span.label,

@@ -209,8 +209,11 @@ fn fee_owner_both() {
         .args(["check", "--policy", POLICY_A, "--ledger", "$TMP/2026-10.xlsx"])
         .stdout("
             rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
-            $TMP/2026-10.xlsx [中间业务收入]!B2: warning[fee-owner-both]: found both client `C001` and RM `RM001`; the fee goes to the client and is shared like the client
             $TMP/2026-10.xlsx: ledger for 2026-10 is valid (9 managers, 10 client assignments)
+        ")
+        // Warnings on stderr, as `payroll` prints them.
+        .stderr("
+            $TMP/2026-10.xlsx [中间业务收入]!B2: warning[fee-owner-both]: found both client `C001` and RM `RM001`; the fee goes to the client and is shared like the client
         ")
         .run();
 }
