@@ -1286,9 +1286,18 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
 fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     let (arch, p) = closed_period(&a.month.archive, &a.month.period)?;
     let version = rerun_version(a, &arch, p)?;
-    let (m, r) = recompute_version(&arch, p, version)?;
     let dir = arch.version_dir(p, version);
-    let fresh = recomputed_files(&arch, p, version, &m, &r)?;
+    let label = match version {
+        1 => p.to_string(),
+        v => format!("{p} version {v}"),
+    };
+    // First whether what the month is recomputed from is what was closed:
+    // a changed input explains every difference below it.
+    let inputs_intact = inputs_as_archived(&arch, &dir, &label, &restate::read_manifest(&dir)?)?;
+    let (m, r) = recompute_version(&arch, p, version)?;
+    let mut fresh = recomputed_files(&arch, p, version, &m, &r)?;
+    // The register (the pay workbook) first, then the JSON and the state.
+    fresh.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
     let mut differences = 0usize;
     for (name, bytes) in &fresh {
         if name == &m.ledger.stored_as || name == archive::POLICY {
@@ -1313,17 +1322,83 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
             print_line_differences(&path, &old, bytes);
         }
     }
-    let label = match version {
-        1 => p.to_string(),
-        v => format!("{p} version {v}"),
-    };
-    if differences == 0 {
-        outln!("{label}: identical");
-        Ok(EXIT_OK)
-    } else {
+    if differences > 0 {
         outln!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
+    } else if !inputs_intact {
+        outln!("{label}: the outputs recomputed are identical, but an archived input has changed");
+        Ok(EXIT_INVALID)
+    } else {
+        outln!("{label}: identical");
+        Ok(EXIT_OK)
     }
+}
+
+/// Whether the inputs a closed version is recomputed from (its ledger and
+/// policy, and the state of the month before it opens from) are still the
+/// files its manifests list: one line saying so, or one per file changed
+/// or missing, with both SHA-256s. Returns whether all are intact.
+fn inputs_as_archived(
+    arch: &Archive,
+    dir: &Path,
+    label: &str,
+    m: &Manifest,
+) -> Result<bool, Failure> {
+    let mut inputs = vec![
+        (dir.join(&m.ledger.stored_as), m.ledger.sha256.clone()),
+        (dir.join(&m.policy.stored_as), m.policy.sha256.clone()),
+    ];
+    if let Some(link) = &m.previous {
+        let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+        let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
+        let listed = restate::read_manifest(&prev_dir)?
+            .files
+            .into_iter()
+            .find(|f| f.name == archive::STATE)
+            .map(|f| f.sha256)
+            .unwrap_or_default();
+        inputs.push((prev_dir.join(archive::STATE), listed));
+    }
+    let mut intact = true;
+    for (path, listed) in &inputs {
+        let (code, message) = match std::fs::read(path) {
+            Err(_) => ("removed", "listed in the manifest but missing".to_string()),
+            Ok(bytes) if archive::sha256_hex(&bytes) == *listed => continue,
+            Ok(bytes) => (
+                "changed",
+                format!(
+                    "SHA-256 is {}, the manifest says {listed}",
+                    archive::sha256_hex(&bytes)
+                ),
+            ),
+        };
+        intact = false;
+        let path = path.clone();
+        outln!(
+            "{}",
+            archive::ArchiveError {
+                path,
+                code,
+                message
+            }
+        );
+    }
+    if intact {
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|(path, _)| {
+                path.strip_prefix(&arch.root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        outln!(
+            "{label}: the archived inputs match the manifest ({})",
+            names.join(", ")
+        );
+    }
+    Ok(intact)
 }
 
 /// The version `--version` names (default: the version in force).
