@@ -352,3 +352,179 @@ fn policy_and_ledger_errors_come_out_in_one_run() {
         .run();
     assert!(files_in(o.tempdir.path()).is_empty());
 }
+
+/// `--json -` prints the JSON on stdout, alone (the summary stays on
+/// stderr), after the workbook is written; no file named `-`.
+#[test]
+fn json_dash_prints_the_json_on_stdout() {
+    let o = Test::new()
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP/out", "--json", "-",
+        ])
+        .stdout_contains(
+            "
+            {
+              \"format\": \"rmpay.payroll/1\",
+              \"period\": \"2026-10\",
+        ",
+        )
+        .stderr(&format!(
+            "{OCTOBER}rmpay: wrote $TMP/out/pay-2026-10.xlsx\n"
+        ))
+        .run();
+    assert_eq!(files_in(o.tempdir.path()), vec!["out"]);
+    let printed: serde_json::Value = serde_json::from_str(&o.stdout).expect("stdout is JSON alone");
+    // The same JSON as `--json FILE` writes, byte for byte.
+    let f = Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            LEDGER,
+            "--out",
+            "$TMP/out",
+            "--json",
+            "$TMP/pay.json",
+        ])
+        .stderr(&format!(
+            "{OCTOBER}rmpay: wrote $TMP/out/pay-2026-10.xlsx\nrmpay: wrote $TMP/pay.json\n"
+        ))
+        .run();
+    assert_eq!(
+        o.stdout.as_bytes(),
+        std::fs::read(f.path("pay.json")).unwrap()
+    );
+    assert_eq!(printed["totals"]["net"], "15605.20");
+}
+
+/// Run rmpay with its stdout a pipe whose reader has gone (as `| head -1`
+/// leaves it once it has its line); returns the exit code and stderr.
+fn into_a_closed_pipe(args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = super::util::rmpay()
+        .args(args)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Writing into a closed pipe ends the run quietly, exit 0 as ripgrep
+/// does: no panic, no "internal error" (was exit 101 and a panic message).
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let archive = d.path().join("archive");
+    let archive = archive.to_str().unwrap();
+    let policy = super::util::policy_a_without_workflow();
+    let o = super::util::run(&[
+        "close",
+        "--archive",
+        archive,
+        "--policy",
+        policy,
+        "--ledger",
+        "fixtures/2026-09.xlsx",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let explain = [
+        "explain", "--policy", POLICY, "--ledger", LEDGER, "--rm", "RM001",
+    ];
+    assert_eq!(into_a_closed_pipe(&explain), (0, String::new()));
+    let rerun = ["rerun", "--archive", archive, "--period", "2026-09"];
+    assert_eq!(into_a_closed_pipe(&rerun), (0, String::new()));
+    let out = d.path().join("out");
+    let payroll = [
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        LEDGER,
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+        "-",
+    ];
+    // The workbook is written and said so; the JSON has no reader.
+    assert_eq!(
+        into_a_closed_pipe(&payroll),
+        (
+            0,
+            format!(
+                "{OCTOBER}rmpay: wrote {}\n",
+                out.join("pay-2026-10.xlsx").display()
+            )
+        )
+    );
+}
+
+/// Every option's help says one thing once: no sentence twice in one help
+/// (`--bank`'s was printed twice in `payroll` and `close`), no two options
+/// of a command with the same help, and every option has one.
+#[test]
+fn each_help_text_appears_once() {
+    use clap::CommandFactory;
+    let cli = rmpay::cli::Cli::command();
+    cli.clone().debug_assert();
+    let mut problems = Vec::new();
+    for sub in cli.get_subcommands() {
+        let mut seen: Vec<String> = Vec::new();
+        for arg in sub.get_arguments() {
+            let name = format!("{} --{}", sub.get_name(), arg.get_id());
+            let Some(help) = arg.get_help().map(|h| h.to_string()) else {
+                problems.push(format!("{name}: no help"));
+                continue;
+            };
+            let sentences: Vec<&str> = help.split(". ").map(|s| s.trim_end_matches('.')).collect();
+            for (i, s) in sentences.iter().enumerate() {
+                if sentences[..i].contains(s) {
+                    problems.push(format!("{name}: `{s}` twice"));
+                }
+            }
+            if seen.contains(&help) {
+                problems.push(format!("{name}: the same help as another option: {help}"));
+            }
+            seen.push(help);
+        }
+    }
+    assert_eq!(problems, Vec::<String>::new());
+}
+
+/// `payroll -h` as a finance officer reads it, whole: each line says what
+/// the option does and its default.
+#[test]
+fn payroll_help_reads_plainly() {
+    Test::new()
+        .args(["payroll", "-h"])
+        .stdout("
+            Compute one month's payroll and write the pay workbook (and JSON)
+
+            Usage: rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
+
+            Options:
+                  --policy <FILE>     The policy file (TOML)
+                  --rules <DIR>       A directory of policy versions: the version in force in the month is used
+                  --bank <ID>         With --rules: the policy id, when the directory holds several banks' policies
+                  --ledger <FILE>     The month's ledger workbook (.xlsx, .xls or .ods)
+                  --out <DIR>         Directory the pay workbook (pay-YYYY-MM.xlsx) is written to (created if missing)
+                  --json <FILE>       Also write the results as JSON to this file (`-`: to standard output)
+                  --archive <DIR>     Take the opening state (risk deposits, counters) from this archive's last closed month, and record the month's draft in the archive (drafts/YYYY-MM/) for sign-off
+                  --wait <SECONDS>    How long to wait for another rmpay writing to the archive before giving up with error[archive-busy] (0: do not wait) [default: 30]
+                  --lang <LANG>       Language of the pay workbook: sheet and column names, and texts [default: zh] [possible values: zh, en]
+                  --period <YYYY-MM>  The month, YYYY-MM (default: the month of the ledger's daily balances, which it must agree with; needed for a ledger of monthly averages)
+              -q, --quiet             Do not show the progress line while a large ledger is read
+              -h, --help              Print help
+
+            Examples:
+              rmpay payroll --policy rules/city-commercial-bank.toml \\
+                  --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json
+              rmpay payroll --rules rules/ --bank city-commercial-bank --archive archive/ \\
+                  --ledger 2026-11.xlsx --out out/
+        ")
+        .run();
+}

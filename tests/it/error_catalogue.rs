@@ -11,7 +11,7 @@
 //! | `fee-owner-both` (warning) | a fee row naming a client and an RM | [`fee_owner_both`] |
 //! | `not-a-card` | a salary card that is not digits | [`not_a_card`] |
 //! | `cannot-read-sheet` | a sheet whose XML breaks off | [`cannot_read_sheet`] |
-//! | `outside-review` | a ledger outside the quarter reviewed | [`outside_review`] |
+//! | `outside-review` | a ledger of another year than the one reviewed | [`outside_review`] |
 //! | `duplicate-month` | the same month's ledger twice in a review | [`duplicate_month`] |
 //! | `bad-review` | a previous review that is not JSON | [`bad_review`] |
 //! | `bad-manifest` | a closed month's manifest that is not JSON | [`bad_manifest`] |
@@ -281,6 +281,8 @@ fn cannot_read_sheet() {
 
 // ------------------------------------------------------------- review ---
 
+/// A ledger of another year (a quarter's review sets the year's other
+/// months aside: `review::a_quarter_uses_its_months_of_the_years_ledgers`).
 #[test]
 fn outside_review() {
     Test::new()
@@ -289,10 +291,9 @@ fn outside_review() {
             "--policy",
             POLICY_A,
             "--ledgers",
-            "fixtures/2026-09.xlsx",
             "fixtures/2026-10.xlsx",
             "--year",
-            "2026",
+            "2027",
             "--quarter",
             "4",
             "--partial",
@@ -300,7 +301,7 @@ fn outside_review() {
             "$TMP/out",
         ])
         .stderr("
-            fixtures/2026-09.xlsx: error[outside-review]: the ledger is for 2026-09, outside the review period 2026-Q4
+            fixtures/2026-10.xlsx: error[outside-review]: the ledger is for 2026-10, outside the review period 2027-Q4
             rmpay: 1 error(s); nothing was written
         ")
         .status(1)
