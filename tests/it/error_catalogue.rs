@@ -193,7 +193,8 @@ fn not_applicable() {
 
 /// The fee sheet (中间业务收入, sheet5) of October: row 2 is C001's fee of
 /// 10,000 with no RM; here it names RM001 as well (shared string 9).
-/// `check` prints a valid ledger's warnings in its report, on stdout.
+/// `check` prints a valid ledger's warnings on stderr, its verdicts on
+/// stdout.
 #[test]
 fn fee_owner_both() {
     let ledger = xlsx_edit(
