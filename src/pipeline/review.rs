@@ -623,3 +623,35 @@ fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
         .filter_map(|m| m["rm_id"].as_str().map(String::from))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::months_in_name;
+
+    fn months(name: &str) -> Vec<String> {
+        months_in_name(name).iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn a_file_name_gives_its_month() {
+        for (name, want) in [
+            ("2026-07.xlsx", vec!["2026-07"]),
+            ("存款月日均2026-07-31.xlsx", vec!["2026-07"]),
+            ("ledger_202608_v2.xlsx", vec!["2026-08"]),
+            ("2026年9月.xlsx", vec!["2026-09"]),
+            ("城东支行2026年10月存款月日均.xls", vec!["2026-10"]),
+            ("2026-07 (copy 2026-07).xlsx", vec!["2026-07"]),
+            ("2026-08 to 2026-09.xlsx", vec!["2026-08", "2026-09"]),
+            // Not a month: none given, or not a year and month alone.
+            ("jul.xlsx", vec![]),
+            ("20260731.xlsx", vec![]),
+            ("2026-13.xlsx", vec![]),
+            ("2026-7.xlsx", vec![]),
+            ("12026-07.xlsx", vec![]),
+            ("2026年13月.xlsx", vec![]),
+            ("1202608.xlsx", vec![]),
+        ] {
+            assert_eq!(months(name), want, "{name}");
+        }
+    }
+}
