@@ -121,7 +121,8 @@ pub struct PolicySourceArgs {
     /// The policy file (TOML).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// A directory of policy versions: the version in force in the month is used.
+    /// A directory of policy versions: the version in force in the month (for
+    /// a review, in its last month) is used.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 }

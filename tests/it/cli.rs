@@ -508,7 +508,7 @@ fn payroll_help_reads_plainly() {
 
             Options:
                   --policy <FILE>     The policy file (TOML)
-                  --rules <DIR>       A directory of policy versions: the version in force in the month is used
+                  --rules <DIR>       A directory of policy versions: the version in force in the month (for a review, in its last month) is used
                   --bank <ID>         With --rules: the policy id, when the directory holds several banks' policies
                   --ledger <FILE>     The month's ledger workbook (.xlsx, .xls or .ods)
                   --out <DIR>         Directory the pay workbook (pay-YYYY-MM.xlsx) is written to (created if missing)
