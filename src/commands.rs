@@ -11,18 +11,25 @@ use crate::{
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// `println!` to standard output, through [`stdout`]: a reader gone away
-/// ends the run quietly instead of panicking.
-macro_rules! outln {
+// The console, for this module and its children: these shadow std's
+// `println!`, `print!` and `eprintln!`, which panic when the write fails
+// (`rmpay rerun … | head -1` closes the pipe after one line). See
+// [`stdout`] and [`stderr`].
+macro_rules! println {
     ($($t:tt)*) => {
         $crate::commands::stdout(format!("{}\n", format_args!($($t)*)).as_bytes())
     };
 }
 
-/// `print!` to standard output, through [`stdout`].
-macro_rules! out {
+macro_rules! print {
     ($($t:tt)*) => {
         $crate::commands::stdout(format!($($t)*).as_bytes())
+    };
+}
+
+macro_rules! eprintln {
+    ($($t:tt)*) => {
+        $crate::commands::stderr(format!("{}\n", format_args!($($t)*)).as_bytes())
     };
 }
 
@@ -33,7 +40,7 @@ mod restate;
 /// head -1`), the run ends there, quietly, with exit 0, as ripgrep does:
 /// whatever the command had to write is written by then, and the rest is
 /// no one's to read. Any other failure to write (a full disk) is an I/O
-/// error, exit 2. (`println!` would panic in both cases.)
+/// error, exit 2. (std's `println!` would panic in both cases.)
 pub(crate) fn stdout(bytes: &[u8]) {
     use std::io::Write;
     let mut o = std::io::stdout().lock();
@@ -47,6 +54,15 @@ pub(crate) fn stdout(bytes: &[u8]) {
         );
         std::process::exit(EXIT_USAGE);
     }
+}
+
+/// Write to standard error. A failure to write there is ignored: there is
+/// nowhere left to say it, and the exit code still tells how the run
+/// ended (a closed stderr, `2>&1 | head -1`, must turn a refused run
+/// neither into a panic nor into a success).
+pub(crate) fn stderr(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(bytes);
 }
 
 pub fn dispatch(c: &Command) -> Result<i32, Failure> {
@@ -890,7 +906,7 @@ fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: 
         eprintln!("rmpay: {} ({}) {} {}", s.title, s.office, s.name, s.date);
     }
     // The head goes to stdout: it is what the approver writes down.
-    outln!("{p} closed; archive head SHA-256 {head}");
+    println!("{p} closed; archive head SHA-256 {head}");
     eprintln!(
         "rmpay: write the head on the signed form; `rmpay verify --archive {} --head {head}` checks the archive against it",
         a.archive.display()
@@ -1199,7 +1215,7 @@ fn signed_next(
 ) {
     let step = &wf.steps[i];
     if closed {
-        outln!("{p} {} signed; archive head SHA-256 {head}", step.name);
+        println!("{p} {} signed; archive head SHA-256 {head}", step.name);
         eprintln!(
             "rmpay: write the head on the form; `rmpay verify --archive {} --head {head}` checks the archive against it",
             a.archive.display()
@@ -1307,7 +1323,7 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         let old = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
-                outln!("{}: missing from the archive", path.display());
+                println!("{}: missing from the archive", path.display());
                 differences += 1;
                 continue;
             }
@@ -1323,13 +1339,15 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         }
     }
     if differences > 0 {
-        outln!("{label}: {differences} file(s) differ from the archive");
+        println!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
     } else if !inputs_intact {
-        outln!("{label}: the outputs recomputed are identical, but an archived input has changed");
+        println!(
+            "{label}: the outputs recomputed are identical, but an archived input has changed"
+        );
         Ok(EXIT_INVALID)
     } else {
-        outln!("{label}: identical");
+        println!("{label}: identical");
         Ok(EXIT_OK)
     }
 }
@@ -1374,7 +1392,7 @@ fn inputs_as_archived(
         };
         intact = false;
         let path = path.clone();
-        outln!(
+        println!(
             "{}",
             archive::ArchiveError {
                 path,
@@ -1393,7 +1411,7 @@ fn inputs_as_archived(
                     .to_string()
             })
             .collect();
-        outln!(
+        println!(
             "{label}: the archived inputs match the manifest ({})",
             names.join(", ")
         );
@@ -1458,20 +1476,20 @@ fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
     match ledger::dump::diff_xlsx(old, bytes) {
         Ok(d) if !d.is_empty() => {
             for (sheet, cell, was, now) in d.iter().take(200) {
-                outln!(
+                println!(
                     "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
                     path.display()
                 );
             }
             if d.len() > 200 {
-                outln!("{}: … and {} more cells", path.display(), d.len() - 200);
+                println!("{}: … and {} more cells", path.display(), d.len() - 200);
             }
         }
-        Ok(_) => outln!(
+        Ok(_) => println!(
             "{}: same cells, different bytes (formatting or properties)",
             path.display()
         ),
-        Err(e) => outln!("{}: cannot read the archived workbook: {e}", path.display()),
+        Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
     }
 }
 
@@ -1481,7 +1499,7 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
     let mut shown = 0;
     for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
         if x != y && shown < 50 {
-            outln!(
+            println!(
                 "{}:{}: archived `{}`, recomputed `{}`",
                 path.display(),
                 i + 1,
@@ -1492,7 +1510,7 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
         }
     }
     if o.lines().count() != n.lines().count() {
-        outln!(
+        println!(
             "{}: {} lines archived, {} recomputed",
             path.display(),
             o.lines().count(),
@@ -1536,13 +1554,13 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
         &mut findings,
     );
     for f in &findings {
-        outln!("{f}");
+        println!("{f}");
     }
     if findings.is_empty() {
         print_intact(a, &arch, &periods, head, &versions, &log_heads, matched);
         Ok(EXIT_OK)
     } else {
-        outln!("{}: {} problem(s)", a.archive.display(), findings.len());
+        println!("{}: {} problem(s)", a.archive.display(), findings.len());
         Ok(EXIT_INVALID)
     }
 }
@@ -1604,13 +1622,13 @@ fn print_intact(
 ) {
     match (periods.first(), periods.last(), head) {
         (Some(first), Some(last), Some(h)) => {
-            outln!(
+            println!(
                 "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
                 a.archive.display(),
                 periods.len()
             );
             for (p, all, in_force) in versions {
-                outln!(
+                println!(
                     "{}: {p} has versions {}; version {in_force} is in force ({})",
                     a.archive.display(),
                     all.iter()
@@ -1621,16 +1639,16 @@ fn print_intact(
                 );
             }
             for (p, h) in log_heads {
-                outln!(
+                println!(
                     "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
                     a.archive.display()
                 );
             }
             if let Some(m) = &matched {
-                outln!("{}: the head given matches {m}", a.archive.display());
+                println!("{}: the head given matches {m}", a.archive.display());
             }
         }
-        _ => outln!("{}: empty archive", a.archive.display()),
+        _ => println!("{}: empty archive", a.archive.display()),
     }
 }
 
@@ -1651,7 +1669,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
         }
     };
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
-        out!(
+        print!(
             "{}",
             report::explain::explain_off_roster(&r.policy, &r.run, off)
         );
@@ -1671,7 +1689,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             diag::suggestion(&a.rm, ids.iter().copied())
         )));
     };
-    out!("{}", report::explain::explain_text(&r.policy, &r.run, res));
+    print!("{}", report::explain::explain_text(&r.policy, &r.run, res));
     Ok(())
 }
 
@@ -1775,7 +1793,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     if failed.has_errors() {
         return Err(Failure::Invalid(failed));
     }
-    outln!(
+    println!(
         "{}: policy `{}` version {} is valid ({} tiers, {} pay lines, {} examples hold)",
         policy.file,
         policy.id,
@@ -1810,7 +1828,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
             u.header
         );
     }
-    outln!(
+    println!(
         "{ld}: ledger for {} is valid ({} managers, {} client assignments)",
         ledger.period,
         ledger.managers.len(),

@@ -217,7 +217,7 @@ fn restated_message(
         .last()
         .map(|v| archive::sha256_hex(&v.manifest.to_bytes()))
         .unwrap_or_default();
-    outln!("{p} restated; archive head SHA-256 {head}");
+    println!("{p} restated; archive head SHA-256 {head}");
     eprintln!(
         "rmpay: {} is the next open month: its payroll (`rmpay payroll --archive {} …`) carries the adjustments; write the head on the form",
         last.next(),

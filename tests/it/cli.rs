@@ -528,3 +528,40 @@ fn payroll_help_reads_plainly() {
         ")
         .run();
 }
+
+/// With stderr too into a closed pipe (`2>&1 | head -1`), a run still
+/// ends with its own exit code: a refused policy 1 (was an abort, 134,
+/// its panic message failing to print), a payroll 0.
+#[test]
+fn a_closed_stderr_keeps_the_exit_code() {
+    let both = |args: &[&str]| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = super::util::rmpay()
+            .args(args)
+            .stdout(writer.try_clone().unwrap())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        o.code().unwrap_or(-1)
+    };
+    let bad = [
+        "check",
+        "--policy",
+        "fixtures/bad/policy/unknown-metric.toml",
+    ];
+    assert_eq!(both(&bad), 1);
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let payroll = [
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        LEDGER,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_eq!(both(&payroll), 0);
+    assert!(out.join("pay-2026-10.xlsx").exists());
+}
