@@ -11,7 +11,7 @@ use std::path::PathBuf;
     long_about = "rmpay reads a bank's policy (TOML, under rules/) and its monthly Excel ledgers, \
 and writes pay workbooks and grading workbooks in which every figure names the rule that \
 produced it and the inputs it read.\n\nExit codes: 0 written, 1 invalid input (every problem \
-printed, nothing written), 2 usage or I/O error."
+printed, nothing written), 2 usage or I/O error, 101 internal error (a bug in rmpay)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,7 +35,14 @@ pub enum Command {
         after_help = "Examples:\n  rmpay sign --archive archive/ --period 2026-10 --step 审核 --name 王五 --date 2026-11-03\n  rmpay sign --archive archive/ --period 2026-10 --step approve --name 赵六 --note \"同意\""
     )]
     Sign(SignArgs),
-    /// Recompute a closed period from its archived ledger and policy and compare every byte.
+    /// Recompute a closed month from its archived ledger and policy and compare every byte with the archive.
+    #[command(
+        long_about = "Recompute a closed month from its archived ledger, policy and opening state, \
+and compare every byte with what was archived. It says first whether the archived inputs still \
+match the manifest (or which file changed, with both SHA-256s), then every difference, the pay \
+register's first. Exit 0: identical; 1: a difference.",
+        after_help = "Example:\n  rmpay rerun --archive archive/ --period 2026-10"
+    )]
     Rerun(RerunArgs),
     /// Correct a closed month's ledger: archive new versions of it and of every later closed month.
     #[command(
@@ -61,25 +68,29 @@ cell; nothing is written then.",
     )]
     Payout(PayoutArgs),
     /// Check the archive's hash chain; name every file changed, removed or added.
+    #[command(after_help = "Example:\n  rmpay verify --archive archive/ --head SHA256")]
     Verify(VerifyArgs),
     /// Print every figure of one RM with its rule, formula and inputs.
     #[command(
         after_help = "Examples:\n  rmpay explain --archive archive/ --period 2026-10 --rm RM001\n  rmpay explain --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx --rm RM001"
     )]
     Explain(ExplainArgs),
-    /// Run a proposed policy over a closed period and write the per-RM differences.
+    /// Run a proposed policy over a closed month and write the per-RM differences (the archive is unchanged).
+    #[command(
+        after_help = "Example:\n  rmpay compare --archive archive/ --period 2026-10 --policy proposed.toml --out out/"
+    )]
     Compare(CompareArgs),
-    /// One printable statement per RM (A4, one page): their pay, risk
+    /// Write one printable statement per RM (A4, one page): their pay, risk
     /// deposit, year to date and figures, each with its rule and inputs,
     /// and nothing of anyone else.
     #[command(
         after_help = "Examples:\n  rmpay statement --archive archive/ --period 2026-10 --out statements/\n  rmpay statement --archive archive/ --period 2026-10 --rm RM001 RM002 --lang en --out statements/\n  rmpay statement --policy rules/city-commercial-bank.toml --ledger fixtures/2026-10.xlsx --out drafts/   # marked draft"
     )]
     Statement(StatementArgs),
-    /// The tier review for HR: annual (or quarterly) figures, scores, rule
-    /// outcomes and the proposed tier with every reason.
+    /// Write the tier review for HR: annual (or quarterly) figures, scores,
+    /// rule outcomes and the proposed tier with every reason.
     #[command(
-        after_help = "Examples:\n  rmpay review --policy rules/city-commercial-bank.toml --archive archive/ --year 2026 --out out/\n  rmpay review --policy rules/bocom-nanchang.toml --ledgers 2026-07=jul.xlsx 2026-08=aug.xlsx 2026-09=sep.xlsx \\\n      --year 2026 --quarter 3 --out out/"
+        after_help = "Examples:\n  rmpay review --policy rules/city-commercial-bank.toml --archive archive/ --year 2026 --out out/\n  rmpay review --policy rules/bocom-nanchang.toml --ledgers ledgers/2026-*.xlsx --year 2026 --quarter 3 --out out/\n  rmpay review --policy rules/bocom-nanchang.toml --ledgers 2026-07=jul.xlsx 2026-08=aug.xlsx 2026-09=sep.xlsx \\\n      --year 2026 --quarter 3 --out out/"
     )]
     Review(ReviewArgs),
     /// Validate a policy (and a ledger against it) without writing anything.
@@ -97,10 +108,8 @@ cell; nothing is written then.",
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum Lang {
-    /// Chinese sheet and column names (default).
     #[default]
     Zh,
-    /// English sheet and column names.
     En,
 }
 
@@ -108,108 +117,142 @@ pub enum Lang {
 /// directory of effective-dated versions.
 #[derive(Args, Debug, Clone)]
 #[group(required = true, multiple = false)]
-pub struct PolicyArgs {
+pub struct PolicySourceArgs {
     /// The policy file (TOML).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// A directory of policy versions; the one in force for the period is used.
+    /// A directory of policy versions: the version in force in the month (for
+    /// a review, in its last month) is used.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+}
+
+/// The policy, and with `--rules` whose.
+#[derive(Args, Debug, Clone)]
+pub struct PolicyArgs {
+    #[command(flatten)]
+    pub source: PolicySourceArgs,
+    #[arg(long, value_name = "ID", requires = "rules", help = BANK_HELP)]
+    pub bank: Option<String>,
+}
+
+const BANK_HELP: &str =
+    "With --rules: the policy id, when the directory holds several banks' policies";
+const WAIT_HELP: &str = "How long to wait for another rmpay writing to the archive \
+before giving up with error[archive-busy] (0: do not wait)";
+const QUIET_HELP: &str = "Do not show the progress line while a large ledger is read";
+const PERIOD_HELP: &str = "The month, YYYY-MM (default: the month of the ledger's daily \
+balances, which it must agree with; needed for a ledger of monthly averages)";
+const LEDGER_HELP: &str = "The month's ledger workbook (.xlsx, .xls or .ods)";
+
+/// A closed month of an archive.
+#[derive(Args, Debug)]
+pub struct ClosedMonthArgs {
+    /// The archive of closed months.
+    #[arg(long, value_name = "DIR")]
+    pub archive: PathBuf,
+    /// The closed month, YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+}
+
+/// The month `explain` and `statement` show: a closed month of an archive,
+/// or a ledger's month computed now.
+#[derive(Args, Debug)]
+pub struct MonthArgs {
+    /// An archive: with --period alone, its closed month; with --ledger, the
+    /// opening state is taken from its last closed month.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// The month, YYYY-MM: the closed month, with --archive alone; with
+    /// --ledger, it must agree with the ledger's dates (default: their month).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// The policy file (TOML), with --ledger.
+    #[arg(long, value_name = "FILE", conflicts_with = "rules")]
+    pub policy: Option<PathBuf>,
+    /// A directory of policy versions, with --ledger: the version in force in
+    /// the month is used.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    #[arg(long, value_name = "ID", requires = "rules", help = BANK_HELP)]
+    pub bank: Option<String>,
+    /// The month's ledger workbook (.xlsx, .xls or .ods), with --policy or
+    /// --rules: the month is computed now, not taken from the archive.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct PayrollArgs {
     #[command(flatten)]
-    pub source: PolicyArgs,
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    #[arg(long, value_name = "ID", requires = "rules")]
-    pub bank: Option<String>,
-    /// The month's ledger workbook (.xlsx, .xls or .ods).
-    #[arg(long, value_name = "FILE")]
+    pub policy: PolicyArgs,
+    #[arg(long, value_name = "FILE", help = LEDGER_HELP)]
     pub ledger: PathBuf,
-    /// Directory the pay workbook is written to (created if missing).
+    /// Directory the pay workbook (pay-YYYY-MM.xlsx) is written to (created
+    /// if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Also write the results as JSON to this file.
+    /// Also write the results as JSON to this file (`-`: to standard output).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Take the opening state (risk deposits, counters) from this archive's
-    /// last closed period, and record the month's draft in the archive
+    /// last closed month, and record the month's draft in the archive
     /// (drafts/YYYY-MM/) for sign-off.
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
-    /// With --archive: how long to wait for another rmpay writing to the
-    /// archive before giving up with `error[archive-busy]`.
     #[arg(
         long,
         value_name = "SECONDS",
         default_value_t = 30,
-        requires = "archive"
+        requires = "archive",
+        help = WAIT_HELP
     )]
     pub wait: u64,
-    /// Language of sheet and column names.
+    /// Language of the pay workbook: sheet and column names, and texts.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
-    /// The period, YYYY-MM; must agree with the ledger's dates.
-    #[arg(long, value_name = "YYYY-MM")]
+    #[arg(long, value_name = "YYYY-MM", help = PERIOD_HELP)]
     pub period: Option<String>,
-    /// Do not draw a progress bar.
-    #[arg(long, short)]
+    #[arg(long, short, help = QUIET_HELP)]
     pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct CloseArgs {
-    /// The archive directory (created if missing).
+    /// The archive of closed months (created if missing).
     #[arg(long, value_name = "DIR")]
     pub archive: PathBuf,
     #[command(flatten)]
-    pub source: PolicyArgs,
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    #[arg(long, value_name = "ID", requires = "rules")]
-    pub bank: Option<String>,
-    /// The month's ledger workbook.
-    #[arg(long, value_name = "FILE")]
+    pub policy: PolicyArgs,
+    #[arg(long, value_name = "FILE", help = LEDGER_HELP)]
     pub ledger: PathBuf,
-    /// The period, YYYY-MM; must agree with the ledger's dates.
-    #[arg(long, value_name = "YYYY-MM")]
+    #[arg(long, value_name = "YYYY-MM", help = PERIOD_HELP)]
     pub period: Option<String>,
-    /// Language of the archived workbook's sheet and column names.
+    /// Language of the archived pay workbook: sheet and column names, and
+    /// texts.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
-    /// Do not draw a progress bar.
-    #[arg(long, short)]
+    #[arg(long, short, help = QUIET_HELP)]
     pub quiet: bool,
-    /// How long to wait for another rmpay writing to the archive before
-    /// giving up with `error[archive-busy]` (0: do not wait).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, help = WAIT_HELP)]
     pub wait: u64,
 }
 
 #[derive(Args, Debug)]
 pub struct RerunArgs {
-    /// The archive of closed periods.
-    #[arg(long, value_name = "DIR")]
-    pub archive: PathBuf,
-    /// The closed period to recompute, YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub period: String,
-    /// The version of the period (1: as closed; 2, 3, …: as restated;
-    /// default: the version in force).
+    #[command(flatten)]
+    pub month: ClosedMonthArgs,
+    /// The version of the month: 1 as closed, 2, 3, … as restated (default:
+    /// the version in force).
     #[arg(long, value_name = "N")]
     pub version: Option<u32>,
 }
 
 #[derive(Args, Debug)]
 pub struct RestateArgs {
-    /// The archive of closed periods.
-    #[arg(long, value_name = "DIR")]
-    pub archive: PathBuf,
-    /// The closed month whose ledger is corrected, YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub period: String,
+    #[command(flatten)]
+    pub month: ClosedMonthArgs,
     /// The corrected ledger of that month.
     #[arg(long, value_name = "FILE")]
     pub ledger: PathBuf,
@@ -217,22 +260,16 @@ pub struct RestateArgs {
     /// by every adjustment line).
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
-    /// Do not draw a progress bar.
-    #[arg(long, short)]
+    #[arg(long, short, help = QUIET_HELP)]
     pub quiet: bool,
-    /// How long to wait for another rmpay writing to the archive.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, help = WAIT_HELP)]
     pub wait: u64,
 }
 
 #[derive(Args, Debug)]
 pub struct PayoutArgs {
-    /// The archive of closed periods.
-    #[arg(long, value_name = "DIR")]
-    pub archive: PathBuf,
-    /// The closed month to pay out, YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub period: String,
+    #[command(flatten)]
+    pub month: ClosedMonthArgs,
     /// The file to write (replaced whole, or not at all).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -240,7 +277,7 @@ pub struct PayoutArgs {
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// The archive of closed periods.
+    /// The archive of closed months.
     #[arg(long, value_name = "DIR")]
     pub archive: PathBuf,
     /// The head hash written down at the last close (or at the last step
@@ -263,65 +300,29 @@ pub struct SignArgs {
     /// Who signs.
     #[arg(long, value_name = "NAME")]
     pub name: String,
-    /// The date signed, YYYY-MM-DD (default: today, printed).
+    /// The date signed, YYYY-MM-DD (default: today's date, which is printed).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
     /// A remark recorded with the sign-off.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
-    /// How long to wait for another rmpay writing to the archive.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, help = WAIT_HELP)]
     pub wait: u64,
 }
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// The RM to explain.
+    /// The RM to explain, by id.
     #[arg(long, value_name = "ID")]
     pub rm: String,
-    /// An archive: with --period, explain a closed period; with --policy and
-    /// --ledger, take the opening state from it.
-    #[arg(long, value_name = "DIR")]
-    pub archive: Option<PathBuf>,
-    /// The period, YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub period: Option<String>,
-    /// The policy file (TOML), with --ledger.
-    #[arg(long, value_name = "FILE", conflicts_with = "rules")]
-    pub policy: Option<PathBuf>,
-    /// A directory of policy versions, with --ledger.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    #[arg(long, value_name = "ID", requires = "rules")]
-    pub bank: Option<String>,
-    /// The month's ledger, with --policy or --rules.
-    #[arg(long, value_name = "FILE")]
-    pub ledger: Option<PathBuf>,
+    #[command(flatten)]
+    pub month: MonthArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct StatementArgs {
-    /// An archive: with --period alone, the statements of a closed month;
-    /// with --policy (or --rules) and --ledger, a draft opening from its
-    /// last closed month.
-    #[arg(long, value_name = "DIR")]
-    pub archive: Option<PathBuf>,
-    /// The period, YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub period: Option<String>,
-    /// The policy file (TOML), with --ledger: a draft.
-    #[arg(long, value_name = "FILE", conflicts_with = "rules")]
-    pub policy: Option<PathBuf>,
-    /// A directory of policy versions, with --ledger: a draft.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Option<PathBuf>,
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    #[arg(long, value_name = "ID", requires = "rules")]
-    pub bank: Option<String>,
-    /// The month's ledger, with --policy or --rules.
-    #[arg(long, value_name = "FILE")]
-    pub ledger: Option<PathBuf>,
+    #[command(flatten)]
+    pub month: MonthArgs,
     /// Only these RMs (default: every RM of the month).
     #[arg(long = "rm", value_name = "ID", num_args = 1..)]
     pub rms: Vec<String>,
@@ -335,19 +336,16 @@ pub struct StatementArgs {
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
-    /// The archive of closed periods.
-    #[arg(long, value_name = "DIR")]
-    pub archive: PathBuf,
-    /// The closed period whose ledger is re-run, YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub period: String,
-    /// The proposed policy.
+    #[command(flatten)]
+    pub month: ClosedMonthArgs,
+    /// The proposed policy file (TOML).
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
-    /// Directory the comparison workbook is written to.
+    /// Directory the comparison workbook (compare-YYYY-MM.xlsx) is written
+    /// to (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Language of sheet and column names.
+    /// Language of the comparison workbook.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
 }
@@ -355,11 +353,8 @@ pub struct CompareArgs {
 #[derive(Args, Debug)]
 pub struct ReviewArgs {
     #[command(flatten)]
-    pub source: PolicyArgs,
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    #[arg(long, value_name = "ID", requires = "rules")]
-    pub bank: Option<String>,
-    /// Take the months from this archive of closed periods.
+    pub policy: PolicyArgs,
+    /// Take the months from this archive of closed months.
     #[arg(
         long,
         value_name = "DIR",
@@ -367,32 +362,37 @@ pub struct ReviewArgs {
         required_unless_present = "ledgers"
     )]
     pub archive: Option<PathBuf>,
-    /// The months' ledgers: FILE, or YYYY-MM=FILE for a ledger of monthly averages.
+    /// The months' ledgers, in any order. Each one's month is that of its
+    /// daily balances or, for a ledger of monthly averages, the one in its
+    /// file name (2026-10.xlsx, 202610.xlsx, 2026年10月.xlsx); YYYY-MM=FILE
+    /// gives it outright.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub ledgers: Vec<String>,
-    /// The year reviewed.
+    /// The year reviewed, YYYY.
     #[arg(long, value_name = "YYYY")]
     pub year: i32,
-    /// Review one quarter (1–4) instead of the year.
+    /// Review one quarter (1–4) instead of the whole year: of the year's
+    /// ledgers, the quarter's three months are used.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4))]
     pub quarter: Option<u32>,
     /// Allow months to be missing; every sheet is then marked partial.
     #[arg(long)]
     pub partial: bool,
-    /// The previous review's JSON (for rules such as "two years running").
+    /// Last year's review JSON (for rules such as "two years running").
     #[arg(long, value_name = "FILE")]
     pub previous_review: Option<PathBuf>,
-    /// Directory the grading workbook is written to.
+    /// Directory the review workbook (review-YYYY.xlsx, review-YYYY-QN.xlsx)
+    /// is written to (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Also write the review as JSON to this file.
+    /// Also write the review as JSON to this file (`-`: to standard output).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Also write each RM's notice of the result (考核结果通知书), one
     /// printable file per RM, into this directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub notices: Option<PathBuf>,
-    /// Language of sheet and column names.
+    /// Language of the review workbook and notices.
     #[arg(long, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
 }
@@ -400,15 +400,11 @@ pub struct ReviewArgs {
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
-    pub source: PolicyArgs,
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    #[arg(long, value_name = "ID", requires = "rules")]
-    pub bank: Option<String>,
-    /// A ledger workbook to validate against the policy.
+    pub policy: PolicyArgs,
+    /// A ledger workbook to check against the policy (.xlsx, .xls or .ods).
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
-    /// The period, YYYY-MM; must agree with the ledger's dates.
-    #[arg(long, value_name = "YYYY-MM")]
+    #[arg(long, value_name = "YYYY-MM", help = PERIOD_HELP)]
     pub period: Option<String>,
 }
 
@@ -417,11 +413,10 @@ pub struct TemplateArgs {
     /// The policy whose tiers fill the tier column's drop-down list.
     #[arg(long, value_name = "FILE", conflicts_with = "rules")]
     pub policy: Option<PathBuf>,
-    /// A directory of policy versions: the one in force in --period is used.
+    /// A directory of policy versions: the version in force in --period is used.
     #[arg(long, value_name = "DIR", requires = "period")]
     pub rules: Option<PathBuf>,
-    /// With --rules: the policy id, when the directory holds several banks' policies.
-    #[arg(long, value_name = "ID", requires = "rules")]
+    #[arg(long, value_name = "ID", requires = "rules", help = BANK_HELP)]
     pub bank: Option<String>,
     /// With --rules: the month the ledger is for, YYYY-MM.
     #[arg(long, value_name = "YYYY-MM", requires = "rules")]

@@ -11,8 +11,59 @@ use crate::{
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+// The console, for this module and its children: these shadow std's
+// `println!`, `print!` and `eprintln!`, which panic when the write fails
+// (`rmpay rerun … | head -1` closes the pipe after one line). See
+// [`stdout`] and [`stderr`].
+macro_rules! println {
+    ($($t:tt)*) => {
+        $crate::commands::stdout(format!("{}\n", format_args!($($t)*)).as_bytes())
+    };
+}
+
+macro_rules! print {
+    ($($t:tt)*) => {
+        $crate::commands::stdout(format!($($t)*).as_bytes())
+    };
+}
+
+macro_rules! eprintln {
+    ($($t:tt)*) => {
+        $crate::commands::stderr(format!("{}\n", format_args!($($t)*)).as_bytes())
+    };
+}
+
 mod payout;
 mod restate;
+
+/// Write to standard output. When the reader has gone (`rmpay rerun … |
+/// head -1`), the run ends there, quietly, with exit 0, as ripgrep does:
+/// whatever the command had to write is written by then, and the rest is
+/// no one's to read. Any other failure to write (a full disk) is an I/O
+/// error, exit 2. (std's `println!` would panic in both cases.)
+pub(crate) fn stdout(bytes: &[u8]) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_all(bytes).and_then(|()| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_OK);
+        }
+        eprintln!(
+            "rmpay: error[io]: cannot write to standard output: {}",
+            write::os_reason(&e)
+        );
+        std::process::exit(EXIT_USAGE);
+    }
+}
+
+/// Write to standard error. A failure to write there is ignored: there is
+/// nowhere left to say it, and the exit code still tells how the run
+/// ended (a closed stderr, `2>&1 | head -1`, must turn a refused run
+/// neither into a panic nor into a success).
+pub(crate) fn stderr(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(bytes);
+}
 
 pub fn dispatch(c: &Command) -> Result<i32, Failure> {
     match c {
@@ -34,7 +85,7 @@ pub fn dispatch(c: &Command) -> Result<i32, Failure> {
 
 fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
     let job = review::ReviewJob {
-        policy: policy_source(&a.source, &a.bank),
+        policy: policy_source(&a.policy),
         year: a.year,
         quarter: a.quarter,
         archive: a.archive.clone(),
@@ -43,7 +94,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         previous_review: a.previous_review.clone(),
     };
     let run = review::run(&job)?;
-    let out = write_review(a, &run)?;
+    let (out, json) = write_review(a, &run)?;
     for n in &run.notes {
         eprintln!("{n}");
     }
@@ -65,9 +116,6 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
         count(policy::Decision::Terminate)
     );
     eprintln!("rmpay: wrote {}", out.display());
-    if let Some(p) = &a.json {
-        eprintln!("rmpay: wrote {}", p.display());
-    }
     if let Some(d) = &a.notices {
         eprintln!(
             "rmpay: {} notice(s) of the review's result in {}",
@@ -75,12 +123,17 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             d.display()
         );
     }
+    json_written(&a.json, json);
     Ok(())
 }
 
 /// The review's workbook and JSON, staged first and committed together, or
-/// none. Returns the workbook's path.
-fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf, Failure> {
+/// none. Returns the workbook's path, and the JSON when it goes to
+/// standard output.
+fn write_review(
+    a: &cli::ReviewArgs,
+    run: &review::ReviewRun,
+) -> Result<(PathBuf, Option<Vec<u8>>), Failure> {
     let (policy, info) = (&run.policy, &run.info);
     let l = lang(a.lang);
     let out = a.out.join(format!("review-{}.xlsx", info.label));
@@ -90,10 +143,9 @@ fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf,
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     report::review::review_book(policy, &run.result, info, l, &mut sink);
     outputs.add_workbook(sink).map_err(usage)?;
-    if let Some(p) = &a.json {
-        let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info));
-        outputs.add(p, &j).map_err(usage)?;
-    }
+    let json = stage_json(&mut outputs, &a.json, || {
+        write::json::review_bytes(&write::json::review_json(policy, &run.result, info))
+    })?;
     if let Some(dir) = &a.notices {
         let files = notice_files(dir, run, l)?;
         outputs.create_dir(dir).map_err(usage)?;
@@ -102,7 +154,35 @@ fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf,
         }
     }
     outputs.commit().map_err(usage)?;
-    Ok(out)
+    Ok((out, json))
+}
+
+/// `--json FILE` is staged with the command's other outputs. `--json -`
+/// is printed to standard output once they are written: returned here,
+/// for [`json_written`].
+fn stage_json(
+    outputs: &mut write::OutputSet,
+    json: &Option<PathBuf>,
+    bytes: impl FnOnce() -> Vec<u8>,
+) -> Result<Option<Vec<u8>>, Failure> {
+    match json {
+        None => Ok(None),
+        Some(p) if p.as_os_str() == "-" => Ok(Some(bytes())),
+        Some(p) => {
+            outputs.add(p, &bytes()).map_err(usage)?;
+            Ok(None)
+        }
+    }
+}
+
+/// After the outputs are written and the summary printed (on stderr): say
+/// where the JSON file went, or print the JSON itself, last, on stdout.
+fn json_written(json: &Option<PathBuf>, to_stdout: Option<Vec<u8>>) {
+    match (json, to_stdout) {
+        (_, Some(bytes)) => stdout(&bytes),
+        (Some(p), None) => eprintln!("rmpay: wrote {}", p.display()),
+        (None, None) => {}
+    }
 }
 
 /// Each RM's notice of the review's result (`--notices DIR`), by path,
@@ -221,12 +301,12 @@ fn lang(l: cli::Lang) -> report::Lang {
     }
 }
 
-fn policy_source(a: &cli::PolicyArgs, bank: &Option<String>) -> PolicySource {
-    match (&a.policy, &a.rules) {
+fn policy_source(a: &cli::PolicyArgs) -> PolicySource {
+    match (&a.source.policy, &a.source.rules) {
         (Some(p), _) => PolicySource::File(p.clone()),
         (None, Some(d)) => PolicySource::Rules {
             dir: d.clone(),
-            bank: bank.clone(),
+            bank: a.bank.clone(),
         },
         // clap requires one of the two.
         (None, None) => PolicySource::File(PathBuf::new()),
@@ -312,7 +392,7 @@ fn json_bytes(r: &PayrollRun) -> Vec<u8> {
 
 fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let job = Job {
-        policy: policy_source(&a.source, &a.bank),
+        policy: policy_source(&a.policy),
         policy_display: None,
         ledger: a.ledger.clone(),
         ledger_display: None,
@@ -339,15 +419,11 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
     outputs.add_workbook(sink).map_err(usage)?;
-    if let Some(p) = &a.json {
-        outputs.add(p, &json_bytes(&r)).map_err(usage)?;
-    }
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
     outputs.commit().map_err(usage)?;
     summary(&r);
     eprintln!("rmpay: wrote {}", out.display());
-    if let Some(p) = &a.json {
-        eprintln!("rmpay: wrote {}", p.display());
-    }
+    json_written(&a.json, json);
     // A big month is millions of small allocations; free them off the
     // command's path (the process may well exit first).
     std::thread::spawn(move || drop(r));
@@ -381,9 +457,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(usage)?;
     outputs.add(&out, &workbook).map_err(usage)?;
-    if let Some(j) = &a.json {
-        outputs.add(j, &json_bytes(&r)).map_err(usage)?;
-    }
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
     let mut recorded = None;
     if !closed {
         let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
@@ -399,9 +473,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
         Some((sha, voided)) => draft_recorded(root, &arch, &r, &sha, &voided)?,
     }
     eprintln!("rmpay: wrote {}", out.display());
-    if let Some(j) = &a.json {
-        eprintln!("rmpay: wrote {}", j.display());
-    }
+    json_written(&a.json, json);
     Ok(())
 }
 
@@ -761,7 +833,7 @@ fn ledger_ext(path: &Path) -> String {
 
 fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let job = Job {
-        policy: policy_source(&a.source, &a.bank),
+        policy: policy_source(&a.policy),
         policy_display: None,
         ledger: a.ledger.clone(),
         ledger_display: None,
@@ -1271,11 +1343,20 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
 }
 
 fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
-    let (arch, p) = closed_period(&a.archive, &a.period)?;
+    let (arch, p) = closed_period(&a.month.archive, &a.month.period)?;
     let version = rerun_version(a, &arch, p)?;
-    let (m, r) = recompute_version(&arch, p, version)?;
     let dir = arch.version_dir(p, version);
-    let fresh = recomputed_files(&arch, p, version, &m, &r)?;
+    let label = match version {
+        1 => p.to_string(),
+        v => format!("{p} version {v}"),
+    };
+    // First whether what the month is recomputed from is what was closed:
+    // a changed input explains every difference below it.
+    let inputs_intact = inputs_as_archived(&arch, &dir, &label, &restate::read_manifest(&dir)?)?;
+    let (m, r) = recompute_version(&arch, p, version)?;
+    let mut fresh = recomputed_files(&arch, p, version, &m, &r)?;
+    // The register (the pay workbook) first, then the JSON and the state.
+    fresh.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
     let mut differences = 0usize;
     for (name, bytes) in &fresh {
         if name == &m.ledger.stored_as || name == archive::POLICY {
@@ -1300,17 +1381,85 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
             print_line_differences(&path, &old, bytes);
         }
     }
-    let label = match version {
-        1 => p.to_string(),
-        v => format!("{p} version {v}"),
-    };
-    if differences == 0 {
-        println!("{label}: identical");
-        Ok(EXIT_OK)
-    } else {
+    if differences > 0 {
         println!("{label}: {differences} file(s) differ from the archive");
         Ok(EXIT_INVALID)
+    } else if !inputs_intact {
+        println!(
+            "{label}: the outputs recomputed are identical, but an archived input has changed"
+        );
+        Ok(EXIT_INVALID)
+    } else {
+        println!("{label}: identical");
+        Ok(EXIT_OK)
     }
+}
+
+/// Whether the inputs a closed version is recomputed from (its ledger and
+/// policy, and the state of the month before it opens from) are still the
+/// files its manifests list: one line saying so, or one per file changed
+/// or missing, with both SHA-256s. Returns whether all are intact.
+fn inputs_as_archived(
+    arch: &Archive,
+    dir: &Path,
+    label: &str,
+    m: &Manifest,
+) -> Result<bool, Failure> {
+    let mut inputs = vec![
+        (dir.join(&m.ledger.stored_as), m.ledger.sha256.clone()),
+        (dir.join(&m.policy.stored_as), m.policy.sha256.clone()),
+    ];
+    if let Some(link) = &m.previous {
+        let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+        let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
+        let listed = restate::read_manifest(&prev_dir)?
+            .files
+            .into_iter()
+            .find(|f| f.name == archive::STATE)
+            .map(|f| f.sha256)
+            .unwrap_or_default();
+        inputs.push((prev_dir.join(archive::STATE), listed));
+    }
+    let mut intact = true;
+    for (path, listed) in &inputs {
+        let (code, message) = match std::fs::read(path) {
+            Err(_) => ("removed", "listed in the manifest but missing".to_string()),
+            Ok(bytes) if archive::sha256_hex(&bytes) == *listed => continue,
+            Ok(bytes) => (
+                "changed",
+                format!(
+                    "SHA-256 is {}, the manifest says {listed}",
+                    archive::sha256_hex(&bytes)
+                ),
+            ),
+        };
+        intact = false;
+        let path = path.clone();
+        println!(
+            "{}",
+            archive::ArchiveError {
+                path,
+                code,
+                message
+            }
+        );
+    }
+    if intact {
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|(path, _)| {
+                path.strip_prefix(&arch.root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        println!(
+            "{label}: the archived inputs match the manifest ({})",
+            names.join(", ")
+        );
+    }
+    Ok(intact)
 }
 
 /// The version `--version` names (default: the version in force).
@@ -1547,11 +1696,12 @@ fn print_intact(
 }
 
 fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
-    let period = parse_period(a.period.as_deref())?;
-    let r = match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+    let m = &a.month;
+    let period = parse_period(m.period.as_deref())?;
+    let r = match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(p), None, None, None) => recompute(&Archive::new(root), p)?.1,
-        (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
-            let job = ledger_job(&a.policy, &a.rules, &a.bank, l, period, &a.archive)?;
+        (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
+            let job = ledger_job(m, l, period)?;
             compute(&job, &mut |_, _| {})?
         }
         _ => {
@@ -1596,19 +1746,12 @@ fn unreachable_source() -> Result<PolicySource, Failure> {
 /// `statement`): the policy file or the version in force from `--rules`,
 /// opened from the archive's last closed month when `--archive` is given,
 /// else from the ledger's own risk-deposit sheet.
-fn ledger_job(
-    policy: &Option<PathBuf>,
-    rules: &Option<PathBuf>,
-    bank: &Option<String>,
-    ledger: &Path,
-    period: Option<Period>,
-    archive: &Option<PathBuf>,
-) -> Result<Job, Failure> {
-    let source = match (policy, rules) {
+fn ledger_job(m: &cli::MonthArgs, ledger: &Path, period: Option<Period>) -> Result<Job, Failure> {
+    let source = match (&m.policy, &m.rules) {
         (Some(p), _) => PolicySource::File(p.clone()),
         (None, Some(d)) => PolicySource::Rules {
             dir: d.clone(),
-            bank: bank.clone(),
+            bank: m.bank.clone(),
         },
         (None, None) => unreachable_source()?,
     };
@@ -1618,7 +1761,7 @@ fn ledger_job(
         ledger: ledger.to_path_buf(),
         ledger_display: None,
         period,
-        carry: match archive {
+        carry: match &m.archive {
             Some(root) => Carry::Archive {
                 root: root.clone(),
                 closing: false,
@@ -1629,7 +1772,7 @@ fn ledger_job(
 }
 
 fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
-    let (arch, p) = closed_period(&a.archive, &a.period)?;
+    let (arch, p) = closed_period(&a.month.archive, &a.month.period)?;
     let (m, base) = recompute(&arch, p)?;
     let job = Job {
         policy: PolicySource::File(a.policy.clone()),
@@ -1688,7 +1831,7 @@ fn compare_side(r: &PayrollRun) -> report::compare::Run<'_> {
 
 fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     let period = parse_period(a.period.as_deref())?;
-    let policy = load_policy_source(&policy_source(&a.source, &a.bank), period)?;
+    let policy = load_policy_source(&policy_source(&a.policy), period)?;
     let failed = crate::engine::examples::run_examples(&policy, &policy.file);
     if failed.has_errors() {
         return Err(Failure::Invalid(failed));
@@ -1714,11 +1857,13 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
     }
+    // Warnings and notes on stderr, as every command prints them; the
+    // verdicts on stdout.
     for l in diags.render() {
-        println!("{l}");
+        eprintln!("{l}");
     }
     for u in &ledger.unknown_columns {
-        println!(
+        eprintln!(
             "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
             ledger.file,
             ledger.sheet_name(u.sheet),
@@ -1760,7 +1905,7 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
 
 /// `rmpay statement`: one file per RM, all written or none.
 fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
-    let period = parse_period(a.period.as_deref())?;
+    let period = parse_period(a.month.period.as_deref())?;
     let (r, draft, archived) = statement_month(a, period)?;
     let chosen = statement_rms(a, &r)?;
     if let Some(path) = &archived {
@@ -1794,15 +1939,16 @@ fn statement_month(
     a: &cli::StatementArgs,
     period: Option<Period>,
 ) -> Result<(PayrollRun, bool, Option<PathBuf>), Failure> {
-    Ok(match (&a.archive, period, &a.policy, &a.rules, &a.ledger) {
+    let m = &a.month;
+    Ok(match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(_), None, None, None) => {
-            let (arch, p) = closed_period(root, a.period.as_deref().unwrap_or_default())?;
+            let (arch, p) = closed_period(root, m.period.as_deref().unwrap_or_default())?;
             let (_, r) = recompute(&arch, p)?;
             let json = arch.dir(p).join(format!("pay-{p}.json"));
             (r, false, Some(json))
         }
-        (_, _, _, _, Some(l)) if a.policy.is_some() || a.rules.is_some() => {
-            let job = ledger_job(&a.policy, &a.rules, &a.bank, l, period, &a.archive)?;
+        (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
+            let job = ledger_job(m, l, period)?;
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {

@@ -12,6 +12,7 @@ fn main() {
 /// with no source path and no backtrace unless `RUST_BACKTRACE` asks for
 /// them. The process exits with 101, as any panic does.
 fn quiet_panics() {
+    use std::io::Write;
     std::panic::set_hook(Box::new(|info| {
         let what = info
             .payload()
@@ -19,14 +20,18 @@ fn quiet_panics() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".to_string());
-        eprintln!(
+        // Written, not `eprintln!`ed: a stderr that cannot be written (a
+        // closed pipe) must not panic again inside the hook (an abort).
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
             "internal error: {what}\nThis is a bug in rmpay, not a problem with your files: please report it, with the command you ran."
         );
         if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
             if let Some(at) = info.location() {
-                eprintln!("at {at}");
+                let _ = writeln!(err, "at {at}");
             }
-            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+            let _ = writeln!(err, "{}", std::backtrace::Backtrace::force_capture());
         }
     }));
 }

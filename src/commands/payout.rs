@@ -16,6 +16,7 @@ fn refuse(path: std::path::PathBuf, code: &'static str, message: String) -> Fail
 
 pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
     let p: Period = a
+        .month
         .period
         .parse()
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
@@ -64,13 +65,13 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
 
 /// Only a closed month pays out, into a file outside the archive.
 fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
-    if !a.archive.is_dir() {
+    if !a.month.archive.is_dir() {
         return Err(Failure::Usage(format!(
             "{}: error[io]: no such archive",
-            a.archive.display()
+            a.month.archive.display()
         )));
     }
-    let arch = Archive::new(&a.archive);
+    let arch = Archive::new(&a.month.archive);
     // Only a closed month pays out: what is paid is what was closed.
     if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
         return Err(refuse(
@@ -86,7 +87,7 @@ fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    if let (Ok(root), Ok(dir)) = (a.archive.canonicalize(), parent.canonicalize())
+    if let (Ok(root), Ok(dir)) = (a.month.archive.canonicalize(), parent.canonicalize())
         && dir.starts_with(&root)
     {
         return Err(Failure::Usage(format!(

@@ -69,10 +69,11 @@ struct NewVersion {
 
 pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
     let p: Period = a
+        .month
         .period
         .parse()
         .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
-    let arch = Archive::new(&a.archive);
+    let arch = Archive::new(&a.month.archive);
     let (reason, periods, last) = restatable(a, &arch, p)?;
     let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
     commit(a, &arch, p, &periods, last, &built)?;
@@ -134,10 +135,10 @@ fn commit(
     last: Period,
     built: &[NewVersion],
 ) -> Result<(), Failure> {
-    let lock = take_lock(arch, &a.archive, a.wait)?;
+    let lock = take_lock(arch, &a.month.archive, a.wait)?;
     if arch.periods().map_err(Failure::Archive)?.last() != Some(&last) {
         return Err(refuse(
-            a.archive.clone(),
+            a.month.archive.clone(),
             "archive-changed",
             format!("a month was closed while {p} was being restated; restate again"),
         ));
@@ -220,7 +221,7 @@ fn restated_message(
     eprintln!(
         "rmpay: {} is the next open month: its payroll (`rmpay payroll --archive {} …`) carries the adjustments; write the head on the form",
         last.next(),
-        a.archive.display()
+        a.month.archive.display()
     );
 }
 

@@ -33,7 +33,8 @@ pub struct ReviewRun {
     pub policy: policy::Policy,
     pub result: Review,
     pub info: report::review::ReviewInfo,
-    /// Rules not assessed for lack of a figure, as warnings to print.
+    /// The ledgers' warnings, and the rules not assessed for lack of a
+    /// figure, to print.
     pub notes: Vec<String>,
 }
 
@@ -53,12 +54,16 @@ impl Span {
 }
 
 /// The months read: the review's own, the trailing window's, and
-/// (period, file name, SHA-256) of each.
+/// (period, file name, SHA-256) of each; and (period, file as given) of
+/// each ledger used, and of those of the year's other months, set aside by
+/// a quarter's review.
 #[derive(Default)]
 struct Months {
     months: Vec<MonthData>,
     trailing: Vec<MonthData>,
     ledgers: Vec<(String, String, String)>,
+    used: Vec<(Period, String)>,
+    set_aside: Vec<(Period, String)>,
 }
 
 /// Run a review.
@@ -80,12 +85,13 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         window,
     };
     let sources = sources(job, &span)?;
-    let read = read_months(&policy, &span, &sources, &mut diags)?;
+    let read = read_months(&policy, &span, job.year, &sources, &mut diags)?;
     let prior = prior_year(job, &policy, &span.expected, &mut diags)?;
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
     }
     let (read, missing) = complete(read, &span, job.partial)?;
+    let used = months_used(&span.label, &read);
     let demoted = match &job.previous_review {
         None => None,
         Some(p) => Some(previous_demotions(p, job.year)?),
@@ -101,7 +107,11 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
     );
     let end = figures.end;
     let result = crate::engine::review::review(&policy, figures);
-    let notes = lacking(&result)?;
+    // The ledgers' warnings (a row dated outside its month, …), then the
+    // rules not assessed.
+    let mut notes: Vec<String> = used.into_iter().collect();
+    notes.extend(diags.render());
+    notes.extend(lacking(&result)?);
     let info = report::review::ReviewInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         label: span.label,
@@ -234,22 +244,127 @@ fn read_month(
     Some((l, rms))
 }
 
-/// Read every source: a ledger outside the review or a second one for a
-/// month is an error, found with the others.
+/// A given ledger's month, when it has no daily balances to tell it: the
+/// one its file name gives (`2026-07.xlsx`, `202607.xlsx`,
+/// `2026年7月.xlsx`), read again with it; without one, an error at the
+/// file saying how to name it (`example`: a month of the review).
+fn read_given(
+    policy: &policy::Policy,
+    path: &Path,
+    display: &str,
+    example: Period,
+    diags: &mut Diagnostics,
+) -> Option<(ledger::Ledger, Vec<metrics::monthly::Rm>)> {
+    let mut first = Diagnostics::new();
+    let read = read_month(policy, None, path, display, &mut first);
+    if read.is_some() || !first.iter().any(|d| d.code == "period-unknown") {
+        diags.extend(first);
+        return read;
+    }
+    let name = Path::new(display)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let months = months_in_name(&name);
+    if let [month] = months[..] {
+        return read_month(policy, Some(month), path, display, diags);
+    }
+    let why = match &months[..] {
+        [] => "its file name gives no month".to_string(),
+        many => format!(
+            "its file name gives {} months ({})",
+            many.len(),
+            many.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let y = example.year;
+    let m = example.month;
+    for d in first.iter() {
+        if d.code == "period-unknown" {
+            diags.error(
+                d.location.clone(),
+                "period-unknown",
+                format!(
+                    "the ledger gives monthly averages, not daily balances, and {why}: name the file with its month (YYYY-MM, YYYYMM or YYYY年M月, e.g. {y}-{m:02}.xlsx) or give it as YYYY-MM={display}"
+                ),
+            );
+        } else {
+            diags.push(d.clone());
+        }
+    }
+    None
+}
+
+/// The months a file name gives, each once, in order: `YYYY-MM`, `YYYYMM`
+/// (six digits, no more), `YYYY年M月` or `YYYY年MM月`.
+fn months_in_name(name: &str) -> Vec<Period> {
+    let c: Vec<char> = name.chars().collect();
+    let digits = |from: usize, n: usize| -> Option<u32> {
+        let s: String = c.get(from..from + n)?.iter().collect();
+        (s.chars().all(|x| x.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let is_digit = |i: usize| c.get(i).is_some_and(|x| x.is_ascii_digit());
+    let mut found: Vec<Period> = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        // A number starts here: not inside another.
+        if !is_digit(i) || (i > 0 && is_digit(i - 1)) {
+            i += 1;
+            continue;
+        }
+        let Some(year) = digits(i, 4) else {
+            i += 1;
+            continue;
+        };
+        let month = match c.get(i + 4) {
+            Some('-') if !is_digit(i + 7) => digits(i + 5, 2),
+            Some('年') => {
+                let one = digits(i + 5, 1).filter(|_| c.get(i + 6) == Some(&'月'));
+                let two = digits(i + 5, 2).filter(|_| c.get(i + 7) == Some(&'月'));
+                one.or(two)
+            }
+            Some(d) if d.is_ascii_digit() && !is_digit(i + 6) => digits(i + 4, 2),
+            _ => None,
+        };
+        if let Some(p) = month.and_then(|m| Period::new(year as i32, m))
+            && !found.contains(&p)
+        {
+            found.push(p);
+        }
+        i += 4;
+    }
+    found
+}
+
+/// Read every source: a ledger of another year than the review's, or a
+/// second one for a month, is an error, found with the others. A
+/// quarter's review sets the year's other months aside.
 fn read_months(
     policy: &policy::Policy,
     span: &Span,
+    year: i32,
     sources: &[(Option<Period>, PathBuf, String)],
     diags: &mut Diagnostics,
 ) -> Result<Months, Failure> {
     let mut read = Months::default();
     for (period, path, display) in sources {
-        let Some((mut l, rms)) = read_month(policy, *period, path, display, diags) else {
+        let month = match period {
+            Some(_) => read_month(policy, *period, path, display, diags),
+            None => read_given(policy, path, display, span.expected[0], diags),
+        };
+        let Some((mut l, rms)) = month else {
             continue;
         };
         let here = diag::Location::File {
             file: display.clone(),
         };
+        if !span.covers(l.period) && l.period.year == year {
+            read.set_aside.push((l.period, display.clone()));
+            continue;
+        }
         if !span.covers(l.period) {
             let message = format!(
                 "the ledger is for {}, outside the review period {}",
@@ -272,6 +387,7 @@ fn read_months(
             continue;
         }
         let sha = inputs::sha256_file(path).map_err(Failure::Usage)?;
+        read.used.push((l.period, display.clone()));
         l.file = inputs::file_name(display);
         read.ledgers
             .push((l.period.to_string(), l.file.clone(), sha));
@@ -350,6 +466,33 @@ fn complete(
         )));
     }
     Ok((read, missing))
+}
+
+/// What a quarter's review given ledgers of other months says it used:
+/// its months and their files, and the months set aside (nothing when
+/// none were).
+fn months_used(label: &str, read: &Months) -> Option<String> {
+    if read.set_aside.is_empty() {
+        return None;
+    }
+    let sorted = |months: &[(Period, String)]| {
+        let mut months = months.to_vec();
+        months.sort();
+        months
+    };
+    let used: Vec<String> = sorted(&read.used)
+        .iter()
+        .map(|(p, file)| format!("{p} ({file})"))
+        .collect();
+    let aside: Vec<String> = sorted(&read.set_aside)
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    Some(format!(
+        "rmpay: review {label} uses {}; the ledgers of {} are set aside",
+        used.join(", "),
+        aside.join(", ")
+    ))
 }
 
 fn missing_months(span: &Span, missing: &[Period]) -> Failure {
@@ -479,4 +622,36 @@ fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
         .filter(|m| m["decision"] == "demote")
         .filter_map(|m| m["rm_id"].as_str().map(String::from))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::months_in_name;
+
+    fn months(name: &str) -> Vec<String> {
+        months_in_name(name).iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn a_file_name_gives_its_month() {
+        for (name, want) in [
+            ("2026-07.xlsx", vec!["2026-07"]),
+            ("存款月日均2026-07-31.xlsx", vec!["2026-07"]),
+            ("ledger_202608_v2.xlsx", vec!["2026-08"]),
+            ("2026年9月.xlsx", vec!["2026-09"]),
+            ("城东支行2026年10月存款月日均.xls", vec!["2026-10"]),
+            ("2026-07 (copy 2026-07).xlsx", vec!["2026-07"]),
+            ("2026-08 to 2026-09.xlsx", vec!["2026-08", "2026-09"]),
+            // Not a month: none given, or not a year and month alone.
+            ("jul.xlsx", vec![]),
+            ("20260731.xlsx", vec![]),
+            ("2026-13.xlsx", vec![]),
+            ("2026-7.xlsx", vec![]),
+            ("12026-07.xlsx", vec![]),
+            ("2026年13月.xlsx", vec![]),
+            ("1202608.xlsx", vec![]),
+        ] {
+            assert_eq!(months(name), want, "{name}");
+        }
+    }
 }

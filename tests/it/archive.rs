@@ -205,7 +205,20 @@ fn rerun_gives_identical_and_verify_is_clean() {
             m,
         ]);
         assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-        assert_eq!(o.stdout.trim(), format!("{m}: identical"));
+        // First the inputs it is recomputed from, held to the manifests
+        // (a month after the first opens from the state of the one before).
+        let opening = match m {
+            "2026-09" => String::new(),
+            "2026-10" => ", 2026-09/state.json".into(),
+            _ => ", 2026-10/state.json".into(),
+        };
+        assert_eq!(
+            o.stdout,
+            format!(
+                "{m}: the archived inputs match the manifest ({m}/ledger.xlsx, {m}/policy.toml{opening})\n\
+                 {m}: identical\n"
+            )
+        );
     }
     let o = run(&["verify", "--archive", a.path().to_str().unwrap()]);
     assert_eq!(o.code, 0, "{}", o.stdout);
@@ -358,20 +371,30 @@ fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
     // instead of 9,000,000 on the 1st, so RM001's daily average rises by
     // 310,000 / 31 = 10,000 to 12,510,000 and the increment line by
     // 10,000 / 10,000 × 8 = 8.00 to 3,608.00.
-    // Every byte that differs is named, some eighty lines over the JSON,
-    // the workbook and the state; only the lines of this figure and the
-    // last line are pinned, so that the test does not change with every
-    // change of the outputs' layout.
-    Test::with_tempdir(a)
+    // It says first that the ledger is not the one closed (with both
+    // hashes, as verify does), then the register's differences, first of
+    // all this figure's. Every byte that differs is named, some eighty
+    // lines over the workbook, the JSON and the state; only the first
+    // lines, those of this figure and the last line are pinned, so that
+    // the test does not change with every change of the outputs' layout.
+    let o = Test::with_tempdir(a)
         .args(["rerun", "--archive", "$TMP", "--period", "2026-10"])
         .stdout_contains("
-            $TMP/2026-10/pay-2026-10.json:43: archived `\"amount\": \"3600.00\"`, recomputed `\"amount\": \"3608.00\"`
+            $TMP/2026-10/ledger.xlsx: error[changed]: SHA-256 is 599c58da6febd819d7847f53548b93f92cdeefe0b609a4abf44a863b5f0e89f9, the manifest says ccc9e2d12cac4a38e1ea45920fdcb5a3afad0ead25af86256409bae9ebd3e144
             $TMP/2026-10/pay-2026-10.xlsx [工资汇总]!F2: archived `3600`, recomputed `3608`
             $TMP/2026-10/pay-2026-10.xlsx [业绩指标]!C2: archived `12500000`, recomputed `12510000`
+            $TMP/2026-10/pay-2026-10.json:43: archived `\"amount\": \"3600.00\"`, recomputed `\"amount\": \"3608.00\"`
             2026-10: 3 file(s) differ from the archive
         ")
         .status(1)
         .run();
+    assert_eq!(
+        o.stdout.lines().take(2).collect::<Vec<_>>(),
+        [
+            "$TMP/2026-10/ledger.xlsx: error[changed]: SHA-256 is 599c58da6febd819d7847f53548b93f92cdeefe0b609a4abf44a863b5f0e89f9, the manifest says ccc9e2d12cac4a38e1ea45920fdcb5a3afad0ead25af86256409bae9ebd3e144",
+            "$TMP/2026-10/pay-2026-10.xlsx [工资汇总]!F2: archived `3600`, recomputed `3608`",
+        ]
+    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ fn files_in(dir: &Path) -> Vec<String> {
     v
 }
 
+/// `--json FILE`, and `--json -` for standard output.
 #[test]
 fn payroll_writes_the_workbook_and_json() {
     let o = Test::new()
@@ -64,6 +65,31 @@ fn payroll_writes_the_workbook_and_json() {
     assert_eq!(rm1["pay"]["lines"][0]["amount"], "2400.00");
     assert_eq!(rm1["risk_account"]["closing"], "13531.28");
     assert_eq!(rm1["flags"][0]["check"], "loan_above_authority");
+
+    // `--json -` prints the same JSON on stdout, alone (the summary stays
+    // on stderr), once the workbook is written; no file named `-`.
+    let dash = Test::new()
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP/out", "--json", "-",
+        ])
+        .stdout_contains(
+            "
+            {
+              \"format\": \"rmpay.payroll/1\",
+              \"period\": \"2026-10\",
+        ",
+        )
+        .stderr(&format!(
+            "{OCTOBER}rmpay: wrote $TMP/out/pay-2026-10.xlsx\n"
+        ))
+        .run();
+    assert_eq!(files_in(dash.tempdir.path()), vec!["out"]);
+    assert_eq!(
+        dash.stdout.as_bytes(),
+        std::fs::read(o.path("pay.json")).unwrap()
+    );
+    let printed: serde_json::Value = serde_json::from_str(&dash.stdout).unwrap();
+    assert_eq!(printed["totals"]["net"], "15605.20");
 }
 
 #[test]
@@ -281,7 +307,7 @@ fn usage_and_io_errors_exit_2() {
     Test::new()
         .args(["--help"])
         .stdout_contains("
-            Exit codes: 0 written, 1 invalid input (every problem printed, nothing written), 2 usage or I/O error.
+            Exit codes: 0 written, 1 invalid input (every problem printed, nothing written), 2 usage or I/O error, 101 internal error (a bug in rmpay).
             Usage: rmpay <COMMAND>
         ")
         .run();
@@ -341,4 +367,130 @@ fn policy_and_ledger_errors_come_out_in_one_run() {
         .status(1)
         .run();
     assert!(files_in(o.tempdir.path()).is_empty());
+}
+
+/// Run rmpay with its stdout (and with `stderr_too` its stderr) a pipe
+/// whose reader has gone, as `| head -1` (`2>&1 | head -1`) leaves it once
+/// it has its line; returns the exit code and stderr.
+fn into_a_closed_pipe(args: &[&str], stderr_too: bool) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut c = super::util::rmpay();
+    if stderr_too {
+        c.stderr(writer.try_clone().unwrap());
+    }
+    let o = c.args(args).stdout(writer).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Writing into a closed pipe ends the run quietly, exit 0 as ripgrep
+/// does: no panic, no "internal error" (was exit 101 and a panic message).
+/// With stderr closed too, a run keeps its own exit code: a refused policy
+/// 1 (was an abort, 134, its panic message failing to print).
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let archive = d.path().join("archive");
+    let archive = archive.to_str().unwrap();
+    let policy = super::util::policy_a_without_workflow();
+    let close = [
+        "close",
+        "--archive",
+        archive,
+        "--policy",
+        policy,
+        "--ledger",
+        LEDGER,
+    ];
+    assert_eq!(into_a_closed_pipe(&close, true).0, 0);
+    let explain = [
+        "explain", "--policy", POLICY, "--ledger", LEDGER, "--rm", "RM001",
+    ];
+    assert_eq!(into_a_closed_pipe(&explain, false), (0, String::new()));
+    let rerun = ["rerun", "--archive", archive, "--period", "2026-10"];
+    assert_eq!(into_a_closed_pipe(&rerun, false), (0, String::new()));
+    let out = d.path().join("out");
+    let mut payroll = vec!["payroll", "--policy", POLICY, "--ledger", LEDGER];
+    payroll.extend(["--out", out.to_str().unwrap(), "--json", "-"]);
+    // The workbook is written and said so; the JSON has no reader.
+    let wrote = format!("rmpay: wrote {}\n", out.join("pay-2026-10.xlsx").display());
+    assert_eq!(
+        into_a_closed_pipe(&payroll, false),
+        (0, format!("{OCTOBER}{wrote}"))
+    );
+    let bad = [
+        "check",
+        "--policy",
+        "fixtures/bad/policy/unknown-metric.toml",
+    ];
+    assert_eq!(into_a_closed_pipe(&bad, true), (1, String::new()));
+}
+
+/// Every option's help says one thing once: no sentence twice in one help
+/// (`--bank`'s was printed twice in `payroll` and `close`), no two options
+/// of a command with the same help, and every option has one.
+#[test]
+fn each_help_text_appears_once() {
+    use clap::CommandFactory;
+    let cli = rmpay::cli::Cli::command();
+    cli.clone().debug_assert();
+    let mut problems = Vec::new();
+    for sub in cli.get_subcommands() {
+        let mut seen: Vec<String> = Vec::new();
+        for arg in sub.get_arguments() {
+            let name = format!("{} --{}", sub.get_name(), arg.get_id());
+            let Some(help) = arg.get_help().map(|h| h.to_string()) else {
+                problems.push(format!("{name}: no help"));
+                continue;
+            };
+            let sentences: Vec<&str> = help.split(". ").map(|s| s.trim_end_matches('.')).collect();
+            for (i, s) in sentences.iter().enumerate() {
+                if sentences[..i].contains(s) {
+                    problems.push(format!("{name}: `{s}` twice"));
+                }
+            }
+            if seen.contains(&help) {
+                problems.push(format!("{name}: the same help as another option: {help}"));
+            }
+            seen.push(help);
+        }
+    }
+    assert_eq!(problems, Vec::<String>::new());
+}
+
+/// `payroll -h` as a finance officer reads it, whole: each line says what
+/// the option does and its default.
+#[test]
+fn payroll_help_reads_plainly() {
+    Test::new()
+        .args(["payroll", "-h"])
+        .stdout("
+            Compute one month's payroll and write the pay workbook (and JSON)
+
+            Usage: rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
+
+            Options:
+                  --policy <FILE>     The policy file (TOML)
+                  --rules <DIR>       A directory of policy versions: the version in force in the month (for a review, in its last month) is used
+                  --bank <ID>         With --rules: the policy id, when the directory holds several banks' policies
+                  --ledger <FILE>     The month's ledger workbook (.xlsx, .xls or .ods)
+                  --out <DIR>         Directory the pay workbook (pay-YYYY-MM.xlsx) is written to (created if missing)
+                  --json <FILE>       Also write the results as JSON to this file (`-`: to standard output)
+                  --archive <DIR>     Take the opening state (risk deposits, counters) from this archive's last closed month, and record the month's draft in the archive (drafts/YYYY-MM/) for sign-off
+                  --wait <SECONDS>    How long to wait for another rmpay writing to the archive before giving up with error[archive-busy] (0: do not wait) [default: 30]
+                  --lang <LANG>       Language of the pay workbook: sheet and column names, and texts [default: zh] [possible values: zh, en]
+                  --period <YYYY-MM>  The month, YYYY-MM (default: the month of the ledger's daily balances, which it must agree with; needed for a ledger of monthly averages)
+              -q, --quiet             Do not show the progress line while a large ledger is read
+              -h, --help              Print help
+
+            Examples:
+              rmpay payroll --policy rules/city-commercial-bank.toml \\
+                  --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json
+              rmpay payroll --rules rules/ --bank city-commercial-bank --archive archive/ \\
+                  --ledger 2026-11.xlsx --out out/
+        ")
+        .run();
 }

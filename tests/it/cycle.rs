@@ -255,7 +255,14 @@ fn the_month_is_drafted_signed_closed_and_issued() {
     assert_eq!(names, ["张三", "王五", "赵六"]);
     // A re-run reproduces the register with its block.
     let o = run(&["rerun", "--archive", s(&a), "--period", "2026-09"]);
-    assert_eq!((o.code, o.stdout.as_str()), (0, "2026-09: identical\n"));
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (
+            0,
+            "2026-09: the archived inputs match the manifest (2026-09/ledger.xlsx, 2026-09/policy.toml)\n\
+             2026-09: identical\n"
+        )
+    );
 
     // A step before the close cannot be signed once the month is closed.
     let o = sign(&a, "2026-09", "审核", "王五", "2026-10-06");

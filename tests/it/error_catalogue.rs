@@ -11,7 +11,7 @@
 //! | `fee-owner-both` (warning) | a fee row naming a client and an RM | [`fee_owner_both`] |
 //! | `not-a-card` | a salary card that is not digits | [`not_a_card`] |
 //! | `cannot-read-sheet` | a sheet whose XML breaks off | [`cannot_read_sheet`] |
-//! | `outside-review` | a ledger outside the quarter reviewed | [`outside_review`] |
+//! | `outside-review` | a ledger of another year than the one reviewed | [`outside_review`] |
 //! | `duplicate-month` | the same month's ledger twice in a review | [`duplicate_month`] |
 //! | `bad-review` | a previous review that is not JSON | [`bad_review`] |
 //! | `bad-manifest` | a closed month's manifest that is not JSON | [`bad_manifest`] |
@@ -193,7 +193,8 @@ fn not_applicable() {
 
 /// The fee sheet (中间业务收入, sheet5) of October: row 2 is C001's fee of
 /// 10,000 with no RM; here it names RM001 as well (shared string 9).
-/// `check` prints a valid ledger's warnings in its report, on stdout.
+/// `check` prints a valid ledger's warnings on stderr, its verdicts on
+/// stdout.
 #[test]
 fn fee_owner_both() {
     let ledger = xlsx_edit(
@@ -209,8 +210,11 @@ fn fee_owner_both() {
         .args(["check", "--policy", POLICY_A, "--ledger", "$TMP/2026-10.xlsx"])
         .stdout("
             rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
-            $TMP/2026-10.xlsx [中间业务收入]!B2: warning[fee-owner-both]: found both client `C001` and RM `RM001`; the fee goes to the client and is shared like the client
             $TMP/2026-10.xlsx: ledger for 2026-10 is valid (9 managers, 10 client assignments)
+        ")
+        // Warnings on stderr, as `payroll` prints them.
+        .stderr("
+            $TMP/2026-10.xlsx [中间业务收入]!B2: warning[fee-owner-both]: found both client `C001` and RM `RM001`; the fee goes to the client and is shared like the client
         ")
         .run();
 }
@@ -278,6 +282,8 @@ fn cannot_read_sheet() {
 
 // ------------------------------------------------------------- review ---
 
+/// A ledger of another year (a quarter's review sets the year's other
+/// months aside: `review::a_quarter_uses_its_months_of_the_years_ledgers`).
 #[test]
 fn outside_review() {
     Test::new()
@@ -286,10 +292,9 @@ fn outside_review() {
             "--policy",
             POLICY_A,
             "--ledgers",
-            "fixtures/2026-09.xlsx",
             "fixtures/2026-10.xlsx",
             "--year",
-            "2026",
+            "2027",
             "--quarter",
             "4",
             "--partial",
@@ -297,7 +302,7 @@ fn outside_review() {
             "$TMP/out",
         ])
         .stderr("
-            fixtures/2026-09.xlsx: error[outside-review]: the ledger is for 2026-09, outside the review period 2026-Q4
+            fixtures/2026-10.xlsx: error[outside-review]: the ledger is for 2026-10, outside the review period 2027-Q4
             rmpay: 1 error(s); nothing was written
         ")
         .status(1)

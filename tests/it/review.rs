@@ -1128,3 +1128,130 @@ fn chinese_summaries_have_no_english_words_and_rows_fit() {
         rows_fit_and_cells_top_aligned(&path, &reasons);
     }
 }
+
+// ------------------------------------------------ command-line manners ---
+
+/// A quarter's review given the whole year's ledgers uses its three months
+/// and says which (the others set aside, not refused): the same workbook
+/// and JSON, byte for byte, as given the quarter's ledgers alone.
+#[test]
+fn a_quarter_uses_its_months_of_the_years_ledgers() {
+    let year = ledgers_a(&YEAR);
+    let mut args = vec!["review", "--policy", POLICY_A, "--ledgers"];
+    args.extend(year.iter().map(String::as_str));
+    args.extend(["--year", "2026", "--quarter", "3"]);
+    args.extend(["--out", "$TMP/out", "--json", "$TMP/q3.json"]);
+    let all = Test::new()
+        .args(&args)
+        .stderr("
+            rmpay: review 2026-Q3 uses 2026-07 (fixtures/year-a/2026-07.xlsx), 2026-08 (fixtures/year-a/2026-08.xlsx), 2026-09 (fixtures/year-a/2026-09.xlsx); the ledgers of 2026-01, 2026-02, 2026-03, 2026-04, 2026-05, 2026-06, 2026-10, 2026-11, 2026-12 are set aside
+            rmpay: review 2026-Q3: 9 RMs; promote 2, keep 4, demote 1, terminate 2
+            rmpay: wrote $TMP/out/review-2026-Q3.xlsx
+            rmpay: wrote $TMP/q3.json
+        ")
+        .run();
+    let q3 = ledgers_a(&[7, 8, 9]);
+    let mut args = vec!["review", "--policy", POLICY_A, "--ledgers"];
+    args.extend(q3.iter().map(String::as_str));
+    args.extend(["--year", "2026", "--quarter", "3"]);
+    args.extend(["--out", "$TMP/out", "--json", "$TMP/q3.json"]);
+    let alone = Test::new()
+        .args(&args)
+        .stderr(
+            "
+            rmpay: review 2026-Q3: 9 RMs; promote 2, keep 4, demote 1, terminate 2
+            rmpay: wrote $TMP/out/review-2026-Q3.xlsx
+            rmpay: wrote $TMP/q3.json
+        ",
+        )
+        .run();
+    for f in ["out/review-2026-Q3.xlsx", "q3.json"] {
+        assert!(
+            std::fs::read(all.path(f)).unwrap() == std::fs::read(alone.path(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+/// Ledgers of monthly averages have no dates to give their month: `review`
+/// takes it from the file name (`YYYY-MM`, `YYYYMM`, `YYYY年M月`), as
+/// `YYYY-MM=FILE` gives it; the figures and decisions are those of the
+/// months given outright. `--json -` prints the JSON on stdout.
+#[test]
+fn monthly_averages_take_their_month_from_the_file_name() {
+    let fixture = |m: &str| std::fs::read(format!("fixtures/year-b/2026-{m}.xlsx")).unwrap();
+    let o = Test::new()
+        .write("ledgers/2026-07.xlsx", fixture("07"))
+        .write("ledgers/202608.xlsx", fixture("08"))
+        .write("ledgers/2026年9月 存款月日均.xlsx", fixture("09"))
+        .args([
+            "review",
+            "--policy",
+            POLICY_B,
+            "--ledgers",
+            "$TMP/ledgers/2026-07.xlsx",
+            "$TMP/ledgers/202608.xlsx",
+            "$TMP/ledgers/2026年9月 存款月日均.xlsx",
+            "--year",
+            "2026",
+            "--quarter",
+            "3",
+            "--out",
+            "$TMP/out",
+            "--json",
+            "-",
+        ])
+        .stdout_contains(
+            "
+            {
+              \"format\": \"rmpay.review/1\",
+              \"period\": \"2026-Q3\",
+        ",
+        )
+        .stderr_contains(
+            "
+            rmpay: review 2026-Q3: 7 RMs; promote 2, keep 2, demote 2, terminate 1
+            rmpay: wrote $TMP/out/review-2026-Q3.xlsx
+        ",
+        )
+        .run();
+    assert!(!o.stderr.contains("wrote -"), "{}", o.stderr);
+    assert!(!o.path("-").exists());
+    let named: Value = serde_json::from_str(&o.stdout).expect("stdout is the JSON alone");
+    let given = review(POLICY_B, &ledgers_b(&[7, 8, 9]), &["--quarter", "3"]);
+    assert_eq!(named["managers"], given.json["managers"]);
+    assert_eq!(named["managers"].as_array().unwrap().len(), 7);
+}
+
+/// A ledger of monthly averages whose name gives no month (or two) is an
+/// error at the file saying how to name it; nothing is written.
+#[test]
+fn monthly_averages_without_a_month_in_the_name_say_how_to_name_them() {
+    let fixture = |m: &str| std::fs::read(format!("fixtures/year-b/2026-{m}.xlsx")).unwrap();
+    let o = Test::new()
+        .write("jul.xlsx", fixture("07"))
+        .write("2026-08 to 2026-09.xlsx", fixture("08"))
+        .args([
+            "review",
+            "--policy",
+            POLICY_B,
+            "--ledgers",
+            "$TMP/jul.xlsx",
+            "$TMP/2026-08 to 2026-09.xlsx",
+            "--year",
+            "2026",
+            "--quarter",
+            "3",
+            "--partial",
+            "--out",
+            "$TMP/out",
+        ])
+        .stderr("
+            $TMP/jul.xlsx: error[period-unknown]: the ledger gives monthly averages, not daily balances, and its file name gives no month: name the file with its month (YYYY-MM, YYYYMM or YYYY年M月, e.g. 2026-07.xlsx) or give it as YYYY-MM=$TMP/jul.xlsx
+            $TMP/2026-08 to 2026-09.xlsx: error[period-unknown]: the ledger gives monthly averages, not daily balances, and its file name gives 2 months (2026-08, 2026-09): name the file with its month (YYYY-MM, YYYYMM or YYYY年M月, e.g. 2026-07.xlsx) or give it as YYYY-MM=$TMP/2026-08 to 2026-09.xlsx
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!o.path("out").exists());
+}

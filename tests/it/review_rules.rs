@@ -948,3 +948,38 @@ fn a_missing_qualification_date_is_an_error() {
         ",
     );
 }
+
+// ------------------------------------------- the ledgers' warnings ---
+
+/// A review prints its ledgers' warnings, as `payroll` and `check` do (it
+/// dropped them): October's incident dated in September is read, kept out
+/// of October's figures, and named with its cell.
+#[test]
+fn a_review_prints_its_ledgers_warnings() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (10..=12)
+        .map(|m| {
+            let mut sheets = pass_line_month(2026, m, 1_000_000.0);
+            if m == 10 {
+                sheets.push((
+                    "违规与损失",
+                    vec!["客户经理编号", "日期", "事由", "扣分"],
+                    vec![vec![S("Q1"), D(2026, 9, 30), S("迟报"), N(0.0)]],
+                ));
+            }
+            write_month(d.path(), &format!("2026-{m}"), sheets)
+        })
+        .collect();
+    let r = review(
+        d.path(),
+        POLICY_B,
+        &ledgers,
+        &["--year", "2026", "--quarter", "4"],
+    );
+    ok(&r);
+    let warning = format!(
+        "{} [违规与损失]!B2: warning[outside-period]: incident dated 2026-09-30, outside 2026-10: not counted in this month's figures",
+        d.path().join("2026-10.xlsx").display()
+    );
+    assert!(r.stderr.lines().any(|l| l == warning), "{}", r.stderr);
+}
