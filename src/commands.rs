@@ -1,11 +1,12 @@
 //! The commands: validate arguments, run the pipeline, write or print.
 
+use crate::diag::{Code, Diagnostic};
 use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
 use crate::cli::{self, Command};
 use crate::period::Period;
 use crate::pipeline::{inputs, opening, review};
 use crate::{
-    Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
+    Carry, EXIT_INVALID, EXIT_OK, Failure, Job, PayrollRun, PolicySource, compute,
     diag, ledger, metrics, policy, report, signoff, state, write,
 };
 use std::io::IsTerminal;
@@ -78,51 +79,40 @@ fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf,
     let l = lang(a.lang);
     let out = a.out.join(format!("review-{}.xlsx", info.label));
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     let head = report::review::review_head(policy, info, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     report::review::review_book(policy, &run.result, info, l, &mut sink);
-    outputs.add_workbook(sink).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(Failure::Error)?;
     if let Some(p) = &a.json {
         let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info));
-        outputs.add(p, &j).map_err(usage)?;
+        outputs.add(p, &j).map_err(Failure::Error)?;
     }
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     Ok(out)
 }
 
 /// Print a failure; returns the exit code.
 pub fn report_failure(f: Failure) -> i32 {
-    match f {
+    let status = f.exit_status();
+    match &f {
         Failure::Invalid(d) => {
             for l in d.render() {
                 eprintln!("{l}");
             }
-            let errors = d
-                .iter()
-                .filter(|x| x.severity == diag::Severity::Error)
-                .count();
-            eprintln!("rmpay: {errors} error(s); nothing was written");
-            if d.only_io_errors() {
-                EXIT_USAGE
-            } else {
-                EXIT_INVALID
-            }
+            eprintln!(
+                "rmpay: {} error(s); nothing was written",
+                d.error_count()
+            );
         }
-        Failure::Usage(m) => {
-            eprintln!("{m}");
-            EXIT_USAGE
-        }
-        Failure::Archive(e) => {
+        Failure::Error(e) => {
             eprintln!("{e}");
-            if e.code == "io" {
-                EXIT_USAGE
-            } else {
+            if status == EXIT_INVALID {
                 eprintln!("rmpay: nothing was written");
-                EXIT_INVALID
             }
         }
     }
+    status
 }
 
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
@@ -167,7 +157,7 @@ fn parse_period(p: Option<&str>) -> Result<Option<Period>, Failure> {
         Some(s) => s
             .parse()
             .map(Some)
-            .map_err(|e| Failure::Usage(format!("error: --period: {e}"))),
+            .map_err(|e| Failure::usage(format!("--period: {e}"))),
     }
 }
 
@@ -197,10 +187,6 @@ fn load_policy_source(
     period: Option<Period>,
 ) -> Result<policy::Policy, Failure> {
     inputs::load_policy(source, None, period).map(|(p, _)| p)
-}
-
-fn usage(e: impl std::fmt::Display) -> Failure {
-    Failure::Usage(e.to_string())
 }
 
 fn summary(r: &PayrollRun) {
@@ -290,16 +276,16 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     // Build every output first (the workbook into a temporary file beside
     // its place); rename into place only when all are ready.
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     let l = lang(a.lang);
     let head = report::pay::pay_book_head(&r.policy, &r.run, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
-    outputs.add_workbook(sink).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(Failure::Error)?;
     if let Some(p) = &a.json {
-        outputs.add(p, &json_bytes(&r)).map_err(usage)?;
+        outputs.add(p, &json_bytes(&r)).map_err(Failure::Error)?;
     }
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     eprintln!("rmpay: wrote {}", out.display());
     if let Some(p) = &a.json {
@@ -318,12 +304,13 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let arch = Archive::new(root);
     let l = lang(a.lang);
     let out = a.out.join(crate::pay_workbook_name(p));
-    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
     let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            a.ledger.display()
-        ))
+        Failure::at(
+&a.ledger,
+Code::Io,
+format!("cannot read: {e}"),
+)
     })?;
     let ext = ledger_ext(&a.ledger);
     let files = period_files(&r, l, ledger_bytes, &ext)?;
@@ -336,17 +323,17 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     // cannot take them stops the run before a draft is recorded; they are
     // renamed into place after it.
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
-    outputs.add(&out, &workbook).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
+    outputs.add(&out, &workbook).map_err(Failure::Error)?;
     if let Some(j) = &a.json {
-        outputs.add(j, &json_bytes(&r)).map_err(usage)?;
+        outputs.add(j, &json_bytes(&r)).map_err(Failure::Error)?;
     }
     let mut recorded = None;
     if !closed {
         let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
         recorded = Some((sha, voided));
     }
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     match recorded {
         None => eprintln!(
@@ -390,8 +377,8 @@ fn draft_into_archive(
     };
     let lock = take_lock(arch, root, a.wait)?;
     recheck_opening(arch, root, p, r, "run the payroll again")?;
-    let sha = signoff::store_draft(arch, &lock, p, &record, files).map_err(Failure::Archive)?;
-    let voided = signoff::record_draft(arch, &lock, p, &record).map_err(Failure::Archive)?;
+    let sha = signoff::store_draft(arch, &lock, p, &record, files).map_err(Failure::Error)?;
+    let voided = signoff::record_draft(arch, &lock, p, &record).map_err(Failure::Error)?;
     drop(lock);
     Ok((sha, voided))
 }
@@ -422,7 +409,7 @@ fn draft_recorded(
         );
     }
     if let Some(wf) = &r.policy.workflow {
-        let log = signoff::read_log(arch, p).map_err(Failure::Archive)?;
+        let log = signoff::read_log(arch, p).map_err(Failure::Error)?;
         let todo: Vec<String> = wf.steps[..=wf.approval]
             .iter()
             .filter(|st| log.valid(sha, &st.id).is_none())
@@ -497,14 +484,14 @@ fn check_inputs(
             .iter()
             .any(|e| e.name == stored && e.sha256 != *computed)
         {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: given,
-                code: "input-changed",
-                message: format!(
+            return Err(Failure::Error(Diagnostic::at_path(
+                given,
+                Code::InputChanged,
+                format!(
                     "the file changed while {} was being computed (SHA-256 {computed} when read); run again",
                     r.run.period
                 ),
-            }));
+            )));
         }
     }
     Ok(())
@@ -518,7 +505,7 @@ fn take_lock(arch: &Archive, root: &Path, wait: u64) -> Result<archive::WriteLoc
             root.display(),
         )
     })
-    .map_err(Failure::Archive)
+    .map_err(Failure::Error)
 }
 
 /// Under the lock: the month still opens from what it was computed from
@@ -530,23 +517,23 @@ fn recheck_opening(
     r: &PayrollRun,
     again: &str,
 ) -> Result<Option<Period>, Failure> {
-    let prev = arch.predecessor(p).map_err(Failure::Archive)?;
+    let prev = arch.predecessor(p).map_err(Failure::Error)?;
     let opening = match prev {
         None => opening::ledger_opening(&r.ledger),
         Some(prev) => opening::state_opening(
             prev,
-            &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
+            &arch.read(prev, archive::STATE).map_err(Failure::Error)?,
         ),
     };
     if opening != r.run.opening {
-        return Err(Failure::Archive(archive::ArchiveError {
-            path: root.to_path_buf(),
-            code: "archive-changed",
-            message: format!(
+        return Err(Failure::Error(Diagnostic::at_path(
+            root.to_path_buf(),
+            Code::ArchiveChanged,
+            format!(
                 "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; {again}",
                 r.run.opening
             ),
-        }));
+        )));
     }
     Ok(prev)
 }
@@ -561,13 +548,13 @@ fn approval(
     wf: &policy::Workflow,
 ) -> Result<archive::Approval, Failure> {
     let p = r.run.period;
-    let log = signoff::read_log(arch, p).map_err(Failure::Archive)?;
+    let log = signoff::read_log(arch, p).map_err(Failure::Error)?;
     let at = diag::Location::File {
         file: signoff::log_path(arch, p).display().to_string(),
     };
     let refuse = |message: String| {
         let mut d = diag::Diagnostics::new();
-        d.error(at.clone(), "not-approved", message);
+        d.error(at.clone(), Code::NotApproved, message);
         Failure::Invalid(d)
     };
     let Some(draft) = log.current_draft() else {
@@ -581,7 +568,7 @@ fn approval(
                 .join(", ")
         )));
     };
-    let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Archive)?;
+    let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Error)?;
     same_as_draft(r, &rec, &draft.draft).map_err(refuse)?;
     let signoffs = signed_steps(p, wf, &log, &draft.draft, &at)?;
     Ok(archive::Approval {
@@ -647,7 +634,7 @@ fn signed_steps(
                 };
                 missing.error(
                     at.clone(),
-                    "not-approved",
+                    Code::NotApproved,
                     format!(
                         "{p} has no valid {} ({}) sign-off for draft {}{void}",
                         step.name, step.office, draft
@@ -685,12 +672,13 @@ fn period_files(
     let p = r.run.period;
     let xlsx_name = crate::pay_workbook_name(p);
     let policy_bytes = std::fs::read(&r.policy_path).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            r.policy_path.display()
-        ))
+        Failure::at(
+&r.policy_path,
+Code::Io,
+format!("cannot read: {e}"),
+)
     })?;
-    let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(usage)?;
+    let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
     let mut files = vec![
         (format!("ledger.{ledger_ext}"), ledger_bytes),
@@ -742,10 +730,11 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
     let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            a.ledger.display()
-        ))
+        Failure::at(
+&a.ledger,
+Code::Io,
+format!("cannot read: {e}"),
+)
     })?;
     let ext = ledger_ext(&a.ledger);
     let l = lang(a.lang);
@@ -775,7 +764,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     };
     let mut all = files;
     all.push((archive::MANIFEST.to_string(), manifest.to_bytes()));
-    arch.commit(&lock, p, &all).map_err(Failure::Archive)?;
+    arch.commit(&lock, p, &all).map_err(Failure::Error)?;
     drop(lock);
     closed_message(a, &r, &arch, &manifest);
     Ok(())
@@ -792,11 +781,11 @@ fn same_approval(
     if let Some(wf) = &r.policy.workflow
         && Some(approval(arch, root, r, wf)?) != *approved
     {
-        return Err(Failure::Archive(archive::ArchiveError {
-            path: signoff::log_path(arch, p),
-            code: "archive-changed",
-            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
-        }));
+        return Err(Failure::Error(Diagnostic::at_path(
+            signoff::log_path(arch, p),
+            Code::ArchiveChanged,
+            format!("the sign-offs of {p} changed while it was being closed; close again"),
+        )));
     }
     Ok(())
 }
@@ -810,7 +799,7 @@ fn link(arch: &Archive, prev: Option<Period>) -> Result<Option<Link>, Failure> {
             manifest_sha256: archive::sha256_hex(
                 &arch
                     .read(prev, archive::MANIFEST)
-                    .map_err(Failure::Archive)?,
+                    .map_err(Failure::Error)?,
             ),
             // The version in force, when the month before was restated.
             version: Some(arch.in_force(prev)).filter(|v| *v > 1),
@@ -855,15 +844,15 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     let p: Period = a
         .period
         .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+        .map_err(|e| Failure::usage(format!("--period: {e}")))?;
     let arch = Archive::new(&a.archive);
     let mut d = diag::Diagnostics::new();
     let (name, date, note) = signer(a, &mut d);
     something_to_sign(a, &arch, p, &mut d)?;
     let lock = take_lock(&arch, &a.archive, a.wait)?;
     // Under the lock, the archive as it is now.
-    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
-    let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
+    let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
+    let log = signoff::read_log(&arch, p).map_err(Failure::Error)?;
     let (draft, policy_path, manifest_sha) = signed_draft(&arch, p, closed, &log)?;
     let policy = policy::load_policy(&policy_path, &policy_path.display().to_string())
         .map_err(Failure::Invalid)?;
@@ -875,7 +864,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     let Some(draft) = draft else {
         d.error(
             at,
-            "not-approved",
+            Code::NotApproved,
             format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
         );
         return Err(Failure::Invalid(d));
@@ -902,7 +891,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         &log,
         signoff::Event::Signoff(signed.clone()),
     )
-    .map_err(Failure::Archive)?;
+    .map_err(Failure::Error)?;
     drop(lock);
     eprintln!(
         "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
@@ -933,7 +922,7 @@ fn signer(
     if name.is_empty() {
         d.error(
             diag::Location::None,
-            "empty-name",
+            Code::EmptyName,
             "--name is empty: a sign-off names the person who signs",
         );
     }
@@ -943,7 +932,7 @@ fn signer(
             None => {
                 d.error(
                     diag::Location::None,
-                    "bad-date",
+                    Code::BadDate,
                     format!("--date `{text}` is not a date YYYY-MM-DD"),
                 );
                 None
@@ -969,10 +958,10 @@ fn something_to_sign(
     p: Period,
     d: &mut diag::Diagnostics,
 ) -> Result<(), Failure> {
-    let closed = a.archive.is_dir() && arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let closed = a.archive.is_dir() && arch.periods().map_err(Failure::Error)?.contains(&p);
     let has_draft = a.archive.is_dir()
         && signoff::read_log(arch, p)
-            .map_err(Failure::Archive)?
+            .map_err(Failure::Error)?
             .current_draft()
             .is_some();
     if !closed && !has_draft {
@@ -980,7 +969,7 @@ fn something_to_sign(
             diag::Location::File {
                 file: signoff::month_dir(arch, p).display().to_string(),
             },
-            "no-draft",
+            Code::NoDraft,
             format!(
                 "{p} has no draft to sign: record one with `rmpay payroll --archive {} --ledger … --out …`",
                 a.archive.display()
@@ -1006,7 +995,11 @@ fn signed_draft(
         let m = restate::read_manifest(&dir)?;
         let sha =
             archive::sha256_hex(&std::fs::read(dir.join(archive::MANIFEST)).map_err(|e| {
-                Failure::Usage(format!("{}: error[io]: cannot read: {e}", dir.display()))
+                Failure::at(
+&dir,
+Code::Io,
+format!("cannot read: {e}"),
+)
             })?);
         (
             m.approval.map(|x| x.draft_sha256),
@@ -1015,10 +1008,11 @@ fn signed_draft(
         )
     } else {
         let Some(cur) = log.current_draft() else {
-            return Err(Failure::Usage(format!(
-                "{}: error[archive-changed]: the draft of {p} is gone; run the command again",
-                signoff::month_dir(arch, p).display()
-            )));
+            return Err(Failure::at(
+&signoff::month_dir(arch, p),
+Code::ArchiveChanged,
+format!("the draft of {p} is gone; run the command again"),
+));
         };
         (
             Some(cur.draft.clone()),
@@ -1042,7 +1036,7 @@ fn workflow_step<'p>(
             diag::Location::File {
                 file: policy_path.display().to_string(),
             },
-            "no-workflow",
+            Code::NoWorkflow,
             format!(
                 "policy `{}` has no [workflow]: its months close without sign-off",
                 policy.id
@@ -1058,7 +1052,7 @@ fn workflow_step<'p>(
             .collect();
         d.error(
             diag::Location::None,
-            "unknown-step",
+            Code::UnknownStep,
             format!(
                 "--step `{}` is not a step of policy `{}`'s workflow ({}){}",
                 a.step,
@@ -1089,7 +1083,7 @@ fn check_step(
     if closed && i <= wf.approval {
         d.error(
             at.clone(),
-            "already-closed",
+            Code::AlreadyClosed,
             format!(
                 "{p} is closed: {} ({}) comes before the close, and the month's manifest records the sign-offs it was closed on",
                 step.name, step.office
@@ -1098,7 +1092,7 @@ fn check_step(
     } else if !closed && i > wf.approval {
         d.error(
             at.clone(),
-            "not-closed",
+            Code::NotClosed,
             format!(
                 "{} ({}) comes after the close: close {p} first",
                 step.name, step.office
@@ -1109,7 +1103,7 @@ fn check_step(
             if log.valid(draft, &before.id).is_none() {
                 d.error(
                     at.clone(),
-                    "out-of-order",
+                    Code::OutOfOrder,
                     format!(
                         "{} ({}) comes after {} ({}), which has no valid sign-off for draft {draft}",
                         step.name, step.office, before.name, before.office
@@ -1121,7 +1115,7 @@ fn check_step(
         if let Some((seq, s)) = log.valid(draft, &step.id) {
             d.error(
                 at.clone(),
-                "already-signed",
+                Code::AlreadySigned,
                 format!(
                     "{} ({}) of draft {draft} was signed by {} on {} (entry {seq}); a step is signed once",
                     step.name, step.office, s.name, s.date
@@ -1183,7 +1177,7 @@ fn recompute_version(
     let carry = match &m.previous {
         None => Carry::Ledger,
         Some(link) => {
-            let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            let prev = link.month(&dir.join(archive::MANIFEST))?;
             let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
             Carry::State {
                 period: prev,
@@ -1216,13 +1210,14 @@ fn manifest_lang(m: &Manifest) -> report::Lang {
 fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure> {
     let p: Period = period
         .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+        .map_err(|e| Failure::usage(format!("--period: {e}")))?;
     let arch = Archive::new(root);
-    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
-        return Err(Failure::Usage(format!(
-            "{}: error[not-closed]: {p} is not a closed period",
-            arch.dir(p).display()
-        )));
+    if !arch.periods().map_err(Failure::Error)?.contains(&p) {
+        return Err(Failure::at(
+&arch.dir(p),
+Code::NotClosed,
+format!("{p} is not a closed period"),
+));
     }
     Ok((arch, p))
 }
@@ -1276,10 +1271,10 @@ fn rerun_version(a: &cli::RerunArgs, arch: &Archive, p: Period) -> Result<u32, F
         None => arch.in_force(p),
         Some(v) if arch.versions(p).contains(&v) => v,
         Some(v) => {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: arch.version_dir(p, v),
-                code: "no-version",
-                message: format!(
+            return Err(Failure::Error(Diagnostic::at_path(
+                arch.version_dir(p, v),
+                Code::NoVersion,
+                format!(
                     "{p} has no version {v} (versions: {})",
                     arch.versions(p)
                         .iter()
@@ -1287,7 +1282,7 @@ fn rerun_version(a: &cli::RerunArgs, arch: &Archive, p: Period) -> Result<u32, F
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-            }));
+            )));
         }
     })
 }
@@ -1302,11 +1297,11 @@ fn recomputed_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let dir = arch.version_dir(p, version);
     let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
-        Failure::Archive(archive::ArchiveError {
-            path: dir.join(&m.ledger.stored_as),
-            code: "io",
-            message: format!("cannot read: {e}"),
-        })
+        Failure::Error(Diagnostic::at_path(
+            dir.join(&m.ledger.stored_as),
+            Code::Io,
+            format!("cannot read: {e}"),
+        ))
     })?;
     let ext = restate::stored_ext(m);
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
@@ -1373,14 +1368,15 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
 fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     let arch = Archive::new(&a.archive);
     if !a.archive.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: error[io]: no such archive",
-            a.archive.display()
-        )));
+        return Err(Failure::at(
+&a.archive,
+Code::Io,
+"no such archive",
+));
     }
-    let periods = arch.periods().map_err(Failure::Archive)?;
-    let (mut findings, head) = archive::verify(&arch).map_err(Failure::Archive)?;
-    let versions = archive::verify_versions(&arch, &mut findings).map_err(Failure::Archive)?;
+    let periods = arch.periods().map_err(Failure::Error)?;
+    let (mut findings, head) = archive::verify(&arch).map_err(Failure::Error)?;
+    let versions = archive::verify_versions(&arch, &mut findings).map_err(Failure::Error)?;
     // The sign-off logs, and the manifests' account of them: the month as
     // closed (version 1; a restated version is not signed, docs/ARCHIVE.md).
     let closed: Vec<(Period, String, Option<archive::Approval>)> = periods
@@ -1426,7 +1422,7 @@ fn head_given(
     periods: &[Period],
     head: Option<&str>,
     log_heads: &[(Period, String)],
-    findings: &mut Vec<archive::ArchiveError>,
+    findings: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let newest = periods.last().copied();
     if let Some(given) = &a.head {
@@ -1447,14 +1443,14 @@ fn head_given(
                 .iter()
                 .map(|(p, h)| format!(", {p}'s sign-off log head {h}"))
                 .collect();
-            findings.push(archive::ArchiveError {
+            findings.push(Diagnostic::at_path(
                 path,
-                code: "head-mismatch",
-                message: format!(
+                Code::HeadMismatch,
+                format!(
                     "the archive's head is {}{logs}, not {given}, the head given: the archive is not the one whose head was written down",
                     head.unwrap_or("nothing (no closed month)"),
                 ),
-            });
+            ));
         }
     }
     None
@@ -1512,10 +1508,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             compute(&job, &mut |_, _| {})?
         }
         _ => {
-            return Err(Failure::Usage(
-                "error: explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"
-                    .into(),
-            ));
+            return Err(Failure::usage("explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"));
         }
     };
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
@@ -1532,8 +1525,8 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             .iter()
             .map(|x| x.rm.rm_id.as_str())
             .collect();
-        return Err(Failure::Usage(format!(
-            "error: no RM `{}` in {}{}",
+        return Err(Failure::usage(format!(
+            "no RM `{}` in {}{}",
             a.rm,
             r.run.period,
             diag::suggestion(&a.rm, ids.iter().copied())
@@ -1544,9 +1537,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
 }
 
 fn unreachable_source() -> Result<PolicySource, Failure> {
-    Err(Failure::Usage(
-        "error: give --policy FILE or --rules DIR".into(),
-    ))
+    Err(Failure::usage("give --policy FILE or --rules DIR"))
 }
 
 /// The month of a ledger given on the command line (`explain`,
@@ -1597,10 +1588,10 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
         carry: match &m.previous {
             None => Carry::Ledger,
             Some(link) => {
-                let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+                let prev = link.month(&arch.dir(p).join(archive::MANIFEST))?;
                 Carry::State {
                     period: prev,
-                    state: arch.state(prev).map_err(Failure::Archive)?,
+                    state: arch.state(prev).map_err(Failure::Error)?,
                 }
             }
         },
@@ -1609,13 +1600,13 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     let l = lang(a.lang);
     let out = a.out.join(format!("compare-{p}.xlsx"));
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     let (was, now) = (compare_side(&base), compare_side(&proposed));
     let head = report::compare::head(&was, &now, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     let totals = report::compare::compare_book(&was, &now, l, &mut sink);
-    outputs.add_workbook(sink).map_err(usage)?;
-    outputs.commit().map_err(usage)?;
+    outputs.add_workbook(sink).map_err(Failure::Error)?;
+    outputs.commit().map_err(Failure::Error)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
     eprintln!(
         "rmpay: {p} under `{}` {} instead of `{}` {}: gross {} → {} ({}{}), net {} → {}",
@@ -1707,10 +1698,10 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
         (None, None) => None,
     };
     let book = report::template::template_book(policy.as_ref(), lang(a.lang));
-    let bytes = write::template::template_bytes(&book, &a.out).map_err(usage)?;
+    let bytes = write::template::template_bytes(&book, &a.out).map_err(Failure::Error)?;
     let mut outputs = write::OutputSet::new();
-    outputs.add(&a.out, &bytes).map_err(usage)?;
-    outputs.commit().map_err(usage)?;
+    outputs.add(&a.out, &bytes).map_err(Failure::Error)?;
+    outputs.commit().map_err(Failure::Error)?;
     eprintln!("rmpay: wrote {}", a.out.display());
     Ok(())
 }
@@ -1725,11 +1716,11 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     }
     let files = statement_files(a, &r, &chosen, draft)?;
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     for (path, bytes) in &files {
-        outputs.add(path, bytes).map_err(usage)?;
+        outputs.add(path, bytes).map_err(Failure::Error)?;
     }
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     eprintln!(
         "rmpay: {} {} statement(s){} in {}",
         r.run.period,
@@ -1763,10 +1754,7 @@ fn statement_month(
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {
-            return Err(Failure::Usage(
-                "error: statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"
-                    .into(),
-            ));
+            return Err(Failure::usage("statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"));
         }
     })
 }
@@ -1791,7 +1779,7 @@ fn statement_rms<'r>(
                     file: r.ledger.file.clone(),
                     sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
-                "unknown-rm",
+                Code::UnknownRm,
                 format!(
                     "--rm {id}: no RM `{id}` in {}{}",
                     r.run.period,
@@ -1836,14 +1824,14 @@ fn same_as_closed(
             _ => false,
         };
         if !same {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: path.to_path_buf(),
-                code: "archive-differs",
-                message: format!(
+            return Err(Failure::Error(Diagnostic::at_path(
+                path.to_path_buf(),
+                Code::ArchiveDiffers,
+                format!(
                     "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
                     x.rm.rm_id, r.run.period
                 ),
-            }));
+            )));
         }
     }
     Ok(())
@@ -1871,7 +1859,7 @@ fn statement_files(
                         .sheet_name(ledger::SheetKind::Managers)
                         .to_string(),
                 },
-                "statement-name-clash",
+                Code::StatementNameClash,
                 format!(
                     "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
                     x.rm.rm_id
@@ -1888,7 +1876,7 @@ fn statement_files(
             draft,
             l,
         );
-        let bytes = write::statement::page_bytes(&page, &path).map_err(usage)?;
+        let bytes = write::statement::page_bytes(&page, &path).map_err(Failure::Error)?;
         files.push((path, bytes));
     }
     Ok(files)

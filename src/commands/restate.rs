@@ -5,8 +5,9 @@
 //! and what is due goes into the last closed month's new state, from which
 //! the next open month's payroll pays (补发) or recovers (扣回) it.
 
+use crate::diag::Code;
 use super::{file_entries, lang_id, manifest_lang, period_files, recompute_version, take_lock};
-use crate::archive::{self, Archive, ArchiveError, Link, Manifest, Restated};
+use crate::archive::{self, Archive, Link, Manifest, Restated};
 use crate::engine::pay::{Payroll, Payslip, PriorAdjustment};
 use crate::period::Period;
 use crate::state::State;
@@ -15,30 +16,22 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn refuse(path: std::path::PathBuf, code: &'static str, message: String) -> Failure {
-    Failure::Archive(ArchiveError {
-        path,
-        code,
-        message,
-    })
-}
-
 /// A version folder's manifest.
 pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
     let path = dir.join(archive::MANIFEST);
     let bytes = std::fs::read(&path)
-        .map_err(|e| refuse(path.clone(), "io", format!("cannot read: {e}")))?;
+        .map_err(|e| Failure::at(path.clone(), Code::Io, format!("cannot read: {e}")))?;
     let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-        refuse(
+        Failure::at(
             path.clone(),
-            "bad-manifest",
+            Code::BadManifest,
             format!("not a valid manifest: {e}"),
         )
     })?;
     if m.format != archive::FORMAT {
-        return Err(refuse(
+        return Err(Failure::at(
             path,
-            "bad-manifest",
+            Code::BadManifest,
             format!("unknown format `{}`", m.format),
         ));
     }
@@ -49,9 +42,9 @@ pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
 pub(super) fn read_state(dir: &Path) -> Result<State, Failure> {
     let path = dir.join(archive::STATE);
     let bytes = std::fs::read(&path)
-        .map_err(|e| refuse(path.clone(), "io", format!("cannot read: {e}")))?;
+        .map_err(|e| Failure::at(path.clone(), Code::Io, format!("cannot read: {e}")))?;
     State::from_bytes(&bytes)
-        .map_err(|e| refuse(path, "bad-state", format!("not a valid state file: {e}")))
+        .map_err(|e| Failure::at(path, Code::BadState, format!("not a valid state file: {e}")))
 }
 
 /// One month's new version, built before anything is written.
@@ -71,7 +64,7 @@ pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
     let p: Period = a
         .period
         .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+        .map_err(|e| Failure::usage(format!("--period: {e}")))?;
     let arch = Archive::new(&a.archive);
     let (reason, periods, last) = restatable(a, &arch, p)?;
     let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
@@ -92,16 +85,16 @@ fn restatable(
         let mut d = diag::Diagnostics::new();
         d.error(
             diag::Location::None,
-            "empty-reason",
+            Code::EmptyReason,
             "--reason is empty: say why the month is restated (it is recorded in every new version and named by every adjustment line)",
         );
         return Err(Failure::Invalid(d));
     }
-    let periods = arch.periods().map_err(Failure::Archive)?;
+    let periods = arch.periods().map_err(Failure::Error)?;
     let Some(&last) = periods.last().filter(|_| periods.contains(&p)) else {
-        return Err(refuse(
+        return Err(Failure::at(
             arch.version_dir(p, 1),
-            "not-closed",
+            Code::NotClosed,
             format!(
                 "{p} is not a closed period of this archive: only a closed month is restated (an open month is corrected by drafting it again)"
             ),
@@ -111,9 +104,9 @@ fn restatable(
     if let Ok(sha) = crate::pipeline::inputs::sha256_file(&a.ledger)
         && arch.manifest(p).is_ok_and(|m| m.ledger.sha256 == sha)
     {
-        return Err(refuse(
+        return Err(Failure::at(
             a.ledger.clone(),
-            "unchanged",
+            Code::Unchanged,
             format!(
                 "this is the ledger of {p}'s version in force (SHA-256 {sha}): a restatement needs the corrected ledger"
             ),
@@ -135,10 +128,10 @@ fn commit(
     built: &[NewVersion],
 ) -> Result<(), Failure> {
     let lock = take_lock(arch, &a.archive, a.wait)?;
-    if arch.periods().map_err(Failure::Archive)?.last() != Some(&last) {
-        return Err(refuse(
+    if arch.periods().map_err(Failure::Error)?.last() != Some(&last) {
+        return Err(Failure::at(
             a.archive.clone(),
-            "archive-changed",
+            Code::ArchiveChanged,
             format!("a month was closed while {p} was being restated; restate again"),
         ));
     }
@@ -148,9 +141,9 @@ fn commit(
             .map(|b| archive::sha256_hex(&b))
             .unwrap_or_default();
         if now != v.replaces || sha != v.replaces_sha {
-            return Err(refuse(
+            return Err(Failure::at(
                 arch.version_dir(v.period, now),
-                "archive-changed",
+                Code::ArchiveChanged,
                 format!(
                     "{} changed while {p} was being restated (another restate?); restate again",
                     v.period
@@ -169,7 +162,7 @@ fn commit(
         let mut all = v.files.clone();
         all.push((archive::MANIFEST.to_string(), v.manifest.to_bytes()));
         arch.commit_version(&lock, v.period, v.version, &all)
-            .map_err(Failure::Archive)?;
+            .map_err(Failure::Error)?;
     }
     drop(lock);
     Ok(())
@@ -312,7 +305,7 @@ impl Restatement<'_> {
         let old_m = read_manifest(&old_dir)?;
         let old_sha = archive::sha256_hex(
             &std::fs::read(old_dir.join(archive::MANIFEST))
-                .map_err(|e| refuse(old_dir.clone(), "io", format!("cannot read: {e}")))?,
+                .map_err(|e| Failure::at(old_dir.clone(), Code::Io, format!("cannot read: {e}")))?,
         );
         let (_, old_run) = recompute_version(arch, q, old_v)?;
         let (ledger_path, ledger_display) = if q == p {
@@ -409,10 +402,11 @@ fn version_files(
     st: &State,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let ledger_bytes = std::fs::read(ledger_path).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            ledger_path.display()
-        ))
+        Failure::at(
+&ledger_path,
+Code::Io,
+format!("cannot read: {e}"),
+)
     })?;
     let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
     for (name, bytes) in &mut files {
@@ -438,7 +432,7 @@ fn opening(
         },
         (None, None) => Carry::Ledger,
         (None, Some(l)) => {
-            let prev: Period = l.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            let prev = l.month(&arch.dir(q).join(archive::MANIFEST))?;
             Carry::State {
                 period: prev,
                 state: read_state(&arch.version_dir(prev, l.version.unwrap_or(1)))?,
@@ -491,9 +485,9 @@ pub(super) fn restated_state(
         return Ok(st);
     };
     let broken = |what: &str| {
-        refuse(
+        Failure::at(
             arch.version_dir(q, version).join(archive::MANIFEST),
-            "bad-manifest",
+            Code::BadManifest,
             format!("version {version} of {q}: {what}"),
         )
     };

@@ -2,6 +2,7 @@
 //! outcome out. `rmpay check` and the test suite run them, so a bank that
 //! edits its rules sees at once which examples changed.
 
+use crate::diag::Code;
 use super::review::review_rm;
 use crate::diag::{Diagnostics, Location};
 use crate::ledger::{At, SheetKind, Src, Status};
@@ -144,7 +145,7 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
                     line: e.line,
                     column: 1,
                 },
-                "example-failed",
+                Code::ExampleFailed,
                 format!(
                     "example `{}` expected {}{}",
                     e.name,

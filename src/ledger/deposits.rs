@@ -2,6 +2,7 @@
 //! the rows stream past. This is the hot path (a million rows and more), so
 //! a row allocates nothing unless it introduces a new account.
 
+use crate::diag::Code;
 use super::Reader;
 use super::cell::{Cv, excel_date, text_ref};
 use super::columns::{PRODUCTS, f::*};
@@ -149,7 +150,7 @@ impl Reader<'_> {
             Ok(d) => Ok(d),
             Err(m) => {
                 let col = self.col(D_DATE);
-                self.err(r, col, "not-a-date", |_| m);
+                self.err(r, col, Code::NotADate, |_| m);
                 Err(())
             }
         }
@@ -178,7 +179,7 @@ impl Reader<'_> {
                         Some(d.day0())
                     } else {
                         let col = self.col(D_DATE);
-                        self.err(r, col, "date-outside-period", |_| {
+                        self.err(r, col, Code::DateOutsidePeriod, |_| {
                             format!("expected a date in {period}, found {d}")
                         });
                         None
@@ -203,7 +204,7 @@ impl Reader<'_> {
                 None => {
                     let col = self.col(D_PRODUCT);
                     let s = s.trim().to_string();
-                    self.err(r, col, "unknown-value", |_| {
+                    self.err(r, col, Code::UnknownValue, |_| {
                         parse::choice_error(&s, PRODUCTS)
                     });
                     Err(())
@@ -248,7 +249,7 @@ impl Reader<'_> {
             }
             Err(m) => {
                 let col = self.col(fi);
-                self.err(r, col, "cell-error", |_| m);
+                self.err(r, col, Code::CellError, |_| m);
                 Err(())
             }
         }
@@ -305,7 +306,7 @@ impl Reader<'_> {
         if &*acc.client != client {
             let (first, other) = (acc.first_row, acc.client.to_string());
             let col = self.col(D_CLIENT);
-            self.err(r, col, "inconsistent-account", |_| {
+            self.err(r, col, Code::InconsistentAccount, |_| {
                 format!(
                     "expected account `{account}` to belong to client `{other}` as on row {}, found client `{client}`",
                     first + 1
@@ -316,7 +317,7 @@ impl Reader<'_> {
         if acc.product != product {
             let (first, other) = (acc.first_row, acc.product);
             let col = self.col(D_PRODUCT);
-            self.err(r, col, "inconsistent-account", |_| {
+            self.err(r, col, Code::InconsistentAccount, |_| {
                 format!(
                     "expected account `{account}` to be product `{}` as on row {}, found `{}`",
                     other.id(),
@@ -339,7 +340,7 @@ impl Reader<'_> {
             let date = self
                 .period
                 .and_then(|p| p.first_day().checked_add_days(Days::new(u64::from(day0))));
-            self.err(r, col, "duplicate-balance", |_| {
+            self.err(r, col, Code::DuplicateBalance, |_| {
                 let date = date.map(|d| d.to_string()).unwrap_or_default();
                 format!(
                     "expected one balance of account `{account}` for {date}, found a second one (the first is on row {})",
@@ -418,7 +419,7 @@ impl Reader<'_> {
                 });
             if missing != 0 && !self.dep.carry {
                 let id = acc.id.clone();
-                self.err(acc.first_row, col, "missing-days", |_| {
+                self.err(acc.first_row, col, Code::MissingDays, |_| {
                     format!(
                         "expected a balance of account `{id}` for every day of {period}, found none for {}",
                         day_ranges(period, missing)
@@ -433,7 +434,7 @@ impl Reader<'_> {
                 };
                 if leading != 0 {
                     let id = acc.id.clone();
-                    self.err(acc.first_row, col, "missing-days", |_| {
+                    self.err(acc.first_row, col, Code::MissingDays, |_| {
                         format!(
                             "expected a balance of account `{id}` for every day of {period}, found none for {} (the first days of the month cannot be carried forward)",
                             day_ranges(period, leading)
@@ -465,7 +466,7 @@ impl Reader<'_> {
             if overflow {
                 let id = acc.id.clone();
                 let balance_col = self.col(D_BALANCE);
-                self.err(acc.first_row, balance_col, "not-an-amount", |_| {
+                self.err(acc.first_row, balance_col, Code::NotAnAmount, |_| {
                     format!(
                         "expected the balances of account `{id}` to add up to less than {}, found more",
                         Decimal::MAX

@@ -27,6 +27,7 @@ pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
 pub use model::*;
 
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Location, PER_KIND_LIMIT};
 use crate::period::Period;
 use calamine::{Cell, Data, DataRef, Reader as _, Xlsx};
@@ -102,7 +103,7 @@ struct SheetCtx {
     /// from it is not reported again.
     unreadable: bool,
     /// Errors reported so far in this sheet, per code.
-    counts: Vec<(&'static str, usize)>,
+    counts: Vec<(Code, usize)>,
 }
 
 const NO_FIELD: u8 = u8::MAX;
@@ -241,7 +242,7 @@ impl<'o> Reader<'o> {
         &mut self,
         row: u32,
         col: u32,
-        code: &'static str,
+        code: Code,
         msg: impl FnOnce(&Self) -> String,
     ) {
         let n = match self.sh.counts.iter_mut().find(|(c, _)| *c == code) {
@@ -262,7 +263,7 @@ impl<'o> Reader<'o> {
         self.diags.error(loc, code, message);
     }
 
-    pub(crate) fn warn(&mut self, row: u32, col: u32, code: &'static str, msg: String) {
+    pub(crate) fn warn(&mut self, row: u32, col: u32, code: Code, msg: String) {
         let loc = Location::cell(&self.file, &self.sh.name, row, col);
         self.diags.warning(loc, code, msg);
     }
@@ -311,7 +312,7 @@ impl<'o> Reader<'o> {
                     format!("cannot open the workbook: {e}")
                 };
                 let loc = self.file_loc();
-                self.diags.error(loc, "cannot-open", msg);
+                self.diags.error(loc, Code::CannotOpen, msg);
                 return;
             }
         };
@@ -346,7 +347,7 @@ impl<'o> Reader<'o> {
                 let loc = self.sheet_loc();
                 self.diags.error(
                     loc,
-                    "cannot-read-sheet",
+                    Code::CannotReadSheet,
                     format!("cannot read the sheet: {e}"),
                 );
                 self.sh.usable = false;
@@ -372,7 +373,7 @@ impl<'o> Reader<'o> {
                     kind.chinese()
                 );
                 let loc = self.file_loc();
-                self.diags.error(loc, "duplicate-sheet", msg);
+                self.diags.error(loc, Code::DuplicateSheet, msg);
                 continue;
             }
             found.insert(kind, name.clone());
@@ -393,7 +394,7 @@ impl<'o> Reader<'o> {
                     listed()
                 );
                 let loc = self.file_loc();
-                self.diags.error(loc, "missing-sheet", msg);
+                self.diags.error(loc, Code::MissingSheet, msg);
             }
         }
         // Both deposit sheets may be there: the one with rows is used (the
@@ -407,7 +408,7 @@ impl<'o> Reader<'o> {
                 listed()
             );
             let loc = self.file_loc();
-            self.diags.error(loc, "missing-sheet", msg);
+            self.diags.error(loc, Code::MissingSheet, msg);
         }
         for (k, n) in &found {
             self.sheet_names.push((*k, n.clone()));
@@ -607,7 +608,7 @@ impl<'o> Reader<'o> {
                 };
                 self.diags.error(
                     loc,
-                    "cannot-open",
+                    Code::CannotOpen,
                     format!("{what} is damaged; re-save it as .xlsx"),
                 );
                 None
@@ -615,7 +616,7 @@ impl<'o> Reader<'o> {
             Err(sandbox::Refusal::NoWorker(e)) => {
                 self.diags.error(
                     loc,
-                    "cannot-open",
+                    Code::CannotOpen,
                     format!("cannot start the workbook reader: {e}"),
                 );
                 None
@@ -707,7 +708,7 @@ impl<'o> Reader<'o> {
             let Some(spec) = cols.get(fi) else { continue };
             if self.sh.has(fi) {
                 let first = crate::diag::cell_name(r, self.sh.field_col[fi]);
-                self.err(r, *c, "duplicate-column", |_| {
+                self.err(r, *c, Code::DuplicateColumn, |_| {
                     format!(
                         "expected one {} column, found a second one (the first is {first})",
                         spec.named()
@@ -720,7 +721,7 @@ impl<'o> Reader<'o> {
                 match unit_factor(spec, unit) {
                     Ok(f) => self.sh.units[fi] = f,
                     Err(m) => {
-                        self.err(r, *c, "bad-unit", |_| m);
+                        self.err(r, *c, Code::BadUnit, |_| m);
                         bad = true;
                     }
                 }
@@ -737,7 +738,7 @@ impl<'o> Reader<'o> {
         let first_col = self.sh.first_col;
         for (fi, spec) in cols.iter().enumerate() {
             if spec.required && !self.sh.has(fi) {
-                self.err(r, first_col, "missing-column", |_| {
+                self.err(r, first_col, Code::MissingColumn, |_| {
                     format!(
                         "expected a {} column in the header row, found none",
                         spec.named()
@@ -750,7 +751,7 @@ impl<'o> Reader<'o> {
         use columns::f::*;
         match self.sh.kind {
             SheetKind::Fees if !self.sh.has(F_CLIENT) && !self.sh.has(F_RM) => {
-                self.err(r, first_col, "missing-column", |_| {
+                self.err(r, first_col, Code::MissingColumn, |_| {
                     "expected a `client_id` (客户编号) or `rm_id` (客户经理编号) column in the header row, found neither".to_string()
                 });
                 bad = true;
@@ -759,7 +760,7 @@ impl<'o> Reader<'o> {
                 if !((self.sh.has(B_CLIENT) && self.sh.has(B_DEPOSIT))
                     || (self.sh.has(B_RM) && self.sh.has(B_RATIO))) =>
             {
-                self.err(r, first_col, "missing-column", |_| {
+                self.err(r, first_col, Code::MissingColumn, |_| {
                     "expected `client_id` (客户编号) and `deposit_daily_average` (上年存款日均) columns, or `rm_id` (客户经理编号) and `normal_loan_ratio` (上年正常贷款占比) columns, in the header row".to_string()
                 });
                 bad = true;
@@ -794,7 +795,7 @@ impl<'o> Reader<'o> {
                 let loc = self.sheet_loc();
                 self.diags.error(
                     loc,
-                    "empty-sheet",
+                    Code::EmptySheet,
                     "expected a header row and data rows, found an empty sheet",
                 );
             } else {
@@ -833,7 +834,7 @@ impl<'o> Reader<'o> {
                 self.sheet_name(avg)
             );
             let loc = self.file_loc();
-            self.diags.error(loc, "conflicting-sheets", msg);
+            self.diags.error(loc, Code::ConflictingSheets, msg);
         }
         // The daily balances, unless only the averages have rows.
         let has_daily = present(daily) && (filled(daily) || !filled(avg));
@@ -848,7 +849,7 @@ impl<'o> Reader<'o> {
                 self.sheet_name(avg)
             );
             let loc = self.file_loc();
-            self.diags.error(loc, "empty-ledger", msg);
+            self.diags.error(loc, Code::EmptyLedger, msg);
         }
         let deposits_usable = if has_daily {
             self.is_usable(daily)
@@ -859,7 +860,7 @@ impl<'o> Reader<'o> {
             let loc = self.file_loc();
             self.diags.error(
                 loc,
-                "period-unknown",
+                Code::PeriodUnknown,
                 "the ledger has no daily balances; give --period YYYY-MM",
             );
         }

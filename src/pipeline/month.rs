@@ -112,16 +112,16 @@ fn check_overflow(payroll: &engine::pay::Payroll, ledger_file: &str) -> Result<(
     let mut too_large = Diagnostics::new();
     for r in &payroll.results {
         for o in &r.pay.overflow {
-            too_large.error(
-                diag::Location::File {
+            too_large.push(diag::Diagnostic {
+                location: diag::Location::File {
                     file: ledger_file.to_string(),
                 },
-                "too-large",
-                format!(
-                    "{}: {o}; check the policy's rates and the ledger's amounts",
-                    r.rm.rm_id
+                message: format!(
+                    "{}: {}; check the policy's rates and the ledger's amounts",
+                    r.rm.rm_id, o.message
                 ),
-            );
+                ..o.clone()
+            });
         }
     }
     if too_large.has_errors() {

@@ -20,24 +20,19 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
     Workbook, Worksheet,
 };
+use crate::diag::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug)]
-pub struct WriteError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: error[io]: {}", self.path.display(), self.message)
-    }
-}
+/// What cannot be written: an `io` error at the output's path.
+pub type WriteError = Diagnostic;
 
 fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> WriteError + '_ {
-    move |e| WriteError {
-        path: path.to_path_buf(),
-        message: format!("cannot build the workbook: {e}"),
+    move |e| {
+        Diagnostic::at_path(
+            path,
+            Code::Io,
+            format!("cannot build the workbook: {e}"),
+        )
     }
 }
 
@@ -296,9 +291,12 @@ impl XlsxSink {
         self.wb
             .add_worksheet_with_constant_memory()
             .map_err(xerr(&self.path))?;
-        self.wb.worksheets_mut().pop().ok_or_else(|| WriteError {
-            path: self.path.clone(),
-            message: "cannot build the workbook: a new sheet went missing".to_string(),
+        self.wb.worksheets_mut().pop().ok_or_else(|| {
+            Diagnostic::at_path(
+                &self.path,
+                Code::Io,
+                "cannot build the workbook: a new sheet went missing",
+            )
         })
     }
 

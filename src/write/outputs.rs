@@ -37,10 +37,7 @@ pub fn os_reason(e: &std::io::Error) -> String {
 }
 
 fn err(path: &Path, message: String) -> WriteError {
-    WriteError {
-        path: path.to_path_buf(),
-        message,
-    }
+    WriteError::at_path(path, crate::diag::Code::Io, message)
 }
 
 /// The folder a file goes in (`.` for a bare file name).

@@ -50,10 +50,11 @@ pub fn payout_bytes(
                     if unmappable {
                         // The rows were checked cell by cell; this is a
                         // last guard, never a file with `&#…;` in it.
-                        return Err(WriteError {
-                            path: path.to_path_buf(),
-                            message: "a character of the file cannot be written in GBK".into(),
-                        });
+                        return Err(WriteError::at_path(
+                            path,
+                            crate::diag::Code::Io,
+                            "a character of the file cannot be written in GBK",
+                        ));
                     }
                     Ok(bytes.into_owned())
                 }

@@ -13,8 +13,7 @@ pub fn payroll(policy: &str, ledger: &str) -> rmpay::PayrollRun {
     match rmpay::compute_payroll(Path::new(policy), Path::new(ledger), None, &mut |_, _| {}) {
         Ok(r) => r,
         Err(rmpay::Failure::Invalid(d)) => panic!("invalid input:\n{}", d.render().join("\n")),
-        Err(rmpay::Failure::Usage(m)) => panic!("usage: {m}"),
-        Err(rmpay::Failure::Archive(e)) => panic!("archive: {e}"),
+        Err(rmpay::Failure::Error(e)) => panic!("{e}"),
     }
 }
 
