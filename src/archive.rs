@@ -274,14 +274,20 @@ impl Archive {
 
     pub fn read(&self, p: Period, name: &str) -> Result<Vec<u8>, Diagnostic> {
         let path = self.dir(p).join(name);
-        std::fs::read(&path).map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
+        std::fs::read(&path)
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
     }
 
     pub fn manifest(&self, p: Period) -> Result<Manifest, Diagnostic> {
         let bytes = self.read(p, MANIFEST)?;
         let path = self.dir(p).join(MANIFEST);
-        let m: Manifest = serde_json::from_slice(&bytes)
-            .map_err(|e| Diagnostic::at_path(&path, Code::BadManifest, format!("not a valid manifest: {e}")))?;
+        let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+            Diagnostic::at_path(
+                &path,
+                Code::BadManifest,
+                format!("not a valid manifest: {e}"),
+            )
+        })?;
         if m.format != FORMAT {
             return Err(Diagnostic::at_path(
                 &path,
@@ -295,8 +301,13 @@ impl Archive {
     pub fn state(&self, p: Period) -> Result<crate::state::State, Diagnostic> {
         let bytes = self.read(p, STATE)?;
         let path = self.dir(p).join(STATE);
-        crate::state::State::from_bytes(&bytes)
-            .map_err(|e| Diagnostic::at_path(&path, Code::BadState, format!("not a valid state file: {e}")))
+        crate::state::State::from_bytes(&bytes).map_err(|e| {
+            Diagnostic::at_path(
+                &path,
+                Code::BadState,
+                format!("not a valid state file: {e}"),
+            )
+        })
     }
 
     /// Where the month `p` must take its opening state from: `Ok(None)` for
@@ -338,14 +349,15 @@ impl Archive {
     /// retried until `wait` has passed; then `error[archive-busy]`. The
     /// lock is released when the returned value is dropped, or by the OS
     /// when the process dies, so a crash never leaves the archive locked.
-    pub fn lock(
-        &self,
-        wait: Duration,
-        waiting: &mut dyn FnMut(),
-    ) -> Result<WriteLock, Diagnostic> {
+    pub fn lock(&self, wait: Duration, waiting: &mut dyn FnMut()) -> Result<WriteLock, Diagnostic> {
         let created = !self.root.is_dir();
-        std::fs::create_dir_all(&self.root)
-            .map_err(|e| Diagnostic::at_path(&self.root, Code::Io, format!("cannot create the archive: {e}")))?;
+        std::fs::create_dir_all(&self.root).map_err(|e| {
+            Diagnostic::at_path(
+                &self.root,
+                Code::Io,
+                format!("cannot create the archive: {e}"),
+            )
+        })?;
         if created && let Some(parent) = self.root.parent() {
             // The new archive's own entry, so a synced month is findable.
             let parent = if parent.as_os_str().is_empty() {
@@ -353,8 +365,9 @@ impl Archive {
             } else {
                 parent
             };
-            sync_dir(parent)
-                .map_err(|e| Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}")))?;
+            sync_dir(parent).map_err(|e| {
+                Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}"))
+            })?;
         }
         let path = self.root.join(LOCK);
         let file = std::fs::OpenOptions::new()
@@ -363,7 +376,9 @@ impl Archive {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot open the lock file: {e}")))?;
+            .map_err(|e| {
+                Diagnostic::at_path(&path, Code::Io, format!("cannot open the lock file: {e}"))
+            })?;
         // A wait too long to represent is a wait without end.
         let deadline = Instant::now().checked_add(wait);
         let mut announced = false;
@@ -372,7 +387,11 @@ impl Archive {
                 Ok(()) => return Ok(WriteLock { _file: file }),
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(Diagnostic::at_path(&path, Code::Io, format!("cannot lock the archive: {e}")));
+                    return Err(Diagnostic::at_path(
+                        &path,
+                        Code::Io,
+                        format!("cannot lock the archive: {e}"),
+                    ));
                 }
             }
             let now = Instant::now();
@@ -455,8 +474,9 @@ impl Archive {
         }
         // The folder's entries are durable before it gets its name: a power
         // loss after the rename cannot leave a month without its files.
-        sync_dir(tmp.path())
-            .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}")))?;
+        sync_dir(tmp.path()).map_err(|e| {
+            Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}"))
+        })?;
         let tmp_path = tmp.keep();
         std::fs::rename(&tmp_path, &target).map_err(|e| {
             let _ = std::fs::remove_dir_all(&tmp_path);

@@ -1,13 +1,13 @@
 //! The commands: validate arguments, run the pipeline, write or print.
 
-use crate::diag::{Code, Diagnostic};
 use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
 use crate::cli::{self, Command};
+use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
 use crate::pipeline::{inputs, opening, review};
 use crate::{
-    Carry, EXIT_INVALID, EXIT_OK, Failure, Job, PayrollRun, PolicySource, compute,
-    diag, ledger, metrics, policy, report, signoff, state, write,
+    Carry, EXIT_INVALID, EXIT_OK, Failure, Job, PayrollRun, PolicySource, compute, diag, ledger,
+    metrics, policy, report, signoff, state, write,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -100,10 +100,7 @@ pub fn report_failure(f: Failure) -> i32 {
             for l in d.render() {
                 eprintln!("{l}");
             }
-            eprintln!(
-                "rmpay: {} error(s); nothing was written",
-                d.error_count()
-            );
+            eprintln!("rmpay: {} error(s); nothing was written", d.error_count());
         }
         Failure::Error(e) => {
             eprintln!("{e}");
@@ -305,13 +302,8 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let l = lang(a.lang);
     let out = a.out.join(crate::pay_workbook_name(p));
     let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
-    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
-        Failure::at(
-&a.ledger,
-Code::Io,
-format!("cannot read: {e}"),
-)
-    })?;
+    let ledger_bytes = std::fs::read(&a.ledger)
+        .map_err(|e| Failure::at(&a.ledger, Code::Io, format!("cannot read: {e}")))?;
     let ext = ledger_ext(&a.ledger);
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let workbook = files
@@ -671,13 +663,8 @@ fn period_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let p = r.run.period;
     let xlsx_name = crate::pay_workbook_name(p);
-    let policy_bytes = std::fs::read(&r.policy_path).map_err(|e| {
-        Failure::at(
-&r.policy_path,
-Code::Io,
-format!("cannot read: {e}"),
-)
-    })?;
+    let policy_bytes = std::fs::read(&r.policy_path)
+        .map_err(|e| Failure::at(&r.policy_path, Code::Io, format!("cannot read: {e}")))?;
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
     let mut files = vec![
@@ -729,13 +716,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     r.run.signoffs = signoff_lines(&approved);
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
-    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
-        Failure::at(
-&a.ledger,
-Code::Io,
-format!("cannot read: {e}"),
-)
-    })?;
+    let ledger_bytes = std::fs::read(&a.ledger)
+        .map_err(|e| Failure::at(&a.ledger, Code::Io, format!("cannot read: {e}")))?;
     let ext = ledger_ext(&a.ledger);
     let l = lang(a.lang);
     let files = period_files(&r, l, ledger_bytes, &ext)?;
@@ -797,9 +779,7 @@ fn link(arch: &Archive, prev: Option<Period>) -> Result<Option<Link>, Failure> {
         Some(prev) => Some(Link {
             period: prev.to_string(),
             manifest_sha256: archive::sha256_hex(
-                &arch
-                    .read(prev, archive::MANIFEST)
-                    .map_err(Failure::Error)?,
+                &arch.read(prev, archive::MANIFEST).map_err(Failure::Error)?,
             ),
             // The version in force, when the month before was restated.
             version: Some(arch.in_force(prev)).filter(|v| *v > 1),
@@ -993,14 +973,10 @@ fn signed_draft(
         // approved through the month that pays it, docs/ARCHIVE.md).
         let dir = arch.version_dir(p, 1);
         let m = restate::read_manifest(&dir)?;
-        let sha =
-            archive::sha256_hex(&std::fs::read(dir.join(archive::MANIFEST)).map_err(|e| {
-                Failure::at(
-&dir,
-Code::Io,
-format!("cannot read: {e}"),
-)
-            })?);
+        let sha = archive::sha256_hex(
+            &std::fs::read(dir.join(archive::MANIFEST))
+                .map_err(|e| Failure::at(&dir, Code::Io, format!("cannot read: {e}")))?,
+        );
         (
             m.approval.map(|x| x.draft_sha256),
             dir.join(&m.policy.stored_as),
@@ -1009,10 +985,10 @@ format!("cannot read: {e}"),
     } else {
         let Some(cur) = log.current_draft() else {
             return Err(Failure::at(
-&signoff::month_dir(arch, p),
-Code::ArchiveChanged,
-format!("the draft of {p} is gone; run the command again"),
-));
+                &signoff::month_dir(arch, p),
+                Code::ArchiveChanged,
+                format!("the draft of {p} is gone; run the command again"),
+            ));
         };
         (
             Some(cur.draft.clone()),
@@ -1214,10 +1190,10 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
     let arch = Archive::new(root);
     if !arch.periods().map_err(Failure::Error)?.contains(&p) {
         return Err(Failure::at(
-&arch.dir(p),
-Code::NotClosed,
-format!("{p} is not a closed period"),
-));
+            &arch.dir(p),
+            Code::NotClosed,
+            format!("{p} is not a closed period"),
+        ));
     }
     Ok((arch, p))
 }
@@ -1368,11 +1344,7 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
 fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     let arch = Archive::new(&a.archive);
     if !a.archive.is_dir() {
-        return Err(Failure::at(
-&a.archive,
-Code::Io,
-"no such archive",
-));
+        return Err(Failure::at(&a.archive, Code::Io, "no such archive"));
     }
     let periods = arch.periods().map_err(Failure::Error)?;
     let (mut findings, head) = archive::verify(&arch).map_err(Failure::Error)?;
@@ -1508,7 +1480,9 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             compute(&job, &mut |_, _| {})?
         }
         _ => {
-            return Err(Failure::usage("explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"));
+            return Err(Failure::usage(
+                "explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
+            ));
         }
     };
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
@@ -1754,7 +1728,9 @@ fn statement_month(
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {
-            return Err(Failure::usage("statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"));
+            return Err(Failure::usage(
+                "statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
+            ));
         }
     })
 }

@@ -205,8 +205,13 @@ pub fn months(arch: &Archive) -> Vec<Period> {
 /// Parse a log's bytes; a line that is not an entry is an error at its
 /// line, and so is a broken link (`verify` reports these as findings).
 pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, Diagnostic> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Diagnostic::at_path(path, Code::BadSignoffs, "the sign-off log is not UTF-8 text"))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Diagnostic::at_path(
+            path,
+            Code::BadSignoffs,
+            "the sign-off log is not UTF-8 text",
+        )
+    })?;
     let mut log = Log::default();
     for (i, line) in text.lines().enumerate() {
         let at = format!("{}:{}", path.display(), i + 1);
@@ -242,14 +247,19 @@ pub fn read_log(arch: &Archive, p: Period) -> Result<Log, Diagnostic> {
     match std::fs::read(&path) {
         Ok(b) => parse_log(&path, &b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Log::default()),
-        Err(e) => Err(Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}"))),
+        Err(e) => Err(Diagnostic::at_path(
+            &path,
+            Code::Io,
+            format!("cannot read: {e}"),
+        )),
     }
 }
 
 /// The record of a draft in the archive.
 pub fn read_draft(arch: &Archive, p: Period, sha: &str) -> Result<DraftRecord, Diagnostic> {
     let path = month_dir(arch, p).join(sha).join(DRAFT);
-    let bytes = std::fs::read(&path).map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))?;
     if archive::sha256_hex(&bytes) != sha {
         return Err(Diagnostic::at_path(
             &path,
@@ -269,7 +279,8 @@ pub fn read_draft_file(
     name: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
     let path = month_dir(arch, p).join(sha).join(name);
-    std::fs::read(&path).map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
+    std::fs::read(&path)
+        .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
 }
 
 /// Append one event to a month's log (under the lock): the whole log is
@@ -288,7 +299,13 @@ pub fn append(
     let mut bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}"))),
+        Err(e) => {
+            return Err(Diagnostic::at_path(
+                &path,
+                Code::Io,
+                format!("cannot read: {e}"),
+            ));
+        }
     };
     let entry = Entry {
         seq: log.entries.len() as u32 + 1,
@@ -302,13 +319,25 @@ pub fn append(
     let mut tmp = tempfile::Builder::new()
         .prefix(".signoffs-")
         .tempfile_in(&dir)
-        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot create a temporary file: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::at_path(
+                &dir,
+                Code::Io,
+                format!("cannot create a temporary file: {e}"),
+            )
+        })?;
     std::io::Write::write_all(&mut tmp, &bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot write: {e}")))?;
-    tmp.persist(&path)
-        .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot move into place: {}", e.error)))?;
-    archive::sync_dir(&dir).map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
+    tmp.persist(&path).map_err(|e| {
+        Diagnostic::at_path(
+            &path,
+            Code::Io,
+            format!("cannot move into place: {}", e.error),
+        )
+    })?;
+    archive::sync_dir(&dir)
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
     Ok((entry, sha))
 }
 
@@ -320,9 +349,11 @@ fn create_dirs(arch: &Archive, dir: &Path) -> Result<(), Diagnostic> {
         (&dir.to_path_buf(), &drafts),
     ] {
         if !d.is_dir() {
-            std::fs::create_dir_all(d).map_err(|e| Diagnostic::at_path(d, Code::Io, format!("cannot create: {e}")))?;
-            archive::sync_dir(parent)
-                .map_err(|e| Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}")))?;
+            std::fs::create_dir_all(d)
+                .map_err(|e| Diagnostic::at_path(d, Code::Io, format!("cannot create: {e}")))?;
+            archive::sync_dir(parent).map_err(|e| {
+                Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}"))
+            })?;
         }
     }
     Ok(())
@@ -357,7 +388,13 @@ pub fn store_draft(
     let tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempdir_in(&dir)
-        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot create a temporary folder: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::at_path(
+                &dir,
+                Code::Io,
+                format!("cannot create a temporary folder: {e}"),
+            )
+        })?;
     let draft = (DRAFT.to_string(), record.to_bytes());
     for (name, bytes) in files.iter().chain(std::iter::once(&draft)) {
         let path = tmp.path().join(name);
@@ -367,8 +404,9 @@ pub fn store_draft(
             .and_then(|_| f.sync_all())
             .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot write: {e}")))?;
     }
-    archive::sync_dir(tmp.path())
-        .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}")))?;
+    archive::sync_dir(tmp.path()).map_err(|e| {
+        Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}"))
+    })?;
     let tmp_path = tmp.keep();
     if target.exists() {
         // A folder without its record: left half-made by hand; replace it.
@@ -382,7 +420,8 @@ pub fn store_draft(
             format!("cannot move the draft into place: {e}"),
         )
     })?;
-    archive::sync_dir(&dir).map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
+    archive::sync_dir(&dir)
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
     Ok(sha)
 }
 
@@ -458,15 +497,17 @@ pub fn verify_logs(
                         Code::Removed,
                         "listed in the draft record but missing",
                     )),
-                    Ok(b) if archive::sha256_hex(&b) != f.sha256 => findings.push(Diagnostic::at_path(
-                        &path,
-                        Code::Changed,
-                        format!(
-                            "SHA-256 is {}, the draft record says {}",
-                            archive::sha256_hex(&b),
-                            f.sha256
-                        ),
-                    )),
+                    Ok(b) if archive::sha256_hex(&b) != f.sha256 => {
+                        findings.push(Diagnostic::at_path(
+                            &path,
+                            Code::Changed,
+                            format!(
+                                "SHA-256 is {}, the draft record says {}",
+                                archive::sha256_hex(&b),
+                                f.sha256
+                            ),
+                        ))
+                    }
                     Ok(_) => {}
                 }
             }

@@ -1,8 +1,8 @@
 //! `rmpay payout`: a closed month's pay-out file (代发工资).
 
-use crate::diag::Code;
 use super::recompute_version;
-use crate::archive::{Archive};
+use crate::archive::Archive;
+use crate::diag::Code;
 use crate::period::Period;
 use crate::{Failure, cli, report, write};
 
@@ -34,12 +34,8 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
     let bytes = write::payout::payout_bytes(profile, &file, p.last_day(), &a.out)
         .map_err(Failure::Error)?;
     let mut outputs = write::OutputSet::new();
-    outputs
-        .add(&a.out, &bytes)
-        .map_err(Failure::Error)?;
-    outputs
-        .commit()
-        .map_err(Failure::Error)?;
+    outputs.add(&a.out, &bytes).map_err(Failure::Error)?;
+    outputs.commit().map_err(Failure::Error)?;
     let money = |d| report::pay::amount_text(d, profile.amount_places);
     let register = r.payroll.totals.payout;
     eprintln!(
@@ -57,11 +53,7 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
 /// Only a closed month pays out, into a file outside the archive.
 fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
     if !a.archive.is_dir() {
-        return Err(Failure::at(
-&a.archive,
-Code::Io,
-"no such archive",
-));
+        return Err(Failure::at(&a.archive, Code::Io, "no such archive"));
     }
     let arch = Archive::new(&a.archive);
     // Only a closed month pays out: what is paid is what was closed.
@@ -83,10 +75,10 @@ Code::Io,
         && dir.starts_with(&root)
     {
         return Err(Failure::at(
-&a.out,
-Code::InsideArchive,
-"write the pay-out file outside the archive: the archive holds only what `close` wrote",
-));
+            &a.out,
+            Code::InsideArchive,
+            "write the pay-out file outside the archive: the archive holds only what `close` wrote",
+        ));
     }
     Ok(arch)
 }
@@ -96,17 +88,17 @@ Code::InsideArchive,
 fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<(), Failure> {
     let dir = arch.version_dir(p, 1);
     let json_name = format!("pay-{p}.json");
-    let archived: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.join(&json_name))
-            .map_err(|e| Failure::at(dir.join(&json_name), Code::Io, format!("cannot read: {e}")))?,
-    )
-    .map_err(|e| {
-        Failure::at(
-            dir.join(&json_name),
-            Code::BadArchive,
-            format!("not valid JSON: {e}"),
-        )
-    })?;
+    let archived: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(&json_name)).map_err(|e| {
+            Failure::at(dir.join(&json_name), Code::Io, format!("cannot read: {e}"))
+        })?)
+        .map_err(|e| {
+            Failure::at(
+                dir.join(&json_name),
+                Code::BadArchive,
+                format!("not valid JSON: {e}"),
+            )
+        })?;
     let scale = r.policy.settings.money.scale;
     for res in &r.payroll.results {
         let mut want = res.pay.payout.round_dp(scale);

@@ -5,9 +5,9 @@
 //! and what is due goes into the last closed month's new state, from which
 //! the next open month's payroll pays (补发) or recovers (扣回) it.
 
-use crate::diag::Code;
 use super::{file_entries, lang_id, manifest_lang, period_files, recompute_version, take_lock};
 use crate::archive::{self, Archive, Link, Manifest, Restated};
+use crate::diag::Code;
 use crate::engine::pay::{Payroll, Payslip, PriorAdjustment};
 use crate::period::Period;
 use crate::state::State;
@@ -401,13 +401,8 @@ fn version_files(
     ext: &str,
     st: &State,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let ledger_bytes = std::fs::read(ledger_path).map_err(|e| {
-        Failure::at(
-&ledger_path,
-Code::Io,
-format!("cannot read: {e}"),
-)
-    })?;
+    let ledger_bytes = std::fs::read(ledger_path)
+        .map_err(|e| Failure::at(&ledger_path, Code::Io, format!("cannot read: {e}")))?;
     let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
     for (name, bytes) in &mut files {
         if name == archive::STATE {

@@ -2,8 +2,8 @@
 //! outcome out. `rmpay check` and the test suite run them, so a bank that
 //! edits its rules sees at once which examples changed.
 
-use crate::diag::Code;
 use super::review::review_rm;
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
 use crate::ledger::{At, SheetKind, Src, Status};
 use crate::metrics::annual::{ClientYear, RmYear};

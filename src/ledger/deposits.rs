@@ -2,13 +2,13 @@
 //! the rows stream past. This is the hot path (a million rows and more), so
 //! a row allocates nothing unless it introduces a new account.
 
-use crate::diag::Code;
 use super::Reader;
 use super::cell::{Cv, excel_date, text_ref};
 use super::columns::{PRODUCTS, f::*};
 use super::model::*;
 use super::parse;
 use super::rows::{Fields, PRODUCT_VALUES};
+use crate::diag::Code;
 use crate::period::Period;
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;

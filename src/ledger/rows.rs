@@ -1,12 +1,12 @@
 //! Row handlers: one data row of a sheet → one record, with every problem of
 //! the row reported at its cell.
 
-use crate::diag::Code;
 use super::Reader;
 use super::cell::{Cv, text_ref};
 use super::columns::{CLASSES, MAXF, PRODUCTS, ROLES, STATUSES, f::*};
 use super::model::*;
 use super::parse::{self, Choice, NumKind};
+use crate::diag::Code;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -166,13 +166,7 @@ impl Reader<'_> {
         });
     }
 
-    fn percent(
-        &mut self,
-        r: u32,
-        f: &Fields<'_>,
-        fi: usize,
-        code: Code,
-    ) -> R<Option<Decimal>> {
+    fn percent(&mut self, r: u32, f: &Fields<'_>, fi: usize, code: Code) -> R<Option<Decimal>> {
         let cv = Self::cell(f, fi);
         if matches!(cv, Cv::Empty) {
             return Ok(None);

@@ -22,8 +22,8 @@
 //! it is, which reports what is wrong with it (no member can be inflated
 //! from a file without a central directory).
 
-use crate::diag::Code;
 use super::guard::{self, Breach, Guard, Kind};
+use crate::diag::Code;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! Loading a run's inputs: the policy (a file, or the version in force
 //! from a rules directory) and the ledger read with the policy's options.
 
-use crate::diag::{Code, Diagnostic};
 use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
 use crate::{Failure, ledger, policy, write};
 use std::path::{Path, PathBuf};

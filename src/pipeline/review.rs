@@ -3,9 +3,9 @@
 //! months a quarter's settlements need, last year's same months, then the
 //! year's figures and the engine's decisions.
 
-use crate::diag::Code;
 use super::inputs::{self, PolicySource};
 use crate::archive::Archive;
+use crate::diag::Code;
 use crate::diag::{self, Diagnostics};
 use crate::engine::review::Review;
 use crate::metrics::annual::MonthData;

@@ -1,8 +1,8 @@
 //! TOML text → validated [`Policy`], with every problem located.
 
-use crate::diag::Code;
 use super::model::*;
 use super::walk::{Cx, Quantity, Sp, Table, tables_of};
+use crate::diag::Code;
 use crate::diag::{Diagnostics, suggestion};
 use crate::vocab::{Product, Role, Scope};
 use rust_decimal::Decimal;
@@ -1249,7 +1249,11 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         let when = match d.raw("when") {
             Some(w) => read_condition(cx, w, &format!("{}.when", d.path)),
             None => {
-                cx.error(&d.span, Code::MissingKey, format!("missing `{}.when`", d.path));
+                cx.error(
+                    &d.span,
+                    Code::MissingKey,
+                    format!("missing `{}.when`", d.path),
+                );
                 None
             }
         };

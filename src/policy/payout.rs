@@ -3,8 +3,8 @@
 //! the format, the columns and their order, the headers, the amount's
 //! places, the remark and the control record (count and total) are data.
 
-use crate::diag::Code;
 use super::walk::{Cx, Sp, Table};
+use crate::diag::Code;
 use crate::diag::suggestion;
 
 /// A pay-out file's layout.

@@ -6,8 +6,8 @@
 //! is the one in force on the period's first day. Two versions of the same
 //! policy id whose ranges share a date are an error, whatever the period.
 
-use crate::diag::Code;
 use super::{Policy, load_policy};
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
 use crate::vocab::Period;
 use chrono::NaiveDate;

@@ -13,6 +13,7 @@ pub mod template;
 
 pub use outputs::{OutputSet, os_reason};
 
+use crate::diag::{Code, Diagnostic};
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
 use chrono::Datelike;
 use rust_decimal::Decimal;
@@ -20,20 +21,13 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
     Workbook, Worksheet,
 };
-use crate::diag::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
 
 /// What cannot be written: an `io` error at the output's path.
 pub type WriteError = Diagnostic;
 
 fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> WriteError + '_ {
-    move |e| {
-        Diagnostic::at_path(
-            path,
-            Code::Io,
-            format!("cannot build the workbook: {e}"),
-        )
-    }
+    move |e| Diagnostic::at_path(path, Code::Io, format!("cannot build the workbook: {e}"))
 }
 
 fn money_format(scale: u32) -> String {
