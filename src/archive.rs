@@ -317,7 +317,7 @@ impl Archive {
         let periods = self.periods()?;
         if periods.contains(&p) {
             return Err(Diagnostic::at_path(
-                &self.dir(p),
+                self.dir(p),
                 Code::AlreadyClosed,
                 format!(
                     "{p} is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)"
@@ -734,7 +734,7 @@ pub fn verify_versions(
                 None if v == in_force => continue,
                 None => {
                     findings.push(Diagnostic::at_path(
-                        &dir.join(MANIFEST),
+                        dir.join(MANIFEST),
                         Code::BadManifest,
                         "missing or not a valid manifest".to_string(),
                     ));
@@ -760,7 +760,7 @@ pub fn verify_versions(
                         .and_then(|pp| sha_of(&archive.version_dir(pp, link.version.unwrap_or(1))));
                     if got.as_deref() != Some(link.manifest_sha256.as_str()) {
                         findings.push(Diagnostic::at_path(
-                            &dir.join(MANIFEST),
+                            dir.join(MANIFEST),
                             Code::Changed,
                             format!(
                                 "version {v} of {p} links to {} version {} {}, whose manifest hashes to {}",
@@ -781,7 +781,7 @@ pub fn verify_versions(
                     let got = sha_of(&archive.version_dir(p, old));
                     if old >= v || got.as_deref() != Some(r.replaces.manifest_sha256.as_str()) {
                         findings.push(Diagnostic::at_path(
-                            &dir.join(MANIFEST),
+                            dir.join(MANIFEST),
                             Code::Changed,
                             format!(
                                 "version {v} of {p} replaces version {old} {}, whose manifest hashes to {}",
@@ -792,7 +792,7 @@ pub fn verify_versions(
                     }
                 }
                 _ => findings.push(Diagnostic::at_path(
-                    &dir.join(MANIFEST),
+                    dir.join(MANIFEST),
                     Code::Changed,
                     format!("the manifest in the folder of version {v} of {p} does not say it is that version"),
                 )),

@@ -149,13 +149,13 @@ fn compute_with_progress(job: &Job, quiet: bool) -> Result<PayrollRun, Failure> 
 }
 
 fn parse_period(p: Option<&str>) -> Result<Option<Period>, Failure> {
-    match p {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|e| Failure::usage(format!("--period: {e}"))),
-    }
+    p.map(period_arg).transpose()
+}
+
+/// The month given as `--period`.
+pub(crate) fn period_arg(s: &str) -> Result<Period, Failure> {
+    s.parse()
+        .map_err(|e| Failure::usage(format!("--period: {e}")))
 }
 
 fn lang(l: cli::Lang) -> report::Lang {
@@ -250,21 +250,34 @@ fn json_bytes(r: &PayrollRun) -> Vec<u8> {
     write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run))
 }
 
-fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
-    let job = Job {
-        policy: policy_source(&a.source, &a.bank),
+/// The month of a command's policy, ledger and `--period`, opening as
+/// `carry` says.
+fn month_job(
+    source: &cli::PolicyArgs,
+    bank: &Option<String>,
+    ledger: &Path,
+    period: Option<&str>,
+    carry: Carry,
+) -> Result<Job, Failure> {
+    Ok(Job {
+        policy: policy_source(source, bank),
         policy_display: None,
-        ledger: a.ledger.clone(),
+        ledger: ledger.to_path_buf(),
         ledger_display: None,
-        period: parse_period(a.period.as_deref())?,
-        carry: match &a.archive {
-            Some(root) => Carry::Archive {
-                root: root.clone(),
-                closing: false,
-            },
-            None => Carry::Ledger,
+        period: parse_period(period)?,
+        carry,
+    })
+}
+
+fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
+    let carry = match &a.archive {
+        Some(root) => Carry::Archive {
+            root: root.clone(),
+            closing: false,
         },
+        None => Carry::Ledger,
     };
+    let job = month_job(&a.source, &a.bank, &a.ledger, a.period.as_deref(), carry)?;
     let r = compute_with_progress(&job, a.quiet)?;
     if let Some(root) = &a.archive {
         return payroll_draft(a, root, r);
@@ -519,7 +532,7 @@ fn recheck_opening(
     };
     if opening != r.run.opening {
         return Err(Failure::Error(Diagnostic::at_path(
-            root.to_path_buf(),
+            root,
             Code::ArchiveChanged,
             format!(
                 "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; {again}",
@@ -692,17 +705,11 @@ fn ledger_ext(path: &Path) -> String {
 }
 
 fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
-    let job = Job {
-        policy: policy_source(&a.source, &a.bank),
-        policy_display: None,
-        ledger: a.ledger.clone(),
-        ledger_display: None,
-        period: parse_period(a.period.as_deref())?,
-        carry: Carry::Archive {
-            root: a.archive.clone(),
-            closing: true,
-        },
+    let carry = Carry::Archive {
+        root: a.archive.clone(),
+        closing: true,
     };
+    let job = month_job(&a.source, &a.bank, &a.ledger, a.period.as_deref(), carry)?;
     let mut r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
@@ -821,10 +828,7 @@ fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: 
 /// `rmpay sign`: one step of a month's workflow, for the month's draft (or,
 /// for a step after the approval, for the draft the month was closed on).
 fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
-    let p: Period = a
-        .period
-        .parse()
-        .map_err(|e| Failure::usage(format!("--period: {e}")))?;
+    let p: Period = period_arg(&a.period)?;
     let arch = Archive::new(&a.archive);
     let mut d = diag::Diagnostics::new();
     let (name, date, note) = signer(a, &mut d);
@@ -864,26 +868,35 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         draft: draft.clone(),
         manifest_sha256: manifest_sha,
     };
-    let (entry, head) = signoff::append(
-        &arch,
-        &lock,
-        p,
-        &log,
-        signoff::Event::Signoff(signed.clone()),
-    )
-    .map_err(Failure::Error)?;
+    let head = append_signoff(&arch, &lock, p, &log, signed)?;
     drop(lock);
-    eprintln!(
-        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
-        step.name,
-        step.office,
-        signed.name,
-        signed.date,
-        entry.seq,
-        signoff::log_path(&arch, p).display()
-    );
     signed_next(a, p, wf, i, closed, &draft, &head);
     Ok(())
+}
+
+/// Append a sign-off to month `p`'s log, under `lock`, and say so; the
+/// log's new head.
+fn append_signoff(
+    arch: &Archive,
+    lock: &archive::WriteLock,
+    p: Period,
+    log: &signoff::Log,
+    signed: signoff::Signoff,
+) -> Result<String, Failure> {
+    let (entry, head) =
+        signoff::append(arch, lock, p, log, signoff::Event::Signoff(signed.clone()))
+            .map_err(Failure::Error)?;
+    eprintln!(
+        "rmpay: {p} {} ({}) signed by {} on {} for draft {} (entry {} of {})",
+        signed.title,
+        signed.office,
+        signed.name,
+        signed.date,
+        signed.draft,
+        entry.seq,
+        signoff::log_path(arch, p).display()
+    );
+    Ok(head)
 }
 
 /// Without --date, a sign-off is dated today, and says so.
@@ -985,7 +998,7 @@ fn signed_draft(
     } else {
         let Some(cur) = log.current_draft() else {
             return Err(Failure::at(
-                &signoff::month_dir(arch, p),
+                signoff::month_dir(arch, p),
                 Code::ArchiveChanged,
                 format!("the draft of {p} is gone; run the command again"),
             ));
@@ -1184,13 +1197,11 @@ fn manifest_lang(m: &Manifest) -> report::Lang {
 
 /// The archive and one of its closed periods, from the command line.
 fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure> {
-    let p: Period = period
-        .parse()
-        .map_err(|e| Failure::usage(format!("--period: {e}")))?;
+    let p: Period = period_arg(period)?;
     let arch = Archive::new(root);
     if !arch.periods().map_err(Failure::Error)?.contains(&p) {
         return Err(Failure::at(
-            &arch.dir(p),
+            arch.dir(p),
             Code::NotClosed,
             format!("{p} is not a closed period"),
         ));
@@ -1801,7 +1812,7 @@ fn same_as_closed(
         };
         if !same {
             return Err(Failure::Error(Diagnostic::at_path(
-                path.to_path_buf(),
+                path,
                 Code::ArchiveDiffers,
                 format!(
                     "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",

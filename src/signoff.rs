@@ -538,7 +538,7 @@ pub fn verify_logs(
                 .any(|(e, _)| matches!(&e.event, Event::Signoff(x) if x == s));
             if !held {
                 findings.push(Diagnostic::at_path(
-                    &arch.version_dir(p, 1).join(archive::MANIFEST),
+                    arch.version_dir(p, 1).join(archive::MANIFEST),
                     Code::Changed,
                     format!(
                         "the manifest of {p} records a {} ({}) sign-off by {} of {} that its sign-off log does not hold",
@@ -552,7 +552,7 @@ pub fn verify_logs(
             match &e.event {
                 Event::Signoff(s) if s.manifest_sha256.as_deref() == Some(manifest_sha) => {}
                 _ => findings.push(Diagnostic::at_path(
-                    &PathBuf::from(format!("{}:{}", path.display(), e.seq)),
+                    PathBuf::from(format!("{}:{}", path.display(), e.seq)),
                     Code::Changed,
                     format!(
                         "entry {} comes after the close of {p} but does not name its manifest {manifest_sha}",

@@ -7,10 +7,7 @@ use crate::period::Period;
 use crate::{Failure, cli, report, write};
 
 pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
-    let p: Period = a
-        .period
-        .parse()
-        .map_err(|e| Failure::usage(format!("--period: {e}")))?;
+    let p: Period = super::period_arg(&a.period)?;
     let arch = payable(a, p)?;
     // What was paid is the month as closed: version 1. A restated version
     // (`rmpay restate`) is paid by adjustment lines in a later month, so

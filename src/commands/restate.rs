@@ -14,7 +14,7 @@ use crate::state::State;
 use crate::{Carry, Failure, Job, PayrollRun, PolicySource, cli, diag};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A version folder's manifest.
 pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
@@ -61,10 +61,7 @@ struct NewVersion {
 }
 
 pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
-    let p: Period = a
-        .period
-        .parse()
-        .map_err(|e| Failure::usage(format!("--period: {e}")))?;
+    let p: Period = super::period_arg(&a.period)?;
     let arch = Archive::new(&a.archive);
     let (reason, periods, last) = restatable(a, &arch, p)?;
     let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
@@ -292,83 +289,44 @@ impl Restatement<'_> {
         before: Option<&NewVersion>,
         diffs: &mut BTreeMap<String, Vec<PriorAdjustment>>,
     ) -> Result<NewVersion, Failure> {
-        let Restatement {
-            arch,
-            p,
-            last,
-            corrected,
-            reason,
-            quiet,
-        } = *self;
-        let old_v = arch.in_force(q);
-        let old_dir = arch.version_dir(q, old_v);
+        let old_v = self.arch.in_force(q);
+        let old_dir = self.arch.version_dir(q, old_v);
         let old_m = read_manifest(&old_dir)?;
         let old_sha = archive::sha256_hex(
             &std::fs::read(old_dir.join(archive::MANIFEST))
-                .map_err(|e| Failure::at(old_dir.clone(), Code::Io, format!("cannot read: {e}")))?,
+                .map_err(|e| Failure::at(&old_dir, Code::Io, format!("cannot read: {e}")))?,
         );
-        let (_, old_run) = recompute_version(arch, q, old_v)?;
-        let (ledger_path, ledger_display) = if q == p {
-            (corrected.to_path_buf(), None)
-        } else {
-            (
-                old_dir.join(&old_m.ledger.stored_as),
-                Some(old_m.ledger.original.clone()),
-            )
-        };
-        let carry = opening(arch, q, before.map(|b| &b.state), &old_m)?;
-        let job = Job {
-            policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
-            policy_display: Some(old_m.policy.original.clone()),
-            ledger: ledger_path.clone(),
-            ledger_display,
-            period: Some(q),
-            carry,
-        };
-        let r = if q == p {
-            super::compute_with_progress(&job, quiet)?
-        } else {
-            crate::compute(&job, &mut |_, _| {})?
-        };
+        let (_, old_run) = recompute_version(self.arch, q, old_v)?;
+        let (ledger_path, r) = self.recompute(q, before, &old_dir, &old_m)?;
         let version = old_v + 1;
         // What each RM was paid in the version replaced and is due now.
-        for (rm, list) in differences(q, old_v, version, reason, &old_run.payroll, &r.payroll) {
+        for (rm, list) in differences(q, old_v, version, self.reason, &old_run.payroll, &r.payroll)
+        {
             diffs.entry(rm).or_default().extend(list);
         }
-        let st = closing_state(&r, q, q == last, &old_dir, diffs)?;
-        let ext = if q == p {
-            super::ledger_ext(corrected)
+        let st = closing_state(&r, q, q == self.last, &old_dir, diffs)?;
+        let ext = if q == self.p {
+            super::ledger_ext(self.corrected)
         } else {
             stored_ext(&old_m)
         };
         let files = version_files(&r, &old_m, &ledger_path, &ext, &st)?;
         let entries = file_entries(&files);
-        if q == p {
-            super::check_inputs(&r, &entries, &ext, corrected)?;
+        if q == self.p {
+            super::check_inputs(&r, &entries, &ext, self.corrected)?;
         }
-        let (policy_src, ledger_src) = super::sources(&r, &ext);
-        let manifest = Manifest {
-            format: archive::FORMAT.to_string(),
-            period: q.to_string(),
-            tool_version: r.run.tool_version.clone(),
-            lang: lang_id(manifest_lang(&old_m)).to_string(),
-            policy: policy_src,
-            ledger: ledger_src,
-            previous: before.map(link_to).or(old_m.previous.clone()),
-            restated: Some(Restated {
-                version,
-                replaces: Link {
-                    period: q.to_string(),
-                    manifest_sha256: old_sha.clone(),
-                    version: Some(old_v).filter(|v| *v > 1),
-                },
-                corrected: p.to_string(),
-                last: last.to_string(),
-                reason: reason.to_string(),
-            }),
-            approval: None,
-            files: entries,
+        let restated = Restated {
+            version,
+            replaces: Link {
+                period: q.to_string(),
+                manifest_sha256: old_sha.clone(),
+                version: Some(old_v).filter(|v| *v > 1),
+            },
+            corrected: self.p.to_string(),
+            last: self.last.to_string(),
+            reason: self.reason.to_string(),
         };
+        let manifest = manifest(&r, &old_m, restated, before, &ext, entries);
         Ok(NewVersion {
             period: q,
             replaces: old_v,
@@ -379,6 +337,66 @@ impl Restatement<'_> {
             manifest,
             state: st,
         })
+    }
+
+    /// Month `q` computed again: the month corrected from the corrected
+    /// ledger, a later one from its archived ledger, each under its
+    /// archived policy and opening from `before`. The ledger's path, and
+    /// the run.
+    fn recompute(
+        &self,
+        q: Period,
+        before: Option<&NewVersion>,
+        old_dir: &Path,
+        old_m: &Manifest,
+    ) -> Result<(PathBuf, PayrollRun), Failure> {
+        let (ledger_path, ledger_display) = if q == self.p {
+            (self.corrected.to_path_buf(), None)
+        } else {
+            (
+                old_dir.join(&old_m.ledger.stored_as),
+                Some(old_m.ledger.original.clone()),
+            )
+        };
+        let job = Job {
+            policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
+            policy_display: Some(old_m.policy.original.clone()),
+            ledger: ledger_path.clone(),
+            ledger_display,
+            period: Some(q),
+            carry: opening(self.arch, q, before.map(|b| &b.state), old_m)?,
+        };
+        let r = if q == self.p {
+            super::compute_with_progress(&job, self.quiet)?
+        } else {
+            crate::compute(&job, &mut |_, _| {})?
+        };
+        Ok((ledger_path, r))
+    }
+}
+
+/// The manifest of `r`'s new version, as `restated` says, replacing the
+/// version whose manifest is `old_m`.
+fn manifest(
+    r: &PayrollRun,
+    old_m: &Manifest,
+    restated: Restated,
+    before: Option<&NewVersion>,
+    ext: &str,
+    files: Vec<archive::FileEntry>,
+) -> Manifest {
+    let (policy, ledger) = super::sources(r, ext);
+    Manifest {
+        format: archive::FORMAT.to_string(),
+        period: r.run.period.to_string(),
+        tool_version: r.run.tool_version.clone(),
+        lang: lang_id(manifest_lang(old_m)).to_string(),
+        policy,
+        ledger,
+        previous: before.map(link_to).or(old_m.previous.clone()),
+        restated: Some(restated),
+        approval: None,
+        files,
     }
 }
 
@@ -402,7 +420,7 @@ fn version_files(
     st: &State,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let ledger_bytes = std::fs::read(ledger_path)
-        .map_err(|e| Failure::at(&ledger_path, Code::Io, format!("cannot read: {e}")))?;
+        .map_err(|e| Failure::at(ledger_path, Code::Io, format!("cannot read: {e}")))?;
     let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
     for (name, bytes) in &mut files {
         if name == archive::STATE {
@@ -448,6 +466,17 @@ fn closing_state(
 ) -> Result<State, Failure> {
     let old_state = read_state(old_dir)?;
     let mut st = State::closing(&r.policy, q, &r.payroll);
+    carry_adjustments(&mut st, &old_state, last.then_some(diffs));
+    Ok(st)
+}
+
+/// Each RM's adjustments still owed in `old_state` (the version replaced)
+/// carried into `st`, with `diffs`, this restatement's, where given.
+fn carry_adjustments(
+    st: &mut State,
+    old_state: &State,
+    diffs: Option<&BTreeMap<String, Vec<PriorAdjustment>>>,
+) {
     for rm in &mut st.rms {
         rm.adjustments = old_state
             .rms
@@ -455,12 +484,10 @@ fn closing_state(
             .find(|o| o.rm_id == rm.rm_id)
             .map(|o| o.adjustments.clone())
             .unwrap_or_default();
-        if last {
-            rm.adjustments
-                .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
+        if let Some(d) = diffs.and_then(|d| d.get(&rm.rm_id)) {
+            rm.adjustments.extend(d.iter().cloned());
         }
     }
-    Ok(st)
 }
 
 /// The closing state of a version as `restate` archived it: the state
@@ -516,16 +543,7 @@ pub(super) fn restated_state(
             }
         }
     }
-    for rm in &mut st.rms {
-        rm.adjustments = old_state
-            .rms
-            .iter()
-            .find(|o| o.rm_id == rm.rm_id)
-            .map(|o| o.adjustments.clone())
-            .unwrap_or_default();
-        rm.adjustments
-            .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
-    }
+    carry_adjustments(&mut st, &old_state, Some(&diffs));
     Ok(st)
 }
 

@@ -21,6 +21,17 @@ use std::io::{Read, Write};
 
 const POLICY_A: &str = "rules/city-commercial-bank.toml";
 
+/// `rmpay close` of September 2026 under Policy A into `$TMP/archive`.
+const CLOSE_SEPTEMBER_A: [&str; 7] = [
+    "close",
+    "--archive",
+    "$TMP/archive",
+    "--policy",
+    POLICY_A,
+    "--ledger",
+    "fixtures/2026-09.xlsx",
+];
+
 /// `fixtures/bad/policy/ok-tiny.toml` (52 lines) with `extra` from line 54.
 fn tiny(extra: &str) -> String {
     let text = std::fs::read_to_string(root().join("fixtures/bad/policy/ok-tiny.toml")).unwrap();
@@ -112,28 +123,18 @@ fn bad_range() {
         "version = \"1\"\neffective_from = 2026-07-01\neffective_until = 2026-01-01\n",
         1,
     );
-    Test::new()
-        .write("p.toml", text)
-        .args(["check", "--policy", "$TMP/p.toml"])
-        .stderr("
+    check_policy_text(text, "
             $TMP/p.toml:6:19: error[bad-range]: `effective_until` 2026-01-01 is before `effective_from` 2026-07-01
             rmpay: 1 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
+        ");
 }
 
 fn bad_template() {
     // Line 56: `remark = "{year}年{month"`, the value from column 10.
-    Test::new()
-        .write("p.toml", payout_profile("{month}月", "{month"))
-        .args(["check", "--policy", "$TMP/p.toml"])
-        .stderr("
+    check_policy_text(payout_profile("{month}月", "{month"), "
             $TMP/p.toml:56:10: error[bad-template]: `payout.remark` has a `{` without its `}`: `{year}年{month绩效工资`
             rmpay: 1 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
+        ");
 }
 
 fn bad_column() {
@@ -170,17 +171,22 @@ fn not_applicable() {
         .run();
 }
 
-/// A policy that is not UTF-8: located at its first bad byte.
-fn not_utf8() {
+/// `rmpay check` on a policy written from `text`: exit 1, `stderr`.
+fn check_policy_text(text: impl AsRef<[u8]>, stderr: &str) {
     Test::new()
-        .write("p.toml", b"id = \"x\xff\"\n")
+        .write("p.toml", text)
         .args(["check", "--policy", "$TMP/p.toml"])
-        .stderr("
-            $TMP/p.toml:1:8: error[not-utf8]: the policy is not UTF-8 text: byte 0xFF (save the file as UTF-8)
-            rmpay: 1 error(s); nothing was written
-        ")
+        .stderr(stderr)
         .status(1)
         .run();
+}
+
+/// A policy that is not UTF-8: located at its first bad byte.
+fn not_utf8() {
+    check_policy_text(b"id = \"x\xff\"\n", "
+            $TMP/p.toml:1:8: error[not-utf8]: the policy is not UTF-8 text: byte 0xFF (save the file as UTF-8)
+            rmpay: 1 error(s); nothing was written
+        ");
 }
 
 /// Policy A with the demotion line of art. 14 moved from 85 to 80
@@ -193,45 +199,30 @@ fn example_failed() {
         "when = { metric = \"score\", op = \"<\", value = 80 }",
     );
     assert_ne!(changed, text);
-    Test::new()
-        .write("p.toml", changed)
-        .args(["check", "--policy", "$TMP/p.toml"])
-        .stderr("
+    check_policy_text(changed, "
             $TMP/p.toml:563:1: error[example-failed]: example `senior just under 85 is demoted to mid` expected decision `demote`, got `keep`, tier `mid`, got `senior`
             $TMP/p.toml:591:1: error[example-failed]: example `NPL exactly 1% falls in the 1%–5% band` expected decision `demote`, got `keep`, tier `junior`, got `mid`
             $TMP/p.toml:657:1: error[example-failed]: example `junior under 85 is demoted to agent` expected decision `demote`, got `keep`, tier `agent`, got `junior`
             rmpay: 3 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
+        ");
 }
 
 fn unknown_field() {
     // Line 56: `remark = "{year}年{mnth}月绩效工资"`, the value from column 10.
-    Test::new()
-        .write("p.toml", payout_profile("{month}月", "{mnth}月"))
-        .args(["check", "--policy", "$TMP/p.toml"])
-        .stderr("
+    check_policy_text(payout_profile("{month}月", "{mnth}月"), "
             $TMP/p.toml:56:10: error[unknown-field]: `payout.remark` names unknown field `{mnth}`: expected `{period}`, `{year}`, `{month}`, `{rm_id}`, `{name}` (did you mean `month`?)
             rmpay: 1 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
+        ");
 }
 
 fn unknown_column() {
     // Line 60, the third column, its `field` at column 13; without it the
     // profile has no amount (line 54, `[payout]`).
-    Test::new()
-        .write("p.toml", payout_profile("{ field = \"amount\"", "{ field = \"amonut\""))
-        .args(["check", "--policy", "$TMP/p.toml"])
-        .stderr("
+    check_policy_text(payout_profile("{ field = \"amount\"", "{ field = \"amonut\""), "
             $TMP/p.toml:60:13: error[unknown-column]: unknown pay-out column `amonut`: expected one of `seq`, `account`, `account_name`, `amount`, `remark`, `rm_id`, `branch` (did you mean `amount`?)
             $TMP/p.toml:54:1: error[missing-column]: `payout.columns` has no `amount` column: a payment needs the account, its name and the amount
             rmpay: 2 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
+        ");
 }
 
 fn missing_field() {
@@ -499,15 +490,7 @@ fn bad_draft() {
         .write(&format!("archive/drafts/2026-09/{sha}/draft.json"), "not json")
         .write(&format!("archive/drafts/2026-09/{sha}/policy.toml"), policy)
         .write("archive/drafts/2026-09/signoffs.jsonl", log + "\n")
-        .args([
-            "close",
-            "--archive",
-            "$TMP/archive",
-            "--policy",
-            POLICY_A,
-            "--ledger",
-            "fixtures/2026-09.xlsx",
-        ])
+        .args(CLOSE_SEPTEMBER_A)
         .stderr(&format!("
             $TMP/archive/drafts/2026-09/{sha}/draft.json: error[bad-draft]: not a draft record: expected ident at line 1 column 2
             rmpay: nothing was written
@@ -667,19 +650,29 @@ fn head_mismatch() {
 /// Policy A closes only the draft signed through 审批.
 fn not_approved() {
     Test::new()
-        .args([
-            "close",
-            "--archive",
-            "$TMP/archive",
-            "--policy",
-            POLICY_A,
-            "--ledger",
-            "fixtures/2026-09.xlsx",
-        ])
+        .args(CLOSE_SEPTEMBER_A)
         .stderr("
             $TMP/archive/drafts/2026-09/signoffs.jsonl: error[not-approved]: 2026-09 has no draft: record one with `rmpay payroll --archive $TMP/archive …` and have it signed (制表, 审核, 审批)
             rmpay: 1 error(s); nothing was written
         ")
+        .status(1)
+        .run();
+}
+
+/// A month not closed is refused alike by every command that reads a
+/// closed month: `not-closed` is an archive's refusal, exit 1, as in
+/// `payout`, `restate` and `sign` (`rerun` and `explain` exited 2 with it,
+/// as if it were a mistyped argument).
+#[test]
+fn rerun_of_a_month_not_closed_is_refused() {
+    Test::with_tempdir(closed_september())
+        .args(["rerun", "--archive", "$TMP/archive", "--period", "2026-10"])
+        .stderr(
+            "
+            $TMP/archive/2026-10: error[not-closed]: 2026-10 is not a closed period
+            rmpay: nothing was written
+        ",
+        )
         .status(1)
         .run();
 }
@@ -689,8 +682,11 @@ fn not_approved() {
 /// Codes no test meets, as the module's doc comment explains.
 const NOT_MET: &[&str] = &["input-changed", "negative-payout", "too-many-places"];
 
-/// The cases: the codes each must print, and the case.
-const CASES: &[(&[&str], fn())] = &[
+/// A case: the codes it must print, and the case.
+type Case = (&'static [&'static str], fn());
+
+/// The cases.
+const CASES: &[Case] = &[
     // Policies.
     (&["toml-syntax"], || policy("toml-syntax.toml")),
     (&["unknown-key"], || policy("unknown-key.toml")),
