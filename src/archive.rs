@@ -43,15 +43,37 @@ pub const TEMP_PREFIX: &str = ".close-";
 /// locked is the OS lock on it, not its existence.
 pub const LOCK: &str = ".lock";
 
+/// Declares a record of a month's computation (the manifest of a closed
+/// month, the record of a draft), its own fields after the head they all
+/// start with: the record's format, the month, the version of rmpay that
+/// computed it, the workbook's language, and the policy and ledger it was
+/// computed from. The fields are plain fields of the struct, in this
+/// order, so the JSON is as if written out in each.
+macro_rules! month_record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            pub format: String,
+            pub period: String,
+            pub tool_version: String,
+            /// Language of the workbook (`zh` or `en`).
+            pub lang: String,
+            pub policy: SourceFile,
+            pub ledger: SourceFile,
+            $($(#[$field_meta])* pub $field: $ty,)*
+        }
+    };
+}
+pub(crate) use month_record;
+
+month_record! {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    pub format: String,
-    pub period: String,
-    pub tool_version: String,
-    /// Language of the archived workbook (`zh` or `en`).
-    pub lang: String,
-    pub policy: SourceFile,
-    pub ledger: SourceFile,
     /// The previous period and its manifest's SHA-256; `null` for the first.
     pub previous: Option<Link>,
     /// For a restated version (2, 3, …) of the month: its number, the
@@ -64,6 +86,7 @@ pub struct Manifest {
     pub approval: Option<Approval>,
     /// Every other file of the folder, sorted by name.
     pub files: Vec<FileEntry>,
+}
 }
 
 /// What a month was closed on: the draft approved, the sign-offs up to the

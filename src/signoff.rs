@@ -39,20 +39,16 @@ pub const DRAFT_FORMAT: &str = "rmpay.draft/1";
 /// Prefix of the temporary folder a draft is staged in.
 const TEMP_PREFIX: &str = ".draft-";
 
+archive::month_record! {
 /// What a draft was computed from and what it holds (`draft.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftRecord {
-    pub format: String,
-    pub period: String,
-    pub tool_version: String,
-    pub lang: String,
-    pub policy: SourceFile,
-    pub ledger: SourceFile,
     /// Where the opening state came from (as on the run manifest sheet),
     /// with the SHA-256 of the closing state it opened from.
     pub opening: String,
     /// Every other file of the draft's folder, sorted by name.
     pub files: Vec<FileEntry>,
+}
 }
 
 impl DraftRecord {
