@@ -478,6 +478,50 @@ mod tests {
         assert_eq!(cell_name(16, 4), "E17");
     }
 
+    /// Each variant is the UpperCamelCase of its id (so code written with
+    /// ids converts by a sed), ids are unique and the table is in their
+    /// order, and titles are given in both languages.
+    #[test]
+    fn codes_are_named_by_their_ids() {
+        for c in Code::ALL {
+            let camel: String = c
+                .id()
+                .split('-')
+                .map(|w| w[..1].to_uppercase() + &w[1..])
+                .collect();
+            assert_eq!(format!("{c:?}"), camel);
+            assert!(!c.title_zh().is_empty() && !c.title_en().is_empty(), "{c}");
+            assert!([1, 2].contains(&c.exit_status()), "{c}");
+        }
+        assert!(Code::ALL.windows(2).all(|w| w[0].id() < w[1].id()));
+        assert_eq!(Code::NotAnAmount.title_zh(), "不是金额");
+        assert_eq!(Code::NotAnAmount.title_en(), "not an amount");
+    }
+
+    /// Where is kept apart from what: one `Display` for every error; a
+    /// usage error prints as clap's do.
+    #[test]
+    fn one_display() {
+        let e = Diagnostic::error(
+            Location::cell("2026-10.xlsx", "存款日余额", 16, 4),
+            Code::NotAnAmount,
+            "expected an amount, found text `12,3O0`",
+        );
+        assert_eq!(
+            e.to_string(),
+            "2026-10.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`"
+        );
+        assert_eq!(
+            Diagnostic::usage("--period: bad").to_string(),
+            "error: --period: bad"
+        );
+        let mut d = Diagnostics::new();
+        d.error(Location::None, Code::CannotRead, "x");
+        assert_eq!(d.exit_status(), 2);
+        d.error(Location::None, Code::NotAnAmount, "y");
+        assert_eq!(d.exit_status(), 1);
+    }
+
     #[test]
     fn suggestions() {
         assert_eq!(
