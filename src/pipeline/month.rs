@@ -145,7 +145,7 @@ pub fn pay_workbook(
     r: &PayrollRun,
     lang: report::Lang,
     path: &Path,
-) -> Result<Vec<u8>, write::WriteError> {
+) -> Result<Vec<u8>, crate::diag::Diagnostic> {
     let head = report::pay::pay_book_head(&r.policy, &r.run, lang);
     let mut sink = write::XlsxSink::new(&head, path)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, lang));

@@ -23,10 +23,7 @@ use rust_xlsxwriter::{
 };
 use std::path::{Path, PathBuf};
 
-/// What cannot be written: an `io` error at the output's path.
-pub type WriteError = Diagnostic;
-
-fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> WriteError + '_ {
+fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Diagnostic + '_ {
     move |e| Diagnostic::at_path(path, Code::Io, format!("cannot build the workbook: {e}"))
 }
 
@@ -223,13 +220,13 @@ pub struct XlsxSink {
     /// The sheet being filled through [`Sink`], taken out of the workbook
     /// until the next sheet starts or the book is finished.
     current: Option<(Worksheet, SheetState)>,
-    error: Option<WriteError>,
+    error: Option<Diagnostic>,
 }
 
 impl XlsxSink {
     /// A new workbook. Deterministic: the document date is the book's date,
     /// never the clock.
-    pub fn new(head: &BookHead, path: &Path) -> Result<XlsxSink, WriteError> {
+    pub fn new(head: &BookHead, path: &Path) -> Result<XlsxSink, Diagnostic> {
         let mut wb = Workbook::new();
         let d = head.date;
         let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
@@ -281,7 +278,7 @@ impl XlsxSink {
     }
 
     /// A new streaming sheet, taken out of the workbook to be filled.
-    fn new_sheet(&mut self) -> Result<Worksheet, WriteError> {
+    fn new_sheet(&mut self) -> Result<Worksheet, Diagnostic> {
         self.wb
             .add_worksheet_with_constant_memory()
             .map_err(xerr(&self.path))?;
@@ -360,7 +357,7 @@ impl XlsxSink {
         }
     }
 
-    fn finish_book(&mut self) -> Result<(), WriteError> {
+    fn finish_book(&mut self) -> Result<(), Diagnostic> {
         self.close_current();
         match self.error.take() {
             Some(e) => Err(e),
@@ -369,7 +366,7 @@ impl XlsxSink {
     }
 
     /// The finished workbook's bytes, or the first error met.
-    pub fn finish(mut self) -> Result<Vec<u8>, WriteError> {
+    pub fn finish(mut self) -> Result<Vec<u8>, Diagnostic> {
         self.finish_book()?;
         let path = self.path.clone();
         self.wb.save_to_buffer().map_err(xerr(&path))
@@ -377,7 +374,7 @@ impl XlsxSink {
 
     /// Save the finished workbook as the file `to` (large workbooks are
     /// not held in memory); errors name the workbook's own path.
-    pub(crate) fn save_to(mut self, to: &Path) -> Result<(), WriteError> {
+    pub(crate) fn save_to(mut self, to: &Path) -> Result<(), Diagnostic> {
         self.finish_book()?;
         let path = self.path.clone();
         self.wb.save(to).map_err(xerr(&path))
@@ -403,7 +400,7 @@ struct SheetWriter<'w> {
     f: &'w Formats,
     path: &'w Path,
     st: SheetState,
-    error: Option<WriteError>,
+    error: Option<Diagnostic>,
 }
 
 /// Where a sheet being written has got to.
@@ -597,7 +594,7 @@ impl<'w> SheetWriter<'w> {
         }
     }
 
-    fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
+    fn try_sheet(&mut self, head: SheetHead) -> Result<(), Diagnostic> {
         let (ws, f, path) = (&mut *self.ws, self.f, self.path);
         ws.set_name(&head.name).map_err(xerr(path))?;
         let landscape = head.landscape || head.columns.len() > 7 || !head.print.fit_width;
@@ -697,7 +694,7 @@ impl<'w> SheetWriter<'w> {
         Ok(())
     }
 
-    fn try_row(&mut self, style: RowStyle, cells: Vec<Cell>) -> Result<(), WriteError> {
+    fn try_row(&mut self, style: RowStyle, cells: Vec<Cell>) -> Result<(), Diagnostic> {
         if !self.st.started {
             return Ok(());
         }
