@@ -8,10 +8,12 @@
 //! `input-changed` (a ledger or policy changed between its reading and
 //! the close's copy of it: a race, with no lock or hook to hold it open),
 //! `too-many-places` (a pay-out total with more places than the file's
-//! `amount_places`: the policy check keeps those places at or above the
-//! money's) and `negative-payout` (a negative total paid: deductions stop
-//! at the gross pay, and a recovery that net pay cannot cover is carried
-//! forward). The test fails as soon as a case meets one of them, so the
+//! `amount_places`, which the policy check keeps at or above the money's;
+//! not yet built into a case, and perhaps reachable: a risk deposit's
+//! excess released on a lowered cap is the opening balance, read at the
+//! ledger's `input_scale`, less the cap, unrounded) and `negative-payout`
+//! (a negative total paid: deductions stop at the gross pay, and a
+//! recovery that net pay cannot cover is carried forward). The test fails as soon as a case meets one of them, so the
 //! list cannot go stale.
 
 use super::test::Test;
