@@ -6,14 +6,10 @@
 //!
 //! Codes met by no test, each with the reason ([`NOT_MET`]):
 //! `input-changed` (a ledger or policy changed between its reading and
-//! the close's copy of it: a race, with no lock or hook to hold it open),
-//! `too-many-places` (a pay-out total with more places than the file's
-//! `amount_places`, which the policy check keeps at or above the money's;
-//! not yet built into a case, and perhaps reachable: a risk deposit's
-//! excess released on a lowered cap is the opening balance, read at the
-//! ledger's `input_scale`, less the cap, unrounded) and `negative-payout`
-//! (a negative total paid: deductions stop at the gross pay, and a
-//! recovery that net pay cannot cover is carried forward). The test fails as soon as a case meets one of them, so the
+//! the close's copy of it: a race, with no lock or hook to hold it open)
+//! and `negative-payout` (a negative total paid: deductions stop at the
+//! gross pay, and a recovery that net pay cannot cover is carried
+//! forward). The test fails as soon as a case meets one of them, so the
 //! list cannot go stale.
 
 use super::test::Test;
@@ -679,10 +675,65 @@ fn rerun_of_a_month_not_closed_is_refused() {
         .run();
 }
 
+/// RM005 (mid, cap 10,000.00) opens September with 9,999.995 in its risk
+/// deposit (the risk_accounts sheet's B3, 9,950.00 in the fixture) under
+/// Policy A reading amounts to 3 places (`input_scale = 3`, money at 2):
+/// the deposit withheld is what fills it to the cap, 0.005, and its total
+/// paid 2,300.00 − 0.005 = 2,299.995, more places than the pay-out file's
+/// 2. (The month closes with it: the withheld amount is not rounded to the
+/// money's places.)
+fn too_many_places() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("2026-09.xlsx");
+    super::payout::ledger_with_cards("09", &ledger, &super::payout::all_cards);
+    super::payout::replace_in(
+        &ledger,
+        "xl/worksheets/sheet8.xml",
+        r#"<c r="B3"><v>9950.0</v>"#,
+        r#"<c r="B3"><v>9999.995</v>"#,
+    );
+    let policy = policy_a_without_workflow();
+    assert_eq!(policy.matches("input_scale = 2").count(), 1);
+    let policy = policy.replace("input_scale = 2", "input_scale = 3");
+    std::fs::write(tmp.path().join("policy.toml"), policy).unwrap();
+    let archive = tmp.path().join("archive");
+    let (a, p, l) = (
+        archive.to_str().unwrap(),
+        tmp.path().join("policy.toml"),
+        ledger.to_str().unwrap(),
+    );
+    let o = run(&[
+        "close",
+        "--archive",
+        a,
+        "--policy",
+        p.to_str().unwrap(),
+        "--ledger",
+        l,
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    Test::with_tempdir(tmp)
+        .args([
+            "payout",
+            "--archive",
+            "$TMP/archive",
+            "--period",
+            "2026-09",
+            "--out",
+            "$TMP/payout.csv",
+        ])
+        .stderr("
+            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A8: error[too-many-places]: RM005's total paid 2299.995 has more than the pay-out file's 2 decimal places
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
 // --------------------------------------------------------- every code ---
 
 /// Codes no test meets, as the module's doc comment explains.
-const NOT_MET: &[&str] = &["input-changed", "negative-payout", "too-many-places"];
+const NOT_MET: &[&str] = &["input-changed", "negative-payout"];
 
 /// A case: the codes it must print, and the case.
 type Case = (&'static [&'static str], fn());
@@ -803,6 +854,7 @@ const CASES: &[Case] = &[
     ),
     // Pay-out files.
     (&["inside-archive"], super::payout::only_a_closed_month_pays_out),
+    (&["too-many-places"], too_many_places),
     (&["missing-card"], super::payout::a_missing_card_is_an_error_at_its_cell_and_nothing_is_written),
     (&["duplicate-card"], super::payout::a_card_given_to_two_rms_is_an_error_shown_masked),
     (&["card-as-number"], super::payout::a_card_typed_as_a_number_is_refused_at_its_cell),

@@ -41,7 +41,7 @@ fn card(row: u32) -> String {
 
 /// What goes in a card cell.
 #[derive(Clone, Copy)]
-enum Card<'a> {
+pub(super) enum Card<'a> {
     Text(&'a str),
     /// A number cell holding these digits.
     Number(&'a str),
@@ -50,7 +50,7 @@ enum Card<'a> {
 
 /// `fixtures/2026-MM.xlsx` with a `工资卡号` column J in the managers sheet
 /// (sheet1.xml): `cell(row)` says what each data row holds.
-fn ledger_with_cards(month: &str, dst: &Path, cell: &dyn Fn(u32) -> Card<'static>) {
+pub(super) fn ledger_with_cards(month: &str, dst: &Path, cell: &dyn Fn(u32) -> Card<'static>) {
     let src = root().join(format!("fixtures/2026-{month}.xlsx"));
     let mut z = zip::ZipArchive::new(std::fs::File::open(&src).unwrap()).unwrap();
     let mut w = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
@@ -95,7 +95,7 @@ fn ledger_with_cards(month: &str, dst: &Path, cell: &dyn Fn(u32) -> Card<'static
 }
 
 /// Rewrite one member of a workbook, replacing `from` by `to` in its text.
-fn replace_in(path: &Path, member: &str, from: &str, to: &str) {
+pub(super) fn replace_in(path: &Path, member: &str, from: &str, to: &str) {
     let bytes = std::fs::read(path).unwrap();
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
@@ -118,7 +118,7 @@ fn replace_in(path: &Path, member: &str, from: &str, to: &str) {
 }
 
 /// Every row a card of its own, as text.
-fn all_cards(row: u32) -> Card<'static> {
+pub(super) fn all_cards(row: u32) -> Card<'static> {
     Card::Text(Box::leak(card(row).into_boxed_str()))
 }
 
