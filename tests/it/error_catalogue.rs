@@ -695,39 +695,18 @@ fn too_many_places() {
     let policy = policy_a_without_workflow();
     assert_eq!(policy.matches("input_scale = 2").count(), 1);
     let policy = policy.replace("input_scale = 2", "input_scale = 3");
-    std::fs::write(tmp.path().join("policy.toml"), policy).unwrap();
+    let policy_path = tmp.path().join("policy.toml");
+    std::fs::write(&policy_path, policy).unwrap();
     let archive = tmp.path().join("archive");
-    let (a, p, l) = (
-        archive.to_str().unwrap(),
-        tmp.path().join("policy.toml"),
-        ledger.to_str().unwrap(),
-    );
-    let o = run(&[
-        "close",
-        "--archive",
-        a,
-        "--policy",
-        p.to_str().unwrap(),
-        "--ledger",
-        l,
-    ]);
+    let o = super::payout::close(&archive, policy_path.to_str().unwrap(), &ledger);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    Test::with_tempdir(tmp)
-        .args([
-            "payout",
-            "--archive",
-            "$TMP/archive",
-            "--period",
-            "2026-09",
-            "--out",
-            "$TMP/payout.csv",
-        ])
-        .stderr("
-            $TMP/archive/2026-09/ledger.xlsx [客户经理]!A8: error[too-many-places]: RM005's total paid 2299.995 has more than the pay-out file's 2 decimal places
-            rmpay: 1 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
+    let o = super::payout::payout(&archive, "2026-09", &tmp.path().join("payout.csv"));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr.replace(tmp.path().to_str().unwrap(), "$TMP"),
+        "$TMP/archive/2026-09/ledger.xlsx [客户经理]!A8: error[too-many-places]: RM005's total paid 2299.995 has more than the pay-out file's 2 decimal places\n\
+         rmpay: 1 error(s); nothing was written\n"
+    );
 }
 
 // --------------------------------------------------------- every code ---

@@ -122,7 +122,7 @@ pub(super) fn all_cards(row: u32) -> Card<'static> {
     Card::Text(Box::leak(card(row).into_boxed_str()))
 }
 
-fn close(archive: &Path, policy: &str, ledger: &Path) -> Out {
+pub(super) fn close(archive: &Path, policy: &str, ledger: &Path) -> Out {
     run(&[
         "close",
         "--archive",
@@ -134,7 +134,7 @@ fn close(archive: &Path, policy: &str, ledger: &Path) -> Out {
     ])
 }
 
-fn payout(archive: &Path, period: &str, out: &Path) -> Out {
+pub(super) fn payout(archive: &Path, period: &str, out: &Path) -> Out {
     run(&[
         "payout",
         "--archive",
