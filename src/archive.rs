@@ -26,6 +26,7 @@
 //! changed or removed by rmpay, so a reader sees a month whole or not at
 //! all (docs/ARCHIVE.md, "Concurrent use").
 
+use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -42,15 +43,37 @@ pub const TEMP_PREFIX: &str = ".close-";
 /// locked is the OS lock on it, not its existence.
 pub const LOCK: &str = ".lock";
 
+/// Declares a record of a month's computation (the manifest of a closed
+/// month, the record of a draft), its own fields after the head they all
+/// start with: the record's format, the month, the version of rmpay that
+/// computed it, the workbook's language, and the policy and ledger it was
+/// computed from. The fields are plain fields of the struct, in this
+/// order, so the JSON is as if written out in each.
+macro_rules! month_record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            pub format: String,
+            pub period: String,
+            pub tool_version: String,
+            /// Language of the workbook (`zh` or `en`).
+            pub lang: String,
+            pub policy: SourceFile,
+            pub ledger: SourceFile,
+            $($(#[$field_meta])* pub $field: $ty,)*
+        }
+    };
+}
+pub(crate) use month_record;
+
+month_record! {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    pub format: String,
-    pub period: String,
-    pub tool_version: String,
-    /// Language of the archived workbook (`zh` or `en`).
-    pub lang: String,
-    pub policy: SourceFile,
-    pub ledger: SourceFile,
     /// The previous period and its manifest's SHA-256; `null` for the first.
     pub previous: Option<Link>,
     /// For a restated version (2, 3, …) of the month: its number, the
@@ -63,6 +86,7 @@ pub struct Manifest {
     pub approval: Option<Approval>,
     /// Every other file of the folder, sorted by name.
     pub files: Vec<FileEntry>,
+}
 }
 
 /// What a month was closed on: the draft approved, the sign-offs up to the
@@ -100,6 +124,20 @@ pub struct Link {
     /// The version of `period` linked to; absent for version 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<u32>,
+}
+
+impl Link {
+    /// The month linked to; a link that names no month is a damaged
+    /// manifest (`manifest`, the path of the manifest holding the link).
+    pub fn month(&self, manifest: &Path) -> Result<Period, Diagnostic> {
+        self.period.parse().map_err(|e: String| {
+            Diagnostic::at_path(
+                manifest,
+                Code::BadManifest,
+                format!("`previous.period`: {e}"),
+            )
+        })
+    }
 }
 
 /// What a restated version of a month is (`rmpay restate`).
@@ -145,34 +183,6 @@ impl Manifest {
         let mut v = serde_json::to_vec_pretty(self).unwrap_or_default();
         v.push(b'\n');
         v
-    }
-}
-
-/// An archive error: which path, what went wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArchiveError {
-    pub path: PathBuf,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl std::fmt::Display for ArchiveError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: error[{}]: {}",
-            self.path.display(),
-            self.code,
-            self.message
-        )
-    }
-}
-
-fn err(path: &Path, code: &'static str, message: impl Into<String>) -> ArchiveError {
-    ArchiveError {
-        path: path.to_path_buf(),
-        code,
-        message: message.into(),
     }
 }
 
@@ -256,14 +266,14 @@ impl Archive {
     }
 
     /// Closed periods, oldest first. A missing archive has none.
-    pub fn periods(&self) -> Result<Vec<Period>, ArchiveError> {
+    pub fn periods(&self) -> Result<Vec<Period>, Diagnostic> {
         let rd = match std::fs::read_dir(&self.root) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => {
-                return Err(err(
+                return Err(Diagnostic::at_path(
                     &self.root,
-                    "io",
+                    Code::Io,
                     format!("cannot read the archive: {e}"),
                 ));
             }
@@ -281,46 +291,57 @@ impl Archive {
         Ok(out)
     }
 
-    pub fn last(&self) -> Result<Option<Period>, ArchiveError> {
+    pub fn last(&self) -> Result<Option<Period>, Diagnostic> {
         Ok(self.periods()?.last().copied())
     }
 
-    pub fn read(&self, p: Period, name: &str) -> Result<Vec<u8>, ArchiveError> {
+    pub fn read(&self, p: Period, name: &str) -> Result<Vec<u8>, Diagnostic> {
         let path = self.dir(p).join(name);
-        std::fs::read(&path).map_err(|e| err(&path, "io", format!("cannot read: {e}")))
+        std::fs::read(&path)
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
     }
 
-    pub fn manifest(&self, p: Period) -> Result<Manifest, ArchiveError> {
+    pub fn manifest(&self, p: Period) -> Result<Manifest, Diagnostic> {
         let bytes = self.read(p, MANIFEST)?;
         let path = self.dir(p).join(MANIFEST);
-        let m: Manifest = serde_json::from_slice(&bytes)
-            .map_err(|e| err(&path, "bad-manifest", format!("not a valid manifest: {e}")))?;
-        if m.format != FORMAT {
-            return Err(err(
+        let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+            Diagnostic::at_path(
                 &path,
-                "bad-manifest",
+                Code::BadManifest,
+                format!("not a valid manifest: {e}"),
+            )
+        })?;
+        if m.format != FORMAT {
+            return Err(Diagnostic::at_path(
+                &path,
+                Code::BadManifest,
                 format!("unknown format `{}`, expected `{FORMAT}`", m.format),
             ));
         }
         Ok(m)
     }
 
-    pub fn state(&self, p: Period) -> Result<crate::state::State, ArchiveError> {
+    pub fn state(&self, p: Period) -> Result<crate::state::State, Diagnostic> {
         let bytes = self.read(p, STATE)?;
         let path = self.dir(p).join(STATE);
-        crate::state::State::from_bytes(&bytes)
-            .map_err(|e| err(&path, "bad-state", format!("not a valid state file: {e}")))
+        crate::state::State::from_bytes(&bytes).map_err(|e| {
+            Diagnostic::at_path(
+                &path,
+                Code::BadState,
+                format!("not a valid state file: {e}"),
+            )
+        })
     }
 
     /// Where the month `p` must take its opening state from: `Ok(None)` for
     /// the archive's first period, `Ok(Some(prev))` when `prev` is closed.
     /// A closed, out-of-order or gapped period is an error.
-    pub fn predecessor(&self, p: Period) -> Result<Option<Period>, ArchiveError> {
+    pub fn predecessor(&self, p: Period) -> Result<Option<Period>, Diagnostic> {
         let periods = self.periods()?;
         if periods.contains(&p) {
-            return Err(err(
-                &self.dir(p),
-                "already-closed",
+            return Err(Diagnostic::at_path(
+                self.dir(p),
+                Code::AlreadyClosed,
                 format!(
                     "{p} is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)"
                 ),
@@ -329,14 +350,14 @@ impl Archive {
         match periods.last() {
             None => Ok(None),
             Some(&last) if last.next() == p => Ok(Some(last)),
-            Some(&last) if last > p => Err(err(
+            Some(&last) if last > p => Err(Diagnostic::at_path(
                 &self.root,
-                "out-of-order",
+                Code::OutOfOrder,
                 format!("{p} comes before {last}, the last closed period; periods close in order"),
             )),
-            Some(&last) => Err(err(
+            Some(&last) => Err(Diagnostic::at_path(
                 &self.root,
-                "period-gap",
+                Code::PeriodGap,
                 format!(
                     "{} is not closed yet: close it before {p} (the last closed period is {last})",
                     last.next()
@@ -351,14 +372,15 @@ impl Archive {
     /// retried until `wait` has passed; then `error[archive-busy]`. The
     /// lock is released when the returned value is dropped, or by the OS
     /// when the process dies, so a crash never leaves the archive locked.
-    pub fn lock(
-        &self,
-        wait: Duration,
-        waiting: &mut dyn FnMut(),
-    ) -> Result<WriteLock, ArchiveError> {
+    pub fn lock(&self, wait: Duration, waiting: &mut dyn FnMut()) -> Result<WriteLock, Diagnostic> {
         let created = !self.root.is_dir();
-        std::fs::create_dir_all(&self.root)
-            .map_err(|e| err(&self.root, "io", format!("cannot create the archive: {e}")))?;
+        std::fs::create_dir_all(&self.root).map_err(|e| {
+            Diagnostic::at_path(
+                &self.root,
+                Code::Io,
+                format!("cannot create the archive: {e}"),
+            )
+        })?;
         if created && let Some(parent) = self.root.parent() {
             // The new archive's own entry, so a synced month is findable.
             let parent = if parent.as_os_str().is_empty() {
@@ -366,8 +388,9 @@ impl Archive {
             } else {
                 parent
             };
-            sync_dir(parent)
-                .map_err(|e| err(parent, "io", format!("cannot sync the folder: {e}")))?;
+            sync_dir(parent).map_err(|e| {
+                Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}"))
+            })?;
         }
         let path = self.root.join(LOCK);
         let file = std::fs::OpenOptions::new()
@@ -376,7 +399,9 @@ impl Archive {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| err(&path, "io", format!("cannot open the lock file: {e}")))?;
+            .map_err(|e| {
+                Diagnostic::at_path(&path, Code::Io, format!("cannot open the lock file: {e}"))
+            })?;
         // A wait too long to represent is a wait without end.
         let deadline = Instant::now().checked_add(wait);
         let mut announced = false;
@@ -385,14 +410,18 @@ impl Archive {
                 Ok(()) => return Ok(WriteLock { _file: file }),
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(err(&path, "io", format!("cannot lock the archive: {e}")));
+                    return Err(Diagnostic::at_path(
+                        &path,
+                        Code::Io,
+                        format!("cannot lock the archive: {e}"),
+                    ));
                 }
             }
             let now = Instant::now();
             if deadline.is_some_and(|d| now >= d) {
-                return Err(err(
+                return Err(Diagnostic::at_path(
                     &path,
-                    "archive-busy",
+                    Code::ArchiveBusy,
                     format!(
                         "another rmpay is writing to this archive (waited {} s); try again when it has finished",
                         wait.as_secs()
@@ -418,7 +447,7 @@ impl Archive {
         lock: &WriteLock,
         p: Period,
         files: &[(String, Vec<u8>)],
-    ) -> Result<(), ArchiveError> {
+    ) -> Result<(), Diagnostic> {
         self.commit_version(lock, p, 1, files)
     }
 
@@ -430,7 +459,7 @@ impl Archive {
         p: Period,
         version: u32,
         files: &[(String, Vec<u8>)],
-    ) -> Result<(), ArchiveError> {
+    ) -> Result<(), Diagnostic> {
         if let Ok(rd) = std::fs::read_dir(&self.root) {
             for entry in rd.flatten() {
                 if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
@@ -440,9 +469,9 @@ impl Archive {
         }
         let target = self.version_dir(p, version);
         if target.exists() {
-            return Err(err(
+            return Err(Diagnostic::at_path(
                 &target,
-                "already-closed",
+                Code::AlreadyClosed,
                 format!("{p} is already closed; a closed period is never overwritten"),
             ));
         }
@@ -450,9 +479,9 @@ impl Archive {
             .prefix(&format!("{TEMP_PREFIX}{p}-"))
             .tempdir_in(&self.root)
             .map_err(|e| {
-                err(
+                Diagnostic::at_path(
                     &self.root,
-                    "io",
+                    Code::Io,
                     format!("cannot create a temporary folder: {e}"),
                 )
             })?;
@@ -460,29 +489,30 @@ impl Archive {
             failpoint("close-after-files", i);
             let path = tmp.path().join(name);
             let mut f = std::fs::File::create(&path)
-                .map_err(|e| err(&path, "io", format!("cannot create: {e}")))?;
+                .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot create: {e}")))?;
             std::io::Write::write_all(&mut f, bytes)
-                .map_err(|e| err(&path, "io", format!("cannot write: {e}")))?;
+                .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot write: {e}")))?;
             f.sync_all()
-                .map_err(|e| err(&path, "io", format!("cannot sync: {e}")))?;
+                .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot sync: {e}")))?;
         }
         // The folder's entries are durable before it gets its name: a power
         // loss after the rename cannot leave a month without its files.
-        sync_dir(tmp.path())
-            .map_err(|e| err(tmp.path(), "io", format!("cannot sync the folder: {e}")))?;
+        sync_dir(tmp.path()).map_err(|e| {
+            Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}"))
+        })?;
         let tmp_path = tmp.keep();
         std::fs::rename(&tmp_path, &target).map_err(|e| {
             let _ = std::fs::remove_dir_all(&tmp_path);
             if target.exists() {
-                err(
+                Diagnostic::at_path(
                     &target,
-                    "already-closed",
+                    Code::AlreadyClosed,
                     format!("{p} is already closed; a closed period is never overwritten"),
                 )
             } else {
-                err(
+                Diagnostic::at_path(
                     &target,
-                    "io",
+                    Code::Io,
                     format!("cannot move the period into place: {e}"),
                 )
             }
@@ -490,9 +520,9 @@ impl Archive {
         failpoint("close-after-rename", 0);
         // The rename itself is durable once the archive folder is synced.
         sync_dir(&self.root).map_err(|e| {
-            err(
+            Diagnostic::at_path(
                 &self.root,
-                "io",
+                Code::Io,
                 format!(
                     "{p} is in place, but the archive folder could not be synced to disk ({e}); after a power loss, run `rmpay verify`"
                 ),
@@ -540,22 +570,18 @@ fn failpoint(name: &str, count: usize) {
 
 /// One finding of `verify`: a path, what is wrong with it, in the same
 /// shape as any archive error.
-pub type Finding = ArchiveError;
+pub type Finding = Diagnostic;
 
 /// Check the whole chain: every file against its manifest, every manifest
 /// against the next period's link, each manifest's policy and ledger
 /// against its own file list, no gaps, nothing added or removed.
 /// Returns the findings and the SHA-256 of the newest manifest (the chain
 /// head, worth writing down).
-pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), ArchiveError> {
+pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagnostic> {
     let periods = archive.periods()?;
     let mut findings = Vec::new();
     let mut prev: Option<(Period, String)> = None;
-    let f = |path: PathBuf, code, message: String| Finding {
-        path,
-        code,
-        message,
-    };
+    let f = |path: PathBuf, code, message: String| Diagnostic::at_path(path, code, message);
     for &p in &periods {
         let dir = archive.dir(p);
         if let Some((pp, _)) = &prev
@@ -563,7 +589,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
         {
             findings.push(f(
                 dir.clone(),
-                "period-gap",
+                Code::PeriodGap,
                 format!("{} is missing between {pp} and {p}", pp.next()),
             ));
         }
@@ -572,7 +598,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
             Err(_) => {
                 findings.push(f(
                     dir.join(MANIFEST),
-                    "removed",
+                    Code::Removed,
                     "the manifest is missing".into(),
                 ));
                 prev = Some((p, String::new()));
@@ -583,7 +609,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
         let m = match archive.manifest(p) {
             Ok(m) => m,
             Err(e) => {
-                findings.push(f(e.path, e.code, e.message));
+                findings.push(e);
                 prev = Some((p, sha));
                 continue;
             }
@@ -591,7 +617,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
         if m.period != p.to_string() {
             findings.push(f(
                 dir.join(MANIFEST),
-                "changed",
+                Code::Changed,
                 format!(
                     "the manifest is for {}, but sits in the folder of {p}",
                     m.period
@@ -604,7 +630,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
                 if link.period != pp.to_string() || link.manifest_sha256 != *psha {
                     findings.push(f(
                         archive.dir(*pp).join(MANIFEST),
-                        "changed",
+                        Code::Changed,
                         format!(
                             "the manifest of {pp} has SHA-256 {psha}, but {p}'s manifest links to {} {}",
                             link.period, link.manifest_sha256
@@ -614,12 +640,12 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
             }
             (Some(link), None) => findings.push(f(
                 dir.join(MANIFEST),
-                "removed",
+                Code::Removed,
                 format!("{p} links to {}, which is not in the archive", link.period),
             )),
             (None, Some((pp, _))) => findings.push(f(
                 dir.join(MANIFEST),
-                "changed",
+                Code::Changed,
                 format!("{p} has no link to the previous period {pp}"),
             )),
         }
@@ -633,11 +659,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Archi
 /// with its SHA-256 and size, nothing else is, and the manifest's policy
 /// and ledger agree with its file list.
 fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>) {
-    let f = |path: PathBuf, code, message: String| Finding {
-        path,
-        code,
-        message,
-    };
+    let f = |path: PathBuf, code, message: String| Diagnostic::at_path(path, code, message);
     let mut listed: Vec<&str> = vec![MANIFEST];
     for entry in &m.files {
         listed.push(&entry.name);
@@ -645,7 +667,7 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
         match std::fs::read(&path) {
             Err(_) => findings.push(f(
                 path,
-                "removed",
+                Code::Removed,
                 "listed in the manifest but missing".into(),
             )),
             Ok(b) => {
@@ -653,13 +675,13 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
                 if got != entry.sha256 {
                     findings.push(f(
                         path,
-                        "changed",
+                        Code::Changed,
                         format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
                     ));
                 } else if b.len() as u64 != entry.bytes {
                     findings.push(f(
                         path,
-                        "changed",
+                        Code::Changed,
                         format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
                     ));
                 }
@@ -673,7 +695,7 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
         match m.files.iter().find(|e| e.name == source.stored_as) {
             None => findings.push(f(
                 dir.join(MANIFEST),
-                "changed",
+                Code::Changed,
                 format!(
                     "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
                     source.stored_as
@@ -681,7 +703,7 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
             )),
             Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
                 dir.join(MANIFEST),
-                "changed",
+                Code::Changed,
                 format!(
                     "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
                     source.sha256, entry.name, entry.sha256
@@ -700,7 +722,7 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
         for n in extra {
             findings.push(f(
                 dir.join(&n),
-                "added",
+                Code::Added,
                 "not listed in the manifest".into(),
             ));
         }
@@ -714,7 +736,7 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
 pub fn verify_versions(
     archive: &Archive,
     findings: &mut Vec<Finding>,
-) -> Result<Vec<(Period, Vec<u32>, u32)>, ArchiveError> {
+) -> Result<Vec<(Period, Vec<u32>, u32)>, Diagnostic> {
     let mut out = Vec::new();
     let sha_of = |dir: &Path| {
         std::fs::read(dir.join(MANIFEST))
@@ -734,18 +756,18 @@ pub fn verify_versions(
                 // The version in force is reported with the chain.
                 None if v == in_force => continue,
                 None => {
-                    findings.push(err(
-                        &dir.join(MANIFEST),
-                        "bad-manifest",
+                    findings.push(Diagnostic::at_path(
+                        dir.join(MANIFEST),
+                        Code::BadManifest,
                         "missing or not a valid manifest".to_string(),
                     ));
                     continue;
                 }
             };
             if v > in_force {
-                findings.push(err(
+                findings.push(Diagnostic::at_path(
                     &dir,
-                    "added",
+                    Code::Added,
                     format!(
                         "version {v} of {p} is not in force: left by a restatement that did not finish (the next `rmpay restate` removes it)"
                     ),
@@ -760,9 +782,9 @@ pub fn verify_versions(
                     let got = pp
                         .and_then(|pp| sha_of(&archive.version_dir(pp, link.version.unwrap_or(1))));
                     if got.as_deref() != Some(link.manifest_sha256.as_str()) {
-                        findings.push(err(
-                            &dir.join(MANIFEST),
-                            "changed",
+                        findings.push(Diagnostic::at_path(
+                            dir.join(MANIFEST),
+                            Code::Changed,
                             format!(
                                 "version {v} of {p} links to {} version {} {}, whose manifest hashes to {}",
                                 link.period,
@@ -781,9 +803,9 @@ pub fn verify_versions(
                     let old = r.replaces.version.unwrap_or(1);
                     let got = sha_of(&archive.version_dir(p, old));
                     if old >= v || got.as_deref() != Some(r.replaces.manifest_sha256.as_str()) {
-                        findings.push(err(
-                            &dir.join(MANIFEST),
-                            "changed",
+                        findings.push(Diagnostic::at_path(
+                            dir.join(MANIFEST),
+                            Code::Changed,
                             format!(
                                 "version {v} of {p} replaces version {old} {}, whose manifest hashes to {}",
                                 r.replaces.manifest_sha256,
@@ -792,9 +814,9 @@ pub fn verify_versions(
                         ));
                     }
                 }
-                _ => findings.push(err(
-                    &dir.join(MANIFEST),
-                    "changed",
+                _ => findings.push(Diagnostic::at_path(
+                    dir.join(MANIFEST),
+                    Code::Changed,
                     format!("the manifest in the folder of version {v} of {p} does not say it is that version"),
                 )),
             }

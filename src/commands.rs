@@ -2,6 +2,7 @@
 
 use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
 use crate::cli::{self, Command};
+use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
 use crate::pipeline::{inputs, opening, review};
 use crate::{
@@ -138,22 +139,22 @@ fn write_review(
     let l = lang(a.lang);
     let out = a.out.join(format!("review-{}.xlsx", info.label));
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     let head = report::review::review_head(policy, info, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     report::review::review_book(policy, &run.result, info, l, &mut sink);
-    outputs.add_workbook(sink).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(Failure::Error)?;
     let json = stage_json(&mut outputs, &a.json, || {
         write::json::review_bytes(&write::json::review_json(policy, &run.result, info))
     })?;
     if let Some(dir) = &a.notices {
         let files = notice_files(dir, run, l)?;
-        outputs.create_dir(dir).map_err(usage)?;
+        outputs.create_dir(dir).map_err(Failure::Error)?;
         for (path, bytes) in &files {
-            outputs.add(path, bytes).map_err(usage)?;
+            outputs.add(path, bytes).map_err(Failure::Error)?;
         }
     }
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     Ok((out, json))
 }
 
@@ -169,7 +170,7 @@ fn stage_json(
         None => Ok(None),
         Some(p) if p.as_os_str() == "-" => Ok(Some(bytes())),
         Some(p) => {
-            outputs.add(p, &bytes()).map_err(usage)?;
+            outputs.add(p, &bytes()).map_err(Failure::Error)?;
             Ok(None)
         }
     }
@@ -200,7 +201,7 @@ fn notice_files(
             let mut d = diag::Diagnostics::new();
             d.error(
                 diag::Location::None,
-                "notice-name-clash",
+                Code::NoticeNameClash,
                 format!(
                     "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
                     r.year.rm.rm_id
@@ -208,7 +209,7 @@ fn notice_files(
             );
             return Err(Failure::Invalid(d));
         }
-        let bytes = write::statement::page_bytes(page, &path).map_err(usage)?;
+        let bytes = write::statement::page_bytes(page, &path).map_err(Failure::Error)?;
         files.push((path, bytes));
     }
     Ok(files)
@@ -216,36 +217,22 @@ fn notice_files(
 
 /// Print a failure; returns the exit code.
 pub fn report_failure(f: Failure) -> i32 {
-    match f {
+    let status = f.exit_status();
+    match &f {
         Failure::Invalid(d) => {
             for l in d.render() {
                 eprintln!("{l}");
             }
-            let errors = d
-                .iter()
-                .filter(|x| x.severity == diag::Severity::Error)
-                .count();
-            eprintln!("rmpay: {errors} error(s); nothing was written");
-            if d.only_io_errors() {
-                EXIT_USAGE
-            } else {
-                EXIT_INVALID
-            }
+            eprintln!("rmpay: {} error(s); nothing was written", d.error_count());
         }
-        Failure::Usage(m) => {
-            eprintln!("{m}");
-            EXIT_USAGE
-        }
-        Failure::Archive(e) => {
+        Failure::Error(e) => {
             eprintln!("{e}");
-            if e.code == "io" {
-                EXIT_USAGE
-            } else {
+            if status == EXIT_INVALID {
                 eprintln!("rmpay: nothing was written");
-                EXIT_INVALID
             }
         }
     }
+    status
 }
 
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
@@ -285,13 +272,13 @@ fn compute_with_progress(job: &Job, quiet: bool) -> Result<PayrollRun, Failure> 
 }
 
 fn parse_period(p: Option<&str>) -> Result<Option<Period>, Failure> {
-    match p {
-        None => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|e| Failure::Usage(format!("error: --period: {e}"))),
-    }
+    p.map(period_arg).transpose()
+}
+
+/// The month given as `--period`.
+pub(crate) fn period_arg(s: &str) -> Result<Period, Failure> {
+    s.parse()
+        .map_err(|e| Failure::usage(format!("--period: {e}")))
 }
 
 fn lang(l: cli::Lang) -> report::Lang {
@@ -320,10 +307,6 @@ fn load_policy_source(
     period: Option<Period>,
 ) -> Result<policy::Policy, Failure> {
     inputs::load_policy(source, None, period).map(|(p, _)| p)
-}
-
-fn usage(e: impl std::fmt::Display) -> Failure {
-    Failure::Usage(e.to_string())
 }
 
 fn summary(r: &PayrollRun) {
@@ -390,21 +373,33 @@ fn json_bytes(r: &PayrollRun) -> Vec<u8> {
     write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run))
 }
 
-fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
-    let job = Job {
-        policy: policy_source(&a.policy),
+/// The month of a command's policy, ledger and `--period`, opening as
+/// `carry` says.
+fn month_job(
+    source: &cli::PolicyArgs,
+    ledger: &Path,
+    period: Option<&str>,
+    carry: Carry,
+) -> Result<Job, Failure> {
+    Ok(Job {
+        policy: policy_source(source),
         policy_display: None,
-        ledger: a.ledger.clone(),
+        ledger: ledger.to_path_buf(),
         ledger_display: None,
-        period: parse_period(a.period.as_deref())?,
-        carry: match &a.archive {
-            Some(root) => Carry::Archive {
-                root: root.clone(),
-                closing: false,
-            },
-            None => Carry::Ledger,
+        period: parse_period(period)?,
+        carry,
+    })
+}
+
+fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
+    let carry = match &a.archive {
+        Some(root) => Carry::Archive {
+            root: root.clone(),
+            closing: false,
         },
+        None => Carry::Ledger,
     };
+    let job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
     let r = compute_with_progress(&job, a.quiet)?;
     if let Some(root) = &a.archive {
         return payroll_draft(a, root, r);
@@ -413,14 +408,14 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     // Build every output first (the workbook into a temporary file beside
     // its place); rename into place only when all are ready.
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     let l = lang(a.lang);
     let head = report::pay::pay_book_head(&r.policy, &r.run, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
-    outputs.add_workbook(sink).map_err(usage)?;
+    outputs.add_workbook(sink).map_err(Failure::Error)?;
     let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     eprintln!("rmpay: wrote {}", out.display());
     json_written(&a.json, json);
@@ -437,13 +432,9 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let arch = Archive::new(root);
     let l = lang(a.lang);
     let out = a.out.join(crate::pay_workbook_name(p));
-    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
-    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            a.ledger.display()
-        ))
-    })?;
+    let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
+    let ledger_bytes = std::fs::read(&a.ledger)
+        .map_err(|e| Failure::at(&a.ledger, Code::Io, format!("cannot read: {e}")))?;
     let ext = ledger_ext(&a.ledger);
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let workbook = files
@@ -455,15 +446,15 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     // cannot take them stops the run before a draft is recorded; they are
     // renamed into place after it.
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
-    outputs.add(&out, &workbook).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
+    outputs.add(&out, &workbook).map_err(Failure::Error)?;
     let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
     let mut recorded = None;
     if !closed {
         let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
         recorded = Some((sha, voided));
     }
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     match recorded {
         None => eprintln!(
@@ -505,8 +496,8 @@ fn draft_into_archive(
     };
     let lock = take_lock(arch, root, a.wait)?;
     recheck_opening(arch, root, p, r, "run the payroll again")?;
-    let sha = signoff::store_draft(arch, &lock, p, &record, files).map_err(Failure::Archive)?;
-    let voided = signoff::record_draft(arch, &lock, p, &record).map_err(Failure::Archive)?;
+    let sha = signoff::store_draft(arch, &lock, p, &record, files).map_err(Failure::Error)?;
+    let voided = signoff::record_draft(arch, &lock, p, &record).map_err(Failure::Error)?;
     drop(lock);
     Ok((sha, voided))
 }
@@ -537,7 +528,7 @@ fn draft_recorded(
         );
     }
     if let Some(wf) = &r.policy.workflow {
-        let log = signoff::read_log(arch, p).map_err(Failure::Archive)?;
+        let log = signoff::read_log(arch, p).map_err(Failure::Error)?;
         let todo: Vec<String> = wf.steps[..=wf.approval]
             .iter()
             .filter(|st| log.valid(sha, &st.id).is_none())
@@ -612,14 +603,14 @@ fn check_inputs(
             .iter()
             .any(|e| e.name == stored && e.sha256 != *computed)
         {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: given,
-                code: "input-changed",
-                message: format!(
+            return Err(Failure::Error(Diagnostic::at_path(
+                given,
+                Code::InputChanged,
+                format!(
                     "the file changed while {} was being computed (SHA-256 {computed} when read); run again",
                     r.run.period
                 ),
-            }));
+            )));
         }
     }
     Ok(())
@@ -633,7 +624,7 @@ fn take_lock(arch: &Archive, root: &Path, wait: u64) -> Result<archive::WriteLoc
             root.display(),
         )
     })
-    .map_err(Failure::Archive)
+    .map_err(Failure::Error)
 }
 
 /// Under the lock: the month still opens from what it was computed from
@@ -645,23 +636,23 @@ fn recheck_opening(
     r: &PayrollRun,
     again: &str,
 ) -> Result<Option<Period>, Failure> {
-    let prev = arch.predecessor(p).map_err(Failure::Archive)?;
+    let prev = arch.predecessor(p).map_err(Failure::Error)?;
     let opening = match prev {
         None => opening::ledger_opening(&r.ledger),
         Some(prev) => opening::state_opening(
             prev,
-            &arch.read(prev, archive::STATE).map_err(Failure::Archive)?,
+            &arch.read(prev, archive::STATE).map_err(Failure::Error)?,
         ),
     };
     if opening != r.run.opening {
-        return Err(Failure::Archive(archive::ArchiveError {
-            path: root.to_path_buf(),
-            code: "archive-changed",
-            message: format!(
+        return Err(Failure::Error(Diagnostic::at_path(
+            root,
+            Code::ArchiveChanged,
+            format!(
                 "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; {again}",
                 r.run.opening
             ),
-        }));
+        )));
     }
     Ok(prev)
 }
@@ -676,13 +667,13 @@ fn approval(
     wf: &policy::Workflow,
 ) -> Result<archive::Approval, Failure> {
     let p = r.run.period;
-    let log = signoff::read_log(arch, p).map_err(Failure::Archive)?;
+    let log = signoff::read_log(arch, p).map_err(Failure::Error)?;
     let at = diag::Location::File {
         file: signoff::log_path(arch, p).display().to_string(),
     };
     let refuse = |message: String| {
         let mut d = diag::Diagnostics::new();
-        d.error(at.clone(), "not-approved", message);
+        d.error(at.clone(), Code::NotApproved, message);
         Failure::Invalid(d)
     };
     let Some(draft) = log.current_draft() else {
@@ -696,7 +687,7 @@ fn approval(
                 .join(", ")
         )));
     };
-    let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Archive)?;
+    let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Error)?;
     same_as_draft(r, &rec, &draft.draft).map_err(refuse)?;
     let signoffs = signed_steps(p, wf, &log, &draft.draft, &at)?;
     Ok(archive::Approval {
@@ -762,7 +753,7 @@ fn signed_steps(
                 };
                 missing.error(
                     at.clone(),
-                    "not-approved",
+                    Code::NotApproved,
                     format!(
                         "{p} has no valid {} ({}) sign-off for draft {}{void}",
                         step.name, step.office, draft
@@ -799,13 +790,9 @@ fn period_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let p = r.run.period;
     let xlsx_name = crate::pay_workbook_name(p);
-    let policy_bytes = std::fs::read(&r.policy_path).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            r.policy_path.display()
-        ))
-    })?;
-    let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(usage)?;
+    let policy_bytes = std::fs::read(&r.policy_path)
+        .map_err(|e| Failure::at(&r.policy_path, Code::Io, format!("cannot read: {e}")))?;
+    let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
     let mut files = vec![
         (format!("ledger.{ledger_ext}"), ledger_bytes),
@@ -832,17 +819,11 @@ fn ledger_ext(path: &Path) -> String {
 }
 
 fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
-    let job = Job {
-        policy: policy_source(&a.policy),
-        policy_display: None,
-        ledger: a.ledger.clone(),
-        ledger_display: None,
-        period: parse_period(a.period.as_deref())?,
-        carry: Carry::Archive {
-            root: a.archive.clone(),
-            closing: true,
-        },
+    let carry = Carry::Archive {
+        root: a.archive.clone(),
+        closing: true,
     };
+    let job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
     let mut r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
@@ -856,12 +837,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     r.run.signoffs = signoff_lines(&approved);
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
-    let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            a.ledger.display()
-        ))
-    })?;
+    let ledger_bytes = std::fs::read(&a.ledger)
+        .map_err(|e| Failure::at(&a.ledger, Code::Io, format!("cannot read: {e}")))?;
     let ext = ledger_ext(&a.ledger);
     let l = lang(a.lang);
     let files = period_files(&r, l, ledger_bytes, &ext)?;
@@ -890,7 +867,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     };
     let mut all = files;
     all.push((archive::MANIFEST.to_string(), manifest.to_bytes()));
-    arch.commit(&lock, p, &all).map_err(Failure::Archive)?;
+    arch.commit(&lock, p, &all).map_err(Failure::Error)?;
     drop(lock);
     closed_message(a, &r, &arch, &manifest);
     Ok(())
@@ -907,11 +884,11 @@ fn same_approval(
     if let Some(wf) = &r.policy.workflow
         && Some(approval(arch, root, r, wf)?) != *approved
     {
-        return Err(Failure::Archive(archive::ArchiveError {
-            path: signoff::log_path(arch, p),
-            code: "archive-changed",
-            message: format!("the sign-offs of {p} changed while it was being closed; close again"),
-        }));
+        return Err(Failure::Error(Diagnostic::at_path(
+            signoff::log_path(arch, p),
+            Code::ArchiveChanged,
+            format!("the sign-offs of {p} changed while it was being closed; close again"),
+        )));
     }
     Ok(())
 }
@@ -923,9 +900,7 @@ fn link(arch: &Archive, prev: Option<Period>) -> Result<Option<Link>, Failure> {
         Some(prev) => Some(Link {
             period: prev.to_string(),
             manifest_sha256: archive::sha256_hex(
-                &arch
-                    .read(prev, archive::MANIFEST)
-                    .map_err(Failure::Archive)?,
+                &arch.read(prev, archive::MANIFEST).map_err(Failure::Error)?,
             ),
             // The version in force, when the month before was restated.
             version: Some(arch.in_force(prev)).filter(|v| *v > 1),
@@ -967,18 +942,15 @@ fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: 
 /// `rmpay sign`: one step of a month's workflow, for the month's draft (or,
 /// for a step after the approval, for the draft the month was closed on).
 fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
-    let p: Period = a
-        .period
-        .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let p: Period = period_arg(&a.period)?;
     let arch = Archive::new(&a.archive);
     let mut d = diag::Diagnostics::new();
     let (name, date, note) = signer(a, &mut d);
     something_to_sign(a, &arch, p, &mut d)?;
     let lock = take_lock(&arch, &a.archive, a.wait)?;
     // Under the lock, the archive as it is now.
-    let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
-    let log = signoff::read_log(&arch, p).map_err(Failure::Archive)?;
+    let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
+    let log = signoff::read_log(&arch, p).map_err(Failure::Error)?;
     let (draft, policy_path, manifest_sha) = signed_draft(&arch, p, closed, &log)?;
     let policy = policy::load_policy(&policy_path, &policy_path.display().to_string())
         .map_err(Failure::Invalid)?;
@@ -990,7 +962,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     let Some(draft) = draft else {
         d.error(
             at,
-            "not-approved",
+            Code::NotApproved,
             format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
         );
         return Err(Failure::Invalid(d));
@@ -1010,26 +982,35 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         draft: draft.clone(),
         manifest_sha256: manifest_sha,
     };
-    let (entry, head) = signoff::append(
-        &arch,
-        &lock,
-        p,
-        &log,
-        signoff::Event::Signoff(signed.clone()),
-    )
-    .map_err(Failure::Archive)?;
+    let head = append_signoff(&arch, &lock, p, &log, signed)?;
     drop(lock);
-    eprintln!(
-        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
-        step.name,
-        step.office,
-        signed.name,
-        signed.date,
-        entry.seq,
-        signoff::log_path(&arch, p).display()
-    );
     signed_next(a, p, wf, i, closed, &draft, &head);
     Ok(())
+}
+
+/// Append a sign-off to month `p`'s log, under `lock`, and say so; the
+/// log's new head.
+fn append_signoff(
+    arch: &Archive,
+    lock: &archive::WriteLock,
+    p: Period,
+    log: &signoff::Log,
+    signed: signoff::Signoff,
+) -> Result<String, Failure> {
+    let (entry, head) =
+        signoff::append(arch, lock, p, log, signoff::Event::Signoff(signed.clone()))
+            .map_err(Failure::Error)?;
+    eprintln!(
+        "rmpay: {p} {} ({}) signed by {} on {} for draft {} (entry {} of {})",
+        signed.title,
+        signed.office,
+        signed.name,
+        signed.date,
+        signed.draft,
+        entry.seq,
+        signoff::log_path(arch, p).display()
+    );
+    Ok(head)
 }
 
 /// Without --date, a sign-off is dated today, and says so.
@@ -1048,7 +1029,7 @@ fn signer(
     if name.is_empty() {
         d.error(
             diag::Location::None,
-            "empty-name",
+            Code::EmptyName,
             "--name is empty: a sign-off names the person who signs",
         );
     }
@@ -1058,7 +1039,7 @@ fn signer(
             None => {
                 d.error(
                     diag::Location::None,
-                    "bad-date",
+                    Code::BadDate,
                     format!("--date `{text}` is not a date YYYY-MM-DD"),
                 );
                 None
@@ -1084,10 +1065,10 @@ fn something_to_sign(
     p: Period,
     d: &mut diag::Diagnostics,
 ) -> Result<(), Failure> {
-    let closed = a.archive.is_dir() && arch.periods().map_err(Failure::Archive)?.contains(&p);
+    let closed = a.archive.is_dir() && arch.periods().map_err(Failure::Error)?.contains(&p);
     let has_draft = a.archive.is_dir()
         && signoff::read_log(arch, p)
-            .map_err(Failure::Archive)?
+            .map_err(Failure::Error)?
             .current_draft()
             .is_some();
     if !closed && !has_draft {
@@ -1095,7 +1076,7 @@ fn something_to_sign(
             diag::Location::File {
                 file: signoff::month_dir(arch, p).display().to_string(),
             },
-            "no-draft",
+            Code::NoDraft,
             format!(
                 "{p} has no draft to sign: record one with `rmpay payroll --archive {} --ledger … --out …`",
                 a.archive.display()
@@ -1119,10 +1100,10 @@ fn signed_draft(
         // approved through the month that pays it, docs/ARCHIVE.md).
         let dir = arch.version_dir(p, 1);
         let m = restate::read_manifest(&dir)?;
-        let sha =
-            archive::sha256_hex(&std::fs::read(dir.join(archive::MANIFEST)).map_err(|e| {
-                Failure::Usage(format!("{}: error[io]: cannot read: {e}", dir.display()))
-            })?);
+        let sha = archive::sha256_hex(
+            &std::fs::read(dir.join(archive::MANIFEST))
+                .map_err(|e| Failure::at(&dir, Code::Io, format!("cannot read: {e}")))?,
+        );
         (
             m.approval.map(|x| x.draft_sha256),
             dir.join(&m.policy.stored_as),
@@ -1130,10 +1111,11 @@ fn signed_draft(
         )
     } else {
         let Some(cur) = log.current_draft() else {
-            return Err(Failure::Usage(format!(
-                "{}: error[archive-changed]: the draft of {p} is gone; run the command again",
-                signoff::month_dir(arch, p).display()
-            )));
+            return Err(Failure::at(
+                signoff::month_dir(arch, p),
+                Code::ArchiveChanged,
+                format!("the draft of {p} is gone; run the command again"),
+            ));
         };
         (
             Some(cur.draft.clone()),
@@ -1157,7 +1139,7 @@ fn workflow_step<'p>(
             diag::Location::File {
                 file: policy_path.display().to_string(),
             },
-            "no-workflow",
+            Code::NoWorkflow,
             format!(
                 "policy `{}` has no [workflow]: its months close without sign-off",
                 policy.id
@@ -1173,7 +1155,7 @@ fn workflow_step<'p>(
             .collect();
         d.error(
             diag::Location::None,
-            "unknown-step",
+            Code::UnknownStep,
             format!(
                 "--step `{}` is not a step of policy `{}`'s workflow ({}){}",
                 a.step,
@@ -1204,7 +1186,7 @@ fn check_step(
     if closed && i <= wf.approval {
         d.error(
             at.clone(),
-            "already-closed",
+            Code::AlreadyClosed,
             format!(
                 "{p} is closed: {} ({}) comes before the close, and the month's manifest records the sign-offs it was closed on",
                 step.name, step.office
@@ -1213,7 +1195,7 @@ fn check_step(
     } else if !closed && i > wf.approval {
         d.error(
             at.clone(),
-            "not-closed",
+            Code::NotClosed,
             format!(
                 "{} ({}) comes after the close: close {p} first",
                 step.name, step.office
@@ -1224,7 +1206,7 @@ fn check_step(
             if log.valid(draft, &before.id).is_none() {
                 d.error(
                     at.clone(),
-                    "out-of-order",
+                    Code::OutOfOrder,
                     format!(
                         "{} ({}) comes after {} ({}), which has no valid sign-off for draft {draft}",
                         step.name, step.office, before.name, before.office
@@ -1236,7 +1218,7 @@ fn check_step(
         if let Some((seq, s)) = log.valid(draft, &step.id) {
             d.error(
                 at.clone(),
-                "already-signed",
+                Code::AlreadySigned,
                 format!(
                     "{} ({}) of draft {draft} was signed by {} on {} (entry {seq}); a step is signed once",
                     step.name, step.office, s.name, s.date
@@ -1298,7 +1280,7 @@ fn recompute_version(
     let carry = match &m.previous {
         None => Carry::Ledger,
         Some(link) => {
-            let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            let prev = link.month(&dir.join(archive::MANIFEST))?;
             let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
             Carry::State {
                 period: prev,
@@ -1329,15 +1311,14 @@ fn manifest_lang(m: &Manifest) -> report::Lang {
 
 /// The archive and one of its closed periods, from the command line.
 fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure> {
-    let p: Period = period
-        .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let p: Period = period_arg(period)?;
     let arch = Archive::new(root);
-    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
-        return Err(Failure::Usage(format!(
-            "{}: error[not-closed]: {p} is not a closed period",
-            arch.dir(p).display()
-        )));
+    if !arch.periods().map_err(Failure::Error)?.contains(&p) {
+        return Err(Failure::at(
+            arch.dir(p),
+            Code::NotClosed,
+            format!("{p} is not a closed period"),
+        ));
     }
     Ok((arch, p))
 }
@@ -1410,7 +1391,10 @@ fn inputs_as_archived(
         (dir.join(&m.policy.stored_as), m.policy.sha256.clone()),
     ];
     if let Some(link) = &m.previous {
-        let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+        let prev: Period = link
+            .period
+            .parse()
+            .map_err(|e: String| Failure::at(dir.join(archive::MANIFEST), Code::BadManifest, e))?;
         let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
         let listed = restate::read_manifest(&prev_dir)?
             .files
@@ -1423,10 +1407,13 @@ fn inputs_as_archived(
     let mut intact = true;
     for (path, listed) in &inputs {
         let (code, message) = match std::fs::read(path) {
-            Err(_) => ("removed", "listed in the manifest but missing".to_string()),
+            Err(_) => (
+                Code::Removed,
+                "listed in the manifest but missing".to_string(),
+            ),
             Ok(bytes) if archive::sha256_hex(&bytes) == *listed => continue,
             Ok(bytes) => (
-                "changed",
+                Code::Changed,
                 format!(
                     "SHA-256 is {}, the manifest says {listed}",
                     archive::sha256_hex(&bytes)
@@ -1435,14 +1422,7 @@ fn inputs_as_archived(
         };
         intact = false;
         let path = path.clone();
-        println!(
-            "{}",
-            archive::ArchiveError {
-                path,
-                code,
-                message
-            }
-        );
+        println!("{}", Diagnostic::at_path(path, code, message));
     }
     if intact {
         let names: Vec<String> = inputs
@@ -1468,10 +1448,10 @@ fn rerun_version(a: &cli::RerunArgs, arch: &Archive, p: Period) -> Result<u32, F
         None => arch.in_force(p),
         Some(v) if arch.versions(p).contains(&v) => v,
         Some(v) => {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: arch.version_dir(p, v),
-                code: "no-version",
-                message: format!(
+            return Err(Failure::Error(Diagnostic::at_path(
+                arch.version_dir(p, v),
+                Code::NoVersion,
+                format!(
                     "{p} has no version {v} (versions: {})",
                     arch.versions(p)
                         .iter()
@@ -1479,7 +1459,7 @@ fn rerun_version(a: &cli::RerunArgs, arch: &Archive, p: Period) -> Result<u32, F
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-            }));
+            )));
         }
     })
 }
@@ -1494,11 +1474,11 @@ fn recomputed_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let dir = arch.version_dir(p, version);
     let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
-        Failure::Archive(archive::ArchiveError {
-            path: dir.join(&m.ledger.stored_as),
-            code: "io",
-            message: format!("cannot read: {e}"),
-        })
+        Failure::Error(Diagnostic::at_path(
+            dir.join(&m.ledger.stored_as),
+            Code::Io,
+            format!("cannot read: {e}"),
+        ))
     })?;
     let ext = restate::stored_ext(m);
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
@@ -1565,14 +1545,11 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
 fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     let arch = Archive::new(&a.archive);
     if !a.archive.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: error[io]: no such archive",
-            a.archive.display()
-        )));
+        return Err(Failure::at(&a.archive, Code::Io, "no such archive"));
     }
-    let periods = arch.periods().map_err(Failure::Archive)?;
-    let (mut findings, head) = archive::verify(&arch).map_err(Failure::Archive)?;
-    let versions = archive::verify_versions(&arch, &mut findings).map_err(Failure::Archive)?;
+    let periods = arch.periods().map_err(Failure::Error)?;
+    let (mut findings, head) = archive::verify(&arch).map_err(Failure::Error)?;
+    let versions = archive::verify_versions(&arch, &mut findings).map_err(Failure::Error)?;
     // The sign-off logs, and the manifests' account of them: the month as
     // closed (version 1; a restated version is not signed, docs/ARCHIVE.md).
     let closed: Vec<(Period, String, Option<archive::Approval>)> = periods
@@ -1618,7 +1595,7 @@ fn head_given(
     periods: &[Period],
     head: Option<&str>,
     log_heads: &[(Period, String)],
-    findings: &mut Vec<archive::ArchiveError>,
+    findings: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let newest = periods.last().copied();
     if let Some(given) = &a.head {
@@ -1639,14 +1616,14 @@ fn head_given(
                 .iter()
                 .map(|(p, h)| format!(", {p}'s sign-off log head {h}"))
                 .collect();
-            findings.push(archive::ArchiveError {
+            findings.push(Diagnostic::at_path(
                 path,
-                code: "head-mismatch",
-                message: format!(
+                Code::HeadMismatch,
+                format!(
                     "the archive's head is {}{logs}, not {given}, the head given: the archive is not the one whose head was written down",
                     head.unwrap_or("nothing (no closed month)"),
                 ),
-            });
+            ));
         }
     }
     None
@@ -1705,9 +1682,8 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             compute(&job, &mut |_, _| {})?
         }
         _ => {
-            return Err(Failure::Usage(
-                "error: explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"
-                    .into(),
+            return Err(Failure::usage(
+                "explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
             ));
         }
     };
@@ -1725,8 +1701,8 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             .iter()
             .map(|x| x.rm.rm_id.as_str())
             .collect();
-        return Err(Failure::Usage(format!(
-            "error: no RM `{}` in {}{}",
+        return Err(Failure::usage(format!(
+            "no RM `{}` in {}{}",
             a.rm,
             r.run.period,
             diag::suggestion(&a.rm, ids.iter().copied())
@@ -1737,9 +1713,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
 }
 
 fn unreachable_source() -> Result<PolicySource, Failure> {
-    Err(Failure::Usage(
-        "error: give --policy FILE or --rules DIR".into(),
-    ))
+    Err(Failure::usage("give --policy FILE or --rules DIR"))
 }
 
 /// The month of a ledger given on the command line (`explain`,
@@ -1783,10 +1757,10 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
         carry: match &m.previous {
             None => Carry::Ledger,
             Some(link) => {
-                let prev: Period = link.period.parse().map_err(|e: String| Failure::Usage(e))?;
+                let prev = link.month(&arch.dir(p).join(archive::MANIFEST))?;
                 Carry::State {
                     period: prev,
-                    state: arch.state(prev).map_err(Failure::Archive)?,
+                    state: arch.state(prev).map_err(Failure::Error)?,
                 }
             }
         },
@@ -1795,13 +1769,13 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     let l = lang(a.lang);
     let out = a.out.join(format!("compare-{p}.xlsx"));
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     let (was, now) = (compare_side(&base), compare_side(&proposed));
     let head = report::compare::head(&was, &now, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
+    let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     let totals = report::compare::compare_book(&was, &now, l, &mut sink);
-    outputs.add_workbook(sink).map_err(usage)?;
-    outputs.commit().map_err(usage)?;
+    outputs.add_workbook(sink).map_err(Failure::Error)?;
+    outputs.commit().map_err(Failure::Error)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
     eprintln!(
         "rmpay: {p} under `{}` {} instead of `{}` {}: gross {} → {} ({}{}), net {} → {}",
@@ -1895,10 +1869,10 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
         (None, None) => None,
     };
     let book = report::template::template_book(policy.as_ref(), lang(a.lang));
-    let bytes = write::template::template_bytes(&book, &a.out).map_err(usage)?;
+    let bytes = write::template::template_bytes(&book, &a.out).map_err(Failure::Error)?;
     let mut outputs = write::OutputSet::new();
-    outputs.add(&a.out, &bytes).map_err(usage)?;
-    outputs.commit().map_err(usage)?;
+    outputs.add(&a.out, &bytes).map_err(Failure::Error)?;
+    outputs.commit().map_err(Failure::Error)?;
     eprintln!("rmpay: wrote {}", a.out.display());
     Ok(())
 }
@@ -1913,11 +1887,11 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     }
     let files = statement_files(a, &r, &chosen, draft)?;
     let mut outputs = write::OutputSet::new();
-    outputs.create_dir(&a.out).map_err(usage)?;
+    outputs.create_dir(&a.out).map_err(Failure::Error)?;
     for (path, bytes) in &files {
-        outputs.add(path, bytes).map_err(usage)?;
+        outputs.add(path, bytes).map_err(Failure::Error)?;
     }
-    outputs.commit().map_err(usage)?;
+    outputs.commit().map_err(Failure::Error)?;
     eprintln!(
         "rmpay: {} {} statement(s){} in {}",
         r.run.period,
@@ -1952,9 +1926,8 @@ fn statement_month(
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {
-            return Err(Failure::Usage(
-                "error: statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE"
-                    .into(),
+            return Err(Failure::usage(
+                "statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
             ));
         }
     })
@@ -1980,7 +1953,7 @@ fn statement_rms<'r>(
                     file: r.ledger.file.clone(),
                     sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
-                "unknown-rm",
+                Code::UnknownRm,
                 format!(
                     "--rm {id}: no RM `{id}` in {}{}",
                     r.run.period,
@@ -2025,14 +1998,14 @@ fn same_as_closed(
             _ => false,
         };
         if !same {
-            return Err(Failure::Archive(archive::ArchiveError {
-                path: path.to_path_buf(),
-                code: "archive-differs",
-                message: format!(
+            return Err(Failure::Error(Diagnostic::at_path(
+                path,
+                Code::ArchiveDiffers,
+                format!(
                     "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
                     x.rm.rm_id, r.run.period
                 ),
-            }));
+            )));
         }
     }
     Ok(())
@@ -2060,7 +2033,7 @@ fn statement_files(
                         .sheet_name(ledger::SheetKind::Managers)
                         .to_string(),
                 },
-                "statement-name-clash",
+                Code::StatementNameClash,
                 format!(
                     "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
                     x.rm.rm_id
@@ -2077,7 +2050,7 @@ fn statement_files(
             draft,
             l,
         );
-        let bytes = write::statement::page_bytes(&page, &path).map_err(usage)?;
+        let bytes = write::statement::page_bytes(&page, &path).map_err(Failure::Error)?;
         files.push((path, bytes));
     }
     Ok(files)

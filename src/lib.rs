@@ -52,15 +52,45 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_INVALID: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
-/// Why a run stopped.
+/// Why a run stopped: the one error type, [`diag::Diagnostic`], alone or
+/// as every problem found in the input.
 pub enum Failure {
     /// Invalid input: every diagnostic.
     Invalid(Diagnostics),
-    /// Usage or I/O.
-    Usage(String),
-    /// The archive refused (already closed, out of order, a gap) or is
-    /// damaged.
-    Archive(archive::ArchiveError),
+    /// One error that stops the run by itself: usage, I/O, an archive that
+    /// refuses (already closed, out of order, a gap) or is damaged.
+    Error(diag::Diagnostic),
+}
+
+impl Failure {
+    /// A usage error (`error: message`, exit 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::Error(diag::Diagnostic::usage(message))
+    }
+
+    /// An error about a file or folder (`PATH: error[code]: message`).
+    pub fn at(
+        path: impl AsRef<std::path::Path>,
+        code: diag::Code,
+        message: impl Into<String>,
+    ) -> Failure {
+        Failure::Error(diag::Diagnostic::at_path(path, code, message))
+    }
+
+    /// The exit status: the kind of error decides (see
+    /// [`diag::Code::exit_status`]).
+    pub fn exit_status(&self) -> i32 {
+        match self {
+            Failure::Invalid(d) => d.exit_status(),
+            Failure::Error(e) => e.code.exit_status(),
+        }
+    }
+}
+
+impl From<diag::Diagnostic> for Failure {
+    fn from(e: diag::Diagnostic) -> Failure {
+        Failure::Error(e)
+    }
 }
 
 /// Run the command line; returns the exit code.

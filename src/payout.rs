@@ -4,6 +4,7 @@
 //! profile says, with the control record (count and total). Pure: builds
 //! the rows; `write::payout` encodes them.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
 use crate::ledger::{Ledger, SheetKind, mask_card};
 use crate::policy::payout::{
@@ -100,7 +101,7 @@ pub fn build(
         if amount.is_sign_negative() && !amount.is_zero() {
             d.error(
                 at(m.src),
-                "negative-payout",
+                Code::NegativePayout,
                 format!(
                     "{}'s total paid for {period} is {amount}: a pay-out file pays no negative amount; correct the month",
                     m.rm_id
@@ -118,7 +119,7 @@ pub fn build(
             };
             d.error(
                 at(cell),
-                "missing-card",
+                Code::MissingCard,
                 format!(
                     "expected the salary-card account of {} ({}), who is paid {} for {period}, found {found}",
                     m.rm_id,
@@ -132,7 +133,7 @@ pub fn build(
         if let Some(&(_, first)) = seen.iter().find(|(c, _)| *c == card.as_str()) {
             d.error(
                 at(card_cell),
-                "duplicate-card",
+                Code::DuplicateCard,
                 format!(
                     "expected each salary card once, found {} again (first on row {}) for {}",
                     mask_card(card),
@@ -146,7 +147,7 @@ pub fn build(
         let Some(amount) = at_places(amount, places) else {
             d.error(
                 at(m.src),
-                "too-many-places",
+                Code::TooManyPlaces,
                 format!(
                     "{}'s total paid {amount} has more than the pay-out file's {places} decimal places",
                     m.rm_id
@@ -184,7 +185,7 @@ pub fn build(
                 {
                     d.error(
                         at(m.src),
-                        "not-encodable",
+                        Code::NotEncodable,
                         format!(
                             "the `{}` of {} holds `{ch}`, which the pay-out file's GBK encoding cannot write",
                             c.header, m.rm_id

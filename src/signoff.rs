@@ -26,7 +26,8 @@
 //! and renamed into place; the log is rewritten into a temporary file,
 //! synced and renamed over the old one.
 
-use crate::archive::{self, Archive, ArchiveError, FileEntry, SourceFile, WriteLock};
+use crate::archive::{self, Archive, FileEntry, SourceFile, WriteLock};
+use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -38,20 +39,16 @@ pub const DRAFT_FORMAT: &str = "rmpay.draft/1";
 /// Prefix of the temporary folder a draft is staged in.
 const TEMP_PREFIX: &str = ".draft-";
 
+archive::month_record! {
 /// What a draft was computed from and what it holds (`draft.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftRecord {
-    pub format: String,
-    pub period: String,
-    pub tool_version: String,
-    pub lang: String,
-    pub policy: SourceFile,
-    pub ledger: SourceFile,
     /// Where the opening state came from (as on the run manifest sheet),
     /// with the SHA-256 of the closing state it opened from.
     pub opening: String,
     /// Every other file of the draft's folder, sorted by name.
     pub files: Vec<FileEntry>,
+}
 }
 
 impl DraftRecord {
@@ -180,14 +177,6 @@ impl Log {
     }
 }
 
-fn err(path: &Path, code: &'static str, message: impl Into<String>) -> ArchiveError {
-    ArchiveError {
-        path: path.to_path_buf(),
-        code,
-        message: message.into(),
-    }
-}
-
 /// The drafts folder of a month.
 pub fn month_dir(arch: &Archive, p: Period) -> PathBuf {
     arch.root.join(DRAFTS).join(p.to_string())
@@ -211,24 +200,29 @@ pub fn months(arch: &Archive) -> Vec<Period> {
 
 /// Parse a log's bytes; a line that is not an entry is an error at its
 /// line, and so is a broken link (`verify` reports these as findings).
-pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, ArchiveError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| err(path, "bad-signoffs", "the sign-off log is not UTF-8 text"))?;
+pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Diagnostic::at_path(
+            path,
+            Code::BadSignoffs,
+            "the sign-off log is not UTF-8 text",
+        )
+    })?;
     let mut log = Log::default();
     for (i, line) in text.lines().enumerate() {
         let at = format!("{}:{}", path.display(), i + 1);
         let entry: Entry = serde_json::from_str(line).map_err(|e| {
-            err(
+            Diagnostic::at_path(
                 Path::new(&at),
-                "bad-signoffs",
+                Code::BadSignoffs,
                 format!("not a sign-off log entry: {e}"),
             )
         })?;
         let prev = log.head().map(String::from);
         if entry.previous != prev || entry.seq as usize != i + 1 {
-            return Err(err(
+            return Err(Diagnostic::at_path(
                 Path::new(&at),
-                "changed",
+                Code::Changed,
                 format!(
                     "entry {} links to {}, but the line before it has SHA-256 {}",
                     entry.seq,
@@ -244,28 +238,33 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, ArchiveError> {
 }
 
 /// A month's log; an empty one when the month has none.
-pub fn read_log(arch: &Archive, p: Period) -> Result<Log, ArchiveError> {
+pub fn read_log(arch: &Archive, p: Period) -> Result<Log, Diagnostic> {
     let path = log_path(arch, p);
     match std::fs::read(&path) {
         Ok(b) => parse_log(&path, &b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Log::default()),
-        Err(e) => Err(err(&path, "io", format!("cannot read: {e}"))),
+        Err(e) => Err(Diagnostic::at_path(
+            &path,
+            Code::Io,
+            format!("cannot read: {e}"),
+        )),
     }
 }
 
 /// The record of a draft in the archive.
-pub fn read_draft(arch: &Archive, p: Period, sha: &str) -> Result<DraftRecord, ArchiveError> {
+pub fn read_draft(arch: &Archive, p: Period, sha: &str) -> Result<DraftRecord, Diagnostic> {
     let path = month_dir(arch, p).join(sha).join(DRAFT);
-    let bytes = std::fs::read(&path).map_err(|e| err(&path, "io", format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))?;
     if archive::sha256_hex(&bytes) != sha {
-        return Err(err(
+        return Err(Diagnostic::at_path(
             &path,
-            "changed",
+            Code::Changed,
             format!("the draft record does not hash to {sha}, its folder's name"),
         ));
     }
     serde_json::from_slice(&bytes)
-        .map_err(|e| err(&path, "bad-draft", format!("not a draft record: {e}")))
+        .map_err(|e| Diagnostic::at_path(&path, Code::BadDraft, format!("not a draft record: {e}")))
 }
 
 /// One file of a draft.
@@ -274,9 +273,10 @@ pub fn read_draft_file(
     p: Period,
     sha: &str,
     name: &str,
-) -> Result<Vec<u8>, ArchiveError> {
+) -> Result<Vec<u8>, Diagnostic> {
     let path = month_dir(arch, p).join(sha).join(name);
-    std::fs::read(&path).map_err(|e| err(&path, "io", format!("cannot read: {e}")))
+    std::fs::read(&path)
+        .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
 }
 
 /// Append one event to a month's log (under the lock): the whole log is
@@ -288,14 +288,20 @@ pub fn append(
     p: Period,
     log: &Log,
     event: Event,
-) -> Result<(Entry, String), ArchiveError> {
+) -> Result<(Entry, String), Diagnostic> {
     let dir = month_dir(arch, p);
     create_dirs(arch, &dir)?;
     let path = dir.join(LOG);
     let mut bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(err(&path, "io", format!("cannot read: {e}"))),
+        Err(e) => {
+            return Err(Diagnostic::at_path(
+                &path,
+                Code::Io,
+                format!("cannot read: {e}"),
+            ));
+        }
     };
     let entry = Entry {
         seq: log.entries.len() as u32 + 1,
@@ -309,27 +315,41 @@ pub fn append(
     let mut tmp = tempfile::Builder::new()
         .prefix(".signoffs-")
         .tempfile_in(&dir)
-        .map_err(|e| err(&dir, "io", format!("cannot create a temporary file: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::at_path(
+                &dir,
+                Code::Io,
+                format!("cannot create a temporary file: {e}"),
+            )
+        })?;
     std::io::Write::write_all(&mut tmp, &bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| err(tmp.path(), "io", format!("cannot write: {e}")))?;
-    tmp.persist(&path)
-        .map_err(|e| err(&path, "io", format!("cannot move into place: {}", e.error)))?;
-    archive::sync_dir(&dir).map_err(|e| err(&dir, "io", format!("cannot sync the folder: {e}")))?;
+        .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot write: {e}")))?;
+    tmp.persist(&path).map_err(|e| {
+        Diagnostic::at_path(
+            &path,
+            Code::Io,
+            format!("cannot move into place: {}", e.error),
+        )
+    })?;
+    archive::sync_dir(&dir)
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
     Ok((entry, sha))
 }
 
 /// `ARCHIVE/drafts/` and the month's folder, each new entry synced.
-fn create_dirs(arch: &Archive, dir: &Path) -> Result<(), ArchiveError> {
+fn create_dirs(arch: &Archive, dir: &Path) -> Result<(), Diagnostic> {
     let drafts = arch.root.join(DRAFTS);
     for (d, parent) in [
         (&drafts, arch.root.as_path()),
         (&dir.to_path_buf(), &drafts),
     ] {
         if !d.is_dir() {
-            std::fs::create_dir_all(d).map_err(|e| err(d, "io", format!("cannot create: {e}")))?;
-            archive::sync_dir(parent)
-                .map_err(|e| err(parent, "io", format!("cannot sync the folder: {e}")))?;
+            std::fs::create_dir_all(d)
+                .map_err(|e| Diagnostic::at_path(d, Code::Io, format!("cannot create: {e}")))?;
+            archive::sync_dir(parent).map_err(|e| {
+                Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}"))
+            })?;
         }
     }
     Ok(())
@@ -345,7 +365,7 @@ pub fn store_draft(
     p: Period,
     record: &DraftRecord,
     files: &[(String, Vec<u8>)],
-) -> Result<String, ArchiveError> {
+) -> Result<String, Diagnostic> {
     let dir = month_dir(arch, p);
     create_dirs(arch, &dir)?;
     // Staging folders present now were left by a process that died.
@@ -364,18 +384,25 @@ pub fn store_draft(
     let tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempdir_in(&dir)
-        .map_err(|e| err(&dir, "io", format!("cannot create a temporary folder: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::at_path(
+                &dir,
+                Code::Io,
+                format!("cannot create a temporary folder: {e}"),
+            )
+        })?;
     let draft = (DRAFT.to_string(), record.to_bytes());
     for (name, bytes) in files.iter().chain(std::iter::once(&draft)) {
         let path = tmp.path().join(name);
         let mut f = std::fs::File::create(&path)
-            .map_err(|e| err(&path, "io", format!("cannot create: {e}")))?;
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot create: {e}")))?;
         std::io::Write::write_all(&mut f, bytes)
             .and_then(|_| f.sync_all())
-            .map_err(|e| err(&path, "io", format!("cannot write: {e}")))?;
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot write: {e}")))?;
     }
-    archive::sync_dir(tmp.path())
-        .map_err(|e| err(tmp.path(), "io", format!("cannot sync the folder: {e}")))?;
+    archive::sync_dir(tmp.path()).map_err(|e| {
+        Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}"))
+    })?;
     let tmp_path = tmp.keep();
     if target.exists() {
         // A folder without its record: left half-made by hand; replace it.
@@ -383,13 +410,14 @@ pub fn store_draft(
     }
     std::fs::rename(&tmp_path, &target).map_err(|e| {
         let _ = std::fs::remove_dir_all(&tmp_path);
-        err(
+        Diagnostic::at_path(
             &target,
-            "io",
+            Code::Io,
             format!("cannot move the draft into place: {e}"),
         )
     })?;
-    archive::sync_dir(&dir).map_err(|e| err(&dir, "io", format!("cannot sync the folder: {e}")))?;
+    archive::sync_dir(&dir)
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
     Ok(sha)
 }
 
@@ -402,7 +430,7 @@ pub fn record_draft(
     lock: &WriteLock,
     p: Period,
     record: &DraftRecord,
-) -> Result<Option<Vec<Signoff>>, ArchiveError> {
+) -> Result<Option<Vec<Signoff>>, Diagnostic> {
     let log = read_log(arch, p)?;
     let sha = record.sha256();
     if log.current_draft().is_some_and(|d| d.draft == sha) {
@@ -460,20 +488,22 @@ pub fn verify_logs(
             for f in &record.files {
                 let path = month_dir(arch, p).join(&d.draft).join(&f.name);
                 match std::fs::read(&path) {
-                    Err(_) => findings.push(err(
+                    Err(_) => findings.push(Diagnostic::at_path(
                         &path,
-                        "removed",
+                        Code::Removed,
                         "listed in the draft record but missing",
                     )),
-                    Ok(b) if archive::sha256_hex(&b) != f.sha256 => findings.push(err(
-                        &path,
-                        "changed",
-                        format!(
-                            "SHA-256 is {}, the draft record says {}",
-                            archive::sha256_hex(&b),
-                            f.sha256
-                        ),
-                    )),
+                    Ok(b) if archive::sha256_hex(&b) != f.sha256 => {
+                        findings.push(Diagnostic::at_path(
+                            &path,
+                            Code::Changed,
+                            format!(
+                                "SHA-256 is {}, the draft record says {}",
+                                archive::sha256_hex(&b),
+                                f.sha256
+                            ),
+                        ))
+                    }
                     Ok(_) => {}
                 }
             }
@@ -487,9 +517,9 @@ pub fn verify_logs(
             .iter()
             .position(|(_, h)| *h == approval.signoffs_sha256)
         else {
-            findings.push(err(
+            findings.push(Diagnostic::at_path(
                 &path,
-                "changed",
+                Code::Changed,
                 format!(
                     "the manifest of {p} names sign-off log line SHA-256 {}, which the log does not hold",
                     approval.signoffs_sha256
@@ -503,9 +533,9 @@ pub fn verify_logs(
                 .iter()
                 .any(|(e, _)| matches!(&e.event, Event::Signoff(x) if x == s));
             if !held {
-                findings.push(err(
-                    &arch.version_dir(p, 1).join(archive::MANIFEST),
-                    "changed",
+                findings.push(Diagnostic::at_path(
+                    arch.version_dir(p, 1).join(archive::MANIFEST),
+                    Code::Changed,
                     format!(
                         "the manifest of {p} records a {} ({}) sign-off by {} of {} that its sign-off log does not hold",
                         s.title, s.office, s.name, s.date
@@ -517,9 +547,9 @@ pub fn verify_logs(
         for (e, _) in after {
             match &e.event {
                 Event::Signoff(s) if s.manifest_sha256.as_deref() == Some(manifest_sha) => {}
-                _ => findings.push(err(
-                    &PathBuf::from(format!("{}:{}", path.display(), e.seq)),
-                    "changed",
+                _ => findings.push(Diagnostic::at_path(
+                    PathBuf::from(format!("{}:{}", path.display(), e.seq)),
+                    Code::Changed,
                     format!(
                         "entry {} comes after the close of {p} but does not name its manifest {manifest_sha}",
                         e.seq

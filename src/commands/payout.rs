@@ -1,25 +1,13 @@
 //! `rmpay payout`: a closed month's pay-out file (代发工资).
 
 use super::recompute_version;
-use crate::archive::{Archive, ArchiveError};
+use crate::archive::Archive;
+use crate::diag::Code;
 use crate::period::Period;
 use crate::{Failure, cli, report, write};
 
-/// The archive's refusal, exit 1.
-fn refuse(path: std::path::PathBuf, code: &'static str, message: String) -> Failure {
-    Failure::Archive(ArchiveError {
-        path,
-        code,
-        message,
-    })
-}
-
 pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
-    let p: Period = a
-        .month
-        .period
-        .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let p: Period = super::period_arg(&a.month.period)?;
     let arch = payable(a, p)?;
     // What was paid is the month as closed: version 1. A restated version
     // (`rmpay restate`) is paid by adjustment lines in a later month, so
@@ -29,9 +17,9 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
     let dir = arch.version_dir(p, 1);
     let policy_path = dir.join(&m.policy.stored_as);
     let Some(profile) = &r.policy.payout else {
-        return Err(refuse(
+        return Err(Failure::at(
             policy_path,
-            "no-payout-profile",
+            Code::NoPayoutProfile,
             format!(
                 "the policy {p} was closed under (`{}` {}) has no `[payout]` table: it does not say how the bank's batch-payment file is laid out",
                 r.policy.id, r.policy.version
@@ -41,14 +29,10 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
     let ledger_path = dir.join(&m.ledger.stored_as).display().to_string();
     let file = crate::payout::build(&r, profile, &ledger_path).map_err(Failure::Invalid)?;
     let bytes = write::payout::payout_bytes(profile, &file, p.last_day(), &a.out)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+        .map_err(Failure::Error)?;
     let mut outputs = write::OutputSet::new();
-    outputs
-        .add(&a.out, &bytes)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
-    outputs
-        .commit()
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+    outputs.add(&a.out, &bytes).map_err(Failure::Error)?;
+    outputs.commit().map_err(Failure::Error)?;
     let money = |d| report::pay::amount_text(d, profile.amount_places);
     let register = r.payroll.totals.payout;
     eprintln!(
@@ -66,17 +50,14 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
 /// Only a closed month pays out, into a file outside the archive.
 fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
     if !a.month.archive.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: error[io]: no such archive",
-            a.month.archive.display()
-        )));
+        return Err(Failure::at(&a.month.archive, Code::Io, "no such archive"));
     }
     let arch = Archive::new(&a.month.archive);
     // Only a closed month pays out: what is paid is what was closed.
-    if !arch.periods().map_err(Failure::Archive)?.contains(&p) {
-        return Err(refuse(
+    if !arch.periods().map_err(Failure::Error)?.contains(&p) {
+        return Err(Failure::at(
             arch.dir(p),
-            "not-closed",
+            Code::NotClosed,
             format!(
                 "{p} is not closed: only a closed month pays out (close it with `rmpay close` first)"
             ),
@@ -90,10 +71,11 @@ fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
     if let (Ok(root), Ok(dir)) = (a.month.archive.canonicalize(), parent.canonicalize())
         && dir.starts_with(&root)
     {
-        return Err(Failure::Usage(format!(
-            "{}: error[inside-archive]: write the pay-out file outside the archive: the archive holds only what `close` wrote",
-            a.out.display()
-        )));
+        return Err(Failure::at(
+            &a.out,
+            Code::InsideArchive,
+            "write the pay-out file outside the archive: the archive holds only what `close` wrote",
+        ));
     }
     Ok(arch)
 }
@@ -103,17 +85,17 @@ fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
 fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<(), Failure> {
     let dir = arch.version_dir(p, 1);
     let json_name = format!("pay-{p}.json");
-    let archived: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.join(&json_name))
-            .map_err(|e| refuse(dir.join(&json_name), "io", format!("cannot read: {e}")))?,
-    )
-    .map_err(|e| {
-        refuse(
-            dir.join(&json_name),
-            "bad-archive",
-            format!("not valid JSON: {e}"),
-        )
-    })?;
+    let archived: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(&json_name)).map_err(|e| {
+            Failure::at(dir.join(&json_name), Code::Io, format!("cannot read: {e}"))
+        })?)
+        .map_err(|e| {
+            Failure::at(
+                dir.join(&json_name),
+                Code::BadArchive,
+                format!("not valid JSON: {e}"),
+            )
+        })?;
     let scale = r.policy.settings.money.scale;
     for res in &r.payroll.results {
         let mut want = res.pay.payout.round_dp(scale);
@@ -124,9 +106,9 @@ fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<
                 .and_then(|x| x["pay"]["payout"].as_str())
         });
         if got != Some(want.to_string().as_str()) {
-            return Err(refuse(
+            return Err(Failure::at(
                 dir.join(&json_name),
-                "archive-mismatch",
+                Code::ArchiveMismatch,
                 format!(
                     "the closed register gives {} a total paid of {}, recomputing {p} gives {want}: run `rmpay verify` and `rmpay rerun`",
                     res.rm.rm_id,

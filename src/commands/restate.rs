@@ -6,39 +6,32 @@
 //! the next open month's payroll pays (补发) or recovers (扣回) it.
 
 use super::{file_entries, lang_id, manifest_lang, period_files, recompute_version, take_lock};
-use crate::archive::{self, Archive, ArchiveError, Link, Manifest, Restated};
+use crate::archive::{self, Archive, Link, Manifest, Restated};
+use crate::diag::Code;
 use crate::engine::pay::{Payroll, Payslip, PriorAdjustment};
 use crate::period::Period;
 use crate::state::State;
 use crate::{Carry, Failure, Job, PayrollRun, PolicySource, cli, diag};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use std::path::Path;
-
-fn refuse(path: std::path::PathBuf, code: &'static str, message: String) -> Failure {
-    Failure::Archive(ArchiveError {
-        path,
-        code,
-        message,
-    })
-}
+use std::path::{Path, PathBuf};
 
 /// A version folder's manifest.
 pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
     let path = dir.join(archive::MANIFEST);
     let bytes = std::fs::read(&path)
-        .map_err(|e| refuse(path.clone(), "io", format!("cannot read: {e}")))?;
+        .map_err(|e| Failure::at(path.clone(), Code::Io, format!("cannot read: {e}")))?;
     let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-        refuse(
+        Failure::at(
             path.clone(),
-            "bad-manifest",
+            Code::BadManifest,
             format!("not a valid manifest: {e}"),
         )
     })?;
     if m.format != archive::FORMAT {
-        return Err(refuse(
+        return Err(Failure::at(
             path,
-            "bad-manifest",
+            Code::BadManifest,
             format!("unknown format `{}`", m.format),
         ));
     }
@@ -49,9 +42,9 @@ pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
 pub(super) fn read_state(dir: &Path) -> Result<State, Failure> {
     let path = dir.join(archive::STATE);
     let bytes = std::fs::read(&path)
-        .map_err(|e| refuse(path.clone(), "io", format!("cannot read: {e}")))?;
+        .map_err(|e| Failure::at(path.clone(), Code::Io, format!("cannot read: {e}")))?;
     State::from_bytes(&bytes)
-        .map_err(|e| refuse(path, "bad-state", format!("not a valid state file: {e}")))
+        .map_err(|e| Failure::at(path, Code::BadState, format!("not a valid state file: {e}")))
 }
 
 /// One month's new version, built before anything is written.
@@ -68,11 +61,7 @@ struct NewVersion {
 }
 
 pub(super) fn restate(a: &cli::RestateArgs) -> Result<(), Failure> {
-    let p: Period = a
-        .month
-        .period
-        .parse()
-        .map_err(|e| Failure::Usage(format!("error: --period: {e}")))?;
+    let p: Period = super::period_arg(&a.month.period)?;
     let arch = Archive::new(&a.month.archive);
     let (reason, periods, last) = restatable(a, &arch, p)?;
     let (built, diffs) = build(&arch, p, last, &a.ledger, &reason, a.quiet)?;
@@ -93,16 +82,16 @@ fn restatable(
         let mut d = diag::Diagnostics::new();
         d.error(
             diag::Location::None,
-            "empty-reason",
+            Code::EmptyReason,
             "--reason is empty: say why the month is restated (it is recorded in every new version and named by every adjustment line)",
         );
         return Err(Failure::Invalid(d));
     }
-    let periods = arch.periods().map_err(Failure::Archive)?;
+    let periods = arch.periods().map_err(Failure::Error)?;
     let Some(&last) = periods.last().filter(|_| periods.contains(&p)) else {
-        return Err(refuse(
+        return Err(Failure::at(
             arch.version_dir(p, 1),
-            "not-closed",
+            Code::NotClosed,
             format!(
                 "{p} is not a closed period of this archive: only a closed month is restated (an open month is corrected by drafting it again)"
             ),
@@ -112,9 +101,9 @@ fn restatable(
     if let Ok(sha) = crate::pipeline::inputs::sha256_file(&a.ledger)
         && arch.manifest(p).is_ok_and(|m| m.ledger.sha256 == sha)
     {
-        return Err(refuse(
+        return Err(Failure::at(
             a.ledger.clone(),
-            "unchanged",
+            Code::Unchanged,
             format!(
                 "this is the ledger of {p}'s version in force (SHA-256 {sha}): a restatement needs the corrected ledger"
             ),
@@ -136,10 +125,10 @@ fn commit(
     built: &[NewVersion],
 ) -> Result<(), Failure> {
     let lock = take_lock(arch, &a.month.archive, a.wait)?;
-    if arch.periods().map_err(Failure::Archive)?.last() != Some(&last) {
-        return Err(refuse(
+    if arch.periods().map_err(Failure::Error)?.last() != Some(&last) {
+        return Err(Failure::at(
             a.month.archive.clone(),
-            "archive-changed",
+            Code::ArchiveChanged,
             format!("a month was closed while {p} was being restated; restate again"),
         ));
     }
@@ -149,9 +138,9 @@ fn commit(
             .map(|b| archive::sha256_hex(&b))
             .unwrap_or_default();
         if now != v.replaces || sha != v.replaces_sha {
-            return Err(refuse(
+            return Err(Failure::at(
                 arch.version_dir(v.period, now),
-                "archive-changed",
+                Code::ArchiveChanged,
                 format!(
                     "{} changed while {p} was being restated (another restate?); restate again",
                     v.period
@@ -170,7 +159,7 @@ fn commit(
         let mut all = v.files.clone();
         all.push((archive::MANIFEST.to_string(), v.manifest.to_bytes()));
         arch.commit_version(&lock, v.period, v.version, &all)
-            .map_err(Failure::Archive)?;
+            .map_err(Failure::Error)?;
     }
     drop(lock);
     Ok(())
@@ -300,83 +289,44 @@ impl Restatement<'_> {
         before: Option<&NewVersion>,
         diffs: &mut BTreeMap<String, Vec<PriorAdjustment>>,
     ) -> Result<NewVersion, Failure> {
-        let Restatement {
-            arch,
-            p,
-            last,
-            corrected,
-            reason,
-            quiet,
-        } = *self;
-        let old_v = arch.in_force(q);
-        let old_dir = arch.version_dir(q, old_v);
+        let old_v = self.arch.in_force(q);
+        let old_dir = self.arch.version_dir(q, old_v);
         let old_m = read_manifest(&old_dir)?;
         let old_sha = archive::sha256_hex(
             &std::fs::read(old_dir.join(archive::MANIFEST))
-                .map_err(|e| refuse(old_dir.clone(), "io", format!("cannot read: {e}")))?,
+                .map_err(|e| Failure::at(&old_dir, Code::Io, format!("cannot read: {e}")))?,
         );
-        let (_, old_run) = recompute_version(arch, q, old_v)?;
-        let (ledger_path, ledger_display) = if q == p {
-            (corrected.to_path_buf(), None)
-        } else {
-            (
-                old_dir.join(&old_m.ledger.stored_as),
-                Some(old_m.ledger.original.clone()),
-            )
-        };
-        let carry = opening(arch, q, before.map(|b| &b.state), &old_m)?;
-        let job = Job {
-            policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
-            policy_display: Some(old_m.policy.original.clone()),
-            ledger: ledger_path.clone(),
-            ledger_display,
-            period: Some(q),
-            carry,
-        };
-        let r = if q == p {
-            super::compute_with_progress(&job, quiet)?
-        } else {
-            crate::compute(&job, &mut |_, _| {})?
-        };
+        let (_, old_run) = recompute_version(self.arch, q, old_v)?;
+        let (ledger_path, r) = self.recompute(q, before, &old_dir, &old_m)?;
         let version = old_v + 1;
         // What each RM was paid in the version replaced and is due now.
-        for (rm, list) in differences(q, old_v, version, reason, &old_run.payroll, &r.payroll) {
+        for (rm, list) in differences(q, old_v, version, self.reason, &old_run.payroll, &r.payroll)
+        {
             diffs.entry(rm).or_default().extend(list);
         }
-        let st = closing_state(&r, q, q == last, &old_dir, diffs)?;
-        let ext = if q == p {
-            super::ledger_ext(corrected)
+        let st = closing_state(&r, q, q == self.last, &old_dir, diffs)?;
+        let ext = if q == self.p {
+            super::ledger_ext(self.corrected)
         } else {
             stored_ext(&old_m)
         };
         let files = version_files(&r, &old_m, &ledger_path, &ext, &st)?;
         let entries = file_entries(&files);
-        if q == p {
-            super::check_inputs(&r, &entries, &ext, corrected)?;
+        if q == self.p {
+            super::check_inputs(&r, &entries, &ext, self.corrected)?;
         }
-        let (policy_src, ledger_src) = super::sources(&r, &ext);
-        let manifest = Manifest {
-            format: archive::FORMAT.to_string(),
-            period: q.to_string(),
-            tool_version: r.run.tool_version.clone(),
-            lang: lang_id(manifest_lang(&old_m)).to_string(),
-            policy: policy_src,
-            ledger: ledger_src,
-            previous: before.map(link_to).or(old_m.previous.clone()),
-            restated: Some(Restated {
-                version,
-                replaces: Link {
-                    period: q.to_string(),
-                    manifest_sha256: old_sha.clone(),
-                    version: Some(old_v).filter(|v| *v > 1),
-                },
-                corrected: p.to_string(),
-                last: last.to_string(),
-                reason: reason.to_string(),
-            }),
-            approval: None,
-            files: entries,
+        let restated = Restated {
+            version,
+            replaces: Link {
+                period: q.to_string(),
+                manifest_sha256: old_sha.clone(),
+                version: Some(old_v).filter(|v| *v > 1),
+            },
+            corrected: self.p.to_string(),
+            last: self.last.to_string(),
+            reason: self.reason.to_string(),
         };
+        let manifest = manifest(&r, &old_m, restated, before, &ext, entries);
         Ok(NewVersion {
             period: q,
             replaces: old_v,
@@ -387,6 +337,66 @@ impl Restatement<'_> {
             manifest,
             state: st,
         })
+    }
+
+    /// Month `q` computed again: the month corrected from the corrected
+    /// ledger, a later one from its archived ledger, each under its
+    /// archived policy and opening from `before`. The ledger's path, and
+    /// the run.
+    fn recompute(
+        &self,
+        q: Period,
+        before: Option<&NewVersion>,
+        old_dir: &Path,
+        old_m: &Manifest,
+    ) -> Result<(PathBuf, PayrollRun), Failure> {
+        let (ledger_path, ledger_display) = if q == self.p {
+            (self.corrected.to_path_buf(), None)
+        } else {
+            (
+                old_dir.join(&old_m.ledger.stored_as),
+                Some(old_m.ledger.original.clone()),
+            )
+        };
+        let job = Job {
+            policy: PolicySource::File(old_dir.join(&old_m.policy.stored_as)),
+            policy_display: Some(old_m.policy.original.clone()),
+            ledger: ledger_path.clone(),
+            ledger_display,
+            period: Some(q),
+            carry: opening(self.arch, q, before.map(|b| &b.state), old_m)?,
+        };
+        let r = if q == self.p {
+            super::compute_with_progress(&job, self.quiet)?
+        } else {
+            crate::compute(&job, &mut |_, _| {})?
+        };
+        Ok((ledger_path, r))
+    }
+}
+
+/// The manifest of `r`'s new version, as `restated` says, replacing the
+/// version whose manifest is `old_m`.
+fn manifest(
+    r: &PayrollRun,
+    old_m: &Manifest,
+    restated: Restated,
+    before: Option<&NewVersion>,
+    ext: &str,
+    files: Vec<archive::FileEntry>,
+) -> Manifest {
+    let (policy, ledger) = super::sources(r, ext);
+    Manifest {
+        format: archive::FORMAT.to_string(),
+        period: r.run.period.to_string(),
+        tool_version: r.run.tool_version.clone(),
+        lang: lang_id(manifest_lang(old_m)).to_string(),
+        policy,
+        ledger,
+        previous: before.map(link_to).or(old_m.previous.clone()),
+        restated: Some(restated),
+        approval: None,
+        files,
     }
 }
 
@@ -409,12 +419,8 @@ fn version_files(
     ext: &str,
     st: &State,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let ledger_bytes = std::fs::read(ledger_path).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {e}",
-            ledger_path.display()
-        ))
-    })?;
+    let ledger_bytes = std::fs::read(ledger_path)
+        .map_err(|e| Failure::at(ledger_path, Code::Io, format!("cannot read: {e}")))?;
     let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
     for (name, bytes) in &mut files {
         if name == archive::STATE {
@@ -439,7 +445,7 @@ fn opening(
         },
         (None, None) => Carry::Ledger,
         (None, Some(l)) => {
-            let prev: Period = l.period.parse().map_err(|e: String| Failure::Usage(e))?;
+            let prev = l.month(&arch.dir(q).join(archive::MANIFEST))?;
             Carry::State {
                 period: prev,
                 state: read_state(&arch.version_dir(prev, l.version.unwrap_or(1)))?,
@@ -460,6 +466,17 @@ fn closing_state(
 ) -> Result<State, Failure> {
     let old_state = read_state(old_dir)?;
     let mut st = State::closing(&r.policy, q, &r.payroll);
+    carry_adjustments(&mut st, &old_state, last.then_some(diffs));
+    Ok(st)
+}
+
+/// Each RM's adjustments still owed in `old_state` (the version replaced)
+/// carried into `st`, with `diffs`, this restatement's, where given.
+fn carry_adjustments(
+    st: &mut State,
+    old_state: &State,
+    diffs: Option<&BTreeMap<String, Vec<PriorAdjustment>>>,
+) {
     for rm in &mut st.rms {
         rm.adjustments = old_state
             .rms
@@ -467,12 +484,10 @@ fn closing_state(
             .find(|o| o.rm_id == rm.rm_id)
             .map(|o| o.adjustments.clone())
             .unwrap_or_default();
-        if last {
-            rm.adjustments
-                .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
+        if let Some(d) = diffs.and_then(|d| d.get(&rm.rm_id)) {
+            rm.adjustments.extend(d.iter().cloned());
         }
     }
-    Ok(st)
 }
 
 /// The closing state of a version as `restate` archived it: the state
@@ -492,9 +507,9 @@ pub(super) fn restated_state(
         return Ok(st);
     };
     let broken = |what: &str| {
-        refuse(
+        Failure::at(
             arch.version_dir(q, version).join(archive::MANIFEST),
-            "bad-manifest",
+            Code::BadManifest,
             format!("version {version} of {q}: {what}"),
         )
     };
@@ -528,16 +543,7 @@ pub(super) fn restated_state(
             }
         }
     }
-    for rm in &mut st.rms {
-        rm.adjustments = old_state
-            .rms
-            .iter()
-            .find(|o| o.rm_id == rm.rm_id)
-            .map(|o| o.adjustments.clone())
-            .unwrap_or_default();
-        rm.adjustments
-            .extend(diffs.get(&rm.rm_id).cloned().unwrap_or_default());
-    }
+    carry_adjustments(&mut st, &old_state, Some(&diffs));
     Ok(st)
 }
 

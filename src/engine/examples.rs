@@ -3,6 +3,7 @@
 //! edits its rules sees at once which examples changed.
 
 use super::review::review_rm;
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
 use crate::ledger::{At, SheetKind, Src, Status};
 use crate::metrics::annual::{ClientYear, RmYear};
@@ -144,7 +145,7 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
                     line: e.line,
                     column: 1,
                 },
-                "example-failed",
+                Code::ExampleFailed,
                 format!(
                     "example `{}` expected {}{}",
                     e.name,

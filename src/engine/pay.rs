@@ -1,6 +1,7 @@
 //! Monthly pay: piece-rate lines, loss deductions, the risk-deposit holdback
 //! and the month's exceptions. Pure; every figure carries its trace.
 
+use crate::diag::{Code, Diagnostic, Location};
 use crate::ledger::Ledger;
 use crate::metrics::monthly::{Month, Rm, RmMetrics, RmMonth};
 use crate::policy::{FlagKind, HoldbackBase, PayKind, Policy, TierIx};
@@ -258,8 +259,9 @@ pub struct Payslip {
     /// forward with the losses still owed (in `pending_loss`).
     pub adjustment_carried: Decimal,
     /// Pay lines that could not be computed because a figure was too large
-    /// (the run stops with an error).
-    pub overflow: Vec<String>,
+    /// (`too-large` errors, placed in the ledger by the pipeline: the run
+    /// stops).
+    pub overflow: Vec<Diagnostic>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -355,9 +357,13 @@ pub fn payslip(
                 let figure = metrics.get(*metric);
                 let v = figure.unwrap_or(Decimal::ZERO);
                 let Some(exact) = v.checked_div(*per).and_then(|x| x.checked_mul(r)) else {
-                    overflow.push(format!(
-                        "pay line `{}` cannot be computed: {metric} {v} ÷ {per} × {r} is too large",
-                        pl.id
+                    overflow.push(Diagnostic::error(
+                        Location::None,
+                        Code::TooLarge,
+                        format!(
+                            "pay line `{}` cannot be computed: {metric} {v} ÷ {per} × {r} is too large",
+                            pl.id
+                        ),
                     ));
                     continue;
                 };

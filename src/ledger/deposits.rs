@@ -8,7 +8,7 @@ use super::columns::{PRODUCTS, f::*};
 use super::model::*;
 use super::parse;
 use super::rows::{Fields, PRODUCT_VALUES};
-use crate::diag::PER_KIND_LIMIT;
+use crate::diag::{Code, PER_KIND_LIMIT};
 use crate::period::Period;
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -161,7 +161,7 @@ impl Reader<'_> {
             Ok(d) => Ok(d),
             Err(m) => {
                 let col = self.col(D_DATE);
-                self.err(r, col, "not-a-date", |_| m);
+                self.err(r, col, Code::NotADate, |_| m);
                 Err(())
             }
         }
@@ -216,7 +216,7 @@ impl Reader<'_> {
                 None => {
                     let col = self.col(D_PRODUCT);
                     let s = s.trim().to_string();
-                    self.err(r, col, "unknown-value", |_| {
+                    self.err(r, col, Code::UnknownValue, |_| {
                         parse::choice_error(&s, PRODUCTS)
                     });
                     Err(())
@@ -261,7 +261,7 @@ impl Reader<'_> {
             }
             Err(m) => {
                 let col = self.col(fi);
-                self.err(r, col, "cell-error", |_| m);
+                self.err(r, col, Code::CellError, |_| m);
                 Err(())
             }
         }
@@ -318,7 +318,7 @@ impl Reader<'_> {
         if &*acc.client != client {
             let (first, other) = (acc.first_row, acc.client.to_string());
             let col = self.col(D_CLIENT);
-            self.err(r, col, "inconsistent-account", |_| {
+            self.err(r, col, Code::InconsistentAccount, |_| {
                 format!(
                     "expected account `{account}` to belong to client `{other}` as on row {}, found client `{client}`",
                     first + 1
@@ -329,7 +329,7 @@ impl Reader<'_> {
         if acc.product != product {
             let (first, other) = (acc.first_row, acc.product);
             let col = self.col(D_PRODUCT);
-            self.err(r, col, "inconsistent-account", |_| {
+            self.err(r, col, Code::InconsistentAccount, |_| {
                 format!(
                     "expected account `{account}` to be product `{}` as on row {}, found `{}`",
                     other.id(),
@@ -352,7 +352,7 @@ impl Reader<'_> {
             let date = self
                 .period
                 .and_then(|p| p.first_day().checked_add_days(Days::new(u64::from(day0))));
-            self.err(r, col, "duplicate-balance", |_| {
+            self.err(r, col, Code::DuplicateBalance, |_| {
                 let date = date.map(|d| d.to_string()).unwrap_or_default();
                 format!(
                     "expected one balance of account `{account}` for {date}, found a second one (the first is on row {})",
@@ -407,7 +407,7 @@ impl Reader<'_> {
             && !self.dep.inside
         {
             let ledger = Period::of(d);
-            self.err(r, col, "period-mismatch", |_| {
+            self.err(r, col, Code::PeriodMismatch, |_| {
                 format!(
                     "expected the balances of {period} (--period {period}), found the ledger's balances of {ledger}: give --period {ledger}, or the ledger of {period}"
                 )
@@ -416,12 +416,12 @@ impl Reader<'_> {
             return;
         }
         for &(r, d) in &outside {
-            self.err(r, col, "date-outside-period", |_| {
+            self.err(r, col, Code::DateOutsidePeriod, |_| {
                 format!("expected a date in {period}, found {d}")
             });
         }
         self.count_more(
-            "date-outside-period",
+            Code::DateOutsidePeriod,
             self.dep.outside_rows.saturating_sub(outside.len()),
         );
     }
@@ -466,7 +466,7 @@ impl Reader<'_> {
                 });
             if missing != 0 && !self.dep.carry {
                 let id = acc.id.clone();
-                self.err(acc.first_row, col, "missing-days", |_| {
+                self.err(acc.first_row, col, Code::MissingDays, |_| {
                     format!(
                         "expected a balance of account `{id}` for every day of {period}, found none for {}",
                         day_ranges(period, missing)
@@ -481,7 +481,7 @@ impl Reader<'_> {
                 };
                 if leading != 0 {
                     let id = acc.id.clone();
-                    self.err(acc.first_row, col, "missing-days", |_| {
+                    self.err(acc.first_row, col, Code::MissingDays, |_| {
                         format!(
                             "expected a balance of account `{id}` for every day of {period}, found none for {} (the first days of the month cannot be carried forward)",
                             day_ranges(period, leading)
@@ -513,7 +513,7 @@ impl Reader<'_> {
             if overflow {
                 let id = acc.id.clone();
                 let balance_col = self.col(D_BALANCE);
-                self.err(acc.first_row, balance_col, "not-an-amount", |_| {
+                self.err(acc.first_row, balance_col, Code::NotAnAmount, |_| {
                     format!(
                         "expected the balances of account `{id}` to add up to less than {}, found more",
                         Decimal::MAX

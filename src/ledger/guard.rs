@@ -29,6 +29,8 @@
 //! A cell's text over [`MAX_CELL_CHARS`] characters (but within the XML
 //! bounds) is reported at its cell by the reader itself.
 
+use crate::diag::Code;
+
 /// Rows a sheet may have (Excel's limit).
 pub const MAX_ROWS: u32 = 1 << 20;
 /// Columns a sheet may have, `A` to `XFD` (Excel's limit).
@@ -57,8 +59,8 @@ pub const MAX_EVENT: u64 = 1 << 20;
 pub const MAX_CELL_XML: u64 = 2 << 20;
 
 /// The diagnostic codes of a breach.
-pub(crate) const TOO_LARGE: &str = "too-large";
-pub(crate) const BEYOND_EXCEL: &str = "beyond-excel-limits";
+pub(crate) const TOO_LARGE: Code = Code::TooLarge;
+pub(crate) const BEYOND_EXCEL: Code = Code::BeyondExcelLimits;
 
 /// What a part is, for its limits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +105,7 @@ impl Kind {
 pub struct Breach {
     /// `beyond-excel-limits` for what Excel cannot write (a reference past
     /// `XFD1048576`, a row too many), `too-large` for the reader's bounds.
-    pub code: &'static str,
+    pub code: Code,
     /// The zip member.
     pub part: String,
     /// The cell it happened in (0-based row and column), when in a sheet
@@ -272,7 +274,7 @@ impl Guard {
 
     /// A breach inside a cell is at that cell; anywhere else in a sheet it
     /// is at the sheet, its message saying after which cell.
-    fn breach_as(&self, code: &'static str, mut message: String) -> Breach {
+    fn breach_as(&self, code: Code, mut message: String) -> Breach {
         let mut cell = None;
         if self.kind == Kind::Sheet {
             match (self.row, self.col) {

@@ -27,7 +27,7 @@ pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
 pub use model::*;
 
-use crate::diag::{Diagnostics, Location, PER_KIND_LIMIT};
+use crate::diag::{Code, Diagnostics, Location, PER_KIND_LIMIT};
 use crate::period::Period;
 use calamine::{Cell, Data, DataRef, Reader as _, Xlsx};
 use cell::{Cv, text_ref};
@@ -102,7 +102,7 @@ struct SheetCtx {
     /// from it is not reported again.
     unreadable: bool,
     /// Errors reported so far in this sheet, per code.
-    counts: Vec<(&'static str, usize)>,
+    counts: Vec<(Code, usize)>,
     /// Rows above the header row, among the first [`HEADER_SEARCH_ROWS`]:
     /// titles and notes, kept until the header row is found.
     above: Vec<(u32, Vec<(u32, Data)>)>,
@@ -270,7 +270,7 @@ impl<'o> Reader<'o> {
         &mut self,
         row: u32,
         col: u32,
-        code: &'static str,
+        code: Code,
         msg: impl FnOnce(&Self) -> String,
     ) {
         let n = match self.sh.counts.iter_mut().find(|(c, _)| *c == code) {
@@ -293,7 +293,7 @@ impl<'o> Reader<'o> {
 
     /// Count `n` more errors of `code` in this sheet, beyond those
     /// reported: they are summed up with the others past the limit.
-    pub(crate) fn count_more(&mut self, code: &'static str, n: usize) {
+    pub(crate) fn count_more(&mut self, code: Code, n: usize) {
         if n == 0 {
             return;
         }
@@ -303,7 +303,7 @@ impl<'o> Reader<'o> {
         }
     }
 
-    pub(crate) fn warn(&mut self, row: u32, col: u32, code: &'static str, msg: String) {
+    pub(crate) fn warn(&mut self, row: u32, col: u32, code: Code, msg: String) {
         let loc = Location::cell(&self.file, &self.sh.name, row, col);
         self.diags.warning(loc, code, msg);
     }
@@ -352,7 +352,7 @@ impl<'o> Reader<'o> {
                     format!("cannot open the workbook: {e}")
                 };
                 let loc = self.file_loc();
-                self.diags.error(loc, "cannot-open", msg);
+                self.diags.error(loc, Code::CannotOpen, msg);
                 return;
             }
         };
@@ -380,7 +380,7 @@ impl<'o> Reader<'o> {
                 let loc = self.sheet_loc();
                 self.diags.warning(
                     loc,
-                    "hidden-sheet",
+                    Code::HiddenSheet,
                     "the sheet is hidden in the workbook; it is read like any other",
                 );
             }
@@ -404,7 +404,7 @@ impl<'o> Reader<'o> {
                 let loc = self.sheet_loc();
                 self.diags.error(
                     loc,
-                    "cannot-read-sheet",
+                    Code::CannotReadSheet,
                     format!("cannot read the sheet: {e}"),
                 );
                 self.sh.usable = false;
@@ -430,7 +430,7 @@ impl<'o> Reader<'o> {
                     kind.chinese()
                 );
                 let loc = self.file_loc();
-                self.diags.error(loc, "duplicate-sheet", msg);
+                self.diags.error(loc, Code::DuplicateSheet, msg);
                 continue;
             }
             found.insert(kind, name.clone());
@@ -451,7 +451,7 @@ impl<'o> Reader<'o> {
                     listed()
                 );
                 let loc = self.file_loc();
-                self.diags.error(loc, "missing-sheet", msg);
+                self.diags.error(loc, Code::MissingSheet, msg);
             }
         }
         // Both deposit sheets may be there: the one with rows is used (the
@@ -465,7 +465,7 @@ impl<'o> Reader<'o> {
                 listed()
             );
             let loc = self.file_loc();
-            self.diags.error(loc, "missing-sheet", msg);
+            self.diags.error(loc, Code::MissingSheet, msg);
         }
         for (k, n) in &found {
             self.sheet_names.push((*k, n.clone()));
@@ -663,7 +663,7 @@ impl<'o> Reader<'o> {
             self.warn(
                 r,
                 c,
-                "total-row",
+                Code::TotalRow,
                 format!("skipped the total row `{text}`: its figures are not added"),
             );
         } else if any {
@@ -697,7 +697,7 @@ impl<'o> Reader<'o> {
                 };
                 self.diags.error(
                     loc,
-                    "cannot-open",
+                    Code::CannotOpen,
                     format!("{what} is damaged; re-save it as .xlsx"),
                 );
                 None
@@ -705,7 +705,7 @@ impl<'o> Reader<'o> {
             Err(sandbox::Refusal::NoWorker(e)) => {
                 self.diags.error(
                     loc,
-                    "cannot-open",
+                    Code::CannotOpen,
                     format!("cannot start the workbook reader: {e}"),
                 );
                 None
@@ -851,7 +851,7 @@ impl<'o> Reader<'o> {
         let loc = self.sheet_loc();
         self.diags.warning(
             loc,
-            "rows-above-header",
+            Code::RowsAboveHeader,
             format!(
                 "the header row is row {}; skipped above it: {}",
                 header + 1,
@@ -885,7 +885,7 @@ impl<'o> Reader<'o> {
             let Some(spec) = cols.get(fi) else { continue };
             if self.sh.has(fi) {
                 let first = crate::diag::cell_name(r, self.sh.field_col[fi]);
-                self.err(r, *c, "duplicate-column", |_| {
+                self.err(r, *c, Code::DuplicateColumn, |_| {
                     format!(
                         "expected one {} column, found a second one (the first is {first})",
                         spec.named()
@@ -898,7 +898,7 @@ impl<'o> Reader<'o> {
                 match unit_factor(spec, unit) {
                     Ok(f) => self.sh.units[fi] = f,
                     Err(m) => {
-                        self.err(r, *c, "bad-unit", |_| m);
+                        self.err(r, *c, Code::BadUnit, |_| m);
                         bad = true;
                     }
                 }
@@ -915,7 +915,7 @@ impl<'o> Reader<'o> {
         let first_col = self.sh.first_col;
         for (fi, spec) in cols.iter().enumerate() {
             if spec.required && !self.sh.has(fi) {
-                self.err(r, first_col, "missing-column", |_| {
+                self.err(r, first_col, Code::MissingColumn, |_| {
                     format!(
                         "expected a {} column in the header row, found none",
                         spec.named()
@@ -936,7 +936,7 @@ impl<'o> Reader<'o> {
         // Columns required in alternatives.
         let sh = &self.sh;
         if let Some(m) = columns::missing_alternative(sh.kind, &|fi| sh.has(fi)) {
-            self.err(r, first_col, "missing-column", |_| m.to_string());
+            self.err(r, first_col, Code::MissingColumn, |_| m.to_string());
             bad = true;
         }
         self.sh.usable = !bad;
@@ -970,7 +970,7 @@ impl<'o> Reader<'o> {
                 let loc = self.sheet_loc();
                 self.diags.error(
                     loc,
-                    "empty-sheet",
+                    Code::EmptySheet,
                     "expected a header row and data rows, found an empty sheet",
                 );
             } else {
@@ -1009,7 +1009,7 @@ impl<'o> Reader<'o> {
                 self.sheet_name(avg)
             );
             let loc = self.file_loc();
-            self.diags.error(loc, "conflicting-sheets", msg);
+            self.diags.error(loc, Code::ConflictingSheets, msg);
         }
         // The daily balances, unless only the averages have rows.
         let has_daily = present(daily) && (filled(daily) || !filled(avg));
@@ -1024,7 +1024,7 @@ impl<'o> Reader<'o> {
                 self.sheet_name(avg)
             );
             let loc = self.file_loc();
-            self.diags.error(loc, "empty-ledger", msg);
+            self.diags.error(loc, Code::EmptyLedger, msg);
         }
         let deposits_usable = if has_daily {
             self.is_usable(daily)
@@ -1035,7 +1035,7 @@ impl<'o> Reader<'o> {
             let loc = self.file_loc();
             self.diags.error(
                 loc,
-                "period-unknown",
+                Code::PeriodUnknown,
                 "the ledger has no daily balances; give --period YYYY-MM",
             );
         }

@@ -6,6 +6,7 @@ use super::cell::{Cv, text_ref};
 use super::columns::{CLASSES, MAXF, PRODUCTS, ROLES, STATUSES, f::*};
 use super::model::*;
 use super::parse::{self, Choice, NumKind};
+use crate::diag::Code;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -68,7 +69,7 @@ impl Reader<'_> {
 
     pub(crate) fn missing(&mut self, r: u32, fi: usize) {
         let col = self.col(fi);
-        self.err(r, col, "missing-value", |me| {
+        self.err(r, col, Code::MissingValue, |me| {
             format!("expected a value for {}, found an empty cell", me.named(fi))
         });
     }
@@ -92,7 +93,7 @@ impl Reader<'_> {
             Some(Ok(Some(s))) => Ok(Some(s.to_string())),
             Some(Err(m)) => {
                 let col = self.col(fi);
-                self.err(r, col, "cell-error", |_| m);
+                self.err(r, col, Code::CellError, |_| m);
                 Err(())
             }
         };
@@ -118,7 +119,7 @@ impl Reader<'_> {
             Ok(v) => Ok(Some(v)),
             Err(m) => {
                 let col = self.col(fi);
-                self.err(r, col, "not-an-amount", |_| m);
+                self.err(r, col, Code::NotAnAmount, |_| m);
                 Err(())
             }
         }
@@ -132,7 +133,7 @@ impl Reader<'_> {
         match parse::decimal4(&cv, NumKind::Number, &mut self.buf) {
             Ok(v) if v.abs() >= Decimal::from(1_000_000_000_i64) => {
                 let col = self.col(fi);
-                self.err(r, col, "not-a-number", |_| {
+                self.err(r, col, Code::NotANumber, |_| {
                     format!(
                         "expected a number under 10^9, found {}, which is too large",
                         cv.describe()
@@ -147,7 +148,7 @@ impl Reader<'_> {
             Ok(v) => Ok(Some(v.normalize())),
             Err(m) => {
                 let col = self.col(fi);
-                self.err(r, col, "not-a-number", |_| m);
+                self.err(r, col, Code::NotANumber, |_| m);
                 Err(())
             }
         }
@@ -160,18 +161,12 @@ impl Reader<'_> {
     fn negative(&mut self, r: u32, fi: usize, cv: &Cv<'_>) {
         let col = self.col(fi);
         let found = cv.describe();
-        self.err(r, col, "negative-value", |me| {
+        self.err(r, col, Code::NegativeValue, |me| {
             format!("expected 0 or more for {}, found {found}", me.named(fi))
         });
     }
 
-    fn percent(
-        &mut self,
-        r: u32,
-        f: &Fields<'_>,
-        fi: usize,
-        code: &'static str,
-    ) -> R<Option<Decimal>> {
+    fn percent(&mut self, r: u32, f: &Fields<'_>, fi: usize, code: Code) -> R<Option<Decimal>> {
         let cv = Self::cell(f, fi);
         if matches!(cv, Cv::Empty) {
             return Ok(None);
@@ -195,7 +190,7 @@ impl Reader<'_> {
             Ok(d) => Ok(Some(d)),
             Err(m) => {
                 let col = self.col(fi);
-                self.err(r, col, "not-a-date", |_| m);
+                self.err(r, col, Code::NotADate, |_| m);
                 Err(())
             }
         }
@@ -222,7 +217,7 @@ impl Reader<'_> {
             Some(i) => Ok(Some(i)),
             None => {
                 let col = self.col(fi);
-                self.err(r, col, "unknown-value", |_| {
+                self.err(r, col, Code::UnknownValue, |_| {
                     parse::choice_error(&s, choices)
                 });
                 Err(())
@@ -236,7 +231,7 @@ impl Reader<'_> {
             return Ok(());
         }
         let col = self.col(fi);
-        self.err(r, col, "unknown-rm", |me| {
+        self.err(r, col, Code::UnknownRm, |me| {
             format!(
                 "expected an rm_id listed in sheet `{}`, found `{rm}`{}",
                 me.sheet_name(SheetKind::Managers),
@@ -252,7 +247,7 @@ impl Reader<'_> {
             return Ok(());
         }
         let col = self.col(fi);
-        self.err(r, col, "unknown-client", |me| {
+        self.err(r, col, Code::UnknownClient, |me| {
             format!(
                 "expected a client_id listed in sheet `{}`, found `{client}`{}",
                 me.sheet_name(SheetKind::Clients),
@@ -290,12 +285,12 @@ impl Reader<'_> {
             left_ok = false;
             if self.sh.has(M_LEFT_ON) {
                 let col = self.col(M_LEFT_ON);
-                self.err(r, col, "missing-value", |_| {
+                self.err(r, col, Code::MissingValue, |_| {
                     "expected a `left_on` (离岗日期) date for an RM whose status is `left`, found an empty cell".to_string()
                 });
             } else {
                 let col = self.col(M_STATUS);
-                self.err(r, col, "missing-value", |_| {
+                self.err(r, col, Code::MissingValue, |_| {
                     "expected a `left_on` (离岗日期) column for an RM whose status is `left`, found none".to_string()
                 });
             }
@@ -305,7 +300,7 @@ impl Reader<'_> {
             if let Some(&first) = self.manager_rows.get(id) {
                 unique = false;
                 let col = self.col(M_RM_ID);
-                self.err(r, col, "duplicate-id", |_| {
+                self.err(r, col, Code::DuplicateId, |_| {
                     format!(
                         "expected each rm_id once, found `{id}` again (first on row {})",
                         first + 1
@@ -373,7 +368,7 @@ impl Reader<'_> {
             Cv::Int(i) if (0..1_000_000_000_000_000).contains(&i) => i.to_string(),
             Cv::Float(x) if x.fract() == 0.0 && (0.0..1e15).contains(&x) => (x as i64).to_string(),
             Cv::Int(_) | Cv::Float(_) => {
-                self.err(r, col, "card-as-number", |me| {
+                self.err(r, col, Code::CardAsNumber, |me| {
                     format!(
                         "expected {} as text, found a number, which Excel keeps to 15 digits: format the column as text (文本) and type the card number again",
                         me.named(M_SALARY_CARD)
@@ -383,7 +378,7 @@ impl Reader<'_> {
             }
             other => {
                 let found = other.describe();
-                self.err(r, col, "not-a-card", |me| {
+                self.err(r, col, Code::NotACard, |me| {
                     format!(
                         "expected {} as digits, found {found}",
                         me.named(M_SALARY_CARD)
@@ -401,7 +396,7 @@ impl Reader<'_> {
             } else {
                 "text that is not only digits".to_string()
             };
-            self.err(r, col, "not-a-card", |me| {
+            self.err(r, col, Code::NotACard, |me| {
                 format!(
                     "expected {} as up to 32 digits (spaces between groups allowed), found {shown}",
                     me.named(M_SALARY_CARD)
@@ -418,7 +413,7 @@ impl Reader<'_> {
         let name = self.text(r, f, C_NAME);
         let rm = self.text(r, f, C_RM);
         let rm = self.req(r, C_RM, rm);
-        let share = self.percent(r, f, C_SHARE, "bad-share");
+        let share = self.percent(r, f, C_SHARE, Code::BadShare);
         if let Ok(c) = &client
             && !self.client_rows.contains_key(c)
         {
@@ -473,7 +468,7 @@ impl Reader<'_> {
             });
             let list: Vec<String> = rows.iter().map(|r| (r + 1).to_string()).collect();
             let pct = (sum * Decimal::ONE_HUNDRED).normalize();
-            self.err(last, col, "shares-exceed-100", |_| {
+            self.err(last, col, Code::SharesExceed100, |_| {
                 format!(
                     "expected the shares of client `{client}` to add up to at most 100%, found {pct}% (rows {})",
                     list.join(", ")
@@ -539,7 +534,7 @@ impl Reader<'_> {
             if let Some(&first) = self.loan_rows.get(id) {
                 refs = Err(());
                 let col = self.col(L_LOAN);
-                self.err(r, col, "duplicate-id", |_| {
+                self.err(r, col, Code::DuplicateId, |_| {
                     format!(
                         "expected each loan_id once, found `{id}` again (first on row {})",
                         first + 1
@@ -606,7 +601,7 @@ impl Reader<'_> {
                 self.warn(
                     r,
                     col,
-                    "fee-owner-both",
+                    Code::FeeOwnerBoth,
                     format!(
                         "found both client `{c}` and RM `{rm}`; the fee goes to the client and is shared like the client"
                     ),
@@ -622,7 +617,7 @@ impl Reader<'_> {
                     F_RM
                 };
                 let col = self.col(fi);
-                self.err(r, col, "missing-value", |_| {
+                self.err(r, col, Code::MissingValue, |_| {
                     "expected a `client_id` (客户编号) or an `rm_id` (客户经理编号), found neither"
                         .to_string()
                 });
@@ -699,7 +694,7 @@ impl Reader<'_> {
             self.warn(
                 r,
                 col,
-                "outside-period",
+                Code::OutsidePeriod,
                 format!("{what} dated {d}, outside {period}: not counted in this month's figures"),
             );
         }
@@ -737,7 +732,7 @@ impl Reader<'_> {
         let client = self.text(r, f, B_CLIENT);
         let deposit = self.amount(r, f, B_DEPOSIT);
         let rm = self.text(r, f, B_RM);
-        let ratio = self.percent(r, f, B_RATIO, "bad-percent");
+        let ratio = self.percent(r, f, B_RATIO, Code::BadPercent);
         let fee = self.amount(r, f, B_FEE);
         let (Ok(client), Ok(deposit), Ok(rm), Ok(ratio), Ok(fee)) =
             (client, deposit, rm, ratio, fee)
@@ -751,7 +746,7 @@ impl Reader<'_> {
                 B_RM
             };
             let col = self.col(fi);
-            self.err(r, col, "missing-value", |_| {
+            self.err(r, col, Code::MissingValue, |_| {
                 "expected a `client_id` (客户编号) or an `rm_id` (客户经理编号), found neither"
                     .to_string()
             });

@@ -23,6 +23,7 @@
 //! from a file without a central directory).
 
 use super::guard::{self, Breach, Guard, Kind};
+use crate::diag::Code;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -158,7 +159,7 @@ fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> 
         let readable = !f.encrypted() && (m.deflated || method == zip::CompressionMethod::Stored);
         if !readable {
             return Ok(Err(Breach {
-                code: "cannot-open",
+                code: Code::CannotOpen,
                 part: m.name.clone(),
                 message: format!(
                     "the part `{}` is encrypted or compressed in a way Excel does not write ({method})",

@@ -4,6 +4,7 @@
 //! Daily averages are kept exact: an RM's daily average is
 //! Σ(share × client balance sum) ÷ calendar days, one division at the end.
 
+use crate::diag::Code;
 use crate::ledger::{AccountKind, Deposits, FeeOwner, Ledger, Product, Role};
 use crate::policy::{Policy, TierIx};
 use crate::trace::{Input, Step};
@@ -192,7 +193,7 @@ pub fn resolve_rms(
         let Some(tier) = policy.resolve_tier(&m.tier.value) else {
             diags.error(
                 ledger.location(m.tier.src),
-                "unknown-tier",
+                Code::UnknownTier,
                 format!(
                     "expected a tier of policy `{}`, found `{}`{}",
                     policy.id,

@@ -2,6 +2,7 @@
 //! from a rules directory) and the ledger read with the policy's options.
 
 use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
 use crate::{Failure, ledger, policy, write};
 use std::path::{Path, PathBuf};
@@ -18,17 +19,17 @@ pub enum PolicySource {
 }
 
 /// The SHA-256 of a file, in hex.
-pub(crate) fn sha256_file(path: &Path) -> Result<String, String> {
+pub(crate) fn sha256_file(path: &Path) -> Result<String, Diagnostic> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
     let mut f = std::fs::File::open(path)
-        .map_err(|e| format!("{}: error[io]: cannot open: {e}", path.display()))?;
+        .map_err(|e| Diagnostic::at_path(path, Code::Io, format!("cannot open: {e}")))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = f
             .read(&mut buf)
-            .map_err(|e| format!("{}: error[io]: cannot read: {e}", path.display()))?;
+            .map_err(|e| Diagnostic::at_path(path, Code::Io, format!("cannot read: {e}")))?;
         if n == 0 {
             break;
         }
@@ -44,25 +45,26 @@ pub(crate) fn sha256_file(path: &Path) -> Result<String, String> {
 pub(crate) fn readable_input(path: &Path, display: &str) -> Result<(), Failure> {
     use std::io::Read;
     let failure = |what: &str, e: &std::io::Error| {
-        Failure::Usage(format!(
-            "{display}: error[io]: {what}: {}",
-            write::os_reason(e)
-        ))
+        Failure::at(
+            display,
+            Code::Io,
+            format!("{what}: {}", write::os_reason(e)),
+        )
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Failure::Usage(format!(
-                "{display}: error[io]: no such file"
-            )));
+            return Err(Failure::at(display, Code::Io, "no such file"));
         }
         Err(e) => return Err(failure("cannot open", &e)),
     };
     // Opening a FIFO waits for a writer; a socket or device is no file.
     if !meta.is_file() && !meta.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{display}: error[io]: not a regular file (a FIFO, socket or device)"
-        )));
+        return Err(Failure::at(
+            display,
+            Code::Io,
+            "not a regular file (a FIFO, socket or device)",
+        ));
     }
     let mut f = std::fs::File::open(path).map_err(|e| failure("cannot open", &e))?;
     // A folder opens, and fails on reading.
@@ -106,9 +108,7 @@ pub fn load_policy(
         }
         PolicySource::Rules { dir, bank } => {
             let Some(period) = period else {
-                return Err(Failure::Usage(
-                    "error: --rules needs --period YYYY-MM here".into(),
-                ));
+                return Err(Failure::usage("--rules needs --period YYYY-MM here"));
             };
             let p = policy::select::select_policy(dir, bank.as_deref(), period)
                 .map_err(Failure::Invalid)?;
@@ -127,17 +127,23 @@ pub struct Inputs {
     /// The ledger's name in messages (the path as typed).
     pub ledger_display: String,
     /// The ledger's SHA-256, taken on another thread while it is read.
-    pub ledger_hash: std::thread::JoinHandle<Result<String, String>>,
+    pub ledger_hash: std::thread::JoinHandle<Result<String, Diagnostic>>,
 }
 
 /// Wait for the ledger's hash (`display` names the ledger in errors).
 pub fn join_hash(
-    hash: std::thread::JoinHandle<Result<String, String>>,
+    hash: std::thread::JoinHandle<Result<String, Diagnostic>>,
     display: &str,
 ) -> Result<String, Failure> {
     hash.join()
-        .unwrap_or_else(|_| Err(format!("{display}: error[io]: cannot hash the file")))
-        .map_err(Failure::Usage)
+        .unwrap_or_else(|_| {
+            Err(Diagnostic::at_path(
+                display,
+                Code::Io,
+                "cannot hash the file",
+            ))
+        })
+        .map_err(Failure::Error)
 }
 
 /// Read a month's policy and ledger. Without a period, a rules directory

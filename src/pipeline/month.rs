@@ -112,16 +112,16 @@ fn check_overflow(payroll: &engine::pay::Payroll, ledger_file: &str) -> Result<(
     let mut too_large = Diagnostics::new();
     for r in &payroll.results {
         for o in &r.pay.overflow {
-            too_large.error(
-                diag::Location::File {
+            too_large.push(diag::Diagnostic {
+                location: diag::Location::File {
                     file: ledger_file.to_string(),
                 },
-                "too-large",
-                format!(
-                    "{}: {o}; check the policy's rates and the ledger's amounts",
-                    r.rm.rm_id
+                message: format!(
+                    "{}: {}; check the policy's rates and the ledger's amounts",
+                    r.rm.rm_id, o.message
                 ),
-            );
+                ..o.clone()
+            });
         }
     }
     if too_large.has_errors() {
@@ -145,7 +145,7 @@ pub fn pay_workbook(
     r: &PayrollRun,
     lang: report::Lang,
     path: &Path,
-) -> Result<Vec<u8>, write::WriteError> {
+) -> Result<Vec<u8>, crate::diag::Diagnostic> {
     let head = report::pay::pay_book_head(&r.policy, &r.run, lang);
     let mut sink = write::XlsxSink::new(&head, path)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, lang));

@@ -91,8 +91,8 @@ pub fn find(carry: &Carry, ledger: &ledger::Ledger) -> Result<OpeningState, Fail
             match previous(&archive, ledger.period, *closing)? {
                 None => Ok(from_ledger(ledger)),
                 Some(p) => {
-                    let st = archive.state(p).map_err(Failure::Archive)?;
-                    let bytes = archive.read(p, archive::STATE).map_err(Failure::Archive)?;
+                    let st = archive.state(p).map_err(Failure::Error)?;
+                    let bytes = archive.read(p, archive::STATE).map_err(Failure::Error)?;
                     Ok(OpeningState {
                         openings: st.openings(p),
                         source: state_opening(p, &bytes),
@@ -112,10 +112,10 @@ fn previous(
     closing: bool,
 ) -> Result<Option<Period>, Failure> {
     if !closing {
-        let closed = archive.periods().map_err(Failure::Archive)?;
+        let closed = archive.periods().map_err(Failure::Error)?;
         if closed.contains(&period) {
             return Ok(Some(period.prev()).filter(|p| closed.contains(p)));
         }
     }
-    archive.predecessor(period).map_err(Failure::Archive)
+    archive.predecessor(period).map_err(Failure::Error)
 }

@@ -5,6 +5,7 @@
 
 use super::inputs::{self, PolicySource};
 use crate::archive::Archive;
+use crate::diag::Code;
 use crate::diag::{self, Diagnostics};
 use crate::engine::review::Review;
 use crate::metrics::annual::MonthData;
@@ -75,7 +76,7 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
     };
     let last = *expected
         .last()
-        .ok_or_else(|| Failure::Usage("error: empty review period".into()))?;
+        .ok_or_else(|| Failure::usage("empty review period"))?;
     let mut diags = Diagnostics::new();
     let policy = policy_in_force(&job.policy, last, &label, &mut diags)?;
     let window = trailing_window(job, &policy, &expected);
@@ -138,7 +139,7 @@ fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure
         .into_iter()
         .map(|m| {
             Period::new(year, m)
-                .ok_or_else(|| Failure::Usage(format!("error: --year: {year} is out of range")))
+                .ok_or_else(|| Failure::usage(format!("--year: {year} is out of range")))
         })
         .collect()
 }
@@ -160,7 +161,7 @@ fn policy_in_force(
     if !policy::select::in_force(&policy, last) {
         diags.error(
             diag::Location::File { file: policy_given },
-            "no-policy-in-force",
+            Code::NoPolicyInForce,
             format!(
                 "policy `{}` version {} is in force {}, not in {last}, the last month of the review period {label}",
                 policy.id,
@@ -199,9 +200,9 @@ fn sources(
     let mut sources = Vec::new();
     if let Some(root) = &job.archive {
         let arch = Archive::new(root);
-        for p in arch.periods().map_err(Failure::Archive)? {
+        for p in arch.periods().map_err(Failure::Error)? {
             if span.covers(p) {
-                let m = arch.manifest(p).map_err(Failure::Archive)?;
+                let m = arch.manifest(p).map_err(Failure::Error)?;
                 sources.push((
                     Some(p),
                     arch.dir(p).join(&m.ledger.stored_as),
@@ -215,7 +216,7 @@ fn sources(
             Some((p, f)) if p.len() == 7 => (
                 Some(
                     p.parse::<Period>()
-                        .map_err(|e| Failure::Usage(format!("error: --ledgers {spec}: {e}")))?,
+                        .map_err(|e| Failure::usage(format!("--ledgers {spec}: {e}")))?,
                 ),
                 f,
             ),
@@ -257,7 +258,7 @@ fn read_given(
 ) -> Option<(ledger::Ledger, Vec<metrics::monthly::Rm>)> {
     let mut first = Diagnostics::new();
     let read = read_month(policy, None, path, display, &mut first);
-    if read.is_some() || !first.iter().any(|d| d.code == "period-unknown") {
+    if read.is_some() || !first.iter().any(|d| d.code == Code::PeriodUnknown) {
         diags.extend(first);
         return read;
     }
@@ -283,10 +284,10 @@ fn read_given(
     let y = example.year;
     let m = example.month;
     for d in first.iter() {
-        if d.code == "period-unknown" {
+        if d.code == Code::PeriodUnknown {
             diags.error(
                 d.location.clone(),
-                "period-unknown",
+                Code::PeriodUnknown,
                 format!(
                     "the ledger gives monthly averages, not daily balances, and {why}: name the file with its month (YYYY-MM, YYYYMM or YYYY年M月, e.g. {y}-{m:02}.xlsx) or give it as YYYY-MM={display}"
                 ),
@@ -370,7 +371,7 @@ fn read_months(
                 "the ledger is for {}, outside the review period {}",
                 l.period, span.label
             );
-            diags.error(here, "outside-review", message);
+            diags.error(here, Code::OutsideReview, message);
             continue;
         }
         if read
@@ -381,12 +382,12 @@ fn read_months(
         {
             diags.error(
                 here,
-                "duplicate-month",
+                Code::DuplicateMonth,
                 format!("a second ledger for {}", l.period),
             );
             continue;
         }
-        let sha = inputs::sha256_file(path).map_err(Failure::Usage)?;
+        let sha = inputs::sha256_file(path).map_err(Failure::Error)?;
         read.used.push((l.period, display.clone()));
         l.file = inputs::file_name(display);
         read.ledgers
@@ -415,7 +416,7 @@ fn prior_year(
         return Ok(prior);
     };
     let arch = Archive::new(root);
-    let closed = arch.periods().map_err(Failure::Archive)?;
+    let closed = arch.periods().map_err(Failure::Error)?;
     for p in expected
         .iter()
         .filter_map(|p| Period::new(p.year - 1, p.month))
@@ -423,7 +424,7 @@ fn prior_year(
         if !closed.contains(&p) {
             continue;
         }
-        let m = arch.manifest(p).map_err(Failure::Archive)?;
+        let m = arch.manifest(p).map_err(Failure::Error)?;
         let path = arch.dir(p).join(&m.ledger.stored_as);
         if let Some((l, rms)) = read_month(policy, Some(p), &path, &m.ledger.original, diags) {
             let month = metrics::monthly::compute(&l, policy, rms);
@@ -460,10 +461,7 @@ fn complete(
         return Err(missing_months(span, &missing));
     }
     if read.months.is_empty() {
-        return Err(Failure::Usage(format!(
-            "error: no ledger for {}",
-            span.label
-        )));
+        return Err(Failure::usage(format!("no ledger for {}", span.label)));
     }
     Ok((read, missing))
 }
@@ -501,7 +499,7 @@ fn missing_months(span: &Span, missing: &[Period]) -> Failure {
     let mut d = Diagnostics::new();
     d.error(
         diag::Location::None,
-        "missing-months",
+        Code::MissingMonths,
         format!(
             "the review of {} needs every month{}; missing: {} (give their ledgers, or --partial for a partial review)",
             span.label,
@@ -533,10 +531,14 @@ fn lacking(result: &Review) -> Result<Vec<String>, Failure> {
         for m in &r.missing {
             let why = report::review::not_assessed_why(r, m, report::Lang::En);
             if m.not_assessed {
-                notes.push(format!(
-                    "rmpay: warning[not-assessed]: {}: [{}] not assessed: {why}",
-                    r.year.rm.rm_id, m.rule
-                ));
+                notes.push(
+                    diag::Diagnostic::warning(
+                        diag::Location::None,
+                        Code::NotAssessed,
+                        format!("{}: [{}] not assessed: {why}", r.year.rm.rm_id, m.rule),
+                    )
+                    .to_string(),
+                );
             } else if let Some(e) = errors.iter_mut().find(|(w, _)| *w == why) {
                 e.1.push(&m.rule);
             } else {
@@ -546,7 +548,7 @@ fn lacking(result: &Review) -> Result<Vec<String>, Failure> {
         for (why, rules) in errors {
             lacking.error(
                 diag::Location::None,
-                "missing-figure",
+                Code::MissingFigure,
                 format!(
                     "{}: {why}, which {} needs; {}",
                     r.year.rm.rm_id,
@@ -582,11 +584,11 @@ fn how_to_fix(rules: &[&str]) -> &'static str {
 /// input, never read as "nobody was demoted".
 fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
     let bytes = std::fs::read(p).map_err(|e| {
-        Failure::Usage(format!(
-            "{}: error[io]: cannot read: {}",
-            p.display(),
-            write::os_reason(&e)
-        ))
+        Failure::at(
+            p,
+            Code::Io,
+            format!("cannot read: {}", write::os_reason(&e)),
+        )
     })?;
     let refuse = |message: String| {
         let mut d = diag::Diagnostics::new();
@@ -594,7 +596,7 @@ fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
             diag::Location::File {
                 file: p.display().to_string(),
             },
-            "bad-review",
+            Code::BadReview,
             message,
         );
         Failure::Invalid(d)

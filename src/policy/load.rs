@@ -2,6 +2,7 @@
 
 use super::model::*;
 use super::walk::{Cx, Quantity, Sp, Table, tables_of};
+use crate::diag::Code;
 use crate::diag::{Diagnostics, suggestion};
 use crate::vocab::{Product, Role, Scope};
 use rust_decimal::Decimal;
@@ -16,7 +17,7 @@ pub fn load_policy(path: &std::path::Path, display: &str) -> Result<Policy, Diag
             crate::diag::Location::File {
                 file: display.to_string(),
             },
-            "cannot-read",
+            Code::CannotRead,
             format!("cannot read the policy: {e}"),
         );
         d
@@ -43,7 +44,7 @@ pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> 
             let mut cx = Cx::new(display, "");
             cx.diags.error(
                 loc,
-                "not-utf8",
+                Code::NotUtf8,
                 format!(
                     "the policy is not UTF-8 text: byte 0x{:02X} (save the file as UTF-8)",
                     bytes[at]
@@ -59,7 +60,7 @@ pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> 
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().trim_end_matches('.').to_string();
             let msg = lower_first(&msg);
-            cx.error(&span, "toml-syntax", msg);
+            cx.error(&span, Code::TomlSyntax, msg);
             return Err(cx.diags);
         }
     };
@@ -101,7 +102,7 @@ impl TierNames {
             None => {
                 cx.error(
                     &name.span,
-                    "unknown-tier",
+                    Code::UnknownTier,
                     format!(
                         "{what} names unknown tier `{}`{}",
                         name.value,
@@ -159,7 +160,7 @@ fn read_metric(cx: &mut Cx, m: &Option<Sp<String>>, monthly_only: bool) -> Optio
             };
             cx.error(
                 &m.span,
-                "unknown-metric",
+                Code::UnknownMetric,
                 format!("unknown metric `{}`{extra}", m.value),
             );
             None
@@ -173,7 +174,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     if meta.is_none() && !root.has("policy") {
         cx.error(
             &(0..0),
-            "missing-key",
+            Code::MissingKey,
             "missing `[policy]` table (id, name, version)",
         );
     }
@@ -193,7 +194,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         {
             cx.error(
                 &u.span,
-                "bad-range",
+                Code::BadRange,
                 format!(
                     "`effective_until` {} is before `effective_from` {}",
                     u.value, f.value
@@ -210,7 +211,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
     if tier_tables.is_empty() {
         cx.error(
             &root.span,
-            "missing-key",
+            Code::MissingKey,
             "missing `[[tiers]]`: a policy needs at least one tier",
         );
     }
@@ -223,7 +224,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
                 let (l, c) = cx.line_col(prev.span.start);
                 cx.error(
                     &tid.span,
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("tier `{}` is defined twice (first at {l}:{c})", tid.value),
                 );
             }
@@ -251,7 +252,7 @@ fn read_policy(cx: &mut Cx, root: &Table, display: &str, sha256: String) -> Opti
         if !known.contains(&r.value.as_str()) {
             cx.error(
                 &r.span,
-                "unknown-reference",
+                Code::UnknownReference,
                 format!(
                     "`disqualifiers` names `{}`, which no `[[review.disqualifiers]]` defines{}",
                     r.value,
@@ -294,7 +295,7 @@ fn read_workflow(cx: &mut Cx, root: &Table) -> Option<Workflow> {
     if tables.is_empty() {
         cx.error(
             &w.span,
-            "missing-key",
+            Code::MissingKey,
             "`[workflow]` needs at least one `[[workflow.steps]]`",
         );
         return None;
@@ -318,7 +319,7 @@ fn read_workflow(cx: &mut Cx, root: &Table) -> Option<Workflow> {
         {
             cx.error(
                 &s.span,
-                "empty-value",
+                Code::EmptyValue,
                 "a workflow step needs a non-empty text here",
             );
         }
@@ -337,7 +338,7 @@ fn read_workflow(cx: &mut Cx, root: &Table) -> Option<Workflow> {
         None => {
             cx.error(
                 &close_after.span,
-                "unknown-reference",
+                Code::UnknownReference,
                 format!(
                     "`workflow.close_after` names `{}`, which no `[[workflow.steps]]` defines{}",
                     close_after.value,
@@ -403,7 +404,7 @@ fn read_examples(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<Example> {
         } else {
             cx.error(
                 &e.span,
-                "missing-key",
+                Code::MissingKey,
                 format!("missing `{}.expect` (decision, tier or score)", e.path),
             );
         }
@@ -465,7 +466,7 @@ fn read_settings(cx: &mut Cx, root: &Table) -> Settings {
                 let other = p.value.as_str();
                 cx.error(
                     &p.span,
-                    "unknown-value",
+                    Code::UnknownValue,
                     format!(
                         "unknown product `{other}`: expected `demand`, `time` or `agreement`{}",
                         suggestion(other, Product::IDS.iter().copied())
@@ -488,7 +489,7 @@ fn read_range(cx: &mut Cx, t: &Table) -> Range {
     {
         cx.error(
             &b.span,
-            "bad-range",
+            Code::BadRange,
             format!("`below` {} must be greater than `min` {}", b.value, a.value),
         );
     }
@@ -610,7 +611,7 @@ fn read_criteria(cx: &mut Cx, c: &Table, disq_refs: &mut Vec<Sp<String>>) -> Cri
     {
         cx.error(
             &n.span,
-            "out-of-range",
+            Code::OutOfRange,
             format!(
                 "`need` is {} but only {} criteria items are listed",
                 n.value,
@@ -682,7 +683,7 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
             if amount.default.is_none() && amount.by_tier.is_empty() {
                 cx.error(
                     &l.span,
-                    "missing-key",
+                    Code::MissingKey,
                     format!("`{}` of kind `fixed` needs `amount` or `amounts`", l.path),
                 );
             }
@@ -695,7 +696,7 @@ fn read_pay(cx: &mut Cx, root: &Table, names: &TierNames) -> Pay {
             if rate.default.is_none() && rate.by_tier.is_empty() {
                 cx.error(
                     &l.span,
-                    "missing-key",
+                    Code::MissingKey,
                     format!("`{}` of kind `rate` needs `rate` or `rates`", l.path),
                 );
             }
@@ -745,7 +746,7 @@ fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &st
         let (l, c) = cx.line_col(prev.span.start);
         cx.error(
             &id.span,
-            "duplicate-id",
+            Code::DuplicateId,
             format!("{what} `{}` is defined twice (first at {l}:{c})", id.value),
         );
     }
@@ -783,7 +784,7 @@ fn read_risk(cx: &mut Cx, root: &Table, tiers: &[Tier]) -> Option<RiskDeposit> {
     if rate.is_some() && tiers.iter().all(|t| t.risk_deposit_cap.is_none()) {
         cx.error(
             &r.span,
-            "missing-key",
+            Code::MissingKey,
             "`risk_deposit` is set but no tier has a `risk_deposit_cap`",
         );
     }
@@ -854,7 +855,7 @@ fn read_flags(cx: &mut Cx, root: &Table, names: &TierNames) -> Vec<FlagRule> {
                 if !f.has("check") {
                     cx.error(
                         &f.span,
-                        "missing-key",
+                        Code::MissingKey,
                         format!("missing `{}.check` (one of {})", f.path, kinds.join(", ")),
                     );
                 }
@@ -905,7 +906,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                     let (l, col) = cx.line_col(prev.span.start);
                     cx.error(
                         &id.span,
-                        "duplicate-id",
+                        Code::DuplicateId,
                         format!(
                             "score component `{}` applies to tier `{}` twice (first at {l}:{col})",
                             id.value, names.ids[t]
@@ -936,7 +937,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 {
                     cx.error(
                         &st.span,
-                        "out-of-range",
+                        Code::OutOfRange,
                         format!("`step` must be greater than 0, found {}", st.value),
                     );
                 }
@@ -949,7 +950,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 {
                     cx.error(
                         &u.span,
-                        "cap-sign",
+                        Code::CapSign,
                         format!(
                             "`cap_up` is the most points added and must be ≥ 0, found {}",
                             u.value
@@ -961,7 +962,7 @@ fn read_score(cx: &mut Cx, root: &Table, names: &TierNames) -> Option<Score> {
                 {
                     cx.error(
                         &d.span,
-                        "cap-sign",
+                        Code::CapSign,
                         format!("`cap_down` is the most points taken away and must be ≤ 0, found {} (write -{})", d.value, d.value),
                     );
                 }
@@ -1011,7 +1012,7 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
     let Some(raw) = c.raw("bands") else {
         cx.error(
             &c.span,
-            "missing-key",
+            Code::MissingKey,
             format!("missing `{}.bands`", c.path),
         );
         return Vec::new();
@@ -1019,7 +1020,7 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
     let DeValue::Array(arr) = raw.get_ref() else {
         cx.error(
             &raw.span(),
-            "wrong-type",
+            Code::WrongType,
             format!("`{}.bands` must be an array of tables", c.path),
         );
         return Vec::new();
@@ -1034,14 +1035,14 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
         if max.is_some() && below.is_some() {
             cx.error(
                 &b.span,
-                "bad-range",
+                Code::BadRange,
                 "a band has `max` (≤) or `below` (<), not both",
             );
         }
         if catch_all_seen {
             cx.error(
                 &b.span,
-                "overlapping-bands",
+                Code::OverlappingBands,
                 "this band can never match: an earlier band has no bound and catches every value",
             );
         }
@@ -1052,7 +1053,7 @@ fn read_bands(cx: &mut Cx, c: &Table) -> Vec<Band> {
             let (l, col) = cx.line_col(pspan.start);
             cx.error(
                 &u.span,
-                "overlapping-bands",
+                Code::OverlappingBands,
                 format!(
                     "bands must rise: this bound {} is below the previous band's bound {p} (at {l}:{col}), so the two overlap",
                     u.value
@@ -1077,7 +1078,7 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
     let DeValue::Table(t) = v.get_ref() else {
         cx.error(
             &v.span(),
-            "wrong-type",
+            Code::WrongType,
             format!(
                 "`{path}` must be a table like {{ metric = \"score\", op = \"<\", value = 85 }}"
             ),
@@ -1091,7 +1092,7 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
         let DeValue::Array(arr) = raw.get_ref() else {
             cx.error(
                 &raw.span(),
-                "wrong-type",
+                Code::WrongType,
                 format!("`{path}.all`/`any` must be an array of conditions"),
             );
             return None;
@@ -1123,7 +1124,7 @@ fn read_condition(cx: &mut Cx, v: &toml::Spanned<DeValue>, path: &str) -> Option
     if op.is_none() && !t.has("op") {
         cx.error(
             &t.span,
-            "missing-key",
+            Code::MissingKey,
             format!("missing `{path}.op` (one of <, <=, >, >=, ==)"),
         );
     }
@@ -1204,7 +1205,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         if decision.is_none() && !rule.has("decision") {
             cx.error(
                 &rule.span,
-                "missing-key",
+                Code::MissingKey,
                 format!("missing `{}.decision`", rule.path),
             );
         }
@@ -1216,7 +1217,7 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
             None => {
                 cx.error(
                     &rule.span,
-                    "missing-key",
+                    Code::MissingKey,
                     format!("missing `{}.when`", rule.path),
                 );
                 None
@@ -1248,7 +1249,11 @@ fn read_review(cx: &mut Cx, root: &Table, names: &TierNames) -> Review {
         let when = match d.raw("when") {
             Some(w) => read_condition(cx, w, &format!("{}.when", d.path)),
             None => {
-                cx.error(&d.span, "missing-key", format!("missing `{}.when`", d.path));
+                cx.error(
+                    &d.span,
+                    Code::MissingKey,
+                    format!("missing `{}.when`", d.path),
+                );
                 None
             }
         };

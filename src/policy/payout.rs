@@ -4,6 +4,7 @@
 //! places, the remark and the control record (count and total) are data.
 
 use super::walk::{Cx, Sp, Table};
+use crate::diag::Code;
 use crate::diag::suggestion;
 
 /// A pay-out file's layout.
@@ -159,7 +160,7 @@ fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)
         let Some(close) = after.find('}') else {
             cx.error(
                 &s.span,
-                "bad-template",
+                Code::BadTemplate,
                 format!("`{key}` has a `{{` without its `}}`: `{}`", s.value),
             );
             return Template { parts };
@@ -169,7 +170,7 @@ fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)
             Some((_, v)) => parts.push(Part::Var(*v)),
             None => cx.error(
                 &s.span,
-                "unknown-field",
+                Code::UnknownField,
                 format!(
                     "`{key}` names unknown field `{{{name}}}`: expected {}{}",
                     allowed
@@ -196,7 +197,7 @@ fn encodable(cx: &mut Cx, encoding: Encoding, s: &Sp<String>, key: &str) {
     {
         cx.error(
             &s.span,
-            "not-encodable",
+            Code::NotEncodable,
             format!("`{key}` holds `{c}`, which the GBK encoding cannot write"),
         );
     }
@@ -224,7 +225,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
         other => {
             cx.error(
                 &f.span,
-                "unknown-value",
+                Code::UnknownValue,
                 format!(
                     "`payout.format` must be one of `csv`, `xlsx`, found `{other}`{}",
                     suggestion(other, ["csv", "xlsx"])
@@ -246,7 +247,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             _ => {
                 cx.error(
                     &d.span,
-                    "wrong-type",
+                    Code::WrongType,
                     format!(
                         "`payout.delimiter` must be one character other than a quote or a line end, found `{}`",
                         d.value
@@ -266,7 +267,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             if let Some(v) = t.raw(key) {
                 cx.error(
                     &v.span(),
-                    "not-applicable",
+                    Code::NotApplicable,
                     format!("`payout.{key}` applies to `format = \"csv\"` only"),
                 );
             }
@@ -275,7 +276,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
     if is_csv && let Some(s) = &sheet {
         cx.error(
             &s.span,
-            "not-applicable",
+            Code::NotApplicable,
             "`payout.sheet` applies to `format = \"xlsx\"` only",
         );
     }
@@ -286,7 +287,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
     {
         cx.error(
             &s.span,
-            "out-of-range",
+            Code::OutOfRange,
             format!(
                 "`payout.sheet` must be a worksheet name: 1 to 31 characters, none of []:*?/\\, found `{}`",
                 s.value
@@ -298,7 +299,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
         if (v.value as u32) < money_scale {
             cx.error(
                 &v.span,
-                "out-of-range",
+                Code::OutOfRange,
                 format!(
                     "`payout.amount_places` must be at least the policy's money places ({money_scale}), found {}: amounts would be rounded",
                     v.value
@@ -326,7 +327,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
     if column_tables.is_empty() {
         cx.error(
             &t.span,
-            "missing-key",
+            Code::MissingKey,
             "missing `payout.columns`: the file needs at least the account, name and amount",
         );
     }
@@ -349,7 +350,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
                 other => {
                     cx.error(
                         &f.span,
-                        "unknown-column",
+                        Code::UnknownColumn,
                         format!(
                             "unknown pay-out column `{other}`: expected one of {}{}",
                             FIELDS
@@ -370,7 +371,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             (Some(f), Some(_)) => {
                 cx.error(
                     &f.span,
-                    "bad-column",
+                    Code::BadColumn,
                     format!(
                         "`{}` has both `field` and `value`: a column holds one",
                         c.path
@@ -381,7 +382,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             (None, None) => {
                 cx.error(
                     &c.span,
-                    "missing-key",
+                    Code::MissingKey,
                     format!(
                         "missing `{}.field` (what the column holds) or `{}.value` (a fixed text)",
                         c.path, c.path
@@ -404,7 +405,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             };
             cx.error(
                 &t.span,
-                "missing-column",
+                Code::MissingColumn,
                 format!(
                     "`payout.columns` has no `{name}` column: a payment needs the account, its name and the amount"
                 ),
@@ -416,7 +417,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
     if control.is_none() && !t.has("control") {
         cx.error(
             &t.span,
-            "missing-key",
+            Code::MissingKey,
             "missing `[payout.control]`: the record with the count and total the bank checks the file against",
         );
     }
@@ -426,7 +427,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
         if at.is_none() && !c.has("at") {
             cx.error(
                 &c.span,
-                "missing-key",
+                Code::MissingKey,
                 "missing `payout.control.at` (`header` or `trailer`)",
             );
         }
@@ -447,7 +448,7 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             if !templates.iter().any(|x| x.has(v)) {
                 cx.error(
                     &c.span,
-                    "missing-field",
+                    Code::MissingField,
                     format!("`payout.control.fields` must give the `{{{name}}}` of the payments"),
                 );
             }

@@ -7,6 +7,7 @@
 //! policy id whose ranges share a date are an error, whatever the period.
 
 use super::{Policy, load_policy};
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
 use crate::vocab::Period;
 use chrono::NaiveDate;
@@ -63,7 +64,7 @@ pub fn select_policy(
         Err(e) => {
             diags.error(
                 dir_loc,
-                "cannot-read",
+                Code::CannotRead,
                 format!("cannot read the rules directory: {e}"),
             );
             return Err(diags);
@@ -90,7 +91,7 @@ pub fn select_policy(
             if a.id == b.id && overlap(a, b) {
                 diags.error(
                     Location::File { file: b.file.clone() },
-                    "overlapping-versions",
+                    Code::OverlappingVersions,
                     format!(
                         "policy `{}` version {} ({}) overlaps version {} ({}) in {}: two versions may not cover the same date",
                         b.id,
@@ -118,7 +119,7 @@ pub fn select_policy(
                 .collect();
             diags.error(
                 dir_loc,
-                "no-policy-in-force",
+                Code::NoPolicyInForce,
                 match bank {
                     Some(b) => format!(
                         "no version of policy `{b}` is in force on {day}{}",
@@ -144,7 +145,7 @@ pub fn select_policy(
             let ids: Vec<String> = many.iter().map(|p| format!("`{}`", p.id)).collect();
             diags.error(
                 dir_loc,
-                "several-policies",
+                Code::SeveralPolicies,
                 format!(
                     "several policies are in force on {day} ({}): choose one with --bank",
                     ids.join(", ")

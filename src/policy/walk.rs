@@ -6,6 +6,7 @@
 //! wrong type or a missing key and keep going, and [`Table::finish`] reports
 //! every key nobody asked for as unknown, with a "did you mean".
 
+use crate::diag::Code;
 use crate::diag::{Diagnostics, Location, suggestion};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
@@ -51,7 +52,7 @@ impl<'s> Cx<'s> {
         }
     }
 
-    pub fn error(&mut self, span: &Span, code: &'static str, message: impl Into<String>) {
+    pub fn error(&mut self, span: &Span, code: Code, message: impl Into<String>) {
         let loc = self.location(span);
         self.diags.error(loc, code, message);
     }
@@ -129,7 +130,7 @@ impl<'a, 'i> Table<'a, 'i> {
     fn wrong_type(&self, cx: &mut Cx, key: &str, v: &SpannedValue<'_>, expected: &str) {
         cx.error(
             &v.span(),
-            "wrong-type",
+            Code::WrongType,
             format!(
                 "`{}` must be {expected}, found {}",
                 self.key_path(key),
@@ -141,7 +142,7 @@ impl<'a, 'i> Table<'a, 'i> {
     fn missing(&self, cx: &mut Cx, key: &str, expected: &str) {
         cx.error(
             &self.span,
-            "missing-key",
+            Code::MissingKey,
             format!("missing `{}` ({expected})", self.key_path(key)),
         );
     }
@@ -226,7 +227,7 @@ impl<'a, 'i> Table<'a, 'i> {
                     _ => {
                         cx.error(
                             &v.span(),
-                            "out-of-range",
+                            Code::OutOfRange,
                             format!(
                                 "`{}` must be between {} and {}, found {}",
                                 self.key_path(key),
@@ -273,7 +274,7 @@ impl<'a, 'i> Table<'a, 'i> {
             Err(_) => {
                 cx.error(
                     &v.span(),
-                    "wrong-type",
+                    Code::WrongType,
                     format!(
                         "`{}` must be a date (YYYY-MM-DD), found `{text}`",
                         self.key_path(key)
@@ -297,7 +298,7 @@ impl<'a, 'i> Table<'a, 'i> {
             None => {
                 cx.error(
                     &s.span,
-                    "unknown-value",
+                    Code::UnknownValue,
                     format!(
                         "`{}` must be one of {}, found `{}`{}",
                         self.key_path(key),
@@ -328,7 +329,7 @@ impl<'a, 'i> Table<'a, 'i> {
                 DeValue::String(s) => out.push(Sp::new(s.to_string(), item.span())),
                 _ => cx.error(
                     &item.span(),
-                    "wrong-type",
+                    Code::WrongType,
                     format!(
                         "`{}` must hold strings, found {}",
                         self.key_path(key),
@@ -400,7 +401,7 @@ impl<'a, 'i> Table<'a, 'i> {
                 let _ = v;
                 cx.error(
                     &k.span(),
-                    "unknown-key",
+                    Code::UnknownKey,
                     format!(
                         "unknown key `{}`{}",
                         self.key_path(name),
@@ -420,7 +421,7 @@ pub fn tables_of<'a, 'i>(cx: &mut Cx, arr: &'a DeArray<'i>, path: &str) -> Vec<T
             DeValue::Table(t) => out.push(Table::new(t, item.span(), format!("{path}[{i}]"))),
             other => cx.error(
                 &item.span(),
-                "wrong-type",
+                Code::WrongType,
                 format!("`{path}` must hold tables, found {}", type_name(other)),
             ),
         }
@@ -440,7 +441,7 @@ pub fn value_dec(cx: &mut Cx, v: &SpannedValue<'_>, path: &str) -> Option<Sp<Dec
         other => {
             cx.error(
                 &v.span(),
-                "wrong-type",
+                Code::WrongType,
                 format!("`{path}` must be a number, found {}", type_name(other)),
             );
             return None;
@@ -453,7 +454,7 @@ pub fn value_dec(cx: &mut Cx, v: &SpannedValue<'_>, path: &str) -> Option<Sp<Dec
         Ok(d) if d.abs() >= Decimal::from(LIMIT) => {
             cx.error(
                 &v.span(),
-                "out-of-range",
+                Code::OutOfRange,
                 format!("`{path}` must be less than 10^15 in size, found `{text}`"),
             );
             None
@@ -462,7 +463,7 @@ pub fn value_dec(cx: &mut Cx, v: &SpannedValue<'_>, path: &str) -> Option<Sp<Dec
         Err(_) => {
             cx.error(
                 &v.span(),
-                "wrong-type",
+                Code::WrongType,
                 format!("`{path}` must be an exact decimal number, found `{text}`"),
             );
             None
@@ -515,46 +516,46 @@ impl Quantity {
         let x = v.value;
         let negative = x.is_sign_negative() && !x.is_zero();
         let ceiling = |n: i64| x > Decimal::from(n);
-        let problem: Option<(&'static str, String)> = match self {
+        let problem: Option<(Code, String)> = match self {
             Quantity::Any => None,
             Quantity::NonNegative | Quantity::Rate | Quantity::Money | Quantity::Points
                 if negative =>
             {
                 Some((
-                    "negative-value",
+                    Code::NegativeValue,
                     format!("{what} must not be negative, found {x}"),
                 ))
             }
             Quantity::NonNegative => None,
             Quantity::Ratio if negative || x > Decimal::ONE => Some((
-                "out-of-range",
+                Code::OutOfRange,
                 format!("{what} must be a fraction between 0 and 1 (20% is 0.20), found {x}"),
             )),
             Quantity::Ratio => None,
             Quantity::Rate if ceiling(RATE_CEILING) => Some((
-                "out-of-range",
+                Code::OutOfRange,
                 format!(
                     "{what} must be at most {RATE_CEILING} (yuan per `per` units of the metric), found {x}"
                 ),
             )),
             Quantity::Money if ceiling(MONEY_CEILING) => Some((
-                "out-of-range",
+                Code::OutOfRange,
                 format!("{what} must be at most {MONEY_CEILING} yuan, found {x}"),
             )),
             Quantity::Points if ceiling(POINTS_CEILING) => Some((
-                "out-of-range",
+                Code::OutOfRange,
                 format!("{what} must be at most {POINTS_CEILING} points, found {x}"),
             )),
             Quantity::Rate | Quantity::Money | Quantity::Points => None,
             Quantity::Per if x < Decimal::ONE => Some((
-                "out-of-range",
+                Code::OutOfRange,
                 format!(
                     "{what} must be at least 1 (the rate is quoted per `per` units of the metric), found {x}"
                 ),
             )),
             Quantity::Per => None,
             Quantity::Multiple if x < Decimal::ONE || ceiling(MULTIPLE_CEILING) => Some((
-                "out-of-range",
+                Code::OutOfRange,
                 format!("{what} must be between 1 and {MULTIPLE_CEILING}, found {x}"),
             )),
             Quantity::Multiple => None,

@@ -13,6 +13,7 @@ pub mod template;
 
 pub use outputs::{OutputSet, os_reason};
 
+use crate::diag::{Code, Diagnostic};
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
 use chrono::Datelike;
 use rust_decimal::Decimal;
@@ -22,23 +23,8 @@ use rust_xlsxwriter::{
 };
 use std::path::{Path, PathBuf};
 
-#[derive(Debug)]
-pub struct WriteError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: error[io]: {}", self.path.display(), self.message)
-    }
-}
-
-fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> WriteError + '_ {
-    move |e| WriteError {
-        path: path.to_path_buf(),
-        message: format!("cannot build the workbook: {e}"),
-    }
+fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Diagnostic + '_ {
+    move |e| Diagnostic::at_path(path, Code::Io, format!("cannot build the workbook: {e}"))
 }
 
 fn money_format(scale: u32) -> String {
@@ -234,13 +220,13 @@ pub struct XlsxSink {
     /// The sheet being filled through [`Sink`], taken out of the workbook
     /// until the next sheet starts or the book is finished.
     current: Option<(Worksheet, SheetState)>,
-    error: Option<WriteError>,
+    error: Option<Diagnostic>,
 }
 
 impl XlsxSink {
     /// A new workbook. Deterministic: the document date is the book's date,
     /// never the clock.
-    pub fn new(head: &BookHead, path: &Path) -> Result<XlsxSink, WriteError> {
+    pub fn new(head: &BookHead, path: &Path) -> Result<XlsxSink, Diagnostic> {
         let mut wb = Workbook::new();
         let d = head.date;
         let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
@@ -292,13 +278,16 @@ impl XlsxSink {
     }
 
     /// A new streaming sheet, taken out of the workbook to be filled.
-    fn new_sheet(&mut self) -> Result<Worksheet, WriteError> {
+    fn new_sheet(&mut self) -> Result<Worksheet, Diagnostic> {
         self.wb
             .add_worksheet_with_constant_memory()
             .map_err(xerr(&self.path))?;
-        self.wb.worksheets_mut().pop().ok_or_else(|| WriteError {
-            path: self.path.clone(),
-            message: "cannot build the workbook: a new sheet went missing".to_string(),
+        self.wb.worksheets_mut().pop().ok_or_else(|| {
+            Diagnostic::at_path(
+                &self.path,
+                Code::Io,
+                "cannot build the workbook: a new sheet went missing",
+            )
         })
     }
 
@@ -368,7 +357,7 @@ impl XlsxSink {
         }
     }
 
-    fn finish_book(&mut self) -> Result<(), WriteError> {
+    fn finish_book(&mut self) -> Result<(), Diagnostic> {
         self.close_current();
         match self.error.take() {
             Some(e) => Err(e),
@@ -377,7 +366,7 @@ impl XlsxSink {
     }
 
     /// The finished workbook's bytes, or the first error met.
-    pub fn finish(mut self) -> Result<Vec<u8>, WriteError> {
+    pub fn finish(mut self) -> Result<Vec<u8>, Diagnostic> {
         self.finish_book()?;
         let path = self.path.clone();
         self.wb.save_to_buffer().map_err(xerr(&path))
@@ -385,7 +374,7 @@ impl XlsxSink {
 
     /// Save the finished workbook as the file `to` (large workbooks are
     /// not held in memory); errors name the workbook's own path.
-    pub(crate) fn save_to(mut self, to: &Path) -> Result<(), WriteError> {
+    pub(crate) fn save_to(mut self, to: &Path) -> Result<(), Diagnostic> {
         self.finish_book()?;
         let path = self.path.clone();
         self.wb.save(to).map_err(xerr(&path))
@@ -411,7 +400,7 @@ struct SheetWriter<'w> {
     f: &'w Formats,
     path: &'w Path,
     st: SheetState,
-    error: Option<WriteError>,
+    error: Option<Diagnostic>,
 }
 
 /// Where a sheet being written has got to.
@@ -605,7 +594,7 @@ impl<'w> SheetWriter<'w> {
         }
     }
 
-    fn try_sheet(&mut self, head: SheetHead) -> Result<(), WriteError> {
+    fn try_sheet(&mut self, head: SheetHead) -> Result<(), Diagnostic> {
         let (ws, f, path) = (&mut *self.ws, self.f, self.path);
         ws.set_name(&head.name).map_err(xerr(path))?;
         let landscape = head.landscape || head.columns.len() > 7 || !head.print.fit_width;
@@ -705,7 +694,7 @@ impl<'w> SheetWriter<'w> {
         Ok(())
     }
 
-    fn try_row(&mut self, style: RowStyle, cells: Vec<Cell>) -> Result<(), WriteError> {
+    fn try_row(&mut self, style: RowStyle, cells: Vec<Cell>) -> Result<(), Diagnostic> {
         if !self.st.started {
             return Ok(());
         }

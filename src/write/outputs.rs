@@ -6,7 +6,8 @@
 //! are put back as they were (an output that replaced a file gets the old
 //! file back).
 
-use super::{WriteError, XlsxSink};
+use super::XlsxSink;
+use crate::diag::Diagnostic;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -36,11 +37,8 @@ pub fn os_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn err(path: &Path, message: String) -> WriteError {
-    WriteError {
-        path: path.to_path_buf(),
-        message,
-    }
+fn err(path: &Path, message: String) -> Diagnostic {
+    Diagnostic::at_path(path, crate::diag::Code::Io, message)
 }
 
 /// The folder a file goes in (`.` for a bare file name).
@@ -59,7 +57,7 @@ impl OutputSet {
     /// Make the output folder `dir` (and any missing parents) if it does
     /// not exist. A file's own folder (`--json FILE`) is not made: it must
     /// exist, as for any program writing a named file.
-    pub fn create_dir(&mut self, dir: &Path) -> Result<(), WriteError> {
+    pub fn create_dir(&mut self, dir: &Path) -> Result<(), Diagnostic> {
         let mut missing = Vec::new();
         let mut d = dir;
         loop {
@@ -82,7 +80,7 @@ impl OutputSet {
     }
 
     /// A temporary file beside `path`, not yet holding anything.
-    fn temp_for(&self, path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
+    fn temp_for(&self, path: &Path) -> Result<tempfile::NamedTempFile, Diagnostic> {
         if self.staged.iter().any(|(p, _)| p == path) {
             return Err(err(path, "named for two outputs of one run".to_string()));
         }
@@ -108,7 +106,7 @@ impl OutputSet {
         })
     }
 
-    fn stage(&mut self, path: &Path, tmp: tempfile::NamedTempFile) -> Result<(), WriteError> {
+    fn stage(&mut self, path: &Path, tmp: tempfile::NamedTempFile) -> Result<(), Diagnostic> {
         tmp.as_file()
             .sync_all()
             .map_err(|e| err(path, format!("cannot write: {}", os_reason(&e))))?;
@@ -117,7 +115,7 @@ impl OutputSet {
     }
 
     /// Stage `bytes` as the file `path`.
-    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let mut tmp = self.temp_for(path)?;
         tmp.write_all(bytes)
             .map_err(|e| err(path, format!("cannot write: {}", os_reason(&e))))?;
@@ -126,7 +124,7 @@ impl OutputSet {
 
     /// Stage a finished workbook as its file (large workbooks go straight
     /// to the temporary file, not through memory).
-    pub fn add_workbook(&mut self, sink: XlsxSink) -> Result<(), WriteError> {
+    pub fn add_workbook(&mut self, sink: XlsxSink) -> Result<(), Diagnostic> {
         let path = sink.path.clone();
         let tmp = self.temp_for(&path)?;
         sink.save_to(tmp.path())?;
@@ -135,7 +133,7 @@ impl OutputSet {
 
     /// Rename every staged file into place, in the order added. If one
     /// rename fails, the ones before it are undone and the error returned.
-    pub fn commit(mut self) -> Result<Vec<PathBuf>, WriteError> {
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, Diagnostic> {
         let staged = std::mem::take(&mut self.staged);
         // (path, the file it replaced, kept aside) of each file renamed.
         let mut done: Vec<(PathBuf, Option<tempfile::NamedTempFile<()>>)> = Vec::new();

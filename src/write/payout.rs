@@ -2,7 +2,8 @@
 //! says. Deterministic: no clock (the xlsx document date is the period's
 //! last day), records in the order given.
 
-use super::{WriteError, excel_number, xerr};
+use super::{excel_number, xerr};
+use crate::diag::Diagnostic;
 use crate::payout::{PCell, PayoutFile};
 use crate::policy::payout::{Encoding, Payout, PayoutFormat};
 use chrono::Datelike;
@@ -27,7 +28,7 @@ pub fn payout_bytes(
     file: &PayoutFile,
     date: NaiveDate,
     path: &Path,
-) -> Result<Vec<u8>, WriteError> {
+) -> Result<Vec<u8>, Diagnostic> {
     match &profile.format {
         PayoutFormat::Csv {
             encoding,
@@ -50,10 +51,11 @@ pub fn payout_bytes(
                     if unmappable {
                         // The rows were checked cell by cell; this is a
                         // last guard, never a file with `&#…;` in it.
-                        return Err(WriteError {
-                            path: path.to_path_buf(),
-                            message: "a character of the file cannot be written in GBK".into(),
-                        });
+                        return Err(Diagnostic::at_path(
+                            path,
+                            crate::diag::Code::Io,
+                            "a character of the file cannot be written in GBK",
+                        ));
                     }
                     Ok(bytes.into_owned())
                 }

@@ -3,7 +3,8 @@
 //! numbers in the footer. Used for the per-RM statements and the review
 //! notices.
 
-use super::{WriteError, excel_number, money_format, shown_width, xerr};
+use super::{excel_number, money_format, shown_width, xerr};
+use crate::diag::Diagnostic;
 use crate::report::statement::Page;
 use crate::report::{Cell, Lang, RowStyle};
 use chrono::Datelike;
@@ -23,7 +24,7 @@ fn header_text(s: &str) -> String {
 }
 
 /// The page as .xlsx bytes. `path` is only for messages.
-pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, WriteError> {
+pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let mut wb = Workbook::new();
     let d = page.date;
     let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)

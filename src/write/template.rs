@@ -2,7 +2,8 @@
 //! instructions sheet, then one empty sheet per ledger sheet with its
 //! header row, cell formats, drop-down lists and a note per column.
 
-use super::{WriteError, shown_width, xerr};
+use super::{shown_width, xerr};
+use crate::diag::Diagnostic;
 use crate::report::template::{CellFormat, DataSheet, GuideRow, ListSource, TemplateBook};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
@@ -91,7 +92,7 @@ impl Formats {
 }
 
 /// The template's bytes (`path` only names the file in errors).
-pub fn template_bytes(book: &TemplateBook, path: &Path) -> Result<Vec<u8>, WriteError> {
+pub fn template_bytes(book: &TemplateBook, path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let e = xerr(path);
     let mut wb = Workbook::new();
     let (y, m, d) = DOCUMENT_DATE;

@@ -231,7 +231,7 @@ fn rerun_gives_identical_and_verify_is_clean() {
 }
 
 #[test]
-fn a_closed_period_is_never_overwritten() {
+pub(super) fn a_closed_period_is_never_overwritten() {
     let a = three_months();
     let before = tree(a.path());
     let a = Test::with_tempdir(a)
@@ -247,7 +247,7 @@ fn a_closed_period_is_never_overwritten() {
 }
 
 #[test]
-fn periods_close_in_order_without_gaps() {
+pub(super) fn periods_close_in_order_without_gaps() {
     let a = tempfile::tempdir().unwrap();
     assert_eq!(close(a.path(), "09").code, 0);
     let gap = "
@@ -354,7 +354,7 @@ fn payroll_with_an_archive_opens_from_the_last_closed_period() {
 }
 
 #[test]
-fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
+pub(super) fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
     let a = three_months();
     let target = a.path().join("2026-10/ledger.xlsx");
     std::fs::copy("fixtures/tampered/2026-10.xlsx", &target).unwrap();
@@ -398,7 +398,7 @@ fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
 }
 
 #[test]
-fn a_removed_or_added_file_is_named() {
+pub(super) fn a_removed_or_added_file_is_named() {
     let a = three_months();
     std::fs::remove_file(a.path().join("2026-09/state.json")).unwrap();
     std::fs::write(a.path().join("2026-11/notes.txt"), "x").unwrap();
@@ -560,7 +560,7 @@ fn a_close_killed_after_the_rename_leaves_the_month_closed() {
 /// without cleaning up, the next close clears its folder and closes. Before
 /// the lock, a close removed every staging folder, in use or not.
 #[test]
-fn a_close_waits_for_the_lock_and_leaves_the_holders_staging_alone() {
+pub(super) fn a_close_waits_for_the_lock_and_leaves_the_holders_staging_alone() {
     let a = tempfile::tempdir().unwrap();
     assert_eq!(close(a.path(), "09").code, 0);
     let lock_path = a.path().join(".lock");
@@ -606,7 +606,7 @@ fn a_close_waits_for_the_lock_and_leaves_the_holders_staging_alone() {
 /// open from. Here 2026-10 is computed on an empty archive (opening from
 /// the ledger's risk_accounts sheet) while 2026-09 is put in place.
 #[test]
-fn a_close_refuses_when_the_archive_changed_while_it_computed() {
+pub(super) fn a_close_refuses_when_the_archive_changed_while_it_computed() {
     use std::io::BufRead;
     let a = tempfile::tempdir().unwrap();
     std::fs::create_dir(a.path().join("archive")).unwrap();
@@ -644,6 +644,7 @@ fn a_close_refuses_when_the_archive_changed_while_it_computed() {
     drop(lock);
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    crate::util::note_codes(&rest);
     assert_eq!(child.wait().unwrap().code(), Some(1), "{rest}");
     let sha = rmpay::archive::sha256_hex(&std::fs::read(arch.join("2026-09/state.json")).unwrap());
     assert_eq!(
@@ -694,7 +695,7 @@ fn two_closes_on_copies_of_the_inputs_give_identical_archives() {
 }
 
 #[test]
-fn effective_dated_policies_pick_the_version_in_force() {
+pub(super) fn effective_dated_policies_pick_the_version_in_force() {
     let a = tempfile::tempdir().unwrap();
     for m in ["09", "10"] {
         let o = run(&[

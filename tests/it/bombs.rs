@@ -194,6 +194,7 @@ fn check(bytes: &[u8]) -> (i32, String) {
     }
     let o = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr).replace(&*path.to_string_lossy(), "bomb.xlsx");
+    crate::util::note_codes(&stderr);
     (o.status.code().unwrap_or(-1), stderr)
 }
 
@@ -230,7 +231,7 @@ fn a_shared_string_table_of_two_gib_is_refused_before_a_byte_is_inflated() {
 }
 
 #[test]
-fn a_shared_string_table_declaring_a_trillion_strings_is_refused_before_room_is_made() {
+pub(super) fn a_shared_string_table_declaring_a_trillion_strings_is_refused_before_room_is_made() {
     let sst = part("xl/sharedStrings.xml");
     let at = sst.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
     let close = at + sst[at..].find('"').unwrap();
@@ -369,7 +370,7 @@ fn a_sheet_that_inflates_past_its_declared_size_is_cut_there() {
 /// one over Excel's limit for a cell, is an error at its cell (Excel could
 /// not have written it, so the file was not made by Excel).
 #[test]
-fn a_cell_one_character_over_excel_s_limit_is_an_error_at_its_cell() {
+pub(super) fn a_cell_one_character_over_excel_s_limit_is_an_error_at_its_cell() {
     let (head, tail) = deposits_around("</row>");
     let cell = format!(
         "<c r=\"F1\" t=\"inlineStr\"><is><t>{}</t></is></c>",

@@ -480,7 +480,7 @@ fn drafted() -> (tempfile::TempDir, PathBuf) {
 /// Each bad `sign` is a located error with exit 1 (2 for a malformed
 /// command line), and the archive is unchanged.
 #[test]
-fn bad_sign_inputs_are_refused_and_change_nothing() {
+pub(super) fn bad_sign_inputs_are_refused_and_change_nothing() {
     let (_dir, a) = drafted();
     let before = tree(&a);
     let lp = log_path(&a, "2026-09");
@@ -611,7 +611,7 @@ fn bad_sign_inputs_are_refused_and_change_nothing() {
 /// Policy B has no workflow: its months close as soon as `close` runs, and
 /// there is nothing to sign.
 #[test]
-fn a_policy_without_a_workflow_closes_unsigned() {
+pub(super) fn a_policy_without_a_workflow_closes_unsigned() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("archive");
     let common = [

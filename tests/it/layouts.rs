@@ -107,7 +107,7 @@ fn same_figures(layout: &str, shift: u32, warnings: &[&str]) {
 }
 
 #[test]
-fn title_rows_above_the_header() {
+pub(super) fn title_rows_above_the_header() {
     // Row 1 a title merged over A1:E1 (A1:I1 …), row 2 blank, row 3 the
     // unit: the header is on row 4, so every cell is 3 rows down.
     let sheets = [
@@ -145,7 +145,7 @@ fn dates_as_yyyymmdd_text() {
 }
 
 #[test]
-fn total_rows_are_skipped() {
+pub(super) fn total_rows_are_skipped() {
     // Each total row after the data, its figures the sums of the column:
     // counted, they would double every balance, loan and fee.
     same_figures(
@@ -170,7 +170,7 @@ fn wan_amounts_to_the_fen() {
 }
 
 #[test]
-fn a_hidden_sheet_is_read_and_named() {
+pub(super) fn a_hidden_sheet_is_read_and_named() {
     same_figures(
         "hidden-sheet.xlsx",
         0,

@@ -28,8 +28,10 @@
 //! - `cli`: the command line as a user runs it, each run's whole output
 //!   pinned with `test::Test`: exit codes, outputs written
 //!   or not, byte-identical reruns.
-//! - `error_catalogue`: every error code no other test triggers, met
-//!   through the command line, whole output pinned; its doc is the table.
+//! - `error_catalogue`: every error code of `diag::Code::ALL` met through
+//!   the command line by a case (its own, whole output pinned, a bad
+//!   fixture `check`ed, or another file's test), checked by
+//!   `every_code_is_met`.
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
 //!   the valid variants (formats, units, text amounts) read exactly.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.

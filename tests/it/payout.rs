@@ -41,7 +41,7 @@ fn card(row: u32) -> String {
 
 /// What goes in a card cell.
 #[derive(Clone, Copy)]
-enum Card<'a> {
+pub(super) enum Card<'a> {
     Text(&'a str),
     /// A number cell holding these digits.
     Number(&'a str),
@@ -50,7 +50,7 @@ enum Card<'a> {
 
 /// `fixtures/2026-MM.xlsx` with a `工资卡号` column J in the managers sheet
 /// (sheet1.xml): `cell(row)` says what each data row holds.
-fn ledger_with_cards(month: &str, dst: &Path, cell: &dyn Fn(u32) -> Card<'static>) {
+pub(super) fn ledger_with_cards(month: &str, dst: &Path, cell: &dyn Fn(u32) -> Card<'static>) {
     let src = root().join(format!("fixtures/2026-{month}.xlsx"));
     let mut z = zip::ZipArchive::new(std::fs::File::open(&src).unwrap()).unwrap();
     let mut w = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
@@ -95,7 +95,7 @@ fn ledger_with_cards(month: &str, dst: &Path, cell: &dyn Fn(u32) -> Card<'static
 }
 
 /// Rewrite one member of a workbook, replacing `from` by `to` in its text.
-fn replace_in(path: &Path, member: &str, from: &str, to: &str) {
+pub(super) fn replace_in(path: &Path, member: &str, from: &str, to: &str) {
     let bytes = std::fs::read(path).unwrap();
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
@@ -118,11 +118,11 @@ fn replace_in(path: &Path, member: &str, from: &str, to: &str) {
 }
 
 /// Every row a card of its own, as text.
-fn all_cards(row: u32) -> Card<'static> {
+pub(super) fn all_cards(row: u32) -> Card<'static> {
     Card::Text(Box::leak(card(row).into_boxed_str()))
 }
 
-fn close(archive: &Path, policy: &str, ledger: &Path) -> Out {
+pub(super) fn close(archive: &Path, policy: &str, ledger: &Path) -> Out {
     run(&[
         "close",
         "--archive",
@@ -134,7 +134,7 @@ fn close(archive: &Path, policy: &str, ledger: &Path) -> Out {
     ])
 }
 
-fn payout(archive: &Path, period: &str, out: &Path) -> Out {
+pub(super) fn payout(archive: &Path, period: &str, out: &Path) -> Out {
     run(&[
         "payout",
         "--archive",
@@ -357,7 +357,7 @@ fn the_gbk_pay_out_file_pays_the_register_to_the_cards_and_reads_back() {
 }
 
 #[test]
-fn a_missing_card_is_an_error_at_its_cell_and_nothing_is_written() {
+pub(super) fn a_missing_card_is_an_error_at_its_cell_and_nothing_is_written() {
     // RM002 (row 3) is paid 2,267.42 and has no card.
     let (d, archive) = september(policy(), &|row| {
         if row == 3 {
@@ -382,7 +382,7 @@ fn a_missing_card_is_an_error_at_its_cell_and_nothing_is_written() {
 }
 
 #[test]
-fn a_card_given_to_two_rms_is_an_error_shown_masked() {
+pub(super) fn a_card_given_to_two_rms_is_an_error_shown_masked() {
     // RM003 (row 4) is given RM001's card (row 2).
     let (d, archive) = september(policy(), &|row| all_cards(if row == 4 { 2 } else { row }));
     let out = d.path().join("payout.csv");
@@ -435,7 +435,7 @@ fn a_ledger_without_a_card_column_names_every_paid_rm() {
 }
 
 #[test]
-fn only_a_closed_month_pays_out() {
+pub(super) fn only_a_closed_month_pays_out() {
     let (d, archive) = september(policy(), &all_cards);
     let out = d.path().join("payout.csv");
     let o = payout(&archive, "2026-10", &out);
@@ -560,7 +560,7 @@ fields = ["合计", "{count} 笔", "{total}"]
 }
 
 #[test]
-fn a_card_typed_as_a_number_is_refused_at_its_cell() {
+pub(super) fn a_card_typed_as_a_number_is_refused_at_its_cell() {
     // RM001's 16-digit card typed as a number: Excel has kept 15 digits of
     // it. RM002's 12-digit account number is exact as a number and is read.
     let d = tempfile::tempdir().unwrap();
@@ -644,7 +644,7 @@ fn a_pay_out_profile_is_checked_where_it_is_written() {
 }
 
 #[test]
-fn a_month_closed_under_a_policy_without_a_profile_cannot_pay_out() {
+pub(super) fn a_month_closed_under_a_policy_without_a_profile_cannot_pay_out() {
     // Policy A without its `[payout]` table, as months closed before the
     // table existed were: the archived policy is the one that counts.
     let text = std::fs::read_to_string(root().join(policy())).unwrap();
@@ -720,7 +720,7 @@ fn october_pays_the_risk_deposits_released_to_rms_who_left() {
 }
 
 #[test]
-fn a_name_gbk_cannot_write_is_an_error_at_its_row() {
+pub(super) fn a_name_gbk_cannot_write_is_an_error_at_its_row() {
     // RM001's name with 𠮷 (U+20BB7), which GB18030 has and GBK does not.
     let d = tempfile::tempdir().unwrap();
     let ledger = d.path().join("2026-09.xlsx");
@@ -744,7 +744,7 @@ fn a_name_gbk_cannot_write_is_an_error_at_its_row() {
 }
 
 #[test]
-fn a_register_that_no_longer_matches_its_month_pays_nothing() {
+pub(super) fn a_register_that_no_longer_matches_its_month_pays_nothing() {
     // The archived JSON says RM001 was paid 9125.12; the archived ledger
     // and policy give 6125.12. The pay-out file pays what was closed, so
     // a disagreement stops it.

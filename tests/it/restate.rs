@@ -639,7 +639,7 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
 }
 
 #[test]
-fn a_restate_refused_leaves_the_archive_unchanged() {
+pub(super) fn a_restate_refused_leaves_the_archive_unchanged() {
     let w = closed_autumn();
     let a = &w.archive;
     let before = snapshot(a);

@@ -321,7 +321,7 @@ fn year_a_left_rm_is_not_reviewed() {
 }
 
 #[test]
-fn missing_months_are_an_error_naming_them() {
+pub(super) fn missing_months_are_an_error_naming_them() {
     // Every month but June and November.
     let ledgers = ledgers_a(&[1, 2, 3, 4, 5, 7, 8, 9, 10, 12]);
     let mut args = vec!["review", "--policy", POLICY_A, "--ledgers"];

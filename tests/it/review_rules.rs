@@ -738,7 +738,7 @@ fn a_quarter_reads_settlements_as_the_policy_says() {
 /// Both shipped policies are in force from 2026-01-01: a review of 2025
 /// under them is an error, as payroll's `--rules` finds no version.
 #[test]
-fn a_review_needs_the_policy_in_force() {
+pub(super) fn a_review_needs_the_policy_in_force() {
     let d = tempfile::tempdir().unwrap();
     let dec25 = write_month(d.path(), "2025-12", pass_line_month(2025, 12, 0.0));
     review_fails(
@@ -772,7 +772,7 @@ fn branch_year_without_prior_fees(dir: &Path) -> Vec<String> {
 /// and the input, and writes nothing (it used to score 0 points in
 /// silence).
 #[test]
-fn a_missing_figure_is_an_error() {
+pub(super) fn a_missing_figure_is_an_error() {
     let d = tempfile::tempdir().unwrap();
     let ledgers = branch_year_without_prior_fees(d.path());
     review_fails(
@@ -792,7 +792,7 @@ fn a_missing_figure_is_an_error() {
 /// JSON. H1 then scores 22 + 30 + 30 = 82 (see
 /// `a_branch_is_totalled_day_by_day`), the fee item not assessed.
 #[test]
-fn not_assessed_is_said_everywhere() {
+pub(super) fn not_assessed_is_said_everywhere() {
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
     let changed = text.replace(

@@ -353,7 +353,7 @@ fn statements_are_named_by_period_and_rm_and_written_the_same_twice() {
 }
 
 #[test]
-fn an_unknown_rm_is_a_located_error_and_nothing_is_written() {
+pub(super) fn an_unknown_rm_is_a_located_error_and_nothing_is_written() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("st");
     let o = run(&[
@@ -386,7 +386,7 @@ fn an_unknown_rm_is_a_located_error_and_nothing_is_written() {
 }
 
 #[test]
-fn statements_of_a_closed_month_carry_the_year_and_refuse_a_changed_register() {
+pub(super) fn statements_of_a_closed_month_carry_the_year_and_refuse_a_changed_register() {
     let d = tempfile::tempdir().unwrap();
     let arch = d.path().join("archive");
     for m in ["09", "10"] {

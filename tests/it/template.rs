@@ -135,7 +135,7 @@ fn the_template_has_every_sheet_and_header_the_reader_knows() {
 }
 
 #[test]
-fn check_on_an_empty_template_says_it_is_not_filled_in() {
+pub(super) fn check_on_an_empty_template_says_it_is_not_filled_in() {
     let d = tempfile::tempdir().unwrap();
     let t = template(d.path(), "t.xlsx", &[]);
     let o = run(&[

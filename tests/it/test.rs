@@ -234,6 +234,8 @@ impl Test {
         let stdout = normalise(&o.stdout);
         let stderr = normalise(&o.stderr);
         let code = status_code(o.status);
+        util::note_codes(&stdout);
+        util::note_codes(&stderr);
 
         let mut bad = Vec::new();
         if code != self.status {

@@ -13,8 +13,7 @@ pub fn payroll(policy: &str, ledger: &str) -> rmpay::PayrollRun {
     match rmpay::compute_payroll(Path::new(policy), Path::new(ledger), None, &mut |_, _| {}) {
         Ok(r) => r,
         Err(rmpay::Failure::Invalid(d)) => panic!("invalid input:\n{}", d.render().join("\n")),
-        Err(rmpay::Failure::Usage(m)) => panic!("usage: {m}"),
-        Err(rmpay::Failure::Archive(e)) => panic!("archive: {e}"),
+        Err(rmpay::Failure::Error(e)) => panic!("{e}"),
     }
 }
 
@@ -57,6 +56,43 @@ pub struct Out {
     pub stderr: String,
 }
 
+thread_local! {
+    /// The codes (`error[…]`, `warning[…]`) the binary printed on this
+    /// thread, while [`codes_printed`] listens.
+    static CODES: std::cell::RefCell<Option<std::collections::BTreeSet<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Every code printed by the runs of the binary `f` makes on this thread
+/// (through [`run`] or `Test::run`).
+pub fn codes_printed(f: impl FnOnce()) -> std::collections::BTreeSet<String> {
+    CODES.with(|c| *c.borrow_mut() = Some(Default::default()));
+    f();
+    CODES.with(|c| c.borrow_mut().take().unwrap_or_default())
+}
+
+/// Note the codes in a run's output (`error[code]`, `warning[code]`),
+/// for [`codes_printed`].
+pub fn note_codes(output: &str) {
+    CODES.with(|c| {
+        if let Some(seen) = c.borrow_mut().as_mut() {
+            for line in output.lines() {
+                // A usage error prints as clap's do: `error: message`.
+                if line.starts_with("error: ") {
+                    seen.insert("usage".to_string());
+                }
+                for sev in ["error[", "warning["] {
+                    if let Some((_, rest)) = line.split_once(&format!(": {sev}"))
+                        && let Some((code, _)) = rest.split_once("]: ")
+                    {
+                        seen.insert(code.to_string());
+                    }
+                }
+            }
+        }
+    });
+}
+
 /// Run `rmpay` from the crate root. Every workbook the run says it wrote
 /// (`rmpay: wrote …xlsx`, or a month closed into an archive) is checked
 /// with [`check_workbook`].
@@ -67,6 +103,8 @@ pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Out {
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
     };
+    note_codes(&out.stdout);
+    note_codes(&out.stderr);
     for p in workbooks_written(&out.stderr) {
         check_workbook(&p);
     }
