@@ -96,6 +96,22 @@ fn resolve_rms(
 ) -> Result<Vec<metrics::monthly::Rm>, Failure> {
     let mut found = Diagnostics::new();
     let rms = metrics::monthly::resolve_rms(ledger, policy, &mut found);
+    // A risk-deposit balance is money held for the RM and paid back as it
+    // stands: it must be in whole units of the policy's money (fen), or a
+    // top-up to the cap or a release would pay a fraction of one.
+    let places = policy.settings.money.scale;
+    for r in &ledger.risk_accounts {
+        if r.opening_balance != r.opening_balance.round_dp(places) {
+            found.error(
+                ledger.location(r.src),
+                diag::Code::TooManyPlaces,
+                format!(
+                    "expected RM `{}`'s risk-deposit balance to {places} decimal places (the policy's money), found {}",
+                    r.rm_id, r.opening_balance
+                ),
+            );
+        }
+    }
     if !found.has_errors() {
         return Ok(rms);
     }
