@@ -16,6 +16,12 @@ printed, nothing written), 2 usage or I/O error."
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of what is written (workbooks, statements, JSON reasons)
+    /// and of the console's messages. Workbooks default to Chinese; the
+    /// console, without --lang, follows the locale (LC_ALL, LC_MESSAGES,
+    /// LANG starting with `zh`: Chinese; else English).
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -97,10 +103,10 @@ cell; nothing is written then.",
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum Lang {
-    /// Chinese sheet and column names (default).
+    /// Chinese (workbooks' default).
     #[default]
     Zh,
-    /// English sheet and column names.
+    /// English.
     En,
 }
 
@@ -148,9 +154,6 @@ pub struct PayrollArgs {
         requires = "archive"
     )]
     pub wait: u64,
-    /// Language of sheet and column names.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
     /// The period, YYYY-MM; must agree with the ledger's dates.
     #[arg(long, value_name = "YYYY-MM")]
     pub period: Option<String>,
@@ -176,9 +179,6 @@ pub struct CloseArgs {
     /// The period, YYYY-MM; must agree with the ledger's dates.
     #[arg(long, value_name = "YYYY-MM")]
     pub period: Option<String>,
-    /// Language of the archived workbook's sheet and column names.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
     /// Do not draw a progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -328,9 +328,6 @@ pub struct StatementArgs {
     /// Directory the statements are written to (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Language of the statements.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]
@@ -347,9 +344,6 @@ pub struct CompareArgs {
     /// Directory the comparison workbook is written to.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Language of sheet and column names.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]
@@ -388,9 +382,6 @@ pub struct ReviewArgs {
     /// Also write the review as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Language of sheet and column names.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]
@@ -422,9 +413,6 @@ pub struct TemplateArgs {
     /// With --rules: the month the ledger is for, YYYY-MM.
     #[arg(long, value_name = "YYYY-MM", requires = "rules")]
     pub period: Option<String>,
-    /// Language of sheet names, headers and instructions.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
     /// The workbook to write (.xlsx).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

@@ -6,7 +6,7 @@ use crate::period::Period;
 use crate::pipeline::{inputs, opening, review};
 use crate::{
     Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
-    diag, ledger, metrics, policy, report, signoff, state, write,
+    diag, ledger, metrics, policy, report, signoff, state, text, write,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -54,19 +54,27 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             .filter(|r| r.decision == d)
             .count()
     };
+    let c = text::console();
     eprintln!(
-        "rmpay: review {}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
-        run.info.label,
-        if run.info.partial { " (partial)" } else { "" },
-        run.result.results.len(),
-        count(policy::Decision::Promote),
-        count(policy::Decision::Keep),
-        count(policy::Decision::Demote),
-        count(policy::Decision::Terminate)
+        "{}",
+        text::review_summary(
+            c,
+            &run.info.label,
+            if run.info.partial {
+                text::partial_mark(c)
+            } else {
+                ""
+            },
+            run.result.results.len(),
+            count(policy::Decision::Promote),
+            count(policy::Decision::Keep),
+            count(policy::Decision::Demote),
+            count(policy::Decision::Terminate)
+        )
     );
-    eprintln!("rmpay: wrote {}", out.display());
+    eprintln!("{}", text::wrote(c, out.display()));
     if let Some(p) = &a.json {
-        eprintln!("rmpay: wrote {}", p.display());
+        eprintln!("{}", text::wrote(c, p.display()));
     }
     Ok(())
 }
@@ -75,7 +83,7 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
 /// none. Returns the workbook's path.
 fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf, Failure> {
     let (policy, info) = (&run.policy, &run.info);
-    let l = lang(a.lang);
+    let l = text::output();
     let out = a.out.join(format!("review-{}.xlsx", info.label));
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(usage)?;
@@ -102,7 +110,7 @@ pub fn report_failure(f: Failure) -> i32 {
                 .iter()
                 .filter(|x| x.severity == diag::Severity::Error)
                 .count();
-            eprintln!("rmpay: {errors} error(s); nothing was written");
+            eprintln!("{}", text::errors_nothing_written(text::console(), errors));
             if d.only_io_errors() {
                 EXIT_USAGE
             } else {
@@ -118,7 +126,7 @@ pub fn report_failure(f: Failure) -> i32 {
             if e.code == "io" {
                 EXIT_USAGE
             } else {
-                eprintln!("rmpay: nothing was written");
+                eprintln!("{}", text::rmpay_nothing_written(text::console()));
                 EXIT_INVALID
             }
         }
@@ -171,7 +179,7 @@ fn parse_period(p: Option<&str>) -> Result<Option<Period>, Failure> {
     }
 }
 
-fn lang(l: cli::Lang) -> report::Lang {
+pub fn lang(l: cli::Lang) -> report::Lang {
     match l {
         cli::Lang::Zh => report::Lang::Zh,
         cli::Lang::En => report::Lang::En,
@@ -212,24 +220,30 @@ fn summary(r: &PayrollRun) {
         .sum::<usize>();
     let money = |d| report::pay::amount_text(d, r.policy.settings.money.scale);
     let t = &r.payroll.totals;
+    let c = text::console();
     eprintln!(
-        "rmpay: {} {} RMs, net pay {} (gross {}, deductions {}, risk deposit {}); {} exception(s)",
-        r.run.period,
-        r.payroll.results.len(),
-        money(t.net),
-        money(t.gross),
-        money(t.deductions),
-        money(t.holdback),
-        flags
+        "{}",
+        text::pay_summary(
+            c,
+            r.run.period,
+            r.payroll.results.len(),
+            money(t.net),
+            money(t.gross),
+            money(t.deductions),
+            money(t.holdback),
+            flags
+        )
     );
     if !t.released.is_zero() {
         eprintln!(
-            "rmpay: risk deposits released {}; total paid {}",
-            money(t.released),
-            money(t.payout)
+            "{}",
+            text::pay_released(c, money(t.released), money(t.payout))
         );
     }
-    eprintln!("rmpay: opening state: {}", r.run.opening);
+    eprintln!(
+        "{}",
+        text::opening_state(c, text::run_opening(&r.run.opening, c))
+    );
     // RMs the ledger no longer lists whose deposit waits: when it is due,
     // or that the state does not know when they left (a state written
     // before leaving dates were kept).
@@ -241,24 +255,19 @@ fn summary(r: &PayrollRun) {
             .left_on
             .zip(r.policy.risk_deposit.as_ref())
             .and_then(|(d, rd)| d.checked_add_months(chrono::Months::new(rd.release_after_months)));
+        let why = match (o.left_on, due) {
+            (Some(l), Some(d)) => text::carried_due(c, l, Period::of(d)),
+            _ => text::carried_unknown(c),
+        };
         eprintln!(
-            "rmpay: {id} is not in this month's ledger: risk deposit {} carried{}",
-            money(o.risk_balance),
-            match (o.left_on, due) {
-                (Some(l), Some(d)) => format!(
-                    " (left on {l}, released in {})",
-                    Period::of(d)
-                ),
-                _ => " (no leaving date known: it is released in a month whose ledger lists the RM as left)".into(),
-            }
+            "{}",
+            text::carried_deposit(c, id, money(o.risk_balance), why)
         );
     }
     for o in &r.payroll.off_roster {
         eprintln!(
-            "rmpay: {} left on {} and is not in this month's ledger: risk deposit released {} (in the totals)",
-            o.rm_id,
-            o.left_on,
-            money(o.pay.released)
+            "{}",
+            text::off_roster_released(c, &o.rm_id, o.left_on, money(o.pay.released))
         );
     }
 }
@@ -291,7 +300,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     // its place); rename into place only when all are ready.
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(usage)?;
-    let l = lang(a.lang);
+    let l = text::output();
     let head = report::pay::pay_book_head(&r.policy, &r.run, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(usage)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
@@ -301,9 +310,9 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     }
     outputs.commit().map_err(usage)?;
     summary(&r);
-    eprintln!("rmpay: wrote {}", out.display());
+    eprintln!("{}", text::wrote(text::console(), out.display()));
     if let Some(p) = &a.json {
-        eprintln!("rmpay: wrote {}", p.display());
+        eprintln!("{}", text::wrote(text::console(), p.display()));
     }
     // A big month is millions of small allocations; free them off the
     // command's path (the process may well exit first).
@@ -316,7 +325,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
 fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(), Failure> {
     let p = r.run.period;
     let arch = Archive::new(root);
-    let l = lang(a.lang);
+    let l = text::output();
     let out = a.out.join(crate::pay_workbook_name(p));
     let closed = arch.periods().map_err(Failure::Archive)?.contains(&p);
     let ledger_bytes = std::fs::read(&a.ledger).map_err(|e| {
@@ -350,14 +359,14 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     summary(&r);
     match recorded {
         None => eprintln!(
-            "rmpay: {p} is closed in {}: previewed, no draft recorded",
-            root.display()
+            "{}",
+            text::preview_closed(text::console(), p, root.display())
         ),
         Some((sha, voided)) => draft_recorded(root, &arch, &r, &sha, &voided)?,
     }
-    eprintln!("rmpay: wrote {}", out.display());
+    eprintln!("{}", text::wrote(text::console(), out.display()));
     if let Some(j) = &a.json {
-        eprintln!("rmpay: wrote {}", j.display());
+        eprintln!("{}", text::wrote(text::console(), j.display()));
     }
     Ok(())
 }
@@ -374,7 +383,7 @@ fn draft_into_archive(
     ext: &str,
 ) -> Result<(String, Option<Vec<signoff::Signoff>>), Failure> {
     let p = r.run.period;
-    let l = lang(a.lang);
+    let l = text::output();
     let entries = file_entries(files);
     check_inputs(r, &entries, ext, &a.ledger)?;
     let (policy_src, ledger_src) = sources(r, ext);
@@ -406,19 +415,18 @@ fn draft_recorded(
     voided: &Option<Vec<signoff::Signoff>>,
 ) -> Result<(), Failure> {
     let p = r.run.period;
+    let c = text::console();
     match voided {
         Some(_) => eprintln!(
-            "rmpay: draft {sha} of {p} recorded in {}",
-            signoff::month_dir(arch, p).display()
+            "{}",
+            text::draft_recorded(c, sha, p, signoff::month_dir(arch, p).display())
         ),
-        None => eprintln!(
-            "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
-        ),
+        None => eprintln!("{}", text::draft_same(c, sha, p)),
     }
     for s in voided.iter().flatten() {
         eprintln!(
-            "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
-            s.draft, s.title, s.office, s.name, s.date
+            "{}",
+            text::draft_voids(c, &s.draft, &s.title, &s.office, &s.name, &s.date)
         );
     }
     if let Some(wf) = &r.policy.workflow {
@@ -426,15 +434,14 @@ fn draft_recorded(
         let todo: Vec<String> = wf.steps[..=wf.approval]
             .iter()
             .filter(|st| log.valid(sha, &st.id).is_none())
-            .map(|st| format!("{} ({})", st.name, st.office))
+            .map(|st| text::step_office(c, &st.name, &st.office))
             .collect();
         if todo.is_empty() {
-            eprintln!("rmpay: {p} is approved: `rmpay close` closes this draft");
+            eprintln!("{}", text::approved_close_this(c, p));
         } else {
             eprintln!(
-                "rmpay: to sign before the close: {} (`rmpay sign --archive {} --period {p} --step STEP --name NAME`)",
-                todo.join(", "),
-                root.display()
+                "{}",
+                text::to_sign_before_close(c, todo.join(text::list_sep(c)), root.display(), p)
             );
         }
     }
@@ -748,7 +755,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         ))
     })?;
     let ext = ledger_ext(&a.ledger);
-    let l = lang(a.lang);
+    let l = text::output();
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let file_list = file_entries(&files);
     check_inputs(&r, &file_list, &ext, &a.ledger)?;
@@ -824,26 +831,32 @@ fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: 
     let p = r.run.period;
     summary(r);
     let head = archive::sha256_hex(&manifest.to_bytes());
+    let c = text::console();
     eprintln!(
-        "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {head})",
-        arch.dir(p).display(),
-        r.policy.id,
-        r.policy.version,
+        "{}",
+        text::closed_in(
+            c,
+            p,
+            arch.dir(p).display(),
+            &r.policy.id,
+            &r.policy.version,
+            &head
+        )
     );
     for s in manifest.approval.iter().flat_map(|x| &x.signoffs) {
-        eprintln!("rmpay: {} ({}) {} {}", s.title, s.office, s.name, s.date);
+        eprintln!(
+            "{}",
+            text::signoff_line(c, &s.title, &s.office, &s.name, &s.date)
+        );
     }
     // The head goes to stdout: it is what the approver writes down.
-    println!("{p} closed; archive head SHA-256 {head}");
-    eprintln!(
-        "rmpay: write the head on the signed form; `rmpay verify --archive {} --head {head}` checks the archive against it",
-        a.archive.display()
-    );
+    println!("{}", text::closed_head(c, p, &head));
+    eprintln!("{}", text::write_head(c, a.archive.display(), &head));
     if let Some(wf) = &r.policy.workflow {
         for st in &wf.steps[wf.approval + 1..] {
             eprintln!(
-                "rmpay: still to sign after the close: {} ({})",
-                st.name, st.office
+                "{}",
+                text::still_to_sign_after(c, text::step_office(c, &st.name, &st.office))
             );
         }
     }
@@ -905,13 +918,18 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
     .map_err(Failure::Archive)?;
     drop(lock);
     eprintln!(
-        "rmpay: {p} {} ({}) signed by {} on {} for draft {draft} (entry {} of {})",
-        step.name,
-        step.office,
-        signed.name,
-        signed.date,
-        entry.seq,
-        signoff::log_path(&arch, p).display()
+        "{}",
+        text::signed(
+            text::console(),
+            p,
+            &step.name,
+            &step.office,
+            &signed.name,
+            &signed.date,
+            &draft,
+            entry.seq,
+            signoff::log_path(&arch, p).display()
+        )
     );
     signed_next(a, p, wf, i, closed, &draft, &head);
     Ok(())
@@ -920,7 +938,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
 /// Without --date, a sign-off is dated today, and says so.
 fn today() -> String {
     let today = chrono::Local::now().date_naive().to_string();
-    eprintln!("rmpay: no --date given: signed as of today, {today}");
+    eprintln!("{}", text::signed_as_of_today(text::console(), &today));
     today
 }
 
@@ -1142,17 +1160,15 @@ fn signed_next(
     head: &str,
 ) {
     let step = &wf.steps[i];
+    let c = text::console();
     if closed {
-        println!("{p} {} signed; archive head SHA-256 {head}", step.name);
-        eprintln!(
-            "rmpay: write the head on the form; `rmpay verify --archive {} --head {head}` checks the archive against it",
-            a.archive.display()
-        );
+        println!("{}", text::signed_head(c, p, &step.name, head));
+        eprintln!("{}", text::write_head(c, a.archive.display(), head));
     } else if i == wf.approval {
-        eprintln!("rmpay: {p} is approved: `rmpay close` closes draft {draft}");
+        eprintln!("{}", text::approved_close_draft(c, p, draft));
     } else {
         let next = &wf.steps[i + 1];
-        eprintln!("rmpay: next: {} ({})", next.name, next.office);
+        eprintln!("{}", text::next_step(c, &next.name, &next.office));
     }
 }
 
@@ -1606,7 +1622,7 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
         },
     };
     let proposed = compute(&job, &mut |_, _| {})?;
-    let l = lang(a.lang);
+    let l = text::output();
     let out = a.out.join(format!("compare-{p}.xlsx"));
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(usage)?;
@@ -1617,20 +1633,28 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     outputs.add_workbook(sink).map_err(usage)?;
     outputs.commit().map_err(usage)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
+    let c = text::console();
     eprintln!(
-        "rmpay: {p} under `{}` {} instead of `{}` {}: gross {} → {} ({}{}), net {} → {}",
-        proposed.policy.id,
-        proposed.policy.version,
-        base.policy.id,
-        base.policy.version,
-        money(totals.0),
-        money(totals.1),
-        if totals.1 >= totals.0 { "+" } else { "" },
-        money(totals.1 - totals.0),
-        money(totals.2),
-        money(totals.3)
+        "{}",
+        text::compare_summary(
+            c,
+            p,
+            &proposed.policy.id,
+            &proposed.policy.version,
+            &base.policy.id,
+            &base.policy.version,
+            money(totals.0),
+            money(totals.1),
+            format!(
+                "{}{}",
+                if totals.1 >= totals.0 { "+" } else { "" },
+                money(totals.1 - totals.0)
+            ),
+            money(totals.2),
+            money(totals.3)
+        )
     );
-    eprintln!("rmpay: wrote {} (the archive is unchanged)", out.display());
+    eprintln!("{}", text::wrote_unchanged(c, out.display()));
     Ok(())
 }
 
@@ -1651,13 +1675,16 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         return Err(Failure::Invalid(failed));
     }
     println!(
-        "{}: policy `{}` version {} is valid ({} tiers, {} pay lines, {} examples hold)",
-        policy.file,
-        policy.id,
-        policy.version,
-        policy.tiers.len(),
-        policy.pay.lines.len(),
-        policy.examples.len()
+        "{}",
+        text::policy_valid(
+            text::console(),
+            &policy.file,
+            &policy.id,
+            &policy.version,
+            policy.tiers.len(),
+            policy.pay.lines.len(),
+            policy.examples.len()
+        )
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
     inputs::readable_input(lp, &lp.display().to_string())?;
@@ -1676,18 +1703,28 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     }
     for u in &ledger.unknown_columns {
         println!(
-            "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
-            ledger.file,
-            ledger.sheet_name(u.sheet),
-            diag::cell_name(u.row, u.col),
-            u.header
+            "{}",
+            text::column_ignored(
+                text::console(),
+                format_args!(
+                    "{} [{}]!{}",
+                    ledger.file,
+                    ledger.sheet_name(u.sheet),
+                    diag::cell_name(u.row, u.col)
+                ),
+                &u.header
+            )
         );
     }
     println!(
-        "{ld}: ledger for {} is valid ({} managers, {} client assignments)",
-        ledger.period,
-        ledger.managers.len(),
-        ledger.clients.len()
+        "{}",
+        text::ledger_valid(
+            text::console(),
+            &ld,
+            ledger.period,
+            ledger.managers.len(),
+            ledger.clients.len()
+        )
     );
     Ok(())
 }
@@ -1706,12 +1743,12 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
         )?),
         (None, None) => None,
     };
-    let book = report::template::template_book(policy.as_ref(), lang(a.lang));
+    let book = report::template::template_book(policy.as_ref(), text::output());
     let bytes = write::template::template_bytes(&book, &a.out).map_err(usage)?;
     let mut outputs = write::OutputSet::new();
     outputs.add(&a.out, &bytes).map_err(usage)?;
     outputs.commit().map_err(usage)?;
-    eprintln!("rmpay: wrote {}", a.out.display());
+    eprintln!("{}", text::wrote(text::console(), a.out.display()));
     Ok(())
 }
 
@@ -1730,16 +1767,16 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
         outputs.add(path, bytes).map_err(usage)?;
     }
     outputs.commit().map_err(usage)?;
+    let c = text::console();
     eprintln!(
-        "rmpay: {} {} statement(s){} in {}",
-        r.run.period,
-        files.len(),
-        if draft {
-            " (draft: the month is not closed)"
-        } else {
-            ""
-        },
-        a.out.display()
+        "{}",
+        text::statements_written(
+            c,
+            r.run.period,
+            files.len(),
+            if draft { text::statements_draft(c) } else { "" },
+            a.out.display()
+        )
     );
     Ok(())
 }
@@ -1856,7 +1893,7 @@ fn statement_files(
     chosen: &[&crate::engine::pay::RmResult],
     draft: bool,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
-    let l = lang(a.lang);
+    let l = text::output();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for x in chosen {
         let name = report::statement::file_name(r.run.period, &x.rm.rm_id);

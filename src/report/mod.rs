@@ -10,19 +10,16 @@ pub mod template;
 
 use rust_decimal::Decimal;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+use crate::text;
+pub use crate::text::Lang;
 
-impl Lang {
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+/// How money is rounded, in words (四舍五入).
+pub fn rounding_word(mode: crate::policy::RoundingMode, lang: Lang) -> &'static str {
+    use crate::policy::RoundingMode;
+    match mode {
+        RoundingMode::HalfUp => text::rounding_half_up(lang),
+        RoundingMode::HalfEven => text::rounding_half_even(lang),
+        RoundingMode::Down => text::rounding_down(lang),
     }
 }
 
@@ -122,10 +119,8 @@ pub struct PageText {
 impl PageText {
     pub fn new(lang: Lang) -> PageText {
         PageText {
-            unit: lang.pick("单位：元", "Unit: CNY").to_string(),
-            page_of: lang
-                .pick("第 {page} 页 共 {pages} 页", "Page {page} of {pages}")
-                .to_string(),
+            unit: text::unit_yuan(lang).to_string(),
+            page_of: text::page_of(lang).to_string(),
         }
     }
 }
@@ -285,15 +280,14 @@ pub fn wrapped_col(title: &str, width: f64) -> Column {
 /// print in two column groups of a landscape A4 page at 80%, the id and
 /// figure repeated: id to formula, then the inputs.
 pub fn trace_columns(lang: Lang) -> Vec<Column> {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     vec![
-        col(l("客户经理编号", "RM id"), 12.0),
-        col(l("项目", "Figure"), 24.0),
-        col(l("规则", "Rule"), 24.0),
-        col(l("数值", "Value"), 16.0),
-        col(l("公式", "Formula"), 48.0),
-        col(l("输入项", "Input"), 40.0),
-        wrapped_col(l("输入值", "Input value"), 52.0),
+        col(text::col_rm_id(lang), 12.0),
+        col(text::col_figure(lang), 24.0),
+        col(text::col_rule(lang), 24.0),
+        col(text::col_value(lang), 16.0),
+        col(text::col_formula(lang), 48.0),
+        col(text::col_input(lang), 40.0),
+        wrapped_col(text::col_input_value(lang), 52.0),
     ]
 }
 

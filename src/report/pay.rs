@@ -1180,14 +1180,17 @@ fn manifest(c: &Book<'_>, sink: &mut dyn Sink) {
         l("台账 SHA-256", "Ledger SHA-256"),
         run.ledger_sha256.clone(),
     ));
-    man.push(kv(l("期初状态来源", "Opening state"), run.opening.clone()));
+    man.push(kv(
+        l("期初状态来源", "Opening state"),
+        crate::text::run_opening(&run.opening, lang),
+    ));
     man.push(kv(l("日历天数", "Calendar days"), payroll.days.to_string()));
     man.push(kv(
         l("舍入", "Rounding"),
-        format!(
-            "{} places, {}",
+        crate::text::rounding_places(
+            lang,
             policy.settings.money.scale,
-            policy.settings.money.mode.id()
+            super::rounding_word(policy.settings.money.mode, lang),
         ),
     ));
     man.push(kv(

@@ -1087,12 +1087,7 @@ fn ratio_cell(v: Option<Decimal>) -> Cell {
 }
 
 fn rounding_word(policy: &Policy, lang: Lang) -> &'static str {
-    use crate::policy::RoundingMode;
-    match policy.settings.money.mode {
-        RoundingMode::HalfUp => lang.pick("四舍五入", "rounded half up"),
-        RoundingMode::HalfEven => lang.pick("银行家舍入", "rounded half to even"),
-        RoundingMode::Down => lang.pick("截尾", "truncated"),
-    }
+    super::rounding_word(policy.settings.money.mode, lang)
 }
 
 fn product_name(p: crate::vocab::Product, lang: Lang) -> &'static str {
