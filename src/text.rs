@@ -211,6 +211,132 @@ messages! {
     empty_archive(path) => "{path}：档案为空", "{path}: empty archive";
 }
 
+/// The trace's words: the engine writes each figure's formula and inputs
+/// in English (the JSON and `explain` keep them so); a Chinese book shows
+/// them through this table, English phrase → Chinese, the longest phrase
+/// first. The figures' ids are named apart (metrics by the vocabulary,
+/// pay lines and tiers by the policy): see `report::TraceWords`.
+pub const TRACE_PHRASES: &[(&str, &str)] = &[
+    // Formulas.
+    ("(substandard + doubtful + loss balance) ÷ loan balance", "（次级 + 可疑 + 损失类贷款余额）÷ 贷款余额"),
+    ("min(losses not recovered in earlier months, gross left)", "取小(前期待扣损失, 应发余额)"),
+    ("count of corporate basic accounts opened in the period", "本期新开对公基本户户数"),
+    ("Σ over loans of max(Σ interest due − Σ interest received over the period, 0) × share",
+        "Σ 各笔贷款 取大(本期 Σ 应收利息 − Σ 实收利息, 0) × 分成比例"),
+    ("trailing twelve months: the period's settlements + the months before it", "滚动十二个月：本期国际结算 + 之前各月"),
+    ("daily averages day-weighted over the period and flows, Σ over its ", "日均按天数加权、流量求和，合计其 "),
+    ("; loan stocks Σ over those in the period's last month", "；贷款存量合计期末月在岗者"),
+    ("the figures of branch ", "全支行数字，支行 "),
+    ("Σ daily balances of branch ", "Σ 全支行日余额，支行 "),
+    ("Σ (client balance sum × share)", "Σ（客户余额合计 × 分成比例）"),
+    ("Σ (month's daily average × days)", "Σ（各月日均 × 当月天数）"),
+    ("Σ fees of the RM + Σ client fees × share", "Σ 本人中间业务收入 + Σ 客户中间业务收入 × 分成比例"),
+    ("Σ losses of incidents in the period", "Σ 本期违规损失"),
+    ("Σ loan balance × share", "Σ 贷款余额 × 分成比例"),
+    ("Σ component points", "Σ 各项得分"),
+    ("Σ pay lines", "Σ 各项工资"),
+    ("Σ deductions", "Σ 各项扣款"),
+    ("Σ adjustments", "Σ 以前期间调整"),
+    ("interest received ÷ interest due", "实收利息 ÷ 应收利息"),
+    ("max(Σ 以前期间调整, −net before adjustments)", "取大(Σ 以前期间调整, −调整前实发)"),
+    ("(carried with the losses still owed)", "（随待扣损失结转）"),
+    ("times × median(gross of the tier's active RMs)", "倍数 × 同等级在岗人员应发中位数"),
+    ("fixed amount for tier", "固定金额，等级"),
+    ("this month: nothing deducted", "本月无数据：不扣款"),
+    ("this month: nothing paid", "本月无数据：不发放"),
+    ("no product excluded", "不剔除任何产品"),
+    ("excluding ", "剔除 "),
+    ("no figure for", "无数据"),
+    ("base deposit (基数存款)", "基数存款"),
+    ("(lowered_cap = release_excess)", "（上限下调：退还超出部分）"),
+    ("opening − new cap", "期初 − 新上限"),
+    // Inputs.
+    ("less the excess released", "减去退还的超出部分"),
+    ("opening balance: ", "期初余额："),
+    ("opening balance ", "期初余额 "),
+    ("closing balance of ", "期末余额，"),
+    ("no opening balance given", "无期初余额"),
+    ("(risk balance, losses not yet recovered)", "（风险金余额、待扣损失）"),
+    ("balance and losses from", "余额与损失来源"),
+    ("losses not recovered in earlier months", "前期待扣损失"),
+    ("net before adjustments", "调整前实发"),
+    ("adjustments applied", "已调整金额"),
+    ("the ledger's risk_accounts sheet", "台账的风险金账户表"),
+    ("Σ daily balances", "Σ 日余额"),
+    ("calendar days", "日历天数"),
+    ("carried losses", "前期待扣损失"),
+    ("gross left", "应发余额"),
+    ("balance from", "余额来源"),
+    ("tier_median_gross", "同等级应发中位数"),
+    ("base_deposit", "基数存款"),
+    ("policy tier", "政策等级"),
+    ("paid in ", "已发 "),
+    ("due in ", "应发 "),
+    ("adjustment ", "调整 "),
+    (" to ", " 至 "),
+    ("client ", "客户 "),
+    ("account ", "账户 "),
+    ("loan ", "贷款 "),
+    ("points ", "违规扣分 "),
+    (", loss ", "，损失 "),
+    ("balance ", "余额 "),
+    (", interest ", "，利息 "),
+    (" days", " 天"),
+    (" rows, [", " 行，["),
+    (" RMs", " 人"),
+    ("; ", "；"),
+    // Words the formulas name figures by.
+    ("round(", "舍入("),
+    ("min(", "取小("),
+    ("max(", "取大("),
+    ("median(", "中位数("),
+    ("gross", "应发合计"),
+    ("deductions", "扣款合计"),
+    ("holdback", "风险金扣留"),
+    ("adjustments", "以前期间调整"),
+    ("released", "风险金退还"),
+    ("balance", "余额"),
+    ("losses", "损失"),
+    ("opening", "期初"),
+    ("cap", "上限"),
+    ("rate", "单价"),
+    ("source", "来源"),
+    ("reason", "原因"),
+    ("times", "倍数"),
+    ("above", "上限"),
+    ("tier", "等级"),
+    ("net", "实发合计"),
+    ("paid", "已发"),
+    ("due", "应发"),
+    ("example", "算例"),
+];
+
+/// The engine's own figures (not metrics, not the policy's lines), as the
+/// trace names them.
+pub fn trace_figure(id: &str, l: Lang) -> Option<&'static str> {
+    let (zh, en) = match id {
+        "gross" => ("应发合计", "gross"),
+        "deductions" => ("扣款合计", "deductions"),
+        "holdback" => ("风险金扣留", "risk deposit withheld"),
+        "net" => ("实发合计", "net pay"),
+        "payout" => ("实付合计", "total paid"),
+        "risk_released" => ("风险金退还", "risk deposit released"),
+        "risk_loss_offset" => ("风险金抵偿损失", "risk deposit offset against losses"),
+        "risk_excess_released" => ("风险金超上限退还", "risk deposit above the cap released"),
+        "carried_loss" => ("前期待扣损失", "losses carried from earlier months"),
+        "adjustments" => ("以前期间调整", "prior-period adjustments"),
+        "adjustment_carried" => ("以前期间调整结转", "prior-period adjustments carried"),
+        "gross_above" => ("应发超过上限", "gross above the ceiling"),
+        "gross_above_tier_median" => ("应发远高于同级中位数", "gross far above the tier's median"),
+        "branch" => ("全支行数字", "the branch's figures"),
+        _ => return None,
+    };
+    Some(match l {
+        Lang::Zh => zh,
+        Lang::En => en,
+    })
+}
+
 /// How manifests and drafts record an opening state taken from a ledger
 /// (records keep English; a book shows [`opening_from_ledger`]).
 pub const LEDGER_OPENING: &str = "the ledger's risk_accounts sheet";

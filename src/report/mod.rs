@@ -292,18 +292,29 @@ pub fn trace_columns(lang: Lang) -> Vec<Column> {
 }
 
 /// One trace step: a row with the figure and its first input, then one row
-/// per further input, so no cell grows past what a spreadsheet holds.
-pub fn trace_rows(sheet: &mut Sheet, rm_id: &str, step: &crate::trace::Step, value: Cell) {
+/// per further input, so no cell grows past what a spreadsheet holds. The
+/// step's words are shown in the book's language (`words`).
+pub fn trace_rows(
+    sheet: &mut Sheet,
+    words: &TraceWords,
+    rm_id: &str,
+    step: &crate::trace::Step,
+    value: Cell,
+) {
     let mut inputs = step.inputs.iter();
     let first = inputs.next();
     sheet.push(vec![
         Cell::text(rm_id),
-        Cell::text(&step.figure),
-        Cell::text(&step.rule),
+        Cell::text(words.figure(&step.figure)),
+        Cell::text(words.rule(&step.rule)),
         value,
-        Cell::text(&step.formula),
-        first.map(|i| Cell::text(&*i.name)).unwrap_or(Cell::Empty),
-        first.map(|i| Cell::text(&*i.value)).unwrap_or(Cell::Empty),
+        Cell::text(words.text(&step.formula)),
+        first
+            .map(|i| Cell::text(words.text(&i.name)))
+            .unwrap_or(Cell::Empty),
+        first
+            .map(|i| Cell::text(words.text(&i.value)))
+            .unwrap_or(Cell::Empty),
     ]);
     for i in inputs {
         sheet.push(vec![
@@ -312,8 +323,192 @@ pub fn trace_rows(sheet: &mut Sheet, rm_id: &str, step: &crate::trace::Step, val
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            Cell::text(&*i.name),
-            Cell::text(&*i.value),
+            Cell::text(words.text(&i.name)),
+            Cell::text(words.text(&i.value)),
         ]);
     }
+}
+
+/// The trace's words in a book's language. The engine writes a step's
+/// figure, formula and inputs in English with ids (as the JSON and
+/// `explain` keep them); in Chinese, metric ids are named by the
+/// vocabulary, the policy's pay lines, deductions and tiers by the
+/// policy, and the rest through the catalogue's [`text::TRACE_PHRASES`].
+/// Rule ids stay as they are. In English the step is shown as written.
+pub struct TraceWords {
+    lang: Lang,
+    /// The policy's ids (pay lines, deductions, the risk deposit, tiers)
+    /// and their Chinese names.
+    names: std::collections::BTreeMap<String, String>,
+    /// The tiers' ids, named where the engine quotes them (`junior`).
+    tiers: std::collections::BTreeMap<String, String>,
+}
+
+impl TraceWords {
+    pub fn new(policy: &crate::policy::Policy, lang: Lang) -> TraceWords {
+        let mut names = std::collections::BTreeMap::new();
+        for l in &policy.pay.lines {
+            names.insert(l.id.clone(), l.name.clone());
+        }
+        for d in &policy.pay.deductions {
+            names.insert(d.id.clone(), d.name.clone());
+        }
+        let tiers = policy
+            .tiers
+            .iter()
+            .map(|t| (t.id.clone(), t.name.clone()))
+            .collect();
+        TraceWords { lang, names, tiers }
+    }
+
+    /// What a step computed: a metric, a pay line or deduction of the
+    /// policy, or one of the engine's figures.
+    pub fn figure(&self, id: &str) -> String {
+        if self.lang == Lang::En {
+            return id.to_string();
+        }
+        if let Some(n) = self.names.get(id) {
+            return n.clone();
+        }
+        if let Some(m) = crate::vocab::Metric::from_id(id) {
+            return m.zh().to_string();
+        }
+        match text::trace_figure(id, self.lang) {
+            Some(n) => n.to_string(),
+            None => self.text(id),
+        }
+    }
+
+    /// The rule: the policy's id as it is, or the engine's own kinds.
+    pub fn rule(&self, rule: &str) -> String {
+        match rule {
+            "metric" => text::rule_metric(self.lang).to_string(),
+            "pay" => text::rule_pay(self.lang).to_string(),
+            "restate" => text::rule_restate(self.lang).to_string(),
+            other if self.lang == Lang::Zh => match crate::vocab::Metric::from_id(other) {
+                Some(m) => m.zh().to_string(),
+                None => text::trace_figure(other, self.lang).unwrap_or(other).to_string(),
+            },
+            other => other.to_string(),
+        }
+    }
+
+    /// A formula, an input's name or its value.
+    pub fn text(&self, s: &str) -> String {
+        if self.lang == Lang::En || !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return s.to_string();
+        }
+        let mut s = s.to_string();
+        for (en, zh) in phrases() {
+            if s.contains(en) {
+                s = s.replace(en, zh);
+            }
+        }
+        self.words(&s)
+    }
+
+    /// Each word of `s` (a run of letters, digits, `_` and `-`) named:
+    /// metric, product and loan-class ids by the vocabulary, the policy's
+    /// ids by the policy, quoted tiers by their names, `row 3` as 第 3 行
+    /// and `v2` as 第2版; rule ids and other identifiers stay.
+    fn words(&self, s: &str) -> String {
+        let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let mut out = String::with_capacity(s.len() + 16);
+        let mut rest = s;
+        while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+            // A word starts at a letter not inside a word (`A-26-fees`
+            // starts at `A`, and `2026-10` is no word).
+            let before = &rest[..start];
+            let glued = before.chars().next_back().is_some_and(is_word_char);
+            let end = rest[start..]
+                .find(|c: char| !is_word_char(c))
+                .map_or(rest.len(), |e| start + e);
+            let (head, word) = if glued {
+                // Part of a word begun with digits (`2026-10`, `6201001a`).
+                let from = before
+                    .rfind(|c: char| !is_word_char(c))
+                    .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+                (&rest[..from], &rest[from..end])
+            } else {
+                (before, &rest[start..end])
+            };
+            out.push_str(head);
+            let after = &rest[end..];
+            let quoted = head.ends_with('`') && after.starts_with('`');
+            if quoted && let Some(t) = self.tiers.get(word) {
+                out.pop();
+                out.push_str(t);
+                rest = &after[1..];
+                continue;
+            }
+            if matches!(word, "row" | "rows") {
+                let n: String = after
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '–' || *c == '-')
+                    .collect();
+                if !n.is_empty() {
+                    out.push_str(&format!("第 {n} 行"));
+                    let skip = after.len() - after.trim_start().len() + n.len();
+                    rest = &after[skip..];
+                    continue;
+                }
+            }
+            out.push_str(&self.word(word));
+            rest = after;
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn word(&self, w: &str) -> String {
+        use crate::vocab::{LoanClass, Metric, Product};
+        if let Some(m) = Metric::from_id(w) {
+            return m.zh().to_string();
+        }
+        if let Some(p) = Product::from_id(w) {
+            return p.zh().to_string();
+        }
+        if let Some(c) = LoanClass::from_id(w) {
+            return c.zh().to_string();
+        }
+        if let Some(n) = self.names.get(w) {
+            return n.clone();
+        }
+        if let Some(v) = w.strip_prefix('v')
+            && !v.is_empty()
+            && v.bytes().all(|b| b.is_ascii_digit())
+        {
+            return format!("第{v}版");
+        }
+        if let Some(f) = text::trace_figure(w, self.lang) {
+            return f.to_string();
+        }
+        match text::TRACE_PHRASES.iter().find(|(en, _)| *en == w) {
+            Some((_, zh)) => zh.to_string(),
+            None => w.to_string(),
+        }
+    }
+}
+
+/// The catalogue's trace phrases of more than one word, the longest first
+/// (so `no opening balance given` is taken before `opening balance`).
+fn phrases() -> &'static [(&'static str, &'static str)] {
+    static SORTED: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut v: Vec<_> = text::TRACE_PHRASES
+            .iter()
+            .copied()
+            .filter(|(en, _)| !is_word(en))
+            .collect();
+        v.sort_by_key(|(en, _)| std::cmp::Reverse(en.len()));
+        v
+    })
+}
+
+/// Whether a phrase of the table is one word (matched whole, not inside
+/// another word).
+fn is_word(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }

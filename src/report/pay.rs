@@ -1128,8 +1128,8 @@ fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 7. Trace.
 fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut tr = Sheet::new(sink, l("计算轨迹", "Trace"), super::trace_columns(lang));
+    let words = super::TraceWords::new(c.policy, lang);
+    let mut tr = Sheet::new(sink, crate::text::trace_sheet(lang), super::trace_columns(lang));
     tr.freeze_columns = 2;
     tr.print.fit_width = false;
     for r in &payroll.results {
@@ -1138,7 +1138,7 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
                 .value
                 .map(|v| trace_value(&s.figure, v))
                 .unwrap_or(Cell::text("—"));
-            super::trace_rows(&mut tr, &r.rm.rm_id, s, value);
+            super::trace_rows(&mut tr, &words, &r.rm.rm_id, s, value);
         }
     }
     for r in &payroll.off_roster {
@@ -1147,7 +1147,7 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
                 .value
                 .map(|v| trace_value(&s.figure, v))
                 .unwrap_or(Cell::text("—"));
-            super::trace_rows(&mut tr, &r.rm_id, s, value);
+            super::trace_rows(&mut tr, &words, &r.rm_id, s, value);
         }
     }
     drop(tr);

@@ -945,15 +945,20 @@ pub fn review_book(
     drop(s);
 
     // 5. Trace: every review figure, then the steps.
-    let mut s = Sheet::new(sink, name("计算轨迹", "Trace"), super::trace_columns(lang));
+    let mut s = Sheet::new(
+        sink,
+        name(crate::text::trace_sheet(Lang::Zh), crate::text::trace_sheet(Lang::En)),
+        super::trace_columns(lang),
+    );
     s.freeze_columns = 2;
     s.print.fit_width = false;
+    let words = super::TraceWords::new(policy, lang);
     for r in &review.results {
         for (k, v) in &r.year.metrics {
             s.push(vec![
                 Cell::text(&r.year.rm.rm_id),
-                Cell::text(k.id()),
-                Cell::text("metric"),
+                Cell::text(words.figure(k.id())),
+                Cell::text(words.rule("metric")),
                 v.map(|v| Cell::Number(v.round_dp(6), 6))
                     .unwrap_or(Cell::text("—")),
                 Cell::Empty,
@@ -966,7 +971,7 @@ pub fn review_book(
                 .value
                 .map(|v| Cell::Number(v.round_dp(6), 2))
                 .unwrap_or(Cell::text("—"));
-            super::trace_rows(&mut s, &r.year.rm.rm_id, st, value);
+            super::trace_rows(&mut s, &words, &r.year.rm.rm_id, st, value);
         }
     }
     drop(s);
