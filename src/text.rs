@@ -218,19 +218,48 @@ messages! {
 /// pay lines and tiers by the policy): see `report::TraceWords`.
 pub const TRACE_PHRASES: &[(&str, &str)] = &[
     // Formulas.
-    ("(substandard + doubtful + loss balance) ÷ loan balance", "（次级 + 可疑 + 损失类贷款余额）÷ 贷款余额"),
-    ("min(losses not recovered in earlier months, gross left)", "取小(前期待扣损失, 应发余额)"),
-    ("count of corporate basic accounts opened in the period", "本期新开对公基本户户数"),
-    ("Σ over loans of max(Σ interest due − Σ interest received over the period, 0) × share",
-        "Σ 各笔贷款 取大(本期 Σ 应收利息 − Σ 实收利息, 0) × 分成比例"),
-    ("trailing twelve months: the period's settlements + the months before it", "滚动十二个月：本期国际结算 + 之前各月"),
-    ("daily averages day-weighted over the period and flows, Σ over its ", "日均按天数加权、流量求和，合计其 "),
-    ("; loan stocks Σ over those in the period's last month", "；贷款存量合计期末月在岗者"),
+    (
+        "(substandard + doubtful + loss balance) ÷ loan balance",
+        "（次级 + 可疑 + 损失类贷款余额）÷ 贷款余额",
+    ),
+    (
+        "min(losses not recovered in earlier months, gross left)",
+        "取小(前期待扣损失, 应发余额)",
+    ),
+    (
+        "count of corporate basic accounts opened in the period",
+        "本期新开对公基本户户数",
+    ),
+    (
+        "Σ over loans of max(Σ interest due − Σ interest received over the period, 0) × share",
+        "Σ 各笔贷款 取大(本期 Σ 应收利息 − Σ 实收利息, 0) × 分成比例",
+    ),
+    (
+        "trailing twelve months: the period's settlements + the months before it",
+        "滚动十二个月：本期国际结算 + 之前各月",
+    ),
+    (
+        "daily averages day-weighted over the period and flows, Σ over its ",
+        "日均按天数加权、流量求和，合计其 ",
+    ),
+    (
+        "; loan stocks Σ over those in the period's last month",
+        "；贷款存量合计期末月在岗者",
+    ),
     ("the figures of branch ", "全支行数字，支行 "),
     ("Σ daily balances of branch ", "Σ 全支行日余额，支行 "),
-    ("Σ (client balance sum × share)", "Σ（客户余额合计 × 分成比例）"),
-    ("Σ (month's daily average × days)", "Σ（各月日均 × 当月天数）"),
-    ("Σ fees of the RM + Σ client fees × share", "Σ 本人中间业务收入 + Σ 客户中间业务收入 × 分成比例"),
+    (
+        "Σ (client balance sum × share)",
+        "Σ（客户余额合计 × 分成比例）",
+    ),
+    (
+        "Σ (month's daily average × days)",
+        "Σ（各月日均 × 当月天数）",
+    ),
+    (
+        "Σ fees of the RM + Σ client fees × share",
+        "Σ 本人中间业务收入 + Σ 客户中间业务收入 × 分成比例",
+    ),
     ("Σ losses of incidents in the period", "Σ 本期违规损失"),
     ("Σ loan balance × share", "Σ 贷款余额 × 分成比例"),
     ("Σ component points", "Σ 各项得分"),
@@ -238,9 +267,15 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("Σ deductions", "Σ 各项扣款"),
     ("Σ adjustments", "Σ 以前期间调整"),
     ("interest received ÷ interest due", "实收利息 ÷ 应收利息"),
-    ("max(Σ 以前期间调整, −net before adjustments)", "取大(Σ 以前期间调整, −调整前实发)"),
+    (
+        "max(Σ 以前期间调整, −net before adjustments)",
+        "取大(Σ 以前期间调整, −调整前实发)",
+    ),
     ("(carried with the losses still owed)", "（随待扣损失结转）"),
-    ("times × median(gross of the tier's active RMs)", "倍数 × 同等级在岗人员应发中位数"),
+    (
+        "times × median(gross of the tier's active RMs)",
+        "倍数 × 同等级在岗人员应发中位数",
+    ),
     ("fixed amount for tier", "固定金额，等级"),
     ("this month: nothing deducted", "本月无数据：不扣款"),
     ("this month: nothing paid", "本月无数据：不发放"),
@@ -248,15 +283,31 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("excluding ", "剔除 "),
     ("no figure for", "无数据"),
     ("base deposit (基数存款)", "基数存款"),
-    ("(lowered_cap = release_excess)", "（上限下调：退还超出部分）"),
+    (
+        "(lowered_cap = release_excess)",
+        "（上限下调：退还超出部分）",
+    ),
     ("opening − new cap", "期初 − 新上限"),
+    // Score notes.
+    (" whole step(s) × ", " 档 × "),
+    (" points (step ", " 分（档距 "),
+    ("; capped to [", "，限于 ["),
+    ("])", "]）"),
+    (": otherwise → ", "：其余 → "),
+    ("no band holds: 0 points", "不在任何一档：0 分"),
+    ("no target for this tier: 0 points", "本等级无目标：0 分"),
+    // Disqualifiers.
+    (" at the end of ", "，月末："),
     // Inputs.
     ("less the excess released", "减去退还的超出部分"),
     ("opening balance: ", "期初余额："),
     ("opening balance ", "期初余额 "),
     ("closing balance of ", "期末余额，"),
     ("no opening balance given", "无期初余额"),
-    ("(risk balance, losses not yet recovered)", "（风险金余额、待扣损失）"),
+    (
+        "(risk balance, losses not yet recovered)",
+        "（风险金余额、待扣损失）",
+    ),
     ("balance and losses from", "余额与损失来源"),
     ("losses not recovered in earlier months", "前期待扣损失"),
     ("net before adjustments", "调整前实发"),

@@ -244,11 +244,11 @@ pub fn score(
                 r.capped = r.adjustment.max(*cap_down).min(*cap_up);
                 r.points = (c.points + r.capped).max(Decimal::ZERO);
                 r.note = format!(
-                    "{} + {} whole step(s) of {} × {} (capped to [{}, {}])",
+                    "{} + {} whole step(s) × {} points (step {}; capped to [{}, {}])",
                     fmt(c.points),
                     fmt(steps),
-                    fmt(*step),
                     fmt(*points_per_step),
+                    fmt(*step),
                     fmt(*cap_down),
                     fmt(*cap_up)
                 );

@@ -387,7 +387,9 @@ impl TraceWords {
             "restate" => text::rule_restate(self.lang).to_string(),
             other if self.lang == Lang::Zh => match crate::vocab::Metric::from_id(other) {
                 Some(m) => m.zh().to_string(),
-                None => text::trace_figure(other, self.lang).unwrap_or(other).to_string(),
+                None => text::trace_figure(other, self.lang)
+                    .unwrap_or(other)
+                    .to_string(),
             },
             other => other.to_string(),
         }
@@ -401,7 +403,7 @@ impl TraceWords {
         let mut s = s.to_string();
         for (en, zh) in phrases() {
             if s.contains(en) {
-                s = s.replace(en, zh);
+                s = replace_phrase(&s, en, zh);
             }
         }
         self.words(&s)
@@ -425,9 +427,9 @@ impl TraceWords {
                 .map_or(rest.len(), |e| start + e);
             let (head, word) = if glued {
                 // Part of a word begun with digits (`2026-10`, `6201001a`).
-                let from = before
-                    .rfind(|c: char| !is_word_char(c))
-                    .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+                let from = before.rfind(|c: char| !is_word_char(c)).map_or(0, |i| {
+                    i + before[i..].chars().next().map_or(1, char::len_utf8)
+                });
                 (&rest[..from], &rest[from..end])
             } else {
                 (before, &rest[start..end])
@@ -441,15 +443,26 @@ impl TraceWords {
                 rest = &after[1..];
                 continue;
             }
-            if matches!(word, "row" | "rows") {
+            // `row 3`, `rows 2–302`, `band 2:` → 第 3 行, 第 2–302 行, 第 2 档：
+            let unit = match word {
+                "row" | "rows" => Some("行"),
+                "band" => Some("档"),
+                _ => None,
+            };
+            if let Some(unit) = unit {
                 let n: String = after
                     .trim_start()
                     .chars()
                     .take_while(|c| c.is_ascii_digit() || *c == '–' || *c == '-')
                     .collect();
                 if !n.is_empty() {
-                    out.push_str(&format!("第 {n} 行"));
-                    let skip = after.len() - after.trim_start().len() + n.len();
+                    out.push_str(&format!("第 {n} {unit}"));
+                    let mut skip = after.len() - after.trim_start().len() + n.len();
+                    if after[skip..].starts_with(':') {
+                        out.push('：');
+                        skip += 1;
+                        skip += after[skip..].len() - after[skip..].trim_start().len();
+                    }
                     rest = &after[skip..];
                     continue;
                 }
@@ -505,6 +518,30 @@ fn phrases() -> &'static [(&'static str, &'static str)] {
         v.sort_by_key(|(en, _)| std::cmp::Reverse(en.len()));
         v
     })
+}
+
+/// `s` with `en` replaced by `zh` where it is not part of a longer word
+/// (`balance ` is replaced in `loan balance ` but not in `npl_balance `).
+fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let starts_word = en.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let ends_word = en
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(en) {
+        let before = rest[..i].chars().next_back().or(out.chars().next_back());
+        let after = rest[i + en.len()..].chars().next();
+        let whole =
+            !(starts_word && before.is_some_and(word)) && !(ends_word && after.is_some_and(word));
+        out.push_str(&rest[..i]);
+        out.push_str(if whole { zh } else { en });
+        rest = &rest[i + en.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a phrase of the table is one word (matched whole, not inside

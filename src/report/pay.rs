@@ -1129,7 +1129,11 @@ fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
 fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
     let words = super::TraceWords::new(c.policy, lang);
-    let mut tr = Sheet::new(sink, crate::text::trace_sheet(lang), super::trace_columns(lang));
+    let mut tr = Sheet::new(
+        sink,
+        crate::text::trace_sheet(lang),
+        super::trace_columns(lang),
+    );
     tr.freeze_columns = 2;
     tr.print.fit_width = false;
     for r in &payroll.results {

@@ -218,15 +218,18 @@ pub fn not_assessed_why(
 ) -> String {
     m.figures
         .iter()
-        .map(|f| {
-            format!(
+        .map(|f| match (lang, Metric::from_id(f)) {
+            (Lang::Zh, Some(m)) => {
+                format!("无数据：{}（{}）", m.zh(), missing_input(&r.year, f, lang))
+            }
+            _ => format!(
                 "{} `{f}` ({})",
                 lang.pick("无数据", "no figure for"),
                 missing_input(&r.year, f, lang)
-            )
+            ),
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(crate::text::clause_sep(lang))
 }
 
 /// A metric's short name: the vocabulary's Chinese, or its English up to
@@ -763,6 +766,7 @@ pub fn review_book(
             ],
         );
         s.freeze_columns = 2;
+        let words = super::TraceWords::new(policy, lang);
         for r in &review.results {
             let Some(sc) = &r.score else { continue };
             for c in &sc.components {
@@ -774,7 +778,10 @@ pub fn review_book(
                         Lang::En => c.name_en.clone().unwrap_or(c.id.clone()),
                     }),
                     Cell::text(&c.rule),
-                    Cell::text(c.metric.id()),
+                    Cell::text(match lang {
+                        Lang::Zh => c.metric.zh(),
+                        Lang::En => c.metric.id(),
+                    }),
                     c.value.map(show).unwrap_or(Cell::text("—")),
                     c.target.map(show).unwrap_or(Cell::Empty),
                     Cell::Number(c.base, 2),
@@ -785,7 +792,7 @@ pub fn review_book(
                     } else {
                         Cell::Number(c.points, 2)
                     },
-                    Cell::text(&c.note),
+                    Cell::text(words.text(&c.note)),
                 ]);
             }
         }
@@ -799,7 +806,7 @@ pub fn review_book(
             name("等级条件", "Grade criteria"),
             vec![
                 col(l("客户经理编号", "RM id"), 12.0),
-                col(l("尝试等级", "Grade tried"), 14.0),
+                col(l("对照等级", "Grade tried"), 14.0),
                 col(l("条件", "Item"), 8.0),
                 col(l("指标", "Metric"), 22.0),
                 col(l("数值", "Value"), 16.0),
@@ -813,18 +820,25 @@ pub fn review_book(
             ],
         );
         s.freeze_columns = 2;
+        let words = super::TraceWords::new(policy, lang);
         let yes = |b: bool| Cell::text(if b { l("是", "yes") } else { l("否", "no") });
         for r in &review.results {
             for g in &r.grades {
                 let grade = tier_label(policy, Some(g.tier), lang);
                 let excluded = g.excluded_clients.join(", ");
-                let count = format!("{}/{}", g.held_count, g.need);
+                let count = match lang {
+                    Lang::Zh => format!("满足 {} 项（需 {} 项）", g.held_count, g.need),
+                    Lang::En => format!("{}/{}", g.held_count, g.need),
+                };
                 for i in &g.items {
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
                         Cell::text(&i.id),
-                        Cell::text(i.metric.id()),
+                        Cell::text(match lang {
+                            Lang::Zh => i.metric.zh(),
+                            Lang::En => i.metric.id(),
+                        }),
                         i.value
                             .map(|v| Cell::Money(v.round_dp(2)))
                             .unwrap_or(Cell::text(l("无数据", "no figure"))),
@@ -852,7 +866,12 @@ pub fn review_book(
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
-                        Cell::text(id),
+                        // The policy's items are its own letters (a–d); these
+                        // two are not items, and are named in the next column.
+                        match lang {
+                            Lang::Zh => Cell::Empty,
+                            Lang::En => Cell::text(id),
+                        },
                         Cell::text(label),
                         c.value
                             .map(|v| Cell::Number(v, 2))
@@ -887,7 +906,7 @@ pub fn review_book(
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
                         Cell::text(l("否决", "disqualifier")),
-                        Cell::text(d),
+                        Cell::text(words.text(d)),
                         Cell::Empty,
                         Cell::Empty,
                         Cell::Empty,
@@ -947,7 +966,10 @@ pub fn review_book(
     // 5. Trace: every review figure, then the steps.
     let mut s = Sheet::new(
         sink,
-        name(crate::text::trace_sheet(Lang::Zh), crate::text::trace_sheet(Lang::En)),
+        name(
+            crate::text::trace_sheet(Lang::Zh),
+            crate::text::trace_sheet(Lang::En),
+        ),
         super::trace_columns(lang),
     );
     s.freeze_columns = 2;
