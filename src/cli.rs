@@ -57,7 +57,7 @@ paid and what is due is carried into the next open month's payroll as adjustment
     /// Write a closed month's pay-out file (代发工资) for the bank's batch-payment system.
     #[command(
         long_about = "Write a closed month's pay-out file (代发工资) for the bank's batch-payment \
-system: one payment per RM with an amount to pay (the register's total paid, 实付合计: net pay \
+system: one payment per RM with an amount to pay (the register's total paid, 实发合计: net pay \
 plus any risk deposit released) to the salary card (工资卡号) in the month's archived ledger, with the control count and total, laid out as the \
 `[payout]` profile of the month's archived policy says (CSV in UTF-8 or GBK, or xlsx).\n\n\
 Only a closed month pays out: `payroll` never writes a pay-out file, and a month that is not \

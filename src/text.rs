@@ -129,9 +129,9 @@ messages! {
     errors_nothing_written(n) => "rmpay：{n} 个错误；未写入任何文件", "rmpay: {n} error(s); nothing was written";
     rmpay_nothing_written() => "rmpay：未写入任何文件", "rmpay: nothing was written";
     pay_summary(period, rms, net, gross, deductions, holdback, flags) =>
-        "rmpay：{period} 共 {rms} 人，实发合计 {net}（应发 {gross}，扣款 {deductions}，风险金扣留 {holdback}）；异常事项 {flags} 项",
+        "rmpay：{period} 共 {rms} 人，工资净额 {net}（应发 {gross}，扣款 {deductions}，风险金扣留 {holdback}）；异常事项 {flags} 项",
         "rmpay: {period} {rms} RMs, net pay {net} (gross {gross}, deductions {deductions}, risk deposit {holdback}); {flags} exception(s)";
-    pay_released(released, payout) => "rmpay：退还风险金 {released}；实付合计 {payout}",
+    pay_released(released, payout) => "rmpay：退还风险金 {released}；实发合计 {payout}",
         "rmpay: risk deposits released {released}; total paid {payout}";
     opening_state(what) => "rmpay：期初状态：{what}", "rmpay: opening state: {what}";
     carried_deposit(id, amount, why) => "rmpay：{id} 不在本月台账中：风险金 {amount} 结转{why}",
@@ -188,10 +188,10 @@ messages! {
     ledger_valid(file, period, managers, clients) => "{file}：{period} 台账有效（客户经理 {managers} 人，管户关系 {clients} 条）",
         "{file}: ledger for {period} is valid ({managers} managers, {clients} client assignments)";
     payout_summary(period, n, total, register, policy, version) =>
-        "rmpay：{period} 代发文件：{n} 笔，合计 {total}（工资汇总表实付合计 {register}）；按档案中的政策 `{policy}` {version}",
+        "rmpay：{period} 代发文件：{n} 笔，合计 {total}（工资汇总表实发合计 {register}）；按档案中的政策 `{policy}` {version}",
         "rmpay: pay-out file for {period}: {n} payment(s), total {total} (the register's total paid {register}); policy `{policy}` {version} as archived";
     version_archived(period, version, dir, replaces, old, new) =>
-        "rmpay：{period} 第 {version} 版已存档于 {dir}（替换第 {replaces} 版；实付合计 {old} → {new}）",
+        "rmpay：{period} 第 {version} 版已存档于 {dir}（替换第 {replaces} 版；实发合计 {old} → {new}）",
         "rmpay: {period} version {version} archived in {dir} (replaces version {replaces}; total paid {old} → {new})";
     to_pay_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份补发 {amount}（{lines} 行）",
         "rmpay: {rm}: to pay {amount} in the next open month ({lines} line(s))";
@@ -356,7 +356,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("times", "倍数"),
     ("above", "上限"),
     ("tier", "等级"),
-    ("net", "实发合计"),
+    ("net", "工资净额"),
     ("paid", "已发"),
     ("due", "应发"),
     ("example", "算例"),
@@ -369,8 +369,8 @@ pub fn trace_figure(id: &str, l: Lang) -> Option<&'static str> {
         "gross" => ("应发合计", "gross"),
         "deductions" => ("扣款合计", "deductions"),
         "holdback" => ("风险金扣留", "risk deposit withheld"),
-        "net" => ("实发合计", "net pay"),
-        "payout" => ("实付合计", "total paid"),
+        "net" => ("工资净额", "net pay"),
+        "payout" => ("实发合计", "total paid"),
         "risk_released" => ("风险金退还", "risk deposit released"),
         "risk_loss_offset" => ("风险金抵偿损失", "risk deposit offset against losses"),
         "risk_excess_released" => ("风险金超上限退还", "risk deposit above the cap released"),

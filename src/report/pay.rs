@@ -101,7 +101,7 @@ pub(crate) fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
         .find(|(i, _, _)| *i == id);
     if id == crate::engine::pay::CARRIED_LOSS {
         return lang
-            .pick("以前月份未扣损失", "Losses carried from earlier months")
+            .pick("前期待扣损失", "Losses carried from earlier months")
             .to_string();
     }
     match (found, lang) {
@@ -356,7 +356,7 @@ fn flag_text(f: &Flag, lang: Lang) -> String {
             format!("gross pay {v} is above the plausible ceiling of {t}: please check")
         }
         ("gross_above_tier_median", Lang::Zh) => {
-            format!("本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算轨迹）")
+            format!("本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算过程）")
         }
         ("gross_above_tier_median", Lang::En) => {
             format!(
@@ -586,9 +586,9 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     if adjusting {
         cols.push(col(l("以前期间调整合计", "Prior-period adjustments"), 14.0));
     }
-    cols.push(col(l("实发金额", "Net pay"), 14.0));
+    cols.push(col(l("工资净额", "Net pay"), 14.0));
     cols.push(col(l("风险金退还", "Risk deposit released"), 14.0));
-    cols.push(col(l("实付合计", "Total paid"), 14.0));
+    cols.push(col(l("实发合计", "Total paid"), 14.0));
     let mut reg = Sheet::new(sink, l("工资汇总", "Pay register"), cols);
     reg.freeze_columns = 2;
     reg.landscape = true;
@@ -792,12 +792,12 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             )));
             vals.push(Cell::Money(r.pay.adjustments_total));
         }
-        head.push(Cell::text(l("实发金额", "Net pay")));
+        head.push(Cell::text(l("工资净额", "Net pay")));
         vals.push(Cell::Money(r.pay.net));
         if !r.pay.released.is_zero() {
             head.push(Cell::text(l("风险金退还", "Risk deposit released")));
             vals.push(Cell::Money(r.pay.released));
-            head.push(Cell::text(l("实付合计", "Total paid")));
+            head.push(Cell::text(l("实发合计", "Total paid")));
             vals.push(Cell::Money(r.pay.payout));
         }
         strips.push_styled(RowStyle::Header, head);
@@ -869,7 +869,7 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             RowStyle::Header,
             vec![
                 Cell::text(l("风险金退还", "Risk deposit released")),
-                Cell::text(l("实付合计", "Total paid")),
+                Cell::text(l("实发合计", "Total paid")),
             ],
         );
         strips.push(vec![Cell::Money(r.pay.released), Cell::Money(r.pay.payout)]);

@@ -371,7 +371,7 @@ pub fn statement(
                 .map(amount_text_2)
                 .unwrap_or(carried.to_string());
             match lang {
-                Lang::Zh => format!("以前月份未扣损失 {carried}，以应发剩余 {left} 为限"),
+                Lang::Zh => format!("前期待扣损失 {carried}，以应发剩余 {left} 为限"),
                 Lang::En => format!(
                     "losses not recovered in earlier months {carried}, up to the gross left {left}"
                 ),
@@ -527,7 +527,7 @@ pub fn statement(
     };
     rows.figure(
         RowStyle::Total,
-        l("实发金额", "Net pay").into(),
+        l("工资净额", "Net pay").into(),
         money(pay.net),
         &rule_text("pay", lang),
         match lang {
@@ -584,7 +584,7 @@ pub fn statement(
     );
     rows.figure(
         RowStyle::Total,
-        l("实付合计", "Total paid").into(),
+        l("实发合计", "Total paid").into(),
         money(pay.payout),
         &rule_text("pay", lang),
         match lang {
@@ -724,7 +724,7 @@ pub fn statement(
     }
     rows.figure(
         RowStyle::Total,
-        l("实付合计", "Total paid").into(),
+        l("实发合计", "Total paid").into(),
         money(y.net + y.released),
         &rule_text("pay", lang),
         match lang {

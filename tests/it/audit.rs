@@ -1057,7 +1057,7 @@ fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
     use calamine::Reader;
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook(dir.path().join("pay-2026-10.xlsx")).unwrap();
-    let trace = wb.worksheet_range("计算轨迹").unwrap();
+    let trace = wb.worksheet_range("计算过程").unwrap();
     let rows: Vec<Vec<String>> = trace
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())

@@ -355,7 +355,7 @@ fn a_branch_is_totalled_day_by_day() {
     // The head's trace shows the day-weighted total: each member's sum of
     // daily balances and the division by the year's 365 days.
     let book = cells(&r.out.join("review-2026.xlsx"));
-    let trace = &book.iter().find(|(n, _)| n == "计算轨迹").unwrap().1;
+    let trace = &book.iter().find(|(n, _)| n == "计算过程").unwrap().1;
     let formula = trace
         .iter()
         .find(|(_, v)| v.starts_with("Σ daily balances of branch"))
