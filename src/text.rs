@@ -360,6 +360,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("paid", "已发"),
     ("due", "应发"),
     ("example", "算例"),
+    ("excluded", "不计入"),
 ];
 
 /// The engine's own figures (not metrics, not the policy's lines), as the

@@ -400,6 +400,10 @@ impl TraceWords {
         if self.lang == Lang::En || !s.bytes().any(|b| b.is_ascii_alphabetic()) {
             return s.to_string();
         }
+        // A tier given by its id (a fixed amount's input).
+        if let Some(t) = self.tiers.get(s) {
+            return t.clone();
+        }
         let mut s = s.to_string();
         for (en, zh) in phrases() {
             if s.contains(en) {

@@ -1086,6 +1086,7 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 6. Exceptions.
 fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
+    let words = super::TraceWords::new(c.policy, lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut ex = Sheet::new(
         sink,
@@ -1108,7 +1109,7 @@ fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
             ex.push(vec![
                 Cell::text(&r.rm.rm_id),
                 Cell::text(&r.rm.name),
-                Cell::text(&f.rule),
+                Cell::text(words.rule(&f.rule)),
                 Cell::text(check_label(f.check, lang)),
                 Cell::text(&f.subject),
                 f.value

@@ -133,10 +133,13 @@ fn metric_value_text(name: &str, v: Option<Decimal>) -> String {
 /// words.
 fn rule_text(rule: &str, lang: Lang) -> String {
     match rule {
-        "metric" => lang.pick("指标定义", "metric").into(),
-        "pay" => lang.pick("工资计算", "pay").into(),
-        "restate" => lang.pick("以前期间调整", "prior-period adjustment").into(),
-        r => r.into(),
+        "metric" => crate::text::rule_metric(lang).into(),
+        "pay" => crate::text::rule_pay(lang).into(),
+        "restate" => crate::text::rule_restate(lang).into(),
+        r => match (lang, crate::text::trace_figure(r, lang)) {
+            (Lang::Zh, Some(name)) => name.into(),
+            _ => r.into(),
+        },
     }
 }
 
@@ -399,7 +402,7 @@ pub fn statement(
             RowStyle::Normal,
             line_name(policy, &d.rule, lang),
             money(d.amount),
-            &d.rule,
+            &rule_text(&d.rule, lang),
             words,
         );
     }
@@ -849,7 +852,7 @@ pub fn statement(
         "deposit_stock",
         money(met.deposit_stock.round_dp(2)),
         match lang {
-            Lang::Zh => "min(存款日均, 基数存款)".to_string(),
+            Lang::Zh => "取小(存款日均, 基数存款)".to_string(),
             Lang::En => "min(daily-average deposits, base deposit)".to_string(),
         },
     );
@@ -857,7 +860,7 @@ pub fn statement(
         "deposit_increment",
         money(met.deposit_increment.round_dp(2)),
         match lang {
-            Lang::Zh => "max(存款日均 − 基数存款, 0)".to_string(),
+            Lang::Zh => "取大(存款日均 − 基数存款, 0)".to_string(),
             Lang::En => "max(daily-average deposits − base deposit, 0)".to_string(),
         },
     );

@@ -30,6 +30,9 @@
 //! - `ledger_errors`: one bad ledger per error kind, exact text pinned, and
 //!   the valid variants (formats, units, text amounts) read exactly.
 //! - `golden`: the pay workbook compared cell by cell with a committed copy.
+//! - `language`: one language per output: every Chinese workbook the
+//!   fixtures produce holds no English but identifiers, every English one
+//!   no Chinese but the ledgers' and policies' names.
 //! - `outputs`: what is written as files: every workbook well formed (each
 //!   workbook a run of `util::run` reports is checked), the same bytes
 //!   from anywhere, the JSON as documented, outputs committed together, and
@@ -57,6 +60,7 @@ mod cycle;
 mod error_catalogue;
 mod fuzz_found;
 mod golden;
+mod language;
 mod leavers;
 mod ledger_errors;
 mod outputs;
