@@ -92,7 +92,7 @@ fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf,
     report::review::review_book(policy, &run.result, info, l, &mut sink);
     outputs.add_workbook(sink).map_err(usage)?;
     if let Some(p) = &a.json {
-        let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info));
+        let j = write::json::review_bytes(&write::json::review_json(policy, &run.result, info, l));
         outputs.add(p, &j).map_err(usage)?;
     }
     outputs.commit().map_err(usage)?;

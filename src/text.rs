@@ -86,6 +86,7 @@ labels! {
     page_of => "第 {page} 页 共 {pages} 页", "Page {page} of {pages}";
     list_sep => "、", ", ";
     clause_sep => "；", "; ";
+    colon => "：", ": ";
 
     // The trace sheet (计算过程).
     trace_sheet => "计算过程", "Trace";
@@ -296,6 +297,11 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     (": otherwise → ", "：其余 → "),
     ("no band holds: 0 points", "不在任何一档：0 分"),
     ("no target for this tier: 0 points", "本等级无目标：0 分"),
+    // Review rules' details.
+    (" consecutive months to ", " 个月，截至 "),
+    (" for ", " 连续 "),
+    ("average daily deposits of the ", "平均存款日均："),
+    (" RMs in tier ", " 人，等级 "),
     // Disqualifiers.
     (" at the end of ", "，月末："),
     // Inputs.

@@ -404,7 +404,7 @@ pub fn holds(
                 });
             } else if h {
                 detail.push(format!(
-                    "{metric} {} {} for {best} consecutive months (to {})",
+                    "{metric} {} {} for {best} consecutive months to {}",
                     op.symbol(),
                     fmt(*value),
                     best_end.map(|p| p.to_string()).unwrap_or_default()

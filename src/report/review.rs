@@ -59,27 +59,37 @@ fn figure(metric: Metric, v: Decimal) -> String {
 
 fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     let tier = tier_label(policy, Some(g.tier), lang);
+    let words = super::TraceWords::new(policy, lang);
     let items: Vec<String> = g
         .items
         .iter()
         .map(|i| {
+            // In Chinese an item by its figure's name (存款日均), in
+            // English by the policy's letter.
+            let item = match lang {
+                Lang::Zh => i.metric.zh(),
+                Lang::En => i.id.as_str(),
+            };
             let mut t = match i.value {
                 Some(v) => format!(
                     "{} {} {} {}",
-                    i.id,
+                    item,
                     figure(i.metric, v),
                     if v >= i.min { "≥" } else { "<" },
                     figure(i.metric, i.min)
                 ),
                 None => format!(
                     "{} {} ({})",
-                    i.id,
+                    item,
                     lang.pick("无数据", "no figure"),
                     figure(i.metric, i.min)
                 ),
             };
             if let Some(n) = &i.min_note {
-                t.push_str(&format!(" ({n})"));
+                match lang {
+                    Lang::Zh => t.push_str(&format!("（{}）", words.text(n))),
+                    Lang::En => t.push_str(&format!(" ({n})")),
+                }
             }
             if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                 t.push_str(&format!(
@@ -95,13 +105,15 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         .collect();
     let mut parts = Vec::new();
     if !g.items.is_empty() {
-        parts.push(format!(
-            "{} {}/{}: {}",
-            lang.pick("满足", "items held"),
-            g.held_count,
-            g.need,
-            items.join("; ")
-        ));
+        parts.push(match lang {
+            Lang::Zh => format!(
+                "满足 {} 项（需 {} 项）：{}",
+                g.held_count,
+                g.need,
+                items.join("，")
+            ),
+            Lang::En => format!("items held {}/{}: {}", g.held_count, g.need, items.join("; ")),
+        });
     }
     if let Some(t) = &g.tenure {
         parts.push(format!(
@@ -137,9 +149,14 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     }
     if !g.disqualified.is_empty() {
         parts.push(format!(
-            "{}: {}",
+            "{}{}{}",
             lang.pick("否决", "disqualified"),
-            g.disqualified.join("; ")
+            crate::text::colon(lang),
+            g.disqualified
+                .iter()
+                .map(|d| words.text(d))
+                .collect::<Vec<_>>()
+                .join(crate::text::clause_sep(lang))
         ));
     }
     format!(
@@ -604,29 +621,45 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
+    let words = super::TraceWords::new(policy, lang);
     for h in &r.hits {
         let name = match lang {
             Lang::Zh => h.name.clone(),
             Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
         };
-        out.push(format!("[{}] {name}: {}", h.rule, h.detail));
+        out.push(format!(
+            "[{}] {name}{}{}",
+            h.rule,
+            crate::text::colon(lang),
+            words.text(&h.detail)
+        ));
     }
     for g in &r.grades {
         out.push(format!("[{}] {}", g.rule, grade_text(policy, g, lang)));
     }
     for m in r.missing.iter().filter(|m| m.not_assessed) {
         out.push(format!(
-            "[{}] {}: {}",
+            "[{}] {}{}{}",
             m.rule,
             lang.pick("未考核", "not assessed"),
+            crate::text::colon(lang),
             not_assessed_why(r, m, lang)
         ));
     }
     if let Some((base, how)) = &r.new_base {
         out.push(match lang {
+            // As the summary says it: whose average it is, in words.
             Lang::Zh => format!(
-                "新基数存款 {}（{how}），超过部分为增量",
-                amount_text(*base, 2)
+                "新基数存款 {}（{}），超过部分为增量",
+                amount_text(*base, 2),
+                match r.proposed {
+                    Some(to) => format!(
+                        "{} {} 人存款日均的平均数",
+                        tier_label(policy, Some(to), lang),
+                        r.new_base_peers
+                    ),
+                    None => super::TraceWords::new(policy, lang).text(how),
+                }
             ),
             Lang::En => format!(
                 "new base deposit {} ({how}); anything above it is increment",
