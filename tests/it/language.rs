@@ -13,17 +13,30 @@ use std::path::{Path, PathBuf};
 const POLICY_A: &str = "rules/city-commercial-bank.toml";
 const POLICY_B: &str = "rules/bocom-nanchang.toml";
 
-fn ok(args: &[String]) {
+/// Run rmpay, require success; returns what it printed.
+fn ok(args: &[String]) -> String {
     let o = run(args);
     assert_eq!(o.code, 0, "rmpay {}\n{}", args.join(" "), o.stderr);
+    format!("{}{}", o.stdout, o.stderr)
 }
 
 fn args(v: &[&str]) -> Vec<String> {
     v.iter().map(|a| a.to_string()).collect()
 }
 
-/// Every workbook the fixtures produce in `lang`, written under `dir`.
-fn write_all(dir: &Path, lang: &str) -> Vec<PathBuf> {
+/// What a language's runs wrote: the workbooks, the JSON files' reasons
+/// and every line printed.
+struct Written {
+    books: Vec<PathBuf>,
+    reasons: Vec<String>,
+    console: Vec<String>,
+}
+
+/// Every workbook the fixtures produce in `lang`, written under `dir`,
+/// with the reviews' JSON and the console.
+fn write_all(dir: &Path, lang: &str) -> Written {
+    let mut console = String::new();
+    let mut ok = |a: &[String]| console.push_str(&ok(a));
     let d = |p: &str| dir.join(p).display().to_string();
     let with_lang = |mut a: Vec<String>| {
         a.extend(args(&["--lang", lang]));
@@ -67,7 +80,7 @@ fn write_all(dir: &Path, lang: &str) -> Vec<PathBuf> {
         if let Some(q) = quarter {
             a.extend(args(&["--quarter", q]));
         }
-        a.extend(args(&["--out", &d(out)]));
+        a.extend(args(&["--out", &d(out), "--json", &d(&format!("{out}.json"))]));
         ok(&with_lang(a));
     }
     ok(&with_lang(args(&[
@@ -122,6 +135,30 @@ fn write_all(dir: &Path, lang: &str) -> Vec<PathBuf> {
         "--reason",
         "corrected",
     ])));
+    let mut reasons = Vec::new();
+    for out in ["review-a", "review-aq", "review-b", "review-bq"] {
+        let j: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(format!("{out}.json"))).unwrap())
+                .unwrap();
+        for m in j["managers"].as_array().unwrap() {
+            for r in m["reasons"].as_array().unwrap() {
+                reasons.push(r.as_str().unwrap().to_string());
+            }
+        }
+    }
+    // The console without the folders of this run, and without
+    // diagnostics (their codes and messages are another layer's).
+    let console = console
+        .replace(&dir.display().to_string(), "$TMP")
+        .lines()
+        .filter(|l| !l.contains("warning[") && !l.contains("error["))
+        .map(|l| {
+            l.split(' ')
+                .filter(|w| !w.contains("$TMP"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
     let mut books = Vec::new();
     collect(dir, &mut books);
     // The archived ledgers are the bank's, not rmpay's.
@@ -142,7 +179,11 @@ fn write_all(dir: &Path, lang: &str) -> Vec<PathBuf> {
     ] {
         assert!(books.contains(&dir.join(must)), "{must} not written");
     }
-    books
+    Written {
+        books,
+        reasons,
+        console,
+    }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -282,9 +323,18 @@ fn zh_allowed(template: bool) -> BTreeSet<String> {
 #[test]
 fn chinese_workbooks_hold_no_english_but_identifiers() {
     let dir = tempfile::tempdir().unwrap();
-    let books = write_all(dir.path(), "zh");
+    let w = write_all(dir.path(), "zh");
     let mut found = Vec::new();
-    for b in &books {
+    let none = zh_allowed(false);
+    for (what, texts) in [("JSON reason", &w.reasons), ("console", &w.console)] {
+        for t in texts {
+            let words = english_words(t, &none);
+            if !words.is_empty() {
+                found.push(format!("{what}: {words:?} in {t:?}"));
+            }
+        }
+    }
+    for b in &w.books {
         let allowed = zh_allowed(b.ends_with("template.xlsx"));
         for (at, text) in texts(b) {
             let words = english_words(&text, &allowed);
@@ -351,12 +401,22 @@ fn zh_corpus() -> String {
 #[test]
 fn english_workbooks_hold_no_chinese_but_names_from_ledgers_and_policies() {
     let dir = tempfile::tempdir().unwrap();
-    let books = write_all(dir.path(), "en");
+    let w = write_all(dir.path(), "en");
     let corpus = zh_corpus();
     let mut found = Vec::new();
-    for b in &books {
+    let lines = w.reasons.iter().chain(&w.console);
+    let books = w.books.iter().flat_map(|b| {
+        let name = b.strip_prefix(dir.path()).unwrap().display().to_string();
         let template = b.ends_with("template.xlsx");
-        for (at, text) in texts(b) {
+        texts(b)
+            .into_iter()
+            .map(move |(at, t)| (format!("{name} {at}"), template, t))
+    });
+    for (at, template, text) in lines
+        .map(|t| ("JSON reason or console".to_string(), false, t.clone()))
+        .chain(books)
+    {
+        {
             let mut run = String::new();
             let mut runs = Vec::new();
             for ch in text.chars().chain(std::iter::once(' ')) {
@@ -372,10 +432,7 @@ fn english_workbooks_hold_no_chinese_but_names_from_ledgers_and_policies() {
                 .filter(|r| !corpus.contains(r.as_str()) && !(template && r == "万元"))
                 .collect();
             if !foreign.is_empty() {
-                found.push(format!(
-                    "{} {at}: {foreign:?} in {text:?}",
-                    b.strip_prefix(dir.path()).unwrap().display()
-                ));
+                found.push(format!("{at}: {foreign:?} in {text:?}"));
             }
         }
     }
