@@ -298,7 +298,11 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("no band holds: 0 points", "不在任何一档：0 分"),
     ("no target for this tier: 0 points", "本等级无目标：0 分"),
     // Review rules' details.
-    (" (review.quarter_settlements = \"pro_rated\")", "，全年标准按季折算"),
+    ("not assessed: ", "未考核："),
+    (
+        " (review.quarter_settlements = \"pro_rated\")",
+        "，全年标准按季折算",
+    ),
     (" consecutive months to ", " 个月，截至 "),
     (" for ", " 连续 "),
     ("average daily deposits of the ", "平均存款日均："),
@@ -307,6 +311,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     (" at the end of ", "，月末："),
     // Inputs.
     ("less the excess released", "减去退还的超出部分"),
+    ("opening balance: no opening balance given", "无期初余额"),
     ("opening balance: ", "期初余额："),
     ("opening balance ", "期初余额 "),
     ("closing balance of ", "期末余额，"),

@@ -441,9 +441,15 @@ impl TraceWords {
             out.push_str(head);
             let after = &rest[end..];
             let quoted = head.ends_with('`') && after.starts_with('`');
-            if quoted && let Some(t) = self.tiers.get(word) {
+            // A quoted tier or metric is named without its quotes.
+            let named = self
+                .tiers
+                .get(word)
+                .cloned()
+                .or_else(|| crate::vocab::Metric::from_id(word).map(|m| m.zh().to_string()));
+            if quoted && let Some(n) = named {
                 out.pop();
-                out.push_str(t);
+                out.push_str(&n);
                 rest = &after[1..];
                 continue;
             }

@@ -112,7 +112,12 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
                 g.need,
                 items.join("，")
             ),
-            Lang::En => format!("items held {}/{}: {}", g.held_count, g.need, items.join("; ")),
+            Lang::En => format!(
+                "items held {}/{}: {}",
+                g.held_count,
+                g.need,
+                items.join("; ")
+            ),
         });
     }
     if let Some(t) = &g.tenure {

@@ -1064,7 +1064,7 @@ fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
         .collect();
     let at = rows
         .iter()
-        .position(|r| r[0] == "RM005" && r[1] == "holdback")
+        .position(|r| r[0] == "RM005" && r[1] == "风险金扣留")
         .expect("RM005's holdback on the trace sheet");
     // Figure row with its first input, then one row per further input.
     let inputs: Vec<(&str, &str)> = rows[at..at + 5]
@@ -1075,14 +1075,11 @@ fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
     assert_eq!(
         inputs,
         [
-            ("gross", "2300.00"),
-            ("deductions", "0.00"),
-            ("cap", "10000"),
-            ("balance", "9950.00"),
-            (
-                "balance from",
-                "opening balance: 2026-10.xlsx [风险金账户]!B3"
-            ),
+            ("应发合计", "2300.00"),
+            ("扣款合计", "0.00"),
+            ("上限", "10000"),
+            ("余额", "9950.00"),
+            ("余额来源", "期初余额：2026-10.xlsx [风险金账户]!B3"),
         ]
     );
 }

@@ -80,7 +80,12 @@ fn write_all(dir: &Path, lang: &str) -> Written {
         if let Some(q) = quarter {
             a.extend(args(&["--quarter", q]));
         }
-        a.extend(args(&["--out", &d(out), "--json", &d(&format!("{out}.json"))]));
+        a.extend(args(&[
+            "--out",
+            &d(out),
+            "--json",
+            &d(&format!("{out}.json")),
+        ]));
         ok(&with_lang(a));
     }
     ok(&with_lang(args(&[
@@ -234,7 +239,9 @@ fn english_words(text: &str, allowed: &BTreeSet<String>) -> Vec<String> {
         }
     }
     while let Some(open) = plain.find('[') {
-        let Some(len) = plain[open..].find(']') else { break };
+        let Some(len) = plain[open..].find(']') else {
+            break;
+        };
         let inner = &plain[open + 1..open + len];
         if inner.contains(char::is_whitespace) || inner.contains('[') {
             // Not a sheet name: keep the text, drop the bracket.
@@ -253,7 +260,9 @@ fn english_words(text: &str, allowed: &BTreeSet<String>) -> Vec<String> {
         let t = t.trim_end_matches('.');
         let id = t.len() <= 6
             && t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && t.trim_start_matches(|c: char| c.is_ascii_uppercase()).bytes().all(|b| b.is_ascii_digit())
+            && t.trim_start_matches(|c: char| c.is_ascii_uppercase())
+                .bytes()
+                .all(|b| b.is_ascii_digit())
             && t.bytes().any(|b| b.is_ascii_digit());
         let rule = t.len() > 2 && t.as_bytes()[0].is_ascii_uppercase() && t.as_bytes()[1] == b'-';
         let hex = t.len() >= 16 && t.bytes().all(|b| b.is_ascii_hexdigit());
@@ -350,7 +359,12 @@ fn chinese_workbooks_hold_no_english_but_identifiers() {
         found.is_empty(),
         "{} cells with English words:\n{}",
         found.len(),
-        found.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+        found
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -360,7 +374,11 @@ fn chinese_workbooks_hold_no_english_but_identifiers() {
 /// the reader accepts.
 fn zh_corpus() -> String {
     let mut corpus = String::new();
-    for p in [POLICY_A, POLICY_B, "fixtures/rules-versions/city-2026b.toml"] {
+    for p in [
+        POLICY_A,
+        POLICY_B,
+        "fixtures/rules-versions/city-2026b.toml",
+    ] {
         corpus.push_str(&std::fs::read_to_string(root().join(p)).unwrap());
     }
     let mut ledgers = vec![
@@ -440,6 +458,11 @@ fn english_workbooks_hold_no_chinese_but_names_from_ledgers_and_policies() {
         found.is_empty(),
         "{} cells with Chinese of rmpay's own:\n{}",
         found.len(),
-        found.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+        found
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -243,7 +243,7 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
     );
     assert!(risk[10].contains("不在本月台账中"), "{}", risk[10]);
     let trace = row(&book, "计算过程", "RL");
-    assert_eq!(trace[1], "risk_loss_offset");
+    assert_eq!(trace[1], "风险金抵偿损失");
 
     // explain shows the release and its reason.
     let dir_s = dir.path().display().to_string();
