@@ -545,7 +545,7 @@ fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
         let before = rest[..i].chars().next_back().or(out.chars().next_back());
         let after = rest[i + en.len()..].chars().next();
         let whole =
-            !(starts_word && before.is_some_and(word)) && !(ends_word && after.is_some_and(word));
+            !((starts_word && before.is_some_and(word)) || (ends_word && after.is_some_and(word)));
         out.push_str(&rest[..i]);
         out.push_str(if whole { zh } else { en });
         rest = &rest[i + en.len()..];
