@@ -1537,7 +1537,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
         print!(
             "{}",
-            report::explain::explain_off_roster(&r.policy, &r.run, off)
+            report::explain::explain_off_roster(&r.policy, &r.run, off, text::console())
         );
         return Ok(());
     }
@@ -1555,7 +1555,10 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             diag::suggestion(&a.rm, ids.iter().copied())
         )));
     };
-    print!("{}", report::explain::explain_text(&r.policy, &r.run, res));
+    print!(
+        "{}",
+        report::explain::explain_text(&r.policy, &r.run, res, text::console())
+    );
     Ok(())
 }
 

@@ -115,6 +115,9 @@ labels! {
     nothing_written => "未写入任何文件", "nothing was written";
     archive_unchanged => "档案未改动", "the archive is unchanged";
     statements_draft => "（草稿：当月未结账）", " (draft: the month is not closed)";
+    explain_formula => "公式：", "formula: ";
+    explain_no_exceptions => "异常事项：无", "exceptions: none";
+    explain_exceptions => "异常事项：", "exceptions:";
     no_rm_changed => "没有客户经理的工资变动：无需调整", "no RM's pay changed: nothing to adjust";
 }
 
@@ -123,6 +126,23 @@ messages! {
     opening_closing_state(period, sha) => "{period} 的期末状态（state.json SHA-256 {sha}）",
         "closing state of {period} (state.json SHA-256 {sha})";
     rounding_places(places, mode) => "保留 {places} 位小数，{mode}", "{places} places, {mode}";
+
+    // explain.
+    explain_head(id, name, tier, period, policy, version, file, ledger) =>
+        "{id} {name}（{tier}），{period}；政策 `{policy}` {version}（{file}）；台账 {ledger}",
+        "{id} {name} ({tier}), {period}; policy `{policy}` {version} ({file}); ledger {ledger}";
+    explain_opening(what) => "期初状态：{what}", "opening state: {what}";
+    explain_off_roster(left) => "{left} 离岗，不在本月台账中：本月无收入，风险金从结转状态中退还",
+        "left on {left}; not in this month's ledger: nothing is earned, the risk deposit is released from the carried state";
+    explain_released(released, payout) => "工资：风险金退还 {released}，实发合计 {payout}",
+        "pay: released {released}, total paid {payout}";
+    explain_pay(gross, deductions, holdback, net, released, payout) =>
+        "工资：应发合计 {gross}，扣款合计 {deductions}，风险金扣留 {holdback}，工资净额 {net}，风险金退还 {released}，实发合计 {payout}",
+        "pay: gross {gross}, deductions {deductions}, risk deposit withheld {holdback}, net {net}, released {released}, total paid {payout}";
+    explain_risk(opening, withheld, offset, released, closing) =>
+        "风险金：期初 {opening} + 扣留 {withheld} − 抵偿 {offset} − 退还 {released} = 期末 {closing}",
+        "risk deposit: opening {opening} + withheld {withheld} − offset {offset} − released {released} = closing {closing}";
+    explain_value_threshold(value, threshold) => "：数值 {value}，标准 {threshold}", ": value {value}, threshold {threshold}";
 
     // Console summaries.
     wrote(path) => "rmpay：已写入 {path}", "rmpay: wrote {path}";
