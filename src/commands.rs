@@ -521,8 +521,8 @@ fn check_inputs(
 fn take_lock(arch: &Archive, root: &Path, wait: u64) -> Result<archive::WriteLock, Failure> {
     arch.lock(std::time::Duration::from_secs(wait), &mut || {
         eprintln!(
-            "rmpay: {} is busy: another rmpay is writing to it; waiting up to {wait} s",
-            root.display(),
+            "{}",
+            text::archive_busy(text::console(), root.display(), wait)
         )
     })
     .map_err(Failure::Archive)
@@ -1258,7 +1258,10 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         let old = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
-                println!("{}: missing from the archive", path.display());
+                println!(
+                    "{}",
+                    text::missing_from_archive(text::console(), path.display())
+                );
                 differences += 1;
                 continue;
             }
@@ -1273,15 +1276,16 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
             print_line_differences(&path, &old, bytes);
         }
     }
+    let c = text::console();
     let label = match version {
         1 => p.to_string(),
-        v => format!("{p} version {v}"),
+        v => text::period_version(c, p, v),
     };
     if differences == 0 {
-        println!("{label}: identical");
+        println!("{}", text::identical(c, label));
         Ok(EXIT_OK)
     } else {
-        println!("{label}: {differences} file(s) differ from the archive");
+        println!("{}", text::files_differ(c, label, differences));
         Ok(EXIT_INVALID)
     }
 }
@@ -1340,23 +1344,26 @@ fn recomputed_files(
 
 /// How two workbooks differ, cell by cell (the first 200 cells).
 fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    let c = text::console();
     match ledger::dump::diff_xlsx(old, bytes) {
         Ok(d) if !d.is_empty() => {
             for (sheet, cell, was, now) in d.iter().take(200) {
                 println!(
-                    "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
-                    path.display()
+                    "{}",
+                    text::cell_differs(
+                        c,
+                        format_args!("{} [{sheet}]!{cell}", path.display()),
+                        was,
+                        now
+                    )
                 );
             }
             if d.len() > 200 {
-                println!("{}: … and {} more cells", path.display(), d.len() - 200);
+                println!("{}", text::more_cells(c, path.display(), d.len() - 200));
             }
         }
-        Ok(_) => println!(
-            "{}: same cells, different bytes (formatting or properties)",
-            path.display()
-        ),
-        Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
+        Ok(_) => println!("{}", text::same_cells(c, path.display())),
+        Err(e) => println!("{}", text::cannot_read_archived(c, path.display(), e)),
     }
 }
 
@@ -1367,21 +1374,26 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
     for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
         if x != y && shown < 50 {
             println!(
-                "{}:{}: archived `{}`, recomputed `{}`",
-                path.display(),
-                i + 1,
-                x.trim(),
-                y.trim()
+                "{}",
+                text::cell_differs(
+                    text::console(),
+                    format_args!("{}:{}", path.display(), i + 1),
+                    x.trim(),
+                    y.trim()
+                )
             );
             shown += 1;
         }
     }
     if o.lines().count() != n.lines().count() {
         println!(
-            "{}: {} lines archived, {} recomputed",
-            path.display(),
-            o.lines().count(),
-            n.lines().count()
+            "{}",
+            text::lines_differ(
+                text::console(),
+                path.display(),
+                o.lines().count(),
+                n.lines().count()
+            )
         );
     }
 }
@@ -1427,7 +1439,10 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
         print_intact(a, &arch, &periods, head, &versions, &log_heads, matched);
         Ok(EXIT_OK)
     } else {
-        println!("{}: {} problem(s)", a.archive.display(), findings.len());
+        println!(
+            "{}",
+            text::problems(text::console(), a.archive.display(), findings.len())
+        );
         Ok(EXIT_INVALID)
     }
 }
@@ -1487,35 +1502,38 @@ fn print_intact(
     log_heads: &[(Period, String)],
     matched: Option<String>,
 ) {
+    let c = text::console();
+    let at = a.archive.display();
     match (periods.first(), periods.last(), head) {
         (Some(first), Some(last), Some(h)) => {
             println!(
-                "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
-                a.archive.display(),
-                periods.len()
+                "{}",
+                text::chain_intact(c, &at, periods.len(), first, last, h)
             );
             for (p, all, in_force) in versions {
                 println!(
-                    "{}: {p} has versions {}; version {in_force} is in force ({})",
-                    a.archive.display(),
-                    all.iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    arch.version_dir(*p, *in_force).display()
+                    "{}",
+                    text::versions_in_force(
+                        c,
+                        &at,
+                        p,
+                        all.iter()
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                            .join(text::list_sep(c)),
+                        in_force,
+                        arch.version_dir(*p, *in_force).display()
+                    )
                 );
             }
             for (p, h) in log_heads {
-                println!(
-                    "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
-                    a.archive.display()
-                );
+                println!("{}", text::signed_after_close(c, &at, p, h));
             }
             if let Some(m) = &matched {
-                println!("{}: the head given matches {m}", a.archive.display());
+                println!("{}", text::head_matches(c, &at, m));
             }
         }
-        _ => println!("{}: empty archive", a.archive.display()),
+        _ => println!("{}", text::empty_archive(c, &at)),
     }
 }
 

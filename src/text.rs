@@ -225,6 +225,18 @@ messages! {
     missing_from_archive(path) => "{path}：档案中没有", "{path}: missing from the archive";
     identical(label) => "{label}：一致", "{label}: identical";
     files_differ(label, n) => "{label}：{n} 个文件与档案不一致", "{label}: {n} file(s) differ from the archive";
+    archive_busy(root, wait) => "rmpay：{root} 正被另一个 rmpay 写入；最多等待 {wait} 秒",
+        "rmpay: {root} is busy: another rmpay is writing to it; waiting up to {wait} s";
+    period_version(period, version) => "{period} 第 {version} 版", "{period} version {version}";
+    cell_differs(at, was, now) => "{at}：存档为 `{was}`，重算为 `{now}`", "{at}: archived `{was}`, recomputed `{now}`";
+    same_cells(path) => "{path}：单元格相同，字节不同（格式或属性）", "{path}: same cells, different bytes (formatting or properties)";
+    lines_differ(path, old, new) => "{path}：存档 {old} 行，重算 {new} 行", "{path}: {old} lines archived, {new} recomputed";
+    chain_intact(path, n, first, last, head) => "{path}：{n} 个期间 {first}…{last}，哈希链完整；档案头清单 SHA-256 {head}",
+        "{path}: {n} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {head}";
+    versions_in_force(path, period, all, in_force, dir) => "{path}：{period} 有第 {all} 版；现行为第 {in_force} 版（{dir}）",
+        "{path}: {period} has versions {all}; version {in_force} is in force ({dir})";
+    signed_after_close(path, period, head) => "{path}：{period} 有结账后签核的环节；签核日志头 SHA-256 {head}",
+        "{path}: {period} has steps signed after its close; sign-off log head SHA-256 {head}";
     more_cells(path, n) => "{path}：……另有 {n} 个单元格", "{path}: … and {n} more cells";
     cannot_read_archived(path, e) => "{path}：无法读取档案中的工作簿：{e}", "{path}: cannot read the archived workbook: {e}";
     problems(path, n) => "{path}：{n} 个问题", "{path}: {n} problem(s)";
