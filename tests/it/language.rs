@@ -148,6 +148,13 @@ fn write_all(dir: &Path, lang: &str) -> Written {
         "fixtures/2026-10.xlsx",
     ])));
     ok(&with_lang(args(&[
+        "rerun",
+        "--archive",
+        &archive,
+        "--period",
+        "2026-09",
+    ])));
+    ok(&with_lang(args(&[
         "restate",
         "--archive",
         &archive,
@@ -158,6 +165,7 @@ fn write_all(dir: &Path, lang: &str) -> Written {
         "--reason",
         "corrected",
     ])));
+    ok(&with_lang(args(&["verify", "--archive", &archive])));
     let mut reasons = Vec::new();
     for out in ["review-a", "review-aq", "review-b", "review-bq"] {
         let j: serde_json::Value =
