@@ -80,7 +80,46 @@ macro_rules! messages {
     };
 }
 
+/// Tables' columns: `name => ("中文", "English", width), …;` gives
+/// `pub const NAME: &[Column]`, shown by `report::columns`. A table per
+/// line of columns, so that a sheet's header reads as one row.
+macro_rules! columns {
+    ( $( $(#[$m:meta])* $name:ident => $( ($zh:literal, $en:literal, $w:literal) ),* ; )* ) => {
+        $( $(#[$m])* pub const $name: &[Column] = &[ $( Column { zh: $zh, en: $en, width: $w } ),* ]; )*
+    };
+}
+
+/// A column of a table: its title in both languages and its width in
+/// characters.
+pub struct Column {
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub width: f64,
+}
+
+#[rustfmt::skip]
+columns! {
+    /// The pay workbook's metrics sheet (业绩指标).
+    METRICS_COLUMNS => ("客户经理编号", "RM id", 12.0), ("姓名", "Name", 10.0), ("存款日均", "Deposit daily avg", 16.0), ("基数存款", "Base deposit", 14.0),
+        ("存量", "Stock", 14.0), ("增量", "Increment", 14.0), ("贷款余额", "Loan balance", 14.0), ("不良余额", "NPL balance", 14.0), ("不良率", "NPL ratio", 10.0),
+        ("应收利息", "Interest due", 14.0), ("实收利息", "Interest received", 14.0), ("收息率", "Collection rate", 10.0), ("中间业务收入", "Fee income", 14.0),
+        ("新开对公基本户", "New basic accounts", 10.0), ("违规扣分", "Violation points", 10.0), ("经济损失", "Losses", 14.0);
+    /// The pay workbook's client detail (客户明细).
+    CLIENT_COLUMNS => ("客户编号", "Client id", 12.0), ("客户名称", "Client name", 20.0), ("客户经理编号", "RM id", 12.0), ("分成比例", "Share", 8.0),
+        ("活期日均", "Demand daily avg", 14.0), ("定期日均", "Time daily avg", 14.0), ("协议存款日均", "Agreement daily avg", 14.0),
+        ("计入存款日均", "Counted daily avg", 14.0), ("归属本人日均", "RM's share", 14.0), ("贷款余额", "Loan balance", 14.0), ("不良余额", "NPL balance", 14.0),
+        ("中间业务收入", "Fee income", 14.0);
+    /// The review's score breakdown (得分明细).
+    SCORE_COLUMNS => ("客户经理编号", "RM id", 12.0), ("项目", "Component", 16.0), ("规则", "Rule", 16.0), ("指标", "Metric", 22.0), ("数值", "Value", 16.0),
+        ("目标", "Target", 14.0), ("基本分", "Base points", 10.0), ("调整", "Adjustment", 10.0), ("封顶后调整", "Capped", 10.0), ("得分", "Points", 10.0),
+        ("说明", "Note", 60.0);
+}
+
 labels! {
+    // Sheets.
+    metrics_sheet => "业绩指标", "Metrics";
+    client_sheet => "客户明细", "Client detail";
+
     // Book furniture.
     unit_yuan => "单位：元", "Unit: CNY";
     page_of => "第 {page} 页 共 {pages} 页", "Page {page} of {pages}";
@@ -198,7 +237,7 @@ messages! {
     signed_head(period, step, head) => "{period} {step} 已签核；档案头 SHA-256 {head}", "{period} {step} signed; archive head SHA-256 {head}";
     next_step(name, office) => "rmpay：下一步：{name}（{office}）", "rmpay: next: {name} ({office})";
     compare_summary(period, new_id, new_v, old_id, old_v, gross_old, gross_new, diff, net_old, net_new) =>
-        "rmpay：{period} 按测算方案 `{new_id}` {new_v}（现行 `{old_id}` {old_v}）：应发 {gross_old} → {gross_new}（{diff}），实发 {net_old} → {net_new}",
+        "rmpay：{period} 按测算方案 `{new_id}` {new_v}（现行 `{old_id}` {old_v}）：应发 {gross_old} → {gross_new}（{diff}），工资净额 {net_old} → {net_new}",
         "rmpay: {period} under `{new_id}` {new_v} instead of `{old_id}` {old_v}: gross {gross_old} → {gross_new} ({diff}), net {net_old} → {net_new}";
     statements_written(period, n, draft, dir) => "rmpay：{period} 工资对账单 {n} 份{draft}，存于 {dir}", "rmpay: {period} {n} statement(s){draft} in {dir}";
     policy_valid(file, id, version, tiers, lines, examples) =>
@@ -552,6 +591,17 @@ mod tests {
             {
                 assert!(ZH_MAY_SAY.contains(&w), "{key}: English `{w}` in {zh}");
             }
+        }
+    }
+
+    #[test]
+    fn every_column_has_both_languages() {
+        for c in METRICS_COLUMNS
+            .iter()
+            .chain(CLIENT_COLUMNS)
+            .chain(SCORE_COLUMNS)
+        {
+            assert!(has_cjk(c.zh) && !has_cjk(c.en), "{} / {}", c.zh, c.en);
         }
     }
 

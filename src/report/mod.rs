@@ -268,6 +268,13 @@ pub fn col(title: &str, width: f64) -> Column {
     }
 }
 
+/// A table's columns from the catalogue, in `lang`.
+pub fn columns(lang: Lang, spec: &[text::Column]) -> Vec<Column> {
+    spec.iter()
+        .map(|c| col(lang.pick(c.zh, c.en), c.width))
+        .collect()
+}
+
 /// A column of long text that wraps within `width`.
 pub fn wrapped_col(title: &str, width: f64) -> Column {
     Column {

@@ -885,29 +885,8 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 3. Metrics per RM.
 fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut met = Sheet::new(
-        sink,
-        l("业绩指标", "Metrics"),
-        vec![
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("姓名", "Name"), 10.0),
-            col(l("存款日均", "Deposit daily avg"), 16.0),
-            col(l("基数存款", "Base deposit"), 14.0),
-            col(l("存量", "Stock"), 14.0),
-            col(l("增量", "Increment"), 14.0),
-            col(l("贷款余额", "Loan balance"), 14.0),
-            col(l("不良余额", "NPL balance"), 14.0),
-            col(l("不良率", "NPL ratio"), 10.0),
-            col(l("应收利息", "Interest due"), 14.0),
-            col(l("实收利息", "Interest received"), 14.0),
-            col(l("收息率", "Collection rate"), 10.0),
-            col(l("中间业务收入", "Fee income"), 14.0),
-            col(l("新开对公基本户", "New basic accounts"), 10.0),
-            col(l("违规扣分", "Violation points"), 10.0),
-            col(l("经济损失", "Losses"), 14.0),
-        ],
-    );
+    let columns = super::columns(lang, crate::text::METRICS_COLUMNS);
+    let mut met = Sheet::new(sink, crate::text::metrics_sheet(lang), columns);
     met.freeze_columns = 2;
     for r in &payroll.results {
         let m = &r.month.metrics;
@@ -936,25 +915,8 @@ fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 4. Client detail.
 fn client_detail(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut cd = Sheet::new(
-        sink,
-        l("客户明细", "Client detail"),
-        vec![
-            col(l("客户编号", "Client id"), 12.0),
-            col(l("客户名称", "Client name"), 20.0),
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("分成比例", "Share"), 8.0),
-            col(l("活期日均", "Demand daily avg"), 14.0),
-            col(l("定期日均", "Time daily avg"), 14.0),
-            col(l("协议存款日均", "Agreement daily avg"), 14.0),
-            col(l("计入存款日均", "Counted daily avg"), 14.0),
-            col(l("归属本人日均", "RM's share"), 14.0),
-            col(l("贷款余额", "Loan balance"), 14.0),
-            col(l("不良余额", "NPL balance"), 14.0),
-            col(l("中间业务收入", "Fee income"), 14.0),
-        ],
-    );
+    let columns = super::columns(lang, crate::text::CLIENT_COLUMNS);
+    let mut cd = Sheet::new(sink, crate::text::client_sheet(lang), columns);
     cd.freeze_columns = 1;
     for c in payroll.clients.values() {
         for (rm_id, share, _) in &c.assignments {

@@ -786,23 +786,8 @@ pub fn review_book(
 
     // 2. Score breakdown.
     if policy.score.is_some() {
-        let mut s = Sheet::new(
-            sink,
-            name("得分明细", "Score breakdown"),
-            vec![
-                col(l("客户经理编号", "RM id"), 12.0),
-                col(l("项目", "Component"), 16.0),
-                col(l("规则", "Rule"), 16.0),
-                col(l("指标", "Metric"), 22.0),
-                col(l("数值", "Value"), 16.0),
-                col(l("目标", "Target"), 14.0),
-                col(l("基本分", "Base points"), 10.0),
-                col(l("调整", "Adjustment"), 10.0),
-                col(l("封顶后调整", "Capped"), 10.0),
-                col(l("得分", "Points"), 10.0),
-                col(l("说明", "Note"), 60.0),
-            ],
-        );
+        let columns = super::columns(lang, crate::text::SCORE_COLUMNS);
+        let mut s = Sheet::new(sink, name("得分明细", "Score breakdown"), columns);
         s.freeze_columns = 2;
         let words = super::TraceWords::new(policy, lang);
         for r in &review.results {
