@@ -99,11 +99,19 @@ fn write_review(a: &cli::ReviewArgs, run: &review::ReviewRun) -> Result<PathBuf,
     Ok(out)
 }
 
+/// Diagnostics as the console shows them in `lang`: the location and the
+/// code stay as they are (they are looked up); the message is the
+/// diagnostic's own (English) until each code carries its Chinese title —
+/// the seam where the console's language reaches them.
+fn diagnostic_lines(d: &diag::Diagnostics, _lang: report::Lang) -> Vec<String> {
+    d.render()
+}
+
 /// Print a failure; returns the exit code.
 pub fn report_failure(f: Failure) -> i32 {
     match f {
         Failure::Invalid(d) => {
-            for l in d.render() {
+            for l in diagnostic_lines(&d, text::console()) {
                 eprintln!("{l}");
             }
             let errors = d

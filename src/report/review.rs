@@ -38,22 +38,46 @@ fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
     }
 }
 
-fn figure(metric: Metric, v: Decimal) -> String {
+/// A review figure as a cell: ratios as percentages, counts whole, the
+/// rest to six places (the trace's exact value).
+fn figure_cell(metric: Metric, v: Decimal) -> Cell {
+    match figure_kind(metric) {
+        FigureKind::Ratio => Cell::Percent(v.round_dp(6)),
+        FigureKind::Count => Cell::Number(v.round_dp(6), 0),
+        FigureKind::Amount => Cell::Number(v.round_dp(6), 6),
+    }
+}
+
+enum FigureKind {
+    Ratio,
+    Count,
+    Amount,
+}
+
+fn figure_kind(metric: Metric) -> FigureKind {
     let metric = metric.id();
     if metric.ends_with("_ratio")
         || metric.ends_with("_rate")
         || metric.ends_with("_growth")
         || metric == "deposit_to_base"
     {
-        percent_text(v)
+        FigureKind::Ratio
     } else if metric.ends_with("_years")
         || metric.ends_with("_count")
         || metric == "months_in_service"
         || metric == "new_basic_accounts"
     {
-        v.normalize().to_string()
+        FigureKind::Count
     } else {
-        amount_text(v, 2)
+        FigureKind::Amount
+    }
+}
+
+fn figure(metric: Metric, v: Decimal) -> String {
+    match figure_kind(metric) {
+        FigureKind::Ratio => percent_text(v),
+        FigureKind::Count => v.normalize().to_string(),
+        FigureKind::Amount => amount_text(v, 2),
     }
 }
 
@@ -1004,8 +1028,7 @@ pub fn review_book(
                 Cell::text(&r.year.rm.rm_id),
                 Cell::text(words.figure(k.id())),
                 Cell::text(words.rule("metric")),
-                v.map(|v| Cell::Number(v.round_dp(6), 6))
-                    .unwrap_or(Cell::text("—")),
+                v.map(|v| figure_cell(*k, v)).unwrap_or(Cell::text("—")),
                 Cell::Empty,
                 Cell::Empty,
                 Cell::Empty,
