@@ -147,9 +147,7 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     }
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} reading [{prefix}] {human_pos} rows  {elapsed}",
-        )
+        indicatif::ProgressStyle::with_template(text::progress_reading(text::console()))
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     Some(pb)

@@ -150,6 +150,9 @@ labels! {
     rounding_down => "截尾", "truncated";
 
     // Console.
+    /// The progress line while a sheet is read (an indicatif template).
+    progress_reading => "{spinner} 正在读取 [{prefix}] {human_pos} 行  {elapsed}",
+        "{spinner} reading [{prefix}] {human_pos} rows  {elapsed}";
     partial_mark => "（部分期间）", " (partial)";
     nothing_written => "未写入任何文件", "nothing was written";
     archive_unchanged => "档案未改动", "the archive is unchanged";

@@ -411,9 +411,12 @@ impl TraceWords {
         if let Some(t) = self.tiers.get(s) {
             return t.clone();
         }
+        // A month has tens of thousands of inputs: a phrase is looked for
+        // only when the text has all its letters.
+        let has = letters(s);
         let mut s = s.to_string();
-        for (en, zh) in phrases() {
-            if s.contains(en) {
+        for (en, zh, need) in phrases() {
+            if need & !has == 0 && s.contains(en) {
                 s = replace_phrase(&s, en, zh);
             }
         }
@@ -514,8 +517,8 @@ impl TraceWords {
         if let Some(f) = text::trace_figure(w, self.lang) {
             return f.to_string();
         }
-        match text::TRACE_PHRASES.iter().find(|(en, _)| *en == w) {
-            Some((_, zh)) => zh.to_string(),
+        match single_words().get(w) {
+            Some(zh) => zh.to_string(),
             None => w.to_string(),
         }
     }
@@ -523,17 +526,45 @@ impl TraceWords {
 
 /// The catalogue's trace phrases of more than one word, the longest first
 /// (so `no opening balance given` is taken before `opening balance`).
-fn phrases() -> &'static [(&'static str, &'static str)] {
-    static SORTED: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
-        std::sync::OnceLock::new();
+/// Each with the letters it holds ([`letters`]).
+fn phrases() -> &'static [(&'static str, &'static str, u64)] {
+    type Phrases = Vec<(&'static str, &'static str, u64)>;
+    static SORTED: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
     SORTED.get_or_init(|| {
-        let mut v: Vec<_> = text::TRACE_PHRASES
+        let mut v: Phrases = text::TRACE_PHRASES
+            .iter()
+            .filter(|(en, _)| !is_word(en))
+            .map(|(en, zh)| (*en, *zh, letters(en)))
+            .collect();
+        v.sort_by_key(|(en, _, _)| std::cmp::Reverse(en.len()));
+        v
+    })
+}
+
+/// The catalogue's trace phrases of one word, by their English.
+fn single_words() -> &'static std::collections::HashMap<&'static str, &'static str> {
+    static WORDS: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        text::TRACE_PHRASES
             .iter()
             .copied()
-            .filter(|(en, _)| !is_word(en))
-            .collect();
-        v.sort_by_key(|(en, _)| std::cmp::Reverse(en.len()));
-        v
+            .filter(|(en, _)| is_word(en))
+            .collect()
+    })
+}
+
+/// Which ASCII letters and symbols a text holds, one bit each (letters
+/// folded to lower case; the rest of ASCII on the top bits).
+fn letters(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| {
+        m | match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'A'..=b'Z' => 1 << (b - b'A'),
+            b'0'..=b'9' => 1 << 26,
+            0x20..=0x7e => 1 << (27 + (b % 37)),
+            _ => 0,
+        }
     })
 }
 
