@@ -16,6 +16,12 @@ printed, nothing written), 2 usage or I/O error, 101 internal error (a bug in rm
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of what is written (workbooks, statements, JSON reasons)
+    /// and of the console's messages. Workbooks default to Chinese; the
+    /// console, without --lang, follows the locale (LC_ALL, LC_MESSAGES,
+    /// LANG starting with `zh`: Chinese; else English).
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -58,7 +64,7 @@ paid and what is due is carried into the next open month's payroll as adjustment
     /// Write a closed month's pay-out file (代发工资) for the bank's batch-payment system.
     #[command(
         long_about = "Write a closed month's pay-out file (代发工资) for the bank's batch-payment \
-system: one payment per RM with an amount to pay (the register's total paid, 实付合计: net pay \
+system: one payment per RM with an amount to pay (the register's total paid, 实发合计: net pay \
 plus any risk deposit released) to the salary card (工资卡号) in the month's archived ledger, with the control count and total, laid out as the \
 `[payout]` profile of the month's archived policy says (CSV in UTF-8 or GBK, or xlsx).\n\n\
 Only a closed month pays out: `payroll` never writes a pay-out file, and a month that is not \
@@ -108,8 +114,10 @@ cell; nothing is written then.",
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum Lang {
+    /// Chinese (workbooks' default).
     #[default]
     Zh,
+    /// English.
     En,
 }
 
@@ -209,9 +217,6 @@ pub struct PayrollArgs {
         help = WAIT_HELP
     )]
     pub wait: u64,
-    /// Language of the pay workbook: sheet and column names, and texts.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
     #[arg(long, value_name = "YYYY-MM", help = PERIOD_HELP)]
     pub period: Option<String>,
     #[arg(long, short, help = QUIET_HELP)]
@@ -229,10 +234,6 @@ pub struct CloseArgs {
     pub ledger: PathBuf,
     #[arg(long, value_name = "YYYY-MM", help = PERIOD_HELP)]
     pub period: Option<String>,
-    /// Language of the archived pay workbook: sheet and column names, and
-    /// texts.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
     #[arg(long, short, help = QUIET_HELP)]
     pub quiet: bool,
     #[arg(long, value_name = "SECONDS", default_value_t = 30, help = WAIT_HELP)]
@@ -329,9 +330,6 @@ pub struct StatementArgs {
     /// Directory the statements are written to (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Language of the statements.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]
@@ -345,9 +343,6 @@ pub struct CompareArgs {
     /// to (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Language of the comparison workbook.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]
@@ -392,9 +387,6 @@ pub struct ReviewArgs {
     /// printable file per RM, into this directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub notices: Option<PathBuf>,
-    /// Language of the review workbook and notices.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]
@@ -421,9 +413,6 @@ pub struct TemplateArgs {
     /// With --rules: the month the ledger is for, YYYY-MM.
     #[arg(long, value_name = "YYYY-MM", requires = "rules")]
     pub period: Option<String>,
-    /// Language of sheet names, headers and instructions.
-    #[arg(long, value_enum, default_value_t = Lang::Zh)]
-    pub lang: Lang,
     /// The workbook to write (.xlsx).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

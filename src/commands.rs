@@ -7,7 +7,7 @@ use crate::period::Period;
 use crate::pipeline::{inputs, opening, review};
 use crate::{
     Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
-    diag, ledger, metrics, policy, report, signoff, state, write,
+    diag, ledger, metrics, policy, report, signoff, state, text, write,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -106,22 +106,29 @@ fn review(a: &cli::ReviewArgs) -> Result<(), Failure> {
             .filter(|r| r.decision == d)
             .count()
     };
+    let c = text::console();
     eprintln!(
-        "rmpay: review {}{}: {} RMs; promote {}, keep {}, demote {}, terminate {}",
-        run.info.label,
-        if run.info.partial { " (partial)" } else { "" },
-        run.result.results.len(),
-        count(policy::Decision::Promote),
-        count(policy::Decision::Keep),
-        count(policy::Decision::Demote),
-        count(policy::Decision::Terminate)
+        "{}",
+        text::review_summary(
+            c,
+            &run.info.label,
+            if run.info.partial {
+                text::partial_mark(c)
+            } else {
+                ""
+            },
+            run.result.results.len(),
+            count(policy::Decision::Promote),
+            count(policy::Decision::Keep),
+            count(policy::Decision::Demote),
+            count(policy::Decision::Terminate)
+        )
     );
-    eprintln!("rmpay: wrote {}", out.display());
+    eprintln!("{}", text::wrote(c, out.display()));
     if let Some(d) = &a.notices {
         eprintln!(
-            "rmpay: {} notice(s) of the review's result in {}",
-            run.result.results.len(),
-            d.display()
+            "{}",
+            text::notices_written(c, run.result.results.len(), d.display())
         );
     }
     json_written(&a.json, json);
@@ -136,7 +143,7 @@ fn write_review(
     run: &review::ReviewRun,
 ) -> Result<(PathBuf, Option<Vec<u8>>), Failure> {
     let (policy, info) = (&run.policy, &run.info);
-    let l = lang(a.lang);
+    let l = text::output();
     let out = a.out.join(format!("review-{}.xlsx", info.label));
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
@@ -145,7 +152,7 @@ fn write_review(
     report::review::review_book(policy, &run.result, info, l, &mut sink);
     outputs.add_workbook(sink).map_err(Failure::Error)?;
     let json = stage_json(&mut outputs, &a.json, || {
-        write::json::review_bytes(&write::json::review_json(policy, &run.result, info))
+        write::json::review_bytes(&write::json::review_json(policy, &run.result, info, l))
     })?;
     if let Some(dir) = &a.notices {
         let files = notice_files(dir, run, l)?;
@@ -181,7 +188,7 @@ fn stage_json(
 fn json_written(json: &Option<PathBuf>, to_stdout: Option<Vec<u8>>) {
     match (json, to_stdout) {
         (_, Some(bytes)) => stdout(&bytes),
-        (Some(p), None) => eprintln!("rmpay: wrote {}", p.display()),
+        (Some(p), None) => eprintln!("{}", text::wrote(text::console(), p.display())),
         (None, None) => {}
     }
 }
@@ -215,20 +222,31 @@ fn notice_files(
     Ok(files)
 }
 
+/// Diagnostics as the console shows them in `lang`: the location and the
+/// code stay as they are (they are looked up); the message is the
+/// diagnostic's own (English) until each code carries its Chinese title —
+/// the seam where the console's language reaches them.
+fn diagnostic_lines(d: &diag::Diagnostics, _lang: report::Lang) -> Vec<String> {
+    d.render()
+}
+
 /// Print a failure; returns the exit code.
 pub fn report_failure(f: Failure) -> i32 {
     let status = f.exit_status();
     match &f {
         Failure::Invalid(d) => {
-            for l in d.render() {
+            for l in diagnostic_lines(d, text::console()) {
                 eprintln!("{l}");
             }
-            eprintln!("rmpay: {} error(s); nothing was written", d.error_count());
+            eprintln!(
+                "{}",
+                text::errors_nothing_written(text::console(), d.error_count())
+            );
         }
         Failure::Error(e) => {
             eprintln!("{e}");
             if status == EXIT_INVALID {
-                eprintln!("rmpay: nothing was written");
+                eprintln!("{}", text::rmpay_nothing_written(text::console()));
             }
         }
     }
@@ -241,10 +259,8 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     }
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} reading [{prefix}] {human_pos} rows  {elapsed}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template(text::progress_reading(text::console()))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     Some(pb)
 }
@@ -281,7 +297,7 @@ pub(crate) fn period_arg(s: &str) -> Result<Period, Failure> {
         .map_err(|e| Failure::usage(format!("--period: {e}")))
 }
 
-fn lang(l: cli::Lang) -> report::Lang {
+pub fn lang(l: cli::Lang) -> report::Lang {
     match l {
         cli::Lang::Zh => report::Lang::Zh,
         cli::Lang::En => report::Lang::En,
@@ -318,24 +334,30 @@ fn summary(r: &PayrollRun) {
         .sum::<usize>();
     let money = |d| report::pay::amount_text(d, r.policy.settings.money.scale);
     let t = &r.payroll.totals;
+    let c = text::console();
     eprintln!(
-        "rmpay: {} {} RMs, net pay {} (gross {}, deductions {}, risk deposit {}); {} exception(s)",
-        r.run.period,
-        r.payroll.results.len(),
-        money(t.net),
-        money(t.gross),
-        money(t.deductions),
-        money(t.holdback),
-        flags
+        "{}",
+        text::pay_summary(
+            c,
+            r.run.period,
+            r.payroll.results.len(),
+            money(t.net),
+            money(t.gross),
+            money(t.deductions),
+            money(t.holdback),
+            flags
+        )
     );
     if !t.released.is_zero() {
         eprintln!(
-            "rmpay: risk deposits released {}; total paid {}",
-            money(t.released),
-            money(t.payout)
+            "{}",
+            text::pay_released(c, money(t.released), money(t.payout))
         );
     }
-    eprintln!("rmpay: opening state: {}", r.run.opening);
+    eprintln!(
+        "{}",
+        text::opening_state(c, text::run_opening(&r.run.opening, c))
+    );
     // RMs the ledger no longer lists whose deposit waits: when it is due,
     // or that the state does not know when they left (a state written
     // before leaving dates were kept).
@@ -347,24 +369,19 @@ fn summary(r: &PayrollRun) {
             .left_on
             .zip(r.policy.risk_deposit.as_ref())
             .and_then(|(d, rd)| d.checked_add_months(chrono::Months::new(rd.release_after_months)));
+        let why = match (o.left_on, due) {
+            (Some(l), Some(d)) => text::carried_due(c, l, Period::of(d)),
+            _ => text::carried_unknown(c),
+        };
         eprintln!(
-            "rmpay: {id} is not in this month's ledger: risk deposit {} carried{}",
-            money(o.risk_balance),
-            match (o.left_on, due) {
-                (Some(l), Some(d)) => format!(
-                    " (left on {l}, released in {})",
-                    Period::of(d)
-                ),
-                _ => " (no leaving date known: it is released in a month whose ledger lists the RM as left)".into(),
-            }
+            "{}",
+            text::carried_deposit(c, id, money(o.risk_balance), why)
         );
     }
     for o in &r.payroll.off_roster {
         eprintln!(
-            "rmpay: {} left on {} and is not in this month's ledger: risk deposit released {} (in the totals)",
-            o.rm_id,
-            o.left_on,
-            money(o.pay.released)
+            "{}",
+            text::off_roster_released(c, &o.rm_id, o.left_on, money(o.pay.released))
         );
     }
 }
@@ -409,7 +426,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     // its place); rename into place only when all are ready.
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
-    let l = lang(a.lang);
+    let l = text::output();
     let head = report::pay::pay_book_head(&r.policy, &r.run, l);
     let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
@@ -417,7 +434,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
     outputs.commit().map_err(Failure::Error)?;
     summary(&r);
-    eprintln!("rmpay: wrote {}", out.display());
+    eprintln!("{}", text::wrote(text::console(), out.display()));
     json_written(&a.json, json);
     // A big month is millions of small allocations; free them off the
     // command's path (the process may well exit first).
@@ -430,7 +447,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
 fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(), Failure> {
     let p = r.run.period;
     let arch = Archive::new(root);
-    let l = lang(a.lang);
+    let l = text::output();
     let out = a.out.join(crate::pay_workbook_name(p));
     let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
     let ledger_bytes = std::fs::read(&a.ledger)
@@ -458,12 +475,12 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     summary(&r);
     match recorded {
         None => eprintln!(
-            "rmpay: {p} is closed in {}: previewed, no draft recorded",
-            root.display()
+            "{}",
+            text::preview_closed(text::console(), p, root.display())
         ),
         Some((sha, voided)) => draft_recorded(root, &arch, &r, &sha, &voided)?,
     }
-    eprintln!("rmpay: wrote {}", out.display());
+    eprintln!("{}", text::wrote(text::console(), out.display()));
     json_written(&a.json, json);
     Ok(())
 }
@@ -480,7 +497,7 @@ fn draft_into_archive(
     ext: &str,
 ) -> Result<(String, Option<Vec<signoff::Signoff>>), Failure> {
     let p = r.run.period;
-    let l = lang(a.lang);
+    let l = text::output();
     let entries = file_entries(files);
     check_inputs(r, &entries, ext, &a.ledger)?;
     let (policy_src, ledger_src) = sources(r, ext);
@@ -512,19 +529,18 @@ fn draft_recorded(
     voided: &Option<Vec<signoff::Signoff>>,
 ) -> Result<(), Failure> {
     let p = r.run.period;
+    let c = text::console();
     match voided {
         Some(_) => eprintln!(
-            "rmpay: draft {sha} of {p} recorded in {}",
-            signoff::month_dir(arch, p).display()
+            "{}",
+            text::draft_recorded(c, sha, p, signoff::month_dir(arch, p).display())
         ),
-        None => eprintln!(
-            "rmpay: draft {sha} of {p} is already the month's draft (same inputs): its sign-offs stand"
-        ),
+        None => eprintln!("{}", text::draft_same(c, sha, p)),
     }
     for s in voided.iter().flatten() {
         eprintln!(
-            "rmpay: this draft replaces draft {}: the {} ({}) sign-off by {} of {} is void; sign it again",
-            s.draft, s.title, s.office, s.name, s.date
+            "{}",
+            text::draft_voids(c, &s.draft, &s.title, &s.office, &s.name, &s.date)
         );
     }
     if let Some(wf) = &r.policy.workflow {
@@ -532,15 +548,14 @@ fn draft_recorded(
         let todo: Vec<String> = wf.steps[..=wf.approval]
             .iter()
             .filter(|st| log.valid(sha, &st.id).is_none())
-            .map(|st| format!("{} ({})", st.name, st.office))
+            .map(|st| text::step_office(c, &st.name, &st.office))
             .collect();
         if todo.is_empty() {
-            eprintln!("rmpay: {p} is approved: `rmpay close` closes this draft");
+            eprintln!("{}", text::approved_close_this(c, p));
         } else {
             eprintln!(
-                "rmpay: to sign before the close: {} (`rmpay sign --archive {} --period {p} --step STEP --name NAME`)",
-                todo.join(", "),
-                root.display()
+                "{}",
+                text::to_sign_before_close(c, todo.join(text::list_sep(c)), root.display(), p)
             );
         }
     }
@@ -620,8 +635,8 @@ fn check_inputs(
 fn take_lock(arch: &Archive, root: &Path, wait: u64) -> Result<archive::WriteLock, Failure> {
     arch.lock(std::time::Duration::from_secs(wait), &mut || {
         eprintln!(
-            "rmpay: {} is busy: another rmpay is writing to it; waiting up to {wait} s",
-            root.display(),
+            "{}",
+            text::archive_busy(text::console(), root.display(), wait)
         )
     })
     .map_err(Failure::Error)
@@ -840,7 +855,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let ledger_bytes = std::fs::read(&a.ledger)
         .map_err(|e| Failure::at(&a.ledger, Code::Io, format!("cannot read: {e}")))?;
     let ext = ledger_ext(&a.ledger);
-    let l = lang(a.lang);
+    let l = text::output();
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let file_list = file_entries(&files);
     check_inputs(&r, &file_list, &ext, &a.ledger)?;
@@ -914,26 +929,32 @@ fn closed_message(a: &cli::CloseArgs, r: &PayrollRun, arch: &Archive, manifest: 
     let p = r.run.period;
     summary(r);
     let head = archive::sha256_hex(&manifest.to_bytes());
+    let c = text::console();
     eprintln!(
-        "rmpay: closed {p} in {} (policy `{}` {}, manifest SHA-256 {head})",
-        arch.dir(p).display(),
-        r.policy.id,
-        r.policy.version,
+        "{}",
+        text::closed_in(
+            c,
+            p,
+            arch.dir(p).display(),
+            &r.policy.id,
+            &r.policy.version,
+            &head
+        )
     );
     for s in manifest.approval.iter().flat_map(|x| &x.signoffs) {
-        eprintln!("rmpay: {} ({}) {} {}", s.title, s.office, s.name, s.date);
+        eprintln!(
+            "{}",
+            text::signoff_line(c, &s.title, &s.office, &s.name, &s.date)
+        );
     }
     // The head goes to stdout: it is what the approver writes down.
-    println!("{p} closed; archive head SHA-256 {head}");
-    eprintln!(
-        "rmpay: write the head on the signed form; `rmpay verify --archive {} --head {head}` checks the archive against it",
-        a.archive.display()
-    );
+    println!("{}", text::closed_head(c, p, &head));
+    eprintln!("{}", text::write_head(c, a.archive.display(), &head));
     if let Some(wf) = &r.policy.workflow {
         for st in &wf.steps[wf.approval + 1..] {
             eprintln!(
-                "rmpay: still to sign after the close: {} ({})",
-                st.name, st.office
+                "{}",
+                text::still_to_sign_after(c, text::step_office(c, &st.name, &st.office))
             );
         }
     }
@@ -1001,14 +1022,18 @@ fn append_signoff(
         signoff::append(arch, lock, p, log, signoff::Event::Signoff(signed.clone()))
             .map_err(Failure::Error)?;
     eprintln!(
-        "rmpay: {p} {} ({}) signed by {} on {} for draft {} (entry {} of {})",
-        signed.title,
-        signed.office,
-        signed.name,
-        signed.date,
-        signed.draft,
-        entry.seq,
-        signoff::log_path(arch, p).display()
+        "{}",
+        text::signed(
+            text::console(),
+            p,
+            &signed.title,
+            &signed.office,
+            &signed.name,
+            &signed.date,
+            &signed.draft,
+            entry.seq,
+            signoff::log_path(arch, p).display()
+        )
     );
     Ok(head)
 }
@@ -1016,7 +1041,7 @@ fn append_signoff(
 /// Without --date, a sign-off is dated today, and says so.
 fn today() -> String {
     let today = chrono::Local::now().date_naive().to_string();
-    eprintln!("rmpay: no --date given: signed as of today, {today}");
+    eprintln!("{}", text::signed_as_of_today(text::console(), &today));
     today
 }
 
@@ -1239,17 +1264,15 @@ fn signed_next(
     head: &str,
 ) {
     let step = &wf.steps[i];
+    let c = text::console();
     if closed {
-        println!("{p} {} signed; archive head SHA-256 {head}", step.name);
-        eprintln!(
-            "rmpay: write the head on the form; `rmpay verify --archive {} --head {head}` checks the archive against it",
-            a.archive.display()
-        );
+        println!("{}", text::signed_head(c, p, &step.name, head));
+        eprintln!("{}", text::write_head(c, a.archive.display(), head));
     } else if i == wf.approval {
-        eprintln!("rmpay: {p} is approved: `rmpay close` closes draft {draft}");
+        eprintln!("{}", text::approved_close_draft(c, p, draft));
     } else {
         let next = &wf.steps[i + 1];
-        eprintln!("rmpay: next: {} ({})", next.name, next.office);
+        eprintln!("{}", text::next_step(c, &next.name, &next.office));
     }
 }
 
@@ -1347,7 +1370,10 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         let old = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
-                println!("{}: missing from the archive", path.display());
+                println!(
+                    "{}",
+                    text::missing_from_archive(text::console(), path.display())
+                );
                 differences += 1;
                 continue;
             }
@@ -1362,16 +1388,15 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
             print_line_differences(&path, &old, bytes);
         }
     }
+    let c = text::console();
     if differences > 0 {
-        println!("{label}: {differences} file(s) differ from the archive");
+        println!("{}", text::files_differ(c, &label, differences));
         Ok(EXIT_INVALID)
     } else if !inputs_intact {
-        println!(
-            "{label}: the outputs recomputed are identical, but an archived input has changed"
-        );
+        println!("{}", text::identical_but_input_changed(c, &label));
         Ok(EXIT_INVALID)
     } else {
-        println!("{label}: identical");
+        println!("{}", text::identical(c, &label));
         Ok(EXIT_OK)
     }
 }
@@ -1496,23 +1521,26 @@ fn recomputed_files(
 
 /// How two workbooks differ, cell by cell (the first 200 cells).
 fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    let c = text::console();
     match ledger::dump::diff_xlsx(old, bytes) {
         Ok(d) if !d.is_empty() => {
             for (sheet, cell, was, now) in d.iter().take(200) {
                 println!(
-                    "{} [{sheet}]!{cell}: archived `{was}`, recomputed `{now}`",
-                    path.display()
+                    "{}",
+                    text::cell_differs(
+                        c,
+                        format_args!("{} [{sheet}]!{cell}", path.display()),
+                        was,
+                        now
+                    )
                 );
             }
             if d.len() > 200 {
-                println!("{}: … and {} more cells", path.display(), d.len() - 200);
+                println!("{}", text::more_cells(c, path.display(), d.len() - 200));
             }
         }
-        Ok(_) => println!(
-            "{}: same cells, different bytes (formatting or properties)",
-            path.display()
-        ),
-        Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
+        Ok(_) => println!("{}", text::same_cells(c, path.display())),
+        Err(e) => println!("{}", text::cannot_read_archived(c, path.display(), e)),
     }
 }
 
@@ -1523,21 +1551,26 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
     for (i, (x, y)) in o.lines().zip(n.lines()).enumerate() {
         if x != y && shown < 50 {
             println!(
-                "{}:{}: archived `{}`, recomputed `{}`",
-                path.display(),
-                i + 1,
-                x.trim(),
-                y.trim()
+                "{}",
+                text::cell_differs(
+                    text::console(),
+                    format_args!("{}:{}", path.display(), i + 1),
+                    x.trim(),
+                    y.trim()
+                )
             );
             shown += 1;
         }
     }
     if o.lines().count() != n.lines().count() {
         println!(
-            "{}: {} lines archived, {} recomputed",
-            path.display(),
-            o.lines().count(),
-            n.lines().count()
+            "{}",
+            text::lines_differ(
+                text::console(),
+                path.display(),
+                o.lines().count(),
+                n.lines().count()
+            )
         );
     }
 }
@@ -1580,7 +1613,10 @@ fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
         print_intact(a, &arch, &periods, head, &versions, &log_heads, matched);
         Ok(EXIT_OK)
     } else {
-        println!("{}: {} problem(s)", a.archive.display(), findings.len());
+        println!(
+            "{}",
+            text::problems(text::console(), a.archive.display(), findings.len())
+        );
         Ok(EXIT_INVALID)
     }
 }
@@ -1640,35 +1676,38 @@ fn print_intact(
     log_heads: &[(Period, String)],
     matched: Option<String>,
 ) {
+    let c = text::console();
+    let at = a.archive.display();
     match (periods.first(), periods.last(), head) {
         (Some(first), Some(last), Some(h)) => {
             println!(
-                "{}: {} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {h}",
-                a.archive.display(),
-                periods.len()
+                "{}",
+                text::chain_intact(c, &at, periods.len(), first, last, h)
             );
             for (p, all, in_force) in versions {
                 println!(
-                    "{}: {p} has versions {}; version {in_force} is in force ({})",
-                    a.archive.display(),
-                    all.iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    arch.version_dir(*p, *in_force).display()
+                    "{}",
+                    text::versions_in_force(
+                        c,
+                        &at,
+                        p,
+                        all.iter()
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                            .join(text::list_sep(c)),
+                        in_force,
+                        arch.version_dir(*p, *in_force).display()
+                    )
                 );
             }
             for (p, h) in log_heads {
-                println!(
-                    "{}: {p} has steps signed after its close; sign-off log head SHA-256 {h}",
-                    a.archive.display()
-                );
+                println!("{}", text::signed_after_close(c, &at, p, h));
             }
             if let Some(m) = &matched {
-                println!("{}: the head given matches {m}", a.archive.display());
+                println!("{}", text::head_matches(c, &at, m));
             }
         }
-        _ => println!("{}: empty archive", a.archive.display()),
+        _ => println!("{}", text::empty_archive(c, &at)),
     }
 }
 
@@ -1690,7 +1729,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
         print!(
             "{}",
-            report::explain::explain_off_roster(&r.policy, &r.run, off)
+            report::explain::explain_off_roster(&r.policy, &r.run, off, text::console())
         );
         return Ok(());
     }
@@ -1708,7 +1747,10 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             diag::suggestion(&a.rm, ids.iter().copied())
         )));
     };
-    print!("{}", report::explain::explain_text(&r.policy, &r.run, res));
+    print!(
+        "{}",
+        report::explain::explain_text(&r.policy, &r.run, res, text::console())
+    );
     Ok(())
 }
 
@@ -1766,7 +1808,7 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
         },
     };
     let proposed = compute(&job, &mut |_, _| {})?;
-    let l = lang(a.lang);
+    let l = text::output();
     let out = a.out.join(format!("compare-{p}.xlsx"));
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
@@ -1777,20 +1819,28 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
     outputs.add_workbook(sink).map_err(Failure::Error)?;
     outputs.commit().map_err(Failure::Error)?;
     let money = |d| report::pay::amount_text(d, base.policy.settings.money.scale);
+    let c = text::console();
     eprintln!(
-        "rmpay: {p} under `{}` {} instead of `{}` {}: gross {} → {} ({}{}), net {} → {}",
-        proposed.policy.id,
-        proposed.policy.version,
-        base.policy.id,
-        base.policy.version,
-        money(totals.0),
-        money(totals.1),
-        if totals.1 >= totals.0 { "+" } else { "" },
-        money(totals.1 - totals.0),
-        money(totals.2),
-        money(totals.3)
+        "{}",
+        text::compare_summary(
+            c,
+            p,
+            &proposed.policy.id,
+            &proposed.policy.version,
+            &base.policy.id,
+            &base.policy.version,
+            money(totals.0),
+            money(totals.1),
+            format!(
+                "{}{}",
+                if totals.1 >= totals.0 { "+" } else { "" },
+                money(totals.1 - totals.0)
+            ),
+            money(totals.2),
+            money(totals.3)
+        )
     );
-    eprintln!("rmpay: wrote {} (the archive is unchanged)", out.display());
+    eprintln!("{}", text::wrote_unchanged(c, out.display()));
     Ok(())
 }
 
@@ -1811,13 +1861,16 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         return Err(Failure::Invalid(failed));
     }
     println!(
-        "{}: policy `{}` version {} is valid ({} tiers, {} pay lines, {} examples hold)",
-        policy.file,
-        policy.id,
-        policy.version,
-        policy.tiers.len(),
-        policy.pay.lines.len(),
-        policy.examples.len()
+        "{}",
+        text::policy_valid(
+            text::console(),
+            &policy.file,
+            &policy.id,
+            &policy.version,
+            policy.tiers.len(),
+            policy.pay.lines.len(),
+            policy.examples.len()
+        )
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
     inputs::readable_input(lp, &lp.display().to_string())?;
@@ -1838,18 +1891,28 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     }
     for u in &ledger.unknown_columns {
         eprintln!(
-            "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
-            ledger.file,
-            ledger.sheet_name(u.sheet),
-            diag::cell_name(u.row, u.col),
-            u.header
+            "{}",
+            text::column_ignored(
+                text::console(),
+                format_args!(
+                    "{} [{}]!{}",
+                    ledger.file,
+                    ledger.sheet_name(u.sheet),
+                    diag::cell_name(u.row, u.col)
+                ),
+                &u.header
+            )
         );
     }
     println!(
-        "{ld}: ledger for {} is valid ({} managers, {} client assignments)",
-        ledger.period,
-        ledger.managers.len(),
-        ledger.clients.len()
+        "{}",
+        text::ledger_valid(
+            text::console(),
+            &ld,
+            ledger.period,
+            ledger.managers.len(),
+            ledger.clients.len()
+        )
     );
     Ok(())
 }
@@ -1868,12 +1931,12 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
         )?),
         (None, None) => None,
     };
-    let book = report::template::template_book(policy.as_ref(), lang(a.lang));
+    let book = report::template::template_book(policy.as_ref(), text::output());
     let bytes = write::template::template_bytes(&book, &a.out).map_err(Failure::Error)?;
     let mut outputs = write::OutputSet::new();
     outputs.add(&a.out, &bytes).map_err(Failure::Error)?;
     outputs.commit().map_err(Failure::Error)?;
-    eprintln!("rmpay: wrote {}", a.out.display());
+    eprintln!("{}", text::wrote(text::console(), a.out.display()));
     Ok(())
 }
 
@@ -1892,16 +1955,16 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
         outputs.add(path, bytes).map_err(Failure::Error)?;
     }
     outputs.commit().map_err(Failure::Error)?;
+    let c = text::console();
     eprintln!(
-        "rmpay: {} {} statement(s){} in {}",
-        r.run.period,
-        files.len(),
-        if draft {
-            " (draft: the month is not closed)"
-        } else {
-            ""
-        },
-        a.out.display()
+        "{}",
+        text::statements_written(
+            c,
+            r.run.period,
+            files.len(),
+            if draft { text::statements_draft(c) } else { "" },
+            a.out.display()
+        )
     );
     Ok(())
 }
@@ -2018,7 +2081,7 @@ fn statement_files(
     chosen: &[&crate::engine::pay::RmResult],
     draft: bool,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
-    let l = lang(a.lang);
+    let l = text::output();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for x in chosen {
         let name = report::statement::file_name(r.run.period, &x.rm.rm_id);

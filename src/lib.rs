@@ -33,6 +33,7 @@ pub mod policy;
 pub mod report;
 pub mod signoff;
 pub mod state;
+pub mod text;
 pub mod trace;
 pub mod vocab;
 pub mod write;
@@ -106,6 +107,11 @@ where
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    // The outputs' language is --lang's (Chinese by default); the
+    // console's is --lang's, or else the locale's.
+    let given = cli.lang.map(commands::lang);
+    text::set_output(given.unwrap_or_default());
+    text::set_console(text::console_lang(given));
     match commands::dispatch(&cli.command) {
         Ok(code) => code,
         Err(f) => commands::report_failure(f),

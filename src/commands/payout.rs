@@ -35,15 +35,20 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
     outputs.commit().map_err(Failure::Error)?;
     let money = |d| report::pay::amount_text(d, profile.amount_places);
     let register = r.payroll.totals.payout;
+    let c = crate::text::console();
     eprintln!(
-        "rmpay: pay-out file for {p}: {} payment(s), total {} (the register's total paid {}); policy `{}` {} as archived",
-        file.count,
-        money(file.total),
-        money(register),
-        r.policy.id,
-        r.policy.version
+        "{}",
+        crate::text::payout_summary(
+            c,
+            p,
+            file.count,
+            money(file.total),
+            money(register),
+            &r.policy.id,
+            &r.policy.version
+        )
     );
-    eprintln!("rmpay: wrote {}", a.out.display());
+    eprintln!("{}", crate::text::wrote(c, a.out.display()));
     Ok(())
 }
 

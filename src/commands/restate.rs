@@ -175,42 +175,44 @@ fn restated_message(
     built: &[NewVersion],
     diffs: &BTreeMap<String, Vec<PriorAdjustment>>,
 ) {
+    let c = crate::text::console();
     for v in built {
         eprintln!(
-            "rmpay: {} version {} archived in {} (replaces version {}; total paid {} → {})",
-            v.period,
-            v.version,
-            arch.version_dir(v.period, v.version).display(),
-            v.replaces,
-            crate::report::pay::amount_text(old_total(arch, v).unwrap_or_default(), 2),
-            crate::report::pay::amount_text(v.run.payroll.totals.payout, 2),
+            "{}",
+            crate::text::version_archived(
+                c,
+                v.period,
+                v.version,
+                arch.version_dir(v.period, v.version).display(),
+                v.replaces,
+                crate::report::pay::amount_text(old_total(arch, v).unwrap_or_default(), 2),
+                crate::report::pay::amount_text(v.run.payroll.totals.payout, 2),
+            )
         );
     }
     if diffs.is_empty() {
-        eprintln!("rmpay: no RM's pay changed: nothing to adjust");
+        eprintln!("rmpay: {}", crate::text::no_rm_changed(c));
     }
     for (rm, list) in diffs {
         let owed: Decimal = list.iter().map(|x| x.amount).sum();
-        let word = if owed >= Decimal::ZERO {
-            "补发 (to pay)"
-        } else {
-            "扣回 (to recover)"
-        };
+        let amount = crate::report::pay::amount_text(owed.abs(), 2);
         eprintln!(
-            "rmpay: {rm}: {word} {} in the next open month ({} line(s))",
-            crate::report::pay::amount_text(owed.abs(), 2),
-            list.len()
+            "{}",
+            if owed >= Decimal::ZERO {
+                crate::text::to_pay_next(c, rm, amount, list.len())
+            } else {
+                crate::text::to_recover_next(c, rm, amount, list.len())
+            }
         );
     }
     let head = built
         .last()
         .map(|v| archive::sha256_hex(&v.manifest.to_bytes()))
         .unwrap_or_default();
-    println!("{p} restated; archive head SHA-256 {head}");
+    println!("{}", crate::text::restated(c, p, &head));
     eprintln!(
-        "rmpay: {} is the next open month: its payroll (`rmpay payroll --archive {} …`) carries the adjustments; write the head on the form",
-        last.next(),
-        a.month.archive.display()
+        "{}",
+        crate::text::next_open_carries(c, last.next(), a.month.archive.display())
     );
 }
 

@@ -244,11 +244,11 @@ pub fn score(
                 r.capped = r.adjustment.max(*cap_down).min(*cap_up);
                 r.points = (c.points + r.capped).max(Decimal::ZERO);
                 r.note = format!(
-                    "{} + {} whole step(s) of {} × {} (capped to [{}, {}])",
+                    "{} + {} whole step(s) × {} points (step {}; capped to [{}, {}])",
                     fmt(c.points),
                     fmt(steps),
-                    fmt(*step),
                     fmt(*points_per_step),
+                    fmt(*step),
                     fmt(*cap_down),
                     fmt(*cap_up)
                 );
@@ -404,7 +404,7 @@ pub fn holds(
                 });
             } else if h {
                 detail.push(format!(
-                    "{metric} {} {} for {best} consecutive months (to {})",
+                    "{metric} {} {} for {best} consecutive months to {}",
                     op.symbol(),
                     fmt(*value),
                     best_end.map(|p| p.to_string()).unwrap_or_default()

@@ -226,7 +226,7 @@ pub(crate) const DESCRIPTIONS: &[Description] = &[
     d(K::Managers, "base_deposit", "本人的基数存款（元）；不填时按政策中该等级的基数", "The RM's base deposit (yuan); empty means the tier's base in the policy", "5,000,000.00", "5,000,000.00"),
     d(K::Managers, "exam_score", "业务考试成绩（分）", "Exam score (points)", "85", "85"),
     d(K::Managers, "qualified_on", "取得现等级资格的日期（年度考核查资格有效期用）", "When the RM qualified for the current tier (the review checks its validity)", "2024-01-01", "2024-01-01"),
-    dw(d(K::Managers, "salary_card", "工资卡号（代发工资入账账号），按文本填写，保留每一位数字", "Salary-card account the pay is credited to, entered as text so every digit is kept", "6222020200012345", "6222020200012345"), "生成代发文件时，有实发金额的客户经理必填", "required for an RM with an amount to pay when the pay-out file is made"),
+    dw(d(K::Managers, "salary_card", "工资卡号（代发工资入账账号），按文本填写，保留每一位数字", "Salary-card account the pay is credited to, entered as text so every digit is kept", "6222020200012345", "6222020200012345"), "生成代发文件时，实发合计不为零的客户经理必填", "required for an RM with an amount to pay when the pay-out file is made"),
     // clients
     d(K::Clients, "client_id", "客户编号（核心系统客户号）", "Client id (as in the core system)", "C001", "C001"),
     d(K::Clients, "client_name", "客户名称", "Client name", "城东贸易有限公司", "East Trading Co."),

@@ -27,13 +27,13 @@ pub struct OpeningState {
     pub source: String,
 }
 
-/// How the manifest sheet names an opening state from a ledger.
-pub(crate) const LEDGER_OPENING: &str = "the ledger's risk_accounts sheet";
+/// How manifests record an opening state from a ledger (the run-manifest
+/// sheet shows it in the book's language: `report::pay::run_opening_text`).
+pub(crate) use crate::text::LEDGER_OPENING;
 
-/// How the manifest sheet names an opening state from a ledger without
-/// opening balances.
-pub(crate) const NO_OPENING: &str =
-    "nothing: the ledger has no risk_accounts rows, so every balance opens at 0";
+/// How manifests record an opening state from a ledger without opening
+/// balances.
+pub(crate) use crate::text::NO_OPENING;
 
 /// Where an opening taken from the ledger came from.
 pub(crate) fn ledger_opening(ledger: &ledger::Ledger) -> String {
@@ -46,10 +46,7 @@ pub(crate) fn ledger_opening(ledger: &ledger::Ledger) -> String {
 
 /// How the manifest sheet names an opening state from a closed period.
 pub(crate) fn state_opening(p: Period, state_bytes: &[u8]) -> String {
-    format!(
-        "closing state of {p} (state.json SHA-256 {})",
-        archive::sha256_hex(state_bytes)
-    )
+    crate::text::opening_closing_state(crate::text::Lang::En, p, archive::sha256_hex(state_bytes))
 }
 
 /// Opening state from the ledger's `risk_accounts` sheet (the first period

@@ -57,7 +57,7 @@ pub enum Field {
     Account,
     /// The account holder: the RM's name.
     AccountName,
-    /// Total paid (实付合计: net pay plus any risk deposit released), the
+    /// Total paid (实发合计: net pay plus any risk deposit released), the
     /// register's figure.
     Amount,
     Remark,

@@ -65,7 +65,7 @@ pub fn compare_book(
     let lines = line_ids(base, proposed);
     let (was, now, diff) = (
         l("现行", "current"),
-        l("拟议", "proposed"),
+        l("测算", "proposed"),
         l("差额", "difference"),
     );
     let mut cols = vec![
@@ -86,7 +86,7 @@ pub fn compare_book(
     for (zh, en) in [
         ("应发合计", "Gross"),
         ("风险金扣留", "Withheld"),
-        ("实发金额", "Net pay"),
+        ("工资净额", "Net pay"),
     ] {
         for part in [was, now, diff] {
             cols.push(col(&format!("{} {part}", l(zh, en)), 14.0));
@@ -118,14 +118,8 @@ pub fn compare_book(
             Cell::text(id),
             Cell::text(any.map(|r| r.rm.name.clone()).unwrap_or_default()),
             Cell::text(
-                any.map(|r| {
-                    base.policy
-                        .tiers
-                        .get(r.rm.tier)
-                        .map(|t| t.id.clone())
-                        .unwrap_or_default()
-                })
-                .unwrap_or_default(),
+                any.map(|r| super::pay::tier_name(base.policy, r, lang))
+                    .unwrap_or_default(),
             ),
         ];
         let mut k = 0;
@@ -158,14 +152,14 @@ pub fn compare_book(
     let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
     info.push(kv(l("期间", "Period"), base.run.period.to_string()));
     info.push(kv(
-        l("现行办法", "Current policy"),
+        l("现行方案", "Current policy"),
         format!(
             "{} {} SHA-256 {}",
             base.policy.id, base.policy.version, base.policy.sha256
         ),
     ));
     info.push(kv(
-        l("拟议办法", "Proposed policy"),
+        l("测算方案", "Proposed policy"),
         format!(
             "{} {} SHA-256 {}",
             proposed.policy.id, proposed.policy.version, proposed.policy.sha256
@@ -178,7 +172,10 @@ pub fn compare_book(
             base.run.ledger_file, base.run.ledger_sha256
         ),
     ));
-    info.push(kv(l("期初状态", "Opening state"), base.run.opening.clone()));
+    info.push(kv(
+        l("期初状态", "Opening state"),
+        crate::text::run_opening(&base.run.opening, lang),
+    ));
     info.push(kv(
         l("说明", "Note"),
         l(

@@ -2,35 +2,55 @@
 //! formula and inputs, down to the ledger cells.
 
 use super::pay::{RunInfo, amount_text};
+use super::{Lang, TraceWords};
 use crate::engine::pay::{OffRoster, RmResult};
 use crate::policy::Policy;
+use crate::text;
 use std::fmt::Write;
 
-fn steps(s: &mut String, trace: &[crate::trace::Step]) {
+fn steps(s: &mut String, words: &TraceWords, trace: &[crate::trace::Step], lang: Lang) {
     for step in trace {
         let value = step
             .value
             .map(|v| v.round_dp(6).normalize().to_string())
             .unwrap_or_else(|| "—".into());
-        let _ = writeln!(s, "\n{} = {value}    [{}]", step.figure, step.rule);
-        let _ = writeln!(s, "  formula: {}", step.formula);
+        let _ = writeln!(
+            s,
+            "\n{} = {value}    [{}]",
+            words.figure(&step.figure),
+            words.rule(&step.rule)
+        );
+        let _ = writeln!(
+            s,
+            "  {}{}",
+            text::explain_formula(lang),
+            words.text(&step.formula)
+        );
         for i in &step.inputs {
-            let _ = writeln!(s, "  {} = {}", i.name, i.value);
+            let _ = writeln!(s, "  {} = {}", words.text(&i.name), words.text(&i.value));
         }
     }
 }
 
-fn risk_lines(s: &mut String, policy: &Policy, p: &crate::engine::pay::Payslip) {
+fn risk_lines(s: &mut String, policy: &Policy, p: &crate::engine::pay::Payslip, lang: Lang) {
     let m = |d| amount_text(d, policy.settings.money.scale);
     let _ = writeln!(
         s,
-        "risk deposit: opening {} + withheld {} − offset {} − released {} = closing {}",
-        m(p.risk.opening),
-        m(p.risk.withheld),
-        m(p.risk.offset),
-        m(p.risk.released),
-        m(p.risk.closing)
+        "{}",
+        text::explain_risk(
+            lang,
+            m(p.risk.opening),
+            m(p.risk.withheld),
+            m(p.risk.offset),
+            m(p.risk.released),
+            m(p.risk.closing)
+        )
     );
+    if lang == Lang::Zh {
+        // The movements in words, as the risk-deposit sheet says them.
+        let _ = writeln!(s, "  {}", super::pay::movements_text(&p.risk, lang));
+        return;
+    }
     for mv in &p.risk.movements {
         let _ = writeln!(s, "  {} {}: {}", mv.kind.id(), m(mv.amount), mv.reason);
     }
@@ -38,72 +58,92 @@ fn risk_lines(s: &mut String, policy: &Policy, p: &crate::engine::pay::Payslip) 
 
 /// A leaver whom the month's ledger no longer lists, released from the
 /// carried state.
-pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster) -> String {
+pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster, lang: Lang) -> String {
     let mut s = String::new();
+    let words = TraceWords::new(policy, lang);
+    let tier = r.tier.as_deref().unwrap_or("—");
     let _ = writeln!(
         s,
-        "{} {} ({}), {}; policy `{}` {} ({}); ledger {}",
-        r.rm_id,
-        r.name.as_deref().unwrap_or("—"),
-        r.tier.as_deref().unwrap_or("—"),
-        run.period,
-        policy.id,
-        policy.version,
-        policy.file,
-        run.ledger_file
+        "{}",
+        text::explain_head(
+            lang,
+            &r.rm_id,
+            r.name.as_deref().unwrap_or("—"),
+            match lang {
+                Lang::Zh => words.text(tier),
+                Lang::En => tier.to_string(),
+            },
+            run.period,
+            &policy.id,
+            &policy.version,
+            &policy.file,
+            &run.ledger_file
+        )
     );
+    let _ = writeln!(s, "{}", text::explain_off_roster(lang, r.left_on));
     let _ = writeln!(
         s,
-        "left on {}; not in this month's ledger: nothing is earned, the risk deposit is released from the carried state",
-        r.left_on
+        "{}",
+        text::explain_opening(lang, text::run_opening(&run.opening, lang))
     );
-    let _ = writeln!(s, "opening state: {}", run.opening);
-    steps(&mut s, &r.trace);
+    steps(&mut s, &words, &r.trace, lang);
     let m = |d| amount_text(d, policy.settings.money.scale);
     let _ = writeln!(
         s,
-        "\npay: released {}, total paid {}",
-        m(r.pay.released),
-        m(r.pay.payout)
+        "\n{}",
+        text::explain_released(lang, m(r.pay.released), m(r.pay.payout))
     );
-    risk_lines(&mut s, policy, &r.pay);
+    risk_lines(&mut s, policy, &r.pay, lang);
     s
 }
 
-pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult) -> String {
+pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) -> String {
     let mut s = String::new();
-    let tier = &policy.tiers[r.rm.tier];
+    let words = TraceWords::new(policy, lang);
     let _ = writeln!(
         s,
-        "{} {} ({}), {}; policy `{}` {} ({}); ledger {}",
-        r.rm.rm_id,
-        r.rm.name,
-        tier.id,
-        run.period,
-        policy.id,
-        policy.version,
-        policy.file,
-        run.ledger_file
+        "{}",
+        text::explain_head(
+            lang,
+            &r.rm.rm_id,
+            &r.rm.name,
+            match lang {
+                Lang::Zh => super::pay::tier_name(policy, r, lang),
+                Lang::En => policy.tiers[r.rm.tier].id.clone(),
+            },
+            run.period,
+            &policy.id,
+            &policy.version,
+            &policy.file,
+            &run.ledger_file
+        )
     );
-    let _ = writeln!(s, "opening state: {}", run.opening);
-    steps(&mut s, &r.month.trace);
+    let _ = writeln!(
+        s,
+        "{}",
+        text::explain_opening(lang, text::run_opening(&run.opening, lang))
+    );
+    steps(&mut s, &words, &r.month.trace, lang);
     let p = &r.pay;
     let m = |d| amount_text(d, policy.settings.money.scale);
     let _ = writeln!(
         s,
-        "\npay: gross {}, deductions {}, risk deposit withheld {}, net {}, released {}, total paid {}",
-        m(p.gross),
-        m(p.deductions_total),
-        m(p.holdback),
-        m(p.net),
-        m(p.released),
-        m(p.payout)
+        "\n{}",
+        text::explain_pay(
+            lang,
+            m(p.gross),
+            m(p.deductions_total),
+            m(p.holdback),
+            m(p.net),
+            m(p.released),
+            m(p.payout)
+        )
     );
-    risk_lines(&mut s, policy, p);
+    risk_lines(&mut s, policy, p, lang);
     if r.flags.is_empty() {
-        let _ = writeln!(s, "exceptions: none");
+        let _ = writeln!(s, "{}", text::explain_no_exceptions(lang));
     } else {
-        let _ = writeln!(s, "exceptions:");
+        let _ = writeln!(s, "{}", text::explain_exceptions(lang));
         for f in &r.flags {
             let v = f
                 .value
@@ -115,10 +155,14 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "  [{}] {} {}: value {v}, threshold {t}{}",
+                "  [{}] {} {}{}{}",
                 f.rule,
-                f.check,
+                match lang {
+                    Lang::Zh => super::pay::check_label(f.check, lang).to_string(),
+                    Lang::En => f.check.to_string(),
+                },
                 f.subject,
+                text::explain_value_threshold(lang, v, t),
                 f.cell
                     .as_ref()
                     .map(|c| format!(" ({c})"))

@@ -11,19 +11,16 @@ pub mod template;
 
 use rust_decimal::Decimal;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+use crate::text;
+pub use crate::text::Lang;
 
-impl Lang {
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+/// How money is rounded, in words (四舍五入).
+pub fn rounding_word(mode: crate::policy::RoundingMode, lang: Lang) -> &'static str {
+    use crate::policy::RoundingMode;
+    match mode {
+        RoundingMode::HalfUp => text::rounding_half_up(lang),
+        RoundingMode::HalfEven => text::rounding_half_even(lang),
+        RoundingMode::Down => text::rounding_down(lang),
     }
 }
 
@@ -123,10 +120,8 @@ pub struct PageText {
 impl PageText {
     pub fn new(lang: Lang) -> PageText {
         PageText {
-            unit: lang.pick("单位：元", "Unit: CNY").to_string(),
-            page_of: lang
-                .pick("第 {page} 页 共 {pages} 页", "Page {page} of {pages}")
-                .to_string(),
+            unit: text::unit_yuan(lang).to_string(),
+            page_of: text::page_of(lang).to_string(),
         }
     }
 }
@@ -274,6 +269,13 @@ pub fn col(title: &str, width: f64) -> Column {
     }
 }
 
+/// A table's columns from the catalogue, in `lang`.
+pub fn columns(lang: Lang, spec: &[text::Column]) -> Vec<Column> {
+    spec.iter()
+        .map(|c| col(lang.pick(c.zh, c.en), c.width))
+        .collect()
+}
+
 /// A column of long text that wraps within `width`.
 pub fn wrapped_col(title: &str, width: f64) -> Column {
     Column {
@@ -286,31 +288,41 @@ pub fn wrapped_col(title: &str, width: f64) -> Column {
 /// print in two column groups of a landscape A4 page at 80%, the id and
 /// figure repeated: id to formula, then the inputs.
 pub fn trace_columns(lang: Lang) -> Vec<Column> {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     vec![
-        col(l("客户经理编号", "RM id"), 12.0),
-        col(l("项目", "Figure"), 24.0),
-        col(l("规则", "Rule"), 24.0),
-        col(l("数值", "Value"), 16.0),
-        col(l("公式", "Formula"), 48.0),
-        col(l("输入项", "Input"), 40.0),
-        wrapped_col(l("输入值", "Input value"), 52.0),
+        col(text::col_rm_id(lang), 12.0),
+        col(text::col_figure(lang), 24.0),
+        col(text::col_rule(lang), 24.0),
+        col(text::col_value(lang), 16.0),
+        col(text::col_formula(lang), 48.0),
+        col(text::col_input(lang), 40.0),
+        wrapped_col(text::col_input_value(lang), 52.0),
     ]
 }
 
 /// One trace step: a row with the figure and its first input, then one row
-/// per further input, so no cell grows past what a spreadsheet holds.
-pub fn trace_rows(sheet: &mut Sheet, rm_id: &str, step: &crate::trace::Step, value: Cell) {
+/// per further input, so no cell grows past what a spreadsheet holds. The
+/// step's words are shown in the book's language (`words`).
+pub fn trace_rows(
+    sheet: &mut Sheet,
+    words: &TraceWords,
+    rm_id: &str,
+    step: &crate::trace::Step,
+    value: Cell,
+) {
     let mut inputs = step.inputs.iter();
     let first = inputs.next();
     sheet.push(vec![
         Cell::text(rm_id),
-        Cell::text(&step.figure),
-        Cell::text(&step.rule),
+        Cell::text(words.figure(&step.figure)),
+        Cell::text(words.rule(&step.rule)),
         value,
-        Cell::text(&step.formula),
-        first.map(|i| Cell::text(&*i.name)).unwrap_or(Cell::Empty),
-        first.map(|i| Cell::text(&*i.value)).unwrap_or(Cell::Empty),
+        Cell::text(words.text(&step.formula)),
+        first
+            .map(|i| Cell::text(words.text(&i.name)))
+            .unwrap_or(Cell::Empty),
+        first
+            .map(|i| Cell::text(words.text(&i.value)))
+            .unwrap_or(Cell::Empty),
     ]);
     for i in inputs {
         sheet.push(vec![
@@ -319,8 +331,270 @@ pub fn trace_rows(sheet: &mut Sheet, rm_id: &str, step: &crate::trace::Step, val
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            Cell::text(&*i.name),
-            Cell::text(&*i.value),
+            Cell::text(words.text(&i.name)),
+            Cell::text(words.text(&i.value)),
         ]);
     }
+}
+
+/// The trace's words in a book's language. The engine writes a step's
+/// figure, formula and inputs in English with ids (as the JSON and
+/// `explain` keep them); in Chinese, metric ids are named by the
+/// vocabulary, the policy's pay lines, deductions and tiers by the
+/// policy, and the rest through the catalogue's [`text::TRACE_PHRASES`].
+/// Rule ids stay as they are. In English the step is shown as written.
+pub struct TraceWords {
+    lang: Lang,
+    /// The policy's ids (pay lines, deductions, the risk deposit, tiers)
+    /// and their Chinese names.
+    names: std::collections::BTreeMap<String, String>,
+    /// The tiers' ids, named where the engine quotes them (`junior`).
+    tiers: std::collections::BTreeMap<String, String>,
+}
+
+impl TraceWords {
+    pub fn new(policy: &crate::policy::Policy, lang: Lang) -> TraceWords {
+        let mut names = std::collections::BTreeMap::new();
+        for l in &policy.pay.lines {
+            names.insert(l.id.clone(), l.name.clone());
+        }
+        for d in &policy.pay.deductions {
+            names.insert(d.id.clone(), d.name.clone());
+        }
+        let tiers = policy
+            .tiers
+            .iter()
+            .map(|t| (t.id.clone(), t.name.clone()))
+            .collect();
+        TraceWords { lang, names, tiers }
+    }
+
+    /// What a step computed: a metric, a pay line or deduction of the
+    /// policy, or one of the engine's figures.
+    pub fn figure(&self, id: &str) -> String {
+        if self.lang == Lang::En {
+            return id.to_string();
+        }
+        if let Some(n) = self.names.get(id) {
+            return n.clone();
+        }
+        if let Some(m) = crate::vocab::Metric::from_id(id) {
+            return m.zh().to_string();
+        }
+        match text::trace_figure(id, self.lang) {
+            Some(n) => n.to_string(),
+            None => self.text(id),
+        }
+    }
+
+    /// The rule: the policy's id as it is, or the engine's own kinds.
+    pub fn rule(&self, rule: &str) -> String {
+        match rule {
+            "metric" => text::rule_metric(self.lang).to_string(),
+            "pay" => text::rule_pay(self.lang).to_string(),
+            "restate" => text::rule_restate(self.lang).to_string(),
+            other if self.lang == Lang::Zh => match crate::vocab::Metric::from_id(other) {
+                Some(m) => m.zh().to_string(),
+                None => text::trace_figure(other, self.lang)
+                    .unwrap_or(other)
+                    .to_string(),
+            },
+            other => other.to_string(),
+        }
+    }
+
+    /// A formula, an input's name or its value.
+    pub fn text(&self, s: &str) -> String {
+        if self.lang == Lang::En || !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return s.to_string();
+        }
+        // A tier given by its id (a fixed amount's input).
+        if let Some(t) = self.tiers.get(s) {
+            return t.clone();
+        }
+        // A month has tens of thousands of inputs: a phrase is looked for
+        // only when the text has all its letters.
+        let has = letters(s);
+        let mut s = s.to_string();
+        for (en, zh, need) in phrases() {
+            if need & !has == 0 && s.contains(en) {
+                s = replace_phrase(&s, en, zh);
+            }
+        }
+        self.words(&s)
+    }
+
+    /// Each word of `s` (a run of letters, digits, `_` and `-`) named:
+    /// metric, product and loan-class ids by the vocabulary, the policy's
+    /// ids by the policy, quoted tiers by their names, `row 3` as 第 3 行
+    /// and `v2` as 第2版; rule ids and other identifiers stay.
+    fn words(&self, s: &str) -> String {
+        let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let mut out = String::with_capacity(s.len() + 16);
+        let mut rest = s;
+        while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+            // A word starts at a letter not inside a word (`A-26-fees`
+            // starts at `A`, and `2026-10` is no word).
+            let before = &rest[..start];
+            let glued = before.chars().next_back().is_some_and(is_word_char);
+            let end = rest[start..]
+                .find(|c: char| !is_word_char(c))
+                .map_or(rest.len(), |e| start + e);
+            let (head, word) = if glued {
+                // Part of a word begun with digits (`2026-10`, `6201001a`).
+                let from = before.rfind(|c: char| !is_word_char(c)).map_or(0, |i| {
+                    i + before[i..].chars().next().map_or(1, char::len_utf8)
+                });
+                (&rest[..from], &rest[from..end])
+            } else {
+                (before, &rest[start..end])
+            };
+            out.push_str(head);
+            let after = &rest[end..];
+            let quoted = head.ends_with('`') && after.starts_with('`');
+            // A quoted tier or metric is named without its quotes.
+            let named = self
+                .tiers
+                .get(word)
+                .cloned()
+                .or_else(|| crate::vocab::Metric::from_id(word).map(|m| m.zh().to_string()));
+            if quoted && let Some(n) = named {
+                out.pop();
+                out.push_str(&n);
+                rest = &after[1..];
+                continue;
+            }
+            // `row 3`, `rows 2–302`, `band 2:` → 第 3 行, 第 2–302 行, 第 2 档：
+            let unit = match word {
+                "row" | "rows" => Some("行"),
+                "band" => Some("档"),
+                _ => None,
+            };
+            if let Some(unit) = unit {
+                let n: String = after
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '–' || *c == '-')
+                    .collect();
+                if !n.is_empty() {
+                    out.push_str(&format!("第 {n} {unit}"));
+                    let mut skip = after.len() - after.trim_start().len() + n.len();
+                    if after[skip..].starts_with(':') {
+                        out.push('：');
+                        skip += 1;
+                        skip += after[skip..].len() - after[skip..].trim_start().len();
+                    }
+                    rest = &after[skip..];
+                    continue;
+                }
+            }
+            out.push_str(&self.word(word));
+            rest = after;
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn word(&self, w: &str) -> String {
+        use crate::vocab::{LoanClass, Metric, Product};
+        if let Some(m) = Metric::from_id(w) {
+            return m.zh().to_string();
+        }
+        if let Some(p) = Product::from_id(w) {
+            return p.zh().to_string();
+        }
+        if let Some(c) = LoanClass::from_id(w) {
+            return c.zh().to_string();
+        }
+        if let Some(n) = self.names.get(w) {
+            return n.clone();
+        }
+        if let Some(v) = w.strip_prefix('v')
+            && !v.is_empty()
+            && v.bytes().all(|b| b.is_ascii_digit())
+        {
+            return format!("第{v}版");
+        }
+        if let Some(f) = text::trace_figure(w, self.lang) {
+            return f.to_string();
+        }
+        match single_words().get(w) {
+            Some(zh) => zh.to_string(),
+            None => w.to_string(),
+        }
+    }
+}
+
+/// The catalogue's trace phrases of more than one word, the longest first
+/// (so `no opening balance given` is taken before `opening balance`).
+/// Each with the letters it holds ([`letters`]).
+fn phrases() -> &'static [(&'static str, &'static str, u64)] {
+    type Phrases = Vec<(&'static str, &'static str, u64)>;
+    static SORTED: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut v: Phrases = text::TRACE_PHRASES
+            .iter()
+            .filter(|(en, _)| !is_word(en))
+            .map(|(en, zh)| (*en, *zh, letters(en)))
+            .collect();
+        v.sort_by_key(|(en, _, _)| std::cmp::Reverse(en.len()));
+        v
+    })
+}
+
+/// The catalogue's trace phrases of one word, by their English.
+fn single_words() -> &'static std::collections::HashMap<&'static str, &'static str> {
+    static WORDS: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        text::TRACE_PHRASES
+            .iter()
+            .copied()
+            .filter(|(en, _)| is_word(en))
+            .collect()
+    })
+}
+
+/// Which ASCII letters and symbols a text holds, one bit each (letters
+/// folded to lower case; the rest of ASCII on the top bits).
+fn letters(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| {
+        m | match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'A'..=b'Z' => 1 << (b - b'A'),
+            b'0'..=b'9' => 1 << 26,
+            0x20..=0x7e => 1 << (27 + (b % 37)),
+            _ => 0,
+        }
+    })
+}
+
+/// `s` with `en` replaced by `zh` where it is not part of a longer word
+/// (`balance ` is replaced in `loan balance ` but not in `npl_balance `).
+fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let starts_word = en.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let ends_word = en
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(en) {
+        let before = rest[..i].chars().next_back().or(out.chars().next_back());
+        let after = rest[i + en.len()..].chars().next();
+        let whole =
+            !((starts_word && before.is_some_and(word)) || (ends_word && after.is_some_and(word)));
+        out.push_str(&rest[..i]);
+        out.push_str(if whole { zh } else { en });
+        rest = &rest[i + en.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a phrase of the table is one word (matched whole, not inside
+/// another word).
+fn is_word(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }

@@ -101,7 +101,7 @@ pub(crate) fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
         .find(|(i, _, _)| *i == id);
     if id == crate::engine::pay::CARRIED_LOSS {
         return lang
-            .pick("以前月份未扣损失", "Losses carried from earlier months")
+            .pick("前期待扣损失", "Losses carried from earlier months")
             .to_string();
     }
     match (found, lang) {
@@ -356,7 +356,7 @@ fn flag_text(f: &Flag, lang: Lang) -> String {
             format!("gross pay {v} is above the plausible ceiling of {t}: please check")
         }
         ("gross_above_tier_median", Lang::Zh) => {
-            format!("本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算轨迹）")
+            format!("本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算过程）")
         }
         ("gross_above_tier_median", Lang::En) => {
             format!(
@@ -586,9 +586,9 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     if adjusting {
         cols.push(col(l("以前期间调整合计", "Prior-period adjustments"), 14.0));
     }
-    cols.push(col(l("实发金额", "Net pay"), 14.0));
+    cols.push(col(l("工资净额", "Net pay"), 14.0));
     cols.push(col(l("风险金退还", "Risk deposit released"), 14.0));
-    cols.push(col(l("实付合计", "Total paid"), 14.0));
+    cols.push(col(l("实发合计", "Total paid"), 14.0));
     let mut reg = Sheet::new(sink, l("工资汇总", "Pay register"), cols);
     reg.freeze_columns = 2;
     reg.landscape = true;
@@ -792,12 +792,12 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             )));
             vals.push(Cell::Money(r.pay.adjustments_total));
         }
-        head.push(Cell::text(l("实发金额", "Net pay")));
+        head.push(Cell::text(l("工资净额", "Net pay")));
         vals.push(Cell::Money(r.pay.net));
         if !r.pay.released.is_zero() {
             head.push(Cell::text(l("风险金退还", "Risk deposit released")));
             vals.push(Cell::Money(r.pay.released));
-            head.push(Cell::text(l("实付合计", "Total paid")));
+            head.push(Cell::text(l("实发合计", "Total paid")));
             vals.push(Cell::Money(r.pay.payout));
         }
         strips.push_styled(RowStyle::Header, head);
@@ -869,7 +869,7 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             RowStyle::Header,
             vec![
                 Cell::text(l("风险金退还", "Risk deposit released")),
-                Cell::text(l("实付合计", "Total paid")),
+                Cell::text(l("实发合计", "Total paid")),
             ],
         );
         strips.push(vec![Cell::Money(r.pay.released), Cell::Money(r.pay.payout)]);
@@ -885,29 +885,8 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 3. Metrics per RM.
 fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut met = Sheet::new(
-        sink,
-        l("业绩指标", "Metrics"),
-        vec![
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("姓名", "Name"), 10.0),
-            col(l("存款日均", "Deposit daily avg"), 16.0),
-            col(l("基数存款", "Base deposit"), 14.0),
-            col(l("存量", "Stock"), 14.0),
-            col(l("增量", "Increment"), 14.0),
-            col(l("贷款余额", "Loan balance"), 14.0),
-            col(l("不良余额", "NPL balance"), 14.0),
-            col(l("不良率", "NPL ratio"), 10.0),
-            col(l("应收利息", "Interest due"), 14.0),
-            col(l("实收利息", "Interest received"), 14.0),
-            col(l("收息率", "Collection rate"), 10.0),
-            col(l("中间业务收入", "Fee income"), 14.0),
-            col(l("新开对公基本户", "New basic accounts"), 10.0),
-            col(l("违规扣分", "Violation points"), 10.0),
-            col(l("经济损失", "Losses"), 14.0),
-        ],
-    );
+    let columns = super::columns(lang, crate::text::METRICS_COLUMNS);
+    let mut met = Sheet::new(sink, crate::text::metrics_sheet(lang), columns);
     met.freeze_columns = 2;
     for r in &payroll.results {
         let m = &r.month.metrics;
@@ -936,25 +915,8 @@ fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 4. Client detail.
 fn client_detail(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut cd = Sheet::new(
-        sink,
-        l("客户明细", "Client detail"),
-        vec![
-            col(l("客户编号", "Client id"), 12.0),
-            col(l("客户名称", "Client name"), 20.0),
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("分成比例", "Share"), 8.0),
-            col(l("活期日均", "Demand daily avg"), 14.0),
-            col(l("定期日均", "Time daily avg"), 14.0),
-            col(l("协议存款日均", "Agreement daily avg"), 14.0),
-            col(l("计入存款日均", "Counted daily avg"), 14.0),
-            col(l("归属本人日均", "RM's share"), 14.0),
-            col(l("贷款余额", "Loan balance"), 14.0),
-            col(l("不良余额", "NPL balance"), 14.0),
-            col(l("中间业务收入", "Fee income"), 14.0),
-        ],
-    );
+    let columns = super::columns(lang, crate::text::CLIENT_COLUMNS);
+    let mut cd = Sheet::new(sink, crate::text::client_sheet(lang), columns);
     cd.freeze_columns = 1;
     for c in payroll.clients.values() {
         for (rm_id, share, _) in &c.assignments {
@@ -1086,6 +1048,7 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 6. Exceptions.
 fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
+    let words = super::TraceWords::new(c.policy, lang);
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut ex = Sheet::new(
         sink,
@@ -1108,7 +1071,7 @@ fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
             ex.push(vec![
                 Cell::text(&r.rm.rm_id),
                 Cell::text(&r.rm.name),
-                Cell::text(&f.rule),
+                Cell::text(words.rule(&f.rule)),
                 Cell::text(check_label(f.check, lang)),
                 Cell::text(&f.subject),
                 f.value
@@ -1128,8 +1091,12 @@ fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 7. Trace.
 fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut tr = Sheet::new(sink, l("计算轨迹", "Trace"), super::trace_columns(lang));
+    let words = super::TraceWords::new(c.policy, lang);
+    let mut tr = Sheet::new(
+        sink,
+        crate::text::trace_sheet(lang),
+        super::trace_columns(lang),
+    );
     tr.freeze_columns = 2;
     tr.print.fit_width = false;
     for r in &payroll.results {
@@ -1138,7 +1105,7 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
                 .value
                 .map(|v| trace_value(&s.figure, v))
                 .unwrap_or(Cell::text("—"));
-            super::trace_rows(&mut tr, &r.rm.rm_id, s, value);
+            super::trace_rows(&mut tr, &words, &r.rm.rm_id, s, value);
         }
     }
     for r in &payroll.off_roster {
@@ -1147,7 +1114,7 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
                 .value
                 .map(|v| trace_value(&s.figure, v))
                 .unwrap_or(Cell::text("—"));
-            super::trace_rows(&mut tr, &r.rm_id, s, value);
+            super::trace_rows(&mut tr, &words, &r.rm_id, s, value);
         }
     }
     drop(tr);
@@ -1180,14 +1147,17 @@ fn manifest(c: &Book<'_>, sink: &mut dyn Sink) {
         l("台账 SHA-256", "Ledger SHA-256"),
         run.ledger_sha256.clone(),
     ));
-    man.push(kv(l("期初状态来源", "Opening state"), run.opening.clone()));
+    man.push(kv(
+        l("期初状态来源", "Opening state"),
+        crate::text::run_opening(&run.opening, lang),
+    ));
     man.push(kv(l("日历天数", "Calendar days"), payroll.days.to_string()));
     man.push(kv(
         l("舍入", "Rounding"),
-        format!(
-            "{} places, {}",
+        crate::text::rounding_places(
+            lang,
             policy.settings.money.scale,
-            policy.settings.money.mode.id()
+            super::rounding_word(policy.settings.money.mode, lang),
         ),
     ));
     man.push(kv(

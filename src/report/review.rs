@@ -38,48 +38,82 @@ pub(crate) fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> Stri
     }
 }
 
-pub(crate) fn figure(metric: Metric, v: Decimal) -> String {
+/// A review figure as a cell: ratios as percentages, counts whole, the
+/// rest to six places (the trace's exact value).
+fn figure_cell(metric: Metric, v: Decimal) -> Cell {
+    match figure_kind(metric) {
+        FigureKind::Ratio => Cell::Percent(v.round_dp(6)),
+        FigureKind::Count => Cell::Number(v.round_dp(6), 0),
+        FigureKind::Amount => Cell::Number(v.round_dp(6), 6),
+    }
+}
+
+enum FigureKind {
+    Ratio,
+    Count,
+    Amount,
+}
+
+fn figure_kind(metric: Metric) -> FigureKind {
     let metric = metric.id();
     if metric.ends_with("_ratio")
         || metric.ends_with("_rate")
         || metric.ends_with("_growth")
         || metric == "deposit_to_base"
     {
-        percent_text(v)
+        FigureKind::Ratio
     } else if metric.ends_with("_years")
         || metric.ends_with("_count")
         || metric == "months_in_service"
         || metric == "new_basic_accounts"
     {
-        v.normalize().to_string()
+        FigureKind::Count
     } else {
-        amount_text(v, 2)
+        FigureKind::Amount
+    }
+}
+
+pub(crate) fn figure(metric: Metric, v: Decimal) -> String {
+    match figure_kind(metric) {
+        FigureKind::Ratio => percent_text(v),
+        FigureKind::Count => v.normalize().to_string(),
+        FigureKind::Amount => amount_text(v, 2),
     }
 }
 
 fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     let tier = tier_label(policy, Some(g.tier), lang);
+    let words = super::TraceWords::new(policy, lang);
     let items: Vec<String> = g
         .items
         .iter()
         .map(|i| {
+            // In Chinese an item by its figure's name (存款日均), in
+            // English by the policy's letter.
+            let item = match lang {
+                Lang::Zh => i.metric.zh(),
+                Lang::En => i.id.as_str(),
+            };
             let mut t = match i.value {
                 Some(v) => format!(
                     "{} {} {} {}",
-                    i.id,
+                    item,
                     figure(i.metric, v),
                     if v >= i.min { "≥" } else { "<" },
                     figure(i.metric, i.min)
                 ),
                 None => format!(
                     "{} {} ({})",
-                    i.id,
+                    item,
                     lang.pick("无数据", "no figure"),
                     figure(i.metric, i.min)
                 ),
             };
             if let Some(n) = &i.min_note {
-                t.push_str(&format!(" ({n})"));
+                match lang {
+                    Lang::Zh => t.push_str(&format!("（{}）", words.text(n))),
+                    Lang::En => t.push_str(&format!(" ({n})")),
+                }
             }
             if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                 t.push_str(&format!(
@@ -95,13 +129,20 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         .collect();
     let mut parts = Vec::new();
     if !g.items.is_empty() {
-        parts.push(format!(
-            "{} {}/{}: {}",
-            lang.pick("满足", "items held"),
-            g.held_count,
-            g.need,
-            items.join("; ")
-        ));
+        parts.push(match lang {
+            Lang::Zh => format!(
+                "满足 {} 项（需 {} 项）：{}",
+                g.held_count,
+                g.need,
+                items.join("，")
+            ),
+            Lang::En => format!(
+                "items held {}/{}: {}",
+                g.held_count,
+                g.need,
+                items.join("; ")
+            ),
+        });
     }
     if let Some(t) = &g.tenure {
         parts.push(format!(
@@ -137,9 +178,14 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     }
     if !g.disqualified.is_empty() {
         parts.push(format!(
-            "{}: {}",
+            "{}{}{}",
             lang.pick("否决", "disqualified"),
-            g.disqualified.join("; ")
+            crate::text::colon(lang),
+            g.disqualified
+                .iter()
+                .map(|d| words.text(d))
+                .collect::<Vec<_>>()
+                .join(crate::text::clause_sep(lang))
         ));
     }
     format!(
@@ -218,15 +264,18 @@ pub fn not_assessed_why(
 ) -> String {
     m.figures
         .iter()
-        .map(|f| {
-            format!(
+        .map(|f| match (lang, Metric::from_id(f)) {
+            (Lang::Zh, Some(m)) => {
+                format!("无数据：{}（{}）", m.zh(), missing_input(&r.year, f, lang))
+            }
+            _ => format!(
                 "{} `{f}` ({})",
                 lang.pick("无数据", "no figure for"),
                 missing_input(&r.year, f, lang)
-            )
+            ),
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(crate::text::clause_sep(lang))
 }
 
 /// A metric's short name: the vocabulary's Chinese, or its English up to
@@ -601,29 +650,45 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
+    let words = super::TraceWords::new(policy, lang);
     for h in &r.hits {
         let name = match lang {
             Lang::Zh => h.name.clone(),
             Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
         };
-        out.push(format!("[{}] {name}: {}", h.rule, h.detail));
+        out.push(format!(
+            "[{}] {name}{}{}",
+            h.rule,
+            crate::text::colon(lang),
+            words.text(&h.detail)
+        ));
     }
     for g in &r.grades {
         out.push(format!("[{}] {}", g.rule, grade_text(policy, g, lang)));
     }
     for m in r.missing.iter().filter(|m| m.not_assessed) {
         out.push(format!(
-            "[{}] {}: {}",
+            "[{}] {}{}{}",
             m.rule,
             lang.pick("未考核", "not assessed"),
+            crate::text::colon(lang),
             not_assessed_why(r, m, lang)
         ));
     }
     if let Some((base, how)) = &r.new_base {
         out.push(match lang {
+            // As the summary says it: whose average it is, in words.
             Lang::Zh => format!(
-                "新基数存款 {}（{how}），超过部分为增量",
-                amount_text(*base, 2)
+                "新基数存款 {}（{}），超过部分为增量",
+                amount_text(*base, 2),
+                match r.proposed {
+                    Some(to) => format!(
+                        "{} {} 人存款日均的平均数",
+                        tier_label(policy, Some(to), lang),
+                        r.new_base_peers
+                    ),
+                    None => super::TraceWords::new(policy, lang).text(how),
+                }
             ),
             Lang::En => format!(
                 "new base deposit {} ({how}); anything above it is increment",
@@ -750,24 +815,10 @@ pub fn review_book(
 
     // 2. Score breakdown.
     if policy.score.is_some() {
-        let mut s = Sheet::new(
-            sink,
-            name("得分明细", "Score breakdown"),
-            vec![
-                col(l("客户经理编号", "RM id"), 12.0),
-                col(l("项目", "Component"), 16.0),
-                col(l("规则", "Rule"), 16.0),
-                col(l("指标", "Metric"), 22.0),
-                col(l("数值", "Value"), 16.0),
-                col(l("目标", "Target"), 14.0),
-                col(l("基本分", "Base points"), 10.0),
-                col(l("调整", "Adjustment"), 10.0),
-                col(l("封顶后调整", "Capped"), 10.0),
-                col(l("得分", "Points"), 10.0),
-                col(l("说明", "Note"), 60.0),
-            ],
-        );
+        let columns = super::columns(lang, crate::text::SCORE_COLUMNS);
+        let mut s = Sheet::new(sink, name("得分明细", "Score breakdown"), columns);
         s.freeze_columns = 2;
+        let words = super::TraceWords::new(policy, lang);
         for r in &review.results {
             let Some(sc) = &r.score else { continue };
             for c in &sc.components {
@@ -779,7 +830,10 @@ pub fn review_book(
                         Lang::En => c.name_en.clone().unwrap_or(c.id.clone()),
                     }),
                     Cell::text(&c.rule),
-                    Cell::text(c.metric.id()),
+                    Cell::text(match lang {
+                        Lang::Zh => c.metric.zh(),
+                        Lang::En => c.metric.id(),
+                    }),
                     c.value.map(show).unwrap_or(Cell::text("—")),
                     c.target.map(show).unwrap_or(Cell::Empty),
                     Cell::Number(c.base, 2),
@@ -790,7 +844,7 @@ pub fn review_book(
                     } else {
                         Cell::Number(c.points, 2)
                     },
-                    Cell::text(&c.note),
+                    Cell::text(words.text(&c.note)),
                 ]);
             }
         }
@@ -804,7 +858,7 @@ pub fn review_book(
             name("等级条件", "Grade criteria"),
             vec![
                 col(l("客户经理编号", "RM id"), 12.0),
-                col(l("尝试等级", "Grade tried"), 14.0),
+                col(l("对照等级", "Grade tried"), 14.0),
                 col(l("条件", "Item"), 8.0),
                 col(l("指标", "Metric"), 22.0),
                 col(l("数值", "Value"), 16.0),
@@ -818,18 +872,25 @@ pub fn review_book(
             ],
         );
         s.freeze_columns = 2;
+        let words = super::TraceWords::new(policy, lang);
         let yes = |b: bool| Cell::text(if b { l("是", "yes") } else { l("否", "no") });
         for r in &review.results {
             for g in &r.grades {
                 let grade = tier_label(policy, Some(g.tier), lang);
                 let excluded = g.excluded_clients.join(", ");
-                let count = format!("{}/{}", g.held_count, g.need);
+                let count = match lang {
+                    Lang::Zh => format!("满足 {} 项（需 {} 项）", g.held_count, g.need),
+                    Lang::En => format!("{}/{}", g.held_count, g.need),
+                };
                 for i in &g.items {
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
                         Cell::text(&i.id),
-                        Cell::text(i.metric.id()),
+                        Cell::text(match lang {
+                            Lang::Zh => i.metric.zh(),
+                            Lang::En => i.metric.id(),
+                        }),
                         i.value
                             .map(|v| Cell::Money(v.round_dp(2)))
                             .unwrap_or(Cell::text(l("无数据", "no figure"))),
@@ -857,7 +918,12 @@ pub fn review_book(
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
-                        Cell::text(id),
+                        // The policy's items are its own letters (a–d); these
+                        // two are not items, and are named in the next column.
+                        match lang {
+                            Lang::Zh => Cell::Empty,
+                            Lang::En => Cell::text(id),
+                        },
                         Cell::text(label),
                         c.value
                             .map(|v| Cell::Number(v, 2))
@@ -892,7 +958,7 @@ pub fn review_book(
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
                         Cell::text(l("否决", "disqualifier")),
-                        Cell::text(d),
+                        Cell::text(words.text(d)),
                         Cell::Empty,
                         Cell::Empty,
                         Cell::Empty,
@@ -950,17 +1016,24 @@ pub fn review_book(
     drop(s);
 
     // 5. Trace: every review figure, then the steps.
-    let mut s = Sheet::new(sink, name("计算轨迹", "Trace"), super::trace_columns(lang));
+    let mut s = Sheet::new(
+        sink,
+        name(
+            crate::text::trace_sheet(Lang::Zh),
+            crate::text::trace_sheet(Lang::En),
+        ),
+        super::trace_columns(lang),
+    );
     s.freeze_columns = 2;
     s.print.fit_width = false;
+    let words = super::TraceWords::new(policy, lang);
     for r in &review.results {
         for (k, v) in &r.year.metrics {
             s.push(vec![
                 Cell::text(&r.year.rm.rm_id),
-                Cell::text(k.id()),
-                Cell::text("metric"),
-                v.map(|v| Cell::Number(v.round_dp(6), 6))
-                    .unwrap_or(Cell::text("—")),
+                Cell::text(words.figure(k.id())),
+                Cell::text(words.rule("metric")),
+                v.map(|v| figure_cell(*k, v)).unwrap_or(Cell::text("—")),
                 Cell::Empty,
                 Cell::Empty,
                 Cell::Empty,
@@ -971,7 +1044,7 @@ pub fn review_book(
                 .value
                 .map(|v| Cell::Number(v.round_dp(6), 2))
                 .unwrap_or(Cell::text("—"));
-            super::trace_rows(&mut s, &r.year.rm.rm_id, st, value);
+            super::trace_rows(&mut s, &words, &r.year.rm.rm_id, st, value);
         }
     }
     drop(s);

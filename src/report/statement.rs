@@ -148,10 +148,13 @@ fn metric_value_text(name: &str, v: Option<Decimal>) -> String {
 /// words.
 fn rule_text(rule: &str, lang: Lang) -> String {
     match rule {
-        "metric" => lang.pick("指标定义", "metric").into(),
-        "pay" => lang.pick("工资计算", "pay").into(),
-        "restate" => lang.pick("以前期间调整", "prior-period adjustment").into(),
-        r => r.into(),
+        "metric" => crate::text::rule_metric(lang).into(),
+        "pay" => crate::text::rule_pay(lang).into(),
+        "restate" => crate::text::rule_restate(lang).into(),
+        r => match (lang, crate::text::trace_figure(r, lang)) {
+            (Lang::Zh, Some(name)) => name.into(),
+            _ => r.into(),
+        },
     }
 }
 
@@ -386,7 +389,7 @@ pub fn statement(
                 .map(amount_text_2)
                 .unwrap_or(carried.to_string());
             match lang {
-                Lang::Zh => format!("以前月份未扣损失 {carried}，以应发剩余 {left} 为限"),
+                Lang::Zh => format!("前期待扣损失 {carried}，以应发剩余 {left} 为限"),
                 Lang::En => format!(
                     "losses not recovered in earlier months {carried}, up to the gross left {left}"
                 ),
@@ -414,7 +417,7 @@ pub fn statement(
             RowStyle::Normal,
             line_name(policy, &d.rule, lang),
             money(d.amount),
-            &d.rule,
+            &rule_text(&d.rule, lang),
             words,
         );
     }
@@ -542,7 +545,7 @@ pub fn statement(
     };
     rows.figure(
         RowStyle::Total,
-        l("实发金额", "Net pay").into(),
+        l("工资净额", "Net pay").into(),
         money(pay.net),
         &rule_text("pay", lang),
         match lang {
@@ -599,7 +602,7 @@ pub fn statement(
     );
     rows.figure(
         RowStyle::Total,
-        l("实付合计", "Total paid").into(),
+        l("实发合计", "Total paid").into(),
         money(pay.payout),
         &rule_text("pay", lang),
         match lang {
@@ -739,7 +742,7 @@ pub fn statement(
     }
     rows.figure(
         RowStyle::Total,
-        l("实付合计", "Total paid").into(),
+        l("实发合计", "Total paid").into(),
         money(y.net + y.released),
         &rule_text("pay", lang),
         match lang {
@@ -864,7 +867,7 @@ pub fn statement(
         "deposit_stock",
         money(met.deposit_stock.round_dp(2)),
         match lang {
-            Lang::Zh => "min(存款日均, 基数存款)".to_string(),
+            Lang::Zh => "取小(存款日均, 基数存款)".to_string(),
             Lang::En => "min(daily-average deposits, base deposit)".to_string(),
         },
     );
@@ -872,7 +875,7 @@ pub fn statement(
         "deposit_increment",
         money(met.deposit_increment.round_dp(2)),
         match lang {
-            Lang::Zh => "max(存款日均 − 基数存款, 0)".to_string(),
+            Lang::Zh => "取大(存款日均 − 基数存款, 0)".to_string(),
             Lang::En => "max(daily-average deposits − base deposit, 0)".to_string(),
         },
     );
@@ -1102,12 +1105,7 @@ fn ratio_cell(v: Option<Decimal>) -> Cell {
 }
 
 fn rounding_word(policy: &Policy, lang: Lang) -> &'static str {
-    use crate::policy::RoundingMode;
-    match policy.settings.money.mode {
-        RoundingMode::HalfUp => lang.pick("四舍五入", "rounded half up"),
-        RoundingMode::HalfEven => lang.pick("银行家舍入", "rounded half to even"),
-        RoundingMode::Down => lang.pick("截尾", "truncated"),
-    }
+    super::rounding_word(policy.settings.money.mode, lang)
 }
 
 fn product_name(p: crate::vocab::Product, lang: Lang) -> &'static str {

@@ -395,6 +395,7 @@ pub fn review_json(
     policy: &Policy,
     review: &crate::engine::review::Review,
     info: &crate::report::review::ReviewInfo,
+    lang: crate::report::Lang,
 ) -> JsonReview {
     use crate::report::review::reasons;
     JsonReview {
@@ -432,7 +433,7 @@ pub fn review_json(
                         })
                         .collect(),
                 }),
-                reasons: reasons(policy, r, crate::report::Lang::En),
+                reasons: reasons(policy, r, lang),
                 rules: r.hits.iter().map(|h| h.rule.clone()).collect(),
                 not_assessed: r
                     .missing

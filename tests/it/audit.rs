@@ -1057,14 +1057,14 @@ fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
     use calamine::Reader;
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook(dir.path().join("pay-2026-10.xlsx")).unwrap();
-    let trace = wb.worksheet_range("计算轨迹").unwrap();
+    let trace = wb.worksheet_range("计算过程").unwrap();
     let rows: Vec<Vec<String>> = trace
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
     let at = rows
         .iter()
-        .position(|r| r[0] == "RM005" && r[1] == "holdback")
+        .position(|r| r[0] == "RM005" && r[1] == "风险金扣留")
         .expect("RM005's holdback on the trace sheet");
     // Figure row with its first input, then one row per further input.
     let inputs: Vec<(&str, &str)> = rows[at..at + 5]
@@ -1075,14 +1075,11 @@ fn explain_and_the_trace_sheet_show_the_balance_before_withholding() {
     assert_eq!(
         inputs,
         [
-            ("gross", "2300.00"),
-            ("deductions", "0.00"),
-            ("cap", "10000"),
-            ("balance", "9950.00"),
-            (
-                "balance from",
-                "opening balance: 2026-10.xlsx [风险金账户]!B3"
-            ),
+            ("应发合计", "2300.00"),
+            ("扣款合计", "0.00"),
+            ("上限", "10000"),
+            ("余额", "9950.00"),
+            ("余额来源", "期初余额：2026-10.xlsx [风险金账户]!B3"),
         ]
     );
 }

@@ -274,7 +274,7 @@ fn usage_and_io_errors_exit_2() {
             "
             error: unrecognized subcommand 'frobnicate'
 
-            Usage: rmpay <COMMAND>
+            Usage: rmpay [OPTIONS] <COMMAND>
 
             For more information, try '--help'.
         ",
@@ -308,7 +308,7 @@ fn usage_and_io_errors_exit_2() {
         .args(["--help"])
         .stdout_contains("
             Exit codes: 0 written, 1 invalid input (every problem printed, nothing written), 2 usage or I/O error, 101 internal error (a bug in rmpay).
-            Usage: rmpay <COMMAND>
+            Usage: rmpay [OPTIONS] <COMMAND>
         ")
         .run();
 }

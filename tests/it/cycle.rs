@@ -306,9 +306,12 @@ fn the_month_is_drafted_signed_closed_and_issued() {
     );
     let manifest_sheet = sheet(&out.join("pay-2026-10.xlsx"), "运行信息");
     assert!(
-        manifest_sheet
-            .iter()
-            .any(|r| r[0] == "期初状态来源" && r[1] == opening),
+        manifest_sheet.iter().any(|r| r[0] == "期初状态来源"
+            && r[1]
+                == format!(
+                    "2026-09 的期末状态（state.json SHA-256 {}）",
+                    sha(&a.join("2026-09/state.json"))
+                )),
         "{manifest_sheet:?}"
     );
     let oct1 = printed_draft(&o);

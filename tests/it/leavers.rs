@@ -242,8 +242,8 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
         ["5000.00", "1000.00", "0.00", "300.00", "700.00", "0.00"]
     );
     assert!(risk[10].contains("不在本月台账中"), "{}", risk[10]);
-    let trace = row(&book, "计算轨迹", "RL");
-    assert_eq!(trace[1], "risk_loss_offset");
+    let trace = row(&book, "计算过程", "RL");
+    assert_eq!(trace[1], "风险金抵偿损失");
 
     // explain shows the release and its reason.
     let dir_s = dir.path().display().to_string();

@@ -38,6 +38,9 @@
 //! - `layouts`: ledgers as branches export them (title rows, `yyyymmdd`
 //!   dates, total rows, 万元 to the fen, a hidden sheet) paid exactly as the
 //!   clean ledger, with the warnings pinned.
+//! - `language`: one language per output: every Chinese workbook the
+//!   fixtures produce holds no English but identifiers, every English one
+//!   no Chinese but the ledgers' and policies' names.
 //! - `outputs`: what is written as files: every workbook well formed (each
 //!   workbook a run of `util::run` reports is checked), the same bytes
 //!   from anywhere, the JSON as documented, outputs committed together, and
@@ -65,6 +68,7 @@ mod cycle;
 mod error_catalogue;
 mod fuzz_found;
 mod golden;
+mod language;
 mod layouts;
 mod leavers;
 mod ledger_errors;

@@ -178,7 +178,7 @@ fn september(policy: &str, cell: &dyn Fn(u32) -> Card<'static>) -> (tempfile::Te
 }
 
 /// The archived register (工资汇总) read back: (rm_id, total paid) per RM,
-/// from the `实付合计` column, the totals row left out.
+/// from the `实发合计` column, the totals row left out.
 fn register(archive: &Path, period: &str) -> Vec<(String, Decimal)> {
     let path = archive.join(format!("{period}/pay-{period}.xlsx"));
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
@@ -189,10 +189,10 @@ fn register(archive: &Path, period: &str) -> Vec<(String, Decimal)> {
         .enumerate()
         .find_map(|(i, r)| {
             r.iter()
-                .position(|c| *c == Data::String("实付合计".into()))
+                .position(|c| *c == Data::String("实发合计".into()))
                 .map(|c| (i, c))
         })
-        .expect("a 实付合计 column");
+        .expect("a 实发合计 column");
     rows[h + 1..]
         .iter()
         .take_while(|r| r[0] != Data::String("合计".into()))

@@ -224,7 +224,7 @@ fn the_trace_prints_readable_in_column_groups() {
     let d = tempfile::tempdir().unwrap();
     let path = pay_workbook(d.path(), "zh");
     let (book, sheets) = parts(&path);
-    let (i, trace) = sheet(&sheets, "计算轨迹");
+    let (i, trace) = sheet(&sheets, "计算过程");
     let setup = &trace.xml[trace.xml.find("<pageSetup ").unwrap()..];
     assert_eq!(attr(setup, "scale").as_deref(), Some("80"));
     assert_eq!(attr(setup, "orientation").as_deref(), Some("landscape"));
@@ -232,7 +232,7 @@ fn the_trace_prints_readable_in_column_groups() {
     assert!(!trace.xml.contains("fitToPage"), "shrunk to fit");
     assert_eq!(
         print_titles(&book, i).as_deref(),
-        Some("计算轨迹!$A:$B,计算轨迹!$1:$1")
+        Some("计算过程!$A:$B,计算过程!$1:$1")
     );
     // The register still fits one page wide.
     let (_, register) = sheet(&sheets, "工资汇总");

@@ -509,7 +509,7 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     // then the holdback.
     assert!(stock < inc && inc < held, "{head:?}");
     let total = col("以前期间调整合计");
-    let net_col = col("实发金额");
+    let net_col = col("工资净额");
     assert_eq!(total + 1, net_col);
     let row = |id: &str| {
         reg.rows()
@@ -583,15 +583,15 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     };
     assert_eq!(line(&rm1, "补发"), ["400.00"]);
     assert_eq!(line(&rm1, "扣回"), ["-80.00"]);
-    assert_eq!(line(&rm1, "实发金额"), ["2160.00"]);
+    assert_eq!(line(&rm1, "工资净额"), ["2160.00"]);
     let net_words = rm1
         .iter()
-        .find(|r| r.first().is_some_and(|c| c == "实发金额"))
+        .find(|r| r.first().is_some_and(|c| c == "工资净额"))
         .map(|r| r[3].clone())
         .unwrap();
     assert!(net_words.ends_with("+ 以前期间调整 320.00"), "{net_words}");
     let rm3 = page("RM3");
-    assert_eq!(line(&rm3, "实发金额"), ["0.00"]);
+    assert_eq!(line(&rm3, "工资净额"), ["0.00"]);
     assert_eq!(line(&rm3, "以后月份扣回"), ["4160.00"]);
 
     // December closes on top of November version 2: the adjustments are

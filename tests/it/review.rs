@@ -348,7 +348,7 @@ fn partial_review_marks_every_sheet() {
             "考核汇总（部分期间）",
             "得分明细（部分期间）",
             "等级分布（部分期间）",
-            "计算轨迹（部分期间）",
+            "计算过程（部分期间）",
             "运行信息（部分期间）",
         ]
     );
@@ -606,7 +606,7 @@ fn year_b_grade_criteria_sheet_shows_the_excluded_client() {
     assert_eq!(a[4], Data::Float(148_000_000.0));
     assert_eq!(a[5], Data::Float(150_000_000.0));
     assert_eq!(text(&a[8]), "否");
-    assert_eq!(text(&a[9]), "1/2");
+    assert_eq!(text(&a[9]), "满足 1 项（需 2 项）");
     assert_eq!(text(&a[10]), "K22");
     assert_eq!(text(&a[11]), "否");
     // Grade 2 counts K22 (2.5M ≥ 1M): a = 150,500,000, nothing excluded.
@@ -634,9 +634,9 @@ fn year_b_third_quarter() {
     assert_eq!(metric(n7, "settlements_usd"), dec("1500000"));
     assert_eq!(outcome(n7), ("promote", Some("grade3")));
     assert!(
-        n7["reasons"]
-            .to_string()
-            .contains("c 1,500,000.00 ≥ 1,250,000.00 (5000000 × 3 ÷ 12 (review.quarter_settlements = \\\"pro_rated\\\"))"),
+        n7["reasons"].to_string().contains(
+            "国际结算额 1,500,000.00 ≥ 1,250,000.00（5000000 × 3 ÷ 12，全年标准按季折算）"
+        ),
         "{}",
         n7["reasons"]
     );

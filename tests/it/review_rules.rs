@@ -355,15 +355,15 @@ fn a_branch_is_totalled_day_by_day() {
     // The head's trace shows the day-weighted total: each member's sum of
     // daily balances and the division by the year's 365 days.
     let book = cells(&r.out.join("review-2026.xlsx"));
-    let trace = &book.iter().find(|(n, _)| n == "计算轨迹").unwrap().1;
+    let trace = &book.iter().find(|(n, _)| n == "计算过程").unwrap().1;
     let formula = trace
         .iter()
-        .find(|(_, v)| v.starts_with("Σ daily balances of branch"))
+        .find(|(_, v)| v.starts_with("Σ 全支行日余额"))
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     assert_eq!(
         formula,
-        "Σ daily balances of branch `城东支行` (3 RMs) ÷ 365 days = 8772000000 ÷ 365"
+        "Σ 全支行日余额，支行 `城东支行` (3 人) ÷ 365 天 = 8772000000 ÷ 365"
     );
     for (who, sum) in [
         ("H1", "3650000000"),
@@ -371,7 +371,7 @@ fn a_branch_is_totalled_day_by_day() {
         ("AG", "1472000000"),
     ] {
         let days = if who == "AG" { 184 } else { 365 };
-        let name = format!("{who} Σ daily balances ({days} days)");
+        let name = format!("{who} Σ 日余额 ({days} 天)");
         let at = trace
             .iter()
             .position(|(_, v)| *v == name)
@@ -567,17 +567,14 @@ fn disqualifiers_look_at_every_month_end() {
     let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
     ok(&r);
     for (id, why) in [
-        (
-            "P1",
-            "B-overdue (发生欠息: overdue_interest > 0 at the end of 2026-05)",
-        ),
+        ("P1", "B-overdue (发生欠息: 欠息 > 0，月末：2026-05)"),
         (
             "P2",
-            "B-npl (发生后三类贷款: npl_balance > 0 at the end of 2026-06)",
+            "B-npl (发生后三类贷款: 不良贷款余额 > 0，月末：2026-06)",
         ),
         (
             "P3",
-            "B-advances (发生授信业务垫款: advances > 0 at the end of 2026-08)",
+            "B-advances (发生授信业务垫款: 垫款 > 0，月末：2026-08)",
         ),
     ] {
         let m = manager(&r, id);
@@ -661,7 +658,7 @@ fn the_pass_line_has_its_own_client_scope() {
     assert_eq!(outcome(q), ("keep", Some("grade2")), "{q}");
     let reasons = q["reasons"].to_string();
     assert!(
-        reasons.contains("pass line (clients from 500,000) 15,400,000.00 ≥ 15,000,000.00"),
+        reasons.contains("及格线（单户日均500,000及以上） 15,400,000.00 ≥ 15,000,000.00"),
         "{reasons}"
     );
 }
@@ -836,11 +833,7 @@ pub(super) fn not_assessed_is_said_everywhere() {
         serde_json::json!(["A-13-4-head", "A-14-1-head-twice"])
     );
     assert_eq!(num(&h["score"]["total"], 2), dec("82"));
-    assert!(
-        h["reasons"]
-            .to_string()
-            .contains("[A-13-4-head] not assessed")
-    );
+    assert!(h["reasons"].to_string().contains("[A-13-4-head] 未考核"));
     // Workbook: the score breakdown's points say 未考核, the note why.
     let book = cells(&r.out.join("review-2026.xlsx"));
     let scores = &book.iter().find(|(n, _)| n == "得分明细").unwrap().1;
@@ -858,7 +851,7 @@ pub(super) fn not_assessed_is_said_everywhere() {
     };
     assert_eq!(at("A"), "H1");
     assert_eq!(at("J"), "未考核");
-    assert_eq!(at("K"), "not assessed: no figure for `fee_growth`");
+    assert_eq!(at("K"), "未考核：无数据 中间业务收入增长率");
 }
 
 /// A junior's exam gate (`tiers.junior.exam_min = 60`, art. 10) needs the

@@ -309,12 +309,12 @@ fn a_statements_figures_are_the_registers() {
     let st = d.path().join("st/statement-2026-10-RM001.xlsx");
     assert_eq!(statement_amount(&st, "应发合计"), Some(7656.40));
     assert_eq!(statement_amount(&st, "风险金扣留"), Some(1531.28));
-    assert_eq!(statement_amount(&st, "实发金额"), Some(6125.12));
+    assert_eq!(statement_amount(&st, "工资净额"), Some(6125.12));
     assert_eq!(statement_amount(&st, "期末余额"), Some(13531.28));
     // RM007 left: nothing earned, the 8,000.00 deposit released.
     let st = d.path().join("st/statement-2026-10-RM007.xlsx");
     assert_eq!(statement_amount(&st, "风险金退还"), Some(8000.0));
-    assert_eq!(statement_amount(&st, "实付合计"), Some(8000.0));
+    assert_eq!(statement_amount(&st, "实发合计"), Some(8000.0));
 }
 
 #[test]

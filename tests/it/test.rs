@@ -202,6 +202,10 @@ impl Test {
         let args: Vec<OsString> = self.args.iter().map(|a| self.expand(a).into()).collect();
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"))
             .args(&args)
+            // The console follows the locale: English unless a test sets it.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .envs(self.env.iter().map(|(k, v)| (k, self.expand(v))))
             .current_dir(self.expand(&self.current_dir))
             .stdin(Stdio::piped())

@@ -46,6 +46,11 @@ pub fn use_rmpay_as_worker() {
 pub fn rmpay() -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"));
     c.current_dir(root());
+    // The console's language follows the locale: the tests pin English
+    // unless they say otherwise.
+    for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        c.env_remove(k);
+    }
     c
 }
 
@@ -117,15 +122,27 @@ pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Out {
 pub fn workbooks_written(stderr: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for line in stderr.lines() {
-        if let Some(f) = line.strip_prefix("rmpay: wrote ") {
+        // In English, or in Chinese (`--lang zh`: rmpay：已写入 F).
+        if let Some(f) = line
+            .strip_prefix("rmpay: wrote ")
+            .or_else(|| line.strip_prefix("rmpay：已写入 "))
+        {
             let f = f.split(" (").next().unwrap_or(f);
+            let f = f.split("（").next().unwrap_or(f);
             if f.ends_with(".xlsx") {
                 out.push(root().join(f));
             }
-        } else if let Some(rest) = line.strip_prefix("rmpay: closed ")
-            && let Some((_, dir)) = rest.split_once(" in ")
+        } else if let Some(dir) = line
+            .strip_prefix("rmpay: closed ")
+            .and_then(|rest| rest.split_once(" in "))
+            .map(|(_, dir)| dir.split(" (").next().unwrap_or(dir))
+            .or_else(|| {
+                line.strip_prefix("rmpay：")
+                    .and_then(|rest| rest.split_once(" 已结账，存于 "))
+                    .map(|(_, dir)| dir.split("（").next().unwrap_or(dir))
+            })
         {
-            let dir = root().join(dir.split(" (").next().unwrap_or(dir));
+            let dir = root().join(dir);
             for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
                 let p = e.unwrap().path();
                 if p.extension().is_some_and(|x| x == "xlsx") && !p.ends_with("ledger.xlsx") {
