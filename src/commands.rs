@@ -1460,8 +1460,8 @@ fn inputs_as_archived(
             })
             .collect();
         println!(
-            "{label}: the archived inputs match the manifest ({})",
-            names.join(", ")
+            "{}",
+            text::inputs_match(text::console(), label, names.join(", "))
         );
     }
     Ok(intact)

@@ -266,6 +266,7 @@ messages! {
         "rmpay: {period} is the next open month: its payroll (`rmpay payroll --archive {root} …`) carries the adjustments; write the head on the form";
     restated(period, head) => "{period} 已重述；档案头 SHA-256 {head}", "{period} restated; archive head SHA-256 {head}";
     missing_from_archive(path) => "{path}：档案中没有", "{path}: missing from the archive";
+    inputs_match(label, names) => "{label}：档案中的输入文件与清单一致（{names}）", "{label}: the archived inputs match the manifest ({names})";
     identical(label) => "{label}：一致", "{label}: identical";
     identical_but_input_changed(label) => "{label}：重算结果一致，但档案中的输入文件已改动", "{label}: the outputs recomputed are identical, but an archived input has changed";
     files_differ(label, n) => "{label}：{n} 个文件与档案不一致", "{label}: {n} file(s) differ from the archive";

@@ -481,10 +481,10 @@ fn payroll_help_reads_plainly() {
                   --json <FILE>       Also write the results as JSON to this file (`-`: to standard output)
                   --archive <DIR>     Take the opening state (risk deposits, counters) from this archive's last closed month, and record the month's draft in the archive (drafts/YYYY-MM/) for sign-off
                   --wait <SECONDS>    How long to wait for another rmpay writing to the archive before giving up with error[archive-busy] (0: do not wait) [default: 30]
-                  --lang <LANG>       Language of the pay workbook: sheet and column names, and texts [default: zh] [possible values: zh, en]
                   --period <YYYY-MM>  The month, YYYY-MM (default: the month of the ledger's daily balances, which it must agree with; needed for a ledger of monthly averages)
               -q, --quiet             Do not show the progress line while a large ledger is read
-              -h, --help              Print help
+                  --lang <LANG>       Language of what is written (workbooks, statements, JSON reasons) and of the console's messages. Workbooks default to Chinese; the console, without --lang, follows the locale (LC_ALL, LC_MESSAGES, LANG starting with `zh`: Chinese; else English) [possible values: zh, en]
+              -h, --help              Print help (see more with '--help')
 
             Examples:
               rmpay payroll --policy rules/city-commercial-bank.toml \\

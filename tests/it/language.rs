@@ -426,6 +426,9 @@ fn zh_corpus() -> String {
             corpus.push('\n');
         }
     }
+    // The labels of total rows the reader skips (合计 …), which the
+    // template's instructions name.
+    corpus.push_str("合计 小计 总计\n");
     for g in rmpay::ledger::guide::sheets() {
         corpus.push_str(g.kind.chinese());
         corpus.push('\n');
