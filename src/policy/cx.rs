@@ -1,0 +1,64 @@
+//! The policy file being read: its name, its text, and where its problems
+//! go. Both passes (`raw`, then `lint`) report through it, each problem at
+//! the `file:line:column` of a span of the text.
+
+use crate::diag::{Diagnostics, Location};
+use std::ops::Range;
+
+pub type Span = Range<usize>;
+
+/// A value with the span of the text it was read from.
+pub type Sp<T> = toml::Spanned<T>;
+
+/// The document being read: file name, text, and the diagnostics sink.
+pub struct Cx<'s> {
+    pub file: String,
+    pub src: &'s str,
+    pub diags: Diagnostics,
+}
+
+impl<'s> Cx<'s> {
+    pub fn new(file: &str, src: &'s str) -> Self {
+        Cx {
+            file: file.to_string(),
+            src,
+            diags: Diagnostics::new(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let before = &self.src[..floor_char_boundary(self.src, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    pub fn location(&self, span: &Span) -> Location {
+        let (line, column) = self.line_col(span.start);
+        Location::Text {
+            file: self.file.clone(),
+            line,
+            column,
+        }
+    }
+
+    pub fn error(&mut self, span: &Span, code: &'static str, message: impl Into<String>) {
+        let loc = self.location(span);
+        self.diags.error(loc, code, message);
+    }
+
+    /// The text of the file at `span` (empty where the span is not in it).
+    pub fn text(&self, span: &Span) -> &'s str {
+        self.src.get(span.clone()).unwrap_or_default()
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
