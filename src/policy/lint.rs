@@ -504,23 +504,25 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
             "missing `[[tiers]]`: a policy needs at least one tier",
         );
     }
-    let mut seen: Vec<Sp<String>> = Vec::new();
-    let mut names = TierNames { ids: Vec::new() };
     for t in &raw.tiers {
-        let id = need_str(cx, &t.value.id, &(t.span.clone(), &t.path), "id");
-        if let Some(id) = &id {
-            dup_check(cx, &mut seen, id, "tier");
-        }
-        names
-            .ids
-            .push(id.map(|s| s.into_inner()).unwrap_or_default());
+        need_str(cx, &t.value.id, &(t.span.clone(), &t.path), "id");
     }
+    let mut seen: Vec<Sp<String>> = Vec::new();
+    for id in raw.tier_ids.iter().flatten() {
+        dup_check(cx, &mut seen, id, "tier");
+    }
+    let names = TierNames {
+        ids: raw
+            .tier_ids
+            .iter()
+            .map(|id| text(id).unwrap_or_default())
+            .collect(),
+    };
     let mut disq_refs: Vec<Sp<String>> = Vec::new();
     let tiers: Vec<Tier> = raw
         .tiers
         .iter()
-        .enumerate()
-        .map(|(i, t)| lint_tier(cx, t, &names, i, &mut disq_refs))
+        .map(|t| lint_tier(cx, t, &names, &mut disq_refs))
         .collect();
 
     let pay = lint_pay(cx, raw, &names);
@@ -531,7 +533,12 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
     let examples = lint_examples(cx, &raw.examples, &names);
     let workflow = lint_workflow(cx, raw);
     let payout = super::payout::lint_payout(cx, raw, settings.money.scale);
-    let known: Vec<&str> = review.disqualifiers.iter().map(|d| d.id.as_str()).collect();
+    let known: Vec<&str> = raw
+        .disqualifier_ids
+        .iter()
+        .flatten()
+        .map(|d| d.get_ref().as_str())
+        .collect();
     for r in &disq_refs {
         let name = r.get_ref();
         if !known.contains(&name.as_str()) {
@@ -713,7 +720,6 @@ fn lint_tier(
     cx: &mut Cx,
     t: &Part<raw::RawTier>,
     names: &TierNames,
-    ix: TierIx,
     disq_refs: &mut Vec<Sp<String>>,
 ) -> Tier {
     let (r, path) = (&t.value, t.path.as_str());
@@ -760,7 +766,7 @@ fn lint_tier(
         .as_ref()
         .map(|c| lint_criteria(cx, c, &key_path(path, "criteria"), disq_refs));
     Tier {
-        id: names.ids.get(ix).cloned().unwrap_or_default(),
+        id: text(&r.id).unwrap_or_default(),
         name: name.map(|s| s.into_inner()).unwrap_or_default(),
         name_en: text(&r.name_en),
         aliases: r
@@ -1608,6 +1614,11 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
         });
     }
     let close_after = close_after?;
+    if !raw.steps_read {
+        // A step with a problem of its own is left out: what
+        // `close_after` names may be that step.
+        return None;
+    }
     let mut wf = Workflow { steps, approval: 0 };
     let wanted = close_after.get_ref();
     match wf.find(wanted) {

@@ -722,6 +722,9 @@ pub struct RawPolicy {
     pub has_meta: bool,
     pub settings: Option<Part<RawSettings>>,
     pub tiers: Vec<Part<RawTier>>,
+    /// The `id` of every `[[tiers]]` table, read or not, in order: what
+    /// a reference may name even where its tier has another problem.
+    pub tier_ids: Vec<Option<Sp<String>>>,
     pub pay: Option<Part<RawPay>>,
     pub lines: Vec<Part<RawPayLine>>,
     pub deductions: Vec<Part<RawDeduction>>,
@@ -732,9 +735,14 @@ pub struct RawPolicy {
     pub review: Option<Part<RawReview>>,
     pub rules: Vec<Part<RawReviewRule>>,
     pub disqualifiers: Vec<Part<RawDisqualifier>>,
+    /// The `id` of every `[[review.disqualifiers]]` table, read or not.
+    pub disqualifier_ids: Vec<Option<Sp<String>>>,
     pub examples: Vec<Part<RawExample>>,
     pub workflow: Option<Part<RawWorkflow>>,
     pub steps: Vec<Part<RawStep>>,
+    /// Every `[[workflow.steps]]` table was read: `close_after` can be
+    /// checked against them.
+    pub steps_read: bool,
     pub payout: Option<Part<RawPayout>>,
     pub columns: Vec<Part<RawColumn>>,
 }
@@ -760,12 +768,14 @@ const SECTIONS: [&str; 11] = [
 pub fn read(cx: &mut Cx, root: &Sp<DeTable<'_>>) -> RawPolicy {
     let doc = root.get_ref();
     let get = |key: &str| doc.get(key);
+    let steps = each(cx, inner(get("workflow"), "steps"), "workflow.steps");
     let policy = RawPolicy {
         span: root.span(),
         has_meta: doc.contains_key("policy"),
         meta: one(cx, get("policy"), "policy"),
         settings: one(cx, get("settings"), "settings"),
         tiers: each(cx, get("tiers"), "tiers"),
+        tier_ids: ids(get("tiers")),
         pay: one(cx, get("pay"), "pay"),
         lines: each(cx, inner(get("pay"), "lines"), "pay.lines"),
         deductions: each(cx, inner(get("pay"), "deductions"), "pay.deductions"),
@@ -780,9 +790,11 @@ pub fn read(cx: &mut Cx, root: &Sp<DeTable<'_>>) -> RawPolicy {
             inner(get("review"), "disqualifiers"),
             "review.disqualifiers",
         ),
+        disqualifier_ids: ids(inner(get("review"), "disqualifiers")),
         examples: each(cx, get("examples"), "examples"),
         workflow: one(cx, get("workflow"), "workflow"),
-        steps: each(cx, inner(get("workflow"), "steps"), "workflow.steps"),
+        steps_read: steps.len() == count(inner(get("workflow"), "steps")),
+        steps,
         payout: one(cx, get("payout"), "payout"),
         columns: each(cx, inner(get("payout"), "columns"), "payout.columns"),
     };
@@ -806,6 +818,35 @@ fn inner<'a, 'i>(v: Option<&'a Value<'i>>, key: &str) -> Option<&'a Value<'i>> {
     match v?.get_ref() {
         DeValue::Table(t) => t.get(key),
         _ => None,
+    }
+}
+
+/// The `id` of each table of an array of tables, where it is a string,
+/// whatever else the table holds.
+fn ids(v: Option<&Value<'_>>) -> Vec<Option<Sp<String>>> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: Option<Sp<String>>,
+    }
+    let Some(DeValue::Array(items)) = v.map(Sp::get_ref) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter(|item| matches!(item.get_ref(), DeValue::Table(_)))
+        .map(|item| {
+            Id::deserialize(ValueDeserializer::from(item.clone()))
+                .ok()
+                .and_then(|x| x.id)
+        })
+        .collect()
+}
+
+/// How many elements an array has.
+fn count(v: Option<&Value<'_>>) -> usize {
+    match v.map(Sp::get_ref) {
+        Some(DeValue::Array(items)) => items.len(),
+        _ => 0,
     }
 }
 
