@@ -497,7 +497,7 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
     let settings = lint_settings(cx, raw.settings.as_ref());
 
     // [[tiers]]: ids first, so every later reference can be checked.
-    if raw.tiers.is_empty() {
+    if raw.tiers.is_empty() && raw.tiers.complete {
         cx.error(
             &raw.span,
             "missing-key",
@@ -1575,7 +1575,7 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
     let w = raw.workflow.as_ref()?;
     let t = &(w.span.clone(), w.path.as_str());
     let close_after = need_str(cx, &w.value.close_after, t, "close_after");
-    if raw.steps.is_empty() {
+    if raw.steps.is_empty() && raw.steps.complete {
         cx.error(
             &w.span,
             "missing-key",
@@ -1614,7 +1614,7 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
         });
     }
     let close_after = close_after?;
-    if !raw.steps_read {
+    if !raw.steps.complete {
         // A step with a problem of its own is left out: what
         // `close_after` names may be that step.
         return None;

@@ -296,7 +296,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
     let header_row = t.header_row.unwrap_or(true);
 
     let mut columns = Vec::new();
-    if raw.columns.is_empty() {
+    if raw.columns.is_empty() && raw.columns.complete {
         cx.error(
             &p.span,
             "missing-key",
@@ -370,7 +370,10 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
         (FieldWord::AccountName, "account_name"),
         (FieldWord::Amount, "amount"),
     ] {
-        if !raw.columns.is_empty() && !columns.iter().any(|c| c.field == field_of(need)) {
+        if !raw.columns.is_empty()
+            && raw.columns.complete
+            && !columns.iter().any(|c| c.field == field_of(need))
+        {
             cx.error(
                 &p.span,
                 "missing-column",

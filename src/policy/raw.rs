@@ -711,6 +711,30 @@ pub struct Part<T> {
     pub path: String,
 }
 
+/// The tables of an array of tables that could be read.
+#[derive(Debug)]
+pub struct Parts<T> {
+    pub read: Vec<Part<T>>,
+    /// Every element was read: what the array lacks, it lacks (a table
+    /// with a problem of its own might have held it).
+    pub complete: bool,
+}
+
+impl<T> std::ops::Deref for Parts<T> {
+    type Target = [Part<T>];
+    fn deref(&self) -> &[Part<T>] {
+        &self.read
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Parts<T> {
+    type Item = &'a Part<T>;
+    type IntoIter = std::slice::Iter<'a, Part<T>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.read.iter()
+    }
+}
+
 /// The whole file, table by table. A table that could not be read is
 /// absent (its problem reported); the lint reads what is there.
 #[derive(Debug)]
@@ -721,30 +745,27 @@ pub struct RawPolicy {
     /// `[policy]` is in the file (read or not).
     pub has_meta: bool,
     pub settings: Option<Part<RawSettings>>,
-    pub tiers: Vec<Part<RawTier>>,
+    pub tiers: Parts<RawTier>,
     /// The `id` of every `[[tiers]]` table, read or not, in order: what
     /// a reference may name even where its tier has another problem.
     pub tier_ids: Vec<Option<Sp<String>>>,
     pub pay: Option<Part<RawPay>>,
-    pub lines: Vec<Part<RawPayLine>>,
-    pub deductions: Vec<Part<RawDeduction>>,
+    pub lines: Parts<RawPayLine>,
+    pub deductions: Parts<RawDeduction>,
     pub risk: Option<Part<RawRisk>>,
-    pub flags: Vec<Part<RawFlag>>,
+    pub flags: Parts<RawFlag>,
     pub score: Option<Part<RawScore>>,
-    pub components: Vec<Part<RawComponent>>,
+    pub components: Parts<RawComponent>,
     pub review: Option<Part<RawReview>>,
-    pub rules: Vec<Part<RawReviewRule>>,
-    pub disqualifiers: Vec<Part<RawDisqualifier>>,
+    pub rules: Parts<RawReviewRule>,
+    pub disqualifiers: Parts<RawDisqualifier>,
     /// The `id` of every `[[review.disqualifiers]]` table, read or not.
     pub disqualifier_ids: Vec<Option<Sp<String>>>,
-    pub examples: Vec<Part<RawExample>>,
+    pub examples: Parts<RawExample>,
     pub workflow: Option<Part<RawWorkflow>>,
-    pub steps: Vec<Part<RawStep>>,
-    /// Every `[[workflow.steps]]` table was read: `close_after` can be
-    /// checked against them.
-    pub steps_read: bool,
+    pub steps: Parts<RawStep>,
     pub payout: Option<Part<RawPayout>>,
-    pub columns: Vec<Part<RawColumn>>,
+    pub columns: Parts<RawColumn>,
 }
 
 /// The top-level tables a policy may hold.
@@ -793,7 +814,6 @@ pub fn read(cx: &mut Cx, root: &Sp<DeTable<'_>>) -> RawPolicy {
         disqualifier_ids: ids(inner(get("review"), "disqualifiers")),
         examples: each(cx, get("examples"), "examples"),
         workflow: one(cx, get("workflow"), "workflow"),
-        steps_read: steps.len() == count(inner(get("workflow"), "steps")),
         steps,
         payout: one(cx, get("payout"), "payout"),
         columns: each(cx, inner(get("payout"), "columns"), "payout.columns"),
@@ -842,14 +862,6 @@ fn ids(v: Option<&Value<'_>>) -> Vec<Option<Sp<String>>> {
         .collect()
 }
 
-/// How many elements an array has.
-fn count(v: Option<&Value<'_>>) -> usize {
-    match v.map(Sp::get_ref) {
-        Some(DeValue::Array(items)) => items.len(),
-        _ => 0,
-    }
-}
-
 /// A table read on its own.
 fn one<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> Option<Part<T>> {
     let v = v?;
@@ -865,9 +877,14 @@ fn one<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> O
 }
 
 /// Each table of an array of tables, read on its own.
-fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> Vec<Part<T>> {
+fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> Parts<T> {
+    let mut parts = Parts {
+        read: Vec::new(),
+        complete: false,
+    };
     let Some(v) = v else {
-        return Vec::new();
+        parts.complete = true;
+        return parts;
     };
     let DeValue::Array(items) = v.get_ref() else {
         cx.error(
@@ -878,9 +895,8 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
                 type_name(v.get_ref())
             ),
         );
-        return Vec::new();
+        return parts;
     };
-    let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if !matches!(item.get_ref(), DeValue::Table(_)) {
             cx.error(
@@ -893,9 +909,12 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
             );
             continue;
         }
-        out.extend(deserialize(cx, item, &format!("{path}[{i}]")));
+        parts
+            .read
+            .extend(deserialize(cx, item, &format!("{path}[{i}]")));
     }
-    out
+    parts.complete = parts.read.len() == items.len();
+    parts
 }
 
 fn deserialize<T: DeserializeOwned>(cx: &mut Cx, v: &Value<'_>, path: &str) -> Option<Part<T>> {
@@ -957,33 +976,33 @@ fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) {
     cx.error(&span, code, message);
 }
 
-/// The dotted path of what lies at `span` inside `v` (a key: that key).
+/// The dotted path of the key or value at `span` inside `v` (a table
+/// opened by a header, `[tiers.criteria]`, spans its header only, so the
+/// search goes by the span itself, not by what encloses it).
 fn path_at(v: &Value<'_>, path: &str, span: &Span) -> String {
-    match v.get_ref() {
-        DeValue::Table(t) => {
-            for (k, child) in t.iter() {
-                let here = format!("{path}.{}", k.get_ref());
-                if k.span() == *span {
-                    return here;
-                }
-                let s = child.span();
-                if s.start <= span.start && span.end <= s.end && s != v.span() {
-                    return path_at(child, &here, span);
-                }
-            }
-            path.to_string()
+    find(v, path, span).unwrap_or_else(|| path.to_string())
+}
+
+fn find(v: &Value<'_>, path: &str, span: &Span) -> Option<String> {
+    let children: Vec<(String, Option<Span>, &Value<'_>)> = match v.get_ref() {
+        DeValue::Table(t) => t
+            .iter()
+            .map(|(k, c)| (format!("{path}.{}", k.get_ref()), Some(k.span()), c))
+            .collect(),
+        DeValue::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("{path}[{i}]"), None, c))
+            .collect(),
+        _ => Vec::new(),
+    };
+    children.into_iter().find_map(|(here, key, child)| {
+        if key.as_ref() == Some(span) || child.span() == *span {
+            Some(here)
+        } else {
+            find(child, &here, span)
         }
-        DeValue::Array(a) => {
-            for (i, child) in a.iter().enumerate() {
-                let s = child.span();
-                if s.start <= span.start && span.end <= s.end {
-                    return path_at(child, &format!("{path}[{i}]"), span);
-                }
-            }
-            path.to_string()
-        }
-        _ => path.to_string(),
-    }
+    })
 }
 
 pub fn type_name(v: &DeValue<'_>) -> &'static str {
