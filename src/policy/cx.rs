@@ -3,6 +3,7 @@
 //! the `file:line:column` of a span of the text.
 
 use crate::diag::{Diagnostics, Location};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub type Span = Range<usize>;
@@ -15,6 +16,9 @@ pub struct Cx<'s> {
     pub file: String,
     pub src: &'s str,
     pub diags: Diagnostics,
+    /// The span of each key, by the span of its value: a key the lint
+    /// finds out of place is reported at the key, as serde reports one.
+    pub keys: BTreeMap<(usize, usize), Span>,
 }
 
 impl<'s> Cx<'s> {
@@ -23,6 +27,7 @@ impl<'s> Cx<'s> {
             file: file.to_string(),
             src,
             diags: Diagnostics::new(),
+            keys: BTreeMap::new(),
         }
     }
 
@@ -48,6 +53,14 @@ impl<'s> Cx<'s> {
     pub fn error(&mut self, span: &Span, code: &'static str, message: impl Into<String>) {
         let loc = self.location(span);
         self.diags.error(loc, code, message);
+    }
+
+    /// The key whose value is at `value` (the value itself if unknown).
+    pub fn key_of(&self, value: &Span) -> Span {
+        self.keys
+            .get(&(value.start, value.end))
+            .cloned()
+            .unwrap_or_else(|| value.clone())
     }
 
     /// The text of the file at `span` (empty where the span is not in it).

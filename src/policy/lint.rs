@@ -352,12 +352,13 @@ pub fn ticks(words: &[&str]) -> String {
 }
 
 /// Keys given that the table's `kind` does not read: each an error at its
-/// value, as any unknown key is.
+/// key, as any unknown key is.
 fn not_read(cx: &mut Cx, path: &str, kind: &str, given: &[(&str, Option<Span>)]) {
     for (key, span) in given {
         if let Some(span) = span {
+            let at = cx.key_of(span);
             cx.error(
-                span,
+                &at,
                 "unknown-key",
                 format!(
                     "unknown key `{}`: it does not apply to {kind}",

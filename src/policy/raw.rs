@@ -788,6 +788,9 @@ const SECTIONS: [&str; 11] = [
 /// element with a problem is left out of the result.
 pub fn read(cx: &mut Cx, root: &Sp<DeTable<'_>>) -> RawPolicy {
     let doc = root.get_ref();
+    for (k, v) in doc.iter() {
+        keys(cx, k.span(), v);
+    }
     let get = |key: &str| doc.get(key);
     let steps = each(cx, inner(get("workflow"), "steps"), "workflow.steps");
     let policy = RawPolicy {
@@ -832,6 +835,29 @@ pub fn read(cx: &mut Cx, root: &Sp<DeTable<'_>>) -> RawPolicy {
 }
 
 type Value<'i> = Sp<DeValue<'i>>;
+
+/// Remember the key of `v` and of every value inside it.
+fn keys(cx: &mut Cx, key: Span, v: &Value<'_>) {
+    let s = v.span();
+    cx.keys.insert((s.start, s.end), key);
+    match v.get_ref() {
+        DeValue::Table(t) => {
+            for (k, child) in t.iter() {
+                keys(cx, k.span(), child);
+            }
+        }
+        DeValue::Array(a) => {
+            for item in a.iter() {
+                if let DeValue::Table(t) = item.get_ref() {
+                    for (k, child) in t.iter() {
+                        keys(cx, k.span(), child);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 /// The value under `key` of a table value.
 fn inner<'a, 'i>(v: Option<&'a Value<'i>>, key: &str) -> Option<&'a Value<'i>> {

@@ -632,7 +632,7 @@ fn a_float_is_read_from_its_digits() {
     );
 }
 
-/// A key that the table's `kind` does not read is an error at its value,
+/// A key that the table's `kind` does not read is an error at the key,
 /// never silently ignored.
 #[test]
 fn a_key_the_kind_does_not_read_is_an_error() {
@@ -640,9 +640,9 @@ fn a_key_the_kind_does_not_read_is_an_error() {
     assert_eq!(
         errors(&text),
         [
-            "p.toml:20:12: error[unknown-key]: unknown key `pay.lines[0].metric`: it does not apply to `kind = \"fixed\"`",
-            "p.toml:21:9: error[unknown-key]: unknown key `pay.lines[0].per`: it does not apply to `kind = \"fixed\"`",
-            "p.toml:22:10: error[unknown-key]: unknown key `pay.lines[0].rate`: it does not apply to `kind = \"fixed\"`",
+            "p.toml:20:3: error[unknown-key]: unknown key `pay.lines[0].metric`: it does not apply to `kind = \"fixed\"`",
+            "p.toml:21:3: error[unknown-key]: unknown key `pay.lines[0].per`: it does not apply to `kind = \"fixed\"`",
+            "p.toml:22:3: error[unknown-key]: unknown key `pay.lines[0].rate`: it does not apply to `kind = \"fixed\"`",
         ]
     );
 }
