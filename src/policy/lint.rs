@@ -373,6 +373,22 @@ fn span_of<T>(v: &Option<Sp<T>>) -> Option<Span> {
     v.as_ref().map(|s| s.span())
 }
 
+/// The `id` and `name` a rule's table needs, the id unique among `seen`
+/// (ids of `what`).
+fn id_and_name(
+    cx: &mut Cx,
+    (id, name): (&Option<Sp<String>>, &Option<Sp<String>>),
+    t: &(Span, &str),
+    seen: &mut Vec<Sp<String>>,
+    what: &str,
+) -> (Option<Sp<String>>, Option<Sp<String>>) {
+    let id = need_str(cx, id, t, "id");
+    if let Some(id) = &id {
+        dup_check(cx, seen, id, what);
+    }
+    (id, need_str(cx, name, t, "name"))
+}
+
 /// Report `id` if `seen` has it already; remember it.
 fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &str) {
     if let Some(prev) = seen.iter().find(|s| s.get_ref() == id.get_ref()) {
@@ -498,7 +514,7 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
     let settings = lint_settings(cx, raw.settings.as_ref());
 
     // [[tiers]]: ids first, so every later reference can be checked.
-    if raw.tiers.is_empty() && raw.tiers.complete {
+    if raw.tiers.lacks() {
         cx.error(
             &raw.span,
             "missing-key",
@@ -884,11 +900,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
     for l in &raw.lines {
         let (r, path) = (&l.value, l.path.as_str());
         let t = &(l.span.clone(), path);
-        let id = need_str(cx, &r.id, t, "id");
-        if let Some(id) = &id {
-            dup_check(cx, &mut ids, id, "pay line");
-        }
-        let name = need_str(cx, &r.name, t, "name");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "pay line");
         let tiers = names.list(cx, &r.tiers);
         let kind = match r
             .kind
@@ -976,11 +988,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
     for d in &raw.deductions {
         let (r, path) = (&d.value, d.path.as_str());
         let t = &(d.span.clone(), path);
-        let id = need_str(cx, &r.id, t, "id");
-        if let Some(id) = &id {
-            dup_check(cx, &mut ids, id, "pay line");
-        }
-        let name = need_str(cx, &r.name, t, "name");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "pay line");
         let metric = need_metric(cx, &r.metric, t, true);
         let share = num(cx, &r.share, path, "share", Quantity::Ratio);
         pay.deductions.push(Deduction {
@@ -1036,11 +1044,7 @@ fn lint_flags(cx: &mut Cx, flags: &[Part<raw::RawFlag>], names: &TierNames) -> V
     for f in flags {
         let (r, path) = (&f.value, f.path.as_str());
         let t = &(f.span.clone(), path);
-        let id = need_str(cx, &r.id, t, "id");
-        if let Some(id) = &id {
-            dup_check(cx, &mut ids, id, "flag");
-        }
-        let name = need_str(cx, &r.name, t, "name");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "flag");
         let tiers = names.list(cx, &r.tiers);
         if r.check.is_none() {
             missing(cx, t, "check", &format!("one of {}", C::words().join(", ")));
@@ -1446,11 +1450,7 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
     for rule in &raw.rules {
         let (r, path) = (&rule.value, rule.path.as_str());
         let t = &(rule.span.clone(), path);
-        let id = need_str(cx, &r.id, t, "id");
-        if let Some(id) = &id {
-            dup_check(cx, &mut ids, id, "review rule");
-        }
-        let name = need_str(cx, &r.name, t, "name");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "review rule");
         let tiers = names.list(cx, &r.tiers);
         if r.decision.is_none() {
             cx.error(&t.0, "missing-key", format!("missing `{path}.decision`"));
@@ -1477,11 +1477,7 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
     for d in &raw.disqualifiers {
         let (r, path) = (&d.value, d.path.as_str());
         let t = &(d.span.clone(), path);
-        let id = need_str(cx, &r.id, t, "id");
-        if let Some(id) = &id {
-            dup_check(cx, &mut ids, id, "disqualifier");
-        }
-        let name = need_str(cx, &r.name, t, "name");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "disqualifier");
         let when = need_when(cx, &r.when, t);
         let when_missing = word(cx, &r.when_missing, path, "when_missing").unwrap_or_default();
         if let (Some(id), Some(when)) = (id, when) {
@@ -1576,7 +1572,7 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
     let w = raw.workflow.as_ref()?;
     let t = &(w.span.clone(), w.path.as_str());
     let close_after = need_str(cx, &w.value.close_after, t, "close_after");
-    if raw.steps.is_empty() && raw.steps.complete {
+    if raw.steps.lacks() {
         cx.error(
             &w.span,
             "missing-key",

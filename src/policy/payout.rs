@@ -5,7 +5,7 @@
 
 use super::cx::{Cx, Sp};
 use super::lint::{ticks, word};
-use super::raw::{FieldWord, FormatWord, LineEnd, RawPolicy, Words};
+use super::raw::{FormatWord, LineEnd, RawPolicy, Words};
 use crate::diag::suggestion;
 
 /// A pay-out file's layout.
@@ -52,8 +52,10 @@ pub struct PayoutColumn {
     pub field: Field,
 }
 
-/// What a column holds, per payment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a column holds, per payment: a `field` word (`account_name`), or
+/// the column's fixed `value`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
     /// 1, 2, 3 … in file order.
     Seq,
@@ -68,6 +70,7 @@ pub enum Field {
     RmId,
     Branch,
     /// The same text on every row (a currency code, a payment type).
+    #[serde(skip_deserializing)]
     Value(String),
 }
 
@@ -296,7 +299,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
     let header_row = t.header_row.unwrap_or(true);
 
     let mut columns = Vec::new();
-    if raw.columns.is_empty() && raw.columns.complete {
+    if raw.columns.lacks() {
         cx.error(
             &p.span,
             "missing-key",
@@ -317,10 +320,10 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
         let f = match (&r.field, &r.value) {
             (Some(f), None) => {
                 let w = f.get_ref();
-                match w.value {
-                    Some(field) => Some(field_of(field)),
+                match &w.value {
+                    Some(field) => Some(field.clone()),
                     None => {
-                        let words = FieldWord::words();
+                        let words = Field::words();
                         cx.error(
                             &f.span(),
                             "unknown-column",
@@ -366,13 +369,13 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
         }
     }
     for (need, name) in [
-        (FieldWord::Account, "account"),
-        (FieldWord::AccountName, "account_name"),
-        (FieldWord::Amount, "amount"),
+        (Field::Account, "account"),
+        (Field::AccountName, "account_name"),
+        (Field::Amount, "amount"),
     ] {
         if !raw.columns.is_empty()
             && raw.columns.complete
-            && !columns.iter().any(|c| c.field == field_of(need))
+            && !columns.iter().any(|c| c.field == need)
         {
             cx.error(
                 &p.span,
@@ -448,19 +451,6 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
         columns,
         control: control?,
     })
-}
-
-/// What a column's `field` word holds.
-fn field_of(w: FieldWord) -> Field {
-    match w {
-        FieldWord::Seq => Field::Seq,
-        FieldWord::Account => Field::Account,
-        FieldWord::AccountName => Field::AccountName,
-        FieldWord::Amount => Field::Amount,
-        FieldWord::Remark => Field::Remark,
-        FieldWord::RmId => Field::RmId,
-        FieldWord::Branch => Field::Branch,
-    }
 }
 
 /// `amount_places`: 0 to 4, and no fewer than the money's places.

@@ -328,19 +328,6 @@ pub enum LineEnd {
     Lf,
 }
 
-/// `[[payout.columns]]` `field`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldWord {
-    Seq,
-    Account,
-    AccountName,
-    Amount,
-    Remark,
-    RmId,
-    Branch,
-}
-
 serde_words!(
     ComponentKindWord,
     PayKindWord,
@@ -348,7 +335,6 @@ serde_words!(
     NewBase,
     FormatWord,
     LineEnd,
-    FieldWord,
     super::model::RoundingMode,
     super::model::WhenMissing,
     super::model::HoldbackBase,
@@ -359,6 +345,7 @@ serde_words!(
     super::model::Op,
     super::payout::Encoding,
     super::payout::ControlAt,
+    super::payout::Field,
 );
 
 // ----------------------------------------------------------- tables ---
@@ -688,7 +675,7 @@ pub struct RawPayout {
 #[serde(deny_unknown_fields)]
 pub struct RawColumn {
     pub header: Text,
-    pub field: Choice<FieldWord>,
+    pub field: Choice<super::payout::Field>,
     pub value: Text,
 }
 
@@ -718,6 +705,13 @@ pub struct Parts<T> {
     /// Every element was read: what the array lacks, it lacks (a table
     /// with a problem of its own might have held it).
     pub complete: bool,
+}
+
+impl<T> Parts<T> {
+    /// The array has no table at all (none, not one with a problem).
+    pub fn lacks(&self) -> bool {
+        self.read.is_empty() && self.complete
+    }
 }
 
 impl<T> std::ops::Deref for Parts<T> {

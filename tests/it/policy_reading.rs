@@ -4,7 +4,7 @@
 //! come in one run, and a number is read from its digits.
 
 use rmpay::policy::raw::{
-    ComponentKindWord, FieldWord, FlagCheck, FormatWord, LineEnd, NewBase, PayKindWord, Words,
+    ComponentKindWord, FlagCheck, FormatWord, LineEnd, NewBase, PayKindWord, Words,
 };
 use rmpay::policy::{
     AverageOver, ComponentKind, Condition, GrowthBase, HoldbackBase, LoweredCap, Op, PayKind,
@@ -468,7 +468,7 @@ fn every_word_of_every_enumeration_loads_as_documented() {
         (&["encoding"], rmpay::policy::payout::Encoding::words()),
         (&["line_end"], LineEnd::words()),
         (&["at"], rmpay::policy::payout::ControlAt::words()),
-        (&["field"], FieldWord::words()),
+        (&["field"], rmpay::policy::payout::Field::words()),
     ] {
         assert_eq!(tried(keys), words, "{keys:?}");
     }
