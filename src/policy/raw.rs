@@ -937,23 +937,53 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
     parts
 }
 
+/// Deserialize one table. An unknown key is reported, taken out, and the
+/// table read again: every unknown key of a table comes in one run, and
+/// the rest of the table is still read. Any other problem ends the table.
 fn deserialize<T: DeserializeOwned>(cx: &mut Cx, v: &Value<'_>, path: &str) -> Option<Part<T>> {
-    match T::deserialize(ValueDeserializer::from(v.clone())) {
-        Ok(value) => Some(Part {
-            value,
-            span: v.span(),
-            path: path.to_string(),
-        }),
-        Err(e) => {
-            report(cx, v, path, &e);
-            None
+    let mut v = v.clone();
+    loop {
+        match T::deserialize(ValueDeserializer::from(v.clone())) {
+            Ok(value) => {
+                return Some(Part {
+                    value,
+                    span: v.span(),
+                    path: path.to_string(),
+                });
+            }
+            Err(e) => {
+                let code = report(cx, &v, path, &e);
+                // Each round takes a key out, so the loop ends.
+                let span = e.span();
+                if !(code == "unknown-key" && span.is_some_and(|s| remove_key(&mut v, &s))) {
+                    return None;
+                }
+            }
         }
+    }
+}
+
+/// Take the key at `span` out of `v`, wherever it is inside it.
+fn remove_key(v: &mut Value<'_>, span: &Span) -> bool {
+    match v.get_mut() {
+        DeValue::Table(t) => {
+            let key = t
+                .iter()
+                .find(|(k, _)| k.span() == *span)
+                .map(|(k, _)| k.get_ref().to_string());
+            match key {
+                Some(k) => t.remove(k.as_str()).is_some(),
+                None => t.iter_mut().any(|(_, child)| remove_key(child, span)),
+            }
+        }
+        DeValue::Array(a) => a.iter_mut().any(|item| remove_key(item, span)),
+        _ => false,
     }
 }
 
 /// A serde error as a diagnostic: its code from what serde says, its path
 /// from where in the table its span lies.
-fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) {
+fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) -> &'static str {
     let span = e.span().unwrap_or_else(|| v.span());
     let at = path_at(v, path, &span);
     let msg = e.message();
@@ -994,6 +1024,7 @@ fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) {
         )
     };
     cx.error(&span, code, message);
+    code
 }
 
 /// The dotted path of the key or value at `span` inside `v` (a table

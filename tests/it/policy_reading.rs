@@ -646,3 +646,24 @@ fn a_key_the_kind_does_not_read_is_an_error() {
         ]
     );
 }
+
+/// Every unknown key of a table comes in one run, and the rest of the
+/// table is still checked: `[risk_deposit]` with two misspelt keys and a
+/// rate written as a percentage.
+#[test]
+fn every_unknown_key_of_a_table_in_one_run() {
+    let text = tiny().replace(
+        "rule = \"R-1\"\nrate = 0.20",
+        "rule = \"R-1\"\nbse = \"gross\"\nrate = 20\nrelease_after_month = 6",
+    );
+    assert_eq!(
+        errors(&text),
+        [
+            // Lines 24–28: `[risk_deposit]`, `rule`, `bse`, `rate`,
+            // `release_after_month`.
+            "p.toml:26:1: error[unknown-key]: unknown key `risk_deposit.bse` (did you mean `base`?)",
+            "p.toml:28:1: error[unknown-key]: unknown key `risk_deposit.release_after_month` (did you mean `release_after_months`?)",
+            "p.toml:27:8: error[out-of-range]: `rate` must be a fraction between 0 and 1 (20% is 0.20), found 20",
+        ]
+    );
+}
