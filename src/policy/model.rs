@@ -119,12 +119,9 @@ pub enum RoundingMode {
 }
 
 impl RoundingMode {
+    /// The word a policy writes for it (its one declaration, serde's).
     pub fn id(self) -> &'static str {
-        match self {
-            RoundingMode::HalfUp => "half_up",
-            RoundingMode::HalfEven => "half_even",
-            RoundingMode::Down => "down",
-        }
+        super::raw::word_of(&self)
     }
 
     pub fn strategy(self) -> RoundingStrategy {
@@ -461,14 +458,9 @@ impl Op {
         }
     }
 
+    /// The word a policy writes for it (its one declaration, serde's).
     pub fn symbol(self) -> &'static str {
-        match self {
-            Op::Lt => "<",
-            Op::Le => "<=",
-            Op::Gt => ">",
-            Op::Ge => ">=",
-            Op::Eq => "==",
-        }
+        super::raw::word_of(&self)
     }
 }
 

@@ -161,6 +161,15 @@ macro_rules! serde_words {
     )*};
 }
 
+/// The word of `value`: the one of its enumeration's words that means it.
+pub fn word_of<T: Words + PartialEq>(value: &T) -> &'static str {
+    T::words()
+        .iter()
+        .copied()
+        .find(|w| T::parse(w).as_ref() == Some(value))
+        .unwrap_or_default()
+}
+
 /// A serde enum's value for `word`.
 pub fn serde_parse<T: DeserializeOwned>(word: &str) -> Option<T> {
     T::deserialize(de::value::StrDeserializer::<Catch>::new(word)).ok()
@@ -1065,5 +1074,43 @@ pub fn type_name(v: &DeValue<'_>) -> &'static str {
         DeValue::Datetime(_) => "a date-time",
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::model::{Op, RoundingMode};
+
+    /// Every word names a value whose word it is: the words written in
+    /// outputs (`id`, `symbol`) are the words read.
+    #[test]
+    fn each_word_is_the_word_of_what_it_means() {
+        for w in RoundingMode::words() {
+            assert_eq!(RoundingMode::parse(w).map(RoundingMode::id), Some(*w));
+        }
+        for w in Op::words() {
+            assert_eq!(Op::parse(w).map(Op::symbol), Some(*w));
+        }
+        assert_eq!(RoundingMode::words(), ["half_up", "half_even", "down"]);
+        assert_eq!(Op::words(), ["<", "<=", ">", ">=", "=="]);
+    }
+
+    /// A number keeps what it was written as, not a value: the lint takes
+    /// its digits from the text.
+    #[test]
+    fn a_number_is_kept_as_written() {
+        #[derive(Deserialize)]
+        struct T {
+            a: Sp<Num>,
+            b: Sp<Num>,
+            c: Sp<Num>,
+        }
+        let text = "a = 0.1\nb = \"1,000.5\"\nc = true\n";
+        let t: T = toml::from_str(text).unwrap();
+        assert_eq!(t.a.get_ref(), &Num::Written);
+        assert_eq!(&text[t.a.span()], "0.1");
+        assert_eq!(t.b.get_ref(), &Num::Text("1,000.5".into()));
+        assert_eq!(t.c.get_ref(), &Num::Other("a boolean"));
     }
 }
