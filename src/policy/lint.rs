@@ -1119,7 +1119,6 @@ fn lint_flags(cx: &mut Cx, flags: &[Part<raw::RawFlag>], names: &TierNames) -> V
 }
 
 fn lint_score(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Option<Score> {
-    use raw::ComponentKindWord as K;
     let s = raw.score.as_ref()?;
     let total = num(cx, &s.value.total, &s.path, "total", Quantity::Points)
         .map(|v| v.value)
@@ -1135,147 +1134,13 @@ fn lint_score(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Option<Score> 
         let points = need_num(cx, &r.points, t, "points", Quantity::Points);
         let tiers = names.list(cx, &r.tiers);
         if let Some(id) = &id {
-            let all: Vec<TierIx> = if tiers.is_empty() {
-                (0..names.ids.len()).collect()
-            } else {
-                tiers.clone()
-            };
-            for tier in all {
-                if let Some((_, _, prev)) = claimed
-                    .iter()
-                    .find(|(i, tt, _)| i == id.get_ref() && *tt == tier)
-                {
-                    let (l, col) = cx.line_col(prev.start);
-                    cx.error(
-                        &id.span(),
-                        "duplicate-id",
-                        format!(
-                            "score component `{}` applies to tier `{}` twice (first at {l}:{col})",
-                            id.get_ref(),
-                            names.ids[tier]
-                        ),
-                    );
-                } else {
-                    claimed.push((id.get_ref().clone(), tier, id.span()));
-                }
-            }
+            claim(cx, &mut claimed, id, &tiers, names);
         }
         let kind_word = match &r.kind {
-            None => Some(K::default()),
+            None => Some(raw::ComponentKindWord::default()),
             Some(_) => word(cx, &r.kind, path, "kind"),
         };
-        // What holds whatever the kind: a step is positive, caps have
-        // their signs, bands rise. Checked even where the kind is not a
-        // word, so one run shows every problem of the component.
-        let step = num(cx, &r.step, path, "step", Quantity::Any);
-        if let Some(st) = &step
-            && st.value <= Decimal::ZERO
-        {
-            cx.error(
-                &st.span,
-                "out-of-range",
-                format!("`step` must be greater than 0, found {}", st.value),
-            );
-        }
-        let pps = num(
-            cx,
-            &r.points_per_step,
-            path,
-            "points_per_step",
-            Quantity::Points,
-        );
-        let up = num(cx, &r.cap_up, path, "cap_up", Quantity::Any);
-        let down = num(cx, &r.cap_down, path, "cap_down", Quantity::Any);
-        if let Some(u) = &up
-            && u.value < Decimal::ZERO
-        {
-            cx.error(
-                &u.span,
-                "cap-sign",
-                format!(
-                    "`cap_up` is the most points added and must be ≥ 0, found {}",
-                    u.value
-                ),
-            );
-        }
-        if let Some(d) = &down
-            && d.value > Decimal::ZERO
-        {
-            cx.error(
-                &d.span,
-                "cap-sign",
-                format!(
-                    "`cap_down` is the most points taken away and must be ≤ 0, found {} (write -{})",
-                    d.value, d.value
-                ),
-            );
-        }
-        let bands = r.bands.as_ref().map(|b| lint_bands(cx, b, path));
-        let steps_keys = [
-            ("target", span_of(&r.target)),
-            ("step", span_of(&r.step)),
-            ("points_per_step", span_of(&r.points_per_step)),
-            ("cap_up", span_of(&r.cap_up)),
-            ("cap_down", span_of(&r.cap_down)),
-        ];
-        let kind = match kind_word {
-            Some(K::Steps) => {
-                not_read(
-                    cx,
-                    path,
-                    "`kind = \"steps\"`",
-                    &[
-                        ("targets", span_of(&r.targets)),
-                        ("bands", span_of(&r.bands)),
-                    ],
-                );
-                let target = need_num(cx, &r.target, t, "target", Quantity::Any);
-                for (key, given) in &steps_keys[1..] {
-                    if given.is_none() {
-                        missing(cx, t, key, "a number");
-                    }
-                }
-                Some(ComponentKind::Steps {
-                    target: target.map(|v| v.value).unwrap_or_default(),
-                    step: step
-                        .map(|v| v.value)
-                        .filter(|v| *v > Decimal::ZERO)
-                        .unwrap_or(Decimal::ONE),
-                    points_per_step: pps.map(|v| v.value).unwrap_or_default(),
-                    cap_up: up.map(|v| v.value).unwrap_or_default(),
-                    cap_down: down.map(|v| v.value).unwrap_or_default(),
-                })
-            }
-            Some(K::Bands) => {
-                let mut unread = steps_keys.to_vec();
-                unread.push(("targets", span_of(&r.targets)));
-                not_read(cx, path, "`kind = \"bands\"`", &unread);
-                if bands.is_none() {
-                    cx.error(&c.span, "missing-key", format!("missing `{path}.bands`"));
-                }
-                Some(ComponentKind::Bands {
-                    bands: bands.unwrap_or_default(),
-                })
-            }
-            Some(K::ProRata) => {
-                let mut unread = steps_keys[1..].to_vec();
-                unread.push(("bands", span_of(&r.bands)));
-                not_read(cx, path, "`kind = \"pro_rata\"`", &unread);
-                let target = names.values(
-                    cx,
-                    &r.target,
-                    &r.targets,
-                    path,
-                    ("target", "targets"),
-                    Quantity::NonNegative,
-                );
-                Some(ComponentKind::ProRata { target })
-            }
-            None => {
-                num(cx, &r.target, path, "target", Quantity::Any);
-                None
-            }
-        };
+        let kind = component_kind(cx, c, kind_word, names);
         let when_missing = word(cx, &r.when_missing, path, "when_missing").unwrap_or_default();
         let id = id.map(|s| s.into_inner()).unwrap_or_default();
         if let Some(kind) = kind {
@@ -1293,6 +1158,165 @@ fn lint_score(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Option<Score> 
         }
     }
     Some(Score { total, components })
+}
+
+/// A component's id applies to each of its tiers (all, where it names
+/// none) once; `claimed` holds (id, tier, where) of those seen.
+fn claim(
+    cx: &mut Cx,
+    claimed: &mut Vec<(String, TierIx, Span)>,
+    id: &Sp<String>,
+    tiers: &[TierIx],
+    names: &TierNames,
+) {
+    let all: Vec<TierIx> = if tiers.is_empty() {
+        (0..names.ids.len()).collect()
+    } else {
+        tiers.to_vec()
+    };
+    for tier in all {
+        if let Some((_, _, prev)) = claimed
+            .iter()
+            .find(|(i, tt, _)| i == id.get_ref() && *tt == tier)
+        {
+            let (l, col) = cx.line_col(prev.start);
+            cx.error(
+                &id.span(),
+                "duplicate-id",
+                format!(
+                    "score component `{}` applies to tier `{}` twice (first at {l}:{col})",
+                    id.get_ref(),
+                    names.ids[tier]
+                ),
+            );
+        } else {
+            claimed.push((id.get_ref().clone(), tier, id.span()));
+        }
+    }
+}
+
+/// What a component computes, by its `kind`. What holds whatever the kind
+/// (a step is positive, caps have their signs, bands rise) is checked
+/// even where the kind is not a word, so one run shows every problem of
+/// the component.
+fn component_kind(
+    cx: &mut Cx,
+    c: &Part<raw::RawComponent>,
+    kind_word: Option<raw::ComponentKindWord>,
+    names: &TierNames,
+) -> Option<ComponentKind> {
+    use raw::ComponentKindWord as K;
+    let (r, path) = (&c.value, c.path.as_str());
+    let t = &(c.span.clone(), path);
+    let step = num(cx, &r.step, path, "step", Quantity::Any);
+    if let Some(st) = &step
+        && st.value <= Decimal::ZERO
+    {
+        cx.error(
+            &st.span,
+            "out-of-range",
+            format!("`step` must be greater than 0, found {}", st.value),
+        );
+    }
+    let pps = num(
+        cx,
+        &r.points_per_step,
+        path,
+        "points_per_step",
+        Quantity::Points,
+    );
+    let up = num(cx, &r.cap_up, path, "cap_up", Quantity::Any);
+    let down = num(cx, &r.cap_down, path, "cap_down", Quantity::Any);
+    if let Some(u) = &up
+        && u.value < Decimal::ZERO
+    {
+        cx.error(
+            &u.span,
+            "cap-sign",
+            format!(
+                "`cap_up` is the most points added and must be ≥ 0, found {}",
+                u.value
+            ),
+        );
+    }
+    if let Some(d) = &down
+        && d.value > Decimal::ZERO
+    {
+        cx.error(
+            &d.span,
+            "cap-sign",
+            format!(
+                "`cap_down` is the most points taken away and must be ≤ 0, found {} (write -{})",
+                d.value, d.value
+            ),
+        );
+    }
+    let bands = r.bands.as_ref().map(|b| lint_bands(cx, b, path));
+    let steps_keys = [
+        ("target", span_of(&r.target)),
+        ("step", span_of(&r.step)),
+        ("points_per_step", span_of(&r.points_per_step)),
+        ("cap_up", span_of(&r.cap_up)),
+        ("cap_down", span_of(&r.cap_down)),
+    ];
+    match kind_word {
+        Some(K::Steps) => {
+            not_read(
+                cx,
+                path,
+                "`kind = \"steps\"`",
+                &[
+                    ("targets", span_of(&r.targets)),
+                    ("bands", span_of(&r.bands)),
+                ],
+            );
+            let target = need_num(cx, &r.target, t, "target", Quantity::Any);
+            for (key, given) in &steps_keys[1..] {
+                if given.is_none() {
+                    missing(cx, t, key, "a number");
+                }
+            }
+            Some(ComponentKind::Steps {
+                target: target.map(|v| v.value).unwrap_or_default(),
+                step: step
+                    .map(|v| v.value)
+                    .filter(|v| *v > Decimal::ZERO)
+                    .unwrap_or(Decimal::ONE),
+                points_per_step: pps.map(|v| v.value).unwrap_or_default(),
+                cap_up: up.map(|v| v.value).unwrap_or_default(),
+                cap_down: down.map(|v| v.value).unwrap_or_default(),
+            })
+        }
+        Some(K::Bands) => {
+            let mut unread = steps_keys.to_vec();
+            unread.push(("targets", span_of(&r.targets)));
+            not_read(cx, path, "`kind = \"bands\"`", &unread);
+            if bands.is_none() {
+                cx.error(&c.span, "missing-key", format!("missing `{path}.bands`"));
+            }
+            Some(ComponentKind::Bands {
+                bands: bands.unwrap_or_default(),
+            })
+        }
+        Some(K::ProRata) => {
+            let mut unread = steps_keys[1..].to_vec();
+            unread.push(("bands", span_of(&r.bands)));
+            not_read(cx, path, "`kind = \"pro_rata\"`", &unread);
+            let target = names.values(
+                cx,
+                &r.target,
+                &r.targets,
+                path,
+                ("target", "targets"),
+                Quantity::NonNegative,
+            );
+            Some(ComponentKind::ProRata { target })
+        }
+        None => {
+            num(cx, &r.target, path, "target", Quantity::Any);
+            None
+        }
+    }
 }
 
 /// A component's bands: each with `max` (≤) or `below` (<) or neither (a
