@@ -946,9 +946,12 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
     parts
 }
 
-/// Deserialize one table. An unknown key is reported, taken out, and the
-/// table read again: every unknown key of a table comes in one run, and
-/// the rest of the table is still read. Any other problem ends the table.
+/// Deserialize one table. serde stops at a table's first unknown key and
+/// names the keys the table may have: every key of that table outside
+/// them is reported and taken out, and the table read again, so every
+/// unknown key comes in one run and the rest of the table is still read
+/// (one round per table holding unknown keys). Any other problem ends the
+/// table.
 fn deserialize<T: DeserializeOwned>(cx: &mut Cx, v: &Value<'_>, path: &str) -> Option<Part<T>> {
     let mut v = v.clone();
     loop {
@@ -961,60 +964,113 @@ fn deserialize<T: DeserializeOwned>(cx: &mut Cx, v: &Value<'_>, path: &str) -> O
                 });
             }
             Err(e) => {
-                let code = report(cx, &v, path, &e);
-                // Each round takes a key out, so the loop ends.
-                let span = e.span();
-                if !(code == "unknown-key" && span.is_some_and(|s| remove_key(&mut v, &s))) {
+                let unknown = match (e.message().strip_prefix("unknown field "), e.span()) {
+                    (Some(rest), Some(first)) => unknown_keys(cx, &v, path, &first, &ticked(rest)),
+                    _ => Vec::new(),
+                };
+                if unknown.is_empty() {
+                    report(cx, &v, path, &e);
                     return None;
                 }
+                let unknown = unknown.iter().map(|s| (s.start, s.end)).collect();
+                remove_keys(&mut v, &unknown);
             }
         }
     }
 }
 
-/// Take the key at `span` out of `v`, wherever it is inside it.
-fn remove_key(v: &mut Value<'_>, span: &Span) -> bool {
-    match v.get_mut() {
+/// The words of a serde message in backticks: `unknown field `rat`,
+/// expected one of `id`, `name`` → rat, id, name.
+fn ticked(s: &str) -> Vec<String> {
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Report every key of the table holding the key at `first` that is not
+/// one of `words[1..]` (serde's list of the table's keys); their spans.
+fn unknown_keys(
+    cx: &mut Cx,
+    v: &Value<'_>,
+    path: &str,
+    first: &Span,
+    words: &[String],
+) -> Vec<Span> {
+    let Some(table) = parent_of(v, first) else {
+        return Vec::new();
+    };
+    let Some((name, expected)) = words.split_first() else {
+        return Vec::new();
+    };
+    let at = path_at(v, path, first);
+    let prefix = at.strip_suffix(&format!(".{name}")).unwrap_or(path);
+    let known = |k: &str| expected.iter().any(|e| e == k);
+    let mut out = Vec::new();
+    for (k, _) in table.iter().filter(|(k, _)| !known(k.get_ref())) {
+        let key: &str = k.get_ref();
+        cx.error(
+            &k.span(),
+            "unknown-key",
+            format!(
+                "unknown key `{prefix}.{key}`{}",
+                suggestion(key, expected.iter().map(String::as_str))
+            ),
+        );
+        out.push(k.span());
+    }
+    out
+}
+
+/// The table inside `v` (or `v` itself) that holds the key at `span`.
+fn parent_of<'a, 'i>(v: &'a Value<'i>, span: &Span) -> Option<&'a DeTable<'i>> {
+    match v.get_ref() {
         DeValue::Table(t) => {
-            let key = t
-                .iter()
-                .find(|(k, _)| k.span() == *span)
-                .map(|(k, _)| k.get_ref().to_string());
-            match key {
-                Some(k) => t.remove(k.as_str()).is_some(),
-                None => t.iter_mut().any(|(_, child)| remove_key(child, span)),
+            if t.iter().any(|(k, _)| k.span() == *span) {
+                Some(t)
+            } else {
+                t.iter().find_map(|(_, child)| parent_of(child, span))
             }
         }
-        DeValue::Array(a) => a.iter_mut().any(|item| remove_key(item, span)),
-        _ => false,
+        DeValue::Array(a) => a.iter().find_map(|item| parent_of(item, span)),
+        _ => None,
+    }
+}
+
+/// Take the keys at `spans` out of `v`, wherever they are inside it.
+fn remove_keys(v: &mut Value<'_>, spans: &std::collections::BTreeSet<(usize, usize)>) {
+    match v.get_mut() {
+        DeValue::Table(t) => {
+            let gone: Vec<String> = t
+                .iter()
+                .filter(|(k, _)| spans.contains(&(k.span().start, k.span().end)))
+                .map(|(k, _)| k.get_ref().to_string())
+                .collect();
+            for k in &gone {
+                t.remove(k.as_str());
+            }
+            for (_, child) in t.iter_mut() {
+                remove_keys(child, spans);
+            }
+        }
+        DeValue::Array(a) => {
+            for item in a.iter_mut() {
+                remove_keys(item, spans);
+            }
+        }
+        _ => {}
     }
 }
 
 /// A serde error as a diagnostic: its code from what serde says, its path
 /// from where in the table its span lies.
-fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) -> &'static str {
+fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) {
     let span = e.span().unwrap_or_else(|| v.span());
     let at = path_at(v, path, &span);
     let msg = e.message();
-    let ticked = |s: &str| -> Vec<String> {
-        s.split('`')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect()
-    };
-    let (code, message) = if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let words = ticked(rest);
-        let (name, expected) = words
-            .split_first()
-            .map_or(("", &[][..]), |(n, e)| (n.as_str(), e));
-        (
-            "unknown-key",
-            format!(
-                "unknown key `{at}`{}",
-                suggestion(name, expected.iter().map(String::as_str))
-            ),
-        )
+    let (code, message) = if msg.starts_with("unknown field ") {
+        ("unknown-key", format!("unknown key `{at}`"))
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let (found, expected) = rest
             .split_once(", expected ")
@@ -1033,7 +1089,6 @@ fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) -> &'stat
         )
     };
     cx.error(&span, code, message);
-    code
 }
 
 /// The dotted path of the key or value at `span` inside `v` (a table
