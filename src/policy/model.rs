@@ -6,6 +6,7 @@
 pub use crate::vocab::Metric;
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Deserialize;
 
 pub type TierIx = usize;
 
@@ -106,7 +107,8 @@ pub struct ExampleClient {
     pub prior_deposits: Option<Decimal>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     /// 四舍五入: half away from zero.
     HalfUp,
@@ -117,12 +119,9 @@ pub enum RoundingMode {
 }
 
 impl RoundingMode {
+    /// The word a policy writes for it (its one declaration, serde's).
     pub fn id(self) -> &'static str {
-        match self {
-            RoundingMode::HalfUp => "half_up",
-            RoundingMode::HalfEven => "half_even",
-            RoundingMode::Down => "down",
-        }
+        super::raw::word_of(&self)
     }
 
     pub fn strategy(self) -> RoundingStrategy {
@@ -253,7 +252,8 @@ pub struct Criterion {
 }
 
 /// What a review does when a figure a rule needs is not in the data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WhenMissing {
     /// An error naming the RM, the figure and the missing input; nothing
     /// is written.
@@ -323,7 +323,8 @@ pub struct Deduction {
     pub share: Decimal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HoldbackBase {
     /// Gross pay before deductions.
     Gross,
@@ -331,7 +332,8 @@ pub enum HoldbackBase {
     AfterDeductions,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LoweredCap {
     /// The balance above a lowered cap stays until release.
     Keep,
@@ -431,12 +433,17 @@ pub struct Component {
 
 pub use crate::vocab::Decision;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 pub enum Op {
+    #[serde(rename = "<")]
     Lt,
+    #[serde(rename = "<=")]
     Le,
+    #[serde(rename = ">")]
     Gt,
+    #[serde(rename = ">=")]
     Ge,
+    #[serde(rename = "==")]
     Eq,
 }
 
@@ -451,14 +458,9 @@ impl Op {
         }
     }
 
+    /// The word a policy writes for it (its one declaration, serde's).
     pub fn symbol(self) -> &'static str {
-        match self {
-            Op::Lt => "<",
-            Op::Le => "<=",
-            Op::Gt => ">",
-            Op::Ge => ">=",
-            Op::Eq => "==",
-        }
+        super::raw::word_of(&self)
     }
 }
 
@@ -497,7 +499,8 @@ pub struct ReviewRule {
 }
 
 /// What new daily-average deposits are measured against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GrowthBase {
     /// The RM's base deposit (基数存款).
     #[default]
@@ -507,7 +510,8 @@ pub enum GrowthBase {
 }
 
 /// The days a review period's daily averages are taken over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AverageOver {
     /// Every calendar day of the review period.
     #[default]
@@ -519,7 +523,8 @@ pub enum AverageOver {
 
 /// How a review shorter than a year reads an annual settlement threshold
 /// (Policy B art. 11: 年国际结算额).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum QuarterSettlements {
     /// The period's volume against the threshold × months ÷ 12.
     #[default]

@@ -3,7 +3,9 @@
 //! the format, the columns and their order, the headers, the amount's
 //! places, the remark and the control record (count and total) are data.
 
-use super::walk::{Cx, Sp, Table};
+use super::cx::{Cx, Sp};
+use super::lint::{ticks, word};
+use super::raw::{FormatWord, LineEnd, RawPolicy, Words};
 use crate::diag::Code;
 use crate::diag::suggestion;
 
@@ -36,9 +38,12 @@ pub enum PayoutFormat {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
 pub enum Encoding {
+    #[default]
+    #[serde(rename = "utf-8")]
     Utf8,
+    #[serde(rename = "gbk")]
     Gbk,
 }
 
@@ -48,8 +53,10 @@ pub struct PayoutColumn {
     pub field: Field,
 }
 
-/// What a column holds, per payment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a column holds, per payment: a `field` word (`account_name`), or
+/// the column's fixed `value`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
     /// 1, 2, 3 … in file order.
     Seq,
@@ -57,26 +64,16 @@ pub enum Field {
     Account,
     /// The account holder: the RM's name.
     AccountName,
-    /// Total paid (实发合计: net pay plus any risk deposit released), the
+    /// Total paid (实付合计: net pay plus any risk deposit released), the
     /// register's figure.
     Amount,
     Remark,
     RmId,
     Branch,
     /// The same text on every row (a currency code, a payment type).
+    #[serde(skip_deserializing)]
     Value(String),
 }
-
-/// The column fields a profile may name.
-pub const FIELDS: [&str; 7] = [
-    "seq",
-    "account",
-    "account_name",
-    "amount",
-    "remark",
-    "rm_id",
-    "branch",
-];
 
 /// The control record: the count and total a batch-payment system checks
 /// the file against, first or last.
@@ -87,7 +84,8 @@ pub struct Control {
     pub fields: Vec<Template>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ControlAt {
     /// Before the header row and the payments.
     Header,
@@ -151,7 +149,7 @@ impl Template {
 fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)]) -> Template {
     let allowed: Vec<(&str, Var)> = PERIOD_VARS.iter().chain(extra).copied().collect();
     let mut parts = Vec::new();
-    let mut rest = s.value.as_str();
+    let mut rest = s.get_ref().as_str();
     while let Some(open) = rest.find('{') {
         if open > 0 {
             parts.push(Part::Text(rest[..open].to_string()));
@@ -159,9 +157,9 @@ fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
             cx.error(
-                &s.span,
+                &s.span(),
                 Code::BadTemplate,
-                format!("`{key}` has a `{{` without its `}}`: `{}`", s.value),
+                format!("`{key}` has a `{{` without its `}}`: `{}`", s.get_ref()),
             );
             return Template { parts };
         };
@@ -169,7 +167,7 @@ fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)
         match allowed.iter().find(|(n, _)| *n == name) {
             Some((_, v)) => parts.push(Part::Var(*v)),
             None => cx.error(
-                &s.span,
+                &s.span(),
                 Code::UnknownField,
                 format!(
                     "`{key}` names unknown field `{{{name}}}`: expected {}{}",
@@ -193,10 +191,10 @@ fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)
 /// Text the file's encoding cannot hold is an error at its string.
 fn encodable(cx: &mut Cx, encoding: Encoding, s: &Sp<String>, key: &str) {
     if encoding == Encoding::Gbk
-        && let Some(c) = not_in_gbk(&s.value)
+        && let Some(c) = not_in_gbk(s.get_ref())
     {
         cx.error(
-            &s.span,
+            &s.span(),
             Code::NotEncodable,
             format!("`{key}` holds `{c}`, which the GBK encoding cannot write"),
         );
@@ -215,167 +213,145 @@ pub fn not_in_gbk(s: &str) -> Option<char> {
     })
 }
 
-/// Read `[payout]`, if present. `money_scale` is the policy's money
-/// places: an amount format with fewer would round what is paid.
-pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout> {
-    let t = root.opt_table(cx, "payout")?;
-    let format = t.str(cx, "format");
-    let fmt = format.as_ref().and_then(|f| match f.value.as_str() {
-        "csv" | "xlsx" => Some(f.value.clone()),
-        other => {
-            cx.error(
-                &f.span,
-                Code::UnknownValue,
-                format!(
-                    "`payout.format` must be one of `csv`, `xlsx`, found `{other}`{}",
-                    suggestion(other, ["csv", "xlsx"])
-                ),
-            );
-            None
-        }
-    });
-    let csv_only = ["encoding", "delimiter", "line_end"];
-    let is_csv = fmt.as_deref() == Some("csv");
-    let encoding = match t.opt_choice(cx, "encoding", &["utf-8", "gbk"]) {
-        Some(e) if e.value == "gbk" => Encoding::Gbk,
-        _ => Encoding::Utf8,
-    };
-    let delimiter = t.opt_str(cx, "delimiter").and_then(|d| {
-        let mut chars = d.value.chars();
+/// `[payout]`, if present. `money_scale` is the policy's money places:
+/// an amount format with fewer would round what is paid.
+pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Payout> {
+    let p = raw.payout.as_ref()?;
+    let (t, path) = (&p.value, p.path.as_str());
+    if t.format.is_none() {
+        cx.error(
+            &p.span,
+            Code::MissingKey,
+            "missing `payout.format` (a string)",
+        );
+    }
+    let format = word(cx, &t.format, path, "format");
+    let is_csv = format == Some(FormatWord::Csv);
+    let encoding = word(cx, &t.encoding, path, "encoding").unwrap_or_default();
+    let delimiter = t.delimiter.as_ref().and_then(|d| {
+        let mut chars = d.get_ref().chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) if c != '"' && c != '\r' && c != '\n' => Some(c),
             _ => {
                 cx.error(
-                    &d.span,
+                    &d.span(),
                     Code::WrongType,
                     format!(
                         "`payout.delimiter` must be one character other than a quote or a line end, found `{}`",
-                        d.value
+                        d.get_ref()
                     ),
                 );
                 None
             }
         }
     });
-    let line_end = match t.opt_choice(cx, "line_end", &["crlf", "lf"]) {
-        Some(l) if l.value == "lf" => "\n",
-        _ => "\r\n",
+    let line_end = match word(cx, &t.line_end, path, "line_end").unwrap_or_default() {
+        LineEnd::Lf => "\n",
+        LineEnd::Crlf => "\r\n",
     };
-    let sheet = t.opt_str(cx, "sheet");
-    if fmt.as_deref() == Some("xlsx") {
-        for key in csv_only {
-            if let Some(v) = t.raw(key) {
+    if format == Some(FormatWord::Xlsx) {
+        for (key, given) in [
+            ("encoding", t.encoding.as_ref().map(Sp::span)),
+            ("delimiter", t.delimiter.as_ref().map(Sp::span)),
+            ("line_end", t.line_end.as_ref().map(Sp::span)),
+        ] {
+            if let Some(span) = given {
                 cx.error(
-                    &v.span(),
+                    &span,
                     Code::NotApplicable,
                     format!("`payout.{key}` applies to `format = \"csv\"` only"),
                 );
             }
         }
     }
-    if is_csv && let Some(s) = &sheet {
+    let sheet = &t.sheet;
+    if is_csv && let Some(s) = sheet {
         cx.error(
-            &s.span,
+            &s.span(),
             Code::NotApplicable,
             "`payout.sheet` applies to `format = \"xlsx\"` only",
         );
     }
-    if let Some(s) = &sheet
-        && (s.value.is_empty()
-            || s.value.chars().count() > 31
-            || s.value.contains(['[', ']', ':', '*', '?', '/', '\\']))
-    {
-        cx.error(
-            &s.span,
-            Code::OutOfRange,
-            format!(
-                "`payout.sheet` must be a worksheet name: 1 to 31 characters, none of []:*?/\\, found `{}`",
-                s.value
-            ),
-        );
-    }
-    let gbk = if is_csv { encoding } else { Encoding::Utf8 };
-    let places = t.opt_int(cx, "amount_places", 0..5).map(|v| {
-        if (v.value as u32) < money_scale {
+    if let Some(s) = sheet {
+        let v = s.get_ref();
+        if v.is_empty()
+            || v.chars().count() > 31
+            || v.contains(['[', ']', ':', '*', '?', '/', '\\'])
+        {
             cx.error(
-                &v.span,
+                &s.span(),
                 Code::OutOfRange,
                 format!(
-                    "`payout.amount_places` must be at least the policy's money places ({money_scale}), found {}: amounts would be rounded",
-                    v.value
+                    "`payout.sheet` must be a worksheet name: 1 to 31 characters, none of []:*?/\\, found `{v}`"
                 ),
             );
         }
-        v.value as u32
-    });
-    let remark = match t.opt_str(cx, "remark") {
+    }
+    let gbk = if is_csv { encoding } else { Encoding::Utf8 };
+    let places = places(cx, t.amount_places.as_ref(), money_scale);
+    let remark = match &t.remark {
         Some(s) => {
-            encodable(cx, gbk, &s, "payout.remark");
+            encodable(cx, gbk, s, "payout.remark");
             template(
                 cx,
-                &s,
+                s,
                 "payout.remark",
                 &[("rm_id", Var::RmId), ("name", Var::Name)],
             )
         }
         None => Template { parts: Vec::new() },
     };
-    let header_row = t.opt_bool(cx, "header_row").is_none_or(|b| b.value);
+    let header_row = t.header_row.unwrap_or(true);
 
     let mut columns = Vec::new();
-    let column_tables = t.opt_tables(cx, "columns");
-    if column_tables.is_empty() {
+    if raw.columns.lacks() {
         cx.error(
-            &t.span,
+            &p.span,
             Code::MissingKey,
             "missing `payout.columns`: the file needs at least the account, name and amount",
         );
     }
-    for c in &column_tables {
-        let header = c.str(cx, "header");
-        if let Some(h) = &header {
-            encodable(cx, gbk, h, &format!("{}.header", c.path));
+    for c in &raw.columns {
+        let (r, cpath) = (&c.value, c.path.as_str());
+        let header = r.header.clone();
+        match &header {
+            Some(h) => encodable(cx, gbk, h, &format!("{cpath}.header")),
+            None => cx.error(
+                &c.span,
+                Code::MissingKey,
+                format!("missing `{cpath}.header` (a string)"),
+            ),
         }
-        let field = c.opt_str(cx, "field");
-        let value = c.opt_str(cx, "value");
-        let f = match (&field, &value) {
-            (Some(f), None) => match f.value.as_str() {
-                "seq" => Some(Field::Seq),
-                "account" => Some(Field::Account),
-                "account_name" => Some(Field::AccountName),
-                "amount" => Some(Field::Amount),
-                "remark" => Some(Field::Remark),
-                "rm_id" => Some(Field::RmId),
-                "branch" => Some(Field::Branch),
-                other => {
-                    cx.error(
-                        &f.span,
-                        Code::UnknownColumn,
-                        format!(
-                            "unknown pay-out column `{other}`: expected one of {}{}",
-                            FIELDS
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            suggestion(other, FIELDS)
-                        ),
-                    );
-                    None
+        let f = match (&r.field, &r.value) {
+            (Some(f), None) => {
+                let w = f.get_ref();
+                match &w.value {
+                    Some(field) => Some(field.clone()),
+                    None => {
+                        let words = Field::words();
+                        cx.error(
+                            &f.span(),
+                            Code::UnknownColumn,
+                            format!(
+                                "unknown pay-out column `{}`: expected one of {}{}",
+                                w.text,
+                                ticks(words),
+                                suggestion(&w.text, words.iter().copied())
+                            ),
+                        );
+                        None
+                    }
                 }
-            },
+            }
             (None, Some(v)) => {
-                encodable(cx, gbk, v, &format!("{}.value", c.path));
-                Some(Field::Value(v.value.clone()))
+                encodable(cx, gbk, v, &format!("{cpath}.value"));
+                Some(Field::Value(v.get_ref().clone()))
             }
             (Some(f), Some(_)) => {
                 cx.error(
-                    &f.span,
+                    &f.span(),
                     Code::BadColumn,
-                    format!(
-                        "`{}` has both `field` and `value`: a column holds one",
-                        c.path
-                    ),
+                    format!("`{cpath}` has both `field` and `value`: a column holds one"),
                 );
                 None
             }
@@ -384,27 +360,30 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
                     &c.span,
                     Code::MissingKey,
                     format!(
-                        "missing `{}.field` (what the column holds) or `{}.value` (a fixed text)",
-                        c.path, c.path
+                        "missing `{cpath}.field` (what the column holds) or `{cpath}.value` (a fixed text)"
                     ),
                 );
                 None
             }
         };
-        c.finish(cx);
         if let (Some(h), Some(f)) = (header, f) {
-            columns.push((h, f));
+            columns.push(PayoutColumn {
+                header: h.into_inner(),
+                field: f,
+            });
         }
     }
-    for need in [Field::Account, Field::AccountName, Field::Amount] {
-        if !column_tables.is_empty() && !columns.iter().any(|(_, f)| *f == need) {
-            let name = match need {
-                Field::Account => "account",
-                Field::AccountName => "account_name",
-                _ => "amount",
-            };
+    for (need, name) in [
+        (Field::Account, "account"),
+        (Field::AccountName, "account_name"),
+        (Field::Amount, "amount"),
+    ] {
+        if !raw.columns.is_empty()
+            && raw.columns.complete
+            && !columns.iter().any(|c| c.field == need)
+        {
             cx.error(
-                &t.span,
+                &p.span,
                 Code::MissingColumn,
                 format!(
                     "`payout.columns` has no `{name}` column: a payment needs the account, its name and the amount"
@@ -413,27 +392,28 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
         }
     }
 
-    let control = t.opt_table(cx, "control");
-    if control.is_none() && !t.has("control") {
+    if t.control.is_none() {
         cx.error(
-            &t.span,
+            &p.span,
             Code::MissingKey,
             "missing `[payout.control]`: the record with the count and total the bank checks the file against",
         );
     }
-    let mut ctl = None;
-    if let Some(c) = &control {
-        let at = c.opt_choice(cx, "at", &["header", "trailer"]);
-        if at.is_none() && !c.has("at") {
+    let mut control = None;
+    if let Some(c) = &t.control {
+        let r = c.get_ref();
+        if r.at.is_none() {
             cx.error(
-                &c.span,
+                &c.span(),
                 Code::MissingKey,
                 "missing `payout.control.at` (`header` or `trailer`)",
             );
         }
-        let fields = c.opt_str_list(cx, "fields").unwrap_or_default();
-        let templates: Vec<Template> = fields
+        let at = word(cx, &r.at, "payout.control", "at");
+        let fields: Vec<Template> = r
+            .fields
             .iter()
+            .flatten()
             .map(|s| {
                 encodable(cx, gbk, s, "payout.control.fields");
                 template(
@@ -445,34 +425,26 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
             })
             .collect();
         for (v, name) in [(Var::Count, "count"), (Var::Total, "total")] {
-            if !templates.iter().any(|x| x.has(v)) {
+            if !fields.iter().any(|x| x.has(v)) {
                 cx.error(
-                    &c.span,
+                    &c.span(),
                     Code::MissingField,
                     format!("`payout.control.fields` must give the `{{{name}}}` of the payments"),
                 );
             }
         }
-        c.finish(cx);
-        ctl = at.map(|a| Control {
-            at: if a.value == "trailer" {
-                ControlAt::Trailer
-            } else {
-                ControlAt::Header
-            },
-            fields: templates,
-        });
+        control = at.map(|at| Control { at, fields });
     }
-    t.finish(cx);
-    let format = match fmt?.as_str() {
-        "csv" => PayoutFormat::Csv {
+    let format = match format? {
+        FormatWord::Csv => PayoutFormat::Csv {
             encoding,
             delimiter: delimiter.unwrap_or(','),
             line_end,
         },
-        _ => PayoutFormat::Xlsx {
+        FormatWord::Xlsx => PayoutFormat::Xlsx {
             sheet: sheet
-                .map(|s| s.value)
+                .as_ref()
+                .map(|s| s.get_ref().clone())
                 .unwrap_or_else(|| "代发明细".to_string()),
         },
     };
@@ -481,13 +453,24 @@ pub fn read_payout(cx: &mut Cx, root: &Table, money_scale: u32) -> Option<Payout
         amount_places: places.unwrap_or(2),
         remark,
         header_row,
-        columns: columns
-            .into_iter()
-            .map(|(h, f)| PayoutColumn {
-                header: h.value,
-                field: f,
-            })
-            .collect(),
-        control: ctl?,
+        columns,
+        control: control?,
     })
+}
+
+/// `amount_places`: 0 to 4, and no fewer than the money's places.
+fn places(cx: &mut Cx, v: Option<&Sp<super::raw::Num>>, money_scale: u32) -> Option<u32> {
+    let v = v?;
+    let n = super::lint::int(cx, &Some(v.clone()), "payout", "amount_places", 0..5)?;
+    if (n.value as u32) < money_scale {
+        cx.error(
+            &n.span,
+            Code::OutOfRange,
+            format!(
+                "`payout.amount_places` must be at least the policy's money places ({money_scale}), found {}: amounts would be rounded",
+                n.value
+            ),
+        );
+    }
+    Some(n.value as u32)
 }

@@ -23,6 +23,9 @@
 //!   per RM: decision and reasons read back, nothing of anyone else, same
 //!   bytes, all files or none, one A4 page with its text whole.
 //! - `policy_errors`: one bad policy per error kind, exact message pinned.
+//! - `policy_reading`: how a policy is read: every word of every
+//!   enumeration as documented, unknown keys located anywhere, several
+//!   tables' problems in one run, numbers from their digits.
 //! - `cycle`: the month as the finance office runs it: draft, sign-off,
 //!   close only as approved, steps signed after the close, `verify --head`.
 //! - `cli`: the command line as a user runs it, each run's whole output
@@ -77,6 +80,7 @@ mod outputs;
 mod payout;
 mod payroll;
 mod policy_errors;
+mod policy_reading;
 mod print;
 mod properties;
 mod restate;
