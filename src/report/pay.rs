@@ -1132,6 +1132,14 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
     let mut tr = Sheet::new(sink, l("计算轨迹", "Trace"), super::trace_columns(lang));
     tr.freeze_columns = 2;
     tr.print.fit_width = false;
+    tr.row_lines = super::trace_row_lines(
+        0,
+        payroll
+            .results
+            .iter()
+            .flat_map(|r| &r.month.trace)
+            .chain(payroll.off_roster.iter().flat_map(|r| &r.trace)),
+    );
     for r in &payroll.results {
         for s in &r.month.trace {
             let value = s

@@ -948,6 +948,10 @@ pub fn review_book(
     let mut s = Sheet::new(sink, name("计算轨迹", "Trace"), super::trace_columns(lang));
     s.freeze_columns = 2;
     s.print.fit_width = false;
+    s.row_lines = super::trace_row_lines(
+        review.results.iter().map(|r| r.year.metrics.len()).sum(),
+        review.results.iter().flat_map(|r| &r.trace),
+    );
     for r in &review.results {
         for (k, v) in &r.year.metrics {
             s.push(vec![
