@@ -156,8 +156,8 @@ fn stored_sheets_are_read_on_calamine_s_thread_with_the_same_figures() {
     let want = clean();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("2026-10.xlsx");
-    let mut z = zip::ZipArchive::new(std::fs::File::open(fixture("libreoffice.xlsx")).unwrap())
-        .unwrap();
+    let mut z =
+        zip::ZipArchive::new(std::fs::File::open(fixture("libreoffice.xlsx")).unwrap()).unwrap();
     let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
