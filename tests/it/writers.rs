@@ -7,13 +7,13 @@
 //! declines the fast path still reads the same figures.
 //!
 //! The openpyxl and LibreOffice files are committed fixtures
-//! (`fixtures/writers/`, made by `fixtures/writers/make.py`, which this
-//! file's `write_ledger` mirrors): neither program is on CI.
+//! (`fixtures/writers/`, made by `fixtures/writers/make.py`, which mirrors
+//! `streaming`'s ledger): neither program is on CI.
 
 use rmpay::engine::pay::Payroll;
 use rmpay::ledger::unzip::{Inline, MIN_MEMBER, Route, route};
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 use std::path::{Path, PathBuf};
 
 /// Clients, one account each (as in `fixtures/writers/make.py`).
@@ -25,54 +25,7 @@ const DEPOSITS: &str = "xl/worksheets/sheet3.xml";
 /// The ledger of `fixtures/writers/make.py`, written by rust_xlsxwriter
 /// with inline strings (constant-memory mode) or a shared-string table.
 fn write_ledger(path: &Path, inline: bool) -> Result<(), XlsxError> {
-    let mut wb = Workbook::new();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    for name in ["客户经理", "管户关系", "存款日余额"] {
-        let ws = if inline {
-            wb.add_worksheet_with_constant_memory()?
-        } else {
-            wb.add_worksheet()
-        };
-        ws.set_name(name)?;
-    }
-    let ws = wb.worksheet_from_name("客户经理")?;
-    for (c, h) in ["客户经理编号", "姓名", "等级"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h)?;
-    }
-    for (r, (id, name)) in [("RM001", "张伟"), ("RM002", "李娜"), ("RM003", "王强")]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(r as u32 + 1, 0, *id)?;
-        ws.write_string(r as u32 + 1, 1, *name)?;
-        ws.write_string(r as u32 + 1, 2, "中级客户经理")?;
-    }
-    let ws = wb.worksheet_from_name("管户关系")?;
-    ws.write_string(0, 0, "客户编号")?;
-    ws.write_string(0, 1, "客户经理编号")?;
-    for k in 1..=ACCOUNTS {
-        ws.write_string(k, 0, format!("C{k:04}"))?;
-        ws.write_string(k, 1, format!("RM00{}", 1 + k % 3))?;
-    }
-    let ws = wb.worksheet_from_name("存款日余额")?;
-    for (c, h) in ["日期", "账号", "客户编号", "产品", "余额"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h)?;
-    }
-    let mut r = 1u32;
-    for d in 1..=31u8 {
-        for k in 1..=ACCOUNTS {
-            ws.write_datetime_with_format(r, 0, ExcelDateTime::from_ymd(2026, 10, d)?, &date)?;
-            ws.write_string(r, 1, format!("6222{k:08}"))?;
-            ws.write_string(r, 2, format!("C{k:04}"))?;
-            ws.write_string(r, 3, if k % 2 == 0 { "活期" } else { "定期" })?;
-            ws.write_number(r, 4, f64::from(1000 * k + u32::from(d)))?;
-            r += 1;
-        }
-    }
-    wb.save(path)
+    super::streaming::write_ledger_with(path, ACCOUNTS, inline, None, |_| Ok(()))
 }
 
 /// `src` copied as `2026-10.xlsx` into a folder of its own: every file
