@@ -22,7 +22,7 @@ pub mod model;
 mod parse;
 mod rows;
 pub mod sandbox;
-mod unzip;
+pub mod unzip;
 pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
 pub use model::*;

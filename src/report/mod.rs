@@ -80,6 +80,10 @@ pub struct SheetHead {
     pub chart: Option<ChartSpec>,
     /// How the sheet prints.
     pub print: Print,
+    /// The lines of text the sheet's default row height holds (1: a plain
+    /// line). Rows that need more get a height of their own; rows that
+    /// need fewer are as tall as the default. See [`trace_row_lines`].
+    pub row_lines: usize,
 }
 
 /// How a sheet prints on A4 (every sheet also prints the book's
@@ -207,6 +211,7 @@ pub struct Sheet<'s> {
     pub landscape: bool,
     pub chart: Option<ChartSpec>,
     pub print: Print,
+    pub row_lines: usize,
 }
 
 impl<'s> Sheet<'s> {
@@ -219,12 +224,14 @@ impl<'s> Sheet<'s> {
                 landscape: false,
                 chart: None,
                 print: Print::default(),
+                row_lines: 1,
             }),
             sink,
             freeze_columns: 0,
             landscape: false,
             chart: None,
             print: Print::default(),
+            row_lines: 1,
         }
     }
 
@@ -234,6 +241,7 @@ impl<'s> Sheet<'s> {
             head.landscape = self.landscape;
             head.chart = self.chart.take();
             head.print = self.print;
+            head.row_lines = self.row_lines;
             self.sink.sheet(head);
         }
     }
@@ -284,6 +292,31 @@ pub fn wrapped_col(title: &str, width: f64) -> Column {
     }
 }
 
+/// How wide text shows, in the units of a column width (a digit): CJK and
+/// other wide characters take two.
+pub fn shown_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+        .sum()
+}
+
+/// How much of a wrapping column's width a wrapped line fills on average
+/// (lines break at words and at a wider glyph than Excel's width unit).
+const WRAP_FILL: f64 = 0.8;
+
+/// The lines `text` takes in a wrapping column `width` characters wide:
+/// its lines, each as long as it shows, wrapped at words, so a line holds
+/// less than the column's width ([`WRAP_FILL`] of it).
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    text.lines()
+        .map(|l| (shown_width(l) / (width * WRAP_FILL)).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
+}
+
+/// The trace's input value column: the one that wraps.
+const TRACE_VALUE_WIDTH: f64 = 52.0;
+
 /// The trace sheet's columns (pay and review workbooks share them). They
 /// print in two column groups of a landscape A4 page at 80%, the id and
 /// figure repeated: id to formula, then the inputs.
@@ -295,8 +328,55 @@ pub fn trace_columns(lang: Lang) -> Vec<Column> {
         col(text::col_value(lang), 16.0),
         col(text::col_formula(lang), 48.0),
         col(text::col_input(lang), 40.0),
-        wrapped_col(text::col_input_value(lang), 52.0),
+        wrapped_col(text::col_input_value(lang), TRACE_VALUE_WIDTH),
     ]
+}
+
+/// Rows of a sheet that may have a height of their own however few of the
+/// sheet's rows that is.
+const OWN_HEIGHTS_FLOOR: usize = 1024;
+
+/// The lines a trace sheet's default row height holds ([`Sheet::row_lines`])
+/// for `plain` one-line rows and the rows of `steps` ([`trace_rows`]): the
+/// fewest such that at most an eighth of the rows (or
+/// [`OWN_HEIGHTS_FLOOR`]) need more, and so a height of their own.
+///
+/// rust_xlsxwriter keeps a record of some 300 bytes for every row given a
+/// height of its own until the book is saved, even in constant-memory
+/// mode; a month's trace has a row for each client of each RM, most of
+/// them long enough to wrap. A small trace keeps a height for every row
+/// that wraps (the default row is one line); a big one is printed with
+/// rows as tall as most of its rows need, a few taller, none cut.
+pub fn trace_row_lines<'a>(
+    plain: usize,
+    steps: impl IntoIterator<Item = &'a crate::trace::Step>,
+) -> usize {
+    // rows[n]: rows of n lines.
+    let mut rows = vec![0usize; 2];
+    rows[1] = plain;
+    let mut count = |n: usize| {
+        if rows.len() <= n {
+            rows.resize(n + 1, 0);
+        }
+        rows[n] += 1;
+    };
+    for s in steps {
+        if s.inputs.is_empty() {
+            count(1);
+        }
+        for i in &s.inputs {
+            count(wrapped_lines(&i.value, TRACE_VALUE_WIDTH));
+        }
+    }
+    let allowed = (rows.iter().sum::<usize>() / 8).max(OWN_HEIGHTS_FLOOR);
+    let mut taller: usize = rows.iter().sum();
+    for (n, k) in rows.iter().enumerate() {
+        taller -= k;
+        if n >= 1 && taller <= allowed {
+            return n;
+        }
+    }
+    1
 }
 
 /// One trace step: a row with the figure and its first input, then one row

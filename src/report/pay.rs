@@ -1099,6 +1099,14 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
     );
     tr.freeze_columns = 2;
     tr.print.fit_width = false;
+    tr.row_lines = super::trace_row_lines(
+        0,
+        payroll
+            .results
+            .iter()
+            .flat_map(|r| &r.month.trace)
+            .chain(payroll.off_roster.iter().flat_map(|r| &r.trace)),
+    );
     for r in &payroll.results {
         for s in &r.month.trace {
             let value = s

@@ -1027,6 +1027,10 @@ pub fn review_book(
     s.freeze_columns = 2;
     s.print.fit_width = false;
     let words = super::TraceWords::new(policy, lang);
+    s.row_lines = super::trace_row_lines(
+        review.results.iter().map(|r| r.year.metrics.len()).sum(),
+        review.results.iter().flat_map(|r| &r.trace),
+    );
     for r in &review.results {
         for (k, v) in &r.year.metrics {
             s.push(vec![

@@ -35,13 +35,7 @@ fn money_format(scale: u32) -> String {
     }
 }
 
-/// How wide text shows, in the units of a column width (a digit): CJK and
-/// other wide characters take two.
-fn shown_width(s: &str) -> f64 {
-    s.chars()
-        .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
-        .sum()
-}
+use crate::report::{shown_width, wrapped_lines};
 
 /// `d` rounded to `places`, as the spreadsheet number nearest to it.
 fn excel_number(d: Decimal, places: u32) -> f64 {
@@ -419,6 +413,8 @@ struct SheetState {
     wrap_widths: Vec<Option<f64>>,
     /// The last row written has its own height (see [`SheetWriter::end`]).
     tall_last: bool,
+    /// The lines the default row holds ([`SheetHead::row_lines`]).
+    row_lines: usize,
     /// A sheet printed in blocks: what its page breaks are placed from.
     pages: Option<Pages>,
 }
@@ -456,9 +452,6 @@ const LINE_PT: f64 = 15.0;
 /// book's font (Microsoft YaHei, and the fonts that stand in for it, set
 /// lines wider apart than a single line's 15 points).
 const WRAP_LINE_PT: f64 = 16.5;
-/// How much of a wrapping column's width a wrapped line fills on average
-/// (lines break at words and at a wider glyph than Excel's width unit).
-const WRAP_FILL: f64 = 0.8;
 /// The tallest row a spreadsheet takes (Excel's limit, 409 points).
 const MAX_ROW_PT: f64 = 409.0;
 const TITLE_PT: f64 = 20.0;
@@ -616,8 +609,15 @@ impl<'w> SheetWriter<'w> {
                 .iter()
                 .map(|c| c.wrap.then_some(c.width))
                 .collect(),
+            row_lines: head.row_lines.max(1),
             ..SheetState::default()
         };
+        // A sheet printed in blocks sizes every row itself.
+        if self.st.pages.is_some() {
+            self.st.row_lines = 1;
+        } else if self.st.row_lines > 1 {
+            ws.set_default_row_height((WRAP_LINE_PT * self.st.row_lines as f64).min(MAX_ROW_PT));
+        }
         if head.columns.is_empty() {
             for c in 0..STRIP_COLUMNS {
                 ws.set_column_width(c, STRIP_COLUMN_WIDTH)
@@ -736,14 +736,8 @@ impl<'w> SheetWriter<'w> {
             .iter()
             .enumerate()
             .map(|(c, cell)| match (cell, wrap_width(c)) {
-                // A wrapping column: its lines, each as long as it shows,
-                // wrapped at words, so a line holds less than the column's
-                // width (WRAP_FILL of it).
-                (Cell::Text(s), Some(w)) => s
-                    .lines()
-                    .map(|l| (shown_width(l) / (w * WRAP_FILL)).ceil().max(1.0) as usize)
-                    .sum::<usize>()
-                    .max(1),
+                // A wrapping column: its lines, wrapped at words.
+                (Cell::Text(s), Some(w)) => wrapped_lines(s, w),
                 // Lines, and long lines wrapped at about 90 characters.
                 (Cell::Text(s), None) if s.contains('\n') => {
                     s.lines().map(|l| l.chars().count() / 90 + 1).sum()
@@ -766,11 +760,13 @@ impl<'w> SheetWriter<'w> {
             ws.set_row_height(row, h).map_err(xerr(path))?;
             self.st.tall_last = true;
         } else {
-            if tall {
+            // Taller than the sheet's default row.
+            let own = lines > self.st.row_lines.max(1);
+            if own {
                 ws.set_row_height(row, (WRAP_LINE_PT * lines as f64).min(MAX_ROW_PT))
                     .map_err(xerr(path))?;
             }
-            self.st.tall_last = tall;
+            self.st.tall_last = own;
         }
         for (i, cell) in cells.into_iter().enumerate() {
             let c = i as u16;

@@ -60,6 +60,9 @@
 //!   all files or none.
 //! - `test`: the `Test` builder that runs the binary and pins its whole
 //!   stdout, stderr and exit status (casey/just's style).
+//! - `writers`: ledgers written by rust_xlsxwriter, openpyxl and
+//!   LibreOffice take the reader's fast path (the deposits sheet inflated
+//!   ahead) with the same figures; each way it is declined reads the same.
 //! - `template`: the empty ledger workbook of `rmpay template` read back
 //!   through the reader, and filled in through `check` and `payroll`.
 
@@ -92,3 +95,4 @@ mod template;
 mod test;
 mod util;
 mod walk;
+mod writers;

@@ -384,5 +384,111 @@ fn the_review_summary_prints_every_reason_whole_on_pages_one_wide() {
                 heights[r]
             );
         }
+/// A month's trace has a row for each client of each RM, most of them
+/// wrapped over several lines. rust_xlsxwriter keeps a record for every
+/// row given a height of its own until the book is saved, so a big trace
+/// gives most rows the sheet's default height, as tall as most rows need:
+/// at most an eighth of the rows (or 1,024) have a height of their own,
+/// and no row is shorter than its text.
+#[test]
+fn a_big_trace_has_a_default_row_height_and_no_row_shorter_than_its_text() {
+    use rust_xlsxwriter::Workbook;
+    // 1,500 clients, a trace row each (most of the sheet's rows, and more
+    // wrapped rows than the 1,024 that may always have their own height).
+    const CLIENTS: u32 = 1_500;
+    let d = tempfile::tempdir().unwrap();
+    let ledger = d.path().join("2026-10.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
+    ws.set_name("客户经理").unwrap();
+    for (c, h) in ["客户经理编号", "姓名", "等级"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, name)) in [("RM001", "张伟"), ("RM002", "李娜"), ("RM003", "王强")]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(r as u32 + 1, 0, *id).unwrap();
+        ws.write_string(r as u32 + 1, 1, *name).unwrap();
+        ws.write_string(r as u32 + 1, 2, "中级客户经理").unwrap();
+    }
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
+    ws.set_name("管户关系").unwrap();
+    ws.write_string(0, 0, "客户编号").unwrap();
+    ws.write_string(0, 1, "客户经理编号").unwrap();
+    for k in 1..=CLIENTS {
+        ws.write_string(k, 0, format!("C{k:05}")).unwrap();
+        ws.write_string(k, 1, format!("RM00{}", 1 + k % 3)).unwrap();
+    }
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
+    ws.set_name("存款月日均").unwrap();
+    for (c, h) in ["客户编号", "产品", "月日均余额"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for k in 1..=CLIENTS {
+        ws.write_string(k, 0, format!("C{k:05}")).unwrap();
+        ws.write_string(k, 1, "活期").unwrap();
+        ws.write_number(k, 2, f64::from(1000 * k)).unwrap();
+    }
+    wb.save(&ledger).unwrap();
+    let out = d.path().join("out");
+    let o = rmpay()
+        .args(["payroll", "--period", "2026-10", "--policy"])
+        .arg(root().join("rules/city-commercial-bank.toml"))
+        .arg("--ledger")
+        .arg(&ledger)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let path = out.join("pay-2026-10.xlsx");
+    let (_, sheets) = parts(&path);
+    let (_, trace) = sheet(&sheets, "计算轨迹");
+    let format = &trace.xml[trace.xml.find("<sheetFormatPr ").unwrap()..];
+    let default: f64 = attr(format, "defaultRowHeight").unwrap().parse().unwrap();
+    // Each row's height in points, by row number.
+    let heights: std::collections::BTreeMap<u32, f64> = trace
+        .xml
+        .split("<row ")
+        .skip(1)
+        .map(|r| {
+            let n: u32 = attr(r, "r").unwrap().parse().unwrap();
+            (n, attr(r, "ht").map_or(default, |h| h.parse().unwrap()))
+        })
+        .collect();
+    let bytes = std::fs::read(&path).unwrap();
+    let cells = rmpay::ledger::dump::xlsx_cells(&bytes).unwrap();
+    let (_, cells) = cells.iter().find(|(n, _)| n == "计算轨迹").unwrap();
+    // The input values (column G, wrapped at 52 characters) below the header.
+    let values: Vec<(u32, &str)> = cells
+        .iter()
+        .filter_map(|(at, v)| Some((at.strip_prefix('G')?.parse().ok()?, v.as_str())))
+        .filter(|(n, _)| *n > 1)
+        .collect();
+    let rows = heights.keys().filter(|n| **n > 1).count();
+    assert!(rows > CLIENTS as usize, "{rows} rows");
+    // 16.5 points a line (the writer's WRAP_LINE_PT).
+    let wrapped = values
+        .iter()
+        .filter(|(_, v)| rmpay::report::wrapped_lines(v, 52.0) > 1)
+        .count();
+    assert!(wrapped > rows / 2, "most rows wrap: {wrapped} of {rows}");
+    let own = heights
+        .iter()
+        .filter(|(n, h)| **n > 1 && **h != default)
+        .count();
+    assert!(
+        own <= (rows / 8).max(1024),
+        "{own} of {rows} rows have their own height"
+    );
+    assert!(default > 15.0, "default row height {default}");
+    for (n, v) in &values {
+        let need = 16.5 * rmpay::report::wrapped_lines(v, 52.0) as f64;
+        assert!(
+            heights[n] >= need,
+            "row {n}: {} pt for {need} pt: {v}",
+            heights[n]
+        );
     }
 }

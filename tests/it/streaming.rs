@@ -34,12 +34,14 @@ fn add_sheet(wb: &mut Workbook, inline: bool) -> Result<&mut Worksheet, XlsxErro
 }
 
 fn write_ledger(path: &Path, inline: bool, bad_row: Option<u32>) -> Result<(), XlsxError> {
-    write_ledger_with(path, inline, bad_row, |_| Ok(()))
+    write_ledger_with(path, ACCOUNTS, inline, bad_row, |_| Ok(()))
 }
 
-/// The same, with more sheets added by `more`.
-fn write_ledger_with(
+/// The same for `accounts` accounts, with more sheets added by `more`
+/// (`writers` compares other programs' files with it).
+pub(super) fn write_ledger_with(
     path: &Path,
+    accounts: u32,
     inline: bool,
     bad_row: Option<u32>,
     more: impl FnOnce(&mut Workbook) -> Result<(), XlsxError>,
@@ -63,7 +65,7 @@ fn write_ledger_with(
     ws.set_name("管户关系")?;
     ws.write_string(0, 0, "客户编号")?;
     ws.write_string(0, 1, "客户经理编号")?;
-    for k in 1..=ACCOUNTS {
+    for k in 1..=accounts {
         ws.write_string(k, 0, format!("C{k:04}"))?;
         ws.write_string(k, 1, format!("RM00{}", 1 + k % 3))?;
     }
@@ -78,7 +80,7 @@ fn write_ledger_with(
     // Day by day, every account each day, as a core system exports.
     let mut r = 1u32;
     for d in 1..=31u32 {
-        for k in 1..=ACCOUNTS {
+        for k in 1..=accounts {
             ws.write_datetime_with_format(
                 r,
                 0,
@@ -185,7 +187,7 @@ fn an_error_deep_in_a_long_sheet_names_its_cell() {
 fn a_row_of_another_month_is_named_on_the_console_and_in_the_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("2026-10.xlsx");
-    write_ledger_with(&path, false, None, |wb| {
+    write_ledger_with(&path, ACCOUNTS, false, None, |wb| {
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let ws = wb.add_worksheet();
         ws.set_name("违规与损失")?;
