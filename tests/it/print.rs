@@ -384,6 +384,9 @@ fn the_review_summary_prints_every_reason_whole_on_pages_one_wide() {
                 heights[r]
             );
         }
+    }
+}
+
 /// A month's trace has a row for each client of each RM, most of them
 /// wrapped over several lines. rust_xlsxwriter keeps a record for every
 /// row given a height of its own until the book is saved, so a big trace

@@ -176,5 +176,5 @@ fn an_archive_past_a_limit_is_refused() {
     let Route::Refused(b) = route(&path).unwrap() else {
         panic!("{:?}", route(&path));
     };
-    assert_eq!(b.code, "too-large");
+    assert_eq!(b.code, rmpay::diag::Code::TooLarge);
 }
