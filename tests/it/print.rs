@@ -447,7 +447,7 @@ fn a_big_trace_has_a_default_row_height_and_no_row_shorter_than_its_text() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let path = out.join("pay-2026-10.xlsx");
     let (_, sheets) = parts(&path);
-    let (_, trace) = sheet(&sheets, "计算轨迹");
+    let (_, trace) = sheet(&sheets, "计算过程");
     let format = &trace.xml[trace.xml.find("<sheetFormatPr ").unwrap()..];
     let default: f64 = attr(format, "defaultRowHeight").unwrap().parse().unwrap();
     // Each row's height in points, by row number.
@@ -462,7 +462,7 @@ fn a_big_trace_has_a_default_row_height_and_no_row_shorter_than_its_text() {
         .collect();
     let bytes = std::fs::read(&path).unwrap();
     let cells = rmpay::ledger::dump::xlsx_cells(&bytes).unwrap();
-    let (_, cells) = cells.iter().find(|(n, _)| n == "计算轨迹").unwrap();
+    let (_, cells) = cells.iter().find(|(n, _)| n == "计算过程").unwrap();
     // The input values (column G, wrapped at 52 characters) below the header.
     let values: Vec<(u32, &str)> = cells
         .iter()
