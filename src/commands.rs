@@ -1660,7 +1660,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         policy.examples.len()
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
-    inputs::readable_input(lp, &lp.display().to_string())?;
+    inputs::readable_ledger(lp, &lp.display().to_string())?;
     let opts = inputs::read_options(&policy, period);
     let ld = lp.display().to_string();
     let (ledger, mut diags) = ledger::read_ledger(lp, &ld, &opts, &mut |_, _| {});

@@ -26,6 +26,24 @@ pub enum Location {
         row: u32,
         col: u32,
     },
+    /// A field of a CSV file of a ledger folder (`file` the folder, `name`
+    /// the file in it): the 1-based line the record starts on and the
+    /// 1-based field of the record.
+    Line {
+        file: String,
+        name: String,
+        line: u64,
+        field: u32,
+    },
+    /// A value of a Parquet file of a ledger folder (`file` the folder,
+    /// `name` the file in it): its 1-based row, and its column by name;
+    /// row 0 is the file's schema (the column itself).
+    Record {
+        file: String,
+        name: String,
+        row: u64,
+        column: String,
+    },
     /// Not tied to any input (e.g. a command-line argument).
     None,
 }
@@ -39,6 +57,19 @@ impl Location {
             col,
         }
     }
+}
+
+/// `1,204,511`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// `A1`-style reference for 0-based row and column.
@@ -73,6 +104,32 @@ impl fmt::Display for Location {
             } => {
                 write!(f, "{file} [{sheet}]!{}", cell_name(*row, *col))
             }
+            Location::Line {
+                file,
+                name,
+                line,
+                field: 0,
+            } => write!(f, "{file}/{name}:{line}"),
+            Location::Line {
+                file,
+                name,
+                line,
+                field,
+            } => write!(f, "{file}/{name}:{line}:{field}"),
+            Location::Record {
+                file,
+                name,
+                row: 0,
+                column,
+            } => write!(f, "{file}/{name} column {column}"),
+            Location::Record {
+                file,
+                name,
+                row,
+                column,
+            } => {
+                write!(f, "{file}/{name} row {} column {column}", thousands(*row))
+            }
             Location::None => write!(f, "rmpay"),
         }
     }
@@ -103,7 +160,9 @@ impl Diagnostic {
             Location::File { file: f }
             | Location::Text { file: f, .. }
             | Location::Sheet { file: f, .. }
-            | Location::Cell { file: f, .. } => *f = file.to_string(),
+            | Location::Cell { file: f, .. }
+            | Location::Line { file: f, .. }
+            | Location::Record { file: f, .. } => *f = file.to_string(),
             Location::None => {}
         }
         d
@@ -164,7 +223,10 @@ impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
         let key = (scope_of(&d.location), d.code);
         let same = self.kept.entry(key.clone()).or_default();
-        if *same >= PER_KIND_LIMIT && matches!(d.location, Location::Cell { .. }) {
+        if *same >= PER_KIND_LIMIT && matches!(
+                d.location,
+                Location::Cell { .. } | Location::Line { .. } | Location::Record { .. }
+            ) {
             *self.suppressed.entry(key).or_default() += 1;
             return;
         }
@@ -228,6 +290,9 @@ fn scope_of(loc: &Location) -> String {
         Location::Cell { file, sheet, .. } | Location::Sheet { file, sheet } => {
             format!("{file} [{sheet}]")
         }
+        Location::Line { file, name, .. } | Location::Record { file, name, .. } => {
+            format!("{file} [{name}]")
+        }
         other => other.to_string(),
     }
 }
@@ -267,6 +332,29 @@ mod tests {
         assert_eq!(column_name(701), "ZZ");
         assert_eq!(column_name(702), "AAA");
         assert_eq!(cell_name(16, 4), "E17");
+    }
+
+    #[test]
+    fn records() {
+        let at = |row| Location::Record {
+            file: "2026-10".into(),
+            name: "deposits.parquet".into(),
+            row,
+            column: "balance".into(),
+        };
+        assert_eq!(
+            at(1_204_511).to_string(),
+            "2026-10/deposits.parquet row 1,204,511 column balance"
+        );
+        assert_eq!(at(7).to_string(), "2026-10/deposits.parquet row 7 column balance");
+        assert_eq!(at(0).to_string(), "2026-10/deposits.parquet column balance");
+        let line = Location::Line {
+            file: "2026-10".into(),
+            name: "deposits.csv".into(),
+            line: 17,
+            field: 5,
+        };
+        assert_eq!(line.to_string(), "2026-10/deposits.csv:17:5");
     }
 
     #[test]

@@ -89,6 +89,8 @@ pub(crate) mod f {
     pub const A_CLIENT: usize = 0;
     pub const A_PRODUCT: usize = 1;
     pub const A_AVERAGE: usize = 2;
+    pub const A_SUM: usize = 3;
+    pub const A_DAYS: usize = 4;
     // loans
     pub const L_LOAN: usize = 0;
     pub const L_CLIENT: usize = 1;
@@ -172,7 +174,11 @@ const DEPOSITS: &[Col] = &[
 const DEPOSIT_AVERAGES: &[Col] = &[
     col("client_id", "客户编号", Ty::Text, true),
     col("product", "产品", Ty::Enum(PRODUCTS), false),
-    col("daily_average", "月日均余额", Ty::Amount, true),
+    // Either the average, or the sum of daily balances and its days (a
+    // hand-over from a distributed job, averaged exactly here), or both.
+    col("daily_average", "月日均余额", Ty::Amount, false),
+    col("balance_sum", "日余额合计", Ty::Amount, false),
+    col("days", "天数", Ty::Number, false),
 ];
 
 const LOANS: &[Col] = &[

@@ -14,11 +14,14 @@
 
 mod cell;
 mod columns;
+mod csv_file;
 mod deposits;
 pub mod dump;
+pub mod folder;
 pub mod guard;
 pub mod guide;
 pub mod model;
+mod parquet_file;
 mod parse;
 mod rows;
 pub mod sandbox;
@@ -103,6 +106,9 @@ struct SheetCtx {
     unreadable: bool,
     /// Errors reported so far in this sheet, per code.
     counts: Vec<(&'static str, usize)>,
+    /// In a ledger folder, the form of the sheet's file (`name` is the
+    /// file's name), which decides how its cells are named.
+    form: Option<FileForm>,
 }
 
 const NO_FIELD: u8 = u8::MAX;
@@ -124,6 +130,7 @@ impl SheetCtx {
             data_rows: 0,
             unreadable: false,
             counts: Vec::new(),
+            form: None,
         }
     }
 
@@ -165,6 +172,10 @@ pub(crate) struct Reader<'o> {
     unknown_columns: Vec<UnknownColumn>,
     /// The first limit the xlsx went past (see [`guard`]).
     breach: unzip::BreachSlot,
+    /// Reading a ledger folder ([`folder`]): its sheets are files.
+    in_folder: bool,
+    /// The form of each sheet's file, in a ledger folder.
+    folder: Vec<(SheetKind, FileForm)>,
 }
 
 impl<'o> Reader<'o> {
@@ -195,6 +206,8 @@ impl<'o> Reader<'o> {
             risk_accounts: Vec::new(),
             unknown_columns: Vec::new(),
             breach: Default::default(),
+            in_folder: false,
+            folder: Vec::new(),
         }
     }
 
@@ -258,13 +271,29 @@ impl<'o> Reader<'o> {
             return;
         }
         let message = msg(self);
-        let loc = Location::cell(&self.file, &self.sh.name, row, col);
+        let loc = match &self.sh.form {
+            // A Parquet file's header is its schema: a column it lacks is
+            // missing from the file, not at another column.
+            Some(FileForm::Parquet { .. }) if row == 0 && code == "missing-column" => {
+                self.sheet_loc()
+            }
+            _ => self.cell_loc(row, col),
+        };
         self.diags.error(loc, code, message);
     }
 
     pub(crate) fn warn(&mut self, row: u32, col: u32, code: &'static str, msg: String) {
-        let loc = Location::cell(&self.file, &self.sh.name, row, col);
+        let loc = self.cell_loc(row, col);
         self.diags.warning(loc, code, msg);
+    }
+
+    /// Where a cell of the current sheet is: a workbook's cell, or a line
+    /// and field (CSV), or a row and column (Parquet) of a folder's file.
+    fn cell_loc(&self, row: u32, col: u32) -> Location {
+        match &self.sh.form {
+            Some(form) => form.location(&self.file, &self.sh.name, row, col),
+            None => Location::cell(&self.file, &self.sh.name, row, col),
+        }
     }
 
     /// The sheet name as found in the workbook.
@@ -281,6 +310,10 @@ impl<'o> Reader<'o> {
     }
 
     fn read(&mut self, path: &Path, progress: &mut dyn FnMut(&str, u64)) {
+        if path.is_dir() {
+            self.read_folder(path, progress);
+            return;
+        }
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -359,15 +392,16 @@ impl<'o> Reader<'o> {
     /// duplicate and conflicting sheets.
     fn find_sheets(&mut self, names: &[String]) -> BTreeMap<SheetKind, String> {
         let mut found: BTreeMap<SheetKind, String> = BTreeMap::new();
+        let what = if self.in_folder { "file" } else { "sheet" };
         for name in names {
-            let norm = norm_header(name);
+            let norm = norm_header(folder::sheet_stem(name, self.in_folder));
             let kind = SheetKind::ALL.into_iter().find(|k| {
                 parse::loose_eq(&norm, k.english()) || parse::loose_eq(&norm, k.chinese())
             });
             let Some(kind) = kind else { continue };
             if let Some(first) = found.get(&kind) {
                 let msg = format!(
-                    "expected one `{}` ({}) sheet, found two: `{first}` and `{name}`",
+                    "expected one `{}` ({}) {what}, found two: `{first}` and `{name}`",
                     kind.english(),
                     kind.chinese()
                 );
@@ -378,6 +412,9 @@ impl<'o> Reader<'o> {
             found.insert(kind, name.clone());
         }
         let listed = || {
+            if names.is_empty() {
+                return "none".to_string();
+            }
             names
                 .iter()
                 .map(|n| format!("`{n}`"))
@@ -387,7 +424,7 @@ impl<'o> Reader<'o> {
         for kind in [SheetKind::Managers, SheetKind::Clients] {
             if !found.contains_key(&kind) {
                 let msg = format!(
-                    "expected a `{}` ({}) sheet, found only {}",
+                    "expected a `{}` ({}) {what}, found only {}",
                     kind.english(),
                     kind.chinese(),
                     listed()
@@ -403,7 +440,7 @@ impl<'o> Reader<'o> {
             && !found.contains_key(&SheetKind::DepositAverages)
         {
             let msg = format!(
-                "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) sheet, found only {}",
+                "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) {what}, found only {}",
                 listed()
             );
             let loc = self.file_loc();
@@ -755,6 +792,17 @@ impl<'o> Reader<'o> {
                 });
                 bad = true;
             }
+            SheetKind::DepositAverages
+                if !(self.sh.has(A_AVERAGE) || self.sh.has(A_SUM) && self.sh.has(A_DAYS)) =>
+            {
+                let missing = match (self.sh.has(A_SUM), self.sh.has(A_DAYS)) {
+                    (true, false) => "expected a `days` (天数) column beside `balance_sum` (日余额合计), found none",
+                    (false, true) => "expected a `balance_sum` (日余额合计) column beside `days` (天数), found none",
+                    _ => "expected a `daily_average` (月日均余额) column, or `balance_sum` (日余额合计) and `days` (天数) columns, in the header row",
+                };
+                self.err(r, first_col, "missing-column", |_| missing.to_string());
+                bad = true;
+            }
             SheetKind::Baseline
                 if !((self.sh.has(B_CLIENT) && self.sh.has(B_DEPOSIT))
                     || (self.sh.has(B_RM) && self.sh.has(B_RATIO))) =>
@@ -893,6 +941,7 @@ impl<'o> Reader<'o> {
             risk_accounts: self.risk_accounts,
             unknown_columns: self.unknown_columns,
             warnings: self.diags.iter().cloned().collect(),
+            folder: self.folder,
         };
         (Some(ledger), self.diags)
     }

@@ -493,24 +493,84 @@ impl Reader<'_> {
         let client = self.text(r, f, A_CLIENT);
         let client = self.req(r, A_CLIENT, client);
         let product = self.product(r, f, A_PRODUCT);
+        let from_sum = self.sh.has(A_SUM) && self.sh.has(A_DAYS);
         let avg = self.amount(r, f, A_AVERAGE);
-        let avg = self.req(r, A_AVERAGE, avg);
+        let avg = if from_sum {
+            avg
+        } else {
+            self.req(r, A_AVERAGE, avg).map(Some)
+        };
+        let sum = if from_sum {
+            let s = self.amount(r, f, A_SUM);
+            let d = self.number(r, f, A_DAYS);
+            let (s, d) = (self.req(r, A_SUM, s), self.req(r, A_DAYS, d));
+            match (s, d) {
+                (Ok(s), Ok(d)) => self.month_days(r, d).map(|d| Some((s, d))),
+                _ => Err(()),
+            }
+        } else {
+            Ok(None)
+        };
         let known = match &client {
             Ok(c) => self.check_client(r, A_CLIENT, c),
             Err(()) => Err(()),
         };
-        let (Ok(client_id), Ok(product), Ok(daily_average), Ok(())) = (client, product, avg, known)
+        let (Ok(client_id), Ok(product), Ok(avg), Ok(sum), Ok(())) =
+            (client, product, avg, sum, known)
         else {
             return;
         };
-        // The average's own cell: the trace points an auditor at it.
-        let src = self.src(r, A_AVERAGE);
+        let (daily_average, balance_sum, src) = match (avg, sum) {
+            (avg, Some((s, d))) => {
+                // Exact, as from daily balances: sum ÷ days, unrounded.
+                let exact = s / d;
+                if let Some(given) = avg {
+                    let scale = self.opts.input_scale;
+                    let rounded = exact.round_dp_with_strategy(
+                        scale,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    );
+                    if rounded != given {
+                        let col = self.col(A_AVERAGE);
+                        self.err(r, col, "average-disagrees", |_| {
+                            format!(
+                                "expected the average of the sum, {s} ÷ {d} = {rounded} (to {scale} places), found {given}"
+                            )
+                        });
+                        return;
+                    }
+                }
+                (exact, Some(s), self.src(r, A_SUM))
+            }
+            // The average's own cell: the trace points an auditor at it.
+            (Some(a), None) => (a, None, self.src(r, A_AVERAGE)),
+            (None, None) => return,
+        };
         self.averages.push(DepositAverage {
             client_id,
             product,
             daily_average,
+            balance_sum,
             src,
         });
+    }
+
+    /// The days of a `balance_sum`: the month's days (a sum over fewer
+    /// days would hide a gap; over more, a duplicate).
+    fn month_days(&mut self, r: u32, d: Decimal) -> R<Decimal> {
+        let Some(period) = self.period else {
+            // Without a period the ledger is refused anyway (period-unknown).
+            return Ok(d);
+        };
+        let want = Decimal::from(period.days());
+        if d == want {
+            return Ok(want);
+        }
+        let col = self.col(A_DAYS);
+        self.err(r, col, "days-not-month", |_| {
+            format!("expected {want}, the days of {period}, found {d}")
+        });
+        Err(())
     }
 
     fn loan_row(&mut self, r: u32, f: &Fields<'_>) {

@@ -17,10 +17,14 @@ pub enum PolicySource {
     },
 }
 
-/// The SHA-256 of a file, in hex.
+/// The SHA-256 of a file, in hex; of a ledger folder, that of its files'
+/// list (`ledger::folder::sha256`).
 pub(crate) fn sha256_file(path: &Path) -> Result<String, String> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
+    if path.is_dir() {
+        return ledger::folder::sha256(path);
+    }
     let mut f = std::fs::File::open(path)
         .map_err(|e| format!("{}: error[io]: cannot open: {e}", path.display()))?;
     let mut h = Sha256::new();
@@ -69,6 +73,20 @@ pub(crate) fn readable_input(path: &Path, display: &str) -> Result<(), Failure> 
     f.read(&mut [0u8; 1])
         .map_err(|e| failure("cannot read", &e))?;
     Ok(())
+}
+
+/// [`readable_input`] for a ledger, which may also be a folder of CSV and
+/// Parquet files (docs/LEDGER.md, "Ledger folders") that can be listed.
+pub(crate) fn readable_ledger(path: &Path, display: &str) -> Result<(), Failure> {
+    if path.is_dir() {
+        return std::fs::read_dir(path).map(|_| ()).map_err(|e| {
+            Failure::Usage(format!(
+                "{display}: error[io]: cannot read the folder: {}",
+                write::os_reason(&e)
+            ))
+        });
+    }
+    readable_input(path, display)
 }
 
 /// The last component of a path as text.
@@ -153,7 +171,7 @@ pub fn read(
         .ledger_display
         .clone()
         .unwrap_or_else(|| job.ledger.display().to_string());
-    readable_input(&job.ledger, &ledger_display)?;
+    readable_ledger(&job.ledger, &ledger_display)?;
     // The ledger's hash goes into every output; take it while the ledger
     // is read.
     let ledger_hash = {
