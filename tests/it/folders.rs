@@ -1,0 +1,454 @@
+//! Ledger folders (issue 13): one CSV or Parquet file per sheet, read with
+//! the workbook's contract. The month of `fixtures/2026-10.xlsx` written as
+//! CSV (UTF-8, UTF-8 with a BOM, GBK) and Parquet folders pays the same,
+//! field for field; bad files are located errors, all of a run at once;
+//! a folder closes, verifies and reruns like a workbook.
+
+use super::util;
+use rmpay::ledger::SheetKind;
+use std::path::Path;
+use std::sync::Arc;
+
+const POLICY: &str = "rules/city-commercial-bank.toml";
+const FIXTURE: &str = "fixtures/2026-10.xlsx";
+
+/// A cell of a workbook sheet, as a data file holds it.
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Num(f64),
+    /// `yyyy-mm-dd`.
+    Date(String),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) | Cell::Date(s) => s.clone(),
+            Cell::Num(f) => format!("{f}"),
+        }
+    }
+}
+
+struct Sheet {
+    kind: SheetKind,
+    /// The header row first.
+    rows: Vec<Vec<Cell>>,
+}
+
+/// The contract's sheets of a workbook, cell by cell.
+fn workbook(path: &str) -> Vec<Sheet> {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(util::root().join(path)).unwrap();
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let Some(kind) = SheetKind::ALL
+            .into_iter()
+            .find(|k| k.chinese() == name || k.english() == name)
+        else {
+            continue;
+        };
+        let range = wb.worksheet_range(&name).unwrap();
+        let rows = range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|d| match d {
+                        Data::Empty => Cell::Empty,
+                        Data::String(s) => Cell::Text(s.clone()),
+                        Data::Float(f) => Cell::Num(*f),
+                        Data::Int(i) => Cell::Num(*i as f64),
+                        Data::DateTime(d) => {
+                            Cell::Date(d.as_datetime().unwrap().date().to_string())
+                        }
+                        other => Cell::Text(other.to_string()),
+                    })
+                    .collect()
+            })
+            .filter(|r: &Vec<Cell>| r.iter().any(|c| *c != Cell::Empty))
+            .collect();
+        out.push(Sheet { kind, rows });
+    }
+    out
+}
+
+fn csv_text(rows: &[Vec<Cell>]) -> String {
+    let mut s = String::new();
+    for row in rows {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|c| {
+                let t = c.text();
+                if t.contains([',', '"', '\n']) {
+                    format!("\"{}\"", t.replace('"', "\"\""))
+                } else {
+                    t
+                }
+            })
+            .collect();
+        s.push_str(&fields.join(","));
+        s.push('\n');
+    }
+    s
+}
+
+#[derive(Clone, Copy)]
+enum Enc {
+    Utf8,
+    Bom,
+    Gbk,
+}
+
+/// Write the sheets as CSV files named in English or Chinese.
+fn csv_folder(dir: &Path, sheets: &[Sheet], enc: Enc, chinese: bool) {
+    std::fs::create_dir_all(dir).unwrap();
+    for sh in sheets {
+        let name = if chinese {
+            sh.kind.chinese()
+        } else {
+            sh.kind.english()
+        };
+        let text = csv_text(&sh.rows);
+        let bytes = match enc {
+            Enc::Utf8 => text.into_bytes(),
+            Enc::Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            Enc::Gbk => {
+                let (b, _, bad) = encoding_rs::GBK.encode(&text);
+                assert!(!bad, "the fixture's text is all GBK");
+                b.into_owned()
+            }
+        };
+        std::fs::write(dir.join(format!("{name}.csv")), bytes).unwrap();
+    }
+}
+
+/// A Parquet column: its name, type and values (`None` a null).
+enum Col {
+    Text(String, Vec<Option<String>>),
+    Double(String, Vec<Option<f64>>),
+    /// DECIMAL(18,2) stored as INT64.
+    Cents(String, Vec<Option<i64>>),
+    /// DATE: days since 1970-01-01.
+    Date(String, Vec<Option<i32>>),
+    Bool(String, Vec<Option<bool>>),
+}
+
+fn days_since_epoch(ymd: &str) -> i32 {
+    let d = chrono::NaiveDate::parse_from_str(ymd, "%Y-%m-%d").unwrap();
+    (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
+}
+
+/// The sheet's columns typed as a warehouse would: dates as DATE, the
+/// deposit balance as DECIMAL(18,2), other all-number columns as DOUBLE,
+/// the rest as UTF8 strings.
+fn typed_columns(sh: &Sheet) -> Vec<Col> {
+    let header = &sh.rows[0];
+    let data = &sh.rows[1..];
+    let width = header.len();
+    (0..width)
+        .filter(|&c| header[c] != Cell::Empty)
+        .map(|c| {
+            let name = header[c].text();
+            let cells: Vec<Cell> = data
+                .iter()
+                .map(|r| r.get(c).cloned().unwrap_or(Cell::Empty))
+                .collect();
+            let filled = || cells.iter().filter(|x| **x != Cell::Empty);
+            if filled().count() > 0 && filled().all(|x| matches!(x, Cell::Date(_))) {
+                let v = cells
+                    .iter()
+                    .map(|x| match x {
+                        Cell::Date(d) => Some(days_since_epoch(d)),
+                        _ => None,
+                    })
+                    .collect();
+                Col::Date(name, v)
+            } else if filled().count() > 0 && filled().all(|x| matches!(x, Cell::Num(_))) {
+                if sh.kind == SheetKind::Deposits && (name == "余额" || name == "balance") {
+                    let v = cells
+                        .iter()
+                        .map(|x| match x {
+                            Cell::Num(f) => Some((f * 100.0).round() as i64),
+                            _ => None,
+                        })
+                        .collect();
+                    Col::Cents(name, v)
+                } else {
+                    let v = cells
+                        .iter()
+                        .map(|x| match x {
+                            Cell::Num(f) => Some(*f),
+                            _ => None,
+                        })
+                        .collect();
+                    Col::Double(name, v)
+                }
+            } else {
+                let v = cells
+                    .iter()
+                    .map(|x| (*x != Cell::Empty).then(|| x.text()))
+                    .collect();
+                Col::Text(name, v)
+            }
+        })
+        .collect()
+}
+
+/// Write columns as a Parquet file (snappy), `group` rows a row group.
+fn write_parquet(path: &Path, cols: &[Col], group: usize) {
+    use parquet::basic::{Compression, ConvertedType, Repetition, Type as Phys};
+    use parquet::column::writer::ColumnWriter;
+    use parquet::data_type::ByteArray;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+    let field = |name: &str, phys, ct| {
+        let b = Type::primitive_type_builder(name, phys)
+            .with_repetition(Repetition::OPTIONAL)
+            .with_converted_type(ct);
+        let b = if ct == ConvertedType::DECIMAL {
+            b.with_precision(18).with_scale(2)
+        } else {
+            b
+        };
+        Arc::new(b.build().unwrap())
+    };
+    let fields = cols
+        .iter()
+        .map(|c| match c {
+            Col::Text(n, _) => field(n, Phys::BYTE_ARRAY, ConvertedType::UTF8),
+            Col::Double(n, _) => field(n, Phys::DOUBLE, ConvertedType::NONE),
+            Col::Cents(n, _) => field(n, Phys::INT64, ConvertedType::DECIMAL),
+            Col::Date(n, _) => field(n, Phys::INT32, ConvertedType::DATE),
+            Col::Bool(n, _) => field(n, Phys::BOOLEAN, ConvertedType::NONE),
+        })
+        .collect();
+    let schema = Type::group_type_builder("schema")
+        .with_fields(fields)
+        .build()
+        .unwrap();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props)).unwrap();
+    let rows = match cols.first() {
+        Some(Col::Text(_, v)) => v.len(),
+        Some(Col::Double(_, v)) => v.len(),
+        Some(Col::Cents(_, v)) => v.len(),
+        Some(Col::Date(_, v)) => v.len(),
+        Some(Col::Bool(_, v)) => v.len(),
+        None => 0,
+    };
+    fn split<T: Clone>(v: &[Option<T>]) -> (Vec<T>, Vec<i16>) {
+        let defs = v.iter().map(|x| i16::from(x.is_some())).collect();
+        (v.iter().flatten().cloned().collect(), defs)
+    }
+    let mut start = 0;
+    while start < rows.max(1) {
+        let end = (start + group).min(rows);
+        let mut rg = w.next_row_group().unwrap();
+        let mut i = 0;
+        while let Some(mut cw) = rg.next_column().unwrap() {
+            match (cw.untyped(), &cols[i]) {
+                (ColumnWriter::ByteArrayColumnWriter(t), Col::Text(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    let vals: Vec<ByteArray> =
+                        vals.iter().map(|s| ByteArray::from(s.as_str())).collect();
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::DoubleColumnWriter(t), Col::Double(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::Int64ColumnWriter(t), Col::Cents(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::Int32ColumnWriter(t), Col::Date(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::BoolColumnWriter(t), Col::Bool(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                _ => unreachable!("the writer follows the schema"),
+            }
+            cw.close().unwrap();
+            i += 1;
+        }
+        rg.close().unwrap();
+        start = end.max(start + 1);
+    }
+    w.close().unwrap();
+}
+
+fn parquet_folder(dir: &Path, sheets: &[Sheet]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for sh in sheets {
+        // Deposits in row groups of 64 rows: chunks cross row groups.
+        write_parquet(
+            &dir.join(format!("{}.parquet", sh.kind.english())),
+            &typed_columns(sh),
+            64,
+        );
+    }
+}
+
+/// `s` with every reference into the ledger named `name` (a cell, a line,
+/// a row; up to the next `)`, `;`, `,` or the end) and every `[sheet]
+/// rows a–b` made `<cell>`: what differs between a workbook and a folder.
+fn without_cells(s: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(name) {
+        out.push_str(&rest[..i]);
+        out.push_str("<cell>");
+        let tail = &rest[i..];
+        let end = tail.find([')', ';', ',']).unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    // `[存款日余额] rows 2–32`, `[deposits.csv] lines 2–32`, `[x] row 3`.
+    let mut done = String::new();
+    let mut rest = out.as_str();
+    while let Some(i) = rest.find('[') {
+        let Some(j) = rest[i..].find(']') else { break };
+        let after = &rest[i + j + 1..];
+        let word = ["rows ", "row ", "lines ", "line "]
+            .into_iter()
+            .find(|w| after.strip_prefix(' ').is_some_and(|a| a.starts_with(w)));
+        match word {
+            Some(w) => {
+                done.push_str(&rest[..i]);
+                done.push_str("<cell>");
+                let nums = &after[1 + w.len()..];
+                let n = nums
+                    .find(|c: char| !(c.is_ascii_digit() || c == '–'))
+                    .unwrap_or(nums.len());
+                rest = &nums[n..];
+            }
+            None => {
+                done.push_str(&rest[..i + 1]);
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    done.push_str(rest);
+    done
+}
+
+fn normalise(v: &mut serde_json::Value, name: &str) {
+    match v {
+        serde_json::Value::String(s) => *s = without_cells(s, name),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| normalise(x, name)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| normalise(x, name)),
+        _ => {}
+    }
+}
+
+/// The pay JSON of a ledger, without what names the input, its hash and
+/// its cells.
+fn pay_json(tmp: &Path, ledger: &Path, tag: &str) -> serde_json::Value {
+    let json = tmp.join(format!("{tag}.json"));
+    let out = util::run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--out",
+        tmp.join(format!("out-{tag}")).to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.code, 0, "{tag}: {}", out.stderr);
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let name = v["ledger"]["file"].as_str().unwrap().to_string();
+    v["ledger"] = serde_json::Value::Null;
+    normalise(&mut v, &name);
+    v
+}
+
+/// The first place two JSON values differ, as a path.
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value::{Array, Object};
+    match (a, b) {
+        (Object(x), Object(y)) => {
+            for (k, va) in x {
+                let Some(vb) = y.get(k) else {
+                    return Some(format!("{path}.{k} missing"));
+                };
+                if let Some(d) = first_difference(va, vb, &format!("{path}.{k}")) {
+                    return Some(d);
+                }
+            }
+            (x.len() != y.len()).then(|| format!("{path}: other keys"))
+        }
+        (Array(x), Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (va, vb))| first_difference(va, vb, &format!("{path}[{i}]"))),
+        _ => (a != b).then(|| format!("{path}: {a} ≠ {b}")),
+    }
+}
+
+#[test]
+fn the_same_month_from_csv_and_parquet_folders_pays_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let sheets = workbook(FIXTURE);
+    assert!(sheets.iter().any(|s| s.kind == SheetKind::Deposits));
+    csv_folder(&t.join("m-utf8"), &sheets, Enc::Utf8, false);
+    csv_folder(&t.join("m-bom"), &sheets, Enc::Bom, true);
+    csv_folder(&t.join("m-gbk"), &sheets, Enc::Gbk, true);
+    parquet_folder(&t.join("m-pq"), &sheets);
+    // The GBK files hold Chinese headers, not valid UTF-8.
+    let gbk = std::fs::read(t.join("m-gbk/存款日余额.csv")).unwrap();
+    assert!(std::str::from_utf8(&gbk).is_err());
+
+    let from_workbook = pay_json(t, &util::root().join(FIXTURE), "xlsx");
+    assert!(from_workbook["managers"].as_array().unwrap().len() > 3);
+    for tag in ["m-utf8", "m-bom", "m-gbk", "m-pq"] {
+        let from_folder = pay_json(t, &t.join(tag), tag);
+        assert_eq!(
+            first_difference(&from_workbook, &from_folder, tag),
+            None,
+            "{tag} differs from the workbook"
+        );
+    }
+}
+
+#[test]
+fn a_folder_names_its_files_cells_in_the_trace() {
+    // The trace of a folder's month names lines of its CSV files.
+    let tmp = tempfile::tempdir().unwrap();
+    let sheets = workbook(FIXTURE);
+    let dir = tmp.path().join("2026-10");
+    csv_folder(&dir, &sheets, Enc::Utf8, false);
+    let json = tmp.path().join("pay.json");
+    let out = util::run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        dir.to_str().unwrap(),
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&json).unwrap();
+    // The fixture's first loan row is the loans sheet's row 2, so line 2
+    // of loans.csv, its first field the loan id.
+    assert!(text.contains("2026-10/loans.csv:2:1"), "{text:.2000}");
+    assert!(text.contains("[deposits.csv] lines 2–"), "{text:.2000}");
+    assert!(!text.contains(".xlsx"));
+}
