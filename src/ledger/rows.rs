@@ -493,7 +493,10 @@ impl Reader<'_> {
         let client = self.text(r, f, A_CLIENT);
         let client = self.req(r, A_CLIENT, client);
         let product = self.product(r, f, A_PRODUCT);
-        let from_sum = self.sh.has(A_SUM) && self.sh.has(A_DAYS);
+        // A row gives the average, or the sum and its days (or all three).
+        let from_sum = self.sh.has(A_SUM)
+            && self.sh.has(A_DAYS)
+            && !(Self::cell(f, A_SUM).is_blank() && Self::cell(f, A_DAYS).is_blank());
         let avg = self.amount(r, f, A_AVERAGE);
         let avg = if from_sum {
             avg

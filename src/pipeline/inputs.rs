@@ -75,16 +75,12 @@ pub(crate) fn readable_input(path: &Path, display: &str) -> Result<(), Failure> 
     Ok(())
 }
 
-/// [`readable_input`] for a ledger, which may also be a folder of CSV and
-/// Parquet files (docs/LEDGER.md, "Ledger folders") that can be listed.
+/// [`readable_input`] for a ledger, which may also be a folder holding CSV
+/// or Parquet files (docs/LEDGER.md, "Ledger folders"). A folder without
+/// any is no ledger: an input that cannot be read, as before.
 pub(crate) fn readable_ledger(path: &Path, display: &str) -> Result<(), Failure> {
-    if path.is_dir() {
-        return std::fs::read_dir(path).map(|_| ()).map_err(|e| {
-            Failure::Usage(format!(
-                "{display}: error[io]: cannot read the folder: {}",
-                write::os_reason(&e)
-            ))
-        });
+    if path.is_dir() && ledger::folder::ledger_files(path).is_ok_and(|f| !f.is_empty()) {
+        return Ok(());
     }
     readable_input(path, display)
 }
