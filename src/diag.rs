@@ -291,7 +291,7 @@ fn scope_of(loc: &Location) -> String {
             format!("{file} [{sheet}]")
         }
         Location::Line { file, name, .. } | Location::Record { file, name, .. } => {
-            format!("{file} [{name}]")
+            format!("{file}/{name}")
         }
         other => other.to_string(),
     }

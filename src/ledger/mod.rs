@@ -240,6 +240,12 @@ impl<'o> Reader<'o> {
     }
 
     fn sheet_loc(&self) -> Location {
+        if self.in_folder {
+            // A sheet of a folder is a file.
+            return Location::File {
+                file: format!("{}/{}", self.file, self.sh.name),
+            };
+        }
         Location::Sheet {
             file: self.file.clone(),
             sheet: self.sh.name.clone(),

@@ -4,6 +4,7 @@
 //! field for field; bad files are located errors, all of a run at once;
 //! a folder closes, verifies and reruns like a workbook.
 
+use super::test::Test;
 use super::util;
 use rmpay::ledger::SheetKind;
 use std::path::Path;
@@ -166,7 +167,9 @@ fn typed_columns(sh: &Sheet) -> Vec<Col> {
                     .collect();
                 Col::Date(name, v)
             } else if filled().count() > 0 && filled().all(|x| matches!(x, Cell::Num(_))) {
-                if sh.kind == SheetKind::Deposits && (name == "余额" || name == "balance") {
+                if sh.kind == SheetKind::Deposits
+                    && (name.starts_with("余额") || name.starts_with("balance"))
+                {
                     let v = cells
                         .iter()
                         .map(|x| match x {
@@ -412,6 +415,13 @@ fn the_same_month_from_csv_and_parquet_folders_pays_the_same() {
     // The GBK files hold Chinese headers, not valid UTF-8.
     let gbk = std::fs::read(t.join("m-gbk/存款日余额.csv")).unwrap();
     assert!(std::str::from_utf8(&gbk).is_err());
+    // The Parquet balances are DECIMAL(18,2), the dates DATE.
+    let deposits = workbook(FIXTURE)
+        .into_iter()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    let cols = typed_columns(&deposits);
+    assert!(matches!(cols[0], Col::Date(..)) && matches!(cols[4], Col::Cents(..)));
 
     let from_workbook = pay_json(t, &util::root().join(FIXTURE), "xlsx");
     assert!(from_workbook["managers"].as_array().unwrap().len() > 3);
@@ -451,4 +461,64 @@ fn a_folder_names_its_files_cells_in_the_trace() {
     assert!(text.contains("2026-10/loans.csv:2:1"), "{text:.2000}");
     assert!(text.contains("[deposits.csv] lines 2–"), "{text:.2000}");
     assert!(!text.contains(".xlsx"));
+}
+
+/// A Parquet file's bytes.
+fn parquet_bytes(cols: &[Col]) -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("x.parquet");
+    write_parquet(&path, cols, 1000);
+    std::fs::read(path).unwrap()
+}
+
+fn texts(name: &str, v: &[&str]) -> Col {
+    Col::Text(name.into(), v.iter().map(|s| Some(s.to_string())).collect())
+}
+
+#[test]
+fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
+    let loans = parquet_bytes(&[
+        texts("loan_id", &["L001"]),
+        texts("client_id", &["C001"]),
+        Col::Bool("balance".into(), vec![Some(true)]),
+        texts("classification", &["正常"]),
+        Col::Double("interest_due".into(), vec![Some(100.0)]),
+        Col::Double("interest_received".into(), vec![Some(100.0)]),
+    ]);
+    let new_accounts = parquet_bytes(&[
+        texts("account_id", &["6209001", "6209002"]),
+        texts("开户日期", &["2026-10-05", "2026-13-01"]),
+    ]);
+    let settlements = parquet_bytes(&[
+        texts("client_id", &["C001"]),
+        Col::Double("amount_usd".into(), vec![Some(1000.0)]),
+    ]);
+    let truncated = &settlements[..settlements.len() / 2];
+    let out = Test::new()
+        .write("bad/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write(
+            "bad/deposits.csv",
+            "date,account_id,client_id,balance\n2026-10-01,A1,C001,\"12,3O0\"\n2026-13-01,A1,C001,100\n",
+        )
+        .write("bad/loans.parquet", loans)
+        .write("bad/fees.csv", b"client_id,amount\nC001,1\xFF00\n")
+        .write("bad/settlements.parquet", truncated)
+        .write("bad/新开户.parquet", new_accounts)
+        .write("bad/incidents.csv", "date,description,points\n2026-10-12,迟到,1\n")
+        .write("bad/README.txt", "not a sheet")
+        .args(["payroll", "--policy", POLICY, "--ledger", "$TMP/bad", "--out", "$TMP/out"])
+        .stderr("
+            $TMP/bad: error[missing-sheet]: expected a `clients` (管户关系) file, found only `deposits.csv`, `fees.csv`, `incidents.csv`, `loans.parquet`, `managers.csv`, `settlements.parquet`, `新开户.parquet`
+            $TMP/bad/deposits.csv:2:4: error[not-an-amount]: expected an amount, found text `12,3O0`
+            $TMP/bad/deposits.csv:3:1: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
+            $TMP/bad/loans.parquet column balance: error[wrong-type]: expected a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string) for `balance` (贷款余额), found a column of type BOOLEAN
+            $TMP/bad/fees.csv:2: error[bad-encoding]: expected text in UTF-8 or GBK/GB18030, found bytes `ff` that are neither
+            $TMP/bad/settlements.parquet: error[cannot-open]: expected a Parquet file, found one that cannot be read (Parquet error: Invalid Parquet file. Corrupt footer)
+            $TMP/bad/新开户.parquet row 2 column 开户日期: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
+            $TMP/bad/incidents.csv:1:1: error[missing-column]: expected a `rm_id` (客户经理编号) column in the header row, found none
+            rmpay: 8 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!out.path("out").exists(), "nothing is written");
 }
