@@ -391,11 +391,11 @@ impl Restatement<'_> {
 
 /// The extension of a version's archived ledger.
 pub(super) fn stored_ext(m: &Manifest) -> String {
+    // `ledger` (no extension) is a stored ledger folder.
     m.ledger
         .stored_as
-        .rsplit('.')
-        .next()
-        .unwrap_or("xlsx")
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
         .to_string()
 }
 
@@ -408,7 +408,7 @@ fn version_files(
     ext: &str,
     st: &State,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let ledger_bytes = std::fs::read(ledger_path).map_err(|e| {
+    let ledger_bytes = archive::ledger_files(ledger_path, ext).map_err(|e| {
         Failure::Usage(format!(
             "{}: error[io]: cannot read: {e}",
             ledger_path.display()

@@ -522,3 +522,68 @@ fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
         .run();
     assert!(!out.path("out").exists(), "nothing is written");
 }
+
+#[test]
+fn a_folder_ledger_closes_verifies_and_reruns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let dir = t.join("2026-10");
+    csv_folder(&dir, &workbook(FIXTURE), Enc::Gbk, true);
+    std::fs::write(dir.join("README.txt"), "not part of the ledger").unwrap();
+    let archive = t.join("archive");
+    let a = archive.to_str().unwrap();
+    let policy = util::policy_a_without_workflow();
+    let out = util::run(&["close", "--archive", a, "--policy", policy, "--ledger", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The folder is copied file by file, each hashed in the manifest; the
+    // ledger's SHA-256 is that of their `sha256sum` list.
+    let month = archive.join("2026-10");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(month.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["ledger"]["stored_as"], "ledger");
+    assert_eq!(m["ledger"]["original"], "2026-10");
+    let files: Vec<&str> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .filter(|n| n.starts_with("ledger/"))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "ledger/中间业务收入.csv",
+            "ledger/存款日余额.csv",
+            "ledger/客户经理.csv",
+            "ledger/新开户.csv",
+            "ledger/管户关系.csv",
+            "ledger/贷款.csv",
+            "ledger/违规与损失.csv",
+            "ledger/风险金账户.csv",
+        ]
+    );
+    let mut list = String::new();
+    for f in &files {
+        let bytes = std::fs::read(month.join(f)).unwrap();
+        assert_eq!(bytes, std::fs::read(dir.join(&f["ledger/".len()..])).unwrap());
+        list.push_str(&format!("{}  {}\n", rmpay::archive::sha256_hex(&bytes), &f["ledger/".len()..]));
+    }
+    assert_eq!(m["ledger"]["sha256"], rmpay::archive::sha256_hex(list.as_bytes()));
+    assert!(!month.join("ledger/README.txt").exists());
+
+    let out = util::run(&["verify", "--archive", a]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = util::run(&["rerun", "--archive", a, "--period", "2026-10"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "2026-10: identical\n"), "{}", out.stderr);
+
+    // A changed, added or removed file of the stored folder is found.
+    std::fs::write(month.join("ledger/贷款.csv"), "借据号\n").unwrap();
+    std::fs::write(month.join("ledger/extra.csv"), "x\n").unwrap();
+    std::fs::remove_file(month.join("ledger/新开户.csv")).unwrap();
+    let out = util::run(&["verify", "--archive", a]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    for f in ["ledger/贷款.csv", "ledger/extra.csv", "ledger/新开户.csv"] {
+        assert!(said.contains(f), "{f} not named:\n{said}");
+    }
+}
