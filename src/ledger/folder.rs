@@ -54,8 +54,9 @@ pub fn ledger_files(dir: &Path) -> std::io::Result<Vec<String>> {
 }
 
 /// A ledger folder's SHA-256: that of its files' list as `sha256sum`
-/// prints it (`<sha256>  <name>` a line, sorted by name), so
-/// `sha256sum *.csv *.parquet | sha256sum` recomputes it in the folder.
+/// prints it (`<sha256>  <name>` a line, sorted by name in byte order),
+/// so `sha256sum $(ls *.csv *.parquet | LC_ALL=C sort) | sha256sum`
+/// recomputes it in the folder.
 pub fn sha256(dir: &Path) -> Result<String, String> {
     use sha2::{Digest, Sha256};
     let names = ledger_files(dir)
