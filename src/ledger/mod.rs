@@ -293,6 +293,23 @@ impl<'o> Reader<'o> {
         self.diags.warning(loc, code, msg);
     }
 
+    /// A row of the current sheet as its user numbers it: the sheet's row
+    /// (`row 17`), a CSV file's line (`line 17`), a Parquet file's record
+    /// (`row 16`: its schema is the reader's row 0).
+    pub(crate) fn row_name(&self, r: u32) -> String {
+        match &self.sh.form {
+            Some(FileForm::Csv) => format!("line {}", self.row_number(r)),
+            _ => format!("row {}", self.row_number(r)),
+        }
+    }
+
+    pub(crate) fn row_number(&self, r: u32) -> u64 {
+        match &self.sh.form {
+            Some(FileForm::Parquet { .. }) => u64::from(r),
+            _ => u64::from(r) + 1,
+        }
+    }
+
     /// Where a cell of the current sheet is: a workbook's cell, or a line
     /// and field (CSV), or a row and column (Parquet) of a folder's file.
     fn cell_loc(&self, row: u32, col: u32) -> Location {

@@ -305,10 +305,10 @@ impl Reader<'_> {
             if let Some(&first) = self.manager_rows.get(id) {
                 unique = false;
                 let col = self.col(M_RM_ID);
-                self.err(r, col, "duplicate-id", |_| {
+                self.err(r, col, "duplicate-id", |me| {
                     format!(
-                        "expected each rm_id once, found `{id}` again (first on row {})",
-                        first + 1
+                        "expected each rm_id once, found `{id}` again (first on {})",
+                        me.row_name(first)
                     )
                 });
             } else {
@@ -471,11 +471,12 @@ impl Reader<'_> {
             } else {
                 C_CLIENT
             });
-            let list: Vec<String> = rows.iter().map(|r| (r + 1).to_string()).collect();
             let pct = (sum * Decimal::ONE_HUNDRED).normalize();
-            self.err(last, col, "shares-exceed-100", |_| {
+            self.err(last, col, "shares-exceed-100", |me| {
+                let list: Vec<String> = rows.iter().map(|r| me.row_number(*r).to_string()).collect();
                 format!(
-                    "expected the shares of client `{client}` to add up to at most 100%, found {pct}% (rows {})",
+                    "expected the shares of client `{client}` to add up to at most 100%, found {pct}% ({}s {})",
+                    me.row_name(0).split(' ').next().unwrap_or("row"),
                     list.join(", ")
                 )
             });
@@ -602,10 +603,10 @@ impl Reader<'_> {
             if let Some(&first) = self.loan_rows.get(id) {
                 refs = Err(());
                 let col = self.col(L_LOAN);
-                self.err(r, col, "duplicate-id", |_| {
+                self.err(r, col, "duplicate-id", |me| {
                     format!(
-                        "expected each loan_id once, found `{id}` again (first on row {})",
-                        first + 1
+                        "expected each loan_id once, found `{id}` again (first on {})",
+                        me.row_name(first)
                     )
                 });
             } else {

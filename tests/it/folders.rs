@@ -587,3 +587,151 @@ fn a_folder_ledger_closes_verifies_and_reruns() {
         assert!(said.contains(f), "{f} not named:\n{said}");
     }
 }
+
+/// Each client's and product's sum of daily balances in the fixture, as a
+/// warehouse job hands them over: `(client, product, sum)`, by client.
+fn balance_sums() -> Vec<(String, String, rust_decimal::Decimal)> {
+    let deposits = workbook(FIXTURE)
+        .into_iter()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    assert_eq!(
+        deposits.rows[0].iter().map(Cell::text).collect::<Vec<_>>(),
+        ["日期", "账号", "客户编号", "产品", "余额(元)"]
+    );
+    let mut sums: std::collections::BTreeMap<(String, String), rust_decimal::Decimal> =
+        Default::default();
+    for row in &deposits.rows[1..] {
+        let balance = util::dec(&row[4].text()).round_dp(2);
+        *sums.entry((row[2].text(), row[3].text())).or_default() += balance;
+    }
+    sums.into_iter().map(|((c, p), s)| (c, p, s)).collect()
+}
+
+/// The fixture with `deposits` replaced by `deposit_averages` rows.
+fn averages_folder(dir: &Path, averages: &str) {
+    let sheets: Vec<Sheet> = workbook(FIXTURE)
+        .into_iter()
+        .filter(|s| s.kind != SheetKind::Deposits)
+        .collect();
+    csv_folder(dir, &sheets, Enc::Utf8, false);
+    std::fs::write(dir.join("存款月日均.csv"), averages).unwrap();
+}
+
+#[test]
+fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let sums = balance_sums();
+    // C001's demand account: 31 daily balances summing to 279,000,000.00
+    // (its trace in the daily month: 279000000.00 × 1).
+    assert!(sums.contains(&("C001".into(), "活期".into(), util::dec("279000000.00"))));
+    // Every other row also gives the average, rounded to 2 places: it
+    // must agree with sum ÷ 31.
+    let mut text = String::from("客户编号,产品,日余额合计,天数,月日均余额\n");
+    for (i, (c, p, s)) in sums.iter().enumerate() {
+        let avg = if i % 2 == 0 {
+            (s / rust_decimal::Decimal::from(31)).round_dp(2).to_string()
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("{c},{p},{s},31,{avg}\n"));
+    }
+    averages_folder(&t.join("m-sums"), &text);
+
+    let figures = |v: &serde_json::Value| {
+        let managers: Vec<serde_json::Value> = v["managers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let values: Vec<&serde_json::Value> =
+                    m["trace"].as_array().unwrap().iter().map(|s| &s["value"]).collect();
+                serde_json::json!([m["rm_id"], m["metrics"], m["pay"], m["risk_account"], values])
+            })
+            .collect();
+        serde_json::json!([managers, v["totals"]])
+    };
+    let daily = pay_json(t, &util::root().join(FIXTURE), "xlsx");
+    let json = t.join("sums.json");
+    let out = util::run(&[
+        "payroll", "--policy", POLICY, "--period", "2026-10",
+        "--ledger", t.join("m-sums").to_str().unwrap(),
+        "--out", t.join("out").to_str().unwrap(),
+        "--json", json.to_str().unwrap(), "--quiet",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let from_sums: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(
+        first_difference(&figures(&daily), &figures(&from_sums), "sums"),
+        None
+    );
+    // RM001's daily average, 12,500,000 (C001 279,000,000.00 + 60% of
+    // C002's 155,000,000.00 + C009's 15,500,000.00 = 387,500,000.00; ÷ 31).
+    assert_eq!(from_sums["managers"][0]["metrics"]["deposit_daily_average"], "12500000");
+    // The trace names the sum's cell.
+    let trace = serde_json::to_string(&from_sums["managers"][0]["trace"][0]).unwrap();
+    assert!(trace.contains("demand m-sums/存款月日均.csv:2:3"), "{trace}");
+}
+
+#[test]
+fn a_sum_over_other_days_or_an_average_that_disagrees_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    // C001: 279,000,000.00 ÷ 31 = 9,000,000.00, not 9,000,000.01; C002
+    // summed over 30 days.
+    averages_folder(
+        &dir,
+        "client_id,product,balance_sum,days,daily_average\n\
+         C001,活期,279000000.00,31,9000000.01\n\
+         C002,定期,150000000.00,30,\n\
+         C003,活期,,31,\n",
+    );
+    Test::new()
+        .args(["check", "--policy", POLICY, "--period", "2026-10", "--ledger", dir.to_str().unwrap()])
+        .replace(tmp.path().to_str().unwrap(), "$DIR")
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr("
+            $DIR/m/存款月日均.csv:2:5: error[average-disagrees]: expected the average of the sum, 279000000.00 ÷ 31 = 9000000.00 (to 2 places), found 9000000.01
+            $DIR/m/存款月日均.csv:3:4: error[days-not-month]: expected 31, the days of 2026-10, found 30
+            $DIR/m/存款月日均.csv:4:3: error[missing-value]: expected a value for `balance_sum` (日余额合计), found an empty cell
+            rmpay: 3 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+#[test]
+fn a_gap_or_a_duplicate_in_a_parquet_deposits_file_is_the_workbook_s_error() {
+    // A1 has every day but the 2nd and the 1st twice, in a DATE column.
+    let mut days: Vec<Option<i32>> = (1..=31)
+        .filter(|d| *d != 2)
+        .map(|d| Some(days_since_epoch(&format!("2026-10-{d:02}"))))
+        .collect();
+    days.push(Some(days_since_epoch("2026-10-01")));
+    let n = days.len();
+    let deposits = parquet_bytes(&[
+        Col::Date("date".into(), days),
+        texts("account_id", &vec!["A1"; n]),
+        texts("client_id", &vec!["C1"; n]),
+        Col::Cents("balance".into(), vec![Some(100_000); n]),
+    ]);
+    Test::new()
+        .write("m/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write("m/clients.csv", "client_id,rm_id\nC1,RM001\n")
+        .write("m/deposits.parquet", deposits)
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr("
+            $TMP/m/deposits.parquet row 31 column date: error[duplicate-balance]: expected one balance of account `A1` for 2026-10-01, found a second one (the first is on row 1)
+            $TMP/m/deposits.parquet row 1 column account_id: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
