@@ -56,7 +56,8 @@ fn balance(a: u64, day: u32) -> i64 {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(out), Some(accounts)) = (args.get(1), args.get(2).and_then(|n| n.parse::<u64>().ok()))
+    let (Some(out), Some(accounts)) =
+        (args.get(1), args.get(2).and_then(|n| n.parse::<u64>().ok()))
     else {
         eprintln!("usage: folder_gen OUT ACCOUNTS [RMS]");
         std::process::exit(2);

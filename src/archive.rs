@@ -526,10 +526,12 @@ impl Archive {
         // The folder's entries are durable before it gets its name: a power
         // loss after the rename cannot leave a month without its files.
         for (name, _) in files {
-            if let Some(sub) = Path::new(name).parent().filter(|s| !s.as_os_str().is_empty()) {
-                sync_dir(&tmp.path().join(sub)).map_err(|e| {
-                    err(tmp.path(), "io", format!("cannot sync the folder: {e}"))
-                })?;
+            if let Some(sub) = Path::new(name)
+                .parent()
+                .filter(|s| !s.as_os_str().is_empty())
+            {
+                sync_dir(&tmp.path().join(sub))
+                    .map_err(|e| err(tmp.path(), "io", format!("cannot sync the folder: {e}")))?;
             }
         }
         sync_dir(tmp.path())

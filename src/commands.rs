@@ -725,9 +725,8 @@ fn lang_id(l: report::Lang) -> &'static str {
 /// The files of a ledger as the archive stores them (a workbook, or a
 /// ledger folder's files).
 fn read_ledger_files(path: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    archive::ledger_files(path, ext).map_err(|e| {
-        Failure::Usage(format!("{}: error[io]: cannot read: {e}", path.display()))
-    })
+    archive::ledger_files(path, ext)
+        .map_err(|e| Failure::Usage(format!("{}: error[io]: cannot read: {e}", path.display())))
 }
 
 /// The extension of a ledger workbook; empty for a ledger folder.
@@ -1324,13 +1323,14 @@ fn recomputed_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let dir = arch.version_dir(p, version);
     let ext = restate::stored_ext(m);
-    let ledger_bytes = archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext).map_err(|e| {
-        Failure::Archive(archive::ArchiveError {
-            path: dir.join(&m.ledger.stored_as),
-            code: "io",
-            message: format!("cannot read: {e}"),
-        })
-    })?;
+    let ledger_bytes =
+        archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext).map_err(|e| {
+            Failure::Archive(archive::ArchiveError {
+                path: dir.join(&m.ledger.stored_as),
+                code: "io",
+                message: format!("cannot read: {e}"),
+            })
+        })?;
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
     if m.restated.is_some() {
         // A restated version's state carries the adjustments (restate.rs).

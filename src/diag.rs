@@ -223,10 +223,12 @@ impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
         let key = (scope_of(&d.location), d.code);
         let same = self.kept.entry(key.clone()).or_default();
-        if *same >= PER_KIND_LIMIT && matches!(
+        if *same >= PER_KIND_LIMIT
+            && matches!(
                 d.location,
                 Location::Cell { .. } | Location::Line { .. } | Location::Record { .. }
-            ) {
+            )
+        {
             *self.suppressed.entry(key).or_default() += 1;
             return;
         }
@@ -346,7 +348,10 @@ mod tests {
             at(1_204_511).to_string(),
             "2026-10/deposits.parquet row 1,204,511 column balance"
         );
-        assert_eq!(at(7).to_string(), "2026-10/deposits.parquet row 7 column balance");
+        assert_eq!(
+            at(7).to_string(),
+            "2026-10/deposits.parquet row 7 column balance"
+        );
         assert_eq!(at(0).to_string(), "2026-10/deposits.parquet column balance");
         let line = Location::Line {
             file: "2026-10".into(),

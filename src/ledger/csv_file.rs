@@ -114,9 +114,9 @@ impl<R: Read> Read for Gb<R> {
                 self.eof = self.end == 0;
             }
             let input = &self.buf[self.start..self.end];
-            let (result, read, written) =
-                self.decoder
-                    .decode_to_utf8_without_replacement(input, out, self.eof);
+            let (result, read, written) = self
+                .decoder
+                .decode_to_utf8_without_replacement(input, out, self.eof);
             let done = out.get(..written).unwrap_or_default();
             self.line += memchr::memchr_iter(b'\n', done).count() as u64;
             self.start += read;
@@ -151,7 +151,8 @@ pub(super) fn read(
     path: &Path,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<(), FileError> {
-    let cannot = |e: std::io::Error| FileError::new("cannot-open", format!("cannot read the file: {e}"));
+    let cannot =
+        |e: std::io::Error| FileError::new("cannot-open", format!("cannot read the file: {e}"));
     let enc = detect(path).map_err(cannot)?;
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let source: Box<dyn Read + Send> = match enc {
@@ -290,7 +291,10 @@ mod tests {
     #[test]
     fn gbk_decodes_and_bad_bytes_are_located() {
         // 客户 in GBK: BF CD BB A7.
-        assert_eq!(decode(b"a\n\xBF\xCD\xBB\xA7,1\n").as_deref(), Ok("a\n客户,1\n"));
+        assert_eq!(
+            decode(b"a\n\xBF\xCD\xBB\xA7,1\n").as_deref(),
+            Ok("a\n客户,1\n")
+        );
         // 0xFF is no lead byte in GB18030: line 3.
         assert_eq!(decode(b"a\nb\nc\xFF,1\n"), Err((3, vec![0xFF])));
     }

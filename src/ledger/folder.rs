@@ -19,9 +19,7 @@ const EXTENSIONS: [&str; 2] = ["csv", "parquet"];
 /// The extension of a ledger file (`csv` or `parquet`), lowercase.
 fn extension(name: &str) -> Option<&'static str> {
     let (_, ext) = name.rsplit_once('.')?;
-    EXTENSIONS
-        .into_iter()
-        .find(|e| e.eq_ignore_ascii_case(ext))
+    EXTENSIONS.into_iter().find(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// The part of a sheet's name that is matched: in a folder, the file name

@@ -819,9 +819,15 @@ impl<'o> Reader<'o> {
                 if !(self.sh.has(A_AVERAGE) || self.sh.has(A_SUM) && self.sh.has(A_DAYS)) =>
             {
                 let missing = match (self.sh.has(A_SUM), self.sh.has(A_DAYS)) {
-                    (true, false) => "expected a `days` (天数) column beside `balance_sum` (日余额合计), found none",
-                    (false, true) => "expected a `balance_sum` (日余额合计) column beside `days` (天数), found none",
-                    _ => "expected a `daily_average` (月日均余额) column, or `balance_sum` (日余额合计) and `days` (天数) columns, in the header row",
+                    (true, false) => {
+                        "expected a `days` (天数) column beside `balance_sum` (日余额合计), found none"
+                    }
+                    (false, true) => {
+                        "expected a `balance_sum` (日余额合计) column beside `days` (天数), found none"
+                    }
+                    _ => {
+                        "expected a `daily_average` (月日均余额) column, or `balance_sum` (日余额合计) and `days` (天数) columns, in the header row"
+                    }
                 };
                 self.err(r, first_col, "missing-column", |_| missing.to_string());
                 bad = true;

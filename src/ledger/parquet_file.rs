@@ -128,16 +128,16 @@ fn is_int(ct: ConvertedType) -> bool {
 
 fn logical_name(l: &LogicalType) -> String {
     let s = format!("{l:?}");
-    s.split(['(', ' ', '{']).next().unwrap_or_default().to_uppercase()
+    s.split(['(', ' ', '{'])
+        .next()
+        .unwrap_or_default()
+        .to_uppercase()
 }
 
 /// Whether a column of this kind can hold the contract's type.
 fn fits(kind: Kind, ty: Ty) -> bool {
     match ty {
-        Ty::Text => matches!(
-            kind,
-            Kind::Text | Kind::Int | Kind::Decimal { scale: 0 }
-        ),
+        Ty::Text => matches!(kind, Kind::Text | Kind::Int | Kind::Decimal { scale: 0 }),
         Ty::Amount | Ty::Usd | Ty::Number | Ty::Percent => matches!(
             kind,
             Kind::Text | Kind::Int | Kind::Decimal { .. } | Kind::Float
@@ -174,7 +174,11 @@ pub(super) fn read(
         )
     })?;
     let schema = pq.metadata().file_metadata().schema_descr_ptr();
-    let names: Vec<String> = schema.columns().iter().map(|c| c.name().to_string()).collect();
+    let names: Vec<String> = schema
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
     reader.sh.form = Some(FileForm::Parquet {
         columns: names.clone(),
     });
@@ -347,7 +351,9 @@ fn column(
         ColumnReader::FloatColumnReader(r) => {
             take(r, max_def, want, defs, out, |v| Val::Float(f64::from(*v)))
         }
-        ColumnReader::DoubleColumnReader(r) => take(r, max_def, want, defs, out, |v| Val::Float(*v)),
+        ColumnReader::DoubleColumnReader(r) => {
+            take(r, max_def, want, defs, out, |v| Val::Float(*v))
+        }
         ColumnReader::ByteArrayColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
             Kind::Decimal { scale } => big_endian(v.data(), scale, text),
             _ => match std::str::from_utf8(v.data()) {

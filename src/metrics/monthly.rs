@@ -319,7 +319,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         }
         // Sums of daily balances handed over (`balance_sum`): averaged
         // exactly as the daily balances would be.
-        Deposits::Averages(rows) if !rows.is_empty() && rows.iter().all(|r| r.balance_sum.is_some()) => {
+        Deposits::Averages(rows)
+            if !rows.is_empty() && rows.iter().all(|r| r.balance_sum.is_some()) =>
+        {
             for (ri, r) in rows.iter().enumerate() {
                 let Some(c) = clients.get_mut(&r.client_id) else {
                     continue;

@@ -370,8 +370,7 @@ fn pay_json(tmp: &Path, ledger: &Path, tag: &str) -> serde_json::Value {
         "--quiet",
     ]);
     assert_eq!(out.code, 0, "{tag}: {}", out.stderr);
-    let mut v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     let name = v["ledger"]["file"].as_str().unwrap().to_string();
     v["ledger"] = serde_json::Value::Null;
     normalise(&mut v, &name);
@@ -533,7 +532,15 @@ fn a_folder_ledger_closes_verifies_and_reruns() {
     let archive = t.join("archive");
     let a = archive.to_str().unwrap();
     let policy = util::policy_a_without_workflow();
-    let out = util::run(&["close", "--archive", a, "--policy", policy, "--ledger", dir.to_str().unwrap()]);
+    let out = util::run(&[
+        "close",
+        "--archive",
+        a,
+        "--policy",
+        policy,
+        "--ledger",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     // The folder is copied file by file, each hashed in the manifest; the
     // ledger's SHA-256 is that of their `sha256sum` list.
@@ -565,16 +572,31 @@ fn a_folder_ledger_closes_verifies_and_reruns() {
     let mut list = String::new();
     for f in &files {
         let bytes = std::fs::read(month.join(f)).unwrap();
-        assert_eq!(bytes, std::fs::read(dir.join(&f["ledger/".len()..])).unwrap());
-        list.push_str(&format!("{}  {}\n", rmpay::archive::sha256_hex(&bytes), &f["ledger/".len()..]));
+        assert_eq!(
+            bytes,
+            std::fs::read(dir.join(&f["ledger/".len()..])).unwrap()
+        );
+        list.push_str(&format!(
+            "{}  {}\n",
+            rmpay::archive::sha256_hex(&bytes),
+            &f["ledger/".len()..]
+        ));
     }
-    assert_eq!(m["ledger"]["sha256"], rmpay::archive::sha256_hex(list.as_bytes()));
+    assert_eq!(
+        m["ledger"]["sha256"],
+        rmpay::archive::sha256_hex(list.as_bytes())
+    );
     assert!(!month.join("ledger/README.txt").exists());
 
     let out = util::run(&["verify", "--archive", a]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let out = util::run(&["rerun", "--archive", a, "--period", "2026-10"]);
-    assert_eq!((out.code, out.stdout.as_str()), (0, "2026-10: identical\n"), "{}", out.stderr);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "2026-10: identical\n"),
+        "{}",
+        out.stderr
+    );
 
     // A changed, added or removed file of the stored folder is found.
     std::fs::write(month.join("ledger/贷款.csv"), "借据号\n").unwrap();
@@ -631,7 +653,9 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
     let mut text = String::from("客户编号,产品,日余额合计,天数,月日均余额\n");
     for (i, (c, p, s)) in sums.iter().enumerate() {
         let avg = if i % 2 == 0 {
-            (s / rust_decimal::Decimal::from(31)).round_dp(2).to_string()
+            (s / rust_decimal::Decimal::from(31))
+                .round_dp(2)
+                .to_string()
         } else {
             String::new()
         };
@@ -645,9 +669,19 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
             .unwrap()
             .iter()
             .map(|m| {
-                let values: Vec<&serde_json::Value> =
-                    m["trace"].as_array().unwrap().iter().map(|s| &s["value"]).collect();
-                serde_json::json!([m["rm_id"], m["metrics"], m["pay"], m["risk_account"], values])
+                let values: Vec<&serde_json::Value> = m["trace"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| &s["value"])
+                    .collect();
+                serde_json::json!([
+                    m["rm_id"],
+                    m["metrics"],
+                    m["pay"],
+                    m["risk_account"],
+                    values
+                ])
             })
             .collect();
         serde_json::json!([managers, v["totals"]])
@@ -655,10 +689,18 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
     let daily = pay_json(t, &util::root().join(FIXTURE), "xlsx");
     let json = t.join("sums.json");
     let out = util::run(&[
-        "payroll", "--policy", POLICY, "--period", "2026-10",
-        "--ledger", t.join("m-sums").to_str().unwrap(),
-        "--out", t.join("out").to_str().unwrap(),
-        "--json", json.to_str().unwrap(), "--quiet",
+        "payroll",
+        "--policy",
+        POLICY,
+        "--period",
+        "2026-10",
+        "--ledger",
+        t.join("m-sums").to_str().unwrap(),
+        "--out",
+        t.join("out").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--quiet",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let from_sums: serde_json::Value =
@@ -669,10 +711,16 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
     );
     // RM001's daily average, 12,500,000 (C001 279,000,000.00 + 60% of
     // C002's 155,000,000.00 + C009's 15,500,000.00 = 387,500,000.00; ÷ 31).
-    assert_eq!(from_sums["managers"][0]["metrics"]["deposit_daily_average"], "12500000");
+    assert_eq!(
+        from_sums["managers"][0]["metrics"]["deposit_daily_average"],
+        "12500000"
+    );
     // The trace names the sum's cell.
     let trace = serde_json::to_string(&from_sums["managers"][0]["trace"][0]).unwrap();
-    assert!(trace.contains("demand m-sums/存款月日均.csv:2:3"), "{trace}");
+    assert!(
+        trace.contains("demand m-sums/存款月日均.csv:2:3"),
+        "{trace}"
+    );
 }
 
 #[test]
