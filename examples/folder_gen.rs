@@ -127,7 +127,7 @@ fn write_parquet(path: &Path, accounts: u64) -> std::io::Result<()> {
         } else {
             b
         };
-        Arc::new(b.build().map_err(std::io::Error::other)?)
+        b.build().map(Arc::new).map_err(std::io::Error::other)
     };
     let fields = vec![
         field("date", Phys::INT32, ConvertedType::DATE)?,

@@ -1698,10 +1698,12 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     }
     for u in &ledger.unknown_columns {
         println!(
-            "{} [{}]!{}: note: column `{}` is not part of the ledger contract and is ignored",
-            ledger.file,
-            ledger.sheet_name(u.sheet),
-            diag::cell_name(u.row, u.col),
+            "{}: note: column `{}` is not part of the ledger contract and is ignored",
+            ledger.location(ledger::Src {
+                sheet: u.sheet,
+                row: u.row,
+                col: u.col
+            }),
             u.header
         );
     }

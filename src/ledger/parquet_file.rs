@@ -339,11 +339,22 @@ fn column(
 ) -> Result<(), String> {
     match r {
         ColumnReader::BoolColumnReader(r) => take(r, max_def, want, defs, out, |v| Val::Bool(*v)),
-        ColumnReader::Int32ColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
-            Kind::Date => date(i64::from(*v), text),
-            Kind::Decimal { scale } => decimal(i128::from(*v), scale, text),
-            _ => Val::Int(i64::from(*v)),
-        }),
+        ColumnReader::Int32ColumnReader(r) => {
+            // A month's rows share a few dates: each is formatted once.
+            let mut last: Option<(i32, Val)> = None;
+            take(r, max_def, want, defs, out, |v| match k {
+                Kind::Date => match last {
+                    Some((d, val)) if d == *v => val,
+                    _ => {
+                        let val = date(i64::from(*v), text);
+                        last = Some((*v, val));
+                        val
+                    }
+                },
+                Kind::Decimal { scale } => decimal(i128::from(*v), scale, text),
+                _ => Val::Int(i64::from(*v)),
+            })
+        }
         ColumnReader::Int64ColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
             Kind::Decimal { scale } => decimal(i128::from(*v), scale, text),
             _ => Val::Int(*v),
@@ -432,25 +443,32 @@ fn date(days: i64, text: &mut String) -> Val {
 
 /// An unscaled decimal as its exact text (`-123.45`).
 fn decimal(unscaled: i128, scale: i32, text: &mut String) -> Val {
-    let digits = unscaled.unsigned_abs().to_string();
-    let mut s = String::with_capacity(digits.len() + 3);
+    use std::fmt::Write as _;
+    let a = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    let scale = u32::try_from(scale).unwrap_or(0);
+    let abs = unscaled.unsigned_abs();
+    let unit = 10u128.checked_pow(scale);
     if unscaled < 0 {
-        s.push('-');
+        text.push('-');
     }
-    let scale = usize::try_from(scale).unwrap_or(0);
-    if scale == 0 {
-        s.push_str(&digits);
-    } else if digits.len() > scale {
-        let (int, frac) = digits.split_at(digits.len() - scale);
-        s.push_str(int);
-        s.push('.');
-        s.push_str(frac);
-    } else {
-        s.push_str("0.");
-        s.extend(std::iter::repeat_n('0', scale - digits.len()));
-        s.push_str(&digits);
+    match unit {
+        Some(unit) if scale > 0 => {
+            let _ = write!(
+                text,
+                "{}.{:0width$}",
+                abs / unit,
+                abs % unit,
+                width = scale as usize
+            );
+        }
+        _ if scale == 0 => {
+            let _ = write!(text, "{abs}");
+        }
+        // A scale beyond 38 digits: no DECIMAL has one.
+        _ => text.push_str("DECIMAL out of range"),
     }
-    push(text, &s)
+    let b = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    Val::Text(a, b)
 }
 
 /// A DECIMAL stored as big-endian two's complement bytes.
