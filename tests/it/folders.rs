@@ -612,9 +612,9 @@ fn a_folder_ledger_closes_verifies_and_reruns() {
 
 /// Each client's and product's sum of daily balances in the fixture, as a
 /// warehouse job hands them over: `(client, product, sum)`, by client.
-fn balance_sums() -> Vec<(String, String, rust_decimal::Decimal)> {
-    let deposits = workbook(FIXTURE)
-        .into_iter()
+fn balance_sums(sheets: &[Sheet]) -> Vec<(String, String, rust_decimal::Decimal)> {
+    let deposits = sheets
+        .iter()
         .find(|s| s.kind == SheetKind::Deposits)
         .unwrap();
     assert_eq!(
@@ -644,10 +644,21 @@ fn averages_folder(dir: &Path, averages: &str) {
 fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    let sums = balance_sums();
-    // C001's demand account: 31 daily balances summing to 279,000,000.00
-    // (its trace in the daily month: 279000000.00 × 1).
-    assert!(sums.contains(&("C001".into(), "活期".into(), util::dec("279000000.00"))));
+    // The fixture's daily balances, C001's first one a fen more, so that
+    // its sum is no multiple of 31 days: 279,000,000.01 ÷ 31 =
+    // 9,000,000.000322… is no exact decimal.
+    let mut sheets = workbook(FIXTURE);
+    let deposits = sheets
+        .iter_mut()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    assert_eq!(deposits.rows[1][2], Cell::Text("C001".into()));
+    assert_eq!(deposits.rows[1][4], Cell::Num(9_000_000.0));
+    deposits.rows[1][4] = Cell::Num(9_000_000.01);
+    csv_folder(&t.join("m-daily"), &sheets, Enc::Utf8, false);
+    let sums = balance_sums(&sheets);
+    // C001's demand account: 31 daily balances summing to 279,000,000.01.
+    assert!(sums.contains(&("C001".into(), "活期".into(), util::dec("279000000.01"))));
     // Every other row also gives the average, rounded to 2 places: it
     // must agree with sum ÷ 31.
     let mut text = String::from("客户编号,产品,日余额合计,天数,月日均余额\n");
@@ -669,11 +680,24 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
             .unwrap()
             .iter()
             .map(|m| {
-                let values: Vec<&serde_json::Value> = m["trace"]
+                // Each figure, and each input's value up to where it
+                // names its rows (`279000000.01 × 1`, then ` [account …]`).
+                let values: Vec<serde_json::Value> = m["trace"]
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|s| &s["value"])
+                    .map(|s| {
+                        let inputs: Vec<String> = s["inputs"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|i| {
+                                let v = i["value"].as_str().unwrap();
+                                v.split(' ').take(3).collect::<Vec<_>>().join(" ")
+                            })
+                            .collect();
+                        serde_json::json!([s["value"], inputs])
+                    })
                     .collect();
                 serde_json::json!([
                     m["rm_id"],
@@ -686,7 +710,7 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
             .collect();
         serde_json::json!([managers, v["totals"]])
     };
-    let daily = pay_json(t, &util::root().join(FIXTURE), "xlsx");
+    let daily = pay_json(t, &t.join("m-daily"), "daily");
     let json = t.join("sums.json");
     let out = util::run(&[
         "payroll",
@@ -705,18 +729,22 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let from_sums: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let mut normalised = from_sums.clone();
+    normalise(&mut normalised, "m-sums");
     assert_eq!(
-        first_difference(&figures(&daily), &figures(&from_sums), "sums"),
+        first_difference(&figures(&daily), &figures(&normalised), "sums"),
         None
     );
-    // RM001's daily average, 12,500,000 (C001 279,000,000.00 + 60% of
-    // C002's 155,000,000.00 + C009's 15,500,000.00 = 387,500,000.00; ÷ 31).
+    // RM001's daily average: C001 279,000,000.01 + 60% of C002's
+    // 155,000,000.00 + C009's 15,500,000.00 = 387,500,000.01; ÷ 31 =
+    // 12,500,000.000322580645…, written to 10 places.
     assert_eq!(
         from_sums["managers"][0]["metrics"]["deposit_daily_average"],
-        "12500000"
+        "12500000.0003225806"
     );
     // The trace names the sum's cell.
     let trace = serde_json::to_string(&from_sums["managers"][0]["trace"][0]).unwrap();
+    assert!(trace.contains("279000000.01 × 1"), "{trace}");
     assert!(
         trace.contains("demand m-sums/存款月日均.csv:2:3"),
         "{trace}"
