@@ -174,6 +174,61 @@ pub struct FileEntry {
     pub bytes: u64,
 }
 
+/// A stored ledger's name in a period folder: `ledger.xlsx` for a workbook
+/// (`ext` its extension), `ledger` for a ledger folder (`ext` empty),
+/// whose files are stored as `ledger/deposits.csv` ….
+pub fn ledger_name(ext: &str) -> String {
+    if ext.is_empty() {
+        "ledger".to_string()
+    } else {
+        format!("ledger.{ext}")
+    }
+}
+
+/// The SHA-256 of a ledger folder stored as `stored_as/…` among `files`,
+/// as `ledger::folder::sha256` takes it (its files' `sha256sum` list);
+/// `None` when no file is stored under it.
+pub fn folder_sha256(files: &[FileEntry], stored_as: &str) -> Option<String> {
+    let prefix = format!("{stored_as}/");
+    let mut list: Vec<(&str, &str)> = files
+        .iter()
+        .filter_map(|e| Some((e.name.strip_prefix(&prefix)?, e.sha256.as_str())))
+        .collect();
+    if list.is_empty() {
+        return None;
+    }
+    list.sort();
+    let text: String = list
+        .iter()
+        .map(|(name, sha)| format!("{sha}  {name}\n"))
+        .collect();
+    Some(sha256_hex(text.as_bytes()))
+}
+
+/// The files of a ledger as the archive stores them: a workbook as
+/// `ledger.EXT`, a ledger folder's CSV and Parquet files as
+/// `ledger/NAME` (see [`ledger_name`]).
+pub fn ledger_files(path: &Path, ext: &str) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let name = ledger_name(ext);
+    if !path.is_dir() {
+        return Ok(vec![(name, std::fs::read(path)?)]);
+    }
+    let mut files = Vec::new();
+    for f in crate::ledger::folder::ledger_files(path)? {
+        let bytes = std::fs::read(path.join(&f))?;
+        files.push((format!("{name}/{f}"), bytes));
+    }
+    Ok(files)
+}
+
+/// Create the folders a stored file's name puts it in (`ledger/…`).
+pub(crate) fn create_parent(dir: &Path, name: &str) -> std::io::Result<()> {
+    match Path::new(name).parent() {
+        Some(sub) if !sub.as_os_str().is_empty() => std::fs::create_dir_all(dir.join(sub)),
+        _ => Ok(()),
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     crate::policy::hex(&Sha256::digest(bytes))
 }
@@ -488,6 +543,9 @@ impl Archive {
         for (i, (name, bytes)) in files.iter().enumerate() {
             failpoint("close-after-files", i);
             let path = tmp.path().join(name);
+            create_parent(tmp.path(), name).map_err(|e| {
+                Diagnostic::at_path(&path, Code::Io, format!("cannot create its folder: {e}"))
+            })?;
             let mut f = std::fs::File::create(&path)
                 .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot create: {e}")))?;
             std::io::Write::write_all(&mut f, bytes)
@@ -497,6 +555,17 @@ impl Archive {
         }
         // The folder's entries are durable before it gets its name: a power
         // loss after the rename cannot leave a month without its files.
+        for (name, _) in files {
+            if let Some(sub) = Path::new(name)
+                .parent()
+                .filter(|s| !s.as_os_str().is_empty())
+            {
+                let sub = tmp.path().join(sub);
+                sync_dir(&sub).map_err(|e| {
+                    Diagnostic::at_path(&sub, Code::Io, format!("cannot sync the folder: {e}"))
+                })?;
+            }
+        }
         sync_dir(tmp.path()).map_err(|e| {
             Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}"))
         })?;
@@ -692,6 +761,20 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
     // with its file list (which the loop above held to the files): the
     // newest manifest has no successor's link to vouch for it.
     for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
+        // A ledger folder: its files' list is what its SHA-256 hashes.
+        if let Some(sha) = folder_sha256(&m.files, &source.stored_as) {
+            if sha != source.sha256 {
+                findings.push(f(
+                    dir.join(MANIFEST),
+                    Code::Changed,
+                    format!(
+                        "`{field}.sha256` of {p} is {}, but the files of `{}/` in the file list give {sha}",
+                        source.sha256, source.stored_as
+                    ),
+                ));
+            }
+            continue;
+        }
         match m.files.iter().find(|e| e.name == source.stored_as) {
             None => findings.push(f(
                 dir.join(MANIFEST),
@@ -712,10 +795,28 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
             Some(_) => {}
         }
     }
+    // A stored ledger folder (`ledger/…`) is listed through its files.
+    let mut subdirs: Vec<&str> = m
+        .files
+        .iter()
+        .filter_map(|e| e.name.split_once('/').map(|(d, _)| d))
+        .collect();
+    subdirs.dedup();
+    let mut found: Vec<String> = Vec::new();
+    for sub in &subdirs {
+        if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {
+            found.extend(
+                rd.flatten()
+                    .map(|e| format!("{sub}/{}", e.file_name().to_string_lossy())),
+            );
+        }
+    }
     if let Ok(rd) = std::fs::read_dir(dir) {
         let mut extra: Vec<String> = rd
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !subdirs.contains(&n.as_str()))
+            .chain(found)
             .filter(|n| !listed.contains(&n.as_str()))
             .collect();
         extra.sort();

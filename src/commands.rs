@@ -450,9 +450,8 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let l = text::output();
     let out = a.out.join(crate::pay_workbook_name(p));
     let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
-    let ledger_bytes = std::fs::read(&a.ledger)
-        .map_err(|e| Failure::at(&a.ledger, Code::Io, format!("cannot read: {e}")))?;
     let ext = ledger_ext(&a.ledger);
+    let ledger_bytes = read_ledger_files(&a.ledger, &ext)?;
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let workbook = files
         .iter()
@@ -585,7 +584,7 @@ fn sources(r: &PayrollRun, ext: &str) -> (SourceFile, SourceFile) {
         },
         SourceFile {
             original: r.ledger.file.clone(),
-            stored_as: format!("ledger.{ext}"),
+            stored_as: archive::ledger_name(ext),
             sha256: r.run.ledger_sha256.clone(),
             id: None,
             version: None,
@@ -602,9 +601,21 @@ fn check_inputs(
     ext: &str,
     ledger: &Path,
 ) -> Result<(), Failure> {
+    if let Some(sha) = archive::folder_sha256(file_list, &archive::ledger_name(ext))
+        && sha != r.run.ledger_sha256
+    {
+        return Err(Failure::at(
+            ledger,
+            Code::InputChanged,
+            format!(
+                "the folder changed while {} was being computed (SHA-256 {} when read); run again",
+                r.run.period, r.run.ledger_sha256
+            ),
+        ));
+    }
     for (stored, computed, given) in [
         (
-            format!("ledger.{ext}"),
+            archive::ledger_name(ext),
             &r.run.ledger_sha256,
             ledger.to_path_buf(),
         ),
@@ -800,22 +811,27 @@ fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine>
 fn period_files(
     r: &PayrollRun,
     l: report::Lang,
-    ledger_bytes: Vec<u8>,
+    ledger_files: Vec<(String, Vec<u8>)>,
     ledger_ext: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    debug_assert!(
+        ledger_files
+            .iter()
+            .all(|(n, _)| n.starts_with(&archive::ledger_name(ledger_ext)))
+    );
     let p = r.run.period;
     let xlsx_name = crate::pay_workbook_name(p);
     let policy_bytes = std::fs::read(&r.policy_path)
         .map_err(|e| Failure::at(&r.policy_path, Code::Io, format!("cannot read: {e}")))?;
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
-    let mut files = vec![
-        (format!("ledger.{ledger_ext}"), ledger_bytes),
+    let mut files = ledger_files;
+    files.extend([
         (archive::POLICY.to_string(), policy_bytes),
         (xlsx_name, workbook),
         (format!("pay-{p}.json"), json_bytes(r)),
         (archive::STATE.to_string(), st.to_bytes()),
-    ];
+    ]);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
@@ -827,7 +843,18 @@ fn lang_id(l: report::Lang) -> &'static str {
     }
 }
 
+/// The files of a ledger as the archive stores them (a workbook, or a
+/// ledger folder's files).
+fn read_ledger_files(path: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    archive::ledger_files(path, ext)
+        .map_err(|e| Failure::at(path, Code::Io, format!("cannot read: {e}")))
+}
+
+/// The extension of a ledger workbook; empty for a ledger folder.
 fn ledger_ext(path: &Path) -> String {
+    if path.is_dir() {
+        return String::new();
+    }
     path.extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_else(|| "xlsx".into())
@@ -852,9 +879,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     r.run.signoffs = signoff_lines(&approved);
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
-    let ledger_bytes = std::fs::read(&a.ledger)
-        .map_err(|e| Failure::at(&a.ledger, Code::Io, format!("cannot read: {e}")))?;
     let ext = ledger_ext(&a.ledger);
+    let ledger_bytes = read_ledger_files(&a.ledger, &ext)?;
     let l = text::output();
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let file_list = file_entries(&files);
@@ -1363,7 +1389,10 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     fresh.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
     let mut differences = 0usize;
     for (name, bytes) in &fresh {
-        if name == &m.ledger.stored_as || name == archive::POLICY {
+        let in_ledger = name
+            .strip_prefix(m.ledger.stored_as.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if in_ledger || name == archive::POLICY {
             continue;
         }
         let path = dir.join(name);
@@ -1498,14 +1527,15 @@ fn recomputed_files(
     r: &PayrollRun,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let dir = arch.version_dir(p, version);
-    let ledger_bytes = std::fs::read(dir.join(&m.ledger.stored_as)).map_err(|e| {
-        Failure::Error(Diagnostic::at_path(
-            dir.join(&m.ledger.stored_as),
-            Code::Io,
-            format!("cannot read: {e}"),
-        ))
-    })?;
     let ext = restate::stored_ext(m);
+    let ledger_bytes =
+        archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext).map_err(|e| {
+            Failure::at(
+                dir.join(&m.ledger.stored_as),
+                Code::Io,
+                format!("cannot read: {e}"),
+            )
+        })?;
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
     if m.restated.is_some() {
         // A restated version's state carries the adjustments (restate.rs).
@@ -1873,7 +1903,7 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
         )
     );
     let Some(lp) = &a.ledger else { return Ok(()) };
-    inputs::readable_input(lp, &lp.display().to_string())?;
+    inputs::readable_ledger(lp, &lp.display().to_string())?;
     let opts = inputs::read_options(&policy, period);
     let ld = lp.display().to_string();
     let (ledger, mut diags) = ledger::read_ledger(lp, &ld, &opts, &mut |_, _| {});
@@ -1894,12 +1924,11 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
             "{}",
             text::column_ignored(
                 text::console(),
-                format_args!(
-                    "{} [{}]!{}",
-                    ledger.file,
-                    ledger.sheet_name(u.sheet),
-                    diag::cell_name(u.row, u.col)
-                ),
+                ledger.location(ledger::Src {
+                    sheet: u.sheet,
+                    row: u.row,
+                    col: u.col
+                }),
                 &u.header
             )
         );

@@ -68,10 +68,12 @@ codes! {
     ArchiveChanged: "archive-changed", "档案库已变动", "archive changed", 1;
     ArchiveDiffers: "archive-differs", "重算结果与档案不符", "archive differs", 1;
     ArchiveMismatch: "archive-mismatch", "档案内容不一致", "archive mismatch", 1;
+    AverageDisagrees: "average-disagrees", "日均与合计不符", "average disagrees", 1;
     BadArchive: "bad-archive", "档案文件损坏", "bad archive file", 1;
     BadColumn: "bad-column", "代发列定义有误", "bad column", 1;
     BadDate: "bad-date", "日期有误", "bad date", 1;
     BadDraft: "bad-draft", "草稿记录损坏", "bad draft", 1;
+    BadEncoding: "bad-encoding", "编码无法识别", "bad encoding", 1;
     BadManifest: "bad-manifest", "清单损坏", "bad manifest", 1;
     BadPercent: "bad-percent", "百分比有误", "bad percent", 1;
     BadRange: "bad-range", "日期范围颠倒", "bad range", 1;
@@ -91,6 +93,7 @@ codes! {
     Changed: "changed", "文件已改动", "changed", 1;
     ConflictingSheets: "conflicting-sheets", "工作表冲突", "conflicting sheets", 1;
     DateOutsidePeriod: "date-outside-period", "日期不在本期", "date outside period", 1;
+    DaysNotMonth: "days-not-month", "天数与当月不符", "days not the month's", 1;
     DuplicateBalance: "duplicate-balance", "余额重复", "duplicate balance", 1;
     DuplicateCard: "duplicate-card", "卡号重复", "duplicate card", 1;
     DuplicateColumn: "duplicate-column", "列重复", "duplicate column", 1;
@@ -196,6 +199,24 @@ pub enum Location {
         row: u32,
         col: u32,
     },
+    /// A field of a CSV file of a ledger folder (`file` the folder, `name`
+    /// the file in it): the 1-based line the record starts on and the
+    /// 1-based field of the record.
+    Line {
+        file: String,
+        name: String,
+        line: u64,
+        field: u32,
+    },
+    /// A value of a Parquet file of a ledger folder (`file` the folder,
+    /// `name` the file in it): its 1-based row, and its column by name;
+    /// row 0 is the file's schema (the column itself).
+    Record {
+        file: String,
+        name: String,
+        row: u64,
+        column: String,
+    },
     /// Not tied to any input (e.g. a command-line argument).
     None,
 }
@@ -209,6 +230,19 @@ impl Location {
             col,
         }
     }
+}
+
+/// `1,204,511`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// `A1`-style reference for 0-based row and column.
@@ -242,6 +276,32 @@ impl fmt::Display for Location {
                 col,
             } => {
                 write!(f, "{file} [{sheet}]!{}", cell_name(*row, *col))
+            }
+            Location::Line {
+                file,
+                name,
+                line,
+                field: 0,
+            } => write!(f, "{file}/{name}:{line}"),
+            Location::Line {
+                file,
+                name,
+                line,
+                field,
+            } => write!(f, "{file}/{name}:{line}:{field}"),
+            Location::Record {
+                file,
+                name,
+                row: 0,
+                column,
+            } => write!(f, "{file}/{name} column {column}"),
+            Location::Record {
+                file,
+                name,
+                row,
+                column,
+            } => {
+                write!(f, "{file}/{name} row {} column {column}", thousands(*row))
             }
             Location::None => write!(f, "rmpay"),
         }
@@ -312,7 +372,9 @@ impl Diagnostic {
             Location::File { file: f }
             | Location::Text { file: f, .. }
             | Location::Sheet { file: f, .. }
-            | Location::Cell { file: f, .. } => *f = file.to_string(),
+            | Location::Cell { file: f, .. }
+            | Location::Line { file: f, .. }
+            | Location::Record { file: f, .. } => *f = file.to_string(),
             Location::None => {}
         }
         d
@@ -366,7 +428,12 @@ impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
         let key = (scope_of(&d.location), d.code);
         let same = self.kept.entry(key.clone()).or_default();
-        if *same >= PER_KIND_LIMIT && matches!(d.location, Location::Cell { .. }) {
+        if *same >= PER_KIND_LIMIT
+            && matches!(
+                d.location,
+                Location::Cell { .. } | Location::Line { .. } | Location::Record { .. }
+            )
+        {
             *self.suppressed.entry(key).or_default() += 1;
             return;
         }
@@ -441,6 +508,9 @@ fn scope_of(loc: &Location) -> String {
     match loc {
         Location::Cell { file, sheet, .. } | Location::Sheet { file, sheet } => {
             format!("{file} [{sheet}]")
+        }
+        Location::Line { file, name, .. } | Location::Record { file, name, .. } => {
+            format!("{file}/{name}")
         }
         other => other.to_string(),
     }
@@ -525,6 +595,32 @@ mod tests {
         assert_eq!(d.exit_status(), 2);
         d.error(Location::None, Code::NotAnAmount, "y");
         assert_eq!(d.exit_status(), 1);
+    }
+
+    #[test]
+    fn records() {
+        let at = |row| Location::Record {
+            file: "2026-10".into(),
+            name: "deposits.parquet".into(),
+            row,
+            column: "balance".into(),
+        };
+        assert_eq!(
+            at(1_204_511).to_string(),
+            "2026-10/deposits.parquet row 1,204,511 column balance"
+        );
+        assert_eq!(
+            at(7).to_string(),
+            "2026-10/deposits.parquet row 7 column balance"
+        );
+        assert_eq!(at(0).to_string(), "2026-10/deposits.parquet column balance");
+        let line = Location::Line {
+            file: "2026-10".into(),
+            name: "deposits.csv".into(),
+            line: 17,
+            field: 5,
+        };
+        assert_eq!(line.to_string(), "2026-10/deposits.csv:17:5");
     }
 
     #[test]

@@ -394,6 +394,9 @@ pub fn store_draft(
     let draft = (DRAFT.to_string(), record.to_bytes());
     for (name, bytes) in files.iter().chain(std::iter::once(&draft)) {
         let path = tmp.path().join(name);
+        archive::create_parent(tmp.path(), name).map_err(|e| {
+            Diagnostic::at_path(&path, Code::Io, format!("cannot create its folder: {e}"))
+        })?;
         let mut f = std::fs::File::create(&path)
             .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot create: {e}")))?;
         std::io::Write::write_all(&mut f, bytes)

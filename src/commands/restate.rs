@@ -404,11 +404,11 @@ fn manifest(
 
 /// The extension of a version's archived ledger.
 pub(super) fn stored_ext(m: &Manifest) -> String {
+    // `ledger` (no extension) is a stored ledger folder.
     m.ledger
         .stored_as
-        .rsplit('.')
-        .next()
-        .unwrap_or("xlsx")
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
         .to_string()
 }
 
@@ -421,7 +421,7 @@ fn version_files(
     ext: &str,
     st: &State,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    let ledger_bytes = std::fs::read(ledger_path)
+    let ledger_bytes = archive::ledger_files(ledger_path, ext)
         .map_err(|e| Failure::at(ledger_path, Code::Io, format!("cannot read: {e}")))?;
     let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
     for (name, bytes) in &mut files {

@@ -103,6 +103,8 @@ pub(crate) mod f {
     pub const A_CLIENT: usize = 0;
     pub const A_PRODUCT: usize = 1;
     pub const A_AVERAGE: usize = 2;
+    pub const A_SUM: usize = 3;
+    pub const A_DAYS: usize = 4;
     // loans
     pub const L_LOAN: usize = 0;
     pub const L_CLIENT: usize = 1;
@@ -186,7 +188,11 @@ const DEPOSITS: &[Col] = &[
 const DEPOSIT_AVERAGES: &[Col] = &[
     col("client_id", "客户编号", Ty::Text, true),
     col("product", "产品", Ty::Choice(List::Of(PRODUCTS)), false),
-    col("daily_average", "月日均余额", Ty::Amount, true),
+    // Either the average, or the sum of daily balances and its days (a
+    // hand-over from a distributed job, averaged exactly here), or both.
+    col("daily_average", "月日均余额", Ty::Amount, false),
+    col("balance_sum", "日余额合计", Ty::Amount, false),
+    col("days", "天数", Ty::Number, false),
 ];
 
 const LOANS: &[Col] = &[
@@ -318,8 +324,9 @@ pub(crate) fn header_field<'a>(cols: &[Col], norm: &'a str) -> Option<(usize, Op
 }
 
 /// What a header row lacks of the columns a sheet needs in alternatives
-/// (`fees`: a client or an RM; `baseline`: a client's deposit or an RM's
-/// ratio), as the message saying so; `has` tells the fields present.
+/// (`fees`: a client or an RM; `deposit_averages`: the average, or the
+/// sum of daily balances and its days; `baseline`: a client's deposit or
+/// an RM's ratio), as the message saying so; `has` tells the fields present.
 pub(crate) fn missing_alternative(
     kind: SheetKind,
     has: &dyn Fn(usize) -> bool,
@@ -329,6 +336,19 @@ pub(crate) fn missing_alternative(
         SheetKind::Fees if !has(F_CLIENT) && !has(F_RM) => Some(
             "expected a `client_id` (客户编号) or `rm_id` (客户经理编号) column in the header row, found neither",
         ),
+        SheetKind::DepositAverages if !(has(A_AVERAGE) || has(A_SUM) && has(A_DAYS)) => {
+            Some(match (has(A_SUM), has(A_DAYS)) {
+                (true, false) => {
+                    "expected a `days` (天数) column beside `balance_sum` (日余额合计), found none"
+                }
+                (false, true) => {
+                    "expected a `balance_sum` (日余额合计) column beside `days` (天数), found none"
+                }
+                _ => {
+                    "expected a `daily_average` (月日均余额) column, or `balance_sum` (日余额合计) and `days` (天数) columns, in the header row"
+                }
+            })
+        }
         SheetKind::Baseline
             if !((has(B_CLIENT) && has(B_DEPOSIT)) || (has(B_RM) && has(B_RATIO))) =>
         {

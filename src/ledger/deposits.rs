@@ -318,10 +318,10 @@ impl Reader<'_> {
         if &*acc.client != client {
             let (first, other) = (acc.first_row, acc.client.to_string());
             let col = self.col(D_CLIENT);
-            self.err(r, col, Code::InconsistentAccount, |_| {
+            self.err(r, col, Code::InconsistentAccount, |me| {
                 format!(
-                    "expected account `{account}` to belong to client `{other}` as on row {}, found client `{client}`",
-                    first + 1
+                    "expected account `{account}` to belong to client `{other}` as on {}, found client `{client}`",
+                    me.row_name(first)
                 )
             });
             return false;
@@ -329,11 +329,11 @@ impl Reader<'_> {
         if acc.product != product {
             let (first, other) = (acc.first_row, acc.product);
             let col = self.col(D_PRODUCT);
-            self.err(r, col, Code::InconsistentAccount, |_| {
+            self.err(r, col, Code::InconsistentAccount, |me| {
                 format!(
-                    "expected account `{account}` to be product `{}` as on row {}, found `{}`",
+                    "expected account `{account}` to be product `{}` as on {}, found `{}`",
                     other.id(),
-                    first + 1,
+                    me.row_name(first),
                     product.id()
                 )
             });
@@ -352,11 +352,11 @@ impl Reader<'_> {
             let date = self
                 .period
                 .and_then(|p| p.first_day().checked_add_days(Days::new(u64::from(day0))));
-            self.err(r, col, Code::DuplicateBalance, |_| {
+            self.err(r, col, Code::DuplicateBalance, |me| {
                 let date = date.map(|d| d.to_string()).unwrap_or_default();
                 format!(
-                    "expected one balance of account `{account}` for {date}, found a second one (the first is on row {})",
-                    other + 1
+                    "expected one balance of account `{account}` for {date}, found a second one (the first is on {})",
+                    me.row_name(other)
                 )
             });
             return true;

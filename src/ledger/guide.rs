@@ -241,7 +241,9 @@ pub(crate) const DESCRIPTIONS: &[Description] = &[
     // deposit_averages
     d(K::DepositAverages, "client_id", "客户编号，须在“管户关系”表中", "Client id, as in `clients`", "C001", "C001"),
     d(K::DepositAverages, "product", "存款产品；不填按活期", "Deposit product; empty means demand", "定期", "time"),
-    d(K::DepositAverages, "daily_average", "客户本月存款日均余额（元）", "The client's average daily deposits this month (yuan)", "1,000,000.00", "1,000,000.00"),
+    d(K::DepositAverages, "daily_average", "客户本月存款日均余额（元）；或填日余额合计与天数", "The client's average daily deposits this month (yuan); or give balance_sum and days", "1,000,000.00", "1,000,000.00"),
+    d(K::DepositAverages, "balance_sum", "本月各日日终余额之和（元），与天数一起给出时按合计 ÷ 天数精确计算日均", "The sum of the month's end-of-day balances (yuan); with days, the average is computed exactly as sum ÷ days", "31,000,000.00", "31,000,000.00"),
+    d(K::DepositAverages, "days", "日余额合计所含天数，须为本月天数", "The days the sum covers: the month's days", "31", "31"),
     // loans
     d(K::Loans, "loan_id", "借据号，不可重复", "Loan (drawdown) number, unique", "JJ2026001", "JJ2026001"),
     d(K::Loans, "client_id", "借款客户的编号", "The borrower's client id", "C001", "C001"),

@@ -14,11 +14,14 @@
 
 mod cell;
 mod columns;
+mod csv_file;
 mod deposits;
 pub mod dump;
+pub mod folder;
 pub mod guard;
 pub mod guide;
 pub mod model;
+mod parquet_file;
 mod parse;
 mod rows;
 pub mod sandbox;
@@ -109,6 +112,9 @@ struct SheetCtx {
     /// Fields whose cell may say that a row is a total (合计): the ids and
     /// the header's first column; bit `fi` for field `fi`.
     label_fields: u16,
+    /// In a ledger folder, the form of the sheet's file (`name` is the
+    /// file's name), which decides how its cells are named.
+    form: Option<FileForm>,
 }
 
 /// The header row is the first row among this many that holds the sheet's
@@ -153,6 +159,7 @@ impl SheetCtx {
             counts: Vec::new(),
             above: Vec::new(),
             label_fields: 0,
+            form: None,
         }
     }
 
@@ -194,6 +201,10 @@ pub(crate) struct Reader<'o> {
     unknown_columns: Vec<UnknownColumn>,
     /// The first limit the xlsx went past (see [`guard`]).
     breach: unzip::BreachSlot,
+    /// Reading a ledger folder ([`folder`]): its sheets are files.
+    in_folder: bool,
+    /// The form of each sheet's file, in a ledger folder.
+    folder: Vec<(SheetKind, FileForm)>,
 }
 
 impl<'o> Reader<'o> {
@@ -224,6 +235,8 @@ impl<'o> Reader<'o> {
             risk_accounts: Vec::new(),
             unknown_columns: Vec::new(),
             breach: Default::default(),
+            in_folder: false,
+            folder: Vec::new(),
         }
     }
 
@@ -256,6 +269,12 @@ impl<'o> Reader<'o> {
     }
 
     fn sheet_loc(&self) -> Location {
+        if self.in_folder {
+            // A sheet of a folder is a file.
+            return Location::File {
+                file: format!("{}/{}", self.file, self.sh.name),
+            };
+        }
         Location::Sheet {
             file: self.file.clone(),
             sheet: self.sh.name.clone(),
@@ -287,7 +306,14 @@ impl<'o> Reader<'o> {
             return;
         }
         let message = msg(self);
-        let loc = Location::cell(&self.file, &self.sh.name, row, col);
+        let loc = match &self.sh.form {
+            // A Parquet file's header is its schema: a column it lacks is
+            // missing from the file, not at another column.
+            Some(FileForm::Parquet { .. }) if row == 0 && code == Code::MissingColumn => {
+                self.sheet_loc()
+            }
+            _ => self.cell_loc(row, col),
+        };
         self.diags.error(loc, code, message);
     }
 
@@ -304,8 +330,34 @@ impl<'o> Reader<'o> {
     }
 
     pub(crate) fn warn(&mut self, row: u32, col: u32, code: Code, msg: String) {
-        let loc = Location::cell(&self.file, &self.sh.name, row, col);
+        let loc = self.cell_loc(row, col);
         self.diags.warning(loc, code, msg);
+    }
+
+    /// A row of the current sheet as its user numbers it: the sheet's row
+    /// (`row 17`), a CSV file's line (`line 17`), a Parquet file's record
+    /// (`row 16`: its schema is the reader's row 0).
+    pub(crate) fn row_name(&self, r: u32) -> String {
+        match &self.sh.form {
+            Some(FileForm::Csv) => format!("line {}", self.row_number(r)),
+            _ => format!("row {}", self.row_number(r)),
+        }
+    }
+
+    pub(crate) fn row_number(&self, r: u32) -> u64 {
+        match &self.sh.form {
+            Some(FileForm::Parquet { .. }) => u64::from(r),
+            _ => u64::from(r) + 1,
+        }
+    }
+
+    /// Where a cell of the current sheet is: a workbook's cell, or a line
+    /// and field (CSV), or a row and column (Parquet) of a folder's file.
+    fn cell_loc(&self, row: u32, col: u32) -> Location {
+        match &self.sh.form {
+            Some(form) => form.location(&self.file, &self.sh.name, row, col),
+            None => Location::cell(&self.file, &self.sh.name, row, col),
+        }
     }
 
     /// The sheet name as found in the workbook.
@@ -322,6 +374,10 @@ impl<'o> Reader<'o> {
     }
 
     fn read(&mut self, path: &Path, progress: &mut dyn FnMut(&str, u64)) {
+        if path.is_dir() {
+            self.read_folder(path, progress);
+            return;
+        }
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -417,15 +473,16 @@ impl<'o> Reader<'o> {
     /// duplicate and conflicting sheets.
     fn find_sheets(&mut self, names: &[String]) -> BTreeMap<SheetKind, String> {
         let mut found: BTreeMap<SheetKind, String> = BTreeMap::new();
+        let what = if self.in_folder { "file" } else { "sheet" };
         for name in names {
-            let norm = norm_header(name);
+            let norm = norm_header(folder::sheet_stem(name, self.in_folder));
             let kind = SheetKind::ALL.into_iter().find(|k| {
                 parse::loose_eq(&norm, k.english()) || parse::loose_eq(&norm, k.chinese())
             });
             let Some(kind) = kind else { continue };
             if let Some(first) = found.get(&kind) {
                 let msg = format!(
-                    "expected one `{}` ({}) sheet, found two: `{first}` and `{name}`",
+                    "expected one `{}` ({}) {what}, found two: `{first}` and `{name}`",
                     kind.english(),
                     kind.chinese()
                 );
@@ -436,6 +493,9 @@ impl<'o> Reader<'o> {
             found.insert(kind, name.clone());
         }
         let listed = || {
+            if names.is_empty() {
+                return "none".to_string();
+            }
             names
                 .iter()
                 .map(|n| format!("`{n}`"))
@@ -445,7 +505,7 @@ impl<'o> Reader<'o> {
         for kind in [SheetKind::Managers, SheetKind::Clients] {
             if !found.contains_key(&kind) {
                 let msg = format!(
-                    "expected a `{}` ({}) sheet, found only {}",
+                    "expected a `{}` ({}) {what}, found only {}",
                     kind.english(),
                     kind.chinese(),
                     listed()
@@ -461,7 +521,7 @@ impl<'o> Reader<'o> {
             && !found.contains_key(&SheetKind::DepositAverages)
         {
             let msg = format!(
-                "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) sheet, found only {}",
+                "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) {what}, found only {}",
                 listed()
             );
             let loc = self.file_loc();
@@ -1069,6 +1129,7 @@ impl<'o> Reader<'o> {
             risk_accounts: self.risk_accounts,
             unknown_columns: self.unknown_columns,
             warnings: self.diags.iter().cloned().collect(),
+            folder: self.folder,
         };
         (Some(ledger), self.diags)
     }

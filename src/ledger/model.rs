@@ -167,6 +167,10 @@ pub struct DepositAverage {
     pub client_id: String,
     pub product: Product,
     pub daily_average: Decimal,
+    /// The sum of the month's daily balances, where the sheet hands it over
+    /// (`balance_sum` and `days`): the figures then average it exactly as
+    /// they average daily balances.
+    pub balance_sum: Option<Decimal>,
     pub src: Src,
 }
 
@@ -305,9 +309,48 @@ pub struct Ledger {
     /// The reader's warnings, each with its cell (`check` prints them; so
     /// does every command that computes a month).
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// For a ledger folder (docs/LEDGER.md, "Ledger folders"): the form of
+    /// each sheet's file, whose name is its sheet name. Empty for a workbook.
+    pub folder: Vec<(SheetKind, FileForm)>,
+}
+
+/// How a sheet of a ledger folder is stored, for naming its cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileForm {
+    /// Rows are lines (a record's first line), columns fields.
+    Csv,
+    /// Rows are 1-based records, columns named by the file's schema.
+    Parquet { columns: Vec<String> },
+}
+
+impl FileForm {
+    /// Where a value of this file is: `folder/deposits.csv:17:5` or
+    /// `folder/deposits.parquet row 12 column balance`. `row` is the
+    /// reader's row (0-based line; for Parquet the record, 0 the schema).
+    pub fn location(&self, folder: &str, name: &str, row: u32, col: u32) -> crate::diag::Location {
+        match self {
+            FileForm::Csv => crate::diag::Location::Line {
+                file: folder.to_string(),
+                name: name.to_string(),
+                line: u64::from(row) + 1,
+                field: col + 1,
+            },
+            FileForm::Parquet { columns } => crate::diag::Location::Record {
+                file: folder.to_string(),
+                name: name.to_string(),
+                row: u64::from(row),
+                column: columns.get(col as usize).cloned().unwrap_or_default(),
+            },
+        }
+    }
 }
 
 impl Ledger {
+    /// The form of a sheet's file, in a ledger folder.
+    pub fn form(&self, kind: SheetKind) -> Option<&FileForm> {
+        self.folder.iter().find(|(k, _)| *k == kind).map(|(_, f)| f)
+    }
+
     pub fn has_sheet(&self, kind: SheetKind) -> bool {
         self.sheet_names.iter().any(|(k, _)| *k == kind)
     }
@@ -322,8 +365,12 @@ impl Ledger {
             .unwrap_or(kind.chinese())
     }
 
-    /// `2026-10.xlsx [存款日余额]!E17`.
+    /// `2026-10.xlsx [存款日余额]!E17` (`2026-10/deposits.csv:17:5` in a
+    /// ledger folder).
     pub fn cell_ref(&self, src: Src) -> String {
+        if self.form(src.sheet).is_some() {
+            return self.location(src).to_string();
+        }
         format!(
             "{} [{}]!{}",
             self.file,
@@ -332,8 +379,34 @@ impl Ledger {
         )
     }
 
+    /// One row of a sheet (the reader's row): `[管户关系] row 3`; in a
+    /// folder, `[clients.csv] line 3` or `[clients.parquet] row 2`.
+    pub fn row_ref(&self, kind: SheetKind, row: u32) -> String {
+        let sheet = self.sheet_name(kind);
+        match self.form(kind) {
+            None => format!("[{sheet}] row {}", row + 1),
+            Some(FileForm::Csv) => format!("[{sheet}] line {}", row + 1),
+            Some(FileForm::Parquet { .. }) => format!("[{sheet}] row {row}"),
+        }
+    }
+
+    /// Rows `first` to `last` of a sheet (the reader's rows): `[存款日余额]
+    /// rows 2–32`; in a folder, `[deposits.csv] lines 2–32` or
+    /// `[deposits.parquet] rows 1–31`.
+    pub fn rows_ref(&self, kind: SheetKind, first: u32, last: u32) -> String {
+        let sheet = self.sheet_name(kind);
+        match self.form(kind) {
+            None => format!("[{sheet}] rows {}–{}", first + 1, last + 1),
+            Some(FileForm::Csv) => format!("[{sheet}] lines {}–{}", first + 1, last + 1),
+            Some(FileForm::Parquet { .. }) => format!("[{sheet}] rows {first}–{last}"),
+        }
+    }
+
     /// The diagnostic location of a source cell.
     pub fn location(&self, src: Src) -> crate::diag::Location {
+        if let Some(form) = self.form(src.sheet) {
+            return form.location(&self.file, self.sheet_name(src.sheet), src.row, src.col);
+        }
         crate::diag::Location::cell(&self.file, self.sheet_name(src.sheet), src.row, src.col)
     }
 }

@@ -300,10 +300,10 @@ impl Reader<'_> {
             if let Some(&first) = self.manager_rows.get(id) {
                 unique = false;
                 let col = self.col(M_RM_ID);
-                self.err(r, col, Code::DuplicateId, |_| {
+                self.err(r, col, Code::DuplicateId, |me| {
                     format!(
-                        "expected each rm_id once, found `{id}` again (first on row {})",
-                        first + 1
+                        "expected each rm_id once, found `{id}` again (first on {})",
+                        me.row_name(first)
                     )
                 });
             } else {
@@ -466,11 +466,12 @@ impl Reader<'_> {
             } else {
                 C_CLIENT
             });
-            let list: Vec<String> = rows.iter().map(|r| (r + 1).to_string()).collect();
             let pct = (sum * Decimal::ONE_HUNDRED).normalize();
-            self.err(last, col, Code::SharesExceed100, |_| {
+            self.err(last, col, Code::SharesExceed100, |me| {
+                let list: Vec<String> = rows.iter().map(|r| me.row_number(*r).to_string()).collect();
                 format!(
-                    "expected the shares of client `{client}` to add up to at most 100%, found {pct}% (rows {})",
+                    "expected the shares of client `{client}` to add up to at most 100%, found {pct}% ({}s {})",
+                    me.row_name(0).split(' ').next().unwrap_or("row"),
                     list.join(", ")
                 )
             });
@@ -488,24 +489,87 @@ impl Reader<'_> {
         let client = self.text(r, f, A_CLIENT);
         let client = self.req(r, A_CLIENT, client);
         let product = self.product(r, f, A_PRODUCT);
+        // A row gives the average, or the sum and its days (or all three).
+        let from_sum = self.sh.has(A_SUM)
+            && self.sh.has(A_DAYS)
+            && !(Self::cell(f, A_SUM).is_blank() && Self::cell(f, A_DAYS).is_blank());
         let avg = self.amount(r, f, A_AVERAGE);
-        let avg = self.req(r, A_AVERAGE, avg);
+        let avg = if from_sum {
+            avg
+        } else {
+            self.req(r, A_AVERAGE, avg).map(Some)
+        };
+        let sum = if from_sum {
+            let s = self.amount(r, f, A_SUM);
+            let d = self.number(r, f, A_DAYS);
+            let (s, d) = (self.req(r, A_SUM, s), self.req(r, A_DAYS, d));
+            match (s, d) {
+                (Ok(s), Ok(d)) => self.month_days(r, d).map(|d| Some((s, d))),
+                _ => Err(()),
+            }
+        } else {
+            Ok(None)
+        };
         let known = match &client {
             Ok(c) => self.check_client(r, A_CLIENT, c),
             Err(()) => Err(()),
         };
-        let (Ok(client_id), Ok(product), Ok(daily_average), Ok(())) = (client, product, avg, known)
+        let (Ok(client_id), Ok(product), Ok(avg), Ok(sum), Ok(())) =
+            (client, product, avg, sum, known)
         else {
             return;
         };
-        // The average's own cell: the trace points an auditor at it.
-        let src = self.src(r, A_AVERAGE);
+        let (daily_average, balance_sum, src) = match (avg, sum) {
+            (avg, Some((s, d))) => {
+                // Exact, as from daily balances: sum ÷ days, unrounded.
+                let exact = s / d;
+                if let Some(given) = avg {
+                    let scale = self.opts.input_scale;
+                    let rounded = exact.round_dp_with_strategy(
+                        scale,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    );
+                    if rounded != given {
+                        let col = self.col(A_AVERAGE);
+                        self.err(r, col, Code::AverageDisagrees, |_| {
+                            format!(
+                                "expected the average of the sum, {s} ÷ {d} = {rounded} (to {scale} places), found {given}"
+                            )
+                        });
+                        return;
+                    }
+                }
+                (exact, Some(s), self.src(r, A_SUM))
+            }
+            // The average's own cell: the trace points an auditor at it.
+            (Some(a), None) => (a, None, self.src(r, A_AVERAGE)),
+            (None, None) => return,
+        };
         self.averages.push(DepositAverage {
             client_id,
             product,
             daily_average,
+            balance_sum,
             src,
         });
+    }
+
+    /// The days of a `balance_sum`: the month's days (a sum over fewer
+    /// days would hide a gap; over more, a duplicate).
+    fn month_days(&mut self, r: u32, d: Decimal) -> R<Decimal> {
+        let Some(period) = self.period else {
+            // Without a period the ledger is refused anyway (period-unknown).
+            return Ok(d);
+        };
+        let want = Decimal::from(period.days());
+        if d == want {
+            return Ok(want);
+        }
+        let col = self.col(A_DAYS);
+        self.err(r, col, Code::DaysNotMonth, |_| {
+            format!("expected {want}, the days of {period}, found {d}")
+        });
+        Err(())
     }
 
     fn loan_row(&mut self, r: u32, f: &Fields<'_>) {
@@ -534,10 +598,10 @@ impl Reader<'_> {
             if let Some(&first) = self.loan_rows.get(id) {
                 refs = Err(());
                 let col = self.col(L_LOAN);
-                self.err(r, col, Code::DuplicateId, |_| {
+                self.err(r, col, Code::DuplicateId, |me| {
                     format!(
-                        "expected each loan_id once, found `{id}` again (first on row {})",
-                        first + 1
+                        "expected each loan_id once, found `{id}` again (first on {})",
+                        me.row_name(first)
                     )
                 });
             } else {

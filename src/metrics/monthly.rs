@@ -235,7 +235,7 @@ fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
 }
 
 /// Where a client's deposits were read, as text for the trace.
-fn deposit_sources(ledger: &Ledger, c: &ClientMonth, sheet: &str, excluded: &[Product]) -> String {
+fn deposit_sources(ledger: &Ledger, c: &ClientMonth, excluded: &[Product]) -> String {
     let mark = |p: &Product| {
         if excluded.contains(p) {
             " excluded"
@@ -250,12 +250,11 @@ fn deposit_sources(ledger: &Ledger, c: &ClientMonth, sheet: &str, excluded: &[Pr
             .filter_map(|&i| accounts.get(i as usize))
             .map(|a| {
                 format!(
-                    "account {} ({}, {} rows, [{sheet}] rows {}–{}){}",
+                    "account {} ({}, {} rows, {}){}",
                     a.account_id,
                     a.product.id(),
                     a.rows,
-                    a.first_row + 1,
-                    a.last_row + 1,
+                    ledger.rows_ref(crate::ledger::SheetKind::Deposits, a.first_row, a.last_row),
                     mark(&a.product)
                 )
             })
@@ -319,7 +318,6 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         Deposits::Averages(_) => ledger.period.days(),
     };
     let days_dec = Decimal::from(days);
-    let deposits_sheet = ledger.sheet_name(crate::ledger::SheetKind::Deposits);
     match &ledger.deposits {
         Deposits::Daily { accounts, .. } => {
             for (ai, acc) in accounts.iter().enumerate() {
@@ -330,6 +328,29 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                 c.sources.push(ai as u32);
                 if !excluded.contains(&acc.product) {
                     c.counted_sum += acc.balance_sum;
+                }
+            }
+            for c in clients.values_mut() {
+                for v in c.by_product.0.iter_mut() {
+                    *v /= days_dec;
+                }
+                c.deposit_daily_average = c.counted_sum / days_dec;
+            }
+        }
+        // Sums of daily balances handed over (`balance_sum`): averaged
+        // exactly as the daily balances would be.
+        Deposits::Averages(rows)
+            if !rows.is_empty() && rows.iter().all(|r| r.balance_sum.is_some()) =>
+        {
+            for (ri, r) in rows.iter().enumerate() {
+                let Some(c) = clients.get_mut(&r.client_id) else {
+                    continue;
+                };
+                let sum = r.balance_sum.unwrap_or_default();
+                c.by_product.add(r.product, sum);
+                c.sources.push(ri as u32);
+                if !excluded.contains(&r.product) {
+                    c.counted_sum += sum;
                 }
             }
             for c in clients.values_mut() {
@@ -371,9 +392,6 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     // Σ share × client balance sum, per RM, with the inputs for the trace.
     let mut dep_sum: Vec<Decimal> = vec![Decimal::ZERO; rms.len()];
     let mut dep_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
-    let clients_sheet = ledger
-        .sheet_name(crate::ledger::SheetKind::Clients)
-        .to_string();
     // Each client's trace inputs, one per assignment. Writing them out is
     // most of this step on a big month, so it is shared between threads.
     let client_list: Vec<&ClientMonth> = clients.values().collect();
@@ -383,10 +401,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             .map(|(_, share, row)| {
                 Input::new(
                     format!(
-                        "client {} ([{}] row {})",
+                        "client {} ({})",
                         c.client_id,
-                        clients_sheet,
-                        row + 1
+                        ledger.row_ref(crate::ledger::SheetKind::Clients, *row)
                     ),
                     // The balance sum itself (not the client's average):
                     // the formula adds these and divides once.
@@ -394,7 +411,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                         "{} × {} [{}]",
                         c.counted_sum,
                         share.normalize(),
-                        deposit_sources(ledger, c, deposits_sheet, excluded)
+                        deposit_sources(ledger, c, excluded)
                     ),
                 )
             })

@@ -18,10 +18,14 @@ pub enum PolicySource {
     },
 }
 
-/// The SHA-256 of a file, in hex.
+/// The SHA-256 of a file, in hex; of a ledger folder, that of its files'
+/// list (`ledger::folder::sha256`).
 pub(crate) fn sha256_file(path: &Path) -> Result<String, Diagnostic> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
+    if path.is_dir() {
+        return ledger::folder::sha256(path).map_err(|e| Diagnostic::at_path(path, Code::Io, e));
+    }
     let mut f = std::fs::File::open(path)
         .map_err(|e| Diagnostic::at_path(path, Code::Io, format!("cannot open: {e}")))?;
     let mut h = Sha256::new();
@@ -71,6 +75,16 @@ pub(crate) fn readable_input(path: &Path, display: &str) -> Result<(), Failure> 
     f.read(&mut [0u8; 1])
         .map_err(|e| failure("cannot read", &e))?;
     Ok(())
+}
+
+/// [`readable_input`] for a ledger, which may also be a folder holding CSV
+/// or Parquet files (docs/LEDGER.md, "Ledger folders"). A folder without
+/// any is no ledger: an input that cannot be read, as before.
+pub(crate) fn readable_ledger(path: &Path, display: &str) -> Result<(), Failure> {
+    if path.is_dir() && ledger::folder::ledger_files(path).is_ok_and(|f| !f.is_empty()) {
+        return Ok(());
+    }
+    readable_input(path, display)
 }
 
 /// The last component of a path as text.
@@ -159,7 +173,7 @@ pub fn read(
         .ledger_display
         .clone()
         .unwrap_or_else(|| job.ledger.display().to_string());
-    readable_input(&job.ledger, &ledger_display)?;
+    readable_ledger(&job.ledger, &ledger_display)?;
     // The ledger's hash goes into every output; take it while the ledger
     // is read.
     let ledger_hash = {

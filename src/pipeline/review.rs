@@ -223,7 +223,7 @@ fn sources(
             _ => (None, spec.as_str()),
         };
         let path = PathBuf::from(file);
-        inputs::readable_input(&path, file)?;
+        inputs::readable_ledger(&path, file)?;
         sources.push((period, path, file.to_string()));
     }
     Ok(sources)

@@ -72,6 +72,7 @@ mod bombs;
 mod cli;
 mod cycle;
 mod error_catalogue;
+mod folders;
 mod fuzz_found;
 mod golden;
 mod language;

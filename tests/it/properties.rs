@@ -217,6 +217,7 @@ fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
         risk_accounts: Vec::new(),
         unknown_columns: Vec::new(),
         warnings: Vec::new(),
+        folder: Vec::new(),
     }
 }
 

@@ -1,0 +1,813 @@
+//! Ledger folders (issue 13): one CSV or Parquet file per sheet, read with
+//! the workbook's contract. The month of `fixtures/2026-10.xlsx` written as
+//! CSV (UTF-8, UTF-8 with a BOM, GBK) and Parquet folders pays the same,
+//! field for field; bad files are located errors, all of a run at once;
+//! a folder closes, verifies and reruns like a workbook.
+
+use super::test::Test;
+use super::util;
+use rmpay::ledger::SheetKind;
+use std::path::Path;
+use std::sync::Arc;
+
+const POLICY: &str = "rules/city-commercial-bank.toml";
+const FIXTURE: &str = "fixtures/2026-10.xlsx";
+
+/// A cell of a workbook sheet, as a data file holds it.
+#[derive(Clone, Debug, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Num(f64),
+    /// `yyyy-mm-dd`.
+    Date(String),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) | Cell::Date(s) => s.clone(),
+            Cell::Num(f) => format!("{f}"),
+        }
+    }
+}
+
+struct Sheet {
+    kind: SheetKind,
+    /// The header row first.
+    rows: Vec<Vec<Cell>>,
+}
+
+/// The contract's sheets of a workbook, cell by cell.
+fn workbook(path: &str) -> Vec<Sheet> {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(util::root().join(path)).unwrap();
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let Some(kind) = SheetKind::ALL
+            .into_iter()
+            .find(|k| k.chinese() == name || k.english() == name)
+        else {
+            continue;
+        };
+        let range = wb.worksheet_range(&name).unwrap();
+        let rows = range
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|d| match d {
+                        Data::Empty => Cell::Empty,
+                        Data::String(s) => Cell::Text(s.clone()),
+                        Data::Float(f) => Cell::Num(*f),
+                        Data::Int(i) => Cell::Num(*i as f64),
+                        Data::DateTime(d) => {
+                            Cell::Date(d.as_datetime().unwrap().date().to_string())
+                        }
+                        other => Cell::Text(other.to_string()),
+                    })
+                    .collect()
+            })
+            .filter(|r: &Vec<Cell>| r.iter().any(|c| *c != Cell::Empty))
+            .collect();
+        out.push(Sheet { kind, rows });
+    }
+    out
+}
+
+fn csv_text(rows: &[Vec<Cell>]) -> String {
+    let mut s = String::new();
+    for row in rows {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|c| {
+                let t = c.text();
+                if t.contains([',', '"', '\n']) {
+                    format!("\"{}\"", t.replace('"', "\"\""))
+                } else {
+                    t
+                }
+            })
+            .collect();
+        s.push_str(&fields.join(","));
+        s.push('\n');
+    }
+    s
+}
+
+#[derive(Clone, Copy)]
+enum Enc {
+    Utf8,
+    Bom,
+    Gbk,
+}
+
+/// Write the sheets as CSV files named in English or Chinese.
+fn csv_folder(dir: &Path, sheets: &[Sheet], enc: Enc, chinese: bool) {
+    std::fs::create_dir_all(dir).unwrap();
+    for sh in sheets {
+        let name = if chinese {
+            sh.kind.chinese()
+        } else {
+            sh.kind.english()
+        };
+        let text = csv_text(&sh.rows);
+        let bytes = match enc {
+            Enc::Utf8 => text.into_bytes(),
+            Enc::Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            Enc::Gbk => {
+                let (b, _, bad) = encoding_rs::GBK.encode(&text);
+                assert!(!bad, "the fixture's text is all GBK");
+                b.into_owned()
+            }
+        };
+        std::fs::write(dir.join(format!("{name}.csv")), bytes).unwrap();
+    }
+}
+
+/// A Parquet column: its name, type and values (`None` a null).
+enum Col {
+    Text(String, Vec<Option<String>>),
+    Double(String, Vec<Option<f64>>),
+    /// DECIMAL(18,2) stored as INT64.
+    Cents(String, Vec<Option<i64>>),
+    /// DATE: days since 1970-01-01.
+    Date(String, Vec<Option<i32>>),
+    Bool(String, Vec<Option<bool>>),
+}
+
+fn days_since_epoch(ymd: &str) -> i32 {
+    let d = chrono::NaiveDate::parse_from_str(ymd, "%Y-%m-%d").unwrap();
+    (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
+}
+
+/// The sheet's columns typed as a warehouse would: dates as DATE, the
+/// deposit balance as DECIMAL(18,2), other all-number columns as DOUBLE,
+/// the rest as UTF8 strings.
+fn typed_columns(sh: &Sheet) -> Vec<Col> {
+    let header = &sh.rows[0];
+    let data = &sh.rows[1..];
+    let width = header.len();
+    (0..width)
+        .filter(|&c| header[c] != Cell::Empty)
+        .map(|c| {
+            let name = header[c].text();
+            let cells: Vec<Cell> = data
+                .iter()
+                .map(|r| r.get(c).cloned().unwrap_or(Cell::Empty))
+                .collect();
+            let filled = || cells.iter().filter(|x| **x != Cell::Empty);
+            if filled().count() > 0 && filled().all(|x| matches!(x, Cell::Date(_))) {
+                let v = cells
+                    .iter()
+                    .map(|x| match x {
+                        Cell::Date(d) => Some(days_since_epoch(d)),
+                        _ => None,
+                    })
+                    .collect();
+                Col::Date(name, v)
+            } else if filled().count() > 0 && filled().all(|x| matches!(x, Cell::Num(_))) {
+                if sh.kind == SheetKind::Deposits
+                    && (name.starts_with("余额") || name.starts_with("balance"))
+                {
+                    let v = cells
+                        .iter()
+                        .map(|x| match x {
+                            Cell::Num(f) => Some((f * 100.0).round() as i64),
+                            _ => None,
+                        })
+                        .collect();
+                    Col::Cents(name, v)
+                } else {
+                    let v = cells
+                        .iter()
+                        .map(|x| match x {
+                            Cell::Num(f) => Some(*f),
+                            _ => None,
+                        })
+                        .collect();
+                    Col::Double(name, v)
+                }
+            } else {
+                let v = cells
+                    .iter()
+                    .map(|x| (*x != Cell::Empty).then(|| x.text()))
+                    .collect();
+                Col::Text(name, v)
+            }
+        })
+        .collect()
+}
+
+/// Write columns as a Parquet file (snappy), `group` rows a row group.
+fn write_parquet(path: &Path, cols: &[Col], group: usize) {
+    use parquet::basic::{Compression, ConvertedType, Repetition, Type as Phys};
+    use parquet::column::writer::ColumnWriter;
+    use parquet::data_type::ByteArray;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+    let field = |name: &str, phys, ct| {
+        let b = Type::primitive_type_builder(name, phys)
+            .with_repetition(Repetition::OPTIONAL)
+            .with_converted_type(ct);
+        let b = if ct == ConvertedType::DECIMAL {
+            b.with_precision(18).with_scale(2)
+        } else {
+            b
+        };
+        Arc::new(b.build().unwrap())
+    };
+    let fields = cols
+        .iter()
+        .map(|c| match c {
+            Col::Text(n, _) => field(n, Phys::BYTE_ARRAY, ConvertedType::UTF8),
+            Col::Double(n, _) => field(n, Phys::DOUBLE, ConvertedType::NONE),
+            Col::Cents(n, _) => field(n, Phys::INT64, ConvertedType::DECIMAL),
+            Col::Date(n, _) => field(n, Phys::INT32, ConvertedType::DATE),
+            Col::Bool(n, _) => field(n, Phys::BOOLEAN, ConvertedType::NONE),
+        })
+        .collect();
+    let schema = Type::group_type_builder("schema")
+        .with_fields(fields)
+        .build()
+        .unwrap();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props)).unwrap();
+    let rows = match cols.first() {
+        Some(Col::Text(_, v)) => v.len(),
+        Some(Col::Double(_, v)) => v.len(),
+        Some(Col::Cents(_, v)) => v.len(),
+        Some(Col::Date(_, v)) => v.len(),
+        Some(Col::Bool(_, v)) => v.len(),
+        None => 0,
+    };
+    fn split<T: Clone>(v: &[Option<T>]) -> (Vec<T>, Vec<i16>) {
+        let defs = v.iter().map(|x| i16::from(x.is_some())).collect();
+        (v.iter().flatten().cloned().collect(), defs)
+    }
+    let mut start = 0;
+    while start < rows.max(1) {
+        let end = (start + group).min(rows);
+        let mut rg = w.next_row_group().unwrap();
+        let mut i = 0;
+        while let Some(mut cw) = rg.next_column().unwrap() {
+            match (cw.untyped(), &cols[i]) {
+                (ColumnWriter::ByteArrayColumnWriter(t), Col::Text(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    let vals: Vec<ByteArray> =
+                        vals.iter().map(|s| ByteArray::from(s.as_str())).collect();
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::DoubleColumnWriter(t), Col::Double(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::Int64ColumnWriter(t), Col::Cents(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::Int32ColumnWriter(t), Col::Date(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                (ColumnWriter::BoolColumnWriter(t), Col::Bool(_, v)) => {
+                    let (vals, defs) = split(&v[start..end]);
+                    t.write_batch(&vals, Some(&defs), None).unwrap();
+                }
+                _ => unreachable!("the writer follows the schema"),
+            }
+            cw.close().unwrap();
+            i += 1;
+        }
+        rg.close().unwrap();
+        start = end.max(start + 1);
+    }
+    w.close().unwrap();
+}
+
+fn parquet_folder(dir: &Path, sheets: &[Sheet]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for sh in sheets {
+        // Deposits in row groups of 64 rows: chunks cross row groups.
+        write_parquet(
+            &dir.join(format!("{}.parquet", sh.kind.english())),
+            &typed_columns(sh),
+            64,
+        );
+    }
+}
+
+/// `s` with every reference into the ledger named `name` (a cell, a line,
+/// a row; up to the next `)`, `;`, `,` or the end) and every `[sheet]
+/// rows a–b` made `<cell>`: what differs between a workbook and a folder.
+fn without_cells(s: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find(name) {
+        out.push_str(&rest[..i]);
+        out.push_str("<cell>");
+        let tail = &rest[i..];
+        let end = tail.find([')', ';', ',']).unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    // `[存款日余额] rows 2–32`, `[deposits.csv] lines 2–32`, `[x] row 3`.
+    let mut done = String::new();
+    let mut rest = out.as_str();
+    while let Some(i) = rest.find('[') {
+        let Some(j) = rest[i..].find(']') else { break };
+        let after = &rest[i + j + 1..];
+        let word = ["rows ", "row ", "lines ", "line "]
+            .into_iter()
+            .find(|w| after.strip_prefix(' ').is_some_and(|a| a.starts_with(w)));
+        match word {
+            Some(w) => {
+                done.push_str(&rest[..i]);
+                done.push_str("<cell>");
+                let nums = &after[1 + w.len()..];
+                let n = nums
+                    .find(|c: char| !(c.is_ascii_digit() || c == '–'))
+                    .unwrap_or(nums.len());
+                rest = &nums[n..];
+            }
+            None => {
+                done.push_str(&rest[..i + 1]);
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    done.push_str(rest);
+    done
+}
+
+fn normalise(v: &mut serde_json::Value, name: &str) {
+    match v {
+        serde_json::Value::String(s) => *s = without_cells(s, name),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| normalise(x, name)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| normalise(x, name)),
+        _ => {}
+    }
+}
+
+/// The pay JSON of a ledger, without what names the input, its hash and
+/// its cells.
+fn pay_json(tmp: &Path, ledger: &Path, tag: &str) -> serde_json::Value {
+    let json = tmp.join(format!("{tag}.json"));
+    let out = util::run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--out",
+        tmp.join(format!("out-{tag}")).to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.code, 0, "{tag}: {}", out.stderr);
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let name = v["ledger"]["file"].as_str().unwrap().to_string();
+    v["ledger"] = serde_json::Value::Null;
+    normalise(&mut v, &name);
+    v
+}
+
+/// The first place two JSON values differ, as a path.
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value::{Array, Object};
+    match (a, b) {
+        (Object(x), Object(y)) => {
+            for (k, va) in x {
+                let Some(vb) = y.get(k) else {
+                    return Some(format!("{path}.{k} missing"));
+                };
+                if let Some(d) = first_difference(va, vb, &format!("{path}.{k}")) {
+                    return Some(d);
+                }
+            }
+            (x.len() != y.len()).then(|| format!("{path}: other keys"))
+        }
+        (Array(x), Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (va, vb))| first_difference(va, vb, &format!("{path}[{i}]"))),
+        _ => (a != b).then(|| format!("{path}: {a} ≠ {b}")),
+    }
+}
+
+#[test]
+fn the_same_month_from_csv_and_parquet_folders_pays_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let sheets = workbook(FIXTURE);
+    assert!(sheets.iter().any(|s| s.kind == SheetKind::Deposits));
+    csv_folder(&t.join("m-utf8"), &sheets, Enc::Utf8, false);
+    csv_folder(&t.join("m-bom"), &sheets, Enc::Bom, true);
+    csv_folder(&t.join("m-gbk"), &sheets, Enc::Gbk, true);
+    parquet_folder(&t.join("m-pq"), &sheets);
+    // The GBK files hold Chinese headers, not valid UTF-8.
+    let gbk = std::fs::read(t.join("m-gbk/存款日余额.csv")).unwrap();
+    assert!(std::str::from_utf8(&gbk).is_err());
+    // The Parquet balances are DECIMAL(18,2), the dates DATE.
+    let deposits = workbook(FIXTURE)
+        .into_iter()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    let cols = typed_columns(&deposits);
+    assert!(matches!(cols[0], Col::Date(..)) && matches!(cols[4], Col::Cents(..)));
+
+    let from_workbook = pay_json(t, &util::root().join(FIXTURE), "xlsx");
+    assert!(from_workbook["managers"].as_array().unwrap().len() > 3);
+    for tag in ["m-utf8", "m-bom", "m-gbk", "m-pq"] {
+        let from_folder = pay_json(t, &t.join(tag), tag);
+        assert_eq!(
+            first_difference(&from_workbook, &from_folder, tag),
+            None,
+            "{tag} differs from the workbook"
+        );
+    }
+}
+
+#[test]
+fn a_folder_names_its_files_cells_in_the_trace() {
+    // The trace of a folder's month names lines of its CSV files.
+    let tmp = tempfile::tempdir().unwrap();
+    let sheets = workbook(FIXTURE);
+    let dir = tmp.path().join("2026-10");
+    csv_folder(&dir, &sheets, Enc::Utf8, false);
+    let json = tmp.path().join("pay.json");
+    let out = util::run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--ledger",
+        dir.to_str().unwrap(),
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&json).unwrap();
+    // The fixture's first loan row is the loans sheet's row 2, so line 2
+    // of loans.csv, its first field the loan id.
+    assert!(text.contains("2026-10/loans.csv:2:1"), "{text:.2000}");
+    assert!(text.contains("[deposits.csv] lines 2–"), "{text:.2000}");
+    assert!(!text.contains(".xlsx"));
+}
+
+/// A Parquet file's bytes.
+fn parquet_bytes(cols: &[Col]) -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("x.parquet");
+    write_parquet(&path, cols, 1000);
+    std::fs::read(path).unwrap()
+}
+
+fn texts(name: &str, v: &[&str]) -> Col {
+    Col::Text(name.into(), v.iter().map(|s| Some(s.to_string())).collect())
+}
+
+#[test]
+fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
+    let loans = parquet_bytes(&[
+        texts("loan_id", &["L001"]),
+        texts("client_id", &["C001"]),
+        Col::Bool("balance".into(), vec![Some(true)]),
+        texts("classification", &["正常"]),
+        Col::Double("interest_due".into(), vec![Some(100.0)]),
+        Col::Double("interest_received".into(), vec![Some(100.0)]),
+    ]);
+    let new_accounts = parquet_bytes(&[
+        texts("account_id", &["6209001", "6209002"]),
+        texts("开户日期", &["2026-10-05", "2026-13-01"]),
+    ]);
+    let settlements = parquet_bytes(&[
+        texts("client_id", &["C001"]),
+        Col::Double("amount_usd".into(), vec![Some(1000.0)]),
+    ]);
+    let truncated = &settlements[..settlements.len() / 2];
+    let out = Test::new()
+        .write("bad/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write(
+            "bad/deposits.csv",
+            "date,account_id,client_id,balance\n2026-10-01,A1,C001,\"12,3O0\"\n2026-13-01,A1,C001,100\n",
+        )
+        .write("bad/loans.parquet", loans)
+        .write("bad/fees.csv", b"client_id,amount\nC001,1\xFF00\n")
+        .write("bad/settlements.parquet", truncated)
+        .write("bad/新开户.parquet", new_accounts)
+        .write("bad/incidents.csv", "date,description,points\n2026-10-12,迟到,1\n")
+        .write("bad/README.txt", "not a sheet")
+        .args(["payroll", "--policy", POLICY, "--ledger", "$TMP/bad", "--out", "$TMP/out"])
+        .stderr("
+            $TMP/bad: error[missing-sheet]: expected a `clients` (管户关系) file, found only `deposits.csv`, `fees.csv`, `incidents.csv`, `loans.parquet`, `managers.csv`, `settlements.parquet`, `新开户.parquet`
+            $TMP/bad/deposits.csv:2:4: error[not-an-amount]: expected an amount, found text `12,3O0`
+            $TMP/bad/deposits.csv:3:1: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
+            $TMP/bad/loans.parquet column balance: error[wrong-type]: expected a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string) for `balance` (贷款余额), found a column of type BOOLEAN
+            $TMP/bad/fees.csv:2: error[bad-encoding]: expected text in UTF-8 or GBK/GB18030, found bytes `ff` that are neither
+            $TMP/bad/settlements.parquet: error[cannot-open]: expected a Parquet file, found one that cannot be read (Parquet error: Invalid Parquet file. Corrupt footer)
+            $TMP/bad/新开户.parquet row 2 column 开户日期: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
+            $TMP/bad/incidents.csv:1:1: error[missing-column]: expected a `rm_id` (客户经理编号) column in the header row, found none
+            rmpay: 8 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!out.path("out").exists(), "nothing is written");
+}
+
+#[test]
+fn a_folder_ledger_closes_verifies_and_reruns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let dir = t.join("2026-10");
+    csv_folder(&dir, &workbook(FIXTURE), Enc::Gbk, true);
+    std::fs::write(dir.join("README.txt"), "not part of the ledger").unwrap();
+    let archive = t.join("archive");
+    let a = archive.to_str().unwrap();
+    let policy = util::policy_a_without_workflow();
+    let out = util::run(&[
+        "close",
+        "--archive",
+        a,
+        "--policy",
+        policy,
+        "--ledger",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The folder is copied file by file, each hashed in the manifest; the
+    // ledger's SHA-256 is that of their `sha256sum` list.
+    let month = archive.join("2026-10");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(month.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["ledger"]["stored_as"], "ledger");
+    assert_eq!(m["ledger"]["original"], "2026-10");
+    let files: Vec<&str> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .filter(|n| n.starts_with("ledger/"))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "ledger/中间业务收入.csv",
+            "ledger/存款日余额.csv",
+            "ledger/客户经理.csv",
+            "ledger/新开户.csv",
+            "ledger/管户关系.csv",
+            "ledger/贷款.csv",
+            "ledger/违规与损失.csv",
+            "ledger/风险金账户.csv",
+        ]
+    );
+    let mut list = String::new();
+    for f in &files {
+        let bytes = std::fs::read(month.join(f)).unwrap();
+        assert_eq!(
+            bytes,
+            std::fs::read(dir.join(&f["ledger/".len()..])).unwrap()
+        );
+        list.push_str(&format!(
+            "{}  {}\n",
+            rmpay::archive::sha256_hex(&bytes),
+            &f["ledger/".len()..]
+        ));
+    }
+    assert_eq!(
+        m["ledger"]["sha256"],
+        rmpay::archive::sha256_hex(list.as_bytes())
+    );
+    assert!(!month.join("ledger/README.txt").exists());
+
+    let out = util::run(&["verify", "--archive", a]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = util::run(&["rerun", "--archive", a, "--period", "2026-10"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "2026-10: identical\n"),
+        "{}",
+        out.stderr
+    );
+
+    // A changed, added or removed file of the stored folder is found.
+    std::fs::write(month.join("ledger/贷款.csv"), "借据号\n").unwrap();
+    std::fs::write(month.join("ledger/extra.csv"), "x\n").unwrap();
+    std::fs::remove_file(month.join("ledger/新开户.csv")).unwrap();
+    let out = util::run(&["verify", "--archive", a]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    for f in ["ledger/贷款.csv", "ledger/extra.csv", "ledger/新开户.csv"] {
+        assert!(said.contains(f), "{f} not named:\n{said}");
+    }
+}
+
+/// Each client's and product's sum of daily balances in the fixture, as a
+/// warehouse job hands them over: `(client, product, sum)`, by client.
+fn balance_sums(sheets: &[Sheet]) -> Vec<(String, String, rust_decimal::Decimal)> {
+    let deposits = sheets
+        .iter()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    assert_eq!(
+        deposits.rows[0].iter().map(Cell::text).collect::<Vec<_>>(),
+        ["日期", "账号", "客户编号", "产品", "余额(元)"]
+    );
+    let mut sums: std::collections::BTreeMap<(String, String), rust_decimal::Decimal> =
+        Default::default();
+    for row in &deposits.rows[1..] {
+        let balance = util::dec(&row[4].text()).round_dp(2);
+        *sums.entry((row[2].text(), row[3].text())).or_default() += balance;
+    }
+    sums.into_iter().map(|((c, p), s)| (c, p, s)).collect()
+}
+
+/// The fixture with `deposits` replaced by `deposit_averages` rows.
+fn averages_folder(dir: &Path, averages: &str) {
+    let sheets: Vec<Sheet> = workbook(FIXTURE)
+        .into_iter()
+        .filter(|s| s.kind != SheetKind::Deposits)
+        .collect();
+    csv_folder(dir, &sheets, Enc::Utf8, false);
+    std::fs::write(dir.join("存款月日均.csv"), averages).unwrap();
+}
+
+#[test]
+fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    // The fixture's daily balances, C001's first one a fen more, so that
+    // its sum is no multiple of 31 days: 279,000,000.01 ÷ 31 =
+    // 9,000,000.000322… is no exact decimal.
+    let mut sheets = workbook(FIXTURE);
+    let deposits = sheets
+        .iter_mut()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    assert_eq!(deposits.rows[1][2], Cell::Text("C001".into()));
+    assert_eq!(deposits.rows[1][4], Cell::Num(9_000_000.0));
+    deposits.rows[1][4] = Cell::Num(9_000_000.01);
+    csv_folder(&t.join("m-daily"), &sheets, Enc::Utf8, false);
+    let sums = balance_sums(&sheets);
+    // C001's demand account: 31 daily balances summing to 279,000,000.01.
+    assert!(sums.contains(&("C001".into(), "活期".into(), util::dec("279000000.01"))));
+    // Every other row also gives the average, rounded to 2 places: it
+    // must agree with sum ÷ 31.
+    let mut text = String::from("客户编号,产品,日余额合计,天数,月日均余额\n");
+    for (i, (c, p, s)) in sums.iter().enumerate() {
+        let avg = if i % 2 == 0 {
+            (s / rust_decimal::Decimal::from(31))
+                .round_dp(2)
+                .to_string()
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("{c},{p},{s},31,{avg}\n"));
+    }
+    averages_folder(&t.join("m-sums"), &text);
+
+    let figures = |v: &serde_json::Value| {
+        let managers: Vec<serde_json::Value> = v["managers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                // Each figure, and each input's value up to where it
+                // names its rows (`279000000.01 × 1`, then ` [account …]`).
+                let values: Vec<serde_json::Value> = m["trace"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| {
+                        let inputs: Vec<String> = s["inputs"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|i| {
+                                let v = i["value"].as_str().unwrap();
+                                v.split(' ').take(3).collect::<Vec<_>>().join(" ")
+                            })
+                            .collect();
+                        serde_json::json!([s["value"], inputs])
+                    })
+                    .collect();
+                serde_json::json!([
+                    m["rm_id"],
+                    m["metrics"],
+                    m["pay"],
+                    m["risk_account"],
+                    values
+                ])
+            })
+            .collect();
+        serde_json::json!([managers, v["totals"]])
+    };
+    let daily = pay_json(t, &t.join("m-daily"), "daily");
+    let json = t.join("sums.json");
+    let out = util::run(&[
+        "payroll",
+        "--policy",
+        POLICY,
+        "--period",
+        "2026-10",
+        "--ledger",
+        t.join("m-sums").to_str().unwrap(),
+        "--out",
+        t.join("out").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let from_sums: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let mut normalised = from_sums.clone();
+    normalise(&mut normalised, "m-sums");
+    assert_eq!(
+        first_difference(&figures(&daily), &figures(&normalised), "sums"),
+        None
+    );
+    // RM001's daily average: C001 279,000,000.01 + 60% of C002's
+    // 155,000,000.00 + C009's 15,500,000.00 = 387,500,000.01; ÷ 31 =
+    // 12,500,000.000322580645…, written to 10 places.
+    assert_eq!(
+        from_sums["managers"][0]["metrics"]["deposit_daily_average"],
+        "12500000.0003225806"
+    );
+    // The trace names the sum's cell.
+    let trace = serde_json::to_string(&from_sums["managers"][0]["trace"][0]).unwrap();
+    assert!(trace.contains("279000000.01 × 1"), "{trace}");
+    assert!(
+        trace.contains("demand m-sums/存款月日均.csv:2:3"),
+        "{trace}"
+    );
+}
+
+#[test]
+fn a_sum_over_other_days_or_an_average_that_disagrees_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    // C001: 279,000,000.00 ÷ 31 = 9,000,000.00, not 9,000,000.01; C002
+    // summed over 30 days.
+    averages_folder(
+        &dir,
+        "client_id,product,balance_sum,days,daily_average\n\
+         C001,活期,279000000.00,31,9000000.01\n\
+         C002,定期,150000000.00,30,\n\
+         C003,活期,,31,\n",
+    );
+    Test::new()
+        .args(["check", "--policy", POLICY, "--period", "2026-10", "--ledger", dir.to_str().unwrap()])
+        .replace(tmp.path().to_str().unwrap(), "$DIR")
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr("
+            $DIR/m/存款月日均.csv:2:5: error[average-disagrees]: expected the average of the sum, 279000000.00 ÷ 31 = 9000000.00 (to 2 places), found 9000000.01
+            $DIR/m/存款月日均.csv:3:4: error[days-not-month]: expected 31, the days of 2026-10, found 30
+            $DIR/m/存款月日均.csv:4:3: error[missing-value]: expected a value for `balance_sum` (日余额合计), found an empty cell
+            rmpay: 3 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+#[test]
+fn a_gap_or_a_duplicate_in_a_parquet_deposits_file_is_the_workbook_s_error() {
+    // A1 has every day but the 2nd and the 1st twice, in a DATE column.
+    let mut days: Vec<Option<i32>> = (1..=31)
+        .filter(|d| *d != 2)
+        .map(|d| Some(days_since_epoch(&format!("2026-10-{d:02}"))))
+        .collect();
+    days.push(Some(days_since_epoch("2026-10-01")));
+    let n = days.len();
+    let deposits = parquet_bytes(&[
+        Col::Date("date".into(), days),
+        texts("account_id", &vec!["A1"; n]),
+        texts("client_id", &vec!["C1"; n]),
+        Col::Cents("balance".into(), vec![Some(100_000); n]),
+    ]);
+    Test::new()
+        .write("m/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write("m/clients.csv", "client_id,rm_id\nC1,RM001\n")
+        .write("m/deposits.parquet", deposits)
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr("
+            $TMP/m/deposits.parquet row 31 column date: error[duplicate-balance]: expected one balance of account `A1` for 2026-10-01, found a second one (the first is on row 1)
+            $TMP/m/deposits.parquet row 1 column account_id: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
