@@ -1460,18 +1460,15 @@ fn inputs_as_archived(
     }
     let mut intact = true;
     for (path, listed) in &inputs {
-        let (code, message) = match std::fs::read(path) {
+        let (code, message) = match inputs::sha256_file(path) {
             Err(_) => (
                 Code::Removed,
                 "listed in the manifest but missing".to_string(),
             ),
-            Ok(bytes) if archive::sha256_hex(&bytes) == *listed => continue,
-            Ok(bytes) => (
+            Ok(sha) if sha == *listed => continue,
+            Ok(sha) => (
                 Code::Changed,
-                format!(
-                    "SHA-256 is {}, the manifest says {listed}",
-                    archive::sha256_hex(&bytes)
-                ),
+                format!("SHA-256 is {sha}, the manifest says {listed}"),
             ),
         };
         intact = false;

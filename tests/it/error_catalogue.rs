@@ -820,6 +820,14 @@ const CASES: &[Case] = &[
     (&["unknown-rm"], || ledger("unknown-rm.xlsx")),
     (&["outside-period"], || ledger("ok-outside-period.xlsx")),
     (&["fee-owner-both"], fee_owner_both),
+    (
+        &["average-disagrees", "days-not-month"],
+        super::folders::a_sum_over_other_days_or_an_average_that_disagrees_is_refused,
+    ),
+    (
+        &["bad-encoding"],
+        super::folders::every_bad_file_of_a_folder_is_a_located_error_in_one_run,
+    ),
     (&["rows-above-header"], super::layouts::title_rows_above_the_header),
     (&["total-row"], super::layouts::total_rows_are_skipped),
     (&["hidden-sheet"], super::layouts::a_hidden_sheet_is_read_and_named),

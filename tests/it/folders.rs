@@ -475,7 +475,7 @@ fn texts(name: &str, v: &[&str]) -> Col {
 }
 
 #[test]
-fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
+pub(super) fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
     let loans = parquet_bytes(&[
         texts("loan_id", &["L001"]),
         texts("client_id", &["C001"]),
@@ -593,7 +593,11 @@ fn a_folder_ledger_closes_verifies_and_reruns() {
     let out = util::run(&["rerun", "--archive", a, "--period", "2026-10"]);
     assert_eq!(
         (out.code, out.stdout.as_str()),
-        (0, "2026-10: identical\n"),
+        (
+            0,
+            "2026-10: the archived inputs match the manifest (2026-10/ledger, 2026-10/policy.toml)\n\
+             2026-10: identical\n"
+        ),
         "{}",
         out.stderr
     );
@@ -752,7 +756,7 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
 }
 
 #[test]
-fn a_sum_over_other_days_or_an_average_that_disagrees_is_refused() {
+pub(super) fn a_sum_over_other_days_or_an_average_that_disagrees_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("m");
     // C001: 279,000,000.00 ÷ 31 = 9,000,000.00, not 9,000,000.01; C002
