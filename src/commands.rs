@@ -692,12 +692,18 @@ fn period_files(
     })?;
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(usage)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
+    // What a review reads of the month, read as the month was.
+    let figures = archive::figures::FiguresV1::of(
+        &r.ledger,
+        &crate::pipeline::inputs::read_options(&r.policy, Some(p)),
+    );
     let mut files = vec![
         (format!("ledger.{ledger_ext}"), ledger_bytes),
         (archive::POLICY.to_string(), policy_bytes),
         (xlsx_name, workbook),
         (format!("pay-{p}.json"), json_bytes(r)),
         (archive::STATE.to_string(), st.to_bytes()),
+        (archive::FIGURES.to_string(), figures.to_bytes()),
     ];
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
@@ -1238,6 +1244,10 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         if name == &m.ledger.stored_as || name == archive::POLICY {
             continue;
         }
+        // A month closed before its figures were kept has none to check.
+        if name == archive::FIGURES && !m.files.iter().any(|e| e.name == *name) {
+            continue;
+        }
         let path = dir.join(name);
         let old = match std::fs::read(&path) {
             Ok(b) => b,
@@ -1253,6 +1263,8 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         differences += 1;
         if name.ends_with(".xlsx") {
             print_cell_differences(&path, &old, bytes);
+        } else if name == archive::FIGURES {
+            print_figure_differences(&path, &old, bytes);
         } else {
             print_line_differences(&path, &old, bytes);
         }
@@ -1341,6 +1353,28 @@ fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
             path.display()
         ),
         Err(e) => println!("{}: cannot read the archived workbook: {e}", path.display()),
+    }
+}
+
+/// How the archived figures differ from those recomputed from the
+/// archived ledger, figure by figure (the first 200); line by line when
+/// the archived file is no figures file.
+fn print_figure_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    let Some(d) = archive::figures::differences(old, bytes) else {
+        print_line_differences(path, old, bytes);
+        return;
+    };
+    if d.is_empty() {
+        println!("{}: same figures, different bytes", path.display());
+    }
+    for (figure, was, now) in d.iter().take(200) {
+        println!(
+            "{}: {figure}: archived `{was}`, recomputed `{now}`",
+            path.display()
+        );
+    }
+    if d.len() > 200 {
+        println!("{}: … and {} more figures", path.display(), d.len() - 200);
     }
 }
 

@@ -359,16 +359,19 @@ fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
     // 310,000 / 31 = 10,000 to 12,510,000 and the increment line by
     // 10,000 / 10,000 × 8 = 8.00 to 3,608.00.
     // Every byte that differs is named, some eighty lines over the JSON,
-    // the workbook and the state; only the lines of this figure and the
+    // the workbook and the state, and the figure in the month's figures
+    // (client C001's demand deposits: 279,000,000.00 = 9,000,000 × 31 days
+    // archived, 310,000 more recomputed); only the lines of this figure and the
     // last line are pinned, so that the test does not change with every
     // change of the outputs' layout.
     Test::with_tempdir(a)
         .args(["rerun", "--archive", "$TMP", "--period", "2026-10"])
         .stdout_contains("
+            $TMP/2026-10/figures.json: deposit_sums C001 demand: balance_sum: archived `279000000.00`, recomputed `279310000.00`
             $TMP/2026-10/pay-2026-10.json:43: archived `\"amount\": \"3600.00\"`, recomputed `\"amount\": \"3608.00\"`
             $TMP/2026-10/pay-2026-10.xlsx [工资汇总]!F2: archived `3600`, recomputed `3608`
             $TMP/2026-10/pay-2026-10.xlsx [业绩指标]!C2: archived `12500000`, recomputed `12510000`
-            2026-10: 3 file(s) differ from the archive
+            2026-10: 4 file(s) differ from the archive
         ")
         .status(1)
         .run();
@@ -665,8 +668,8 @@ fn two_closes_on_copies_of_the_inputs_give_identical_archives() {
         }
         archives.push((tree(&w.path().join("archive")), w));
     }
-    // Six files in each of two months, and the empty lock file.
-    assert_eq!(archives[0].0.len(), 13);
+    // Seven files in each of two months, and the empty lock file.
+    assert_eq!(archives[0].0.len(), 15);
     assert!(archives[0].0 == archives[1].0, "the two archives differ");
 }
 
