@@ -537,7 +537,10 @@ fn archive_review_equals_ledgers_review() {
         std::fs::remove_file(figures_only.path().join(p).join("ledger.xlsx")).unwrap();
     }
     let from_figures = from_archive_at(figures_only.path());
-    assert!(bytes(&from_figures) == bytes(&from_ledgers), "the JSON differs");
+    assert!(
+        bytes(&from_figures) == bytes(&from_ledgers),
+        "the JSON differs"
+    );
     assert!(
         book(&from_figures) == book(&from_ledgers),
         "the workbooks differ"
@@ -564,7 +567,10 @@ fn archive_review_equals_ledgers_review() {
         std::fs::remove_file(mixed.path().join(p).join("ledger.xlsx")).unwrap();
     }
     let from_mixed = from_archive_at(mixed.path());
-    assert!(bytes(&from_mixed) == bytes(&from_ledgers), "the JSON differs");
+    assert!(
+        bytes(&from_mixed) == bytes(&from_ledgers),
+        "the JSON differs"
+    );
     assert!(
         book(&from_mixed) == book(&from_ledgers),
         "the workbooks differ"
