@@ -396,7 +396,9 @@ fn main() -> ExitCode {
             "--inline" => inline = true,
             "--shared-strings" => inline = false,
             "-h" | "--help" => {
-                println!("usage: bench_gen OUT.xlsx [--inline | --shared-strings] [--month YYYY-MM]");
+                println!(
+                    "usage: bench_gen OUT.xlsx [--inline | --shared-strings] [--month YYYY-MM]"
+                );
                 return ExitCode::SUCCESS;
             }
             s if s.starts_with('-') => {

@@ -264,7 +264,7 @@ fn figured(job: &ReviewJob, span: &Span) -> Result<Vec<Figured>, Failure> {
 
 /// A closed month read from its figures.
 enum FromFigures {
-    Read(ledger::Ledger, Vec<metrics::monthly::Rm>),
+    Read(Box<ledger::Ledger>, Vec<metrics::monthly::Rm>),
     /// The figures are unreadable or not the archived ones (reported).
     Invalid,
     /// Read under other reading settings than the policy's: read the
@@ -333,7 +333,7 @@ fn read_figures(policy: &policy::Policy, f: &Figured, diags: &mut Diagnostics) -
         }
     };
     let rms = metrics::monthly::resolve_rms(&l, policy, diags);
-    FromFigures::Read(l, rms)
+    FromFigures::Read(Box::new(l), rms)
 }
 
 /// A closed month: from its figures, or from its ledger where it has none
@@ -345,7 +345,7 @@ fn read_closed(
 ) -> Result<Option<(ledger::Ledger, Vec<metrics::monthly::Rm>, String)>, Failure> {
     let m = &f.manifest;
     Ok(match read_figures(policy, f, diags) {
-        FromFigures::Read(l, rms) => Some((l, rms, m.ledger.sha256.clone())),
+        FromFigures::Read(l, rms) => Some((*l, rms, m.ledger.sha256.clone())),
         FromFigures::Invalid => None,
         FromFigures::ReadLedger => {
             let path = f.dir.join(&m.ledger.stored_as);
