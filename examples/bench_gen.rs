@@ -7,8 +7,12 @@
 //! the same cells.
 //!
 //! ```text
-//! cargo run --release --example bench_gen -- OUT.xlsx [--inline | --shared-strings]
+//! cargo run --release --example bench_gen -- OUT.xlsx [--inline | --shared-strings] [--month YYYY-MM]
 //! ```
+//!
+//! `--month` writes the same ledger for another month (its days; the
+//! same accounts, balances drawn from the same seed): the archive review
+//! benchmark (`bench/review.sh`) closes a year of them.
 //!
 //! `--inline` (default): rust_xlsxwriter's constant-memory mode, which streams
 //! rows to a temp file and writes inline strings (`t="inlineStr"`), as many
@@ -188,9 +192,13 @@ impl Sheets {
     }
 }
 
-fn generate(out: &str, inline: bool) -> Result<u64, XlsxError> {
+/// The month written: year, month, days.
+#[derive(Clone, Copy)]
+struct Month(u16, u8, u8);
+
+fn generate(out: &str, inline: bool, Month(year, month, days): Month) -> Result<u64, XlsxError> {
     let mut wb = Workbook::new();
-    let when = ExcelDateTime::from_ymd(YEAR, MONTH, DAYS)?;
+    let when = ExcelDateTime::from_ymd(year, month, days)?;
     wb.set_properties(
         &DocProperties::new()
             .set_creation_datetime(&when)
@@ -279,8 +287,8 @@ fn generate(out: &str, inline: bool) -> Result<u64, XlsxError> {
                 (account_id(a), client_id(c), product, cents)
             })
             .collect();
-        let dates: Vec<ExcelDateTime> = (1..=DAYS)
-            .map(|d| ExcelDateTime::from_ymd(YEAR, MONTH, d))
+        let dates: Vec<ExcelDateTime> = (1..=days)
+            .map(|d| ExcelDateTime::from_ymd(year, month, d))
             .collect::<Result<_, _>>()?;
         let ws = s.sheet(
             &mut wb,
@@ -367,12 +375,30 @@ fn generate(out: &str, inline: bool) -> Result<u64, XlsxError> {
 fn main() -> ExitCode {
     let mut out = None;
     let mut inline = true;
-    for a in std::env::args().skip(1) {
+    let mut month = Month(YEAR, MONTH, DAYS);
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
         match a.as_str() {
+            "--month" => {
+                let given = args.next().unwrap_or_default();
+                let parsed = given.split_once('-').and_then(|(y, m)| {
+                    let (y, m) = (y.parse::<u16>().ok()?, m.parse::<u8>().ok()?);
+                    let first = chrono::NaiveDate::from_ymd_opt(y.into(), m.into(), 1)?;
+                    let next = first.checked_add_months(chrono::Months::new(1))?;
+                    Some(Month(y, m, (next - first).num_days() as u8))
+                });
+                let Some(m) = parsed else {
+                    eprintln!("bench_gen: --month {given}: expected YYYY-MM");
+                    return ExitCode::from(2);
+                };
+                month = m;
+            }
             "--inline" => inline = true,
             "--shared-strings" => inline = false,
             "-h" | "--help" => {
-                println!("usage: bench_gen OUT.xlsx [--inline | --shared-strings]");
+                println!(
+                    "usage: bench_gen OUT.xlsx [--inline | --shared-strings] [--month YYYY-MM]"
+                );
                 return ExitCode::SUCCESS;
             }
             s if s.starts_with('-') => {
@@ -383,11 +409,11 @@ fn main() -> ExitCode {
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: bench_gen OUT.xlsx [--inline | --shared-strings]");
+        eprintln!("usage: bench_gen OUT.xlsx [--inline | --shared-strings] [--month YYYY-MM]");
         return ExitCode::from(2);
     };
     let t = Instant::now();
-    match generate(&out, inline) {
+    match generate(&out, inline, month) {
         Ok(rows) => {
             let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
             let mode = if inline {
@@ -397,7 +423,7 @@ fn main() -> ExitCode {
             };
             println!(
                 "bench_gen: wrote {out}: {mode}; {} daily-balance rows, {rows} data rows in all, {size} bytes, {:.1}s",
-                ACCOUNTS as u64 * DAYS as u64,
+                ACCOUNTS as u64 * month.2 as u64,
                 t.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS

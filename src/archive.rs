@@ -10,6 +10,7 @@
 //!     pay-2026-09.xlsx   the pay workbook
 //!     pay-2026-09.json   the same results as JSON
 //!     state.json         what carries into the next month
+//!     figures.json       the month's figures a review reads (figures.rs)
 //!   2026-10/ …
 //! ```
 //!
@@ -27,6 +28,8 @@
 //! all (docs/ARCHIVE.md, "Concurrent use").
 
 use crate::diag::{Code, Diagnostic};
+pub mod figures;
+
 use crate::period::Period;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -37,6 +40,9 @@ pub const FORMAT: &str = "rmpay.archive/1";
 pub const MANIFEST: &str = "manifest.json";
 pub const STATE: &str = "state.json";
 pub const POLICY: &str = "policy.toml";
+/// The month's figures (`figures::FiguresV1`); absent from months closed
+/// before it was kept.
+pub const FIGURES: &str = "figures.json";
 /// Prefix of the temporary folder a close writes into.
 pub const TEMP_PREFIX: &str = ".close-";
 /// The lock file in the archive's root. Empty, never removed: what is

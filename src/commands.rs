@@ -825,6 +825,11 @@ fn period_files(
         .map_err(|e| Failure::at(&r.policy_path, Code::Io, format!("cannot read: {e}")))?;
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
+    // What a review reads of the month, read as the month was.
+    let figures = archive::figures::FiguresV1::of(
+        &r.ledger,
+        &crate::pipeline::inputs::read_options(&r.policy, Some(p)),
+    );
     let mut files = ledger_files;
     files.extend([
         (archive::POLICY.to_string(), policy_bytes),
@@ -832,6 +837,12 @@ fn period_files(
         (format!("pay-{p}.json"), json_bytes(r)),
         (archive::STATE.to_string(), st.to_bytes()),
     ]);
+    // A ledger folder's month keeps no figures: its cells are named by its
+    // files' forms, which the figures do not record, so a review reads the
+    // folder itself.
+    if r.ledger.folder.is_empty() {
+        files.push((archive::FIGURES.to_string(), figures.to_bytes()));
+    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }
@@ -1395,6 +1406,10 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         if in_ledger || name == archive::POLICY {
             continue;
         }
+        // A month closed before its figures were kept has none to check.
+        if name == archive::FIGURES && !m.files.iter().any(|e| e.name == *name) {
+            continue;
+        }
         let path = dir.join(name);
         let old = match std::fs::read(&path) {
             Ok(b) => b,
@@ -1413,6 +1428,8 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         differences += 1;
         if name.ends_with(".xlsx") {
             print_cell_differences(&path, &old, bytes);
+        } else if name == archive::FIGURES {
+            print_figure_differences(&path, &old, bytes);
         } else {
             print_line_differences(&path, &old, bytes);
         }
@@ -1568,6 +1585,28 @@ fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
         }
         Ok(_) => println!("{}", text::same_cells(c, path.display())),
         Err(e) => println!("{}", text::cannot_read_archived(c, path.display(), e)),
+    }
+}
+
+/// How the archived figures differ from those recomputed from the
+/// archived ledger, figure by figure (the first 200); line by line when
+/// the archived file is no figures file.
+fn print_figure_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+    let Some(d) = archive::figures::differences(old, bytes) else {
+        print_line_differences(path, old, bytes);
+        return;
+    };
+    if d.is_empty() {
+        println!("{}: same figures, different bytes", path.display());
+    }
+    for (figure, was, now) in d.iter().take(200) {
+        println!(
+            "{}: {figure}: archived `{was}`, recomputed `{now}`",
+            path.display()
+        );
+    }
+    if d.len() > 200 {
+        println!("{}: … and {} more figures", path.display(), d.len() - 200);
     }
 }
 

@@ -74,6 +74,7 @@ codes! {
     BadDate: "bad-date", "日期有误", "bad date", 1;
     BadDraft: "bad-draft", "草稿记录损坏", "bad draft", 1;
     BadEncoding: "bad-encoding", "编码无法识别", "bad encoding", 1;
+    BadFigures: "bad-figures", "月度数据文件损坏", "bad figures file", 1;
     BadManifest: "bad-manifest", "清单损坏", "bad manifest", 1;
     BadPercent: "bad-percent", "百分比有误", "bad percent", 1;
     BadRange: "bad-range", "日期范围颠倒", "bad range", 1;

@@ -2,11 +2,18 @@
 //! end, each month's ledger (from an archive or given), the trailing
 //! months a quarter's settlements need, last year's same months, then the
 //! year's figures and the engine's decisions.
+//!
+//! A closed month is read from its figures (`figures.json`,
+//! src/archive/figures.rs), not its ledger: the same ledger records with
+//! the daily balances summed per client and product, which the month's
+//! figures add up exactly as they would the rows. Its ledger is read when
+//! it has no figures (closed before they were kept) or the policy reads
+//! ledgers otherwise than the month was read.
 
 use super::inputs::{self, PolicySource};
-use crate::archive::Archive;
-use crate::diag::Code;
+use crate::archive::{self, Archive, Manifest, figures::FiguresV1};
 use crate::diag::{self, Diagnostics};
+use crate::diag::{Code, Diagnostic};
 use crate::engine::review::Review;
 use crate::metrics::annual::MonthData;
 use crate::period::Period;
@@ -85,8 +92,9 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         expected,
         window,
     };
+    let figured = figured(job, &span)?;
     let sources = sources(job, &span)?;
-    let read = read_months(&policy, &span, job.year, &sources, &mut diags)?;
+    let read = read_months(&policy, &span, &figured, &sources, &mut diags)?;
     let prior = prior_year(job, &policy, &span.expected, &mut diags)?;
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
@@ -203,6 +211,9 @@ fn sources(
         for p in arch.periods().map_err(Failure::Error)? {
             if span.covers(p) {
                 let m = arch.manifest(p).map_err(Failure::Error)?;
+                if has_figures(&m) {
+                    continue; // read from its figures (`figured`)
+                }
                 sources.push((
                     Some(p),
                     arch.dir(p).join(&m.ledger.stored_as),
@@ -227,6 +238,141 @@ fn sources(
         sources.push((period, path, file.to_string()));
     }
     Ok(sources)
+}
+
+/// A closed month of the archive that keeps its figures.
+struct Figured {
+    period: Period,
+    dir: PathBuf,
+    manifest: Manifest,
+}
+
+fn has_figures(m: &Manifest) -> bool {
+    m.files.iter().any(|e| e.name == archive::FIGURES)
+}
+
+/// The archive's months in the review (or its trailing window) that keep
+/// their figures.
+fn figured(job: &ReviewJob, span: &Span) -> Result<Vec<Figured>, Failure> {
+    let mut out = Vec::new();
+    if let Some(root) = &job.archive {
+        let arch = Archive::new(root);
+        for p in arch.periods().map_err(Failure::Error)? {
+            if span.covers(p) {
+                let manifest = arch.manifest(p).map_err(Failure::Error)?;
+                if has_figures(&manifest) {
+                    out.push(Figured {
+                        period: p,
+                        dir: arch.dir(p),
+                        manifest,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A closed month read from its figures.
+enum FromFigures {
+    Read(Box<ledger::Ledger>, Vec<metrics::monthly::Rm>),
+    /// The figures are unreadable or not the archived ones (reported).
+    Invalid,
+    /// Read under other reading settings than the policy's: read the
+    /// ledger.
+    ReadLedger,
+}
+
+/// Read a closed month's figures (checked against their manifest's
+/// SHA-256) as its ledger and resolve its RMs.
+fn read_figures(policy: &policy::Policy, f: &Figured, diags: &mut Diagnostics) -> FromFigures {
+    let path = f.dir.join(archive::FIGURES);
+    let here = diag::Location::File {
+        file: path.display().to_string(),
+    };
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(
+                here,
+                Code::Io,
+                format!("cannot read: {}", write::os_reason(&e)),
+            );
+            return FromFigures::Invalid;
+        }
+    };
+    let listed = f
+        .manifest
+        .files
+        .iter()
+        .find(|e| e.name == archive::FIGURES)
+        .map(|e| e.sha256.as_str());
+    let sha = archive::sha256_hex(&bytes);
+    if listed != Some(sha.as_str()) {
+        diags.error(
+            here,
+            Code::Changed,
+            format!(
+                "SHA-256 is {sha}, the manifest says {}; the archive was changed (`rmpay verify` checks it)",
+                listed.unwrap_or_default()
+            ),
+        );
+        return FromFigures::Invalid;
+    }
+    let figures = match FiguresV1::from_bytes(&bytes) {
+        Ok(x) => x,
+        Err(e) => {
+            diags.error(here, Code::BadFigures, e);
+            return FromFigures::Invalid;
+        }
+    };
+    if !figures.read_as(&inputs::read_options(policy, Some(f.period))) {
+        return FromFigures::ReadLedger;
+    }
+    let l = match figures.to_ledger(&f.manifest.ledger.original) {
+        Ok(l) if l.period == f.period => l,
+        Ok(l) => {
+            diags.error(
+                here,
+                Code::BadFigures,
+                format!(
+                    "the figures are of {}, in the folder of {}",
+                    l.period, f.period
+                ),
+            );
+            return FromFigures::Invalid;
+        }
+        Err(e) => {
+            diags.error(here, Code::BadFigures, e);
+            return FromFigures::Invalid;
+        }
+    };
+    let rms = metrics::monthly::resolve_rms(&l, policy, diags);
+    FromFigures::Read(Box::new(l), rms)
+}
+
+/// A closed month: from its figures, or from its ledger where it has none
+/// or they were read otherwise; with its ledger's SHA-256.
+fn read_closed(
+    policy: &policy::Policy,
+    f: &Figured,
+    diags: &mut Diagnostics,
+) -> Result<Option<(ledger::Ledger, Vec<metrics::monthly::Rm>, String)>, Failure> {
+    let m = &f.manifest;
+    Ok(match read_figures(policy, f, diags) {
+        FromFigures::Read(l, rms) => Some((*l, rms, m.ledger.sha256.clone())),
+        FromFigures::Invalid => None,
+        FromFigures::ReadLedger => {
+            let path = f.dir.join(&m.ledger.stored_as);
+            match read_month(policy, Some(f.period), &path, &m.ledger.original, diags) {
+                Some((l, rms)) => {
+                    let sha = inputs::sha256_file(&path).map_err(Failure::Error)?;
+                    Some((l, rms, sha))
+                }
+                None => None,
+            }
+        }
+    })
 }
 
 /// Read one month's ledger for a review and resolve its RMs.
@@ -340,67 +486,110 @@ fn months_in_name(name: &str) -> Vec<Period> {
     found
 }
 
-/// Read every source: a ledger of another year than the review's, or a
+/// Read every month: the archive's closed months from their figures, then
+/// the ledgers given. A ledger of another year than the review's, or a
 /// second one for a month, is an error, found with the others. A
 /// quarter's review sets the year's other months aside.
 fn read_months(
     policy: &policy::Policy,
     span: &Span,
-    year: i32,
+    figured: &[Figured],
     sources: &[(Option<Period>, PathBuf, String)],
     diags: &mut Diagnostics,
 ) -> Result<Months, Failure> {
     let mut read = Months::default();
+    for f in figured {
+        if let Some((l, rms, sha)) = read_closed(policy, f, diags)? {
+            let display = f.manifest.ledger.original.clone();
+            add_month(
+                policy,
+                span,
+                &mut read,
+                (l, rms),
+                &display,
+                || Ok(sha),
+                diags,
+            )?;
+        }
+    }
     for (period, path, display) in sources {
         let month = match period {
             Some(_) => read_month(policy, *period, path, display, diags),
             None => read_given(policy, path, display, span.expected[0], diags),
         };
-        let Some((mut l, rms)) = month else {
+        let Some(month) = month else {
             continue;
         };
-        let here = diag::Location::File {
-            file: display.clone(),
-        };
-        if !span.covers(l.period) && l.period.year == year {
-            read.set_aside.push((l.period, display.clone()));
-            continue;
-        }
-        if !span.covers(l.period) {
-            let message = format!(
-                "the ledger is for {}, outside the review period {}",
-                l.period, span.label
-            );
-            diags.error(here, Code::OutsideReview, message);
-            continue;
-        }
-        if read
-            .months
-            .iter()
-            .chain(&read.trailing)
-            .any(|m| m.ledger.period == l.period)
-        {
-            diags.error(
-                here,
-                Code::DuplicateMonth,
-                format!("a second ledger for {}", l.period),
-            );
-            continue;
-        }
-        let sha = inputs::sha256_file(path).map_err(Failure::Error)?;
-        read.used.push((l.period, display.clone()));
-        l.file = inputs::file_name(display);
-        read.ledgers
-            .push((l.period.to_string(), l.file.clone(), sha));
-        let month = metrics::monthly::compute(&l, policy, rms);
-        let md = MonthData { ledger: l, month };
-        if span.window.contains(&md.ledger.period) {
-            read.trailing.push(md);
-        } else {
-            read.months.push(md);
-        }
+        add_month(
+            policy,
+            span,
+            &mut read,
+            month,
+            display,
+            || inputs::sha256_file(path),
+            diags,
+        )?;
     }
     Ok(read)
+}
+
+/// Compute a month read (from `display`, whose SHA-256 `sha` gives) into
+/// the review's months; a month of the review's year outside a quarter's
+/// is set aside.
+fn add_month(
+    policy: &policy::Policy,
+    span: &Span,
+    read: &mut Months,
+    (mut l, rms): (ledger::Ledger, Vec<metrics::monthly::Rm>),
+    display: &str,
+    sha: impl FnOnce() -> Result<String, Diagnostic>,
+    diags: &mut Diagnostics,
+) -> Result<(), Failure> {
+    let here = diag::Location::File {
+        file: display.to_string(),
+    };
+    let same_year = span
+        .expected
+        .first()
+        .is_some_and(|p| p.year == l.period.year);
+    if !span.covers(l.period) && same_year {
+        read.set_aside.push((l.period, display.to_string()));
+        return Ok(());
+    }
+    if !span.covers(l.period) {
+        let message = format!(
+            "the ledger is for {}, outside the review period {}",
+            l.period, span.label
+        );
+        diags.error(here, Code::OutsideReview, message);
+        return Ok(());
+    }
+    if read
+        .months
+        .iter()
+        .chain(&read.trailing)
+        .any(|m| m.ledger.period == l.period)
+    {
+        diags.error(
+            here,
+            Code::DuplicateMonth,
+            format!("a second ledger for {}", l.period),
+        );
+        return Ok(());
+    }
+    let sha = sha().map_err(Failure::Error)?;
+    read.used.push((l.period, display.to_string()));
+    l.file = inputs::file_name(display);
+    read.ledgers
+        .push((l.period.to_string(), l.file.clone(), sha));
+    let month = metrics::monthly::compute(&l, policy, rms);
+    let md = MonthData { ledger: l, month };
+    if span.window.contains(&md.ledger.period) {
+        read.trailing.push(md);
+    } else {
+        read.months.push(md);
+    }
+    Ok(())
 }
 
 /// Last year's same months from the archive, for prior-year figures the
@@ -426,7 +615,17 @@ fn prior_year(
         }
         let m = arch.manifest(p).map_err(Failure::Error)?;
         let path = arch.dir(p).join(&m.ledger.stored_as);
-        if let Some((l, rms)) = read_month(policy, Some(p), &path, &m.ledger.original, diags) {
+        let read = if has_figures(&m) {
+            let f = Figured {
+                period: p,
+                dir: arch.dir(p),
+                manifest: m,
+            };
+            read_closed(policy, &f, diags)?.map(|(l, rms, _)| (l, rms))
+        } else {
+            read_month(policy, Some(p), &path, &m.ledger.original, diags)
+        };
+        if let Some((l, rms)) = read {
             let month = metrics::monthly::compute(&l, policy, rms);
             prior.push(MonthData { ledger: l, month });
         }

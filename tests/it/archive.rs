@@ -384,7 +384,7 @@ pub(super) fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
             $TMP/2026-10/pay-2026-10.xlsx [工资汇总]!F2: archived `3600`, recomputed `3608`
             $TMP/2026-10/pay-2026-10.xlsx [业绩指标]!C2: archived `12500000`, recomputed `12510000`
             $TMP/2026-10/pay-2026-10.json:43: archived `\"amount\": \"3600.00\"`, recomputed `\"amount\": \"3608.00\"`
-            2026-10: 3 file(s) differ from the archive
+            2026-10: 4 file(s) differ from the archive
         ")
         .status(1)
         .run();
@@ -395,6 +395,63 @@ pub(super) fn a_changed_ledger_cell_is_named_by_verify_and_rerun() {
             "$TMP/2026-10/pay-2026-10.xlsx [工资汇总]!F2: archived `3600`, recomputed `3608`",
         ]
     );
+    // The month's figures are held to the ledger too: C001's demand
+    // deposits, 279,000,000.00 (9,000,000 × 31 days) archived, 310,000
+    // more recomputed.
+    assert!(
+        o.stdout.contains("$TMP/2026-10/figures.json: deposit_sums C001 demand: balance_sum: archived `279000000.00`, recomputed `279310000.00`"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// A month's figures changed in the archive (October's C001 demand
+/// deposits raised by 310,000 balance-days): `verify` names the file, as
+/// any; `rerun` names the figure, recomputed from the archived ledger
+/// (9,000,000 × 31 days = 279,000,000.00); a review from the archive
+/// refuses the month rather than read it.
+#[test]
+fn a_changed_figure_is_named_by_verify_rerun_and_review() {
+    let a = three_months();
+    let path = a.path().join("2026-10/figures.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let was = r#""client_id":"C001","product":"demand","balance_sum":"279000000.00""#;
+    assert_eq!(text.matches(was).count(), 1);
+    std::fs::write(
+        &path,
+        text.replace(was, &was.replace("279000000.00", "279310000.00")),
+    )
+    .unwrap();
+    let a = Test::with_tempdir(a)
+        .args(["verify", "--archive", "$TMP"])
+        .stdout("
+            $TMP/2026-10/figures.json: error[changed]: SHA-256 is 31d39fd71d7beb63b329a51e97104bcd91ac6fd89dca7d7b89292e29a2ab8b86, the manifest says 1e6406d0fdf1f68be35dcf307def236b7c9861e2df2953a25bccf8c7b2e8b7f2
+            $TMP: 1 problem(s)
+        ")
+        .status(1)
+        .run()
+        .tempdir;
+    let a = Test::with_tempdir(a)
+        .args(["rerun", "--archive", "$TMP", "--period", "2026-10"])
+        .stdout("
+            $TMP/2026-10/figures.json: deposit_sums C001 demand: balance_sum: archived `279310000.00`, recomputed `279000000.00`
+            2026-10: 1 file(s) differ from the archive
+        ")
+        .status(1)
+        .run()
+        .tempdir;
+    let o = Test::with_tempdir(a)
+        .args([
+            "review", "--archive", "$TMP", "--policy", policy(), "--year", "2026", "--quarter",
+            "4", "--partial", "--out", "$TMP/out",
+        ])
+        .stderr("
+            $TMP/2026-10/figures.json: error[changed]: SHA-256 is 31d39fd71d7beb63b329a51e97104bcd91ac6fd89dca7d7b89292e29a2ab8b86, the manifest says 1e6406d0fdf1f68be35dcf307def236b7c9861e2df2953a25bccf8c7b2e8b7f2; the archive was changed (`rmpay verify` checks it)
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!o.path("out").exists());
 }
 
 #[test]
@@ -689,8 +746,8 @@ fn two_closes_on_copies_of_the_inputs_give_identical_archives() {
         }
         archives.push((tree(&w.path().join("archive")), w));
     }
-    // Six files in each of two months, and the empty lock file.
-    assert_eq!(archives[0].0.len(), 13);
+    // Seven files in each of two months, and the empty lock file.
+    assert_eq!(archives[0].0.len(), 15);
     assert!(archives[0].0 == archives[1].0, "the two archives differ");
 }
 

@@ -516,6 +516,110 @@ fn archive_review_equals_ledgers_review() {
         book(&from_archive) == book(&from_ledgers),
         "the workbooks differ"
     );
+    let bytes = |r: &Review| std::fs::read(r.dir.path().join("review.json")).unwrap();
+    let from_archive_at = |root: &Path| {
+        review_args(
+            tempfile::tempdir().unwrap(),
+            vec![
+                "review".into(),
+                "--policy".into(),
+                POLICY_A.into(),
+                "--archive".into(),
+                root.display().to_string(),
+            ],
+        )
+    };
+    // The review reads each closed month's figures, not its ledger: with
+    // every archived ledger gone it gives the same bytes.
+    let figures_only = tempfile::tempdir().unwrap();
+    copy_tree(arch.path(), figures_only.path());
+    for p in months(&YEAR) {
+        std::fs::remove_file(figures_only.path().join(p).join("ledger.xlsx")).unwrap();
+    }
+    let from_figures = from_archive_at(figures_only.path());
+    assert!(
+        bytes(&from_figures) == bytes(&from_ledgers),
+        "the JSON differs"
+    );
+    assert!(
+        book(&from_figures) == book(&from_ledgers),
+        "the workbooks differ"
+    );
+    // An archive whose first half-year was closed before months kept their
+    // figures (no `figures.json`, manifests re-chained: `verify` finds it
+    // whole): those months are read from their ledgers, the others from
+    // their figures (their ledgers removed), and the review is the same.
+    let mixed = tempfile::tempdir().unwrap();
+    copy_tree(arch.path(), mixed.path());
+    without_figures(mixed.path(), &months(&[1, 2, 3, 4, 5, 6]));
+    let o = run(&["verify", "--archive", mixed.path().to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // `rerun` of such a month checks no figures it does not have.
+    let o = run(&[
+        "rerun",
+        "--archive",
+        mixed.path().to_str().unwrap(),
+        "--period",
+        "2026-03",
+    ]);
+    assert_eq!((o.code, o.stdout.as_str()), (0, "2026-03: identical\n"));
+    for p in months(&[7, 8, 9, 10, 11, 12]) {
+        std::fs::remove_file(mixed.path().join(p).join("ledger.xlsx")).unwrap();
+    }
+    let from_mixed = from_archive_at(mixed.path());
+    assert!(
+        bytes(&from_mixed) == bytes(&from_ledgers),
+        "the JSON differs"
+    );
+    assert!(
+        book(&from_mixed) == book(&from_ledgers),
+        "the workbooks differ"
+    );
+}
+
+/// Copy a folder's files and folders.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Make `periods` of an archive as closed before months kept their
+/// figures: `figures.json` removed from the folder and the manifest, and
+/// every manifest's link to the month before re-made, so that the chain
+/// still holds.
+fn without_figures(root: &Path, periods: &[String]) {
+    let mut all: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.len() == 7 && n.starts_with("20"))
+        .collect();
+    all.sort();
+    let mut previous: Option<String> = None;
+    for p in all {
+        let path = root.join(&p).join("manifest.json");
+        let mut m: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        if periods.contains(&p) {
+            std::fs::remove_file(root.join(&p).join("figures.json")).unwrap();
+            m["files"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|f| f["name"] != "figures.json");
+        }
+        if let Some(sha) = &previous {
+            m["previous"]["manifest_sha256"] = Value::String(sha.clone());
+        }
+        let bytes = serde_json::to_vec_pretty(&m).unwrap();
+        std::fs::write(&path, &bytes).unwrap();
+        previous = Some(rmpay::archive::sha256_hex(&bytes));
+    }
 }
 
 // ------------------------------------------------------------- Policy B ---
@@ -782,6 +886,34 @@ fn prior_year_figures_from_the_archive() {
     for id in ["N01", "N02", "N03"] {
         assert_eq!(metric(r.manager(id), "deposit_new"), dec("0"), "{id}");
     }
+    // The months (monthly averages) and last year's are read from their
+    // figures: without the archived ledgers, the same review, byte for
+    // byte.
+    for p in periods {
+        std::fs::remove_file(a.path().join(p).join("ledger.xlsx")).unwrap();
+    }
+    let again = review_args(
+        tempfile::tempdir().unwrap(),
+        [
+            "review",
+            "--policy",
+            POLICY_B,
+            "--archive",
+            arch,
+            "--quarter",
+            "4",
+            "--partial",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let bytes = |r: &Review| {
+        (
+            std::fs::read(r.dir.path().join("review.json")).unwrap(),
+            std::fs::read(r.out().join("review-2026-Q4.xlsx")).unwrap(),
+        )
+    };
+    assert!(bytes(&again) == bytes(&r), "the review differs");
     // The same review from the ledger alone has no prior year: item d
     // (new deposits) has no figure, an error naming the RM, the figure,
     // the missing input and the grades' items that need it; nothing is
