@@ -434,6 +434,7 @@ fn a_changed_figure_is_named_by_verify_rerun_and_review() {
     let a = Test::with_tempdir(a)
         .args(["rerun", "--archive", "$TMP", "--period", "2026-10"])
         .stdout("
+            2026-10: the archived inputs match the manifest (2026-10/ledger.xlsx, 2026-10/policy.toml, 2026-09/state.json)
             $TMP/2026-10/figures.json: deposit_sums C001 demand: balance_sum: archived `279310000.00`, recomputed `279000000.00`
             2026-10: 1 file(s) differ from the archive
         ")

@@ -497,6 +497,50 @@ fn bad_state() {
         .run();
 }
 
+/// September's figures replaced by a broken file, the manifest made to
+/// list it (so that the hash holds): the review from the archive refuses
+/// the file it cannot read.
+fn bad_figures() {
+    let tmp = closed_september();
+    let month = tmp.path().join("archive/2026-09");
+    let broken = b"{\n";
+    std::fs::write(month.join("figures.json"), broken).unwrap();
+    let path = month.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["name"] == "figures.json" {
+            f["sha256"] = rmpay::archive::sha256_hex(broken).into();
+            f["size"] = broken.len().into();
+        }
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let archive = tmp.path().join("archive");
+    let policy = tmp.path().join("city-commercial-bank.toml");
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "review",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--archive",
+        archive.to_str().unwrap(),
+        "--year",
+        "2026",
+        "--quarter",
+        "3",
+        "--partial",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("2026-09/figures.json: error[bad-figures]: "),
+        "{}",
+        o.stderr
+    );
+    assert!(!out.exists());
+}
+
 fn bad_archive() {
     let tmp = closed_september();
     std::fs::write(tmp.path().join("archive/2026-09/pay-2026-09.json"), "{\n").unwrap();
@@ -857,6 +901,7 @@ const CASES: &[Case] = &[
     // The archive.
     (&["bad-manifest"], bad_manifest),
     (&["bad-state"], bad_state),
+    (&["bad-figures"], bad_figures),
     (&["bad-archive"], bad_archive),
     (&["no-version"], no_version),
     (&["head-mismatch"], head_mismatch),

@@ -562,7 +562,14 @@ fn archive_review_equals_ledgers_review() {
         "--period",
         "2026-03",
     ]);
-    assert_eq!((o.code, o.stdout.as_str()), (0, "2026-03: identical\n"));
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (
+            0,
+            "2026-03: the archived inputs match the manifest (2026-03/ledger.xlsx, 2026-03/policy.toml, 2026-02/state.json)\n\
+             2026-03: identical\n"
+        )
+    );
     for p in months(&[7, 8, 9, 10, 11, 12]) {
         std::fs::remove_file(mixed.path().join(p).join("ledger.xlsx")).unwrap();
     }
