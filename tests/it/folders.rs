@@ -15,7 +15,7 @@ const FIXTURE: &str = "fixtures/2026-10.xlsx";
 
 /// A cell of a workbook sheet, as a data file holds it.
 #[derive(Clone, Debug, PartialEq)]
-enum Cell {
+pub(super) enum Cell {
     Empty,
     Text(String),
     Num(f64),
@@ -24,7 +24,7 @@ enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(s) | Cell::Date(s) => s.clone(),
@@ -33,14 +33,14 @@ impl Cell {
     }
 }
 
-struct Sheet {
-    kind: SheetKind,
+pub(super) struct Sheet {
+    pub(super) kind: SheetKind,
     /// The header row first.
-    rows: Vec<Vec<Cell>>,
+    pub(super) rows: Vec<Vec<Cell>>,
 }
 
 /// The contract's sheets of a workbook, cell by cell.
-fn workbook(path: &str) -> Vec<Sheet> {
+pub(super) fn workbook(path: &str) -> Vec<Sheet> {
     use calamine::{Data, Reader};
     let mut wb = calamine::open_workbook_auto(util::root().join(path)).unwrap();
     let mut out = Vec::new();
@@ -96,14 +96,14 @@ fn csv_text(rows: &[Vec<Cell>]) -> String {
 }
 
 #[derive(Clone, Copy)]
-enum Enc {
+pub(super) enum Enc {
     Utf8,
     Bom,
     Gbk,
 }
 
 /// Write the sheets as CSV files named in English or Chinese.
-fn csv_folder(dir: &Path, sheets: &[Sheet], enc: Enc, chinese: bool) {
+pub(super) fn csv_folder(dir: &Path, sheets: &[Sheet], enc: Enc, chinese: bool) {
     std::fs::create_dir_all(dir).unwrap();
     for sh in sheets {
         let name = if chinese {
@@ -378,7 +378,11 @@ fn pay_json(tmp: &Path, ledger: &Path, tag: &str) -> serde_json::Value {
 }
 
 /// The first place two JSON values differ, as a path.
-fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+pub(super) fn first_difference(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
     use serde_json::Value::{Array, Object};
     match (a, b) {
         (Object(x), Object(y)) => {
