@@ -1800,12 +1800,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
-        let ids: Vec<&str> = r
-            .payroll
-            .results
-            .iter()
-            .map(|x| x.rm.rm_id.as_str())
-            .collect();
+        let ids = rm_ids(&r);
         return Err(Failure::usage(format!(
             "no RM `{}` in {}{}",
             a.rm,
@@ -2063,16 +2058,20 @@ fn statement_month(
 
 /// The RMs asked for (all without --rm), each known; every unknown one is
 /// reported.
+/// The month's RM ids, in the register's order.
+fn rm_ids(r: &PayrollRun) -> Vec<&str> {
+    r.payroll
+        .results
+        .iter()
+        .map(|x| x.rm.rm_id.as_str())
+        .collect()
+}
+
 fn statement_rms<'r>(
     a: &cli::StatementArgs,
     r: &'r PayrollRun,
 ) -> Result<Vec<&'r crate::engine::pay::RmResult>, Failure> {
-    let ids: Vec<&str> = r
-        .payroll
-        .results
-        .iter()
-        .map(|x| x.rm.rm_id.as_str())
-        .collect();
+    let ids = rm_ids(r);
     let mut diags = diag::Diagnostics::new();
     for id in &a.rms {
         if !ids.contains(&id.as_str()) {
