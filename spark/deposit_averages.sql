@@ -45,13 +45,16 @@ SELECT account_id,
        CONCAT_WS(',', TRANSFORM(missing, d -> CAST(d AS STRING))) AS detail
 FROM (
   SELECT account_id,
-         ARRAY_EXCEPT(
-           SEQUENCE(1, CASE WHEN ${carry} THEN MIN(DAY(date)) - 1 ELSE ${days} END),
-           COLLECT_SET(DAY(date))
-         ) AS missing
-  FROM daily
-  WHERE date BETWEEN DATE '${first_day}' AND DATE '${last_day}'
-  GROUP BY account_id
+         FILTER(ARRAY_EXCEPT(SEQUENCE(1, ${days}), present),
+                d -> NOT ${carry} OR d < first_day) AS missing
+  FROM (
+    SELECT account_id,
+           COLLECT_SET(DAY(date)) AS present,
+           MIN(DAY(date)) AS first_day
+    FROM daily
+    WHERE date BETWEEN DATE '${first_day}' AND DATE '${last_day}'
+    GROUP BY account_id
+  )
 )
 WHERE SIZE(missing) > 0;
 

@@ -37,8 +37,9 @@ fn python() -> PathBuf {
     p
 }
 
-/// Run the Spark job over `daily` (a CSV of daily balances) into `out`.
-fn spark_job(python: &Path, daily: &Path, out: &Path) -> Output {
+/// Run the Spark job over `daily` (a CSV of daily balances) into `out`,
+/// carrying a missing day's balance forward when `carry`.
+fn spark_job(python: &Path, daily: &Path, out: &Path, carry: bool) -> Output {
     let work = out.with_extension("spark-work");
     std::fs::create_dir_all(&work).unwrap();
     Command::new(python)
@@ -47,6 +48,7 @@ fn spark_job(python: &Path, daily: &Path, out: &Path) -> Output {
         .arg(daily)
         .arg("--out")
         .arg(out)
+        .args(carry.then_some("--carry-forward"))
         .current_dir(&work)
         .output()
         .unwrap()
@@ -117,11 +119,16 @@ fn generated_month() -> (Vec<Sheet>, Sheet) {
 }
 
 fn payroll(ledger: &Path, json: &Path) -> Output {
+    payroll_under(Path::new(POLICY), ledger, json)
+}
+
+fn payroll_under(policy: &Path, ledger: &Path, json: &Path) -> Output {
     let out = json.with_extension("out");
     util::rmpay()
-        .args([
-            "payroll", "--policy", POLICY, "--period", "2026-10", "--quiet", "--ledger",
-        ])
+        .arg("payroll")
+        .arg("--policy")
+        .arg(policy)
+        .args(["--period", "2026-10", "--quiet", "--ledger"])
         .arg(ledger)
         .arg("--out")
         .arg(&out)
@@ -217,20 +224,24 @@ fn spark_s_sums_pay_what_the_daily_balances_pay_and_refuse_the_same_accounts() {
         csv_folder(&t.join(format!("direct-{name}")), &sheets, Enc::Utf8, false);
     }
     // The Spark ledgers: the same month without deposits; the job adds
-    // `deposit_averages.parquet`. The three jobs run side by side.
-    let results: Vec<Output> = std::thread::scope(|s| {
+    // `deposit_averages.parquet`. The four jobs run side by side: the three
+    // months, and the gap's again carrying a missing day forward.
+    let mut results: Vec<Output> = std::thread::scope(|s| {
         let jobs: Vec<_> = cases
             .iter()
-            .map(|(name, _)| {
+            .map(|(name, _)| (*name, *name, false))
+            .chain([("gap-carry", "gap", true)])
+            .map(|(name, month, carry)| {
                 let dir = t.join(format!("spark-{name}"));
                 csv_folder(&dir, &others, Enc::Utf8, false);
-                let daily = t.join(format!("direct-{name}/deposits.csv"));
+                let daily = t.join(format!("direct-{month}/deposits.csv"));
                 let python = &python;
-                s.spawn(move || spark_job(python, &daily, &dir))
+                s.spawn(move || spark_job(python, &daily, &dir, carry))
             })
             .collect();
         jobs.into_iter().map(|j| j.join().unwrap()).collect()
     });
+    let carried = results.pop().unwrap();
 
     // The whole month: Spark wrote the sums, and both pay the same.
     let whole = &results[0];
@@ -293,4 +304,54 @@ fn spark_s_sums_pay_what_the_daily_balances_pay_and_refuse_the_same_accounts() {
     // The gap's days are named alike.
     let gap_err = String::from_utf8_lossy(&results[1].stderr);
     assert!(gap_err.contains("found none for 2026-10-05"), "{gap_err}");
+
+    // Where the policy carries a missing day's balance forward, the gap is
+    // no error: A00003's 4th balance stands for the 5th, in Spark's sum as
+    // in rmpay's own.
+    let text = std::fs::read_to_string(util::root().join(POLICY)).unwrap();
+    assert_eq!(
+        text.matches("carry_forward_missing_days = false").count(),
+        1
+    );
+    let carrying = t.join("carrying.toml");
+    std::fs::write(
+        &carrying,
+        text.replace(
+            "carry_forward_missing_days = false",
+            "carry_forward_missing_days = true",
+        ),
+    )
+    .unwrap();
+    assert!(
+        carried.status.success(),
+        "{}",
+        String::from_utf8_lossy(&carried.stderr)
+    );
+    let direct = payroll_under(
+        &carrying,
+        &t.join("direct-gap"),
+        &t.join("carry-direct.json"),
+    );
+    assert!(
+        direct.status.success(),
+        "{}",
+        String::from_utf8_lossy(&direct.stderr)
+    );
+    let spark = payroll_under(
+        &carrying,
+        &t.join("spark-gap-carry"),
+        &t.join("carry-spark.json"),
+    );
+    assert!(
+        spark.status.success(),
+        "{}",
+        String::from_utf8_lossy(&spark.stderr)
+    );
+    let (c, d) = (
+        figures(&t.join("carry-direct.json")),
+        figures(&t.join("carry-spark.json")),
+    );
+    assert_eq!(first_difference(&c, &d, "carried"), None);
+    // And the carried day counts: the month differs from the whole one.
+    assert_ne!(first_difference(&a, &c, "whole"), None);
 }
