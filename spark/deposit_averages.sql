@@ -9,6 +9,16 @@
 -- one offending account, reported as rmpay reports it (same code, same
 -- account, same dates).
 
+-- name: check_missing_value
+-- rmpay: error[missing-value] a row without its date, account, client or
+-- balance (an empty field, or a value that does not read as one) is never
+-- dropped: it is refused, counted by account.
+SELECT COALESCE(account_id, '') AS account_id, CAST(COUNT(*) AS STRING) AS detail
+FROM daily
+WHERE date IS NULL OR account_id IS NULL OR account_id = ''
+   OR client_id IS NULL OR client_id = '' OR balance IS NULL
+GROUP BY account_id;
+
 -- name: check_date_outside_period
 -- rmpay: error[date-outside-period] expected a date in the month.
 SELECT account_id, CAST(MIN(date) AS STRING) AS detail

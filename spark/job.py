@@ -68,6 +68,7 @@ def day_ranges(year, month, days):
 
 
 CODES = {
+    "check_missing_value": "missing-value",
     "check_date_outside_period": "date-outside-period",
     "check_duplicate_balance": "duplicate-balance",
     "check_inconsistent_account": "inconsistent-account",
@@ -77,6 +78,9 @@ CODES = {
 
 def message(name, account, detail, year, month):
     period = f"{year:04}-{month:02}"
+    if name == "check_missing_value":
+        return (f"expected a date, account, client and balance on every row "
+                f"of account `{account}`, found {detail} row(s) without one")
     if name == "check_missing_days":
         days = [int(d) for d in detail.split(",") if d]
         return (f"expected a balance of account `{account}` for every day of "
@@ -123,7 +127,7 @@ def main(argv=None):
 
     spark = (SparkSession.builder.appName(f"rmpay deposit_averages {args.period}")
              .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.ansi.enabled", "true")
+             .config("spark.sql.ansi.enabled", "false")
              .config("spark.ui.showConsoleProgress", "false")
              .config("spark.ui.enabled", "false")
              .getOrCreate())
