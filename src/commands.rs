@@ -825,11 +825,6 @@ fn period_files(
         .map_err(|e| Failure::at(&r.policy_path, Code::Io, format!("cannot read: {e}")))?;
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
-    // What a review reads of the month, read as the month was.
-    let figures = archive::figures::FiguresV1::of(
-        &r.ledger,
-        &crate::pipeline::inputs::read_options(&r.policy, Some(p)),
-    );
     let mut files = ledger_files;
     files.extend([
         (archive::POLICY.to_string(), policy_bytes),
@@ -841,6 +836,11 @@ fn period_files(
     // files' forms, which the figures do not record, so a review reads the
     // folder itself.
     if r.ledger.folder.is_empty() {
+        // What a review reads of the month, read as the month was.
+        let figures = archive::figures::FiguresV1::of(
+            &r.ledger,
+            &crate::pipeline::inputs::read_options(&r.policy, Some(p)),
+        );
         files.push((archive::FIGURES.to_string(), figures.to_bytes()));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

@@ -75,7 +75,7 @@ fn printed_head(o: &Out) -> String {
 }
 
 /// The draft a `payroll --archive` recorded, from its console.
-fn printed_draft(o: &Out) -> String {
+pub(super) fn printed_draft(o: &Out) -> String {
     let line = o
         .stderr
         .lines()

@@ -4,8 +4,8 @@
 //! then September's ledger corrected with `restate`, and December's
 //! payroll carrying the adjustment lines, per RM and line, by hand.
 
-use super::cycle::{self, close, draft, ok, s};
-use super::util::{Out, run};
+use super::cycle::{self, close, draft, ok, printed_draft, s};
+use super::util::run;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -13,20 +13,6 @@ use std::path::Path;
 const POLICY: &str = "rules/city-commercial-bank.toml";
 const CORRECTED_OCT: &str = "fixtures/tampered/2026-10.xlsx";
 const REASON: &str = "客户 C008 9月1日存款余额少记 3,000,000.00，更正";
-
-/// The draft a `payroll --archive` recorded, from its console.
-fn printed_draft(o: &Out) -> String {
-    let line = o
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("rmpay: draft "))
-        .unwrap_or_else(|| panic!("no draft recorded: {}", o.stderr));
-    line["rmpay: draft ".len()..]
-        .split(' ')
-        .next()
-        .unwrap()
-        .to_string()
-}
 
 fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) {
     let o = cycle::sign(a, period, step, name, date);
