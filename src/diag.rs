@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use crate::text::{self, Lang, Msg};
+
 /// Declares [`Code`] from one table: the variant, its stable id, its
 /// Chinese and English titles, and the exit status of a run it stops.
 macro_rules! codes {
@@ -264,48 +266,55 @@ pub fn column_name(col: u32) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Location {
+    /// Where, in `l`: a CSV or Parquet position names its row and column
+    /// in that language (`第 1,204,511 行 balance 列`).
+    pub fn show(&self, l: Lang) -> String {
         match self {
-            Location::File { file } => write!(f, "{file}"),
-            Location::Text { file, line, column } => write!(f, "{file}:{line}:{column}"),
-            Location::Sheet { file, sheet } => write!(f, "{file} [{sheet}]"),
+            Location::File { file } => file.clone(),
+            Location::Text { file, line, column } => format!("{file}:{line}:{column}"),
+            Location::Sheet { file, sheet } => format!("{file} [{sheet}]"),
             Location::Cell {
                 file,
                 sheet,
                 row,
                 col,
-            } => {
-                write!(f, "{file} [{sheet}]!{}", cell_name(*row, *col))
-            }
+            } => format!("{file} [{sheet}]!{}", cell_name(*row, *col)),
             Location::Line {
                 file,
                 name,
                 line,
                 field: 0,
-            } => write!(f, "{file}/{name}:{line}"),
+            } => format!("{file}/{name}:{line}"),
             Location::Line {
                 file,
                 name,
                 line,
                 field,
-            } => write!(f, "{file}/{name}:{line}:{field}"),
+            } => format!("{file}/{name}:{line}:{field}"),
             Location::Record {
                 file,
                 name,
                 row: 0,
                 column,
-            } => write!(f, "{file}/{name} column {column}"),
+            } => format!("{file}/{name} {}", text::run::at_column(column).get(l)),
             Location::Record {
                 file,
                 name,
                 row,
                 column,
-            } => {
-                write!(f, "{file}/{name} row {} column {column}", thousands(*row))
-            }
-            Location::None => write!(f, "rmpay"),
+            } => format!(
+                "{file}/{name} {}",
+                text::run::at_row_column(thousands(*row), column).get(l)
+            ),
+            Location::None => "rmpay".to_string(),
         }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.show(text::console()))
     }
 }
 
@@ -322,12 +331,12 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The kind of problem; printed as its stable id, e.g. `not-an-amount`.
     pub code: Code,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl Diagnostic {
     /// An error at `location`.
-    pub fn error(location: Location, code: Code, message: impl Into<String>) -> Diagnostic {
+    pub fn error(location: Location, code: Code, message: impl Into<Msg>) -> Diagnostic {
         Diagnostic {
             location,
             severity: Severity::Error,
@@ -337,7 +346,7 @@ impl Diagnostic {
     }
 
     /// A warning at `location`.
-    pub fn warning(location: Location, code: Code, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(location: Location, code: Code, message: impl Into<Msg>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(location, code, message)
@@ -348,7 +357,7 @@ impl Diagnostic {
     pub fn at_path(
         path: impl AsRef<std::path::Path>,
         code: Code,
-        message: impl Into<String>,
+        message: impl Into<Msg>,
     ) -> Diagnostic {
         Diagnostic::error(
             Location::File {
@@ -361,7 +370,7 @@ impl Diagnostic {
 
     /// A usage error: a command line rmpay cannot run, printed as
     /// `error: message`.
-    pub fn usage(message: impl Into<String>) -> Diagnostic {
+    pub fn usage(message: impl Into<Msg>) -> Diagnostic {
         Diagnostic::error(Location::None, Code::Usage, message)
     }
 
@@ -382,20 +391,30 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// As printed, in `l`: `LOCATION: error[code]: message` (a usage
+    /// error: `error: message`). The code stays as it is in every
+    /// language, so it can be looked up.
+    pub fn show(&self, l: Lang) -> String {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
         if self.code == Code::Usage {
-            return write!(f, "{sev}: {}", self.message);
+            return format!("{sev}: {}", self.message.get(l));
         }
-        write!(
-            f,
-            "{}: {}[{}]: {}",
-            self.location, sev, self.code, self.message
+        format!(
+            "{}: {sev}[{}]: {}",
+            self.location.show(l),
+            self.code,
+            self.message.get(l)
         )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.show(text::console()))
     }
 }
 
@@ -418,11 +437,11 @@ impl Diagnostics {
         Self::default()
     }
 
-    pub fn error(&mut self, location: Location, code: Code, message: impl Into<String>) {
+    pub fn error(&mut self, location: Location, code: Code, message: impl Into<Msg>) {
         self.push(Diagnostic::error(location, code, message));
     }
 
-    pub fn warning(&mut self, location: Location, code: Code, message: impl Into<String>) {
+    pub fn warning(&mut self, location: Location, code: Code, message: impl Into<Msg>) {
         self.push(Diagnostic::warning(location, code, message));
     }
 
@@ -498,7 +517,8 @@ impl Diagnostics {
         let mut out: Vec<String> = self.items.iter().map(|d| d.to_string()).collect();
         for ((scope, code), n) in &self.suppressed {
             out.push(format!(
-                "{scope}: error[{code}]: … and {n} more of this kind"
+                "{scope}: error[{code}]: {}",
+                text::run::more_of_this_kind(n)
             ));
         }
         out

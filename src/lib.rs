@@ -65,7 +65,7 @@ pub enum Failure {
 
 impl Failure {
     /// A usage error (`error: message`, exit 2).
-    pub fn usage(message: impl Into<String>) -> Failure {
+    pub fn usage(message: impl Into<crate::text::Msg>) -> Failure {
         Failure::Error(diag::Diagnostic::usage(message))
     }
 
@@ -73,7 +73,7 @@ impl Failure {
     pub fn at(
         path: impl AsRef<std::path::Path>,
         code: diag::Code,
-        message: impl Into<String>,
+        message: impl Into<crate::text::Msg>,
     ) -> Failure {
         Failure::Error(diag::Diagnostic::at_path(path, code, message))
     }

@@ -69,7 +69,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     let ledger_warnings = ledger
         .warnings
         .iter()
-        .map(|w| w.in_file(&ledger.file).to_string())
+        .map(|w| w.in_file(&ledger.file).show(crate::text::output()))
         .collect();
     let run = report::pay::RunInfo::new(
         ledger.period,
@@ -132,10 +132,7 @@ fn check_overflow(payroll: &engine::pay::Payroll, ledger_file: &str) -> Result<(
                 location: diag::Location::File {
                     file: ledger_file.to_string(),
                 },
-                message: format!(
-                    "{}: {}; check the policy's rates and the ledger's amounts",
-                    r.rm.rm_id, o.message
-                ),
+                message: crate::text::run::overflow_check(&r.rm.rm_id, &o.message),
                 ..o.clone()
             });
         }

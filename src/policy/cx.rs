@@ -51,7 +51,7 @@ impl<'s> Cx<'s> {
         }
     }
 
-    pub fn error(&mut self, span: &Span, code: Code, message: impl Into<String>) {
+    pub fn error(&mut self, span: &Span, code: Code, message: impl Into<crate::text::Msg>) {
         let loc = self.location(span);
         self.diags.error(loc, code, message);
     }
