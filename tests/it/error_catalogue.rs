@@ -1001,3 +1001,22 @@ fn ledger(name: &str) {
     ]);
     assert_eq!(o.code, 1, "{name}: {}", o.stderr);
 }
+
+/// What [`english_words`](super::util::english_words) counts as English in
+/// a diagnostic: the words of the message, not its location, code, quoted
+/// values, file names or flags.
+#[test]
+fn english_words_are_those_of_the_message() {
+    use super::util::english_words;
+    let en = "fixtures/bad/ledger/x.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`";
+    assert_eq!(
+        english_words(en, &[]),
+        ["expected", "an", "amount", "found", "text"]
+    );
+    let zh = "fixtures/bad/ledger/x.xlsx [存款日余额]!E17: error[not-an-amount]: 应为金额，实为文字「12,3O0」；请改 `--period` 或 x.xlsx 的 RM001";
+    assert_eq!(english_words(zh, &["RM"]), Vec::<String>::new());
+    assert_eq!(
+        english_words("error: 缺少 --out 参数 (see help)", &[]),
+        ["see", "help"]
+    );
+}

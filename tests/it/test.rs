@@ -200,12 +200,11 @@ impl Test {
     #[track_caller]
     pub fn run(self) -> Output {
         let args: Vec<OsString> = self.args.iter().map(|a| self.expand(a).into()).collect();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"));
+        // The console follows the locale: English unless a test sets it.
+        super::util::console_env(&mut command);
+        let mut child = command
             .args(&args)
-            // The console follows the locale: English unless a test sets it.
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("LANG")
             .envs(self.env.iter().map(|(k, v)| (k, self.expand(v))))
             .current_dir(self.expand(&self.current_dir))
             .stdin(Stdio::piped())

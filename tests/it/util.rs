@@ -46,12 +46,74 @@ pub fn use_rmpay_as_worker() {
 pub fn rmpay() -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"));
     c.current_dir(root());
-    // The console's language follows the locale: the tests pin English
-    // unless they say otherwise.
+    console_env(&mut c);
+    c
+}
+
+/// The console's language follows the locale: the tests pin English
+/// unless they say otherwise, or run inside [`in_chinese`].
+pub fn console_env(c: &mut std::process::Command) {
     for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
         c.env_remove(k);
     }
-    c
+    if CHINESE.with(|z| z.get()) {
+        c.env("LANG", "zh_CN.UTF-8");
+    }
+}
+
+thread_local! {
+    /// Whether runs on this thread have a Chinese locale ([`in_chinese`]).
+    static CHINESE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The diagnostic lines printed on this thread, while [`in_chinese`]
+    /// listens.
+    static LINES: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` with every run of the binary it makes (through [`run`],
+/// [`rmpay`] or `Test::run`) in a Chinese locale (`LANG=zh_CN.UTF-8`),
+/// and return the diagnostic lines they printed (`error[…]`, `warning[…]`,
+/// `error: …`). `f`'s own asserts on English text fail in Chinese: such a
+/// failure is expected and ignored here (the same case is held to its
+/// asserts in English elsewhere); what is returned is what was printed
+/// before it.
+pub fn in_chinese(f: impl FnOnce()) -> Vec<String> {
+    CHINESE.with(|z| z.set(true));
+    LINES.with(|l| *l.borrow_mut() = Some(Vec::new()));
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CHINESE.with(|z| z.set(false));
+    LINES.with(|l| l.borrow_mut().take().unwrap_or_default())
+}
+
+/// The English words of a diagnostic line's message, outside what may
+/// stay as it is: its location and code, text in backticks or 「」, file
+/// names and paths, flags, and `allowed` words (identifiers such as `RM`).
+pub fn english_words(line: &str, allowed: &[&str]) -> Vec<String> {
+    // The message: after `error[code]: `, `warning[code]: ` or `error: `.
+    let message = ["]: ", "error: "]
+        .iter()
+        .filter_map(|sep| line.split_once(sep).map(|(_, m)| m))
+        .next()
+        .unwrap_or(line);
+    let mut kept = String::new();
+    let mut quote: Option<char> = None;
+    for ch in message.chars() {
+        match (quote, ch) {
+            (None, '`') => quote = Some('`'),
+            (None, '「') => quote = Some('」'),
+            (Some(q), c) if c == q => quote = None,
+            (None, c) => kept.push(c),
+            _ => {}
+        }
+    }
+    kept.split(|c: char| c.is_whitespace() || "，。；：（）、,;()".contains(c))
+        .filter(|t| {
+            // Paths, file names, flags, cell references and numbers.
+            !(t.contains('/') || t.contains('.') || t.starts_with('-') || t.contains('!'))
+        })
+        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()))
+        .filter(|w| w.len() > 1 && !allowed.contains(w))
+        .map(str::to_string)
+        .collect()
 }
 
 /// What a run of the binary printed, and its exit code.
@@ -79,6 +141,18 @@ pub fn codes_printed(f: impl FnOnce()) -> std::collections::BTreeSet<String> {
 /// Note the codes in a run's output (`error[code]`, `warning[code]`),
 /// for [`codes_printed`].
 pub fn note_codes(output: &str) {
+    LINES.with(|l| {
+        if let Some(lines) = l.borrow_mut().as_mut() {
+            lines.extend(
+                output
+                    .lines()
+                    .filter(|x| {
+                        x.contains("error[") || x.contains("warning[") || x.starts_with("error: ")
+                    })
+                    .map(str::to_string),
+            );
+        }
+    });
     CODES.with(|c| {
         if let Some(seen) = c.borrow_mut().as_mut() {
             for line in output.lines() {
