@@ -819,3 +819,26 @@ fn a_gap_or_a_duplicate_in_a_parquet_deposits_file_is_the_workbook_s_error() {
         .status(1)
         .run();
 }
+
+/// In a Chinese locale a Parquet value's place reads in Chinese: its row
+/// and column (`第 2 行 开户日期 列`), the file and the column as named.
+#[test]
+fn a_parquet_place_reads_in_chinese() {
+    let new_accounts = parquet_bytes(&[
+        texts("account_id", &["6209001", "6209002"]),
+        texts("开户日期", &["2026-10-05", "2026-13-01"]),
+    ]);
+    let lines = util::in_chinese(|| {
+        Test::new()
+            .write("m/新开户.parquet", new_accounts)
+            .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+            .status(1)
+            .run();
+    });
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("$TMP/m/新开户.parquet 第 2 行 开户日期 列: error[not-a-date]")),
+        "{lines:#?}"
+    );
+}
