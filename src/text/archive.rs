@@ -199,7 +199,7 @@ says! {
     corrected_not_before() => "被更正的月份不在其之前", "the corrected month is not before it";
 
     // statement.
-    unknown_rm(id, p, hint) => "`--rm` {id}：{p} 没有客户经理 `{id}`{hint}", "--rm {id}: no RM `{id}` in {p}{hint}";
+    unknown_rm(id, p, hint) => "`--rm {id}`：{p} 没有客户经理 `{id}`{hint}", "--rm {id}: no RM `{id}` in {p}{hint}";
     differs_from_register(rm, p) => "重算 {p} 所得 {rm} 的数字与已结账的工资汇总表不符；请运行 `rmpay rerun` 和 `rmpay verify` 核对",
         "{rm}'s figures recomputed for {p} differ from the closed register; run `rmpay rerun` and `rmpay verify`";
     statement_clash(rm, name) => "客户经理 `{rm}` 的对账单将写入 {name}，与另一客户经理的文件同名：两人的编号只差文件名不能包含的字符",
