@@ -1475,7 +1475,11 @@ fn inputs_as_archived(
             .collect();
         println!(
             "{}",
-            text::inputs_match(text::console(), label, names.join(", "))
+            text::inputs_match(
+                text::console(),
+                label,
+                names.join(text::list_sep(text::console()))
+            )
         );
     }
     Ok(intact)

@@ -334,11 +334,23 @@ fn damaged_archive_files_are_named_in_chinese() {
     );
     // rerun says first that the archived inputs are intact, then which
     // outputs differ (the figures, figure by figure, in words).
-    c.run(
+    let rerun = c.run(
         tmp,
         &["rerun", "--archive", "$TMP/archive", "--period", "2026-09"],
         1,
     );
+    assert_eq!(
+        rerun[0],
+        "2026-09：档案中的输入文件与清单一致（2026-09/ledger.xlsx、2026-09/policy.toml）"
+    );
+    // September has 30 days; the archived figures have none.
+    assert!(
+        rerun.contains(
+            &"$TMP/archive/2026-09/figures.json：`days`：存档为 `（无）`，重算为 `30`".to_string()
+        ),
+        "{rerun:#?}"
+    );
+    assert_eq!(rerun.last().unwrap(), "2026-09：2 个文件与档案不一致");
     std::fs::remove_file(month.join("notes.txt")).unwrap();
     // The register broken: the pay-out file cannot be made from it.
     std::fs::write(month.join("pay-2026-09.json"), "{\n").unwrap();
