@@ -56,7 +56,7 @@ says! {
     already_closed(p) => "{p} 已结账；已结账的月份不能覆盖", "{p} is already closed; a closed period is never overwritten";
     out_of_order(p, last) => "{p} 早于最近结账的月份 {last}；各月须按顺序结账",
         "{p} comes before {last}, the last closed period; periods close in order";
-    gap(next, p, last) => "{next} 尚未结账：请先结 {next}，再结 {p}（最近结账的月份为 {last}）",
+    gap(next, p, last) => "{next} 尚未结账：请先为 {next} 结账，再为 {p} 结账（最近结账的月份为 {last}）",
         "{next} is not closed yet: close it before {p} (the last closed period is {last})";
     busy(secs) => "另一个 rmpay 正在写入本档案库（已等待 {secs} 秒）；请待其完成后重试",
         "another rmpay is writing to this archive (waited {secs} s); try again when it has finished";
@@ -93,7 +93,7 @@ says! {
         "version {v} of {p} replaces version {old} {sha}, whose manifest hashes to nothing (missing)";
     version_unsaid(v, p) => "{p} 第 {v} 版文件夹中的清单未注明是该版本",
         "the manifest in the folder of version {v} of {p} does not say it is that version";
-    head_mismatch(head, logs, given) => "档案头为 {head}{logs}，而所给档案头为 {given}：不是抄录档案头时的档案库",
+    head_mismatch(head, logs, given) => "档案头为 {head}{logs}，与所给的档案头 {given} 不符：这不是当初抄录档案头的档案库",
         "the archive's head is {head}{logs}, not {given}, the head given: the archive is not the one whose head was written down";
     no_head() => "无（没有已结账的月份）", "nothing (no closed month)";
     log_head(p, h) => "，{p} 签核日志头 {h}", ", {p}'s sign-off log head {h}";

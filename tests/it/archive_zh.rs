@@ -165,7 +165,7 @@ fn a_closed_month_s_refusals_read_in_chinese() {
     );
     assert_eq!(
         gap[0],
-        "$TMP/archive: error[period-gap]: 2026-10 尚未结账：请先结 2026-10，再结 2026-11（最近结账的月份为 2026-09）"
+        "$TMP/archive: error[period-gap]: 2026-10 尚未结账：请先为 2026-10 结账，再为 2026-11 结账（最近结账的月份为 2026-09）"
     );
     // rerun: a month not closed, a version that is not there.
     let rerun = c.run(
@@ -203,7 +203,7 @@ fn a_closed_month_s_refusals_read_in_chinese() {
     );
     assert_eq!(
         hide_sha(&head[0]),
-        "$TMP/archive/2026-09/manifest.json: error[head-mismatch]: 档案头为 $SHA256，而所给档案头为 $SHA256：不是抄录档案头时的档案库"
+        "$TMP/archive/2026-09/manifest.json: error[head-mismatch]: 档案头为 $SHA256，与所给的档案头 $SHA256 不符：这不是当初抄录档案头的档案库"
     );
     assert_eq!(head[1], "$TMP/archive：1 个问题");
     // payout: a month not closed, a file inside the archive.
