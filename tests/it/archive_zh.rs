@@ -237,6 +237,45 @@ fn a_closed_month_s_refusals_read_in_chinese() {
         ],
         2,
     );
+    // A ledger without salary cards: every RM paid is named, with the
+    // amount (separated) and the column missing.
+    let cards = c.run(
+        tmp,
+        &[
+            "payout",
+            "--archive",
+            "$TMP/archive",
+            "--period",
+            "2026-09",
+            "--out",
+            "$TMP/p.csv",
+        ],
+        1,
+    );
+    assert_eq!(
+        cards[0],
+        "$TMP/archive/2026-09/ledger.xlsx [客户经理]!A2: error[missing-card]: 缺少 RM001（张伟）的工资卡号：其 2026-09 实发 6,125.12，表中没有「工资卡号」列"
+    );
+    // A month closed under a policy without sign-off has none to sign.
+    let unsigned = c.run(
+        tmp,
+        &[
+            "sign",
+            "--archive",
+            "$TMP/archive",
+            "--period",
+            "2026-09",
+            "--step",
+            "check",
+            "--name",
+            "王五",
+        ],
+        1,
+    );
+    assert_eq!(
+        unsigned[0],
+        "$TMP/archive/2026-09/policy.toml: error[no-workflow]: 政策 `city-commercial-bank` 没有 `[workflow]`：其各月结账无需签核"
+    );
     // restate: no reason, a month not closed, the ledger in force.
     let no_reason = c.run(
         tmp,
