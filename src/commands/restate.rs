@@ -190,7 +190,7 @@ fn restated_message(
         );
     }
     if diffs.is_empty() {
-        eprintln!("rmpay: {}", crate::text::no_rm_changed(c));
+        eprintln!("{}", says::rmpay_says(crate::text::no_rm_changed(c)).get(c));
     }
     for (rm, list) in diffs {
         let owed: Decimal = list.iter().map(|x| x.amount).sum();

@@ -185,6 +185,8 @@ says! {
         "`fees` record {n}: one of `client_id` and `rm_id`, not both or neither";
 
     // restate.
+    /// A line of rmpay's own on the console.
+    rmpay_says(what) => "rmpay：{what}", "rmpay: {what}";
     empty_reason() => "`--reason` 为空：请写明重述原因（原因记入每个新版本，并在每条调整行中注明）",
         "--reason is empty: say why the month is restated (it is recorded in every new version and named by every adjustment line)";
     restate_not_closed(p) => "{p} 不是本档案库中已结账的月份：只有已结账的月份才能重述（未结账的月份请重新生成草稿更正）",
