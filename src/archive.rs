@@ -28,6 +28,7 @@
 //! all (docs/ARCHIVE.md, "Concurrent use").
 
 use crate::diag::{Code, Diagnostic};
+use crate::text::{Msg, archive as says};
 pub mod figures;
 
 use crate::period::Period;
@@ -140,7 +141,7 @@ impl Link {
             Diagnostic::at_path(
                 manifest,
                 Code::BadManifest,
-                format!("`previous.period`: {e}"),
+                says::field_not_a_period("previous.period", &self.period, e),
             )
         })
     }
@@ -335,7 +336,7 @@ impl Archive {
                 return Err(Diagnostic::at_path(
                     &self.root,
                     Code::Io,
-                    format!("cannot read the archive: {e}"),
+                    says::cannot_read_archive(e),
                 ));
             }
         };
@@ -358,8 +359,7 @@ impl Archive {
 
     pub fn read(&self, p: Period, name: &str) -> Result<Vec<u8>, Diagnostic> {
         let path = self.dir(p).join(name);
-        std::fs::read(&path)
-            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
+        std::fs::read(&path).map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_read(e)))
     }
 
     pub fn manifest(&self, p: Period) -> Result<Manifest, Diagnostic> {
@@ -369,14 +369,14 @@ impl Archive {
             Diagnostic::at_path(
                 &path,
                 Code::BadManifest,
-                format!("not a valid manifest: {e}"),
+                says::around(&says::json_reason(&e), |r| says::not_a_manifest(r)),
             )
         })?;
         if m.format != FORMAT {
             return Err(Diagnostic::at_path(
                 &path,
                 Code::BadManifest,
-                format!("unknown format `{}`, expected `{FORMAT}`", m.format),
+                says::unknown_format_expected(&m.format, FORMAT),
             ));
         }
         Ok(m)
@@ -389,7 +389,7 @@ impl Archive {
             Diagnostic::at_path(
                 &path,
                 Code::BadState,
-                format!("not a valid state file: {e}"),
+                says::around(&e, |r| says::not_a_state(r)),
             )
         })
     }
@@ -403,9 +403,7 @@ impl Archive {
             return Err(Diagnostic::at_path(
                 self.dir(p),
                 Code::AlreadyClosed,
-                format!(
-                    "{p} is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)"
-                ),
+                says::already_closed_rerun(p),
             ));
         }
         match periods.last() {
@@ -414,15 +412,12 @@ impl Archive {
             Some(&last) if last > p => Err(Diagnostic::at_path(
                 &self.root,
                 Code::OutOfOrder,
-                format!("{p} comes before {last}, the last closed period; periods close in order"),
+                says::out_of_order(p, last),
             )),
             Some(&last) => Err(Diagnostic::at_path(
                 &self.root,
                 Code::PeriodGap,
-                format!(
-                    "{} is not closed yet: close it before {p} (the last closed period is {last})",
-                    last.next()
-                ),
+                says::gap(last.next(), p, last),
             )),
         }
     }
@@ -436,11 +431,7 @@ impl Archive {
     pub fn lock(&self, wait: Duration, waiting: &mut dyn FnMut()) -> Result<WriteLock, Diagnostic> {
         let created = !self.root.is_dir();
         std::fs::create_dir_all(&self.root).map_err(|e| {
-            Diagnostic::at_path(
-                &self.root,
-                Code::Io,
-                format!("cannot create the archive: {e}"),
-            )
+            Diagnostic::at_path(&self.root, Code::Io, says::cannot_create_archive(e))
         })?;
         if created && let Some(parent) = self.root.parent() {
             // The new archive's own entry, so a synced month is findable.
@@ -449,9 +440,8 @@ impl Archive {
             } else {
                 parent
             };
-            sync_dir(parent).map_err(|e| {
-                Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}"))
-            })?;
+            sync_dir(parent)
+                .map_err(|e| Diagnostic::at_path(parent, Code::Io, says::cannot_sync_folder(e)))?;
         }
         let path = self.root.join(LOCK);
         let file = std::fs::OpenOptions::new()
@@ -460,9 +450,7 @@ impl Archive {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| {
-                Diagnostic::at_path(&path, Code::Io, format!("cannot open the lock file: {e}"))
-            })?;
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_open_lock(e)))?;
         // A wait too long to represent is a wait without end.
         let deadline = Instant::now().checked_add(wait);
         let mut announced = false;
@@ -471,11 +459,7 @@ impl Archive {
                 Ok(()) => return Ok(WriteLock { _file: file }),
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(Diagnostic::at_path(
-                        &path,
-                        Code::Io,
-                        format!("cannot lock the archive: {e}"),
-                    ));
+                    return Err(Diagnostic::at_path(&path, Code::Io, says::cannot_lock(e)));
                 }
             }
             let now = Instant::now();
@@ -483,10 +467,7 @@ impl Archive {
                 return Err(Diagnostic::at_path(
                     &path,
                     Code::ArchiveBusy,
-                    format!(
-                        "another rmpay is writing to this archive (waited {} s); try again when it has finished",
-                        wait.as_secs()
-                    ),
+                    says::busy(wait.as_secs()),
                 ));
             }
             if !announced {
@@ -533,31 +514,26 @@ impl Archive {
             return Err(Diagnostic::at_path(
                 &target,
                 Code::AlreadyClosed,
-                format!("{p} is already closed; a closed period is never overwritten"),
+                says::already_closed(p),
             ));
         }
         let tmp = tempfile::Builder::new()
             .prefix(&format!("{TEMP_PREFIX}{p}-"))
             .tempdir_in(&self.root)
             .map_err(|e| {
-                Diagnostic::at_path(
-                    &self.root,
-                    Code::Io,
-                    format!("cannot create a temporary folder: {e}"),
-                )
+                Diagnostic::at_path(&self.root, Code::Io, says::cannot_create_temp_folder(e))
             })?;
         for (i, (name, bytes)) in files.iter().enumerate() {
             failpoint("close-after-files", i);
             let path = tmp.path().join(name);
-            create_parent(tmp.path(), name).map_err(|e| {
-                Diagnostic::at_path(&path, Code::Io, format!("cannot create its folder: {e}"))
-            })?;
+            create_parent(tmp.path(), name)
+                .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_create_parent(e)))?;
             let mut f = std::fs::File::create(&path)
-                .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot create: {e}")))?;
+                .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_create(e)))?;
             std::io::Write::write_all(&mut f, bytes)
-                .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot write: {e}")))?;
+                .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_write(e)))?;
             f.sync_all()
-                .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot sync: {e}")))?;
+                .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_sync(e)))?;
         }
         // The folder's entries are durable before it gets its name: a power
         // loss after the rename cannot leave a month without its files.
@@ -568,41 +544,25 @@ impl Archive {
             {
                 let sub = tmp.path().join(sub);
                 sync_dir(&sub).map_err(|e| {
-                    Diagnostic::at_path(&sub, Code::Io, format!("cannot sync the folder: {e}"))
+                    Diagnostic::at_path(&sub, Code::Io, says::cannot_sync_folder(e))
                 })?;
             }
         }
-        sync_dir(tmp.path()).map_err(|e| {
-            Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}"))
-        })?;
+        sync_dir(tmp.path())
+            .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, says::cannot_sync_folder(e)))?;
         let tmp_path = tmp.keep();
         std::fs::rename(&tmp_path, &target).map_err(|e| {
             let _ = std::fs::remove_dir_all(&tmp_path);
             if target.exists() {
-                Diagnostic::at_path(
-                    &target,
-                    Code::AlreadyClosed,
-                    format!("{p} is already closed; a closed period is never overwritten"),
-                )
+                Diagnostic::at_path(&target, Code::AlreadyClosed, says::already_closed(p))
             } else {
-                Diagnostic::at_path(
-                    &target,
-                    Code::Io,
-                    format!("cannot move the period into place: {e}"),
-                )
+                Diagnostic::at_path(&target, Code::Io, says::cannot_move_period(e))
             }
         })?;
         failpoint("close-after-rename", 0);
         // The rename itself is durable once the archive folder is synced.
-        sync_dir(&self.root).map_err(|e| {
-            Diagnostic::at_path(
-                &self.root,
-                Code::Io,
-                format!(
-                    "{p} is in place, but the archive folder could not be synced to disk ({e}); after a power loss, run `rmpay verify`"
-                ),
-            )
-        })?;
+        sync_dir(&self.root)
+            .map_err(|e| Diagnostic::at_path(&self.root, Code::Io, says::not_synced(p, e)))?;
         Ok(())
     }
 }
@@ -656,7 +616,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
     let periods = archive.periods()?;
     let mut findings = Vec::new();
     let mut prev: Option<(Period, String)> = None;
-    let f = |path: PathBuf, code, message: String| Diagnostic::at_path(path, code, message);
+    let f = |path: PathBuf, code, message: Msg| Diagnostic::at_path(path, code, message);
     for &p in &periods {
         let dir = archive.dir(p);
         if let Some((pp, _)) = &prev
@@ -665,7 +625,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
             findings.push(f(
                 dir.clone(),
                 Code::PeriodGap,
-                format!("{} is missing between {pp} and {p}", pp.next()),
+                says::missing_between(pp.next(), pp, p),
             ));
         }
         let bytes = match archive.read(p, MANIFEST) {
@@ -674,7 +634,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
                 findings.push(f(
                     dir.join(MANIFEST),
                     Code::Removed,
-                    "the manifest is missing".into(),
+                    says::manifest_missing(),
                 ));
                 prev = Some((p, String::new()));
                 continue;
@@ -693,10 +653,7 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
             findings.push(f(
                 dir.join(MANIFEST),
                 Code::Changed,
-                format!(
-                    "the manifest is for {}, but sits in the folder of {p}",
-                    m.period
-                ),
+                says::manifest_elsewhere(&m.period, p),
             ));
         }
         match (&m.previous, &prev) {
@@ -706,23 +663,18 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
                     findings.push(f(
                         archive.dir(*pp).join(MANIFEST),
                         Code::Changed,
-                        format!(
-                            "the manifest of {pp} has SHA-256 {psha}, but {p}'s manifest links to {} {}",
-                            link.period, link.manifest_sha256
-                        ),
+                        says::link_broken(pp, psha, p, &link.period, &link.manifest_sha256),
                     ));
                 }
             }
             (Some(link), None) => findings.push(f(
                 dir.join(MANIFEST),
                 Code::Removed,
-                format!("{p} links to {}, which is not in the archive", link.period),
+                says::link_to_absent(p, &link.period),
             )),
-            (None, Some((pp, _))) => findings.push(f(
-                dir.join(MANIFEST),
-                Code::Changed,
-                format!("{p} has no link to the previous period {pp}"),
-            )),
+            (None, Some((pp, _))) => {
+                findings.push(f(dir.join(MANIFEST), Code::Changed, says::no_link(p, pp)))
+            }
         }
         check_folder(&dir, p, &m, &mut findings);
         prev = Some((p, sha));
@@ -734,30 +686,26 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
 /// with its SHA-256 and size, nothing else is, and the manifest's policy
 /// and ledger agree with its file list.
 fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>) {
-    let f = |path: PathBuf, code, message: String| Diagnostic::at_path(path, code, message);
+    let f = |path: PathBuf, code, message: Msg| Diagnostic::at_path(path, code, message);
     let mut listed: Vec<&str> = vec![MANIFEST];
     for entry in &m.files {
         listed.push(&entry.name);
         let path = dir.join(&entry.name);
         match std::fs::read(&path) {
-            Err(_) => findings.push(f(
-                path,
-                Code::Removed,
-                "listed in the manifest but missing".into(),
-            )),
+            Err(_) => findings.push(f(path, Code::Removed, says::listed_but_missing())),
             Ok(b) => {
                 let got = sha256_hex(&b);
                 if got != entry.sha256 {
                     findings.push(f(
                         path,
                         Code::Changed,
-                        format!("SHA-256 is {got}, the manifest says {}", entry.sha256),
+                        says::sha_differs(&got, &entry.sha256),
                     ));
                 } else if b.len() as u64 != entry.bytes {
                     findings.push(f(
                         path,
                         Code::Changed,
-                        format!("{} bytes, the manifest says {}", b.len(), entry.bytes),
+                        says::size_differs(b.len(), entry.bytes),
                     ));
                 }
             }
@@ -773,10 +721,7 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
                 findings.push(f(
                     dir.join(MANIFEST),
                     Code::Changed,
-                    format!(
-                        "`{field}.sha256` of {p} is {}, but the files of `{}/` in the file list give {sha}",
-                        source.sha256, source.stored_as
-                    ),
+                    says::folder_sha_differs(field, p, &source.sha256, &source.stored_as, &sha),
                 ));
             }
             continue;
@@ -785,18 +730,12 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
             None => findings.push(f(
                 dir.join(MANIFEST),
                 Code::Changed,
-                format!(
-                    "`{field}.stored_as` of {p} names `{}`, which the file list does not hold",
-                    source.stored_as
-                ),
+                says::stored_as_absent(field, p, &source.stored_as),
             )),
             Some(entry) if entry.sha256 != source.sha256 => findings.push(f(
                 dir.join(MANIFEST),
                 Code::Changed,
-                format!(
-                    "`{field}.sha256` of {p} is {}, but the file list gives {} SHA-256 {}",
-                    source.sha256, entry.name, entry.sha256
-                ),
+                says::source_sha_differs(field, p, &source.sha256, &entry.name, &entry.sha256),
             )),
             Some(_) => {}
         }
@@ -827,11 +766,7 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
             .collect();
         extra.sort();
         for n in extra {
-            findings.push(f(
-                dir.join(&n),
-                Code::Added,
-                "not listed in the manifest".into(),
-            ));
+            findings.push(f(dir.join(&n), Code::Added, says::not_listed()));
         }
     }
 }
@@ -866,7 +801,7 @@ pub fn verify_versions(
                     findings.push(Diagnostic::at_path(
                         dir.join(MANIFEST),
                         Code::BadManifest,
-                        "missing or not a valid manifest".to_string(),
+                        says::version_manifest_bad(),
                     ));
                     continue;
                 }
@@ -875,9 +810,7 @@ pub fn verify_versions(
                 findings.push(Diagnostic::at_path(
                     &dir,
                     Code::Added,
-                    format!(
-                        "version {v} of {p} is not in force: left by a restatement that did not finish (the next `rmpay restate` removes it)"
-                    ),
+                    says::version_not_in_force(v, p),
                 ));
                 continue;
             }
@@ -889,17 +822,14 @@ pub fn verify_versions(
                     let got = pp
                         .and_then(|pp| sha_of(&archive.version_dir(pp, link.version.unwrap_or(1))));
                     if got.as_deref() != Some(link.manifest_sha256.as_str()) {
-                        findings.push(Diagnostic::at_path(
-                            dir.join(MANIFEST),
-                            Code::Changed,
-                            format!(
-                                "version {v} of {p} links to {} version {} {}, whose manifest hashes to {}",
-                                link.period,
-                                link.version.unwrap_or(1),
-                                link.manifest_sha256,
-                                got.as_deref().unwrap_or("nothing (missing)")
-                            ),
-                        ));
+                        findings.push(Diagnostic::at_path(dir.join(MANIFEST), Code::Changed, {
+                            let (lp, lv) = (&link.period, link.version.unwrap_or(1));
+                            let sha = &link.manifest_sha256;
+                            match &got {
+                                Some(got) => says::version_links(v, p, lp, lv, sha, got),
+                                None => says::version_links_missing(v, p, lp, lv, sha),
+                            }
+                        }));
                     }
                 }
             }
@@ -913,18 +843,28 @@ pub fn verify_versions(
                         findings.push(Diagnostic::at_path(
                             dir.join(MANIFEST),
                             Code::Changed,
-                            format!(
-                                "version {v} of {p} replaces version {old} {}, whose manifest hashes to {}",
-                                r.replaces.manifest_sha256,
-                                got.as_deref().unwrap_or("nothing (missing)")
-                            ),
+                            match &got {
+                                Some(got) => says::version_replaces(
+                                    v,
+                                    p,
+                                    old,
+                                    &r.replaces.manifest_sha256,
+                                    got,
+                                ),
+                                None => says::version_replaces_missing(
+                                    v,
+                                    p,
+                                    old,
+                                    &r.replaces.manifest_sha256,
+                                ),
+                            },
                         ));
                     }
                 }
                 _ => findings.push(Diagnostic::at_path(
                     dir.join(MANIFEST),
                     Code::Changed,
-                    format!("the manifest in the folder of version {v} of {p} does not say it is that version"),
+                    says::version_unsaid(v, p),
                 )),
             }
         }

@@ -5,6 +5,7 @@ use crate::cli::{self, Command};
 use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
 use crate::pipeline::{inputs, opening, review};
+use crate::text::{Msg, archive as says};
 use crate::{
     Carry, EXIT_INVALID, EXIT_OK, EXIT_USAGE, Failure, Job, PayrollRun, PolicySource, compute,
     diag, ledger, metrics, policy, report, signoff, state, text, write,
@@ -511,7 +512,7 @@ fn draft_into_archive(
         files: entries,
     };
     let lock = take_lock(arch, root, a.wait)?;
-    recheck_opening(arch, root, p, r, "run the payroll again")?;
+    recheck_opening(arch, root, p, r, says::payroll_again())?;
     let sha = signoff::store_draft(arch, &lock, p, &record, files).map_err(Failure::Error)?;
     let voided = signoff::record_draft(arch, &lock, p, &record).map_err(Failure::Error)?;
     drop(lock);
@@ -607,10 +608,7 @@ fn check_inputs(
         return Err(Failure::at(
             ledger,
             Code::InputChanged,
-            format!(
-                "the folder changed while {} was being computed (SHA-256 {} when read); run again",
-                r.run.period, r.run.ledger_sha256
-            ),
+            says::folder_changed(r.run.period, &r.run.ledger_sha256),
         ));
     }
     for (stored, computed, given) in [
@@ -632,10 +630,7 @@ fn check_inputs(
             return Err(Failure::Error(Diagnostic::at_path(
                 given,
                 Code::InputChanged,
-                format!(
-                    "the file changed while {} was being computed (SHA-256 {computed} when read); run again",
-                    r.run.period
-                ),
+                says::file_changed(r.run.period, computed),
             )));
         }
     }
@@ -660,7 +655,7 @@ fn recheck_opening(
     root: &Path,
     p: Period,
     r: &PayrollRun,
-    again: &str,
+    again: Msg,
 ) -> Result<Option<Period>, Failure> {
     let prev = arch.predecessor(p).map_err(Failure::Error)?;
     let opening = match prev {
@@ -674,10 +669,15 @@ fn recheck_opening(
         return Err(Failure::Error(Diagnostic::at_path(
             root,
             Code::ArchiveChanged,
-            format!(
-                "the archive changed while {p} was being computed: it opened from `{}`, and would now open from `{opening}`; {again}",
-                r.run.opening
-            ),
+            says::each(|l| {
+                says::opening_changed(
+                    p,
+                    // As the records keep it in English; in Chinese in words.
+                    text::run_opening(&r.run.opening, l),
+                    text::run_opening(&opening, l),
+                    again.get(l),
+                )
+            }),
         )));
     }
     Ok(prev)
@@ -697,21 +697,19 @@ fn approval(
     let at = diag::Location::File {
         file: signoff::log_path(arch, p).display().to_string(),
     };
-    let refuse = |message: String| {
+    let refuse = |message: Msg| {
         let mut d = diag::Diagnostics::new();
         d.error(at.clone(), Code::NotApproved, message);
         Failure::Invalid(d)
     };
     let Some(draft) = log.current_draft() else {
-        return Err(refuse(format!(
-            "{p} has no draft: record one with `rmpay payroll --archive {} …` and have it signed ({})",
-            root.display(),
-            wf.steps[..=wf.approval]
-                .iter()
-                .map(|s| s.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        let steps: Vec<String> = wf.steps[..=wf.approval]
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        return Err(refuse(says::each(|l| {
+            says::no_draft_to_close(p, root.display(), says::list(&steps, l))
+        })));
     };
     let rec = signoff::read_draft(arch, p, &draft.draft).map_err(Failure::Error)?;
     same_as_draft(r, &rec, &draft.draft).map_err(refuse)?;
@@ -725,18 +723,21 @@ fn approval(
 
 /// The month being closed is the draft that was signed: the same inputs,
 /// and the same results. Returns what differs.
-fn same_as_draft(r: &PayrollRun, rec: &signoff::DraftRecord, draft: &str) -> Result<(), String> {
+fn same_as_draft(r: &PayrollRun, rec: &signoff::DraftRecord, draft: &str) -> Result<(), Msg> {
     let p = r.run.period;
     for (what, given, drafted) in [
-        ("ledger", &r.run.ledger_sha256, &rec.ledger.sha256),
-        ("policy", &r.policy.sha256, &rec.policy.sha256),
-        ("opening state", &r.run.opening, &rec.opening),
+        (
+            says::input_ledger(),
+            &r.run.ledger_sha256,
+            &rec.ledger.sha256,
+        ),
+        (says::input_policy(), &r.policy.sha256, &rec.policy.sha256),
+        (says::input_opening(), &r.run.opening, &rec.opening),
     ] {
         if given != drafted {
-            return Err(format!(
-                "the {what} given is not the one of draft {} that was signed ({what}: `{given}`, the draft's: `{drafted}`); close the inputs of the signed draft, or record these with `rmpay payroll --archive` and have them signed",
-                draft
-            ));
+            return Err(says::around(&what, |what| {
+                says::not_the_signed(what, draft, given, drafted)
+            }));
         }
     }
     let st = state::State::closing(&r.policy, p, &r.payroll).to_bytes();
@@ -746,10 +747,7 @@ fn same_as_draft(r: &PayrollRun, rec: &signoff::DraftRecord, draft: &str) -> Res
     ] {
         let sha = archive::sha256_hex(&bytes);
         if !rec.files.iter().any(|e| e.name == name && e.sha256 == sha) {
-            return Err(format!(
-                "{name} computed now differs from draft {}'s (another rmpay version?); record the draft again and have it signed",
-                draft
-            ));
+            return Err(says::output_differs(&name, draft));
         }
     }
     Ok(())
@@ -771,19 +769,17 @@ fn signed_steps(
             Some((_, s)) => signoffs.push(s.clone()),
             None => {
                 let void = match log.void(&step.id) {
-                    Some((s, by)) => format!(
-                        " ({}'s sign-off of {} was for draft {}, voided by draft {} of {})",
-                        s.name, s.date, s.draft, by.draft, by.ledger
-                    ),
-                    None => String::new(),
+                    Some((s, by)) => {
+                        says::voided(&s.name, &s.date, &s.draft, &by.draft, &by.ledger)
+                    }
+                    None => Msg::verbatim(""),
                 };
                 missing.error(
                     at.clone(),
                     Code::NotApproved,
-                    format!(
-                        "{p} has no valid {} ({}) sign-off for draft {}{void}",
-                        step.name, step.office, draft
-                    ),
+                    says::around(&void, |void| {
+                        says::no_valid_signoff(p, &step.name, &step.office, draft, void)
+                    }),
                 );
             }
         }
@@ -901,7 +897,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     // what was signed) is checked again now: another rmpay may have closed
     // a month, or recorded a draft or a sign-off, meanwhile.
     let lock = take_lock(&arch, &a.archive, a.wait)?;
-    let prev = recheck_opening(&arch, &a.archive, p, &r, "close again")?;
+    let prev = recheck_opening(&arch, &a.archive, p, &r, says::close_again())?;
     same_approval(&arch, &a.archive, &r, &approved)?;
     let previous = link(&arch, prev)?;
     let (policy_src, ledger_src) = sources(&r, &ext);
@@ -939,7 +935,7 @@ fn same_approval(
         return Err(Failure::Error(Diagnostic::at_path(
             signoff::log_path(arch, p),
             Code::ArchiveChanged,
-            format!("the sign-offs of {p} changed while it was being closed; close again"),
+            says::signoffs_changed(p),
         )));
     }
     Ok(())
@@ -1018,11 +1014,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         file: signoff::log_path(&arch, p).display().to_string(),
     };
     let Some(draft) = draft else {
-        d.error(
-            at,
-            Code::NotApproved,
-            format!("{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it"),
-        );
+        d.error(at, Code::NotApproved, says::closed_unsigned(p));
         return Err(Failure::Invalid(d));
     };
     check_step(p, wf, i, closed, &log, &draft, at, &mut d);
@@ -1089,21 +1081,13 @@ fn signer(
 ) -> (String, Option<String>, Option<String>) {
     let name = a.name.trim();
     if name.is_empty() {
-        d.error(
-            diag::Location::None,
-            Code::EmptyName,
-            "--name is empty: a sign-off names the person who signs",
-        );
+        d.error(diag::Location::None, Code::EmptyName, says::empty_name());
     }
     let date = match &a.date {
         Some(text) => match parse_date(text) {
             Some(date) => Some(date),
             None => {
-                d.error(
-                    diag::Location::None,
-                    Code::BadDate,
-                    format!("--date `{text}` is not a date YYYY-MM-DD"),
-                );
+                d.error(diag::Location::None, Code::BadDate, says::bad_date(text));
                 None
             }
         },
@@ -1139,10 +1123,7 @@ fn something_to_sign(
                 file: signoff::month_dir(arch, p).display().to_string(),
             },
             Code::NoDraft,
-            format!(
-                "{p} has no draft to sign: record one with `rmpay payroll --archive {} --ledger … --out …`",
-                a.archive.display()
-            ),
+            says::no_draft_to_sign(p, a.archive.display()),
         );
         return Err(Failure::Invalid(std::mem::take(d)));
     }
@@ -1176,7 +1157,7 @@ fn signed_draft(
             return Err(Failure::at(
                 signoff::month_dir(arch, p),
                 Code::ArchiveChanged,
-                format!("the draft of {p} is gone; run the command again"),
+                says::draft_gone(p),
             ));
         };
         (
@@ -1202,29 +1183,28 @@ fn workflow_step<'p>(
                 file: policy_path.display().to_string(),
             },
             Code::NoWorkflow,
-            format!(
-                "policy `{}` has no [workflow]: its months close without sign-off",
-                policy.id
-            ),
+            says::no_workflow(&policy.id),
         );
         return Err(Failure::Invalid(std::mem::take(d)));
     };
     let Some(i) = wf.find(&a.step) else {
-        let steps: Vec<String> = wf
-            .steps
-            .iter()
-            .map(|s| format!("{} {}", s.id, s.name))
-            .collect();
+        let hint = diag::did_you_mean(&a.step, wf.spellings());
         d.error(
             diag::Location::None,
             Code::UnknownStep,
-            format!(
-                "--step `{}` is not a step of policy `{}`'s workflow ({}){}",
-                a.step,
-                policy.id,
-                steps.join(", "),
-                diag::suggestion(&a.step, wf.spellings())
-            ),
+            says::each(|l| {
+                // Each step by its id (quoted in Chinese) and its name.
+                let steps: Vec<String> = wf
+                    .steps
+                    .iter()
+                    .map(|s| match l {
+                        text::Lang::Zh => format!("`{}` {}", s.id, s.name),
+                        text::Lang::En => format!("{} {}", s.id, s.name),
+                    })
+                    .collect();
+                let hint = hint.map_or(String::new(), |w| says::did_you_mean(w).get(l).to_string());
+                says::unknown_step(&a.step, &policy.id, says::list(&steps, l), hint)
+            }),
         );
         return Err(Failure::Invalid(std::mem::take(d)));
     };
@@ -1249,19 +1229,13 @@ fn check_step(
         d.error(
             at.clone(),
             Code::AlreadyClosed,
-            format!(
-                "{p} is closed: {} ({}) comes before the close, and the month's manifest records the sign-offs it was closed on",
-                step.name, step.office
-            ),
+            says::before_close(p, &step.name, &step.office),
         );
     } else if !closed && i > wf.approval {
         d.error(
             at.clone(),
             Code::NotClosed,
-            format!(
-                "{} ({}) comes after the close: close {p} first",
-                step.name, step.office
-            ),
+            says::after_close(p, &step.name, &step.office),
         );
     } else {
         for before in &wf.steps[..i] {
@@ -1269,9 +1243,12 @@ fn check_step(
                 d.error(
                     at.clone(),
                     Code::OutOfOrder,
-                    format!(
-                        "{} ({}) comes after {} ({}), which has no valid sign-off for draft {draft}",
-                        step.name, step.office, before.name, before.office
+                    says::out_of_turn(
+                        &step.name,
+                        &step.office,
+                        &before.name,
+                        &before.office,
+                        draft,
                     ),
                 );
                 break;
@@ -1281,10 +1258,7 @@ fn check_step(
             d.error(
                 at.clone(),
                 Code::AlreadySigned,
-                format!(
-                    "{} ({}) of draft {draft} was signed by {} on {} (entry {seq}); a step is signed once",
-                    step.name, step.office, s.name, s.date
-                ),
+                says::signed_once(&step.name, &step.office, draft, &s.name, &s.date, seq),
             );
         }
     }
@@ -1377,7 +1351,7 @@ fn closed_period(root: &Path, period: &str) -> Result<(Archive, Period), Failure
         return Err(Failure::at(
             arch.dir(p),
             Code::NotClosed,
-            format!("{p} is not a closed period"),
+            says::not_closed(p),
         ));
     }
     Ok((arch, p))
@@ -1389,7 +1363,7 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     let dir = arch.version_dir(p, version);
     let label = match version {
         1 => p.to_string(),
-        v => format!("{p} version {v}"),
+        v => text::period_version(text::console(), p, v),
     };
     // First whether what the month is recomputed from is what was closed:
     // a changed input explains every difference below it.
@@ -1462,10 +1436,13 @@ fn inputs_as_archived(
         (dir.join(&m.policy.stored_as), m.policy.sha256.clone()),
     ];
     if let Some(link) = &m.previous {
-        let prev: Period = link
-            .period
-            .parse()
-            .map_err(|e: String| Failure::at(dir.join(archive::MANIFEST), Code::BadManifest, e))?;
+        let prev: Period = link.period.parse().map_err(|e: String| {
+            Failure::at(
+                dir.join(archive::MANIFEST),
+                Code::BadManifest,
+                says::not_a_period(&link.period, e),
+            )
+        })?;
         let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
         let listed = restate::read_manifest(&prev_dir)?
             .files
@@ -1478,15 +1455,9 @@ fn inputs_as_archived(
     let mut intact = true;
     for (path, listed) in &inputs {
         let (code, message) = match inputs::sha256_file(path) {
-            Err(_) => (
-                Code::Removed,
-                "listed in the manifest but missing".to_string(),
-            ),
+            Err(_) => (Code::Removed, says::listed_but_missing()),
             Ok(sha) if sha == *listed => continue,
-            Ok(sha) => (
-                Code::Changed,
-                format!("SHA-256 is {sha}, the manifest says {listed}"),
-            ),
+            Ok(sha) => (Code::Changed, says::sha_differs(sha, listed)),
         };
         intact = false;
         let path = path.clone();
@@ -1504,7 +1475,11 @@ fn inputs_as_archived(
             .collect();
         println!(
             "{}",
-            text::inputs_match(text::console(), label, names.join(", "))
+            text::inputs_match(
+                text::console(),
+                label,
+                names.join(text::list_sep(text::console()))
+            )
         );
     }
     Ok(intact)
@@ -1519,14 +1494,11 @@ fn rerun_version(a: &cli::RerunArgs, arch: &Archive, p: Period) -> Result<u32, F
             return Err(Failure::Error(Diagnostic::at_path(
                 arch.version_dir(p, v),
                 Code::NoVersion,
-                format!(
-                    "{p} has no version {v} (versions: {})",
-                    arch.versions(p)
-                        .iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                says::each(|l| {
+                    let versions: Vec<String> =
+                        arch.versions(p).iter().map(|v| v.to_string()).collect();
+                    says::no_version(p, v, says::list(&versions, l))
+                }),
             )));
         }
     })
@@ -1597,16 +1569,13 @@ fn print_figure_differences(path: &Path, old: &[u8], bytes: &[u8]) {
         return;
     };
     if d.is_empty() {
-        println!("{}: same figures, different bytes", path.display());
+        println!("{}", says::same_figures(path.display()));
     }
     for (figure, was, now) in d.iter().take(200) {
-        println!(
-            "{}: {figure}: archived `{was}`, recomputed `{now}`",
-            path.display()
-        );
+        println!("{}", says::figure_differs(path.display(), figure, was, now));
     }
     if d.len() > 200 {
-        println!("{}: … and {} more figures", path.display(), d.len() - 200);
+        println!("{}", says::more_figures(path.display(), d.len() - 200));
     }
 }
 
@@ -1644,7 +1613,7 @@ fn print_line_differences(path: &Path, old: &[u8], bytes: &[u8]) {
 fn verify(a: &cli::VerifyArgs) -> Result<i32, Failure> {
     let arch = Archive::new(&a.archive);
     if !a.archive.is_dir() {
-        return Err(Failure::at(&a.archive, Code::Io, "no such archive"));
+        return Err(Failure::at(&a.archive, Code::Io, says::no_such_archive()));
     }
     let periods = arch.periods().map_err(Failure::Error)?;
     let (mut findings, head) = archive::verify(&arch).map_err(Failure::Error)?;
@@ -1698,33 +1667,32 @@ fn head_given(
     head: Option<&str>,
     log_heads: &[(Period, String)],
     findings: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<Msg> {
     let newest = periods.last().copied();
     if let Some(given) = &a.head {
         let given = given.trim().to_lowercase();
         if head == Some(given.as_str()) {
-            return Some(format!(
-                "the newest manifest ({})",
-                newest.map(|p| p.to_string()).unwrap_or_default()
+            return Some(says::matched_newest(
+                newest.map(|p| p.to_string()).unwrap_or_default(),
             ));
         } else if let Some((p, _)) = log_heads.iter().find(|(_, h)| *h == given) {
-            return Some(format!("the last sign-off of {p}, after its close"));
+            return Some(says::matched_signoff(p));
         } else {
             let path = match newest {
                 Some(n) => arch.dir(n).join(archive::MANIFEST),
                 None => a.archive.clone(),
             };
-            let logs: String = log_heads
-                .iter()
-                .map(|(p, h)| format!(", {p}'s sign-off log head {h}"))
-                .collect();
             findings.push(Diagnostic::at_path(
                 path,
                 Code::HeadMismatch,
-                format!(
-                    "the archive's head is {}{logs}, not {given}, the head given: the archive is not the one whose head was written down",
-                    head.unwrap_or("nothing (no closed month)"),
-                ),
+                says::each(|l| {
+                    let logs: String = log_heads
+                        .iter()
+                        .map(|(p, h)| says::log_head(p, h).get(l).to_string())
+                        .collect();
+                    let head = head.map_or(says::no_head().get(l).to_string(), String::from);
+                    says::head_mismatch(head, logs, &given)
+                }),
             ));
         }
     }
@@ -1740,7 +1708,7 @@ fn print_intact(
     head: Option<String>,
     versions: &[(Period, Vec<u32>, u32)],
     log_heads: &[(Period, String)],
-    matched: Option<String>,
+    matched: Option<Msg>,
 ) {
     let c = text::console();
     let at = a.archive.display();
@@ -2081,11 +2049,11 @@ fn statement_rms<'r>(
                     sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
                 Code::UnknownRm,
-                format!(
-                    "--rm {id}: no RM `{id}` in {}{}",
-                    r.run.period,
-                    diag::suggestion(id, ids.iter().copied())
-                ),
+                says::each(|l| {
+                    let hint = diag::did_you_mean(id, ids.iter().copied())
+                        .map_or(String::new(), |w| says::did_you_mean(w).get(l).to_string());
+                    says::unknown_rm(id, r.run.period, hint)
+                }),
             );
         }
     }
@@ -2128,10 +2096,7 @@ fn same_as_closed(
             return Err(Failure::Error(Diagnostic::at_path(
                 path,
                 Code::ArchiveDiffers,
-                format!(
-                    "{}'s figures recomputed for {} differ from the closed register; run `rmpay rerun` and `rmpay verify`",
-                    x.rm.rm_id, r.run.period
-                ),
+                says::differs_from_register(&x.rm.rm_id, r.run.period),
             )));
         }
     }
@@ -2155,16 +2120,10 @@ fn statement_files(
             d.error(
                 diag::Location::Sheet {
                     file: r.ledger.file.clone(),
-                    sheet: r
-                        .ledger
-                        .sheet_name(ledger::SheetKind::Managers)
-                        .to_string(),
+                    sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
                 Code::StatementNameClash,
-                format!(
-                    "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
-                    x.rm.rm_id
-                ),
+                says::statement_clash(&x.rm.rm_id, &name),
             );
             return Err(Failure::Invalid(d));
         }

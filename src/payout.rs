@@ -10,6 +10,7 @@ use crate::ledger::{Ledger, SheetKind, mask_card};
 use crate::policy::payout::{
     ControlAt, Encoding, Field, Part, Payout, PayoutFormat, Template, Var,
 };
+use crate::text::archive as says;
 use crate::{PayrollRun, period::Period};
 use rust_decimal::Decimal;
 
@@ -102,10 +103,7 @@ pub fn build(
             d.error(
                 at(m.src),
                 Code::NegativePayout,
-                format!(
-                    "{}'s total paid for {period} is {amount}: a pay-out file pays no negative amount; correct the month",
-                    m.rm_id
-                ),
+                says::each(|l| says::negative_payout(&m.rm_id, period, says::amount(amount, l))),
             );
             continue;
         }
@@ -114,18 +112,21 @@ pub fn build(
         }
         let Some(card) = &m.salary_card else {
             let (cell, found) = match m.salary_card_src {
-                Some(src) => (src, "an empty cell"),
-                None => (m.src, "no `salary_card` (工资卡号) column in the sheet"),
+                Some(src) => (src, says::card_cell_empty()),
+                None => (m.src, says::no_card_column(card_header())),
             };
             d.error(
                 at(cell),
                 Code::MissingCard,
-                format!(
-                    "expected the salary-card account of {} ({}), who is paid {} for {period}, found {found}",
-                    m.rm_id,
-                    m.name,
-                    crate::report::pay::amount_text(amount, places)
-                ),
+                says::around(&found, |found| {
+                    says::missing_card(
+                        &m.rm_id,
+                        &m.name,
+                        crate::report::pay::amount_text(amount, places),
+                        period,
+                        found,
+                    )
+                }),
             );
             continue;
         };
@@ -134,12 +135,7 @@ pub fn build(
             d.error(
                 at(card_cell),
                 Code::DuplicateCard,
-                format!(
-                    "expected each salary card once, found {} again (first on row {}) for {}",
-                    mask_card(card),
-                    first + 1,
-                    m.rm_id
-                ),
+                says::duplicate_card(mask_card(card), first + 1, &m.rm_id),
             );
         } else {
             seen.push((card, card_cell.row));
@@ -148,10 +144,7 @@ pub fn build(
             d.error(
                 at(m.src),
                 Code::TooManyPlaces,
-                format!(
-                    "{}'s total paid {amount} has more than the pay-out file's {places} decimal places",
-                    m.rm_id
-                ),
+                says::each(|l| says::payout_places(&m.rm_id, says::amount(amount, l), places)),
             );
             continue;
         };
@@ -186,10 +179,7 @@ pub fn build(
                     d.error(
                         at(m.src),
                         Code::NotEncodable,
-                        format!(
-                            "the `{}` of {} holds `{ch}`, which the pay-out file's GBK encoding cannot write",
-                            c.header, m.rm_id
-                        ),
+                        says::not_in_gbk(&c.header, &m.rm_id, ch),
                     );
                 }
             }
@@ -238,6 +228,17 @@ pub fn build(
         count,
         total: total_at,
     })
+}
+
+/// The salary-card column's Chinese header, as the ledger contract names
+/// it (`工资卡号`).
+fn card_header() -> &'static str {
+    crate::ledger::guide::sheets()
+        .into_iter()
+        .filter(|g| g.kind == SheetKind::Managers)
+        .flat_map(|g| g.columns)
+        .find(|c| c.key == "salary_card")
+        .map_or("工资卡号", |c| c.zh)
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@
 use crate::archive::{self, Archive, FileEntry, SourceFile, WriteLock};
 use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
+use crate::text::archive as says;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -201,13 +202,8 @@ pub fn months(arch: &Archive) -> Vec<Period> {
 /// Parse a log's bytes; a line that is not an entry is an error at its
 /// line, and so is a broken link (`verify` reports these as findings).
 pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, Diagnostic> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        Diagnostic::at_path(
-            path,
-            Code::BadSignoffs,
-            "the sign-off log is not UTF-8 text",
-        )
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Diagnostic::at_path(path, Code::BadSignoffs, says::log_not_utf8()))?;
     let mut log = Log::default();
     for (i, line) in text.lines().enumerate() {
         let at = format!("{}:{}", path.display(), i + 1);
@@ -215,7 +211,7 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, Diagnostic> {
             Diagnostic::at_path(
                 Path::new(&at),
                 Code::BadSignoffs,
-                format!("not a sign-off log entry: {e}"),
+                says::around(&says::json_reason(&e), |r| says::not_a_log_entry(r)),
             )
         })?;
         let prev = log.head().map(String::from);
@@ -223,12 +219,13 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, Diagnostic> {
             return Err(Diagnostic::at_path(
                 Path::new(&at),
                 Code::Changed,
-                format!(
-                    "entry {} links to {}, but the line before it has SHA-256 {}",
-                    entry.seq,
-                    entry.previous.as_deref().unwrap_or("nothing"),
-                    prev.as_deref().unwrap_or("(none: this is the first line)")
-                ),
+                says::each(|l| {
+                    says::log_link(
+                        entry.seq,
+                        entry.previous.as_deref().unwrap_or(says::nothing().get(l)),
+                        prev.as_deref().unwrap_or(says::first_line().get(l)),
+                    )
+                }),
             ));
         }
         let sha = archive::sha256_hex(line.as_bytes());
@@ -243,11 +240,7 @@ pub fn read_log(arch: &Archive, p: Period) -> Result<Log, Diagnostic> {
     match std::fs::read(&path) {
         Ok(b) => parse_log(&path, &b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Log::default()),
-        Err(e) => Err(Diagnostic::at_path(
-            &path,
-            Code::Io,
-            format!("cannot read: {e}"),
-        )),
+        Err(e) => Err(Diagnostic::at_path(&path, Code::Io, says::cannot_read(e))),
     }
 }
 
@@ -255,16 +248,21 @@ pub fn read_log(arch: &Archive, p: Period) -> Result<Log, Diagnostic> {
 pub fn read_draft(arch: &Archive, p: Period, sha: &str) -> Result<DraftRecord, Diagnostic> {
     let path = month_dir(arch, p).join(sha).join(DRAFT);
     let bytes = std::fs::read(&path)
-        .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_read(e)))?;
     if archive::sha256_hex(&bytes) != sha {
         return Err(Diagnostic::at_path(
             &path,
             Code::Changed,
-            format!("the draft record does not hash to {sha}, its folder's name"),
+            says::draft_not_its_name(sha),
         ));
     }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Diagnostic::at_path(&path, Code::BadDraft, format!("not a draft record: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Diagnostic::at_path(
+            &path,
+            Code::BadDraft,
+            says::around(&says::json_reason(&e), |r| says::not_a_draft(r)),
+        )
+    })
 }
 
 /// One file of a draft.
@@ -275,8 +273,7 @@ pub fn read_draft_file(
     name: &str,
 ) -> Result<Vec<u8>, Diagnostic> {
     let path = month_dir(arch, p).join(sha).join(name);
-    std::fs::read(&path)
-        .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot read: {e}")))
+    std::fs::read(&path).map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_read(e)))
 }
 
 /// Append one event to a month's log (under the lock): the whole log is
@@ -296,11 +293,7 @@ pub fn append(
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => {
-            return Err(Diagnostic::at_path(
-                &path,
-                Code::Io,
-                format!("cannot read: {e}"),
-            ));
+            return Err(Diagnostic::at_path(&path, Code::Io, says::cannot_read(e)));
         }
     };
     let entry = Entry {
@@ -315,25 +308,14 @@ pub fn append(
     let mut tmp = tempfile::Builder::new()
         .prefix(".signoffs-")
         .tempfile_in(&dir)
-        .map_err(|e| {
-            Diagnostic::at_path(
-                &dir,
-                Code::Io,
-                format!("cannot create a temporary file: {e}"),
-            )
-        })?;
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, says::cannot_create_temp_file(e)))?;
     std::io::Write::write_all(&mut tmp, &bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot write: {e}")))?;
-    tmp.persist(&path).map_err(|e| {
-        Diagnostic::at_path(
-            &path,
-            Code::Io,
-            format!("cannot move into place: {}", e.error),
-        )
-    })?;
+        .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, says::cannot_write(e)))?;
+    tmp.persist(&path)
+        .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_move(e.error)))?;
     archive::sync_dir(&dir)
-        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, says::cannot_sync_folder(e)))?;
     Ok((entry, sha))
 }
 
@@ -346,10 +328,9 @@ fn create_dirs(arch: &Archive, dir: &Path) -> Result<(), Diagnostic> {
     ] {
         if !d.is_dir() {
             std::fs::create_dir_all(d)
-                .map_err(|e| Diagnostic::at_path(d, Code::Io, format!("cannot create: {e}")))?;
-            archive::sync_dir(parent).map_err(|e| {
-                Diagnostic::at_path(parent, Code::Io, format!("cannot sync the folder: {e}"))
-            })?;
+                .map_err(|e| Diagnostic::at_path(d, Code::Io, says::cannot_create(e)))?;
+            archive::sync_dir(parent)
+                .map_err(|e| Diagnostic::at_path(parent, Code::Io, says::cannot_sync_folder(e)))?;
         }
     }
     Ok(())
@@ -384,28 +365,20 @@ pub fn store_draft(
     let tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .tempdir_in(&dir)
-        .map_err(|e| {
-            Diagnostic::at_path(
-                &dir,
-                Code::Io,
-                format!("cannot create a temporary folder: {e}"),
-            )
-        })?;
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, says::cannot_create_temp_folder(e)))?;
     let draft = (DRAFT.to_string(), record.to_bytes());
     for (name, bytes) in files.iter().chain(std::iter::once(&draft)) {
         let path = tmp.path().join(name);
-        archive::create_parent(tmp.path(), name).map_err(|e| {
-            Diagnostic::at_path(&path, Code::Io, format!("cannot create its folder: {e}"))
-        })?;
+        archive::create_parent(tmp.path(), name)
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_create_parent(e)))?;
         let mut f = std::fs::File::create(&path)
-            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot create: {e}")))?;
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_create(e)))?;
         std::io::Write::write_all(&mut f, bytes)
             .and_then(|_| f.sync_all())
-            .map_err(|e| Diagnostic::at_path(&path, Code::Io, format!("cannot write: {e}")))?;
+            .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_write(e)))?;
     }
-    archive::sync_dir(tmp.path()).map_err(|e| {
-        Diagnostic::at_path(tmp.path(), Code::Io, format!("cannot sync the folder: {e}"))
-    })?;
+    archive::sync_dir(tmp.path())
+        .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, says::cannot_sync_folder(e)))?;
     let tmp_path = tmp.keep();
     if target.exists() {
         // A folder without its record: left half-made by hand; replace it.
@@ -413,14 +386,10 @@ pub fn store_draft(
     }
     std::fs::rename(&tmp_path, &target).map_err(|e| {
         let _ = std::fs::remove_dir_all(&tmp_path);
-        Diagnostic::at_path(
-            &target,
-            Code::Io,
-            format!("cannot move the draft into place: {e}"),
-        )
+        Diagnostic::at_path(&target, Code::Io, says::cannot_move_draft(e))
     })?;
     archive::sync_dir(&dir)
-        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, format!("cannot sync the folder: {e}")))?;
+        .map_err(|e| Diagnostic::at_path(&dir, Code::Io, says::cannot_sync_folder(e)))?;
     Ok(sha)
 }
 
@@ -494,17 +463,13 @@ pub fn verify_logs(
                     Err(_) => findings.push(Diagnostic::at_path(
                         &path,
                         Code::Removed,
-                        "listed in the draft record but missing",
+                        says::draft_file_missing(),
                     )),
                     Ok(b) if archive::sha256_hex(&b) != f.sha256 => {
                         findings.push(Diagnostic::at_path(
                             &path,
                             Code::Changed,
-                            format!(
-                                "SHA-256 is {}, the draft record says {}",
-                                archive::sha256_hex(&b),
-                                f.sha256
-                            ),
+                            says::draft_sha_differs(archive::sha256_hex(&b), &f.sha256),
                         ))
                     }
                     Ok(_) => {}
@@ -523,10 +488,7 @@ pub fn verify_logs(
             findings.push(Diagnostic::at_path(
                 &path,
                 Code::Changed,
-                format!(
-                    "the manifest of {p} names sign-off log line SHA-256 {}, which the log does not hold",
-                    approval.signoffs_sha256
-                ),
+                says::log_line_absent(p, &approval.signoffs_sha256),
             ));
             continue;
         };
@@ -539,10 +501,7 @@ pub fn verify_logs(
                 findings.push(Diagnostic::at_path(
                     arch.version_dir(p, 1).join(archive::MANIFEST),
                     Code::Changed,
-                    format!(
-                        "the manifest of {p} records a {} ({}) sign-off by {} of {} that its sign-off log does not hold",
-                        s.title, s.office, s.name, s.date
-                    ),
+                    says::signoff_absent(p, &s.title, &s.office, &s.name, &s.date),
                 ));
             }
         }
@@ -553,10 +512,7 @@ pub fn verify_logs(
                 _ => findings.push(Diagnostic::at_path(
                     PathBuf::from(format!("{}:{}", path.display(), e.seq)),
                     Code::Changed,
-                    format!(
-                        "entry {} comes after the close of {p} but does not name its manifest {manifest_sha}",
-                        e.seq
-                    ),
+                    says::after_close_unnamed(e.seq, p, manifest_sha),
                 )),
             }
         }

@@ -19,6 +19,7 @@ use crate::ledger::{
     SheetKind, Src, Status,
 };
 use crate::period::Period;
+use crate::text::{Msg, archive as says};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -407,40 +408,42 @@ impl FiguresV1 {
         out
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<FiguresV1, String> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<FiguresV1, Msg> {
         #[derive(Deserialize)]
         struct Head {
             format: String,
         }
-        let head: Head =
-            serde_json::from_slice(bytes).map_err(|e| format!("not a figures file: {e}"))?;
+        let not_figures = |e: serde_json::Error| {
+            says::around(&says::json_reason(&e), |r| says::not_a_figures_file(r))
+        };
+        let head: Head = serde_json::from_slice(bytes).map_err(not_figures)?;
         if head.format != FORMAT {
-            return Err(format!(
-                "unknown format `{}`, expected `{FORMAT}`",
-                head.format
-            ));
+            return Err(says::unknown_format_expected(&head.format, FORMAT));
         }
-        serde_json::from_slice(bytes).map_err(|e| format!("not a figures file: {e}"))
+        serde_json::from_slice(bytes).map_err(not_figures)
     }
 
     /// The ledger these figures were taken from, as far as they keep it
     /// (`file`: its name, for cell references): the daily balances as one
     /// account per client and product holding their sum, which the
     /// month's figures add up exactly as they would the accounts.
-    pub fn to_ledger(&self, file: &str) -> Result<Ledger, String> {
-        let period: Period = self.period.parse().map_err(|e| format!("`period`: {e}"))?;
+    pub fn to_ledger(&self, file: &str) -> Result<Ledger, Msg> {
+        let period: Period = self
+            .period
+            .parse()
+            .map_err(|e: String| says::field_not_a_period("period", &self.period, e))?;
         let mut sheet_names = Vec::new();
         for (id, name) in &self.sheets {
             let k = SheetKind::ALL
                 .into_iter()
                 .find(|k| k.english() == id)
-                .ok_or_else(|| format!("`sheets`: unknown sheet `{id}`"))?;
+                .ok_or_else(|| says::unknown_sheet(id))?;
             sheet_names.push((k, name.clone()));
         }
         let src = |sheet: SheetKind, what: &str, i: usize, text: &str| {
             parse_cell(text)
                 .map(|(row, col)| Src { sheet, row, col })
-                .ok_or_else(|| format!("`{what}` record {}: `{text}` is not a cell", i + 1))
+                .ok_or_else(|| says::not_a_cell(what, i + 1, text))
         };
         fn word<T>(
             parsed: Option<T>,
@@ -448,13 +451,8 @@ impl FiguresV1 {
             i: usize,
             field: &str,
             text: &str,
-        ) -> Result<T, String> {
-            parsed.ok_or_else(|| {
-                format!(
-                    "`{what}` record {}: `{field}` `{text}` is not a known value",
-                    i + 1
-                )
-            })
+        ) -> Result<T, Msg> {
+            parsed.ok_or_else(|| says::unknown_word(what, i + 1, field, text))
         }
         let mut managers = Vec::new();
         for (i, m) in self.managers.iter().enumerate() {
@@ -468,7 +466,13 @@ impl FiguresV1 {
                 },
                 role: word(Role::from_id(&m.role), "managers", i, "role", &m.role)?,
                 branch: m.branch.clone(),
-                status: word(Status::from_id(&m.status), "managers", i, "status", &m.status)?,
+                status: word(
+                    Status::from_id(&m.status),
+                    "managers",
+                    i,
+                    "status",
+                    &m.status,
+                )?,
                 left_on: m.left_on,
                 marketing_since: m.marketing_since,
                 base_deposit: match (m.base_deposit, &m.base_deposit_cell) {
@@ -478,10 +482,7 @@ impl FiguresV1 {
                     }),
                     (None, None) => None,
                     _ => {
-                        return Err(format!(
-                            "`managers` record {}: `base_deposit` and `base_deposit_cell` go together",
-                            i + 1
-                        ));
+                        return Err(says::base_deposit_pair(i + 1));
                     }
                 },
                 exam_score: m.exam_score,
@@ -546,11 +547,10 @@ impl FiguresV1 {
                         daily_average: d.daily_average,
                         balance_sum: match &d.balance_sum {
                             None => None,
-                            Some(t) => Some(t.parse::<Decimal>().map_err(|_| {
-                                format!(
-                                    "`deposit_averages[{i}].balance_sum` is `{t}`, expected a decimal"
-                                )
-                            })?),
+                            Some(t) => Some(
+                                t.parse::<Decimal>()
+                                    .map_err(|_| says::not_a_decimal(i, t))?,
+                            ),
                         },
                         src: src(SheetKind::DepositAverages, "deposit_averages", i, &d.cell)?,
                     });
@@ -558,9 +558,7 @@ impl FiguresV1 {
                 Deposits::Averages(rows)
             }
             other => {
-                return Err(format!(
-                    "`deposits` is `{other}`, expected `daily` or `averages`"
-                ));
+                return Err(says::deposits_kind(other));
             }
         };
         let mut loans = Vec::new();
@@ -592,10 +590,7 @@ impl FiguresV1 {
                 (Some(c), None) => FeeOwner::Client(c.clone()),
                 (None, Some(r)) => FeeOwner::Rm(r.clone()),
                 _ => {
-                    return Err(format!(
-                        "`fees` record {}: one of `client_id` and `rm_id`, not both or neither",
-                        i + 1
-                    ));
+                    return Err(says::fee_owner(i + 1));
                 }
             };
             fees.push(Fee {
@@ -712,7 +707,7 @@ fn sums(accounts: &[AccountMonth]) -> Vec<DepositSumV1> {
 /// recomputed)`, `where` naming the list, the record's ids and the field
 /// (`deposit_sums C001 demand: balance_sum`). `None` when the archived
 /// bytes are no figures file.
-pub fn differences(archived: &[u8], recomputed: &[u8]) -> Option<Vec<(String, String, String)>> {
+pub fn differences(archived: &[u8], recomputed: &[u8]) -> Option<Vec<(String, Msg, Msg)>> {
     use serde_json::Value;
     let old: Value = serde_json::from_slice(archived).ok()?;
     let new: Value = serde_json::from_slice(recomputed).ok()?;
@@ -720,9 +715,9 @@ pub fn differences(archived: &[u8], recomputed: &[u8]) -> Option<Vec<(String, St
         return None;
     };
     let text = |v: Option<&Value>| match v {
-        None => "(none)".to_string(),
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
+        None => says::no_figure(),
+        Some(Value::String(s)) => Msg::verbatim(s.clone()),
+        Some(v) => Msg::verbatim(v.to_string()),
     };
     // A record by its ids, as the file's readers know it.
     let key = |r: &Value| -> String {
@@ -785,8 +780,8 @@ pub fn differences(archived: &[u8], recomputed: &[u8]) -> Option<Vec<(String, St
                         }
                         (x, y) if x != y => out.push((
                             format!("{name} {k}"),
-                            x.map_or("(none)".into(), |v| format!("{} record(s)", v.len())),
-                            y.map_or("(none)".into(), |v| format!("{} record(s)", v.len())),
+                            x.map_or(says::no_figure(), |v| says::records(v.len())),
+                            y.map_or(says::no_figure(), |v| says::records(v.len())),
                         )),
                         _ => {}
                     }

@@ -4,6 +4,7 @@ use super::recompute_version;
 use crate::archive::Archive;
 use crate::diag::Code;
 use crate::period::Period;
+use crate::text::archive as says;
 use crate::{Failure, cli, report, write};
 
 pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
@@ -20,10 +21,7 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
         return Err(Failure::at(
             policy_path,
             Code::NoPayoutProfile,
-            format!(
-                "the policy {p} was closed under (`{}` {}) has no `[payout]` table: it does not say how the bank's batch-payment file is laid out",
-                r.policy.id, r.policy.version
-            ),
+            says::no_payout_profile(p, &r.policy.id, &r.policy.version),
         ));
     };
     let ledger_path = dir.join(&m.ledger.stored_as).display().to_string();
@@ -55,7 +53,11 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
 /// Only a closed month pays out, into a file outside the archive.
 fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
     if !a.month.archive.is_dir() {
-        return Err(Failure::at(&a.month.archive, Code::Io, "no such archive"));
+        return Err(Failure::at(
+            &a.month.archive,
+            Code::Io,
+            says::no_such_archive(),
+        ));
     }
     let arch = Archive::new(&a.month.archive);
     // Only a closed month pays out: what is paid is what was closed.
@@ -63,9 +65,7 @@ fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
         return Err(Failure::at(
             arch.dir(p),
             Code::NotClosed,
-            format!(
-                "{p} is not closed: only a closed month pays out (close it with `rmpay close` first)"
-            ),
+            says::payout_not_closed(p),
         ));
     }
     // A file added to a closed month's folder would fail `verify`.
@@ -79,7 +79,7 @@ fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
         return Err(Failure::at(
             &a.out,
             Code::InsideArchive,
-            "write the pay-out file outside the archive: the archive holds only what `close` wrote",
+            says::payout_inside_archive(),
         ));
     }
     Ok(arch)
@@ -90,17 +90,17 @@ fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
 fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<(), Failure> {
     let dir = arch.version_dir(p, 1);
     let json_name = format!("pay-{p}.json");
-    let archived: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join(&json_name)).map_err(|e| {
-            Failure::at(dir.join(&json_name), Code::Io, format!("cannot read: {e}"))
-        })?)
-        .map_err(|e| {
-            Failure::at(
-                dir.join(&json_name),
-                Code::BadArchive,
-                format!("not valid JSON: {e}"),
-            )
-        })?;
+    let archived: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join(&json_name))
+            .map_err(|e| Failure::at(dir.join(&json_name), Code::Io, says::cannot_read(e)))?,
+    )
+    .map_err(|e| {
+        Failure::at(
+            dir.join(&json_name),
+            Code::BadArchive,
+            says::around(&says::json_reason(&e), |r| says::not_json(r)),
+        )
+    })?;
     let scale = r.policy.settings.money.scale;
     for res in &r.payroll.results {
         let mut want = res.pay.payout.round_dp(scale);
@@ -114,11 +114,15 @@ fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<
             return Err(Failure::at(
                 dir.join(&json_name),
                 Code::ArchiveMismatch,
-                format!(
-                    "the closed register gives {} a total paid of {}, recomputing {p} gives {want}: run `rmpay verify` and `rmpay rerun`",
-                    res.rm.rm_id,
-                    got.unwrap_or("nothing")
-                ),
+                says::each(|l| {
+                    let rm = &res.rm.rm_id;
+                    let want = says::amount(want, l);
+                    // The register's figure, as archived (separated in Chinese).
+                    match got.map(|g| g.parse().map_or(g.to_string(), |d| says::amount(d, l))) {
+                        Some(got) => says::register_differs(rm, got, p, want),
+                        None => says::register_lacks(rm, p, want),
+                    }
+                }),
             ));
         }
     }

@@ -11,6 +11,7 @@ use crate::diag::Code;
 use crate::engine::pay::{Payroll, Payslip, PriorAdjustment};
 use crate::period::Period;
 use crate::state::State;
+use crate::text::{Msg, archive as says};
 use crate::{Carry, Failure, Job, PayrollRun, PolicySource, cli, diag};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -20,19 +21,19 @@ use std::path::{Path, PathBuf};
 pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
     let path = dir.join(archive::MANIFEST);
     let bytes = std::fs::read(&path)
-        .map_err(|e| Failure::at(path.clone(), Code::Io, format!("cannot read: {e}")))?;
+        .map_err(|e| Failure::at(path.clone(), Code::Io, says::cannot_read(e)))?;
     let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
         Failure::at(
             path.clone(),
             Code::BadManifest,
-            format!("not a valid manifest: {e}"),
+            says::around(&says::json_reason(&e), |r| says::not_a_manifest(r)),
         )
     })?;
     if m.format != archive::FORMAT {
         return Err(Failure::at(
             path,
             Code::BadManifest,
-            format!("unknown format `{}`", m.format),
+            says::unknown_format(&m.format),
         ));
     }
     Ok(m)
@@ -42,9 +43,14 @@ pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
 pub(super) fn read_state(dir: &Path) -> Result<State, Failure> {
     let path = dir.join(archive::STATE);
     let bytes = std::fs::read(&path)
-        .map_err(|e| Failure::at(path.clone(), Code::Io, format!("cannot read: {e}")))?;
-    State::from_bytes(&bytes)
-        .map_err(|e| Failure::at(path, Code::BadState, format!("not a valid state file: {e}")))
+        .map_err(|e| Failure::at(path.clone(), Code::Io, says::cannot_read(e)))?;
+    State::from_bytes(&bytes).map_err(|e| {
+        Failure::at(
+            path,
+            Code::BadState,
+            says::around(&e, |r| says::not_a_state(r)),
+        )
+    })
 }
 
 /// One month's new version, built before anything is written.
@@ -83,7 +89,7 @@ fn restatable(
         d.error(
             diag::Location::None,
             Code::EmptyReason,
-            "--reason is empty: say why the month is restated (it is recorded in every new version and named by every adjustment line)",
+            says::empty_reason(),
         );
         return Err(Failure::Invalid(d));
     }
@@ -92,9 +98,7 @@ fn restatable(
         return Err(Failure::at(
             arch.version_dir(p, 1),
             Code::NotClosed,
-            format!(
-                "{p} is not a closed period of this archive: only a closed month is restated (an open month is corrected by drafting it again)"
-            ),
+            says::restate_not_closed(p),
         ));
     };
     // A corrected ledger that is the one in force corrects nothing.
@@ -104,9 +108,7 @@ fn restatable(
         return Err(Failure::at(
             a.ledger.clone(),
             Code::Unchanged,
-            format!(
-                "this is the ledger of {p}'s version in force (SHA-256 {sha}): a restatement needs the corrected ledger"
-            ),
+            says::ledger_in_force(p, &sha),
         ));
     }
     Ok((reason, periods, last))
@@ -129,7 +131,7 @@ fn commit(
         return Err(Failure::at(
             a.month.archive.clone(),
             Code::ArchiveChanged,
-            format!("a month was closed while {p} was being restated; restate again"),
+            says::closed_meanwhile(p),
         ));
     }
     for v in built {
@@ -141,10 +143,7 @@ fn commit(
             return Err(Failure::at(
                 arch.version_dir(v.period, now),
                 Code::ArchiveChanged,
-                format!(
-                    "{} changed while {p} was being restated (another restate?); restate again",
-                    v.period
-                ),
+                says::changed_meanwhile(v.period, p),
             ));
         }
     }
@@ -191,7 +190,7 @@ fn restated_message(
         );
     }
     if diffs.is_empty() {
-        eprintln!("rmpay: {}", crate::text::no_rm_changed(c));
+        eprintln!("{}", says::rmpay_says(crate::text::no_rm_changed(c)).get(c));
     }
     for (rm, list) in diffs {
         let owed: Decimal = list.iter().map(|x| x.amount).sum();
@@ -296,7 +295,7 @@ impl Restatement<'_> {
         let old_m = read_manifest(&old_dir)?;
         let old_sha = archive::sha256_hex(
             &std::fs::read(old_dir.join(archive::MANIFEST))
-                .map_err(|e| Failure::at(&old_dir, Code::Io, format!("cannot read: {e}")))?,
+                .map_err(|e| Failure::at(&old_dir, Code::Io, says::cannot_read(e)))?,
         );
         let (_, old_run) = recompute_version(self.arch, q, old_v)?;
         let (ledger_path, r) = self.recompute(q, before, &old_dir, &old_m)?;
@@ -422,7 +421,7 @@ fn version_files(
     st: &State,
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let ledger_bytes = archive::ledger_files(ledger_path, ext)
-        .map_err(|e| Failure::at(ledger_path, Code::Io, format!("cannot read: {e}")))?;
+        .map_err(|e| Failure::at(ledger_path, Code::Io, says::cannot_read(e)))?;
     let mut files = period_files(r, manifest_lang(old_m), ledger_bytes, ext)?;
     for (name, bytes) in &mut files {
         if name == archive::STATE {
@@ -508,11 +507,11 @@ pub(super) fn restated_state(
     let Some(r) = &m.restated else {
         return Ok(st);
     };
-    let broken = |what: &str| {
+    let broken = |what: Msg| {
         Failure::at(
             arch.version_dir(q, version).join(archive::MANIFEST),
             Code::BadManifest,
-            format!("version {version} of {q}: {what}"),
+            says::around(&what, |w| says::version_broken(version, q, w)),
         )
     };
     let old_state = read_state(&arch.version_dir(q, r.replaces.version.unwrap_or(1)))?;
@@ -523,14 +522,14 @@ pub(super) fn restated_state(
         let (mut month, mut ver, mut man) = (q, version, m.clone());
         loop {
             let Some(rr) = &man.restated else {
-                return Err(broken("its chain of restated versions is broken"));
+                return Err(broken(says::chain_broken()));
             };
             chain.push((month, ver, rr.replaces.version.unwrap_or(1)));
             if rr.corrected == month.to_string() {
                 break;
             }
             let Some(link) = &man.previous else {
-                return Err(broken("the corrected month is not before it"));
+                return Err(broken(says::corrected_not_before()));
             };
             month = month.prev();
             ver = link.version.unwrap_or(1);

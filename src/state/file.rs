@@ -6,6 +6,7 @@
 
 use super::{RmState, State, Version};
 use crate::engine::pay::{PriorAdjustment, Ytd};
+use crate::text::{Msg, archive as says};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -224,25 +225,23 @@ impl From<&RmState> for RmStateV2 {
 }
 
 /// A state file's contents, of a format this version reads.
-pub fn read(bytes: &[u8]) -> Result<State, String> {
+pub fn read(bytes: &[u8]) -> Result<State, Msg> {
     fn parse<R: serde::de::DeserializeOwned + Into<RmState>>(
         bytes: &[u8],
         version: Version,
-    ) -> Result<State, String> {
-        let f: StateFile<R> = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    ) -> Result<State, Msg> {
+        let f: StateFile<R> = serde_json::from_slice(bytes).map_err(|e| says::json_reason(&e))?;
         Ok(State {
             version,
             period: f.period,
             rms: f.rms.into_iter().map(Into::into).collect(),
         })
     }
-    let head: Head = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| says::json_reason(&e))?;
     match head.format.as_str() {
         V1 => parse::<RmStateV1>(bytes, Version::V1),
         V2 => parse::<RmStateV2>(bytes, Version::V2),
-        other => Err(format!(
-            "unknown format `{other}`, expected one of `{V1}`, `{V2}`"
-        )),
+        other => Err(says::unknown_state_format(other, V1, V2)),
     }
 }
 

@@ -152,7 +152,7 @@ impl State {
     }
 
     /// A state file's contents, of a format this version reads.
-    pub fn from_bytes(bytes: &[u8]) -> Result<State, String> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<State, crate::text::Msg> {
         file::read(bytes)
     }
 
@@ -176,6 +176,7 @@ mod tests {
         assert_eq!(st.rms[0].risk_balance, Decimal::new(500000, 2));
         let v9 = br#"{"format":"rmpay.state/9","period":"2026-09","rms":[]}"#;
         let e = State::from_bytes(v9).unwrap_err();
+        let e = e.get(crate::text::Lang::En);
         assert!(e.contains("unknown format `rmpay.state/9`"), "{e}");
     }
 

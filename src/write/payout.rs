@@ -54,7 +54,7 @@ pub fn payout_bytes(
                         return Err(Diagnostic::at_path(
                             path,
                             crate::diag::Code::Io,
-                            "a character of the file cannot be written in GBK",
+                            crate::text::archive::file_not_in_gbk(),
                         ));
                     }
                     Ok(bytes.into_owned())

@@ -253,7 +253,7 @@ fn is_cjk(c: char) -> bool {
 /// and account ids and cells (`RM001`, `H7`), rule ids (`A-26-fees`),
 /// SHA-256s, file names, periods, the policies' ids and settings, and
 /// commands quoted in backticks or after `rmpay`.
-fn english_words(text: &str, allowed: &BTreeSet<String>) -> Vec<String> {
+pub(super) fn english_words(text: &str, allowed: &BTreeSet<String>) -> Vec<String> {
     // What is quoted in backticks is a command or an identifier, and a
     // sheet in brackets is the ledger's own name (`[clients]!A2`).
     let mut plain = String::new();

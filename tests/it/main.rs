@@ -3,6 +3,8 @@
 //! - `audit`: every figure of every RM recomputed from its own trace, in
 //!   archives of months under both policies; the digits of written numbers.
 //! - `archive`: closing, carrying forward, re-running and verifying periods.
+//! - `archive_zh`: the archive's and the monthly cycle's refusals and
+//!   damaged files, said in Chinese under a Chinese locale.
 //! - `payout`: the pay-out file (代发工资) of a closed month: count and
 //!   total against the register, GBK and xlsx read back independently,
 //!   missing cards at their cells.
@@ -67,6 +69,7 @@
 //!   through the reader, and filled in through `check` and `payroll`.
 
 mod archive;
+mod archive_zh;
 mod audit;
 mod bombs;
 mod cli;
