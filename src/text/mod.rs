@@ -161,6 +161,9 @@ macro_rules! messages {
     };
 }
 
+// The command line's help (uses `labels!`).
+pub mod help;
+
 /// Tables' columns: `name => ("中文", "English", width), …;` gives
 /// `pub const NAME: &[Column]`, shown by `report::columns`. A table per
 /// line of columns, so that a sheet's header reads as one row.
