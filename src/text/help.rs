@@ -51,7 +51,12 @@ const fn cmd(
     }
 }
 
-const fn arg(command: &'static str, arg: &'static str, zh: &'static str, en: &'static str) -> ArgHelp {
+const fn arg(
+    command: &'static str,
+    arg: &'static str,
+    zh: &'static str,
+    en: &'static str,
+) -> ArgHelp {
     ArgHelp {
         command,
         arg,
@@ -294,8 +299,14 @@ LANG starting with `zh`: Chinese; else English)",
     ArgHelp {
         command: "*",
         arg: "help",
-        help: ["显示帮助（--help 显示详细说明）", "Print help (see more with '--help')"],
-        long_help: Some(["显示帮助（-h 只显示摘要）", "Print help (see a summary with '-h')"]),
+        help: [
+            "显示帮助（--help 显示详细说明）",
+            "Print help (see more with '--help')",
+        ],
+        long_help: Some([
+            "显示帮助（-h 只显示摘要）",
+            "Print help (see a summary with '-h')",
+        ]),
     },
     arg("*", "version", "显示版本号", "Print version"),
     arg("*", "policy", "政策文件（TOML）", "The policy file (TOML)"),
@@ -335,7 +346,12 @@ LANG starting with `zh`: Chinese; else English)",
         "读取大台账时不显示进度行",
         "Do not show the progress line while a large ledger is read",
     ),
-    arg("*", "archive", "存放已结账月份的档案目录", "The archive of closed months"),
+    arg(
+        "*",
+        "archive",
+        "存放已结账月份的档案目录",
+        "The archive of closed months",
+    ),
     // payroll
     arg(
         "payroll",
@@ -363,8 +379,18 @@ LANG starting with `zh`: Chinese; else English)",
         "The archive of closed months (created if missing)",
     ),
     // sign
-    arg("sign", "archive", "存有当月草稿的档案目录", "The archive holding the month's draft"),
-    arg("sign", "period", "签核的月份，YYYY-MM", "The month signed, YYYY-MM"),
+    arg(
+        "sign",
+        "archive",
+        "存有当月草稿的档案目录",
+        "The archive holding the month's draft",
+    ),
+    arg(
+        "sign",
+        "period",
+        "签核的月份，YYYY-MM",
+        "The month signed, YYYY-MM",
+    ),
     arg(
         "sign",
         "step",
@@ -378,31 +404,61 @@ LANG starting with `zh`: Chinese; else English)",
         "签核日期，YYYY-MM-DD（默认今天，并在屏幕上注明）",
         "The date signed, YYYY-MM-DD (default: today's date, which is printed)",
     ),
-    arg("sign", "note", "随签核记录的备注", "A remark recorded with the sign-off"),
+    arg(
+        "sign",
+        "note",
+        "随签核记录的备注",
+        "A remark recorded with the sign-off",
+    ),
     // rerun, restate, payout, compare: a closed month.
-    arg("rerun", "period", "已结账的月份，YYYY-MM", "The closed month, YYYY-MM"),
+    arg(
+        "rerun",
+        "period",
+        "已结账的月份，YYYY-MM",
+        "The closed month, YYYY-MM",
+    ),
     arg(
         "rerun",
         "version",
         "该月的版本：1 为结账时的版本，2、3……为重述后的版本（默认：现行版本）",
         "The version of the month: 1 as closed, 2, 3, … as restated (default: the version in force)",
     ),
-    arg("restate", "period", "已结账的月份，YYYY-MM", "The closed month, YYYY-MM"),
-    arg("restate", "ledger", "该月更正后的台账", "The corrected ledger of that month"),
+    arg(
+        "restate",
+        "period",
+        "已结账的月份，YYYY-MM",
+        "The closed month, YYYY-MM",
+    ),
+    arg(
+        "restate",
+        "ledger",
+        "该月更正后的台账",
+        "The corrected ledger of that month",
+    ),
     arg(
         "restate",
         "reason",
         "重述原因（记入每个新版本，每条调整行都注明）",
         "Why the month is restated (recorded in every new version and named by every adjustment line)",
     ),
-    arg("payout", "period", "已结账的月份，YYYY-MM", "The closed month, YYYY-MM"),
+    arg(
+        "payout",
+        "period",
+        "已结账的月份，YYYY-MM",
+        "The closed month, YYYY-MM",
+    ),
     arg(
         "payout",
         "out",
         "要写出的代发文件（整份写成或替换，出错则不写）",
         "The file to write (replaced whole, or not at all)",
     ),
-    arg("compare", "period", "已结账的月份，YYYY-MM", "The closed month, YYYY-MM"),
+    arg(
+        "compare",
+        "period",
+        "已结账的月份，YYYY-MM",
+        "The closed month, YYYY-MM",
+    ),
     arg(
         "compare",
         "policy",
@@ -423,7 +479,12 @@ LANG starting with `zh`: Chinese; else English)",
         "The head hash written down at the last close (or at the last step signed after it): the archive must still end in it",
     ),
     // explain and statement: a closed month, or a ledger's month computed now.
-    arg("explain", "rm", "要列出的客户经理编号", "The RM to explain, by id"),
+    arg(
+        "explain",
+        "rm",
+        "要列出的客户经理编号",
+        "The RM to explain, by id",
+    ),
     arg(
         "explain",
         "archive",
@@ -510,7 +571,12 @@ LANG starting with `zh`: Chinese; else English)",
 （2026-10.xlsx、202610.xlsx、2026年10月.xlsx）；写成 YYYY-MM=FILE 可直接指定月份",
         "The months' ledgers, in any order. Each one's month is that of its daily balances or, for a ledger of monthly averages, the one in its file name (2026-10.xlsx, 202610.xlsx, 2026年10月.xlsx); YYYY-MM=FILE gives it outright",
     ),
-    arg("review", "year", "考核年度，YYYY", "The year reviewed, YYYY"),
+    arg(
+        "review",
+        "year",
+        "考核年度，YYYY",
+        "The year reviewed, YYYY",
+    ),
     arg(
         "review",
         "quarter",
@@ -573,12 +639,22 @@ LANG starting with `zh`: Chinese; else English)",
         "与 --rules 同用：台账所属的月份，YYYY-MM",
         "With --rules: the month the ledger is for, YYYY-MM",
     ),
-    arg("template", "out", "要写出的工作簿（.xlsx）", "The workbook to write (.xlsx)"),
+    arg(
+        "template",
+        "out",
+        "要写出的工作簿（.xlsx）",
+        "The workbook to write (.xlsx)",
+    ),
 ];
 
 /// The possible values' help: (argument id, value, Chinese, English).
 pub const VALUES: &[(&str, &str, &str, &str)] = &[
-    ("lang", "zh", "中文（工作簿的默认语言）", "Chinese (workbooks' default)"),
+    (
+        "lang",
+        "zh",
+        "中文（工作簿的默认语言）",
+        "Chinese (workbooks' default)",
+    ),
     ("lang", "en", "英文", "English"),
 ];
 
@@ -659,7 +735,10 @@ fn localize_command(mut cmd: Command, key: &str, l: Lang) -> Command {
     }
     // `mut_arg` moves the argument to the end: going through all of them
     // in order keeps their order (and so the usage line's).
-    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
     for id in ids {
         cmd = cmd.mut_arg(&id, |a| localize_arg(a, key, l));
     }
@@ -667,7 +746,10 @@ fn localize_command(mut cmd: Command, key: &str, l: Lang) -> Command {
         let template = zh_template(&cmd);
         cmd = cmd.help_template(template);
     }
-    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
     for name in names {
         // `rmpay help payroll` shows payroll's summary: key by the command
         // named, at any depth.
@@ -710,7 +792,9 @@ fn localize_arg(mut a: clap::Arg, command: &str, l: Lang) -> clap::Arg {
             // ones too, and a blank line would end in spaces.
             let mut list = format!("\n{}", possible_values_heading(l));
             for v in &values {
-                let said = value_help(&id, v.get_name()).map(|t| t[i]).unwrap_or_default();
+                let said = value_help(&id, v.get_name())
+                    .map(|t| t[i])
+                    .unwrap_or_default();
                 list.push_str(&format!("\n- {}：{said}", v.get_name()));
             }
             long = Some(format!("{help}{list}"));
@@ -740,7 +824,10 @@ fn add_aside(help: &mut String, aside: &str) {
 /// `{all-args}`), with the headings in Chinese.
 fn zh_template(cmd: &Command) -> String {
     let l = Lang::Zh;
-    let mut t = format!("{{before-help}}{{about-with-newline}}\n{}{{usage}}", usage_heading(l));
+    let mut t = format!(
+        "{{before-help}}{{about-with-newline}}\n{}{{usage}}",
+        usage_heading(l)
+    );
     if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
         t.push_str(&format!("\n\n{}\n{{subcommands}}", commands_heading(l)));
     }
@@ -755,4 +842,135 @@ fn zh_template(cmd: &Command) -> String {
     }
     t.push_str("{after-help}");
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    fn text(s: Option<&clap::builder::StyledStr>) -> Option<String> {
+        s.map(|s| s.to_string())
+    }
+
+    /// Every command and argument of the command line has an entry, whose
+    /// English is the derive's own text, so the English help is unchanged
+    /// and a new flag without a Chinese help fails here.
+    fn check(c: &clap::Command, key: &str, problems: &mut Vec<String>) {
+        let at = c.get_bin_name().unwrap_or("rmpay");
+        // `rmpay help payroll` has payroll's summary only.
+        let under_help = at.starts_with("rmpay help ");
+        match command_help(key) {
+            None => problems.push(format!("{at}: no entry in text::help::COMMANDS")),
+            Some(h) => {
+                let pairs = [
+                    ("about", Some(h.about), text(c.get_about())),
+                    ("long_about", h.long_about, text(c.get_long_about())),
+                    ("after_help", h.after_help, text(c.get_after_help())),
+                ];
+                for (what, entry, derive) in pairs {
+                    let entry = entry.filter(|_| what == "about" || !under_help);
+                    if entry.map(|t| t[1].to_string()) != derive {
+                        problems.push(format!(
+                            "{at}: {what}: catalogue {entry:?}, derive {derive:?}"
+                        ));
+                    }
+                }
+            }
+        }
+        for a in c.get_arguments() {
+            let id = a.get_id().as_str();
+            let Some(h) = arg_help(key, id) else {
+                problems.push(format!("{at} --{id}: no entry in text::help::ARGS"));
+                continue;
+            };
+            if Some(h.help[1].to_string()) != text(a.get_help()) {
+                problems.push(format!(
+                    "{at} --{id}: catalogue {:?}, derive {:?}",
+                    h.help[1],
+                    a.get_help()
+                ));
+            }
+            if a.get_long_help().is_some()
+                && h.long_help.map(|t| t[1].to_string()) != text(a.get_long_help())
+            {
+                problems.push(format!("{at} --{id}: long help differs from the derive's"));
+            }
+            for v in a.get_possible_values() {
+                let entry = value_help(id, v.get_name()).map(|t| t[1].to_string());
+                if entry.is_none() || entry != text(v.get_help()) {
+                    problems.push(format!(
+                        "{at} --{id} {}: catalogue {entry:?}, derive {:?}",
+                        v.get_name(),
+                        v.get_help()
+                    ));
+                }
+            }
+        }
+        for s in c.get_subcommands() {
+            check(s, s.get_name(), problems);
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_both_languages() {
+        let mut c = crate::cli::Cli::command();
+        c.build();
+        let mut problems = Vec::new();
+        check(&c, "", &mut problems);
+        assert_eq!(problems, Vec::<String>::new());
+        // And every entry is used: no help for a flag that is gone.
+        let mut ids = Vec::new();
+        fn walk(c: &clap::Command, key: &str, ids: &mut Vec<(String, String)>) {
+            for a in c.get_arguments() {
+                ids.push((key.to_string(), a.get_id().to_string()));
+            }
+            for s in c.get_subcommands() {
+                walk(s, s.get_name(), ids);
+            }
+        }
+        walk(&c, "", &mut ids);
+        for a in ARGS {
+            let used = ids
+                .iter()
+                .any(|(k, id)| id == a.arg && (a.command == "*" || k == a.command));
+            assert!(
+                used,
+                "text::help::ARGS: `{} --{}` is no argument of rmpay",
+                a.command, a.arg
+            );
+            assert!(has_cjk(a.help[0]), "{} --{}: no Chinese", a.command, a.arg);
+        }
+        for h in COMMANDS {
+            assert!(
+                c.get_subcommands().any(|s| s.get_name() == h.name) || h.name.is_empty(),
+                "{}",
+                h.name
+            );
+            assert!(has_cjk(h.about[0]), "{}: no Chinese", h.name);
+        }
+    }
+
+    #[test]
+    fn lang_is_found_before_parsing() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            lang_in_args(&args(&["rmpay", "--lang", "zh", "payroll", "-h"])),
+            Some(Lang::Zh)
+        );
+        assert_eq!(
+            lang_in_args(&args(&["rmpay", "payroll", "-h", "--lang=en"])),
+            Some(Lang::En)
+        );
+        assert_eq!(lang_in_args(&args(&["rmpay", "payroll", "--lang"])), None);
+        assert_eq!(
+            lang_in_args(&args(&["rmpay", "payroll", "--lang", "fr"])),
+            None
+        );
+        assert_eq!(lang_in_args(&args(&["rmpay", "--", "--lang", "zh"])), None);
+    }
 }

@@ -494,3 +494,162 @@ fn payroll_help_reads_plainly() {
         ")
         .run();
 }
+
+/// `payroll --help` as a Chinese finance officer reads it, whole: every
+/// heading, option, default and possible value in Chinese (was clap's
+/// English and the derive's, under `--lang zh` too).
+#[test]
+fn payroll_help_in_chinese() {
+    Test::new()
+        .args(["--lang", "zh", "payroll", "--help"])
+        .stdout("
+            计算一个月的工资，写出工资表（及 JSON）
+
+            用法：rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
+
+            选项：
+                  --policy <FILE>
+                      政策文件（TOML）
+
+                  --rules <DIR>
+                      政策版本目录：使用当月（考核则为考核期最后一个月）生效的版本
+
+                  --bank <ID>
+                      与 --rules 同用：目录中有多家银行的政策时，指定用哪一家的政策编号
+
+                  --ledger <FILE>
+                      当月台账工作簿（.xlsx、.xls 或 .ods）
+
+                  --out <DIR>
+                      工资表（pay-YYYY-MM.xlsx）写入的目录（没有则新建）
+
+                  --json <FILE>
+                      另把结果以 JSON 写入此文件（写 `-`：输出到屏幕，即标准输出）
+
+                  --archive <DIR>
+                      从此档案最后一个已结账月份取期初状态（风险金、连续月数），并把本月草稿记入档案（drafts/YYYY-MM/）待签核
+
+                  --wait <SECONDS>
+                      另一个 rmpay 正在写入档案时最多等待几秒，超时报 error[archive-busy]（0：不等待；默认：30）
+
+                  --period <YYYY-MM>
+                      月份，YYYY-MM（默认取台账日余额所在的月份，给出时须与之一致；按月日均填报的台账必须给出）
+
+              -q, --quiet
+                      读取大台账时不显示进度行
+
+                  --lang <LANG>
+                      写出内容（工作簿、对账单、JSON 中的理由）及屏幕提示所用的语言。工作簿默认中文；屏幕提示在未给 --lang 时随系统的区域设置：LC_ALL、LC_MESSAGES、LANG 以 zh 开头为中文，否则为英文
+                      可选值：
+                      - zh：中文（工作簿的默认语言）
+                      - en：英文
+
+              -h, --help
+                      显示帮助（-h 只显示摘要）
+
+            示例：
+              rmpay payroll --policy rules/city-commercial-bank.toml \\
+                  --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json
+              rmpay payroll --rules rules/ --bank city-commercial-bank --archive archive/ \\
+                  --ledger 2026-11.xlsx --out out/
+        ")
+        .run();
+    // A Chinese locale gives the same help, short or long.
+    Test::new()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["payroll", "-h"])
+        .stdout_contains("
+            用法：rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
+                  --wait <SECONDS>    另一个 rmpay 正在写入档案时最多等待几秒，超时报 error[archive-busy]（0：不等待；默认：30）
+              -h, --help              显示帮助（--help 显示详细说明）
+        ")
+        .run();
+}
+
+/// English words a Chinese help may hold besides flags, value names, file
+/// names and identifiers: the tool's name and its commands' (they are
+/// typed), `--lang`'s values, a step id given as an example, and product
+/// and format names.
+const ZH_HELP_MAY_SAY: &[&str] = &["rmpay", "zh", "en", "check", "Excel", "xlsx"];
+
+/// The English words of a Chinese help: what is left of each ASCII word
+/// once flags (`--out`), value names and other capitals (`FILE`, `TOML`),
+/// file names and paths (`pay-YYYY-MM.xlsx`, `rules/`), identifiers
+/// (`error[archive-busy]`, `LC_ALL`) and text quoted in backticks are set
+/// aside; the examples' command lines too (their comments are read).
+fn english_words(help: &str, commands: &[&str]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut examples = false;
+    for line in help.lines() {
+        if line == "示例：" {
+            examples = true;
+            continue;
+        }
+        let line = match (examples, line.split_once('#')) {
+            (false, _) => line,
+            (true, Some((_, comment))) => comment,
+            (true, None) => continue,
+        };
+        let mut quoted = false;
+        let unquoted: String = line
+            .chars()
+            .filter(|&c| {
+                if c == '`' {
+                    quoted = !quoted;
+                }
+                !quoted && c != '`'
+            })
+            .collect();
+        for w in unquoted.split(|c: char| !c.is_ascii() || c.is_ascii_whitespace() || c == '|') {
+            let w = w.trim_matches(|c: char| "()<>,;:'\"".contains(c));
+            let set_aside = w.starts_with('-')
+                || w.contains(['.', '/', '[', '=', '_'])
+                || !w.chars().any(|c| c.is_ascii_lowercase());
+            if !set_aside && !ZH_HELP_MAY_SAY.contains(&w) && !commands.contains(&w) {
+                words.push(w.to_string());
+            }
+        }
+    }
+    words
+}
+
+/// Every command's help, short and long, under `--lang zh`, has no English
+/// words outside flags, value names, file names and identifiers (was
+/// English throughout).
+#[test]
+fn chinese_help_has_no_english_words() {
+    let cli = rmpay::cli::command(rmpay::text::Lang::En);
+    // `rmpay help` and `rmpay help help` (the `help` command takes no -h).
+    let mut runs = vec![vec!["help"], vec!["help", "help"]];
+    for name in [""]
+        .into_iter()
+        .chain(cli.get_subcommands().map(|s| s.get_name()))
+    {
+        if name != "help" {
+            let command = Some(name).filter(|n| !n.is_empty());
+            runs.extend(["-h", "--help"].map(|f| command.into_iter().chain([f]).collect()));
+        }
+    }
+    let commands: Vec<&str> = cli.get_subcommands().map(|s| s.get_name()).collect();
+    let mut found = Vec::new();
+    for run in &runs {
+        let mut args = vec!["--lang", "zh"];
+        args.extend(run);
+        let out = super::util::rmpay().args(&args).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("用法："), "{args:?}: {help}");
+        for w in english_words(&help, &commands) {
+            found.push(format!("{}: {w}", args.join(" ")));
+        }
+    }
+    found.dedup();
+    assert_eq!(found, Vec::<String>::new());
+    // The scan sees English where there is some.
+    assert_eq!(
+        english_words(
+            "  -h, --help   Print usage\n用法：rmpay payroll [OPTIONS]\n示例：\n  rmpay x --out a/   # marked draft",
+            &commands
+        ),
+        ["Print", "usage", "marked", "draft"]
+    );
+}
