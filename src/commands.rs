@@ -1504,7 +1504,11 @@ fn inputs_as_archived(
             .collect();
         println!(
             "{}",
-            text::inputs_match(text::console(), label, names.join(", "))
+            text::inputs_match(
+                text::console(),
+                label,
+                names.join(text::list_sep(text::console()))
+            )
         );
     }
     Ok(intact)
@@ -1596,17 +1600,18 @@ fn print_figure_differences(path: &Path, old: &[u8], bytes: &[u8]) {
         print_line_differences(path, old, bytes);
         return;
     };
+    let c = text::console();
     if d.is_empty() {
-        println!("{}: same figures, different bytes", path.display());
+        println!("{}", text::same_figures(c, path.display()));
     }
     for (figure, was, now) in d.iter().take(200) {
         println!(
-            "{}: {figure}: archived `{was}`, recomputed `{now}`",
-            path.display()
+            "{}",
+            text::figure_differs(c, path.display(), figure, was, now)
         );
     }
     if d.len() > 200 {
-        println!("{}: … and {} more figures", path.display(), d.len() - 200);
+        println!("{}", text::more_figures(c, path.display(), d.len() - 200));
     }
 }
 
@@ -1703,12 +1708,10 @@ fn head_given(
     if let Some(given) = &a.head {
         let given = given.trim().to_lowercase();
         if head == Some(given.as_str()) {
-            return Some(format!(
-                "the newest manifest ({})",
-                newest.map(|p| p.to_string()).unwrap_or_default()
-            ));
+            let newest = newest.map(|p| p.to_string()).unwrap_or_default();
+            return Some(text::head_is_newest_manifest(text::console(), newest));
         } else if let Some((p, _)) = log_heads.iter().find(|(_, h)| *h == given) {
-            return Some(format!("the last sign-off of {p}, after its close"));
+            return Some(text::head_is_last_signoff(text::console(), p));
         } else {
             let path = match newest {
                 Some(n) => arch.dir(n).join(archive::MANIFEST),

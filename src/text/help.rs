@@ -475,7 +475,7 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "verify",
         "head",
-        "上次结账（或结账后最后一次签核）时抄下的档案头哈希：档案须仍以它结尾",
+        "上次结账（或结账后最后一次签核）时抄下的档案校验码：档案须仍以它结尾",
         "The head hash written down at the last close (or at the last step signed after it): the archive must still end in it",
     ),
     // explain and statement: a closed month, or a ledger's month computed now.
