@@ -653,3 +653,130 @@ fn chinese_help_has_no_english_words() {
         ["Print", "usage", "marked", "draft"]
     );
 }
+
+/// The README's month under Policy A as a Chinese finance office runs it
+/// (`LANG=zh_CN.UTF-8`): every console line in Chinese, the figures in the
+/// pay's order and words, the head hash as 档案校验码, and `verify --head`
+/// naming what it matched in Chinese (was `the last sign-off of 2026-10,
+/// after its close` inside a Chinese line).
+#[test]
+fn the_month_in_chinese() {
+    let o = Test::new()
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--archive", "$TMP/archive", "--out",
+            "$TMP/out",
+        ])
+        .hide_sha256()
+        .stderr("
+            rmpay：2026-10 客户经理 9 人：应发合计 19,524.00，扣款合计 840.00，风险金扣留 3,078.80，工资净额 15,605.20；异常事项 13 项
+            rmpay：风险金退还 13,000.00；实发合计 28,605.20
+            rmpay：期初状态来源：台账的风险金账户表
+            rmpay：2026-10 的工资草稿已记入 $TMP/archive/drafts/2026-10（草稿编号 $SHA256）
+            rmpay：结账前还须签核：制表（市场营销部）、审核（稽核监控办）、审批（行长）；签核用 `rmpay sign --archive $TMP/archive --period 2026-10 --step 环节 --name 姓名`
+            rmpay：已写入 $TMP/out/pay-2026-10.xlsx
+        ")
+        .run();
+    let sign = |o: super::test::Output, step: &str, name: &str, date: &str| {
+        Test::with_tempdir(o.tempdir)
+            .env("LANG", "zh_CN.UTF-8")
+            .args([
+                "sign",
+                "--archive",
+                "$TMP/archive",
+                "--period",
+                "2026-10",
+                "--step",
+                step,
+                "--name",
+                name,
+                "--date",
+                date,
+            ])
+            .hide_sha256()
+    };
+    let o = sign(o, "制表", "张三", "2026-11-02")
+        .stderr("
+            rmpay：2026-10 制表（市场营销部）已由 张三 于 2026-11-02 签核，草稿编号 $SHA256（记于 $TMP/archive/drafts/2026-10/signoffs.jsonl 第 2 条）
+            rmpay：下一步：审核（稽核监控办）
+        ")
+        .run();
+    let o = sign(o, "审核", "王五", "2026-11-03")
+        .stderr_contains("rmpay：下一步：审批（行长）")
+        .run();
+    let o = sign(o, "审批", "赵六", "2026-11-04")
+        .stderr_contains("rmpay：2026-10 已审批，可以结账：`rmpay close` 按草稿 $SHA256 结账")
+        .run();
+    let o = Test::with_tempdir(o.tempdir)
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "close", "--archive", "$TMP/archive", "--policy", POLICY, "--ledger", LEDGER,
+        ])
+        .hide_sha256()
+        .stdout("2026-10 已结账；档案校验码 SHA-256 $SHA256\n")
+        .stderr_contains("
+            rmpay：请把档案校验码抄在签核单上；日后用 `rmpay verify --archive $TMP/archive --head $SHA256` 可核对档案是否被改动
+            rmpay：结账后还须签核：下拨（党群人事部）
+        ")
+        .run();
+    let o = sign(o, "下拨", "钱七", "2026-11-05")
+        .stdout("2026-10 下拨 已签核；档案校验码 SHA-256 $SHA256\n")
+        .stderr_contains("rmpay：请把档案校验码抄在签核单上；日后用 `rmpay verify --archive $TMP/archive --head $SHA256` 可核对档案是否被改动")
+        .run();
+    // The head written down: the sign-off log's, after the close.
+    let archive = o.path("archive");
+    let out = super::util::rmpay()
+        .args([
+            "--lang",
+            "en",
+            "verify",
+            "--archive",
+            archive.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let head = stdout
+        .split("sign-off log head SHA-256 ")
+        .nth(1)
+        .expect("a head signed after the close")
+        .trim();
+    Test::with_tempdir(o.tempdir)
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["verify", "--archive", "$TMP/archive", "--head", head])
+        .hide_sha256()
+        .stdout(
+            "
+            $TMP/archive：共 1 个月（2026-10 至 2026-10），哈希链完整；最新清单 SHA-256 $SHA256
+            $TMP/archive：2026-10 结账后另有签核；签核记录 SHA-256 $SHA256
+            $TMP/archive：所给档案校验码与 2026-10 结账后的最后一次签核相符
+        ",
+        )
+        .run();
+}
+
+/// A quarter's review given the year's ledgers says, in Chinese, which
+/// months it used (was English under a Chinese console).
+#[test]
+fn a_quarters_months_in_chinese() {
+    let mut args = vec![
+        "review",
+        "--policy",
+        "rules/bocom-nanchang.toml",
+        "--ledgers",
+    ];
+    let ledgers: Vec<String> = (1..=12)
+        .map(|m| format!("fixtures/year-b/2026-{m:02}.xlsx"))
+        .collect();
+    args.extend(ledgers.iter().map(|s| s.as_str()));
+    args.extend(["--year", "2026", "--quarter", "3", "--out", "$TMP"]);
+    Test::new()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(args)
+        .stderr_contains("
+            rmpay：2026-Q3 考核使用 2026-07（fixtures/year-b/2026-07.xlsx）、2026-08（fixtures/year-b/2026-08.xlsx）、2026-09（fixtures/year-b/2026-09.xlsx）；2026-01、2026-02、2026-03、2026-04、2026-05、2026-06、2026-10、2026-11、2026-12 的台账不在本期，未用
+            rmpay：2026-Q3 考核：客户经理 7 人；晋升 2 人，保持 2 人，降级 2 人，解聘 1 人
+            rmpay：已写入 $TMP/review-2026-Q3.xlsx
+        ")
+        .run();
+}
