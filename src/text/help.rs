@@ -319,7 +319,7 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "*",
         "bank",
-        "与 --rules 同用：目录中有多家银行的政策时，指定用哪一家的政策编号",
+        "与 --rules 同用：目录中有多家银行的政策时，所用政策的编号",
         "With --rules: the policy id, when the directory holds several banks' policies",
     ),
     arg(
@@ -475,7 +475,7 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "verify",
         "head",
-        "上次结账（或结账后最后一次签核）时抄下的档案校验码：档案须仍以它结尾",
+        "上次结账（或结账后最后一次签核）时抄下的档案校验码：档案当前的校验码须与之相同",
         "The head hash written down at the last close (or at the last step signed after it): the archive must still end in it",
     ),
     // explain and statement: a closed month, or a ledger's month computed now.
@@ -716,9 +716,14 @@ pub fn lang_in_args(args: &[OsString]) -> Option<Lang> {
 /// defaults and possible values in Chinese words. A command or argument
 /// without an entry keeps the derive's text (a test fails on it).
 pub fn localize(mut cmd: Command, l: Lang) -> Command {
-    // Built first, so that the `--help` and `--version` flags and the
-    // `help` command clap adds are there to be given their texts.
-    cmd.build();
+    // In Chinese, built first, so that the `--help` and `--version` flags
+    // and the `help` command clap adds are there to be given their texts.
+    // Not in English, whose texts for those are clap's own: building here
+    // would also list every command under `rmpay help help`, where clap's
+    // own build gives `[COMMAND]...`, and the English help stays as it was.
+    if l == Lang::Zh {
+        cmd.build();
+    }
     localize_command(cmd, "", l)
 }
 
@@ -952,6 +957,18 @@ mod tests {
                 h.name
             );
             assert!(has_cjk(h.about[0]), "{}: no Chinese", h.name);
+        }
+    }
+
+    #[test]
+    fn headings_have_both_languages() {
+        for (key, zh, en) in LABELS {
+            assert!(has_cjk(zh) && !has_cjk(en), "{key}: {zh} / {en}");
+            let words = zh.replace("{values}", "").replace("{value}", "");
+            assert!(
+                !words.chars().any(|c| c.is_ascii_alphabetic()),
+                "{key}: {zh}"
+            );
         }
     }
 

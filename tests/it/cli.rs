@@ -495,6 +495,26 @@ fn payroll_help_reads_plainly() {
         .run();
 }
 
+/// The English help is clap's own where rmpay gives no text: `help help`
+/// keeps its `[COMMAND]...` (the Chinese help, built ahead to be given its
+/// words, had listed every command here in English too).
+#[test]
+fn english_help_of_help_is_claps() {
+    Test::new()
+        .args(["help", "help"])
+        .stdout(
+            "
+            Print this message or the help of the given subcommand(s)
+
+            Usage: rmpay help [COMMAND]...
+
+            Arguments:
+              [COMMAND]...  Print help for the subcommand(s)
+        ",
+        )
+        .run();
+}
+
 /// `payroll --help` as a Chinese finance officer reads it, whole: every
 /// heading, option, default and possible value in Chinese (was clap's
 /// English and the derive's, under `--lang zh` too).
@@ -515,7 +535,7 @@ fn payroll_help_in_chinese() {
                       政策版本目录：使用当月（考核则为考核期最后一个月）生效的版本
 
                   --bank <ID>
-                      与 --rules 同用：目录中有多家银行的政策时，指定用哪一家的政策编号
+                      与 --rules 同用：目录中有多家银行的政策时，所用政策的编号
 
                   --ledger <FILE>
                       当月台账工作簿（.xlsx、.xls 或 .ods）
@@ -618,7 +638,7 @@ fn english_words(help: &str, commands: &[&str]) -> Vec<String> {
 /// English throughout).
 #[test]
 fn chinese_help_has_no_english_words() {
-    let cli = rmpay::cli::command(rmpay::text::Lang::En);
+    let cli = rmpay::cli::command(rmpay::text::Lang::Zh);
     // `rmpay help` and `rmpay help help` (the `help` command takes no -h).
     let mut runs = vec![vec!["help"], vec!["help", "help"]];
     for name in [""]
