@@ -1,7 +1,15 @@
 //! Command-line definitions (clap). Parsed here, validated in `commands`.
+//! The help shown is [`command`]'s: these doc comments' texts, in English
+//! or Chinese, from the catalogue `text::help`, whose English entries a
+//! test holds equal to them.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// The command line, its help in `l` (the console's language).
+pub fn command(l: crate::text::Lang) -> clap::Command {
+    crate::text::help::localize(<Cli as clap::CommandFactory>::command(), l)
+}
 
 #[derive(Parser, Debug)]
 #[command(

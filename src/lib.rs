@@ -38,7 +38,7 @@ pub mod trace;
 pub mod vocab;
 pub mod write;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use diag::Diagnostics;
 use std::ffi::OsString;
 
@@ -100,7 +100,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // Help is printed while the line is parsed: in the console's language,
+    // which `--lang` (looked up first) or else the locale gives.
+    let help_lang = text::console_lang(text::help::lang_in_args(&args));
+    let parsed = cli::command(help_lang)
+        .try_get_matches_from(args)
+        .and_then(|m| cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

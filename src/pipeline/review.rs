@@ -677,18 +677,21 @@ fn months_used(label: &str, read: &Months) -> Option<String> {
         months.sort();
         months
     };
+    let c = crate::text::console();
     let used: Vec<String> = sorted(&read.used)
         .iter()
-        .map(|(p, file)| format!("{p} ({file})"))
+        .map(|(p, file)| crate::text::month_file(c, p, file))
         .collect();
     let aside: Vec<String> = sorted(&read.set_aside)
         .iter()
         .map(|(p, _)| p.to_string())
         .collect();
-    Some(format!(
-        "rmpay: review {label} uses {}; the ledgers of {} are set aside",
-        used.join(", "),
-        aside.join(", ")
+    let sep = crate::text::list_sep(c);
+    Some(crate::text::review_uses(
+        c,
+        label,
+        used.join(sep),
+        aside.join(sep),
     ))
 }
 

@@ -161,6 +161,9 @@ macro_rules! messages {
     };
 }
 
+// The command line's help (uses `labels!`).
+pub mod help;
+
 /// Tables' columns: `name => ("中文", "English", width), …;` gives
 /// `pub const NAME: &[Column]`, shown by `report::columns`. A table per
 /// line of columns, so that a sheet's header reads as one row.
@@ -274,11 +277,11 @@ messages! {
     errors_nothing_written(n) => "rmpay：{n} 个错误；未写入任何文件", "rmpay: {n} error(s); nothing was written";
     rmpay_nothing_written() => "rmpay：未写入任何文件", "rmpay: nothing was written";
     pay_summary(period, rms, net, gross, deductions, holdback, flags) =>
-        "rmpay：{period} 共 {rms} 人，工资净额 {net}（应发 {gross}，扣款 {deductions}，风险金扣留 {holdback}）；异常事项 {flags} 项",
+        "rmpay：{period} 客户经理 {rms} 人：应发合计 {gross}，扣款合计 {deductions}，风险金扣留 {holdback}，工资净额 {net}；异常事项 {flags} 项",
         "rmpay: {period} {rms} RMs, net pay {net} (gross {gross}, deductions {deductions}, risk deposit {holdback}); {flags} exception(s)";
-    pay_released(released, payout) => "rmpay：退还风险金 {released}；实发合计 {payout}",
+    pay_released(released, payout) => "rmpay：风险金退还 {released}；实发合计 {payout}",
         "rmpay: risk deposits released {released}; total paid {payout}";
-    opening_state(what) => "rmpay：期初状态：{what}", "rmpay: opening state: {what}";
+    opening_state(what) => "rmpay：期初状态来源：{what}", "rmpay: opening state: {what}";
     carried_deposit(id, amount, why) => "rmpay：{id} 不在本月台账中：风险金 {amount} 结转{why}",
         "rmpay: {id} is not in this month's ledger: risk deposit {amount} carried{why}";
     carried_due(left, due) => "（{left} 离岗，{due} 退还）", " (left on {left}, released in {due})";
@@ -287,23 +290,23 @@ messages! {
     off_roster_released(id, left, amount) => "rmpay：{id} 已于 {left} 离岗，不在本月台账中：退还风险金 {amount}（已计入合计）",
         "rmpay: {id} left on {left} and is not in this month's ledger: risk deposit released {amount} (in the totals)";
     review_summary(label, partial, rms, promote, keep, demote, terminate) =>
-        "rmpay：{label}{partial} 考核：{rms} 人；晋升 {promote}，保留 {keep}，降级 {demote}，解聘 {terminate}",
+        "rmpay：{label}{partial} 考核：客户经理 {rms} 人；晋升 {promote} 人，保持 {keep} 人，降级 {demote} 人，解聘 {terminate} 人",
         "rmpay: review {label}{partial}: {rms} RMs; promote {promote}, keep {keep}, demote {demote}, terminate {terminate}";
     preview_closed(period, root) => "rmpay：{period} 已在 {root} 结账：仅预览，未记录草稿",
         "rmpay: {period} is closed in {root}: previewed, no draft recorded";
-    draft_recorded(sha, period, dir) => "rmpay：{period} 的草稿 {sha} 已记录于 {dir}",
+    draft_recorded(sha, period, dir) => "rmpay：{period} 的工资草稿已记入 {dir}（草稿编号 {sha}）",
         "rmpay: draft {sha} of {period} recorded in {dir}";
-    draft_same(sha, period) => "rmpay：草稿 {sha} 已是 {period} 的草稿（输入相同）：原有签核仍然有效",
+    draft_same(sha, period) => "rmpay：输入与 {period} 现有的草稿相同（草稿编号 {sha}）：已有的签核仍然有效",
         "rmpay: draft {sha} of {period} is already the month's draft (same inputs): its sign-offs stand";
     draft_voids(old, title, office, name, date) =>
-        "rmpay：本草稿替换草稿 {old}：{name} {date} 的{title}（{office}）签核作废，请重新签核",
+        "rmpay：本草稿替换了原草稿 {old}：{title}（{office}，{name}，{date}）的签核作废，请重新签核",
         "rmpay: this draft replaces draft {old}: the {title} ({office}) sign-off by {name} of {date} is void; sign it again";
-    approved_close_this(period) => "rmpay：{period} 已审批：`rmpay close` 将结账此草稿",
+    approved_close_this(period) => "rmpay：{period} 已审批，可以结账：`rmpay close` 结账的就是本草稿",
         "rmpay: {period} is approved: `rmpay close` closes this draft";
-    approved_close_draft(period, draft) => "rmpay：{period} 已审批：`rmpay close` 将结账草稿 {draft}",
+    approved_close_draft(period, draft) => "rmpay：{period} 已审批，可以结账：`rmpay close` 按草稿 {draft} 结账",
         "rmpay: {period} is approved: `rmpay close` closes draft {draft}";
     to_sign_before_close(steps, root, period) =>
-        "rmpay：结账前待签核：{steps}（`rmpay sign --archive {root} --period {period} --step 环节 --name 姓名`）",
+        "rmpay：结账前还须签核：{steps}；签核用 `rmpay sign --archive {root} --period {period} --step 环节 --name 姓名`",
         "rmpay: to sign before the close: {steps} (`rmpay sign --archive {root} --period {period} --step STEP --name NAME`)";
     step_office(name, office) => "{name}（{office}）", "{name} ({office})";
     closed_in(period, dir, policy, version, sha) =>
@@ -311,18 +314,18 @@ messages! {
         "rmpay: closed {period} in {dir} (policy `{policy}` {version}, manifest SHA-256 {sha})";
     signoff_line(title, office, name, date) => "rmpay：{title}（{office}）{name} {date}",
         "rmpay: {title} ({office}) {name} {date}";
-    closed_head(period, head) => "{period} 已结账；档案头 SHA-256 {head}", "{period} closed; archive head SHA-256 {head}";
-    write_head(root, head) => "rmpay：请把档案头抄在签核单上；`rmpay verify --archive {root} --head {head}` 可据此核对档案",
+    closed_head(period, head) => "{period} 已结账；档案校验码 SHA-256 {head}", "{period} closed; archive head SHA-256 {head}";
+    write_head(root, head) => "rmpay：请把档案校验码抄在签核单上；日后用 `rmpay verify --archive {root} --head {head}` 可核对档案是否被改动",
         "rmpay: write the head on the signed form; `rmpay verify --archive {root} --head {head}` checks the archive against it";
-    still_to_sign_after(steps) => "rmpay：结账后待签核：{steps}", "rmpay: still to sign after the close: {steps}";
-    signed_as_of_today(today) => "rmpay：未给 --date：按今天 {today} 签核", "rmpay: no --date given: signed as of today, {today}";
+    still_to_sign_after(steps) => "rmpay：结账后还须签核：{steps}", "rmpay: still to sign after the close: {steps}";
+    signed_as_of_today(today) => "rmpay：未给 --date，签核日期记为今天 {today}", "rmpay: no --date given: signed as of today, {today}";
     signed(period, step, office, name, date, draft, entry, log) =>
-        "rmpay：{period} {step}（{office}）由 {name} 于 {date} 签核，草稿 {draft}（{log} 第 {entry} 条）",
+        "rmpay：{period} {step}（{office}）已由 {name} 于 {date} 签核，草稿编号 {draft}（记于 {log} 第 {entry} 条）",
         "rmpay: {period} {step} ({office}) signed by {name} on {date} for draft {draft} (entry {entry} of {log})";
-    signed_head(period, step, head) => "{period} {step} 已签核；档案头 SHA-256 {head}", "{period} {step} signed; archive head SHA-256 {head}";
+    signed_head(period, step, head) => "{period} {step} 已签核；档案校验码 SHA-256 {head}", "{period} {step} signed; archive head SHA-256 {head}";
     next_step(name, office) => "rmpay：下一步：{name}（{office}）", "rmpay: next: {name} ({office})";
     compare_summary(period, new_id, new_v, old_id, old_v, gross_old, gross_new, diff, net_old, net_new) =>
-        "rmpay：{period} 按测算方案 `{new_id}` {new_v}（现行 `{old_id}` {old_v}）：应发 {gross_old} → {gross_new}（{diff}），工资净额 {net_old} → {net_new}",
+        "rmpay：{period} 按测算方案 `{new_id}` {new_v}（现行 `{old_id}` {old_v}）：应发合计 {gross_old} → {gross_new}（{diff}），工资净额 {net_old} → {net_new}",
         "rmpay: {period} under `{new_id}` {new_v} instead of `{old_id}` {old_v}: gross {gross_old} → {gross_new} ({diff}), net {net_old} → {net_new}";
     statements_written(period, n, draft, dir) => "rmpay：{period} 工资对账单 {n} 份{draft}，存于 {dir}", "rmpay: {period} {n} statement(s){draft} in {dir}";
     policy_valid(file, id, version, tiers, lines, examples) =>
@@ -333,7 +336,7 @@ messages! {
     ledger_valid(file, period, managers, clients) => "{file}：{period} 台账有效（客户经理 {managers} 人，管户关系 {clients} 条）",
         "{file}: ledger for {period} is valid ({managers} managers, {clients} client assignments)";
     payout_summary(period, n, total, register, policy, version) =>
-        "rmpay：{period} 代发文件：{n} 笔，合计 {total}（工资汇总表实发合计 {register}）；按档案中的政策 `{policy}` {version}",
+        "rmpay：{period} 代发文件共 {n} 笔，合计 {total}（工资汇总表实发合计 {register}）；格式按该月存档的政策 `{policy}` {version}",
         "rmpay: pay-out file for {period}: {n} payment(s), total {total} (the register's total paid {register}); policy `{policy}` {version} as archived";
     version_archived(period, version, dir, replaces, old, new) =>
         "rmpay：{period} 第 {version} 版已存档于 {dir}（替换第 {replaces} 版；实发合计 {old} → {new}）",
@@ -343,12 +346,12 @@ messages! {
     to_recover_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份扣回 {amount}（{lines} 行）",
         "rmpay: {rm}: to recover {amount} in the next open month ({lines} line(s))";
     next_open_carries(period, root) =>
-        "rmpay：{period} 是下一个未结账月份：其工资计算（`rmpay payroll --archive {root} …`）带入各项调整；请把档案头抄在签核单上",
+        "rmpay：{period} 是下一个未结账月份，其工资计算（`rmpay payroll --archive {root} …`）将带入各项调整；请把档案校验码抄在签核单上",
         "rmpay: {period} is the next open month: its payroll (`rmpay payroll --archive {root} …`) carries the adjustments; write the head on the form";
-    restated(period, head) => "{period} 已重述；档案头 SHA-256 {head}", "{period} restated; archive head SHA-256 {head}";
+    restated(period, head) => "{period} 已重述；档案校验码 SHA-256 {head}", "{period} restated; archive head SHA-256 {head}";
     missing_from_archive(path) => "{path}：档案中没有", "{path}: missing from the archive";
     inputs_match(label, names) => "{label}：档案中的输入文件与清单一致（{names}）", "{label}: the archived inputs match the manifest ({names})";
-    identical(label) => "{label}：一致", "{label}: identical";
+    identical(label) => "{label}：重算结果与存档一致", "{label}: identical";
     identical_but_input_changed(label) => "{label}：重算结果一致，但档案中的输入文件已改动", "{label}: the outputs recomputed are identical, but an archived input has changed";
     files_differ(label, n) => "{label}：{n} 个文件与档案不一致", "{label}: {n} file(s) differ from the archive";
     archive_busy(root, wait) => "rmpay：{root} 正被另一个 rmpay 写入；最多等待 {wait} 秒",
@@ -357,16 +360,19 @@ messages! {
     cell_differs(at, was, now) => "{at}：存档为 `{was}`，重算为 `{now}`", "{at}: archived `{was}`, recomputed `{now}`";
     same_cells(path) => "{path}：单元格相同，字节不同（格式或属性）", "{path}: same cells, different bytes (formatting or properties)";
     lines_differ(path, old, new) => "{path}：存档 {old} 行，重算 {new} 行", "{path}: {old} lines archived, {new} recomputed";
-    chain_intact(path, n, first, last, head) => "{path}：{n} 个期间 {first}…{last}，哈希链完整；档案头清单 SHA-256 {head}",
+    chain_intact(path, n, first, last, head) => "{path}：共 {n} 个月（{first} 至 {last}），哈希链完整；最新清单 SHA-256 {head}",
         "{path}: {n} period(s) {first}…{last}, hash chain intact; head manifest SHA-256 {head}";
     versions_in_force(path, period, all, in_force, dir) => "{path}：{period} 有第 {all} 版；现行为第 {in_force} 版（{dir}）",
         "{path}: {period} has versions {all}; version {in_force} is in force ({dir})";
-    signed_after_close(path, period, head) => "{path}：{period} 有结账后签核的环节；签核日志头 SHA-256 {head}",
+    signed_after_close(path, period, head) => "{path}：{period} 结账后另有签核；签核记录 SHA-256 {head}",
         "{path}: {period} has steps signed after its close; sign-off log head SHA-256 {head}";
     more_cells(path, n) => "{path}：……另有 {n} 个单元格", "{path}: … and {n} more cells";
     cannot_read_archived(path, e) => "{path}：无法读取档案中的工作簿：{e}", "{path}: cannot read the archived workbook: {e}";
     problems(path, n) => "{path}：{n} 个问题", "{path}: {n} problem(s)";
-    head_matches(path, m) => "{path}：所给档案头与 {m} 一致", "{path}: the head given matches {m}";
+    head_matches(path, m) => "{path}：所给档案校验码与{m}相符", "{path}: the head given matches {m}";
+    review_uses(label, used, aside) => "rmpay：{label} 考核使用 {used}；{aside} 的台账不在本期，未用",
+        "rmpay: review {label} uses {used}; the ledgers of {aside} are set aside";
+    month_file(period, file) => "{period}（{file}）", "{period} ({file})";
     empty_archive(path) => "{path}：档案为空", "{path}: empty archive";
 }
 

@@ -494,3 +494,309 @@ fn payroll_help_reads_plainly() {
         ")
         .run();
 }
+
+/// The English help is clap's own where rmpay gives no text: `help help`
+/// keeps its `[COMMAND]...` (the Chinese help, built ahead to be given its
+/// words, had listed every command here in English too).
+#[test]
+fn english_help_of_help_is_claps() {
+    Test::new()
+        .args(["help", "help"])
+        .stdout(
+            "
+            Print this message or the help of the given subcommand(s)
+
+            Usage: rmpay help [COMMAND]...
+
+            Arguments:
+              [COMMAND]...  Print help for the subcommand(s)
+        ",
+        )
+        .run();
+}
+
+/// `payroll --help` as a Chinese finance officer reads it, whole: every
+/// heading, option, default and possible value in Chinese (was clap's
+/// English and the derive's, under `--lang zh` too).
+#[test]
+fn payroll_help_in_chinese() {
+    Test::new()
+        .args(["--lang", "zh", "payroll", "--help"])
+        .stdout("
+            计算一个月的工资，写出工资表（及 JSON）
+
+            用法：rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
+
+            选项：
+                  --policy <FILE>
+                      政策文件（TOML）
+
+                  --rules <DIR>
+                      政策版本目录：使用当月（考核则为考核期最后一个月）生效的版本
+
+                  --bank <ID>
+                      与 --rules 同用：目录中有多家银行的政策时，所用政策的编号
+
+                  --ledger <FILE>
+                      当月台账工作簿（.xlsx、.xls 或 .ods）
+
+                  --out <DIR>
+                      工资表（pay-YYYY-MM.xlsx）写入的目录（没有则新建）
+
+                  --json <FILE>
+                      另把结果以 JSON 写入此文件（写 `-`：输出到屏幕，即标准输出）
+
+                  --archive <DIR>
+                      从此档案最后一个已结账月份取期初状态（风险金、连续月数），并把本月草稿记入档案（drafts/YYYY-MM/）待签核
+
+                  --wait <SECONDS>
+                      另一个 rmpay 正在写入档案时最多等待几秒，超时报 error[archive-busy]（0：不等待；默认：30）
+
+                  --period <YYYY-MM>
+                      月份，YYYY-MM（默认取台账日余额所在的月份，给出时须与之一致；按月日均填报的台账必须给出）
+
+              -q, --quiet
+                      读取大台账时不显示进度行
+
+                  --lang <LANG>
+                      写出内容（工作簿、对账单、JSON 中的理由）及屏幕提示所用的语言。工作簿默认中文；屏幕提示在未给 --lang 时随系统的区域设置：LC_ALL、LC_MESSAGES、LANG 以 zh 开头为中文，否则为英文
+                      可选值：
+                      - zh：中文（工作簿的默认语言）
+                      - en：英文
+
+              -h, --help
+                      显示帮助（-h 只显示摘要）
+
+            示例：
+              rmpay payroll --policy rules/city-commercial-bank.toml \\
+                  --ledger fixtures/2026-10.xlsx --out out/ --json out/pay-2026-10.json
+              rmpay payroll --rules rules/ --bank city-commercial-bank --archive archive/ \\
+                  --ledger 2026-11.xlsx --out out/
+        ")
+        .run();
+    // A Chinese locale gives the same help, short or long.
+    Test::new()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["payroll", "-h"])
+        .stdout_contains("
+            用法：rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
+                  --wait <SECONDS>    另一个 rmpay 正在写入档案时最多等待几秒，超时报 error[archive-busy]（0：不等待；默认：30）
+              -h, --help              显示帮助（--help 显示详细说明）
+        ")
+        .run();
+}
+
+/// English words a Chinese help may hold besides flags, value names, file
+/// names and identifiers: the tool's name and its commands' (they are
+/// typed), `--lang`'s values, a step id given as an example, and product
+/// and format names.
+const ZH_HELP_MAY_SAY: &[&str] = &["rmpay", "zh", "en", "check", "Excel", "xlsx"];
+
+/// The English words of a Chinese help: what is left of each ASCII word
+/// once flags (`--out`), value names and other capitals (`FILE`, `TOML`),
+/// file names and paths (`pay-YYYY-MM.xlsx`, `rules/`), identifiers
+/// (`error[archive-busy]`, `LC_ALL`) and text quoted in backticks are set
+/// aside; the examples' command lines too (their comments are read).
+fn english_words(help: &str, commands: &[&str]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut examples = false;
+    for line in help.lines() {
+        if line == "示例：" {
+            examples = true;
+            continue;
+        }
+        let line = match (examples, line.split_once('#')) {
+            (false, _) => line,
+            (true, Some((_, comment))) => comment,
+            (true, None) => continue,
+        };
+        let mut quoted = false;
+        let unquoted: String = line
+            .chars()
+            .filter(|&c| {
+                if c == '`' {
+                    quoted = !quoted;
+                }
+                !quoted && c != '`'
+            })
+            .collect();
+        for w in unquoted.split(|c: char| !c.is_ascii() || c.is_ascii_whitespace() || c == '|') {
+            let w = w.trim_matches(|c: char| "()<>,;:'\"".contains(c));
+            let set_aside = w.starts_with('-')
+                || w.contains(['.', '/', '[', '=', '_'])
+                || !w.chars().any(|c| c.is_ascii_lowercase());
+            if !set_aside && !ZH_HELP_MAY_SAY.contains(&w) && !commands.contains(&w) {
+                words.push(w.to_string());
+            }
+        }
+    }
+    words
+}
+
+/// Every command's help, short and long, under `--lang zh`, has no English
+/// words outside flags, value names, file names and identifiers (was
+/// English throughout).
+#[test]
+fn chinese_help_has_no_english_words() {
+    let cli = rmpay::cli::command(rmpay::text::Lang::Zh);
+    // `rmpay help` and `rmpay help help` (the `help` command takes no -h).
+    let mut runs = vec![vec!["help"], vec!["help", "help"]];
+    for name in [""]
+        .into_iter()
+        .chain(cli.get_subcommands().map(|s| s.get_name()))
+    {
+        if name != "help" {
+            let command = Some(name).filter(|n| !n.is_empty());
+            runs.extend(["-h", "--help"].map(|f| command.into_iter().chain([f]).collect()));
+        }
+    }
+    let commands: Vec<&str> = cli.get_subcommands().map(|s| s.get_name()).collect();
+    let mut found = Vec::new();
+    for run in &runs {
+        let mut args = vec!["--lang", "zh"];
+        args.extend(run);
+        let out = super::util::rmpay().args(&args).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("用法："), "{args:?}: {help}");
+        for w in english_words(&help, &commands) {
+            found.push(format!("{}: {w}", args.join(" ")));
+        }
+    }
+    found.dedup();
+    assert_eq!(found, Vec::<String>::new());
+    // The scan sees English where there is some.
+    assert_eq!(
+        english_words(
+            "  -h, --help   Print usage\n用法：rmpay payroll [OPTIONS]\n示例：\n  rmpay x --out a/   # marked draft",
+            &commands
+        ),
+        ["Print", "usage", "marked", "draft"]
+    );
+}
+
+/// The README's month under Policy A as a Chinese finance office runs it
+/// (`LANG=zh_CN.UTF-8`): every console line in Chinese, the figures in the
+/// pay's order and words, the head hash as 档案校验码, and `verify --head`
+/// naming what it matched in Chinese (was `the last sign-off of 2026-10,
+/// after its close` inside a Chinese line).
+#[test]
+fn the_month_in_chinese() {
+    let o = Test::new()
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--archive", "$TMP/archive", "--out",
+            "$TMP/out",
+        ])
+        .hide_sha256()
+        .stderr("
+            rmpay：2026-10 客户经理 9 人：应发合计 19,524.00，扣款合计 840.00，风险金扣留 3,078.80，工资净额 15,605.20；异常事项 13 项
+            rmpay：风险金退还 13,000.00；实发合计 28,605.20
+            rmpay：期初状态来源：台账的风险金账户表
+            rmpay：2026-10 的工资草稿已记入 $TMP/archive/drafts/2026-10（草稿编号 $SHA256）
+            rmpay：结账前还须签核：制表（市场营销部）、审核（稽核监控办）、审批（行长）；签核用 `rmpay sign --archive $TMP/archive --period 2026-10 --step 环节 --name 姓名`
+            rmpay：已写入 $TMP/out/pay-2026-10.xlsx
+        ")
+        .run();
+    let sign = |o: super::test::Output, step: &str, name: &str, date: &str| {
+        Test::with_tempdir(o.tempdir)
+            .env("LANG", "zh_CN.UTF-8")
+            .args([
+                "sign",
+                "--archive",
+                "$TMP/archive",
+                "--period",
+                "2026-10",
+                "--step",
+                step,
+                "--name",
+                name,
+                "--date",
+                date,
+            ])
+            .hide_sha256()
+    };
+    let o = sign(o, "制表", "张三", "2026-11-02")
+        .stderr("
+            rmpay：2026-10 制表（市场营销部）已由 张三 于 2026-11-02 签核，草稿编号 $SHA256（记于 $TMP/archive/drafts/2026-10/signoffs.jsonl 第 2 条）
+            rmpay：下一步：审核（稽核监控办）
+        ")
+        .run();
+    let o = sign(o, "审核", "王五", "2026-11-03")
+        .stderr_contains("rmpay：下一步：审批（行长）")
+        .run();
+    let o = sign(o, "审批", "赵六", "2026-11-04")
+        .stderr_contains("rmpay：2026-10 已审批，可以结账：`rmpay close` 按草稿 $SHA256 结账")
+        .run();
+    let o = Test::with_tempdir(o.tempdir)
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "close", "--archive", "$TMP/archive", "--policy", POLICY, "--ledger", LEDGER,
+        ])
+        .hide_sha256()
+        .stdout("2026-10 已结账；档案校验码 SHA-256 $SHA256\n")
+        .stderr_contains("
+            rmpay：请把档案校验码抄在签核单上；日后用 `rmpay verify --archive $TMP/archive --head $SHA256` 可核对档案是否被改动
+            rmpay：结账后还须签核：下拨（党群人事部）
+        ")
+        .run();
+    let o = sign(o, "下拨", "钱七", "2026-11-05")
+        .stdout("2026-10 下拨 已签核；档案校验码 SHA-256 $SHA256\n")
+        .stderr_contains("rmpay：请把档案校验码抄在签核单上；日后用 `rmpay verify --archive $TMP/archive --head $SHA256` 可核对档案是否被改动")
+        .run();
+    // The head written down: the sign-off log's, after the close.
+    let archive = o.path("archive");
+    let out = super::util::rmpay()
+        .args([
+            "--lang",
+            "en",
+            "verify",
+            "--archive",
+            archive.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let head = stdout
+        .split("sign-off log head SHA-256 ")
+        .nth(1)
+        .expect("a head signed after the close")
+        .trim();
+    Test::with_tempdir(o.tempdir)
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["verify", "--archive", "$TMP/archive", "--head", head])
+        .hide_sha256()
+        .stdout(
+            "
+            $TMP/archive：共 1 个月（2026-10 至 2026-10），哈希链完整；最新清单 SHA-256 $SHA256
+            $TMP/archive：2026-10 结账后另有签核；签核记录 SHA-256 $SHA256
+            $TMP/archive：所给档案校验码与 2026-10 结账后的最后一次签核相符
+        ",
+        )
+        .run();
+}
+
+/// A quarter's review given the year's ledgers says, in Chinese, which
+/// months it used (was English under a Chinese console).
+#[test]
+fn a_quarters_months_in_chinese() {
+    let mut args = vec![
+        "review",
+        "--policy",
+        "rules/bocom-nanchang.toml",
+        "--ledgers",
+    ];
+    let ledgers: Vec<String> = (1..=12)
+        .map(|m| format!("fixtures/year-b/2026-{m:02}.xlsx"))
+        .collect();
+    args.extend(ledgers.iter().map(|s| s.as_str()));
+    args.extend(["--year", "2026", "--quarter", "3", "--out", "$TMP"]);
+    Test::new()
+        .env("LANG", "zh_CN.UTF-8")
+        .args(args)
+        .stderr_contains("
+            rmpay：2026-Q3 考核使用 2026-07（fixtures/year-b/2026-07.xlsx）、2026-08（fixtures/year-b/2026-08.xlsx）、2026-09（fixtures/year-b/2026-09.xlsx）；2026-01、2026-02、2026-03、2026-04、2026-05、2026-06、2026-10、2026-11、2026-12 的台账不在本期，未用
+            rmpay：2026-Q3 考核：客户经理 7 人；晋升 2 人，保持 2 人，降级 2 人，解聘 1 人
+            rmpay：已写入 $TMP/review-2026-Q3.xlsx
+        ")
+        .run();
+}
