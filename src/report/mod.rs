@@ -157,19 +157,19 @@ pub struct BookHead {
 
 impl BookHead {
     /// A workbook about `policy` for one period (`label`), dated `date`:
-    /// its title says what it is (`zh`, `en`), the policy and the period.
+    /// its title says what it is (`what`, in `lang`), the policy and the period.
     pub fn new(
         policy: &crate::policy::Policy,
         lang: Lang,
-        (zh, en): (&str, &str),
+        what: &str,
         label: &str,
         date: chrono::NaiveDate,
     ) -> BookHead {
         BookHead {
             title: match lang {
-                Lang::Zh => format!("{} {zh} {label}", policy.name),
+                Lang::Zh => format!("{} {what} {label}", policy.name),
                 Lang::En => format!(
-                    "{en} {label} — {}",
+                    "{what} {label} — {}",
                     policy.name_en.as_deref().unwrap_or(&policy.id)
                 ),
             },
@@ -279,9 +279,7 @@ pub fn col(title: &str, width: f64) -> Column {
 
 /// A table's columns from the catalogue, in `lang`.
 pub fn columns(lang: Lang, spec: &[text::Column]) -> Vec<Column> {
-    spec.iter()
-        .map(|c| col(lang.pick(c.zh, c.en), c.width))
-        .collect()
+    spec.iter().map(|c| col(c.title(lang), c.width)).collect()
 }
 
 /// A column of long text that wraps within `width`.
