@@ -279,7 +279,7 @@ pub(crate) fn movements_text(k: &RiskAccount, lang: Lang) -> String {
     text
 }
 
-fn flag_text(f: &Flag, lang: Lang) -> String {
+pub(crate) fn flag_text(f: &Flag, lang: Lang) -> String {
     let v = f
         .value
         .map(|v| flag_value_text(f.check, v))

@@ -87,17 +87,13 @@ pub(crate) fn figure(metric: Metric, v: Decimal) -> String {
 
 fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     let tier = tier_label(policy, Some(g.tier), lang);
-    let words = super::TraceWords::new(policy, lang);
     let items: Vec<String> = g
         .items
         .iter()
         .map(|i| {
-            // In Chinese an item by its figure's name (存款日均), in
-            // English by the policy's letter.
-            let item = match lang {
-                Lang::Zh => i.metric.zh(),
-                Lang::En => i.id.as_str(),
-            };
+            // An item by its name (the policy's, 国际结算(美元); in English
+            // the figure's), never by its letter.
+            let item = item_name(i, lang);
             let mut t = match i.value {
                 Some(v) => format!(
                     "{} {} {} {}",
@@ -106,18 +102,15 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
                     if v >= i.min { "≥" } else { "<" },
                     figure(i.metric, i.min)
                 ),
-                None => format!(
-                    "{} {} ({})",
-                    item,
-                    text::review_no_figure(lang),
-                    figure(i.metric, i.min)
-                ),
+                None => text::review_item_no_figure(lang, item, figure(i.metric, i.min)),
             };
-            if let Some(n) = &i.min_note {
-                match lang {
-                    Lang::Zh => t.push_str(&format!("（{}）", words.text(n))),
-                    Lang::En => t.push_str(&format!(" ({n})")),
-                }
+            // A yearly minimum pro-rated to the period, as the summary says it.
+            if let Some((year_min, months)) = i.pro_rated {
+                t.push_str(&text::review_pro_rated(
+                    lang,
+                    figure(i.metric, year_min),
+                    months,
+                ));
             }
             if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                 t.push_str(&format!(
@@ -133,30 +126,22 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         .collect();
     let mut parts = Vec::new();
     if !g.items.is_empty() {
-        parts.push(match lang {
-            Lang::Zh => format!(
-                "满足 {} 项（需 {} 项）：{}",
-                g.held_count,
-                g.need,
-                items.join("，")
-            ),
-            Lang::En => format!(
-                "items held {}/{}: {}",
-                g.held_count,
-                g.need,
-                items.join("; ")
-            ),
-        });
+        parts.push(text::review_items_held(
+            lang,
+            g.held_count,
+            g.need,
+            items.join(text::review_fact_sep(lang)),
+        ));
     }
     if let Some(t) = &g.tenure {
         parts.push(format!(
             "{} {} {} {}",
             text::tenure(lang),
             t.value
-                .map(|v| v.normalize().to_string())
+                .map(|v| figure_with_unit(Metric::TenureYears, v, lang))
                 .unwrap_or_else(|| "—".into()),
             if t.held { "≥" } else { "<" },
-            t.threshold.normalize()
+            figure_with_unit(Metric::TenureYears, t.threshold, lang)
         ));
     }
     if let Some(p) = &g.pass_line {
@@ -180,27 +165,21 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
             amount_text(p.threshold, 2)
         ));
     }
-    if !g.disqualified.is_empty() {
-        parts.push(format!(
-            "{}{}{}",
-            text::disqualified(lang),
-            crate::text::colon(lang),
-            g.disqualified
-                .iter()
-                .map(|d| words.text(d))
-                .collect::<Vec<_>>()
-                .join(crate::text::clause_sep(lang))
-        ));
+    for v in &g.vetoes {
+        let facts = v
+            .facts
+            .iter()
+            .map(|f| fact_text(f, None, lang))
+            .collect::<Vec<_>>()
+            .join(text::review_fact_sep(lang));
+        parts.push(text::review_veto(lang, &v.name, facts, &v.id));
     }
-    format!(
-        "{tier} {}（{}）",
-        if g.holds {
-            text::review_holds(lang)
-        } else {
-            text::review_not_met(lang)
-        },
-        parts.join(text::clause_sep(lang))
-    )
+    let verdict = if g.holds {
+        text::review_holds(lang)
+    } else {
+        text::review_not_met(lang)
+    };
+    text::review_grade_line(lang, tier, verdict, parts.join(text::clause_sep(lang)))
 }
 
 /// Which input lies behind a review figure that has no value, in words
@@ -346,6 +325,16 @@ pub(crate) fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String 
 
 /// A fired rule in words, with its figures, its decision and its rule.
 fn hit_text(h: &Hit, lang: Lang) -> String {
+    let (what, outcome) = hit_words(h, lang);
+    match lang {
+        Lang::Zh => format!("{what} → {outcome}（{}）", h.rule),
+        Lang::En => format!("{what} → {outcome} ({})", h.rule),
+    }
+}
+
+/// A fired rule's figures in words (`综合得分 84.57 分，低于降级线 85 分`)
+/// and its outcome.
+fn hit_words(h: &Hit, lang: Lang) -> (String, String) {
     let what = match (&h.finding, lang) {
         (Some(Finding::BottomN { n, score }), Lang::Zh) => {
             format!("综合得分 {} 分，列后 {n} 名", amount_text(*score, 2))
@@ -376,10 +365,7 @@ fn hit_text(h: &Hit, lang: Lang) -> String {
         },
         d => decision_label(d, lang).to_string(),
     };
-    match lang {
-        Lang::Zh => format!("{what} → {outcome}（{}）", h.rule),
-        Lang::En => format!("{what} → {outcome} ({})", h.rule),
-    }
+    (what, outcome)
 }
 
 /// A criterion item's name: the policy's own (e.g. 日均存款), in English
@@ -412,15 +398,11 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
                     figure(i.metric, i.min)
                 );
                 if let Some((year_min, months)) = i.pro_rated {
-                    t.push_str(&match lang {
-                        Lang::Zh => {
-                            format!("（全年 {} × {months} ÷ 12）", figure(i.metric, year_min))
-                        }
-                        Lang::En => format!(
-                            " (the year's {} × {months} ÷ 12)",
-                            figure(i.metric, year_min)
-                        ),
-                    });
+                    t.push_str(&text::review_pro_rated(
+                        lang,
+                        figure(i.metric, year_min),
+                        months,
+                    ));
                 }
                 if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                     t.push_str(&match lang {
@@ -481,10 +463,7 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
             .map(|f| fact_text(f, None, lang))
             .collect::<Vec<_>>()
             .join(text::review_fact_sep(lang));
-        parts.push(match lang {
-            Lang::Zh => format!("否决：{}，{facts}（{}）", v.name, v.id),
-            Lang::En => format!("disqualified: {facts} ({})", v.id),
-        });
+        parts.push(text::review_veto(lang, &v.name, facts, &v.id));
     }
     let verdict = match (lang, g.holds) {
         (Lang::Zh, true) => format!("符合{tier}条件"),
@@ -617,17 +596,18 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
-    let words = super::TraceWords::new(policy, lang);
     for h in &r.hits {
         let name = match lang {
             Lang::Zh => h.name.clone(),
             Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
         };
+        // The figures as the summary words them (ratios as percentages,
+        // points to two places, amounts with separators).
+        let (what, outcome) = hit_words(h, lang);
         out.push(format!(
-            "[{}] {name}{}{}",
+            "[{}] {name}{}{what} → {outcome}",
             h.rule,
             crate::text::colon(lang),
-            words.text(&h.detail)
         ));
     }
     for g in &r.grades {

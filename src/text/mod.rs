@@ -365,7 +365,7 @@ labels! {
         "`qualified_on` (资格取得日期) is empty in the `managers` sheet";
     review_terminated_dash => "—（解聘）", "— (terminated)";
     review_no_figure => "无数据", "no figure";
-    review_one_client => "，单户", ", one client ";
+    review_one_client => "，单户 ", ", one client ";
     tenure => "营销年限", "tenure";
     review_one_client_open => "（单户日均", " (clients from ";
     review_and_above_close => "及以上）", ")";
@@ -581,7 +581,16 @@ messages! {
     explain_risk(opening, withheld, offset, released, closing) =>
         "风险金：期初 {opening} + 扣留 {withheld} − 抵偿 {offset} − 退还 {released} = 期末 {closing}",
         "risk deposit: opening {opening} + withheld {withheld} − offset {offset} − released {released} = closing {closing}";
+    explain_exception(rule, check, what, cell) => "  [{rule}] {check}：{what}{cell}", "  [{rule}] {check}: {what}{cell}";
     explain_value_threshold(value, threshold) => "：数值 {value}，标准 {threshold}", ": value {value}, threshold {threshold}";
+
+    // The review's JSON reasons: every grade tried, in words.
+    review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
+    review_items_held(held, need, items) => "满足 {held} 项（需 {need} 项）：{items}",
+        "items held: {held} ({need} needed): {items}";
+    review_item_no_figure(item, min) => "{item} 无数据（标准 {min}）", "{item}: no figure ({min} needed)";
+    review_pro_rated(year_min, months) => "（全年 {year_min} × {months} ÷ 12）", " (the year's {year_min} × {months} ÷ 12)";
+    review_veto(name, facts, id) => "否决：{name}，{facts}（{id}）", "disqualified: {facts} ({id})";
 
     // Console summaries.
     wrote(path) => "rmpay：已写入 {path}", "rmpay: wrote {path}";
