@@ -784,40 +784,24 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             strips.push(vec![Cell::text(adjustment_text(policy, a, lang))]);
         }
         if !r.pay.adjustment_carried.is_zero() {
-            strips.push(vec![Cell::text(match lang {
-                Lang::Zh => format!(
-                    "扣回超过本月实发，{} 结转以后月份扣回（同未扣损失）",
-                    amount_text(r.pay.adjustment_carried, 2)
-                ),
-                Lang::En => format!(
-                    "The recovery exceeds this month's net pay: {} is carried forward with the losses still owed",
-                    amount_text(r.pay.adjustment_carried, 2)
-                ),
-            })]);
+            strips.push(vec![Cell::text(text::pay_recovery_carried(
+                lang,
+                amount_text(r.pay.adjustment_carried, 2),
+            ))]);
         }
         strips.push_styled(
             RowStyle::Normal,
             vec![Cell::text(risk_line(&r.pay.risk, lang))],
         );
         let y = &r.ytd;
-        strips.push(vec![Cell::text(match lang {
-            Lang::Zh => format!(
-                "本年累计（{} 个月）：应发 {}，扣款 {}，风险金扣留 {}，实发 {}",
-                y.months,
-                amount_text(y.gross, 2),
-                amount_text(y.deductions, 2),
-                amount_text(y.holdback, 2),
-                amount_text(y.net, 2)
-            ),
-            Lang::En => format!(
-                "Year to date ({} months): gross {}, deductions {}, withheld {}, net {}",
-                y.months,
-                amount_text(y.gross, 2),
-                amount_text(y.deductions, 2),
-                amount_text(y.holdback, 2),
-                amount_text(y.net, 2)
-            ),
-        })]);
+        strips.push(vec![Cell::text(text::pay_ytd_strip(
+            lang,
+            y.months,
+            amount_text(y.gross, 2),
+            amount_text(y.deductions, 2),
+            amount_text(y.holdback, 2),
+            amount_text(y.net, 2),
+        ))]);
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
     // A leaver released from the carried state: the release is paid with

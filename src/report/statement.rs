@@ -596,14 +596,7 @@ pub fn statement(
         text::total_paid(lang).into(),
         money(pay.payout),
         &rule_text("pay", lang),
-        match lang {
-            Lang::Zh => format!("实发 {} + 风险金退还 {}", m(pay.net), m(pay.released)),
-            Lang::En => format!(
-                "net {} + risk deposit released {}",
-                m(pay.net),
-                m(pay.released)
-            ),
-        },
+        text::stmt_payout_words(lang, m(pay.net), m(pay.released)),
     );
 
     // The risk-deposit account.
@@ -694,14 +687,10 @@ pub fn statement(
     };
     rows.section(&ytd_title, cols);
     let ytd_rows: [(fn(Lang) -> &'static str, Decimal, Decimal); 5] = [
-        (text::stmt_gross_word_title, y.gross, pay.gross),
-        (
-            text::stmt_deductions_word,
-            y.deductions,
-            pay.deductions_total,
-        ),
+        (text::gross_total, y.gross, pay.gross),
+        (text::deductions_total, y.deductions, pay.deductions_total),
         (text::risk_withheld, y.holdback, pay.holdback),
-        (text::stmt_net_word, y.net, pay.net),
+        (text::net_pay, y.net, pay.net),
         (text::risk_released, y.released, pay.released),
     ];
     for (i, (title, v, month)) in ytd_rows.into_iter().enumerate() {
@@ -726,10 +715,7 @@ pub fn statement(
         text::total_paid(lang).into(),
         money(y.net + y.released),
         &rule_text("pay", lang),
-        match lang {
-            Lang::Zh => format!("实发 {} + 风险金退还 {}", m(y.net), m(y.released)),
-            Lang::En => format!("net {} + released {}", m(y.net), m(y.released)),
-        },
+        text::stmt_ytd_payout_words(lang, m(y.net), m(y.released)),
     );
     rows.figure(
         RowStyle::Normal,

@@ -423,9 +423,6 @@ labels! {
     review_months_missing => "缺少月份", "months missing";
 
     // The pay statement (工资对账单).
-    stmt_gross_word_title => "应发", "Gross";
-    stmt_deductions_word => "扣款", "Deductions";
-    stmt_net_word => "实发", "Net pay";
     stmt_draft => "（草稿）", " (draft)";
     stmt_draft_month_is_not => "草稿：本月尚未结账，金额以结账后的对账单为准。", "Draft: the month is not closed; the statement of the closed month is the one that counts.";
     stmt_unit_yuan => "单位：元", "Unit: yuan";
@@ -583,6 +580,17 @@ messages! {
         "risk deposit: opening {opening} + withheld {withheld} − offset {offset} − released {released} = closing {closing}";
     explain_exception(rule, check, what, cell) => "  [{rule}] {check}：{what}{cell}", "  [{rule}] {check}: {what}{cell}";
     explain_value_threshold(value, threshold) => "：数值 {value}，标准 {threshold}", ": value {value}, threshold {threshold}";
+
+    // The pay workbook's strips and the statement: net pay is 工资净额,
+    // 实发合计 is what is paid (net pay and any risk deposit released).
+    pay_ytd_strip(months, gross, deductions, holdback, net) =>
+        "本年累计（{months} 个月）：应发 {gross}，扣款 {deductions}，风险金扣留 {holdback}，工资净额 {net}",
+        "Year to date ({months} months): gross {gross}, deductions {deductions}, withheld {holdback}, net {net}";
+    pay_recovery_carried(amount) => "扣回超过本月工资净额，{amount} 结转以后月份扣回（同未扣损失）",
+        "The recovery exceeds this month's net pay: {amount} is carried forward with the losses still owed";
+    stmt_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}",
+        "net {net} + risk deposit released {released}";
+    stmt_ytd_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}", "net {net} + released {released}";
 
     // The review's JSON reasons: every grade tried, in words.
     review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
