@@ -325,7 +325,7 @@ labels! {
     pay_ledger_sha_256 => "台账 SHA-256", "Ledger SHA-256";
     pay_opening_from => "期初状态来源", "Opening state";
     pay_calendar_days => "日历天数", "Calendar days";
-    pay_rounding => "舍入", "Rounding";
+    pay_rounding => "舍入方式", "Rounding";
     pay_rm_count => "客户经理人数", "RMs";
     pay_ledger_warning => "台账提示", "Ledger warning";
     pay_attention => "注意", "Note";
@@ -408,7 +408,7 @@ labels! {
     review_one_client_minimum => "单户标准", "One-client minimum";
     review_largest_client => "最大单户", "Largest client";
     review_col_held => "是否满足", "Held";
-    review_held_needed => "满足/需要", "Held / needed";
+    review_held_needed => "满足项数", "Held / needed";
     review_clients_excluded => "剔除客户", "Clients excluded";
     review_grade_holds => "等级结论", "Grade holds";
     review_yes => "是", "yes";
@@ -437,7 +437,7 @@ labels! {
     stmt_gross_word => "应发", "gross";
     stmt_gross_deductions => "（应发 − 扣款）", "(gross − deductions)";
     stmt_recovered_in_later_months => "以后月份扣回", "Recovered in later months";
-    stmt_part_net_pay_could => "本月实发不足扣回的部分，结转以后月份", "the part net pay could not cover, carried forward";
+    stmt_part_net_pay_could => "本月工资净额不足扣回的部分，结转以后月份", "the part net pay could not cover, carried forward";
     stmt_nothing_released_month => "本月无退还", "nothing released this month";
     stmt_4_risk_deposit_account => "四、风险金账户", "4. Risk deposit account";
     stmt_opening_balance => "期初余额", "Opening balance";
@@ -483,7 +483,7 @@ labels! {
     notice_no_figure => "—（无数据）", "— (no figure)";
     notice_whole_branch => "全支行", "whole branch";
     comma => "，", ", ";
-    notice_period_months_see_reasons => "期间数值；各月见理由", "the period's; months: see reasons";
+    notice_period_months_see_reasons => "考核期数值；各月数值见决定理由", "the period's; months: see reasons";
     notice_held => "满足", "held";
     notice_not_held => "不满足", "not held";
     notice_pass_line => "在岗最低及格线", "Pass line";
@@ -506,7 +506,7 @@ labels! {
     cmp_current_policy => "现行方案", "Current policy";
     cmp_proposed_policy => "测算方案", "Proposed policy";
     cmp_opening_state => "期初状态", "Opening state";
-    cmp_comparison_does_not_change => "对比不改变归档", "the comparison does not change the archive";
+    cmp_comparison_does_not_change => "对比不改动档案", "the comparison does not change the archive";
 
     // The ledger template (台账模板).
     // Its general rules, in order.
