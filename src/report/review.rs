@@ -186,7 +186,7 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
 /// (for "no figure" errors and "not assessed" notes).
 pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: Lang) -> String {
     let has = |k: Metric| year.get(k).is_some();
-    let says: fn(Lang) -> &'static str = match metric {
+    let says: text::Label = match metric {
         "fee_growth" if !has(Metric::FeeIncomePrior) => text::missing_fee_income_prior,
         "fee_growth" => text::fee_income_prior_zero,
         "deposit_new" | "deposit_growth" if !has(Metric::DepositNew) => {
@@ -684,7 +684,7 @@ pub fn review_book(
     sink: &mut dyn Sink,
 ) {
     // A partial review says so in every sheet's name.
-    let name = |title: fn(Lang) -> &'static str| -> String {
+    let name = |title: text::Label| -> String {
         let base = title(lang).to_string();
         if info.partial {
             format!("{base}{}", text::partial_mark(lang))

@@ -686,7 +686,7 @@ pub fn statement(
         ),
     };
     rows.section(&ytd_title, cols);
-    let ytd_rows: [(fn(Lang) -> &'static str, Decimal, Decimal); 5] = [
+    let ytd_rows: [(text::Label, Decimal, Decimal); 5] = [
         (text::gross_total, y.gross, pay.gross),
         (text::deductions_total, y.deductions, pay.deductions_total),
         (text::risk_withheld, y.holdback, pay.holdback),

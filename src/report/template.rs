@@ -277,7 +277,7 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
 }
 
 /// The general rules, in order.
-const RULES: [fn(Lang) -> &'static str; 7] = [
+const RULES: [text::Label; 7] = [
     text::tpl_rule_1,
     text::tpl_rule_2,
     text::tpl_rule_3,

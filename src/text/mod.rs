@@ -111,6 +111,9 @@ pub mod ledger;
 pub mod policy;
 pub mod run;
 
+/// A fixed text of the catalogue (`text::total`), for tables of them.
+pub type Label = fn(Lang) -> &'static str;
+
 /// Fixed texts: `name => "中文", "English";` gives `pub fn name(Lang) -> &'static str`.
 macro_rules! labels {
     ( $( $(#[$m:meta])* $name:ident => $zh:literal, $en:literal; )* ) => {
