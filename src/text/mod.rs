@@ -564,6 +564,7 @@ messages! {
     // Run manifest and trace.
     opening_closing_state(period, sha) => "{period} 的期末状态（state.json SHA-256 {sha}）",
         "closing state of {period} (state.json SHA-256 {sha})";
+    trace_closing_of(period) => "{period} 期末余额", "closing balance of {period}";
     rounding_places(places, mode) => "保留 {places} 位小数，{mode}", "{places} places, {mode}";
 
     // explain.
@@ -808,7 +809,6 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("opening balance: no opening balance given", "无期初余额"),
     ("opening balance: ", "期初余额："),
     ("opening balance ", "期初余额 "),
-    ("closing balance of ", "期末余额，"),
     ("no opening balance given", "无期初余额"),
     (
         "(risk balance, losses not yet recovered)",
