@@ -4,6 +4,7 @@
 use super::{BookHead, Cell, Lang, RowStyle, Sheet, Sink, col};
 use crate::engine::pay::{Payroll, RmResult};
 use crate::policy::Policy;
+use crate::text;
 use rust_decimal::Decimal;
 
 /// One side of a comparison: a month computed under one policy.
@@ -61,17 +62,16 @@ pub fn compare_book(
     lang: Lang,
     sink: &mut dyn Sink,
 ) -> (Decimal, Decimal, Decimal, Decimal) {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let lines = line_ids(base, proposed);
     let (was, now, diff) = (
-        l("现行", "current"),
-        l("测算", "proposed"),
-        l("差额", "difference"),
+        text::cmp_current(lang),
+        text::cmp_proposed(lang),
+        text::cmp_difference(lang),
     );
     let mut cols = vec![
-        col(l("客户经理编号", "RM id"), 12.0),
-        col(l("姓名", "Name"), 10.0),
-        col(l("等级", "Tier"), 12.0),
+        col(text::col_rm_id(lang), 12.0),
+        col(text::col_name(lang), 10.0),
+        col(text::col_tier(lang), 12.0),
     ];
     for (id, name) in &lines {
         let label = if lang == Lang::Zh {
@@ -83,16 +83,12 @@ pub fn compare_book(
             cols.push(col(&format!("{label} {part}"), 14.0));
         }
     }
-    for (zh, en) in [
-        ("应发合计", "Gross"),
-        ("风险金扣留", "Withheld"),
-        ("工资净额", "Net pay"),
-    ] {
+    for title in [text::gross_total, text::cmp_withheld, text::net_pay] {
         for part in [was, now, diff] {
-            cols.push(col(&format!("{} {part}", l(zh, en)), 14.0));
+            cols.push(col(&format!("{} {part}", title(lang)), 14.0));
         }
     }
-    let mut sheet = Sheet::new(sink, l("逐人对比", "Per RM"), cols);
+    let mut sheet = Sheet::new(sink, text::cmp_per_rm(lang), cols);
     sheet.freeze_columns = 2;
     sheet.landscape = true;
     // Three columns per pay line: printed at full size in column groups,
@@ -139,50 +135,49 @@ pub fn compare_book(
         triple(&mut row, g(a, |r| r.pay.net), g(b, |r| r.pay.net));
         sheet.push(row);
     }
-    let mut row = vec![Cell::text(l("合计", "Total")), Cell::Empty, Cell::Empty];
+    let mut row = vec![Cell::text(text::total(lang)), Cell::Empty, Cell::Empty];
     row.extend(totals.iter().map(|v| Cell::Money(*v)));
     sheet.push_styled(RowStyle::Total, row);
     drop(sheet);
 
     let mut info = Sheet::new(
         sink,
-        l("运行信息", "Run manifest"),
-        vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 70.0)],
+        text::manifest_sheet(lang),
+        vec![
+            col(text::col_item(lang), 24.0),
+            col(text::col_content(lang), 70.0),
+        ],
     );
     let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
-    info.push(kv(l("期间", "Period"), base.run.period.to_string()));
+    info.push(kv(text::manifest_period(lang), base.run.period.to_string()));
     info.push(kv(
-        l("现行方案", "Current policy"),
+        text::cmp_current_policy(lang),
         format!(
             "{} {} SHA-256 {}",
             base.policy.id, base.policy.version, base.policy.sha256
         ),
     ));
     info.push(kv(
-        l("测算方案", "Proposed policy"),
+        text::cmp_proposed_policy(lang),
         format!(
             "{} {} SHA-256 {}",
             proposed.policy.id, proposed.policy.version, proposed.policy.sha256
         ),
     ));
     info.push(kv(
-        l("台账", "Ledger"),
+        text::ledger_label(lang),
         format!(
             "{} SHA-256 {}",
             base.run.ledger_file, base.run.ledger_sha256
         ),
     ));
     info.push(kv(
-        l("期初状态", "Opening state"),
+        text::cmp_opening_state(lang),
         crate::text::run_opening(&base.run.opening, lang),
     ));
     info.push(kv(
-        l("说明", "Note"),
-        l(
-            "对比不改变归档",
-            "the comparison does not change the archive",
-        )
-        .to_string(),
+        text::col_note(lang),
+        text::cmp_comparison_does_not_change(lang).to_string(),
     ));
     drop(info);
     let n = lines.len() * 3;

@@ -145,6 +145,25 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) ->
     } else {
         let _ = writeln!(s, "{}", text::explain_exceptions(lang));
         for f in &r.flags {
+            if lang == Lang::Zh {
+                // As the exceptions sheet words it: figures with separators,
+                // ratios as percentages.
+                let _ = writeln!(
+                    s,
+                    "{}",
+                    text::explain_exception(
+                        lang,
+                        &f.rule,
+                        super::pay::check_label(f.check, lang),
+                        super::pay::flag_text(f, lang),
+                        f.cell
+                            .as_ref()
+                            .map(|c| format!("（{c}）"))
+                            .unwrap_or_default()
+                    )
+                );
+                continue;
+            }
             let v = f
                 .value
                 .map(|v| v.normalize().to_string())
@@ -157,10 +176,7 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) ->
                 s,
                 "  [{}] {} {}{}{}",
                 f.rule,
-                match lang {
-                    Lang::Zh => super::pay::check_label(f.check, lang).to_string(),
-                    Lang::En => f.check.to_string(),
-                },
+                f.check,
                 f.subject,
                 text::explain_value_threshold(lang, v, t),
                 f.cell

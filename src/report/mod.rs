@@ -157,19 +157,19 @@ pub struct BookHead {
 
 impl BookHead {
     /// A workbook about `policy` for one period (`label`), dated `date`:
-    /// its title says what it is (`zh`, `en`), the policy and the period.
+    /// its title says what it is (`what`, in `lang`), the policy and the period.
     pub fn new(
         policy: &crate::policy::Policy,
         lang: Lang,
-        (zh, en): (&str, &str),
+        what: &str,
         label: &str,
         date: chrono::NaiveDate,
     ) -> BookHead {
         BookHead {
             title: match lang {
-                Lang::Zh => format!("{} {zh} {label}", policy.name),
+                Lang::Zh => format!("{} {what} {label}", policy.name),
                 Lang::En => format!(
-                    "{en} {label} — {}",
+                    "{what} {label} — {}",
                     policy.name_en.as_deref().unwrap_or(&policy.id)
                 ),
             },
@@ -279,9 +279,7 @@ pub fn col(title: &str, width: f64) -> Column {
 
 /// A table's columns from the catalogue, in `lang`.
 pub fn columns(lang: Lang, spec: &[text::Column]) -> Vec<Column> {
-    spec.iter()
-        .map(|c| col(lang.pick(c.zh, c.en), c.width))
-        .collect()
+    spec.iter().map(|c| col(c.title(lang), c.width)).collect()
 }
 
 /// A column of long text that wraps within `width`.
@@ -495,7 +493,7 @@ impl TraceWords {
         // A month has tens of thousands of inputs: a phrase is looked for
         // only when the text has all its letters.
         let has = letters(s);
-        let mut s = s.to_string();
+        let mut s = closing_of(s);
         for (en, zh, need) in phrases() {
             if need & !has == 0 && s.contains(en) {
                 s = replace_phrase(&s, en, zh);
@@ -677,4 +675,50 @@ fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
 /// another word).
 fn is_word(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// `closing balance of 2026-09` in Chinese word order, `2026-09 期末余额`,
+/// as the risk-deposit sheet says it (a phrase alone cannot move the
+/// period before its words).
+fn closing_of(s: &str) -> String {
+    const EN: &str = "closing balance of ";
+    let Some(at) = s.find(EN) else {
+        return s.to_string();
+    };
+    let rest = &s[at + EN.len()..];
+    let period = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .map_or(rest, |end| &rest[..end]);
+    if period.is_empty() {
+        return s.to_string();
+    }
+    format!(
+        "{}{}{}",
+        &s[..at],
+        text::trace_closing_of(Lang::Zh, period),
+        &rest[period.len()..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closing_of;
+
+    #[test]
+    fn a_closing_balance_reads_in_chinese_word_order() {
+        // Before: `期初余额：期末余额，2026-09`, the period after its words.
+        assert_eq!(
+            closing_of("opening balance: closing balance of 2026-09"),
+            "opening balance: 2026-09 期末余额"
+        );
+        assert_eq!(
+            closing_of("closing balance of 2026-08 (risk balance, losses not yet recovered)"),
+            "2026-08 期末余额 (risk balance, losses not yet recovered)"
+        );
+        assert_eq!(
+            closing_of("no opening balance given"),
+            "no opening balance given"
+        );
+        assert_eq!(closing_of("closing balance of "), "closing balance of ");
+    }
 }

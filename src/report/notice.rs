@@ -16,6 +16,7 @@ use super::statement::{Page, file_id, metric_label};
 use super::{Cell, Lang, RowStyle};
 use crate::engine::review::{Review, ReviewResult};
 use crate::policy::{Condition, Policy};
+use crate::text;
 use crate::vocab::{Metric, Period};
 
 /// `notice-2026-S01.xlsx`, `notice-2026-Q3-S01.xlsx`.
@@ -192,12 +193,12 @@ fn condition_text(c: &Condition, lang: Lang) -> String {
             .iter()
             .map(inner)
             .collect::<Vec<_>>()
-            .join(lang.pick("且", " and ")),
+            .join(text::notice_and(lang)),
         Condition::Any(cs) => cs
             .iter()
             .map(inner)
             .collect::<Vec<_>>()
-            .join(lang.pick("，或", ", or ")),
+            .join(text::notice_or(lang)),
     }
 }
 
@@ -277,7 +278,6 @@ pub fn notice(
     info: &ReviewInfo,
     lang: Lang,
 ) -> Page {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let rm = &r.year.rm;
     let policy_name = match lang {
         Lang::Zh => policy.name.clone(),
@@ -285,14 +285,11 @@ pub fn notice(
     };
     let branch = rm.branch.clone().unwrap_or_else(|| "—".into());
     let partial = if info.partial {
-        l("（部分期间）", " (partial period)")
+        text::notice_partial_period(lang)
     } else {
         ""
     };
-    let title = format!(
-        "{}{partial}",
-        l("考核结果通知书", "Notice of review result")
-    );
+    let title = format!("{}{partial}", text::notice_notice_review_result(lang));
     let period = period_text(info, r.year.period_months, lang);
     let mut rows: Vec<(RowStyle, Vec<Cell>)> = Vec::new();
     let line = |rows: &mut Vec<(RowStyle, Vec<Cell>)>, style, text: String| {
@@ -343,20 +340,20 @@ pub fn notice(
     line(
         &mut rows,
         RowStyle::Title,
-        l("一、考核结论", "1. Result").into(),
+        text::notice_1_result(lang).into(),
     );
     let before = tier_with_grade(policy, Some(r.current), lang);
     let after = tier_with_grade(policy, r.proposed, lang);
     let decision = decision_label(r.decision, lang);
     for (label, text) in [
-        (l("考核前等级", "Tier before"), before),
-        (l("考核结论", "Decision"), decision.to_string()),
-        (l("考核后等级", "Tier after"), after),
+        (text::notice_tier_before(lang), before),
+        (text::notice_decision(lang), decision.to_string()),
+        (text::notice_tier_after(lang), after),
     ] {
         line(
             &mut rows,
             RowStyle::Normal,
-            format!("{label}{}{text}", l("：", ": ")),
+            format!("{label}{}{text}", text::colon(lang)),
         );
     }
 
@@ -365,7 +362,7 @@ pub fn notice(
     line(
         &mut rows,
         RowStyle::Title,
-        l("二、决定理由", "2. Reasons").into(),
+        text::notice_2_reasons(lang).into(),
     );
     for (i, reason) in summary_reasons(policy, r, months_reviewed(review), lang)
         .iter()
@@ -379,7 +376,7 @@ pub fn notice(
     line(
         &mut rows,
         RowStyle::Title,
-        l("三、主要考核指标", "3. Key figures").into(),
+        text::notice_3_key_figures(lang).into(),
     );
     let head = |a: &str, b: &str, c: &str, d: &str| {
         (
@@ -388,12 +385,12 @@ pub fn notice(
         )
     };
     rows.push(head(
-        l("指标", "Figure"),
-        l("本人数值", "Value"),
-        l("办法要求", "What the policy requires"),
-        l("说明", "Note"),
+        text::figure_col(lang),
+        text::notice_own_value(lang),
+        text::notice_policy_requires(lang),
+        text::col_note(lang),
     ));
-    let none = || l("—（无数据）", "— (no figure)").to_string();
+    let none = || text::notice_no_figure(lang).to_string();
     // A branch head's deposits, loans and interest are the branch's.
     let branch_wide = r.year.rm.role == crate::vocab::Role::BranchHead
         && policy.review.branch_heads_on_branch
@@ -407,7 +404,7 @@ pub fn notice(
         | Metric::CollectionRate
             if branch_wide =>
         {
-            l("全支行", "whole branch")
+            text::notice_whole_branch(lang)
         }
         _ => "",
     };
@@ -434,7 +431,7 @@ pub fn notice(
                 Lang::En => c.name_en.clone().unwrap_or_else(|| c.id.clone()),
             };
             let points = if c.not_assessed {
-                l("未考核", "not assessed").to_string()
+                text::not_assessed(lang).to_string()
             } else {
                 match lang {
                     Lang::Zh => format!("得分 {} 分", c.points.round_dp(2).normalize()),
@@ -455,7 +452,7 @@ pub fn notice(
                     Cell::Text(joined(requirements(policy, r, c.metric, lang))),
                     Cell::Text(match scope_of(c.metric) {
                         "" => points,
-                        s => format!("{points}{}{s}", l("，", ", ")),
+                        s => format!("{points}{}{s}", text::comma(lang)),
                     }),
                 ],
             ));
@@ -465,7 +462,7 @@ pub fn notice(
         let value = r.year.get(m);
         // A rule on each month reads the months, not the period's figure.
         let note = if monthly_rule(policy, r, m) {
-            l("期间数值；各月见理由", "the period's; months: see reasons")
+            text::notice_period_months_see_reasons(lang)
         } else {
             scope_of(m)
         };
@@ -511,9 +508,9 @@ pub fn notice(
     // A policy of grades: each deciding grade's items, held or not.
     let yes = |b: bool| {
         Cell::text(if b {
-            l("满足", "held")
+            text::notice_held(lang)
         } else {
-            l("不满足", "not held")
+            text::notice_not_held(lang)
         })
     };
     for g in deciding_grades(r) {
@@ -524,9 +521,9 @@ pub fn notice(
                 Lang::Zh => format!("对照等级：{tier}"),
                 Lang::En => format!("Grade: {tier}"),
             },
-            l("本人数值", "Value"),
+            text::notice_own_value(lang),
             &match (lang, g.items.is_empty()) {
-                (_, true) => l("办法要求", "What the policy requires").to_string(),
+                (_, true) => text::notice_policy_requires(lang).to_string(),
                 (Lang::Zh, false) => format!("办法要求（需满足 {} 项）", g.need),
                 (Lang::En, false) => format!("Required ({} of the items)", g.need),
             },
@@ -606,7 +603,7 @@ pub fn notice(
             rows.push((
                 RowStyle::Normal,
                 vec![
-                    Cell::Text(format!("{}{scope}", l("在岗最低及格线", "Pass line"))),
+                    Cell::Text(format!("{}{scope}", text::notice_pass_line(lang))),
                     Cell::Text(
                         p.value
                             .map_or_else(none, |v| figure(Metric::DepositDailyAverage, v)),
@@ -625,7 +622,7 @@ pub fn notice(
                 .iter()
                 .map(|f| super::review::fact_text(f, None, lang))
                 .collect::<Vec<_>>()
-                .join(l("；", "; "));
+                .join(text::clause_sep(lang));
             rows.push((
                 RowStyle::Normal,
                 vec![
@@ -634,8 +631,13 @@ pub fn notice(
                         Lang::En => format!("Disqualified: {}", v.id),
                     }),
                     Cell::text("—"),
-                    Cell::Text(format!("{facts}{}{}{}", l("（", " ("), v.id, l("）", ")"))),
-                    Cell::text(l("否决", "disqualified")),
+                    Cell::Text(format!(
+                        "{facts}{}{}{}",
+                        text::paren_open(lang),
+                        v.id,
+                        text::paren_close(lang)
+                    )),
+                    Cell::text(text::disqualified(lang)),
                 ],
             ));
         }
@@ -646,21 +648,21 @@ pub fn notice(
     line(
         &mut rows,
         RowStyle::Title,
-        l("四、签收", "4. Signatures").into(),
+        text::notice_4_signatures(lang).into(),
     );
     let blank_line = "＿＿＿＿＿＿＿＿＿＿";
-    let date_line = l("＿＿＿＿年＿＿月＿＿日", "＿＿＿＿-＿＿-＿＿ (YYYY-MM-DD)");
+    let date_line = text::notice_yyyy_mm_dd(lang);
     for who in [
-        l("部门负责人（签字）", "Head of department (signature)"),
-        l("本人签字", "Employee (signature)"),
+        text::notice_head_department_signature(lang),
+        text::notice_employee_signature(lang),
     ] {
         rows.push((RowStyle::Blank, Vec::new()));
         rows.push((
             RowStyle::Normal,
             vec![
-                Cell::Text(format!("{who}{}", l("：", ":"))),
+                Cell::Text(format!("{who}{}", text::notice_colon(lang))),
                 Cell::text(blank_line),
-                Cell::Text(format!("{}{date_line}", l("日期：", "Date: "))),
+                Cell::Text(format!("{}{date_line}", text::notice_date(lang))),
                 Cell::Empty,
             ],
         ));
@@ -682,7 +684,7 @@ pub fn notice(
     );
 
     Page {
-        sheet: l("考核结果通知书", "Review notice").into(),
+        sheet: text::notice_review_notice(lang).into(),
         title: format!("{title} {} {} {}", info.label, rm.rm_id, rm.name),
         header_left: policy_name,
         header_right: format!("{} {}", rm.rm_id, info.label),

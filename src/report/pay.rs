@@ -3,6 +3,7 @@
 use super::{BookHead, Cell, Lang, RowStyle, Sheet, SheetJob, Sink, col};
 use crate::engine::pay::{Flag, MovementKind, OpeningSource, Payroll, RiskAccount, RmResult};
 use crate::policy::Policy;
+use crate::text;
 use crate::vocab::Product;
 use rust_decimal::Decimal;
 
@@ -100,9 +101,7 @@ pub(crate) fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
         )
         .find(|(i, _, _)| *i == id);
     if id == crate::engine::pay::CARRIED_LOSS {
-        return lang
-            .pick("前期待扣损失", "Losses carried from earlier months")
-            .to_string();
+        return text::pay_losses_carried_from_earlier(lang).to_string();
     }
     match (found, lang) {
         (Some((_, zh, _)), Lang::Zh) => zh.clone(),
@@ -171,23 +170,17 @@ fn trace_value(figure: &str, v: Decimal) -> Cell {
 
 pub fn check_label(check: &str, lang: Lang) -> &'static str {
     match check {
-        "loan_above_authority" => lang.pick("贷款超授权", "loan above authority"),
-        "joint_signing_required" => lang.pick("需行长共同审批", "needs joint approval"),
-        "client_outside_band" => lang.pick("客户超出管户范围", "client outside tier band"),
-        "deposit_below_base" => lang.pick("存款低于基数", "deposits under base"),
-        "deposit_below_base_consecutive" => {
-            lang.pick("存款连续低于基数", "deposits under base months running")
-        }
-        "collection_below" => lang.pick("收息率不达标", "collection rate under minimum"),
-        "new_loan_collection_below" => {
-            lang.pick("当年新发放贷款收息不足", "new loan's collection under 100%")
-        }
-        "loss_not_recovered" => lang.pick("损失未扣足", "loss not recovered this month"),
-        "gross_above" => lang.pick("应发超过上限", "gross above ceiling"),
-        "gross_above_tier_median" => {
-            lang.pick("应发远高于同级中位数", "gross far above tier median")
-        }
-        _ => lang.pick("其他", "other"),
+        "loan_above_authority" => text::pay_loan_above_authority(lang),
+        "joint_signing_required" => text::pay_needs_joint_approval(lang),
+        "client_outside_band" => text::pay_client_outside_tier_band(lang),
+        "deposit_below_base" => text::pay_deposits_under_base(lang),
+        "deposit_below_base_consecutive" => text::pay_deposits_under_base_months(lang),
+        "collection_below" => text::pay_collection_rate_under_minimum(lang),
+        "new_loan_collection_below" => text::pay_new_loan_collection_under(lang),
+        "loss_not_recovered" => text::pay_loss_not_recovered_month(lang),
+        "gross_above" => text::pay_gross_above_ceiling(lang),
+        "gross_above_tier_median" => text::pay_gross_far_above_tier(lang),
+        _ => text::pay_flag_other(lang),
     }
 }
 
@@ -222,46 +215,36 @@ pub(crate) fn opening_text(source: &OpeningSource, lang: Lang) -> String {
 /// The pay strip's risk-deposit line: opening, movements, closing.
 fn risk_line(k: &RiskAccount, lang: Lang) -> String {
     let a = |d| amount_text(d, 2);
-    let mut parts = vec![format!("{} {}", lang.pick("期初", "opening"), a(k.opening))];
+    let mut parts = vec![format!("{} {}", text::pay_move_opening(lang), a(k.opening))];
     if !k.withheld.is_zero() {
         parts.push(format!(
             "+ {} {}",
-            lang.pick("本月扣留", "withheld"),
+            text::pay_move_withheld(lang),
             a(k.withheld)
         ));
     }
     if !k.offset.is_zero() {
-        parts.push(format!(
-            "− {} {}",
-            lang.pick("抵偿损失", "loss offset"),
-            a(k.offset)
-        ));
+        parts.push(format!("− {} {}", text::pay_move_offset(lang), a(k.offset)));
     }
     if !k.released.is_zero() {
         parts.push(format!(
             "− {} {}",
-            lang.pick("退还", "released"),
+            text::pay_move_released(lang),
             a(k.released)
         ));
     }
     parts.push(format!(
         "= {} {}",
-        lang.pick("期末", "closing"),
+        text::pay_move_closing(lang),
         a(k.closing)
     ));
-    format!(
-        "{}{}",
-        lang.pick("风险金账户：", "Risk deposit: "),
-        parts.join(" ")
-    )
+    format!("{}{}", text::pay_risk_account_head(lang), parts.join(" "))
 }
 
 /// The month's movements in words.
 pub(crate) fn movements_text(k: &RiskAccount, lang: Lang) -> String {
     if k.cap.is_none() && k.movements.is_empty() {
-        return lang
-            .pick("本等级不扣留风险金", "the tier holds no risk deposit")
-            .into();
+        return text::pay_tier_holds_no_risk(lang).into();
     }
     let words: Vec<String> = k
         .movements
@@ -286,17 +269,17 @@ pub(crate) fn movements_text(k: &RiskAccount, lang: Lang) -> String {
             }
         })
         .collect();
-    let mut text = words.join(lang.pick("；", "; "));
+    let mut text = words.join(text::clause_sep(lang));
     if k.cap.is_some_and(|c| k.closing >= c) {
-        text.push_str(lang.pick("（已达上限）", " (cap reached)"));
+        text.push_str(text::pay_cap_reached(lang));
     }
     if text.is_empty() {
-        text = lang.pick("无变动", "no movement").into();
+        text = text::pay_no_movement(lang).into();
     }
     text
 }
 
-fn flag_text(f: &Flag, lang: Lang) -> String {
+pub(crate) fn flag_text(f: &Flag, lang: Lang) -> String {
     let v = f
         .value
         .map(|v| flag_value_text(f.check, v))
@@ -372,7 +355,7 @@ pub fn pay_book_head(policy: &Policy, run: &RunInfo, lang: Lang) -> BookHead {
     BookHead::new(
         policy,
         lang,
-        ("客户经理工资", "RM payroll"),
+        text::pay_book_title(lang),
         &run.period.to_string(),
         run.period.last_day(),
     )
@@ -410,9 +393,9 @@ fn adjustment_key(a: &crate::engine::pay::PriorAdjustment) -> AdjustmentKey {
 /// The name of the figure a prior-period adjustment corrects.
 fn adjusted_figure_name(policy: &Policy, figure: &str, lang: Lang) -> String {
     match figure {
-        "holdback" => lang.pick("风险金扣留", "Risk deposit withheld").into(),
-        "released" => lang.pick("风险金退还", "Risk deposit released").into(),
-        "adjustments" => lang.pick("以前期间调整", "Prior-period adjustments").into(),
+        "holdback" => text::risk_withheld(lang).into(),
+        "released" => text::risk_released(lang).into(),
+        "adjustments" => text::pay_adjustments(lang).into(),
         f => line_name(policy, f.strip_prefix("deduction:").unwrap_or(f), lang),
     }
 }
@@ -563,33 +546,32 @@ pub fn pay_sheets<'a>(
 /// 1. Register.
 fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     let (policy, payroll, lang) = (c.policy, c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut cols = vec![
-        col(l("客户经理编号", "RM id"), 12.0),
-        col(l("姓名", "Name"), 10.0),
-        col(l("等级", "Tier"), 14.0),
-        col(l("机构", "Branch"), 12.0),
+        col(text::col_rm_id(lang), 12.0),
+        col(text::col_name(lang), 10.0),
+        col(text::col_tier(lang), 14.0),
+        col(text::pay_branch(lang), 12.0),
     ];
     for pl in &policy.pay.lines {
         cols.push(col(&line_name(policy, &pl.id, lang), 14.0));
     }
-    cols.push(col(l("应发合计", "Gross"), 14.0));
+    cols.push(col(text::gross_total(lang), 14.0));
     for d in &c.deduction_ids {
         cols.push(col(&line_name(policy, d, lang), 14.0));
     }
-    cols.push(col(l("扣款合计", "Deductions"), 14.0));
-    cols.push(col(l("风险金扣留", "Risk deposit withheld"), 14.0));
+    cols.push(col(text::deductions_total(lang), 14.0));
+    cols.push(col(text::risk_withheld(lang), 14.0));
     let adjusting = !c.adjustment_cols.is_empty();
     for k in &c.adjustment_cols {
         cols.push(col(&adjustment_title(policy, k, lang), 18.0));
     }
     if adjusting {
-        cols.push(col(l("以前期间调整合计", "Prior-period adjustments"), 14.0));
+        cols.push(col(text::adjustments_total(lang), 14.0));
     }
-    cols.push(col(l("工资净额", "Net pay"), 14.0));
-    cols.push(col(l("风险金退还", "Risk deposit released"), 14.0));
-    cols.push(col(l("实发合计", "Total paid"), 14.0));
-    let mut reg = Sheet::new(sink, l("工资汇总", "Pay register"), cols);
+    cols.push(col(text::net_pay(lang), 14.0));
+    cols.push(col(text::risk_released(lang), 14.0));
+    cols.push(col(text::total_paid(lang), 14.0));
+    let mut reg = Sheet::new(sink, text::pay_pay_register(lang), cols);
     reg.freeze_columns = 2;
     reg.landscape = true;
     // The totals row and the sign-off block print together on the last page.
@@ -655,11 +637,11 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         reg.push(cells);
     }
     let mut total = vec![
-        Cell::text(l("合计", "Total")),
+        Cell::text(text::total(lang)),
         Cell::text(format!(
             "{} {}",
             payroll.results.len() + payroll.off_roster.len(),
-            l("人", "RMs")
+            text::pay_rms_unit(lang)
         )),
         Cell::Empty,
         Cell::Empty,
@@ -709,11 +691,11 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         reg.push_styled(
             RowStyle::Header,
             vec![
-                Cell::text(l("签核环节", "Step")),
-                Cell::text(l("签核部门", "Office")),
-                Cell::text(l("签名", "Name")),
-                Cell::text(l("日期", "Date")),
-                Cell::text(l("备注", "Note")),
+                Cell::text(text::pay_step(lang)),
+                Cell::text(text::pay_office(lang)),
+                Cell::text(text::pay_signature(lang)),
+                Cell::text(text::pay_sign_date(lang)),
+                Cell::text(text::pay_remark(lang)),
             ],
         );
         for s in &c.run.signoffs {
@@ -732,8 +714,7 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 2. Pay strips: one printable block per RM.
 fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
     let (policy, payroll, run, lang) = (c.policy, c.payroll, c.run, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut strips = Sheet::new(sink, l("工资条", "Pay strips"), Vec::new());
+    let mut strips = Sheet::new(sink, text::pay_pay_strips(lang), Vec::new());
     strips.landscape = true;
     // Each strip is a block: page breaks fall only between strips.
     strips.print.blocks = true;
@@ -763,19 +744,19 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             head.push(Cell::text(line_name(policy, &line.rule, lang)));
             vals.push(Cell::Money(line.amount));
         }
-        head.push(Cell::text(l("应发合计", "Gross")));
+        head.push(Cell::text(text::gross_total(lang)));
         vals.push(Cell::Money(r.pay.gross));
         for d in &r.pay.deductions {
             head.push(Cell::text(line_name(policy, &d.rule, lang)));
             vals.push(Cell::Money(d.amount));
         }
-        head.push(Cell::text(l("风险金扣留", "Risk deposit withheld")));
+        head.push(Cell::text(text::risk_withheld(lang)));
         vals.push(Cell::Money(r.pay.holdback));
         for a in &r.pay.adjustments {
             let word = if a.amount >= Decimal::ZERO {
-                l("补发", "To pay")
+                text::to_pay(lang)
             } else {
-                l("扣回", "To recover")
+                text::to_recover(lang)
             };
             head.push(Cell::text(format!(
                 "{word} {} v{} {}",
@@ -786,18 +767,15 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             vals.push(Cell::Money(a.amount));
         }
         if !r.pay.adjustments.is_empty() {
-            head.push(Cell::text(l(
-                "以前期间调整合计",
-                "Prior-period adjustments",
-            )));
+            head.push(Cell::text(text::adjustments_total(lang)));
             vals.push(Cell::Money(r.pay.adjustments_total));
         }
-        head.push(Cell::text(l("工资净额", "Net pay")));
+        head.push(Cell::text(text::net_pay(lang)));
         vals.push(Cell::Money(r.pay.net));
         if !r.pay.released.is_zero() {
-            head.push(Cell::text(l("风险金退还", "Risk deposit released")));
+            head.push(Cell::text(text::risk_released(lang)));
             vals.push(Cell::Money(r.pay.released));
-            head.push(Cell::text(l("实发合计", "Total paid")));
+            head.push(Cell::text(text::total_paid(lang)));
             vals.push(Cell::Money(r.pay.payout));
         }
         strips.push_styled(RowStyle::Header, head);
@@ -806,40 +784,24 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             strips.push(vec![Cell::text(adjustment_text(policy, a, lang))]);
         }
         if !r.pay.adjustment_carried.is_zero() {
-            strips.push(vec![Cell::text(match lang {
-                Lang::Zh => format!(
-                    "扣回超过本月实发，{} 结转以后月份扣回（同未扣损失）",
-                    amount_text(r.pay.adjustment_carried, 2)
-                ),
-                Lang::En => format!(
-                    "The recovery exceeds this month's net pay: {} is carried forward with the losses still owed",
-                    amount_text(r.pay.adjustment_carried, 2)
-                ),
-            })]);
+            strips.push(vec![Cell::text(text::pay_recovery_carried(
+                lang,
+                amount_text(r.pay.adjustment_carried, 2),
+            ))]);
         }
         strips.push_styled(
             RowStyle::Normal,
             vec![Cell::text(risk_line(&r.pay.risk, lang))],
         );
         let y = &r.ytd;
-        strips.push(vec![Cell::text(match lang {
-            Lang::Zh => format!(
-                "本年累计（{} 个月）：应发 {}，扣款 {}，风险金扣留 {}，实发 {}",
-                y.months,
-                amount_text(y.gross, 2),
-                amount_text(y.deductions, 2),
-                amount_text(y.holdback, 2),
-                amount_text(y.net, 2)
-            ),
-            Lang::En => format!(
-                "Year to date ({} months): gross {}, deductions {}, withheld {}, net {}",
-                y.months,
-                amount_text(y.gross, 2),
-                amount_text(y.deductions, 2),
-                amount_text(y.holdback, 2),
-                amount_text(y.net, 2)
-            ),
-        })]);
+        strips.push(vec![Cell::text(text::pay_ytd_strip(
+            lang,
+            y.months,
+            amount_text(y.gross, 2),
+            amount_text(y.deductions, 2),
+            amount_text(y.holdback, 2),
+            amount_text(y.net, 2),
+        ))]);
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
     // A leaver released from the carried state: the release is paid with
@@ -868,8 +830,8 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
         strips.push_styled(
             RowStyle::Header,
             vec![
-                Cell::text(l("风险金退还", "Risk deposit released")),
-                Cell::text(l("实发合计", "Total paid")),
+                Cell::text(text::risk_released(lang)),
+                Cell::text(text::total_paid(lang)),
             ],
         );
         strips.push(vec![Cell::Money(r.pay.released), Cell::Money(r.pay.payout)]);
@@ -943,22 +905,21 @@ fn client_detail(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 5. Risk-deposit accounts: every movement with its reason.
 fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
     let (policy, payroll, lang) = (c.policy, c.payroll, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut risk = Sheet::new(
         sink,
-        l("风险金账户", "Risk deposit"),
+        text::pay_risk_sheet(lang),
         vec![
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("姓名", "Name"), 10.0),
-            col(l("等级", "Tier"), 14.0),
-            col(l("上限", "Cap"), 12.0),
-            col(l("期初余额", "Opening"), 14.0),
-            col(l("本月扣留", "Withheld"), 14.0),
-            col(l("抵偿损失", "Loss offset"), 14.0),
-            col(l("退还", "Released"), 14.0),
-            col(l("期末余额", "Closing"), 14.0),
-            col(l("期初来源", "Opening from"), 30.0),
-            col(l("变动说明", "Movements"), 60.0),
+            col(text::col_rm_id(lang), 12.0),
+            col(text::col_name(lang), 10.0),
+            col(text::col_tier(lang), 14.0),
+            col(text::pay_cap(lang), 12.0),
+            col(text::pay_risk_opening(lang), 14.0),
+            col(text::risk_col_withheld(lang), 14.0),
+            col(text::risk_col_offset(lang), 14.0),
+            col(text::risk_col_released(lang), 14.0),
+            col(text::pay_risk_closing(lang), 14.0),
+            col(text::pay_risk_opening_from(lang), 30.0),
+            col(text::pay_movements(lang), 60.0),
         ],
     );
     risk.freeze_columns = 2;
@@ -990,10 +951,7 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
             Cell::Money(Decimal::ZERO),
             Cell::Money(o.risk_balance),
             Cell::text(opening_text(&o.source, lang)),
-            Cell::text(l(
-                "不在本月台账中，余额结转",
-                "not in this month's ledger: balance carried forward",
-            )),
+            Cell::text(text::pay_not_in_month_ledger(lang)),
         ]);
     }
     for r in &payroll.off_roster {
@@ -1012,7 +970,7 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
             Cell::text(format!(
                 "{}{}{}",
                 movements_text(k, lang),
-                lang.pick("；", "; "),
+                text::clause_sep(lang),
                 off_roster_text(r.left_on, lang)
             )),
         ]);
@@ -1029,7 +987,7 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
     risk.push_styled(
         RowStyle::Total,
         vec![
-            Cell::text(l("合计", "Total")),
+            Cell::text(text::total(lang)),
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
@@ -1049,20 +1007,19 @@ fn risk_accounts(c: &Book<'_>, sink: &mut dyn Sink) {
 fn exceptions(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
     let words = super::TraceWords::new(c.policy, lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut ex = Sheet::new(
         sink,
-        l("异常事项", "Exceptions"),
+        text::pay_exceptions(lang),
         vec![
-            col(l("客户经理编号", "RM id"), 12.0),
-            col(l("姓名", "Name"), 10.0),
-            col(l("规则", "Rule"), 20.0),
-            col(l("类别", "Check"), 18.0),
-            col(l("对象", "Subject"), 14.0),
-            col(l("数值", "Value"), 14.0),
-            col(l("标准", "Threshold"), 14.0),
-            col(l("说明", "Detail"), 50.0),
-            col(l("台账位置", "Ledger cell"), 30.0),
+            col(text::col_rm_id(lang), 12.0),
+            col(text::col_name(lang), 10.0),
+            col(text::col_rule(lang), 20.0),
+            col(text::pay_check(lang), 18.0),
+            col(text::pay_subject(lang), 14.0),
+            col(text::col_value(lang), 14.0),
+            col(text::col_threshold(lang), 14.0),
+            col(text::pay_detail(lang), 50.0),
+            col(text::pay_ledger_cell(lang), 30.0),
         ],
     );
     ex.freeze_columns = 2;
@@ -1131,37 +1088,39 @@ fn trace_sheet(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 8. Manifest.
 fn manifest(c: &Book<'_>, sink: &mut dyn Sink) {
     let (policy, payroll, run, lang) = (c.policy, c.payroll, c.run, c.lang);
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut man = Sheet::new(
         sink,
-        l("运行信息", "Run manifest"),
-        vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 70.0)],
+        text::manifest_sheet(lang),
+        vec![
+            col(text::col_item(lang), 24.0),
+            col(text::col_content(lang), 70.0),
+        ],
     );
     let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
-    man.push(kv(l("工具", "Tool"), format!("rmpay {}", run.tool_version)));
-    man.push(kv(l("期间", "Period"), run.period.to_string()));
     man.push(kv(
-        l("考核办法", "Policy"),
+        text::manifest_tool(lang),
+        format!("rmpay {}", run.tool_version),
+    ));
+    man.push(kv(text::manifest_period(lang), run.period.to_string()));
+    man.push(kv(
+        text::policy_label(lang),
         format!("{} ({})", policy.id, policy.name),
     ));
-    man.push(kv(l("办法版本", "Policy version"), policy.version.clone()));
-    man.push(kv(l("办法文件", "Policy file"), policy.file.clone()));
+    man.push(kv(text::pay_policy_version(lang), policy.version.clone()));
+    man.push(kv(text::pay_policy_file(lang), policy.file.clone()));
+    man.push(kv(text::manifest_policy_sha(lang), policy.sha256.clone()));
+    man.push(kv(text::pay_ledger_file(lang), run.ledger_file.clone()));
     man.push(kv(
-        l("办法 SHA-256", "Policy SHA-256"),
-        policy.sha256.clone(),
-    ));
-    man.push(kv(l("台账文件", "Ledger file"), run.ledger_file.clone()));
-    man.push(kv(
-        l("台账 SHA-256", "Ledger SHA-256"),
+        text::pay_ledger_sha_256(lang),
         run.ledger_sha256.clone(),
     ));
     man.push(kv(
-        l("期初状态来源", "Opening state"),
+        text::pay_opening_from(lang),
         crate::text::run_opening(&run.opening, lang),
     ));
-    man.push(kv(l("日历天数", "Calendar days"), payroll.days.to_string()));
+    man.push(kv(text::pay_calendar_days(lang), payroll.days.to_string()));
     man.push(kv(
-        l("舍入", "Rounding"),
+        text::pay_rounding(lang),
         crate::text::rounding_places(
             lang,
             policy.settings.money.scale,
@@ -1169,20 +1128,16 @@ fn manifest(c: &Book<'_>, sink: &mut dyn Sink) {
         ),
     ));
     man.push(kv(
-        l("客户经理人数", "RMs"),
+        text::pay_rm_count(lang),
         payroll.results.len().to_string(),
     ));
     for w in &run.ledger_warnings {
-        man.push(kv(l("台账提示", "Ledger warning"), w.clone()));
+        man.push(kv(text::pay_ledger_warning(lang), w.clone()));
     }
     if policy.pay.rates_are_examples {
         man.push(kv(
-            l("注意", "Note"),
-            l(
-                "本办法中的计件单价为示例，须由银行替换为本行标准",
-                "the piece rates in this policy are examples that the bank must replace",
-            )
-            .to_string(),
+            text::pay_attention(lang),
+            text::pay_piece_rates_in_policy(lang).to_string(),
         ));
     }
     drop(man);

@@ -5,6 +5,7 @@ use super::pay::{amount_text, percent_text};
 use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col, wrapped_col};
 use crate::engine::review::{Fact, Finding, GradeTry, Hit, Review, ReviewResult};
 use crate::policy::{Decision, Op, Policy, TierIx};
+use crate::text;
 use crate::vocab::Metric;
 use rust_decimal::Decimal;
 
@@ -22,12 +23,15 @@ pub struct ReviewInfo {
 }
 
 pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
-    lang.pick(d.zh(), d.en())
+    match lang {
+        Lang::Zh => d.zh(),
+        Lang::En => d.en(),
+    }
 }
 
 pub(crate) fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> String {
     match t {
-        None => lang.pick("—（解聘）", "— (terminated)").to_string(),
+        None => text::review_terminated_dash(lang).to_string(),
         Some(t) => {
             let tier = &policy.tiers[t];
             match lang {
@@ -83,17 +87,13 @@ pub(crate) fn figure(metric: Metric, v: Decimal) -> String {
 
 fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
     let tier = tier_label(policy, Some(g.tier), lang);
-    let words = super::TraceWords::new(policy, lang);
     let items: Vec<String> = g
         .items
         .iter()
         .map(|i| {
-            // In Chinese an item by its figure's name (存款日均), in
-            // English by the policy's letter.
-            let item = match lang {
-                Lang::Zh => i.metric.zh(),
-                Lang::En => i.id.as_str(),
-            };
+            // An item by its name (the policy's, 国际结算(美元); in English
+            // the figure's), never by its letter.
+            let item = item_name(i, lang);
             let mut t = match i.value {
                 Some(v) => format!(
                     "{} {} {} {}",
@@ -102,23 +102,20 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
                     if v >= i.min { "≥" } else { "<" },
                     figure(i.metric, i.min)
                 ),
-                None => format!(
-                    "{} {} ({})",
-                    item,
-                    lang.pick("无数据", "no figure"),
-                    figure(i.metric, i.min)
-                ),
+                None => text::review_item_no_figure(lang, item, figure(i.metric, i.min)),
             };
-            if let Some(n) = &i.min_note {
-                match lang {
-                    Lang::Zh => t.push_str(&format!("（{}）", words.text(n))),
-                    Lang::En => t.push_str(&format!(" ({n})")),
-                }
+            // A yearly minimum pro-rated to the period, as the summary says it.
+            if let Some((year_min, months)) = i.pro_rated {
+                t.push_str(&text::review_pro_rated(
+                    lang,
+                    figure(i.metric, year_min),
+                    months,
+                ));
             }
             if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                 t.push_str(&format!(
                     "{}{c} {} {} {}",
-                    lang.pick("，单户", ", one client "),
+                    text::review_one_client(lang),
                     figure(i.metric, *v),
                     if *v >= m { "≥" } else { "<" },
                     figure(i.metric, m)
@@ -129,30 +126,22 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
         .collect();
     let mut parts = Vec::new();
     if !g.items.is_empty() {
-        parts.push(match lang {
-            Lang::Zh => format!(
-                "满足 {} 项（需 {} 项）：{}",
-                g.held_count,
-                g.need,
-                items.join("，")
-            ),
-            Lang::En => format!(
-                "items held {}/{}: {}",
-                g.held_count,
-                g.need,
-                items.join("; ")
-            ),
-        });
+        parts.push(text::review_items_held(
+            lang,
+            g.held_count,
+            g.need,
+            items.join(text::review_fact_sep(lang)),
+        ));
     }
     if let Some(t) = &g.tenure {
         parts.push(format!(
             "{} {} {} {}",
-            lang.pick("营销年限", "tenure"),
+            text::tenure(lang),
             t.value
-                .map(|v| v.normalize().to_string())
+                .map(|v| figure_with_unit(Metric::TenureYears, v, lang))
                 .unwrap_or_else(|| "—".into()),
             if t.held { "≥" } else { "<" },
-            t.threshold.normalize()
+            figure_with_unit(Metric::TenureYears, t.threshold, lang)
         ));
     }
     if let Some(p) = &g.pass_line {
@@ -162,97 +151,60 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
             .map(|f| {
                 format!(
                     "{}{}{}",
-                    lang.pick("（单户日均", " (clients from "),
+                    text::review_one_client_open(lang),
                     amount_text(f, 0),
-                    lang.pick("及以上）", ")")
+                    text::review_and_above_close(lang)
                 )
             })
             .unwrap_or_default();
         parts.push(format!(
             "{}{scope} {} {} {}",
-            lang.pick("及格线", "pass line"),
+            text::pass_line(lang),
             p.value.map(|v| amount_text(v, 2)).unwrap_or_default(),
             if p.held { "≥" } else { "<" },
             amount_text(p.threshold, 2)
         ));
     }
-    if !g.disqualified.is_empty() {
-        parts.push(format!(
-            "{}{}{}",
-            lang.pick("否决", "disqualified"),
-            crate::text::colon(lang),
-            g.disqualified
-                .iter()
-                .map(|d| words.text(d))
-                .collect::<Vec<_>>()
-                .join(crate::text::clause_sep(lang))
-        ));
+    for v in &g.vetoes {
+        let facts = v
+            .facts
+            .iter()
+            .map(|f| fact_text(f, None, lang))
+            .collect::<Vec<_>>()
+            .join(text::review_fact_sep(lang));
+        parts.push(text::review_veto(lang, &v.name, facts, &v.id));
     }
-    format!(
-        "{tier} {}（{}）",
-        if g.holds {
-            lang.pick("符合", "holds")
-        } else {
-            lang.pick("不符合", "not met")
-        },
-        parts.join(lang.pick("；", "; "))
-    )
+    let verdict = if g.holds {
+        text::review_holds(lang)
+    } else {
+        text::review_not_met(lang)
+    };
+    text::review_grade_line(lang, tier, verdict, parts.join(text::clause_sep(lang)))
 }
 
 /// Which input lies behind a review figure that has no value, in words
 /// (for "no figure" errors and "not assessed" notes).
 pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: Lang) -> String {
     let has = |k: Metric| year.get(k).is_some();
-    let (zh, en) = match metric {
-        "fee_growth" if !has(Metric::FeeIncomePrior) => (
-            "缺上年中间业务收入：`baseline`（上年基数）表客户经理行的`fee_income`（上年中间业务收入），或存档中的上年各月",
-            "last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive",
-        ),
-        "fee_growth" => (
-            "上年中间业务收入为0，无增长率",
-            "last year's fee income is 0: no growth rate",
-        ),
-        "deposit_new" | "deposit_growth" if !has(Metric::DepositNew) => (
-            "缺上年存款：`baseline`（上年基数）表各客户的`deposit_daily_average`（上年存款日均），或存档中的上年各月",
-            "last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive",
-        ),
-        "deposit_growth" | "deposit_to_base" => ("基数为0，无比率", "the base is 0: no ratio"),
-        "normal_loan_ratio" => (
-            "期末无贷款，无正常类贷款占比",
-            "no loans at the period's end: no normal-loan share",
-        ),
-        "normal_loan_ratio_change" if !has(Metric::NormalLoanRatio) => (
-            "期末无贷款，无正常类贷款占比",
-            "no loans at the period's end: no normal-loan share",
-        ),
-        "normal_loan_ratio_change" => (
-            "缺上年正常贷款占比：`baseline`（上年基数）表客户经理行的`normal_loan_ratio`（上年正常贷款占比）",
-            "last year's normal-loan share is missing: `normal_loan_ratio` (上年正常贷款占比) on the RM's row of the `baseline` sheet",
-        ),
-        "collection_rate" => (
-            "期内无应收利息，无收息率",
-            "no interest due in the period: no collection rate",
-        ),
-        "tenure_years" | "months_in_service" => (
-            "`managers`（客户经理）表的`marketing_since`（营销起始日期）为空",
-            "`marketing_since` (营销起始日期) is empty in the `managers` sheet",
-        ),
-        "previous_decision_demote" => (
-            "未提供上年考核结果：用 `--previous-review 文件` 给出上年 `rmpay review --json` 的结果",
-            "last year's review is not given: pass last year's `rmpay review --json` file as `--previous-review FILE`",
-        ),
-        "exam_score" => (
-            "`managers`（客户经理）表的`exam_score`（考试成绩）为空",
-            "`exam_score` (考试成绩) is empty in the `managers` sheet",
-        ),
-        "score" => ("该等级无评分", "the RM's tier has no score"),
-        "qualified_on" => (
-            "`managers`（客户经理）表的`qualified_on`（资格取得日期）为空",
-            "`qualified_on` (资格取得日期) is empty in the `managers` sheet",
-        ),
-        other => return format!("{} `{other}`", lang.pick("数据中没有", "the data gives no")),
+    let says: text::Label = match metric {
+        "fee_growth" if !has(Metric::FeeIncomePrior) => text::missing_fee_income_prior,
+        "fee_growth" => text::fee_income_prior_zero,
+        "deposit_new" | "deposit_growth" if !has(Metric::DepositNew) => {
+            text::missing_deposits_prior
+        }
+        "deposit_growth" | "deposit_to_base" => text::base_zero,
+        "normal_loan_ratio" => text::no_loans_at_end,
+        "normal_loan_ratio_change" if !has(Metric::NormalLoanRatio) => text::no_loans_at_end,
+        "normal_loan_ratio_change" => text::missing_normal_loan_prior,
+        "collection_rate" => text::no_interest_due,
+        "tenure_years" | "months_in_service" => text::missing_marketing_since,
+        "previous_decision_demote" => text::missing_previous_review,
+        "exam_score" => text::missing_exam_score,
+        "score" => text::tier_has_no_score,
+        "qualified_on" => text::missing_qualified_on,
+        other => return format!("{} `{other}`", text::review_data_gives_no(lang)),
     };
-    lang.pick(zh, en).to_string()
+    says(lang).to_string()
 }
 
 /// Why a rule was not assessed: the figures it lacked and the inputs
@@ -270,7 +222,7 @@ pub fn not_assessed_why(
             }
             _ => format!(
                 "{} `{f}` ({})",
-                lang.pick("无数据", "no figure for"),
+                text::review_no_figure_for(lang),
                 missing_input(&r.year, f, lang)
             ),
         })
@@ -290,10 +242,10 @@ pub(crate) fn metric_name(m: Metric, lang: Lang) -> &'static str {
 /// A figure with its unit, as a sentence shows it.
 pub(crate) fn figure_with_unit(m: Metric, v: Decimal, lang: Lang) -> String {
     let unit = match m {
-        Metric::Score | Metric::IncidentPoints | Metric::ExamScore => lang.pick(" 分", " points"),
-        Metric::MonthsInService => lang.pick(" 个月", " months"),
-        Metric::TenureYears => lang.pick(" 年", " years"),
-        Metric::ClientCount => lang.pick(" 户", " clients"),
+        Metric::Score | Metric::IncidentPoints | Metric::ExamScore => text::review_points(lang),
+        Metric::MonthsInService => text::review_months(lang),
+        Metric::TenureYears => text::review_years(lang),
+        Metric::ClientCount => text::review_clients(lang),
         _ => "",
     };
     match m {
@@ -307,21 +259,21 @@ pub(crate) fn figure_with_unit(m: Metric, v: Decimal, lang: Lang) -> String {
 
 pub(crate) fn op_words(op: Op, lang: Lang) -> &'static str {
     match op {
-        Op::Lt => lang.pick("低于", "below"),
-        Op::Le => lang.pick("不高于", "at most"),
-        Op::Gt => lang.pick("高于", "above"),
-        Op::Ge => lang.pick("达到", "at least"),
-        Op::Eq => lang.pick("等于", "equal to"),
+        Op::Lt => text::review_below(lang),
+        Op::Le => text::review_at_most(lang),
+        Op::Gt => text::review_above(lang),
+        Op::Ge => text::review_at_least(lang),
+        Op::Eq => text::review_equal_to(lang),
     }
 }
 
 /// The line a decision is drawn at: 降级线, 解聘线, 晋升线.
 pub(crate) fn line_words(d: Decision, lang: Lang) -> &'static str {
     match d {
-        Decision::Demote => lang.pick("降级线", "the demotion line"),
-        Decision::Terminate => lang.pick("解聘线", "the termination line"),
-        Decision::Promote => lang.pick("晋升线", "the promotion line"),
-        Decision::Keep => lang.pick("标准", "the threshold"),
+        Decision::Demote => text::review_demotion_line(lang),
+        Decision::Terminate => text::review_termination_line(lang),
+        Decision::Promote => text::review_promotion_line(lang),
+        Decision::Keep => text::review_line_keep(lang),
     }
 }
 
@@ -348,7 +300,7 @@ pub(crate) fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String 
                 .iter()
                 .map(|(p, v)| format!("{p} {}", figure_with_unit(f.metric, *v, lang)))
                 .collect::<Vec<_>>()
-                .join(lang.pick("、", ", "));
+                .join(text::list_sep(lang));
             match (lang, *n) {
                 (Lang::Zh, 1) => format!("{name}{op} {threshold} 的月份（{list}）"),
                 (Lang::Zh, n) => format!("{name}{op} {threshold} 连续 {n} 个月（{list}）"),
@@ -373,6 +325,16 @@ pub(crate) fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String 
 
 /// A fired rule in words, with its figures, its decision and its rule.
 fn hit_text(h: &Hit, lang: Lang) -> String {
+    let (what, outcome) = hit_words(h, lang);
+    match lang {
+        Lang::Zh => format!("{what} → {outcome}（{}）", h.rule),
+        Lang::En => format!("{what} → {outcome} ({})", h.rule),
+    }
+}
+
+/// A fired rule's figures in words (`综合得分 84.57 分，低于降级线 85 分`)
+/// and its outcome.
+fn hit_words(h: &Hit, lang: Lang) -> (String, String) {
     let what = match (&h.finding, lang) {
         (Some(Finding::BottomN { n, score }), Lang::Zh) => {
             format!("综合得分 {} 分，列后 {n} 名", amount_text(*score, 2))
@@ -393,7 +355,7 @@ fn hit_text(h: &Hit, lang: Lang) -> String {
                 .iter()
                 .map(|f| fact_text(f, line, lang))
                 .collect::<Vec<_>>()
-                .join(lang.pick("，且", "; and "))
+                .join(text::review_and_also(lang))
         }
     };
     let outcome = match h.decision {
@@ -403,10 +365,7 @@ fn hit_text(h: &Hit, lang: Lang) -> String {
         },
         d => decision_label(d, lang).to_string(),
     };
-    match lang {
-        Lang::Zh => format!("{what} → {outcome}（{}）", h.rule),
-        Lang::En => format!("{what} → {outcome} ({})", h.rule),
-    }
+    (what, outcome)
 }
 
 /// A criterion item's name: the policy's own (e.g. 日均存款), in English
@@ -439,15 +398,11 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
                     figure(i.metric, i.min)
                 );
                 if let Some((year_min, months)) = i.pro_rated {
-                    t.push_str(&match lang {
-                        Lang::Zh => {
-                            format!("（全年 {} × {months} ÷ 12）", figure(i.metric, year_min))
-                        }
-                        Lang::En => format!(
-                            " (the year's {} × {months} ÷ 12)",
-                            figure(i.metric, year_min)
-                        ),
-                    });
+                    t.push_str(&text::review_pro_rated(
+                        lang,
+                        figure(i.metric, year_min),
+                        months,
+                    ));
                 }
                 if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
                     t.push_str(&match lang {
@@ -475,8 +430,8 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
         } else {
             format!(
                 "{count}{}{}",
-                lang.pick("：", ": "),
-                shown.join(lang.pick("、", ", "))
+                text::colon(lang),
+                shown.join(text::list_sep(lang))
             )
         });
     }
@@ -495,7 +450,7 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
     if let Some(p) = &g.pass_line {
         parts.push(format!(
             "{} {} {} {}",
-            lang.pick("及格线", "pass line"),
+            text::pass_line(lang),
             p.value.map(|v| amount_text(v, 2)).unwrap_or_default(),
             p.value.map_or("<", |v| cmp(v, p.threshold)),
             amount_text(p.threshold, 2)
@@ -507,11 +462,8 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
             .iter()
             .map(|f| fact_text(f, None, lang))
             .collect::<Vec<_>>()
-            .join(lang.pick("，", "; "));
-        parts.push(match lang {
-            Lang::Zh => format!("否决：{}，{facts}（{}）", v.name, v.id),
-            Lang::En => format!("disqualified: {facts} ({})", v.id),
-        });
+            .join(text::review_fact_sep(lang));
+        parts.push(text::review_veto(lang, &v.name, facts, &v.id));
     }
     let verdict = match (lang, g.holds) {
         (Lang::Zh, true) => format!("符合{tier}条件"),
@@ -586,7 +538,7 @@ pub fn summary_reasons(
                 }
             })
             .collect::<Vec<_>>()
-            .join(lang.pick("；", "; "));
+            .join(text::clause_sep(lang));
         out.push(match lang {
             Lang::Zh => format!("未考核：无{figures}（{}）", m.rule),
             Lang::En => format!("not assessed: no {figures} ({})", m.rule),
@@ -632,13 +584,7 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
         && y.rm.role == crate::vocab::Role::BranchHead
         && y.rm.branch.is_some()
     {
-        return Some(
-            lang.pick(
-                "（全支行）存款、贷款、收息为全支行合计",
-                "(whole branch) deposits, loans and interest are the branch's",
-            )
-            .into(),
-        );
+        return Some(text::review_whole_branch_deposits_loans(lang).into());
     }
     let n = y.monthly.len();
     (n > 0 && n < months).then(|| match lang {
@@ -650,17 +596,18 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
-    let words = super::TraceWords::new(policy, lang);
     for h in &r.hits {
         let name = match lang {
             Lang::Zh => h.name.clone(),
             Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
         };
+        // The figures as the summary words them (ratios as percentages,
+        // points to two places, amounts with separators).
+        let (what, outcome) = hit_words(h, lang);
         out.push(format!(
-            "[{}] {name}{}{}",
+            "[{}] {name}{}{what} → {outcome}",
             h.rule,
             crate::text::colon(lang),
-            words.text(&h.detail)
         ));
     }
     for g in &r.grades {
@@ -670,7 +617,7 @@ pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
         out.push(format!(
             "[{}] {}{}{}",
             m.rule,
-            lang.pick("未考核", "not assessed"),
+            text::not_assessed(lang),
             crate::text::colon(lang),
             not_assessed_why(r, m, lang)
         ));
@@ -712,7 +659,7 @@ pub fn review_head(policy: &Policy, info: &ReviewInfo, lang: Lang) -> BookHead {
     BookHead::new(
         policy,
         lang,
-        ("客户经理等级考核", "RM tier review"),
+        text::review_book_title(lang),
         &info.label,
         info.end,
     )
@@ -736,12 +683,11 @@ pub fn review_book(
     lang: Lang,
     sink: &mut dyn Sink,
 ) {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     // A partial review says so in every sheet's name.
-    let name = |zh: &str, en: &str| -> String {
-        let base = lang.pick(zh, en).to_string();
+    let name = |title: text::Label| -> String {
+        let base = title(lang).to_string();
         if info.partial {
-            format!("{base}{}", l("（部分期间）", " (partial)"))
+            format!("{base}{}", text::partial_mark(lang))
         } else {
             base
         }
@@ -759,24 +705,24 @@ pub fn review_book(
     // gets the proposed grade's one beside it.
     let staff_grades = policy.tiers.iter().any(|t| t.staff_grade.is_some());
     let mut columns = vec![
-        col(l("客户经理编号", "RM id"), 12.0),
-        col(l("姓名", "Name"), 10.0),
-        col(l("现任等级", "Current tier"), 14.0),
-        col(l("存款日均", "Deposit daily avg"), 16.0),
-        col(l("新增存款日均", "New deposits"), 16.0),
-        col(l("存款增长率", "Deposit growth"), 10.0),
-        col(l("贷款日均", "Loan daily avg"), 16.0),
-        col(l("不良率", "NPL ratio"), 10.0),
-        col(l("收息率", "Collection rate"), 10.0),
-        col(l("综合得分", "Score"), 10.0),
-        col(l("拟定等级", "Proposed tier"), 14.0),
+        col(text::col_rm_id(lang), 12.0),
+        col(text::col_name(lang), 10.0),
+        col(text::review_current_tier(lang), 14.0),
+        col(text::review_deposit_daily_avg(lang), 16.0),
+        col(text::review_new_deposits(lang), 16.0),
+        col(text::review_deposit_growth(lang), 10.0),
+        col(text::review_loan_daily_avg(lang), 16.0),
+        col(text::review_npl_ratio(lang), 10.0),
+        col(text::review_collection_rate(lang), 10.0),
+        col(text::review_score(lang), 10.0),
+        col(text::review_proposed_tier(lang), 14.0),
     ];
     if staff_grades {
-        columns.push(col(l("行员等级", "Staff grade"), 8.0));
+        columns.push(col(text::review_staff_grade(lang), 8.0));
     }
-    columns.push(col(l("结论", "Decision"), 10.0));
-    columns.push(wrapped_col(l("理由", "Reasons"), 60.0));
-    let mut s = Sheet::new(sink, name("考核汇总", "Summary"), columns);
+    columns.push(col(text::review_decision(lang), 10.0));
+    columns.push(wrapped_col(text::review_reasons(lang), 60.0));
+    let mut s = Sheet::new(sink, name(text::review_summary_sheet), columns);
     s.freeze_columns = 2;
     s.landscape = true;
     let reviewed = months_reviewed(review);
@@ -816,7 +762,7 @@ pub fn review_book(
     // 2. Score breakdown.
     if policy.score.is_some() {
         let columns = super::columns(lang, crate::text::SCORE_COLUMNS);
-        let mut s = Sheet::new(sink, name("得分明细", "Score breakdown"), columns);
+        let mut s = Sheet::new(sink, name(text::review_score_sheet), columns);
         s.freeze_columns = 2;
         let words = super::TraceWords::new(policy, lang);
         for r in &review.results {
@@ -840,7 +786,7 @@ pub fn review_book(
                     Cell::Number(c.adjustment, 2),
                     Cell::Number(c.capped, 2),
                     if c.not_assessed {
-                        Cell::text(l("未考核", "not assessed"))
+                        Cell::text(text::not_assessed(lang))
                     } else {
                         Cell::Number(c.points, 2)
                     },
@@ -855,25 +801,31 @@ pub fn review_book(
     if policy.review.grade_by_criteria {
         let mut s = Sheet::new(
             sink,
-            name("等级条件", "Grade criteria"),
+            name(text::review_criteria_sheet),
             vec![
-                col(l("客户经理编号", "RM id"), 12.0),
-                col(l("对照等级", "Grade tried"), 14.0),
-                col(l("条件", "Item"), 8.0),
-                col(l("指标", "Metric"), 22.0),
-                col(l("数值", "Value"), 16.0),
-                col(l("标准", "Threshold"), 16.0),
-                col(l("单户标准", "One-client minimum"), 16.0),
-                col(l("最大单户", "Largest client"), 22.0),
-                col(l("是否满足", "Held"), 8.0),
-                col(l("满足/需要", "Held / needed"), 10.0),
-                col(l("剔除客户", "Clients excluded"), 30.0),
-                col(l("等级结论", "Grade holds"), 10.0),
+                col(text::col_rm_id(lang), 12.0),
+                col(text::review_grade_tried(lang), 14.0),
+                col(text::review_col_item(lang), 8.0),
+                col(text::review_metric(lang), 22.0),
+                col(text::col_value(lang), 16.0),
+                col(text::col_threshold(lang), 16.0),
+                col(text::review_one_client_minimum(lang), 16.0),
+                col(text::review_largest_client(lang), 22.0),
+                col(text::review_col_held(lang), 8.0),
+                col(text::review_held_needed(lang), 10.0),
+                col(text::review_clients_excluded(lang), 30.0),
+                col(text::review_grade_holds(lang), 10.0),
             ],
         );
         s.freeze_columns = 2;
         let words = super::TraceWords::new(policy, lang);
-        let yes = |b: bool| Cell::text(if b { l("是", "yes") } else { l("否", "no") });
+        let yes = |b: bool| {
+            Cell::text(if b {
+                text::review_yes(lang)
+            } else {
+                text::review_no(lang)
+            })
+        };
         for r in &review.results {
             for g in &r.grades {
                 let grade = tier_label(policy, Some(g.tier), lang);
@@ -893,7 +845,7 @@ pub fn review_book(
                         }),
                         i.value
                             .map(|v| Cell::Money(v.round_dp(2)))
-                            .unwrap_or(Cell::text(l("无数据", "no figure"))),
+                            .unwrap_or(Cell::text(text::review_no_figure(lang))),
                         Cell::Money(i.min),
                         i.single_client_min.map(Cell::Money).unwrap_or(Cell::Empty),
                         i.best_client
@@ -907,12 +859,10 @@ pub fn review_book(
                     ]);
                 }
                 let extra = [
-                    g.tenure
-                        .as_ref()
-                        .map(|t| ("tenure", l("营销年限", "tenure"), t)),
+                    g.tenure.as_ref().map(|t| ("tenure", text::tenure(lang), t)),
                     g.pass_line
                         .as_ref()
-                        .map(|p| ("pass_line", l("及格线", "pass line"), p)),
+                        .map(|p| ("pass_line", text::pass_line(lang), p)),
                 ];
                 for (id, label, c) in extra.into_iter().flatten() {
                     s.push(vec![
@@ -941,13 +891,13 @@ pub fn review_book(
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
-                        Cell::text(l("未考核", "not assessed")),
+                        Cell::text(text::not_assessed(lang)),
                         Cell::text(format!("{}: {}", m.rule, not_assessed_why(r, m, lang))),
                         Cell::Empty,
                         Cell::Empty,
                         Cell::Empty,
                         Cell::Empty,
-                        Cell::text(l("未考核", "not assessed")),
+                        Cell::text(text::not_assessed(lang)),
                         Cell::text(&count),
                         Cell::text(&excluded),
                         yes(g.holds),
@@ -957,7 +907,7 @@ pub fn review_book(
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
-                        Cell::text(l("否决", "disqualifier")),
+                        Cell::text(text::review_disqualifier(lang)),
                         Cell::text(words.text(d)),
                         Cell::Empty,
                         Cell::Empty,
@@ -977,15 +927,15 @@ pub fn review_book(
     // 4. Distribution before and after, with a chart.
     let mut s = Sheet::new(
         sink,
-        name("等级分布", "Tier distribution"),
+        name(text::review_distribution_sheet),
         vec![
-            col(l("等级", "Tier"), 16.0),
-            col(l("考核前", "Before"), 10.0),
-            col(l("考核后", "After"), 10.0),
+            col(text::col_tier(lang), 16.0),
+            col(text::review_before(lang), 10.0),
+            col(text::review_after(lang), 10.0),
         ],
     );
     s.chart = Some(ChartSpec {
-        title: l("等级分布：考核前后", "Tier distribution before and after").to_string(),
+        title: text::review_tier_distribution_before_and(lang).to_string(),
         category_column: 0,
         series_columns: vec![1, 2],
         rows: policy.tiers.len() as u32 + 1,
@@ -1009,7 +959,7 @@ pub fn review_book(
         .filter(|r| r.proposed.is_none())
         .count();
     s.push(vec![
-        Cell::text(l("解除合同", "terminated")),
+        Cell::text(text::review_terminated(lang)),
         Cell::Number(Decimal::ZERO, 0),
         Cell::Number(Decimal::from(gone), 0),
     ]);
@@ -1018,10 +968,7 @@ pub fn review_book(
     // 5. Trace: every review figure, then the steps.
     let mut s = Sheet::new(
         sink,
-        name(
-            crate::text::trace_sheet(Lang::Zh),
-            crate::text::trace_sheet(Lang::En),
-        ),
+        name(crate::text::trace_sheet),
         super::trace_columns(lang),
     );
     s.freeze_columns = 2;
@@ -1056,36 +1003,36 @@ pub fn review_book(
     // 6. Manifest.
     let mut s = Sheet::new(
         sink,
-        name("运行信息", "Run manifest"),
-        vec![col(l("项目", "Item"), 24.0), col(l("内容", "Value"), 90.0)],
+        name(text::manifest_sheet),
+        vec![
+            col(text::col_item(lang), 24.0),
+            col(text::col_content(lang), 90.0),
+        ],
     );
     let kv = |k: &str, v: String| vec![Cell::text(k), Cell::text(v)];
     s.push(kv(
-        l("工具", "Tool"),
+        text::manifest_tool(lang),
         format!("rmpay {}", info.tool_version),
     ));
-    s.push(kv(l("考核期间", "Review period"), info.label.clone()));
+    s.push(kv(text::review_review_period(lang), info.label.clone()));
     if info.partial {
         s.push(kv(
-            l("部分期间", "Partial"),
+            text::review_partial(lang),
             format!(
                 "{}: {}",
-                l("缺少月份", "months missing"),
+                text::review_months_missing(lang),
                 info.missing.join(", ")
             ),
         ));
     }
     s.push(kv(
-        l("考核办法", "Policy"),
+        text::policy_label(lang),
         format!("{} {} ({})", policy.id, policy.version, policy.file),
     ));
-    s.push(kv(
-        l("办法 SHA-256", "Policy SHA-256"),
-        policy.sha256.clone(),
-    ));
+    s.push(kv(text::manifest_policy_sha(lang), policy.sha256.clone()));
     for (p, f, sha) in &info.ledgers {
         s.push(kv(
-            &format!("{} {p}", l("台账", "Ledger")),
+            &format!("{} {p}", text::ledger_label(lang)),
             format!("{f} SHA-256 {sha}"),
         ));
     }

@@ -14,6 +14,7 @@ use super::{Cell, Lang, RowStyle};
 use crate::engine::pay::{CARRIED_LOSS, MovementKind, OpeningSource, RmResult};
 use crate::metrics::monthly::ClientMonth;
 use crate::policy::{HoldbackBase, PayKind, Policy};
+use crate::text;
 use crate::trace::Step;
 use crate::vocab::Period;
 use rust_decimal::Decimal;
@@ -127,7 +128,10 @@ pub(crate) fn metric_label(name: &str, lang: Lang) -> String {
     crate::vocab::Metric::ALL
         .iter()
         .find(|m| m.id() == name)
-        .map(|m| lang.pick(m.zh(), m.en()).to_string())
+        .map(|m| match lang {
+            Lang::Zh => m.zh().to_string(),
+            Lang::En => m.en().to_string(),
+        })
         .unwrap_or_else(|| name.to_string())
 }
 
@@ -214,7 +218,6 @@ pub fn statement(
     draft: bool,
     lang: Lang,
 ) -> Page {
-    let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let m = |d: Decimal| amount_text(d, 2);
     let money = |d: Decimal| Cell::Money(d);
     let p = run.period;
@@ -226,11 +229,7 @@ pub fn statement(
         Lang::Zh => policy.name.clone(),
         Lang::En => policy.name_en.clone().unwrap_or_else(|| policy.id.clone()),
     };
-    let draft_mark = if draft {
-        l("（草稿）", " (draft)")
-    } else {
-        ""
-    };
+    let draft_mark = if draft { text::stmt_draft(lang) } else { "" };
     let title = match lang {
         Lang::Zh => format!("客户经理工资对账单 {}年{}月{draft_mark}", p.year, p.month),
         Lang::En => format!("RM pay statement {p}{draft_mark}"),
@@ -268,11 +267,7 @@ pub fn statement(
     if draft {
         rows.line(
             RowStyle::Normal,
-            l(
-                "草稿：本月尚未结账，金额以结账后的对账单为准。",
-                "Draft: the month is not closed; the statement of the closed month is the one that counts.",
-            )
-            .to_string(),
+            text::stmt_draft_month_is_not(lang).to_string(),
         );
     }
     rows.push(
@@ -281,18 +276,18 @@ pub fn statement(
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
-            Cell::text(l("单位：元", "Unit: yuan")),
+            Cell::text(text::stmt_unit_yuan(lang)),
         ],
     );
 
     // Pay lines.
     let cols = [
-        l("项目", "Item"),
-        l("金额", "Amount"),
-        l("规则", "Rule"),
-        l("计算依据", "Rule and inputs"),
+        text::col_item(lang),
+        text::stmt_amount(lang),
+        text::col_rule(lang),
+        text::stmt_rule_and_inputs(lang),
     ];
-    rows.section(l("一、应发项目", "1. Pay lines"), cols);
+    rows.section(text::stmt_1_pay_lines(lang), cols);
     for line in &pay.lines {
         let pl = policy.pay.lines.iter().find(|x| x.id == line.rule);
         let words = match pl.map(|x| &x.kind) {
@@ -344,14 +339,14 @@ pub fn statement(
     }
     rows.figure(
         RowStyle::Total,
-        l("应发合计", "Gross").into(),
+        text::gross_total(lang).into(),
         money(pay.gross),
         &rule_text("pay", lang),
-        l("各应发项目之和", "sum of the pay lines").into(),
+        text::stmt_sum_pay_lines(lang).into(),
     );
 
     // Deductions.
-    rows.section(l("二、扣款", "2. Deductions"), cols);
+    rows.section(text::stmt_2_deductions(lang), cols);
     // Every deduction of the policy, as the register has them (a loss
     // carried from earlier months first, when there is one).
     let deductions: Vec<crate::engine::pay::Line> = pay
@@ -424,7 +419,7 @@ pub fn statement(
     if deductions.is_empty() {
         rows.figure(
             RowStyle::Normal,
-            l("本月无扣款", "No deductions this month").into(),
+            text::stmt_no_deductions_month(lang).into(),
             money(Decimal::ZERO),
             "",
             String::new(),
@@ -432,10 +427,10 @@ pub fn statement(
     }
     rows.figure(
         RowStyle::Total,
-        l("扣款合计", "Deductions").into(),
+        text::deductions_total(lang).into(),
         money(pay.deductions_total),
         &rule_text("pay", lang),
-        l("各扣款项目之和", "sum of the deductions").into(),
+        text::stmt_sum_deductions(lang).into(),
     );
     if !pay.unrecovered.is_zero() {
         rows.line(
@@ -456,7 +451,7 @@ pub fn statement(
     }
 
     // Risk deposit withheld, net, released, total paid.
-    rows.section(l("三、实发", "3. Net and total paid"), cols);
+    rows.section(text::stmt_3_net_and_total(lang), cols);
     let k = &pay.risk;
     let rd_rule = policy
         .risk_deposit
@@ -466,10 +461,10 @@ pub fn statement(
     let holdback_words = match (&policy.risk_deposit, k.cap) {
         (Some(rd), Some(cap)) if !k.released_before && step(r, "holdback").is_some() => {
             let (base, base_name) = match rd.base {
-                HoldbackBase::Gross => (pay.gross, l("应发", "gross")),
+                HoldbackBase::Gross => (pay.gross, text::stmt_gross_word(lang)),
                 HoldbackBase::AfterDeductions => (
                     pay.gross - pay.deductions_total,
-                    l("（应发 − 扣款）", "(gross − deductions)"),
+                    text::stmt_gross_deductions(lang),
                 ),
             };
             let excess: Decimal = k
@@ -500,7 +495,7 @@ pub fn statement(
     };
     rows.figure(
         RowStyle::Normal,
-        l("风险金扣留", "Risk deposit withheld").into(),
+        text::risk_withheld(lang).into(),
         money(pay.holdback),
         &rd_rule,
         holdback_words,
@@ -511,9 +506,9 @@ pub fn statement(
         rows.figure(
             RowStyle::Normal,
             if a.amount >= Decimal::ZERO {
-                l("补发", "To pay")
+                text::to_pay(lang)
             } else {
-                l("扣回", "To recover")
+                text::to_recover(lang)
             }
             .into(),
             money(a.amount),
@@ -525,14 +520,10 @@ pub fn statement(
     if adjusted && pay.adjustment_carried != Decimal::ZERO {
         rows.figure(
             RowStyle::Normal,
-            l("以后月份扣回", "Recovered in later months").into(),
+            text::stmt_recovered_in_later_months(lang).into(),
             money(pay.adjustment_carried),
             &rule_text("restate", lang),
-            l(
-                "本月实发不足扣回的部分，结转以后月份",
-                "the part net pay could not cover, carried forward",
-            )
-            .into(),
+            text::stmt_part_net_pay_could(lang).into(),
         );
     }
     let adj = if adjusted {
@@ -545,7 +536,7 @@ pub fn statement(
     };
     rows.figure(
         RowStyle::Total,
-        l("工资净额", "Net pay").into(),
+        text::net_pay(lang).into(),
         money(pay.net),
         &rule_text("pay", lang),
         match lang {
@@ -588,38 +579,31 @@ pub fn statement(
             })
             .collect();
         if words.is_empty() {
-            l("本月无退还", "nothing released this month").to_string()
+            text::stmt_nothing_released_month(lang).to_string()
         } else {
-            words.join(l("；", "; "))
+            words.join(text::clause_sep(lang))
         }
     };
     rows.figure(
         RowStyle::Normal,
-        l("风险金退还", "Risk deposit released").into(),
+        text::risk_released(lang).into(),
         money(pay.released),
         &rd_rule,
         released_words,
     );
     rows.figure(
         RowStyle::Total,
-        l("实发合计", "Total paid").into(),
+        text::total_paid(lang).into(),
         money(pay.payout),
         &rule_text("pay", lang),
-        match lang {
-            Lang::Zh => format!("实发 {} + 风险金退还 {}", m(pay.net), m(pay.released)),
-            Lang::En => format!(
-                "net {} + risk deposit released {}",
-                m(pay.net),
-                m(pay.released)
-            ),
-        },
+        text::stmt_payout_words(lang, m(pay.net), m(pay.released)),
     );
 
     // The risk-deposit account.
-    rows.section(l("四、风险金账户", "4. Risk deposit account"), cols);
+    rows.section(text::stmt_4_risk_deposit_account(lang), cols);
     rows.figure(
         RowStyle::Normal,
-        l("期初余额", "Opening balance").into(),
+        text::stmt_opening_balance(lang).into(),
         money(k.opening),
         &rd_rule,
         match lang {
@@ -629,14 +613,14 @@ pub fn statement(
     );
     rows.figure(
         RowStyle::Normal,
-        l("本月扣留", "Withheld").into(),
+        text::risk_col_withheld(lang).into(),
         money(k.withheld),
         &rd_rule,
-        l("见上“风险金扣留”", "see “Risk deposit withheld” above").into(),
+        text::stmt_see_risk_deposit_withheld(lang).into(),
     );
     rows.figure(
         RowStyle::Normal,
-        l("抵偿损失", "Loss offset").into(),
+        text::risk_col_offset(lang).into(),
         money(k.offset),
         &rd_rule,
         k.movements
@@ -650,14 +634,14 @@ pub fn statement(
     );
     rows.figure(
         RowStyle::Normal,
-        l("退还", "Released").into(),
+        text::risk_col_released(lang).into(),
         money(k.released),
         &rd_rule,
-        l("见上“风险金退还”", "see “Risk deposit released” above").into(),
+        text::stmt_see_risk_deposit_released(lang).into(),
     );
     rows.figure(
         RowStyle::Total,
-        l("期末余额", "Closing balance").into(),
+        text::stmt_closing_balance(lang).into(),
         money(k.closing),
         &rd_rule,
         match lang {
@@ -685,16 +669,12 @@ pub fn statement(
     // Year to date.
     let y = &r.ytd;
     let ytd_source = match (&k.opening_source, y.months) {
-        (_, 1) if p.month == 1 => l("本年第一个月", "the year's first month").to_string(),
+        (_, 1) if p.month == 1 => text::stmt_year_first_month(lang).to_string(),
         (OpeningSource::Archive(prev), n) if n > 1 => match lang {
             Lang::Zh => format!("{prev} 及以前月份取自归档的结转状态，加本月"),
             Lang::En => format!("through {prev} from the archive's carried state, plus this month"),
         },
-        _ => l(
-            "未取得以前月份的累计（非归档运行），仅含本月",
-            "no earlier months carried (not from an archive): this month only",
-        )
-        .to_string(),
+        _ => text::stmt_no_earlier_months_carried(lang).to_string(),
     };
     let ytd_title = match lang {
         Lang::Zh => format!("五、本年累计（{} 年，{} 个月）", y.year, y.months),
@@ -706,35 +686,25 @@ pub fn statement(
         ),
     };
     rows.section(&ytd_title, cols);
-    let ytd_rows: [(&str, &str, Decimal, Decimal); 5] = [
-        ("应发", "Gross", y.gross, pay.gross),
-        ("扣款", "Deductions", y.deductions, pay.deductions_total),
-        (
-            "风险金扣留",
-            "Risk deposit withheld",
-            y.holdback,
-            pay.holdback,
-        ),
-        ("实发", "Net pay", y.net, pay.net),
-        (
-            "风险金退还",
-            "Risk deposit released",
-            y.released,
-            pay.released,
-        ),
+    let ytd_rows: [(text::Label, Decimal, Decimal); 5] = [
+        (text::gross_total, y.gross, pay.gross),
+        (text::deductions_total, y.deductions, pay.deductions_total),
+        (text::risk_withheld, y.holdback, pay.holdback),
+        (text::net_pay, y.net, pay.net),
+        (text::risk_released, y.released, pay.released),
     ];
-    for (i, (zh, en, v, month)) in ytd_rows.into_iter().enumerate() {
+    for (i, (title, v, month)) in ytd_rows.into_iter().enumerate() {
         let sum = match lang {
             Lang::Zh => format!("{} 个月之和，其中本月 {}", y.months, m(month)),
             Lang::En => format!("Σ {} month(s), this month {}", y.months, m(month)),
         };
         rows.figure(
             RowStyle::Normal,
-            l(zh, en).into(),
+            title(lang).into(),
             money(v),
             &rule_text("pay", lang),
             if i == 0 {
-                format!("{sum}{}{ytd_source}", l("；", "; "))
+                format!("{sum}{}{ytd_source}", text::clause_sep(lang))
             } else {
                 sum
             },
@@ -742,17 +712,14 @@ pub fn statement(
     }
     rows.figure(
         RowStyle::Total,
-        l("实发合计", "Total paid").into(),
+        text::total_paid(lang).into(),
         money(y.net + y.released),
         &rule_text("pay", lang),
-        match lang {
-            Lang::Zh => format!("实发 {} + 风险金退还 {}", m(y.net), m(y.released)),
-            Lang::En => format!("net {} + released {}", m(y.net), m(y.released)),
-        },
+        text::stmt_ytd_payout_words(lang, m(y.net), m(y.released)),
     );
     rows.figure(
         RowStyle::Normal,
-        l("存款日均（本年）", "Daily-average deposits (year)").into(),
+        text::stmt_daily_average_deposits_year(lang).into(),
         money(y.deposit_daily_average().round_dp(2)),
         &rule_text("metric", lang),
         match lang {
@@ -771,12 +738,12 @@ pub fn statement(
 
     // Key metrics.
     rows.section(
-        l("六、本月业绩指标", "6. This month's figures"),
+        text::stmt_6_month_figures(lang),
         [
-            l("指标", "Figure"),
-            l("数值", "Value"),
-            l("规则", "Rule"),
-            l("计算依据", "Definition and inputs"),
+            text::figure_col(lang),
+            text::col_value(lang),
+            text::col_rule(lang),
+            text::stmt_definition_and_inputs(lang),
         ],
     );
     let mine: Vec<(&ClientMonth, Decimal)> = clients
@@ -827,7 +794,7 @@ pub fn statement(
         if e == m(v) {
             String::new()
         } else {
-            format!("{}{e}", l("；精确值 ", "; exactly "))
+            format!("{}{e}", text::stmt_exactly(lang))
         }
     };
     metric(
@@ -891,11 +858,7 @@ pub fn statement(
     metric(
         "npl_balance",
         money(met.npl_balance.round_dp(2)),
-        l(
-            "次级、可疑、损失类贷款余额 × 分成比例之和",
-            "substandard + doubtful + loss balance, shares applied",
-        )
-        .into(),
+        text::stmt_substandard_doubtful_loss_balance(lang).into(),
     );
     metric(
         "npl_ratio",
@@ -916,20 +879,12 @@ pub fn statement(
     metric(
         "interest_due",
         money(met.interest_due.round_dp(2)),
-        l(
-            "名下贷款本月应收利息 × 分成比例之和",
-            "Σ interest due × share",
-        )
-        .into(),
+        text::stmt_interest_due_share(lang).into(),
     );
     metric(
         "interest_received",
         money(met.interest_received.round_dp(2)),
-        l(
-            "名下贷款本月实收利息 × 分成比例之和",
-            "Σ interest received × share",
-        )
-        .into(),
+        text::stmt_interest_received_share(lang).into(),
     );
     metric(
         "collection_rate",
@@ -950,11 +905,7 @@ pub fn statement(
     metric(
         "fee_income",
         money(met.fee_income.round_dp(2)),
-        l(
-            "本人及名下客户中间业务收入 × 分成比例之和",
-            "Σ the RM's fees + client fees × share",
-        )
-        .into(),
+        text::stmt_rm_fees_client_fees(lang).into(),
     );
     metric(
         "new_basic_accounts",
@@ -987,12 +938,12 @@ pub fn statement(
 
     // Clients: this RM's share and part only.
     rows.section(
-        l("七、管户客户（本人部分）", "7. Clients (this RM's part)"),
+        text::stmt_7_clients_rm_part(lang),
         [
-            l("客户", "Client"),
-            l("本人存款日均", "RM's daily average"),
-            l("分成比例", "Share"),
-            l("说明", "Note"),
+            text::stmt_client(lang),
+            text::stmt_rm_daily_average(lang),
+            text::stmt_share(lang),
+            text::col_note(lang),
         ],
     );
     for (c, share) in mine.iter().take(MAX_CLIENTS_LISTED) {
@@ -1007,10 +958,7 @@ pub fn statement(
                 money((c.deposit_daily_average * share).round_dp(2)),
                 Cell::Percent(*share),
                 Cell::text(if *share < Decimal::ONE {
-                    l(
-                        "共管客户：仅列本人分成部分",
-                        "shared client: this RM's part only",
-                    )
+                    text::stmt_shared_client_rm_part(lang)
                 } else {
                     ""
                 }),
@@ -1033,18 +981,12 @@ pub fn statement(
                 }),
                 money(rest.round_dp(2)),
                 Cell::Empty,
-                Cell::text(l(
-                    "明细见工资表客户明细",
-                    "see the pay workbook's client detail",
-                )),
+                Cell::text(text::stmt_see_pay_workbook_client(lang)),
             ],
         );
     }
     if mine.is_empty() {
-        rows.line(
-            RowStyle::Normal,
-            l("本月名下无管户客户", "No clients this month").into(),
-        );
+        rows.line(RowStyle::Normal, text::stmt_no_clients_month(lang).into());
     }
 
     rows.push(RowStyle::Blank, Vec::new());
@@ -1066,16 +1008,12 @@ pub fn statement(
     if policy.pay.rates_are_examples {
         rows.line(
             RowStyle::Normal,
-            l(
-                "注意：本办法中的计件单价为示例，须由银行替换为本行标准。",
-                "Note: the piece rates in this policy are examples that the bank must replace.",
-            )
-            .into(),
+            text::stmt_note_piece_rates_in(lang).into(),
         );
     }
 
     Page {
-        sheet: l("工资对账单", "Pay statement").into(),
+        sheet: text::stmt_pay_statement(lang).into(),
         title: format!("{title} {} {}", r.rm.rm_id, r.rm.name),
         header_left: policy_name,
         header_right: match lang {
@@ -1111,9 +1049,9 @@ fn rounding_word(policy: &Policy, lang: Lang) -> &'static str {
 fn product_name(p: crate::vocab::Product, lang: Lang) -> &'static str {
     use crate::vocab::Product;
     match p {
-        Product::Demand => lang.pick("活期存款", "demand deposits"),
-        Product::Time => lang.pick("定期存款", "time deposits"),
-        Product::Agreement => lang.pick("协议存款", "agreement deposits"),
+        Product::Demand => text::stmt_demand_deposits(lang),
+        Product::Time => text::stmt_time_deposits(lang),
+        Product::Agreement => text::stmt_agreement_deposits(lang),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::ledger::SheetKind;
 use crate::ledger::guide::{self, ColumnGuide, Need, SheetGuide, ValueKind};
 use crate::policy::Policy;
 use crate::policy::model::TierRole;
+use crate::text;
 
 /// The template workbook: the instructions sheet first, then the ledger's
 /// sheets in the contract's order.
@@ -110,13 +111,11 @@ const MAX_LIST_CHARS: usize = 255;
 /// The template in `lang`; the tier column's list comes from `policy`.
 pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
     let zh = lang == Lang::Zh;
-    let t = |a: &'static str, b: &'static str| lang.pick(a, b).to_string();
     let sheets = guide::sheets();
     let mut rows = Vec::new();
-    rows.push(GuideRow::Title(t(
-        "客户经理绩效台账（月度）填写说明",
-        "Monthly ledger for RM pay and review: how to fill it in",
-    )));
+    rows.push(GuideRow::Title(
+        text::tpl_monthly_ledger_for_rm(lang).to_string(),
+    ));
     match policy {
         Some(p) => rows.push(GuideRow::Note(match lang {
             Lang::Zh => format!(
@@ -130,13 +129,12 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
                 p.version
             ),
         })),
-        None => rows.push(GuideRow::Note(t(
-            "未指定政策：“等级”列填政策中的等级名称或编号（rmpay template --policy 政策文件 生成带等级下拉的模板）。",
-            "No policy given: the `tier` column takes a tier name or id of the policy (rmpay template --policy FILE lists them).",
-        ))),
+        None => rows.push(GuideRow::Note(
+            text::tpl_no_policy_given_tier(lang).to_string(),
+        )),
     }
-    for (zh_text, en_text) in RULES {
-        rows.push(GuideRow::Note(lang.pick(zh_text, en_text).to_string()));
+    for rule in RULES {
+        rows.push(GuideRow::Note(rule(lang).to_string()));
     }
     rows.push(GuideRow::Blank);
 
@@ -145,11 +143,11 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
     let tier_values: Vec<String> = policy.map(|p| tier_list(p, lang)).unwrap_or_default();
     if let Some(p) = policy {
         rows.push(GuideRow::Header(vec![
-            t("政策等级", "Policy tiers"),
-            t("等级名称", "Tier name"),
-            t("编号", "Id"),
-            t("英文名称", "Chinese name"),
-            t("也可填写", "Also accepted"),
+            text::tpl_policy_tiers(lang).to_string(),
+            text::tpl_tier_name(lang).to_string(),
+            text::tpl_id(lang).to_string(),
+            text::tpl_chinese_name(lang).to_string(),
+            text::tpl_also_accepted(lang).to_string(),
         ]));
         let first = rows.len() as u32;
         for (tier, shown) in p.tiers.iter().zip(&tier_values) {
@@ -184,13 +182,13 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
 
     let header_row = rows.len() as u32;
     rows.push(GuideRow::Header(vec![
-        t("工作表", "Sheet"),
-        t("列名（表头）", "Column (header)"),
-        t("说明", "What to fill in"),
-        t("类型", "Type"),
-        t("是否必填", "Required"),
-        t("可选值", "Allowed values"),
-        t("示例", "Example"),
+        text::tpl_sheet(lang).to_string(),
+        text::tpl_column_header(lang).to_string(),
+        text::tpl_what_to_fill_in(lang).to_string(),
+        text::tpl_type(lang).to_string(),
+        text::tpl_col_required(lang).to_string(),
+        text::tpl_allowed_values(lang).to_string(),
+        text::tpl_example(lang).to_string(),
     ]));
     let mut data = Vec::new();
     for sheet in &sheets {
@@ -203,13 +201,20 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             let required = required_text(c, lang);
             let example = match (&c.kind, policy.and_then(example_tier)) {
                 (ValueKind::Tier, Some(i)) => tier_values[i].as_str(),
-                _ => lang.pick(c.words.example_zh, c.words.example_en),
+                _ => match lang {
+                    Lang::Zh => c.words.example_zh,
+                    Lang::En => c.words.example_en,
+                },
             };
             rows.push(GuideRow::Row(
                 vec![
                     name.clone(),
                     header.clone(),
-                    lang.pick(c.words.what_zh, c.words.what_en).to_string(),
+                    match lang {
+                        Lang::Zh => c.words.what_zh,
+                        Lang::En => c.words.what_en,
+                    }
+                    .to_string(),
                     kind_text(&c.kind, lang).to_string(),
                     required.clone(),
                     allowed,
@@ -220,7 +225,10 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             let list = match &c.kind {
                 ValueKind::Choice(v) => Some(ListSource::Values(
                     v.iter()
-                        .map(|(id, label)| lang.pick(label, id).to_string())
+                        .map(|(id, label)| match lang {
+                            Lang::Zh => label.to_string(),
+                            Lang::En => id.to_string(),
+                        })
                         .collect(),
                 )),
                 ValueKind::Tier if fits(&tier_values) => {
@@ -248,59 +256,35 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
         data.push(DataSheet { name, columns });
     }
     TemplateBook {
-        title: t("客户经理绩效台账模板", "RM ledger template"),
+        title: text::tpl_rm_ledger_template(lang).to_string(),
         // Settlement amounts are in US dollars, and say so in their header.
         page: super::PageText {
-            unit: t("单位：元（另有注明的除外）", "Unit: CNY unless stated"),
+            unit: text::tpl_unit_cny_unless_stated(lang).to_string(),
             ..super::PageText::new(lang)
         },
         guide: GuideSheet {
-            name: t("填写说明", "Instructions"),
+            name: text::tpl_instructions(lang).to_string(),
             widths: GUIDE_WIDTHS.to_vec(),
             rows,
             header_row,
         },
         sheets: data,
         list_warning: (
-            t("不在下拉列表中", "Not in the list"),
-            t(
-                "此值不在下拉列表中。英文编号和常见别名也可以：是否保留？",
-                "This value is not in the list. Chinese names and usual aliases are accepted too: keep it?",
-            ),
+            text::tpl_not_in_list(lang).to_string(),
+            text::tpl_value_is_not_in(lang).to_string(),
         ),
     }
 }
 
-/// The general rules, (Chinese, English).
-const RULES: &[(&str, &str)] = &[
-    (
-        "1. 每月一个工作簿。必需的工作表：客户经理、管户关系，以及“存款日余额”或“存款月日均”二者之一（另一个只留表头）；其余工作表没有业务的只留表头。",
-        "1. One workbook per month. Required: managers, clients, and deposits or deposit_averages (leave the other with its header only); leave any other sheet with its header only when there is nothing to enter.",
-    ),
-    (
-        "2. 工作表名和表头不要改动；列的顺序可以调整，另加的列会被忽略（rmpay check 会列出）。表头以上可以有标题、单位或空行（在前 10 行之内），表头以下每行一条记录；合计、小计、总计行会被跳过，不计入。",
-        "2. Keep the sheet names and headers; columns may be reordered, and extra columns are ignored (rmpay check lists them). Title, unit or blank rows may stand above the header (within the first 10 rows); one record per row below it; total rows (合计, 小计, 总计) are skipped, not added.",
-    ),
-    (
-        "3. 蓝色表头为必填列，每行都要填；灰色表头为选填列。",
-        "3. Blue headers are required columns, filled on every row; grey headers are optional.",
-    ),
-    (
-        "4. 金额以元为单位，精确到分；表头改为“余额(万元)”这样带单位的写法则按万元填（到分为 6 位小数，如 179.999999）。日期按日期填写（如 2026-10-01），也可填 20261001 这样的八位数字或文本。比例可填 60%、0.6 或 60。",
-        "4. Amounts are in yuan, to the fen; a header with a unit such as `balance (wan)` takes 万元 (6 places to the fen, e.g. 179.999999). Dates as dates (2026-10-01), or as 8 digits such as 20261001, number or text. Shares as 60%, 0.6 or 60.",
-    ),
-    (
-        "5. 编号（客户经理编号、客户编号、账号、借据号）按文本填写，长账号才不会变成科学计数法。",
-        "5. Ids (RM, client, account, loan) are text, so long account numbers keep every digit.",
-    ),
-    (
-        "6. 带下拉箭头的列从列表中选择；英文编号（如 demand）和常见别名（如 活期存款）也可以。",
-        "6. Columns with a drop-down take a value from the list; the Chinese names (such as 活期) and usual aliases are accepted too.",
-    ),
-    (
-        "7. 填好后先运行 rmpay check --policy 政策文件 --ledger 本文件，没有错误再运行 rmpay payroll。",
-        "7. When filled in, run rmpay check --policy FILE --ledger THIS-FILE, and rmpay payroll once it reports no errors.",
-    ),
+/// The general rules, in order.
+const RULES: [text::Label; 7] = [
+    text::tpl_rule_1,
+    text::tpl_rule_2,
+    text::tpl_rule_3,
+    text::tpl_rule_4,
+    text::tpl_rule_5,
+    text::tpl_rule_6,
+    text::tpl_rule_7,
 ];
 
 fn sheet_name(kind: SheetKind, zh: bool) -> String {
@@ -343,46 +327,50 @@ fn heading(s: &SheetGuide, lang: Lang) -> String {
 
 fn required_text(c: &ColumnGuide, lang: Lang) -> String {
     if c.required {
-        lang.pick("必填", "required").to_string()
+        text::tpl_required(lang).to_string()
     } else if !c.words.when_zh.is_empty() {
-        lang.pick(c.words.when_zh, c.words.when_en).to_string()
+        match lang {
+            Lang::Zh => c.words.when_zh,
+            Lang::En => c.words.when_en,
+        }
+        .to_string()
     } else {
-        lang.pick("选填", "optional").to_string()
+        text::tpl_optional(lang).to_string()
     }
 }
 
 fn kind_text(k: &ValueKind, lang: Lang) -> &'static str {
     match k {
-        ValueKind::Text => lang.pick("文本", "text"),
-        ValueKind::Amount => lang.pick("金额（元）", "amount (yuan)"),
-        ValueKind::Usd => lang.pick("金额（美元）", "amount (USD)"),
-        ValueKind::Number => lang.pick("数字", "number"),
-        ValueKind::Percent => lang.pick("比例", "share"),
-        ValueKind::Date => lang.pick("日期", "date"),
-        ValueKind::Tier => lang.pick("等级（下拉）", "tier (list)"),
-        ValueKind::Choice(_) => lang.pick("下拉选择", "list"),
+        ValueKind::Text => text::tpl_text(lang),
+        ValueKind::Amount => text::tpl_amount_yuan(lang),
+        ValueKind::Usd => text::tpl_amount_usd(lang),
+        ValueKind::Number => text::tpl_number(lang),
+        ValueKind::Percent => text::tpl_share(lang),
+        ValueKind::Date => text::tpl_date(lang),
+        ValueKind::Tier => text::tpl_tier_list(lang),
+        ValueKind::Choice(_) => text::tpl_list(lang),
     }
 }
 
 /// The allowed values, as the instructions sheet lists them.
 fn allowed(c: &ColumnGuide, tiers: &[String], lang: Lang) -> String {
-    let sep = lang.pick("、", ", ");
+    let sep = text::list_sep(lang);
     match &c.kind {
         ValueKind::Choice(v) => {
-            let shown: Vec<&str> = v.iter().map(|(id, zh)| lang.pick(zh, id)).collect();
-            let other: Vec<&str> = v.iter().map(|(id, zh)| lang.pick(id, zh)).collect();
+            // The list shows the values in `lang`, the other language's
+            // are accepted too.
+            let (shown, other): (Vec<&str>, Vec<&str>) = match lang {
+                Lang::Zh => v.iter().map(|(id, zh)| (*zh, *id)).unzip(),
+                Lang::En => v.iter().map(|(id, zh)| (*id, *zh)).unzip(),
+            };
             match lang {
                 Lang::Zh => format!("{}（或 {}）", shown.join(sep), other.join(", ")),
                 Lang::En => format!("{} (or {})", shown.join(sep), other.join("、")),
             }
         }
         ValueKind::Tier if !tiers.is_empty() => tiers.join(sep),
-        ValueKind::Tier => lang
-            .pick("政策中的等级名称或编号", "a tier name or id of the policy")
-            .to_string(),
-        ValueKind::Percent => lang
-            .pick("0%–100%（60%、0.6 或 60）", "0%–100% (60%, 0.6 or 60)")
-            .to_string(),
+        ValueKind::Tier => text::tpl_tier_name_or_id(lang).to_string(),
+        ValueKind::Percent => text::tpl_share_range(lang).to_string(),
         _ => String::new(),
     }
 }

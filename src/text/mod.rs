@@ -21,15 +21,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// One of two texts given inline. New texts belong in the catalogue
-    /// below; this remains for pairs not yet moved there.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-
     /// The language's id, as manifests and drafts record it.
     pub fn id(self) -> &'static str {
         match self {
@@ -120,6 +111,9 @@ pub mod ledger;
 pub mod policy;
 pub mod run;
 
+/// A fixed text of the catalogue (`text::total`), for tables of them.
+pub type Label = fn(Lang) -> &'static str;
+
 /// Fixed texts: `name => "中文", "English";` gives `pub fn name(Lang) -> &'static str`.
 macro_rules! labels {
     ( $( $(#[$m:meta])* $name:ident => $zh:literal, $en:literal; )* ) => {
@@ -179,6 +173,16 @@ pub struct Column {
     pub zh: &'static str,
     pub en: &'static str,
     pub width: f64,
+}
+
+impl Column {
+    /// The column's title in `l`.
+    pub fn title(&self, l: Lang) -> &'static str {
+        match l {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
 }
 
 #[rustfmt::skip]
@@ -245,12 +249,325 @@ labels! {
     explain_no_exceptions => "异常事项：无", "exceptions: none";
     explain_exceptions => "异常事项：", "exceptions:";
     no_rm_changed => "没有客户经理的工资变动：无需调整", "no RM's pay changed: nothing to adjust";
+
+    // Shared by several books.
+    risk_withheld => "风险金扣留", "Risk deposit withheld";
+    risk_released => "风险金退还", "Risk deposit released";
+    col_name => "姓名", "Name";
+    col_tier => "等级", "Tier";
+    gross_total => "应发合计", "Gross";
+    deductions_total => "扣款合计", "Deductions";
+    net_pay => "工资净额", "Net pay";
+    total_paid => "实发合计", "Total paid";
+    total => "合计", "Total";
+    to_pay => "补发", "To pay";
+    to_recover => "扣回", "To recover";
+    risk_col_withheld => "本月扣留", "Withheld";
+    risk_col_offset => "抵偿损失", "Loss offset";
+    risk_col_released => "退还", "Released";
+    col_threshold => "标准", "Threshold";
+    manifest_sheet => "运行信息", "Run manifest";
+    col_item => "项目", "Item";
+    col_content => "内容", "Value";
+    manifest_tool => "工具", "Tool";
+    manifest_period => "期间", "Period";
+    policy_label => "考核办法", "Policy";
+    manifest_policy_sha => "办法 SHA-256", "Policy SHA-256";
+    disqualified => "否决", "disqualified";
+    not_assessed => "未考核", "not assessed";
+    ledger_label => "台账", "Ledger";
+    figure_col => "指标", "Figure";
+    col_note => "说明", "Note";
+
+    // The pay workbook (工资表): register, pay strips, risk deposit, exceptions, run manifest.
+    pay_book_title => "客户经理工资", "RM payroll";
+    pay_losses_carried_from_earlier => "前期待扣损失", "Losses carried from earlier months";
+    pay_loan_above_authority => "贷款超授权", "loan above authority";
+    pay_needs_joint_approval => "需行长共同审批", "needs joint approval";
+    pay_client_outside_tier_band => "客户超出管户范围", "client outside tier band";
+    pay_deposits_under_base => "存款低于基数", "deposits under base";
+    pay_deposits_under_base_months => "存款连续低于基数", "deposits under base months running";
+    pay_collection_rate_under_minimum => "收息率不达标", "collection rate under minimum";
+    pay_new_loan_collection_under => "当年新发放贷款收息不足", "new loan's collection under 100%";
+    pay_loss_not_recovered_month => "损失未扣足", "loss not recovered this month";
+    pay_gross_above_ceiling => "应发超过上限", "gross above ceiling";
+    pay_gross_far_above_tier => "应发远高于同级中位数", "gross far above tier median";
+    pay_flag_other => "其他", "other";
+    pay_move_opening => "期初", "opening";
+    pay_move_withheld => "本月扣留", "withheld";
+    pay_move_offset => "抵偿损失", "loss offset";
+    pay_move_released => "退还", "released";
+    pay_move_closing => "期末", "closing";
+    pay_risk_account_head => "风险金账户：", "Risk deposit: ";
+    pay_tier_holds_no_risk => "本等级不扣留风险金", "the tier holds no risk deposit";
+    pay_cap_reached => "（已达上限）", " (cap reached)";
+    pay_no_movement => "无变动", "no movement";
+    pay_adjustments => "以前期间调整", "Prior-period adjustments";
+    pay_branch => "机构", "Branch";
+    adjustments_total => "以前期间调整合计", "Prior-period adjustments";
+    pay_pay_register => "工资汇总", "Pay register";
+    pay_rms_unit => "人", "RMs";
+    pay_step => "签核环节", "Step";
+    pay_office => "签核部门", "Office";
+    pay_signature => "签名", "Name";
+    pay_sign_date => "日期", "Date";
+    pay_remark => "备注", "Note";
+    pay_pay_strips => "工资条", "Pay strips";
+    pay_risk_sheet => "风险金账户", "Risk deposit";
+    pay_cap => "上限", "Cap";
+    pay_risk_opening => "期初余额", "Opening";
+    pay_risk_closing => "期末余额", "Closing";
+    pay_risk_opening_from => "期初来源", "Opening from";
+    pay_movements => "变动说明", "Movements";
+    pay_not_in_month_ledger => "不在本月台账中，余额结转", "not in this month's ledger: balance carried forward";
+    pay_exceptions => "异常事项", "Exceptions";
+    pay_check => "类别", "Check";
+    pay_subject => "对象", "Subject";
+    pay_detail => "说明", "Detail";
+    pay_ledger_cell => "台账位置", "Ledger cell";
+    pay_policy_version => "办法版本", "Policy version";
+    pay_policy_file => "办法文件", "Policy file";
+    pay_ledger_file => "台账文件", "Ledger file";
+    pay_ledger_sha_256 => "台账 SHA-256", "Ledger SHA-256";
+    pay_opening_from => "期初状态来源", "Opening state";
+    pay_calendar_days => "日历天数", "Calendar days";
+    pay_rounding => "舍入方式", "Rounding";
+    pay_rm_count => "客户经理人数", "RMs";
+    pay_ledger_warning => "台账提示", "Ledger warning";
+    pay_attention => "注意", "Note";
+    pay_piece_rates_in_policy => "本办法中的计件单价为示例，须由银行替换为本行标准", "the piece rates in this policy are examples that the bank must replace";
+
+    // The review workbook (考核汇总).
+    review_book_title => "客户经理等级考核", "RM tier review";
+    review_summary_sheet => "考核汇总", "Summary";
+    review_score_sheet => "得分明细", "Score breakdown";
+    review_criteria_sheet => "等级条件", "Grade criteria";
+    review_distribution_sheet => "等级分布", "Tier distribution";
+    // Why a review figure has no value (the English names the ledger's
+    // Chinese header beside its id, so the user finds the column).
+    missing_fee_income_prior => "缺上年中间业务收入：`baseline`（上年基数）表客户经理行的`fee_income`（上年中间业务收入），或存档中的上年各月",
+        "last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive";
+    fee_income_prior_zero => "上年中间业务收入为0，无增长率",
+        "last year's fee income is 0: no growth rate";
+    missing_deposits_prior => "缺上年存款：`baseline`（上年基数）表各客户的`deposit_daily_average`（上年存款日均），或存档中的上年各月",
+        "last year's deposits are missing: `deposit_daily_average` (上年存款日均) of the clients in the `baseline` sheet, or last year's months in the archive";
+    base_zero => "基数为0，无比率",
+        "the base is 0: no ratio";
+    no_loans_at_end => "期末无贷款，无正常类贷款占比",
+        "no loans at the period's end: no normal-loan share";
+    missing_normal_loan_prior => "缺上年正常贷款占比：`baseline`（上年基数）表客户经理行的`normal_loan_ratio`（上年正常贷款占比）",
+        "last year's normal-loan share is missing: `normal_loan_ratio` (上年正常贷款占比) on the RM's row of the `baseline` sheet";
+    no_interest_due => "期内无应收利息，无收息率",
+        "no interest due in the period: no collection rate";
+    missing_marketing_since => "`managers`（客户经理）表的`marketing_since`（营销起始日期）为空",
+        "`marketing_since` (营销起始日期) is empty in the `managers` sheet";
+    missing_previous_review => "未提供上年考核结果：用 `--previous-review 文件` 给出上年 `rmpay review --json` 的结果",
+        "last year's review is not given: pass last year's `rmpay review --json` file as `--previous-review FILE`";
+    missing_exam_score => "`managers`（客户经理）表的`exam_score`（考试成绩）为空",
+        "`exam_score` (考试成绩) is empty in the `managers` sheet";
+    tier_has_no_score => "该等级无评分",
+        "the RM's tier has no score";
+    missing_qualified_on => "`managers`（客户经理）表的`qualified_on`（资格取得日期）为空",
+        "`qualified_on` (资格取得日期) is empty in the `managers` sheet";
+    review_terminated_dash => "—（解聘）", "— (terminated)";
+    review_no_figure => "无数据", "no figure";
+    review_one_client => "，单户 ", ", one client ";
+    tenure => "营销年限", "tenure";
+    review_one_client_open => "（单户日均", " (clients from ";
+    review_and_above_close => "及以上）", ")";
+    pass_line => "及格线", "pass line";
+    review_holds => "符合", "holds";
+    review_not_met => "不符合", "not met";
+    review_data_gives_no => "数据中没有", "the data gives no";
+    review_no_figure_for => "无数据", "no figure for";
+    review_points => " 分", " points";
+    review_months => " 个月", " months";
+    review_years => " 年", " years";
+    review_clients => " 户", " clients";
+    review_below => "低于", "below";
+    review_at_most => "不高于", "at most";
+    review_above => "高于", "above";
+    review_at_least => "达到", "at least";
+    review_equal_to => "等于", "equal to";
+    review_demotion_line => "降级线", "the demotion line";
+    review_termination_line => "解聘线", "the termination line";
+    review_promotion_line => "晋升线", "the promotion line";
+    review_line_keep => "标准", "the threshold";
+    review_and_also => "，且", "; and ";
+    review_fact_sep => "，", "; ";
+    review_whole_branch_deposits_loans => "（全支行）存款、贷款、收息为全支行合计", "(whole branch) deposits, loans and interest are the branch's";
+    review_current_tier => "现任等级", "Current tier";
+    review_deposit_daily_avg => "存款日均", "Deposit daily avg";
+    review_new_deposits => "新增存款日均", "New deposits";
+    review_deposit_growth => "存款增长率", "Deposit growth";
+    review_loan_daily_avg => "贷款日均", "Loan daily avg";
+    review_npl_ratio => "不良率", "NPL ratio";
+    review_collection_rate => "收息率", "Collection rate";
+    review_score => "综合得分", "Score";
+    review_proposed_tier => "拟定等级", "Proposed tier";
+    review_staff_grade => "行员等级", "Staff grade";
+    review_decision => "结论", "Decision";
+    review_reasons => "理由", "Reasons";
+    review_grade_tried => "对照等级", "Grade tried";
+    review_col_item => "条件", "Item";
+    review_metric => "指标", "Metric";
+    review_one_client_minimum => "单户标准", "One-client minimum";
+    review_largest_client => "最大单户", "Largest client";
+    review_col_held => "是否满足", "Held";
+    review_held_needed => "满足项数", "Held / needed";
+    review_clients_excluded => "剔除客户", "Clients excluded";
+    review_grade_holds => "等级结论", "Grade holds";
+    review_yes => "是", "yes";
+    review_no => "否", "no";
+    review_disqualifier => "否决", "disqualifier";
+    review_before => "考核前", "Before";
+    review_after => "考核后", "After";
+    review_tier_distribution_before_and => "等级分布：考核前后", "Tier distribution before and after";
+    review_terminated => "解除合同", "terminated";
+    review_review_period => "考核期间", "Review period";
+    review_partial => "部分期间", "Partial";
+    review_months_missing => "缺少月份", "months missing";
+
+    // The pay statement (工资对账单).
+    stmt_draft => "（草稿）", " (draft)";
+    stmt_draft_month_is_not => "草稿：本月尚未结账，金额以结账后的对账单为准。", "Draft: the month is not closed; the statement of the closed month is the one that counts.";
+    stmt_unit_yuan => "单位：元", "Unit: yuan";
+    stmt_amount => "金额", "Amount";
+    stmt_rule_and_inputs => "计算依据", "Rule and inputs";
+    stmt_1_pay_lines => "一、应发项目", "1. Pay lines";
+    stmt_sum_pay_lines => "各应发项目之和", "sum of the pay lines";
+    stmt_2_deductions => "二、扣款", "2. Deductions";
+    stmt_no_deductions_month => "本月无扣款", "No deductions this month";
+    stmt_sum_deductions => "各扣款项目之和", "sum of the deductions";
+    stmt_3_net_and_total => "三、实发", "3. Net and total paid";
+    stmt_gross_word => "应发", "gross";
+    stmt_gross_deductions => "（应发 − 扣款）", "(gross − deductions)";
+    stmt_recovered_in_later_months => "以后月份扣回", "Recovered in later months";
+    stmt_part_net_pay_could => "本月工资净额不足扣回的部分，结转以后月份", "the part net pay could not cover, carried forward";
+    stmt_nothing_released_month => "本月无退还", "nothing released this month";
+    stmt_4_risk_deposit_account => "四、风险金账户", "4. Risk deposit account";
+    stmt_opening_balance => "期初余额", "Opening balance";
+    stmt_see_risk_deposit_withheld => "见上“风险金扣留”", "see “Risk deposit withheld” above";
+    stmt_see_risk_deposit_released => "见上“风险金退还”", "see “Risk deposit released” above";
+    stmt_closing_balance => "期末余额", "Closing balance";
+    stmt_year_first_month => "本年第一个月", "the year's first month";
+    stmt_no_earlier_months_carried => "未取得以前月份的累计（非归档运行），仅含本月", "no earlier months carried (not from an archive): this month only";
+    stmt_daily_average_deposits_year => "存款日均（本年）", "Daily-average deposits (year)";
+    stmt_6_month_figures => "六、本月业绩指标", "6. This month's figures";
+    stmt_definition_and_inputs => "计算依据", "Definition and inputs";
+    stmt_exactly => "；精确值 ", "; exactly ";
+    stmt_substandard_doubtful_loss_balance => "次级、可疑、损失类贷款余额 × 分成比例之和", "substandard + doubtful + loss balance, shares applied";
+    stmt_interest_due_share => "名下贷款本月应收利息 × 分成比例之和", "Σ interest due × share";
+    stmt_interest_received_share => "名下贷款本月实收利息 × 分成比例之和", "Σ interest received × share";
+    stmt_rm_fees_client_fees => "本人及名下客户中间业务收入 × 分成比例之和", "Σ the RM's fees + client fees × share";
+    stmt_7_clients_rm_part => "七、管户客户（本人部分）", "7. Clients (this RM's part)";
+    stmt_client => "客户", "Client";
+    stmt_rm_daily_average => "本人存款日均", "RM's daily average";
+    stmt_share => "分成比例", "Share";
+    stmt_shared_client_rm_part => "共管客户：仅列本人分成部分", "shared client: this RM's part only";
+    stmt_see_pay_workbook_client => "明细见工资表客户明细", "see the pay workbook's client detail";
+    stmt_no_clients_month => "本月名下无管户客户", "No clients this month";
+    stmt_note_piece_rates_in => "注意：本办法中的计件单价为示例，须由银行替换为本行标准。", "Note: the piece rates in this policy are examples that the bank must replace.";
+    stmt_pay_statement => "工资对账单", "Pay statement";
+    stmt_demand_deposits => "活期存款", "demand deposits";
+    stmt_time_deposits => "定期存款", "time deposits";
+    stmt_agreement_deposits => "协议存款", "agreement deposits";
+
+    // The review notice (考核结果通知书).
+    notice_and => "且", " and ";
+    notice_or => "，或", ", or ";
+    notice_partial_period => "（部分期间）", " (partial period)";
+    notice_notice_review_result => "考核结果通知书", "Notice of review result";
+    notice_1_result => "一、考核结论", "1. Result";
+    notice_tier_before => "考核前等级", "Tier before";
+    notice_decision => "考核结论", "Decision";
+    notice_tier_after => "考核后等级", "Tier after";
+    notice_2_reasons => "二、决定理由", "2. Reasons";
+    notice_3_key_figures => "三、主要考核指标", "3. Key figures";
+    notice_own_value => "本人数值", "Value";
+    notice_policy_requires => "办法要求", "What the policy requires";
+    notice_no_figure => "—（无数据）", "— (no figure)";
+    notice_whole_branch => "全支行", "whole branch";
+    comma => "，", ", ";
+    notice_period_months_see_reasons => "考核期数值；各月数值见决定理由", "the period's; months: see reasons";
+    notice_held => "满足", "held";
+    notice_not_held => "不满足", "not held";
+    notice_pass_line => "在岗最低及格线", "Pass line";
+    paren_open => "（", " (";
+    paren_close => "）", ")";
+    notice_4_signatures => "四、签收", "4. Signatures";
+    notice_yyyy_mm_dd => "＿＿＿＿年＿＿月＿＿日", "＿＿＿＿-＿＿-＿＿ (YYYY-MM-DD)";
+    notice_head_department_signature => "部门负责人（签字）", "Head of department (signature)";
+    notice_employee_signature => "本人签字", "Employee (signature)";
+    notice_colon => "：", ":";
+    notice_date => "日期：", "Date: ";
+    notice_review_notice => "考核结果通知书", "Review notice";
+
+    // The compare workbook (方案对比).
+    cmp_withheld => "风险金扣留", "Withheld";
+    cmp_current => "现行", "current";
+    cmp_proposed => "测算", "proposed";
+    cmp_difference => "差额", "difference";
+    cmp_per_rm => "逐人对比", "Per RM";
+    cmp_current_policy => "现行方案", "Current policy";
+    cmp_proposed_policy => "测算方案", "Proposed policy";
+    cmp_opening_state => "期初状态", "Opening state";
+    cmp_comparison_does_not_change => "对比不改动档案", "the comparison does not change the archive";
+
+    // The ledger template (台账模板).
+    // Its general rules, in order.
+    tpl_rule_1 => "1. 每月一个工作簿。必需的工作表：客户经理、管户关系，以及“存款日余额”或“存款月日均”二者之一（另一个只留表头）；其余工作表没有业务的只留表头。",
+        "1. One workbook per month. Required: managers, clients, and deposits or deposit_averages (leave the other with its header only); leave any other sheet with its header only when there is nothing to enter.";
+    tpl_rule_2 => "2. 工作表名和表头不要改动；列的顺序可以调整，另加的列会被忽略（rmpay check 会列出）。表头以上可以有标题、单位或空行（在前 10 行之内），表头以下每行一条记录；合计、小计、总计行会被跳过，不计入。",
+        "2. Keep the sheet names and headers; columns may be reordered, and extra columns are ignored (rmpay check lists them). Title, unit or blank rows may stand above the header (within the first 10 rows); one record per row below it; total rows (合计, 小计, 总计) are skipped, not added.";
+    tpl_rule_3 => "3. 蓝色表头为必填列，每行都要填；灰色表头为选填列。",
+        "3. Blue headers are required columns, filled on every row; grey headers are optional.";
+    tpl_rule_4 => "4. 金额以元为单位，精确到分；表头改为“余额(万元)”这样带单位的写法则按万元填（到分为 6 位小数，如 179.999999）。日期按日期填写（如 2026-10-01），也可填 20261001 这样的八位数字或文本。比例可填 60%、0.6 或 60。",
+        "4. Amounts are in yuan, to the fen; a header with a unit such as `balance (wan)` takes 万元 (6 places to the fen, e.g. 179.999999). Dates as dates (2026-10-01), or as 8 digits such as 20261001, number or text. Shares as 60%, 0.6 or 60.";
+    tpl_rule_5 => "5. 编号（客户经理编号、客户编号、账号、借据号）按文本填写，长账号才不会变成科学计数法。",
+        "5. Ids (RM, client, account, loan) are text, so long account numbers keep every digit.";
+    tpl_rule_6 => "6. 带下拉箭头的列从列表中选择；英文编号（如 demand）和常见别名（如 活期存款）也可以。",
+        "6. Columns with a drop-down take a value from the list; the Chinese names (such as 活期) and usual aliases are accepted too.";
+    tpl_rule_7 => "7. 填好后先运行 rmpay check --policy 政策文件 --ledger 本文件，没有错误再运行 rmpay payroll。",
+        "7. When filled in, run rmpay check --policy FILE --ledger THIS-FILE, and rmpay payroll once it reports no errors.";
+    tpl_monthly_ledger_for_rm => "客户经理绩效台账（月度）填写说明", "Monthly ledger for RM pay and review: how to fill it in";
+    tpl_no_policy_given_tier => "未指定政策：“等级”列填政策中的等级名称或编号（rmpay template --policy 政策文件 生成带等级下拉的模板）。", "No policy given: the `tier` column takes a tier name or id of the policy (rmpay template --policy FILE lists them).";
+    tpl_policy_tiers => "政策等级", "Policy tiers";
+    tpl_tier_name => "等级名称", "Tier name";
+    tpl_id => "编号", "Id";
+    tpl_chinese_name => "英文名称", "Chinese name";
+    tpl_also_accepted => "也可填写", "Also accepted";
+    tpl_sheet => "工作表", "Sheet";
+    tpl_column_header => "列名（表头）", "Column (header)";
+    tpl_what_to_fill_in => "说明", "What to fill in";
+    tpl_type => "类型", "Type";
+    tpl_col_required => "是否必填", "Required";
+    tpl_allowed_values => "可选值", "Allowed values";
+    tpl_example => "示例", "Example";
+    tpl_rm_ledger_template => "客户经理绩效台账模板", "RM ledger template";
+    tpl_unit_cny_unless_stated => "单位：元（另有注明的除外）", "Unit: CNY unless stated";
+    tpl_instructions => "填写说明", "Instructions";
+    tpl_not_in_list => "不在下拉列表中", "Not in the list";
+    tpl_value_is_not_in => "此值不在下拉列表中。英文编号和常见别名也可以：是否保留？", "This value is not in the list. Chinese names and usual aliases are accepted too: keep it?";
+    tpl_required => "必填", "required";
+    tpl_optional => "选填", "optional";
+    tpl_text => "文本", "text";
+    tpl_amount_yuan => "金额（元）", "amount (yuan)";
+    tpl_amount_usd => "金额（美元）", "amount (USD)";
+    tpl_number => "数字", "number";
+    tpl_share => "比例", "share";
+    tpl_date => "日期", "date";
+    tpl_tier_list => "等级（下拉）", "tier (list)";
+    tpl_list => "下拉选择", "list";
+    tpl_tier_name_or_id => "政策中的等级名称或编号", "a tier name or id of the policy";
+    tpl_share_range => "0%–100%（60%、0.6 或 60）", "0%–100% (60%, 0.6 or 60)";
 }
 
 messages! {
     // Run manifest and trace.
     opening_closing_state(period, sha) => "{period} 的期末状态（state.json SHA-256 {sha}）",
         "closing state of {period} (state.json SHA-256 {sha})";
+    trace_closing_of(period) => "{period} 期末余额", "closing balance of {period}";
     rounding_places(places, mode) => "保留 {places} 位小数，{mode}", "{places} places, {mode}";
 
     // explain.
@@ -268,7 +585,27 @@ messages! {
     explain_risk(opening, withheld, offset, released, closing) =>
         "风险金：期初 {opening} + 扣留 {withheld} − 抵偿 {offset} − 退还 {released} = 期末 {closing}",
         "risk deposit: opening {opening} + withheld {withheld} − offset {offset} − released {released} = closing {closing}";
+    explain_exception(rule, check, what, cell) => "  [{rule}] {check}：{what}{cell}", "  [{rule}] {check}: {what}{cell}";
     explain_value_threshold(value, threshold) => "：数值 {value}，标准 {threshold}", ": value {value}, threshold {threshold}";
+
+    // The pay workbook's strips and the statement: net pay is 工资净额,
+    // 实发合计 is what is paid (net pay and any risk deposit released).
+    pay_ytd_strip(months, gross, deductions, holdback, net) =>
+        "本年累计（{months} 个月）：应发 {gross}，扣款 {deductions}，风险金扣留 {holdback}，工资净额 {net}",
+        "Year to date ({months} months): gross {gross}, deductions {deductions}, withheld {holdback}, net {net}";
+    pay_recovery_carried(amount) => "扣回超过本月工资净额，{amount} 结转以后月份扣回（同未扣损失）",
+        "The recovery exceeds this month's net pay: {amount} is carried forward with the losses still owed";
+    stmt_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}",
+        "net {net} + risk deposit released {released}";
+    stmt_ytd_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}", "net {net} + released {released}";
+
+    // The review's JSON reasons: every grade tried, in words.
+    review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
+    review_items_held(held, need, items) => "满足 {held} 项（需 {need} 项）：{items}",
+        "items held: {held} ({need} needed): {items}";
+    review_item_no_figure(item, min) => "{item} 无数据（标准 {min}）", "{item}: no figure ({min} needed)";
+    review_pro_rated(year_min, months) => "（全年 {year_min} × {months} ÷ 12）", " (the year's {year_min} × {months} ÷ 12)";
+    review_veto(name, facts, id) => "否决：{name}，{facts}（{id}）", "disqualified: {facts} ({id})";
 
     // Console summaries.
     wrote(path) => "rmpay：已写入 {path}", "rmpay: wrote {path}";
@@ -478,7 +815,6 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("opening balance: no opening balance given", "无期初余额"),
     ("opening balance: ", "期初余额："),
     ("opening balance ", "期初余额 "),
-    ("closing balance of ", "期末余额，"),
     ("no opening balance given", "无期初余额"),
     (
         "(risk balance, losses not yet recovered)",
@@ -658,7 +994,25 @@ mod tests {
     }
 
     /// English words a Chinese text may hold: identifiers and file names.
-    const ZH_MAY_SAY: &[&str] = &["rmpay", "SHA", "state", "json", "date"];
+    const ZH_MAY_SAY: &[&str] = &["rmpay", "SHA", "state", "json", "date", "demand"];
+
+    /// Chinese an English text may hold: the ledger's own headers and
+    /// words, which it quotes so the user finds them in the workbook, and
+    /// the blanks a printed form leaves to write on.
+    const EN_MAY_QUOTE: &[&str] = &[
+        "上年中间业务收入",
+        "上年存款日均",
+        "上年正常贷款占比",
+        "营销起始日期",
+        "考试成绩",
+        "资格取得日期",
+        "万元",
+        "合计",
+        "小计",
+        "总计",
+        "活期",
+        "＿",
+    ];
 
     #[test]
     fn every_text_has_both_languages() {
@@ -671,9 +1025,16 @@ mod tests {
             .chain(run::SAYS)
         {
             assert!(has_cjk(zh), "{key}: the Chinese text has no Chinese: {zh}");
-            assert!(!has_cjk(en), "{key}: the English text has Chinese: {en}");
-            // Arguments (`{period}`) and commands quoted in backticks are
-            // not words of the text.
+            let unquoted = EN_MAY_QUOTE
+                .iter()
+                .fold(en.to_string(), |s, q| s.replace(q, ""));
+            assert!(
+                !has_cjk(&unquoted),
+                "{key}: the English text has Chinese: {en}"
+            );
+            // Arguments (`{period}`), commands quoted in backticks and
+            // command lines (`rmpay check --policy`) are not words of the
+            // text.
             let mut words = String::new();
             let (mut arg, mut quoted) = (false, false);
             for ch in zh.chars() {
@@ -685,8 +1046,19 @@ mod tests {
                     _ => {}
                 }
             }
+            let mut command = false;
+            let words: Vec<&str> = words
+                .split(|c: char| c.is_whitespace() || !c.is_ascii())
+                .filter(|t| !t.is_empty())
+                .filter(|t| {
+                    let shown = !command && !t.starts_with("--");
+                    command = *t == "rmpay";
+                    shown
+                })
+                .collect();
             for w in words
-                .split(|c: char| !c.is_ascii_alphabetic())
+                .iter()
+                .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()))
                 .filter(|w| !w.is_empty())
             {
                 assert!(ZH_MAY_SAY.contains(&w), "{key}: English `{w}` in {zh}");

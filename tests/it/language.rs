@@ -356,6 +356,46 @@ fn zh_allowed(template: bool) -> BTreeSet<String> {
     s
 }
 
+/// The numbers of a text shown rawer than a Chinese reader is shown
+/// figures: more than two places (`83.142857`, a ratio `0.989` rather
+/// than `98.90%`), a ratio as a one-place fraction (`0.9`), or an amount
+/// of five digits or more without separators (`5000000`, `2850000.00`).
+/// Identifiers (`RM001`, `A-14-2`, hashes) and periods (`2026-03`) are
+/// not figures.
+fn raw_numbers(text: &str) -> Vec<String> {
+    let mut raw = Vec::new();
+    for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || ".,-_%".contains(c))) {
+        let token = token.trim_matches(|c| c == '.' || c == ',');
+        if token.is_empty() || token.bytes().any(|b| b.is_ascii_alphabetic() || b == b'_') {
+            continue;
+        }
+        for part in token.split('-') {
+            let n = part.trim_end_matches('%');
+            let (int, frac) = n.split_once('.').unwrap_or((n, ""));
+            let bare = !int.contains(',') && int.len() >= 5;
+            let one_place_ratio = int == "0" && frac.len() == 1;
+            if frac.len() > 2 || bare || one_place_ratio {
+                raw.push(part.to_string());
+            }
+        }
+    }
+    raw
+}
+
+#[test]
+fn raw_numbers_are_found_and_shown_figures_pass() {
+    assert_eq!(raw_numbers("综合得分 83.142857 < 85"), ["83.142857"]);
+    assert_eq!(raw_numbers("收息率 0.989 < 0.99"), ["0.989"]);
+    assert_eq!(raw_numbers("存款占基数比 < 0.9 连续 3 个月"), ["0.9"]);
+    assert_eq!(
+        raw_numbers("存款日均 16000000 ≥ 8000000"),
+        ["16000000", "8000000"]
+    );
+    assert!(raw_numbers("综合得分 83.14 分，低于降级线 85 分（A-14-2-score-85）").is_empty());
+    assert!(raw_numbers("收息率 98.75%，2026-03 88.00%、新基数存款 2,850,000.00").is_empty());
+    assert!(raw_numbers("RM001 SHA-256 0123456789abcdef0123456789abcdef").is_empty());
+}
+
 #[test]
 fn chinese_workbooks_hold_no_english_but_identifiers() {
     let dir = tempfile::tempdir().unwrap();
@@ -367,6 +407,14 @@ fn chinese_workbooks_hold_no_english_but_identifiers() {
             let words = english_words(t, &none);
             if !words.is_empty() {
                 found.push(format!("{what}: {words:?} in {t:?}"));
+            }
+            // Figures as the Chinese workbooks show them: ratios as
+            // percentages, points to two places, amounts with separators;
+            // not in `explain`'s trace, whose exact values an auditor
+            // recomputes from (its lines do not start with `rmpay：`).
+            let raw = raw_numbers(t);
+            if !raw.is_empty() && (what == "JSON reason" || t.starts_with("rmpay：")) {
+                found.push(format!("{what}: raw numbers {raw:?} in {t:?}"));
             }
         }
     }

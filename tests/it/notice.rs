@@ -226,7 +226,7 @@ fn policy_a_notices_state_each_rms_decision_and_the_summarys_reasons() {
             "存款占基数比",
             "120.00%",
             "连续 3 个月低于 90.00% → 降级（A-14-2-below-base）",
-            "期间数值；各月见理由"
+            "考核期数值；各月数值见决定理由"
         ]
     );
     // Signed and dated by hand: no date is printed.

@@ -583,7 +583,9 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     };
     assert_eq!(line(&rm1, "补发"), ["400.00"]);
     assert_eq!(line(&rm1, "扣回"), ["-80.00"]);
-    assert_eq!(line(&rm1, "工资净额"), ["2160.00"]);
+    // December's net pay, then the year's (section 五): November's
+    // year-to-date 5,840.00 + 2,160.00 = 8,000.00.
+    assert_eq!(line(&rm1, "工资净额"), ["2160.00", "8000.00"]);
     let net_words = rm1
         .iter()
         .find(|r| r.first().is_some_and(|c| c == "工资净额"))
@@ -591,7 +593,8 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
         .unwrap();
     assert!(net_words.ends_with("+ 以前期间调整 320.00"), "{net_words}");
     let rm3 = page("RM3");
-    assert_eq!(line(&rm3, "工资净额"), ["0.00"]);
+    // The month's net pay (the first; the year's follows in section 五).
+    assert_eq!(line(&rm3, "工资净额")[0], "0.00");
     assert_eq!(line(&rm3, "以后月份扣回"), ["4160.00"]);
 
     // December closes on top of November version 2: the adjustments are

@@ -745,9 +745,9 @@ fn year_b_third_quarter() {
     assert_eq!(metric(n7, "settlements_usd"), dec("1500000"));
     assert_eq!(outcome(n7), ("promote", Some("grade3")));
     assert!(
-        n7["reasons"].to_string().contains(
-            "国际结算额 1,500,000.00 ≥ 1,250,000.00（5000000 × 3 ÷ 12，全年标准按季折算）"
-        ),
+        n7["reasons"]
+            .to_string()
+            .contains("国际结算(美元) 1,500,000.00 ≥ 1,250,000.00（全年 5,000,000.00 × 3 ÷ 12）"),
         "{}",
         n7["reasons"]
     );

@@ -566,15 +566,21 @@ fn disqualifiers_look_at_every_month_end() {
         .collect();
     let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
     ok(&r);
+    // Each blemish with its month and figure: P1 May's interest 50,000
+    // due, 0 received; P2 June's 次级 loan of 1,000,000; P3 August's
+    // advance of 200,000.
     for (id, why) in [
-        ("P1", "B-overdue (发生欠息: 欠息 > 0，月末：2026-05)"),
+        (
+            "P1",
+            "否决：发生欠息，欠息高于 0.00 的月份（2026-05 50,000.00）（B-overdue）",
+        ),
         (
             "P2",
-            "B-npl (发生后三类贷款: 不良贷款余额 > 0，月末：2026-06)",
+            "否决：发生后三类贷款，不良贷款余额高于 0.00 的月份（2026-06 1,000,000.00）（B-npl）",
         ),
         (
             "P3",
-            "B-advances (发生授信业务垫款: 垫款 > 0，月末：2026-08)",
+            "否决：发生授信业务垫款，垫款高于 0.00 的月份（2026-08 200,000.00）（B-advances）",
         ),
     ] {
         let m = manager(&r, id);

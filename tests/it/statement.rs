@@ -447,7 +447,12 @@ pub(super) fn statements_of_a_closed_month_carry_the_year_and_refuse_a_changed_r
     };
     let ytd = gross(&oct, "year_to_date");
     assert_eq!(ytd, gross(&sep, "pay") + gross(&oct, "pay"));
-    let row = t.iter().position(|c| c == "应发").unwrap();
+    // The year's gross: the 应发合计 row after the year-to-date heading.
+    let ytd_at = t
+        .iter()
+        .position(|c| c.starts_with("五、本年累计"))
+        .unwrap();
+    let row = ytd_at + t[ytd_at..].iter().position(|c| c == "应发合计").unwrap();
     assert_eq!(t[row + 1].parse::<f64>().unwrap(), ytd);
 
     // A register changed after the close: the statement is refused.
