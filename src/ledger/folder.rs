@@ -12,6 +12,7 @@ use super::model::{FileForm, SheetKind};
 use super::{Reader, SheetCtx, csv_file, parquet_file};
 use crate::diag::Code;
 use crate::diag::Location;
+use crate::text::{Msg, ledger as says};
 use std::path::Path;
 
 /// The extensions a sheet's file may have, lowercase.
@@ -94,11 +95,8 @@ impl Reader<'_> {
             Ok(n) => n,
             Err(e) => {
                 let loc = self.file_loc();
-                self.diags.error(
-                    loc,
-                    Code::CannotOpen,
-                    format!("cannot read the ledger folder: {e}"),
-                );
+                self.diags
+                    .error(loc, Code::CannotOpen, says::cannot_read_folder(e));
                 return;
             }
         };
@@ -135,15 +133,15 @@ pub(super) struct FileError {
     /// Where (a line, a row group); the file itself when `None`.
     pub at: Option<Location>,
     pub code: Code,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl FileError {
-    pub(super) fn new(code: Code, message: impl Into<String>) -> Self {
+    pub(super) fn new(code: Code, message: Msg) -> Self {
         FileError {
             at: None,
             code,
-            message: message.into(),
+            message,
         }
     }
 }

@@ -20,6 +20,7 @@ use super::folder::FileError;
 use super::model::FileForm;
 use crate::diag::Code;
 use crate::diag::Location;
+use crate::text::{Msg, ledger as says};
 use parquet::basic::{ConvertedType, LogicalType, Type as Phys};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::DataType;
@@ -149,14 +150,12 @@ fn fits(kind: Kind, ty: Ty) -> bool {
 }
 
 /// What a column of the contract's type may be, in words.
-fn expected(ty: Ty) -> &'static str {
+fn expected(ty: Ty) -> Msg {
     match ty {
-        Ty::Text => "text (a UTF8 string, or INT32/INT64)",
-        Ty::Amount | Ty::Usd | Ty::Number | Ty::Percent => {
-            "a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string)"
-        }
-        Ty::Date => "a date (DATE, or a UTF8 string)",
-        Ty::Tier | Ty::Choice(_) => "text (a UTF8 string)",
+        Ty::Text => says::want_text(),
+        Ty::Amount | Ty::Usd | Ty::Number | Ty::Percent => says::want_number(),
+        Ty::Date => says::want_date(),
+        Ty::Tier | Ty::Choice(_) => says::want_string(),
     }
 }
 
@@ -167,13 +166,9 @@ pub(super) fn read(
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<(), FileError> {
     let file = std::fs::File::open(path)
-        .map_err(|e| FileError::new(Code::CannotOpen, format!("cannot read the file: {e}")))?;
-    let pq = SerializedFileReader::new(file).map_err(|e| {
-        FileError::new(
-            Code::CannotOpen,
-            format!("expected a Parquet file, found one that cannot be read ({e})"),
-        )
-    })?;
+        .map_err(|e| FileError::new(Code::CannotOpen, says::cannot_read_file(e)))?;
+    let pq = SerializedFileReader::new(file)
+        .map_err(|e| FileError::new(Code::CannotOpen, says::not_parquet(e)))?;
     let schema = pq.metadata().file_metadata().schema_descr_ptr();
     let names: Vec<String> = schema
         .columns()
@@ -209,10 +204,12 @@ pub(super) fn read(
             Ok(k) if fits(k, spec.ty) => needed.push((c, k, d.max_def_level())),
             Ok(_) | Err(_) => {
                 let found = type_name(d);
-                let named = spec.named();
+                let (zh, named) = (spec.zh, spec.named());
                 let want = expected(spec.ty);
                 reader.err(0, c32, Code::WrongType, |_| {
-                    format!("expected {want} for {named}, found a column of type {found}")
+                    says::nest(&want, |want| {
+                        says::wrong_column_type(zh, &named, want, &found)
+                    })
                 });
                 reader.sh.usable = false;
             }
@@ -231,7 +228,7 @@ pub(super) fn read(
             column: names.get(c).cloned().unwrap_or_default(),
         }),
         code: Code::CannotReadSheet,
-        message: format!("cannot read the file: {e}"),
+        message: says::cannot_read_file(e),
     };
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, (u64, usize, String)>>(CHUNKS);
@@ -248,7 +245,7 @@ pub(super) fn read(
                 let Ok(row) = u32::try_from(chunk.first + i as u64 + 1) else {
                     return Err(FileError::new(
                         Code::CannotReadSheet,
-                        "expected at most 4,294,967,295 rows, found more",
+                        says::too_many_records(),
                     ));
                 };
                 fields.clear();
@@ -263,9 +260,7 @@ pub(super) fn read(
                             Cv::Str(chunk.text.get(a as usize..b as usize).unwrap_or_default())
                         }
                         Val::BadText => {
-                            reader.err(row, c, Code::BadEncoding, |_| {
-                                "expected UTF-8 text, found bytes that are not".to_string()
-                            });
+                            reader.err(row, c, Code::BadEncoding, |_| says::bad_utf8_value());
                             Cv::Empty
                         }
                     };
