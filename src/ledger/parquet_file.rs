@@ -220,7 +220,7 @@ pub(super) fn read(
     }
     let folder = reader.file.clone();
     let name = reader.sh.name.clone();
-    let fail = |row: u64, c: usize, e: String| FileError {
+    let fail = |row: u64, c: usize, e: Msg| FileError {
         at: Some(Location::Record {
             file: folder.clone(),
             name: name.clone(),
@@ -228,10 +228,10 @@ pub(super) fn read(
             column: names.get(c).cloned().unwrap_or_default(),
         }),
         code: Code::CannotReadSheet,
-        message: says::cannot_read_file(e),
+        message: says::nest(&e, |e| says::cannot_read_file(e)),
     };
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, (u64, usize, String)>>(CHUNKS);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, (u64, usize, Msg)>>(CHUNKS);
         let needed_ref = &needed;
         s.spawn(move || {
             if let Err(e) = decode(&pq, needed_ref, &tx) {
@@ -273,7 +273,7 @@ pub(super) fn read(
     })
 }
 
-type Sender = std::sync::mpsc::SyncSender<Result<Chunk, (u64, usize, String)>>;
+type Sender = std::sync::mpsc::SyncSender<Result<Chunk, (u64, usize, Msg)>>;
 
 /// Decode every row group, a chunk at a time, and send the chunks.
 /// An error names the first row of the chunk and the column.
@@ -281,19 +281,19 @@ fn decode(
     pq: &SerializedFileReader<std::fs::File>,
     needed: &[(usize, Kind, i16)],
     tx: &Sender,
-) -> Result<(), (u64, usize, String)> {
+) -> Result<(), (u64, usize, Msg)> {
     let first_col = needed.first().map_or(0, |n| n.0);
     let mut first: u64 = 0;
     for g in 0..pq.num_row_groups() {
         let rg = pq
             .get_row_group(g)
-            .map_err(|e| (first + 1, first_col, e.to_string()))?;
+            .map_err(|e| (first + 1, first_col, Msg::verbatim(e.to_string())))?;
         let rows = u64::try_from(rg.metadata().num_rows()).unwrap_or(0);
         let mut readers = Vec::with_capacity(needed.len());
         for &(c, _, _) in needed {
             readers.push(
                 rg.get_column_reader(c)
-                    .map_err(|e| (first + 1, c, e.to_string()))?,
+                    .map_err(|e| (first + 1, c, Msg::verbatim(e.to_string())))?,
             );
         }
         let mut done = 0u64;
@@ -332,7 +332,7 @@ fn column(
     defs: &mut Vec<i16>,
     out: &mut Vec<Val>,
     text: &mut String,
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     match r {
         ColumnReader::BoolColumnReader(r) => take(r, max_def, want, defs, out, |v| Val::Bool(*v)),
         ColumnReader::Int32ColumnReader(r) => {
@@ -374,7 +374,7 @@ fn column(
                 _ => Val::BadText,
             })
         }
-        ColumnReader::Int96ColumnReader(_) => Err("INT96 values are not read".to_string()),
+        ColumnReader::Int96ColumnReader(_) => Err(says::int96_not_read()),
     }
 }
 
@@ -387,7 +387,7 @@ fn take<T: DataType>(
     defs: &mut Vec<i16>,
     out: &mut Vec<Val>,
     mut conv: impl FnMut(&T::T) -> Val,
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     let mut vals: Vec<T::T> = Vec::with_capacity(want.min(CHUNK));
     let mut got = 0;
     while got < want {
@@ -396,9 +396,10 @@ fn take<T: DataType>(
         let levels = if max_def > 0 { Some(&mut *defs) } else { None };
         let (records, _, _) = r
             .read_records(want - got, levels, None, &mut vals)
-            .map_err(|e| e.to_string())?;
+            // The parquet crate's own words.
+            .map_err(|e| Msg::verbatim(e.to_string()))?;
         if records == 0 {
-            return Err("the column ends before its row group does".to_string());
+            return Err(says::column_ends_early());
         }
         if max_def > 0 {
             let mut vi = vals.iter();
@@ -406,7 +407,7 @@ fn take<T: DataType>(
                 if *d == max_def {
                     match vi.next() {
                         Some(v) => out.push(conv(v)),
-                        None => return Err("fewer values than rows".to_string()),
+                        None => return Err(says::fewer_values_than_rows()),
                     }
                 } else {
                     out.push(Val::Null);

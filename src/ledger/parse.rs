@@ -878,8 +878,12 @@ mod tests {
         assert_eq!(choice("业务代办员", C), Some(1));
         assert_eq!(choice("boss", C), None);
         assert_eq!(
-            choice_error("agnet", C),
+            choice_error("agnet", C).get(Lang::En),
             "expected one of `rm` (客户经理), `agent` (业务代办员), `branch_head` (支行行长), found `agnet` (did you mean `agent`?)"
+        );
+        assert_eq!(
+            choice_error("agnet", C).get(Lang::Zh),
+            "「agnet」不是可填的值；可填：「客户经理」、「业务代办员」、「支行行长」（是否应为「agent」？）"
         );
     }
 }

@@ -275,6 +275,8 @@ says! {
     // Ledger folders (CSV and Parquet files).
     cannot_read_folder(e) => "无法读取台账文件夹：{e}", "cannot read the ledger folder: {e}";
     cannot_read_file(e) => "无法读取该文件：{e}", "cannot read the file: {e}";
+    cannot_open_in_folder(name, e) => "无法打开文件夹中的 {name}：{e}", "cannot open {name}: {e}";
+    cannot_read_in_folder(name, e) => "无法读取文件夹中的 {name}：{e}", "cannot read {name}: {e}";
     too_many_lines() => "文件超过 4,294,967,295 行", "expected at most 4,294,967,295 lines, found more";
     too_many_records() => "文件超过 4,294,967,295 行", "expected at most 4,294,967,295 rows, found more";
     file_changed() => "读取过程中文件被改动：请等文件写完后重试", "the file changed while it was read";
@@ -282,11 +284,14 @@ says! {
         "expected text in UTF-8 or GBK/GB18030, found bytes `{hex}` that are neither";
     bad_utf8_value() => "文本应为 `UTF-8` 编码，此处的字节不是", "expected UTF-8 text, found bytes that are not";
     not_parquet(e) => "应为 `Parquet` 文件，但无法读取（{e}）", "expected a Parquet file, found one that cannot be read ({e})";
-    wrong_column_type(col, named, want, found) => "「{col}」列应为{want}，此列类型是 {found}",
+    wrong_column_type(col, named, want, found) => "「{col}」列应为{want}，此列类型是 `{found}`",
         "expected {want} for {named}, found a column of type {found}";
     want_text() => "文本（`UTF8` 字符串，或 `INT32`/`INT64`）", "text (a UTF8 string, or INT32/INT64)";
     want_number() => "数字（`DECIMAL`、`INT32`/`INT64`、`DOUBLE`，或 `UTF8` 字符串）",
         "a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string)";
     want_date() => "日期（`DATE`，或 `UTF8` 字符串）", "a date (DATE, or a UTF8 string)";
     want_string() => "文本（`UTF8` 字符串）", "text (a UTF8 string)";
+    int96_not_read() => "不读取 `INT96` 类型的值", "INT96 values are not read";
+    column_ends_early() => "该列在行组结束前就没有数据了", "the column ends before its row group does";
+    fewer_values_than_rows() => "值比行少", "fewer values than rows";
 }
