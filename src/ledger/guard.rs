@@ -892,6 +892,24 @@ mod tests {
         // Empty elements with attributes, whatever their kind, close.
         let sst = format!("<sst>{}</sst>", r#"<si a="1"/>"#.repeat(300_000));
         assert_eq!(run("xl/sharedStrings.xml", &sst), Ok(()));
+        // In Chinese too, the row and the cell said the same way.
+        let zh = |xml: &str| {
+            Guard::new(sheet)
+                .feed(xml.as_bytes())
+                .map_err(|b| b.message.get(crate::text::Lang::Zh).to_string())
+        };
+        assert_eq!(
+            zh(far),
+            Err("单元格引用应在 `A1` 至 `XFD1048576` 之间，此处是「FXSHRXW1」（在第 1 行）".into())
+        );
+        assert_eq!(
+            zh(&wide),
+            Err("一行超过 16,384 个单元格，超出 Excel 的上限（`A` 至 `XFD` 列）".into())
+        );
+        assert_eq!(
+            check_size("xl/sharedStrings.xml", 1 << 40).map_err(|b| b.message.get(crate::text::Lang::Zh).to_string()),
+            Err("共享字符串表（`xl/sharedStrings.xml`）解压后有 1,099,511,627,776 字节，超过 `rmpay` 读取的上限（128 MiB）：这不是台账".into())
+        );
         let doctype = "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>";
         assert!(
             run("xl/workbook.xml", doctype)

@@ -677,10 +677,14 @@ fn missing_or_foreign_files_are_reported_not_panicked() {
 
 /// A diagnostic's Chinese message, read in process.
 fn zh_lines(name: &str, opts: &ReadOptions) -> Vec<String> {
-    let rel = format!("fixtures/bad/ledger/{name}");
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&rel);
+    zh_lines_of(&format!("fixtures/bad/ledger/{name}"), opts)
+}
+
+/// [`zh_lines`] of a ledger given relative to the crate.
+fn zh_lines_of(rel: &str, opts: &ReadOptions) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
     crate::util::use_rmpay_as_worker();
-    let (_, diags) = read_ledger(&path, &rel, opts, &mut |_, _| {});
+    let (_, diags) = read_ledger(&path, rel, opts, &mut |_, _| {});
     diags.iter().map(|d| d.show(Lang::Zh)).collect()
 }
 
@@ -725,7 +729,8 @@ fn has_chinese(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
-/// Every error kind of [`CASES`], and the warnings of a valid ledger, read
+/// Every error kind of [`CASES`], the warnings of a valid ledger and of
+/// the branches' layouts (title rows, total rows, a hidden sheet), read
 /// in Chinese: each message is Chinese, with no English word but
 /// identifiers and the values as given (the workbook's own words, such as
 /// calamine's on a file that is no zip, are not rmpay's: `cannot-open`'s
@@ -735,10 +740,20 @@ fn each_error_kind_reads_in_chinese() {
     let opts = ReadOptions::default();
     let names = CASES
         .iter()
-        .map(|(n, _)| *n)
-        .chain(["ok-outside-period.xlsx", "missing-left-on.xlsx"]);
+        .map(|(n, _)| format!("fixtures/bad/ledger/{n}"))
+        .chain(
+            [
+                "bad/ledger/ok-outside-period.xlsx",
+                "bad/ledger/missing-left-on.xlsx",
+                "layouts/bad-layouts.xlsx",
+                "layouts/branch-export.xlsx",
+                "layouts/hidden-sheet.ods",
+                "layouts/total-rows.xlsx",
+            ]
+            .map(|n| format!("fixtures/{n}")),
+        );
     for name in names {
-        let lines = zh_lines(name, &opts);
+        let lines = zh_lines_of(&name, &opts);
         assert!(!lines.is_empty(), "{name}");
         for line in lines {
             let message = message_of(&line);
