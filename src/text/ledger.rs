@@ -219,7 +219,7 @@ says! {
         "the ledger has no daily balances; give --period YYYY-MM";
 
     // Opening the workbook.
-    cannot_open_workbook(e) => "无法打开工作簿：{e}", "cannot open the workbook: {e}";
+    cannot_open_workbook(e) => "无法打开工作簿：{e}；请用 Excel 打开后另存为 `.xlsx` 再试", "cannot open the workbook: {e}";
     not_a_workbook(ext) => "应为 `.xlsx`、`.xls` 或 `.ods` 工作簿，此文件是「.{ext}」",
         "expected an .xlsx, .xls or .ods workbook, found `.{ext}`";
     no_extension() => "应为 `.xlsx`、`.xls` 或 `.ods` 工作簿，此文件没有扩展名",

@@ -578,6 +578,29 @@ fn every_bad_file_of_a_folder_reads_in_chinese() {
         .run();
 }
 
+/// Monthly averages that disagree with their sums, in Chinese: the
+/// amounts with separators, the days by their column's Chinese header.
+#[test]
+fn an_average_that_disagrees_reads_in_chinese() {
+    Test::new()
+        .write("avg/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write("avg/clients.csv", "client_id,rm_id\nC001,RM001\n")
+        .write(
+            "avg/deposit_averages.csv",
+            "client_id,daily_average,balance_sum,days\nC001,1000000.00,31000031.00,31\nC001,5,62,30\n",
+        )
+        .args(["payroll", "--lang", "zh", "--policy", POLICY, "--ledger", "$TMP/avg"])
+        .args(["--period", "2026-10", "--out", "$TMP/out"])
+        // 31,000,031.00 ÷ 31 = 1,000,001.00, not the 1,000,000.00 given.
+        .stderr("
+            $TMP/avg/deposit_averages.csv:2:2: error[average-disagrees]: 月日均应为日余额合计 ÷ 天数：31,000,031.00 ÷ 31 = 1,000,001.00（保留 2 位小数），填的是 1,000,000.00
+            $TMP/avg/deposit_averages.csv:3:4: error[days-not-month]: 「天数」应为 2026-10 的天数 31，填的是 30
+            rmpay：2 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+}
+
 #[test]
 fn a_folder_ledger_closes_verifies_and_reruns() {
     let tmp = tempfile::tempdir().unwrap();
