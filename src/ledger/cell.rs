@@ -5,6 +5,7 @@
 //! turned into [`Cv`] so that one row-processing path serves every format
 //! without copying strings.
 
+use crate::text::{Msg, ledger as says};
 use calamine::{CellErrorType, Data, DataRef, ExcelDateTime};
 use chrono::NaiveDate;
 use std::fmt::Write;
@@ -88,21 +89,22 @@ impl<'a> Cv<'a> {
         }
     }
 
-    /// How the value is named in a message: ``text `abc` ``, ``the number `12` ``.
-    pub(crate) fn describe(&self) -> String {
+    /// How the value is named in a message: ``text `abc` ``, ``the number `12` ``
+    /// (文本「abc」, 数字「12」).
+    pub(crate) fn describe(&self) -> Msg {
         match self {
-            Cv::Empty => "an empty cell".to_string(),
-            Cv::Str(s) => format!("text `{}`", s.trim()),
-            Cv::Float(f) => format!("the number `{f}`"),
-            Cv::Int(i) => format!("the number `{i}`"),
-            Cv::Bool(b) => format!("the boolean `{}`", if *b { "TRUE" } else { "FALSE" }),
+            Cv::Empty => says::found_empty(),
+            Cv::Str(s) => says::found_text(s.trim()),
+            Cv::Float(f) => says::found_number(f),
+            Cv::Int(i) => says::found_number(i),
+            Cv::Bool(b) => says::found_bool(if *b { "TRUE" } else { "FALSE" }),
             Cv::Date(d) => match excel_date(d) {
-                Some(day) => format!("the date `{day}`"),
-                None => format!("the date-time `{}`", d.as_f64()),
+                Some(day) => says::found_date(day),
+                None => says::found_date_time(d.as_f64()),
             },
-            Cv::DateIso(s) => format!("the date `{s}`"),
-            Cv::Duration(s) => format!("the duration `{s}`"),
-            Cv::Error(e) => format!("the spreadsheet error `{e}`"),
+            Cv::DateIso(s) => says::found_date(s),
+            Cv::Duration(s) => says::found_duration(s),
+            Cv::Error(e) => says::found_cell_error(e),
         }
     }
 }
@@ -139,7 +141,7 @@ pub(crate) fn yyyymmdd(n: f64) -> Option<Option<NaiveDate>> {
 /// Numbers are written without a fractional part when they have none
 /// (account numbers are often stored as numbers). Spreadsheet errors are
 /// refused with a message.
-pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'x str>, String> {
+pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'x str>, Msg> {
     match *cv {
         Cv::Empty => Ok(None),
         Cv::Str(s) => {
@@ -180,9 +182,7 @@ pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'
             Ok(Some(buf.as_str()))
         }
         Cv::DateIso(s) | Cv::Duration(s) => Ok(Some(s.trim())),
-        Cv::Error(e) => Err(format!(
-            "expected a value, found the spreadsheet error `{e}`"
-        )),
+        Cv::Error(e) => Err(says::cell_error(e)),
     }
 }
 

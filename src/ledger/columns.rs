@@ -2,6 +2,7 @@
 
 use super::model::SheetKind;
 use super::parse::{Choice, loose_eq};
+use crate::text::{Msg, ledger as says};
 use crate::vocab::{LoanClass, Product, Role, Status};
 use rust_decimal::Decimal;
 
@@ -326,37 +327,74 @@ pub(crate) fn header_field<'a>(cols: &[Col], norm: &'a str) -> Option<(usize, Op
 /// What a header row lacks of the columns a sheet needs in alternatives
 /// (`fees`: a client or an RM; `deposit_averages`: the average, or the
 /// sum of daily balances and its days; `baseline`: a client's deposit or
-/// an RM's ratio), as the message saying so; `has` tells the fields present.
-pub(crate) fn missing_alternative(
-    kind: SheetKind,
-    has: &dyn Fn(usize) -> bool,
-) -> Option<&'static str> {
+/// an RM's ratio); `has` tells the fields present.
+pub(crate) fn missing_alternative(kind: SheetKind, has: &dyn Fn(usize) -> bool) -> Option<Lacks> {
     use f::*;
     match kind {
-        SheetKind::Fees if !has(F_CLIENT) && !has(F_RM) => Some(
-            "expected a `client_id` (客户编号) or `rm_id` (客户经理编号) column in the header row, found neither",
-        ),
+        SheetKind::Fees if !has(F_CLIENT) && !has(F_RM) => Some(Lacks::ClientOrRm),
         SheetKind::DepositAverages if !(has(A_AVERAGE) || has(A_SUM) && has(A_DAYS)) => {
             Some(match (has(A_SUM), has(A_DAYS)) {
-                (true, false) => {
-                    "expected a `days` (天数) column beside `balance_sum` (日余额合计), found none"
-                }
-                (false, true) => {
-                    "expected a `balance_sum` (日余额合计) column beside `days` (天数), found none"
-                }
-                _ => {
-                    "expected a `daily_average` (月日均余额) column, or `balance_sum` (日余额合计) and `days` (天数) columns, in the header row"
-                }
+                (true, false) => Lacks::DaysBesideSum,
+                (false, true) => Lacks::SumBesideDays,
+                _ => Lacks::AverageOrSum,
             })
         }
         SheetKind::Baseline
             if !((has(B_CLIENT) && has(B_DEPOSIT)) || (has(B_RM) && has(B_RATIO))) =>
         {
-            Some(
-                "expected `client_id` (客户编号) and `deposit_daily_average` (上年存款日均) columns, or `rm_id` (客户经理编号) and `normal_loan_ratio` (上年正常贷款占比) columns, in the header row",
-            )
+            Some(Lacks::BaselinePair)
         }
         _ => None,
+    }
+}
+
+/// Columns a header row lacks, of those a sheet needs in alternatives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lacks {
+    /// `fees`: neither `client_id` nor `rm_id`.
+    ClientOrRm,
+    /// `deposit_averages`: `balance_sum` without `days`.
+    DaysBesideSum,
+    /// `deposit_averages`: `days` without `balance_sum`.
+    SumBesideDays,
+    /// `deposit_averages`: neither the average nor the sum and its days.
+    AverageOrSum,
+    /// `baseline`: neither a client's deposit nor an RM's ratio.
+    BaselinePair,
+}
+
+impl Lacks {
+    /// The message saying so, naming the columns from the contract's tables.
+    pub(crate) fn message(self) -> Msg {
+        use f::*;
+        let n = |cols: &[Col], fi: usize| cols.get(fi).map_or(("", ""), |c| (c.key, c.zh));
+        match self {
+            Lacks::ClientOrRm => {
+                let ((c, c_zh), (r, r_zh)) = (n(FEES, F_CLIENT), n(FEES, F_RM));
+                says::need_one_of_columns(c, c_zh, r, r_zh)
+            }
+            Lacks::DaysBesideSum => {
+                let ((d, d_zh), (s, s_zh)) =
+                    (n(DEPOSIT_AVERAGES, A_DAYS), n(DEPOSIT_AVERAGES, A_SUM));
+                says::need_column_beside(d, d_zh, s, s_zh)
+            }
+            Lacks::SumBesideDays => {
+                let ((s, s_zh), (d, d_zh)) =
+                    (n(DEPOSIT_AVERAGES, A_SUM), n(DEPOSIT_AVERAGES, A_DAYS));
+                says::need_column_beside(s, s_zh, d, d_zh)
+            }
+            Lacks::AverageOrSum => {
+                let (a, a_zh) = n(DEPOSIT_AVERAGES, A_AVERAGE);
+                let ((s, s_zh), (d, d_zh)) =
+                    (n(DEPOSIT_AVERAGES, A_SUM), n(DEPOSIT_AVERAGES, A_DAYS));
+                says::need_average_or_sum(a, a_zh, s, s_zh, d, d_zh)
+            }
+            Lacks::BaselinePair => {
+                let ((c, c_zh), (d, d_zh)) = (n(BASELINE, B_CLIENT), n(BASELINE, B_DEPOSIT));
+                let ((r, r_zh), (q, q_zh)) = (n(BASELINE, B_RM), n(BASELINE, B_RATIO));
+                says::need_baseline_columns(c, c_zh, d, d_zh, r, r_zh, q, q_zh)
+            }
+        }
     }
 }
 
@@ -372,7 +410,7 @@ pub(crate) fn holds_required(kind: SheetKind, has: &dyn Fn(usize) -> bool) -> bo
 
 /// The factor a header unit stands for on a column of type `ty`, or the
 /// message explaining why the unit is wrong there.
-pub(crate) fn unit_factor(col: &Col, unit: &str) -> Result<Decimal, String> {
+pub(crate) fn unit_factor(col: &Col, unit: &str) -> Result<Decimal, Msg> {
     let wan = Decimal::from(10_000);
     let (yuan_factor, usd_factor) = match unit {
         "元" | "yuan" | "rmb" | "cny" | "人民币元" => (Some(Decimal::ONE), None),
@@ -384,29 +422,16 @@ pub(crate) fn unit_factor(col: &Col, unit: &str) -> Result<Decimal, String> {
     match col.ty {
         Ty::Amount => yuan_factor.ok_or_else(|| {
             if usd_factor.is_some() {
-                format!(
-                    "expected a unit of `元` or `万元` for {}, found the dollar unit `{unit}`",
-                    col.named()
-                )
+                says::unit_dollar_on_yuan(col.zh, col.named(), unit, "元", "万元")
             } else {
-                format!(
-                    "expected a unit of `元`/`yuan` or `万元`/`wan` for {}, found `{unit}`",
-                    col.named()
-                )
+                says::unit_not_yuan(col.zh, col.named(), unit, "元", "万元")
             }
         }),
-        Ty::Usd => usd_factor.ok_or_else(|| {
-            format!(
-                "expected a unit of `美元`/`usd` or `万美元` for {}, found `{unit}`",
-                col.named()
-            )
-        }),
+        Ty::Usd => usd_factor
+            .ok_or_else(|| says::unit_not_usd(col.zh, col.named(), unit, "美元", "万美元")),
         Ty::Percent if unit == "%" || unit == "％" => Ok(Decimal::ONE),
         Ty::Number if unit == "分" || unit == "points" => Ok(Decimal::ONE),
-        _ => Err(format!(
-            "expected no unit on {}, which is not an amount, found `({unit})`",
-            col.named()
-        )),
+        _ => Err(says::unit_on_non_amount(col.zh, col.named(), unit)),
     }
 }
 
@@ -415,12 +440,15 @@ mod tests {
     use super::*;
 
     fn find(kind: SheetKind, header: &str) -> (Option<usize>, Option<Result<Decimal, String>>) {
+        use crate::text::Lang;
         let cols = columns(kind);
         let n = norm_header(header);
         let (name, unit) = split_unit(&n);
         let fi = match_column(cols, name);
         let factor = match (fi, unit) {
-            (Some(i), Some(u)) => Some(unit_factor(&cols[i], u)),
+            (Some(i), Some(u)) => {
+                Some(unit_factor(&cols[i], u).map_err(|m| m.get(Lang::En).to_string()))
+            }
             _ => None,
         };
         (fi, factor)

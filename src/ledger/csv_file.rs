@@ -15,6 +15,7 @@ use super::cell::Cv;
 use super::folder::FileError;
 use crate::diag::Code;
 use crate::diag::Location;
+use crate::text::ledger as says;
 use csv::ByteRecord;
 use std::io::Read;
 use std::path::Path;
@@ -152,8 +153,7 @@ pub(super) fn read(
     path: &Path,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<(), FileError> {
-    let cannot =
-        |e: std::io::Error| FileError::new(Code::CannotOpen, format!("cannot read the file: {e}"));
+    let cannot = |e: std::io::Error| FileError::new(Code::CannotOpen, says::cannot_read_file(e));
     let enc = detect(path).map_err(cannot)?;
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let source: Box<dyn Read + Send> = match enc {
@@ -207,16 +207,13 @@ pub(super) fn read(
                 let Ok(row) = u32::try_from(line.saturating_sub(1)) else {
                     return Err(FileError::new(
                         Code::CannotReadSheet,
-                        "expected at most 4,294,967,295 lines, found more",
+                        says::too_many_lines(),
                     ));
                 };
                 // Fields end at ASCII delimiters, so one check holds for
                 // every field of the record.
                 if std::str::from_utf8(rec.as_slice()).is_err() {
-                    return Err(FileError::new(
-                        Code::BadEncoding,
-                        "the file changed while it was read",
-                    ));
+                    return Err(FileError::new(Code::BadEncoding, says::file_changed()));
                 }
                 let cells = rec.iter().enumerate().map(|(c, f)| {
                     let text = std::str::from_utf8(f).unwrap_or_default();
@@ -252,10 +249,7 @@ fn csv_error(e: csv::Error, folder: &str, name: &str) -> FileError {
                 field: 0,
             }),
             code: Code::BadEncoding,
-            message: format!(
-                "expected text in UTF-8 or GBK/GB18030, found bytes `{}` that are neither",
-                hex.join(" ")
-            ),
+            message: says::bad_csv_encoding(hex.join(" ")),
         };
     }
     FileError {
@@ -266,7 +260,7 @@ fn csv_error(e: csv::Error, folder: &str, name: &str) -> FileError {
             field: 0,
         }),
         code: Code::CannotReadSheet,
-        message: format!("cannot read the file: {e}"),
+        message: says::cannot_read_file(e),
     }
 }
 

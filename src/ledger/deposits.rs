@@ -10,6 +10,7 @@ use super::parse;
 use super::rows::{Fields, PRODUCT_VALUES};
 use crate::diag::{Code, PER_KIND_LIMIT};
 use crate::period::Period;
+use crate::text::{Lang, Msg, ledger as says};
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -102,8 +103,9 @@ impl DepositState {
     }
 }
 
-/// `2026-10-03..2026-10-05, 2026-10-09`: the days whose bit is set in `mask`.
-pub(crate) fn day_ranges(period: Period, mask: u32) -> String {
+/// `2026-10-03..2026-10-05, 2026-10-09` (`2026-10-03 至 2026-10-05、2026-10-09`):
+/// the days whose bit is set in `mask`.
+pub(crate) fn day_ranges(period: Period, mask: u32) -> Msg {
     let first = period.first_day();
     let day = |d: u32| {
         first
@@ -122,13 +124,13 @@ pub(crate) fn day_ranges(period: Period, mask: u32) -> String {
             d += 1;
         }
         if start == d {
-            parts.push(day(start).to_string());
+            parts.push(Msg::verbatim(day(start).to_string()));
         } else {
-            parts.push(format!("{}..{}", day(start), day(d)));
+            parts.push(says::day_range(day(start), day(d)));
         }
         d += 1;
     }
-    parts.join(", ")
+    says::list(&parts)
 }
 
 fn full_mask(days: u32) -> u32 {
@@ -319,10 +321,9 @@ impl Reader<'_> {
             let (first, other) = (acc.first_row, acc.client.to_string());
             let col = self.col(D_CLIENT);
             self.err(r, col, Code::InconsistentAccount, |me| {
-                format!(
-                    "expected account `{account}` to belong to client `{other}` as on {}, found client `{client}`",
-                    me.row_name(first)
-                )
+                says::nest(&me.row_name(first), |first| {
+                    says::account_other_client(account, &other, first, client)
+                })
             });
             return false;
         }
@@ -330,12 +331,21 @@ impl Reader<'_> {
             let (first, other) = (acc.first_row, acc.product);
             let col = self.col(D_PRODUCT);
             self.err(r, col, Code::InconsistentAccount, |me| {
-                format!(
-                    "expected account `{account}` to be product `{}` as on {}, found `{}`",
+                // Products by their ids in English, their names in Chinese.
+                let first = me.row_name(first);
+                let zh = says::account_other_product(
+                    account,
+                    other.zh(),
+                    first.get(Lang::Zh),
+                    product.zh(),
+                );
+                let en = says::account_other_product(
+                    account,
                     other.id(),
-                    me.row_name(first),
-                    product.id()
-                )
+                    first.get(Lang::En),
+                    product.id(),
+                );
+                Msg::new(zh.get(Lang::Zh).to_string(), en.get(Lang::En).to_string())
             });
             return false;
         }
@@ -354,10 +364,9 @@ impl Reader<'_> {
                 .and_then(|p| p.first_day().checked_add_days(Days::new(u64::from(day0))));
             self.err(r, col, Code::DuplicateBalance, |me| {
                 let date = date.map(|d| d.to_string()).unwrap_or_default();
-                format!(
-                    "expected one balance of account `{account}` for {date}, found a second one (the first is on {})",
-                    me.row_name(other)
-                )
+                says::nest(&me.row_name(other), |first| {
+                    says::duplicate_balance(account, &date, first)
+                })
             });
             return true;
         }
@@ -408,16 +417,14 @@ impl Reader<'_> {
         {
             let ledger = Period::of(d);
             self.err(r, col, Code::PeriodMismatch, |_| {
-                format!(
-                    "expected the balances of {period} (--period {period}), found the ledger's balances of {ledger}: give --period {ledger}, or the ledger of {period}"
-                )
+                says::period_mismatch(period, ledger)
             });
             self.period = Some(ledger);
             return;
         }
         for &(r, d) in &outside {
             self.err(r, col, Code::DateOutsidePeriod, |_| {
-                format!("expected a date in {period}, found {d}")
+                says::date_outside_period(period, d)
             });
         }
         self.count_more(
@@ -467,10 +474,9 @@ impl Reader<'_> {
             if missing != 0 && !self.dep.carry {
                 let id = acc.id.clone();
                 self.err(acc.first_row, col, Code::MissingDays, |_| {
-                    format!(
-                        "expected a balance of account `{id}` for every day of {period}, found none for {}",
-                        day_ranges(period, missing)
-                    )
+                    says::nest(&day_ranges(period, missing), |days| {
+                        says::missing_days(&id, period, days)
+                    })
                 });
             } else if missing != 0 {
                 // Leading days have no earlier balance to carry.
@@ -482,10 +488,9 @@ impl Reader<'_> {
                 if leading != 0 {
                     let id = acc.id.clone();
                     self.err(acc.first_row, col, Code::MissingDays, |_| {
-                        format!(
-                            "expected a balance of account `{id}` for every day of {period}, found none for {} (the first days of the month cannot be carried forward)",
-                            day_ranges(period, leading)
-                        )
+                        says::nest(&day_ranges(period, leading), |days| {
+                            says::missing_first_days(&id, period, days)
+                        })
                     });
                 }
                 let mut prev: Option<Decimal> = None;
@@ -514,10 +519,7 @@ impl Reader<'_> {
                 let id = acc.id.clone();
                 let balance_col = self.col(D_BALANCE);
                 self.err(acc.first_row, balance_col, Code::NotAnAmount, |_| {
-                    format!(
-                        "expected the balances of account `{id}` to add up to less than {}, found more",
-                        Decimal::MAX
-                    )
+                    says::balances_overflow(&id, Decimal::MAX)
                 });
             }
             out.push(AccountMonth {
@@ -546,9 +548,14 @@ mod tests {
     fn ranges() {
         let p: Period = "2026-10".parse().unwrap();
         let mask = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 8);
-        assert_eq!(day_ranges(p, mask), "2026-10-03..2026-10-05, 2026-10-09");
-        assert_eq!(day_ranges(p, 1 << 30), "2026-10-31");
-        assert_eq!(day_ranges(p, full_mask(31)), "2026-10-01..2026-10-31");
+        let en = |mask| day_ranges(p, mask).get(Lang::En).to_string();
+        assert_eq!(en(mask), "2026-10-03..2026-10-05, 2026-10-09");
+        assert_eq!(en(1 << 30), "2026-10-31");
+        assert_eq!(en(full_mask(31)), "2026-10-01..2026-10-31");
+        assert_eq!(
+            day_ranges(p, mask).get(Lang::Zh),
+            "2026-10-03 至 2026-10-05、2026-10-09"
+        );
         assert_eq!(full_mask(28), 0x0FFF_FFFF);
     }
 }

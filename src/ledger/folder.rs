@@ -12,6 +12,7 @@ use super::model::{FileForm, SheetKind};
 use super::{Reader, SheetCtx, csv_file, parquet_file};
 use crate::diag::Code;
 use crate::diag::Location;
+use crate::text::{Msg, ledger as says};
 use std::path::Path;
 
 /// The extensions a sheet's file may have, lowercase.
@@ -55,21 +56,21 @@ pub fn ledger_files(dir: &Path) -> std::io::Result<Vec<String>> {
 /// A ledger folder's SHA-256: that of its files' list as `sha256sum`
 /// prints it (`<sha256>  <name>` a line, sorted by name in byte order),
 /// so `sha256sum $(ls *.csv *.parquet | LC_ALL=C sort) | sha256sum`
-/// recomputes it in the folder.
-pub fn sha256(dir: &Path) -> Result<String, String> {
+/// recomputes it in the folder. The error is said of the folder (it
+/// names the file in it that could not be read).
+pub fn sha256(dir: &Path) -> Result<String, Msg> {
     use sha2::{Digest, Sha256};
-    let names = ledger_files(dir)
-        .map_err(|e| format!("{}: error[io]: cannot read the folder: {e}", dir.display()))?;
+    let names = ledger_files(dir).map_err(says::cannot_read_folder)?;
     let mut list = String::new();
     for name in names {
         let path = dir.join(&name);
-        let mut f = std::fs::File::open(&path)
-            .map_err(|e| format!("{}: error[io]: cannot open: {e}", path.display()))?;
+        let mut f =
+            std::fs::File::open(&path).map_err(|e| says::cannot_open_in_folder(&name, e))?;
         let mut h = Sha256::new();
         let mut buf = vec![0u8; 1 << 16];
         loop {
             let n = std::io::Read::read(&mut f, &mut buf)
-                .map_err(|e| format!("{}: error[io]: cannot read: {e}", path.display()))?;
+                .map_err(|e| says::cannot_read_in_folder(&name, e))?;
             if n == 0 {
                 break;
             }
@@ -94,11 +95,8 @@ impl Reader<'_> {
             Ok(n) => n,
             Err(e) => {
                 let loc = self.file_loc();
-                self.diags.error(
-                    loc,
-                    Code::CannotOpen,
-                    format!("cannot read the ledger folder: {e}"),
-                );
+                self.diags
+                    .error(loc, Code::CannotOpen, says::cannot_read_folder(e));
                 return;
             }
         };
@@ -135,15 +133,15 @@ pub(super) struct FileError {
     /// Where (a line, a row group); the file itself when `None`.
     pub at: Option<Location>,
     pub code: Code,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl FileError {
-    pub(super) fn new(code: Code, message: impl Into<String>) -> Self {
+    pub(super) fn new(code: Code, message: Msg) -> Self {
         FileError {
             at: None,
             code,
-            message: message.into(),
+            message,
         }
     }
 }

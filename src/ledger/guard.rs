@@ -30,6 +30,7 @@
 //! bounds) is reported at its cell by the reader itself.
 
 use crate::diag::Code;
+use crate::text::{Msg, ledger as says};
 
 /// Rows a sheet may have (Excel's limit).
 pub const MAX_ROWS: u32 = 1 << 20;
@@ -91,11 +92,11 @@ impl Kind {
         }
     }
 
-    fn what(self) -> &'static str {
+    fn what(self) -> Msg {
         match self {
-            Kind::Sheet => "a worksheet",
-            Kind::Strings => "the shared-string table",
-            Kind::Other => "a workbook part",
+            Kind::Sheet => says::part_worksheet(),
+            Kind::Strings => says::part_strings(),
+            Kind::Other => says::part_other(),
         }
     }
 }
@@ -111,7 +112,7 @@ pub struct Breach {
     /// The cell it happened in (0-based row and column), when in a sheet
     /// and known.
     pub cell: Option<(u32, u32)>,
-    pub message: String,
+    pub message: Msg,
 }
 
 /// Group digits by thousands: 1048576 → `1,048,576`.
@@ -128,13 +129,13 @@ pub(crate) fn thousands(n: u64) -> String {
 }
 
 /// A size in words: `1 GiB`, `128 MiB`, or bytes.
-pub(crate) fn size(n: u64) -> String {
+pub(crate) fn size(n: u64) -> Msg {
     if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
-        format!("{} GiB", n >> 30)
+        Msg::verbatim(format!("{} GiB", n >> 30))
     } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
-        format!("{} MiB", n >> 20)
+        Msg::verbatim(format!("{} MiB", n >> 20))
     } else {
-        format!("{} bytes", thousands(n))
+        says::size_bytes(thousands(n))
     }
 }
 
@@ -146,12 +147,9 @@ pub(crate) fn check_size(part: &str, declared: u64) -> Result<(), Breach> {
             code: TOO_LARGE,
             part: part.to_string(),
             cell: None,
-            message: format!(
-                "{} (`{part}`) inflates to {} bytes, more than rmpay reads ({}): this is not a ledger",
-                kind.what(),
-                thousands(declared),
-                size(kind.max_part())
-            ),
+            message: says::nest2(&kind.what(), &size(kind.max_part()), |what, max| {
+                says::part_too_big(what, part, thousands(declared), max)
+            }),
         });
     }
     Ok(())
@@ -268,21 +266,25 @@ impl Guard {
         }
     }
 
-    fn breach(&self, message: String) -> Breach {
+    fn breach(&self, message: Msg) -> Breach {
         self.breach_as(TOO_LARGE, message)
     }
 
     /// A breach inside a cell is at that cell; anywhere else in a sheet it
     /// is at the sheet, its message saying after which cell.
-    fn breach_as(&self, code: Code, mut message: String) -> Breach {
+    fn breach_as(&self, code: Code, mut message: Msg) -> Breach {
         let mut cell = None;
         if self.kind == Kind::Sheet {
             match (self.row, self.col) {
                 (Some(r), Some(c)) if self.element_at.is_some() => cell = Some((r, c)),
                 (Some(r), Some(c)) => {
-                    message = format!("{message} (after cell {})", crate::diag::cell_name(r, c));
+                    let after = says::after_cell(crate::diag::cell_name(r, c));
+                    message = message.map(|l, m| m + after.get(l));
                 }
-                (Some(r), None) => message = format!("{message} (in row {})", u64::from(r) + 1),
+                (Some(r), None) => {
+                    let within = says::in_row(u64::from(r) + 1);
+                    message = message.map(|l, m| m + within.get(l));
+                }
                 _ => {}
             }
         }
@@ -348,21 +350,15 @@ impl Guard {
             return self.check_element();
         }
         let what = match (self.st, self.element_at) {
-            (St::Text, Some(_)) => format!(
-                "a cell's text is longer than {} bytes of XML (Excel's limit is {} characters)",
-                thousands(MAX_EVENT),
-                thousands(MAX_CELL_CHARS as u64)
-            ),
-            (St::Text, None) => format!(
-                "{} has a run of more than {} bytes of text or whitespace between two tags",
-                self.kind.what(),
-                thousands(MAX_EVENT)
-            ),
-            _ => format!(
-                "{} has a tag or markup longer than {} bytes",
-                self.kind.what(),
-                thousands(MAX_EVENT)
-            ),
+            (St::Text, Some(_)) => {
+                says::cell_xml_too_long(thousands(MAX_EVENT), thousands(MAX_CELL_CHARS as u64))
+            }
+            (St::Text, None) => says::nest(&self.kind.what(), |what| {
+                says::text_run_too_long(what, thousands(MAX_EVENT))
+            }),
+            _ => says::nest(&self.kind.what(), |what| {
+                says::tag_too_long(what, thousands(MAX_EVENT))
+            }),
         };
         Err(self.breach(what))
     }
@@ -465,16 +461,20 @@ impl Guard {
 
     fn check_element(&self) -> Result<(), Breach> {
         match self.element_at {
-            Some(from) if self.at - from > MAX_CELL_XML => Err(self.breach(format!(
-                "{} is longer than {} bytes of XML (Excel's limit is {} characters a cell)",
-                if self.kind == Kind::Strings {
-                    format!("shared string {}", thousands(self.strings))
+            Some(from) if self.at - from > MAX_CELL_XML => {
+                let what = if self.kind == Kind::Strings {
+                    says::part_shared_string(thousands(self.strings))
                 } else {
-                    "a cell".to_string()
-                },
-                thousands(MAX_CELL_XML),
-                thousands(MAX_CELL_CHARS as u64)
-            ))),
+                    says::part_cell()
+                };
+                Err(self.breach(says::nest(&what, |what| {
+                    says::element_too_long(
+                        what,
+                        thousands(MAX_CELL_XML),
+                        thousands(MAX_CELL_CHARS as u64),
+                    )
+                })))
+            }
             _ => Ok(()),
         }
     }
@@ -603,10 +603,7 @@ impl Guard {
                 {
                     return Err(self.breach_as(
                         BEYOND_EXCEL,
-                        format!(
-                            "{} declares a document type or other markup an Excel file never has",
-                            self.kind.what()
-                        ),
+                        says::nest(&self.kind.what(), |s| says::foreign_markup(s)),
                     ));
                 }
             }
@@ -646,10 +643,7 @@ impl Guard {
                     if self.rows > u64::from(MAX_ROWS) {
                         return Err(self.breach_as(
                             BEYOND_EXCEL,
-                            format!(
-                                "the sheet has more than {} rows, Excel's limit",
-                                thousands(u64::from(MAX_ROWS))
-                            ),
+                            says::too_many_rows(thousands(u64::from(MAX_ROWS))),
                         ));
                     }
                 } else if name.is(b"c") {
@@ -657,10 +651,7 @@ impl Guard {
                     if self.cells_in_row > u64::from(MAX_COLS) {
                         return Err(self.breach_as(
                             BEYOND_EXCEL,
-                            format!(
-                                "a row has more than {} cells, Excel's limit (columns A to XFD)",
-                                thousands(u64::from(MAX_COLS))
-                            ),
+                            says::too_many_cells(thousands(u64::from(MAX_COLS))),
                         ));
                     }
                     if !empty {
@@ -676,10 +667,7 @@ impl Guard {
                 } else if name.is(b"si") {
                     self.strings += 1;
                     if self.strings > MAX_STRINGS {
-                        return Err(self.breach(format!(
-                            "the shared-string table holds more than {} strings, more than rmpay reads: this is not a ledger",
-                            thousands(MAX_STRINGS)
-                        )));
+                        return Err(self.breach(says::too_many_strings(thousands(MAX_STRINGS))));
                     }
                     if !empty {
                         self.element_at = Some(self.at);
@@ -690,10 +678,9 @@ impl Guard {
                 if !self.closing {
                     self.elements += 1;
                     if self.elements > MAX_OTHER_ELEMENTS {
-                        return Err(self.breach(format!(
-                            "the part has more than {} elements, more than rmpay reads: this is not a ledger",
-                            thousands(MAX_OTHER_ELEMENTS)
-                        )));
+                        return Err(
+                            self.breach(says::too_many_elements(thousands(MAX_OTHER_ELEMENTS)))
+                        );
                     }
                 }
             }
@@ -723,13 +710,7 @@ impl Guard {
                         self.col = Some(c);
                     }
                     None => {
-                        return Err(self.breach_as(
-                            BEYOND_EXCEL,
-                            format!(
-                                "expected a cell reference from A1 to XFD1048576, found `{}`",
-                                shown()
-                            ),
-                        ));
+                        return Err(self.breach_as(BEYOND_EXCEL, says::bad_cell_ref(shown())));
                     }
                 }
             }
@@ -740,13 +721,7 @@ impl Guard {
                         self.col = None;
                     }
                     None => {
-                        return Err(self.breach_as(
-                            BEYOND_EXCEL,
-                            format!(
-                                "expected a row number from 1 to 1,048,576, found `{}`",
-                                shown()
-                            ),
-                        ));
+                        return Err(self.breach_as(BEYOND_EXCEL, says::bad_row_number(shown())));
                     }
                 }
             }
@@ -755,13 +730,7 @@ impl Guard {
                     && self.name.is(b"dimension")
                     && !self.value.get().is_some_and(ordered_range) =>
             {
-                return Err(self.breach_as(
-                    BEYOND_EXCEL,
-                    format!(
-                        "expected the sheet's dimension as a range within A1:XFD1048576, found `{}`",
-                        shown()
-                    ),
-                ));
+                return Err(self.breach_as(BEYOND_EXCEL, says::bad_dimension(shown())));
             }
             Kind::Strings if self.attr.is(b"uniqueCount") && self.name.is(b"sst") => {
                 let digits = self
@@ -770,11 +739,9 @@ impl Guard {
                     .filter(|v| v.iter().all(u8::is_ascii_digit));
                 let n = digits.and_then(|d| std::str::from_utf8(d).ok()?.parse::<u64>().ok());
                 if digits.is_some() && n.is_none_or(|n| n > MAX_STRINGS) {
-                    return Err(self.breach(format!(
-                        "the shared-string table declares {} strings, more than rmpay reads ({}): this is not a ledger",
-                        shown(),
-                        thousands(MAX_STRINGS)
-                    )));
+                    return Err(
+                        self.breach(says::declares_strings(shown(), thousands(MAX_STRINGS)))
+                    );
                 }
             }
             _ => {}
@@ -833,10 +800,16 @@ mod tests {
         for step in [1, 3, 7, 4096] {
             let mut g2 = Guard::new(part);
             for chunk in xml.as_bytes().chunks(step) {
-                g2.feed(chunk).map_err(|b| b.message)?;
+                g2.feed(chunk).map_err(|b| en(b.message))?;
             }
         }
-        Guard::new(part).feed(xml.as_bytes()).map_err(|b| b.message)
+        Guard::new(part)
+            .feed(xml.as_bytes())
+            .map_err(|b| en(b.message))
+    }
+
+    fn en(m: Msg) -> String {
+        m.get(crate::text::Lang::En).to_string()
     }
 
     #[test]
@@ -913,12 +886,30 @@ mod tests {
             g.feed(unit.as_bytes()).unwrap();
         }
         assert_eq!(
-            g.feed(b"<si/>").map_err(|b| b.message),
+            g.feed(b"<si/>").map_err(|b| en(b.message)),
             Err("the shared-string table holds more than 2,097,152 strings, more than rmpay reads: this is not a ledger".into())
         );
         // Empty elements with attributes, whatever their kind, close.
         let sst = format!("<sst>{}</sst>", r#"<si a="1"/>"#.repeat(300_000));
         assert_eq!(run("xl/sharedStrings.xml", &sst), Ok(()));
+        // In Chinese too, the row and the cell said the same way.
+        let zh = |xml: &str| {
+            Guard::new(sheet)
+                .feed(xml.as_bytes())
+                .map_err(|b| b.message.get(crate::text::Lang::Zh).to_string())
+        };
+        assert_eq!(
+            zh(far),
+            Err("单元格引用应在 `A1` 至 `XFD1048576` 之间，此处是「FXSHRXW1」（在第 1 行）".into())
+        );
+        assert_eq!(
+            zh(&wide),
+            Err("一行超过 16,384 个单元格，超出 Excel 的上限（`A` 至 `XFD` 列）".into())
+        );
+        assert_eq!(
+            check_size("xl/sharedStrings.xml", 1 << 40).map_err(|b| b.message.get(crate::text::Lang::Zh).to_string()),
+            Err("共享字符串表（`xl/sharedStrings.xml`）解压后有 1,099,511,627,776 字节，超过 `rmpay` 读取的上限（128 MiB）：这不是台账".into())
+        );
         let doctype = "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>";
         assert!(
             run("xl/workbook.xml", doctype)

@@ -32,6 +32,7 @@ pub use model::*;
 
 use crate::diag::{Code, Diagnostics, Location, PER_KIND_LIMIT};
 use crate::period::Period;
+use crate::text::{Lang, Msg, ledger as says};
 use calamine::{Cell, Data, DataRef, Reader as _, Xlsx};
 use cell::{Cv, text_ref};
 use columns::{Col, MAXF, columns, header_field, norm_header, unit_factor};
@@ -254,10 +255,14 @@ impl<'o> Reader<'o> {
         let (loc, message) = match (in_sheet, b.cell) {
             (true, Some((r, c))) => (Location::cell(&self.file, &self.sh.name, r, c), b.message),
             (true, None) => (self.sheet_loc(), b.message),
-            (false, _) if b.part.is_empty() || b.message.contains(&b.part) => {
+            (false, _) if b.part.is_empty() || b.message.get(Lang::En).contains(&b.part) => {
                 (self.file_loc(), b.message)
             }
-            (false, _) => (self.file_loc(), format!("{} (in `{}`)", b.message, b.part)),
+            (false, _) => {
+                let part = says::in_part(&b.part);
+                let message = b.message.map(|l, m| m + part.get(l));
+                (self.file_loc(), message)
+            }
         };
         self.diags.error(loc, b.code, message);
     }
@@ -285,13 +290,7 @@ impl<'o> Reader<'o> {
     /// only when it will be kept: past [`PER_KIND_LIMIT`] of one code in one
     /// sheet, errors are only counted and summed up in one line at the end
     /// of the sheet.
-    pub(crate) fn err(
-        &mut self,
-        row: u32,
-        col: u32,
-        code: Code,
-        msg: impl FnOnce(&Self) -> String,
-    ) {
+    pub(crate) fn err(&mut self, row: u32, col: u32, code: Code, msg: impl FnOnce(&Self) -> Msg) {
         let n = match self.sh.counts.iter_mut().find(|(c, _)| *c == code) {
             Some((_, n)) => {
                 *n += 1;
@@ -329,7 +328,7 @@ impl<'o> Reader<'o> {
         }
     }
 
-    pub(crate) fn warn(&mut self, row: u32, col: u32, code: Code, msg: String) {
+    pub(crate) fn warn(&mut self, row: u32, col: u32, code: Code, msg: Msg) {
         let loc = self.cell_loc(row, col);
         self.diags.warning(loc, code, msg);
     }
@@ -337,10 +336,20 @@ impl<'o> Reader<'o> {
     /// A row of the current sheet as its user numbers it: the sheet's row
     /// (`row 17`), a CSV file's line (`line 17`), a Parquet file's record
     /// (`row 16`: its schema is the reader's row 0).
-    pub(crate) fn row_name(&self, r: u32) -> String {
+    pub(crate) fn row_name(&self, r: u32) -> Msg {
         match &self.sh.form {
-            Some(FileForm::Csv) => format!("line {}", self.row_number(r)),
-            _ => format!("row {}", self.row_number(r)),
+            Some(FileForm::Csv) => says::line_at(self.row_number(r)),
+            _ => says::row_at(self.row_number(r)),
+        }
+    }
+
+    /// Rows of the current sheet as its user numbers them: `rows 3, 4`
+    /// (`lines 3, 4` in a CSV file).
+    pub(crate) fn rows_named(&self, rows: &[u32]) -> Msg {
+        let list = says::list_of(rows.iter().map(|r| self.row_number(*r)));
+        match &self.sh.form {
+            Some(FileForm::Csv) => says::nest(&list, |s| says::lines_at(s)),
+            _ => says::nest(&list, |s| says::rows_at(s)),
         }
     }
 
@@ -382,15 +391,15 @@ impl<'o> Reader<'o> {
             .extension()
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
-        let opened: Result<Book, String> = match ext.as_deref() {
+        let opened: Result<Book, Msg> = match ext.as_deref() {
             Some("xlsx" | "xlsm") => match unzip::open(path, &self.breach) {
-                Err(e) => Err(calamine::XlsxError::Io(e).to_string()),
+                Err(e) => Err(says::cannot_open_workbook(calamine::XlsxError::Io(e))),
                 Ok(Err(b)) => {
                     self.put_breach(b, false);
                     return;
                 }
                 Ok(Ok(f)) => Xlsx::new(f)
-                    .map_err(|e| e.to_string())
+                    .map_err(says::cannot_open_workbook)
                     .map(|x| Book::Xlsx(Box::new(x))),
             },
             _ => match self.sandboxed(path, ext.as_deref()) {
@@ -401,12 +410,7 @@ impl<'o> Reader<'o> {
         let mut wb = match opened {
             Ok(wb) => wb,
             Err(_) if self.report_breach(false) => return,
-            Err(e) => {
-                let msg = if e.starts_with("expected") {
-                    e
-                } else {
-                    format!("cannot open the workbook: {e}")
-                };
+            Err(msg) => {
                 let loc = self.file_loc();
                 self.diags.error(loc, Code::CannotOpen, msg);
                 return;
@@ -434,21 +438,20 @@ impl<'o> Reader<'o> {
             self.sh = SheetCtx::new(kind, name);
             if hidden.contains(name) {
                 let loc = self.sheet_loc();
-                self.diags.warning(
-                    loc,
-                    Code::HiddenSheet,
-                    "the sheet is hidden in the workbook; it is read like any other",
-                );
+                self.diags
+                    .warning(loc, Code::HiddenSheet, says::hidden_sheet());
             }
             let res = match &mut wb {
-                Book::Xlsx(x) => self.stream_xlsx(x, name, progress),
+                Book::Xlsx(x) => self
+                    .stream_xlsx(x, name, progress)
+                    .map_err(says::cannot_read_sheet),
                 Book::Other(other) => match other.sheets.iter_mut().find(|(n, _)| n == name) {
                     Some((_, Ok(cells))) => {
                         self.feed_cells(std::mem::take(cells), progress);
                         Ok(())
                     }
-                    Some((_, Err(e))) => Err(e.clone()),
-                    None => Err("the sheet was not read".to_string()),
+                    Some((_, Err(e))) => Err(says::cannot_read_sheet(e)),
+                    None => Err(says::sheet_not_read()),
                 },
             };
             if res.is_err() {
@@ -456,13 +459,9 @@ impl<'o> Reader<'o> {
             }
             if res.is_err() && self.report_breach(true) {
                 self.sh.usable = false;
-            } else if let Err(e) = res {
+            } else if let Err(msg) = res {
                 let loc = self.sheet_loc();
-                self.diags.error(
-                    loc,
-                    Code::CannotReadSheet,
-                    format!("cannot read the sheet: {e}"),
-                );
+                self.diags.error(loc, Code::CannotReadSheet, msg);
                 self.sh.usable = false;
             }
             self.finish_sheet(progress);
@@ -473,7 +472,11 @@ impl<'o> Reader<'o> {
     /// duplicate and conflicting sheets.
     fn find_sheets(&mut self, names: &[String]) -> BTreeMap<SheetKind, String> {
         let mut found: BTreeMap<SheetKind, String> = BTreeMap::new();
-        let what = if self.in_folder { "file" } else { "sheet" };
+        let what = if self.in_folder {
+            says::word_file()
+        } else {
+            says::word_sheet()
+        };
         for name in names {
             let norm = norm_header(folder::sheet_stem(name, self.in_folder));
             let kind = SheetKind::ALL.into_iter().find(|k| {
@@ -481,11 +484,9 @@ impl<'o> Reader<'o> {
             });
             let Some(kind) = kind else { continue };
             if let Some(first) = found.get(&kind) {
-                let msg = format!(
-                    "expected one `{}` ({}) {what}, found two: `{first}` and `{name}`",
-                    kind.english(),
-                    kind.chinese()
-                );
+                let msg = says::nest(&what, |what| {
+                    says::duplicate_sheet(kind.english(), kind.chinese(), what, first, name)
+                });
                 let loc = self.file_loc();
                 self.diags.error(loc, Code::DuplicateSheet, msg);
                 continue;
@@ -494,22 +495,16 @@ impl<'o> Reader<'o> {
         }
         let listed = || {
             if names.is_empty() {
-                return "none".to_string();
+                return says::word_none();
             }
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            let names: Vec<Msg> = names.iter().map(says::sheet_name).collect();
+            says::list(&names)
         };
         for kind in [SheetKind::Managers, SheetKind::Clients] {
             if !found.contains_key(&kind) {
-                let msg = format!(
-                    "expected a `{}` ({}) {what}, found only {}",
-                    kind.english(),
-                    kind.chinese(),
-                    listed()
-                );
+                let msg = says::nest2(&what, &listed(), |what, found| {
+                    says::missing_sheet(kind.english(), kind.chinese(), what, found)
+                });
                 let loc = self.file_loc();
                 self.diags.error(loc, Code::MissingSheet, msg);
             }
@@ -520,10 +515,17 @@ impl<'o> Reader<'o> {
         if !found.contains_key(&SheetKind::Deposits)
             && !found.contains_key(&SheetKind::DepositAverages)
         {
-            let msg = format!(
-                "expected a `deposits` (存款日余额) or `deposit_averages` (存款月日均) {what}, found only {}",
-                listed()
-            );
+            let (daily, avg) = (SheetKind::Deposits, SheetKind::DepositAverages);
+            let msg = says::nest2(&what, &listed(), |what, found| {
+                says::missing_deposit_sheet(
+                    daily.english(),
+                    daily.chinese(),
+                    avg.english(),
+                    avg.chinese(),
+                    what,
+                    found,
+                )
+            });
             let loc = self.file_loc();
             self.diags.error(loc, Code::MissingSheet, msg);
         }
@@ -571,11 +573,13 @@ impl<'o> Reader<'o> {
                                     let b = guard::Breach {
                                         code: guard::BEYOND_EXCEL,
                                         part: String::new(),
-                                        cell: Some((r.min(guard::MAX_ROWS - 1), c.min(guard::MAX_COLS - 1))),
-                                        message: format!(
-                                            "the sheet goes on past Excel's last cell, XFD1048576 (row {}, column {})",
+                                        cell: Some((
+                                            r.min(guard::MAX_ROWS - 1),
+                                            c.min(guard::MAX_COLS - 1),
+                                        )),
+                                        message: says::beyond_last_cell(
                                             u64::from(r) + 1,
-                                            u64::from(c) + 1
+                                            u64::from(c) + 1,
                                         ),
                                     };
                                     if let Ok(mut slot) = slot.lock() {
@@ -648,10 +652,9 @@ impl<'o> Reader<'o> {
             {
                 let n = t.chars().count() as u64;
                 self.err(r, c, guard::BEYOND_EXCEL, |_| {
-                    format!(
-                        "a cell holds at most {} characters (Excel's limit), found {}",
+                    says::cell_too_long(
                         guard::thousands(guard::MAX_CELL_CHARS as u64),
-                        guard::thousands(n)
+                        guard::thousands(n),
                     )
                 });
             }
@@ -720,12 +723,7 @@ impl<'o> Reader<'o> {
             label = f.get(fi).and_then(total).map(|t| (self.col(fi), t));
         }
         if let Some((c, text)) = label {
-            self.warn(
-                r,
-                c,
-                Code::TotalRow,
-                format!("skipped the total row `{text}`: its figures are not added"),
-            );
+            self.warn(r, c, Code::TotalRow, says::total_row(text));
         } else if any {
             self.data_row(r, f);
         }
@@ -740,34 +738,26 @@ impl<'o> Reader<'o> {
 
     /// Open a workbook in a worker process ([`sandbox`]). `None` when it
     /// could not be read at all (the error is reported).
-    fn sandboxed(&mut self, path: &Path, ext: Option<&str>) -> Option<Result<Book, String>> {
+    fn sandboxed(&mut self, path: &Path, ext: Option<&str>) -> Option<Result<Book, Msg>> {
         let loc = self.file_loc();
         match sandbox::read(path) {
             Ok(Ok(book)) => Some(Ok(Book::Other(book))),
             Ok(Err(e)) => Some(Err(match ext {
-                Some("xls" | "xlsb" | "ods") => e,
-                Some(e) => format!("expected an .xlsx, .xls or .ods workbook, found `.{e}`"),
-                None => "expected an .xlsx, .xls or .ods workbook, found a file without extension"
-                    .to_string(),
+                // The worker's words (calamine's) on a workbook it could not parse.
+                Some("xls" | "xlsb" | "ods") => says::cannot_open_workbook(e),
+                Some(e) => says::not_a_workbook(e),
+                None => says::no_extension(),
             })),
             Err(sandbox::Refusal::Damaged) => {
-                let what = match ext {
-                    Some(e @ ("xls" | "xlsb" | "ods")) => format!("this .{e} file"),
-                    _ => "this file".to_string(),
+                let msg = match ext {
+                    Some(e @ ("xls" | "xlsb" | "ods")) => says::damaged_ext(e),
+                    _ => says::damaged(),
                 };
-                self.diags.error(
-                    loc,
-                    Code::CannotOpen,
-                    format!("{what} is damaged; re-save it as .xlsx"),
-                );
+                self.diags.error(loc, Code::CannotOpen, msg);
                 None
             }
             Err(sandbox::Refusal::NoWorker(e)) => {
-                self.diags.error(
-                    loc,
-                    Code::CannotOpen,
-                    format!("cannot start the workbook reader: {e}"),
-                );
+                self.diags.error(loc, Code::CannotOpen, says::no_worker(e));
                 None
             }
         }
@@ -885,7 +875,7 @@ impl<'o> Reader<'o> {
             return;
         }
         let mut buf = String::new();
-        let rows: Vec<String> = above
+        let rows: Vec<Msg> = above
             .iter()
             .map(|(r, cells)| {
                 let text =
@@ -896,28 +886,20 @@ impl<'o> Reader<'o> {
                             _ => None,
                         });
                 match text {
-                    Some(t) if t.chars().count() > 40 => {
-                        format!(
-                            "row {} `{}…`",
-                            r + 1,
-                            t.chars().take(40).collect::<String>()
-                        )
-                    }
-                    Some(t) => format!("row {} `{t}`", r + 1),
-                    None => format!("row {}", r + 1),
+                    Some(t) if t.chars().count() > 40 => says::row_text(
+                        r + 1,
+                        format!("{}…", t.chars().take(40).collect::<String>()),
+                    ),
+                    Some(t) => says::row_text(r + 1, t),
+                    None => says::row_at(r + 1),
                 }
             })
             .collect();
         let loc = self.sheet_loc();
-        self.diags.warning(
-            loc,
-            Code::RowsAboveHeader,
-            format!(
-                "the header row is row {}; skipped above it: {}",
-                header + 1,
-                rows.join(", ")
-            ),
-        );
+        let msg = says::nest(&says::list(&rows), |rows| {
+            says::rows_above_header(header + 1, rows)
+        });
+        self.diags.warning(loc, Code::RowsAboveHeader, msg);
     }
 
     /// The header row: find each column's field and unit.
@@ -946,10 +928,7 @@ impl<'o> Reader<'o> {
             if self.sh.has(fi) {
                 let first = crate::diag::cell_name(r, self.sh.field_col[fi]);
                 self.err(r, *c, Code::DuplicateColumn, |_| {
-                    format!(
-                        "expected one {} column, found a second one (the first is {first})",
-                        spec.named()
-                    )
+                    says::duplicate_column(spec.zh, spec.named(), first)
                 });
                 bad = true;
                 continue;
@@ -976,10 +955,7 @@ impl<'o> Reader<'o> {
         for (fi, spec) in cols.iter().enumerate() {
             if spec.required && !self.sh.has(fi) {
                 self.err(r, first_col, Code::MissingColumn, |_| {
-                    format!(
-                        "expected a {} column in the header row, found none",
-                        spec.named()
-                    )
+                    says::missing_column(spec.zh, spec.named())
                 });
                 bad = true;
             }
@@ -996,7 +972,7 @@ impl<'o> Reader<'o> {
         // Columns required in alternatives.
         let sh = &self.sh;
         if let Some(m) = columns::missing_alternative(sh.kind, &|fi| sh.has(fi)) {
-            self.err(r, first_col, Code::MissingColumn, |_| m.to_string());
+            self.err(r, first_col, Code::MissingColumn, |_| m.message());
             bad = true;
         }
         self.sh.usable = !bad;
@@ -1028,11 +1004,7 @@ impl<'o> Reader<'o> {
             };
             if required {
                 let loc = self.sheet_loc();
-                self.diags.error(
-                    loc,
-                    Code::EmptySheet,
-                    "expected a header row and data rows, found an empty sheet",
-                );
+                self.diags.error(loc, Code::EmptySheet, says::empty_sheet());
             } else {
                 // An empty optional sheet has no rows; nothing to check.
                 self.usable.push(kind);
@@ -1051,7 +1023,7 @@ impl<'o> Reader<'o> {
                 self.diags.error(
                     loc,
                     code,
-                    format!("… and {} more of this kind", n - PER_KIND_LIMIT),
+                    crate::text::run::more_of_this_kind(n - PER_KIND_LIMIT),
                 );
             }
         }
@@ -1063,11 +1035,7 @@ impl<'o> Reader<'o> {
         let filled = |k: SheetKind| self.filled.contains(&k);
         let (daily, avg) = (SheetKind::Deposits, SheetKind::DepositAverages);
         if present(daily) && present(avg) && filled(daily) && filled(avg) {
-            let msg = format!(
-                "expected either daily balances or monthly averages, found both `{}` and `{}`",
-                self.sheet_name(daily),
-                self.sheet_name(avg)
-            );
+            let msg = says::conflicting_sheets(self.sheet_name(daily), self.sheet_name(avg));
             let loc = self.file_loc();
             self.diags.error(loc, Code::ConflictingSheets, msg);
         }
@@ -1076,12 +1044,11 @@ impl<'o> Reader<'o> {
         // Sheets and headers but not one row: a template not filled in.
         let empty = self.filled.is_empty() && !self.sheet_names.is_empty();
         if empty && !self.diags.has_errors() {
-            let msg = format!(
-                "expected data rows below the headers, found none in any sheet: fill in `{}`, `{}` and `{}` (or `{}`)",
+            let msg = says::empty_ledger(
                 self.sheet_name(SheetKind::Managers),
                 self.sheet_name(SheetKind::Clients),
                 self.sheet_name(daily),
-                self.sheet_name(avg)
+                self.sheet_name(avg),
             );
             let loc = self.file_loc();
             self.diags.error(loc, Code::EmptyLedger, msg);
@@ -1093,11 +1060,8 @@ impl<'o> Reader<'o> {
         };
         if self.period.is_none() && deposits_usable && !empty {
             let loc = self.file_loc();
-            self.diags.error(
-                loc,
-                Code::PeriodUnknown,
-                "the ledger has no daily balances; give --period YYYY-MM",
-            );
+            self.diags
+                .error(loc, Code::PeriodUnknown, says::period_unknown());
         }
         if self.diags.has_errors() {
             return (None, self.diags);

@@ -20,6 +20,7 @@ use super::folder::FileError;
 use super::model::FileForm;
 use crate::diag::Code;
 use crate::diag::Location;
+use crate::text::{Msg, ledger as says};
 use parquet::basic::{ConvertedType, LogicalType, Type as Phys};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::DataType;
@@ -149,14 +150,12 @@ fn fits(kind: Kind, ty: Ty) -> bool {
 }
 
 /// What a column of the contract's type may be, in words.
-fn expected(ty: Ty) -> &'static str {
+fn expected(ty: Ty) -> Msg {
     match ty {
-        Ty::Text => "text (a UTF8 string, or INT32/INT64)",
-        Ty::Amount | Ty::Usd | Ty::Number | Ty::Percent => {
-            "a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string)"
-        }
-        Ty::Date => "a date (DATE, or a UTF8 string)",
-        Ty::Tier | Ty::Choice(_) => "text (a UTF8 string)",
+        Ty::Text => says::want_text(),
+        Ty::Amount | Ty::Usd | Ty::Number | Ty::Percent => says::want_number(),
+        Ty::Date => says::want_date(),
+        Ty::Tier | Ty::Choice(_) => says::want_string(),
     }
 }
 
@@ -167,13 +166,9 @@ pub(super) fn read(
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<(), FileError> {
     let file = std::fs::File::open(path)
-        .map_err(|e| FileError::new(Code::CannotOpen, format!("cannot read the file: {e}")))?;
-    let pq = SerializedFileReader::new(file).map_err(|e| {
-        FileError::new(
-            Code::CannotOpen,
-            format!("expected a Parquet file, found one that cannot be read ({e})"),
-        )
-    })?;
+        .map_err(|e| FileError::new(Code::CannotOpen, says::cannot_read_file(e)))?;
+    let pq = SerializedFileReader::new(file)
+        .map_err(|e| FileError::new(Code::CannotOpen, says::not_parquet(e)))?;
     let schema = pq.metadata().file_metadata().schema_descr_ptr();
     let names: Vec<String> = schema
         .columns()
@@ -209,10 +204,12 @@ pub(super) fn read(
             Ok(k) if fits(k, spec.ty) => needed.push((c, k, d.max_def_level())),
             Ok(_) | Err(_) => {
                 let found = type_name(d);
-                let named = spec.named();
+                let (zh, named) = (spec.zh, spec.named());
                 let want = expected(spec.ty);
                 reader.err(0, c32, Code::WrongType, |_| {
-                    format!("expected {want} for {named}, found a column of type {found}")
+                    says::nest(&want, |want| {
+                        says::wrong_column_type(zh, &named, want, &found)
+                    })
                 });
                 reader.sh.usable = false;
             }
@@ -223,7 +220,7 @@ pub(super) fn read(
     }
     let folder = reader.file.clone();
     let name = reader.sh.name.clone();
-    let fail = |row: u64, c: usize, e: String| FileError {
+    let fail = |row: u64, c: usize, e: Msg| FileError {
         at: Some(Location::Record {
             file: folder.clone(),
             name: name.clone(),
@@ -231,10 +228,10 @@ pub(super) fn read(
             column: names.get(c).cloned().unwrap_or_default(),
         }),
         code: Code::CannotReadSheet,
-        message: format!("cannot read the file: {e}"),
+        message: says::nest(&e, |e| says::cannot_read_file(e)),
     };
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, (u64, usize, String)>>(CHUNKS);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, (u64, usize, Msg)>>(CHUNKS);
         let needed_ref = &needed;
         s.spawn(move || {
             if let Err(e) = decode(&pq, needed_ref, &tx) {
@@ -248,7 +245,7 @@ pub(super) fn read(
                 let Ok(row) = u32::try_from(chunk.first + i as u64 + 1) else {
                     return Err(FileError::new(
                         Code::CannotReadSheet,
-                        "expected at most 4,294,967,295 rows, found more",
+                        says::too_many_records(),
                     ));
                 };
                 fields.clear();
@@ -263,9 +260,7 @@ pub(super) fn read(
                             Cv::Str(chunk.text.get(a as usize..b as usize).unwrap_or_default())
                         }
                         Val::BadText => {
-                            reader.err(row, c, Code::BadEncoding, |_| {
-                                "expected UTF-8 text, found bytes that are not".to_string()
-                            });
+                            reader.err(row, c, Code::BadEncoding, |_| says::bad_utf8_value());
                             Cv::Empty
                         }
                     };
@@ -278,7 +273,7 @@ pub(super) fn read(
     })
 }
 
-type Sender = std::sync::mpsc::SyncSender<Result<Chunk, (u64, usize, String)>>;
+type Sender = std::sync::mpsc::SyncSender<Result<Chunk, (u64, usize, Msg)>>;
 
 /// Decode every row group, a chunk at a time, and send the chunks.
 /// An error names the first row of the chunk and the column.
@@ -286,19 +281,19 @@ fn decode(
     pq: &SerializedFileReader<std::fs::File>,
     needed: &[(usize, Kind, i16)],
     tx: &Sender,
-) -> Result<(), (u64, usize, String)> {
+) -> Result<(), (u64, usize, Msg)> {
     let first_col = needed.first().map_or(0, |n| n.0);
     let mut first: u64 = 0;
     for g in 0..pq.num_row_groups() {
         let rg = pq
             .get_row_group(g)
-            .map_err(|e| (first + 1, first_col, e.to_string()))?;
+            .map_err(|e| (first + 1, first_col, Msg::verbatim(e.to_string())))?;
         let rows = u64::try_from(rg.metadata().num_rows()).unwrap_or(0);
         let mut readers = Vec::with_capacity(needed.len());
         for &(c, _, _) in needed {
             readers.push(
                 rg.get_column_reader(c)
-                    .map_err(|e| (first + 1, c, e.to_string()))?,
+                    .map_err(|e| (first + 1, c, Msg::verbatim(e.to_string())))?,
             );
         }
         let mut done = 0u64;
@@ -337,7 +332,7 @@ fn column(
     defs: &mut Vec<i16>,
     out: &mut Vec<Val>,
     text: &mut String,
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     match r {
         ColumnReader::BoolColumnReader(r) => take(r, max_def, want, defs, out, |v| Val::Bool(*v)),
         ColumnReader::Int32ColumnReader(r) => {
@@ -379,7 +374,7 @@ fn column(
                 _ => Val::BadText,
             })
         }
-        ColumnReader::Int96ColumnReader(_) => Err("INT96 values are not read".to_string()),
+        ColumnReader::Int96ColumnReader(_) => Err(says::int96_not_read()),
     }
 }
 
@@ -392,7 +387,7 @@ fn take<T: DataType>(
     defs: &mut Vec<i16>,
     out: &mut Vec<Val>,
     mut conv: impl FnMut(&T::T) -> Val,
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     let mut vals: Vec<T::T> = Vec::with_capacity(want.min(CHUNK));
     let mut got = 0;
     while got < want {
@@ -401,9 +396,10 @@ fn take<T: DataType>(
         let levels = if max_def > 0 { Some(&mut *defs) } else { None };
         let (records, _, _) = r
             .read_records(want - got, levels, None, &mut vals)
-            .map_err(|e| e.to_string())?;
+            // The parquet crate's own words.
+            .map_err(|e| Msg::verbatim(e.to_string()))?;
         if records == 0 {
-            return Err("the column ends before its row group does".to_string());
+            return Err(says::column_ends_early());
         }
         if max_def > 0 {
             let mut vi = vals.iter();
@@ -411,7 +407,7 @@ fn take<T: DataType>(
                 if *d == max_def {
                     match vi.next() {
                         Some(v) => out.push(conv(v)),
-                        None => return Err("fewer values than rows".to_string()),
+                        None => return Err(says::fewer_values_than_rows()),
                     }
                 } else {
                     out.push(Val::Null);

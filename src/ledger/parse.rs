@@ -3,6 +3,7 @@
 //! location, these only say what was wrong.
 
 use super::cell::{Cv, excel_date, yyyymmdd};
+use crate::text::{Msg, ledger as says};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write;
@@ -220,17 +221,34 @@ pub(crate) enum NumKind {
 }
 
 impl NumKind {
-    fn noun(self) -> &'static str {
+    /// `expected an amount, found …` (or a number).
+    fn not_one(self, found: &Msg) -> Msg {
         match self {
-            NumKind::Amount => "an amount",
-            NumKind::Number => "a number",
+            NumKind::Amount => says::nest(found, |s| says::not_an_amount(s)),
+            NumKind::Number => says::nest(found, |s| says::not_a_number(s)),
+        }
+    }
+
+    /// `expected an amount with at most N decimal places…, found …`.
+    fn too_precise(self, places: u32, note: &Msg, found: &Msg) -> Msg {
+        says::nest2(note, found, |note, found| match self {
+            NumKind::Amount => says::amount_too_precise(places, note, found),
+            NumKind::Number => says::number_too_precise(places, note, found),
+        })
+    }
+
+    /// `expected an amount, found …, which is too large`.
+    fn too_large(self, found: &Msg) -> Msg {
+        match self {
+            NumKind::Amount => says::nest(found, |s| says::amount_too_large(s)),
+            NumKind::Number => says::nest(found, |s| says::number_too_large(s)),
         }
     }
 }
 
 /// A number cell (not blank) → exact decimal with at most 4 places, before
 /// any unit or rounding.
-pub(crate) fn decimal4(cv: &Cv<'_>, kind: NumKind, buf: &mut String) -> Result<Decimal, String> {
+pub(crate) fn decimal4(cv: &Cv<'_>, kind: NumKind, buf: &mut String) -> Result<Decimal, Msg> {
     decimal_places(cv, kind, MAX_INPUT_DP, buf)
 }
 
@@ -241,28 +259,27 @@ fn decimal_places(
     kind: NumKind,
     places: u32,
     buf: &mut String,
-) -> Result<Decimal, String> {
-    let noun = kind.noun();
+) -> Result<Decimal, Msg> {
     // In a column with a unit (万元), the places are those of the cell as
     // written, and the message says what they amount to.
-    let unit_note = if places > MAX_INPUT_DP {
-        " (4 once multiplied by the column's unit)"
-    } else {
-        ""
+    let unit_note = || {
+        if places > MAX_INPUT_DP {
+            says::unit_places_note()
+        } else {
+            Msg::verbatim("")
+        }
     };
     match *cv {
         Cv::Int(i) => Ok(Decimal::from(i)),
         Cv::Float(f) => {
             if !f.is_finite() {
-                return Err(format!("expected {noun}, found `{f}`"));
+                return Err(kind.not_one(&says::found_value(f)));
             }
             float_to_dec(f, places, buf).ok_or_else(|| {
                 if f.abs() >= 1e28 {
-                    format!("expected {noun}, found the number `{f}`, which is too large")
+                    kind.too_large(&says::found_number(f))
                 } else {
-                    format!(
-                        "expected {noun} with at most {places} decimal places{unit_note}, found `{f}`"
-                    )
+                    kind.too_precise(places, &unit_note(), &says::found_value(f))
                 }
             })
         }
@@ -271,13 +288,13 @@ fn decimal_places(
             normalize_numeric(t, buf);
             match parse_plain_decimal(buf, places) {
                 Ok(v) => Ok(v),
-                Err(TextNum::TooPrecise) => Err(format!(
-                    "expected {noun} with at most {places} decimal places{unit_note}, found text `{t}`"
-                )),
-                Err(TextNum::Bad) => Err(format!("expected {noun}, found text `{t}`")),
+                Err(TextNum::TooPrecise) => {
+                    Err(kind.too_precise(places, &unit_note(), &says::found_text(t)))
+                }
+                Err(TextNum::Bad) => Err(kind.not_one(&says::found_text(t))),
             }
         }
-        _ => Err(format!("expected {noun}, found {}", cv.describe())),
+        _ => Err(kind.not_one(&cv.describe())),
     }
 }
 
@@ -288,7 +305,7 @@ pub(crate) fn amount(
     factor: Decimal,
     scale: u32,
     buf: &mut String,
-) -> Result<Decimal, String> {
+) -> Result<Decimal, Msg> {
     // Fast path for the common plain float cell: integer rounding.
     if let Cv::Float(f) = *cv
         && factor == Decimal::ONE
@@ -308,18 +325,11 @@ pub(crate) fn amount(
     let v = if factor == Decimal::ONE {
         v
     } else {
-        v.checked_mul(factor).ok_or_else(|| {
-            format!(
-                "expected an amount, found {}, which is too large",
-                cv.describe()
-            )
-        })?
+        v.checked_mul(factor)
+            .ok_or_else(|| NumKind::Amount.too_large(&cv.describe()))?
     };
     if v.abs() >= Decimal::from(MAX_MAGNITUDE) {
-        return Err(format!(
-            "expected an amount under 10^15, found {}, which is too large",
-            cv.describe()
-        ));
+        return Err(says::nest(&cv.describe(), |s| says::amount_over_limit(s)));
     }
     Ok(to_scale(v, scale))
 }
@@ -331,13 +341,13 @@ const MAX_MAGNITUDE: i64 = 1_000_000_000_000_000;
 
 /// A percentage cell (not blank) → fraction in [0, 1]. Accepts `60%`, `0.6`
 /// and `60` (a value above 1 and at most 100 is a percentage).
-pub(crate) fn percent(cv: &Cv<'_>, buf: &mut String) -> Result<Decimal, String> {
-    const EXPECTED: &str = "expected a share such as `60%`, `0.6` or `60`";
+pub(crate) fn percent(cv: &Cv<'_>, buf: &mut String) -> Result<Decimal, Msg> {
+    let expected = |found: Msg| says::nest(&found, |s| says::share_expected(s));
     let (v, pct, shown) = match *cv {
         Cv::Int(i) => (Decimal::from(i), false, i.to_string()),
         Cv::Float(f) => match float_exact(f, buf) {
             Some(v) => (v, false, format!("{f}")),
-            None => return Err(format!("{EXPECTED}, found `{f}`")),
+            None => return Err(expected(says::found_value(f))),
         },
         Cv::Str(s) => {
             let t = s.trim();
@@ -348,10 +358,10 @@ pub(crate) fn percent(cv: &Cv<'_>, buf: &mut String) -> Result<Decimal, String> 
             };
             match parse_plain_decimal(num, 12) {
                 Ok(v) => (v, pct, t.to_string()),
-                Err(_) => return Err(format!("{EXPECTED}, found text `{t}`")),
+                Err(_) => return Err(expected(says::found_text(t))),
             }
         }
-        _ => return Err(format!("{EXPECTED}, found {}", cv.describe())),
+        _ => return Err(expected(cv.describe())),
     };
     let hundred = Decimal::ONE_HUNDRED;
     let frac = if pct || (v > Decimal::ONE && v <= hundred) {
@@ -360,9 +370,7 @@ pub(crate) fn percent(cv: &Cv<'_>, buf: &mut String) -> Result<Decimal, String> 
         v
     };
     if frac < Decimal::ZERO || frac > Decimal::ONE {
-        return Err(format!(
-            "expected a share between 0% and 100%, found `{shown}`"
-        ));
+        return Err(says::share_out_of_range(shown));
     }
     Ok(frac.round_dp_with_strategy(8, AWAY).normalize())
 }
@@ -428,11 +436,9 @@ pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
 /// A date cell, date text, or a `yyyymmdd` number (not blank). Other
 /// numbers are refused: a bare serial such as 46296 may be a date whose
 /// format was lost, or not a date at all.
-pub(crate) fn date(cv: &Cv<'_>) -> Result<NaiveDate, String> {
-    const EXPECTED: &str = "expected a date such as `2026-10-01`";
-    let not_a_day = |n: &dyn std::fmt::Display| {
-        format!("{EXPECTED} or `20261001`, found `{n}`, which is not a day (read as yyyymmdd)")
-    };
+pub(crate) fn date(cv: &Cv<'_>) -> Result<NaiveDate, Msg> {
+    let not_a_day = |n: &dyn std::fmt::Display| says::date_not_a_day(n);
+    let expected = || says::nest(&cv.describe(), |s| says::date_expected(s));
     let number = match *cv {
         Cv::Date(d) if !d.is_duration() => Some(d.as_f64()),
         Cv::Int(i) => Some(i as f64),
@@ -451,11 +457,9 @@ pub(crate) fn date(cv: &Cv<'_>) -> Result<NaiveDate, String> {
         None => {}
     }
     match *cv {
-        Cv::Date(d) => excel_date(&d).ok_or_else(|| format!("{EXPECTED}, found {}", cv.describe())),
-        Cv::Str(s) | Cv::DateIso(s) => {
-            parse_date_text(s).ok_or_else(|| format!("{EXPECTED}, found {}", cv.describe()))
-        }
-        _ => Err(format!("{EXPECTED}, found {}", cv.describe())),
+        Cv::Date(d) => excel_date(&d).ok_or_else(expected),
+        Cv::Str(s) | Cv::DateIso(s) => parse_date_text(s).ok_or_else(expected),
+        _ => Err(expected()),
     }
 }
 
@@ -490,26 +494,25 @@ pub(crate) fn choice(s: &str, choices: &[Choice]) -> Option<usize> {
 }
 
 /// "expected one of `rm` (客户经理), …, found `x` (did you mean `rm`?)".
-pub(crate) fn choice_error(found: &str, choices: &[Choice]) -> String {
-    let list: Vec<String> = choices
+pub(crate) fn choice_error(found: &str, choices: &[Choice]) -> Msg {
+    let list: Vec<Msg> = choices
         .iter()
-        .map(|c| format!("`{}` ({})", c.id, c.zh))
+        .map(|c| says::choice_item(c.id, c.zh))
         .collect();
     let cands = choices.iter().flat_map(|c| [c.id, c.zh]);
-    format!(
-        "expected one of {}, found `{}`{}",
-        list.join(", "),
-        found,
-        crate::diag::suggestion(found, cands)
-    )
+    let hint = says::suggestion(found, cands);
+    says::nest2(&says::list(&list), &hint, |list, hint| {
+        says::not_a_choice(list, found, hint)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::Lang;
     use rust_decimal_macros::dec;
 
-    fn amt(cv: Cv<'_>) -> Result<Decimal, String> {
+    fn amt(cv: Cv<'_>) -> Result<Decimal, Msg> {
         amount(&cv, Decimal::ONE, 2, &mut String::new())
     }
 
@@ -532,12 +535,12 @@ mod tests {
             dec!(999999999999999)
         );
         assert_eq!(
-            amt(Cv::Float(1e15)).unwrap_err(),
+            amt(Cv::Float(1e15)).unwrap_err().get(Lang::En),
             "expected an amount under 10^15, found the number `1000000000000000`, which is too large"
         );
         assert_eq!(amt(Cv::Float(0.1 + 0.2 + 0.0001)).unwrap(), dec!(0.30));
         assert_eq!(
-            amt(Cv::Float(1.23456789)).unwrap_err(),
+            amt(Cv::Float(1.23456789)).unwrap_err().get(Lang::En),
             "expected an amount with at most 4 decimal places, found `1.23456789`"
         );
         assert!(amt(Cv::Float(0.00005)).is_err());
@@ -623,19 +626,19 @@ mod tests {
         // 9000000.00012 is not 9000000.0001 (20,000 units in the last place
         // away); the old tolerance max(|v|, 1)·1e-9 = 0.009 took it for one.
         assert_eq!(
-            amt(Cv::Float(9000000.00012)).unwrap_err(),
+            amt(Cv::Float(9000000.00012)).unwrap_err().get(Lang::En),
             "expected an amount with at most 4 decimal places, found `9000000.00012`"
         );
         assert_eq!(
-            amt(Cv::Float(-9000000.00012)).unwrap_err(),
+            amt(Cv::Float(-9000000.00012)).unwrap_err().get(Lang::En),
             "expected an amount with at most 4 decimal places, found `-9000000.00012`"
         );
         assert_eq!(
-            amt(Cv::Float(123456.00005)).unwrap_err(),
+            amt(Cv::Float(123456.00005)).unwrap_err().get(Lang::En),
             "expected an amount with at most 4 decimal places, found `123456.00005`"
         );
         assert_eq!(
-            amt(Cv::Float(50000000000.00012)).unwrap_err(),
+            amt(Cv::Float(50000000000.00012)).unwrap_err().get(Lang::En),
             "expected an amount with at most 4 decimal places, found `50000000000.00012`"
         );
         assert_eq!(amt(Cv::Float(9000000.0001)).unwrap(), dec!(9000000.00));
@@ -667,26 +670,28 @@ mod tests {
         assert_eq!(amt(Cv::Str("+7.1250")).unwrap(), dec!(7.13));
         assert_eq!(amt(Cv::Str("1.23450")).unwrap(), dec!(1.23));
         assert_eq!(
-            amt(Cv::Str("12,3O0")).unwrap_err(),
+            amt(Cv::Str("12,3O0")).unwrap_err().get(Lang::En),
             "expected an amount, found text `12,3O0`"
         );
         assert_eq!(
-            amt(Cv::Str("1.23456")).unwrap_err(),
+            amt(Cv::Str("1.23456")).unwrap_err().get(Lang::En),
             "expected an amount with at most 4 decimal places, found text `1.23456`"
         );
         assert!(amt(Cv::Str("1.2.3")).is_err());
         assert!(amt(Cv::Str("-")).is_err());
         assert!(amt(Cv::Str("¥12")).is_err());
         assert_eq!(
-            amt(Cv::Bool(true)).unwrap_err(),
+            amt(Cv::Bool(true)).unwrap_err().get(Lang::En),
             "expected an amount, found the boolean `TRUE`"
         );
         assert_eq!(
-            amt(Cv::Error(&calamine::CellErrorType::NA)).unwrap_err(),
+            amt(Cv::Error(&calamine::CellErrorType::NA))
+                .unwrap_err()
+                .get(Lang::En),
             "expected an amount, found the spreadsheet error `#N/A`"
         );
         assert_eq!(
-            amt(Cv::DateIso("2026-10-01")).unwrap_err(),
+            amt(Cv::DateIso("2026-10-01")).unwrap_err().get(Lang::En),
             "expected an amount, found the date `2026-10-01`"
         );
     }
@@ -715,12 +720,16 @@ mod tests {
         }
         // 0.000000005 万元 = 0.00005 元: 5 places of a yuan.
         assert_eq!(
-            amount(&Cv::Str("0.000000005"), dec!(10000), 2, &mut b).unwrap_err(),
+            amount(&Cv::Str("0.000000005"), dec!(10000), 2, &mut b)
+                .unwrap_err()
+                .get(Lang::En),
             "expected an amount with at most 8 decimal places (4 once multiplied by the column's unit), found text `0.000000005`"
         );
         // 900.000000012 万元 = 9,000,000.00012 元.
         assert_eq!(
-            amount(&Cv::Float(900.000000012), dec!(10000), 2, &mut b).unwrap_err(),
+            amount(&Cv::Float(900.000000012), dec!(10000), 2, &mut b)
+                .unwrap_err()
+                .get(Lang::En),
             "expected an amount with at most 8 decimal places (4 once multiplied by the column's unit), found `900.000000012`"
         );
         // Float noise in a 万元 column: 900.1 + 0.2 = 900.3000000000001.
@@ -729,7 +738,9 @@ mod tests {
             dec!(9003000)
         );
         assert_eq!(
-            amount(&Cv::Float(2.71829), Decimal::ONE, 2, &mut b).unwrap_err(),
+            amount(&Cv::Float(2.71829), Decimal::ONE, 2, &mut b)
+                .unwrap_err()
+                .get(Lang::En),
             "expected an amount with at most 4 decimal places, found `2.71829`"
         );
         assert_eq!(
@@ -751,16 +762,16 @@ mod tests {
         assert_eq!(p(Cv::Int(100)).unwrap(), dec!(1));
         assert_eq!(p(Cv::Float(1.0 / 3.0)).unwrap(), dec!(0.33333333));
         assert_eq!(
-            p(Cv::Str("150%")).unwrap_err(),
+            p(Cv::Str("150%")).unwrap_err().get(Lang::En),
             "expected a share between 0% and 100%, found `150%`"
         );
         assert_eq!(
-            p(Cv::Int(120)).unwrap_err(),
+            p(Cv::Int(120)).unwrap_err().get(Lang::En),
             "expected a share between 0% and 100%, found `120`"
         );
         assert!(p(Cv::Float(-0.1)).is_err());
         assert_eq!(
-            p(Cv::Str("six")).unwrap_err(),
+            p(Cv::Str("six")).unwrap_err().get(Lang::En),
             "expected a share such as `60%`, `0.6` or `60`, found text `six`"
         );
     }
@@ -785,11 +796,11 @@ mod tests {
             calamine::ExcelDateTime::new(46296.0, calamine::ExcelDateTimeType::DateTime, false);
         assert_eq!(date(&Cv::Date(xl)).unwrap(), d(2026, 10, 1).unwrap());
         assert_eq!(
-            date(&Cv::Float(46296.0)).unwrap_err(),
+            date(&Cv::Float(46296.0)).unwrap_err().get(Lang::En),
             "expected a date such as `2026-10-01`, found the number `46296`"
         );
         assert_eq!(
-            date(&Cv::Str("10月1日")).unwrap_err(),
+            date(&Cv::Str("10月1日")).unwrap_err().get(Lang::En),
             "expected a date such as `2026-10-01`, found text `10月1日`"
         );
     }
@@ -823,7 +834,7 @@ mod tests {
             (Cv::Str("20261300"), "20261300"),
         ] {
             assert_eq!(
-                date(&cv).unwrap_err(),
+                date(&cv).unwrap_err().get(Lang::En),
                 format!(
                     "expected a date such as `2026-10-01` or `20261001`, found `{shown}`, which is not a day (read as yyyymmdd)"
                 )
@@ -836,7 +847,7 @@ mod tests {
             (Cv::Str("2026103"), "text `2026103`"),
         ] {
             assert_eq!(
-                date(&cv).unwrap_err(),
+                date(&cv).unwrap_err().get(Lang::En),
                 format!("expected a date such as `2026-10-01`, found {found}")
             );
         }
@@ -867,8 +878,12 @@ mod tests {
         assert_eq!(choice("业务代办员", C), Some(1));
         assert_eq!(choice("boss", C), None);
         assert_eq!(
-            choice_error("agnet", C),
+            choice_error("agnet", C).get(Lang::En),
             "expected one of `rm` (客户经理), `agent` (业务代办员), `branch_head` (支行行长), found `agnet` (did you mean `agent`?)"
+        );
+        assert_eq!(
+            choice_error("agnet", C).get(Lang::Zh),
+            "「agnet」不是可填的值；可填：「客户经理」、「业务代办员」、「支行行长」（是否应为「agent」？）"
         );
     }
 }

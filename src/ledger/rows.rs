@@ -7,6 +7,7 @@ use super::columns::{CLASSES, MAXF, PRODUCTS, ROLES, STATUSES, f::*};
 use super::model::*;
 use super::parse::{self, Choice, NumKind};
 use crate::diag::Code;
+use crate::text::{Lang, Msg, ledger as says};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -67,10 +68,25 @@ impl Reader<'_> {
         self.sh.cols.get(fi).map(|c| c.named()).unwrap_or_default()
     }
 
+    /// The Chinese header of a field's column (`余额`).
+    fn zh(&self, fi: usize) -> &'static str {
+        self.sh.cols.get(fi).map(|c| c.zh).unwrap_or_default()
+    }
+
+    /// A field's key (`left_on`).
+    fn key(&self, fi: usize) -> &'static str {
+        self.sh.cols.get(fi).map(|c| c.key).unwrap_or_default()
+    }
+
+    /// `expected a `client_id` (客户编号) or an `rm_id` (客户经理编号), found neither`.
+    fn client_or_rm(&self, client: usize, rm: usize) -> Msg {
+        says::client_or_rm(self.key(client), self.zh(client), self.key(rm), self.zh(rm))
+    }
+
     pub(crate) fn missing(&mut self, r: u32, fi: usize) {
         let col = self.col(fi);
         self.err(r, col, Code::MissingValue, |me| {
-            format!("expected a value for {}, found an empty cell", me.named(fi))
+            says::missing_value(me.zh(fi), me.named(fi))
         });
     }
 
@@ -134,10 +150,7 @@ impl Reader<'_> {
             Ok(v) if v.abs() >= Decimal::from(1_000_000_000_i64) => {
                 let col = self.col(fi);
                 self.err(r, col, Code::NotANumber, |_| {
-                    format!(
-                        "expected a number under 10^9, found {}, which is too large",
-                        cv.describe()
-                    )
+                    says::nest(&cv.describe(), |s| says::number_over_limit(s))
                 });
                 Err(())
             }
@@ -162,7 +175,9 @@ impl Reader<'_> {
         let col = self.col(fi);
         let found = cv.describe();
         self.err(r, col, Code::NegativeValue, |me| {
-            format!("expected 0 or more for {}, found {found}", me.named(fi))
+            says::nest(&found, |found| {
+                says::negative_value(me.zh(fi), me.named(fi), found)
+            })
         });
     }
 
@@ -232,11 +247,10 @@ impl Reader<'_> {
         }
         let col = self.col(fi);
         self.err(r, col, Code::UnknownRm, |me| {
-            format!(
-                "expected an rm_id listed in sheet `{}`, found `{rm}`{}",
-                me.sheet_name(SheetKind::Managers),
-                crate::diag::suggestion(rm, me.managers.iter().map(|m| m.rm_id.as_str()))
-            )
+            let hint = says::suggestion(rm, me.managers.iter().map(|m| m.rm_id.as_str()));
+            says::nest(&hint, |hint| {
+                says::rm_not_listed(me.sheet_name(SheetKind::Managers), rm, hint)
+            })
         });
         Err(())
     }
@@ -248,11 +262,10 @@ impl Reader<'_> {
         }
         let col = self.col(fi);
         self.err(r, col, Code::UnknownClient, |me| {
-            format!(
-                "expected a client_id listed in sheet `{}`, found `{client}`{}",
-                me.sheet_name(SheetKind::Clients),
-                crate::diag::suggestion(client, me.clients.iter().map(|a| a.client_id.as_str()))
-            )
+            let hint = says::suggestion(client, me.clients.iter().map(|a| a.client_id.as_str()));
+            says::nest(&hint, |hint| {
+                says::client_not_listed(me.sheet_name(SheetKind::Clients), client, hint)
+            })
         });
         Err(())
     }
@@ -285,13 +298,13 @@ impl Reader<'_> {
             left_ok = false;
             if self.sh.has(M_LEFT_ON) {
                 let col = self.col(M_LEFT_ON);
-                self.err(r, col, Code::MissingValue, |_| {
-                    "expected a `left_on` (离岗日期) date for an RM whose status is `left`, found an empty cell".to_string()
+                self.err(r, col, Code::MissingValue, |me| {
+                    says::left_on_empty(me.key(M_LEFT_ON), me.zh(M_LEFT_ON))
                 });
             } else {
                 let col = self.col(M_STATUS);
-                self.err(r, col, Code::MissingValue, |_| {
-                    "expected a `left_on` (离岗日期) column for an RM whose status is `left`, found none".to_string()
+                self.err(r, col, Code::MissingValue, |me| {
+                    says::left_on_no_column(me.key(M_LEFT_ON), me.zh(M_LEFT_ON))
                 });
             }
         }
@@ -301,10 +314,9 @@ impl Reader<'_> {
                 unique = false;
                 let col = self.col(M_RM_ID);
                 self.err(r, col, Code::DuplicateId, |me| {
-                    format!(
-                        "expected each rm_id once, found `{id}` again (first on {})",
-                        me.row_name(first)
-                    )
+                    says::nest(&me.row_name(first), |first| {
+                        says::duplicate_id(me.key(M_RM_ID), me.zh(M_RM_ID), id, first)
+                    })
                 });
             } else {
                 self.manager_rows.insert(id.clone(), r);
@@ -369,20 +381,16 @@ impl Reader<'_> {
             Cv::Float(x) if x.fract() == 0.0 && (0.0..1e15).contains(&x) => (x as i64).to_string(),
             Cv::Int(_) | Cv::Float(_) => {
                 self.err(r, col, Code::CardAsNumber, |me| {
-                    format!(
-                        "expected {} as text, found a number, which Excel keeps to 15 digits: format the column as text (文本) and type the card number again",
-                        me.named(M_SALARY_CARD)
-                    )
+                    says::card_as_number(me.zh(M_SALARY_CARD), me.named(M_SALARY_CARD), "文本")
                 });
                 return Err(());
             }
             other => {
                 let found = other.describe();
                 self.err(r, col, Code::NotACard, |me| {
-                    format!(
-                        "expected {} as digits, found {found}",
-                        me.named(M_SALARY_CARD)
-                    )
+                    says::nest(&found, |found| {
+                        says::card_not_digits(me.zh(M_SALARY_CARD), me.named(M_SALARY_CARD), found)
+                    })
                 });
                 return Err(());
             }
@@ -392,15 +400,14 @@ impl Reader<'_> {
         }
         if !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 32 {
             let shown = if digits.chars().all(|c| c.is_ascii_digit()) {
-                format!("{} digits", digits.len())
+                says::card_digits(digits.len())
             } else {
-                "text that is not only digits".to_string()
+                says::card_not_only_digits()
             };
             self.err(r, col, Code::NotACard, |me| {
-                format!(
-                    "expected {} as up to 32 digits (spaces between groups allowed), found {shown}",
-                    me.named(M_SALARY_CARD)
-                )
+                says::nest(&shown, |shown| {
+                    says::card_too_long(me.zh(M_SALARY_CARD), me.named(M_SALARY_CARD), shown)
+                })
             });
             return Err(());
         }
@@ -468,12 +475,9 @@ impl Reader<'_> {
             });
             let pct = (sum * Decimal::ONE_HUNDRED).normalize();
             self.err(last, col, Code::SharesExceed100, |me| {
-                let list: Vec<String> = rows.iter().map(|r| me.row_number(*r).to_string()).collect();
-                format!(
-                    "expected the shares of client `{client}` to add up to at most 100%, found {pct}% ({}s {})",
-                    me.row_name(0).split(' ').next().unwrap_or("row"),
-                    list.join(", ")
-                )
+                says::nest(&me.rows_named(&rows), |rows| {
+                    says::shares_exceed_100(&client, pct, rows)
+                })
             });
         }
     }
@@ -532,9 +536,16 @@ impl Reader<'_> {
                     if rounded != given {
                         let col = self.col(A_AVERAGE);
                         self.err(r, col, Code::AverageDisagrees, |_| {
-                            format!(
-                                "expected the average of the sum, {s} ÷ {d} = {rounded} (to {scale} places), found {given}"
-                            )
+                            // Amounts in Chinese with separators.
+                            let zh = says::average_disagrees(
+                                money(s),
+                                d,
+                                money(rounded),
+                                scale,
+                                money(given),
+                            );
+                            let en = says::average_disagrees(s, d, rounded, scale, given);
+                            Msg::new(zh.get(Lang::Zh).to_string(), en.get(Lang::En).to_string())
                         });
                         return;
                     }
@@ -566,8 +577,8 @@ impl Reader<'_> {
             return Ok(want);
         }
         let col = self.col(A_DAYS);
-        self.err(r, col, Code::DaysNotMonth, |_| {
-            format!("expected {want}, the days of {period}, found {d}")
+        self.err(r, col, Code::DaysNotMonth, |me| {
+            says::days_not_month(me.zh(A_DAYS), want, period, d)
         });
         Err(())
     }
@@ -599,10 +610,9 @@ impl Reader<'_> {
                 refs = Err(());
                 let col = self.col(L_LOAN);
                 self.err(r, col, Code::DuplicateId, |me| {
-                    format!(
-                        "expected each loan_id once, found `{id}` again (first on {})",
-                        me.row_name(first)
-                    )
+                    says::nest(&me.row_name(first), |first| {
+                        says::duplicate_id(me.key(L_LOAN), me.zh(L_LOAN), id, first)
+                    })
                 });
             } else {
                 self.loan_rows.insert(id.clone(), r);
@@ -662,14 +672,7 @@ impl Reader<'_> {
         let owner = match (client, rm) {
             (Some(c), Some(rm)) => {
                 let col = self.col(F_RM);
-                self.warn(
-                    r,
-                    col,
-                    Code::FeeOwnerBoth,
-                    format!(
-                        "found both client `{c}` and RM `{rm}`; the fee goes to the client and is shared like the client"
-                    ),
-                );
+                self.warn(r, col, Code::FeeOwnerBoth, says::fee_owner_both(&c, &rm));
                 FeeOwner::Client(c)
             }
             (Some(c), None) => FeeOwner::Client(c),
@@ -681,9 +684,8 @@ impl Reader<'_> {
                     F_RM
                 };
                 let col = self.col(fi);
-                self.err(r, col, Code::MissingValue, |_| {
-                    "expected a `client_id` (客户编号) or an `rm_id` (客户经理编号), found neither"
-                        .to_string()
+                self.err(r, col, Code::MissingValue, |me| {
+                    me.client_or_rm(F_CLIENT, F_RM)
                 });
                 return;
             }
@@ -734,7 +736,7 @@ impl Reader<'_> {
         else {
             return;
         };
-        self.outside_period(r, N_OPENED, opened_on, "account opened");
+        self.outside_period(r, N_OPENED, opened_on, says::opened_outside_period);
         let src = self.src(r, N_ACCOUNT);
         self.new_accounts.push(NewAccount {
             account_id,
@@ -749,18 +751,19 @@ impl Reader<'_> {
     /// A row dated in another month is kept out of this month's figures;
     /// say so, so that nothing is left out unseen. (The period is known by
     /// now: from `--period`, or from the daily balances, read first.)
-    fn outside_period(&mut self, r: u32, fi: usize, date: Option<NaiveDate>, what: &str) {
+    fn outside_period(
+        &mut self,
+        r: u32,
+        fi: usize,
+        date: Option<NaiveDate>,
+        said: fn(NaiveDate, crate::period::Period) -> Msg,
+    ) {
         let (Some(d), Some(period)) = (date, self.period) else {
             return;
         };
         if !period.contains(d) {
             let col = self.col(fi);
-            self.warn(
-                r,
-                col,
-                Code::OutsidePeriod,
-                format!("{what} dated {d}, outside {period}: not counted in this month's figures"),
-            );
+            self.warn(r, col, Code::OutsidePeriod, said(d, period));
         }
     }
 
@@ -780,7 +783,7 @@ impl Reader<'_> {
         else {
             return;
         };
-        self.outside_period(r, I_DATE, date, "incident");
+        self.outside_period(r, I_DATE, date, says::incident_outside_period);
         let src = self.src(r, I_RM);
         self.incidents.push(Incident {
             rm_id,
@@ -810,9 +813,8 @@ impl Reader<'_> {
                 B_RM
             };
             let col = self.col(fi);
-            self.err(r, col, Code::MissingValue, |_| {
-                "expected a `client_id` (客户编号) or an `rm_id` (客户经理编号), found neither"
-                    .to_string()
+            self.err(r, col, Code::MissingValue, |me| {
+                me.client_or_rm(B_CLIENT, B_RM)
             });
             return;
         }
@@ -872,4 +874,9 @@ impl Reader<'_> {
             src,
         });
     }
+}
+
+/// An amount with thousands separators, to its own places: `31,000,000.00`.
+fn money(d: Decimal) -> String {
+    crate::report::pay::amount_text(d, d.scale())
 }

@@ -31,6 +31,7 @@
 
 use super::guard::{self, Breach, Guard, Kind};
 use crate::diag::Code;
+use crate::text::ledger as says;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -55,7 +56,8 @@ pub const MAX_MEMBERS: usize = 10_000;
 pub(crate) type BreachSlot = Arc<Mutex<Option<Breach>>>;
 
 fn record(slot: &BreachSlot, b: Breach) -> io::Error {
-    let msg = b.message.clone();
+    // calamine sees an I/O error; the reader reports the breach itself.
+    let msg = b.message.get(crate::text::Lang::En).to_string();
     if let Ok(mut s) = slot.lock()
         && s.is_none()
     {
@@ -179,10 +181,9 @@ fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> 
             code: guard::TOO_LARGE,
             part: String::new(),
             cell: None,
-            message: format!(
-                "the workbook has {} parts, more than rmpay reads ({}): this is not a ledger",
+            message: says::too_many_parts(
                 guard::thousands(z.len() as u64),
-                guard::thousands(MAX_MEMBERS as u64)
+                guard::thousands(MAX_MEMBERS as u64),
             ),
         }));
     }
@@ -210,10 +211,7 @@ fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> 
             return Ok(Err(Breach {
                 code: Code::CannotOpen,
                 part: m.name.clone(),
-                message: format!(
-                    "the part `{}` is encrypted or compressed in a way Excel does not write ({method})",
-                    m.name
-                ),
+                message: says::encrypted_part(&m.name, method),
                 cell: None,
             }));
         }
@@ -286,8 +284,7 @@ fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
         code: guard::TOO_LARGE,
         part: String::new(),
         cell: None,
-        message: "the workbook's parts inflate to more than 4 GiB in all: this is not a ledger"
-            .to_string(),
+        message: says::inflates_over_4gib(),
     };
     let mut segments = Vec::with_capacity(members.len() * 2 + 3);
     let mut central = Vec::new();

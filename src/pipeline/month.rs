@@ -69,7 +69,11 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     let ledger_warnings = ledger
         .warnings
         .iter()
-        .map(|w| w.in_file(&ledger.file).show(crate::text::output()))
+        .map(|w| {
+            let w = w.in_file(&ledger.file);
+            let show = |l| w.show(l);
+            crate::text::Msg::new(show(crate::text::Lang::Zh), show(crate::text::Lang::En))
+        })
         .collect();
     let run = report::pay::RunInfo::new(
         ledger.period,

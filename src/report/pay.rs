@@ -16,8 +16,10 @@ pub struct RunInfo {
     pub ledger_sha256: String,
     /// Where the opening state came from.
     pub opening: String,
-    /// The ledger reader's warnings (rows kept out of the month, …).
-    pub ledger_warnings: Vec<String>,
+    /// The ledger reader's warnings (rows kept out of the month, …), as
+    /// printed, in both languages: the book shows them in its own, the
+    /// JSON records them in English (as the docs' example).
+    pub ledger_warnings: Vec<crate::text::Msg>,
     /// The sign-offs a closed month was closed on, in the workflow's
     /// order: the register's sign-off block (empty: no block).
     pub signoffs: Vec<SignoffLine>,
@@ -30,7 +32,7 @@ impl RunInfo {
         ledger_file: String,
         ledger_sha256: String,
         opening: String,
-        ledger_warnings: Vec<String>,
+        ledger_warnings: Vec<crate::text::Msg>,
     ) -> RunInfo {
         RunInfo {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -1132,7 +1134,7 @@ fn manifest(c: &Book<'_>, sink: &mut dyn Sink) {
         payroll.results.len().to_string(),
     ));
     for w in &run.ledger_warnings {
-        man.push(kv(text::pay_ledger_warning(lang), w.clone()));
+        man.push(kv(text::pay_ledger_warning(lang), w.get(lang).to_string()));
     }
     if policy.pay.rates_are_examples {
         man.push(kv(

@@ -994,7 +994,7 @@ mod tests {
     }
 
     /// English words a Chinese text may hold: identifiers and file names.
-    const ZH_MAY_SAY: &[&str] = &["rmpay", "SHA", "state", "json", "date", "demand"];
+    const ZH_MAY_SAY: &[&str] = &["rmpay", "SHA", "state", "json", "date", "demand", "Excel"];
 
     /// Chinese an English text may hold: the ledger's own headers and
     /// words, which it quotes so the user finds them in the workbook, and

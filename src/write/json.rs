@@ -310,7 +310,11 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
         ledger: JsonLedger {
             file: run.ledger_file.clone(),
             sha256: run.ledger_sha256.clone(),
-            warnings: run.ledger_warnings.clone(),
+            warnings: run
+                .ledger_warnings
+                .iter()
+                .map(|w| w.get(crate::text::Lang::En).to_string())
+                .collect(),
         },
         managers,
         off_roster: payroll

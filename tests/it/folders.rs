@@ -526,6 +526,81 @@ pub(super) fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
     assert!(!out.path("out").exists(), "nothing is written");
 }
 
+/// The same bad folder as [`every_bad_file_of_a_folder_is_a_located_error_in_one_run`],
+/// read in Chinese (`--lang zh`): every error's message in Chinese, the
+/// lines and fields of CSV files, the rows and columns of Parquet files
+/// named in Chinese too. The parquet crate's own words on a broken file
+/// are its own.
+#[test]
+fn every_bad_file_of_a_folder_reads_in_chinese() {
+    let loans = parquet_bytes(&[
+        texts("loan_id", &["L001"]),
+        texts("client_id", &["C001"]),
+        Col::Bool("balance".into(), vec![Some(true)]),
+        texts("classification", &["正常"]),
+        Col::Double("interest_due".into(), vec![Some(100.0)]),
+        Col::Double("interest_received".into(), vec![Some(100.0)]),
+    ]);
+    let new_accounts = parquet_bytes(&[
+        texts("account_id", &["6209001", "6209002"]),
+        texts("开户日期", &["2026-10-05", "2026-13-01"]),
+    ]);
+    let settlements = parquet_bytes(&[
+        texts("client_id", &["C001"]),
+        Col::Double("amount_usd".into(), vec![Some(1000.0)]),
+    ]);
+    let truncated = &settlements[..settlements.len() / 2];
+    Test::new()
+        .write("bad/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write(
+            "bad/deposits.csv",
+            "date,account_id,client_id,balance\n2026-10-01,A1,C001,\"12,3O0\"\n2026-13-01,A1,C001,100\n",
+        )
+        .write("bad/loans.parquet", loans)
+        .write("bad/fees.csv", b"client_id,amount\nC001,1\xFF00\n")
+        .write("bad/settlements.parquet", truncated)
+        .write("bad/新开户.parquet", new_accounts)
+        .write("bad/incidents.csv", "date,description,points\n2026-10-12,迟到,1\n")
+        .args(["payroll", "--lang", "zh", "--policy", POLICY, "--ledger", "$TMP/bad"])
+        .args(["--out", "$TMP/out"])
+        .stderr("
+            $TMP/bad: error[missing-sheet]: 缺少「管户关系」文件；现有：「deposits.csv」、「fees.csv」、「incidents.csv」、「loans.parquet」、「managers.csv」、「settlements.parquet」、「新开户.parquet」
+            $TMP/bad/deposits.csv:2:4: error[not-an-amount]: 应填金额，填的是文本「12,3O0」
+            $TMP/bad/deposits.csv:3:1: error[not-a-date]: 应填日期，如「2026-10-01」，填的是文本「2026-13-01」
+            $TMP/bad/loans.parquet balance 列: error[wrong-type]: 「贷款余额」列应为数字（`DECIMAL`、`INT32`/`INT64`、`DOUBLE`，或 `UTF8` 字符串），此列类型是 `BOOLEAN`
+            $TMP/bad/fees.csv:2: error[bad-encoding]: 文本应为 `UTF-8` 或 `GBK`/`GB18030` 编码，此处的字节「ff」两者都不是：请另存为 `UTF-8`
+            $TMP/bad/settlements.parquet: error[cannot-open]: 应为 `Parquet` 文件，但无法读取（Parquet error: Invalid Parquet file. Corrupt footer）
+            $TMP/bad/新开户.parquet 第 2 行 开户日期 列: error[not-a-date]: 应填日期，如「2026-10-01」，填的是文本「2026-13-01」
+            $TMP/bad/incidents.csv:1:1: error[missing-column]: 表头行缺少「客户经理编号」列
+            rmpay：8 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+}
+
+/// Monthly averages that disagree with their sums, in Chinese: the
+/// amounts with separators, the days by their column's Chinese header.
+#[test]
+fn an_average_that_disagrees_reads_in_chinese() {
+    Test::new()
+        .write("avg/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write("avg/clients.csv", "client_id,rm_id\nC001,RM001\n")
+        .write(
+            "avg/deposit_averages.csv",
+            "client_id,daily_average,balance_sum,days\nC001,1000000.00,31000031.00,31\nC001,5,62,30\n",
+        )
+        .args(["payroll", "--lang", "zh", "--policy", POLICY, "--ledger", "$TMP/avg"])
+        .args(["--period", "2026-10", "--out", "$TMP/out"])
+        // 31,000,031.00 ÷ 31 = 1,000,001.00, not the 1,000,000.00 given.
+        .stderr("
+            $TMP/avg/deposit_averages.csv:2:2: error[average-disagrees]: 月日均应为日余额合计 ÷ 天数：31,000,031.00 ÷ 31 = 1,000,001.00（保留 2 位小数），填的是 1,000,000.00
+            $TMP/avg/deposit_averages.csv:3:4: error[days-not-month]: 「天数」应为 2026-10 的天数 31，填的是 30
+            rmpay：2 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+}
+
 #[test]
 fn a_folder_ledger_closes_verifies_and_reruns() {
     let tmp = tempfile::tempdir().unwrap();

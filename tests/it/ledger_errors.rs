@@ -8,6 +8,7 @@ use rmpay::ledger::{
     SheetKind, Status, UnknownColumn, read_ledger,
 };
 use rmpay::period::Period;
+use rmpay::text::Lang;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use std::path::PathBuf;
@@ -670,4 +671,215 @@ fn missing_or_foreign_files_are_reported_not_panicked() {
             "fixtures/bad/ledger/no-such-ledger.csv: error[cannot-open]: expected an .xlsx, .xls or .ods workbook, found `.csv`"
         ]
     );
+}
+
+// ------------------------------------------------------------ Chinese ---
+
+/// A diagnostic's Chinese message, read in process.
+fn zh_lines(name: &str, opts: &ReadOptions) -> Vec<String> {
+    zh_lines_of(&format!("fixtures/bad/ledger/{name}"), opts)
+}
+
+/// [`zh_lines`] of a ledger given relative to the crate.
+fn zh_lines_of(rel: &str, opts: &ReadOptions) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
+    crate::util::use_rmpay_as_worker();
+    let (_, diags) = read_ledger(&path, rel, opts, &mut |_, _| {});
+    diags.iter().map(|d| d.show(Lang::Zh)).collect()
+}
+
+/// The English words of a Chinese diagnostic (`LOCATION: error[code]:
+/// message`) outside identifiers: the location (file, sheet, cell) and
+/// the code are names; in the message, what is quoted in backticks or
+/// 「」 is an identifier or a value as the user gave it, a word with
+/// digits is a cell (`A1`) or an id; `Excel` is Excel.
+fn english_in_chinese(line: &str) -> Vec<String> {
+    let message = message_of(line);
+    let mut plain = String::new();
+    let (mut backticks, mut corners) = (false, 0u32);
+    for ch in message.chars() {
+        match ch {
+            '`' => backticks = !backticks,
+            '「' => corners += 1,
+            '」' => corners = corners.saturating_sub(1),
+            c if !backticks && corners == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.bytes().any(|b| b.is_ascii_alphabetic()))
+        .filter(|w| !w.bytes().any(|b| b.is_ascii_digit()) && *w != "Excel")
+        .map(str::to_string)
+        .collect()
+}
+
+/// The message of `LOCATION: error[code]: message` (or `warning[code]`).
+fn message_of(line: &str) -> &str {
+    let code = [": error[", ": warning["]
+        .iter()
+        .find_map(|s| line.find(s))
+        .unwrap_or(0);
+    line[code..]
+        .split_once("]: ")
+        .map_or(line, |(_, message)| message)
+}
+
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Every error kind of [`CASES`], the warnings of a valid ledger and of
+/// the branches' layouts (title rows, total rows, a hidden sheet), read
+/// in Chinese: each message is Chinese, with no English word but
+/// identifiers and the values as given (the workbook's own words, such as
+/// calamine's on a file that is no zip, are not rmpay's: `cannot-open`'s
+/// reason is left out of the scan).
+#[test]
+fn each_error_kind_reads_in_chinese() {
+    let opts = ReadOptions::default();
+    let names = CASES
+        .iter()
+        .map(|(n, _)| format!("fixtures/bad/ledger/{n}"))
+        .chain(
+            [
+                "bad/ledger/ok-outside-period.xlsx",
+                "bad/ledger/missing-left-on.xlsx",
+                "layouts/bad-layouts.xlsx",
+                "layouts/branch-export.xlsx",
+                "layouts/hidden-sheet.ods",
+                "layouts/total-rows.xlsx",
+            ]
+            .map(|n| format!("fixtures/{n}")),
+        );
+    for name in names {
+        let lines = zh_lines_of(&name, &opts);
+        assert!(!lines.is_empty(), "{name}");
+        for line in lines {
+            let message = message_of(&line);
+            assert!(has_chinese(message), "{name}: {line}");
+            if line.contains("error[cannot-open]") {
+                assert!(message.starts_with("无法打开工作簿："), "{line}");
+                continue;
+            }
+            let english = english_in_chinese(&line);
+            assert!(english.is_empty(), "{name}: {english:?} in {line}");
+        }
+    }
+    // The period given against the ledger's, and a file of no workbook kind.
+    let november = ReadOptions {
+        period: period("2026-11"),
+        ..ReadOptions::default()
+    };
+    for (name, opts) in [
+        ("ok-minimal.xlsx", &november),
+        ("no-such-ledger.csv", &opts),
+    ] {
+        for line in zh_lines(name, opts) {
+            assert!(english_in_chinese(&line).is_empty(), "{line}");
+        }
+    }
+}
+
+/// Whole Chinese lines as a branch accountant reads them: the column by
+/// its Chinese header, the value as typed in 「」, lists with 、, amounts
+/// and ratios as the office writes them; the location and the code as in
+/// English.
+#[test]
+fn errors_read_in_chinese_whole() {
+    let opts = ReadOptions::default();
+    for (name, expected) in [
+        (
+            "not-an-amount.xlsx",
+            &[
+                "fixtures/bad/ledger/not-an-amount.xlsx [存款日余额]!E17: error[not-an-amount]: 应填金额，填的是文本「12,3O0」",
+            ][..],
+        ),
+        (
+            "negative-amount.xlsx",
+            &[
+                "fixtures/bad/ledger/negative-amount.xlsx [存款日余额]!E7: error[negative-value]: 「余额」不能为负数，填的是数字「-500000」",
+                "fixtures/bad/ledger/negative-amount.xlsx [贷款]!I2: error[negative-value]: 「实收利息」不能为负数，填的是文本「-2,000」",
+                "fixtures/bad/ledger/negative-amount.xlsx [贷款]!F3: error[negative-value]: 「贷款余额」不能为负数，填的是数字「-120000」",
+                "fixtures/bad/ledger/negative-amount.xlsx [中间业务收入]!C3: error[negative-value]: 「金额」不能为负数，填的是数字「-300」",
+                "fixtures/bad/ledger/negative-amount.xlsx [违规与损失]!E2: error[negative-value]: 「经济损失」不能为负数，填的是数字「-500」",
+            ][..],
+        ),
+        (
+            "missing-days.xlsx",
+            &[
+                "fixtures/bad/ledger/missing-days.xlsx [存款日余额]!B3: error[missing-days]: 账号「A002」缺少 2026-10 以下日期的余额：2026-10-03 至 2026-10-05、2026-10-09",
+            ][..],
+        ),
+        (
+            "shares-exceed-100.xlsx",
+            &[
+                "fixtures/bad/ledger/shares-exceed-100.xlsx [管户关系]!D4: error[shares-exceed-100]: 客户「C002」的分成比例合计 110%，超过 100%（第 3、4 行）",
+            ][..],
+        ),
+        (
+            "unknown-value.xlsx",
+            &[
+                "fixtures/bad/ledger/unknown-value.xlsx [客户经理]!D2: error[unknown-value]: 「客户经里」不是可填的值；可填：「客户经理」、「业务代办员」、「支行行长」（是否应为「客户经理」？）",
+            ][..],
+        ),
+        (
+            "unknown-client.xlsx",
+            &[
+                "fixtures/bad/ledger/unknown-client.xlsx [存款日余额]!C3: error[unknown-client]: 客户编号「C02」不在「管户关系」表中（是否应为「C002」？）",
+            ][..],
+        ),
+        (
+            "bad-unit.xlsx",
+            &[
+                "fixtures/bad/ledger/bad-unit.xlsx [存款日余额]!E1: error[bad-unit]: 「余额」的单位应为「元」或「万元」，表头写的是「千元」",
+            ][..],
+        ),
+        (
+            "too-precise-wan.xlsx",
+            &[
+                "fixtures/bad/ledger/too-precise-wan.xlsx [存款日余额]!E4: error[not-an-amount]: 金额最多 8 位小数（按该列单位折算后最多 4 位），填的是「900.000000012」",
+            ][..],
+        ),
+        (
+            "missing-sheet.xlsx",
+            &[
+                "fixtures/bad/ledger/missing-sheet.xlsx: error[missing-sheet]: 缺少「管户关系」工作表；现有：「客户经理」、「存款日余额」、「贷款」、「中间业务收入」、「国际结算」、「新开户」、「违规与损失」、「上年基数」、「风险金账户」",
+            ][..],
+        ),
+    ] {
+        assert_eq!(zh_lines(name, &opts), expected, "{name}");
+    }
+}
+
+/// The console follows `--lang zh`, or a Chinese locale: the ledger's
+/// errors print in Chinese, the summary too.
+#[test]
+fn the_console_prints_ledger_errors_in_chinese() {
+    let args = [
+        "payroll",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/bad/ledger/duplicate-balance.xlsx",
+        "--out",
+        "$TMP/out",
+    ];
+    let expected = "
+        fixtures/bad/ledger/duplicate-balance.xlsx [存款日余额]!A64: error[duplicate-balance]: 账号「A001」2026-10-04 的余额重复（首次出现在第 8 行）；每个账号每天只能有一行
+        rmpay：1 个错误；未写入任何文件
+    ";
+    Test::new()
+        .args(args)
+        .arg("--lang")
+        .arg("zh")
+        .stderr(expected)
+        .status(1)
+        .run();
+    Test::new()
+        .args(args)
+        .env("LANG", "zh_CN.UTF-8")
+        .stderr(expected)
+        .status(1)
+        .run();
 }

@@ -182,7 +182,8 @@ fn an_error_deep_in_a_long_sheet_names_its_cell() {
 
 /// An incident dated in September, in October's ledger: the run goes on,
 /// the incident is not counted, and both the console and the workbook's
-/// manifest name it.
+/// manifest name it, each in its language (the console English here, the
+/// workbook Chinese); the JSON records it in English.
 #[test]
 fn a_row_of_another_month_is_named_on_the_console_and_in_the_workbook() {
     let dir = tempfile::tempdir().unwrap();
@@ -230,10 +231,11 @@ fn a_row_of_another_month_is_named_on_the_console_and_in_the_workbook() {
     let bytes = std::fs::read(out.join("pay-2026-10.xlsx")).unwrap();
     let sheets = rmpay::ledger::dump::xlsx_cells(&bytes).unwrap();
     let (_, manifest) = sheets.iter().find(|(n, _)| n == "运行信息").unwrap();
+    let zh = "[违规与损失]!B2: warning[outside-period]: 违规日期 2026-09-28 不在 2026-10：不计入本月数字";
     assert!(
         manifest
             .iter()
-            .any(|(_, v)| v == &format!("2026-10.xlsx {warning}")),
+            .any(|(_, v)| v == &format!("2026-10.xlsx {zh}")),
         "{manifest:?}"
     );
     let json: serde_json::Value =
