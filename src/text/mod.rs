@@ -706,7 +706,7 @@ messages! {
     more_cells(path, n) => "{path}：……另有 {n} 个单元格", "{path}: … and {n} more cells";
     cannot_read_archived(path, e) => "{path}：无法读取档案中的工作簿：{e}", "{path}: cannot read the archived workbook: {e}";
     problems(path, n) => "{path}：{n} 个问题", "{path}: {n} problem(s)";
-    head_matches(path, m) => "{path}：所给档案校验码与{m}相符", "{path}: the head given matches {m}";
+    head_matches(path, m) => "{path}：所给档案校验码与 {m} 相符", "{path}: the head given matches {m}";
     review_uses(label, used, aside) => "rmpay：{label} 考核使用 {used}；{aside} 的台账不在本期，未用",
         "rmpay: review {label} uses {used}; the ledgers of {aside} are set aside";
     month_file(period, file) => "{period}（{file}）", "{period} ({file})";

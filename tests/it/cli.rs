@@ -769,7 +769,7 @@ fn the_month_in_chinese() {
             "
             $TMP/archive：共 1 个月（2026-10 至 2026-10），哈希链完整；最新清单 SHA-256 $SHA256
             $TMP/archive：2026-10 结账后另有签核；签核记录 SHA-256 $SHA256
-            $TMP/archive：所给档案校验码与 2026-10 结账后的最后一次签核相符
+            $TMP/archive：所给档案校验码与 2026-10 结账后的最后一次签核 相符
         ",
         )
         .run();
