@@ -14,7 +14,7 @@
 
 use super::cx::{Cx, Sp, Span};
 use crate::diag::Code;
-use crate::diag::suggestion;
+use crate::text::policy as say;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -831,7 +831,7 @@ pub fn read(cx: &mut Cx, root: &Sp<DeTable<'_>>) -> RawPolicy {
             cx.error(
                 &k.span(),
                 Code::UnknownKey,
-                format!("unknown key `{name}`{}", suggestion(name, SECTIONS)),
+                say::in_each(|l| say::unknown_key(name, say::hint(name, SECTIONS).get(l))),
             );
         }
     }
@@ -899,7 +899,9 @@ fn one<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> O
         cx.error(
             &v.span(),
             Code::WrongType,
-            format!("`{path}` must be a table, found {}", type_name(v.get_ref())),
+            say::in_each(|l| {
+                say::must_be_table(path, say::type_name(type_name(v.get_ref())).get(l))
+            }),
         );
         return None;
     }
@@ -920,10 +922,9 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
         cx.error(
             &v.span(),
             Code::WrongType,
-            format!(
-                "`{path}` must be an array of tables, found {}",
-                type_name(v.get_ref())
-            ),
+            say::in_each(|l| {
+                say::must_be_array_of_tables(path, say::type_name(type_name(v.get_ref())).get(l))
+            }),
         );
         return parts;
     };
@@ -932,10 +933,9 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
             cx.error(
                 &item.span(),
                 Code::WrongType,
-                format!(
-                    "`{path}` must hold tables, found {}",
-                    type_name(item.get_ref())
-                ),
+                say::in_each(|l| {
+                    say::must_hold_tables(path, say::type_name(type_name(item.get_ref())).get(l))
+                }),
             );
             continue;
         }
@@ -1014,10 +1014,10 @@ fn unknown_keys(
         cx.error(
             &k.span(),
             Code::UnknownKey,
-            format!(
-                "unknown key `{prefix}.{key}`{}",
-                suggestion(key, expected.iter().map(String::as_str))
-            ),
+            say::in_each(|l| {
+                let hint = say::hint(key, expected.iter().map(String::as_str));
+                say::unknown_key(format!("{prefix}.{key}"), hint.get(l))
+            }),
         );
         out.push(k.span());
     }
@@ -1071,22 +1071,28 @@ fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) {
     let at = path_at(v, path, &span);
     let msg = e.message();
     let (code, message) = if msg.starts_with("unknown field ") {
-        (Code::UnknownKey, format!("unknown key `{at}`"))
+        (Code::UnknownKey, say::unknown_key(&at, ""))
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let (found, expected) = rest
             .split_once(", expected ")
             .unwrap_or((rest, "another type"));
         (
             Code::WrongType,
-            format!("`{at}` must be {expected}, found {found}"),
+            say::in_each(|l| {
+                say::must_be(
+                    &at,
+                    say::serde_expected(expected).get(l),
+                    say::serde_found(found).get(l),
+                )
+            }),
         )
     } else if let Some(rest) = msg.strip_prefix("missing field ") {
         let name = ticked(rest).into_iter().next().unwrap_or_default();
-        (Code::MissingKey, format!("missing `{at}.{name}`"))
+        (Code::MissingKey, say::missing_key(format!("{at}.{name}")))
     } else {
         (
             Code::WrongType,
-            format!("`{at}`: {}", msg.trim_end_matches('.')),
+            say::bad_value(&at, msg.trim_end_matches('.')),
         )
     };
     cx.error(&span, code, message);
