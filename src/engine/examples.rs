@@ -108,15 +108,20 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
         if let Some(want) = e.expect_decision
             && want != r.decision
         {
-            wrong.push(say::example_decision(want.id(), r.decision.id()));
+            wrong.push(say::example_decision(
+                want.zh(),
+                want.id(),
+                r.decision.zh(),
+                r.decision.id(),
+            ));
         }
         if let Some(want) = e.expect_tier
             && Some(want) != r.proposed
         {
-            let want = &policy.tiers[want].id;
-            wrong.push(match r.proposed {
-                Some(t) => say::example_tier(want, &policy.tiers[t].id),
-                None => say::example_no_tier(want),
+            let want = &policy.tiers[want];
+            wrong.push(match r.proposed.map(|t| &policy.tiers[t]) {
+                Some(got) => say::example_tier(&want.name, &want.id, &got.name, &got.id),
+                None => say::example_no_tier(&want.name, &want.id),
             });
         }
         if let Some(want) = e.expect_score {
@@ -154,7 +159,14 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
                 },
                 Code::ExampleFailed,
                 say::in_each(|l| {
-                    say::example_failed(&e.name, say::joined(&wrong).get(l), why.get(l))
+                    // Each item has a comma of its own: a Chinese list of
+                    // them is of clauses.
+                    let sep = match l {
+                        Lang::Zh => crate::text::clause_sep(l),
+                        Lang::En => crate::text::list_sep(l),
+                    };
+                    let wrong: Vec<&str> = wrong.iter().map(|w| w.get(l)).collect();
+                    say::example_failed(&e.name, wrong.join(sep), why.get(l))
                 }),
             );
         }

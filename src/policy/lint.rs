@@ -238,7 +238,7 @@ impl Quantity {
                 Some((
                     Code::NegativeValue,
                     match self {
-                        Quantity::Rate | Quantity::Money => {
+                        Quantity::NonNegative | Quantity::Rate | Quantity::Money => {
                             say::in_each(|l| say::negative(what, money(x).get(l)))
                         }
                         _ => say::negative(what, x),
@@ -900,7 +900,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
                 not_read(
                     cx,
                     path,
-                    &Msg::verbatim("`kind = \"fixed\"`"),
+                    &say::kind_is("`kind = \"fixed\"`"),
                     &[
                         ("metric", span_of(&r.metric)),
                         ("per", span_of(&r.per)),
@@ -925,7 +925,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
                 not_read(
                     cx,
                     path,
-                    &Msg::verbatim("`kind = \"rate\"`"),
+                    &say::kind_is("`kind = \"rate\"`"),
                     &[
                         ("amount", span_of(&r.amount)),
                         ("amounts", span_of(&r.amounts)),
@@ -1050,7 +1050,7 @@ fn lint_flags(cx: &mut Cx, flags: &[Part<raw::RawFlag>], names: &TierNames) -> V
             not_read(
                 cx,
                 path,
-                &Msg::verbatim(format!("`check = \"{}\"`", c.get_ref().text)),
+                &say::kind_is(format!("`check = \"{}\"`", c.get_ref().text)),
                 &unread,
             );
         }
@@ -1221,7 +1221,7 @@ fn component_kind(
             not_read(
                 cx,
                 path,
-                &Msg::verbatim("`kind = \"steps\"`"),
+                &say::kind_is("`kind = \"steps\"`"),
                 &[
                     ("targets", span_of(&r.targets)),
                     ("bands", span_of(&r.bands)),
@@ -1247,7 +1247,7 @@ fn component_kind(
         Some(K::Bands) => {
             let mut unread = steps_keys.to_vec();
             unread.push(("targets", span_of(&r.targets)));
-            not_read(cx, path, &Msg::verbatim("`kind = \"bands\"`"), &unread);
+            not_read(cx, path, &say::kind_is("`kind = \"bands\"`"), &unread);
             if bands.is_none() {
                 cx.error(
                     &c.span,
@@ -1262,7 +1262,7 @@ fn component_kind(
         Some(K::ProRata) => {
             let mut unread = steps_keys[1..].to_vec();
             unread.push(("bands", span_of(&r.bands)));
-            not_read(cx, path, &Msg::verbatim("`kind = \"pro_rata\"`"), &unread);
+            not_read(cx, path, &say::kind_is("`kind = \"pro_rata\"`"), &unread);
             let target = names.values(
                 cx,
                 &r.target,

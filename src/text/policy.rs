@@ -41,7 +41,7 @@ says! {
     syntax_other(detail) => "语法错误：「{detail}」", "{detail}";
 
     // The TOML reader's words (the English is the reader's own).
-    toml_unquoted() => "文字值须加引号", "string values must be quoted";
+    toml_unquoted() => "文字须用英文双引号括起来", "string values must be quoted";
     toml_duplicate_key() => "键重复", "duplicate key";
     toml_carriage_return() => "回车符后须紧跟换行符", "carriage return must be followed by newline";
     toml_missing_opening_quote() => "缺少开头的引号", "missing opening quote";
@@ -124,7 +124,8 @@ says! {
 
     // Tables and keys.
     unknown_key(key, hint) => "未知的键 `{key}`{hint}", "unknown key `{key}`{hint}";
-    not_for_kind(key, kind) => "未知的键 `{key}`：{kind} 不使用此键", "unknown key `{key}`: it does not apply to {kind}";
+    not_for_kind(key, kind) => "未知的键 `{key}`：{kind}不使用此键", "unknown key `{key}`: it does not apply to {kind}";
+    kind_is(kind) => "设为 {kind} 时", "{kind}";
     group_of_conditions() => "条件组（`all` 或 `any`）", "a group of conditions (`all` or `any`)";
     must_be_table(key, found) => "`{key}` 应为表，实为{found}", "`{key}` must be a table, found {found}";
     must_be_array_of_tables(key, found) => "`{key}` 应为表数组，实为{found}", "`{key}` must be an array of tables, found {found}";
@@ -247,11 +248,13 @@ says! {
 
     // The policy's worked examples (`[[examples]]`).
     example_failed(name, wrong, why) => "算例 `{name}` 与预期不符：{wrong}{why}", "example `{name}` expected {wrong}{why}";
-    example_decision(want, got) => "决定应为 `{want}`，实为 `{got}`", "decision `{want}`, got `{got}`";
-    example_tier(want, got) => "等级应为 `{want}`，实为 `{got}`", "tier `{want}`, got `{got}`";
-    example_no_tier(want) => "等级应为 `{want}`，实为无", "tier `{want}`, got `none`";
+    example_decision(want_name, want, got_name, got) => "决定应为{want_name}（`{want}`），实为{got_name}（`{got}`）",
+        "decision `{want}`, got `{got}`";
+    example_tier(want_name, want, got_name, got) => "等级应为{want_name}（`{want}`），实为{got_name}（`{got}`）",
+        "tier `{want}`, got `{got}`";
+    example_no_tier(want_name, want) => "等级应为{want_name}（`{want}`），实际没有等级", "tier `{want}`, got `none`";
     example_score(want, got) => "得分应为 {want}，实为 {got}", "score {want}, got {got}";
-    example_no_score(want) => "得分应为 {want}，实为无", "score {want}, got none";
+    example_no_score(want) => "得分应为 {want}，实际没有得分", "score {want}, got none";
     example_fired(rules) => "；触发的规则：{rules}", "; rules that fired: {rules}";
     example_rule(rule, detail) => "{rule}（{detail}）", "{rule} ({detail})";
 }
@@ -396,6 +399,9 @@ pub fn toml_syntax(en: &str) -> Msg {
         return keep_english(en, syntax_other(en));
     };
     let zh = match expected {
+        // What the reader expects of an unquoted word (a literal string)
+        // says less than the sentence itself.
+        _ if what == "string values must be quoted" => syntax(what_zh.get(Lang::Zh)),
         None => syntax(what_zh.get(Lang::Zh)),
         Some(e) => {
             let items: Vec<String> = e.split(", ").map(toml_expected).collect();
