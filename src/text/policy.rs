@@ -21,6 +21,7 @@ says! {
     type_number() => "数字", "a number";
     type_date() => "日期（`YYYY-MM-DD`）", "a date (YYYY-MM-DD)";
     type_numbers() => "数字表", "a table of numbers";
+    type_other() => "其他类型", "another type";
     one_of(words) => "{words} 之一", "one of {words}";
 
     // What serde found, by its own words (`integer `5``).
@@ -34,6 +35,8 @@ says! {
     cannot_read_policy(e) => "无法读取政策文件：{e}", "cannot read the policy: {e}";
     not_found() => "文件或文件夹不存在", "No such file or directory";
     permission_denied() => "没有读取权限", "Permission denied";
+    not_a_folder() => "不是文件夹", "Not a directory";
+    a_folder() => "是文件夹，不是文件", "Is a directory";
     not_utf8(byte) => "政策文件不是 `UTF-8` 文本：第一个无法识别的字节为 {byte}（请将文件另存为 `UTF-8` 编码）",
         "the policy is not UTF-8 text: byte {byte} (save the file as UTF-8)";
     syntax(what) => "语法错误：{what}", "{what}";
@@ -321,9 +324,10 @@ pub fn type_name(en: &str) -> Msg {
         "a number" => type_number(),
         "a date (YYYY-MM-DD)" => type_date(),
         "a table of numbers" => type_numbers(),
+        "another type" => type_other(),
         other => in_each(|l| {
             Msg::verbatim(match l {
-                Lang::Zh => format!("`{other}`"),
+                Lang::Zh => format!(" `{other}`"),
                 Lang::En => other.to_string(),
             })
         }),
@@ -382,6 +386,8 @@ pub fn io_reason(e: &std::io::Error) -> Msg {
     let zh = match e.kind() {
         std::io::ErrorKind::NotFound => not_found(),
         std::io::ErrorKind::PermissionDenied => permission_denied(),
+        std::io::ErrorKind::NotADirectory => not_a_folder(),
+        std::io::ErrorKind::IsADirectory => a_folder(),
         _ => return Msg::verbatim(e.to_string()),
     };
     keep_english(&e.to_string(), zh)
@@ -547,10 +553,7 @@ mod tests {
     #[test]
     fn toml_errors_in_chinese() {
         let m = toml_syntax("string values must be quoted, expected literal string");
-        assert_eq!(
-            m.get(Lang::Zh),
-            "语法错误：文字值须加引号（此处应为单引号字符串）"
-        );
+        assert_eq!(m.get(Lang::Zh), "语法错误：文字须用英文双引号括起来");
         assert_eq!(
             m.get(Lang::En),
             "string values must be quoted, expected literal string"
