@@ -348,15 +348,6 @@ pub fn word<T: Words + Clone>(
     value.clone()
 }
 
-/// `` `a`, `b`, `c` ``.
-pub fn ticks(words: &[&str]) -> String {
-    words
-        .iter()
-        .map(|w| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Keys given that the table's `kind` does not read: each an error at its
 /// key, as any unknown key is.
 fn not_read(cx: &mut Cx, path: &str, kind: &Msg, given: &[(&str, Option<Span>)]) {
