@@ -143,7 +143,7 @@ says! {
 
     // Numbers.
     not_a_number(key, found) => "`{key}` 应为数字，实为{found}", "`{key}` must be a number, found {found}";
-    too_big(key, text) => "`{key}` 的绝对值应小于 10^15，实为 `{text}`", "`{key}` must be less than 10^15 in size, found `{text}`";
+    too_big(key, text) => "`{key}` 的绝对值应小于 10^15（千万亿），实为 `{text}`", "`{key}` must be less than 10^15 in size, found `{text}`";
     not_exact(key, text) => "`{key}` 应为十进制数字（如 0.2 或 5000），实为 `{text}`", "`{key}` must be an exact decimal number, found `{text}`";
     int_range(key, low, high, text) => "`{key}` 应在 {low} 到 {high} 之间，实为 {text}", "`{key}` must be between {low} and {high}, found {text}";
     not_an_integer(key, found) => "`{key}` 应为整数，实为{found}", "`{key}` must be an integer, found {found}";
