@@ -9,6 +9,9 @@ use crate::ledger::{At, SheetKind, Src, Status};
 use crate::metrics::annual::{ClientYear, RmYear};
 use crate::metrics::monthly::{Rm, RmMetrics};
 use crate::policy::{Example, Policy};
+use crate::report::TraceWords;
+use crate::text::policy as say;
+use crate::text::{Lang, Msg};
 use crate::vocab::Metric;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -101,44 +104,53 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
     let mut d = Diagnostics::new();
     for e in &policy.examples {
         let r = review_rm(policy, example_year(policy, e));
-        let mut wrong = Vec::new();
+        let mut wrong: Vec<Msg> = Vec::new();
         if let Some(want) = e.expect_decision
             && want != r.decision
         {
-            wrong.push(format!(
-                "decision `{}`, got `{}`",
+            wrong.push(say::example_decision(
+                want.zh(),
                 want.id(),
-                r.decision.id()
+                r.decision.zh(),
+                r.decision.id(),
             ));
         }
         if let Some(want) = e.expect_tier
             && Some(want) != r.proposed
         {
-            wrong.push(format!(
-                "tier `{}`, got `{}`",
-                policy.tiers[want].id,
-                r.proposed
-                    .map(|t| policy.tiers[t].id.as_str())
-                    .unwrap_or("none")
-            ));
+            let want = &policy.tiers[want];
+            wrong.push(match r.proposed.map(|t| &policy.tiers[t]) {
+                Some(got) => say::example_tier(&want.name, &want.id, &got.name, &got.id),
+                None => say::example_no_tier(&want.name, &want.id),
+            });
         }
         if let Some(want) = e.expect_score {
             let got = r.score.as_ref().map(|s| s.total);
             if got != Some(want) {
-                wrong.push(format!(
-                    "score {}, got {}",
-                    want.normalize(),
-                    got.map(|g| g.round_dp(6).normalize().to_string())
-                        .unwrap_or_else(|| "none".into())
-                ));
+                wrong.push(match got {
+                    Some(g) => say::example_score(want.normalize(), g.round_dp(6).normalize()),
+                    None => say::example_no_score(want.normalize()),
+                });
             }
         }
         if !wrong.is_empty() {
-            let why: Vec<String> = r
+            // The rules' details are the engine's words, shown in Chinese
+            // through the trace's table, as the review book shows them.
+            let words = TraceWords::new(policy, Lang::Zh);
+            let why: Vec<Msg> = r
                 .hits
                 .iter()
-                .map(|h| format!("{} ({})", h.rule, h.detail))
+                .map(|h| {
+                    let en = say::example_rule(&h.rule, &h.detail);
+                    let zh = say::example_rule(&h.rule, words.text(&h.detail));
+                    Msg::new(zh.get(Lang::Zh).to_string(), en.get(Lang::En).to_string())
+                })
                 .collect();
+            let why = if why.is_empty() {
+                Msg::verbatim("")
+            } else {
+                say::in_each(|l| say::example_fired(say::joined(&why).get(l)))
+            };
             d.error(
                 Location::Text {
                     file: file.to_string(),
@@ -146,16 +158,16 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
                     column: 1,
                 },
                 Code::ExampleFailed,
-                format!(
-                    "example `{}` expected {}{}",
-                    e.name,
-                    wrong.join(", "),
-                    if why.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; rules that fired: {}", why.join(", "))
-                    }
-                ),
+                say::in_each(|l| {
+                    // Each item has a comma of its own: a Chinese list of
+                    // them is of clauses.
+                    let sep = match l {
+                        Lang::Zh => crate::text::clause_sep(l),
+                        Lang::En => crate::text::list_sep(l),
+                    };
+                    let wrong: Vec<&str> = wrong.iter().map(|w| w.get(l)).collect();
+                    say::example_failed(&e.name, wrong.join(sep), why.get(l))
+                }),
             );
         }
     }

@@ -11,7 +11,8 @@ use super::cx::{Cx, Sp, Span};
 use super::model::*;
 use super::raw::{self, Num, Part, RawPolicy, Word, Words};
 use crate::diag::Code;
-use crate::diag::suggestion;
+use crate::text::Msg;
+use crate::text::policy as say;
 use crate::vocab::Scope;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -52,7 +53,7 @@ pub fn exact(cx: &mut Cx, v: &Sp<Num>, path: &str) -> Option<At<Decimal>> {
             cx.error(
                 &span,
                 Code::WrongType,
-                format!("`{path}` must be a number, found {what}"),
+                say::in_each(|l| say::not_a_number(path, say::type_name(what).get(l))),
             );
             return None;
         }
@@ -62,20 +63,12 @@ pub fn exact(cx: &mut Cx, v: &Sp<Num>, path: &str) -> Option<At<Decimal>> {
         // Far beyond any bank's figures, and small enough that no product
         // or sum of policy and ledger figures can overflow a decimal.
         Ok(d) if d.abs() >= Decimal::from(LIMIT) => {
-            cx.error(
-                &span,
-                Code::OutOfRange,
-                format!("`{path}` must be less than 10^15 in size, found `{text}`"),
-            );
+            cx.error(&span, Code::OutOfRange, say::too_big(path, &text));
             None
         }
         Ok(d) => Some(at(d.normalize(), span)),
         Err(_) => {
-            cx.error(
-                &span,
-                Code::WrongType,
-                format!("`{path}` must be an exact decimal number, found `{text}`"),
-            );
+            cx.error(&span, Code::WrongType, say::not_exact(path, &text));
             None
         }
     }
@@ -104,7 +97,7 @@ fn need_num(
     q: Quantity,
 ) -> Option<At<Decimal>> {
     if v.is_none() {
-        missing(cx, t, key, "a number");
+        missing(cx, t, key, &say::type_number());
     }
     num(cx, v, t.1, key, q)
 }
@@ -148,11 +141,7 @@ pub fn int(
                     cx.error(
                         &span,
                         Code::OutOfRange,
-                        format!(
-                            "`{path}` must be between {} and {}, found {text}",
-                            range.start,
-                            range.end - 1
-                        ),
+                        say::int_range(&path, range.start, range.end - 1, text),
                     );
                     return None;
                 }
@@ -165,7 +154,7 @@ pub fn int(
     cx.error(
         &span,
         Code::WrongType,
-        format!("`{path}` must be an integer, found {found}"),
+        say::in_each(|l| say::not_an_integer(&path, say::type_name(found).get(l))),
     );
     None
 }
@@ -240,47 +229,52 @@ impl Quantity {
         let x = v.value;
         let negative = x.is_sign_negative() && !x.is_zero();
         let ceiling = |n: i64| x > Decimal::from(n);
-        let problem: Option<(Code, String)> = match self {
+        let money = |d: Decimal| say::money(d);
+        let problem: Option<(Code, Msg)> = match self {
             Quantity::Any => None,
             Quantity::NonNegative | Quantity::Rate | Quantity::Money | Quantity::Points
                 if negative =>
             {
                 Some((
                     Code::NegativeValue,
-                    format!("{what} must not be negative, found {x}"),
+                    match self {
+                        Quantity::NonNegative | Quantity::Rate | Quantity::Money => {
+                            say::in_each(|l| say::negative(what, money(x).get(l)))
+                        }
+                        _ => say::negative(what, x),
+                    },
                 ))
             }
             Quantity::NonNegative => None,
             Quantity::Ratio if negative || x > Decimal::ONE => Some((
                 Code::OutOfRange,
-                format!("{what} must be a fraction between 0 and 1 (20% is 0.20), found {x}"),
+                say::not_a_fraction(what, x, say::percent(x)),
             )),
             Quantity::Ratio => None,
             Quantity::Rate if ceiling(RATE_CEILING) => Some((
                 Code::OutOfRange,
-                format!(
-                    "{what} must be at most {RATE_CEILING} (yuan per `per` units of the metric), found {x}"
-                ),
+                say::in_each(|l| {
+                    let (c, x) = (money(RATE_CEILING.into()), money(x));
+                    say::rate_ceiling(what, c.get(l), x.get(l))
+                }),
             )),
             Quantity::Money if ceiling(MONEY_CEILING) => Some((
                 Code::OutOfRange,
-                format!("{what} must be at most {MONEY_CEILING} yuan, found {x}"),
+                say::in_each(|l| {
+                    let (c, x) = (money(MONEY_CEILING.into()), money(x));
+                    say::money_ceiling(what, c.get(l), x.get(l))
+                }),
             )),
             Quantity::Points if ceiling(POINTS_CEILING) => Some((
                 Code::OutOfRange,
-                format!("{what} must be at most {POINTS_CEILING} points, found {x}"),
+                say::points_ceiling(what, POINTS_CEILING, x),
             )),
             Quantity::Rate | Quantity::Money | Quantity::Points => None,
-            Quantity::Per if x < Decimal::ONE => Some((
-                Code::OutOfRange,
-                format!(
-                    "{what} must be at least 1 (the rate is quoted per `per` units of the metric), found {x}"
-                ),
-            )),
+            Quantity::Per if x < Decimal::ONE => Some((Code::OutOfRange, say::per_floor(what, x))),
             Quantity::Per => None,
             Quantity::Multiple if x < Decimal::ONE || ceiling(MULTIPLE_CEILING) => Some((
                 Code::OutOfRange,
-                format!("{what} must be between 1 and {MULTIPLE_CEILING}, found {x}"),
+                say::multiple_range(what, MULTIPLE_CEILING, x),
             )),
             Quantity::Multiple => None,
         };
@@ -293,12 +287,21 @@ impl Quantity {
 // ------------------------------------------------------- keys, words ---
 
 /// `missing `path.key` (expected)` at the table's span.
-fn missing(cx: &mut Cx, t: &(Span, &str), key: &str, expected: &str) {
+fn missing(cx: &mut Cx, t: &(Span, &str), key: &str, expected: &Msg) {
     cx.error(
         &t.0,
         Code::MissingKey,
-        format!("missing `{}` ({expected})", key_path(t.1, key)),
+        say::in_each(|l| say::missing_key_what(key_path(t.1, key), expected.get(l))),
     );
+}
+
+/// `one of a, b, c` (English, as written) or `` `a`、`b`、`c` 之一 ``.
+fn one_of(words: &[&str]) -> Msg {
+    let zh = say::one_of(say::ticked(words).get(crate::text::Lang::Zh));
+    Msg::new(
+        zh.get(crate::text::Lang::Zh).to_string(),
+        format!("one of {}", words.join(", ")),
+    )
 }
 
 /// A required string.
@@ -309,7 +312,7 @@ fn need_str(
     key: &str,
 ) -> Option<Sp<String>> {
     if v.is_none() {
-        missing(cx, t, key, "a string");
+        missing(cx, t, key, &say::type_string());
     }
     v.clone()
 }
@@ -332,39 +335,29 @@ pub fn word<T: Words + Clone>(
         cx.error(
             &w.span(),
             Code::UnknownValue,
-            format!(
-                "`{}` must be one of {}, found `{text}`{}",
-                key_path(path, key),
-                ticks(T::words()),
-                suggestion(text, T::words().iter().copied())
-            ),
+            say::in_each(|l| {
+                say::unknown_word(
+                    key_path(path, key),
+                    say::ticked(T::words()).get(l),
+                    text,
+                    say::hint(text, T::words().iter().copied()).get(l),
+                )
+            }),
         );
     }
     value.clone()
 }
 
-/// `` `a`, `b`, `c` ``.
-pub fn ticks(words: &[&str]) -> String {
-    words
-        .iter()
-        .map(|w| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Keys given that the table's `kind` does not read: each an error at its
 /// key, as any unknown key is.
-fn not_read(cx: &mut Cx, path: &str, kind: &str, given: &[(&str, Option<Span>)]) {
+fn not_read(cx: &mut Cx, path: &str, kind: &Msg, given: &[(&str, Option<Span>)]) {
     for (key, span) in given {
         if let Some(span) = span {
             let at = cx.key_of(span);
             cx.error(
                 &at,
                 Code::UnknownKey,
-                format!(
-                    "unknown key `{}`: it does not apply to {kind}",
-                    key_path(path, key)
-                ),
+                say::in_each(|l| say::not_for_kind(key_path(path, key), kind.get(l))),
             );
         }
     }
@@ -381,7 +374,7 @@ fn id_and_name(
     (id, name): (&Option<Sp<String>>, &Option<Sp<String>>),
     t: &(Span, &str),
     seen: &mut Vec<Sp<String>>,
-    what: &str,
+    what: &Msg,
 ) -> (Option<Sp<String>>, Option<Sp<String>>) {
     let id = need_str(cx, id, t, "id");
     if let Some(id) = &id {
@@ -391,16 +384,19 @@ fn id_and_name(
 }
 
 /// Report `id` if `seen` has it already; remember it.
-fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &str) {
+fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &Msg) {
     if let Some(prev) = seen.iter().find(|s| s.get_ref() == id.get_ref()) {
         let (l, c) = cx.line_col(prev.span().start);
         cx.error(
             &id.span(),
             Code::DuplicateId,
-            format!(
-                "{what} `{}` is defined twice (first at {l}:{c})",
-                id.get_ref()
-            ),
+            say::in_each(|lang| {
+                say::defined_twice(
+                    what.get(lang),
+                    id.get_ref(),
+                    say::at_line_col(l, c).get(lang),
+                )
+            }),
         );
     }
     seen.push(id.clone());
@@ -422,10 +418,10 @@ impl TierNames {
                 cx.error(
                     &name.span(),
                     Code::UnknownTier,
-                    format!(
-                        "{what} names unknown tier `{n}`{}",
-                        suggestion(n, self.ids.iter().map(String::as_str))
-                    ),
+                    say::in_each(|l| {
+                        let hint = say::hint(n, self.ids.iter().map(String::as_str));
+                        say::unknown_tier(what, n, hint.get(l))
+                    }),
                 );
                 None
             }
@@ -480,16 +476,16 @@ fn metric(cx: &mut Cx, m: &Sp<String>, monthly_only: bool) -> Option<Metric> {
         Some(x) if !monthly_only || x.scope() == Scope::Monthly => Some(x),
         _ => {
             let extra = if found.is_some() {
-                " (it is a review figure, not a monthly one)".to_string()
+                say::review_figure()
             } else if monthly_only {
-                suggestion(name, Metric::monthly_ids())
+                say::hint(name, Metric::monthly_ids())
             } else {
-                suggestion(name, Metric::ids())
+                say::hint(name, Metric::ids())
             };
             cx.error(
                 &m.span(),
                 Code::UnknownMetric,
-                format!("unknown metric `{name}`{extra}"),
+                say::in_each(|l| say::unknown_metric(name, extra.get(l))),
             );
             None
         }
@@ -516,18 +512,14 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
 
     // [[tiers]]: ids first, so every later reference can be checked.
     if raw.tiers.lacks() {
-        cx.error(
-            &raw.span,
-            Code::MissingKey,
-            "missing `[[tiers]]`: a policy needs at least one tier",
-        );
+        cx.error(&raw.span, Code::MissingKey, say::missing_tiers());
     }
     for t in &raw.tiers {
         need_str(cx, &t.value.id, &(t.span.clone(), &t.path), "id");
     }
     let mut seen: Vec<Sp<String>> = Vec::new();
     for id in raw.tier_ids.iter().flatten() {
-        dup_check(cx, &mut seen, id, "tier");
+        dup_check(cx, &mut seen, id, &say::what_tier());
     }
     let names = TierNames {
         ids: raw
@@ -563,10 +555,9 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
             cx.error(
                 &r.span(),
                 Code::UnknownReference,
-                format!(
-                    "`disqualifiers` names `{name}`, which no `[[review.disqualifiers]]` defines{}",
-                    suggestion(name, known.iter().copied())
-                ),
+                say::in_each(|l| {
+                    say::unknown_disqualifier(name, say::hint(name, known.iter().copied()).get(l))
+                }),
             );
         }
     }
@@ -606,11 +597,7 @@ type Meta = (
 /// `[policy]`: id, name, version and the dates in force.
 fn lint_meta(cx: &mut Cx, raw: &RawPolicy) -> Option<Meta> {
     if !raw.has_meta {
-        cx.error(
-            &(0..0),
-            Code::MissingKey,
-            "missing `[policy]` table (id, name, version)",
-        );
+        cx.error(&(0..0), Code::MissingKey, say::missing_policy_table());
     }
     let m = raw.meta.as_ref()?;
     let t = &(m.span.clone(), m.path.as_str());
@@ -626,10 +613,7 @@ fn lint_meta(cx: &mut Cx, raw: &RawPolicy) -> Option<Meta> {
         cx.error(
             &u.span,
             Code::BadRange,
-            format!(
-                "`effective_until` {} is before `effective_from` {}",
-                u.value, f.value
-            ),
+            say::until_before_from(u.value, f.value),
         );
     }
     Some((
@@ -650,7 +634,7 @@ fn date(cx: &mut Cx, v: &Option<Sp<raw::DateText>>, path: &str) -> Option<At<chr
             cx.error(
                 &v.span(),
                 Code::WrongType,
-                format!("`{path}` must be a date (YYYY-MM-DD), found {what}"),
+                say::in_each(|l| say::not_a_date(path, say::type_name(what).get(l))),
             );
             return None;
         }
@@ -658,11 +642,7 @@ fn date(cx: &mut Cx, v: &Option<Sp<raw::DateText>>, path: &str) -> Option<At<chr
     match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(d) => Some(at(d, v.span())),
         Err(_) => {
-            cx.error(
-                &v.span(),
-                Code::WrongType,
-                format!("`{path}` must be a date (YYYY-MM-DD), found `{text}`"),
-            );
+            cx.error(&v.span(), Code::WrongType, say::not_a_date_text(path, text));
             None
         }
     }
@@ -705,10 +685,10 @@ fn lint_settings(cx: &mut Cx, t: Option<&Part<raw::RawSettings>>) -> Settings {
             None => cx.error(
                 &p.span(),
                 Code::UnknownValue,
-                format!(
-                    "unknown product `{text}`: expected `demand`, `time` or `agreement`{}",
-                    suggestion(text, crate::vocab::Product::IDS.iter().copied())
-                ),
+                say::in_each(|l| {
+                    let hint = say::hint(text, crate::vocab::Product::IDS.iter().copied());
+                    say::unknown_product(text, hint.get(l))
+                }),
             ),
         }
     }
@@ -725,7 +705,9 @@ fn lint_range(cx: &mut Cx, r: &Option<raw::RawRange>, path: &str) -> Option<Rang
         cx.error(
             &b.span,
             Code::BadRange,
-            format!("`below` {} must be greater than `min` {}", b.value, a.value),
+            say::in_each(|l| {
+                say::below_above_min(say::money(b.value).get(l), say::money(a.value).get(l))
+            }),
         );
     }
     Some(Range {
@@ -850,11 +832,7 @@ fn lint_criteria(
         cx.error(
             &n.span,
             Code::OutOfRange,
-            format!(
-                "`need` is {} but only {} criteria items are listed",
-                n.value,
-                items.len()
-            ),
+            say::need_more_than_items(n.value, items.len()),
         );
     }
     let exclude = num(
@@ -901,7 +879,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
     for l in &raw.lines {
         let (r, path) = (&l.value, l.path.as_str());
         let t = &(l.span.clone(), path);
-        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "pay line");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, &say::what_pay_line());
         let tiers = names.list(cx, &r.tiers);
         let kind = match r
             .kind
@@ -913,7 +891,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
                 not_read(
                     cx,
                     path,
-                    "`kind = \"fixed\"`",
+                    &say::kind_is("`kind = \"fixed\"`"),
                     &[
                         ("metric", span_of(&r.metric)),
                         ("per", span_of(&r.per)),
@@ -930,11 +908,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
                     Quantity::Money,
                 );
                 if amount.default.is_none() && amount.by_tier.is_empty() {
-                    cx.error(
-                        &l.span,
-                        Code::MissingKey,
-                        format!("`{path}` of kind `fixed` needs `amount` or `amounts`"),
-                    );
+                    cx.error(&l.span, Code::MissingKey, say::fixed_needs_amount(path));
                 }
                 Some(PayKind::Fixed { amount })
             }
@@ -942,7 +916,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
                 not_read(
                     cx,
                     path,
-                    "`kind = \"rate\"`",
+                    &say::kind_is("`kind = \"rate\"`"),
                     &[
                         ("amount", span_of(&r.amount)),
                         ("amounts", span_of(&r.amounts)),
@@ -959,11 +933,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
                     Quantity::Rate,
                 );
                 if rate.default.is_none() && rate.by_tier.is_empty() {
-                    cx.error(
-                        &l.span,
-                        Code::MissingKey,
-                        format!("`{path}` of kind `rate` needs `rate` or `rates`"),
-                    );
+                    cx.error(&l.span, Code::MissingKey, say::rate_needs_rate(path));
                 }
                 Some(PayKind::Rate {
                     metric: metric.unwrap_or(REPORTED),
@@ -989,7 +959,7 @@ fn lint_pay(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Pay {
     for d in &raw.deductions {
         let (r, path) = (&d.value, d.path.as_str());
         let t = &(d.span.clone(), path);
-        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "pay line");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, &say::what_pay_line());
         let metric = need_metric(cx, &r.metric, t, true);
         let share = num(cx, &r.share, path, "share", Quantity::Ratio);
         pay.deductions.push(Deduction {
@@ -1021,11 +991,7 @@ fn lint_risk(cx: &mut Cx, r: Option<&Part<raw::RawRisk>>, tiers: &[Tier]) -> Opt
     .unwrap_or(6);
     let lowered = word(cx, &r.lowered_cap, path, "lowered_cap").unwrap_or(LoweredCap::Keep);
     if rate.is_some() && tiers.iter().all(|t| t.risk_deposit_cap.is_none()) {
-        cx.error(
-            &p.span,
-            Code::MissingKey,
-            "`risk_deposit` is set but no tier has a `risk_deposit_cap`",
-        );
+        cx.error(&p.span, Code::MissingKey, say::risk_without_cap());
     }
     Some(RiskDeposit {
         rule: rule.map(|s| s.into_inner()).unwrap_or_default(),
@@ -1045,10 +1011,10 @@ fn lint_flags(cx: &mut Cx, flags: &[Part<raw::RawFlag>], names: &TierNames) -> V
     for f in flags {
         let (r, path) = (&f.value, f.path.as_str());
         let t = &(f.span.clone(), path);
-        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "flag");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, &say::what_flag());
         let tiers = names.list(cx, &r.tiers);
         if r.check.is_none() {
-            missing(cx, t, "check", &format!("one of {}", C::words().join(", ")));
+            missing(cx, t, "check", &one_of(C::words()));
         }
         let given = [
             ("above", span_of(&r.above)),
@@ -1075,7 +1041,7 @@ fn lint_flags(cx: &mut Cx, flags: &[Part<raw::RawFlag>], names: &TierNames) -> V
             not_read(
                 cx,
                 path,
-                &format!("`check = \"{}\"`", c.get_ref().text),
+                &say::kind_is(format!("`check = \"{}\"`", c.get_ref().text)),
                 &unread,
             );
         }
@@ -1184,11 +1150,10 @@ fn claim(
             cx.error(
                 &id.span(),
                 Code::DuplicateId,
-                format!(
-                    "score component `{}` applies to tier `{}` twice (first at {l}:{col})",
-                    id.get_ref(),
-                    names.ids[tier]
-                ),
+                say::in_each(|lang| {
+                    let at = say::at_line_col(l, col);
+                    say::component_twice(id.get_ref(), &names.ids[tier], at.get(lang))
+                }),
             );
         } else {
             claimed.push((id.get_ref().clone(), tier, id.span()));
@@ -1213,11 +1178,7 @@ fn component_kind(
     if let Some(st) = &step
         && st.value <= Decimal::ZERO
     {
-        cx.error(
-            &st.span,
-            Code::OutOfRange,
-            format!("`step` must be greater than 0, found {}", st.value),
-        );
+        cx.error(&st.span, Code::OutOfRange, say::step_positive(st.value));
     }
     let pps = num(
         cx,
@@ -1231,26 +1192,12 @@ fn component_kind(
     if let Some(u) = &up
         && u.value < Decimal::ZERO
     {
-        cx.error(
-            &u.span,
-            Code::CapSign,
-            format!(
-                "`cap_up` is the most points added and must be ≥ 0, found {}",
-                u.value
-            ),
-        );
+        cx.error(&u.span, Code::CapSign, say::cap_up_sign(u.value));
     }
     if let Some(d) = &down
         && d.value > Decimal::ZERO
     {
-        cx.error(
-            &d.span,
-            Code::CapSign,
-            format!(
-                "`cap_down` is the most points taken away and must be ≤ 0, found {} (write -{})",
-                d.value, d.value
-            ),
-        );
+        cx.error(&d.span, Code::CapSign, say::cap_down_sign(d.value));
     }
     let bands = r.bands.as_ref().map(|b| lint_bands(cx, b, path));
     let steps_keys = [
@@ -1265,7 +1212,7 @@ fn component_kind(
             not_read(
                 cx,
                 path,
-                "`kind = \"steps\"`",
+                &say::kind_is("`kind = \"steps\"`"),
                 &[
                     ("targets", span_of(&r.targets)),
                     ("bands", span_of(&r.bands)),
@@ -1274,7 +1221,7 @@ fn component_kind(
             let target = need_num(cx, &r.target, t, "target", Quantity::Any);
             for (key, given) in &steps_keys[1..] {
                 if given.is_none() {
-                    missing(cx, t, key, "a number");
+                    missing(cx, t, key, &say::type_number());
                 }
             }
             Some(ComponentKind::Steps {
@@ -1291,9 +1238,13 @@ fn component_kind(
         Some(K::Bands) => {
             let mut unread = steps_keys.to_vec();
             unread.push(("targets", span_of(&r.targets)));
-            not_read(cx, path, "`kind = \"bands\"`", &unread);
+            not_read(cx, path, &say::kind_is("`kind = \"bands\"`"), &unread);
             if bands.is_none() {
-                cx.error(&c.span, Code::MissingKey, format!("missing `{path}.bands`"));
+                cx.error(
+                    &c.span,
+                    Code::MissingKey,
+                    say::missing_key(format!("{path}.bands")),
+                );
             }
             Some(ComponentKind::Bands {
                 bands: bands.unwrap_or_default(),
@@ -1302,7 +1253,7 @@ fn component_kind(
         Some(K::ProRata) => {
             let mut unread = steps_keys[1..].to_vec();
             unread.push(("bands", span_of(&r.bands)));
-            not_read(cx, path, "`kind = \"pro_rata\"`", &unread);
+            not_read(cx, path, &say::kind_is("`kind = \"pro_rata\"`"), &unread);
             let target = names.values(
                 cx,
                 &r.target,
@@ -1334,18 +1285,10 @@ fn lint_bands(cx: &mut Cx, bands: &Sp<Vec<Sp<raw::RawBand>>>, path: &str) -> Vec
         let below = num(cx, &r.below, &bp, "below", Quantity::Any);
         let points = need_num(cx, &r.points, t, "points", Quantity::Points);
         if max.is_some() && below.is_some() {
-            cx.error(
-                &span,
-                Code::BadRange,
-                "a band has `max` (≤) or `below` (<), not both",
-            );
+            cx.error(&span, Code::BadRange, say::band_max_and_below());
         }
         if catch_all_seen {
-            cx.error(
-                &span,
-                Code::OverlappingBands,
-                "this band can never match: an earlier band has no bound and catches every value",
-            );
+            cx.error(&span, Code::OverlappingBands, say::band_never_matches());
         }
         let upper = max.as_ref().or(below.as_ref());
         if let (Some(u), Some(p)) = (upper, &prev_upper)
@@ -1355,10 +1298,10 @@ fn lint_bands(cx: &mut Cx, bands: &Sp<Vec<Sp<raw::RawBand>>>, path: &str) -> Vec
             cx.error(
                 &u.span,
                 Code::OverlappingBands,
-                format!(
-                    "bands must rise: this bound {} is below the previous band's bound {} (at {l}:{col}), so the two overlap",
-                    u.value, p.value
-                ),
+                say::in_each(|lang| {
+                    let at = say::at_line_col(l, col);
+                    say::bands_must_rise(u.value, p.value, at.get(lang))
+                }),
             );
         }
         match upper {
@@ -1387,7 +1330,7 @@ fn lint_condition(cx: &mut Cx, c: &Sp<raw::RawCondition>, path: &str) -> Option<
         not_read(
             cx,
             path,
-            "a group of conditions (`all` or `any`)",
+            &say::group_of_conditions(),
             &[
                 (
                     if is_all { "any" } else { "all" },
@@ -1408,7 +1351,7 @@ fn lint_condition(cx: &mut Cx, c: &Sp<raw::RawCondition>, path: &str) -> Option<
     let t = &(c.span(), path);
     let metric = need_metric(cx, &r.metric, t, false);
     if r.op.is_none() {
-        missing(cx, t, "op", &format!("one of {}", Op::words().join(", ")));
+        missing(cx, t, "op", &one_of(Op::words()));
     }
     let op = word(cx, &r.op, path, "op");
     let value = need_num(cx, &r.value, t, "value", Quantity::Any);
@@ -1434,7 +1377,11 @@ fn need_when(
     match w {
         Some(w) => lint_condition(cx, w, &key_path(t.1, "when")),
         None => {
-            cx.error(&t.0, Code::MissingKey, format!("missing `{}.when`", t.1));
+            cx.error(
+                &t.0,
+                Code::MissingKey,
+                say::missing_key(format!("{}.when", t.1)),
+            );
             None
         }
     }
@@ -1475,10 +1422,14 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
     for rule in &raw.rules {
         let (r, path) = (&rule.value, rule.path.as_str());
         let t = &(rule.span.clone(), path);
-        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "review rule");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, &say::what_review_rule());
         let tiers = names.list(cx, &r.tiers);
         if r.decision.is_none() {
-            cx.error(&t.0, Code::MissingKey, format!("missing `{path}.decision`"));
+            cx.error(
+                &t.0,
+                Code::MissingKey,
+                say::missing_key(format!("{path}.decision")),
+            );
         }
         let decision = word(cx, &r.decision, path, "decision");
         let to = names.opt(cx, &r.to, "`to`");
@@ -1502,7 +1453,7 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
     for d in &raw.disqualifiers {
         let (r, path) = (&d.value, d.path.as_str());
         let t = &(d.span.clone(), path);
-        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, "disqualifier");
+        let (id, name) = id_and_name(cx, (&r.id, &r.name), t, &mut ids, &say::what_disqualifier());
         let when = need_when(cx, &r.when, t);
         let when_missing = word(cx, &r.when_missing, path, "when_missing").unwrap_or_default();
         if let (Some(id), Some(when)) = (id, when) {
@@ -1571,7 +1522,7 @@ fn lint_examples(
             None => cx.error(
                 &e.span,
                 Code::MissingKey,
-                format!("missing `{path}.expect` (decision, tier or score)"),
+                say::missing_expect(format!("{path}.expect")),
             ),
         }
         if let Some(tier) = tier {
@@ -1598,11 +1549,7 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
     let t = &(w.span.clone(), w.path.as_str());
     let close_after = need_str(cx, &w.value.close_after, t, "close_after");
     if raw.steps.lacks() {
-        cx.error(
-            &w.span,
-            Code::MissingKey,
-            "`[workflow]` needs at least one `[[workflow.steps]]`",
-        );
+        cx.error(&w.span, Code::MissingKey, say::workflow_without_steps());
         return None;
     }
     let mut seen: Vec<Sp<String>> = Vec::new();
@@ -1614,18 +1561,14 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
         let name = need_str(cx, &r.name, t, "name");
         let office = need_str(cx, &r.office, t, "office");
         for s in [&id, &name].into_iter().flatten() {
-            dup_check(cx, &mut seen, s, "workflow step");
+            dup_check(cx, &mut seen, s, &say::what_workflow_step());
         }
         if let Some(s) = [&id, &name, &office]
             .into_iter()
             .flatten()
             .find(|s| s.get_ref().trim().is_empty())
         {
-            cx.error(
-                &s.span(),
-                Code::EmptyValue,
-                "a workflow step needs a non-empty text here",
-            );
+            cx.error(&s.span(), Code::EmptyValue, say::empty_step_text());
         }
         steps.push(WorkflowStep {
             id: id.map(|s| s.into_inner()).unwrap_or_default(),
@@ -1649,10 +1592,9 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
             cx.error(
                 &close_after.span(),
                 Code::UnknownReference,
-                format!(
-                    "`workflow.close_after` names `{wanted}`, which no `[[workflow.steps]]` defines{}",
-                    suggestion(wanted, wf.spellings())
-                ),
+                say::in_each(|l| {
+                    say::unknown_step(wanted, say::hint(wanted, wf.spellings()).get(l))
+                }),
             );
             return None;
         }

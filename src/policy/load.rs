@@ -6,6 +6,7 @@ use super::cx::Cx;
 use super::model::*;
 use crate::diag::Code;
 use crate::diag::Diagnostics;
+use crate::text::policy as say;
 use sha2::{Digest, Sha256};
 use toml::de::DeTable;
 
@@ -18,7 +19,7 @@ pub fn load_policy(path: &std::path::Path, display: &str) -> Result<Policy, Diag
                 file: display.to_string(),
             },
             Code::CannotRead,
-            format!("cannot read the policy: {e}"),
+            say::in_each(|l| say::cannot_read_policy(say::io_reason(&e).get(l))),
         );
         d
     })?;
@@ -45,10 +46,7 @@ pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> 
             cx.diags.error(
                 loc,
                 Code::NotUtf8,
-                format!(
-                    "the policy is not UTF-8 text: byte 0x{:02X} (save the file as UTF-8)",
-                    bytes[at]
-                ),
+                say::not_utf8(format!("0x{:02X}", bytes[at])),
             );
             return Err(cx.diags);
         }
@@ -60,7 +58,7 @@ pub fn parse_policy(bytes: &[u8], display: &str) -> Result<Policy, Diagnostics> 
             let span = e.span().unwrap_or(0..0);
             let msg = e.message().trim().trim_end_matches('.').to_string();
             let msg = lower_first(&msg);
-            cx.error(&span, Code::TomlSyntax, msg);
+            cx.error(&span, Code::TomlSyntax, say::toml_syntax(&msg));
             return Err(cx.diags);
         }
     };

@@ -4,10 +4,10 @@
 //! places, the remark and the control record (count and total) are data.
 
 use super::cx::{Cx, Sp};
-use super::lint::{ticks, word};
+use super::lint::word;
 use super::raw::{FormatWord, LineEnd, RawPolicy, Words};
 use crate::diag::Code;
-use crate::diag::suggestion;
+use crate::text::policy as say;
 
 /// A pay-out file's layout.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,7 +159,7 @@ fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)
             cx.error(
                 &s.span(),
                 Code::BadTemplate,
-                format!("`{key}` has a `{{` without its `}}`: `{}`", s.get_ref()),
+                say::template_unclosed(key, s.get_ref()),
             );
             return Template { parts };
         };
@@ -169,15 +169,17 @@ fn template(cx: &mut Cx, s: &Sp<String>, key: &str, extra: &[(&'static str, Var)
             None => cx.error(
                 &s.span(),
                 Code::UnknownField,
-                format!(
-                    "`{key}` names unknown field `{{{name}}}`: expected {}{}",
-                    allowed
-                        .iter()
-                        .map(|(n, _)| format!("`{{{n}}}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    suggestion(name, allowed.iter().map(|(n, _)| *n))
-                ),
+                say::in_each(|l| {
+                    let fields: Vec<String> =
+                        allowed.iter().map(|(n, _)| format!("{{{n}}}")).collect();
+                    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+                    say::template_unknown_field(
+                        key,
+                        format!("{{{name}}}"),
+                        say::ticked(&fields).get(l),
+                        say::hint(name, allowed.iter().map(|(n, _)| *n)).get(l),
+                    )
+                }),
             ),
         }
         rest = &after[close + 1..];
@@ -193,11 +195,7 @@ fn encodable(cx: &mut Cx, encoding: Encoding, s: &Sp<String>, key: &str) {
     if encoding == Encoding::Gbk
         && let Some(c) = not_in_gbk(s.get_ref())
     {
-        cx.error(
-            &s.span(),
-            Code::NotEncodable,
-            format!("`{key}` holds `{c}`, which the GBK encoding cannot write"),
-        );
+        cx.error(&s.span(), Code::NotEncodable, say::not_in_gbk(key, c));
     }
 }
 
@@ -222,7 +220,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
         cx.error(
             &p.span,
             Code::MissingKey,
-            "missing `payout.format` (a string)",
+            say::in_each(|l| say::missing_key_what("payout.format", say::type_string().get(l))),
         );
     }
     let format = word(cx, &t.format, path, "format");
@@ -233,14 +231,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
         match (chars.next(), chars.next()) {
             (Some(c), None) if c != '"' && c != '\r' && c != '\n' => Some(c),
             _ => {
-                cx.error(
-                    &d.span(),
-                    Code::WrongType,
-                    format!(
-                        "`payout.delimiter` must be one character other than a quote or a line end, found `{}`",
-                        d.get_ref()
-                    ),
-                );
+                cx.error(&d.span(), Code::WrongType, say::bad_delimiter(d.get_ref()));
                 None
             }
         }
@@ -259,7 +250,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
                 cx.error(
                     &span,
                     Code::NotApplicable,
-                    format!("`payout.{key}` applies to `format = \"csv\"` only"),
+                    say::only_for_format(format!("payout.{key}"), "csv"),
                 );
             }
         }
@@ -269,7 +260,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
         cx.error(
             &s.span(),
             Code::NotApplicable,
-            "`payout.sheet` applies to `format = \"xlsx\"` only",
+            say::only_for_format("payout.sheet", "xlsx"),
         );
     }
     if let Some(s) = sheet {
@@ -278,13 +269,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
             || v.chars().count() > 31
             || v.contains(['[', ']', ':', '*', '?', '/', '\\'])
         {
-            cx.error(
-                &s.span(),
-                Code::OutOfRange,
-                format!(
-                    "`payout.sheet` must be a worksheet name: 1 to 31 characters, none of []:*?/\\, found `{v}`"
-                ),
-            );
+            cx.error(&s.span(), Code::OutOfRange, say::bad_sheet_name(v));
         }
     }
     let gbk = if is_csv { encoding } else { Encoding::Utf8 };
@@ -305,11 +290,7 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
 
     let mut columns = Vec::new();
     if raw.columns.lacks() {
-        cx.error(
-            &p.span,
-            Code::MissingKey,
-            "missing `payout.columns`: the file needs at least the account, name and amount",
-        );
+        cx.error(&p.span, Code::MissingKey, say::missing_columns());
     }
     for c in &raw.columns {
         let (r, cpath) = (&c.value, c.path.as_str());
@@ -319,7 +300,9 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
             None => cx.error(
                 &c.span,
                 Code::MissingKey,
-                format!("missing `{cpath}.header` (a string)"),
+                say::in_each(|l| {
+                    say::missing_key_what(format!("{cpath}.header"), say::type_string().get(l))
+                }),
             ),
         }
         let f = match (&r.field, &r.value) {
@@ -332,12 +315,13 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
                         cx.error(
                             &f.span(),
                             Code::UnknownColumn,
-                            format!(
-                                "unknown pay-out column `{}`: expected one of {}{}",
-                                w.text,
-                                ticks(words),
-                                suggestion(&w.text, words.iter().copied())
-                            ),
+                            say::in_each(|l| {
+                                say::unknown_payout_column(
+                                    &w.text,
+                                    say::ticked(words).get(l),
+                                    say::hint(&w.text, words.iter().copied()).get(l),
+                                )
+                            }),
                         );
                         None
                     }
@@ -348,21 +332,11 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
                 Some(Field::Value(v.get_ref().clone()))
             }
             (Some(f), Some(_)) => {
-                cx.error(
-                    &f.span(),
-                    Code::BadColumn,
-                    format!("`{cpath}` has both `field` and `value`: a column holds one"),
-                );
+                cx.error(&f.span(), Code::BadColumn, say::field_and_value(cpath));
                 None
             }
             (None, None) => {
-                cx.error(
-                    &c.span,
-                    Code::MissingKey,
-                    format!(
-                        "missing `{cpath}.field` (what the column holds) or `{cpath}.value` (a fixed text)"
-                    ),
-                );
+                cx.error(&c.span, Code::MissingKey, say::field_or_value(cpath));
                 None
             }
         };
@@ -382,32 +356,18 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
             && raw.columns.complete
             && !columns.iter().any(|c| c.field == need)
         {
-            cx.error(
-                &p.span,
-                Code::MissingColumn,
-                format!(
-                    "`payout.columns` has no `{name}` column: a payment needs the account, its name and the amount"
-                ),
-            );
+            cx.error(&p.span, Code::MissingColumn, say::no_such_column(name));
         }
     }
 
     if t.control.is_none() {
-        cx.error(
-            &p.span,
-            Code::MissingKey,
-            "missing `[payout.control]`: the record with the count and total the bank checks the file against",
-        );
+        cx.error(&p.span, Code::MissingKey, say::missing_control());
     }
     let mut control = None;
     if let Some(c) = &t.control {
         let r = c.get_ref();
         if r.at.is_none() {
-            cx.error(
-                &c.span(),
-                Code::MissingKey,
-                "missing `payout.control.at` (`header` or `trailer`)",
-            );
+            cx.error(&c.span(), Code::MissingKey, say::missing_control_at());
         }
         let at = word(cx, &r.at, "payout.control", "at");
         let fields: Vec<Template> = r
@@ -424,13 +384,15 @@ pub fn lint_payout(cx: &mut Cx, raw: &RawPolicy, money_scale: u32) -> Option<Pay
                 )
             })
             .collect();
-        for (v, name) in [(Var::Count, "count"), (Var::Total, "total")] {
+        for (v, lacks) in [
+            (
+                Var::Count,
+                say::control_lacks_count as fn() -> crate::text::Msg,
+            ),
+            (Var::Total, say::control_lacks_total),
+        ] {
             if !fields.iter().any(|x| x.has(v)) {
-                cx.error(
-                    &c.span(),
-                    Code::MissingField,
-                    format!("`payout.control.fields` must give the `{{{name}}}` of the payments"),
-                );
+                cx.error(&c.span(), Code::MissingField, lacks());
             }
         }
         control = at.map(|at| Control { at, fields });
@@ -466,10 +428,7 @@ fn places(cx: &mut Cx, v: Option<&Sp<super::raw::Num>>, money_scale: u32) -> Opt
         cx.error(
             &n.span,
             Code::OutOfRange,
-            format!(
-                "`payout.amount_places` must be at least the policy's money places ({money_scale}), found {}: amounts would be rounded",
-                n.value
-            ),
+            say::too_few_places(money_scale, n.value),
         );
     }
     Some(n.value as u32)

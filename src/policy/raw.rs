@@ -14,7 +14,7 @@
 
 use super::cx::{Cx, Sp, Span};
 use crate::diag::Code;
-use crate::diag::suggestion;
+use crate::text::policy as say;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -831,7 +831,7 @@ pub fn read(cx: &mut Cx, root: &Sp<DeTable<'_>>) -> RawPolicy {
             cx.error(
                 &k.span(),
                 Code::UnknownKey,
-                format!("unknown key `{name}`{}", suggestion(name, SECTIONS)),
+                say::in_each(|l| say::unknown_key(name, say::hint(name, SECTIONS).get(l))),
             );
         }
     }
@@ -899,7 +899,9 @@ fn one<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> O
         cx.error(
             &v.span(),
             Code::WrongType,
-            format!("`{path}` must be a table, found {}", type_name(v.get_ref())),
+            say::in_each(|l| {
+                say::must_be_table(path, say::type_name(type_name(v.get_ref())).get(l))
+            }),
         );
         return None;
     }
@@ -920,10 +922,9 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
         cx.error(
             &v.span(),
             Code::WrongType,
-            format!(
-                "`{path}` must be an array of tables, found {}",
-                type_name(v.get_ref())
-            ),
+            say::in_each(|l| {
+                say::must_be_array_of_tables(path, say::type_name(type_name(v.get_ref())).get(l))
+            }),
         );
         return parts;
     };
@@ -932,10 +933,9 @@ fn each<T: DeserializeOwned>(cx: &mut Cx, v: Option<&Value<'_>>, path: &str) -> 
             cx.error(
                 &item.span(),
                 Code::WrongType,
-                format!(
-                    "`{path}` must hold tables, found {}",
-                    type_name(item.get_ref())
-                ),
+                say::in_each(|l| {
+                    say::must_hold_tables(path, say::type_name(type_name(item.get_ref())).get(l))
+                }),
             );
             continue;
         }
@@ -1014,10 +1014,10 @@ fn unknown_keys(
         cx.error(
             &k.span(),
             Code::UnknownKey,
-            format!(
-                "unknown key `{prefix}.{key}`{}",
-                suggestion(key, expected.iter().map(String::as_str))
-            ),
+            say::in_each(|l| {
+                let hint = say::hint(key, expected.iter().map(String::as_str));
+                say::unknown_key(format!("{prefix}.{key}"), hint.get(l))
+            }),
         );
         out.push(k.span());
     }
@@ -1071,25 +1071,63 @@ fn report(cx: &mut Cx, v: &Value<'_>, path: &str, e: &toml::de::Error) {
     let at = path_at(v, path, &span);
     let msg = e.message();
     let (code, message) = if msg.starts_with("unknown field ") {
-        (Code::UnknownKey, format!("unknown key `{at}`"))
+        (Code::UnknownKey, say::unknown_key(&at, ""))
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let (found, expected) = rest
             .split_once(", expected ")
             .unwrap_or((rest, "another type"));
         (
             Code::WrongType,
-            format!("`{at}` must be {expected}, found {found}"),
+            say::in_each(|l| {
+                say::must_be(
+                    &at,
+                    say::serde_expected(expected).get(l),
+                    say::serde_found(found).get(l),
+                )
+            }),
         )
     } else if let Some(rest) = msg.strip_prefix("missing field ") {
         let name = ticked(rest).into_iter().next().unwrap_or_default();
-        (Code::MissingKey, format!("missing `{at}.{name}`"))
+        (Code::MissingKey, say::missing_key(format!("{at}.{name}")))
     } else {
         (
             Code::WrongType,
-            format!("`{at}`: {}", msg.trim_end_matches('.')),
+            other_problem(&at, msg.trim_end_matches('.')),
         )
     };
     cx.error(&span, code, message);
+}
+
+/// What else serde may say of a value (`unknown variant `x`, expected one
+/// of `a`, `b``, `invalid value: integer `-1`, expected u32`): the English
+/// as serde says it after the path, the Chinese from its parts where they
+/// are known, else serde's words quoted.
+fn other_problem(at: &str, msg: &str) -> crate::text::Msg {
+    use crate::text::{Lang, Msg};
+    let zh = if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let words = ticked(rest);
+        let expected: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+        words
+            .first()
+            .map(|found| say::unknown_word(at, say::ticked(&expected).get(Lang::Zh), found, ""))
+    } else if let Some((found, expected)) = msg
+        .strip_prefix("invalid value: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        let (found, expected) = (say::serde_found(found), say::serde_expected(expected));
+        Some(say::must_be(
+            at,
+            expected.get(Lang::Zh),
+            found.get(Lang::Zh),
+        ))
+    } else {
+        None
+    };
+    let zh = zh.unwrap_or_else(|| say::bad_value(at, msg));
+    Msg::new(
+        zh.get(Lang::Zh).to_string(),
+        say::bad_value(at, msg).get(Lang::En).to_string(),
+    )
 }
 
 /// The dotted path of the key or value at `span` inside `v` (a table
@@ -1150,6 +1188,40 @@ mod tests {
         }
         assert_eq!(RoundingMode::words(), ["half_up", "half_even", "down"]);
         assert_eq!(Op::words(), ["<", "<=", ">", ">=", "=="]);
+    }
+
+    /// What serde says of a value other than a wrong type, a missing or
+    /// an unknown key, in Chinese from its parts; the English as before.
+    #[test]
+    fn other_serde_problems_read_in_chinese() {
+        use crate::text::Lang;
+        let m = other_problem(
+            "payout.line_end",
+            "unknown variant `cr`, expected one of `crlf`, `lf`",
+        );
+        assert_eq!(
+            m.get(Lang::En),
+            "`payout.line_end`: unknown variant `cr`, expected one of `crlf`, `lf`"
+        );
+        assert_eq!(
+            m.get(Lang::Zh),
+            "`payout.line_end` 应为 `crlf`、`lf` 之一，实为 `cr`"
+        );
+        let m = other_problem(
+            "tiers[0].staff_grade",
+            "invalid value: integer `-1`, expected u32",
+        );
+        assert_eq!(
+            m.get(Lang::Zh),
+            "`tiers[0].staff_grade` 应为 `u32`，实为整数 `-1`"
+        );
+        // Words it does not know stay serde's, quoted.
+        let m = other_problem("a", "invalid length 2, expected 3");
+        assert_eq!(
+            m.get(Lang::Zh),
+            "`a` 的值有误：「invalid length 2, expected 3」"
+        );
+        assert_eq!(m.get(Lang::En), "`a`: invalid length 2, expected 3");
     }
 
     /// A number keeps what it was written as, not a value: the lint takes

@@ -9,6 +9,8 @@
 use super::{Policy, load_policy};
 use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
+use crate::text::Msg;
+use crate::text::policy as say;
 use crate::vocab::Period;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -25,15 +27,13 @@ pub fn in_force(p: &Policy, period: Period) -> bool {
 
 /// `2026-01-01 to …`: the dates a version is in force.
 pub fn range(p: &Policy) -> String {
-    let f = p
-        .effective_from
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "…".into());
-    let u = p
-        .effective_until
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "…".into());
-    format!("{f} to {u}")
+    range_said(p).get(crate::text::Lang::En).to_string()
+}
+
+/// The dates a version is in force, in both languages (`2026-01-01 至 …`).
+pub fn range_said(p: &Policy) -> Msg {
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
+    say::in_force_range(day(p.effective_from), day(p.effective_until))
 }
 
 fn overlap(a: &Policy, b: &Policy) -> bool {
@@ -65,7 +65,7 @@ pub fn select_policy(
             diags.error(
                 dir_loc,
                 Code::CannotRead,
-                format!("cannot read the rules directory: {e}"),
+                say::in_each(|l| say::cannot_read_rules(say::io_reason(&e).get(l))),
             );
             return Err(diags);
         }
@@ -90,17 +90,20 @@ pub fn select_policy(
         for b in &candidates[i + 1..] {
             if a.id == b.id && overlap(a, b) {
                 diags.error(
-                    Location::File { file: b.file.clone() },
+                    Location::File {
+                        file: b.file.clone(),
+                    },
                     Code::OverlappingVersions,
-                    format!(
-                        "policy `{}` version {} ({}) overlaps version {} ({}) in {}: two versions may not cover the same date",
-                        b.id,
-                        b.version,
-                        range(b),
-                        a.version,
-                        range(a),
-                        a.file
-                    ),
+                    say::in_each(|l| {
+                        say::versions_overlap(
+                            &b.id,
+                            &b.version,
+                            range_said(b).get(l),
+                            &a.version,
+                            range_said(a).get(l),
+                            &a.file,
+                        )
+                    }),
                 );
             }
         }
@@ -113,31 +116,24 @@ pub fn select_policy(
     match in_force.as_slice() {
         [one] => Ok((**one).clone()),
         [] => {
-            let known: Vec<String> = candidates
+            let known: Vec<Msg> = candidates
                 .iter()
-                .map(|p| format!("`{}` {} ({})", p.id, p.version, range(p)))
+                .map(|p| {
+                    say::in_each(|l| say::version_listed(&p.id, &p.version, range_said(p).get(l)))
+                })
                 .collect();
+            let versions = if known.is_empty() {
+                Msg::verbatim("")
+            } else {
+                say::in_each(|l| say::versions_are(say::joined(&known).get(l)))
+            };
             diags.error(
                 dir_loc,
                 Code::NoPolicyInForce,
-                match bank {
-                    Some(b) => format!(
-                        "no version of policy `{b}` is in force on {day}{}",
-                        if known.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; versions: {}", known.join(", "))
-                        }
-                    ),
-                    None => format!(
-                        "no policy is in force on {day}{}",
-                        if known.is_empty() {
-                            String::new()
-                        } else {
-                            format!("; versions: {}", known.join(", "))
-                        }
-                    ),
-                },
+                say::in_each(|l| match bank {
+                    Some(b) => say::no_version_in_force(b, day, versions.get(l)),
+                    None => say::no_policy_in_force(day, versions.get(l)),
+                }),
             );
             Err(diags)
         }
@@ -146,10 +142,7 @@ pub fn select_policy(
             diags.error(
                 dir_loc,
                 Code::SeveralPolicies,
-                format!(
-                    "several policies are in force on {day} ({}): choose one with --bank",
-                    ids.join(", ")
-                ),
+                say::in_each(|l| say::several_in_force(day, ids.join(crate::text::list_sep(l)))),
             );
             Err(diags)
         }

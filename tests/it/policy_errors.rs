@@ -342,3 +342,513 @@ fn metrics_load_from_the_vocabulary() {
         ]
     );
 }
+
+// ------------------------------------------------------------ Chinese ---
+
+/// A Chinese console reads every problem of a policy in Chinese: the
+/// keys, ids and words the policy writes stay as written, in backticks.
+#[test]
+fn a_chinese_console_reads_policy_errors_in_chinese() {
+    Test::new()
+        .args([
+            "check",
+            "--lang",
+            "zh",
+            "--policy",
+            "fixtures/bad/policy/several-errors.toml",
+        ])
+        .stderr("
+            fixtures/bad/policy/several-errors.toml:20:12: error[unknown-metric]: 未知的指标 `deposit_stok`（是否应为 `deposit_stock`？）
+            fixtures/bad/policy/several-errors.toml:34:10: error[unknown-value]: `score.components[0].kind` 应为 `steps`、`bands`、`pro_rata` 之一，实为 `step`（是否应为 `steps`？）
+            fixtures/bad/policy/several-errors.toml:39:14: error[cap-sign]: `cap_down` 是最多扣的分，应 ≤ 0，实为 40（请写作 -40）
+            rmpay：3 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+    // The locale's language without `--lang`; a TOML syntax error in the
+    // reader's words put in Chinese.
+    Test::new()
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "check",
+            "--policy",
+            "fixtures/bad/policy/toml-syntax.toml",
+        ])
+        .stderr("
+            fixtures/bad/policy/toml-syntax.toml:22:10: error[toml-syntax]: 语法错误：文字须用英文双引号括起来
+            rmpay：1 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+}
+
+/// Money in a Chinese sentence has thousands separators, a ratio written
+/// as a percentage is shown as the percentage it would be, points stay
+/// points (careless-numbers.toml's lines 14, 41, 51, 57, 70).
+#[test]
+fn chinese_errors_show_amounts_with_separators_and_ratios_as_percentages() {
+    Test::new()
+        .args([
+            "check",
+            "--lang",
+            "zh",
+            "--policy",
+            "fixtures/bad/policy/careless-numbers.toml",
+        ])
+        .stderr("
+            fixtures/bad/policy/careless-numbers.toml:14:20: error[out-of-range]: `risk_deposit_cap` 不能超过 10,000,000 元，实为 20,000,000 元
+            fixtures/bad/policy/careless-numbers.toml:22:37: error[negative-value]: `rates.senior` 不能为负数，实为 -8
+            fixtures/bad/policy/careless-numbers.toml:28:9: error[out-of-range]: `per` 不能小于 1（单价按每 `per` 单位指标计），实为 0.01
+            fixtures/bad/policy/careless-numbers.toml:35:12: error[negative-value]: `amount` 不能为负数，实为 -300
+            fixtures/bad/policy/careless-numbers.toml:41:11: error[out-of-range]: `share` 应为 0 到 1 之间的小数（20% 写作 0.20），实为 1.5（即 150%）
+            fixtures/bad/policy/careless-numbers.toml:45:8: error[out-of-range]: `rate` 应为 0 到 1 之间的小数（20% 写作 0.20），实为 -0.2（即 -20%）
+            fixtures/bad/policy/careless-numbers.toml:51:9: error[negative-value]: `above` 不能为负数，实为 -5,000,000
+            fixtures/bad/policy/careless-numbers.toml:57:9: error[out-of-range]: `ratio` 应为 0 到 1 之间的小数（20% 写作 0.20），实为 90（即 9,000%）
+            fixtures/bad/policy/careless-numbers.toml:63:9: error[out-of-range]: `times` 应在 1 到 1000 倍之间，实为 0.5
+            fixtures/bad/policy/careless-numbers.toml:70:12: error[out-of-range]: `points` 不能超过 1000 分，实为 4000 分
+            rmpay：10 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+}
+
+/// Policy A with art. 14's demotion line raised from 85 to 90 points:
+/// its example of a senior at 85 exactly, kept, is now demoted. The
+/// Chinese names the decisions and tiers by their Chinese names beside
+/// their ids, and the rule that fired in the review book's words.
+#[test]
+fn a_failed_example_in_chinese_names_decisions_tiers_and_the_rule_that_fired() {
+    let text = std::fs::read_to_string(super::util::root().join("rules/city-commercial-bank.toml"))
+        .unwrap();
+    let changed = text.replace(
+        "when = { metric = \"score\", op = \"<\", value = 85 }",
+        "when = { metric = \"score\", op = \"<\", value = 90 }",
+    );
+    assert_ne!(changed, text);
+    Test::new()
+        .write("p.toml", changed)
+        .args(["check", "--lang", "zh", "--policy", "$TMP/p.toml"])
+        .stderr("
+            $TMP/p.toml:556:1: error[example-failed]: 算例 `senior at 85 exactly is kept` 与预期不符：决定应为保持（`keep`），实为降级（`demote`）；触发的规则：A-14-2-score-85（综合得分 85 < 90）
+            rmpay：1 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+}
+
+/// Choosing the version in force from a rules folder, in Chinese: the
+/// dates a version is in force read 起 至 止.
+#[test]
+fn choosing_the_version_in_force_says_why_in_chinese() {
+    Test::new()
+        .args(["check", "--lang", "zh", "--rules", "rules", "--period", "2026-10"])
+        .stderr("
+            rules: error[several-policies]: 2026-10-01 有多个政策生效（`bocom-nanchang`、`city-commercial-bank`）：请用 `--bank` 选定其一
+            rmpay：1 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+    Test::new()
+        .args([
+            "check",
+            "--lang",
+            "zh",
+            "--rules",
+            "fixtures/rules-versions",
+            "--period",
+            "2025-06",
+        ])
+        .stderr("
+            fixtures/rules-versions: error[no-policy-in-force]: 2025-06-01 没有生效的政策；现有版本：`city-commercial-bank` 2026.1（2026-01-01 至 2026-09-30）、`city-commercial-bank` 2026.2（2026-10-01 至 …）
+            rmpay：1 个错误；未写入任何文件
+        ")
+        .status(1)
+        .run();
+}
+
+/// Every problem a policy can have, as texts: the bad fixtures, and
+/// ok-tiny.toml (52 lines) with one edit each, between them every code
+/// and every kind of message of `src/policy` (serde's and the TOML
+/// reader's words among them).
+fn bad_policies() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    let dir = super::util::root().join("fixtures/bad/policy");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".toml") && n != "ok-tiny.toml")
+        .collect();
+    names.sort();
+    for n in names {
+        out.push((n.clone(), std::fs::read(dir.join(&n)).unwrap()));
+    }
+    let tiny = std::fs::read_to_string(dir.join("ok-tiny.toml")).unwrap();
+    let edit = |from: &str, to: &str| {
+        assert!(tiny.contains(from), "{from}");
+        tiny.replacen(from, to, 1)
+    };
+    let payout = |from: &str, to: &str| {
+        let profile = "[payout]\nformat = \"csv\"\nremark = \"{year}年{month}月绩效工资\"\n\
+            columns = [\n  { field = \"account\", header = \"账号\" },\n  { field = \"account_name\", header = \"户名\" },\n  \
+            { field = \"amount\", header = \"金额\" },\n  { value = \"人民币\", header = \"币种\" },\n]\n\
+            [payout.control]\nat = \"header\"\nfields = [\"{count}\", \"{total}\"]\n";
+        assert!(profile.contains(from), "{from}");
+        format!("{tiny}\n{}", profile.replacen(from, to, 1))
+    };
+    let texts: Vec<(&str, String)> = vec![
+        (
+            "serde's wrong type",
+            edit("name = \"初级客户经理\"", "name = 5"),
+        ),
+        (
+            "a table expected",
+            edit(
+                "risk_deposit_cap = 5_000",
+                "risk_deposit_cap = 5_000\nclient_band = 5",
+            ),
+        ),
+        (
+            "an array expected",
+            format!(
+                "{tiny}\n[[examples]]\nname = \"e\"\ntier = \"junior\"\nexpect = {{ score = 1 }}\nclients = 5\n"
+            ),
+        ),
+        (
+            "tables expected",
+            edit(
+                "  [[pay.lines]]\n  id = \"stock\"",
+                "lines = [1]\n  [[pay.deductions]]\n  id = \"stock\"",
+            ),
+        ),
+        ("a number expected", edit("per = 10_000", "per = true")),
+        (
+            "a date-time for a number",
+            edit("per = 10_000", "per = 2026-01-01"),
+        ),
+        ("too big", edit("per = 10_000", "per = 1e20")),
+        (
+            "keys of another kind",
+            edit("rate = 3.00", "rate = 3.00\nkind = \"fixed\"\namount = 5"),
+        ),
+        (
+            "a fixed line without amount",
+            edit(
+                "  metric = \"deposit_stock\"\n  per = 10_000\n  rate = 3.00",
+                "  kind = \"fixed\"",
+            ),
+        ),
+        ("a rate line without rate", edit("  rate = 3.00\n", "")),
+        (
+            "settings",
+            format!(
+                "{tiny}\n[settings]\ninput_scale = 1.5\nmoney_scale = 9\nrounding = \"half_evn\"\nexcluded_products = [\"demnd\"]\n"
+            ),
+        ),
+        (
+            "dates",
+            edit(
+                "version = \"1\"",
+                "version = \"1\"\neffective_from = 5\neffective_until = \"2026-13-01\"",
+            ),
+        ),
+        (
+            "dates reversed",
+            edit(
+                "version = \"1\"",
+                "version = \"1\"\neffective_from = 2026-07-01\neffective_until = 2026-01-01",
+            ),
+        ),
+        ("an unknown table", format!("{tiny}\n[tierz]\na = 1\n")),
+        (
+            "a client band upside down",
+            edit(
+                "risk_deposit_cap = 5_000",
+                "risk_deposit_cap = 5_000\nclient_band = { deposits = { min = 500000, below = 100000 } }",
+            ),
+        ),
+        (
+            "no [policy]",
+            edit(
+                "[policy]\nid = \"tiny\"\nname = \"最小办法\"\nversion = \"1\"\n",
+                "",
+            ),
+        ),
+        (
+            "[policy] not a table",
+            tiny.replacen(
+                "[policy]\nid = \"tiny\"\nname = \"最小办法\"\nversion = \"1\"\n",
+                "policy = 5\n",
+                1,
+            ),
+        ),
+        (
+            "no tiers",
+            format!("{}[pay]\n", tiny.split("[[tiers]]").next().unwrap()),
+        ),
+        (
+            "no cap",
+            edit("risk_deposit_cap = 5_000\n", "").replacen("risk_deposit_cap = 20_000\n", "", 1),
+        ),
+        (
+            "a flag without check",
+            format!("{tiny}\n[[flags]]\nid = \"f\"\nname = \"F\"\nratio = 0.5\n"),
+        ),
+        (
+            "a flag's keys",
+            format!(
+                "{tiny}\n[[flags]]\nid = \"f\"\nname = \"F\"\ncheck = \"gross_above\"\nratio = 0.5\n"
+            ),
+        ),
+        (
+            "review rules",
+            format!(
+                "{tiny}\n[review]\n[[review.rules]]\nid = \"r\"\nname = \"R\"\ntiers = [\"junior\"]\n\
+                 [[review.rules]]\nid = \"r\"\nname = \"R2\"\ndecision = \"keep\"\nwhen = {{ metric = \"score\", value = 3 }}\n\
+                 [[review.rules]]\nid = \"r3\"\nname = \"R3\"\ndecision = \"keep\"\n\
+                 when = {{ all = [{{ metric = \"score\", op = \"<\", value = 3 }}], metric = \"score\" }}\n"
+            ),
+        ),
+        (
+            "criteria",
+            edit(
+                "risk_deposit_cap = 5_000",
+                "risk_deposit_cap = 5_000\ncriteria = { need = 3, disqualifiers = [\"nope\"], items = [{ id = \"a\", metric = \"deposit_stock\", min = 1 }] }",
+            ),
+        ),
+        (
+            "an example",
+            format!("{tiny}\n[[examples]]\nname = \"e\"\ntier = \"junor\"\n"),
+        ),
+        (
+            "steps and bands",
+            edit("step = 0.01", "step = 0")
+                .replacen("cap_up = 20", "cap_up = -20", 1)
+                .replacen(
+                    "{ max = 0.05, points = 10 }",
+                    "{ max = 0.05, below = 0.06, points = 10 }",
+                    1,
+                )
+                .replacen(
+                    "{ points = 0 },",
+                    "{ points = 0 },\n    { max = 1, points = 0 },",
+                    1,
+                ),
+        ),
+        (
+            "a component twice",
+            edit("  id = \"npl\"", "  id = \"growth\""),
+        ),
+        (
+            "integers",
+            edit(
+                "risk_deposit_cap = 5_000",
+                "risk_deposit_cap = 5_000\nstaff_grade = \"5\"\nexam_min = 5000",
+            ),
+        ),
+        (
+            "a workflow without steps",
+            format!("{tiny}\n[workflow]\nclose_after = \"x\"\n"),
+        ),
+        (
+            "a duplicate key",
+            edit("id = \"tiny\"", "id = \"tiny\"\nid = \"x\""),
+        ),
+        ("an unclosed table", edit("[pay]", "[pay")),
+        ("no equals sign", edit("per = 10_000", "per 10_000")),
+        ("an unclosed remark field", payout("{month}月", "{month")),
+        ("an unknown remark field", payout("{month}月", "{mnth}月")),
+        (
+            "field and value",
+            payout(
+                "{ value = \"人民币\"",
+                "{ field = \"seq\", value = \"人民币\"",
+            ),
+        ),
+        (
+            "csv keys in xlsx",
+            payout(
+                "format = \"csv\"\n",
+                "format = \"xlsx\"\ndelimiter = \";\"\nsheet = \"a/b\"\n",
+            ),
+        ),
+        (
+            "an unknown column",
+            payout("{ field = \"amount\"", "{ field = \"amonut\""),
+        ),
+        (
+            "no total",
+            payout(
+                "fields = [\"{count}\", \"{total}\"]",
+                "fields = [\"{count}\"]",
+            ),
+        ),
+        (
+            "gbk",
+            payout(
+                "format = \"csv\"\n",
+                "format = \"csv\"\nencoding = \"gbk\"\nheader_row = true\n",
+            )
+            .replacen("{year}年", "{year}年😀", 1),
+        ),
+        (
+            "csv settings",
+            payout(
+                "format = \"csv\"\n",
+                "format = \"csv\"\ndelimiter = \"ab\"\namount_places = 1\nsheet = \"x\"\n",
+            ),
+        ),
+        (
+            "a column of nothing",
+            payout(
+                "{ value = \"人民币\", header = \"币种\" }",
+                "{ header = \"币种\" }, { value = \"x\" }",
+            ),
+        ),
+        ("no control position", payout("at = \"header\"\n", "")),
+        (
+            "no columns nor control",
+            format!("{tiny}\n[payout]\nremark = \"x\"\n"),
+        ),
+    ];
+    for (name, text) in texts {
+        out.push((name.to_string(), text.into_bytes()));
+    }
+    out.push(("not UTF-8".into(), b"id = \"x\xff\"\n".to_vec()));
+    out
+}
+
+/// The words of a Chinese diagnostic that are English and name nothing:
+/// outside its location, its code, what is quoted (in backticks or 「」),
+/// numbers (`0xFF`), file paths and rule ids (`A-14-2-score-85`).
+fn english_in(line: &str) -> Vec<String> {
+    let message = line.split_once("]: ").map_or(line, |(_, m)| m);
+    let mut plain = String::new();
+    let (mut tick, mut corner) = (false, false);
+    for c in message.chars() {
+        match c {
+            '`' => tick = !tick,
+            '「' => corner = true,
+            '」' => corner = false,
+            c if !tick && !corner => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+        .split(|c: char| c.is_whitespace() || !c.is_ascii())
+        .filter(|chunk| {
+            let path = chunk.contains('/') || chunk.ends_with(".toml");
+            let number = chunk.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+            let b = chunk.as_bytes();
+            let rule = b.len() > 2 && b[0].is_ascii_uppercase() && b[1] == b'-';
+            !(path || number || rule)
+        })
+        .flat_map(|chunk| chunk.split(|c: char| !c.is_ascii_alphabetic()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every diagnostic of a policy, every message of `src/policy`, the rules
+/// folder's choice and the failed examples, read in Chinese: Chinese in
+/// each, and no English word but what names a thing (keys, ids, values as
+/// written, in backticks or 「」).
+#[test]
+fn every_policy_diagnostic_in_chinese_has_no_english_but_identifiers() {
+    use rmpay::text::Lang;
+    let mut said: Vec<(String, String)> = Vec::new();
+    let mut codes = std::collections::BTreeSet::new();
+    let mut keep = |what: &str, d: &rmpay::diag::Diagnostics| {
+        assert!(!d.is_empty(), "{what}: no problem found");
+        for x in d.iter() {
+            codes.insert(x.code.id());
+            said.push((what.to_string(), x.show(Lang::Zh)));
+        }
+    };
+    for (name, bytes) in bad_policies() {
+        match parse_policy(&bytes, &name) {
+            Ok(_) => panic!("{name}: valid"),
+            Err(d) => keep(&name, &d),
+        }
+    }
+    // The rules folder: versions that overlap, several policies, none.
+    let oct = rmpay::vocab::Period::new(2026, 10).unwrap();
+    let june = rmpay::vocab::Period::new(2025, 6).unwrap();
+    let root = super::util::root();
+    for (dir, bank, period) in [
+        ("fixtures/bad/rules-overlap", None, oct),
+        ("rules", None, oct),
+        ("fixtures/rules-versions", None, june),
+        (
+            "fixtures/rules-versions",
+            Some("city-commercial-bank"),
+            june,
+        ),
+        ("no-such-folder", None, oct),
+    ] {
+        match rmpay::policy::select::select_policy(&root.join(dir), bank, period) {
+            Ok(_) => panic!("{dir}: a policy in force"),
+            Err(d) => keep(dir, &d),
+        }
+    }
+    // A policy file that is not there.
+    let gone = rmpay::policy::load_policy(&root.join("no-such.toml"), "no-such.toml").unwrap_err();
+    keep("no-such.toml", &gone);
+    // Failed examples, with and without rules that fired.
+    let a = std::fs::read_to_string(root.join("rules/city-commercial-bank.toml")).unwrap();
+    for line in ["80", "90"] {
+        let changed = a.replace(
+            "when = { metric = \"score\", op = \"<\", value = 85 }",
+            &format!("when = {{ metric = \"score\", op = \"<\", value = {line} }}"),
+        );
+        let p = parse_policy(changed.as_bytes(), "a.toml").unwrap();
+        keep(line, &rmpay::engine::examples::run_examples(&p, "a.toml"));
+    }
+    let mut found = Vec::new();
+    for (what, line) in &said {
+        let words = english_in(line);
+        let chinese = line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        if !words.is_empty() || !chinese {
+            found.push(format!("{what}: {words:?} in {line}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} lines:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    // Between them, every code a policy can be refused with.
+    for code in [
+        "toml-syntax",
+        "unknown-key",
+        "wrong-type",
+        "missing-key",
+        "unknown-tier",
+        "unknown-metric",
+        "unknown-value",
+        "overlapping-bands",
+        "cap-sign",
+        "duplicate-id",
+        "out-of-range",
+        "negative-value",
+        "empty-value",
+        "unknown-reference",
+        "bad-range",
+        "not-utf8",
+        "example-failed",
+        "bad-template",
+        "bad-column",
+        "not-applicable",
+        "unknown-field",
+        "unknown-column",
+        "missing-field",
+        "missing-column",
+        "cannot-read",
+        "no-policy-in-force",
+        "overlapping-versions",
+        "several-policies",
+        "not-encodable",
+    ] {
+        assert!(codes.contains(code), "no case says {code}: {codes:?}");
+    }
+}
