@@ -49,10 +49,10 @@ pub(crate) fn stdout(bytes: &[u8]) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(EXIT_OK);
         }
-        eprintln!(
-            "rmpay: error[io]: cannot write to standard output: {}",
-            write::os_reason(&e)
-        );
+        let why = text::run::nest(&write::os_reason(&e), |r| {
+            text::run::cannot_write_stdout(r)
+        });
+        eprintln!("{}", Diagnostic::error(diag::Location::None, Code::Io, why));
         std::process::exit(EXIT_USAGE);
     }
 }
@@ -209,10 +209,7 @@ fn notice_files(
             d.error(
                 diag::Location::None,
                 Code::NoticeNameClash,
-                format!(
-                    "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
-                    r.year.rm.rm_id
-                ),
+                text::run::file_name_clash(&r.year.rm.rm_id, name),
             );
             return Err(Failure::Invalid(d));
         }
@@ -294,7 +291,7 @@ fn parse_period(p: Option<&str>) -> Result<Option<Period>, Failure> {
 /// The month given as `--period`.
 pub(crate) fn period_arg(s: &str) -> Result<Period, Failure> {
     s.parse()
-        .map_err(|e| Failure::usage(format!("--period: {e}")))
+        .map_err(|e| Failure::usage(text::run::bad_period_arg("--period", s, e)))
 }
 
 pub fn lang(l: cli::Lang) -> report::Lang {
@@ -821,8 +818,8 @@ fn period_files(
     );
     let p = r.run.period;
     let xlsx_name = crate::pay_workbook_name(p);
-    let policy_bytes = std::fs::read(&r.policy_path)
-        .map_err(|e| Failure::at(&r.policy_path, Code::Io, format!("cannot read: {e}")))?;
+    let policy_bytes =
+        std::fs::read(&r.policy_path).map_err(|e| cannot_read(&r.policy_path, &e))?;
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
     let mut files = ledger_files;
@@ -857,8 +854,13 @@ fn lang_id(l: report::Lang) -> &'static str {
 /// The files of a ledger as the archive stores them (a workbook, or a
 /// ledger folder's files).
 fn read_ledger_files(path: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    archive::ledger_files(path, ext)
-        .map_err(|e| Failure::at(path, Code::Io, format!("cannot read: {e}")))
+    archive::ledger_files(path, ext).map_err(|e| cannot_read(path, &e))
+}
+
+/// A file or folder that cannot be read, with the OS's reason.
+fn cannot_read(path: &Path, e: &std::io::Error) -> Failure {
+    let why = text::run::nest(&write::os_reason(e), |r| text::run::cannot_read(r));
+    Failure::at(path, Code::Io, why)
 }
 
 /// The extension of a ledger workbook; empty for a ledger folder.
@@ -1092,7 +1094,7 @@ fn signer(
         d.error(
             diag::Location::None,
             Code::EmptyName,
-            "--name is empty: a sign-off names the person who signs",
+            text::run::empty_signer(),
         );
     }
     let date = match &a.date {
@@ -1102,7 +1104,7 @@ fn signer(
                 d.error(
                     diag::Location::None,
                     Code::BadDate,
-                    format!("--date `{text}` is not a date YYYY-MM-DD"),
+                    text::run::bad_date_arg(text),
                 );
                 None
             }
@@ -1163,8 +1165,7 @@ fn signed_draft(
         let dir = arch.version_dir(p, 1);
         let m = restate::read_manifest(&dir)?;
         let sha = archive::sha256_hex(
-            &std::fs::read(dir.join(archive::MANIFEST))
-                .map_err(|e| Failure::at(&dir, Code::Io, format!("cannot read: {e}")))?,
+            &std::fs::read(dir.join(archive::MANIFEST)).map_err(|e| cannot_read(&dir, &e))?,
         );
         (
             m.approval.map(|x| x.draft_sha256),
@@ -1543,13 +1544,8 @@ fn recomputed_files(
     let dir = arch.version_dir(p, version);
     let ext = restate::stored_ext(m);
     let ledger_bytes =
-        archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext).map_err(|e| {
-            Failure::at(
-                dir.join(&m.ledger.stored_as),
-                Code::Io,
-                format!("cannot read: {e}"),
-            )
-        })?;
+        archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext)
+            .map_err(|e| cannot_read(&dir.join(&m.ledger.stored_as), &e))?;
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
     if m.restated.is_some() {
         // A restated version's state carries the adjustments (restate.rs).
@@ -1787,9 +1783,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             compute(&job, &mut |_, _| {})?
         }
         _ => {
-            return Err(Failure::usage(
-                "explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
-            ));
+            return Err(Failure::usage(text::run::explain_needs()));
         }
     };
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
@@ -1801,11 +1795,10 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
     }
     let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
         let ids = rm_ids(&r);
-        return Err(Failure::usage(format!(
-            "no RM `{}` in {}{}",
-            a.rm,
-            r.run.period,
-            diag::suggestion(&a.rm, ids.iter().copied())
+        return Err(Failure::usage(diag::suggest(
+            text::run::no_rm_in(&a.rm, r.run.period),
+            &a.rm,
+            ids.iter().copied(),
         )));
     };
     print!(
@@ -1816,7 +1809,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
 }
 
 fn unreachable_source() -> Result<PolicySource, Failure> {
-    Err(Failure::usage("give --policy FILE or --rules DIR"))
+    Err(Failure::usage(text::run::give_policy_or_rules()))
 }
 
 /// The month of a ledger given on the command line (`explain`,
@@ -2049,9 +2042,7 @@ fn statement_month(
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {
-            return Err(Failure::usage(
-                "statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
-            ));
+            return Err(Failure::usage(text::run::statement_needs()));
         }
     })
 }
@@ -2081,10 +2072,10 @@ fn statement_rms<'r>(
                     sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
                 Code::UnknownRm,
-                format!(
-                    "--rm {id}: no RM `{id}` in {}{}",
-                    r.run.period,
-                    diag::suggestion(id, ids.iter().copied())
+                diag::suggest(
+                    text::run::rm_flag_no_rm(id, r.run.period),
+                    id,
+                    ids.iter().copied(),
                 ),
             );
         }
@@ -2161,10 +2152,7 @@ fn statement_files(
                         .to_string(),
                 },
                 Code::StatementNameClash,
-                format!(
-                    "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
-                    x.rm.rm_id
-                ),
+                text::run::file_name_clash(&x.rm.rm_id, &name),
             );
             return Err(Failure::Invalid(d));
         }
