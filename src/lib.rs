@@ -100,12 +100,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-        }
+        Err(e) => return clap_failure(&e, &args),
     };
     // The outputs' language is --lang's (Chinese by default); the
     // console's is --lang's, or else the locale's.
@@ -116,4 +114,49 @@ where
         Ok(code) => code,
         Err(f) => commands::report_failure(f),
     }
+}
+
+/// Print clap's error for a command line it refused (in the console's
+/// language: `--lang` as typed, else the locale's); returns the exit code.
+/// Help and version go as clap prints them.
+fn clap_failure(e: &clap::Error, args: &[OsString]) -> i32 {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return EXIT_OK;
+    }
+    match text::console_lang(lang_typed(args)) {
+        text::Lang::Zh => match text::run::clap_error_zh(e) {
+            Some(said) => commands::stderr(said.as_bytes()),
+            None => {
+                let _ = e.print();
+            }
+        },
+        text::Lang::En => {
+            let _ = e.print();
+        }
+    }
+    EXIT_USAGE
+}
+
+/// `--lang zh|en` (or `--lang=…`) as typed, before clap has read the
+/// command line (which it refused).
+fn lang_typed(args: &[OsString]) -> Option<text::Lang> {
+    let mut value = None;
+    let mut it = args.iter().skip(1).map(|a| a.to_str().unwrap_or_default());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let v = match a.strip_prefix("--lang") {
+            Some("") => it.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        match v {
+            Some("zh") => value = Some(text::Lang::Zh),
+            Some("en") => value = Some(text::Lang::En),
+            _ => {}
+        }
+    }
+    value
 }

@@ -441,7 +441,7 @@ fn read_given(
             diags.error(
                 d.location.clone(),
                 Code::PeriodUnknown,
-                run::nest(&why, |why| run::averages_need_month(why, &example, display)),
+                run::nest(&why, |why| run::averages_need_month(why, &example, display, "YYYY年M月")),
             );
         } else {
             diags.push(d.clone());

@@ -67,9 +67,11 @@ says! {
         "the figures are of {of}, in the folder of {folder}";
     name_gives_no_month() => "文件名中没有月份", "its file name gives no month";
     name_gives_months(n, list) => "文件名中有 {n} 个月份（{list}）", "its file name gives {n} months ({list})";
-    averages_need_month(why, example, display) =>
-        "台账给的是月日均而非每日余额，且{why}：请在文件名中写明月份（`YYYY-MM`、`YYYYMM` 或 `YYYY年M月`，如 `{example}.xlsx`），或写成 `YYYY-MM={display}`",
-        "the ledger gives monthly averages, not daily balances, and {why}: name the file with its month (YYYY-MM, YYYYMM or YYYY年M月, e.g. {example}.xlsx) or give it as YYYY-MM={display}";
+    /// `zh_form`: `YYYY年M月`, a form of file name (the English text
+    /// names it too).
+    averages_need_month(why, example, display, zh_form) =>
+        "台账给的是月日均而非每日余额，且{why}：请在文件名中写明月份（`YYYY-MM`、`YYYYMM` 或 `{zh_form}`，如 `{example}.xlsx`），或写成 `YYYY-MM={display}`",
+        "the ledger gives monthly averages, not daily balances, and {why}: name the file with its month (YYYY-MM, YYYYMM or {zh_form}, e.g. {example}.xlsx) or give it as YYYY-MM={display}";
     outside_review(period, label) => "台账是 {period} 的，不在考核期 {label} 内", "the ledger is for {period}, outside the review period {label}";
     second_ledger(period) => "{period} 的台账重复", "a second ledger for {period}";
     no_ledger_for(label) => "{label} 没有台账", "no ledger for {label}";
@@ -149,4 +151,134 @@ pub fn io_reason_zh(kind: std::io::ErrorKind) -> Option<&'static str> {
 /// The OS's text of a failure with no Chinese in [`io_reason_zh`].
 pub fn io_reason_other(en: &str) -> String {
     format!("操作系统报告：{en}")
+}
+
+/// clap's error for a command line it refused, in Chinese: what is wrong
+/// (the arguments named as clap names them, the values quoted as typed),
+/// a similar argument where clap knows one, the usage line, and where the
+/// help is. `None` for a kind left to clap's own text (help and version
+/// are not errors; `--help` texts are translated apart).
+pub fn clap_error_zh(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+    let one = |k| match e.get(k) {
+        Some(V::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let many = |k| match e.get(k) {
+        Some(V::Strings(v)) => v.clone(),
+        Some(V::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let number = |k| match e.get(k) {
+        Some(V::Number(n)) => Some(*n),
+        _ => None,
+    };
+    let ticks = |v: &[String]| {
+        v.iter()
+            .map(|x| format!("`{x}`"))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut said = match e.kind() {
+        K::UnknownArgument => format!("无法识别的参数 `{}`", one(C::InvalidArg)?),
+        K::InvalidSubcommand => format!("无法识别的命令 `{}`", one(C::InvalidSubcommand)?),
+        K::InvalidValue => {
+            let (arg, value) = (one(C::InvalidArg)?, one(C::InvalidValue)?);
+            let mut s = if value.is_empty() {
+                format!("`{arg}` 需要一个值，但没有给出")
+            } else {
+                format!("「{value}」不是 `{arg}` 的有效取值")
+            };
+            let valid = many(C::ValidValue);
+            if !valid.is_empty() {
+                s += &format!("\n  可选值：{}", ticks(&valid));
+            }
+            s
+        }
+        K::ValueValidation => {
+            let (arg, value) = (one(C::InvalidArg)?, one(C::InvalidValue)?);
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            let hint = match why.split_once(" is not in ") {
+                Some((_, range)) => match range.split_once("..=") {
+                    Some((lo, hi)) => format!("（应在 {lo} 到 {hi} 之间）"),
+                    None => String::new(),
+                },
+                None if why.contains("invalid digit") => "（应为整数）".to_string(),
+                None if why.contains("too large") || why.contains("too small") => {
+                    "（数值超出范围）".to_string()
+                }
+                None => String::new(),
+            };
+            format!("「{value}」不是 `{arg}` 的有效取值{hint}")
+        }
+        K::MissingRequiredArgument => {
+            let missing = many(C::InvalidArg);
+            let mut s = "缺少必需的参数：".to_string();
+            for m in &missing {
+                s += &format!("\n  {m}");
+            }
+            s
+        }
+        K::ArgumentConflict => {
+            let arg = one(C::InvalidArg).or_else(|| one(C::InvalidSubcommand))?;
+            match e.get(C::PriorArg) {
+                Some(V::String(p)) if *p == arg => format!("参数 `{arg}` 只能给一次"),
+                Some(V::String(p)) => format!("参数 `{arg}` 不能与 `{p}` 同时使用"),
+                Some(V::Strings(p)) => {
+                    format!("参数 `{arg}` 不能与 {} 同时使用", ticks(p))
+                }
+                _ => format!("参数 `{arg}` 不能与所给的其他参数同时使用"),
+            }
+        }
+        K::MissingSubcommand => {
+            let cmd = one(C::InvalidSubcommand)?;
+            let mut s = format!("`{cmd}` 后面需要一个命令");
+            let valid = many(C::ValidSubcommand);
+            if !valid.is_empty() {
+                s += &format!("\n  可选命令：{}", ticks(&valid));
+            }
+            s
+        }
+        K::TooManyValues => format!(
+            "`{}` 多了一个值「{}」",
+            one(C::InvalidArg)?,
+            one(C::InvalidValue)?
+        ),
+        K::TooFewValues => format!(
+            "`{}` 至少需要 {} 个值，只给了 {} 个",
+            one(C::InvalidArg)?,
+            number(C::MinValues)?,
+            number(C::ActualNumValues)?
+        ),
+        K::WrongNumberOfValues => format!(
+            "`{}` 需要 {} 个值，给了 {} 个",
+            one(C::InvalidArg)?,
+            number(C::ExpectedNumValues)?,
+            number(C::ActualNumValues)?
+        ),
+        K::NoEquals => {
+            let arg = one(C::InvalidArg)?;
+            format!("给 `{arg}` 赋值须用等号（`{arg}=…`）")
+        }
+        K::InvalidUtf8 => "命令行中有无效的 UTF-8 字符".to_string(),
+        _ => return None,
+    };
+    for (kind, what) in [
+        (C::SuggestedSubcommand, "命令"),
+        (C::SuggestedArg, "参数"),
+        (C::SuggestedValue, "取值"),
+    ] {
+        let similar = many(kind);
+        if !similar.is_empty() {
+            said += &format!("\n\n  提示：相近的{what}有 {}", ticks(&similar));
+        }
+    }
+    if let Some(V::StyledStr(usage)) = e.get(C::Usage) {
+        let usage = usage.to_string();
+        let usage = usage.strip_prefix("Usage:").unwrap_or(&usage).trim_start();
+        said += &format!("\n\n用法：{usage}");
+    }
+    Some(format!("error: {said}\n\n更多说明请用 `--help` 查看。\n"))
 }
