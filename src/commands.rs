@@ -219,10 +219,9 @@ fn notice_files(
     Ok(files)
 }
 
-/// Diagnostics as the console shows them in `lang`: the location and the
-/// code stay as they are (they are looked up); the message is the
-/// diagnostic's own (English) until each code carries its Chinese title —
-/// the seam where the console's language reaches them.
+/// Diagnostics as the console shows them: the location and the code stay
+/// as they are (they are looked up); each message in the console's
+/// language (a diagnostic's `Display`).
 fn diagnostic_lines(d: &diag::Diagnostics, _lang: report::Lang) -> Vec<String> {
     d.render()
 }

@@ -669,5 +669,16 @@ mod tests {
             Some("loan_avg_total")
         );
         assert_eq!(did_you_mean("zzz", ["loan_avg_total"]), None);
+        // Each language's sentence gets its own "did you mean".
+        let m = suggest(text::run::no_rm_in("RM01", "2026-10"), "RM01", ["RM001"]);
+        assert_eq!(
+            m.get(Lang::Zh),
+            "2026-10 的台账中没有客户经理 `RM01`（是否应为 `RM001`？）"
+        );
+        assert_eq!(
+            m.get(Lang::En),
+            "no RM `RM01` in 2026-10 (did you mean `RM001`?)"
+        );
+        assert_eq!(suggestion("RM01", ["RM001"]), " (did you mean `RM001`?)");
     }
 }

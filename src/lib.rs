@@ -160,3 +160,24 @@ fn lang_typed(args: &[OsString]) -> Option<text::Lang> {
     }
     value
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lang_typed;
+    use crate::text::Lang;
+
+    #[test]
+    fn lang_is_found_before_clap_reads_the_line() {
+        let typed = |a: &[&str]| {
+            let args: Vec<std::ffi::OsString> = a.iter().map(|s| s.into()).collect();
+            lang_typed(&args)
+        };
+        assert_eq!(typed(&["rmpay", "--lang", "zh", "payroll", "--foo"]), Some(Lang::Zh));
+        assert_eq!(typed(&["rmpay", "payroll", "--lang=en"]), Some(Lang::En));
+        // Unknown or missing: the locale decides; after `--` it is a value.
+        assert_eq!(typed(&["rmpay", "payroll", "--lang", "fr"]), None);
+        assert_eq!(typed(&["rmpay", "payroll", "--lang"]), None);
+        assert_eq!(typed(&["rmpay", "sign", "--", "--lang", "zh"]), None);
+        assert_eq!(typed(&["rmpay", "--language", "zh"]), None);
+    }
+}

@@ -37,8 +37,8 @@ says! {
         "explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE";
     statement_needs() => "`statement` 需要 `--archive DIR --period YYYY-MM`，或 `--policy FILE`（或 `--rules DIR`）加 `--ledger FILE`",
         "statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE";
-    no_rm_in(rm, period) => "{period} 没有客户经理 `{rm}`", "no RM `{rm}` in {period}";
-    rm_flag_no_rm(rm, period) => "`--rm {rm}`：{period} 没有客户经理 `{rm}`", "--rm {rm}: no RM `{rm}` in {period}";
+    no_rm_in(rm, period) => "{period} 的台账中没有客户经理 `{rm}`", "no RM `{rm}` in {period}";
+    rm_flag_no_rm(rm, period) => "`--rm {rm}`：{period} 的台账中没有客户经理 `{rm}`", "--rm {rm}: no RM `{rm}` in {period}";
     file_name_clash(rm, name) => "客户经理 `{rm}` 的文件 {name} 与另一位客户经理的文件同名：两人的编号只差文件名不能使用的字符",
         "RM `{rm}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold";
     empty_signer() => "`--name` 为空：签核须写明签核人姓名", "--name is empty: a sign-off names the person who signs";

@@ -210,3 +210,27 @@ impl Drop for OutputSet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::os_reason;
+    use crate::text::Lang;
+    use std::io::{Error, ErrorKind};
+
+    /// Chinese by the failure's kind, English as the OS says it; a kind
+    /// with no Chinese quotes the OS.
+    #[test]
+    fn os_reasons_in_both_languages() {
+        let denied = os_reason(&Error::from_raw_os_error(13));
+        assert_eq!(denied.get(Lang::Zh), "没有权限");
+        assert_eq!(denied.get(Lang::En), "Permission denied (os error 13)");
+        let full = os_reason(&Error::from(ErrorKind::StorageFull));
+        assert_eq!(full.get(Lang::Zh), "磁盘已满");
+        let folder = os_reason(&Error::from_raw_os_error(21));
+        assert_eq!(folder.get(Lang::Zh), "是一个文件夹，不是文件");
+        // tempfile's path is dropped in both.
+        let other = os_reason(&Error::other("disk on fire at path \"/tmp/.rmpay-x.tmp\""));
+        assert_eq!(other.get(Lang::En), "disk on fire");
+        assert_eq!(other.get(Lang::Zh), "操作系统报告：disk on fire");
+    }
+}

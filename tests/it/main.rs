@@ -90,6 +90,7 @@ mod properties;
 mod restate;
 mod review;
 mod review_rules;
+mod run_zh;
 mod spark;
 mod statement;
 mod streaming;
