@@ -815,7 +815,9 @@ fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
     }
     let want = (year - 1).to_string();
     if v["period"] != want.as_str() {
-        return Err(refuse(run::previous_review_year(&want, &v["period"])));
+        let got = &v["period"];
+        let got_text = got.as_str().map_or_else(|| got.to_string(), str::to_string);
+        return Err(refuse(run::previous_review_year(&want, got, got_text)));
     }
     let Some(ms) = v["managers"].as_array() else {
         return Err(refuse(run::review_json_no_managers()));

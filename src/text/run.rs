@@ -92,9 +92,11 @@ says! {
         "give it, or set `when_missing = \"not_assessed\"` on the rule in the policy";
     review_json_unreadable(line, column, e) => "不是考核结果文件：第 {line} 行第 {column} 列无法解析", "not a review JSON: {e}";
     review_json_format(format) =>
-        "不是考核结果文件：`format` 为 {format}，应为 `\"rmpay.review/1\"`（即 `rmpay review --json` 写出的文件）",
+        "不是考核结果文件：`format` 为 `{format}`，应为 `\"rmpay.review/1\"`（即 `rmpay review --json` 写出的文件）",
         "not a review JSON: `format` is {format}, expected \"rmpay.review/1\" (the file `rmpay review --json` writes)";
-    previous_review_year(want, got) => "上年考核结果应为 {want} 年（所考核年度的前一年），此文件为 {got}",
+    /// `got`: the file's `period` as JSON writes it (`"2024"`), `got_text`
+    /// as text (`2024`).
+    previous_review_year(want, got, got_text) => "上年考核结果应是 {want} 年的（所考核年度的前一年），此文件是 {got_text} 的",
         "the previous review must be of {want}, the year before the one reviewed; this one is of {got}";
     review_json_no_managers() => "不是考核结果文件：没有 `managers` 列表", "not a review JSON: no `managers` list";
 

@@ -213,13 +213,18 @@ const CASES: &[(&[&str], &[(&str, &[u8])])] = &[
 ];
 
 /// Words a Chinese run may print: the diagnostic's frame (`error[code]`,
-/// `warning`), the program's name, and the usage line's placeholders.
-const ZH_MAY_SAY: &[&str] = &["error", "warning", "rmpay", "OPTIONS", "COMMAND", "SHA"];
+/// `warning`), the program's name.
+const ZH_MAY_SAY: &[&str] = &["error", "warning", "rmpay", "SHA"];
 
 /// The English words of `line` outside identifiers: text in backticks or
 /// 「」 (flags, keys, values as typed), `error[…]` codes, paths and file
-/// names, `<VALUE>` names, ids (a word with a digit).
+/// names, `<VALUE>` names, ids (a word with a digit), and the usage line
+/// (`用法：rmpay payroll [OPTIONS] …`: the command's syntax, as clap
+/// writes it).
 fn english_words(line: &str) -> Vec<String> {
+    if line.starts_with("用法：") {
+        return Vec::new();
+    }
     let mut kept = String::new();
     let (mut tick, mut quote, mut angle) = (false, 0, 0);
     for c in line.chars() {
@@ -229,7 +234,7 @@ fn english_words(line: &str) -> Vec<String> {
             '」' => quote -= 1,
             '<' => angle += 1,
             '>' => angle -= 1,
-            c if tick || quote > 0 || angle > 0 => {}
+            _ if tick || quote > 0 || angle > 0 => {}
             c => kept.push(c),
         }
     }
