@@ -49,9 +49,7 @@ pub(crate) fn stdout(bytes: &[u8]) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(EXIT_OK);
         }
-        let why = text::run::nest(&write::os_reason(&e), |r| {
-            text::run::cannot_write_stdout(r)
-        });
+        let why = text::run::nest(&write::os_reason(&e), |r| text::run::cannot_write_stdout(r));
         eprintln!("{}", Diagnostic::error(diag::Location::None, Code::Io, why));
         std::process::exit(EXIT_USAGE);
     }
@@ -1542,9 +1540,8 @@ fn recomputed_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let dir = arch.version_dir(p, version);
     let ext = restate::stored_ext(m);
-    let ledger_bytes =
-        archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext)
-            .map_err(|e| cannot_read(&dir.join(&m.ledger.stored_as), &e))?;
+    let ledger_bytes = archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext)
+        .map_err(|e| cannot_read(&dir.join(&m.ledger.stored_as), &e))?;
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
     if m.restated.is_some() {
         // A restated version's state carries the adjustments (restate.rs).
@@ -2145,10 +2142,7 @@ fn statement_files(
             d.error(
                 diag::Location::Sheet {
                     file: r.ledger.file.clone(),
-                    sheet: r
-                        .ledger
-                        .sheet_name(ledger::SheetKind::Managers)
-                        .to_string(),
+                    sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
                 Code::StatementNameClash,
                 text::run::file_name_clash(&x.rm.rm_id, &name),

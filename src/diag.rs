@@ -564,11 +564,7 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
 /// `message` followed, in each language, by "did you mean" the closest
 /// candidate to `word`, if one is close enough (` (did you mean `x`?)`,
 /// `（是否应为 `x`？）`).
-pub fn suggest<'a>(
-    message: Msg,
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Msg {
+pub fn suggest<'a>(message: Msg, word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Msg {
     match did_you_mean(word, candidates) {
         Some(c) => {
             let hint = text::run::did_you_mean(c);

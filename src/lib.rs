@@ -172,7 +172,10 @@ mod tests {
             let args: Vec<std::ffi::OsString> = a.iter().map(|s| s.into()).collect();
             lang_typed(&args)
         };
-        assert_eq!(typed(&["rmpay", "--lang", "zh", "payroll", "--foo"]), Some(Lang::Zh));
+        assert_eq!(
+            typed(&["rmpay", "--lang", "zh", "payroll", "--foo"]),
+            Some(Lang::Zh)
+        );
         assert_eq!(typed(&["rmpay", "payroll", "--lang=en"]), Some(Lang::En));
         // Unknown or missing: the locale decides; after `--` it is a value.
         assert_eq!(typed(&["rmpay", "payroll", "--lang", "fr"]), None);

@@ -145,9 +145,7 @@ pub fn join_hash(
     display: &str,
 ) -> Result<String, Failure> {
     hash.join()
-        .unwrap_or_else(|_| {
-            Err(Diagnostic::at_path(display, Code::Io, run::cannot_hash()))
-        })
+        .unwrap_or_else(|_| Err(Diagnostic::at_path(display, Code::Io, run::cannot_hash())))
         .map_err(Failure::Error)
 }
 

@@ -146,10 +146,7 @@ fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure
     };
     months
         .into_iter()
-        .map(|m| {
-            Period::new(year, m)
-                .ok_or_else(|| Failure::usage(run::year_out_of_range(year)))
-        })
+        .map(|m| Period::new(year, m).ok_or_else(|| Failure::usage(run::year_out_of_range(year))))
         .collect()
 }
 
@@ -172,7 +169,8 @@ fn policy_in_force(
             diag::Location::File { file: policy_given },
             Code::NoPolicyInForce,
             {
-                let day = |d: Option<chrono::NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
+                let day =
+                    |d: Option<chrono::NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
                 run::not_in_force(
                     &policy.id,
                     &policy.version,
@@ -441,7 +439,9 @@ fn read_given(
             diags.error(
                 d.location.clone(),
                 Code::PeriodUnknown,
-                run::nest(&why, |why| run::averages_need_month(why, &example, display, "YYYY年M月")),
+                run::nest(&why, |why| {
+                    run::averages_need_month(why, &example, display, "YYYY年M月")
+                }),
             );
         } else {
             diags.push(d.clone());
@@ -572,11 +572,7 @@ fn add_month(
         .chain(&read.trailing)
         .any(|m| m.ledger.period == l.period)
     {
-        diags.error(
-            here,
-            Code::DuplicateMonth,
-            run::second_ledger(l.period),
-        );
+        diags.error(here, Code::DuplicateMonth, run::second_ledger(l.period));
         return Ok(());
     }
     let sha = sha().map_err(Failure::Error)?;
@@ -806,10 +802,8 @@ fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
         );
         Failure::Invalid(d)
     };
-    let v: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| {
-            refuse(run::review_json_unreadable(e.line(), e.column(), &e))
-        })?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| refuse(run::review_json_unreadable(e.line(), e.column(), &e)))?;
     if v["format"] != "rmpay.review/1" {
         return Err(refuse(run::review_json_format(&v["format"])));
     }

@@ -31,7 +31,8 @@ fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Diagnostic + '_ {
             rust_xlsxwriter::XlsxError::IoError(io) => os_reason(io),
             other => crate::text::Msg::verbatim(other.to_string()),
         };
-        let message = crate::text::run::nest(&detail, |d| crate::text::run::cannot_build_workbook(d));
+        let message =
+            crate::text::run::nest(&detail, |d| crate::text::run::cannot_build_workbook(d));
         Diagnostic::at_path(path, Code::Io, message)
     }
 }
@@ -286,11 +287,7 @@ impl XlsxSink {
             .add_worksheet_with_constant_memory()
             .map_err(xerr(&self.path))?;
         self.wb.worksheets_mut().pop().ok_or_else(|| {
-            Diagnostic::at_path(
-                &self.path,
-                Code::Io,
-                crate::text::run::sheet_went_missing(),
-            )
+            Diagnostic::at_path(&self.path, Code::Io, crate::text::run::sheet_went_missing())
         })
     }
 

@@ -26,12 +26,25 @@ fn zh(args: &[&str], stderr: &str, status: i32) {
 #[test]
 fn a_bad_period_is_one_chinese_line_naming_the_flag_and_the_value() {
     zh(
-        &["payroll", "--policy", POLICY_A, "--ledger", LEDGER, "--period", "2026-13", "--out", "$TMP/out"],
+        &[
+            "payroll", "--policy", POLICY_A, "--ledger", LEDGER, "--period", "2026-13", "--out",
+            "$TMP/out",
+        ],
         "error: `--period`：「2026-13」不是月份，请写成 `YYYY-MM`（如 2026-10）\n",
         2,
     );
     zh(
-        &["review", "--policy", POLICY_A, "--ledgers", "2026-13=fixtures/2026-10.xlsx", "--year", "2026", "--out", "$TMP/out"],
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            "2026-13=fixtures/2026-10.xlsx",
+            "--year",
+            "2026",
+            "--out",
+            "$TMP/out",
+        ],
         "error: `--ledgers 2026-13=fixtures/2026-10.xlsx`：「2026-13」不是月份，请写成 `YYYY-MM`（如 2026-10）\n",
         2,
     );
@@ -56,7 +69,9 @@ fn files_that_cannot_be_read_or_written_say_why_in_chinese() {
     // `--out` under a file: ENOTDIR ("Not a directory").
     Test::new()
         .write("file", "")
-        .args(["--lang", "zh", "payroll", "--policy", POLICY_A, "--ledger", LEDGER])
+        .args([
+            "--lang", "zh", "payroll", "--policy", POLICY_A, "--ledger", LEDGER,
+        ])
         .args(["--out", "$TMP/file/out"])
         .stderr("$TMP/file/out: error[io]: 无法创建：路径中有一项不是文件夹\n")
         .status(2)
@@ -67,7 +82,9 @@ fn files_that_cannot_be_read_or_written_say_why_in_chinese() {
 #[test]
 fn an_unknown_rm_is_named_with_the_closest_one() {
     zh(
-        &["explain", "--policy", POLICY_A, "--ledger", LEDGER, "--rm", "RM01"],
+        &[
+            "explain", "--policy", POLICY_A, "--ledger", LEDGER, "--rm", "RM01",
+        ],
         "error: 2026-10 的台账中没有客户经理 `RM01`（是否应为 `RM001`？）\n",
         2,
     );
@@ -117,7 +134,8 @@ fn clap_errors_are_chinese_under_a_chinese_console() {
     Test::new()
         .env(ZH_LOCALE.0, ZH_LOCALE.1)
         .args(["payroll", "--polcy", "x"])
-        .stderr("
+        .stderr(
+            "
             error: 无法识别的参数 `--polcy`
 
               提示：相近的参数有 `--policy`
@@ -125,7 +143,8 @@ fn clap_errors_are_chinese_under_a_chinese_console() {
             用法：rmpay payroll --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
 
             更多说明请用 `--help` 查看。
-        ")
+        ",
+        )
         .status(2)
         .run();
     zh(
@@ -142,7 +161,19 @@ fn clap_errors_are_chinese_under_a_chinese_console() {
         2,
     );
     zh(
-        &["review", "--policy", POLICY_A, "--year", "2026", "--quarter", "5", "--ledgers", LEDGER, "--out", "$TMP/out"],
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--year",
+            "2026",
+            "--quarter",
+            "5",
+            "--ledgers",
+            LEDGER,
+            "--out",
+            "$TMP/out",
+        ],
         "
         error: 「5」不是 `--quarter <N>` 的有效取值（应在 1 到 4 之间）
 
@@ -153,62 +184,283 @@ fn clap_errors_are_chinese_under_a_chinese_console() {
     // `--lang` itself wrong: the console stays the locale's (English here).
     Test::new()
         .args(["payroll", "--lang", "fr"])
-        .stderr("
+        .stderr(
+            "
             error: invalid value 'fr' for '--lang <LANG>'
               [possible values: zh, en]
 
             For more information, try '--help'.
-        ")
+        ",
+        )
         .status(2)
         .run();
 }
 
+/// A case: the arguments, and the files to write into `$TMP` first
+/// (name, bytes).
+type Case = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static [u8])],
+);
+
 /// The cases of [`chinese_run_errors_hold_no_english_but_identifiers`]:
-/// each refused run of this area, under `--lang zh` (files it needs are
-/// written into `$TMP` first: (name, bytes)).
-const CASES: &[(&[&str], &[(&str, &[u8])])] = &[
-    (&["payroll", "--policy", POLICY_A, "--ledger", LEDGER, "--period", "2026-13", "--out", "$TMP/out"], &[]),
+/// each refused run of this area, under `--lang zh`.
+const CASES: &[Case] = &[
+    (
+        &[
+            "payroll", "--policy", POLICY_A, "--ledger", LEDGER, "--period", "2026-13", "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
     (&["check", "--policy", "$TMP/policy.toml"], &[]),
     (&["check", "--policy", "$TMP"], &[]),
     (&["check", "--rules", "rules"], &[]),
-    (&["payroll", "--policy", POLICY_A, "--ledger", LEDGER, "--out", "$TMP/file/out"], &[("file", b"")]),
-    (&["explain", "--policy", POLICY_A, "--ledger", LEDGER, "--rm", "RM01"], &[]),
+    (
+        &[
+            "payroll",
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            LEDGER,
+            "--out",
+            "$TMP/file/out",
+        ],
+        &[("file", b"")],
+    ),
+    (
+        &[
+            "explain", "--policy", POLICY_A, "--ledger", LEDGER, "--rm", "RM01",
+        ],
+        &[],
+    ),
     (&["explain", "--rm", "RM001", "--period", "2026-10"], &[]),
     (&["statement", "--rm", "RM001", "--out", "$TMP/out"], &[]),
-    (&["statement", "--policy", POLICY_A, "--ledger", LEDGER, "--rm", "RM0001", "--out", "$TMP/out"], &[]),
-    (&["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2027", "--quarter", "4", "--partial", "--out", "$TMP/out"], &[]),
-    (&["review", "--policy", POLICY_A, "--ledgers", LEDGER, LEDGER, "--year", "2026", "--quarter", "4", "--partial", "--out", "$TMP/out"], &[]),
-    (&["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2026", "--out", "$TMP/out"], &[]),
-    (&["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "999999", "--out", "$TMP/out"], &[]),
-    (&["review", "--policy", POLICY_A, "--ledgers", "2026-13=fixtures/2026-10.xlsx", "--year", "2026", "--out", "$TMP/out"], &[]),
     (
-        &["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2026", "--quarter", "4", "--partial", "--previous-review", "$TMP/p.json", "--out", "$TMP/out"],
+        &[
+            "statement",
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            LEDGER,
+            "--rm",
+            "RM0001",
+            "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "2027",
+            "--quarter",
+            "4",
+            "--partial",
+            "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            LEDGER,
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--partial",
+            "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "2026",
+            "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "999999",
+            "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            "2026-13=fixtures/2026-10.xlsx",
+            "--year",
+            "2026",
+            "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--partial",
+            "--previous-review",
+            "$TMP/p.json",
+            "--out",
+            "$TMP/out",
+        ],
         &[("p.json", b"not json")],
     ),
     (
-        &["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2026", "--quarter", "4", "--partial", "--previous-review", "$TMP/p.json", "--out", "$TMP/out"],
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--partial",
+            "--previous-review",
+            "$TMP/p.json",
+            "--out",
+            "$TMP/out",
+        ],
         &[("p.json", br#"{"format": "rmpay.pay/1"}"#)],
     ),
     (
-        &["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2026", "--quarter", "4", "--partial", "--previous-review", "$TMP/p.json", "--out", "$TMP/out"],
-        &[("p.json", br#"{"format": "rmpay.review/1", "period": "2024"}"#)],
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--partial",
+            "--previous-review",
+            "$TMP/p.json",
+            "--out",
+            "$TMP/out",
+        ],
+        &[(
+            "p.json",
+            br#"{"format": "rmpay.review/1", "period": "2024"}"#,
+        )],
     ),
     (
-        &["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2026", "--quarter", "4", "--partial", "--previous-review", "$TMP/p.json", "--out", "$TMP/out"],
-        &[("p.json", br#"{"format": "rmpay.review/1", "period": "2025"}"#)],
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--partial",
+            "--previous-review",
+            "$TMP/p.json",
+            "--out",
+            "$TMP/out",
+        ],
+        &[(
+            "p.json",
+            br#"{"format": "rmpay.review/1", "period": "2025"}"#,
+        )],
     ),
     (
-        &["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2026", "--quarter", "4", "--partial", "--previous-review", "$TMP", "--out", "$TMP/out"],
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--ledgers",
+            LEDGER,
+            "--year",
+            "2026",
+            "--quarter",
+            "4",
+            "--partial",
+            "--previous-review",
+            "$TMP",
+            "--out",
+            "$TMP/out",
+        ],
         &[],
     ),
     // clap's.
     (&["payroll", "--polcy", "x"], &[]),
     (&["payroll", "--ledger", LEDGER], &[]),
-    (&["payroll", "--policy", "a", "--rules", "b", "--ledger", LEDGER, "--out", "o"], &[]),
-    (&["payroll", "--policy", "a", "--policy", "b", "--ledger", LEDGER, "--out", "o"], &[]),
+    (
+        &[
+            "payroll", "--policy", "a", "--rules", "b", "--ledger", LEDGER, "--out", "o",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "payroll", "--policy", "a", "--policy", "b", "--ledger", LEDGER, "--out", "o",
+        ],
+        &[],
+    ),
     (&["payrol"], &[]),
     (&[], &[]),
-    (&["review", "--policy", POLICY_A, "--year", "2026", "--quarter", "x", "--ledgers", LEDGER, "--out", "o"], &[]),
+    (
+        &[
+            "review",
+            "--policy",
+            POLICY_A,
+            "--year",
+            "2026",
+            "--quarter",
+            "x",
+            "--ledgers",
+            LEDGER,
+            "--out",
+            "o",
+        ],
+        &[],
+    ),
     (&["payroll", "--lang", "fr"], &[]),
 ];
 
