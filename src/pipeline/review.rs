@@ -165,21 +165,18 @@ fn policy_in_force(
     // A policy file must be in force for the period it judges: the version
     // in force in the period's last month, as `--rules` picks it.
     if !policy::select::in_force(&policy, last) {
+        let range = match (policy.effective_from, policy.effective_until) {
+            (Some(f), Some(u)) => run::in_force_between(f, u),
+            (Some(f), None) => run::in_force_from(f),
+            (None, Some(u)) => run::in_force_until(u),
+            (None, None) => run::in_force_always(),
+        };
         diags.error(
             diag::Location::File { file: policy_given },
             Code::NoPolicyInForce,
-            {
-                let day =
-                    |d: Option<chrono::NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
-                run::not_in_force(
-                    &policy.id,
-                    &policy.version,
-                    day(policy.effective_from),
-                    day(policy.effective_until),
-                    last,
-                    label,
-                )
-            },
+            run::nest(&range, |range| {
+                run::not_in_force(&policy.id, &policy.version, range, last, label)
+            }),
         );
     }
     Ok(policy)

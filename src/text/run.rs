@@ -56,9 +56,13 @@ says! {
 
     // A review.
     empty_review_period() => "考核期间为空", "empty review period";
-    not_in_force(id, version, from, until, last, label) =>
-        "政策 `{id}` {version} 的生效期为 {from} 至 {until}，不含考核期 {label} 的最后一个月 {last}",
-        "policy `{id}` version {version} is in force {from} to {until}, not in {last}, the last month of the review period {label}";
+    not_in_force(id, version, range, last, label) =>
+        "政策 `{id}` {version} 的生效期为{range}，不含考核期 {label} 的最后一个月 {last}",
+        "policy `{id}` version {version} is in force {range}, not in {last}, the last month of the review period {label}";
+    in_force_between(from, until) => " {from} 至 {until}", "{from} to {until}";
+    in_force_from(from) => " {from} 起", "{from} to …";
+    in_force_until(until) => " {until} 及以前", "… to {until}";
+    in_force_always() => "长期", "… to …";
     ledgers_bad_period(spec, value, e) => "`--ledgers {spec}`：「{value}」不是月份，请写成 `YYYY-MM`（如 2026-10）",
         "--ledgers {spec}: {e}";
     figures_changed(sha, listed) => "SHA-256 为 {sha}，清单记载为 {listed}；档案已被改动（可用 `rmpay verify` 核对）",
