@@ -99,12 +99,26 @@ fn an_unknown_rm_is_named_with_the_closest_one() {
 }
 
 #[test]
-fn a_review_missing_months_names_them_in_chinese() {
+fn a_refused_review_says_why_in_chinese() {
     zh(
         &["review", "--policy", POLICY_A, "--ledgers", LEDGER, "--year", "2026", "--quarter", "4", "--out", "$TMP/out"],
         "
         rmpay: error[missing-months]: 2026-Q4 考核需要每个月的台账；缺少：2026-11、2026-12（请补齐这些月份的台账，或加 `--partial` 做部分期间考核）
         rmpay：1 个错误；未写入任何文件
+        ",
+        1,
+    );
+    // Policy B is in force from 2026-01-01 on; its October ledger is of
+    // another year than 2025's.
+    zh(
+        &[
+            "review", "--policy", "rules/bocom-nanchang.toml", "--ledgers", "fixtures/bocom-2026-10.xlsx",
+            "--year", "2025", "--quarter", "4", "--partial", "--out", "$TMP/out",
+        ],
+        "
+        rules/bocom-nanchang.toml: error[no-policy-in-force]: 政策 `bocom-nanchang` 2026.1 的生效期为 2026-01-01 起，不含考核期 2025-Q4 的最后一个月 2025-12
+        fixtures/bocom-2026-10.xlsx: error[outside-review]: 台账是 2026-10 的，不在考核期 2025-Q4 内
+        rmpay：2 个错误；未写入任何文件
         ",
         1,
     );
@@ -423,6 +437,23 @@ const CASES: &[Case] = &[
             "--partial",
             "--previous-review",
             "$TMP",
+            "--out",
+            "$TMP/out",
+        ],
+        &[],
+    ),
+    (
+        &[
+            "review",
+            "--policy",
+            "rules/bocom-nanchang.toml",
+            "--ledgers",
+            "fixtures/bocom-2026-10.xlsx",
+            "--year",
+            "2025",
+            "--quarter",
+            "4",
+            "--partial",
             "--out",
             "$TMP/out",
         ],
