@@ -50,10 +50,8 @@ pub(crate) fn stdout(bytes: &[u8]) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(EXIT_OK);
         }
-        eprintln!(
-            "rmpay: error[io]: cannot write to standard output: {}",
-            write::os_reason(&e)
-        );
+        let why = text::run::nest(&write::os_reason(&e), |r| text::run::cannot_write_stdout(r));
+        eprintln!("{}", Diagnostic::error(diag::Location::None, Code::Io, why));
         std::process::exit(EXIT_USAGE);
     }
 }
@@ -210,10 +208,7 @@ fn notice_files(
             d.error(
                 diag::Location::None,
                 Code::NoticeNameClash,
-                format!(
-                    "RM `{}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold",
-                    r.year.rm.rm_id
-                ),
+                text::run::file_name_clash(&r.year.rm.rm_id, name),
             );
             return Err(Failure::Invalid(d));
         }
@@ -223,10 +218,9 @@ fn notice_files(
     Ok(files)
 }
 
-/// Diagnostics as the console shows them in `lang`: the location and the
-/// code stay as they are (they are looked up); the message is the
-/// diagnostic's own (English) until each code carries its Chinese title —
-/// the seam where the console's language reaches them.
+/// Diagnostics as the console shows them: the location and the code stay
+/// as they are (they are looked up); each message in the console's
+/// language (a diagnostic's `Display`).
 fn diagnostic_lines(d: &diag::Diagnostics, _lang: report::Lang) -> Vec<String> {
     d.render()
 }
@@ -295,7 +289,7 @@ fn parse_period(p: Option<&str>) -> Result<Option<Period>, Failure> {
 /// The month given as `--period`.
 pub(crate) fn period_arg(s: &str) -> Result<Period, Failure> {
     s.parse()
-        .map_err(|e| Failure::usage(format!("--period: {e}")))
+        .map_err(|e| Failure::usage(text::run::bad_period_arg("--period", s, e)))
 }
 
 pub fn lang(l: cli::Lang) -> report::Lang {
@@ -817,8 +811,8 @@ fn period_files(
     );
     let p = r.run.period;
     let xlsx_name = crate::pay_workbook_name(p);
-    let policy_bytes = std::fs::read(&r.policy_path)
-        .map_err(|e| Failure::at(&r.policy_path, Code::Io, format!("cannot read: {e}")))?;
+    let policy_bytes =
+        std::fs::read(&r.policy_path).map_err(|e| cannot_read(&r.policy_path, &e))?;
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
     let mut files = ledger_files;
@@ -853,8 +847,13 @@ fn lang_id(l: report::Lang) -> &'static str {
 /// The files of a ledger as the archive stores them (a workbook, or a
 /// ledger folder's files).
 fn read_ledger_files(path: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    archive::ledger_files(path, ext)
-        .map_err(|e| Failure::at(path, Code::Io, format!("cannot read: {e}")))
+    archive::ledger_files(path, ext).map_err(|e| cannot_read(path, &e))
+}
+
+/// A file or folder that cannot be read, with the OS's reason.
+fn cannot_read(path: &Path, e: &std::io::Error) -> Failure {
+    let why = text::run::nest(&write::os_reason(e), |r| text::run::cannot_read(r));
+    Failure::at(path, Code::Io, why)
 }
 
 /// The extension of a ledger workbook; empty for a ledger folder.
@@ -1081,13 +1080,21 @@ fn signer(
 ) -> (String, Option<String>, Option<String>) {
     let name = a.name.trim();
     if name.is_empty() {
-        d.error(diag::Location::None, Code::EmptyName, says::empty_name());
+        d.error(
+            diag::Location::None,
+            Code::EmptyName,
+            text::run::empty_signer(),
+        );
     }
     let date = match &a.date {
         Some(text) => match parse_date(text) {
             Some(date) => Some(date),
             None => {
-                d.error(diag::Location::None, Code::BadDate, says::bad_date(text));
+                d.error(
+                    diag::Location::None,
+                    Code::BadDate,
+                    text::run::bad_date_arg(text),
+                );
                 None
             }
         },
@@ -1144,8 +1151,7 @@ fn signed_draft(
         let dir = arch.version_dir(p, 1);
         let m = restate::read_manifest(&dir)?;
         let sha = archive::sha256_hex(
-            &std::fs::read(dir.join(archive::MANIFEST))
-                .map_err(|e| Failure::at(&dir, Code::Io, format!("cannot read: {e}")))?,
+            &std::fs::read(dir.join(archive::MANIFEST)).map_err(|e| cannot_read(&dir, &e))?,
         );
         (
             m.approval.map(|x| x.draft_sha256),
@@ -1514,14 +1520,8 @@ fn recomputed_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let dir = arch.version_dir(p, version);
     let ext = restate::stored_ext(m);
-    let ledger_bytes =
-        archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext).map_err(|e| {
-            Failure::at(
-                dir.join(&m.ledger.stored_as),
-                Code::Io,
-                format!("cannot read: {e}"),
-            )
-        })?;
+    let ledger_bytes = archive::ledger_files(&dir.join(&m.ledger.stored_as), &ext)
+        .map_err(|e| cannot_read(&dir.join(&m.ledger.stored_as), &e))?;
     let mut fresh = period_files(r, manifest_lang(m), ledger_bytes, &ext)?;
     if m.restated.is_some() {
         // A restated version's state carries the adjustments (restate.rs).
@@ -1755,9 +1755,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
             compute(&job, &mut |_, _| {})?
         }
         _ => {
-            return Err(Failure::usage(
-                "explain needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
-            ));
+            return Err(Failure::usage(text::run::explain_needs()));
         }
     };
     if let Some(off) = r.payroll.off_roster.iter().find(|x| x.rm_id == a.rm) {
@@ -1769,11 +1767,10 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
     }
     let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
         let ids = rm_ids(&r);
-        return Err(Failure::usage(format!(
-            "no RM `{}` in {}{}",
-            a.rm,
-            r.run.period,
-            diag::suggestion(&a.rm, ids.iter().copied())
+        return Err(Failure::usage(diag::suggest(
+            text::run::no_rm_in(&a.rm, r.run.period),
+            &a.rm,
+            ids.iter().copied(),
         )));
     };
     print!(
@@ -1784,7 +1781,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
 }
 
 fn unreachable_source() -> Result<PolicySource, Failure> {
-    Err(Failure::usage("give --policy FILE or --rules DIR"))
+    Err(Failure::usage(text::run::give_policy_or_rules()))
 }
 
 /// The month of a ledger given on the command line (`explain`,
@@ -2017,9 +2014,7 @@ fn statement_month(
             (compute_with_progress(&job, true)?, true, None)
         }
         _ => {
-            return Err(Failure::usage(
-                "statement needs either --archive DIR --period YYYY-MM, or --policy FILE (or --rules DIR) with --ledger FILE",
-            ));
+            return Err(Failure::usage(text::run::statement_needs()));
         }
     })
 }
@@ -2049,11 +2044,11 @@ fn statement_rms<'r>(
                     sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
                 Code::UnknownRm,
-                says::each(|l| {
-                    let hint = diag::did_you_mean(id, ids.iter().copied())
-                        .map_or(String::new(), |w| says::did_you_mean(w).get(l).to_string());
-                    says::unknown_rm(id, r.run.period, hint)
-                }),
+                diag::suggest(
+                    text::run::rm_flag_no_rm(id, r.run.period),
+                    id,
+                    ids.iter().copied(),
+                ),
             );
         }
     }
@@ -2123,7 +2118,7 @@ fn statement_files(
                     sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
                 },
                 Code::StatementNameClash,
-                says::statement_clash(&x.rm.rm_id, &name),
+                text::run::file_name_clash(&x.rm.rm_id, &name),
             );
             return Err(Failure::Invalid(d));
         }

@@ -552,11 +552,25 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
-/// ` (did you mean `x`?)` or the empty string.
+/// ` (did you mean `x`?)` or the empty string, in English: for messages
+/// not yet in the catalogue; [`suggest`] gives both languages.
 pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     match did_you_mean(word, candidates) {
-        Some(c) => format!(" (did you mean `{c}`?)"),
+        Some(c) => text::run::did_you_mean(c).get(Lang::En).to_string(),
         None => String::new(),
+    }
+}
+
+/// `message` followed, in each language, by "did you mean" the closest
+/// candidate to `word`, if one is close enough (` (did you mean `x`?)`,
+/// `（是否应为 `x`？）`).
+pub fn suggest<'a>(message: Msg, word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Msg {
+    match did_you_mean(word, candidates) {
+        Some(c) => {
+            let hint = text::run::did_you_mean(c);
+            message.map(|l, s| s + hint.get(l))
+        }
+        None => message,
     }
 }
 
@@ -651,5 +665,16 @@ mod tests {
             Some("loan_avg_total")
         );
         assert_eq!(did_you_mean("zzz", ["loan_avg_total"]), None);
+        // Each language's sentence gets its own "did you mean".
+        let m = suggest(text::run::no_rm_in("RM01", "2026-10"), "RM01", ["RM001"]);
+        assert_eq!(
+            m.get(Lang::Zh),
+            "2026-10 的台账中没有客户经理 `RM01`（是否应为 `RM001`？）"
+        );
+        assert_eq!(
+            m.get(Lang::En),
+            "no RM `RM01` in 2026-10 (did you mean `RM001`?)"
+        );
+        assert_eq!(suggestion("RM01", ["RM001"]), " (did you mean `RM001`?)");
     }
 }

@@ -105,14 +105,11 @@ where
     // which `--lang` (looked up first) or else the locale gives.
     let help_lang = text::console_lang(text::help::lang_in_args(&args));
     let parsed = cli::command(help_lang)
-        .try_get_matches_from(args)
+        .try_get_matches_from(&args)
         .and_then(|m| cli::Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-        }
+        Err(e) => return clap_failure(&e, &args),
     };
     // The outputs' language is --lang's (Chinese by default); the
     // console's is --lang's, or else the locale's.
@@ -122,5 +119,51 @@ where
     match commands::dispatch(&cli.command) {
         Ok(code) => code,
         Err(f) => commands::report_failure(f),
+    }
+}
+
+/// Print clap's error for a command line it refused (in the console's
+/// language: `--lang` as typed, else the locale's); returns the exit code.
+/// Help and version go as clap prints them.
+fn clap_failure(e: &clap::Error, args: &[OsString]) -> i32 {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return EXIT_OK;
+    }
+    match text::console_lang(text::help::lang_in_args(args)) {
+        text::Lang::Zh => match text::run::clap_error_zh(e) {
+            Some(said) => commands::stderr(said.as_bytes()),
+            None => {
+                let _ = e.print();
+            }
+        },
+        text::Lang::En => {
+            let _ = e.print();
+        }
+    }
+    EXIT_USAGE
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::help::lang_in_args;
+    use crate::text::Lang;
+
+    #[test]
+    fn lang_is_found_before_clap_reads_the_line() {
+        let typed = |a: &[&str]| {
+            let args: Vec<std::ffi::OsString> = a.iter().map(|s| s.into()).collect();
+            lang_in_args(&args)
+        };
+        assert_eq!(
+            typed(&["rmpay", "--lang", "zh", "payroll", "--foo"]),
+            Some(Lang::Zh)
+        );
+        assert_eq!(typed(&["rmpay", "payroll", "--lang=en"]), Some(Lang::En));
+        // Unknown or missing: the locale decides; after `--` it is a value.
+        assert_eq!(typed(&["rmpay", "payroll", "--lang", "fr"]), None);
+        assert_eq!(typed(&["rmpay", "payroll", "--lang"]), None);
+        assert_eq!(typed(&["rmpay", "sign", "--", "--lang", "zh"]), None);
+        assert_eq!(typed(&["rmpay", "--language", "zh"]), None);
     }
 }

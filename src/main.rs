@@ -23,10 +23,10 @@ fn quiet_panics() {
         // Written, not `eprintln!`ed: a stderr that cannot be written (a
         // closed pipe) must not panic again inside the hook (an abort).
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(
-            err,
-            "internal error: {what}\nThis is a bug in rmpay, not a problem with your files: please report it, with the command you ran."
-        );
+        // In the console's language (English until the command line is
+        // read).
+        let said = rmpay::text::run::internal_error(what);
+        let _ = writeln!(err, "{said}");
         if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
             if let Some(at) = info.location() {
                 let _ = writeln!(err, "at {at}");

@@ -360,10 +360,7 @@ pub fn payslip(
                     overflow.push(Diagnostic::error(
                         Location::None,
                         Code::TooLarge,
-                        format!(
-                            "pay line `{}` cannot be computed: {metric} {v} ÷ {per} × {r} is too large",
-                            pl.id
-                        ),
+                        crate::text::run::pay_line_too_large(&pl.id, metric, v, per, r),
                     ));
                     continue;
                 };

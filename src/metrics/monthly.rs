@@ -194,11 +194,10 @@ pub fn resolve_rms(
             diags.error(
                 ledger.location(m.tier.src),
                 Code::UnknownTier,
-                format!(
-                    "expected a tier of policy `{}`, found `{}`{}",
-                    policy.id,
-                    m.tier.value,
-                    crate::diag::suggestion(&m.tier.value, policy.tier_spellings())
+                crate::diag::suggest(
+                    crate::text::run::unknown_tier(&policy.id, &m.tier.value),
+                    &m.tier.value,
+                    policy.tier_spellings(),
                 ),
             );
             continue;

@@ -4,6 +4,7 @@
 use crate::diag::Diagnostics;
 use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
+use crate::text::{Msg, run};
 use crate::{Failure, ledger, policy, write};
 use std::path::{Path, PathBuf};
 
@@ -26,14 +27,16 @@ pub(crate) fn sha256_file(path: &Path) -> Result<String, Diagnostic> {
     if path.is_dir() {
         return ledger::folder::sha256(path).map_err(|e| Diagnostic::at_path(path, Code::Io, e));
     }
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| Diagnostic::at_path(path, Code::Io, format!("cannot open: {e}")))?;
+    let io = |e: std::io::Error, sentence: fn(&str) -> Msg| {
+        Diagnostic::at_path(path, Code::Io, run::nest(&write::os_reason(&e), sentence))
+    };
+    let mut f = std::fs::File::open(path).map_err(|e| io(e, |r| run::cannot_open(r)))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = f
             .read(&mut buf)
-            .map_err(|e| Diagnostic::at_path(path, Code::Io, format!("cannot read: {e}")))?;
+            .map_err(|e| io(e, |r| run::cannot_read(r)))?;
         if n == 0 {
             break;
         }
@@ -48,32 +51,24 @@ pub(crate) fn sha256_file(path: &Path) -> Result<String, Diagnostic> {
 /// reason, not an invalid ledger or policy.
 pub(crate) fn readable_input(path: &Path, display: &str) -> Result<(), Failure> {
     use std::io::Read;
-    let failure = |what: &str, e: &std::io::Error| {
-        Failure::at(
-            display,
-            Code::Io,
-            format!("{what}: {}", write::os_reason(e)),
-        )
+    let failure = |sentence: fn(&str) -> Msg, e: &std::io::Error| {
+        Failure::at(display, Code::Io, run::nest(&write::os_reason(e), sentence))
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Failure::at(display, Code::Io, "no such file"));
+            return Err(Failure::at(display, Code::Io, run::no_such_file()));
         }
-        Err(e) => return Err(failure("cannot open", &e)),
+        Err(e) => return Err(failure(|r| run::cannot_open(r), &e)),
     };
     // Opening a FIFO waits for a writer; a socket or device is no file.
     if !meta.is_file() && !meta.is_dir() {
-        return Err(Failure::at(
-            display,
-            Code::Io,
-            "not a regular file (a FIFO, socket or device)",
-        ));
+        return Err(Failure::at(display, Code::Io, run::not_a_regular_file()));
     }
-    let mut f = std::fs::File::open(path).map_err(|e| failure("cannot open", &e))?;
+    let mut f = std::fs::File::open(path).map_err(|e| failure(|r| run::cannot_open(r), &e))?;
     // A folder opens, and fails on reading.
     f.read(&mut [0u8; 1])
-        .map_err(|e| failure("cannot read", &e))?;
+        .map_err(|e| failure(|r| run::cannot_read(r), &e))?;
     Ok(())
 }
 
@@ -122,7 +117,7 @@ pub fn load_policy(
         }
         PolicySource::Rules { dir, bank } => {
             let Some(period) = period else {
-                return Err(Failure::usage("--rules needs --period YYYY-MM here"));
+                return Err(Failure::usage(run::rules_need_period()));
             };
             let p = policy::select::select_policy(dir, bank.as_deref(), period)
                 .map_err(Failure::Invalid)?;
@@ -150,13 +145,7 @@ pub fn join_hash(
     display: &str,
 ) -> Result<String, Failure> {
     hash.join()
-        .unwrap_or_else(|_| {
-            Err(Diagnostic::at_path(
-                display,
-                Code::Io,
-                "cannot hash the file",
-            ))
-        })
+        .unwrap_or_else(|_| Err(Diagnostic::at_path(display, Code::Io, run::cannot_hash())))
         .map_err(Failure::Error)
 }
 

@@ -4,6 +4,7 @@ use super::inputs::{self, PolicySource};
 use super::opening::{self, Carry};
 use crate::diag::{self, Diagnostics};
 use crate::period::Period;
+use crate::text::{Lang, Msg, run};
 use crate::{Failure, engine, ledger, metrics, policy, report, write};
 use std::path::{Path, PathBuf};
 
@@ -109,9 +110,17 @@ fn resolve_rms(
             found.error(
                 ledger.location(r.src),
                 diag::Code::TooManyPlaces,
-                format!(
-                    "expected RM `{}`'s risk-deposit balance to {places} decimal places (the policy's money), found {}",
-                    r.rm_id, r.opening_balance
+                Msg::new(
+                    run::risk_balance_places(
+                        &r.rm_id,
+                        places,
+                        report::pay::amount_text(r.opening_balance, r.opening_balance.scale()),
+                    )
+                    .get(Lang::Zh)
+                    .to_string(),
+                    run::risk_balance_places(&r.rm_id, places, r.opening_balance)
+                        .get(Lang::En)
+                        .to_string(),
                 ),
             );
         }
@@ -136,7 +145,7 @@ fn check_overflow(payroll: &engine::pay::Payroll, ledger_file: &str) -> Result<(
                 location: diag::Location::File {
                     file: ledger_file.to_string(),
                 },
-                message: crate::text::run::overflow_check(&r.rm.rm_id, &o.message),
+                message: run::nest(&o.message, |what| run::overflow_check(&r.rm.rm_id, what)),
                 ..o.clone()
             });
         }

@@ -17,6 +17,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::engine::review::Review;
 use crate::metrics::annual::MonthData;
 use crate::period::Period;
+use crate::text::{self, Lang, Msg, run};
 use crate::{Failure, ledger, metrics, policy, report, write};
 use std::path::{Path, PathBuf};
 
@@ -83,7 +84,7 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
     };
     let last = *expected
         .last()
-        .ok_or_else(|| Failure::usage("empty review period"))?;
+        .ok_or_else(|| Failure::usage(run::empty_review_period()))?;
     let mut diags = Diagnostics::new();
     let policy = policy_in_force(&job.policy, last, &label, &mut diags)?;
     let window = trailing_window(job, &policy, &expected);
@@ -145,10 +146,7 @@ fn review_months(year: i32, quarter: Option<u32>) -> Result<Vec<Period>, Failure
     };
     months
         .into_iter()
-        .map(|m| {
-            Period::new(year, m)
-                .ok_or_else(|| Failure::usage(format!("--year: {year} is out of range")))
-        })
+        .map(|m| Period::new(year, m).ok_or_else(|| Failure::usage(run::year_out_of_range(year))))
         .collect()
 }
 
@@ -167,15 +165,18 @@ fn policy_in_force(
     // A policy file must be in force for the period it judges: the version
     // in force in the period's last month, as `--rules` picks it.
     if !policy::select::in_force(&policy, last) {
+        let range = match (policy.effective_from, policy.effective_until) {
+            (Some(f), Some(u)) => run::in_force_between(f, u),
+            (Some(f), None) => run::in_force_from(f),
+            (None, Some(u)) => run::in_force_until(u),
+            (None, None) => run::in_force_always(),
+        };
         diags.error(
             diag::Location::File { file: policy_given },
             Code::NoPolicyInForce,
-            format!(
-                "policy `{}` version {} is in force {}, not in {last}, the last month of the review period {label}",
-                policy.id,
-                policy.version,
-                policy::select::range(&policy)
-            ),
+            run::nest(&range, |range| {
+                run::not_in_force(&policy.id, &policy.version, range, last, label)
+            }),
         );
     }
     Ok(policy)
@@ -227,7 +228,7 @@ fn sources(
             Some((p, f)) if p.len() == 7 => (
                 Some(
                     p.parse::<Period>()
-                        .map_err(|e| Failure::usage(format!("--ledgers {spec}: {e}")))?,
+                        .map_err(|e| Failure::usage(run::ledgers_bad_period(spec, p, e)))?,
                 ),
                 f,
             ),
@@ -296,7 +297,7 @@ fn read_figures(policy: &policy::Policy, f: &Figured, diags: &mut Diagnostics) -
             diags.error(
                 here,
                 Code::Io,
-                format!("cannot read: {}", write::os_reason(&e)),
+                run::nest(&write::os_reason(&e), |r| run::cannot_read(r)),
             );
             return FromFigures::Invalid;
         }
@@ -312,10 +313,7 @@ fn read_figures(policy: &policy::Policy, f: &Figured, diags: &mut Diagnostics) -
         diags.error(
             here,
             Code::Changed,
-            format!(
-                "SHA-256 is {sha}, the manifest says {}; the archive was changed (`rmpay verify` checks it)",
-                listed.unwrap_or_default()
-            ),
+            run::figures_changed(&sha, listed.unwrap_or_default()),
         );
         return FromFigures::Invalid;
     }
@@ -335,10 +333,7 @@ fn read_figures(policy: &policy::Policy, f: &Figured, diags: &mut Diagnostics) -
             diags.error(
                 here,
                 Code::BadFigures,
-                format!(
-                    "the figures are of {}, in the folder of {}",
-                    l.period, f.period
-                ),
+                run::figures_of_other_month(l.period, f.period),
             );
             return FromFigures::Invalid;
         }
@@ -417,26 +412,33 @@ fn read_given(
         return read_month(policy, Some(month), path, display, diags);
     }
     let why = match &months[..] {
-        [] => "its file name gives no month".to_string(),
-        many => format!(
-            "its file name gives {} months ({})",
-            many.len(),
-            many.iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        [] => run::name_gives_no_month(),
+        many => {
+            let list = |l| {
+                many.iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(text::list_sep(l))
+            };
+            Msg::new(
+                run::name_gives_months(many.len(), list(Lang::Zh))
+                    .get(Lang::Zh)
+                    .to_string(),
+                run::name_gives_months(many.len(), list(Lang::En))
+                    .get(Lang::En)
+                    .to_string(),
+            )
+        }
     };
-    let y = example.year;
-    let m = example.month;
+    let example = format!("{}-{:02}", example.year, example.month);
     for d in first.iter() {
         if d.code == Code::PeriodUnknown {
             diags.error(
                 d.location.clone(),
                 Code::PeriodUnknown,
-                format!(
-                    "the ledger gives monthly averages, not daily balances, and {why}: name the file with its month (YYYY-MM, YYYYMM or YYYY年M月, e.g. {y}-{m:02}.xlsx) or give it as YYYY-MM={display}"
-                ),
+                run::nest(&why, |why| {
+                    run::averages_need_month(why, &example, display, "YYYY年M月")
+                }),
             );
         } else {
             diags.push(d.clone());
@@ -557,10 +559,7 @@ fn add_month(
         return Ok(());
     }
     if !span.covers(l.period) {
-        let message = format!(
-            "the ledger is for {}, outside the review period {}",
-            l.period, span.label
-        );
+        let message = run::outside_review(l.period, &span.label);
         diags.error(here, Code::OutsideReview, message);
         return Ok(());
     }
@@ -570,11 +569,7 @@ fn add_month(
         .chain(&read.trailing)
         .any(|m| m.ledger.period == l.period)
     {
-        diags.error(
-            here,
-            Code::DuplicateMonth,
-            format!("a second ledger for {}", l.period),
-        );
+        diags.error(here, Code::DuplicateMonth, run::second_ledger(l.period));
         return Ok(());
     }
     let sha = sha().map_err(Failure::Error)?;
@@ -660,7 +655,7 @@ fn complete(
         return Err(missing_months(span, &missing));
     }
     if read.months.is_empty() {
-        return Err(Failure::usage(format!("no ledger for {}", span.label)));
+        return Err(Failure::usage(run::no_ledger_for(&span.label)));
     }
     Ok((read, missing))
 }
@@ -698,24 +693,20 @@ fn months_used(label: &str, read: &Months) -> Option<String> {
 fn missing_months(span: &Span, missing: &[Period]) -> Failure {
     let list: Vec<String> = missing.iter().map(|p| p.to_string()).collect();
     let window = &span.window;
+    let said = |l: Lang| {
+        let window = match window.first().zip(window.last()) {
+            None => String::new(),
+            Some((from, to)) => run::missing_window(from, to).get(l).to_string(),
+        };
+        run::missing_months(&span.label, window, list.join(text::list_sep(l)))
+            .get(l)
+            .to_string()
+    };
     let mut d = Diagnostics::new();
     d.error(
         diag::Location::None,
         Code::MissingMonths,
-        format!(
-            "the review of {} needs every month{}; missing: {} (give their ledgers, or --partial for a partial review)",
-            span.label,
-            if window.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " and, for its settlements over the trailing twelve months (review.quarter_settlements), {} to {}",
-                    window[0],
-                    window[window.len() - 1]
-                )
-            },
-            list.join(", ")
-        ),
+        Msg::new(said(Lang::Zh), said(Lang::En)),
     );
     Failure::Invalid(d)
 }
@@ -729,15 +720,19 @@ fn lacking(result: &Review) -> Result<Vec<String>, Failure> {
     for r in &result.results {
         // One error per RM and missing figure, naming every rule that
         // needed it.
-        let mut errors: Vec<(String, Vec<&str>)> = Vec::new();
+        let mut errors: Vec<(Msg, Vec<&str>)> = Vec::new();
+        let rm = &r.year.rm.rm_id;
         for m in &r.missing {
-            let why = report::review::not_assessed_why(r, m, report::Lang::En);
+            let why = Msg::new(
+                report::review::not_assessed_why(r, m, Lang::Zh),
+                report::review::not_assessed_why(r, m, Lang::En),
+            );
             if m.not_assessed {
                 notes.push(
                     diag::Diagnostic::warning(
                         diag::Location::None,
                         Code::NotAssessed,
-                        format!("{}: [{}] not assessed: {why}", r.year.rm.rm_id, m.rule),
+                        run::nest(&why, |why| run::not_assessed(rm, &m.rule, why)),
                     )
                     .to_string(),
                 );
@@ -748,15 +743,16 @@ fn lacking(result: &Review) -> Result<Vec<String>, Failure> {
             }
         }
         for (why, rules) in errors {
+            let fix = how_to_fix(&rules);
+            let said = |l: Lang| {
+                run::missing_figure(rm, why.get(l), rules.join(text::list_sep(l)), fix.get(l))
+                    .get(l)
+                    .to_string()
+            };
             lacking.error(
                 diag::Location::None,
                 Code::MissingFigure,
-                format!(
-                    "{}: {why}, which {} needs; {}",
-                    r.year.rm.rm_id,
-                    rules.join(", "),
-                    how_to_fix(&rules)
-                ),
+                Msg::new(said(Lang::Zh), said(Lang::En)),
             );
         }
     }
@@ -767,16 +763,16 @@ fn lacking(result: &Review) -> Result<Vec<String>, Failure> {
 }
 
 /// What a missing figure's error asks for.
-fn how_to_fix(rules: &[&str]) -> &'static str {
+fn how_to_fix(rules: &[&str]) -> Msg {
     if rules.iter().all(|r| r.ends_with(".exam_min")) {
-        "give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy"
+        run::fix_give_or_exam()
     } else if rules
         .iter()
         .any(|r| r.starts_with("review.") || r.ends_with("tenure_years"))
     {
-        "give it"
+        run::fix_give_it()
     } else {
-        "give it, or set `when_missing = \"not_assessed\"` on the rule in the policy"
+        run::fix_give_or_rule()
     }
 }
 
@@ -789,10 +785,10 @@ fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
         Failure::at(
             p,
             Code::Io,
-            format!("cannot read: {}", write::os_reason(&e)),
+            run::nest(&write::os_reason(&e), |r| run::cannot_read(r)),
         )
     })?;
-    let refuse = |message: String| {
+    let refuse = |message: Msg| {
         let mut d = diag::Diagnostics::new();
         d.error(
             diag::Location::File {
@@ -803,23 +799,19 @@ fn previous_demotions(p: &Path, year: i32) -> Result<Vec<String>, Failure> {
         );
         Failure::Invalid(d)
     };
-    let v: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| refuse(format!("not a review JSON: {e}")))?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| refuse(run::review_json_unreadable(e.line(), e.column(), &e)))?;
     if v["format"] != "rmpay.review/1" {
-        return Err(refuse(format!(
-            "not a review JSON: `format` is {}, expected \"rmpay.review/1\" (the file `rmpay review --json` writes)",
-            v["format"]
-        )));
+        return Err(refuse(run::review_json_format(&v["format"])));
     }
     let want = (year - 1).to_string();
     if v["period"] != want.as_str() {
-        return Err(refuse(format!(
-            "the previous review must be of {want}, the year before the one reviewed; this one is of {}",
-            v["period"]
-        )));
+        let got = &v["period"];
+        let got_text = got.as_str().map_or_else(|| got.to_string(), str::to_string);
+        return Err(refuse(run::previous_review_year(&want, got, got_text)));
     }
     let Some(ms) = v["managers"].as_array() else {
-        return Err(refuse("not a review JSON: no `managers` list".into()));
+        return Err(refuse(run::review_json_no_managers()));
     };
     Ok(ms
         .iter()

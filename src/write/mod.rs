@@ -24,7 +24,17 @@ use rust_xlsxwriter::{
 use std::path::{Path, PathBuf};
 
 fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Diagnostic + '_ {
-    move |e| Diagnostic::at_path(path, Code::Io, format!("cannot build the workbook: {e}"))
+    move |e| {
+        // An I/O failure says why in the user's words; the writer's own
+        // errors (its limits, checked before writing) keep its text.
+        let detail = match &e {
+            rust_xlsxwriter::XlsxError::IoError(io) => os_reason(io),
+            other => crate::text::Msg::verbatim(other.to_string()),
+        };
+        let message =
+            crate::text::run::nest(&detail, |d| crate::text::run::cannot_build_workbook(d));
+        Diagnostic::at_path(path, Code::Io, message)
+    }
 }
 
 fn money_format(scale: u32) -> String {
@@ -277,11 +287,7 @@ impl XlsxSink {
             .add_worksheet_with_constant_memory()
             .map_err(xerr(&self.path))?;
         self.wb.worksheets_mut().pop().ok_or_else(|| {
-            Diagnostic::at_path(
-                &self.path,
-                Code::Io,
-                "cannot build the workbook: a new sheet went missing",
-            )
+            Diagnostic::at_path(&self.path, Code::Io, crate::text::run::sheet_went_missing())
         })
     }
 

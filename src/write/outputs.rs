@@ -8,6 +8,7 @@
 
 use super::XlsxSink;
 use crate::diag::Diagnostic;
+use crate::text::{self, Msg};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -21,11 +22,13 @@ pub struct OutputSet {
     committed: bool,
 }
 
-/// The OS's reason for an I/O failure, without the temporary file's name
-/// that `tempfile` adds (` at path "…/.rmpay-x1Y2z3.tmp"`), so messages are
-/// the same on every run.
-pub fn os_reason(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
+/// The OS's reason for an I/O failure, in both languages: the Chinese of
+/// its kind (`没有权限`), the OS's own English text (`Permission denied
+/// (os error 13)`), without the temporary file's name that `tempfile` adds
+/// (` at path "…/.rmpay-x1Y2z3.tmp"`), so messages are the same on every
+/// run. Every I/O failure that becomes a message goes through here.
+pub fn os_reason(e: &std::io::Error) -> Msg {
+    let en = match e.raw_os_error() {
         Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
         None => {
             let s = e.to_string();
@@ -34,11 +37,21 @@ pub fn os_reason(e: &std::io::Error) -> String {
                 None => s,
             }
         }
-    }
+    };
+    let zh = match text::run::io_reason_zh(e.kind()) {
+        Some(zh) => zh.to_string(),
+        None => text::run::io_reason_other(&en),
+    };
+    Msg::new(zh, en)
 }
 
-fn err(path: &Path, message: String) -> Diagnostic {
+fn err(path: &Path, message: Msg) -> Diagnostic {
     Diagnostic::at_path(path, crate::diag::Code::Io, message)
+}
+
+/// `sentence(reason)` in each language (`text::run::cannot_write`, …).
+fn because(e: &std::io::Error, sentence: impl Fn(&str) -> Msg) -> Msg {
+    text::run::nest(&os_reason(e), sentence)
 }
 
 /// The folder a file goes in (`.` for a bare file name).
@@ -64,7 +77,7 @@ impl OutputSet {
             match std::fs::symlink_metadata(d) {
                 Ok(_) => break,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(d),
-                Err(e) => return Err(err(dir, format!("cannot create: {}", os_reason(&e)))),
+                Err(e) => return Err(err(dir, because(&e, |r| text::run::cannot_create(r)))),
             }
             match d.parent() {
                 Some(p) if !p.as_os_str().is_empty() => d = p,
@@ -73,7 +86,7 @@ impl OutputSet {
         }
         for d in missing.into_iter().rev() {
             std::fs::create_dir(d)
-                .map_err(|e| err(dir, format!("cannot create: {}", os_reason(&e))))?;
+                .map_err(|e| err(dir, because(&e, |r| text::run::cannot_create(r))))?;
             self.made_dirs.push(d.to_path_buf());
         }
         Ok(())
@@ -82,7 +95,7 @@ impl OutputSet {
     /// A temporary file beside `path`, not yet holding anything.
     fn temp_for(&self, path: &Path) -> Result<tempfile::NamedTempFile, Diagnostic> {
         if self.staged.iter().any(|(p, _)| p == path) {
-            return Err(err(path, "named for two outputs of one run".to_string()));
+            return Err(err(path, text::run::two_outputs_one_name()));
         }
         let dir = dir_of(path);
         let mut b = tempfile::Builder::new();
@@ -97,11 +110,7 @@ impl OutputSet {
         b.tempfile_in(&dir).map_err(|e| {
             err(
                 path,
-                format!(
-                    "cannot create a file in {}: {}",
-                    dir.display(),
-                    os_reason(&e)
-                ),
+                because(&e, |r| text::run::cannot_create_in(dir.display(), r)),
             )
         })
     }
@@ -109,7 +118,7 @@ impl OutputSet {
     fn stage(&mut self, path: &Path, tmp: tempfile::NamedTempFile) -> Result<(), Diagnostic> {
         tmp.as_file()
             .sync_all()
-            .map_err(|e| err(path, format!("cannot write: {}", os_reason(&e))))?;
+            .map_err(|e| err(path, because(&e, |r| text::run::cannot_write(r))))?;
         self.staged.push((path.to_path_buf(), tmp));
         Ok(())
     }
@@ -118,7 +127,7 @@ impl OutputSet {
     pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         let mut tmp = self.temp_for(path)?;
         tmp.write_all(bytes)
-            .map_err(|e| err(path, format!("cannot write: {}", os_reason(&e))))?;
+            .map_err(|e| err(path, because(&e, |r| text::run::cannot_write(r))))?;
         self.stage(path, tmp)
     }
 
@@ -154,7 +163,7 @@ impl OutputSet {
                         Err(e) => {
                             failure = Some(err(
                                 &path,
-                                format!("cannot keep the file it replaces: {}", os_reason(&e)),
+                                because(&e, |r| text::run::cannot_keep_replaced(r)),
                             ));
                             break;
                         }
@@ -165,7 +174,7 @@ impl OutputSet {
             if let Err(e) = tmp.persist(&path) {
                 failure = Some(err(
                     &path,
-                    format!("cannot rename into place: {}", os_reason(&e.error)),
+                    because(&e.error, |r| text::run::cannot_rename(r)),
                 ));
                 break;
             }
@@ -199,5 +208,29 @@ impl Drop for OutputSet {
                 let _ = std::fs::remove_dir(d);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::os_reason;
+    use crate::text::Lang;
+    use std::io::{Error, ErrorKind};
+
+    /// Chinese by the failure's kind, English as the OS says it; a kind
+    /// with no Chinese quotes the OS.
+    #[test]
+    fn os_reasons_in_both_languages() {
+        let denied = os_reason(&Error::from_raw_os_error(13));
+        assert_eq!(denied.get(Lang::Zh), "没有权限");
+        assert_eq!(denied.get(Lang::En), "Permission denied (os error 13)");
+        let full = os_reason(&Error::from(ErrorKind::StorageFull));
+        assert_eq!(full.get(Lang::Zh), "磁盘已满");
+        let folder = os_reason(&Error::from_raw_os_error(21));
+        assert_eq!(folder.get(Lang::Zh), "是一个文件夹，不是文件");
+        // tempfile's path is dropped in both.
+        let other = os_reason(&Error::other("disk on fire at path \"/tmp/.rmpay-x.tmp\""));
+        assert_eq!(other.get(Lang::En), "disk on fire");
+        assert_eq!(other.get(Lang::Zh), "操作系统报告：disk on fire");
     }
 }

@@ -93,6 +93,7 @@ mod properties;
 mod restate;
 mod review;
 mod review_rules;
+mod run_zh;
 mod spark;
 mod statement;
 mod streaming;
