@@ -1208,7 +1208,9 @@ fn workflow_step<'p>(
                         text::Lang::En => format!("{} {}", s.id, s.name),
                     })
                     .collect();
-                let hint = hint.map_or(String::new(), |w| says::did_you_mean(w).get(l).to_string());
+                let hint = hint.map_or(String::new(), |w| {
+                    text::run::did_you_mean(w).get(l).to_string()
+                });
                 says::unknown_step(&a.step, &policy.id, says::list(&steps, l), hint)
             }),
         );

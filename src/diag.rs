@@ -552,12 +552,12 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
-/// ` (did you mean `x`?)` or the empty string, in English: for messages
-/// not yet in the catalogue; [`suggest`] gives both languages.
-pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+/// ` (did you mean `x`?)` / `（是否应为 `x`？）` when a candidate is close
+/// to `word`, else nothing.
+pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Msg {
     match did_you_mean(word, candidates) {
-        Some(c) => text::run::did_you_mean(c).get(Lang::En).to_string(),
-        None => String::new(),
+        Some(c) => text::run::did_you_mean(c),
+        None => Msg::verbatim(""),
     }
 }
 
@@ -565,13 +565,8 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
 /// candidate to `word`, if one is close enough (` (did you mean `x`?)`,
 /// `（是否应为 `x`？）`).
 pub fn suggest<'a>(message: Msg, word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Msg {
-    match did_you_mean(word, candidates) {
-        Some(c) => {
-            let hint = text::run::did_you_mean(c);
-            message.map(|l, s| s + hint.get(l))
-        }
-        None => message,
-    }
+    let hint = hint(word, candidates);
+    message.map(|l, s| s + hint.get(l))
 }
 
 #[cfg(test)]
@@ -615,20 +610,20 @@ mod tests {
         let e = Diagnostic::error(
             Location::cell("2026-10.xlsx", "存款日余额", 16, 4),
             Code::NotAnAmount,
-            "expected an amount, found text `12,3O0`",
+            Msg::verbatim("expected an amount, found text `12,3O0`"),
         );
         assert_eq!(
             e.to_string(),
             "2026-10.xlsx [存款日余额]!E17: error[not-an-amount]: expected an amount, found text `12,3O0`"
         );
         assert_eq!(
-            Diagnostic::usage("--period: bad").to_string(),
+            Diagnostic::usage(Msg::verbatim("--period: bad")).to_string(),
             "error: --period: bad"
         );
         let mut d = Diagnostics::new();
-        d.error(Location::None, Code::CannotRead, "x");
+        d.error(Location::None, Code::CannotRead, Msg::verbatim("x"));
         assert_eq!(d.exit_status(), 2);
-        d.error(Location::None, Code::NotAnAmount, "y");
+        d.error(Location::None, Code::NotAnAmount, Msg::verbatim("y"));
         assert_eq!(d.exit_status(), 1);
     }
 
@@ -675,6 +670,14 @@ mod tests {
             m.get(Lang::En),
             "no RM `RM01` in 2026-10 (did you mean `RM001`?)"
         );
-        assert_eq!(suggestion("RM01", ["RM001"]), " (did you mean `RM001`?)");
+        assert_eq!(
+            hint("RM01", ["RM001"]).get(Lang::En),
+            " (did you mean `RM001`?)"
+        );
+        assert_eq!(
+            hint("RM01", ["RM001"]).get(Lang::Zh),
+            "（是否应为 `RM001`？）"
+        );
+        assert_eq!(hint("XYZ", ["RM001"]).get(Lang::Zh), "");
     }
 }

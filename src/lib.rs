@@ -146,8 +146,8 @@ fn clap_failure(e: &clap::Error, args: &[OsString]) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use crate::text::help::lang_in_args;
     use crate::text::Lang;
+    use crate::text::help::lang_in_args;
 
     #[test]
     fn lang_is_found_before_clap_reads_the_line() {

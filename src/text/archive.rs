@@ -1,5 +1,7 @@
 //! Diagnostic sentences: The archive: close, verify, rerun, sign-off, restatements and pay-out files, and the carried state.
 
+pub use super::{each, nest as around};
+
 use super::{Lang, Msg};
 
 says! {
@@ -143,15 +145,12 @@ says! {
     // sign.
     closed_unsigned(p) => "{p} 结账时未经签核（当时的政策没有 `[workflow]`）：结账后无需签核",
         "{p} was closed without sign-off (its policy had no [workflow] then): there is nothing to sign after it";
-    empty_name() => "`--name` 为空：签核须写明签核人姓名", "--name is empty: a sign-off names the person who signs";
-    bad_date(text) => "`--date` 的「{text}」不是 `YYYY-MM-DD` 格式的日期", "--date `{text}` is not a date YYYY-MM-DD";
     no_draft_to_sign(p, root) => "{p} 没有待签核的草稿：请先用 `rmpay payroll --archive {root} --ledger … --out …` 生成草稿",
         "{p} has no draft to sign: record one with `rmpay payroll --archive {root} --ledger … --out …`";
     draft_gone(p) => "{p} 的草稿已不存在；请重新运行该命令", "the draft of {p} is gone; run the command again";
     no_workflow(id) => "政策 `{id}` 没有 `[workflow]`：其各月结账无需签核", "policy `{id}` has no [workflow]: its months close without sign-off";
     unknown_step(step, id, steps, hint) => "`--step` 的「{step}」不是政策 `{id}` 审批流程中的环节（{steps}）{hint}",
         "--step `{step}` is not a step of policy `{id}`'s workflow ({steps}){hint}";
-    did_you_mean(word) => "（是否应为 `{word}`？）", " (did you mean `{word}`?)";
     before_close(p, step, office) => "{p} 已结账：{step}（{office}）在结账之前，该月清单已记录结账所依据的签核",
         "{p} is closed: {step} ({office}) comes before the close, and the month's manifest records the sign-offs it was closed on";
     after_close(p, step, office) => "{step}（{office}）在结账之后：请先为 {p} 结账", "{step} ({office}) comes after the close: close {p} first";
@@ -201,11 +200,8 @@ says! {
     corrected_not_before() => "被更正的月份不在其之前", "the corrected month is not before it";
 
     // statement.
-    unknown_rm(id, p, hint) => "`--rm {id}`：{p} 没有客户经理 `{id}`{hint}", "--rm {id}: no RM `{id}` in {p}{hint}";
     differs_from_register(rm, p) => "重算 {p} 所得 {rm} 的数字与已结账的工资汇总表不符；请运行 `rmpay rerun` 和 `rmpay verify` 核对",
         "{rm}'s figures recomputed for {p} differ from the closed register; run `rmpay rerun` and `rmpay verify`";
-    statement_clash(rm, name) => "客户经理 `{rm}` 的对账单将写入 {name}，与另一客户经理的文件同名：两人的编号只差文件名不能包含的字符",
-        "RM `{rm}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold";
 
     // payout.
     no_payout_profile(p, id, version) => "{p} 结账时所依据的政策（`{id}` {version}）没有 `[payout]` 表：未规定银行代发文件的格式",
@@ -231,21 +227,6 @@ says! {
     not_in_gbk(header, rm, ch) => "{rm} 的 `{header}` 含有「{ch}」，代发文件的 `GBK` 编码无法写入",
         "the `{header}` of {rm} holds `{ch}`, which the pay-out file's GBK encoding cannot write";
     file_not_in_gbk() => "文件中有字符无法用 `GBK` 编码写入", "a character of the file cannot be written in GBK";
-}
-
-/// A sentence built in each language from that language's parts (a list,
-/// a sub-message): `f(l)` gives the sentence with `l`'s parts, of which
-/// `l`'s text is kept.
-pub fn each(f: impl Fn(Lang) -> Msg) -> Msg {
-    Msg::new(
-        f(Lang::Zh).get(Lang::Zh).to_string(),
-        f(Lang::En).get(Lang::En).to_string(),
-    )
-}
-
-/// `sentence` around a sub-message, each language's around its own.
-pub fn around(inner: &Msg, sentence: impl Fn(&str) -> Msg) -> Msg {
-    each(|l| sentence(inner.get(l)))
 }
 
 /// Why serde_json could not read a file of the archive: in Chinese in
@@ -284,26 +265,10 @@ pub fn list(items: &[String], l: Lang) -> String {
 /// (`2,299.995`), in English as the figure is written (`2299.995`), every
 /// place kept.
 pub fn amount(d: rust_decimal::Decimal, l: Lang) -> String {
-    let s = d.to_string();
-    if l == Lang::En {
-        return s;
+    match l {
+        Lang::Zh => crate::report::pay::amount_text(d, d.scale()),
+        Lang::En => d.to_string(),
     }
-    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = digits
-        .split_once('.')
-        .map_or((digits, None), |(a, b)| (a, Some(b)));
-    let mut out = String::from(sign);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -7,41 +7,13 @@
 //! it found (`found`) is itself a message ([`found_text`], …), put in with
 //! [`nest`].
 
-use super::{Lang, Msg};
+pub use super::{list, nest};
 
-/// A sentence around a sub-message (what was found, a list, a hint), each
-/// language's sentence holding the sub-message's text in that language:
-/// `nest(&found, |f| not_an_amount(f))`. Only for diagnostics: it formats
-/// the sentence once per language.
-pub fn nest(sub: &Msg, f: impl Fn(&str) -> Msg) -> Msg {
-    Msg::new(
-        f(sub.get(Lang::Zh)).get(Lang::Zh).to_string(),
-        f(sub.get(Lang::En)).get(Lang::En).to_string(),
-    )
-}
+use super::Msg;
 
 /// [`nest`] with two sub-messages.
 pub fn nest2(a: &Msg, b: &Msg, f: impl Fn(&str, &str) -> Msg) -> Msg {
-    Msg::new(
-        f(a.get(Lang::Zh), b.get(Lang::Zh))
-            .get(Lang::Zh)
-            .to_string(),
-        f(a.get(Lang::En), b.get(Lang::En))
-            .get(Lang::En)
-            .to_string(),
-    )
-}
-
-/// Items joined as a list in each language (`、` in Chinese, `, ` in English).
-pub fn list(items: &[Msg]) -> Msg {
-    let join = |l: Lang| {
-        items
-            .iter()
-            .map(|m| m.get(l))
-            .collect::<Vec<_>>()
-            .join(super::list_sep(l))
-    };
-    Msg::new(join(Lang::Zh), join(Lang::En))
+    super::each(|l| f(a.get(l), b.get(l)))
 }
 
 /// The same texts in both languages' lists: ids, dates, numbers.
@@ -208,7 +180,7 @@ says! {
         "expected a `{daily}` ({daily_zh}) or `{avg}` ({avg_zh}) {what}, found only {found}";
     hidden_sheet() => "该工作表在工作簿中是隐藏的；已照常读取", "the sheet is hidden in the workbook; it is read like any other";
     empty_sheet() => "工作表是空的：需要表头行和数据行", "expected a header row and data rows, found an empty sheet";
-    cannot_read_sheet(e) => "无法读取该工作表：{e}", "cannot read the sheet: {e}";
+    cannot_read_sheet(e) => "无法读取该工作表（读取程序报告：「{e}」）", "cannot read the sheet: {e}";
     sheet_not_read() => "无法读取该工作表：工作表未读出", "cannot read the sheet: the sheet was not read";
     conflicting_sheets(daily, avg) => "台账同时有「{daily}」和「{avg}」的数据：存款日余额和月日均只能填一种",
         "expected either daily balances or monthly averages, found both `{daily}` and `{avg}`";
@@ -219,7 +191,7 @@ says! {
         "the ledger has no daily balances; give --period YYYY-MM";
 
     // Opening the workbook.
-    cannot_open_workbook(e) => "无法打开工作簿：{e}；请用 Excel 打开后另存为 `.xlsx` 再试", "cannot open the workbook: {e}";
+    cannot_open_workbook(e) => "无法打开工作簿（读取程序报告：「{e}」）；请用 Excel 打开后另存为 `.xlsx` 再试", "cannot open the workbook: {e}";
     not_a_workbook(ext) => "应为 `.xlsx`、`.xls` 或 `.ods` 工作簿，此文件是「.{ext}」",
         "expected an .xlsx, .xls or .ods workbook, found `.{ext}`";
     no_extension() => "应为 `.xlsx`、`.xls` 或 `.ods` 工作簿，此文件没有扩展名",
@@ -283,7 +255,7 @@ says! {
     bad_csv_encoding(hex) => "文本应为 `UTF-8` 或 `GBK`/`GB18030` 编码，此处的字节「{hex}」两者都不是：请另存为 `UTF-8`",
         "expected text in UTF-8 or GBK/GB18030, found bytes `{hex}` that are neither";
     bad_utf8_value() => "文本应为 `UTF-8` 编码，此处的字节不是", "expected UTF-8 text, found bytes that are not";
-    not_parquet(e) => "应为 `Parquet` 文件，但无法读取（{e}）", "expected a Parquet file, found one that cannot be read ({e})";
+    not_parquet(e) => "应为 `Parquet` 文件，但无法读取（读取程序报告：「{e}」）", "expected a Parquet file, found one that cannot be read ({e})";
     wrong_column_type(col, named, want, found) => "「{col}」列应为{want}，此列类型是 `{found}`",
         "expected {want} for {named}, found a column of type {found}";
     want_text() => "文本（`UTF8` 字符串，或 `INT32`/`INT64`）", "text (a UTF8 string, or INT32/INT64)";

@@ -66,23 +66,37 @@ impl Msg {
     }
 }
 
+/// A message built in each language by `f` (which may pick its words
+/// and separators by the language it is given).
+pub fn each(f: impl Fn(Lang) -> Msg) -> Msg {
+    Msg::new(
+        f(Lang::Zh).get(Lang::Zh).to_string(),
+        f(Lang::En).get(Lang::En).to_string(),
+    )
+}
+
+/// A sentence around a sub-message, each language's around its own.
+pub fn nest(sub: &Msg, sentence: impl Fn(&str) -> Msg) -> Msg {
+    each(|l| sentence(sub.get(l)))
+}
+
+/// Messages joined as a list in each language (`、` in Chinese, `, ` in
+/// English).
+pub fn list(items: &[Msg]) -> Msg {
+    each(|l| {
+        Msg::verbatim(
+            items
+                .iter()
+                .map(|m| m.get(l))
+                .collect::<Vec<_>>()
+                .join(list_sep(l)),
+        )
+    })
+}
+
 impl std::fmt::Display for Msg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.get(console()))
-    }
-}
-
-// Migration only: a message not yet in the catalogue says the same in
-// both languages. Removed once every diagnostic's text is in the catalogue.
-impl From<String> for Msg {
-    fn from(s: String) -> Msg {
-        Msg::verbatim(s)
-    }
-}
-
-impl From<&str> for Msg {
-    fn from(s: &str) -> Msg {
-        Msg::verbatim(s)
     }
 }
 
@@ -230,7 +244,6 @@ labels! {
 
     // Run manifest (运行信息).
     opening_from_ledger => "台账的风险金账户表", "the ledger's risk_accounts sheet";
-    opening_none => "无期初余额", "no opening balance given";
     opening_nothing => "无：台账没有风险金账户行，各余额从 0 起算",
         "nothing: the ledger has no risk_accounts rows, so every balance opens at 0";
     rounding_half_up => "四舍五入", "rounded half up";
@@ -242,8 +255,6 @@ labels! {
     progress_reading => "{spinner} 正在读取 [{prefix}] {human_pos} 行  {elapsed}",
         "{spinner} reading [{prefix}] {human_pos} rows  {elapsed}";
     partial_mark => "（部分期间）", " (partial)";
-    nothing_written => "未写入任何文件", "nothing was written";
-    archive_unchanged => "档案未改动", "the archive is unchanged";
     statements_draft => "（草稿：当月未结账）", " (draft: the month is not closed)";
     explain_formula => "公式：", "formula: ";
     explain_no_exceptions => "异常事项：无", "exceptions: none";

@@ -5,11 +5,13 @@
 //! metric ids, the words of an enumeration): they are looked up as given.
 //! Positions are `line:column` in English and 第 N 行第 M 列 in Chinese.
 
+pub use super::{each as in_each, list as joined};
+pub use crate::diag::hint;
+
 use super::{Lang, Msg};
 
 says! {
     // Pieces of sentences.
-    did_you_mean(word) => "（是否应为 `{word}`？）", " (did you mean `{word}`?)";
     at_line_col(line, column) => "第 {line} 行第 {column} 列", "{line}:{column}";
     type_string() => "字符串", "a string";
     type_integer() => "整数", "an integer";
@@ -262,26 +264,9 @@ says! {
     example_rule(rule, detail) => "{rule}（{detail}）", "{rule} ({detail})";
 }
 
-/// A sentence whose parts differ by language (a type's name, a list, a
-/// hint): `f` builds it from the parts in each language in turn.
-pub fn in_each(f: impl Fn(Lang) -> Msg) -> Msg {
-    Msg::new(
-        f(Lang::Zh).get(Lang::Zh).to_string(),
-        f(Lang::En).get(Lang::En).to_string(),
-    )
-}
-
 /// `a` followed by `b`, in each language.
 pub fn cat(a: Msg, b: &Msg) -> Msg {
     in_each(|l| Msg::verbatim(format!("{}{}", a.get(l), b.get(l))))
-}
-
-/// ` (did you mean `x`?)` where a candidate is close to `word`, else nothing.
-pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Msg {
-    match crate::diag::did_you_mean(word, candidates) {
-        Some(c) => did_you_mean(c),
-        None => Msg::verbatim(""),
-    }
 }
 
 /// `` `a`, `b`, `c` `` in English, `` `a`、`b`、`c` `` in Chinese.
@@ -291,19 +276,6 @@ pub fn ticked(words: &[&str]) -> Msg {
             words
                 .iter()
                 .map(|w| format!("`{w}`"))
-                .collect::<Vec<_>>()
-                .join(super::list_sep(l)),
-        )
-    })
-}
-
-/// Texts joined with `, ` in English and `、` in Chinese.
-pub fn joined(items: &[Msg]) -> Msg {
-    in_each(|l| {
-        Msg::verbatim(
-            items
-                .iter()
-                .map(|m| m.get(l))
                 .collect::<Vec<_>>()
                 .join(super::list_sep(l)),
         )

@@ -1,6 +1,6 @@
 //! Diagnostic sentences: Running a command: arguments, files read and written, the pipelines' checks, and where a problem is.
 
-use super::{Lang, Msg};
+pub use super::nest;
 
 says! {
     // Where a problem is.
@@ -107,15 +107,6 @@ says! {
     // A panic (`main`'s hook).
     internal_error(what) => "内部错误：{what}\n这是 rmpay 自身的缺陷，不是您文件的问题：请把它连同所运行的命令一起报告给我们。",
         "internal error: {what}\nThis is a bug in rmpay, not a problem with your files: please report it, with the command you ran.";
-}
-
-/// A sentence around a sub-message (an OS reason, a sub-list): `build` is
-/// given the sub-message's text in one language and returns the whole
-/// sentence, of which that language's text is kept.
-pub fn nest(sub: &Msg, build: impl Fn(&str) -> Msg) -> Msg {
-    let zh = build(sub.get(Lang::Zh)).get(Lang::Zh).to_string();
-    let en = build(sub.get(Lang::En)).get(Lang::En).to_string();
-    Msg::new(zh, en)
 }
 
 /// The Chinese of an I/O failure's kind (`write::os_reason`); `None` for a

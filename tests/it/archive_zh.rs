@@ -344,7 +344,7 @@ fn a_closed_month_s_refusals_read_in_chinese() {
     );
     assert_eq!(
         rm[0],
-        "2026-09.xlsx [客户经理]: error[unknown-rm]: `--rm RM0O1`：2026-09 没有客户经理 `RM0O1`（是否应为 `RM001`？）"
+        "2026-09.xlsx [客户经理]: error[unknown-rm]: `--rm RM0O1`：2026-09 的台账中没有客户经理 `RM0O1`（是否应为 `RM001`？）"
     );
     c.scan();
 }
@@ -495,7 +495,7 @@ fn sign_off_refusals_read_in_chinese() {
         bad,
         [
             "rmpay: error[empty-name]: `--name` 为空：签核须写明签核人姓名",
-            "rmpay: error[bad-date]: `--date` 的「2026-02-30」不是 `YYYY-MM-DD` 格式的日期",
+            "rmpay: error[bad-date]: `--date`「2026-02-30」不是日期，请写成 `YYYY-MM-DD`",
             "rmpay：2 个错误；未写入任何文件",
         ]
     );

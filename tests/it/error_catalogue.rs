@@ -1020,3 +1020,39 @@ fn english_words_are_those_of_the_message() {
         ["see", "help"]
     );
 }
+
+/// Identifiers a Chinese diagnostic may hold outside quotes: names of
+/// formats, standards and the tool.
+const ZH_IDENTIFIERS: &[&str] = &[
+    "RM", "rmpay", "SHA", "UTF", "GBK", "GB", "Excel", "TOML", "JSON", "CSV", "Parquet", "xlsx",
+    "xls", "ods", "zip", "XML",
+];
+
+/// Every case of the catalogue, run in a Chinese locale, prints its
+/// diagnostics in Chinese: no English word outside identifiers, quoted
+/// values, file names, flags, locations and codes.
+#[test]
+fn every_case_reads_in_chinese() {
+    let mut english = Vec::new();
+    let mut lines = 0;
+    for (_, case) in CASES {
+        for line in super::util::in_chinese(*case) {
+            lines += 1;
+            let words = super::util::english_words(&line, ZH_IDENTIFIERS);
+            if !words.is_empty() {
+                english.push(format!("{line}\n      English: {}", words.join(" ")));
+            }
+        }
+    }
+    // The cases print a diagnostic of every code at least once.
+    assert!(
+        lines >= Code::ALL.len() - NOT_MET.len(),
+        "only {lines} lines"
+    );
+    assert!(
+        english.is_empty(),
+        "{} lines in English:\n{}",
+        english.len(),
+        english.join("\n")
+    );
+}

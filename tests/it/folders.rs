@@ -569,7 +569,7 @@ fn every_bad_file_of_a_folder_reads_in_chinese() {
             $TMP/bad/deposits.csv:3:1: error[not-a-date]: 应填日期，如「2026-10-01」，填的是文本「2026-13-01」
             $TMP/bad/loans.parquet balance 列: error[wrong-type]: 「贷款余额」列应为数字（`DECIMAL`、`INT32`/`INT64`、`DOUBLE`，或 `UTF8` 字符串），此列类型是 `BOOLEAN`
             $TMP/bad/fees.csv:2: error[bad-encoding]: 文本应为 `UTF-8` 或 `GBK`/`GB18030` 编码，此处的字节「ff」两者都不是：请另存为 `UTF-8`
-            $TMP/bad/settlements.parquet: error[cannot-open]: 应为 `Parquet` 文件，但无法读取（Parquet error: Invalid Parquet file. Corrupt footer）
+            $TMP/bad/settlements.parquet: error[cannot-open]: 应为 `Parquet` 文件，但无法读取（读取程序报告：「Parquet error: Invalid Parquet file. Corrupt footer」）
             $TMP/bad/新开户.parquet 第 2 行 开户日期 列: error[not-a-date]: 应填日期，如「2026-10-01」，填的是文本「2026-13-01」
             $TMP/bad/incidents.csv:1:1: error[missing-column]: 表头行缺少「客户经理编号」列
             rmpay：8 个错误；未写入任何文件

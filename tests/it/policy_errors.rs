@@ -717,35 +717,10 @@ fn bad_policies() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// The words of a Chinese diagnostic that are English and name nothing:
-/// outside its location, its code, what is quoted (in backticks or 「」),
-/// numbers (`0xFF`), file paths and rule ids (`A-14-2-score-85`).
+/// The words of a Chinese diagnostic that are English and name nothing
+/// (see [`util::english_words`](super::util::english_words)).
 fn english_in(line: &str) -> Vec<String> {
-    let message = line.split_once("]: ").map_or(line, |(_, m)| m);
-    let mut plain = String::new();
-    let (mut tick, mut corner) = (false, false);
-    for c in message.chars() {
-        match c {
-            '`' => tick = !tick,
-            '「' => corner = true,
-            '」' => corner = false,
-            c if !tick && !corner => plain.push(c),
-            _ => {}
-        }
-    }
-    plain
-        .split(|c: char| c.is_whitespace() || !c.is_ascii())
-        .filter(|chunk| {
-            let path = chunk.contains('/') || chunk.ends_with(".toml");
-            let number = chunk.starts_with(|c: char| c.is_ascii_digit() || c == '-');
-            let b = chunk.as_bytes();
-            let rule = b.len() > 2 && b[0].is_ascii_uppercase() && b[1] == b'-';
-            !(path || number || rule)
-        })
-        .flat_map(|chunk| chunk.split(|c: char| !c.is_ascii_alphabetic()))
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    super::util::english_words(line, &[])
 }
 
 /// Every diagnostic of a policy, every message of `src/policy`, the rules

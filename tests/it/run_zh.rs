@@ -499,39 +499,15 @@ const CASES: &[Case] = &[
 /// `warning`), the program's name.
 const ZH_MAY_SAY: &[&str] = &["error", "warning", "rmpay", "SHA"];
 
-/// The English words of `line` outside identifiers: text in backticks or
-/// 「」 (flags, keys, values as typed), `error[…]` codes, paths and file
-/// names, `<VALUE>` names, ids (a word with a digit), and the usage line
-/// (`用法：rmpay payroll [OPTIONS] …`: the command's syntax, as clap
-/// writes it).
+/// The English words of `line` outside identifiers (see
+/// [`util::english_words`](super::util::english_words)), and none in the
+/// usage line (`用法：rmpay payroll [OPTIONS] …`: the command's syntax, as
+/// clap writes it).
 fn english_words(line: &str) -> Vec<String> {
     if line.starts_with("用法：") {
         return Vec::new();
     }
-    let mut kept = String::new();
-    let (mut tick, mut quote, mut angle) = (false, 0, 0);
-    for c in line.chars() {
-        match c {
-            '`' => tick = !tick,
-            '「' => quote += 1,
-            '」' => quote -= 1,
-            '<' => angle += 1,
-            '>' => angle -= 1,
-            _ if tick || quote > 0 || angle > 0 => {}
-            c => kept.push(c),
-        }
-    }
-    kept.split(|c: char| c.is_whitespace() || !c.is_ascii())
-        .filter(|t| !t.contains('/') && !t.contains('.') && !t.starts_with('-'))
-        .flat_map(|t| {
-            let t = t.split('[').next().unwrap_or_default().to_string();
-            t.split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
-                .map(String::from)
-                .collect::<Vec<_>>()
-        })
-        .filter(|w| !ZH_MAY_SAY.contains(&w.as_str()))
-        .collect()
+    super::util::english_words(line, ZH_MAY_SAY)
 }
 
 #[test]

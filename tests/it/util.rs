@@ -85,33 +85,43 @@ pub fn in_chinese(f: impl FnOnce()) -> Vec<String> {
 }
 
 /// The English words of a diagnostic line's message, outside what may
-/// stay as it is: its location and code, text in backticks or 「」, file
-/// names and paths, flags, and `allowed` words (identifiers such as `RM`).
+/// stay as it is: its location and code, text in backticks, 「」 or `<>`
+/// (keys, flags, values as typed, value names), file names and paths,
+/// flags, anything with a digit (ids, cells, hashes, numbers: `RM001`,
+/// `A-13-4-head`, `0xFF`), and `allowed` words (names such as `Excel`).
+/// A line with no code is read whole.
 pub fn english_words(line: &str, allowed: &[&str]) -> Vec<String> {
     // The message: after `error[code]: `, `warning[code]: ` or `error: `.
-    let message = ["]: ", "error: "]
+    let message = ["error[", "warning["]
         .iter()
-        .filter_map(|sep| line.split_once(sep).map(|(_, m)| m))
-        .next()
+        .filter_map(|sev| line.find(sev))
+        .min()
+        .and_then(|at| line[at..].split_once("]: ").map(|(_, m)| m))
+        .or_else(|| line.split_once("error: ").map(|(_, m)| m))
         .unwrap_or(line);
     let mut kept = String::new();
-    let mut quote: Option<char> = None;
+    let (mut tick, mut corner, mut angle) = (false, 0u32, 0u32);
     for ch in message.chars() {
-        match (quote, ch) {
-            (None, '`') => quote = Some('`'),
-            (None, '「') => quote = Some('」'),
-            (Some(q), c) if c == q => quote = None,
-            (None, c) => kept.push(c),
+        match ch {
+            '`' => tick = !tick,
+            '「' => corner += 1,
+            '」' => corner = corner.saturating_sub(1),
+            '<' => angle += 1,
+            '>' => angle = angle.saturating_sub(1),
+            c if !tick && corner == 0 && angle == 0 => kept.push(c),
             _ => {}
         }
     }
-    kept.split(|c: char| c.is_whitespace() || "，。；：（）、,;()".contains(c))
+    kept.split(|c: char| c.is_whitespace() || !c.is_ascii() || ",;()".contains(c))
         .filter(|t| {
-            // Paths, file names, flags, cell references and numbers.
-            !(t.contains('/') || t.contains('.') || t.starts_with('-') || t.contains('!'))
+            !(t.contains('/')
+                || t.contains('.')
+                || t.starts_with('-')
+                || t.contains('!')
+                || t.bytes().any(|b| b.is_ascii_digit()))
         })
         .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()))
-        .filter(|w| w.len() > 1 && !allowed.contains(w))
+        .filter(|w| !w.is_empty() && !allowed.contains(w))
         .map(str::to_string)
         .collect()
 }
