@@ -498,7 +498,7 @@ impl TraceWords {
         let mut s = std::borrow::Cow::Borrowed(s);
         for (en, zh, need, finder) in phrases() {
             if need & !has == 0 && finder.find(s.as_bytes()).is_some() {
-                s = std::borrow::Cow::Owned(replace_phrase(&s, en, zh));
+                s = std::borrow::Cow::Owned(replace_phrase(&s, en, zh, finder));
             }
         }
         self.words(&s)
@@ -564,7 +564,10 @@ impl TraceWords {
                     .take_while(|c| c.is_ascii_digit() || *c == '–' || *c == '-')
                     .collect();
                 if !n.is_empty() {
-                    out.push_str(&format!("第 {n} {unit}"));
+                    out.push_str("第 ");
+                    out.push_str(&n);
+                    out.push(' ');
+                    out.push_str(unit);
                     let mut skip = after.len() - after.trim_start().len() + n.len();
                     if after[skip..].starts_with(':') {
                         out.push('：');
@@ -667,7 +670,7 @@ fn letters(s: &str) -> u64 {
 
 /// `s` with `en` replaced by `zh` where it is not part of a longer word
 /// (`balance ` is replaced in `loan balance ` but not in `npl_balance `).
-fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
+fn replace_phrase(s: &str, en: &str, zh: &str, finder: &memchr::memmem::Finder<'_>) -> String {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     let starts_word = en.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     let ends_word = en
@@ -676,7 +679,7 @@ fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
         .is_some_and(|c| c.is_ascii_alphanumeric());
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find(en) {
+    while let Some(i) = finder.find(rest.as_bytes()) {
         let before = rest[..i].chars().next_back().or(out.chars().next_back());
         let after = rest[i + en.len()..].chars().next();
         let whole =
