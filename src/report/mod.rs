@@ -617,7 +617,6 @@ impl TraceWords {
 
 /// The catalogue's trace phrases of more than one word, the longest first
 /// (so `no opening balance given` is taken before `opening balance`).
-/// Each with the letters it holds ([`letters`]).
 /// Each with the letters it holds ([`letters`]) and a searcher built once
 /// (a month's trace looks for phrases tens of thousands of times).
 fn phrases() -> &'static [Phrase] {
