@@ -494,9 +494,9 @@ impl TraceWords {
         // only when the text has all its letters.
         let has = letters(s);
         let mut s = closing_of(s);
-        for (en, zh, need) in phrases() {
-            if need & !has == 0 && s.contains(en) {
-                s = replace_phrase(&s, en, zh);
+        for (en, zh, need, finder) in phrases() {
+            if need & !has == 0 && finder.find(s.as_bytes()).is_some() {
+                s = std::borrow::Cow::Owned(replace_phrase(&s, en, zh, finder));
             }
         }
         self.words(&s)
@@ -507,22 +507,28 @@ impl TraceWords {
     /// ids by the policy, quoted tiers by their names, `row 3` as 第 3 行
     /// and `v2` as 第2版; rule ids and other identifiers stay.
     fn words(&self, s: &str) -> String {
-        let is_word_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        // Scanned by bytes: every byte of a character outside ASCII is
+        // 0x80 or above, so no ASCII letter, digit, `_` or `-` is ever found
+        // inside one, and each position found is a character boundary.
+        let is_word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
         let mut out = String::with_capacity(s.len() + 16);
         let mut rest = s;
-        while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+        while let Some(start) = rest.bytes().position(|b| b.is_ascii_alphabetic()) {
             // A word starts at a letter not inside a word (`A-26-fees`
             // starts at `A`, and `2026-10` is no word).
             let before = &rest[..start];
-            let glued = before.chars().next_back().is_some_and(is_word_char);
-            let end = rest[start..]
-                .find(|c: char| !is_word_char(c))
+            let glued = before.bytes().next_back().is_some_and(is_word_byte);
+            let end = rest.as_bytes()[start..]
+                .iter()
+                .position(|&b| !is_word_byte(b))
                 .map_or(rest.len(), |e| start + e);
             let (head, word) = if glued {
-                // Part of a word begun with digits (`2026-10`, `6201001a`).
-                let from = before.rfind(|c: char| !is_word_char(c)).map_or(0, |i| {
-                    i + before[i..].chars().next().map_or(1, char::len_utf8)
-                });
+                // Part of a word begun with digits (`2026-10`, `6201001a`):
+                // from just after the last byte that is no word's.
+                let from = before
+                    .bytes()
+                    .rposition(|b| !is_word_byte(b))
+                    .map_or(0, |i| i + 1);
                 (&rest[..from], &rest[from..end])
             } else {
                 (before, &rest[start..end])
@@ -531,16 +537,17 @@ impl TraceWords {
             let after = &rest[end..];
             let quoted = head.ends_with('`') && after.starts_with('`');
             // A quoted tier or metric is named without its quotes.
-            let named = self
-                .tiers
-                .get(word)
-                .cloned()
-                .or_else(|| crate::vocab::Metric::from_id(word).map(|m| m.zh().to_string()));
-            if quoted && let Some(n) = named {
-                out.pop();
-                out.push_str(&n);
-                rest = &after[1..];
-                continue;
+            if quoted {
+                let named = match self.tiers.get(word) {
+                    Some(t) => Some(t.as_str()),
+                    None => crate::vocab::Metric::from_id(word).map(|m| m.zh()),
+                };
+                if let Some(n) = named {
+                    out.pop();
+                    out.push_str(n);
+                    rest = &after[1..];
+                    continue;
+                }
             }
             // `row 3`, `rows 2–302`, `band 2:` → 第 3 行, 第 2–302 行, 第 2 档：
             let unit = match word {
@@ -555,7 +562,10 @@ impl TraceWords {
                     .take_while(|c| c.is_ascii_digit() || *c == '–' || *c == '-')
                     .collect();
                 if !n.is_empty() {
-                    out.push_str(&format!("第 {n} {unit}"));
+                    out.push_str("第 ");
+                    out.push_str(&n);
+                    out.push(' ');
+                    out.push_str(unit);
                     let mut skip = after.len() - after.trim_start().len() + n.len();
                     if after[skip..].starts_with(':') {
                         out.push('：');
@@ -566,59 +576,67 @@ impl TraceWords {
                     continue;
                 }
             }
-            out.push_str(&self.word(word));
+            self.word(word, &mut out);
             rest = after;
         }
         out.push_str(rest);
         out
     }
 
-    fn word(&self, w: &str) -> String {
+    /// The word `w` named, added to `out`.
+    fn word(&self, w: &str, out: &mut String) {
         use crate::vocab::{LoanClass, Metric, Product};
         if let Some(m) = Metric::from_id(w) {
-            return m.zh().to_string();
+            return out.push_str(m.zh());
         }
         if let Some(p) = Product::from_id(w) {
-            return p.zh().to_string();
+            return out.push_str(p.zh());
         }
         if let Some(c) = LoanClass::from_id(w) {
-            return c.zh().to_string();
+            return out.push_str(c.zh());
         }
         if let Some(n) = self.names.get(w) {
-            return n.clone();
+            return out.push_str(n);
         }
         if let Some(v) = w.strip_prefix('v')
             && !v.is_empty()
             && v.bytes().all(|b| b.is_ascii_digit())
         {
-            return format!("第{v}版");
+            out.push('第');
+            out.push_str(v);
+            return out.push('版');
         }
         if let Some(f) = text::trace_figure(w, self.lang) {
-            return f.to_string();
+            return out.push_str(f);
         }
-        match single_words().get(w) {
-            Some(zh) => zh.to_string(),
-            None => w.to_string(),
-        }
+        out.push_str(single_words().get(w).copied().unwrap_or(w));
     }
 }
 
 /// The catalogue's trace phrases of more than one word, the longest first
 /// (so `no opening balance given` is taken before `opening balance`).
-/// Each with the letters it holds ([`letters`]).
-fn phrases() -> &'static [(&'static str, &'static str, u64)] {
-    type Phrases = Vec<(&'static str, &'static str, u64)>;
-    static SORTED: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
+/// Each with the letters it holds ([`letters`]) and a searcher built once
+/// (a month's trace looks for phrases tens of thousands of times).
+fn phrases() -> &'static [Phrase] {
+    static SORTED: std::sync::OnceLock<Vec<Phrase>> = std::sync::OnceLock::new();
     SORTED.get_or_init(|| {
-        let mut v: Phrases = text::TRACE_PHRASES
+        let mut v: Vec<Phrase> = text::TRACE_PHRASES
             .iter()
             .filter(|(en, _)| !is_word(en))
-            .map(|(en, zh)| (*en, *zh, letters(en)))
+            .map(|(en, zh)| (*en, *zh, letters(en), memchr::memmem::Finder::new(*en)))
             .collect();
-        v.sort_by_key(|(en, _, _)| std::cmp::Reverse(en.len()));
+        v.sort_by_key(|(en, _, _, _)| std::cmp::Reverse(en.len()));
         v
     })
 }
+
+/// A trace phrase: English, Chinese, its letters, its searcher.
+type Phrase = (
+    &'static str,
+    &'static str,
+    u64,
+    memchr::memmem::Finder<'static>,
+);
 
 /// The catalogue's trace phrases of one word, by their English.
 fn single_words() -> &'static std::collections::HashMap<&'static str, &'static str> {
@@ -649,7 +667,7 @@ fn letters(s: &str) -> u64 {
 
 /// `s` with `en` replaced by `zh` where it is not part of a longer word
 /// (`balance ` is replaced in `loan balance ` but not in `npl_balance `).
-fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
+fn replace_phrase(s: &str, en: &str, zh: &str, finder: &memchr::memmem::Finder<'_>) -> String {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     let starts_word = en.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     let ends_word = en
@@ -658,7 +676,7 @@ fn replace_phrase(s: &str, en: &str, zh: &str) -> String {
         .is_some_and(|c| c.is_ascii_alphanumeric());
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find(en) {
+    while let Some(i) = finder.find(rest.as_bytes()) {
         let before = rest[..i].chars().next_back().or(out.chars().next_back());
         let after = rest[i + en.len()..].chars().next();
         let whole =
@@ -680,24 +698,24 @@ fn is_word(s: &str) -> bool {
 /// `closing balance of 2026-09` in Chinese word order, `2026-09 期末余额`,
 /// as the risk-deposit sheet says it (a phrase alone cannot move the
 /// period before its words).
-fn closing_of(s: &str) -> String {
+fn closing_of(s: &str) -> std::borrow::Cow<'_, str> {
     const EN: &str = "closing balance of ";
     let Some(at) = s.find(EN) else {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     };
     let rest = &s[at + EN.len()..];
     let period = rest
         .find(|c: char| !(c.is_ascii_digit() || c == '-'))
         .map_or(rest, |end| &rest[..end]);
     if period.is_empty() {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
-    format!(
+    std::borrow::Cow::Owned(format!(
         "{}{}{}",
         &s[..at],
         text::trace_closing_of(Lang::Zh, period),
         &rest[period.len()..]
-    )
+    ))
 }
 
 #[cfg(test)]
