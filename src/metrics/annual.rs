@@ -196,7 +196,11 @@ pub fn aggregate(
             }
         }
     }
-    for (mi, md) in months.iter().enumerate() {
+    // Each month's client terms, RM by RM in the order of its clients,
+    // worked out on the machine's cores; the months are then added up in
+    // their order, as before.
+    let terms = crate::par::map(months, 1, client_terms);
+    for ((mi, md), terms) in months.iter().enumerate().zip(terms) {
         let days = Decimal::from(md.month.days);
         for b in &md.ledger.baseline {
             match b {
@@ -221,13 +225,7 @@ pub fn aggregate(
                 }
             }
         }
-        // Client loans per month (whole), for client sizes.
-        let mut client_loans: BTreeMap<&str, Decimal> = BTreeMap::new();
-        for l in &md.ledger.loans {
-            *client_loans.entry(l.client_id.as_str()).or_default() +=
-                l.daily_average.unwrap_or(l.balance);
-        }
-        for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
+        for ((rm, rmm), terms) in md.month.rms.iter().zip(&md.month.by_rm).zip(terms) {
             let a = accs.entry(rm.rm_id.clone()).or_default();
             let m = &rmm.metrics;
             a.days_present += days;
@@ -241,14 +239,11 @@ pub fn aggregate(
             a.points += m.incident_points;
             a.loss += m.incident_loss;
             a.settlements += m.settlements_usd;
-            for (cid, share) in &rmm.clients {
-                let c = md.month.clients.get(cid);
+            for ((cid, share), t) in rmm.clients.iter().zip(terms) {
                 let ca = a.clients.entry(cid.as_str()).or_default();
-                let size = c.map(|c| c.deposit_daily_average).unwrap_or_default();
-                ca.size_days += size * days;
-                ca.dep_days += size * share * days;
-                let ls = client_loans.get(cid.as_str()).copied().unwrap_or_default();
-                ca.loan_size_days += ls * days;
+                ca.size_days += t.size_days;
+                ca.dep_days += t.dep_days;
+                ca.loan_size_days += t.loan_size_days;
                 ca.share = *share;
             }
             for ls in &rmm.loans {
@@ -517,6 +512,45 @@ pub fn aggregate(
         end,
         rms,
     }
+}
+
+/// A client's month in an RM's sums: its own daily-average deposits and
+/// loans and the RM's share of the deposits, each × the month's days.
+struct ClientTerms {
+    size_days: Decimal,
+    dep_days: Decimal,
+    loan_size_days: Decimal,
+}
+
+/// A month's [`ClientTerms`]: per RM (as `month.by_rm`), per client of
+/// the RM (as `RmMonth::clients`).
+fn client_terms(md: &MonthData) -> Vec<Vec<ClientTerms>> {
+    let days = Decimal::from(md.month.days);
+    // Client loans per month (whole), for client sizes.
+    let mut client_loans: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for l in &md.ledger.loans {
+        *client_loans.entry(l.client_id.as_str()).or_default() +=
+            l.daily_average.unwrap_or(l.balance);
+    }
+    md.month
+        .by_rm
+        .iter()
+        .map(|rmm| {
+            rmm.clients
+                .iter()
+                .map(|(cid, share)| {
+                    let c = md.month.clients.get(cid);
+                    let size = c.map(|c| c.deposit_daily_average).unwrap_or_default();
+                    let ls = client_loans.get(cid.as_str()).copied().unwrap_or_default();
+                    ClientTerms {
+                        size_days: size * days,
+                        dep_days: size * share * days,
+                        loan_size_days: ls * days,
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// An RM's share of each of its clients: the first listed, as a search of

@@ -115,6 +115,16 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         demoted.as_deref(),
     );
     let end = figures.end;
+    // A year of big months is millions of small allocations: free them off
+    // the command's path (the process may well exit first), as payroll
+    // does its month.
+    let Months {
+        months,
+        trailing,
+        ledgers,
+        ..
+    } = read;
+    std::thread::spawn(move || drop((months, trailing, prior)));
     let result = crate::engine::review::review(&policy, figures);
     // The ledgers' warnings (a row dated outside its month, …), then the
     // rules not assessed.
@@ -125,7 +135,7 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         label: span.label,
         partial: !missing.is_empty(),
-        ledgers: read.ledgers,
+        ledgers,
         missing: missing.iter().map(|p| p.to_string()).collect(),
         end,
     };
