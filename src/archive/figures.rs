@@ -416,29 +416,38 @@ impl FiguresV1 {
         let not_figures = |e: serde_json::Error| {
             says::around(&says::json_reason(&e), |r| says::not_a_figures_file(r))
         };
-        let head: Head = serde_json::from_slice(bytes).map_err(not_figures)?;
-        if head.format != FORMAT {
-            return Err(says::unknown_format_expected(&head.format, FORMAT));
+        // One pass over the file; only a file that is not this format's is
+        // read again, for its `format` alone (another format is named as
+        // such, whatever else it holds).
+        match serde_json::from_slice::<FiguresV1>(bytes) {
+            Ok(f) if f.format == FORMAT => Ok(f),
+            Ok(f) => Err(says::unknown_format_expected(&f.format, FORMAT)),
+            Err(e) => match serde_json::from_slice::<Head>(bytes) {
+                Err(h) => Err(not_figures(h)),
+                Ok(h) if h.format != FORMAT => {
+                    Err(says::unknown_format_expected(&h.format, FORMAT))
+                }
+                Ok(_) => Err(not_figures(e)),
+            },
         }
-        serde_json::from_slice(bytes).map_err(not_figures)
     }
 
     /// The ledger these figures were taken from, as far as they keep it
     /// (`file`: its name, for cell references): the daily balances as one
     /// account per client and product holding their sum, which the
     /// month's figures add up exactly as they would the accounts.
-    pub fn to_ledger(&self, file: &str) -> Result<Ledger, Msg> {
+    pub fn into_ledger(self, file: &str) -> Result<Ledger, Msg> {
         let period: Period = self
             .period
             .parse()
             .map_err(|e: String| says::field_not_a_period("period", &self.period, e))?;
         let mut sheet_names = Vec::new();
-        for (id, name) in &self.sheets {
+        for (id, name) in self.sheets {
             let k = SheetKind::ALL
                 .into_iter()
                 .find(|k| k.english() == id)
-                .ok_or_else(|| says::unknown_sheet(id))?;
-            sheet_names.push((k, name.clone()));
+                .ok_or_else(|| says::unknown_sheet(&id))?;
+            sheet_names.push((k, name));
         }
         let src = |sheet: SheetKind, what: &str, i: usize, text: &str| {
             parse_cell(text)
@@ -455,17 +464,17 @@ impl FiguresV1 {
             parsed.ok_or_else(|| says::unknown_word(what, i + 1, field, text))
         }
         let mut managers = Vec::new();
-        for (i, m) in self.managers.iter().enumerate() {
+        for (i, m) in self.managers.into_iter().enumerate() {
             let s = SheetKind::Managers;
             managers.push(Manager {
-                rm_id: m.rm_id.clone(),
-                name: m.name.clone(),
+                rm_id: m.rm_id,
+                name: m.name,
                 tier: At {
-                    value: m.tier.clone(),
+                    value: m.tier,
                     src: src(s, "managers", i, &m.tier_cell)?,
                 },
                 role: word(Role::from_id(&m.role), "managers", i, "role", &m.role)?,
-                branch: m.branch.clone(),
+                branch: m.branch,
                 status: word(
                     Status::from_id(&m.status),
                     "managers",
@@ -493,11 +502,11 @@ impl FiguresV1 {
             });
         }
         let mut clients = Vec::new();
-        for (i, c) in self.clients.iter().enumerate() {
+        for (i, c) in self.clients.into_iter().enumerate() {
             clients.push(Assignment {
-                client_id: c.client_id.clone(),
-                client_name: c.client_name.clone(),
-                rm_id: c.rm_id.clone(),
+                client_id: c.client_id,
+                client_name: c.client_name,
+                rm_id: c.rm_id,
                 share: c.share,
                 src: src(SheetKind::Clients, "clients", i, &c.cell)?,
             });
@@ -505,7 +514,7 @@ impl FiguresV1 {
         let deposits = match self.deposits.as_str() {
             "daily" => {
                 let mut accounts = Vec::new();
-                for (i, d) in self.deposit_sums.iter().enumerate() {
+                for (i, d) in self.deposit_sums.into_iter().enumerate() {
                     let product = word(
                         Product::from_id(&d.product),
                         "deposit_sums",
@@ -518,7 +527,7 @@ impl FiguresV1 {
                             "{} {} ({} accounts)",
                             d.client_id, d.product, d.accounts
                         ),
-                        client_id: d.client_id.clone(),
+                        client_id: d.client_id,
                         product,
                         balance_sum: d.balance_sum,
                         rows: d.rows,
@@ -534,9 +543,9 @@ impl FiguresV1 {
             }
             "averages" => {
                 let mut rows = Vec::new();
-                for (i, d) in self.deposit_averages.iter().enumerate() {
+                for (i, d) in self.deposit_averages.into_iter().enumerate() {
                     rows.push(DepositAverage {
-                        client_id: d.client_id.clone(),
+                        client_id: d.client_id,
                         product: word(
                             Product::from_id(&d.product),
                             "deposit_averages",
@@ -562,11 +571,11 @@ impl FiguresV1 {
             }
         };
         let mut loans = Vec::new();
-        for (i, x) in self.loans.iter().enumerate() {
+        for (i, x) in self.loans.into_iter().enumerate() {
             loans.push(Loan {
-                loan_id: x.loan_id.clone(),
-                client_id: x.client_id.clone(),
-                rm_id: x.rm_id.clone(),
+                loan_id: x.loan_id,
+                client_id: x.client_id,
+                rm_id: x.rm_id,
                 amount: x.amount,
                 disbursed_on: x.disbursed_on,
                 balance: x.balance,
@@ -585,10 +594,10 @@ impl FiguresV1 {
             });
         }
         let mut fees = Vec::new();
-        for (i, f) in self.fees.iter().enumerate() {
-            let owner = match (&f.client_id, &f.rm_id) {
-                (Some(c), None) => FeeOwner::Client(c.clone()),
-                (None, Some(r)) => FeeOwner::Rm(r.clone()),
+        for (i, f) in self.fees.into_iter().enumerate() {
+            let owner = match (f.client_id, f.rm_id) {
+                (Some(c), None) => FeeOwner::Client(c),
+                (None, Some(r)) => FeeOwner::Rm(r),
                 _ => {
                     return Err(says::fee_owner(i + 1));
                 }
@@ -600,57 +609,57 @@ impl FiguresV1 {
             });
         }
         let mut settlements = Vec::new();
-        for (i, s) in self.settlements.iter().enumerate() {
+        for (i, s) in self.settlements.into_iter().enumerate() {
             settlements.push(Settlement {
-                client_id: s.client_id.clone(),
+                client_id: s.client_id,
                 amount_usd: s.amount_usd,
                 date: s.date,
                 src: src(SheetKind::Settlements, "settlements", i, &s.cell)?,
             });
         }
         let mut new_accounts = Vec::new();
-        for (i, a) in self.new_accounts.iter().enumerate() {
+        for (i, a) in self.new_accounts.into_iter().enumerate() {
             let kind = match a.kind.as_str() {
                 "corporate_basic" => AccountKind::CorporateBasic,
                 "other" => AccountKind::Other,
                 k => word(None, "new_accounts", i, "kind", k)?,
             };
             new_accounts.push(NewAccount {
-                account_id: a.account_id.clone(),
-                client_id: a.client_id.clone(),
-                rm_id: a.rm_id.clone(),
+                account_id: a.account_id,
+                client_id: a.client_id,
+                rm_id: a.rm_id,
                 kind,
                 opened_on: a.opened_on,
                 src: src(SheetKind::NewAccounts, "new_accounts", i, &a.cell)?,
             });
         }
         let mut incidents = Vec::new();
-        for (i, x) in self.incidents.iter().enumerate() {
+        for (i, x) in self.incidents.into_iter().enumerate() {
             incidents.push(Incident {
-                rm_id: x.rm_id.clone(),
+                rm_id: x.rm_id,
                 date: x.date,
-                description: x.description.clone(),
+                description: x.description,
                 points: x.points,
                 loss: x.loss,
                 src: src(SheetKind::Incidents, "incidents", i, &x.cell)?,
             });
         }
         let mut baseline = Vec::new();
-        for (i, b) in self.baseline.iter().enumerate() {
+        for (i, b) in self.baseline.into_iter().enumerate() {
             let s = src(SheetKind::Baseline, "baseline", i, &b.cell)?;
             baseline.push(match b.kind.as_str() {
                 "client_deposit" => Baseline::ClientDeposit {
-                    client_id: b.id.clone(),
+                    client_id: b.id,
                     deposit_daily_average: b.value,
                     src: s,
                 },
                 "rm_normal_loan_ratio" => Baseline::RmNormalLoanRatio {
-                    rm_id: b.id.clone(),
+                    rm_id: b.id,
                     normal_loan_ratio: b.value,
                     src: s,
                 },
                 "rm_fee_income" => Baseline::RmFeeIncome {
-                    rm_id: b.id.clone(),
+                    rm_id: b.id,
                     fee_income: b.value,
                     src: s,
                 },

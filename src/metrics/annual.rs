@@ -109,8 +109,10 @@ fn whole_months(from: NaiveDate, last: NaiveDate) -> Decimal {
     Decimal::from(m.max(0))
 }
 
+/// An RM's sums over the period; its clients and loans keyed by the ids
+/// the months hold (borrowed, not copied per month).
 #[derive(Default)]
-struct Acc {
+struct Acc<'a> {
     /// Calendar days of the months the RM appears in.
     days_present: Decimal,
     dep_days: Decimal,
@@ -123,8 +125,8 @@ struct Acc {
     loss: Decimal,
     settlements: Decimal,
     /// Per loan: Σ (interest due − received) × share over the period.
-    arrears: BTreeMap<String, Decimal>,
-    clients: BTreeMap<String, ClientAcc>,
+    arrears: BTreeMap<&'a str, Decimal>,
+    clients: BTreeMap<&'a str, ClientAcc>,
 }
 
 #[derive(Default)]
@@ -178,9 +180,13 @@ pub fn aggregate(
     // Settlements of the trailing months: RM → client → USD (the RM's share).
     let mut trailing_settled: BTreeMap<String, BTreeMap<String, Decimal>> = BTreeMap::new();
     for md in trailing {
+        if md.ledger.settlements.is_empty() {
+            continue;
+        }
         for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
+            let shares = client_shares(&rmm.clients);
             for s in &md.ledger.settlements {
-                if let Some((_, share)) = rmm.clients.iter().find(|(c, _)| *c == s.client_id) {
+                if let Some(share) = shares.get(s.client_id.as_str()) {
                     *trailing_settled
                         .entry(rm.rm_id.clone())
                         .or_default()
@@ -190,7 +196,11 @@ pub fn aggregate(
             }
         }
     }
-    for (mi, md) in months.iter().enumerate() {
+    // Each month's client terms, RM by RM in the order of its clients,
+    // worked out on the machine's cores; the months are then added up in
+    // their order, as before.
+    let terms = crate::par::map(months, 1, client_terms);
+    for ((mi, md), terms) in months.iter().enumerate().zip(terms) {
         let days = Decimal::from(md.month.days);
         for b in &md.ledger.baseline {
             match b {
@@ -215,13 +225,7 @@ pub fn aggregate(
                 }
             }
         }
-        // Client loans per month (whole), for client sizes.
-        let mut client_loans: BTreeMap<&str, Decimal> = BTreeMap::new();
-        for l in &md.ledger.loans {
-            *client_loans.entry(l.client_id.as_str()).or_default() +=
-                l.daily_average.unwrap_or(l.balance);
-        }
-        for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
+        for ((rm, rmm), terms) in md.month.rms.iter().zip(&md.month.by_rm).zip(terms) {
             let a = accs.entry(rm.rm_id.clone()).or_default();
             let m = &rmm.metrics;
             a.days_present += days;
@@ -235,29 +239,29 @@ pub fn aggregate(
             a.points += m.incident_points;
             a.loss += m.incident_loss;
             a.settlements += m.settlements_usd;
-            for (cid, share) in &rmm.clients {
-                let c = md.month.clients.get(cid);
-                let ca = a.clients.entry(cid.clone()).or_default();
-                let size = c.map(|c| c.deposit_daily_average).unwrap_or_default();
-                ca.size_days += size * days;
-                ca.dep_days += size * share * days;
-                let ls = client_loans.get(cid.as_str()).copied().unwrap_or_default();
-                ca.loan_size_days += ls * days;
+            for ((cid, share), t) in rmm.clients.iter().zip(terms) {
+                let ca = a.clients.entry(cid.as_str()).or_default();
+                ca.size_days += t.size_days;
+                ca.dep_days += t.dep_days;
+                ca.loan_size_days += t.loan_size_days;
                 ca.share = *share;
             }
             for ls in &rmm.loans {
                 let l = &md.ledger.loans[ls.loan_ix];
-                let ca = a.clients.entry(l.client_id.clone()).or_default();
+                let ca = a.clients.entry(l.client_id.as_str()).or_default();
                 ca.loan_days += l.daily_average.unwrap_or(l.balance) * ls.share * days;
-                *a.arrears.entry(l.loan_id.clone()).or_default() +=
+                *a.arrears.entry(l.loan_id.as_str()).or_default() +=
                     (l.interest_due - l.interest_received) * ls.share;
             }
-            for s in &md.ledger.settlements {
-                if let Some((_, share)) = rmm.clients.iter().find(|(c, _)| *c == s.client_id) {
-                    a.clients
-                        .entry(s.client_id.clone())
-                        .or_default()
-                        .settlements += s.amount_usd * share;
+            if !md.ledger.settlements.is_empty() {
+                let shares = client_shares(&rmm.clients);
+                for s in &md.ledger.settlements {
+                    if let Some(share) = shares.get(s.client_id.as_str()) {
+                        a.clients
+                            .entry(s.client_id.as_str())
+                            .or_default()
+                            .settlements += s.amount_usd * share;
+                    }
                 }
             }
             monthly
@@ -308,13 +312,13 @@ pub fn aggregate(
             .clients
             .iter()
             .map(|(cid, c)| ClientYear {
-                client_id: cid.clone(),
+                client_id: cid.to_string(),
                 size: div(c.size_days),
                 deposits: div(c.dep_days),
                 loan_size: div(c.loan_size_days),
                 loans: div(c.loan_days),
                 settlements_usd: c.settlements + earlier_of(cid),
-                prior_deposits: prior_client.get(cid).map(|p| p * c.share),
+                prior_deposits: prior_client.get(*cid).map(|p| p * c.share),
             })
             .collect();
         let trailing_usd: Decimal = earlier
@@ -344,11 +348,11 @@ pub fn aggregate(
         // due − received alone. Whether arrears at any month-end of the
         // period count is the policy's choice (`consecutive_months = 1`
         // on the monthly `overdue_interest`; Policy B art. 11).
-        let in_arrears: Vec<(&String, Decimal)> = a
+        let in_arrears: Vec<(&str, Decimal)> = a
             .arrears
             .iter()
             .filter(|(_, v)| **v > Decimal::ZERO)
-            .map(|(k, v)| (k, *v))
+            .map(|(k, v)| (*k, *v))
             .collect();
         let arrears: Decimal = in_arrears.iter().map(|(_, v)| *v).sum();
         // Every metric's figure for the period; exhaustive, so a metric
@@ -464,7 +468,7 @@ pub fn aggregate(
                 formula: "Σ over loans of max(Σ interest due − Σ interest received over the period, 0) × share".into(),
                 inputs: in_arrears
                     .iter()
-                    .map(|(k, v)| Input::new(k.as_str(), v.normalize()))
+                    .map(|(k, v)| Input::new(*k, v.normalize()))
                     .collect(),
                 value: Some(arrears),
             });
@@ -508,6 +512,55 @@ pub fn aggregate(
         end,
         rms,
     }
+}
+
+/// A client's month in an RM's sums: its own daily-average deposits and
+/// loans and the RM's share of the deposits, each × the month's days.
+struct ClientTerms {
+    size_days: Decimal,
+    dep_days: Decimal,
+    loan_size_days: Decimal,
+}
+
+/// A month's [`ClientTerms`]: per RM (as `month.by_rm`), per client of
+/// the RM (as `RmMonth::clients`).
+fn client_terms(md: &MonthData) -> Vec<Vec<ClientTerms>> {
+    let days = Decimal::from(md.month.days);
+    // Client loans per month (whole), for client sizes.
+    let mut client_loans: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for l in &md.ledger.loans {
+        *client_loans.entry(l.client_id.as_str()).or_default() +=
+            l.daily_average.unwrap_or(l.balance);
+    }
+    md.month
+        .by_rm
+        .iter()
+        .map(|rmm| {
+            rmm.clients
+                .iter()
+                .map(|(cid, share)| {
+                    let c = md.month.clients.get(cid);
+                    let size = c.map(|c| c.deposit_daily_average).unwrap_or_default();
+                    let ls = client_loans.get(cid.as_str()).copied().unwrap_or_default();
+                    ClientTerms {
+                        size_days: size * days,
+                        dep_days: size * share * days,
+                        loan_size_days: ls * days,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// An RM's share of each of its clients: the first listed, as a search of
+/// the list from its start finds it.
+fn client_shares(clients: &[(String, Decimal)]) -> BTreeMap<&str, Decimal> {
+    let mut shares = BTreeMap::new();
+    for (c, s) in clients {
+        shares.entry(c.as_str()).or_insert(*s);
+    }
+    shares
 }
 
 /// Last year's client daily averages (day-weighted), RM fee income and

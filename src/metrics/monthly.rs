@@ -306,8 +306,30 @@ fn client_months(ledger: &Ledger) -> BTreeMap<String, ClientMonth> {
         .collect()
 }
 
-/// Compute the month for every RM.
+/// Compute the month for every RM, with every figure's trace.
 pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
+    compute_with(ledger, policy, rms, Traced::Yes)
+}
+
+/// Compute the month's figures for a review, which shows none of the
+/// month's own traces (its trace is the review's, from these figures):
+/// the same figures as [`compute`], without the month's trace steps
+/// (`RmMonth::trace` is empty) or the clients' deposit sources
+/// (`ClientMonth::sources`), whose text is most of the month's work and
+/// memory on a big month.
+pub fn compute_figures(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
+    compute_with(ledger, policy, rms, Traced::No)
+}
+
+/// Whether a month is computed with its traces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Traced {
+    Yes,
+    No,
+}
+
+fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) -> Month {
+    let traced = traced == Traced::Yes;
     let excluded = &policy.settings.excluded_products;
     let mut clients = client_months(ledger);
 
@@ -324,7 +346,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     continue;
                 };
                 c.by_product.add(acc.product, acc.balance_sum);
-                c.sources.push(ai as u32);
+                if traced {
+                    c.sources.push(ai as u32);
+                }
                 if !excluded.contains(&acc.product) {
                     c.counted_sum += acc.balance_sum;
                 }
@@ -347,7 +371,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                 };
                 let sum = r.balance_sum.unwrap_or_default();
                 c.by_product.add(r.product, sum);
-                c.sources.push(ri as u32);
+                if traced {
+                    c.sources.push(ri as u32);
+                }
                 if !excluded.contains(&r.product) {
                     c.counted_sum += sum;
                 }
@@ -365,7 +391,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     continue;
                 };
                 c.by_product.add(r.product, r.daily_average);
-                c.sources.push(ri as u32);
+                if traced {
+                    c.sources.push(ri as u32);
+                }
                 if !excluded.contains(&r.product) {
                     c.deposit_daily_average += r.daily_average;
                     c.counted_sum += r.daily_average * days_dec;
@@ -392,38 +420,49 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
     let mut dep_sum: Vec<Decimal> = vec![Decimal::ZERO; rms.len()];
     let mut dep_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
     // Each client's trace inputs, one per assignment. Writing them out is
-    // most of this step on a big month, so it is shared between threads.
+    // most of this step on a big month, so it is shared between threads
+    // (and skipped for a month computed without its traces).
     let client_list: Vec<&ClientMonth> = clients.values().collect();
-    let client_inputs = crate::par::map(&client_list, 4096, |c| {
-        c.assignments
-            .iter()
-            .map(|(_, share, row)| {
-                Input::new(
-                    format!(
-                        "client {} ({})",
-                        c.client_id,
-                        ledger.row_ref(crate::ledger::SheetKind::Clients, *row)
-                    ),
-                    // The balance sum itself (not the client's average):
-                    // the formula adds these and divides once.
-                    format!(
-                        "{} × {} [{}]",
-                        c.counted_sum,
-                        share.normalize(),
-                        deposit_sources(ledger, c, excluded)
-                    ),
-                )
-            })
-            .collect::<Vec<Input>>()
-    });
-    for (c, inputs) in client_list.iter().zip(client_inputs) {
-        for ((rm_id, share, _), input) in c.assignments.iter().zip(inputs) {
+    let client_inputs = if !traced {
+        Vec::new()
+    } else {
+        crate::par::map(&client_list, 4096, |c| {
+            c.assignments
+                .iter()
+                .map(|(_, share, row)| {
+                    Input::new(
+                        format!(
+                            "client {} ({})",
+                            c.client_id,
+                            ledger.row_ref(crate::ledger::SheetKind::Clients, *row)
+                        ),
+                        // The balance sum itself (not the client's average):
+                        // the formula adds these and divides once.
+                        format!(
+                            "{} × {} [{}]",
+                            c.counted_sum,
+                            share.normalize(),
+                            deposit_sources(ledger, c, excluded)
+                        ),
+                    )
+                })
+                .collect::<Vec<Input>>()
+        })
+    };
+    let mut client_inputs = client_inputs.into_iter();
+    for c in &client_list {
+        // One input per assignment, when traced.
+        let mut inputs = client_inputs.next().unwrap_or_default().into_iter();
+        for (rm_id, share, _) in &c.assignments {
+            let input = inputs.next();
             let Some(&i) = rm_index.get(rm_id.as_str()) else {
                 continue;
             };
             by_rm[i].clients.push((c.client_id.clone(), *share));
             dep_sum[i] += c.counted_sum * share;
-            dep_inputs[i].push(input);
+            if let Some(input) = input {
+                dep_inputs[i].push(input);
+            }
         }
     }
 
@@ -484,7 +523,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
             FeeOwner::Rm(r) => {
                 if let Some(&i) = rm_index.get(r.as_str()) {
                     by_rm[i].metrics.fee_income += f.amount;
-                    fee_inputs[i].push(Input::new(ledger.cell_ref(f.src), f.amount));
+                    if traced {
+                        fee_inputs[i].push(Input::new(ledger.cell_ref(f.src), f.amount));
+                    }
                 }
             }
             FeeOwner::Client(cid) => {
@@ -493,10 +534,12 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
                     for (r, s, _) in &c.assignments {
                         if let Some(&i) = rm_index.get(r.as_str()) {
                             by_rm[i].metrics.fee_income += f.amount * s;
-                            fee_inputs[i].push(Input::new(
-                                format!("client {cid} ({})", ledger.cell_ref(f.src)),
-                                format!("{} × {}", f.amount, s.normalize()),
-                            ));
+                            if traced {
+                                fee_inputs[i].push(Input::new(
+                                    format!("client {cid} ({})", ledger.cell_ref(f.src)),
+                                    format!("{} × {}", f.amount, s.normalize()),
+                                ));
+                            }
                         }
                     }
                 }
@@ -526,10 +569,12 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         });
         if let Some(&i) = owner.as_deref().and_then(|r| rm_index.get(r)) {
             by_rm[i].metrics.new_basic_accounts += Decimal::ONE;
-            basic_inputs[i].push(Input::new(
-                format!("account {}", a.account_id),
-                ledger.cell_ref(a.src),
-            ));
+            if traced {
+                basic_inputs[i].push(Input::new(
+                    format!("account {}", a.account_id),
+                    ledger.cell_ref(a.src),
+                ));
+            }
         }
     }
 
@@ -542,10 +587,12 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         if let Some(&i) = rm_index.get(inc.rm_id.as_str()) {
             by_rm[i].metrics.incident_points += inc.points;
             by_rm[i].metrics.incident_loss += inc.loss;
-            incident_inputs[i].push(Input::new(
-                format!("{} ({})", inc.description, ledger.cell_ref(inc.src)),
-                format!("points {}, loss {}", inc.points, inc.loss),
-            ));
+            if traced {
+                incident_inputs[i].push(Input::new(
+                    format!("{} ({})", inc.description, ledger.cell_ref(inc.src)),
+                    format!("points {}, loss {}", inc.points, inc.loss),
+                ));
+            }
         }
     }
 
@@ -575,6 +622,9 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
         m.deposit_to_base = ratio(m.deposit_daily_average, rm.base_deposit);
         m.npl_ratio = ratio(m.npl_balance, m.loan_balance);
         m.collection_rate = ratio(m.interest_received, m.interest_due);
+        if !traced {
+            continue;
+        }
 
         let excl = if excluded.is_empty() {
             "no product excluded".to_string()

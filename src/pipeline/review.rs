@@ -116,6 +116,16 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         demoted.as_deref(),
     );
     let end = figures.end;
+    // A year of big months is millions of small allocations: free them off
+    // the command's path (the process may well exit first), as payroll
+    // does its month.
+    let Months {
+        months,
+        trailing,
+        ledgers,
+        ..
+    } = read;
+    std::thread::spawn(move || drop((months, trailing, prior)));
     let result = crate::engine::review::review(&policy, figures);
     // The ledgers' warnings (a row dated outside its month, …), then the
     // rules not assessed.
@@ -126,7 +136,7 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         label: span.label,
         partial: !missing.is_empty(),
-        ledgers: read.ledgers,
+        ledgers,
         missing: missing.iter().map(|p| p.to_string()).collect(),
         end,
     };
@@ -327,7 +337,7 @@ fn read_figures(policy: &policy::Policy, f: &Figured, diags: &mut Diagnostics) -
     if !figures.read_as(&inputs::read_options(policy, Some(f.period))) {
         return FromFigures::ReadLedger;
     }
-    let l = match figures.to_ledger(&f.manifest.ledger.original) {
+    let l = match figures.into_ledger(&f.manifest.ledger.original) {
         Ok(l) if l.period == f.period => l,
         Ok(l) => {
             diags.error(
@@ -500,14 +510,31 @@ fn read_months(
     diags: &mut Diagnostics,
 ) -> Result<Months, Failure> {
     let mut read = Months::default();
-    for f in figured {
-        if let Some((l, rms, sha)) = read_closed(policy, f, diags)? {
+    // The closed months are read and computed on the machine's cores (each
+    // with its own diagnostics), then taken in their order as one after
+    // the other would be: the same months, messages and first failure.
+    let closed = crate::par::map(figured, 1, |f| {
+        let mut d = Diagnostics::new();
+        let month = read_closed(policy, f, &mut d).map(|read| {
+            read.map(|(mut l, rms, sha)| {
+                let display = &f.manifest.ledger.original;
+                // As `add_month` names it before computing it.
+                l.file = inputs::file_name(display);
+                let month = metrics::monthly::compute_figures(&l, policy, rms);
+                (l, Computed::Month(month), sha)
+            })
+        });
+        (month, d)
+    });
+    for (f, (month, d)) in figured.iter().zip(closed) {
+        diags.extend(d);
+        if let Some((l, month, sha)) = month? {
             let display = f.manifest.ledger.original.clone();
             add_month(
                 policy,
                 span,
                 &mut read,
-                (l, rms),
+                (l, month),
                 &display,
                 || Ok(sha),
                 diags,
@@ -519,20 +546,27 @@ fn read_months(
             Some(_) => read_month(policy, *period, path, display, diags),
             None => read_given(policy, path, display, span.expected[0], diags),
         };
-        let Some(month) = month else {
+        let Some((l, rms)) = month else {
             continue;
         };
         add_month(
             policy,
             span,
             &mut read,
-            month,
+            (l, Computed::Rms(rms)),
             display,
             || inputs::sha256_file(path),
             diags,
         )?;
     }
     Ok(read)
+}
+
+/// A month read, with its RMs resolved, or already computed (named as
+/// `add_month` names it).
+enum Computed {
+    Rms(Vec<metrics::monthly::Rm>),
+    Month(metrics::monthly::Month),
 }
 
 /// Compute a month read (from `display`, whose SHA-256 `sha` gives) into
@@ -542,7 +576,7 @@ fn add_month(
     policy: &policy::Policy,
     span: &Span,
     read: &mut Months,
-    (mut l, rms): (ledger::Ledger, Vec<metrics::monthly::Rm>),
+    (mut l, computed): (ledger::Ledger, Computed),
     display: &str,
     sha: impl FnOnce() -> Result<String, Diagnostic>,
     diags: &mut Diagnostics,
@@ -577,7 +611,10 @@ fn add_month(
     l.file = inputs::file_name(display);
     read.ledgers
         .push((l.period.to_string(), l.file.clone(), sha));
-    let month = metrics::monthly::compute(&l, policy, rms);
+    let month = match computed {
+        Computed::Rms(rms) => metrics::monthly::compute_figures(&l, policy, rms),
+        Computed::Month(month) => month,
+    };
     let md = MonthData { ledger: l, month };
     if span.window.contains(&md.ledger.period) {
         read.trailing.push(md);
@@ -621,7 +658,7 @@ fn prior_year(
             read_month(policy, Some(p), &path, &m.ledger.original, diags)
         };
         if let Some((l, rms)) = read {
-            let month = metrics::monthly::compute(&l, policy, rms);
+            let month = metrics::monthly::compute_figures(&l, policy, rms);
             prior.push(MonthData { ledger: l, month });
         }
     }

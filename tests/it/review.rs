@@ -584,6 +584,79 @@ fn archive_review_equals_ledgers_review() {
     );
 }
 
+/// A review computes each month without the month's own traces, which it
+/// never shows (`compute_figures`): every figure is the traced month's
+/// (`compute`, what payroll writes), RM by RM and client by client, with
+/// only the traces and the clients' deposit sources left out. Over Policy
+/// A's daily balances and Policy B's monthly averages, fees, settlements,
+/// incidents and new accounts (January, March, June and December of each
+/// year).
+#[test]
+fn a_reviews_month_has_the_payroll_months_figures() {
+    use rmpay::metrics::monthly::{compute, compute_figures, resolve_rms};
+    use rmpay::period::Period;
+    let mut seen = [false; 6];
+    for (policy, dir) in [(POLICY_A, "year-a"), (POLICY_B, "year-b")] {
+        let root = super::util::root();
+        let text = std::fs::read(root.join(policy)).unwrap();
+        let policy = rmpay::policy::parse_policy(&text, policy).unwrap();
+        for p in months(&[1, 3, 6, 12]) {
+            let file = format!("fixtures/{dir}/{p}.xlsx");
+            let period: Period = p.parse().unwrap();
+            let opts = rmpay::pipeline::inputs::read_options(&policy, Some(period));
+            let (l, d) =
+                rmpay::ledger::read_ledger(&root.join(&file), &file, &opts, &mut |_, _| {});
+            let l = l.unwrap_or_else(|| panic!("{file}: {d:?}"));
+            let mut d = rmpay::diag::Diagnostics::new();
+            let rms = resolve_rms(&l, &policy, &mut d);
+            assert!(!d.has_errors(), "{file}");
+            let traced = compute(&l, &policy, rms.clone());
+            let figures = compute_figures(&l, &policy, rms);
+            assert_eq!(
+                (figures.days, &figures.rms),
+                (traced.days, &traced.rms),
+                "{file}"
+            );
+            assert_eq!(figures.by_rm.len(), traced.by_rm.len(), "{file}");
+            for (f, t) in figures.by_rm.iter().zip(&traced.by_rm) {
+                assert_eq!(
+                    (&f.metrics, &f.clients, &f.loans),
+                    (&t.metrics, &t.clients, &t.loans),
+                    "{file}"
+                );
+                assert!(f.trace.is_empty() && !t.trace.is_empty(), "{file}");
+                let m = &f.metrics;
+                let figures = [
+                    m.deposit_daily_average,
+                    m.loan_balance,
+                    m.fee_income,
+                    m.settlements_usd,
+                    m.new_basic_accounts,
+                    m.incident_points,
+                ];
+                for (s, x) in seen.iter_mut().zip(figures) {
+                    *s |= !x.is_zero();
+                }
+            }
+            assert!(figures.clients.keys().eq(traced.clients.keys()), "{file}");
+            for (f, t) in figures.clients.values().zip(traced.clients.values()) {
+                assert!(f.sources.is_empty(), "{file}");
+                let t = rmpay::metrics::monthly::ClientMonth {
+                    sources: Vec::new(),
+                    ..t.clone()
+                };
+                assert_eq!(*f, t, "{file}");
+            }
+        }
+    }
+    // The months compared hold every kind of figure (no test of empty
+    // months): each is non-zero for some RM in some month.
+    assert_eq!(
+        seen, [true; 6],
+        "deposits, loans, fees, settlements, accounts, incidents"
+    );
+}
+
 /// Copy a folder's files and folders.
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
