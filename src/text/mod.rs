@@ -483,6 +483,8 @@ labels! {
     stmt_demand_deposits => "活期存款", "demand deposits";
     stmt_time_deposits => "定期存款", "time deposits";
     stmt_agreement_deposits => "协议存款", "agreement deposits";
+    stmt_stock_words => "取小(存款日均, 基数存款)", "min(daily-average deposits, base deposit)";
+    stmt_increment_words => "取大(存款日均 − 基数存款, 0)", "max(daily-average deposits − base deposit, 0)";
 
     // The review notice (考核结果通知书).
     notice_and => "且", " and ";
@@ -609,6 +611,53 @@ messages! {
     stmt_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}",
         "net {net} + risk deposit released {released}";
     stmt_ytd_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}", "net {net} + released {released}";
+
+    // The pay statement (工资对账单).
+    stmt_title(period, year, month, draft) => "客户经理工资对账单 {year}年{month}月{draft}", "RM pay statement {period}{draft}";
+    stmt_policy_line(policy, version, branch) => "{policy}（版本 {version}）　机构：{branch}", "{policy} (version {version})   Branch: {branch}";
+    stmt_rm_line(id, name, tier, period, year, month, days) =>
+        "客户经理编号：{id}　姓名：{name}　等级：{tier}　期间：{year}年{month}月（{days} 天）",
+        "RM id: {id}   Name: {name}   Tier: {tier}   Period: {period} ({days} days)";
+    stmt_rate_words(metric, value, per, rate) => "{metric} {value}{per} × 单价 {rate}", "{metric} {value}{per} × rate {rate}";
+    stmt_fixed_words(tier) => "{tier} 每月固定金额", "fixed monthly amount for {tier}";
+    stmt_rounded(words, rounding, scale) => "{words}，{rounding}保留 {scale} 位小数", "{words}, {rounding} to {scale} places";
+    stmt_carried_loss_words(carried, left) => "前期待扣损失 {carried}，以应发剩余 {left} 为限",
+        "losses not recovered in earlier months {carried}, up to the gross left {left}";
+    stmt_up_to_gross_left(left) => "，以应发剩余 {left} 为限", ", up to the gross left {left}";
+    stmt_unrecovered(unrecovered, pending) => "本月应扣损失中 {unrecovered} 超过应发，未扣部分结转以后月份（风险金抵偿后结转 {pending}）",
+        "losses of {unrecovered} exceed this month's gross; what the risk deposit does not cover ({pending}) is carried to later months";
+    stmt_holdback_words(rate, base_name, base, cap, before) => "{rate} × {base_name} {base}，以上限 {cap} − 扣留前余额 {before} 为限",
+        "{rate} × {base_name} {base}, up to the cap {cap} − the balance before {before}";
+    stmt_adjustments_added(amount) => " + 以前期间调整 {amount}", " + prior-period adjustments {amount}";
+    stmt_net_words(gross, deductions, holdback, adj) => "应发 {gross} − 扣款 {deductions} − 风险金扣留 {holdback}{adj}",
+        "gross {gross} − deductions {deductions} − risk deposit withheld {holdback}{adj}";
+    stmt_excess_released(amount) => "等级变动上限降低，退还超额 {amount}", "cap lowered by a tier change: excess {amount} released";
+    stmt_released_after_leaving(amount) => "离岗满期，退还 {amount}", "released {amount} after leaving";
+    stmt_opening_from(source) => "来源：{source}", "from: {source}";
+    stmt_loss_offset(amount) => "离岗退还前先抵偿经济损失 {amount}", "losses of {amount} paid before release";
+    stmt_closing_words(opening, withheld, offset, released, cap) => "期初 {opening} + 扣留 {withheld} − 抵偿 {offset} − 退还 {released}{cap}",
+        "opening {opening} + withheld {withheld} − offset {offset} − released {released}{cap}";
+    stmt_cap_clause(cap) => "；上限 {cap}", "; cap {cap}";
+    stmt_ytd_from_archive(prev) => "{prev} 及以前月份取自归档的结转状态，加本月", "through {prev} from the archive's carried state, plus this month";
+    stmt_ytd_title(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} months)";
+    stmt_ytd_title_one_month(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} month)";
+    stmt_ytd_sum(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} month(s), this month {month}";
+    stmt_year_deposit_words(sum, days) => "各月存款日均 × 当月天数之和 {sum} ÷ {days} 天", "Σ monthly daily average × days {sum} ÷ {days} days";
+    stmt_excluding(names) => "，不含{names}", ", excluding {names}";
+    stmt_deposit_words(n, excluded, exact) => "名下 {n} 户客户存款日均 × 分成比例之和（见下表）{excluded}{exact}",
+        "Σ daily average × share over {n} clients (see below){excluded}{exact}";
+    stmt_base_default(tier) => "台账未填，取办法中{tier}的默认基数", "not in the ledger: the policy's default for {tier}";
+    stmt_base_from(source) => "取自 {source}", "from {source}";
+    stmt_loan_words(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loans";
+    stmt_npl_words(npl, loans) => "不良贷款余额 {npl} ÷ 贷款余额 {loans}", "NPL balance {npl} ÷ loan balance {loans}";
+    stmt_collection_words(received, due) => "实收利息 {received} ÷ 应收利息 {due}", "interest received {received} ÷ interest due {due}";
+    stmt_new_accounts_words(n) => "本月新开对公基本户 {n} 户", "{n} corporate basic accounts opened this month";
+    stmt_incidents_words(n) => "本月违规与损失记录 {n} 条", "{n} incident(s) this month";
+    stmt_incident_loss_words(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incident(s) this month";
+    stmt_more_clients(n) => "其余 {n} 户", "{n} more clients";
+    stmt_source_line(file, sha) => "数据来源：台账 {file}（SHA-256 {sha}…）；各项数字与当月工资汇总表一致。",
+        "Source: ledger {file} (SHA-256 {sha}…); every figure is the pay register's.";
+    stmt_header_right(id, period, year, month) => "{id} {year}年{month}月", "{id} {period}";
 
     // The review's JSON reasons: every grade tried, in words.
     review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
