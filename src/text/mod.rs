@@ -515,6 +515,10 @@ labels! {
     notice_colon => "：", ":";
     notice_date => "日期：", "Date: ";
     notice_review_notice => "考核结果通知书", "Review notice";
+    notice_demoted_last_year => "上年考核已降级", "demoted in last year's review";
+    notice_not_demoted_last_year => "上年考核未降级", "not demoted in last year's review";
+    notice_grade_met => "符合", "met";
+    notice_grade_not_met => "不符合", "not met";
 
     // The compare workbook (方案对比).
     cmp_withheld => "风险金扣留", "Withheld";
@@ -658,6 +662,33 @@ messages! {
     stmt_source_line(file, sha) => "数据来源：台账 {file}（SHA-256 {sha}…）；各项数字与当月工资汇总表一致。",
         "Source: ledger {file} (SHA-256 {sha}…); every figure is the pay register's.";
     stmt_header_right(id, period, year, month) => "{id} {year}年{month}月", "{id} {period}";
+
+    // The review notice (考核结果通知书).
+    notice_period_year(year, first, end) => "{year} 年度（{first} 至 {end}）", "year {year} ({first} to {end})";
+    notice_period_quarter(year, q, first, end) => "{year} 年第 {q} 季度（{first} 至 {end}）", "{year} Q{q} ({first} to {end})";
+    notice_target(name, target, rule) => "{name}目标 {target}（{rule}）", "{name} target {target} ({rule})";
+    notice_requires(op, threshold, outcome, id) => "{op} {threshold} → {outcome}（{id}）", "{op} {threshold} → {outcome} ({id})";
+    notice_requires_line(op, line, threshold, outcome, id) => "{op}{line} {threshold} → {outcome}（{id}）",
+        "{op} {line} {threshold} → {outcome} ({id})";
+    notice_requires_months(n, op, threshold, outcome, id) => "连续 {n} 个月{op} {threshold} → {outcome}（{id}）",
+        "{op} {threshold} for {n} consecutive months → {outcome} ({id})";
+    notice_bracketed(text) => "（{text}）", "({text})";
+    notice_consecutive(name, months, op, t) => "{name}连续 {months} 个月{op} {t}", "{name} {op} {t} for {months} consecutive months";
+    notice_tier_with_grade(name, grade) => "{name}（行员等级 {grade} 等）", "{name} (staff grade {grade})";
+    notice_rm_line(id, name, period) => "客户经理编号：{id}　姓名：{name}　考核期间：{period}", "RM id: {id}   Name: {name}   Period: {period}";
+    notice_partial_line(months) => "部分期间：缺少 {months} 的台账，各项数字只含有台账的月份",
+        "Partial period: no ledger for {months}; the figures cover the months with one";
+    notice_points(points) => "得分 {points} 分", "{points} points";
+    notice_of_which(name) => "　其中：{name}", "  of which: {name}";
+    notice_rule_outcome(when, outcome, id) => "{when} → {outcome}（{id}）", "{when} → {outcome} ({id})";
+    notice_grade_tried(tier) => "对照等级：{tier}", "Grade: {tier}";
+    notice_requires_items(need) => "办法要求（需满足 {need} 项）", "Required ({need} of the items)";
+    notice_largest_client(client, value) => "，最大单户 {client} {value}", ", largest {client} {value}";
+    notice_one_client_min(min, best) => "；单户 ≥ {min}{best}", "; one client ≥ {min}{best}";
+    notice_pass_line_scope(from) => "（单户日均 {from} 及以上的客户）", " (clients from {from})";
+    notice_veto(name, id) => "否决：{name}", "Disqualified: {id}";
+    notice_source_line(policy, version, label, file) => "依据：{policy}（版本 {version}）；数字与 {label} 考核汇总表（{file}）一致。",
+        "Under {policy} (version {version}); every figure is the review summary's ({file}).";
 
     // The review's JSON reasons: every grade tried, in words.
     review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
