@@ -438,6 +438,8 @@ labels! {
     review_review_period => "考核期间", "Review period";
     review_partial => "部分期间", "Partial";
     review_months_missing => "缺少月份", "months missing";
+    review_no_rule_applies_keep => "未触发任何升降级条件 → 保持", "no promotion, demotion or termination rule applies → keep";
+    review_no_rule_applies => "未触发任何升降级条件", "no promotion, demotion or termination rule applies";
 
     // The pay statement (工资对账单).
     stmt_draft => "（草稿）", " (draft)";
@@ -697,6 +699,26 @@ messages! {
     review_item_no_figure(item, min) => "{item} 无数据（标准 {min}）", "{item}: no figure ({min} needed)";
     review_pro_rated(year_min, months) => "（全年 {year_min} × {months} ÷ 12）", " (the year's {year_min} × {months} ÷ 12)";
     review_veto(name, facts, id) => "否决：{name}，{facts}（{id}）", "disqualified: {facts} ({id})";
+    review_missing_metric(name, id, why) => "无数据：{name}（{why}）", "no figure for `{id}` ({why})";
+    review_fact_month(name, op, threshold, list) => "{name}{op} {threshold} 的月份（{list}）", "{name} {op} {threshold} in {list}";
+    review_fact_months(name, op, threshold, n, list) => "{name}{op} {threshold} 连续 {n} 个月（{list}）",
+        "{name} {op} {threshold} for {n} consecutive months ({list})";
+    review_fact_line(name, value, op, line, threshold) => "{name} {value}，{op}{line} {threshold}", "{name} {value}, {op} {line} {threshold}";
+    review_fact(name, value, op, threshold) => "{name} {value}，{op} {threshold}", "{name} {value}, {op} {threshold}";
+    review_hit(what, outcome, rule) => "{what} → {outcome}（{rule}）", "{what} → {outcome} ({rule})";
+    review_bottom_n(score, n) => "综合得分 {score} 分，列后 {n} 名", "score {score}, among the last {n}";
+    review_lapsed(on, years, until) => "任职资格 {on} 取得，有效期 {years} 年，至 {until} 已过期", "qualified on {on}, valid {years} years, lapsed on {until}";
+    review_single_client(client, value, min) => "（单户 {client} {value} ≥ {min}）", " (one client, {client}: {value} ≥ {min})";
+    review_items_count(held, need) => "满足 {held} 项（需 {need} 项）", "items held: {held} ({need} needed)";
+    review_meets(tier) => "符合{tier}条件", "meets {tier}";
+    review_does_not_meet(tier) => "不符合{tier}条件", "does not meet {tier}";
+    review_grade_reason(verdict, parts, outcome, rule) => "{verdict}：{parts}{outcome}（{rule}）", "{verdict}: {parts}{outcome} ({rule})";
+    review_figure_why(name, why) => "{name}（{why}）", "{name} ({why})";
+    review_not_assessed_no(figures, rule) => "未考核：无{figures}（{rule}）", "not assessed: no {figures} ({rule})";
+    review_new_base(base, how) => "新基数存款 {base}（{how}），超过部分为增量", "new base deposit {base} ({how}); anything above it is increment";
+    review_peers_average(tier, peers) => "{tier} {peers} 人存款日均的平均数", "the average daily deposits of the {peers} RMs of {tier}";
+    review_in_post(n) => "（在岗 {n} 个月）各项数字按在岗月份计", "(in post {n} months) figures cover those months";
+    review_held_of_needed(held, need) => "满足 {held} 项（需 {need} 项）", "{held}/{need}";
 
     // Console summaries.
     wrote(path) => "rmpay：已写入 {path}", "rmpay: wrote {path}";
