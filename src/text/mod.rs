@@ -580,6 +580,9 @@ labels! {
     tpl_list => "下拉选择", "list";
     tpl_tier_name_or_id => "政策中的等级名称或编号", "a tier name or id of the policy";
     tpl_share_range => "0%–100%（60%、0.6 或 60）", "0%–100% (60%, 0.6 or 60)";
+    tpl_need_required => "必需", "required";
+    tpl_need_one_of_two => "二选一", "one of two";
+    tpl_need_optional => "可选", "optional";
 }
 
 messages! {
@@ -691,6 +694,14 @@ messages! {
     notice_veto(name, id) => "否决：{name}", "Disqualified: {id}";
     notice_source_line(policy, version, label, file) => "依据：{policy}（版本 {version}）；数字与 {label} 考核汇总表（{file}）一致。",
         "Under {policy} (version {version}); every figure is the review summary's ({file}).";
+
+    // The ledger template (台账模板).
+    tpl_policy_note(name, id, version) => "政策：{name}（{id} 版本 {version}）。“等级”列的下拉选项为该政策的等级。",
+        "Policy: {name} ({id} version {version}). The `tier` column's list holds its tiers.";
+    tpl_tip(what, required, example) => "{what}。{required}。例：{example}", "{what}. {required}. E.g. {example}";
+    tpl_heading(zh_name, en_name, need, about_zh, about_en) => "{zh_name}（{en_name}）【{need}】{about_zh}",
+        "{en_name} ({zh_name}) [{need}] {about_en}";
+    tpl_allowed(shown, other) => "{shown}（或 {other}）", "{shown} (or {other})";
 
     // The review's JSON reasons: every grade tried, in words.
     review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
