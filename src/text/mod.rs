@@ -347,6 +347,7 @@ labels! {
     pay_ledger_warning => "台账提示", "Ledger warning";
     pay_attention => "注意", "Note";
     pay_piece_rates_in_policy => "本办法中的计件单价为示例，须由银行替换为本行标准", "the piece rates in this policy are examples that the bank must replace";
+    pay_no_opening_balance => "无期初余额", "no opening balance given";
 
     // The review workbook (考核汇总).
     review_book_title => "客户经理等级考核", "RM tier review";
@@ -620,6 +621,32 @@ messages! {
     stmt_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}",
         "net {net} + risk deposit released {released}";
     stmt_ytd_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}", "net {net} + released {released}";
+    pay_off_roster(left_on) => "{left_on} 离岗，不在本月台账中", "left on {left_on}; not in this month's ledger";
+    pay_withheld_amount(amount) => "扣留 {amount}", "withheld {amount}";
+    pay_loss_offset_amount(amount) => "抵偿经济损失 {amount}", "losses of {amount} paid from the balance";
+    pay_strip_title(period, year, month, name, id, tier) => "{year}年{month}月 工资条  {name} ({id})  {tier}",
+        "Pay strip {period}  {name} ({id})  {tier}";
+    pay_adjustment_title(period, version, name, reason) => "{period}第{version}版调整：{name}（{reason}）",
+        "{period} v{version} adjustment: {name} ({reason})";
+    pay_adjustment_text(kind, period, version, name, paid_version, paid, due, amount, reason) =>
+        "{kind} {period}第{version}版 {name}：第{paid_version}版已发 {paid}，第{version}版应为 {due}，{kind} {amount}（{reason}）",
+        "{kind} {period} v{version} {name}: {paid} in version {paid_version}, {due} in version {version}; {amount} ({reason})";
+    // The exceptions sheet's details (异常事项).
+    pay_flag_loan_above_authority(loan, v, t) => "贷款 {loan} 金额 {v} 超过授权 {t}", "loan {loan} of {v} is above the authority of {t}";
+    pay_flag_joint_signing(loan, v, t) => "贷款 {loan} 金额 {v} 超过 {t}，须支行行长共同审批",
+        "loan {loan} of {v} is above {t}: the branch head must sign jointly";
+    pay_flag_client_outside_band(client, v) => "客户 {client} 存款日均 {v} 不在本等级管户范围内",
+        "client {client} (daily-average deposits {v}) is outside the tier's band";
+    pay_flag_deposit_below_base(v, t) => "存款日均 {v} 低于基数的比例线 {t}", "daily-average deposits {v} are under {t}";
+    pay_flag_deposit_below_base_months(v, t) => "存款日均已连续 {v} 个月低于基数比例线（标准 {t} 个月），应予降级",
+        "deposits under the base line {v} months running ({t} means demotion)";
+    pay_flag_collection_below(v, t) => "收息率 {v} 低于 {t}", "collection rate {v} is under {t}";
+    pay_flag_new_loan_collection(loan, v, t) => "当年新发放贷款 {loan} 收息率 {v}，未达 {t}",
+        "loan {loan} disbursed this year collected {v} of interest due, under {t}";
+    pay_flag_loss_not_recovered(v) => "损失 {v} 超过本月应发，未扣部分待后续处理", "losses of {v} exceed this month's gross and were not deducted";
+    pay_flag_gross_above(v, t) => "本月应发 {v} 超过合理上限 {t}，请复核", "gross pay {v} is above the plausible ceiling of {t}: please check";
+    pay_flag_gross_above_tier_median(v, t) => "本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算过程）",
+        "gross pay {v} is above {t}, the policy's multiple of the tier's median gross: please check (see the trace)";
 
     // The pay statement (工资对账单).
     stmt_title(period, year, month, draft) => "客户经理工资对账单 {year}年{month}月{draft}", "RM pay statement {period}{draft}";
