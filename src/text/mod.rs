@@ -694,6 +694,7 @@ messages! {
     stmt_source_line(file, sha) => "数据来源：台账 {file}（SHA-256 {sha}…）；各项数字与当月工资汇总表一致。",
         "Source: ledger {file} (SHA-256 {sha}…); every figure is the pay register's.";
     stmt_header_right(id, period, year, month) => "{id} {year}年{month}月", "{id} {period}";
+    statement_page_footer(page, pages) => "第 {page} 页，共 {pages} 页", "Page {page} of {pages}";
 
     // The review notice (考核结果通知书).
     notice_period_year(year, first, end) => "{year} 年度（{first} 至 {end}）", "year {year} ({first} to {end})";
@@ -729,6 +730,9 @@ messages! {
     tpl_heading(zh_name, en_name, need, about_zh, about_en) => "{zh_name}（{en_name}）【{need}】{about_zh}",
         "{en_name} ({zh_name}) [{need}] {about_en}";
     tpl_allowed(shown, other) => "{shown}（或 {other}）", "{shown} (or {other})";
+
+    // The compare workbook (方案对比).
+    cmp_title(policy, period, old, new) => "{policy} {period} 办法对比 {old} → {new}", "{policy} {period} policy comparison {old} → {new}";
 
     // The review's JSON reasons: every grade tried, in words.
     review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
