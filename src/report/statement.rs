@@ -156,6 +156,7 @@ fn rule_text(rule: &str, lang: Lang) -> String {
         "metric" => crate::text::rule_metric(lang).into(),
         "pay" => crate::text::rule_pay(lang).into(),
         "restate" => crate::text::rule_restate(lang).into(),
+        // Not a text: Chinese names the engine's figure, English keeps its id.
         r => match (lang, crate::text::trace_figure(r, lang)) {
             (Lang::Zh, Some(name)) => name.into(),
             _ => r.into(),
