@@ -293,6 +293,7 @@ pub(crate) fn period_arg(s: &str) -> Result<Period, Failure> {
 }
 
 pub fn lang(l: cli::Lang) -> report::Lang {
+    // Not a text: the command line's value as the catalogue's language.
     match l {
         cli::Lang::Zh => report::Lang::Zh,
         cli::Lang::En => report::Lang::En,
@@ -838,6 +839,7 @@ fn period_files(
 }
 
 fn lang_id(l: report::Lang) -> &'static str {
+    // Not a text: the language's id, as records keep it.
     match l {
         report::Lang::Zh => "zh",
         report::Lang::En => "en",
@@ -1203,6 +1205,7 @@ fn workflow_step<'p>(
                 let steps: Vec<String> = wf
                     .steps
                     .iter()
+                    // Not words: only how each language quotes the id.
                     .map(|s| match l {
                         text::Lang::Zh => format!("`{}` {}", s.id, s.name),
                         text::Lang::En => format!("{} {}", s.id, s.name),

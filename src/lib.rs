@@ -130,6 +130,7 @@ fn clap_failure(e: &clap::Error, args: &[OsString]) -> i32 {
         let _ = e.print();
         return EXIT_OK;
     }
+    // Not a text: whose words are printed (the catalogue's or clap's).
     match text::console_lang(text::help::lang_in_args(args)) {
         text::Lang::Zh => match text::run::clap_error_zh(e) {
             Some(said) => commands::stderr(said.as_bytes()),

@@ -17,19 +17,17 @@ pub struct Run<'a> {
 
 pub fn head(base: &Run<'_>, proposed: &Run<'_>, lang: Lang) -> BookHead {
     BookHead {
-        title: match lang {
-            Lang::Zh => format!(
-                "{} {} 办法对比 {} → {}",
-                base.policy.name, base.run.period, base.policy.version, proposed.policy.version
-            ),
-            Lang::En => format!(
-                "{} {} policy comparison {} → {}",
-                base.policy.name_en.as_deref().unwrap_or(&base.policy.id),
-                base.run.period,
-                base.policy.version,
-                proposed.policy.version
-            ),
-        },
+        title: text::cmp_title(
+            lang,
+            // Not a text: the policy's own name in either language.
+            match lang {
+                Lang::Zh => &base.policy.name,
+                Lang::En => base.policy.name_en.as_deref().unwrap_or(&base.policy.id),
+            },
+            base.run.period,
+            &base.policy.version,
+            &proposed.policy.version,
+        ),
         page: super::PageText::new(lang),
         money_scale: base.policy.settings.money.scale,
         date: base.run.period.last_day(),
@@ -74,6 +72,7 @@ pub fn compare_book(
         col(text::col_tier(lang), 12.0),
     ];
     for (id, name) in &lines {
+        // Not a text: the policy's name of the line, or its id.
         let label = if lang == Lang::Zh {
             name.clone()
         } else {

@@ -69,6 +69,7 @@ pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster, lang: L
             lang,
             &r.rm_id,
             r.name.as_deref().unwrap_or("—"),
+            // Not a text: the tier in the trace's words, or its id as recorded.
             match lang {
                 Lang::Zh => words.text(tier),
                 Lang::En => tier.to_string(),
@@ -107,6 +108,7 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) ->
             lang,
             &r.rm.rm_id,
             &r.rm.name,
+            // Not a text: the policy's name of the tier, or its id.
             match lang {
                 Lang::Zh => super::pay::tier_name(policy, r, lang),
                 Lang::En => policy.tiers[r.rm.tier].id.clone(),

@@ -166,6 +166,8 @@ impl BookHead {
         date: chrono::NaiveDate,
     ) -> BookHead {
         BookHead {
+            // Not words: the same parts in each language's order, the
+            // policy's name in either language.
             title: match lang {
                 Lang::Zh => format!("{} {what} {label}", policy.name),
                 Lang::En => format!(

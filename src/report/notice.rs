@@ -34,11 +34,9 @@ fn period_text(info: &ReviewInfo, months: u32, lang: Lang) -> String {
         Some((y, q)) => (y, Some(q)),
         None => (info.label.as_str(), None),
     };
-    match (lang, quarter) {
-        (Lang::Zh, None) => format!("{year} 年度（{first} 至 {}）", info.end),
-        (Lang::Zh, Some(q)) => format!("{year} 年第 {q} 季度（{first} 至 {}）", info.end),
-        (Lang::En, None) => format!("year {year} ({first} to {})", info.end),
-        (Lang::En, Some(q)) => format!("{year} Q{q} ({first} to {})", info.end),
+    match quarter {
+        None => text::notice_period_year(lang, year, first, info.end),
+        Some(q) => text::notice_period_quarter(lang, year, q, first, info.end),
     }
 }
 
@@ -62,22 +60,17 @@ fn requirements(policy: &Policy, r: &ReviewResult, metric: Metric, lang: Lang) -
     if let Some(s) = &r.score {
         for c in s.components.iter().filter(|c| c.metric == metric) {
             if let Some(t) = c.target {
+                // Not a text: the policy's own name of the component.
                 let name = match lang {
                     Lang::Zh => c.name.clone(),
                     Lang::En => c.name_en.clone().unwrap_or_else(|| c.id.clone()),
                 };
-                out.push(match lang {
-                    Lang::Zh => format!(
-                        "{name}目标 {}（{}）",
-                        figure_with_unit(metric, t, lang),
-                        c.rule
-                    ),
-                    Lang::En => format!(
-                        "{name} target {} ({})",
-                        figure_with_unit(metric, t, lang),
-                        c.rule
-                    ),
-                });
+                out.push(text::notice_target(
+                    lang,
+                    name,
+                    figure_with_unit(metric, t, lang),
+                    &c.rule,
+                ));
             }
         }
     }
@@ -103,20 +96,12 @@ fn requirements(policy: &Policy, r: &ReviewResult, metric: Metric, lang: Lang) -
             let line = line.map(|d| line_words(d, lang)).unwrap_or_default();
             let threshold = figure_with_unit(metric, value, lang);
             let outcome = decision_label(rule.decision, lang);
-            out.push(match (lang, months) {
-                (Lang::Zh, None) => format!("{op}{line} {threshold} → {outcome}（{}）", rule.id),
-                (Lang::Zh, Some(n)) => {
-                    format!("连续 {n} 个月{op} {threshold} → {outcome}（{}）", rule.id)
+            out.push(match months {
+                None if line.is_empty() => {
+                    text::notice_requires(lang, op, threshold, outcome, &rule.id)
                 }
-                (Lang::En, None) => format!(
-                    "{op}{}{line} {threshold} → {outcome} ({})",
-                    if line.is_empty() { "" } else { " " },
-                    rule.id
-                ),
-                (Lang::En, Some(n)) => format!(
-                    "{op} {threshold} for {n} consecutive months → {outcome} ({})",
-                    rule.id
-                ),
+                None => text::notice_requires_line(lang, op, line, threshold, outcome, &rule.id),
+                Some(n) => text::notice_requires_months(lang, n, op, threshold, outcome, &rule.id),
             });
         }
     }
@@ -148,10 +133,9 @@ fn mentions(c: &Condition, metric: Metric) -> bool {
 /// brackets.
 fn condition_text(c: &Condition, lang: Lang) -> String {
     let inner = |c: &Condition| match c {
-        Condition::All(_) | Condition::Any(_) => match lang {
-            Lang::Zh => format!("（{}）", condition_text(c, lang)),
-            Lang::En => format!("({})", condition_text(c, lang)),
-        },
+        Condition::All(_) | Condition::Any(_) => {
+            text::notice_bracketed(lang, condition_text(c, lang))
+        }
         _ => condition_text(c, lang),
     };
     match c {
@@ -161,16 +145,17 @@ fn condition_text(c: &Condition, lang: Lang) -> String {
             value,
         } => {
             let yes = op.holds(rust_decimal::Decimal::ONE, *value);
-            match (yes, lang) {
-                (true, Lang::Zh) => "上年考核已降级".into(),
-                (true, Lang::En) => "demoted in last year's review".into(),
-                (false, Lang::Zh) => "上年考核未降级".into(),
-                (false, Lang::En) => "not demoted in last year's review".into(),
+            if yes {
+                text::notice_demoted_last_year(lang).into()
+            } else {
+                text::notice_not_demoted_last_year(lang).into()
             }
         }
         Condition::Compare { metric, op, value } => {
             let (name, op) = (metric_name(*metric, lang), op_words(*op, lang));
             let t = figure_with_unit(*metric, *value, lang);
+            // Not words: Chinese writes the comparison against the name,
+            // English spaces them (no text of either language here).
             match lang {
                 Lang::Zh => format!("{name}{op} {t}"),
                 Lang::En => format!("{name} {op} {t}"),
@@ -184,10 +169,7 @@ fn condition_text(c: &Condition, lang: Lang) -> String {
         } => {
             let (name, op) = (metric_name(*metric, lang), op_words(*op, lang));
             let t = figure_with_unit(*metric, *value, lang);
-            match lang {
-                Lang::Zh => format!("{name}连续 {months} 个月{op} {t}"),
-                Lang::En => format!("{name} {op} {t} for {months} consecutive months"),
-            }
+            text::notice_consecutive(lang, name, months, op, t)
         }
         Condition::All(cs) => cs
             .iter()
@@ -263,10 +245,9 @@ fn key_metrics(policy: &Policy, r: &ReviewResult) -> Vec<Metric> {
 
 fn tier_with_grade(policy: &Policy, t: Option<usize>, lang: Lang) -> String {
     let name = tier_label(policy, t, lang);
-    match (t.and_then(|t| policy.tiers[t].staff_grade), lang) {
-        (Some(g), Lang::Zh) => format!("{name}（行员等级 {g} 等）"),
-        (Some(g), Lang::En) => format!("{name} (staff grade {g})"),
-        (None, _) => name,
+    match t.and_then(|t| policy.tiers[t].staff_grade) {
+        Some(g) => text::notice_tier_with_grade(lang, name, g),
+        None => name,
     }
 }
 
@@ -279,6 +260,7 @@ pub fn notice(
     lang: Lang,
 ) -> Page {
     let rm = &r.year.rm;
+    // Not a text: the policy's own name in either language.
     let policy_name = match lang {
         Lang::Zh => policy.name.clone(),
         Lang::En => policy.name_en.clone().unwrap_or_else(|| policy.id.clone()),
@@ -299,39 +281,18 @@ pub fn notice(
     line(
         &mut rows,
         RowStyle::Normal,
-        match lang {
-            Lang::Zh => format!("{policy_name}（版本 {}）　机构：{branch}", policy.version),
-            Lang::En => format!(
-                "{policy_name} (version {})   Branch: {branch}",
-                policy.version
-            ),
-        },
+        text::stmt_policy_line(lang, &policy_name, &policy.version, &branch),
     );
     line(
         &mut rows,
         RowStyle::Normal,
-        match lang {
-            Lang::Zh => format!(
-                "客户经理编号：{}　姓名：{}　考核期间：{period}",
-                rm.rm_id, rm.name
-            ),
-            Lang::En => format!("RM id: {}   Name: {}   Period: {period}", rm.rm_id, rm.name),
-        },
+        text::notice_rm_line(lang, &rm.rm_id, &rm.name, &period),
     );
     if info.partial {
         line(
             &mut rows,
             RowStyle::Normal,
-            match lang {
-                Lang::Zh => format!(
-                    "部分期间：缺少 {} 的台账，各项数字只含有台账的月份",
-                    info.missing.join("、")
-                ),
-                Lang::En => format!(
-                    "Partial period: no ledger for {}; the figures cover the months with one",
-                    info.missing.join(", ")
-                ),
-            },
+            text::notice_partial_line(lang, info.missing.join(text::list_sep(lang))),
         );
     }
 
@@ -426,6 +387,7 @@ pub fn notice(
             ],
         ));
         for c in &s.components {
+            // Not a text: the policy's own name of the component.
             let name = match lang {
                 Lang::Zh => c.name.clone(),
                 Lang::En => c.name_en.clone().unwrap_or_else(|| c.id.clone()),
@@ -433,18 +395,12 @@ pub fn notice(
             let points = if c.not_assessed {
                 text::not_assessed(lang).to_string()
             } else {
-                match lang {
-                    Lang::Zh => format!("得分 {} 分", c.points.round_dp(2).normalize()),
-                    Lang::En => format!("{} points", c.points.round_dp(2).normalize()),
-                }
+                text::notice_points(lang, c.points.round_dp(2).normalize())
             };
             rows.push((
                 RowStyle::Normal,
                 vec![
-                    Cell::Text(match lang {
-                        Lang::Zh => format!("　其中：{name}"),
-                        Lang::En => format!("  of which: {name}"),
-                    }),
+                    Cell::Text(text::notice_of_which(lang, name)),
                     Cell::Text(
                         c.value
                             .map_or_else(none, |v| figure_with_unit(c.metric, v, lang)),
@@ -491,15 +447,13 @@ pub fn notice(
         rows.push((
             RowStyle::Normal,
             vec![
+                // Not a text: the policy's own name of the rule.
                 Cell::Text(match lang {
                     Lang::Zh => rule.name.clone(),
                     Lang::En => rule.name_en.clone().unwrap_or_else(|| rule.id.clone()),
                 }),
                 Cell::text(""),
-                Cell::Text(match lang {
-                    Lang::Zh => format!("{when} → {outcome}（{}）", rule.id),
-                    Lang::En => format!("{when} → {outcome} ({})", rule.id),
-                }),
+                Cell::Text(text::notice_rule_outcome(lang, when, outcome, &rule.id)),
                 Cell::text(""),
             ],
         ));
@@ -517,47 +471,39 @@ pub fn notice(
         let tier = tier_label(policy, Some(g.tier), lang);
         rows.push((RowStyle::Blank, Vec::new()));
         rows.push(head(
-            &match lang {
-                Lang::Zh => format!("对照等级：{tier}"),
-                Lang::En => format!("Grade: {tier}"),
-            },
+            &text::notice_grade_tried(lang, tier),
             text::notice_own_value(lang),
-            &match (lang, g.items.is_empty()) {
-                (_, true) => text::notice_policy_requires(lang).to_string(),
-                (Lang::Zh, false) => format!("办法要求（需满足 {} 项）", g.need),
-                (Lang::En, false) => format!("Required ({} of the items)", g.need),
+            &if g.items.is_empty() {
+                text::notice_policy_requires(lang).to_string()
+            } else {
+                text::notice_requires_items(lang, g.need)
             },
-            &match (lang, g.holds) {
-                (Lang::Zh, true) => "符合".to_string(),
-                (Lang::Zh, false) => "不符合".to_string(),
-                (Lang::En, true) => "met".to_string(),
-                (Lang::En, false) => "not met".to_string(),
+            if g.holds {
+                text::notice_grade_met(lang)
+            } else {
+                text::notice_grade_not_met(lang)
             },
         ));
         for i in &g.items {
             let mut need = format!("≥ {}", figure(i.metric, i.min));
             if let Some((year_min, months)) = i.pro_rated {
-                need.push_str(&match lang {
-                    Lang::Zh => format!("（全年 {} × {months} ÷ 12）", figure(i.metric, year_min)),
-                    Lang::En => format!(
-                        " (the year's {} × {months} ÷ 12)",
-                        figure(i.metric, year_min)
-                    ),
-                });
+                need.push_str(&text::review_pro_rated(
+                    lang,
+                    figure(i.metric, year_min),
+                    months,
+                ));
             }
             if let Some(m) = i.single_client_min {
                 let best = i
                     .best_client
                     .as_ref()
-                    .map(|(c, v)| match lang {
-                        Lang::Zh => format!("，最大单户 {c} {}", figure(i.metric, *v)),
-                        Lang::En => format!(", largest {c} {}", figure(i.metric, *v)),
-                    })
+                    .map(|(c, v)| text::notice_largest_client(lang, c, figure(i.metric, *v)))
                     .unwrap_or_default();
-                need.push_str(&match lang {
-                    Lang::Zh => format!("；单户 ≥ {}{best}", figure(i.metric, m)),
-                    Lang::En => format!("; one client ≥ {}{best}", figure(i.metric, m)),
-                });
+                need.push_str(&text::notice_one_client_min(
+                    lang,
+                    figure(i.metric, m),
+                    best,
+                ));
             }
             rows.push((
                 RowStyle::Normal,
@@ -590,15 +536,7 @@ pub fn notice(
             let scope = policy
                 .review
                 .pass_line_clients_from
-                .map(|f| match lang {
-                    Lang::Zh => format!(
-                        "（单户日均 {} 及以上的客户）",
-                        figure(Metric::DepositDailyAverage, f)
-                    ),
-                    Lang::En => {
-                        format!(" (clients from {})", figure(Metric::DepositDailyAverage, f))
-                    }
-                })
+                .map(|f| text::notice_pass_line_scope(lang, figure(Metric::DepositDailyAverage, f)))
                 .unwrap_or_default();
             rows.push((
                 RowStyle::Normal,
@@ -626,10 +564,7 @@ pub fn notice(
             rows.push((
                 RowStyle::Normal,
                 vec![
-                    Cell::Text(match lang {
-                        Lang::Zh => format!("否决：{}", v.name),
-                        Lang::En => format!("Disqualified: {}", v.id),
-                    }),
+                    Cell::Text(text::notice_veto(lang, &v.name, &v.id)),
                     Cell::text("—"),
                     Cell::Text(format!(
                         "{facts}{}{}{}",
@@ -671,16 +606,13 @@ pub fn notice(
     line(
         &mut rows,
         RowStyle::Normal,
-        match lang {
-            Lang::Zh => format!(
-                "依据：{policy_name}（版本 {}）；数字与 {} 考核汇总表（review-{}.xlsx）一致。",
-                policy.version, info.label, info.label
-            ),
-            Lang::En => format!(
-                "Under {policy_name} (version {}); every figure is the review summary's (review-{}.xlsx).",
-                policy.version, info.label
-            ),
-        },
+        text::notice_source_line(
+            lang,
+            &policy_name,
+            &policy.version,
+            &info.label,
+            format!("review-{}.xlsx", info.label),
+        ),
     );
 
     Page {

@@ -60,6 +60,7 @@ pub struct SignoffLine {
 
 pub(crate) fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
     let t = &policy.tiers[r.rm.tier];
+    // Not a text: the policy's own name of the tier.
     match lang {
         Lang::Zh => t.name.clone(),
         Lang::En => t.name_en.clone().unwrap_or_else(|| t.id.clone()),
@@ -71,6 +72,7 @@ pub(crate) fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
 fn tier_id_name(policy: &Policy, id: Option<&str>, lang: Lang) -> String {
     let Some(id) = id else { return String::new() };
     match policy.tier_by_id(id).map(|t| &policy.tiers[t]) {
+        // Not a text: the policy's own name of the tier.
         Some(t) => match lang {
             Lang::Zh => t.name.clone(),
             Lang::En => t.name_en.clone().unwrap_or_else(|| t.id.clone()),
@@ -82,10 +84,7 @@ fn tier_id_name(policy: &Policy, id: Option<&str>, lang: Lang) -> String {
 /// What the register and the risk-deposit sheet say of a leaver whom the
 /// month's ledger no longer lists.
 fn off_roster_text(left_on: chrono::NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{left_on} 离岗，不在本月台账中"),
-        Lang::En => format!("left on {left_on}; not in this month's ledger"),
-    }
+    text::pay_off_roster(lang, left_on)
 }
 
 pub(crate) fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
@@ -105,6 +104,7 @@ pub(crate) fn line_name(policy: &Policy, id: &str, lang: Lang) -> String {
     if id == crate::engine::pay::CARRIED_LOSS {
         return text::pay_losses_carried_from_earlier(lang).to_string();
     }
+    // Not a text: the policy's own name of the line.
     match (found, lang) {
         (Some((_, zh, _)), Lang::Zh) => zh.clone(),
         (Some((i, _, en)), Lang::En) => en.clone().unwrap_or_else(|| i.clone()),
@@ -205,12 +205,10 @@ fn flag_value_text(check: &str, v: Decimal) -> String {
 }
 
 pub(crate) fn opening_text(source: &OpeningSource, lang: Lang) -> String {
-    match (source, lang) {
-        (OpeningSource::None, Lang::Zh) => "无期初余额".into(),
-        (OpeningSource::None, Lang::En) => "no opening balance given".into(),
-        (OpeningSource::Ledger(cell), _) => cell.clone(),
-        (OpeningSource::Archive(p), Lang::Zh) => format!("{p} 期末余额"),
-        (OpeningSource::Archive(p), Lang::En) => format!("closing balance of {p}"),
+    match source {
+        OpeningSource::None => text::pay_no_opening_balance(lang).into(),
+        OpeningSource::Ledger(cell) => cell.clone(),
+        OpeningSource::Archive(p) => text::trace_closing_of(lang, p),
     }
 }
 
@@ -253,21 +251,11 @@ pub(crate) fn movements_text(k: &RiskAccount, lang: Lang) -> String {
         .iter()
         .map(|m| {
             let a = amount_text(m.amount, 2);
-            match (m.kind, lang) {
-                (MovementKind::Withheld, Lang::Zh) => format!("扣留 {a}"),
-                (MovementKind::Withheld, Lang::En) => format!("withheld {a}"),
-                (MovementKind::ExcessReleased, Lang::Zh) => {
-                    format!("等级变动上限降低，退还超额 {a}")
-                }
-                (MovementKind::ExcessReleased, Lang::En) => {
-                    format!("cap lowered by a tier change: excess {a} released")
-                }
-                (MovementKind::LossOffset, Lang::Zh) => format!("抵偿经济损失 {a}"),
-                (MovementKind::LossOffset, Lang::En) => {
-                    format!("losses of {a} paid from the balance")
-                }
-                (MovementKind::Released, Lang::Zh) => format!("离岗满期，退还 {a}"),
-                (MovementKind::Released, Lang::En) => format!("released {a} after leaving"),
+            match m.kind {
+                MovementKind::Withheld => text::pay_withheld_amount(lang, a),
+                MovementKind::ExcessReleased => text::stmt_excess_released(lang, a),
+                MovementKind::LossOffset => text::pay_loss_offset_amount(lang, a),
+                MovementKind::Released => text::stmt_released_after_leaving(lang, a),
             }
         })
         .collect();
@@ -290,65 +278,19 @@ pub(crate) fn flag_text(f: &Flag, lang: Lang) -> String {
         .threshold
         .map(|v| flag_value_text(f.check, v))
         .unwrap_or_default();
-    match (f.check, lang) {
-        ("loan_above_authority", Lang::Zh) => format!("贷款 {} 金额 {v} 超过授权 {t}", f.subject),
-        ("loan_above_authority", Lang::En) => {
-            format!("loan {} of {v} is above the authority of {t}", f.subject)
-        }
-        ("joint_signing_required", Lang::Zh) => {
-            format!("贷款 {} 金额 {v} 超过 {t}，须支行行长共同审批", f.subject)
-        }
-        ("joint_signing_required", Lang::En) => {
-            format!(
-                "loan {} of {v} is above {t}: the branch head must sign jointly",
-                f.subject
-            )
-        }
-        ("client_outside_band", Lang::Zh) => {
-            format!("客户 {} 存款日均 {v} 不在本等级管户范围内", f.subject)
-        }
-        ("client_outside_band", Lang::En) => {
-            format!(
-                "client {} (daily-average deposits {v}) is outside the tier's band",
-                f.subject
-            )
-        }
-        ("deposit_below_base", Lang::Zh) => format!("存款日均 {v} 低于基数的比例线 {t}"),
-        ("deposit_below_base", Lang::En) => format!("daily-average deposits {v} are under {t}"),
-        ("deposit_below_base_consecutive", Lang::Zh) => {
-            format!("存款日均已连续 {v} 个月低于基数比例线（标准 {t} 个月），应予降级")
-        }
-        ("deposit_below_base_consecutive", Lang::En) => {
-            format!("deposits under the base line {v} months running ({t} means demotion)")
-        }
-        ("collection_below", Lang::Zh) => format!("收息率 {v} 低于 {t}"),
-        ("collection_below", Lang::En) => format!("collection rate {v} is under {t}"),
-        ("new_loan_collection_below", Lang::Zh) => {
-            format!("当年新发放贷款 {} 收息率 {v}，未达 {t}", f.subject)
-        }
-        ("new_loan_collection_below", Lang::En) => {
-            format!(
-                "loan {} disbursed this year collected {v} of interest due, under {t}",
-                f.subject
-            )
-        }
-        ("loss_not_recovered", Lang::Zh) => format!("损失 {v} 超过本月应发，未扣部分待后续处理"),
-        ("loss_not_recovered", Lang::En) => {
-            format!("losses of {v} exceed this month's gross and were not deducted")
-        }
-        ("gross_above", Lang::Zh) => format!("本月应发 {v} 超过合理上限 {t}，请复核"),
-        ("gross_above", Lang::En) => {
-            format!("gross pay {v} is above the plausible ceiling of {t}: please check")
-        }
-        ("gross_above_tier_median", Lang::Zh) => {
-            format!("本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算过程）")
-        }
-        ("gross_above_tier_median", Lang::En) => {
-            format!(
-                "gross pay {v} is above {t}, the policy's multiple of the tier's median gross: please check (see the trace)"
-            )
-        }
-        _ => format!("{} {v} {t}", f.subject),
+    let s = &f.subject;
+    match f.check {
+        "loan_above_authority" => text::pay_flag_loan_above_authority(lang, s, v, t),
+        "joint_signing_required" => text::pay_flag_joint_signing(lang, s, v, t),
+        "client_outside_band" => text::pay_flag_client_outside_band(lang, s, v),
+        "deposit_below_base" => text::pay_flag_deposit_below_base(lang, v, t),
+        "deposit_below_base_consecutive" => text::pay_flag_deposit_below_base_months(lang, v, t),
+        "collection_below" => text::pay_flag_collection_below(lang, v, t),
+        "new_loan_collection_below" => text::pay_flag_new_loan_collection(lang, s, v, t),
+        "loss_not_recovered" => text::pay_flag_loss_not_recovered(lang, v),
+        "gross_above" => text::pay_flag_gross_above(lang, v, t),
+        "gross_above_tier_median" => text::pay_flag_gross_above_tier_median(lang, v, t),
+        _ => format!("{s} {v} {t}"),
     }
 }
 
@@ -405,10 +347,7 @@ fn adjusted_figure_name(policy: &Policy, figure: &str, lang: Lang) -> String {
 /// A register column's title: the period, version, figure and reason.
 fn adjustment_title(policy: &Policy, k: &AdjustmentKey, lang: Lang) -> String {
     let name = adjusted_figure_name(policy, &k.2, lang);
-    match lang {
-        Lang::Zh => format!("{}第{}版调整：{name}（{}）", k.0, k.1, k.3),
-        Lang::En => format!("{} v{} adjustment: {name} ({})", k.0, k.1, k.3),
-    }
+    text::pay_adjustment_title(lang, &k.0, k.1, name, &k.3)
 }
 
 /// One adjustment in words, for the strip: 补发 (to pay) or 扣回 (to
@@ -424,39 +363,23 @@ pub(crate) fn adjustment_text(
         amount_text(a.due, 2),
         amount_text(a.amount.abs(), 2),
     );
-    match lang {
-        Lang::Zh => format!(
-            "{} {}第{}版 {name}：第{}版已发 {paid}，第{}版应为 {due}，{} {amt}（{}）",
-            if a.amount >= Decimal::ZERO {
-                "补发"
-            } else {
-                "扣回"
-            },
-            a.period,
-            a.version,
-            a.paid_version,
-            a.version,
-            if a.amount >= Decimal::ZERO {
-                "补发"
-            } else {
-                "扣回"
-            },
-            a.reason
-        ),
-        Lang::En => format!(
-            "{} {} v{} {name}: {paid} in version {}, {due} in version {}; {amt} ({})",
-            if a.amount >= Decimal::ZERO {
-                "To pay"
-            } else {
-                "To recover"
-            },
-            a.period,
-            a.version,
-            a.paid_version,
-            a.version,
-            a.reason
-        ),
-    }
+    let kind = if a.amount >= Decimal::ZERO {
+        text::to_pay(lang)
+    } else {
+        text::to_recover(lang)
+    };
+    text::pay_adjustment_text(
+        lang,
+        kind,
+        &a.period,
+        a.version,
+        name,
+        a.paid_version,
+        paid,
+        due,
+        amt,
+        &a.reason,
+    )
 }
 
 /// The pay workbook's sheets, in order: independent jobs that a sink may
@@ -721,23 +644,15 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
     // Each strip is a block: page breaks fall only between strips.
     strips.print.blocks = true;
     for r in &payroll.results {
-        let title = match lang {
-            Lang::Zh => format!(
-                "{}年{}月 工资条  {} ({})  {}",
-                run.period.year,
-                run.period.month,
-                r.rm.name,
-                r.rm.rm_id,
-                tier_name(policy, r, lang)
-            ),
-            Lang::En => format!(
-                "Pay strip {}  {} ({})  {}",
-                run.period,
-                r.rm.name,
-                r.rm.rm_id,
-                tier_name(policy, r, lang)
-            ),
-        };
+        let title = text::pay_strip_title(
+            lang,
+            run.period,
+            run.period.year,
+            run.period.month,
+            &r.rm.name,
+            &r.rm.rm_id,
+            tier_name(policy, r, lang),
+        );
         strips.keep_together();
         strips.push_styled(RowStyle::Title, vec![Cell::text(title)]);
         let mut head = Vec::new();
@@ -810,23 +725,15 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
     // the month's pay, so it has its strip.
     for r in &payroll.off_roster {
         let name = r.name.clone().unwrap_or_default();
-        let title = match lang {
-            Lang::Zh => format!(
-                "{}年{}月 工资条  {} ({})  {}",
-                run.period.year,
-                run.period.month,
-                name,
-                r.rm_id,
-                off_roster_text(r.left_on, lang)
-            ),
-            Lang::En => format!(
-                "Pay strip {}  {} ({})  {}",
-                run.period,
-                name,
-                r.rm_id,
-                off_roster_text(r.left_on, lang)
-            ),
-        };
+        let title = text::pay_strip_title(
+            lang,
+            run.period,
+            run.period.year,
+            run.period.month,
+            &name,
+            &r.rm_id,
+            off_roster_text(r.left_on, lang),
+        );
         strips.keep_together();
         strips.push_styled(RowStyle::Title, vec![Cell::text(title)]);
         strips.push_styled(

@@ -23,6 +23,7 @@ pub struct ReviewInfo {
 }
 
 pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
+    // Not a text: the vocabulary's own name of the decision.
     match lang {
         Lang::Zh => d.zh(),
         Lang::En => d.en(),
@@ -34,6 +35,7 @@ pub(crate) fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> Stri
         None => text::review_terminated_dash(lang).to_string(),
         Some(t) => {
             let tier = &policy.tiers[t];
+            // Not a text: the policy's own name of the tier.
             match lang {
                 Lang::Zh => tier.name.clone(),
                 Lang::En => tier.name_en.clone().unwrap_or_else(|| tier.id.clone()),
@@ -216,11 +218,12 @@ pub fn not_assessed_why(
 ) -> String {
     m.figures
         .iter()
-        .map(|f| match (lang, Metric::from_id(f)) {
-            (Lang::Zh, Some(m)) => {
-                format!("无数据：{}（{}）", m.zh(), missing_input(&r.year, f, lang))
+        .map(|f| match Metric::from_id(f) {
+            // The vocabulary's Chinese name; the English names the id.
+            Some(m) => {
+                text::review_missing_metric(lang, m.zh(), f, missing_input(&r.year, f, lang))
             }
-            _ => format!(
+            None => format!(
                 "{} `{f}` ({})",
                 text::review_no_figure_for(lang),
                 missing_input(&r.year, f, lang)
@@ -233,6 +236,7 @@ pub fn not_assessed_why(
 /// A metric's short name: the vocabulary's Chinese, or its English up to
 /// any parenthesis.
 pub(crate) fn metric_name(m: Metric, lang: Lang) -> &'static str {
+    // Not a text: the vocabulary's own name of the metric.
     match lang {
         Lang::Zh => m.zh(),
         Lang::En => m.en().split(" (").next().unwrap_or(m.en()),
@@ -284,11 +288,10 @@ pub(crate) fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String 
     // A yes/no figure (1: yes) says what it means.
     if f.metric == Metric::PreviousDecisionDemote && f.months.is_none() {
         let yes = f.op.holds(Decimal::ONE, f.threshold);
-        return match (yes, lang) {
-            (true, Lang::Zh) => "上年考核已降级".into(),
-            (true, Lang::En) => "demoted in last year's review".into(),
-            (false, Lang::Zh) => "上年考核未降级".into(),
-            (false, Lang::En) => "not demoted in last year's review".into(),
+        return if yes {
+            text::notice_demoted_last_year(lang).into()
+        } else {
+            text::notice_not_demoted_last_year(lang).into()
         };
     }
     let name = metric_name(f.metric, lang);
@@ -301,23 +304,17 @@ pub(crate) fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String 
                 .map(|(p, v)| format!("{p} {}", figure_with_unit(f.metric, *v, lang)))
                 .collect::<Vec<_>>()
                 .join(text::list_sep(lang));
-            match (lang, *n) {
-                (Lang::Zh, 1) => format!("{name}{op} {threshold} 的月份（{list}）"),
-                (Lang::Zh, n) => format!("{name}{op} {threshold} 连续 {n} 个月（{list}）"),
-                (Lang::En, 1) => format!("{name} {op} {threshold} in {list}"),
-                (Lang::En, n) => {
-                    format!("{name} {op} {threshold} for {n} consecutive months ({list})")
-                }
+            match *n {
+                1 => text::review_fact_month(lang, name, op, threshold, list),
+                n => text::review_fact_months(lang, name, op, threshold, n, list),
             }
         }
         None => {
             let value = figure_with_unit(f.metric, f.value, lang);
             let line = line.map(|d| line_words(d, lang));
-            match (lang, line) {
-                (Lang::Zh, Some(l)) => format!("{name} {value}，{op}{l} {threshold}"),
-                (Lang::Zh, None) => format!("{name} {value}，{op} {threshold}"),
-                (Lang::En, Some(l)) => format!("{name} {value}, {op} {l} {threshold}"),
-                (Lang::En, None) => format!("{name} {value}, {op} {threshold}"),
+            match line {
+                Some(l) => text::review_fact_line(lang, name, value, op, l, threshold),
+                None => text::review_fact(lang, name, value, op, threshold),
             }
         }
     }
@@ -326,29 +323,18 @@ pub(crate) fn fact_text(f: &Fact, line: Option<Decision>, lang: Lang) -> String 
 /// A fired rule in words, with its figures, its decision and its rule.
 fn hit_text(h: &Hit, lang: Lang) -> String {
     let (what, outcome) = hit_words(h, lang);
-    match lang {
-        Lang::Zh => format!("{what} → {outcome}（{}）", h.rule),
-        Lang::En => format!("{what} → {outcome} ({})", h.rule),
-    }
+    text::review_hit(lang, what, outcome, &h.rule)
 }
 
 /// A fired rule's figures in words (`综合得分 84.57 分，低于降级线 85 分`)
 /// and its outcome.
 fn hit_words(h: &Hit, lang: Lang) -> (String, String) {
-    let what = match (&h.finding, lang) {
-        (Some(Finding::BottomN { n, score }), Lang::Zh) => {
-            format!("综合得分 {} 分，列后 {n} 名", amount_text(*score, 2))
+    let what = match &h.finding {
+        Some(Finding::BottomN { n, score }) => {
+            text::review_bottom_n(lang, amount_text(*score, 2), n)
         }
-        (Some(Finding::BottomN { n, score }), Lang::En) => {
-            format!("score {}, among the last {n}", amount_text(*score, 2))
-        }
-        (Some(Finding::Lapsed { on, years, until }), Lang::Zh) => {
-            format!("任职资格 {on} 取得，有效期 {years} 年，至 {until} 已过期")
-        }
-        (Some(Finding::Lapsed { on, years, until }), Lang::En) => {
-            format!("qualified on {on}, valid {years} years, lapsed on {until}")
-        }
-        (None, _) => {
+        Some(Finding::Lapsed { on, years, until }) => text::review_lapsed(lang, on, years, until),
+        None => {
             // "Below the demotion line" only where one comparison decides.
             let line = (h.facts.len() == 1).then_some(h.decision);
             h.facts
@@ -359,6 +345,7 @@ fn hit_words(h: &Hit, lang: Lang) -> (String, String) {
         }
     };
     let outcome = match h.decision {
+        // Not a text: the policy's own name of the rule.
         Decision::Keep => match lang {
             Lang::Zh => h.name.clone(),
             Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
@@ -371,6 +358,7 @@ fn hit_words(h: &Hit, lang: Lang) -> (String, String) {
 /// A criterion item's name: the policy's own (e.g. 日均存款), in English
 /// the metric's.
 pub(crate) fn item_name(i: &crate::engine::review::CriterionResult, lang: Lang) -> String {
+    // Not a text: the policy's own name of the item, in Chinese.
     match (lang, &i.name) {
         (Lang::Zh, Some(n)) => n.clone(),
         _ => metric_name(i.metric, lang).to_string(),
@@ -405,34 +393,20 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
                     ));
                 }
                 if let (Some(m), Some((c, v))) = (i.single_client_min, &i.best_client) {
-                    t.push_str(&match lang {
-                        Lang::Zh => format!(
-                            "（单户 {c} {} ≥ {}）",
-                            figure(i.metric, *v),
-                            figure(i.metric, m)
-                        ),
-                        Lang::En => format!(
-                            " (one client, {c}: {} ≥ {})",
-                            figure(i.metric, *v),
-                            figure(i.metric, m)
-                        ),
-                    });
+                    t.push_str(&text::review_single_client(
+                        lang,
+                        c,
+                        figure(i.metric, *v),
+                        figure(i.metric, m),
+                    ));
                 }
                 t
             })
             .collect();
-        let count = match lang {
-            Lang::Zh => format!("满足 {} 项（需 {} 项）", g.held_count, g.need),
-            Lang::En => format!("items held: {} ({} needed)", g.held_count, g.need),
-        };
         parts.push(if shown.is_empty() {
-            count
+            text::review_items_count(lang, g.held_count, g.need)
         } else {
-            format!(
-                "{count}{}{}",
-                text::colon(lang),
-                shown.join(text::list_sep(lang))
-            )
+            text::review_items_held(lang, g.held_count, g.need, shown.join(text::list_sep(lang)))
         });
     }
     if let Some(t) = &g.tenure {
@@ -465,19 +439,21 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
             .join(text::review_fact_sep(lang));
         parts.push(text::review_veto(lang, &v.name, facts, &v.id));
     }
-    let verdict = match (lang, g.holds) {
-        (Lang::Zh, true) => format!("符合{tier}条件"),
-        (Lang::Zh, false) => format!("不符合{tier}条件"),
-        (Lang::En, true) => format!("meets {tier}"),
-        (Lang::En, false) => format!("does not meet {tier}"),
+    let verdict = if g.holds {
+        text::review_meets(lang, tier)
+    } else {
+        text::review_does_not_meet(lang, tier)
     };
     let outcome = outcome
         .map(|d| format!(" → {}", decision_label(d, lang)))
         .unwrap_or_default();
-    match lang {
-        Lang::Zh => format!("{verdict}：{}{outcome}（{}）", parts.join("；"), g.rule),
-        Lang::En => format!("{verdict}: {}{outcome} ({})", parts.join("; "), g.rule),
-    }
+    text::review_grade_reason(
+        lang,
+        verdict,
+        parts.join(text::clause_sep(lang)),
+        outcome,
+        &g.rule,
+    )
 }
 
 /// The grades that decided: the grade that holds, and, where the RM does
@@ -532,44 +508,30 @@ pub fn summary_reasons(
             .iter()
             .map(|f| {
                 let name = Metric::from_id(f).map_or(f.as_str(), |k| metric_name(k, lang));
-                match lang {
-                    Lang::Zh => format!("{name}（{}）", missing_input(&r.year, f, lang)),
-                    Lang::En => format!("{name} ({})", missing_input(&r.year, f, lang)),
-                }
+                text::review_figure_why(lang, name, missing_input(&r.year, f, lang))
             })
             .collect::<Vec<_>>()
             .join(text::clause_sep(lang));
-        out.push(match lang {
-            Lang::Zh => format!("未考核：无{figures}（{}）", m.rule),
-            Lang::En => format!("not assessed: no {figures} ({})", m.rule),
-        });
+        out.push(text::review_not_assessed_no(lang, figures, &m.rule));
     }
     if let Some((base, _)) = &r.new_base
         && let Some(to) = r.proposed
     {
         let peers = r.new_base_peers;
         let tier = tier_label(policy, Some(to), lang);
-        out.push(match lang {
-            Lang::Zh => format!(
-                "新基数存款 {}（{tier} {peers} 人存款日均的平均数），超过部分为增量",
-                amount_text(*base, 2)
-            ),
-            Lang::En => format!(
-                "new base deposit {} (the average daily deposits of the {peers} RMs of {tier}); anything above it is increment",
-                amount_text(*base, 2)
-            ),
-        });
+        out.push(text::review_new_base(
+            lang,
+            amount_text(*base, 2),
+            text::review_peers_average(lang, tier, peers),
+        ));
     }
     if out
         .iter()
         .all(|l| l.starts_with('（') || l.starts_with('('))
     {
-        out.push(match (r.decision, lang) {
-            (Decision::Keep, Lang::Zh) => "未触发任何升降级条件 → 保持".into(),
-            (Decision::Keep, Lang::En) => {
-                "no promotion, demotion or termination rule applies → keep".into()
-            }
-            (d, _) => decision_label(d, lang).into(),
+        out.push(match r.decision {
+            Decision::Keep => text::review_no_rule_applies_keep(lang).into(),
+            d => decision_label(d, lang).into(),
         });
     }
     out
@@ -587,16 +549,14 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
         return Some(text::review_whole_branch_deposits_loans(lang).into());
     }
     let n = y.monthly.len();
-    (n > 0 && n < months).then(|| match lang {
-        Lang::Zh => format!("（在岗 {n} 个月）各项数字按在岗月份计"),
-        Lang::En => format!("(in post {n} months) figures cover those months"),
-    })
+    (n > 0 && n < months).then(|| text::review_in_post(lang, n))
 }
 
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     for h in &r.hits {
+        // Not a text: the policy's own name of the rule.
         let name = match lang {
             Lang::Zh => h.name.clone(),
             Lang::En => h.name_en.clone().unwrap_or_else(|| h.name.clone()),
@@ -623,33 +583,23 @@ pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
         ));
     }
     if let Some((base, how)) = &r.new_base {
-        out.push(match lang {
-            // As the summary says it: whose average it is, in words.
-            Lang::Zh => format!(
-                "新基数存款 {}（{}），超过部分为增量",
-                amount_text(*base, 2),
-                match r.proposed {
-                    Some(to) => format!(
-                        "{} {} 人存款日均的平均数",
-                        tier_label(policy, Some(to), lang),
-                        r.new_base_peers
-                    ),
-                    None => super::TraceWords::new(policy, lang).text(how),
-                }
+        // Not a text: English keeps the engine's words for the base (the
+        // JSON's); Chinese says, as the summary does, whose average it is.
+        let how = match (lang, r.proposed) {
+            (Lang::En, _) => how.clone(),
+            (Lang::Zh, Some(to)) => text::review_peers_average(
+                lang,
+                tier_label(policy, Some(to), lang),
+                r.new_base_peers,
             ),
-            Lang::En => format!(
-                "new base deposit {} ({how}); anything above it is increment",
-                amount_text(*base, 2)
-            ),
-        });
+            (Lang::Zh, None) => super::TraceWords::new(policy, lang).text(how),
+        };
+        out.push(text::review_new_base(lang, amount_text(*base, 2), how));
     }
     if out.is_empty() {
-        out.push(match (r.decision, lang) {
-            (Decision::Keep, Lang::Zh) => "未触发任何升降级条件".into(),
-            (Decision::Keep, Lang::En) => {
-                "no promotion, demotion or termination rule applies".into()
-            }
-            (d, _) => decision_label(d, lang).into(),
+        out.push(match r.decision {
+            Decision::Keep => text::review_no_rule_applies(lang).into(),
+            d => decision_label(d, lang).into(),
         });
     }
     out
@@ -771,6 +721,8 @@ pub fn review_book(
                 let show = |v: Decimal| Cell::text(figure(c.metric, v));
                 s.push(vec![
                     Cell::text(&r.year.rm.rm_id),
+                    // Not texts: the policy's name of the component, the
+                    // vocabulary's name (or id) of the metric.
                     Cell::text(match lang {
                         Lang::Zh => c.name.clone(),
                         Lang::En => c.name_en.clone().unwrap_or(c.id.clone()),
@@ -830,15 +782,13 @@ pub fn review_book(
             for g in &r.grades {
                 let grade = tier_label(policy, Some(g.tier), lang);
                 let excluded = g.excluded_clients.join(", ");
-                let count = match lang {
-                    Lang::Zh => format!("满足 {} 项（需 {} 项）", g.held_count, g.need),
-                    Lang::En => format!("{}/{}", g.held_count, g.need),
-                };
+                let count = text::review_held_of_needed(lang, g.held_count, g.need);
                 for i in &g.items {
                     s.push(vec![
                         Cell::text(&r.year.rm.rm_id),
                         Cell::text(&grade),
                         Cell::text(&i.id),
+                        // Not a text: the vocabulary's name (or id) of the metric.
                         Cell::text(match lang {
                             Lang::Zh => i.metric.zh(),
                             Lang::En => i.metric.id(),

@@ -128,6 +128,7 @@ pub(crate) fn metric_label(name: &str, lang: Lang) -> String {
     crate::vocab::Metric::ALL
         .iter()
         .find(|m| m.id() == name)
+        // Not a text: the vocabulary's own name of the metric.
         .map(|m| match lang {
             Lang::Zh => m.zh().to_string(),
             Lang::En => m.en().to_string(),
@@ -155,6 +156,7 @@ fn rule_text(rule: &str, lang: Lang) -> String {
         "metric" => crate::text::rule_metric(lang).into(),
         "pay" => crate::text::rule_pay(lang).into(),
         "restate" => crate::text::rule_restate(lang).into(),
+        // Not a text: Chinese names the engine's figure, English keeps its id.
         r => match (lang, crate::text::trace_figure(r, lang)) {
             (Lang::Zh, Some(name)) => name.into(),
             _ => r.into(),
@@ -225,44 +227,36 @@ pub fn statement(
     let met = &r.month.metrics;
     let tier = tier_name(policy, r, lang);
     let branch = r.rm.branch.clone().unwrap_or_default();
+    // Not a text: the policy's own name in either language.
     let policy_name = match lang {
         Lang::Zh => policy.name.clone(),
         Lang::En => policy.name_en.clone().unwrap_or_else(|| policy.id.clone()),
     };
     let draft_mark = if draft { text::stmt_draft(lang) } else { "" };
-    let title = match lang {
-        Lang::Zh => format!("客户经理工资对账单 {}年{}月{draft_mark}", p.year, p.month),
-        Lang::En => format!("RM pay statement {p}{draft_mark}"),
-    };
+    let title = text::stmt_title(lang, p, p.year, p.month, draft_mark);
     let mut rows = Rows { rows: Vec::new() };
     rows.line(RowStyle::Title, title.clone());
     rows.line(
         RowStyle::Normal,
-        match lang {
-            Lang::Zh => format!(
-                "{policy_name}（版本 {}）　机构：{}",
-                policy.version,
-                if branch.is_empty() { "—" } else { &branch }
-            ),
-            Lang::En => format!(
-                "{policy_name} (version {})   Branch: {}",
-                policy.version,
-                if branch.is_empty() { "—" } else { &branch }
-            ),
-        },
+        text::stmt_policy_line(
+            lang,
+            &policy_name,
+            &policy.version,
+            if branch.is_empty() { "—" } else { &branch },
+        ),
     );
     rows.line(
         RowStyle::Normal,
-        match lang {
-            Lang::Zh => format!(
-                "客户经理编号：{}　姓名：{}　等级：{tier}　期间：{}年{}月（{days} 天）",
-                r.rm.rm_id, r.rm.name, p.year, p.month
-            ),
-            Lang::En => format!(
-                "RM id: {}   Name: {}   Tier: {tier}   Period: {p} ({days} days)",
-                r.rm.rm_id, r.rm.name
-            ),
-        },
+        text::stmt_rm_line(
+            lang,
+            &r.rm.rm_id,
+            &r.rm.name,
+            &tier,
+            p,
+            p.year,
+            p.month,
+            days,
+        ),
     );
     if draft {
         rows.line(
@@ -300,35 +294,19 @@ pub fn statement(
                 } else {
                     format!(" ÷ {}", amount_text(*per, 0))
                 };
-                match lang {
-                    Lang::Zh => format!(
-                        "{} {}{per} × 单价 {}",
-                        metric_label(metric, lang),
-                        metric_value_text(metric, v),
-                        plain(rate)
-                    ),
-                    Lang::En => format!(
-                        "{} {}{per} × rate {}",
-                        metric_label(metric, lang),
-                        metric_value_text(metric, v),
-                        plain(rate)
-                    ),
-                }
+                text::stmt_rate_words(
+                    lang,
+                    metric_label(metric, lang),
+                    metric_value_text(metric, v),
+                    per,
+                    plain(rate),
+                )
             }
-            Some(PayKind::Fixed { .. }) => match lang {
-                Lang::Zh => format!("{tier} 每月固定金额"),
-                Lang::En => format!("fixed monthly amount for {tier}"),
-            },
+            Some(PayKind::Fixed { .. }) => text::stmt_fixed_words(lang, &tier),
             None => String::new(),
         };
         let scale = policy.settings.money.scale;
-        let words = match lang {
-            Lang::Zh => format!(
-                "{words}，{}保留 {scale} 位小数",
-                rounding_word(policy, lang)
-            ),
-            Lang::En => format!("{words}, {} to {scale} places", rounding_word(policy, lang)),
-        };
+        let words = text::stmt_rounded(lang, words, rounding_word(policy, lang), scale);
         rows.figure(
             RowStyle::Normal,
             line_name(policy, &line.rule, lang),
@@ -367,10 +345,12 @@ pub fn statement(
         .collect();
     for d in &deductions {
         let s = step(r, &d.rule);
-        let limit = |zh: String, en: String| match (s.is_some(), lang) {
-            (false, _) => String::new(),
-            (true, Lang::Zh) => zh,
-            (true, Lang::En) => en,
+        let limit = |left: &str| {
+            if s.is_some() {
+                text::stmt_up_to_gross_left(lang, left)
+            } else {
+                String::new()
+            }
         };
         let left = step_input(s, "gross left").unwrap_or("0");
         let left = left
@@ -383,12 +363,7 @@ pub fn statement(
                 .parse::<Decimal>()
                 .map(amount_text_2)
                 .unwrap_or(carried.to_string());
-            match lang {
-                Lang::Zh => format!("前期待扣损失 {carried}，以应发剩余 {left} 为限"),
-                Lang::En => format!(
-                    "losses not recovered in earlier months {carried}, up to the gross left {left}"
-                ),
-            }
+            text::stmt_carried_loss_words(lang, carried, &left)
         } else {
             let pd = policy.pay.deductions.iter().find(|x| x.id == d.rule);
             match pd {
@@ -399,10 +374,7 @@ pub fn statement(
                         metric_label(pd.metric.id(), lang),
                         metric_value_text(pd.metric.id(), v),
                         percent_text(pd.share),
-                        limit(
-                            format!("，以应发剩余 {left} 为限"),
-                            format!(", up to the gross left {left}")
-                        )
+                        limit(&left)
                     )
                 }
                 None => String::new(),
@@ -435,18 +407,7 @@ pub fn statement(
     if !pay.unrecovered.is_zero() {
         rows.line(
             RowStyle::Normal,
-            match lang {
-                Lang::Zh => format!(
-                    "本月应扣损失中 {} 超过应发，未扣部分结转以后月份（风险金抵偿后结转 {}）",
-                    m(pay.unrecovered),
-                    m(pay.pending_loss)
-                ),
-                Lang::En => format!(
-                    "losses of {} exceed this month's gross; what the risk deposit does not cover ({}) is carried to later months",
-                    m(pay.unrecovered),
-                    m(pay.pending_loss)
-                ),
-            },
+            text::stmt_unrecovered(lang, m(pay.unrecovered), m(pay.pending_loss)),
         );
     }
 
@@ -474,22 +435,14 @@ pub fn statement(
                 .map(|mv| mv.amount)
                 .sum();
             let before = k.opening - excess;
-            match lang {
-                Lang::Zh => format!(
-                    "{} × {base_name} {}，以上限 {} − 扣留前余额 {} 为限",
-                    percent_text(rd.rate),
-                    m(base.max(Decimal::ZERO)),
-                    m(cap),
-                    m(before)
-                ),
-                Lang::En => format!(
-                    "{} × {base_name} {}, up to the cap {} − the balance before {}",
-                    percent_text(rd.rate),
-                    m(base.max(Decimal::ZERO)),
-                    m(cap),
-                    m(before)
-                ),
-            }
+            text::stmt_holdback_words(
+                lang,
+                percent_text(rd.rate),
+                base_name,
+                m(base.max(Decimal::ZERO)),
+                m(cap),
+                m(before),
+            )
         }
         _ => movements_text(k, lang),
     };
@@ -527,10 +480,7 @@ pub fn statement(
         );
     }
     let adj = if adjusted {
-        match lang {
-            Lang::Zh => format!(" + 以前期间调整 {}", m(pay.adjustments_total)),
-            Lang::En => format!(" + prior-period adjustments {}", m(pay.adjustments_total)),
-        }
+        text::stmt_adjustments_added(lang, m(pay.adjustments_total))
     } else {
         String::new()
     };
@@ -539,20 +489,13 @@ pub fn statement(
         text::net_pay(lang).into(),
         money(pay.net),
         &rule_text("pay", lang),
-        match lang {
-            Lang::Zh => format!(
-                "应发 {} − 扣款 {} − 风险金扣留 {}{adj}",
-                m(pay.gross),
-                m(pay.deductions_total),
-                m(pay.holdback)
-            ),
-            Lang::En => format!(
-                "gross {} − deductions {} − risk deposit withheld {}{adj}",
-                m(pay.gross),
-                m(pay.deductions_total),
-                m(pay.holdback)
-            ),
-        },
+        text::stmt_net_words(
+            lang,
+            m(pay.gross),
+            m(pay.deductions_total),
+            m(pay.holdback),
+            adj,
+        ),
     );
     let released_words = {
         let words: Vec<String> = k
@@ -564,18 +507,9 @@ pub fn statement(
                     MovementKind::Released | MovementKind::ExcessReleased
                 )
             })
-            .map(|mv| match (mv.kind, lang) {
-                (MovementKind::ExcessReleased, Lang::Zh) => {
-                    format!("等级变动上限降低，退还超额 {}", m(mv.amount))
-                }
-                (MovementKind::ExcessReleased, Lang::En) => {
-                    format!(
-                        "cap lowered by a tier change: excess {} released",
-                        m(mv.amount)
-                    )
-                }
-                (_, Lang::Zh) => format!("离岗满期，退还 {}", m(mv.amount)),
-                (_, Lang::En) => format!("released {} after leaving", m(mv.amount)),
+            .map(|mv| match mv.kind {
+                MovementKind::ExcessReleased => text::stmt_excess_released(lang, m(mv.amount)),
+                _ => text::stmt_released_after_leaving(lang, m(mv.amount)),
             })
             .collect();
         if words.is_empty() {
@@ -606,10 +540,7 @@ pub fn statement(
         text::stmt_opening_balance(lang).into(),
         money(k.opening),
         &rd_rule,
-        match lang {
-            Lang::Zh => format!("来源：{}", opening_text(&k.opening_source, lang)),
-            Lang::En => format!("from: {}", opening_text(&k.opening_source, lang)),
-        },
+        text::stmt_opening_from(lang, opening_text(&k.opening_source, lang)),
     );
     rows.figure(
         RowStyle::Normal,
@@ -626,10 +557,7 @@ pub fn statement(
         k.movements
             .iter()
             .find(|mv| mv.kind == MovementKind::LossOffset)
-            .map(|mv| match lang {
-                Lang::Zh => format!("离岗退还前先抵偿经济损失 {}", m(mv.amount)),
-                Lang::En => format!("losses of {} paid before release", m(mv.amount)),
-            })
+            .map(|mv| text::stmt_loss_offset(lang, m(mv.amount)))
             .unwrap_or_default(),
     );
     rows.figure(
@@ -644,46 +572,29 @@ pub fn statement(
         text::stmt_closing_balance(lang).into(),
         money(k.closing),
         &rd_rule,
-        match lang {
-            Lang::Zh => format!(
-                "期初 {} + 扣留 {} − 抵偿 {} − 退还 {}{}",
-                m(k.opening),
-                m(k.withheld),
-                m(k.offset),
-                m(k.released),
-                k.cap
-                    .map(|c| format!("；上限 {}", m(c)))
-                    .unwrap_or_default()
-            ),
-            Lang::En => format!(
-                "opening {} + withheld {} − offset {} − released {}{}",
-                m(k.opening),
-                m(k.withheld),
-                m(k.offset),
-                m(k.released),
-                k.cap.map(|c| format!("; cap {}", m(c))).unwrap_or_default()
-            ),
-        },
+        text::stmt_closing_words(
+            lang,
+            m(k.opening),
+            m(k.withheld),
+            m(k.offset),
+            m(k.released),
+            k.cap
+                .map(|c| text::stmt_cap_clause(lang, m(c)))
+                .unwrap_or_default(),
+        ),
     );
 
     // Year to date.
     let y = &r.ytd;
     let ytd_source = match (&k.opening_source, y.months) {
         (_, 1) if p.month == 1 => text::stmt_year_first_month(lang).to_string(),
-        (OpeningSource::Archive(prev), n) if n > 1 => match lang {
-            Lang::Zh => format!("{prev} 及以前月份取自归档的结转状态，加本月"),
-            Lang::En => format!("through {prev} from the archive's carried state, plus this month"),
-        },
+        (OpeningSource::Archive(prev), n) if n > 1 => text::stmt_ytd_from_archive(lang, prev),
         _ => text::stmt_no_earlier_months_carried(lang).to_string(),
     };
-    let ytd_title = match lang {
-        Lang::Zh => format!("五、本年累计（{} 年，{} 个月）", y.year, y.months),
-        Lang::En => format!(
-            "5. Year to date ({}, {} month{})",
-            y.year,
-            y.months,
-            if y.months == 1 { "" } else { "s" }
-        ),
+    let ytd_title = if y.months == 1 {
+        text::stmt_ytd_title_one_month(lang, y.year, y.months)
+    } else {
+        text::stmt_ytd_title(lang, y.year, y.months)
     };
     rows.section(&ytd_title, cols);
     let ytd_rows: [(text::Label, Decimal, Decimal); 5] = [
@@ -694,10 +605,7 @@ pub fn statement(
         (text::risk_released, y.released, pay.released),
     ];
     for (i, (title, v, month)) in ytd_rows.into_iter().enumerate() {
-        let sum = match lang {
-            Lang::Zh => format!("{} 个月之和，其中本月 {}", y.months, m(month)),
-            Lang::En => format!("Σ {} month(s), this month {}", y.months, m(month)),
-        };
+        let sum = text::stmt_ytd_sum(lang, y.months, m(month));
         rows.figure(
             RowStyle::Normal,
             title(lang).into(),
@@ -722,18 +630,7 @@ pub fn statement(
         text::stmt_daily_average_deposits_year(lang).into(),
         money(y.deposit_daily_average().round_dp(2)),
         &rule_text("metric", lang),
-        match lang {
-            Lang::Zh => format!(
-                "各月存款日均 × 当月天数之和 {} ÷ {} 天",
-                exact_text(y.deposit_day_sum),
-                y.days
-            ),
-            Lang::En => format!(
-                "Σ monthly daily average × days {} ÷ {} days",
-                exact_text(y.deposit_day_sum),
-                y.days
-            ),
-        },
+        text::stmt_year_deposit_words(lang, exact_text(y.deposit_day_sum), y.days),
     );
 
     // Key metrics.
@@ -764,10 +661,7 @@ pub fn statement(
             .iter()
             .map(|p| product_name(*p, lang))
             .collect();
-        match lang {
-            Lang::Zh => format!("，不含{}", names.join("、")),
-            Lang::En => format!(", excluding {}", names.join(", ")),
-        }
+        text::stmt_excluding(lang, names.join(text::list_sep(lang)))
     };
     let count_inputs = |figure: &str, prefix: &str| {
         step(r, figure)
@@ -800,18 +694,12 @@ pub fn statement(
     metric(
         "deposit_daily_average",
         money(met.deposit_daily_average.round_dp(2)),
-        match lang {
-            Lang::Zh => format!(
-                "名下 {} 户客户存款日均 × 分成比例之和（见下表）{excluded}{}",
-                mine.len(),
-                exact(met.deposit_daily_average)
-            ),
-            Lang::En => format!(
-                "Σ daily average × share over {} clients (see below){excluded}{}",
-                mine.len(),
-                exact(met.deposit_daily_average)
-            ),
-        },
+        text::stmt_deposit_words(
+            lang,
+            mine.len(),
+            &excluded,
+            exact(met.deposit_daily_average),
+        ),
     );
     metric(
         "deposit_base",
@@ -819,41 +707,26 @@ pub fn statement(
         // The metrics name a tier's default base in these words.
         if r.rm.base_source == format!("policy tier `{}` base_deposit", policy.tiers[r.rm.tier].id)
         {
-            match lang {
-                Lang::Zh => format!("台账未填，取办法中{tier}的默认基数"),
-                Lang::En => format!("not in the ledger: the policy's default for {tier}"),
-            }
+            text::stmt_base_default(lang, &tier)
         } else {
-            match lang {
-                Lang::Zh => format!("取自 {}", r.rm.base_source),
-                Lang::En => format!("from {}", r.rm.base_source),
-            }
+            text::stmt_base_from(lang, &r.rm.base_source)
         },
     );
     metric(
         "deposit_stock",
         money(met.deposit_stock.round_dp(2)),
-        match lang {
-            Lang::Zh => "取小(存款日均, 基数存款)".to_string(),
-            Lang::En => "min(daily-average deposits, base deposit)".to_string(),
-        },
+        text::stmt_stock_words(lang).to_string(),
     );
     metric(
         "deposit_increment",
         money(met.deposit_increment.round_dp(2)),
-        match lang {
-            Lang::Zh => "取大(存款日均 − 基数存款, 0)".to_string(),
-            Lang::En => "max(daily-average deposits − base deposit, 0)".to_string(),
-        },
+        text::stmt_increment_words(lang).to_string(),
     );
     let loans = count_inputs("loan_balance", "loan ");
     metric(
         "loan_balance",
         money(met.loan_balance.round_dp(2)),
-        match lang {
-            Lang::Zh => format!("名下 {loans} 笔贷款月末余额 × 分成比例之和"),
-            Lang::En => format!("Σ month-end balance × share over {loans} loans"),
-        },
+        text::stmt_loan_words(lang, loans),
     );
     metric(
         "npl_balance",
@@ -863,18 +736,7 @@ pub fn statement(
     metric(
         "npl_ratio",
         ratio_cell(met.npl_ratio),
-        match lang {
-            Lang::Zh => format!(
-                "不良贷款余额 {} ÷ 贷款余额 {}",
-                m(met.npl_balance),
-                m(met.loan_balance)
-            ),
-            Lang::En => format!(
-                "NPL balance {} ÷ loan balance {}",
-                m(met.npl_balance),
-                m(met.loan_balance)
-            ),
-        },
+        text::stmt_npl_words(lang, m(met.npl_balance), m(met.loan_balance)),
     );
     metric(
         "interest_due",
@@ -889,18 +751,7 @@ pub fn statement(
     metric(
         "collection_rate",
         ratio_cell(met.collection_rate),
-        match lang {
-            Lang::Zh => format!(
-                "实收利息 {} ÷ 应收利息 {}",
-                m(met.interest_received),
-                m(met.interest_due)
-            ),
-            Lang::En => format!(
-                "interest received {} ÷ interest due {}",
-                m(met.interest_received),
-                m(met.interest_due)
-            ),
-        },
+        text::stmt_collection_words(lang, m(met.interest_received), m(met.interest_due)),
     );
     metric(
         "fee_income",
@@ -910,30 +761,18 @@ pub fn statement(
     metric(
         "new_basic_accounts",
         Cell::Number(met.new_basic_accounts, 0),
-        match lang {
-            Lang::Zh => format!("本月新开对公基本户 {} 户", plain(met.new_basic_accounts)),
-            Lang::En => format!(
-                "{} corporate basic accounts opened this month",
-                plain(met.new_basic_accounts)
-            ),
-        },
+        text::stmt_new_accounts_words(lang, plain(met.new_basic_accounts)),
     );
     let incidents = count_inputs("incident_loss", "");
     metric(
         "incident_points",
         Cell::Number(met.incident_points, 1),
-        match lang {
-            Lang::Zh => format!("本月违规与损失记录 {incidents} 条"),
-            Lang::En => format!("{incidents} incident(s) this month"),
-        },
+        text::stmt_incidents_words(lang, incidents),
     );
     metric(
         "incident_loss",
         money(met.incident_loss.round_dp(2)),
-        match lang {
-            Lang::Zh => format!("本月违规与损失记录 {incidents} 条的损失之和"),
-            Lang::En => format!("Σ losses of {incidents} incident(s) this month"),
-        },
+        text::stmt_incident_loss_words(lang, incidents),
     );
 
     // Clients: this RM's share and part only.
@@ -975,10 +814,7 @@ pub fn statement(
         rows.push(
             RowStyle::Normal,
             vec![
-                Cell::Text(match lang {
-                    Lang::Zh => format!("其余 {n} 户"),
-                    Lang::En => format!("{n} more clients"),
-                }),
+                Cell::Text(text::stmt_more_clients(lang, n)),
                 money(rest.round_dp(2)),
                 Cell::Empty,
                 Cell::text(text::stmt_see_pay_workbook_client(lang)),
@@ -992,18 +828,7 @@ pub fn statement(
     rows.push(RowStyle::Blank, Vec::new());
     rows.line(
         RowStyle::Normal,
-        match lang {
-            Lang::Zh => format!(
-                "数据来源：台账 {}（SHA-256 {}…）；各项数字与当月工资汇总表一致。",
-                run.ledger_file,
-                short_sha(&run.ledger_sha256),
-            ),
-            Lang::En => format!(
-                "Source: ledger {} (SHA-256 {}…); every figure is the pay register's.",
-                run.ledger_file,
-                short_sha(&run.ledger_sha256),
-            ),
-        },
+        text::stmt_source_line(lang, &run.ledger_file, short_sha(&run.ledger_sha256)),
     );
     if policy.pay.rates_are_examples {
         rows.line(
@@ -1016,10 +841,7 @@ pub fn statement(
         sheet: text::stmt_pay_statement(lang).into(),
         title: format!("{title} {} {}", r.rm.rm_id, r.rm.name),
         header_left: policy_name,
-        header_right: match lang {
-            Lang::Zh => format!("{} {}年{}月", r.rm.rm_id, p.year, p.month),
-            Lang::En => format!("{} {p}", r.rm.rm_id),
-        },
+        header_right: text::stmt_header_right(lang, &r.rm.rm_id, p, p.year, p.month),
         footer_left: format!("rmpay {}", run.tool_version),
         lang,
         widths: vec![24.0, 15.0, 18.0, 46.0],

@@ -117,18 +117,16 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
         text::tpl_monthly_ledger_for_rm(lang).to_string(),
     ));
     match policy {
-        Some(p) => rows.push(GuideRow::Note(match lang {
-            Lang::Zh => format!(
-                "政策：{}（{} 版本 {}）。“等级”列的下拉选项为该政策的等级。",
-                p.name, p.id, p.version
-            ),
-            Lang::En => format!(
-                "Policy: {} ({} version {}). The `tier` column's list holds its tiers.",
-                p.name_en.as_deref().unwrap_or(&p.name),
-                p.id,
-                p.version
-            ),
-        })),
+        Some(p) => rows.push(GuideRow::Note(text::tpl_policy_note(
+            lang,
+            // Not a text: the policy's own name in either language.
+            match lang {
+                Lang::Zh => &p.name,
+                Lang::En => p.name_en.as_deref().unwrap_or(&p.name),
+            },
+            &p.id,
+            &p.version,
+        ))),
         None => rows.push(GuideRow::Note(
             text::tpl_no_policy_given_tier(lang).to_string(),
         )),
@@ -156,15 +154,12 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
                     String::new(),
                     shown.clone(),
                     tier.id.clone(),
+                    // Not a text: the policy's name of the tier in the other language.
                     match lang {
                         Lang::Zh => tier.name_en.clone().unwrap_or_default(),
                         Lang::En => tier.name.clone(),
                     },
-                    if zh {
-                        tier.aliases.join("、")
-                    } else {
-                        tier.aliases.join(", ")
-                    },
+                    tier.aliases.join(text::list_sep(lang)),
                 ],
                 false,
             ));
@@ -199,6 +194,12 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             let header = header(c, zh);
             let allowed = allowed(c, &tier_values, lang);
             let required = required_text(c, lang);
+            // Not texts: the ledger guide's own words for the column
+            // (`ledger::guide`, both languages beside each column).
+            let what = match lang {
+                Lang::Zh => c.words.what_zh,
+                Lang::En => c.words.what_en,
+            };
             let example = match (&c.kind, policy.and_then(example_tier)) {
                 (ValueKind::Tier, Some(i)) => tier_values[i].as_str(),
                 _ => match lang {
@@ -210,11 +211,7 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
                 vec![
                     name.clone(),
                     header.clone(),
-                    match lang {
-                        Lang::Zh => c.words.what_zh,
-                        Lang::En => c.words.what_en,
-                    }
-                    .to_string(),
+                    what.to_string(),
                     kind_text(&c.kind, lang).to_string(),
                     required.clone(),
                     allowed,
@@ -225,6 +222,7 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             let list = match &c.kind {
                 ValueKind::Choice(v) => Some(ListSource::Values(
                     v.iter()
+                        // Not a text: the value's Chinese label or its id.
                         .map(|(id, label)| match lang {
                             Lang::Zh => label.to_string(),
                             Lang::En => id.to_string(),
@@ -239,13 +237,7 @@ pub fn template_book(policy: Option<&Policy>, lang: Lang) -> TemplateBook {
             };
             columns.push(DataColumn {
                 tip_title: clip(&header, 32),
-                tip: clip(
-                    &match lang {
-                        Lang::Zh => format!("{}。{}。例：{example}", c.words.what_zh, required),
-                        Lang::En => format!("{}. {}. E.g. {example}", c.words.what_en, required),
-                    },
-                    255,
-                ),
+                tip: clip(&text::tpl_tip(lang, what, &required, example), 255),
                 width: width(&header, &c.kind),
                 format: format(&c.kind),
                 required: c.required,
@@ -301,34 +293,26 @@ fn header(c: &ColumnGuide, zh: bool) -> String {
 }
 
 fn heading(s: &SheetGuide, lang: Lang) -> String {
-    let need = match (s.need, lang) {
-        (Need::Required, Lang::Zh) => "必需",
-        (Need::OneOfDeposits, Lang::Zh) => "二选一",
-        (Need::Optional, Lang::Zh) => "可选",
-        (Need::Required, Lang::En) => "required",
-        (Need::OneOfDeposits, Lang::En) => "one of two",
-        (Need::Optional, Lang::En) => "optional",
+    let need = match s.need {
+        Need::Required => text::tpl_need_required(lang),
+        Need::OneOfDeposits => text::tpl_need_one_of_two(lang),
+        Need::Optional => text::tpl_need_optional(lang),
     };
-    match lang {
-        Lang::Zh => format!(
-            "{}（{}）【{need}】{}",
-            s.kind.chinese(),
-            s.kind.english(),
-            s.about_zh
-        ),
-        Lang::En => format!(
-            "{} ({}) [{need}] {}",
-            s.kind.english(),
-            s.kind.chinese(),
-            s.about_en
-        ),
-    }
+    text::tpl_heading(
+        lang,
+        s.kind.chinese(),
+        s.kind.english(),
+        need,
+        s.about_zh,
+        s.about_en,
+    )
 }
 
 fn required_text(c: &ColumnGuide, lang: Lang) -> String {
     if c.required {
         text::tpl_required(lang).to_string()
     } else if !c.words.when_zh.is_empty() {
+        // Not a text: the ledger guide's own words for the column.
         match lang {
             Lang::Zh => c.words.when_zh,
             Lang::En => c.words.when_en,
@@ -359,14 +343,23 @@ fn allowed(c: &ColumnGuide, tiers: &[String], lang: Lang) -> String {
         ValueKind::Choice(v) => {
             // The list shows the values in `lang`, the other language's
             // are accepted too.
-            let (shown, other): (Vec<&str>, Vec<&str>) = match lang {
-                Lang::Zh => v.iter().map(|(id, zh)| (*zh, *id)).unzip(),
-                Lang::En => v.iter().map(|(id, zh)| (*id, *zh)).unzip(),
+            // Not texts: the values (Chinese labels or ids) by language,
+            // the other language's listed as that language lists them.
+            let (shown, other, other_lang): (Vec<&str>, Vec<&str>, Lang) = match lang {
+                Lang::Zh => {
+                    let (s, o) = v.iter().map(|(id, zh)| (*zh, *id)).unzip();
+                    (s, o, Lang::En)
+                }
+                Lang::En => {
+                    let (s, o) = v.iter().map(|(id, zh)| (*id, *zh)).unzip();
+                    (s, o, Lang::Zh)
+                }
             };
-            match lang {
-                Lang::Zh => format!("{}（或 {}）", shown.join(sep), other.join(", ")),
-                Lang::En => format!("{} (or {})", shown.join(sep), other.join("、")),
-            }
+            text::tpl_allowed(
+                lang,
+                shown.join(sep),
+                other.join(text::list_sep(other_lang)),
+            )
         }
         ValueKind::Tier if !tiers.is_empty() => tiers.join(sep),
         ValueKind::Tier => text::tpl_tier_name_or_id(lang).to_string(),
@@ -380,6 +373,7 @@ fn allowed(c: &ColumnGuide, tiers: &[String], lang: Lang) -> String {
 fn tier_list(p: &Policy, lang: Lang) -> Vec<String> {
     p.tiers
         .iter()
+        // Not a text: the policy's own name of the tier.
         .map(|t| match lang {
             Lang::Zh => t.name.clone(),
             Lang::En => t.name_en.clone().unwrap_or_else(|| t.id.clone()),

@@ -347,6 +347,7 @@ labels! {
     pay_ledger_warning => "台账提示", "Ledger warning";
     pay_attention => "注意", "Note";
     pay_piece_rates_in_policy => "本办法中的计件单价为示例，须由银行替换为本行标准", "the piece rates in this policy are examples that the bank must replace";
+    pay_no_opening_balance => "无期初余额", "no opening balance given";
 
     // The review workbook (考核汇总).
     review_book_title => "客户经理等级考核", "RM tier review";
@@ -438,6 +439,8 @@ labels! {
     review_review_period => "考核期间", "Review period";
     review_partial => "部分期间", "Partial";
     review_months_missing => "缺少月份", "months missing";
+    review_no_rule_applies_keep => "未触发任何升降级条件 → 保持", "no promotion, demotion or termination rule applies → keep";
+    review_no_rule_applies => "未触发任何升降级条件", "no promotion, demotion or termination rule applies";
 
     // The pay statement (工资对账单).
     stmt_draft => "（草稿）", " (draft)";
@@ -483,6 +486,8 @@ labels! {
     stmt_demand_deposits => "活期存款", "demand deposits";
     stmt_time_deposits => "定期存款", "time deposits";
     stmt_agreement_deposits => "协议存款", "agreement deposits";
+    stmt_stock_words => "取小(存款日均, 基数存款)", "min(daily-average deposits, base deposit)";
+    stmt_increment_words => "取大(存款日均 − 基数存款, 0)", "max(daily-average deposits − base deposit, 0)";
 
     // The review notice (考核结果通知书).
     notice_and => "且", " and ";
@@ -513,6 +518,10 @@ labels! {
     notice_colon => "：", ":";
     notice_date => "日期：", "Date: ";
     notice_review_notice => "考核结果通知书", "Review notice";
+    notice_demoted_last_year => "上年考核已降级", "demoted in last year's review";
+    notice_not_demoted_last_year => "上年考核未降级", "not demoted in last year's review";
+    notice_grade_met => "符合", "met";
+    notice_grade_not_met => "不符合", "not met";
 
     // The compare workbook (方案对比).
     cmp_withheld => "风险金扣留", "Withheld";
@@ -572,6 +581,9 @@ labels! {
     tpl_list => "下拉选择", "list";
     tpl_tier_name_or_id => "政策中的等级名称或编号", "a tier name or id of the policy";
     tpl_share_range => "0%–100%（60%、0.6 或 60）", "0%–100% (60%, 0.6 or 60)";
+    tpl_need_required => "必需", "required";
+    tpl_need_one_of_two => "二选一", "one of two";
+    tpl_need_optional => "可选", "optional";
 }
 
 messages! {
@@ -609,6 +621,118 @@ messages! {
     stmt_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}",
         "net {net} + risk deposit released {released}";
     stmt_ytd_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}", "net {net} + released {released}";
+    pay_off_roster(left_on) => "{left_on} 离岗，不在本月台账中", "left on {left_on}; not in this month's ledger";
+    pay_withheld_amount(amount) => "扣留 {amount}", "withheld {amount}";
+    pay_loss_offset_amount(amount) => "抵偿经济损失 {amount}", "losses of {amount} paid from the balance";
+    pay_strip_title(period, year, month, name, id, tier) => "{year}年{month}月 工资条  {name} ({id})  {tier}",
+        "Pay strip {period}  {name} ({id})  {tier}";
+    pay_adjustment_title(period, version, name, reason) => "{period}第{version}版调整：{name}（{reason}）",
+        "{period} v{version} adjustment: {name} ({reason})";
+    pay_adjustment_text(kind, period, version, name, paid_version, paid, due, amount, reason) =>
+        "{kind} {period}第{version}版 {name}：第{paid_version}版已发 {paid}，第{version}版应为 {due}，{kind} {amount}（{reason}）",
+        "{kind} {period} v{version} {name}: {paid} in version {paid_version}, {due} in version {version}; {amount} ({reason})";
+    // The exceptions sheet's details (异常事项).
+    pay_flag_loan_above_authority(loan, v, t) => "贷款 {loan} 金额 {v} 超过授权 {t}", "loan {loan} of {v} is above the authority of {t}";
+    pay_flag_joint_signing(loan, v, t) => "贷款 {loan} 金额 {v} 超过 {t}，须支行行长共同审批",
+        "loan {loan} of {v} is above {t}: the branch head must sign jointly";
+    pay_flag_client_outside_band(client, v) => "客户 {client} 存款日均 {v} 不在本等级管户范围内",
+        "client {client} (daily-average deposits {v}) is outside the tier's band";
+    pay_flag_deposit_below_base(v, t) => "存款日均 {v} 低于基数的比例线 {t}", "daily-average deposits {v} are under {t}";
+    pay_flag_deposit_below_base_months(v, t) => "存款日均已连续 {v} 个月低于基数比例线（标准 {t} 个月），应予降级",
+        "deposits under the base line {v} months running ({t} means demotion)";
+    pay_flag_collection_below(v, t) => "收息率 {v} 低于 {t}", "collection rate {v} is under {t}";
+    pay_flag_new_loan_collection(loan, v, t) => "当年新发放贷款 {loan} 收息率 {v}，未达 {t}",
+        "loan {loan} disbursed this year collected {v} of interest due, under {t}";
+    pay_flag_loss_not_recovered(v) => "损失 {v} 超过本月应发，未扣部分待后续处理", "losses of {v} exceed this month's gross and were not deducted";
+    pay_flag_gross_above(v, t) => "本月应发 {v} 超过合理上限 {t}，请复核", "gross pay {v} is above the plausible ceiling of {t}: please check";
+    pay_flag_gross_above_tier_median(v, t) => "本月应发 {v} 超过同等级应发中位数的规定倍数 {t}，请复核（见计算过程）",
+        "gross pay {v} is above {t}, the policy's multiple of the tier's median gross: please check (see the trace)";
+
+    // The pay statement (工资对账单).
+    stmt_title(period, year, month, draft) => "客户经理工资对账单 {year}年{month}月{draft}", "RM pay statement {period}{draft}";
+    stmt_policy_line(policy, version, branch) => "{policy}（版本 {version}）　机构：{branch}", "{policy} (version {version})   Branch: {branch}";
+    stmt_rm_line(id, name, tier, period, year, month, days) =>
+        "客户经理编号：{id}　姓名：{name}　等级：{tier}　期间：{year}年{month}月（{days} 天）",
+        "RM id: {id}   Name: {name}   Tier: {tier}   Period: {period} ({days} days)";
+    stmt_rate_words(metric, value, per, rate) => "{metric} {value}{per} × 单价 {rate}", "{metric} {value}{per} × rate {rate}";
+    stmt_fixed_words(tier) => "{tier} 每月固定金额", "fixed monthly amount for {tier}";
+    stmt_rounded(words, rounding, scale) => "{words}，{rounding}保留 {scale} 位小数", "{words}, {rounding} to {scale} places";
+    stmt_carried_loss_words(carried, left) => "前期待扣损失 {carried}，以应发剩余 {left} 为限",
+        "losses not recovered in earlier months {carried}, up to the gross left {left}";
+    stmt_up_to_gross_left(left) => "，以应发剩余 {left} 为限", ", up to the gross left {left}";
+    stmt_unrecovered(unrecovered, pending) => "本月应扣损失中 {unrecovered} 超过应发，未扣部分结转以后月份（风险金抵偿后结转 {pending}）",
+        "losses of {unrecovered} exceed this month's gross; what the risk deposit does not cover ({pending}) is carried to later months";
+    stmt_holdback_words(rate, base_name, base, cap, before) => "{rate} × {base_name} {base}，以上限 {cap} − 扣留前余额 {before} 为限",
+        "{rate} × {base_name} {base}, up to the cap {cap} − the balance before {before}";
+    stmt_adjustments_added(amount) => " + 以前期间调整 {amount}", " + prior-period adjustments {amount}";
+    stmt_net_words(gross, deductions, holdback, adj) => "应发 {gross} − 扣款 {deductions} − 风险金扣留 {holdback}{adj}",
+        "gross {gross} − deductions {deductions} − risk deposit withheld {holdback}{adj}";
+    stmt_excess_released(amount) => "等级变动上限降低，退还超额 {amount}", "cap lowered by a tier change: excess {amount} released";
+    stmt_released_after_leaving(amount) => "离岗满期，退还 {amount}", "released {amount} after leaving";
+    stmt_opening_from(source) => "来源：{source}", "from: {source}";
+    stmt_loss_offset(amount) => "离岗退还前先抵偿经济损失 {amount}", "losses of {amount} paid before release";
+    stmt_closing_words(opening, withheld, offset, released, cap) => "期初 {opening} + 扣留 {withheld} − 抵偿 {offset} − 退还 {released}{cap}",
+        "opening {opening} + withheld {withheld} − offset {offset} − released {released}{cap}";
+    stmt_cap_clause(cap) => "；上限 {cap}", "; cap {cap}";
+    stmt_ytd_from_archive(prev) => "{prev} 及以前月份取自归档的结转状态，加本月", "through {prev} from the archive's carried state, plus this month";
+    stmt_ytd_title(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} months)";
+    stmt_ytd_title_one_month(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} month)";
+    stmt_ytd_sum(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} month(s), this month {month}";
+    stmt_year_deposit_words(sum, days) => "各月存款日均 × 当月天数之和 {sum} ÷ {days} 天", "Σ monthly daily average × days {sum} ÷ {days} days";
+    stmt_excluding(names) => "，不含{names}", ", excluding {names}";
+    stmt_deposit_words(n, excluded, exact) => "名下 {n} 户客户存款日均 × 分成比例之和（见下表）{excluded}{exact}",
+        "Σ daily average × share over {n} clients (see below){excluded}{exact}";
+    stmt_base_default(tier) => "台账未填，取办法中{tier}的默认基数", "not in the ledger: the policy's default for {tier}";
+    stmt_base_from(source) => "取自 {source}", "from {source}";
+    stmt_loan_words(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loans";
+    stmt_npl_words(npl, loans) => "不良贷款余额 {npl} ÷ 贷款余额 {loans}", "NPL balance {npl} ÷ loan balance {loans}";
+    stmt_collection_words(received, due) => "实收利息 {received} ÷ 应收利息 {due}", "interest received {received} ÷ interest due {due}";
+    stmt_new_accounts_words(n) => "本月新开对公基本户 {n} 户", "{n} corporate basic accounts opened this month";
+    stmt_incidents_words(n) => "本月违规与损失记录 {n} 条", "{n} incident(s) this month";
+    stmt_incident_loss_words(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incident(s) this month";
+    stmt_more_clients(n) => "其余 {n} 户", "{n} more clients";
+    stmt_source_line(file, sha) => "数据来源：台账 {file}（SHA-256 {sha}…）；各项数字与当月工资汇总表一致。",
+        "Source: ledger {file} (SHA-256 {sha}…); every figure is the pay register's.";
+    stmt_header_right(id, period, year, month) => "{id} {year}年{month}月", "{id} {period}";
+    statement_page_footer(page, pages) => "第 {page} 页，共 {pages} 页", "Page {page} of {pages}";
+
+    // The review notice (考核结果通知书).
+    notice_period_year(year, first, end) => "{year} 年度（{first} 至 {end}）", "year {year} ({first} to {end})";
+    notice_period_quarter(year, q, first, end) => "{year} 年第 {q} 季度（{first} 至 {end}）", "{year} Q{q} ({first} to {end})";
+    notice_target(name, target, rule) => "{name}目标 {target}（{rule}）", "{name} target {target} ({rule})";
+    notice_requires(op, threshold, outcome, id) => "{op} {threshold} → {outcome}（{id}）", "{op} {threshold} → {outcome} ({id})";
+    notice_requires_line(op, line, threshold, outcome, id) => "{op}{line} {threshold} → {outcome}（{id}）",
+        "{op} {line} {threshold} → {outcome} ({id})";
+    notice_requires_months(n, op, threshold, outcome, id) => "连续 {n} 个月{op} {threshold} → {outcome}（{id}）",
+        "{op} {threshold} for {n} consecutive months → {outcome} ({id})";
+    notice_bracketed(text) => "（{text}）", "({text})";
+    notice_consecutive(name, months, op, t) => "{name}连续 {months} 个月{op} {t}", "{name} {op} {t} for {months} consecutive months";
+    notice_tier_with_grade(name, grade) => "{name}（行员等级 {grade} 等）", "{name} (staff grade {grade})";
+    notice_rm_line(id, name, period) => "客户经理编号：{id}　姓名：{name}　考核期间：{period}", "RM id: {id}   Name: {name}   Period: {period}";
+    notice_partial_line(months) => "部分期间：缺少 {months} 的台账，各项数字只含有台账的月份",
+        "Partial period: no ledger for {months}; the figures cover the months with one";
+    notice_points(points) => "得分 {points} 分", "{points} points";
+    notice_of_which(name) => "　其中：{name}", "  of which: {name}";
+    notice_rule_outcome(when, outcome, id) => "{when} → {outcome}（{id}）", "{when} → {outcome} ({id})";
+    notice_grade_tried(tier) => "对照等级：{tier}", "Grade: {tier}";
+    notice_requires_items(need) => "办法要求（需满足 {need} 项）", "Required ({need} of the items)";
+    notice_largest_client(client, value) => "，最大单户 {client} {value}", ", largest {client} {value}";
+    notice_one_client_min(min, best) => "；单户 ≥ {min}{best}", "; one client ≥ {min}{best}";
+    notice_pass_line_scope(from) => "（单户日均 {from} 及以上的客户）", " (clients from {from})";
+    notice_veto(name, id) => "否决：{name}", "Disqualified: {id}";
+    notice_source_line(policy, version, label, file) => "依据：{policy}（版本 {version}）；数字与 {label} 考核汇总表（{file}）一致。",
+        "Under {policy} (version {version}); every figure is the review summary's ({file}).";
+
+    // The ledger template (台账模板).
+    tpl_policy_note(name, id, version) => "政策：{name}（{id} 版本 {version}）。“等级”列的下拉选项为该政策的等级。",
+        "Policy: {name} ({id} version {version}). The `tier` column's list holds its tiers.";
+    tpl_tip(what, required, example) => "{what}。{required}。例：{example}", "{what}. {required}. E.g. {example}";
+    tpl_heading(zh_name, en_name, need, about_zh, about_en) => "{zh_name}（{en_name}）【{need}】{about_zh}",
+        "{en_name} ({zh_name}) [{need}] {about_en}";
+    tpl_allowed(shown, other) => "{shown}（或 {other}）", "{shown} (or {other})";
+
+    // The compare workbook (方案对比).
+    cmp_title(policy, period, old, new) => "{policy} {period} 办法对比 {old} → {new}", "{policy} {period} policy comparison {old} → {new}";
 
     // The review's JSON reasons: every grade tried, in words.
     review_grade_line(tier, verdict, parts) => "{tier} {verdict}（{parts}）", "{tier} {verdict} ({parts})";
@@ -617,6 +741,26 @@ messages! {
     review_item_no_figure(item, min) => "{item} 无数据（标准 {min}）", "{item}: no figure ({min} needed)";
     review_pro_rated(year_min, months) => "（全年 {year_min} × {months} ÷ 12）", " (the year's {year_min} × {months} ÷ 12)";
     review_veto(name, facts, id) => "否决：{name}，{facts}（{id}）", "disqualified: {facts} ({id})";
+    review_missing_metric(name, id, why) => "无数据：{name}（{why}）", "no figure for `{id}` ({why})";
+    review_fact_month(name, op, threshold, list) => "{name}{op} {threshold} 的月份（{list}）", "{name} {op} {threshold} in {list}";
+    review_fact_months(name, op, threshold, n, list) => "{name}{op} {threshold} 连续 {n} 个月（{list}）",
+        "{name} {op} {threshold} for {n} consecutive months ({list})";
+    review_fact_line(name, value, op, line, threshold) => "{name} {value}，{op}{line} {threshold}", "{name} {value}, {op} {line} {threshold}";
+    review_fact(name, value, op, threshold) => "{name} {value}，{op} {threshold}", "{name} {value}, {op} {threshold}";
+    review_hit(what, outcome, rule) => "{what} → {outcome}（{rule}）", "{what} → {outcome} ({rule})";
+    review_bottom_n(score, n) => "综合得分 {score} 分，列后 {n} 名", "score {score}, among the last {n}";
+    review_lapsed(on, years, until) => "任职资格 {on} 取得，有效期 {years} 年，至 {until} 已过期", "qualified on {on}, valid {years} years, lapsed on {until}";
+    review_single_client(client, value, min) => "（单户 {client} {value} ≥ {min}）", " (one client, {client}: {value} ≥ {min})";
+    review_items_count(held, need) => "满足 {held} 项（需 {need} 项）", "items held: {held} ({need} needed)";
+    review_meets(tier) => "符合{tier}条件", "meets {tier}";
+    review_does_not_meet(tier) => "不符合{tier}条件", "does not meet {tier}";
+    review_grade_reason(verdict, parts, outcome, rule) => "{verdict}：{parts}{outcome}（{rule}）", "{verdict}: {parts}{outcome} ({rule})";
+    review_figure_why(name, why) => "{name}（{why}）", "{name} ({why})";
+    review_not_assessed_no(figures, rule) => "未考核：无{figures}（{rule}）", "not assessed: no {figures} ({rule})";
+    review_new_base(base, how) => "新基数存款 {base}（{how}），超过部分为增量", "new base deposit {base} ({how}); anything above it is increment";
+    review_peers_average(tier, peers) => "{tier} {peers} 人存款日均的平均数", "the average daily deposits of the {peers} RMs of {tier}";
+    review_in_post(n) => "（在岗 {n} 个月）各项数字按在岗月份计", "(in post {n} months) figures cover those months";
+    review_held_of_needed(held, need) => "满足 {held} 项（需 {need} 项）", "{held}/{need}";
 
     // Console summaries.
     wrote(path) => "rmpay：已写入 {path}", "rmpay: wrote {path}";

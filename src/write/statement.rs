@@ -6,7 +6,7 @@
 use super::{excel_number, money_format, shown_width, xerr};
 use crate::diag::Diagnostic;
 use crate::report::statement::Page;
-use crate::report::{Cell, Lang, RowStyle};
+use crate::report::{Cell, RowStyle};
 use chrono::Datelike;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
@@ -176,10 +176,8 @@ pub fn page_bytes(page: &Page, path: &Path) -> Result<Vec<u8>, Diagnostic> {
         header_text(&page.header_left),
         header_text(&page.header_right)
     ));
-    let pages = match page.lang {
-        Lang::Zh => "第 &P 页，共 &N 页",
-        Lang::En => "Page &P of &N",
-    };
+    // Excel's codes for the page number and the page count.
+    let pages = crate::text::statement_page_footer(page.lang, "&P", "&N");
     ws.set_footer(format!("&L{}&C{pages}", header_text(&page.footer_left)));
     let last = page.rows.len().saturating_sub(1) as u32;
     ws.set_print_area(0, 0, last, ncols - 1)
