@@ -500,7 +500,7 @@ fn draft_into_archive(
         format: signoff::DRAFT_FORMAT.to_string(),
         period: p.to_string(),
         tool_version: r.run.tool_version.clone(),
-        lang: lang_id(l).to_string(),
+        lang: l.id().to_string(),
         policy: policy_src,
         ledger: ledger_src,
         opening: r.run.opening.clone(),
@@ -838,14 +838,6 @@ fn period_files(
     Ok(files)
 }
 
-fn lang_id(l: report::Lang) -> &'static str {
-    // Not a text: the language's id, as records keep it.
-    match l {
-        report::Lang::Zh => "zh",
-        report::Lang::En => "en",
-    }
-}
-
 /// The files of a ledger as the archive stores them (a workbook, or a
 /// ledger folder's files).
 fn read_ledger_files(path: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Failure> {
@@ -906,7 +898,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         format: archive::FORMAT.to_string(),
         period: p.to_string(),
         tool_version: r.run.tool_version.clone(),
-        lang: lang_id(l).to_string(),
+        lang: l.id().to_string(),
         policy: policy_src,
         ledger: ledger_src,
         previous,

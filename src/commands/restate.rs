@@ -5,7 +5,7 @@
 //! and what is due goes into the last closed month's new state, from which
 //! the next open month's payroll pays (补发) or recovers (扣回) it.
 
-use super::{file_entries, lang_id, manifest_lang, period_files, recompute_version, take_lock};
+use super::{file_entries, manifest_lang, period_files, recompute_version, take_lock};
 use crate::archive::{self, Archive, Link, Manifest, Restated};
 use crate::diag::Code;
 use crate::engine::pay::{Payroll, Payslip, PriorAdjustment};
@@ -391,7 +391,7 @@ fn manifest(
         format: archive::FORMAT.to_string(),
         period: r.run.period.to_string(),
         tool_version: r.run.tool_version.clone(),
-        lang: lang_id(manifest_lang(old_m)).to_string(),
+        lang: manifest_lang(old_m).id().to_string(),
         policy,
         ledger,
         previous: before.map(link_to).or(old_m.previous.clone()),

@@ -68,7 +68,7 @@ pub fn payout_bytes(
                     .map_err(xerr(path))?;
             wb.set_properties(
                 &DocProperties::new()
-                    .set_title("代发工资")
+                    .set_title(sheet.as_str())
                     .set_author("rmpay")
                     .set_creation_datetime(&when),
             );
