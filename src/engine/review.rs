@@ -7,6 +7,7 @@ use crate::policy::{
     ComponentKind, Condition, Criteria, Decision, Op, Policy, QuarterSettlements, TierIx, TierRole,
     WhenMissing,
 };
+use crate::text::{self, Lang};
 use crate::trace::{Input, Step};
 use crate::vocab::Metric;
 use rust_decimal::Decimal;
@@ -744,8 +745,8 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     {
         hits.push(Hit {
             rule: format!("tiers.{}.exam_min", policy.tiers[current].id),
-            name: "考试成绩未达本等级要求".into(),
-            name_en: Some("Exam score below the tier's minimum".into()),
+            name: text::hit_exam_below(Lang::Zh).into(),
+            name_en: Some(text::hit_exam_below(Lang::En).into()),
             decision: Decision::Demote,
             to: None,
             detail: format!("exam_score {} < {}", fmt(score), fmt(min)),
@@ -765,8 +766,8 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     {
         hits.push(Hit {
             rule: "review.max_clients".into(),
-            name: "管户数超过上限".into(),
-            name_en: Some("More clients than the cap".into()),
+            name: text::hit_too_many_clients(Lang::Zh).into(),
+            name_en: Some(text::hit_too_many_clients(Lang::En).into()),
             decision: Decision::Keep,
             to: None,
             detail: format!("client_count {} > {max}", fmt(n)),
@@ -797,8 +798,8 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     {
         hits.push(Hit {
             rule: "review.qualification_valid_years".into(),
-            name: "任职资格已过有效期，须重新准入".into(),
-            name_en: Some("Qualification lapsed: renewal needed".into()),
+            name: text::hit_qualification_lapsed(Lang::Zh).into(),
+            name_en: Some(text::hit_qualification_lapsed(Lang::En).into()),
             decision: Decision::Keep,
             to: None,
             detail: format!("qualified on {q}, valid {n} years to {until}"),
@@ -972,8 +973,8 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
                 }
                 r.hits.push(Hit {
                     rule: "review.bottom_n".into(),
-                    name: format!("末位淘汰（后{n}名）"),
-                    name_en: Some(format!("Bottom {n} by score")),
+                    name: text::hit_bottom_n(Lang::Zh, n),
+                    name_en: Some(text::hit_bottom_n(Lang::En, n)),
                     decision: Decision::Demote,
                     to: None,
                     detail: format!("score {} among the last {n}", fmt(score)),

@@ -218,6 +218,11 @@ columns! {
 }
 
 labels! {
+    // The review's rules rmpay names itself (the policy names the others).
+    hit_exam_below => "考试成绩未达本等级要求", "Exam score below the tier's minimum";
+    hit_too_many_clients => "管户数超过上限", "More clients than the cap";
+    hit_qualification_lapsed => "任职资格已过有效期，须重新准入", "Qualification lapsed: renewal needed";
+
     // Sheets.
     metrics_sheet => "业绩指标", "Metrics";
     client_sheet => "客户明细", "Client detail";
@@ -587,6 +592,9 @@ labels! {
 }
 
 messages! {
+    // The review's rules rmpay names itself.
+    hit_bottom_n(n) => "末位淘汰（后{n}名）", "Bottom {n} by score";
+
     // Run manifest and trace.
     opening_closing_state(period, sha) => "{period} 的期末状态（state.json SHA-256 {sha}）",
         "closing state of {period} (state.json SHA-256 {sha})";
