@@ -3,7 +3,7 @@
 
 use super::pay::{amount_text, percent_text};
 use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col, wrapped_col};
-use crate::engine::review::{Fact, Finding, GradeTry, Hit, Review, ReviewResult};
+use crate::engine::review::{Fact, Finding, GradeTry, Hit, Review, ReviewResult, Veto};
 use crate::policy::{Decision, Op, Policy, TierIx};
 use crate::text;
 use crate::vocab::Metric;
@@ -167,15 +167,7 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
             amount_text(p.threshold, 2)
         ));
     }
-    for v in &g.vetoes {
-        let facts = v
-            .facts
-            .iter()
-            .map(|f| fact_text(f, None, lang))
-            .collect::<Vec<_>>()
-            .join(text::review_fact_sep(lang));
-        parts.push(text::review_veto(lang, &v.name, facts, &v.id));
-    }
+    parts.extend(g.vetoes.iter().map(|v| veto_text(v, lang)));
     let verdict = if g.holds {
         text::review_holds(lang)
     } else {
@@ -279,6 +271,17 @@ pub(crate) fn line_words(d: Decision, lang: Lang) -> &'static str {
         Decision::Promote => text::review_promotion_line(lang),
         Decision::Keep => text::review_line_keep(lang),
     }
+}
+
+/// A disqualifier that fired, with its facts (month and figure).
+fn veto_text(v: &Veto, lang: Lang) -> String {
+    let facts = v
+        .facts
+        .iter()
+        .map(|f| fact_text(f, None, lang))
+        .collect::<Vec<_>>()
+        .join(text::review_fact_sep(lang));
+    text::review_veto(lang, &v.name, facts, &v.id)
 }
 
 /// One comparison in words: `综合得分 84.57 分，低于降级线 85.00 分`, or for
@@ -430,15 +433,7 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
             amount_text(p.threshold, 2)
         ));
     }
-    for v in &g.vetoes {
-        let facts = v
-            .facts
-            .iter()
-            .map(|f| fact_text(f, None, lang))
-            .collect::<Vec<_>>()
-            .join(text::review_fact_sep(lang));
-        parts.push(text::review_veto(lang, &v.name, facts, &v.id));
-    }
+    parts.extend(g.vetoes.iter().map(|v| veto_text(v, lang)));
     let verdict = if g.holds {
         text::review_meets(lang, tier)
     } else {

@@ -478,61 +478,9 @@ fn texts(name: &str, v: &[&str]) -> Col {
     Col::Text(name.into(), v.iter().map(|s| Some(s.to_string())).collect())
 }
 
-#[test]
-pub(super) fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
-    let loans = parquet_bytes(&[
-        texts("loan_id", &["L001"]),
-        texts("client_id", &["C001"]),
-        Col::Bool("balance".into(), vec![Some(true)]),
-        texts("classification", &["正常"]),
-        Col::Double("interest_due".into(), vec![Some(100.0)]),
-        Col::Double("interest_received".into(), vec![Some(100.0)]),
-    ]);
-    let new_accounts = parquet_bytes(&[
-        texts("account_id", &["6209001", "6209002"]),
-        texts("开户日期", &["2026-10-05", "2026-13-01"]),
-    ]);
-    let settlements = parquet_bytes(&[
-        texts("client_id", &["C001"]),
-        Col::Double("amount_usd".into(), vec![Some(1000.0)]),
-    ]);
-    let truncated = &settlements[..settlements.len() / 2];
-    let out = Test::new()
-        .write("bad/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
-        .write(
-            "bad/deposits.csv",
-            "date,account_id,client_id,balance\n2026-10-01,A1,C001,\"12,3O0\"\n2026-13-01,A1,C001,100\n",
-        )
-        .write("bad/loans.parquet", loans)
-        .write("bad/fees.csv", b"client_id,amount\nC001,1\xFF00\n")
-        .write("bad/settlements.parquet", truncated)
-        .write("bad/新开户.parquet", new_accounts)
-        .write("bad/incidents.csv", "date,description,points\n2026-10-12,迟到,1\n")
-        .write("bad/README.txt", "not a sheet")
-        .args(["payroll", "--policy", POLICY, "--ledger", "$TMP/bad", "--out", "$TMP/out"])
-        .stderr("
-            $TMP/bad: error[missing-sheet]: expected a `clients` (管户关系) file, found only `deposits.csv`, `fees.csv`, `incidents.csv`, `loans.parquet`, `managers.csv`, `settlements.parquet`, `新开户.parquet`
-            $TMP/bad/deposits.csv:2:4: error[not-an-amount]: expected an amount, found text `12,3O0`
-            $TMP/bad/deposits.csv:3:1: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
-            $TMP/bad/loans.parquet column balance: error[wrong-type]: expected a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string) for `balance` (贷款余额), found a column of type BOOLEAN
-            $TMP/bad/fees.csv:2: error[bad-encoding]: expected text in UTF-8 or GBK/GB18030, found bytes `ff` that are neither
-            $TMP/bad/settlements.parquet: error[cannot-open]: expected a Parquet file, found one that cannot be read (Parquet error: Invalid Parquet file. Corrupt footer)
-            $TMP/bad/新开户.parquet row 2 column 开户日期: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
-            $TMP/bad/incidents.csv:1:1: error[missing-column]: expected a `rm_id` (客户经理编号) column in the header row, found none
-            rmpay: 8 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
-    assert!(!out.path("out").exists(), "nothing is written");
-}
-
-/// The same bad folder as [`every_bad_file_of_a_folder_is_a_located_error_in_one_run`],
-/// read in Chinese (`--lang zh`): every error's message in Chinese, the
-/// lines and fields of CSV files, the rows and columns of Parquet files
-/// named in Chinese too. The parquet crate's own words on a broken file
-/// are its own.
-#[test]
-fn every_bad_file_of_a_folder_reads_in_chinese() {
+/// A folder `bad/` in which every file is wrong in its own way (one
+/// missing), for the tests of a folder's errors in both languages.
+fn bad_folder() -> Test {
     let loans = parquet_bytes(&[
         texts("loan_id", &["L001"]),
         texts("client_id", &["C001"]),
@@ -561,6 +509,37 @@ fn every_bad_file_of_a_folder_reads_in_chinese() {
         .write("bad/settlements.parquet", truncated)
         .write("bad/新开户.parquet", new_accounts)
         .write("bad/incidents.csv", "date,description,points\n2026-10-12,迟到,1\n")
+        .write("bad/README.txt", "not a sheet")
+}
+
+#[test]
+pub(super) fn every_bad_file_of_a_folder_is_a_located_error_in_one_run() {
+    let out = bad_folder()
+        .args(["payroll", "--policy", POLICY, "--ledger", "$TMP/bad", "--out", "$TMP/out"])
+        .stderr("
+            $TMP/bad: error[missing-sheet]: expected a `clients` (管户关系) file, found only `deposits.csv`, `fees.csv`, `incidents.csv`, `loans.parquet`, `managers.csv`, `settlements.parquet`, `新开户.parquet`
+            $TMP/bad/deposits.csv:2:4: error[not-an-amount]: expected an amount, found text `12,3O0`
+            $TMP/bad/deposits.csv:3:1: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
+            $TMP/bad/loans.parquet column balance: error[wrong-type]: expected a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string) for `balance` (贷款余额), found a column of type BOOLEAN
+            $TMP/bad/fees.csv:2: error[bad-encoding]: expected text in UTF-8 or GBK/GB18030, found bytes `ff` that are neither
+            $TMP/bad/settlements.parquet: error[cannot-open]: expected a Parquet file, found one that cannot be read (Parquet error: Invalid Parquet file. Corrupt footer)
+            $TMP/bad/新开户.parquet row 2 column 开户日期: error[not-a-date]: expected a date such as `2026-10-01`, found text `2026-13-01`
+            $TMP/bad/incidents.csv:1:1: error[missing-column]: expected a `rm_id` (客户经理编号) column in the header row, found none
+            rmpay: 8 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    assert!(!out.path("out").exists(), "nothing is written");
+}
+
+/// The same bad folder as [`every_bad_file_of_a_folder_is_a_located_error_in_one_run`],
+/// read in Chinese (`--lang zh`): every error's message in Chinese, the
+/// lines and fields of CSV files, the rows and columns of Parquet files
+/// named in Chinese too. The parquet crate's own words on a broken file
+/// are its own.
+#[test]
+fn every_bad_file_of_a_folder_reads_in_chinese() {
+    bad_folder()
         .args(["payroll", "--lang", "zh", "--policy", POLICY, "--ledger", "$TMP/bad"])
         .args(["--out", "$TMP/out"])
         .stderr("
