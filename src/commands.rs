@@ -382,8 +382,9 @@ fn summary(r: &PayrollRun) {
     }
 }
 
-fn json_bytes(r: &PayrollRun) -> Vec<u8> {
-    write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run))
+/// The pay JSON, its texts in `l`.
+fn json_bytes(r: &PayrollRun, l: report::Lang) -> Vec<u8> {
+    write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run, l))
 }
 
 /// The month of a command's policy, ledger and `--period`, opening as
@@ -427,7 +428,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
     outputs.add_workbook(sink).map_err(Failure::Error)?;
-    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r, l))?;
     outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     eprintln!("{}", text::wrote(text::console(), out.display()));
@@ -460,7 +461,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
     outputs.add(&out, &workbook).map_err(Failure::Error)?;
-    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r, l))?;
     let mut recorded = None;
     if !closed {
         let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
@@ -736,8 +737,10 @@ fn same_as_draft(r: &PayrollRun, rec: &signoff::DraftRecord, draft: &str) -> Res
         }
     }
     let st = state::State::closing(&r.policy, p, &r.payroll).to_bytes();
+    // The JSON in the draft's language, as it was drafted.
+    let l = lang_id(&rec.lang);
     for (name, bytes) in [
-        (format!("pay-{p}.json"), json_bytes(r)),
+        (format!("pay-{p}.json"), json_bytes(r, l)),
         (archive::STATE.to_string(), st),
     ] {
         let sha = archive::sha256_hex(&bytes);
@@ -820,7 +823,7 @@ fn period_files(
     files.extend([
         (archive::POLICY.to_string(), policy_bytes),
         (xlsx_name, workbook),
-        (format!("pay-{p}.json"), json_bytes(r)),
+        (format!("pay-{p}.json"), json_bytes(r, l)),
         (archive::STATE.to_string(), st.to_bytes()),
     ]);
     // A ledger folder's month keeps no figures: its cells are named by its
@@ -1339,7 +1342,13 @@ fn recompute_version(
 }
 
 fn manifest_lang(m: &Manifest) -> report::Lang {
-    if m.lang == "en" {
+    lang_id(&m.lang)
+}
+
+/// The language a manifest or a draft records by its id (Chinese unless
+/// `en`).
+fn lang_id(id: &str) -> report::Lang {
+    if id == "en" {
         report::Lang::En
     } else {
         report::Lang::Zh
@@ -1967,8 +1976,8 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     let period = parse_period(a.month.period.as_deref())?;
     let (r, draft, archived) = statement_month(a, period)?;
     let chosen = statement_rms(a, &r)?;
-    if let Some(path) = &archived {
-        same_as_closed(path, &r, &chosen)?;
+    if let Some((path, l)) = &archived {
+        same_as_closed(path, *l, &r, &chosen)?;
     }
     let files = statement_files(a, &r, &chosen, draft)?;
     let mut outputs = write::OutputSet::new();
@@ -1997,14 +2006,15 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
 fn statement_month(
     a: &cli::StatementArgs,
     period: Option<Period>,
-) -> Result<(PayrollRun, bool, Option<PathBuf>), Failure> {
+) -> Result<(PayrollRun, bool, Option<(PathBuf, report::Lang)>), Failure> {
     let m = &a.month;
     Ok(match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(_), None, None, None) => {
             let (arch, p) = closed_period(root, m.period.as_deref().unwrap_or_default())?;
-            let (_, r) = recompute(&arch, p)?;
+            let (m, r) = recompute(&arch, p)?;
             let json = arch.dir(p).join(format!("pay-{p}.json"));
-            (r, false, Some(json))
+            // The archived JSON is in the language the month was closed in.
+            (r, false, Some((json, manifest_lang(&m))))
         }
         (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
             let job = ledger_job(m, l, period)?;
@@ -2063,6 +2073,7 @@ fn statement_rms<'r>(
 /// figures of every RM chosen must be the archived register's.
 fn same_as_closed(
     path: &Path,
+    l: report::Lang,
     r: &PayrollRun,
     chosen: &[&crate::engine::pay::RmResult],
 ) -> Result<(), Failure> {
@@ -2070,7 +2081,7 @@ fn same_as_closed(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(r)).unwrap_or_default();
+    let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(r, l)).unwrap_or_default();
     let find = |v: &serde_json::Value, id: &str| {
         v["managers"]
             .as_array()
