@@ -664,6 +664,16 @@ fn risk_month(
         return acct;
     };
     let mut balance = opening.risk_balance;
+    // A cap in a reason: in Chinese as an amount of money (`10,000.00`),
+    // in English as the policy writes it.
+    let cap_words = |cap: Decimal, l: Lang| match l {
+        Lang::Zh => {
+            let mut c = cap;
+            c.rescale(money.scale);
+            text::archive::amount(c, l)
+        }
+        Lang::En => cap.to_string(),
+    };
 
     // A tier change that lowers the cap below the balance.
     if let (Some(cap), Some(prev)) = (cap, &opening.previous_tier)
@@ -692,7 +702,7 @@ fn risk_month(
                     tier_name(prev, l),
                     tier_name(&tier.id, l),
                     &rd.name,
-                    text::archive::amount(cap, l),
+                    cap_words(cap, l),
                 )
             }),
         });
@@ -733,7 +743,7 @@ fn risk_month(
                         Lang::En => rd.rate.normalize().to_string(),
                     };
                     if withheld < wanted {
-                        text::move_withheld_to_cap(l, rate, &rd.name, text::archive::amount(cap, l))
+                        text::move_withheld_to_cap(l, rate, &rd.name, cap_words(cap, l))
                     } else {
                         text::move_withheld(l, rate, &rd.name)
                     }
