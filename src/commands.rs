@@ -2000,13 +2000,16 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A closed month's archived pay JSON, and the language it is written in.
+type ArchivedJson = (PathBuf, report::Lang);
+
 /// The month the statements are of: a closed one recomputed from the
 /// archive (with its pay JSON to compare with), or a draft computed from a
 /// policy and a ledger. Returns (the month, draft, the closed pay JSON).
 fn statement_month(
     a: &cli::StatementArgs,
     period: Option<Period>,
-) -> Result<(PayrollRun, bool, Option<(PathBuf, report::Lang)>), Failure> {
+) -> Result<(PayrollRun, bool, Option<ArchivedJson>), Failure> {
     let m = &a.month;
     Ok(match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(_), None, None, None) => {

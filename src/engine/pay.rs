@@ -101,7 +101,7 @@ pub struct Movement {
     /// Why, in words of both languages, with the figures it rests on
     /// (the rate, the cap, the losses, the months): the pay JSON and
     /// `explain` show it in the output's language.
-    pub reason: crate::text::Msg,
+    pub reason: Msg,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
