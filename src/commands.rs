@@ -1976,8 +1976,8 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     let period = parse_period(a.month.period.as_deref())?;
     let (r, draft, archived) = statement_month(a, period)?;
     let chosen = statement_rms(a, &r)?;
-    if let Some((path, l)) = &archived {
-        same_as_closed(path, *l, &r, &chosen)?;
+    if let Some(path) = &archived {
+        same_as_closed(path, &r, &chosen)?;
     }
     let files = statement_files(a, &r, &chosen, draft)?;
     let mut outputs = write::OutputSet::new();
@@ -2000,24 +2000,20 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A closed month's archived pay JSON, and the language it is written in.
-type ArchivedJson = (PathBuf, report::Lang);
-
 /// The month the statements are of: a closed one recomputed from the
 /// archive (with its pay JSON to compare with), or a draft computed from a
 /// policy and a ledger. Returns (the month, draft, the closed pay JSON).
 fn statement_month(
     a: &cli::StatementArgs,
     period: Option<Period>,
-) -> Result<(PayrollRun, bool, Option<ArchivedJson>), Failure> {
+) -> Result<(PayrollRun, bool, Option<PathBuf>), Failure> {
     let m = &a.month;
     Ok(match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(_), None, None, None) => {
             let (arch, p) = closed_period(root, m.period.as_deref().unwrap_or_default())?;
-            let (m, r) = recompute(&arch, p)?;
+            let (_, r) = recompute(&arch, p)?;
             let json = arch.dir(p).join(format!("pay-{p}.json"));
-            // The archived JSON is in the language the month was closed in.
-            (r, false, Some((json, manifest_lang(&m))))
+            (r, false, Some(json))
         }
         (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
             let job = ledger_job(m, l, period)?;
@@ -2076,7 +2072,6 @@ fn statement_rms<'r>(
 /// figures of every RM chosen must be the archived register's.
 fn same_as_closed(
     path: &Path,
-    l: report::Lang,
     r: &PayrollRun,
     chosen: &[&crate::engine::pay::RmResult],
 ) -> Result<(), Failure> {
@@ -2084,11 +2079,25 @@ fn same_as_closed(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(r, l)).unwrap_or_default();
+    let fresh: serde_json::Value =
+        serde_json::from_slice(&json_bytes(r, report::Lang::En)).unwrap_or_default();
+    // The figures, not the words: the movements' reasons are in the
+    // language the month was closed in (English in a month closed before
+    // the JSON followed `--lang`).
     let find = |v: &serde_json::Value, id: &str| {
-        v["managers"]
+        let mut m = v["managers"]
             .as_array()
-            .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())
+            .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())?;
+        for mv in m["risk_account"]["movements"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(mv) = mv.as_object_mut() {
+                mv.remove("reason");
+            }
+        }
+        Some(m)
     };
     for x in chosen {
         let (old, new) = (find(&archived, &x.rm.rm_id), find(&fresh, &x.rm.rm_id));
