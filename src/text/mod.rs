@@ -891,7 +891,7 @@ messages! {
 }
 
 /// The trace's words: the engine writes each figure's formula and inputs
-/// in English (the JSON and `explain` keep them so); a Chinese book shows
+/// in English; a Chinese book, pay JSON or `explain` shows
 /// them through this table, English phrase → Chinese, the longest phrase
 /// first. The figures' ids are named apart (metrics by the vocabulary,
 /// pay lines and tiers by the policy): see `report::TraceWords`.
