@@ -382,8 +382,9 @@ fn summary(r: &PayrollRun) {
     }
 }
 
-fn json_bytes(r: &PayrollRun) -> Vec<u8> {
-    write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run))
+/// The pay JSON, its texts in `l`.
+fn json_bytes(r: &PayrollRun, l: report::Lang) -> Vec<u8> {
+    write::json::to_bytes(&write::json::payroll_json(&r.policy, &r.payroll, &r.run, l))
 }
 
 /// The month of a command's policy, ledger and `--period`, opening as
@@ -427,7 +428,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
     outputs.add_workbook(sink).map_err(Failure::Error)?;
-    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r, l))?;
     outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     eprintln!("{}", text::wrote(text::console(), out.display()));
@@ -460,7 +461,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
     outputs.add(&out, &workbook).map_err(Failure::Error)?;
-    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r))?;
+    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r, l))?;
     let mut recorded = None;
     if !closed {
         let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;
@@ -736,8 +737,10 @@ fn same_as_draft(r: &PayrollRun, rec: &signoff::DraftRecord, draft: &str) -> Res
         }
     }
     let st = state::State::closing(&r.policy, p, &r.payroll).to_bytes();
+    // The JSON in the draft's language, as it was drafted.
+    let l = lang_id(&rec.lang);
     for (name, bytes) in [
-        (format!("pay-{p}.json"), json_bytes(r)),
+        (format!("pay-{p}.json"), json_bytes(r, l)),
         (archive::STATE.to_string(), st),
     ] {
         let sha = archive::sha256_hex(&bytes);
@@ -820,7 +823,7 @@ fn period_files(
     files.extend([
         (archive::POLICY.to_string(), policy_bytes),
         (xlsx_name, workbook),
-        (format!("pay-{p}.json"), json_bytes(r)),
+        (format!("pay-{p}.json"), json_bytes(r, l)),
         (archive::STATE.to_string(), st.to_bytes()),
     ]);
     // A ledger folder's month keeps no figures: its cells are named by its
@@ -1339,7 +1342,13 @@ fn recompute_version(
 }
 
 fn manifest_lang(m: &Manifest) -> report::Lang {
-    if m.lang == "en" {
+    lang_id(&m.lang)
+}
+
+/// The language a manifest or a draft records by its id (Chinese unless
+/// `en`).
+fn lang_id(id: &str) -> report::Lang {
+    if id == "en" {
         report::Lang::En
     } else {
         report::Lang::Zh
@@ -2070,11 +2079,25 @@ fn same_as_closed(
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
-    let fresh: serde_json::Value = serde_json::from_slice(&json_bytes(r)).unwrap_or_default();
+    let fresh: serde_json::Value =
+        serde_json::from_slice(&json_bytes(r, report::Lang::En)).unwrap_or_default();
+    // The figures, not the words: the movements' reasons are in the
+    // language the month was closed in (English in a month closed before
+    // the JSON followed `--lang`).
     let find = |v: &serde_json::Value, id: &str| {
-        v["managers"]
+        let mut m = v["managers"]
             .as_array()
-            .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())
+            .and_then(|ms| ms.iter().find(|m| m["rm_id"] == id).cloned())?;
+        for mv in m["risk_account"]["movements"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(mv) = mv.as_object_mut() {
+                mv.remove("reason");
+            }
+        }
+        Some(m)
     };
     for x in chosen {
         let (old, new) = (find(&archived, &x.rm.rm_id), find(&fresh, &x.rm.rm_id));

@@ -5,6 +5,7 @@ use crate::diag::{Code, Diagnostic, Location};
 use crate::ledger::Ledger;
 use crate::metrics::monthly::{Month, Rm, RmMetrics, RmMonth};
 use crate::policy::{FlagKind, HoldbackBase, PayKind, Policy, TierIx};
+use crate::text::{self, Lang, Msg};
 use crate::trace::{Input, Step};
 use chrono::Datelike;
 use rust_decimal::Decimal;
@@ -64,6 +65,11 @@ pub struct Line {
     pub amount: Decimal,
 }
 
+/// A text built in each language by `f`.
+fn both(f: impl Fn(Lang) -> String) -> Msg {
+    Msg::new(f(Lang::Zh), f(Lang::En))
+}
+
 /// Why money moved in or out of a risk-deposit account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MovementKind {
@@ -92,8 +98,10 @@ impl MovementKind {
 pub struct Movement {
     pub kind: MovementKind,
     pub amount: Decimal,
-    /// Why, in words (English; the report words it per language).
-    pub reason: String,
+    /// Why, in words of both languages, with the figures it rests on
+    /// (the rate, the cap, the losses, the months): the pay JSON and
+    /// `explain` show it in the output's language.
+    pub reason: Msg,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -656,6 +664,16 @@ fn risk_month(
         return acct;
     };
     let mut balance = opening.risk_balance;
+    // A cap in a reason: in Chinese as an amount of money (`10,000.00`),
+    // in English as the policy writes it.
+    let cap_words = |cap: Decimal, l: Lang| match l {
+        Lang::Zh => {
+            let mut c = cap;
+            c.rescale(money.scale);
+            text::archive::amount(c, l)
+        }
+        Lang::En => cap.to_string(),
+    };
 
     // A tier change that lowers the cap below the balance.
     if let (Some(cap), Some(prev)) = (cap, &opening.previous_tier)
@@ -667,13 +685,26 @@ fn risk_month(
         let excess = balance - cap;
         balance = cap;
         acct.released += excess;
+        // The tiers by the policy's names in Chinese (a tier no longer in
+        // the policy by its id), by their ids in English.
+        let tier_name = |id: &str, l: Lang| match l {
+            Lang::Zh => policy
+                .tier_by_id(id)
+                .map_or(id.to_string(), |t| policy.tiers[t].name.clone()),
+            Lang::En => id.to_string(),
+        };
         acct.movements.push(Movement {
             kind: MovementKind::ExcessReleased,
             amount: excess,
-            reason: format!(
-                "tier changed from `{prev}` to `{}`: cap lowered to {cap}",
-                tier.id
-            ),
+            reason: both(|l| {
+                text::move_cap_lowered(
+                    l,
+                    tier_name(prev, l),
+                    tier_name(&tier.id, l),
+                    &rd.name,
+                    cap_words(cap, l),
+                )
+            }),
         });
         trace.push(Step {
             figure: "risk_excess_released".into(),
@@ -706,14 +737,17 @@ fn risk_month(
             acct.movements.push(Movement {
                 kind: MovementKind::Withheld,
                 amount: withheld,
-                reason: if withheld < wanted {
-                    format!(
-                        "{} of income, limited by the cap {cap}",
-                        rd.rate.normalize()
-                    )
-                } else {
-                    format!("{} of income", rd.rate.normalize())
-                },
+                reason: both(|l| {
+                    let rate = match l {
+                        Lang::Zh => text::policy::percent(rd.rate),
+                        Lang::En => rd.rate.normalize().to_string(),
+                    };
+                    if withheld < wanted {
+                        text::move_withheld_to_cap(l, rate, &rd.name, cap_words(cap, l))
+                    } else {
+                        text::move_withheld(l, rate, &rd.name)
+                    }
+                }),
             });
         }
         // The inputs are the figures the formula reads, as they stood
@@ -754,7 +788,7 @@ fn risk_month(
 
     // Release after leaving: losses first, the rest to the RM.
     if release_due {
-        balance = release(rd, balance, losses, "", &mut acct, trace);
+        balance = release(rd, balance, losses, None, &mut acct, trace);
     }
     acct.closing = balance;
     acct
@@ -763,13 +797,13 @@ fn risk_month(
 /// The release after leaving (art. 25): losses still owed are paid from the
 /// balance first (`loss_offset`), the rest is returned (`released`). Pushes
 /// the movements and their traces; returns the balance left (zero).
-/// `note` is added to the release's reason (e.g. why the RM is not on the
-/// month's roster).
+/// `off_roster`: the leaving date of an RM the month's ledger no longer
+/// lists, which the release's reason names.
 fn release(
     rd: &crate::policy::RiskDeposit,
     balance: Decimal,
     losses: Decimal,
-    note: &str,
+    off_roster: Option<chrono::NaiveDate>,
     acct: &mut RiskAccount,
     trace: &mut Vec<Step>,
 ) -> Decimal {
@@ -783,7 +817,9 @@ fn release(
         acct.movements.push(Movement {
             kind: MovementKind::LossOffset,
             amount: offset,
-            reason: format!("losses of {losses} paid from the balance before release"),
+            reason: both(|l| {
+                text::move_losses_offset(l, &rd.name, text::archive::amount(losses, l))
+            }),
         });
         trace.push(Step {
             figure: "risk_loss_offset".into(),
@@ -797,15 +833,18 @@ fn release(
     acct.movements.push(Movement {
         kind: MovementKind::Released,
         amount: returned,
-        reason: format!(
-            "{} months after leaving{}{note}",
-            rd.release_after_months,
-            if offset.is_zero() {
-                ", no loss found"
-            } else {
-                ""
-            }
-        ),
+        reason: both(|l| {
+            text::move_released(
+                l,
+                rd.release_after_months,
+                if offset.is_zero() {
+                    text::move_no_loss(l)
+                } else {
+                    ""
+                },
+                off_roster.map_or(String::new(), |d| text::move_off_roster(l, d)),
+            )
+        }),
     });
     trace.push(Step {
         figure: "risk_released".into(),
@@ -1070,12 +1109,11 @@ fn off_roster_release(
         released_before: false,
     };
     let mut trace = Vec::new();
-    let note = format!(" (left on {left_on}; not in this month's ledger)");
     acct.closing = release(
         rd,
         o.risk_balance,
         o.pending_loss,
-        &note,
+        Some(left_on),
         &mut acct,
         &mut trace,
     );

@@ -3,7 +3,7 @@
 
 use super::pay::{RunInfo, amount_text};
 use super::{Lang, TraceWords};
-use crate::engine::pay::{OffRoster, RmResult};
+use crate::engine::pay::{MovementKind, OffRoster, RmResult};
 use crate::policy::Policy;
 use crate::text;
 use std::fmt::Write;
@@ -46,13 +46,29 @@ fn risk_lines(s: &mut String, policy: &Policy, p: &crate::engine::pay::Payslip, 
             m(p.risk.closing)
         )
     );
-    if lang == Lang::Zh {
-        // The movements in words, as the risk-deposit sheet says them.
+    if lang == Lang::Zh && p.risk.movements.is_empty() {
+        // No movement: why, as the risk-deposit sheet says it.
         let _ = writeln!(s, "  {}", super::pay::movements_text(&p.risk, lang));
         return;
     }
     for mv in &p.risk.movements {
-        let _ = writeln!(s, "  {} {}: {}", mv.kind.id(), m(mv.amount), mv.reason);
+        // In Chinese, each movement by the risk-deposit sheet's word for
+        // it; in English by its kind's id (as the JSON's `kind`).
+        let kind = match (lang, mv.kind) {
+            (Lang::En, k) => k.id(),
+            (_, MovementKind::Withheld) => text::pay_move_withheld(lang),
+            (_, MovementKind::LossOffset) => text::pay_move_offset(lang),
+            (_, MovementKind::Released | MovementKind::ExcessReleased) => {
+                text::pay_move_released(lang)
+            }
+        };
+        let _ = writeln!(
+            s,
+            "  {kind} {}{}{}",
+            m(mv.amount),
+            text::colon(lang),
+            mv.reason.get(lang)
+        );
     }
 }
 

@@ -417,9 +417,9 @@ pub fn trace_rows(
     }
 }
 
-/// The trace's words in a book's language. The engine writes a step's
-/// figure, formula and inputs in English with ids (as the JSON and
-/// `explain` keep them); in Chinese, metric ids are named by the
+/// The trace's words in an output's language (a book, the pay JSON,
+/// `explain`). The engine writes a step's figure, formula and inputs in
+/// English with ids; in Chinese, metric ids are named by the
 /// vocabulary, the policy's pay lines, deductions and tiers by the
 /// policy, and the rest through the catalogue's [`text::TRACE_PHRASES`].
 /// Rule ids stay as they are. In English the step is shown as written.

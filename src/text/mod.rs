@@ -318,6 +318,7 @@ labels! {
     pay_tier_holds_no_risk => "本等级不扣留风险金", "the tier holds no risk deposit";
     pay_cap_reached => "（已达上限）", " (cap reached)";
     pay_no_movement => "无变动", "no movement";
+    move_no_loss => "，未发现损失", ", no loss found";
     pay_adjustments => "以前期间调整", "Prior-period adjustments";
     pay_branch => "机构", "Branch";
     adjustments_total => "以前期间调整合计", "Prior-period adjustments";
@@ -632,6 +633,19 @@ messages! {
     pay_off_roster(left_on) => "{left_on} 离岗，不在本月台账中", "left on {left_on}; not in this month's ledger";
     pay_withheld_amount(amount) => "扣留 {amount}", "withheld {amount}";
     pay_loss_offset_amount(amount) => "抵偿经济损失 {amount}", "losses of {amount} paid from the balance";
+    // Why the risk deposit moved (each movement's `reason`: the pay JSON,
+    // `explain`); `{name}` is the policy's name of the deposit (风险金),
+    // `{rate}` a percentage in Chinese and the policy's fraction in English.
+    move_withheld(rate, name) => "按月收入的 {rate} 扣留{name}", "{rate} of income";
+    move_withheld_to_cap(rate, name, cap) => "按月收入的 {rate} 扣留{name}，扣至上限 {cap} 为止",
+        "{rate} of income, limited by the cap {cap}";
+    move_cap_lowered(from, to, name, cap) => "等级由{from}调为{to}，{name}上限降为 {cap}",
+        "tier changed from `{from}` to `{to}`: cap lowered to {cap}";
+    move_losses_offset(name, losses) => "退还前先以{name}抵偿经济损失 {losses}",
+        "losses of {losses} paid from the balance before release";
+    move_released(months, no_loss, off_roster) => "离岗满 {months} 个月退还{no_loss}{off_roster}",
+        "{months} months after leaving{no_loss}{off_roster}";
+    move_off_roster(left_on) => "（{left_on} 离岗，不在本月台账中）", " (left on {left_on}; not in this month's ledger)";
     pay_strip_title(period, year, month, name, id, tier) => "{year}年{month}月 工资条  {name} ({id})  {tier}",
         "Pay strip {period}  {name} ({id})  {tier}";
     pay_adjustment_title(period, version, name, reason) => "{period}第{version}版调整：{name}（{reason}）",
@@ -877,7 +891,7 @@ messages! {
 }
 
 /// The trace's words: the engine writes each figure's formula and inputs
-/// in English (the JSON and `explain` keep them so); a Chinese book shows
+/// in English; a Chinese book, pay JSON or `explain` shows
 /// them through this table, English phrase → Chinese, the longest phrase
 /// first. The figures' ids are named apart (metrics by the vocabulary,
 /// pay lines and tiers by the policy): see `report::TraceWords`.

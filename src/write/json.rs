@@ -4,7 +4,9 @@
 
 use crate::engine::pay::{Flag, Line, Payroll};
 use crate::policy::Policy;
+use crate::report::TraceWords;
 use crate::report::pay::RunInfo;
+use crate::text::Lang;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -44,7 +46,69 @@ pub struct JsonOffRoster {
     pub left_on: String,
     pub pay: JsonPay,
     pub risk_account: JsonRisk,
-    pub trace: Vec<crate::trace::Step>,
+    pub trace: Vec<JsonStep>,
+}
+
+/// A trace step as the JSON shows it: the figure and rule as ids, the
+/// formula and the inputs' names and values in the run's language (in
+/// Chinese through the words of the trace sheet, [`TraceWords`]); every
+/// figure as the engine wrote it.
+#[derive(Serialize)]
+pub struct JsonStep {
+    pub figure: String,
+    pub rule: String,
+    pub formula: String,
+    pub inputs: Vec<JsonInput>,
+    #[serde(serialize_with = "step_value")]
+    pub value: Option<Decimal>,
+}
+
+#[derive(Serialize)]
+pub struct JsonInput {
+    pub name: String,
+    /// The input's identifier when its name is one (a metric, a pay line,
+    /// a figure of the trace, a variable of the formula: `deposit_stock`,
+    /// `gross`, `cap`), the same in every language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub value: String,
+}
+
+fn step_value<S: serde::Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(d) => s.serialize_str(&crate::trace::figure_text(*d)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Whether an input's name is an identifier: one word of ASCII letters,
+/// digits, `_` and `-`, starting with a letter.
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn trace(steps: &[crate::trace::Step], words: &TraceWords) -> Vec<JsonStep> {
+    steps
+        .iter()
+        .map(|s| JsonStep {
+            figure: s.figure.clone(),
+            rule: s.rule.clone(),
+            formula: words.text(&s.formula),
+            inputs: s
+                .inputs
+                .iter()
+                .map(|i| JsonInput {
+                    name: words.text(&i.name),
+                    id: is_identifier(&i.name).then(|| i.name.to_string()),
+                    value: words.text(&i.value),
+                })
+                .collect(),
+            value: s.value,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -170,7 +234,7 @@ pub struct JsonManager {
     /// archive's chain, or this month alone without an archive).
     pub year_to_date: JsonYtd,
     pub flags: Vec<JsonFlag>,
-    pub trace: Vec<crate::trace::Step>,
+    pub trace: Vec<JsonStep>,
 }
 
 #[derive(Serialize)]
@@ -224,7 +288,7 @@ fn pay(p: &crate::engine::pay::Payslip, s: u32) -> JsonPay {
     }
 }
 
-fn risk(k: &crate::engine::pay::RiskAccount, s: u32) -> JsonRisk {
+fn risk(k: &crate::engine::pay::RiskAccount, s: u32, lang: Lang) -> JsonRisk {
     JsonRisk {
         cap: k.cap.map(|c| money(c, s)),
         opening: money(k.opening, s),
@@ -238,7 +302,7 @@ fn risk(k: &crate::engine::pay::RiskAccount, s: u32) -> JsonRisk {
             .map(|m| JsonMovement {
                 kind: m.kind.id().to_string(),
                 amount: money(m.amount, s),
-                reason: m.reason.clone(),
+                reason: m.reason.get(lang).to_string(),
             })
             .collect(),
     }
@@ -255,8 +319,11 @@ fn flag(f: &Flag) -> JsonFlag {
     }
 }
 
-pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPayroll {
+/// The payroll as JSON, its texts in `lang` (the keys and ids are the
+/// same in every language).
+pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo, lang: Lang) -> JsonPayroll {
     let s = policy.settings.money.scale;
+    let words = TraceWords::new(policy, lang);
     let managers = payroll
         .results
         .iter()
@@ -283,7 +350,7 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
                     incident_loss: figure(m.incident_loss),
                 },
                 pay: pay(&r.pay, s),
-                risk_account: risk(&r.pay.risk, s),
+                risk_account: risk(&r.pay.risk, s, lang),
                 year_to_date: JsonYtd {
                     months: r.ytd.months,
                     gross: money(r.ytd.gross, s),
@@ -294,7 +361,7 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
                     deposit_daily_average: figure(r.ytd.deposit_daily_average()),
                 },
                 flags: r.flags.iter().map(flag).collect(),
-                trace: r.month.trace.clone(),
+                trace: trace(&r.month.trace, &words),
             }
         })
         .collect();
@@ -313,7 +380,7 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
             warnings: run
                 .ledger_warnings
                 .iter()
-                .map(|w| w.get(crate::text::Lang::En).to_string())
+                .map(|w| w.get(lang).to_string())
                 .collect(),
         },
         managers,
@@ -326,8 +393,8 @@ pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo) -> JsonPa
                 tier: r.tier.clone(),
                 left_on: r.left_on.to_string(),
                 pay: pay(&r.pay, s),
-                risk_account: risk(&r.pay.risk, s),
-                trace: r.trace.clone(),
+                risk_account: risk(&r.pay.risk, s, lang),
+                trace: trace(&r.trace, &words),
             })
             .collect(),
         totals: JsonTotals {

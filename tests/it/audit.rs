@@ -10,6 +10,9 @@
 //! or the policy's tier default. Months are closed into archives, so the openings come
 //! from the month before (and the first month's from the ledger), and each
 //! month's openings are held to the closing figures of the month before.
+//! The months are closed in English (`--lang en`), whose formulas the
+//! auditor reads; a Chinese pay JSON of the same months holds the same
+//! figures entry by entry (`same_figures`), so the audit holds for it too.
 //!
 //! Also here: no number rmpay writes into `state.json` or a JSON output has
 //! more places than the policy's and the ledger's scales give it.
@@ -736,30 +739,60 @@ fn audit_month(
     n
 }
 
-/// Closes each ledger into `archive` (in order) and audits every month's
-/// pay JSON against the month before. Returns the figures checked.
+/// Closes each ledger into `archive` (in order, in English: the auditor
+/// reads the formulas' English words) and audits every month's pay JSON
+/// against the month before. Returns the figures checked.
 pub fn audit_archive(policy: &str, archive: &Path, ledgers: &[(String, String)]) -> usize {
+    audit(policy, archive, ledgers, false)
+}
+
+/// [`audit_archive`], the months closed in Chinese (the default) and
+/// audited from their English pay JSON (`payroll --archive --lang en` of
+/// the closed month, a preview), which holds the same figures as the
+/// archived Chinese one entry by entry ([`same_figures`]): the audit holds
+/// for the Chinese file too.
+pub fn audit_archive_in_both_languages(
+    policy: &str,
+    archive: &Path,
+    ledgers: &[(String, String)],
+) -> usize {
+    audit(policy, archive, ledgers, true)
+}
+
+fn audit(policy: &str, archive: &Path, ledgers: &[(String, String)], zh: bool) -> usize {
     let pol = Pol::read(policy);
     let mut errors = Vec::new();
     let mut n = 0;
     let mut before: Option<Value> = None;
     for (period, ledger) in ledgers {
-        let o = run(&[
-            "close",
-            "--archive",
-            archive.to_str().unwrap(),
-            "--policy",
-            policy,
-            "--ledger",
-            ledger,
-            "--period",
-            period,
-        ]);
+        let (a, p) = (archive.to_str().unwrap(), policy);
+        let (l, m) = (ledger.as_str(), period.as_str());
+        let mut close = vec!["close", "--archive", a, "--policy", p, "--ledger", l];
+        close.extend(["--period", m]);
+        if !zh {
+            close.extend(["--lang", "en"]);
+        }
+        let o = run(&close);
         assert_eq!(o.code, 0, "closing {ledger}: {}", o.stderr);
-        let pay: Value = serde_json::from_slice(
+        let archived: Value = serde_json::from_slice(
             &std::fs::read(archive.join(period).join(format!("pay-{period}.json"))).unwrap(),
         )
         .unwrap();
+        let pay = if zh {
+            let out = tempfile::tempdir().unwrap();
+            let json = out.path().join("en.json");
+            let (o, j) = (out.path().to_str().unwrap(), json.to_str().unwrap());
+            let mut preview = vec!["payroll", "-q", "--archive", a, "--policy", p];
+            preview.extend(["--ledger", l, "--period", m, "--lang", "en"]);
+            preview.extend(["--out", o, "--json", j]);
+            let o = run(&preview);
+            assert_eq!(o.code, 0, "{period} in English: {}", o.stderr);
+            let english: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+            same_figures(&english, &archived, period, &mut errors);
+            english
+        } else {
+            archived
+        };
         let dir = archive.join(period);
         let stored = std::fs::read_dir(&dir)
             .unwrap()
@@ -779,6 +812,106 @@ pub fn audit_archive(policy: &str, archive: &Path, ledgers: &[(String, String)])
     n
 }
 
+/// The numbers of a text standing alone, in order (`155000000.00 × 0.6
+/// [account 6201002 (time, 31 rows, [存款日余额] rows 3–303)]` →
+/// 155000000.00, 0.6, 6201002, 31, 3, 303); digits inside a word (`v2`,
+/// `grade1`, `A2`, `2026-10.xlsx`, `第1版`) are not numbers of their own.
+fn numbers(s: &str) -> Vec<&str> {
+    s.split(|c: char| !(c.is_alphanumeric() || "._-".contains(c)))
+        .map(|t| t.trim_end_matches('.'))
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        .collect()
+}
+
+/// The pay JSON with its texts (the words of the run's language) taken
+/// out: the trace's formulas and inputs' names and values, the
+/// movements' reasons, the ledger's warnings. What is left (keys, ids,
+/// figures, order) is the same in every language.
+fn without_texts(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(l) = v["ledger"].as_object_mut() {
+        l.remove("warnings");
+    }
+    for k in ["managers", "off_roster"] {
+        for m in v[k].as_array_mut().into_iter().flatten() {
+            for mv in m["risk_account"]["movements"].as_array_mut().unwrap() {
+                mv.as_object_mut().unwrap().remove("reason");
+            }
+            for s in m["trace"].as_array_mut().unwrap() {
+                s.as_object_mut().unwrap().remove("formula");
+                for i in s["inputs"].as_array_mut().unwrap() {
+                    let i = i.as_object_mut().unwrap();
+                    i.remove("name");
+                    i.remove("value");
+                }
+            }
+        }
+    }
+    v
+}
+
+/// The Chinese pay JSON `zh` holds the English `en`'s figures: everything
+/// but the texts is identical, and each text of the trace (formula,
+/// inputs' names and values) has the English one's numbers in the same
+/// order, each as written (the words change, the figures never).
+fn same_figures(en: &Value, zh: &Value, period: &str, errors: &mut Vec<String>) {
+    if without_texts(en) != without_texts(zh) {
+        errors.push(format!(
+            "{period}: the Chinese pay JSON differs from the English beyond its words"
+        ));
+        return;
+    }
+    for k in ["managers", "off_roster"] {
+        let (e, z) = (&en[k], &zh[k]);
+        for (m, (em, zm)) in e
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(z.as_array().into_iter().flatten())
+            .enumerate()
+        {
+            let (et, zt) = (
+                em["trace"].as_array().unwrap(),
+                zm["trace"].as_array().unwrap(),
+            );
+            for (t, (es, zs)) in et.iter().zip(zt).enumerate() {
+                let mut texts = vec![(&es["formula"], &zs["formula"])];
+                for (ei, zi) in es["inputs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(zs["inputs"].as_array().unwrap())
+                {
+                    // A name that is an id (`A-26-fees`) is kept in `id`.
+                    if ei.get("id").is_none() {
+                        texts.push((&ei["name"], &zi["name"]));
+                    }
+                    texts.push((&ei["value"], &zi["value"]));
+                }
+                for (a, b) in texts {
+                    let (a, b) = (a.as_str().unwrap(), b.as_str().unwrap());
+                    if numbers(a) != numbers(b) {
+                        errors.push(format!(
+                            "{period} {k}[{m}].trace[{t}]: `{b}` in Chinese, `{a}` in English"
+                        ));
+                    }
+                }
+            }
+            // The movements' reasons name their figures as a reader
+            // reads them (20% in Chinese, 0.2 in English): worded, not
+            // empty.
+            for mv in zm["risk_account"]["movements"].as_array().unwrap() {
+                if mv["reason"]
+                    .as_str()
+                    .is_none_or(|r| r.is_empty() || r.is_ascii())
+                {
+                    errors.push(format!("{period} {k}[{m}]: reason {}", mv["reason"]));
+                }
+            }
+        }
+    }
+}
+
 fn months(dir: &str, from: u32, to: u32) -> Vec<(String, String)> {
     (from..=to)
         .map(|m| (format!("2026-{m:02}"), format!("{dir}/2026-{m:02}.xlsx")))
@@ -792,7 +925,7 @@ fn every_figure_recomputes_from_its_trace_policy_a() {
     // wanted), RM007's release pays its loss first, RM003 and RM004 have
     // loss deductions.
     let a = tempfile::tempdir().unwrap();
-    let n = audit_archive(policy_a(), a.path(), &months("fixtures", 9, 11));
+    let n = audit_archive_in_both_languages(policy_a(), a.path(), &months("fixtures", 9, 11));
     // 3 months × 9 RMs × at least 17 figures.
     assert!(n >= 3 * 9 * 17, "only {n} figures checked");
     // A year of months for the same policy, each opening from the last.
@@ -808,7 +941,7 @@ fn every_figure_recomputes_from_its_trace_policy_b() {
     let n = audit_archive(POLICY_B, y.path(), &months("fixtures/year-b", 1, 12));
     assert!(n >= 12 * 12, "only {n} figures checked");
     let b = tempfile::tempdir().unwrap();
-    audit_archive(
+    audit_archive_in_both_languages(
         POLICY_B,
         b.path(),
         &[("2026-10".into(), "fixtures/bocom-2026-10.xlsx".into())],
@@ -922,8 +1055,10 @@ fn share_places(pay: &Value) -> u32 {
     for m in pay["managers"].as_array().unwrap() {
         for s in m["trace"].as_array().unwrap() {
             if s["figure"] == "deposit_daily_average" {
-                for (n, v) in inputs(s) {
-                    if n.starts_with("client ") {
+                // A client's input (`client C001 (…)`, `客户 C001 (…)`):
+                // its sum × its share.
+                for (_, v) in inputs(s) {
+                    if v.contains(" × ") {
                         let head = v.split(" [").next().unwrap();
                         p = p.max(places(head.split(" × ").nth(1).unwrap()));
                     }

@@ -354,11 +354,14 @@ fn normalise(v: &mut serde_json::Value, name: &str) {
 }
 
 /// The pay JSON of a ledger, without what names the input, its hash and
-/// its cells.
+/// its cells (which `without_cells` finds in the console's language,
+/// English but in a Chinese case).
 fn pay_json(tmp: &Path, ledger: &Path, tag: &str) -> serde_json::Value {
     let json = tmp.join(format!("{tag}.json"));
     let out = util::run(&[
         "payroll",
+        "--lang",
+        util::console_lang(),
         "--policy",
         POLICY,
         "--ledger",
@@ -776,6 +779,8 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
     let json = t.join("sums.json");
     let out = util::run(&[
         "payroll",
+        "--lang",
+        util::console_lang(),
         "--policy",
         POLICY,
         "--period",

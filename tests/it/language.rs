@@ -1,7 +1,8 @@
 //! One language per output (issue 12, point 1): every workbook the
 //! fixtures produce (pay under both policies, the annual and quarterly
 //! reviews under both, a closed month, its restated version, the
-//! comparison, the statements and the ledger template), written in
+//! comparison, the statements and the ledger template), and the texts of
+//! every pay JSON (`--json` and the archived months'), written in
 //! Chinese, holds no English word but identifiers; written in English, it
 //! holds no Chinese but names from the ledgers and the policies.
 
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 const POLICY_A: &str = "rules/city-commercial-bank.toml";
 const POLICY_B: &str = "rules/bocom-nanchang.toml";
+/// Every layout a branch exports at once (tests/it/layouts.rs).
+const BRANCH_EXPORT: &str = "fixtures/layouts/branch-export.xlsx";
 
 /// Run rmpay, require success; returns what it printed.
 fn ok(args: &[String]) -> String {
@@ -30,6 +33,67 @@ struct Written {
     books: Vec<PathBuf>,
     reasons: Vec<String>,
     console: Vec<String>,
+    /// The pay JSON files' texts (see [`pay_texts`]).
+    pay: Vec<PayText>,
+}
+
+/// A text of a pay JSON file: where it is (`file managers[3].trace[2].formula`),
+/// the text, and whether it shows figures as a reader is shown them (the
+/// risk deposit's movements) rather than exactly (the trace, whose
+/// figures an auditor recomputes from, and the ledger's warnings, which
+/// quote the cells as typed).
+struct PayText {
+    at: String,
+    text: String,
+    reader_figures: bool,
+}
+
+/// The pay JSON's texts: the trace's formulas, inputs' names and values,
+/// the movements' reasons and the ledger's warnings. Ids, keys and
+/// figures are not texts; `adjustments[].reason` is the user's.
+fn pay_texts(file: &Path, out: &mut Vec<PayText>) {
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    let name = file.file_name().unwrap().to_string_lossy().to_string();
+    let mut push = |at: String, v: &serde_json::Value, reader_figures: bool| {
+        out.push(PayText {
+            at: format!("{name} {at}"),
+            text: v.as_str().unwrap().to_string(),
+            reader_figures,
+        })
+    };
+    for (i, w) in j["ledger"]["warnings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        push(format!("ledger.warnings[{i}]"), w, false);
+    }
+    let people = ["managers", "off_roster"].map(|k| j[k].as_array().cloned().unwrap_or_default());
+    for (k, list) in ["managers", "off_roster"].iter().zip(&people) {
+        for (m, rm) in list.iter().enumerate() {
+            for (i, mv) in rm["risk_account"]["movements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+            {
+                push(
+                    format!("{k}[{m}].risk_account.movements[{i}].reason"),
+                    &mv["reason"],
+                    true,
+                );
+            }
+            for (t, step) in rm["trace"].as_array().unwrap().iter().enumerate() {
+                let at = format!("{k}[{m}].trace[{t}]");
+                push(format!("{at}.formula"), &step["formula"], false);
+                for (i, input) in step["inputs"].as_array().unwrap().iter().enumerate() {
+                    push(format!("{at}.inputs[{i}].name"), &input["name"], false);
+                    push(format!("{at}.inputs[{i}].value"), &input["value"], false);
+                }
+            }
+        }
+    }
 }
 
 /// Every workbook the fixtures produce in `lang`, written under `dir`,
@@ -50,6 +114,8 @@ fn write_all(dir: &Path, lang: &str) -> Written {
         "fixtures/2026-10.xlsx",
         "--out",
         &d("pay-a"),
+        "--json",
+        &d("pay-a.json"),
     ])));
     ok(&with_lang(args(&[
         "payroll",
@@ -61,6 +127,21 @@ fn write_all(dir: &Path, lang: &str) -> Written {
         "2026-10",
         "--out",
         &d("pay-b"),
+        "--json",
+        &d("pay-b.json"),
+    ])));
+    // A branch's own layout, which the reader warns about (title rows, a
+    // 合计 row, …): the JSON carries the warnings.
+    ok(&with_lang(args(&[
+        "payroll",
+        "--policy",
+        POLICY_A,
+        "--ledger",
+        BRANCH_EXPORT,
+        "--out",
+        &d("pay-x"),
+        "--json",
+        &d("pay-x.json"),
     ])));
     let year_a: Vec<String> = (1..=12)
         .map(|m| format!("fixtures/year-a/2026-{m:02}.xlsx"))
@@ -166,6 +247,21 @@ fn write_all(dir: &Path, lang: &str) -> Written {
         "corrected",
     ])));
     ok(&with_lang(args(&["verify", "--archive", &archive])));
+    let mut pay = Vec::new();
+    for f in [
+        "pay-a.json",
+        "pay-b.json",
+        "pay-x.json",
+        "archive/2026-09/pay-2026-09.json",
+        "archive/2026-10/pay-2026-10.json",
+        "archive/2026-10.v2/pay-2026-10.json",
+    ] {
+        pay_texts(&dir.join(f), &mut pay);
+    }
+    assert!(
+        pay.iter().any(|t| t.at.contains("warnings")),
+        "no ledger warning in the pay JSON"
+    );
     let mut reasons = Vec::new();
     for out in ["review-a", "review-aq", "review-b", "review-bq"] {
         let j: serde_json::Value =
@@ -215,6 +311,7 @@ fn write_all(dir: &Path, lang: &str) -> Written {
         books,
         reasons,
         console,
+        pay,
     }
 }
 
@@ -265,6 +362,8 @@ pub(super) fn english_words(text: &str, allowed: &BTreeSet<String>) -> Vec<Strin
             plain.push(ch);
         }
     }
+    // A diagnostic's code (`warning[total-row]`) is an identifier.
+    let mut plain = plain.replace("warning[", "[").replace("error[", "[");
     while let Some(open) = plain.find('[') {
         let Some(len) = plain[open..].find(']') else {
             break;
@@ -418,6 +517,18 @@ fn chinese_workbooks_hold_no_english_but_identifiers() {
             }
         }
     }
+    // The pay JSON's texts: no English but identifiers; the movements'
+    // figures as a reader is shown them.
+    for t in &w.pay {
+        let words = english_words(&t.text, &none);
+        if !words.is_empty() {
+            found.push(format!("{}: {words:?} in {:?}", t.at, t.text));
+        }
+        let raw = raw_numbers(&t.text);
+        if t.reader_figures && !raw.is_empty() {
+            found.push(format!("{}: raw numbers {raw:?} in {:?}", t.at, t.text));
+        }
+    }
     for b in &w.books {
         let allowed = zh_allowed(b.ends_with("template.xlsx"));
         for (at, text) in texts(b) {
@@ -461,6 +572,7 @@ fn zh_corpus() -> String {
         "fixtures/2026-10.xlsx".into(),
         "fixtures/tampered/2026-10.xlsx".into(),
         "fixtures/bocom-2026-10.xlsx".into(),
+        BRANCH_EXPORT.into(),
     ];
     for m in 1..=12 {
         ledgers.push(format!("fixtures/year-a/2026-{m:02}.xlsx"));
@@ -508,8 +620,10 @@ fn english_workbooks_hold_no_chinese_but_names_from_ledgers_and_policies() {
             .into_iter()
             .map(move |(at, t)| (format!("{name} {at}"), template, t))
     });
+    let pay = w.pay.iter().map(|t| (t.at.clone(), false, t.text.clone()));
     for (at, template, text) in lines
         .map(|t| ("JSON reason or console".to_string(), false, t.clone()))
+        .chain(pay)
         .chain(books)
     {
         {

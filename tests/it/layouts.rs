@@ -13,11 +13,16 @@ use serde_json::Value;
 const POLICY: &str = "rules/city-commercial-bank.toml";
 
 /// `payroll --json` on `ledger`: the JSON (its ledger's file name, hash
-/// and warnings taken out, the warnings returned beside it) and stderr.
+/// and warnings taken out, the warnings returned beside it) and stderr,
+/// both in the console's language (English, whose cell references, `row
+/// 2`, are shifted below; Chinese when the case is run in Chinese).
 fn pay(ledger: &str) -> (String, Vec<String>, String) {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("pay.json");
-    let mut args = vec!["payroll", "--policy", POLICY, "--ledger", ledger];
+    let lang = super::util::console_lang();
+    let mut args = vec![
+        "payroll", "--lang", lang, "--policy", POLICY, "--ledger", ledger,
+    ];
     args.extend(["--out", dir.path().to_str().unwrap()]);
     args.extend(["--json", json.to_str().unwrap()]);
     let o = run(&args);

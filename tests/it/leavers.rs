@@ -128,8 +128,8 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
         ledgers.push((format!("2026-{m:02}"), p.display().to_string()));
     }
     // Closing every month, each figure recomputed from its trace (the
-    // release's too).
-    super::audit::audit_archive(policy(), &archive, &ledgers);
+    // release's too), the Chinese JSON's figures the English one's.
+    super::audit::audit_archive_in_both_languages(policy(), &archive, &ledgers);
     let month = |p: &str| archive.join(p);
 
     // March: RL earns nothing (no clients), so the 300.00 loss cannot be
@@ -201,11 +201,15 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
     );
     assert_eq!(k["movements"][0]["kind"], "loss_offset");
     assert_eq!(k["movements"][1]["kind"], "released");
-    let reason = k["movements"][1]["reason"].as_str().unwrap();
-    assert!(
-        reason.contains("6 months after leaving")
-            && reason.contains("left on 2026-03-10; not in this month's ledger"),
-        "{reason}"
+    // Closed in Chinese (the default): the reasons in Chinese, with their
+    // figures (the losses of 300.00, the policy's 6 months).
+    assert_eq!(
+        k["movements"][0]["reason"],
+        "退还前先以风险金抵偿经济损失 300.00"
+    );
+    assert_eq!(
+        k["movements"][1]["reason"],
+        "离岗满 6 个月退还（2026-03-10 离岗，不在本月台账中）"
     );
     // RM1: 5,000,000 of stock at 3.00 per 10,000 = 1,500.00 and 1,000,000
     // of increment at 8.00 = 800.00: gross 2,300.00, 20% withheld = 460.00,

@@ -307,6 +307,18 @@ fn a_lowered_cap_keeps_or_releases_the_excess() {
     );
     assert_eq!(s.risk.movements[0].kind, MovementKind::ExcessReleased);
     assert_eq!(s.payout, dec("600.00") + dec("5000"));
+    // Why, in each language: tiers by the policy's names (by their ids in
+    // English), the new cap as an amount, the deposit by the policy's name.
+    use rmpay::text::Lang;
+    let why = &s.risk.movements[0].reason;
+    assert_eq!(
+        why.get(Lang::Zh),
+        "等级由高级客户经理调为中级客户经理，风险金上限降为 10,000.00"
+    );
+    assert_eq!(
+        why.get(Lang::En),
+        "tier changed from `senior` to `mid`: cap lowered to 10000"
+    );
 }
 
 /// Plausibility limits (`gross_above`, `gross_above_tier_median`) put an

@@ -457,8 +457,10 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
             .unwrap_or_else(|| panic!("no step {fig}"))
             .clone()
     };
+    // In the run's language (Chinese): due − paid, etc.; the input that is
+    // named by an id keeps it (`reason`).
     let s = step(rm1, "adjustment 2026-09 v2 A-26-deposit-increment");
-    assert_eq!(s["formula"], "due − paid");
+    assert_eq!(s["formula"], "应发 − 已发");
     assert_eq!(s["value"], "400");
     let inputs: Vec<(String, String)> = s["inputs"]
         .as_array()
@@ -474,14 +476,15 @@ fn a_corrected_september_is_restated_and_december_pays_the_differences() {
     assert_eq!(
         inputs,
         [
-            ("paid in 2026-09 v1".into(), "800.00".into()),
-            ("due in 2026-09 v2".into(), "1200.00".into()),
-            ("reason".into(), REASON.into()),
+            ("已发 2026-09 第1版".into(), "800.00".into()),
+            ("应发 2026-09 第2版".into(), "1200.00".into()),
+            ("原因".into(), REASON.into()),
         ]
     );
+    assert_eq!(s["inputs"][2]["id"], "reason");
     assert_eq!(
         step(rm1, "net")["formula"],
-        "gross − deductions − holdback + adjustments"
+        "应发合计 − 扣款合计 − 风险金扣留 + 以前期间调整"
     );
     assert_eq!(step(rm3, "adjustment_carried")["value"], "4160");
 

@@ -240,9 +240,10 @@ fn a_row_of_another_month_is_named_on_the_console_and_in_the_workbook() {
     );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("pay.json")).unwrap()).unwrap();
+    // The JSON in the run's language, as the workbook.
     assert_eq!(
         json["ledger"]["warnings"],
-        serde_json::json!([format!("2026-10.xlsx {warning}")])
+        serde_json::json!([format!("2026-10.xlsx {zh}")])
     );
     // Not counted: RM001 has no violation points this month.
     let (_, metrics) = sheets.iter().find(|(n, _)| n == "业绩指标").unwrap();

@@ -69,6 +69,17 @@ thread_local! {
     static LINES: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
 }
 
+/// The console's language of the runs on this thread, as `--lang` takes
+/// it: `zh` inside [`in_chinese`], else `en`. For a case that pins
+/// English output, so that it still speaks Chinese when run in Chinese.
+pub fn console_lang() -> &'static str {
+    if CHINESE.with(|z| z.get()) {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
 /// Run `f` with every run of the binary it makes (through [`run`],
 /// [`rmpay`] or `Test::run`) in a Chinese locale (`LANG=zh_CN.UTF-8`),
 /// and return the diagnostic lines they printed (`error[…]`, `warning[…]`,
