@@ -311,6 +311,25 @@ fn year_a_branch_head_on_the_branch() {
     assert_eq!(outcome(h), ("keep", Some("branch_head")));
 }
 
+/// A branch head's deposit figures are all the branch's: its stock and
+/// increment split the branch's daily average at the base, as the new
+/// deposits do. They were the head's own month's (8,000,000 of own
+/// clients: stock 8,000,000, increment 0) beside the branch's daily
+/// average of 25,400,000, so the review's figures and trace said
+/// 25,400,000 = 8,000,000 + 0 against a base of 19,000,000.
+#[test]
+fn a_branch_head_s_stock_and_increment_are_the_branch_s() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let h = r.manager("BH01");
+    // 25,400,000 against the base 19,000,000: stock min(25,400,000,
+    // 19,000,000) = 19,000,000; increment 25,400,000 − 19,000,000 =
+    // 6,400,000 = deposit_new.
+    assert_eq!(metric(h, "deposit_daily_average"), dec("25400000"));
+    assert_eq!(metric(h, "deposit_stock"), dec("19000000"));
+    assert_eq!(metric(h, "deposit_increment"), dec("6400000"));
+    assert_eq!(metric(h, "deposit_new"), dec("6400000"));
+}
+
 /// A branch head is assessed on the branch (`review.branch_heads_on_branch`).
 /// One whose 机构 is empty has no branch: BH01 was then scored on its own
 /// clients (8,000,000 against a base of 19,000,000: −57.9%) without a word,
