@@ -165,7 +165,8 @@ fn heads_have_branches(
             no_branch.error(
                 diag::Location::None,
                 Code::MissingFigure,
-                run::head_without_branch(&r.rm.rm_id),
+                // The column's Chinese header, as the ledger heads it.
+                run::head_without_branch(&r.rm.rm_id, "机构"),
             );
         }
     }

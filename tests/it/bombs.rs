@@ -451,7 +451,7 @@ fn a_formula_saved_without_its_value_is_an_error_at_its_cell() {
     // (ok-minimal's tiers are not the policy's: that is said only once the
     // ledger reads, as with the unchanged file's two `unknown-tier` lines.)
     let (code, stderr) = check(&b);
-    let saved = "a formula saved without its value (open and save the file in Excel or WPS, or type the value in)";
+    let saved = "a formula saved without its value (open and save the file in Excel or another spreadsheet program, or type the value in)";
     assert_eq!(
         (code, stderr.as_str()),
         (

@@ -373,7 +373,7 @@ fn a_branch_head_without_a_branch_is_an_error_not_its_own_figures() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr.contains(
-            "rmpay: error[missing-figure]: BH01: a branch head is assessed on the branch (review.branch_heads_on_branch), and `branch` (机构) is empty in the `managers` sheet; give the head's branch\n"
+            "rmpay: error[missing-figure]: BH01: a branch head is assessed on the branch (`review.branch_heads_on_branch`), and `branch` (机构) is empty in the `managers` sheet; give the head's branch\n"
         ),
         "{}",
         o.stderr
