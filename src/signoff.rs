@@ -305,8 +305,16 @@ pub fn append(
     let sha = archive::sha256_hex(&line);
     bytes.extend_from_slice(&line);
     bytes.push(b'\n');
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".signoffs-")
+    let mut b = tempfile::Builder::new();
+    b.prefix(".signoffs-");
+    // The log is a file of the archive like the others, for whoever reads
+    // the archive (the umask still applies): not the temporary file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = b
         .tempfile_in(&dir)
         .map_err(|e| Diagnostic::at_path(&dir, Code::Io, says::cannot_create_temp_file(e)))?;
     std::io::Write::write_all(&mut tmp, &bytes)

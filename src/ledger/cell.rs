@@ -104,6 +104,7 @@ impl<'a> Cv<'a> {
             },
             Cv::DateIso(s) => says::found_date(s),
             Cv::Duration(s) => says::found_duration(s),
+            Cv::Error(CellErrorType::GettingData) => says::found_uncomputed(),
             Cv::Error(e) => says::found_cell_error(e),
         }
     }
@@ -182,6 +183,7 @@ pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'
             Ok(Some(buf.as_str()))
         }
         Cv::DateIso(s) | Cv::Duration(s) => Ok(Some(s.trim())),
+        Cv::Error(CellErrorType::GettingData) => Err(says::uncomputed_formula()),
         Cv::Error(e) => Err(says::cell_error(e)),
     }
 }

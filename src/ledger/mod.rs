@@ -208,6 +208,22 @@ pub(crate) struct Reader<'o> {
     folder: Vec<(SheetKind, FileForm)>,
 }
 
+/// A cell of an xlsx as the reader takes it. A formula saved without its
+/// value (a file written by a library such as openpyxl and never opened in
+/// a spreadsheet program) holds nothing to read: it is Excel's "not
+/// computed yet" (`#GETTING_DATA`), which every column refuses at its cell,
+/// not an empty cell that a default (a share of 100%, the tier's base
+/// deposit) or a zero (a loss) would fill in unseen.
+fn uncomputed_as_error(rec: calamine::XlsxCellFormulaMetadataRecord<'_>) -> Cell<DataRef<'_>> {
+    let value = match rec.value {
+        DataRef::Empty if rec.formula.is_some() => {
+            DataRef::Error(calamine::CellErrorType::GettingData)
+        }
+        v => v,
+    };
+    Cell::new(rec.pos, value)
+}
+
 impl<'o> Reader<'o> {
     fn new(display: &str, opts: &'o ReadOptions) -> Self {
         Reader {
@@ -563,8 +579,9 @@ impl<'o> Reader<'o> {
                     batch.clear();
                     batch.extend(carry.take());
                     let end = loop {
-                        match cells.next_cell() {
-                            Ok(Some(cell)) => {
+                        match cells.next_cell_with_formula_metadata() {
+                            Ok(Some(rec)) => {
+                                let cell = uncomputed_as_error(rec);
                                 // Cells without a reference count on from
                                 // the last one; the guard bounds only the
                                 // references written.

@@ -672,6 +672,13 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         };
         set(head, Metric::DepositDailyAverage, deposit);
         set(head, Metric::DepositNew, deposit.map(|d| d - base));
+        // Stock and increment split the branch's average, not the head's own.
+        set(head, Metric::DepositStock, deposit.map(|d| d.min(base)));
+        set(
+            head,
+            Metric::DepositIncrement,
+            deposit.map(|d| (d - base).max(Decimal::ZERO)),
+        );
         set(
             head,
             Metric::DepositGrowth,

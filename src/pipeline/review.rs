@@ -115,6 +115,7 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         &read.trailing,
         demoted.as_deref(),
     );
+    heads_have_branches(&policy, &figures)?;
     let end = figures.end;
     // A year of big months is millions of small allocations: free them off
     // the command's path (the process may well exit first), as payroll
@@ -146,6 +147,33 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         info,
         notes,
     })
+}
+
+/// A branch head assessed on the branch (`review.branch_heads_on_branch`)
+/// needs one: a head whose `branch` (机构) is empty is `missing-figure`,
+/// never scored on their own clients instead without a word.
+fn heads_have_branches(
+    policy: &policy::Policy,
+    figures: &metrics::annual::YearFigures,
+) -> Result<(), Failure> {
+    if !policy.review.branch_heads_on_branch {
+        return Ok(());
+    }
+    let mut no_branch = Diagnostics::new();
+    for r in &figures.rms {
+        if r.rm.role == crate::vocab::Role::BranchHead && r.rm.branch.is_none() {
+            no_branch.error(
+                diag::Location::None,
+                Code::MissingFigure,
+                // The column's Chinese header, as the ledger heads it.
+                run::head_without_branch(&r.rm.rm_id, "机构"),
+            );
+        }
+    }
+    if no_branch.has_errors() {
+        return Err(Failure::Invalid(no_branch));
+    }
+    Ok(())
 }
 
 /// The months a review covers.

@@ -82,7 +82,18 @@ pub fn compare_book(
             cols.push(col(&format!("{label} {part}"), 14.0));
         }
     }
-    for title in [text::gross_total, text::cmp_withheld, text::net_pay] {
+    // Every figure between gross and what is paid, so that each row ties
+    // out as the register's does: net = gross − deductions + adjustments −
+    // withheld, paid = net + released.
+    for title in [
+        text::gross_total,
+        text::deductions_total,
+        text::adjustments_total,
+        text::cmp_withheld,
+        text::net_pay,
+        text::risk_released,
+        text::total_paid,
+    ] {
         for part in [was, now, diff] {
             cols.push(col(&format!("{} {part}", title(lang)), 14.0));
         }
@@ -104,7 +115,7 @@ pub fn compare_book(
             ids.push(&r.rm.rm_id);
         }
     }
-    let mut totals = vec![Decimal::ZERO; lines.len() * 3 + 9];
+    let mut totals = vec![Decimal::ZERO; lines.len() * 3 + 21];
     for id in ids {
         let a = base.payroll.results.iter().find(|r| r.rm.rm_id == id);
         let b = proposed.payroll.results.iter().find(|r| r.rm.rm_id == id);
@@ -129,9 +140,18 @@ pub fn compare_book(
             triple(&mut row, amount(a, lid), amount(b, lid));
         }
         let g = |r: Option<&RmResult>, f: fn(&RmResult) -> Decimal| r.map(f).unwrap_or_default();
-        triple(&mut row, g(a, |r| r.pay.gross), g(b, |r| r.pay.gross));
-        triple(&mut row, g(a, |r| r.pay.holdback), g(b, |r| r.pay.holdback));
-        triple(&mut row, g(a, |r| r.pay.net), g(b, |r| r.pay.net));
+        let figures: [fn(&RmResult) -> Decimal; 7] = [
+            |r| r.pay.gross,
+            |r| r.pay.deductions_total,
+            |r| r.pay.adjustments_total,
+            |r| r.pay.holdback,
+            |r| r.pay.net,
+            |r| r.pay.released,
+            |r| r.pay.payout,
+        ];
+        for f in figures {
+            triple(&mut row, g(a, f), g(b, f));
+        }
         sheet.push(row);
     }
     let mut row = vec![Cell::text(text::total(lang)), Cell::Empty, Cell::Empty];
@@ -180,5 +200,6 @@ pub fn compare_book(
     ));
     drop(info);
     let n = lines.len() * 3;
-    (totals[n], totals[n + 1], totals[n + 6], totals[n + 7])
+    // gross is the first triple after the lines, net the fifth.
+    (totals[n], totals[n + 1], totals[n + 12], totals[n + 13])
 }

@@ -43,6 +43,8 @@ says! {
     found_date_time(d) => "日期时间「{d}」", "the date-time `{d}`";
     found_duration(d) => "时长「{d}」", "the duration `{d}`";
     found_cell_error(e) => "错误值「{e}」", "the spreadsheet error `{e}`";
+    found_uncomputed() => "未存计算结果的公式（请在 Excel 等电子表格软件中打开并保存，或直接填入数值）",
+        "a formula saved without its value (open and save the file in Excel or another spreadsheet program, or type the value in)";
     found_value(v) => "「{v}」", "`{v}`";
     did_you_mean(c) => "（是否应为「{c}」？）", " (did you mean `{c}`?)";
 
@@ -55,6 +57,8 @@ says! {
     // Cells.
     cell_error(e) => "单元格是错误值「{e}」；请改正公式或直接填入数值",
         "expected a value, found the spreadsheet error `{e}`";
+    uncomputed_formula() => "单元格是未存计算结果的公式；请在 Excel 等电子表格软件中打开并保存，或直接填入数值",
+        "expected a value, found a formula saved without its value: open and save the file in Excel or another spreadsheet program, or type the value in";
     missing_value(col, named) => "「{col}」未填写", "expected a value for {named}, found an empty cell";
     negative_value(col, named, found) => "「{col}」不能为负数，填的是{found}", "expected 0 or more for {named}, found {found}";
     not_an_amount(found) => "应填金额，填的是{found}", "expected an amount, found {found}";

@@ -89,6 +89,8 @@ says! {
         " and, for its settlements over the trailing twelve months (review.quarter_settlements), {from} to {to}";
     not_assessed(rm, rule, why) => "{rm}：[{rule}] 未考核：{why}", "{rm}: [{rule}] not assessed: {why}";
     missing_figure(rm, why, rules, fix) => "{rm}：{why}，{rules} 需要此项数据；{fix}", "{rm}: {why}, which {rules} needs; {fix}";
+    head_without_branch(rm, col) => "{rm}：支行行长按全支行考核（`review.branch_heads_on_branch`），但「客户经理」表中其「{col}」未填写；请填写其所在支行",
+        "{rm}: a branch head is assessed on the branch (`review.branch_heads_on_branch`), and `branch` ({col}) is empty in the `managers` sheet; give the head's branch";
     fix_give_it() => "请补充", "give it";
     fix_give_or_exam() => "请补充，或在政策中为该等级设 `exam_when_missing = \"not_assessed\"`",
         "give it, or set `exam_when_missing = \"not_assessed\"` on the tier in the policy";

@@ -913,6 +913,74 @@ fn compare_writes_differences_and_leaves_the_archive_alone() {
     let _ = dec("0");
 }
 
+/// Each row of the comparison ties out as the register does: net = gross
+/// − deductions + adjustments − withheld, and paid = net + released. It
+/// showed gross, withheld and net only, so a month with losses deducted or
+/// deposits released (October: RM003 300.00 and RM004 540.00 deducted,
+/// 13,000.00 released) had rows whose net no column explained, and no
+/// figure of what is paid.
+#[test]
+fn compare_rows_tie_out_with_deductions_and_releases() {
+    let a = three_months();
+    let out = tempfile::tempdir().unwrap();
+    let o = crate::util::run(&[
+        "compare",
+        "--archive",
+        a.path().to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--policy",
+        "fixtures/rules-versions/city-2026b.toml",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(out.path().join("compare-2026-10.xlsx")).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut wb, "逐人对比").unwrap();
+    let rows: Vec<Vec<calamine::Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let header: Vec<String> = rows[0].iter().map(|d| d.to_string()).collect();
+    let at = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column `{name}` in {header:?}"))
+    };
+    let fen = |d: &calamine::Data| (calamine::DataType::as_f64(d).unwrap() * 100.0).round() as i64;
+    let register = json(a.path().join("2026-10/pay-2026-10.json"));
+    let mut deducted = 0;
+    for row in &rows[1..] {
+        for part in ["现行", "测算"] {
+            let v = |f: &str| fen(&row[at(&format!("{f} {part}"))]);
+            assert_eq!(
+                v("工资净额"),
+                v("应发合计") - v("扣款合计") + v("以前期间调整合计") - v("风险金扣留"),
+                "{:?} {part}",
+                row[0]
+            );
+            assert_eq!(
+                v("实发合计"),
+                v("工资净额") + v("风险金退还"),
+                "{:?} {part}",
+                row[0]
+            );
+        }
+        deducted += fen(&row[at("扣款合计 现行")]);
+    }
+    // The totals row: what the register deducted and paid out.
+    let last = rows.last().unwrap();
+    assert_eq!(last[0].to_string(), "合计");
+    let total = |k: &str| {
+        let s = register["totals"][k].as_str().unwrap();
+        (s.parse::<f64>().unwrap() * 100.0).round() as i64
+    };
+    // (the rows before it, and the totals row itself, counted above)
+    assert_eq!(2 * fen(&last[at("扣款合计 现行")]), deducted);
+    assert_eq!(fen(&last[at("扣款合计 现行")]), total("deductions"));
+    assert_eq!(fen(&last[at("实发合计 现行")]), total("payout"));
+    assert!(total("deductions") > 0 && total("released") > 0);
+}
+
 /// Year-to-date figures carry through the chain: November's equal
 /// September's + October's + November's own.
 #[test]

@@ -126,22 +126,27 @@ fn zip(members: &[(String, Data)]) -> Vec<u8> {
 /// `ok-minimal.xlsx` with one member replaced: sheet3.xml is its
 /// `存款日余额` (deposits) sheet.
 fn ok_minimal_with(part: &str, data: Data) -> Vec<u8> {
+    ok_minimal_with_parts(vec![(part, data)])
+}
+
+/// `ok-minimal.xlsx` with some members replaced.
+fn ok_minimal_with_parts(mut parts: Vec<(&str, Data)>) -> Vec<u8> {
     let path = root().join("fixtures/bad/ledger/ok-minimal.xlsx");
     let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut data = Some(data);
     let mut members = Vec::new();
     for i in 0..z.len() {
         let mut f = z.by_index(i).unwrap();
         let name = f.name().unwrap().to_string();
-        if name == part {
-            members.push((name, data.take().unwrap()));
+        if let Some(at) = parts.iter().position(|(p, _)| *p == name) {
+            members.push((name, parts.remove(at).1));
         } else {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
             members.push((name, Data::Plain(bytes)));
         }
     }
-    assert!(data.is_none(), "no member {part}");
+    let left: Vec<&str> = parts.iter().map(|(p, _)| *p).collect();
+    assert!(left.is_empty(), "no member {left:?}");
     zip(&members)
 }
 
@@ -398,5 +403,66 @@ pub(super) fn a_cell_one_character_over_excel_s_limit_is_an_error_at_its_cell() 
     assert!(
         stderr.contains("error[unknown-tier]") && !stderr.contains("beyond-excel-limits"),
         "{stderr}"
+    );
+}
+
+/// A formula saved without its value, as openpyxl writes one (`<c><f>…</f></c>`,
+/// no `<v>`), holds nothing to read. It used to be read as an empty cell,
+/// and an empty cell has a meaning in some columns: a share of 100%, the
+/// tier's base deposit, no loss. So `=0.5` as a share paid the whole
+/// client, and `=150*2` as a loss deducted nothing, without a word. Now
+/// each is an error at its cell, all of them at once.
+#[test]
+fn a_formula_saved_without_its_value_is_an_error_at_its_cell() {
+    let formula = |part: &str, from: &str, to: &str| {
+        let xml = self::part(part);
+        assert_eq!(xml.matches(from).count(), 1, "{part}: {from}");
+        Data::Plain(xml.replacen(from, to, 1).into_bytes())
+    };
+    let b = ok_minimal_with_parts(vec![
+        // The base deposit of 客户经理 row 2 (1,000,000 typed as a formula).
+        (
+            "xl/worksheets/sheet1.xml",
+            formula(
+                "xl/worksheets/sheet1.xml",
+                r#"<c r="I2"><v>1000000.0</v></c>"#,
+                r#"<c r="I2"><f>500000*2</f></c>"#,
+            ),
+        ),
+        // The share of a client with one RM (left empty: 100%).
+        (
+            "xl/worksheets/sheet2.xml",
+            formula(
+                "xl/worksheets/sheet2.xml",
+                r#"<c r="C2" t="s"><v>10</v></c></row>"#,
+                r#"<c r="C2" t="s"><v>10</v></c><c r="D2"><f>0.5</f></c></row>"#,
+            ),
+        ),
+        // The loss of an incident (left empty: no loss).
+        (
+            "xl/worksheets/sheet8.xml",
+            formula(
+                "xl/worksheets/sheet8.xml",
+                r#"<c r="D2"><v>2.0</v></c></row>"#,
+                r#"<c r="D2"><v>2.0</v></c><c r="E2"><f>150*2</f></c></row>"#,
+            ),
+        ),
+    ]);
+    // (ok-minimal's tiers are not the policy's: that is said only once the
+    // ledger reads, as with the unchanged file's two `unknown-tier` lines.)
+    let (code, stderr) = check(&b);
+    let saved = "a formula saved without its value (open and save the file in Excel or another spreadsheet program, or type the value in)";
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            1,
+            format!(
+                "bomb.xlsx [客户经理]!I2: error[not-an-amount]: expected an amount, found {saved}\n\
+                 bomb.xlsx [管户关系]!D2: error[bad-share]: expected a share such as `60%`, `0.6` or `60`, found {saved}\n\
+                 bomb.xlsx [违规与损失]!E2: error[not-an-amount]: expected an amount, found {saved}\n\
+                 rmpay: 3 error(s); nothing was written\n"
+            )
+            .as_str()
+        )
     );
 }

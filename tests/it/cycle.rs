@@ -752,3 +752,22 @@ fn a_close_and_a_sign_at_once_leave_a_consistent_archive() {
     let o = run(&["verify", "--archive", s(&a)]);
     assert_eq!(o.code, 0, "{}", o.stdout);
 }
+
+/// The sign-off log is a file of the archive like the others, readable by
+/// whoever may read the archive: the auditor who runs `verify`, the next
+/// office that signs. It was written as a private temporary file (mode
+/// 0600) renamed into place, so on a shared archive `verify` by anyone but
+/// the last signer failed with "Permission denied".
+#[cfg(unix)]
+#[test]
+fn the_signoff_log_is_as_readable_as_the_archive() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, a) = drafted();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let draft = log(&a, "2026-09")[0]["draft"].as_str().unwrap().to_string();
+    // A file of the draft, made as every archived file is (0666 less the umask).
+    let record = mode(&a.join("drafts/2026-09").join(draft).join("draft.json"));
+    assert_eq!(mode(&log_path(&a, "2026-09")), record, "after 制表");
+    ok(&sign(&a, "2026-09", "审核", "王五", "2026-10-03"), "审核");
+    assert_eq!(mode(&log_path(&a, "2026-09")), record, "after 审核");
+}

@@ -63,7 +63,7 @@ fn policy_a_without_workflow() -> String {
 
 /// A fixture workbook with text replaced in its members: each edit is
 /// (member, from, to), `from` found once.
-fn xlsx_edit(fixture: &str, edits: &[(&str, &str, &str)]) -> Vec<u8> {
+pub(super) fn xlsx_edit(fixture: &str, edits: &[(&str, &str, &str)]) -> Vec<u8> {
     let mut z = zip::ZipArchive::new(std::fs::File::open(root().join(fixture)).unwrap()).unwrap();
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()

@@ -311,6 +311,76 @@ fn year_a_branch_head_on_the_branch() {
     assert_eq!(outcome(h), ("keep", Some("branch_head")));
 }
 
+/// A branch head's deposit figures are all the branch's: its stock and
+/// increment split the branch's daily average at the base, as the new
+/// deposits do. They were the head's own month's (8,000,000 of own
+/// clients: stock 8,000,000, increment 0) beside the branch's daily
+/// average of 25,400,000, so the review's figures and trace said
+/// 25,400,000 = 8,000,000 + 0 against a base of 19,000,000.
+#[test]
+fn a_branch_head_s_stock_and_increment_are_the_branch_s() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let h = r.manager("BH01");
+    // 25,400,000 against the base 19,000,000: stock min(25,400,000,
+    // 19,000,000) = 19,000,000; increment 25,400,000 − 19,000,000 =
+    // 6,400,000 = deposit_new.
+    assert_eq!(metric(h, "deposit_daily_average"), dec("25400000"));
+    assert_eq!(metric(h, "deposit_stock"), dec("19000000"));
+    assert_eq!(metric(h, "deposit_increment"), dec("6400000"));
+    assert_eq!(metric(h, "deposit_new"), dec("6400000"));
+}
+
+/// A branch head is assessed on the branch (`review.branch_heads_on_branch`).
+/// One whose 机构 is empty has no branch: BH01 was then scored on its own
+/// clients (8,000,000 against a base of 19,000,000: −57.9%) without a word,
+/// where the branch gives 25,400,000. Now it is `missing-figure`, naming
+/// the head and the column, exit 1, and nothing is written.
+#[test]
+fn a_branch_head_without_a_branch_is_an_error_not_its_own_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args: Vec<String> = vec![
+        "review".into(),
+        "--policy".into(),
+        POLICY_A.into(),
+        "--quarter".into(),
+        "4".into(),
+        "--ledgers".into(),
+    ];
+    for p in months(&[10, 11, 12]) {
+        // BH01 is row 8 of 客户经理; its 机构 (E8) emptied.
+        let bytes = super::error_catalogue::xlsx_edit(
+            &format!("fixtures/year-a/{p}.xlsx"),
+            &[(
+                "xl/worksheets/sheet1.xml",
+                r#"<c r="E8" t="s"><v>26</v></c>"#,
+                "",
+            )],
+        );
+        let path = dir.path().join(format!("{p}.xlsx"));
+        std::fs::write(&path, bytes).unwrap();
+        args.push(path.display().to_string());
+    }
+    let out = dir.path().join("out");
+    args.extend([
+        "--year".into(),
+        "2026".into(),
+        "--out".into(),
+        out.display().to_string(),
+        "--lang".into(),
+        "en".into(),
+    ]);
+    let o = run(&args);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "rmpay: error[missing-figure]: BH01: a branch head is assessed on the branch (`review.branch_heads_on_branch`), and `branch` (机构) is empty in the `managers` sheet; give the head's branch\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(!out.exists());
+}
+
 /// L01 left on 2026-03-31 (离岗 from the April ledger): not reviewed.
 #[test]
 fn year_a_left_rm_is_not_reviewed() {
