@@ -12,6 +12,7 @@
 
 use super::Reader;
 use super::cell::Cv;
+use super::deposits::TypedRow;
 use super::folder::FileError;
 use super::model::SheetKind;
 use crate::diag::Code;
@@ -332,7 +333,14 @@ impl TypedDeposits {
         let Some(units) = super::deposits::typed_units(m, scale, self.input_scale) else {
             return false;
         };
-        reader.typed_deposit(row, day, account, client, product, units, progress)
+        let typed = TypedRow {
+            day,
+            account,
+            client,
+            product,
+            units,
+        };
+        reader.typed_deposit(row, typed, progress)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::period::Period;
 use crate::text::{Lang, Msg, ledger as says};
 use chrono::{Datelike, Days, NaiveDate};
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -78,6 +79,18 @@ pub(crate) fn typed_units(unscaled: i64, scale: u32, input_scale: u32) -> Option
         let (q, rem) = (unscaled / div, unscaled % div);
         Some(if rem * 2 >= div { q + 1 } else { q })
     }
+}
+
+/// A deposit row's values as the typed path has them.
+pub(crate) struct TypedRow<'a> {
+    /// Days since 1970-01-01.
+    pub day: i64,
+    pub account: &'a str,
+    pub client: &'a str,
+    /// `None`: no product (demand).
+    pub product: Option<&'a str>,
+    /// The balance in units at the input scale ([`typed_units`]).
+    pub units: i64,
 }
 
 /// A day of a typed date (days since 1970-01-01) as a date.
@@ -354,13 +367,16 @@ impl Reader<'_> {
     pub(crate) fn typed_deposit(
         &mut self,
         r: u32,
-        day: i64,
-        account: &str,
-        client: &str,
-        product: Option<&str>,
-        units: i64,
+        row: TypedRow<'_>,
         progress: &mut dyn FnMut(&str, u64),
     ) -> bool {
+        let TypedRow {
+            day,
+            account,
+            client,
+            product,
+            units,
+        } = row;
         // Ids from a printable ASCII character to another are taken as
         // they are (`text_ref`), and can be no total row's label (合计).
         if !plain_id(account) || !plain_id(client) || !self.sh.usable {
@@ -449,50 +465,51 @@ impl Reader<'_> {
         let guess = [last.wrapping_add(1), last]
             .into_iter()
             .find(|&i| self.dep.accounts.get(i).is_some_and(|a| &*a.id == account));
-        let hash = || self.dep.hasher.hash_one(account);
-        let found = guess.or_else(|| {
-            let accounts = &self.dep.accounts;
-            self.dep
-                .index
-                .find(hash(), |&i| {
-                    accounts.get(i as usize).is_some_and(|a| &*a.id == account)
-                })
-                .map(|&i| i as usize)
-        });
-        let idx = match found {
-            Some(i) => i,
+        let (idx, new) = match guess {
+            Some(i) => (i, false),
             None => {
-                // A new account: its client must be known.
-                let _ = self.check_client(r, D_CLIENT, client);
-                let i = self.dep.accounts.len();
-                self.dep.accounts.push(Acc {
-                    id: account.into(),
-                    client: client.into(),
-                    product,
-                    sum_units: 0,
-                    rows: 0,
-                    first_row: r,
-                    last_row: r,
-                    mask: 0,
-                });
-                for day in &mut self.dep.day_rows {
-                    day.push(0);
-                }
-                for day in &mut self.dep.balances {
-                    day.push(Decimal::ZERO);
-                }
+                // One hash an id: to look it up, and to place it when new.
                 let (accounts, hasher) = (&self.dep.accounts, &self.dep.hasher);
-                let h = hasher.hash_one(account);
-                // Fewer than 2^32 accounts: rows are counted in a u32.
-                let i32 = u32::try_from(i).unwrap_or(u32::MAX);
-                self.dep.index.insert_unique(h, i32, |&j| {
-                    accounts
-                        .get(j as usize)
-                        .map_or(0, |a| hasher.hash_one(&*a.id))
-                });
-                i
+                let entry = self.dep.index.entry(
+                    hasher.hash_one(account),
+                    |&i| accounts.get(i as usize).is_some_and(|a| &*a.id == account),
+                    |&j| {
+                        accounts
+                            .get(j as usize)
+                            .map_or(0, |a| hasher.hash_one(&*a.id))
+                    },
+                );
+                match entry {
+                    Entry::Occupied(e) => (*e.get() as usize, false),
+                    Entry::Vacant(e) => {
+                        let i = accounts.len();
+                        // Fewer than 2^32 accounts: rows are counted in a u32.
+                        e.insert(u32::try_from(i).unwrap_or(u32::MAX));
+                        (i, true)
+                    }
+                }
             }
         };
+        if new {
+            // A new account: its client must be known.
+            let _ = self.check_client(r, D_CLIENT, client);
+            self.dep.accounts.push(Acc {
+                id: account.into(),
+                client: client.into(),
+                product,
+                sum_units: 0,
+                rows: 0,
+                first_row: r,
+                last_row: r,
+                mask: 0,
+            });
+            for day in &mut self.dep.day_rows {
+                day.push(0);
+            }
+            for day in &mut self.dep.balances {
+                day.push(Decimal::ZERO);
+            }
+        }
         self.dep.last_idx = idx;
         let Some(acc) = self.dep.accounts.get_mut(idx) else {
             return false;
@@ -632,7 +649,9 @@ impl Reader<'_> {
             .enumerate()
             .collect();
         self.dep.index = HashTable::new();
-        accounts.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        // Ids are unique (the index holds each once): the unstable sort's
+        // order is the only one.
+        accounts.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
         let col = self.col(D_ACCOUNT);
         let mut out = Vec::with_capacity(accounts.len());
         for (idx, acc) in accounts {
@@ -757,7 +776,7 @@ mod tests {
                     let text = Decimal::new(m, scale).to_string();
                     let cell = parse::amount(&Cv::Str(&text), Decimal::ONE, input_scale, &mut buf)
                         .ok()
-                        .filter(|d| !(d.is_sign_negative() && !d.is_zero()));
+                        .filter(|d| !d.is_sign_negative() || d.is_zero());
                     let typed = typed_units(m, scale, input_scale);
                     // What the typed path takes, the cell path takes to
                     // the same units (123.50 at 2 places is 12350); what
@@ -771,7 +790,7 @@ mod tests {
                             "{text} at input scale {input_scale}"
                         );
                     }
-                    if m >= 0 && m < 1_000_000_000_000_000 && scale <= 4 && input_scale == 2 {
+                    if (0..1_000_000_000_000_000).contains(&m) && scale <= 4 && input_scale == 2 {
                         assert!(typed.is_some(), "{text} is a plain balance");
                     }
                 }

@@ -20,6 +20,7 @@
 use super::Reader;
 use super::cell::Cv;
 use super::columns::Ty;
+use super::deposits::TypedRow;
 use super::folder::FileError;
 use super::model::{FileForm, SheetKind};
 use crate::diag::Code;
@@ -440,15 +441,14 @@ impl TypedDeposits {
         let Some(units) = super::deposits::typed_units(m, self.scale, self.input_scale) else {
             return false;
         };
-        reader.typed_deposit(
-            row,
-            i64::from(day),
+        let typed = TypedRow {
+            day: i64::from(day),
             account,
             client,
             product,
             units,
-            progress,
-        )
+        };
+        reader.typed_deposit(row, typed, progress)
     }
 }
 
