@@ -12,7 +12,9 @@
 
 use super::Reader;
 use super::cell::Cv;
+use super::deposits::TypedRow;
 use super::folder::FileError;
+use super::model::SheetKind;
 use crate::diag::Code;
 use crate::diag::Location;
 use crate::text::ledger as says;
@@ -201,6 +203,8 @@ pub(super) fn read(
                 }
             }
         });
+        let mut typed: Option<TypedDeposits> = None;
+        let mut tried = false;
         for (batch, n, err) in full_rx {
             for rec in batch.iter().take(n) {
                 let line = rec.position().map_or(1, |p| p.line());
@@ -214,6 +218,15 @@ pub(super) fn read(
                 // every field of the record.
                 if std::str::from_utf8(rec.as_slice()).is_err() {
                     return Err(FileError::new(Code::BadEncoding, says::file_changed()));
+                }
+                if !tried && reader.sh.header_row.is_some() {
+                    typed = TypedDeposits::of(reader);
+                    tried = true;
+                }
+                if let Some(t) = &mut typed
+                    && t.take(reader, rec, row, progress)
+                {
+                    continue;
                 }
                 let cells = rec.iter().enumerate().map(|(c, f)| {
                     let text = std::str::from_utf8(f).unwrap_or_default();
@@ -233,6 +246,142 @@ pub(super) fn read(
         }
         Ok(())
     })
+}
+
+/// Where the deposits sheet's fields are in a record, once its header is
+/// read. A record whose date is plain ISO text (`2026-10-01`) and whose
+/// balance is plain decimal text (`1234.56`: digits, at most four places)
+/// skips the cell path: the date's day and the balance's units go straight
+/// into the account's day mask and sum ([`Reader::typed_deposit`]). Any
+/// other record (a date in another form, a balance with a sign, spaces,
+/// separators or too many places, an empty or padded id…) goes the cell
+/// path and is read, or refused, there as before.
+struct TypedDeposits {
+    date: usize,
+    account: usize,
+    client: usize,
+    product: Option<usize>,
+    balance: usize,
+    input_scale: u32,
+    /// The last date's text and its day number.
+    last: Option<([u8; 10], i64)>,
+}
+
+impl TypedDeposits {
+    fn of(reader: &Reader<'_>) -> Option<Self> {
+        use super::columns::f::{D_ACCOUNT, D_BALANCE, D_CLIENT, D_DATE, D_PRODUCT};
+        if reader.sh.kind != SheetKind::Deposits
+            || reader.sh.units.get(D_BALANCE) != Some(&rust_decimal::Decimal::ONE)
+        {
+            return None;
+        }
+        let at = |fi: usize| {
+            reader
+                .sh
+                .field_col
+                .get(fi)
+                .filter(|&&c| c != super::ABSENT)
+                .map(|&c| c as usize)
+        };
+        Some(TypedDeposits {
+            date: at(D_DATE)?,
+            account: at(D_ACCOUNT)?,
+            client: at(D_CLIENT)?,
+            product: at(D_PRODUCT),
+            balance: at(D_BALANCE)?,
+            input_scale: reader.opts.input_scale,
+            last: None,
+        })
+    }
+
+    /// Take a record by the typed path; `false` when it must go the cell
+    /// path.
+    fn take(
+        &mut self,
+        reader: &mut Reader<'_>,
+        rec: &ByteRecord,
+        row: u32,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> bool {
+        let text = |c: usize| rec.get(c).and_then(|b| std::str::from_utf8(b).ok());
+        let (Some(date), Some(balance)) = (rec.get(self.date), rec.get(self.balance)) else {
+            return false;
+        };
+        let (Some(account), Some(client)) = (text(self.account), text(self.client)) else {
+            return false;
+        };
+        let product = match self.product.map(text) {
+            None | Some(Some("")) => None,
+            Some(Some(p)) => Some(p),
+            Some(None) => return false,
+        };
+        let day = match self.last {
+            Some((t, day)) if t == date => day,
+            _ => {
+                let Some(day) = iso_day(date) else {
+                    return false;
+                };
+                if let Ok(t) = <[u8; 10]>::try_from(date) {
+                    self.last = Some((t, day));
+                }
+                day
+            }
+        };
+        let Some((m, scale)) = plain_decimal(balance) else {
+            return false;
+        };
+        let Some(units) = super::deposits::typed_units(m, scale, self.input_scale) else {
+            return false;
+        };
+        let typed = TypedRow {
+            day,
+            account,
+            client,
+            product,
+            units,
+        };
+        reader.typed_deposit(row, typed, progress)
+    }
+}
+
+/// `yyyy-mm-dd` exactly, a real day: its day number (since 1970-01-01).
+fn iso_day(b: &[u8]) -> Option<i64> {
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *b else {
+        return None;
+    };
+    let n = |ds: &[u8]| {
+        ds.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let y = i32::try_from(n(&[y0, y1, y2, y3])?).ok()?;
+    let d = chrono::NaiveDate::from_ymd_opt(y, n(&[m0, m1])?, n(&[d0, d1])?)?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    Some(d.signed_duration_since(epoch).num_days())
+}
+
+/// Plain decimal text: ASCII digits, then at most a point and one to four
+/// digits (`1234.56`), at most 18 digits in all: its unscaled integer and
+/// scale.
+fn plain_decimal(b: &[u8]) -> Option<(i64, u32)> {
+    let (int, frac) = match memchr::memchr(b'.', b) {
+        Some(p) => (b.get(..p)?, b.get(p + 1..)?),
+        None => (b, &b""[..]),
+    };
+    if int.is_empty() || int.len() + frac.len() > 18 || frac.len() > 4 {
+        return None;
+    }
+    if b.len() > int.len() && frac.is_empty() {
+        return None;
+    }
+    let mut m: i64 = 0;
+    for &c in int.iter().chain(frac) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + i64::from(c - b'0');
+    }
+    Some((m, u32::try_from(frac.len()).ok()?))
 }
 
 fn csv_error(e: csv::Error, folder: &str, name: &str) -> FileError {
@@ -281,6 +430,75 @@ mod tests {
                 Err(bad)
             }
         }
+    }
+
+    /// A record's date and balance go the typed path exactly when the cell
+    /// path reads their text as that day and that amount.
+    #[test]
+    fn typed_dates_and_balances_are_the_cell_paths() {
+        use crate::ledger::cell::Cv;
+        use crate::ledger::parse;
+        use rust_decimal::Decimal;
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for text in [
+            "2026-10-01",
+            "2026-10-31",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-10-1",
+            "2026/10/01",
+            "20261001",
+            " 2026-10-01",
+            "2026-1０-01",
+            "0000-01-01",
+        ] {
+            let typed = iso_day(text.as_bytes());
+            let cell = parse::date(&Cv::Str(text)).ok();
+            // What the typed path reads, the cell path reads as that day;
+            // the rest it leaves to the cell path.
+            if let Some(day) = typed {
+                assert_eq!(Some(day), cell.map(|d| (d - epoch).num_days()), "{text}");
+            }
+        }
+        // 2026-10-01 is day 20,727 since 1970-01-01; no 2026-02-29.
+        assert_eq!(iso_day(b"2026-10-01"), Some(20_727));
+        assert_eq!(iso_day(b"2026-02-29"), None);
+        assert_eq!(iso_day(b"2026-10-1"), None);
+        let mut buf = String::new();
+        for text in [
+            "0",
+            "000123.45",
+            "123.4",
+            "1.2345",
+            "1.2350",
+            "1.23456",
+            "1.",
+            ".5",
+            "-1",
+            "+1",
+            " 1",
+            "1 ",
+            "1,000",
+            "１２",
+            "1e3",
+            "999999999999999.99",
+            "1000000000000000",
+            "99999999999999999999",
+            "1..2",
+            "",
+        ] {
+            let typed = plain_decimal(text.as_bytes())
+                .and_then(|(m, s)| crate::ledger::deposits::typed_units(m, s, 2));
+            let cell = parse::amount(&Cv::Str(text), Decimal::ONE, 2, &mut buf).ok();
+            if let Some(u) = typed {
+                // 1.2350 at 2 places: 124 hundredths, as the cell path rounds.
+                assert_eq!(Some(Decimal::new(u, 2)), cell, "{text}");
+            }
+        }
+        assert_eq!(plain_decimal(b"1.2350"), Some((12_350, 4)));
+        assert_eq!(plain_decimal(b"1."), None);
+        assert_eq!(plain_decimal(b"-1"), None);
+        assert_eq!(plain_decimal(b"1.23456"), None);
     }
 
     #[test]

@@ -12,8 +12,92 @@ use crate::diag::{Code, PER_KIND_LIMIT};
 use crate::period::Period;
 use crate::text::{Lang, Msg, ledger as says};
 use chrono::{Datelike, Days, NaiveDate};
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
+
+/// The account index's hasher: aHash, already built as the `parquet`
+/// crate's, several times faster than std's SipHash on short ids (a
+/// million-account month hashes each new id once and looks ids up on
+/// rows out of order), with fixed seeds so that a run is the same from
+/// one run to the next. The index's order never reaches an output
+/// (accounts are sorted by id when the sheet ends).
+fn id_hasher() -> ahash::RandomState {
+    ahash::RandomState::with_seeds(
+        0x243f_6a88_85a3_08d3,
+        0x1319_8a2e_0370_7344,
+        0xa409_3822_299f_31d0,
+        0x082e_fa98_ec4e_6c89,
+    )
+}
+
+/// A balance to add: its units at the input scale when it has that
+/// scale and fits an `i64` (the typed path gives only these), else the
+/// decimal itself.
+#[derive(Clone, Copy)]
+pub(crate) enum Amount {
+    Units(i64),
+    Other(Decimal),
+}
+
+impl Amount {
+    fn of(d: Decimal, scale: u32) -> Amount {
+        match i64::try_from(d.mantissa()) {
+            Ok(m) if d.scale() == scale => Amount::Units(m),
+            _ => Amount::Other(d),
+        }
+    }
+
+    fn decimal(self, scale: u32) -> Decimal {
+        match self {
+            Amount::Units(m) => Decimal::new(m, scale),
+            Amount::Other(d) => d,
+        }
+    }
+}
+
+/// A typed balance (an unscaled integer at `scale` places, as a Parquet
+/// DECIMAL or a plain decimal text gives it) as units at the input scale,
+/// when the amount rules take it as it is: not negative, at most
+/// [`parse::MAX_INPUT_DP`] places, under the amount limit (10^15), its
+/// places rounded to the input scale as `parse::to_scale` rounds them
+/// (half away from zero). `None`: the cell path decides, and says what
+/// is wrong.
+pub(crate) fn typed_units(unscaled: i64, scale: u32, input_scale: u32) -> Option<i64> {
+    if unscaled < 0 || scale > parse::MAX_INPUT_DP {
+        return None;
+    }
+    // 10^15 yuan at `scale` places (10^19 at four: past an i64).
+    if i128::from(unscaled) >= 10i128.pow(15 + scale) {
+        return None;
+    }
+    if scale <= input_scale {
+        unscaled.checked_mul(10i64.checked_pow(input_scale - scale)?)
+    } else {
+        let div = 10i64.pow(scale - input_scale);
+        let (q, rem) = (unscaled / div, unscaled % div);
+        Some(if rem * 2 >= div { q + 1 } else { q })
+    }
+}
+
+/// A deposit row's values as the typed path has them.
+pub(crate) struct TypedRow<'a> {
+    /// Days since 1970-01-01.
+    pub day: i64,
+    pub account: &'a str,
+    pub client: &'a str,
+    /// `None`: no product (demand).
+    pub product: Option<&'a str>,
+    /// The balance in units at the input scale ([`typed_units`]).
+    pub units: i64,
+}
+
+/// A day of a typed date (days since 1970-01-01) as a date.
+pub(crate) fn epoch_day(days: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|d| d.checked_add_signed(chrono::TimeDelta::try_days(days)?))
+}
 
 /// One account's month so far. Kept to one cache line: a million rows
 /// stream through these, and a fat record would crowd calamine's own working
@@ -35,7 +119,9 @@ pub(crate) struct Acc {
 
 pub(crate) struct DepositState {
     carry: bool,
-    index: HashMap<String, usize>,
+    /// Index into `accounts` by account id (the id is kept once, there).
+    index: HashTable<u32>,
+    hasher: ahash::RandomState,
     accounts: Vec<Acc>,
     /// Per day of the month, per account: the sheet row of that day's
     /// balance (valid where the account's mask bit is set).
@@ -67,6 +153,9 @@ pub(crate) struct DepositState {
     outside_rows: usize,
     /// A balance dated inside the period was read.
     inside: bool,
+    /// The typed path's last date (days since 1970-01-01) that fell in the
+    /// period, and its day of the month (0-based).
+    typed_day: Option<(i64, u32)>,
 }
 
 impl DepositState {
@@ -79,7 +168,8 @@ impl DepositState {
     pub(crate) fn new(carry: bool) -> Self {
         DepositState {
             carry,
-            index: HashMap::new(),
+            index: HashTable::new(),
+            hasher: id_hasher(),
             accounts: Vec::new(),
             day_rows: vec![Vec::new(); 31],
             balances: if carry {
@@ -99,6 +189,7 @@ impl DepositState {
             outside: Vec::new(),
             outside_rows: 0,
             inside: false,
+            typed_day: None,
         }
     }
 }
@@ -131,6 +222,13 @@ pub(crate) fn day_ranges(period: Period, mask: u32) -> Msg {
         d += 1;
     }
     says::list(&parts)
+}
+
+/// An id the row path takes as it is: from a printable ASCII character
+/// to another (see `cell::text_ref`).
+fn plain_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic)
 }
 
 fn full_mask(days: u32) -> u32 {
@@ -184,20 +282,14 @@ impl Reader<'_> {
         } else {
             match self.deposit_date(r, date_cv) {
                 Ok(d) => {
-                    let period = *self.period.get_or_insert_with(|| Period::of(d));
-                    if period.contains(d) {
-                        if matches!(date_cv, Cv::Date(_)) && self.dep.last_day == Some(d) {
-                            self.dep.last_day0 = Some(d.day0());
-                        }
-                        self.dep.inside = true;
-                        Some(d.day0())
-                    } else {
-                        self.dep.outside_rows += 1;
-                        if self.dep.outside.len() < PER_KIND_LIMIT {
-                            self.dep.outside.push((r, d));
-                        }
-                        None
+                    let day0 = self.day_in_period(r, d);
+                    if day0.is_some()
+                        && matches!(date_cv, Cv::Date(_))
+                        && self.dep.last_day == Some(d)
+                    {
+                        self.dep.last_day0 = day0;
                     }
+                    day0
                 }
                 Err(()) => None,
             }
@@ -234,6 +326,7 @@ impl Reader<'_> {
 
         match (day0, account, client, product, balance) {
             (Some(day0), Ok(account), Ok(client), Ok(product), Ok(balance)) => {
+                let balance = Amount::of(balance, self.opts.input_scale);
                 let added = self.add_balance(r, day0, account, client, product, balance);
                 if !added {
                     self.dep.reject(account);
@@ -244,6 +337,93 @@ impl Reader<'_> {
         }
         self.dep.account_buf = account_buf;
         self.dep.client_buf = client_buf;
+    }
+
+    /// The day of the month (0-based) of a balance's date, when the date
+    /// is in the period (the first date read sets it, unless given); else
+    /// the row is noted as outside it.
+    fn day_in_period(&mut self, r: u32, d: NaiveDate) -> Option<u32> {
+        let period = *self.period.get_or_insert_with(|| Period::of(d));
+        if period.contains(d) {
+            self.dep.inside = true;
+            Some(d.day0())
+        } else {
+            self.dep.outside_rows += 1;
+            if self.dep.outside.len() < PER_KIND_LIMIT {
+                self.dep.outside.push((r, d));
+            }
+            None
+        }
+    }
+
+    /// A deposit row whose values came typed (a Parquet DATE and DECIMAL,
+    /// a CSV's plain ISO date and plain decimal): the date as its day
+    /// number, the balance as units at the input scale, already known to
+    /// be neither negative nor over the amount limit. Takes the row as the
+    /// row path would ([`Reader::feed_row`] and [`Reader::deposit_row`])
+    /// and returns `true` when every value is one that path would take
+    /// as is; else returns `false`, having done nothing, and the caller
+    /// gives the row to the row path, which says what is wrong.
+    pub(crate) fn typed_deposit(
+        &mut self,
+        r: u32,
+        row: TypedRow<'_>,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> bool {
+        let TypedRow {
+            day,
+            account,
+            client,
+            product,
+            units,
+        } = row;
+        // Ids from a printable ASCII character to another are taken as
+        // they are (`text_ref`), and can be no total row's label (合计).
+        if !plain_id(account) || !plain_id(client) || !self.sh.usable {
+            return false;
+        }
+        let product = match product {
+            None => Product::Demand,
+            Some("活期" | "demand") => Product::Demand,
+            Some("定期" | "time") => Product::Time,
+            Some("协议存款" | "agreement") => Product::Agreement,
+            Some(_) => return false,
+        };
+        let cached = match self.dep.typed_day {
+            Some((d, day0)) if d == day => Some(day0),
+            _ => None,
+        };
+        let date = match cached {
+            Some(_) => None,
+            None => match epoch_day(day) {
+                Some(d) => Some(d),
+                None => return false,
+            },
+        };
+        self.count_row(progress);
+        self.sh.data_rows += 1;
+        let day0 = match (cached, date) {
+            (Some(day0), _) => Some(day0),
+            (None, Some(d)) => {
+                let day0 = self.day_in_period(r, d);
+                if let Some(day0) = day0 {
+                    self.dep.typed_day = Some((day, day0));
+                }
+                day0
+            }
+            (None, None) => None,
+        };
+        match day0 {
+            Some(day0) => {
+                let added =
+                    self.add_balance(r, day0, account, client, product, Amount::Units(units));
+                if !added {
+                    self.dep.reject(account);
+                }
+            }
+            None => self.dep.reject(account),
+        }
+        true
     }
 
     /// A required identifier of a deposit row, borrowed (no allocation).
@@ -276,7 +456,7 @@ impl Reader<'_> {
         account: &str,
         client: &str,
         product: Product,
-        balance: Decimal,
+        balance: Amount,
     ) -> bool {
         // Balances come sorted by date (accounts in the same order every
         // day) or by account (the same account for a month of rows): try the
@@ -285,32 +465,51 @@ impl Reader<'_> {
         let guess = [last.wrapping_add(1), last]
             .into_iter()
             .find(|&i| self.dep.accounts.get(i).is_some_and(|a| &*a.id == account));
-        let idx = match guess.or_else(|| self.dep.index.get(account).copied()) {
-            Some(i) => i,
+        let (idx, new) = match guess {
+            Some(i) => (i, false),
             None => {
-                // A new account: its client must be known.
-                let _ = self.check_client(r, D_CLIENT, client);
-                let i = self.dep.accounts.len();
-                self.dep.accounts.push(Acc {
-                    id: account.into(),
-                    client: client.into(),
-                    product,
-                    sum_units: 0,
-                    rows: 0,
-                    first_row: r,
-                    last_row: r,
-                    mask: 0,
-                });
-                for day in &mut self.dep.day_rows {
-                    day.push(0);
+                // One hash an id: to look it up, and to place it when new.
+                let (accounts, hasher) = (&self.dep.accounts, &self.dep.hasher);
+                let entry = self.dep.index.entry(
+                    hasher.hash_one(account),
+                    |&i| accounts.get(i as usize).is_some_and(|a| &*a.id == account),
+                    |&j| {
+                        accounts
+                            .get(j as usize)
+                            .map_or(0, |a| hasher.hash_one(&*a.id))
+                    },
+                );
+                match entry {
+                    Entry::Occupied(e) => (*e.get() as usize, false),
+                    Entry::Vacant(e) => {
+                        let i = accounts.len();
+                        // Fewer than 2^32 accounts: rows are counted in a u32.
+                        e.insert(u32::try_from(i).unwrap_or(u32::MAX));
+                        (i, true)
+                    }
                 }
-                for day in &mut self.dep.balances {
-                    day.push(Decimal::ZERO);
-                }
-                self.dep.index.insert(account.to_string(), i);
-                i
             }
         };
+        if new {
+            // A new account: its client must be known.
+            let _ = self.check_client(r, D_CLIENT, client);
+            self.dep.accounts.push(Acc {
+                id: account.into(),
+                client: client.into(),
+                product,
+                sum_units: 0,
+                rows: 0,
+                first_row: r,
+                last_row: r,
+                mask: 0,
+            });
+            for day in &mut self.dep.day_rows {
+                day.push(0);
+            }
+            for day in &mut self.dep.balances {
+                day.push(Decimal::ZERO);
+            }
+        }
         self.dep.last_idx = idx;
         let Some(acc) = self.dep.accounts.get_mut(idx) else {
             return false;
@@ -371,18 +570,18 @@ impl Reader<'_> {
             return true;
         }
         acc.mask |= bit;
-        let fits = if balance.scale() == self.opts.input_scale {
-            i64::try_from(balance.mantissa())
-                .ok()
-                .and_then(|m| acc.sum_units.checked_add(m))
-        } else {
-            None
+        let scale = self.opts.input_scale;
+        let fits = match balance {
+            Amount::Units(m) => acc.sum_units.checked_add(m),
+            Amount::Other(_) => None,
         };
         match fits {
             Some(sum) => acc.sum_units = sum,
             None => {
                 let big = self.dep.big.entry(idx).or_insert(Decimal::ZERO);
-                *big = big.checked_add(balance).unwrap_or(Decimal::MAX);
+                *big = big
+                    .checked_add(balance.decimal(scale))
+                    .unwrap_or(Decimal::MAX);
             }
         }
         if let Some(slot) = self
@@ -399,7 +598,7 @@ impl Reader<'_> {
             .get_mut(day0 as usize)
             .and_then(|d| d.get_mut(idx))
         {
-            *slot = balance;
+            *slot = balance.decimal(scale);
         }
         true
     }
@@ -449,8 +648,10 @@ impl Reader<'_> {
             .into_iter()
             .enumerate()
             .collect();
-        self.dep.index = HashMap::new();
-        accounts.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        self.dep.index = HashTable::new();
+        // Ids are unique (the index holds each once): the unstable sort's
+        // order is the only one.
+        accounts.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
         let col = self.col(D_ACCOUNT);
         let mut out = Vec::with_capacity(accounts.len());
         for (idx, acc) in accounts {
@@ -543,6 +744,72 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The typed path takes a balance exactly when the cell path takes its
+    /// text, and to the same units: `typed_units` against `parse::amount`
+    /// on the decimal's text, for each scale a Parquet DECIMAL may have.
+    #[test]
+    fn typed_units_are_the_cell_paths() {
+        let mut buf = String::new();
+        let unscaled = [
+            0,
+            1,
+            5,
+            49,
+            50,
+            51,
+            12_345,
+            12_350,
+            123_456,
+            999_999,
+            1_000_000,
+            -1,
+            -12_345,
+            99_999_999_999_999_999,
+            100_000_000_000_000_000,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for input_scale in [0, 2, 4] {
+            for scale in 0..=6u32 {
+                for &m in &unscaled {
+                    let text = Decimal::new(m, scale).to_string();
+                    let cell = parse::amount(&Cv::Str(&text), Decimal::ONE, input_scale, &mut buf)
+                        .ok()
+                        .filter(|d| !d.is_sign_negative() || d.is_zero());
+                    let typed = typed_units(m, scale, input_scale);
+                    // What the typed path takes, the cell path takes to
+                    // the same units (123.50 at 2 places is 12350); what
+                    // the cell path refuses (a negative, five places,
+                    // 10^15 yuan) the typed path leaves to it, as it may
+                    // leave anything (units past an i64).
+                    if let Some(u) = typed {
+                        assert_eq!(
+                            Some(Decimal::new(u, input_scale)),
+                            cell,
+                            "{text} at input scale {input_scale}"
+                        );
+                    }
+                    if (0..1_000_000_000_000_000).contains(&m) && scale <= 4 && input_scale == 2 {
+                        assert!(typed.is_some(), "{text} is a plain balance");
+                    }
+                }
+            }
+        }
+        // 1.2345 at 2 places: 123.45 units of a hundredth, half away from
+        // zero → 123; 1.2350 → 124.
+        assert_eq!(typed_units(12_345, 4, 2), Some(123));
+        assert_eq!(typed_units(12_350, 4, 2), Some(124));
+        // At four places, any i64 is under 10^15 yuan (10^19 units):
+        // 922,337,203,685,477.5807 is 92,233,720,368,547,758 hundredths.
+        assert_eq!(typed_units(i64::MAX, 4, 2), Some(92_233_720_368_547_758));
+        // 999,999,999,999,999.99 is under 10^15; 10^15 is not.
+        assert_eq!(
+            typed_units(99_999_999_999_999_999, 2, 2),
+            Some(99_999_999_999_999_999)
+        );
+        assert_eq!(typed_units(100_000_000_000_000_000, 2, 2), None);
+    }
 
     #[test]
     fn ranges() {

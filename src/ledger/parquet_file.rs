@@ -9,15 +9,20 @@
 //! Excel's), DATE as `yyyy-mm-dd`.
 //!
 //! The low-level column readers of the `parquet` crate decode the needed
-//! columns on a thread of their own, [`CHUNK`] rows at a time, while the
-//! reader checks and sums the rows before: memory holds a few chunks,
-//! whatever the file's size or row groups.
+//! columns on threads of their own ([`DECODERS`], taking the row groups in
+//! turn), [`CHUNK`] rows at a time, while the reader checks and sums the
+//! rows before, in file order: memory holds a few chunks a decoder,
+//! whatever the file's size or row groups. The deposits' DATE and DECIMAL
+//! values stay numbers and go straight into each account's day mask and
+//! sum (`TypedDeposits`); any other value reaches the row path as the
+//! text of the cell it stands for.
 
 use super::Reader;
 use super::cell::Cv;
 use super::columns::Ty;
+use super::deposits::TypedRow;
 use super::folder::FileError;
-use super::model::FileForm;
+use super::model::{FileForm, SheetKind};
 use crate::diag::Code;
 use crate::diag::Location;
 use crate::text::{Msg, ledger as says};
@@ -31,6 +36,9 @@ use std::path::Path;
 /// Rows decoded at a time; chunks on their way at once.
 const CHUNK: usize = 8192;
 const CHUNKS: usize = 2;
+/// Threads decoding row groups: with the reader's own, what keeps two
+/// cores busy on a big month (see bench/README.md).
+const DECODERS: usize = 2;
 
 /// How a column's values become cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +61,11 @@ enum Val {
     Text(u32, u32),
     /// Bytes of a string column that are not UTF-8.
     BadText,
+    /// A DECIMAL's unscaled integer (the scale is the column's), when it
+    /// fits an `i64`.
+    Dec(i64),
+    /// A DATE: days since 1970-01-01.
+    Day(i32),
 }
 
 /// Decoded rows of the needed columns.
@@ -63,6 +76,8 @@ struct Chunk {
     /// Per needed column (in the order of `needed`), one value a row.
     cols: Vec<Vec<Val>>,
     text: String,
+    /// The last chunk of its row group.
+    last: bool,
 }
 
 /// The column's kind, or its type in words when rmpay has no use for it.
@@ -230,17 +245,56 @@ pub(super) fn read(
         code: Code::CannotReadSheet,
         message: says::nest(&e, |e| says::cannot_read_file(e)),
     };
+    let typed = TypedDeposits::of(reader, &needed);
+    let groups = pq.num_row_groups();
+    // A file's reader reads at the file's one offset: each further decoder
+    // has the file open again.
+    let mut others = Vec::with_capacity(DECODERS - 1);
+    for _ in 1..DECODERS.min(groups) {
+        let file = std::fs::File::open(path)
+            .map_err(|e| FileError::new(Code::CannotOpen, says::cannot_read_file(e)))?;
+        others.push(
+            SerializedFileReader::new(file)
+                .map_err(|e| FileError::new(Code::CannotOpen, says::not_parquet(e)))?,
+        );
+    }
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk, (u64, usize, Msg)>>(CHUNKS);
-        let needed_ref = &needed;
-        s.spawn(move || {
-            if let Err(e) = decode(&pq, needed_ref, &tx) {
-                let _ = tx.send(Err(e));
-            }
+        // One decoder a worker, each its row groups in turn (group g to
+        // worker g % DECODERS), each with its own queue: the chunks are
+        // taken group by group, so rows (and errors) come in file order.
+        let mut queues = Vec::with_capacity(DECODERS);
+        for worker in 0..DECODERS {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Decoded>(CHUNKS);
+            let (pq, needed) = (&pq, &needed);
+            let pq = others.get(worker.wrapping_sub(1)).unwrap_or(pq);
+            s.spawn(move || {
+                if let Err(e) = decode(pq, needed, &tx, worker) {
+                    let _ = tx.send(Err(e));
+                }
+            });
+            queues.push(rx);
+        }
+        let chunks = (0..groups).flat_map(|g| {
+            let rx = queues.get(g % DECODERS);
+            // A group's chunks up to its last (or the worker's error).
+            let mut ended = rx.is_none();
+            std::iter::from_fn(move || {
+                if ended {
+                    return None;
+                }
+                let next = rx?.recv().ok();
+                ended = match &next {
+                    Some(Ok(c)) => c.last,
+                    _ => true,
+                };
+                next
+            })
         });
-        for chunk in rx {
+        // Typed values of a row, as the text the row path reads.
+        let mut scratch = String::new();
+        let mut spans: Vec<(u32, u32)> = vec![(0, 0); needed.len()];
+        for chunk in chunks {
             let chunk = chunk.map_err(|(row, c, e)| fail(row, c, e))?;
-            let mut fields: Vec<(u32, Cv<'_>)> = Vec::with_capacity(needed.len());
             for i in 0..chunk.rows {
                 let Ok(row) = u32::try_from(chunk.first + i as u64 + 1) else {
                     return Err(FileError::new(
@@ -248,8 +302,30 @@ pub(super) fn read(
                         says::too_many_records(),
                     ));
                 };
-                fields.clear();
-                for ((c, _, _), vals) in needed.iter().zip(&chunk.cols) {
+                if let Some(t) = &typed
+                    && t.take(reader, &chunk, i, row, progress)
+                {
+                    continue;
+                }
+                scratch.clear();
+                for (((_, k, _), vals), span) in needed.iter().zip(&chunk.cols).zip(&mut spans) {
+                    let at = vals.get(i).copied().unwrap_or(Val::Null);
+                    *span = match (at, *k) {
+                        (Val::Dec(m), Kind::Decimal { scale }) => {
+                            match decimal(i128::from(m), scale, &mut scratch) {
+                                Val::Text(a, b) => (a, b),
+                                _ => (0, 0),
+                            }
+                        }
+                        (Val::Day(d), _) => match date(i64::from(d), &mut scratch) {
+                            Val::Text(a, b) => (a, b),
+                            _ => (0, 0),
+                        },
+                        _ => (0, 0),
+                    };
+                }
+                let mut fields: Vec<(u32, Cv<'_>)> = Vec::with_capacity(needed.len());
+                for (((c, _, _), vals), &(sa, sb)) in needed.iter().zip(&chunk.cols).zip(&spans) {
                     let c = u32::try_from(*c).unwrap_or(u32::MAX);
                     let v = match vals.get(i).copied().unwrap_or(Val::Null) {
                         Val::Null => Cv::Empty,
@@ -258,6 +334,9 @@ pub(super) fn read(
                         Val::Bool(b) => Cv::Bool(b),
                         Val::Text(a, b) => {
                             Cv::Str(chunk.text.get(a as usize..b as usize).unwrap_or_default())
+                        }
+                        Val::Dec(_) | Val::Day(_) => {
+                            Cv::Str(scratch.get(sa as usize..sb as usize).unwrap_or_default())
                         }
                         Val::BadText => {
                             reader.err(row, c, Code::BadEncoding, |_| says::bad_utf8_value());
@@ -273,18 +352,127 @@ pub(super) fn read(
     })
 }
 
-type Sender = std::sync::mpsc::SyncSender<Result<Chunk, (u64, usize, Msg)>>;
+/// Where the deposits sheet's values are in a chunk, when they come
+/// typed: a DATE column, a DECIMAL balance (in yuan, no unit), text ids and
+/// product. Such rows skip the cell path: the date's day number and the
+/// balance's unscaled integer go straight into the account's day mask and
+/// sum ([`Reader::typed_deposit`]); a row with any other value (a null, a
+/// negative or too precise balance, an id with spaces, an unknown
+/// product…) goes the cell path, as text, and is refused there as before.
+struct TypedDeposits {
+    date: usize,
+    account: usize,
+    client: usize,
+    product: Option<usize>,
+    balance: usize,
+    scale: u32,
+    input_scale: u32,
+}
 
-/// Decode every row group, a chunk at a time, and send the chunks.
-/// An error names the first row of the chunk and the column.
+impl TypedDeposits {
+    fn of(reader: &Reader<'_>, needed: &[(usize, Kind, i16)]) -> Option<Self> {
+        use super::columns::f::{D_ACCOUNT, D_BALANCE, D_CLIENT, D_DATE, D_PRODUCT};
+        if reader.sh.kind != SheetKind::Deposits
+            || reader.sh.units.get(D_BALANCE) != Some(&rust_decimal::Decimal::ONE)
+        {
+            return None;
+        }
+        let at = |fi: usize| {
+            let c = *reader.sh.field_col.get(fi)?;
+            needed
+                .iter()
+                .position(|n| u32::try_from(n.0).ok() == Some(c))
+                .map(|p| (p, needed[p].1))
+        };
+        let text = |fi| match at(fi) {
+            Some((p, Kind::Text)) => Some(p),
+            _ => None,
+        };
+        let (date, account, client) = match (at(D_DATE), text(D_ACCOUNT), text(D_CLIENT)) {
+            (Some((d, Kind::Date)), Some(a), Some(c)) => (d, a, c),
+            _ => return None,
+        };
+        let (balance, scale) = match at(D_BALANCE) {
+            Some((p, Kind::Decimal { scale })) => (p, u32::try_from(scale).ok()?),
+            _ => return None,
+        };
+        let product = match at(D_PRODUCT) {
+            None => None,
+            Some((p, Kind::Text)) => Some(p),
+            Some(_) => return None,
+        };
+        Some(TypedDeposits {
+            date,
+            account,
+            client,
+            product,
+            balance,
+            scale,
+            input_scale: reader.opts.input_scale,
+        })
+    }
+
+    /// Take row `i` of the chunk by the typed path; `false` when the row
+    /// must go the cell path.
+    fn take(
+        &self,
+        reader: &mut Reader<'_>,
+        chunk: &Chunk,
+        i: usize,
+        row: u32,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> bool {
+        let val = |p: usize| chunk.cols.get(p).and_then(|c| c.get(i)).copied();
+        let text = |p: usize| match val(p) {
+            Some(Val::Text(a, b)) => chunk.text.get(a as usize..b as usize),
+            _ => None,
+        };
+        let (Some(Val::Day(day)), Some(Val::Dec(m))) = (val(self.date), val(self.balance)) else {
+            return false;
+        };
+        let (Some(account), Some(client)) = (text(self.account), text(self.client)) else {
+            return false;
+        };
+        let product = match self.product.map(|p| (val(p), text(p))) {
+            None | Some((Some(Val::Null), _)) => None,
+            Some((_, Some(t))) => Some(t),
+            Some(_) => return false,
+        };
+        let Some(units) = super::deposits::typed_units(m, self.scale, self.input_scale) else {
+            return false;
+        };
+        let typed = TypedRow {
+            day: i64::from(day),
+            account,
+            client,
+            product,
+            units,
+        };
+        reader.typed_deposit(row, typed, progress)
+    }
+}
+
+/// A decoded chunk, or where decoding failed (first row, column).
+type Decoded = Result<Chunk, (u64, usize, Msg)>;
+type Sender = std::sync::mpsc::SyncSender<Decoded>;
+
+/// Decode the row groups of one worker (every [`DECODERS`]th from
+/// `worker`), a chunk at a time, and send the chunks, each group's last
+/// marked. An error names the first row of the chunk and the column.
 fn decode(
     pq: &SerializedFileReader<std::fs::File>,
     needed: &[(usize, Kind, i16)],
     tx: &Sender,
+    worker: usize,
 ) -> Result<(), (u64, usize, Msg)> {
     let first_col = needed.first().map_or(0, |n| n.0);
     let mut first: u64 = 0;
     for g in 0..pq.num_row_groups() {
+        let rows = u64::try_from(pq.metadata().row_group(g).num_rows()).unwrap_or(0);
+        if g % DECODERS != worker {
+            first += rows;
+            continue;
+        }
         let rg = pq
             .get_row_group(g)
             .map_err(|e| (first + 1, first_col, Msg::verbatim(e.to_string())))?;
@@ -298,13 +486,14 @@ fn decode(
         }
         let mut done = 0u64;
         let mut defs: Vec<i16> = Vec::new();
-        while done < rows {
+        loop {
             let want = usize::try_from((rows - done).min(CHUNK as u64)).unwrap_or(CHUNK);
             let mut chunk = Chunk {
                 first: first + done,
                 rows: want,
                 cols: Vec::with_capacity(needed.len()),
                 text: String::new(),
+                last: done + want as u64 >= rows,
             };
             for (r, &(c, k, max_def)) in readers.iter_mut().zip(needed) {
                 let mut out = Vec::with_capacity(want);
@@ -313,10 +502,14 @@ fn decode(
                     .map_err(|e| (at, c, e))?;
                 chunk.cols.push(out);
             }
+            let last = chunk.last;
             if tx.send(Ok(chunk)).is_err() {
                 return Ok(());
             }
             done += want as u64;
+            if last {
+                break;
+            }
         }
         first += rows;
     }
@@ -335,24 +528,15 @@ fn column(
 ) -> Result<(), Msg> {
     match r {
         ColumnReader::BoolColumnReader(r) => take(r, max_def, want, defs, out, |v| Val::Bool(*v)),
-        ColumnReader::Int32ColumnReader(r) => {
-            // A month's rows share a few dates: each is formatted once.
-            let mut last: Option<(i32, Val)> = None;
-            take(r, max_def, want, defs, out, |v| match k {
-                Kind::Date => match last {
-                    Some((d, val)) if d == *v => val,
-                    _ => {
-                        let val = date(i64::from(*v), text);
-                        last = Some((*v, val));
-                        val
-                    }
-                },
-                Kind::Decimal { scale } => decimal(i128::from(*v), scale, text),
-                _ => Val::Int(i64::from(*v)),
-            })
-        }
+        // Dates and decimals stay numbers here: the reader takes them typed,
+        // or formats them as the text the cell path reads.
+        ColumnReader::Int32ColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
+            Kind::Date => Val::Day(*v),
+            Kind::Decimal { .. } => Val::Dec(i64::from(*v)),
+            _ => Val::Int(i64::from(*v)),
+        }),
         ColumnReader::Int64ColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
-            Kind::Decimal { scale } => decimal(i128::from(*v), scale, text),
+            Kind::Decimal { .. } => Val::Dec(*v),
             _ => Val::Int(*v),
         }),
         ColumnReader::FloatColumnReader(r) => {
@@ -468,7 +652,8 @@ fn decimal(unscaled: i128, scale: i32, text: &mut String) -> Val {
     Val::Text(a, b)
 }
 
-/// A DECIMAL stored as big-endian two's complement bytes.
+/// A DECIMAL stored as big-endian two's complement bytes: its unscaled
+/// integer when that fits an `i64`, else its text.
 fn big_endian(b: &[u8], scale: i32, text: &mut String) -> Val {
     let negative = b.first().is_some_and(|x| x & 0x80 != 0);
     let fill = if negative { 0xFF } else { 0 };
@@ -481,7 +666,11 @@ fn big_endian(b: &[u8], scale: i32, text: &mut String) -> Val {
     let mut buf = [fill; 16];
     let tail = &b[b.len().saturating_sub(16)..];
     buf[16 - tail.len()..].copy_from_slice(tail);
-    decimal(i128::from_be_bytes(buf), scale, text)
+    let unscaled = i128::from_be_bytes(buf);
+    match i64::try_from(unscaled) {
+        Ok(m) => Val::Dec(m),
+        Err(_) => decimal(unscaled, scale, text),
+    }
 }
 
 #[cfg(test)]
@@ -504,9 +693,11 @@ mod tests {
         assert_eq!(text_of(v, &t), "-0.005");
         let v = decimal(42, 0, &mut t);
         assert_eq!(text_of(v, &t), "42");
-        // -1.00 as two bytes: 0xFF9C = -100.
-        let v = big_endian(&[0xFF, 0x9C], 2, &mut t);
-        assert_eq!(text_of(v, &t), "-1.00");
+        // -1.00 as two bytes: 0xFF9C = -100, kept as the number.
+        assert!(matches!(
+            big_endian(&[0xFF, 0x9C], 2, &mut t),
+            Val::Dec(-100)
+        ));
         // 2026-10-01 is day 20,727 since 1970-01-01.
         let v = date(20_727, &mut t);
         assert_eq!(text_of(v, &t), "2026-10-01");

@@ -134,6 +134,8 @@ enum Col {
     /// DATE: days since 1970-01-01.
     Date(String, Vec<Option<i32>>),
     Bool(String, Vec<Option<bool>>),
+    /// DECIMAL(18, scale) stored as INT64: the unscaled integers.
+    Dec(String, i32, Vec<Option<i64>>),
 }
 
 fn days_since_epoch(ymd: &str) -> i32 {
@@ -207,17 +209,18 @@ fn write_parquet(path: &Path, cols: &[Col], group: usize) {
     use parquet::file::properties::WriterProperties;
     use parquet::file::writer::SerializedFileWriter;
     use parquet::schema::types::Type;
-    let field = |name: &str, phys, ct| {
+    let scaled = |name: &str, phys, ct, scale| {
         let b = Type::primitive_type_builder(name, phys)
             .with_repetition(Repetition::OPTIONAL)
             .with_converted_type(ct);
         let b = if ct == ConvertedType::DECIMAL {
-            b.with_precision(18).with_scale(2)
+            b.with_precision(18).with_scale(scale)
         } else {
             b
         };
         Arc::new(b.build().unwrap())
     };
+    let field = |name: &str, phys, ct| scaled(name, phys, ct, 2);
     let fields = cols
         .iter()
         .map(|c| match c {
@@ -226,6 +229,7 @@ fn write_parquet(path: &Path, cols: &[Col], group: usize) {
             Col::Cents(n, _) => field(n, Phys::INT64, ConvertedType::DECIMAL),
             Col::Date(n, _) => field(n, Phys::INT32, ConvertedType::DATE),
             Col::Bool(n, _) => field(n, Phys::BOOLEAN, ConvertedType::NONE),
+            Col::Dec(n, scale, _) => scaled(n, Phys::INT64, ConvertedType::DECIMAL, *scale),
         })
         .collect();
     let schema = Type::group_type_builder("schema")
@@ -243,6 +247,7 @@ fn write_parquet(path: &Path, cols: &[Col], group: usize) {
         Some(Col::Cents(_, v)) => v.len(),
         Some(Col::Date(_, v)) => v.len(),
         Some(Col::Bool(_, v)) => v.len(),
+        Some(Col::Dec(_, _, v)) => v.len(),
         None => 0,
     };
     fn split<T: Clone>(v: &[Option<T>]) -> (Vec<T>, Vec<i16>) {
@@ -266,7 +271,7 @@ fn write_parquet(path: &Path, cols: &[Col], group: usize) {
                     let (vals, defs) = split(&v[start..end]);
                     t.write_batch(&vals, Some(&defs), None).unwrap();
                 }
-                (ColumnWriter::Int64ColumnWriter(t), Col::Cents(_, v)) => {
+                (ColumnWriter::Int64ColumnWriter(t), Col::Cents(_, v) | Col::Dec(_, _, v)) => {
                     let (vals, defs) = split(&v[start..end]);
                     t.write_batch(&vals, Some(&defs), None).unwrap();
                 }
@@ -874,6 +879,112 @@ fn a_gap_or_a_duplicate_in_a_parquet_deposits_file_is_the_workbook_s_error() {
             $TMP/m/deposits.parquet row 31 column date: error[duplicate-balance]: expected one balance of account `A1` for 2026-10-01, found a second one (the first is on row 1)
             $TMP/m/deposits.parquet row 1 column account_id: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02
             rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+/// October's days 1..=31 for each account, date by date (the accounts
+/// in the same order every day), as a warehouse exports them; `bad`
+/// changes rows by index.
+fn month_rows(accounts: &[(&str, &str)]) -> Vec<(i32, String, String, i64)> {
+    let mut rows = Vec::new();
+    for d in 1..=31 {
+        for (a, c) in accounts {
+            let day = days_since_epoch(&format!("2026-10-{d:02}"));
+            rows.push((day, a.to_string(), c.to_string(), 0));
+        }
+    }
+    rows
+}
+
+fn deposits_parquet(rows: &[(i32, String, String, i64)], scale: i32, group: usize) -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("x.parquet");
+    let cols = [
+        Col::Date("date".into(), rows.iter().map(|r| Some(r.0)).collect()),
+        Col::Text(
+            "account_id".into(),
+            rows.iter().map(|r| Some(r.1.clone())).collect(),
+        ),
+        Col::Text(
+            "client_id".into(),
+            rows.iter().map(|r| Some(r.2.clone())).collect(),
+        ),
+        Col::Dec(
+            "balance".into(),
+            scale,
+            rows.iter().map(|r| Some(r.3)).collect(),
+        ),
+    ];
+    write_parquet(&path, &cols, group);
+    std::fs::read(path).unwrap()
+}
+
+/// The deposits' DATE and DECIMAL values are taken as numbers (the typed
+/// path), decoded by two workers a row group each in turn: what the cell
+/// path would refuse is still refused at its row, in the cell path's
+/// words, in file order. Rows in groups of 7: row 34 (dated as its next
+/// day) is in the fifth group (rows 29–35), decoded by the first worker,
+/// and row 37, then its duplicate, in the sixth (rows 36–42), by the
+/// second; row 19 (a date in November) in the third, by the first.
+#[test]
+fn typed_parquet_balances_are_refused_where_their_cells_are() {
+    let accounts = [("A1", "C1"), ("A2", "C1"), ("A3", "C1")];
+    let mut rows = month_rows(&accounts);
+    // 1,234.56 yuan at four places, every day: 12,345,600.
+    for r in &mut rows {
+        r.3 = 12_345_600;
+    }
+    // Row 5 (A2 on the 2nd): -0.01 yuan. Row 19 (A1 on the 7th): dated
+    // 2026-11-01. Row 34 (A1 on the 12th): dated the 13th, so row 37
+    // (A1 on the 13th) is a second balance for the 13th. A1 and A2 have a
+    // refused row, so their gaps are not said (the refused row may be
+    // the missing day); the date outside the month is said when the file
+    // ends, as the cell path says it.
+    rows[4].3 = -100;
+    rows[18].0 = days_since_epoch("2026-11-01");
+    rows[33].0 = days_since_epoch("2026-10-13");
+    Test::new()
+        .write("m/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write("m/clients.csv", "client_id,rm_id\nC1,RM001\n")
+        .write("m/deposits.parquet", deposits_parquet(&rows, 4, 7))
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr("
+            $TMP/m/deposits.parquet row 5 column balance: error[negative-value]: expected 0 or more for `balance` (余额), found text `-0.0100`
+            $TMP/m/deposits.parquet row 37 column date: error[duplicate-balance]: expected one balance of account `A1` for 2026-10-13, found a second one (the first is on row 34)
+            $TMP/m/deposits.parquet row 19 column date: error[date-outside-period]: expected a date in 2026-10, found 2026-11-01
+            rmpay: 3 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+/// A balance column of DECIMAL(18,6), finer than an amount may be: its
+/// values are read as their text would be, so 100.000000 is 100 yuan and
+/// 1.234567 is refused at its row, too precise.
+#[test]
+fn a_parquet_decimal_finer_than_an_amount_is_read_as_its_text() {
+    let mut rows = month_rows(&[("A1", "C1"), ("A2", "C1")]);
+    for r in &mut rows {
+        r.3 = 100_000_000;
+    }
+    // Row 4 (A2 on the 2nd): 1.234567.
+    rows[3].3 = 1_234_567;
+    Test::new()
+        .write("m/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write("m/clients.csv", "client_id,rm_id\nC1,RM001\n")
+        .write("m/deposits.parquet", deposits_parquet(&rows, 6, 1000))
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr("
+            $TMP/m/deposits.parquet row 4 column balance: error[not-an-amount]: expected an amount with at most 4 decimal places, found text `1.234567`
+            rmpay: 1 error(s); nothing was written
         ")
         .status(1)
         .run();
