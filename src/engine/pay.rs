@@ -3,7 +3,7 @@
 
 use crate::diag::{Code, Diagnostic, Location};
 use crate::ledger::Ledger;
-use crate::metrics::monthly::{Month, Rm, RmMetrics, RmMonth};
+use crate::metrics::monthly::{ClientMonth, Month, Rm, RmMetrics, RmMonth};
 use crate::policy::{FlagKind, HoldbackBase, PayKind, Policy, TierIx};
 use crate::trace::{Input, Step};
 use chrono::Datelike;
@@ -847,6 +847,20 @@ pub fn payroll(
     } = month;
     let mut results = Vec::with_capacity(rms.len());
     let none = Opening::default();
+    // The clients by id for the band checks: a hash lookup per client of
+    // each RM, not a search of the sorted map (its string comparisons
+    // were about a second of a month of 666,667 clients).
+    let client_at: std::collections::HashMap<&str, &ClientMonth> = if policy
+        .flags
+        .iter()
+        .any(|f| matches!(f.kind, FlagKind::ClientOutsideBand))
+    {
+        let mut at = std::collections::HashMap::with_capacity(clients.len());
+        at.extend(clients.iter().map(|(id, c)| (id.as_str(), c)));
+        at
+    } else {
+        std::collections::HashMap::new()
+    };
     for (rm, mut m) in rms.into_iter().zip(by_rm) {
         let opening = openings.get(&rm.rm_id).unwrap_or(&none);
         let manager = &ledger.managers[rm.ix];
@@ -862,7 +876,7 @@ pub fn payroll(
             ledger,
             &rm,
             &m,
-            &clients,
+            &client_at,
             pay.pending_loss,
             &opening.counters,
         );
@@ -1144,7 +1158,7 @@ fn flags_for(
     ledger: &Ledger,
     rm: &Rm,
     m: &RmMonth,
-    clients: &std::collections::BTreeMap<String, crate::metrics::monthly::ClientMonth>,
+    clients: &std::collections::HashMap<&str, &ClientMonth>,
     unrecovered: Decimal,
     previous: &std::collections::BTreeMap<String, u32>,
 ) -> (Vec<Flag>, std::collections::BTreeMap<String, u32>) {
@@ -1197,7 +1211,9 @@ fn flags_for(
                     continue;
                 };
                 for (cid, _) in &m.clients {
-                    let Some(c) = clients.get(cid) else { continue };
+                    let Some(c) = clients.get(cid.as_str()) else {
+                        continue;
+                    };
                     let dep = c.deposit_daily_average;
                     let loans = c.loan_balance;
                     let fits_dep = band
