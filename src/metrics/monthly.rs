@@ -281,9 +281,9 @@ fn deposit_sources(out: &mut String, ledger: &Ledger, c: &ClientMonth, excluded:
 /// first name given, with the index of each client id in that list: a
 /// month's accounts, loans and fees find their client there (a hash
 /// lookup) rather than in the sorted map, whose string comparisons cost
-/// about a second on a month of 1,000,000 accounts. A first push
-/// reserves room for four RMs, and most clients have one: the room is
-/// given back when the map is built ([`client_map`]).
+/// about a second on a month of 1,000,000 accounts. Each client's list
+/// of RMs has room for one; a longer one keeps no spare room once the map
+/// is built ([`client_map`]).
 fn client_months(ledger: &Ledger) -> (Vec<ClientMonth>, HashMap<&str, usize>) {
     let mut at: HashMap<&str, usize> = HashMap::with_capacity(ledger.clients.len());
     let mut list: Vec<ClientMonth> = Vec::with_capacity(ledger.clients.len());
@@ -291,6 +291,8 @@ fn client_months(ledger: &Ledger) -> (Vec<ClientMonth>, HashMap<&str, usize>) {
         let i = *at.entry(a.client_id.as_str()).or_insert_with(|| {
             list.push(ClientMonth {
                 client_id: a.client_id.clone(),
+                // Room for the one RM most clients have.
+                assignments: Vec::with_capacity(1),
                 ..ClientMonth::default()
             });
             list.len() - 1
