@@ -496,14 +496,9 @@ impl TraceWords {
         // only when the text has all its letters.
         let has = letters(s);
         let mut s = closing_of(s);
-        // And only when the text has every pair of bytes next to each
-        // other that the phrase has (a phrase found has them all, so this
-        // skips only searches that would find nothing).
-        let mut pairs = Pairs::of(s.as_bytes());
-        for (en, zh, need, pair_bits, finder) in phrases() {
-            if need & !has == 0 && pairs.has_all(pair_bits) && finder.find(s.as_bytes()).is_some() {
+        for (en, zh, need, finder) in phrases() {
+            if need & !has == 0 && finder.find(s.as_bytes()).is_some() {
                 s = std::borrow::Cow::Owned(replace_phrase(&s, en, zh, finder));
-                pairs = Pairs::of(s.as_bytes());
             }
         }
         self.words(&s)
@@ -630,66 +625,20 @@ fn phrases() -> &'static [Phrase] {
         let mut v: Vec<Phrase> = text::TRACE_PHRASES
             .iter()
             .filter(|(en, _)| !is_word(en))
-            .map(|(en, zh)| {
-                (
-                    *en,
-                    *zh,
-                    letters(en),
-                    Pairs::bits(en.as_bytes()),
-                    memchr::memmem::Finder::new(*en),
-                )
-            })
+            .map(|(en, zh)| (*en, *zh, letters(en), memchr::memmem::Finder::new(*en)))
             .collect();
-        v.sort_by_key(|(en, _, _, _, _)| std::cmp::Reverse(en.len()));
+        v.sort_by_key(|(en, _, _, _)| std::cmp::Reverse(en.len()));
         v
     })
 }
 
-/// A trace phrase: English, Chinese, its letters, the bits of its byte
-/// pairs ([`Pairs`]), its searcher.
+/// A trace phrase: English, Chinese, its letters, its searcher.
 type Phrase = (
     &'static str,
     &'static str,
     u64,
-    Vec<u16>,
     memchr::memmem::Finder<'static>,
 );
-
-/// Which pairs of adjacent bytes a text holds, hashed to one of 1,024
-/// bits: a text that holds a phrase has every bit of the phrase's pairs,
-/// so a phrase missing one need not be searched for. A month's trace
-/// has two texts per client to put into words (about 1.3 million on a
-/// city bank's month), each long enough to hold most letters, so the
-/// letters alone let most phrases through to a search.
-struct Pairs([u64; 16]);
-
-impl Pairs {
-    fn bit(a: u8, b: u8) -> u16 {
-        ((((u32::from(a) << 8) | u32::from(b)).wrapping_mul(0x9E37_79B1)) >> 22) as u16
-    }
-
-    fn of(s: &[u8]) -> Pairs {
-        let mut m = [0u64; 16];
-        for w in s.windows(2) {
-            let b = Self::bit(w[0], w[1]);
-            m[usize::from(b >> 6)] |= 1 << (b & 63);
-        }
-        Pairs(m)
-    }
-
-    /// The distinct bits of a phrase's pairs.
-    fn bits(s: &[u8]) -> Vec<u16> {
-        let mut v: Vec<u16> = s.windows(2).map(|w| Self::bit(w[0], w[1])).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-
-    fn has_all(&self, bits: &[u16]) -> bool {
-        bits.iter()
-            .all(|&b| self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
-    }
-}
 
 /// The catalogue's trace phrases of one word, by their English.
 fn single_words() -> &'static std::collections::HashMap<&'static str, &'static str> {
@@ -774,34 +723,6 @@ fn closing_of(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::closing_of;
-
-    /// The byte-pair filter only skips searches that would find nothing:
-    /// a text holding a phrase (alone, inside other words, at either end)
-    /// has every bit of the phrase's pairs. A filter that hashed a text's
-    /// pairs differently from a phrase's, or missed the last pair, fails
-    /// here.
-    #[test]
-    fn the_pair_filter_lets_every_phrase_a_text_holds_through() {
-        for (en, _, _, bits, _) in super::phrases() {
-            for t in [
-                en.to_string(),
-                format!("client C00000001 ([clients.csv] line 2) {en}"),
-                format!("{en}; account 6228480100010000037 (demand, 31 rows)"),
-            ] {
-                assert!(
-                    super::Pairs::of(t.as_bytes()).has_all(bits),
-                    "{en:?} in {t:?}"
-                );
-            }
-        }
-        // And it does skip: a text without `; ` has not its one pair.
-        let semi = super::phrases()
-            .iter()
-            .find(|p| p.0 == "; ")
-            .map(|p| &p.3)
-            .expect("`; ` is a trace phrase");
-        assert!(!super::Pairs::of(b"client C1 ([clients.csv] line 2)").has_all(semi));
-    }
 
     #[test]
     fn a_closing_balance_reads_in_chinese_word_order() {
