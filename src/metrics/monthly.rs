@@ -170,6 +170,10 @@ pub struct RmMonth {
     pub trace: Vec<Step>,
     /// Clients managed: (client_id, share).
     pub clients: Vec<(String, Decimal)>,
+    /// Where each of `clients` is in the month's client map, by position
+    /// in id order (`Month::clients.values()`): the band checks read each
+    /// client's figures there without a lookup by id.
+    pub client_pos: Vec<u32>,
     pub loans: Vec<LoanShare>,
 }
 
@@ -479,7 +483,7 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
         })
     };
     let mut client_inputs = client_inputs.into_iter();
-    for c in &client_list {
+    for (pos, c) in client_list.iter().enumerate() {
         // One input per assignment, when traced.
         let mut inputs = client_inputs.next().unwrap_or_default().into_iter();
         for (rm_id, share, _) in &c.assignments {
@@ -488,6 +492,7 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
                 continue;
             };
             by_rm[i].clients.push((c.client_id.clone(), *share));
+            by_rm[i].client_pos.push(pos as u32);
             dep_sum[i] += c.counted_sum * share;
             if let Some(input) = input {
                 dep_inputs[i].push(input);
