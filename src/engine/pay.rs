@@ -3,7 +3,7 @@
 
 use crate::diag::{Code, Diagnostic, Location};
 use crate::ledger::Ledger;
-use crate::metrics::monthly::{Month, Rm, RmMetrics, RmMonth};
+use crate::metrics::monthly::{ClientMonth, Month, Rm, RmMetrics, RmMonth};
 use crate::policy::{FlagKind, HoldbackBase, PayKind, Policy, TierIx};
 use crate::text::{self, Lang, Msg};
 use crate::trace::{Input, Step};
@@ -886,6 +886,19 @@ pub fn payroll(
     } = month;
     let mut results = Vec::with_capacity(rms.len());
     let none = Opening::default();
+    // The clients in id order, for the band checks: each RM's month says
+    // where its clients are (`client_pos`), so no client is looked up by
+    // id (a search of the sorted map by string comparisons was about a
+    // second of a month of 666,667 clients).
+    let client_list: Vec<&ClientMonth> = if policy
+        .flags
+        .iter()
+        .any(|f| matches!(f.kind, FlagKind::ClientOutsideBand))
+    {
+        clients.values().collect()
+    } else {
+        Vec::new()
+    };
     for (rm, mut m) in rms.into_iter().zip(by_rm) {
         let opening = openings.get(&rm.rm_id).unwrap_or(&none);
         let manager = &ledger.managers[rm.ix];
@@ -901,7 +914,7 @@ pub fn payroll(
             ledger,
             &rm,
             &m,
-            &clients,
+            &client_list,
             pay.pending_loss,
             &opening.counters,
         );
@@ -1182,7 +1195,7 @@ fn flags_for(
     ledger: &Ledger,
     rm: &Rm,
     m: &RmMonth,
-    clients: &std::collections::BTreeMap<String, crate::metrics::monthly::ClientMonth>,
+    clients: &[&ClientMonth],
     unrecovered: Decimal,
     previous: &std::collections::BTreeMap<String, u32>,
 ) -> (Vec<Flag>, std::collections::BTreeMap<String, u32>) {
@@ -1234,8 +1247,10 @@ fn flags_for(
                 let Some(band) = &tier.client_band else {
                     continue;
                 };
-                for (cid, _) in &m.clients {
-                    let Some(c) = clients.get(cid) else { continue };
+                for (k, (cid, _)) in m.clients.iter().enumerate() {
+                    let Some(c) = client_at(clients, m, k, cid) else {
+                        continue;
+                    };
                     let dep = c.deposit_daily_average;
                     let loans = c.loan_balance;
                     let fits_dep = band
@@ -1347,6 +1362,24 @@ fn flags_for(
     (out, counters)
 }
 
+/// The `k`th client of an RM's month, `cid`, in the month's clients in
+/// id order: at its position (`RmMonth::client_pos`), or, for a month
+/// that gives none or another client there, found by its id.
+fn client_at<'c>(
+    clients: &[&'c ClientMonth],
+    m: &RmMonth,
+    k: usize,
+    cid: &str,
+) -> Option<&'c ClientMonth> {
+    match m.client_pos.get(k).and_then(|&p| clients.get(p as usize)) {
+        Some(c) if c.client_id == cid => Some(*c),
+        _ => clients
+            .binary_search_by(|c| c.client_id.as_str().cmp(cid))
+            .ok()
+            .map(|i| clients[i]),
+    }
+}
+
 #[cfg(test)]
 mod plausibility_tests {
     use super::median;
@@ -1362,5 +1395,42 @@ mod plausibility_tests {
             dec!(2.5)
         );
         assert_eq!(median(std::iter::empty()), dec!(0));
+    }
+}
+
+#[cfg(test)]
+mod client_at_tests {
+    use super::{ClientMonth, RmMonth, client_at};
+    use rust_decimal::Decimal;
+
+    /// A band check finds an RM's client at its position, and by its id
+    /// when the month gives no position or another client there (a month
+    /// built by hand), never a wrong client's figures.
+    #[test]
+    fn a_client_is_found_at_its_position_or_by_its_id() {
+        let c = |id: &str| ClientMonth {
+            client_id: id.into(),
+            ..ClientMonth::default()
+        };
+        let (a, b, d) = (c("C1"), c("C2"), c("C3"));
+        let list = vec![&a, &b, &d];
+        let mut m = RmMonth {
+            clients: vec![("C2".into(), Decimal::ONE), ("C3".into(), Decimal::ONE)],
+            client_pos: vec![1, 2],
+            ..RmMonth::default()
+        };
+        let found = |m: &RmMonth| {
+            (0..2)
+                .map(|k| client_at(&list, m, k, &m.clients[k].0).map(|c| c.client_id.clone()))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![Some("C2".to_string()), Some("C3".to_string())];
+        assert_eq!(found(&m), want);
+        m.client_pos.clear();
+        assert_eq!(found(&m), want);
+        m.client_pos = vec![0, 0];
+        assert_eq!(found(&m), want);
+        // A client the month does not have: none.
+        assert_eq!(client_at(&list, &m, 0, "C9"), None);
     }
 }

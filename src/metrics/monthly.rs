@@ -170,6 +170,10 @@ pub struct RmMonth {
     pub trace: Vec<Step>,
     /// Clients managed: (client_id, share).
     pub clients: Vec<(String, Decimal)>,
+    /// Where each of `clients` is in the month's client map, by position
+    /// in id order (`Month::clients.values()`): the band checks read each
+    /// client's figures there without a lookup by id.
+    pub client_pos: Vec<u32>,
     pub loans: Vec<LoanShare>,
 }
 
@@ -233,8 +237,11 @@ fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
     }
 }
 
-/// Where a client's deposits were read, as text for the trace.
-fn deposit_sources(ledger: &Ledger, c: &ClientMonth, excluded: &[Product]) -> String {
+/// Where a client's deposits were read, as text for the trace, added to
+/// `out` (the sources joined by `; `). Written in place: a big month has
+/// one of these per client.
+fn deposit_sources(out: &mut String, ledger: &Ledger, c: &ClientMonth, excluded: &[Product]) {
+    use std::fmt::Write;
     let mark = |p: &Product| {
         if excluded.contains(p) {
             " excluded"
@@ -242,52 +249,54 @@ fn deposit_sources(ledger: &Ledger, c: &ClientMonth, excluded: &[Product]) -> St
             ""
         }
     };
-    let parts: Vec<String> = match &ledger.deposits {
-        Deposits::Daily { accounts, .. } => c
-            .sources
-            .iter()
-            .filter_map(|&i| accounts.get(i as usize))
-            .map(|a| {
-                format!(
-                    "account {} ({}, {} rows, {}){}",
+    let mut sep = "";
+    match &ledger.deposits {
+        Deposits::Daily { accounts, .. } => {
+            for a in c.sources.iter().filter_map(|&i| accounts.get(i as usize)) {
+                // Writing to a String cannot fail.
+                let _ = write!(
+                    out,
+                    "{sep}account {} ({}, {} rows, {}){}",
                     a.account_id,
                     a.product.id(),
                     a.rows,
                     ledger.rows_ref(crate::ledger::SheetKind::Deposits, a.first_row, a.last_row),
                     mark(&a.product)
-                )
-            })
-            .collect(),
-        Deposits::Averages(rows) => c
-            .sources
-            .iter()
-            .filter_map(|&i| rows.get(i as usize))
-            .map(|r| {
-                format!(
-                    "{} {}{}",
+                );
+                sep = "; ";
+            }
+        }
+        Deposits::Averages(rows) => {
+            for r in c.sources.iter().filter_map(|&i| rows.get(i as usize)) {
+                let _ = write!(
+                    out,
+                    "{sep}{} {}{}",
                     r.product.id(),
                     ledger.cell_ref(r.src),
                     mark(&r.product)
-                )
-            })
-            .collect(),
-    };
-    parts.join("; ")
+                );
+                sep = "; ";
+            }
+        }
+    }
 }
 
 /// Each client of `clients` with its RMs, in the sheet's order, and its
-/// first name given. The map is built whole from its sorted entries, so
-/// its nodes are full (inserted one by one, about two thirds full): on a
-/// month of 28,000 clients 7 MiB instead of 11, kept to the end of the
-/// run. A first push reserves room for four RMs, and most clients have
-/// one: the room is given back (4 MiB on the same month).
-fn client_months(ledger: &Ledger) -> BTreeMap<String, ClientMonth> {
-    let mut at: HashMap<&str, usize> = HashMap::new();
+/// first name given, with the index of each client id in that list: a
+/// month's accounts, loans and fees find their client there (a hash
+/// lookup) rather than in the sorted map, whose string comparisons cost
+/// about a second on a month of 1,000,000 accounts. Each client's list
+/// of RMs has room for one; a longer one keeps no spare room once the map
+/// is built ([`client_map`]).
+fn client_months(ledger: &Ledger) -> (Vec<ClientMonth>, HashMap<&str, usize>) {
+    let mut at: HashMap<&str, usize> = HashMap::with_capacity(ledger.clients.len());
     let mut list: Vec<ClientMonth> = Vec::with_capacity(ledger.clients.len());
     for a in &ledger.clients {
         let i = *at.entry(a.client_id.as_str()).or_insert_with(|| {
             list.push(ClientMonth {
                 client_id: a.client_id.clone(),
+                // Room for the one RM most clients have.
+                assignments: Vec::with_capacity(1),
                 ..ClientMonth::default()
             });
             list.len() - 1
@@ -298,6 +307,14 @@ fn client_months(ledger: &Ledger) -> BTreeMap<String, ClientMonth> {
         }
         c.assignments.push((a.rm_id.clone(), a.share, a.src.row));
     }
+    (list, at)
+}
+
+/// The month's clients by id. The map is built whole from its sorted
+/// entries, so its nodes are full (inserted one by one, about two thirds
+/// full): on a month of 28,000 clients 7 MiB instead of 11, kept to the
+/// end of the run.
+fn client_map(list: Vec<ClientMonth>) -> BTreeMap<String, ClientMonth> {
     list.into_iter()
         .map(|mut c| {
             c.assignments.shrink_to_fit();
@@ -331,7 +348,10 @@ enum Traced {
 fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) -> Month {
     let traced = traced == Traced::Yes;
     let excluded = &policy.settings.excluded_products;
-    let mut clients = client_months(ledger);
+    let (mut list, at) = client_months(ledger);
+    // Each figure is added to its client in the ledger's order, as before;
+    // only the way to the client changed.
+    let client = |id: &str| at.get(id).copied();
 
     // Deposits per client.
     let days = match &ledger.deposits {
@@ -342,9 +362,10 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
     match &ledger.deposits {
         Deposits::Daily { accounts, .. } => {
             for (ai, acc) in accounts.iter().enumerate() {
-                let Some(c) = clients.get_mut(&acc.client_id) else {
+                let Some(ci) = client(&acc.client_id) else {
                     continue;
                 };
+                let c = &mut list[ci];
                 c.by_product.add(acc.product, acc.balance_sum);
                 if traced {
                     c.sources.push(ai as u32);
@@ -353,7 +374,7 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
                     c.counted_sum += acc.balance_sum;
                 }
             }
-            for c in clients.values_mut() {
+            for c in list.iter_mut() {
                 for v in c.by_product.0.iter_mut() {
                     *v /= days_dec;
                 }
@@ -366,9 +387,10 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
             if !rows.is_empty() && rows.iter().all(|r| r.balance_sum.is_some()) =>
         {
             for (ri, r) in rows.iter().enumerate() {
-                let Some(c) = clients.get_mut(&r.client_id) else {
+                let Some(ci) = client(&r.client_id) else {
                     continue;
                 };
+                let c = &mut list[ci];
                 let sum = r.balance_sum.unwrap_or_default();
                 c.by_product.add(r.product, sum);
                 if traced {
@@ -378,7 +400,7 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
                     c.counted_sum += sum;
                 }
             }
-            for c in clients.values_mut() {
+            for c in list.iter_mut() {
                 for v in c.by_product.0.iter_mut() {
                     *v /= days_dec;
                 }
@@ -387,9 +409,10 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
         }
         Deposits::Averages(rows) => {
             for (ri, r) in rows.iter().enumerate() {
-                let Some(c) = clients.get_mut(&r.client_id) else {
+                let Some(ci) = client(&r.client_id) else {
                     continue;
                 };
+                let c = &mut list[ci];
                 c.by_product.add(r.product, r.daily_average);
                 if traced {
                     c.sources.push(ri as u32);
@@ -402,13 +425,16 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
         }
     }
     for l in &ledger.loans {
-        if let Some(c) = clients.get_mut(&l.client_id) {
+        if let Some(ci) = client(&l.client_id) {
+            let c = &mut list[ci];
             c.loan_balance += l.balance;
             if l.classification.is_non_performing() {
                 c.npl_balance += l.balance;
             }
         }
     }
+    drop(at);
+    let mut clients = client_map(list);
 
     let rm_index: HashMap<&str, usize> = rms
         .iter()
@@ -427,30 +453,37 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
         Vec::new()
     } else {
         crate::par::map(&client_list, 4096, |c| {
+            use std::fmt::Write;
+            // Each text is written once into a buffer and boxed at its
+            // length (no spare room, no second copy to shrink).
+            let mut buf = String::with_capacity(256);
             c.assignments
                 .iter()
                 .map(|(_, share, row)| {
-                    Input::new(
-                        format!(
-                            "client {} ({})",
-                            c.client_id,
-                            ledger.row_ref(crate::ledger::SheetKind::Clients, *row)
-                        ),
-                        // The balance sum itself (not the client's average):
-                        // the formula adds these and divides once.
-                        format!(
-                            "{} × {} [{}]",
-                            c.counted_sum,
-                            share.normalize(),
-                            deposit_sources(ledger, c, excluded)
-                        ),
-                    )
+                    buf.clear();
+                    let _ = write!(
+                        buf,
+                        "client {} ({})",
+                        c.client_id,
+                        ledger.row_ref(crate::ledger::SheetKind::Clients, *row)
+                    );
+                    let name = Box::<str>::from(buf.as_str());
+                    // The balance sum itself (not the client's average):
+                    // the formula adds these and divides once.
+                    buf.clear();
+                    let _ = write!(buf, "{} × {} [", c.counted_sum, share.normalize());
+                    deposit_sources(&mut buf, ledger, c, excluded);
+                    buf.push(']');
+                    Input {
+                        name,
+                        value: Box::from(buf.as_str()),
+                    }
                 })
                 .collect::<Vec<Input>>()
         })
     };
     let mut client_inputs = client_inputs.into_iter();
-    for c in &client_list {
+    for (pos, c) in client_list.iter().enumerate() {
         // One input per assignment, when traced.
         let mut inputs = client_inputs.next().unwrap_or_default().into_iter();
         for (rm_id, share, _) in &c.assignments {
@@ -459,6 +492,7 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
                 continue;
             };
             by_rm[i].clients.push((c.client_id.clone(), *share));
+            by_rm[i].client_pos.push(pos as u32);
             dep_sum[i] += c.counted_sum * share;
             if let Some(input) = input {
                 dep_inputs[i].push(input);
