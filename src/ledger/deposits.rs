@@ -153,6 +153,9 @@ pub(crate) struct DepositState {
     outside_rows: usize,
     /// A balance dated inside the period was read.
     inside: bool,
+    /// The row and date that set the period, when no period was given
+    /// (the first date read).
+    set_by: Option<(u32, NaiveDate)>,
     /// The typed path's last date (days since 1970-01-01) that fell in the
     /// period, and its day of the month (0-based).
     typed_day: Option<(i64, u32)>,
@@ -188,6 +191,7 @@ impl DepositState {
             client_buf: String::new(),
             outside: Vec::new(),
             outside_rows: 0,
+            set_by: None,
             inside: false,
             typed_day: None,
         }
@@ -343,7 +347,13 @@ impl Reader<'_> {
     /// is in the period (the first date read sets it, unless given); else
     /// the row is noted as outside it.
     fn day_in_period(&mut self, r: u32, d: NaiveDate) -> Option<u32> {
-        let period = *self.period.get_or_insert_with(|| Period::of(d));
+        let period = match self.period {
+            Some(p) => p,
+            None => {
+                self.dep.set_by = Some((r, d));
+                *self.period.insert(Period::of(d))
+            }
+        };
         if period.contains(d) {
             self.dep.inside = true;
             Some(d.day0())
@@ -619,6 +629,19 @@ impl Reader<'_> {
                 says::period_mismatch(period, ledger)
             });
             self.period = Some(ledger);
+            return;
+        }
+        // No period given, and the first date read set one that most rows
+        // are not in: that date is the likely mistake (a time-only cell,
+        // 1900-01-01), so it alone is the error, not every row after it.
+        let data_rows = self.sh.data_rows as usize;
+        if let (Some((r0, d0)), Some(&(_, d))) = (self.dep.set_by, outside.first())
+            && self.dep.outside_rows > data_rows.saturating_sub(self.dep.outside_rows)
+        {
+            let (ledger, n) = (Period::of(d), self.dep.outside_rows);
+            self.err(r0, col, Code::DateOutsidePeriod, |_| {
+                says::first_date_sets_month(d0, period, ledger, n)
+            });
             return;
         }
         for &(r, d) in &outside {

@@ -135,6 +135,9 @@ says! {
     period_mismatch(period, ledger) =>
         "`--period {period}` 与台账不符：台账是 {ledger} 的余额；请改为 `--period {ledger}`，或换用 {period} 的台账",
         "expected the balances of {period} (--period {period}), found the ledger's balances of {ledger}: give --period {ledger}, or the ledger of {period}";
+    first_date_sets_month(d, period, ledger, n) =>
+        "日期应在 {ledger} 内，填的是 {d}：台账的月份取自第一个日期（{period}），而另外 {n} 行的日期在 {ledger} 等其他月份；请改正此日期，或用 `--period` 指明月份",
+        "expected a date in {ledger}, found {d}: the ledger's month is taken from its first date ({period}), and {n} other rows are dated in {ledger} or other months; correct this date, or name the month with --period";
     date_outside_period(period, d) => "日期应在 {period} 内，填的是 {d}", "expected a date in {period}, found {d}";
     day_range(from, to) => "{from} 至 {to}", "{from}..{to}";
     missing_days(id, period, days) => "账号「{id}」缺少 {period} 以下日期的余额：{days}",

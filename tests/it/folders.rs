@@ -1012,3 +1012,43 @@ fn a_parquet_place_reads_in_chinese() {
         "{lines:#?}"
     );
 }
+
+/// Without `--period` the month is the first balance's: a wrong first
+/// date (1900-01-01, as a time-only cell reads) would make every correct
+/// row after it an error. When most rows are dated outside the month the
+/// first date set, that date alone is the error, at its cell.
+#[test]
+fn a_wrong_first_date_is_the_error_not_every_row_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let mut sheets = workbook(FIXTURE);
+    let deposits = sheets
+        .iter_mut()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    let rows = deposits.rows.len() - 1;
+    assert_eq!(deposits.rows[1][0], Cell::Date("2026-10-01".into()));
+    deposits.rows[1][0] = Cell::Date("1900-01-01".into());
+    csv_folder(&t.join("m"), &sheets, Enc::Utf8, false);
+    let out = util::rmpay()
+        .args(["check", "--policy", POLICY, "--ledger"])
+        .arg(t.join("m"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error[")).collect();
+    // One error, at line 2 column 1 (the header is line 1); the other
+    // rows - 1 rows are October's.
+    assert_eq!(
+        errors,
+        [format!(
+            "{}: error[date-outside-period]: expected a date in 2026-10, found 1900-01-01: \
+             the ledger's month is taken from its first date (1900-01), and {} other rows \
+             are dated in 2026-10 or other months; correct this date, or name the month with --period",
+            t.join("m/deposits.csv:2:1").display(),
+            rows - 1
+        )],
+        "{stderr}"
+    );
+}
