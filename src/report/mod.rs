@@ -551,9 +551,10 @@ impl TraceWords {
                     continue;
                 }
             }
-            // `row 3`, `rows 2–302`, `band 2:` → 第 3 行, 第 2–302 行, 第 2 档：
+            // `row 3`, `rows 2–302`, a CSV file's `line 3`, `band 2:` →
+            // 第 3 行, 第 2–302 行, 第 3 行, 第 2 档：
             let unit = match word {
-                "row" | "rows" => Some("行"),
+                "row" | "rows" | "line" | "lines" => Some("行"),
                 "band" => Some("档"),
                 _ => None,
             };

@@ -448,30 +448,41 @@ fn the_same_month_from_csv_and_parquet_folders_pays_the_same() {
 
 #[test]
 fn a_folder_names_its_files_cells_in_the_trace() {
-    // The trace of a folder's month names lines of its CSV files.
+    // The trace of a folder's month names lines of its CSV files, as
+    // 第 N 行 in Chinese (the JSON's default) and `line N` in English.
     let tmp = tempfile::tempdir().unwrap();
     let sheets = workbook(FIXTURE);
     let dir = tmp.path().join("2026-10");
     csv_folder(&dir, &sheets, Enc::Utf8, false);
-    let json = tmp.path().join("pay.json");
-    let out = util::run(&[
-        "payroll",
-        "--policy",
-        POLICY,
-        "--ledger",
-        dir.to_str().unwrap(),
-        "--out",
-        tmp.path().join("out").to_str().unwrap(),
-        "--json",
-        json.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let text = std::fs::read_to_string(&json).unwrap();
-    // The fixture's first loan row is the loans sheet's row 2, so line 2
-    // of loans.csv, its first field the loan id.
-    assert!(text.contains("2026-10/loans.csv:2:1"), "{text:.2000}");
-    assert!(text.contains("[deposits.csv] lines 2–"), "{text:.2000}");
-    assert!(!text.contains(".xlsx"));
+    for (lang, lines) in [
+        ("zh", "[deposits.csv] 第 2–"),
+        ("en", "[deposits.csv] lines 2–"),
+    ] {
+        let json = tmp.path().join(format!("pay-{lang}.json"));
+        let out = util::run(&[
+            "payroll",
+            "--policy",
+            POLICY,
+            "--ledger",
+            dir.to_str().unwrap(),
+            "--out",
+            tmp.path().join(format!("out-{lang}")).to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let text = std::fs::read_to_string(&json).unwrap();
+        // The fixture's first loan row is the loans sheet's row 2, so line 2
+        // of loans.csv, its first field the loan id.
+        assert!(text.contains("2026-10/loans.csv:2:1"), "{text:.2000}");
+        assert!(text.contains(lines), "{lang}: {text:.2000}");
+        assert!(!text.contains(".xlsx"));
+        if lang == "zh" {
+            assert!(!text.contains(" line"), "{text:.2000}");
+        }
+    }
 }
 
 /// A Parquet file's bytes.
