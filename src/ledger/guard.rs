@@ -516,6 +516,9 @@ impl Guard {
 
     /// A row's start or end tag, or a whole cell, at the start of `span`.
     fn fast_sheet(&mut self, span: &[u8]) -> Option<usize> {
+        if let Some(n) = self.quick_sheet(span) {
+            return Some(n);
+        }
         let mut row = None;
         let mut cell = None;
         let mut bad = false;
@@ -569,8 +572,59 @@ impl Guard {
         }
     }
 
+    /// The shapes nearly every row and cell of a big sheet has, matched
+    /// byte for byte: `</row>`, `<row r="7" …>`, and `<c r="B7" …>` with
+    /// `<v>…</v></c>`, `<is><t>…</t></is></c>` or `/>`, every other
+    /// attribute a plain `name="value"` after one space. A subset of what
+    /// [`plain_tag`] and [`element_rest`] read, taken the same way; `None`
+    /// leaves the construct to them.
+    fn quick_sheet(&mut self, span: &[u8]) -> Option<usize> {
+        if span.starts_with(b"</row>") {
+            return Some(6);
+        }
+        if let Some(rest) = span.strip_prefix(b"<c r=\"") {
+            let q = short_find(rest, b'"')?;
+            let (r, c) = cell_ref(&rest[..q])?;
+            let (end, empty) = quick_attrs(rest, q + 1)?;
+            let mut len = 6 + end;
+            if !empty {
+                len += quick_content(&span[len..])?;
+            }
+            if self.cells_in_row >= u64::from(MAX_COLS) {
+                return None;
+            }
+            self.cells_in_row += 1;
+            self.row = Some(r);
+            self.col = Some(c);
+            return Some(len);
+        }
+        if let Some(rest) = span.strip_prefix(b"<row r=\"") {
+            let q = short_find(rest, b'"')?;
+            let r = row_number(&rest[..q])?;
+            let (end, _) = quick_attrs(rest, q + 1)?;
+            if self.rows >= u64::from(MAX_ROWS) {
+                return None;
+            }
+            self.rows += 1;
+            self.cells_in_row = 0;
+            self.row = Some(r);
+            self.col = None;
+            return Some(8 + end);
+        }
+        None
+    }
+
     /// A whole shared string (`<si>…</si>`) at the start of `span`.
     fn fast_string(&mut self, span: &[u8]) -> Option<usize> {
+        // The usual shape, matched byte for byte.
+        if let Some(t) = span.strip_prefix(b"<si><t>")
+            && let Some(k) = find_lt(t)
+            && t[k..].starts_with(b"</t></si>")
+            && self.strings < MAX_STRINGS
+        {
+            self.strings += 1;
+            return Some(7 + k + 9);
+        }
         let tag = plain_tag(span, &mut |_, _, _| {})?;
         if tag.closing || tag.name != b"si" || self.strings >= MAX_STRINGS {
             return None;
@@ -887,6 +941,60 @@ impl Guard {
     }
 }
 
+/// Where `b` is among the first 64 bytes of `s` (an attribute value).
+fn short_find(s: &[u8], b: u8) -> Option<usize> {
+    s.iter().take(64).position(|&x| x == b)
+}
+
+/// Where the first `<` of `s` is: most text runs are short.
+fn find_lt(s: &[u8]) -> Option<usize> {
+    s.iter()
+        .take(32)
+        .position(|&b| b == b'<')
+        .or_else(|| memchr::memchr(b'<', s))
+}
+
+/// The rest of a start tag whose first attribute ends at `rest[at]`:
+/// ` name="value"` attributes (plain names, not `r` again), then `>` or
+/// `/>`, within [`FAST_TAG`] bytes. Where the tag ends in `rest`, and
+/// whether it is empty.
+fn quick_attrs(rest: &[u8], at: usize) -> Option<(usize, bool)> {
+    let mut j = at;
+    while j < FAST_TAG {
+        match *rest.get(j)? {
+            b'>' => return Some((j + 1, false)),
+            b'/' => return (rest.get(j + 1) == Some(&b'>')).then_some((j + 2, true)),
+            b' ' => {
+                j += 1;
+                let name_at = j;
+                while rest.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+                    j += 1;
+                }
+                let name = &rest[name_at..j];
+                if name.is_empty() || name == b"r" || rest.get(j..j + 2) != Some(b"=\"") {
+                    return None;
+                }
+                j += 2;
+                j += short_find(rest.get(j..)?, b'"')? + 1;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A cell's content and end as rows are usually written: `<v>…</v></c>`
+/// or `<is><t>…</t></is></c>`, the text without markup. Its length.
+fn quick_content(s: &[u8]) -> Option<usize> {
+    if let Some(t) = s.strip_prefix(b"<v>") {
+        let k = find_lt(t)?;
+        return t[k..].starts_with(b"</v></c>").then_some(3 + k + 8);
+    }
+    let t = s.strip_prefix(b"<is><t>")?;
+    let k = find_lt(t)?;
+    t[k..].starts_with(b"</t></is></c>").then_some(7 + k + 13)
+}
+
 /// A tag read by [`plain_tag`].
 struct PlainTag<'a> {
     closing: bool,
@@ -997,15 +1105,17 @@ fn element_rest(span: &[u8], end: &[u8], not: &[&[u8]]) -> Option<usize> {
 
 /// `A1` … `XFD1048576` (letters in either case) → 0-based row and column.
 pub(crate) fn cell_ref(v: &[u8]) -> Option<(u32, u32)> {
-    let letters = v.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    if !(1..=3).contains(&letters) {
-        return None;
-    }
+    // One to three letters.
     let mut col: u32 = 0;
-    for b in &v[..letters] {
+    let mut letters = 0;
+    while let Some(b) = v.get(letters).filter(|b| b.is_ascii_alphabetic()) {
+        if letters == 3 {
+            return None;
+        }
         col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+        letters += 1;
     }
-    if col > MAX_COLS {
+    if letters == 0 || col > MAX_COLS {
         return None;
     }
     Some((row_number(&v[letters..])?, col - 1))
@@ -1152,12 +1262,13 @@ mod tests {
                 (Kind::Sheet, 1) => {
                     let r = ROWS[next(ROWS.len())];
                     out.push_str(
-                        match next(6) {
+                        match next(7) {
                             0 => "<row>".to_string(),
                             1 => format!("<row r=\"{r}\" spans=\"1:5\"/>"),
                             2 => format!("<row x:r=\"{r}\">"),
                             3 => format!("<row spans='1:5' r='{r}' >"),
                             4 => format!("<row r=\"{r}\"r=\"2\">"),
+                            5 => format!("<row r=\"{r}\" r=\"2\">"),
                             _ => format!("<row r=\"{r}\">"),
                         }
                         .as_str(),
@@ -1165,12 +1276,13 @@ mod tests {
                 }
                 (Kind::Sheet, 2..=8) => {
                     let r = REFS[next(REFS.len())];
-                    let open = match next(7) {
+                    let open = match next(8) {
                         0 => "<c>".to_string(),
                         1 => format!("<c r=\"{r}\" s=\"1\"/>"),
                         2 => format!("<c r=\"{r}\" x=\"a>b\">"),
                         3 => format!("<x:c r=\"{r}\">"),
                         4 => format!("<c s=\"1\" r='{r}' r=\"A1\">"),
+                        5 => format!("<c r=\"{r}\" r=\"A1\">"),
                         _ => format!("<c r=\"{r}\" t=\"inlineStr\">"),
                     };
                     out.push_str(&open);
