@@ -995,6 +995,10 @@ fn quick_content(s: &[u8]) -> Option<usize> {
     t[k..].starts_with(b"</t></is></c>").then_some(7 + k + 13)
 }
 
+/// What [`plain_tag`] is given each attribute with: the tag's name, the
+/// attribute's, its value.
+type OnAttr<'f> = dyn FnMut(&[u8], &[u8], &[u8]) + 'f;
+
 /// A tag read by [`plain_tag`].
 struct PlainTag<'a> {
     closing: bool,
@@ -1010,10 +1014,7 @@ struct PlainTag<'a> {
 /// `_`, `-` and `.` (no prefix), then, in a start tag, `name="value"`
 /// attributes (each given to `attr` with the tag's name) and `>` or `/>`;
 /// an end tag is `</name>`. `None` for anything else.
-fn plain_tag<'a>(
-    rest: &'a [u8],
-    attr: &mut dyn FnMut(&[u8], &[u8], &[u8]),
-) -> Option<PlainTag<'a>> {
+fn plain_tag<'a>(rest: &'a [u8], attr: &mut OnAttr<'_>) -> Option<PlainTag<'a>> {
     let rest = &rest[..rest.len().min(FAST_TAG)];
     let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let closing = *rest.get(1)? == b'/';
