@@ -28,6 +28,16 @@
 //!
 //! A cell's text over [`MAX_CELL_CHARS`] characters (but within the XML
 //! bounds) is reported at its cell by the reader itself.
+//!
+//! Most of a big sheet is rows of plain cells (`<row r="7">`,
+//! `<c r="B7" t="inlineStr"><is><t>…</t></is></c>`, `</row>`), and so is
+//! a shared-string table (`<si><t>…</t></si>`). These are read a whole
+//! row tag, cell or string at a time ([`Guard::fast`]): a construct of
+//! that plain shape, short and whole within the bytes fed, that goes past
+//! no limit, leaves the guard as the byte-by-byte reading would;
+//! anything else (a prefixed name, a comment, a reference out of range, a
+//! count at its limit, a construct cut by the end of the bytes) is left
+//! to the byte-by-byte states, which say what is wrong exactly as before.
 
 use crate::diag::Code;
 use crate::text::{Msg, ledger as says};
@@ -58,6 +68,12 @@ pub const MAX_OTHER_ELEMENTS: u64 = 1 << 20;
 pub const MAX_EVENT: u64 = 1 << 20;
 /// One cell's or one shared string's XML, rich-text runs and all.
 pub const MAX_CELL_XML: u64 = 2 << 20;
+/// The most bytes [`Guard::fast`] reads as one construct (a cell, a shared
+/// string, a row tag): well under [`MAX_EVENT`] and [`MAX_CELL_XML`], so
+/// none of what it reads can go past either.
+const FAST_SPAN: usize = 64 << 10;
+/// The most bytes of one tag it reads (as [`Guard::whole_tag`]).
+const FAST_TAG: usize = 512;
 
 /// The diagnostic codes of a breach.
 pub(crate) const TOO_LARGE: Code = Code::TooLarge;
@@ -238,6 +254,12 @@ pub(crate) struct Guard {
     /// The current row and column (0-based), for locations.
     row: Option<u32>,
     col: Option<u32>,
+    /// Whether plain constructs are read whole ([`Guard::fast`]); off only
+    /// in the tests that hold the two readings to each other.
+    fast: bool,
+    /// Bytes read by [`Guard::fast`] (for the tests).
+    #[cfg(test)]
+    fast_bytes: u64,
 }
 
 impl Guard {
@@ -263,6 +285,9 @@ impl Guard {
             elements: 0,
             row: None,
             col: None,
+            fast: true,
+            #[cfg(test)]
+            fast_bytes: 0,
         }
     }
 
@@ -328,11 +353,16 @@ impl Guard {
                 if found.is_none() {
                     break;
                 }
-                if self.st == St::Text
-                    && let Some(n) = self.whole_tag(&bytes[i..])?
-                {
-                    i += n;
-                    continue;
+                if self.st == St::Text {
+                    let n = self.fast(&bytes[i..]);
+                    if n > 0 {
+                        i += n;
+                        continue;
+                    }
+                    if let Some(n) = self.whole_tag(&bytes[i..])? {
+                        i += n;
+                        continue;
+                    }
                 }
             }
             let b = bytes[i];
@@ -445,6 +475,167 @@ impl Guard {
         self.event = n as u64;
         self.end_tag()?;
         Ok(Some(n))
+    }
+
+    /// Plain row tags, cells and shared strings at the start of `bytes`
+    /// (its `<` first, in text), read whole: how many bytes they took, 0
+    /// for none. Each is taken only when it is whole within `bytes` and
+    /// [`FAST_SPAN`], its names plain (no prefix), with no comment, CDATA
+    /// or instruction in it, and it goes past no limit: then reading it
+    /// byte by byte would count the same rows, cells and strings, keep the
+    /// same row and column, and end in the same state (text, outside any
+    /// cell), which is what this leaves. Anything else is left, unread,
+    /// to the byte-by-byte states.
+    fn fast(&mut self, bytes: &[u8]) -> usize {
+        if !self.fast || self.element_at.is_some() {
+            return 0;
+        }
+        let mut i = 0;
+        while bytes.get(i) == Some(&b'<') {
+            let rest = &bytes[i..];
+            let span = &rest[..rest.len().min(FAST_SPAN)];
+            let n = match self.kind {
+                Kind::Sheet => self.fast_sheet(span),
+                Kind::Strings => self.fast_string(span),
+                Kind::Other => None,
+            };
+            let Some(n) = n else { break };
+            i += n;
+        }
+        if i > 0 {
+            self.at += i as u64;
+            self.event = 0;
+            self.st = St::Text;
+            #[cfg(test)]
+            {
+                self.fast_bytes += i as u64;
+            }
+        }
+        i
+    }
+
+    /// A row's start or end tag, or a whole cell, at the start of `span`.
+    fn fast_sheet(&mut self, span: &[u8]) -> Option<usize> {
+        if let Some(n) = self.quick_sheet(span) {
+            return Some(n);
+        }
+        let mut row = None;
+        let mut cell = None;
+        let mut bad = false;
+        let tag = plain_tag(span, &mut |name, attr, value| {
+            // A prefixed attribute (`x:r`) is read as its local name by
+            // the byte-by-byte states: left to them.
+            if attr.contains(&b':') {
+                bad |= name == b"c" || name == b"row" || name == b"dimension";
+            } else if attr == b"r" && name == b"row" {
+                row = row_number(value).map(Some);
+                bad |= row.is_none();
+            } else if attr == b"r" && name == b"c" {
+                cell = cell_ref(value).map(Some);
+                bad |= cell.is_none();
+            }
+        })?;
+        if bad {
+            return None;
+        }
+        match (tag.closing, tag.name) {
+            (true, b"row") => Some(tag.len),
+            (false, b"row") => {
+                if self.rows >= u64::from(MAX_ROWS) {
+                    return None;
+                }
+                self.rows += 1;
+                self.cells_in_row = 0;
+                if let Some(r) = row.flatten() {
+                    self.row = Some(r);
+                    self.col = None;
+                }
+                Some(tag.len)
+            }
+            (false, b"c") => {
+                if self.cells_in_row >= u64::from(MAX_COLS) {
+                    return None;
+                }
+                let len = if tag.empty {
+                    tag.len
+                } else {
+                    tag.len + element_rest(&span[tag.len..], b"c", &[b"c", b"row", b"dimension"])?
+                };
+                self.cells_in_row += 1;
+                if let Some((r, c)) = cell.flatten() {
+                    self.row = Some(r);
+                    self.col = Some(c);
+                }
+                Some(len)
+            }
+            _ => None,
+        }
+    }
+
+    /// The shapes nearly every row and cell of a big sheet has, matched
+    /// byte for byte: `</row>`, `<row r="7" …>`, and `<c r="B7" …>` with
+    /// `<v>…</v></c>`, `<is><t>…</t></is></c>` or `/>`, every other
+    /// attribute a plain `name="value"` after one space. A subset of what
+    /// [`plain_tag`] and [`element_rest`] read, taken the same way; `None`
+    /// leaves the construct to them.
+    fn quick_sheet(&mut self, span: &[u8]) -> Option<usize> {
+        if span.starts_with(b"</row>") {
+            return Some(6);
+        }
+        if let Some(rest) = span.strip_prefix(b"<c r=\"") {
+            let q = short_find(rest, b'"')?;
+            let (r, c) = cell_ref(&rest[..q])?;
+            let (end, empty) = quick_attrs(rest, q + 1)?;
+            let mut len = 6 + end;
+            if !empty {
+                len += quick_content(&span[len..])?;
+            }
+            if self.cells_in_row >= u64::from(MAX_COLS) {
+                return None;
+            }
+            self.cells_in_row += 1;
+            self.row = Some(r);
+            self.col = Some(c);
+            return Some(len);
+        }
+        if let Some(rest) = span.strip_prefix(b"<row r=\"") {
+            let q = short_find(rest, b'"')?;
+            let r = row_number(&rest[..q])?;
+            let (end, _) = quick_attrs(rest, q + 1)?;
+            if self.rows >= u64::from(MAX_ROWS) {
+                return None;
+            }
+            self.rows += 1;
+            self.cells_in_row = 0;
+            self.row = Some(r);
+            self.col = None;
+            return Some(8 + end);
+        }
+        None
+    }
+
+    /// A whole shared string (`<si>…</si>`) at the start of `span`.
+    fn fast_string(&mut self, span: &[u8]) -> Option<usize> {
+        // The usual shape, matched byte for byte.
+        if let Some(t) = span.strip_prefix(b"<si><t>")
+            && let Some(k) = find_lt(t)
+            && t[k..].starts_with(b"</t></si>")
+            && self.strings < MAX_STRINGS
+        {
+            self.strings += 1;
+            return Some(7 + k + 9);
+        }
+        let tag = plain_tag(span, &mut |_, _, _| {})?;
+        if tag.closing || tag.name != b"si" || self.strings >= MAX_STRINGS {
+            return None;
+        }
+        let len = if tag.empty {
+            tag.len
+        } else {
+            tag.len + element_rest(&span[tag.len..], b"si", &[b"si", b"sst"])?
+        };
+        self.strings += 1;
+        Some(len)
     }
 
     /// Whether the tag being read has attributes to check.
@@ -750,17 +941,182 @@ impl Guard {
     }
 }
 
-/// `A1` … `XFD1048576` (letters in either case) → 0-based row and column.
-pub(crate) fn cell_ref(v: &[u8]) -> Option<(u32, u32)> {
-    let letters = v.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    if !(1..=3).contains(&letters) {
+/// Where `b` is among the first 64 bytes of `s` (an attribute value).
+fn short_find(s: &[u8], b: u8) -> Option<usize> {
+    s.iter().take(64).position(|&x| x == b)
+}
+
+/// Where the first `<` of `s` is: most text runs are short.
+fn find_lt(s: &[u8]) -> Option<usize> {
+    s.iter()
+        .take(32)
+        .position(|&b| b == b'<')
+        .or_else(|| memchr::memchr(b'<', s))
+}
+
+/// The rest of a start tag whose first attribute ends at `rest[at]`:
+/// ` name="value"` attributes (plain names, not `r` again), then `>` or
+/// `/>`, within [`FAST_TAG`] bytes. Where the tag ends in `rest`, and
+/// whether it is empty.
+fn quick_attrs(rest: &[u8], at: usize) -> Option<(usize, bool)> {
+    let mut j = at;
+    while j < FAST_TAG {
+        match *rest.get(j)? {
+            b'>' => return Some((j + 1, false)),
+            b'/' => return (rest.get(j + 1) == Some(&b'>')).then_some((j + 2, true)),
+            b' ' => {
+                j += 1;
+                let name_at = j;
+                while rest.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+                    j += 1;
+                }
+                let name = &rest[name_at..j];
+                if name.is_empty() || name == b"r" || rest.get(j..j + 2) != Some(b"=\"") {
+                    return None;
+                }
+                j += 2;
+                j += short_find(rest.get(j..)?, b'"')? + 1;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A cell's content and end as rows are usually written: `<v>…</v></c>`
+/// or `<is><t>…</t></is></c>`, the text without markup. Its length.
+fn quick_content(s: &[u8]) -> Option<usize> {
+    if let Some(t) = s.strip_prefix(b"<v>") {
+        let k = find_lt(t)?;
+        return t[k..].starts_with(b"</v></c>").then_some(3 + k + 8);
+    }
+    let t = s.strip_prefix(b"<is><t>")?;
+    let k = find_lt(t)?;
+    t[k..].starts_with(b"</t></is></c>").then_some(7 + k + 13)
+}
+
+/// What [`plain_tag`] is given each attribute with: the tag's name, the
+/// attribute's, its value.
+type OnAttr<'f> = dyn FnMut(&[u8], &[u8], &[u8]) + 'f;
+
+/// A tag read by [`plain_tag`].
+struct PlainTag<'a> {
+    closing: bool,
+    name: &'a [u8],
+    /// `<c r="A1"/>`.
+    empty: bool,
+    /// Its bytes, `<` to `>`.
+    len: usize,
+}
+
+/// The tag at the start of `rest` (its `<` first), when it is a plain
+/// start or end tag within [`FAST_TAG`] bytes: a name of letters, digits,
+/// `_`, `-` and `.` (no prefix), then, in a start tag, `name="value"`
+/// attributes (each given to `attr` with the tag's name) and `>` or `/>`;
+/// an end tag is `</name>`. `None` for anything else.
+fn plain_tag<'a>(rest: &'a [u8], attr: &mut OnAttr<'_>) -> Option<PlainTag<'a>> {
+    let rest = &rest[..rest.len().min(FAST_TAG)];
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let closing = *rest.get(1)? == b'/';
+    let at = if closing { 2 } else { 1 };
+    let mut j = at;
+    while let Some(&b) = rest.get(j) {
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) {
+            break;
+        }
+        j += 1;
+    }
+    let name = &rest[at..j];
+    if name.is_empty() {
         return None;
     }
-    let mut col: u32 = 0;
-    for b in &v[..letters] {
-        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+    if closing {
+        return (rest.get(j) == Some(&b'>')).then_some(PlainTag {
+            closing,
+            name,
+            empty: false,
+            len: j + 1,
+        });
     }
-    if col > MAX_COLS {
+    loop {
+        let gap = j;
+        while rest.get(j).is_some_and(|&b| space(b)) {
+            j += 1;
+        }
+        match *rest.get(j)? {
+            b'>' => {
+                return Some(PlainTag {
+                    closing,
+                    name,
+                    empty: false,
+                    len: j + 1,
+                });
+            }
+            b'/' => {
+                return (rest.get(j + 1) == Some(&b'>')).then_some(PlainTag {
+                    closing,
+                    name,
+                    empty: true,
+                    len: j + 2,
+                });
+            }
+            // An attribute after the name or a value, with space before it.
+            _ if j > gap => {}
+            _ => return None,
+        }
+        let attr_at = j;
+        while rest
+            .get(j)
+            .is_some_and(|&b| !(space(b) || matches!(b, b'=' | b'>' | b'/' | b'<')))
+        {
+            j += 1;
+        }
+        if j == attr_at || rest.get(j) != Some(&b'=') {
+            return None;
+        }
+        let quote = *rest.get(j + 1)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let value_at = j + 2;
+        let k = memchr::memchr(quote, rest.get(value_at..)?)?;
+        attr(name, &rest[attr_at..j], &rest[value_at..value_at + k]);
+        j = value_at + k + 1;
+    }
+}
+
+/// The rest of an element whose start tag has been read, up to and with
+/// its end tag `</end>`: text and plain tags (no attributes checked) not
+/// named in `not`. How many bytes, or `None` when anything else comes
+/// first (a comment, a prefixed name, one of `not`) or `span` ends.
+fn element_rest(span: &[u8], end: &[u8], not: &[&[u8]]) -> Option<usize> {
+    let mut j = 0;
+    loop {
+        j += memchr::memchr(b'<', span.get(j..)?)?;
+        let tag = plain_tag(&span[j..], &mut |_, _, _| {})?;
+        j += tag.len;
+        if tag.closing && tag.name == end {
+            return Some(j);
+        }
+        if not.contains(&tag.name) {
+            return None;
+        }
+    }
+}
+
+/// `A1` … `XFD1048576` (letters in either case) → 0-based row and column.
+pub(crate) fn cell_ref(v: &[u8]) -> Option<(u32, u32)> {
+    // One to three letters.
+    let mut col: u32 = 0;
+    let mut letters = 0;
+    while let Some(b) = v.get(letters).filter(|b| b.is_ascii_alphabetic()) {
+        if letters == 3 {
+            return None;
+        }
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+        letters += 1;
+    }
+    if letters == 0 || col > MAX_COLS {
         return None;
     }
     Some((row_number(&v[letters..])?, col - 1))
@@ -810,6 +1166,232 @@ mod tests {
 
     fn en(m: Msg) -> String {
         m.get(crate::text::Lang::En).to_string()
+    }
+
+    /// What the guard keeps between two pieces of XML: all that later
+    /// checks and messages depend on.
+    fn state(g: &Guard) -> impl PartialEq + std::fmt::Debug {
+        (
+            (g.st, g.event, g.at, g.element_at),
+            (g.rows, g.cells_in_row, g.strings, g.elements, g.row, g.col),
+        )
+    }
+
+    /// `xml` fed to a guard reading plain constructs whole and to one
+    /// reading byte by byte, in pieces of `step` bytes, each starting
+    /// with its counts at `start` (rows, cells in the row, strings): the
+    /// same breach, or the same state after every piece. Returns the bytes
+    /// read whole.
+    fn same_both_ways(part: &str, xml: &[u8], step: usize, start: (u64, u64, u64)) -> u64 {
+        let new = |fast| {
+            let mut g = Guard::new(part);
+            (g.rows, g.cells_in_row, g.strings) = start;
+            g.fast = fast;
+            g
+        };
+        let (mut fast, mut slow) = (new(true), new(false));
+        for piece in xml.chunks(step) {
+            let (a, b) = (fast.feed(piece), slow.feed(piece));
+            let shown = || String::from_utf8_lossy(xml).into_owned();
+            assert_eq!(a, b, "in pieces of {step}: {}", shown());
+            if a.is_err() {
+                break;
+            }
+            assert_eq!(
+                state(&fast),
+                state(&slow),
+                "in pieces of {step}: {}",
+                shown()
+            );
+        }
+        fast.fast_bytes
+    }
+
+    /// Sheets and shared-string tables made of plain pieces and of every
+    /// kind of piece the plain reading must leave alone, in random order.
+    fn random_part(x: &mut u64, kind: Kind) -> Vec<u8> {
+        let mut next = |n: usize| {
+            *x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*x >> 33) as usize % n
+        };
+        const REFS: &[&str] = &[
+            "A1",
+            "B7",
+            "b7",
+            "XFD1048576",
+            "XFE1",
+            "A0",
+            "A1048577",
+            "FXSHRXW1",
+            "A",
+            "7",
+            "",
+            "E100007",
+        ];
+        const ROWS: &[&str] = &["1", "7", "1048576", "1048577", "0", "x", "", "99999999999"];
+        const INNER: &[&str] = &[
+            "<v>12</v>",
+            "<v>46296.0</v>",
+            "<is><t>6228480100010000000</t></is>",
+            "<is><t>协议存款 a &gt; b</t></is>",
+            "<f>SUM(A1:A2)</f><v>3</v>",
+            "<is><t xml:space=\"preserve\"> a </t></is>",
+            "\n  <v>1</v>\n",
+            "<!-- a comment <c r=\"ZZZZZZ1\"> -->",
+            "<![CDATA[ <c r=\"ZZZZZZ1\"> ]]>",
+            "<?pi x?>",
+            "<!DOCTYPE x>",
+            "<x:v>1</x:v>",
+            "<c r=\"A1\"/>",
+            "<row r=\"3\">",
+            "</row>",
+            "<v>1</v></x:c>",
+            "<v a='x>y'>1</v>",
+            "<v>1</v ></c>",
+            "<r><rPr><b/><sz val=\"11\"/></rPr><t>rich</t></r>",
+            "<sst>",
+            "<si><t>x</t></si>",
+            "<dimension ref=\"A1:B2\"/>",
+            "<>",
+        ];
+        let mut out = String::new();
+        for _ in 0..next(40) {
+            match (kind, next(12)) {
+                (Kind::Sheet, 0) => out.push_str("</row>"),
+                (Kind::Sheet, 1) => {
+                    let r = ROWS[next(ROWS.len())];
+                    out.push_str(
+                        match next(7) {
+                            0 => "<row>".to_string(),
+                            1 => format!("<row r=\"{r}\" spans=\"1:5\"/>"),
+                            2 => format!("<row x:r=\"{r}\">"),
+                            3 => format!("<row spans='1:5' r='{r}' >"),
+                            4 => format!("<row r=\"{r}\"r=\"2\">"),
+                            5 => format!("<row r=\"{r}\" r=\"2\">"),
+                            _ => format!("<row r=\"{r}\">"),
+                        }
+                        .as_str(),
+                    );
+                }
+                (Kind::Sheet, 2..=8) => {
+                    let r = REFS[next(REFS.len())];
+                    let open = match next(8) {
+                        0 => "<c>".to_string(),
+                        1 => format!("<c r=\"{r}\" s=\"1\"/>"),
+                        2 => format!("<c r=\"{r}\" x=\"a>b\">"),
+                        3 => format!("<x:c r=\"{r}\">"),
+                        4 => format!("<c s=\"1\" r='{r}' r=\"A1\">"),
+                        5 => format!("<c r=\"{r}\" r=\"A1\">"),
+                        _ => format!("<c r=\"{r}\" t=\"inlineStr\">"),
+                    };
+                    out.push_str(&open);
+                    if !open.ends_with("/>") {
+                        for _ in 0..next(3) {
+                            out.push_str(INNER[next(INNER.len())]);
+                        }
+                        out.push_str(if next(8) == 0 { "</x:c>" } else { "</c>" });
+                    }
+                }
+                (Kind::Strings, 0..=7) => {
+                    out.push_str(match next(4) {
+                        0 => "<si/>",
+                        1 => "<si a=\"1\">",
+                        2 => "<x:si>",
+                        _ => "<si>",
+                    });
+                    for _ in 0..next(3) {
+                        out.push_str(INNER[next(INNER.len())]);
+                    }
+                    out.push_str(if next(8) == 0 { "</x:si>" } else { "</si>" });
+                }
+                (_, 9) => out.push_str(["\n", "  ", "text > more"][next(3)]),
+                _ => out.push_str(INNER[next(INNER.len())]),
+            }
+        }
+        out.into_bytes()
+    }
+
+    #[test]
+    fn plain_constructs_read_whole_leave_the_guard_as_byte_by_byte() {
+        let mut x = 2026;
+        let mut whole = 0;
+        for i in 0..3_000 {
+            let (part, kind) = if i % 3 == 0 {
+                ("xl/sharedStrings.xml", Kind::Strings)
+            } else {
+                ("xl/worksheets/sheet1.xml", Kind::Sheet)
+            };
+            let xml = random_part(&mut x, kind);
+            // Now and then a count just below its limit.
+            let start = match i % 7 {
+                0 => (
+                    u64::from(MAX_ROWS) - 1,
+                    u64::from(MAX_COLS) - 1,
+                    MAX_STRINGS - 1,
+                ),
+                1 => (
+                    u64::from(MAX_ROWS) - 2,
+                    u64::from(MAX_COLS) - 2,
+                    MAX_STRINGS - 2,
+                ),
+                _ => (0, 0, 0),
+            };
+            for step in [1, 5, 64, xml.len().max(1)] {
+                whole += same_both_ways(part, &xml, step, start);
+            }
+        }
+        assert!(whole > 100_000, "the plain reading was used: {whole} bytes");
+        // A cell longer than the plain reading takes (only `<row r="1">` and
+        // `</row>` are read whole, 11 + 6 bytes), and one cut by the end of
+        // the bytes (the row tag and the first cell, 11 + 22): left to the
+        // byte-by-byte states.
+        let long = format!(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>{}</t></is></c></row>"#,
+            "x".repeat(FAST_SPAN)
+        );
+        let sheet = "xl/worksheets/sheet1.xml";
+        assert_eq!(
+            same_both_ways(sheet, long.as_bytes(), long.len(), (0, 0, 0)),
+            17
+        );
+        let cut = r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v>"#;
+        assert_eq!(
+            same_both_ways(sheet, cut.as_bytes(), cut.len(), (0, 0, 0)),
+            33
+        );
+    }
+
+    #[test]
+    fn a_plain_sheet_and_string_table_are_read_whole() {
+        // As rust_xlsxwriter writes a daily-balance sheet (inline strings).
+        let mut sheet = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet><dimension ref="A1:E1001"/><sheetData>"#,
+        );
+        for r in 2..=1001 {
+            sheet.push_str(&format!(
+                r#"<row r="{r}"><c r="A{r}" s="1"><v>46296.0</v></c><c r="B{r}" t="inlineStr"><is><t>622848010001{r:07}</t></is></c><c r="C{r}" t="s"><v>{r}</v></c><c r="D{r}" t="inlineStr"><is><t>活期</t></is></c><c r="E{r}"><v>11774.68</v></c></row>"#
+            ));
+        }
+        sheet.push_str("</sheetData></worksheet>");
+        let mut g = Guard::new("xl/worksheets/sheet3.xml");
+        g.feed(sheet.as_bytes()).unwrap();
+        let outside = sheet.len() as u64 - g.fast_bytes;
+        // The declaration, `<worksheet>`, the dimension, `<sheetData>` and
+        // their ends: 55 + 11 + 27 + 11 + 12 + 12 bytes.
+        assert_eq!(outside, 128);
+        assert_eq!((g.rows, g.row, g.col), (1000, Some(1000), Some(4)));
+        let mut strings = String::from(r#"<sst count="3" uniqueCount="3">"#);
+        for s in ["活期", "C000001", "6228480100010000000"] {
+            strings.push_str(&format!("<si><t>{s}</t></si>"));
+        }
+        strings.push_str("</sst>");
+        let mut g = Guard::new("xl/sharedStrings.xml");
+        g.feed(strings.as_bytes()).unwrap();
+        // `<sst …>` and `</sst>` only: 31 + 6 bytes.
+        assert_eq!(strings.len() as u64 - g.fast_bytes, 37);
+        assert_eq!(g.strings, 3);
     }
 
     #[test]
