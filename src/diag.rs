@@ -154,6 +154,7 @@ codes! {
     PeriodUnknown: "period-unknown", "期间不明", "period unknown", 1;
     Removed: "removed", "文件缺失", "removed", 1;
     RowsAboveHeader: "rows-above-header", "表头上方有行", "rows above header", 1;
+    SameSigner: "same-signer", "同一人兼签", "same signer", 1;
     SeveralPolicies: "several-policies", "多个制度", "several policies", 1;
     SharesExceed100: "shares-exceed-100", "分成超过 100%", "shares exceed 100%", 1;
     StatementNameClash: "statement-name-clash", "对账单重名", "statement name clash", 1;

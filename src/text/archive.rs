@@ -160,6 +160,9 @@ says! {
     signed_once(step, office, draft, name, date, seq) =>
         "草稿 {draft} 的{step}（{office}）已由 {name} 于 {date} 签核（第 {seq} 条记录）；每个环节只签一次",
         "{step} ({office}) of draft {draft} was signed by {name} on {date} (entry {seq}); a step is signed once";
+    same_signer(name, signed, signed_office, draft, date, seq, step, office) =>
+        "{name} 已于 {date} 签核草稿 {draft} 的{signed}（{signed_office}）（第 {seq} 条记录），不能再签{step}（{office}）：政策的 `[workflow]` 要求各环节由不同的人签核（设 `separate_signers = false` 可由一人兼签）",
+        "{name} signed {signed} ({signed_office}) of draft {draft} on {date} (entry {seq}) and cannot also sign {step} ({office}): the policy's [workflow] has each step signed by a different person (unless it sets `separate_signers = false`)";
 
     // rerun.
     no_version(p, v, versions) => "{p} 没有第 {v} 版（现有版本：{versions}）", "{p} has no version {v} (versions: {versions})";
