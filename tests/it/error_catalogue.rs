@@ -930,6 +930,7 @@ const CASES: &[Case] = &[
     (&["bad-signoffs"], bad_signoffs),
     (&["not-approved"], not_approved),
     (&["no-workflow"], super::cycle::a_policy_without_a_workflow_closes_unsigned),
+    (&["same-signer"], super::cycle::one_person_signs_one_step_of_a_draft),
     (
         &["already-signed", "bad-date", "empty-name", "no-draft", "unknown-step", "not-closed"],
         super::cycle::bad_sign_inputs_are_refused_and_change_nothing,
