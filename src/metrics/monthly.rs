@@ -607,6 +607,8 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
         }
     }
 
+    // Sums of ledger amounts × shares, with the ledger's places.
+    let amount = |d| crate::trace::amount_text(d, policy.settings.input_scale);
     // Per-RM derived figures and their traces.
     for (i, rm) in rms.iter().enumerate() {
         let month = &mut by_rm[i];
@@ -711,8 +713,8 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
             rule: "metric".into(),
             formula: "(substandard + doubtful + loss balance) ÷ loan balance".into(),
             inputs: vec![
-                Input::new(Metric::NplBalance.id(), m.npl_balance),
-                Input::new(Metric::LoanBalance.id(), m.loan_balance),
+                Input::new(Metric::NplBalance.id(), amount(m.npl_balance)),
+                Input::new(Metric::LoanBalance.id(), amount(m.loan_balance)),
             ],
             value: m.npl_ratio,
         });
@@ -721,8 +723,8 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
             rule: "metric".into(),
             formula: "interest received ÷ interest due".into(),
             inputs: vec![
-                Input::new(Metric::InterestReceived.id(), m.interest_received),
-                Input::new(Metric::InterestDue.id(), m.interest_due),
+                Input::new(Metric::InterestReceived.id(), amount(m.interest_received)),
+                Input::new(Metric::InterestDue.id(), amount(m.interest_due)),
             ],
             value: m.collection_rate,
         });
