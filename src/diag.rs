@@ -110,6 +110,7 @@ codes! {
     EmptyValue: "empty-value", "值为空", "empty value", 1;
     ExampleFailed: "example-failed", "算例不符", "example failed", 1;
     FeeOwnerBoth: "fee-owner-both", "收入归属重复", "fee owner both", 1;
+    FormulaName: "formula-name", "姓名形如公式", "name like a formula", 1;
     HeadMismatch: "head-mismatch", "链头不符", "head mismatch", 1;
     HiddenSheet: "hidden-sheet", "隐藏工作表", "hidden sheet", 1;
     InconsistentAccount: "inconsistent-account", "账户信息不一致", "inconsistent account", 1;
