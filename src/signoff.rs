@@ -195,7 +195,12 @@ impl Log {
 /// ignored, so `Zhang San` and ` zhang  san ` are one person; a Chinese
 /// name compares as written.
 pub fn same_person(a: &str, b: &str) -> bool {
-    let norm = |n: &str| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |n: &str| {
+        n.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     norm(a) == norm(b)
 }
 

@@ -917,11 +917,17 @@ fn explain_shows_no_stray_places() {
     ] {
         assert!(o.stdout.contains(line), "{line}\n{}", o.stdout);
     }
-    let a = ["AG001", "BH001", "RM001", "RM002", "RM003", "RM004", "RM005", "RM006", "RM007"];
+    let a = [
+        "AG001", "BH001", "RM001", "RM002", "RM003", "RM004", "RM005", "RM006", "RM007",
+    ];
     let b = ["N01", "N02", "N03", "N04", "N05", "N06"];
     for (policy, ledger, rms) in [
         (policy(), "fixtures/2026-10.xlsx", &a[..]),
-        ("rules/bocom-nanchang.toml", "fixtures/bocom-2026-10.xlsx", &b[..]),
+        (
+            "rules/bocom-nanchang.toml",
+            "fixtures/bocom-2026-10.xlsx",
+            &b[..],
+        ),
     ] {
         for rm in rms {
             for lang in ["en", "zh"] {
