@@ -306,7 +306,7 @@ pub struct SignArgs {
     /// The step, by id or title as the policy's [workflow] names it (e.g. check or 审核).
     #[arg(long, value_name = "STEP")]
     pub step: String,
-    /// Who signs.
+    /// Who signs; each step of a draft by a different person, unless the policy's [workflow] sets separate_signers = false.
     #[arg(long, value_name = "NAME")]
     pub name: String,
     /// The date signed, YYYY-MM-DD (default: today's date, which is printed).

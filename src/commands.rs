@@ -1013,7 +1013,7 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         d.error(at, Code::NotApproved, says::closed_unsigned(p));
         return Err(Failure::Invalid(d));
     };
-    check_step(p, wf, i, closed, &log, &draft, at, &mut d);
+    check_step(p, wf, i, closed, &log, &draft, &name, at, &mut d);
     if d.has_errors() {
         return Err(Failure::Invalid(d));
     }
@@ -1218,7 +1218,9 @@ fn workflow_step<'p>(
 }
 
 /// A step is signed in the workflow's order, once per draft: before the
-/// close for an open month, after it for a closed one.
+/// close for an open month, after it for a closed one; and, unless the
+/// policy sets `separate_signers = false`, by someone who signed no other
+/// step of the draft.
 #[allow(clippy::too_many_arguments)]
 fn check_step(
     p: Period,
@@ -1227,6 +1229,7 @@ fn check_step(
     closed: bool,
     log: &signoff::Log,
     draft: &str,
+    name: &str,
     at: diag::Location,
     d: &mut diag::Diagnostics,
 ) {
@@ -1265,6 +1268,25 @@ fn check_step(
                 at.clone(),
                 Code::AlreadySigned,
                 says::signed_once(&step.name, &step.office, draft, &s.name, &s.date, seq),
+            );
+        }
+        if wf.separate_signers
+            && !name.is_empty()
+            && let Some((seq, s)) = log.held_by(draft, &step.id, name)
+        {
+            d.error(
+                at.clone(),
+                Code::SameSigner,
+                says::same_signer(
+                    &s.name,
+                    &s.title,
+                    &s.office,
+                    draft,
+                    &s.date,
+                    seq,
+                    &step.name,
+                    &step.office,
+                ),
             );
         }
     }

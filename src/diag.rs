@@ -110,6 +110,7 @@ codes! {
     EmptyValue: "empty-value", "值为空", "empty value", 1;
     ExampleFailed: "example-failed", "算例不符", "example failed", 1;
     FeeOwnerBoth: "fee-owner-both", "收入归属重复", "fee owner both", 1;
+    FormulaName: "formula-name", "姓名形如公式", "name like a formula", 1;
     HeadMismatch: "head-mismatch", "链头不符", "head mismatch", 1;
     HiddenSheet: "hidden-sheet", "隐藏工作表", "hidden sheet", 1;
     InconsistentAccount: "inconsistent-account", "账户信息不一致", "inconsistent account", 1;
@@ -154,6 +155,7 @@ codes! {
     PeriodUnknown: "period-unknown", "期间不明", "period unknown", 1;
     Removed: "removed", "文件缺失", "removed", 1;
     RowsAboveHeader: "rows-above-header", "表头上方有行", "rows above header", 1;
+    SameSigner: "same-signer", "同一人兼签", "same signer", 1;
     SeveralPolicies: "several-policies", "多个制度", "several policies", 1;
     SharesExceed100: "shares-exceed-100", "分成超过 100%", "shares exceed 100%", 1;
     StatementNameClash: "statement-name-clash", "对账单重名", "statement name clash", 1;

@@ -44,6 +44,10 @@ pub struct PayoutFile {
     pub total: Decimal,
 }
 
+/// The characters a spreadsheet reads as the start of a formula in a cell
+/// it opens from a CSV file.
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+
 /// `d` at exactly `places` decimals, or `None` when that would round it.
 fn at_places(d: Decimal, places: u32) -> Option<Decimal> {
     let mut r = d.round_dp(places);
@@ -109,6 +113,15 @@ pub fn build(
         }
         if amount.is_zero() {
             continue;
+        }
+        // A name that a spreadsheet would read as a formula (CSV
+        // injection): no person's name begins so.
+        if let Some(ch) = m.name.chars().next().filter(|c| FORMULA_STARTS.contains(c)) {
+            d.error(
+                at(m.name_src),
+                Code::FormulaName,
+                says::name_like_formula(&m.rm_id, &m.name, ch),
+            );
         }
         let Some(card) = &m.salary_card else {
             let (cell, found) = match m.salary_card_src {

@@ -161,6 +161,18 @@ impl Log {
             .find(|(seq, s)| s.draft == draft && s.step == step && self.voided_by(*seq).is_none())
     }
 
+    /// A valid sign-off of `draft` by `name` of a step other than `step`
+    /// (the first in the log), if any: a person who already holds a step
+    /// of the draft, before or after its close.
+    pub fn held_by(&self, draft: &str, step: &str, name: &str) -> Option<(u32, &Signoff)> {
+        self.signoffs().find(|(seq, s)| {
+            s.draft == draft
+                && s.step != step
+                && same_person(&s.name, name)
+                && self.voided_by(*seq).is_none()
+        })
+    }
+
     /// The latest void sign-off of `step`, with the draft that voided it.
     pub fn void(&self, step: &str) -> Option<(&Signoff, &DraftEvent)> {
         self.signoffs()
@@ -176,6 +188,20 @@ impl Log {
             .map(|(seq, _)| seq)
             .collect()
     }
+}
+
+/// Whether two signers' names are the same person's: compared with their
+/// spaces trimmed (and any run of spaces inside read as one) and case
+/// ignored, so `Zhang San` and ` zhang  san ` are one person; a Chinese
+/// name compares as written.
+pub fn same_person(a: &str, b: &str) -> bool {
+    let norm = |n: &str| {
+        n.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
 }
 
 /// The drafts folder of a month.

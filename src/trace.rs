@@ -42,6 +42,24 @@ pub fn figure_text(d: Decimal) -> String {
     d.round_dp(FIGURE_PLACES).normalize().to_string()
 }
 
+/// A sum of ledger amounts times shares (a loan balance, interest) as
+/// trace text. The product of an amount (`12000000.00`) and a share
+/// (`0.6`) carries the places of both, so the sum would show
+/// `12200000.000`; it shows with the ledger's `places`, as its amounts do
+/// (`12200000.00`), and more only where its exact value has them (a
+/// share of `0.3333` may give them). A value with no more places than the
+/// ledger's shows as it is.
+pub fn amount_text(d: Decimal, places: u32) -> String {
+    if d.scale() <= places {
+        return d.to_string();
+    }
+    let mut v = d.normalize();
+    if v.scale() < places {
+        v.rescale(places);
+    }
+    v.to_string()
+}
+
 /// Places kept of a figure that is not money (averages and ratios are
 /// quotients: their exact value may not end).
 pub const FIGURE_PLACES: u32 = 10;
@@ -51,5 +69,30 @@ fn figure_str<S: serde::Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, 
     match v {
         Some(d) => s.serialize_str(&figure_text(*d)),
         None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// A sum of amounts times shares: the ledger's places, and more only
+    /// where they are digits of the value.
+    #[test]
+    fn amount_text_keeps_the_ledgers_places_and_real_digits_only() {
+        // 5,000,000.00 × 1 + 12,000,000.00 × 0.6 = 12,200,000.000.
+        assert_eq!(amount_text(d("12200000.000"), 2), "12200000.00");
+        // 100.01 × 0.3333 = 33.333333: six places, all of them digits.
+        assert_eq!(amount_text(d("100.01") * d("0.3333"), 2), "33.333333");
+        // 1.05 × 0.5 = 0.5250: three places of it real.
+        assert_eq!(amount_text(d("1.05") * d("0.5"), 2), "0.525");
+        // No more places than the ledger's: as it is.
+        assert_eq!(amount_text(d("8000000.00"), 2), "8000000.00");
+        assert_eq!(amount_text(Decimal::ZERO, 2), "0");
     }
 }

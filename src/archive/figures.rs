@@ -498,6 +498,7 @@ impl FiguresV1 {
                 qualified_on: m.qualified_on,
                 salary_card: None,
                 salary_card_src: None,
+                name_src: src(s, "managers", i, &m.cell)?,
                 src: src(s, "managers", i, &m.cell)?,
             });
         }

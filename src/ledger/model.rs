@@ -94,6 +94,8 @@ pub use crate::vocab::{LoanClass, Product, Role, Status};
 pub struct Manager {
     pub rm_id: String,
     pub name: String,
+    /// The row's name cell, for the pay-out file's errors.
+    pub name_src: Src,
     /// The tier as written in the ledger (an id or a name); resolved against
     /// the policy by the caller, which reports an unknown tier at `tier.src`.
     pub tier: At<String>,

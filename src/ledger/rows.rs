@@ -347,6 +347,7 @@ impl Reader<'_> {
         self.managers.push(Manager {
             rm_id,
             name,
+            name_src: self.src(r, M_NAME),
             tier,
             role,
             branch,

@@ -641,6 +641,8 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
         }
     }
 
+    // Sums of ledger amounts × shares, with the ledger's places.
+    let amount = |d| crate::trace::amount_text(d, policy.settings.input_scale);
     // Per-RM derived figures and their traces.
     for (i, rm) in rms.iter().enumerate() {
         let month = &mut by_rm[i];
@@ -745,8 +747,8 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
             rule: "metric".into(),
             formula: "(substandard + doubtful + loss balance) ÷ loan balance".into(),
             inputs: vec![
-                Input::new(Metric::NplBalance.id(), m.npl_balance),
-                Input::new(Metric::LoanBalance.id(), m.loan_balance),
+                Input::new(Metric::NplBalance.id(), amount(m.npl_balance)),
+                Input::new(Metric::LoanBalance.id(), amount(m.loan_balance)),
             ],
             value: m.npl_ratio,
         });
@@ -755,8 +757,8 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
             rule: "metric".into(),
             formula: "interest received ÷ interest due".into(),
             inputs: vec![
-                Input::new(Metric::InterestReceived.id(), m.interest_received),
-                Input::new(Metric::InterestDue.id(), m.interest_due),
+                Input::new(Metric::InterestReceived.id(), amount(m.interest_received)),
+                Input::new(Metric::InterestDue.id(), amount(m.interest_due)),
             ],
             value: m.collection_rate,
         });

@@ -1584,7 +1584,11 @@ fn lint_workflow(cx: &mut Cx, raw: &RawPolicy) -> Option<Workflow> {
         // `close_after` names may be that step.
         return None;
     }
-    let mut wf = Workflow { steps, approval: 0 };
+    let mut wf = Workflow {
+        steps,
+        approval: 0,
+        separate_signers: w.value.separate_signers.unwrap_or(true),
+    };
     let wanted = close_after.get_ref();
     match wf.find(wanted) {
         Some(i) => wf.approval = i,

@@ -47,6 +47,9 @@ pub struct Workflow {
     /// Index of the approval step: `close` needs it and every step before
     /// it; the steps after it are signed after the close.
     pub approval: usize,
+    /// Each step of a draft signed by a different person
+    /// (`separate_signers`, true unless the policy says false).
+    pub separate_signers: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

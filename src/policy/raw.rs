@@ -650,6 +650,7 @@ pub struct RawExpect {
 #[serde(deny_unknown_fields)]
 pub struct RawWorkflow {
     pub close_after: Text,
+    pub separate_signers: Option<bool>,
     pub steps: Option<Apart>,
 }
 

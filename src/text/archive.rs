@@ -160,6 +160,9 @@ says! {
     signed_once(step, office, draft, name, date, seq) =>
         "草稿 {draft} 的{step}（{office}）已由 {name} 于 {date} 签核（第 {seq} 条记录）；每个环节只签一次",
         "{step} ({office}) of draft {draft} was signed by {name} on {date} (entry {seq}); a step is signed once";
+    same_signer(name, signed, signed_office, draft, date, seq, step, office) =>
+        "{name} 已于 {date} 签核草稿 {draft} 的{signed}（{signed_office}）（第 {seq} 条记录），不能再签{step}（{office}）：政策的 `[workflow]` 要求各环节由不同的人签核（设 `separate_signers = false` 可由一人兼签）",
+        "{name} signed {signed} ({signed_office}) of draft {draft} on {date} (entry {seq}) and cannot also sign {step} ({office}): the policy's [workflow] has each step signed by a different person (unless it sets `separate_signers = false`)";
 
     // rerun.
     no_version(p, v, versions) => "{p} 没有第 {v} 版（现有版本：{versions}）", "{p} has no version {v} (versions: {versions})";
@@ -224,6 +227,8 @@ says! {
         "expected each salary card once, found {card} again (first on row {row}) for {rm}";
     payout_places(rm, amount, places) => "{rm} 的实发合计 {amount} 的小数位多于代发文件规定的 {places} 位",
         "{rm}'s total paid {amount} has more than the pay-out file's {places} decimal places";
+    name_like_formula(rm, name, ch) => "{rm} 的姓名「{name}」以「{ch}」开头，电子表格软件打开代发文件时会当作公式运行；姓名不以 `=`、`+`、`-`、`@` 开头，请更正台账",
+        "the name `{name}` of {rm} begins with `{ch}`, which a spreadsheet opening the pay-out file runs as a formula; a name never begins with =, +, - or @: correct the ledger";
     not_in_gbk(header, rm, ch) => "{rm} 的 `{header}` 含有「{ch}」，代发文件的 `GBK` 编码无法写入",
         "the `{header}` of {rm} holds `{ch}`, which the pay-out file's GBK encoding cannot write";
     file_not_in_gbk() => "文件中有字符无法用 `GBK` 编码写入", "a character of the file cannot be written in GBK";

@@ -397,7 +397,12 @@ LANG starting with `zh`: Chinese; else English)",
         "签核环节，写政策 [workflow] 中的编号或名称均可（如 check 或 审核）",
         "The step, by id or title as the policy's [workflow] names it (e.g. check or 审核)",
     ),
-    arg("sign", "name", "签核人姓名", "Who signs"),
+    arg(
+        "sign",
+        "name",
+        "签核人姓名；各环节须由不同的人签核，政策 [workflow] 设 `separate_signers = false` 时除外",
+        "Who signs; each step of a draft by a different person, unless the policy's [workflow] sets separate_signers = false",
+    ),
     arg(
         "sign",
         "date",

@@ -877,6 +877,76 @@ fn explain_prints_every_figure_down_to_the_cells() {
     );
 }
 
+/// The decimal numbers of a text with more places than they have: a
+/// fraction of three places or more that ends in 0 (`12200000.000`).
+fn stray_places(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|t| {
+            t.split_once('.')
+                .is_some_and(|(_, frac)| frac.len() > 2 && frac.ends_with('0'))
+        })
+        .map(String::from)
+        .collect()
+}
+
+/// `explain` shows no figure with more places than it has: a sum of loan
+/// balances or of interest times shares shows the ledger's two places, as
+/// the loans do, not the product's three (12,000,000.00 × 0.6). Every RM
+/// of both policies' October, in both languages; RM001's lines pinned.
+#[test]
+fn explain_shows_no_stray_places() {
+    let o = run(&[
+        "explain",
+        "--policy",
+        policy(),
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--rm",
+        "RM001",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // RM001's loans: L001 5,000,000.00 × 1 and L002 12,000,000.00 × 0.6:
+    // 5,000,000 + 7,200,000 = 12,200,000.00; interest received
+    // 25,000.00 × 1 + 59,400.00 × 0.6 = 25,000 + 35,640 = 60,640.00, due
+    // 25,000.00 × 1 + 60,000.00 × 0.6 = 25,000 + 36,000 = 61,000.00.
+    for line in [
+        "\n  npl_balance = 0\n  loan_balance = 12200000.00\n",
+        "\n  interest_received = 60640.00\n  interest_due = 61000.00\n",
+    ] {
+        assert!(o.stdout.contains(line), "{line}\n{}", o.stdout);
+    }
+    let a = [
+        "AG001", "BH001", "RM001", "RM002", "RM003", "RM004", "RM005", "RM006", "RM007",
+    ];
+    let b = ["N01", "N02", "N03", "N04", "N05", "N06"];
+    for (policy, ledger, rms) in [
+        (policy(), "fixtures/2026-10.xlsx", &a[..]),
+        (
+            "rules/bocom-nanchang.toml",
+            "fixtures/bocom-2026-10.xlsx",
+            &b[..],
+        ),
+    ] {
+        for rm in rms {
+            for lang in ["en", "zh"] {
+                let o = run(&[
+                    "explain", "--policy", policy, "--ledger", ledger, "--period", "2026-10",
+                    "--rm", rm, "--lang", lang,
+                ]);
+                assert_eq!(o.code, 0, "{rm}: {}", o.stderr);
+                assert!(
+                    stray_places(&o.stdout).is_empty(),
+                    "{rm} ({lang}): {:?}\n{}",
+                    stray_places(&o.stdout),
+                    o.stdout
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn compare_writes_differences_and_leaves_the_archive_alone() {
     let a = three_months();

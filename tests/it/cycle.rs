@@ -771,3 +771,141 @@ fn the_signoff_log_is_as_readable_as_the_archive() {
     ok(&sign(&a, "2026-09", "审核", "王五", "2026-10-03"), "审核");
     assert_eq!(mode(&log_path(&a, "2026-09")), record, "after 审核");
 }
+
+/// `rmpay sign` with `--lang`.
+fn sign_in(lang: &str, a: &Path, period: &str, step: &str, name: &str, date: &str) -> Out {
+    run(&[
+        "sign",
+        "--archive",
+        s(a),
+        "--period",
+        period,
+        "--step",
+        step,
+        "--name",
+        name,
+        "--date",
+        date,
+        "--lang",
+        lang,
+    ])
+}
+
+/// Separation of duties (不相容职务分离; art. 28: each step by another
+/// office). Under `separate_signers` (true unless the policy's
+/// `[workflow]` says false) a person who holds a valid sign-off of one
+/// step of a draft signs no other step of it, after the close too, and
+/// nothing is written; a void sign-off holds nothing; a name is compared
+/// trimmed and without case. A policy that sets it false lets one person
+/// sign every step.
+#[test]
+pub(super) fn one_person_signs_one_step_of_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("archive");
+    let out = dir.path().join("out");
+    let o = draft(&a, "fixtures/2026-10.xlsx", &out);
+    ok(&o, "drafting 2026-10");
+    let oct1 = printed_draft(&o);
+    ok(&sign(&a, "2026-10", "制表", "张三", "2026-11-02"), "制表");
+    let lp = log_path(&a, "2026-10");
+    let lp = lp.display();
+    // 张三, who prepared the draft (entry 2), cannot also check it.
+    let before = tree(&a);
+    let o = sign(&a, "2026-10", "审核", "张三", "2026-11-03");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{lp}: error[same-signer]: 张三 signed 制表 (市场营销部) of draft {oct1} on 2026-11-02 (entry 2) and cannot also sign 审核 (稽核监控办): the policy's [workflow] has each step signed by a different person (unless it sets `separate_signers = false`)\n\
+             rmpay: 1 error(s); nothing was written\n"
+        )
+    );
+    let o = sign_in("zh", &a, "2026-10", "check", " 张三 ", "2026-11-03");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{lp}: error[same-signer]: 张三 已于 2026-11-02 签核草稿 {oct1} 的制表（市场营销部）（第 2 条记录），不能再签审核（稽核监控办）：政策的 `[workflow]` 要求各环节由不同的人签核（设 `separate_signers = false` 可由一人兼签）\n\
+             rmpay：1 个错误；未写入任何文件\n"
+        )
+    );
+    assert!(before == tree(&a), "a refused sign-off changed the archive");
+
+    // The ledger corrected: 张三's 制表 is void (entry 3 voids entry 2), and
+    // holds nothing any more.
+    let o = draft(&a, CORRECTED_OCT, &out);
+    ok(&o, "drafting the corrected 2026-10");
+    let oct2 = printed_draft(&o);
+    ok(
+        &sign(&a, "2026-10", "制表", "Zhang San", "2026-11-04"),
+        "制表 again",
+    );
+    // A Latin name: the same person trimmed and in any case.
+    let o = sign(&a, "2026-10", "审核", " zhang  SAN ", "2026-11-05");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "error[same-signer]: Zhang San signed 制表 (市场营销部) of draft {oct2} on 2026-11-04 (entry 4) and cannot also sign 审核 (稽核监控办)"
+        )),
+        "{}",
+        o.stderr
+    );
+    ok(&sign(&a, "2026-10", "审核", "张三", "2026-11-05"), "审核");
+    let o = sign(&a, "2026-10", "审批", "张三", "2026-11-06");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "error[same-signer]: 张三 signed 审核 (稽核监控办) of draft {oct2} on 2026-11-05 (entry 5)"
+        )),
+        "{}",
+        o.stderr
+    );
+    ok(&sign(&a, "2026-10", "审批", "赵六", "2026-11-06"), "审批");
+    ok(&close(&a, CORRECTED_OCT), "closing 2026-10");
+
+    // After the close: who approved the draft does not issue it.
+    let before = tree(&a);
+    let o = sign(&a, "2026-10", "下拨", "赵六", "2026-11-07");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{lp}: error[same-signer]: 赵六 signed 审批 (行长) of draft {oct2} on 2026-11-06 (entry 6) and cannot also sign 下拨 (党群人事部): the policy's [workflow] has each step signed by a different person (unless it sets `separate_signers = false`)\n\
+             rmpay: 1 error(s); nothing was written\n"
+        )
+    );
+    assert!(before == tree(&a), "a refused sign-off changed the archive");
+    ok(&sign(&a, "2026-10", "下拨", "钱七", "2026-11-07"), "下拨");
+
+    // A small branch where one person holds every office: the policy says
+    // so, and 张三 signs each step.
+    let text = std::fs::read_to_string(super::util::root().join(POLICY)).unwrap();
+    let from = "[workflow]\nclose_after = \"approve\"\n";
+    assert!(text.contains(from));
+    let one = dir.path().join("one-signer.toml");
+    std::fs::write(
+        &one,
+        text.replacen(from, &format!("{from}separate_signers = false\n"), 1),
+    )
+    .unwrap();
+    let b = dir.path().join("b");
+    let o = run(&[
+        "payroll",
+        "--policy",
+        s(&one),
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--archive",
+        s(&b),
+        "--out",
+        s(&out),
+    ]);
+    ok(&o, "drafting under separate_signers = false");
+    for (step, date) in [
+        ("制表", "2026-11-02"),
+        ("审核", "2026-11-03"),
+        ("审批", "2026-11-04"),
+    ] {
+        ok(&sign(&b, "2026-10", step, "张三", date), step);
+    }
+}

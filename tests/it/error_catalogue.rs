@@ -930,6 +930,7 @@ const CASES: &[Case] = &[
     (&["bad-signoffs"], bad_signoffs),
     (&["not-approved"], not_approved),
     (&["no-workflow"], super::cycle::a_policy_without_a_workflow_closes_unsigned),
+    (&["same-signer"], super::cycle::one_person_signs_one_step_of_a_draft),
     (
         &["already-signed", "bad-date", "empty-name", "no-draft", "unknown-step", "not-closed"],
         super::cycle::bad_sign_inputs_are_refused_and_change_nothing,
@@ -941,6 +942,7 @@ const CASES: &[Case] = &[
     (&["duplicate-card"], super::payout::a_card_given_to_two_rms_is_an_error_shown_masked),
     (&["card-as-number"], super::payout::a_card_typed_as_a_number_is_refused_at_its_cell),
     (&["not-encodable"], super::payout::a_name_gbk_cannot_write_is_an_error_at_its_row),
+    (&["formula-name"], super::payout::a_name_that_reads_as_a_formula_is_refused_at_its_cell),
     (
         &["no-payout-profile"],
         super::payout::a_month_closed_under_a_policy_without_a_profile_cannot_pay_out,

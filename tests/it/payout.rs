@@ -773,3 +773,70 @@ pub(super) fn a_register_that_no_longer_matches_its_month_pays_nothing() {
     );
     assert!(!out.exists());
 }
+
+/// A name that a spreadsheet would run as a formula when it opens the CSV
+/// (CSV injection) is refused at its cell in the ledger, each one, and
+/// nothing is written: no person's name begins with `=`, `+`, `-` or `@`.
+#[test]
+pub(super) fn a_name_that_reads_as_a_formula_is_refused_at_its_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let ledger = d.path().join("2026-09.xlsx");
+    ledger_with_cards("09", &ledger, &all_cards);
+    // Rows 2–5: RM001 张伟, RM002 李娜, RM003 王芳, RM004 刘强, all paid.
+    for (from, to) in [
+        ("张伟", "=cmd|' /C calc'!A0"),
+        ("李娜", "+李娜"),
+        ("王芳", "-2+3"),
+        ("刘强", "@SUM(A1)"),
+    ] {
+        replace_in(&ledger, "xl/sharedStrings.xml", from, to);
+    }
+    let archive = d.path().join("archive");
+    let o = close(&archive, policy(), &ledger);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out = d.path().join("payout.csv");
+    std::fs::write(&out, "the previous file").unwrap();
+    let at = |cell: &str| {
+        archive
+            .join(format!("2026-09/ledger.xlsx [客户经理]!{cell}"))
+            .display()
+            .to_string()
+    };
+    let o = payout(&archive, "2026-09", &out);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}: error[formula-name]: the name `=cmd|' /C calc'!A0` of RM001 begins with `=`, which a spreadsheet opening the pay-out file runs as a formula; a name never begins with =, +, - or @: correct the ledger\n\
+             {}: error[formula-name]: the name `+李娜` of RM002 begins with `+`, which a spreadsheet opening the pay-out file runs as a formula; a name never begins with =, +, - or @: correct the ledger\n\
+             {}: error[formula-name]: the name `-2+3` of RM003 begins with `-`, which a spreadsheet opening the pay-out file runs as a formula; a name never begins with =, +, - or @: correct the ledger\n\
+             {}: error[formula-name]: the name `@SUM(A1)` of RM004 begins with `@`, which a spreadsheet opening the pay-out file runs as a formula; a name never begins with =, +, - or @: correct the ledger\n\
+             rmpay: 4 error(s); nothing was written\n",
+            at("B2"),
+            at("B3"),
+            at("B4"),
+            at("B5"),
+        )
+    );
+    let o = run(&[
+        "payout",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--period",
+        "2026-09",
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with(&format!(
+            "{}: error[formula-name]: RM001 的姓名「=cmd|' /C calc'!A0」以「=」开头，电子表格软件打开代发文件时会当作公式运行；姓名不以 `=`、`+`、`-`、`@` 开头，请更正台账\n",
+            at("B2")
+        )),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the previous file");
+}

@@ -172,6 +172,7 @@ fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
             qualified_on: None,
             salary_card: None,
             salary_card_src: None,
+            name_src: src(SheetKind::Managers, i as u32 + 1),
             src: src(SheetKind::Managers, i as u32 + 1),
         })
         .collect();

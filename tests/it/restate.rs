@@ -772,7 +772,14 @@ fn under_a_workflow_the_month_that_pays_the_correction_is_signed_again() {
             &out,
         ])
     };
+    // Each step by its own office's signer (separate_signers).
     let sign = |period: &str, step: &str| {
+        let name = match step {
+            "制表" => "张三",
+            "审核" => "王五",
+            "审批" => "赵六",
+            _ => "钱七",
+        };
         go(&[
             "sign",
             "--archive",
@@ -782,7 +789,7 @@ fn under_a_workflow_the_month_that_pays_the_correction_is_signed_again() {
             "--step",
             step,
             "--name",
-            "张三",
+            name,
             "--date",
             "2026-11-02",
         ])
