@@ -956,6 +956,12 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
         "倍数 × 同等级在岗人员应发中位数",
     ),
     ("fixed amount for tier", "固定金额，等级"),
+    (
+        "left before the month began (left_on ",
+        "本月前已离岗（离岗日期 ",
+    ),
+    ("): nothing paid", "）：不发放"),
+    ("left_on", "离岗日期"),
     ("this month: nothing deducted", "本月无数据：不扣款"),
     ("this month: nothing paid", "本月无数据：不发放"),
     ("no product excluded", "不剔除任何产品"),
