@@ -301,6 +301,17 @@ pub fn statement(
     rows.section(text::stmt_1_pay_lines(lang), cols);
     for line in &pay.lines {
         let pl = policy.pay.lines.iter().find(|x| x.id == line.rule);
+        // A fixed amount not paid to someone who left before the month.
+        if let Some(d) = step_input(step(r, &line.rule), "left_on") {
+            rows.figure(
+                RowStyle::Normal,
+                line_name(policy, &line.rule, lang),
+                money(line.amount),
+                &line.rule,
+                text::stmt_left_before(lang, d),
+            );
+            continue;
+        }
         let words = match pl.map(|x| &x.kind) {
             Some(PayKind::Rate { metric, per, rate }) => {
                 let v = met.get(*metric);

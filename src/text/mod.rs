@@ -678,6 +678,7 @@ messages! {
         "客户经理编号：{id}　姓名：{name}　等级：{tier}　期间：{year}年{month}月（{days} 天）",
         "RM id: {id}   Name: {name}   Tier: {tier}   Period: {period} ({days} days)";
     stmt_rate_words(metric, value, per, rate) => "{metric} {value}{per} × 单价 {rate}", "{metric} {value}{per} × rate {rate}";
+    stmt_left_before(date) => "本月前已离岗（离岗日期 {date}）：不发放", "left before the month began (left on {date}): nothing paid";
     stmt_fixed_words(tier) => "{tier} 每月固定金额", "fixed monthly amount for {tier}";
     stmt_rounded(words, rounding, scale) => "{words}，{rounding}保留 {scale} 位小数", "{words}, {rounding} to {scale} places";
     stmt_carried_loss_words(carried, left) => "前期待扣损失 {carried}，以应发剩余 {left} 为限",

@@ -572,4 +572,41 @@ fn policy_b_no_allowance_for_an_rm_who_left_before_the_month() {
     assert_eq!(step.value, Some(dec("0.00")));
     // 200.00 + 0.00 + 200.00 = 400.00.
     assert_eq!(p.totals.gross, dec("400.00"));
+    // N2's statement gives the reason, not "grade 2's fixed monthly amount".
+    let st = dir.path().join("statements");
+    let o = super::util::run(&[
+        "statement",
+        "--policy",
+        "rules/bocom-nanchang.toml",
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--rm",
+        "N2",
+        "--out",
+        st.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(st.join("statement-2026-10-N2.xlsx")).unwrap();
+    use calamine::Reader;
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let row: Vec<String> = range
+        .rows()
+        .find(|r| r.first().is_some_and(|c| c.to_string() == "两费津贴"))
+        .expect("the allowance's row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        row,
+        [
+            "两费津贴",
+            "0",
+            "B-12-allowance",
+            "本月前已离岗（离岗日期 2026-09-20）：不发放"
+        ]
+    );
 }
