@@ -595,7 +595,7 @@ fn policy_b_no_allowance_for_an_rm_who_left_before_the_month() {
     let range = wb.worksheet_range(&name).unwrap();
     let row: Vec<String> = range
         .rows()
-        .find(|r| r.first().is_some_and(|c| c.to_string() == "两费津贴"))
+        .find(|r| r.first().is_some_and(|c| *c == "两费津贴"))
         .expect("the allowance's row")
         .iter()
         .map(|c| c.to_string())
