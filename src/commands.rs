@@ -1996,12 +1996,12 @@ fn template(a: &cli::TemplateArgs) -> Result<(), Failure> {
 /// `rmpay statement`: one file per RM, all written or none.
 fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     let period = parse_period(a.month.period.as_deref())?;
-    let (r, draft, archived) = statement_month(a, period)?;
+    let (r, draft, archived, restated) = statement_month(a, period)?;
     let chosen = statement_rms(a, &r)?;
     if let Some(path) = &archived {
         same_as_closed(path, &r, &chosen)?;
     }
-    let files = statement_files(a, &r, &chosen, draft)?;
+    let files = statement_files(a, &r, &chosen, draft, restated.as_ref())?;
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
     for (path, bytes) in &files {
@@ -2024,22 +2024,24 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
 
 /// The month the statements are of: a closed one recomputed from the
 /// archive (with its pay JSON to compare with), or a draft computed from a
-/// policy and a ledger. Returns (the month, draft, the closed pay JSON).
+/// policy and a ledger. Returns (the month, draft, the closed pay JSON,
+/// what the version in force restates when it is a restatement).
 fn statement_month(
     a: &cli::StatementArgs,
     period: Option<Period>,
-) -> Result<(PayrollRun, bool, Option<PathBuf>), Failure> {
+) -> Result<(PayrollRun, bool, Option<PathBuf>, Option<archive::Restated>), Failure> {
     let m = &a.month;
     Ok(match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
         (Some(root), Some(_), None, None, None) => {
             let (arch, p) = closed_period(root, m.period.as_deref().unwrap_or_default())?;
             let (_, r) = recompute(&arch, p)?;
             let json = arch.dir(p).join(format!("pay-{p}.json"));
-            (r, false, Some(json))
+            let restated = arch.manifest(p).map_err(Failure::Error)?.restated;
+            (r, false, Some(json), restated)
         }
         (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
             let job = ledger_job(m, l, period)?;
-            (compute_with_progress(&job, true)?, true, None)
+            (compute_with_progress(&job, true)?, true, None, None)
         }
         _ => {
             return Err(Failure::usage(text::run::statement_needs()));
@@ -2146,6 +2148,7 @@ fn statement_files(
     r: &PayrollRun,
     chosen: &[&crate::engine::pay::RmResult],
     draft: bool,
+    restated: Option<&crate::archive::Restated>,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let l = text::output();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -2171,6 +2174,7 @@ fn statement_files(
             &r.payroll.clients,
             r.payroll.days,
             draft,
+            restated,
             l,
         );
         let bytes = write::statement::page_bytes(&page, &path).map_err(Failure::Error)?;

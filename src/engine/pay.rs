@@ -346,6 +346,7 @@ pub fn payslip(
     metrics: &RmMetrics,
     opening: &Opening,
     release_due: bool,
+    left_before: Option<chrono::NaiveDate>,
     trace: &mut Vec<Step>,
 ) -> Payslip {
     let money = policy.settings.money;
@@ -401,17 +402,36 @@ pub fn payslip(
                 let Some(a) = amount.get(tier_ix) else {
                     continue;
                 };
-                let a = money.apply(a);
-                (
-                    a,
-                    Step {
-                        figure: pl.id.clone(),
-                        rule: pl.id.clone(),
-                        formula: format!("fixed amount for tier `{}`", tier.id),
-                        inputs: vec![Input::new("tier", &tier.id)],
-                        value: Some(a),
-                    },
-                )
+                // A fixed amount is paid per person per month (Policy B
+                // art. 12: "每人每月"): not to someone the ledger lists as
+                // having left before the month began.
+                if let Some(left) = left_before {
+                    let zero = money.apply(Decimal::ZERO);
+                    (
+                        zero,
+                        Step {
+                            figure: pl.id.clone(),
+                            rule: pl.id.clone(),
+                            formula: format!(
+                                "left before the month began (left_on {left}): nothing paid"
+                            ),
+                            inputs: vec![Input::new("tier", &tier.id), Input::new("left_on", left)],
+                            value: Some(zero),
+                        },
+                    )
+                } else {
+                    let a = money.apply(a);
+                    (
+                        a,
+                        Step {
+                            figure: pl.id.clone(),
+                            rule: pl.id.clone(),
+                            formula: format!("fixed amount for tier `{}`", tier.id),
+                            inputs: vec![Input::new("tier", &tier.id)],
+                            value: Some(a),
+                        },
+                    )
+                }
             }
         };
         trace.push(step);
@@ -908,7 +928,17 @@ pub fn payroll(
             None
         };
         let due = !opening.released && release_due(policy, left_on, ledger.period);
-        let pay = payslip(policy, rm.tier, &m.metrics, opening, due, &mut m.trace);
+        // Someone who left before the month began (`Rm::active` false).
+        let left_before = if rm.active { None } else { left_on };
+        let pay = payslip(
+            policy,
+            rm.tier,
+            &m.metrics,
+            opening,
+            due,
+            left_before,
+            &mut m.trace,
+        );
         let (flags, counters) = flags_for(
             policy,
             ledger,

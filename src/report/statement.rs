@@ -210,7 +210,10 @@ impl Rows {
 
 /// The statement of one RM. `clients` is the month's client list (only
 /// this RM's assignments are read from it); `draft` marks a month not
-/// closed.
+/// closed; `restated`, a closed month's version in force that is a
+/// restatement (`rmpay restate`): the month was paid on the original, and
+/// the statement says where the differences are paid.
+#[allow(clippy::too_many_arguments)]
 pub fn statement(
     policy: &Policy,
     run: &RunInfo,
@@ -218,6 +221,7 @@ pub fn statement(
     clients: &BTreeMap<String, ClientMonth>,
     days: u32,
     draft: bool,
+    restated: Option<&crate::archive::Restated>,
     lang: Lang,
 ) -> Page {
     let m = |d: Decimal| amount_text(d, 2);
@@ -264,6 +268,19 @@ pub fn statement(
             text::stmt_draft_month_is_not(lang).to_string(),
         );
     }
+    // The adjustments are paid in the month after the restatement's last
+    // month (the archive's last closed month when it was made).
+    if let Some(x) = restated {
+        let pays = x
+            .last
+            .parse::<crate::vocab::Period>()
+            .map(|l| l.next())
+            .unwrap_or(p);
+        rows.line(
+            RowStyle::Normal,
+            text::stmt_restated(lang, x.version, &x.reason, pays, pays.year, pays.month),
+        );
+    }
     rows.push(
         RowStyle::Normal,
         vec![
@@ -284,6 +301,17 @@ pub fn statement(
     rows.section(text::stmt_1_pay_lines(lang), cols);
     for line in &pay.lines {
         let pl = policy.pay.lines.iter().find(|x| x.id == line.rule);
+        // A fixed amount not paid to someone who left before the month.
+        if let Some(d) = step_input(step(r, &line.rule), "left_on") {
+            rows.figure(
+                RowStyle::Normal,
+                line_name(policy, &line.rule, lang),
+                money(line.amount),
+                &line.rule,
+                text::stmt_left_before(lang, d),
+            );
+            continue;
+        }
         let words = match pl.map(|x| &x.kind) {
             Some(PayKind::Rate { metric, per, rate }) => {
                 let v = met.get(*metric);

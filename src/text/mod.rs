@@ -671,12 +671,14 @@ messages! {
         "gross pay {v} is above {t}, the policy's multiple of the tier's median gross: please check (see the trace)";
 
     // The pay statement (工资对账单).
+    stmt_restated(version, reason, period, year, month) => "更正后第 {version} 版（{reason}）：本月工资已按原版本发放，与本版的差额作为以前期间调整，在 {year}年{month}月 的工资中补发或扣回。", "Corrected version {version} ({reason}): the month was paid on the original version; the differences from this version are prior-period adjustments, paid or recovered in the pay of {period}.";
     stmt_title(period, year, month, draft) => "客户经理工资对账单 {year}年{month}月{draft}", "RM pay statement {period}{draft}";
     stmt_policy_line(policy, version, branch) => "{policy}（版本 {version}）　机构：{branch}", "{policy} (version {version})   Branch: {branch}";
     stmt_rm_line(id, name, tier, period, year, month, days) =>
         "客户经理编号：{id}　姓名：{name}　等级：{tier}　期间：{year}年{month}月（{days} 天）",
         "RM id: {id}   Name: {name}   Tier: {tier}   Period: {period} ({days} days)";
     stmt_rate_words(metric, value, per, rate) => "{metric} {value}{per} × 单价 {rate}", "{metric} {value}{per} × rate {rate}";
+    stmt_left_before(date) => "本月前已离岗（离岗日期 {date}）：不发放", "left before the month began (left on {date}): nothing paid";
     stmt_fixed_words(tier) => "{tier} 每月固定金额", "fixed monthly amount for {tier}";
     stmt_rounded(words, rounding, scale) => "{words}，{rounding}保留 {scale} 位小数", "{words}, {rounding} to {scale} places";
     stmt_carried_loss_words(carried, left) => "前期待扣损失 {carried}，以应发剩余 {left} 为限",
@@ -956,6 +958,12 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
         "倍数 × 同等级在岗人员应发中位数",
     ),
     ("fixed amount for tier", "固定金额，等级"),
+    (
+        "left before the month began (left_on ",
+        "本月前已离岗（离岗日期 ",
+    ),
+    ("): nothing paid", "）：不发放"),
+    ("left_on", "离岗日期"),
     ("this month: nothing deducted", "本月无数据：不扣款"),
     ("this month: nothing paid", "本月无数据：不发放"),
     ("no product excluded", "不剔除任何产品"),

@@ -291,7 +291,7 @@ fn a_lowered_cap_keeps_or_releases_the_excess() {
     };
     // Shipped reading: keep. Nothing is withheld (the balance is over the
     // new cap) and nothing is released.
-    let s = payslip(&policy, mid, &m, &opening, false, &mut Vec::new());
+    let s = payslip(&policy, mid, &m, &opening, false, None, &mut Vec::new());
     assert_eq!(s.gross, dec("600.00"));
     assert_eq!(
         (s.holdback, s.released, s.risk.closing),
@@ -300,7 +300,7 @@ fn a_lowered_cap_keeps_or_releases_the_excess() {
     // release_excess: 15,000 − 10,000 = 5,000 paid out, then the account is
     // full, so nothing is withheld either.
     policy.risk_deposit.as_mut().unwrap().lowered_cap = LoweredCap::ReleaseExcess;
-    let s = payslip(&policy, mid, &m, &opening, false, &mut Vec::new());
+    let s = payslip(&policy, mid, &m, &opening, false, None, &mut Vec::new());
     assert_eq!(
         (s.holdback, s.released, s.risk.closing),
         (dec("0"), dec("5000"), dec("10000"))
@@ -502,4 +502,111 @@ fn a_ratio_without_its_denominator_is_stated_not_read_as_zero() {
             r.rm.rm_id
         );
     }
+}
+
+/// Policy B art. 12: the allowance is "每人每月", per person per month. An
+/// RM the month's ledger still lists as having left before the month began
+/// is paid none of it (found by the independent test: N2, gone since
+/// 20 September, was paid October's 200.00); one who leaves during the
+/// month is still paid the month's allowance (the source does not pro-rate).
+#[test]
+fn policy_b_no_allowance_for_an_rm_who_left_before_the_month() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("2026-10.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("managers").unwrap();
+    let managers = [
+        ["rm_id", "name", "tier", "status", "left_on"],
+        ["N1", "在岗", "二级", "active", ""],
+        ["N2", "九月离岗", "二级", "left", "2026-09-20"],
+        ["N3", "十月离岗", "二级", "left", "2026-10-05"],
+    ];
+    for (r, row) in managers.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    let ws = wb.add_worksheet().set_name("clients").unwrap();
+    for (r, row) in [["client_id", "rm_id"], ["K1", "N1"]].iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let ws = wb.add_worksheet().set_name("deposit_averages").unwrap();
+    ws.write_string(0, 0, "client_id").unwrap();
+    ws.write_string(0, 1, "daily_average").unwrap();
+    ws.write_string(1, 0, "K1").unwrap();
+    ws.write_number(1, 1, 20_000_000.0).unwrap();
+    wb.save(&ledger).unwrap();
+    let run = match rmpay::compute_payroll(
+        std::path::Path::new("rules/bocom-nanchang.toml"),
+        &ledger,
+        Some("2026-10".parse().unwrap()),
+        &mut |_, _| {},
+    ) {
+        Ok(r) => r,
+        Err(_) => panic!("the ledger must be valid"),
+    };
+    let p = &run.payroll;
+    // Grade 2's allowance is 200.00 a month (art. 12).
+    assert_eq!(line(rm(p, "N1"), "B-12-allowance"), dec("200.00"));
+    // Left on 5 October, during the month: the month's 200.00.
+    assert_eq!(line(rm(p, "N3"), "B-12-allowance"), dec("200.00"));
+    // Left on 20 September, before 1 October: nothing, and the trace says why.
+    let n2 = rm(p, "N2");
+    assert_eq!(line(n2, "B-12-allowance"), dec("0.00"));
+    assert_eq!(n2.pay.net, dec("0.00"));
+    let step = n2
+        .month
+        .trace
+        .iter()
+        .find(|s| s.figure == "B-12-allowance")
+        .expect("a trace step for the allowance");
+    assert_eq!(
+        step.formula,
+        "left before the month began (left_on 2026-09-20): nothing paid"
+    );
+    assert_eq!(step.value, Some(dec("0.00")));
+    // 200.00 + 0.00 + 200.00 = 400.00.
+    assert_eq!(p.totals.gross, dec("400.00"));
+    // N2's statement gives the reason, not "grade 2's fixed monthly amount".
+    let st = dir.path().join("statements");
+    let o = super::util::run(&[
+        "statement",
+        "--policy",
+        "rules/bocom-nanchang.toml",
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--rm",
+        "N2",
+        "--out",
+        st.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(st.join("statement-2026-10-N2.xlsx")).unwrap();
+    use calamine::Reader;
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let row: Vec<String> = range
+        .rows()
+        .find(|r| r.first().is_some_and(|c| *c == "两费津贴"))
+        .expect("the allowance's row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        row,
+        [
+            "两费津贴",
+            "0",
+            "B-12-allowance",
+            "本月前已离岗（离岗日期 2026-09-20）：不发放"
+        ]
+    );
 }

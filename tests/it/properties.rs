@@ -74,7 +74,7 @@ proptest! {
             pending_loss: Decimal::new(pending, 2),
             ..Opening::default()
         };
-        let s = payslip(p, tier, &m, &open, release_due, &mut trace);
+        let s = payslip(p, tier, &m, &open, release_due, None, &mut trace);
         // Pay lines sum to gross.
         prop_assert_eq!(s.lines.iter().map(|l| l.amount).sum::<Decimal>(), s.gross);
         // Net = gross − deductions − holdback.

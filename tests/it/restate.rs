@@ -949,3 +949,58 @@ fn a_leavers_adjustments_are_kept_when_released_off_the_roster() {
     let rx = st.rms.iter().find(|x| x.rm_id == "RX").unwrap();
     assert_eq!(rx.adjustments, vec![owed]);
 }
+
+/// The statement of a restated month says so (found by the independent
+/// test: September's statement after the restatement showed the corrected
+/// version's pay as 实发合计 with no word that September was paid on
+/// version 1 and the difference is paid in December, so an RM's statement
+/// did not tie to the salary card).
+#[test]
+fn a_restated_months_statement_says_it_is_a_corrected_version() {
+    let w = closed_autumn();
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let st = w.root.join("statements");
+    let lines = |period: &str| -> Vec<String> {
+        let o = run(&[
+            "statement",
+            "--archive",
+            w.archive.to_str().unwrap(),
+            "--period",
+            period,
+            "--rm",
+            "RM1",
+            "--out",
+            st.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let mut wb: Xlsx<_> =
+            open_workbook(st.join(format!("statement-{period}-RM1.xlsx"))).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let r = wb.worksheet_range(&name).unwrap();
+        r.rows()
+            .map(|row| {
+                row.iter()
+                    .map(|d| match d {
+                        Data::Empty => String::new(),
+                        o => o.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    };
+    // September (corrected) and October (rolled forward): version 2, the
+    // reason, and where the difference is paid: the month after November,
+    // the restatement's last month.
+    for period in ["2026-09", "2026-10"] {
+        let rows = lines(period);
+        assert_eq!(
+            rows[3],
+            format!(
+                "更正后第 2 版（{REASON}）：本月工资已按原版本发放，与本版的差额作为以前期间调整，在 2026年12月 的工资中补发或扣回。|||"
+            ),
+            "{period}: {rows:?}"
+        );
+    }
+}
