@@ -471,7 +471,7 @@ labels! {
     stmt_see_risk_deposit_released => "见上“风险金退还”", "see “Risk deposit released” above";
     stmt_closing_balance => "期末余额", "Closing balance";
     stmt_year_first_month => "本年第一个月", "the year's first month";
-    stmt_no_earlier_months_carried => "未取得以前月份的累计（非归档运行），仅含本月", "no earlier months carried (not from an archive): this month only";
+    stmt_no_earlier_months_carried => "档案中没有本年以前月份的累计，仅含本月", "no earlier month of the year in the archive: this month only";
     stmt_daily_average_deposits_year => "存款日均（本年）", "Daily-average deposits (year)";
     stmt_6_month_figures => "六、本月业绩指标", "6. This month's figures";
     stmt_definition_and_inputs => "计算依据", "Definition and inputs";
