@@ -9,7 +9,7 @@
 //! average × days) ÷ 365. 2026: Jan–Jun 181 days, Jul–Dec 184.
 
 #[path = "../../examples/support/sheet.rs"]
-mod sheet;
+pub(super) mod sheet;
 
 use super::test::Test;
 use super::util::{dec, run};
@@ -23,11 +23,11 @@ const POLICY_A: &str = "rules/city-commercial-bank.toml";
 const POLICY_B: &str = "rules/bocom-nanchang.toml";
 
 /// One sheet of a scenario ledger: name, headers, rows.
-type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<V<'static>>>);
+pub(super) type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<V<'static>>>);
 
 /// Write one month's ledger of `sheets` as `DIR/YYYY-MM.xlsx` and return
 /// its `--ledgers` argument (`YYYY-MM=path`).
-fn write_month(dir: &Path, period: &str, sheets: Vec<Sheet>) -> String {
+pub(super) fn write_month(dir: &Path, period: &str, sheets: Vec<Sheet>) -> String {
     let mut wb = Workbook::new();
     for (name, headers, rows) in &sheets {
         sheet::sheet(&mut wb, name, headers, rows).unwrap();
