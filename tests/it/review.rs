@@ -1781,3 +1781,40 @@ fn monthly_averages_without_a_month_in_the_name_say_how_to_name_them() {
         .run();
     assert!(!o.path("out").exists());
 }
+
+/// `review.branch_base` is read only where heads are assessed on the
+/// branch: given with `branch_heads_on_branch = false`, it is an error at
+/// its key, not a setting that silently does nothing.
+#[test]
+fn branch_base_without_heads_on_the_branch_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let text = shipped.replace(
+        "branch_heads_on_branch = true",
+        "branch_heads_on_branch = false",
+    );
+    assert_ne!(text, shipped);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, &text).unwrap();
+    // The key's line: the one that starts with it.
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("branch_base = "))
+        .unwrap()
+        + 1;
+    let o = run(&[
+        "check",
+        "--lang",
+        "en",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}:{line}:1: error[unknown-key]: unknown key `review.branch_base`: it does not apply to `branch_heads_on_branch = false`\nrmpay: 1 error(s); nothing was written\n",
+            policy.display()
+        )
+    );
+}
