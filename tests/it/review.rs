@@ -286,9 +286,12 @@ fn year_a_branch_head_on_the_branch() {
     let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
     let h = r.manager("BH01");
     // Deposits 8,000,000 (own client) + 7,000,000 + 10,400,000 = 25,400,000
-    // against the head's base 19,000,000: growth 6,400,000 ÷ 19,000,000 =
-    // 33.68% → +3 steps → 46. On the head's own 8,000,000 it would be
-    // −57.9%.
+    // against the branch's base, its members' (`branch_base = "members"`):
+    // 6,000,000 (BH01's own) + 5,000,000 + 8,000,000 = 19,000,000, all
+    // present the whole year: growth 6,400,000 ÷ 19,000,000 = 33.68% → +3
+    // steps → 46 (against the head's own row alone, 6,000,000: 19,400,000
+    // ÷ 6,000,000 = 323.33%).
+    assert_eq!(metric(h, "deposit_base"), dec("19000000"));
     assert_eq!(metric(h, "deposit_daily_average"), dec("25400000"));
     assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.3368"));
     assert_eq!(points(h, "deposit_growth"), dec("46"));
@@ -300,7 +303,8 @@ fn year_a_branch_head_on_the_branch() {
     assert_eq!(metric(h, "interest_received"), dec("597000"));
     assert_eq!(points(h, "collection"), dec("20"));
     // Fees: C01's client, 1,000 a month = 12,000, against last year's
-    // 10,000 (the head's row of 上年基数): +20% = the target → 10.
+    // 10,000 (the members' rows of 上年基数: C01's; BH01 and V01 have
+    // neither fees nor a row, 0): +20% = the target → 10.
     assert_eq!(metric(h, "fee_income"), dec("12000"));
     assert_eq!(metric(h, "fee_income_prior"), dec("10000"));
     assert_eq!(num(&h["metrics"]["fee_growth"], 4), dec("0.2"));
