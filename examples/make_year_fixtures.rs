@@ -25,10 +25,17 @@
 //! | D01  | mid    | 城南   | 5,000,000  | 7,500,000; Mar–May 4,400,000 (< 90% of base)            | demoted (three months) |
 //! | C01  | mid    | 城北   | 5,000,000  | 7,000,000                                               | demoted (collection 98.75%) |
 //! | V01  | senior | 城北   | 8,000,000  | 10,400,000                                              | terminated (8 + 7 points) |
-//! | BH01 | head   | 城北   | 19,000,000 | 8,000,000 (own client); last year's fees 10,000          | kept on the branch: 106 |
+//! | BH01 | head   | 城北   | 6,000,000  | 8,000,000 (own client)                                  | kept on the branch: 106 |
 //! | AG01 | agent  | 城南   | —          | Jul–Dec 16,000,000 (hired 2026-07-01)                   | promoted to junior |
 //! | AG02 | agent  | 城南   | —          | Jul–Dec 8,000,000 (hired 2026-07-01)                    | promoted (exactly 8,000,000) |
 //! | L01  | mid    | 城西   | 5,000,000  | Jan–Mar 5,000,000; left 2026-03-31                      | not reviewed |
+//!
+//! BH01 is assessed on 城北支行 (BH01, C01, V01). Policy A takes the
+//! branch's bases from its members (`branch_base = "members"`): base
+//! deposit 6,000,000 + 5,000,000 + 8,000,000 = 19,000,000, last year's fee
+//! income C01's 10,000 (the branch's fees are C01's client's). BH01's own
+//! base, 6,000,000, is a personal figure: it splits the head's own monthly
+//! piece-rate pay into stock and increment.
 //!
 //! The agents appear from July. Policy A averages over the months an RM
 //! appears in (`average_over = "months_present"`), so AG01 averages
@@ -202,7 +209,7 @@ const RMS_A: &[RmA] = &[
         role: "支行行长",
         branch: "城北支行",
         since: (2010, 1, 1),
-        base: Some(19_000_000.0),
+        base: Some(6_000_000.0),
         client: "CB01",
         client_name: "城北物流园",
         balance: |_| Some(8_000_000.0),
@@ -492,14 +499,15 @@ fn year_a(dir: &Path, month: u8) -> Result<(), XlsxError> {
         &incidents,
     )?;
 
-    // Last year's fee income of 城北支行, on its head's row: 10,000 (this
-    // year 12,000: +20%). The reader wants the normal-loan share column
-    // beside an RM's row, even when empty.
+    // Last year's fee income of 城北支行 is its members': C01's 10,000 (this
+    // year 12,000: +20%); BH01 and V01 had none and have none. The reader
+    // wants the normal-loan share column beside an RM's row, even when
+    // empty.
     sheet(
         &mut wb,
         "上年基数",
         &["客户经理编号", "上年正常贷款占比", "上年中间业务收入"],
-        &[vec![S("BH01"), E, N(10_000.0)]],
+        &[vec![S("C01"), E, N(10_000.0)]],
     )?;
 
     wb.save(dir.join(format!("2026-{month:02}.xlsx")))

@@ -95,6 +95,7 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
         loan_day_sum: Decimal::ZERO,
         days_present: Decimal::ZERO,
         period_months: 12,
+        branch_fee_prior_missing: Vec::new(),
         trace: Vec::new(),
     }
 }

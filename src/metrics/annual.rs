@@ -8,7 +8,7 @@
 use crate::ledger::{Baseline, Ledger, Role, Status};
 use crate::metrics::monthly::{Month, Rm, RmMetrics};
 use crate::period::Period;
-use crate::policy::Policy;
+use crate::policy::{BranchBase, Policy};
 use crate::trace::{Input, Step};
 use crate::vocab::Metric;
 use chrono::{Datelike, NaiveDate};
@@ -62,6 +62,10 @@ pub struct RmYear {
     pub days_present: Decimal,
     /// Months of the review period (12 for a year, 3 for a quarter).
     pub period_months: u32,
+    /// A branch head's (`review.branch_base = "members"`): the members
+    /// with fee income this period and no figure for last year's, so the
+    /// branch has none either (named where the figure is missing).
+    pub branch_fee_prior_missing: Vec<String>,
     pub trace: Vec<Step>,
 }
 
@@ -486,6 +490,7 @@ pub fn aggregate(
             loan_day_sum: a.loan_days,
             days_present: a.days_present,
             period_months: expected.len() as u32,
+            branch_fee_prior_missing: Vec::new(),
             trace,
         });
     }
@@ -655,7 +660,9 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         };
         let (loans, npl) = (at_end(Metric::LoanBalance), at_end(Metric::NplBalance));
         let fees = sum(Metric::FeeIncome);
-        let base = rms[h].rm.base_deposit;
+        let name = branch.clone().unwrap_or_default();
+        let (base, base_step) = branch_deposit_base(policy, period_days, rms, h, &members, &name);
+        let (prior_fees, lacking, fee_step) = branch_fee_prior(policy, rms, h, &members, &name);
         let inputs: Vec<Input> = members
             .iter()
             .map(|&i| {
@@ -671,6 +678,7 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             head.metrics.insert(k, v);
         };
         set(head, Metric::DepositDailyAverage, deposit);
+        set(head, Metric::DepositBase, Some(base));
         set(head, Metric::DepositNew, deposit.map(|d| d - base));
         // Stock and increment split the branch's average, not the head's own.
         set(head, Metric::DepositStock, deposit.map(|d| d.min(base)));
@@ -706,7 +714,8 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             ratio(npl, loans).or(Some(Decimal::ZERO)),
         );
         set(head, Metric::FeeIncome, Some(fees));
-        let prior_fees = head.get(Metric::FeeIncomePrior);
+        set(head, Metric::FeeIncomePrior, prior_fees);
+        head.branch_fee_prior_missing = lacking;
         set(
             head,
             Metric::FeeGrowth,
@@ -730,6 +739,8 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             inputs,
             value: deposit,
         });
+        head.trace.push(base_step);
+        head.trace.push(fee_step);
         head.trace.push(Step {
             figure: "branch".into(),
             rule: "review.branch_heads_on_branch".into(),
@@ -742,4 +753,140 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             value: None,
         });
     }
+}
+
+/// A branch's base deposit (`review.branch_base`) and its trace: the
+/// members' base deposits day-weighted as the branch's daily average is,
+/// Σ (month's base × days) ÷ the period's days (a member present all
+/// period adds their base), or the head's own row.
+fn branch_deposit_base(
+    policy: &Policy,
+    period_days: Decimal,
+    rms: &[RmYear],
+    h: usize,
+    members: &[usize],
+    branch: &str,
+) -> (Decimal, Step) {
+    let head = &rms[h];
+    if policy.review.branch_base == BranchBase::HeadRow {
+        let base = head.rm.base_deposit;
+        return (
+            base,
+            Step {
+                figure: Metric::DepositBase.id().into(),
+                rule: "review.branch_base".into(),
+                formula: "the head's row carries the branch's base deposit".into(),
+                inputs: vec![Input::new(
+                    format!("{} base_deposit", head.rm.rm_id),
+                    base.normalize(),
+                )],
+                value: Some(base),
+            },
+        );
+    }
+    let mut total = Decimal::ZERO;
+    let mut inputs = Vec::new();
+    for &i in members {
+        let r = &rms[i];
+        // Runs of months at the same base: `base × days`, joined by `+`.
+        let mut runs: Vec<(Decimal, Decimal)> = Vec::new();
+        for (p, m) in &r.monthly {
+            let days = Decimal::from(p.days());
+            total += m.deposit_base * days;
+            match runs.last_mut() {
+                Some((b, d)) if *b == m.deposit_base => *d += days,
+                _ => runs.push((m.deposit_base, days)),
+            }
+        }
+        let terms: Vec<String> = runs
+            .iter()
+            .map(|(b, d)| format!("{} × {}", b.normalize(), d))
+            .collect();
+        inputs.push(Input::new(
+            format!("{} base deposit × days", r.rm.rm_id),
+            terms.join(" + "),
+        ));
+    }
+    let base = ratio(total, period_days).unwrap_or(Decimal::ZERO);
+    (
+        base,
+        Step {
+            figure: Metric::DepositBase.id().into(),
+            rule: "review.branch_base".into(),
+            formula: format!(
+                "Σ (base deposit × days) of branch `{branch}` ({} RMs) ÷ {period_days} days = {} ÷ {period_days}",
+                members.len(),
+                total.normalize()
+            ),
+            inputs,
+            value: Some(base),
+        },
+    )
+}
+
+/// A branch's fee income of last year (`review.branch_base`) and its
+/// trace: Σ the members' own, or the head's row. A member with fees this
+/// period and no figure for last year leaves the branch without one (a
+/// missing figure naming them, returned); one with neither adds 0, said
+/// in the trace.
+fn branch_fee_prior(
+    policy: &Policy,
+    rms: &[RmYear],
+    h: usize,
+    members: &[usize],
+    branch: &str,
+) -> (Option<Decimal>, Vec<String>, Step) {
+    let head = &rms[h];
+    let shown = |v: Option<Decimal>| {
+        v.map(|v| v.normalize().to_string())
+            .unwrap_or_else(|| "no figure".into())
+    };
+    if policy.review.branch_base == BranchBase::HeadRow {
+        let prior = head.get(Metric::FeeIncomePrior);
+        return (
+            prior,
+            Vec::new(),
+            Step {
+                figure: Metric::FeeIncomePrior.id().into(),
+                rule: "review.branch_base".into(),
+                formula: "the head's row carries the branch's fee income of last year".into(),
+                inputs: vec![Input::new(head.rm.rm_id.clone(), shown(prior))],
+                value: prior,
+            },
+        );
+    }
+    let mut total = Decimal::ZERO;
+    let mut lacking = Vec::new();
+    let mut inputs = Vec::new();
+    for &i in members {
+        let r = &rms[i];
+        let fees = r.get(Metric::FeeIncome).unwrap_or_default();
+        let said = match r.get(Metric::FeeIncomePrior) {
+            Some(p) => {
+                total += p;
+                p.normalize().to_string()
+            }
+            None if fees.is_zero() => "no figure, no fees this period: 0".into(),
+            None => {
+                lacking.push(r.rm.rm_id.clone());
+                format!("no figure, fees this period {}", fees.normalize())
+            }
+        };
+        inputs.push(Input::new(r.rm.rm_id.clone(), said));
+    }
+    let prior = lacking.is_empty().then_some(total);
+    (
+        prior,
+        lacking,
+        Step {
+            figure: Metric::FeeIncomePrior.id().into(),
+            rule: "review.branch_base".into(),
+            formula: format!(
+                "Σ last year's fee income of the members of branch `{branch}` ({} RMs)",
+                members.len()
+            ),
+            inputs,
+            value: prior,
+        },
+    )
 }

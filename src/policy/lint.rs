@@ -1397,6 +1397,16 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
     review.growth_base = word(cx, &r.growth_base, path, "growth_base").unwrap_or_default();
     review.average_over = word(cx, &r.average_over, path, "average_over").unwrap_or_default();
     review.branch_heads_on_branch = r.branch_heads_on_branch.unwrap_or(false);
+    review.branch_base = word(cx, &r.branch_base, path, "branch_base").unwrap_or_default();
+    // The branch's bases are read only where heads are assessed on it.
+    if !review.branch_heads_on_branch {
+        not_read(
+            cx,
+            path,
+            &say::kind_is("`branch_heads_on_branch = false`"),
+            &[("branch_base", span_of(&r.branch_base))],
+        );
+    }
     review.grade_by_criteria = r.grade_by_criteria.unwrap_or(false);
     review.qualification_valid_years = int(
         cx,

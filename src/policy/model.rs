@@ -524,6 +524,22 @@ pub enum AverageOver {
     MonthsPresent,
 }
 
+/// Where a branch's bases come from when its head is assessed on the
+/// branch (`review.branch_heads_on_branch`): the base deposit that new
+/// deposits, growth, stock and increment are measured against, and last
+/// year's fee income that fee growth is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BranchBase {
+    /// The members' own: Σ base deposit × days present ÷ the period's
+    /// days (as the branch's daily average is), Σ last year's fee income.
+    #[default]
+    Members,
+    /// The head's own row carries the branch's figures (its base deposit
+    /// then also splits the head's own monthly pay).
+    HeadRow,
+}
+
 /// How a review shorter than a year reads an annual settlement threshold
 /// (Policy B art. 11: 年国际结算额).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
@@ -543,6 +559,8 @@ pub struct Review {
     pub average_over: AverageOver,
     /// Branch heads are assessed on the figures of their whole branch.
     pub branch_heads_on_branch: bool,
+    /// Where the branch's base deposit and last year's fee income come from.
+    pub branch_base: BranchBase,
     pub rules: Vec<ReviewRule>,
     /// Bottom-N elimination (末位淘汰): the last `n` by score are demoted.
     pub bottom_n: Option<u32>,

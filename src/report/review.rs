@@ -180,6 +180,16 @@ fn grade_text(policy: &Policy, g: &GradeTry, lang: Lang) -> String {
 /// (for "no figure" errors and "not assessed" notes).
 pub fn missing_input(year: &crate::metrics::annual::RmYear, metric: &str, lang: Lang) -> String {
     let has = |k: Metric| year.get(k).is_some();
+    // A branch head's: the members whose figure is missing.
+    if metric == "fee_growth"
+        && !has(Metric::FeeIncomePrior)
+        && !year.branch_fee_prior_missing.is_empty()
+    {
+        return text::missing_members_fee_income_prior(
+            lang,
+            year.branch_fee_prior_missing.join(text::list_sep(lang)),
+        );
+    }
     let says: text::Label = match metric {
         "fee_growth" if !has(Metric::FeeIncomePrior) => text::missing_fee_income_prior,
         "fee_growth" => text::fee_income_prior_zero,

@@ -595,6 +595,11 @@ labels! {
 messages! {
     // The review's rules rmpay names itself.
     hit_bottom_n(n) => "末位淘汰（后{n}名）", "Bottom {n} by score";
+    // Why a branch head's fee growth has no figure
+    // (`review.branch_base = "members"`).
+    missing_members_fee_income_prior(members) =>
+        "缺 {members} 的上年中间业务收入（本期有中间业务收入）：`baseline`（上年基数）表其客户经理行的`fee_income`（上年中间业务收入，上年没有则填 0），或存档中的上年各月",
+        "last year's fee income is missing for {members}, with fee income this period: `fee_income` (上年中间业务收入) on each one's row of the `baseline` sheet (0 if they had none), or last year's months in the archive";
 
     // Run manifest and trace.
     opening_closing_state(period, sha) => "{period} 的期末状态（state.json SHA-256 {sha}）",
@@ -928,6 +933,32 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
         "；贷款存量合计期末月在岗者",
     ),
     ("the figures of branch ", "全支行数字，支行 "),
+    (
+        "Σ (base deposit × days) of branch ",
+        "Σ（基数存款 × 天数），支行 ",
+    ),
+    (
+        "Σ last year's fee income of the members of branch ",
+        "Σ 成员上年中间业务收入，支行 ",
+    ),
+    (
+        "the head's row carries the branch's base deposit",
+        "行长本人一行的基数存款即全支行基数",
+    ),
+    (
+        "the head's row carries the branch's fee income of last year",
+        "行长本人一行的上年中间业务收入即全支行上年数",
+    ),
+    (
+        "no figure, no fees this period: 0",
+        "无上年数据，本期亦无中间业务收入：计 0",
+    ),
+    (
+        "no figure, fees this period ",
+        "无上年数据，本期中间业务收入 ",
+    ),
+    (" base deposit × days", " 基数存款 × 天数"),
+    ("no figure", "无数据"),
     ("Σ daily balances of branch ", "Σ 全支行日余额，支行 "),
     (
         "Σ (client balance sum × share)",

@@ -286,9 +286,12 @@ fn year_a_branch_head_on_the_branch() {
     let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
     let h = r.manager("BH01");
     // Deposits 8,000,000 (own client) + 7,000,000 + 10,400,000 = 25,400,000
-    // against the head's base 19,000,000: growth 6,400,000 ÷ 19,000,000 =
-    // 33.68% → +3 steps → 46. On the head's own 8,000,000 it would be
-    // −57.9%.
+    // against the branch's base, its members' (`branch_base = "members"`):
+    // 6,000,000 (BH01's own) + 5,000,000 + 8,000,000 = 19,000,000, all
+    // present the whole year: growth 6,400,000 ÷ 19,000,000 = 33.68% → +3
+    // steps → 46 (against the head's own row alone, 6,000,000: 19,400,000
+    // ÷ 6,000,000 = 323.33%).
+    assert_eq!(metric(h, "deposit_base"), dec("19000000"));
     assert_eq!(metric(h, "deposit_daily_average"), dec("25400000"));
     assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.3368"));
     assert_eq!(points(h, "deposit_growth"), dec("46"));
@@ -300,7 +303,8 @@ fn year_a_branch_head_on_the_branch() {
     assert_eq!(metric(h, "interest_received"), dec("597000"));
     assert_eq!(points(h, "collection"), dec("20"));
     // Fees: C01's client, 1,000 a month = 12,000, against last year's
-    // 10,000 (the head's row of 上年基数): +20% = the target → 10.
+    // 10,000 (the members' rows of 上年基数: C01's; BH01 and V01 have
+    // neither fees nor a row, 0): +20% = the target → 10.
     assert_eq!(metric(h, "fee_income"), dec("12000"));
     assert_eq!(metric(h, "fee_income_prior"), dec("10000"));
     assert_eq!(num(&h["metrics"]["fee_growth"], 4), dec("0.2"));
@@ -328,6 +332,250 @@ fn a_branch_head_s_stock_and_increment_are_the_branch_s() {
     assert_eq!(metric(h, "deposit_stock"), dec("19000000"));
     assert_eq!(metric(h, "deposit_increment"), dec("6400000"));
     assert_eq!(metric(h, "deposit_new"), dec("6400000"));
+}
+
+// ------------------------------------------ a branch's bases (A) ---
+
+/// A small Policy A branch, 城东支行, in monthly averages
+/// (`存款月日均`), constant through the year: head H1 (own client
+/// 10,000,000, no fees), mid R1 (base 5,000,000, client 8,000,000, 1,000
+/// of fees a month) and mid R3 (base 4,000,000) who joins in July (client
+/// 6,000,000 and 500 of fees a month from July). `head_base` is H1's own
+/// 基数存款; `prior` the `上年基数` rows (RM, last year's fee income).
+fn small_branch(dir: &Path, head_base: f64, prior: &[(&'static str, f64)]) -> Vec<String> {
+    use super::review_rules::sheet::V::*;
+    (1..=12u32)
+        .map(|m| {
+            let r3 = m >= 7;
+            let mut managers = vec![
+                vec![
+                    S("H1"),
+                    S("周长"),
+                    S("支行行长"),
+                    S("支行行长"),
+                    S("城东支行"),
+                    D(2010, 1, 1),
+                    N(head_base),
+                ],
+                vec![
+                    S("R1"),
+                    S("李中"),
+                    S("中级"),
+                    S("客户经理"),
+                    S("城东支行"),
+                    D(2018, 1, 1),
+                    N(5_000_000.0),
+                ],
+            ];
+            let mut clients = vec![
+                vec![S("CH1"), S("东门物流"), S("H1")],
+                vec![S("CR1"), S("东湖机电"), S("R1")],
+            ];
+            let mut averages = vec![
+                vec![S("CH1"), N(10_000_000.0)],
+                vec![S("CR1"), N(8_000_000.0)],
+            ];
+            let mut fees = vec![vec![S("CR1"), N(1_000.0)]];
+            if r3 {
+                managers.push(vec![
+                    S("R3"),
+                    S("陈新"),
+                    S("中级"),
+                    S("客户经理"),
+                    S("城东支行"),
+                    D(2026, 7, 1),
+                    N(4_000_000.0),
+                ]);
+                clients.push(vec![S("CR3"), S("东岸商贸"), S("R3")]);
+                averages.push(vec![S("CR3"), N(6_000_000.0)]);
+                fees.push(vec![S("CR3"), N(500.0)]);
+            }
+            let baseline = prior
+                .iter()
+                .map(|(rm, fee)| vec![E, E, S(rm), E, N(*fee)])
+                .collect();
+            let sheets: Vec<super::review_rules::Sheet> = vec![
+                (
+                    "客户经理",
+                    vec![
+                        "客户经理编号",
+                        "姓名",
+                        "等级",
+                        "岗位",
+                        "机构",
+                        "营销起始日期",
+                        "基数存款",
+                    ],
+                    managers,
+                ),
+                (
+                    "管户关系",
+                    vec!["客户编号", "客户名称", "客户经理编号"],
+                    clients,
+                ),
+                ("存款月日均", vec!["客户编号", "月日均余额(元)"], averages),
+                (
+                    "贷款",
+                    vec![
+                        "借据号",
+                        "客户编号",
+                        "主办客户经理",
+                        "贷款余额",
+                        "五级分类",
+                        "应收利息",
+                        "实收利息",
+                    ],
+                    vec![vec![
+                        S("LR1"),
+                        S("CR1"),
+                        S("R1"),
+                        N(1_000_000.0),
+                        S("正常"),
+                        N(5_000.0),
+                        N(5_000.0),
+                    ]],
+                ),
+                ("中间业务收入", vec!["客户编号", "金额"], fees),
+                (
+                    "上年基数",
+                    vec![
+                        "客户编号",
+                        "上年存款日均",
+                        "客户经理编号",
+                        "上年正常贷款占比",
+                        "上年中间业务收入",
+                    ],
+                    baseline,
+                ),
+            ];
+            super::review_rules::write_month(dir, &format!("2026-{m:02}"), sheets)
+        })
+        .collect()
+}
+
+/// The review's trace sheet (计算过程) as (cell, text) pairs in order.
+fn trace_cells(book: &Path) -> Vec<String> {
+    rows(book, "计算过程")
+        .iter()
+        .flat_map(|r| r.iter().map(text))
+        .collect()
+}
+
+/// Policy A (`branch_base = "members"`): the branch's base deposit is its
+/// members', day-weighted as its daily average is, and last year's fee
+/// income the members' rows. It was the head's own row: H1's personal
+/// base of 6,000,000 made the branch's growth 250.41%, and the branch's
+/// last year's fees H1's (none: a missing figure).
+#[test]
+fn a_branch_s_bases_are_its_members() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers = small_branch(d.path(), 6_000_000.0, &[("R1", 8_000.0), ("R3", 2_000.0)]);
+    let mut args: Vec<String> = vec![
+        "review".into(),
+        "--policy".into(),
+        POLICY_A.into(),
+        "--ledgers".into(),
+    ];
+    args.extend(ledgers);
+    let r = review_args(d, args);
+    let h = r.manager("H1");
+    // Deposits: 10,000,000 × 365 + 8,000,000 × 365 + 6,000,000 × 184 =
+    // 3,650,000,000 + 2,920,000,000 + 1,104,000,000 = 7,674,000,000 ÷ 365
+    // = 21,024,657.53.
+    assert_eq!(metric(h, "deposit_daily_average"), dec("21024657.53"));
+    // Base: 6,000,000 × 365 + 5,000,000 × 365 + 4,000,000 × 184 =
+    // 2,190,000,000 + 1,825,000,000 + 736,000,000 = 4,751,000,000 ÷ 365 =
+    // 13,016,438.36 (R3's base for his 184 days, as his balances).
+    assert_eq!(metric(h, "deposit_base"), dec("13016438.36"));
+    // New: (7,674,000,000 − 4,751,000,000) ÷ 365 = 2,923,000,000 ÷ 365 =
+    // 8,008,219.18; growth 2,923,000,000 ÷ 4,751,000,000 = 61.52%;
+    // stock the base, increment the new deposits.
+    assert_eq!(metric(h, "deposit_new"), dec("8008219.18"));
+    assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.6152"));
+    assert_eq!(metric(h, "deposit_stock"), dec("13016438.36"));
+    assert_eq!(metric(h, "deposit_increment"), dec("8008219.18"));
+    // Fees: R1 12 × 1,000 + R3 6 × 500 = 15,000; last year R1 8,000 + R3
+    // 2,000 + H1 none (and no fees: 0) = 10,000; growth 50%.
+    assert_eq!(metric(h, "fee_income"), dec("15000"));
+    assert_eq!(metric(h, "fee_income_prior"), dec("10000"));
+    assert_eq!(num(&h["metrics"]["fee_growth"], 4), dec("0.5"));
+    // The trace gives each member's base and days, and each one's fees of
+    // last year, so the figures can be recomputed.
+    let t = trace_cells(&r.out().join("review-2026.xlsx"));
+    let after = |label: &str| {
+        let at = t
+            .iter()
+            .position(|c| c == label)
+            .unwrap_or_else(|| panic!("no `{label}` in the trace:\n{t:?}"));
+        t[at + 1].clone()
+    };
+    assert!(
+        t.iter().any(
+            |c| c == "Σ（基数存款 × 天数），支行 `城东支行` (3 人) ÷ 365 天 = 4751000000 ÷ 365"
+        ),
+        "{t:?}"
+    );
+    assert_eq!(after("H1 基数存款 × 天数"), "6000000 × 365");
+    assert_eq!(after("R1 基数存款 × 天数"), "5000000 × 365");
+    assert_eq!(after("R3 基数存款 × 天数"), "4000000 × 184");
+    assert!(
+        t.iter()
+            .any(|c| c == "Σ 成员上年中间业务收入，支行 `城东支行` (3 人)"),
+        "{t:?}"
+    );
+}
+
+/// `branch_base = "head_row"`: the head's row carries the branch's bases,
+/// whatever the members' rows say. The same branch with H1's row at
+/// 13,000,000 and last year's 10,000 on it.
+#[test]
+fn a_head_row_carries_the_branch_s_bases() {
+    let d = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let text = shipped.replace("branch_base = \"members\"", "branch_base = \"head_row\"");
+    assert_ne!(text, shipped);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, text).unwrap();
+    let ledgers = small_branch(d.path(), 13_000_000.0, &[("H1", 10_000.0)]);
+    let mut args: Vec<String> = vec![
+        "review".into(),
+        "--policy".into(),
+        policy.display().to_string(),
+        "--ledgers".into(),
+    ];
+    args.extend(ledgers.iter().cloned());
+    let r = review_args(tempfile::tempdir().unwrap(), args);
+    let h = r.manager("H1");
+    // Deposits 21,024,657.53 (see above) against H1's row, 13,000,000:
+    // new 8,024,657.53, growth 8,024,657.53 ÷ 13,000,000 = 61.73%.
+    assert_eq!(metric(h, "deposit_base"), dec("13000000"));
+    assert_eq!(metric(h, "deposit_new"), dec("8024657.53"));
+    assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.6173"));
+    // Fees 15,000 against H1's row, 10,000: 50%.
+    assert_eq!(metric(h, "fee_income_prior"), dec("10000"));
+    assert_eq!(num(&h["metrics"]["fee_growth"], 4), dec("0.5"));
+
+    // The same ledgers under "members" (the shipped policy): R1 and R3
+    // have fees this year and no row for last year's, so the branch has
+    // no figure: an error naming them, nothing written.
+    let out = d.path().join("out-members");
+    let mut args: Vec<String> = vec![
+        "review".into(),
+        "--policy".into(),
+        POLICY_A.into(),
+        "--ledgers".into(),
+    ];
+    args.extend(ledgers);
+    args.extend(["--year", "2026", "--lang", "en", "--out"].map(String::from));
+    args.push(out.display().to_string());
+    let o = run(&args);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("rmpay: error[missing-figure]: H1: no figure for `fee_growth` (last year's fee income is missing for R1, R3, with fee income this period:"),
+        "{}",
+        o.stderr
+    );
+    assert!(!out.exists());
 }
 
 /// A branch head is assessed on the branch (`review.branch_heads_on_branch`).
@@ -1536,4 +1784,41 @@ fn monthly_averages_without_a_month_in_the_name_say_how_to_name_them() {
         .status(1)
         .run();
     assert!(!o.path("out").exists());
+}
+
+/// `review.branch_base` is read only where heads are assessed on the
+/// branch: given with `branch_heads_on_branch = false`, it is an error at
+/// its key, not a setting that silently does nothing.
+#[test]
+fn branch_base_without_heads_on_the_branch_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let text = shipped.replace(
+        "branch_heads_on_branch = true",
+        "branch_heads_on_branch = false",
+    );
+    assert_ne!(text, shipped);
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, &text).unwrap();
+    // The key's line: the one that starts with it.
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("branch_base = "))
+        .unwrap()
+        + 1;
+    let o = run(&[
+        "check",
+        "--lang",
+        "en",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}:{line}:1: error[unknown-key]: unknown key `review.branch_base`: it does not apply to `branch_heads_on_branch = false`\nrmpay: 1 error(s); nothing was written\n",
+            policy.display()
+        )
+    );
 }

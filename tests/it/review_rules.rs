@@ -9,7 +9,7 @@
 //! average × days) ÷ 365. 2026: Jan–Jun 181 days, Jul–Dec 184.
 
 #[path = "../../examples/support/sheet.rs"]
-mod sheet;
+pub(super) mod sheet;
 
 use super::test::Test;
 use super::util::{dec, run};
@@ -23,11 +23,11 @@ const POLICY_A: &str = "rules/city-commercial-bank.toml";
 const POLICY_B: &str = "rules/bocom-nanchang.toml";
 
 /// One sheet of a scenario ledger: name, headers, rows.
-type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<V<'static>>>);
+pub(super) type Sheet = (&'static str, Vec<&'static str>, Vec<Vec<V<'static>>>);
 
 /// Write one month's ledger of `sheets` as `DIR/YYYY-MM.xlsx` and return
 /// its `--ledgers` argument (`YYYY-MM=path`).
-fn write_month(dir: &Path, period: &str, sheets: Vec<Sheet>) -> String {
+pub(super) fn write_month(dir: &Path, period: &str, sheets: Vec<Sheet>) -> String {
     let mut wb = Workbook::new();
     for (name, headers, rows) in &sheets {
         sheet::sheet(&mut wb, name, headers, rows).unwrap();
@@ -135,10 +135,12 @@ fn months() -> Vec<String> {
 
 // ------------------------------------------- a branch, day by day (A) ---
 
-/// Policy A, branch 城东支行: head H1 (base 20,000,000, own client
-/// 10,000,000), mid R1 (10,000,000, a 1,000,000 normal loan paying its
-/// 5,000 of interest every month, 1,000 of fees a month) and agent AG hired
-/// 2026-07-01 (8,000,000 from July). Last year's branch fee income 10,000.
+/// Policy A, branch 城东支行: head H1 (base 15,000,000, own client
+/// 10,000,000), mid R1 (base 5,000,000, 10,000,000, a 1,000,000 normal
+/// loan paying its 5,000 of interest every month, 1,000 of fees a month,
+/// 10,000 last year) and agent AG hired 2026-07-01 (8,000,000 from July,
+/// the agents' base 0). The branch's base (`branch_base = "members"`):
+/// 15,000,000 + 5,000,000 + 0 = 20,000,000; last year's fee income 10,000.
 fn branch_month(m: u32) -> Vec<Sheet> {
     let agent = m >= 7;
     let mut managers = vec![
@@ -149,7 +151,7 @@ fn branch_month(m: u32) -> Vec<Sheet> {
             S("支行行长"),
             S("城东支行"),
             D(2010, 1, 1),
-            N(20_000_000.0),
+            N(15_000_000.0),
         ],
         vec![
             S("R1"),
@@ -237,7 +239,7 @@ fn branch_month(m: u32) -> Vec<Sheet> {
                 "上年正常贷款占比",
                 "上年中间业务收入",
             ],
-            vec![vec![E, E, S("H1"), E, N(10_000.0)]],
+            vec![vec![E, E, S("R1"), E, N(10_000.0)]],
         ),
     ]
 }
@@ -382,8 +384,8 @@ fn a_branch_is_totalled_day_by_day() {
 
 /// A branch's stocks are those of its members at the period's end: R2
 /// (mid, base 5,000,000, 5,000,000 of deposits and a 2,000,000 substandard
-/// loan) leaves the roster after June. His balances count for the days he
-/// was there; his loan is not the branch's in December.
+/// loan) leaves the roster after June. His balances and his base count for
+/// the days he was there; his loan is not the branch's in December.
 #[test]
 fn a_branch_leaver_holds_no_loan_at_the_end() {
     let d = tempfile::tempdir().unwrap();
@@ -425,20 +427,30 @@ fn a_branch_leaver_holds_no_loan_at_the_end() {
     ok(&r);
     let h = manager(&r, "H1");
     // Deposits: 8,772,000,000 (see above) + 5,000,000 × 181 = 905,000,000
-    // → 9,677,000,000 ÷ 365 = 26,512,328.77; growth 6,512,328.77 ÷
-    // 20,000,000 = 32.56% → +2 whole steps × 2 → 44.
+    // → 9,677,000,000 ÷ 365 = 26,512,328.77.
     assert_eq!(
         num(&h["metrics"]["deposit_daily_average"], 2),
         dec("26512328.77")
     );
+    // His base counts for the same days as his balances
+    // (`branch_base = "members"`): 15,000,000 × 365 + 5,000,000 × 365 +
+    // 0 × 184 + 5,000,000 × 181 = 5,475,000,000 + 1,825,000,000 +
+    // 905,000,000 = 8,205,000,000 ÷ 365 = 22,479,452.05; growth
+    // (9,677,000,000 − 8,205,000,000) ÷ 8,205,000,000 = 17.94% (against
+    // 20,000,000 without his base: 32.56%) → −12.06 points → −12 whole
+    // steps × 2 → 16.
+    assert_eq!(num(&h["metrics"]["deposit_base"], 2), dec("22479452.05"));
+    assert_eq!(num(&h["metrics"]["deposit_growth"], 4), dec("0.1794"));
     // Loans at the year's end: R1's 1,000,000 only, none non-performing →
     // NPL 0 → 30 (with R2's June loan: 2,000,000 ÷ 3,000,000 = 66.7% → 0
     // points and a demotion for NPL over 10%).
     assert_eq!(num(&h["metrics"]["loan_balance"], 2), dec("1000000"));
     assert_eq!(num(&h["metrics"]["npl_ratio"], 4), dec("0"));
-    // 44 + 30 + 30 + 10 = 114: kept.
-    assert_eq!(num(&h["score"]["total"], 2), dec("114"));
-    assert_eq!(outcome(h), ("keep", Some("branch_head")));
+    // 16 + 30 + 30 + 10 = 86 < 90, growth 17.94% < 27%: demoted on the
+    // deposits, not on the loan he took with him.
+    assert_eq!(num(&h["score"]["total"], 2), dec("86"));
+    assert_eq!(outcome(h), ("demote", Some("senior")));
+    assert_eq!(rules(h), vec!["A-14-1-head"]);
 }
 
 // ------------------------------ Policy B's disqualifiers, all period ---
@@ -770,10 +782,12 @@ fn branch_year_without_prior_fees(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// H1's fee-income item (A-13-4-head) needs last year's fee income. With
-/// none, the shipped policy stops with an error naming the RM, the figure
-/// and the input, and writes nothing (it used to score 0 points in
-/// silence).
+/// H1's fee-income item (A-13-4-head) needs last year's fee income: the
+/// branch's, its members' (`branch_base = "members"`). R1 has fees this
+/// year and none given for last year, so the branch has no figure: the
+/// shipped policy stops with an error naming the head, the figure and the
+/// member whose input is missing, and writes nothing (it used to score 0
+/// points in silence).
 #[test]
 pub(super) fn a_missing_figure_is_an_error() {
     let d = tempfile::tempdir().unwrap();
@@ -784,7 +798,7 @@ pub(super) fn a_missing_figure_is_an_error() {
         &ledgers,
         &["--year", "2026"],
         "
-        rmpay: error[missing-figure]: H1: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive), which A-13-4-head needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
+        rmpay: error[missing-figure]: H1: no figure for `fee_growth` (last year's fee income is missing for R1, with fee income this period: `fee_income` (上年中间业务收入) on each one's row of the `baseline` sheet (0 if they had none), or last year's months in the archive), which A-13-4-head needs; give it, or set `when_missing = \"not_assessed\"` on the rule in the policy
         rmpay: 1 error(s); nothing was written
         ",
     );
@@ -816,7 +830,7 @@ pub(super) fn not_assessed_is_said_everywhere() {
     // Console.
     assert_eq!(
         r.stderr.replace(&d.path().display().to_string(), "$DIR"),
-        "rmpay: warning[not-assessed]: H1: [A-13-4-head] not assessed: no figure for `fee_growth` (last year's fee income is missing: `fee_income` (上年中间业务收入) on the RM's row of the `baseline` sheet, or last year's months in the archive)\n\
+        "rmpay: warning[not-assessed]: H1: [A-13-4-head] not assessed: no figure for `fee_growth` (last year's fee income is missing for R1, with fee income this period: `fee_income` (上年中间业务收入) on each one's row of the `baseline` sheet (0 if they had none), or last year's months in the archive)\n\
          rmpay: warning[not-assessed]: H1: [A-14-1-head-twice] not assessed: no figure for `previous_decision_demote` (last year's review is not given: pass last year's `rmpay review --json` file as `--previous-review FILE`)\n\
          rmpay: review 2026: 3 RMs; promote 1, keep 1, demote 1, terminate 0\n\
          rmpay: wrote $DIR/out/review-2026.xlsx\n\
