@@ -626,6 +626,10 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         .iter()
         .filter_map(|r| r.monthly.last().map(|(p, _)| *p))
         .max();
+    // Every head's branch figures are worked out from the members' own
+    // figures before any head's are replaced: a second head of the same
+    // branch totals the members, not the first head's branch totals.
+    let mut pending = Vec::with_capacity(heads.len());
     for h in heads {
         let branch = rms[h].rm.branch.clone();
         let members: Vec<usize> = rms
@@ -673,59 +677,41 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
                 )
             })
             .collect();
-        let head = &mut rms[h];
-        let set = |head: &mut RmYear, k: Metric, v: Option<Decimal>| {
-            head.metrics.insert(k, v);
-        };
-        set(head, Metric::DepositDailyAverage, deposit);
-        set(head, Metric::DepositBase, Some(base));
-        set(head, Metric::DepositNew, deposit.map(|d| d - base));
+        let mut figures: Vec<(Metric, Option<Decimal>)> = Vec::new();
+        let mut set = |k: Metric, v: Option<Decimal>| figures.push((k, v));
+        set(Metric::DepositDailyAverage, deposit);
+        set(Metric::DepositBase, Some(base));
+        set(Metric::DepositNew, deposit.map(|d| d - base));
         // Stock and increment split the branch's average, not the head's own.
-        set(head, Metric::DepositStock, deposit.map(|d| d.min(base)));
+        set(Metric::DepositStock, deposit.map(|d| d.min(base)));
         set(
-            head,
             Metric::DepositIncrement,
             deposit.map(|d| (d - base).max(Decimal::ZERO)),
         );
         set(
-            head,
             Metric::DepositGrowth,
             deposit.and_then(|d| ratio(d - base, base)),
         );
-        set(
-            head,
-            Metric::DepositToBase,
-            deposit.and_then(|d| ratio(d, base)),
-        );
-        set(head, Metric::InterestDue, Some(due));
-        set(head, Metric::InterestReceived, Some(received));
+        set(Metric::DepositToBase, deposit.and_then(|d| ratio(d, base)));
+        set(Metric::InterestDue, Some(due));
+        set(Metric::InterestReceived, Some(received));
         // As for an RM: with no interest due, nothing was missed.
         set(
-            head,
             Metric::CollectionRate,
             ratio(received, due).or(Some(Decimal::ONE)),
         );
-        set(head, Metric::LoanBalance, Some(loans));
-        set(head, Metric::LoanDailyAverage, loan_avg);
-        set(head, Metric::NplBalance, Some(npl));
+        set(Metric::LoanBalance, Some(loans));
+        set(Metric::LoanDailyAverage, loan_avg);
+        set(Metric::NplBalance, Some(npl));
+        set(Metric::NplRatio, ratio(npl, loans).or(Some(Decimal::ZERO)));
+        set(Metric::FeeIncome, Some(fees));
+        set(Metric::FeeIncomePrior, prior_fees);
         set(
-            head,
-            Metric::NplRatio,
-            ratio(npl, loans).or(Some(Decimal::ZERO)),
-        );
-        set(head, Metric::FeeIncome, Some(fees));
-        set(head, Metric::FeeIncomePrior, prior_fees);
-        head.branch_fee_prior_missing = lacking;
-        set(
-            head,
             Metric::FeeGrowth,
             prior_fees.and_then(|p| ratio(fees - p, p)),
         );
-        // The head's own average is not a figure of the review: the
-        // branch's replaces it.
-        head.trace
-            .retain(|s| s.figure != Metric::DepositDailyAverage.id());
-        head.trace.push(Step {
+        let mut steps = Vec::with_capacity(4);
+        steps.push(Step {
             figure: Metric::DepositDailyAverage.id().into(),
             rule: "review.branch_heads_on_branch".into(),
             formula: format!(
@@ -739,9 +725,9 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             inputs,
             value: deposit,
         });
-        head.trace.push(base_step);
-        head.trace.push(fee_step);
-        head.trace.push(Step {
+        steps.push(base_step);
+        steps.push(fee_step);
+        steps.push(Step {
             figure: "branch".into(),
             rule: "review.branch_heads_on_branch".into(),
             formula: format!(
@@ -752,6 +738,17 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             inputs: Vec::new(),
             value: None,
         });
+        pending.push((h, figures, lacking, steps));
+    }
+    for (h, figures, lacking, steps) in pending {
+        let head = &mut rms[h];
+        head.metrics.extend(figures);
+        head.branch_fee_prior_missing = lacking;
+        // The head's own average is not a figure of the review: the
+        // branch's replaces it.
+        head.trace
+            .retain(|s| s.figure != Metric::DepositDailyAverage.id());
+        head.trace.extend(steps);
     }
 }
 

@@ -343,6 +343,17 @@ fn a_branch_head_s_stock_and_increment_are_the_branch_s() {
 /// 6,000,000 and 500 of fees a month from July). `head_base` is H1's own
 /// 基数存款; `prior` the `上年基数` rows (RM, last year's fee income).
 fn small_branch(dir: &Path, head_base: f64, prior: &[(&'static str, f64)]) -> Vec<String> {
+    branch_months(dir, head_base, prior, false)
+}
+
+/// [`small_branch`], with a second head of the same branch (`H2`, base
+/// 1,000,000, one client of 2,000,000, no fees) when `second_head`.
+fn branch_months(
+    dir: &Path,
+    head_base: f64,
+    prior: &[(&'static str, f64)],
+    second_head: bool,
+) -> Vec<String> {
     use super::review_rules::sheet::V::*;
     (1..=12u32)
         .map(|m| {
@@ -376,6 +387,19 @@ fn small_branch(dir: &Path, head_base: f64, prior: &[(&'static str, f64)]) -> Ve
                 vec![S("CR1"), N(8_000_000.0)],
             ];
             let mut fees = vec![vec![S("CR1"), N(1_000.0)]];
+            if second_head {
+                managers.push(vec![
+                    S("H2"),
+                    S("吴副"),
+                    S("支行行长"),
+                    S("支行行长"),
+                    S("城东支行"),
+                    D(2012, 1, 1),
+                    N(1_000_000.0),
+                ]);
+                clients.push(vec![S("CH2"), S("东郊粮油"), S("H2")]);
+                averages.push(vec![S("CH2"), N(2_000_000.0)]);
+            }
             if r3 {
                 managers.push(vec![
                     S("R3"),
@@ -523,6 +547,50 @@ fn a_branch_s_bases_are_its_members() {
             .any(|c| c == "Σ 成员上年中间业务收入，支行 `城东支行` (3 人)"),
         "{t:?}"
     );
+}
+
+/// Two heads of one branch are each assessed on the branch's members'
+/// own figures: the second head's totals never include the first head's
+/// already replaced by the branch's (its fees counted twice, 30,000, and
+/// last year's 20,000, before the fix).
+#[test]
+fn two_heads_of_one_branch_see_the_same_branch() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers = branch_months(
+        d.path(),
+        6_000_000.0,
+        &[("R1", 8_000.0), ("R3", 2_000.0)],
+        true,
+    );
+    let mut args: Vec<String> = vec![
+        "review".into(),
+        "--policy".into(),
+        POLICY_A.into(),
+        "--ledgers".into(),
+    ];
+    args.extend(ledgers);
+    let r = review_args(d, args);
+    for id in ["H1", "H2"] {
+        let h = r.manager(id);
+        // Deposits: 7,674,000,000 (see a_branch_s_bases_are_its_members)
+        // + H2's 2,000,000 × 365 = 730,000,000: 8,404,000,000 ÷ 365 =
+        // 23,024,657.53.
+        assert_eq!(
+            metric(h, "deposit_daily_average"),
+            dec("23024657.53"),
+            "{id}"
+        );
+        // Base: 4,751,000,000 + 1,000,000 × 365 = 5,116,000,000 ÷ 365 =
+        // 14,016,438.36.
+        assert_eq!(metric(h, "deposit_base"), dec("14016438.36"), "{id}");
+        // Fees: R1 12,000 + R3 3,000 = 15,000 (the heads have none); last
+        // year R1 8,000 + R3 2,000 = 10,000; growth 50%.
+        assert_eq!(metric(h, "fee_income"), dec("15000"), "{id}");
+        assert_eq!(metric(h, "fee_income_prior"), dec("10000"), "{id}");
+        assert_eq!(num(&h["metrics"]["fee_growth"], 4), dec("0.5"), "{id}");
+        // Interest: R1's loan, 12 × 5,000 due and received.
+        assert_eq!(metric(h, "interest_due"), dec("60000"), "{id}");
+    }
 }
 
 /// `branch_base = "head_row"`: the head's row carries the branch's bases,
