@@ -551,7 +551,9 @@ impl Reader<'_> {
 
     /// No client is shared out beyond 100%: a client's rows (`repeats`,
     /// from [`ClientIds::index`]) summed, said in the order the clients
-    /// first appear, each at its last row, naming all of its rows.
+    /// first appear, each at its last row, naming all of its rows. A
+    /// client on one row is not over: a share is read in [0, 1]
+    /// (`parse::percent`, `Assignment::share`).
     fn check_shares(&mut self, mut repeats: Vec<(u32, u32)>) {
         // Stable: a client's later rows stay in their order.
         repeats.sort_by_key(|&(first, _)| first);
@@ -571,22 +573,6 @@ impl Reader<'_> {
             if sum > Decimal::ONE {
                 bad.push((first, sum, rows));
             }
-        }
-        // A client on one row: its share alone (never over 100% as the
-        // reader takes a share, but not assumed here).
-        if self.clients.iter().any(|a| a.share > Decimal::ONE) {
-            let mut later: Vec<u32> = repeats.iter().map(|&(_, p)| p).collect();
-            later.sort_unstable();
-            for (p, a) in (0u32..).zip(&self.clients) {
-                let single = later.binary_search(&p).is_err()
-                    && repeats
-                        .binary_search_by_key(&p, |&(first, _)| first)
-                        .is_err();
-                if single && a.share > Decimal::ONE {
-                    bad.push((p, a.share, vec![a.src.row]));
-                }
-            }
-            bad.sort_by_key(|&(first, ..)| first);
         }
         for (first, sum, rows) in bad {
             let client = self
