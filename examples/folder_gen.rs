@@ -155,7 +155,7 @@ impl Month {
         // or a senior.
         let level = (50_000.0 * 300f64.powf(u)) as i64;
         let lot = r.next();
-        let rm = match (lot % OUTSIDE == 0, lot / OUTSIDE % 2) {
+        let rm = match (lot.is_multiple_of(OUTSIDE), lot / OUTSIDE % 2) {
             (true, 0) => deal(&self.mids, k),
             (true, _) => deal(&self.seniors, k),
             (false, _) => None,
