@@ -182,6 +182,26 @@ fn stage_json(
     }
 }
 
+/// `payroll --json`: the pay JSON staged as its file, written RM by RM
+/// as it is made; or, for `--json -`, its bytes, printed last.
+fn stage_pay_json(
+    outputs: &mut write::OutputSet,
+    json: &Option<PathBuf>,
+    r: &PayrollRun,
+    l: report::Lang,
+) -> Result<Option<Vec<u8>>, Failure> {
+    match json {
+        Some(p) if p.as_os_str() != "-" => {
+            let j = write::json::payroll_json(&r.policy, &r.payroll, &r.run, l);
+            outputs
+                .add_with(p, |w| write::json::write_to(&j, w))
+                .map_err(Failure::Error)?;
+            Ok(None)
+        }
+        _ => stage_json(outputs, json, || json_bytes(r, l)),
+    }
+}
+
 /// After the outputs are written and the summary printed (on stderr): say
 /// where the JSON file went, or print the JSON itself, last, on stdout.
 fn json_written(json: &Option<PathBuf>, to_stdout: Option<Vec<u8>>) {
@@ -428,7 +448,7 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
     outputs.add_workbook(sink).map_err(Failure::Error)?;
-    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r, l))?;
+    let json = stage_pay_json(&mut outputs, &a.json, &r, l)?;
     outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     eprintln!("{}", text::wrote(text::console(), out.display()));
@@ -461,7 +481,7 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
     outputs.add(&out, &workbook).map_err(Failure::Error)?;
-    let json = stage_json(&mut outputs, &a.json, || json_bytes(&r, l))?;
+    let json = stage_pay_json(&mut outputs, &a.json, &r, l)?;
     let mut recorded = None;
     if !closed {
         let (sha, voided) = draft_into_archive(a, root, &arch, &r, &files, &ext)?;

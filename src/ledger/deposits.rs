@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 /// rows out of order), with fixed seeds so that a run is the same from
 /// one run to the next. The index's order never reaches an output
 /// (accounts are sorted by id when the sheet ends).
-fn id_hasher() -> ahash::RandomState {
+pub(crate) fn id_hasher() -> ahash::RandomState {
     ahash::RandomState::with_seeds(
         0x243f_6a88_85a3_08d3,
         0x1319_8a2e_0370_7344,

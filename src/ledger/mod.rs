@@ -186,9 +186,10 @@ pub(crate) struct Reader<'o> {
     buf: String,
 
     managers: Vec<Manager>,
-    manager_rows: HashMap<String, u32>,
+    /// The first row of each RM id (hashed with the deposits' aHash).
+    manager_rows: HashMap<String, u32, ahash::RandomState>,
     clients: Vec<Assignment>,
-    client_rows: HashMap<String, u32>,
+    client_ids: rows::ClientIds,
     dep: deposits::DepositState,
     averages: Vec<DepositAverage>,
     loans: Vec<Loan>,
@@ -237,9 +238,9 @@ impl<'o> Reader<'o> {
             period: opts.period,
             buf: String::new(),
             managers: Vec::new(),
-            manager_rows: HashMap::new(),
+            manager_rows: HashMap::with_hasher(deposits::id_hasher()),
             clients: Vec::new(),
-            client_rows: HashMap::new(),
+            client_ids: rows::ClientIds::default(),
             dep: deposits::DepositState::new(opts.carry_forward_missing_days),
             averages: Vec::new(),
             loans: Vec::new(),
@@ -1029,7 +1030,7 @@ impl<'o> Reader<'o> {
         } else if self.sh.usable {
             self.usable.push(kind);
             match kind {
-                SheetKind::Clients => self.check_shares(),
+                SheetKind::Clients => self.finish_clients(),
                 SheetKind::Deposits => self.finish_deposits(),
                 _ => {}
             }

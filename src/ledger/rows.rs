@@ -9,6 +9,8 @@ use super::parse::{self, Choice, NumKind};
 use crate::diag::Code;
 use crate::text::{Lang, Msg, ledger as says};
 use chrono::NaiveDate;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rust_decimal::Decimal;
 
 /// The known cells of one row, by field.
@@ -28,6 +30,100 @@ pub(crate) const CORPORATE_BASIC: &[Choice] = &[Choice {
     zh: "对公基本户",
     aliases: &["基本户", "基本存款账户"],
 }];
+
+/// Tags a [`ClientIds`] position as one in `ClientIds::refused`.
+const REFUSED: u32 = 1 << 31;
+
+/// The clients sheet's ids, for [`Reader::check_client`] (a deposit
+/// account's client, a loan's …): a hashbrown table of positions hashed
+/// with the deposits' aHash (fixed seeds), each id kept once, where it
+/// already is: in its first kept row of `Reader::clients`, or, for a
+/// client named only on rows refused for another cell, in `refused`
+/// (tagged [`REFUSED`]). Built when the sheet ends, in the one pass that
+/// also finds the clients on more than one row (for their shares); a
+/// lookup hashes the id once and compares it where it is kept. The
+/// table's order never reaches an output.
+pub(crate) struct ClientIds {
+    table: HashTable<u32>,
+    hasher: ahash::RandomState,
+    /// The ids of refused rows (their id read, another cell refused);
+    /// once indexed, each id once.
+    pub(crate) refused: Vec<Box<str>>,
+}
+
+impl Default for ClientIds {
+    fn default() -> Self {
+        ClientIds {
+            table: HashTable::new(),
+            hasher: super::deposits::id_hasher(),
+            refused: Vec::new(),
+        }
+    }
+}
+
+/// The id at a position of the index.
+fn client_id_at<'a>(clients: &'a [Assignment], refused: &'a [Box<str>], p: u32) -> Option<&'a str> {
+    if p & REFUSED == 0 {
+        clients.get(p as usize).map(|a| a.client_id.as_str())
+    } else {
+        refused.get((p & !REFUSED) as usize).map(|s| &**s)
+    }
+}
+
+impl ClientIds {
+    /// Index the sheet's ids: the kept rows' (`clients`), then the refused
+    /// rows' not among them. Returns the kept rows whose client is on an
+    /// earlier kept row, as (that first row's position, this row's), in
+    /// the rows' order.
+    fn index(&mut self, clients: &[Assignment]) -> Vec<(u32, u32)> {
+        let ClientIds {
+            table,
+            hasher,
+            refused,
+        } = self;
+        *table = HashTable::with_capacity(clients.len());
+        let mut repeats = Vec::new();
+        // Positions below 2^31 (a row is a u32; 2^31 rows would be
+        // hundreds of GiB of clients before this).
+        for (p, a) in (0..REFUSED).zip(clients) {
+            let id = a.client_id.as_str();
+            let entry = table.entry(
+                hasher.hash_one(id),
+                |&q| client_id_at(clients, &[], q) == Some(id),
+                |&q| client_id_at(clients, &[], q).map_or(0, |s| hasher.hash_one(s)),
+            );
+            match entry {
+                Entry::Occupied(e) => repeats.push((*e.get(), p)),
+                Entry::Vacant(e) => {
+                    e.insert(p);
+                }
+            }
+        }
+        let mut listed: Vec<Box<str>> = Vec::new();
+        for id in std::mem::take(refused) {
+            let entry = table.entry(
+                hasher.hash_one(&*id),
+                |&q| client_id_at(clients, &listed, q) == Some(&*id),
+                |&q| client_id_at(clients, &listed, q).map_or(0, |s| hasher.hash_one(s)),
+            );
+            if let Entry::Vacant(e) = entry {
+                e.insert(REFUSED | (u32::try_from(listed.len()).unwrap_or(0) & !REFUSED));
+                listed.push(id);
+            }
+        }
+        *refused = listed;
+        repeats
+    }
+
+    /// Whether the sheet lists a client (once indexed).
+    fn contains(&self, clients: &[Assignment], id: &str) -> bool {
+        self.table
+            .find(self.hasher.hash_one(id), |&q| {
+                client_id_at(clients, &self.refused, q) == Some(id)
+            })
+            .is_some()
+    }
+}
 
 impl Reader<'_> {
     pub(crate) fn data_row(&mut self, r: u32, f: &Fields<'_>) {
@@ -257,7 +353,7 @@ impl Reader<'_> {
 
     /// A client id must be listed in `clients` (when that sheet could be read).
     pub(crate) fn check_client(&mut self, r: u32, fi: usize, client: &str) -> R<()> {
-        if !self.is_usable(SheetKind::Clients) || self.client_rows.contains_key(client) {
+        if !self.is_usable(SheetKind::Clients) || self.client_ids.contains(&self.clients, client) {
             return Ok(());
         }
         let col = self.col(fi);
@@ -422,52 +518,69 @@ impl Reader<'_> {
         let rm = self.text(r, f, C_RM);
         let rm = self.req(r, C_RM, rm);
         let share = self.percent(r, f, C_SHARE, Code::BadShare);
-        if let Ok(c) = &client
-            && !self.client_rows.contains_key(c)
-        {
-            self.client_rows.insert(c.clone(), r);
-        }
         let rm_known = match &rm {
             Ok(id) => self.check_rm(r, C_RM, id),
             Err(()) => Err(()),
         };
-        let (Ok(client_id), Ok(client_name), Ok(rm_id), Ok(share), Ok(())) =
-            (client, name, rm, share, rm_known)
-        else {
-            return;
-        };
-        let src = self.src(r, C_CLIENT);
-        self.clients.push(Assignment {
-            client_id,
-            client_name,
-            rm_id,
-            share: share.unwrap_or(Decimal::ONE),
-            src,
-        });
+        match (client, name, rm, share, rm_known) {
+            (Ok(client_id), Ok(client_name), Ok(rm_id), Ok(share), Ok(())) => {
+                let src = self.src(r, C_CLIENT);
+                self.clients.push(Assignment {
+                    client_id,
+                    client_name,
+                    rm_id,
+                    share: share.unwrap_or(Decimal::ONE),
+                    src,
+                });
+            }
+            // A row refused for another cell still lists its client: the
+            // other sheets' rows of it are not unknown clients as well.
+            (Ok(client_id), ..) => self.client_ids.refused.push(client_id.into_boxed_str()),
+            _ => {}
+        }
     }
 
-    /// After `clients`: no client is shared out beyond 100%.
-    pub(crate) fn check_shares(&mut self) {
-        let mut order: Vec<&str> = Vec::new();
-        let mut groups: std::collections::HashMap<&str, (Decimal, Vec<u32>)> =
-            std::collections::HashMap::new();
-        for a in &self.clients {
-            let g = groups.entry(a.client_id.as_str()).or_insert_with(|| {
-                order.push(a.client_id.as_str());
-                (Decimal::ZERO, Vec::new())
-            });
-            g.0 += a.share;
-            g.1.push(a.src.row);
-        }
-        let mut bad: Vec<(String, Decimal, Vec<u32>)> = Vec::new();
-        for c in order {
-            if let Some((sum, rows)) = groups.remove(c)
-                && sum > Decimal::ONE
-            {
-                bad.push((c.to_string(), sum, rows));
+    /// After `clients`: its ids indexed (for [`Reader::check_client`]), and
+    /// no client shared out beyond 100%.
+    pub(crate) fn finish_clients(&mut self) {
+        let repeats = self.client_ids.index(&self.clients);
+        self.check_shares(repeats);
+        // The rows are kept for the month: without the room the vector
+        // grew into (a third of it at 666,667 rows).
+        self.clients.shrink_to_fit();
+    }
+
+    /// No client is shared out beyond 100%: a client's rows (`repeats`,
+    /// from [`ClientIds::index`]) summed, said in the order the clients
+    /// first appear, each at its last row, naming all of its rows. A
+    /// client on one row is not over: a share is read in [0, 1]
+    /// (`parse::percent`, `Assignment::share`).
+    fn check_shares(&mut self, mut repeats: Vec<(u32, u32)>) {
+        // Stable: a client's later rows stay in their order.
+        repeats.sort_by_key(|&(first, _)| first);
+        let share = |p: u32| self.clients.get(p as usize).map(|a| (a.share, a.src.row));
+        let mut bad: Vec<(u32, Decimal, Vec<u32>)> = Vec::new();
+        for group in repeats.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(first, _)) = group.first() else {
+                continue;
+            };
+            let (mut sum, mut rows) = (Decimal::ZERO, Vec::with_capacity(group.len() + 1));
+            for p in std::iter::once(first).chain(group.iter().map(|&(_, p)| p)) {
+                if let Some((s, row)) = share(p) {
+                    sum += s;
+                    rows.push(row);
+                }
+            }
+            if sum > Decimal::ONE {
+                bad.push((first, sum, rows));
             }
         }
-        for (client, sum, rows) in bad {
+        for (first, sum, rows) in bad {
+            let client = self
+                .clients
+                .get(first as usize)
+                .map(|a| a.client_id.clone())
+                .unwrap_or_default();
             let last = rows.last().copied().unwrap_or(0);
             let col = self.col(if self.sh.has(C_SHARE) {
                 C_SHARE

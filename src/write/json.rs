@@ -9,6 +9,7 @@ use crate::report::pay::RunInfo;
 use crate::text::Lang;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::io::Write as _;
 
 /// Money: the policy's scale, always with that many places.
 fn money(d: Decimal, scale: u32) -> String {
@@ -23,19 +24,39 @@ fn figure(d: Decimal) -> String {
     d.round_dp(10).normalize().to_string()
 }
 
-#[derive(Serialize)]
-pub struct JsonPayroll {
-    pub format: &'static str,
-    pub period: String,
-    pub tool_version: String,
-    pub policy: JsonPolicy,
-    pub ledger: JsonLedger,
-    pub managers: Vec<JsonManager>,
-    /// Leavers whom this month's ledger no longer lists and whose risk
-    /// deposit is released this month; left out when there are none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub off_roster: Vec<JsonOffRoster>,
-    pub totals: JsonTotals,
+/// The pay JSON of a payroll, its texts in `lang` (the keys and ids are
+/// the same in every language): serialised RM by RM, each RM's figures
+/// and trace put into their JSON form as they are written and dropped
+/// after, so that a month of a thousand RMs never holds its whole JSON
+/// tree (nor, written with [`write_to`], its text). The fields, in this
+/// order: `format`, `period`, `tool_version`, `policy`, `ledger`,
+/// `managers` ([`JsonManager`]), `off_roster` ([`JsonOffRoster`]; leavers
+/// whom this month's ledger no longer lists and whose risk deposit is
+/// released this month, left out when there are none), `totals`.
+pub struct PayrollJson<'a> {
+    policy: &'a Policy,
+    payroll: &'a Payroll,
+    run: &'a RunInfo,
+    lang: Lang,
+}
+
+/// A JSON array of `len` items, each made when it is written.
+struct Each<F> {
+    len: usize,
+    item: F,
+}
+
+impl<T: Serialize, F: Fn(usize) -> Option<T>> Serialize for Each<F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len))?;
+        for i in 0..self.len {
+            if let Some(v) = (self.item)(i) {
+                seq.serialize_element(&v)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -321,99 +342,155 @@ fn flag(f: &Flag) -> JsonFlag {
 
 /// The payroll as JSON, its texts in `lang` (the keys and ids are the
 /// same in every language).
-pub fn payroll_json(policy: &Policy, payroll: &Payroll, run: &RunInfo, lang: Lang) -> JsonPayroll {
-    let s = policy.settings.money.scale;
-    let words = TraceWords::new(policy, lang);
-    let managers = payroll
-        .results
-        .iter()
-        .map(|r| {
-            let m = &r.month.metrics;
-            JsonManager {
-                rm_id: r.rm.rm_id.clone(),
-                name: r.rm.name.clone(),
-                tier: policy.tiers[r.rm.tier].id.clone(),
-                metrics: JsonMetrics {
-                    deposit_daily_average: figure(m.deposit_daily_average),
-                    deposit_base: figure(m.deposit_base),
-                    deposit_stock: figure(m.deposit_stock),
-                    deposit_increment: figure(m.deposit_increment),
-                    loan_balance: figure(m.loan_balance),
-                    npl_balance: figure(m.npl_balance),
-                    npl_ratio: m.npl_ratio.map(figure),
-                    interest_due: figure(m.interest_due),
-                    interest_received: figure(m.interest_received),
-                    collection_rate: m.collection_rate.map(figure),
-                    fee_income: figure(m.fee_income),
-                    new_basic_accounts: figure(m.new_basic_accounts),
-                    incident_points: figure(m.incident_points),
-                    incident_loss: figure(m.incident_loss),
-                },
-                pay: pay(&r.pay, s),
-                risk_account: risk(&r.pay.risk, s, lang),
-                year_to_date: JsonYtd {
-                    months: r.ytd.months,
-                    gross: money(r.ytd.gross, s),
-                    deductions: money(r.ytd.deductions, s),
-                    holdback: money(r.ytd.holdback, s),
-                    net: money(r.ytd.net, s),
-                    released: money(r.ytd.released, s),
-                    deposit_daily_average: figure(r.ytd.deposit_daily_average()),
-                },
-                flags: r.flags.iter().map(flag).collect(),
-                trace: trace(&r.month.trace, &words),
-            }
-        })
-        .collect();
-    JsonPayroll {
-        format: "rmpay.payroll/1",
-        period: run.period.to_string(),
-        tool_version: run.tool_version.clone(),
-        policy: JsonPolicy {
-            id: policy.id.clone(),
-            version: policy.version.clone(),
-            sha256: policy.sha256.clone(),
-        },
-        ledger: JsonLedger {
-            file: run.ledger_file.clone(),
-            sha256: run.ledger_sha256.clone(),
-            warnings: run
-                .ledger_warnings
-                .iter()
-                .map(|w| w.get(lang).to_string())
-                .collect(),
-        },
-        managers,
-        off_roster: payroll
-            .off_roster
-            .iter()
-            .map(|r| JsonOffRoster {
-                rm_id: r.rm_id.clone(),
-                name: r.name.clone(),
-                tier: r.tier.clone(),
-                left_on: r.left_on.to_string(),
-                pay: pay(&r.pay, s),
-                risk_account: risk(&r.pay.risk, s, lang),
-                trace: trace(&r.trace, &words),
-            })
-            .collect(),
-        totals: JsonTotals {
-            managers: payroll.results.len(),
-            lines: lines(&payroll.totals.lines, s),
-            gross: money(payroll.totals.gross, s),
-            deductions: money(payroll.totals.deductions, s),
-            holdback: money(payroll.totals.holdback, s),
-            net: money(payroll.totals.net, s),
-            released: money(payroll.totals.released, s),
-            payout: money(payroll.totals.payout, s),
-        },
+pub fn payroll_json<'a>(
+    policy: &'a Policy,
+    payroll: &'a Payroll,
+    run: &'a RunInfo,
+    lang: Lang,
+) -> PayrollJson<'a> {
+    PayrollJson {
+        policy,
+        payroll,
+        run,
+        lang,
     }
 }
 
-pub fn to_bytes(j: &JsonPayroll) -> Vec<u8> {
+fn manager(
+    policy: &Policy,
+    r: &crate::engine::pay::RmResult,
+    s: u32,
+    lang: Lang,
+    words: &TraceWords,
+) -> JsonManager {
+    let m = &r.month.metrics;
+    JsonManager {
+        rm_id: r.rm.rm_id.clone(),
+        name: r.rm.name.clone(),
+        tier: policy.tiers[r.rm.tier].id.clone(),
+        metrics: JsonMetrics {
+            deposit_daily_average: figure(m.deposit_daily_average),
+            deposit_base: figure(m.deposit_base),
+            deposit_stock: figure(m.deposit_stock),
+            deposit_increment: figure(m.deposit_increment),
+            loan_balance: figure(m.loan_balance),
+            npl_balance: figure(m.npl_balance),
+            npl_ratio: m.npl_ratio.map(figure),
+            interest_due: figure(m.interest_due),
+            interest_received: figure(m.interest_received),
+            collection_rate: m.collection_rate.map(figure),
+            fee_income: figure(m.fee_income),
+            new_basic_accounts: figure(m.new_basic_accounts),
+            incident_points: figure(m.incident_points),
+            incident_loss: figure(m.incident_loss),
+        },
+        pay: pay(&r.pay, s),
+        risk_account: risk(&r.pay.risk, s, lang),
+        year_to_date: JsonYtd {
+            months: r.ytd.months,
+            gross: money(r.ytd.gross, s),
+            deductions: money(r.ytd.deductions, s),
+            holdback: money(r.ytd.holdback, s),
+            net: money(r.ytd.net, s),
+            released: money(r.ytd.released, s),
+            deposit_daily_average: figure(r.ytd.deposit_daily_average()),
+        },
+        flags: r.flags.iter().map(flag).collect(),
+        trace: trace(&r.month.trace, words),
+    }
+}
+
+impl Serialize for PayrollJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (policy, payroll, run, lang) = (self.policy, self.payroll, self.run, self.lang);
+        let s = policy.settings.money.scale;
+        let words = TraceWords::new(policy, lang);
+        let mut st = ser.serialize_struct("JsonPayroll", 8)?;
+        st.serialize_field("format", "rmpay.payroll/1")?;
+        st.serialize_field("period", &run.period.to_string())?;
+        st.serialize_field("tool_version", &run.tool_version)?;
+        st.serialize_field(
+            "policy",
+            &JsonPolicy {
+                id: policy.id.clone(),
+                version: policy.version.clone(),
+                sha256: policy.sha256.clone(),
+            },
+        )?;
+        st.serialize_field(
+            "ledger",
+            &JsonLedger {
+                file: run.ledger_file.clone(),
+                sha256: run.ledger_sha256.clone(),
+                warnings: run
+                    .ledger_warnings
+                    .iter()
+                    .map(|w| w.get(lang).to_string())
+                    .collect(),
+            },
+        )?;
+        let results = &payroll.results;
+        st.serialize_field(
+            "managers",
+            &Each {
+                len: results.len(),
+                item: |i: usize| results.get(i).map(|r| manager(policy, r, s, lang, &words)),
+            },
+        )?;
+        let off = &payroll.off_roster;
+        if off.is_empty() {
+            st.skip_field("off_roster")?;
+        } else {
+            st.serialize_field(
+                "off_roster",
+                &Each {
+                    len: off.len(),
+                    item: |i: usize| {
+                        off.get(i).map(|r| JsonOffRoster {
+                            rm_id: r.rm_id.clone(),
+                            name: r.name.clone(),
+                            tier: r.tier.clone(),
+                            left_on: r.left_on.to_string(),
+                            pay: pay(&r.pay, s),
+                            risk_account: risk(&r.pay.risk, s, lang),
+                            trace: trace(&r.trace, &words),
+                        })
+                    },
+                },
+            )?;
+        }
+        st.serialize_field(
+            "totals",
+            &JsonTotals {
+                managers: results.len(),
+                lines: lines(&payroll.totals.lines, s),
+                gross: money(payroll.totals.gross, s),
+                deductions: money(payroll.totals.deductions, s),
+                holdback: money(payroll.totals.holdback, s),
+                net: money(payroll.totals.net, s),
+                released: money(payroll.totals.released, s),
+                payout: money(payroll.totals.payout, s),
+            },
+        )?;
+        st.end()
+    }
+}
+
+/// The pay JSON's text (pretty, with a final newline).
+pub fn to_bytes(j: &PayrollJson<'_>) -> Vec<u8> {
     let mut v = serde_json::to_vec_pretty(j).unwrap_or_default();
     v.push(b'\n');
     v
+}
+
+/// The pay JSON written to `w` as it is made: the same bytes as
+/// [`to_bytes`], through a buffer, RM by RM.
+pub fn write_to(j: &PayrollJson<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut w, j).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// `rmpay review --json`: the review's outcome per RM.

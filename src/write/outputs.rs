@@ -131,6 +131,19 @@ impl OutputSet {
         self.stage(path, tmp)
     }
 
+    /// Stage the file `path` as `write` writes it (a large output streamed
+    /// to its temporary file, not built in memory first).
+    pub fn add_with(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Diagnostic> {
+        let mut tmp = self.temp_for(path)?;
+        write(tmp.as_file_mut())
+            .map_err(|e| err(path, because(&e, |r| text::run::cannot_write(r))))?;
+        self.stage(path, tmp)
+    }
+
     /// Stage a finished workbook as its file (large workbooks go straight
     /// to the temporary file, not through memory).
     pub fn add_workbook(&mut self, sink: XlsxSink) -> Result<(), Diagnostic> {

@@ -1063,3 +1063,95 @@ fn a_wrong_first_date_is_the_error_not_every_row_after_it() {
         "{stderr}"
     );
 }
+
+/// The clients file's own checks, at a city bank's size read through an
+/// index of the client ids: a client shared out beyond 100% is said at
+/// its last line, with every line of its shares (three, not next to each
+/// other), in the order the clients first appear; only the kept lines
+/// count towards a share (C1's refused line 5 does not; its line 9 is
+/// 100% on its own). A client named only on a refused line (C2) is still
+/// listed, so the averages may name it; one named nowhere (X9) is not.
+#[test]
+fn shares_and_client_ids_of_a_clients_file() {
+    Test::new()
+        .write(
+            "m/managers.csv",
+            "rm_id,name,tier\nRM001,张伟,高级客户经理\nRM002,李娜,高级客户经理\n",
+        )
+        .write(
+            "m/clients.csv",
+            "client_id,rm_id,share\n\
+             T1,RM001,40%\n\
+             T2,RM001,50%\n\
+             T1,RM002,40%\n\
+             C1,RM009,\n\
+             T2,RM002,50%\n\
+             T1,RM001,40%\n\
+             C2,RM404,100%\n\
+             C1,RM001,\n\
+             U1,RM001,0.7\n\
+             U1,RM002,0.7\n",
+        )
+        .write(
+            "m/deposit_averages.csv",
+            "client_id,daily_average\nC1,100.00\nC2,200.00\nX9,300.00\n",
+        )
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m", "--period", "2026-10"])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        // T1: 40% + 40% + 40% = 120% (lines 2, 4, 7); T2: 50% + 50% =
+        // 100%, not over; U1: 0.7 + 0.7 = 140% (lines 10, 11).
+        .stderr("
+            $TMP/m/clients.csv:5:2: error[unknown-rm]: expected an rm_id listed in sheet `managers.csv`, found `RM009` (did you mean `RM001`?)
+            $TMP/m/clients.csv:8:2: error[unknown-rm]: expected an rm_id listed in sheet `managers.csv`, found `RM404`
+            $TMP/m/clients.csv:7:3: error[shares-exceed-100]: expected the shares of client `T1` to add up to at most 100%, found 120% (lines 2, 4, 7)
+            $TMP/m/clients.csv:11:3: error[shares-exceed-100]: expected the shares of client `U1` to add up to at most 100%, found 140% (lines 10, 11)
+            $TMP/m/deposit_averages.csv:4:1: error[unknown-client]: expected a client_id listed in sheet `clients.csv`, found `X9`
+            rmpay: 5 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+/// Past 50 clients shared out beyond 100%, the first 50 in the order
+/// the clients first appear are said, and the rest counted: S51 first
+/// appears on line 2 (its second share on line 103, the last), so it is
+/// said (first) and S50 (lines 101, 102) is the one counted.
+#[test]
+fn the_first_fifty_over_shared_clients_in_order_of_appearance() {
+    let mut clients = String::from("client_id,rm_id,share\nS51,RM001,60%\n");
+    for k in 1..=50 {
+        clients.push_str(&format!("S{k:02},RM001,60%\nS{k:02},RM002,60%\n"));
+    }
+    clients.push_str("S51,RM002,60%\n");
+    // S51: 60% + 60% = 120% at its last line, 103; S01: lines 3 and 4,
+    // S(k): lines 2k + 1 and 2k + 2, up to S49 (lines 99, 100).
+    let mut want = String::from(
+        "$TMP/m/clients.csv:103:3: error[shares-exceed-100]: expected the shares of client `S51` to add up to at most 100%, found 120% (lines 2, 103)\n",
+    );
+    for k in 1..=49 {
+        want.push_str(&format!(
+            "$TMP/m/clients.csv:{}:3: error[shares-exceed-100]: expected the shares of client `S{k:02}` to add up to at most 100%, found 120% (lines {}, {})\n",
+            2 * k + 2,
+            2 * k + 1,
+            2 * k + 2
+        ));
+    }
+    want.push_str("$TMP/m/clients.csv: error[shares-exceed-100]: … and 1 more of this kind\n");
+    want.push_str("rmpay: 51 error(s); nothing was written\n");
+    Test::new()
+        .write(
+            "m/managers.csv",
+            "rm_id,name,tier\nRM001,张伟,高级客户经理\nRM002,李娜,高级客户经理\n",
+        )
+        .write("m/clients.csv", clients)
+        .write("m/deposit_averages.csv", "client_id,daily_average\nS01,100.00\n")
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m", "--period", "2026-10"])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr(&want)
+        .status(1)
+        .run();
+}
