@@ -370,10 +370,14 @@ fn summary(r: &PayrollRun) {
             text::pay_released(c, money(t.released), money(t.payout))
         );
     }
-    eprintln!(
-        "{}",
-        text::opening_state(c, text::run_opening(&r.run.opening, c))
-    );
+    // A policy without a risk deposit opening from nothing has no opening
+    // state to speak of (the line would talk of risk_accounts rows).
+    if r.policy.risk_deposit.is_some() || r.run.opening != text::NO_OPENING {
+        eprintln!(
+            "{}",
+            text::opening_state(c, text::run_opening(&r.run.opening, c))
+        );
+    }
     // RMs the ledger no longer lists whose deposit waits: when it is due,
     // or that the state does not know when they left (a state written
     // before leaving dates were kept).
