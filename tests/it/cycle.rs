@@ -33,7 +33,12 @@ pub(super) fn draft(a: &Path, ledger: &str, out: &Path) -> Out {
 }
 
 pub(super) fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) -> Out {
-    run(&[
+    sign_with(a, period, step, name, date, &[])
+}
+
+/// `rmpay sign` with `extra` arguments after the usual ones.
+fn sign_with(a: &Path, period: &str, step: &str, name: &str, date: &str, extra: &[&str]) -> Out {
+    let mut args = vec![
         "sign",
         "--archive",
         s(a),
@@ -45,7 +50,9 @@ pub(super) fn sign(a: &Path, period: &str, step: &str, name: &str, date: &str) -
         name,
         "--date",
         date,
-    ])
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
 }
 
 pub(super) fn close(a: &Path, ledger: &str) -> Out {
@@ -770,21 +777,7 @@ fn the_signoff_log_is_as_readable_as_the_archive() {
 
 /// `rmpay sign` with `--lang`.
 fn sign_in(lang: &str, a: &Path, period: &str, step: &str, name: &str, date: &str) -> Out {
-    run(&[
-        "sign",
-        "--archive",
-        s(a),
-        "--period",
-        period,
-        "--step",
-        step,
-        "--name",
-        name,
-        "--date",
-        date,
-        "--lang",
-        lang,
-    ])
+    sign_with(a, period, step, name, date, &["--lang", lang])
 }
 
 /// Separation of duties (不相容职务分离; art. 28: each step by another
