@@ -21,6 +21,7 @@
 pub mod archive;
 pub mod cli;
 pub mod commands;
+pub mod decimal;
 pub mod diag;
 pub mod engine;
 pub mod ledger;

@@ -4,6 +4,7 @@
 //! profile says, with the control record (count and total). Pure: builds
 //! the rows; `write::payout` encodes them.
 
+use crate::decimal::RoundAway as _;
 use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
 use crate::ledger::{Ledger, SheetKind, mask_card};
@@ -50,7 +51,7 @@ const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
 /// `d` at exactly `places` decimals, or `None` when that would round it.
 fn at_places(d: Decimal, places: u32) -> Option<Decimal> {
-    let mut r = d.round_dp(places);
+    let mut r = d.round_away(places);
     if r != d {
         return None;
     }

@@ -1,6 +1,7 @@
 //! Traces: how each figure was produced. Traces are data, rendered by the
 //! report layer into the trace sheet and by `--json`.
 
+use crate::decimal::RoundAway as _;
 use rust_decimal::Decimal;
 
 /// One input a figure read: a name and its value or source cell.
@@ -39,7 +40,7 @@ pub struct Step {
 /// to [`FIGURE_PLACES`] places, no trailing zeros. An input written this
 /// way is the figure its own trace step shows in JSON.
 pub fn figure_text(d: Decimal) -> String {
-    d.round_dp(FIGURE_PLACES).normalize().to_string()
+    d.round_away(FIGURE_PLACES).normalize().to_string()
 }
 
 /// A sum of ledger amounts times shares (a loan balance, interest) as

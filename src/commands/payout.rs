@@ -2,6 +2,7 @@
 
 use super::recompute_version;
 use crate::archive::Archive;
+use crate::decimal::RoundAway as _;
 use crate::diag::Code;
 use crate::period::Period;
 use crate::text::archive as says;
@@ -103,7 +104,7 @@ fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<
     })?;
     let scale = r.policy.settings.money.scale;
     for res in &r.payroll.results {
-        let mut want = res.pay.payout.round_dp(scale);
+        let mut want = res.pay.payout.round_away(scale);
         want.rescale(scale);
         let got = archived["managers"].as_array().and_then(|ms| {
             ms.iter()

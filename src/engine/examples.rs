@@ -3,6 +3,7 @@
 //! edits its rules sees at once which examples changed.
 
 use super::review::review_rm;
+use crate::decimal::RoundAway as _;
 use crate::diag::Code;
 use crate::diag::{Diagnostics, Location};
 use crate::ledger::{At, SheetKind, Src, Status};
@@ -129,7 +130,7 @@ pub fn run_examples(policy: &Policy, file: &str) -> Diagnostics {
             let got = r.score.as_ref().map(|s| s.total);
             if got != Some(want) {
                 wrong.push(match got {
-                    Some(g) => say::example_score(want.normalize(), g.round_dp(6).normalize()),
+                    Some(g) => say::example_score(want.normalize(), g.round_away(6).normalize()),
                     None => say::example_no_score(want.normalize()),
                 });
             }

@@ -1,6 +1,7 @@
 //! Monthly pay: piece-rate lines, loss deductions, the risk-deposit holdback
 //! and the month's exceptions. Pure; every figure carries its trace.
 
+use crate::decimal::RoundAway as _;
 use crate::diag::{Code, Diagnostic, Location};
 use crate::ledger::Ledger;
 use crate::metrics::monthly::{ClientMonth, Month, Rm, RmMetrics, RmMonth};
@@ -1295,7 +1296,7 @@ fn flags_for(
                             rule: f.id.clone(),
                             check: "client_outside_band",
                             subject: cid.clone(),
-                            value: Some(dep.round_dp(2)),
+                            value: Some(dep.round_away(2)),
                             threshold: None,
                             cell: None,
                         });
@@ -1324,7 +1325,7 @@ fn flags_for(
                         value: Some(if *months > 1 {
                             Decimal::from(run)
                         } else {
-                            m.metrics.deposit_daily_average.round_dp(2)
+                            m.metrics.deposit_daily_average.round_away(2)
                         }),
                         threshold: Some(if *months > 1 {
                             Decimal::from(*months)
@@ -1353,7 +1354,7 @@ fn flags_for(
                             rule: f.id.clone(),
                             check: "new_loan_collection_below",
                             subject: l.loan_id.clone(),
-                            value: Some(rate.round_dp(6)),
+                            value: Some(rate.round_away(6)),
                             threshold: Some(*min),
                             cell: Some(ledger.cell_ref(l.src)),
                         });
@@ -1371,7 +1372,7 @@ fn flags_for(
                         rule: f.id.clone(),
                         check: "collection_below",
                         subject: rm.rm_id.clone(),
-                        value: Some(rate.round_dp(6)),
+                        value: Some(rate.round_away(6)),
                         threshold: Some(*min),
                         cell: None,
                     });

@@ -1,6 +1,7 @@
 //! The tier review: scores, rule outcomes, grade criteria and the proposed
 //! tier, each with the rule that decided it and the figures it read. Pure.
 
+use crate::decimal::RoundAway as _;
 use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
 use crate::period::Period;
 use crate::policy::{
@@ -181,7 +182,7 @@ pub struct Review {
 }
 
 fn fmt(d: Decimal) -> String {
-    d.round_dp(6).normalize().to_string()
+    d.round_away(6).normalize().to_string()
 }
 
 fn applies(tiers: &[TierIx], t: TierIx) -> bool {
@@ -947,7 +948,7 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
             peers.len(),
             policy.tiers[to].id
         );
-        results[i].new_base = Some((avg.round_dp(2), how));
+        results[i].new_base = Some((avg.round_away(2), how));
         results[i].new_base_peers = peers.len();
     }
     if let Some(n) = policy.review.bottom_n

@@ -5,6 +5,7 @@
 //! fees, accounts, incidents, settlements) are summed. Stocks (loan
 //! balances, NPL, normal-loan share, advances) are the last month's.
 
+use crate::decimal::RoundAway as _;
 use crate::ledger::{Baseline, Ledger, Role, Status};
 use crate::metrics::monthly::{Month, Rm, RmMetrics};
 use crate::period::Period;
@@ -434,7 +435,7 @@ pub fn aggregate(
                         .map(|(p, m)| {
                             Input::new(
                                 p.to_string(),
-                                format!("{} × {}", m.deposit_daily_average.round_dp(2), p.days()),
+                                format!("{} × {}", m.deposit_daily_average.round_away(2), p.days()),
                             )
                         })
                         .collect()
@@ -673,7 +674,7 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
                 let r = &rms[i];
                 Input::new(
                     format!("{} Σ daily balances ({} days)", r.rm.rm_id, r.days_present),
-                    r.deposit_day_sum.round_dp(6).normalize(),
+                    r.deposit_day_sum.round_away(6).normalize(),
                 )
             })
             .collect();
@@ -719,7 +720,7 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
                 branch.clone().unwrap_or_default(),
                 members.len(),
                 period_days,
-                deposit_sum.round_dp(6).normalize(),
+                deposit_sum.round_away(6).normalize(),
                 period_days
             ),
             inputs,

@@ -2,6 +2,7 @@
 
 use super::inputs::{self, PolicySource};
 use super::opening::{self, Carry};
+use crate::decimal::RoundAway as _;
 use crate::diag::{self, Diagnostics};
 use crate::period::Period;
 use crate::text::{Lang, Msg, run};
@@ -106,7 +107,7 @@ fn resolve_rms(
     // top-up to the cap or a release would pay a fraction of one.
     let places = policy.settings.money.scale;
     for r in &ledger.risk_accounts {
-        if r.opening_balance != r.opening_balance.round_dp(places) {
+        if r.opening_balance != r.opening_balance.round_away(places) {
             found.error(
                 ledger.location(r.src),
                 diag::Code::TooManyPlaces,

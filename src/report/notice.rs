@@ -14,6 +14,7 @@ use super::review::{
 };
 use super::statement::{Page, file_id, metric_label};
 use super::{Cell, Lang, RowStyle};
+use crate::decimal::RoundAway as _;
 use crate::engine::review::{Review, ReviewResult};
 use crate::policy::{Condition, Policy};
 use crate::text;
@@ -395,7 +396,7 @@ pub fn notice(
             let points = if c.not_assessed {
                 text::not_assessed(lang).to_string()
             } else {
-                text::notice_points(lang, c.points.round_dp(2).normalize())
+                text::notice_points(lang, c.points.round_away(2).normalize())
             };
             rows.push((
                 RowStyle::Normal,

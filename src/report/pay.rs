@@ -1,6 +1,7 @@
 //! The pay workbook as a table model.
 
 use super::{BookHead, Cell, Lang, RowStyle, Sheet, SheetJob, Sink, col};
+use crate::decimal::RoundAway as _;
 use crate::engine::pay::{Flag, MovementKind, OpeningSource, Payroll, RiskAccount, RmResult};
 use crate::policy::Policy;
 use crate::text;
@@ -126,7 +127,7 @@ fn opt_pct(v: Option<Decimal>) -> Cell {
 
 /// An amount as text with thousands separators: `12,000,000.00`.
 pub fn amount_text(d: Decimal, scale: u32) -> String {
-    let mut r = d.round_dp(scale);
+    let mut r = d.round_away(scale);
     r.rescale(scale);
     let s = r.abs().to_string();
     let (int, frac) = s
@@ -157,16 +158,16 @@ pub fn percent_text(d: Decimal) -> String {
 
 /// Display a metric rounded to two places (the exact value is in the trace).
 fn fig(v: Decimal) -> Cell {
-    Cell::Money(v.round_dp(2))
+    Cell::Money(v.round_away(2))
 }
 
 /// Ratios in the trace show as percentages with their exact digits kept to
 /// six places; everything else as an amount.
 fn trace_value(figure: &str, v: Decimal) -> Cell {
     if figure.ends_with("_ratio") || figure.ends_with("_rate") || figure == "deposit_to_base" {
-        Cell::Number(v.round_dp(6), 6)
+        Cell::Number(v.round_away(6), 6)
     } else {
-        Cell::Number(v.round_dp(6), 2)
+        Cell::Number(v.round_away(6), 2)
     }
 }
 
@@ -192,7 +193,7 @@ fn flag_cell(check: &str, v: Decimal) -> Cell {
     match check {
         "collection_below" | "new_loan_collection_below" => Cell::Percent(v),
         "deposit_below_base_consecutive" => Cell::Number(v, 0),
-        _ => Cell::Money(v.round_dp(2)),
+        _ => Cell::Money(v.round_away(2)),
     }
 }
 

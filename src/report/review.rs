@@ -3,6 +3,7 @@
 
 use super::pay::{amount_text, percent_text};
 use super::{BookHead, Cell, ChartSpec, Lang, Sheet, Sink, col, wrapped_col};
+use crate::decimal::RoundAway as _;
 use crate::engine::review::{Fact, Finding, GradeTry, Hit, Review, ReviewResult, Veto};
 use crate::policy::{Decision, Op, Policy, TierIx};
 use crate::text;
@@ -48,9 +49,9 @@ pub(crate) fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> Stri
 /// rest to six places (the trace's exact value).
 fn figure_cell(metric: Metric, v: Decimal) -> Cell {
     match figure_kind(metric) {
-        FigureKind::Ratio => Cell::Percent(v.round_dp(6)),
-        FigureKind::Count => Cell::Number(v.round_dp(6), 0),
-        FigureKind::Amount => Cell::Number(v.round_dp(6), 6),
+        FigureKind::Ratio => Cell::Percent(v.round_away(6)),
+        FigureKind::Count => Cell::Number(v.round_away(6), 0),
+        FigureKind::Amount => Cell::Number(v.round_away(6), 6),
     }
 }
 
@@ -257,7 +258,7 @@ pub(crate) fn figure_with_unit(m: Metric, v: Decimal, lang: Lang) -> String {
     match m {
         // Points as the policy writes them: 84.57 分, 85 分.
         Metric::Score | Metric::ExamScore | Metric::IncidentPoints => {
-            format!("{}{unit}", v.round_dp(2).normalize())
+            format!("{}{unit}", v.round_away(2).normalize())
         }
         _ => format!("{}{unit}", figure(m, v)),
     }
@@ -650,7 +651,7 @@ pub fn review_book(
     let money = |r: &ReviewResult, k: Metric| {
         r.year
             .get(k)
-            .map(|v| Cell::Money(v.round_dp(2)))
+            .map(|v| Cell::Money(v.round_away(2)))
             .unwrap_or(Cell::text("—"))
     };
     let pct =
@@ -799,7 +800,7 @@ pub fn review_book(
                             Lang::En => i.metric.id(),
                         }),
                         i.value
-                            .map(|v| Cell::Money(v.round_dp(2)))
+                            .map(|v| Cell::Money(v.round_away(2)))
                             .unwrap_or(Cell::text(text::review_no_figure(lang))),
                         Cell::Money(i.min),
                         i.single_client_min.map(Cell::Money).unwrap_or(Cell::Empty),
@@ -948,7 +949,7 @@ pub fn review_book(
         for st in &r.trace {
             let value = st
                 .value
-                .map(|v| Cell::Number(v.round_dp(6), 2))
+                .map(|v| Cell::Number(v.round_away(6), 2))
                 .unwrap_or(Cell::text("—"));
             super::trace_rows(&mut s, &words, &r.year.rm.rm_id, st, value);
         }

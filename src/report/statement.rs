@@ -11,6 +11,7 @@ use super::pay::{
     RunInfo, amount_text, line_name, movements_text, opening_text, percent_text, tier_name,
 };
 use super::{Cell, Lang, RowStyle};
+use crate::decimal::RoundAway as _;
 use crate::engine::pay::{CARRIED_LOSS, MovementKind, OpeningSource, RmResult};
 use crate::metrics::monthly::ClientMonth;
 use crate::policy::{HoldbackBase, PayKind, Policy};
@@ -76,7 +77,7 @@ pub fn file_id(rm_id: &str) -> String {
 /// A figure in words: two places, or its exact digits (up to six places)
 /// when it has more, so that the words recompute the figure.
 fn exact_text(v: Decimal) -> String {
-    let r = v.round_dp(6).normalize();
+    let r = v.round_away(6).normalize();
     if r.scale() <= 2 {
         amount_text(v, 2)
     } else {
@@ -656,7 +657,7 @@ pub fn statement(
     rows.figure(
         RowStyle::Normal,
         text::stmt_daily_average_deposits_year(lang).into(),
-        money(y.deposit_daily_average().round_dp(2)),
+        money(y.deposit_daily_average().round_away(2)),
         &rule_text("metric", lang),
         text::stmt_year_deposit_words(lang, exact_text(y.deposit_day_sum), y.days),
     );
@@ -721,7 +722,7 @@ pub fn statement(
     };
     metric(
         "deposit_daily_average",
-        money(met.deposit_daily_average.round_dp(2)),
+        money(met.deposit_daily_average.round_away(2)),
         text::stmt_deposit_words(
             lang,
             mine.len(),
@@ -731,7 +732,7 @@ pub fn statement(
     );
     metric(
         "deposit_base",
-        money(met.deposit_base.round_dp(2)),
+        money(met.deposit_base.round_away(2)),
         // The metrics name a tier's default base in these words.
         if r.rm.base_source == format!("policy tier `{}` base_deposit", policy.tiers[r.rm.tier].id)
         {
@@ -742,23 +743,23 @@ pub fn statement(
     );
     metric(
         "deposit_stock",
-        money(met.deposit_stock.round_dp(2)),
+        money(met.deposit_stock.round_away(2)),
         text::stmt_stock_words(lang).to_string(),
     );
     metric(
         "deposit_increment",
-        money(met.deposit_increment.round_dp(2)),
+        money(met.deposit_increment.round_away(2)),
         text::stmt_increment_words(lang).to_string(),
     );
     let loans = count_inputs("loan_balance", "loan ");
     metric(
         "loan_balance",
-        money(met.loan_balance.round_dp(2)),
+        money(met.loan_balance.round_away(2)),
         text::stmt_loan_words(lang, loans),
     );
     metric(
         "npl_balance",
-        money(met.npl_balance.round_dp(2)),
+        money(met.npl_balance.round_away(2)),
         text::stmt_substandard_doubtful_loss_balance(lang).into(),
     );
     metric(
@@ -768,12 +769,12 @@ pub fn statement(
     );
     metric(
         "interest_due",
-        money(met.interest_due.round_dp(2)),
+        money(met.interest_due.round_away(2)),
         text::stmt_interest_due_share(lang).into(),
     );
     metric(
         "interest_received",
-        money(met.interest_received.round_dp(2)),
+        money(met.interest_received.round_away(2)),
         text::stmt_interest_received_share(lang).into(),
     );
     metric(
@@ -783,7 +784,7 @@ pub fn statement(
     );
     metric(
         "fee_income",
-        money(met.fee_income.round_dp(2)),
+        money(met.fee_income.round_away(2)),
         text::stmt_rm_fees_client_fees(lang).into(),
     );
     metric(
@@ -799,7 +800,7 @@ pub fn statement(
     );
     metric(
         "incident_loss",
-        money(met.incident_loss.round_dp(2)),
+        money(met.incident_loss.round_away(2)),
         text::stmt_incident_loss_words(lang, incidents),
     );
 
@@ -822,7 +823,7 @@ pub fn statement(
             RowStyle::Normal,
             vec![
                 Cell::Text(name),
-                money((c.deposit_daily_average * share).round_dp(2)),
+                money((c.deposit_daily_average * share).round_away(2)),
                 Cell::Percent(*share),
                 Cell::text(if *share < Decimal::ONE {
                     text::stmt_shared_client_rm_part(lang)
@@ -843,7 +844,7 @@ pub fn statement(
             RowStyle::Normal,
             vec![
                 Cell::Text(text::stmt_more_clients(lang, n)),
-                money(rest.round_dp(2)),
+                money(rest.round_away(2)),
                 Cell::Empty,
                 Cell::text(text::stmt_see_pay_workbook_client(lang)),
             ],

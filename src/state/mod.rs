@@ -6,6 +6,7 @@
 
 pub mod file;
 
+use crate::decimal::RoundAway as _;
 use crate::engine::pay::{Opening, OpeningSource, Payroll};
 use crate::period::Period;
 use crate::policy::Policy;
@@ -61,7 +62,7 @@ impl State {
     pub fn closing(policy: &Policy, period: Period, payroll: &Payroll) -> State {
         let scale = policy.settings.money.scale;
         let money = |d: Decimal| {
-            let mut r = d.round_dp(scale);
+            let mut r = d.round_away(scale);
             r.rescale(scale);
             r
         };

@@ -2,6 +2,7 @@
 //! are decimal strings (never floats); absent ratios are `null`.
 //! The format is documented in docs/JSON.md.
 
+use crate::decimal::RoundAway as _;
 use crate::engine::pay::{Flag, Line, Payroll};
 use crate::policy::Policy;
 use crate::report::TraceWords;
@@ -13,7 +14,7 @@ use std::io::Write as _;
 
 /// Money: the policy's scale, always with that many places.
 fn money(d: Decimal, scale: u32) -> String {
-    let mut r = d.round_dp(scale);
+    let mut r = d.round_away(scale);
     r.rescale(scale);
     r.to_string()
 }
@@ -21,7 +22,7 @@ fn money(d: Decimal, scale: u32) -> String {
 /// Figures that are not money (averages, ratios): exact to 10 places, no
 /// trailing zeros.
 fn figure(d: Decimal) -> String {
-    d.round_dp(10).normalize().to_string()
+    d.round_away(10).normalize().to_string()
 }
 
 /// The pay JSON of a payroll, its texts in `lang` (the keys and ids are

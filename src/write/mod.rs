@@ -13,6 +13,7 @@ pub mod template;
 
 pub use outputs::{OutputSet, os_reason};
 
+use crate::decimal::RoundAway as _;
 use crate::diag::{Code, Diagnostic};
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};
 use chrono::Datelike;
@@ -50,7 +51,7 @@ use crate::report::{shown_width, wrapped_lines};
 /// `d` rounded to `places`, as the spreadsheet number nearest to it.
 fn excel_number(d: Decimal, places: u32) -> f64 {
     let d = if d.scale() > places {
-        d.round_dp(places)
+        d.round_away(places)
     } else {
         d
     };
@@ -928,6 +929,7 @@ impl Sink for XlsxSink {
 #[cfg(test)]
 mod tests {
     use super::{XlsxSink, excel_number, page_breaks};
+    use crate::decimal::RoundAway as _;
     use crate::report::{BookHead, Cell, PageText, RowStyle, Sheet, col};
     use rust_decimal::Decimal;
 
@@ -1041,7 +1043,7 @@ mod tests {
             let m = (x % 100_000_000_000_000_000) as i64 * if i % 2 == 0 { 1 } else { -1 };
             let d = Decimal::new(m, i % 9);
             for places in [0, 2, 6] {
-                let rounded = d.round_dp(places);
+                let rounded = d.round_away(places);
                 let expected: f64 = rounded.to_string().parse().unwrap();
                 assert_eq!(excel_number(d, places), expected, "{d} to {places} places");
             }

@@ -18,6 +18,7 @@
 //! more places than the policy's and the ledger's scales give it.
 
 use super::util::run;
+use rmpay::decimal::RoundAway as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -38,7 +39,7 @@ fn d(s: &str) -> Decimal {
 
 /// A figure as the JSON shows one that is not money: 10 places.
 fn fig(v: Decimal) -> Decimal {
-    v.round_dp(10).normalize()
+    v.round_away(10).normalize()
 }
 
 /// What the auditor needs of the policy file: money rounding and the pay
@@ -136,7 +137,7 @@ impl Cells {
     /// noise rounded to fen).
     fn amount_at(&self, sheet: &str, row: usize, col: usize) -> Decimal {
         match self.sheet(sheet).get((row, col)) {
-            Some(calamine::Data::Float(f)) => d(&format!("{f}")).round_dp(2),
+            Some(calamine::Data::Float(f)) => d(&format!("{f}")).round_away(2),
             Some(calamine::Data::Int(i)) => Decimal::from(*i),
             Some(calamine::Data::String(s)) => s.replace(',', "").parse().unwrap_or_else(|_| {
                 panic!("[{sheet}] row {} col {col}: not an amount: `{s}`", row + 1)

@@ -6,6 +6,7 @@
 
 use super::test::Test;
 use super::util;
+use rmpay::decimal::RoundAway as _;
 use rmpay::ledger::SheetKind;
 use std::path::Path;
 use std::sync::Arc;
@@ -705,7 +706,7 @@ fn balance_sums(sheets: &[Sheet]) -> Vec<(String, String, rust_decimal::Decimal)
     let mut sums: std::collections::BTreeMap<(String, String), rust_decimal::Decimal> =
         Default::default();
     for row in &deposits.rows[1..] {
-        let balance = util::dec(&row[4].text()).round_dp(2);
+        let balance = util::dec(&row[4].text()).round_away(2);
         *sums.entry((row[2].text(), row[3].text())).or_default() += balance;
     }
     sums.into_iter().map(|((c, p), s)| (c, p, s)).collect()
@@ -746,7 +747,7 @@ fn sums_handed_over_pay_what_the_daily_balances_pay_to_the_fen() {
     for (i, (c, p, s)) in sums.iter().enumerate() {
         let avg = if i % 2 == 0 {
             (s / rust_decimal::Decimal::from(31))
-                .round_dp(2)
+                .round_away(2)
                 .to_string()
         } else {
             String::new()
@@ -1154,4 +1155,62 @@ fn the_first_fifty_over_shared_clients_in_order_of_appearance() {
         .stderr(&want)
         .status(1)
         .run();
+}
+
+/// Figures are shown as a finance office rounds them, 四舍五入 (half away
+/// from zero, Excel's `ROUND`), never half to even. November has 30
+/// days; account 6201001 (client C001, RM001's alone) holds 9,000,000.00
+/// every day, and 9,000,000.15 on the first here, so C001's daily
+/// average is 270,000,000.15 / 30 = 9,000,000.005 and shows as
+/// 9,000,000.01 (half to even would show 9,000,000.00); RM001's is
+/// 9,000,000.005 + 3,000,000 (60% of C002) + 500,000 (C009) =
+/// 12,500,000.005, shown as 12,500,000.01.
+#[test]
+fn a_half_fen_average_is_shown_rounded_half_up() {
+    use calamine::{Data, Reader};
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let mut sheets = workbook("fixtures/2026-11.xlsx");
+    let deposits = sheets
+        .iter_mut()
+        .find(|s| s.kind == SheetKind::Deposits)
+        .unwrap();
+    let row = deposits
+        .rows
+        .iter_mut()
+        .find(|r| r[1] == Cell::Text("6201001".into()))
+        .unwrap();
+    assert_eq!(row[0], Cell::Date("2026-11-01".into()));
+    assert_eq!(row[4], Cell::Num(9_000_000.0));
+    row[4] = Cell::Num(9_000_000.15);
+    csv_folder(&t.join("m"), &sheets, Enc::Utf8, false);
+    let out = util::rmpay()
+        .args(["payroll", "--policy", POLICY, "--ledger"])
+        .arg(t.join("m"))
+        .arg("--out")
+        .arg(t.join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut wb = calamine::open_workbook_auto(t.join("out/pay-2026-11.xlsx")).unwrap();
+    let row_of = |wb: &mut calamine::Sheets<_>, sheet: &str, id: &str| -> Vec<Data> {
+        let range = wb.worksheet_range(sheet).unwrap();
+        range
+            .rows()
+            .find(|r| r[0] == Data::String(id.into()))
+            .unwrap()
+            .to_vec()
+    };
+    let c001 = row_of(&mut wb, "客户明细", "C001");
+    // 活期日均, 计入存款日均, 归属本人日均.
+    assert_eq!(c001[4], Data::Float(9_000_000.01));
+    assert_eq!(c001[7], Data::Float(9_000_000.01));
+    assert_eq!(c001[8], Data::Float(9_000_000.01));
+    let rm001 = row_of(&mut wb, "业绩指标", "RM001");
+    assert_eq!(rm001[2], Data::Float(12_500_000.01));
 }

@@ -1,6 +1,7 @@
 //! Invariants of the pay engine and the metrics, over generated inputs.
 
 use proptest::prelude::*;
+use rmpay::decimal::RoundAway as _;
 use rmpay::engine::pay::{Opening, payslip};
 use rmpay::ledger::{
     AccountMonth, Assignment, Deposits, Ledger, Manager, Product, Role, SheetKind, Src, Status,
@@ -67,7 +68,7 @@ proptest! {
         let p = policy();
         let tier = tier % p.tiers.len();
         let cap = p.tiers[tier].risk_deposit_cap;
-        let opening = cap.map(|c| (c * Decimal::from(opening_frac) / Decimal::ONE_HUNDRED).round_dp(2)).unwrap_or_default();
+        let opening = cap.map(|c| (c * Decimal::from(opening_frac) / Decimal::ONE_HUNDRED).round_away(2)).unwrap_or_default();
         let mut trace = Vec::new();
         let open = Opening {
             risk_balance: opening,
@@ -112,7 +113,7 @@ proptest! {
         prop_assert_eq!(s.payout, s.net + s.released);
         // Every money figure is at the policy's scale.
         for l in &s.lines {
-            prop_assert_eq!(l.amount, l.amount.round_dp(2));
+            prop_assert_eq!(l.amount, l.amount.round_away(2));
         }
     }
 

@@ -12,6 +12,7 @@
 use super::test::Test;
 use super::util::{dec, run};
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use rmpay::decimal::RoundAway as _;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -108,7 +109,7 @@ fn num(v: &Value, dp: u32) -> Decimal {
     let s = v
         .as_str()
         .unwrap_or_else(|| panic!("expected a decimal string, found {v}"));
-    dec(s).round_dp(dp)
+    dec(s).round_away(dp)
 }
 
 fn metric(m: &Value, key: &str) -> Decimal {

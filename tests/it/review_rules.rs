@@ -8,6 +8,7 @@
 //! year unless said otherwise, so a year's daily average is Σ (month's
 //! average × days) ÷ 365. 2026: Jan–Jun 181 days, Jul–Dec 184.
 
+use rmpay::decimal::RoundAway as _;
 #[path = "../../examples/support/sheet.rs"]
 pub(super) mod sheet;
 
@@ -107,7 +108,7 @@ fn num(v: &Value, dp: u32) -> Decimal {
     dec(v
         .as_str()
         .unwrap_or_else(|| panic!("expected a decimal string, found {v}")))
-    .round_dp(dp)
+    .round_away(dp)
 }
 
 fn outcome(m: &Value) -> (&str, Option<&str>) {

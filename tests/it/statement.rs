@@ -3,6 +3,7 @@
 
 use super::util::run;
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
+use rmpay::decimal::RoundAway as _;
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -99,7 +100,7 @@ fn figures(m: &serde_json::Value) -> BTreeSet<String> {
                     && !d.is_zero()
                     && (money_only || d >= rust_decimal::Decimal::from(1000))
                 {
-                    out.insert(d.round_dp(2).normalize().to_string());
+                    out.insert(d.round_away(2).normalize().to_string());
                 }
             }
             serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, money_only, out)),
@@ -138,7 +139,7 @@ fn numbers_in(s: &str) -> Vec<String> {
                 && !policys
                 && let Ok(d) = t.parse::<rust_decimal::Decimal>()
             {
-                out.push(d.round_dp(2).normalize().to_string());
+                out.push(d.round_away(2).normalize().to_string());
             }
             before.push_str(&token);
             token.clear();
@@ -182,7 +183,7 @@ fn leaks(path: &Path, me: &str, pay: &serde_json::Value) -> Vec<String> {
                 Data::Float(f) => vec![
                     rust_decimal::Decimal::try_from(*f)
                         .unwrap()
-                        .round_dp(2)
+                        .round_away(2)
                         .normalize()
                         .to_string(),
                 ],
