@@ -663,9 +663,8 @@ fn vocab_words() -> &'static std::collections::HashMap<&'static str, Word, ahash
 
 /// The catalogue's trace phrases of more than one word, the longest first
 /// (so `no opening balance given` is taken before `opening balance`).
-/// Each with what a text must hold for it to be there, and a searcher
-/// built once (a month's trace looks for phrases tens of thousands of
-/// times).
+/// Each with the letters it holds ([`letters`]) and a searcher built once
+/// (a month's trace looks for phrases tens of thousands of times).
 fn phrases() -> &'static [Phrase] {
     static SORTED: std::sync::OnceLock<Vec<Phrase>> = std::sync::OnceLock::new();
     SORTED.get_or_init(|| {
@@ -676,7 +675,6 @@ fn phrases() -> &'static [Phrase] {
                 en,
                 zh,
                 need: letters(en),
-                pairs: Pairs::of_phrase(en.as_bytes()),
                 finder: memchr::memmem::Finder::new(en),
             })
             .collect();
@@ -686,77 +684,25 @@ fn phrases() -> &'static [Phrase] {
 }
 
 /// `s` with the catalogue's phrases in Chinese, each in turn, the longest
-/// first; `has` is what the text held first ([`letters`]): a phrase with a
-/// letter or symbol it lacked is not looked for.
-///
-/// A month has tens of thousands of inputs: a phrase is looked for only
-/// when the text also has the byte pairs it starts, ends and turns with
-/// ([`Pairs`]); the pairs are taken again after each replacement, so a
-/// phrase a replacement makes is still found.
+/// first; `has` is what the text held first ([`letters`]): a month has
+/// tens of thousands of inputs, so a phrase is looked for only when the
+/// text had all its letters.
 fn replace_phrases(mut s: std::borrow::Cow<'_, str>, has: u64) -> std::borrow::Cow<'_, str> {
-    let mut pairs = Pairs::of(s.as_bytes());
     for p in phrases() {
-        if p.need & !has == 0
-            && p.pairs.iter().all(|&k| pairs.has(k))
-            && p.finder.find(s.as_bytes()).is_some()
-        {
+        if p.need & !has == 0 && p.finder.find(s.as_bytes()).is_some() {
             s = std::borrow::Cow::Owned(replace_phrase(&s, p.en, p.zh, &p.finder));
-            pairs = Pairs::of(s.as_bytes());
         }
     }
     s
 }
 
-/// A trace phrase: English, Chinese, its letters ([`letters`]), some of
-/// its byte pairs ([`Pairs::of_phrase`]), its searcher.
+/// A trace phrase: English, Chinese, its letters ([`letters`]), its
+/// searcher.
 struct Phrase {
     en: &'static str,
     zh: &'static str,
     need: u64,
-    pairs: Vec<usize>,
     finder: memchr::memmem::Finder<'static>,
-}
-
-/// The byte pairs a text holds, hashed into a set of [`Pairs::BITS`]
-/// bits: a phrase with a pair the set lacks is not in the text (a pair
-/// the set has may be another's: then the phrase is searched for).
-struct Pairs([u64; Pairs::BITS / 64]);
-
-impl Pairs {
-    const BITS: usize = 4096;
-
-    fn key(a: u8, b: u8) -> usize {
-        (usize::from(a) * 67 + usize::from(b)) % Pairs::BITS
-    }
-
-    fn of(s: &[u8]) -> Pairs {
-        let mut set = [0u64; Pairs::BITS / 64];
-        for w in s.windows(2) {
-            let k = Pairs::key(w[0], w[1]);
-            set[k / 64] |= 1 << (k % 64);
-        }
-        Pairs(set)
-    }
-
-    fn has(&self, k: usize) -> bool {
-        self.0[k / 64] >> (k % 64) & 1 == 1
-    }
-
-    /// The keys of a phrase's first, middle and last pairs (none for a
-    /// phrase of one byte).
-    fn of_phrase(en: &[u8]) -> Vec<usize> {
-        let mut keys: Vec<usize> = [
-            0,
-            en.len().saturating_sub(2) / 2,
-            en.len().saturating_sub(2),
-        ]
-        .into_iter()
-        .filter(|&i| i + 1 < en.len())
-        .map(|i| Pairs::key(en[i], en[i + 1]))
-        .collect();
-        keys.dedup();
-        keys
-    }
 }
 
 /// Which ASCII letters and symbols a text holds, one bit each (letters
@@ -842,88 +788,8 @@ fn closing_of(s: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, TraceWords, closing_of, letters, phrases, replace_phrase, replace_phrases};
+    use super::{Lang, TraceWords, closing_of};
     use crate::text;
-    use std::borrow::Cow;
-
-    /// [`replace_phrases`] without its byte-pair filter: every phrase with
-    /// the text's letters searched for.
-    fn replace_phrases_plainly(mut s: Cow<'_, str>, has: u64) -> Cow<'_, str> {
-        for p in phrases() {
-            if p.need & !has == 0 && p.finder.find(s.as_bytes()).is_some() {
-                s = Cow::Owned(replace_phrase(&s, p.en, p.zh, &p.finder));
-            }
-        }
-        s
-    }
-
-    /// A small fixed-seed generator (Knuth's MMIX LCG, high bits).
-    fn next(x: &mut u64) -> usize {
-        *x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (*x >> 33) as usize
-    }
-
-    #[test]
-    fn the_byte_pair_filter_finds_every_phrase_a_plain_search_finds() {
-        // Texts of the catalogue's phrases, whole and cut at every
-        // character (so that phrases overlap, run into each other and are
-        // left half), its Chinese, the vocabulary's ids and the figures
-        // and ids a month's inputs carry, in random order.
-        let mut pieces: Vec<&str> = Vec::new();
-        for (en, zh) in text::TRACE_PHRASES {
-            pieces.push(en);
-            pieces.push(zh);
-            for (i, _) in en.char_indices().skip(1) {
-                pieces.push(&en[..i]);
-                pieces.push(&en[i..]);
-            }
-        }
-        pieces.extend(crate::vocab::Metric::ids());
-        pieces.extend(crate::vocab::Product::IDS);
-        pieces.extend([
-            " ",
-            "  ",
-            "_",
-            "-",
-            "`",
-            "(",
-            ")",
-            "[",
-            "]",
-            ", ",
-            ": ",
-            "; ",
-            "row 3",
-            "rows 2–302",
-            "C000001",
-            "6228480100010000000",
-            "901406.30 × 0.6",
-            "2026-09",
-            "closing balance of 2026-09",
-            "npl_balance ",
-            "Σ",
-            "÷",
-            "客户",
-            "v2",
-        ]);
-        let mut x = 0x7261_6365_2026_1130;
-        let mut replaced = 0;
-        for _ in 0..40_000 {
-            let n = 1 + next(&mut x) % 6;
-            let s: String = (0..n)
-                .map(|_| pieces[next(&mut x) % pieces.len()])
-                .collect();
-            let has = letters(&s);
-            let plain = replace_phrases_plainly(Cow::Borrowed(&s), has);
-            assert_eq!(replace_phrases(Cow::Borrowed(&s), has), plain, "in {s:?}");
-            replaced += usize::from(plain != s);
-        }
-        // Most texts had a phrase to replace: the comparison was not
-        // between texts left alone. (Measured: 18,275 of the 40,000.)
-        assert!(replaced > 15_000, "{replaced}");
-    }
 
     #[test]
     fn a_word_is_named_by_the_vocabulary_then_the_policy_then_the_catalogue() {
