@@ -281,6 +281,38 @@ fn deposit_sources(out: &mut String, ledger: &Ledger, c: &ClientMonth, excluded:
     }
 }
 
+/// A client's trace input for one of its RMs (the clients sheet's `row`
+/// with `share`): the client and its row, its counted balance sum times
+/// the share, and where its deposits were read. `buf` is scratch room.
+pub fn client_input(
+    buf: &mut String,
+    ledger: &Ledger,
+    c: &ClientMonth,
+    share: Decimal,
+    row: u32,
+    excluded: &[Product],
+) -> Input {
+    use std::fmt::Write;
+    buf.clear();
+    let _ = write!(
+        buf,
+        "client {} ({})",
+        c.client_id,
+        ledger.row_ref(crate::ledger::SheetKind::Clients, row)
+    );
+    let name = Box::<str>::from(buf.as_str());
+    // The balance sum itself (not the client's average): the formula adds
+    // these and divides once.
+    buf.clear();
+    let _ = write!(buf, "{} × {} [", c.counted_sum, share.normalize());
+    deposit_sources(buf, ledger, c, excluded);
+    buf.push(']');
+    Input {
+        name,
+        value: Box::from(buf.as_str()),
+    }
+}
+
 /// Each client of `clients` with its RMs, in the sheet's order, and its
 /// first name given, with the index of each client id in that list: a
 /// month's accounts, loans and fees find their client there (a hash
@@ -325,7 +357,22 @@ fn client_map(list: Vec<ClientMonth>) -> BTreeMap<String, ClientMonth> {
 
 /// Compute the month for every RM, with every figure's trace.
 pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
-    compute_with(ledger, policy, rms, Traced::Yes)
+    compute_with(ledger, policy, rms, Traced::Yes, None)
+}
+
+/// [`compute`], with the month's client rows in the client detail file
+/// `client_file` (`payroll --client-detail`) when one is given: each RM's
+/// daily average then has, instead of an input per client, one naming
+/// the file's rows of its clients (the RMs' blocks in the month's order,
+/// each client in id order; the header is row 1) and their Σ balance sum
+/// × share, which the file's rows add up to.
+pub fn compute_detailed(
+    ledger: &Ledger,
+    policy: &Policy,
+    rms: Vec<Rm>,
+    client_file: Option<&str>,
+) -> Month {
+    compute_with(ledger, policy, rms, Traced::Yes, client_file)
 }
 
 /// Compute the month's figures for a review, which shows none of the
@@ -335,7 +382,7 @@ pub fn compute(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
 /// (`ClientMonth::sources`), whose text is most of the month's work and
 /// memory on a big month.
 pub fn compute_figures(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>) -> Month {
-    compute_with(ledger, policy, rms, Traced::No)
+    compute_with(ledger, policy, rms, Traced::No, None)
 }
 
 /// Whether a month is computed with its traces.
@@ -345,7 +392,13 @@ enum Traced {
     No,
 }
 
-fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) -> Month {
+fn compute_with(
+    ledger: &Ledger,
+    policy: &Policy,
+    rms: Vec<Rm>,
+    traced: Traced,
+    client_file: Option<&str>,
+) -> Month {
     let traced = traced == Traced::Yes;
     let excluded = &policy.settings.excluded_products;
     let (mut list, at) = client_months(ledger);
@@ -449,36 +502,18 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
     // most of this step on a big month, so it is shared between threads
     // (and skipped for a month computed without its traces).
     let client_list: Vec<&ClientMonth> = clients.values().collect();
-    let client_inputs = if !traced {
+    let client_inputs = if !traced || client_file.is_some() {
+        // A month whose client rows go to the client detail file keeps no
+        // text per client: the file's rows are written from the figures.
         Vec::new()
     } else {
         crate::par::map(&client_list, 4096, |c| {
-            use std::fmt::Write;
             // Each text is written once into a buffer and boxed at its
             // length (no spare room, no second copy to shrink).
             let mut buf = String::with_capacity(256);
             c.assignments
                 .iter()
-                .map(|(_, share, row)| {
-                    buf.clear();
-                    let _ = write!(
-                        buf,
-                        "client {} ({})",
-                        c.client_id,
-                        ledger.row_ref(crate::ledger::SheetKind::Clients, *row)
-                    );
-                    let name = Box::<str>::from(buf.as_str());
-                    // The balance sum itself (not the client's average):
-                    // the formula adds these and divides once.
-                    buf.clear();
-                    let _ = write!(buf, "{} × {} [", c.counted_sum, share.normalize());
-                    deposit_sources(&mut buf, ledger, c, excluded);
-                    buf.push(']');
-                    Input {
-                        name,
-                        value: Box::from(buf.as_str()),
-                    }
-                })
+                .map(|(_, share, row)| client_input(&mut buf, ledger, c, *share, *row, excluded))
                 .collect::<Vec<Input>>()
         })
     };
@@ -643,6 +678,9 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
 
     // Sums of ledger amounts × shares, with the ledger's places.
     let amount = |d| crate::trace::amount_text(d, policy.settings.input_scale);
+    // The client detail file's first row of each RM's clients (row 1 is
+    // the header).
+    let mut file_row = 2usize;
     // Per-RM derived figures and their traces.
     for (i, rm) in rms.iter().enumerate() {
         let month = &mut by_rm[i];
@@ -676,6 +714,21 @@ fn compute_with(ledger: &Ledger, policy: &Policy, rms: Vec<Rm>, traced: Traced) 
         };
         let t = &mut month.trace;
         let mut inputs = std::mem::take(&mut dep_inputs[i]);
+        if let Some(file) = client_file {
+            let n = month.clients.len();
+            let rows = match n {
+                0 => None,
+                1 => Some(format!("{file} row {file_row}")),
+                _ => Some(format!("{file} rows {file_row}–{}", file_row + n - 1)),
+            };
+            if let Some(rows) = rows {
+                inputs.push(Input::new(
+                    rows,
+                    format!("Σ (client balance sum × share) = {}", amount(dep_sum[i])),
+                ));
+            }
+            file_row += n;
+        }
         inputs.push(Input::new("calendar days", days));
         t.push(Step {
             figure: Metric::DepositDailyAverage.id().into(),
