@@ -39,8 +39,7 @@ fn payroll_to_file(dir: &Path, extra: &[&str]) -> serde_json::Value {
     let o = run(&a);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        o.stderr
-            .contains(&format!("wrote {}", s(&dir.join(FILE)))),
+        o.stderr.contains(&format!("wrote {}", s(&dir.join(FILE)))),
         "{}",
         o.stderr
     );
@@ -79,10 +78,47 @@ C002,黄石建材集团,RM002,0.4,0.00,5000000.00,0.00,5000000.00,2000000.00,120
 C003,磁湖贸易公司,RM002,1,1000000.00,0.00,3100000.00,4100000.00,4100000.00,2000000.00,2000000.00,0.00,127100000.00,客户 C003 ([管户关系] 第 5 行),\"127100000.00 × 1 [账户 6201003 (协议存款, 31 行，[存款日余额] 第 4–304 行)；账户 6201004 (活期, 31 行，[存款日余额] 第 5–305 行)]\"\r
 C004,西塞山餐饮,RM003,1,1800000.00,0.00,0.00,1800000.00,1800000.00,800000.00,800000.00,0.00,55800000.00,客户 C004 ([管户关系] 第 6 行),\"55800000.00 × 1 [账户 6201005 (活期, 31 行，[存款日余额] 第 6–306 行)]\"\r
 C005,下陆五金店,RM004,1,1799999.99,0.00,0.00,1799999.99,1799999.99,1000000.01,1000000.01,0.00,55799999.69,客户 C005 ([管户关系] 第 7 行),\"55799999.69 × 1 [账户 6201006 (活期, 31 行，[存款日余额] 第 7–307 行)]\"\r
+C006,铁山个体户,AG001,1,2480000.00,0.00,0.00,2480000.00,2480000.00,0.00,0.00,0.00,76880000.00,客户 C006 ([管户关系] 第 8 行),\"76880000.00 × 1 [账户 6201007 (活期, 31 行，[存款日余额] 第 8–308 行)]\"\r
+C007,黄石港务公司,BH001,1,10000000.00,0.00,0.00,10000000.00,10000000.00,6000000.00,0.00,0.00,310000000.00,客户 C007 ([管户关系] 第 9 行),\"310000000.00 × 1 [账户 6201008 (活期, 31 行，[存款日余额] 第 9–309 行)]\"\r
+C008,开发区电子厂,RM005,1,0.00,6000000.00,0.00,6000000.00,6000000.00,0.00,0.00,0.00,186000000.00,客户 C008 ([管户关系] 第 10 行),\"186000000.00 × 1 [账户 6201009 (定期, 31 行，[存款日余额] 第 10–310 行)]\"\r
 ";
-    assert_eq!(&text[..expected.len().min(text.len())], expected);
+    assert_eq!(text, expected);
     // Ten client rows and the header.
     assert_eq!(rows(&d.path().join(FILE)).len(), 11);
+    // The book's client sheet says where they are; its trace has no row
+    // per client (RM001's daily average: the file's rows, then the days).
+    let book = std::fs::read(d.path().join("pay-2026-10.xlsx")).unwrap();
+    let sheets = rmpay::ledger::dump::xlsx_cells(&book).unwrap();
+    let sheet = |name: &str| &sheets.iter().find(|(n, _)| n == name).unwrap().1;
+    let body: Vec<&(String, String)> = sheet("客户明细")
+        .iter()
+        .filter(|(at, _)| !at.ends_with('1') || at.len() > 2)
+        .collect();
+    assert_eq!(
+        body,
+        [&(
+            "A2".to_string(),
+            "本月客户明细共 10 行，另写在本工作簿旁的 client-detail-2026-10.csv 中（计算过程中每位客户经理的存款日均注明其在该文件中的行）".to_string()
+        )]
+    );
+    let trace = sheet("计算过程");
+    let at = |cell: &str| {
+        trace
+            .iter()
+            .find(|(a, _)| a == cell)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(
+        (at("B2"), at("F2"), at("G2"), at("F3"), at("G3"), at("B4")),
+        (
+            Some("存款日均"),
+            Some("client-detail-2026-10.csv 第 2–4 行"),
+            Some("Σ（客户余额合计 × 分成比例） = 387500000.00"),
+            Some("日历天数"),
+            Some("31"),
+            Some("基数存款")
+        )
+    );
     // In English: the same rows, the sheet's English words.
     let e = tempfile::tempdir().unwrap();
     payroll_to_file(e.path(), &["--lang", "en"]);
@@ -193,7 +229,11 @@ fn the_client_detail_file_is_written_with_the_workbook_or_not_at_all() {
         "file",
     ]);
     assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(!out.exists(), "{:?}", std::fs::read_dir(&out).map(|r| r.count()));
+    assert!(
+        !out.exists(),
+        "{:?}",
+        std::fs::read_dir(&out).map(|r| r.count())
+    );
     // Written once; then a failed run leaves the file as it was.
     payroll_to_file(&out, &[]);
     let before = std::fs::read(out.join(FILE)).unwrap();
@@ -275,7 +315,10 @@ fn a_closed_months_client_detail_file_is_archived_verified_and_rerun() {
     let rerun = || run(&["rerun", "--archive", &s(&arch), "--period", "2026-10"]);
     assert_eq!(verify().code, 0);
     let r = rerun();
-    assert_eq!((r.code, r.stdout.lines().last()), (0, Some("2026-10: identical")));
+    assert_eq!(
+        (r.code, r.stdout.lines().last()),
+        (0, Some("2026-10: identical"))
+    );
     // One client row changed: both say so, at the file.
     let changed = String::from_utf8(archived.clone())
         .unwrap()
@@ -292,7 +335,8 @@ fn a_closed_months_client_detail_file_is_archived_verified_and_rerun() {
     let r = rerun();
     assert_eq!(r.code, 1);
     assert!(
-        r.stdout.contains("2026-10: 1 file(s) differ from the archive"),
+        r.stdout
+            .contains("2026-10: 1 file(s) differ from the archive"),
         "{}",
         r.stdout
     );
