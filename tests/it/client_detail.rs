@@ -38,11 +38,8 @@ fn payroll_to_file(dir: &Path, extra: &[&str]) -> serde_json::Value {
     a.extend(extra.iter().map(|x| x.to_string()));
     let o = run(&a);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(
-        o.stderr.contains(&format!("wrote {}", s(&dir.join(FILE)))),
-        "{}",
-        o.stderr
-    );
+    // The console names it with the workbook (`wrote …`, `已写入 …`).
+    assert!(o.stderr.contains(&s(&dir.join(FILE))), "{}", o.stderr);
     serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap()
 }
 
@@ -340,4 +337,50 @@ fn a_closed_months_client_detail_file_is_archived_verified_and_rerun() {
         "{}",
         r.stdout
     );
+}
+
+/// The file's client rows are the trace's: for each RM, its rows' input
+/// and input value are, in order, the inputs its daily average has when
+/// the month is written to the workbook alone (Chinese and English).
+#[test]
+fn the_files_client_rows_are_the_workbook_traces_inputs() {
+    for lang in ["zh", "en"] {
+        let d = tempfile::tempdir().unwrap();
+        let json = d.path().join("book.json");
+        let o = run(&[
+            "payroll",
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            LEDGER_A,
+            "--out",
+            &s(&d.path().join("book")),
+            "--json",
+            &s(&json),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let book: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+        let mut traced: Vec<(String, String, String)> = Vec::new();
+        for m in book["managers"].as_array().unwrap() {
+            let inputs = m["trace"][0]["inputs"].as_array().unwrap();
+            // All but the calendar days.
+            for i in &inputs[..inputs.len() - 1] {
+                traced.push((
+                    m["rm_id"].as_str().unwrap().to_string(),
+                    i["name"].as_str().unwrap().to_string(),
+                    i["value"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+        payroll_to_file(d.path(), &["--lang", lang]);
+        let filed: Vec<(String, String, String)> = rows(&d.path().join(FILE))[1..]
+            .iter()
+            .map(|r| (r[2].clone(), r[13].clone(), r[14].clone()))
+            .collect();
+        assert_eq!(filed, traced, "--lang {lang}");
+        assert_eq!(filed.len(), 10);
+    }
 }
