@@ -292,25 +292,42 @@ pub fn client_input(
     row: u32,
     excluded: &[Product],
 ) -> Input {
-    use std::fmt::Write;
-    buf.clear();
-    let _ = write!(
-        buf,
-        "client {} ({})",
-        c.client_id,
-        ledger.row_ref(crate::ledger::SheetKind::Clients, row)
-    );
+    client_input_name(buf, ledger, c, row);
     let name = Box::<str>::from(buf.as_str());
-    // The balance sum itself (not the client's average): the formula adds
-    // these and divides once.
-    buf.clear();
-    let _ = write!(buf, "{} × {} [", c.counted_sum, share.normalize());
-    deposit_sources(buf, ledger, c, excluded);
-    buf.push(']');
+    client_input_value(buf, ledger, c, share, excluded);
     Input {
         name,
         value: Box::from(buf.as_str()),
     }
+}
+
+/// [`client_input`]'s name, written into `out` (cleared first).
+pub fn client_input_name(out: &mut String, ledger: &Ledger, c: &ClientMonth, row: u32) {
+    use std::fmt::Write;
+    out.clear();
+    let _ = write!(
+        out,
+        "client {} ({})",
+        c.client_id,
+        ledger.row_ref(crate::ledger::SheetKind::Clients, row)
+    );
+}
+
+/// [`client_input`]'s value, written into `out` (cleared first).
+pub fn client_input_value(
+    out: &mut String,
+    ledger: &Ledger,
+    c: &ClientMonth,
+    share: Decimal,
+    excluded: &[Product],
+) {
+    use std::fmt::Write;
+    // The balance sum itself (not the client's average): the formula adds
+    // these and divides once.
+    out.clear();
+    let _ = write!(out, "{} × {} [", c.counted_sum, share.normalize());
+    deposit_sources(out, ledger, c, excluded);
+    out.push(']');
 }
 
 /// Ids to positions, hashed with the deposit reader's aHash (fixed seeds):

@@ -110,8 +110,9 @@ fn rm_rows(
 ) -> std::io::Result<Vec<u8>> {
     let rm_id = r.rm.rm_id.as_str();
     let mut w = csv_writer(Vec::with_capacity(r.month.clients.len() * 320));
+    use crate::metrics::monthly;
     use std::fmt::Write as _;
-    let mut buf = String::with_capacity(256);
+    let (mut name_buf, mut value_buf) = (String::with_capacity(64), String::with_capacity(256));
     let mut num = String::with_capacity(32);
     // A client listed twice for the RM: its second row of the sheet.
     let mut seen: (u32, usize) = (u32::MAX, 0);
@@ -127,15 +128,18 @@ fn rm_rows(
             .filter(|(id, _, _)| id == rm_id)
             .nth(nth)
             .map_or(0, |a| a.2);
-        let input =
-            crate::metrics::monthly::client_input(&mut buf, ledger, c, *share, row, excluded);
+        monthly::client_input_name(&mut name_buf, ledger, c, row);
+        monthly::client_input_value(&mut value_buf, ledger, c, *share, excluded);
         let (name, value) = if zh {
             (
-                Cow::Owned(words.text(&input.name)),
-                Cow::Owned(words.text(&input.value)),
+                Cow::Owned(words.text(&name_buf)),
+                Cow::Owned(words.text(&value_buf)),
             )
         } else {
-            (Cow::Borrowed(&*input.name), Cow::Borrowed(&*input.value))
+            (
+                Cow::Borrowed(name_buf.as_str()),
+                Cow::Borrowed(value_buf.as_str()),
+            )
         };
         // The row, field by field: the numbers written through one
         // buffer (a month has 666,667 rows of nine figures).
