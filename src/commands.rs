@@ -549,6 +549,8 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
         eprintln!("{}", text::wrote(text::console(), p.display()));
     }
     json_written(&a.json, json);
+    // As `payroll`: the month is freed off the command's path.
+    std::thread::spawn(move || drop(r));
     Ok(())
 }
 
@@ -992,6 +994,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     arch.commit(&lock, p, &all).map_err(Failure::Error)?;
     drop(lock);
     closed_message(a, &r, &arch, &manifest);
+    // As `payroll`: the month is freed off the command's path.
+    std::thread::spawn(move || drop(r));
     Ok(())
 }
 
