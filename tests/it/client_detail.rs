@@ -259,13 +259,41 @@ fn the_client_detail_file_is_written_with_the_workbook_or_not_at_all() {
     assert_eq!(names, [FILE, "pay-2026-10.xlsx", "pay.json"]);
 }
 
-/// A month closed with its client rows in the file: the archive holds it,
-/// the manifest hashes it, `verify` and `rerun` check it (the month is
-/// recomputed as it was closed), and it is the file `payroll` writes.
+/// A month drafted and closed with its client rows in the file: the draft
+/// and the archive hold it, the manifest hashes it, `verify` and `rerun`
+/// check it (the month is recomputed as it was closed), and it is the file
+/// `payroll` writes.
 #[test]
 fn a_closed_months_client_detail_file_is_archived_verified_and_rerun() {
     let d = tempfile::tempdir().unwrap();
     let arch = d.path().join("archive");
+    // Drafted first (`payroll --archive`): the file is written beside the
+    // book and stored with the draft.
+    let drafted = d.path().join("drafted");
+    let o = run(&[
+        "payroll",
+        "--archive",
+        &s(&arch),
+        "--policy",
+        POLICY_B,
+        "--ledger",
+        LEDGER_B,
+        "--period",
+        "2026-10",
+        "--out",
+        &s(&drafted),
+        "--client-detail",
+        "file",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let draft_file = std::fs::read(drafted.join(FILE)).unwrap();
+    let stored: Vec<_> = std::fs::read_dir(arch.join("drafts/2026-10"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join(FILE))
+        .filter(|p| p.exists())
+        .collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), draft_file);
     let o = run(&[
         "close",
         "--archive",
@@ -308,6 +336,7 @@ fn a_closed_months_client_detail_file_is_archived_verified_and_rerun() {
     ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(std::fs::read(out.join(FILE)).unwrap(), archived);
+    assert_eq!(draft_file, archived);
     let verify = || run(&["verify", "--archive", &s(&arch)]);
     let rerun = || run(&["rerun", "--archive", &s(&arch), "--period", "2026-10"]);
     assert_eq!(verify().code, 0);
