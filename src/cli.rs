@@ -160,6 +160,19 @@ const QUIET_HELP: &str = "Do not show the progress line while a large ledger is 
 const PERIOD_HELP: &str = "The month, YYYY-MM (default: the month of the ledger's daily \
 balances, which it must agree with; needed for a ledger of monthly averages)";
 const LEDGER_HELP: &str = "The month's ledger workbook (.xlsx, .xls or .ods)";
+const CLIENT_DETAIL_HELP: &str = "Where the month's client rows (the client sheet and the trace's row per client and RM) go: the pay workbook, or client-detail-YYYY-MM.csv beside it";
+
+/// Where a month's client rows go (`--client-detail`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ClientDetail {
+    /// The file when the month has more than 100,000 client rows, else the workbook.
+    #[default]
+    Auto,
+    /// The pay workbook, however many.
+    Workbook,
+    /// The file client-detail-YYYY-MM.csv beside the workbook, however few.
+    File,
+}
 
 /// A closed month of an archive.
 #[derive(Args, Debug)]
@@ -229,6 +242,8 @@ pub struct PayrollArgs {
     pub period: Option<String>,
     #[arg(long, short, help = QUIET_HELP)]
     pub quiet: bool,
+    #[arg(long, value_name = "WHERE", value_enum, default_value_t, help = CLIENT_DETAIL_HELP)]
+    pub client_detail: ClientDetail,
 }
 
 #[derive(Args, Debug)]
@@ -246,6 +261,8 @@ pub struct CloseArgs {
     pub quiet: bool,
     #[arg(long, value_name = "SECONDS", default_value_t = 30, help = WAIT_HELP)]
     pub wait: u64,
+    #[arg(long, value_name = "WHERE", value_enum, default_value_t, help = CLIENT_DETAIL_HELP)]
+    pub client_detail: ClientDetail,
 }
 
 #[derive(Args, Debug)]

@@ -4,6 +4,7 @@ use crate::archive::{self, Archive, FileEntry, Link, Manifest, SourceFile};
 use crate::cli::{self, Command};
 use crate::diag::{Code, Diagnostic};
 use crate::period::Period;
+use crate::pipeline::month::ClientDetail;
 use crate::pipeline::{inputs, opening, review};
 use crate::text::{Msg, archive as says};
 use crate::{
@@ -199,6 +200,35 @@ fn stage_pay_json(
             Ok(None)
         }
         _ => stage_json(outputs, json, || json_bytes(r, l)),
+    }
+}
+
+/// The month's client detail file, staged beside the workbook in `out`
+/// when the month's client rows go to it (`--client-detail`); its path.
+fn stage_client_detail(
+    outputs: &mut write::OutputSet,
+    out: &Path,
+    r: &PayrollRun,
+    l: report::Lang,
+) -> Result<Option<PathBuf>, Failure> {
+    let Some(name) = &r.run.client_file else {
+        return Ok(None);
+    };
+    let path = out.join(name);
+    outputs
+        .add_with(&path, |w| {
+            write::client_detail::write_client_detail(&r.policy, &r.payroll, &r.ledger, l, w)
+        })
+        .map_err(Failure::Error)?;
+    Ok(Some(path))
+}
+
+/// `--client-detail` as the pipeline's choice.
+fn client_detail(c: cli::ClientDetail) -> ClientDetail {
+    match c {
+        cli::ClientDetail::Auto => ClientDetail::Auto,
+        cli::ClientDetail::Workbook => ClientDetail::Workbook,
+        cli::ClientDetail::File => ClientDetail::File,
     }
 }
 
@@ -426,6 +456,7 @@ fn month_job(
         ledger_display: None,
         period: parse_period(period)?,
         carry,
+        client_detail: ClientDetail::Auto,
     })
 }
 
@@ -437,7 +468,8 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
         },
         None => Carry::Ledger,
     };
-    let job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
+    let mut job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
+    job.client_detail = client_detail(a.client_detail);
     let r = compute_with_progress(&job, a.quiet)?;
     if let Some(root) = &a.archive {
         return payroll_draft(a, root, r);
@@ -452,10 +484,14 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
     sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
     outputs.add_workbook(sink).map_err(Failure::Error)?;
+    let detail = stage_client_detail(&mut outputs, &a.out, &r, l)?;
     let json = stage_pay_json(&mut outputs, &a.json, &r, l)?;
     outputs.commit().map_err(Failure::Error)?;
     summary(&r);
     eprintln!("{}", text::wrote(text::console(), out.display()));
+    if let Some(p) = detail {
+        eprintln!("{}", text::wrote(text::console(), p.display()));
+    }
     json_written(&a.json, json);
     // A big month is millions of small allocations; free them off the
     // command's path (the process may well exit first).
@@ -485,6 +521,14 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
     outputs.add(&out, &workbook).map_err(Failure::Error)?;
+    let mut detail = None;
+    if let Some(name) = &r.run.client_file
+        && let Some((_, bytes)) = files.iter().find(|(n, _)| n == name)
+    {
+        let path = a.out.join(name);
+        outputs.add(&path, bytes).map_err(Failure::Error)?;
+        detail = Some(path);
+    }
     let json = stage_pay_json(&mut outputs, &a.json, &r, l)?;
     let mut recorded = None;
     if !closed {
@@ -501,7 +545,12 @@ fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(),
         Some((sha, voided)) => draft_recorded(root, &arch, &r, &sha, &voided)?,
     }
     eprintln!("{}", text::wrote(text::console(), out.display()));
+    if let Some(p) = detail {
+        eprintln!("{}", text::wrote(text::console(), p.display()));
+    }
     json_written(&a.json, json);
+    // As `payroll`: the month is freed off the command's path.
+    std::thread::spawn(move || drop(r));
     Ok(())
 }
 
@@ -844,6 +893,12 @@ fn period_files(
     let workbook = crate::pay_workbook(r, l, Path::new(&xlsx_name)).map_err(Failure::Error)?;
     let st = state::State::closing(&r.policy, p, &r.payroll);
     let mut files = ledger_files;
+    if let Some(name) = &r.run.client_file {
+        let mut bytes = Vec::new();
+        write::client_detail::write_client_detail(&r.policy, &r.payroll, &r.ledger, l, &mut bytes)
+            .map_err(|e| Failure::at(name, Code::Io, write::os_reason(&e)))?;
+        files.push((name.clone(), bytes));
+    }
     files.extend([
         (archive::POLICY.to_string(), policy_bytes),
         (xlsx_name, workbook),
@@ -892,7 +947,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         root: a.archive.clone(),
         closing: true,
     };
-    let job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
+    let mut job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
+    job.client_detail = client_detail(a.client_detail);
     let mut r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
@@ -938,6 +994,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     arch.commit(&lock, p, &all).map_err(Failure::Error)?;
     drop(lock);
     closed_message(a, &r, &arch, &manifest);
+    // As `payroll`: the month is freed off the command's path.
+    std::thread::spawn(move || drop(r));
     Ok(())
 }
 
@@ -1381,10 +1439,26 @@ fn recompute_version(
         ledger_display: Some(m.ledger.original.clone()),
         period: Some(p),
         carry,
+        client_detail: archived_detail(&m),
     };
     let mut r = compute(&job, &mut |_, _| {})?;
     r.run.signoffs = signoff_lines(&m.approval);
     Ok((m, r))
+}
+
+/// Where a closed month's client rows went: to the client detail file if
+/// its manifest lists one, else the workbook. A month is recomputed
+/// (`rerun`, `explain`, `compare`, `restate`) as it was closed.
+pub(crate) fn archived_detail(m: &Manifest) -> ClientDetail {
+    let file = m
+        .files
+        .iter()
+        .any(|f| f.name.starts_with("client-detail-") && f.name.ends_with(".csv"));
+    if file {
+        ClientDetail::File
+    } else {
+        ClientDetail::Workbook
+    }
 }
 
 fn manifest_lang(m: &Manifest) -> report::Lang {
@@ -1862,6 +1936,7 @@ fn ledger_job(m: &cli::MonthArgs, ledger: &Path, period: Option<Period>) -> Resu
             },
             None => Carry::Ledger,
         },
+        client_detail: ClientDetail::Auto,
     })
 }
 
@@ -1884,6 +1959,7 @@ fn compare(a: &cli::CompareArgs) -> Result<(), Failure> {
                 }
             }
         },
+        client_detail: archived_detail(&m),
     };
     let proposed = compute(&job, &mut |_, _| {})?;
     let l = text::output();

@@ -366,6 +366,7 @@ impl Restatement<'_> {
             ledger_display,
             period: Some(q),
             carry: opening(self.arch, q, before.map(|b| &b.state), old_m)?,
+            client_detail: super::archived_detail(old_m),
         };
         let r = if q == self.p {
             super::compute_with_progress(&job, self.quiet)?

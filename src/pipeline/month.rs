@@ -19,6 +19,43 @@ pub struct PayrollRun {
     pub run: report::pay::RunInfo,
 }
 
+/// Where a month's client-level rows go: the client sheet (客户明细) and
+/// the trace's row per client and RM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ClientDetail {
+    /// A file when the month has more than [`CLIENT_DETAIL_ROWS`] client
+    /// rows, else the workbook.
+    #[default]
+    Auto,
+    /// The pay workbook, however many.
+    Workbook,
+    /// The client detail file beside the workbook, however few.
+    File,
+}
+
+/// The most client rows (rows of the ledger's clients sheet: one per client
+/// and RM) a month's pay workbook holds under [`ClientDetail::Auto`]: past
+/// it the client sheet and the trace's client rows go to the client detail
+/// file. A branch's month has a few thousand; a city bank's 666,667 (and an
+/// Excel sheet stops at 1,048,576 rows).
+pub const CLIENT_DETAIL_ROWS: usize = 100_000;
+
+impl ClientDetail {
+    /// Whether a month with `rows` client rows writes them to the file.
+    pub fn to_file(self, rows: usize) -> bool {
+        match self {
+            ClientDetail::Auto => rows > CLIENT_DETAIL_ROWS,
+            ClientDetail::Workbook => false,
+            ClientDetail::File => true,
+        }
+    }
+}
+
+/// The client detail file's name for a period.
+pub fn client_detail_name(period: Period) -> String {
+    format!("client-detail-{period}.csv")
+}
+
 /// One month's computation: what to read and where the opening state is.
 #[derive(Clone, Debug)]
 pub struct Job {
@@ -30,6 +67,8 @@ pub struct Job {
     pub ledger_display: Option<String>,
     pub period: Option<Period>,
     pub carry: Carry,
+    /// Where the month's client rows go.
+    pub client_detail: ClientDetail,
 }
 
 impl Job {
@@ -42,6 +81,7 @@ impl Job {
             ledger_display: None,
             period,
             carry: Carry::Ledger,
+            client_detail: ClientDetail::Auto,
         }
     }
 }
@@ -63,7 +103,11 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     let rms = resolve_rms(&ledger, &policy, &ledger_display)?;
     let ledger_sha256 = inputs::join_hash(ledger_hash, &ledger_display)?;
     let opening = opening::find(&job.carry, &ledger)?;
-    let month = metrics::monthly::compute(&ledger, &policy, rms);
+    let client_file = job
+        .client_detail
+        .to_file(ledger.clients.len())
+        .then(|| client_detail_name(ledger.period));
+    let month = metrics::monthly::compute_detailed(&ledger, &policy, rms, client_file.as_deref());
     let payroll = engine::pay::payroll(&policy, &ledger, month, &opening.openings);
     check_overflow(&payroll, &ledger.file)?;
     // The workbook names the ledger by file name, like everything else in
@@ -77,13 +121,14 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
             crate::text::Msg::new(show(crate::text::Lang::Zh), show(crate::text::Lang::En))
         })
         .collect();
-    let run = report::pay::RunInfo::new(
+    let mut run = report::pay::RunInfo::new(
         ledger.period,
         ledger.file.clone(),
         ledger_sha256,
         opening.source,
         ledger_warnings,
     );
+    run.client_file = client_file;
     Ok(PayrollRun {
         policy,
         policy_path,

@@ -24,6 +24,10 @@ pub struct RunInfo {
     /// The sign-offs a closed month was closed on, in the workflow's
     /// order: the register's sign-off block (empty: no block).
     pub signoffs: Vec<SignoffLine>,
+    /// The client detail file (`client-detail-YYYY-MM.csv`) when the
+    /// month's client rows are written to it rather than to the workbook
+    /// (`payroll --client-detail`); `None`: they are in the workbook.
+    pub client_file: Option<String>,
 }
 
 impl RunInfo {
@@ -43,6 +47,7 @@ impl RunInfo {
             opening,
             ledger_warnings,
             signoffs: Vec::new(),
+            client_file: None,
         }
     }
 }
@@ -790,6 +795,16 @@ fn client_detail(c: &Book<'_>, sink: &mut dyn Sink) {
     let columns = super::columns(lang, crate::text::CLIENT_COLUMNS);
     let mut cd = Sheet::new(sink, crate::text::client_sheet(lang), columns);
     cd.freeze_columns = 1;
+    // At head-office scale the rows are in the client detail file: the
+    // sheet says where, and how many.
+    if let Some(file) = &c.run.client_file {
+        let rows: usize = payroll.results.iter().map(|r| r.month.clients.len()).sum();
+        cd.push(vec![Cell::text(text::pay_client_rows_in_file(
+            lang, rows, file,
+        ))]);
+        drop(cd);
+        return;
+    }
     for c in payroll.clients.values() {
         for (rm_id, share, _) in &c.assignments {
             let p = |k: Product| fig(c.by_product.get(k));

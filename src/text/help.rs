@@ -352,6 +352,12 @@ LANG starting with `zh`: Chinese; else English)",
         "存放已结账月份的档案目录",
         "The archive of closed months",
     ),
+    arg(
+        "*",
+        "client_detail",
+        "本月客户明细（客户明细表和计算过程中每位客户、每位客户经理一行）写在哪里：工资表中，或工资表旁的 client-detail-YYYY-MM.csv",
+        "Where the month's client rows (the client sheet and the trace's row per client and RM) go: the pay workbook, or client-detail-YYYY-MM.csv beside it",
+    ),
     // payroll
     arg(
         "payroll",
@@ -661,6 +667,24 @@ pub const VALUES: &[(&str, &str, &str, &str)] = &[
         "Chinese (workbooks' default)",
     ),
     ("lang", "en", "英文", "English"),
+    (
+        "client_detail",
+        "auto",
+        "本月客户明细超过 100,000 行时写入文件，否则写在工资表中",
+        "The file when the month has more than 100,000 client rows, else the workbook",
+    ),
+    (
+        "client_detail",
+        "workbook",
+        "写在工资表中，不论多少行",
+        "The pay workbook, however many",
+    ),
+    (
+        "client_detail",
+        "file",
+        "写入工资表旁的 client-detail-YYYY-MM.csv，不论多少行",
+        "The file client-detail-YYYY-MM.csv beside the workbook, however few",
+    ),
 ];
 
 labels! {

@@ -243,6 +243,10 @@ labels! {
     col_formula => "计算公式", "Formula";
     col_input => "取数项目", "Input";
     col_input_value => "取数来源与数值", "Input value";
+    // The client detail file (client-detail-YYYY-MM.csv): the client
+    // sheet's columns, then the client's counted balance sum and the
+    // trace's input and its value.
+    col_balance_sum => "计入存款余额合计", "Counted balance sum";
     rule_metric => "指标定义", "metric";
     rule_pay => "工资计算", "pay";
     rule_restate => "以前期间调整", "prior-period adjustment";
@@ -636,6 +640,8 @@ messages! {
         "net {net} + risk deposit released {released}";
     stmt_ytd_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}", "net {net} + released {released}";
     pay_off_roster(left_on) => "{left_on} 离岗，不在本月台账中", "left on {left_on}; not in this month's ledger";
+    pay_client_rows_in_file(rows, file) => "本月客户明细共 {rows} 行，另写在本工作簿旁的 {file} 中（计算过程中每位客户经理的存款日均注明其在该文件中的行）",
+        "The month's {rows} client rows are in {file}, beside this workbook (the trace names each RM's rows of it under the deposit daily average)";
     pay_withheld_amount(amount) => "扣留 {amount}", "withheld {amount}";
     pay_loss_offset_amount(amount) => "抵偿经济损失 {amount}", "losses of {amount} paid from the balance";
     // Why the risk deposit moved (each movement's `reason`: the pay JSON,

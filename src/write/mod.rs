@@ -5,6 +5,7 @@
 //! existing output is replaced whole or not at all; a command's outputs are
 //! committed together ([`OutputSet`]).
 
+pub mod client_detail;
 pub mod json;
 mod outputs;
 pub mod payout;

@@ -473,18 +473,19 @@ fn payroll_help_reads_plainly() {
             Usage: rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
 
             Options:
-                  --policy <FILE>     The policy file (TOML)
-                  --rules <DIR>       A directory of policy versions: the version in force in the month (for a review, in its last month) is used
-                  --bank <ID>         With --rules: the policy id, when the directory holds several banks' policies
-                  --ledger <FILE>     The month's ledger workbook (.xlsx, .xls or .ods)
-                  --out <DIR>         Directory the pay workbook (pay-YYYY-MM.xlsx) is written to (created if missing)
-                  --json <FILE>       Also write the results as JSON to this file (`-`: to standard output)
-                  --archive <DIR>     Take the opening state (risk deposits, counters) from this archive's last closed month, and record the month's draft in the archive (drafts/YYYY-MM/) for sign-off
-                  --wait <SECONDS>    How long to wait for another rmpay writing to the archive before giving up with error[archive-busy] (0: do not wait) [default: 30]
-                  --period <YYYY-MM>  The month, YYYY-MM (default: the month of the ledger's daily balances, which it must agree with; needed for a ledger of monthly averages)
-              -q, --quiet             Do not show the progress line while a large ledger is read
-                  --lang <LANG>       Language of what is written (workbooks, statements, JSON reasons) and of the console's messages. Workbooks default to Chinese; the console, without --lang, follows the locale (LC_ALL, LC_MESSAGES, LANG starting with `zh`: Chinese; else English) [possible values: zh, en]
-              -h, --help              Print help (see more with '--help')
+                  --policy <FILE>          The policy file (TOML)
+                  --rules <DIR>            A directory of policy versions: the version in force in the month (for a review, in its last month) is used
+                  --bank <ID>              With --rules: the policy id, when the directory holds several banks' policies
+                  --ledger <FILE>          The month's ledger workbook (.xlsx, .xls or .ods)
+                  --out <DIR>              Directory the pay workbook (pay-YYYY-MM.xlsx) is written to (created if missing)
+                  --json <FILE>            Also write the results as JSON to this file (`-`: to standard output)
+                  --archive <DIR>          Take the opening state (risk deposits, counters) from this archive's last closed month, and record the month's draft in the archive (drafts/YYYY-MM/) for sign-off
+                  --wait <SECONDS>         How long to wait for another rmpay writing to the archive before giving up with error[archive-busy] (0: do not wait) [default: 30]
+                  --period <YYYY-MM>       The month, YYYY-MM (default: the month of the ledger's daily balances, which it must agree with; needed for a ledger of monthly averages)
+              -q, --quiet                  Do not show the progress line while a large ledger is read
+                  --client-detail <WHERE>  Where the month's client rows (the client sheet and the trace's row per client and RM) go: the pay workbook, or client-detail-YYYY-MM.csv beside it [default: auto] [possible values: auto, workbook, file]
+                  --lang <LANG>            Language of what is written (workbooks, statements, JSON reasons) and of the console's messages. Workbooks default to Chinese; the console, without --lang, follows the locale (LC_ALL, LC_MESSAGES, LANG starting with `zh`: Chinese; else English) [possible values: zh, en]
+              -h, --help                   Print help (see more with '--help')
 
             Examples:
               rmpay payroll --policy rules/city-commercial-bank.toml \\
@@ -558,6 +559,13 @@ fn payroll_help_in_chinese() {
               -q, --quiet
                       读取大台账时不显示进度行
 
+                  --client-detail <WHERE>
+                      本月客户明细（客户明细表和计算过程中每位客户、每位客户经理一行）写在哪里：工资表中，或工资表旁的 client-detail-YYYY-MM.csv（默认：auto）
+                      可选值：
+                      - auto：本月客户明细超过 100,000 行时写入文件，否则写在工资表中
+                      - workbook：写在工资表中，不论多少行
+                      - file：写入工资表旁的 client-detail-YYYY-MM.csv，不论多少行
+
                   --lang <LANG>
                       写出内容（工作簿、对账单、JSON 中的理由）及屏幕提示所用的语言。工作簿默认中文；屏幕提示在未给 --lang 时随系统的区域设置：LC_ALL、LC_MESSAGES、LANG 以 zh 开头为中文，否则为英文
                       可选值：
@@ -580,17 +588,19 @@ fn payroll_help_in_chinese() {
         .args(["payroll", "-h"])
         .stdout_contains("
             用法：rmpay payroll [OPTIONS] --ledger <FILE> --out <DIR> <--policy <FILE>|--rules <DIR>>
-                  --wait <SECONDS>    另一个 rmpay 正在写入档案时最多等待几秒，超时报 error[archive-busy]（0：不等待；默认：30）
-              -h, --help              显示帮助（--help 显示详细说明）
+                  --wait <SECONDS>         另一个 rmpay 正在写入档案时最多等待几秒，超时报 error[archive-busy]（0：不等待；默认：30）
+              -h, --help                   显示帮助（--help 显示详细说明）
         ")
         .run();
 }
 
 /// English words a Chinese help may hold besides flags, value names, file
 /// names and identifiers: the tool's name and its commands' (they are
-/// typed), `--lang`'s values, a step id given as an example, and product
-/// and format names.
-const ZH_HELP_MAY_SAY: &[&str] = &["rmpay", "zh", "en", "check", "Excel", "xlsx"];
+/// typed), `--lang`'s and `--client-detail`'s values, a step id given as
+/// an example, and product and format names.
+const ZH_HELP_MAY_SAY: &[&str] = &[
+    "rmpay", "zh", "en", "check", "Excel", "xlsx", "auto", "workbook", "file",
+];
 
 /// The English words of a Chinese help: what is left of each ASCII word
 /// once flags (`--out`), value names and other capitals (`FILE`, `TOML`),

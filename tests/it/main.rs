@@ -2,6 +2,9 @@
 //!
 //! - `audit`: every figure of every RM recomputed from its own trace, in
 //!   archives of months under both policies; the digits of written numbers.
+//! - `client_detail`: the client detail file of `payroll --client-detail`:
+//!   its content, an auditor's recomputation of each RM's deposits from it,
+//!   written with the workbook or not at all, archived, verified, rerun.
 //! - `archive`: closing, carrying forward, re-running and verifying periods.
 //! - `archive_zh`: the archive's and the monthly cycle's refusals and
 //!   damaged files, said in Chinese under a Chinese locale.
@@ -73,6 +76,7 @@ mod archive_zh;
 mod audit;
 mod bombs;
 mod cli;
+mod client_detail;
 mod cycle;
 mod error_catalogue;
 mod folders;
