@@ -1155,3 +1155,44 @@ fn the_first_fifty_over_shared_clients_in_order_of_appearance() {
         .status(1)
         .run();
 }
+
+/// A CSV file's errors are on the lines their records start on, whatever
+/// the file's line breaks: a Windows export's `\r\n`, a classic Mac's
+/// `\r`, empty lines, a quoted field over two lines. (The csv crate dated
+/// a record from where the one before ended: after a `\r\n` one line
+/// early, before empty lines at the first of them, and never past line 1
+/// with `\r` alone.)
+#[test]
+fn a_csv_error_is_on_its_line_whatever_the_line_breaks() {
+    Test::new()
+        // Line 1 the header, 2 RM001, 3 empty, 4 RM002, 5 RM003's negative
+        // base deposit in field 4.
+        .write(
+            "month/managers.csv",
+            "rm_id,name,tier,base_deposit\r\nRM001,张伟,高级客户经理,\r\n\r\nRM002,李娜,中级,\r\nRM003,王芳,初级,-5\r\n",
+        )
+        // Line 2 C001 with a name over lines 2–3, 4 empty, 5 C002 with an
+        // RM not in managers, in field 3.
+        .write(
+            "month/clients.csv",
+            "client_id,client_name,rm_id\r\nC001,\"东湖\r\n机械\",RM001\r\n\r\nC002,\"黄石\"\"建材\"\"\",RM009\r\n",
+        )
+        // `\r` alone: line 2 C001, 3 empty, 4 C002's amount in field 2.
+        .write(
+            "month/deposit_averages.csv",
+            "client_id,daily_average\rC001,100\r\rC002,12x\r",
+        )
+        .args([
+            "check", "--policy", POLICY, "--ledger", "$TMP/month", "--period", "2026-10",
+            "--lang", "en",
+        ])
+        .stdout("rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)\n")
+        .stderr("
+            $TMP/month/managers.csv:5:4: error[negative-value]: expected 0 or more for `base_deposit` (基数存款), found text `-5`
+            $TMP/month/clients.csv:5:3: error[unknown-rm]: expected an rm_id listed in sheet `managers.csv`, found `RM009` (did you mean `RM001`?)
+            $TMP/month/deposit_averages.csv:4:2: error[not-an-amount]: expected an amount, found text `12x`
+            rmpay: 3 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
