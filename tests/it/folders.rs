@@ -1196,3 +1196,80 @@ fn a_csv_error_is_on_its_line_whatever_the_line_breaks() {
         .status(1)
         .run();
 }
+
+/// A ledger folder rewritten while it is closed: the month is computed
+/// from the bytes archived, whatever the writer does meanwhile. Here
+/// `managers.csv` is swapped (by rename) between two versions, RM1's base
+/// deposit 5,000,000.00 or 6,000,000.00, as fast as it goes, through
+/// three closes. Each close is of one version or the other, whole: its
+/// archive reruns identical. (Read where it lay, the file was read by the
+/// reader, hashed, and read again for the archive at three moments: a
+/// close was refused, `input-changed`, or, one time in four, archived one
+/// version beside figures computed from the other, which `rerun` showed.
+/// That happened in at least one of the three closes nearly every time;
+/// now no close can.)
+#[test]
+fn a_folder_rewritten_during_its_close_is_archived_as_computed() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("2026-10");
+    std::fs::create_dir(&dir).unwrap();
+    let managers = |base: u32| format!("rm_id,name,tier,base_deposit\nRM1,张三,mid,{base}\n");
+    std::fs::write(dir.join("managers.csv"), managers(5_000_000)).unwrap();
+    std::fs::write(dir.join("clients.csv"), "client_id,rm_id\nC1,RM1\n").unwrap();
+    // 2,000 accounts of C1 every day (62,000 rows, 2.6 MB): its hashing,
+    // before `managers.csv`'s, keeps the file's three reads apart.
+    let mut deposits = String::from("date,account_id,client_id,balance\n");
+    for day in 1..=31 {
+        for a in 0..2000 {
+            deposits.push_str(&format!("2026-10-{day:02},A{a:05},C1,3000.00\n"));
+        }
+    }
+    std::fs::write(dir.join("deposits.csv"), deposits).unwrap();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut k = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                let next = tmp.path().join("managers.next");
+                let base = if k % 2 == 0 { 6_000_000 } else { 5_000_000 };
+                std::fs::write(&next, managers(base)).unwrap();
+                std::fs::rename(&next, dir.join("managers.csv")).unwrap();
+                k += 1;
+                std::thread::sleep(std::time::Duration::from_micros(500));
+            }
+        });
+        for attempt in 0..3 {
+            let archive = tmp.path().join(format!("archive-{attempt}"));
+            let a = archive.to_str().unwrap();
+            let o = util::run(&[
+                "close",
+                "-q",
+                "--archive",
+                a,
+                "--policy",
+                util::policy_a_without_workflow(),
+                "--ledger",
+                dir.to_str().unwrap(),
+            ]);
+            if o.code != 0 {
+                stop.store(true, Ordering::Relaxed);
+                panic!("close {attempt}: {}", o.stderr);
+            }
+            let o = util::run(&[
+                "rerun",
+                "--archive",
+                a,
+                "--period",
+                "2026-10",
+                "--lang",
+                "en",
+            ]);
+            if o.code != 0 {
+                stop.store(true, Ordering::Relaxed);
+                panic!("close {attempt} archived other figures: {}", o.stdout);
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+}
