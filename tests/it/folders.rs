@@ -1273,3 +1273,68 @@ fn a_folder_rewritten_during_its_close_is_archived_as_computed() {
         stop.store(true, Ordering::Relaxed);
     });
 }
+
+/// A CSV field past Excel's 32,767 characters a cell is an error at its
+/// field, as a workbook's cell is, and is read as its first 32,767
+/// characters (as Excel opens such a CSV): a name of 40,000 characters
+/// was read whole, and an amount of 1,000,000 digits quoted whole by
+/// `not-an-amount` (a field of 100 MB put 100 MB on the console).
+#[test]
+fn a_csv_field_past_excels_cell_limit_is_an_error_at_its_field() {
+    let name = "张".repeat(40_000);
+    Test::new()
+        .write(
+            "month/managers.csv",
+            format!("rm_id,name,tier\nRM001,{name},高级客户经理\n"),
+        )
+        .write("month/clients.csv", "client_id,rm_id\nC001,RM001\n")
+        .write("month/deposit_averages.csv", "client_id,daily_average\nC001,100\n")
+        .args([
+            "check", "--policy", POLICY, "--ledger", "$TMP/month", "--period", "2026-10",
+            "--lang", "en",
+        ])
+        .stdout("rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)\n")
+        .stderr("
+            $TMP/month/managers.csv:2:2: error[beyond-excel-limits]: a cell holds at most 32,767 characters (Excel's limit), found 40,000
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("month");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("managers.csv"),
+        "rm_id,name,tier\nRM001,张伟,高级客户经理\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("clients.csv"), "client_id,rm_id\nC001,RM001\n").unwrap();
+    let digits = "9".repeat(1_000_000);
+    std::fs::write(
+        dir.join("deposit_averages.csv"),
+        format!("client_id,daily_average\nC001,{digits}\n"),
+    )
+    .unwrap();
+    let o = util::run(&[
+        "check",
+        "--policy",
+        POLICY,
+        "--ledger",
+        dir.to_str().unwrap(),
+        "--period",
+        "2026-10",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("deposit_averages.csv:2:2: error[beyond-excel-limits]"),
+        "{:.300}",
+        o.stderr
+    );
+    // At most the cell's 32,767 characters are quoted.
+    assert!(
+        o.stderr.len() < 40_000,
+        "{} bytes of messages",
+        o.stderr.len()
+    );
+}
