@@ -12,7 +12,7 @@ fn steps(s: &mut String, words: &TraceWords, trace: &[crate::trace::Step], lang:
     for step in trace {
         let value = step
             .value
-            .map(|v| v.round_dp(6).normalize().to_string())
+            .map(crate::trace::figure_text)
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             s,
