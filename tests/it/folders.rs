@@ -1232,7 +1232,11 @@ fn a_folder_rewritten_during_its_close_is_archived_as_computed() {
             let mut k = 0u32;
             while !stop.load(Ordering::Relaxed) {
                 let next = tmp.path().join("managers.next");
-                let base = if k % 2 == 0 { 6_000_000 } else { 5_000_000 };
+                let base = if k.is_multiple_of(2) {
+                    6_000_000
+                } else {
+                    5_000_000
+                };
                 std::fs::write(&next, managers(base)).unwrap();
                 std::fs::rename(&next, dir.join("managers.csv")).unwrap();
                 k += 1;
