@@ -664,7 +664,10 @@ impl<'o> Reader<'o> {
                 DataRef::String(t) => Some(t.as_str()),
                 _ => None,
             };
+            // Cells before the header row go through `feed_row`, which
+            // checks them.
             if let Some(t) = text
+                && self.sh.header_row.is_some()
                 && t.len() > guard::MAX_CELL_CHARS
                 && t.chars().count() > guard::MAX_CELL_CHARS
             {
