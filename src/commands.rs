@@ -891,10 +891,15 @@ pub(crate) struct LedgerCopy {
 
 impl LedgerCopy {
     pub(crate) fn take(ledger: &Path) -> Option<LedgerCopy> {
-        let dir = tempfile::Builder::new()
-            .prefix(".rmpay-ledger-")
-            .tempdir()
-            .ok()?;
+        // Only this user may read the copy (a ledger holds salary cards).
+        let mut b = tempfile::Builder::new();
+        b.prefix(".rmpay-ledger-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = b.tempdir().ok()?;
         let path = dir.path().join(ledger.file_name()?);
         if ledger.is_dir() {
             let names = crate::ledger::folder::ledger_files(ledger).ok()?;
