@@ -470,9 +470,13 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     };
     let mut job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
     job.client_detail = client_detail(a.client_detail);
+    // A draft archives the ledger: computed from a copy of it (see
+    // `LedgerCopy`).
+    let copy = a.archive.as_ref().and_then(|_| LedgerCopy::take(&a.ledger));
+    LedgerCopy::read_by(&copy, &mut job, &a.ledger);
     let r = compute_with_progress(&job, a.quiet)?;
     if let Some(root) = &a.archive {
-        return payroll_draft(a, root, r);
+        return payroll_draft(a, root, r, LedgerCopy::path(&copy, &a.ledger));
     }
     let out = a.out.join(crate::pay_workbook_name(r.run.period));
     // Build every output first (the workbook into a temporary file beside
@@ -501,14 +505,19 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
 
 /// `payroll --archive`: record the month's draft in the archive (unless
 /// the month is closed: then it is a preview), then write the outputs.
-fn payroll_draft(a: &cli::PayrollArgs, root: &Path, r: PayrollRun) -> Result<(), Failure> {
+fn payroll_draft(
+    a: &cli::PayrollArgs,
+    root: &Path,
+    r: PayrollRun,
+    read_from: &Path,
+) -> Result<(), Failure> {
     let p = r.run.period;
     let arch = Archive::new(root);
     let l = text::output();
     let out = a.out.join(crate::pay_workbook_name(p));
     let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
     let ext = ledger_ext(&a.ledger);
-    let ledger_bytes = read_ledger_files(&a.ledger, &ext)?;
+    let ledger_bytes = read_ledger_files(read_from, &ext)?;
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let workbook = files
         .iter()
@@ -920,6 +929,62 @@ fn period_files(
     Ok(files)
 }
 
+/// A private copy of a ledger (a workbook, or a ledger folder's CSV and
+/// Parquet files), taken once by a command that archives it: the month
+/// is computed from the copy, its SHA-256 taken of it and the archive
+/// stores its bytes, so what is archived is what was computed even when
+/// the ledger changes meanwhile. (Read where it lay, a folder's
+/// `managers.csv` rewritten while its big deposits file was being hashed
+/// was archived, under a manifest hashing it, beside figures computed
+/// from the file it replaced.) `None` when no copy can be made: the
+/// ledger is then read where it is, and the month's own reading says
+/// why it cannot be, as before.
+pub(crate) struct LedgerCopy {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl LedgerCopy {
+    pub(crate) fn take(ledger: &Path) -> Option<LedgerCopy> {
+        // Only this user may read the copy (a ledger holds salary cards).
+        let mut b = tempfile::Builder::new();
+        b.prefix(".rmpay-ledger-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(std::fs::Permissions::from_mode(0o700));
+        }
+        let dir = b.tempdir().ok()?;
+        let path = dir.path().join(ledger.file_name()?);
+        if ledger.is_dir() {
+            let names = crate::ledger::folder::ledger_files(ledger).ok()?;
+            if names.is_empty() {
+                return None;
+            }
+            std::fs::create_dir(&path).ok()?;
+            for name in names {
+                std::fs::copy(ledger.join(&name), path.join(&name)).ok()?;
+            }
+        } else {
+            std::fs::copy(ledger, &path).ok()?;
+        }
+        Some(LedgerCopy { _dir: dir, path })
+    }
+
+    /// `job` reads the copy, named as the ledger given (`ledger`).
+    pub(crate) fn read_by(copy: &Option<LedgerCopy>, job: &mut Job, ledger: &Path) {
+        if let Some(c) = copy {
+            job.ledger = c.path.clone();
+            job.ledger_display = Some(ledger.display().to_string());
+        }
+    }
+
+    /// The path the month was read from.
+    pub(crate) fn path<'a>(copy: &'a Option<LedgerCopy>, ledger: &'a Path) -> &'a Path {
+        copy.as_ref().map_or(ledger, |c| &c.path)
+    }
+}
+
 /// The files of a ledger as the archive stores them (a workbook, or a
 /// ledger folder's files).
 fn read_ledger_files(path: &Path, ext: &str) -> Result<Vec<(String, Vec<u8>)>, Failure> {
@@ -949,6 +1014,8 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     };
     let mut job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
     job.client_detail = client_detail(a.client_detail);
+    let copy = LedgerCopy::take(&a.ledger);
+    LedgerCopy::read_by(&copy, &mut job, &a.ledger);
     let mut r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
@@ -963,7 +1030,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
     let ext = ledger_ext(&a.ledger);
-    let ledger_bytes = read_ledger_files(&a.ledger, &ext)?;
+    let ledger_bytes = read_ledger_files(LedgerCopy::path(&copy, &a.ledger), &ext)?;
     let l = text::output();
     let files = period_files(&r, l, ledger_bytes, &ext)?;
     let file_list = file_entries(&files);

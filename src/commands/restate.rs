@@ -298,7 +298,7 @@ impl Restatement<'_> {
                 .map_err(|e| Failure::at(&old_dir, Code::Io, says::cannot_read(e)))?,
         );
         let (_, old_run) = recompute_version(self.arch, q, old_v)?;
-        let (ledger_path, r) = self.recompute(q, before, &old_dir, &old_m)?;
+        let (ledger_path, r, _copy) = self.recompute(q, before, &old_dir, &old_m)?;
         let version = old_v + 1;
         // What each RM was paid in the version replaced and is due now.
         for (rm, list) in differences(q, old_v, version, self.reason, &old_run.payroll, &r.payroll)
@@ -342,7 +342,9 @@ impl Restatement<'_> {
 
     /// Month `q` computed again: the month corrected from the corrected
     /// ledger, a later one from its archived ledger, each under its
-    /// archived policy and opening from `before`. The ledger's path, and
+    /// archived policy and opening from `before`. The path the ledger was
+    /// read from (the corrected ledger's private copy, `super::LedgerCopy`,
+    /// which the version archives: kept while the third value lives), and
     /// the run.
     fn recompute(
         &self,
@@ -350,9 +352,14 @@ impl Restatement<'_> {
         before: Option<&NewVersion>,
         old_dir: &Path,
         old_m: &Manifest,
-    ) -> Result<(PathBuf, PayrollRun), Failure> {
+    ) -> Result<(PathBuf, PayrollRun, Option<super::LedgerCopy>), Failure> {
+        let mut copy = None;
         let (ledger_path, ledger_display) = if q == self.p {
-            (self.corrected.to_path_buf(), None)
+            copy = super::LedgerCopy::take(self.corrected);
+            (
+                super::LedgerCopy::path(&copy, self.corrected).to_path_buf(),
+                copy.as_ref().map(|_| self.corrected.display().to_string()),
+            )
         } else {
             (
                 old_dir.join(&old_m.ledger.stored_as),
@@ -373,7 +380,7 @@ impl Restatement<'_> {
         } else {
             crate::compute(&job, &mut |_, _| {})?
         };
-        Ok((ledger_path, r))
+        Ok((ledger_path, r, copy))
     }
 }
 

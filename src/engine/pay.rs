@@ -625,7 +625,12 @@ fn prior_adjustments(
         });
     }
     let owed: Decimal = adjustments.iter().map(|a| a.amount).sum();
-    let applied = owed.max(-net.max(Decimal::ZERO));
+    let mut applied = owed.max(-net.max(Decimal::ZERO));
+    // Nothing recovered from a net of 0.00 is 0.00, not −0.00 (the
+    // negation of a zero keeps its sign in `Decimal`).
+    if applied.is_zero() {
+        applied.set_sign_positive(true);
+    }
     let carried = applied - owed;
     trace.push(Step {
         figure: "adjustments".into(),

@@ -149,6 +149,120 @@ impl<R: Read> Read for Gb<R> {
     }
 }
 
+/// What the csv crate is given: the file's text with every line break
+/// outside a quoted field (`\r\n`, `\r` or `\n`) made one `\n`, and every
+/// empty line a record of two empty fields (`,`), which the reader skips as
+/// an empty row. The csv crate dates a record from where the one before
+/// ended, so without this a record after a `\r\n` (a Windows export: its
+/// `\r` ends the record, its `\n` is left) or after empty lines was given
+/// the line before its own, in errors and in the trace (rust-csv issue
+/// 395). A field's bytes are never changed: quotes are followed as the csv
+/// crate reads them (a quote opens a quoted field only at the field's
+/// start; `""` inside one is a quote), and line breaks inside a quoted
+/// field are kept as they are.
+struct Lines<R> {
+    inner: R,
+    input: Vec<u8>,
+    out: Vec<u8>,
+    /// The next byte of `out` to hand over.
+    pos: usize,
+    /// Inside a quoted field.
+    quoted: bool,
+    /// Just after the quote that ends a quoted field (or, followed by a
+    /// quote, stands for one).
+    closed: bool,
+    /// A `\r` ended the last line: a `\n` right after it is the same break.
+    cr: bool,
+    /// The last byte handed on outside a quoted field (0: none yet).
+    last: u8,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R) -> Self {
+        Lines {
+            inner,
+            input: vec![0u8; 1 << 16],
+            out: Vec::with_capacity(1 << 17),
+            pos: 0,
+            quoted: false,
+            closed: false,
+            cr: false,
+            last: 0,
+        }
+    }
+
+    /// `self.input[..n]` into `self.out`.
+    fn pass(&mut self, n: usize) {
+        let inp = &self.input[..n];
+        let mut i = 0;
+        while i < inp.len() {
+            if std::mem::take(&mut self.cr) && inp[i] == b'\n' {
+                i += 1;
+                continue;
+            }
+            let rest = &inp[i..];
+            if self.quoted {
+                let Some(k) = memchr::memchr(b'"', rest) else {
+                    self.out.extend_from_slice(rest);
+                    break;
+                };
+                self.out.extend_from_slice(&rest[..=k]);
+                self.quoted = false;
+                self.closed = true;
+                self.last = b'"';
+                i += k + 1;
+                continue;
+            }
+            let Some(k) = memchr::memchr3(b'"', b'\r', b'\n', rest) else {
+                self.out.extend_from_slice(rest);
+                if let Some(&b) = rest.last() {
+                    self.last = b;
+                    self.closed = false;
+                }
+                break;
+            };
+            if k > 0 {
+                self.out.extend_from_slice(&rest[..k]);
+                self.last = rest[k - 1];
+                self.closed = false;
+            }
+            let b = rest[k];
+            if b == b'"' {
+                self.quoted = self.closed || matches!(self.last, 0 | b',' | b'\n');
+                self.out.push(b);
+                self.last = b;
+            } else {
+                if matches!(self.last, 0 | b'\n') {
+                    self.out.push(b',');
+                }
+                self.out.push(b'\n');
+                self.last = b'\n';
+                self.cr = b == b'\r';
+            }
+            self.closed = false;
+            i += k + 1;
+        }
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.out.len() {
+            self.out.clear();
+            self.pos = 0;
+            let n = self.inner.read(&mut self.input)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            self.pass(n);
+        }
+        let k = buf.len().min(self.out.len() - self.pos);
+        buf[..k].copy_from_slice(&self.out[self.pos..self.pos + k]);
+        self.pos += k;
+        Ok(k)
+    }
+}
+
 /// Read one CSV file as the current sheet.
 pub(super) fn read(
     reader: &mut Reader<'_>,
@@ -172,7 +286,7 @@ pub(super) fn read(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(source);
+        .from_reader(Lines::new(source));
     let folder = reader.file.clone();
     let name = reader.sh.name.clone();
     std::thread::scope(|s| {
@@ -416,6 +530,62 @@ fn csv_error(e: csv::Error, folder: &str, name: &str) -> FileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Records (fields, and the line each starts on) as the reader gets
+    /// them from `bytes`, empty records left out.
+    fn records(bytes: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Lines::new(bytes));
+        let mut out = Vec::new();
+        let mut rec = ByteRecord::new();
+        while csv.read_byte_record(&mut rec).unwrap() {
+            if rec.iter().any(|f| !f.is_empty()) {
+                let line = rec.position().unwrap().line();
+                out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+            }
+        }
+        out
+    }
+
+    /// Every line break outside quotes dates the next record by its own
+    /// line; the fields are the csv crate's own, byte for byte: a quoted
+    /// line break, an escaped quote and a quote inside an unquoted field
+    /// are kept.
+    #[test]
+    fn records_start_on_their_own_lines_with_their_own_fields() {
+        let f = |s: &str| s.as_bytes().to_vec();
+        for (text, want) in [
+            (
+                "a,b\r\nc,d\r\n",
+                vec![(1, vec![f("a"), f("b")]), (2, vec![f("c"), f("d")])],
+            ),
+            ("a\n\n\nb\n", vec![(1, vec![f("a")]), (4, vec![f("b")])]),
+            ("a\r\rb\r", vec![(1, vec![f("a")]), (3, vec![f("b")])]),
+            (
+                "\r\n\"x\r\ny\",\"p\"\"q\"\r\n\r\nr\"s,t\r\n",
+                vec![
+                    (2, vec![f("x\r\ny"), f("p\"q")]),
+                    (5, vec![f("r\"s"), f("t")]),
+                ],
+            ),
+        ] {
+            assert_eq!(records(text.as_bytes()), want, "{text:?}");
+            // The same fields as the csv crate reads from the bytes as
+            // they are.
+            let mut raw = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let fields: Vec<Vec<Vec<u8>>> = raw
+                .byte_records()
+                .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+                .collect();
+            let ours: Vec<Vec<Vec<u8>>> = want.into_iter().map(|(_, r)| r).collect();
+            assert_eq!(fields, ours, "{text:?}");
+        }
+    }
 
     fn decode(bytes: &[u8]) -> Result<String, (u64, Vec<u8>)> {
         let mut out = String::new();

@@ -664,7 +664,10 @@ impl<'o> Reader<'o> {
                 DataRef::String(t) => Some(t.as_str()),
                 _ => None,
             };
+            // Cells before the header row go through `feed_row`, which
+            // checks them.
             if let Some(t) = text
+                && self.sh.header_row.is_some()
                 && t.len() > guard::MAX_CELL_CHARS
                 && t.chars().count() > guard::MAX_CELL_CHARS
             {
@@ -811,7 +814,10 @@ impl<'o> Reader<'o> {
     ) {
         self.count_row(progress);
         if self.sh.header_row.is_none() {
-            let cells: Vec<(u32, Cv<'v>)> = cells.filter(|(_, v)| !v.is_blank()).collect();
+            let mut cells: Vec<(u32, Cv<'v>)> = cells.filter(|(_, v)| !v.is_blank()).collect();
+            for (c, v) in &mut cells {
+                *v = self.cut(r, *c, *v);
+            }
             if !cells.is_empty() {
                 self.header_candidate(r, &cells);
             }
@@ -824,6 +830,7 @@ impl<'o> Reader<'o> {
         let mut first = Cv::Empty;
         let mut any = false;
         for (c, v) in cells {
+            let v = self.cut(r, c, v);
             let fi = self.sh.by_col.get(c as usize).copied().unwrap_or(NO_FIELD);
             if fi == NO_FIELD {
                 if c == self.sh.first_col {
@@ -837,6 +844,29 @@ impl<'o> Reader<'o> {
             }
         }
         self.row_end(r, &fields, first, any);
+    }
+
+    /// A CSV field or Parquet string past Excel's 32,767 characters a cell
+    /// is an error at its cell, as in a workbook (which the guard bounds
+    /// before it is read), and is read as its first 32,767 characters, as
+    /// Excel opens such a CSV: no message quotes more (a field of 100 MB
+    /// was quoted whole by `not-an-amount`).
+    fn cut<'v>(&mut self, r: u32, c: u32, v: Cv<'v>) -> Cv<'v> {
+        let Cv::Str(t) = v else { return v };
+        if t.len() <= guard::MAX_CELL_CHARS {
+            return v;
+        }
+        let Some((end, _)) = t.char_indices().nth(guard::MAX_CELL_CHARS) else {
+            return v;
+        };
+        let n = t.chars().count() as u64;
+        self.err(r, c, guard::BEYOND_EXCEL, |_| {
+            says::cell_too_long(
+                guard::thousands(guard::MAX_CELL_CHARS as u64),
+                guard::thousands(n),
+            )
+        });
+        Cv::Str(&t[..end])
     }
 
     /// A non-empty row before the header row: the header row if it holds

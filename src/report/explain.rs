@@ -3,7 +3,6 @@
 
 use super::pay::{RunInfo, amount_text};
 use super::{Lang, TraceWords};
-use crate::decimal::RoundAway as _;
 use crate::engine::pay::{MovementKind, OffRoster, RmResult};
 use crate::policy::Policy;
 use crate::text;
@@ -13,7 +12,7 @@ fn steps(s: &mut String, words: &TraceWords, trace: &[crate::trace::Step], lang:
     for step in trace {
         let value = step
             .value
-            .map(|v| v.round_away(6).normalize().to_string())
+            .map(crate::trace::figure_text)
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             s,

@@ -14,6 +14,7 @@
 //! `@` is written with a leading `'`, so a spreadsheet shows it as text
 //! and never runs it as a formula.
 
+use crate::decimal::RoundAway as _;
 use crate::engine::pay::Payroll;
 use crate::ledger::Ledger;
 use crate::metrics::monthly::ClientMonth;
@@ -53,7 +54,7 @@ fn safe(s: &str) -> Cow<'_, str> {
 /// A daily average as the client sheet shows it, two places, into `out`.
 fn fig(out: &mut String, d: Decimal) {
     use std::fmt::Write;
-    let mut r = d.round_dp(2);
+    let mut r = d.round_away(2);
     r.rescale(2);
     out.clear();
     // Writing to a String cannot fail.

@@ -1180,3 +1180,66 @@ fn close_race(race: usize) {
         .collect();
     assert!(hidden.is_empty(), "race {race}: staging left: {hidden:?}");
 }
+
+/// `explain` gives each figure as the archived pay JSON's trace does (10
+/// places for a figure that is not money), every figure of every RM:
+/// S01's NPL ratio in year-a's January, 100,000.00 ÷ 10,100,000.00 =
+/// 0.0099009900…, read 0.009901 (6 places) in `explain`, 0.0099009901 in
+/// the JSON, the workbook, and as an input of the next step.
+#[test]
+fn explain_gives_every_figure_as_the_json_does() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().to_str().unwrap();
+    let o = run(&[
+        "close",
+        "--archive",
+        a,
+        "--policy",
+        policy(),
+        "--ledger",
+        "fixtures/year-a/2026-01.xlsx",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let pay = json(d.path().join("2026-01").join("pay-2026-01.json"));
+    let mut seen = 0;
+    for m in pay["managers"].as_array().unwrap() {
+        let rm = m["rm_id"].as_str().unwrap();
+        let o = run(&[
+            "explain",
+            "--archive",
+            a,
+            "--period",
+            "2026-01",
+            "--rm",
+            rm,
+            "--lang",
+            "en",
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        for step in m["trace"].as_array().unwrap() {
+            let figure = step["figure"].as_str().unwrap();
+            let value = step["value"].as_str().unwrap_or("—");
+            let line = format!("\n{figure} = {value}    [");
+            assert!(
+                o.stdout.contains(&line),
+                "{rm}: no `{}` in\n{}",
+                line.trim(),
+                o.stdout
+            );
+            seen += 1;
+        }
+    }
+    // S01's NPL ratio: 100,000.00 ÷ 10,100,000.00 = 0.00990099009…, to
+    // 10 places 0.0099009901.
+    let s01 = manager(&pay, "S01");
+    let npl = s01["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["figure"] == "npl_ratio")
+        .unwrap();
+    assert_eq!(npl["value"], "0.0099009901");
+    assert!(seen > 100, "{seen} figures");
+}

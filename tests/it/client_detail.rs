@@ -5,6 +5,7 @@
 //! all, and archived, verified and rerun as the other outputs.
 
 use super::util::{dec, run};
+use rmpay::decimal::RoundAway as _;
 use rust_decimal::Decimal;
 use std::path::Path;
 
@@ -185,7 +186,7 @@ fn an_auditor_recomputes_every_rms_deposits_from_the_files_rows() {
             .unwrap();
         assert_eq!(sum, dec(said), "{rm}");
         let figure = dec(m["metrics"]["deposit_daily_average"].as_str().unwrap());
-        assert_eq!((sum / days).round_dp(10), figure, "{rm}");
+        assert_eq!((sum / days).round_away(10), figure, "{rm}");
         checked += 1;
     }
     assert_eq!(covered[1..].iter().filter(|c| !**c).count(), 0);

@@ -1214,3 +1214,190 @@ fn a_half_fen_average_is_shown_rounded_half_up() {
     let rm001 = row_of(&mut wb, "业绩指标", "RM001");
     assert_eq!(rm001[2], Data::Float(12_500_000.01));
 }
+
+/// A CSV file's errors are on the lines their records start on, whatever
+/// the file's line breaks: a Windows export's `\r\n`, a classic Mac's
+/// `\r`, empty lines, a quoted field over two lines. (The csv crate dated
+/// a record from where the one before ended: after a `\r\n` one line
+/// early, before empty lines at the first of them, and never past line 1
+/// with `\r` alone.)
+#[test]
+fn a_csv_error_is_on_its_line_whatever_the_line_breaks() {
+    Test::new()
+        // Line 1 the header, 2 RM001, 3 empty, 4 RM002, 5 RM003's negative
+        // base deposit in field 4.
+        .write(
+            "month/managers.csv",
+            "rm_id,name,tier,base_deposit\r\nRM001,张伟,高级客户经理,\r\n\r\nRM002,李娜,中级,\r\nRM003,王芳,初级,-5\r\n",
+        )
+        // Line 2 C001 with a name over lines 2–3, 4 empty, 5 C002 with an
+        // RM not in managers, in field 3.
+        .write(
+            "month/clients.csv",
+            "client_id,client_name,rm_id\r\nC001,\"东湖\r\n机械\",RM001\r\n\r\nC002,\"黄石\"\"建材\"\"\",RM009\r\n",
+        )
+        // `\r` alone: line 2 C001, 3 empty, 4 C002's amount in field 2.
+        .write(
+            "month/deposit_averages.csv",
+            "client_id,daily_average\rC001,100\r\rC002,12x\r",
+        )
+        .args([
+            "check", "--policy", POLICY, "--ledger", "$TMP/month", "--period", "2026-10",
+            "--lang", "en",
+        ])
+        .stdout("rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)\n")
+        .stderr("
+            $TMP/month/managers.csv:5:4: error[negative-value]: expected 0 or more for `base_deposit` (基数存款), found text `-5`
+            $TMP/month/clients.csv:5:3: error[unknown-rm]: expected an rm_id listed in sheet `managers.csv`, found `RM009` (did you mean `RM001`?)
+            $TMP/month/deposit_averages.csv:4:2: error[not-an-amount]: expected an amount, found text `12x`
+            rmpay: 3 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+/// A ledger folder rewritten while it is closed: the month is computed
+/// from the bytes archived, whatever the writer does meanwhile. Here
+/// `managers.csv` is swapped (by rename) between two versions, RM1's base
+/// deposit 5,000,000.00 or 6,000,000.00, as fast as it goes, through
+/// three closes. Each close is of one version or the other, whole: its
+/// archive reruns identical. (Read where it lay, the file was read by the
+/// reader, hashed, and read again for the archive at three moments: a
+/// close was refused, `input-changed`, or, one time in four, archived one
+/// version beside figures computed from the other, which `rerun` showed.
+/// That happened in at least one of the three closes nearly every time;
+/// now no close can.)
+#[test]
+fn a_folder_rewritten_during_its_close_is_archived_as_computed() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("2026-10");
+    std::fs::create_dir(&dir).unwrap();
+    let managers = |base: u32| format!("rm_id,name,tier,base_deposit\nRM1,张三,mid,{base}\n");
+    std::fs::write(dir.join("managers.csv"), managers(5_000_000)).unwrap();
+    std::fs::write(dir.join("clients.csv"), "client_id,rm_id\nC1,RM1\n").unwrap();
+    // 2,000 accounts of C1 every day (62,000 rows, 2.6 MB): its hashing,
+    // before `managers.csv`'s, keeps the file's three reads apart.
+    let mut deposits = String::from("date,account_id,client_id,balance\n");
+    for day in 1..=31 {
+        for a in 0..2000 {
+            deposits.push_str(&format!("2026-10-{day:02},A{a:05},C1,3000.00\n"));
+        }
+    }
+    std::fs::write(dir.join("deposits.csv"), deposits).unwrap();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut k = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                let next = tmp.path().join("managers.next");
+                let base = if k.is_multiple_of(2) {
+                    6_000_000
+                } else {
+                    5_000_000
+                };
+                std::fs::write(&next, managers(base)).unwrap();
+                std::fs::rename(&next, dir.join("managers.csv")).unwrap();
+                k += 1;
+                std::thread::sleep(std::time::Duration::from_micros(500));
+            }
+        });
+        for attempt in 0..3 {
+            let archive = tmp.path().join(format!("archive-{attempt}"));
+            let a = archive.to_str().unwrap();
+            let o = util::run(&[
+                "close",
+                "-q",
+                "--archive",
+                a,
+                "--policy",
+                util::policy_a_without_workflow(),
+                "--ledger",
+                dir.to_str().unwrap(),
+            ]);
+            if o.code != 0 {
+                stop.store(true, Ordering::Relaxed);
+                panic!("close {attempt}: {}", o.stderr);
+            }
+            let o = util::run(&[
+                "rerun",
+                "--archive",
+                a,
+                "--period",
+                "2026-10",
+                "--lang",
+                "en",
+            ]);
+            if o.code != 0 {
+                stop.store(true, Ordering::Relaxed);
+                panic!("close {attempt} archived other figures: {}", o.stdout);
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+}
+
+/// A CSV field past Excel's 32,767 characters a cell is an error at its
+/// field, as a workbook's cell is, and is read as its first 32,767
+/// characters (as Excel opens such a CSV): a name of 40,000 characters
+/// was read whole, and an amount of 1,000,000 digits quoted whole by
+/// `not-an-amount` (a field of 100 MB put 100 MB on the console).
+#[test]
+fn a_csv_field_past_excels_cell_limit_is_an_error_at_its_field() {
+    let name = "张".repeat(40_000);
+    Test::new()
+        .write(
+            "month/managers.csv",
+            format!("rm_id,name,tier\nRM001,{name},高级客户经理\n"),
+        )
+        .write("month/clients.csv", "client_id,rm_id\nC001,RM001\n")
+        .write("month/deposit_averages.csv", "client_id,daily_average\nC001,100\n")
+        .args([
+            "check", "--policy", POLICY, "--ledger", "$TMP/month", "--period", "2026-10",
+            "--lang", "en",
+        ])
+        .stdout("rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)\n")
+        .stderr("
+            $TMP/month/managers.csv:2:2: error[beyond-excel-limits]: a cell holds at most 32,767 characters (Excel's limit), found 40,000
+            rmpay: 1 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("month");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("managers.csv"),
+        "rm_id,name,tier\nRM001,张伟,高级客户经理\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("clients.csv"), "client_id,rm_id\nC001,RM001\n").unwrap();
+    let digits = "9".repeat(1_000_000);
+    std::fs::write(
+        dir.join("deposit_averages.csv"),
+        format!("client_id,daily_average\nC001,{digits}\n"),
+    )
+    .unwrap();
+    let o = util::run(&[
+        "check",
+        "--policy",
+        POLICY,
+        "--ledger",
+        dir.to_str().unwrap(),
+        "--period",
+        "2026-10",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("deposit_averages.csv:2:2: error[beyond-excel-limits]"),
+        "{:.300}",
+        o.stderr
+    );
+    // At most the cell's 32,767 characters are quoted.
+    assert!(
+        o.stderr.len() < 40_000,
+        "{} bytes of messages",
+        o.stderr.len()
+    );
+}

@@ -1004,3 +1004,65 @@ fn a_restated_months_statement_says_it_is_a_corrected_version() {
         );
     }
 }
+
+/// A recovery from a month whose net before adjustments is 0.00 (RM3
+/// earns nothing in December): nothing is recovered, all is carried, and
+/// every figure reads `0.00`, never `-0.00` (the negation of 0.00 kept its
+/// sign: net pay `-0.00` in the JSON, the trace and `explain`).
+#[test]
+fn a_recovery_from_a_zero_net_is_0_00_not_minus_0_00() {
+    let w = closed_autumn();
+    let a = w.archive.to_str().unwrap();
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // December: RM3's client holds nothing, so RM3's gross, holdback and
+    // net before adjustments are 0.00.
+    let dec = w.root.join("2026-12-empty.xlsx");
+    ledger(&dec, 12, [6_000_000.0, 5_500_000.0, 0.0]).unwrap();
+    let json = w.root.join("pay-2026-12.json");
+    let o = run(&[
+        "payroll",
+        "-q",
+        "--archive",
+        a,
+        "--policy",
+        policy(),
+        "--ledger",
+        dec.to_str().unwrap(),
+        "--out",
+        w.root.join("out").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let text = std::fs::read_to_string(&json).unwrap();
+    let pay: Value = serde_json::from_str(&text).unwrap();
+    // RM3 owes −1,500.00 − 4,000.00 + 1,100.00 = −4,400.00 (as in
+    // a_corrected_september_is_restated_and_december_pays_the_differences);
+    // max(−4,400.00, −0.00) recovers nothing: 0.00, and 0.00 − (−4,400.00)
+    // = 4,400.00 is carried. Net 0.00 + 0.00 = 0.00.
+    let rm3 = manager(&pay, "RM3");
+    assert_eq!(rm3["pay"]["gross"], "0.00");
+    assert_eq!(rm3["pay"]["adjustments_total"], "0.00");
+    assert_eq!(rm3["pay"]["adjustment_carried"], "4400.00");
+    assert_eq!(rm3["pay"]["net"], "0.00");
+    assert!(!text.contains("\"-0"), "a negative zero in the pay JSON");
+    // The workbook's trace sheet writes the same figures as text.
+    let mut wb: Xlsx<_> = open_workbook(w.root.join("out").join("pay-2026-12.xlsx")).unwrap();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        for (r, c, v) in range.cells() {
+            let minus_zero = match v {
+                Data::String(t) => t.starts_with("-0.00") || t == "-0",
+                Data::Float(f) => *f == 0.0 && f.is_sign_negative(),
+                _ => false,
+            };
+            assert!(
+                !minus_zero,
+                "[{name}] row {} column {}: {v:?}",
+                r + 1,
+                c + 1
+            );
+        }
+    }
+}
