@@ -183,6 +183,10 @@ pub fn aggregate(
     let mut prior_client: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut prior_normal: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut prior_fee: BTreeMap<String, Decimal> = BTreeMap::new();
+    // The RMs whose last year's fee income is the `baseline` sheet's: a
+    // year's figure (last year's months in the archive are the period's
+    // own months of last year).
+    let mut prior_fee_yearly: std::collections::BTreeSet<String> = Default::default();
     // Last year's figures from the archive's months of last year, where it
     // has them; the `baseline` sheet, read below, takes precedence.
     prior_from_months(prior, &mut prior_client, &mut prior_normal, &mut prior_fee);
@@ -231,6 +235,7 @@ pub fn aggregate(
                     rm_id, fee_income, ..
                 } => {
                     prior_fee.insert(rm_id.clone(), *fee_income);
+                    prior_fee_yearly.insert(rm_id.clone());
                 }
             }
         }
@@ -354,7 +359,18 @@ pub fn aggregate(
         };
         let new = growth_base.map(|b| deposit - b);
         let normal_ratio = ratio(end_metrics.normal_balance, end_metrics.loan_balance);
-        let prior_fees = prior_fee.get(rm_id).copied();
+        // A year's fee income over a shorter period: × months ÷ 12
+        // (`review.quarter_targets = "pro_rated"`).
+        let months = expected.len() as u32;
+        let fee_year = prior_fee.get(rm_id).copied();
+        let fee_part = months < 12
+            && prior_fee_yearly.contains(rm_id)
+            && policy.review.quarter_targets == crate::policy::QuarterTargets::ProRated;
+        let prior_fees = if fee_part {
+            fee_year.map(|f| f * Decimal::from(months) / Decimal::from(12))
+        } else {
+            fee_year
+        };
         // Interest in arrears at the period's end: per loan, the interest
         // due over the period less what was received for it (a later
         // payment makes up an earlier shortfall), not the last month's
@@ -472,6 +488,18 @@ pub fn aggregate(
                     ),
                 ],
                 value: Some(a.settlements + trailing_usd),
+            });
+        }
+        if fee_part && let Some(f) = fee_year {
+            trace.push(Step {
+                figure: Metric::FeeIncomePrior.id().into(),
+                rule: "review.quarter_targets".into(),
+                formula: format!("last year's fee income (baseline) × {months} ÷ 12"),
+                inputs: vec![Input::new(
+                    format!("{rm_id} fee_income"),
+                    f.normalize().to_string(),
+                )],
+                value: prior_fees,
             });
         }
         if !in_arrears.is_empty() {

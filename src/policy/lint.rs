@@ -1428,6 +1428,8 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
     .map(|v| v.value);
     review.quarter_settlements =
         word(cx, &r.quarter_settlements, path, "quarter_settlements").unwrap_or_default();
+    review.quarter_targets =
+        word(cx, &r.quarter_targets, path, "quarter_targets").unwrap_or_default();
     let mut ids = Vec::new();
     for rule in &raw.rules {
         let (r, path) = (&rule.value, rule.path.as_str());
