@@ -163,7 +163,6 @@ codes! {
     TooLarge: "too-large", "数值过大", "too large", 1;
     TooManyPlaces: "too-many-places", "小数位过多", "too many places", 1;
     TotalRow: "total-row", "合计行", "total row", 1;
-    UnpaidTier: "unpaid-tier", "等级无工资项目", "unpaid tier", 1;
     Unchanged: "unchanged", "台账未更正", "unchanged", 1;
     UnknownClient: "unknown-client", "未知客户", "unknown client", 1;
     UnknownColumn: "unknown-column", "未知列", "unknown column", 1;
@@ -175,6 +174,7 @@ codes! {
     UnknownStep: "unknown-step", "未知步骤", "unknown step", 1;
     UnknownTier: "unknown-tier", "未知等级", "unknown tier", 1;
     UnknownValue: "unknown-value", "未知取值", "unknown value", 1;
+    UnpaidTier: "unpaid-tier", "等级无工资项目", "unpaid tier", 1;
     Usage: "usage", "用法有误", "usage", 2;
     WrongType: "wrong-type", "类型有误", "wrong type", 1;
 }
