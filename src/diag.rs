@@ -174,6 +174,7 @@ codes! {
     UnknownStep: "unknown-step", "未知步骤", "unknown step", 1;
     UnknownTier: "unknown-tier", "未知等级", "unknown tier", 1;
     UnknownValue: "unknown-value", "未知取值", "unknown value", 1;
+    UnpaidTier: "unpaid-tier", "等级无工资项目", "unpaid tier", 1;
     Usage: "usage", "用法有误", "usage", 2;
     WrongType: "wrong-type", "类型有误", "wrong type", 1;
 }

@@ -16,6 +16,7 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
     // paying it here would pay the difference twice.
     let (m, r) = recompute_version(&arch, p, 1)?;
     same_as_register(&arch, p, &r)?;
+    issued(&arch, p, &r.policy)?;
     let dir = arch.version_dir(p, 1);
     let policy_path = dir.join(&m.policy.stored_as);
     let Some(profile) = &r.policy.payout else {
@@ -84,6 +85,40 @@ fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
         ));
     }
     Ok(arch)
+}
+
+/// Where the month's workflow has steps after the close (Policy A art. 28:
+/// 党群人事部 issues the pay list, 下拨, and 计划财务部 credits the cards
+/// on it), the pay-out file is written only once each of them is signed
+/// for the closed month (`error[not-approved]` naming each one otherwise).
+fn issued(arch: &Archive, p: Period, policy: &crate::policy::Policy) -> Result<(), Failure> {
+    let Some(wf) = &policy.workflow else {
+        return Ok(());
+    };
+    let after = wf.steps.get(wf.approval + 1..).unwrap_or_default();
+    if after.is_empty() {
+        return Ok(());
+    }
+    let m = super::restate::read_manifest(&arch.version_dir(p, 1))?;
+    let draft = m.approval.map(|x| x.draft_sha256);
+    let log = crate::signoff::read_log(arch, p).map_err(Failure::Error)?;
+    let at = crate::diag::Location::File {
+        file: crate::signoff::log_path(arch, p).display().to_string(),
+    };
+    let mut d = crate::diag::Diagnostics::new();
+    for s in after {
+        if draft.as_deref().and_then(|x| log.valid(x, &s.id)).is_none() {
+            d.error(
+                at.clone(),
+                Code::NotApproved,
+                says::payout_not_issued(p, &s.name, &s.office),
+            );
+        }
+    }
+    if d.has_errors() {
+        return Err(Failure::Invalid(d));
+    }
+    Ok(())
 }
 
 /// The amounts are the archived register's: recomputing must give the

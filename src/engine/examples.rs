@@ -78,6 +78,7 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
         monthly: (1..=12)
             .filter_map(|m| crate::period::Period::new(2026, m).map(|p| (p, month.clone())))
             .collect(),
+        branches: Vec::new(),
         clients: e
             .clients
             .iter()

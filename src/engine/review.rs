@@ -5,8 +5,8 @@ use crate::decimal::RoundAway as _;
 use crate::metrics::annual::{ClientYear, RmYear, YearFigures};
 use crate::period::Period;
 use crate::policy::{
-    ComponentKind, Condition, Criteria, Decision, Op, Policy, QuarterSettlements, TierIx, TierRole,
-    WhenMissing,
+    ComponentKind, Condition, Criteria, Decision, Op, Policy, QuarterSettlements, QuarterTargets,
+    TierIx, TierRole, WhenMissing,
 };
 use crate::text::{self, Lang};
 use crate::trace::{Input, Step};
@@ -190,9 +190,12 @@ fn applies(tiers: &[TierIx], t: TierIx) -> bool {
 }
 
 /// Score one RM (Policy A art. 13). `None` when the policy has no score.
+/// `months`: the review period's (a `pro_rata` target is a year's, read
+/// over a shorter period as `review.quarter_targets` says).
 pub fn score(
     policy: &Policy,
     tier: TierIx,
+    months: u32,
     get: &dyn Fn(Metric) -> Option<Decimal>,
 ) -> Option<ScoreResult> {
     let s = policy.score.as_ref()?;
@@ -278,13 +281,28 @@ pub fn score(
                 }
             }
             (ComponentKind::ProRata { target }, Some(v)) => match target.get(tier) {
-                Some(t) if t > Decimal::ZERO => {
+                Some(year_t) if year_t > Decimal::ZERO => {
+                    // The year's target over a shorter period.
+                    let part =
+                        months < 12 && policy.review.quarter_targets == QuarterTargets::ProRated;
+                    let t = if part {
+                        year_t * Decimal::from(months) / Decimal::from(12)
+                    } else {
+                        year_t
+                    };
                     r.target = Some(t);
                     let frac = (v / t).min(Decimal::ONE).max(Decimal::ZERO);
                     r.points = c.points * frac;
                     r.adjustment = r.points - c.points;
                     r.capped = r.adjustment;
                     r.note = format!("{} × min({} ÷ {}, 1)", fmt(c.points), fmt(v), fmt(t));
+                    if part {
+                        r.note.push_str(&format!(
+                            " (the year's target {} × {} ÷ 12: review.quarter_targets)",
+                            fmt(year_t),
+                            months
+                        ));
+                    }
                 }
                 _ => r.note = "no target for this tier: 0 points".into(),
             },
@@ -681,7 +699,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
     let current = year.rm.tier;
     let score = {
         let y = &year;
-        score(policy, current, &|m| y.get(m))
+        score(policy, current, y.period_months, &|m| y.get(m))
     };
     let total = score.as_ref().map(|s| s.total);
     let y = &year;

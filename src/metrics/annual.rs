@@ -52,6 +52,10 @@ pub struct RmYear {
     pub metrics: BTreeMap<Metric, Option<Decimal>>,
     /// Each month's figures, in order, for consecutive-month conditions.
     pub monthly: Vec<(Period, RmMetrics)>,
+    /// The RM's branch (`managers` sheet's 机构) in each month of
+    /// `monthly`, in the same order: a branch head's branch counts a member
+    /// who moved branch for the months spent in it only.
+    pub branches: Vec<Option<String>>,
     pub clients: Vec<ClientYear>,
     /// Σ (month's daily-average deposits × days in the month) over the
     /// months the RM appears in: the sum of the RM's daily balances, from
@@ -173,12 +177,17 @@ pub fn aggregate(
         .unwrap_or(NaiveDate::MIN);
     let mut accs: BTreeMap<String, Acc> = BTreeMap::new();
     let mut monthly: BTreeMap<String, Vec<(Period, RmMetrics)>> = BTreeMap::new();
+    let mut branches: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
     let mut last: BTreeMap<String, (Rm, usize)> = BTreeMap::new();
     // Prior-year client deposits and RM baselines, from any month's
     // `baseline` sheet (a later month's row wins).
     let mut prior_client: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut prior_normal: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut prior_fee: BTreeMap<String, Decimal> = BTreeMap::new();
+    // The RMs whose last year's fee income is the `baseline` sheet's: a
+    // year's figure (last year's months in the archive are the period's
+    // own months of last year).
+    let mut prior_fee_yearly: std::collections::BTreeSet<String> = Default::default();
     // Last year's figures from the archive's months of last year, where it
     // has them; the `baseline` sheet, read below, takes precedence.
     prior_from_months(prior, &mut prior_client, &mut prior_normal, &mut prior_fee);
@@ -227,6 +236,7 @@ pub fn aggregate(
                     rm_id, fee_income, ..
                 } => {
                     prior_fee.insert(rm_id.clone(), *fee_income);
+                    prior_fee_yearly.insert(rm_id.clone());
                 }
             }
         }
@@ -273,6 +283,10 @@ pub fn aggregate(
                 .entry(rm.rm_id.clone())
                 .or_default()
                 .push((md.ledger.period, m.clone()));
+            branches
+                .entry(rm.rm_id.clone())
+                .or_default()
+                .push(rm.branch.clone());
             last.insert(rm.rm_id.clone(), (rm.clone(), mi));
         }
     }
@@ -346,7 +360,18 @@ pub fn aggregate(
         };
         let new = growth_base.map(|b| deposit - b);
         let normal_ratio = ratio(end_metrics.normal_balance, end_metrics.loan_balance);
-        let prior_fees = prior_fee.get(rm_id).copied();
+        // A year's fee income over a shorter period: × months ÷ 12
+        // (`review.quarter_targets = "pro_rated"`).
+        let months = expected.len() as u32;
+        let fee_year = prior_fee.get(rm_id).copied();
+        let fee_part = months < 12
+            && prior_fee_yearly.contains(rm_id)
+            && policy.review.quarter_targets == crate::policy::QuarterTargets::ProRated;
+        let prior_fees = if fee_part {
+            fee_year.map(|f| f * Decimal::from(months) / Decimal::from(12))
+        } else {
+            fee_year
+        };
         // Interest in arrears at the period's end: per loan, the interest
         // due over the period less what was received for it (a later
         // payment makes up an earlier shortfall), not the last month's
@@ -466,6 +491,18 @@ pub fn aggregate(
                 value: Some(a.settlements + trailing_usd),
             });
         }
+        if fee_part && let Some(f) = fee_year {
+            trace.push(Step {
+                figure: Metric::FeeIncomePrior.id().into(),
+                rule: "review.quarter_targets".into(),
+                formula: format!("last year's fee income (baseline) × {months} ÷ 12"),
+                inputs: vec![Input::new(
+                    format!("{rm_id} fee_income"),
+                    f.normalize().to_string(),
+                )],
+                value: prior_fees,
+            });
+        }
         if !in_arrears.is_empty() {
             trace.push(Step {
                 figure: Metric::OverdueInterest.id().into(),
@@ -486,6 +523,7 @@ pub fn aggregate(
             qualified_on: manager.qualified_on,
             metrics,
             monthly: monthly.get(rm_id).cloned().unwrap_or_default(),
+            branches: branches.get(rm_id).cloned().unwrap_or_default(),
             clients,
             deposit_day_sum: a.dep_days,
             loan_day_sum: a.loan_days,
@@ -633,48 +671,83 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
     let mut pending = Vec::with_capacity(heads.len());
     for h in heads {
         let branch = rms[h].rm.branch.clone();
-        let members: Vec<usize> = rms
+        // The months each RM spent in the branch (the `managers` sheet's
+        // 机构 of each month): one who moved branch in July adds January–
+        // June to the old branch and July–December to the new one.
+        let stays: Vec<(usize, Vec<usize>)> = rms
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.rm.branch == branch)
-            .map(|(i, _)| i)
+            .map(|(i, r)| {
+                let months: Vec<usize> = r
+                    .branches
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == branch)
+                    .map(|(m, _)| m)
+                    .collect();
+                (i, months)
+            })
+            .filter(|(_, months)| !months.is_empty())
             .collect();
-        let sum = |k: Metric| {
-            members
+        let members: Vec<usize> = stays.iter().map(|(i, _)| *i).collect();
+        // Those in the branch at the period's end: a member's fee income,
+        // this period's and last year's, counts in the branch the member
+        // ends the period in (last year's is given per RM, not per branch).
+        let at_end_members: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| rms[i].rm.branch == branch)
+            .collect();
+        // Σ over the members' months in the branch.
+        let in_branch = |f: &dyn Fn(Period, &RmMetrics) -> Decimal| -> Vec<Decimal> {
+            stays
                 .iter()
-                .filter_map(|&i| rms[i].get(k))
-                .sum::<Decimal>()
+                .map(|(i, months)| {
+                    months
+                        .iter()
+                        .map(|&m| {
+                            let (p, rm) = &rms[*i].monthly[m];
+                            f(*p, rm)
+                        })
+                        .sum()
+                })
+                .collect()
         };
-        let over_days = |f: fn(&RmYear) -> Decimal| {
-            let s: Decimal = members.iter().map(|&i| f(&rms[i])).sum();
-            ratio(s, period_days)
-        };
-        let deposit_sum: Decimal = members.iter().map(|&i| rms[i].deposit_day_sum).sum();
+        let deposit_sums = in_branch(&|_, m| m.deposit_day_sum);
+        let loan_sums = in_branch(&|p, m| m.loan_daily_average * Decimal::from(p.days()));
+        let days_in = in_branch(&|p, _| Decimal::from(p.days()));
+        let deposit_sum: Decimal = deposit_sums.iter().copied().sum();
         // `None` only for a period of no days, which no review has.
-        let deposit = over_days(|r| r.deposit_day_sum);
-        let loan_avg = over_days(|r| r.loan_day_sum);
-        let (due, received) = (sum(Metric::InterestDue), sum(Metric::InterestReceived));
+        let deposit = ratio(deposit_sum, period_days);
+        let loan_avg = ratio(loan_sums.iter().copied().sum(), period_days);
+        let due: Decimal = in_branch(&|_, m| m.interest_due).iter().copied().sum();
+        let received: Decimal = in_branch(&|_, m| m.interest_received).iter().copied().sum();
         // Stocks at the period's end: only members in its last month (one
         // who left in June holds no loan of the branch in December).
         let at_end = |k: Metric| {
-            members
+            at_end_members
                 .iter()
                 .filter(|&&i| rms[i].monthly.last().map(|(p, _)| *p) == end_period)
                 .filter_map(|&i| rms[i].get(k))
                 .sum::<Decimal>()
         };
         let (loans, npl) = (at_end(Metric::LoanBalance), at_end(Metric::NplBalance));
-        let fees = sum(Metric::FeeIncome);
-        let name = branch.clone().unwrap_or_default();
-        let (base, base_step) = branch_deposit_base(policy, period_days, rms, h, &members, &name);
-        let (prior_fees, lacking, fee_step) = branch_fee_prior(policy, rms, h, &members, &name);
-        let inputs: Vec<Input> = members
+        let fees: Decimal = at_end_members
             .iter()
-            .map(|&i| {
-                let r = &rms[i];
+            .filter_map(|&i| rms[i].get(Metric::FeeIncome))
+            .sum();
+        let name = branch.clone().unwrap_or_default();
+        let (base, base_step) = branch_deposit_base(policy, period_days, rms, h, &stays, &name);
+        let (prior_fees, lacking, fee_step) =
+            branch_fee_prior(policy, rms, h, &at_end_members, &name);
+        let inputs: Vec<Input> = stays
+            .iter()
+            .zip(deposit_sums.iter().zip(&days_in))
+            .map(|((i, _), (sum, days))| {
+                let r = &rms[*i];
                 Input::new(
-                    format!("{} Σ daily balances ({} days)", r.rm.rm_id, r.days_present),
-                    r.deposit_day_sum.round_away(6).normalize(),
+                    format!("{} Σ daily balances ({} days)", r.rm.rm_id, days),
+                    sum.round_away(6).normalize(),
                 )
             })
             .collect();
@@ -762,7 +835,7 @@ fn branch_deposit_base(
     period_days: Decimal,
     rms: &[RmYear],
     h: usize,
-    members: &[usize],
+    members: &[(usize, Vec<usize>)],
     branch: &str,
 ) -> (Decimal, Step) {
     let head = &rms[h];
@@ -784,11 +857,12 @@ fn branch_deposit_base(
     }
     let mut total = Decimal::ZERO;
     let mut inputs = Vec::new();
-    for &i in members {
-        let r = &rms[i];
-        // Runs of months at the same base: `base × days`, joined by `+`.
+    for (i, months) in members {
+        let r = &rms[*i];
+        // Runs of months at the same base: `base × days`, joined by `+`
+        // (the months the member spent in the branch).
         let mut runs: Vec<(Decimal, Decimal)> = Vec::new();
-        for (p, m) in &r.monthly {
+        for (p, m) in months.iter().map(|&m| &r.monthly[m]) {
             let days = Decimal::from(p.days());
             total += m.deposit_base * days;
             match runs.last_mut() {

@@ -536,6 +536,22 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
         .collect();
 
     let pay = lint_pay(cx, raw, &names);
+    // A tier that no pay line applies to (an added tier left out of the
+    // lines' `tiers`) would be paid 0 every month without a word: an error
+    // at its id, once the rest of the policy reads (a misspelt tier in a
+    // line's `tiers` is the error to fix first).
+    if !pay.lines.is_empty() && !cx.diags.has_errors() {
+        for (ix, id) in raw.tier_ids.iter().enumerate() {
+            let Some(id) = id else { continue };
+            if pay
+                .lines
+                .iter()
+                .all(|l| !l.tiers.is_empty() && !l.tiers.contains(&ix))
+            {
+                cx.error(&id.span(), Code::UnpaidTier, say::unpaid_tier(id.get_ref()));
+            }
+        }
+    }
     let risk_deposit = lint_risk(cx, raw.risk.as_ref(), &tiers);
     let flags = lint_flags(cx, &raw.flags, &names);
     let score = lint_score(cx, raw, &names);
@@ -1428,6 +1444,8 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
     .map(|v| v.value);
     review.quarter_settlements =
         word(cx, &r.quarter_settlements, path, "quarter_settlements").unwrap_or_default();
+    review.quarter_targets =
+        word(cx, &r.quarter_targets, path, "quarter_targets").unwrap_or_default();
     let mut ids = Vec::new();
     for rule in &raw.rules {
         let (r, path) = (&rule.value, rule.path.as_str());

@@ -553,6 +553,19 @@ pub enum QuarterSettlements {
     TrailingTwelveMonths,
 }
 
+/// How a review shorter than a year reads a yearly target of a flow
+/// (Policy A art. 13: the year's new corporate basic accounts, 全年; last
+/// year's fee income given as a year's figure in the `baseline` sheet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuarterTargets {
+    /// The year's figure × the period's months ÷ 12.
+    #[default]
+    ProRated,
+    /// The year's figure, whole.
+    AsYear,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
     pub growth_base: GrowthBase,
@@ -575,6 +588,9 @@ pub struct Review {
     pub pass_line_clients_from: Option<Decimal>,
     /// Settlement items (`settlements_usd`) in a review shorter than a year.
     pub quarter_settlements: QuarterSettlements,
+    /// Yearly targets of flows (`pro_rata` targets, last year's fee income
+    /// from the `baseline` sheet) in a review shorter than a year.
+    pub quarter_targets: QuarterTargets,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

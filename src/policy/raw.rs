@@ -353,6 +353,7 @@ serde_words!(
     super::model::AverageOver,
     super::model::BranchBase,
     super::model::QuarterSettlements,
+    super::model::QuarterTargets,
     super::model::Op,
     super::payout::Encoding,
     super::payout::ControlAt,
@@ -588,6 +589,7 @@ pub struct RawReview {
     pub max_clients: Number,
     pub pass_line_clients_from: Number,
     pub quarter_settlements: Choice<super::model::QuarterSettlements>,
+    pub quarter_targets: Choice<super::model::QuarterTargets>,
     pub rules: Option<Apart>,
     pub disqualifiers: Option<Apart>,
 }

@@ -211,6 +211,8 @@ says! {
         "the policy {p} was closed under (`{id}` {version}) has no `[payout]` table: it does not say how the bank's batch-payment file is laid out";
     payout_not_closed(p) => "{p} 尚未结账：只有已结账的月份才能生成代发文件（请先用 `rmpay close` 结账）",
         "{p} is not closed: only a closed month pays out (close it with `rmpay close` first)";
+    payout_not_issued(p, step, office) => "{p} 的{step}（{office}）尚未签核：政策的审批流程在结账后还有此环节，代发文件须在其签核后才能生成（`rmpay sign --archive 档案库 --period {p} --step {step} --name 姓名`）",
+        "{p}'s {step} ({office}) is not signed yet: the policy's workflow has this step after the close, and the pay-out file is written only once it is signed (`rmpay sign --archive DIR --period {p} --step {step} --name NAME`)";
     payout_inside_archive() => "代发文件须写在档案库之外：档案库只存放 `close` 写入的文件",
         "write the pay-out file outside the archive: the archive holds only what `close` wrote";
     register_differs(rm, got, p, want) => "已结账的工资汇总表中 {rm} 的实发合计为 {got}，重算 {p} 得 {want}：请运行 `rmpay verify` 和 `rmpay rerun` 核对",

@@ -940,6 +940,10 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ),
     ("the figures of branch ", "全支行数字，支行 "),
     (
+        "last year's fee income (baseline) × ",
+        "上年中间业务收入（上年基数表，全年）× ",
+    ),
+    (
         "Σ (base deposit × days) of branch ",
         "Σ（基数存款 × 天数），支行 ",
     ),
@@ -1022,6 +1026,8 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("no target for this tier: 0 points", "本等级无目标：0 分"),
     // Review rules' details.
     ("not assessed: ", "未考核："),
+    (" (the year's target ", "（全年目标 "),
+    (" ÷ 12: review.quarter_targets)", " ÷ 12，按考核期折算）"),
     (
         " (review.quarter_settlements = \"pro_rated\")",
         "，全年标准按季折算",

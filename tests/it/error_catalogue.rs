@@ -815,6 +815,7 @@ const CASES: &[Case] = &[
     (&["wrong-type"], || policy("wrong-type.toml")),
     (&["missing-key"], || policy("missing-key.toml")),
     (&["unknown-tier"], || policy("unknown-tier.toml")),
+    (&["unpaid-tier"], || policy("unpaid-tier.toml")),
     (&["unknown-metric"], || policy("unknown-metric.toml")),
     (&["unknown-value"], || policy("unknown-value.toml")),
     (&["overlapping-bands"], || policy("overlapping-bands.toml")),

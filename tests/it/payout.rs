@@ -840,3 +840,50 @@ pub(super) fn a_name_that_reads_as_a_formula_is_refused_at_its_cell() {
     );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "the previous file");
 }
+
+/// Policy A art. 28: 计划财务部 credits the salary cards on the results of
+/// 审核, 审批 and 下拨, and 下拨 (党群人事部) is signed after the close. The
+/// pay-out file was written as soon as the month closed, before HR had
+/// issued the pay list; now it waits for every step after the close, and
+/// says which.
+#[test]
+fn the_pay_out_file_waits_for_the_steps_after_the_close() {
+    use super::cycle::{close, draft, ok, sign};
+    let d = tempfile::tempdir().unwrap();
+    let ledger = d.path().join("2026-09.xlsx");
+    ledger_with_cards("09", &ledger, &all_cards);
+    let ledger = ledger.to_str().unwrap();
+    let a = d.path().join("archive");
+    ok(&draft(&a, ledger, &d.path().join("out")), "drafting");
+    ok(&sign(&a, "2026-09", "制表", "张三", "2026-10-02"), "制表");
+    ok(&sign(&a, "2026-09", "审核", "王五", "2026-10-03"), "审核");
+    ok(&sign(&a, "2026-09", "审批", "赵六", "2026-10-04"), "审批");
+    ok(&close(&a, ledger), "close");
+    let out = d.path().join("代发-2026-09.csv");
+    let args = [
+        "payout",
+        "--archive",
+        a.to_str().unwrap(),
+        "--period",
+        "2026-09",
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "zh",
+    ];
+    let o = run(&args);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let log = a.join("drafts/2026-09/signoffs.jsonl");
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{}: error[not-approved]: 2026-09 的下拨（党群人事部）尚未签核：政策的审批流程在结账后还有此环节，代发文件须在其签核后才能生成（`rmpay sign --archive 档案库 --period 2026-09 --step 下拨 --name 姓名`）\nrmpay：1 个错误；未写入任何文件\n",
+            log.display()
+        )
+    );
+    assert!(!out.exists());
+    ok(&sign(&a, "2026-09", "下拨", "钱七", "2026-10-05"), "下拨");
+    let o = run(&args);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(out.exists());
+}

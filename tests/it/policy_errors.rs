@@ -72,6 +72,19 @@ fn unknown_tier_reference() {
     );
 }
 
+/// A tier added to the policy and left out of every pay line's `tiers`:
+/// `check` said the policy was valid and its RMs were paid 0 every month
+/// (found by the third independent test, adding 中级一档 to Policy A).
+#[test]
+fn a_tier_no_pay_line_applies_to() {
+    check(
+        "unpaid-tier",
+        &[
+            "fixtures/bad/policy/unpaid-tier.toml:12:6: error[unpaid-tier]: tier `senior` is in no pay line's `tiers` (`[[pay.lines]]`): its RMs would be paid 0 every month; add it to the `tiers` of the lines that pay it (a tier paid elsewhere can have a `kind = \"fixed\"` line of 0)",
+        ],
+    );
+}
+
 #[test]
 fn unknown_metric_reference() {
     check(

@@ -594,6 +594,262 @@ fn two_heads_of_one_branch_see_the_same_branch() {
     }
 }
 
+/// An RM who moves branch mid-year counts in each branch for the months
+/// spent in it (the `managers` sheet's 机构 of each month): R1 is in 城东
+/// January–June (181 days) and 城西 July–December (184 days). Before the
+/// fix, R1's whole year went to the branch of the last month: 城东's head
+/// was assessed on 10,000,000 (H1's client alone) and 城西's on 12,000,000.
+#[test]
+fn a_transferred_rm_counts_in_each_branch_for_the_months_in_it() {
+    use super::review_rules::sheet::V::*;
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12u32)
+        .map(|m| {
+            let r1_branch = if m <= 6 {
+                "城东支行"
+            } else {
+                "城西支行"
+            };
+            // R1's loan: 5,000 of interest due a month; received in full
+            // in 城东, 4,000 a month in 城西.
+            let received = if m <= 6 { 5_000.0 } else { 4_000.0 };
+            let sheets: Vec<super::review_rules::Sheet> = vec![
+                (
+                    "客户经理",
+                    vec!["客户经理编号", "姓名", "等级", "岗位", "机构", "基数存款"],
+                    vec![
+                        vec![
+                            S("H1"),
+                            S("周东"),
+                            S("支行行长"),
+                            S("支行行长"),
+                            S("城东支行"),
+                            N(8_000_000.0),
+                        ],
+                        vec![
+                            S("H2"),
+                            S("吴西"),
+                            S("支行行长"),
+                            S("支行行长"),
+                            S("城西支行"),
+                            N(3_000_000.0),
+                        ],
+                        vec![
+                            S("R1"),
+                            S("孙调"),
+                            S("中级"),
+                            S("客户经理"),
+                            S(r1_branch),
+                            N(5_000_000.0),
+                        ],
+                    ],
+                ),
+                (
+                    "管户关系",
+                    vec!["客户编号", "客户经理编号"],
+                    vec![
+                        vec![S("CH1"), S("H1")],
+                        vec![S("CH2"), S("H2")],
+                        vec![S("CR1"), S("R1")],
+                    ],
+                ),
+                (
+                    "存款月日均",
+                    vec!["客户编号", "月日均余额"],
+                    vec![
+                        vec![S("CH1"), N(10_000_000.0)],
+                        vec![S("CH2"), N(4_000_000.0)],
+                        vec![S("CR1"), N(8_000_000.0)],
+                    ],
+                ),
+                (
+                    "贷款",
+                    vec![
+                        "借据号",
+                        "客户编号",
+                        "主办客户经理",
+                        "贷款余额",
+                        "五级分类",
+                        "应收利息",
+                        "实收利息",
+                    ],
+                    vec![vec![
+                        S("LR1"),
+                        S("CR1"),
+                        S("R1"),
+                        N(1_000_000.0),
+                        S("正常"),
+                        N(5_000.0),
+                        N(received),
+                    ]],
+                ),
+                (
+                    "上年基数",
+                    vec!["客户经理编号", "上年正常贷款占比", "上年中间业务收入"],
+                    vec![
+                        vec![S("H1"), N(1.0), N(1_000.0)],
+                        vec![S("H2"), N(1.0), N(1_000.0)],
+                        vec![S("R1"), N(1.0), N(1_000.0)],
+                    ],
+                ),
+            ];
+            super::review_rules::write_month(d.path(), &format!("2026-{m:02}"), sheets)
+        })
+        .collect();
+    let mut args: Vec<String> = vec![
+        "review".into(),
+        "--policy".into(),
+        POLICY_A.into(),
+        "--ledgers".into(),
+    ];
+    args.extend(ledgers);
+    let r = review_args(d, args);
+    let east = r.manager("H1");
+    // 城东: 10,000,000 × 365 + 8,000,000 × 181 = 3,650,000,000 +
+    // 1,448,000,000 = 5,098,000,000 ÷ 365 = 13,967,123.29.
+    assert_eq!(metric(east, "deposit_daily_average"), dec("13967123.29"));
+    // Base: 8,000,000 × 365 + 5,000,000 × 181 = 2,920,000,000 +
+    // 905,000,000 = 3,825,000,000 ÷ 365 = 10,479,452.05.
+    assert_eq!(metric(east, "deposit_base"), dec("10479452.05"));
+    // Interest: January–June, 6 × 5,000 due and received.
+    assert_eq!(metric(east, "interest_due"), dec("30000"));
+    assert_eq!(metric(east, "interest_received"), dec("30000"));
+    // No loan of 城东's at the year's end: R1's is 城西's.
+    assert_eq!(metric(east, "loan_balance"), dec("0"));
+    let west = r.manager("H2");
+    // 城西: 4,000,000 × 365 + 8,000,000 × 184 = 1,460,000,000 +
+    // 1,472,000,000 = 2,932,000,000 ÷ 365 = 8,032,876.71.
+    assert_eq!(metric(west, "deposit_daily_average"), dec("8032876.71"));
+    // Base: 3,000,000 × 365 + 5,000,000 × 184 = 1,095,000,000 +
+    // 920,000,000 = 2,015,000,000 ÷ 365 = 5,520,547.95.
+    assert_eq!(metric(west, "deposit_base"), dec("5520547.95"));
+    // Interest: July–December, 6 × 5,000 = 30,000 due, 6 × 4,000 =
+    // 24,000 received: 80.00%.
+    assert_eq!(metric(west, "interest_due"), dec("30000"));
+    assert_eq!(metric(west, "interest_received"), dec("24000"));
+    assert_eq!(metric(west, "collection_rate"), dec("0.80"));
+    assert_eq!(metric(west, "loan_balance"), dec("1000000"));
+    // R1's own figures are the whole year's, wherever R1 was.
+    assert_eq!(
+        metric(r.manager("R1"), "deposit_daily_average"),
+        dec("8000000")
+    );
+}
+
+/// A quarter's review reads the year's targets of flows over its three
+/// months (`review.quarter_targets = "pro_rated"`, the default): Policy
+/// A's new corporate basic accounts (art. 13: a year's 7 for a mid RM) and
+/// last year's fee income given as a year's figure in 上年基数. Before,
+/// the third quarter's two accounts were held to the year's 7 (2.86
+/// points) and its fees to the whole of last year's (−70%: the head's fee
+/// item 0), so a quarter's review demoted or terminated RMs on targets of
+/// a year.
+#[test]
+fn a_quarter_reads_the_year_s_flow_targets_over_its_months() {
+    use super::review_rules::sheet::V::*;
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (7..=9u32)
+        .map(|m| {
+            let accounts = if m == 8 {
+                vec![
+                    vec![S("N1"), S("CM1"), S("M1"), S("对公基本户"), D(2026, 8, 3)],
+                    vec![S("N2"), S("CM1"), S("M1"), S("对公基本户"), D(2026, 8, 17)],
+                ]
+            } else {
+                Vec::new()
+            };
+            let sheets: Vec<super::review_rules::Sheet> = vec![
+                (
+                    "客户经理",
+                    vec!["客户经理编号", "姓名", "等级", "岗位", "机构", "基数存款"],
+                    vec![
+                        vec![
+                            S("H1"),
+                            S("周东"),
+                            S("支行行长"),
+                            S("支行行长"),
+                            S("城东支行"),
+                            N(8_000_000.0),
+                        ],
+                        vec![
+                            S("M1"),
+                            S("李中"),
+                            S("中级"),
+                            S("客户经理"),
+                            S("城东支行"),
+                            N(5_000_000.0),
+                        ],
+                    ],
+                ),
+                (
+                    "管户关系",
+                    vec!["客户编号", "客户经理编号"],
+                    vec![vec![S("CH1"), S("H1")], vec![S("CM1"), S("M1")]],
+                ),
+                (
+                    "存款月日均",
+                    vec!["客户编号", "月日均余额"],
+                    vec![
+                        vec![S("CH1"), N(4_000_000.0)],
+                        vec![S("CM1"), N(6_500_000.0)],
+                    ],
+                ),
+                (
+                    "中间业务收入",
+                    vec!["客户经理编号", "金额"],
+                    vec![vec![S("H1"), N(600.0)], vec![S("M1"), N(600.0)]],
+                ),
+                (
+                    "新开户",
+                    vec!["账号", "客户编号", "客户经理编号", "账户类型", "开户日期"],
+                    accounts,
+                ),
+                (
+                    "上年基数",
+                    vec!["客户经理编号", "上年正常贷款占比", "上年中间业务收入"],
+                    vec![
+                        vec![S("H1"), N(1.0), N(6_000.0)],
+                        vec![S("M1"), N(1.0), N(6_000.0)],
+                    ],
+                ),
+            ];
+            super::review_rules::write_month(d.path(), &format!("2026-{m:02}"), sheets)
+        })
+        .collect();
+    let mut args: Vec<String> = vec![
+        "review".into(),
+        "--policy".into(),
+        POLICY_A.into(),
+        "--quarter".into(),
+        "3".into(),
+        "--ledgers".into(),
+    ];
+    args.extend(ledgers);
+    let r = review_args(d, args);
+    let m1 = r.manager("M1");
+    // Accounts: 2 against the year's 7 × 3 ÷ 12 = 1.75: 10 × min(2 ÷
+    // 1.75, 1) = 10 points (the year's 7 gave 10 × 2 ÷ 7 = 2.86).
+    assert_eq!(points(m1, "basic_accounts"), dec("10"));
+    // Last year's fees: 6,000 × 3 ÷ 12 = 1,500 against the quarter's 3 ×
+    // 600 = 1,800.
+    assert_eq!(metric(m1, "fee_income_prior"), dec("1500"));
+    assert_eq!(metric(m1, "fee_income"), dec("1800"));
+    let h1 = r.manager("H1");
+    // The branch: fees 1,800 + 1,800 = 3,600 against (6,000 + 6,000) × 3 ÷
+    // 12 = 3,000: growth 600 ÷ 3,000 = 20%, the target: 10 points (against
+    // the year's 12,000 it was −70%: 10 − 10 (cap) = 0).
+    assert_eq!(metric(h1, "fee_income_prior"), dec("3000"));
+    assert_eq!(num(&h1["metrics"]["fee_growth"], 4), dec("0.2"));
+    assert_eq!(points(h1, "fee_growth"), dec("10"));
+    // The trace says where 1,500 comes from.
+    let t = trace_cells(&r.out().join("review-2026-Q3.xlsx"));
+    assert!(
+        t.iter()
+            .any(|c| c == "上年中间业务收入（上年基数表，全年）× 3 ÷ 12"),
+        "{t:?}"
+    );
+}
+
 /// `branch_base = "head_row"`: the head's row carries the branch's bases,
 /// whatever the members' rows say. The same branch with H1's row at
 /// 13,000,000 and last year's 10,000 on it.
