@@ -32,6 +32,17 @@ pub(crate) fn id_hasher() -> ahash::RandomState {
     )
 }
 
+/// An account id's hash in the index: 32 bits of aHash's, kept beside the
+/// id's position, spread again over 64 bits when the table needs them.
+fn id_hash(hasher: &ahash::RandomState, id: &str) -> (u32, u64) {
+    let h = (hasher.hash_one(id) >> 32) as u32;
+    (h, spread(h))
+}
+
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 /// A balance to add: its units at the input scale when it has that
 /// scale and fits an `i64` (the typed path gives only these), else the
 /// decimal itself.
@@ -69,7 +80,15 @@ pub(crate) fn typed_units(unscaled: i64, scale: u32, input_scale: u32) -> Option
         return None;
     }
     // 10^15 yuan at `scale` places (10^19 at four: past an i64).
-    if i128::from(unscaled) >= 10i128.pow(15 + scale) {
+    const LIMIT: [u64; 5] = [
+        10u64.pow(15),
+        10u64.pow(16),
+        10u64.pow(17),
+        10u64.pow(18),
+        10u64.pow(19),
+    ];
+    let limit = LIMIT.get(scale as usize).copied().unwrap_or(0);
+    if unscaled.unsigned_abs() >= limit {
         return None;
     }
     if scale <= input_scale {
@@ -119,8 +138,10 @@ pub(crate) struct Acc {
 
 pub(crate) struct DepositState {
     carry: bool,
-    /// Index into `accounts` by account id (the id is kept once, there).
-    index: HashTable<u32>,
+    /// Index into `accounts` by account id (the id is kept once, there),
+    /// with the id's hash ([`id_hash`]): growing the table rehashes from
+    /// it, not from each id (a cache miss an account on a big month).
+    index: HashTable<(u32, u32)>,
     hasher: ahash::RandomState,
     accounts: Vec<Acc>,
     /// Per day of the month, per account: the sheet row of that day's
@@ -479,22 +500,21 @@ impl Reader<'_> {
             Some(i) => (i, false),
             None => {
                 // One hash an id: to look it up, and to place it when new.
-                let (accounts, hasher) = (&self.dep.accounts, &self.dep.hasher);
+                let accounts = &self.dep.accounts;
+                let (h32, h) = id_hash(&self.dep.hasher, account);
                 let entry = self.dep.index.entry(
-                    hasher.hash_one(account),
-                    |&i| accounts.get(i as usize).is_some_and(|a| &*a.id == account),
-                    |&j| {
-                        accounts
-                            .get(j as usize)
-                            .map_or(0, |a| hasher.hash_one(&*a.id))
+                    h,
+                    |&(i, hi)| {
+                        hi == h32 && accounts.get(i as usize).is_some_and(|a| &*a.id == account)
                     },
+                    |&(_, hj)| spread(hj),
                 );
                 match entry {
-                    Entry::Occupied(e) => (*e.get() as usize, false),
+                    Entry::Occupied(e) => (e.get().0 as usize, false),
                     Entry::Vacant(e) => {
                         let i = accounts.len();
                         // Fewer than 2^32 accounts: rows are counted in a u32.
-                        e.insert(u32::try_from(i).unwrap_or(u32::MAX));
+                        e.insert((u32::try_from(i).unwrap_or(u32::MAX), h32));
                         (i, true)
                     }
                 }
