@@ -156,6 +156,8 @@ pub(crate) struct DepositState {
     rejected: HashSet<String>,
     /// Index of the account of the previous row.
     last_idx: usize,
+    /// The rows come in an order the cursor follows (see `add_balance`).
+    cursor: bool,
     /// The finished accounts, sorted by account id.
     pub(crate) out: Vec<AccountMonth>,
     /// Last date cell converted (serial value bits) and its day.
@@ -204,6 +206,7 @@ impl DepositState {
             big: HashMap::new(),
             rejected: HashSet::new(),
             last_idx: usize::MAX,
+            cursor: true,
             out: Vec::new(),
             last_serial: u64::MAX,
             last_day: None,
@@ -492,10 +495,17 @@ impl Reader<'_> {
         // Balances come sorted by date (accounts in the same order every
         // day) or by account (the same account for a month of rows): try the
         // account after the last one, then the last one, before hashing.
+        // In another order (shuffled) the guesses are two reads of cold
+        // memory a row for nothing: the cursor is left off from its first
+        // miss until a row's account is again one it would have guessed.
         let last = self.dep.last_idx;
-        let guess = [last.wrapping_add(1), last]
-            .into_iter()
-            .find(|&i| self.dep.accounts.get(i).is_some_and(|a| &*a.id == account));
+        let guess = if self.dep.cursor {
+            [last.wrapping_add(1), last]
+                .into_iter()
+                .find(|&i| self.dep.accounts.get(i).is_some_and(|a| &*a.id == account))
+        } else {
+            None
+        };
         let (idx, new) = match guess {
             Some(i) => (i, false),
             None => {
@@ -509,7 +519,7 @@ impl Reader<'_> {
                     },
                     |&(_, hj)| spread(hj),
                 );
-                match entry {
+                let found = match entry {
                     Entry::Occupied(e) => (e.get().0 as usize, false),
                     Entry::Vacant(e) => {
                         let i = accounts.len();
@@ -517,7 +527,9 @@ impl Reader<'_> {
                         e.insert((u32::try_from(i).unwrap_or(u32::MAX), h32));
                         (i, true)
                     }
-                }
+                };
+                self.dep.cursor = found.0 == last.wrapping_add(1) || found.0 == last;
+                found
             }
         };
         if new {
