@@ -35,12 +35,12 @@ use std::path::Path;
 
 /// Rows decoded at a time.
 const CHUNK: usize = 8192;
-/// Chunks a decoder may have decoded ahead of the reader: about a
-/// million rows (some 90 MiB at most for the deposits' five columns), a
-/// warehouse export's row group, so that the decoder of the next group
-/// works while the reader takes the rows of this one, and both decoders
-/// keep a core each busy (see bench/README.md).
-const CHUNKS: usize = 128;
+/// Chunks a decoder may have decoded ahead of the reader: half a million
+/// rows (some 55 MiB at most for the deposits' five columns), so that the
+/// decoder of the next row group works while the reader takes the rows of
+/// this one, and the two decoders and the reader keep both cores busy
+/// (see bench/README.md).
+const CHUNKS: usize = 64;
 /// Threads decoding row groups: with the reader's own, what keeps two
 /// cores busy on a big month (see bench/README.md).
 const DECODERS: usize = 2;
