@@ -11,8 +11,8 @@
 //! The low-level column readers of the `parquet` crate decode the needed
 //! columns on threads of their own ([`DECODERS`], taking the row groups in
 //! turn), [`CHUNK`] rows at a time, while the reader checks and sums the
-//! rows before, in file order: memory holds a few chunks a decoder,
-//! whatever the file's size or row groups. The deposits' DATE and DECIMAL
+//! rows before, in file order: memory holds at most [`CHUNKS`] chunks a
+//! decoder, whatever the file's size or row groups. The deposits' DATE and DECIMAL
 //! values stay numbers and go straight into each account's day mask and
 //! sum (`TypedDeposits`); any other value reaches the row path as the
 //! text of the cell it stands for.
