@@ -627,19 +627,19 @@ fn utf8_text(raw: Vec<u8>, cols: &mut [Vec<Val>]) -> String {
         }
         Err(e) => {
             let raw = e.into_bytes();
-            let mut text = Vec::with_capacity(raw.len());
+            let mut text = String::with_capacity(raw.len());
             for v in values {
                 if let Val::Text(a, b) = *v {
                     *v = match raw
                         .get(a as usize..b as usize)
-                        .filter(|s| std::str::from_utf8(s).is_ok())
+                        .and_then(|s| std::str::from_utf8(s).ok())
                     {
-                        Some(s) => push(&mut text, s),
+                        Some(s) => push_str(&mut text, s),
                         None => Val::BadText,
                     };
                 }
             }
-            String::from_utf8(text).unwrap_or_default()
+            text
         }
     }
 }
