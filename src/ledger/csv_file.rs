@@ -5,10 +5,12 @@
 //! systems export), decoded with `encoding_rs` as it is read; bytes that
 //! are neither are an error at their line, never replaced.
 //!
-//! Parsing (the `csv` crate, and decoding) runs on a thread of its own and
-//! hands batches of records to the reader, which checks and sums them on
-//! the calling thread: two cores on a big month. A record's row is its
-//! first line (0-based), its columns its fields.
+//! Parsing (the `csv` crate, decoding, and checking each record's UTF-8)
+//! runs on a thread of its own and hands batches of records to the
+//! reader, which checks and sums them on the calling thread: two cores on
+//! a big month. A big file's encoding is decided on two threads, a half
+//! each. A record's row is its first line (0-based), its columns its
+//! fields.
 
 use super::Reader;
 use super::cell::Cv;
@@ -18,8 +20,8 @@ use super::model::SheetKind;
 use crate::diag::Code;
 use crate::diag::Location;
 use crate::text::ledger as says;
-use csv::ByteRecord;
-use std::io::Read;
+use csv::StringRecord;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 /// Records a batch; batches on their way at once.
@@ -33,29 +35,63 @@ enum Encoding {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Valid UTF-8 from end to end (one pass, a chunk at a time), or GB18030.
+/// Files from this size on have their encoding decided on two threads.
+const HALVES_FROM: u64 = 1 << 20;
+
+/// Valid UTF-8 from end to end, or GB18030. A big file is checked in two
+/// halves at once, the second from the first byte at or after the middle
+/// that starts a character (not `10xxxxxx`): the file is UTF-8 exactly
+/// when both halves are, the first ending on a whole character.
 fn detect(path: &Path) -> std::io::Result<Encoding> {
     let mut f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    let mut head = [0u8; 3];
+    let n = f.read(&mut head)?;
+    let bom = head.get(..n) == Some(BOM);
+    f.rewind()?;
+    let utf8 = if len < HALVES_FROM {
+        is_utf8(f)?
+    } else {
+        let mut mid = len / 2;
+        f.seek(std::io::SeekFrom::Start(mid))?;
+        let mut probe = [0u8; 4];
+        let got = f.read(&mut probe)?;
+        mid += probe
+            .iter()
+            .take(got)
+            .take_while(|&&b| b & 0xC0 == 0x80)
+            .count() as u64;
+        f.rewind()?;
+        let mut second = std::fs::File::open(path)?;
+        second.seek(std::io::SeekFrom::Start(mid))?;
+        let (a, b) = std::thread::scope(|s| {
+            let b = s.spawn(move || is_utf8(second));
+            let a = is_utf8(f.take(mid));
+            (a, b.join())
+        });
+        // A panic of the second half's check is not this file's: resumed.
+        let b = b.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        a? && b?
+    };
+    Ok(if utf8 {
+        Encoding::Utf8 { bom }
+    } else {
+        Encoding::Gb18030
+    })
+}
+
+/// Whether what `r` reads is UTF-8 (one pass, a chunk at a time).
+fn is_utf8(mut r: impl Read) -> std::io::Result<bool> {
     let mut buf = vec![0u8; 1 << 20];
     // Bytes of a character cut by the chunk's end, carried to the next.
     let mut carry = 0usize;
-    let mut first = true;
-    let mut bom = false;
     loop {
-        let n = f.read(&mut buf[carry..])?;
+        let n = r.read(&mut buf[carry..])?;
         if n == 0 {
-            return Ok(if carry == 0 {
-                Encoding::Utf8 { bom }
-            } else {
-                Encoding::Gb18030
-            });
+            return Ok(carry == 0);
         }
         let len = carry + n;
         let chunk = &buf[..len];
-        if first {
-            bom = chunk.starts_with(BOM);
-            first = false;
-        }
         match std::str::from_utf8(chunk) {
             Ok(_) => carry = 0,
             Err(e) if e.error_len().is_none() => {
@@ -63,7 +99,7 @@ fn detect(path: &Path) -> std::io::Result<Encoding> {
                 carry = len - valid;
                 buf.copy_within(valid..len, 0);
             }
-            Err(_) => return Ok(Encoding::Gb18030),
+            Err(_) => return Ok(false),
         }
     }
 }
@@ -290,18 +326,20 @@ pub(super) fn read(
     let folder = reader.file.clone();
     let name = reader.sh.name.clone();
     std::thread::scope(|s| {
-        type Batch = (Vec<ByteRecord>, usize, Option<csv::Error>);
+        // A batch's records are UTF-8 (the parser checked them); a record
+        // that is not ends it, with its error.
+        type Batch = (Vec<StringRecord>, usize, Option<csv::Error>);
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES);
-        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ByteRecord>>();
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<StringRecord>>();
         s.spawn(move || {
             loop {
                 let mut batch = empty_rx
                     .try_recv()
-                    .unwrap_or_else(|_| vec![ByteRecord::new(); BATCH]);
+                    .unwrap_or_else(|_| vec![StringRecord::new(); BATCH]);
                 let mut n = 0;
                 let mut err = None;
                 for rec in batch.iter_mut() {
-                    match csv.read_byte_record(rec) {
+                    match csv.read_record(rec) {
                         Ok(true) => n += 1,
                         Ok(false) => break,
                         Err(e) => {
@@ -328,11 +366,6 @@ pub(super) fn read(
                         says::too_many_lines(),
                     ));
                 };
-                // Fields end at ASCII delimiters, so one check holds for
-                // every field of the record.
-                if std::str::from_utf8(rec.as_slice()).is_err() {
-                    return Err(FileError::new(Code::BadEncoding, says::file_changed()));
-                }
                 if !tried && reader.sh.header_row.is_some() {
                     typed = TypedDeposits::of(reader);
                     tried = true;
@@ -342,8 +375,7 @@ pub(super) fn read(
                 {
                     continue;
                 }
-                let cells = rec.iter().enumerate().map(|(c, f)| {
-                    let text = std::str::from_utf8(f).unwrap_or_default();
+                let cells = rec.iter().enumerate().map(|(c, text)| {
                     let v = if text.is_empty() {
                         Cv::Empty
                     } else {
@@ -355,6 +387,18 @@ pub(super) fn read(
             }
             let _ = empty_tx.send(batch);
             if let Some(e) = err {
+                if let csv::ErrorKind::Utf8 { pos, .. } = e.kind() {
+                    // Bytes that are not UTF-8 in a file found to be UTF-8:
+                    // it changed while read.
+                    let line = pos.as_ref().map_or(1, |p| p.line());
+                    if u32::try_from(line.saturating_sub(1)).is_err() {
+                        return Err(FileError::new(
+                            Code::CannotReadSheet,
+                            says::too_many_lines(),
+                        ));
+                    }
+                    return Err(FileError::new(Code::BadEncoding, says::file_changed()));
+                }
                 return Err(csv_error(e, &folder, &name));
             }
         }
@@ -413,14 +457,15 @@ impl TypedDeposits {
     fn take(
         &mut self,
         reader: &mut Reader<'_>,
-        rec: &ByteRecord,
+        rec: &StringRecord,
         row: u32,
         progress: &mut dyn FnMut(&str, u64),
     ) -> bool {
-        let text = |c: usize| rec.get(c).and_then(|b| std::str::from_utf8(b).ok());
+        let text = |c: usize| rec.get(c);
         let (Some(date), Some(balance)) = (rec.get(self.date), rec.get(self.balance)) else {
             return false;
         };
+        let (date, balance) = (date.as_bytes(), balance.as_bytes());
         let (Some(account), Some(client)) = (text(self.account), text(self.client)) else {
             return false;
         };
@@ -669,6 +714,46 @@ mod tests {
         assert_eq!(plain_decimal(b"1."), None);
         assert_eq!(plain_decimal(b"-1"), None);
         assert_eq!(plain_decimal(b"1.23456"), None);
+    }
+
+    /// A big file's encoding, decided on two halves at once, is the one
+    /// decided on the whole: a character cut by the middle is still
+    /// UTF-8, one bad byte anywhere makes the file GB18030.
+    #[test]
+    fn a_big_file_s_halves_decide_its_encoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        let utf8 = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            matches!(detect(&path).unwrap(), Encoding::Utf8 { .. })
+        };
+        // 2 MiB + 2 bytes: the middle, 1 MiB + 1, is 客's second byte
+        // (客 = E5 AE A2 from 1 MiB on).
+        let len = (2 << 20) + 2;
+        let mid = len / 2;
+        let mut bytes = vec![b'a'; len];
+        bytes[mid - 1..mid + 2].copy_from_slice("客".as_bytes());
+        assert!(u64::try_from(len).unwrap() >= HALVES_FROM);
+        assert!(utf8(&bytes));
+        // The same file with a BOM: UTF-8, the BOM noted.
+        let mut with_bom = BOM.to_vec();
+        with_bom.extend_from_slice(&bytes);
+        std::fs::write(&path, &with_bom).unwrap();
+        assert!(matches!(
+            detect(&path).unwrap(),
+            Encoding::Utf8 { bom: true }
+        ));
+        // One byte that is not UTF-8, in either half.
+        for at in [10, len - 10] {
+            let mut bad = bytes.clone();
+            bad[at] = 0xFF;
+            assert!(!utf8(&bad), "0xFF at {at}");
+        }
+        // A character cut short at the end of the first half: E5 AE, then
+        // ASCII from the middle on.
+        let mut cut = vec![b'a'; len];
+        cut[mid - 2..mid].copy_from_slice(&[0xE5, 0xAE]);
+        assert!(!utf8(&cut));
     }
 
     #[test]

@@ -32,6 +32,17 @@ pub(crate) fn id_hasher() -> ahash::RandomState {
     )
 }
 
+/// An account id's hash in the index: 32 bits of aHash's, kept beside the
+/// id's position, spread again over 64 bits when the table needs them.
+fn id_hash(hasher: &ahash::RandomState, id: &str) -> (u32, u64) {
+    let h = (hasher.hash_one(id) >> 32) as u32;
+    (h, spread(h))
+}
+
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 /// A balance to add: its units at the input scale when it has that
 /// scale and fits an `i64` (the typed path gives only these), else the
 /// decimal itself.
@@ -69,7 +80,15 @@ pub(crate) fn typed_units(unscaled: i64, scale: u32, input_scale: u32) -> Option
         return None;
     }
     // 10^15 yuan at `scale` places (10^19 at four: past an i64).
-    if i128::from(unscaled) >= 10i128.pow(15 + scale) {
+    const LIMIT: [u64; 5] = [
+        10u64.pow(15),
+        10u64.pow(16),
+        10u64.pow(17),
+        10u64.pow(18),
+        10u64.pow(19),
+    ];
+    let limit = LIMIT.get(scale as usize).copied().unwrap_or(0);
+    if unscaled.unsigned_abs() >= limit {
         return None;
     }
     if scale <= input_scale {
@@ -119,8 +138,10 @@ pub(crate) struct Acc {
 
 pub(crate) struct DepositState {
     carry: bool,
-    /// Index into `accounts` by account id (the id is kept once, there).
-    index: HashTable<u32>,
+    /// Index into `accounts` by account id (the id is kept once, there),
+    /// with the id's hash ([`id_hash`]): growing the table rehashes from
+    /// it, not from each id (a cache miss an account on a big month).
+    index: HashTable<(u32, u32)>,
     hasher: ahash::RandomState,
     accounts: Vec<Acc>,
     /// Per day of the month, per account: the sheet row of that day's
@@ -135,6 +156,8 @@ pub(crate) struct DepositState {
     rejected: HashSet<String>,
     /// Index of the account of the previous row.
     last_idx: usize,
+    /// The rows come in an order the cursor follows (see `add_balance`).
+    cursor: bool,
     /// The finished accounts, sorted by account id.
     pub(crate) out: Vec<AccountMonth>,
     /// Last date cell converted (serial value bits) and its day.
@@ -183,6 +206,7 @@ impl DepositState {
             big: HashMap::new(),
             rejected: HashSet::new(),
             last_idx: usize::MAX,
+            cursor: true,
             out: Vec::new(),
             last_serial: u64::MAX,
             last_day: None,
@@ -233,6 +257,34 @@ pub(crate) fn day_ranges(period: Period, mask: u32) -> Msg {
 fn plain_id(s: &str) -> bool {
     let b = s.as_bytes();
     b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic)
+}
+
+/// `a == b`, for ids (an account's, a client's: a dozen or two bytes,
+/// compared twice a row) without a call to `memcmp`: eight bytes at a
+/// time, the last eight overlapping the ones before.
+#[inline]
+fn same_id(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_ne_bytes)
+    };
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 fn full_mask(days: u32) -> u32 {
@@ -471,33 +523,47 @@ impl Reader<'_> {
         // Balances come sorted by date (accounts in the same order every
         // day) or by account (the same account for a month of rows): try the
         // account after the last one, then the last one, before hashing.
+        // In another order (shuffled) the guesses are two reads of cold
+        // memory a row for nothing: the cursor is left off from its first
+        // miss until a row's account is again one it would have guessed.
         let last = self.dep.last_idx;
-        let guess = [last.wrapping_add(1), last]
-            .into_iter()
-            .find(|&i| self.dep.accounts.get(i).is_some_and(|a| &*a.id == account));
+        let guess = if self.dep.cursor {
+            [last.wrapping_add(1), last].into_iter().find(|&i| {
+                self.dep
+                    .accounts
+                    .get(i)
+                    .is_some_and(|a| same_id(&a.id, account))
+            })
+        } else {
+            None
+        };
         let (idx, new) = match guess {
             Some(i) => (i, false),
             None => {
                 // One hash an id: to look it up, and to place it when new.
-                let (accounts, hasher) = (&self.dep.accounts, &self.dep.hasher);
+                let accounts = &self.dep.accounts;
+                let (h32, h) = id_hash(&self.dep.hasher, account);
                 let entry = self.dep.index.entry(
-                    hasher.hash_one(account),
-                    |&i| accounts.get(i as usize).is_some_and(|a| &*a.id == account),
-                    |&j| {
-                        accounts
-                            .get(j as usize)
-                            .map_or(0, |a| hasher.hash_one(&*a.id))
+                    h,
+                    |&(i, hi)| {
+                        hi == h32
+                            && accounts
+                                .get(i as usize)
+                                .is_some_and(|a| same_id(&a.id, account))
                     },
+                    |&(_, hj)| spread(hj),
                 );
-                match entry {
-                    Entry::Occupied(e) => (*e.get() as usize, false),
+                let found = match entry {
+                    Entry::Occupied(e) => (e.get().0 as usize, false),
                     Entry::Vacant(e) => {
                         let i = accounts.len();
                         // Fewer than 2^32 accounts: rows are counted in a u32.
-                        e.insert(u32::try_from(i).unwrap_or(u32::MAX));
+                        e.insert((u32::try_from(i).unwrap_or(u32::MAX), h32));
                         (i, true)
                     }
-                }
+                };
+                self.dep.cursor = found.0 == last.wrapping_add(1) || found.0 == last;
+                found
             }
         };
         if new {
@@ -526,7 +592,7 @@ impl Reader<'_> {
         };
         acc.rows += 1;
         acc.last_row = r;
-        if &*acc.client != client {
+        if !same_id(&acc.client, client) {
             let (first, other) = (acc.first_row, acc.client.to_string());
             let col = self.col(D_CLIENT);
             self.err(r, col, Code::InconsistentAccount, |me| {
@@ -832,6 +898,26 @@ mod tests {
             Some(99_999_999_999_999_999)
         );
         assert_eq!(typed_units(100_000_000_000_000_000, 2, 2), None);
+    }
+
+    /// `same_id` is `==`: every length to 40, equal, and differing in
+    /// each one byte.
+    #[test]
+    fn same_id_is_equality() {
+        for n in 0..=40usize {
+            let a: String = (0..n).map(|i| char::from(b'0' + (i % 10) as u8)).collect();
+            assert!(same_id(&a, &a.clone()), "{a}");
+            for i in 0..n {
+                let mut b = a.clone().into_bytes();
+                b[i] = b'x';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same_id(&a, &b), "{a} {b}");
+            }
+            // One byte more or less: never the same.
+            assert!(!same_id(&a, &format!("{a}0")));
+        }
+        assert!(same_id("客户1", "客户1"));
+        assert!(!same_id("客户1", "客户2"));
     }
 
     #[test]

@@ -11,8 +11,8 @@
 //! The low-level column readers of the `parquet` crate decode the needed
 //! columns on threads of their own ([`DECODERS`], taking the row groups in
 //! turn), [`CHUNK`] rows at a time, while the reader checks and sums the
-//! rows before, in file order: memory holds a few chunks a decoder,
-//! whatever the file's size or row groups. The deposits' DATE and DECIMAL
+//! rows before, in file order: memory holds at most [`CHUNKS`] chunks a
+//! decoder, whatever the file's size or row groups. The deposits' DATE and DECIMAL
 //! values stay numbers and go straight into each account's day mask and
 //! sum (`TypedDeposits`); any other value reaches the row path as the
 //! text of the cell it stands for.
@@ -33,9 +33,14 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::schema::types::ColumnDescriptor;
 use std::path::Path;
 
-/// Rows decoded at a time; chunks on their way at once.
+/// Rows decoded at a time.
 const CHUNK: usize = 8192;
-const CHUNKS: usize = 2;
+/// Chunks a decoder may have decoded ahead of the reader: half a million
+/// rows (some 55 MiB at most for the deposits' five columns), so that the
+/// decoder of the next row group works while the reader takes the rows of
+/// this one, and the two decoders and the reader keep both cores busy
+/// (see bench/README.md).
+const CHUNKS: usize = 64;
 /// Threads decoding row groups: with the reader's own, what keeps two
 /// cores busy on a big month (see bench/README.md).
 const DECODERS: usize = 2;
@@ -78,6 +83,8 @@ struct Chunk {
     text: String,
     /// The last chunk of its row group.
     last: bool,
+    /// The decoder that made it (and takes it back to fill again).
+    worker: usize,
 }
 
 /// The column's kind, or its type in words when rmpay has no use for it.
@@ -262,17 +269,21 @@ pub(super) fn read(
         // One decoder a worker, each its row groups in turn (group g to
         // worker g % DECODERS), each with its own queue: the chunks are
         // taken group by group, so rows (and errors) come in file order.
+        // The chunks read go back to their decoder to be filled again.
         let mut queues = Vec::with_capacity(DECODERS);
+        let mut backs = Vec::with_capacity(DECODERS);
         for worker in 0..DECODERS {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Decoded>(CHUNKS);
+            let (back_tx, back_rx) = std::sync::mpsc::channel::<Chunk>();
             let (pq, needed) = (&pq, &needed);
             let pq = others.get(worker.wrapping_sub(1)).unwrap_or(pq);
             s.spawn(move || {
-                if let Err(e) = decode(pq, needed, &tx, worker) {
+                if let Err(e) = decode(pq, needed, &tx, &back_rx, worker) {
                     let _ = tx.send(Err(e));
                 }
             });
             queues.push(rx);
+            backs.push(back_tx);
         }
         let chunks = (0..groups).flat_map(|g| {
             let rx = queues.get(g % DECODERS);
@@ -346,6 +357,9 @@ pub(super) fn read(
                     fields.push((c, v));
                 }
                 reader.feed_row(row, fields.drain(..), progress);
+            }
+            if let Some(back) = backs.get(chunk.worker) {
+                let _ = back.send(chunk);
             }
         }
         Ok(())
@@ -463,10 +477,12 @@ fn decode(
     pq: &SerializedFileReader<std::fs::File>,
     needed: &[(usize, Kind, i16)],
     tx: &Sender,
+    back: &std::sync::mpsc::Receiver<Chunk>,
     worker: usize,
 ) -> Result<(), (u64, usize, Msg)> {
     let first_col = needed.first().map_or(0, |n| n.0);
     let mut first: u64 = 0;
+    let mut bufs = Bufs::default();
     for g in 0..pq.num_row_groups() {
         let rows = u64::try_from(pq.metadata().row_group(g).num_rows()).unwrap_or(0);
         if g % DECODERS != worker {
@@ -485,23 +501,31 @@ fn decode(
             );
         }
         let mut done = 0u64;
-        let mut defs: Vec<i16> = Vec::new();
         loop {
             let want = usize::try_from((rows - done).min(CHUNK as u64)).unwrap_or(CHUNK);
-            let mut chunk = Chunk {
-                first: first + done,
-                rows: want,
-                cols: Vec::with_capacity(needed.len()),
+            // A chunk the reader is done with, or a new one.
+            let mut chunk = back.try_recv().unwrap_or_else(|_| Chunk {
+                first: 0,
+                rows: 0,
+                cols: Vec::new(),
                 text: String::new(),
-                last: done + want as u64 >= rows,
-            };
-            for (r, &(c, k, max_def)) in readers.iter_mut().zip(needed) {
-                let mut out = Vec::with_capacity(want);
+                last: false,
+                worker,
+            });
+            chunk.first = first + done;
+            chunk.rows = want;
+            chunk.last = done + want as u64 >= rows;
+            chunk.cols.resize_with(needed.len(), Vec::new);
+            // The columns' text, checked as UTF-8 once the chunk is read.
+            let mut raw = std::mem::take(&mut chunk.text).into_bytes();
+            raw.clear();
+            for ((r, &(c, k, max_def)), out) in readers.iter_mut().zip(needed).zip(&mut chunk.cols)
+            {
+                out.clear();
                 let at = first + done + 1;
-                column(r, k, max_def, want, &mut defs, &mut out, &mut chunk.text)
-                    .map_err(|e| (at, c, e))?;
-                chunk.cols.push(out);
+                column(r, k, max_def, want, &mut bufs, out, &mut raw).map_err(|e| (at, c, e))?;
             }
+            chunk.text = utf8_text(raw, &mut chunk.cols);
             let last = chunk.last;
             if tx.send(Ok(chunk)).is_err() {
                 return Ok(());
@@ -516,49 +540,107 @@ fn decode(
     Ok(())
 }
 
-/// Decode `want` rows of one column into `out`.
+/// A decoder's buffers, kept from one chunk to the next: the values of a
+/// column as the parquet crate reads them, and their definition levels.
+#[derive(Default)]
+struct Bufs {
+    defs: Vec<i16>,
+    bools: Vec<bool>,
+    i32s: Vec<i32>,
+    i64s: Vec<i64>,
+    f32s: Vec<f32>,
+    f64s: Vec<f64>,
+    bytes: Vec<parquet::data_type::ByteArray>,
+    fixed: Vec<parquet::data_type::FixedLenByteArray>,
+}
+
+/// Decode `want` rows of one column into `out`; a string's bytes go to
+/// `raw`, checked as UTF-8 with the chunk's others ([`utf8_text`]).
 fn column(
     r: &mut ColumnReader,
     k: Kind,
     max_def: i16,
     want: usize,
-    defs: &mut Vec<i16>,
+    b: &mut Bufs,
     out: &mut Vec<Val>,
-    text: &mut String,
+    raw: &mut Vec<u8>,
 ) -> Result<(), Msg> {
+    let defs = &mut b.defs;
     match r {
-        ColumnReader::BoolColumnReader(r) => take(r, max_def, want, defs, out, |v| Val::Bool(*v)),
+        ColumnReader::BoolColumnReader(r) => {
+            take(r, max_def, want, defs, &mut b.bools, out, |v| Val::Bool(*v))
+        }
         // Dates and decimals stay numbers here: the reader takes them typed,
         // or formats them as the text the cell path reads.
-        ColumnReader::Int32ColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
-            Kind::Date => Val::Day(*v),
-            Kind::Decimal { .. } => Val::Dec(i64::from(*v)),
-            _ => Val::Int(i64::from(*v)),
-        }),
-        ColumnReader::Int64ColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
-            Kind::Decimal { .. } => Val::Dec(*v),
-            _ => Val::Int(*v),
-        }),
-        ColumnReader::FloatColumnReader(r) => {
-            take(r, max_def, want, defs, out, |v| Val::Float(f64::from(*v)))
+        ColumnReader::Int32ColumnReader(r) => {
+            take(r, max_def, want, defs, &mut b.i32s, out, |v| match k {
+                Kind::Date => Val::Day(*v),
+                Kind::Decimal { .. } => Val::Dec(i64::from(*v)),
+                _ => Val::Int(i64::from(*v)),
+            })
         }
+        ColumnReader::Int64ColumnReader(r) => {
+            take(r, max_def, want, defs, &mut b.i64s, out, |v| match k {
+                Kind::Decimal { .. } => Val::Dec(*v),
+                _ => Val::Int(*v),
+            })
+        }
+        ColumnReader::FloatColumnReader(r) => take(r, max_def, want, defs, &mut b.f32s, out, |v| {
+            Val::Float(f64::from(*v))
+        }),
         ColumnReader::DoubleColumnReader(r) => {
-            take(r, max_def, want, defs, out, |v| Val::Float(*v))
+            take(r, max_def, want, defs, &mut b.f64s, out, |v| Val::Float(*v))
         }
-        ColumnReader::ByteArrayColumnReader(r) => take(r, max_def, want, defs, out, |v| match k {
-            Kind::Decimal { scale } => big_endian(v.data(), scale, text),
-            _ => match std::str::from_utf8(v.data()) {
-                Ok(s) => push(text, s),
-                Err(_) => Val::BadText,
-            },
-        }),
+        ColumnReader::ByteArrayColumnReader(r) => {
+            take(r, max_def, want, defs, &mut b.bytes, out, |v| match k {
+                Kind::Decimal { scale } => big_endian(v.data(), scale, raw),
+                _ => push(raw, v.data()),
+            })
+        }
         ColumnReader::FixedLenByteArrayColumnReader(r) => {
-            take(r, max_def, want, defs, out, |v| match k {
-                Kind::Decimal { scale } => big_endian(v.data(), scale, text),
+            take(r, max_def, want, defs, &mut b.fixed, out, |v| match k {
+                Kind::Decimal { scale } => big_endian(v.data(), scale, raw),
                 _ => Val::BadText,
             })
         }
         ColumnReader::Int96ColumnReader(_) => Err(says::int96_not_read()),
+    }
+}
+
+/// The chunk's string bytes as text, checked as UTF-8 in one pass: when
+/// the whole is UTF-8, a value is exactly when it starts and ends on a
+/// character's boundary; otherwise each value is checked on its own. A
+/// value that is not UTF-8 becomes [`Val::BadText`] (an error at its
+/// cell), never replaced.
+fn utf8_text(raw: Vec<u8>, cols: &mut [Vec<Val>]) -> String {
+    let values = cols.iter_mut().flat_map(|c| c.iter_mut());
+    match String::from_utf8(raw) {
+        Ok(text) => {
+            for v in values {
+                if let Val::Text(a, b) = *v
+                    && !(text.is_char_boundary(a as usize) && text.is_char_boundary(b as usize))
+                {
+                    *v = Val::BadText;
+                }
+            }
+            text
+        }
+        Err(e) => {
+            let raw = e.into_bytes();
+            let mut text = String::with_capacity(raw.len());
+            for v in values {
+                if let Val::Text(a, b) = *v {
+                    *v = match raw
+                        .get(a as usize..b as usize)
+                        .and_then(|s| std::str::from_utf8(s).ok())
+                    {
+                        Some(s) => push_str(&mut text, s),
+                        None => Val::BadText,
+                    };
+                }
+            }
+            text
+        }
     }
 }
 
@@ -569,17 +651,17 @@ fn take<T: DataType>(
     max_def: i16,
     want: usize,
     defs: &mut Vec<i16>,
+    vals: &mut Vec<T::T>,
     out: &mut Vec<Val>,
     mut conv: impl FnMut(&T::T) -> Val,
 ) -> Result<(), Msg> {
-    let mut vals: Vec<T::T> = Vec::with_capacity(want.min(CHUNK));
     let mut got = 0;
     while got < want {
         defs.clear();
         vals.clear();
         let levels = if max_def > 0 { Some(&mut *defs) } else { None };
         let (records, _, _) = r
-            .read_records(want - got, levels, None, &mut vals)
+            .read_records(want - got, levels, None, vals)
             // The parquet crate's own words.
             .map_err(|e| Msg::verbatim(e.to_string()))?;
         if records == 0 {
@@ -602,10 +684,19 @@ fn take<T: DataType>(
         }
         got += records;
     }
+    vals.clear();
     Ok(())
 }
 
-fn push(text: &mut String, s: &str) -> Val {
+fn push(text: &mut Vec<u8>, s: &[u8]) -> Val {
+    let a = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    text.extend_from_slice(s);
+    let b = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    Val::Text(a, b)
+}
+
+/// [`push`] of text into a `String`.
+fn push_str(text: &mut String, s: &str) -> Val {
     let a = u32::try_from(text.len()).unwrap_or(u32::MAX);
     text.push_str(s);
     let b = u32::try_from(text.len()).unwrap_or(u32::MAX);
@@ -617,8 +708,8 @@ fn date(days: i64, text: &mut String) -> Val {
     let day = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
         .and_then(|d| d.checked_add_signed(chrono::TimeDelta::try_days(days)?));
     match day {
-        Some(d) => push(text, &d.format("%Y-%m-%d").to_string()),
-        None => push(text, &format!("DATE {days}")),
+        Some(d) => push_str(text, &d.format("%Y-%m-%d").to_string()),
+        None => push_str(text, &format!("DATE {days}")),
     }
 }
 
@@ -654,13 +745,13 @@ fn decimal(unscaled: i128, scale: i32, text: &mut String) -> Val {
 
 /// A DECIMAL stored as big-endian two's complement bytes: its unscaled
 /// integer when that fits an `i64`, else its text.
-fn big_endian(b: &[u8], scale: i32, text: &mut String) -> Val {
+fn big_endian(b: &[u8], scale: i32, text: &mut Vec<u8>) -> Val {
     let negative = b.first().is_some_and(|x| x & 0x80 != 0);
     let fill = if negative { 0xFF } else { 0 };
     if b.len() > 16 {
         let (head, _) = b.split_at(b.len() - 16);
         if head.iter().any(|&x| x != fill) {
-            return push(text, "a DECIMAL beyond 38 digits");
+            return push(text, b"a DECIMAL beyond 38 digits");
         }
     }
     let mut buf = [fill; 16];
@@ -669,7 +760,16 @@ fn big_endian(b: &[u8], scale: i32, text: &mut String) -> Val {
     let unscaled = i128::from_be_bytes(buf);
     match i64::try_from(unscaled) {
         Ok(m) => Val::Dec(m),
-        Err(_) => decimal(unscaled, scale, text),
+        Err(_) => {
+            let mut s = String::new();
+            match decimal(unscaled, scale, &mut s) {
+                Val::Text(a, b) => push(
+                    text,
+                    s.as_bytes().get(a as usize..b as usize).unwrap_or_default(),
+                ),
+                v => v,
+            }
+        }
     }
 }
 
@@ -695,11 +795,47 @@ mod tests {
         assert_eq!(text_of(v, &t), "42");
         // -1.00 as two bytes: 0xFF9C = -100, kept as the number.
         assert!(matches!(
-            big_endian(&[0xFF, 0x9C], 2, &mut t),
+            big_endian(&[0xFF, 0x9C], 2, &mut Vec::new()),
             Val::Dec(-100)
         ));
         // 2026-10-01 is day 20,727 since 1970-01-01.
         let v = date(20_727, &mut t);
         assert_eq!(text_of(v, &t), "2026-10-01");
+    }
+
+    /// The chunk's strings checked as UTF-8 at once: a value is text
+    /// exactly when its own bytes are UTF-8, whatever its neighbours.
+    #[test]
+    fn strings_not_utf8_are_found_value_by_value() {
+        let spans = |raw: &[&[u8]]| {
+            let mut buf = Vec::new();
+            let vals: Vec<Val> = raw.iter().map(|v| push(&mut buf, v)).collect();
+            (buf, vals)
+        };
+        let read = |raw: &[&[u8]]| {
+            let (buf, vals) = spans(raw);
+            let mut cols = vec![vals, vec![Val::Int(7)]];
+            let text = utf8_text(buf, &mut cols);
+            cols[0]
+                .iter()
+                .map(|v| match *v {
+                    Val::Text(..) => Some(text_of(*v, &text)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        let s = |t: &str| Some(t.to_string());
+        // All UTF-8: each value as it is.
+        assert_eq!(
+            read(&[b"A1", "客户".as_bytes(), b""]),
+            [s("A1"), s("客户"), s("")]
+        );
+        // é (C3 A9) cut over two values: the whole is UTF-8, neither value is.
+        assert_eq!(read(&[b"x\xC3", b"\xA9y", b"z"]), [None, None, s("z")]);
+        // A stray FF: that value alone; the others keep their text.
+        assert_eq!(
+            read(&[b"A1", b"\xFF", "客户".as_bytes()]),
+            [s("A1"), None, s("客户")]
+        );
     }
 }

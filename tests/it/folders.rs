@@ -975,6 +975,51 @@ fn typed_parquet_balances_are_refused_where_their_cells_are() {
         .run();
 }
 
+/// A month's balances in no order (a shuffled export): its accounts are
+/// found by the cursor and by the index, and read as in a sorted file: a
+/// second balance for a day is said at the later row, naming the earlier,
+/// and the day missing at the account's first row.
+#[test]
+fn a_shuffled_deposits_file_is_read_as_a_sorted_one() {
+    let accounts = [("A1", "C1"), ("A2", "C1"), ("A3", "C1"), ("A4", "C1")];
+    let mut sorted = month_rows(&accounts);
+    for r in &mut sorted {
+        r.3 = 100_000;
+    }
+    // A2's balance of the 5th (sorted index 4 × 4 + 1 = 17) dated the 6th:
+    // two for the 6th (the other at index 5 × 4 + 1 = 21), none for the 5th.
+    sorted[17].0 = days_since_epoch("2026-10-06");
+    // Sorted index i × 37 mod 124 at file row i + 1 (37 and 124 are
+    // coprime: every row once). A row's account is the one after the
+    // previous row's (index + 37: account + 1) but where A4 is followed by
+    // A1: there the cursor misses, the row is found by the index, and so
+    // is the next with the cursor off; no two rows are one account's.
+    let n = sorted.len();
+    let order: Vec<usize> = (0..n).map(|i| i * 37 % n).collect();
+    let rows: Vec<_> = order.iter().map(|&i| sorted[i].clone()).collect();
+    let row_of = |i: usize| order.iter().position(|&o| o == i).unwrap() + 1;
+    // 37⁻¹ mod 124 = 57 (37 × 57 = 2,109 = 17 × 124 + 1), so sorted index
+    // i is at row i × 57 mod 124 + 1: index 17 at row 102 (17 × 57 = 969 =
+    // 7 × 124 + 101), index 21 at row 82 (21 × 57 = 1,197 = 9 × 124 + 81).
+    // Row 2 holds index 37 (1 × 37), A2's (37 = 1 + 4 × 9): its first row.
+    assert_eq!((row_of(17), row_of(21), row_of(37)), (102, 82, 2));
+    Test::new()
+        .write("m/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+        .write("m/clients.csv", "client_id,rm_id\nC1,RM001\n")
+        .write("m/deposits.parquet", deposits_parquet(&rows, 2, 1000))
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+        .stdout("
+            rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+        ")
+        .stderr("
+            $TMP/m/deposits.parquet row 102 column date: error[duplicate-balance]: expected one balance of account `A2` for 2026-10-06, found a second one (the first is on row 82)
+            $TMP/m/deposits.parquet row 2 column account_id: error[missing-days]: expected a balance of account `A2` for every day of 2026-10, found none for 2026-10-05
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
 /// A balance column of DECIMAL(18,6), finer than an amount may be: its
 /// values are read as their text would be, so 100.000000 is 100 yuan and
 /// 1.234567 is refused at its row, too precise.
