@@ -575,6 +575,7 @@ fn csv_error(e: csv::Error, folder: &str, name: &str) -> FileError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use csv::ByteRecord;
 
     /// Records (fields, and the line each starts on) as the reader gets
     /// them from `bytes`, empty records left out.
