@@ -428,7 +428,9 @@ pub fn payslip(
                             figure: pl.id.clone(),
                             rule: pl.id.clone(),
                             formula: format!("fixed amount for tier `{}`", tier.id),
-                            inputs: vec![Input::new("tier", &tier.id)],
+                            // The amount itself, so that the step
+                            // recomputes from its own inputs.
+                            inputs: vec![Input::new("tier", &tier.id), Input::new("amount", a)],
                             value: Some(a),
                         },
                     )

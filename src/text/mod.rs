@@ -1005,6 +1005,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ),
     ("): nothing paid", "）：不发放"),
     ("left_on", "离岗日期"),
+    ("amount", "金额"),
     ("this month: nothing deducted", "本月无数据：不扣款"),
     ("this month: nothing paid", "本月无数据：不发放"),
     ("no product excluded", "不剔除任何产品"),

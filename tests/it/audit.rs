@@ -579,8 +579,17 @@ fn audit_rm(
                         Some(pol.round(v * rate / per))
                     }
                     "fixed" => {
+                        // The step gives its amount; it is the policy's
+                        // for the tier.
                         let tier = input(step, "tier");
-                        Some(pol.round(toml_dec(&line["amounts"][tier.as_str()])))
+                        let amount = num_input(step, "amount");
+                        let policy_amount = toml_dec(&line["amounts"][tier.as_str()]);
+                        if pol.round(policy_amount) != amount {
+                            errs.push(format!(
+                                "{rm} {id}: amount {amount}, the policy's for {tier} is {policy_amount}"
+                            ));
+                        }
+                        Some(amount)
                     }
                     k => panic!("no recomputation for pay line kind `{k}`"),
                 }
