@@ -9,14 +9,23 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// `round_away(places)`: `self` to `places` decimals, half away from zero.
+/// `round_away(places)`: `self` to `places` decimals, half away from zero;
+/// `at_places(places)`: the same with exactly `places` decimals, trailing
+/// zeros kept (`300` → `300.00`), as money is written.
 pub trait RoundAway {
     fn round_away(self, places: u32) -> Self;
+    fn at_places(self, places: u32) -> Self;
 }
 
 impl RoundAway for Decimal {
     fn round_away(self, places: u32) -> Decimal {
         self.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+    }
+
+    fn at_places(self, places: u32) -> Decimal {
+        let mut r = self.round_away(places);
+        r.rescale(places);
+        r
     }
 }
 
@@ -36,5 +45,8 @@ mod tests {
         assert_eq!(Decimal::new(125, 3).round_away(2), Decimal::new(13, 2));
         assert_eq!(Decimal::new(-25, 1).round_away(0), Decimal::from(-3));
         assert_eq!(Decimal::new(12449, 4).round_away(2), Decimal::new(124, 2));
+        // at_places keeps its places: 300 → "300.00", 0.125 → "0.13".
+        assert_eq!(Decimal::from(300).at_places(2).to_string(), "300.00");
+        assert_eq!(Decimal::new(125, 3).at_places(2).to_string(), "0.13");
     }
 }

@@ -51,12 +51,8 @@ const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
 /// `d` at exactly `places` decimals, or `None` when that would round it.
 fn at_places(d: Decimal, places: u32) -> Option<Decimal> {
-    let mut r = d.round_away(places);
-    if r != d {
-        return None;
-    }
-    r.rescale(places);
-    Some(r)
+    let r = d.at_places(places);
+    (r == d).then_some(r)
 }
 
 fn fill(t: &Template, period: Period, vars: &dyn Fn(Var) -> Option<String>) -> String {

@@ -139,8 +139,7 @@ fn same_as_register(arch: &Archive, p: Period, r: &crate::PayrollRun) -> Result<
     })?;
     let scale = r.policy.settings.money.scale;
     for res in &r.payroll.results {
-        let mut want = res.pay.payout.round_away(scale);
-        want.rescale(scale);
+        let want = res.pay.payout.at_places(scale);
         let got = archived["managers"].as_array().and_then(|ms| {
             ms.iter()
                 .find(|x| x["rm_id"] == res.rm.rm_id.as_str())

@@ -132,8 +132,7 @@ fn opt_pct(v: Option<Decimal>) -> Cell {
 
 /// An amount as text with thousands separators: `12,000,000.00`.
 pub fn amount_text(d: Decimal, scale: u32) -> String {
-    let mut r = d.round_away(scale);
-    r.rescale(scale);
+    let r = d.at_places(scale);
     let s = r.abs().to_string();
     let (int, frac) = s
         .split_once('.')

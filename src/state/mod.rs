@@ -61,11 +61,7 @@ impl State {
     /// The state at the end of a computed month.
     pub fn closing(policy: &Policy, period: Period, payroll: &Payroll) -> State {
         let scale = policy.settings.money.scale;
-        let money = |d: Decimal| {
-            let mut r = d.round_away(scale);
-            r.rescale(scale);
-            r
-        };
+        let money = |d: Decimal| d.at_places(scale);
         let due = |d: Option<chrono::NaiveDate>| {
             let rd = policy.risk_deposit.as_ref()?;
             let day = d?.checked_add_months(chrono::Months::new(rd.release_after_months))?;

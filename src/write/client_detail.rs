@@ -54,8 +54,7 @@ fn safe(s: &str) -> Cow<'_, str> {
 /// A daily average as the client sheet shows it, two places, into `out`.
 fn fig(out: &mut String, d: Decimal) {
     use std::fmt::Write;
-    let mut r = d.round_away(2);
-    r.rescale(2);
+    let r = d.at_places(2);
     out.clear();
     // Writing to a String cannot fail.
     let _ = write!(out, "{r}");

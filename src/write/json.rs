@@ -14,9 +14,7 @@ use std::io::Write as _;
 
 /// Money: the policy's scale, always with that many places.
 fn money(d: Decimal, scale: u32) -> String {
-    let mut r = d.round_away(scale);
-    r.rescale(scale);
-    r.to_string()
+    d.at_places(scale).to_string()
 }
 
 /// Figures that are not money (averages, ratios): exact to 10 places, no
