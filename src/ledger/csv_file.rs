@@ -5,11 +5,12 @@
 //! systems export), decoded with `encoding_rs` as it is read; bytes that
 //! are neither are an error at their line, never replaced.
 //!
-//! Parsing (the `csv` crate, decoding, and checking each record's UTF-8)
-//! runs on a thread of its own and hands batches of records to the
-//! reader, which checks and sums them on the calling thread: two cores on
-//! a big month. A big file's encoding is decided on two threads, a half
-//! each. A record's row is its first line (0-based), its columns its
+//! Parsing (the `csv` crate's parser, `csv_core`, with each record's line
+//! counted beside it; decoding; one UTF-8 check a batch of records) runs
+//! on a thread of its own and hands batches of records to the reader,
+//! which checks and sums them on the calling thread: two cores on a big
+//! month. A big file's encoding is decided on two threads, a half each. A
+//! record's row is the line it starts on (0-based), its columns its
 //! fields.
 
 use super::Reader;
@@ -20,13 +21,8 @@ use super::model::SheetKind;
 use crate::diag::Code;
 use crate::diag::Location;
 use crate::text::ledger as says;
-use csv::StringRecord;
 use std::io::{Read, Seek};
 use std::path::Path;
-
-/// Records a batch; batches on their way at once.
-const BATCH: usize = 2048;
-const BATCHES: usize = 2;
 
 enum Encoding {
     Utf8 { bom: bool },
@@ -80,9 +76,11 @@ fn detect(path: &Path) -> std::io::Result<Encoding> {
     })
 }
 
-/// Whether what `r` reads is UTF-8 (one pass, a chunk at a time).
+/// Whether what `r` reads is UTF-8 (one pass, a chunk at a time, checked
+/// by `simdutf8`; where a chunk is not UTF-8, its `compat` check tells a
+/// character cut by the chunk's end from bytes that are not UTF-8).
 fn is_utf8(mut r: impl Read) -> std::io::Result<bool> {
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; 1 << 18];
     // Bytes of a character cut by the chunk's end, carried to the next.
     let mut carry = 0usize;
     loop {
@@ -92,7 +90,11 @@ fn is_utf8(mut r: impl Read) -> std::io::Result<bool> {
         }
         let len = carry + n;
         let chunk = &buf[..len];
-        match std::str::from_utf8(chunk) {
+        if simdutf8::basic::from_utf8(chunk).is_ok() {
+            carry = 0;
+            continue;
+        }
+        match simdutf8::compat::from_utf8(chunk) {
             Ok(_) => carry = 0,
             Err(e) if e.error_len().is_none() => {
                 let valid = e.valid_up_to();
@@ -175,8 +177,8 @@ impl<R: Read> Read for Gb<R> {
                 }
                 _ if written > 0 || (self.eof && self.start == self.end) => return Ok(written),
                 encoding_rs::DecoderResult::OutputFull => {
-                    // Less room than one character: never with the csv
-                    // crate's buffer.
+                    // Less room than one character: never with the
+                    // parser's buffer.
                     return Err(std::io::Error::other("read buffer too small"));
                 }
                 encoding_rs::DecoderResult::InputEmpty => {}
@@ -185,117 +187,277 @@ impl<R: Read> Read for Gb<R> {
     }
 }
 
-/// What the csv crate is given: the file's text with every line break
-/// outside a quoted field (`\r\n`, `\r` or `\n`) made one `\n`, and every
-/// empty line a record of two empty fields (`,`), which the reader skips as
-/// an empty row. The csv crate dates a record from where the one before
-/// ended, so without this a record after a `\r\n` (a Windows export: its
-/// `\r` ends the record, its `\n` is left) or after empty lines was given
-/// the line before its own, in errors and in the trace (rust-csv issue
-/// 395). A field's bytes are never changed: quotes are followed as the csv
-/// crate reads them (a quote opens a quoted field only at the field's
-/// start; `""` inside one is a quote), and line breaks inside a quoted
-/// field are kept as they are.
-struct Lines<R> {
-    inner: R,
-    input: Vec<u8>,
-    out: Vec<u8>,
-    /// The next byte of `out` to hand over.
-    pos: usize,
-    /// Inside a quoted field.
-    quoted: bool,
-    /// Just after the quote that ends a quoted field (or, followed by a
-    /// quote, stands for one).
-    closed: bool,
-    /// A `\r` ended the last line: a `\n` right after it is the same break.
+/// Line breaks counted as a text editor counts them: `\r\n`, `\r` and `\n`
+/// each one, inside a quoted field or not.
+#[derive(Default)]
+struct Breaks {
+    /// Line breaks so far.
+    n: u64,
+    /// The last byte counted was a `\r`: a `\n` right after it is the same
+    /// break.
     cr: bool,
-    /// The last byte handed on outside a quoted field (0: none yet).
-    last: u8,
 }
 
-impl<R: Read> Lines<R> {
-    fn new(inner: R) -> Self {
-        Lines {
-            inner,
-            input: vec![0u8; 1 << 16],
-            out: Vec::with_capacity(1 << 17),
-            pos: 0,
+impl Breaks {
+    /// Count the line breaks of `bytes`, which follow the bytes counted so
+    /// far.
+    fn count(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while let Some(k) = memchr::memchr2(b'\r', b'\n', rest) {
+            let b = rest.get(k).copied().unwrap_or_default();
+            if !(b == b'\n' && self.cr && k == 0) {
+                self.n += 1;
+            }
+            self.cr = b == b'\r';
+            rest = rest.get(k + 1..).unwrap_or_default();
+        }
+        if !rest.is_empty() {
+            self.cr = false;
+        }
+    }
+}
+
+fn is_break(b: &u8) -> bool {
+    matches!(b, b'\r' | b'\n')
+}
+
+/// Records a batch at most; a batch's text at most (bytes), past which it
+/// ends with the record that crosses it.
+const BATCH: usize = 2048;
+const BATCH_TEXT: usize = 1 << 20;
+/// Batches on their way to the reader at once.
+const BATCHES: usize = 2;
+
+/// Records as the parser hands them to the reader: their fields' text end
+/// to end (checked UTF-8 as a whole), each field's end in it, and for each
+/// record the end of its fields in `ends` and the line it starts on.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    ends: Vec<usize>,
+    recs: Vec<(usize, u64)>,
+    /// What ended the file's reading after these records, if not its end.
+    stop: Option<Stop>,
+}
+
+impl Batch {
+    /// The fields of a record, `self.ends[from..to]`, into `into`; `at` is
+    /// where its text starts and is moved past it. `None` when a field's
+    /// ends are not on a character's boundary: a field that is not UTF-8
+    /// although the batch's text is (a character cut by a comma).
+    fn fields<'a>(
+        &'a self,
+        from: usize,
+        to: usize,
+        at: &mut usize,
+        into: &mut Vec<&'a str>,
+    ) -> Option<()> {
+        into.clear();
+        for &end in self.ends.get(from..to)? {
+            into.push(self.text.get(*at..end)?);
+            *at = end;
+        }
+        Some(())
+    }
+}
+
+enum Stop {
+    /// The file could not be read on (a GB18030 file's bad bytes among them).
+    Io(std::io::Error),
+    /// A record that is not UTF-8 in a file found to be UTF-8, at its line.
+    Changed(u64),
+}
+
+/// The `csv` crate's parser (`csv_core`, which its `Reader` drives) run on
+/// a buffer of the file's text, with each record's line counted beside it.
+/// The `csv` crate dates a record from where the one before ended, so a
+/// record after a `\r\n` (a Windows export: its `\r` ends the record, its
+/// `\n` is skipped with the next), after empty lines, or after `\r` alone
+/// was given a line before its own (rust-csv issue 395). Here a record's
+/// line is the line of its first byte: 1 and the line breaks before it.
+/// Only a record with a `"` can hold a line break before its end, so the
+/// line breaks of the others are counted only where they end; a file
+/// without quotes is never scanned byte by byte.
+struct Splitter<R> {
+    src: R,
+    buf: Vec<u8>,
+    /// The bytes of `buf` not yet given to the parser.
+    at: usize,
+    len: usize,
+    eof: bool,
+    done: bool,
+    core: csv_core::Reader,
+    /// The fields' text of the records of the batch being made.
+    out: Vec<u8>,
+    breaks: Breaks,
+    /// Between records: the next byte that is not a line break starts one.
+    between: bool,
+    /// The line the record being read starts on.
+    line: u64,
+    /// The record being read has a `"` so far.
+    quoted: bool,
+    /// The first `"` in `buf` at or after the start of the record being
+    /// read, or of an earlier one (`len` when none).
+    quote_at: usize,
+}
+
+impl<R: Read> Splitter<R> {
+    fn new(src: R, buffer: usize) -> Self {
+        Splitter {
+            src,
+            buf: vec![0u8; buffer.max(1)],
+            at: 0,
+            len: 0,
+            eof: false,
+            done: false,
+            core: csv_core::Reader::new(),
+            out: vec![0u8; 1 << 16],
+            breaks: Breaks::default(),
+            between: true,
+            line: 1,
             quoted: false,
-            closed: false,
-            cr: false,
-            last: 0,
+            quote_at: 0,
         }
     }
 
-    /// `self.input[..n]` into `self.out`.
-    fn pass(&mut self, n: usize) {
-        let inp = &self.input[..n];
+    fn fill(&mut self) -> std::io::Result<()> {
+        let n = loop {
+            match self.src.read(&mut self.buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                r => break r?,
+            }
+        };
+        self.at = 0;
+        self.len = n;
+        self.eof = n == 0;
+        self.quote_at = memchr::memchr(b'"', self.buf.get(..n).unwrap_or_default()).unwrap_or(n);
+        Ok(())
+    }
+
+    /// Count the line breaks of `buf[a..b]`, which the parser has just
+    /// read, and note where a record starts.
+    fn pass(&mut self, a: usize, b: usize) {
+        let piece = self.buf.get(a..b).unwrap_or_default();
         let mut i = 0;
-        while i < inp.len() {
-            if std::mem::take(&mut self.cr) && inp[i] == b'\n' {
-                i += 1;
-                continue;
+        if self.between {
+            i = piece.iter().take_while(|b| is_break(b)).count();
+            self.breaks.count(piece.get(..i).unwrap_or_default());
+            if i == piece.len() {
+                return;
             }
-            let rest = &inp[i..];
-            if self.quoted {
-                let Some(k) = memchr::memchr(b'"', rest) else {
-                    self.out.extend_from_slice(rest);
-                    break;
-                };
-                self.out.extend_from_slice(&rest[..=k]);
-                self.quoted = false;
-                self.closed = true;
-                self.last = b'"';
-                i += k + 1;
-                continue;
+            self.between = false;
+            self.line = self.breaks.n + 1;
+            self.quoted = false;
+        }
+        let rest = piece.get(i..).unwrap_or_default();
+        if !self.quoted {
+            let from = a + i;
+            if self.quote_at < from {
+                let tail = self.buf.get(from..self.len).unwrap_or_default();
+                self.quote_at = memchr::memchr(b'"', tail).map_or(self.len, |k| from + k);
             }
-            let Some(k) = memchr::memchr3(b'"', b'\r', b'\n', rest) else {
-                self.out.extend_from_slice(rest);
-                if let Some(&b) = rest.last() {
-                    self.last = b;
-                    self.closed = false;
-                }
-                break;
-            };
-            if k > 0 {
-                self.out.extend_from_slice(&rest[..k]);
-                self.last = rest[k - 1];
-                self.closed = false;
-            }
-            let b = rest[k];
-            if b == b'"' {
-                self.quoted = self.closed || matches!(self.last, 0 | b',' | b'\n');
-                self.out.push(b);
-                self.last = b;
-            } else {
-                if matches!(self.last, 0 | b'\n') {
-                    self.out.push(b',');
-                }
-                self.out.push(b'\n');
-                self.last = b'\n';
-                self.cr = b == b'\r';
-            }
-            self.closed = false;
-            i += k + 1;
+            self.quoted = self.quote_at < b;
+        }
+        if self.quoted {
+            self.breaks.count(rest);
+        } else {
+            // Without a quote, line breaks only end the record: they are
+            // the last bytes read, after one that is not a line break.
+            let run = rest.iter().rev().take_while(|b| is_break(b)).count();
+            self.breaks.cr = false;
+            self.breaks
+                .count(rest.get(rest.len() - run..).unwrap_or_default());
         }
     }
-}
 
-impl<R: Read> Read for Lines<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos == self.out.len() {
-            self.out.clear();
-            self.pos = 0;
-            let n = self.inner.read(&mut self.input)?;
-            if n == 0 {
-                return Ok(0);
-            }
-            self.pass(n);
+    /// The next records, up to a batch's worth, into `batch`; false when
+    /// there are none left.
+    fn next_batch(&mut self, batch: &mut Batch) -> bool {
+        use csv_core::ReadRecordResult as R;
+        batch.text.clear();
+        batch.recs.clear();
+        batch.stop = None;
+        if self.done {
+            return false;
         }
-        let k = buf.len().min(self.out.len() - self.pos);
-        buf[..k].copy_from_slice(&self.out[self.pos..self.pos + k]);
-        self.pos += k;
-        Ok(k)
+        if batch.ends.is_empty() {
+            batch.ends.resize(BATCH * 8, 0);
+        }
+        let (mut nout, mut nend, mut rec_out) = (0, 0, 0);
+        loop {
+            if self.at == self.len
+                && !self.eof
+                && let Err(e) = self.fill()
+            {
+                batch.stop = Some(Stop::Io(e));
+                self.done = true;
+                break;
+            }
+            let input = self.buf.get(self.at..self.len).unwrap_or_default();
+            let out = self.out.get_mut(nout..).unwrap_or_default();
+            let ends = batch.ends.get_mut(nend..).unwrap_or_default();
+            let (res, nin, o, e) = self.core.read_record(input, out, ends);
+            for end in ends.iter_mut().take(e) {
+                *end += rec_out;
+            }
+            self.pass(self.at, self.at + nin);
+            self.at += nin;
+            nout += o;
+            nend += e;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                R::OutputEndsFull => {
+                    let n = batch.ends.len() * 2;
+                    batch.ends.resize(n, 0);
+                }
+                R::Record => {
+                    batch.recs.push((nend, self.line));
+                    self.between = true;
+                    rec_out = nout;
+                    if batch.recs.len() == BATCH || nout >= BATCH_TEXT {
+                        break;
+                    }
+                }
+                R::End => {
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        self.check(batch, nout);
+        !batch.recs.is_empty() || batch.stop.is_some()
+    }
+
+    /// The batch's text, if it is UTF-8; else the records before the first
+    /// that is not, and the stop there.
+    fn check(&mut self, batch: &mut Batch, nout: usize) {
+        let out = self.out.get(..nout).unwrap_or_default();
+        if let Ok(text) = simdutf8::basic::from_utf8(out) {
+            batch.text.push_str(text);
+            return;
+        }
+        let mut from = 0;
+        for (k, &(fend, line)) in batch.recs.iter().enumerate() {
+            let to = fend
+                .checked_sub(1)
+                .and_then(|i| batch.ends.get(i))
+                .copied()
+                .unwrap_or(from);
+            if simdutf8::basic::from_utf8(out.get(from..to).unwrap_or_default()).is_err() {
+                batch.recs.truncate(k);
+                batch.stop = Some(Stop::Changed(line));
+                self.done = true;
+                break;
+            }
+            from = to;
+        }
+        if let Ok(text) = simdutf8::basic::from_utf8(out.get(..from).unwrap_or_default()) {
+            batch.text.push_str(text);
+        }
     }
 }
 
@@ -318,64 +480,57 @@ pub(super) fn read(
         }
         Encoding::Gb18030 => Box::new(Gb::new(file)),
     };
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(Lines::new(source));
+    let mut split = Splitter::new(source, 1 << 18);
     let folder = reader.file.clone();
     let name = reader.sh.name.clone();
+    let too_many = || FileError::new(Code::CannotReadSheet, says::too_many_lines());
+    let changed = |line: u64| match u32::try_from(line.saturating_sub(1)) {
+        Ok(_) => FileError::new(Code::BadEncoding, says::file_changed()),
+        Err(_) => too_many(),
+    };
     std::thread::scope(|s| {
-        // A batch's records are UTF-8 (the parser checked them); a record
-        // that is not ends it, with its error.
-        type Batch = (Vec<StringRecord>, usize, Option<csv::Error>);
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES);
-        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<StringRecord>>();
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
         s.spawn(move || {
             loop {
-                let mut batch = empty_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| vec![StringRecord::new(); BATCH]);
-                let mut n = 0;
-                let mut err = None;
-                for rec in batch.iter_mut() {
-                    match csv.read_record(rec) {
-                        Ok(true) => n += 1,
-                        Ok(false) => break,
-                        Err(e) => {
-                            err = Some(e);
-                            break;
-                        }
-                    }
+                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                if !split.next_batch(&mut batch) {
+                    return;
                 }
-                let last = n < BATCH || err.is_some();
+                let last = batch.stop.is_some();
                 // The receiver only goes away when the reader stops.
-                if full_tx.send((batch, n, err)).is_err() || last {
+                if full_tx.send(batch).is_err() || last {
                     return;
                 }
             }
         });
         let mut typed: Option<TypedDeposits> = None;
         let mut tried = false;
-        for (batch, n, err) in full_rx {
-            for rec in batch.iter().take(n) {
-                let line = rec.position().map_or(1, |p| p.line());
+        for mut batch in full_rx {
+            let mut fields: Vec<&str> = Vec::with_capacity(16);
+            let mut from_field = 0;
+            let mut at = 0;
+            for &(fend, line) in &batch.recs {
+                if batch
+                    .fields(from_field, fend, &mut at, &mut fields)
+                    .is_none()
+                {
+                    return Err(changed(line));
+                }
+                from_field = fend;
                 let Ok(row) = u32::try_from(line.saturating_sub(1)) else {
-                    return Err(FileError::new(
-                        Code::CannotReadSheet,
-                        says::too_many_lines(),
-                    ));
+                    return Err(too_many());
                 };
                 if !tried && reader.sh.header_row.is_some() {
                     typed = TypedDeposits::of(reader);
                     tried = true;
                 }
                 if let Some(t) = &mut typed
-                    && t.take(reader, rec, row, progress)
+                    && t.take(reader, &fields, row, progress)
                 {
                     continue;
                 }
-                let cells = rec.iter().enumerate().map(|(c, text)| {
+                let cells = fields.iter().enumerate().map(|(c, &text)| {
                     let v = if text.is_empty() {
                         Cv::Empty
                     } else {
@@ -385,22 +540,15 @@ pub(super) fn read(
                 });
                 reader.feed_row(row, cells, progress);
             }
-            let _ = empty_tx.send(batch);
-            if let Some(e) = err {
-                if let csv::ErrorKind::Utf8 { pos, .. } = e.kind() {
-                    // Bytes that are not UTF-8 in a file found to be UTF-8:
-                    // it changed while read.
-                    let line = pos.as_ref().map_or(1, |p| p.line());
-                    if u32::try_from(line.saturating_sub(1)).is_err() {
-                        return Err(FileError::new(
-                            Code::CannotReadSheet,
-                            says::too_many_lines(),
-                        ));
-                    }
-                    return Err(FileError::new(Code::BadEncoding, says::file_changed()));
-                }
-                return Err(csv_error(e, &folder, &name));
+            drop(fields);
+            match batch.stop.take() {
+                // Bytes that are not UTF-8 in a file found to be UTF-8: it
+                // changed while read.
+                Some(Stop::Changed(line)) => return Err(changed(line)),
+                Some(Stop::Io(e)) => return Err(io_error(e, &folder, &name)),
+                None => {}
             }
+            let _ = empty_tx.send(batch);
         }
         Ok(())
     })
@@ -457,12 +605,12 @@ impl TypedDeposits {
     fn take(
         &mut self,
         reader: &mut Reader<'_>,
-        rec: &StringRecord,
+        rec: &[&str],
         row: u32,
         progress: &mut dyn FnMut(&str, u64),
     ) -> bool {
-        let text = |c: usize| rec.get(c);
-        let (Some(date), Some(balance)) = (rec.get(self.date), rec.get(self.balance)) else {
+        let text = |c: usize| rec.get(c).copied();
+        let (Some(date), Some(balance)) = (text(self.date), text(self.balance)) else {
             return false;
         };
         let (date, balance) = (date.as_bytes(), balance.as_bytes());
@@ -543,11 +691,10 @@ fn plain_decimal(b: &[u8]) -> Option<(i64, u32)> {
     Some((m, u32::try_from(frac.len()).ok()?))
 }
 
-fn csv_error(e: csv::Error, folder: &str, name: &str) -> FileError {
-    let line = e.position().map(|p| p.line());
-    if let csv::ErrorKind::Io(io) = e.kind()
-        && let Some(bad) = io.get_ref().and_then(|x| x.downcast_ref::<BadEncoding>())
-    {
+/// The error that stopped a file's reading: bytes that are neither UTF-8
+/// nor GB18030 at their line, anything else at the file.
+fn io_error(e: std::io::Error, folder: &str, name: &str) -> FileError {
+    if let Some(bad) = e.get_ref().and_then(|x| x.downcast_ref::<BadEncoding>()) {
         let hex: Vec<String> = bad.bytes.iter().map(|b| format!("{b:02x}")).collect();
         return FileError {
             at: Some(Location::Line {
@@ -560,48 +707,81 @@ fn csv_error(e: csv::Error, folder: &str, name: &str) -> FileError {
             message: says::bad_csv_encoding(hex.join(" ")),
         };
     }
-    FileError {
-        at: line.map(|line| Location::Line {
-            file: folder.to_string(),
-            name: name.to_string(),
-            line,
-            field: 0,
-        }),
-        code: Code::CannotReadSheet,
-        message: says::cannot_read_file(e),
-    }
+    FileError::new(Code::CannotReadSheet, says::cannot_read_file(e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use csv::ByteRecord;
 
-    /// Records (fields, and the line each starts on) as the reader gets
-    /// them from `bytes`, empty records left out.
-    fn records(bytes: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
-        let mut csv = csv::ReaderBuilder::new()
+    /// Records (the line each starts on, and its fields) as the reader gets
+    /// them from `bytes` read `buffer` bytes at a time, and whether the
+    /// text stopped at a record that is not UTF-8 (its line).
+    fn split(bytes: &[u8], buffer: usize) -> (Vec<(u64, Vec<String>)>, Option<u64>) {
+        let mut split = Splitter::new(bytes, buffer);
+        let mut out = Vec::new();
+        let mut batch = Batch::default();
+        while split.next_batch(&mut batch) {
+            let (mut from, mut at) = (0, 0);
+            let mut fields = Vec::new();
+            for &(to, line) in &batch.recs {
+                batch.fields(from, to, &mut at, &mut fields).unwrap();
+                out.push((line, fields.iter().map(|f| f.to_string()).collect()));
+                from = to;
+            }
+            match batch.stop.take() {
+                Some(Stop::Changed(line)) => return (out, Some(line)),
+                Some(Stop::Io(e)) => panic!("{e}"),
+                None => {}
+            }
+        }
+        (out, None)
+    }
+
+    fn records(bytes: &[u8], buffer: usize) -> Vec<(u64, Vec<String>)> {
+        let (recs, stop) = split(bytes, buffer);
+        assert_eq!(stop, None);
+        recs
+    }
+
+    /// The csv crate's own records from the bytes as they are, and the
+    /// line each starts on counted the slow way: 1 and the line breaks
+    /// (`\r\n`, `\r` or `\n`) before its first byte, which is the first
+    /// that is not a line break from where the csv crate says the record's
+    /// reading began.
+    fn oracle(bytes: &[u8]) -> Vec<(u64, Vec<String>)> {
+        let mut raw = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(Lines::new(bytes));
+            .from_reader(bytes);
+        let mut rec = csv::ByteRecord::new();
         let mut out = Vec::new();
-        let mut rec = ByteRecord::new();
-        while csv.read_byte_record(&mut rec).unwrap() {
-            if rec.iter().any(|f| !f.is_empty()) {
-                let line = rec.position().unwrap().line();
-                out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+        while raw.read_byte_record(&mut rec).unwrap() {
+            let mut start = rec.position().unwrap().byte() as usize;
+            while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
             }
+            let mut line = 1;
+            for (i, &b) in bytes[..start].iter().enumerate() {
+                if b == b'\r' || (b == b'\n' && (i == 0 || bytes[i - 1] != b'\r')) {
+                    line += 1;
+                }
+            }
+            let fields = rec.iter().map(|f| String::from_utf8(f.to_vec()).unwrap());
+            out.push((line, fields.collect()));
         }
         out
     }
 
-    /// Every line break outside quotes dates the next record by its own
-    /// line; the fields are the csv crate's own, byte for byte: a quoted
-    /// line break, an escaped quote and a quote inside an unquoted field
-    /// are kept.
+    /// Every record is dated by the line it starts on, whatever the line
+    /// breaks, before it or inside its quoted fields (`\r` alone too); the
+    /// fields are the csv crate's own, byte for byte: a quoted line break,
+    /// an escaped quote and a quote inside an unquoted field are kept. The
+    /// same whatever the buffer's size, down to a byte (a `\r\n` or a
+    /// quoted field cut by a refill).
     #[test]
     fn records_start_on_their_own_lines_with_their_own_fields() {
-        let f = |s: &str| s.as_bytes().to_vec();
+        let f = |s: &str| s.to_string();
         for (text, want) in [
             (
                 "a,b\r\nc,d\r\n",
@@ -616,21 +796,95 @@ mod tests {
                     (5, vec![f("r\"s"), f("t")]),
                 ],
             ),
+            // A quoted `\r` alone and a quoted `\n\r` are line breaks too
+            // (one and two): `d` starts on line 1 + 1 + 1 (its own `\r`) =
+            // 3, `g` on 3 + 2 + 1 = 6.
+            (
+                "\"a\rb\",c\rd,\"e\n\rf\"\rg",
+                vec![
+                    (1, vec![f("a\rb"), f("c")]),
+                    (3, vec![f("d"), f("e\n\rf")]),
+                    (6, vec![f("g")]),
+                ],
+            ),
+            // Text after the last line break, no line break at all.
+            (
+                "客户,1\n\n东湖",
+                vec![(1, vec![f("客户"), f("1")]), (3, vec![f("东湖")])],
+            ),
+            ("x", vec![(1, vec![f("x")])]),
+            ("\n\r\n\r", vec![]),
+            ("", vec![]),
         ] {
-            assert_eq!(records(text.as_bytes()), want, "{text:?}");
-            // The same fields as the csv crate reads from the bytes as
-            // they are.
-            let mut raw = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let fields: Vec<Vec<Vec<u8>>> = raw
-                .byte_records()
-                .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
-                .collect();
-            let ours: Vec<Vec<Vec<u8>>> = want.into_iter().map(|(_, r)| r).collect();
-            assert_eq!(fields, ours, "{text:?}");
+            assert_eq!(oracle(text.as_bytes()), want, "{text:?}");
+            for buffer in [1, 2, 3, 5, 1 << 18] {
+                assert_eq!(
+                    records(text.as_bytes(), buffer),
+                    want,
+                    "{text:?} by {buffer}"
+                );
+            }
         }
+    }
+
+    proptest::proptest! {
+        /// Any text of commas, quotes, line breaks and a few characters,
+        /// read through any buffer: the csv crate's records, each on the
+        /// line it starts on.
+        #[test]
+        fn any_text_splits_as_the_csv_crate_reads_it(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "客", ",", "\"", "\r", "\n", "\r\n", "\"\""]),
+                0..40,
+            ),
+            buffer in 1usize..9,
+        ) {
+            let text = parts.concat();
+            let want = oracle(text.as_bytes());
+            proptest::prop_assert_eq!(records(text.as_bytes(), buffer), want.clone());
+            proptest::prop_assert_eq!(records(text.as_bytes(), 1 << 18), want);
+        }
+    }
+
+    /// Past a batch, lines go on counting: 5,000 records in `\r\n` lines,
+    /// an empty line after every seventh.
+    #[test]
+    fn lines_count_on_over_batches() {
+        let mut text = String::new();
+        let mut want = Vec::new();
+        let mut line = 1;
+        for i in 0..5000u64 {
+            text.push_str(&format!("r{i},\"{i}\"\r\n"));
+            want.push((line, vec![format!("r{i}"), format!("{i}")]));
+            line += 1;
+            if i % 7 == 6 {
+                text.push_str("\r\n");
+                line += 1;
+            }
+        }
+        // 5,000 records and 714 empty lines: the last record on line 5,714.
+        assert_eq!(want.last().map(|r| r.0), Some(5714));
+        for buffer in [3, 1000, 1 << 18] {
+            assert_eq!(records(text.as_bytes(), buffer), want, "by {buffer}");
+        }
+    }
+
+    /// A record that is not UTF-8 stops the text at its line, after the
+    /// records before it; a character cut by a comma is a field that is not
+    /// UTF-8 although the batch's text is.
+    #[test]
+    fn a_record_that_is_not_utf8_stops_the_text_at_its_line() {
+        let (recs, stop) = split(b"a\r\n\r\nb\xFF,c\r\nd\r\n", 1 << 18);
+        assert_eq!(recs, vec![(1, vec!["a".to_string()])]);
+        assert_eq!(stop, Some(3));
+        // 客 = E5 AE A2, cut by a comma: the batch's text is `x客`.
+        let mut split = Splitter::new(&b"x\n\xE5\xAE,\xA2\n"[..], 1 << 18);
+        let mut batch = Batch::default();
+        assert!(split.next_batch(&mut batch));
+        assert_eq!(batch.text, "x客");
+        let (mut at, mut fields) = (0, Vec::new());
+        assert_eq!(batch.fields(0, 1, &mut at, &mut fields), Some(()));
+        assert_eq!(batch.fields(1, 3, &mut at, &mut fields), None);
     }
 
     fn decode(bytes: &[u8]) -> Result<String, (u64, Vec<u8>)> {

@@ -1446,3 +1446,40 @@ fn a_csv_field_past_excels_cell_limit_is_an_error_at_its_field() {
         o.stderr.len()
     );
 }
+
+/// A `\r` alone inside a quoted field is a line break as it is outside
+/// one: the records after it are on the lines a text editor shows. (They
+/// were a line early: the quoted field's line breaks were counted as the
+/// csv crate counts them, `\n` only.)
+#[test]
+fn a_quoted_cr_alone_is_a_line_break() {
+    Test::new()
+        // `\r` lines: 1 the header, 2–3 RM001 with a name over two lines,
+        // 4 RM002's negative base deposit in field 4.
+        .write(
+            "month/managers.csv",
+            "rm_id,name,tier,base_deposit\rRM001,\"张\r伟\",高级客户经理,\rRM002,李娜,初级,-5\r",
+        )
+        // `\r\n` lines with a `\r` alone in a quoted name: 1 the header,
+        // 2–3 C001, 4 C002's RM not in managers, in field 3.
+        .write(
+            "month/clients.csv",
+            "client_id,client_name,rm_id\r\nC001,\"东湖\r机械\",RM001\r\nC002,黄石,RM009\r\n",
+        )
+        .write(
+            "month/deposit_averages.csv",
+            "client_id,daily_average\nC001,100\n",
+        )
+        .args([
+            "check", "--policy", POLICY, "--ledger", "$TMP/month", "--period", "2026-10",
+            "--lang", "en",
+        ])
+        .stdout("rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)\n")
+        .stderr("
+            $TMP/month/managers.csv:4:4: error[negative-value]: expected 0 or more for `base_deposit` (基数存款), found text `-5`
+            $TMP/month/clients.csv:4:3: error[unknown-rm]: expected an rm_id listed in sheet `managers.csv`, found `RM009` (did you mean `RM001`?)
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
