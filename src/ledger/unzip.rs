@@ -12,7 +12,10 @@
 //! lies about the size gets a truncated member, which the zip reader's
 //! CRC-32 check refuses), and every byte goes through the member's
 //! [`Guard`] before calamine sees it. A part whose declared size is over
-//! its limit is refused before a byte of it is inflated.
+//! its limit is refused before a byte of it is inflated. The file is
+//! opened once: every member is read at its offset through that handle,
+//! so what is read is the file opened, even if it is renamed, replaced or
+//! removed meanwhile.
 //!
 //! For a million-row sheet, inflating is about a tenth of the read: the
 //! biggest worksheet (over [`MIN_MEMBER`]) is inflated and checked on its
