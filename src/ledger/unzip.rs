@@ -12,7 +12,10 @@
 //! lies about the size gets a truncated member, which the zip reader's
 //! CRC-32 check refuses), and every byte goes through the member's
 //! [`Guard`] before calamine sees it. A part whose declared size is over
-//! its limit is refused before a byte of it is inflated.
+//! its limit is refused before a byte of it is inflated. The file is
+//! opened once: every member is read at its offset through that handle,
+//! so what is read is the file opened, even if it is renamed, replaced or
+//! removed meanwhile.
 //!
 //! For a million-row sheet, inflating is about a tenth of the read: the
 //! biggest worksheet (over [`MIN_MEMBER`]) is inflated and checked on its
@@ -34,7 +37,7 @@ use crate::diag::Code;
 use crate::text::ledger as says;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -116,14 +119,21 @@ pub fn route(path: &Path) -> io::Result<Route> {
 
 /// Open `path` for calamine. An error is a limit the archive's directory
 /// already goes past.
+///
+/// The file is opened once, here, and every member is read through that
+/// handle at its offset: a ledger renamed, replaced or removed while it
+/// is read is still read whole from the file that was opened (opened again
+/// by its path for each member, a copy removed meanwhile failed half-way
+/// with `No such file or directory`, and a file replaced meanwhile would
+/// have given members of two files).
 pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFile, Breach>> {
-    let file = File::open(path)?;
-    let members = match directory(file) {
+    let mut file = File::open(path)?;
+    let members = match directory(file.try_clone()?) {
         Ok(Ok(m)) => m,
         Ok(Err(b)) => return Ok(Err(b)),
         // Not an archive: calamine says what it is.
         Err(_) => {
-            let file = File::open(path)?;
+            file.seek(SeekFrom::Start(0))?;
             return Ok(Ok(LedgerFile::Plain(BufReader::new(file))));
         }
     };
@@ -132,7 +142,7 @@ pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFi
         Err(b) => return Ok(Err(b)),
     };
     Ok(Ok(LedgerFile::Rewritten(Box::new(Rewritten {
-        path: path.to_path_buf(),
+        file: Arc::new(file),
         pos: 0,
         plan,
         current: None,
@@ -397,7 +407,8 @@ fn ahead_of(members: &[Member]) -> (Option<usize>, Route) {
 /// The rewritten archive, read on demand: headers from memory, members
 /// inflated from the file.
 pub(crate) struct Rewritten {
-    path: PathBuf,
+    /// The ledger, opened once; members are read at their offsets.
+    file: Arc<File>,
     pos: u64,
     plan: Plan,
     /// The member being read on this thread.
@@ -418,10 +429,8 @@ struct Current {
 }
 
 impl Current {
-    fn start(path: &Path, index: usize, m: &Member) -> io::Result<Current> {
-        let mut file = File::open(path)?;
-        file.seek(SeekFrom::Start(m.data_start))?;
-        let raw = BufReader::new(file.take(m.compressed));
+    fn start(file: &Arc<File>, index: usize, m: &Member) -> io::Result<Current> {
+        let raw = BufReader::new(At::new(file, m));
         let source: Box<dyn Read + Send> = if m.deflated {
             Box::new(flate2::read::DeflateDecoder::new(raw))
         } else {
@@ -457,6 +466,47 @@ impl Current {
     }
 }
 
+/// A member's stored bytes, read at their offsets in the ledger's one
+/// handle (no seek: the inflating thread and this one share the handle).
+struct At {
+    file: Arc<File>,
+    pos: u64,
+    end: u64,
+}
+
+impl At {
+    fn new(file: &Arc<File>, m: &Member) -> At {
+        At {
+            file: Arc::clone(file),
+            pos: m.data_start,
+            end: m.data_start.saturating_add(m.compressed),
+        }
+    }
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.end.saturating_sub(self.pos);
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = read_at(&self.file, &mut buf[..want], self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, at)
+}
+
 fn short() -> io::Error {
     io::Error::new(
         io::ErrorKind::UnexpectedEof,
@@ -476,17 +526,15 @@ struct Inflating {
 impl Inflating {
     /// Start inflating the member from its beginning: no more than its
     /// declared size, every chunk checked by its guard before it is sent.
-    fn start(path: &Path, member: &Member, slot: &BreachSlot) -> io::Result<Inflating> {
-        let mut file = File::open(path)?;
-        file.seek(SeekFrom::Start(member.data_start))?;
+    fn start(file: &Arc<File>, member: &Member, slot: &BreachSlot) -> io::Result<Inflating> {
+        let raw = At::new(file, member);
         let (tx, rx) = sync_channel(CHUNKS);
         let (back, used) = channel::<Vec<u8>>();
-        let (compressed, size) = (member.compressed, member.size);
+        let size = member.size;
         let mut guard = Guard::new(&member.name);
         let slot = slot.clone();
         std::thread::spawn(move || {
-            let mut inflate =
-                flate2::read::DeflateDecoder::new(BufReader::new(file.take(compressed)));
+            let mut inflate = flate2::read::DeflateDecoder::new(BufReader::new(raw));
             let mut total: u64 = 0;
             loop {
                 let mut chunk = used.try_recv().unwrap_or_default();
@@ -560,7 +608,7 @@ impl Rewritten {
         if self.plan.ahead == Some(index) {
             // Going back in the member means inflating it again.
             if self.ahead.as_ref().is_none_or(|s| within < s.offset) {
-                self.ahead = Some(Inflating::start(&self.path, m, &self.slot)?);
+                self.ahead = Some(Inflating::start(&self.file, m, &self.slot)?);
                 self.starts += 1;
             }
             let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
@@ -574,7 +622,7 @@ impl Rewritten {
             None => true,
         };
         if fresh {
-            self.current = Some(Current::start(&self.path, index, m)?);
+            self.current = Some(Current::start(&self.file, index, m)?);
         }
         let Some(c) = self.current.as_mut() else {
             return Ok(0);
@@ -647,7 +695,13 @@ mod tests {
 
     /// A zip with a big sheet between two small members, written by the
     /// zip crate with or without data descriptors.
-    fn sample(streamed: bool) -> (tempfile::TempDir, PathBuf, Vec<(String, Vec<u8>)>) {
+    fn sample(
+        streamed: bool,
+    ) -> (
+        tempfile::TempDir,
+        std::path::PathBuf,
+        Vec<(String, Vec<u8>)>,
+    ) {
         use zip::write::SimpleFileOptions;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("book.xlsx");
@@ -737,6 +791,29 @@ mod tests {
                     "{name} (streamed: {streamed})"
                 );
             }
+        }
+    }
+
+    /// A ledger removed (or replaced) once opened is still read whole, from
+    /// the file opened: every member, the big one inflated ahead included,
+    /// comes through the one handle, not the path.
+    #[test]
+    fn a_ledger_removed_once_opened_is_read_whole() {
+        for streamed in [false, true] {
+            let (dir, path, members) = sample(streamed);
+            let file = open(&path).unwrap();
+            assert!(matches!(file, LedgerFile::Rewritten(_)));
+            std::fs::remove_file(&path).unwrap();
+            // Something else now lies at the path.
+            std::fs::write(&path, b"not the ledger").unwrap();
+            let (read, starts) = members_of(file);
+            assert_eq!(starts, 1, "streamed: {streamed}");
+            assert_eq!(read.len(), members.len());
+            for ((name, data, _), (want_name, want)) in read.iter().zip(&members) {
+                assert_eq!(name, want_name);
+                assert!(data == want, "{name} differs (streamed: {streamed})");
+            }
+            drop(dir);
         }
     }
 
