@@ -22,6 +22,7 @@ use super::cell::Cv;
 use super::columns::Ty;
 use super::deposits::TypedRow;
 use super::folder::FileError;
+use super::guard::{MAX_COLS, MAX_ROWS, thousands};
 use super::model::{FileForm, SheetKind};
 use crate::diag::Code;
 use crate::diag::Location;
@@ -187,11 +188,29 @@ pub(super) fn read(
     path: &Path,
     progress: &mut dyn FnMut(&str, u64),
 ) -> Result<(), FileError> {
-    let file = std::fs::File::open(path)
+    let mut file = std::fs::File::open(path)
         .map_err(|e| FileError::new(Code::CannotOpen, says::cannot_read_file(e)))?;
+    // What the footer declares, bounded before the parquet crate reads it.
+    footer_bounds(&mut file)?;
     let pq = SerializedFileReader::new(file)
         .map_err(|e| FileError::new(Code::CannotOpen, says::not_parquet(e)))?;
     let schema = pq.metadata().file_metadata().schema_descr_ptr();
+    if schema.num_columns() > MAX_COLUMNS {
+        return Err(too_many_columns(schema.num_columns() as u64));
+    }
+    // Every sheet but the daily balances is held row by row: no more rows
+    // than a workbook's, refused before a row is decoded.
+    if reader.sh.kind != SheetKind::Deposits {
+        let rows = (0..pq.num_row_groups())
+            .map(|g| u64::try_from(pq.metadata().row_group(g).num_rows()).unwrap_or(0))
+            .fold(0u64, u64::saturating_add);
+        if rows > u64::from(MAX_ROWS) {
+            return Err(FileError::new(
+                Code::BeyondExcelLimits,
+                says::parquet_too_many_rows(thousands(rows), thousands(u64::from(MAX_ROWS))),
+            ));
+        }
+    }
     let names: Vec<String> = schema
         .columns()
         .iter()
@@ -364,6 +383,99 @@ pub(super) fn read(
         }
         Ok(())
     })
+}
+
+/// The most columns a file may declare: a sheet's (Excel's `A` to `XFD`).
+const MAX_COLUMNS: usize = MAX_COLS as usize;
+/// The most metadata a footer may declare: a ledger sheet's is a few
+/// kilobytes (the head office's 31,000,000 daily rows in 30 row groups,
+/// under 10 KiB); 16,384 columns in a row group take about 2.5 MiB.
+const MAX_FOOTER: u64 = 16 << 20;
+
+fn too_many_columns(n: u64) -> FileError {
+    FileError::new(
+        Code::BeyondExcelLimits,
+        says::parquet_too_many_columns(thousands(n), thousands(MAX_COLUMNS as u64)),
+    )
+}
+
+/// Check what a file's footer declares before the parquet crate parses it
+/// (which builds the whole schema and every row group's metadata): its
+/// metadata's length, at most [`MAX_FOOTER`], and the number of its
+/// schema's fields, read from the head of the metadata (Thrift's compact
+/// protocol: field 1, the version, then field 2, the schema's list, whose
+/// header gives its length), at most [`MAX_COLUMNS`] and the root. A file
+/// too short for a footer, or one not laid out so, is left to the parquet
+/// crate, whose words on it are kept.
+fn footer_bounds(file: &mut std::fs::File) -> Result<(), FileError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let cannot = |e| FileError::new(Code::CannotOpen, says::cannot_read_file(e));
+    let len = file.metadata().map_err(cannot)?.len();
+    if len < 12 {
+        return Ok(());
+    }
+    let mut tail = [0u8; 8];
+    file.seek(SeekFrom::Start(len - 8)).map_err(cannot)?;
+    file.read_exact(&mut tail).map_err(cannot)?;
+    if &tail[4..] != b"PAR1" {
+        return Ok(());
+    }
+    let meta = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if meta > MAX_FOOTER {
+        return Err(FileError::new(
+            Code::CannotOpen,
+            says::parquet_footer_too_large(thousands(meta), super::guard::size(MAX_FOOTER)),
+        ));
+    }
+    let Some(start) = len.checked_sub(8 + meta) else {
+        return Ok(());
+    };
+    let mut head = [0u8; 16];
+    let n = usize::try_from(meta.min(16)).unwrap_or(0);
+    file.seek(SeekFrom::Start(start)).map_err(cannot)?;
+    file.read_exact(&mut head[..n]).map_err(cannot)?;
+    file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+    if let Some(fields) = schema_fields(&head[..n])
+        && fields > MAX_COLUMNS as u64 + 1
+    {
+        return Err(too_many_columns(fields - 1));
+    }
+    Ok(())
+}
+
+/// The number of schema fields a Thrift-compact `FileMetaData` begins by
+/// declaring: `0x15` (field 1, i32) and the version's varint, then `0x19`
+/// (field 2, a list) and the list's header (`0xNC`, N < 15 fields of
+/// structs, or `0xFC` and a varint). `None` for any other layout.
+fn schema_fields(b: &[u8]) -> Option<u64> {
+    fn varint(b: &[u8], at: &mut usize) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let x = *b.get(*at)?;
+            *at += 1;
+            v |= u64::from(x & 0x7F) << shift;
+            if x & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    let mut at = 0;
+    if *b.first()? != 0x15 {
+        return None;
+    }
+    at += 1;
+    varint(b, &mut at)?;
+    if *b.get(at)? != 0x19 {
+        return None;
+    }
+    let list = *b.get(at + 1)?;
+    at += 2;
+    match (list >> 4, list & 0x0F) {
+        (15, 0x0C) => varint(b, &mut at),
+        (n, 0x0C) => Some(u64::from(n)),
+        _ => None,
+    }
 }
 
 /// Where the deposits sheet's values are in a chunk, when they come

@@ -270,6 +270,12 @@ says! {
         "a number (DECIMAL, INT32/INT64, DOUBLE, or a UTF8 string)";
     want_date() => "日期（`DATE`，或 `UTF8` 字符串）", "a date (DATE, or a UTF8 string)";
     want_string() => "文本（`UTF8` 字符串）", "text (a UTF8 string)";
+    parquet_footer_too_large(v, max) => "文件尾部声明有 {v} 字节的元数据，超过 `rmpay` 读取的上限（{max}）：这不是台账",
+        "the file's footer declares {v} bytes of metadata, more than rmpay reads ({max}): this is not a ledger";
+    parquet_too_many_columns(v, max) => "文件声明有 {v} 列，超过一张工作表的列数（{max}，Excel 的 `A` 至 `XFD` 列）",
+        "the file declares {v} columns, more than a sheet has ({max}, Excel's columns A to XFD)";
+    parquet_too_many_rows(v, max) => "文件声明有 {v} 行，超过除存款日余额以外的工作表的上限（{max} 行，Excel 的上限）",
+        "the file declares {v} rows, more than a sheet other than the daily balances may have ({max}, Excel's limit)";
     int96_not_read() => "不读取 `INT96` 类型的值", "INT96 values are not read";
     column_ends_early() => "该列在行组结束前就没有数据了", "the column ends before its row group does";
     fewer_values_than_rows() => "值比行少", "fewer values than rows";

@@ -13,6 +13,8 @@
 //!   missing cards at their cells.
 //! - `bombs`: hostile xlsx files (parts that inflate to gigabytes, references
 //!   past XFD1048576), answered with located errors in bounded memory.
+//! - `hostile_parquet`: Parquet files declaring more rows, columns or
+//!   metadata than a sheet holds, refused from what they declare.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `restate`: a closed month's ledger corrected: new versions of it and
@@ -82,6 +84,7 @@ mod error_catalogue;
 mod folders;
 mod fuzz_found;
 mod golden;
+mod hostile_parquet;
 mod language;
 mod layouts;
 mod leavers;

@@ -1,0 +1,129 @@
+//! Hostile Parquet files: small files that declare far more than a ledger
+//! sheet holds (rows, columns, metadata), refused from what they declare,
+//! before a row is decoded or the schema is built, with a located error.
+//! Each is written here with the parquet crate's writer (or, for the
+//! footer, by hand), so the suite needs no Python.
+
+use super::test::Test;
+use parquet::basic::{ConvertedType, Repetition, Type as Phys};
+use parquet::column::writer::ColumnWriter;
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type;
+use std::sync::Arc;
+
+const POLICY: &str = "rules/city-commercial-bank.toml";
+
+const MANAGERS: &str = "rm_id,name,tier\nRM001,张伟,高级客户经理\n";
+const DEPOSITS: &str = "date,account_id,client_id,balance\n2026-10-01,A1,C001,100\n";
+
+/// A Parquet file of nullable UTF8 columns named `names`, `rows` rows in
+/// one row group, every value null (the levels of a million rows are a few
+/// bytes: what makes such a file small).
+fn null_rows(names: &[String], rows: usize) -> Vec<u8> {
+    let fields = names
+        .iter()
+        .map(|n| {
+            Arc::new(
+                Type::primitive_type_builder(n, Phys::BYTE_ARRAY)
+                    .with_repetition(Repetition::OPTIONAL)
+                    .with_converted_type(ConvertedType::UTF8)
+                    .build()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    let schema = Type::group_type_builder("schema")
+        .with_fields(fields)
+        .build()
+        .unwrap();
+    let props = WriterProperties::builder().build();
+    let mut out = Vec::new();
+    let mut w = SerializedFileWriter::new(&mut out, Arc::new(schema), Arc::new(props)).unwrap();
+    let mut rg = w.next_row_group().unwrap();
+    let defs = vec![0i16; rows];
+    while let Some(mut cw) = rg.next_column().unwrap() {
+        if let ColumnWriter::ByteArrayColumnWriter(t) = cw.untyped() {
+            t.write_batch(&[], Some(&defs), None).unwrap();
+        }
+        cw.close().unwrap();
+    }
+    rg.close().unwrap();
+    w.close().unwrap();
+    out
+}
+
+fn names(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// A clients file of 1,048,577 rows (every value null, 2 KiB or so) is
+/// refused from its footer: more rows than a workbook's sheet, which is all
+/// a sheet other than the daily balances may have (its rows are held in
+/// memory). Before the bound, its rows were read and each refused: the
+/// tester's 50,000,000 such rows took 249 s and 4.7 GB.
+#[test]
+fn a_sheet_declaring_more_rows_than_a_workbook_is_refused_unread() {
+    let clients = null_rows(&names(&["client_id", "rm_id", "share"]), 1_048_577);
+    assert!(clients.len() < 64 << 10, "{} bytes", clients.len());
+    Test::new()
+        .write("m/managers.csv", MANAGERS)
+        .write("m/clients.parquet", clients)
+        .write("m/deposits.csv", DEPOSITS)
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m", "--period", "2026-10"])
+        .stdout_contains("")
+        .stderr("
+            $TMP/m/clients.parquet: error[beyond-excel-limits]: the file declares 1,048,577 rows, more than a sheet other than the daily balances may have (1,048,576, Excel's limit)
+            $TMP/m/deposits.csv:2:2: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02..2026-10-31
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+/// A file of 16,385 columns (no rows) is refused from the head of its
+/// footer, before the schema is built: more columns than a sheet (Excel's
+/// A to XFD). The tester's 10⁶ columns took 110 s.
+#[test]
+fn a_file_declaring_more_columns_than_a_sheet_is_refused() {
+    let mut cols = names(&["client_id", "rm_id", "share"]);
+    cols.extend((3..16_385).map(|i| format!("x{i}")));
+    let wide = null_rows(&cols, 0);
+    Test::new()
+        .write("m/managers.csv", MANAGERS)
+        .write("m/clients.parquet", wide)
+        .write("m/deposits.csv", DEPOSITS)
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m", "--period", "2026-10"])
+        .stdout_contains("")
+        .stderr("
+            $TMP/m/clients.parquet: error[beyond-excel-limits]: the file declares 16,385 columns, more than a sheet has (16,384, Excel's columns A to XFD)
+            $TMP/m/deposits.csv:2:2: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02..2026-10-31
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
+
+/// A footer declaring 16 MiB and a byte of metadata is refused before it
+/// is parsed (a ledger sheet's footer is a few kilobytes).
+#[test]
+fn a_footer_declaring_too_much_metadata_is_refused_unparsed() {
+    let meta: u32 = (16 << 20) + 1;
+    let mut file = b"PAR1".to_vec();
+    file.resize(4 + meta as usize, 0);
+    file.extend_from_slice(&meta.to_le_bytes());
+    file.extend_from_slice(b"PAR1");
+    Test::new()
+        .write("m/managers.csv", MANAGERS)
+        .write("m/clients.parquet", file)
+        .write("m/deposits.csv", DEPOSITS)
+        .args(["check", "--policy", POLICY, "--ledger", "$TMP/m", "--period", "2026-10"])
+        .stdout_contains("")
+        .stderr("
+            $TMP/m/clients.parquet: error[cannot-open]: the file's footer declares 16,777,217 bytes of metadata, more than rmpay reads (16 MiB): this is not a ledger
+            $TMP/m/deposits.csv:2:2: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02..2026-10-31
+            rmpay: 2 error(s); nothing was written
+        ")
+        .status(1)
+        .run();
+}
