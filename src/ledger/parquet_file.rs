@@ -182,6 +182,15 @@ fn expected(ty: Ty) -> Msg {
     }
 }
 
+/// Whether a held sheet (any but the daily balances) may declare `rows`
+/// rows in a file of `len` bytes: up to a workbook's rows always; past
+/// them, at least a byte a row (no honest sheet's ids compress below
+/// that, while a hostile footer declaring fifty million rows of nulls in
+/// 300 KiB would take minutes and gigabytes to hold).
+fn held_rows_plausible(rows: u64, len: u64) -> bool {
+    rows <= u64::from(MAX_ROWS) || rows <= len
+}
+
 /// Read one Parquet file as the current sheet.
 pub(super) fn read(
     reader: &mut Reader<'_>,
@@ -190,6 +199,10 @@ pub(super) fn read(
 ) -> Result<(), FileError> {
     let mut file = std::fs::File::open(path)
         .map_err(|e| FileError::new(Code::CannotOpen, says::cannot_read_file(e)))?;
+    let file_len = file
+        .metadata()
+        .map_err(|e| FileError::new(Code::CannotOpen, says::cannot_read_file(e)))?
+        .len();
     // What the footer declares, bounded before the parquet crate reads it.
     footer_bounds(&mut file)?;
     let pq = SerializedFileReader::new(file)
@@ -198,16 +211,22 @@ pub(super) fn read(
     if schema.num_columns() > MAX_COLUMNS {
         return Err(too_many_columns(schema.num_columns() as u64));
     }
-    // Every sheet but the daily balances is held row by row: no more rows
-    // than a workbook's, refused before a row is decoded.
+    // Every sheet but the daily balances is held row by row. Past a
+    // workbook's rows (a head office's clients or Spark's averages may
+    // be), a file must hold at least a byte a row: one declaring more rows
+    // than it has bytes is refused before a row is decoded.
     if reader.sh.kind != SheetKind::Deposits {
         let rows = (0..pq.num_row_groups())
             .map(|g| u64::try_from(pq.metadata().row_group(g).num_rows()).unwrap_or(0))
             .fold(0u64, u64::saturating_add);
-        if rows > u64::from(MAX_ROWS) {
+        if !held_rows_plausible(rows, file_len) {
             return Err(FileError::new(
                 Code::BeyondExcelLimits,
-                says::parquet_too_many_rows(thousands(rows), thousands(u64::from(MAX_ROWS))),
+                says::parquet_too_many_rows(
+                    thousands(rows),
+                    thousands(file_len),
+                    thousands(u64::from(MAX_ROWS)),
+                ),
             ));
         }
     }
@@ -894,6 +913,19 @@ mod tests {
             Val::Text(a, b) => t[a as usize..b as usize].to_string(),
             _ => String::new(),
         }
+    }
+
+    /// A held sheet: any number of rows up to a workbook's; past it (a
+    /// head office's 2,000,000 clients in 30 MB), at least a byte a row;
+    /// the tester's 50,000,000 rows of nulls in 307 KiB are refused.
+    #[test]
+    fn a_held_sheet_past_a_workbook_holds_a_byte_a_row() {
+        assert!(held_rows_plausible(1_048_576, 10));
+        assert!(held_rows_plausible(2_000_000, 30_000_000));
+        assert!(held_rows_plausible(2_000_000, 2_000_000));
+        assert!(!held_rows_plausible(2_000_000, 1_999_999));
+        assert!(!held_rows_plausible(50_000_000, 307 * 1024));
+        assert!(!held_rows_plausible(1_048_577, 2048));
     }
 
     #[test]

@@ -274,8 +274,8 @@ says! {
         "the file's footer declares {v} bytes of metadata, more than rmpay reads ({max}): this is not a ledger";
     parquet_too_many_columns(v, max) => "文件声明有 {v} 列，超过一张工作表的列数（{max}，Excel 的 `A` 至 `XFD` 列）",
         "the file declares {v} columns, more than a sheet has ({max}, Excel's columns A to XFD)";
-    parquet_too_many_rows(v, max) => "文件声明有 {v} 行，超过除存款日余额以外的工作表的上限（{max} 行，Excel 的上限）",
-        "the file declares {v} rows, more than a sheet other than the daily balances may have ({max}, Excel's limit)";
+    parquet_too_many_rows(v, len, max) => "文件声明有 {v} 行，而文件只有 {len} 字节：超过 Excel 的上限（{max} 行）时，除存款日余额以外的工作表每行至少要占一个字节",
+        "the file declares {v} rows in {len} bytes: past Excel's {max} rows, a sheet other than the daily balances must hold at least a byte a row";
     int96_not_read() => "不读取 `INT96` 类型的值", "INT96 values are not read";
     column_ends_early() => "该列在行组结束前就没有数据了", "the column ends before its row group does";
     fewer_values_than_rows() => "值比行少", "fewer values than rows";

@@ -57,10 +57,10 @@ fn names(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// A clients file of 1,048,577 rows (every value null, 2 KiB or so) is
-/// refused from its footer: more rows than a workbook's sheet, which is all
-/// a sheet other than the daily balances may have (its rows are held in
-/// memory). Before the bound, its rows were read and each refused: the
+/// A clients file of 1,048,577 rows (every value null, 8 KiB) is refused
+/// from its footer: past a workbook's rows, a sheet other than the daily
+/// balances (its rows are held in memory) must hold at least a byte a row
+/// (`held_rows_plausible`). Before the bound, its rows were read and each refused: the
 /// tester's 50,000,000 such rows took 249 s and 4.7 GB.
 #[test]
 fn a_sheet_declaring_more_rows_than_a_workbook_is_refused_unread() {
@@ -73,7 +73,7 @@ fn a_sheet_declaring_more_rows_than_a_workbook_is_refused_unread() {
         .args(["check", "--policy", POLICY, "--ledger", "$TMP/m", "--period", "2026-10"])
         .stdout_contains("")
         .stderr("
-            $TMP/m/clients.parquet: error[beyond-excel-limits]: the file declares 1,048,577 rows, more than a sheet other than the daily balances may have (1,048,576, Excel's limit)
+            $TMP/m/clients.parquet: error[beyond-excel-limits]: the file declares 1,048,577 rows in 8,141 bytes: past Excel's 1,048,576 rows, a sheet other than the daily balances must hold at least a byte a row
             $TMP/m/deposits.csv:2:2: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02..2026-10-31
             rmpay: 2 error(s); nothing was written
         ")
