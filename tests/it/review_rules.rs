@@ -1102,3 +1102,52 @@ fn a_moved_client_s_last_year_is_split_by_the_days_each_rm_held_it() {
         "{reasons}"
     );
 }
+
+/// A trainee who joined in July under Policy B (`average_over =
+/// "period"`): J1's client CJ, 20,000,000 a month from July, averages
+/// 20,000,000 × 184 ÷ 365 = 10,082,191.78 over the year (not 20,000,000
+/// over the months in post), ≥ the pass line 10,000,000: kept. The
+/// summary's line on the part of the year says so, and does not claim
+/// the figures are over the months in post (Policy A's `months_present`,
+/// `review::policy_a_summary_reads_in_words`, keeps that line).
+#[test]
+fn a_joiner_s_figures_say_they_are_over_the_whole_period() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = moved_client_month(m);
+            if m >= 7 {
+                sheets[0].2.push(vec![
+                    S("J1"),
+                    S("李四"),
+                    S("见习"),
+                    S("南昌分行营业部"),
+                    D(2026, 7, 1),
+                ]);
+                sheets[1].2.push(vec![S("CJ"), S("红谷新材"), S("J1")]);
+                sheets[2].2.push(vec![S("CJ"), N(20_000_000.0)]);
+            }
+            write_month(d.path(), &p, sheets)
+        })
+        .collect();
+    let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    let j = manager(&r, "J1");
+    assert_eq!(outcome(j), ("keep", Some("trainee")), "{j}");
+    assert_eq!(
+        num(&j["metrics"]["deposit_daily_average"], 2),
+        dec("10082191.78")
+    );
+    let book = cells(&r.out.join("review-2026.xlsx"));
+    let summary = &book.iter().find(|(s, _)| s == "考核汇总").unwrap().1;
+    let why = summary
+        .iter()
+        .find(|(a, t)| a.starts_with('N') && t.contains("10,082,191.78"))
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_else(|| panic!("{summary:?}"));
+    assert!(
+        why.starts_with("（在岗 6 个月）日均按考核期全部天数平均，不在岗的月份计 0\n"),
+        "{why}"
+    );
+}
