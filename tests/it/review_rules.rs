@@ -1003,7 +1003,7 @@ fn a_review_prints_its_ledgers_warnings() {
 /// Policy B, month `m`: client CM (60,000,000 a month; last year
 /// 40,000,000) is M1's (三级) from January to March and M2's (四级) from
 /// April; M2 also has CK (10,000,000; last year the same) all year.
-fn moved_client_month(m: u32) -> Vec<Sheet> {
+pub(super) fn moved_client_month(m: u32) -> Vec<Sheet> {
     let holder = if m <= 3 { "M1" } else { "M2" };
     vec![
         (
