@@ -36,7 +36,8 @@ pub struct ClientYear {
     pub loans: Decimal,
     /// The RM's share of the client's settlements (USD).
     pub settlements_usd: Decimal,
-    /// The RM's share of the client's prior-year daily-average deposits.
+    /// The RM's part of the client's prior-year daily-average deposits:
+    /// last year's figure × Σ (share × days held) ÷ the period's days.
     pub prior_deposits: Option<Decimal>,
 }
 
@@ -145,7 +146,9 @@ struct ClientAcc {
     loan_size_days: Decimal,
     loan_days: Decimal,
     settlements: Decimal,
-    share: Decimal,
+    /// Σ (the RM's share × days) over the months the RM held the client:
+    /// last year's figure is weighted as this year's is.
+    share_days: Decimal,
 }
 
 /// Aggregate the months of a review period. `previous_demoted` lists the RMs
@@ -259,7 +262,7 @@ pub fn aggregate(
                 ca.size_days += t.size_days;
                 ca.dep_days += t.dep_days;
                 ca.loan_size_days += t.loan_size_days;
-                ca.share = *share;
+                ca.share_days += *share * days;
             }
             for ls in &rmm.loans {
                 let l = &md.ledger.loans[ls.loan_ix];
@@ -337,7 +340,12 @@ pub fn aggregate(
                 loan_size: div(c.loan_size_days),
                 loans: div(c.loan_days),
                 settlements_usd: c.settlements + earlier_of(cid),
-                prior_deposits: prior_client.get(*cid).map(|p| p * c.share),
+                // Last year's daily average over the same days and share as
+                // this year's: a client held from April counts 275 ÷ 365 of
+                // last year's, so a client moved between RMs in the year
+                // is compared once, not whole for each (and a joiner's
+                // inherited client is not held against the months before).
+                prior_deposits: prior_client.get(*cid).map(|p| div(p * c.share_days)),
             })
             .collect();
         let trailing_usd: Decimal = earlier

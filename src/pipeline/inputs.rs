@@ -202,6 +202,24 @@ pub fn read(
             l.ok_or(Failure::Invalid(d))?
         }
     };
+    // A ledger of monthly averages has no dates to tell its month: the
+    // period given is taken at its word, so a file named for another month
+    // (last month's ledger given again) is refused, as a review, which
+    // takes such a ledger's month from its file name, would place it.
+    if let (ledger::Deposits::Averages(_), Some(period)) = (&ledger.deposits, job.period)
+        && let [named] = super::review::months_in_name(&file_name(&ledger_display))[..]
+        && named != period
+    {
+        let mut d = warnings(&ledger);
+        d.error(
+            crate::diag::Location::File {
+                file: ledger_display.clone(),
+            },
+            Code::PeriodMismatch,
+            run::averages_of_another_month(named.to_string(), period.to_string()),
+        );
+        return Err(Failure::Invalid(d));
+    }
     Ok(Inputs {
         policy,
         policy_path,

@@ -487,7 +487,7 @@ fn read_given(
 
 /// The months a file name gives, each once, in order: `YYYY-MM`, `YYYYMM`
 /// (six digits, no more), `YYYY年M月` or `YYYY年MM月`.
-fn months_in_name(name: &str) -> Vec<Period> {
+pub(crate) fn months_in_name(name: &str) -> Vec<Period> {
     let c: Vec<char> = name.chars().collect();
     let digits = |from: usize, n: usize| -> Option<u32> {
         let s: String = c.get(from..from + n)?.iter().collect();

@@ -555,7 +555,12 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
         return Some(text::review_whole_branch_deposits_loans(lang).into());
     }
     let n = y.monthly.len();
-    (n > 0 && n < months).then(|| text::review_in_post(lang, n))
+    // Under `average_over = "period"` a daily average is the months in
+    // post's balances over every day of the period, not over those months.
+    (n > 0 && n < months).then(|| match policy.review.average_over {
+        crate::policy::AverageOver::MonthsPresent => text::review_in_post(lang, n),
+        crate::policy::AverageOver::Period => text::review_in_post_over_period(lang, n),
+    })
 }
 
 /// The reasons of a decision, in words.

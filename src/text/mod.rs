@@ -795,6 +795,7 @@ messages! {
     review_new_base(base, how) => "新基数存款 {base}（{how}），超过部分为增量", "new base deposit {base} ({how}); anything above it is increment";
     review_peers_average(tier, peers) => "{tier} {peers} 人存款日均的平均数", "the average daily deposits of the {peers} RMs of {tier}";
     review_in_post(n) => "（在岗 {n} 个月）各项数字按在岗月份计", "(in post {n} months) figures cover those months";
+    review_in_post_over_period(n) => "（在岗 {n} 个月）日均按考核期全部天数平均，不在岗的月份计 0", "(in post {n} months) daily averages over all the period's days, the months out of post as 0";
     review_held_of_needed(held, need) => "满足 {held} 项（需 {need} 项）", "{held}/{need}";
 
     // Console summaries.

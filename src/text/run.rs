@@ -69,6 +69,9 @@ says! {
         "SHA-256 is {sha}, the manifest says {listed}; the archive was changed (`rmpay verify` checks it)";
     figures_of_other_month(of, folder) => "这是 {of} 的月度数据，却存放在 {folder} 的文件夹中",
         "the figures are of {of}, in the folder of {folder}";
+    averages_of_another_month(named, period) =>
+        "台账给的是月日均，其文件名表明是 {named} 的台账，而本次计算的是 {period}：请换用 {period} 的台账；若此文件确是 {period} 的，请把文件名改为 {period}（考核按文件名中的月份取用此台账）",
+        "the ledger gives monthly averages and its file name says it is {named}'s, but the month computed is {period}: give {period}'s ledger; if this file is {period}'s, name it so (a review takes such a ledger's month from its file name)";
     name_gives_no_month() => "文件名中没有月份", "its file name gives no month";
     name_gives_months(n, list) => "文件名中有 {n} 个月份（{list}）", "its file name gives {n} months ({list})";
     /// `zh_form`: `YYYY年M月`, a form of file name (the English text

@@ -638,9 +638,19 @@ impl<'w> SheetWriter<'w> {
                 ws.set_column_width(c as u16, column.width)
                     .map_err(xerr(path))?;
             }
-            ws.set_row_height(0, HEADER_PT).map_err(xerr(path))?;
+            // Two lines, or as many as the longest header wraps to (a
+            // register's adjustment columns name period, version, figure
+            // and reason: cut at two lines, the print lost the period).
+            let lines = head
+                .columns
+                .iter()
+                .map(|c| crate::report::wrapped_lines(&c.title, c.width))
+                .max()
+                .unwrap_or(1);
+            let header_pt = HEADER_PT.max((WRAP_LINE_PT * lines as f64).min(MAX_ROW_PT));
+            ws.set_row_height(0, header_pt).map_err(xerr(path))?;
             if let Some(pages) = &mut self.st.pages {
-                pages.heights.push(HEADER_PT);
+                pages.heights.push(header_pt);
             }
             self.st.tall_last = true;
             ws.set_freeze_panes(1, head.freeze_columns)

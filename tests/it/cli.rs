@@ -810,3 +810,47 @@ fn a_quarters_months_in_chinese() {
         ")
         .run();
 }
+
+/// Last month's ledger given again: a ledger of monthly averages has no
+/// dates, so `--period` is taken at its word, but a file named for another
+/// month is refused (a review would place it in the month its name gives),
+/// in the console's language, and nothing is written. Named for the
+/// month computed, it is paid.
+#[test]
+fn a_ledger_of_averages_named_for_another_month_is_refused() {
+    let o = Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            "rules/bocom-nanchang.toml",
+            "--ledger",
+            "fixtures/year-b/2026-05.xlsx",
+            "--period",
+            "2026-06",
+            "--out",
+            "$TMP/out",
+        ])
+        .env("LANG", "zh_CN.UTF-8")
+        .stderr(
+            "fixtures/year-b/2026-05.xlsx: error[period-mismatch]: 台账给的是月日均，其文件名表明是 2026-05 的台账，而本次计算的是 2026-06：请换用 2026-06 的台账；若此文件确是 2026-06 的，请把文件名改为 2026-06（考核按文件名中的月份取用此台账）\n\
+             rmpay：1 个错误；未写入任何文件\n",
+        )
+        .status(1)
+        .run();
+    assert!(files_in(&o.path("out")).is_empty());
+    Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            "rules/bocom-nanchang.toml",
+            "--ledger",
+            "fixtures/year-b/2026-05.xlsx",
+            "--period",
+            "2026-05",
+            "--out",
+            "$TMP/out",
+        ])
+        .stderr_contains("rmpay: wrote $TMP/out/pay-2026-05.xlsx")
+        .status(0)
+        .run();
+}

@@ -495,3 +495,95 @@ fn a_big_trace_has_a_default_row_height_and_no_row_shorter_than_its_text() {
         );
     }
 }
+
+/// A register's header row is as tall as its longest header wraps to: a
+/// correction's column names its period, version, figure and reason
+/// (`2026-09第2版调整：两费津贴（吴六9月已聘为二级，台账误记四级）`), and at
+/// the two lines of other headers the print showed only its middle, the
+/// period and version cut off. Policy B: September closed with M2 at 四级
+/// (160), restated at 二级 (200); October's register pays the 40.00.
+#[test]
+fn a_registers_adjustment_header_prints_whole() {
+    use super::review_rules::{moved_client_month, write_month};
+    use super::util::run;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let ledger = |sub: &str, p: &str, sheets| {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        let arg = write_month(&dir.join(sub), p, sheets);
+        arg.split_once('=').unwrap().1.to_string()
+    };
+    let sep = ledger("given", "2026-09", moved_client_month(9));
+    let oct = ledger("given", "2026-10", moved_client_month(10));
+    let mut fixed = moved_client_month(9);
+    fixed[0].2[1][2] = super::review_rules::sheet::V::S("二级");
+    let corrected = ledger("corrected", "2026-09", fixed);
+    let archive = dir.join("archive").display().to_string();
+    let out = dir.join("out").display().to_string();
+    let policy = "rules/bocom-nanchang.toml";
+    for args in [
+        vec![
+            "close",
+            "--archive",
+            &archive,
+            "--policy",
+            policy,
+            "--ledger",
+            &sep,
+            "--period",
+            "2026-09",
+        ],
+        vec![
+            "restate",
+            "--archive",
+            &archive,
+            "--period",
+            "2026-09",
+            "--ledger",
+            &corrected,
+            "--reason",
+            "吴六9月已聘为二级，台账误记四级",
+        ],
+        vec![
+            "payroll",
+            "--archive",
+            &archive,
+            "--policy",
+            policy,
+            "--ledger",
+            &oct,
+            "--period",
+            "2026-10",
+            "--out",
+            &out,
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.code, 0, "{args:?}\n{}", o.stderr);
+    }
+    let (_, sheets) = parts(&dir.join("out/pay-2026-10.xlsx"));
+    let register = &sheets[0];
+    {
+        use calamine::{Reader, Xlsx, open_workbook};
+        let mut book: Xlsx<_> = open_workbook(dir.join("out/pay-2026-10.xlsx")).unwrap();
+        let range = book.worksheet_range(&register.name).unwrap();
+        let headers: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert!(
+            headers.contains(
+                &"2026-09第2版调整：两费津贴（吴六9月已聘为二级，台账误记四级）".to_string()
+            ),
+            "{headers:?}"
+        );
+    }
+    // The header is 36 characters, 27 of them Chinese (two units wide
+    // each): about 63 units in a column of about 19, so 4 lines of 16.5
+    // points = 66 points at least; other headers wrap to 2 lines (30).
+    let heights = row_heights(&register.xml);
+    assert!(heights[0] >= 66.0, "header row {} points", heights[0]);
+}

@@ -997,3 +997,157 @@ fn a_review_prints_its_ledgers_warnings() {
     );
     assert!(r.stderr.lines().any(|l| l == warning), "{}", r.stderr);
 }
+
+// --------------------- a client moved between RMs in the year (B) ---
+
+/// Policy B, month `m`: client CM (60,000,000 a month; last year
+/// 40,000,000) is M1's (三级) from January to March and M2's (四级) from
+/// April; M2 also has CK (10,000,000; last year the same) all year.
+pub(super) fn moved_client_month(m: u32) -> Vec<Sheet> {
+    let holder = if m <= 3 { "M1" } else { "M2" };
+    vec![
+        (
+            "客户经理",
+            vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
+            vec![
+                vec![
+                    S("M1"),
+                    S("周五"),
+                    S("三级"),
+                    S("南昌分行营业部"),
+                    D(2019, 1, 1),
+                ],
+                vec![
+                    S("M2"),
+                    S("吴六"),
+                    S("四级"),
+                    S("南昌分行营业部"),
+                    D(2021, 1, 1),
+                ],
+            ],
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            vec![
+                vec![S("CM"), S("瑶湖科技"), S(holder)],
+                vec![S("CK"), S("象湖置业"), S("M2")],
+            ],
+        ),
+        (
+            "存款月日均",
+            vec!["客户编号", "月日均余额(元)"],
+            vec![
+                vec![S("CM"), N(60_000_000.0)],
+                vec![S("CK"), N(10_000_000.0)],
+            ],
+        ),
+        (
+            "上年基数",
+            vec!["客户编号", "上年存款日均"],
+            vec![
+                vec![S("CM"), N(40_000_000.0)],
+                vec![S("CK"), N(10_000_000.0)],
+            ],
+        ),
+    ]
+}
+
+/// Item d (年新增日均存款) of a client that changed hands in the year:
+/// last year's figure is weighted by the days each RM held the client, as
+/// this year's is, so the client's growth (60,000,000 − 40,000,000 =
+/// 20,000,000) is split between them, not last year's 40,000,000 held
+/// whole against each (which made the two RMs' new deposits add up to
+/// −20,000,000 for a client that grew by 20,000,000).
+///
+/// M1 held CM 90 days (Jan–Mar): this year 60,000,000 × 90 ÷ 365 =
+/// 14,794,520.547…, last year 40,000,000 × 90 ÷ 365 = 9,863,013.698…,
+/// new 20,000,000 × 90 ÷ 365 = 4,931,506.849… → 4,931,506.85.
+/// M2 held CM 275 days (Apr–Dec) and CK all year: this year 10,000,000 +
+/// 60,000,000 × 275 ÷ 365 = 55,205,479.452…, last year 10,000,000 +
+/// 40,000,000 × 275 ÷ 365 = 40,136,986.301…, new 20,000,000 × 275 ÷ 365 =
+/// 15,068,493.150… → 15,068,493.15 ≥ 15,000,000: grade 3's item d holds
+/// (grade 2's d needs 25,000,000, its a 75,000,000 > 55,205,479.45), so
+/// M2 is promoted to grade 3. (Before: 55,205,479.45 − 50,000,000 =
+/// 5,205,479.45, and M2 fell to trainee.) Together 4,931,506.85 +
+/// 15,068,493.15 = 20,000,000.00.
+#[test]
+fn a_moved_client_s_last_year_is_split_by_the_days_each_rm_held_it() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| write_month(d.path(), &p, moved_client_month(m)))
+        .collect();
+    let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    let (m1, m2) = (manager(&r, "M1"), manager(&r, "M2"));
+    assert_eq!(
+        num(&m1["metrics"]["deposit_new"], 2),
+        dec("4931506.85"),
+        "{m1}"
+    );
+    assert_eq!(
+        num(&m2["metrics"]["deposit_new"], 2),
+        dec("15068493.15"),
+        "{m2}"
+    );
+    assert_eq!(
+        num(&m1["metrics"]["deposit_new"], 2) + num(&m2["metrics"]["deposit_new"], 2),
+        dec("20000000.00")
+    );
+    assert_eq!(outcome(m2), ("promote", Some("grade3")), "{m2}");
+    let reasons = m2["reasons"].to_string();
+    assert!(
+        reasons.contains("新增日均存款 15,068,493.15 ≥ 15,000,000.00"),
+        "{reasons}"
+    );
+}
+
+/// A trainee who joined in July under Policy B (`average_over =
+/// "period"`): J1's client CJ, 20,000,000 a month from July, averages
+/// 20,000,000 × 184 ÷ 365 = 10,082,191.78 over the year (not 20,000,000
+/// over the months in post), ≥ the pass line 10,000,000: kept. The
+/// summary's line on the part of the year says so, and does not claim
+/// the figures are over the months in post (Policy A's `months_present`,
+/// `review::policy_a_summary_reads_in_words`, keeps that line).
+#[test]
+fn a_joiner_s_figures_say_they_are_over_the_whole_period() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .zip(months())
+        .map(|(m, p)| {
+            let mut sheets = moved_client_month(m);
+            if m >= 7 {
+                sheets[0].2.push(vec![
+                    S("J1"),
+                    S("李四"),
+                    S("见习"),
+                    S("南昌分行营业部"),
+                    D(2026, 7, 1),
+                ]);
+                sheets[1].2.push(vec![S("CJ"), S("红谷新材"), S("J1")]);
+                sheets[2].2.push(vec![S("CJ"), N(20_000_000.0)]);
+            }
+            write_month(d.path(), &p, sheets)
+        })
+        .collect();
+    let r = review(d.path(), POLICY_B, &ledgers, &["--year", "2026"]);
+    ok(&r);
+    let j = manager(&r, "J1");
+    assert_eq!(outcome(j), ("keep", Some("trainee")), "{j}");
+    assert_eq!(
+        num(&j["metrics"]["deposit_daily_average"], 2),
+        dec("10082191.78")
+    );
+    let book = cells(&r.out.join("review-2026.xlsx"));
+    let summary = &book.iter().find(|(s, _)| s == "考核汇总").unwrap().1;
+    let why = summary
+        .iter()
+        .find(|(a, t)| a.starts_with('N') && t.contains("10,082,191.78"))
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_else(|| panic!("{summary:?}"));
+    assert!(
+        why.starts_with("（在岗 6 个月）日均按考核期全部天数平均，不在岗的月份计 0\n"),
+        "{why}"
+    );
+}
