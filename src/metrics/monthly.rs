@@ -330,6 +330,13 @@ pub fn client_input_value(
     out.push(']');
 }
 
+/// The client detail file's rows of one client and RM: one per place its
+/// deposits were read (an account of the daily balances, or a row of the
+/// monthly averages), or one for a client without deposits.
+pub fn detail_rows(c: &ClientMonth) -> usize {
+    c.sources.len().max(1)
+}
+
 /// Ids to positions, hashed with the deposit reader's aHash (fixed seeds):
 /// a month of 1,000,000 accounts looks a client up for each. Only looked
 /// up, never iterated, so its order reaches no output.
@@ -462,6 +469,10 @@ enum Traced {
     No,
 }
 
+/// An RM's deposits in the client detail file: its rows' sum, by the
+/// file's column titles (`text::col_counted_sum`, `text::col_share`).
+const DETAIL_SUM: &str = "Σ (Counted balance sum × Share)";
+
 fn compute_with(
     ledger: &Ledger,
     policy: &Policy,
@@ -555,6 +566,8 @@ fn compute_with(
     // Σ share × client balance sum, per RM, with the inputs for the trace.
     let mut dep_sum: Vec<Decimal> = vec![Decimal::ZERO; rms.len()];
     let mut dep_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
+    // Each RM's rows of the client detail file.
+    let mut file_rows: Vec<usize> = vec![0; rms.len()];
     // Each client's trace inputs, one per assignment. Writing them out is
     // most of this step on a big month, so it is shared between threads
     // (and skipped for a month computed without its traces).
@@ -585,6 +598,7 @@ fn compute_with(
             };
             by_rm[i].clients.push((c.client_id.clone(), *share));
             by_rm[i].client_pos.push(pos as u32);
+            file_rows[i] += detail_rows(c);
             dep_sum[i] += c.counted_sum * share;
             if let Some(input) = input {
                 dep_inputs[i].push(input);
@@ -772,7 +786,7 @@ fn compute_with(
         let t = &mut month.trace;
         let mut inputs = std::mem::take(&mut dep_inputs[i]);
         if let Some(file) = client_file {
-            let n = month.clients.len();
+            let n = file_rows[i];
             let rows = match n {
                 0 => None,
                 1 => Some(format!("{file} row {file_row}")),
@@ -781,7 +795,7 @@ fn compute_with(
             if let Some(rows) = rows {
                 inputs.push(Input::new(
                     rows,
-                    format!("Σ (client balance sum × share) = {}", amount(dep_sum[i])),
+                    format!("{DETAIL_SUM} = {}", amount(dep_sum[i])),
                 ));
             }
             file_row += n;
@@ -790,7 +804,11 @@ fn compute_with(
         t.push(Step {
             figure: Metric::DepositDailyAverage.id().into(),
             rule: "metric".into(),
-            formula: format!("Σ (client balance sum × share) ÷ {days} days; {excl}"),
+            formula: if client_file.is_some() {
+                format!("{DETAIL_SUM} of its rows of the client detail file ÷ {days} days; {excl}")
+            } else {
+                format!("Σ (client balance sum × share) ÷ {days} days; {excl}")
+            },
             inputs,
             value: Some(m.deposit_daily_average),
         });
