@@ -144,7 +144,7 @@ impl File<'_> {
                 c.fee_income,
             ] {
                 client.push(b',');
-                decimal(&mut client, v.at_places(2));
+                decimal(&mut client, two_places(v));
             }
             client.push(b',');
             number(&mut client, self.shown_row(SheetKind::Clients, row));
@@ -265,18 +265,28 @@ fn number(w: &mut Vec<u8>, n: u32) {
 
 /// A decimal as `Decimal`'s `Display` writes it (every place of its scale,
 /// no separators), straight into `w`: no string made per figure (a city
-/// bank's month writes about twelve million).
+/// bank's month writes about twelve million), and the digits of a
+/// mantissa that fits 64 bits (every figure of a real month) found by
+/// 64-bit division, not 128-bit.
 fn decimal(w: &mut Vec<u8>, d: Decimal) {
     let scale = d.scale() as usize;
     let m = d.mantissa().unsigned_abs();
     // Up to 29 digits, and as many as the scale needs with a leading 0.
     let mut digits = [b'0'; 40];
     let mut i = digits.len();
-    let mut n = m;
-    while n > 0 {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
+    if let Ok(mut n) = u64::try_from(m) {
+        while n > 0 {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    } else {
+        let mut n = m;
+        while n > 0 {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
     }
     // At least one digit before the point.
     let first = i.min(digits.len() - scale - 1);
@@ -289,6 +299,13 @@ fn decimal(w: &mut Vec<u8>, d: Decimal) {
         w.push(b'.');
         w.extend_from_slice(frac);
     }
+}
+
+/// A figure to two places, as the client sheet shows it: rounded half
+/// away from zero ([`crate::decimal::RoundAway::at_places`]), skipped for
+/// a figure already at two places (most of them: sums of the ledger's fen).
+fn two_places(d: Decimal) -> Decimal {
+    if d.scale() == 2 { d } else { d.at_places(2) }
 }
 
 #[cfg(test)]
@@ -323,6 +340,25 @@ mod tests {
         }
         for d in [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28)] {
             assert_eq!(dec(d), d.to_string());
+        }
+        // Past 64 bits: 2^64 = 18,446,744,073,709,551,616, at 3 places.
+        let big = Decimal::from_i128_with_scale(1 << 64, 3);
+        assert_eq!(dec(big), "18446744073709551.616");
+        assert_eq!(dec(-big), "-18446744073709551.616");
+    }
+
+    /// Two places as the sheet rounds them: half away from zero (2.345 →
+    /// 2.35, −2.345 → −2.35), padded (7 → 7.00, 0.1 → 0.10).
+    #[test]
+    fn figures_to_two_places() {
+        for (m, s, out) in [
+            (2345, 3, "2.35"),
+            (-2345, 3, "-2.35"),
+            (7, 0, "7.00"),
+            (1, 1, "0.10"),
+            (123, 2, "1.23"),
+        ] {
+            assert_eq!(dec(two_places(Decimal::new(m, s))), out);
         }
     }
 
