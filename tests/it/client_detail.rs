@@ -201,11 +201,7 @@ fn an_excluded_product_and_monthly_averages_in_the_file() {
 
 /// The value of a figure column: empty (a client without deposits) is 0.
 fn fig(s: &str) -> Decimal {
-    if s.is_empty() {
-        Decimal::ZERO
-    } else {
-        dec(s)
-    }
+    if s.is_empty() { Decimal::ZERO } else { dec(s) }
 }
 
 /// What an auditor does with the file: for each RM, the rows its trace
