@@ -330,6 +330,13 @@ pub fn client_input_value(
     out.push(']');
 }
 
+/// The client detail file's rows of one client and RM: one per place its
+/// deposits were read (an account of the daily balances, or a row of the
+/// monthly averages), or one for a client without deposits.
+pub fn detail_rows(c: &ClientMonth) -> usize {
+    c.sources.len().max(1)
+}
+
 /// Ids to positions, hashed with the deposit reader's aHash (fixed seeds):
 /// a month of 1,000,000 accounts looks a client up for each. Only looked
 /// up, never iterated, so its order reaches no output.
@@ -373,6 +380,18 @@ fn client_months(ledger: &Ledger) -> (Vec<ClientMonth>, IdMap<'_>) {
         c.assignments.push((a.rm_id.clone(), a.share, a.src.row));
     }
     (list, at)
+}
+
+/// Where each of `rows`' client is in the month's client list (`None`:
+/// not a client of the clients sheet), in the order of `rows`, looked up
+/// on every core in fixed chunks: the answer is each row's alone, so the
+/// split changes nothing.
+fn positions<T: Sync>(
+    rows: &[T],
+    at: &IdMap<'_>,
+    id: impl Fn(&T) -> &String + Sync,
+) -> Vec<Option<usize>> {
+    crate::par::map(rows, 1 << 16, |r| at.get(id(r).as_str()).copied())
 }
 
 /// Each client's daily averages from its sums: four exact divisions a
@@ -462,6 +481,10 @@ enum Traced {
     No,
 }
 
+/// An RM's deposits in the client detail file: its rows' sum, by the
+/// file's column titles (`text::col_counted_sum`, `text::col_share`).
+const DETAIL_SUM: &str = "Σ (Counted balance sum × Share)";
+
 fn compute_with(
     ledger: &Ledger,
     policy: &Policy,
@@ -484,8 +507,11 @@ fn compute_with(
     let days_dec = Decimal::from(days);
     match &ledger.deposits {
         Deposits::Daily { accounts, .. } => {
-            for (ai, acc) in accounts.iter().enumerate() {
-                let Some(ci) = client(&acc.client_id) else {
+            // The lookups (a million on a city bank's month) on every
+            // core; the sums then added in the ledger's order, as before.
+            let found = positions(accounts, &at, |a| &a.client_id);
+            for ((ai, acc), ci) in accounts.iter().enumerate().zip(found) {
+                let Some(ci) = ci else {
                     continue;
                 };
                 let c = &mut list[ci];
@@ -504,8 +530,9 @@ fn compute_with(
         Deposits::Averages(rows)
             if !rows.is_empty() && rows.iter().all(|r| r.balance_sum.is_some()) =>
         {
-            for (ri, r) in rows.iter().enumerate() {
-                let Some(ci) = client(&r.client_id) else {
+            let found = positions(rows, &at, |r| &r.client_id);
+            for ((ri, r), ci) in rows.iter().enumerate().zip(found) {
+                let Some(ci) = ci else {
                     continue;
                 };
                 let c = &mut list[ci];
@@ -555,6 +582,8 @@ fn compute_with(
     // Σ share × client balance sum, per RM, with the inputs for the trace.
     let mut dep_sum: Vec<Decimal> = vec![Decimal::ZERO; rms.len()];
     let mut dep_inputs: Vec<Vec<Input>> = vec![Vec::new(); rms.len()];
+    // Each RM's rows of the client detail file.
+    let mut file_rows: Vec<usize> = vec![0; rms.len()];
     // Each client's trace inputs, one per assignment. Writing them out is
     // most of this step on a big month, so it is shared between threads
     // (and skipped for a month computed without its traces).
@@ -585,6 +614,7 @@ fn compute_with(
             };
             by_rm[i].clients.push((c.client_id.clone(), *share));
             by_rm[i].client_pos.push(pos as u32);
+            file_rows[i] += detail_rows(c);
             dep_sum[i] += c.counted_sum * share;
             if let Some(input) = input {
                 dep_inputs[i].push(input);
@@ -772,7 +802,7 @@ fn compute_with(
         let t = &mut month.trace;
         let mut inputs = std::mem::take(&mut dep_inputs[i]);
         if let Some(file) = client_file {
-            let n = month.clients.len();
+            let n = file_rows[i];
             let rows = match n {
                 0 => None,
                 1 => Some(format!("{file} row {file_row}")),
@@ -781,7 +811,7 @@ fn compute_with(
             if let Some(rows) = rows {
                 inputs.push(Input::new(
                     rows,
-                    format!("Σ (client balance sum × share) = {}", amount(dep_sum[i])),
+                    format!("{DETAIL_SUM} = {}", amount(dep_sum[i])),
                 ));
             }
             file_row += n;
@@ -790,7 +820,11 @@ fn compute_with(
         t.push(Step {
             figure: Metric::DepositDailyAverage.id().into(),
             rule: "metric".into(),
-            formula: format!("Σ (client balance sum × share) ÷ {days} days; {excl}"),
+            formula: if client_file.is_some() {
+                format!("{DETAIL_SUM} of its rows of the client detail file ÷ {days} days; {excl}")
+            } else {
+                format!("Σ (client balance sum × share) ÷ {days} days; {excl}")
+            },
             inputs,
             value: Some(m.deposit_daily_average),
         });

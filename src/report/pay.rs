@@ -797,7 +797,14 @@ fn client_detail(c: &Book<'_>, sink: &mut dyn Sink) {
     // At head-office scale the rows are in the client detail file: the
     // sheet says where, and how many.
     if let Some(file) = &c.run.client_file {
-        let rows: usize = payroll.results.iter().map(|r| r.month.clients.len()).sum();
+        let list: Vec<&crate::metrics::monthly::ClientMonth> = payroll.clients.values().collect();
+        let rows: usize = payroll
+            .results
+            .iter()
+            .flat_map(|r| &r.month.client_pos)
+            .filter_map(|&p| list.get(p as usize))
+            .map(|c| crate::metrics::monthly::detail_rows(c))
+            .sum();
         cd.push(vec![Cell::text(text::pay_client_rows_in_file(
             lang, rows, file,
         ))]);

@@ -211,6 +211,12 @@ columns! {
         ("活期日均", "Demand daily avg", 14.0), ("定期日均", "Time daily avg", 14.0), ("协议存款日均", "Agreement daily avg", 14.0),
         ("计入存款日均", "Counted daily avg", 14.0), ("归属本人日均", "RM's share", 14.0), ("贷款余额", "Loan balance", 14.0), ("不良余额", "NPL balance", 14.0),
         ("中间业务收入", "Fee income", 14.0);
+    /// The client detail file's columns after the client sheet's: the
+    /// clients sheet's row of the assignment, then one place the client's
+    /// deposits were read (an account, or a row of monthly averages).
+    DETAIL_FILE_COLUMNS => ("管户关系行号", "Clients row", 10.0), ("账户编号", "Account id", 16.0), ("产品", "Product", 8.0),
+        ("天数", "Days", 6.0), ("余额合计", "Balance sum", 16.0), ("计入余额合计", "Counted balance sum", 16.0),
+        ("存款首行", "First deposit row", 10.0), ("存款末行", "Last deposit row", 10.0);
     /// The review's score breakdown (得分明细).
     SCORE_COLUMNS => ("客户经理编号", "RM id", 12.0), ("项目", "Component", 16.0), ("规则", "Rule", 16.0), ("指标", "Metric", 22.0), ("数值", "Value", 16.0),
         ("目标", "Target", 14.0), ("基本分", "Base points", 10.0), ("调整", "Adjustment", 10.0), ("封顶后调整", "Capped", 10.0), ("得分", "Points", 10.0),
@@ -243,10 +249,6 @@ labels! {
     col_formula => "计算公式", "Formula";
     col_input => "取数项目", "Input";
     col_input_value => "取数来源与数值", "Input value";
-    // The client detail file (client-detail-YYYY-MM.csv): the client
-    // sheet's columns, then the client's counted balance sum and the
-    // trace's input and its value.
-    col_balance_sum => "计入存款余额合计", "Counted balance sum";
     rule_metric => "指标定义", "metric";
     rule_pay => "工资计算", "pay";
     rule_restate => "以前期间调整", "prior-period adjustment";
@@ -640,8 +642,8 @@ messages! {
         "net {net} + risk deposit released {released}";
     stmt_ytd_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}", "net {net} + released {released}";
     pay_off_roster(left_on) => "{left_on} 离岗，不在本月台账中", "left on {left_on}; not in this month's ledger";
-    pay_client_rows_in_file(rows, file) => "本月客户明细共 {rows} 行，另写在本工作簿旁的 {file} 中（计算过程中每位客户经理的存款日均注明其在该文件中的行）",
-        "The month's {rows} client rows are in {file}, beside this workbook (the trace names each RM's rows of it under the deposit daily average)";
+    pay_client_rows_in_file(rows, file) => "本月客户明细另写在本工作簿旁的 {file} 中，共 {rows} 行（每位客户经理的每位客户、每个存款账户一行；计算过程中每位客户经理的存款日均注明其在该文件中的行）",
+        "The month's client rows are in {file}, beside this workbook: {rows} rows, one per RM, client and deposit account (the trace names each RM's rows of it under the deposit daily average)";
     pay_withheld_amount(amount) => "扣留 {amount}", "withheld {amount}";
     pay_loss_offset_amount(amount) => "抵偿经济损失 {amount}", "losses of {amount} paid from the balance";
     // Why the risk deposit moved (each movement's `reason`: the pay JSON,
@@ -972,6 +974,14 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("no figure", "无数据"),
     ("Σ daily balances of branch ", "Σ 全支行日余额，支行 "),
     (
+        "Σ (Counted balance sum × Share) of its rows of the client detail file",
+        "Σ 其在客户明细文件中各行的（计入余额合计 × 分成比例）",
+    ),
+    (
+        "Σ (Counted balance sum × Share)",
+        "Σ（计入余额合计 × 分成比例）",
+    ),
+    (
         "Σ (client balance sum × share)",
         "Σ（客户余额合计 × 分成比例）",
     ),
@@ -1301,6 +1311,7 @@ mod tests {
         for c in METRICS_COLUMNS
             .iter()
             .chain(CLIENT_COLUMNS)
+            .chain(DETAIL_FILE_COLUMNS)
             .chain(SCORE_COLUMNS)
         {
             assert!(has_cjk(c.zh) && !has_cjk(c.en), "{} / {}", c.zh, c.en);

@@ -2,66 +2,44 @@
 //! client-level rows beside the pay workbook, when there are too many for
 //! it (`payroll --client-detail`, [`crate::pipeline::month::ClientDetail`]).
 //!
-//! One row per client and RM, the RMs' blocks in the month's order (the
-//! register's), each RM's clients in id order, so each RM's clients are
-//! the rows its trace names. Its columns are the client sheet's (客户明细),
-//! then the client's counted balance sum (exact), then the trace's input
-//! and input value for that client and RM, worded as the trace sheet words
-//! them. CSV (RFC 4180, CRLF) in UTF-8 with a byte-order mark, so Excel
-//! and WPS open it as UTF-8; figures as plain numbers (the share a
-//! fraction, `0.6`; daily averages to two places as the sheet shows them;
-//! the balance sum exact). A text cell beginning with `=`, `+`, `-` or
-//! `@` is written with a leading `'`, so a spreadsheet shows it as text
-//! and never runs it as a formula.
+//! A data file, for a spreadsheet's or a warehouse's pivot: figures in
+//! columns, no sentences. One row per RM, client and place the client's
+//! deposits were read (an account of the daily balances, or a row of the
+//! monthly averages; one row with those columns empty for a client
+//! without deposits), the RMs' blocks in the month's order (the
+//! register's), each RM's clients in id order, each client's accounts in
+//! the ledger's order; so each RM's rows are the ones its trace names.
+//! Columns: the client sheet's (客户明细; the client's figures, repeated on
+//! each of its account rows), the clients sheet's row of the assignment,
+//! then the account: its id, product, days, Σ daily balances, the part of
+//! it counted (0 for a product the policy excludes) and the first and
+//! last row of its daily rows. The rule is stated once, in the trace: an
+//! RM's deposit daily average is Σ over its rows of (counted balance sum ×
+//! share) ÷ the month's days. CSV (RFC 4180, CRLF) in UTF-8 with a
+//! byte-order mark, so Excel and WPS open it as UTF-8; figures as plain
+//! decimals (the share a fraction, `0.6`; daily averages to two places as
+//! the sheet shows them; balance sums exact); rows numbered as rmpay's
+//! messages number them (a workbook's row, a CSV file's line, a Parquet
+//! file's record). A text cell beginning with `=`, `+`, `-` or `@` is
+//! written with a leading `'`, so a spreadsheet shows it as text and never
+//! runs it as a formula.
 
 use crate::decimal::RoundAway as _;
-use crate::engine::pay::Payroll;
-use crate::ledger::Ledger;
+use crate::engine::pay::{Payroll, RmResult};
+use crate::ledger::{Deposits, Ledger, SheetKind};
 use crate::metrics::monthly::ClientMonth;
 use crate::policy::Policy;
 use crate::text::{self, Lang};
 use crate::vocab::Product;
 use rust_decimal::Decimal;
-use std::borrow::Cow;
 use std::io::Write;
 
-/// RMs worded at a time (on every core) before their rows are written:
-/// bounds the memory of rows waiting to be written.
+/// RMs written at a time (on every core) before their rows are written
+/// out: bounds the memory of rows waiting to be written.
 const RMS_PER_BATCH: usize = 64;
 
-/// The header's titles in `lang`.
-fn header(lang: Lang) -> Vec<&'static str> {
-    text::CLIENT_COLUMNS
-        .iter()
-        .map(|c| c.title(lang))
-        .chain([
-            text::col_balance_sum(lang),
-            text::col_input(lang),
-            text::col_input_value(lang),
-        ])
-        .collect()
-}
-
-/// A text a spreadsheet would take for a formula, made text.
-fn safe(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@']) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// A daily average as the client sheet shows it, two places, into `out`.
-fn fig(out: &mut String, d: Decimal) {
-    use std::fmt::Write;
-    let r = d.at_places(2);
-    out.clear();
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{r}");
-}
-
 /// Writes the month's client detail file to `w`: the byte-order mark, the
-/// header and every client row.
+/// header and every row.
 pub fn write_client_detail(
     policy: &Policy,
     payroll: &Payroll,
@@ -70,104 +48,342 @@ pub fn write_client_detail(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
-    out.write_all("\u{feff}".as_bytes())?;
-    let mut head = csv_writer(Vec::new());
-    head.write_record(header(lang))?;
-    out.write_all(&into_bytes(head)?)?;
-    let clients: Vec<&ClientMonth> = payroll.clients.values().collect();
-    let words = crate::report::TraceWords::new(policy, lang);
-    let excluded = &policy.settings.excluded_products;
+    let mut head = Vec::with_capacity(512);
+    head.extend_from_slice("\u{feff}".as_bytes());
+    for (i, c) in text::CLIENT_COLUMNS
+        .iter()
+        .chain(text::DETAIL_FILE_COLUMNS)
+        .enumerate()
+    {
+        if i > 0 {
+            head.push(b',');
+        }
+        text_field(&mut head, c.title(lang));
+    }
+    head.extend_from_slice(b"\r\n");
+    out.write_all(&head)?;
+    let file = File {
+        clients: payroll.clients.values().collect(),
+        ledger,
+        excluded: &policy.settings.excluded_products,
+        lang,
+    };
     for batch in payroll.results.chunks(RMS_PER_BATCH) {
-        let parts = crate::par::map(batch, 8, |r| {
-            rm_rows(r, &clients, ledger, &words, excluded, lang == Lang::Zh)
-        });
-        for part in parts {
-            out.write_all(&part?)?;
+        for part in crate::par::map(batch, 8, |r| file.rm_rows(r)) {
+            out.write_all(&part)?;
         }
     }
     out.flush()
 }
 
-fn csv_writer(w: Vec<u8>) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(w)
+/// What every RM's rows are written from.
+struct File<'a> {
+    /// The month's clients in id order (`RmMonth::client_pos` points here).
+    clients: Vec<&'a ClientMonth>,
+    ledger: &'a Ledger,
+    excluded: &'a [Product],
+    lang: Lang,
 }
 
-fn into_bytes(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
-    w.into_inner().map_err(|e| e.into_error())
-}
-
-/// One RM's rows: each of its clients (as the month listed them), with
-/// the clients sheet's row that gave the share.
-fn rm_rows(
-    r: &crate::engine::pay::RmResult,
-    clients: &[&ClientMonth],
-    ledger: &Ledger,
-    words: &crate::report::TraceWords,
-    excluded: &[Product],
-    zh: bool,
-) -> std::io::Result<Vec<u8>> {
-    let rm_id = r.rm.rm_id.as_str();
-    let mut w = csv_writer(Vec::with_capacity(r.month.clients.len() * 320));
-    use crate::metrics::monthly;
-    use std::fmt::Write as _;
-    let (mut name_buf, mut value_buf) = (String::with_capacity(64), String::with_capacity(256));
-    let mut num = String::with_capacity(32);
-    // A client listed twice for the RM: its second row of the sheet.
-    let mut seen: (u32, usize) = (u32::MAX, 0);
-    for ((_, share), &pos) in r.month.clients.iter().zip(&r.month.client_pos) {
-        let Some(c) = clients.get(pos as usize) else {
-            continue;
-        };
-        let nth = if seen.0 == pos { seen.1 + 1 } else { 0 };
-        seen = (pos, nth);
-        let row = c
-            .assignments
-            .iter()
-            .filter(|(id, _, _)| id == rm_id)
-            .nth(nth)
-            .map_or(0, |a| a.2);
-        monthly::client_input_name(&mut name_buf, ledger, c, row);
-        monthly::client_input_value(&mut value_buf, ledger, c, *share, excluded);
-        let (name, value) = if zh {
-            (
-                Cow::Owned(words.text(&name_buf)),
-                Cow::Owned(words.text(&value_buf)),
-            )
-        } else {
-            (
-                Cow::Borrowed(name_buf.as_str()),
-                Cow::Borrowed(value_buf.as_str()),
-            )
-        };
-        // The row, field by field: the numbers written through one
-        // buffer (a month has 666,667 rows of nine figures).
-        w.write_field(safe(&c.client_id).as_bytes())?;
-        w.write_field(safe(c.client_name.as_deref().unwrap_or_default()).as_bytes())?;
-        w.write_field(safe(rm_id).as_bytes())?;
-        num.clear();
-        let _ = write!(num, "{}", share.normalize());
-        w.write_field(num.as_bytes())?;
-        for v in [
-            c.by_product.get(Product::Demand),
-            c.by_product.get(Product::Time),
-            c.by_product.get(Product::Agreement),
-            c.deposit_daily_average,
-            c.deposit_daily_average * share,
-            c.loan_balance,
-            c.npl_balance,
-            c.fee_income,
-        ] {
-            fig(&mut num, v);
-            w.write_field(num.as_bytes())?;
+impl File<'_> {
+    /// A product in the file's language.
+    fn product(&self, p: Product) -> &'static str {
+        match self.lang {
+            Lang::Zh => p.zh(),
+            Lang::En => p.en(),
         }
-        num.clear();
-        let _ = write!(num, "{}", c.counted_sum);
-        w.write_field(num.as_bytes())?;
-        w.write_field(safe(&name).as_bytes())?;
-        w.write_field(safe(&value).as_bytes())?;
-        w.write_record(None::<&[u8]>)?;
     }
-    into_bytes(w)
+
+    /// A row of a ledger sheet as rmpay's messages number it (`row_ref`):
+    /// a workbook's row and a CSV file's line from 1, a Parquet file's
+    /// record from 1 (the reader's row 0 is its schema).
+    fn shown_row(&self, kind: SheetKind, row: u32) -> u32 {
+        match self.ledger.form(kind) {
+            Some(crate::ledger::FileForm::Parquet { .. }) => row,
+            _ => row + 1,
+        }
+    }
+
+    /// One RM's rows: each of its clients (as the month listed them), with
+    /// the clients sheet's row that gave the share, once per account.
+    fn rm_rows(&self, r: &RmResult) -> Vec<u8> {
+        let rm_id = r.rm.rm_id.as_str();
+        let mut w = Vec::with_capacity(r.month.clients.len() * 224);
+        // The client's part of its rows, written once and repeated.
+        let mut client = Vec::with_capacity(256);
+        // A client listed twice for the RM: its second row of the sheet.
+        let mut seen: (u32, usize) = (u32::MAX, 0);
+        for ((_, share), &pos) in r.month.clients.iter().zip(&r.month.client_pos) {
+            let Some(c) = self.clients.get(pos as usize) else {
+                continue;
+            };
+            let nth = if seen.0 == pos { seen.1 + 1 } else { 0 };
+            seen = (pos, nth);
+            let row = c
+                .assignments
+                .iter()
+                .filter(|(id, _, _)| id == rm_id)
+                .nth(nth)
+                .map_or(0, |a| a.2);
+            client.clear();
+            text_field(&mut client, &c.client_id);
+            client.push(b',');
+            text_field(&mut client, c.client_name.as_deref().unwrap_or_default());
+            client.push(b',');
+            text_field(&mut client, rm_id);
+            client.push(b',');
+            decimal(&mut client, share.normalize());
+            for v in [
+                c.by_product.get(Product::Demand),
+                c.by_product.get(Product::Time),
+                c.by_product.get(Product::Agreement),
+                c.deposit_daily_average,
+                c.deposit_daily_average * share,
+                c.loan_balance,
+                c.npl_balance,
+                c.fee_income,
+            ] {
+                client.push(b',');
+                decimal(&mut client, two_places(v));
+            }
+            client.push(b',');
+            number(&mut client, self.shown_row(SheetKind::Clients, row));
+            client.push(b',');
+            self.account_rows(&mut w, &client, c);
+        }
+        w
+    }
+
+    /// A client's rows after its part `client` (which ends with a comma):
+    /// one per account (or monthly average row), or one with the account's
+    /// columns empty.
+    fn account_rows(&self, w: &mut Vec<u8>, client: &[u8], c: &ClientMonth) {
+        let counted = |p: Product, sum: Decimal| {
+            if self.excluded.contains(&p) {
+                Decimal::new(0, sum.scale())
+            } else {
+                sum
+            }
+        };
+        let mut rows = 0;
+        match &self.ledger.deposits {
+            Deposits::Daily { accounts, .. } => {
+                for a in c.sources.iter().filter_map(|&i| accounts.get(i as usize)) {
+                    w.extend_from_slice(client);
+                    text_field(w, &a.account_id);
+                    w.push(b',');
+                    w.extend_from_slice(self.product(a.product).as_bytes());
+                    w.push(b',');
+                    number(w, a.rows);
+                    w.push(b',');
+                    decimal(w, a.balance_sum);
+                    w.push(b',');
+                    decimal(w, counted(a.product, a.balance_sum));
+                    w.push(b',');
+                    number(w, self.shown_row(SheetKind::Deposits, a.first_row));
+                    w.push(b',');
+                    number(w, self.shown_row(SheetKind::Deposits, a.last_row));
+                    w.extend_from_slice(b"\r\n");
+                    rows += 1;
+                }
+            }
+            Deposits::Averages(avg) => {
+                let days = self.ledger.period.days();
+                for a in c.sources.iter().filter_map(|&i| avg.get(i as usize)) {
+                    // The month's balance-days as the figures count them:
+                    // the sum handed over, or the average × the days.
+                    let sum = a
+                        .balance_sum
+                        .unwrap_or_else(|| a.daily_average * Decimal::from(days));
+                    let at = self.shown_row(a.src.sheet, a.src.row);
+                    w.extend_from_slice(client);
+                    w.push(b',');
+                    w.extend_from_slice(self.product(a.product).as_bytes());
+                    w.push(b',');
+                    number(w, days);
+                    w.push(b',');
+                    decimal(w, sum);
+                    w.push(b',');
+                    decimal(w, counted(a.product, sum));
+                    w.push(b',');
+                    number(w, at);
+                    w.push(b',');
+                    number(w, at);
+                    w.extend_from_slice(b"\r\n");
+                    rows += 1;
+                }
+            }
+        }
+        if rows == 0 {
+            w.extend_from_slice(client);
+            w.extend_from_slice(b",,,,,,,\r\n");
+        }
+    }
+}
+
+/// A text field: quoted where it holds a comma, a quote or a line break
+/// (RFC 4180, its quotes doubled), with a leading `'` where a spreadsheet
+/// would take it for a formula.
+fn text_field(w: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let formula = matches!(b.first(), Some(b'=' | b'+' | b'-' | b'@'));
+    if !b.iter().any(|c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
+        if formula {
+            w.push(b'\'');
+        }
+        w.extend_from_slice(b);
+        return;
+    }
+    w.push(b'"');
+    if formula {
+        w.push(b'\'');
+    }
+    for &c in b {
+        if c == b'"' {
+            w.push(b'"');
+        }
+        w.push(c);
+    }
+    w.push(b'"');
+}
+
+/// An unsigned whole number.
+fn number(w: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    w.extend_from_slice(&digits[i..]);
+}
+
+/// A decimal as `Decimal`'s `Display` writes it (every place of its scale,
+/// no separators), straight into `w`: no string made per figure (a city
+/// bank's month writes about twelve million), and the digits of a
+/// mantissa that fits 64 bits (every figure of a real month) found by
+/// 64-bit division, not 128-bit.
+fn decimal(w: &mut Vec<u8>, d: Decimal) {
+    let scale = d.scale() as usize;
+    let m = d.mantissa().unsigned_abs();
+    // Up to 29 digits, and as many as the scale needs with a leading 0.
+    let mut digits = [b'0'; 40];
+    let mut i = digits.len();
+    if let Ok(mut n) = u64::try_from(m) {
+        while n > 0 {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    } else {
+        let mut n = m;
+        while n > 0 {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+    // At least one digit before the point.
+    let first = i.min(digits.len() - scale - 1);
+    if d.is_sign_negative() && m != 0 {
+        w.push(b'-');
+    }
+    let (int, frac) = digits[first..].split_at(digits.len() - first - scale);
+    w.extend_from_slice(int);
+    if scale > 0 {
+        w.push(b'.');
+        w.extend_from_slice(frac);
+    }
+}
+
+/// A figure to two places, as the client sheet shows it: rounded half
+/// away from zero ([`crate::decimal::RoundAway::at_places`]), skipped for
+/// a figure already at two places (most of them: sums of the ledger's fen).
+fn two_places(d: Decimal) -> Decimal {
+    if d.scale() == 2 { d } else { d.at_places(2) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(d: Decimal) -> String {
+        let mut w = Vec::new();
+        decimal(&mut w, d);
+        String::from_utf8(w).unwrap()
+    }
+
+    /// The file's decimals are `Display`'s, byte for byte, over every
+    /// scale and sign and the extremes.
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        for (m, s) in [
+            (0i64, 0u32),
+            (0, 2),
+            (5, 0),
+            (5, 2),
+            (-5, 2),
+            (27_900_000_000, 2),
+            (-1, 28),
+            (123_456_789, 4),
+            (100, 1),
+            (i64::MAX, 10),
+            (i64::MIN + 1, 3),
+        ] {
+            let d = Decimal::new(m, s);
+            assert_eq!(dec(d), d.to_string(), "{m} e-{s}");
+        }
+        for d in [Decimal::MAX, Decimal::MIN, Decimal::new(1, 28)] {
+            assert_eq!(dec(d), d.to_string());
+        }
+        // Past 64 bits: 2^64 = 18,446,744,073,709,551,616, at 3 places.
+        let big = Decimal::from_i128_with_scale(1 << 64, 3);
+        assert_eq!(dec(big), "18446744073709551.616");
+        assert_eq!(dec(-big), "-18446744073709551.616");
+    }
+
+    /// Two places as the sheet rounds them: half away from zero (2.345 →
+    /// 2.35, −2.345 → −2.35), padded (7 → 7.00, 0.1 → 0.10).
+    #[test]
+    fn figures_to_two_places() {
+        for (m, s, out) in [
+            (2345, 3, "2.35"),
+            (-2345, 3, "-2.35"),
+            (7, 0, "7.00"),
+            (1, 1, "0.10"),
+            (123, 2, "1.23"),
+        ] {
+            assert_eq!(dec(two_places(Decimal::new(m, s))), out);
+        }
+    }
+
+    /// Quoting as RFC 4180 asks, and a formula made text.
+    #[test]
+    fn text_fields_are_quoted_where_needed_and_never_formulas() {
+        let f = |s: &str| {
+            let mut w = Vec::new();
+            text_field(&mut w, s);
+            String::from_utf8(w).unwrap()
+        };
+        assert_eq!(f("东湖机械有限公司"), "东湖机械有限公司");
+        assert_eq!(f("a,b"), "\"a,b\"");
+        assert_eq!(f("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(f("=1+1"), "'=1+1");
+        assert_eq!(f("-1,2"), "\"'-1,2\"");
+        assert_eq!(f(""), "");
+    }
+
+    #[test]
+    fn numbers() {
+        for n in [0, 7, 10, 302, u32::MAX] {
+            let mut w = Vec::new();
+            number(&mut w, n);
+            assert_eq!(String::from_utf8(w).unwrap(), n.to_string());
+        }
+    }
 }

@@ -59,32 +59,39 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Policy A's October: one row per client and RM (the clients sheet's 10
-/// rows), the RMs in the register's order, each RM's clients in id order;
-/// the client sheet's columns, the counted balance sum and the trace's
-/// words for the client. Pinned whole.
+/// Policy A's October: one row per RM, client and account (the clients
+/// sheet's 10 rows; C003 has two accounts, so 11), the RMs in the
+/// register's order, each RM's clients in id order; the client sheet's
+/// columns, then the clients sheet's row and the account's figures, no
+/// sentence. Pinned whole.
 #[test]
-fn the_client_detail_file_holds_the_client_sheet_and_the_traces_client_rows() {
+fn the_client_detail_file_holds_the_client_sheet_and_each_accounts_figures() {
     let d = tempfile::tempdir().unwrap();
     payroll_to_file(d.path(), &[]);
     let text = std::fs::read_to_string(d.path().join(FILE)).unwrap();
-    let expected = "\u{feff}客户编号,客户名称,客户经理编号,分成比例,活期日均,定期日均,协议存款日均,计入存款日均,归属本人日均,贷款余额,不良余额,中间业务收入,计入存款余额合计,取数项目,取数来源与数值\r
-C001,东湖机械有限公司,RM001,1,9000000.00,0.00,0.00,9000000.00,9000000.00,5000000.00,0.00,10000.00,279000000.00,客户 C001 ([管户关系] 第 2 行),\"279000000.00 × 1 [账户 6201001 (活期, 31 行，[存款日余额] 第 2–302 行)]\"\r
-C002,黄石建材集团,RM001,0.6,0.00,5000000.00,0.00,5000000.00,3000000.00,12000000.00,0.00,5000.00,155000000.00,客户 C002 ([管户关系] 第 3 行),\"155000000.00 × 0.6 [账户 6201002 (定期, 31 行，[存款日余额] 第 3–303 行)]\"\r
-C009,团城山小超市,RM001,1,500000.00,0.00,0.00,500000.00,500000.00,0.00,0.00,0.00,15500000.00,客户 C009 ([管户关系] 第 11 行),\"15500000.00 × 1 [账户 6201010 (活期, 31 行，[存款日余额] 第 11–311 行)]\"\r
-C002,黄石建材集团,RM002,0.4,0.00,5000000.00,0.00,5000000.00,2000000.00,12000000.00,0.00,5000.00,155000000.00,客户 C002 ([管户关系] 第 4 行),\"155000000.00 × 0.4 [账户 6201002 (定期, 31 行，[存款日余额] 第 3–303 行)]\"\r
-C003,磁湖贸易公司,RM002,1,1000000.00,0.00,3100000.00,4100000.00,4100000.00,2000000.00,2000000.00,0.00,127100000.00,客户 C003 ([管户关系] 第 5 行),\"127100000.00 × 1 [账户 6201003 (协议存款, 31 行，[存款日余额] 第 4–304 行)；账户 6201004 (活期, 31 行，[存款日余额] 第 5–305 行)]\"\r
-C004,西塞山餐饮,RM003,1,1800000.00,0.00,0.00,1800000.00,1800000.00,800000.00,800000.00,0.00,55800000.00,客户 C004 ([管户关系] 第 6 行),\"55800000.00 × 1 [账户 6201005 (活期, 31 行，[存款日余额] 第 6–306 行)]\"\r
-C005,下陆五金店,RM004,1,1799999.99,0.00,0.00,1799999.99,1799999.99,1000000.01,1000000.01,0.00,55799999.69,客户 C005 ([管户关系] 第 7 行),\"55799999.69 × 1 [账户 6201006 (活期, 31 行，[存款日余额] 第 7–307 行)]\"\r
-C006,铁山个体户,AG001,1,2480000.00,0.00,0.00,2480000.00,2480000.00,0.00,0.00,0.00,76880000.00,客户 C006 ([管户关系] 第 8 行),\"76880000.00 × 1 [账户 6201007 (活期, 31 行，[存款日余额] 第 8–308 行)]\"\r
-C007,黄石港务公司,BH001,1,10000000.00,0.00,0.00,10000000.00,10000000.00,6000000.00,0.00,0.00,310000000.00,客户 C007 ([管户关系] 第 9 行),\"310000000.00 × 1 [账户 6201008 (活期, 31 行，[存款日余额] 第 9–309 行)]\"\r
-C008,开发区电子厂,RM005,1,0.00,6000000.00,0.00,6000000.00,6000000.00,0.00,0.00,0.00,186000000.00,客户 C008 ([管户关系] 第 10 行),\"186000000.00 × 1 [账户 6201009 (定期, 31 行，[存款日余额] 第 10–310 行)]\"\r
+    // Each account's balance sum is Σ of its 31 daily rows (C001's
+    // 9,000,000.00 a day: 279,000,000.00); counted in full (Policy A
+    // excludes no product); its rows of [存款日余额] as the sheet numbers
+    // them (account 6201001: rows 2, 12, …, 302, every tenth).
+    let expected = "\u{feff}客户编号,客户名称,客户经理编号,分成比例,活期日均,定期日均,协议存款日均,计入存款日均,归属本人日均,贷款余额,不良余额,中间业务收入,管户关系行号,账户编号,产品,天数,余额合计,计入余额合计,存款首行,存款末行\r
+C001,东湖机械有限公司,RM001,1,9000000.00,0.00,0.00,9000000.00,9000000.00,5000000.00,0.00,10000.00,2,6201001,活期,31,279000000.00,279000000.00,2,302\r
+C002,黄石建材集团,RM001,0.6,0.00,5000000.00,0.00,5000000.00,3000000.00,12000000.00,0.00,5000.00,3,6201002,定期,31,155000000.00,155000000.00,3,303\r
+C009,团城山小超市,RM001,1,500000.00,0.00,0.00,500000.00,500000.00,0.00,0.00,0.00,11,6201010,活期,31,15500000.00,15500000.00,11,311\r
+C002,黄石建材集团,RM002,0.4,0.00,5000000.00,0.00,5000000.00,2000000.00,12000000.00,0.00,5000.00,4,6201002,定期,31,155000000.00,155000000.00,3,303\r
+C003,磁湖贸易公司,RM002,1,1000000.00,0.00,3100000.00,4100000.00,4100000.00,2000000.00,2000000.00,0.00,5,6201003,协议存款,31,96100000.00,96100000.00,4,304\r
+C003,磁湖贸易公司,RM002,1,1000000.00,0.00,3100000.00,4100000.00,4100000.00,2000000.00,2000000.00,0.00,5,6201004,活期,31,31000000.00,31000000.00,5,305\r
+C004,西塞山餐饮,RM003,1,1800000.00,0.00,0.00,1800000.00,1800000.00,800000.00,800000.00,0.00,6,6201005,活期,31,55800000.00,55800000.00,6,306\r
+C005,下陆五金店,RM004,1,1799999.99,0.00,0.00,1799999.99,1799999.99,1000000.01,1000000.01,0.00,7,6201006,活期,31,55799999.69,55799999.69,7,307\r
+C006,铁山个体户,AG001,1,2480000.00,0.00,0.00,2480000.00,2480000.00,0.00,0.00,0.00,8,6201007,活期,31,76880000.00,76880000.00,8,308\r
+C007,黄石港务公司,BH001,1,10000000.00,0.00,0.00,10000000.00,10000000.00,6000000.00,0.00,0.00,9,6201008,活期,31,310000000.00,310000000.00,9,309\r
+C008,开发区电子厂,RM005,1,0.00,6000000.00,0.00,6000000.00,6000000.00,0.00,0.00,0.00,10,6201009,定期,31,186000000.00,186000000.00,10,310\r
 ";
     assert_eq!(text, expected);
-    // Ten client rows and the header.
-    assert_eq!(rows(&d.path().join(FILE)).len(), 11);
+    // Eleven rows and the header.
+    assert_eq!(rows(&d.path().join(FILE)).len(), 12);
     // The book's client sheet says where they are; its trace has no row
-    // per client (RM001's daily average: the file's rows, then the days).
+    // per client (RM001's daily average: the rule once, the file's rows,
+    // then the days).
     let book = std::fs::read(d.path().join("pay-2026-10.xlsx")).unwrap();
     let sheets = rmpay::ledger::dump::xlsx_cells(&book).unwrap();
     let sheet = |name: &str| &sheets.iter().find(|(n, _)| n == name).unwrap().1;
@@ -96,7 +103,7 @@ C008,开发区电子厂,RM005,1,0.00,6000000.00,0.00,6000000.00,6000000.00,0.00,
         body,
         [&(
             "A2".to_string(),
-            "本月客户明细共 10 行，另写在本工作簿旁的 client-detail-2026-10.csv 中（计算过程中每位客户经理的存款日均注明其在该文件中的行）".to_string()
+            "本月客户明细另写在本工作簿旁的 client-detail-2026-10.csv 中，共 11 行（每位客户经理的每位客户、每个存款账户一行；计算过程中每位客户经理的存款日均注明其在该文件中的行）".to_string()
         )]
     );
     let trace = sheet("计算过程");
@@ -107,34 +114,99 @@ C008,开发区电子厂,RM005,1,0.00,6000000.00,0.00,6000000.00,6000000.00,0.00,
             .map(|(_, v)| v.as_str())
     };
     assert_eq!(
-        (at("B2"), at("F2"), at("G2"), at("F3"), at("G3"), at("B4")),
+        (at("B2"), at("E2"), at("F2"), at("G2")),
         (
             Some("存款日均"),
+            Some("Σ 其在客户明细文件中各行的（计入余额合计 × 分成比例） ÷ 31 天；不剔除任何产品"),
             Some("client-detail-2026-10.csv 第 2–4 行"),
-            Some("Σ（客户余额合计 × 分成比例） = 387500000.00"),
-            Some("日历天数"),
-            Some("31"),
-            Some("基数存款")
+            Some("Σ（计入余额合计 × 分成比例） = 387500000.00"),
         )
     );
-    // In English: the same rows, the sheet's English words.
+    assert_eq!(
+        (at("F3"), at("G3"), at("B4")),
+        (Some("日历天数"), Some("31"), Some("基数存款"))
+    );
+    // In English: the same rows, the English titles and products.
     let e = tempfile::tempdir().unwrap();
     payroll_to_file(e.path(), &["--lang", "en"]);
     let en = rows(&e.path().join(FILE));
     assert_eq!(
         en[0].join(","),
         "Client id,Client name,RM id,Share,Demand daily avg,Time daily avg,Agreement daily avg,\
-Counted daily avg,RM's share,Loan balance,NPL balance,Fee income,Counted balance sum,Input,Input value"
+Counted daily avg,RM's share,Loan balance,NPL balance,Fee income,Clients row,Account id,Product,Days,\
+Balance sum,Counted balance sum,First deposit row,Last deposit row"
     );
     assert_eq!(
-        en[2][13..].join(" | "),
-        "client C002 ([管户关系] row 3) | 155000000.00 × 0.6 [account 6201002 (time, 31 rows, [存款日余额] rows 3–303)]"
+        en[5][12..].join(" | "),
+        "5 | 6201003 | agreement | 31 | 96100000.00 | 96100000.00 | 4 | 304"
     );
 }
 
+/// Policy B's October reads monthly averages (`deposit_averages`, no
+/// accounts) and excludes agreement deposits: a row per average row, its
+/// balance-days the average × 31, counted 0 where the product is
+/// excluded; the RM's sum adds only what is counted.
+#[test]
+fn an_excluded_product_and_monthly_averages_in_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let json = d.path().join("p.json");
+    let o = run(&[
+        "payroll",
+        "--policy",
+        POLICY_B,
+        "--ledger",
+        LEDGER_B,
+        "--period",
+        "2026-10",
+        "--out",
+        &s(d.path()),
+        "--json",
+        &s(&json),
+        "--client-detail",
+        "file",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let file = rows(&d.path().join(FILE));
+    // K01 (N01's only client): demand 260,000,000.00 × 31 =
+    // 8,060,000,000.00 counted; agreement 100,000,000.00 × 31 =
+    // 3,100,000,000.00, excluded, counted 0.00; each on its row of the
+    // averages sheet, no account id.
+    assert_eq!(
+        file[1][12..].join("|"),
+        "2||demand|31|8060000000.00|8060000000.00|2|2"
+    );
+    assert_eq!(
+        file[2][12..].join("|"),
+        "2||agreement|31|3100000000.00|0.00|3|3"
+    );
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let n01 = &j["managers"][0];
+    assert_eq!(n01["rm_id"], "N01");
+    // 8,060,000,000.00 × 1 ÷ 31 = 260,000,000: the agreement's not added.
+    assert_eq!(n01["metrics"]["deposit_daily_average"], "260000000");
+    assert_eq!(
+        n01["trace"][0]["inputs"][0],
+        serde_json::json!({
+            "name": "client-detail-2026-10.csv rows 2–3",
+            "value": "Σ (Counted balance sum × Share) = 8060000000.00",
+        })
+    );
+    assert_eq!(
+        n01["trace"][0]["formula"],
+        "Σ (Counted balance sum × Share) of its rows of the client detail file ÷ 31 days; excluding agreement"
+    );
+}
+
+/// The value of a figure column: empty (a client without deposits) is 0.
+fn fig(s: &str) -> Decimal {
+    if s.is_empty() { Decimal::ZERO } else { dec(s) }
+}
+
 /// What an auditor does with the file: for each RM, the rows its trace
-/// names, Σ balance sum × share, ÷ the days, is the RM's deposit daily
-/// average in the JSON; every row of the file is some RM's, once.
+/// names, Σ counted balance sum × share, ÷ the days, is the RM's deposit
+/// daily average in the JSON; every row of the file is some RM's, once.
 #[test]
 fn an_auditor_recomputes_every_rms_deposits_from_the_files_rows() {
     let d = tempfile::tempdir().unwrap();
@@ -177,12 +249,12 @@ fn an_auditor_recomputes_every_rms_deposits_from_the_files_rows() {
             assert_eq!(row[rm_col], rm, "row {}", n + 1);
             assert!(!covered[n], "row {} named twice", n + 1);
             covered[n] = true;
-            sum += dec(&row[sum_col]) * dec(&row[share_col]);
+            sum += fig(&row[sum_col]) * dec(&row[share_col]);
         }
         let said = named["value"]
             .as_str()
             .unwrap()
-            .strip_prefix("Σ (client balance sum × share) = ")
+            .strip_prefix("Σ (Counted balance sum × Share) = ")
             .unwrap();
         assert_eq!(sum, dec(said), "{rm}");
         let figure = dec(m["metrics"]["deposit_daily_average"].as_str().unwrap());
@@ -194,6 +266,8 @@ fn an_auditor_recomputes_every_rms_deposits_from_the_files_rows() {
     assert_eq!(checked, 7);
     // RM001 by hand: 279,000,000.00 × 1 + 155,000,000.00 × 0.6 +
     // 15,500,000.00 × 1 = 387,500,000.00 balance-days; ÷ 31 = 12,500,000.
+    // RM002: 155,000,000.00 × 0.4 + (96,100,000.00 + 31,000,000.00) × 1
+    // = 189,100,000.00 on rows 5–7 (C003's two accounts).
     let rm1 = &j["managers"][0];
     assert_eq!(rm1["rm_id"], "RM001");
     assert_eq!(rm1["metrics"]["deposit_daily_average"], "12500000");
@@ -201,7 +275,14 @@ fn an_auditor_recomputes_every_rms_deposits_from_the_files_rows() {
         rm1["trace"][0]["inputs"][0],
         serde_json::json!({
             "name": "client-detail-2026-10.csv rows 2–4",
-            "value": "Σ (client balance sum × share) = 387500000.00",
+            "value": "Σ (Counted balance sum × Share) = 387500000.00",
+        })
+    );
+    assert_eq!(
+        j["managers"][1]["trace"][0]["inputs"][0],
+        serde_json::json!({
+            "name": "client-detail-2026-10.csv rows 5–7",
+            "value": "Σ (Counted balance sum × Share) = 189100000.00",
         })
     );
 }
@@ -349,7 +430,7 @@ fn a_closed_months_client_detail_file_is_archived_verified_and_rerun() {
     // One client row changed: both say so, at the file.
     let changed = String::from_utf8(archived.clone())
         .unwrap()
-        .replacen("× 1 [", "× 2 [", 1);
+        .replacen(",31,", ",30,", 1);
     std::fs::write(month.join(FILE), changed).unwrap();
     let v = verify();
     assert_eq!(v.code, 1);
@@ -369,48 +450,111 @@ fn a_closed_months_client_detail_file_is_archived_verified_and_rerun() {
     );
 }
 
-/// The file's client rows are the trace's: for each RM, its rows' input
-/// and input value are, in order, the inputs its daily average has when
-/// the month is written to the workbook alone (Chinese and English).
+/// The file's columns say all that the workbook's trace said for each
+/// client and RM: from each RM's rows of the file, its inputs in the
+/// month written to the workbook alone are rebuilt word for word (the
+/// client and its clients-sheet row; Σ its accounts' counted sums × the
+/// share; each account's id, product, days and daily rows), and each
+/// client and RM's figures are the workbook's client sheet's row.
 #[test]
-fn the_files_client_rows_are_the_workbook_traces_inputs() {
-    for lang in ["zh", "en"] {
-        let d = tempfile::tempdir().unwrap();
-        let json = d.path().join("book.json");
-        let o = run(&[
-            "payroll",
-            "--policy",
-            POLICY_A,
-            "--ledger",
-            LEDGER_A,
-            "--out",
-            &s(&d.path().join("book")),
-            "--json",
-            &s(&json),
-            "--lang",
-            lang,
-        ]);
-        assert_eq!(o.code, 0, "{}", o.stderr);
-        let book: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
-        let mut traced: Vec<(String, String, String)> = Vec::new();
-        for m in book["managers"].as_array().unwrap() {
-            let inputs = m["trace"][0]["inputs"].as_array().unwrap();
-            // All but the calendar days.
-            for i in &inputs[..inputs.len() - 1] {
-                traced.push((
-                    m["rm_id"].as_str().unwrap().to_string(),
-                    i["name"].as_str().unwrap().to_string(),
-                    i["value"].as_str().unwrap().to_string(),
-                ));
-            }
+fn the_files_columns_rebuild_the_workbook_traces_inputs() {
+    let d = tempfile::tempdir().unwrap();
+    let json = d.path().join("book.json");
+    let o = run(&[
+        "payroll",
+        "--policy",
+        POLICY_A,
+        "--ledger",
+        LEDGER_A,
+        "--out",
+        &s(&d.path().join("book")),
+        "--json",
+        &s(&json),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let book: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let mut traced: Vec<(String, String, String)> = Vec::new();
+    for m in book["managers"].as_array().unwrap() {
+        let inputs = m["trace"][0]["inputs"].as_array().unwrap();
+        // All but the calendar days.
+        for i in &inputs[..inputs.len() - 1] {
+            traced.push((
+                m["rm_id"].as_str().unwrap().to_string(),
+                i["name"].as_str().unwrap().to_string(),
+                i["value"].as_str().unwrap().to_string(),
+            ));
         }
-        payroll_to_file(d.path(), &["--lang", lang]);
-        let filed: Vec<(String, String, String)> = rows(&d.path().join(FILE))[1..]
-            .iter()
-            .map(|r| (r[2].clone(), r[13].clone(), r[14].clone()))
-            .collect();
-        assert_eq!(filed, traced, "--lang {lang}");
-        assert_eq!(filed.len(), 10);
     }
+    payroll_to_file(d.path(), &["--lang", "en"]);
+    let file = rows(&d.path().join(FILE));
+    // A client and RM's rows are consecutive and share the clients row.
+    let mut rebuilt: Vec<(String, String, String)> = Vec::new();
+    let mut client_rows: Vec<Vec<String>> = Vec::new();
+    let mut i = 1;
+    while i < file.len() {
+        let key = |r: &Vec<String>| (r[0].clone(), r[2].clone(), r[12].clone());
+        let group: Vec<&Vec<String>> = file[i..]
+            .iter()
+            .take_while(|r| key(r) == key(&file[i]))
+            .collect();
+        let r = group[0];
+        let sum: Decimal = group.iter().map(|a| fig(&a[17])).sum();
+        let accounts: Vec<String> = group
+            .iter()
+            .map(|a| {
+                format!(
+                    "account {} ({}, {} rows, [存款日余额] rows {}–{})",
+                    a[13], a[14], a[15], a[18], a[19]
+                )
+            })
+            .collect();
+        rebuilt.push((
+            r[2].clone(),
+            format!("client {} ([管户关系] row {})", r[0], r[12]),
+            format!("{sum} × {} [{}]", r[3], accounts.join("; ")),
+        ));
+        client_rows.push(r[..12].to_vec());
+        i += group.len();
+    }
+    assert_eq!(rebuilt, traced);
+    assert_eq!(rebuilt.len(), 10);
+    // The client sheet of the workbook alone, row for row (its order is by
+    // client, the file's by RM: compared sorted).
+    let book = std::fs::read(d.path().join("book/pay-2026-10.xlsx")).unwrap();
+    let sheets = rmpay::ledger::dump::xlsx_cells(&book).unwrap();
+    let cells = &sheets.iter().find(|(n, _)| n == "Client detail").unwrap().1;
+    let mut sheet_rows: Vec<Vec<String>> = Vec::new();
+    for (at, v) in cells {
+        let split = at.find(|c: char| c.is_ascii_digit()).unwrap();
+        let (c, r): (&str, usize) = (&at[..split], at[split..].parse().unwrap());
+        if r < 2 {
+            continue;
+        }
+        if sheet_rows.len() < r - 1 {
+            sheet_rows.resize(r - 1, vec![String::new(); 12]);
+        }
+        let col = usize::from(c.as_bytes()[0] - b'A');
+        sheet_rows[r - 2][col] = v.clone();
+    }
+    // The sheet shows the share as a percentage cell and the figures as
+    // numbers: compare the figures as decimals.
+    let norm = |row: &Vec<String>| -> Vec<String> {
+        row.iter()
+            .enumerate()
+            .map(|(k, v)| {
+                if k >= 3 {
+                    dec(v).normalize().to_string()
+                } else {
+                    v.clone()
+                }
+            })
+            .collect()
+    };
+    let mut a: Vec<Vec<String>> = client_rows.iter().map(norm).collect();
+    let mut b: Vec<Vec<String>> = sheet_rows.iter().map(norm).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
 }
