@@ -355,8 +355,8 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "*",
         "client_detail",
-        "本月客户明细（客户明细表和计算过程中每位客户、每位客户经理一行）写在哪里：工资表中，或工资表旁的 client-detail-YYYY-MM.csv",
-        "Where the month's client rows (the client sheet and the trace's row per client and RM) go: the pay workbook, or client-detail-YYYY-MM.csv beside it",
+        "本月客户明细写在哪里：工资表中（客户明细表和计算过程表），或工资表旁的 client-detail-YYYY-MM.csv（每位客户经理、每位客户、每个存款账户一行）",
+        "Where the month's client rows go: the pay workbook (its client and trace sheets), or client-detail-YYYY-MM.csv beside it (a row per RM, client and deposit account)",
     ),
     // payroll
     arg(

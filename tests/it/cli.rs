@@ -483,7 +483,7 @@ fn payroll_help_reads_plainly() {
                   --wait <SECONDS>         How long to wait for another rmpay writing to the archive before giving up with error[archive-busy] (0: do not wait) [default: 30]
                   --period <YYYY-MM>       The month, YYYY-MM (default: the month of the ledger's daily balances, which it must agree with; needed for a ledger of monthly averages)
               -q, --quiet                  Do not show the progress line while a large ledger is read
-                  --client-detail <WHERE>  Where the month's client rows (the client sheet and the trace's row per client and RM) go: the pay workbook, or client-detail-YYYY-MM.csv beside it [default: auto] [possible values: auto, workbook, file]
+                  --client-detail <WHERE>  Where the month's client rows go: the pay workbook (its client and trace sheets), or client-detail-YYYY-MM.csv beside it (a row per RM, client and deposit account) [default: auto] [possible values: auto, workbook, file]
                   --lang <LANG>            Language of what is written (workbooks, statements, JSON reasons) and of the console's messages. Workbooks default to Chinese; the console, without --lang, follows the locale (LC_ALL, LC_MESSAGES, LANG starting with `zh`: Chinese; else English) [possible values: zh, en]
               -h, --help                   Print help (see more with '--help')
 
@@ -560,7 +560,7 @@ fn payroll_help_in_chinese() {
                       读取大台账时不显示进度行
 
                   --client-detail <WHERE>
-                      本月客户明细（客户明细表和计算过程中每位客户、每位客户经理一行）写在哪里：工资表中，或工资表旁的 client-detail-YYYY-MM.csv（默认：auto）
+                      本月客户明细写在哪里：工资表中（客户明细表和计算过程表），或工资表旁的 client-detail-YYYY-MM.csv（每位客户经理、每位客户、每个存款账户一行；默认：auto）
                       可选值：
                       - auto：本月客户明细超过 100,000 行时写入文件，否则写在工资表中
                       - workbook：写在工资表中，不论多少行
