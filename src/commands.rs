@@ -1942,7 +1942,12 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
     let m = &a.month;
     let period = parse_period(m.period.as_deref())?;
     let r = match (&m.archive, period, &m.policy, &m.rules, &m.ledger) {
-        (Some(root), Some(p), None, None, None) => recompute(&Archive::new(root), p)?.1,
+        (Some(root), Some(p), None, None, None) => {
+            // A draft or an unknown month is `not-closed`, as `statement`
+            // and `rerun` say it, not a manifest that cannot be read.
+            let (arch, p) = closed_period(root, &p.to_string())?;
+            recompute(&arch, p)?.1
+        }
         (_, _, _, _, Some(l)) if m.policy.is_some() || m.rules.is_some() => {
             let job = ledger_job(m, l, period)?;
             compute(&job, &mut |_, _| {})?

@@ -1243,3 +1243,43 @@ fn explain_gives_every_figure_as_the_json_does() {
     assert_eq!(npl["value"], "0.0099009901");
     assert!(seen > 100, "{seen} figures");
 }
+
+/// `explain` of a month that is only a draft says so, as `statement` and
+/// `rerun` do (it said the manifest could not be read, with exit 2).
+#[test]
+fn explain_of_a_draft_month_says_it_is_not_closed() {
+    let a = Test::new()
+        .args([
+            "payroll",
+            "--archive",
+            "$TMP",
+            "--policy",
+            policy(),
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+            "--out",
+            "$TMP/out",
+        ])
+        .stderr_contains("rmpay: wrote $TMP/out/pay-2026-10.xlsx")
+        .status(0)
+        .run()
+        .tempdir;
+    Test::with_tempdir(a)
+        .args([
+            "explain",
+            "--archive",
+            "$TMP",
+            "--period",
+            "2026-10",
+            "--rm",
+            "RM001",
+        ])
+        .stderr(
+            "
+            $TMP/2026-10: error[not-closed]: 2026-10 is not a closed period
+            rmpay: nothing was written
+        ",
+        )
+        .status(1)
+        .run();
+}
