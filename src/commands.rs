@@ -1035,7 +1035,8 @@ fn private_folder(tmp: &Path) -> std::io::Result<(tempfile::TempDir, Option<std:
             Err(e) => return Err(e),
         };
         held.lock()?;
-        let ours = |a: std::fs::Metadata, b: std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
+        let ours =
+            |a: std::fs::Metadata, b: std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
         if let (Ok(now), Ok(opened)) = (std::fs::metadata(dir.path()), held.metadata())
             && ours(now, opened)
         {
@@ -1043,7 +1044,9 @@ fn private_folder(tmp: &Path) -> std::io::Result<(tempfile::TempDir, Option<std:
         }
     }
     #[cfg(unix)]
-    return Err(std::io::Error::other("the temporary folder's entries keep disappearing"));
+    return Err(std::io::Error::other(
+        "the temporary folder's entries keep disappearing",
+    ));
     #[cfg(not(unix))]
     Ok((b.tempdir_in(tmp)?, None))
 }
@@ -1059,7 +1062,10 @@ fn remove_stale_copies(tmp: &Path) {
             return;
         };
         for e in entries.flatten() {
-            if !e.file_name().to_string_lossy().starts_with(LEDGER_COPY_PREFIX)
+            if !e
+                .file_name()
+                .to_string_lossy()
+                .starts_with(LEDGER_COPY_PREFIX)
                 || !e.file_type().is_ok_and(|t| t.is_dir())
             {
                 continue;
@@ -1713,18 +1719,37 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
 
 /// Whether the inputs a closed version is recomputed from (its ledger and
 /// policy, and the state of the month before it opens from) are still the
-/// files its manifests list: one line saying so, or one per file changed
-/// or missing, with both SHA-256s. Returns whether all are intact.
+/// files its manifests list, held to them as `verify` holds every file
+/// (`archive::check_entry`: there, SHA-256, size; and the manifest's
+/// policy and ledger to its file list): one line saying so, or one per
+/// problem. Returns whether all are intact.
 fn inputs_as_archived(
     arch: &Archive,
     dir: &Path,
     label: &str,
     m: &Manifest,
 ) -> Result<bool, Failure> {
-    let mut inputs = vec![
-        (dir.join(&m.ledger.stored_as), m.ledger.sha256.clone()),
-        (dir.join(&m.policy.stored_as), m.policy.sha256.clone()),
-    ];
+    let p: Period = m.period.parse().map_err(|e: String| {
+        Failure::at(
+            dir.join(archive::MANIFEST),
+            Code::BadManifest,
+            says::not_a_period(&m.period, e),
+        )
+    })?;
+    let mut inputs = vec![dir.join(&m.ledger.stored_as), dir.join(&m.policy.stored_as)];
+    let of = |stored_as: &str, name: &str| {
+        name == stored_as
+            || name
+                .strip_prefix(stored_as)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    let mut findings: Vec<Diagnostic> = m
+        .files
+        .iter()
+        .filter(|e| of(&m.ledger.stored_as, &e.name) || of(&m.policy.stored_as, &e.name))
+        .filter_map(|e| archive::check_entry(dir, e))
+        .collect();
+    findings.extend(archive::check_sources(dir, p, m));
     if let Some(link) = &m.previous {
         let prev: Period = link.period.parse().map_err(|e: String| {
             Failure::at(
@@ -1734,29 +1759,28 @@ fn inputs_as_archived(
             )
         })?;
         let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
-        let listed = restate::read_manifest(&prev_dir)?
+        let state = restate::read_manifest(&prev_dir)?
             .files
             .into_iter()
-            .find(|f| f.name == archive::STATE)
-            .map(|f| f.sha256)
-            .unwrap_or_default();
-        inputs.push((prev_dir.join(archive::STATE), listed));
+            .find(|f| f.name == archive::STATE);
+        findings.extend(match state {
+            Some(e) => archive::check_entry(&prev_dir, &e),
+            None => Some(Diagnostic::at_path(
+                prev_dir.join(archive::STATE),
+                Code::Changed,
+                says::not_listed(),
+            )),
+        });
+        inputs.push(prev_dir.join(archive::STATE));
     }
-    let mut intact = true;
-    for (path, listed) in &inputs {
-        let (code, message) = match inputs::sha256_file(path) {
-            Err(_) => (Code::Removed, says::listed_but_missing()),
-            Ok(sha) if sha == *listed => continue,
-            Ok(sha) => (Code::Changed, says::sha_differs(sha, listed)),
-        };
-        intact = false;
-        let path = path.clone();
-        println!("{}", Diagnostic::at_path(path, code, message));
+    let intact = findings.is_empty();
+    for d in findings {
+        println!("{d}");
     }
     if intact {
         let names: Vec<String> = inputs
             .iter()
-            .map(|(path, _)| {
+            .map(|path| {
                 path.strip_prefix(&arch.root)
                     .unwrap_or(path)
                     .display()
