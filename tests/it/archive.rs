@@ -599,9 +599,15 @@ fn a_killed_closes_ledger_copy_is_removed_by_the_next_close() {
     let tmp = tempfile::tempdir().unwrap();
     let close_in_tmp = |month: &str, failpoint: Option<&str>| {
         let mut c = rmpay();
-        c.args(["close", "--archive", a.path().to_str().unwrap(), "--policy", policy()])
-            .args(["--ledger", &format!("fixtures/2026-{month}.xlsx")])
-            .env("TMPDIR", tmp.path());
+        c.args([
+            "close",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--policy",
+            policy(),
+        ])
+        .args(["--ledger", &format!("fixtures/2026-{month}.xlsx")])
+        .env("TMPDIR", tmp.path());
         if let Some(f) = failpoint {
             c.env("RMPAY_FAILPOINT", f);
         }
@@ -639,9 +645,15 @@ fn a_ledger_copy_that_cannot_be_made_is_an_error_and_writes_nothing() {
     let archive = t.path().join("archive");
     for command in ["close", "payroll"] {
         let mut c = rmpay();
-        c.args([command, "--archive", archive.to_str().unwrap(), "--policy", policy()])
-            .args(["--ledger", "fixtures/2026-09.xlsx"])
-            .env("TMPDIR", &not_a_folder);
+        c.args([
+            command,
+            "--archive",
+            archive.to_str().unwrap(),
+            "--policy",
+            policy(),
+        ])
+        .args(["--ledger", "fixtures/2026-09.xlsx"])
+        .env("TMPDIR", &not_a_folder);
         if command == "payroll" {
             c.arg("--out").arg(t.path().join("out"));
         }
