@@ -1,7 +1,9 @@
 //! Writes the ledger reader's fixtures: a valid minimal ledger for October
 //! 2026 (`ok-minimal.xlsx`), a few valid variants (text amounts, a 万元
 //! header, float noise) and one workbook per error kind, each the base
-//! ledger with one mutation.
+//! ledger with one mutation. The managers' tiers are Policy A's
+//! (`rules/city-commercial-bank.toml`: 初级客户经理, 支行行长; the variants
+//! spell them by id), so each fixture shows only its own error.
 //!
 //! ```text
 //! cargo run --example make_bad_ledgers                      # → fixtures/bad/ledger/
@@ -114,7 +116,7 @@ fn base() -> Book {
             vec![
                 s("RM01"),
                 s("张三"),
-                s("A"),
+                s("初级客户经理"),
                 s("客户经理"),
                 s("城东支行"),
                 s("在岗"),
@@ -126,7 +128,7 @@ fn base() -> Book {
             vec![
                 s("RM02"),
                 s("李四"),
-                s("B"),
+                s("支行行长"),
                 s("支行行长"),
                 s("城西支行"),
                 s("离岗"),
@@ -361,11 +363,18 @@ fn fixtures() -> Vec<(&'static str, Book)> {
                 s("status"),
                 s("Left On"),
             ],
-            vec![s("RM01"), s("Zhang"), s("A"), s("Agent"), s("ACTIVE"), V::E],
+            vec![
+                s("RM01"),
+                s("Zhang"),
+                s("agent"),
+                s("Agent"),
+                s("ACTIVE"),
+                V::E,
+            ],
             vec![
                 s("RM02"),
                 s("Li"),
-                s("B"),
+                s("branch_head"),
                 s("branch head"),
                 s("left"),
                 s("2026年10月20日"),
@@ -556,7 +565,7 @@ fn fixtures() -> Vec<(&'static str, Book)> {
         " Managers ",
         vec![
             vec![s("rm_id"), s("name"), s("tier")],
-            vec![s("RM09"), s("赵六"), s("A")],
+            vec![s("RM09"), s("赵六"), s("初级客户经理")],
         ],
     );
     out.push(("duplicate-sheet", b));
@@ -625,7 +634,7 @@ fn big(path: &Path, rows: usize) -> Result<(), XlsxError> {
         for i in 0..50u32 {
             ws.write_string(i + 1, 0, format!("RM{i:03}"))?;
             ws.write_string(i + 1, 1, format!("经理{i}"))?;
-            ws.write_string(i + 1, 2, "A")?;
+            ws.write_string(i + 1, 2, "初级客户经理")?;
         }
     }
     {

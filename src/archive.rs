@@ -658,13 +658,28 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
         }
         match (&m.previous, &prev) {
             (None, None) => {}
+            // A missing manifest is reported as such, not as a link to a
+            // hash of nothing.
+            (Some(_), Some((_, psha))) if psha.is_empty() => {}
             (Some(link), Some((pp, psha))) => {
                 if link.period != pp.to_string() || link.manifest_sha256 != *psha {
-                    findings.push(f(
-                        archive.dir(*pp).join(MANIFEST),
-                        Code::Changed,
-                        says::link_broken(pp, psha, p, &link.period, &link.manifest_sha256),
-                    ));
+                    // Each month by the version in force, where restated:
+                    // the manifests compared are those of versions.
+                    let label = |q: &dyn std::fmt::Display, v: u32, l| match v {
+                        1 => q.to_string(),
+                        v => crate::text::period_version(l, q, v),
+                    };
+                    let linked = link.version.unwrap_or(1);
+                    let message = crate::text::each(|l| {
+                        says::link_broken(
+                            label(pp, archive.in_force(*pp), l),
+                            psha,
+                            label(&p, archive.in_force(p), l),
+                            label(&link.period, linked, l),
+                            &link.manifest_sha256,
+                        )
+                    });
+                    findings.push(f(archive.dir(*pp).join(MANIFEST), Code::Changed, message));
                 }
             }
             (Some(link), None) => findings.push(f(
@@ -682,38 +697,44 @@ pub fn verify(archive: &Archive) -> Result<(Vec<Finding>, Option<String>), Diagn
     Ok((findings, prev.map(|(_, s)| s)))
 }
 
-/// One version folder against its manifest: every file listed is there
-/// with its SHA-256 and size, nothing else is, and the manifest's policy
-/// and ledger agree with its file list.
-fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>) {
-    let f = |path: PathBuf, code, message: Msg| Diagnostic::at_path(path, code, message);
-    let mut listed: Vec<&str> = vec![MANIFEST];
-    for entry in &m.files {
-        listed.push(&entry.name);
-        let path = dir.join(&entry.name);
-        match std::fs::read(&path) {
-            Err(_) => findings.push(f(path, Code::Removed, says::listed_but_missing())),
-            Ok(b) => {
-                let got = sha256_hex(&b);
-                if got != entry.sha256 {
-                    findings.push(f(
-                        path,
-                        Code::Changed,
-                        says::sha_differs(&got, &entry.sha256),
-                    ));
-                } else if b.len() as u64 != entry.bytes {
-                    findings.push(f(
-                        path,
-                        Code::Changed,
-                        says::size_differs(b.len(), entry.bytes),
-                    ));
-                }
+/// One file a manifest lists (`entry`, in `dir`) against its entry: there,
+/// with its SHA-256 and its size. `verify` holds every file of a folder
+/// to its manifest so, and `rerun` the inputs it recomputes from.
+pub fn check_entry(dir: &Path, entry: &FileEntry) -> Option<Finding> {
+    let path = dir.join(&entry.name);
+    match std::fs::read(&path) {
+        Err(_) => Some(Diagnostic::at_path(
+            path,
+            Code::Removed,
+            says::listed_but_missing(),
+        )),
+        Ok(b) => {
+            let got = sha256_hex(&b);
+            if got != entry.sha256 {
+                Some(Diagnostic::at_path(
+                    path,
+                    Code::Changed,
+                    says::sha_differs(&got, &entry.sha256),
+                ))
+            } else if b.len() as u64 != entry.bytes {
+                Some(Diagnostic::at_path(
+                    path,
+                    Code::Changed,
+                    says::size_differs(b.len(), entry.bytes),
+                ))
+            } else {
+                None
             }
         }
     }
-    // The manifest's own account of its policy and ledger must agree
-    // with its file list (which the loop above held to the files): the
-    // newest manifest has no successor's link to vouch for it.
+}
+
+/// The manifest's own account of its policy and ledger (in `dir`, of `p`)
+/// against its file list (which [`check_entry`] holds to the files): the
+/// newest manifest has no successor's link to vouch for it.
+pub fn check_sources(dir: &Path, p: Period, m: &Manifest) -> Vec<Finding> {
+    let f = |path: PathBuf, code, message: Msg| Diagnostic::at_path(path, code, message);
+    let mut findings = Vec::new();
     for (field, source) in [("policy", &m.policy), ("ledger", &m.ledger)] {
         // A ledger folder: its files' list is what its SHA-256 hashes.
         if let Some(sha) = folder_sha256(&m.files, &source.stored_as) {
@@ -740,6 +761,20 @@ fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>
             Some(_) => {}
         }
     }
+    findings
+}
+
+/// One version folder against its manifest: every file listed is there
+/// with its SHA-256 and size, nothing else is, and the manifest's policy
+/// and ledger agree with its file list.
+fn check_folder(dir: &Path, p: Period, m: &Manifest, findings: &mut Vec<Finding>) {
+    let f = |path: PathBuf, code, message: Msg| Diagnostic::at_path(path, code, message);
+    let mut listed: Vec<&str> = vec![MANIFEST];
+    for entry in &m.files {
+        listed.push(&entry.name);
+        findings.extend(check_entry(dir, entry));
+    }
+    findings.extend(check_sources(dir, p, m));
     // A stored ledger folder (`ledger/…`) is listed through its files.
     let mut subdirs: Vec<&str> = m
         .files
@@ -822,7 +857,12 @@ pub fn verify_versions(
                     let got = pp
                         .and_then(|pp| sha_of(&archive.version_dir(pp, link.version.unwrap_or(1))));
                     if got.as_deref() != Some(link.manifest_sha256.as_str()) {
-                        findings.push(Diagnostic::at_path(dir.join(MANIFEST), Code::Changed, {
+                        // At the manifest that does not hash to the link
+                        // (the chain's own links are reported so).
+                        let at = pp.map_or(dir.clone(), |pp| {
+                            archive.version_dir(pp, link.version.unwrap_or(1))
+                        });
+                        findings.push(Diagnostic::at_path(at.join(MANIFEST), Code::Changed, {
                             let (lp, lv) = (&link.period, link.version.unwrap_or(1));
                             let sha = &link.manifest_sha256;
                             match &got {
@@ -840,8 +880,15 @@ pub fn verify_versions(
                     let old = r.replaces.version.unwrap_or(1);
                     let got = sha_of(&archive.version_dir(p, old));
                     if old >= v || got.as_deref() != Some(r.replaces.manifest_sha256.as_str()) {
+                        // At the replaced version's manifest, which does not
+                        // hash to what this one says it replaces.
+                        let at = if old < v {
+                            archive.version_dir(p, old)
+                        } else {
+                            dir.clone()
+                        };
                         findings.push(Diagnostic::at_path(
-                            dir.join(MANIFEST),
+                            at.join(MANIFEST),
                             Code::Changed,
                             match &got {
                                 Some(got) => says::version_replaces(

@@ -472,7 +472,10 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     job.client_detail = client_detail(a.client_detail);
     // A draft archives the ledger: computed from a copy of it (see
     // `LedgerCopy`).
-    let copy = a.archive.as_ref().and_then(|_| LedgerCopy::take(&a.ledger));
+    let copy = match &a.archive {
+        Some(_) => Some(LedgerCopy::take(&a.ledger)?),
+        None => None,
+    };
     LedgerCopy::read_by(&copy, &mut job, &a.ledger);
     let r = compute_with_progress(&job, a.quiet)?;
     if let Some(root) = &a.archive {
@@ -936,39 +939,63 @@ fn period_files(
 /// the ledger changes meanwhile. (Read where it lay, a folder's
 /// `managers.csv` rewritten while its big deposits file was being hashed
 /// was archived, under a manifest hashing it, beside figures computed
-/// from the file it replaced.) `None` when no copy can be made: the
-/// ledger is then read where it is, and the month's own reading says
-/// why it cannot be, as before.
+/// from the file it replaced.) A copy that cannot be made is an error
+/// (`error[io]` naming the ledger, the temporary folder and the OS's
+/// reason; nothing is written), never a reading in place.
+///
+/// The copy is a folder `.rmpay-ledger-XXXXXX` in the temporary folder
+/// (`TMPDIR`), readable by this user only (a ledger holds salary cards),
+/// removed when the copy is dropped. A run killed meanwhile cannot remove
+/// it: while it lives, its process holds an OS lock on the folder (which
+/// the OS drops when the process dies, however it dies), and every copy
+/// first removes the folders of that name nobody holds (unix; elsewhere a
+/// killed run's copy stays until the temporary folder is emptied).
 pub(crate) struct LedgerCopy {
+    // Dropped in this order: the folder removed, then its lock released.
     _dir: tempfile::TempDir,
+    _held: Option<std::fs::File>,
     path: PathBuf,
 }
 
+/// The name of a ledger copy's folder in the temporary folder begins so.
+pub(crate) const LEDGER_COPY_PREFIX: &str = ".rmpay-ledger-";
+
 impl LedgerCopy {
-    pub(crate) fn take(ledger: &Path) -> Option<LedgerCopy> {
-        // Only this user may read the copy (a ledger holds salary cards).
-        let mut b = tempfile::Builder::new();
-        b.prefix(".rmpay-ledger-");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            b.permissions(std::fs::Permissions::from_mode(0o700));
-        }
-        let dir = b.tempdir().ok()?;
-        let path = dir.path().join(ledger.file_name()?);
+    pub(crate) fn take(ledger: &Path) -> Result<LedgerCopy, Failure> {
+        let display = ledger.display().to_string();
+        // A ledger that cannot be read at all is said as the month's own
+        // reading says it (missing, a FIFO, permission denied: exit 2).
+        inputs::readable_ledger(ledger, &display)?;
+        let tmp = std::env::temp_dir();
+        remove_stale_copies(&tmp);
+        let failed = |e: std::io::Error| {
+            Failure::at(
+                &display,
+                Code::Io,
+                text::run::nest(&write::os_reason(&e), |r| {
+                    text::run::cannot_copy_ledger(tmp.display(), r)
+                }),
+            )
+        };
+        let (dir, held) = private_folder(&tmp).map_err(failed)?;
+        let name = ledger
+            .file_name()
+            .unwrap_or_else(|| std::ffi::OsStr::new("ledger"));
+        let path = dir.path().join(name);
         if ledger.is_dir() {
-            let names = crate::ledger::folder::ledger_files(ledger).ok()?;
-            if names.is_empty() {
-                return None;
-            }
-            std::fs::create_dir(&path).ok()?;
+            let names = crate::ledger::folder::ledger_files(ledger).map_err(failed)?;
+            std::fs::create_dir(&path).map_err(failed)?;
             for name in names {
-                std::fs::copy(ledger.join(&name), path.join(&name)).ok()?;
+                std::fs::copy(ledger.join(&name), path.join(&name)).map_err(failed)?;
             }
         } else {
-            std::fs::copy(ledger, &path).ok()?;
+            std::fs::copy(ledger, &path).map_err(failed)?;
         }
-        Some(LedgerCopy { _dir: dir, path })
+        Ok(LedgerCopy {
+            _dir: dir,
+            _held: held,
+            path,
+        })
     }
 
     /// `job` reads the copy, named as the ledger given (`ledger`).
@@ -983,6 +1010,76 @@ impl LedgerCopy {
     pub(crate) fn path<'a>(copy: &'a Option<LedgerCopy>, ledger: &'a Path) -> &'a Path {
         copy.as_ref().map_or(ledger, |c| &c.path)
     }
+}
+
+/// A new folder for a ledger copy in `tmp`, this user's only, with the
+/// OS lock on it held (unix): taken once the folder exists, and the
+/// folder checked to be still there after, since another run's
+/// [`remove_stale_copies`] may have locked and removed it in between.
+fn private_folder(tmp: &Path) -> std::io::Result<(tempfile::TempDir, Option<std::fs::File>)> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(LEDGER_COPY_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    #[cfg(unix)]
+    for _ in 0..64 {
+        use std::os::unix::fs::MetadataExt;
+        let dir = b.tempdir_in(tmp)?;
+        let held = match std::fs::File::open(dir.path()) {
+            Ok(f) => f,
+            // Removed before it could be locked: another.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        held.lock()?;
+        let ours =
+            |a: std::fs::Metadata, b: std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
+        if let (Ok(now), Ok(opened)) = (std::fs::metadata(dir.path()), held.metadata())
+            && ours(now, opened)
+        {
+            return Ok((dir, Some(held)));
+        }
+    }
+    #[cfg(unix)]
+    return Err(std::io::Error::other(
+        "the temporary folder's entries keep disappearing",
+    ));
+    #[cfg(not(unix))]
+    Ok((b.tempdir_in(tmp)?, None))
+}
+
+/// Remove the ledger copies in `tmp` that no living run holds: those of
+/// runs killed before they could remove their own (see [`LedgerCopy`]).
+/// Another user's copies, and anything that cannot be removed, are left
+/// as they are.
+fn remove_stale_copies(tmp: &Path) {
+    #[cfg(unix)]
+    {
+        let Ok(entries) = std::fs::read_dir(tmp) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if !e
+                .file_name()
+                .to_string_lossy()
+                .starts_with(LEDGER_COPY_PREFIX)
+                || !e.file_type().is_ok_and(|t| t.is_dir())
+            {
+                continue;
+            }
+            let path = e.path();
+            if let Ok(f) = std::fs::File::open(&path)
+                && f.try_lock().is_ok()
+            {
+                let _ = std::fs::remove_dir_all(&path);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tmp;
 }
 
 /// The files of a ledger as the archive stores them (a workbook, or a
@@ -1014,7 +1111,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     };
     let mut job = month_job(&a.policy, &a.ledger, a.period.as_deref(), carry)?;
     job.client_detail = client_detail(a.client_detail);
-    let copy = LedgerCopy::take(&a.ledger);
+    let copy = Some(LedgerCopy::take(&a.ledger)?);
     LedgerCopy::read_by(&copy, &mut job, &a.ledger);
     let mut r = compute_with_progress(&job, a.quiet)?;
     let p = r.run.period;
@@ -1622,18 +1719,37 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
 
 /// Whether the inputs a closed version is recomputed from (its ledger and
 /// policy, and the state of the month before it opens from) are still the
-/// files its manifests list: one line saying so, or one per file changed
-/// or missing, with both SHA-256s. Returns whether all are intact.
+/// files its manifests list, held to them as `verify` holds every file
+/// (`archive::check_entry`: there, SHA-256, size; and the manifest's
+/// policy and ledger to its file list): one line saying so, or one per
+/// problem. Returns whether all are intact.
 fn inputs_as_archived(
     arch: &Archive,
     dir: &Path,
     label: &str,
     m: &Manifest,
 ) -> Result<bool, Failure> {
-    let mut inputs = vec![
-        (dir.join(&m.ledger.stored_as), m.ledger.sha256.clone()),
-        (dir.join(&m.policy.stored_as), m.policy.sha256.clone()),
-    ];
+    let p: Period = m.period.parse().map_err(|e: String| {
+        Failure::at(
+            dir.join(archive::MANIFEST),
+            Code::BadManifest,
+            says::not_a_period(&m.period, e),
+        )
+    })?;
+    let mut inputs = vec![dir.join(&m.ledger.stored_as), dir.join(&m.policy.stored_as)];
+    let of = |stored_as: &str, name: &str| {
+        name == stored_as
+            || name
+                .strip_prefix(stored_as)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    let mut findings: Vec<Diagnostic> = m
+        .files
+        .iter()
+        .filter(|e| of(&m.ledger.stored_as, &e.name) || of(&m.policy.stored_as, &e.name))
+        .filter_map(|e| archive::check_entry(dir, e))
+        .collect();
+    findings.extend(archive::check_sources(dir, p, m));
     if let Some(link) = &m.previous {
         let prev: Period = link.period.parse().map_err(|e: String| {
             Failure::at(
@@ -1643,29 +1759,28 @@ fn inputs_as_archived(
             )
         })?;
         let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
-        let listed = restate::read_manifest(&prev_dir)?
+        let state = restate::read_manifest(&prev_dir)?
             .files
             .into_iter()
-            .find(|f| f.name == archive::STATE)
-            .map(|f| f.sha256)
-            .unwrap_or_default();
-        inputs.push((prev_dir.join(archive::STATE), listed));
+            .find(|f| f.name == archive::STATE);
+        findings.extend(match state {
+            Some(e) => archive::check_entry(&prev_dir, &e),
+            None => Some(Diagnostic::at_path(
+                prev_dir.join(archive::STATE),
+                Code::Changed,
+                says::not_listed(),
+            )),
+        });
+        inputs.push(prev_dir.join(archive::STATE));
     }
-    let mut intact = true;
-    for (path, listed) in &inputs {
-        let (code, message) = match inputs::sha256_file(path) {
-            Err(_) => (Code::Removed, says::listed_but_missing()),
-            Ok(sha) if sha == *listed => continue,
-            Ok(sha) => (Code::Changed, says::sha_differs(sha, listed)),
-        };
-        intact = false;
-        let path = path.clone();
-        println!("{}", Diagnostic::at_path(path, code, message));
+    let intact = findings.is_empty();
+    for d in findings {
+        println!("{d}");
     }
     if intact {
         let names: Vec<String> = inputs
             .iter()
-            .map(|(path, _)| {
+            .map(|path| {
                 path.strip_prefix(&arch.root)
                     .unwrap_or(path)
                     .display()

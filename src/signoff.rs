@@ -460,6 +460,34 @@ pub fn record_draft(
     Ok(Some(voided))
 }
 
+/// The SHA-256s other manifests record for the manifest of month `p` as
+/// closed (version 1): the next month's links to it, and a restated
+/// version's record of the version it replaces.
+fn vouched_for(arch: &Archive, p: Period) -> Vec<String> {
+    let read = |dir: PathBuf| {
+        std::fs::read(dir.join(archive::MANIFEST))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<archive::Manifest>(&b).ok())
+    };
+    let mut out = Vec::new();
+    for v in arch.versions(p.next()) {
+        if let Some(link) = read(arch.version_dir(p.next(), v)).and_then(|m| m.previous)
+            && link.period == p.to_string()
+            && link.version.unwrap_or(1) == 1
+        {
+            out.push(link.manifest_sha256);
+        }
+    }
+    for v in arch.versions(p) {
+        if let Some(r) = read(arch.version_dir(p, v)).and_then(|m| m.restated)
+            && r.replaces.version.unwrap_or(1) == 1
+        {
+            out.push(r.replaces.manifest_sha256);
+        }
+    }
+    out
+}
+
 /// Check every month's log: each line links to the one before it; the
 /// sign-offs after a close name the closed month's manifest; a closed
 /// month's manifest names a line of its log. Findings in `verify`'s shape;
@@ -514,6 +542,12 @@ pub fn verify_logs(
             continue;
         };
         let Some(approval) = approval else { continue };
+        // The month as closed: version 1, named so where it was restated.
+        let closed_label = |l| match arch.versions(p).len() {
+            0 | 1 => p.to_string(),
+            _ => crate::text::period_version(l, p, 1),
+        };
+        let manifest_path = arch.version_dir(p, 1).join(archive::MANIFEST);
         let Some(at) = log
             .entries
             .iter()
@@ -522,7 +556,9 @@ pub fn verify_logs(
             findings.push(Diagnostic::at_path(
                 &path,
                 Code::Changed,
-                says::log_line_absent(p, &approval.signoffs_sha256),
+                crate::text::each(|l| {
+                    says::log_line_absent(closed_label(l), &approval.signoffs_sha256)
+                }),
             ));
             continue;
         };
@@ -533,20 +569,48 @@ pub fn verify_logs(
                 .any(|(e, _)| matches!(&e.event, Event::Signoff(x) if x == s));
             if !held {
                 findings.push(Diagnostic::at_path(
-                    arch.version_dir(p, 1).join(archive::MANIFEST),
+                    &manifest_path,
                     Code::Changed,
-                    says::signoff_absent(p, &s.title, &s.office, &s.name, &s.date),
+                    crate::text::each(|l| {
+                        says::signoff_absent(closed_label(l), &s.title, &s.office, &s.name, &s.date)
+                    }),
                 ));
             }
         }
         let after = &log.entries[at + 1..];
-        for (e, _) in after {
+        let vouched = vouched_for(arch, p);
+        for (i, (e, _)) in after.iter().enumerate() {
             match &e.event {
                 Event::Signoff(s) if s.manifest_sha256.as_deref() == Some(manifest_sha) => {}
+                // The entry is as signed, and the manifest is what changed,
+                // where the log's chain holds the entry (a line follows it
+                // and links to it) or another manifest records the SHA-256
+                // it names for the month as closed: said at the manifest.
+                Event::Signoff(s)
+                    if s.manifest_sha256.as_ref().is_some_and(|named| {
+                        at + 1 + i + 1 < log.entries.len() || vouched.contains(named)
+                    }) =>
+                {
+                    let named = s.manifest_sha256.as_deref().unwrap_or_default();
+                    findings.push(Diagnostic::at_path(
+                        &manifest_path,
+                        Code::Changed,
+                        crate::text::each(|l| {
+                            says::closed_manifest_unlike_log(
+                                closed_label(l),
+                                manifest_sha,
+                                e.seq,
+                                named,
+                            )
+                        }),
+                    ))
+                }
                 _ => findings.push(Diagnostic::at_path(
                     PathBuf::from(format!("{}:{}", path.display(), e.seq)),
                     Code::Changed,
-                    says::after_close_unnamed(e.seq, p, manifest_sha),
+                    crate::text::each(|l| {
+                        says::after_close_unnamed(e.seq, closed_label(l), manifest_sha)
+                    }),
                 )),
             }
         }

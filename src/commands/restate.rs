@@ -355,7 +355,7 @@ impl Restatement<'_> {
     ) -> Result<(PathBuf, PayrollRun, Option<super::LedgerCopy>), Failure> {
         let mut copy = None;
         let (ledger_path, ledger_display) = if q == self.p {
-            copy = super::LedgerCopy::take(self.corrected);
+            copy = Some(super::LedgerCopy::take(self.corrected)?);
             (
                 super::LedgerCopy::path(&copy, self.corrected).to_path_buf(),
                 copy.as_ref().map(|_| self.corrected.display().to_string()),

@@ -424,6 +424,30 @@ pub struct ReadOptions {
     /// The period given on the command line, if any; the ledger's dates must
     /// agree with it.
     pub period: Option<Period>,
+    /// The policy's tiers, when known: each manager's tier is then checked
+    /// as its row is read, so that an unknown tier is reported with the
+    /// ledger's other errors, at its cell, not only once the rest reads
+    /// cleanly (all errors of a run at once).
+    pub tiers: Option<KnownTiers>,
+}
+
+/// The tiers a policy accepts, for the reader's check of each manager's
+/// tier (the words of `policy::Policy::resolve_tier` and its spellings).
+#[derive(Clone, Debug, Default)]
+pub struct KnownTiers {
+    pub policy_id: String,
+    /// Every accepted spelling, lowercase (id, name, English name, aliases).
+    pub accepted: Vec<String>,
+    /// The spellings offered in "did you mean".
+    pub spellings: Vec<String>,
+}
+
+impl KnownTiers {
+    /// Whether `text` names a tier, as `Policy::resolve_tier` reads it.
+    pub fn accepts(&self, text: &str) -> bool {
+        let t = text.trim().to_lowercase();
+        self.accepted.contains(&t)
+    }
 }
 
 impl Default for ReadOptions {
@@ -432,6 +456,7 @@ impl Default for ReadOptions {
             input_scale: 2,
             carry_forward_missing_days: false,
             period: None,
+            tiers: None,
         }
     }
 }

@@ -373,6 +373,18 @@ impl Reader<'_> {
         let name = self.req(r, M_NAME, name);
         let tier = self.text(r, f, M_TIER);
         let tier = self.req(r, M_TIER, tier);
+        if let (Ok(t), Some(known)) = (&tier, &self.opts.tiers)
+            && !known.accepts(t)
+        {
+            let col = self.col(M_TIER);
+            self.err(r, col, Code::UnknownTier, |_| {
+                crate::diag::suggest(
+                    crate::text::run::unknown_tier(&known.policy_id, t),
+                    t,
+                    known.spellings.iter().map(String::as_str),
+                )
+            });
+        }
         let role = self.choice(r, f, M_ROLE, ROLES).map(|o| {
             o.and_then(|i| ROLE_VALUES.get(i).copied())
                 .unwrap_or(Role::Rm)

@@ -411,16 +411,16 @@ pub fn aggregate(
                 M::LoanDailyAverage => Some(div(a.loan_days)),
                 M::LoanBalance => Some(end_metrics.loan_balance),
                 M::NplBalance => Some(end_metrics.npl_balance),
-                // With no loans at the end, no loan is non-performing: a
-                // ratio of 0 (our reading; the monthly figure has none).
-                M::NplRatio => {
-                    ratio(end_metrics.npl_balance, end_metrics.loan_balance).or(Some(Decimal::ZERO))
-                }
+                // With no loans at the end: as the policy reads it
+                // (`npl_ratio_when_no_loans`; the monthly figure has none).
+                M::NplRatio => ratio(end_metrics.npl_balance, end_metrics.loan_balance)
+                    .or_else(|| policy.review.npl_ratio_when_no_loans().value()),
                 M::InterestDue => Some(a.due),
                 M::InterestReceived => Some(a.received),
-                // With no interest due, nothing was missed: counted as fully
-                // collected (our reading; the monthly flag needs interest due).
-                M::CollectionRate => ratio(a.received, a.due).or(Some(Decimal::ONE)),
+                // With no interest due: as the policy reads it
+                // (`collection_rate_when_nothing_due`).
+                M::CollectionRate => ratio(a.received, a.due)
+                    .or_else(|| policy.review.collection_rate_when_nothing_due().value()),
                 M::FeeIncome => Some(a.fees),
                 M::FeeIncomePrior => prior_fees,
                 M::FeeGrowth => prior_fees.and_then(|p| ratio(a.fees - p, p)),
@@ -511,6 +511,11 @@ pub fn aggregate(
                 value: prior_fees,
             });
         }
+        trace.extend(zero_denominator_steps(
+            policy,
+            (a.received, a.due),
+            (end_metrics.npl_balance, end_metrics.loan_balance),
+        ));
         if !in_arrears.is_empty() {
             trace.push(Step {
                 figure: Metric::OverdueInterest.id().into(),
@@ -777,22 +782,27 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         set(Metric::DepositToBase, deposit.and_then(|d| ratio(d, base)));
         set(Metric::InterestDue, Some(due));
         set(Metric::InterestReceived, Some(received));
-        // As for an RM: with no interest due, nothing was missed.
+        // As for an RM: a rate with nothing to divide by is the policy's
+        // reading.
+        let review = &policy.review;
         set(
             Metric::CollectionRate,
-            ratio(received, due).or(Some(Decimal::ONE)),
+            ratio(received, due).or_else(|| review.collection_rate_when_nothing_due().value()),
         );
         set(Metric::LoanBalance, Some(loans));
         set(Metric::LoanDailyAverage, loan_avg);
         set(Metric::NplBalance, Some(npl));
-        set(Metric::NplRatio, ratio(npl, loans).or(Some(Decimal::ZERO)));
+        set(
+            Metric::NplRatio,
+            ratio(npl, loans).or_else(|| review.npl_ratio_when_no_loans().value()),
+        );
         set(Metric::FeeIncome, Some(fees));
         set(Metric::FeeIncomePrior, prior_fees);
         set(
             Metric::FeeGrowth,
             prior_fees.and_then(|p| ratio(fees - p, p)),
         );
-        let mut steps = Vec::with_capacity(4);
+        let mut steps = zero_denominator_steps(policy, (received, due), (npl, loans));
         steps.push(Step {
             figure: Metric::DepositDailyAverage.id().into(),
             rule: "review.branch_heads_on_branch".into(),
@@ -826,10 +836,15 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         let head = &mut rms[h];
         head.metrics.extend(figures);
         head.branch_fee_prior_missing = lacking;
-        // The head's own average is not a figure of the review: the
-        // branch's replaces it.
+        // The head's own average and rates are not figures of the review:
+        // the branch's replace them.
+        let replaced = [
+            Metric::DepositDailyAverage.id(),
+            Metric::CollectionRate.id(),
+            Metric::NplRatio.id(),
+        ];
         head.trace
-            .retain(|s| s.figure != Metric::DepositDailyAverage.id());
+            .retain(|s| !replaced.contains(&s.figure.as_str()));
         head.trace.extend(steps);
     }
 }
@@ -969,4 +984,58 @@ fn branch_fee_prior(
             value: prior,
         },
     )
+}
+
+/// The trace of a rate whose denominator is 0 over the period: the step
+/// names the policy's reading and its inputs (interest received and due;
+/// non-performing and loan balances), so that an auditor sees why, with
+/// nothing due, the rate is 100% (or 0%, or not assessed).
+fn zero_denominator_steps(
+    policy: &Policy,
+    (received, due): (Decimal, Decimal),
+    (npl, loans): (Decimal, Decimal),
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    // In the words of the trace (metric ids, which the Chinese sheet
+    // names in Chinese) and of the policy: `a ÷ b, b = 0: key = "word"`.
+    let mut step = |metric: Metric,
+                    (num, den): (Metric, Metric),
+                    key: &str,
+                    reading: crate::policy::ZeroDenominator,
+                    values: (Decimal, Decimal)| {
+        steps.push(Step {
+            figure: metric.id().into(),
+            rule: format!("review.{key}"),
+            formula: format!(
+                "{n} ÷ {d}, {d} = 0: {key} = \"{}\"",
+                reading.word(),
+                n = num.id(),
+                d = den.id(),
+            ),
+            inputs: vec![
+                Input::new(num.id(), values.0.normalize()),
+                Input::new(den.id(), values.1.normalize()),
+            ],
+            value: reading.value(),
+        })
+    };
+    if due.is_zero() {
+        step(
+            Metric::CollectionRate,
+            (Metric::InterestReceived, Metric::InterestDue),
+            "collection_rate_when_nothing_due",
+            policy.review.collection_rate_when_nothing_due(),
+            (received, due),
+        );
+    }
+    if loans.is_zero() {
+        step(
+            Metric::NplRatio,
+            (Metric::NplBalance, Metric::LoanBalance),
+            "npl_ratio_when_no_loans",
+            policy.review.npl_ratio_when_no_loans(),
+            (npl, loans),
+        );
+    }
+    steps
 }

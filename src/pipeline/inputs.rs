@@ -97,6 +97,25 @@ pub fn read_options(policy: &policy::Policy, period: Option<Period>) -> ledger::
         input_scale: policy.settings.input_scale,
         carry_forward_missing_days: policy.settings.carry_forward_missing_days,
         period,
+        tiers: Some(ledger::KnownTiers {
+            policy_id: policy.id.clone(),
+            accepted: policy
+                .tiers
+                .iter()
+                .flat_map(|t| {
+                    [Some(&t.id), Some(&t.name), t.name_en.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .chain(&t.aliases)
+                })
+                .map(|s| s.to_lowercase())
+                .collect(),
+            spellings: policy
+                .tier_spellings()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        }),
     }
 }
 

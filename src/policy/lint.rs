@@ -1446,6 +1446,18 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
         word(cx, &r.quarter_settlements, path, "quarter_settlements").unwrap_or_default();
     review.quarter_targets =
         word(cx, &r.quarter_targets, path, "quarter_targets").unwrap_or_default();
+    review.collection_rate_when_nothing_due = word(
+        cx,
+        &r.collection_rate_when_nothing_due,
+        path,
+        "collection_rate_when_nothing_due",
+    );
+    review.npl_ratio_when_no_loans = word(
+        cx,
+        &r.npl_ratio_when_no_loans,
+        path,
+        "npl_ratio_when_no_loans",
+    );
     let mut ids = Vec::new();
     for rule in &raw.rules {
         let (r, path) = (&rule.value, rule.path.as_str());

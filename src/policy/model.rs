@@ -566,8 +566,49 @@ pub enum QuarterTargets {
     AsYear,
 }
 
+/// What a review's rate counts as when its denominator is 0 over the
+/// period (no interest due, no loans): the source does not say, so the
+/// policy does (`[review]` `collection_rate_when_nothing_due`,
+/// `npl_ratio_when_no_loans`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZeroDenominator {
+    /// 100%: nothing due, nothing missed.
+    Full,
+    /// 0%: no loans, none non-performing.
+    Zero,
+    /// No figure: the rate is not assessed (a rule reading it says so as
+    /// its `when_missing` says).
+    NotAssessed,
+}
+
+impl ZeroDenominator {
+    /// The rate this reading gives.
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            ZeroDenominator::Full => Some(Decimal::ONE),
+            ZeroDenominator::Zero => Some(Decimal::ZERO),
+            ZeroDenominator::NotAssessed => None,
+        }
+    }
+
+    /// The policy's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            ZeroDenominator::Full => "full",
+            ZeroDenominator::Zero => "zero",
+            ZeroDenominator::NotAssessed => "not_assessed",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
+    /// `collection_rate` with no interest due over the period (default
+    /// `full`: see [`Review::collection_rate_when_nothing_due`]).
+    pub collection_rate_when_nothing_due: Option<ZeroDenominator>,
+    /// `npl_ratio` with no loans at the period's end (default `zero`).
+    pub npl_ratio_when_no_loans: Option<ZeroDenominator>,
     pub growth_base: GrowthBase,
     pub average_over: AverageOver,
     /// Branch heads are assessed on the figures of their whole branch.
@@ -599,6 +640,23 @@ pub struct Disqualifier {
     pub name: String,
     pub when: Condition,
     pub when_missing: WhenMissing,
+}
+
+impl Review {
+    /// What `collection_rate` counts as with no interest due: the policy's
+    /// reading, `full` where it gives none (rmpay's reading before it was
+    /// a setting).
+    pub fn collection_rate_when_nothing_due(&self) -> ZeroDenominator {
+        self.collection_rate_when_nothing_due
+            .unwrap_or(ZeroDenominator::Full)
+    }
+
+    /// What `npl_ratio` counts as with no loans: the policy's reading,
+    /// `zero` where it gives none.
+    pub fn npl_ratio_when_no_loans(&self) -> ZeroDenominator {
+        self.npl_ratio_when_no_loans
+            .unwrap_or(ZeroDenominator::Zero)
+    }
 }
 
 impl Policy {

@@ -354,6 +354,7 @@ serde_words!(
     super::model::BranchBase,
     super::model::QuarterSettlements,
     super::model::QuarterTargets,
+    super::model::ZeroDenominator,
     super::model::Op,
     super::payout::Encoding,
     super::payout::ControlAt,
@@ -590,6 +591,8 @@ pub struct RawReview {
     pub pass_line_clients_from: Number,
     pub quarter_settlements: Choice<super::model::QuarterSettlements>,
     pub quarter_targets: Choice<super::model::QuarterTargets>,
+    pub collection_rate_when_nothing_due: Choice<super::model::ZeroDenominator>,
+    pub npl_ratio_when_no_loans: Choice<super::model::ZeroDenominator>,
     pub rules: Option<Apart>,
     pub disqualifiers: Option<Apart>,
 }

@@ -114,6 +114,8 @@ says! {
         "the manifest of {p} names sign-off log line SHA-256 {sha}, which the log does not hold";
     signoff_absent(p, title, office, name, date) => "{p} 的清单记载 {name} {date} 的{title}（{office}）签核，但其签核日志中没有",
         "the manifest of {p} records a {title} ({office}) sign-off by {name} of {date} that its sign-off log does not hold";
+    closed_manifest_unlike_log(p, sha, seq, named) => "{p} 的清单 SHA-256 为 {sha}，但签核日志中结账后的第 {seq} 条记录注明的是 {named}",
+        "the manifest of {p} has SHA-256 {sha}, but the sign-off log's entry {seq}, signed after the close, names {named}";
     after_close_unnamed(seq, p, sha) => "第 {seq} 条记录在 {p} 结账之后，但未注明其清单 {sha}",
         "entry {seq} comes after the close of {p} but does not name its manifest {sha}";
 

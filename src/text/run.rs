@@ -24,6 +24,10 @@ says! {
     no_such_file() => "文件不存在", "no such file";
     not_a_regular_file() => "不是普通文件（是管道、套接字或设备）", "not a regular file (a FIFO, socket or device)";
     cannot_hash() => "无法计算文件的 SHA-256", "cannot hash the file";
+    /// A command that archives a ledger reads and archives a private copy
+    /// of it (`commands::LedgerCopy`).
+    cannot_copy_ledger(dir, reason) => "无法在临时文件夹 {dir} 中复制台账：{reason}（本次运行按台账的复制件计算并存档，以免运行中台账被改动）；未写入任何文件。请腾出空间，或另行指定临时文件夹",
+        "cannot copy the ledger into the temporary folder {dir}: {reason} (the run computes and archives a private copy, so that a ledger changed meanwhile is not archived under figures it did not give); nothing was written. Free some space, or set TMPDIR to another folder";
     two_outputs_one_name() => "本次运行的两个输出文件同名", "named for two outputs of one run";
     cannot_build_workbook(detail) => "无法生成工作簿：{detail}", "cannot build the workbook: {detail}";
     sheet_went_missing() => "无法生成工作簿：新建的工作表丢失", "cannot build the workbook: a new sheet went missing";

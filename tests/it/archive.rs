@@ -577,6 +577,105 @@ fn an_interrupted_close_leaves_the_archive_as_it_was() {
     assert_eq!(verify(a.path()).code, 0);
 }
 
+/// The ledger copies (`.rmpay-ledger-*`) in a temporary folder.
+fn ledger_copies(tmp: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".rmpay-ledger-"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A close killed mid-way (here by the failpoint's abort, which runs no
+/// destructor, as kill -9) leaves its private copy of the ledger (salary
+/// cards and all) in `TMPDIR`; the next close removes it, and leaves alone
+/// a copy whose run is alive (here one this test holds the OS lock on, as
+/// a running close does). A close that ends removes its own.
+#[test]
+fn a_killed_closes_ledger_copy_is_removed_by_the_next_close() {
+    let a = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let close_in_tmp = |month: &str, failpoint: Option<&str>| {
+        let mut c = rmpay();
+        c.args([
+            "close",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--policy",
+            policy(),
+        ])
+        .args(["--ledger", &format!("fixtures/2026-{month}.xlsx")])
+        .env("TMPDIR", tmp.path());
+        if let Some(f) = failpoint {
+            c.env("RMPAY_FAILPOINT", f);
+        }
+        c.output().unwrap()
+    };
+    let o = close_in_tmp("09", Some("close-after-files:1"));
+    assert!(!o.status.success(), "the failpoint must crash the close");
+    let left = ledger_copies(tmp.path());
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(tmp.path().join(&left[0]).join("2026-09.xlsx").is_file());
+    // A live run's copy: held as rmpay holds its own.
+    let live = tmp.path().join(".rmpay-ledger-live");
+    std::fs::create_dir(&live).unwrap();
+    let held = std::fs::File::open(&live).unwrap();
+    held.try_lock().unwrap();
+    let o = close_in_tmp("09", None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(ledger_copies(tmp.path()), [".rmpay-ledger-live"]);
+    drop(held);
+    // Once no run holds it, it is stale too.
+    assert!(close_in_tmp("10", None).status.success());
+    assert_eq!(ledger_copies(tmp.path()), Vec::<String>::new());
+}
+
+/// A copy of the ledger that cannot be made (here `TMPDIR` is a file, as
+/// deterministic a failure as a full disk) is an error naming the ledger,
+/// the folder and the reason, and nothing is written: the month is not
+/// read where it lies instead (a ledger rewritten during the close would
+/// then be archived under figures it did not give).
+#[test]
+fn a_ledger_copy_that_cannot_be_made_is_an_error_and_writes_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let not_a_folder = t.path().join("tmp-is-a-file");
+    std::fs::write(&not_a_folder, "").unwrap();
+    let archive = t.path().join("archive");
+    for command in ["close", "payroll"] {
+        let mut c = rmpay();
+        c.args([
+            command,
+            "--archive",
+            archive.to_str().unwrap(),
+            "--policy",
+            policy(),
+        ])
+        .args(["--ledger", "fixtures/2026-09.xlsx"])
+        .env("TMPDIR", &not_a_folder);
+        if command == "payroll" {
+            c.arg("--out").arg(t.path().join("out"));
+        }
+        let o = c.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            (o.status.code(), stderr.as_ref()),
+            (
+                Some(2),
+                format!(
+                    "fixtures/2026-09.xlsx: error[io]: cannot copy the ledger into the temporary folder {}: Not a directory (os error 20) (the run computes and archives a private copy, so that a ledger changed meanwhile is not archived under figures it did not give); nothing was written. Free some space, or set TMPDIR to another folder\n",
+                    not_a_folder.display()
+                )
+                .as_str()
+            ),
+            "{command}"
+        );
+        assert!(!archive.exists(), "{command}");
+        assert!(!t.path().join("out").exists(), "{command}");
+    }
+}
+
 /// A close killed after the rename, before the archive folder was synced:
 /// the month is closed and whole, and the chain goes on from it.
 #[test]

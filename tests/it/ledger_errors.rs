@@ -326,7 +326,7 @@ fn ok_minimal_reads_every_sheet() {
     assert_eq!(l.managers.len(), 2);
     let m = &l.managers[0];
     assert_eq!((m.rm_id.as_str(), m.name.as_str()), ("RM01", "张三"));
-    assert_eq!(m.tier.value, "A");
+    assert_eq!(m.tier.value, "初级客户经理");
     assert_eq!(
         l.cell_ref(m.tier.src),
         "fixtures/bad/ledger/ok-minimal.xlsx [客户经理]!C2"

@@ -1066,3 +1066,215 @@ fn a_recovery_from_a_zero_net_is_0_00_not_minus_0_00() {
         }
     }
 }
+
+/// September and October closed under Policy A's workflow (each signed
+/// 制表, 审核, 审批, closed, then 下拨), then September restated: versions
+/// 1 and 2 of both months, and each month's sign-off log. Returns the
+/// folder (kept alive) and the archive.
+fn signed_and_restated() -> (tempfile::TempDir, std::path::PathBuf) {
+    const POLICY_A: &str = "rules/city-commercial-bank.toml";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let a = root.join("archive");
+    ledger(&root.join("2026-09.xlsx"), 9, SEPTEMBER).unwrap();
+    ledger(&root.join("2026-09-fix.xlsx"), 9, SEPTEMBER_CORRECTED).unwrap();
+    ledger(&root.join("2026-10.xlsx"), 10, LATER).unwrap();
+    let arch = a.to_str().unwrap();
+    let go = |args: &[&str]| {
+        let o = run(args);
+        assert_eq!(o.code, 0, "{args:?}: {}{}", o.stdout, o.stderr);
+    };
+    for m in ["2026-09", "2026-10"] {
+        let l = root.join(format!("{m}.xlsx"));
+        let l = l.to_str().unwrap();
+        let out = root.join("out");
+        let out = out.to_str().unwrap();
+        go(&[
+            "payroll",
+            "-q",
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            l,
+            "--archive",
+            arch,
+            "--out",
+            out,
+        ]);
+        for (step, name) in [("制表", "张三"), ("审核", "王五"), ("审批", "赵六")] {
+            go(&[
+                "sign",
+                "--archive",
+                arch,
+                "--period",
+                m,
+                "--step",
+                step,
+                "--name",
+                name,
+                "--date",
+                "2026-11-02",
+            ]);
+        }
+        go(&[
+            "close",
+            "-q",
+            "--archive",
+            arch,
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            l,
+        ]);
+        go(&[
+            "sign",
+            "--archive",
+            arch,
+            "--period",
+            m,
+            "--step",
+            "下拨",
+            "--name",
+            "钱七",
+            "--date",
+            "2026-11-05",
+        ]);
+    }
+    let fix = root.join("2026-09-fix.xlsx");
+    go(&[
+        "restate",
+        "-q",
+        "--archive",
+        arch,
+        "--period",
+        "2026-09",
+        "--ledger",
+        fix.to_str().unwrap(),
+        "--reason",
+        REASON,
+    ]);
+    (dir, a)
+}
+
+/// Lines of `text` with the archive's path as `ARCH` and every SHA-256 as
+/// `H` (the hashes are the archive's; the point is which file, version
+/// and log each finding names).
+fn masked(text: &str, archive: &Path) -> Vec<String> {
+    let hex = |w: &str| w.len() == 64 && w.bytes().all(|b| b.is_ascii_hexdigit());
+    text.replace(archive.to_str().unwrap(), "ARCH")
+        .lines()
+        .map(|l| {
+            l.split(' ')
+                .map(|w| {
+                    let core = w.trim_end_matches(',');
+                    if hex(core) {
+                        w.replacen(core, "H", 1)
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Every finding of `verify` names the file, the version and the log that
+/// differ, on an archive with two versions of each month and sign-off
+/// logs. A changed manifest of version 1 (September as closed and signed)
+/// was reported at version 2's manifest and at October's, which had not
+/// changed, and as a fault of the sign-off log's 下拨 entry; a changed
+/// manifest of version 2 was "the manifest of 2026-09" linked from
+/// "2026-10's manifest", naming neither version.
+#[test]
+fn verify_names_the_version_and_the_file_that_differ() {
+    let (_dir, a) = signed_and_restated();
+    let arch = a.to_str().unwrap();
+    let verify = || run(&["verify", "--archive", arch]);
+    assert_eq!(verify().code, 0, "{}", verify().stdout);
+    let touch = |name: &str| {
+        let p = a.join(name);
+        let mut b = std::fs::read(&p).unwrap();
+        b.push(b'\n');
+        std::fs::write(&p, b).unwrap();
+    };
+    let findings = |o: &super::util::Out| -> Vec<String> {
+        masked(&o.stdout, &a)
+            .into_iter()
+            .filter(|l| l.contains("error["))
+            .collect()
+    };
+    // September as closed (version 1): still valid JSON, another SHA-256.
+    touch("2026-09/manifest.json");
+    let o = verify();
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        findings(&o),
+        [
+            "ARCH/2026-09/manifest.json: error[changed]: version 2 of 2026-09 replaces version 1 H, whose manifest hashes to H",
+            "ARCH/2026-09/manifest.json: error[changed]: version 1 of 2026-10 links to 2026-09 version 1 H, whose manifest hashes to H",
+            "ARCH/2026-09/manifest.json: error[changed]: the manifest of 2026-09 version 1 has SHA-256 H, but the sign-off log's entry 5, signed after the close, names H",
+        ]
+    );
+    // Put back; then September's version 2, which October's version 2
+    // links to.
+    let p = a.join("2026-09/manifest.json");
+    let mut b = std::fs::read(&p).unwrap();
+    b.pop();
+    std::fs::write(&p, b).unwrap();
+    touch("2026-09.v2/manifest.json");
+    let o = verify();
+    assert_eq!(
+        findings(&o),
+        [
+            "ARCH/2026-09.v2/manifest.json: error[changed]: the manifest of 2026-09 version 2 has SHA-256 H, but 2026-10 version 2's manifest links to 2026-09 version 2 H"
+        ]
+    );
+}
+
+/// `rerun` holds the inputs it recomputes from to the manifest as `verify`
+/// holds every file, size included (it trusted the size fields): October
+/// version 2's manifest saying its ledger is one byte longer than it is
+/// is found by both, in the same words.
+#[test]
+fn rerun_holds_its_inputs_sizes_to_the_manifest_as_verify_does() {
+    let (_dir, a) = signed_and_restated();
+    let arch = a.to_str().unwrap();
+    let path = a.join("2026-10.v2/manifest.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let entry = m["files"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["name"] == "ledger.xlsx")
+        .unwrap();
+    let size = entry["bytes"].as_u64().unwrap();
+    entry["bytes"] = (size + 1).into();
+    let mut bytes = serde_json::to_vec_pretty(&m).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(&path, bytes).unwrap();
+    let line = format!(
+        "ARCH/2026-10.v2/ledger.xlsx: error[changed]: {size} bytes, the manifest says {}",
+        size + 1
+    );
+    let v = run(&["verify", "--archive", arch]);
+    assert_eq!(v.code, 1);
+    assert!(masked(&v.stdout, &a).contains(&line), "{}", v.stdout);
+    let r = run(&["rerun", "--archive", arch, "--period", "2026-10"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let lines = masked(&r.stdout, &a);
+    assert_eq!(
+        lines.first().map(String::as_str),
+        Some(line.as_str()),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(
+            "2026-10 version 2: the outputs recomputed are identical, but an archived input has changed"
+        ),
+        "{}",
+        r.stdout
+    );
+}

@@ -2153,3 +2153,83 @@ fn branch_base_without_heads_on_the_branch_is_an_error() {
         )
     );
 }
+
+/// A rate with nothing to divide by over the period is the policy's
+/// reading, and the trace says so. AG01, an agent of year A, has no loans:
+/// interest due 0 and loan balance 0. Policy A reads
+/// `collection_rate_when_nothing_due = "full"` (100%: nothing due, nothing
+/// missed) and `npl_ratio_when_no_loans = "zero"`; the 计算过程 step of each
+/// names the reading and its inputs 0 and 0, so an auditor sees why the
+/// rate is 100%. (Both were hard-coded, with no step.) Read
+/// `not_assessed`, the rate has no figure: `null` in the JSON.
+#[test]
+fn a_rate_with_nothing_to_divide_by_is_the_policys_reading_and_the_trace_says_so() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let ag = r.manager("AG01");
+    assert_eq!(ag["metrics"]["interest_due"], "0");
+    assert_eq!(ag["metrics"]["collection_rate"], "1");
+    assert_eq!(ag["metrics"]["loan_balance"], "0");
+    assert_eq!(ag["metrics"]["npl_ratio"], "0");
+    let rows = rows(&r.out().join("review-2026.xlsx"), "计算过程");
+    let step = |rule: &str| -> Vec<Vec<String>> {
+        let i = rows
+            .iter()
+            .position(|row| text(&row[0]) == "AG01" && text(&row[2]) == rule)
+            .unwrap_or_else(|| panic!("no step {rule} for AG01"));
+        rows[i..i + 2]
+            .iter()
+            .map(|row| row.iter().map(text).collect())
+            .collect()
+    };
+    // 实收利息 ÷ 应收利息 with 应收利息 = 0: counted 1 (100%).
+    assert_eq!(
+        step("review.collection_rate_when_nothing_due"),
+        [
+            vec![
+                "AG01",
+                "收息率",
+                "review.collection_rate_when_nothing_due",
+                "1",
+                "实收利息 ÷ 应收利息, 应收利息 = 0: collection_rate_when_nothing_due = \"full\"",
+                "实收利息",
+                "0"
+            ],
+            vec!["AG01", "", "", "", "", "应收利息", "0"],
+        ]
+    );
+    // 不良贷款余额 ÷ 贷款余额 with 贷款余额 = 0: counted 0.
+    assert_eq!(
+        step("review.npl_ratio_when_no_loans"),
+        [
+            vec![
+                "AG01",
+                "不良率",
+                "review.npl_ratio_when_no_loans",
+                "0",
+                "不良贷款余额 ÷ 贷款余额, 贷款余额 = 0: npl_ratio_when_no_loans = \"zero\"",
+                "不良贷款余额",
+                "0"
+            ],
+            vec!["AG01", "", "", "", "", "贷款余额", "0"],
+        ]
+    );
+    let d = tempfile::tempdir().unwrap();
+    let policy = d.path().join("not-assessed.toml");
+    let text = std::fs::read_to_string(POLICY_A).unwrap();
+    assert_eq!(
+        text.matches("collection_rate_when_nothing_due = \"full\"")
+            .count(),
+        1
+    );
+    std::fs::write(
+        &policy,
+        text.replace(
+            "collection_rate_when_nothing_due = \"full\"",
+            "collection_rate_when_nothing_due = \"not_assessed\"",
+        ),
+    )
+    .unwrap();
+    let r = review(policy.to_str().unwrap(), &ledgers_a(&YEAR), &[]);
+    assert_eq!(r.manager("AG01")["metrics"]["collection_rate"], Value::Null);
+    assert_eq!(r.manager("S01")["metrics"]["collection_rate"], "0.995");
+}

@@ -123,6 +123,7 @@ fn the_template_has_every_sheet_and_header_the_reader_knows() {
         input_scale: 2,
         carry_forward_missing_days: false,
         period: Some("2026-10".parse().unwrap()),
+        tiers: None,
     };
     let (ledger, diags) = read_ledger(&zh, "zh.xlsx", &opts, &mut |_, _| {});
     assert!(ledger.is_none());
