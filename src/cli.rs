@@ -160,7 +160,7 @@ const QUIET_HELP: &str = "Do not show the progress line while a large ledger is 
 const PERIOD_HELP: &str = "The month, YYYY-MM (default: the month of the ledger's daily \
 balances, which it must agree with; needed for a ledger of monthly averages)";
 const LEDGER_HELP: &str = "The month's ledger workbook (.xlsx, .xls or .ods)";
-const CLIENT_DETAIL_HELP: &str = "Where the month's client rows (the client sheet and the trace's row per client and RM) go: the pay workbook, or client-detail-YYYY-MM.csv beside it";
+const CLIENT_DETAIL_HELP: &str = "Where the month's client rows go: the pay workbook (its client and trace sheets), or client-detail-YYYY-MM.csv beside it (a row per RM, client and deposit account)";
 
 /// Where a month's client rows go (`--client-detail`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
