@@ -157,6 +157,9 @@ says! {
     out_of_turn(step, office, before, before_office, draft) =>
         "{step}（{office}）须在{before}（{before_office}）之后，而草稿 {draft} 尚无有效的{before}签核",
         "{step} ({office}) comes after {before} ({before_office}), which has no valid sign-off for draft {draft}";
+    dated_before(date, step, office, before, before_office, before_date, seq) =>
+        "{step}（{office}）的签核日期 {date} 早于{before}（{before_office}）的签核日期 {before_date}（第 {seq} 条记录）：每个环节在前一环节之后签核（请核对 `--date`）",
+        "{step} ({office}) dated {date} comes before {before} ({before_office}), signed on {before_date} (entry {seq}): a step is signed on or after the one before it (check `--date`)";
     signed_once(step, office, draft, name, date, seq) =>
         "草稿 {draft} 的{step}（{office}）已由 {name} 于 {date} 签核（第 {seq} 条记录）；每个环节只签一次",
         "{step} ({office}) of draft {draft} was signed by {name} on {date} (entry {seq}); a step is signed once";
