@@ -555,7 +555,7 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
     let risk_deposit = lint_risk(cx, raw.risk.as_ref(), &tiers);
     let flags = lint_flags(cx, &raw.flags, &names);
     let score = lint_score(cx, raw, &names);
-    let review = lint_review(cx, raw, &names);
+    let review = lint_review(cx, raw, &names, &tiers);
     let examples = lint_examples(cx, &raw.examples, &names);
     let workflow = lint_workflow(cx, raw);
     let payout = super::payout::lint_payout(cx, raw, settings.money.scale);
@@ -1403,7 +1403,42 @@ fn need_when(
     }
 }
 
-fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
+/// A promotion without `to` goes to the next higher tier of the RM's
+/// role; for the highest tier of a role there is none, and such an RM was
+/// proposed for no tier (shown as dismissed, decided 晋升). An error at
+/// the tier in `tiers` (or at the rule, which then applies to every tier).
+fn promotes_from_the_top(
+    cx: &mut Cx,
+    names: &TierNames,
+    ladder: &[Tier],
+    r: &raw::RawReviewRule,
+    t: &(Span, &str),
+) {
+    let top = |ix: TierIx| {
+        ladder
+            .get(ix)
+            .is_some_and(|me| !ladder[ix + 1..].iter().any(|u| u.role == me.role))
+    };
+    let at: Vec<(Span, TierIx)> = match &r.tiers {
+        Some(given) => given
+            .iter()
+            .filter_map(|n| {
+                let ix = names.ids.iter().position(|id| id == n.get_ref())?;
+                top(ix).then(|| (n.span(), ix))
+            })
+            .collect(),
+        None => (0..ladder.len())
+            .filter(|ix| top(*ix))
+            .map(|ix| (span_of(&r.decision).unwrap_or_else(|| t.0.clone()), ix))
+            .collect(),
+    };
+    for (span, ix) in at {
+        let id = names.ids.get(ix).map_or("", String::as_str);
+        cx.error(&span, Code::MissingKey, say::promotes_from_top(t.1, id));
+    }
+}
+
+fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames, ladder: &[Tier]) -> Review {
     let mut review = Review::default();
     let Some(p) = raw.review.as_ref() else {
         return review;
@@ -1461,6 +1496,9 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
         }
         let decision = word(cx, &r.decision, path, "decision");
         let to = names.opt(cx, &r.to, "`to`");
+        if decision == Some(Decision::Promote) && r.to.is_none() {
+            promotes_from_the_top(cx, names, ladder, r, t);
+        }
         let when = need_when(cx, &r.when, t);
         let new_base = word(cx, &r.new_base, path, "new_base").is_some();
         let when_missing = word(cx, &r.when_missing, path, "when_missing").unwrap_or_default();

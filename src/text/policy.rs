@@ -138,6 +138,9 @@ says! {
     must_be(key, expected, found) => "`{key}` 应为{expected}，实为{found}", "`{key}` must be {expected}, found {found}";
     bad_value(key, detail) => "`{key}` 的值有误：「{detail}」", "`{key}`: {detail}";
     missing_key(key) => "缺少 `{key}`", "missing `{key}`";
+    promotes_from_top(rule, tier) =>
+        "`{rule}` 晋升等级 `{tier}` 的人员，但没有 `to`：`{tier}` 已是其岗位的最高等级，没有更高的等级可晋升（请在 `to` 中写明晋升到的等级，或从 `tiers` 中去掉 `{tier}`）",
+        "`{rule}` promotes tier `{tier}` and has no `to`: `{tier}` is the highest tier of its role, with none above it to promote to (name the tier in `to`, or leave `{tier}` out of `tiers`)";
     missing_key_what(key, what) => "缺少 `{key}`（{what}）", "missing `{key}` ({what})";
     missing_tiers() => "缺少 `[[tiers]]`：政策至少要有一个等级", "missing `[[tiers]]`: a policy needs at least one tier";
     missing_policy_table() => "缺少 `[policy]` 表（`id`、`name`、`version`）", "missing `[policy]` table (id, name, version)";
