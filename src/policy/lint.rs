@@ -402,6 +402,55 @@ fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &Ms
     seen.push(id.clone());
 }
 
+/// A ledger's 等级 column names a tier by its id, name, English name or an
+/// alias, case and spaces aside (`Policy::resolve_tier`): a spelling two
+/// tiers share would put the RMs of the second on the first's pay without
+/// a word. An error at the second tier's spelling.
+fn tier_spellings_unique(cx: &mut Cx, raw: &RawPolicy) {
+    let mut seen: Vec<(String, usize, &Sp<String>)> = Vec::new();
+    for (ix, t) in raw.tiers.iter().enumerate() {
+        let t = &t.value;
+        let mine: Vec<&Sp<String>> = [&t.id, &t.name, &t.name_en]
+            .into_iter()
+            .flatten()
+            .chain(t.aliases.iter().flatten())
+            .collect();
+        let tier = raw
+            .tier_ids
+            .get(ix)
+            .and_then(|i| i.as_ref())
+            .map_or("", |i| i.get_ref());
+        for sp in mine {
+            let key = sp.get_ref().trim().to_lowercase();
+            if key.is_empty() {
+                continue;
+            }
+            if let Some((_, other, first)) = seen.iter().find(|(k, o, _)| *k == key && *o != ix) {
+                let (l, c) = cx.line_col(first.span().start);
+                let other = raw
+                    .tier_ids
+                    .get(*other)
+                    .and_then(|i| i.as_ref())
+                    .map_or("", |i| i.get_ref());
+                cx.error(
+                    &sp.span(),
+                    Code::DuplicateId,
+                    say::in_each(|lang| {
+                        say::tier_spelled_twice(
+                            sp.get_ref(),
+                            other,
+                            say::at_line_col(l, c).get(lang),
+                            tier,
+                        )
+                    }),
+                );
+            } else {
+                seen.push((key, ix, sp));
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------- references ---
 
 /// Names of tiers, for reference checks.
@@ -521,6 +570,7 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
     for id in raw.tier_ids.iter().flatten() {
         dup_check(cx, &mut seen, id, &say::what_tier());
     }
+    tier_spellings_unique(cx, raw);
     let names = TierNames {
         ids: raw
             .tier_ids

@@ -101,6 +101,21 @@ fn a_promotion_from_the_top_tier_names_its_target() {
     );
 }
 
+/// Two tiers one spelling (a tier block copied, its name left, or an alias
+/// that is another tier's id, case aside): the ledger's 等级 column names
+/// a tier by any of them, and an RM written 初级客户经理 was silently paid
+/// as the first. Found by the fourth independent test.
+#[test]
+fn a_tier_spelling_two_tiers_share() {
+    check(
+        "tier-spelled-twice",
+        &[
+            "fixtures/bad/policy/tier-spelled-twice.toml:15:8: error[duplicate-id]: `初级客户经理` already names tier `junior` (at 8:8) and cannot also name tier `senior`: the ledger's tier column (等级) could not tell them apart",
+            "fixtures/bad/policy/tier-spelled-twice.toml:16:18: error[duplicate-id]: `JUNIOR` already names tier `junior` (at 7:6) and cannot also name tier `senior`: the ledger's tier column (等级) could not tell them apart",
+        ],
+    );
+}
+
 #[test]
 fn unknown_metric_reference() {
     check(
