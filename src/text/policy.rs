@@ -182,7 +182,7 @@ says! {
     what_tier() => "等级", "tier";
     tier_spelled_twice(spelling, other, at, tier) =>
         "`{spelling}` 已是等级 `{other}` 的写法（{at}），不能再用作等级 `{tier}` 的：台账的“等级”列将无法区分这两个等级",
-        "`{spelling}` already names tier `{other}` (at {at}) and cannot also name tier `{tier}`: the ledger's tier column (等级) could not tell them apart";
+        "`{spelling}` already names tier `{other}` (at {at}) and cannot also name tier `{tier}`: the ledger's tier column could not tell them apart";
     unpaid_tier(tier) => "等级 `{tier}` 不在任何工资项目（`[[pay.lines]]`）的 `tiers` 中：该等级的客户经理每月应发为 0；请把它加入发放给它的工资项目的 `tiers`（确实不由本办法发放的，可为它设一项 `kind = \"fixed\"`、金额为 0 的工资项目）",
         "tier `{tier}` is in no pay line's `tiers` (`[[pay.lines]]`): its RMs would be paid 0 every month; add it to the `tiers` of the lines that pay it (a tier paid elsewhere can have a `kind = \"fixed\"` line of 0)";
     what_pay_line() => "工资项目", "pay line";

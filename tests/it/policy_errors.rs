@@ -110,8 +110,8 @@ fn a_tier_spelling_two_tiers_share() {
     check(
         "tier-spelled-twice",
         &[
-            "fixtures/bad/policy/tier-spelled-twice.toml:15:8: error[duplicate-id]: `初级客户经理` already names tier `junior` (at 8:8) and cannot also name tier `senior`: the ledger's tier column (等级) could not tell them apart",
-            "fixtures/bad/policy/tier-spelled-twice.toml:16:18: error[duplicate-id]: `JUNIOR` already names tier `junior` (at 7:6) and cannot also name tier `senior`: the ledger's tier column (等级) could not tell them apart",
+            "fixtures/bad/policy/tier-spelled-twice.toml:15:8: error[duplicate-id]: `初级客户经理` already names tier `junior` (at 8:8) and cannot also name tier `senior`: the ledger's tier column could not tell them apart",
+            "fixtures/bad/policy/tier-spelled-twice.toml:16:18: error[duplicate-id]: `JUNIOR` already names tier `junior` (at 7:6) and cannot also name tier `senior`: the ledger's tier column could not tell them apart",
         ],
     );
 }
