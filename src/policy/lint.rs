@@ -425,7 +425,18 @@ fn tier_spellings_unique(cx: &mut Cx, raw: &RawPolicy) {
             if key.is_empty() {
                 continue;
             }
-            if let Some((_, other, first)) = seen.iter().find(|(k, o, _)| *k == key && *o != ix) {
+            // A tier id given twice is `dup_check`'s error already.
+            let id_of = |o: usize| {
+                raw.tier_ids
+                    .get(o)
+                    .and_then(|i| i.as_ref())
+                    .map(|i| i.get_ref())
+            };
+            let same_id = |o: usize| id_of(o).is_some() && id_of(o) == id_of(ix);
+            if let Some((_, other, first)) = seen
+                .iter()
+                .find(|(k, o, _)| *k == key && *o != ix && !same_id(*o))
+            {
                 let (l, c) = cx.line_col(first.span().start);
                 let other = raw
                     .tier_ids
