@@ -1259,11 +1259,34 @@ fn sign(a: &cli::SignArgs) -> Result<(), Failure> {
         d.error(at, Code::NotApproved, says::closed_unsigned(p));
         return Err(Failure::Invalid(d));
     };
-    check_step(p, wf, i, closed, &log, &draft, &name, at, &mut d);
+    check_step(p, wf, i, closed, &log, &draft, &name, at.clone(), &mut d);
     if d.has_errors() {
         return Err(Failure::Invalid(d));
     }
     let date = date.unwrap_or_else(today);
+    // A step is signed on or after the day the one before it was: a date
+    // typed a month early would stand in the register for good.
+    if let Some(before) = wf.steps[..i].iter().rev().find_map(|b| {
+        log.valid(&draft, &b.id)
+            .filter(|(_, s)| s.date > date)
+            .map(|(seq, s)| (b, seq, s))
+    }) {
+        let (b, seq, s) = before;
+        d.error(
+            at,
+            Code::OutOfOrder,
+            says::dated_before(
+                &date,
+                &step.name,
+                &step.office,
+                &b.name,
+                &b.office,
+                &s.date,
+                seq,
+            ),
+        );
+        return Err(Failure::Invalid(d));
+    }
     let signed = signoff::Signoff {
         step: step.id.clone(),
         title: step.name.clone(),

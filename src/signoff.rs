@@ -345,7 +345,7 @@ pub fn append(
         .map_err(|e| Diagnostic::at_path(&dir, Code::Io, says::cannot_create_temp_file(e)))?;
     std::io::Write::write_all(&mut tmp, &bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Diagnostic::at_path(tmp.path(), Code::Io, says::cannot_write(e)))?;
+        .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_write(e)))?;
     tmp.persist(&path)
         .map_err(|e| Diagnostic::at_path(&path, Code::Io, says::cannot_move(e.error)))?;
     archive::sync_dir(&dir)

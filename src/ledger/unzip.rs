@@ -185,6 +185,7 @@ struct Member {
 
 /// The original's members, from its central directory.
 fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> {
+    let again = file.try_clone();
     let mut z = zip::ZipArchive::new(BufReader::new(file))?;
     if z.len() > MAX_MEMBERS {
         return Ok(Err(Breach {
@@ -195,6 +196,23 @@ fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> 
                 guard::thousands(z.len() as u64),
                 guard::thousands(MAX_MEMBERS as u64),
             ),
+        }));
+    }
+    // Two members of one name: the zip crate keeps the last, as openpyxl
+    // and LibreOffice read it, but Excel reports the file as damaged and
+    // `unzip` extracts the first, so the same ledger would show other figures to
+    // whoever checks it with them. Refused, naming the part.
+    if z.has_duplicate_names() {
+        let start = z.central_directory_start();
+        let part = again
+            .ok()
+            .and_then(|f| duplicate_name(&mut BufReader::new(f), start))
+            .unwrap_or_default();
+        return Ok(Err(Breach {
+            code: Code::CannotOpen,
+            message: says::duplicate_part(&part),
+            part,
+            cell: None,
         }));
     }
     let mut out = Vec::with_capacity(z.len());
@@ -237,6 +255,33 @@ fn directory(file: File) -> zip::result::ZipResult<Result<Vec<Member>, Breach>> 
     }
     Ok(Ok(out))
 }
+
+/// The first name the central directory at `start` lists twice (its
+/// records walked as they are: the zip crate keeps one per name). `None`
+/// when a record cannot be read.
+fn duplicate_name(r: &mut impl ReadSeek, start: u64) -> Option<String> {
+    r.seek(SeekFrom::Start(start)).ok()?;
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..=MAX_MEMBERS {
+        let mut h = [0u8; 46];
+        r.read_exact(&mut h).ok()?;
+        if h[..4] != 0x0201_4b50u32.to_le_bytes() {
+            return None;
+        }
+        let le = |at: usize| u16::from_le_bytes([h[at], h[at + 1]]);
+        let mut name = vec![0u8; usize::from(le(28))];
+        r.read_exact(&mut name).ok()?;
+        r.seek(SeekFrom::Current(i64::from(le(30)) + i64::from(le(32))))
+            .ok()?;
+        if !seen.insert(name.clone()) {
+            return Some(String::from_utf8_lossy(&name).into_owned());
+        }
+    }
+    None
+}
+
+trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
 
 /// The rewritten archive: where each byte range comes from.
 #[derive(Debug)]

@@ -402,6 +402,66 @@ fn dup_check(cx: &mut Cx, seen: &mut Vec<Sp<String>>, id: &Sp<String>, what: &Ms
     seen.push(id.clone());
 }
 
+/// A ledger's 等级 column names a tier by its id, name, English name or an
+/// alias, case and spaces aside (`Policy::resolve_tier`): a spelling two
+/// tiers share would put the RMs of the second on the first's pay without
+/// a word. An error at the second tier's spelling.
+fn tier_spellings_unique(cx: &mut Cx, raw: &RawPolicy) {
+    let mut seen: Vec<(String, usize, &Sp<String>)> = Vec::new();
+    for (ix, t) in raw.tiers.iter().enumerate() {
+        let t = &t.value;
+        let mine: Vec<&Sp<String>> = [&t.id, &t.name, &t.name_en]
+            .into_iter()
+            .flatten()
+            .chain(t.aliases.iter().flatten())
+            .collect();
+        let tier = raw
+            .tier_ids
+            .get(ix)
+            .and_then(|i| i.as_ref())
+            .map_or("", |i| i.get_ref());
+        for sp in mine {
+            let key = sp.get_ref().trim().to_lowercase();
+            if key.is_empty() {
+                continue;
+            }
+            // A tier id given twice is `dup_check`'s error already.
+            let id_of = |o: usize| {
+                raw.tier_ids
+                    .get(o)
+                    .and_then(|i| i.as_ref())
+                    .map(|i| i.get_ref())
+            };
+            let same_id = |o: usize| id_of(o).is_some() && id_of(o) == id_of(ix);
+            if let Some((_, other, first)) = seen
+                .iter()
+                .find(|(k, o, _)| *k == key && *o != ix && !same_id(*o))
+            {
+                let (l, c) = cx.line_col(first.span().start);
+                let other = raw
+                    .tier_ids
+                    .get(*other)
+                    .and_then(|i| i.as_ref())
+                    .map_or("", |i| i.get_ref());
+                cx.error(
+                    &sp.span(),
+                    Code::DuplicateId,
+                    say::in_each(|lang| {
+                        say::tier_spelled_twice(
+                            sp.get_ref(),
+                            other,
+                            say::at_line_col(l, c).get(lang),
+                            tier,
+                        )
+                    }),
+                );
+            } else {
+                seen.push((key, ix, sp));
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------- references ---
 
 /// Names of tiers, for reference checks.
@@ -521,6 +581,7 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
     for id in raw.tier_ids.iter().flatten() {
         dup_check(cx, &mut seen, id, &say::what_tier());
     }
+    tier_spellings_unique(cx, raw);
     let names = TierNames {
         ids: raw
             .tier_ids
@@ -555,7 +616,7 @@ pub fn lint(cx: &mut Cx, raw: &RawPolicy, display: &str, sha256: String) -> Opti
     let risk_deposit = lint_risk(cx, raw.risk.as_ref(), &tiers);
     let flags = lint_flags(cx, &raw.flags, &names);
     let score = lint_score(cx, raw, &names);
-    let review = lint_review(cx, raw, &names);
+    let review = lint_review(cx, raw, &names, &tiers);
     let examples = lint_examples(cx, &raw.examples, &names);
     let workflow = lint_workflow(cx, raw);
     let payout = super::payout::lint_payout(cx, raw, settings.money.scale);
@@ -1403,7 +1464,42 @@ fn need_when(
     }
 }
 
-fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
+/// A promotion without `to` goes to the next higher tier of the RM's
+/// role; for the highest tier of a role there is none, and such an RM was
+/// proposed for no tier (shown as dismissed, decided 晋升). An error at
+/// the tier in `tiers` (or at the rule, which then applies to every tier).
+fn promotes_from_the_top(
+    cx: &mut Cx,
+    names: &TierNames,
+    ladder: &[Tier],
+    r: &raw::RawReviewRule,
+    t: &(Span, &str),
+) {
+    let top = |ix: TierIx| {
+        ladder
+            .get(ix)
+            .is_some_and(|me| !ladder[ix + 1..].iter().any(|u| u.role == me.role))
+    };
+    let at: Vec<(Span, TierIx)> = match &r.tiers {
+        Some(given) => given
+            .iter()
+            .filter_map(|n| {
+                let ix = names.ids.iter().position(|id| id == n.get_ref())?;
+                top(ix).then(|| (n.span(), ix))
+            })
+            .collect(),
+        None => (0..ladder.len())
+            .filter(|ix| top(*ix))
+            .map(|ix| (span_of(&r.decision).unwrap_or_else(|| t.0.clone()), ix))
+            .collect(),
+    };
+    for (span, ix) in at {
+        let id = names.ids.get(ix).map_or("", String::as_str);
+        cx.error(&span, Code::MissingKey, say::promotes_from_top(t.1, id));
+    }
+}
+
+fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames, ladder: &[Tier]) -> Review {
     let mut review = Review::default();
     let Some(p) = raw.review.as_ref() else {
         return review;
@@ -1473,6 +1569,9 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Review {
         }
         let decision = word(cx, &r.decision, path, "decision");
         let to = names.opt(cx, &r.to, "`to`");
+        if decision == Some(Decision::Promote) && r.to.is_none() {
+            promotes_from_the_top(cx, names, ladder, r, t);
+        }
         let when = need_when(cx, &r.when, t);
         let new_base = word(cx, &r.new_base, path, "new_base").is_some();
         let when_missing = word(cx, &r.when_missing, path, "when_missing").unwrap_or_default();

@@ -4,23 +4,59 @@ pub use super::{each, nest as around};
 
 use super::{Lang, Msg};
 
+/// Files of the archive that cannot be read or written, the OS's reason
+/// last: in Chinese by its kind, without the temporary file's name
+/// `tempfile` adds (`write::os_reason`), as every other I/O failure.
+pub(super) mod io_sentences {
+    says! {
+        cannot_read(e) => "无法读取：{e}", "cannot read: {e}";
+        cannot_read_archive(e) => "无法读取档案库：{e}", "cannot read the archive: {e}";
+        cannot_create(e) => "无法创建：{e}", "cannot create: {e}";
+        cannot_create_archive(e) => "无法创建档案库：{e}", "cannot create the archive: {e}";
+        cannot_create_parent(e) => "无法创建其所在文件夹：{e}", "cannot create its folder: {e}";
+        cannot_create_temp_folder(e) => "无法创建临时文件夹：{e}", "cannot create a temporary folder: {e}";
+        cannot_create_temp_file(e) => "无法创建临时文件：{e}", "cannot create a temporary file: {e}";
+        cannot_write(e) => "无法写入：{e}", "cannot write: {e}";
+        cannot_sync(e) => "无法写入磁盘：{e}", "cannot sync: {e}";
+        cannot_sync_folder(e) => "无法将文件夹写入磁盘：{e}", "cannot sync the folder: {e}";
+        cannot_open_lock(e) => "无法打开锁文件：{e}", "cannot open the lock file: {e}";
+        cannot_lock(e) => "无法锁定档案库：{e}", "cannot lock the archive: {e}";
+        cannot_move_period(e) => "无法将该月移入档案库：{e}", "cannot move the period into place: {e}";
+        cannot_move(e) => "无法移入目标位置：{e}", "cannot move into place: {e}";
+        cannot_move_draft(e) => "无法将草稿移入目标位置：{e}", "cannot move the draft into place: {e}";
+    }
+}
+
+/// [`io_sentences`] with an I/O error's reason in the message's language.
+macro_rules! io_says {
+    ( $( $name:ident ),* ) => {
+        $(
+            pub fn $name(e: impl std::borrow::Borrow<std::io::Error>) -> Msg {
+                around(&crate::write::os_reason(e.borrow()), |r| io_sentences::$name(r))
+            }
+        )*
+    };
+}
+
+io_says!(
+    cannot_read,
+    cannot_read_archive,
+    cannot_create,
+    cannot_create_archive,
+    cannot_create_parent,
+    cannot_create_temp_folder,
+    cannot_create_temp_file,
+    cannot_write,
+    cannot_sync,
+    cannot_sync_folder,
+    cannot_open_lock,
+    cannot_lock,
+    cannot_move_period,
+    cannot_move,
+    cannot_move_draft
+);
+
 says! {
-    // Files of the archive that cannot be read or written (the OS's reason last).
-    cannot_read(e) => "无法读取：{e}", "cannot read: {e}";
-    cannot_read_archive(e) => "无法读取档案库：{e}", "cannot read the archive: {e}";
-    cannot_create(e) => "无法创建：{e}", "cannot create: {e}";
-    cannot_create_archive(e) => "无法创建档案库：{e}", "cannot create the archive: {e}";
-    cannot_create_parent(e) => "无法创建其所在文件夹：{e}", "cannot create its folder: {e}";
-    cannot_create_temp_folder(e) => "无法创建临时文件夹：{e}", "cannot create a temporary folder: {e}";
-    cannot_create_temp_file(e) => "无法创建临时文件：{e}", "cannot create a temporary file: {e}";
-    cannot_write(e) => "无法写入：{e}", "cannot write: {e}";
-    cannot_sync(e) => "无法写入磁盘：{e}", "cannot sync: {e}";
-    cannot_sync_folder(e) => "无法将文件夹写入磁盘：{e}", "cannot sync the folder: {e}";
-    cannot_open_lock(e) => "无法打开锁文件：{e}", "cannot open the lock file: {e}";
-    cannot_lock(e) => "无法锁定档案库：{e}", "cannot lock the archive: {e}";
-    cannot_move_period(e) => "无法将该月移入档案库：{e}", "cannot move the period into place: {e}";
-    cannot_move(e) => "无法移入目标位置：{e}", "cannot move into place: {e}";
-    cannot_move_draft(e) => "无法将草稿移入目标位置：{e}", "cannot move the draft into place: {e}";
     not_synced(p, e) => "{p} 已存入档案库，但档案库文件夹未能写入磁盘（{e}）；如遇断电，请运行 `rmpay verify` 核对",
         "{p} is in place, but the archive folder could not be synced to disk ({e}); after a power loss, run `rmpay verify`";
     no_such_archive() => "档案库不存在", "no such archive";
@@ -159,6 +195,9 @@ says! {
     out_of_turn(step, office, before, before_office, draft) =>
         "{step}（{office}）须在{before}（{before_office}）之后，而草稿 {draft} 尚无有效的{before}签核",
         "{step} ({office}) comes after {before} ({before_office}), which has no valid sign-off for draft {draft}";
+    dated_before(date, step, office, before, before_office, before_date, seq) =>
+        "{step}（{office}）的签核日期 {date} 早于{before}（{before_office}）的签核日期 {before_date}（第 {seq} 条记录）：每个环节在前一环节之后签核（请核对 `--date`）",
+        "{step} ({office}) dated {date} comes before {before} ({before_office}), signed on {before_date} (entry {seq}): a step is signed on or after the one before it (check `--date`)";
     signed_once(step, office, draft, name, date, seq) =>
         "草稿 {draft} 的{step}（{office}）已由 {name} 于 {date} 签核（第 {seq} 条记录）；每个环节只签一次",
         "{step} ({office}) of draft {draft} was signed by {name} on {date} (entry {seq}); a step is signed once";
@@ -296,6 +335,33 @@ mod tests {
             "-1,234,567.00"
         );
         assert_eq!(amount(Decimal::new(999, 0), Lang::Zh), "999");
+    }
+
+    /// An archive file that cannot be written (a full disk under a sign-off
+    /// or a close; found by the fourth independent test) gives the OS's
+    /// reason in Chinese by its kind, as every other I/O failure does, and
+    /// never the temporary file's name `tempfile` adds: it used to print
+    /// `无法写入：No space left on device (os error 28) at path "…/.signoffs-…"`.
+    #[test]
+    fn archive_io_failures_give_the_os_reason_in_each_language() {
+        let full = std::io::Error::from_raw_os_error(28);
+        let m = cannot_write(&full);
+        assert_eq!(m.get(Lang::Zh), "无法写入：磁盘已满");
+        assert_eq!(
+            m.get(Lang::En),
+            "cannot write: No space left on device (os error 28)"
+        );
+        // As `tempfile` reports a write into its file: the path appended.
+        let at_path = std::io::Error::new(
+            std::io::ErrorKind::ReadOnlyFilesystem,
+            "Read-only file system (os error 30) at path \"/a/drafts/2026-10/.signoffs-x1Y2z3\"",
+        );
+        let m = cannot_create_archive(at_path);
+        assert_eq!(m.get(Lang::Zh), "无法创建档案库：磁盘为只读");
+        assert_eq!(
+            m.get(Lang::En),
+            "cannot create the archive: Read-only file system (os error 30)"
+        );
     }
 
     #[test]

@@ -248,6 +248,8 @@ says! {
         "the workbook has {n} parts, more than rmpay reads ({max}): this is not a ledger";
     encrypted_part(part, method) => "部件 `{part}` 已加密，或压缩方式不是 Excel 所用的（{method}）",
         "the part `{part}` is encrypted or compressed in a way Excel does not write ({method})";
+    duplicate_part(part) => "工作簿中有两个同名部件 `{part}`：不同的程序会读出不同的内容（Excel 报告文件已损坏），请从生成它的系统或程序重新导出",
+        "the workbook holds two parts named `{part}`: programs would read different contents (Excel reports the file as damaged); export it again from the program that made it";
     inflates_over_4gib() => "工作簿各部件解压后合计超过 `4 GiB`：这不是台账",
         "the workbook's parts inflate to more than 4 GiB in all: this is not a ledger";
 

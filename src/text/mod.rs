@@ -1262,6 +1262,7 @@ mod tests {
             .chain(ledger::SAYS)
             .chain(policy::SAYS)
             .chain(archive::SAYS)
+            .chain(archive::io_sentences::SAYS)
             .chain(run::SAYS)
         {
             assert!(has_cjk(zh), "{key}: the Chinese text has no Chinese: {zh}");

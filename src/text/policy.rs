@@ -138,6 +138,9 @@ says! {
     must_be(key, expected, found) => "`{key}` 应为{expected}，实为{found}", "`{key}` must be {expected}, found {found}";
     bad_value(key, detail) => "`{key}` 的值有误：「{detail}」", "`{key}`: {detail}";
     missing_key(key) => "缺少 `{key}`", "missing `{key}`";
+    promotes_from_top(rule, tier) =>
+        "`{rule}` 晋升等级 `{tier}` 的人员，但没有 `to`：`{tier}` 已是其岗位的最高等级，没有更高的等级可晋升（请在 `to` 中写明晋升到的等级，或从 `tiers` 中去掉 `{tier}`）",
+        "`{rule}` promotes tier `{tier}` and has no `to`: `{tier}` is the highest tier of its role, with none above it to promote to (name the tier in `to`, or leave `{tier}` out of `tiers`)";
     missing_key_what(key, what) => "缺少 `{key}`（{what}）", "missing `{key}` ({what})";
     missing_tiers() => "缺少 `[[tiers]]`：政策至少要有一个等级", "missing `[[tiers]]`: a policy needs at least one tier";
     missing_policy_table() => "缺少 `[policy]` 表（`id`、`name`、`version`）", "missing `[policy]` table (id, name, version)";
@@ -177,6 +180,9 @@ says! {
         "`effective_until` {until} is before `effective_from` {from}";
     defined_twice(what, id, at) => "{what} `{id}` 重复定义（首次定义在{at}）", "{what} `{id}` is defined twice (first at {at})";
     what_tier() => "等级", "tier";
+    tier_spelled_twice(spelling, other, at, tier) =>
+        "`{spelling}` 已是等级 `{other}` 的写法（{at}），不能再用作等级 `{tier}` 的：台账的“等级”列将无法区分这两个等级",
+        "`{spelling}` already names tier `{other}` (at {at}) and cannot also name tier `{tier}`: the ledger's tier column could not tell them apart";
     unpaid_tier(tier) => "等级 `{tier}` 不在任何工资项目（`[[pay.lines]]`）的 `tiers` 中：该等级的客户经理每月应发为 0；请把它加入发放给它的工资项目的 `tiers`（确实不由本办法发放的，可为它设一项 `kind = \"fixed\"`、金额为 0 的工资项目）",
         "tier `{tier}` is in no pay line's `tiers` (`[[pay.lines]]`): its RMs would be paid 0 every month; add it to the `tiers` of the lines that pay it (a tier paid elsewhere can have a `kind = \"fixed\"` line of 0)";
     what_pay_line() => "工资项目", "pay line";

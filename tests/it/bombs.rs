@@ -371,6 +371,39 @@ fn a_sheet_that_inflates_past_its_declared_size_is_cut_there() {
     );
 }
 
+/// A zip holding two members of one name: the deposits sheet as written,
+/// then again with another balance. The zip crate (like openpyxl and
+/// LibreOffice) reads the last, `unzip` and 7-Zip extract the first and
+/// Excel reports the file as damaged, so whoever checked the ledger with
+/// another program saw other balances than the ones paid on: refused at
+/// the file, naming the part, before anything is read. It used to be read
+/// as valid, on the second sheet's balances.
+#[test]
+fn a_workbook_with_two_parts_of_one_name_is_refused() {
+    let path = root().join("fixtures/bad/ledger/ok-minimal.xlsx");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut members = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        if name == "xl/worksheets/sheet3.xml" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            assert!(text.contains("<v>100010.5</v>"));
+            let other = text.replacen("<v>100010.5</v>", "<v>900010.5</v>", 1);
+            members.push((name.clone(), Data::Plain(bytes)));
+            members.push((name, Data::Plain(other.into_bytes())));
+        } else {
+            members.push((name, Data::Plain(bytes)));
+        }
+    }
+    expect(
+        &zip(&members),
+        "bomb.xlsx: error[cannot-open]: the workbook holds two parts named `xl/worksheets/sheet3.xml`: programs would read different contents (Excel reports the file as damaged); export it again from the program that made it",
+    );
+}
+
 /// Not a bomb, only careless: a header-row neighbour of 32,768 characters,
 /// one over Excel's limit for a cell, is an error at its cell (Excel could
 /// not have written it, so the file was not made by Excel).

@@ -780,6 +780,60 @@ fn sign_in(lang: &str, a: &Path, period: &str, step: &str, name: &str, date: &st
     sign_with(a, period, step, name, date, &["--lang", lang])
 }
 
+/// A step is dated on or after the step before it: 审批 typed
+/// `2026-10-04` for `2026-11-04` (a month before 审核 was signed, and
+/// before the month it approves had ended) is refused, naming the earlier
+/// sign-off, and nothing is written; the same day as 审核 is signed. So is
+/// 下拨 after the close, held to 审批's date. Such a date used to be
+/// recorded, and stood in the closed register's sign-off block for good.
+#[test]
+fn a_step_is_not_dated_before_the_step_it_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("archive");
+    let out = dir.path().join("out");
+    let o = draft(&a, "fixtures/2026-10.xlsx", &out);
+    ok(&o, "drafting 2026-10");
+    ok(&sign(&a, "2026-10", "制表", "张三", "2026-11-02"), "制表");
+    ok(&sign(&a, "2026-10", "审核", "王五", "2026-11-04"), "审核");
+    let lp = log_path(&a, "2026-10");
+    let lp = lp.display();
+    let before = tree(&a);
+    let o = sign(&a, "2026-10", "审批", "赵六", "2026-10-04");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{lp}: error[out-of-order]: 审批 (行长) dated 2026-10-04 comes before 审核 (稽核监控办), signed on 2026-11-04 (entry 3): a step is signed on or after the one before it (check `--date`)\n\
+             rmpay: 1 error(s); nothing was written\n"
+        )
+    );
+    let o = sign_in("zh", &a, "2026-10", "审批", "赵六", "2026-11-03");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        format!(
+            "{lp}: error[out-of-order]: 审批（行长）的签核日期 2026-11-03 早于审核（稽核监控办）的签核日期 2026-11-04（第 3 条记录）：每个环节在前一环节之后签核（请核对 `--date`）\n\
+             rmpay：1 个错误；未写入任何文件\n"
+        )
+    );
+    assert!(before == tree(&a), "a refused sign-off changed the archive");
+    ok(
+        &sign(&a, "2026-10", "审批", "赵六", "2026-11-04"),
+        "审批, same day",
+    );
+    ok(&close(&a, "fixtures/2026-10.xlsx"), "closing 2026-10");
+    let o = sign(&a, "2026-10", "下拨", "钱七", "2026-11-01");
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(
+            "error[out-of-order]: 下拨 (党群人事部) dated 2026-11-01 comes before 审批 (行长), signed on 2026-11-04 (entry 4)"
+        ),
+        "{}",
+        o.stderr
+    );
+    ok(&sign(&a, "2026-10", "下拨", "钱七", "2026-11-05"), "下拨");
+}
+
 /// Separation of duties (不相容职务分离; art. 28: each step by another
 /// office). Under `separate_signers` (true unless the policy's
 /// `[workflow]` says false) a person who holds a valid sign-off of one

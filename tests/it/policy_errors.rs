@@ -85,6 +85,37 @@ fn a_tier_no_pay_line_applies_to() {
     );
 }
 
+/// A promotion rule without `to` that applies to the highest tier (named
+/// in its `tiers`, or every tier when it names none): the review used to
+/// decide 晋升 for such an RM and propose no tier, shown as `—（解聘）`
+/// (dismissed) beside it. Found by the fourth independent test, writing a
+/// third bank's "连续两个季度……晋级" for every tier.
+#[test]
+fn a_promotion_from_the_top_tier_names_its_target() {
+    check(
+        "promote-from-top",
+        &[
+            "fixtures/bad/policy/promote-from-top.toml:59:20: error[missing-key]: `review.rules[0]` promotes tier `senior` and has no `to`: `senior` is the highest tier of its role, with none above it to promote to (name the tier in `to`, or leave `senior` out of `tiers`)",
+            "fixtures/bad/policy/promote-from-top.toml:66:12: error[missing-key]: `review.rules[1]` promotes tier `senior` and has no `to`: `senior` is the highest tier of its role, with none above it to promote to (name the tier in `to`, or leave `senior` out of `tiers`)",
+        ],
+    );
+}
+
+/// Two tiers one spelling (a tier block copied, its name left, or an alias
+/// that is another tier's id, case aside): the ledger's 等级 column names
+/// a tier by any of them, and an RM written 初级客户经理 was silently paid
+/// as the first. Found by the fourth independent test.
+#[test]
+fn a_tier_spelling_two_tiers_share() {
+    check(
+        "tier-spelled-twice",
+        &[
+            "fixtures/bad/policy/tier-spelled-twice.toml:15:8: error[duplicate-id]: `初级客户经理` already names tier `junior` (at 8:8) and cannot also name tier `senior`: the ledger's tier column could not tell them apart",
+            "fixtures/bad/policy/tier-spelled-twice.toml:16:18: error[duplicate-id]: `JUNIOR` already names tier `junior` (at 7:6) and cannot also name tier `senior`: the ledger's tier column could not tell them apart",
+        ],
+    );
+}
+
 #[test]
 fn unknown_metric_reference() {
     check(

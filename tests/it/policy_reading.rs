@@ -290,7 +290,7 @@ fn rows() -> Vec<Row> {
             "decision",
             w,
             add(&format!(
-                "{rule}decision = \"{{W}}\"\nwhen = {{ metric = \"score\", op = \"<\", value = 1 }}"
+                "{rule}tiers = [\"junior\"]\ndecision = \"{{W}}\"\nwhen = {{ metric = \"score\", op = \"<\", value = 1 }}"
             )),
             |p| format!("{:?}", p.review.rules[0].decision),
             e,
