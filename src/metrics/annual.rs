@@ -1006,9 +1006,15 @@ fn zero_denominator_steps(
         steps.push(Step {
             figure: metric.id().into(),
             rule: format!("review.{key}"),
+            // The reading in words the trace puts into Chinese; the
+            // setting itself is the step's rule (`review.{key}`).
             formula: format!(
-                "{n} ÷ {d}, {d} = 0: {key} = \"{}\"",
-                reading.word(),
+                "{n} ÷ {d}, {d} = 0: {}",
+                match reading {
+                    crate::policy::ZeroDenominator::Full => "counted as 100% by the policy",
+                    crate::policy::ZeroDenominator::Zero => "counted as 0 by the policy",
+                    crate::policy::ZeroDenominator::NotAssessed => "not assessed by the policy",
+                },
                 n = num.id(),
                 d = den.id(),
             ),

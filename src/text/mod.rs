@@ -913,6 +913,9 @@ messages! {
 /// pay lines and tiers by the policy): see `report::TraceWords`.
 pub const TRACE_PHRASES: &[(&str, &str)] = &[
     // Formulas.
+    (": counted as 100% by the policy", "：按政策计为 100%"),
+    (": counted as 0 by the policy", "：按政策计为 0"),
+    (": not assessed by the policy", "：按政策不予考核"),
     (
         "(substandard + doubtful + loss balance) ÷ loan balance",
         "（次级 + 可疑 + 损失类贷款余额）÷ 贷款余额",

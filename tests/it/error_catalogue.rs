@@ -198,9 +198,9 @@ fn example_failed() {
     );
     assert_ne!(changed, text);
     check_policy_text(changed, "
-            $TMP/p.toml:574:1: error[example-failed]: example `senior just under 85 is demoted to mid` expected decision `demote`, got `keep`, tier `mid`, got `senior`
-            $TMP/p.toml:602:1: error[example-failed]: example `NPL exactly 1% falls in the 1%–5% band` expected decision `demote`, got `keep`, tier `junior`, got `mid`
-            $TMP/p.toml:668:1: error[example-failed]: example `junior under 85 is demoted to agent` expected decision `demote`, got `keep`, tier `agent`, got `junior`
+            $TMP/p.toml:581:1: error[example-failed]: example `senior just under 85 is demoted to mid` expected decision `demote`, got `keep`, tier `mid`, got `senior`
+            $TMP/p.toml:609:1: error[example-failed]: example `NPL exactly 1% falls in the 1%–5% band` expected decision `demote`, got `keep`, tier `junior`, got `mid`
+            $TMP/p.toml:675:1: error[example-failed]: example `junior under 85 is demoted to agent` expected decision `demote`, got `keep`, tier `agent`, got `junior`
             rmpay: 3 error(s); nothing was written
         ");
 }

@@ -473,7 +473,7 @@ fn a_failed_example_in_chinese_names_decisions_tiers_and_the_rule_that_fired() {
         .write("p.toml", changed)
         .args(["check", "--lang", "zh", "--policy", "$TMP/p.toml"])
         .stderr("
-            $TMP/p.toml:567:1: error[example-failed]: 算例 `senior at 85 exactly is kept` 与预期不符：决定应为保持（`keep`），实为降级（`demote`）；触发的规则：A-14-2-score-85（综合得分 85 < 90）
+            $TMP/p.toml:574:1: error[example-failed]: 算例 `senior at 85 exactly is kept` 与预期不符：决定应为保持（`keep`），实为降级（`demote`）；触发的规则：A-14-2-score-85（综合得分 85 < 90）
             rmpay：1 个错误；未写入任何文件
         ")
         .status(1)

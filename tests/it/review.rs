@@ -2190,7 +2190,7 @@ fn a_rate_with_nothing_to_divide_by_is_the_policys_reading_and_the_trace_says_so
                 "收息率",
                 "review.collection_rate_when_nothing_due",
                 "1",
-                "实收利息 ÷ 应收利息, 应收利息 = 0: collection_rate_when_nothing_due = \"full\"",
+                "实收利息 ÷ 应收利息, 应收利息 = 0：按政策计为 100%",
                 "实收利息",
                 "0"
             ],
@@ -2206,7 +2206,7 @@ fn a_rate_with_nothing_to_divide_by_is_the_policys_reading_and_the_trace_says_so
                 "不良率",
                 "review.npl_ratio_when_no_loans",
                 "0",
-                "不良贷款余额 ÷ 贷款余额, 贷款余额 = 0: npl_ratio_when_no_loans = \"zero\"",
+                "不良贷款余额 ÷ 贷款余额, 贷款余额 = 0：按政策计为 0",
                 "不良贷款余额",
                 "0"
             ],
