@@ -54,6 +54,57 @@ fn because(e: &std::io::Error, sentence: impl Fn(&str) -> Msg) -> Msg {
     text::run::nest(&os_reason(e), sentence)
 }
 
+/// A staged file's name begins and ends so.
+const TEMP_PREFIX: &str = ".rmpay-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Remove the staged files in `dir` that no living run holds: those of a
+/// run killed before it could remove its own (a killed `payout` left a
+/// partial pay-out file, `.rmpay-*.tmp`, in what may be the bank's drop
+/// folder). Each run holds an OS lock on its staged files while it lives,
+/// which the OS drops when the process dies, however it dies (unix;
+/// elsewhere a killed run's files stay).
+fn remove_stale_temps(dir: &Path) {
+    #[cfg(unix)]
+    {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let staged = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+            if !staged || !e.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            if let Ok(f) = std::fs::File::open(e.path())
+                && f.try_lock().is_ok()
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Whether `tmp`'s name still names the file it opened.
+fn still_there(tmp: &tempfile::NamedTempFile) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(tmp.path()), tmp.as_file().metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tmp;
+        true
+    }
+}
+
 /// The folder a file goes in (`.` for a bare file name).
 fn dir_of(path: &Path) -> PathBuf {
     match path.parent() {
@@ -98,8 +149,9 @@ impl OutputSet {
             return Err(err(path, text::run::two_outputs_one_name()));
         }
         let dir = dir_of(path);
+        remove_stale_temps(&dir);
         let mut b = tempfile::Builder::new();
-        b.prefix(".rmpay-").suffix(".tmp");
+        b.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
         // Outputs are ordinary files to read and share (the umask still
         // applies).
         #[cfg(unix)]
@@ -107,12 +159,25 @@ impl OutputSet {
             use std::os::unix::fs::PermissionsExt;
             b.permissions(std::fs::Permissions::from_mode(0o644));
         }
-        b.tempfile_in(&dir).map_err(|e| {
+        let failed = |e: std::io::Error| {
             err(
                 path,
                 because(&e, |r| text::run::cannot_create_in(dir.display(), r)),
             )
-        })
+        };
+        // Held (an OS lock on it) while it lives, so that another run's
+        // `remove_stale_temps` leaves it; and checked to be still there
+        // once held, since another run may have removed it in between.
+        for _ in 0..64 {
+            let tmp = b.tempfile_in(&dir).map_err(failed)?;
+            tmp.as_file().lock().map_err(failed)?;
+            if still_there(&tmp) {
+                return Ok(tmp);
+            }
+        }
+        Err(failed(std::io::Error::other(
+            "the folder's temporary files keep disappearing",
+        )))
     }
 
     fn stage(&mut self, path: &Path, tmp: tempfile::NamedTempFile) -> Result<(), Diagnostic> {

@@ -693,3 +693,35 @@ fn json_into_a_read_only_folder_leaves_no_workbook() {
         )
     );
 }
+
+/// A run killed while staging leaves its `.rmpay-*.tmp` file (for a
+/// `payout`, a partial pay-out file in what may be the bank's drop
+/// folder); the next run writing there removes it, and leaves alone the
+/// staged file of a run still going (held: here, by this test's lock) and
+/// every other file.
+#[test]
+fn a_killed_runs_staged_file_is_removed_by_the_next() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let stale = out.join(".rmpay-k1lled.tmp");
+    std::fs::write(&stale, "partial pay-out").unwrap();
+    let living = out.join(".rmpay-l1ving.tmp");
+    std::fs::write(&living, "another run's").unwrap();
+    let held = std::fs::File::open(&living).unwrap();
+    held.lock().unwrap();
+    let other = out.join(".rmpay-notes.txt");
+    std::fs::write(&other, "mine").unwrap();
+    ok(&payroll_args(&out, &s(&d.path().join("p.json"))));
+    assert!(
+        !stale.exists(),
+        "the killed run's staged file is still there"
+    );
+    assert!(living.exists(), "a living run's staged file was removed");
+    assert!(other.exists());
+    assert_eq!(
+        tree(&out),
+        [".rmpay-l1ving.tmp", ".rmpay-notes.txt", "pay-2026-10.xlsx"]
+    );
+    drop(held);
+}
