@@ -1026,7 +1026,6 @@ fn private_folder(tmp: &Path) -> std::io::Result<(tempfile::TempDir, Option<std:
     }
     #[cfg(unix)]
     for _ in 0..64 {
-        use std::os::unix::fs::MetadataExt;
         let dir = b.tempdir_in(tmp)?;
         let held = match std::fs::File::open(dir.path()) {
             Ok(f) => f,
@@ -1035,11 +1034,7 @@ fn private_folder(tmp: &Path) -> std::io::Result<(tempfile::TempDir, Option<std:
             Err(e) => return Err(e),
         };
         held.lock()?;
-        let ours =
-            |a: std::fs::Metadata, b: std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
-        if let (Ok(now), Ok(opened)) = (std::fs::metadata(dir.path()), held.metadata())
-            && ours(now, opened)
-        {
+        if write::still_names(dir.path(), &held) {
             return Ok((dir, Some(held)));
         }
     }
@@ -1056,30 +1051,9 @@ fn private_folder(tmp: &Path) -> std::io::Result<(tempfile::TempDir, Option<std:
 /// Another user's copies, and anything that cannot be removed, are left
 /// as they are.
 fn remove_stale_copies(tmp: &Path) {
-    #[cfg(unix)]
-    {
-        let Ok(entries) = std::fs::read_dir(tmp) else {
-            return;
-        };
-        for e in entries.flatten() {
-            if !e
-                .file_name()
-                .to_string_lossy()
-                .starts_with(LEDGER_COPY_PREFIX)
-                || !e.file_type().is_ok_and(|t| t.is_dir())
-            {
-                continue;
-            }
-            let path = e.path();
-            if let Ok(f) = std::fs::File::open(&path)
-                && f.try_lock().is_ok()
-            {
-                let _ = std::fs::remove_dir_all(&path);
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tmp;
+    write::remove_unheld(tmp, |name, kind| {
+        kind.is_dir() && name.starts_with(LEDGER_COPY_PREFIX)
+    });
 }
 
 /// The files of a ledger as the archive stores them (a workbook, or a

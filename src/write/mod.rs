@@ -13,6 +13,7 @@ pub mod statement;
 pub mod template;
 
 pub use outputs::{OutputSet, os_reason};
+pub(crate) use outputs::{remove_unheld, still_names};
 
 use crate::decimal::RoundAway as _;
 use crate::diag::{Code, Diagnostic};

@@ -61,46 +61,62 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Remove the staged files in `dir` that no living run holds: those of a
 /// run killed before it could remove its own (a killed `payout` left a
 /// partial pay-out file, `.rmpay-*.tmp`, in what may be the bank's drop
-/// folder). Each run holds an OS lock on its staged files while it lives,
-/// which the OS drops when the process dies, however it dies (unix;
-/// elsewhere a killed run's files stay).
+/// folder).
 fn remove_stale_temps(dir: &Path) {
+    remove_unheld(dir, |name, kind| {
+        kind.is_file() && name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+    });
+}
+
+/// Remove the entries of `dir` that `ours` names (by file name and type)
+/// and no living run holds. Each run holds an OS lock on what it makes
+/// there while it lives (a staged output, a ledger's private copy), which
+/// the OS drops when the process dies, however it dies; so what nobody
+/// holds is a killed run's, and goes (unix; elsewhere a killed run's
+/// entries stay). Another user's, and anything that cannot be removed,
+/// are left as they are.
+pub(crate) fn remove_unheld(dir: &Path, ours: impl Fn(&str, std::fs::FileType) -> bool) {
     #[cfg(unix)]
     {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
         for e in entries.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            let staged = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
-            if !staged || !e.file_type().is_ok_and(|t| t.is_file()) {
+            let Ok(kind) = e.file_type() else { continue };
+            if !ours(&e.file_name().to_string_lossy(), kind) {
                 continue;
             }
-            if let Ok(f) = std::fs::File::open(e.path())
+            let path = e.path();
+            if let Ok(f) = std::fs::File::open(&path)
                 && f.try_lock().is_ok()
             {
-                let _ = std::fs::remove_file(e.path());
+                let _ = if kind.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
             }
         }
     }
     #[cfg(not(unix))]
-    let _ = dir;
+    let _ = (dir, ours);
 }
 
-/// Whether `tmp`'s name still names the file it opened.
-fn still_there(tmp: &tempfile::NamedTempFile) -> bool {
+/// Whether `path` still names the file or folder `opened` is open on:
+/// checked once a lock is taken, since another run's [`remove_unheld`]
+/// may have removed it between its making and the lock.
+pub(crate) fn still_names(path: &Path, opened: &std::fs::File) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (std::fs::metadata(tmp.path()), tmp.as_file().metadata()) {
+        match (std::fs::metadata(path), opened.metadata()) {
             (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tmp;
+        let _ = (path, opened);
         true
     }
 }
@@ -171,7 +187,7 @@ impl OutputSet {
         for _ in 0..64 {
             let tmp = b.tempfile_in(&dir).map_err(failed)?;
             tmp.as_file().lock().map_err(failed)?;
-            if still_there(&tmp) {
+            if still_names(tmp.path(), tmp.as_file()) {
                 return Ok(tmp);
             }
         }
