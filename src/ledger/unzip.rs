@@ -265,7 +265,7 @@ fn duplicate_name(r: &mut impl ReadSeek, start: u64) -> Option<String> {
     for _ in 0..=MAX_MEMBERS {
         let mut h = [0u8; 46];
         r.read_exact(&mut h).ok()?;
-        if h[..4] != 0x0201_4b50u32.to_le_bytes() {
+        if h[..4] != CENTRAL.to_le_bytes() {
             return None;
         }
         let le = |at: usize| u16::from_le_bytes([h[at], h[at + 1]]);

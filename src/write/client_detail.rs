@@ -221,83 +221,45 @@ impl File<'_> {
     }
 }
 
-/// A text field: quoted where it holds a comma, a quote or a line break
-/// (RFC 4180, its quotes doubled), with a leading `'` where a spreadsheet
-/// would take it for a formula.
+/// A text field, quoted as a CSV field must be ([`super::csv_field`]),
+/// with a leading `'` where a spreadsheet would take it for a formula.
 fn text_field(w: &mut Vec<u8>, s: &str) {
-    let b = s.as_bytes();
-    let formula = matches!(b.first(), Some(b'=' | b'+' | b'-' | b'@'));
-    if !b.iter().any(|c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
-        if formula {
-            w.push(b'\'');
-        }
-        w.extend_from_slice(b);
-        return;
+    if matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@')) {
+        w.extend_from_slice(super::csv_field(&format!("'{s}"), ',').as_bytes());
+    } else {
+        w.extend_from_slice(super::csv_field(s, ',').as_bytes());
     }
-    w.push(b'"');
-    if formula {
-        w.push(b'\'');
-    }
-    for &c in b {
-        if c == b'"' {
-            w.push(b'"');
-        }
-        w.push(c);
-    }
-    w.push(b'"');
 }
 
 /// An unsigned whole number.
 fn number(w: &mut Vec<u8>, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    w.extend_from_slice(&digits[i..]);
+    w.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A decimal as `Decimal`'s `Display` writes it (every place of its scale,
 /// no separators), straight into `w`: no string made per figure (a city
-/// bank's month writes about twelve million), and the digits of a
-/// mantissa that fits 64 bits (every figure of a real month) found by
-/// 64-bit division, not 128-bit.
+/// bank's month writes about twelve million); the mantissa's digits by
+/// `itoa`, the point put among them.
 fn decimal(w: &mut Vec<u8>, d: Decimal) {
     let scale = d.scale() as usize;
     let m = d.mantissa().unsigned_abs();
-    // Up to 29 digits, and as many as the scale needs with a leading 0.
-    let mut digits = [b'0'; 40];
-    let mut i = digits.len();
-    if let Ok(mut n) = u64::try_from(m) {
-        while n > 0 {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-    } else {
-        let mut n = m;
-        while n > 0 {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-    }
-    // At least one digit before the point.
-    let first = i.min(digits.len() - scale - 1);
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(m).as_bytes();
     if d.is_sign_negative() && m != 0 {
         w.push(b'-');
     }
-    let (int, frac) = digits[first..].split_at(digits.len() - first - scale);
-    w.extend_from_slice(int);
-    if scale > 0 {
-        w.push(b'.');
-        w.extend_from_slice(frac);
+    if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        w.extend_from_slice(int);
+        if scale > 0 {
+            w.push(b'.');
+            w.extend_from_slice(frac);
+        }
+    } else {
+        // At least one digit before the point (0.05: mantissa 5, scale 2).
+        w.extend_from_slice(b"0.");
+        w.extend(std::iter::repeat_n(b'0', scale - digits.len()));
+        w.extend_from_slice(digits);
     }
 }
 

@@ -15,6 +15,17 @@ pub mod template;
 pub use outputs::{OutputSet, os_reason};
 pub(crate) use outputs::{remove_unheld, still_names};
 
+/// One CSV field: quoted when it holds the delimiter, a quote or a line
+/// end (RFC 4180), its quotes doubled; as it is otherwise (borrowed: most
+/// fields). The pay-out file's fields and the client detail file's.
+pub(crate) fn csv_field(s: &str, delimiter: char) -> std::borrow::Cow<'_, str> {
+    if s.contains([delimiter, '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
+}
+
 use crate::decimal::RoundAway as _;
 use crate::diag::{Code, Diagnostic};
 use crate::report::{BookHead, Cell, RowStyle, SheetHead, SheetJob, Sink};

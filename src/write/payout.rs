@@ -2,7 +2,7 @@
 //! says. Deterministic: no clock (the xlsx document date is the period's
 //! last day), records in the order given.
 
-use super::{excel_number, xerr};
+use super::{csv_field, excel_number, xerr};
 use crate::diag::Diagnostic;
 use crate::payout::{PCell, PayoutFile};
 use crate::policy::payout::{Encoding, Payout, PayoutFormat};
@@ -10,16 +10,6 @@ use chrono::Datelike;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use std::path::Path;
-
-/// One CSV field, quoted when it holds the delimiter, a quote or a line
-/// end (RFC 4180), its quotes doubled.
-fn csv_field(s: &str, delimiter: char) -> String {
-    if s.contains([delimiter, '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
 
 /// The file's bytes. `date` is the xlsx document date (the period's last
 /// day); `path` names the file in errors.
@@ -39,7 +29,7 @@ pub fn payout_bytes(
             for record in &file.records {
                 let fields: Vec<String> = record
                     .iter()
-                    .map(|c| csv_field(&c.text(), *delimiter))
+                    .map(|c| csv_field(&c.text(), *delimiter).into_owned())
                     .collect();
                 text.push_str(&fields.join(&delimiter.to_string()));
                 text.push_str(line_end);
@@ -115,7 +105,7 @@ pub fn payout_bytes(
 
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use crate::write::csv_field;
 
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {
