@@ -158,13 +158,13 @@ pub struct Inputs {
     pub ledger_hash: std::thread::JoinHandle<Result<String, Diagnostic>>,
 }
 
-/// Wait for the ledger's hash (`display` names the ledger in errors).
+/// Wait for the ledger's hash. A panic on the hashing thread is a bug,
+/// reported as one (exit 101), not as an I/O error.
 pub fn join_hash(
     hash: std::thread::JoinHandle<Result<String, Diagnostic>>,
-    display: &str,
 ) -> Result<String, Failure> {
     hash.join()
-        .unwrap_or_else(|_| Err(Diagnostic::at_path(display, Code::Io, run::cannot_hash())))
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         .map_err(Failure::Error)
 }
 

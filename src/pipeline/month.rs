@@ -101,7 +101,7 @@ pub fn compute(job: &Job, progress: &mut dyn FnMut(&str, u64)) -> Result<Payroll
     ledger.file = inputs::file_name(&ledger_display);
     policy.file = inputs::file_name(&policy.file);
     let rms = resolve_rms(&ledger, &policy, &ledger_display)?;
-    let ledger_sha256 = inputs::join_hash(ledger_hash, &ledger_display)?;
+    let ledger_sha256 = inputs::join_hash(ledger_hash)?;
     let opening = opening::find(&job.carry, &ledger)?;
     let client_file = job
         .client_detail

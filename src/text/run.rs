@@ -23,7 +23,6 @@ says! {
     cannot_write_stdout(reason) => "无法写入标准输出：{reason}", "cannot write to standard output: {reason}";
     no_such_file() => "文件不存在", "no such file";
     not_a_regular_file() => "不是普通文件（是管道、套接字或设备）", "not a regular file (a FIFO, socket or device)";
-    cannot_hash() => "无法计算文件的 SHA-256", "cannot hash the file";
     /// A command that archives a ledger reads and archives a private copy
     /// of it (`commands::LedgerCopy`).
     cannot_copy_ledger(dir, reason) => "无法在临时文件夹 {dir} 中复制台账：{reason}（本次运行按台账的复制件计算并存档，以免运行中台账被改动）；未写入任何文件。请腾出空间，或另行指定临时文件夹",
