@@ -42,7 +42,8 @@ fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Diagnostic + '_ {
         // An I/O failure says why in the user's words; the writer's own
         // errors (its limits, checked before writing) keep its text.
         let detail = match &e {
-            rust_xlsxwriter::XlsxError::IoError(io) => os_reason(io),
+            rust_xlsxwriter::XlsxError::IoError(io)
+            | rust_xlsxwriter::XlsxError::ZipError(zip::result::ZipError::Io(io)) => os_reason(io),
             other => crate::text::Msg::verbatim(other.to_string()),
         };
         let message =
@@ -386,12 +387,80 @@ impl XlsxSink {
         self.wb.save_to_buffer().map_err(xerr(&path))
     }
 
-    /// Save the finished workbook as the file `to` (large workbooks are
+    /// Save the finished workbook into the file `to` (large workbooks are
     /// not held in memory); errors name the workbook's own path.
-    pub(crate) fn save_to(mut self, to: &Path) -> Result<(), Diagnostic> {
+    pub(crate) fn save_to(mut self, to: &mut std::fs::File) -> Result<(), Diagnostic> {
         self.finish_book()?;
         let path = self.path.clone();
-        self.wb.save(to).map_err(xerr(&path))
+        save_into(&mut self.wb, std::io::BufWriter::new(to), &path)
+    }
+}
+
+/// Save `wb` into `w` through a [`Latch`]; errors name `path`.
+fn save_into<W: std::io::Write + Send>(
+    wb: &mut Workbook,
+    w: W,
+    path: &Path,
+) -> Result<(), Diagnostic> {
+    let mut out = Latch::new(w);
+    wb.save_to_writer(&mut out).map_err(xerr(path))?;
+    out.finish().map_err(|e| xerr(path)(e.into()))
+}
+
+/// A writer that passes writes on until the first one fails, and after
+/// that takes every write without passing it on.
+///
+/// rust_xlsxwriter's zip writer, dropped after a failed save (a full
+/// disk), finishes the archive a second time and, if that fails too,
+/// prints its own raw line to stderr (`ZipWriter::drop: failed to
+/// finalize archive: Os { code: 28, … }`) beside the user's message.
+/// After the first failure nothing more reaches the file (a staged file,
+/// removed on error), so that second attempt ends quietly and the user
+/// reads only rmpay's message.
+struct Latch<W: std::io::Write> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: std::io::Write> Latch<W> {
+    fn new(inner: W) -> Self {
+        Latch {
+            inner,
+            failed: false,
+        }
+    }
+
+    /// Flush what is buffered; an error if any write failed.
+    fn finish(mut self) -> std::io::Result<()> {
+        if self.failed {
+            return Err(std::io::Error::other("an earlier write failed"));
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Latch<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed {
+            return Ok(buf.len());
+        }
+        self.inner.write(buf).inspect_err(|e| self.latch(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|e| self.latch(e))
+    }
+}
+
+impl<W: std::io::Write> Latch<W> {
+    fn latch(&mut self, e: &std::io::Error) {
+        // An interrupted write is retried by the caller, not a failure.
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            self.failed = true;
+        }
     }
 }
 
@@ -952,6 +1021,58 @@ impl Sink for XlsxSink {
 #[cfg(test)]
 mod tests {
     use super::{XlsxSink, excel_number, page_breaks};
+
+    /// A disk that fills after `room` bytes, and what was tried after.
+    struct FullDisk {
+        room: usize,
+        failed: bool,
+        tried_after: usize,
+    }
+
+    impl std::io::Write for &mut FullDisk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.failed {
+                self.tried_after += 1;
+            }
+            if buf.len() > self.room {
+                self.failed = true;
+                return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A save that fails on a full disk is one error, and nothing more is
+    /// written after it: rust_xlsxwriter's zip writer, dropped, would
+    /// otherwise finish the archive again and print its own raw line
+    /// (`ZipWriter::drop: failed to finalize archive: …`) to stderr.
+    #[test]
+    fn a_failed_save_writes_nothing_after_its_error() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for r in 0..200 {
+            ws.write(r, 0, "客户经理月度绩效工资").unwrap();
+        }
+        let mut disk = FullDisk {
+            room: 2_000,
+            failed: false,
+            tried_after: 0,
+        };
+        let path = std::path::Path::new("pay-2026-10.xlsx");
+        let e = super::save_into(&mut wb, &mut disk, path).unwrap_err();
+        assert!(disk.failed);
+        assert_eq!(disk.tried_after, 0, "writes after the disk was full");
+        assert_eq!(e.code, crate::diag::Code::Io);
+        // The reason in the reader's language, not the OS's English.
+        assert_eq!(
+            e.message.get(crate::text::Lang::Zh).to_string(),
+            "无法生成工作簿：磁盘已满"
+        );
+    }
     use crate::decimal::RoundAway as _;
     use crate::report::{BookHead, Cell, PageText, RowStyle, Sheet, col};
     use rust_decimal::Decimal;

@@ -229,8 +229,8 @@ impl OutputSet {
     /// to the temporary file, not through memory).
     pub fn add_workbook(&mut self, sink: XlsxSink) -> Result<(), Diagnostic> {
         let path = sink.path.clone();
-        let tmp = self.temp_for(&path)?;
-        sink.save_to(tmp.path())?;
+        let mut tmp = self.temp_for(&path)?;
+        sink.save_to(tmp.as_file_mut())?;
         self.stage(&path, tmp)
     }
 
