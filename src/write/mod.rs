@@ -52,6 +52,62 @@ fn xerr(path: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> Diagnostic + '_ {
     }
 }
 
+/// rust_xlsxwriter (0.102) streams a constant-memory sheet's rows to a
+/// temporary file in `TMPDIR`, and panics when a write to that file fails
+/// (an `expect("Couldn't write to xml file")` in its XML writer; a
+/// `rewind().unwrap()` at the save): a full temporary folder, which is the
+/// user's situation, not a bug. The writes run under `temp_writes`, which
+/// turns exactly those panics into an I/O error naming the folder; any
+/// other panic goes on as the bug it is. The panic hook says nothing of a
+/// panic turned into an error ([`is_temp_write_panic`]).
+fn temp_writes<T>(path: &Path, f: impl FnOnce() -> Result<T, Diagnostic>) -> Result<T, Diagnostic> {
+    let was = IN_TEMP_WRITES.replace(true);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_TEMP_WRITES.set(was);
+    match r {
+        Ok(r) => r,
+        Err(panic) => match temp_write_error(&*panic) {
+            Some(e) => {
+                let dir = std::env::temp_dir().display().to_string();
+                Err(Diagnostic::at_path(
+                    path,
+                    Code::Io,
+                    crate::text::run::nest(&os_reason(&e), |r| {
+                        crate::text::run::cannot_write_temp_folder(dir.clone(), r)
+                    }),
+                ))
+            }
+            None => std::panic::resume_unwind(panic),
+        },
+    }
+}
+
+thread_local! {
+    static IN_TEMP_WRITES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The OS error of a failed temporary-file write, from rust_xlsxwriter's
+/// panic message (`…: Os { code: 28, kind: StorageFull, … }`).
+fn temp_write_error(payload: &(dyn std::any::Any + Send)) -> Option<std::io::Error> {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())?;
+    let rest = text
+        .strip_prefix("Couldn't write to xml file: ")
+        .or_else(|| text.strip_prefix("called `Result::unwrap()` on an `Err` value: "))?;
+    let code = rest.strip_prefix("Os { code: ")?;
+    let digits = code.split(',').next()?;
+    Some(std::io::Error::from_raw_os_error(digits.parse().ok()?))
+}
+
+/// Whether a panic being raised on this thread is a failed temporary-file
+/// write that [`temp_writes`] turns into an error (the panic hook keeps
+/// quiet about it).
+pub fn is_temp_write_panic(payload: &(dyn std::any::Any + Send)) -> bool {
+    IN_TEMP_WRITES.get() && temp_write_error(payload).is_some()
+}
+
 fn money_format(scale: u32) -> String {
     if scale == 0 {
         "#,##0".to_string()
@@ -384,7 +440,7 @@ impl XlsxSink {
     pub fn finish(mut self) -> Result<Vec<u8>, Diagnostic> {
         self.finish_book()?;
         let path = self.path.clone();
-        self.wb.save_to_buffer().map_err(xerr(&path))
+        temp_writes(&path, || self.wb.save_to_buffer().map_err(xerr(&path)))
     }
 
     /// Save the finished workbook into the file `to` (large workbooks are
@@ -392,7 +448,9 @@ impl XlsxSink {
     pub(crate) fn save_to(mut self, to: &mut std::fs::File) -> Result<(), Diagnostic> {
         self.finish_book()?;
         let path = self.path.clone();
-        save_into(&mut self.wb, std::io::BufWriter::new(to), &path)
+        temp_writes(&path, || {
+            save_into(&mut self.wb, std::io::BufWriter::new(to), &path)
+        })
     }
 }
 
@@ -928,10 +986,11 @@ impl SheetWriter<'_> {
         {
             return;
         }
-        let (row, f) = (self.st.row, self.f);
-        match self.ws.write_blank(row, 0, &f.text) {
+        let (row, f, path) = (self.st.row, self.f, self.path);
+        let ws = &mut *self.ws;
+        match temp_writes(path, || ws.write_blank(row, 0, &f.text).map_err(xerr(path))) {
             Ok(_) => self.st.tall_last = false,
-            Err(e) => self.error = Some(xerr(self.path)(e)),
+            Err(e) => self.error = Some(e),
         }
     }
 }
@@ -961,7 +1020,7 @@ impl Sink for SheetWriter<'_> {
 
     fn sheet(&mut self, head: SheetHead) {
         if self.error.is_none()
-            && let Err(e) = self.try_sheet(head)
+            && let Err(e) = temp_writes(self.path, || self.try_sheet(head))
         {
             self.error = Some(e);
         }
@@ -969,7 +1028,7 @@ impl Sink for SheetWriter<'_> {
 
     fn row(&mut self, style: RowStyle, cells: Vec<Cell>) {
         if self.error.is_none()
-            && let Err(e) = self.try_row(style, cells)
+            && let Err(e) = temp_writes(self.path, || self.try_row(style, cells))
         {
             self.error = Some(e);
         }

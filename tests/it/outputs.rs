@@ -725,3 +725,59 @@ fn a_killed_runs_staged_file_is_removed_by_the_next() {
     );
     drop(held);
 }
+
+/// A full temporary folder while the book's sheets are built is an I/O
+/// error naming the folder (exit 2), not a bug report (exit 101), and
+/// nothing is written. rust_xlsxwriter streams each sheet's rows to a
+/// file in `TMPDIR` and panics when a write to it fails; a file-size
+/// limit of 64 KiB (`RLIMIT_FSIZE`, with `SIGXFSZ` ignored, so a write
+/// past it fails with EFBIG) stands in for the full disk: the sheets'
+/// temporary files grow past it, the finished book (about 40 KiB) would
+/// not.
+#[test]
+fn a_full_temporary_folder_is_an_io_error_not_a_bug() {
+    use std::os::unix::process::CommandExt;
+    let d = tempfile::tempdir().unwrap();
+    let (tmp, out) = (d.path().join("tmp"), d.path().join("out"));
+    std::fs::create_dir(&tmp).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rmpay"));
+    super::util::console_env(&mut cmd);
+    cmd.current_dir(super::util::root())
+        .args(args(&[
+            "payroll",
+            "--policy",
+            POLICY_A,
+            "--ledger",
+            LEDGER_A,
+            "--out",
+            &s(&out),
+        ]))
+        .env("TMPDIR", &tmp)
+        .env_remove("RUST_BACKTRACE");
+    // SAFETY: between fork and exec, only async-signal-safe calls.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 64 << 10,
+                rlim_max: 64 << 10,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "{}: error[io]: cannot write to the temporary folder {}: File too large (os error 27) (the workbook's sheets are built there); nothing was written. Free some space, or set TMPDIR to another folder\n",
+            s(&out.join("pay-2026-10.xlsx")),
+            s(&tmp)
+        )
+    );
+    assert!(!out.exists(), "something was written");
+}
