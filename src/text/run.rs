@@ -25,11 +25,11 @@ says! {
     not_a_regular_file() => "不是普通文件（是管道、套接字或设备）", "not a regular file (a FIFO, socket or device)";
     /// A command that archives a ledger reads and archives a private copy
     /// of it (`commands::LedgerCopy`).
-    cannot_copy_ledger(dir, reason) => "无法在临时文件夹 {dir} 中复制台账：{reason}（本次运行按台账的复制件计算并存档，以免运行中台账被改动）；未写入任何文件。请腾出空间，或另行指定临时文件夹",
+    cannot_copy_ledger(dir, reason) => "无法在临时文件夹 {dir} 中复制台账：{reason}（本次运行按台账的复制件计算并存档，以免运行中台账被改动）；未写入任何文件。请腾出空间，或用环境变量 `TMPDIR` 另行指定临时文件夹",
         "cannot copy the ledger into the temporary folder {dir}: {reason} (the run computes and archives a private copy, so that a ledger changed meanwhile is not archived under figures it did not give); nothing was written. Free some space, or set TMPDIR to another folder";
     /// rust_xlsxwriter builds a large sheet in a temporary file
     /// (`write::temp_writes`).
-    cannot_write_temp_folder(dir, reason) => "无法写入临时文件夹 {dir}：{reason}（生成工作簿时要在此暂存工作表）；未写入任何文件。请腾出空间，或用环境变量 TMPDIR 另行指定临时文件夹",
+    cannot_write_temp_folder(dir, reason) => "无法写入临时文件夹 {dir}：{reason}（生成工作簿时要在此暂存工作表）；未写入任何文件。请腾出空间，或用环境变量 `TMPDIR` 另行指定临时文件夹",
         "cannot write to the temporary folder {dir}: {reason} (the workbook's sheets are built there); nothing was written. Free some space, or set TMPDIR to another folder";
     two_outputs_one_name() => "本次运行的两个输出文件同名", "named for two outputs of one run";
     cannot_build_workbook(detail) => "无法生成工作簿：{detail}", "cannot build the workbook: {detail}";
