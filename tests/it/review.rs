@@ -283,9 +283,9 @@ fn year_a_decisions_and_scores() {
 
 /// The trace's words for an RM present in some months only (Policy A,
 /// `average_over = "months_present"`): AG01, hired 2026-07-01, has six
-/// months of 16,000,000 on the trace, 16,000,000 × (31 + 31 + 30 + 31 + 30
-/// + 31) = 16,000,000 × 184 = 2,944,000,000, and the figure 16,000,000 =
-/// 2,944,000,000 ÷ 184. The formula said `÷ 365 days` (the period's days),
+/// months of 16,000,000 on the trace, 16,000,000 × (31 + 31 + 30 + 31 +
+/// 30 + 31) = 16,000,000 × 184 = 2,944,000,000, and the figure 16,000,000
+/// = 2,944,000,000 ÷ 184. The formula said `÷ 365 days` (the period's days),
 /// which gives 8,065,753.42, not the figure beside it (found by the fifth
 /// independent test). Its Chinese words say the same 184 days.
 #[test]
