@@ -308,16 +308,23 @@ impl Archive {
         let Ok(periods) = self.periods() else {
             return 1;
         };
-        let Some(&last) = periods.last() else {
-            return 1;
-        };
-        let mut q = last;
-        let mut v = self.versions(last).last().copied().unwrap_or(1);
-        while q > p {
-            let link = std::fs::read(self.version_dir(q, v).join(MANIFEST))
+        // From the newest month whose newest version has a manifest: a
+        // folder after it named as a month with none (made by hand, left
+        // empty; `verify` names it) does not turn every restated month
+        // back to its version 1.
+        let manifest_of = |q: Period, v: u32| {
+            std::fs::read(self.version_dir(q, v).join(MANIFEST))
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-                .and_then(|m| m.previous);
+        };
+        let Some((mut q, mut v)) = periods.iter().rev().find_map(|&q| {
+            let v = self.versions(q).last().copied().unwrap_or(1);
+            manifest_of(q, v).map(|_| (q, v))
+        }) else {
+            return 1;
+        };
+        while q > p {
+            let link = manifest_of(q, v).and_then(|m| m.previous);
             match link {
                 Some(l) if l.period == q.prev().to_string() => v = l.version.unwrap_or(1),
                 _ => return 1,

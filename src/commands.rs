@@ -1714,6 +1714,31 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     }
 }
 
+/// The finding, as `verify` words it, when the manifest in `dir` (of
+/// `linked`, a month and its version) does not hash to `sha`, the SHA-256
+/// that `from` (a month and version) links to it by.
+fn link_finding(
+    dir: &Path,
+    from: (Period, u32),
+    linked: (Period, u32),
+    sha: &str,
+) -> Option<Diagnostic> {
+    let path = dir.join(archive::MANIFEST);
+    let got = std::fs::read(&path).ok().map(|b| archive::sha256_hex(&b));
+    if got.as_deref() == Some(sha) {
+        return None;
+    }
+    let ((p, v), (lp, lv)) = (from, linked);
+    Some(Diagnostic::at_path(
+        path,
+        Code::Changed,
+        match got {
+            Some(got) => says::version_links(v, p, lp, lv, sha, got),
+            None => says::version_links_missing(v, p, lp, lv, sha),
+        },
+    ))
+}
+
 /// Whether the inputs a closed version is recomputed from (its ledger and
 /// policy, and the state of the month before it opens from) are still the
 /// files its manifests list, held to them as `verify` holds every file
@@ -1756,6 +1781,15 @@ fn inputs_as_archived(
             )
         })?;
         let prev_dir = arch.version_dir(prev, link.version.unwrap_or(1));
+        // The month before's manifest must be the one this month links to:
+        // else its state.json, listed there, may be another state listed
+        // consistently in an edited manifest.
+        findings.extend(link_finding(
+            &prev_dir,
+            (p, m.restated.as_ref().map_or(1, |r| r.version)),
+            (prev, link.version.unwrap_or(1)),
+            &link.manifest_sha256,
+        ));
         let state = restate::read_manifest(&prev_dir)?
             .files
             .into_iter()
@@ -1769,6 +1803,29 @@ fn inputs_as_archived(
             )),
         });
         inputs.push(prev_dir.join(archive::STATE));
+    }
+    // This month's manifest must be the one the next month links to (as
+    // `verify` holds it): a manifest edited consistently with its files
+    // is caught by the link the chain holds to it.
+    let version = m.restated.as_ref().map_or(1, |r| r.version);
+    let next = p.next();
+    for w in arch.versions(next) {
+        let next_dir = arch.version_dir(next, w);
+        let Ok(nm) = restate::read_manifest(&next_dir) else {
+            continue;
+        };
+        if let Some(link) = nm
+            .previous
+            .as_ref()
+            .filter(|l| l.period == p.to_string() && l.version.unwrap_or(1) == version)
+        {
+            findings.extend(link_finding(
+                dir,
+                (next, w),
+                (p, version),
+                &link.manifest_sha256,
+            ));
+        }
     }
     let intact = findings.is_empty();
     for d in findings {

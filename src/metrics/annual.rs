@@ -460,7 +460,10 @@ pub fn aggregate(
         let trace = vec![Step {
             figure: Metric::DepositDailyAverage.id().into(),
             rule: "metric".into(),
-            formula: format!("Σ (month's daily average × days) ÷ {total_days} days"),
+            // Divided by what `div` divides by: the RM's own days under
+            // `average_over = "months_present"` (an agent hired in July:
+            // 184), not the period's 365.
+            formula: format!("Σ (month's daily average × days) ÷ {over} days"),
             inputs: monthly
                 .get(rm_id)
                 .map(|v| {

@@ -472,7 +472,10 @@ impl TraceWords {
         match rule {
             "metric" => text::rule_metric(self.lang).to_string(),
             "pay" => text::rule_pay(self.lang).to_string(),
-            "restate" => text::rule_restate(self.lang).to_string(),
+            // The engine's adjustment steps' rule (as the statement words it).
+            "restate" | crate::engine::pay::PRIOR_ADJUSTMENT => {
+                text::rule_restate(self.lang).to_string()
+            }
             other if self.lang == Lang::Zh => match crate::vocab::Metric::from_id(other) {
                 Some(m) => m.zh().to_string(),
                 None => text::trace_figure(other, self.lang)

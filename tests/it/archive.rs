@@ -1382,3 +1382,67 @@ fn explain_of_a_draft_month_says_it_is_not_closed() {
         .status(1)
         .run();
 }
+
+/// A manifest edited consistently with its files (each file's SHA-256 and
+/// size rewritten to match) passes the check of its own file list, but
+/// not the link the next month holds to it. `rerun` held only the file
+/// list: with the month before's state.json and manifest edited so, it
+/// said its inputs "match the manifest" and blamed the outputs; with a
+/// month's own manifest edited, it said `identical`, exit 0, where
+/// `verify` finds the chain broken (found by the fifth independent test).
+#[test]
+fn rerun_holds_a_manifest_to_the_link_the_next_month_holds_to_it() {
+    let a = three_months();
+    let rerun = |p: &str| {
+        run(&[
+            "rerun",
+            "--archive",
+            a.path().to_str().unwrap(),
+            "--period",
+            p,
+        ])
+    };
+    // September's state: RM001's risk deposit, and September's manifest
+    // listing the edited file with its new SHA-256 and size.
+    let sep = a.path().join("2026-09");
+    let state = std::fs::read_to_string(sep.join("state.json")).unwrap();
+    let edited = state.replacen("\"risk_balance\": \"", "\"risk_balance\": \"1", 1);
+    assert_ne!(edited, state);
+    std::fs::write(sep.join("state.json"), &edited).unwrap();
+    let manifest = std::fs::read_to_string(sep.join("manifest.json")).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["name"] == "state.json" {
+            f["sha256"] = rmpay::archive::sha256_hex(edited.as_bytes()).into();
+            f["bytes"] = edited.len().into();
+        }
+    }
+    std::fs::write(
+        sep.join("manifest.json"),
+        serde_json::to_string_pretty(&m).unwrap() + "\n",
+    )
+    .unwrap();
+    let o = rerun("2026-10");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let first = o.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.contains(
+            "2026-09/manifest.json: error[changed]: version 1 of 2026-10 links to 2026-09 version 1"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("match the manifest"), "{}", o.stdout);
+    // September itself: its manifest, edited consistently with its files,
+    // is not the one October links to.
+    let o = rerun("2026-09");
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains(
+            "2026-09/manifest.json: error[changed]: version 1 of 2026-10 links to 2026-09 version 1"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains(": identical"), "{}", o.stdout);
+}

@@ -1278,3 +1278,120 @@ fn rerun_holds_its_inputs_sizes_to_the_manifest_as_verify_does() {
         r.stdout
     );
 }
+
+/// A folder after the last closed month, named as a month and holding no
+/// manifest (made by hand, left empty by a copy), is named by `verify`;
+/// it does not change which version of a restated month is in force.
+/// The version in force was found walking back from the newest folder, and
+/// one without a manifest made every month's version 1 in force: `rerun
+/// --period 2026-09` rechecked version 1 (`2026-09: identical`), and
+/// `statement`, `explain` and `review --archive` read the uncorrected
+/// September, exit 0, with `verify` calling each version 2 a restatement
+/// that did not finish (found by the fifth independent test).
+#[test]
+fn a_stray_month_folder_does_not_put_the_uncorrected_version_back_in_force() {
+    let w = closed_autumn();
+    let a = &w.archive;
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    std::fs::create_dir(a.join("2026-12")).unwrap();
+    let o = run(&["verify", "--archive", a.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("2026-12/manifest.json: error[removed]: the manifest is missing"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("1 problem(s)"), "{}", o.stdout);
+    assert!(!o.stdout.contains("not in force"), "{}", o.stdout);
+    let o = run(&[
+        "rerun",
+        "--archive",
+        a.to_str().unwrap(),
+        "--period",
+        "2026-09",
+    ]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.ends_with("2026-09 version 2: identical\n"),
+        "{}",
+        o.stdout
+    );
+    let o = run(&[
+        "explain",
+        "--archive",
+        a.to_str().unwrap(),
+        "--period",
+        "2026-09",
+        "--rm",
+        "RM1",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("ledger 2026-09-corrected.xlsx"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// The trace's rule column names the adjustment steps in the book's
+/// language, as it names `metric` (指标定义) and `pay` (工资计算) and as
+/// the statement names them: 以前期间调整 in Chinese. The engine's rule
+/// for them, `prior_period_adjustment`, was not among the words the
+/// trace sheet and `explain` put into Chinese (only a `restate` that no
+/// step carries was), so a Chinese book's 计算过程 and `explain` showed
+/// the English identifier (found by the fifth independent test).
+#[test]
+fn the_adjustment_steps_rule_is_said_in_the_book_s_language() {
+    let w = closed_autumn();
+    let a = &w.archive;
+    let o = w.restate("2026-09", "2026-09-corrected.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for (lang, sheet, rule) in [
+        ("zh", "计算过程", "以前期间调整"),
+        ("en", "Trace", "prior-period adjustment"),
+    ] {
+        let out = w.root.join(format!("out-{lang}"));
+        let o = run(&[
+            "payroll",
+            "-q",
+            "--policy",
+            policy(),
+            "--ledger",
+            w.root.join("2026-12.xlsx").to_str().unwrap(),
+            "--archive",
+            a.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let mut wb: Xlsx<_> = open_workbook(out.join("pay-2026-12.xlsx")).unwrap();
+        let range = wb.worksheet_range(sheet).unwrap();
+        let rules: Vec<String> = range
+            .rows()
+            .filter(|r| r[0] == Data::String("RM1".into()))
+            .map(|r| r[2].to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        // RM1's two adjustment lines and their total (see
+        // a_corrected_september_is_restated_and_december_pays_the_differences).
+        assert_eq!(
+            rules.iter().filter(|r| *r == rule).count(),
+            3,
+            "{lang}: {rules:?}"
+        );
+        assert!(
+            !rules.iter().any(|r| r == "prior_period_adjustment"),
+            "{lang}: {rules:?}"
+        );
+    }
+}

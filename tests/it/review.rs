@@ -281,6 +281,46 @@ fn year_a_decisions_and_scores() {
     assert_eq!(outcome(a2), ("promote", Some("junior")));
 }
 
+/// The trace's words for an RM present in some months only (Policy A,
+/// `average_over = "months_present"`): AG01, hired 2026-07-01, has six
+/// months of 16,000,000 on the trace, 16,000,000 × (31 + 31 + 30 + 31 +
+/// 30 + 31) = 16,000,000 × 184 = 2,944,000,000, and the figure 16,000,000
+/// = 2,944,000,000 ÷ 184. The formula said `÷ 365 days` (the period's days),
+/// which gives 8,065,753.42, not the figure beside it (found by the fifth
+/// independent test). Its Chinese words say the same 184 days.
+#[test]
+fn a_figure_over_the_months_present_is_divided_by_their_days_on_the_trace() {
+    for (lang, sheet, days) in [
+        ("en", "Trace", "÷ 184 days"),
+        ("zh", "计算过程", "÷ 184 天"),
+    ] {
+        let r = review(POLICY_A, &ledgers_a(&YEAR), &["--lang", lang]);
+        let rows = rows(&r.out().join("review-2026.xlsx"), sheet);
+        let at = rows
+            .iter()
+            .position(|row| text(&row[0]) == "AG01" && !text(&row[4]).is_empty())
+            .expect("AG01's deposit step");
+        let formula = text(&rows[at][4]);
+        assert!(formula.ends_with(days), "{lang}: {formula}");
+        // Recompute from the step's own inputs: Σ (average × days) ÷ days.
+        let mut sum = Decimal::ZERO;
+        for row in rows[at..].iter().take_while(|row| {
+            text(&row[0]) == "AG01" && (row[1] == Data::Empty || std::ptr::eq(*row, &rows[at]))
+        }) {
+            let (avg, n) = text(&row[6])
+                .split_once(" × ")
+                .map(|(a, n)| (dec(a), dec(n)))
+                .unwrap();
+            sum += avg * n;
+        }
+        assert_eq!(sum, dec("2944000000"), "{lang}");
+        assert_eq!(
+            sum / dec("184"),
+            metric(r.manager("AG01"), "deposit_daily_average")
+        );
+    }
+}
+
 /// The branch head is assessed on 城北支行: BH01 + C01 + V01.
 #[test]
 fn year_a_branch_head_on_the_branch() {
