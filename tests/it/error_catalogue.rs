@@ -755,7 +755,7 @@ fn rerun_of_a_month_not_closed_is_refused() {
         .args(["rerun", "--archive", "$TMP/archive", "--period", "2026-10"])
         .stderr(
             "
-            $TMP/archive/2026-10: error[not-closed]: 2026-10 is not a closed period
+            $TMP/archive/2026-10: error[not-closed]: 2026-10 is not a closed period: close it first with `rmpay close`
             rmpay: nothing was written
         ",
         )
