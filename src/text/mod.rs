@@ -685,6 +685,7 @@ messages! {
 
     // The pay statement (工资对账单).
     stmt_restated(version, reason, period, year, month) => "更正后第 {version} 版（{reason}）：本月工资已按原版本发放，与本版的差额作为以前期间调整，在 {year}年{month}月 的工资中补发或扣回。", "Corrected version {version} ({reason}): the month was paid on the original version; the differences from this version are prior-period adjustments, paid or recovered in the pay of {period}.";
+    stmt_restated_same_pay(version, reason) => "更正后第 {version} 版（{reason}）：本月工资已按原版本发放；更正未改变本人工资，无需补发或扣回。", "Corrected version {version} ({reason}): the month was paid on the original version; the correction did not change this RM's pay, so nothing is paid or recovered.";
     stmt_title(period, year, month, draft) => "客户经理工资对账单 {year}年{month}月{draft}", "RM pay statement {period}{draft}";
     stmt_policy_line(policy, version, branch) => "{policy}（版本 {version}）　机构：{branch}", "{policy} (version {version})   Branch: {branch}";
     stmt_rm_line(id, name, tier, period, year, month, days) =>
