@@ -744,6 +744,8 @@ pub fn statement(
         if r.rm.base_source == format!("policy tier `{}` base_deposit", policy.tiers[r.rm.tier].id)
         {
             text::stmt_base_default(lang, &tier)
+        } else if r.rm.base_source == crate::metrics::monthly::NO_BASE {
+            text::stmt_base_none(lang).to_string()
         } else {
             text::stmt_base_from(lang, &r.rm.base_source)
         },

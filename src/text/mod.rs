@@ -722,6 +722,7 @@ messages! {
         "Σ daily average × share over {n} clients (see below){excluded}{exact}";
     stmt_base_default(tier) => "台账未填，取办法中{tier}的默认基数", "not in the ledger: the policy's default for {tier}";
     stmt_base_from(source) => "取自 {source}", "from {source}";
+    stmt_base_none() => "台账未填，办法也未规定：按 0 计", "not in the ledger, and the policy gives none: 0";
     stmt_loan_words(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loans";
     stmt_npl_words(npl, loans) => "不良贷款余额 {npl} ÷ 贷款余额 {loans}", "NPL balance {npl} ÷ loan balance {loans}";
     stmt_collection_words(received, due) => "实收利息 {received} ÷ 应收利息 {due}", "interest received {received} ÷ interest due {due}";
@@ -1077,6 +1078,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("tier_median_gross", "同等级应发中位数"),
     ("base_deposit", "基数存款"),
     ("policy tier", "政策等级"),
+    ("none in the ledger or the policy", "台账与办法均未规定"),
     ("paid in ", "已发 "),
     ("due in ", "应发 "),
     ("adjustment ", "调整 "),
