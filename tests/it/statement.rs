@@ -549,7 +549,7 @@ fn a_base_deposit_neither_the_ledger_nor_the_policy_gives_is_said_to_be_none() {
         let range = wb.worksheet_range(&name).unwrap();
         let row = range
             .rows()
-            .find(|r| r[0].to_string() == "基数存款")
+            .find(|r| r[0] == "基数存款")
             .unwrap_or_else(|| panic!("{}: no 基数存款 row", path.display()));
         assert_eq!(
             row[3].to_string(),
