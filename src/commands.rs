@@ -2342,6 +2342,13 @@ fn statement(a: &cli::StatementArgs) -> Result<(), Failure> {
     if let Some(path) = &archived {
         same_as_closed(path, &r, &chosen)?;
     }
+    // A restated month's RMs whose pay the correction changed: the others'
+    // statements say nothing is paid or recovered.
+    let changed = match (&archived, &restated) {
+        (Some(path), Some(x)) => Some(pay_changed(path, x)),
+        _ => None,
+    };
+    let restated = restated.as_ref().map(|x| (x, changed.unwrap_or_default()));
     let files = statement_files(a, &r, &chosen, draft, restated.as_ref())?;
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
@@ -2483,13 +2490,46 @@ fn same_as_closed(
     Ok(())
 }
 
+/// The RMs whose pay figures (`pay` of the pay JSON: every line, gross,
+/// deduction, holdback, net, release and total paid) differ between the
+/// restated version in force, archived at `path`, and the version it
+/// replaces, the one the month was paid on: the RMs with adjustments.
+fn pay_changed(path: &Path, x: &crate::archive::Restated) -> std::collections::BTreeSet<String> {
+    let replaced = path.parent().and_then(|dir| {
+        let name = dir.file_name()?.to_str()?;
+        let month = name.split('.').next()?;
+        let was = archive::version_name(month.parse().ok()?, x.replaces.version.unwrap_or(1));
+        Some(dir.with_file_name(was).join(path.file_name()?))
+    });
+    let pays = |p: Option<&Path>| -> std::collections::BTreeMap<String, serde_json::Value> {
+        let v: serde_json::Value = p
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        v["managers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| Some((m["rm_id"].as_str()?.to_string(), m["pay"].clone())))
+            .collect()
+    };
+    let (now, before) = (pays(Some(path)), pays(replaced.as_deref()));
+    now.into_iter()
+        .filter(|(id, pay)| before.get(id) != Some(pay))
+        .map(|(id, _)| id)
+        .collect()
+}
+
 /// Each chosen RM's statement page, by path, before anything is written.
 fn statement_files(
     a: &cli::StatementArgs,
     r: &PayrollRun,
     chosen: &[&crate::engine::pay::RmResult],
     draft: bool,
-    restated: Option<&crate::archive::Restated>,
+    restated: Option<&(
+        &crate::archive::Restated,
+        std::collections::BTreeSet<String>,
+    )>,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let l = text::output();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -2515,7 +2555,7 @@ fn statement_files(
             &r.payroll.clients,
             r.payroll.days,
             draft,
-            restated,
+            restated.map(|(rs, changed)| (*rs, changed.contains(&x.rm.rm_id))),
             l,
         );
         let bytes = write::statement::page_bytes(&page, &path).map_err(Failure::Error)?;

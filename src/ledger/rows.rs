@@ -571,23 +571,29 @@ impl Reader<'_> {
         // Stable: a client's later rows stay in their order.
         repeats.sort_by_key(|&(first, _)| first);
         let share = |p: u32| self.clients.get(p as usize).map(|a| (a.share, a.src.row));
-        let mut bad: Vec<(u32, Decimal, Vec<u32>)> = Vec::new();
+        let mut bad: Vec<(u32, Decimal, Vec<u32>, Vec<u32>)> = Vec::new();
         for group in repeats.chunk_by(|a, b| a.0 == b.0) {
             let Some(&(first, _)) = group.first() else {
                 continue;
             };
             let (mut sum, mut rows) = (Decimal::ZERO, Vec::with_capacity(group.len() + 1));
+            // The rows read as the whole client (empty, `1`, `100%`): in a
+            // split, most likely a share left empty or 1% typed as `1`.
+            let mut whole = Vec::new();
             for p in std::iter::once(first).chain(group.iter().map(|&(_, p)| p)) {
                 if let Some((s, row)) = share(p) {
                     sum += s;
                     rows.push(row);
+                    if s == Decimal::ONE {
+                        whole.push(row);
+                    }
                 }
             }
             if sum > Decimal::ONE {
-                bad.push((first, sum, rows));
+                bad.push((first, sum, rows, whole));
             }
         }
-        for (first, sum, rows) in bad {
+        for (first, sum, rows, whole) in bad {
             let client = self
                 .clients
                 .get(first as usize)
@@ -601,8 +607,12 @@ impl Reader<'_> {
             });
             let pct = (sum * Decimal::ONE_HUNDRED).normalize();
             self.err(last, col, Code::SharesExceed100, |me| {
-                says::nest(&me.rows_named(&rows), |rows| {
-                    says::shares_exceed_100(&client, pct, rows)
+                let named = me.rows_named(&rows);
+                if whole.is_empty() {
+                    return says::nest(&named, |rows| says::shares_exceed_100(&client, pct, rows));
+                }
+                says::nest2(&named, &me.rows_named(&whole), |rows, whole| {
+                    says::shares_exceed_100_whole(&client, pct, rows, whole)
                 })
             });
         }

@@ -25,9 +25,15 @@ pub struct Rm {
     /// Active for at least part of the period (not left before it began).
     pub active: bool,
     pub base_deposit: Decimal,
-    /// Where the base came from: a ledger cell or the policy's tier default.
+    /// Where the base came from: a ledger cell, the policy's tier default,
+    /// or [`NO_BASE`].
     pub base_source: String,
 }
+
+/// The source of a base deposit neither the ledger nor the policy gives
+/// (Policy B's grades have none): 0, said as such, not as the tier's
+/// default.
+pub const NO_BASE: &str = "none in the ledger or the policy";
 
 /// A client's month.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -208,10 +214,13 @@ pub fn resolve_rms(
         };
         let (base_deposit, base_source) = match &m.base_deposit {
             Some(b) => (b.value, ledger.cell_ref(b.src)),
-            None => (
-                policy.tiers[tier].base_deposit.unwrap_or_default(),
-                format!("policy tier `{}` base_deposit", policy.tiers[tier].id),
-            ),
+            None => match policy.tiers[tier].base_deposit {
+                Some(b) => (
+                    b,
+                    format!("policy tier `{}` base_deposit", policy.tiers[tier].id),
+                ),
+                None => (Decimal::ZERO, NO_BASE.to_string()),
+            },
         };
         out.push(Rm {
             ix,

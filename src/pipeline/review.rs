@@ -631,7 +631,24 @@ fn add_month(
         .chain(&read.trailing)
         .any(|m| m.ledger.period == l.period)
     {
-        diags.error(here, Code::DuplicateMonth, run::second_ledger(l.period));
+        // Name the ledger already read for the month, and a file whose name
+        // gives another month: last month's ledger saved under this
+        // month's name leaves this month without one.
+        let other = read
+            .used
+            .iter()
+            .find(|(p, _)| *p == l.period)
+            .map(|(_, f)| f.as_str())
+            .unwrap_or("");
+        let name = Path::new(display)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let message = match months_in_name(&name)[..] {
+            [named] if named != l.period => run::second_ledger_misnamed(l.period, other, named),
+            _ => run::second_ledger(l.period, other),
+        };
+        diags.error(here, Code::DuplicateMonth, message);
         return Ok(());
     }
     let sha = sha().map_err(Failure::Error)?;

@@ -340,6 +340,17 @@ pub fn notice(
         RowStyle::Title,
         text::notice_3_key_figures(lang).into(),
     );
+    // Money is in yuan, as the statement says above its tables (the
+    // settlements' item names its dollars).
+    rows.push((
+        RowStyle::Normal,
+        vec![
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::text(text::stmt_unit_yuan(lang)),
+        ],
+    ));
     let head = |a: &str, b: &str, c: &str, d: &str| {
         (
             RowStyle::Header,

@@ -775,7 +775,8 @@ pub fn review_book(
                 col(text::review_one_client_minimum(lang), 16.0),
                 col(text::review_largest_client(lang), 22.0),
                 col(text::review_col_held(lang), 8.0),
-                col(text::review_held_needed(lang), 10.0),
+                // 满足 1 项（需 2 项）: 20 units, a CJK character two.
+                col(text::review_held_needed(lang), 20.0),
                 col(text::review_clients_excluded(lang), 30.0),
                 col(text::review_grade_holds(lang), 10.0),
             ],
@@ -927,11 +928,19 @@ pub fn review_book(
     drop(s);
 
     // 5. Trace: every review figure, then the steps.
-    let mut s = Sheet::new(
-        sink,
-        name(crate::text::trace_sheet),
-        super::trace_columns(lang),
-    );
+    // The year's figures are shown to six places, the quotient the rules
+    // compare (261,268,692.674630: 18 characters, which the month's 16 print
+    // as ###), up to 99,999,999,999.999999; the review's settings are rule
+    // ids of up to 40 characters (review.collection_rate_when_nothing_due).
+    let mut columns = super::trace_columns(lang);
+    for c in &mut columns {
+        if c.title == text::col_value(lang) {
+            c.width = c.width.max(22.0);
+        } else if c.title == text::col_rule(lang) {
+            c.width = c.width.max(40.0);
+        }
+    }
+    let mut s = Sheet::new(sink, name(crate::text::trace_sheet), columns);
     s.freeze_columns = 2;
     s.print.fit_width = false;
     let words = super::TraceWords::new(policy, lang);

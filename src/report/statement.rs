@@ -212,8 +212,9 @@ impl Rows {
 /// The statement of one RM. `clients` is the month's client list (only
 /// this RM's assignments are read from it); `draft` marks a month not
 /// closed; `restated`, a closed month's version in force that is a
-/// restatement (`rmpay restate`): the month was paid on the original, and
-/// the statement says where the differences are paid.
+/// restatement (`rmpay restate`), and whether it changed this RM's pay:
+/// the month was paid on the original, and the statement says where the
+/// differences are paid, or that there are none.
 #[allow(clippy::too_many_arguments)]
 pub fn statement(
     policy: &Policy,
@@ -222,7 +223,7 @@ pub fn statement(
     clients: &BTreeMap<String, ClientMonth>,
     days: u32,
     draft: bool,
-    restated: Option<&crate::archive::Restated>,
+    restated: Option<(&crate::archive::Restated, bool)>,
     lang: Lang,
 ) -> Page {
     let m = |d: Decimal| amount_text(d, 2);
@@ -271,7 +272,9 @@ pub fn statement(
     }
     // The adjustments are paid in the month after the restatement's last
     // month (the archive's last closed month when it was made).
-    if let Some(x) = restated {
+    // An RM whose pay the correction left as it was has nothing to be
+    // paid or recovered, and is told so.
+    if let Some((x, changed)) = restated {
         let pays = x
             .last
             .parse::<crate::vocab::Period>()
@@ -279,7 +282,11 @@ pub fn statement(
             .unwrap_or(p);
         rows.line(
             RowStyle::Normal,
-            text::stmt_restated(lang, x.version, &x.reason, pays, pays.year, pays.month),
+            if changed {
+                text::stmt_restated(lang, x.version, &x.reason, pays, pays.year, pays.month)
+            } else {
+                text::stmt_restated_same_pay(lang, x.version, &x.reason)
+            },
         );
     }
     rows.push(
@@ -737,6 +744,8 @@ pub fn statement(
         if r.rm.base_source == format!("policy tier `{}` base_deposit", policy.tiers[r.rm.tier].id)
         {
             text::stmt_base_default(lang, &tier)
+        } else if r.rm.base_source == crate::metrics::monthly::NO_BASE {
+            text::stmt_base_none(lang).to_string()
         } else {
             text::stmt_base_from(lang, &r.rm.base_source)
         },

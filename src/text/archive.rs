@@ -98,7 +98,7 @@ says! {
         "{next} is not closed yet: close it before {p} (the last closed period is {last})";
     busy(secs) => "另一个 rmpay 正在写入本档案库（已等待 {secs} 秒）；请待其完成后重试",
         "another rmpay is writing to this archive (waited {secs} s); try again when it has finished";
-    not_closed(p) => "{p} 不是已结账的月份", "{p} is not a closed period";
+    not_closed(p) => "{p} 不是已结账的月份：请先用 `rmpay close` 为 {p} 结账", "{p} is not a closed period: close it first with `rmpay close`";
 
     // verify: the chain and each folder against its manifest.
     missing_between(missing, before, p) => "{before} 与 {p} 之间缺少 {missing}", "{missing} is missing between {before} and {p}";

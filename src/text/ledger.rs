@@ -108,6 +108,9 @@ says! {
     card_not_only_digits() => "含非数字字符的文本", "text that is not only digits";
     shares_exceed_100(client, pct, rows) => "客户「{client}」的分成比例合计 {pct}%，超过 100%（{rows}）",
         "expected the shares of client `{client}` to add up to at most 100%, found {pct}% ({rows})";
+    shares_exceed_100_whole(client, pct, rows, whole) =>
+        "客户「{client}」的分成比例合计 {pct}%，超过 100%（{rows}）；其中{whole}按 100% 计：分成比例空白或填 1 即 100%，1% 请写作「1%」",
+        "expected the shares of client `{client}` to add up to at most 100%, found {pct}% ({rows}), reading {whole} as 100%: a share left empty or given as 1 is 100%; write 1% as `1%`";
     average_disagrees(s, d, rounded, scale, given) =>
         "月日均应为日余额合计 ÷ 天数：{s} ÷ {d} = {rounded}（保留 {scale} 位小数），填的是 {given}",
         "expected the average of the sum, {s} ÷ {d} = {rounded} (to {scale} places), found {given}";

@@ -685,6 +685,7 @@ messages! {
 
     // The pay statement (工资对账单).
     stmt_restated(version, reason, period, year, month) => "更正后第 {version} 版（{reason}）：本月工资已按原版本发放，与本版的差额作为以前期间调整，在 {year}年{month}月 的工资中补发或扣回。", "Corrected version {version} ({reason}): the month was paid on the original version; the differences from this version are prior-period adjustments, paid or recovered in the pay of {period}.";
+    stmt_restated_same_pay(version, reason) => "更正后第 {version} 版（{reason}）：本月工资已按原版本发放；更正未改变本人工资，无需补发或扣回。", "Corrected version {version} ({reason}): the month was paid on the original version; the correction did not change this RM's pay, so nothing is paid or recovered.";
     stmt_title(period, year, month, draft) => "客户经理工资对账单 {year}年{month}月{draft}", "RM pay statement {period}{draft}";
     stmt_policy_line(policy, version, branch) => "{policy}（版本 {version}）　机构：{branch}", "{policy} (version {version})   Branch: {branch}";
     stmt_rm_line(id, name, tier, period, year, month, days) =>
@@ -721,6 +722,7 @@ messages! {
         "Σ daily average × share over {n} clients (see below){excluded}{exact}";
     stmt_base_default(tier) => "台账未填，取办法中{tier}的默认基数", "not in the ledger: the policy's default for {tier}";
     stmt_base_from(source) => "取自 {source}", "from {source}";
+    stmt_base_none() => "台账未填，办法也未规定：按 0 计", "not in the ledger, and the policy gives none: 0";
     stmt_loan_words(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loans";
     stmt_npl_words(npl, loans) => "不良贷款余额 {npl} ÷ 贷款余额 {loans}", "NPL balance {npl} ÷ loan balance {loans}";
     stmt_collection_words(received, due) => "实收利息 {received} ÷ 应收利息 {due}", "interest received {received} ÷ interest due {due}";
@@ -1076,6 +1078,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("tier_median_gross", "同等级应发中位数"),
     ("base_deposit", "基数存款"),
     ("policy tier", "政策等级"),
+    ("none in the ledger or the policy", "台账与办法均未规定"),
     ("paid in ", "已发 "),
     ("due in ", "应发 "),
     ("adjustment ", "调整 "),

@@ -87,7 +87,11 @@ says! {
         "台账给的是月日均而非每日余额，且{why}：请在文件名中写明月份（`YYYY-MM`、`YYYYMM` 或 `{zh_form}`，如 `{example}.xlsx`），或写成 `YYYY-MM={display}`",
         "the ledger gives monthly averages, not daily balances, and {why}: name the file with its month (YYYY-MM, YYYYMM or {zh_form}, e.g. {example}.xlsx) or give it as YYYY-MM={display}";
     outside_review(period, label) => "台账是 {period} 的，不在考核期 {label} 内", "the ledger is for {period}, outside the review period {label}";
-    second_ledger(period) => "{period} 的台账重复", "a second ledger for {period}";
+    second_ledger(period, other) => "{period} 的台账重复：{other} 已是 {period} 的台账；每个月只给一份台账",
+        "a second ledger for {period}: {other} is already {period}'s; give one ledger a month";
+    second_ledger_misnamed(period, other, named) =>
+        "{period} 的台账重复：{other} 已是 {period} 的台账，而本文件名为 {named}，所记却是 {period} 的日余额：是否给错了文件？请换用 {named} 的台账",
+        "a second ledger for {period}: {other} is already {period}'s, and this file, named {named}, holds {period}'s daily balances: is it the wrong file? Give {named}'s ledger instead";
     no_ledger_for(label) => "{label} 没有台账", "no ledger for {label}";
     review_uses(label, used, aside) => "rmpay：{label} 考核使用 {used}；{aside} 的台账不参与本次考核",
         "rmpay: review {label} uses {used}; the ledgers of {aside} are set aside";

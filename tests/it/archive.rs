@@ -1375,7 +1375,7 @@ fn explain_of_a_draft_month_says_it_is_not_closed() {
         ])
         .stderr(
             "
-            $TMP/2026-10: error[not-closed]: 2026-10 is not a closed period
+            $TMP/2026-10: error[not-closed]: 2026-10 is not a closed period: close it first with `rmpay close`
             rmpay: nothing was written
         ",
         )

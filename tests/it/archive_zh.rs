@@ -175,7 +175,7 @@ fn a_closed_month_s_refusals_read_in_chinese() {
     );
     assert_eq!(
         rerun[0],
-        "$TMP/archive/2026-10: error[not-closed]: 2026-10 不是已结账的月份"
+        "$TMP/archive/2026-10: error[not-closed]: 2026-10 不是已结账的月份：请先用 `rmpay close` 为 2026-10 结账"
     );
     let v9 = c.run(
         tmp,

@@ -409,6 +409,8 @@ fn audit_rm(
                         let tier = rest.split('`').next().unwrap();
                         pol.tier_base(tier)
                     }
+                    // Neither gives one (Policy B): 0.
+                    None if source == "none in the ledger or the policy" => Decimal::ZERO,
                     None => cells.amount(&source),
                 })
             }

@@ -386,7 +386,7 @@ fn duplicate_month() {
         ])
         .stderr(
             "
-            fixtures/2026-10.xlsx: error[duplicate-month]: a second ledger for 2026-10
+            fixtures/2026-10.xlsx: error[duplicate-month]: a second ledger for 2026-10: fixtures/2026-10.xlsx is already 2026-10's; give one ledger a month
             rmpay: 1 error(s); nothing was written
         ",
         )
@@ -755,7 +755,7 @@ fn rerun_of_a_month_not_closed_is_refused() {
         .args(["rerun", "--archive", "$TMP/archive", "--period", "2026-10"])
         .stderr(
             "
-            $TMP/archive/2026-10: error[not-closed]: 2026-10 is not a closed period
+            $TMP/archive/2026-10: error[not-closed]: 2026-10 is not a closed period: close it first with `rmpay close`
             rmpay: nothing was written
         ",
         )
@@ -1071,4 +1071,45 @@ fn every_case_reads_in_chinese() {
         english.len(),
         english.join("\n")
     );
+}
+
+/// April's ledger saved again as `2026-05.xlsx` (last month's file given
+/// for this month, a clerk's slip): the error names the ledger already
+/// read for April and says the file's name gives May, so May has none
+/// (it said only "a second ledger for 2026-04"; fifth independent test).
+#[test]
+fn a_ledger_named_for_another_month_is_named_as_the_wrong_file() {
+    let april = std::fs::read(super::util::root().join("fixtures/year-a/2026-04.xlsx")).unwrap();
+    let t = |lang: &str, want: &str| {
+        Test::new()
+            .write("2026-05.xlsx", &april)
+            .args([
+                "review",
+                "--lang",
+                lang,
+                "--policy",
+                POLICY_A,
+                "--ledgers",
+                "fixtures/year-a/2026-04.xlsx",
+                "$TMP/2026-05.xlsx",
+                "fixtures/year-a/2026-06.xlsx",
+                "--year",
+                "2026",
+                "--quarter",
+                "2",
+                "--out",
+                "$TMP/out",
+            ])
+            .stderr(want)
+            .status(1)
+            .run();
+    };
+    t("en", "
+        $TMP/2026-05.xlsx: error[duplicate-month]: a second ledger for 2026-04: fixtures/year-a/2026-04.xlsx is already 2026-04's, and this file, named 2026-05, holds 2026-04's daily balances: is it the wrong file? Give 2026-05's ledger instead
+        rmpay: 1 error(s); nothing was written
+    ");
+    t("zh", "
+        $TMP/2026-05.xlsx: error[duplicate-month]: 2026-04 的台账重复：fixtures/year-a/2026-04.xlsx 已是 2026-04 的台账，而本文件名为 2026-05，所记却是 2026-04 的日余额：是否给错了文件？请换用 2026-05 的台账
+        rmpay：1 个错误；未写入任何文件
+    ");
 }

@@ -1530,3 +1530,51 @@ fn an_unknown_tier_is_reported_with_the_ledgers_other_errors() {
         assert!(!t.join("out").exists());
     }
 }
+
+/// A client split 99 and 1, the clerk meaning 1%: a bare `1` is a
+/// fraction, 100%, so the shares add up to 199%. The error names the row
+/// read as the whole client and says how to write 1%, as it does for a
+/// share left empty (also 100%); a split over 100% without such a row is
+/// worded as before. Found by the fifth independent test (a branch's
+/// clerk, Policy B).
+#[test]
+fn a_share_read_as_the_whole_client_is_named_in_the_error() {
+    let t = |lang: &str, valid: &str, want: &str| {
+        Test::new()
+            .write(
+                "m/managers.csv",
+                "rm_id,name,tier\nRM001,张伟,高级客户经理\nRM002,李娜,高级客户经理\n",
+            )
+            .write(
+                "m/clients.csv",
+                "client_id,rm_id,share\nT1,RM001,99\nT1,RM002,1\nT2,RM001,\nT2,RM002,40%\nT3,RM001,60%\nT3,RM002,50%\n",
+            )
+            .write(
+                "m/deposit_averages.csv",
+                "client_id,daily_average\nT1,100.00\n",
+            )
+            .args(["check", "--lang", lang, "--policy", POLICY, "--ledger", "$TMP/m", "--period", "2026-10"])
+            .stdout(valid)
+            .stderr(want)
+            .status(1)
+            .run();
+    };
+    // T1: 99% + 100% = 199% (line 3 the `1`); T2: 100% (empty) + 40% =
+    // 140%; T3: 60% + 50% = 110%, no row of 100%.
+    t("en", "
+        rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+    ", "
+        $TMP/m/clients.csv:3:3: error[shares-exceed-100]: expected the shares of client `T1` to add up to at most 100%, found 199% (lines 2, 3), reading lines 3 as 100%: a share left empty or given as 1 is 100%; write 1% as `1%`
+        $TMP/m/clients.csv:5:3: error[shares-exceed-100]: expected the shares of client `T2` to add up to at most 100%, found 140% (lines 4, 5), reading lines 4 as 100%: a share left empty or given as 1 is 100%; write 1% as `1%`
+        $TMP/m/clients.csv:7:3: error[shares-exceed-100]: expected the shares of client `T3` to add up to at most 100%, found 110% (lines 6, 7)
+        rmpay: 3 error(s); nothing was written
+    ");
+    t("zh", "
+        rules/city-commercial-bank.toml：政策 `city-commercial-bank` 版本 2026.1 有效（6 个等级，6 项工资，28 个算例通过）
+    ", "
+        $TMP/m/clients.csv:3:3: error[shares-exceed-100]: 客户「T1」的分成比例合计 199%，超过 100%（第 2、3 行）；其中第 3 行按 100% 计：分成比例空白或填 1 即 100%，1% 请写作「1%」
+        $TMP/m/clients.csv:5:3: error[shares-exceed-100]: 客户「T2」的分成比例合计 140%，超过 100%（第 4、5 行）；其中第 4 行按 100% 计：分成比例空白或填 1 即 100%，1% 请写作「1%」
+        $TMP/m/clients.csv:7:3: error[shares-exceed-100]: 客户「T3」的分成比例合计 110%，超过 100%（第 6、7 行）
+        rmpay：3 个错误；未写入任何文件
+    ");
+}

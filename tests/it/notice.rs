@@ -291,6 +291,10 @@ fn policy_b_quarter_notice_gives_the_deciding_grade_item_by_item() {
         row(&n, "考核前等级：四级客户经理（行员等级 9 等）").len(),
         1
     );
+    // The key figures' amounts are in yuan, said above their table (they
+    // were printed with no unit on the page: fifth independent test).
+    let key = n.iter().position(|r| r[0].starts_with("三、")).unwrap();
+    assert_eq!(n[key + 1], ["", "", "", "单位：元"]);
     assert_eq!(row(&n, "考核结论：晋升").len(), 1);
     assert_eq!(
         row(&n, "考核后等级：三级客户经理（行员等级 8 等）").len(),

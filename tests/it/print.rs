@@ -587,3 +587,140 @@ fn a_registers_adjustment_header_prints_whole() {
     let heights = row_heights(&register.xml);
     assert!(heights[0] >= 66.0, "header row {} points", heights[0]);
 }
+
+/// Each column's width in characters (0-based), from the sheet's
+/// `<col min max width>` elements.
+fn column_widths(xml: &str) -> Vec<f64> {
+    let mut widths = Vec::new();
+    for c in xml.split("<col ").skip(1) {
+        let min: usize = attr(c, "min").unwrap().parse().unwrap();
+        let max: usize = attr(c, "max").unwrap().parse().unwrap();
+        let w: f64 = attr(c, "width").unwrap().parse().unwrap();
+        widths.resize(max.max(widths.len()), 8.43);
+        for slot in &mut widths[min - 1..max] {
+            *slot = w;
+        }
+    }
+    widths
+}
+
+/// The grading workbook's figures print whole: the trace (计算过程) shows
+/// each year's figure to six places (the quotient its rules compare), so
+/// its value column holds `260,000,000.000000` (18 characters), which a
+/// column of 16 printed and showed as `###`; its rule column holds the
+/// review's settings by id (`review.collection_rate_when_nothing_due`);
+/// and the grade criteria (等级条件) say `满足 1 项（需 2 项）` in a column
+/// of 10, cut by the next cell. Found printing a branch's year under
+/// Policy B through LibreOffice (fifth independent test).
+#[test]
+fn the_grading_workbooks_figures_and_counts_fit_their_columns() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12)
+        .map(|m| format!("2026-{m:02}=fixtures/year-b/2026-{m:02}.xlsx"))
+        .collect();
+    // A CJK character takes two width units (the summary's test above).
+    let shown = |s: &str| -> f64 {
+        s.chars()
+            .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+            .sum()
+    };
+    for (lang, trace, criteria) in [
+        ("zh", "计算过程", "等级条件"),
+        ("en", "Trace", "Grade criteria"),
+    ] {
+        let out = d.path().join(lang);
+        let o = rmpay()
+            .args([
+                "review",
+                "--policy",
+                "rules/bocom-nanchang.toml",
+                "--year",
+                "2026",
+                "--lang",
+                lang,
+                "--ledgers",
+            ])
+            .args(&ledgers)
+            .arg("--out")
+            .arg(&out)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let path = out.join("review-2026.xlsx");
+        let (_, sheets) = parts(&path);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+
+        // The trace: value (D) and rule (C) columns.
+        let widths = column_widths(&sheet(&sheets, trace).1.xml);
+        let range = wb.worksheet_range(trace).unwrap();
+        let (mut widest, mut longest_rule) = (String::new(), String::new());
+        for row in range.rows().skip(1) {
+            if let Data::Float(v) = row[3] {
+                // At most six places, with separators: `#,##0.000000`.
+                let s = format!("{v:.6}");
+                let (int, frac) = s.split_once('.').unwrap();
+                let mut grouped = String::new();
+                for (i, ch) in int.chars().enumerate() {
+                    if i > 0 && (int.len() - i) % 3 == 0 {
+                        grouped.push(',');
+                    }
+                    grouped.push(ch);
+                }
+                let s = format!("{grouped}.{frac}");
+                if s.len() > widest.len() {
+                    widest = s;
+                }
+            }
+            let rule = row[2].to_string();
+            if rule.len() > longest_rule.len() {
+                longest_rule = rule;
+            }
+        }
+        assert!(
+            widest.len() >= 18,
+            "{lang}: the fixture's year has a figure of 100 million and more: {widest}"
+        );
+        assert!(
+            widest.len() as f64 <= widths[3],
+            "{lang}: {widest} ({} characters) in a value column of {}",
+            widest.len(),
+            widths[3]
+        );
+        assert!(
+            shown(&longest_rule) <= widths[2],
+            "{lang}: rule {longest_rule} in a rule column of {}",
+            widths[2]
+        );
+
+        // The grade criteria: held / needed (J), before the excluded clients.
+        let widths = column_widths(&sheet(&sheets, criteria).1.xml);
+        let range = wb.worksheet_range(criteria).unwrap();
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let j = header
+            .iter()
+            .position(|h| h == "满足项数" || h == "Held / needed")
+            .unwrap();
+        let mut counts = 0;
+        for row in range.rows().skip(1) {
+            let count = row[j].to_string();
+            if count.is_empty() {
+                continue;
+            }
+            counts += 1;
+            assert!(
+                shown(&count) <= widths[j],
+                "{lang}: {count:?} in a column of {}",
+                widths[j]
+            );
+        }
+        assert!(counts > 0, "{lang}: no grade tried");
+    }
+}

@@ -990,17 +990,75 @@ fn a_restated_months_statement_says_it_is_a_corrected_version() {
             })
             .collect()
     };
-    // September (corrected) and October (rolled forward): version 2, the
-    // reason, and where the difference is paid: the month after November,
-    // the restatement's last month.
-    for period in ["2026-09", "2026-10"] {
-        let rows = lines(period);
+    // September (corrected): version 2, the reason, and where the
+    // difference is paid: the month after November, the restatement's
+    // last month. October (rolled forward): version 2 and the reason; RM1's
+    // October pay is as it was (gross 2,300.00, holdback 460.00 in both
+    // versions, only the risk deposit's opening moved), so nothing of
+    // October is paid or recovered.
+    let rows = lines("2026-09");
+    assert_eq!(
+        rows[3],
+        format!(
+            "更正后第 2 版（{REASON}）：本月工资已按原版本发放，与本版的差额作为以前期间调整，在 2026年12月 的工资中补发或扣回。|||"
+        ),
+        "{rows:?}"
+    );
+    let rows = lines("2026-10");
+    assert_eq!(
+        rows[3],
+        format!(
+            "更正后第 2 版（{REASON}）：本月工资已按原版本发放；更正未改变本人工资，无需补发或扣回。|||"
+        ),
+        "{rows:?}"
+    );
+}
+
+/// A correction that changes one RM's pay: the other RMs' statements of
+/// the corrected month say their pay did not change and nothing is paid
+/// or recovered, not that "the difference" is paid in December (found by
+/// the fifth independent test: under Policy B a balance typed wrong moves
+/// no allowance, and every RM's statement promised an adjustment that
+/// December's pay, "no RM's pay changed: no adjustment", never held).
+#[test]
+fn a_restated_months_statement_says_when_the_rms_pay_did_not_change() {
+    let w = closed_autumn();
+    // RM1's client held 500,000.00 more every day; RM2 and RM3 as recorded.
+    let fixed = w.root.join("2026-09-rm1.xlsx");
+    ledger(&fixed, 9, [6_500_000.0, 5_500_000.0, 10_000_000.0]).unwrap();
+    let o = w.restate("2026-09", "2026-09-rm1.xlsx", REASON);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let st = w.root.join("statements");
+    let o = run(&[
+        "statement",
+        "--archive",
+        w.archive.to_str().unwrap(),
+        "--period",
+        "2026-09",
+        "--out",
+        st.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let line = |rm: &str| -> String {
+        let mut wb: Xlsx<_> =
+            open_workbook(st.join(format!("statement-2026-09-{rm}.xlsx"))).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let r = wb.worksheet_range(&name).unwrap();
+        r.rows().nth(3).unwrap()[0].to_string()
+    };
+    assert_eq!(
+        line("RM1"),
+        format!(
+            "更正后第 2 版（{REASON}）：本月工资已按原版本发放，与本版的差额作为以前期间调整，在 2026年12月 的工资中补发或扣回。"
+        )
+    );
+    for rm in ["RM2", "RM3"] {
         assert_eq!(
-            rows[3],
+            line(rm),
             format!(
-                "更正后第 2 版（{REASON}）：本月工资已按原版本发放，与本版的差额作为以前期间调整，在 2026年12月 的工资中补发或扣回。|||"
+                "更正后第 2 版（{REASON}）：本月工资已按原版本发放；更正未改变本人工资，无需补发或扣回。"
             ),
-            "{period}: {rows:?}"
+            "{rm}"
         );
     }
 }

@@ -518,3 +518,67 @@ fn statements_are_written_all_or_none() {
     );
     let _: PathBuf = out;
 }
+
+/// Policy B's grades give no base deposit and its ledgers none either: the
+/// statement and the trace say the base is 0 because neither gives one,
+/// not that it is "the policy's default for 三级客户经理" (a default the
+/// policy does not have: fifth independent test, a branch's year under
+/// Policy B).
+#[test]
+fn a_base_deposit_neither_the_ledger_nor_the_policy_gives_is_said_to_be_none() {
+    let d = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "statement",
+        "--lang",
+        "zh",
+        "--policy",
+        "rules/bocom-nanchang.toml",
+        "--ledger",
+        "fixtures/bocom-2026-10.xlsx",
+        "--period",
+        "2026-10",
+        "--out",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut seen = 0;
+    for e in std::fs::read_dir(d.path()).unwrap() {
+        let path = e.unwrap().path();
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        let row = range
+            .rows()
+            .find(|r| r[0] == "基数存款")
+            .unwrap_or_else(|| panic!("{}: no 基数存款 row", path.display()));
+        assert_eq!(
+            row[3].to_string(),
+            "台账未填，办法也未规定：按 0 计",
+            "{}",
+            path.display()
+        );
+        seen += 1;
+    }
+    assert!(seen > 0);
+    // The trace's source, in both languages.
+    for (lang, want) in [
+        ("zh", "  来源 = 台账与办法均未规定"),
+        ("en", "  source = none in the ledger or the policy"),
+    ] {
+        let o = run(&[
+            "explain",
+            "--lang",
+            lang,
+            "--policy",
+            "rules/bocom-nanchang.toml",
+            "--ledger",
+            "fixtures/bocom-2026-10.xlsx",
+            "--period",
+            "2026-10",
+            "--rm",
+            "N01",
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(o.stdout.lines().any(|l| l == want), "{lang}: {}", o.stdout);
+    }
+}
