@@ -225,6 +225,10 @@ pub struct Tier {
     pub exam_min: Option<Decimal>,
     /// When an RM of the tier has no exam score (`exam_when_missing`).
     pub exam_when_missing: WhenMissing,
+    /// Months an RM of the tier serves (from `marketing_since` through the
+    /// review period's last day) before a review may promote them
+    /// (`probation_months`; Policy B art. 6, 见习期为一年: 12).
+    pub probation_months: Option<u32>,
 }
 
 /// Policy B grade criteria: k of n items, single-client minimums, client

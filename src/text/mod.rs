@@ -224,6 +224,7 @@ columns! {
 }
 
 labels! {
+    review_probation_a_year => "一年", "a year";
     // The review's rules rmpay names itself (the policy names the others).
     hit_exam_below => "考试成绩未达本等级要求", "Exam score below the tier's minimum";
     hit_too_many_clients => "管户数超过上限", "More clients than the cap";
@@ -798,6 +799,9 @@ messages! {
     review_peers_average(tier, peers) => "{tier} {peers} 人存款日均的平均数", "the average daily deposits of the {peers} RMs of {tier}";
     review_in_post(n) => "（在岗 {n} 个月）各项数字按在岗月份计", "(in post {n} months) figures cover those months";
     review_in_post_over_period(n) => "（在岗 {n} 个月）日均按考核期全部天数平均，不在岗的月份计 0", "(in post {n} months) daily averages over all the period's days, the months out of post as 0";
+    review_probation(span, since, end, months, to, keep, rule) => "见习期未满{span}（入职 {since}，至 {end} 满 {months} 个月），不参与晋级（按考核业绩可晋升为{to}） → {keep}（{rule}）", "probation of {span} not served (started {since}, {months} whole months by {end}): not promoted (the figures would promote to {to}) → {keep} ({rule})";
+    review_probation_years(n) => "{n}年", "{n} years";
+    review_probation_months(n) => "{n}个月", "{n} months";
     review_held_of_needed(held, need) => "满足 {held} 项（需 {need} 项）", "{held}/{need}";
 
     // Console summaries.

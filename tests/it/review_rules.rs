@@ -1151,3 +1151,80 @@ fn a_joiner_s_figures_say_they_are_over_the_whole_period() {
         "{why}"
     );
 }
+
+// ------------------------------------------ a trainee's year (B) ---
+
+/// Policy B, month `m` of 2026: trainees (见习) P1, who started marketing
+/// on 2026-04-01, and P2, on 2025-07-01, each with one client of
+/// 20,000,000 (monthly average, constant) and 5,000,000 last year.
+fn trainee_month(m: u32) -> Vec<Sheet> {
+    vec![
+        (
+            "客户经理",
+            vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
+            vec![
+                vec![S("P1"), S("新人"), S("见习"), S("南昌分行营业部"), D(2026, 4, 1)],
+                vec![S("P2"), S("老见习"), S("见习"), S("南昌分行营业部"), D(2025, 7, 1)],
+            ],
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            vec![
+                vec![S("PA"), S("甲公司"), S("P1")],
+                vec![S("PB"), S("乙公司"), S("P2")],
+            ],
+        ),
+        (
+            "存款月日均",
+            vec!["客户编号", "月日均余额(元)"],
+            vec![vec![S("PA"), N(20_000_000.0)], vec![S("PB"), N(20_000_000.0)]],
+        ),
+        (
+            "国际结算",
+            vec!["客户编号", "结算金额(美元)", "日期"],
+            vec![vec![S("PA"), N(0.0), D(2026, m as u8, 15)]],
+        ),
+        (
+            "上年基数",
+            vec!["客户编号", "上年存款日均"],
+            vec![vec![S("PA"), N(5_000_000.0)], vec![S("PB"), N(5_000_000.0)]],
+        ),
+    ]
+}
+
+/// Art. 6 "见习期为一年", art. 11(6) "次年…聘任": a trainee is graded
+/// after a year (`probation_months = 12` on the trainee tier). Both
+/// trainees' figures in the third quarter meet grade 3: d, new deposits
+/// 20,000,000 − 5,000,000 = 15,000,000 ≥ 15,000,000 → 1 of 1; pass line
+/// 20,000,000 ≥ 15,000,000. P1, from 2026-04-01 to 2026-09-30, has served
+/// 6 whole months < 12: kept a trainee, saying why. P2, from 2025-07-01,
+/// 15 months ≥ 12: promoted to grade 3.
+#[test]
+fn a_trainee_is_graded_after_a_year() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (7..=9)
+        .map(|m| write_month(d.path(), &format!("2026-{m:02}"), trainee_month(m)))
+        .collect();
+    let r = review(
+        d.path(),
+        POLICY_B,
+        &ledgers,
+        &["--year", "2026", "--quarter", "3"],
+    );
+    ok(&r);
+    let p1 = manager(&r, "P1");
+    assert_eq!(outcome(p1), ("keep", Some("trainee")), "{p1}");
+    assert_eq!(num(&p1["metrics"]["months_in_service"], 0), dec("6"));
+    let said = "见习期未满一年（入职 2026-04-01，至 2026-09-30 满 6 个月），不参与晋级\
+                （按考核业绩可晋升为三级客户经理） → 保持（tiers.trainee.probation_months）";
+    assert!(p1["reasons"].to_string().contains(said), "{}", p1["reasons"]);
+    let summary = cells(&r.out.join("review-2026-Q3.xlsx"));
+    let all = format!("{summary:?}");
+    assert!(all.contains(said), "{all}");
+    // The grade line does not say "→ 晋升" for P1 any more.
+    assert!(!p1["reasons"].to_string().contains("晋升（B-11-4）"), "{}", p1["reasons"]);
+    let p2 = manager(&r, "P2");
+    assert_eq!(num(&p2["metrics"]["months_in_service"], 0), dec("15"));
+    assert_eq!(outcome(p2), ("promote", Some("grade3")), "{p2}");
+}
