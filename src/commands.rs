@@ -519,6 +519,11 @@ fn payroll_draft(
     let l = text::output();
     let out = a.out.join(crate::pay_workbook_name(p));
     let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
+    if !closed {
+        // The draft is what will be signed and closed: say now what the
+        // month's pay-out will lack once it is closed.
+        payout::payout_warnings(&r, &a.ledger);
+    }
     let ext = ledger_ext(&a.ledger);
     let ledger_bytes = read_ledger_files(read_from, &ext)?;
     let files = period_files(&r, l, ledger_bytes, &ext)?;
@@ -1088,6 +1093,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let copy = Some(LedgerCopy::take(&a.ledger)?);
     LedgerCopy::read_by(&copy, &mut job, &a.ledger);
     let mut r = compute_with_progress(&job, a.quiet)?;
+    payout::payout_warnings(&r, &a.ledger);
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
     // Where the policy has a workflow, the month closes only as the draft

@@ -811,12 +811,12 @@ messages! {
     errors_nothing_written(n) => "rmpay：{n} 个错误；未写入任何文件", "rmpay: {n} error(s); nothing was written";
     rmpay_nothing_written() => "rmpay：未写入任何文件", "rmpay: nothing was written";
     pay_summary(period, rms, net, gross, deductions, holdback, flags) =>
-        "rmpay：{period} 客户经理 {rms} 人：应发合计 {gross}，扣款合计 {deductions}，风险金扣留 {holdback}，工资净额 {net}；异常事项 {flags} 项",
+        "rmpay：{period} 客户经理 {rms} 人：应发合计 {gross} 元，扣款合计 {deductions} 元，风险金扣留 {holdback} 元，工资净额 {net} 元；异常事项 {flags} 项",
         "rmpay: {period} {rms} RMs, net pay {net} (gross {gross}, deductions {deductions}, risk deposit {holdback}); {flags} exception(s)";
-    pay_released(released, payout) => "rmpay：风险金退还 {released}；实发合计 {payout}",
+    pay_released(released, payout) => "rmpay：风险金退还 {released} 元；实发合计 {payout} 元",
         "rmpay: risk deposits released {released}; total paid {payout}";
     opening_state(what) => "rmpay：期初状态来源：{what}", "rmpay: opening state: {what}";
-    carried_deposit(id, amount, why) => "rmpay：{id} 不在本月台账中：风险金 {amount} 结转{why}",
+    carried_deposit(id, amount, why) => "rmpay：{id} 不在本月台账中：风险金 {amount} 元结转{why}",
         "rmpay: {id} is not in this month's ledger: risk deposit {amount} carried{why}";
     carried_due(left, due) => "（{left} 离岗，{due} 退还）", " (left on {left}, released in {due})";
     carried_unknown() => "（离岗日期不详：在台账标为离岗的月份退还）",
@@ -870,14 +870,14 @@ messages! {
     ledger_valid(file, period, managers, clients) => "{file}：{period} 台账有效（客户经理 {managers} 人，管户关系 {clients} 条）",
         "{file}: ledger for {period} is valid ({managers} managers, {clients} client assignments)";
     payout_summary(period, n, total, register, policy, version) =>
-        "rmpay：{period} 代发文件共 {n} 笔，合计 {total}（工资汇总表实发合计 {register}）；格式按该月存档的政策 `{policy}` {version}",
+        "rmpay：{period} 代发文件共 {n} 笔，合计 {total} 元（工资汇总表实发合计 {register} 元）；格式按该月存档的政策 `{policy}` {version}",
         "rmpay: pay-out file for {period}: {n} payment(s), total {total} (the register's total paid {register}); policy `{policy}` {version} as archived";
     version_archived(period, version, dir, replaces, old, new) =>
-        "rmpay：{period} 第 {version} 版已存档于 {dir}（替换第 {replaces} 版；实发合计 {old} → {new}）",
+        "rmpay：{period} 第 {version} 版已存档于 {dir}（替换第 {replaces} 版；实发合计 {old} 元 → {new} 元）",
         "rmpay: {period} version {version} archived in {dir} (replaces version {replaces}; total paid {old} → {new})";
-    to_pay_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份补发 {amount}（{lines} 行）",
+    to_pay_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份补发 {amount} 元（{lines} 行）",
         "rmpay: {rm}: to pay {amount} in the next open month ({lines} line(s))";
-    to_recover_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份扣回 {amount}（{lines} 行）",
+    to_recover_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份扣回 {amount} 元（{lines} 行）",
         "rmpay: {rm}: to recover {amount} in the next open month ({lines} line(s))";
     next_open_carries(period, root) =>
         "rmpay：{period} 是下一个未结账月份，其工资计算（`rmpay payroll --archive {root} …`）将带入各项调整；请把档案校验码抄在签核单上",
