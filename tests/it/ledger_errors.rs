@@ -859,3 +859,56 @@ fn the_console_prints_ledger_errors_in_chinese() {
         .status(1)
         .run();
 }
+
+/// A risk-deposit opening balance above the cap of the RM's tier (Policy
+/// A art. 25(2): mid 10,000; the deposit is withheld only up to it) is a
+/// slip, refused at its cell in the console's language and nothing is
+/// written. RM005 (中级) opens with 10,500.00 (the fixture's B3 is
+/// 9,950.00). Was: taken as it stood, a balance no withholding can reach.
+#[test]
+fn a_risk_deposit_opening_above_the_cap_is_refused_at_its_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("2026-09.xlsx");
+    std::fs::copy(super::util::root().join("fixtures/2026-09.xlsx"), &ledger).unwrap();
+    super::payout::replace_in(
+        &ledger,
+        "xl/worksheets/sheet8.xml",
+        r#"<c r="B3"><v>9950.0</v>"#,
+        r#"<c r="B3"><v>10500</v>"#,
+    );
+    let ledger_s = ledger.to_str().unwrap();
+    let out = tmp.path().join("out");
+    let args = [
+        "payroll",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        ledger_s,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let en = super::util::run(&[&["--lang", "en"][..], &args[..]].concat());
+    assert_eq!(en.code, 1, "{}", en.stderr);
+    assert_eq!(
+        en.stderr.replace(tmp.path().to_str().unwrap(), "$TMP"),
+        "$TMP/2026-09.xlsx [风险金账户]!B3: error[out-of-range]: expected RM `RM005`'s opening risk-deposit balance to be at most the cap of their tier (Mid-level RM), 10,000.00, found 10,500.00: the deposit is withheld only up to the cap, so no balance exceeds it; check the cell (a digit too many, or the wrong tier)\n\
+         rmpay: 1 error(s); nothing was written\n"
+    );
+    let zh = super::util::run(&[&["--lang", "zh"][..], &args[..]].concat());
+    assert_eq!(zh.code, 1, "{}", zh.stderr);
+    assert_eq!(
+        zh.stderr.replace(tmp.path().to_str().unwrap(), "$TMP"),
+        "$TMP/2026-09.xlsx [风险金账户]!B3: error[out-of-range]: 客户经理 `RM005` 的风险金期初余额为 10,500.00 元，超过其等级（中级客户经理）的风险金上限 10,000.00 元：风险金扣满上限即不再扣留，余额不会超过上限；请核对此单元格（是否多输了一位数，或等级填错）\n\
+         rmpay：1 个错误；未写入任何文件\n"
+    );
+    assert!(!out.exists());
+    // At the cap itself: accepted.
+    super::payout::replace_in(
+        &ledger,
+        "xl/worksheets/sheet8.xml",
+        r#"<c r="B3"><v>10500</v>"#,
+        r#"<c r="B3"><v>10000</v>"#,
+    );
+    let ok = super::util::run(&args);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+}
