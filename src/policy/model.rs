@@ -606,8 +606,21 @@ impl ZeroDenominator {
     }
 }
 
+/// A review condition over consecutive months (`consecutive_months`),
+/// where the policy file says it: a review period shorter than `months`
+/// could never see it hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthRun {
+    /// The condition's key path (`review.rules[2].when`).
+    pub path: String,
+    pub months: u32,
+    pub at: crate::diag::Location,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
+    /// Every condition over consecutive months, where it is written.
+    pub month_runs: Vec<MonthRun>,
     /// `collection_rate` with no interest due over the period (default
     /// `full`: see [`Review::collection_rate_when_nothing_due`]).
     pub collection_rate_when_nothing_due: Option<ZeroDenominator>,

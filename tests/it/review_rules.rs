@@ -1228,3 +1228,91 @@ fn a_trainee_is_graded_after_a_year() {
     assert_eq!(num(&p2["metrics"]["months_in_service"], 0), dec("15"));
     assert_eq!(outcome(p2), ("promote", Some("grade3")), "{p2}");
 }
+
+// ----------------------- what a policy says and the engine cannot do ---
+
+/// A review condition over more consecutive months than the review period
+/// has could never hold: Policy B's B-npl over six months running, in a
+/// quarter's review (three months), is an error at the condition's line
+/// and column, and nothing is written. Was: the rule silently never fired.
+/// (Over 12 months it could hold in no review: refused when the policy is
+/// read.)
+#[test]
+fn a_run_longer_than_the_review_is_a_policy_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_B)).unwrap();
+    let from = "when = { consecutive_months = 1, metric = \"npl_balance\"";
+    let changed = text.replacen(from, "when = { consecutive_months = 6, metric = \"npl_balance\"", 1);
+    assert_ne!(changed, text);
+    // Where the 6 is: its line, and its column (1-based, in characters).
+    let (line, col) = changed
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.find("consecutive_months = 6")
+                .map(|c| (i + 1, l[..c].chars().count() + "consecutive_months = ".len() + 1))
+        })
+        .unwrap();
+    let policy = d.path().join("b.toml");
+    std::fs::write(&policy, &changed).unwrap();
+    let ledgers: Vec<String> = (7..=9)
+        .map(|m| write_month(d.path(), &format!("2026-{m:02}"), trainee_month(m)))
+        .collect();
+    review_fails(
+        d.path(),
+        policy.to_str().unwrap(),
+        &ledgers,
+        &["--year", "2026", "--quarter", "3"],
+        &format!(
+            "
+            $DIR/b.toml:{line}:{col}: error[not-applicable]: `review.disqualifiers[0].when.consecutive_months` asks for 6 months running, but the review of 2026-Q3 has 3 months: the rule could never hold in it. Review the whole year, or make the months at most 3
+            rmpay: 1 error(s); nothing was written
+            "
+        ),
+    );
+    // Thirteen months: no review could see them.
+    std::fs::write(
+        &policy,
+        text.replacen(from, "when = { consecutive_months = 13, metric = \"npl_balance\"", 1),
+    )
+    .unwrap();
+    let o = run(&["check", "--policy", policy.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "{}:{line}:{col}: error[out-of-range]",
+            policy.display()
+        )),
+        "{}",
+        o.stderr
+    );
+}
+
+/// `[score] total` is the components' full points: where it is written,
+/// each scored tier's components must add up to it. Policy A's RMs: 40 +
+/// 30 + 20 + 10 = 100; written as 90, an error at `total`. Was: accepted
+/// and never read.
+#[test]
+fn a_score_total_the_components_do_not_make_is_a_policy_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replacen("[score]\ntotal = 100", "[score]\ntotal = 90", 1);
+    assert_ne!(changed, text);
+    let line = changed.lines().position(|l| l == "total = 90").unwrap() + 1;
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, &changed).unwrap();
+    let o = run(&["--lang", "en", "check", "--policy", policy.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    // The first scored tier, provisional_junior: deposit_growth 40, npl
+    // 30, collection 20, basic_accounts 10 = 100 ≠ 90.
+    assert!(
+        o.stderr.contains(&format!(
+            "{}:{line}:9: error[out-of-range]: score `total` is 90 points, but the components that apply to tier `provisional_junior` have 100 full points (deposit_growth 40, npl 30, collection 20, basic_accounts 10): make them agree",
+            policy.display()
+        )),
+        "{}",
+        o.stderr
+    );
+    // As shipped, 100: valid.
+    assert_eq!(run(&["check", "--policy", POLICY_A]).code, 0);
+}
