@@ -878,8 +878,12 @@ fn signed_steps(
     Ok(signoffs)
 }
 
-fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine> {
-    a.iter()
+fn signoff_lines(
+    a: &Option<archive::Approval>,
+    policy: &crate::policy::Policy,
+) -> Vec<report::pay::SignoffLine> {
+    let mut lines: Vec<report::pay::SignoffLine> = a
+        .iter()
         .flat_map(|a| &a.signoffs)
         .map(|s| report::pay::SignoffLine {
             title: s.title.clone(),
@@ -888,7 +892,23 @@ fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine>
             date: s.date.clone(),
             note: s.note.clone(),
         })
-        .collect()
+        .collect();
+    // The steps the policy's chain has after the close (Policy A art. 28:
+    // 下拨) are signed on the printed register: their lines, blank.
+    if a.is_some()
+        && let Some(wf) = &policy.workflow
+    {
+        lines.extend(wf.steps.iter().skip(wf.approval + 1).map(|st| {
+            report::pay::SignoffLine {
+                title: st.name.clone(),
+                office: st.office.clone(),
+                name: String::new(),
+                date: String::new(),
+                note: None,
+            }
+        }));
+    }
+    lines
 }
 
 /// The files of a closed period, built in memory.
@@ -1103,7 +1123,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         None => None,
         Some(wf) => Some(approval(&arch, &a.archive, &r, wf)?),
     };
-    r.run.signoffs = signoff_lines(&approved);
+    r.run.signoffs = signoff_lines(&approved, &r.policy);
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
     let ext = ledger_ext(&a.ledger);
@@ -1609,7 +1629,7 @@ fn recompute_version(
         client_detail: archived_detail(&m),
     };
     let mut r = compute(&job, &mut |_, _| {})?;
-    r.run.signoffs = signoff_lines(&m.approval);
+    r.run.signoffs = signoff_lines(&m.approval, &r.policy);
     Ok((m, r))
 }
 

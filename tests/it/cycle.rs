@@ -241,6 +241,9 @@ fn the_month_is_drafted_signed_closed_and_issued() {
             row(["制表", "市场营销部", "张三", "2026-10-02", ""]),
             row(["审核", "稽核监控办", "王五", "2026-10-03", ""]),
             row(["审批", "行长", "赵六", "2026-10-04", ""]),
+            // The policy's step after the close (art. 28: 下拨), signed
+            // after the register was archived: its line, to sign by hand.
+            row(["下拨", "党群人事部", "", "", ""]),
         ]
     );
     // The manifest records the sign-offs and the log's line at the close.
@@ -407,6 +410,7 @@ fn the_month_is_drafted_signed_closed_and_issued() {
             row(["制表", "市场营销部", "张三", "2026-11-04", ""]),
             row(["审核", "稽核监控办", "王五", "2026-11-05", ""]),
             row(["审批", "行长", "赵六", "2026-11-06", "同意"]),
+            row(["下拨", "党群人事部", "", "", ""]),
         ]
     );
     // The closed month's ledger is the corrected one.
