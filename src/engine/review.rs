@@ -269,7 +269,11 @@ pub fn score(
                     fmt(c.points),
                     fmt(steps),
                     fmt(*points_per_step),
-                    fmt(*step),
+                    // An amount step (10,000 yuan) reads with separators.
+                    {
+                        let st = step.round_away(6).normalize();
+                        crate::report::pay::amount_text(st, st.scale())
+                    },
                     fmt(*cap_down),
                     fmt(*cap_up)
                 );
