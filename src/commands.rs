@@ -2101,13 +2101,24 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
         );
         return Ok(());
     }
+    // An RM id the month does not have is the input's mistake, as in
+    // `statement --rm`: exit 1, at the managers sheet.
     let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
         let ids = rm_ids(&r);
-        return Err(Failure::usage(diag::suggest(
-            text::run::no_rm_in(&a.rm, r.run.period),
-            &a.rm,
-            ids.iter().copied(),
-        )));
+        let mut diags = diag::Diagnostics::new();
+        diags.error(
+            diag::Location::Sheet {
+                file: r.ledger.file.clone(),
+                sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
+            },
+            Code::UnknownRm,
+            diag::suggest(
+                text::run::rm_flag_no_rm(&a.rm, r.run.period),
+                &a.rm,
+                ids.iter().copied(),
+            ),
+        );
+        return Err(Failure::Invalid(diags));
     };
     print!(
         "{}",

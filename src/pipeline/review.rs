@@ -103,9 +103,6 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
             Msg::new(said(Lang::Zh), said(Lang::En)),
         );
     }
-    if diags.has_errors() {
-        return Err(Failure::Invalid(diags));
-    }
     let window = trailing_window(job, &policy, &expected);
     let span = Span {
         label,

@@ -978,10 +978,13 @@ fn explain_prints_every_figure_down_to_the_cells() {
         "--rm",
         "RM01",
     ]);
-    assert_eq!(o.code, 2);
+    // An id the month does not have is the input's mistake: exit 1, as
+    // `statement --rm` (was 2, a usage error).
+    assert_eq!(o.code, 1);
     assert_eq!(
-        o.stderr.trim(),
-        "error: no RM `RM01` in 2026-10 (did you mean `RM001`?)"
+        o.stderr,
+        "2026-10.xlsx [客户经理]: error[unknown-rm]: --rm RM01: no RM `RM01` in 2026-10 (did you mean `RM001`?)\n\
+         rmpay: 1 error(s); nothing was written\n"
     );
 }
 
