@@ -898,15 +898,18 @@ fn signoff_lines(
     if a.is_some()
         && let Some(wf) = &policy.workflow
     {
-        lines.extend(wf.steps.iter().skip(wf.approval + 1).map(|st| {
-            report::pay::SignoffLine {
-                title: st.name.clone(),
-                office: st.office.clone(),
-                name: String::new(),
-                date: String::new(),
-                note: None,
-            }
-        }));
+        lines.extend(
+            wf.steps
+                .iter()
+                .skip(wf.approval + 1)
+                .map(|st| report::pay::SignoffLine {
+                    title: st.name.clone(),
+                    office: st.office.clone(),
+                    name: String::new(),
+                    date: String::new(),
+                    note: None,
+                }),
+        );
     }
     lines
 }

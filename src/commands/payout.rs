@@ -82,7 +82,9 @@ pub(super) fn payout_warnings(r: &crate::PayrollRun, ledger: &std::path::Path) {
         let list = |l| {
             let shown = ids[..ids.len().min(SHOWN)].join(crate::text::list_sep(l));
             if ids.len() > SHOWN {
-                says::unpayable_more(shown, ids.len() - SHOWN).get(l).to_string()
+                says::unpayable_more(shown, ids.len() - SHOWN)
+                    .get(l)
+                    .to_string()
             } else {
                 shown
             }

@@ -91,11 +91,18 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
     // never hold (a quarter's review of a six-month run): the policy's
     // error at the condition, not a rule that silently never fires.
     let months = expected.len() as u32;
-    for run in policy.review.month_runs.iter().filter(|r| r.months > months) {
+    for run in policy
+        .review
+        .month_runs
+        .iter()
+        .filter(|r| r.months > months)
+    {
         let said = |l: Lang| {
-            crate::text::policy::consecutive_longer_than_review(&run.path, run.months, &label, months)
-                .get(l)
-                .to_string()
+            crate::text::policy::consecutive_longer_than_review(
+                &run.path, run.months, &label, months,
+            )
+            .get(l)
+            .to_string()
         };
         diags.error(
             run.at.clone(),

@@ -829,8 +829,8 @@ fn lint_tier(
     let exam_min = num(cx, &r.exam_min, path, "exam_min", Quantity::Points).map(|v| v.value);
     let exam_when_missing =
         word(cx, &r.exam_when_missing, path, "exam_when_missing").unwrap_or_default();
-    let probation_months = int(cx, &r.probation_months, path, "probation_months", 1..1201)
-        .map(|v| v.value as u32);
+    let probation_months =
+        int(cx, &r.probation_months, path, "probation_months", 1..1201).map(|v| v.value as u32);
     let client_band = r.client_band.as_ref().map(|b| {
         let bp = key_path(path, "client_band");
         ClientBand {

@@ -1163,8 +1163,20 @@ fn trainee_month(m: u32) -> Vec<Sheet> {
             "客户经理",
             vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
             vec![
-                vec![S("P1"), S("新人"), S("见习"), S("南昌分行营业部"), D(2026, 4, 1)],
-                vec![S("P2"), S("老见习"), S("见习"), S("南昌分行营业部"), D(2025, 7, 1)],
+                vec![
+                    S("P1"),
+                    S("新人"),
+                    S("见习"),
+                    S("南昌分行营业部"),
+                    D(2026, 4, 1),
+                ],
+                vec![
+                    S("P2"),
+                    S("老见习"),
+                    S("见习"),
+                    S("南昌分行营业部"),
+                    D(2025, 7, 1),
+                ],
             ],
         ),
         (
@@ -1178,7 +1190,10 @@ fn trainee_month(m: u32) -> Vec<Sheet> {
         (
             "存款月日均",
             vec!["客户编号", "月日均余额(元)"],
-            vec![vec![S("PA"), N(20_000_000.0)], vec![S("PB"), N(20_000_000.0)]],
+            vec![
+                vec![S("PA"), N(20_000_000.0)],
+                vec![S("PB"), N(20_000_000.0)],
+            ],
         ),
         (
             "国际结算",
@@ -1218,12 +1233,20 @@ fn a_trainee_is_graded_after_a_year() {
     assert_eq!(num(&p1["metrics"]["months_in_service"], 0), dec("6"));
     let said = "见习期未满一年（入职 2026-04-01，至 2026-09-30 满 6 个月），不参与晋级\
                 （按考核业绩可晋升为三级客户经理） → 保持（tiers.trainee.probation_months）";
-    assert!(p1["reasons"].to_string().contains(said), "{}", p1["reasons"]);
+    assert!(
+        p1["reasons"].to_string().contains(said),
+        "{}",
+        p1["reasons"]
+    );
     let summary = cells(&r.out.join("review-2026-Q3.xlsx"));
     let all = format!("{summary:?}");
     assert!(all.contains(said), "{all}");
     // The grade line does not say "→ 晋升" for P1 any more.
-    assert!(!p1["reasons"].to_string().contains("晋升（B-11-4）"), "{}", p1["reasons"]);
+    assert!(
+        !p1["reasons"].to_string().contains("晋升（B-11-4）"),
+        "{}",
+        p1["reasons"]
+    );
     let p2 = manager(&r, "P2");
     assert_eq!(num(&p2["metrics"]["months_in_service"], 0), dec("15"));
     assert_eq!(outcome(p2), ("promote", Some("grade3")), "{p2}");
@@ -1242,15 +1265,23 @@ fn a_run_longer_than_the_review_is_a_policy_error() {
     let d = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(super::util::root().join(POLICY_B)).unwrap();
     let from = "when = { consecutive_months = 1, metric = \"npl_balance\"";
-    let changed = text.replacen(from, "when = { consecutive_months = 6, metric = \"npl_balance\"", 1);
+    let changed = text.replacen(
+        from,
+        "when = { consecutive_months = 6, metric = \"npl_balance\"",
+        1,
+    );
     assert_ne!(changed, text);
     // Where the 6 is: its line, and its column (1-based, in characters).
     let (line, col) = changed
         .lines()
         .enumerate()
         .find_map(|(i, l)| {
-            l.find("consecutive_months = 6")
-                .map(|c| (i + 1, l[..c].chars().count() + "consecutive_months = ".len() + 1))
+            l.find("consecutive_months = 6").map(|c| {
+                (
+                    i + 1,
+                    l[..c].chars().count() + "consecutive_months = ".len() + 1,
+                )
+            })
         })
         .unwrap();
     let policy = d.path().join("b.toml");
@@ -1273,7 +1304,11 @@ fn a_run_longer_than_the_review_is_a_policy_error() {
     // Thirteen months: no review could see them.
     std::fs::write(
         &policy,
-        text.replacen(from, "when = { consecutive_months = 13, metric = \"npl_balance\"", 1),
+        text.replacen(
+            from,
+            "when = { consecutive_months = 13, metric = \"npl_balance\"",
+            1,
+        ),
     )
     .unwrap();
     let o = run(&["check", "--policy", policy.to_str().unwrap()]);
@@ -1301,7 +1336,13 @@ fn a_score_total_the_components_do_not_make_is_a_policy_error() {
     let line = changed.lines().position(|l| l == "total = 90").unwrap() + 1;
     let policy = d.path().join("a.toml");
     std::fs::write(&policy, &changed).unwrap();
-    let o = run(&["--lang", "en", "check", "--policy", policy.to_str().unwrap()]);
+    let o = run(&[
+        "--lang",
+        "en",
+        "check",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     // The first scored tier, provisional_junior: deposit_growth 40, npl
     // 30, collection 20, basic_accounts 10 = 100 ≠ 90.
