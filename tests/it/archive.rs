@@ -14,7 +14,7 @@ fn policy() -> &'static str {
 
 /// What a close of `fixtures/2026-10.xlsx` under Policy A says first: the
 /// fixture has no salary cards, and the policy's `[payout]` pays to them.
-const NO_CARDS_10: &str = "fixtures/2026-10.xlsx [客户经理]: warning[missing-card]: 8 RM(s) paid for 2026-10 have no salary card: RM001, RM002, RM003, AG001, BH001, RM005, RM006, RM007. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their salary cards (工资卡号) before closing";
+const NO_CARDS_10: &str = "fixtures/2026-10.xlsx [客户经理]: warning[missing-card]: 8 RM(s) paid for 2026-10 have no salary card: RM001, RM002, RM003, AG001, BH001, RM005, RM006, RM007. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing";
 
 fn close(archive: &Path, month: &str) -> Out {
     run(&[
@@ -1269,7 +1269,7 @@ fn close_race(race: usize) {
     );
     // A close that computes the month says first that Policy B's pay-out
     // will lack the fixture's salary cards (it has none).
-    let no_cards = "fixtures/bocom-2026-10.xlsx [managers]: warning[missing-card]: 6 RM(s) paid for 2026-10 have no salary card: N01, N02, N03, N04, N05, N06. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their salary cards (工资卡号) before closing";
+    let no_cards = "fixtures/bocom-2026-10.xlsx [managers]: warning[missing-card]: 6 RM(s) paid for 2026-10 have no salary card: N01, N02, N03, N04, N05, N06. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing";
     // A loser that found the lock taken says so before waiting.
     let busy = format!(
         "rmpay: {} is busy: another rmpay is writing to it; waiting up to 30 s",

@@ -907,7 +907,7 @@ fn a_month_without_a_card_is_warned_about_before_the_close() {
         }
     });
     let warning = format!(
-        "{} [客户经理]: warning[missing-card]: 1 RM(s) paid for 2026-09 have no salary card: RM002. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their salary cards (工资卡号) before closing\n",
+        "{} [客户经理]: warning[missing-card]: 1 RM(s) paid for 2026-09 have no salary card: RM002. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing\n",
         ledger.display()
     );
     let archive = d.path().join("archive");
