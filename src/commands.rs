@@ -519,6 +519,11 @@ fn payroll_draft(
     let l = text::output();
     let out = a.out.join(crate::pay_workbook_name(p));
     let closed = arch.periods().map_err(Failure::Error)?.contains(&p);
+    if !closed {
+        // The draft is what will be signed and closed: say now what the
+        // month's pay-out will lack once it is closed.
+        payout::payout_warnings(&r, &a.ledger);
+    }
     let ext = ledger_ext(&a.ledger);
     let ledger_bytes = read_ledger_files(read_from, &ext)?;
     let files = period_files(&r, l, ledger_bytes, &ext)?;
@@ -873,8 +878,12 @@ fn signed_steps(
     Ok(signoffs)
 }
 
-fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine> {
-    a.iter()
+fn signoff_lines(
+    a: &Option<archive::Approval>,
+    policy: &crate::policy::Policy,
+) -> Vec<report::pay::SignoffLine> {
+    let mut lines: Vec<report::pay::SignoffLine> = a
+        .iter()
         .flat_map(|a| &a.signoffs)
         .map(|s| report::pay::SignoffLine {
             title: s.title.clone(),
@@ -883,7 +892,26 @@ fn signoff_lines(a: &Option<archive::Approval>) -> Vec<report::pay::SignoffLine>
             date: s.date.clone(),
             note: s.note.clone(),
         })
-        .collect()
+        .collect();
+    // The steps the policy's chain has after the close (Policy A art. 28:
+    // 下拨) are signed on the printed register: their lines, blank.
+    if a.is_some()
+        && let Some(wf) = &policy.workflow
+    {
+        lines.extend(
+            wf.steps
+                .iter()
+                .skip(wf.approval + 1)
+                .map(|st| report::pay::SignoffLine {
+                    title: st.name.clone(),
+                    office: st.office.clone(),
+                    name: String::new(),
+                    date: String::new(),
+                    note: None,
+                }),
+        );
+    }
+    lines
 }
 
 /// The files of a closed period, built in memory.
@@ -1088,6 +1116,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
     let copy = Some(LedgerCopy::take(&a.ledger)?);
     LedgerCopy::read_by(&copy, &mut job, &a.ledger);
     let mut r = compute_with_progress(&job, a.quiet)?;
+    payout::payout_warnings(&r, &a.ledger);
     let p = r.run.period;
     let arch = Archive::new(&a.archive);
     // Where the policy has a workflow, the month closes only as the draft
@@ -1097,7 +1126,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         None => None,
         Some(wf) => Some(approval(&arch, &a.archive, &r, wf)?),
     };
-    r.run.signoffs = signoff_lines(&approved);
+    r.run.signoffs = signoff_lines(&approved, &r.policy);
     // Everything is built before the archive is locked, so the lock is
     // held only to look at the archive again and write.
     let ext = ledger_ext(&a.ledger);
@@ -1603,7 +1632,7 @@ fn recompute_version(
         client_detail: archived_detail(&m),
     };
     let mut r = compute(&job, &mut |_, _| {})?;
-    r.run.signoffs = signoff_lines(&m.approval);
+    r.run.signoffs = signoff_lines(&m.approval, &r.policy);
     Ok((m, r))
 }
 
@@ -2132,13 +2161,24 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
         );
         return Ok(());
     }
+    // An RM id the month does not have is the input's mistake, as in
+    // `statement --rm`: exit 1, at the managers sheet.
     let Some(res) = r.payroll.results.iter().find(|x| x.rm.rm_id == a.rm) else {
         let ids = rm_ids(&r);
-        return Err(Failure::usage(diag::suggest(
-            text::run::no_rm_in(&a.rm, r.run.period),
-            &a.rm,
-            ids.iter().copied(),
-        )));
+        let mut diags = diag::Diagnostics::new();
+        diags.error(
+            diag::Location::Sheet {
+                file: r.ledger.file.clone(),
+                sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
+            },
+            Code::UnknownRm,
+            diag::suggest(
+                text::run::rm_flag_no_rm(&a.rm, r.run.period),
+                &a.rm,
+                ids.iter().copied(),
+            ),
+        );
+        return Err(Failure::Invalid(diags));
     };
     print!(
         "{}",

@@ -52,6 +52,67 @@ pub(super) fn payout(a: &cli::PayoutArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// What `rmpay payout` will need of the month once closed, said before the
+/// close (at `payroll --archive` and at `close`), since a closed month is
+/// never changed: the RMs paid without a salary card, in one warning at
+/// the managers sheet, and each other problem of the pay-out file as a
+/// warning at its cell. Nothing for a policy without `[payout]`.
+pub(super) fn payout_warnings(r: &crate::PayrollRun, ledger: &std::path::Path) {
+    use crate::diag::{Diagnostic, Location, Severity};
+    let Some(profile) = &r.policy.payout else {
+        return;
+    };
+    let file = ledger.display().to_string();
+    let Err(found) = crate::payout::build(r, profile, &file) else {
+        return;
+    };
+    let p = r.run.period;
+    let ids: Vec<&str> = r
+        .payroll
+        .results
+        .iter()
+        .filter(|res| res.pay.payout > rust_decimal::Decimal::ZERO)
+        .filter_map(|res| r.ledger.managers.get(res.rm.ix))
+        .filter(|m| m.salary_card.is_none())
+        .map(|m| m.rm_id.as_str())
+        .collect();
+    let c = crate::text::console();
+    if !ids.is_empty() {
+        const SHOWN: usize = 10;
+        let list = |l| {
+            let shown = ids[..ids.len().min(SHOWN)].join(crate::text::list_sep(l));
+            if ids.len() > SHOWN {
+                says::unpayable_more(shown, ids.len() - SHOWN)
+                    .get(l)
+                    .to_string()
+            } else {
+                shown
+            }
+        };
+        let sheet = r
+            .ledger
+            .sheet_name(crate::ledger::SheetKind::Managers)
+            .to_string();
+        let w = Diagnostic::warning(
+            Location::Sheet {
+                file: file.clone(),
+                sheet,
+            },
+            Code::MissingCard,
+            crate::text::each(|l| says::unpayable_cards(p, ids.len(), list(l))),
+        );
+        eprintln!("{}", w.show(c));
+    }
+    for d in found.iter().filter(|d| d.code != Code::MissingCard) {
+        let w = Diagnostic {
+            severity: Severity::Warning,
+            message: crate::text::each(|l| says::unpayable_other(d.message.get(l))),
+            ..d.clone()
+        };
+        eprintln!("{}", w.show(c));
+    }
+}
+
 /// Only a closed month pays out, into a file outside the archive.
 fn payable(a: &cli::PayoutArgs, p: Period) -> Result<Archive, Failure> {
     if !a.month.archive.is_dir() {

@@ -97,6 +97,7 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
         loan_day_sum: Decimal::ZERO,
         days_present: Decimal::ZERO,
         period_months: 12,
+        period_end: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap_or_default(),
         branch_fee_prior_missing: Vec::new(),
         trace: Vec::new(),
     }

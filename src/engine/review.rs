@@ -155,6 +155,20 @@ pub struct Hit {
     pub finding: Option<Finding>,
 }
 
+/// A promotion the tier's probation held back (`tiers.probation_months`):
+/// the RM started `since`, and had served `months` whole months by `end`,
+/// the review period's last day, of the `need` the tier asks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probation {
+    pub rule: String,
+    pub since: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+    pub months: Decimal,
+    pub need: u32,
+    /// The tier the RM would otherwise have been promoted to.
+    pub held_back: Option<TierIx>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReviewResult {
     pub year: RmYear,
@@ -171,6 +185,8 @@ pub struct ReviewResult {
     pub grades: Vec<GradeTry>,
     /// Every figure a rule needed and the data lacked.
     pub missing: Vec<MissingFigure>,
+    /// A promotion the tier's probation held back.
+    pub probation: Option<Probation>,
     pub trace: Vec<Step>,
 }
 
@@ -253,7 +269,11 @@ pub fn score(
                     fmt(c.points),
                     fmt(steps),
                     fmt(*points_per_step),
-                    fmt(*step),
+                    // An amount step (10,000 yuan) reads with separators.
+                    {
+                        let st = step.round_away(6).normalize();
+                        crate::report::pay::amount_text(st, st.scale())
+                    },
                     fmt(*cap_down),
                     fmt(*cap_up)
                 );
@@ -890,7 +910,51 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         // Nothing below: demotion from the lowest tier ends the post.
         decision = Decision::Terminate;
     }
+    // A tier's probation (`probation_months`): no promotion before it is
+    // served, counted from `marketing_since` through the period's last day
+    // (Policy B art. 6 and 11(6): a trainee year, then grading).
+    let mut probation = None;
     let mut trace = year.trace.clone();
+    if decision == Decision::Promote
+        && let Some(need) = policy.tiers[current].probation_months
+    {
+        let rule = format!("tiers.{}.probation_months", policy.tiers[current].id);
+        match (year.marketing_since, year.get(Metric::MonthsInService)) {
+            (Some(since), Some(months)) if months < Decimal::from(need) => {
+                trace.push(Step {
+                    figure: "decision".into(),
+                    rule: rule.clone(),
+                    formula: format!(
+                        "months_in_service {} < probation_months {need}: no promotion to `{}`",
+                        fmt(months),
+                        proposed.map_or("", |t| policy.tiers[t].id.as_str())
+                    ),
+                    inputs: vec![
+                        Input::new("marketing_since", since),
+                        Input::new("period_end", year.period_end),
+                        Input::new(Metric::MonthsInService.id(), fmt(months)),
+                    ],
+                    value: Some(months),
+                });
+                probation = Some(Probation {
+                    rule,
+                    since,
+                    end: year.period_end,
+                    months,
+                    need,
+                    held_back: proposed,
+                });
+                decision = Decision::Keep;
+                proposed = Some(current);
+            }
+            (Some(_), Some(_)) => {}
+            _ => missing.push(MissingFigure {
+                rule,
+                figures: vec![Metric::MonthsInService.to_string()],
+                not_assessed: false,
+            }),
+        }
+    }
     if let Some(s) = &score {
         trace.push(Step {
             figure: Metric::Score.id().into(),
@@ -915,6 +979,7 @@ pub fn review_rm(policy: &Policy, year: RmYear) -> ReviewResult {
         hits,
         grades,
         missing,
+        probation,
         trace,
     }
 }

@@ -138,10 +138,19 @@ pub(crate) fn yyyymmdd(n: f64) -> Option<Option<NaiveDate>> {
     Some(NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d))
 }
 
+/// The significant digits of `f`'s shortest text (`0.1` 1, `1234.5` 5,
+/// `0.30000000000000004` 17).
+fn significant_digits(f: f64) -> usize {
+    let e = format!("{:e}", f.abs());
+    let mantissa = e.split('e').next().unwrap_or_default();
+    mantissa.bytes().filter(u8::is_ascii_digit).count()
+}
+
 /// The text of an identifier or free-text cell, trimmed; `None` when blank.
 /// Numbers are written without a fractional part when they have none
-/// (account numbers are often stored as numbers). Spreadsheet errors are
-/// refused with a message.
+/// (account numbers are often stored as numbers, up to 15 digits).
+/// Spreadsheet errors are refused with a message, and so is a number that
+/// cannot be what was typed (16 digits or more: Excel keeps 15).
 pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'x str>, Msg> {
     match *cv {
         Cv::Empty => Ok(None),
@@ -160,9 +169,20 @@ pub(crate) fn text_ref<'x>(cv: &Cv<'x>, buf: &'x mut String) -> Result<Option<&'
             let _ = write!(buf, "{i}");
             Ok(Some(buf.as_str()))
         }
+        // A number where text is expected (an id, an account number):
+        // Excel keeps 15 significant digits, so a number of 16 digits or
+        // more, or one whose shortest text needs more than 15, is not what
+        // was typed. Refused, not taken as another id.
+        Cv::Float(f)
+            if !f.is_finite()
+                || f.abs() >= 1e15
+                || (f.fract() != 0.0 && significant_digits(f) > 15) =>
+        {
+            Err(says::id_as_number(format!("{f:E}")))
+        }
         Cv::Float(f) => {
             buf.clear();
-            if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e17 {
+            if f.fract() == 0.0 {
                 let _ = write!(buf, "{}", f as i64);
             } else {
                 let _ = write!(buf, "{f}");
@@ -196,9 +216,17 @@ mod tests {
     fn ids_from_numbers() {
         let mut buf = String::new();
         assert_eq!(
-            text_ref(&Cv::Float(6222020200012345.0), &mut buf).unwrap(),
-            Some("6222020200012345")
+            text_ref(&Cv::Float(622202020001234.0), &mut buf).unwrap(),
+            Some("622202020001234")
         );
+        // 16 digits or more, or a fraction of more than 15 significant
+        // digits: not what was typed (Excel keeps 15).
+        for f in [6222020200012345.0, 6.22202020001234e18, 0.1 + 0.2, f64::NAN] {
+            let mut buf = String::new();
+            assert!(text_ref(&Cv::Float(f), &mut buf).is_err(), "{f}");
+        }
+        let mut buf = String::new();
+        assert_eq!(text_ref(&Cv::Float(12.5), &mut buf).unwrap(), Some("12.5"));
         let mut buf = String::new();
         assert_eq!(text_ref(&Cv::Int(1001), &mut buf).unwrap(), Some("1001"));
         let mut buf = String::new();

@@ -68,6 +68,9 @@ pub struct RmYear {
     pub days_present: Decimal,
     /// Months of the review period (12 for a year, 3 for a quarter).
     pub period_months: u32,
+    /// The review period's last day (what tenure and months in service
+    /// are counted to).
+    pub period_end: NaiveDate,
     /// A branch head's (`review.branch_base = "members"`): the members
     /// with fee income this period and no figure for last year's, so the
     /// branch has none either (named where the figure is missing).
@@ -545,6 +548,7 @@ pub fn aggregate(
             loan_day_sum: a.loan_days,
             days_present: a.days_present,
             period_months: expected.len() as u32,
+            period_end: end,
             branch_fee_prior_missing: Vec::new(),
             trace,
         });

@@ -171,6 +171,44 @@ fn resolve_rms(
             );
         }
     }
+    // Nor can it exceed the tier's cap (the deposit is withheld only up to
+    // it: Policy A art. 25(2)): a balance above it is a slip in the cell
+    // (or the tier), never money to hold.
+    let tier_of: std::collections::HashMap<&str, policy::TierIx> =
+        rms.iter().map(|m| (m.rm_id.as_str(), m.tier)).collect();
+    for r in &ledger.risk_accounts {
+        let Some(&t) = tier_of.get(r.rm_id.as_str()) else {
+            continue;
+        };
+        let tier = &policy.tiers[t];
+        if let Some(cap) = tier.risk_deposit_cap
+            && r.opening_balance > cap
+        {
+            let amount = |d: rust_decimal::Decimal| report::pay::amount_text(d, d.scale().max(2));
+            found.error(
+                ledger.location(r.src),
+                diag::Code::OutOfRange,
+                Msg::new(
+                    run::risk_balance_above_cap(
+                        &r.rm_id,
+                        &tier.name,
+                        amount(cap),
+                        amount(r.opening_balance),
+                    )
+                    .get(Lang::Zh)
+                    .to_string(),
+                    run::risk_balance_above_cap(
+                        &r.rm_id,
+                        tier.name_en.as_deref().unwrap_or(&tier.id),
+                        amount(cap),
+                        amount(r.opening_balance),
+                    )
+                    .get(Lang::En)
+                    .to_string(),
+                ),
+            );
+        }
+    }
     if !found.has_errors() {
         return Ok(rms);
     }

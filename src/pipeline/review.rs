@@ -87,6 +87,29 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         .ok_or_else(|| Failure::usage(run::empty_review_period()))?;
     let mut diags = Diagnostics::new();
     let policy = policy_in_force(&job.policy, last, &label, &mut diags)?;
+    // A condition over more consecutive months than the period has could
+    // never hold (a quarter's review of a six-month run): the policy's
+    // error at the condition, not a rule that silently never fires.
+    let months = expected.len() as u32;
+    for run in policy
+        .review
+        .month_runs
+        .iter()
+        .filter(|r| r.months > months)
+    {
+        let said = |l: Lang| {
+            crate::text::policy::consecutive_longer_than_review(
+                &run.path, run.months, &label, months,
+            )
+            .get(l)
+            .to_string()
+        };
+        diags.error(
+            run.at.clone(),
+            Code::NotApplicable,
+            Msg::new(said(Lang::Zh), said(Lang::En)),
+        );
+    }
     let window = trailing_window(job, &policy, &expected);
     let span = Span {
         label,

@@ -20,6 +20,8 @@ pub struct Cx<'s> {
     /// The span of each key, by the span of its value: a key the lint
     /// finds out of place is reported at the key, as serde reports one.
     pub keys: BTreeMap<(usize, usize), Span>,
+    /// The review conditions over consecutive months read so far.
+    pub month_runs: Vec<super::model::MonthRun>,
 }
 
 impl<'s> Cx<'s> {
@@ -29,6 +31,7 @@ impl<'s> Cx<'s> {
             src,
             diags: Diagnostics::new(),
             keys: BTreeMap::new(),
+            month_runs: Vec::new(),
         }
     }
 

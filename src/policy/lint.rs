@@ -829,6 +829,8 @@ fn lint_tier(
     let exam_min = num(cx, &r.exam_min, path, "exam_min", Quantity::Points).map(|v| v.value);
     let exam_when_missing =
         word(cx, &r.exam_when_missing, path, "exam_when_missing").unwrap_or_default();
+    let probation_months =
+        int(cx, &r.probation_months, path, "probation_months", 1..1201).map(|v| v.value as u32);
     let client_band = r.client_band.as_ref().map(|b| {
         let bp = key_path(path, "client_band");
         ClientBand {
@@ -862,6 +864,7 @@ fn lint_tier(
         criteria,
         exam_min,
         exam_when_missing,
+        probation_months,
     }
 }
 
@@ -1201,6 +1204,33 @@ fn lint_score(cx: &mut Cx, raw: &RawPolicy, names: &TierNames) -> Option<Score> 
             });
         }
     }
+    // `total` says what the components' full points add up to: where it
+    // is written, every scored tier's components must add up to it.
+    if let Some(written) = s.value.total.as_ref().map(|t| t.span()) {
+        for (t, id) in names.ids.iter().enumerate() {
+            let mine: Vec<&Component> = components
+                .iter()
+                .filter(|c| c.tiers.is_empty() || c.tiers.contains(&t))
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let sum: Decimal = mine.iter().map(|c| c.points).sum();
+            if sum != total {
+                let parts = mine
+                    .iter()
+                    .map(|c| format!("{} {}", c.id, c.points.normalize()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                cx.error(
+                    &written,
+                    Code::OutOfRange,
+                    say::score_total_differs(total.normalize(), id, sum.normalize(), parts),
+                );
+                break;
+            }
+        }
+    }
     Some(Score { total, components })
 }
 
@@ -1432,7 +1462,17 @@ fn lint_condition(cx: &mut Cx, c: &Sp<raw::RawCondition>, path: &str) -> Option<
     }
     let op = word(cx, &r.op, path, "op");
     let value = need_num(cx, &r.value, t, "value", Quantity::Any);
-    let months = int(cx, &r.consecutive_months, path, "consecutive_months", 1..25);
+    // A run is read within the review period's months: a year has 12, so
+    // a longer run could never hold.
+    let months = int(cx, &r.consecutive_months, path, "consecutive_months", 1..13);
+    if let Some(m) = &months {
+        let at = cx.location(&m.span);
+        cx.month_runs.push(super::model::MonthRun {
+            path: key_path(path, "consecutive_months"),
+            months: m.value as u32,
+            at,
+        });
+    }
     let (metric, op, value) = (metric?, op?, value?.value);
     Some(match months {
         Some(m) => Condition::Consecutive {
@@ -1604,6 +1644,7 @@ fn lint_review(cx: &mut Cx, raw: &RawPolicy, names: &TierNames, ladder: &[Tier])
             });
         }
     }
+    review.month_runs = std::mem::take(&mut cx.month_runs);
     review
 }
 

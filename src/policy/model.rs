@@ -225,6 +225,10 @@ pub struct Tier {
     pub exam_min: Option<Decimal>,
     /// When an RM of the tier has no exam score (`exam_when_missing`).
     pub exam_when_missing: WhenMissing,
+    /// Months an RM of the tier serves (from `marketing_since` through the
+    /// review period's last day) before a review may promote them
+    /// (`probation_months`; Policy B art. 6, 见习期为一年: 12).
+    pub probation_months: Option<u32>,
 }
 
 /// Policy B grade criteria: k of n items, single-client minimums, client
@@ -602,8 +606,21 @@ impl ZeroDenominator {
     }
 }
 
+/// A review condition over consecutive months (`consecutive_months`),
+/// where the policy file says it: a review period shorter than `months`
+/// could never see it hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthRun {
+    /// The condition's key path (`review.rules[2].when`).
+    pub path: String,
+    pub months: u32,
+    pub at: crate::diag::Location,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Review {
+    /// Every condition over consecutive months, where it is written.
+    pub month_runs: Vec<MonthRun>,
     /// `collection_rate` with no interest due over the period (default
     /// `full`: see [`Review::collection_rate_when_nothing_due`]).
     pub collection_rate_when_nothing_due: Option<ZeroDenominator>,

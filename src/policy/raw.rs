@@ -410,6 +410,7 @@ pub struct RawTier {
     pub demote_to: Text,
     pub exam_min: Number,
     pub exam_when_missing: Choice<super::model::WhenMissing>,
+    pub probation_months: Number,
     pub client_band: Option<RawClientBand>,
     pub criteria: Option<RawCriteria>,
 }

@@ -462,6 +462,25 @@ fn grade_reason(policy: &Policy, g: &GradeTry, outcome: Option<Decision>, lang: 
     )
 }
 
+/// A promotion the tier's probation held back, in words.
+fn probation_text(policy: &Policy, p: &crate::engine::review::Probation, lang: Lang) -> String {
+    let span = match p.need {
+        12 => text::review_probation_a_year(lang).to_string(),
+        n if n % 12 == 0 => text::review_probation_years(lang, n / 12),
+        n => text::review_probation_months(lang, n),
+    };
+    text::review_probation(
+        lang,
+        span,
+        p.since,
+        p.end,
+        p.months.normalize(),
+        tier_label(policy, p.held_back, lang),
+        decision_label(Decision::Keep, lang),
+        &p.rule,
+    )
+}
+
 /// The grades that decided: the grade that holds, and, where the RM does
 /// not keep the current grade, why the current one is not met (or, with
 /// no grade met, the lowest tried).
@@ -504,9 +523,13 @@ pub fn summary_reasons(
     }
     let grades = deciding_grades(r);
     for (i, g) in grades.iter().enumerate() {
-        // The last deciding grade carries the outcome of the grades.
-        let outcome = (i + 1 == grades.len()).then_some(r.decision);
+        // The last deciding grade carries the outcome of the grades, unless
+        // the tier's probation held a promotion back (said next).
+        let outcome = (i + 1 == grades.len() && r.probation.is_none()).then_some(r.decision);
         out.push(grade_reason(policy, g, outcome, lang));
+    }
+    if let Some(p) = &r.probation {
+        out.push(probation_text(policy, p, lang));
     }
     for m in r.missing.iter().filter(|m| m.not_assessed) {
         let figures = m
@@ -583,6 +606,9 @@ pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     }
     for g in &r.grades {
         out.push(format!("[{}] {}", g.rule, grade_text(policy, g, lang)));
+    }
+    if let Some(p) = &r.probation {
+        out.push(format!("[{}] {}", p.rule, probation_text(policy, p, lang)));
     }
     for m in r.missing.iter().filter(|m| m.not_assessed) {
         out.push(format!(

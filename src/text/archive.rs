@@ -265,6 +265,11 @@ says! {
     missing_card(rm, name, amount, p, found) => "缺少 {rm}（{name}）的工资卡号：其 {p} 实发 {amount}，{found}",
         "expected the salary-card account of {rm} ({name}), who is paid {amount} for {p}, found {found}";
     card_cell_empty() => "该单元格为空", "an empty cell";
+    unpayable_cards(p, count, ids) => "{p} 有 {count} 位客户经理实发金额不为零，却没有工资卡号：{ids}。政策的 `[payout]` 按工资卡代发，结账后 `rmpay payout` 将无法生成该月的代发文件（已结账的月份不再改动）：请在结账前补上「工资卡号」",
+        "{count} RM(s) paid for {p} have no salary card: {ids}. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing";
+    unpayable_more(ids, more) => "{ids} 等（另有 {more} 位）", "{ids} and {more} more";
+    unpayable_other(message) => "结账后 `rmpay payout` 将因此无法生成代发文件：{message}",
+        "once the month is closed, `rmpay payout` will refuse it for this: {message}";
     no_card_column(header) => "表中没有「{header}」列", "no `salary_card` ({header}) column in the sheet";
     duplicate_card(card, row, rm) => "每张工资卡只能出现一次：{rm} 的工资卡 {card} 已在第 {row} 行出现",
         "expected each salary card once, found {card} again (first on row {row}) for {rm}";

@@ -59,6 +59,8 @@ says! {
         "expected a value, found the spreadsheet error `{e}`";
     uncomputed_formula() => "单元格是未存计算结果的公式；请在 Excel 等电子表格软件中打开并保存，或直接填入数值",
         "expected a value, found a formula saved without its value: open and save the file in Excel or another spreadsheet program, or type the value in";
+    id_as_number(found) => "编号、账号等应以文本填写，此单元格填成了数字 {found}：Excel 只保留 15 位有效数字，超过 15 位的号码末几位已经丢失（显示的也不是原来输入的号码）。请把该列设为文本格式，重新输入号码",
+        "expected an id (an account or other number) as text, found the number {found}: Excel keeps 15 significant digits, so the last digits of a longer number are already lost (what the cell shows is not what was typed). Format the column as text and type the numbers again";
     missing_value(col, named) => "「{col}」未填写", "expected a value for {named}, found an empty cell";
     negative_value(col, named, found) => "「{col}」不能为负数，填的是{found}", "expected 0 or more for {named}, found {found}";
     not_an_amount(found) => "应填金额，填的是{found}", "expected an amount, found {found}";

@@ -224,6 +224,7 @@ columns! {
 }
 
 labels! {
+    review_probation_a_year => "一年", "a year";
     // The review's rules rmpay names itself (the policy names the others).
     hit_exam_below => "考试成绩未达本等级要求", "Exam score below the tier's minimum";
     hit_too_many_clients => "管户数超过上限", "More clients than the cap";
@@ -800,6 +801,9 @@ messages! {
     review_peers_average(tier, peers) => "{tier} {peers} 人存款日均的平均数", "the average daily deposits of the {peers} RMs of {tier}";
     review_in_post(n) => "（在岗 {n} 个月）各项数字按在岗月份计", "(in post {n} months) figures cover those months";
     review_in_post_over_period(n) => "（在岗 {n} 个月）日均按考核期全部天数平均，不在岗的月份计 0", "(in post {n} months) daily averages over all the period's days, the months out of post as 0";
+    review_probation(span, since, end, months, to, keep, rule) => "见习期未满{span}（入职 {since}，至 {end} 满 {months} 个月），不参与晋级（按考核业绩可晋升为{to}） → {keep}（{rule}）", "probation of {span} not served (started {since}, {months} whole months by {end}): not promoted (the figures would promote to {to}) → {keep} ({rule})";
+    review_probation_years(n) => "{n}年", "{n} years";
+    review_probation_months(n) => "{n}个月", "{n} months";
     review_held_of_needed(held, need) => "满足 {held} 项（需 {need} 项）", "{held}/{need}";
 
     // Console summaries.
@@ -809,12 +813,12 @@ messages! {
     errors_nothing_written(n) => "rmpay：{n} 个错误；未写入任何文件", "rmpay: {n} error(s); nothing was written";
     rmpay_nothing_written() => "rmpay：未写入任何文件", "rmpay: nothing was written";
     pay_summary(period, rms, net, gross, deductions, holdback, flags) =>
-        "rmpay：{period} 客户经理 {rms} 人：应发合计 {gross}，扣款合计 {deductions}，风险金扣留 {holdback}，工资净额 {net}；异常事项 {flags} 项",
+        "rmpay：{period} 客户经理 {rms} 人：应发合计 {gross} 元，扣款合计 {deductions} 元，风险金扣留 {holdback} 元，工资净额 {net} 元；异常事项 {flags} 项",
         "rmpay: {period} {rms} RMs, net pay {net} (gross {gross}, deductions {deductions}, risk deposit {holdback}); {flags} exception(s)";
-    pay_released(released, payout) => "rmpay：风险金退还 {released}；实发合计 {payout}",
+    pay_released(released, payout) => "rmpay：风险金退还 {released} 元；实发合计 {payout} 元",
         "rmpay: risk deposits released {released}; total paid {payout}";
     opening_state(what) => "rmpay：期初状态来源：{what}", "rmpay: opening state: {what}";
-    carried_deposit(id, amount, why) => "rmpay：{id} 不在本月台账中：风险金 {amount} 结转{why}",
+    carried_deposit(id, amount, why) => "rmpay：{id} 不在本月台账中：风险金 {amount} 元结转{why}",
         "rmpay: {id} is not in this month's ledger: risk deposit {amount} carried{why}";
     carried_due(left, due) => "（{left} 离岗，{due} 退还）", " (left on {left}, released in {due})";
     carried_unknown() => "（离岗日期不详：在台账标为离岗的月份退还）",
@@ -868,14 +872,14 @@ messages! {
     ledger_valid(file, period, managers, clients) => "{file}：{period} 台账有效（客户经理 {managers} 人，管户关系 {clients} 条）",
         "{file}: ledger for {period} is valid ({managers} managers, {clients} client assignments)";
     payout_summary(period, n, total, register, policy, version) =>
-        "rmpay：{period} 代发文件共 {n} 笔，合计 {total}（工资汇总表实发合计 {register}）；格式按该月存档的政策 `{policy}` {version}",
+        "rmpay：{period} 代发文件共 {n} 笔，合计 {total} 元（工资汇总表实发合计 {register} 元）；格式按该月存档的政策 `{policy}` {version}",
         "rmpay: pay-out file for {period}: {n} payment(s), total {total} (the register's total paid {register}); policy `{policy}` {version} as archived";
     version_archived(period, version, dir, replaces, old, new) =>
-        "rmpay：{period} 第 {version} 版已存档于 {dir}（替换第 {replaces} 版；实发合计 {old} → {new}）",
+        "rmpay：{period} 第 {version} 版已存档于 {dir}（替换第 {replaces} 版；实发合计 {old} 元 → {new} 元）",
         "rmpay: {period} version {version} archived in {dir} (replaces version {replaces}; total paid {old} → {new})";
-    to_pay_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份补发 {amount}（{lines} 行）",
+    to_pay_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份补发 {amount} 元（{lines} 行）",
         "rmpay: {rm}: to pay {amount} in the next open month ({lines} line(s))";
-    to_recover_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份扣回 {amount}（{lines} 行）",
+    to_recover_next(rm, amount, lines) => "rmpay：{rm}：下一个未结账月份扣回 {amount} 元（{lines} 行）",
         "rmpay: {rm}: to recover {amount} in the next open month ({lines} line(s))";
     next_open_carries(period, root) =>
         "rmpay：{period} 是下一个未结账月份，其工资计算（`rmpay payroll --archive {root} …`）将带入各项调整；请把档案校验码抄在签核单上",

@@ -167,6 +167,10 @@ says! {
     cap_down_sign(x) => "`cap_down` 是最多扣的分，应 ≤ 0，实为 {x}（请写作 -{x}）",
         "`cap_down` is the most points taken away and must be ≤ 0, found {x} (write -{x})";
     below_above_min(below, min) => "`below` {below} 应大于 `min` {min}", "`below` {below} must be greater than `min` {min}";
+    score_total_differs(total, tier, sum, parts) => "评分 `total` 为 {total} 分，但等级 `{tier}` 适用的评分项满分合计为 {sum} 分（{parts}）：请使两者一致（`total` 是各项满分之和，调整前）",
+        "score `total` is {total} points, but the components that apply to tier `{tier}` have {sum} full points ({parts}): make them agree (`total` is the sum of the components' full points, before adjustments)";
+    consecutive_longer_than_review(path, months, period, have) => "`{path}` 要求连续 {months} 个月，但 {period} 的考核只有 {have} 个月：该规则在此考核中永远不会成立。请按全年考核，或把月数改为不超过 {have}",
+        "`{path}` asks for {months} months running, but the review of {period} has {have} months: the rule could never hold in it. Review the whole year, or make the months at most {have}";
     need_more_than_items(need, items) => "`need` 为 {need}，但只列了 {items} 个条件项", "`need` is {need} but only {items} criteria items are listed";
 
     // Words, dates, references.

@@ -55,6 +55,9 @@ says! {
     risk_balance_places(rm, places, value) =>
         "客户经理 `{rm}` 的风险金余额应保留 {places} 位小数（政策的金额精度），台账为 {value}",
         "expected RM `{rm}`'s risk-deposit balance to {places} decimal places (the policy's money), found {value}";
+    risk_balance_above_cap(rm, tier, cap, value) =>
+        "客户经理 `{rm}` 的风险金期初余额为 {value} 元，超过其等级（{tier}）的风险金上限 {cap} 元：风险金扣满上限即不再扣留，余额不会超过上限；请核对此单元格（是否多输了一位数，或等级填错）",
+        "expected RM `{rm}`'s opening risk-deposit balance to be at most the cap of their tier ({tier}), {cap}, found {value}: the deposit is withheld only up to the cap, so no balance exceeds it; check the cell (a digit too many, or the wrong tier)";
     pay_line_too_large(line, metric, value, per, rate) =>
         "工资项 `{line}` 无法计算：`{metric}` {value} ÷ {per} × {rate} 数值过大",
         "pay line `{line}` cannot be computed: {metric} {value} ÷ {per} × {rate} is too large";

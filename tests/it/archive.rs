@@ -12,6 +12,10 @@ fn policy() -> &'static str {
     super::util::policy_a_without_workflow()
 }
 
+/// What a close of `fixtures/2026-10.xlsx` under Policy A says first: the
+/// fixture has no salary cards, and the policy's `[payout]` pays to them.
+const NO_CARDS_10: &str = "fixtures/2026-10.xlsx [客户经理]: warning[missing-card]: 8 RM(s) paid for 2026-10 have no salary card: RM001, RM002, RM003, AG001, BH001, RM005, RM006, RM007. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing";
+
 fn close(archive: &Path, month: &str) -> Out {
     run(&[
         "close",
@@ -695,6 +699,7 @@ fn a_close_killed_after_the_rename_leaves_the_month_closed() {
             "fixtures/2026-10.xlsx",
         ])
         .env("RMPAY_FAILPOINT", "close-after-rename:0")
+        .stderr(&format!("{NO_CARDS_10}\n"))
         .status(134)
         .run()
         .tempdir;
@@ -737,7 +742,8 @@ pub(super) fn a_close_waits_for_the_lock_and_leaves_the_holders_staging_alone() 
     assert_eq!(
         o.stderr,
         format!(
-            "rmpay: {} is busy: another rmpay is writing to it; waiting up to 1 s\n\
+            "{NO_CARDS_10}\n\
+             rmpay: {} is busy: another rmpay is writing to it; waiting up to 1 s\n\
              {}: error[archive-busy]: another rmpay is writing to this archive (waited 1 s); try again when it has finished\n\
              rmpay: nothing was written\n",
             a.path().display(),
@@ -786,6 +792,9 @@ pub(super) fn a_close_refuses_when_the_archive_changed_while_it_computed() {
         .unwrap();
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(line, format!("{NO_CARDS_10}\n"));
+    line.clear();
     stderr.read_line(&mut line).unwrap();
     assert_eq!(
         line,
@@ -969,10 +978,13 @@ fn explain_prints_every_figure_down_to_the_cells() {
         "--rm",
         "RM01",
     ]);
-    assert_eq!(o.code, 2);
+    // An id the month does not have is the input's mistake: exit 1, as
+    // `statement --rm` (was 2, a usage error).
+    assert_eq!(o.code, 1);
     assert_eq!(
-        o.stderr.trim(),
-        "error: no RM `RM01` in 2026-10 (did you mean `RM001`?)"
+        o.stderr,
+        "2026-10.xlsx [客户经理]: error[unknown-rm]: --rm RM01: no RM `RM01` in 2026-10 (did you mean `RM001`?)\n\
+         rmpay: 1 error(s); nothing was written\n"
     );
 }
 
@@ -1255,6 +1267,9 @@ fn close_race(race: usize) {
         "{}: error[already-closed]: 2026-10 is already closed; a closed period is never overwritten (use `rmpay rerun` to re-check it)",
         a.join("2026-10").display()
     );
+    // A close that computes the month says first that Policy B's pay-out
+    // will lack the fixture's salary cards (it has none).
+    let no_cards = "fixtures/bocom-2026-10.xlsx [managers]: warning[missing-card]: 6 RM(s) paid for 2026-10 have no salary card: N01, N02, N03, N04, N05, N06. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing";
     // A loser that found the lock taken says so before waiting.
     let busy = format!(
         "rmpay: {} is busy: another rmpay is writing to it; waiting up to 30 s",
@@ -1263,7 +1278,12 @@ fn close_race(race: usize) {
     for o in outs.iter().filter(|o| !o.status.success()) {
         assert_eq!(o.status.code(), Some(1), "race {race}: {all}");
         let stderr = String::from_utf8_lossy(&o.stderr);
-        let lines: Vec<&str> = stderr.lines().filter(|l| *l != busy).collect();
+        // A loser that finds the month closed before computing it has
+        // nothing to say of its pay-out.
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|l| *l != busy && *l != no_cards)
+            .collect();
         assert_eq!(
             lines,
             [refused.as_str(), "rmpay: nothing was written"],

@@ -557,6 +557,9 @@ fn sign_off_refusals_read_in_chinese() {
     assert_eq!(
         close,
         [
+            // The fixture has no salary cards; the policy's `[payout]`
+            // pays to them: said before the close's refusal.
+            "fixtures/2026-09.xlsx [客户经理]: warning[missing-card]: 2026-09 有 7 位客户经理实发金额不为零，却没有工资卡号：RM001、RM002、RM003、RM004、AG001、BH001、RM005。政策的 `[payout]` 按工资卡代发，结账后 `rmpay payout` 将无法生成该月的代发文件（已结账的月份不再改动）：请在结账前补上「工资卡号」".to_string(),
             format!(
                 "{lp}: error[not-approved]: 2026-09 的草稿 $SHA256 没有有效的审核（稽核监控办）签核"
             ),

@@ -241,6 +241,9 @@ fn the_month_is_drafted_signed_closed_and_issued() {
             row(["制表", "市场营销部", "张三", "2026-10-02", ""]),
             row(["审核", "稽核监控办", "王五", "2026-10-03", ""]),
             row(["审批", "行长", "赵六", "2026-10-04", ""]),
+            // The policy's step after the close (art. 28: 下拨), signed
+            // after the register was archived: its line, to sign by hand.
+            row(["下拨", "党群人事部", "", "", ""]),
         ]
     );
     // The manifest records the sign-offs and the log's line at the close.
@@ -355,7 +358,8 @@ fn the_month_is_drafted_signed_closed_and_issued() {
     assert_eq!(
         o.stderr,
         format!(
-            "{lp}: error[not-approved]: 2026-10 has no valid 制表 (市场营销部) sign-off for draft {oct2} (张三's sign-off of 2026-11-02 was for draft {oct1}, voided by draft {oct2} of 2026-10.xlsx)\n\
+            "fixtures/tampered/2026-10.xlsx [客户经理]: warning[missing-card]: 8 RM(s) paid for 2026-10 have no salary card: RM001, RM002, RM003, AG001, BH001, RM005, RM006, RM007. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing\n\
+             {lp}: error[not-approved]: 2026-10 has no valid 制表 (市场营销部) sign-off for draft {oct2} (张三's sign-off of 2026-11-02 was for draft {oct1}, voided by draft {oct2} of 2026-10.xlsx)\n\
              {lp}: error[not-approved]: 2026-10 has no valid 审核 (稽核监控办) sign-off for draft {oct2} (王五's sign-off of 2026-11-03 was for draft {oct1}, voided by draft {oct2} of 2026-10.xlsx)\n\
              {lp}: error[not-approved]: 2026-10 has no valid 审批 (行长) sign-off for draft {oct2}\n\
              rmpay: 3 error(s); nothing was written\n"
@@ -406,6 +410,7 @@ fn the_month_is_drafted_signed_closed_and_issued() {
             row(["制表", "市场营销部", "张三", "2026-11-04", ""]),
             row(["审核", "稽核监控办", "王五", "2026-11-05", ""]),
             row(["审批", "行长", "赵六", "2026-11-06", "同意"]),
+            row(["下拨", "党群人事部", "", "", ""]),
         ]
     );
     // The closed month's ledger is the corrected one.

@@ -103,6 +103,7 @@ fn closed_september() -> tempfile::TempDir {
         .hide_sha256()
         .stdout("2026-09 closed; archive head SHA-256 $SHA256\n")
         .stderr("
+            fixtures/2026-09.xlsx [客户经理]: warning[missing-card]: 7 RM(s) paid for 2026-09 have no salary card: RM001, RM002, RM003, RM004, AG001, BH001, RM005. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing
             rmpay: 2026-09 9 RMs, net pay 16,274.54 (gross 19,520.67, deductions 0.00, risk deposit 3,246.13); 13 exception(s)
             rmpay: opening state: the ledger's risk_accounts sheet
             rmpay: closed 2026-09 in $TMP/archive/2026-09 (policy `city-commercial-bank` 2026.1, manifest SHA-256 $SHA256)
@@ -578,6 +579,7 @@ fn bad_draft() {
         .write("archive/drafts/2026-09/signoffs.jsonl", log + "\n")
         .args(CLOSE_SEPTEMBER_A)
         .stderr(&format!("
+            fixtures/2026-09.xlsx [客户经理]: warning[missing-card]: 7 RM(s) paid for 2026-09 have no salary card: RM001, RM002, RM003, RM004, AG001, BH001, RM005. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing
             $TMP/archive/drafts/2026-09/{sha}/draft.json: error[bad-draft]: not a draft record: expected ident at line 1 column 2
             rmpay: nothing was written
         "))
@@ -600,6 +602,7 @@ fn bad_signoffs() {
         ])
         .hide_sha256()
         .stderr("
+            fixtures/2026-09.xlsx [客户经理]: warning[missing-card]: 7 RM(s) paid for 2026-09 have no salary card: RM001, RM002, RM003, RM004, AG001, BH001, RM005. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing
             rmpay: 2026-09 9 RMs, net pay 16,274.54 (gross 19,520.67, deductions 0.00, risk deposit 3,246.13); 13 exception(s)
             rmpay: opening state: the ledger's risk_accounts sheet
             rmpay: draft $SHA256 of 2026-09 recorded in $TMP/archive/drafts/2026-09
@@ -738,6 +741,7 @@ fn not_approved() {
     Test::new()
         .args(CLOSE_SEPTEMBER_A)
         .stderr("
+            fixtures/2026-09.xlsx [客户经理]: warning[missing-card]: 7 RM(s) paid for 2026-09 have no salary card: RM001, RM002, RM003, RM004, AG001, BH001, RM005. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing
             $TMP/archive/drafts/2026-09/signoffs.jsonl: error[not-approved]: 2026-09 has no draft: record one with `rmpay payroll --archive $TMP/archive …` and have it signed (制表, 审核, 审批)
             rmpay: 1 error(s); nothing was written
         ")

@@ -859,3 +859,104 @@ fn the_console_prints_ledger_errors_in_chinese() {
         .status(1)
         .run();
 }
+
+/// A risk-deposit opening balance above the cap of the RM's tier (Policy
+/// A art. 25(2): mid 10,000; the deposit is withheld only up to it) is a
+/// slip, refused at its cell in the console's language and nothing is
+/// written. RM005 (中级) opens with 10,500.00 (the fixture's B3 is
+/// 9,950.00). Was: taken as it stood, a balance no withholding can reach.
+#[test]
+fn a_risk_deposit_opening_above_the_cap_is_refused_at_its_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("2026-09.xlsx");
+    std::fs::copy(super::util::root().join("fixtures/2026-09.xlsx"), &ledger).unwrap();
+    super::payout::replace_in(
+        &ledger,
+        "xl/worksheets/sheet8.xml",
+        r#"<c r="B3"><v>9950.0</v>"#,
+        r#"<c r="B3"><v>10500</v>"#,
+    );
+    let ledger_s = ledger.to_str().unwrap();
+    let out = tmp.path().join("out");
+    let args = [
+        "payroll",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        ledger_s,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let en = super::util::run(&[&["--lang", "en"][..], &args[..]].concat());
+    assert_eq!(en.code, 1, "{}", en.stderr);
+    assert_eq!(
+        en.stderr.replace(tmp.path().to_str().unwrap(), "$TMP"),
+        "$TMP/2026-09.xlsx [风险金账户]!B3: error[out-of-range]: expected RM `RM005`'s opening risk-deposit balance to be at most the cap of their tier (Mid-level RM), 10,000.00, found 10,500.00: the deposit is withheld only up to the cap, so no balance exceeds it; check the cell (a digit too many, or the wrong tier)\n\
+         rmpay: 1 error(s); nothing was written\n"
+    );
+    let zh = super::util::run(&[&["--lang", "zh"][..], &args[..]].concat());
+    assert_eq!(zh.code, 1, "{}", zh.stderr);
+    assert_eq!(
+        zh.stderr.replace(tmp.path().to_str().unwrap(), "$TMP"),
+        "$TMP/2026-09.xlsx [风险金账户]!B3: error[out-of-range]: 客户经理 `RM005` 的风险金期初余额为 10,500.00 元，超过其等级（中级客户经理）的风险金上限 10,000.00 元：风险金扣满上限即不再扣留，余额不会超过上限；请核对此单元格（是否多输了一位数，或等级填错）\n\
+         rmpay：1 个错误；未写入任何文件\n"
+    );
+    assert!(!out.exists());
+    // At the cap itself: accepted.
+    super::payout::replace_in(
+        &ledger,
+        "xl/worksheets/sheet8.xml",
+        r#"<c r="B3"><v>10500</v>"#,
+        r#"<c r="B3"><v>10000</v>"#,
+    );
+    let ok = super::util::run(&args);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+}
+
+/// A 19-digit account number typed as a number: Excel keeps 15
+/// significant digits, so 6222020200012345678 and 6222020200012345679
+/// are both stored as 6.22202020001234E+18. Each such cell is refused at
+/// itself, saying to format the column as text. Was: both read as account
+/// `6222020200012340000`, then `inconsistent-account` (one account, two
+/// clients) far from the cause. (The two accounts' 1 September balances
+/// being refused, their other days say that day is missing.)
+#[test]
+fn a_long_account_number_typed_as_a_number_is_refused_at_its_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("2026-09.xlsx");
+    std::fs::copy(super::util::root().join("fixtures/2026-09.xlsx"), &ledger).unwrap();
+    for (cell, shared) in [("B2", 67), ("B3", 69)] {
+        super::payout::replace_in(
+            &ledger,
+            "xl/worksheets/sheet3.xml",
+            &format!(r#"<c r="{cell}" t="s"><v>{shared}</v></c>"#),
+            &format!(r#"<c r="{cell}"><v>6.22202020001234E+18</v></c>"#),
+        );
+    }
+    let args = [
+        "check",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        ledger.to_str().unwrap(),
+    ];
+    let en = super::util::run(&[&["--lang", "en"][..], &args[..]].concat());
+    assert_eq!(en.code, 1, "{}", en.stderr);
+    let why = "expected an id (an account or other number) as text, found the number 6.22202020001234E18: Excel keeps 15 significant digits, so the last digits of a longer number are already lost (what the cell shows is not what was typed). Format the column as text and type the numbers again";
+    assert_eq!(
+        en.stderr.replace(tmp.path().to_str().unwrap(), "$TMP"),
+        format!(
+            "$TMP/2026-09.xlsx [存款日余额]!B2: error[cell-error]: {why}\n\
+             $TMP/2026-09.xlsx [存款日余额]!B3: error[cell-error]: {why}\n\
+             $TMP/2026-09.xlsx [存款日余额]!B12: error[missing-days]: expected a balance of account `6201001` for every day of 2026-09, found none for 2026-09-01\n\
+             $TMP/2026-09.xlsx [存款日余额]!B13: error[missing-days]: expected a balance of account `6201002` for every day of 2026-09, found none for 2026-09-01\n\
+             rmpay: 4 error(s); nothing was written\n"
+        )
+    );
+    let zh = super::util::run(&[&["--lang", "zh"][..], &args[..]].concat());
+    assert!(
+        zh.stderr.contains("[存款日余额]!B2: error[cell-error]: 编号、账号等应以文本填写，此单元格填成了数字 6.22202020001234E18：Excel 只保留 15 位有效数字，超过 15 位的号码末几位已经丢失（显示的也不是原来输入的号码）。请把该列设为文本格式，重新输入号码\n"),
+        "{}",
+        zh.stderr
+    );
+}

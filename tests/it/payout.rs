@@ -887,3 +887,52 @@ fn the_pay_out_file_waits_for_the_steps_after_the_close() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(out.exists());
 }
+
+/// A month closed without a paid RM's salary card could never be paid
+/// out (a closed month is never changed, and `payout` pays version 1):
+/// `payroll --archive` and `close` say so before the close, naming the RM
+/// at the managers sheet, and close as asked. Was: closed without a word,
+/// the pay-out refused for good.
+#[test]
+fn a_month_without_a_card_is_warned_about_before_the_close() {
+    // RM002 (row 3) is paid 2,267.42 and has no card; RM006 and RM007 are
+    // paid nothing and need none.
+    let d = tempfile::tempdir().unwrap();
+    let ledger = d.path().join("2026-09.xlsx");
+    ledger_with_cards("09", &ledger, &|row| {
+        if row == 3 {
+            Card::Empty
+        } else {
+            all_cards(row)
+        }
+    });
+    let warning = format!(
+        "{} [客户经理]: warning[missing-card]: 1 RM(s) paid for 2026-09 have no salary card: RM002. The policy's `[payout]` pays to salary cards, so once the month is closed `rmpay payout` cannot write its pay-out file (a closed month is never changed): add their cards in the managers sheet's `salary_card` column before closing\n",
+        ledger.display()
+    );
+    let archive = d.path().join("archive");
+    let draft = run(&[
+        "payroll",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--policy",
+        policy(),
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--out",
+        d.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(draft.code, 0, "{}", draft.stderr);
+    assert!(draft.stderr.starts_with(&warning), "{}", draft.stderr);
+    let o = close(&archive, policy(), &ledger);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.starts_with(&warning), "{}", o.stderr);
+    // Every card given: not a word of it.
+    let (_d, _archive) = september(policy(), &all_cards);
+    let full = tempfile::tempdir().unwrap();
+    let l2 = full.path().join("2026-09.xlsx");
+    ledger_with_cards("09", &l2, &all_cards);
+    let o = close(&full.path().join("archive"), policy(), &l2);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("missing-card"), "{}", o.stderr);
+}

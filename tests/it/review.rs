@@ -2273,3 +2273,15 @@ fn a_rate_with_nothing_to_divide_by_is_the_policys_reading_and_the_trace_says_so
     assert_eq!(r.manager("AG01")["metrics"]["collection_rate"], Value::Null);
     assert_eq!(r.manager("S01")["metrics"]["collection_rate"], "0.995");
 }
+
+/// The score sheet's step of an amount reads with separators, as every
+/// amount in Chinese does: a junior's absolute deposit target moves by
+/// 1% of 1,000,000 = 10,000 a step (`档距 10,000`, was `档距 10000`).
+#[test]
+fn an_amount_step_reads_with_separators() {
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let bytes = std::fs::read(r.out().join("review-2026.xlsx")).unwrap();
+    let cells = format!("{:?}", rmpay::ledger::dump::xlsx_cells(&bytes).unwrap());
+    assert!(cells.contains("档距 10,000，"), "{cells}");
+    assert!(!cells.contains("档距 10000"), "{cells}");
+}

@@ -1151,3 +1151,209 @@ fn a_joiner_s_figures_say_they_are_over_the_whole_period() {
         "{why}"
     );
 }
+
+// ------------------------------------------ a trainee's year (B) ---
+
+/// Policy B, month `m` of 2026: trainees (见习) P1, who started marketing
+/// on 2026-04-01, and P2, on 2025-07-01, each with one client of
+/// 20,000,000 (monthly average, constant) and 5,000,000 last year.
+fn trainee_month(m: u32) -> Vec<Sheet> {
+    vec![
+        (
+            "客户经理",
+            vec!["客户经理编号", "姓名", "等级", "机构", "营销起始日期"],
+            vec![
+                vec![
+                    S("P1"),
+                    S("新人"),
+                    S("见习"),
+                    S("南昌分行营业部"),
+                    D(2026, 4, 1),
+                ],
+                vec![
+                    S("P2"),
+                    S("老见习"),
+                    S("见习"),
+                    S("南昌分行营业部"),
+                    D(2025, 7, 1),
+                ],
+            ],
+        ),
+        (
+            "管户关系",
+            vec!["客户编号", "客户名称", "客户经理编号"],
+            vec![
+                vec![S("PA"), S("甲公司"), S("P1")],
+                vec![S("PB"), S("乙公司"), S("P2")],
+            ],
+        ),
+        (
+            "存款月日均",
+            vec!["客户编号", "月日均余额(元)"],
+            vec![
+                vec![S("PA"), N(20_000_000.0)],
+                vec![S("PB"), N(20_000_000.0)],
+            ],
+        ),
+        (
+            "国际结算",
+            vec!["客户编号", "结算金额(美元)", "日期"],
+            vec![vec![S("PA"), N(0.0), D(2026, m as u8, 15)]],
+        ),
+        (
+            "上年基数",
+            vec!["客户编号", "上年存款日均"],
+            vec![vec![S("PA"), N(5_000_000.0)], vec![S("PB"), N(5_000_000.0)]],
+        ),
+    ]
+}
+
+/// Art. 6 "见习期为一年", art. 11(6) "次年…聘任": a trainee is graded
+/// after a year (`probation_months = 12` on the trainee tier). Both
+/// trainees' figures in the third quarter meet grade 3: d, new deposits
+/// 20,000,000 − 5,000,000 = 15,000,000 ≥ 15,000,000 → 1 of 1; pass line
+/// 20,000,000 ≥ 15,000,000. P1, from 2026-04-01 to 2026-09-30, has served
+/// 6 whole months < 12: kept a trainee, saying why. P2, from 2025-07-01,
+/// 15 months ≥ 12: promoted to grade 3.
+#[test]
+fn a_trainee_is_graded_after_a_year() {
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (7..=9)
+        .map(|m| write_month(d.path(), &format!("2026-{m:02}"), trainee_month(m)))
+        .collect();
+    let r = review(
+        d.path(),
+        POLICY_B,
+        &ledgers,
+        &["--year", "2026", "--quarter", "3"],
+    );
+    ok(&r);
+    let p1 = manager(&r, "P1");
+    assert_eq!(outcome(p1), ("keep", Some("trainee")), "{p1}");
+    assert_eq!(num(&p1["metrics"]["months_in_service"], 0), dec("6"));
+    let said = "见习期未满一年（入职 2026-04-01，至 2026-09-30 满 6 个月），不参与晋级\
+                （按考核业绩可晋升为三级客户经理） → 保持（tiers.trainee.probation_months）";
+    assert!(
+        p1["reasons"].to_string().contains(said),
+        "{}",
+        p1["reasons"]
+    );
+    let summary = cells(&r.out.join("review-2026-Q3.xlsx"));
+    let all = format!("{summary:?}");
+    assert!(all.contains(said), "{all}");
+    // The grade line does not say "→ 晋升" for P1 any more.
+    assert!(
+        !p1["reasons"].to_string().contains("晋升（B-11-4）"),
+        "{}",
+        p1["reasons"]
+    );
+    let p2 = manager(&r, "P2");
+    assert_eq!(num(&p2["metrics"]["months_in_service"], 0), dec("15"));
+    assert_eq!(outcome(p2), ("promote", Some("grade3")), "{p2}");
+}
+
+// ----------------------- what a policy says and the engine cannot do ---
+
+/// A review condition over more consecutive months than the review period
+/// has could never hold: Policy B's B-npl over six months running, in a
+/// quarter's review (three months), is an error at the condition's line
+/// and column, and nothing is written. Was: the rule silently never fired.
+/// (Over 12 months it could hold in no review: refused when the policy is
+/// read.)
+#[test]
+fn a_run_longer_than_the_review_is_a_policy_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_B)).unwrap();
+    let from = "when = { consecutive_months = 1, metric = \"npl_balance\"";
+    let changed = text.replacen(
+        from,
+        "when = { consecutive_months = 6, metric = \"npl_balance\"",
+        1,
+    );
+    assert_ne!(changed, text);
+    // Where the 6 is: its line, and its column (1-based, in characters).
+    let (line, col) = changed
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            l.find("consecutive_months = 6").map(|c| {
+                (
+                    i + 1,
+                    l[..c].chars().count() + "consecutive_months = ".len() + 1,
+                )
+            })
+        })
+        .unwrap();
+    let policy = d.path().join("b.toml");
+    std::fs::write(&policy, &changed).unwrap();
+    let ledgers: Vec<String> = (7..=9)
+        .map(|m| write_month(d.path(), &format!("2026-{m:02}"), trainee_month(m)))
+        .collect();
+    review_fails(
+        d.path(),
+        policy.to_str().unwrap(),
+        &ledgers,
+        &["--year", "2026", "--quarter", "3"],
+        &format!(
+            "
+            $DIR/b.toml:{line}:{col}: error[not-applicable]: `review.disqualifiers[0].when.consecutive_months` asks for 6 months running, but the review of 2026-Q3 has 3 months: the rule could never hold in it. Review the whole year, or make the months at most 3
+            rmpay: 1 error(s); nothing was written
+            "
+        ),
+    );
+    // Thirteen months: no review could see them.
+    std::fs::write(
+        &policy,
+        text.replacen(
+            from,
+            "when = { consecutive_months = 13, metric = \"npl_balance\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let o = run(&["check", "--policy", policy.to_str().unwrap()]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&format!(
+            "{}:{line}:{col}: error[out-of-range]",
+            policy.display()
+        )),
+        "{}",
+        o.stderr
+    );
+}
+
+/// `[score] total` is the components' full points: where it is written,
+/// each scored tier's components must add up to it. Policy A's RMs: 40 +
+/// 30 + 20 + 10 = 100; written as 90, an error at `total`. Was: accepted
+/// and never read.
+#[test]
+fn a_score_total_the_components_do_not_make_is_a_policy_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(super::util::root().join(POLICY_A)).unwrap();
+    let changed = text.replacen("[score]\ntotal = 100", "[score]\ntotal = 90", 1);
+    assert_ne!(changed, text);
+    let line = changed.lines().position(|l| l == "total = 90").unwrap() + 1;
+    let policy = d.path().join("a.toml");
+    std::fs::write(&policy, &changed).unwrap();
+    let o = run(&[
+        "--lang",
+        "en",
+        "check",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    // The first scored tier, provisional_junior: deposit_growth 40, npl
+    // 30, collection 20, basic_accounts 10 = 100 ≠ 90.
+    assert!(
+        o.stderr.contains(&format!(
+            "{}:{line}:9: error[out-of-range]: score `total` is 90 points, but the components that apply to tier `provisional_junior` have 100 full points (deposit_growth 40, npl 30, collection 20, basic_accounts 10): make them agree",
+            policy.display()
+        )),
+        "{}",
+        o.stderr
+    );
+    // As shipped, 100: valid.
+    assert_eq!(run(&["check", "--policy", POLICY_A]).code, 0);
+}

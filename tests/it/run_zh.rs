@@ -85,8 +85,11 @@ fn an_unknown_rm_is_named_with_the_closest_one() {
         &[
             "explain", "--policy", POLICY_A, "--ledger", LEDGER, "--rm", "RM01",
         ],
-        "error: 2026-10 的台账中没有客户经理 `RM01`（是否应为 `RM001`？）\n",
-        2,
+        "
+        2026-10.xlsx [客户经理]: error[unknown-rm]: `--rm RM01`：2026-10 的台账中没有客户经理 `RM01`（是否应为 `RM001`？）
+        rmpay：1 个错误；未写入任何文件
+        ",
+        1,
     );
     zh(
         &["statement", "--policy", POLICY_A, "--ledger", LEDGER, "--rm", "RM0001", "--out", "$TMP/out"],

@@ -456,7 +456,9 @@ fn month(daily: bool) -> Vec<(SheetKind, Rows)> {
             SheetKind::RiskAccounts,
             vec![vec![
                 ("rm_id", S("RM001")),
-                ("opening_balance", N(12_000.0)),
+                // Within RM001's cap (junior, 5,000: a balance above it is
+                // refused at its cell).
+                ("opening_balance", N(4_000.0)),
             ]],
         ),
     ]
@@ -589,7 +591,7 @@ fn a_filled_template_passes_check_and_payroll() {
     assert_eq!(metric(&j, 1, "incident_loss"), "3000");
     assert_eq!(
         j["managers"][0]["risk_account"]["opening"].as_str(),
-        Some("12000.00")
+        Some("4000.00")
     );
 }
 
