@@ -1265,3 +1265,117 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod arrow_tests {
+    use super::*;
+    use parquet::data_type::{ByteArray, ByteArrayType, Int64Type as PqInt64};
+    use parquet::file::writer::SerializedFileWriter;
+
+    /// A file of two columns, an account id (UTF8) and a balance
+    /// (DECIMAL(18,2)), in row groups of the given ids, the ids'
+    /// dictionary-encoded or not.
+    fn write(path: &Path, groups: &[Vec<Vec<u8>>], dictionary: bool) {
+        let schema = parquet::schema::parser::parse_message_type(
+            "message m { REQUIRED BYTE_ARRAY account_id (UTF8); \
+             REQUIRED INT64 balance (DECIMAL(18,2)); }",
+        )
+        .unwrap();
+        let props = parquet::file::properties::WriterProperties::builder()
+            // Pages of a thousand rows: a chunk spans several.
+            .set_data_page_row_count_limit(1000)
+            .set_write_batch_size(1000)
+            .set_dictionary_enabled(dictionary)
+            .build();
+        let file = std::fs::File::create(path).unwrap();
+        let mut w =
+            SerializedFileWriter::new(file, std::sync::Arc::new(schema), props.into()).unwrap();
+        for ids in groups {
+            let mut rg = w.next_row_group().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            let vals: Vec<ByteArray> = ids.iter().map(|b| ByteArray::from(b.clone())).collect();
+            c.typed::<ByteArrayType>()
+                .write_batch(&vals, None, None)
+                .unwrap();
+            c.close().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            let cents: Vec<i64> = (0..ids.len() as i64).collect();
+            c.typed::<PqInt64>().write_batch(&cents, None, None).unwrap();
+            c.close().unwrap();
+            rg.close().unwrap();
+        }
+        w.close().unwrap();
+    }
+
+    /// A chunk as the test sees it: its first row, whether the arrow
+    /// reader decoded it, and the rows whose id is not UTF-8.
+    fn decoded(path: &Path, worker: usize) -> Vec<(u64, usize, bool, Vec<usize>)> {
+        let pq = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+        let needed = [(0, Kind::Text, 0), (1, Kind::Decimal { scale: 2 }, 0)];
+        let meta = ArrowReaderMetadata::try_new(
+            std::sync::Arc::new(pq.metadata().clone()),
+            ArrowReaderOptions::new().with_skip_arrow_metadata(true),
+        )
+        .unwrap();
+        let arrow = ArrowSide::new(&meta, &needed, path).unwrap();
+        let (tx, rx) = std::sync::mpsc::sync_channel(64);
+        let (_back_tx, back_rx) = std::sync::mpsc::channel();
+        decode(&pq, Some(&arrow), &needed, &tx, &back_rx, worker).unwrap();
+        drop(tx);
+        rx.iter()
+            .map(|c| {
+                let c = c.unwrap();
+                let arrowed = c.arrowed.iter().any(Option::is_some);
+                let bad = (0..c.rows)
+                    .filter(|&i| matches!(c.get(0, i), V::BadText))
+                    .collect();
+                // Every balance is its row's index in its group, in cents.
+                for i in 0..c.rows {
+                    assert!(matches!(c.get(1, i), V::Dec(_)), "row {i}");
+                }
+                (c.first, c.rows, arrowed, bad)
+            })
+            .collect()
+    }
+
+    /// Clean chunks come from the arrow reader; from a chunk it refuses
+    /// (an id that is not UTF-8), the column readers read the rest of the
+    /// row group, the bad id at its row; the next group is the arrow
+    /// reader's again. Worker 0 takes groups 0 and 2. Dictionary-encoded,
+    /// the bad id is in the dictionary page, which the arrow reader checks
+    /// before its first chunk: the whole group goes to the column readers.
+    #[test]
+    fn a_refused_chunk_and_the_rest_of_its_group_go_to_the_column_readers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("d.parquet");
+        let ids = |n: usize| -> Vec<Vec<u8>> {
+            (0..n).map(|i| format!("A{i:06}").into_bytes()).collect()
+        };
+        // Group 0: 2 × 8,192 + 10 rows, row 8,192 + 5 (its second chunk)
+        // not UTF-8. Group 1: 7 rows (worker 1's). Group 2: 10 rows.
+        let mut g0 = ids(2 * CHUNK + 10);
+        g0[CHUNK + 5] = b"A\xFF".to_vec();
+        write(&path, &[g0.clone(), ids(7), ids(10)], false);
+        let g2 = (2 * CHUNK + 10 + 7) as u64;
+        assert_eq!(
+            decoded(&path, 0),
+            [
+                (0, CHUNK, true, vec![]),
+                (CHUNK as u64, CHUNK, false, vec![5]),
+                (2 * CHUNK as u64, 10, false, vec![]),
+                (g2, 10, true, vec![]),
+            ]
+        );
+        assert_eq!(decoded(&path, 1), [(g2 - 7, 7, true, vec![])]);
+        write(&path, &[g0, ids(7), ids(10)], true);
+        assert_eq!(
+            decoded(&path, 0),
+            [
+                (0, CHUNK, false, vec![]),
+                (CHUNK as u64, CHUNK, false, vec![5]),
+                (2 * CHUNK as u64, 10, false, vec![]),
+                (g2, 10, true, vec![]),
+            ]
+        );
+    }
+}
