@@ -54,12 +54,14 @@ use std::path::Path;
 
 /// Rows decoded at a time.
 const CHUNK: usize = 8192;
-/// Chunks a decoder may have decoded ahead of the reader: half a million
-/// rows (some 55 MiB at most for the deposits' five columns), so that the
-/// decoder of the next row group works while the reader takes the rows of
-/// this one, and the two decoders and the reader keep both cores busy
-/// (see bench/README.md).
-const CHUNKS: usize = 64;
+/// Chunks a decoder may have decoded ahead of the reader: 65,536 rows
+/// (some 5 MiB of arrays for the deposits' five columns). The arrow
+/// reader decodes a row group in well under the time the reader takes to
+/// check and sum it, so the reader is the slower thread and the queues
+/// stay full: short ones keep what it reads in the processor's cache
+/// (64 chunks a decoder cost the reader's thread about 8% more CPU on the
+/// head office's month, and 75 MB more memory; see bench/README.md).
+const CHUNKS: usize = 8;
 /// Threads decoding row groups: with the reader's own, what keeps two
 /// cores busy on a big month (see bench/README.md).
 const DECODERS: usize = 2;
@@ -162,20 +164,18 @@ impl Chunk {
                 }
             }
             Some(Some(_)) => V::Null,
-            Some(None) | None => {
-                match self.cols.get(p).and_then(|c| c.get(i)).copied() {
-                    None | Some(Val::Null) => V::Null,
-                    Some(Val::Int(n)) => V::Int(n),
-                    Some(Val::Float(f)) => V::Float(f),
-                    Some(Val::Bool(b)) => V::Bool(b),
-                    Some(Val::Text(a, b)) => {
-                        V::Text(self.text.get(a as usize..b as usize).unwrap_or_default())
-                    }
-                    Some(Val::BadText) => V::BadText,
-                    Some(Val::Dec(m)) => V::Dec(m),
-                    Some(Val::Day(d)) => V::Day(d),
+            Some(None) | None => match self.cols.get(p).and_then(|c| c.get(i)).copied() {
+                None | Some(Val::Null) => V::Null,
+                Some(Val::Int(n)) => V::Int(n),
+                Some(Val::Float(f)) => V::Float(f),
+                Some(Val::Bool(b)) => V::Bool(b),
+                Some(Val::Text(a, b)) => {
+                    V::Text(self.text.get(a as usize..b as usize).unwrap_or_default())
                 }
-            }
+                Some(Val::BadText) => V::BadText,
+                Some(Val::Dec(m)) => V::Dec(m),
+                Some(Val::Day(d)) => V::Day(d),
+            },
         }
     }
 }
@@ -451,6 +451,7 @@ pub(super) fn read(
         let mut spans: Vec<(u32, u32)> = vec![(0, 0); needed.len()];
         for chunk in chunks {
             let chunk = chunk.map_err(|(row, c, e)| fail(row, c, e))?;
+            let plain = typed.as_ref().and_then(|t| t.plain(&chunk));
             for i in 0..chunk.rows {
                 let Ok(row) = u32::try_from(chunk.first + i as u64 + 1) else {
                     return Err(FileError::new(
@@ -458,10 +459,14 @@ pub(super) fn read(
                         says::too_many_records(),
                     ));
                 };
-                if let Some(t) = &typed
-                    && t.take(reader, &chunk, i, row, progress)
-                {
-                    continue;
+                if let Some(t) = &typed {
+                    let took = match &plain {
+                        Some(f) => t.take_plain(reader, f, i, row, progress),
+                        None => t.take(reader, &chunk, i, row, progress),
+                    };
+                    if took {
+                        continue;
+                    }
                 }
                 scratch.clear();
                 for (p, ((_, k, _), span)) in needed.iter().zip(&mut spans).enumerate() {
@@ -699,6 +704,77 @@ impl TypedDeposits {
     }
 }
 
+/// The deposits' columns of a chunk as the arrow reader decoded them,
+/// without a null: read by index, with no dispatch a value.
+struct Plain<'a> {
+    days: &'a [i32],
+    cents: &'a [i128],
+    account: &'a StringArray,
+    client: &'a StringArray,
+    product: Option<&'a StringArray>,
+}
+
+impl TypedDeposits {
+    /// The chunk's columns as [`Plain`] ones, when they are.
+    fn plain<'a>(&self, chunk: &'a Chunk) -> Option<Plain<'a>> {
+        let col = |p: usize| chunk.arrowed.get(p).and_then(Option::as_ref);
+        let whole = |a: &dyn Array| a.null_count() == 0 && a.len() == chunk.rows;
+        let text = |p: usize| match col(p) {
+            Some(Arrowed::Str(a)) if whole(a) => Some(a),
+            _ => None,
+        };
+        let days = match col(self.date) {
+            Some(Arrowed::Day(a)) if whole(a) => a.values().as_ref(),
+            _ => return None,
+        };
+        let cents = match col(self.balance) {
+            Some(Arrowed::Dec(a)) if whole(a) => a.values().as_ref(),
+            _ => return None,
+        };
+        let product = match self.product {
+            None => None,
+            Some(p) => Some(text(p)?),
+        };
+        Some(Plain {
+            days,
+            cents,
+            account: text(self.account)?,
+            client: text(self.client)?,
+            product,
+        })
+    }
+
+    /// [`TypedDeposits::take`] of a [`Plain`] chunk's row.
+    fn take_plain(
+        &self,
+        reader: &mut Reader<'_>,
+        f: &Plain<'_>,
+        i: usize,
+        row: u32,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> bool {
+        // Every array holds the chunk's rows (`plain`): `value(i)` is in
+        // bounds where the day is.
+        let (Some(&day), Some(&m)) = (f.days.get(i), f.cents.get(i)) else {
+            return false;
+        };
+        let Ok(m) = i64::try_from(m) else {
+            return false;
+        };
+        let Some(units) = super::deposits::typed_units(m, self.scale, self.input_scale) else {
+            return false;
+        };
+        let typed = TypedRow {
+            day: i64::from(day),
+            account: f.account.value(i),
+            client: f.client.value(i),
+            product: f.product.map(|a| a.value(i)),
+            units,
+        };
+        reader.typed_deposit(row, typed, progress)
+    }
+}
+
 /// A decoded chunk, or where decoding failed (first row, column).
 type Decoded = Result<Chunk, (u64, usize, Msg)>;
 type Sender = std::sync::mpsc::SyncSender<Decoded>;
@@ -805,7 +881,11 @@ impl ArrowSide {
 /// `None` for a column of a type the column readers would read otherwise
 /// (a string column without the UTF8 annotation, say): the chunk goes to
 /// them.
-fn arrow_chunk(batch: &RecordBatch, needed: &[(usize, Kind, i16)], chunk: &mut Chunk) -> Option<()> {
+fn arrow_chunk(
+    batch: &RecordBatch,
+    needed: &[(usize, Kind, i16)],
+    chunk: &mut Chunk,
+) -> Option<()> {
     if batch.num_columns() != needed.len() {
         return None;
     }
@@ -1300,7 +1380,9 @@ mod arrow_tests {
             c.close().unwrap();
             let mut c = rg.next_column().unwrap().unwrap();
             let cents: Vec<i64> = (0..ids.len() as i64).collect();
-            c.typed::<PqInt64>().write_batch(&cents, None, None).unwrap();
+            c.typed::<PqInt64>()
+                .write_batch(&cents, None, None)
+                .unwrap();
             c.close().unwrap();
             rg.close().unwrap();
         }

@@ -56,15 +56,21 @@ fn deposits(rows: &[Row], group: usize, dictionary: bool) -> Vec<u8> {
         let clients: Vec<ByteArray> = rows.iter().map(|_| ByteArray::from("C1")).collect();
         let fen: Vec<i64> = rows.iter().map(|r| r.2).collect();
         let mut c = rg.next_column().unwrap().unwrap();
-        c.typed::<Int32Type>().write_batch(&days, None, None).unwrap();
+        c.typed::<Int32Type>()
+            .write_batch(&days, None, None)
+            .unwrap();
         c.close().unwrap();
         for v in [&ids, &clients] {
             let mut c = rg.next_column().unwrap().unwrap();
-            c.typed::<ByteArrayType>().write_batch(v, None, None).unwrap();
+            c.typed::<ByteArrayType>()
+                .write_batch(v, None, None)
+                .unwrap();
             c.close().unwrap();
         }
         let mut c = rg.next_column().unwrap().unwrap();
-        c.typed::<Int64Type>().write_batch(&fen, None, None).unwrap();
+        c.typed::<Int64Type>()
+            .write_batch(&fen, None, None)
+            .unwrap();
         c.close().unwrap();
         rg.close().unwrap();
     }
