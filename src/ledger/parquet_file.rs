@@ -8,11 +8,17 @@
 //! decimal text, DOUBLE as a number cell (the same exactness rule as
 //! Excel's), DATE as `yyyy-mm-dd`.
 //!
-//! The low-level column readers of the `parquet` crate decode the needed
-//! columns on threads of their own ([`DECODERS`], taking the row groups in
-//! turn), [`CHUNK`] rows at a time, while the reader checks and sums the
-//! rows before, in file order: memory holds at most [`CHUNKS`] chunks a
-//! decoder, whatever the file's size or row groups. The deposits' DATE and DECIMAL
+//! The `parquet` crate's arrow reader decodes the needed columns on
+//! threads of their own ([`DECODERS`], taking the row groups in turn),
+//! [`CHUNK`] rows at a time, while the reader checks and sums the rows
+//! before, in file order: memory holds at most [`CHUNKS`] chunks a
+//! decoder, whatever the file's size or row groups. A string column comes
+//! as one offsets and one values buffer a chunk (its UTF-8 checked once),
+//! read in place. A chunk the arrow reader refuses (bad UTF-8, a truncated
+//! page, a type it reads otherwise) is read again, with the rest of its row
+//! group, by the crate's low-level column readers ([`column`]), a value at
+//! a time, which locate the error to its row and column (or the bad value
+//! to its cell) in the words they always have. The deposits' DATE and DECIMAL
 //! values stay numbers and go straight into each account's day mask and
 //! sum (`TypedDeposits`); any other value reaches the row path as the
 //! text of the cell it stands for.
@@ -27,6 +33,18 @@ use super::model::{FileForm, SheetKind};
 use crate::diag::Code;
 use crate::diag::Location;
 use crate::text::{Msg, ledger as says};
+use arrow_array::types::{
+    ArrowPrimitiveType, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
+    UInt8Type, UInt16Type, UInt32Type,
+};
+use arrow_array::{
+    Array, BooleanArray, Date32Array, Decimal128Array, PrimitiveArray, RecordBatch, StringArray,
+};
+use arrow_schema::DataType as ArrowType;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::basic::{ConvertedType, LogicalType, Type as Phys};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::DataType;
@@ -36,12 +54,14 @@ use std::path::Path;
 
 /// Rows decoded at a time.
 const CHUNK: usize = 8192;
-/// Chunks a decoder may have decoded ahead of the reader: half a million
-/// rows (some 55 MiB at most for the deposits' five columns), so that the
-/// decoder of the next row group works while the reader takes the rows of
-/// this one, and the two decoders and the reader keep both cores busy
-/// (see bench/README.md).
-const CHUNKS: usize = 64;
+/// Chunks a decoder may have decoded ahead of the reader: 65,536 rows
+/// (some 5 MiB of arrays for the deposits' five columns). The arrow
+/// reader decodes a row group in well under the time the reader takes to
+/// check and sum it, so the reader is the slower thread and the queues
+/// stay full: short ones keep what it reads in the processor's cache
+/// (64 chunks a decoder cost the reader's thread about 8% more CPU on the
+/// head office's month, and 75 MB more memory; see bench/README.md).
+const CHUNKS: usize = 8;
 /// Threads decoding row groups: with the reader's own, what keeps two
 /// cores busy on a big month (see bench/README.md).
 const DECODERS: usize = 2;
@@ -74,18 +94,90 @@ enum Val {
     Day(i32),
 }
 
+/// A value of a chunk, as the reader takes it.
+#[derive(Clone, Copy, Debug)]
+enum V<'a> {
+    Null,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(&'a str),
+    BadText,
+    Dec(i64),
+    /// A DECIMAL's unscaled integer past an `i64`.
+    Big(i128),
+    Day(i32),
+}
+
+/// A needed column of a chunk as the arrow reader decoded it, read in
+/// place.
+enum Arrowed {
+    /// Strings: one offsets and one values buffer, checked as UTF-8.
+    Str(StringArray),
+    Day(Date32Array),
+    Dec(Decimal128Array),
+}
+
 /// Decoded rows of the needed columns.
 struct Chunk {
     /// 0-based index of the chunk's first row in the file.
     first: u64,
     rows: usize,
-    /// Per needed column (in the order of `needed`), one value a row.
+    /// Per needed column (in the order of `needed`), one value a row,
+    /// unless the column is in `arrowed`.
     cols: Vec<Vec<Val>>,
+    /// Per needed column, the arrow reader's array read in place
+    /// (strings, dates, decimals), if so.
+    arrowed: Vec<Option<Arrowed>>,
     text: String,
     /// The last chunk of its row group.
     last: bool,
     /// The decoder that made it (and takes it back to fill again).
     worker: usize,
+}
+
+impl Chunk {
+    /// Row `i` of needed column `p`.
+    #[inline]
+    fn get(&self, p: usize, i: usize) -> V<'_> {
+        match self.arrowed.get(p) {
+            Some(Some(Arrowed::Str(a))) if i < a.len() => {
+                if a.is_null(i) {
+                    V::Null
+                } else {
+                    V::Text(a.value(i))
+                }
+            }
+            Some(Some(Arrowed::Day(a))) if i < a.len() => {
+                if a.is_null(i) {
+                    V::Null
+                } else {
+                    V::Day(a.value(i))
+                }
+            }
+            Some(Some(Arrowed::Dec(a))) if i < a.len() => {
+                if a.is_null(i) {
+                    V::Null
+                } else {
+                    let m = a.value(i);
+                    i64::try_from(m).map_or(V::Big(m), V::Dec)
+                }
+            }
+            Some(Some(_)) => V::Null,
+            Some(None) | None => match self.cols.get(p).and_then(|c| c.get(i)).copied() {
+                None | Some(Val::Null) => V::Null,
+                Some(Val::Int(n)) => V::Int(n),
+                Some(Val::Float(f)) => V::Float(f),
+                Some(Val::Bool(b)) => V::Bool(b),
+                Some(Val::Text(a, b)) => {
+                    V::Text(self.text.get(a as usize..b as usize).unwrap_or_default())
+                }
+                Some(Val::BadText) => V::BadText,
+                Some(Val::Dec(m)) => V::Dec(m),
+                Some(Val::Day(d)) => V::Day(d),
+            },
+        }
+    }
 }
 
 /// The column's kind, or its type in words when rmpay has no use for it.
@@ -303,6 +395,20 @@ pub(super) fn read(
                 .map_err(|e| FileError::new(Code::CannotOpen, says::not_parquet(e)))?,
         );
     }
+    // The arrow reader, where it can take the file's schema (else the
+    // column readers read every chunk): one a decoder, sharing the
+    // metadata already read.
+    let arrows: Vec<ArrowSide> = ArrowReaderMetadata::try_new(
+        std::sync::Arc::new(pq.metadata().clone()),
+        ArrowReaderOptions::new().with_skip_arrow_metadata(true),
+    )
+    .ok()
+    .map(|meta| {
+        (0..DECODERS)
+            .map_while(|_| ArrowSide::new(&meta, &needed, path))
+            .collect()
+    })
+    .unwrap_or_default();
     std::thread::scope(|s| {
         // One decoder a worker, each its row groups in turn (group g to
         // worker g % DECODERS), each with its own queue: the chunks are
@@ -315,8 +421,9 @@ pub(super) fn read(
             let (back_tx, back_rx) = std::sync::mpsc::channel::<Chunk>();
             let (pq, needed) = (&pq, &needed);
             let pq = others.get(worker.wrapping_sub(1)).unwrap_or(pq);
+            let arrow = arrows.get(worker);
             s.spawn(move || {
-                if let Err(e) = decode(pq, needed, &tx, &back_rx, worker) {
+                if let Err(e) = decode(pq, arrow, needed, &tx, &back_rx, worker) {
                     let _ = tx.send(Err(e));
                 }
             });
@@ -344,6 +451,7 @@ pub(super) fn read(
         let mut spans: Vec<(u32, u32)> = vec![(0, 0); needed.len()];
         for chunk in chunks {
             let chunk = chunk.map_err(|(row, c, e)| fail(row, c, e))?;
+            let plain = typed.as_ref().and_then(|t| t.plain(&chunk));
             for i in 0..chunk.rows {
                 let Ok(row) = u32::try_from(chunk.first + i as u64 + 1) else {
                     return Err(FileError::new(
@@ -351,43 +459,45 @@ pub(super) fn read(
                         says::too_many_records(),
                     ));
                 };
-                if let Some(t) = &typed
-                    && t.take(reader, &chunk, i, row, progress)
-                {
-                    continue;
+                if let Some(t) = &typed {
+                    let took = match &plain {
+                        Some(f) => t.take_plain(reader, f, i, row, progress),
+                        None => t.take(reader, &chunk, i, row, progress),
+                    };
+                    if took {
+                        continue;
+                    }
                 }
                 scratch.clear();
-                for (((_, k, _), vals), span) in needed.iter().zip(&chunk.cols).zip(&mut spans) {
-                    let at = vals.get(i).copied().unwrap_or(Val::Null);
-                    *span = match (at, *k) {
-                        (Val::Dec(m), Kind::Decimal { scale }) => {
-                            match decimal(i128::from(m), scale, &mut scratch) {
-                                Val::Text(a, b) => (a, b),
-                                _ => (0, 0),
-                            }
+                for (p, ((_, k, _), span)) in needed.iter().zip(&mut spans).enumerate() {
+                    let span_of = |v: Val| match v {
+                        Val::Text(a, b) => (a, b),
+                        _ => (0, 0),
+                    };
+                    *span = match (chunk.get(p, i), *k) {
+                        (V::Dec(m), Kind::Decimal { scale }) => {
+                            span_of(decimal(i128::from(m), scale, &mut scratch))
                         }
-                        (Val::Day(d), _) => match date(i64::from(d), &mut scratch) {
-                            Val::Text(a, b) => (a, b),
-                            _ => (0, 0),
-                        },
+                        (V::Big(m), Kind::Decimal { scale }) => {
+                            span_of(decimal(m, scale, &mut scratch))
+                        }
+                        (V::Day(d), _) => span_of(date(i64::from(d), &mut scratch)),
                         _ => (0, 0),
                     };
                 }
                 let mut fields: Vec<(u32, Cv<'_>)> = Vec::with_capacity(needed.len());
-                for (((c, _, _), vals), &(sa, sb)) in needed.iter().zip(&chunk.cols).zip(&spans) {
+                for (p, ((c, _, _), &(sa, sb))) in needed.iter().zip(&spans).enumerate() {
                     let c = u32::try_from(*c).unwrap_or(u32::MAX);
-                    let v = match vals.get(i).copied().unwrap_or(Val::Null) {
-                        Val::Null => Cv::Empty,
-                        Val::Int(n) => Cv::Int(n),
-                        Val::Float(f) => Cv::Float(f),
-                        Val::Bool(b) => Cv::Bool(b),
-                        Val::Text(a, b) => {
-                            Cv::Str(chunk.text.get(a as usize..b as usize).unwrap_or_default())
-                        }
-                        Val::Dec(_) | Val::Day(_) => {
+                    let v = match chunk.get(p, i) {
+                        V::Null => Cv::Empty,
+                        V::Int(n) => Cv::Int(n),
+                        V::Float(f) => Cv::Float(f),
+                        V::Bool(b) => Cv::Bool(b),
+                        V::Text(t) => Cv::Str(t),
+                        V::Dec(_) | V::Big(_) | V::Day(_) => {
                             Cv::Str(scratch.get(sa as usize..sb as usize).unwrap_or_default())
                         }
-                        Val::BadText => {
+                        V::BadText => {
                             reader.err(row, c, Code::BadEncoding, |_| says::bad_utf8_value());
                             Cv::Empty
                         }
@@ -567,20 +677,17 @@ impl TypedDeposits {
         row: u32,
         progress: &mut dyn FnMut(&str, u64),
     ) -> bool {
-        let val = |p: usize| chunk.cols.get(p).and_then(|c| c.get(i)).copied();
-        let text = |p: usize| match val(p) {
-            Some(Val::Text(a, b)) => chunk.text.get(a as usize..b as usize),
-            _ => None,
-        };
-        let (Some(Val::Day(day)), Some(Val::Dec(m))) = (val(self.date), val(self.balance)) else {
+        let (V::Day(day), V::Dec(m)) = (chunk.get(self.date, i), chunk.get(self.balance, i)) else {
             return false;
         };
-        let (Some(account), Some(client)) = (text(self.account), text(self.client)) else {
+        let (V::Text(account), V::Text(client)) =
+            (chunk.get(self.account, i), chunk.get(self.client, i))
+        else {
             return false;
         };
-        let product = match self.product.map(|p| (val(p), text(p))) {
-            None | Some((Some(Val::Null), _)) => None,
-            Some((_, Some(t))) => Some(t),
+        let product = match self.product.map(|p| chunk.get(p, i)) {
+            None | Some(V::Null) => None,
+            Some(V::Text(t)) => Some(t),
             Some(_) => return false,
         };
         let Some(units) = super::deposits::typed_units(m, self.scale, self.input_scale) else {
@@ -597,15 +704,265 @@ impl TypedDeposits {
     }
 }
 
+/// The deposits' columns of a chunk as the arrow reader decoded them,
+/// without a null: read by index, with no dispatch a value.
+struct Plain<'a> {
+    days: &'a [i32],
+    cents: &'a [i128],
+    account: &'a StringArray,
+    client: &'a StringArray,
+    product: Option<&'a StringArray>,
+}
+
+impl TypedDeposits {
+    /// The chunk's columns as [`Plain`] ones, when they are.
+    fn plain<'a>(&self, chunk: &'a Chunk) -> Option<Plain<'a>> {
+        let col = |p: usize| chunk.arrowed.get(p).and_then(Option::as_ref);
+        let whole = |a: &dyn Array| a.null_count() == 0 && a.len() == chunk.rows;
+        let text = |p: usize| match col(p) {
+            Some(Arrowed::Str(a)) if whole(a) => Some(a),
+            _ => None,
+        };
+        let days = match col(self.date) {
+            Some(Arrowed::Day(a)) if whole(a) => a.values().as_ref(),
+            _ => return None,
+        };
+        let cents = match col(self.balance) {
+            Some(Arrowed::Dec(a)) if whole(a) => a.values().as_ref(),
+            _ => return None,
+        };
+        let product = match self.product {
+            None => None,
+            Some(p) => Some(text(p)?),
+        };
+        Some(Plain {
+            days,
+            cents,
+            account: text(self.account)?,
+            client: text(self.client)?,
+            product,
+        })
+    }
+
+    /// [`TypedDeposits::take`] of a [`Plain`] chunk's row.
+    fn take_plain(
+        &self,
+        reader: &mut Reader<'_>,
+        f: &Plain<'_>,
+        i: usize,
+        row: u32,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> bool {
+        // Every array holds the chunk's rows (`plain`): `value(i)` is in
+        // bounds where the day is.
+        let (Some(&day), Some(&m)) = (f.days.get(i), f.cents.get(i)) else {
+            return false;
+        };
+        let Ok(m) = i64::try_from(m) else {
+            return false;
+        };
+        let Some(units) = super::deposits::typed_units(m, self.scale, self.input_scale) else {
+            return false;
+        };
+        let typed = TypedRow {
+            day: i64::from(day),
+            account: f.account.value(i),
+            client: f.client.value(i),
+            product: f.product.map(|a| a.value(i)),
+            units,
+        };
+        reader.typed_deposit(row, typed, progress)
+    }
+}
+
 /// A decoded chunk, or where decoding failed (first row, column).
 type Decoded = Result<Chunk, (u64, usize, Msg)>;
 type Sender = std::sync::mpsc::SyncSender<Decoded>;
 
+/// A chunk the reader is done with (to fill again), or a new one.
+fn recycled(back: &std::sync::mpsc::Receiver<Chunk>, worker: usize) -> Chunk {
+    back.try_recv().unwrap_or_else(|_| Chunk {
+        first: 0,
+        rows: 0,
+        cols: Vec::new(),
+        arrowed: Vec::new(),
+        text: String::new(),
+        last: false,
+        worker,
+    })
+}
+
+/// A decoder's arrow reader: the file's metadata with its arrow schema
+/// (from the Parquet schema alone: an arrow schema a writer embedded,
+/// pyarrow's, is not read, so a column's arrow type is always the same),
+/// the needed columns, and the decoder's own handle on the file.
+struct ArrowSide {
+    meta: ArrowReaderMetadata,
+    mask: ProjectionMask,
+    file: std::fs::File,
+}
+
+/// How far the arrow reader took a row group.
+enum Took {
+    /// Every row, sent.
+    All,
+    /// The reader stopped taking chunks.
+    Hung,
+    /// The rows before this one (a whole number of chunks) were sent; the
+    /// arrow reader refused the next chunk, or could not start.
+    Upto(u64),
+}
+
+impl ArrowSide {
+    fn new(
+        meta: &ArrowReaderMetadata,
+        needed: &[(usize, Kind, i16)],
+        path: &Path,
+    ) -> Option<ArrowSide> {
+        Some(ArrowSide {
+            meta: meta.clone(),
+            mask: ProjectionMask::leaves(meta.parquet_schema(), needed.iter().map(|n| n.0)),
+            file: std::fs::File::open(path).ok()?,
+        })
+    }
+
+    /// Send row group `g` (its first row `first`, `rows` rows) in chunks
+    /// of [`CHUNK`] rows, as far as the arrow reader reads it.
+    #[allow(clippy::too_many_arguments)]
+    fn group(
+        &self,
+        g: usize,
+        first: u64,
+        rows: u64,
+        needed: &[(usize, Kind, i16)],
+        tx: &Sender,
+        back: &std::sync::mpsc::Receiver<Chunk>,
+        worker: usize,
+    ) -> Took {
+        if rows == 0 {
+            return Took::Upto(0);
+        }
+        let Ok(file) = self.file.try_clone() else {
+            return Took::Upto(0);
+        };
+        let batches = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
+            .with_projection(self.mask.clone())
+            .with_row_groups(vec![g])
+            .with_batch_size(CHUNK)
+            .build();
+        let Ok(mut batches) = batches else {
+            return Took::Upto(0);
+        };
+        let mut done = 0u64;
+        while done < rows {
+            let want = usize::try_from((rows - done).min(CHUNK as u64)).unwrap_or(CHUNK);
+            let batch = match batches.next() {
+                Some(Ok(b)) if b.num_rows() == want => b,
+                _ => return Took::Upto(done),
+            };
+            let mut chunk = recycled(back, worker);
+            if arrow_chunk(&batch, needed, &mut chunk).is_none() {
+                return Took::Upto(done);
+            }
+            chunk.first = first + done;
+            chunk.rows = want;
+            chunk.last = done + want as u64 >= rows;
+            if tx.send(Ok(chunk)).is_err() {
+                return Took::Hung;
+            }
+            done += want as u64;
+        }
+        Took::All
+    }
+}
+
+/// A batch of the arrow reader as a chunk: strings, dates and decimals
+/// kept as the arrays they are, numbers and booleans a value a row.
+/// `None` for a column of a type the column readers would read otherwise
+/// (a string column without the UTF8 annotation, say): the chunk goes to
+/// them.
+fn arrow_chunk(
+    batch: &RecordBatch,
+    needed: &[(usize, Kind, i16)],
+    chunk: &mut Chunk,
+) -> Option<()> {
+    if batch.num_columns() != needed.len() {
+        return None;
+    }
+    chunk.text.clear();
+    chunk.arrowed.clear();
+    chunk.cols.resize_with(needed.len(), Vec::new);
+    for ((col, &(_, k, _)), out) in batch.columns().iter().zip(needed).zip(&mut chunk.cols) {
+        out.clear();
+        let a = col.as_ref();
+        let int = |v: i64| Val::Int(v);
+        let arrowed = match (k, a.data_type()) {
+            (Kind::Text, ArrowType::Utf8) => Some(Arrowed::Str(
+                a.as_any().downcast_ref::<StringArray>()?.clone(),
+            )),
+            (Kind::Date, ArrowType::Date32) => Some(Arrowed::Day(
+                a.as_any().downcast_ref::<Date32Array>()?.clone(),
+            )),
+            (Kind::Decimal { .. }, ArrowType::Decimal128(..)) => Some(Arrowed::Dec(
+                a.as_any().downcast_ref::<Decimal128Array>()?.clone(),
+            )),
+            (Kind::Int, ArrowType::Int8) => prim::<Int8Type>(a, out, |v| int(v.into()))?,
+            (Kind::Int, ArrowType::Int16) => prim::<Int16Type>(a, out, |v| int(v.into()))?,
+            (Kind::Int, ArrowType::Int32) => prim::<Int32Type>(a, out, |v| int(v.into()))?,
+            (Kind::Int, ArrowType::Int64) => prim::<Int64Type>(a, out, int)?,
+            (Kind::Int, ArrowType::UInt8) => prim::<UInt8Type>(a, out, |v| int(v.into()))?,
+            (Kind::Int, ArrowType::UInt16) => prim::<UInt16Type>(a, out, |v| int(v.into()))?,
+            (Kind::Int, ArrowType::UInt32) => prim::<UInt32Type>(a, out, |v| int(v.into()))?,
+            (Kind::Float, ArrowType::Float32) => {
+                prim::<Float32Type>(a, out, |v| Val::Float(v.into()))?
+            }
+            (Kind::Float, ArrowType::Float64) => prim::<Float64Type>(a, out, Val::Float)?,
+            (Kind::Bool, ArrowType::Boolean) => {
+                let a = a.as_any().downcast_ref::<BooleanArray>()?;
+                out.extend((0..a.len()).map(|i| {
+                    if a.is_null(i) {
+                        Val::Null
+                    } else {
+                        Val::Bool(a.value(i))
+                    }
+                }));
+                None
+            }
+            _ => return None,
+        };
+        chunk.arrowed.push(arrowed);
+    }
+    Some(())
+}
+
+/// A primitive array's values into `out`, a value a row: `Some(None)`
+/// (the column is in `out`, not kept as an array), or `None` when the
+/// array is not of that type.
+fn prim<T: ArrowPrimitiveType>(
+    a: &dyn Array,
+    out: &mut Vec<Val>,
+    conv: impl Fn(T::Native) -> Val,
+) -> Option<Option<Arrowed>> {
+    let a = a.as_any().downcast_ref::<PrimitiveArray<T>>()?;
+    out.extend((0..a.len()).map(|i| {
+        if a.is_null(i) {
+            Val::Null
+        } else {
+            conv(a.value(i))
+        }
+    }));
+    Some(None)
+}
+
 /// Decode the row groups of one worker (every [`DECODERS`]th from
 /// `worker`), a chunk at a time, and send the chunks, each group's last
-/// marked. An error names the first row of the chunk and the column.
+/// marked: by the arrow reader (`arrow`, when the file's schema allows
+/// it), and from the first chunk it refuses to the group's end by the
+/// column readers. An error names the first row of the chunk and the
+/// column.
 fn decode(
     pq: &SerializedFileReader<std::fs::File>,
+    arrow: Option<&ArrowSide>,
     needed: &[(usize, Kind, i16)],
     tx: &Sender,
     back: &std::sync::mpsc::Receiver<Chunk>,
@@ -620,6 +977,18 @@ fn decode(
             first += rows;
             continue;
         }
+        // The rows the arrow reader sent; the column readers read the
+        // same chunks again up to there (so that an error they find in
+        // them is still theirs), and send the rest.
+        let from = match arrow.map(|a| a.group(g, first, rows, needed, tx, back, worker)) {
+            None => 0,
+            Some(Took::All) => {
+                first += rows;
+                continue;
+            }
+            Some(Took::Hung) => return Ok(()),
+            Some(Took::Upto(done)) => done,
+        };
         let rg = pq
             .get_row_group(g)
             .map_err(|e| (first + 1, first_col, Msg::verbatim(e.to_string())))?;
@@ -634,18 +1003,11 @@ fn decode(
         let mut done = 0u64;
         loop {
             let want = usize::try_from((rows - done).min(CHUNK as u64)).unwrap_or(CHUNK);
-            // A chunk the reader is done with, or a new one.
-            let mut chunk = back.try_recv().unwrap_or_else(|_| Chunk {
-                first: 0,
-                rows: 0,
-                cols: Vec::new(),
-                text: String::new(),
-                last: false,
-                worker,
-            });
+            let mut chunk = recycled(back, worker);
             chunk.first = first + done;
             chunk.rows = want;
             chunk.last = done + want as u64 >= rows;
+            chunk.arrowed.clear();
             chunk.cols.resize_with(needed.len(), Vec::new);
             // The columns' text, checked as UTF-8 once the chunk is read.
             let mut raw = std::mem::take(&mut chunk.text).into_bytes();
@@ -658,7 +1020,7 @@ fn decode(
             }
             chunk.text = utf8_text(raw, &mut chunk.cols);
             let last = chunk.last;
-            if tx.send(Ok(chunk)).is_err() {
+            if done >= from && tx.send(Ok(chunk)).is_err() {
                 return Ok(());
             }
             done += want as u64;
@@ -980,6 +1342,122 @@ mod tests {
         assert_eq!(
             read(&[b"A1", b"\xFF", "客户".as_bytes()]),
             [s("A1"), None, s("客户")]
+        );
+    }
+}
+
+#[cfg(test)]
+mod arrow_tests {
+    use super::*;
+    use parquet::data_type::{ByteArray, ByteArrayType, Int64Type as PqInt64};
+    use parquet::file::writer::SerializedFileWriter;
+
+    /// A file of two columns, an account id (UTF8) and a balance
+    /// (DECIMAL(18,2)), in row groups of the given ids, the ids'
+    /// dictionary-encoded or not.
+    fn write(path: &Path, groups: &[Vec<Vec<u8>>], dictionary: bool) {
+        let schema = parquet::schema::parser::parse_message_type(
+            "message m { REQUIRED BYTE_ARRAY account_id (UTF8); \
+             REQUIRED INT64 balance (DECIMAL(18,2)); }",
+        )
+        .unwrap();
+        let props = parquet::file::properties::WriterProperties::builder()
+            // Pages of a thousand rows: a chunk spans several.
+            .set_data_page_row_count_limit(1000)
+            .set_write_batch_size(1000)
+            .set_dictionary_enabled(dictionary)
+            .build();
+        let file = std::fs::File::create(path).unwrap();
+        let mut w =
+            SerializedFileWriter::new(file, std::sync::Arc::new(schema), props.into()).unwrap();
+        for ids in groups {
+            let mut rg = w.next_row_group().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            let vals: Vec<ByteArray> = ids.iter().map(|b| ByteArray::from(b.clone())).collect();
+            c.typed::<ByteArrayType>()
+                .write_batch(&vals, None, None)
+                .unwrap();
+            c.close().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            let cents: Vec<i64> = (0..ids.len() as i64).collect();
+            c.typed::<PqInt64>()
+                .write_batch(&cents, None, None)
+                .unwrap();
+            c.close().unwrap();
+            rg.close().unwrap();
+        }
+        w.close().unwrap();
+    }
+
+    /// A chunk as the test sees it: its first row, whether the arrow
+    /// reader decoded it, and the rows whose id is not UTF-8.
+    fn decoded(path: &Path, worker: usize) -> Vec<(u64, usize, bool, Vec<usize>)> {
+        let pq = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+        let needed = [(0, Kind::Text, 0), (1, Kind::Decimal { scale: 2 }, 0)];
+        let meta = ArrowReaderMetadata::try_new(
+            std::sync::Arc::new(pq.metadata().clone()),
+            ArrowReaderOptions::new().with_skip_arrow_metadata(true),
+        )
+        .unwrap();
+        let arrow = ArrowSide::new(&meta, &needed, path).unwrap();
+        let (tx, rx) = std::sync::mpsc::sync_channel(64);
+        let (_back_tx, back_rx) = std::sync::mpsc::channel();
+        decode(&pq, Some(&arrow), &needed, &tx, &back_rx, worker).unwrap();
+        drop(tx);
+        rx.iter()
+            .map(|c| {
+                let c = c.unwrap();
+                let arrowed = c.arrowed.iter().any(Option::is_some);
+                let bad = (0..c.rows)
+                    .filter(|&i| matches!(c.get(0, i), V::BadText))
+                    .collect();
+                // Every balance is its row's index in its group, in cents.
+                for i in 0..c.rows {
+                    assert!(matches!(c.get(1, i), V::Dec(_)), "row {i}");
+                }
+                (c.first, c.rows, arrowed, bad)
+            })
+            .collect()
+    }
+
+    /// Clean chunks come from the arrow reader; from a chunk it refuses
+    /// (an id that is not UTF-8), the column readers read the rest of the
+    /// row group, the bad id at its row; the next group is the arrow
+    /// reader's again. Worker 0 takes groups 0 and 2. Dictionary-encoded,
+    /// the bad id is in the dictionary page, which the arrow reader checks
+    /// before its first chunk: the whole group goes to the column readers.
+    #[test]
+    fn a_refused_chunk_and_the_rest_of_its_group_go_to_the_column_readers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("d.parquet");
+        let ids = |n: usize| -> Vec<Vec<u8>> {
+            (0..n).map(|i| format!("A{i:06}").into_bytes()).collect()
+        };
+        // Group 0: 2 × 8,192 + 10 rows, row 8,192 + 5 (its second chunk)
+        // not UTF-8. Group 1: 7 rows (worker 1's). Group 2: 10 rows.
+        let mut g0 = ids(2 * CHUNK + 10);
+        g0[CHUNK + 5] = b"A\xFF".to_vec();
+        write(&path, &[g0.clone(), ids(7), ids(10)], false);
+        let g2 = (2 * CHUNK + 10 + 7) as u64;
+        assert_eq!(
+            decoded(&path, 0),
+            [
+                (0, CHUNK, true, vec![]),
+                (CHUNK as u64, CHUNK, false, vec![5]),
+                (2 * CHUNK as u64, 10, false, vec![]),
+                (g2, 10, true, vec![]),
+            ]
+        );
+        assert_eq!(decoded(&path, 1), [(g2 - 7, 7, true, vec![])]);
+        write(&path, &[g0, ids(7), ids(10)], true);
+        assert_eq!(
+            decoded(&path, 0),
+            [
+                (0, CHUNK, false, vec![]),
+                (CHUNK as u64, CHUNK, false, vec![5]),
+                (2 * CHUNK as u64, 10, false, vec![]),
+                (g2, 10, true, vec![]),
+            ]
         );
     }
 }

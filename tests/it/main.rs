@@ -15,6 +15,8 @@
 //!   past XFD1048576), answered with located errors in bounded memory.
 //! - `hostile_parquet`: Parquet files declaring more rows, columns or
 //!   metadata than a sheet holds, refused from what they declare.
+//! - `parquet_reader`: a Parquet chunk the arrow reader refuses, read by
+//!   the column readers with its errors located and worded as before.
 //! - `payroll`: Policy A's October 2026 fixture, every figure computed by
 //!   hand from POLICIES.md with its arithmetic in the test.
 //! - `restate`: a closed month's ledger corrected: new versions of it and
@@ -91,6 +93,7 @@ mod leavers;
 mod ledger_errors;
 mod notice;
 mod outputs;
+mod parquet_reader;
 mod payout;
 mod payroll;
 mod policy_errors;
