@@ -1034,6 +1034,42 @@ mod tests {
     use super::*;
     use crate::vocab::Scope;
 
+    /// The month's clients come out in id order (byte order, as a map of
+    /// `String`s orders them: `C10` before `C9`, Latin before Chinese)
+    /// from a sheet in any order, each client with its own figures, and
+    /// are found by id; an id the month does not have, or one between two
+    /// it has, finds nothing.
+    #[test]
+    fn clients_in_id_order_found_by_id() {
+        let c = |id: &str, fee: i64| ClientMonth {
+            client_id: id.into(),
+            fee_income: Decimal::from(fee),
+            ..ClientMonth::default()
+        };
+        let ids = ["C9", "甲", "C10", "B", "C1"];
+        let list: Vec<ClientMonth> = ids.iter().enumerate().map(|(i, id)| c(id, i as i64)).collect();
+        let mut map = ClientMap::from_unsorted(list);
+        let order: Vec<&str> = map.values().map(|c| c.client_id.as_str()).collect();
+        assert_eq!(order, ["B", "C1", "C10", "C9", "甲"]);
+        // Each keeps its figures: the fee is its place in the sheet.
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(map.get(*id).map(|c| c.fee_income), Some(Decimal::from(i as i64)));
+        }
+        assert_eq!(map.get(&"C10".to_string()).map(|c| c.client_id.as_str()), Some("C10"));
+        assert!(map.get("C2").is_none() && map.get("A").is_none() && map.get("乙").is_none());
+        if let Some(c) = map.get_mut("C9") {
+            c.fee_income += Decimal::ONE;
+        }
+        assert_eq!(map.get("C9").map(|c| c.fee_income), Some(Decimal::ONE));
+        let pairs: Vec<(&String, Decimal)> = map.iter().map(|(k, c)| (k, c.fee_income)).collect();
+        assert_eq!(pairs.len(), 5);
+        assert!(pairs.iter().all(|(k, c)| map.get(*k).map(|x| x.fee_income) == Some(*c)));
+        // A sheet already in order is kept as it is.
+        let sorted = ClientMap::from_unsorted(vec![c("A", 1), c("B", 2)]);
+        assert_eq!(sorted.as_slice().len(), 2);
+        assert_eq!(sorted.get("B").map(|c| c.fee_income), Some(Decimal::from(2)));
+    }
+
     /// Every monthly metric of the vocabulary has a figure in a month with
     /// a base, loans and interest due; a review-only one has none (except
     /// month-end arrears and advances, read month by month by

@@ -455,7 +455,8 @@ mod tests {
         assert_eq!(f(""), "");
         // Each character that needs quoting, anywhere in the field, and
         // one that leads to a formula, on its own.
-        assert_eq!(f("a\r\nb"), "\"a\r\nb\"");
+        assert_eq!(f("a\rb"), "\"a\rb\"");
+        assert_eq!(f("a\nb"), "\"a\nb\"");
         assert_eq!(f("中,文"), "\"中,文\"");
         assert_eq!(f("ab\""), "\"ab\"\"\"");
         assert_eq!(f("@x"), "'@x");
