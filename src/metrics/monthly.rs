@@ -253,6 +253,11 @@ impl ClientMap {
         self.0.iter()
     }
 
+    /// The ids in order, as a map's `keys` gives them.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|c| &c.client_id)
+    }
+
     /// (id, client) in id order, as a map's `iter` gives them.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &ClientMonth)> {
         self.0.iter().map(|c| (&c.client_id, c))
@@ -1047,15 +1052,25 @@ mod tests {
             ..ClientMonth::default()
         };
         let ids = ["C9", "甲", "C10", "B", "C1"];
-        let list: Vec<ClientMonth> = ids.iter().enumerate().map(|(i, id)| c(id, i as i64)).collect();
+        let list: Vec<ClientMonth> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| c(id, i as i64))
+            .collect();
         let mut map = ClientMap::from_unsorted(list);
         let order: Vec<&str> = map.values().map(|c| c.client_id.as_str()).collect();
         assert_eq!(order, ["B", "C1", "C10", "C9", "甲"]);
         // Each keeps its figures: the fee is its place in the sheet.
         for (i, id) in ids.iter().enumerate() {
-            assert_eq!(map.get(*id).map(|c| c.fee_income), Some(Decimal::from(i as i64)));
+            assert_eq!(
+                map.get(*id).map(|c| c.fee_income),
+                Some(Decimal::from(i as i64))
+            );
         }
-        assert_eq!(map.get(&"C10".to_string()).map(|c| c.client_id.as_str()), Some("C10"));
+        assert_eq!(
+            map.get(&"C10".to_string()).map(|c| c.client_id.as_str()),
+            Some("C10")
+        );
         assert!(map.get("C2").is_none() && map.get("A").is_none() && map.get("乙").is_none());
         if let Some(c) = map.get_mut("C9") {
             c.fee_income += Decimal::ONE;
@@ -1063,11 +1078,18 @@ mod tests {
         assert_eq!(map.get("C9").map(|c| c.fee_income), Some(Decimal::ONE));
         let pairs: Vec<(&String, Decimal)> = map.iter().map(|(k, c)| (k, c.fee_income)).collect();
         assert_eq!(pairs.len(), 5);
-        assert!(pairs.iter().all(|(k, c)| map.get(*k).map(|x| x.fee_income) == Some(*c)));
+        assert!(
+            pairs
+                .iter()
+                .all(|(k, c)| map.get(*k).map(|x| x.fee_income) == Some(*c))
+        );
         // A sheet already in order is kept as it is.
         let sorted = ClientMap::from_unsorted(vec![c("A", 1), c("B", 2)]);
         assert_eq!(sorted.as_slice().len(), 2);
-        assert_eq!(sorted.get("B").map(|c| c.fee_income), Some(Decimal::from(2)));
+        assert_eq!(
+            sorted.get("B").map(|c| c.fee_income),
+            Some(Decimal::from(2))
+        );
     }
 
     /// Every monthly metric of the vocabulary has a figure in a month with

@@ -279,7 +279,12 @@ fn number(w: &mut Vec<u8>, n: u32) {
 /// bank's month writes about twelve million); the mantissa's digits by
 /// `itoa`, the point put among them.
 fn decimal(w: &mut Vec<u8>, d: Decimal) {
-    digits(w, d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale());
+    digits(
+        w,
+        d.is_sign_negative(),
+        d.mantissa().unsigned_abs(),
+        d.scale(),
+    );
 }
 
 /// [`decimal`]'s digits: the whole number `m` with `scale` of its digits
