@@ -203,24 +203,13 @@ fn stage_pay_json(
     }
 }
 
-/// The month's client detail file, staged beside the workbook in `out`
-/// when the month's client rows go to it (`--client-detail`); its path.
-fn stage_client_detail(
-    outputs: &mut write::OutputSet,
-    out: &Path,
+/// The month's client detail file, written to `w`.
+fn client_detail_to(
     r: &PayrollRun,
     l: report::Lang,
-) -> Result<Option<PathBuf>, Failure> {
-    let Some(name) = &r.run.client_file else {
-        return Ok(None);
-    };
-    let path = out.join(name);
-    outputs
-        .add_with(&path, |w| {
-            write::client_detail::write_client_detail(&r.policy, &r.payroll, &r.ledger, l, w)
-        })
-        .map_err(Failure::Error)?;
-    Ok(Some(path))
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write::client_detail::write_client_detail(&r.policy, &r.payroll, &r.ledger, l, w)
 }
 
 /// `--client-detail` as the pipeline's choice.
@@ -487,11 +476,25 @@ fn payroll(a: &cli::PayrollArgs) -> Result<(), Failure> {
     let mut outputs = write::OutputSet::new();
     outputs.create_dir(&a.out).map_err(Failure::Error)?;
     let l = text::output();
-    let head = report::pay::pay_book_head(&r.policy, &r.run, l);
-    let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
-    sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
-    outputs.add_workbook(sink).map_err(Failure::Error)?;
-    let detail = stage_client_detail(&mut outputs, &a.out, &r, l)?;
+    let book = |outputs: &mut write::OutputSet| -> Result<(), Failure> {
+        let head = report::pay::pay_book_head(&r.policy, &r.run, l);
+        let mut sink = write::XlsxSink::new(&head, &out).map_err(Failure::Error)?;
+        sink.write_sheets(report::pay::pay_sheets(&r.policy, &r.payroll, &r.run, l));
+        outputs.add_workbook(sink).map_err(Failure::Error)
+    };
+    // The client detail file (a city bank's month: 145 MiB) is written on
+    // a thread of its own while the book is built.
+    let detail = match &r.run.client_file {
+        Some(name) => {
+            let path = a.out.join(name);
+            outputs.add_with_meanwhile(&path, |w| client_detail_to(&r, l, w), book)?;
+            Some(path)
+        }
+        None => {
+            book(&mut outputs)?;
+            None
+        }
+    };
     let json = stage_pay_json(&mut outputs, &a.json, &r, l)?;
     outputs.commit().map_err(Failure::Error)?;
     summary(&r);

@@ -331,7 +331,7 @@ pub struct Payroll {
     pub off_roster: Vec<OffRoster>,
     pub totals: Totals,
     pub days: u32,
-    pub clients: std::collections::BTreeMap<String, crate::metrics::monthly::ClientMonth>,
+    pub clients: crate::metrics::monthly::ClientMap,
 }
 
 fn applies(tiers: &[TierIx], t: TierIx) -> bool {

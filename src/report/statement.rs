@@ -19,7 +19,6 @@ use crate::text;
 use crate::trace::Step;
 use crate::vocab::Period;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 
 /// The most clients listed by name on a statement; the rest are summed in
 /// one line so that the page stays one page.
@@ -220,7 +219,7 @@ pub fn statement(
     policy: &Policy,
     run: &RunInfo,
     r: &RmResult,
-    clients: &BTreeMap<String, ClientMonth>,
+    clients: &crate::metrics::monthly::ClientMap,
     days: u32,
     draft: bool,
     restated: Option<(&crate::archive::Restated, bool)>,

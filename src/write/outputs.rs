@@ -225,6 +225,38 @@ impl OutputSet {
         self.stage(path, tmp)
     }
 
+    /// [`OutputSet::add_with`] on a thread of its own, while `meanwhile`
+    /// stages the command's other outputs here: a big file (a city bank's
+    /// client detail file, 145 MiB) is made, written and synced while the
+    /// workbook is built. It is staged after what `meanwhile` stages (the
+    /// order `commit` renames in), and only if both succeed; a failure of
+    /// `meanwhile` is returned first. `meanwhile`'s result, if all went
+    /// well.
+    pub fn add_with_meanwhile<T, E: From<Diagnostic>>(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()> + Send,
+        meanwhile: impl FnOnce(&mut OutputSet) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut tmp = self.temp_for(path)?;
+        let (done, written) = std::thread::scope(|s| {
+            let writer = s.spawn(move || {
+                write(tmp.as_file_mut())?;
+                tmp.as_file().sync_all()?;
+                Ok::<_, std::io::Error>(tmp)
+            });
+            let done = meanwhile(self);
+            match writer.join() {
+                Ok(written) => (done, written),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        let done = done?;
+        let tmp = written.map_err(|e| err(path, because(&e, |r| text::run::cannot_write(r))))?;
+        self.staged.push((path.to_path_buf(), tmp));
+        Ok(done)
+    }
+
     /// Stage a finished workbook as its file (large workbooks go straight
     /// to the temporary file, not through memory).
     pub fn add_workbook(&mut self, sink: XlsxSink) -> Result<(), Diagnostic> {

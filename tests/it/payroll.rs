@@ -263,7 +263,8 @@ fn policy_b_allowance_by_grade_and_agreement_deposits_excluded() {
         rm(p, "N01").month.metrics.deposit_daily_average,
         dec("260000000")
     );
-    assert_eq!(p.clients["K01"].by_product.total(), dec("360000000"));
+    let k01 = p.clients.get("K01").expect("K01 is in the month");
+    assert_eq!(k01.by_product.total(), dec("360000000"));
 }
 
 /// A tier change that lowers the cap (art. 25(2) is silent; the policy's

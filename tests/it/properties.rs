@@ -135,7 +135,7 @@ proptest! {
         let mut diags = rmpay::diag::Diagnostics::new();
         let rms = resolve_rms(&ledger, policy(), &mut diags);
         let month = compute(&ledger, policy(), rms);
-        let client = &month.clients["C1"];
+        let client = month.clients.get("C1").expect("C1 is in the month");
         let given: Decimal = month.by_rm.iter().map(|r| r.metrics.deposit_daily_average).sum();
         let share_sum: Decimal = shares.iter().sum();
         prop_assert!(given <= client.deposit_daily_average + Decimal::new(1, 20));

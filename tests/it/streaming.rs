@@ -127,7 +127,11 @@ fn read(inline: bool) {
     };
     assert_eq!(run.payroll.clients.len(), ACCOUNTS as usize);
     for k in 1..=ACCOUNTS {
-        let c = &run.payroll.clients[&format!("C{k:04}")];
+        let c = run
+            .payroll
+            .clients
+            .get(&format!("C{k:04}"))
+            .expect("every client is in the month");
         assert_eq!(
             c.deposit_daily_average,
             Decimal::from(1000 * k + 16),
