@@ -157,36 +157,29 @@ fn damaged(name: &str, flips: &[(usize, u8)]) -> Test {
 /// header's encoding or size), in the column readers (249: the account
 /// ids' dictionary page; 676, 839: a data page read as dictionary-encoded
 /// without its dictionary). Found by the sixth independent test, flipping
-/// every 7th byte of a month's deposits: 24 of 857 flips panicked.
+/// every 7th byte of a month's deposits: 24 of 857 flips panicked (and
+/// 26 of 877 of a file with DELTA encodings).
 #[test]
 fn a_page_the_parquet_crate_panics_on_is_a_located_error() {
-    damaged("deposits-pyarrow.parquet", &[(249, 0x10)])
-        .stdout_contains("")
-        .stderr("
-            $TMP/m/deposits.parquet row 1 column account_id: error[cannot-read-sheet]: cannot read the file: a damaged page or footer, which the reader cannot decode (range end index 4 out of range for slice of length 3)
-            rmpay: 1 error(s); nothing was written
-        ")
-        .status(1)
-        .run();
-    for (at, xor, column, what) in [
-        (584, 0xFF, "date", "Decoder for dict should have been set"),
-        (
-            754,
-            0xFF,
-            "client_id",
-            "column start and length should not be negative",
-        ),
-        (676, 0x80, "account_id", "Decoder for dict should have been set"),
-        (839, 0x80, "balance", "Decoder for dict should have been set"),
+    for (at, xor, column) in [
+        (249, 0x10, "account_id"),
+        (584, 0xFF, "date"),
+        (754, 0xFF, "client_id"),
+        (676, 0x80, "account_id"),
+        (839, 0x80, "balance"),
     ] {
-        damaged("deposits-pyarrow.parquet", &[(at, xor)])
+        let out = damaged("deposits-pyarrow.parquet", &[(at, xor)])
             .stdout_contains("")
-            .stderr(&format!("
-                $TMP/m/deposits.parquet row 1 column {column}: error[cannot-read-sheet]: cannot read the file: a damaged page or footer, which the reader cannot decode ({what})
-                rmpay: 1 error(s); nothing was written
-            "))
+            .stderr_contains("rmpay: 1 error(s); nothing was written")
             .status(1)
             .run();
+        // The crate's words on it (in parentheses) are its panic's, which
+        // differ between debug and release builds.
+        let said = format!(
+            "$TMP/m/deposits.parquet row 1 column {column}: error[cannot-read-sheet]: cannot read the file: a damaged page or footer, which the reader cannot decode ("
+        );
+        assert!(out.stderr.starts_with(&said), "{at}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 2, "{at}: {}", out.stderr);
     }
 }
 
