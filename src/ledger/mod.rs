@@ -26,6 +26,7 @@ mod parse;
 mod rows;
 pub mod sandbox;
 pub mod unzip;
+pub use parquet_file::in_guarded_decode;
 pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
 pub use model::*;

@@ -274,6 +274,37 @@ fn expected(ty: Ty) -> Msg {
     }
 }
 
+/// Whether the parquet crate is decoding under [`guarded`] on this
+/// thread: a panic there is the crate's, on a damaged file, and becomes a
+/// located error, so the panic hook says nothing of it.
+pub fn in_guarded_decode() -> bool {
+    IN_DECODE.get()
+}
+
+thread_local! {
+    static IN_DECODE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A call into the parquet crate's decoders, which panic on some damaged
+/// pages and footers (a dictionary index or a length past its buffer: `range
+/// end index 4 out of range for slice of length 1`) where they should
+/// return an error: the panic is that error, in the crate's words. Only
+/// the crate's calls run under it; a panic of rmpay's own code stays the
+/// bug it is.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, Msg> {
+    let was = IN_DECODE.replace(true);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_DECODE.set(was);
+    r.map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        says::damaged_parquet(what)
+    })
+}
+
 /// Whether a held sheet (any but the daily balances) may declare `rows`
 /// rows in a file of `len` bytes: up to a workbook's rows always; past
 /// them, at least a byte a row (no honest sheet's ids compress below
@@ -297,7 +328,8 @@ pub(super) fn read(
         .len();
     // What the footer declares, bounded before the parquet crate reads it.
     footer_bounds(&mut file)?;
-    let pq = SerializedFileReader::new(file)
+    let pq = guarded(|| SerializedFileReader::new(file))
+        .map_err(|e| FileError::new(Code::CannotOpen, says::nest(&e, |e| says::not_parquet(e))))?
         .map_err(|e| FileError::new(Code::CannotOpen, says::not_parquet(e)))?;
     let schema = pq.metadata().file_metadata().schema_descr_ptr();
     if schema.num_columns() > MAX_COLUMNS {
@@ -391,18 +423,24 @@ pub(super) fn read(
         let file = std::fs::File::open(path)
             .map_err(|e| FileError::new(Code::CannotOpen, says::cannot_read_file(e)))?;
         others.push(
-            SerializedFileReader::new(file)
+            guarded(|| SerializedFileReader::new(file))
+                .map_err(|e| {
+                    FileError::new(Code::CannotOpen, says::nest(&e, |e| says::not_parquet(e)))
+                })?
                 .map_err(|e| FileError::new(Code::CannotOpen, says::not_parquet(e)))?,
         );
     }
     // The arrow reader, where it can take the file's schema (else the
     // column readers read every chunk): one a decoder, sharing the
     // metadata already read.
-    let arrows: Vec<ArrowSide> = ArrowReaderMetadata::try_new(
-        std::sync::Arc::new(pq.metadata().clone()),
-        ArrowReaderOptions::new().with_skip_arrow_metadata(true),
-    )
+    let arrows: Vec<ArrowSide> = guarded(|| {
+        ArrowReaderMetadata::try_new(
+            std::sync::Arc::new(pq.metadata().clone()),
+            ArrowReaderOptions::new().with_skip_arrow_metadata(true),
+        )
+    })
     .ok()
+    .and_then(Result::ok)
     .map(|meta| {
         (0..DECODERS)
             .map_while(|_| ArrowSide::new(&meta, &needed, path))
@@ -845,19 +883,23 @@ impl ArrowSide {
         let Ok(file) = self.file.try_clone() else {
             return Took::Upto(0);
         };
-        let batches = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
-            .with_projection(self.mask.clone())
-            .with_row_groups(vec![g])
-            .with_batch_size(CHUNK)
-            .build();
-        let Ok(mut batches) = batches else {
+        let batches = guarded(|| {
+            ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
+                .with_projection(self.mask.clone())
+                .with_row_groups(vec![g])
+                .with_batch_size(CHUNK)
+                .build()
+        });
+        // A chunk the arrow reader refuses, or panics on, is the column
+        // readers' to read (and to say what is wrong with).
+        let Ok(Ok(mut batches)) = batches else {
             return Took::Upto(0);
         };
         let mut done = 0u64;
         while done < rows {
             let want = usize::try_from((rows - done).min(CHUNK as u64)).unwrap_or(CHUNK);
-            let batch = match batches.next() {
-                Some(Ok(b)) if b.num_rows() == want => b,
+            let batch = match guarded(|| batches.next()) {
+                Ok(Some(Ok(b))) if b.num_rows() == want => b,
                 _ => return Took::Upto(done),
             };
             let mut chunk = recycled(back, worker);
@@ -989,14 +1031,15 @@ fn decode(
             Some(Took::Hung) => return Ok(()),
             Some(Took::Upto(done)) => done,
         };
-        let rg = pq
-            .get_row_group(g)
+        let rg = guarded(|| pq.get_row_group(g))
+            .map_err(|e| (first + 1, first_col, e))?
             .map_err(|e| (first + 1, first_col, Msg::verbatim(e.to_string())))?;
         let rows = u64::try_from(rg.metadata().num_rows()).unwrap_or(0);
         let mut readers = Vec::with_capacity(needed.len());
         for &(c, _, _) in needed {
             readers.push(
-                rg.get_column_reader(c)
+                guarded(|| rg.get_column_reader(c))
+                    .map_err(|e| (first + 1, c, e))?
                     .map_err(|e| (first + 1, c, Msg::verbatim(e.to_string())))?,
             );
         }
@@ -1153,8 +1196,7 @@ fn take<T: DataType>(
         defs.clear();
         vals.clear();
         let levels = if max_def > 0 { Some(&mut *defs) } else { None };
-        let (records, _, _) = r
-            .read_records(want - got, levels, None, vals)
+        let (records, _, _) = guarded(|| r.read_records(want - got, levels, None, vals))?
             // The parquet crate's own words.
             .map_err(|e| Msg::verbatim(e.to_string()))?;
         if records == 0 {

@@ -173,7 +173,14 @@ fn resolve_rms(
     }
     // Nor can it exceed the tier's cap (the deposit is withheld only up to
     // it: Policy A art. 25(2)): a balance above it is a slip in the cell
-    // (or the tier), never money to hold.
+    // (or the tier), never money to hold. Unless the policy keeps the
+    // excess over a cap a tier change lowered (`lowered_cap = "keep"`, the
+    // shipped Policy A's): then an RM demoted before the first closed month
+    // holds more than the new tier's cap, as the engine carries it.
+    let keeps_excess = policy
+        .risk_deposit
+        .as_ref()
+        .is_some_and(|rd| rd.lowered_cap == policy::LoweredCap::Keep);
     let tier_of: std::collections::HashMap<&str, policy::TierIx> =
         rms.iter().map(|m| (m.rm_id.as_str(), m.tier)).collect();
     for r in &ledger.risk_accounts {
@@ -183,6 +190,7 @@ fn resolve_rms(
         let tier = &policy.tiers[t];
         if let Some(cap) = tier.risk_deposit_cap
             && r.opening_balance > cap
+            && !keeps_excess
         {
             let amount = |d: rust_decimal::Decimal| report::pay::amount_text(d, d.scale().max(2));
             found.error(

@@ -286,4 +286,6 @@ says! {
     int96_not_read() => "不读取 `INT96` 类型的值", "INT96 values are not read";
     column_ends_early() => "该列在行组结束前就没有数据了", "the column ends before its row group does";
     fewer_values_than_rows() => "值比行少", "fewer values than rows";
+    damaged_parquet(what) => "页或文件尾部已损坏，读取程序无法解码（「{what}」）",
+        "a damaged page or footer, which the reader cannot decode ({what})";
 }

@@ -863,11 +863,23 @@ fn the_console_prints_ledger_errors_in_chinese() {
 /// A risk-deposit opening balance above the cap of the RM's tier (Policy
 /// A art. 25(2): mid 10,000; the deposit is withheld only up to it) is a
 /// slip, refused at its cell in the console's language and nothing is
-/// written. RM005 (中级) opens with 10,500.00 (the fixture's B3 is
+/// written, under a policy that releases the excess over a lowered cap
+/// (`lowered_cap = "release_excess"`: no balance is ever above its tier's
+/// cap). RM005 (中级) opens with 10,500.00 (the fixture's B3 is
 /// 9,950.00). Was: taken as it stood, a balance no withholding can reach.
 #[test]
 fn a_risk_deposit_opening_above_the_cap_is_refused_at_its_cell() {
     let tmp = tempfile::tempdir().unwrap();
+    let shipped =
+        std::fs::read_to_string(super::util::root().join("rules/city-commercial-bank.toml"))
+            .unwrap();
+    assert!(shipped.contains("lowered_cap = \"keep\""));
+    let policy = tmp.path().join("release-excess.toml");
+    std::fs::write(
+        &policy,
+        shipped.replace("lowered_cap = \"keep\"", "lowered_cap = \"release_excess\""),
+    )
+    .unwrap();
     let ledger = tmp.path().join("2026-09.xlsx");
     std::fs::copy(super::util::root().join("fixtures/2026-09.xlsx"), &ledger).unwrap();
     super::payout::replace_in(
@@ -881,7 +893,7 @@ fn a_risk_deposit_opening_above_the_cap_is_refused_at_its_cell() {
     let args = [
         "payroll",
         "--policy",
-        "rules/city-commercial-bank.toml",
+        policy.to_str().unwrap(),
         "--ledger",
         ledger_s,
         "--out",
@@ -911,6 +923,56 @@ fn a_risk_deposit_opening_above_the_cap_is_refused_at_its_cell() {
     );
     let ok = super::util::run(&args);
     assert_eq!(ok.code, 0, "{}", ok.stderr);
+}
+
+/// Under the shipped Policy A, which keeps the excess over a cap a tier
+/// change lowered (`lowered_cap = "keep"`), a balance above the tier's cap
+/// is money the RM holds: an RM demoted from senior (cap 20,000) to mid
+/// (cap 10,000) before the bank's first closed month opens with what the
+/// senior tier let them hold. It is taken as it stands and nothing more is
+/// withheld: RM005 (中级, cap 10,000.00) opens with 15,000.00, the cap
+/// leaves no room (10,000.00 − 15,000.00 < 0 → 0 withheld), closing
+/// 15,000.00. Was: refused as a slip (`error[out-of-range]`: "no balance
+/// exceeds it"), so the month could not be computed with the true balance.
+#[test]
+fn a_risk_deposit_opening_above_a_cap_the_policy_keeps_is_taken() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("2026-09.xlsx");
+    std::fs::copy(super::util::root().join("fixtures/2026-09.xlsx"), &ledger).unwrap();
+    super::payout::replace_in(
+        &ledger,
+        "xl/worksheets/sheet8.xml",
+        r#"<c r="B3"><v>9950.0</v>"#,
+        r#"<c r="B3"><v>15000</v>"#,
+    );
+    let json = tmp.path().join("pay.json");
+    let out = super::util::run(&[
+        "--lang",
+        "en",
+        "payroll",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let pay: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rm5 = pay["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["rm_id"] == "RM005")
+        .unwrap();
+    let risk = &rm5["risk_account"];
+    assert_eq!(risk["cap"], "10000.00", "{risk}");
+    assert_eq!(risk["opening"], "15000.00", "{risk}");
+    assert_eq!(risk["withheld"], "0.00", "{risk}");
+    assert_eq!(risk["closing"], "15000.00", "{risk}");
 }
 
 /// A 19-digit account number typed as a number: Excel keeps 15
