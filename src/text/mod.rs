@@ -884,7 +884,7 @@ messages! {
     next_open_carries(period, root) =>
         "rmpay：{period} 是下一个未结账月份，其工资计算（`rmpay payroll --archive {root} …`）将带入各项调整；请把档案校验码抄在签核单上",
         "rmpay: {period} is the next open month: its payroll (`rmpay payroll --archive {root} …`) carries the adjustments; write the head on the form";
-    restated(period, head) => "{period} 已重述；档案校验码 SHA-256 {head}", "{period} restated; archive head SHA-256 {head}";
+    restated(period, head) => "{period} 已更正；档案校验码 SHA-256 {head}", "{period} restated; archive head SHA-256 {head}";
     missing_from_archive(path) => "{path}：档案中没有", "{path}: missing from the archive";
     inputs_match(label, names) => "{label}：档案中的输入文件与清单一致（{names}）", "{label}: the archived inputs match the manifest ({names})";
     identical(label) => "{label}：重算结果与存档一致", "{label}: identical";

@@ -294,7 +294,7 @@ fn a_closed_month_s_refusals_read_in_chinese() {
     );
     assert_eq!(
         no_reason[0],
-        "rmpay: error[empty-reason]: `--reason` 为空：请写明重述原因（原因记入每个新版本，并在每条调整行中注明）"
+        "rmpay: error[empty-reason]: `--reason` 为空：请写明更正原因（原因记入每个新版本，并在每条调整行中注明）"
     );
     c.run(
         tmp,

@@ -859,3 +859,30 @@ fn a_ledger_of_averages_named_for_another_month_is_refused() {
         .status(0)
         .run();
 }
+
+/// A restatement corrects an earlier month: the Chinese help calls its
+/// reason 更正原因, the finance office's word for it, and no command's
+/// Chinese help says 重述 (was `--reason 重述原因` and
+/// `rerun --version …重述后的版本`).
+#[test]
+fn chinese_help_says_correction() {
+    let cli = rmpay::cli::command(rmpay::text::Lang::Zh);
+    let mut said = Vec::new();
+    for name in cli.get_subcommands().map(|s| s.get_name()) {
+        let out = super::util::rmpay()
+            .args(["--lang", "zh", name, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        if help.contains("重述") {
+            said.push(name.to_string());
+        }
+        if name == "restate" {
+            // The option's line, then its text on the next.
+            let lines: Vec<&str> = help.lines().collect();
+            let at = lines.iter().position(|l| l.trim_start().starts_with("--reason")).unwrap();
+            assert!(lines[at + 1].contains("更正原因"), "{}", lines[at + 1]);
+        }
+    }
+    assert_eq!(said, Vec::<String>::new());
+}
