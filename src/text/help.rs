@@ -412,8 +412,8 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "sign",
         "date",
-        "签核日期，YYYY-MM-DD（默认今天，并在屏幕上注明）",
-        "The date signed, YYYY-MM-DD (default: today's date, which is printed)",
+        "签核日期，如 2026-11-07、2026/11/7、20261107 或 2026年11月7日，记作 YYYY-MM-DD（默认今天，并在屏幕上注明）",
+        "The date signed, e.g. 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日, recorded as YYYY-MM-DD (default: today's date, which is printed)",
     ),
     arg(
         "sign",
