@@ -43,6 +43,14 @@ impl Cell {
     }
 }
 
+/// Violation points (扣分) as the ledger gives them: with the places the
+/// figure has, so 0 and 5 read `0` and `5`, and 14.5 reads `14.5` (no
+/// policy sets places for points; was `0.0` for every figure).
+pub fn points_cell(v: Decimal) -> Cell {
+    let v = v.normalize();
+    Cell::Number(v, v.scale())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RowStyle {
     #[default]

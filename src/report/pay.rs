@@ -781,7 +781,7 @@ fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
             opt_pct(m.collection_rate),
             fig(m.fee_income),
             Cell::Number(m.new_basic_accounts, 0),
-            Cell::Number(m.incident_points, 1),
+            super::points_cell(m.incident_points),
             fig(m.incident_loss),
         ]);
     }

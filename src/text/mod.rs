@@ -716,21 +716,29 @@ messages! {
     stmt_ytd_from_archive(prev) => "{prev} 及以前月份取自归档的结转状态，加本月", "through {prev} from the archive's carried state, plus this month";
     stmt_ytd_title(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} months)";
     stmt_ytd_title_one_month(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} month)";
-    stmt_ytd_sum(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} month(s), this month {month}";
+    stmt_ytd_sum(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} months, this month {month}";
+    stmt_ytd_sum_one(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} month, this month {month}";
     stmt_year_deposit_words(sum, days) => "各月存款日均 × 当月天数之和 {sum} ÷ {days} 天", "Σ monthly daily average × days {sum} ÷ {days} days";
     stmt_excluding(names) => "，不含{names}", ", excluding {names}";
     stmt_deposit_words(n, excluded, exact) => "名下 {n} 户客户存款日均 × 分成比例之和（见下表）{excluded}{exact}",
         "Σ daily average × share over {n} clients (see below){excluded}{exact}";
+    stmt_deposit_words_one(n, excluded, exact) => "名下 {n} 户客户存款日均 × 分成比例之和（见下表）{excluded}{exact}",
+        "Σ daily average × share over {n} client (see below){excluded}{exact}";
     stmt_base_default(tier) => "台账未填，取办法中{tier}的默认基数", "not in the ledger: the policy's default for {tier}";
     stmt_base_from(source) => "取自 {source}", "from {source}";
     stmt_base_none() => "台账未填，办法也未规定：按 0 计", "not in the ledger, and the policy gives none: 0";
     stmt_loan_words(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loans";
+    stmt_loan_words_one(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loan";
     stmt_npl_words(npl, loans) => "不良贷款余额 {npl} ÷ 贷款余额 {loans}", "NPL balance {npl} ÷ loan balance {loans}";
     stmt_collection_words(received, due) => "实收利息 {received} ÷ 应收利息 {due}", "interest received {received} ÷ interest due {due}";
     stmt_new_accounts_words(n) => "本月新开对公基本户 {n} 户", "{n} corporate basic accounts opened this month";
-    stmt_incidents_words(n) => "本月违规与损失记录 {n} 条", "{n} incident(s) this month";
-    stmt_incident_loss_words(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incident(s) this month";
+    stmt_new_accounts_words_one(n) => "本月新开对公基本户 {n} 户", "{n} corporate basic account opened this month";
+    stmt_incidents_words(n) => "本月违规与损失记录 {n} 条", "{n} incidents this month";
+    stmt_incidents_words_one(n) => "本月违规与损失记录 {n} 条", "{n} incident this month";
+    stmt_incident_loss_words(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incidents this month";
+    stmt_incident_loss_words_one(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incident this month";
     stmt_more_clients(n) => "其余 {n} 户", "{n} more clients";
+    stmt_more_clients_one(n) => "其余 {n} 户", "{n} more client";
     stmt_source_line(file, sha) => "数据来源：台账 {file}（SHA-256 {sha}…）；各项数字与当月工资汇总表一致。",
         "Source: ledger {file} (SHA-256 {sha}…); every figure is the pay register's.";
     stmt_header_right(id, period, year, month) => "{id} {year}年{month}月", "{id} {period}";
