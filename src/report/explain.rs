@@ -77,7 +77,12 @@ fn risk_lines(s: &mut String, policy: &Policy, p: &crate::engine::pay::Payslip, 
 pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster, lang: Lang) -> String {
     let mut s = String::new();
     let words = TraceWords::new(policy, lang);
-    let tier = r.tier.as_deref().unwrap_or("—");
+    // The policy's name of the tier (`name_en` in English), or its id as
+    // recorded where the policy no longer has it.
+    let tier = match r.tier.as_deref() {
+        Some(id) => super::pay::tier_id_name(policy, Some(id), lang),
+        None => "—".to_string(),
+    };
     let _ = writeln!(
         s,
         "{}",
@@ -85,11 +90,7 @@ pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster, lang: L
             lang,
             &r.rm_id,
             r.name.as_deref().unwrap_or("—"),
-            // Not a text: the tier in the trace's words, or its id as recorded.
-            match lang {
-                Lang::Zh => words.text(tier),
-                Lang::En => tier.to_string(),
-            },
+            tier,
             run.period,
             &policy.id,
             &policy.version,
@@ -124,11 +125,9 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) ->
             lang,
             &r.rm.rm_id,
             &r.rm.name,
-            // Not a text: the policy's name of the tier, or its id.
-            match lang {
-                Lang::Zh => super::pay::tier_name(policy, r, lang),
-                Lang::En => policy.tiers[r.rm.tier].id.clone(),
-            },
+            // Not a text: the policy's name of the tier (`name_en` in
+            // English; was the id), or its id where it has none.
+            super::pay::tier_name(policy, r, lang),
             run.period,
             &policy.id,
             &policy.version,

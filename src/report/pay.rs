@@ -75,7 +75,7 @@ pub(crate) fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
 
 /// A tier by its id as kept in the state (an off-roster leaver), in the
 /// sheet's language; the id itself if the policy no longer has it.
-fn tier_id_name(policy: &Policy, id: Option<&str>, lang: Lang) -> String {
+pub(crate) fn tier_id_name(policy: &Policy, id: Option<&str>, lang: Lang) -> String {
     let Some(id) = id else { return String::new() };
     match policy.tier_by_id(id).map(|t| &policy.tiers[t]) {
         // Not a text: the policy's own name of the tier.

@@ -886,3 +886,21 @@ fn chinese_help_says_correction() {
     }
     assert_eq!(said, Vec::<String>::new());
 }
+
+/// `explain`'s header names the tier as the policy does, `name_en` in
+/// English (was the id: `(branch_head)`, `(agent)`), its `name` in Chinese.
+#[test]
+fn explain_names_the_tier() {
+    for (lang, rm, tier) in [
+        ("en", "BH001", "赵敏 (Branch head), 2026-10;"),
+        ("en", "AG001", "陈静 (Agent), 2026-10;"),
+        ("zh", "AG001", "陈静（业务代办员），2026-10；"),
+    ] {
+        let o = super::util::run(&[
+            "explain", "--lang", lang, "--policy", POLICY, "--ledger", LEDGER, "--rm", rm,
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let head = o.stdout.lines().next().unwrap();
+        assert!(head.starts_with(&format!("{rm} {tier}")), "{head}");
+    }
+}

@@ -611,3 +611,45 @@ fn policy_b_no_allowance_for_an_rm_who_left_before_the_month() {
         ]
     );
 }
+
+/// A base deposit the ledger leaves to the policy names the policy's key,
+/// `base_deposit` of the tier, in either language (the Chinese trace said
+/// `政策等级 业务代办员 基数存款`, a key no policy has).
+#[test]
+fn a_tier_default_base_names_the_policy_key() {
+    let d = tempfile::tempdir().unwrap();
+    for (lang, want) in [
+        ("en", "policy tier `agent` base_deposit"),
+        ("zh", "政策等级 业务代办员 的 base_deposit"),
+    ] {
+        let json = d.path().join(format!("pay-{lang}.json"));
+        let o = super::util::run(&[
+            "payroll",
+            "--lang",
+            lang,
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+            "--out",
+            d.path().to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        let ag = v["managers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["rm_id"] == "AG001")
+            .unwrap();
+        let step = ag["trace"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["figure"] == "deposit_base")
+            .unwrap();
+        assert_eq!(step["inputs"][0]["value"], want, "{lang}");
+    }
+}
