@@ -170,7 +170,9 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) ->
                     "{}",
                     text::explain_exception(
                         lang,
-                        &f.rule,
+                        // The engine's own check (`pay`) in words, a
+                        // policy rule by its id.
+                        words.rule(&f.rule),
                         super::pay::check_label(f.check, lang),
                         super::pay::flag_text(f, lang),
                         f.cell

@@ -653,3 +653,52 @@ fn a_tier_default_base_names_the_policy_key() {
         assert_eq!(step["inputs"][0]["value"], want, "{lang}");
     }
 }
+
+/// A trace step of one RM in a pay JSON.
+fn pay_step(json: &std::path::Path, rm: &str, figure: &str) -> Option<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let m = v["managers"].as_array()?.iter().find(|m| m["rm_id"] == rm)?;
+    m["trace"].as_array()?.iter().find(|s| s["figure"] == figure).cloned()
+}
+
+/// A loss beyond the month's gross is carried forward as a traced line,
+/// with its rule and inputs, in the month it arises (was: a flag only) and
+/// in the month that deducts it (now naming where it came from).
+#[test]
+fn a_loss_carried_forward_is_traced_both_months() {
+    let d = tempfile::tempdir().unwrap();
+    let policy = super::util::policy_a_without_workflow();
+    let a = d.path().join("archive");
+    let month = |ledger: &str, json: &str| {
+        let json = d.path().join(json);
+        let o = super::util::run(&[
+            "payroll", "--lang", "en", "--policy", policy, "--ledger", ledger, "--archive",
+            a.to_str().unwrap(), "--out", d.path().to_str().unwrap(), "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let o = super::util::run(&[
+            "close", "--policy", policy, "--ledger", ledger, "--archive", a.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        json
+    };
+    let oct = month("fixtures/2026-10.xlsx", "oct.json");
+    // RM004: a loss of 1,000.00 against a gross of 540.00: 540.00 deducted
+    // (A-13-loss), 1,000.00 − 540.00 = 460.00 carried; no risk deposit
+    // to offset it.
+    let s = pay_step(&oct, "RM004", "loss_carried_forward").expect("no carried-forward step");
+    assert_eq!(s["rule"], "A-13-loss");
+    assert_eq!(s["formula"], "Σ (deduction due − deducted)");
+    assert_eq!(s["inputs"][0]["id"], "A-13-loss");
+    assert_eq!(s["inputs"][0]["value"], "1000.00 − 540.00");
+    assert_eq!(s["value"], "460");
+    // November deducts it first, saying from where.
+    let nov = month("fixtures/2026-11.xlsx", "nov.json");
+    let s = pay_step(&nov, "RM004", "carried_loss").expect("no carried-loss step");
+    assert_eq!(s["inputs"][0]["value"], "460.00");
+    assert_eq!(s["inputs"][1]["name"], "carried from");
+    assert_eq!(s["inputs"][1]["value"], "closing balance of 2026-10");
+    // An RM whose gross covers their losses carries nothing.
+    assert!(pay_step(&oct, "RM001", "loss_carried_forward").is_none());
+}
