@@ -10,9 +10,17 @@ use std::fmt::Write;
 
 fn steps(s: &mut String, words: &TraceWords, trace: &[crate::trace::Step], lang: Lang) {
     for step in trace {
+        // Ratios as percentages, as the workbook shows them (the exact
+        // figure is the JSON's); other figures exact.
         let value = step
             .value
-            .map(crate::trace::figure_text)
+            .map(|v| {
+                if super::is_ratio(&step.figure) {
+                    super::pay::percent_text(v)
+                } else {
+                    crate::trace::figure_text(v)
+                }
+            })
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             s,

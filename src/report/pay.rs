@@ -127,7 +127,7 @@ fn opt_money(v: Option<Decimal>) -> Cell {
 }
 
 fn opt_pct(v: Option<Decimal>) -> Cell {
-    v.map(Cell::Percent).unwrap_or(Cell::text("—"))
+    v.map(super::percent_cell).unwrap_or(Cell::text("—"))
 }
 
 /// An amount as text with thousands separators: `12,000,000.00`.
@@ -155,9 +155,10 @@ pub fn amount_text(d: Decimal, scale: u32) -> String {
     }
 }
 
-/// A ratio as a percentage with two places: `96.35%`.
+/// A ratio as a percentage with two places: `96.35%` (rounded half away
+/// from zero, as [`super::percent_cell`]).
 pub fn percent_text(d: Decimal) -> String {
-    format!("{}%", amount_text(d * Decimal::ONE_HUNDRED, 2))
+    format!("{}%", amount_text(d.round_away(super::RATIO_PLACES) * Decimal::ONE_HUNDRED, 2))
 }
 
 /// Display a metric rounded to two places (the exact value is in the trace).
@@ -165,11 +166,12 @@ fn fig(v: Decimal) -> Cell {
     Cell::Money(v.round_away(2))
 }
 
-/// Ratios in the trace show as percentages with their exact digits kept to
-/// six places; everything else as an amount.
-fn trace_value(figure: &str, v: Decimal) -> Cell {
-    if figure.ends_with("_ratio") || figure.ends_with("_rate") || figure == "deposit_to_base" {
-        Cell::Number(v.round_away(6), 6)
+/// Ratios in the trace show as percentages with two places (was a bare
+/// `0.994098`, `1.000000`); everything else as an amount. The exact
+/// figure is the JSON's.
+pub(crate) fn trace_value(figure: &str, v: Decimal) -> Cell {
+    if super::is_ratio(figure) {
+        super::percent_cell(v)
     } else {
         Cell::Number(v.round_away(6), 2)
     }
@@ -195,7 +197,7 @@ pub fn check_label(check: &str, lang: Lang) -> &'static str {
 /// count of months as a whole number, anything else as an amount.
 fn flag_cell(check: &str, v: Decimal) -> Cell {
     match check {
-        "collection_below" | "new_loan_collection_below" => Cell::Percent(v),
+        "collection_below" | "new_loan_collection_below" => super::percent_cell(v),
         "deposit_below_base_consecutive" => Cell::Number(v, 0),
         _ => Cell::Money(v.round_away(2)),
     }

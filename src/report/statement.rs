@@ -926,7 +926,7 @@ fn short_sha(s: &str) -> &str {
 }
 
 fn ratio_cell(v: Option<Decimal>) -> Cell {
-    v.map(Cell::Percent).unwrap_or(Cell::text("—"))
+    v.map(super::percent_cell).unwrap_or(Cell::text("—"))
 }
 
 fn rounding_word(policy: &Policy, lang: Lang) -> &'static str {

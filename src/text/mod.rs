@@ -1111,7 +1111,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("points ", "违规扣分 "),
     (", loss ", "，损失 "),
     ("balance ", "余额 "),
-    (", interest ", "，利息 "),
+    (", interest ", "，利息（实收/应收） "),
     (" days", " 天"),
     (" rows, [", " 行，["),
     (" RMs", " 人"),

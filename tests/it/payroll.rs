@@ -702,3 +702,44 @@ fn a_loss_carried_forward_is_traced_both_months() {
     // An RM whose gross covers their losses carries nothing.
     assert!(pay_step(&oct, "RM001", "loss_carried_forward").is_none());
 }
+
+/// Ratios are shown one way per medium: the JSON exact (10 places), the
+/// workbook and `explain` as percentages to two places, the cell's value
+/// what is shown (was 0.963529 shown as 96.35%, and `0.963529` or
+/// `1.000000` bare on the trace sheet; `explain` gave 0.9635294118).
+/// RM002: interest received 32,760.00 ÷ due 34,000.00 = 0.96352941…,
+/// 96.35% to two places; NPL 2,000,000.00 ÷ 6,800,000.00 = 0.29411764…,
+/// 29.41%.
+#[test]
+fn ratios_are_percentages_to_two_places_and_exact_in_the_json() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let d = tempfile::tempdir().unwrap();
+    let json = d.path().join("pay.json");
+    let o = super::util::run(&[
+        "payroll", "--lang", "en", "--policy", "rules/city-commercial-bank.toml", "--ledger",
+        "fixtures/2026-10.xlsx", "--out", d.path().to_str().unwrap(), "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let step = pay_step(&json, "RM002", "collection_rate").unwrap();
+    assert_eq!(step["value"], "0.9635294118");
+    let mut wb: Xlsx<_> = open_workbook(d.path().join("pay-2026-10.xlsx")).unwrap();
+    let metrics = wb.worksheet_range("Metrics").unwrap();
+    let row = metrics.rows().find(|r| r[0] == Data::String("RM002".into())).unwrap();
+    // NPL ratio (I) and collection rate (L).
+    assert_eq!((&row[8], &row[11]), (&Data::Float(0.2941), &Data::Float(0.9635)));
+    let trace = wb.worksheet_range("Trace").unwrap();
+    let values: Vec<&Data> = trace
+        .rows()
+        .filter(|r| r[0] == Data::String("RM002".into()))
+        .filter(|r| r[1] == Data::String("collection_rate".into()) || r[1] == Data::String("npl_ratio".into()))
+        .map(|r| &r[3])
+        .collect();
+    assert_eq!(values, [&Data::Float(0.2941), &Data::Float(0.9635)]);
+    let o = super::util::run(&[
+        "explain", "--lang", "zh", "--policy", "rules/city-commercial-bank.toml", "--ledger",
+        "fixtures/2026-10.xlsx", "--rm", "RM002",
+    ]);
+    assert!(o.stdout.contains("\n收息率 = 96.35%    [指标定义]\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("\n不良率 = 29.41%    [指标定义]\n"), "{}", o.stdout);
+}
