@@ -336,6 +336,10 @@ labels! {
     pay_signature => "签名", "Name";
     pay_sign_date => "日期", "Date";
     pay_remark => "备注", "Note";
+    // The blank sign-off block of a policy without a `[workflow]`.
+    pay_hand_prepared => "制表", "Prepared by";
+    pay_hand_checked => "复核", "Checked by";
+    pay_hand_approved => "审批", "Approved by";
     pay_pay_strips => "工资条", "Pay strips";
     pay_risk_sheet => "风险金账户", "Risk deposit";
     pay_cap => "上限", "Cap";
@@ -637,6 +641,9 @@ messages! {
     pay_ytd_strip(months, gross, deductions, holdback, net) =>
         "本年累计（{months} 个月）：应发 {gross}，扣款 {deductions}，风险金扣留 {holdback}，工资净额 {net}",
         "Year to date ({months} months): gross {gross}, deductions {deductions}, withheld {holdback}, net {net}";
+    pay_ytd_strip_no_risk(months, gross, deductions, net) =>
+        "本年累计（{months} 个月）：应发 {gross}，扣款 {deductions}，工资净额 {net}",
+        "Year to date ({months} months): gross {gross}, deductions {deductions}, net {net}";
     pay_recovery_carried(amount) => "扣回超过本月工资净额，{amount} 结转以后月份扣回（同未扣损失）",
         "The recovery exceeds this month's net pay: {amount} is carried forward with the losses still owed";
     stmt_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}",
@@ -1282,6 +1289,8 @@ mod tests {
         "总计",
         "活期",
         "＿",
+        // A date form the user types (`--date`).
+        "2026年11月7日",
     ];
 
     #[test]

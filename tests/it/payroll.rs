@@ -743,3 +743,52 @@ fn ratios_are_percentages_to_two_places_and_exact_in_the_json() {
     assert!(o.stdout.contains("\n收息率 = 96.35%    [指标定义]\n"), "{}", o.stdout);
     assert!(o.stdout.contains("\n不良率 = 29.41%    [指标定义]\n"), "{}", o.stdout);
 }
+
+/// A pay workbook shows the figures its policy's rules use: Policy B has
+/// no risk deposit and no rule reading a base deposit, so its register
+/// has no 风险金扣留 / 风险金退还 columns, there is no 风险金账户 sheet, and
+/// its metrics sheet no 基数存款 / 存量 / 增量 (all were there, all zero).
+/// Having no `[workflow]`, its register ends with a blank sign-off block
+/// to sign by hand (制表, 复核, 审批), as Policy A's closed register ends
+/// with its signed one. Policy A keeps every column.
+#[test]
+fn a_pay_workbook_shows_what_its_policy_uses() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let d = tempfile::tempdir().unwrap();
+    let header = |wb: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str| -> Vec<String> {
+        let r = wb.worksheet_range(sheet).unwrap();
+        r.rows().next().unwrap().iter().map(|c| c.to_string()).collect()
+    };
+    let o = super::util::run(&[
+        "payroll", "--policy", "rules/bocom-nanchang.toml", "--ledger",
+        "fixtures/bocom-2026-10.xlsx", "--period", "2026-10", "--out",
+        d.path().join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut wb: Xlsx<_> = open_workbook(d.path().join("b/pay-2026-10.xlsx")).unwrap();
+    assert!(!wb.sheet_names().contains(&"风险金账户".to_string()), "{:?}", wb.sheet_names());
+    assert_eq!(
+        header(&mut wb, "工资汇总"),
+        ["客户经理编号", "姓名", "等级", "机构", "两费津贴", "应发合计", "扣款合计", "工资净额", "实发合计"]
+    );
+    let metrics = header(&mut wb, "业绩指标");
+    for gone in ["基数存款", "存量", "增量"] {
+        assert!(!metrics.contains(&gone.to_string()), "{metrics:?}");
+    }
+    let reg = wb.worksheet_range("工资汇总").unwrap();
+    let first: Vec<String> = reg.rows().map(|r| r[0].to_string()).collect();
+    let at = first.iter().position(|c| c == "签核环节").expect("no sign-off block");
+    assert_eq!(first[at + 1..], ["制表", "复核", "审批"]);
+    assert!(reg.rows().last().unwrap()[2..].iter().all(|c| *c == Data::Empty));
+
+    let o = super::util::run(&[
+        "payroll", "--policy", "rules/city-commercial-bank.toml", "--ledger",
+        "fixtures/2026-10.xlsx", "--out", d.path().join("a").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut wb: Xlsx<_> = open_workbook(d.path().join("a/pay-2026-10.xlsx")).unwrap();
+    assert!(wb.sheet_names().contains(&"风险金账户".to_string()));
+    let reg = header(&mut wb, "工资汇总");
+    assert!(reg.contains(&"风险金扣留".to_string()) && reg.contains(&"风险金退还".to_string()));
+    assert!(header(&mut wb, "业绩指标").contains(&"基数存款".to_string()));
+}
