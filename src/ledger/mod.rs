@@ -26,9 +26,9 @@ mod parse;
 mod rows;
 pub mod sandbox;
 pub mod unzip;
-pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 /// Date text as the ledger reads it; `rmpay sign --date` reads the same forms.
 pub(crate) use parse::parse_date_text;
+pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
 pub use model::*;
 

@@ -506,11 +506,7 @@ pub fn aggregate(
                         let p = prior_client.get(*cid)?;
                         Some(Input::new(
                             format!("client {cid} last year"),
-                            format!(
-                                "{} × {} ÷ {over}",
-                                p.normalize(),
-                                c.share_days.normalize()
-                            ),
+                            format!("{} × {} ÷ {over}", p.normalize(), c.share_days.normalize()),
                         ))
                     })
                     .collect();
@@ -523,7 +519,7 @@ pub fn aggregate(
         if policy.review.growth_base == crate::policy::GrowthBase::PriorYear {
             trace.push(Step {
                 figure: "deposit_prior".into(),
-                rule: "review.growth_base = \"prior_year\"".into(),
+                rule: "review.growth_base = `prior_year`".into(),
                 formula: format!(
                     "Σ clients' last-year daily average × Σ (share × days held) ÷ {over} days"
                 ),
@@ -961,7 +957,7 @@ fn growth_steps(
     vec![
         Step {
             figure: Metric::DepositNew.id().into(),
-            rule: format!("review.growth_base = \"{setting}\""),
+            rule: format!("review.growth_base = `{setting}`"),
             formula: format!("deposit_daily_average − {base_name}"),
             inputs: vec![
                 Input::new(
@@ -974,7 +970,7 @@ fn growth_steps(
         },
         Step {
             figure: Metric::DepositGrowth.id().into(),
-            rule: format!("review.growth_base = \"{setting}\""),
+            rule: format!("review.growth_base = `{setting}`"),
             formula: format!("deposit_new ÷ {base_name}"),
             inputs: vec![
                 Input::new(Metric::DepositNew.id(), shown(new)),

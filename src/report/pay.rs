@@ -158,7 +158,10 @@ pub fn amount_text(d: Decimal, scale: u32) -> String {
 /// A ratio as a percentage with two places: `96.35%` (rounded half away
 /// from zero, as [`super::percent_cell`]).
 pub fn percent_text(d: Decimal) -> String {
-    format!("{}%", amount_text(d.round_away(super::RATIO_PLACES) * Decimal::ONE_HUNDRED, 2))
+    format!(
+        "{}%",
+        amount_text(d.round_away(super::RATIO_PLACES) * Decimal::ONE_HUNDRED, 2)
+    )
 }
 
 /// Display a metric rounded to two places (the exact value is in the trace).
@@ -686,7 +689,11 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
                 Cell::text(text::pay_remark(lang)),
             ],
         );
-        for step in [text::pay_hand_prepared, text::pay_hand_checked, text::pay_hand_approved] {
+        for step in [
+            text::pay_hand_prepared,
+            text::pay_hand_checked,
+            text::pay_hand_approved,
+        ] {
             reg.push(vec![Cell::text(step(lang))]);
         }
     }

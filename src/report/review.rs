@@ -685,8 +685,12 @@ pub fn review_book(
             .map(|v| Cell::Money(v.round_away(2)))
             .unwrap_or(Cell::text("—"))
     };
-    let pct =
-        |r: &ReviewResult, k: Metric| r.year.get(k).map(super::percent_cell).unwrap_or(Cell::text("—"));
+    let pct = |r: &ReviewResult, k: Metric| {
+        r.year
+            .get(k)
+            .map(super::percent_cell)
+            .unwrap_or(Cell::text("—"))
+    };
 
     // 1. Summary. A policy whose grades map to staff grades (行员等级)
     // gets the proposed grade's one beside it.

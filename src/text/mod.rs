@@ -1104,7 +1104,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("balance from", "余额来源"),
     ("tier_median_gross", "同等级应发中位数"),
     // The tier's key in the policy, named as it is (`base_deposit`).
-    ("` base_deposit", "` 的 base_deposit"),
+    ("` base_deposit", "` 的 `base_deposit`"),
     (" base deposit", " 基数存款"),
     ("policy tier", "政策等级"),
     ("none in the ledger or the policy", "台账与办法均未规定"),

@@ -880,7 +880,10 @@ fn chinese_help_says_correction() {
         if name == "restate" {
             // The option's line, then its text on the next.
             let lines: Vec<&str> = help.lines().collect();
-            let at = lines.iter().position(|l| l.trim_start().starts_with("--reason")).unwrap();
+            let at = lines
+                .iter()
+                .position(|l| l.trim_start().starts_with("--reason"))
+                .unwrap();
             assert!(lines[at + 1].contains("更正原因"), "{}", lines[at + 1]);
         }
     }
@@ -903,4 +906,21 @@ fn explain_names_the_tier() {
         let head = o.stdout.lines().next().unwrap();
         assert!(head.starts_with(&format!("{rm} {tier}")), "{head}");
     }
+}
+
+/// Chinese `explain` has no English word where Chinese is meant: the
+/// engine's own check is ruled 工资计算, as on the exceptions sheet (was
+/// `[pay] 损失未扣足`).
+#[test]
+fn chinese_explain_words_the_engines_rule() {
+    let o = super::util::run(&[
+        "explain", "--lang", "zh", "--policy", POLICY, "--ledger", LEDGER, "--rm", "RM004",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("\n  [工资计算] 损失未扣足："),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("[pay]"), "{}", o.stdout);
 }

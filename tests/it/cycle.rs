@@ -505,13 +505,25 @@ fn sign_reads_chinese_date_forms() {
     ] {
         ok(&sign(&a, "2026-09", step, name, date), step);
         let last = log(&a, "2026-09").last().unwrap().clone();
-        assert_eq!((last["name"].as_str(), last["date"].as_str()), (Some(name), Some(iso)));
+        assert_eq!(
+            (last["name"].as_str(), last["date"].as_str()),
+            (Some(name), Some(iso))
+        );
     }
     let before = tree(&a);
     for date in ["2026年2月30日", "20260230", "2026/13/1", "2026-10-05 09:00"] {
         let o = run(&[
-            "sign", "--archive", s(&a), "--period", "2026-09", "--step", "issue", "--name",
-            "钱七", "--date", date,
+            "sign",
+            "--archive",
+            s(&a),
+            "--period",
+            "2026-09",
+            "--step",
+            "issue",
+            "--name",
+            "钱七",
+            "--date",
+            date,
         ]);
         assert_eq!(o.code, 1, "{date}: {}", o.stderr);
         assert!(
@@ -523,8 +535,17 @@ fn sign_reads_chinese_date_forms() {
     }
     // `20261005` is a date too: refused here only because 下拨 comes after the close.
     let o = run(&[
-        "sign", "--archive", s(&a), "--period", "2026-09", "--step", "issue", "--name", "钱七",
-        "--date", "20261005",
+        "sign",
+        "--archive",
+        s(&a),
+        "--period",
+        "2026-09",
+        "--step",
+        "issue",
+        "--name",
+        "钱七",
+        "--date",
+        "20261005",
     ]);
     assert!(!o.stderr.contains("bad-date"), "{}", o.stderr);
 }

@@ -620,7 +620,7 @@ fn a_tier_default_base_names_the_policy_key() {
     let d = tempfile::tempdir().unwrap();
     for (lang, want) in [
         ("en", "policy tier `agent` base_deposit"),
-        ("zh", "政策等级 业务代办员 的 base_deposit"),
+        ("zh", "政策等级 业务代办员 的 `base_deposit`"),
     ] {
         let json = d.path().join(format!("pay-{lang}.json"));
         let o = super::util::run(&[
@@ -657,8 +657,15 @@ fn a_tier_default_base_names_the_policy_key() {
 /// A trace step of one RM in a pay JSON.
 fn pay_step(json: &std::path::Path, rm: &str, figure: &str) -> Option<serde_json::Value> {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
-    let m = v["managers"].as_array()?.iter().find(|m| m["rm_id"] == rm)?;
-    m["trace"].as_array()?.iter().find(|s| s["figure"] == figure).cloned()
+    let m = v["managers"]
+        .as_array()?
+        .iter()
+        .find(|m| m["rm_id"] == rm)?;
+    m["trace"]
+        .as_array()?
+        .iter()
+        .find(|s| s["figure"] == figure)
+        .cloned()
 }
 
 /// A loss beyond the month's gross is carried forward as a traced line,
@@ -672,13 +679,29 @@ fn a_loss_carried_forward_is_traced_both_months() {
     let month = |ledger: &str, json: &str| {
         let json = d.path().join(json);
         let o = super::util::run(&[
-            "payroll", "--lang", "en", "--policy", policy, "--ledger", ledger, "--archive",
-            a.to_str().unwrap(), "--out", d.path().to_str().unwrap(), "--json",
+            "payroll",
+            "--lang",
+            "en",
+            "--policy",
+            policy,
+            "--ledger",
+            ledger,
+            "--archive",
+            a.to_str().unwrap(),
+            "--out",
+            d.path().to_str().unwrap(),
+            "--json",
             json.to_str().unwrap(),
         ]);
         assert_eq!(o.code, 0, "{}", o.stderr);
         let o = super::util::run(&[
-            "close", "--policy", policy, "--ledger", ledger, "--archive", a.to_str().unwrap(),
+            "close",
+            "--policy",
+            policy,
+            "--ledger",
+            ledger,
+            "--archive",
+            a.to_str().unwrap(),
         ]);
         assert_eq!(o.code, 0, "{}", o.stderr);
         json
@@ -716,8 +739,16 @@ fn ratios_are_percentages_to_two_places_and_exact_in_the_json() {
     let d = tempfile::tempdir().unwrap();
     let json = d.path().join("pay.json");
     let o = super::util::run(&[
-        "payroll", "--lang", "en", "--policy", "rules/city-commercial-bank.toml", "--ledger",
-        "fixtures/2026-10.xlsx", "--out", d.path().to_str().unwrap(), "--json",
+        "payroll",
+        "--lang",
+        "en",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--out",
+        d.path().to_str().unwrap(),
+        "--json",
         json.to_str().unwrap(),
     ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -725,23 +756,47 @@ fn ratios_are_percentages_to_two_places_and_exact_in_the_json() {
     assert_eq!(step["value"], "0.9635294118");
     let mut wb: Xlsx<_> = open_workbook(d.path().join("pay-2026-10.xlsx")).unwrap();
     let metrics = wb.worksheet_range("Metrics").unwrap();
-    let row = metrics.rows().find(|r| r[0] == Data::String("RM002".into())).unwrap();
+    let row = metrics
+        .rows()
+        .find(|r| r[0] == Data::String("RM002".into()))
+        .unwrap();
     // NPL ratio (I) and collection rate (L).
-    assert_eq!((&row[8], &row[11]), (&Data::Float(0.2941), &Data::Float(0.9635)));
+    assert_eq!(
+        (&row[8], &row[11]),
+        (&Data::Float(0.2941), &Data::Float(0.9635))
+    );
     let trace = wb.worksheet_range("Trace").unwrap();
     let values: Vec<&Data> = trace
         .rows()
         .filter(|r| r[0] == Data::String("RM002".into()))
-        .filter(|r| r[1] == Data::String("collection_rate".into()) || r[1] == Data::String("npl_ratio".into()))
+        .filter(|r| {
+            r[1] == Data::String("collection_rate".into())
+                || r[1] == Data::String("npl_ratio".into())
+        })
         .map(|r| &r[3])
         .collect();
     assert_eq!(values, [&Data::Float(0.2941), &Data::Float(0.9635)]);
     let o = super::util::run(&[
-        "explain", "--lang", "zh", "--policy", "rules/city-commercial-bank.toml", "--ledger",
-        "fixtures/2026-10.xlsx", "--rm", "RM002",
+        "explain",
+        "--lang",
+        "zh",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--rm",
+        "RM002",
     ]);
-    assert!(o.stdout.contains("\n收息率 = 96.35%    [指标定义]\n"), "{}", o.stdout);
-    assert!(o.stdout.contains("\n不良率 = 29.41%    [指标定义]\n"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("\n收息率 = 96.35%    [指标定义]\n"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("\n不良率 = 29.41%    [指标定义]\n"),
+        "{}",
+        o.stdout
+    );
 }
 
 /// A pay workbook shows the figures its policy's rules use: Policy B has
@@ -757,19 +812,44 @@ fn a_pay_workbook_shows_what_its_policy_uses() {
     let d = tempfile::tempdir().unwrap();
     let header = |wb: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str| -> Vec<String> {
         let r = wb.worksheet_range(sheet).unwrap();
-        r.rows().next().unwrap().iter().map(|c| c.to_string()).collect()
+        r.rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
     };
     let o = super::util::run(&[
-        "payroll", "--policy", "rules/bocom-nanchang.toml", "--ledger",
-        "fixtures/bocom-2026-10.xlsx", "--period", "2026-10", "--out",
+        "payroll",
+        "--policy",
+        "rules/bocom-nanchang.toml",
+        "--ledger",
+        "fixtures/bocom-2026-10.xlsx",
+        "--period",
+        "2026-10",
+        "--out",
         d.path().join("b").to_str().unwrap(),
     ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mut wb: Xlsx<_> = open_workbook(d.path().join("b/pay-2026-10.xlsx")).unwrap();
-    assert!(!wb.sheet_names().contains(&"风险金账户".to_string()), "{:?}", wb.sheet_names());
+    assert!(
+        !wb.sheet_names().contains(&"风险金账户".to_string()),
+        "{:?}",
+        wb.sheet_names()
+    );
     assert_eq!(
         header(&mut wb, "工资汇总"),
-        ["客户经理编号", "姓名", "等级", "机构", "两费津贴", "应发合计", "扣款合计", "工资净额", "实发合计"]
+        [
+            "客户经理编号",
+            "姓名",
+            "等级",
+            "机构",
+            "两费津贴",
+            "应发合计",
+            "扣款合计",
+            "工资净额",
+            "实发合计"
+        ]
     );
     let metrics = header(&mut wb, "业绩指标");
     for gone in ["基数存款", "存量", "增量"] {
@@ -777,13 +857,25 @@ fn a_pay_workbook_shows_what_its_policy_uses() {
     }
     let reg = wb.worksheet_range("工资汇总").unwrap();
     let first: Vec<String> = reg.rows().map(|r| r[0].to_string()).collect();
-    let at = first.iter().position(|c| c == "签核环节").expect("no sign-off block");
+    let at = first
+        .iter()
+        .position(|c| c == "签核环节")
+        .expect("no sign-off block");
     assert_eq!(first[at + 1..], ["制表", "复核", "审批"]);
-    assert!(reg.rows().last().unwrap()[2..].iter().all(|c| *c == Data::Empty));
+    assert!(
+        reg.rows().last().unwrap()[2..]
+            .iter()
+            .all(|c| *c == Data::Empty)
+    );
 
     let o = super::util::run(&[
-        "payroll", "--policy", "rules/city-commercial-bank.toml", "--ledger",
-        "fixtures/2026-10.xlsx", "--out", d.path().join("a").to_str().unwrap(),
+        "payroll",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--out",
+        d.path().join("a").to_str().unwrap(),
     ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mut wb: Xlsx<_> = open_workbook(d.path().join("a/pay-2026-10.xlsx")).unwrap();

@@ -590,8 +590,18 @@ fn a_base_deposit_neither_the_ledger_nor_the_policy_gives_is_said_to_be_none() {
 #[test]
 fn statements_count_in_words_and_show_points_as_given() {
     for (lang, one) in [
-        ("en", ["over 1 client (see below)", "over 1 loan", "1 incident this month"]),
-        ("zh", ["名下 1 户客户", "名下 1 笔贷款", "本月违规与损失记录 1 条"]),
+        (
+            "en",
+            [
+                "over 1 client (see below)",
+                "over 1 loan",
+                "1 incident this month",
+            ],
+        ),
+        (
+            "zh",
+            ["名下 1 户客户", "名下 1 笔贷款", "本月违规与损失记录 1 条"],
+        ),
     ] {
         let d = draft_statements(&["--lang", lang]);
         let mut texts = BTreeSet::new();
@@ -607,15 +617,24 @@ fn statements_count_in_words_and_show_points_as_given() {
             assert!(!xml.contains("formatCode=\"#,##0.0\""), "{lang} {name}");
         }
         for want in one {
-            assert!(texts.iter().any(|t| t.contains(want)), "{lang}: no `{want}`");
+            assert!(
+                texts.iter().any(|t| t.contains(want)),
+                "{lang}: no `{want}`"
+            );
         }
         let wrong: Vec<&String> = texts
             .iter()
             .filter(|t| {
                 t.contains("(s)")
-                    || [" 1 clients", " 1 loans", " 1 incidents", " 1 months", " 1 more clients"]
-                        .iter()
-                        .any(|w| t.contains(w))
+                    || [
+                        " 1 clients",
+                        " 1 loans",
+                        " 1 incidents",
+                        " 1 months",
+                        " 1 more clients",
+                    ]
+                    .iter()
+                    .any(|w| t.contains(w))
             })
             .collect();
         assert!(wrong.is_empty(), "{lang}: {wrong:?}");
