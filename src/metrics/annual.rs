@@ -951,7 +951,7 @@ fn growth_steps(
     };
     let new = base.map(|b| deposit - b);
     let shown = |v: Option<Decimal>| {
-        v.map(|v| crate::trace::figure_text(v))
+        v.map(crate::trace::figure_text)
             .unwrap_or_else(|| "—".into())
     };
     vec![

@@ -863,7 +863,7 @@ fn a_pay_workbook_shows_what_its_policy_uses() {
         .expect("no sign-off block");
     assert_eq!(first[at + 1..], ["制表", "复核", "审批"]);
     assert!(
-        reg.rows().last().unwrap()[2..]
+        reg.rows().next_back().unwrap()[2..]
             .iter()
             .all(|c| *c == Data::Empty)
     );
