@@ -326,7 +326,7 @@ pub struct SignArgs {
     /// Who signs; each step of a draft by a different person, unless the policy's [workflow] sets separate_signers = false.
     #[arg(long, value_name = "NAME")]
     pub name: String,
-    /// The date signed, YYYY-MM-DD (default: today's date, which is printed).
+    /// The date signed, e.g. 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日, recorded as YYYY-MM-DD (default: today's date, which is printed).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
     /// A remark recorded with the sign-off.
@@ -441,4 +441,16 @@ pub struct TemplateArgs {
     /// The workbook to write (.xlsx).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+/// A sign-off date as a finance office writes it: `2026-11-07`,
+/// `2026/11/7`, `20261107` or `2026年11月7日` (one- or two-digit month and
+/// day), one calendar date, recorded as ISO `YYYY-MM-DD`. No time of day;
+/// an impossible date (`2026-02-30`) is none.
+pub fn sign_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.contains([' ', 'T', ':']) {
+        return None;
+    }
+    crate::ledger::parse_date_text(t).map(|d| d.format("%Y-%m-%d").to_string())
 }

@@ -1590,14 +1590,9 @@ fn signed_next(
     }
 }
 
-/// A date written YYYY-MM-DD, as text in that form.
+/// A sign-off date in any of the forms `cli::sign_date` reads, as ISO text.
 fn parse_date(text: &str) -> Option<String> {
-    let t = text.trim();
-    let ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
-    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .ok()
-        .filter(|_| ok)
-        .map(|d| d.to_string())
+    crate::cli::sign_date(text)
 }
 
 /// Recompute a closed period (its version in force) from the archive alone.

@@ -13,6 +13,9 @@ use rust_decimal::Decimal;
 
 /// The deduction line of losses carried from earlier months.
 pub const CARRIED_LOSS: &str = "carried_loss";
+/// The trace figure of losses not recovered this month, carried to the
+/// next (deducted there first, as [`CARRIED_LOSS`]).
+pub const LOSS_CARRIED_FORWARD: &str = "loss_carried_forward";
 
 /// The trace rule of prior-period adjustments (`rmpay restate`).
 pub const PRIOR_ADJUSTMENT: &str = "prior_period_adjustment";
@@ -460,16 +463,23 @@ pub fn payslip(
     let mut deductions = Vec::new();
     let mut room = gross.max(Decimal::ZERO);
     let mut unrecovered = Decimal::ZERO;
+    // Each deduction not taken in full: (id, due, taken), for the step of
+    // the losses carried forward.
+    let mut short: Vec<(String, Decimal, Decimal)> = Vec::new();
     if opening.pending_loss > Decimal::ZERO {
         let applied = opening.pending_loss.min(room);
         room -= applied;
         unrecovered += opening.pending_loss - applied;
+        if applied < opening.pending_loss {
+            short.push((CARRIED_LOSS.into(), opening.pending_loss, applied));
+        }
         trace.push(Step {
             figure: CARRIED_LOSS.into(),
             rule: CARRIED_LOSS.into(),
             formula: "min(losses not recovered in earlier months, gross left)".into(),
             inputs: vec![
                 Input::new("carried losses", opening.pending_loss),
+                Input::new("carried from", opening.source.to_string()),
                 Input::new("gross left", applied + room),
             ],
             value: Some(applied),
@@ -489,6 +499,9 @@ pub fn payslip(
         let applied = wanted.min(room);
         room -= applied;
         unrecovered += wanted - applied;
+        if applied < wanted {
+            short.push((d.id.clone(), wanted, applied));
+        }
         if figure.is_none() {
             trace.push(Step {
                 figure: d.id.clone(),
@@ -550,6 +563,35 @@ pub fn payslip(
     let (adjustments_total, adjustment_carried) =
         prior_adjustments(&opening.adjustments, before, trace);
     let pending_loss = unrecovered - risk.offset + adjustment_carried;
+    if pending_loss > Decimal::ZERO {
+        // What is carried to the next month, line by line: each deduction's
+        // due − taken, less what the risk deposit paid, plus a recovery
+        // net pay could not cover; the next month deducts it first
+        // (`carried_loss`).
+        let mut inputs: Vec<Input> = short
+            .iter()
+            .map(|(id, due, taken)| Input::new(id, format!("{due} − {taken}")))
+            .collect();
+        let mut formula = "Σ (deduction due − deducted)".to_string();
+        if !risk.offset.is_zero() {
+            inputs.push(Input::new("risk_loss_offset", risk.offset));
+            formula.push_str(" − risk_loss_offset");
+        }
+        if !adjustment_carried.is_zero() {
+            inputs.push(Input::new("adjustment_carried", adjustment_carried));
+            formula.push_str(" + adjustment_carried");
+        }
+        trace.push(Step {
+            figure: LOSS_CARRIED_FORWARD.into(),
+            rule: short
+                .first()
+                .map(|(id, _, _)| id.clone())
+                .unwrap_or_else(|| CARRIED_LOSS.into()),
+            formula,
+            inputs,
+            value: Some(pending_loss),
+        });
+    }
     let net = before + adjustments_total;
     let mut inputs = vec![
         Input::new("gross", gross),

@@ -483,6 +483,56 @@ pub fn aggregate(
             value: Some(deposit),
         }];
         let mut trace = trace;
+        // The base deposit as the month's trace names it (the ledger's cell,
+        // the tier's key, or none), then new deposits and growth against
+        // the base the policy's `review.growth_base` applies.
+        trace.push(Step {
+            figure: Metric::DepositBase.id().into(),
+            rule: "metric".into(),
+            formula: "base deposit (基数存款)".into(),
+            inputs: vec![Input::new("source", cell_by_file_name(&rm.base_source))],
+            value: Some(base),
+        });
+        let (base_name, base_inputs) = match policy.review.growth_base {
+            crate::policy::GrowthBase::BaseDeposit => (
+                Metric::DepositBase.id().to_string(),
+                vec![Input::new(Metric::DepositBase.id(), base.normalize())],
+            ),
+            crate::policy::GrowthBase::PriorYear => {
+                let mut inputs: Vec<Input> = a
+                    .clients
+                    .iter()
+                    .filter_map(|(cid, c)| {
+                        let p = prior_client.get(*cid)?;
+                        Some(Input::new(
+                            format!("client {cid} last year"),
+                            format!("{} × {} ÷ {over}", p.normalize(), c.share_days.normalize()),
+                        ))
+                    })
+                    .collect();
+                if inputs.is_empty() && !has_prior {
+                    inputs.push(Input::new("last year's deposits", "—"));
+                }
+                ("last year's deposits".to_string(), inputs)
+            }
+        };
+        if policy.review.growth_base == crate::policy::GrowthBase::PriorYear {
+            trace.push(Step {
+                figure: "deposit_prior".into(),
+                rule: "review.growth_base = `prior_year`".into(),
+                formula: format!(
+                    "Σ clients' last-year daily average × Σ (share × days held) ÷ {over} days"
+                ),
+                inputs: base_inputs.clone(),
+                value: growth_base,
+            });
+        }
+        trace.extend(growth_steps(
+            &policy.review.growth_base,
+            deposit,
+            &base_name,
+            growth_base,
+        ));
         if !trailing.is_empty() {
             let first = trailing.first().map(|m| m.ledger.period.to_string());
             let last = trailing.last().map(|m| m.ledger.period.to_string());
@@ -825,6 +875,15 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             value: deposit,
         });
         steps.push(base_step);
+        // The branch's growth is against its base, whatever `growth_base` says.
+        if let Some(d) = deposit {
+            steps.extend(growth_steps(
+                &crate::policy::GrowthBase::BaseDeposit,
+                d,
+                Metric::DepositBase.id(),
+                Some(base),
+            ));
+        }
         steps.push(fee_step);
         steps.push(Step {
             figure: "branch".into(),
@@ -847,6 +906,10 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
         // the branch's replace them.
         let replaced = [
             Metric::DepositDailyAverage.id(),
+            Metric::DepositBase.id(),
+            "deposit_prior",
+            Metric::DepositNew.id(),
+            Metric::DepositGrowth.id(),
             Metric::CollectionRate.id(),
             Metric::NplRatio.id(),
         ];
@@ -854,6 +917,71 @@ fn branch_heads(policy: &Policy, period_days: Decimal, rms: &mut [RmYear]) {
             .retain(|s| !replaced.contains(&s.figure.as_str()));
         head.trace.extend(steps);
     }
+}
+
+/// A ledger cell (`fixtures/year-a/2026-12.xlsx [客户经理]!I2`) named by
+/// its file's name alone (`2026-12.xlsx [客户经理]!I2`), as outputs name
+/// inputs; any other text as it is.
+fn cell_by_file_name(cell: &str) -> String {
+    match cell.split_once(" [") {
+        Some((file, rest)) if file.ends_with(".xlsx") || file.ends_with(".csv") => {
+            let name = std::path::Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.to_string());
+            format!("{name} [{rest}")
+        }
+        _ => cell.to_string(),
+    }
+}
+
+/// New deposits and their growth over a review period, against the base
+/// `review.growth_base` applies (`base` named `base_name`; none when the
+/// review has no figure for it): `deposit_new = deposit_daily_average −
+/// base`, `deposit_growth = deposit_new ÷ base`.
+fn growth_steps(
+    growth_base: &crate::policy::GrowthBase,
+    deposit: Decimal,
+    base_name: &str,
+    base: Option<Decimal>,
+) -> Vec<Step> {
+    let setting = match growth_base {
+        crate::policy::GrowthBase::BaseDeposit => "base_deposit",
+        crate::policy::GrowthBase::PriorYear => "prior_year",
+    };
+    let new = base.map(|b| deposit - b);
+    let shown = |v: Option<Decimal>| {
+        v.map(crate::trace::figure_text)
+            .unwrap_or_else(|| "—".into())
+    };
+    vec![
+        Step {
+            figure: Metric::DepositNew.id().into(),
+            rule: format!("review.growth_base = `{setting}`"),
+            formula: format!("deposit_daily_average − {base_name}"),
+            inputs: vec![
+                Input::new(
+                    Metric::DepositDailyAverage.id(),
+                    crate::trace::figure_text(deposit),
+                ),
+                Input::new(base_name, shown(base)),
+            ],
+            value: new,
+        },
+        Step {
+            figure: Metric::DepositGrowth.id().into(),
+            rule: format!("review.growth_base = `{setting}`"),
+            formula: format!("deposit_new ÷ {base_name}"),
+            inputs: vec![
+                Input::new(Metric::DepositNew.id(), shown(new)),
+                Input::new(base_name, shown(base)),
+            ],
+            value: match (new, base) {
+                (Some(n), Some(b)) => ratio(n, b),
+                _ => None,
+            },
+        },
+    ]
 }
 
 /// A branch's base deposit (`review.branch_base`) and its trace: the
@@ -878,7 +1006,7 @@ fn branch_deposit_base(
                 rule: "review.branch_base".into(),
                 formula: "the head's row carries the branch's base deposit".into(),
                 inputs: vec![Input::new(
-                    format!("{} base_deposit", head.rm.rm_id),
+                    format!("{} base deposit", head.rm.rm_id),
                     base.normalize(),
                 )],
                 value: Some(base),

@@ -10,9 +10,17 @@ use std::fmt::Write;
 
 fn steps(s: &mut String, words: &TraceWords, trace: &[crate::trace::Step], lang: Lang) {
     for step in trace {
+        // Ratios as percentages, as the workbook shows them (the exact
+        // figure is the JSON's); other figures exact.
         let value = step
             .value
-            .map(crate::trace::figure_text)
+            .map(|v| {
+                if super::is_ratio(&step.figure) {
+                    super::pay::percent_text(v)
+                } else {
+                    crate::trace::figure_text(v)
+                }
+            })
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             s,
@@ -77,7 +85,12 @@ fn risk_lines(s: &mut String, policy: &Policy, p: &crate::engine::pay::Payslip, 
 pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster, lang: Lang) -> String {
     let mut s = String::new();
     let words = TraceWords::new(policy, lang);
-    let tier = r.tier.as_deref().unwrap_or("—");
+    // The policy's name of the tier (`name_en` in English), or its id as
+    // recorded where the policy no longer has it.
+    let tier = match r.tier.as_deref() {
+        Some(id) => super::pay::tier_id_name(policy, Some(id), lang),
+        None => "—".to_string(),
+    };
     let _ = writeln!(
         s,
         "{}",
@@ -85,11 +98,7 @@ pub fn explain_off_roster(policy: &Policy, run: &RunInfo, r: &OffRoster, lang: L
             lang,
             &r.rm_id,
             r.name.as_deref().unwrap_or("—"),
-            // Not a text: the tier in the trace's words, or its id as recorded.
-            match lang {
-                Lang::Zh => words.text(tier),
-                Lang::En => tier.to_string(),
-            },
+            tier,
             run.period,
             &policy.id,
             &policy.version,
@@ -124,11 +133,9 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) ->
             lang,
             &r.rm.rm_id,
             &r.rm.name,
-            // Not a text: the policy's name of the tier, or its id.
-            match lang {
-                Lang::Zh => super::pay::tier_name(policy, r, lang),
-                Lang::En => policy.tiers[r.rm.tier].id.clone(),
-            },
+            // Not a text: the policy's name of the tier (`name_en` in
+            // English; was the id), or its id where it has none.
+            super::pay::tier_name(policy, r, lang),
             run.period,
             &policy.id,
             &policy.version,
@@ -171,7 +178,9 @@ pub fn explain_text(policy: &Policy, run: &RunInfo, r: &RmResult, lang: Lang) ->
                     "{}",
                     text::explain_exception(
                         lang,
-                        &f.rule,
+                        // The engine's own check (`pay`) in words, a
+                        // policy rule by its id.
+                        words.rule(&f.rule),
                         super::pay::check_label(f.check, lang),
                         super::pay::flag_text(f, lang),
                         f.cell

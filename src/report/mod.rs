@@ -9,6 +9,7 @@ pub mod review;
 pub mod statement;
 pub mod template;
 
+use crate::decimal::RoundAway as _;
 use rust_decimal::Decimal;
 
 use crate::text;
@@ -41,6 +42,36 @@ impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
+}
+
+/// Whether a figure of the trace is a ratio (`npl_ratio`,
+/// `collection_rate`, `deposit_growth`, `deposit_to_base`, …), shown as a
+/// percentage.
+pub fn is_ratio(figure: &str) -> bool {
+    figure.ends_with("_ratio")
+        || figure.ends_with("_rate")
+        || figure.ends_with("_growth")
+        || figure == "deposit_to_base"
+}
+
+/// The places of a ratio as the workbooks and `explain` show it: a
+/// percentage with two places (`99.41%`), the cell's value rounded half
+/// away from zero to them, so that the value is what is shown and a
+/// figure recomputed from the shown inputs and rounded so is the same.
+/// The exact figure (10 places) is the JSON's.
+pub const RATIO_PLACES: u32 = 4;
+
+/// A ratio as a cell: a percentage to [`RATIO_PLACES`].
+pub fn percent_cell(v: Decimal) -> Cell {
+    Cell::Percent(v.round_away(RATIO_PLACES))
+}
+
+/// Violation points (扣分) as the ledger gives them: with the places the
+/// figure has, so 0 and 5 read `0` and `5`, and 14.5 reads `14.5` (no
+/// policy sets places for points; was `0.0` for every figure).
+pub fn points_cell(v: Decimal) -> Cell {
+    let v = v.normalize();
+    Cell::Number(v, v.scale())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

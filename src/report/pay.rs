@@ -75,7 +75,7 @@ pub(crate) fn tier_name(policy: &Policy, r: &RmResult, lang: Lang) -> String {
 
 /// A tier by its id as kept in the state (an off-roster leaver), in the
 /// sheet's language; the id itself if the policy no longer has it.
-fn tier_id_name(policy: &Policy, id: Option<&str>, lang: Lang) -> String {
+pub(crate) fn tier_id_name(policy: &Policy, id: Option<&str>, lang: Lang) -> String {
     let Some(id) = id else { return String::new() };
     match policy.tier_by_id(id).map(|t| &policy.tiers[t]) {
         // Not a text: the policy's own name of the tier.
@@ -127,7 +127,7 @@ fn opt_money(v: Option<Decimal>) -> Cell {
 }
 
 fn opt_pct(v: Option<Decimal>) -> Cell {
-    v.map(Cell::Percent).unwrap_or(Cell::text("—"))
+    v.map(super::percent_cell).unwrap_or(Cell::text("—"))
 }
 
 /// An amount as text with thousands separators: `12,000,000.00`.
@@ -155,9 +155,13 @@ pub fn amount_text(d: Decimal, scale: u32) -> String {
     }
 }
 
-/// A ratio as a percentage with two places: `96.35%`.
+/// A ratio as a percentage with two places: `96.35%` (rounded half away
+/// from zero, as [`super::percent_cell`]).
 pub fn percent_text(d: Decimal) -> String {
-    format!("{}%", amount_text(d * Decimal::ONE_HUNDRED, 2))
+    format!(
+        "{}%",
+        amount_text(d.round_away(super::RATIO_PLACES) * Decimal::ONE_HUNDRED, 2)
+    )
 }
 
 /// Display a metric rounded to two places (the exact value is in the trace).
@@ -165,11 +169,12 @@ fn fig(v: Decimal) -> Cell {
     Cell::Money(v.round_away(2))
 }
 
-/// Ratios in the trace show as percentages with their exact digits kept to
-/// six places; everything else as an amount.
-fn trace_value(figure: &str, v: Decimal) -> Cell {
-    if figure.ends_with("_ratio") || figure.ends_with("_rate") || figure == "deposit_to_base" {
-        Cell::Number(v.round_away(6), 6)
+/// Ratios in the trace show as percentages with two places (was a bare
+/// `0.994098`, `1.000000`); everything else as an amount. The exact
+/// figure is the JSON's.
+pub(crate) fn trace_value(figure: &str, v: Decimal) -> Cell {
+    if super::is_ratio(figure) {
+        super::percent_cell(v)
     } else {
         Cell::Number(v.round_away(6), 2)
     }
@@ -195,7 +200,7 @@ pub fn check_label(check: &str, lang: Lang) -> &'static str {
 /// count of months as a whole number, anything else as an amount.
 fn flag_cell(check: &str, v: Decimal) -> Cell {
     match check {
-        "collection_below" | "new_loan_collection_below" => Cell::Percent(v),
+        "collection_below" | "new_loan_collection_below" => super::percent_cell(v),
         "deposit_below_base_consecutive" => Cell::Number(v, 0),
         _ => Cell::Money(v.round_away(2)),
     }
@@ -451,19 +456,22 @@ pub fn pay_sheets<'a>(
         .map(|s| s.inputs.len().max(1))
         .sum();
     let clients: usize = payroll.clients.values().map(|c| c.assignments.len()).sum();
-    let sheets: [(usize, SheetFn); 8] = [
-        (rms, register),
-        (rms * 6, strips),
-        (rms, metrics),
-        (clients, client_detail),
-        (rms, risk_accounts),
-        (flags, exceptions),
-        (trace, trace_sheet),
-        (1, manifest),
+    // The risk-deposit sheet only under a policy with a risk deposit.
+    let risk = has_risk_deposit(policy);
+    let sheets: [(usize, SheetFn, bool); 8] = [
+        (rms, register, true),
+        (rms * 6, strips, true),
+        (rms, metrics, true),
+        (clients, client_detail, true),
+        (rms, risk_accounts, risk),
+        (flags, exceptions, true),
+        (trace, trace_sheet, true),
+        (1, manifest, true),
     ];
     sheets
         .into_iter()
-        .map(|(weight, emit)| {
+        .filter(|(_, _, shown)| *shown)
+        .map(|(weight, emit, _)| {
             let book = book.clone();
             SheetJob {
                 weight,
@@ -471,6 +479,39 @@ pub fn pay_sheets<'a>(
             }
         })
         .collect()
+}
+
+/// Whether the policy has a risk deposit (`[risk_deposit]`): without
+/// one, no figure of it (withheld, released, the account) is shown.
+fn has_risk_deposit(policy: &Policy) -> bool {
+    policy.risk_deposit.is_some()
+}
+
+/// Whether any rule of the policy reads the base deposit (基数存款) or the
+/// figures split by it (stock, increment): a tier's default base, a pay
+/// line or deduction of those metrics, a deposits-under-base flag, or
+/// growth against the base. Without one, the metrics sheet leaves them out.
+fn uses_base(policy: &Policy) -> bool {
+    use crate::policy::{FlagKind, PayKind};
+    use crate::vocab::Metric as M;
+    let on_base = |m: M| {
+        matches!(
+            m,
+            M::DepositBase | M::DepositStock | M::DepositIncrement | M::DepositToBase
+        )
+    };
+    policy.tiers.iter().any(|t| t.base_deposit.is_some())
+        || policy
+            .pay
+            .lines
+            .iter()
+            .any(|l| matches!(&l.kind, PayKind::Rate { metric, .. } if on_base(*metric)))
+        || policy.pay.deductions.iter().any(|d| on_base(d.metric))
+        || policy
+            .flags
+            .iter()
+            .any(|f| matches!(f.kind, FlagKind::DepositBelowBase { .. }))
+        || policy.review.growth_base == crate::policy::GrowthBase::BaseDeposit
 }
 
 /// 1. Register.
@@ -490,7 +531,10 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         cols.push(col(&line_name(policy, d, lang), 14.0));
     }
     cols.push(col(text::deductions_total(lang), 14.0));
-    cols.push(col(text::risk_withheld(lang), 14.0));
+    let risk = has_risk_deposit(policy);
+    if risk {
+        cols.push(col(text::risk_withheld(lang), 14.0));
+    }
     let adjusting = !c.adjustment_cols.is_empty();
     for k in &c.adjustment_cols {
         cols.push(col(&adjustment_title(policy, k, lang), 18.0));
@@ -499,7 +543,9 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         cols.push(col(text::adjustments_total(lang), 14.0));
     }
     cols.push(col(text::net_pay(lang), 14.0));
-    cols.push(col(text::risk_released(lang), 14.0));
+    if risk {
+        cols.push(col(text::risk_released(lang), 14.0));
+    }
     cols.push(col(text::total_paid(lang), 14.0));
     let mut reg = Sheet::new(sink, text::pay_pay_register(lang), cols);
     reg.freeze_columns = 2;
@@ -523,7 +569,9 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
             ));
         }
         cells.push(Cell::Money(r.pay.deductions_total));
-        cells.push(Cell::Money(r.pay.holdback));
+        if risk {
+            cells.push(Cell::Money(r.pay.holdback));
+        }
         for k in &c.adjustment_cols {
             cells.push(opt_money(
                 r.pay
@@ -537,7 +585,9 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
             cells.push(Cell::Money(r.pay.adjustments_total));
         }
         cells.push(Cell::Money(r.pay.net));
-        cells.push(Cell::Money(r.pay.released));
+        if risk {
+            cells.push(Cell::Money(r.pay.released));
+        }
         cells.push(Cell::Money(r.pay.payout));
         reg.push(cells);
     }
@@ -556,13 +606,17 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         cells.push(Cell::Money(r.pay.gross));
         cells.extend(c.deduction_ids.iter().map(|_| Cell::Money(Decimal::ZERO)));
         cells.push(Cell::Money(r.pay.deductions_total));
-        cells.push(Cell::Money(r.pay.holdback));
+        if risk {
+            cells.push(Cell::Money(r.pay.holdback));
+        }
         cells.extend(c.adjustment_cols.iter().map(|_| Cell::Empty));
         if adjusting {
             cells.push(Cell::Money(r.pay.adjustments_total));
         }
         cells.push(Cell::Money(r.pay.net));
-        cells.push(Cell::Money(r.pay.released));
+        if risk {
+            cells.push(Cell::Money(r.pay.released));
+        }
         cells.push(Cell::Money(r.pay.payout));
         reg.push(cells);
     }
@@ -589,7 +643,9 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         total.push(Cell::Money(sum));
     }
     total.push(Cell::Money(payroll.totals.deductions));
-    total.push(Cell::Money(payroll.totals.holdback));
+    if risk {
+        total.push(Cell::Money(payroll.totals.holdback));
+    }
     for k in &c.adjustment_cols {
         total.push(Cell::Money(
             payroll
@@ -611,11 +667,36 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
         ));
     }
     total.push(Cell::Money(payroll.totals.net));
-    total.push(Cell::Money(payroll.totals.released));
+    if risk {
+        total.push(Cell::Money(payroll.totals.released));
+    }
     total.push(Cell::Money(payroll.totals.payout));
     reg.keep_together();
     reg.push_styled(RowStyle::Total, total);
     // The sign-off block: who prepared, checked and approved the month.
+    // A policy without a `[workflow]` records no sign-offs: its register
+    // ends with a blank block to sign by hand (prepared, checked,
+    // approved), as a paper payroll is signed.
+    if c.run.signoffs.is_empty() && policy.workflow.is_none() {
+        reg.push_styled(RowStyle::Blank, Vec::new());
+        reg.push_styled(
+            RowStyle::Header,
+            vec![
+                Cell::text(text::pay_step(lang)),
+                Cell::text(text::pay_office(lang)),
+                Cell::text(text::pay_signature(lang)),
+                Cell::text(text::pay_sign_date(lang)),
+                Cell::text(text::pay_remark(lang)),
+            ],
+        );
+        for step in [
+            text::pay_hand_prepared,
+            text::pay_hand_checked,
+            text::pay_hand_approved,
+        ] {
+            reg.push(vec![Cell::text(step(lang))]);
+        }
+    }
     if !c.run.signoffs.is_empty() {
         reg.push_styled(RowStyle::Blank, Vec::new());
         reg.push_styled(
@@ -672,8 +753,10 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
             head.push(Cell::text(line_name(policy, &d.rule, lang)));
             vals.push(Cell::Money(d.amount));
         }
-        head.push(Cell::text(text::risk_withheld(lang)));
-        vals.push(Cell::Money(r.pay.holdback));
+        if has_risk_deposit(policy) {
+            head.push(Cell::text(text::risk_withheld(lang)));
+            vals.push(Cell::Money(r.pay.holdback));
+        }
         for a in &r.pay.adjustments {
             let word = if a.amount >= Decimal::ZERO {
                 text::to_pay(lang)
@@ -711,19 +794,31 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
                 amount_text(r.pay.adjustment_carried, 2),
             ))]);
         }
-        strips.push_styled(
-            RowStyle::Normal,
-            vec![Cell::text(risk_line(&r.pay.risk, lang))],
-        );
+        if has_risk_deposit(policy) {
+            strips.push_styled(
+                RowStyle::Normal,
+                vec![Cell::text(risk_line(&r.pay.risk, lang))],
+            );
+        }
         let y = &r.ytd;
-        strips.push(vec![Cell::text(text::pay_ytd_strip(
-            lang,
-            y.months,
-            amount_text(y.gross, 2),
-            amount_text(y.deductions, 2),
-            amount_text(y.holdback, 2),
-            amount_text(y.net, 2),
-        ))]);
+        strips.push(vec![Cell::text(if has_risk_deposit(policy) {
+            text::pay_ytd_strip(
+                lang,
+                y.months,
+                amount_text(y.gross, 2),
+                amount_text(y.deductions, 2),
+                amount_text(y.holdback, 2),
+                amount_text(y.net, 2),
+            )
+        } else {
+            text::pay_ytd_strip_no_risk(
+                lang,
+                y.months,
+                amount_text(y.gross, 2),
+                amount_text(y.deductions, 2),
+                amount_text(y.net, 2),
+            )
+        })]);
         strips.push_styled(RowStyle::Blank, Vec::new());
     }
     // A leaver released from the carried state: the release is paid with
@@ -761,12 +856,21 @@ fn strips(c: &Book<'_>, sink: &mut dyn Sink) {
 /// 3. Metrics per RM.
 fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
     let (payroll, lang) = (c.payroll, c.lang);
-    let columns = super::columns(lang, crate::text::METRICS_COLUMNS);
+    // The base deposit, stock and increment (columns 3 to 5) only where a
+    // rule of the policy reads them.
+    let base = uses_base(c.policy);
+    let shown = |i: usize| base || !(3..=5).contains(&i);
+    let columns = super::columns(lang, crate::text::METRICS_COLUMNS)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| shown(*i))
+        .map(|(_, c)| c)
+        .collect();
     let mut met = Sheet::new(sink, crate::text::metrics_sheet(lang), columns);
     met.freeze_columns = 2;
     for r in &payroll.results {
         let m = &r.month.metrics;
-        met.push(vec![
+        let cells = vec![
             Cell::text(&r.rm.rm_id),
             Cell::text(&r.rm.name),
             fig(m.deposit_daily_average),
@@ -781,9 +885,17 @@ fn metrics(c: &Book<'_>, sink: &mut dyn Sink) {
             opt_pct(m.collection_rate),
             fig(m.fee_income),
             Cell::Number(m.new_basic_accounts, 0),
-            Cell::Number(m.incident_points, 1),
+            super::points_cell(m.incident_points),
             fig(m.incident_loss),
-        ]);
+        ];
+        met.push(
+            cells
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| shown(*i))
+                .map(|(_, c)| c)
+                .collect(),
+        );
     }
     drop(met);
 }

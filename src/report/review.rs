@@ -49,7 +49,7 @@ pub(crate) fn tier_label(policy: &Policy, t: Option<TierIx>, lang: Lang) -> Stri
 /// rest to six places (the trace's exact value).
 fn figure_cell(metric: Metric, v: Decimal) -> Cell {
     match figure_kind(metric) {
-        FigureKind::Ratio => Cell::Percent(v.round_away(6)),
+        FigureKind::Ratio => super::percent_cell(v),
         FigureKind::Count => Cell::Number(v.round_away(6), 0),
         FigureKind::Amount => Cell::Number(v.round_away(6), 6),
     }
@@ -685,8 +685,12 @@ pub fn review_book(
             .map(|v| Cell::Money(v.round_away(2)))
             .unwrap_or(Cell::text("—"))
     };
-    let pct =
-        |r: &ReviewResult, k: Metric| r.year.get(k).map(Cell::Percent).unwrap_or(Cell::text("—"));
+    let pct = |r: &ReviewResult, k: Metric| {
+        r.year
+            .get(k)
+            .map(super::percent_cell)
+            .unwrap_or(Cell::text("—"))
+    };
 
     // 1. Summary. A policy whose grades map to staff grades (行员等级)
     // gets the proposed grade's one beside it.
@@ -989,7 +993,7 @@ pub fn review_book(
         for st in &r.trace {
             let value = st
                 .value
-                .map(|v| Cell::Number(v.round_away(6), 2))
+                .map(|v| super::pay::trace_value(&st.figure, v))
                 .unwrap_or(Cell::text("—"));
             super::trace_rows(&mut s, &words, &r.year.rm.rm_id, st, value);
         }

@@ -640,7 +640,11 @@ pub fn statement(
         (text::risk_released, y.released, pay.released),
     ];
     for (i, (title, v, month)) in ytd_rows.into_iter().enumerate() {
-        let sum = text::stmt_ytd_sum(lang, y.months, m(month));
+        let sum = if y.months == 1 {
+            text::stmt_ytd_sum_one(lang, y.months, m(month))
+        } else {
+            text::stmt_ytd_sum(lang, y.months, m(month))
+        };
         rows.figure(
             RowStyle::Normal,
             title(lang).into(),
@@ -729,12 +733,16 @@ pub fn statement(
     metric(
         "deposit_daily_average",
         money(met.deposit_daily_average.round_away(2)),
-        text::stmt_deposit_words(
-            lang,
-            mine.len(),
-            &excluded,
-            exact(met.deposit_daily_average),
-        ),
+        if mine.len() == 1 {
+            text::stmt_deposit_words_one(lang, 1, &excluded, exact(met.deposit_daily_average))
+        } else {
+            text::stmt_deposit_words(
+                lang,
+                mine.len(),
+                &excluded,
+                exact(met.deposit_daily_average),
+            )
+        },
     );
     metric(
         "deposit_base",
@@ -763,7 +771,11 @@ pub fn statement(
     metric(
         "loan_balance",
         money(met.loan_balance.round_away(2)),
-        text::stmt_loan_words(lang, loans),
+        if loans == 1 {
+            text::stmt_loan_words_one(lang, loans)
+        } else {
+            text::stmt_loan_words(lang, loans)
+        },
     );
     metric(
         "npl_balance",
@@ -798,18 +810,30 @@ pub fn statement(
     metric(
         "new_basic_accounts",
         Cell::Number(met.new_basic_accounts, 0),
-        text::stmt_new_accounts_words(lang, plain(met.new_basic_accounts)),
+        if met.new_basic_accounts == Decimal::ONE {
+            text::stmt_new_accounts_words_one(lang, 1)
+        } else {
+            text::stmt_new_accounts_words(lang, plain(met.new_basic_accounts))
+        },
     );
     let incidents = count_inputs("incident_loss", "");
     metric(
         "incident_points",
-        Cell::Number(met.incident_points, 1),
-        text::stmt_incidents_words(lang, incidents),
+        super::points_cell(met.incident_points),
+        if incidents == 1 {
+            text::stmt_incidents_words_one(lang, incidents)
+        } else {
+            text::stmt_incidents_words(lang, incidents)
+        },
     );
     metric(
         "incident_loss",
         money(met.incident_loss.round_away(2)),
-        text::stmt_incident_loss_words(lang, incidents),
+        if incidents == 1 {
+            text::stmt_incident_loss_words_one(lang, incidents)
+        } else {
+            text::stmt_incident_loss_words(lang, incidents)
+        },
     );
 
     // Clients: this RM's share and part only.
@@ -851,7 +875,11 @@ pub fn statement(
         rows.push(
             RowStyle::Normal,
             vec![
-                Cell::Text(text::stmt_more_clients(lang, n)),
+                Cell::Text(if n == 1 {
+                    text::stmt_more_clients_one(lang, n)
+                } else {
+                    text::stmt_more_clients(lang, n)
+                }),
                 money(rest.round_away(2)),
                 Cell::Empty,
                 Cell::text(text::stmt_see_pay_workbook_client(lang)),
@@ -898,7 +926,7 @@ fn short_sha(s: &str) -> &str {
 }
 
 fn ratio_cell(v: Option<Decimal>) -> Cell {
-    v.map(Cell::Percent).unwrap_or(Cell::text("—"))
+    v.map(super::percent_cell).unwrap_or(Cell::text("—"))
 }
 
 fn rounding_word(policy: &Policy, lang: Lang) -> &'static str {

@@ -119,7 +119,7 @@ says! {
         "`{field}.sha256` of {p} is {sha}, but the file list gives {name} SHA-256 {got}";
     not_listed() => "清单中没有此文件", "not listed in the manifest";
     version_manifest_bad() => "清单文件缺失或无效", "missing or not a valid manifest";
-    version_not_in_force(v, p) => "{p} 第 {v} 版未生效：系未完成的重述所留（下次 `rmpay restate` 时删除）",
+    version_not_in_force(v, p) => "{p} 第 {v} 版未生效：系未完成的更正所留（下次 `rmpay restate` 时删除）",
         "version {v} of {p} is not in force: left by a restatement that did not finish (the next `rmpay restate` removes it)";
     version_links(v, p, lp, lv, sha, got) => "{p} 第 {v} 版链接到 {lp} 第 {lv} 版 {sha}，但该版清单的 SHA-256 为 {got}",
         "version {v} of {p} links to {lp} version {lv} {sha}, whose manifest hashes to {got}";
@@ -230,17 +230,17 @@ says! {
     // restate.
     /// A line of rmpay's own on the console.
     rmpay_says(what) => "rmpay：{what}", "rmpay: {what}";
-    empty_reason() => "`--reason` 为空：请写明重述原因（原因记入每个新版本，并在每条调整行中注明）",
+    empty_reason() => "`--reason` 为空：请写明更正原因（原因记入每个新版本，并在每条调整行中注明）",
         "--reason is empty: say why the month is restated (it is recorded in every new version and named by every adjustment line)";
-    restate_not_closed(p) => "{p} 不是本档案库中已结账的月份：只有已结账的月份才能重述（未结账的月份请重新生成草稿更正）",
+    restate_not_closed(p) => "{p} 不是本档案库中已结账的月份：只有已结账的月份才能更正（未结账的月份请重新生成草稿更正）",
         "{p} is not a closed period of this archive: only a closed month is restated (an open month is corrected by drafting it again)";
-    ledger_in_force(p, sha) => "这是 {p} 现行版本的台账（SHA-256 {sha}）：重述须用更正后的台账",
+    ledger_in_force(p, sha) => "这是 {p} 现行版本的台账（SHA-256 {sha}）：请用更正后的台账",
         "this is the ledger of {p}'s version in force (SHA-256 {sha}): a restatement needs the corrected ledger";
-    closed_meanwhile(p) => "重述 {p} 期间有月份结账；请重新执行重述", "a month was closed while {p} was being restated; restate again";
-    changed_meanwhile(q, p) => "重述 {p} 期间 {q} 有变动（另一重述同时进行？）；请重新执行重述",
+    closed_meanwhile(p) => "更正 {p} 期间有月份结账；请重新执行更正", "a month was closed while {p} was being restated; restate again";
+    changed_meanwhile(q, p) => "更正 {p} 期间 {q} 有变动（另一更正同时进行？）；请重新执行更正",
         "{q} changed while {p} was being restated (another restate?); restate again";
     version_broken(version, q, what) => "{q} 第 {version} 版：{what}", "version {version} of {q}: {what}";
-    chain_broken() => "重述版本链断裂", "its chain of restated versions is broken";
+    chain_broken() => "更正版本链断裂", "its chain of restated versions is broken";
     corrected_not_before() => "被更正的月份不在其之前", "the corrected month is not before it";
 
     // statement.

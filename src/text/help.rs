@@ -412,8 +412,8 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "sign",
         "date",
-        "签核日期，YYYY-MM-DD（默认今天，并在屏幕上注明）",
-        "The date signed, YYYY-MM-DD (default: today's date, which is printed)",
+        "签核日期，如 2026-11-07、2026/11/7、20261107 或 2026年11月7日，记作 YYYY-MM-DD（默认今天，并在屏幕上注明）",
+        "The date signed, e.g. 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日, recorded as YYYY-MM-DD (default: today's date, which is printed)",
     ),
     arg(
         "sign",
@@ -431,7 +431,7 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "rerun",
         "version",
-        "该月的版本：1 为结账时的版本，2、3……为重述后的版本（默认：现行版本）",
+        "该月的版本：1 为结账时的版本，2、3……为更正后的版本（默认：现行版本）",
         "The version of the month: 1 as closed, 2, 3, … as restated (default: the version in force)",
     ),
     arg(
@@ -449,7 +449,7 @@ LANG starting with `zh`: Chinese; else English)",
     arg(
         "restate",
         "reason",
-        "重述原因（记入每个新版本，每条调整行都注明）",
+        "更正原因（记入每个新版本，每条调整行都注明）",
         "Why the month is restated (recorded in every new version and named by every adjustment line)",
     ),
     arg(

@@ -336,6 +336,10 @@ labels! {
     pay_signature => "签名", "Name";
     pay_sign_date => "日期", "Date";
     pay_remark => "备注", "Note";
+    // The blank sign-off block of a policy without a `[workflow]`.
+    pay_hand_prepared => "制表", "Prepared by";
+    pay_hand_checked => "复核", "Checked by";
+    pay_hand_approved => "审批", "Approved by";
     pay_pay_strips => "工资条", "Pay strips";
     pay_risk_sheet => "风险金账户", "Risk deposit";
     pay_cap => "上限", "Cap";
@@ -637,6 +641,9 @@ messages! {
     pay_ytd_strip(months, gross, deductions, holdback, net) =>
         "本年累计（{months} 个月）：应发 {gross}，扣款 {deductions}，风险金扣留 {holdback}，工资净额 {net}",
         "Year to date ({months} months): gross {gross}, deductions {deductions}, withheld {holdback}, net {net}";
+    pay_ytd_strip_no_risk(months, gross, deductions, net) =>
+        "本年累计（{months} 个月）：应发 {gross}，扣款 {deductions}，工资净额 {net}",
+        "Year to date ({months} months): gross {gross}, deductions {deductions}, net {net}";
     pay_recovery_carried(amount) => "扣回超过本月工资净额，{amount} 结转以后月份扣回（同未扣损失）",
         "The recovery exceeds this month's net pay: {amount} is carried forward with the losses still owed";
     stmt_payout_words(net, released) => "工资净额 {net} + 风险金退还 {released}",
@@ -716,21 +723,29 @@ messages! {
     stmt_ytd_from_archive(prev) => "{prev} 及以前月份取自归档的结转状态，加本月", "through {prev} from the archive's carried state, plus this month";
     stmt_ytd_title(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} months)";
     stmt_ytd_title_one_month(year, months) => "五、本年累计（{year} 年，{months} 个月）", "5. Year to date ({year}, {months} month)";
-    stmt_ytd_sum(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} month(s), this month {month}";
+    stmt_ytd_sum(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} months, this month {month}";
+    stmt_ytd_sum_one(months, month) => "{months} 个月之和，其中本月 {month}", "Σ {months} month, this month {month}";
     stmt_year_deposit_words(sum, days) => "各月存款日均 × 当月天数之和 {sum} ÷ {days} 天", "Σ monthly daily average × days {sum} ÷ {days} days";
     stmt_excluding(names) => "，不含{names}", ", excluding {names}";
     stmt_deposit_words(n, excluded, exact) => "名下 {n} 户客户存款日均 × 分成比例之和（见下表）{excluded}{exact}",
         "Σ daily average × share over {n} clients (see below){excluded}{exact}";
+    stmt_deposit_words_one(n, excluded, exact) => "名下 {n} 户客户存款日均 × 分成比例之和（见下表）{excluded}{exact}",
+        "Σ daily average × share over {n} client (see below){excluded}{exact}";
     stmt_base_default(tier) => "台账未填，取办法中{tier}的默认基数", "not in the ledger: the policy's default for {tier}";
     stmt_base_from(source) => "取自 {source}", "from {source}";
     stmt_base_none() => "台账未填，办法也未规定：按 0 计", "not in the ledger, and the policy gives none: 0";
     stmt_loan_words(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loans";
+    stmt_loan_words_one(loans) => "名下 {loans} 笔贷款月末余额 × 分成比例之和", "Σ month-end balance × share over {loans} loan";
     stmt_npl_words(npl, loans) => "不良贷款余额 {npl} ÷ 贷款余额 {loans}", "NPL balance {npl} ÷ loan balance {loans}";
     stmt_collection_words(received, due) => "实收利息 {received} ÷ 应收利息 {due}", "interest received {received} ÷ interest due {due}";
     stmt_new_accounts_words(n) => "本月新开对公基本户 {n} 户", "{n} corporate basic accounts opened this month";
-    stmt_incidents_words(n) => "本月违规与损失记录 {n} 条", "{n} incident(s) this month";
-    stmt_incident_loss_words(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incident(s) this month";
+    stmt_new_accounts_words_one(n) => "本月新开对公基本户 {n} 户", "{n} corporate basic account opened this month";
+    stmt_incidents_words(n) => "本月违规与损失记录 {n} 条", "{n} incidents this month";
+    stmt_incidents_words_one(n) => "本月违规与损失记录 {n} 条", "{n} incident this month";
+    stmt_incident_loss_words(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incidents this month";
+    stmt_incident_loss_words_one(n) => "本月违规与损失记录 {n} 条的损失之和", "Σ losses of {n} incident this month";
     stmt_more_clients(n) => "其余 {n} 户", "{n} more clients";
+    stmt_more_clients_one(n) => "其余 {n} 户", "{n} more client";
     stmt_source_line(file, sha) => "数据来源：台账 {file}（SHA-256 {sha}…）；各项数字与当月工资汇总表一致。",
         "Source: ledger {file} (SHA-256 {sha}…); every figure is the pay register's.";
     stmt_header_right(id, period, year, month) => "{id} {year}年{month}月", "{id} {period}";
@@ -884,7 +899,7 @@ messages! {
     next_open_carries(period, root) =>
         "rmpay：{period} 是下一个未结账月份，其工资计算（`rmpay payroll --archive {root} …`）将带入各项调整；请把档案校验码抄在签核单上",
         "rmpay: {period} is the next open month: its payroll (`rmpay payroll --archive {root} …`) carries the adjustments; write the head on the form";
-    restated(period, head) => "{period} 已重述；档案校验码 SHA-256 {head}", "{period} restated; archive head SHA-256 {head}";
+    restated(period, head) => "{period} 已更正；档案校验码 SHA-256 {head}", "{period} restated; archive head SHA-256 {head}";
     missing_from_archive(path) => "{path}：档案中没有", "{path}: missing from the archive";
     inputs_match(label, names) => "{label}：档案中的输入文件与清单一致（{names}）", "{label}: the archived inputs match the manifest ({names})";
     identical(label) => "{label}：重算结果与存档一致", "{label}: identical";
@@ -1076,11 +1091,21 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("the ledger's risk_accounts sheet", "台账的风险金账户表"),
     ("Σ daily balances", "Σ 日余额"),
     ("calendar days", "日历天数"),
+    (
+        "Σ clients' last-year daily average × Σ (share × days held) ÷ ",
+        "Σ 各客户上年存款日均 × Σ（分成比例 × 管户天数） ÷ ",
+    ),
+    ("last year's deposits", "上年同期存款日均"),
+    (" last year", " 上年存款日均"),
     ("carried losses", "前期待扣损失"),
+    ("carried from", "结转自"),
+    ("Σ (deduction due − deducted)", "Σ（应扣 − 已扣）"),
     ("gross left", "应发余额"),
     ("balance from", "余额来源"),
     ("tier_median_gross", "同等级应发中位数"),
-    ("base_deposit", "基数存款"),
+    // The tier's key in the policy, named as it is (`base_deposit`).
+    ("` base_deposit", "` 的 `base_deposit`"),
+    (" base deposit", " 基数存款"),
     ("policy tier", "政策等级"),
     ("none in the ledger or the policy", "台账与办法均未规定"),
     ("paid in ", "已发 "),
@@ -1093,7 +1118,7 @@ pub const TRACE_PHRASES: &[(&str, &str)] = &[
     ("points ", "违规扣分 "),
     (", loss ", "，损失 "),
     ("balance ", "余额 "),
-    (", interest ", "，利息 "),
+    (", interest ", "，利息（实收/应收） "),
     (" days", " 天"),
     (" rows, [", " 行，["),
     (" RMs", " 人"),
@@ -1138,6 +1163,8 @@ pub fn trace_figure(id: &str, l: Lang) -> Option<&'static str> {
         "risk_loss_offset" => ("风险金抵偿损失", "risk deposit offset against losses"),
         "risk_excess_released" => ("风险金超上限退还", "risk deposit above the cap released"),
         "carried_loss" => ("前期待扣损失", "losses carried from earlier months"),
+        "loss_carried_forward" => ("结转以后月份扣回的损失", "losses carried to later months"),
+        "deposit_prior" => ("上年同期存款日均", "last year's deposits"),
         "adjustments" => ("以前期间调整", "prior-period adjustments"),
         "adjustment_carried" => ("以前期间调整结转", "prior-period adjustments carried"),
         "gross_above" => ("应发超过上限", "gross above the ceiling"),
@@ -1262,6 +1289,8 @@ mod tests {
         "总计",
         "活期",
         "＿",
+        // A date form the user types (`--date`).
+        "2026年11月7日",
     ];
 
     #[test]

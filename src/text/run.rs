@@ -49,7 +49,8 @@ says! {
     file_name_clash(rm, name) => "客户经理 `{rm}` 的文件 {name} 与另一位客户经理的文件同名：两人的编号只差文件名不能使用的字符",
         "RM `{rm}` would be written to {name}, the file of another RM: RM ids that differ only in characters a file name cannot hold";
     empty_signer() => "`--name` 为空：签核须写明签核人姓名", "--name is empty: a sign-off names the person who signs";
-    bad_date_arg(value) => "`--date`「{value}」不是日期，请写成 `YYYY-MM-DD`", "--date `{value}` is not a date YYYY-MM-DD";
+    bad_date_arg(value) => "`--date`「{value}」不是日历上的日期：请写成 2026-11-07、2026/11/7、20261107 或 2026年11月7日",
+        "--date `{value}` is not a calendar date: write it 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日";
 
     // A month's pay.
     risk_balance_places(rm, places, value) =>

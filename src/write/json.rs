@@ -519,6 +519,9 @@ pub struct JsonReviewRm {
     /// Rules not assessed for lack of a figure (`when_missing`).
     pub not_assessed: Vec<String>,
     pub metrics: std::collections::BTreeMap<String, Option<String>>,
+    /// How the review's figures were computed, as the trace sheet shows
+    /// them (`managers[].trace[]` of the pay JSON).
+    pub trace: Vec<JsonStep>,
 }
 
 #[derive(Serialize)]
@@ -545,6 +548,7 @@ pub fn review_json(
     lang: crate::report::Lang,
 ) -> JsonReview {
     use crate::report::review::reasons;
+    let words = TraceWords::new(policy, lang);
     JsonReview {
         format: "rmpay.review/1",
         period: info.label.clone(),
@@ -594,6 +598,7 @@ pub fn review_json(
                     .iter()
                     .map(|(k, v)| (k.id().to_string(), v.map(figure)))
                     .collect(),
+                trace: trace(&r.trace, &words),
             })
             .collect(),
     }

@@ -943,7 +943,7 @@ fn explain_prints_every_figure_down_to_the_cells() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     let t = &o.stdout;
     assert!(
-        t.starts_with("RM001 张伟 (senior), 2026-10; policy `city-commercial-bank` 2026.1"),
+        t.starts_with("RM001 张伟 (Senior RM), 2026-10; policy `city-commercial-bank` 2026.1"),
         "{t}"
     );
     assert!(t.contains("A-26-deposit-increment = 3600    [A-26-deposit-increment]\n  formula: round(deposit_increment ÷ 10000 × 8, 2)"), "{t}");
@@ -1301,10 +1301,11 @@ fn close_race(race: usize) {
 }
 
 /// `explain` gives each figure as the archived pay JSON's trace does (10
-/// places for a figure that is not money), every figure of every RM:
-/// S01's NPL ratio in year-a's January, 100,000.00 ÷ 10,100,000.00 =
-/// 0.0099009900…, read 0.009901 (6 places) in `explain`, 0.0099009901 in
-/// the JSON, the workbook, and as an input of the next step.
+/// places for a figure that is not money), every figure of every RM;
+/// ratios as the workbook shows them, percentages to two places of the
+/// JSON's exact figure: S01's NPL ratio in year-a's January, 100,000.00 ÷
+/// 10,100,000.00 = 0.0099009900…, 0.0099009901 in the JSON and as an
+/// input of the next step, 0.99% in `explain` (was 0.009901, 6 places).
 #[test]
 fn explain_gives_every_figure_as_the_json_does() {
     let d = tempfile::tempdir().unwrap();
@@ -1339,7 +1340,13 @@ fn explain_gives_every_figure_as_the_json_does() {
         assert_eq!(o.code, 0, "{}", o.stderr);
         for step in m["trace"].as_array().unwrap() {
             let figure = step["figure"].as_str().unwrap();
-            let value = step["value"].as_str().unwrap_or("—");
+            let value = match step["value"].as_str() {
+                Some(v) if rmpay::report::is_ratio(figure) => {
+                    rmpay::report::pay::percent_text(dec(v))
+                }
+                Some(v) => v.to_string(),
+                None => "—".to_string(),
+            };
             let line = format!("\n{figure} = {value}    [");
             assert!(
                 o.stdout.contains(&line),
@@ -1360,6 +1367,22 @@ fn explain_gives_every_figure_as_the_json_does() {
         .find(|s| s["figure"] == "npl_ratio")
         .unwrap();
     assert_eq!(npl["value"], "0.0099009901");
+    let o = run(&[
+        "explain",
+        "--archive",
+        a,
+        "--period",
+        "2026-01",
+        "--rm",
+        "S01",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        o.stdout.contains("\nnpl_ratio = 0.99%    [metric]\n"),
+        "{}",
+        o.stdout
+    );
     assert!(seen > 100, "{seen} figures");
 }
 

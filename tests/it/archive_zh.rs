@@ -294,7 +294,7 @@ fn a_closed_month_s_refusals_read_in_chinese() {
     );
     assert_eq!(
         no_reason[0],
-        "rmpay: error[empty-reason]: `--reason` 为空：请写明重述原因（原因记入每个新版本，并在每条调整行中注明）"
+        "rmpay: error[empty-reason]: `--reason` 为空：请写明更正原因（原因记入每个新版本，并在每条调整行中注明）"
     );
     c.run(
         tmp,
@@ -495,7 +495,7 @@ fn sign_off_refusals_read_in_chinese() {
         bad,
         [
             "rmpay: error[empty-name]: `--name` 为空：签核须写明签核人姓名",
-            "rmpay: error[bad-date]: `--date`「2026-02-30」不是日期，请写成 `YYYY-MM-DD`",
+            "rmpay: error[bad-date]: `--date`「2026-02-30」不是日历上的日期：请写成 2026-11-07、2026/11/7、20261107 或 2026年11月7日",
             "rmpay：2 个错误；未写入任何文件",
         ]
     );

@@ -497,6 +497,29 @@ fn audit_rm(
                 unrecovered += carried - applied;
                 Some(applied)
             }
+            // Losses carried forward: each deduction's `due − deducted`
+            // (which must be what the month left unrecovered), less the
+            // risk deposit's offset, plus a recovery net pay could not cover.
+            "loss_carried_forward" => {
+                let mut short = Decimal::ZERO;
+                let mut offset = Decimal::ZERO;
+                for (name, v) in &ins {
+                    match name.as_str() {
+                        "risk_loss_offset" => offset -= d(v),
+                        "adjustment_carried" => offset += d(v),
+                        _ => {
+                            let (due, taken) = v.split_once(" − ").unwrap();
+                            short += d(due) - d(taken);
+                        }
+                    }
+                }
+                if short != unrecovered {
+                    errs.push(format!(
+                        "{rm} loss_carried_forward: Σ (due − deducted) {short}, but the month left {unrecovered} unrecovered"
+                    ));
+                }
+                Some(short + offset)
+            }
             "deductions" => Some(ins.iter().map(|(_, v)| d(v)).sum()),
             "holdback" => {
                 let g = named(step, "gross", "gross", &mut errs);

@@ -859,3 +859,68 @@ fn a_ledger_of_averages_named_for_another_month_is_refused() {
         .status(0)
         .run();
 }
+
+/// A restatement corrects an earlier month: the Chinese help calls its
+/// reason 更正原因, the finance office's word for it, and no command's
+/// Chinese help says 重述 (was `--reason 重述原因` and
+/// `rerun --version …重述后的版本`).
+#[test]
+fn chinese_help_says_correction() {
+    let cli = rmpay::cli::command(rmpay::text::Lang::Zh);
+    let mut said = Vec::new();
+    for name in cli.get_subcommands().map(|s| s.get_name()) {
+        let out = super::util::rmpay()
+            .args(["--lang", "zh", name, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        if help.contains("重述") {
+            said.push(name.to_string());
+        }
+        if name == "restate" {
+            // The option's line, then its text on the next.
+            let lines: Vec<&str> = help.lines().collect();
+            let at = lines
+                .iter()
+                .position(|l| l.trim_start().starts_with("--reason"))
+                .unwrap();
+            assert!(lines[at + 1].contains("更正原因"), "{}", lines[at + 1]);
+        }
+    }
+    assert_eq!(said, Vec::<String>::new());
+}
+
+/// `explain`'s header names the tier as the policy does, `name_en` in
+/// English (was the id: `(branch_head)`, `(agent)`), its `name` in Chinese.
+#[test]
+fn explain_names_the_tier() {
+    for (lang, rm, tier) in [
+        ("en", "BH001", "赵敏 (Branch head), 2026-10;"),
+        ("en", "AG001", "陈静 (Agent), 2026-10;"),
+        ("zh", "AG001", "陈静（业务代办员），2026-10；"),
+    ] {
+        let o = super::util::run(&[
+            "explain", "--lang", lang, "--policy", POLICY, "--ledger", LEDGER, "--rm", rm,
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let head = o.stdout.lines().next().unwrap();
+        assert!(head.starts_with(&format!("{rm} {tier}")), "{head}");
+    }
+}
+
+/// Chinese `explain` has no English word where Chinese is meant: the
+/// engine's own check is ruled 工资计算, as on the exceptions sheet (was
+/// `[pay] 损失未扣足`).
+#[test]
+fn chinese_explain_words_the_engines_rule() {
+    let o = super::util::run(&[
+        "explain", "--lang", "zh", "--policy", POLICY, "--ledger", LEDGER, "--rm", "RM004",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("\n  [工资计算] 损失未扣足："),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("[pay]"), "{}", o.stdout);
+}

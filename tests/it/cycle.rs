@@ -492,6 +492,64 @@ fn drafted() -> (tempfile::TempDir, PathBuf) {
     (dir, a)
 }
 
+/// A sign-off date is read in the forms a Chinese finance office writes
+/// (was: anything but `YYYY-MM-DD` refused, `2026年11月7日` included), each
+/// as one calendar date recorded in ISO form in the log; an impossible
+/// date in any form is refused at `--date`, naming the forms.
+#[test]
+fn sign_reads_chinese_date_forms() {
+    let (_dir, a) = drafted();
+    for (step, name, date, iso) in [
+        ("check", "王五", "2026年10月3日", "2026-10-03"),
+        ("approve", "赵六", "2026/10/4", "2026-10-04"),
+    ] {
+        ok(&sign(&a, "2026-09", step, name, date), step);
+        let last = log(&a, "2026-09").last().unwrap().clone();
+        assert_eq!(
+            (last["name"].as_str(), last["date"].as_str()),
+            (Some(name), Some(iso))
+        );
+    }
+    let before = tree(&a);
+    for date in ["2026年2月30日", "20260230", "2026/13/1", "2026-10-05 09:00"] {
+        let o = run(&[
+            "sign",
+            "--archive",
+            s(&a),
+            "--period",
+            "2026-09",
+            "--step",
+            "issue",
+            "--name",
+            "钱七",
+            "--date",
+            date,
+        ]);
+        assert_eq!(o.code, 1, "{date}: {}", o.stderr);
+        assert!(
+            o.stderr.starts_with(&format!("rmpay: error[bad-date]: --date `{date}` is not a calendar date: write it 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日\n")),
+            "{date}: {}",
+            o.stderr
+        );
+        assert!(before == tree(&a), "{date} changed the archive");
+    }
+    // `20261005` is a date too: refused here only because 下拨 comes after the close.
+    let o = run(&[
+        "sign",
+        "--archive",
+        s(&a),
+        "--period",
+        "2026-09",
+        "--step",
+        "issue",
+        "--name",
+        "钱七",
+        "--date",
+        "20261005",
+    ]);
+    assert!(!o.stderr.contains("bad-date"), "{}", o.stderr);
+}
+
 /// Each bad `sign` is a located error with exit 1 (2 for a malformed
 /// command line), and the archive is unchanged.
 #[test]
@@ -535,14 +593,14 @@ pub(super) fn bad_sign_inputs_are_refused_and_change_nothing() {
                 "--period", "2026-09", "--step", "check", "--name", "王五", "--date", "2026-02-30",
             ],
             1,
-            "rmpay: error[bad-date]: --date `2026-02-30` is not a date YYYY-MM-DD\n".into(),
+            "rmpay: error[bad-date]: --date `2026-02-30` is not a calendar date: write it 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日\n".into(),
         ),
         (
             vec![
                 "--period", "2026-09", "--step", "check", "--name", "王五", "--date", "3.11.2026",
             ],
             1,
-            "rmpay: error[bad-date]: --date `3.11.2026` is not a date YYYY-MM-DD\n".into(),
+            "rmpay: error[bad-date]: --date `3.11.2026` is not a calendar date: write it 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日\n".into(),
         ),
         (
             vec!["--period", "2026-09", "--step", "下拨", "--name", "钱七"],
@@ -587,7 +645,7 @@ pub(super) fn bad_sign_inputs_are_refused_and_change_nothing() {
     assert_eq!(
         o.stderr,
         "rmpay: error[empty-name]: --name is empty: a sign-off names the person who signs\n\
-         rmpay: error[bad-date]: --date `2026-13-01` is not a date YYYY-MM-DD\n\
+         rmpay: error[bad-date]: --date `2026-13-01` is not a calendar date: write it 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日\n\
          rmpay: 2 error(s); nothing was written\n"
     );
     // A malformed command line: exit 2.

@@ -264,7 +264,7 @@ fn a_leaver_missing_from_later_ledgers_is_paid_back_when_due() {
         .replace(&dir_s, "$DIR")
         .hide_sha256()
         .stdout("
-            RL 李四 (junior), 2026-09; policy `city-commercial-bank` 2026.1 (city-commercial-bank.toml); ledger 2026-09.xlsx
+            RL 李四 (Junior RM), 2026-09; policy `city-commercial-bank` 2026.1 (city-commercial-bank.toml); ledger 2026-09.xlsx
             left on 2026-03-10; not in this month's ledger: nothing is earned, the risk deposit is released from the carried state
             opening state: closing state of 2026-08 (state.json SHA-256 $SHA256)
 

@@ -611,3 +611,276 @@ fn policy_b_no_allowance_for_an_rm_who_left_before_the_month() {
         ]
     );
 }
+
+/// A base deposit the ledger leaves to the policy names the policy's key,
+/// `base_deposit` of the tier, in either language (the Chinese trace said
+/// `政策等级 业务代办员 基数存款`, a key no policy has).
+#[test]
+fn a_tier_default_base_names_the_policy_key() {
+    let d = tempfile::tempdir().unwrap();
+    for (lang, want) in [
+        ("en", "policy tier `agent` base_deposit"),
+        ("zh", "政策等级 业务代办员 的 `base_deposit`"),
+    ] {
+        let json = d.path().join(format!("pay-{lang}.json"));
+        let o = super::util::run(&[
+            "payroll",
+            "--lang",
+            lang,
+            "--policy",
+            "rules/city-commercial-bank.toml",
+            "--ledger",
+            "fixtures/2026-10.xlsx",
+            "--out",
+            d.path().to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        let ag = v["managers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["rm_id"] == "AG001")
+            .unwrap();
+        let step = ag["trace"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["figure"] == "deposit_base")
+            .unwrap();
+        assert_eq!(step["inputs"][0]["value"], want, "{lang}");
+    }
+}
+
+/// A trace step of one RM in a pay JSON.
+fn pay_step(json: &std::path::Path, rm: &str, figure: &str) -> Option<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json).unwrap()).unwrap();
+    let m = v["managers"]
+        .as_array()?
+        .iter()
+        .find(|m| m["rm_id"] == rm)?;
+    m["trace"]
+        .as_array()?
+        .iter()
+        .find(|s| s["figure"] == figure)
+        .cloned()
+}
+
+/// A loss beyond the month's gross is carried forward as a traced line,
+/// with its rule and inputs, in the month it arises (was: a flag only) and
+/// in the month that deducts it (now naming where it came from).
+#[test]
+fn a_loss_carried_forward_is_traced_both_months() {
+    let d = tempfile::tempdir().unwrap();
+    let policy = super::util::policy_a_without_workflow();
+    let a = d.path().join("archive");
+    let month = |ledger: &str, json: &str| {
+        let json = d.path().join(json);
+        let o = super::util::run(&[
+            "payroll",
+            "--lang",
+            "en",
+            "--policy",
+            policy,
+            "--ledger",
+            ledger,
+            "--archive",
+            a.to_str().unwrap(),
+            "--out",
+            d.path().to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let o = super::util::run(&[
+            "close",
+            "--policy",
+            policy,
+            "--ledger",
+            ledger,
+            "--archive",
+            a.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        json
+    };
+    let oct = month("fixtures/2026-10.xlsx", "oct.json");
+    // RM004: a loss of 1,000.00 against a gross of 540.00: 540.00 deducted
+    // (A-13-loss), 1,000.00 − 540.00 = 460.00 carried; no risk deposit
+    // to offset it.
+    let s = pay_step(&oct, "RM004", "loss_carried_forward").expect("no carried-forward step");
+    assert_eq!(s["rule"], "A-13-loss");
+    assert_eq!(s["formula"], "Σ (deduction due − deducted)");
+    assert_eq!(s["inputs"][0]["id"], "A-13-loss");
+    assert_eq!(s["inputs"][0]["value"], "1000.00 − 540.00");
+    assert_eq!(s["value"], "460");
+    // November deducts it first, saying from where.
+    let nov = month("fixtures/2026-11.xlsx", "nov.json");
+    let s = pay_step(&nov, "RM004", "carried_loss").expect("no carried-loss step");
+    assert_eq!(s["inputs"][0]["value"], "460.00");
+    assert_eq!(s["inputs"][1]["name"], "carried from");
+    assert_eq!(s["inputs"][1]["value"], "closing balance of 2026-10");
+    // An RM whose gross covers their losses carries nothing.
+    assert!(pay_step(&oct, "RM001", "loss_carried_forward").is_none());
+}
+
+/// Ratios are shown one way per medium: the JSON exact (10 places), the
+/// workbook and `explain` as percentages to two places, the cell's value
+/// what is shown (was 0.963529 shown as 96.35%, and `0.963529` or
+/// `1.000000` bare on the trace sheet; `explain` gave 0.9635294118).
+/// RM002: interest received 32,760.00 ÷ due 34,000.00 = 0.96352941…,
+/// 96.35% to two places; NPL 2,000,000.00 ÷ 6,800,000.00 = 0.29411764…,
+/// 29.41%.
+#[test]
+fn ratios_are_percentages_to_two_places_and_exact_in_the_json() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let d = tempfile::tempdir().unwrap();
+    let json = d.path().join("pay.json");
+    let o = super::util::run(&[
+        "payroll",
+        "--lang",
+        "en",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--out",
+        d.path().to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let step = pay_step(&json, "RM002", "collection_rate").unwrap();
+    assert_eq!(step["value"], "0.9635294118");
+    let mut wb: Xlsx<_> = open_workbook(d.path().join("pay-2026-10.xlsx")).unwrap();
+    let metrics = wb.worksheet_range("Metrics").unwrap();
+    let row = metrics
+        .rows()
+        .find(|r| r[0] == Data::String("RM002".into()))
+        .unwrap();
+    // NPL ratio (I) and collection rate (L).
+    assert_eq!(
+        (&row[8], &row[11]),
+        (&Data::Float(0.2941), &Data::Float(0.9635))
+    );
+    let trace = wb.worksheet_range("Trace").unwrap();
+    let values: Vec<&Data> = trace
+        .rows()
+        .filter(|r| r[0] == Data::String("RM002".into()))
+        .filter(|r| {
+            r[1] == Data::String("collection_rate".into())
+                || r[1] == Data::String("npl_ratio".into())
+        })
+        .map(|r| &r[3])
+        .collect();
+    assert_eq!(values, [&Data::Float(0.2941), &Data::Float(0.9635)]);
+    let o = super::util::run(&[
+        "explain",
+        "--lang",
+        "zh",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--rm",
+        "RM002",
+    ]);
+    assert!(
+        o.stdout.contains("\n收息率 = 96.35%    [指标定义]\n"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("\n不良率 = 29.41%    [指标定义]\n"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// A pay workbook shows the figures its policy's rules use: Policy B has
+/// no risk deposit and no rule reading a base deposit, so its register
+/// has no 风险金扣留 / 风险金退还 columns, there is no 风险金账户 sheet, and
+/// its metrics sheet no 基数存款 / 存量 / 增量 (all were there, all zero).
+/// Having no `[workflow]`, its register ends with a blank sign-off block
+/// to sign by hand (制表, 复核, 审批), as Policy A's closed register ends
+/// with its signed one. Policy A keeps every column.
+#[test]
+fn a_pay_workbook_shows_what_its_policy_uses() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let d = tempfile::tempdir().unwrap();
+    let header = |wb: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str| -> Vec<String> {
+        let r = wb.worksheet_range(sheet).unwrap();
+        r.rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    let o = super::util::run(&[
+        "payroll",
+        "--policy",
+        "rules/bocom-nanchang.toml",
+        "--ledger",
+        "fixtures/bocom-2026-10.xlsx",
+        "--period",
+        "2026-10",
+        "--out",
+        d.path().join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut wb: Xlsx<_> = open_workbook(d.path().join("b/pay-2026-10.xlsx")).unwrap();
+    assert!(
+        !wb.sheet_names().contains(&"风险金账户".to_string()),
+        "{:?}",
+        wb.sheet_names()
+    );
+    assert_eq!(
+        header(&mut wb, "工资汇总"),
+        [
+            "客户经理编号",
+            "姓名",
+            "等级",
+            "机构",
+            "两费津贴",
+            "应发合计",
+            "扣款合计",
+            "工资净额",
+            "实发合计"
+        ]
+    );
+    let metrics = header(&mut wb, "业绩指标");
+    for gone in ["基数存款", "存量", "增量"] {
+        assert!(!metrics.contains(&gone.to_string()), "{metrics:?}");
+    }
+    let reg = wb.worksheet_range("工资汇总").unwrap();
+    let first: Vec<String> = reg.rows().map(|r| r[0].to_string()).collect();
+    let at = first
+        .iter()
+        .position(|c| c == "签核环节")
+        .expect("no sign-off block");
+    assert_eq!(first[at + 1..], ["制表", "复核", "审批"]);
+    assert!(
+        reg.rows().next_back().unwrap()[2..]
+            .iter()
+            .all(|c| *c == Data::Empty)
+    );
+
+    let o = super::util::run(&[
+        "payroll",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--ledger",
+        "fixtures/2026-10.xlsx",
+        "--out",
+        d.path().join("a").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mut wb: Xlsx<_> = open_workbook(d.path().join("a/pay-2026-10.xlsx")).unwrap();
+    assert!(wb.sheet_names().contains(&"风险金账户".to_string()));
+    let reg = header(&mut wb, "工资汇总");
+    assert!(reg.contains(&"风险金扣留".to_string()) && reg.contains(&"风险金退还".to_string()));
+    assert!(header(&mut wb, "业绩指标").contains(&"基数存款".to_string()));
+}

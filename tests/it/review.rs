@@ -2285,3 +2285,112 @@ fn an_amount_step_reads_with_separators() {
     assert!(cells.contains("档距 10,000，"), "{cells}");
     assert!(!cells.contains("档距 10000"), "{cells}");
 }
+
+/// A review step of the `--json` trace: the figure's step for `rm`.
+fn review_step<'a>(r: &'a Review, rm: &str, figure: &str) -> &'a Value {
+    r.manager(rm)["trace"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{rm}: the review JSON has no trace"))
+        .iter()
+        .find(|s| s["figure"] == figure)
+        .unwrap_or_else(|| panic!("{rm}: no `{figure}` step"))
+}
+
+/// The input of a step named `name`: its value.
+fn step_input<'a>(step: &'a Value, name: &str) -> &'a str {
+    step["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no input `{name}` in {step}"))["value"]
+        .as_str()
+        .unwrap()
+}
+
+/// The review's trace (sheet and `--json`) gives `deposit_base`,
+/// `deposit_new` and `deposit_growth` their inputs and arithmetic, naming
+/// the setting applied (`review.growth_base`), so an auditor recomputes
+/// them (was: the figures alone, 指标定义, no formula, and no trace in the
+/// JSON at all).
+#[test]
+fn the_review_trace_gives_base_new_deposits_and_growth() {
+    // Policy A: growth against the base deposit, the ledger's cell.
+    let r = review(POLICY_A, &ledgers_a(&YEAR), &["--lang", "en"]);
+    let base = review_step(&r, "S01", "deposit_base");
+    // S01's row of December's managers sheet, by file name (no folder).
+    assert_eq!(step_input(base, "source"), "2026-12.xlsx [客户经理]!I2");
+    assert_eq!(base["value"], "9000000");
+    let new = review_step(&r, "S01", "deposit_new");
+    assert_eq!(new["rule"], "review.growth_base = `base_deposit`");
+    assert_eq!(new["formula"], "deposit_daily_average − deposit_base");
+    // 11,498,630.1369863014 − 9,000,000 = 2,498,630.1369863014.
+    assert_eq!(
+        step_input(new, "deposit_daily_average"),
+        "11498630.1369863014"
+    );
+    assert_eq!(step_input(new, "deposit_base"), "9000000");
+    assert_eq!(new["value"], "2498630.1369863014");
+    let growth = review_step(&r, "S01", "deposit_growth");
+    assert_eq!(growth["formula"], "deposit_new ÷ deposit_base");
+    // 2,498,630.1369863014 ÷ 9,000,000 = 0.2776255708 (to 10 places).
+    assert_eq!(step_input(growth, "deposit_new"), "2498630.1369863014");
+    assert_eq!(growth["value"], "0.2776255708");
+    assert_eq!(
+        growth["value"],
+        r.manager("S01")["metrics"]["deposit_growth"]
+    );
+
+    // Policy B: growth against last year's deposits of the RM's clients
+    // (`growth_base = "prior_year"`); it sets no base deposit, and its
+    // trace says so rather than naming a key the policy lacks.
+    let r = review(POLICY_B, &ledgers_b(&YEAR), &["--lang", "en"]);
+    let base = review_step(&r, "N01", "deposit_base");
+    assert_eq!(
+        step_input(base, "source"),
+        "none in the ledger or the policy"
+    );
+    let prior = review_step(&r, "N01", "deposit_prior");
+    assert_eq!(prior["rule"], "review.growth_base = `prior_year`");
+    // K11, K12, K13 held all year: 70,000,000 + 70,000,000 + 65,000,000
+    // = 205,000,000.
+    assert_eq!(
+        step_input(prior, "client K11 last year"),
+        "70000000 × 365 ÷ 365"
+    );
+    assert_eq!(
+        step_input(prior, "client K13 last year"),
+        "65000000 × 365 ÷ 365"
+    );
+    assert_eq!(prior["value"], "205000000");
+    let new = review_step(&r, "N01", "deposit_new");
+    assert_eq!(
+        new["formula"],
+        "deposit_daily_average − last year's deposits"
+    );
+    // 260,000,000 − 205,000,000 = 55,000,000.
+    assert_eq!(step_input(new, "last year's deposits"), "205000000");
+    assert_eq!(new["value"], "55000000");
+    // 55,000,000 ÷ 205,000,000 = 0.2682926829.
+    let growth = review_step(&r, "N01", "deposit_growth");
+    assert_eq!(growth["value"], "0.2682926829");
+    assert_eq!(
+        growth["value"],
+        r.manager("N01")["metrics"]["deposit_growth"]
+    );
+
+    // The trace sheet in Chinese: the same steps in words.
+    let r = review(POLICY_B, &ledgers_b(&YEAR), &[]);
+    let cells = trace_cells(&r.out().join("review-2026.xlsx"));
+    for want in [
+        "存款日均 − 上年同期存款日均",
+        "新增存款日均 ÷ 上年同期存款日均",
+        "客户 K11 上年存款日均",
+        "review.growth_base = `prior_year`",
+    ] {
+        assert!(
+            cells.iter().any(|c| c == want),
+            "no `{want}` on the trace sheet"
+        );
+    }
+}

@@ -582,3 +582,61 @@ fn a_base_deposit_neither_the_ledger_nor_the_policy_gives_is_said_to_be_none() {
         assert!(o.stdout.lines().any(|l| l == want), "{lang}: {}", o.stdout);
     }
 }
+
+/// An English statement counts in English: `over 1 client`, `1 loan`,
+/// `1 incident` (was `over 1 clients`, `1 incident(s)`), and violation
+/// points read as the ledger gives them, `0` and `5`, not `0.0` and
+/// `5.0`, in either language.
+#[test]
+fn statements_count_in_words_and_show_points_as_given() {
+    for (lang, one) in [
+        (
+            "en",
+            [
+                "over 1 client (see below)",
+                "over 1 loan",
+                "1 incident this month",
+            ],
+        ),
+        (
+            "zh",
+            ["名下 1 户客户", "名下 1 笔贷款", "本月违规与损失记录 1 条"],
+        ),
+    ] {
+        let d = draft_statements(&["--lang", lang]);
+        let mut texts = BTreeSet::new();
+        for name in names(&d.path().join("st")) {
+            let path = d.path().join("st").join(&name);
+            for c in cells(&path) {
+                if let Some(s) = c.get_string() {
+                    texts.insert(s.to_string());
+                }
+            }
+            // The points' cell format: no place a whole number of points lacks.
+            let xml = xml_text(&path);
+            assert!(!xml.contains("formatCode=\"#,##0.0\""), "{lang} {name}");
+        }
+        for want in one {
+            assert!(
+                texts.iter().any(|t| t.contains(want)),
+                "{lang}: no `{want}`"
+            );
+        }
+        let wrong: Vec<&String> = texts
+            .iter()
+            .filter(|t| {
+                t.contains("(s)")
+                    || [
+                        " 1 clients",
+                        " 1 loans",
+                        " 1 incidents",
+                        " 1 months",
+                        " 1 more clients",
+                    ]
+                    .iter()
+                    .any(|w| t.contains(w))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{lang}: {wrong:?}");
+    }
+}
