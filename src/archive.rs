@@ -360,6 +360,32 @@ impl Archive {
         Ok(out)
     }
 
+    /// A folder named as a month that holds no manifest (made by hand, or
+    /// left by a copy that did not finish) is not a closed month: a
+    /// command that closes, drafts or opens from the archive stops at it,
+    /// naming it, rather than taking it for a month closed (or the next
+    /// month for one out of order).
+    pub fn no_stray_month(&self) -> Result<(), Diagnostic> {
+        for p in self.periods()? {
+            let dir = self.version_dir(p, 1);
+            if dir.join(MANIFEST).exists() {
+                continue;
+            }
+            let held = std::fs::read_dir(&dir).map(|rd| rd.count()).unwrap_or(0);
+            let content = match held {
+                0 => crate::text::trust::stray_empty(),
+                n => crate::text::trust::stray_holds(n),
+            };
+            let name = format!("{p}/");
+            return Err(Diagnostic::at_path(
+                &dir,
+                Code::BadArchive,
+                crate::text::nest(&content, |c| crate::text::trust::stray_month(&name, p, c)),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn last(&self) -> Result<Option<Period>, Diagnostic> {
         Ok(self.periods()?.last().copied())
     }
@@ -405,6 +431,7 @@ impl Archive {
     /// the archive's first period, `Ok(Some(prev))` when `prev` is closed.
     /// A closed, out-of-order or gapped period is an error.
     pub fn predecessor(&self, p: Period) -> Result<Option<Period>, Diagnostic> {
+        self.no_stray_month()?;
         let periods = self.periods()?;
         if periods.contains(&p) {
             return Err(Diagnostic::at_path(

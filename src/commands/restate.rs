@@ -93,6 +93,7 @@ fn restatable(
         );
         return Err(Failure::Invalid(d));
     }
+    arch.no_stray_month().map_err(Failure::Error)?;
     let periods = arch.periods().map_err(Failure::Error)?;
     let Some(&last) = periods.last().filter(|_| periods.contains(&p)) else {
         return Err(Failure::at(
