@@ -239,6 +239,18 @@ pub fn read(
         );
         return Err(Failure::Invalid(d));
     }
+    // A month computed against an archive (closed, drafted, previewed)
+    // only under the policy in force for it (`in_force`).
+    if let super::opening::Carry::Archive { root, .. } = &job.carry {
+        let mut d = Diagnostics::new();
+        super::in_force::check(&policy, &policy.file, ledger.period, root, &mut d)
+            .map_err(Failure::Error)?;
+        if d.has_errors() {
+            let mut all = warnings(&ledger);
+            all.extend(d);
+            return Err(Failure::Invalid(all));
+        }
+    }
     Ok(Inputs {
         policy,
         policy_path,

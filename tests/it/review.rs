@@ -1623,20 +1623,48 @@ fn prior_year_figures_from_the_archive() {
     let ledger = given.path().join("bocom.xlsx");
     std::fs::copy("fixtures/bocom-2026-10.xlsx", &ledger).unwrap();
     let ledger = ledger.to_str().unwrap();
+    // Each month closed under the policy in force for it (a month is
+    // archived only so): 2025's under a 2025 version of Policy B, the same
+    // rules dated 2025-01-01 to 2025-12-31, 2026's under the shipped one
+    // (in force from 2026-01-01), each picked by `--rules` by its dates.
+    let rules = given.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let shipped = std::fs::read_to_string(POLICY_B).unwrap();
+    std::fs::write(rules.join("bocom-nanchang.toml"), &shipped).unwrap();
+    let from = "effective_from = 2026-01-01\n";
+    assert!(shipped.contains(from));
+    std::fs::write(
+        rules.join("bocom-nanchang-2025.toml"),
+        shipped
+            .replacen(
+                from,
+                "effective_from = 2025-01-01\neffective_until = 2025-12-31\n",
+                1,
+            )
+            .replacen("version = \"2026.1\"", "version = \"2025.1\"", 1),
+    )
+    .unwrap();
+    let rules = rules.to_str().unwrap();
     for p in periods {
         let o = run(&[
-            "close",
-            "--archive",
-            arch,
-            "--policy",
-            POLICY_B,
-            "--ledger",
-            ledger,
-            "--period",
-            p,
+            "close", "--archive", arch, "--rules", rules, "--ledger", ledger, "--period", p,
         ]);
         assert_eq!(o.code, 0, "{}", o.stderr);
     }
+    // The shipped version given for a month of 2025, not in force then, is
+    // refused, naming the policy, its dates and the month.
+    let o = run(&[
+        "payroll", "--archive", arch, "--policy", POLICY_B, "--ledger", ledger, "--period",
+        "2025-12", "--out", given.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with(
+            "rules/bocom-nanchang.toml: error[no-policy-in-force]: policy `bocom-nanchang` version 2026.1 is in force 2026-01-01 to …, not in 2025-12"
+        ),
+        "{}",
+        o.stderr
+    );
     let r = review_args(
         tempfile::tempdir().unwrap(),
         [
