@@ -213,7 +213,7 @@ pub fn read(
             && d.carry_forward_missing_days == wanted.carry_forward_missing_days)
             .then_some(l)
     });
-    let ledger = match early {
+    let mut ledger = match early {
         Some(l) => l,
         None => {
             let opts = read_options(&policy, job.period);
@@ -238,6 +238,10 @@ pub fn read(
             run::averages_of_another_month(named.to_string(), period.to_string()),
         );
         return Err(Failure::Invalid(d));
+    }
+    if job.period.is_none() {
+        let named = named_for_another_month(&ledger, &ledger_display);
+        ledger.warnings.extend(named);
     }
     // A month computed against an archive (closed, drafted, previewed)
     // only under the policy in force for it (`in_force`).
@@ -281,4 +285,30 @@ pub fn warnings(ledger: &ledger::Ledger) -> Diagnostics {
         diags.push(w.clone());
     }
     diags
+}
+
+/// A ledger of daily balances whose file name says one month and whose
+/// dates are of another (`2026-03.xlsx` holding February): the month is
+/// the dates' (they are what is computed), said as a warning naming both,
+/// by every command that reads a month (`check`, `payroll`, `close`).
+/// With `--period` the dates are held to it already (`period-mismatch`),
+/// and the month given is the user's word over the name (no warning);
+/// a ledger of monthly averages takes its month from `--period` or the
+/// name, and is held to the name there (`averages_of_another_month`).
+pub fn named_for_another_month(ledger: &ledger::Ledger, display: &str) -> Option<Diagnostic> {
+    if !matches!(ledger.deposits, ledger::Deposits::Daily { .. }) {
+        return None;
+    }
+    let [named] = super::review::months_in_name(&file_name(display))[..] else {
+        return None;
+    };
+    (named != ledger.period).then(|| {
+        Diagnostic::warning(
+            crate::diag::Location::File {
+                file: display.to_string(),
+            },
+            Code::PeriodMismatch,
+            crate::text::trust::named_for_another_month(named, ledger.period),
+        )
+    })
 }

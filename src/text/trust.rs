@@ -25,4 +25,8 @@ says! {
         "{p} was closed by {closed} and re-run by {now}: the cells are the same and the bytes differ, from how the two builds write their files; no figure changed";
     closed_by_same_build(p, build) => "{p} 由同一构建 {build} 结账并重算：单元格相同而字节不同，请用 `rmpay verify` 核对档案库",
         "{p} was closed and re-run by the same build, {build}: the cells are the same but the bytes differ; check the archive with `rmpay verify`";
+
+    // A ledger named for one month, dated in another.
+    named_for_another_month(named, p) => "文件名为 {named} 的台账，日期却是 {p} 的：计算的是 {p}（按日期）；如这不是 {p} 的台账，请换用 {named} 的台账；如文件名有误，请更正文件名，或给出 `--period {p}` 确认",
+        "the file name says {named}, but the ledger's dates are of {p}: the month computed is {p} (its dates); if this is not {p}'s ledger, give {named}'s; if the name is wrong, rename the file, or give `--period {p}` to confirm";
 }

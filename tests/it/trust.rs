@@ -129,3 +129,144 @@ fn a_month_is_archived_only_under_the_policy_in_force() {
     let o = month("close", rules, "fixtures/2026-11.xlsx");
     assert_eq!(o.code, 0, "{}", o.stderr);
 }
+
+/// A register whose cells are the same and whose bytes differ (a month
+/// closed by another build, which writes its files otherwise) is told
+/// with the builds: the manifest records the build that closed it
+/// (`rmpay.archive/2`'s `build`), and an older manifest (`/1`, none) still
+/// verifies and reruns, saying its build was not recorded.
+#[test]
+fn rerun_names_the_build_that_closed_the_month_and_the_one_rerunning_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let s = a.to_str().unwrap();
+    let o = run(&[
+        "close",
+        "--archive",
+        s,
+        "--policy",
+        policy_a_without_workflow(),
+        "--ledger",
+        "fixtures/2026-09.xlsx",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let manifest_path = a.join("2026-09/manifest.json");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    assert_eq!(manifest["format"], "rmpay.archive/2");
+    let build = &manifest["build"];
+    assert_eq!(build["version"], env!("CARGO_PKG_VERSION"));
+    // This build's commit, as `build.rs` took it (40 hex digits), or null
+    // built without git.
+    let now = match build["commit"].as_str() {
+        Some(c) => {
+            assert!(c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()), "{c}");
+            format!("rmpay {} (git commit {c})", env!("CARGO_PKG_VERSION"))
+        }
+        None => {
+            assert!(build["commit"].is_null(), "{build}");
+            format!(
+                "rmpay {} (commit unknown: built from a source tree without git)",
+                env!("CARGO_PKG_VERSION")
+            )
+        }
+    };
+    // The register as another build wrote it: the same cells, other bytes
+    // (a zip comment, which no reader of the cells sees).
+    let book = a.join("2026-09/pay-2026-09.xlsx");
+    let mut bytes = std::fs::read(&book).unwrap();
+    let n = bytes.len();
+    assert_eq!(&bytes[n - 22..n - 18], b"PK\x05\x06", "no zip comment yet");
+    bytes[n - 2..].copy_from_slice(&5u16.to_le_bytes());
+    bytes.extend_from_slice(b"other");
+    std::fs::write(&book, &bytes).unwrap();
+    let rerun = || run(&["rerun", "--archive", s, "--period", "2026-09"]);
+    let expected = |closed: &str| {
+        format!(
+            "2026-09: the archived inputs match the manifest (2026-09/ledger.xlsx, 2026-09/policy.toml)\n\
+             {}: same cells, different bytes (formatting or properties)\n\
+             2026-09 was closed by {closed} and re-run by {now}: the cells are the same and the bytes differ, from how the two builds write their files; no figure changed\n\
+             2026-09: 1 file(s) differ from the archive\n",
+            book.display()
+        )
+    };
+    let other = serde_json::json!({"version": "0.0.9", "commit": "0123456789abcdef0123456789abcdef01234567"});
+    let mut m = manifest.clone();
+    m["build"] = other;
+    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let o = rerun();
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        expected("rmpay 0.0.9 (git commit 0123456789abcdef0123456789abcdef01234567)")
+    );
+    // A manifest of the format before builds were recorded.
+    let mut m = manifest.clone();
+    m["format"] = "rmpay.archive/1".into();
+    m.as_object_mut().unwrap().remove("build");
+    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let o = rerun();
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        expected(&format!(
+            "rmpay {} (build not recorded: closed before manifests recorded builds)",
+            env!("CARGO_PKG_VERSION")
+        ))
+    );
+    // `verify` holds the changed register, not the older manifest.
+    let o = run(&["verify", "--archive", s]);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stdout.contains("pay-2026-09.xlsx: error[changed]"), "{}", o.stdout);
+    assert!(!o.stdout.contains("manifest.json"), "{}", o.stdout);
+    // A `/2` manifest without its build is damaged.
+    let mut m = manifest;
+    m.as_object_mut().unwrap().remove("build");
+    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let o = run(&["verify", "--archive", s]);
+    assert!(
+        o.stdout.contains("error[bad-manifest]: a manifest of format `rmpay.archive/2` records its `build` (the rmpay build that wrote it), this one has none"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// A ledger named for one month whose dates are of another (March's
+/// name, September's dates here) is computed as its dates' month, with a
+/// warning naming both months, by `check`, `payroll` and `close` alike;
+/// with `--period` of the name's month it is refused (the dates are held
+/// to it); with `--period` of the dates' month the user has said which
+/// month it is, and nothing is warned.
+#[test]
+fn a_ledger_named_for_another_month_is_warned_of_naming_both() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = tmp.path().join("2026-03.xlsx");
+    std::fs::copy("fixtures/2026-09.xlsx", &ledger).unwrap();
+    let l = ledger.to_str().unwrap();
+    let warned = format!(
+        "{l}: warning[period-mismatch]: the file name says 2026-03, but the ledger's dates are of 2026-09: the month computed is 2026-09 (its dates); if this is not 2026-09's ledger, give 2026-03's; if the name is wrong, rename the file, or give `--period 2026-09` to confirm\n"
+    );
+    let policy = policy_a_without_workflow();
+    let out = tmp.path().join("out");
+    let archive = tmp.path().join("a");
+    let (out, archive) = (out.to_str().unwrap(), archive.to_str().unwrap());
+    let check = ["check", "--policy", policy, "--ledger", l];
+    let payroll = ["payroll", "--policy", policy, "--ledger", l, "--out", out];
+    let close = ["close", "--policy", policy, "--ledger", l, "--archive", archive];
+    for args in [&check[..], &payroll[..], &close[..]] {
+        let o = run(args);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(o.stderr.contains(&warned), "{}: {}", args[0], o.stderr);
+    }
+    assert!(Path::new(archive).join("2026-09/manifest.json").exists());
+    let o = run(&[&check[..], &["--period", "2026-03"]].concat());
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("error[period-mismatch]: expected the balances of 2026-03 (--period 2026-03), found the ledger's balances of 2026-09"),
+        "{}",
+        o.stderr
+    );
+    let o = run(&[&check[..], &["--period", "2026-09"]].concat());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stderr.contains("period-mismatch"), "{}", o.stderr);
+}
