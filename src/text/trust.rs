@@ -29,4 +29,13 @@ says! {
     // A ledger named for one month, dated in another.
     named_for_another_month(named, p) => "文件名为 {named} 的台账，日期却是 {p} 的：计算的是 {p}（按日期）；如这不是 {p} 的台账，请换用 {named} 的台账；如文件名有误，请更正文件名，或给出 `--period {p}` 确认",
         "the file name says {named}, but the ledger's dates are of {p}: the month computed is {p} (its dates); if this is not {p}'s ledger, give {named}'s; if the name is wrong, rename the file, or give `--period {p}` to confirm";
+
+    // RMs who served part of a review period: not assessed.
+    review_not_assessed() => "不参加考核", "not assessed";
+    part_period_left(on, n, total, served) => "考核期内离岗（{on}）：在岗 {n} 个月（{served}），考核期共 {total} 个月；未满考核期，不参加考核（其业绩仍计入所在机构）",
+        "left during the review period ({on}): served {n} of its {total} months ({served}); not assessed for part of a period (their months still count in their branch's figures)";
+    part_period_left_undated(n, total, served) => "考核期内离岗（台账未填离岗日期）：在岗 {n} 个月（{served}），考核期共 {total} 个月；未满考核期，不参加考核（其业绩仍计入所在机构）",
+        "left during the review period (no leaving date in the ledger): served {n} of its {total} months ({served}); not assessed for part of a period (their months still count in their branch's figures)";
+    part_period_not_listed(until, last, n, total, served) => "{until} 之后的台账不再列出（调出或离职；台账至 {last}）：在岗 {n} 个月（{served}），考核期共 {total} 个月；未满考核期，不参加考核（其业绩仍计入所在机构）",
+        "not listed by the ledgers after {until} (transferred away or left; the ledgers run to {last}): served {n} of its {total} months ({served}); not assessed for part of a period (their months still count in their branch's figures)";
 }

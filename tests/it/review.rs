@@ -1057,10 +1057,18 @@ fn partial_review_marks_every_sheet() {
     // The agents appear from July: not in a January–June review.
     assert!(!r.has("AG01"));
     // Every RM reviewed was in post all six months given: none is marked
-    // as covering part of the period.
+    // as covering part of the period. L01, who left on 2026-03-31, is
+    // listed after them, not assessed, with the months served.
     let reasons = summary_reasons(&r.out().join("review-2026.xlsx"), "考核汇总（部分期间）");
-    let part: Vec<_> = reasons.iter().filter(|(_, w)| w.contains("在岗")).collect();
+    let (left, part): (Vec<_>, Vec<_>) = reasons
+        .iter()
+        .filter(|(_, w)| w.contains("在岗"))
+        .partition(|(id, _)| id == "L01");
     assert!(part.is_empty(), "{part:?}");
+    assert_eq!(
+        left[0].1,
+        "考核期内离岗（2026-03-31）：在岗 3 个月（2026-01…2026-03），考核期共 12 个月；未满考核期，不参加考核（其业绩仍计入所在机构）"
+    );
 }
 
 #[test]
@@ -1650,15 +1658,32 @@ fn prior_year_figures_from_the_archive() {
     let rules = rules.to_str().unwrap();
     for p in periods {
         let o = run(&[
-            "close", "--archive", arch, "--rules", rules, "--ledger", ledger, "--period", p,
+            "close",
+            "--archive",
+            arch,
+            "--rules",
+            rules,
+            "--ledger",
+            ledger,
+            "--period",
+            p,
         ]);
         assert_eq!(o.code, 0, "{}", o.stderr);
     }
     // The shipped version given for a month of 2025, not in force then, is
     // refused, naming the policy, its dates and the month.
     let o = run(&[
-        "payroll", "--archive", arch, "--policy", POLICY_B, "--ledger", ledger, "--period",
-        "2025-12", "--out", given.path().join("out").to_str().unwrap(),
+        "payroll",
+        "--archive",
+        arch,
+        "--policy",
+        POLICY_B,
+        "--ledger",
+        ledger,
+        "--period",
+        "2025-12",
+        "--out",
+        given.path().join("out").to_str().unwrap(),
     ]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
@@ -1946,6 +1971,12 @@ fn policy_a_summary_reads_in_words() {
             "AG02",
             "（在岗 6 个月）各项数字按在岗月份计\n在岗月数 6 个月，不高于 6 个月，且存款日均 8,000,000.00，达到 8,000,000.00，且在岗月数 6 个月，不高于 12 个月，且存款日均 8,000,000.00，达到 6,000,000.00 → 晋升（A-21-agent-promotion）\n新基数存款 2,850,000.00（初级客户经理 1 人存款日均的平均数），超过部分为增量",
         ),
+        // L01 left on 2026-03-31 (listed 离岗 until June): shown, not
+        // assessed, with the months served, January–March.
+        (
+            "L01",
+            "考核期内离岗（2026-03-31）：在岗 3 个月（2026-01…2026-03），考核期共 12 个月；未满考核期，不参加考核（其业绩仍计入所在机构）",
+        ),
     ]);
     same("policy A summary (zh)", &reasons, &expected);
 }
@@ -1992,6 +2023,10 @@ fn policy_a_summary_in_english() {
         (
             "AG02",
             "(in post 6 months) figures cover those months\nwhole months since marketing_since 6 months, at most 6 months; and daily-average deposits 8,000,000.00, at least 8,000,000.00; and whole months since marketing_since 6 months, at most 12 months; and daily-average deposits 8,000,000.00, at least 6,000,000.00 → promote (A-21-agent-promotion)\nnew base deposit 2,850,000.00 (the average daily deposits of the 1 RMs of Junior RM); anything above it is increment",
+        ),
+        (
+            "L01",
+            "left during the review period (2026-03-31): served 3 of its 12 months (2026-01…2026-03); not assessed for part of a period (their months still count in their branch's figures)",
         ),
     ]);
     same("policy A summary (en)", &reasons, &expected);

@@ -18,7 +18,15 @@ fn a_month_folder_without_a_manifest_is_named_for_what_it_is() {
     let a = tmp.path().join("a");
     let a = a.to_str().unwrap();
     let closed = |ledger: &str| {
-        let o = run(&["close", "--archive", a, "--policy", policy, "--ledger", ledger]);
+        let o = run(&[
+            "close",
+            "--archive",
+            a,
+            "--policy",
+            policy,
+            "--ledger",
+            ledger,
+        ]);
         assert_eq!(o.code, 0, "{}", o.stderr);
     };
     closed("fixtures/2026-09.xlsx");
@@ -34,7 +42,11 @@ fn a_month_folder_without_a_manifest_is_named_for_what_it_is() {
         "--ledger",
         "fixtures/2026-10.xlsx",
     ];
-    let t = Test::with_tempdir(tmp).args(close).stderr(said).status(1).run();
+    let t = Test::with_tempdir(tmp)
+        .args(close)
+        .stderr(said)
+        .status(1)
+        .run();
     let tmp = t.tempdir;
     let t = Test::with_tempdir(tmp)
         .args([
@@ -78,7 +90,15 @@ fn a_month_is_archived_only_under_the_policy_in_force() {
     let a = a.to_str().unwrap();
     let old = "fixtures/rules-versions/city-2026a.toml";
     let month = |cmd: &str, policy: [&str; 2], ledger: &str| {
-        let mut args = vec![cmd, "--archive", a, policy[0], policy[1], "--ledger", ledger];
+        let mut args = vec![
+            cmd,
+            "--archive",
+            a,
+            policy[0],
+            policy[1],
+            "--ledger",
+            ledger,
+        ];
         let out = tmp.path().join("out");
         if cmd == "payroll" {
             args.extend(["--out", out.to_str().unwrap()]);
@@ -103,11 +123,7 @@ fn a_month_is_archived_only_under_the_policy_in_force() {
     // version and dates, other bytes.
     let text = std::fs::read_to_string("fixtures/rules-versions/city-2026b.toml").unwrap();
     let edited = tmp.path().join("city-2026b.toml");
-    std::fs::write(
-        &edited,
-        text.replacen("rate = 9.00 ", "rate = 9.50 ", 1),
-    )
-    .unwrap();
+    std::fs::write(&edited, text.replacen("rate = 9.00 ", "rate = 9.50 ", 1)).unwrap();
     let edited = edited.to_str().unwrap();
     let sha = |path: &str| rmpay::archive::sha256_hex(&std::fs::read(path).unwrap());
     let archived = sha("fixtures/rules-versions/city-2026b.toml");
@@ -121,8 +137,18 @@ fn a_month_is_archived_only_under_the_policy_in_force() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains(&mismatch("2026-11")), "{}", o.stderr);
     let o = run(&[
-        "review", "--policy", edited, "--archive", a, "--year", "2026", "--quarter", "4",
-        "--partial", "--out", tmp.path().join("out").to_str().unwrap(),
+        "review",
+        "--policy",
+        edited,
+        "--archive",
+        a,
+        "--year",
+        "2026",
+        "--quarter",
+        "4",
+        "--partial",
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
     ]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains(&mismatch("2026-12")), "{}", o.stderr);
@@ -160,7 +186,10 @@ fn rerun_names_the_build_that_closed_the_month_and_the_one_rerunning_it() {
     // built without git.
     let now = match build["commit"].as_str() {
         Some(c) => {
-            assert!(c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()), "{c}");
+            assert!(
+                c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{c}"
+            );
             format!("rmpay {} (git commit {c})", env!("CARGO_PKG_VERSION"))
         }
         None => {
@@ -217,7 +246,11 @@ fn rerun_names_the_build_that_closed_the_month_and_the_one_rerunning_it() {
     // `verify` holds the changed register, not the older manifest.
     let o = run(&["verify", "--archive", s]);
     assert_eq!(o.code, 1, "{}", o.stdout);
-    assert!(o.stdout.contains("pay-2026-09.xlsx: error[changed]"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("pay-2026-09.xlsx: error[changed]"),
+        "{}",
+        o.stdout
+    );
     assert!(!o.stdout.contains("manifest.json"), "{}", o.stdout);
     // A `/2` manifest without its build is damaged.
     let mut m = manifest;
@@ -252,7 +285,15 @@ fn a_ledger_named_for_another_month_is_warned_of_naming_both() {
     let (out, archive) = (out.to_str().unwrap(), archive.to_str().unwrap());
     let check = ["check", "--policy", policy, "--ledger", l];
     let payroll = ["payroll", "--policy", policy, "--ledger", l, "--out", out];
-    let close = ["close", "--policy", policy, "--ledger", l, "--archive", archive];
+    let close = [
+        "close",
+        "--policy",
+        policy,
+        "--ledger",
+        l,
+        "--archive",
+        archive,
+    ];
     for args in [&check[..], &payroll[..], &close[..]] {
         let o = run(args);
         assert_eq!(o.code, 0, "{}", o.stderr);
@@ -269,4 +310,224 @@ fn a_ledger_named_for_another_month_is_warned_of_naming_both() {
     let o = run(&[&check[..], &["--period", "2026-09"]].concat());
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(!o.stderr.contains("period-mismatch"), "{}", o.stderr);
+}
+
+/// RMs who served part of a year (R2 left on 2026-06-15, listed 离岗 in
+/// June and in no later ledger; R3 listed January–March only, then
+/// transferred away) appear in the review, not assessed, with the reason
+/// and the months served (before: R2 vanished from the review, and R3
+/// was graded on a year's targets over three months' figures); their
+/// months still count in the branch head's figures.
+#[test]
+fn rms_who_served_part_of_the_year_are_shown_not_assessed() {
+    use super::review_rules::sheet::V::*;
+    let d = tempfile::tempdir().unwrap();
+    let ledgers: Vec<String> = (1..=12u32)
+        .map(|m| {
+            let mut managers = vec![
+                vec![
+                    S("H1"),
+                    S("周东"),
+                    S("支行行长"),
+                    S("支行行长"),
+                    S("城东支行"),
+                    N(8_000_000.0),
+                    S("在岗"),
+                    E,
+                ],
+                vec![
+                    S("R1"),
+                    S("孙留"),
+                    S("中级"),
+                    S("客户经理"),
+                    S("城东支行"),
+                    N(5_000_000.0),
+                    S("在岗"),
+                    E,
+                ],
+            ];
+            let mut clients = vec![vec![S("CH1"), S("H1")], vec![S("CR1"), S("R1")]];
+            let mut averages = vec![
+                vec![S("CH1"), N(10_000_000.0)],
+                vec![S("CR1"), N(8_000_000.0)],
+            ];
+            let mut loans = vec![vec![
+                S("LR1"),
+                S("CR1"),
+                S("R1"),
+                N(1_000_000.0),
+                S("正常"),
+                N(5_000.0),
+                N(5_000.0),
+            ]];
+            let mut baseline = vec![
+                vec![S("H1"), N(1.0), N(1_000.0)],
+                vec![S("R1"), N(1.0), N(1_000.0)],
+            ];
+            if m <= 6 {
+                let (status, left) = if m == 6 {
+                    (S("离岗"), D(2026, 6, 15))
+                } else {
+                    (S("在岗"), E)
+                };
+                managers.push(vec![
+                    S("R2"),
+                    S("钱离"),
+                    S("中级"),
+                    S("客户经理"),
+                    S("城东支行"),
+                    N(5_000_000.0),
+                    status,
+                    left,
+                ]);
+                clients.push(vec![S("CR2"), S("R2")]);
+                averages.push(vec![S("CR2"), N(6_000_000.0)]);
+                loans.push(vec![
+                    S("LR2"),
+                    S("CR2"),
+                    S("R2"),
+                    N(1_000_000.0),
+                    S("正常"),
+                    N(5_000.0),
+                    N(5_000.0),
+                ]);
+                baseline.push(vec![S("R2"), N(1.0), N(1_000.0)]);
+            }
+            if m <= 3 {
+                managers.push(vec![
+                    S("R3"),
+                    S("李调"),
+                    S("初级"),
+                    S("客户经理"),
+                    S("城东支行"),
+                    N(1_000_000.0),
+                    S("在岗"),
+                    E,
+                ]);
+                clients.push(vec![S("CR3"), S("R3")]);
+                averages.push(vec![S("CR3"), N(2_000_000.0)]);
+                loans.push(vec![
+                    S("LR3"),
+                    S("CR3"),
+                    S("R3"),
+                    N(1_000_000.0),
+                    S("正常"),
+                    N(5_000.0),
+                    N(5_000.0),
+                ]);
+                baseline.push(vec![S("R3"), N(1.0), N(1_000.0)]);
+            }
+            let sheets: Vec<super::review_rules::Sheet> = vec![
+                (
+                    "客户经理",
+                    vec![
+                        "客户经理编号",
+                        "姓名",
+                        "等级",
+                        "岗位",
+                        "机构",
+                        "基数存款",
+                        "状态",
+                        "离岗日期",
+                    ],
+                    managers,
+                ),
+                ("管户关系", vec!["客户编号", "客户经理编号"], clients),
+                ("存款月日均", vec!["客户编号", "月日均余额"], averages),
+                (
+                    "贷款",
+                    vec![
+                        "借据号",
+                        "客户编号",
+                        "主办客户经理",
+                        "贷款余额",
+                        "五级分类",
+                        "应收利息",
+                        "实收利息",
+                    ],
+                    loans,
+                ),
+                (
+                    "上年基数",
+                    vec!["客户经理编号", "上年正常贷款占比", "上年中间业务收入"],
+                    baseline,
+                ),
+            ];
+            super::review_rules::write_month(d.path(), &format!("2026-{m:02}"), sheets)
+        })
+        .collect();
+    let out = d.path().join("out");
+    let json = d.path().join("review.json");
+    let mut args: Vec<String> = [
+        "review",
+        "--policy",
+        "rules/city-commercial-bank.toml",
+        "--year",
+        "2026",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend([
+        "--out".into(),
+        out.display().to_string(),
+        "--json".into(),
+        json.display().to_string(),
+        "--ledgers".into(),
+    ]);
+    args.extend(ledgers);
+    let o = run(&args);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let assessed: Vec<&str> = j["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["rm_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(assessed, ["H1", "R1"]);
+    let part = &j["not_assessed"];
+    assert_eq!(part[0]["rm_id"], "R2");
+    assert_eq!(part[0]["why"], "left");
+    assert_eq!(part[0]["left_on"], "2026-06-15");
+    assert_eq!(part[0]["months_served"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        part[0]["reason"],
+        "考核期内离岗（2026-06-15）：在岗 6 个月（2026-01…2026-06），考核期共 12 个月；未满考核期，不参加考核（其业绩仍计入所在机构）"
+    );
+    assert_eq!(part[1]["rm_id"], "R3");
+    assert_eq!(part[1]["why"], "not_listed");
+    assert_eq!(
+        part[1]["reason"],
+        "2026-03 之后的台账不再列出（调出或离职；台账至 2026-12）：在岗 3 个月（2026-01…2026-03），考核期共 12 个月；未满考核期，不参加考核（其业绩仍计入所在机构）"
+    );
+    // The branch still counts their months: 10,000,000 × 365 (H1) +
+    // 8,000,000 × 365 (R1) + 6,000,000 × 181 (R2, January–June) +
+    // 2,000,000 × 90 (R3, January–March) = 3,650,000,000 + 2,920,000,000
+    // + 1,086,000,000 + 180,000,000 = 7,836,000,000 ÷ 365 =
+    // 21,468,493.1506849315… (the JSON's figures to 10 places).
+    let h1 = &j["managers"][0];
+    assert_eq!(
+        h1["metrics"]["deposit_daily_average"],
+        "21468493.1506849315"
+    );
+    // The grading workbook lists them after the assessed, as not assessed.
+    let book = out.join("review-2026.xlsx");
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    use calamine::Reader as _;
+    let first = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&first).unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let r2 = rows
+        .iter()
+        .find(|r| r[0] == "R2")
+        .expect("R2 in the summary");
+    assert!(r2.contains(&"不参加考核".to_string()), "{r2:?}");
+    assert!(
+        r2.last().unwrap().starts_with("考核期内离岗（2026-06-15）"),
+        "{r2:?}"
+    );
+    assert!(rows.iter().any(|r| r[0] == "R3"));
 }
