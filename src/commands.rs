@@ -2346,6 +2346,9 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     {
         diags.push(w);
     }
+    if let Some(w) = inputs::amounts_look_like_wan(&ledger, &policy) {
+        diags.push(w);
+    }
     // Warnings and notes on stderr, as every command prints them; the
     // verdicts on stdout.
     for l in diags.render() {

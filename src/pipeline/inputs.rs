@@ -243,6 +243,8 @@ pub fn read(
         let named = named_for_another_month(&ledger, &ledger_display);
         ledger.warnings.extend(named);
     }
+    let wan = amounts_look_like_wan(&ledger, &policy);
+    ledger.warnings.extend(wan);
     // A month computed against an archive (closed, drafted, previewed)
     // only under the policy in force for it (`in_force`).
     if let super::opening::Carry::Archive { root, .. } = &job.carry {
@@ -311,4 +313,84 @@ pub fn named_for_another_month(ledger: &ledger::Ledger, display: &str) -> Option
             crate::text::trust::named_for_another_month(named, ledger.period),
         )
     })
+}
+
+/// How far below the policy's smallest deposit target every RM's daily
+/// average must be for the ledger's amounts to look typed in 万元 where
+/// yuan are expected (10,000× too small): a thousandth. Not a bank's
+/// figure: the target is the policy's.
+const IMPLAUSIBLY_SMALL: u32 = 1000;
+
+/// A ledger whose deposit column declares no unit and whose every RM's
+/// daily-average deposits are below a thousandth of the policy's smallest
+/// deposit target (a tier's `base_deposit`, or a grade's
+/// `exclude_clients_below`) looks typed in 万元: a warning at the column's
+/// header, naming the likely unit and how to say it. A declared unit
+/// (`余额(万元)` or `余额(元)`) is taken at its word.
+pub fn amounts_look_like_wan(
+    ledger: &ledger::Ledger,
+    policy: &policy::Policy,
+) -> Option<Diagnostic> {
+    use rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+    let col = ledger.balance_column.filter(|c| !c.unit_declared)?;
+    let (target, what) = policy
+        .tiers
+        .iter()
+        .flat_map(|t| {
+            let base = t
+                .base_deposit
+                .map(|b| (b, format!("tiers.{}.base_deposit", t.id)));
+            let excluded = t.criteria.as_ref().and_then(|c| {
+                c.exclude_clients_below
+                    .map(|b| (b, format!("tiers.{}.exclude_clients_below", t.id)))
+            });
+            [base, excluded]
+        })
+        .flatten()
+        .filter(|(v, _)| *v > Decimal::ZERO)
+        .min_by(|a, b| a.0.cmp(&b.0))?;
+    let limit = target / Decimal::from(IMPLAUSIBLY_SMALL);
+    let mut client: BTreeMap<&str, Decimal> = BTreeMap::new();
+    match &ledger.deposits {
+        ledger::Deposits::Daily { accounts, days } => {
+            let days = Decimal::from(*days.max(&1));
+            for a in accounts {
+                *client.entry(a.client_id.as_str()).or_default() += a.balance_sum / days;
+            }
+        }
+        ledger::Deposits::Averages(rows) => {
+            for r in rows {
+                *client.entry(r.client_id.as_str()).or_default() += r.daily_average;
+            }
+        }
+    }
+    let mut rm: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for a in &ledger.clients {
+        let d = client
+            .get(a.client_id.as_str())
+            .copied()
+            .unwrap_or_default();
+        *rm.entry(a.rm_id.as_str()).or_default() += a.share * d;
+    }
+    let largest = rm.values().copied().max()?;
+    if largest >= limit || largest <= Decimal::ZERO {
+        return None;
+    }
+    let header = match col.src.sheet {
+        ledger::SheetKind::DepositAverages => "月日均余额",
+        _ => "余额",
+    };
+    let amount = |d: Decimal| crate::report::pay::amount_text(d.round_dp(2), 2);
+    Some(Diagnostic::warning(
+        ledger.location(col.src),
+        Code::BadUnit,
+        crate::text::trust::amounts_look_like_wan(
+            amount(largest),
+            amount(limit),
+            amount(target),
+            what,
+            header,
+        ),
+    ))
 }

@@ -531,3 +531,76 @@ fn rms_who_served_part_of_the_year_are_shown_not_assessed() {
     );
     assert!(rows.iter().any(|r| r[0] == "R3"));
 }
+
+/// Deposits typed in 万元 under a header that declares no unit are read
+/// as yuan, 10,000 times too small: when every RM's daily average is
+/// below a thousandth of the policy's smallest deposit target (Policy A:
+/// `tiers.provisional_junior.base_deposit`, 2,000,000 → 2,000), `check`
+/// and `payroll` warn at the column's header, naming 万元 and how to
+/// declare the unit. A declared unit is taken at its word.
+#[test]
+fn deposits_that_look_typed_in_wan_are_warned_of_at_their_column() {
+    use super::review_rules::sheet::V::*;
+    let d = tempfile::tempdir().unwrap();
+    let ledger = |dir: &str, header: &'static str| {
+        let dir = d.path().join(dir);
+        std::fs::create_dir(&dir).unwrap();
+        let sheets: Vec<super::review_rules::Sheet> = vec![
+            (
+                "客户经理",
+                vec!["客户经理编号", "姓名", "等级"],
+                vec![
+                    vec![S("R1"), S("孙一"), S("中级")],
+                    vec![S("R2"), S("孙二"), S("初级")],
+                ],
+            ),
+            (
+                "管户关系",
+                vec!["客户编号", "客户经理编号"],
+                vec![vec![S("C1"), S("R1")], vec![S("C2"), S("R2")]],
+            ),
+            // 800 and 120.5 (万元: 8,000,000 and 1,205,000 yuan).
+            (
+                "存款月日均",
+                vec!["客户编号", header],
+                vec![vec![S("C1"), N(800.0)], vec![S("C2"), N(120.5)]],
+            ),
+        ];
+        let arg = super::review_rules::write_month(&dir, "2026-10", sheets);
+        arg.split_once('=').unwrap().1.to_string()
+    };
+    let policy = "rules/city-commercial-bank.toml";
+    let bare = ledger("bare", "月日均余额");
+    // The largest RM's daily average, 800.00, is below 2,000,000 ÷ 1,000
+    // = 2,000.00.
+    let warned = format!(
+        "{bare} [存款月日均]!B1: warning[bad-unit]: the header declares no unit, so the amounts are read as yuan; but every RM's daily-average deposits are below 2,000.00 (the largest 800.00), a thousandth of the policy's smallest deposit target 2,000,000.00 (`tiers.provisional_junior.base_deposit`): the column looks typed in 万元 (read as yuan, 10,000 times too small). If it is in 万元, head it `月日均余额(万元)`; if it is in yuan, head it `月日均余额(元)` to confirm\n"
+    );
+    let out = d.path().join("out");
+    let o = run(&[
+        "check", "--policy", policy, "--ledger", &bare, "--period", "2026-10",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains(&warned), "{}", o.stderr);
+    let o = run(&[
+        "payroll",
+        "--policy",
+        policy,
+        "--ledger",
+        &bare,
+        "--period",
+        "2026-10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains(&warned), "{}", o.stderr);
+    for (dir, header) in [("wan", "月日均余额(万元)"), ("yuan", "月日均余额(元)")] {
+        let l = ledger(dir, header);
+        let o = run(&[
+            "check", "--policy", policy, "--ledger", &l, "--period", "2026-10",
+        ]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(!o.stderr.contains("bad-unit"), "{header}: {}", o.stderr);
+    }
+}
