@@ -381,7 +381,9 @@ pub fn amounts_look_like_wan(
         ledger::SheetKind::DepositAverages => "月日均余额",
         _ => "余额",
     };
-    let amount = |d: Decimal| crate::report::pay::amount_text(d.round_dp(2), 2);
+    let amount = |d: Decimal| {
+        crate::report::pay::amount_text(crate::decimal::RoundAway::round_away(d, 2), 2)
+    };
     Some(Diagnostic::warning(
         ledger.location(col.src),
         Code::BadUnit,
