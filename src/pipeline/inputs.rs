@@ -392,7 +392,8 @@ pub fn amounts_look_like_wan(
             amount(limit),
             amount(target),
             what,
-            header,
+            format!("{header}(万元)"),
+            format!("{header}(元)"),
         ),
     ))
 }

@@ -40,6 +40,6 @@ says! {
         "not listed by the ledgers after {until} (transferred away or left; the ledgers run to {last}): served {n} of its {total} months ({served}); not assessed for part of a period (their months still count in their branch's figures)";
 
     // Deposit amounts that look typed in 万元.
-    amounts_look_like_wan(largest, limit, target, what, header) => "表头未注明单位，按元读取；但各客户经理的存款日均均低于 {limit} 元（最高 {largest} 元），不到政策中最低的存款目标 {target} 元（`{what}`）的千分之一：此列似以万元填写（读作元则小了一万倍）。如以万元填写，请将表头改为「{header}(万元)」；如确以元填写，请改为「{header}(元)」以确认",
-        "the header declares no unit, so the amounts are read as yuan; but every RM's daily-average deposits are below {limit} (the largest {largest}), a thousandth of the policy's smallest deposit target {target} (`{what}`): the column looks typed in 万元 (read as yuan, 10,000 times too small). If it is in 万元, head it `{header}(万元)`; if it is in yuan, head it `{header}(元)` to confirm";
+    amounts_look_like_wan(largest, limit, target, what, in_wan, in_yuan) => "表头未注明单位，按元读取；但各客户经理的存款日均均低于 {limit} 元（最高 {largest} 元），不到政策中最低的存款目标 {target} 元（`{what}`）的千分之一：此列似以万元填写（读作元则小了一万倍）。如以万元填写，请将表头改为「{in_wan}」；如确以元填写，请改为「{in_yuan}」以确认",
+        "the header declares no unit, so the amounts are read as yuan; but every RM's daily-average deposits are below {limit} (the largest {largest}), a thousandth of the policy's smallest deposit target {target} (`{what}`): the column looks typed in 万元 (read as yuan, 10,000 times too small). If it is in 万元, head it `{in_wan}`; if it is in yuan, head it `{in_yuan}` to confirm";
 }
