@@ -37,7 +37,11 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub const FORMAT: &str = "rmpay.archive/1";
+/// The manifest's format: `/2` records the `build` that wrote it.
+pub const FORMAT: &str = "rmpay.archive/2";
+/// Manifests written before builds were recorded: read as ever, with no
+/// `build` (docs/ARCHIVE.md, "manifest.json").
+pub const FORMAT_V1: &str = "rmpay.archive/1";
 pub const MANIFEST: &str = "manifest.json";
 pub const STATE: &str = "state.json";
 pub const POLICY: &str = "policy.toml";
@@ -81,6 +85,10 @@ pub(crate) use month_record;
 month_record! {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The build of rmpay that wrote the manifest (format `/2`); absent
+    /// from a `/1` manifest, written before builds were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<Build>,
     /// The previous period and its manifest's SHA-256; `null` for the first.
     pub previous: Option<Link>,
     /// For a restated version (2, 3, …) of the month: its number, the
@@ -94,6 +102,54 @@ pub struct Manifest {
     /// Every other file of the folder, sorted by name.
     pub files: Vec<FileEntry>,
 }
+}
+
+/// A build of rmpay: its crate version and the git commit it was built
+/// from (`build.rs`); `commit` is `null` for a build from a source tree
+/// without git.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    pub version: String,
+    pub commit: Option<String>,
+}
+
+impl Build {
+    /// This binary's build.
+    pub fn current() -> Build {
+        let commit = env!("RMPAY_GIT_COMMIT");
+        Build {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            commit: (!commit.is_empty()).then(|| commit.to_string()),
+        }
+    }
+
+    /// `0.1.0 (git 9563dfb…)`, or `0.1.0 (commit unknown: built without
+    /// git)`, in both languages.
+    pub fn said(&self) -> Msg {
+        match &self.commit {
+            Some(c) => crate::text::trust::build_commit(&self.version, c),
+            None => crate::text::trust::build_no_commit(&self.version),
+        }
+    }
+}
+
+/// How a manifest names the build that wrote it: its `build`, or, for a
+/// `/1` manifest, the version it records and that the build was not.
+pub fn build_said(m: &Manifest) -> Msg {
+    match &m.build {
+        Some(b) => b.said(),
+        None => crate::text::trust::build_not_recorded(&m.tool_version),
+    }
+}
+
+/// Whether `format` is a manifest format this build reads, and the
+/// manifest holds what its format says (`/2`: its `build`).
+pub fn manifest_format_ok(m: &Manifest) -> Result<(), Msg> {
+    match m.format.as_str() {
+        FORMAT if m.build.is_none() => Err(crate::text::trust::manifest_without_build(FORMAT)),
+        FORMAT | FORMAT_V1 => Ok(()),
+        other => Err(says::unknown_state_format(other, FORMAT, FORMAT_V1)),
+    }
 }
 
 /// What a month was closed on: the draft approved, the sign-offs up to the
@@ -360,6 +416,32 @@ impl Archive {
         Ok(out)
     }
 
+    /// A folder named as a month that holds no manifest (made by hand, or
+    /// left by a copy that did not finish) is not a closed month: a
+    /// command that closes, drafts or opens from the archive stops at it,
+    /// naming it, rather than taking it for a month closed (or the next
+    /// month for one out of order).
+    pub fn no_stray_month(&self) -> Result<(), Diagnostic> {
+        for p in self.periods()? {
+            let dir = self.version_dir(p, 1);
+            if dir.join(MANIFEST).exists() {
+                continue;
+            }
+            let held = std::fs::read_dir(&dir).map(|rd| rd.count()).unwrap_or(0);
+            let content = match held {
+                0 => crate::text::trust::stray_empty(),
+                n => crate::text::trust::stray_holds(n),
+            };
+            let name = format!("{p}/");
+            return Err(Diagnostic::at_path(
+                &dir,
+                Code::BadArchive,
+                crate::text::nest(&content, |c| crate::text::trust::stray_month(&name, p, c)),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn last(&self) -> Result<Option<Period>, Diagnostic> {
         Ok(self.periods()?.last().copied())
     }
@@ -379,12 +461,8 @@ impl Archive {
                 says::around(&says::json_reason(&e), |r| says::not_a_manifest(r)),
             )
         })?;
-        if m.format != FORMAT {
-            return Err(Diagnostic::at_path(
-                &path,
-                Code::BadManifest,
-                says::unknown_format_expected(&m.format, FORMAT),
-            ));
+        if let Err(message) = manifest_format_ok(&m) {
+            return Err(Diagnostic::at_path(&path, Code::BadManifest, message));
         }
         Ok(m)
     }
@@ -405,6 +483,7 @@ impl Archive {
     /// the archive's first period, `Ok(Some(prev))` when `prev` is closed.
     /// A closed, out-of-order or gapped period is an error.
     pub fn predecessor(&self, p: Period) -> Result<Option<Period>, Diagnostic> {
+        self.no_stray_month()?;
         let periods = self.periods()?;
         if periods.contains(&p) {
             return Err(Diagnostic::at_path(

@@ -1154,6 +1154,7 @@ fn close(a: &cli::CloseArgs) -> Result<(), Failure> {
         lang: l.id().to_string(),
         policy: policy_src,
         ledger: ledger_src,
+        build: Some(archive::Build::current()),
         previous,
         restated: None,
         approval: approved,
@@ -1693,6 +1694,7 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
     // The register (the pay workbook) first, then the JSON and the state.
     fresh.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
     let mut differences = 0usize;
+    let mut told_builds = false;
     for (name, bytes) in &fresh {
         let in_ledger = name
             .strip_prefix(m.ledger.stored_as.as_str())
@@ -1721,7 +1723,18 @@ fn rerun(a: &cli::RerunArgs) -> Result<i32, Failure> {
         }
         differences += 1;
         if name.ends_with(".xlsx") {
-            print_cell_differences(&path, &old, bytes);
+            if print_cell_differences(&path, &old, bytes) && !told_builds {
+                // Same cells, other bytes: which build closed the month
+                // and which re-runs it.
+                told_builds = true;
+                let (closed, now) = (archive::build_said(&m), archive::Build::current().said());
+                let c = text::console();
+                let said = match m.build.as_ref() == Some(&archive::Build::current()) {
+                    true => text::trust::closed_by_same_build(&label, now.get(c)),
+                    false => text::trust::closed_by_other_build(&label, closed.get(c), now.get(c)),
+                };
+                println!("{}", said.get(c));
+            }
         } else if name == archive::FIGURES {
             print_figure_differences(&path, &old, bytes);
         } else {
@@ -1924,8 +1937,9 @@ fn recomputed_files(
     Ok(fresh)
 }
 
-/// How two workbooks differ, cell by cell (the first 200 cells).
-fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
+/// How two workbooks differ, cell by cell (the first 200 cells); whether
+/// their cells are the same (the bytes differing otherwise).
+fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) -> bool {
     let c = text::console();
     match ledger::dump::diff_xlsx(old, bytes) {
         Ok(d) if !d.is_empty() => {
@@ -1944,9 +1958,13 @@ fn print_cell_differences(path: &Path, old: &[u8], bytes: &[u8]) {
                 println!("{}", text::more_cells(c, path.display(), d.len() - 200));
             }
         }
-        Ok(_) => println!("{}", text::same_cells(c, path.display())),
+        Ok(_) => {
+            println!("{}", text::same_cells(c, path.display()));
+            return true;
+        }
         Err(e) => println!("{}", text::cannot_read_archived(c, path.display(), e)),
     }
+    false
 }
 
 /// How the archived figures differ from those recomputed from the
@@ -2316,6 +2334,15 @@ fn check(a: &cli::CheckArgs) -> Result<(), Failure> {
     let _ = metrics::monthly::resolve_rms(&ledger, &policy, &mut diags);
     if diags.has_errors() {
         return Err(Failure::Invalid(diags));
+    }
+    // What `payroll` and `close` warn of too (src/pipeline/inputs.rs).
+    if period.is_none()
+        && let Some(w) = inputs::named_for_another_month(&ledger, &ld)
+    {
+        diags.push(w);
+    }
+    if let Some(w) = inputs::amounts_look_like_wan(&ledger, &policy) {
+        diags.push(w);
     }
     // Warnings and notes on stderr, as every command prints them; the
     // verdicts on stdout.

@@ -682,6 +682,7 @@ impl FiguresV1 {
             baseline,
             risk_accounts: Vec::new(),
             unknown_columns: Vec::new(),
+            balance_column: None,
             warnings: Vec::new(),
             // Only a workbook's month keeps figures (see `period_files`).
             folder: Vec::new(),

@@ -29,12 +29,8 @@ pub(super) fn read_manifest(dir: &Path) -> Result<Manifest, Failure> {
             says::around(&says::json_reason(&e), |r| says::not_a_manifest(r)),
         )
     })?;
-    if m.format != archive::FORMAT {
-        return Err(Failure::at(
-            path,
-            Code::BadManifest,
-            says::unknown_format(&m.format),
-        ));
+    if let Err(message) = archive::manifest_format_ok(&m) {
+        return Err(Failure::at(path, Code::BadManifest, message));
     }
     Ok(m)
 }
@@ -93,6 +89,7 @@ fn restatable(
         );
         return Err(Failure::Invalid(d));
     }
+    arch.no_stray_month().map_err(Failure::Error)?;
     let periods = arch.periods().map_err(Failure::Error)?;
     let Some(&last) = periods.last().filter(|_| periods.contains(&p)) else {
         return Err(Failure::at(
@@ -402,6 +399,7 @@ fn manifest(
         lang: manifest_lang(old_m).id().to_string(),
         policy,
         ledger,
+        build: Some(archive::Build::current()),
         previous: before.map(link_to).or(old_m.previous.clone()),
         restated: Some(restated),
         approval: None,

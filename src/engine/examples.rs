@@ -71,6 +71,7 @@ fn example_year(policy: &Policy, e: &Example) -> RmYear {
             base_source: "example".into(),
         },
         status: Status::Active,
+        left_on: None,
         marketing_since: None,
         exam_score: get(Metric::ExamScore),
         qualified_on: None,

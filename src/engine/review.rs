@@ -195,6 +195,47 @@ pub struct Review {
     pub figures_label: String,
     pub missing: Vec<crate::period::Period>,
     pub results: Vec<ReviewResult>,
+    /// The RMs the period's ledgers list who served part of it only, not
+    /// assessed (in the last ledger's order, then as met).
+    pub not_reviewed: Vec<NotReviewed>,
+}
+
+/// An RM who served part of the review period only: left (离岗) during
+/// it, or no longer listed by its last ledger (transferred away). Not
+/// assessed: neither the excerpts nor the policies grade a part of a
+/// period, and a year's targets held to a few months' figures would
+/// demote them for the months they were not there. Shown with the
+/// months served; their months still count in their branch's figures
+/// (a branch head's, `metrics::annual`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotReviewed {
+    pub year: RmYear,
+    pub why: PartPeriod,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartPeriod {
+    /// Listed as 离岗, on this date where the ledger gives it.
+    Left { on: Option<chrono::NaiveDate> },
+    /// Listed last in this month; the period's ledgers run to `last`.
+    NotListed { until: Period, last: Period },
+}
+
+impl NotReviewed {
+    /// The months served, in order: those the RM is listed in, up to the
+    /// month of the leaving date (a leaver may stay listed after it).
+    pub fn months(&self) -> Vec<Period> {
+        let until = match self.why {
+            PartPeriod::Left { on: Some(on) } => Some(Period::of(on)),
+            _ => None,
+        };
+        self.year
+            .monthly
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| until.is_none_or(|u| *p <= u))
+            .collect()
+    }
 }
 
 fn fmt(d: Decimal) -> String {
@@ -993,12 +1034,35 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
         rms,
         ..
     } = figures;
-    // Those who have left are not reviewed.
-    let mut results: Vec<ReviewResult> = rms
-        .into_iter()
-        .filter(|y| y.status == crate::ledger::Status::Active)
-        .map(|y| review_rm(policy, y))
-        .collect();
+    // Those who served part of the period only (left, or not listed by
+    // its last ledger) are not assessed, and shown as such (`NotReviewed`).
+    let data_last = rms
+        .iter()
+        .filter_map(|y| y.monthly.last().map(|(p, _)| *p))
+        .max();
+    let mut not_reviewed = Vec::new();
+    let mut assessed = Vec::new();
+    for y in rms {
+        let until = y.monthly.last().map(|(p, _)| *p);
+        if y.status != crate::ledger::Status::Active {
+            let on = y.left_on;
+            not_reviewed.push(NotReviewed {
+                year: y,
+                why: PartPeriod::Left { on },
+            });
+        } else if let (Some(until), Some(last)) = (until, data_last)
+            && until < last
+        {
+            not_reviewed.push(NotReviewed {
+                year: y,
+                why: PartPeriod::NotListed { until, last },
+            });
+        } else {
+            assessed.push(y);
+        }
+    }
+    let mut results: Vec<ReviewResult> =
+        assessed.into_iter().map(|y| review_rm(policy, y)).collect();
     // A promotion that sets the new base deposit to the target tier's
     // average (art. 21: "按初级客户经理平均存款数确定基数存款").
     for i in 0..results.len() {
@@ -1072,6 +1136,7 @@ pub fn review(policy: &Policy, figures: YearFigures) -> Review {
         figures_label: label,
         missing,
         results,
+        not_reviewed,
     }
 }
 

@@ -204,6 +204,7 @@ pub(crate) struct Reader<'o> {
     baseline: Vec<Baseline>,
     risk_accounts: Vec<RiskOpening>,
     unknown_columns: Vec<UnknownColumn>,
+    balance_column: Option<model::BalanceColumn>,
     /// The first limit the xlsx went past (see [`guard`]).
     breach: unzip::BreachSlot,
     /// Reading a ledger folder ([`folder`]): its sheets are files.
@@ -255,6 +256,7 @@ impl<'o> Reader<'o> {
             baseline: Vec::new(),
             risk_accounts: Vec::new(),
             unknown_columns: Vec::new(),
+            balance_column: None,
             breach: Default::default(),
             in_folder: false,
             folder: Vec::new(),
@@ -994,6 +996,21 @@ impl<'o> Reader<'o> {
                 }
             }
             self.sh.field_col[fi] = *c;
+            // The deposits' amounts: where, and whether a unit is said
+            // (a plausibility check, src/pipeline/inputs.rs).
+            if matches!(
+                (self.sh.kind, spec.key),
+                (SheetKind::Deposits, "balance") | (SheetKind::DepositAverages, "daily_average")
+            ) {
+                self.balance_column = Some(model::BalanceColumn {
+                    src: Src {
+                        sheet: self.sh.kind,
+                        row: r,
+                        col: *c,
+                    },
+                    unit_declared: unit.is_some(),
+                });
+            }
             let need = *c as usize + 1;
             if self.sh.by_col.len() < need {
                 self.sh.by_col.resize(need, NO_FIELD);
@@ -1143,6 +1160,7 @@ impl<'o> Reader<'o> {
             baseline: self.baseline,
             risk_accounts: self.risk_accounts,
             unknown_columns: self.unknown_columns,
+            balance_column: self.balance_column,
             warnings: self.diags.iter().cloned().collect(),
             folder: self.folder,
         };

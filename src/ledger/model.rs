@@ -279,6 +279,14 @@ pub struct RiskOpening {
     pub src: Src,
 }
 
+/// Where a ledger's deposit amounts are, and whether their unit is said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BalanceColumn {
+    /// The header cell.
+    pub src: Src,
+    pub unit_declared: bool,
+}
+
 /// An ignored column, reported by `check`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownColumn {
@@ -308,6 +316,11 @@ pub struct Ledger {
     pub baseline: Vec<Baseline>,
     pub risk_accounts: Vec<RiskOpening>,
     pub unknown_columns: Vec<UnknownColumn>,
+    /// The deposits' amount column (`deposits`' `balance` or
+    /// `deposit_averages`' `daily_average`): its header cell, and whether
+    /// the header declares a unit (`余额(万元)`, `余额(元)`). `None` for a
+    /// month read from an archive's figures.
+    pub balance_column: Option<BalanceColumn>,
     /// The reader's warnings, each with its cell (`check` prints them; so
     /// does every command that computes a month).
     pub warnings: Vec<crate::diag::Diagnostic>,

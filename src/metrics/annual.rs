@@ -45,6 +45,8 @@ pub struct ClientYear {
 pub struct RmYear {
     pub rm: Rm,
     pub status: Status,
+    /// The leaving date (离岗日期) of the last ledger listing the RM.
+    pub left_on: Option<NaiveDate>,
     pub marketing_since: Option<NaiveDate>,
     pub exam_score: Option<Decimal>,
     pub qualified_on: Option<NaiveDate>,
@@ -587,6 +589,7 @@ pub fn aggregate(
         rms.push(RmYear {
             rm: rm.clone(),
             status: manager.status,
+            left_on: manager.left_on,
             marketing_since: manager.marketing_since,
             exam_score: manager.exam_score,
             qualified_on: manager.qualified_on,

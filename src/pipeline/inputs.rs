@@ -213,7 +213,7 @@ pub fn read(
             && d.carry_forward_missing_days == wanted.carry_forward_missing_days)
             .then_some(l)
     });
-    let ledger = match early {
+    let mut ledger = match early {
         Some(l) => l,
         None => {
             let opts = read_options(&policy, job.period);
@@ -238,6 +238,24 @@ pub fn read(
             run::averages_of_another_month(named.to_string(), period.to_string()),
         );
         return Err(Failure::Invalid(d));
+    }
+    if job.period.is_none() {
+        let named = named_for_another_month(&ledger, &ledger_display);
+        ledger.warnings.extend(named);
+    }
+    let wan = amounts_look_like_wan(&ledger, &policy);
+    ledger.warnings.extend(wan);
+    // A month computed against an archive (closed, drafted, previewed)
+    // only under the policy in force for it (`in_force`).
+    if let super::opening::Carry::Archive { root, .. } = &job.carry {
+        let mut d = Diagnostics::new();
+        super::in_force::check(&policy, &policy.file, ledger.period, root, &mut d)
+            .map_err(Failure::Error)?;
+        if d.has_errors() {
+            let mut all = warnings(&ledger);
+            all.extend(d);
+            return Err(Failure::Invalid(all));
+        }
     }
     Ok(Inputs {
         policy,
@@ -269,4 +287,113 @@ pub fn warnings(ledger: &ledger::Ledger) -> Diagnostics {
         diags.push(w.clone());
     }
     diags
+}
+
+/// A ledger of daily balances whose file name says one month and whose
+/// dates are of another (`2026-03.xlsx` holding February): the month is
+/// the dates' (they are what is computed), said as a warning naming both,
+/// by every command that reads a month (`check`, `payroll`, `close`).
+/// With `--period` the dates are held to it already (`period-mismatch`),
+/// and the month given is the user's word over the name (no warning);
+/// a ledger of monthly averages takes its month from `--period` or the
+/// name, and is held to the name there (`averages_of_another_month`).
+pub fn named_for_another_month(ledger: &ledger::Ledger, display: &str) -> Option<Diagnostic> {
+    if !matches!(ledger.deposits, ledger::Deposits::Daily { .. }) {
+        return None;
+    }
+    let [named] = super::review::months_in_name(&file_name(display))[..] else {
+        return None;
+    };
+    (named != ledger.period).then(|| {
+        Diagnostic::warning(
+            crate::diag::Location::File {
+                file: display.to_string(),
+            },
+            Code::PeriodMismatch,
+            crate::text::trust::named_for_another_month(named, ledger.period),
+        )
+    })
+}
+
+/// How far below the policy's smallest deposit target every RM's daily
+/// average must be for the ledger's amounts to look typed in 万元 where
+/// yuan are expected (10,000× too small): a thousandth. Not a bank's
+/// figure: the target is the policy's.
+const IMPLAUSIBLY_SMALL: u32 = 1000;
+
+/// A ledger whose deposit column declares no unit and whose every RM's
+/// daily-average deposits are below a thousandth of the policy's smallest
+/// deposit target (a tier's `base_deposit`, or a grade's
+/// `exclude_clients_below`) looks typed in 万元: a warning at the column's
+/// header, naming the likely unit and how to say it. A declared unit
+/// (`余额(万元)` or `余额(元)`) is taken at its word.
+pub fn amounts_look_like_wan(
+    ledger: &ledger::Ledger,
+    policy: &policy::Policy,
+) -> Option<Diagnostic> {
+    use rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+    let col = ledger.balance_column.filter(|c| !c.unit_declared)?;
+    let (target, what) = policy
+        .tiers
+        .iter()
+        .flat_map(|t| {
+            let base = t
+                .base_deposit
+                .map(|b| (b, format!("tiers.{}.base_deposit", t.id)));
+            let excluded = t.criteria.as_ref().and_then(|c| {
+                c.exclude_clients_below
+                    .map(|b| (b, format!("tiers.{}.exclude_clients_below", t.id)))
+            });
+            [base, excluded]
+        })
+        .flatten()
+        .filter(|(v, _)| *v > Decimal::ZERO)
+        .min_by(|a, b| a.0.cmp(&b.0))?;
+    let limit = target / Decimal::from(IMPLAUSIBLY_SMALL);
+    let mut client: BTreeMap<&str, Decimal> = BTreeMap::new();
+    match &ledger.deposits {
+        ledger::Deposits::Daily { accounts, days } => {
+            let days = Decimal::from(*days.max(&1));
+            for a in accounts {
+                *client.entry(a.client_id.as_str()).or_default() += a.balance_sum / days;
+            }
+        }
+        ledger::Deposits::Averages(rows) => {
+            for r in rows {
+                *client.entry(r.client_id.as_str()).or_default() += r.daily_average;
+            }
+        }
+    }
+    let mut rm: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for a in &ledger.clients {
+        let d = client
+            .get(a.client_id.as_str())
+            .copied()
+            .unwrap_or_default();
+        *rm.entry(a.rm_id.as_str()).or_default() += a.share * d;
+    }
+    let largest = rm.values().copied().max()?;
+    if largest >= limit || largest <= Decimal::ZERO {
+        return None;
+    }
+    let header = match col.src.sheet {
+        ledger::SheetKind::DepositAverages => "月日均余额",
+        _ => "余额",
+    };
+    let amount = |d: Decimal| {
+        crate::report::pay::amount_text(crate::decimal::RoundAway::round_away(d, 2), 2)
+    };
+    Some(Diagnostic::warning(
+        ledger.location(col.src),
+        Code::BadUnit,
+        crate::text::trust::amounts_look_like_wan(
+            amount(largest),
+            amount(limit),
+            amount(target),
+            what,
+            format!("{header}(万元)"),
+            format!("{header}(元)"),
+        ),
+    ))
 }

@@ -8,6 +8,8 @@
 //!
 //! - [`inputs`]: the one policy-source loader, the ledger's `ReadOptions`
 //!   made from the policy, input checks and hashes.
+//! - [`in_force`]: the policy given against the one in force for a month
+//!   of an archive.
 //! - [`opening`]: the month's opening state (a closed period's state, the
 //!   ledger's `risk_accounts` sheet, or nothing).
 //! - [`month`]: one month's pay.
@@ -15,6 +17,7 @@
 //!
 //! Nothing here writes; the commands write what the pipelines return.
 
+pub mod in_force;
 pub mod inputs;
 pub mod month;
 pub mod opening;

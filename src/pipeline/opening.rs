@@ -109,6 +109,7 @@ fn previous(
     closing: bool,
 ) -> Result<Option<Period>, Failure> {
     if !closing {
+        archive.no_stray_month().map_err(Failure::Error)?;
         let closed = archive.periods().map_err(Failure::Error)?;
         if closed.contains(&period) {
             return Ok(Some(period.prev()).filter(|p| closed.contains(p)));

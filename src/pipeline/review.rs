@@ -87,6 +87,18 @@ pub fn run(job: &ReviewJob) -> Result<ReviewRun, Failure> {
         .ok_or_else(|| Failure::usage(run::empty_review_period()))?;
     let mut diags = Diagnostics::new();
     let policy = policy_in_force(&job.policy, last, &label, &mut diags)?;
+    // The months read from an archive were closed under the policy in
+    // force for them: a review's policy is that one too (as `close`'s).
+    if let Some(root) = &job.archive
+        && !diags.has_errors()
+    {
+        let given = match &job.policy {
+            PolicySource::File(f) => f.display().to_string(),
+            PolicySource::Rules { .. } => policy.file.clone(),
+        };
+        super::in_force::check_archived(&policy, &given, last, root, &mut diags)
+            .map_err(Failure::Error)?;
+    }
     // A condition over more consecutive months than the period has could
     // never hold (a quarter's review of a six-month run): the policy's
     // error at the condition, not a rule that silently never fires.

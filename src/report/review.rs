@@ -586,6 +586,36 @@ fn scope_text(policy: &Policy, r: &ReviewResult, months: usize, lang: Lang) -> O
     })
 }
 
+/// Why an RM who served part of the period is not assessed, with the
+/// months served.
+pub fn part_period_reason(n: &crate::engine::review::NotReviewed, lang: Lang) -> String {
+    use crate::engine::review::PartPeriod;
+    use crate::text::trust;
+    let months = n.months();
+    let runs_on = months.windows(2).all(|w| w[0].next() == w[1]);
+    let served = match (months.first(), months.last()) {
+        (Some(f), Some(l)) if runs_on => match f == l {
+            true => f.to_string(),
+            false => format!("{f}…{l}"),
+        },
+        _ => months
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(crate::text::list_sep(lang)),
+    };
+    let (count, total) = (months.len(), n.year.period_months);
+    match n.why {
+        PartPeriod::Left { on: Some(on) } => trust::part_period_left(on, count, total, served),
+        PartPeriod::Left { on: None } => trust::part_period_left_undated(count, total, served),
+        PartPeriod::NotListed { until, last } => {
+            trust::part_period_not_listed(until, last, count, total, served)
+        }
+    }
+    .get(lang)
+    .to_string()
+}
+
 /// The reasons of a decision, in words.
 pub fn reasons(policy: &Policy, r: &ReviewResult, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
@@ -746,6 +776,29 @@ pub fn review_book(
         row.push(Cell::text(
             summary_reasons(policy, r, reviewed, lang).join("\n"),
         ));
+        s.push(row);
+    }
+    // Those who served part of the period: listed, not assessed, why.
+    for n in &review.not_reviewed {
+        let mut row = vec![
+            Cell::text(&n.year.rm.rm_id),
+            Cell::text(&n.year.rm.name),
+            Cell::text(tier_label(policy, Some(n.year.rm.tier), lang)),
+        ];
+        row.extend(std::iter::repeat_with(|| Cell::text("—")).take(7));
+        row.push(Cell::text(tier_label(policy, Some(n.year.rm.tier), lang)));
+        if staff_grades {
+            row.push(
+                policy.tiers[n.year.rm.tier]
+                    .staff_grade
+                    .map(|g| Cell::Number(Decimal::from(g), 0))
+                    .unwrap_or(Cell::text("—")),
+            );
+        }
+        row.push(Cell::text(
+            crate::text::trust::review_not_assessed().get(lang),
+        ));
+        row.push(Cell::text(part_period_reason(n, lang)));
         s.push(row);
     }
     drop(s);

@@ -124,6 +124,7 @@ pub mod archive;
 pub mod ledger;
 pub mod policy;
 pub mod run;
+pub mod trust;
 
 /// A fixed text of the catalogue (`text::total`), for tables of them.
 pub type Label = fn(Lang) -> &'static str;
@@ -1303,6 +1304,7 @@ mod tests {
             .chain(archive::SAYS)
             .chain(archive::io_sentences::SAYS)
             .chain(run::SAYS)
+            .chain(trust::SAYS)
         {
             assert!(has_cjk(zh), "{key}: the Chinese text has no Chinese: {zh}");
             let unquoted = EN_MAY_QUOTE

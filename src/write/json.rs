@@ -502,6 +502,25 @@ pub struct JsonReview {
     pub tool_version: String,
     pub policy: JsonPolicy,
     pub managers: Vec<JsonReviewRm>,
+    /// RMs who served part of the period only, not assessed (absent when
+    /// there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_assessed: Vec<JsonNotAssessed>,
+}
+
+/// An RM who served part of the review period: not assessed, and why.
+#[derive(Serialize)]
+pub struct JsonNotAssessed {
+    pub rm_id: String,
+    pub name: String,
+    pub current_tier: String,
+    /// `left` (离岗) or `not_listed` (absent from the period's later ledgers).
+    pub why: &'static str,
+    pub left_on: Option<String>,
+    /// The months the RM is listed in.
+    pub months_served: Vec<String>,
+    pub period_months: u32,
+    pub reason: String,
 }
 
 #[derive(Serialize)]
@@ -599,6 +618,23 @@ pub fn review_json(
                     .map(|(k, v)| (k.id().to_string(), v.map(figure)))
                     .collect(),
                 trace: trace(&r.trace, &words),
+            })
+            .collect(),
+        not_assessed: review
+            .not_reviewed
+            .iter()
+            .map(|n| JsonNotAssessed {
+                rm_id: n.year.rm.rm_id.clone(),
+                name: n.year.rm.name.clone(),
+                current_tier: policy.tiers[n.year.rm.tier].id.clone(),
+                why: match n.why {
+                    crate::engine::review::PartPeriod::Left { .. } => "left",
+                    crate::engine::review::PartPeriod::NotListed { .. } => "not_listed",
+                },
+                left_on: n.year.left_on.map(|d| d.to_string()),
+                months_served: n.months().iter().map(|p| p.to_string()).collect(),
+                period_months: n.year.period_months,
+                reason: crate::report::review::part_period_reason(n, lang),
             })
             .collect(),
     }

@@ -72,6 +72,10 @@
 //! - `writers`: ledgers written by rust_xlsxwriter, openpyxl and
 //!   LibreOffice take the reader's fast path (the deposits sheet inflated
 //!   ahead) with the same figures; each way it is declined reads the same.
+//! - `trust`: what the archive certifies: the policy in force for the
+//!   month, the build that closed it, a month folder with no manifest, a
+//!   ledger named for another month, amounts typed in 万元, and RMs who
+//!   served part of a review period.
 //! - `template`: the empty ledger workbook of `rmpay template` read back
 //!   through the reader, and filled in through `check` and `payroll`.
 
@@ -109,6 +113,7 @@ mod statement;
 mod streaming;
 mod template;
 mod test;
+mod trust;
 mod util;
 mod walk;
 mod writers;

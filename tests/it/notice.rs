@@ -146,7 +146,10 @@ fn policy_a_notices_state_each_rms_decision_and_the_summarys_reasons() {
         o.stderr
     );
     let dir = d.path().join("notices");
-    let everyone = summary(&d.path().join("out/review-2026.xlsx"), "考核汇总");
+    let mut everyone = summary(&d.path().join("out/review-2026.xlsx"), "考核汇总");
+    // L01 left during the year: listed last in the summary, not assessed,
+    // and given no notice of a result.
+    assert_eq!(everyone.pop().map(|p| p.0), Some("L01".to_string()));
     let ids: Vec<&str> = everyone.iter().map(|p| p.0.as_str()).collect();
     assert_eq!(
         ids,

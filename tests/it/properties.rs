@@ -218,6 +218,7 @@ fn split_ledger(balances: &[i64], shares: &[Decimal]) -> Ledger {
         baseline: Vec::new(),
         risk_accounts: Vec::new(),
         unknown_columns: Vec::new(),
+        balance_column: None,
         warnings: Vec::new(),
         folder: Vec::new(),
     }

@@ -1057,10 +1057,18 @@ fn partial_review_marks_every_sheet() {
     // The agents appear from July: not in a January–June review.
     assert!(!r.has("AG01"));
     // Every RM reviewed was in post all six months given: none is marked
-    // as covering part of the period.
+    // as covering part of the period. L01, who left on 2026-03-31, is
+    // listed after them, not assessed, with the months served.
     let reasons = summary_reasons(&r.out().join("review-2026.xlsx"), "考核汇总（部分期间）");
-    let part: Vec<_> = reasons.iter().filter(|(_, w)| w.contains("在岗")).collect();
+    let (left, part): (Vec<_>, Vec<_>) = reasons
+        .iter()
+        .filter(|(_, w)| w.contains("在岗"))
+        .partition(|(id, _)| id == "L01");
     assert!(part.is_empty(), "{part:?}");
+    assert_eq!(
+        left[0].1,
+        "考核期内离岗（2026-03-31）：在岗 3 个月（2026-01…2026-03），考核期共 12 个月；未满考核期，不参加考核（其业绩仍计入所在机构）"
+    );
 }
 
 #[test]
@@ -1169,26 +1177,29 @@ fn workbook_has_the_tier_chart() {
 #[test]
 fn archive_review_equals_ledgers_review() {
     let arch = tempfile::tempdir().unwrap();
+    // Policy A without its sign-off workflow (closing is not what is
+    // tested), closed and reviewed under alike: a review from an archive
+    // is under the policy its months were closed under (in force).
+    let policy = super::util::policy_a_without_workflow();
     for l in ledgers_a(&YEAR) {
         let o = run(&[
             "close".into(),
             "--archive".into(),
             arch.path().display().to_string(),
             "--policy".into(),
-            // Without the sign-off workflow: closing is not what is tested.
-            super::util::policy_a_without_workflow().into(),
+            policy.into(),
             "--ledger".into(),
             l.clone(),
         ]);
         assert_eq!(o.code, 0, "closing {l}: {}", o.stderr);
     }
-    let from_ledgers = review(POLICY_A, &ledgers_a(&YEAR), &[]);
+    let from_ledgers = review(policy, &ledgers_a(&YEAR), &[]);
     let from_archive = review_args(
         tempfile::tempdir().unwrap(),
         vec![
             "review".into(),
             "--policy".into(),
-            POLICY_A.into(),
+            policy.into(),
             "--archive".into(),
             arch.path().display().to_string(),
         ],
@@ -1206,7 +1217,7 @@ fn archive_review_equals_ledgers_review() {
             vec![
                 "review".into(),
                 "--policy".into(),
-                POLICY_A.into(),
+                policy.into(),
                 "--archive".into(),
                 root.display().to_string(),
             ],
@@ -1623,13 +1634,35 @@ fn prior_year_figures_from_the_archive() {
     let ledger = given.path().join("bocom.xlsx");
     std::fs::copy("fixtures/bocom-2026-10.xlsx", &ledger).unwrap();
     let ledger = ledger.to_str().unwrap();
+    // Each month closed under the policy in force for it (a month is
+    // archived only so): 2025's under a 2025 version of Policy B, the same
+    // rules dated 2025-01-01 to 2025-12-31, 2026's under the shipped one
+    // (in force from 2026-01-01), each picked by `--rules` by its dates.
+    let rules = given.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    let shipped = std::fs::read_to_string(POLICY_B).unwrap();
+    std::fs::write(rules.join("bocom-nanchang.toml"), &shipped).unwrap();
+    let from = "effective_from = 2026-01-01\n";
+    assert!(shipped.contains(from));
+    std::fs::write(
+        rules.join("bocom-nanchang-2025.toml"),
+        shipped
+            .replacen(
+                from,
+                "effective_from = 2025-01-01\neffective_until = 2025-12-31\n",
+                1,
+            )
+            .replacen("version = \"2026.1\"", "version = \"2025.1\"", 1),
+    )
+    .unwrap();
+    let rules = rules.to_str().unwrap();
     for p in periods {
         let o = run(&[
             "close",
             "--archive",
             arch,
-            "--policy",
-            POLICY_B,
+            "--rules",
+            rules,
             "--ledger",
             ledger,
             "--period",
@@ -1637,6 +1670,29 @@ fn prior_year_figures_from_the_archive() {
         ]);
         assert_eq!(o.code, 0, "{}", o.stderr);
     }
+    // The shipped version given for a month of 2025, not in force then, is
+    // refused, naming the policy, its dates and the month.
+    let o = run(&[
+        "payroll",
+        "--archive",
+        arch,
+        "--policy",
+        POLICY_B,
+        "--ledger",
+        ledger,
+        "--period",
+        "2025-12",
+        "--out",
+        given.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.starts_with(
+            "rules/bocom-nanchang.toml: error[no-policy-in-force]: policy `bocom-nanchang` version 2026.1 is in force 2026-01-01 to …, not in 2025-12"
+        ),
+        "{}",
+        o.stderr
+    );
     let r = review_args(
         tempfile::tempdir().unwrap(),
         [
@@ -1915,6 +1971,12 @@ fn policy_a_summary_reads_in_words() {
             "AG02",
             "（在岗 6 个月）各项数字按在岗月份计\n在岗月数 6 个月，不高于 6 个月，且存款日均 8,000,000.00，达到 8,000,000.00，且在岗月数 6 个月，不高于 12 个月，且存款日均 8,000,000.00，达到 6,000,000.00 → 晋升（A-21-agent-promotion）\n新基数存款 2,850,000.00（初级客户经理 1 人存款日均的平均数），超过部分为增量",
         ),
+        // L01 left on 2026-03-31 (listed 离岗 until June): shown, not
+        // assessed, with the months served, January–March.
+        (
+            "L01",
+            "考核期内离岗（2026-03-31）：在岗 3 个月（2026-01…2026-03），考核期共 12 个月；未满考核期，不参加考核（其业绩仍计入所在机构）",
+        ),
     ]);
     same("policy A summary (zh)", &reasons, &expected);
 }
@@ -1961,6 +2023,10 @@ fn policy_a_summary_in_english() {
         (
             "AG02",
             "(in post 6 months) figures cover those months\nwhole months since marketing_since 6 months, at most 6 months; and daily-average deposits 8,000,000.00, at least 8,000,000.00; and whole months since marketing_since 6 months, at most 12 months; and daily-average deposits 8,000,000.00, at least 6,000,000.00 → promote (A-21-agent-promotion)\nnew base deposit 2,850,000.00 (the average daily deposits of the 1 RMs of Junior RM); anything above it is increment",
+        ),
+        (
+            "L01",
+            "left during the review period (2026-03-31): served 3 of its 12 months (2026-01…2026-03); not assessed for part of a period (their months still count in their branch's figures)",
         ),
     ]);
     same("policy A summary (en)", &reasons, &expected);
