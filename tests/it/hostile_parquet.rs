@@ -200,9 +200,12 @@ fn a_page_whose_checksum_fails_is_a_located_error() {
         .position(|w| w == 10_500i64.to_be_bytes())
         .unwrap();
     assert_eq!(at, 834);
-    // Undamaged: read.
+    // Undamaged: read (its one RM's 115.00 a day, with no unit in the
+    // header, is below a thousandth of the policy's smallest target, so
+    // the 万元 warning stands beside it).
     damaged("deposits-page-crc.parquet", &[])
         .stdout_contains("$TMP/m: ledger for 2026-10 is valid (1 managers, 1 client assignments)")
+        .stderr_contains("$TMP/m/deposits.parquet column balance: warning[bad-unit]: the header declares no unit")
         .status(0)
         .run();
     damaged("deposits-page-crc.parquet", &[(at + 7, 0x01)])
