@@ -32,6 +32,12 @@
 //! shown is a plain one, and a reader that seeks back into the member
 //! read ahead only costs that member being inflated again.
 
+mod split;
+
+pub use split::{SPLIT_MIN, Single, SplitRoute};
+pub(crate) use split::Split;
+use split::{Half2, TAIL};
+
 use super::guard::{self, Breach, Guard, Kind};
 use crate::diag::Code;
 use crate::text::ledger as says;
@@ -126,7 +132,18 @@ pub fn route(path: &Path) -> io::Result<Route> {
 /// by its path for each member, a copy removed meanwhile failed half-way
 /// with `No such file or directory`, and a file replaced meanwhile would
 /// have given members of two files).
+#[cfg(test)]
 pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFile, Breach>> {
+    open_split(path, slot, None)
+}
+
+/// [`open`], the biggest worksheet made ready to be split ([`Split`]) when
+/// it inflates to `split_min` bytes or more.
+pub(crate) fn open_split(
+    path: &Path,
+    slot: &BreachSlot,
+    split_min: Option<u64>,
+) -> io::Result<Result<LedgerFile, Breach>> {
     let mut file = File::open(path)?;
     let members = match directory(file.try_clone()?) {
         Ok(Ok(m)) => m,
@@ -141,15 +158,36 @@ pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFi
         Ok(p) => p,
         Err(b) => return Ok(Err(b)),
     };
+    let file = Arc::new(file);
+    let split = match (plan.ahead, split_min) {
+        (_, None) => Err(Single::Off),
+        (Some(i), Some(min)) if plan.members[i].size >= min => {
+            Ok(Split::start(&file, &plan.members, i))
+        }
+        (Some(_), Some(_)) => Err(Single::Small),
+        (None, Some(_)) => Err(Single::NotAhead),
+    };
     Ok(Ok(LedgerFile::Rewritten(Box::new(Rewritten {
-        file: Arc::new(file),
+        file,
         pos: 0,
         plan,
         current: None,
         ahead: None,
         starts: 0,
         slot: slot.clone(),
+        split,
+        half2: None,
     }))))
+}
+
+impl LedgerFile {
+    /// The biggest worksheet, ready to be split, if it is big enough.
+    pub(crate) fn split(&self) -> Result<Arc<Split>, Single> {
+        match self {
+            LedgerFile::Rewritten(r) => r.split.clone(),
+            LedgerFile::Plain(_) => Err(Single::NotAhead),
+        }
+    }
 }
 
 impl Read for LedgerFile {
@@ -463,6 +501,11 @@ pub(crate) struct Rewritten {
     /// Times the member read ahead was inflated from its start.
     starts: u32,
     slot: BreachSlot,
+    /// The member read ahead may be split ([`Split`]): this archive then
+    /// shows its first half.
+    split: Result<Arc<Split>, Single>,
+    /// This archive shows a split sheet's second half.
+    half2: Option<Half2>,
 }
 
 /// A member read on this thread: its bytes from `offset` on come next.
@@ -566,17 +609,35 @@ struct Inflating {
     back: Sender<Vec<u8>>,
     chunk: Vec<u8>,
     offset: u64,
+    /// Bytes inflated (the member's size, or the cut).
+    limit: u64,
+    /// Served after `limit` bytes.
+    tail: &'static [u8],
 }
 
 impl Inflating {
     /// Start inflating the member from its beginning: no more than its
     /// declared size, every chunk checked by its guard before it is sent.
     fn start(file: &Arc<File>, member: &Member, slot: &BreachSlot) -> io::Result<Inflating> {
+        let guard = Some(Guard::new(&member.name));
+        Inflating::start_to(file, member, member.size, guard, b"", slot)
+    }
+
+    /// Start inflating the member's first `limit` bytes, checked by
+    /// `guard` if any, served followed by `tail` (the first half of a split
+    /// sheet: its bytes before the cut were checked by the scout, [`Split`]).
+    fn start_to(
+        file: &Arc<File>,
+        member: &Member,
+        limit: u64,
+        mut guard: Option<Guard>,
+        tail: &'static [u8],
+        slot: &BreachSlot,
+    ) -> io::Result<Inflating> {
         let raw = At::new(file, member);
         let (tx, rx) = sync_channel(CHUNKS);
         let (back, used) = channel::<Vec<u8>>();
-        let size = member.size;
-        let mut guard = Guard::new(&member.name);
+        let size = limit.min(member.size);
         let slot = slot.clone();
         std::thread::spawn(move || {
             let mut inflate = flate2::read::DeflateDecoder::new(BufReader::new(raw));
@@ -599,7 +660,10 @@ impl Inflating {
                 };
                 chunk.truncate(filled);
                 total += filled as u64;
-                let res = res.and_then(|()| guard.feed(&chunk).map_err(|b| record(&slot, b)));
+                let res = res.and_then(|()| match guard.as_mut() {
+                    Some(g) => g.feed(&chunk).map_err(|b| record(&slot, b)),
+                    None => Ok(()),
+                });
                 let done = filled < CHUNK || total == size || res.is_err();
                 let msg = res.map(|()| chunk);
                 // The reader went away (done with the sheet, or failed).
@@ -613,12 +677,29 @@ impl Inflating {
             back,
             chunk: Vec::new(),
             offset: 0,
+            limit: size,
+            tail,
         })
     }
 
     /// Bytes of the member from `at` (at or after the current chunk) into
     /// `buf`.
     fn read_at(&mut self, at: u64, buf: &mut [u8]) -> io::Result<usize> {
+        if at >= self.limit {
+            // Past the cut: the tail that closes the first half, and then
+            // nothing (calamine stops at `</sheetData>`; reading on is an
+            // error, and the sheet is read again whole).
+            let from = usize::try_from(at - self.limit).unwrap_or(usize::MAX);
+            let Some(rest) = self.tail.get(from..).filter(|r| !r.is_empty()) else {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "read past the end of a split sheet's first half",
+                ));
+            };
+            let n = buf.len().min(rest.len());
+            buf[..n].copy_from_slice(&rest[..n]);
+            return Ok(n);
+        }
         while at >= self.offset + self.chunk.len() as u64 {
             let next = match self.rx.recv() {
                 Ok(next) => next?,
@@ -650,10 +731,22 @@ impl Rewritten {
             return Err(record(&self.slot, b));
         }
         let left = m.size - within;
+        if let Some(h) = self.half2.as_mut()
+            && h.index == index
+        {
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            return h.read_at(within, &mut buf[..want]);
+        }
         if self.plan.ahead == Some(index) {
             // Going back in the member means inflating it again.
             if self.ahead.as_ref().is_none_or(|s| within < s.offset) {
-                self.ahead = Some(Inflating::start(&self.file, m, &self.slot)?);
+                // The sheet split, if it is the one the reader asked to
+                // split and the scout found a cut: its first half.
+                let cut = self.split.as_ref().ok().and_then(|s| s.engage());
+                self.ahead = Some(match cut {
+                    Some(at) => Inflating::start_to(&self.file, m, at, None, TAIL, &self.slot)?,
+                    None => Inflating::start(&self.file, m, &self.slot)?,
+                });
                 self.starts += 1;
             }
             let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
