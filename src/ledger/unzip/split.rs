@@ -41,7 +41,7 @@ use std::thread::JoinHandle;
 /// Worksheets that inflate to fewer bytes than this are read whole by one
 /// parser: a second `Xlsx` (workbook, styles, shared strings read again)
 /// is not worth it.
-pub const SPLIT_MIN: u64 = 4 << 20;
+pub const SPLIT_MIN: u64 = super::MIN_MEMBER;
 /// The most bytes a sheet's head (up to and including `<sheetData>`) may
 /// have for the sheet to be split.
 pub const MAX_HEAD: u64 = 64 << 10;
