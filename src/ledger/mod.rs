@@ -84,20 +84,23 @@ pub fn read_ledger(
     reader.finish()
 }
 
-/// [`read_ledger`], the deposits sheet split when it inflates to
-/// `split_min` bytes or more (never when `None`; [`read_ledger`] uses
-/// [`unzip::SPLIT_MIN`]), and how it was read (`None`: no xlsx deposits
-/// sheet was read). For tests: the split and the single read give the
+/// [`read_ledger`], the deposits sheet split (if `split`) when it
+/// inflates to `split_min` bytes or more ([`read_ledger`] uses
+/// [`unzip::SPLIT_MIN`]; under [`unzip::MIN_MEMBER`], the biggest sheet
+/// of `split_min` bytes or more is inflated ahead, split or not), and how
+/// it was read (`None`: no xlsx deposits sheet was read). For tests: the split and the single read give the
 /// same ledger and diagnostics.
 #[doc(hidden)]
 pub fn read_ledger_split(
     path: &Path,
     display: &str,
     opts: &ReadOptions,
-    split_min: Option<u64>,
+    split_min: u64,
+    split: bool,
 ) -> (Option<Ledger>, Diagnostics, Option<unzip::SplitRoute>) {
     let mut reader = Reader::new(display, opts);
     reader.split_min = split_min;
+    reader.split_on = split;
     reader.read(path, &mut |_, _| {});
     let route = reader.split_route;
     let (ledger, diags) = reader.finish();
@@ -230,7 +233,8 @@ pub(crate) struct Reader<'o> {
     folder: Vec<(SheetKind, FileForm)>,
     /// The deposits sheet is split when it inflates to this many bytes
     /// ([`unzip::Split`]).
-    split_min: Option<u64>,
+    split_min: u64,
+    split_on: bool,
     /// The biggest worksheet, ready to be split (or why not).
     split: Result<std::sync::Arc<unzip::Split>, unzip::Single>,
     /// How the deposits sheet was read.
@@ -303,7 +307,8 @@ impl<'o> Reader<'o> {
             breach: Default::default(),
             in_folder: false,
             folder: Vec::new(),
-            split_min: Some(unzip::SPLIT_MIN),
+            split_min: unzip::SPLIT_MIN,
+            split_on: true,
             split: Err(unzip::Single::Off),
             split_route: None,
         }
@@ -460,7 +465,7 @@ impl<'o> Reader<'o> {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         let opened: Result<Book, Msg> = match ext.as_deref() {
-            Some("xlsx" | "xlsm") => match unzip::open_split(path, &self.breach, self.split_min) {
+            Some("xlsx" | "xlsm") => match unzip::open_split(path, &self.breach, self.split_min, self.split_on) {
                 Err(e) => Err(says::cannot_open_workbook(calamine::XlsxError::Io(e))),
                 Ok(Err(b)) => {
                     self.put_breach(b, false);
@@ -735,10 +740,7 @@ impl<'o> Reader<'o> {
         let res = self.stream_split(x, name, progress, &split);
         split.join();
         let why = match res {
-            Ok(()) => {
-                self.split_route = Some(unzip::SplitRoute::Split);
-                return Ok(());
-            }
+            Ok(read) => return read,
             Err(why) => why,
         };
         self.split_route = Some(unzip::SplitRoute::Single(why));
@@ -753,20 +755,41 @@ impl<'o> Reader<'o> {
         self.stream_xlsx(x, name, progress)
     }
 
-    /// The split read of [`Reader::stream_deposits`]; an error says why
-    /// the sheet must be read whole.
+    /// The split read of [`Reader::stream_deposits`]: the sheet read (by
+    /// two parsers, or whole when it is not split), or why it must be
+    /// read again whole.
     fn stream_split<RS: Read + Seek + Send>(
         &mut self,
         x: &mut Xlsx<RS>,
         name: &str,
         progress: &mut dyn FnMut(&str, u64),
         split: &unzip::Split,
-    ) -> Result<(), unzip::Single> {
-        use unzip::Single;
+    ) -> Result<Result<(), String>, unzip::Single> {
         split.arm();
         let cells = x.worksheet_cells_reader(name);
-        split.disarm()?;
-        let cells = cells.map_err(|_| Single::Failed)?;
+        if let Err(why) = split.disarm() {
+            // Not split: calamine reads the sheet whole, as it would have.
+            self.split_route = Some(unzip::SplitRoute::Single(why));
+            return Ok(cells
+                .map_err(|e| e.to_string())
+                .and_then(|cells| self.stream_cells(cells, progress).map(|_| ())));
+        }
+        let cells = cells.map_err(|_| unzip::Single::Failed)?;
+        self.stream_halves(cells, name, progress, split)?;
+        self.split_route = Some(unzip::SplitRoute::Split);
+        Ok(Ok(()))
+    }
+
+    /// The halves of a split sheet, `cells` the first half's; an error
+    /// says why the sheet must be read again whole.
+    fn stream_halves<RS: Read + Seek + Send>(
+        &mut self,
+        cells: calamine::XlsxCellReader<'_, RS>,
+        name: &str,
+        progress: &mut dyn FnMut(&str, u64),
+        split: &unzip::Split,
+    ) -> Result<(), unzip::Single> {
+        use unzip::Single;
         let (file, _slot) = split.second_half().map_err(|_| Single::Failed)?;
         std::thread::scope(|s| {
             let second = s.spawn(move || keep_second_half(file, name));

@@ -134,15 +134,18 @@ pub fn route(path: &Path) -> io::Result<Route> {
 /// have given members of two files).
 #[cfg(test)]
 pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFile, Breach>> {
-    open_split(path, slot, None)
+    open_split(path, slot, SPLIT_MIN, false)
 }
 
 /// [`open`], the biggest worksheet made ready to be split ([`Split`]) when
-/// it inflates to `split_min` bytes or more.
+/// `split` and it inflates to `split_min` bytes or more (a test's
+/// threshold under [`MIN_MEMBER`] has that sheet inflated ahead, split or
+/// not).
 pub(crate) fn open_split(
     path: &Path,
     slot: &BreachSlot,
-    split_min: Option<u64>,
+    split_min: u64,
+    split: bool,
 ) -> io::Result<Result<LedgerFile, Breach>> {
     let mut file = File::open(path)?;
     let members = match directory(file.try_clone()?) {
@@ -154,18 +157,21 @@ pub(crate) fn open_split(
             return Ok(Ok(LedgerFile::Plain(BufReader::new(file))));
         }
     };
-    let plan = match plan(members) {
+    let mut plan = match plan(members) {
         Ok(p) => p,
         Err(b) => return Ok(Err(b)),
     };
+    // A test's threshold under a thread's worth: the sheet split is
+    // inflated ahead as well.
+    if split_min < MIN_MEMBER && plan.ahead.is_none() {
+        plan.ahead = ahead_of(&plan.members, split_min).0;
+    }
     let file = Arc::new(file);
-    let split = match (plan.ahead, split_min) {
-        (_, None) => Err(Single::Off),
-        (Some(i), Some(min)) if plan.members[i].size >= min => {
-            Ok(Split::start(&file, &plan.members, i))
-        }
-        (Some(_), Some(_)) => Err(Single::Small),
-        (None, Some(_)) => Err(Single::NotAhead),
+    let split = match plan.ahead {
+        _ if !split => Err(Single::Off),
+        Some(i) if plan.members[i].size >= split_min => Ok(Split::start(&file, &plan.members, i)),
+        Some(_) => Err(Single::Small),
+        None => Err(Single::NotAhead),
     };
     Ok(Ok(LedgerFile::Rewritten(Box::new(Rewritten {
         file,
@@ -444,7 +450,7 @@ fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
         start: at,
         bytes: directory,
     });
-    let (ahead, route) = ahead_of(&members);
+    let (ahead, route) = ahead_of(&members, MIN_MEMBER);
     Ok(Plan {
         segments,
         len,
@@ -455,8 +461,9 @@ fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
 }
 
 /// The member to inflate ahead (the biggest deflated worksheet of at least
-/// [`MIN_MEMBER`] bytes, the first of equals), and the route that makes.
-fn ahead_of(members: &[Member]) -> (Option<usize>, Route) {
+/// `min` ([`MIN_MEMBER`]) bytes, the first of equals), and the route that
+/// makes.
+fn ahead_of(members: &[Member], min: u64) -> (Option<usize>, Route) {
     let biggest = |deflated: bool| {
         members
             .iter()
@@ -465,14 +472,14 @@ fn ahead_of(members: &[Member]) -> (Option<usize>, Route) {
             .max_by_key(|(i, m)| (m.size, std::cmp::Reverse(*i)))
     };
     match (biggest(true), biggest(false)) {
-        (Some((i, m)), _) if m.size >= MIN_MEMBER => (
+        (Some((i, m)), _) if m.size >= min => (
             Some(i),
             Route::Ahead {
                 sheet: m.name.clone(),
                 size: m.size,
             },
         ),
-        (_, Some((_, m))) if m.size >= MIN_MEMBER => (
+        (_, Some((_, m))) if m.size >= min => (
             None,
             Route::Inline(Inline::Stored {
                 sheet: m.name.clone(),
@@ -739,7 +746,9 @@ impl Rewritten {
         }
         if self.plan.ahead == Some(index) {
             // Going back in the member means inflating it again.
-            if self.ahead.as_ref().is_none_or(|s| within < s.offset) {
+            // A first half read again from its start is the whole sheet.
+            let restart = |s: &Inflating| within < s.offset || (within == 0 && !s.tail.is_empty());
+            if self.ahead.as_ref().is_none_or(restart) {
                 // The sheet split, if it is the one the reader asked to
                 // split and the scout found a cut: its first half.
                 let cut = self.split.as_ref().ok().and_then(|s| s.engage());

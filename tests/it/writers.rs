@@ -108,9 +108,9 @@ fn every_writer_s_ledger_is_inflated_ahead_and_gives_the_same_figures() {
 /// the same ledger and the same diagnostics, every word of them.
 pub(crate) fn split_route(path: &Path, min: u64) -> SplitRoute {
     let opts = ReadOptions::default();
-    let (one, one_d, single) = read_ledger_split(path, "2026-10.xlsx", &opts, None);
+    let (one, one_d, single) = read_ledger_split(path, "2026-10.xlsx", &opts, min, false);
     assert_eq!(single, Some(SplitRoute::Single(Single::Off)));
-    let (two, two_d, route) = read_ledger_split(path, "2026-10.xlsx", &opts, Some(min));
+    let (two, two_d, route) = read_ledger_split(path, "2026-10.xlsx", &opts, min, true);
     assert_eq!(two_d.render(), one_d.render(), "{route:?}");
     assert!(two == one, "{route:?}: another ledger");
     route.expect("a deposits sheet was read")

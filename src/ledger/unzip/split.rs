@@ -477,10 +477,12 @@ impl Scan {
                 return Verdict::Refuse(Single::Formula);
             }
             let Some(head) = self.head else {
+                // `<sheetData>`, 11 bytes, must end within the head's bound.
+                if at + 11 > MAX_HEAD {
+                    return Verdict::Refuse(Single::LongHead);
+                }
                 if !closing && nm == b"sheetData" && after == b'>' {
                     self.head = Some(at + 11);
-                } else if at > MAX_HEAD {
-                    return Verdict::Refuse(Single::LongHead);
                 }
                 continue;
             };
