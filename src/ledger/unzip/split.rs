@@ -247,17 +247,19 @@ impl Split {
         Ok((file, slot))
     }
 
-    /// A panic of the scout, reported as the bug it is.
+    /// Done with the scout (the sheet read, split or not): it is stopped
+    /// (its channels closed, it ends at its next chunk), and a panic of
+    /// it is reported as the bug it is.
     pub(crate) fn join(&self) {
-        let thread = self
-            .state
-            .lock()
-            .ok()
-            .and_then(|mut st| st.scout.as_mut().and_then(|s| s.thread.take()));
-        if let Some(t) = thread
-            && t.is_finished()
-            && let Err(panic) = t.join()
-        {
+        let scout = self.state.lock().ok().and_then(|mut st| st.scout.take());
+        let Some(Scout {
+            cut, data, thread, ..
+        }) = scout
+        else {
+            return;
+        };
+        drop((cut, data));
+        if let Some(Err(panic)) = thread.map(JoinHandle::join) {
             std::panic::resume_unwind(panic);
         }
     }
