@@ -21,13 +21,29 @@
 //! biggest worksheet (over [`MIN_MEMBER`]) is inflated and checked on its
 //! own thread, one chunk ahead of the parser.
 //!
+//! Parsing is the rest, and one calamine parser is one core. So that
+//! biggest worksheet, when it is the deposits sheet, is read by two
+//! parsers at once ([`split`]): a scout inflates and checks it as soon as
+//! the file is opened and finds a cut at a row past its middle; this
+//! archive then shows calamine the sheet's bytes before the cut, closed
+//! with `</sheetData></worksheet>`, and a second archive shows another
+//! calamine, on another thread, the sheet's head and its bytes from the
+//! cut (a member of its own size and CRC). The reader takes the first
+//! half's rows as they come and the second half's after them, so every
+//! row goes through the row path in sheet order; anything the cut cannot
+//! keep exactly as the whole sheet (markup, formulas or prefixed names
+//! before it, a head over 64 KiB, no row to cut at, a failure in either
+//! half) has the sheet read whole, as before, from a clean state.
+//!
 //! A file the zip crate cannot read as an archive is handed to calamine as
 //! it is, which reports what is wrong with it (no member can be inflated
 //! from a file without a central directory).
 //!
 //! [`route`] says which of these a file takes, and why ([`Route`]): the
 //! tests hold files written by rust_xlsxwriter, openpyxl and LibreOffice
-//! to the fast path (`tests/it/writers.rs`). Nothing here depends on how
+//! to the fast path and to the split read (`tests/it/writers.rs`; every
+//! refusal of the split, and split against single reads of generated
+//! sheets, in `tests/it/split.rs`). Nothing here depends on how
 //! the zip crate reads an archive beyond what a zip file is: the archive
 //! shown is a plain one, and a reader that seeks back into the member
 //! read ahead only costs that member being inflated again.

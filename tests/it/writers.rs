@@ -3,8 +3,11 @@
 //! on a thread of its own (`ledger/unzip.rs`); these tests pin that files
 //! written by rust_xlsxwriter (both ways it stores text), openpyxl and
 //! LibreOffice take that fast path and give exactly the figures of the
-//! same ledger written by rust_xlsxwriter, and that each way the reader
-//! declines the fast path still reads the same figures.
+//! same ledger written by rust_xlsxwriter, that each way the reader
+//! declines the fast path still reads the same figures, and that each
+//! writer's deposits sheet, just over the split's threshold, is read by
+//! two parsers at once with the single read's ledger and messages
+//! (`ledger/unzip/split.rs`; its refusals in `split.rs`).
 //!
 //! The openpyxl and LibreOffice files are committed fixtures
 //! (`fixtures/writers/`, made by `fixtures/writers/make.py`, which mirrors
