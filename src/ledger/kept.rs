@@ -93,8 +93,11 @@ impl Kept {
         match v {
             DataRef::Empty => out.push(EMPTY),
             DataRef::Float(f) => {
+                // Kept as hundredths only when they give back every bit
+                // (not -0.0, nor 0.1 + 0.2).
                 let h = (f * 100.0).round();
-                if (0.0..1e15).contains(&h) && (h / 100.0).to_bits() == f.to_bits() {
+                let back = |h: u64| h as f64 / 100.0;
+                if (0.0..1e15).contains(&h) && back(h as u64).to_bits() == f.to_bits() {
                     out.push(HUNDREDTHS);
                     varint(out, h as u64);
                 } else {
