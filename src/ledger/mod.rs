@@ -16,11 +16,11 @@ mod cell;
 mod columns;
 mod csv_file;
 mod deposits;
-mod kept;
 pub mod dump;
 pub mod folder;
 pub mod guard;
 pub mod guide;
+mod kept;
 pub mod model;
 mod parquet_file;
 mod parse;
@@ -465,19 +465,21 @@ impl<'o> Reader<'o> {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         let opened: Result<Book, Msg> = match ext.as_deref() {
-            Some("xlsx" | "xlsm") => match unzip::open_split(path, &self.breach, self.split_min, self.split_on) {
-                Err(e) => Err(says::cannot_open_workbook(calamine::XlsxError::Io(e))),
-                Ok(Err(b)) => {
-                    self.put_breach(b, false);
-                    return;
+            Some("xlsx" | "xlsm") => {
+                match unzip::open_split(path, &self.breach, self.split_min, self.split_on) {
+                    Err(e) => Err(says::cannot_open_workbook(calamine::XlsxError::Io(e))),
+                    Ok(Err(b)) => {
+                        self.put_breach(b, false);
+                        return;
+                    }
+                    Ok(Ok(f)) => {
+                        self.split = f.split();
+                        Xlsx::new(f)
+                    }
+                    .map_err(says::cannot_open_workbook)
+                    .map(|x| Book::Xlsx(Box::new(x))),
                 }
-                Ok(Ok(f)) => {
-                    self.split = f.split();
-                    Xlsx::new(f)
-                }
-                .map_err(says::cannot_open_workbook)
-                .map(|x| Book::Xlsx(Box::new(x))),
-            },
+            }
             _ => match self.sandboxed(path, ext.as_deref()) {
                 Some(book) => book,
                 None => return,

@@ -50,9 +50,9 @@
 
 mod split;
 
-pub use split::{SPLIT_MIN, Single, SplitRoute};
 pub(crate) use split::Split;
 use split::{Half2, TAIL};
+pub use split::{SPLIT_MIN, Single, SplitRoute};
 
 use super::guard::{self, Breach, Guard, Kind};
 use crate::diag::Code;

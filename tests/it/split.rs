@@ -103,7 +103,13 @@ fn a_prefixed_element_before_the_cut_reads_the_sheet_whole() {
 
 #[test]
 fn a_long_head_reads_the_sheet_whole() {
-    let long = |x: &str| x.replacen("<sheetData>", &format!("{}<sheetData>", " ".repeat(70_000)), 1);
+    let long = |x: &str| {
+        x.replacen(
+            "<sheetData>",
+            &format!("{}<sheetData>", " ".repeat(70_000)),
+            1,
+        )
+    };
     assert_eq!(route_of(long), SplitRoute::Single(Single::LongHead));
 }
 
@@ -136,7 +142,7 @@ fn a_row_numbered_as_the_one_before_the_cut_reads_the_sheet_whole() {
         let cut = cut_of(x);
         let (before, after) = (row_at(x, cut) - 1, row_at(x, cut));
         let tag = format!(r#"<row r="{after}">"#);
-        let rest = x[cut..].replacen(&tag, &format!(r#"<row r="{before}">"#, ), 1);
+        let rest = x[cut..].replacen(&tag, &format!(r#"<row r="{before}">"#,), 1);
         // Its cells too.
         let end = rest.find("</row>").unwrap();
         let row = rest[..end].replace(&format!("{after}\""), &format!("{before}\""));
@@ -201,7 +207,12 @@ fn sheet(rows: &[Gen], fault: Option<usize>) -> String {
             Gen::Stranger { d } => (true, (7, *d, "C9999".into(), number(100))),
             Gen::Text { k, d } => (
                 true,
-                (*k, *d, format!("C{k:04}"), r#"t="inlineStr"><is><t>n/a</t></is>"#.into()),
+                (
+                    *k,
+                    *d,
+                    format!("C{k:04}"),
+                    r#"t="inlineStr"><is><t>n/a</t></is>"#.into(),
+                ),
             ),
             Gen::Unnumbered { k, d } => (false, (*k, *d, format!("C{k:04}"), number(5))),
         };

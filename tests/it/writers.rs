@@ -140,7 +140,7 @@ fn every_writer_s_deposits_sheet_is_split_and_read_as_a_whole() {
             panic!("{}", src.display());
         };
         // Just over the threshold.
-        assert!(size >= SPLIT_MIN && size < 2 * SPLIT_MIN, "{size}");
+        assert!((SPLIT_MIN..2 * SPLIT_MIN).contains(&size), "{size}");
         assert_eq!(
             split_route(&path, SPLIT_MIN),
             SplitRoute::Split,

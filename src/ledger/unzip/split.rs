@@ -567,7 +567,10 @@ mod tests {
         let cases: [(&str, Single); 5] = [
             ("<!-- <row r=\"9\"> -->", Single::Markup),
             ("<?pi x?>", Single::Markup),
-            (r#"<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>"#, Single::Formula),
+            (
+                r#"<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>"#,
+                Single::Formula,
+            ),
             (r#"<x:row r="1"></x:row>"#, Single::Prefixed),
             (r#"<row r="1"></row>"#, Single::NoCut),
         ];
@@ -585,7 +588,10 @@ mod tests {
             "<worksheet>{}<sheetData>{many}</sheetData></worksheet>",
             "<cols/>".repeat(10_000)
         );
-        assert_eq!(scan(long.as_bytes(), long.len() as u64 / 2, 4096), Err(Single::LongHead));
+        assert_eq!(
+            scan(long.as_bytes(), long.len() as u64 / 2, 4096),
+            Err(Single::LongHead)
+        );
         // A row without `r` past the middle is passed over, not cut.
         let unnumbered: String = (1..=40).map(|_| "<row><c><v>1</v></c></row>").collect();
         assert_eq!(scan(&sheet(&unnumbered), 60, 7), Err(Single::NoCut));
@@ -593,7 +599,9 @@ mod tests {
 
     #[test]
     fn the_second_half_s_crc_is_the_crc_of_its_bytes() {
-        let xml: Vec<u8> = (0..10_000u32).flat_map(|i| (i * 7919).to_le_bytes()).collect();
+        let xml: Vec<u8> = (0..10_000u32)
+            .flat_map(|i| (i * 7919).to_le_bytes())
+            .collect();
         let crc = |b: &[u8]| {
             let mut h = crc32fast::Hasher::new();
             h.update(b);
