@@ -593,7 +593,9 @@ mod tests {
             Err(Single::LongHead)
         );
         // A row without `r` past the middle is passed over, not cut.
-        let unnumbered: String = (1..=40).map(|_| "<row><c><v>1</v></c></row>").collect();
+        let unnumbered: String = (1..=40)
+            .map(|_| r#"<row spans="1:1"><c><v>1</v></c></row>"#)
+            .collect();
         assert_eq!(scan(&sheet(&unnumbered), 60, 7), Err(Single::NoCut));
     }
 
