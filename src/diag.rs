@@ -432,6 +432,14 @@ pub struct Diagnostics {
     suppressed: std::collections::BTreeMap<(String, Code), usize>,
 }
 
+/// What [`Diagnostics::mark`] takes and [`Diagnostics::truncate`] goes
+/// back to.
+#[derive(Debug)]
+pub struct DiagMark {
+    len: usize,
+    suppressed: std::collections::BTreeMap<(String, Code), usize>,
+}
+
 /// At most this many diagnostics of one code per file/sheet are kept.
 pub const PER_KIND_LIMIT: usize = 50;
 
@@ -507,6 +515,29 @@ impl Diagnostics {
 
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    /// Where the diagnostics stand now, for [`Diagnostics::truncate`].
+    pub fn mark(&self) -> DiagMark {
+        DiagMark {
+            len: self.items.len(),
+            suppressed: self.suppressed.clone(),
+        }
+    }
+
+    /// Back to where they stood at `mark`: what was reported since is
+    /// forgotten, counts and all (a sheet read again from its start).
+    pub fn truncate(&mut self, mark: DiagMark) {
+        for d in self.items.drain(mark.len.min(self.items.len())..) {
+            let key = (scope_of(&d.location), d.code);
+            if let Some(n) = self.kept.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    self.kept.remove(&key);
+                }
+            }
+        }
+        self.suppressed = mark.suppressed;
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {

@@ -20,6 +20,7 @@ pub mod dump;
 pub mod folder;
 pub mod guard;
 pub mod guide;
+mod kept;
 pub mod model;
 mod parquet_file;
 mod parse;
@@ -84,6 +85,29 @@ pub fn read_ledger(
     let mut reader = Reader::new(display, opts);
     reader.read(path, progress);
     reader.finish()
+}
+
+/// [`read_ledger`], the deposits sheet split (if `split`) when it
+/// inflates to `split_min` bytes or more ([`read_ledger`] uses
+/// [`unzip::SPLIT_MIN`]; under [`unzip::MIN_MEMBER`], the biggest sheet
+/// of `split_min` bytes or more is inflated ahead, split or not), and how
+/// it was read (`None`: no xlsx deposits sheet was read). For tests: the split and the single read give the
+/// same ledger and diagnostics.
+#[doc(hidden)]
+pub fn read_ledger_split(
+    path: &Path,
+    display: &str,
+    opts: &ReadOptions,
+    split_min: u64,
+    split: bool,
+) -> (Option<Ledger>, Diagnostics, Option<unzip::SplitRoute>) {
+    let mut reader = Reader::new(display, opts);
+    reader.split_min = split_min;
+    reader.split_on = split;
+    reader.read(path, &mut |_, _| {});
+    let route = reader.split_route;
+    let (ledger, diags) = reader.finish();
+    (ledger, diags, route)
 }
 
 /// The sheet being read.
@@ -211,6 +235,34 @@ pub(crate) struct Reader<'o> {
     in_folder: bool,
     /// The form of each sheet's file, in a ledger folder.
     folder: Vec<(SheetKind, FileForm)>,
+    /// The deposits sheet is split when it inflates to this many bytes
+    /// ([`unzip::Split`]).
+    split_min: u64,
+    split_on: bool,
+    /// The biggest worksheet, ready to be split (or why not).
+    split: Result<std::sync::Arc<unzip::Split>, unzip::Single>,
+    /// How the deposits sheet was read.
+    split_route: Option<unzip::SplitRoute>,
+}
+
+/// A split sheet's second half ([`unzip::Split::second_half`]), parsed
+/// and kept: the cells as the first half's parser would give them.
+fn keep_second_half(file: unzip::LedgerFile, name: &str) -> Result<kept::Kept, String> {
+    let mut x = Xlsx::new(file).map_err(|e| e.to_string())?;
+    let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut kept = kept::Kept::default();
+    while let Some(rec) = cells
+        .next_cell_with_formula_metadata()
+        .map_err(|e| e.to_string())?
+    {
+        let cell = uncomputed_as_error(rec);
+        let (r, c) = cell.get_position();
+        if r >= guard::MAX_ROWS || c >= guard::MAX_COLS {
+            return Err("beyond Excel's last cell".to_string());
+        }
+        kept.push(r, c, cell.get_value());
+    }
+    Ok(kept)
 }
 
 /// A cell of an xlsx as the reader takes it. A formula saved without its
@@ -260,6 +312,10 @@ impl<'o> Reader<'o> {
             breach: Default::default(),
             in_folder: false,
             folder: Vec::new(),
+            split_min: unzip::SPLIT_MIN,
+            split_on: true,
+            split: Err(unzip::Single::Off),
+            split_route: None,
         }
     }
 
@@ -414,16 +470,21 @@ impl<'o> Reader<'o> {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         let opened: Result<Book, Msg> = match ext.as_deref() {
-            Some("xlsx" | "xlsm") => match unzip::open(path, &self.breach) {
-                Err(e) => Err(says::cannot_open_workbook(calamine::XlsxError::Io(e))),
-                Ok(Err(b)) => {
-                    self.put_breach(b, false);
-                    return;
-                }
-                Ok(Ok(f)) => Xlsx::new(f)
+            Some("xlsx" | "xlsm") => {
+                match unzip::open_split(path, &self.breach, self.split_min, self.split_on) {
+                    Err(e) => Err(says::cannot_open_workbook(calamine::XlsxError::Io(e))),
+                    Ok(Err(b)) => {
+                        self.put_breach(b, false);
+                        return;
+                    }
+                    Ok(Ok(f)) => {
+                        self.split = f.split();
+                        Xlsx::new(f)
+                    }
                     .map_err(says::cannot_open_workbook)
                     .map(|x| Book::Xlsx(Box::new(x))),
-            },
+                }
+            }
             _ => match self.sandboxed(path, ext.as_deref()) {
                 Some(book) => book,
                 None => return,
@@ -464,6 +525,9 @@ impl<'o> Reader<'o> {
                     .warning(loc, Code::HiddenSheet, says::hidden_sheet());
             }
             let res = match &mut wb {
+                Book::Xlsx(x) if kind == SheetKind::Deposits => self
+                    .stream_deposits(x, name, progress)
+                    .map_err(says::cannot_read_sheet),
                 Book::Xlsx(x) => self
                     .stream_xlsx(x, name, progress)
                     .map_err(says::cannot_read_sheet),
@@ -570,7 +634,17 @@ impl<'o> Reader<'o> {
         name: &str,
         progress: &mut dyn FnMut(&str, u64),
     ) -> Result<(), String> {
-        let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        let cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        self.stream_cells(cells, progress).map(|_| ())
+    }
+
+    /// [`Reader::stream_xlsx`] on a sheet's cells: the row of the last
+    /// cell taken, if any.
+    fn stream_cells<RS: Read + Seek + Send>(
+        &mut self,
+        mut cells: calamine::XlsxCellReader<'_, RS>,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> Result<Option<u32>, String> {
         let slot = self.breach.clone();
         std::thread::scope(|s| {
             let (full_tx, full_rx) = std::sync::mpsc::sync_channel(CELL_BATCHES);
@@ -632,15 +706,130 @@ impl<'o> Reader<'o> {
                     }
                 }
             });
+            let mut last = None;
             for batch in full_rx {
                 self.take_rows(&batch, progress);
+                last = batch.last().map(|c| c.get_position().0).or(last);
                 let _ = empty_tx.send(batch);
             }
             match parser.join() {
-                Ok(r) => r,
+                Ok(r) => r.map(|()| last),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
+    }
+
+    /// Stream the deposits sheet, split in two halves read at once when
+    /// it is the workbook's biggest sheet and big enough ([`unzip::Split`]):
+    /// the first half's rows taken as they are parsed, the second half's
+    /// cells kept ([`kept`]) and taken after them, so that every row goes
+    /// through the row path in sheet order, as in a single read. When a
+    /// half cannot be read, or the halves would not give the single
+    /// read's rows, the sheet is read again whole, from the state the
+    /// reader was in before it: the messages are the single read's.
+    fn stream_deposits<RS: Read + Seek + Send>(
+        &mut self,
+        x: &mut Xlsx<RS>,
+        name: &str,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> Result<(), String> {
+        let split = match std::mem::replace(&mut self.split, Err(unzip::Single::Off)) {
+            Ok(split) => split,
+            Err(why) => {
+                self.split_route = Some(unzip::SplitRoute::Single(why));
+                return self.stream_xlsx(x, name, progress);
+            }
+        };
+        let mark = self.diags.mark();
+        let unknown = self.unknown_columns.len();
+        let period = self.period;
+        let breach = self.breach.lock().ok().and_then(|b| b.clone());
+        let res = self.stream_split(x, name, progress, &split);
+        split.join();
+        let why = match res {
+            Ok(read) => return read,
+            Err(why) => why,
+        };
+        self.split_route = Some(unzip::SplitRoute::Single(why));
+        self.diags.truncate(mark);
+        self.unknown_columns.truncate(unknown);
+        self.period = period;
+        self.sh = SheetCtx::new(SheetKind::Deposits, name);
+        self.dep = deposits::DepositState::new(self.opts.carry_forward_missing_days);
+        if let Ok(mut slot) = self.breach.lock() {
+            *slot = breach;
+        }
+        self.stream_xlsx(x, name, progress)
+    }
+
+    /// The split read of [`Reader::stream_deposits`]: the sheet read (by
+    /// two parsers, or whole when it is not split), or why it must be
+    /// read again whole.
+    fn stream_split<RS: Read + Seek + Send>(
+        &mut self,
+        x: &mut Xlsx<RS>,
+        name: &str,
+        progress: &mut dyn FnMut(&str, u64),
+        split: &unzip::Split,
+    ) -> Result<Result<(), String>, unzip::Single> {
+        split.arm();
+        let cells = x.worksheet_cells_reader(name);
+        if let Err(why) = split.disarm() {
+            // Not split: calamine reads the sheet whole, as it would have.
+            self.split_route = Some(unzip::SplitRoute::Single(why));
+            return Ok(cells
+                .map_err(|e| e.to_string())
+                .and_then(|cells| self.stream_cells(cells, progress).map(|_| ())));
+        }
+        let cells = cells.map_err(|_| unzip::Single::Failed)?;
+        self.stream_halves(cells, name, progress, split)?;
+        self.split_route = Some(unzip::SplitRoute::Split);
+        Ok(Ok(()))
+    }
+
+    /// The halves of a split sheet, `cells` the first half's; an error
+    /// says why the sheet must be read again whole.
+    fn stream_halves<RS: Read + Seek + Send>(
+        &mut self,
+        cells: calamine::XlsxCellReader<'_, RS>,
+        name: &str,
+        progress: &mut dyn FnMut(&str, u64),
+        split: &unzip::Split,
+    ) -> Result<(), unzip::Single> {
+        use unzip::Single;
+        let (file, _slot) = split.second_half().map_err(|_| Single::Failed)?;
+        std::thread::scope(|s| {
+            let second = s.spawn(move || keep_second_half(file, name));
+            let first = self.stream_cells(cells, progress);
+            let kept = match second.join() {
+                Ok(kept) => kept,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            let last = first.map_err(|_| Single::Failed)?;
+            let kept = kept.map_err(|_| Single::Failed)?;
+            if kept.first_row.is_some() && kept.first_row == last {
+                return Err(Single::RowAcrossCut);
+            }
+            self.take_kept(kept, progress).map_err(|_| Single::Failed)
+        })
+    }
+
+    /// The second half's cells, kept, through the row path.
+    fn take_kept(
+        &mut self,
+        kept: kept::Kept,
+        progress: &mut dyn FnMut(&str, u64),
+    ) -> Result<(), &'static str> {
+        let (mut row, mut date) = (0, None);
+        for chunk in kept.finish() {
+            let raw = kept::inflate(&chunk)?;
+            drop(chunk);
+            let mut cells = Vec::new();
+            kept::unpack(&raw, &mut row, &mut date, &mut cells)?;
+            // A chunk holds whole rows.
+            self.take_rows(&cells, progress);
+        }
+        Ok(())
     }
 
     /// Whole rows of an xlsx sheet, their cells in reading order. A data

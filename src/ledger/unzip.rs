@@ -21,16 +21,38 @@
 //! biggest worksheet (over [`MIN_MEMBER`]) is inflated and checked on its
 //! own thread, one chunk ahead of the parser.
 //!
+//! Parsing is the rest, and one calamine parser is one core. So that
+//! biggest worksheet, when it is the deposits sheet, is read by two
+//! parsers at once ([`split`]): a scout inflates and checks it as soon as
+//! the file is opened and finds a cut at a row past its middle; this
+//! archive then shows calamine the sheet's bytes before the cut, closed
+//! with `</sheetData></worksheet>`, and a second archive shows another
+//! calamine, on another thread, the sheet's head and its bytes from the
+//! cut (a member of its own size and CRC). The reader takes the first
+//! half's rows as they come and the second half's after them, so every
+//! row goes through the row path in sheet order; anything the cut cannot
+//! keep exactly as the whole sheet (markup, formulas or prefixed names
+//! before it, a head over 64 KiB, no row to cut at, a failure in either
+//! half) has the sheet read whole, as before, from a clean state.
+//!
 //! A file the zip crate cannot read as an archive is handed to calamine as
 //! it is, which reports what is wrong with it (no member can be inflated
 //! from a file without a central directory).
 //!
 //! [`route`] says which of these a file takes, and why ([`Route`]): the
 //! tests hold files written by rust_xlsxwriter, openpyxl and LibreOffice
-//! to the fast path (`tests/it/writers.rs`). Nothing here depends on how
+//! to the fast path and to the split read (`tests/it/writers.rs`; every
+//! refusal of the split, and split against single reads of generated
+//! sheets, in `tests/it/split.rs`). Nothing here depends on how
 //! the zip crate reads an archive beyond what a zip file is: the archive
 //! shown is a plain one, and a reader that seeks back into the member
 //! read ahead only costs that member being inflated again.
+
+mod split;
+
+pub(crate) use split::Split;
+use split::{Half2, TAIL};
+pub use split::{SPLIT_MIN, Single, SplitRoute};
 
 use super::guard::{self, Breach, Guard, Kind};
 use crate::diag::Code;
@@ -126,7 +148,21 @@ pub fn route(path: &Path) -> io::Result<Route> {
 /// by its path for each member, a copy removed meanwhile failed half-way
 /// with `No such file or directory`, and a file replaced meanwhile would
 /// have given members of two files).
+#[cfg(test)]
 pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFile, Breach>> {
+    open_split(path, slot, SPLIT_MIN, false)
+}
+
+/// [`open`], the biggest worksheet made ready to be split ([`Split`]) when
+/// `split` and it inflates to `split_min` bytes or more (a test's
+/// threshold under [`MIN_MEMBER`] has that sheet inflated ahead, split or
+/// not).
+pub(crate) fn open_split(
+    path: &Path,
+    slot: &BreachSlot,
+    split_min: u64,
+    split: bool,
+) -> io::Result<Result<LedgerFile, Breach>> {
     let mut file = File::open(path)?;
     let members = match directory(file.try_clone()?) {
         Ok(Ok(m)) => m,
@@ -137,19 +173,43 @@ pub(crate) fn open(path: &Path, slot: &BreachSlot) -> io::Result<Result<LedgerFi
             return Ok(Ok(LedgerFile::Plain(BufReader::new(file))));
         }
     };
-    let plan = match plan(members) {
+    let mut plan = match plan(members) {
         Ok(p) => p,
         Err(b) => return Ok(Err(b)),
     };
+    // A test's threshold under a thread's worth: the sheet split is
+    // inflated ahead as well.
+    if split_min < MIN_MEMBER && plan.ahead.is_none() {
+        plan.ahead = ahead_of(&plan.members, split_min).0;
+    }
+    let file = Arc::new(file);
+    let split = match plan.ahead {
+        _ if !split => Err(Single::Off),
+        Some(i) if plan.members[i].size >= split_min => Ok(Split::start(&file, &plan.members, i)),
+        Some(_) => Err(Single::Small),
+        None => Err(Single::NotAhead),
+    };
     Ok(Ok(LedgerFile::Rewritten(Box::new(Rewritten {
-        file: Arc::new(file),
+        file,
         pos: 0,
         plan,
         current: None,
         ahead: None,
         starts: 0,
         slot: slot.clone(),
+        split,
+        half2: None,
     }))))
+}
+
+impl LedgerFile {
+    /// The biggest worksheet, ready to be split, if it is big enough.
+    pub(crate) fn split(&self) -> Result<Arc<Split>, Single> {
+        match self {
+            LedgerFile::Rewritten(r) => r.split.clone(),
+            LedgerFile::Plain(_) => Err(Single::NotAhead),
+        }
+    }
 }
 
 impl Read for LedgerFile {
@@ -406,7 +466,7 @@ fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
         start: at,
         bytes: directory,
     });
-    let (ahead, route) = ahead_of(&members);
+    let (ahead, route) = ahead_of(&members, MIN_MEMBER);
     Ok(Plan {
         segments,
         len,
@@ -417,8 +477,9 @@ fn plan(members: Vec<Member>) -> Result<Plan, Breach> {
 }
 
 /// The member to inflate ahead (the biggest deflated worksheet of at least
-/// [`MIN_MEMBER`] bytes, the first of equals), and the route that makes.
-fn ahead_of(members: &[Member]) -> (Option<usize>, Route) {
+/// `min` ([`MIN_MEMBER`]) bytes, the first of equals), and the route that
+/// makes.
+fn ahead_of(members: &[Member], min: u64) -> (Option<usize>, Route) {
     let biggest = |deflated: bool| {
         members
             .iter()
@@ -427,14 +488,14 @@ fn ahead_of(members: &[Member]) -> (Option<usize>, Route) {
             .max_by_key(|(i, m)| (m.size, std::cmp::Reverse(*i)))
     };
     match (biggest(true), biggest(false)) {
-        (Some((i, m)), _) if m.size >= MIN_MEMBER => (
+        (Some((i, m)), _) if m.size >= min => (
             Some(i),
             Route::Ahead {
                 sheet: m.name.clone(),
                 size: m.size,
             },
         ),
-        (_, Some((_, m))) if m.size >= MIN_MEMBER => (
+        (_, Some((_, m))) if m.size >= min => (
             None,
             Route::Inline(Inline::Stored {
                 sheet: m.name.clone(),
@@ -463,6 +524,11 @@ pub(crate) struct Rewritten {
     /// Times the member read ahead was inflated from its start.
     starts: u32,
     slot: BreachSlot,
+    /// The member read ahead may be split ([`Split`]): this archive then
+    /// shows its first half.
+    split: Result<Arc<Split>, Single>,
+    /// This archive shows a split sheet's second half.
+    half2: Option<Half2>,
 }
 
 /// A member read on this thread: its bytes from `offset` on come next.
@@ -566,17 +632,35 @@ struct Inflating {
     back: Sender<Vec<u8>>,
     chunk: Vec<u8>,
     offset: u64,
+    /// Bytes inflated (the member's size, or the cut).
+    limit: u64,
+    /// Served after `limit` bytes.
+    tail: &'static [u8],
 }
 
 impl Inflating {
     /// Start inflating the member from its beginning: no more than its
     /// declared size, every chunk checked by its guard before it is sent.
     fn start(file: &Arc<File>, member: &Member, slot: &BreachSlot) -> io::Result<Inflating> {
+        let guard = Some(Guard::new(&member.name));
+        Inflating::start_to(file, member, member.size, guard, b"", slot)
+    }
+
+    /// Start inflating the member's first `limit` bytes, checked by
+    /// `guard` if any, served followed by `tail` (the first half of a split
+    /// sheet: its bytes before the cut were checked by the scout, [`Split`]).
+    fn start_to(
+        file: &Arc<File>,
+        member: &Member,
+        limit: u64,
+        mut guard: Option<Guard>,
+        tail: &'static [u8],
+        slot: &BreachSlot,
+    ) -> io::Result<Inflating> {
         let raw = At::new(file, member);
         let (tx, rx) = sync_channel(CHUNKS);
         let (back, used) = channel::<Vec<u8>>();
-        let size = member.size;
-        let mut guard = Guard::new(&member.name);
+        let size = limit.min(member.size);
         let slot = slot.clone();
         std::thread::spawn(move || {
             let mut inflate = flate2::read::DeflateDecoder::new(BufReader::new(raw));
@@ -599,7 +683,10 @@ impl Inflating {
                 };
                 chunk.truncate(filled);
                 total += filled as u64;
-                let res = res.and_then(|()| guard.feed(&chunk).map_err(|b| record(&slot, b)));
+                let res = res.and_then(|()| match guard.as_mut() {
+                    Some(g) => g.feed(&chunk).map_err(|b| record(&slot, b)),
+                    None => Ok(()),
+                });
                 let done = filled < CHUNK || total == size || res.is_err();
                 let msg = res.map(|()| chunk);
                 // The reader went away (done with the sheet, or failed).
@@ -613,12 +700,29 @@ impl Inflating {
             back,
             chunk: Vec::new(),
             offset: 0,
+            limit: size,
+            tail,
         })
     }
 
     /// Bytes of the member from `at` (at or after the current chunk) into
     /// `buf`.
     fn read_at(&mut self, at: u64, buf: &mut [u8]) -> io::Result<usize> {
+        if at >= self.limit {
+            // Past the cut: the tail that closes the first half, and then
+            // nothing (calamine stops at `</sheetData>`; reading on is an
+            // error, and the sheet is read again whole).
+            let from = usize::try_from(at - self.limit).unwrap_or(usize::MAX);
+            let Some(rest) = self.tail.get(from..).filter(|r| !r.is_empty()) else {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "read past the end of a split sheet's first half",
+                ));
+            };
+            let n = buf.len().min(rest.len());
+            buf[..n].copy_from_slice(&rest[..n]);
+            return Ok(n);
+        }
         while at >= self.offset + self.chunk.len() as u64 {
             let next = match self.rx.recv() {
                 Ok(next) => next?,
@@ -650,10 +754,24 @@ impl Rewritten {
             return Err(record(&self.slot, b));
         }
         let left = m.size - within;
+        if let Some(h) = self.half2.as_mut()
+            && h.index == index
+        {
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            return h.read_at(within, &mut buf[..want]);
+        }
         if self.plan.ahead == Some(index) {
             // Going back in the member means inflating it again.
-            if self.ahead.as_ref().is_none_or(|s| within < s.offset) {
-                self.ahead = Some(Inflating::start(&self.file, m, &self.slot)?);
+            // A first half read again from its start is the whole sheet.
+            let restart = |s: &Inflating| within < s.offset || (within == 0 && !s.tail.is_empty());
+            if self.ahead.as_ref().is_none_or(restart) {
+                // The sheet split, if it is the one the reader asked to
+                // split and the scout found a cut: its first half.
+                let cut = self.split.as_ref().ok().and_then(|s| s.engage());
+                self.ahead = Some(match cut {
+                    Some(at) => Inflating::start_to(&self.file, m, at, None, TAIL, &self.slot)?,
+                    None => Inflating::start(&self.file, m, &self.slot)?,
+                });
                 self.starts += 1;
             }
             let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));

@@ -109,6 +109,7 @@ mod review;
 mod review_rules;
 mod run_zh;
 mod spark;
+mod split;
 mod statement;
 mod streaming;
 mod template;

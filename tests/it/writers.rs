@@ -3,15 +3,19 @@
 //! on a thread of its own (`ledger/unzip.rs`); these tests pin that files
 //! written by rust_xlsxwriter (both ways it stores text), openpyxl and
 //! LibreOffice take that fast path and give exactly the figures of the
-//! same ledger written by rust_xlsxwriter, and that each way the reader
-//! declines the fast path still reads the same figures.
+//! same ledger written by rust_xlsxwriter, that each way the reader
+//! declines the fast path still reads the same figures, and that each
+//! writer's deposits sheet, just over the split's threshold, is read by
+//! two parsers at once with the single read's ledger and messages
+//! (`ledger/unzip/split.rs`; its refusals in `split.rs`).
 //!
 //! The openpyxl and LibreOffice files are committed fixtures
 //! (`fixtures/writers/`, made by `fixtures/writers/make.py`, which mirrors
 //! `streaming`'s ledger): neither program is on CI.
 
 use rmpay::engine::pay::Payroll;
-use rmpay::ledger::unzip::{Inline, MIN_MEMBER, Route, route};
+use rmpay::ledger::unzip::{Inline, MIN_MEMBER, Route, SPLIT_MIN, Single, SplitRoute, route};
+use rmpay::ledger::{ReadOptions, read_ledger_split};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::XlsxError;
 use std::path::{Path, PathBuf};
@@ -99,6 +103,57 @@ fn every_writer_s_ledger_is_inflated_ahead_and_gives_the_same_figures() {
         let r = route(&path).unwrap();
         assert!(ahead(&r), "{}: {r:?}", src.display());
         assert!(payroll(&path) == want, "{}: other figures", src.display());
+    }
+}
+
+/// How the deposits sheet of `path` is read with the split's threshold
+/// at `min`, after checking that the split read and the single read give
+/// the same ledger and the same diagnostics, every word of them.
+pub(crate) fn split_route(path: &Path, min: u64) -> SplitRoute {
+    let opts = ReadOptions::default();
+    let (one, one_d, single) = read_ledger_split(path, "2026-10.xlsx", &opts, min, false);
+    assert_eq!(single, Some(SplitRoute::Single(Single::Off)));
+    let (two, two_d, route) = read_ledger_split(path, "2026-10.xlsx", &opts, min, true);
+    assert_eq!(two_d.render(), one_d.render(), "{route:?}");
+    assert!(two == one, "{route:?}: another ledger");
+    route.expect("a deposits sheet was read")
+}
+
+/// Every writer's deposits sheet, just over the split's threshold, is
+/// read by two parsers at once and gives the single read's ledger (and
+/// so its figures: `every_writer_s_ledger_is_inflated_ahead_and_gives_the_same_figures`).
+#[test]
+fn every_writer_s_deposits_sheet_is_split_and_read_as_a_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let inline = dir.path().join("inline.xlsx");
+    write_ledger(&inline, true).unwrap();
+    let shared = dir.path().join("shared.xlsx");
+    write_ledger(&shared, false).unwrap();
+    for src in [
+        shared,
+        inline,
+        fixture("openpyxl.xlsx"),
+        fixture("libreoffice.xlsx"),
+    ] {
+        let (_d, path) = as_october(&src);
+        let Route::Ahead { size, .. } = route(&path).unwrap() else {
+            panic!("{}", src.display());
+        };
+        // Just over the threshold.
+        assert!((SPLIT_MIN..2 * SPLIT_MIN).contains(&size), "{size}");
+        assert_eq!(
+            split_route(&path, SPLIT_MIN),
+            SplitRoute::Split,
+            "{}",
+            src.display()
+        );
+        // Below the threshold, the single read.
+        assert_eq!(
+            split_route(&path, size + 1),
+            SplitRoute::Single(Single::Small),
+            "{}",
+            src.display()
+        );
     }
 }
 
