@@ -106,7 +106,7 @@ pub fn write_client_detail(
 
 /// What every RM's rows are written from.
 struct File<'a> {
-    /// The month's clients in id order (`RmMonth::client_pos` points here).
+    /// The month's clients in id order (`RmClient::pos` points here).
     clients: Vec<&'a ClientMonth>,
     ledger: &'a Ledger,
     excluded: &'a [Product],
@@ -139,26 +139,20 @@ impl File<'_> {
         let mut w = Vec::with_capacity(r.month.clients.len() * 224);
         // The client's part of its rows, written once and repeated.
         let mut client = Vec::with_capacity(256);
-        // A client listed twice for the RM: its second row of the sheet.
-        let mut seen: (u32, usize) = (u32::MAX, 0);
-        for ((_, share), &pos) in r.month.clients.iter().zip(&r.month.client_pos) {
-            let Some(c) = self.clients.get(pos as usize) else {
+        // The RM's id as a field, the same on each of its rows.
+        let mut rm_field = Vec::with_capacity(rm_id.len());
+        text_field(&mut rm_field, rm_id);
+        for rc in &r.month.clients {
+            let Some(c) = self.clients.get(rc.pos as usize) else {
                 continue;
             };
-            let nth = if seen.0 == pos { seen.1 + 1 } else { 0 };
-            seen = (pos, nth);
-            let row = c
-                .assignments
-                .iter()
-                .filter(|(id, _, _)| id == rm_id)
-                .nth(nth)
-                .map_or(0, |a| a.2);
+            let (share, row) = (&rc.share, rc.row);
             client.clear();
             text_field(&mut client, &c.client_id);
             client.push(b',');
             text_field(&mut client, c.client_name.as_deref().unwrap_or_default());
             client.push(b',');
-            text_field(&mut client, rm_id);
+            client.extend_from_slice(&rm_field);
             client.push(b',');
             decimal(&mut client, share.normalize());
             for v in [
