@@ -536,8 +536,9 @@ fn client_months(ledger: &Ledger) -> (Vec<ClientMonth>, IdMap<'_>) {
 
 /// Where each of `rows`' client is in the month's client list `list`
 /// (`None`: not a client of the clients sheet), in the order of `rows`
-/// (in chunks, to be flattened), looked up on every core in fixed chunks: the answer is each row's
-/// alone, so the split changes nothing. A row of the same client as the
+/// as fixed chunks of it (to be flattened), looked up on every core: the
+/// answer is each row's alone, so the split changes nothing. A row of the
+/// same client as the
 /// row before, or of the client after it in `list`, is found there
 /// without hashing (a ledger's accounts grouped by client in the clients
 /// sheet's order, as a core system exports them, are found that way, one
@@ -549,7 +550,7 @@ fn positions<T: Sync>(
     id: impl Fn(&T) -> &String + Sync,
 ) -> Vec<Vec<Option<usize>>> {
     let chunks: Vec<&[T]> = rows.chunks(1 << 16).collect();
-    let found = crate::par::map(&chunks, 1, |part| {
+    crate::par::map(&chunks, 1, |part| {
         // The client of the row before (none before the chunk's first).
         let mut last: Option<usize> = None;
         part.iter()
@@ -566,8 +567,7 @@ fn positions<T: Sync>(
                 pos
             })
             .collect::<Vec<Option<usize>>>()
-    });
-    found
+    })
 }
 
 /// Each client's daily averages from its sums: four exact divisions a
