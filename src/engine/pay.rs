@@ -1000,7 +1000,7 @@ pub fn payroll(
     } = month;
     let none = Opening::default();
     // The clients in id order, for the band checks: each RM's month says
-    // where its clients are (`client_pos`), so no client is looked up by
+    // where its clients are (`RmClient::pos`), so no client is looked up by
     // id (a search of the sorted map by string comparisons was about a
     // second of a month of 666,667 clients).
     let client_list: Vec<&ClientMonth> = if policy
@@ -1374,8 +1374,8 @@ fn flags_for(
                 let Some(band) = &tier.client_band else {
                     continue;
                 };
-                for (k, (cid, _)) in m.clients.iter().enumerate() {
-                    let Some(c) = client_at(clients, m, k, cid) else {
+                for rc in &m.clients {
+                    let Some(c) = clients.get(rc.pos as usize) else {
                         continue;
                     };
                     let dep = c.deposit_daily_average;
@@ -1391,7 +1391,7 @@ fn flags_for(
                         out.push(Flag {
                             rule: f.id.clone(),
                             check: "client_outside_band",
-                            subject: cid.clone(),
+                            subject: c.client_id.clone(),
                             value: Some(dep.round_away(2)),
                             threshold: None,
                             cell: None,
@@ -1489,24 +1489,6 @@ fn flags_for(
     (out, counters)
 }
 
-/// The `k`th client of an RM's month, `cid`, in the month's clients in
-/// id order: at its position (`RmMonth::client_pos`), or, for a month
-/// that gives none or another client there, found by its id.
-fn client_at<'c>(
-    clients: &[&'c ClientMonth],
-    m: &RmMonth,
-    k: usize,
-    cid: &str,
-) -> Option<&'c ClientMonth> {
-    match m.client_pos.get(k).and_then(|&p| clients.get(p as usize)) {
-        Some(c) if c.client_id == cid => Some(*c),
-        _ => clients
-            .binary_search_by(|c| c.client_id.as_str().cmp(cid))
-            .ok()
-            .map(|i| clients[i]),
-    }
-}
-
 #[cfg(test)]
 mod plausibility_tests {
     use super::median;
@@ -1522,42 +1504,5 @@ mod plausibility_tests {
             dec!(2.5)
         );
         assert_eq!(median(std::iter::empty()), dec!(0));
-    }
-}
-
-#[cfg(test)]
-mod client_at_tests {
-    use super::{ClientMonth, RmMonth, client_at};
-    use rust_decimal::Decimal;
-
-    /// A band check finds an RM's client at its position, and by its id
-    /// when the month gives no position or another client there (a month
-    /// built by hand), never a wrong client's figures.
-    #[test]
-    fn a_client_is_found_at_its_position_or_by_its_id() {
-        let c = |id: &str| ClientMonth {
-            client_id: id.into(),
-            ..ClientMonth::default()
-        };
-        let (a, b, d) = (c("C1"), c("C2"), c("C3"));
-        let list = vec![&a, &b, &d];
-        let mut m = RmMonth {
-            clients: vec![("C2".into(), Decimal::ONE), ("C3".into(), Decimal::ONE)],
-            client_pos: vec![1, 2],
-            ..RmMonth::default()
-        };
-        let found = |m: &RmMonth| {
-            (0..2)
-                .map(|k| client_at(&list, m, k, &m.clients[k].0).map(|c| c.client_id.clone()))
-                .collect::<Vec<_>>()
-        };
-        let want = vec![Some("C2".to_string()), Some("C3".to_string())];
-        assert_eq!(found(&m), want);
-        m.client_pos.clear();
-        assert_eq!(found(&m), want);
-        m.client_pos = vec![0, 0];
-        assert_eq!(found(&m), want);
-        // A client the month does not have: none.
-        assert_eq!(client_at(&list, &m, 0, "C9"), None);
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::decimal::RoundAway as _;
 use crate::ledger::{Baseline, Ledger, Role, Status};
-use crate::metrics::monthly::{Month, Rm, RmMetrics};
+use crate::metrics::monthly::{Month, Rm, RmMetrics, RmMonth};
 use crate::period::Period;
 use crate::policy::{BranchBase, Policy};
 use crate::trace::{Input, Step};
@@ -206,7 +206,7 @@ pub fn aggregate(
             continue;
         }
         for (rm, rmm) in md.month.rms.iter().zip(&md.month.by_rm) {
-            let shares = client_shares(&rmm.clients);
+            let shares = client_shares(&md.month, rmm);
             for s in &md.ledger.settlements {
                 if let Some(share) = shares.get(s.client_id.as_str()) {
                     *trailing_settled
@@ -262,8 +262,12 @@ pub fn aggregate(
             a.points += m.incident_points;
             a.loss += m.incident_loss;
             a.settlements += m.settlements_usd;
-            for ((cid, share), t) in rmm.clients.iter().zip(terms) {
-                let ca = a.clients.entry(cid.as_str()).or_default();
+            for (rc, t) in rmm.clients.iter().zip(terms) {
+                let Some(c) = md.month.client(rc) else {
+                    continue;
+                };
+                let share = &rc.share;
+                let ca = a.clients.entry(c.client_id.as_str()).or_default();
                 ca.size_days += t.size_days;
                 ca.dep_days += t.dep_days;
                 ca.loan_size_days += t.loan_size_days;
@@ -277,7 +281,7 @@ pub fn aggregate(
                     (l.interest_due - l.interest_received) * ls.share;
             }
             if !md.ledger.settlements.is_empty() {
-                let shares = client_shares(&rmm.clients);
+                let shares = client_shares(&md.month, rmm);
                 for s in &md.ledger.settlements {
                     if let Some(share) = shares.get(s.client_id.as_str()) {
                         a.clients
@@ -655,10 +659,14 @@ fn client_terms(md: &MonthData) -> Vec<Vec<ClientTerms>> {
         .map(|rmm| {
             rmm.clients
                 .iter()
-                .map(|(cid, share)| {
-                    let c = md.month.clients.get(cid);
+                .map(|rc| {
+                    let share = rc.share;
+                    let c = md.month.client(rc);
                     let size = c.map(|c| c.deposit_daily_average).unwrap_or_default();
-                    let ls = client_loans.get(cid.as_str()).copied().unwrap_or_default();
+                    let ls = c
+                        .and_then(|c| client_loans.get(c.client_id.as_str()))
+                        .copied()
+                        .unwrap_or_default();
                     ClientTerms {
                         size_days: size * days,
                         dep_days: size * share * days,
@@ -672,10 +680,12 @@ fn client_terms(md: &MonthData) -> Vec<Vec<ClientTerms>> {
 
 /// An RM's share of each of its clients: the first listed, as a search of
 /// the list from its start finds it.
-fn client_shares(clients: &[(String, Decimal)]) -> BTreeMap<&str, Decimal> {
+fn client_shares<'m>(month: &'m Month, rmm: &RmMonth) -> BTreeMap<&'m str, Decimal> {
     let mut shares = BTreeMap::new();
-    for (c, s) in clients {
-        shares.entry(c.as_str()).or_insert(*s);
+    for rc in &rmm.clients {
+        if let Some(c) = month.client(rc) {
+            shares.entry(c.client_id.as_str()).or_insert(rc.share);
+        }
     }
     shares
 }

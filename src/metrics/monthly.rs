@@ -170,16 +170,27 @@ pub struct LoanShare {
     pub responsible: bool,
 }
 
+/// A client of an RM's month: where it is in the month's clients, its
+/// share, and the clients sheet's row that gave the share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RmClient {
+    /// The client's position in the month's clients in id order
+    /// (`Month::clients`, [`ClientMap::as_slice`]): its id and figures are
+    /// there, read without a lookup by id and without a copy of the id
+    /// per RM (a city bank's month has 666,667 of these).
+    pub pos: u32,
+    pub share: Decimal,
+    /// The clients sheet's row of the assignment (`ClientMonth::assignments`).
+    pub row: u32,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RmMonth {
     pub metrics: RmMetrics,
     pub trace: Vec<Step>,
-    /// Clients managed: (client_id, share).
-    pub clients: Vec<(String, Decimal)>,
-    /// Where each of `clients` is in the month's client map, by position
-    /// in id order (`Month::clients.values()`): the band checks read each
-    /// client's figures there without a lookup by id.
-    pub client_pos: Vec<u32>,
+    /// Clients managed, in the month's id order, each assignment once (a
+    /// client listed twice for the RM is here twice, as the sheet lists it).
+    pub clients: Vec<RmClient>,
     pub loans: Vec<LoanShare>,
 }
 
@@ -189,6 +200,13 @@ pub struct Month {
     pub rms: Vec<Rm>,
     pub by_rm: Vec<RmMonth>,
     pub clients: ClientMap,
+}
+
+impl Month {
+    /// An RM's client's figures (and id).
+    pub fn client(&self, c: &RmClient) -> Option<&ClientMonth> {
+        self.clients.as_slice().get(c.pos as usize)
+    }
 }
 
 /// The month's clients in id order (byte order of the ids, as a
@@ -249,7 +267,7 @@ impl ClientMap {
             .ok()
     }
 
-    /// The clients in id order; the `k`th is at `RmMonth::client_pos` `k`.
+    /// The clients in id order; an RM's client is at its `RmClient::pos`.
     pub fn as_slice(&self) -> &[ClientMonth] {
         &self.0
     }
@@ -468,38 +486,88 @@ fn id_hasher() -> ahash::RandomState {
 /// about a second on a month of 1,000,000 accounts. Each client's list
 /// of RMs has room for one; a longer one keeps no spare room once the map
 /// is built ([`client_map`]).
+///
+/// The list's memory (room for a client per row of the sheet: 149 MB on a
+/// city bank's month) is taken and first written on another core while
+/// the index is built here: the kernel's zeroing of its fresh pages, a
+/// sixth of the month's computation, is then off this thread's path.
 fn client_months(ledger: &Ledger) -> (Vec<ClientMonth>, IdMap<'_>) {
-    let mut at: IdMap<'_> = HashMap::with_capacity_and_hasher(ledger.clients.len(), id_hasher());
-    let mut list: Vec<ClientMonth> = Vec::with_capacity(ledger.clients.len());
-    for a in &ledger.clients {
-        let i = *at.entry(a.client_id.as_str()).or_insert_with(|| {
-            list.push(ClientMonth {
-                client_id: a.client_id.clone(),
-                // Room for the one RM most clients have.
-                assignments: Vec::with_capacity(1),
-                ..ClientMonth::default()
-            });
-            list.len() - 1
+    let rows = &ledger.clients;
+    std::thread::scope(|s| {
+        let room = s.spawn(|| {
+            let mut list: Vec<ClientMonth> = Vec::with_capacity(rows.len());
+            list.resize_with(rows.len(), ClientMonth::default);
+            list
         });
-        let c = &mut list[i];
-        if c.client_name.is_none() {
-            c.client_name = a.client_name.clone();
+        let mut at: IdMap<'_> = HashMap::with_capacity_and_hasher(rows.len(), id_hasher());
+        // The row first naming each client, in the order first named.
+        let mut first: Vec<usize> = Vec::with_capacity(rows.len());
+        // Each row's client, by its place in `first`.
+        let row_client: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(r, a)| {
+                *at.entry(a.client_id.as_str()).or_insert_with(|| {
+                    first.push(r);
+                    first.len() - 1
+                })
+            })
+            .collect();
+        let mut list = match room.join() {
+            Ok(list) => list,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        list.truncate(first.len());
+        for (c, &r) in list.iter_mut().zip(&first) {
+            c.client_id = rows[r].client_id.clone();
+            // Room for the one RM most clients have.
+            c.assignments = Vec::with_capacity(1);
         }
-        c.assignments.push((a.rm_id.clone(), a.share, a.src.row));
-    }
-    (list, at)
+        for (a, &i) in rows.iter().zip(&row_client) {
+            let c = &mut list[i];
+            if c.client_name.is_none() {
+                c.client_name = a.client_name.clone();
+            }
+            c.assignments.push((a.rm_id.clone(), a.share, a.src.row));
+        }
+        (list, at)
+    })
 }
 
-/// Where each of `rows`' client is in the month's client list (`None`:
-/// not a client of the clients sheet), in the order of `rows`, looked up
-/// on every core in fixed chunks: the answer is each row's alone, so the
-/// split changes nothing.
+/// Where each of `rows`' client is in the month's client list `list`
+/// (`None`: not a client of the clients sheet), in the order of `rows`
+/// as fixed chunks of it (to be flattened), looked up on every core: the
+/// answer is each row's alone, so the split changes nothing. A row of the
+/// same client as the
+/// row before, or of the client after it in `list`, is found there
+/// without hashing (a ledger's accounts grouped by client in the clients
+/// sheet's order, as a core system exports them, are found that way, one
+/// comparison of nearby ids each); any other in the index `at`.
 fn positions<T: Sync>(
     rows: &[T],
+    list: &[ClientMonth],
     at: &IdMap<'_>,
     id: impl Fn(&T) -> &String + Sync,
-) -> Vec<Option<usize>> {
-    crate::par::map(rows, 1 << 16, |r| at.get(id(r).as_str()).copied())
+) -> Vec<Vec<Option<usize>>> {
+    let chunks: Vec<&[T]> = rows.chunks(1 << 16).collect();
+    crate::par::map(&chunks, 1, |part| {
+        // The client of the row before (none before the chunk's first).
+        let mut last: Option<usize> = None;
+        part.iter()
+            .map(|r| {
+                let id = id(r).as_str();
+                let pos = last
+                    .into_iter()
+                    .flat_map(|l| [l, l + 1])
+                    .find(|&p| list.get(p).is_some_and(|c| c.client_id == id))
+                    .or_else(|| at.get(id).copied());
+                if pos.is_some() {
+                    last = pos;
+                }
+                pos
+            })
+            .collect::<Vec<Option<usize>>>()
+    })
 }
 
 /// Each client's daily averages from its sums: four exact divisions a
@@ -613,8 +681,8 @@ fn compute_with(
         Deposits::Daily { accounts, .. } => {
             // The lookups (a million on a city bank's month) on every
             // core; the sums then added in the ledger's order, as before.
-            let found = positions(accounts, &at, |a| &a.client_id);
-            for ((ai, acc), ci) in accounts.iter().enumerate().zip(found) {
+            let found = positions(accounts, &list, &at, |a| &a.client_id);
+            for ((ai, acc), ci) in accounts.iter().enumerate().zip(found.into_iter().flatten()) {
                 let Some(ci) = ci else {
                     continue;
                 };
@@ -634,8 +702,8 @@ fn compute_with(
         Deposits::Averages(rows)
             if !rows.is_empty() && rows.iter().all(|r| r.balance_sum.is_some()) =>
         {
-            let found = positions(rows, &at, |r| &r.client_id);
-            for ((ri, r), ci) in rows.iter().enumerate().zip(found) {
+            let found = positions(rows, &list, &at, |r| &r.client_id);
+            for ((ri, r), ci) in rows.iter().enumerate().zip(found.into_iter().flatten()) {
                 let Some(ci) = ci else {
                     continue;
                 };
@@ -711,13 +779,16 @@ fn compute_with(
     for (pos, c) in client_list.iter().enumerate() {
         // One input per assignment, when traced.
         let mut inputs = client_inputs.next().unwrap_or_default().into_iter();
-        for (rm_id, share, _) in &c.assignments {
+        for (rm_id, share, row) in &c.assignments {
             let input = inputs.next();
             let Some(&i) = rm_index.get(rm_id.as_str()) else {
                 continue;
             };
-            by_rm[i].clients.push((c.client_id.clone(), *share));
-            by_rm[i].client_pos.push(pos as u32);
+            by_rm[i].clients.push(RmClient {
+                pos: pos as u32,
+                share: *share,
+                row: *row,
+            });
             file_rows[i] += detail_rows(c);
             dep_sum[i] += c.counted_sum * share;
             if let Some(input) = input {
@@ -1098,6 +1169,76 @@ mod tests {
         assert_eq!(
             sorted.get("B").map(|c| c.fee_income),
             Some(Decimal::from(2))
+        );
+    }
+
+    /// An account's client is the one its id names, whether found beside
+    /// the client of the account before (accounts grouped by client in the
+    /// sheet's order) or in the index (any other order): the same answer as
+    /// the index gives every row, across the chunks the lookups are split
+    /// into, for ids the month does not have, a client of the row before
+    /// the one before, and an id that differs only after the first bytes.
+    #[test]
+    fn each_rows_client_is_the_one_its_id_names() {
+        let ids: Vec<String> = (0..70_000).map(|i| format!("C{i:06}")).collect();
+        let list: Vec<ClientMonth> = ids
+            .iter()
+            .map(|id| ClientMonth {
+                client_id: id.clone(),
+                ..ClientMonth::default()
+            })
+            .collect();
+        let mut at: IdMap<'_> = HashMap::with_hasher(id_hasher());
+        at.extend(
+            list.iter()
+                .enumerate()
+                .map(|(i, c)| (c.client_id.as_str(), i)),
+        );
+        // Grouped runs (1, 2 and 3 accounts a client) across the first
+        // chunk's end (row 65,536), then: a jump back, a jump ahead, the
+        // client after the next, an unknown id (and the run going on after
+        // it), the row before's client again after another, the last
+        // client and one past it.
+        let mut rows: Vec<String> = Vec::new();
+        for (i, id) in ids.iter().enumerate().take(40_000) {
+            for _ in 0..=(i % 3) {
+                rows.push(id.clone());
+            }
+        }
+        for id in [
+            "C000005", "C039999", "C000006", "C000008", "C9", "C000009", "C000010", "C000009",
+            "C000010", "C069999", "C070000", "C00001", "C0000100",
+        ] {
+            rows.push(id.to_string());
+        }
+        assert!(rows.len() > 1 << 16);
+        let found: Vec<Option<usize>> = positions(&rows, &list, &at, |r| r)
+            .into_iter()
+            .flatten()
+            .collect();
+        let want: Vec<Option<usize>> = rows.iter().map(|r| at.get(r.as_str()).copied()).collect();
+        assert_eq!(found.len(), rows.len());
+        let first_wrong = found.iter().zip(&want).position(|(f, w)| f != w);
+        assert_eq!(first_wrong, None, "row {first_wrong:?}");
+        // The tail, by hand: C000005 at 5, C039999 at 39,999, C9 unknown.
+        let tail = &found[found.len() - 13..];
+        assert_eq!(
+            tail,
+            [
+                Some(5),
+                Some(39_999),
+                Some(6),
+                Some(8),
+                None,
+                Some(9),
+                Some(10),
+                Some(9),
+                Some(10),
+                Some(69_999),
+                None,
+                None,
+                None
+            ]
         );
     }
 

@@ -913,8 +913,8 @@ fn client_detail(c: &Book<'_>, sink: &mut dyn Sink) {
         let rows: usize = payroll
             .results
             .iter()
-            .flat_map(|r| &r.month.client_pos)
-            .filter_map(|&p| list.get(p as usize))
+            .flat_map(|r| &r.month.clients)
+            .filter_map(|c| list.get(c.pos as usize))
             .map(|c| crate::metrics::monthly::detail_rows(c))
             .sum();
         cd.push(vec![Cell::text(text::pay_client_rows_in_file(

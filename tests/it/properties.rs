@@ -145,6 +145,63 @@ proptest! {
     }
 }
 
+/// Each RM's clients are its assignments of the clients sheet, in the
+/// month's id order: where the client is in the month's clients (its id
+/// and figures are read there), its share, and the sheet's row that gave
+/// the share (what the client detail file names). C1 split 50/30/20
+/// between R0, R1 and R2 (rows 1–3), then C0 for R1 alone (row 4), with
+/// C0's account between C1's: C0 is first in id order, so R1's clients are
+/// C0 (row 4) and then C1 (row 2).
+#[test]
+fn each_rms_clients_are_its_assignments_in_id_order() {
+    use rmpay::metrics::monthly::RmClient;
+    let shares = [Decimal::new(5, 1), Decimal::new(3, 1), Decimal::new(2, 1)];
+    let mut ledger = split_ledger(&[100, 200], &shares);
+    ledger.clients.push(Assignment {
+        client_id: "C0".into(),
+        client_name: None,
+        rm_id: "R1".into(),
+        share: Decimal::ONE,
+        src: src(SheetKind::Clients, 4),
+    });
+    if let Deposits::Daily { accounts, .. } = &mut ledger.deposits {
+        let mut c0 = accounts[0].clone();
+        c0.account_id = "B0".into();
+        c0.client_id = "C0".into();
+        // 31 days of 10.00 yuan: 310.00.
+        c0.balance_sum = Decimal::new(31_000, 2);
+        accounts.insert(1, c0);
+    }
+    let mut diags = rmpay::diag::Diagnostics::new();
+    let rms = resolve_rms(&ledger, policy(), &mut diags);
+    let month = compute(&ledger, policy(), rms);
+    let at = |pos: u32, share: Decimal, row: u32| RmClient { pos, share, row };
+    let ids = |i: usize| -> Vec<&str> {
+        month.by_rm[i]
+            .clients
+            .iter()
+            .filter_map(|c| month.client(c))
+            .map(|c| c.client_id.as_str())
+            .collect()
+    };
+    assert_eq!(month.by_rm[0].clients, [at(1, shares[0], 1)]);
+    assert_eq!(
+        month.by_rm[1].clients,
+        [at(0, Decimal::ONE, 4), at(1, shares[1], 2)]
+    );
+    assert_eq!(month.by_rm[2].clients, [at(1, shares[2], 3)]);
+    assert_eq!(
+        (ids(0), ids(1), ids(2)),
+        (vec!["C1"], vec!["C0", "C1"], vec!["C1"])
+    );
+    // R1's balance-days: C0's 310.00 × 1 + C1's (1.00 + 2.00) × 31 = 93.00
+    // × 0.3 = 27.900: 337.900.
+    assert_eq!(
+        month.by_rm[1].metrics.deposit_day_sum,
+        Decimal::new(337_900, 3)
+    );
+}
+
 /// Losses as the policy deducts them (in full, rounded to the fen).
 fn money_of(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
