@@ -27,9 +27,9 @@ mod parse;
 mod rows;
 pub mod sandbox;
 pub mod unzip;
+pub use parquet_file::in_guarded_decode;
 /// Date text as the ledger reads it; `rmpay sign --date` reads the same forms.
 pub(crate) use parse::parse_date_text;
-pub use parquet_file::in_guarded_decode;
 pub use unzip::MIN_MEMBER as PREFETCH_MIN_MEMBER;
 
 pub use model::*;

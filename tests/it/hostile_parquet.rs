@@ -205,7 +205,7 @@ fn a_page_whose_checksum_fails_is_a_located_error() {
     // the 万元 warning stands beside it).
     damaged("deposits-page-crc.parquet", &[])
         .stdout_contains("$TMP/m: ledger for 2026-10 is valid (1 managers, 1 client assignments)")
-        .stderr_contains("$TMP/m/deposits.parquet column balance: warning[bad-unit]: the header declares no unit")
+        .stderr_contains("$TMP/m/deposits.parquet column balance: warning[bad-unit]: the header declares no unit, so the amounts are read as yuan; but every RM's daily-average deposits are below 2,000.00 (the largest 115.00), a thousandth of the policy's smallest deposit target 2,000,000.00 (`tiers.provisional_junior.base_deposit`): the column looks typed in 万元 (read as yuan, 10,000 times too small). If it is in 万元, head it `余额(万元)`; if it is in yuan, head it `余额(元)` to confirm")
         .status(0)
         .run();
     damaged("deposits-page-crc.parquet", &[(at + 7, 0x01)])
