@@ -10,7 +10,8 @@
 //! string's length and bytes; a date as "the previous date again" when
 //! it repeats.
 
-use calamine::{Cell, CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType};
+use super::sandbox::ERRORS;
+use calamine::{Cell, DataRef, ExcelDateTime, ExcelDateTimeType};
 
 /// Bytes of packed cells per chunk (at least; a chunk ends with a row).
 const CHUNK: usize = 1 << 20;
@@ -29,17 +30,6 @@ const SAME_DATE: u8 = 9;
 const DATE_ISO: u8 = 10;
 const DURATION_ISO: u8 = 11;
 const ERROR: u8 = 12;
-
-const ERRORS: [CellErrorType; 8] = [
-    CellErrorType::Div0,
-    CellErrorType::NA,
-    CellErrorType::Name,
-    CellErrorType::Null,
-    CellErrorType::Num,
-    CellErrorType::Ref,
-    CellErrorType::Value,
-    CellErrorType::GettingData,
-];
 
 /// The cells kept.
 #[derive(Default)]
@@ -235,6 +225,7 @@ pub(crate) fn inflate(chunk: &[u8]) -> Result<Vec<u8>, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use calamine::CellErrorType;
 
     #[test]
     fn every_value_comes_back_as_it_was_kept() {

@@ -66,7 +66,9 @@ pub enum WireCell {
     E(u8),
 }
 
-const ERRORS: [CellErrorType; 8] = [
+/// calamine's cell errors, in the order their codes are kept
+/// (`kept.rs` numbers them by this table too).
+pub(super) const ERRORS: [CellErrorType; 8] = [
     CellErrorType::Div0,
     CellErrorType::NA,
     CellErrorType::Name,

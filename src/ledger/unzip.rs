@@ -80,6 +80,22 @@ pub const MAX_MEMBERS: usize = 10_000;
 /// sees an I/O error).
 pub(crate) type BreachSlot = Arc<Mutex<Option<Breach>>>;
 
+/// Reads `buf` full from `r`, or up to the end of its data: the bytes
+/// read, and the error that stopped it, if one did (the bytes before an
+/// error are counted, as the inflating threads hand on what they read).
+fn fill(r: &mut impl Read, buf: &mut [u8]) -> (usize, io::Result<()>) {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(k) => filled += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Err(e)),
+        }
+    }
+    (filled, Ok(()))
+}
+
 fn record(slot: &BreachSlot, b: Breach) -> io::Error {
     // calamine sees an I/O error; the reader reports the breach itself.
     let msg = b.message.get(crate::text::Lang::En).to_string();
@@ -669,18 +685,7 @@ impl Inflating {
                 let mut chunk = used.try_recv().unwrap_or_default();
                 let room = usize::try_from(size - total).unwrap_or(CHUNK).min(CHUNK);
                 chunk.resize(room, 0);
-                let mut filled = 0;
-                let res = loop {
-                    if filled == room {
-                        break Ok(());
-                    }
-                    match inflate.read(&mut chunk[filled..]) {
-                        Ok(0) => break Ok(()),
-                        Ok(k) => filled += k,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => break Err(e),
-                    }
-                };
+                let (filled, res) = fill(&mut inflate, &mut chunk);
                 chunk.truncate(filled);
                 total += filled as u64;
                 let res = res.and_then(|()| match guard.as_mut() {

@@ -30,9 +30,11 @@
 //! (`Reader::stream_split`): any failure of either half means the sheet
 //! is read again whole, from a clean state.
 
-use super::{At, BreachSlot, CHUNK, CHUNKS, Guard, LedgerFile, Member, Rewritten, plan, record};
+use super::{
+    At, BreachSlot, CHUNK, CHUNKS, Guard, LedgerFile, Member, Rewritten, fill, plan, record,
+};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -337,18 +339,7 @@ fn scout(
     loop {
         let room = usize::try_from(m.size - total).unwrap_or(CHUNK).min(CHUNK);
         let mut chunk = vec![0u8; room];
-        let mut filled = 0;
-        let res = loop {
-            if filled == room {
-                break Ok(());
-            }
-            match inflate.read(&mut chunk[filled..]) {
-                Ok(0) => break Ok(()),
-                Ok(k) => filled += k,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => break Err(e),
-            }
-        };
+        let (filled, res) = fill(&mut inflate, &mut chunk);
         chunk.truncate(filled);
         let res = res.and_then(|()| guard.feed(&chunk).map_err(|b| record(slot, b)));
         let last = filled < CHUNK || total + filled as u64 == m.size;
