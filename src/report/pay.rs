@@ -673,22 +673,25 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     total.push(Cell::Money(payroll.totals.payout));
     reg.keep_together();
     reg.push_styled(RowStyle::Total, total);
+    // The sign-off block's header: step, office, signature, date, remark.
+    let sign_off_header = |lang| {
+        [
+            text::pay_step,
+            text::pay_office,
+            text::pay_signature,
+            text::pay_sign_date,
+            text::pay_remark,
+        ]
+        .map(|t| Cell::text(t(lang)))
+        .to_vec()
+    };
     // The sign-off block: who prepared, checked and approved the month.
     // A policy without a `[workflow]` records no sign-offs: its register
     // ends with a blank block to sign by hand (prepared, checked,
     // approved), as a paper payroll is signed.
     if c.run.signoffs.is_empty() && policy.workflow.is_none() {
         reg.push_styled(RowStyle::Blank, Vec::new());
-        reg.push_styled(
-            RowStyle::Header,
-            vec![
-                Cell::text(text::pay_step(lang)),
-                Cell::text(text::pay_office(lang)),
-                Cell::text(text::pay_signature(lang)),
-                Cell::text(text::pay_sign_date(lang)),
-                Cell::text(text::pay_remark(lang)),
-            ],
-        );
+        reg.push_styled(RowStyle::Header, sign_off_header(lang));
         for step in [
             text::pay_hand_prepared,
             text::pay_hand_checked,
@@ -699,16 +702,7 @@ fn register(c: &Book<'_>, sink: &mut dyn Sink) {
     }
     if !c.run.signoffs.is_empty() {
         reg.push_styled(RowStyle::Blank, Vec::new());
-        reg.push_styled(
-            RowStyle::Header,
-            vec![
-                Cell::text(text::pay_step(lang)),
-                Cell::text(text::pay_office(lang)),
-                Cell::text(text::pay_signature(lang)),
-                Cell::text(text::pay_sign_date(lang)),
-                Cell::text(text::pay_remark(lang)),
-            ],
-        );
+        reg.push_styled(RowStyle::Header, sign_off_header(lang));
         for s in &c.run.signoffs {
             reg.push(vec![
                 Cell::text(&s.title),
