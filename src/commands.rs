@@ -2183,10 +2183,7 @@ fn explain(a: &cli::ExplainArgs) -> Result<(), Failure> {
         let ids = rm_ids(&r);
         let mut diags = diag::Diagnostics::new();
         diags.error(
-            diag::Location::Sheet {
-                file: r.ledger.file.clone(),
-                sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
-            },
+            managers_sheet(&r),
             Code::UnknownRm,
             diag::suggest(
                 text::run::rm_flag_no_rm(&a.rm, r.run.period),
@@ -2465,6 +2462,14 @@ fn statement_month(
 /// The RMs asked for (all without --rm), each known; every unknown one is
 /// reported.
 /// The month's RM ids, in the register's order.
+/// The month's managers sheet, where an RM id the month lacks is reported.
+fn managers_sheet(r: &PayrollRun) -> diag::Location {
+    diag::Location::Sheet {
+        file: r.ledger.file.clone(),
+        sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
+    }
+}
+
 fn rm_ids(r: &PayrollRun) -> Vec<&str> {
     r.payroll
         .results
@@ -2482,10 +2487,7 @@ fn statement_rms<'r>(
     for id in &a.rms {
         if !ids.contains(&id.as_str()) {
             diags.error(
-                diag::Location::Sheet {
-                    file: r.ledger.file.clone(),
-                    sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
-                },
+                managers_sheet(r),
                 Code::UnknownRm,
                 diag::suggest(
                     text::run::rm_flag_no_rm(id, r.run.period),
@@ -2604,10 +2606,7 @@ fn statement_files(
         if files.iter().any(|(p, _)| *p == path) {
             let mut d = diag::Diagnostics::new();
             d.error(
-                diag::Location::Sheet {
-                    file: r.ledger.file.clone(),
-                    sheet: r.ledger.sheet_name(ledger::SheetKind::Managers).to_string(),
-                },
+                managers_sheet(r),
                 Code::StatementNameClash,
                 text::run::file_name_clash(&x.rm.rm_id, &name),
             );
