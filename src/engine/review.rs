@@ -305,10 +305,17 @@ pub fn score(
                 let steps = steps.unwrap_or_default();
                 r.capped = r.adjustment.max(*cap_down).min(*cap_up);
                 r.points = (c.points + r.capped).max(Decimal::ZERO);
+                // Steps below the target are subtracted: `40 − 9 whole
+                // step(s) × 2`, not `40 + -9 …`.
+                let sign = if steps.is_sign_negative() && !steps.is_zero() {
+                    "−"
+                } else {
+                    "+"
+                };
                 r.note = format!(
-                    "{} + {} whole step(s) × {} points (step {}; capped to [{}, {}])",
+                    "{} {sign} {} whole step(s) × {} points (step {}; capped to [{}, {}])",
                     fmt(c.points),
-                    fmt(steps),
+                    fmt(steps.abs()),
                     fmt(*points_per_step),
                     // An amount step (10,000 yuan) reads with separators.
                     {

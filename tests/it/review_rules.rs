@@ -359,6 +359,16 @@ fn a_branch_is_totalled_day_by_day() {
     // daily balances and the division by the year's 365 days.
     let book = cells(&r.out.join("review-2026.xlsx"));
     let trace = &book.iter().find(|(n, _)| n == "计算过程").unwrap().1;
+    // Below the target the steps are subtracted: the head's growth score
+    // 40 − 9 × 2 (= 22), never written `40 + -9`.
+    let scores = &book.iter().find(|(n, _)| n == "得分明细").unwrap().1;
+    assert!(
+        scores
+            .iter()
+            .any(|(_, v)| v.starts_with("40 − 9 档 × 2 分（档距 0.01")),
+        "{scores:?}"
+    );
+    assert!(!scores.iter().any(|(_, v)| v.contains("+ -")));
     let formula = trace
         .iter()
         .find(|(_, v)| v.starts_with("Σ 全支行日余额"))
