@@ -370,9 +370,10 @@ fn summary(r: &PayrollRun) {
     let money = |d| report::pay::amount_text(d, r.policy.settings.money.scale);
     let t = &r.payroll.totals;
     let c = text::console();
-    eprintln!(
-        "{}",
-        text::pay_summary(
+    // A policy without a risk deposit withholds none: its line says
+    // nothing of one.
+    let line = match r.policy.risk_deposit {
+        Some(_) => text::pay_summary(
             c,
             r.run.period,
             r.payroll.results.len(),
@@ -380,9 +381,19 @@ fn summary(r: &PayrollRun) {
             money(t.gross),
             money(t.deductions),
             money(t.holdback),
-            flags
-        )
-    );
+            flags,
+        ),
+        None => text::pay_summary_no_risk(
+            c,
+            r.run.period,
+            r.payroll.results.len(),
+            money(t.net),
+            money(t.gross),
+            money(t.deductions),
+            flags,
+        ),
+    };
+    eprintln!("{line}");
     if !t.released.is_zero() {
         eprintln!(
             "{}",

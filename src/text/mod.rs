@@ -831,6 +831,9 @@ messages! {
     pay_summary(period, rms, net, gross, deductions, holdback, flags) =>
         "rmpay：{period} 客户经理 {rms} 人：应发合计 {gross} 元，扣款合计 {deductions} 元，风险金扣留 {holdback} 元，工资净额 {net} 元；异常事项 {flags} 项",
         "rmpay: {period} {rms} RMs, net pay {net} (gross {gross}, deductions {deductions}, risk deposit {holdback}); {flags} exception(s)";
+    pay_summary_no_risk(period, rms, net, gross, deductions, flags) =>
+        "rmpay：{period} 客户经理 {rms} 人：应发合计 {gross} 元，扣款合计 {deductions} 元，工资净额 {net} 元；异常事项 {flags} 项",
+        "rmpay: {period} {rms} RMs, net pay {net} (gross {gross}, deductions {deductions}); {flags} exception(s)";
     pay_released(released, payout) => "rmpay：风险金退还 {released} 元；实发合计 {payout} 元",
         "rmpay: risk deposits released {released}; total paid {payout}";
     opening_state(what) => "rmpay：期初状态来源：{what}", "rmpay: opening state: {what}";

@@ -924,3 +924,39 @@ fn chinese_explain_words_the_engines_rule() {
     );
     assert!(!o.stdout.contains("[pay]"), "{}", o.stdout);
 }
+
+/// A policy without a risk deposit (Policy B) withholds none, and the
+/// payroll's summary line says nothing of one (was `风险金扣留 0.00 元`
+/// for a bank that has no such deposit). Policy A's line keeps it.
+#[test]
+fn a_summary_names_a_risk_deposit_only_where_the_policy_has_one() {
+    Test::new()
+        .args([
+            "payroll",
+            "--policy",
+            "rules/bocom-nanchang.toml",
+            "--ledger",
+            "fixtures/bocom-2026-10.xlsx",
+            "--period",
+            "2026-10",
+            "--out",
+            "$TMP/out",
+            "--lang",
+            "zh",
+        ])
+        // 300 + 260 + 200 + 160 + 160 + 160 = 1,240.00, nothing deducted.
+        .stderr_contains(
+            "rmpay：2026-10 客户经理 6 人：应发合计 1,240.00 元，扣款合计 0.00 元，工资净额 1,240.00 元；异常事项 0 项",
+        )
+        .status(0)
+        .run();
+    Test::new()
+        .args([
+            "payroll", "--policy", POLICY, "--ledger", LEDGER, "--out", "$TMP/out",
+        ])
+        .stderr_contains(
+            "rmpay: 2026-10 9 RMs, net pay 15,605.20 (gross 19,524.00, deductions 840.00, risk deposit 3,078.80); 13 exception(s)",
+        )
+        .status(0)
+        .run();
+}
