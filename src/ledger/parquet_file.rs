@@ -54,14 +54,16 @@ use std::path::Path;
 
 /// Rows decoded at a time.
 const CHUNK: usize = 8192;
-/// Chunks a decoder may have decoded ahead of the reader: 65,536 rows
-/// (some 5 MiB of arrays for the deposits' five columns). The arrow
-/// reader decodes a row group in well under the time the reader takes to
-/// check and sum it, so the reader is the slower thread and the queues
-/// stay full: short ones keep what it reads in the processor's cache
-/// (64 chunks a decoder cost the reader's thread about 8% more CPU on the
-/// head office's month, and 75 MB more memory; see bench/README.md).
-const CHUNKS: usize = 8;
+/// Chunks a decoder may have decoded ahead of the reader: 1,048,576 rows,
+/// a row group as the parquet crate writes them by default. The decoders
+/// take the row groups in turn, so while the reader reads one decoder's
+/// group the other decodes the next: with a shorter queue (8 chunks, 65,536
+/// rows) it stopped after a few chunks, the two decoders ran one at a time,
+/// and the reader waited on them half the time (`perf` by thread, 10 ms at
+/// a time, on the head office's month: 2.9 → 2.5 s for `rmpay check`; see
+/// bench/README.md). A chunk of the deposits' five columns is about half a
+/// MiB of arrays, so a full queue is some 70 MB a decoder, while reading.
+const CHUNKS: usize = 128;
 /// Threads decoding row groups: with the reader's own, what keeps two
 /// cores busy on a big month (see bench/README.md).
 const DECODERS: usize = 2;

@@ -321,36 +321,69 @@ pub fn named_for_another_month(ledger: &ledger::Ledger, display: &str) -> Option
 /// figure: the target is the policy's.
 const IMPLAUSIBLY_SMALL: u32 = 1000;
 
-/// A ledger whose deposit column declares no unit and whose every RM's
-/// daily-average deposits are below a thousandth of the policy's smallest
-/// deposit target (a tier's `base_deposit`, or a grade's
-/// `exclude_clients_below`) looks typed in 万元: a warning at the column's
-/// header, naming the likely unit and how to say it. A declared unit
-/// (`余额(万元)` or `余额(元)`) is taken at its word.
-pub fn amounts_look_like_wan(
-    ledger: &ledger::Ledger,
-    policy: &policy::Policy,
-) -> Option<Diagnostic> {
+/// Whether the month's largest account alone proves, with room to spare,
+/// that some RM's deposits reach `limit`, so that the RM-by-RM sums of
+/// [`amounts_look_like_wan`] need not be made: on a bank's month (a
+/// million accounts) they were a third of a second after the last row.
+/// Balances are never negative (the reader refuses them; a negative sum
+/// leaves the question to the sums), so an RM holding a share of a
+/// client holds at least that share of any one of the client's accounts.
+/// "Room to spare" (twice the limit) keeps the answer the sums' own,
+/// whatever their rounding of each account's average.
+fn some_rm_clearly_reaches(ledger: &ledger::Ledger, limit: rust_decimal::Decimal) -> bool {
+    use rust_decimal::Decimal;
+    let (largest, days) = match &ledger.deposits {
+        ledger::Deposits::Daily { accounts, days } => {
+            if accounts.iter().any(|a| a.balance_sum < Decimal::ZERO) {
+                return false;
+            }
+            let a = accounts
+                .iter()
+                .max_by(|a, b| a.balance_sum.cmp(&b.balance_sum));
+            (
+                a.map(|a| (a.client_id.as_str(), a.balance_sum)),
+                Decimal::from(*days.max(&1)),
+            )
+        }
+        ledger::Deposits::Averages(rows) => {
+            if rows.iter().any(|r| r.daily_average < Decimal::ZERO) {
+                return false;
+            }
+            let r = rows
+                .iter()
+                .max_by(|a, b| a.daily_average.cmp(&b.daily_average));
+            (
+                r.map(|r| (r.client_id.as_str(), r.daily_average)),
+                Decimal::ONE,
+            )
+        }
+    };
+    let Some((client, sum)) = largest else {
+        return false;
+    };
+    let share = ledger
+        .clients
+        .iter()
+        .filter(|a| a.client_id == client)
+        .map(|a| a.share)
+        .max();
+    let (Some(held), Some(needed)) = (
+        share.and_then(|s| s.checked_mul(sum)),
+        limit
+            .checked_mul(days)
+            .and_then(|n| n.checked_mul(Decimal::TWO)),
+    ) else {
+        return false;
+    };
+    held >= needed
+}
+
+/// The largest of the RMs' deposit daily averages as the month's figures
+/// would make them: each client's accounts summed, each RM's clients by
+/// their shares.
+fn largest_rm_deposits(ledger: &ledger::Ledger) -> Option<rust_decimal::Decimal> {
     use rust_decimal::Decimal;
     use std::collections::BTreeMap;
-    let col = ledger.balance_column.filter(|c| !c.unit_declared)?;
-    let (target, what) = policy
-        .tiers
-        .iter()
-        .flat_map(|t| {
-            let base = t
-                .base_deposit
-                .map(|b| (b, format!("tiers.{}.base_deposit", t.id)));
-            let excluded = t.criteria.as_ref().and_then(|c| {
-                c.exclude_clients_below
-                    .map(|b| (b, format!("tiers.{}.exclude_clients_below", t.id)))
-            });
-            [base, excluded]
-        })
-        .flatten()
-        .filter(|(v, _)| *v > Decimal::ZERO)
-        .min_by(|a, b| a.0.cmp(&b.0))?;
-    let limit = target / Decimal::from(IMPLAUSIBLY_SMALL);
     let mut client: BTreeMap<&str, Decimal> = BTreeMap::new();
     match &ledger.deposits {
         ledger::Deposits::Daily { accounts, days } => {
@@ -373,7 +406,42 @@ pub fn amounts_look_like_wan(
             .unwrap_or_default();
         *rm.entry(a.rm_id.as_str()).or_default() += a.share * d;
     }
-    let largest = rm.values().copied().max()?;
+    rm.values().copied().max()
+}
+
+/// A ledger whose deposit column declares no unit and whose every RM's
+/// daily-average deposits are below a thousandth of the policy's smallest
+/// deposit target (a tier's `base_deposit`, or a grade's
+/// `exclude_clients_below`) looks typed in 万元: a warning at the column's
+/// header, naming the likely unit and how to say it. A declared unit
+/// (`余额(万元)` or `余额(元)`) is taken at its word.
+pub fn amounts_look_like_wan(
+    ledger: &ledger::Ledger,
+    policy: &policy::Policy,
+) -> Option<Diagnostic> {
+    use rust_decimal::Decimal;
+    let col = ledger.balance_column.filter(|c| !c.unit_declared)?;
+    let (target, what) = policy
+        .tiers
+        .iter()
+        .flat_map(|t| {
+            let base = t
+                .base_deposit
+                .map(|b| (b, format!("tiers.{}.base_deposit", t.id)));
+            let excluded = t.criteria.as_ref().and_then(|c| {
+                c.exclude_clients_below
+                    .map(|b| (b, format!("tiers.{}.exclude_clients_below", t.id)))
+            });
+            [base, excluded]
+        })
+        .flatten()
+        .filter(|(v, _)| *v > Decimal::ZERO)
+        .min_by(|a, b| a.0.cmp(&b.0))?;
+    let limit = target / Decimal::from(IMPLAUSIBLY_SMALL);
+    if some_rm_clearly_reaches(ledger, limit) {
+        return None;
+    }
+    let largest = largest_rm_deposits(ledger)?;
     if largest >= limit || largest <= Decimal::ZERO {
         return None;
     }
@@ -396,4 +464,56 @@ pub fn amounts_look_like_wan(
             format!("{header}(元)"),
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    /// The quick proof never decides what the sums would not: on the
+    /// October fixture, its balances scaled from a thousand times the
+    /// limit down to far below it (each step × 0.8, so that the largest RM
+    /// falls between the limit and the quick proof's twice the limit on
+    /// some of them), whenever the quick proof says an RM reaches the
+    /// limit, the RM-by-RM sums say so too; and the steps meet all three
+    /// cases (proved quickly, reached by the sums only, below the limit).
+    #[test]
+    fn the_quick_proof_agrees_with_the_sums() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/2026-10.xlsx");
+        let (ledger, d) =
+            ledger::read_ledger(&path, "2026-10.xlsx", &Default::default(), &mut |_, _| {});
+        let mut ledger = ledger.unwrap_or_else(|| panic!("{:?}", d.render()));
+        let limit = Decimal::from(2000);
+        let factor = Decimal::new(8, 1);
+        // Scaled to about a thousand times the limit first.
+        let largest = largest_rm_deposits(&ledger).unwrap();
+        let mut scale = limit * Decimal::from(1000) / largest;
+        let mut seen = [0usize; 3];
+        let original = ledger.deposits.clone();
+        for _ in 0..60 {
+            ledger.deposits = original.clone();
+            match &mut ledger.deposits {
+                ledger::Deposits::Daily { accounts, .. } => {
+                    for a in accounts {
+                        a.balance_sum = (a.balance_sum * scale).round_dp(2);
+                    }
+                }
+                ledger::Deposits::Averages(_) => panic!("the fixture has daily balances"),
+            }
+            let sums = largest_rm_deposits(&ledger).unwrap();
+            let quick = some_rm_clearly_reaches(&ledger, limit);
+            assert!(
+                !quick || sums >= limit,
+                "scale {scale}: quick {quick}, sums {sums}"
+            );
+            seen[match (quick, sums >= limit) {
+                (true, _) => 0,
+                (false, true) => 1,
+                (false, false) => 2,
+            }] += 1;
+            scale *= factor;
+        }
+        assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+    }
 }
