@@ -154,6 +154,15 @@ pub(crate) struct DepositState {
     /// Accounts with a rejected row: their gaps are not reported (the
     /// rejected row is, and may well be the missing day).
     rejected: HashSet<String>,
+    /// How many of `accounts` (the first ones) are in `index`. Accounts
+    /// met in ascending id order are added without it: a sheet sorted by
+    /// date and then account (a core system's export as a rule) or by
+    /// account finds each row's account by the cursor, so its index is
+    /// never built; a row the cursor misses brings it up to date first.
+    indexed: usize,
+    /// Every account so far came with an id above the one before, so
+    /// `accounts` is in id order and an id above the last is a new one.
+    ascending: bool,
     /// Index of the account of the previous row.
     last_idx: usize,
     /// The rows come in an order the cursor follows (see `add_balance`).
@@ -185,6 +194,31 @@ pub(crate) struct DepositState {
 }
 
 impl DepositState {
+    /// Puts the accounts added in id order without the index into it.
+    fn catch_up_index(&mut self) {
+        let DepositState {
+            index,
+            hasher,
+            accounts,
+            indexed,
+            ..
+        } = self;
+        if *indexed >= accounts.len() {
+            return;
+        }
+        index.reserve(accounts.len() - *indexed, |&(_, hj)| spread(hj));
+        for (i, a) in accounts.iter().enumerate().skip(*indexed) {
+            let (h32, h) = id_hash(hasher, &a.id);
+            // Fewer than 2^32 accounts: rows are counted in a u32.
+            index.insert_unique(
+                h,
+                (u32::try_from(i).unwrap_or(u32::MAX), h32),
+                |&(_, hj)| spread(hj),
+            );
+        }
+        *indexed = accounts.len();
+    }
+
     fn reject(&mut self, account: &str) {
         if !self.rejected.contains(account) {
             self.rejected.insert(account.to_string());
@@ -205,6 +239,8 @@ impl DepositState {
             },
             big: HashMap::new(),
             rejected: HashSet::new(),
+            indexed: 0,
+            ascending: true,
             last_idx: usize::MAX,
             cursor: true,
             out: Vec::new(),
@@ -522,13 +558,18 @@ impl Reader<'_> {
     ) -> bool {
         // Balances come sorted by date (accounts in the same order every
         // day) or by account (the same account for a month of rows): try the
-        // account after the last one, then the last one, before hashing.
+        // account after the last one (the first after the last: the next
+        // day's), then the last one, before hashing.
         // In another order (shuffled) the guesses are two reads of cold
         // memory a row for nothing: the cursor is left off from its first
         // miss until a row's account is again one it would have guessed.
         let last = self.dep.last_idx;
+        let next = match last.checked_add(1) {
+            Some(n) if n < self.dep.accounts.len() => n,
+            _ => 0,
+        };
         let guess = if self.dep.cursor {
-            [last.wrapping_add(1), last].into_iter().find(|&i| {
+            [next, last].into_iter().find(|&i| {
                 self.dep
                     .accounts
                     .get(i)
@@ -539,7 +580,19 @@ impl Reader<'_> {
         };
         let (idx, new) = match guess {
             Some(i) => (i, false),
+            None if self.dep.ascending
+                && self
+                    .dep
+                    .accounts
+                    .last()
+                    .is_none_or(|a| a.id.as_bytes() < account.as_bytes()) =>
+            {
+                // Above every id so far: a new account, in id order.
+                self.dep.cursor = true;
+                (self.dep.accounts.len(), true)
+            }
             None => {
+                self.dep.catch_up_index();
                 // One hash an id: to look it up, and to place it when new.
                 let accounts = &self.dep.accounts;
                 let (h32, h) = id_hash(&self.dep.hasher, account);
@@ -562,7 +615,12 @@ impl Reader<'_> {
                         (i, true)
                     }
                 };
-                self.dep.cursor = found.0 == last.wrapping_add(1) || found.0 == last;
+                if found.1 {
+                    // Placed by the index: not above every id so far.
+                    self.dep.indexed = found.0 + 1;
+                    self.dep.ascending = false;
+                }
+                self.dep.cursor = found.0 == next || found.0 == last;
                 found
             }
         };
@@ -733,16 +791,21 @@ impl Reader<'_> {
         }
         let days = period.days();
         let full = full_mask(days);
-        let mut accounts: Vec<(usize, Acc)> = std::mem::take(&mut self.dep.accounts)
-            .into_iter()
-            .enumerate()
-            .collect();
+        let accounts = std::mem::take(&mut self.dep.accounts);
         self.dep.index = HashTable::new();
-        // Ids are unique (the index holds each once): the unstable sort's
-        // order is the only one.
-        accounts.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        let n = accounts.len();
+        // Accounts met in ascending id order are in id order already.
+        let accounts: Box<dyn Iterator<Item = (usize, Acc)>> = if self.dep.ascending {
+            Box::new(accounts.into_iter().enumerate())
+        } else {
+            let mut sorted: Vec<(usize, Acc)> = accounts.into_iter().enumerate().collect();
+            // Ids are unique (the index holds each once): the unstable
+            // sort's order is the only one.
+            sorted.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+            Box::new(sorted.into_iter())
+        };
         let col = self.col(D_ACCOUNT);
-        let mut out = Vec::with_capacity(accounts.len());
+        let mut out = Vec::with_capacity(n);
         for (idx, acc) in accounts {
             let missing = if self.dep.rejected.contains(&*acc.id) {
                 0

@@ -46,6 +46,11 @@ const REFUSED: u32 = 1 << 31;
 pub(crate) struct ClientIds {
     table: HashTable<u32>,
     hasher: ahash::RandomState,
+    /// The kept row of the last client found: a deposits sheet names its
+    /// clients in the clients sheet's order as a rule (a core system's
+    /// export), so the next account's client is that one or the next,
+    /// found without hashing (a random read of a big table an account).
+    last: std::cell::Cell<u32>,
     /// The ids of refused rows (their id read, another cell refused);
     /// once indexed, each id once.
     pub(crate) refused: Vec<Box<str>>,
@@ -56,6 +61,7 @@ impl Default for ClientIds {
         ClientIds {
             table: HashTable::new(),
             hasher: super::deposits::id_hasher(),
+            last: std::cell::Cell::new(0),
             refused: Vec::new(),
         }
     }
@@ -80,6 +86,7 @@ impl ClientIds {
             table,
             hasher,
             refused,
+            ..
         } = self;
         *table = HashTable::with_capacity(clients.len());
         let mut repeats = Vec::new();
@@ -117,11 +124,27 @@ impl ClientIds {
 
     /// Whether the sheet lists a client (once indexed).
     fn contains(&self, clients: &[Assignment], id: &str) -> bool {
-        self.table
-            .find(self.hasher.hash_one(id), |&q| {
-                client_id_at(clients, &self.refused, q) == Some(id)
-            })
-            .is_some()
+        let last = self.last.get();
+        for p in [last, last.wrapping_add(1)] {
+            if clients
+                .get(p as usize)
+                .is_some_and(|a| a.client_id.as_str() == id)
+            {
+                self.last.set(p);
+                return true;
+            }
+        }
+        match self.table.find(self.hasher.hash_one(id), |&q| {
+            client_id_at(clients, &self.refused, q) == Some(id)
+        }) {
+            Some(&q) => {
+                if q & REFUSED == 0 {
+                    self.last.set(q);
+                }
+                true
+            }
+            None => false,
+        }
     }
 }
 

@@ -1020,6 +1020,83 @@ fn a_shuffled_deposits_file_is_read_as_a_sorted_one() {
         .run();
 }
 
+/// The accounts of a month are found whatever the order of its rows:
+/// by date then account (the cursor, no index), by account, either way
+/// round, and with an account below every other first met late (the
+/// index brought up to date then). Each order says the same errors at
+/// its own rows: A2's two balances for the 20th at the later row, naming
+/// the earlier, and the days missing of A0, A2 (the 21st, dated the 20th)
+/// and A3 at each one's first row, in id order.
+#[test]
+fn accounts_are_found_in_any_order_of_rows() {
+    let day = |d: u32| days_since_epoch(&format!("2026-10-{d:02}"));
+    let mut base = month_rows(&[("A1", "C1"), ("A2", "C1"), ("A3", "C1"), ("A4", "C1")]);
+    // A2's balance of the 21st (index 20 × 4 + 1) dated the 20th.
+    base[20 * 4 + 1].0 = day(20);
+    // A3's balance of the 9th (index 8 × 4 + 2) left out.
+    base.remove(8 * 4 + 2);
+    // A0, below every other id, after all their rows, without the 30th.
+    base.extend(
+        (1..=31)
+            .filter(|&d| d != 30)
+            .map(|d| (day(d), "A0".to_string(), "C1".to_string(), 0)),
+    );
+    for r in &mut base {
+        r.3 = 100_000;
+    }
+    let key = |r: &(i32, String, String, i64)| (r.0, r.1.clone());
+    let by = |f: &dyn Fn(
+        &(i32, String, String, i64),
+        &(i32, String, String, i64),
+    ) -> std::cmp::Ordering| {
+        let mut v = base.clone();
+        v.sort_by(|a, b| f(a, b).then_with(|| key(a).cmp(&key(b))));
+        v
+    };
+    let orders = [
+        ("as exported, A0 last", base.clone()),
+        ("by account", by(&|a, b| a.1.cmp(&b.1))),
+        ("by account, down", by(&|a, b| b.1.cmp(&a.1))),
+        (
+            "by date, accounts down",
+            by(&|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))),
+        ),
+        ("backwards", base.iter().rev().cloned().collect()),
+    ];
+    for (what, rows) in orders {
+        let row = |i: usize| i + 1;
+        let first = |a: &str| row(rows.iter().position(|r| r.1 == a).unwrap());
+        let twentieth: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].1 == "A2" && rows[i].0 == day(20))
+            .map(row)
+            .collect();
+        let [earlier, later] = twentieth[..] else {
+            panic!("{what}: {twentieth:?}")
+        };
+        let expected = format!(
+            "$TMP/m/deposits.parquet row {later} column date: error[duplicate-balance]: expected one balance of account `A2` for 2026-10-20, found a second one (the first is on row {earlier})\n\
+             $TMP/m/deposits.parquet row {} column account_id: error[missing-days]: expected a balance of account `A0` for every day of 2026-10, found none for 2026-10-30\n\
+             $TMP/m/deposits.parquet row {} column account_id: error[missing-days]: expected a balance of account `A2` for every day of 2026-10, found none for 2026-10-21\n\
+             $TMP/m/deposits.parquet row {} column account_id: error[missing-days]: expected a balance of account `A3` for every day of 2026-10, found none for 2026-10-09\n\
+             rmpay: 4 error(s); nothing was written\n",
+            first("A0"),
+            first("A2"),
+            first("A3"),
+        );
+        Test::new()
+            .write("m/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+            .write("m/clients.csv", "client_id,rm_id\nC1,RM001\n")
+            .write("m/deposits.parquet", deposits_parquet(&rows, 2, 40))
+            .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+            .stdout("
+                rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+            ")
+            .stderr(&expected)
+            .status(1)
+            .run();
+    }
+}
+
 /// A balance column of DECIMAL(18,6), finer than an amount may be: its
 /// values are read as their text would be, so 100.000000 is 100 yuan and
 /// 1.234567 is refused at its row, too precise.
