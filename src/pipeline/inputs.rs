@@ -496,7 +496,8 @@ mod tests {
             match &mut ledger.deposits {
                 ledger::Deposits::Daily { accounts, .. } => {
                     for a in accounts {
-                        a.balance_sum = (a.balance_sum * scale).round_dp(2);
+                        a.balance_sum =
+                            crate::decimal::RoundAway::round_away(a.balance_sum * scale, 2);
                     }
                 }
                 ledger::Deposits::Averages(_) => panic!("the fixture has daily balances"),

@@ -1044,11 +1044,9 @@ fn accounts_are_found_in_any_order_of_rows() {
     for r in &mut base {
         r.3 = 100_000;
     }
-    let key = |r: &(i32, String, String, i64)| (r.0, r.1.clone());
-    let by = |f: &dyn Fn(
-        &(i32, String, String, i64),
-        &(i32, String, String, i64),
-    ) -> std::cmp::Ordering| {
+    type Row = (i32, String, String, i64);
+    let key = |r: &Row| (r.0, r.1.clone());
+    let by = |f: &dyn Fn(&Row, &Row) -> std::cmp::Ordering| {
         let mut v = base.clone();
         v.sort_by(|a, b| f(a, b).then_with(|| key(a).cmp(&key(b))));
         v
