@@ -38,7 +38,7 @@ use arrow_array::types::{
     UInt8Type, UInt16Type, UInt32Type,
 };
 use arrow_array::{
-    Array, BooleanArray, Date32Array, Decimal128Array, PrimitiveArray, RecordBatch, StringArray,
+    Array, BooleanArray, Date32Array, Decimal128Array, PrimitiveArray, RecordBatch, StringViewArray,
 };
 use arrow_schema::DataType as ArrowType;
 use parquet::arrow::ProjectionMask;
@@ -114,8 +114,9 @@ enum V<'a> {
 /// A needed column of a chunk as the arrow reader decoded it, read in
 /// place.
 enum Arrowed {
-    /// Strings: one offsets and one values buffer, checked as UTF-8.
-    Str(StringArray),
+    /// Strings: a view a value into the decoded pages (no copy of the
+    /// strings), checked as UTF-8.
+    Str(StringViewArray),
     Day(Date32Array),
     Dec(Decimal128Array),
 }
@@ -435,20 +436,13 @@ pub(super) fn read(
     // The arrow reader, where it can take the file's schema (else the
     // column readers read every chunk): one a decoder, sharing the
     // metadata already read.
-    let arrows: Vec<ArrowSide> = guarded(|| {
-        ArrowReaderMetadata::try_new(
-            std::sync::Arc::new(pq.metadata().clone()),
-            ArrowReaderOptions::new().with_skip_arrow_metadata(true),
-        )
-    })
-    .ok()
-    .and_then(Result::ok)
-    .map(|meta| {
-        (0..DECODERS)
-            .map_while(|_| ArrowSide::new(&meta, &needed, path))
-            .collect()
-    })
-    .unwrap_or_default();
+    let arrows: Vec<ArrowSide> = arrow_meta(pq.metadata())
+        .map(|meta| {
+            (0..DECODERS)
+                .map_while(|_| ArrowSide::new(&meta, &needed, path))
+                .collect()
+        })
+        .unwrap_or_default();
     std::thread::scope(|s| {
         // One decoder a worker, each its row groups in turn (group g to
         // worker g % DECODERS), each with its own queue: the chunks are
@@ -749,9 +743,9 @@ impl TypedDeposits {
 struct Plain<'a> {
     days: &'a [i32],
     cents: &'a [i128],
-    account: &'a StringArray,
-    client: &'a StringArray,
-    product: Option<&'a StringArray>,
+    account: &'a StringViewArray,
+    client: &'a StringViewArray,
+    product: Option<&'a StringViewArray>,
 }
 
 impl TypedDeposits {
@@ -840,6 +834,49 @@ struct ArrowSide {
     meta: ArrowReaderMetadata,
     mask: ProjectionMask,
     file: std::fs::File,
+}
+
+/// The arrow reader's view of a file: its metadata already read, the
+/// arrow schema from the Parquet schema alone (an arrow schema a writer
+/// embedded, pyarrow's, is not read, so a column's arrow type is always
+/// the same), strings as views ([`string_views`]). `None` where the
+/// arrow reader cannot take the file: the column readers read it all.
+fn arrow_meta(meta: &parquet::file::metadata::ParquetMetaData) -> Option<ArrowReaderMetadata> {
+    guarded(|| {
+        let meta = std::sync::Arc::new(meta.clone());
+        let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+        match string_views(&meta) {
+            Some(schema) => ArrowReaderMetadata::try_new(meta, options.with_schema(schema)),
+            None => ArrowReaderMetadata::try_new(meta, options),
+        }
+    })
+    .ok()
+    .and_then(Result::ok)
+}
+
+/// The file's arrow schema (from the Parquet schema alone) with its
+/// strings read as views (`Utf8View`): each value a view into the
+/// decoded page, or into the dictionary, where `Utf8` copies every value
+/// into the batch's own buffer (a fifth of the decoders' time on the head
+/// office's month; see bench/README.md). `None` if the schema has no
+/// such form: the arrow reader's own reading then, strings as `Utf8`,
+/// which `arrow_chunk` leaves to the column readers.
+fn string_views(
+    meta: &parquet::file::metadata::ParquetMetaData,
+) -> Option<arrow_schema::SchemaRef> {
+    let schema =
+        parquet::arrow::parquet_to_arrow_schema(meta.file_metadata().schema_descr(), None).ok()?;
+    let fields: Vec<arrow_schema::Field> = schema
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            ArrowType::Utf8 | ArrowType::LargeUtf8 => {
+                f.as_ref().clone().with_data_type(ArrowType::Utf8View)
+            }
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    Some(std::sync::Arc::new(arrow_schema::Schema::new(fields)))
 }
 
 /// How far the arrow reader took a row group.
@@ -941,8 +978,8 @@ fn arrow_chunk(
         let a = col.as_ref();
         let int = |v: i64| Val::Int(v);
         let arrowed = match (k, a.data_type()) {
-            (Kind::Text, ArrowType::Utf8) => Some(Arrowed::Str(
-                a.as_any().downcast_ref::<StringArray>()?.clone(),
+            (Kind::Text, ArrowType::Utf8View) => Some(Arrowed::Str(
+                a.as_any().downcast_ref::<StringViewArray>()?.clone(),
             )),
             (Kind::Date, ArrowType::Date32) => Some(Arrowed::Day(
                 a.as_any().downcast_ref::<Date32Array>()?.clone(),
@@ -1438,11 +1475,7 @@ mod arrow_tests {
     fn decoded(path: &Path, worker: usize) -> Vec<(u64, usize, bool, Vec<usize>)> {
         let pq = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
         let needed = [(0, Kind::Text, 0), (1, Kind::Decimal { scale: 2 }, 0)];
-        let meta = ArrowReaderMetadata::try_new(
-            std::sync::Arc::new(pq.metadata().clone()),
-            ArrowReaderOptions::new().with_skip_arrow_metadata(true),
-        )
-        .unwrap();
+        let meta = arrow_meta(pq.metadata()).unwrap();
         let arrow = ArrowSide::new(&meta, &needed, path).unwrap();
         let (tx, rx) = std::sync::mpsc::sync_channel(64);
         let (_back_tx, back_rx) = std::sync::mpsc::channel();
