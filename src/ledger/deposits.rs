@@ -145,8 +145,7 @@ pub(crate) struct DepositState {
     hasher: ahash::RandomState,
     accounts: Vec<Acc>,
     /// Per day of the month, per account: the sheet row of that day's
-    /// balance (valid where the account's mask bit is set; a day's list
-    /// ends at the last account read for that day).
+    /// balance (valid where the account's mask bit is set).
     day_rows: Vec<Vec<u32>>,
     /// Per day, per account: the balance; only when carrying forward.
     balances: Vec<Vec<Decimal>>,
@@ -638,6 +637,9 @@ impl Reader<'_> {
                 last_row: r,
                 mask: 0,
             });
+            for day in &mut self.dep.day_rows {
+                day.push(0);
+            }
             for day in &mut self.dep.balances {
                 day.push(Decimal::ZERO);
             }
@@ -716,16 +718,13 @@ impl Reader<'_> {
                     .unwrap_or(Decimal::MAX);
             }
         }
-        // A day's rows grow to an account when that day is first read for
-        // it, not when the account is met: a month sorted by date meets a
-        // million new accounts on its first day, on this thread alone.
-        if let Some(day) = self.dep.day_rows.get_mut(day0 as usize) {
-            if day.len() <= idx {
-                day.resize(idx + 1, 0);
-            }
-            if let Some(slot) = day.get_mut(idx) {
-                *slot = r;
-            }
+        if let Some(slot) = self
+            .dep
+            .day_rows
+            .get_mut(day0 as usize)
+            .and_then(|d| d.get_mut(idx))
+        {
+            *slot = r;
         }
         if let Some(slot) = self
             .dep
