@@ -14,9 +14,9 @@ fn main() {
 /// decoders' chunks, the month's parts), and memory freed into another
 /// thread's arena stays resident where the thread that frees it cannot
 /// reuse it: with glibc's arena a thread, the workbook benchmark's peak
-/// was 61 MiB in most runs and 65 MiB in about one in four, over its
-/// 64 MiB target; with one arena, 57 MiB in every run, and the head
-/// office's month as fast (bench/README.md). Set before any thread
+/// was about 60 MiB in most runs and 64 MiB in about one in four, at
+/// and once over its 64 MiB target; with one arena, 56 MiB in every run,
+/// and the head office's month as fast (bench/README.md). Set before any thread
 /// starts: glibc fixes the limit when the first thread takes an arena.
 fn one_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
