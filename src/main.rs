@@ -1,5 +1,5 @@
 fn main() {
-    one_arena();
+    two_arenas();
     quiet_panics();
     let mut args = std::env::args_os();
     if args.nth(1).as_deref() == Some(rmpay::ledger::sandbox::WORKER_ARG.as_ref()) {
@@ -9,21 +9,24 @@ fn main() {
     std::process::exit(rmpay::run(std::env::args_os()));
 }
 
-/// One malloc arena for the whole process (glibc). rmpay's threads hand
-/// their buffers to one another (the workbook's two halves, the Parquet
-/// decoders' chunks, the month's parts), and memory freed into another
-/// thread's arena stays resident where the thread that frees it cannot
-/// reuse it: with glibc's arena a thread, the workbook benchmark's peak
-/// was about 60 MiB in most runs and 64 MiB in about one in four, at
-/// and once over its 64 MiB target; with one arena, 56 MiB in every run,
-/// and the head office's month as fast (bench/README.md). Set before any thread
-/// starts: glibc fixes the limit when the first thread takes an arena.
-fn one_arena() {
+/// Two malloc arenas for the whole process (glibc), not one a thread.
+/// rmpay's threads hand their buffers to one another (the workbook's two
+/// halves, the Parquet decoders' chunks, the month's parts), and memory
+/// freed into another thread's arena stays resident where the thread
+/// that frees it cannot reuse it: with glibc's arena a thread, the
+/// workbook benchmark's peak was about 60 MiB in most runs and 64 MiB in
+/// about one in four, once over its 64 MiB target; with two, 57–58 MiB
+/// in every run. One arena did as well for memory but doubled the
+/// annual review's time (its months parsed on both cores wait on the one
+/// arena's lock); two keep its time (bench/README.md, "The serial
+/// parts"). Set before any thread starts: glibc fixes the limit when the
+/// first thread takes an arena.
+fn two_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` with a valid parameter, before any other thread
     // exists, changes only the allocator's limit on new arenas.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 
