@@ -332,33 +332,35 @@ const IMPLAUSIBLY_SMALL: u32 = 1000;
 /// whatever their rounding of each account's average.
 fn some_rm_clearly_reaches(ledger: &ledger::Ledger, limit: rust_decimal::Decimal) -> bool {
     use rust_decimal::Decimal;
+    // The largest amount and its client; `None` if one is negative.
+    fn largest<'a>(
+        mut amounts: impl Iterator<Item = (&'a str, Decimal)>,
+    ) -> Option<Option<(&'a str, Decimal)>> {
+        amounts.try_fold(None, |best: Option<(&'a str, Decimal)>, (c, v)| {
+            if v < Decimal::ZERO {
+                return None;
+            }
+            Some(match best {
+                Some((_, b)) if b >= v => best,
+                _ => Some((c, v)),
+            })
+        })
+    }
     let (largest, days) = match &ledger.deposits {
-        ledger::Deposits::Daily { accounts, days } => {
-            if accounts.iter().any(|a| a.balance_sum < Decimal::ZERO) {
-                return false;
-            }
-            let a = accounts
-                .iter()
-                .max_by(|a, b| a.balance_sum.cmp(&b.balance_sum));
-            (
-                a.map(|a| (a.client_id.as_str(), a.balance_sum)),
-                Decimal::from(*days.max(&1)),
-            )
-        }
-        ledger::Deposits::Averages(rows) => {
-            if rows.iter().any(|r| r.daily_average < Decimal::ZERO) {
-                return false;
-            }
-            let r = rows
-                .iter()
-                .max_by(|a, b| a.daily_average.cmp(&b.daily_average));
-            (
-                r.map(|r| (r.client_id.as_str(), r.daily_average)),
-                Decimal::ONE,
-            )
-        }
+        ledger::Deposits::Daily { accounts, days } => (
+            largest(
+                accounts
+                    .iter()
+                    .map(|a| (a.client_id.as_str(), a.balance_sum)),
+            ),
+            Decimal::from(*days.max(&1)),
+        ),
+        ledger::Deposits::Averages(rows) => (
+            largest(rows.iter().map(|r| (r.client_id.as_str(), r.daily_average))),
+            Decimal::ONE,
+        ),
     };
-    let Some((client, sum)) = largest else {
+    let Some(Some((client, sum))) = largest else {
         return false;
     };
     let share = ledger
