@@ -916,7 +916,7 @@ impl ArrowSide {
         back: &std::sync::mpsc::Receiver<Chunk>,
         worker: usize,
     ) -> Took {
-        if rows == 0 {
+        if rows == 0 || !checked_text(self.meta.metadata(), g, needed) {
             return Took::Upto(0);
         }
         let Ok(file) = self.file.try_clone() else {
@@ -957,6 +957,39 @@ impl ArrowSide {
     }
 }
 
+/// Whether the arrow reader checks every text value of row group `g`'s
+/// needed columns as UTF-8 on its own: a value of a plain or dictionary
+/// page is checked with the length before it (or the dictionary's), but
+/// the `DELTA_BYTE_ARRAY` and `DELTA_LENGTH_BYTE_ARRAY` values are
+/// checked only joined together, so two values that are not UTF-8 apart
+/// (`…\xe4` then `\xb8\xad…`) pass as text the reader must not take (a
+/// crash, not an error; found by the independent tester, 2026-12-01). A
+/// group with any other encoding of a text column goes to the column
+/// readers, which check each value and say which is not UTF-8.
+fn checked_text(
+    meta: &parquet::file::metadata::ParquetMetaData,
+    g: usize,
+    needed: &[(usize, Kind, i16)],
+) -> bool {
+    use parquet::basic::Encoding as E;
+    let Some(rg) = meta.row_groups().get(g) else {
+        return false;
+    };
+    needed
+        .iter()
+        .filter(|(_, k, _)| *k == Kind::Text)
+        .all(|&(c, _, _)| {
+            rg.columns().get(c).is_some_and(|col| {
+                col.encodings().all(|e| {
+                    matches!(
+                        e,
+                        E::PLAIN | E::PLAIN_DICTIONARY | E::RLE_DICTIONARY | E::RLE
+                    )
+                })
+            })
+        })
+}
+
 /// A batch of the arrow reader as a chunk: strings, dates and decimals
 /// kept as the arrays they are, numbers and booleans a value a row.
 /// `None` for a column of a type the column readers would read otherwise
@@ -978,9 +1011,13 @@ fn arrow_chunk(
         let a = col.as_ref();
         let int = |v: i64| Val::Int(v);
         let arrowed = match (k, a.data_type()) {
-            (Kind::Text, ArrowType::Utf8View) => Some(Arrowed::Str(
-                a.as_any().downcast_ref::<StringViewArray>()?.clone(),
-            )),
+            (Kind::Text, ArrowType::Utf8View) => {
+                let a = a.as_any().downcast_ref::<StringViewArray>()?;
+                if !starts_on_characters(a) {
+                    return None;
+                }
+                Some(Arrowed::Str(a.clone()))
+            }
             (Kind::Date, ArrowType::Date32) => Some(Arrowed::Day(
                 a.as_any().downcast_ref::<Date32Array>()?.clone(),
             )),
@@ -1014,6 +1051,22 @@ fn arrow_chunk(
         chunk.arrowed.push(arrowed);
     }
     Some(())
+}
+
+/// Whether every value of a chunk's text column starts on a character:
+/// its first byte, which its view holds, is not a UTF-8 continuation
+/// byte. The arrow reader checks the decoded values as UTF-8 joined
+/// together; a value cut from the one before it in the middle of a
+/// character (`…\xe4` then `\xb8\xad…`) starts with such a byte, and
+/// with it the chunk goes to the column readers, which check each value
+/// and say which is not UTF-8. Together with the joined check, every
+/// value is then UTF-8 on its own, whatever encoding the file declares
+/// ([`checked_text`] sends the delta encodings to the column readers
+/// before the arrow reader sees them).
+fn starts_on_characters(a: &StringViewArray) -> bool {
+    a.views()
+        .iter()
+        .all(|&v| v as u32 == 0 || ((v >> 32) as u8) & 0xC0 != 0x80)
 }
 
 /// A primitive array's values into `out`, a value a row: `Some(None)`
@@ -1536,5 +1589,80 @@ mod arrow_tests {
                 (g2, 10, true, vec![]),
             ]
         );
+    }
+
+    /// The delta encodings' text goes to the column readers (their values
+    /// are checked as UTF-8 only joined together); plain and dictionary
+    /// pages' to the arrow reader.
+    #[test]
+    fn delta_encoded_text_goes_to_the_column_readers() {
+        use parquet::basic::Encoding as E;
+        let tmp = tempfile::tempdir().unwrap();
+        let needed = [(0, Kind::Text, 0), (1, Kind::Decimal { scale: 2 }, 0)];
+        for (encoding, dictionary, arrow) in [
+            (None, false, true),
+            (None, true, true),
+            (Some(E::DELTA_BYTE_ARRAY), false, false),
+            (Some(E::DELTA_LENGTH_BYTE_ARRAY), false, false),
+        ] {
+            let path = tmp.path().join("d.parquet");
+            let schema = parquet::schema::parser::parse_message_type(
+                "message m { REQUIRED BYTE_ARRAY account_id (UTF8); \
+                 REQUIRED INT64 balance (DECIMAL(18,2)); }",
+            )
+            .unwrap();
+            let props = parquet::file::properties::WriterProperties::builder()
+                .set_dictionary_enabled(dictionary);
+            let props = match encoding {
+                Some(e) => props.set_column_encoding("account_id".into(), e),
+                None => props,
+            }
+            .build();
+            let file = std::fs::File::create(&path).unwrap();
+            let mut w =
+                SerializedFileWriter::new(file, std::sync::Arc::new(schema), props.into()).unwrap();
+            let mut rg = w.next_row_group().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            let ids: Vec<ByteArray> = (0..10)
+                .map(|i| ByteArray::from(format!("A{i}").as_str()))
+                .collect();
+            c.typed::<ByteArrayType>()
+                .write_batch(&ids, None, None)
+                .unwrap();
+            c.close().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            c.typed::<PqInt64>()
+                .write_batch(&[1; 10], None, None)
+                .unwrap();
+            c.close().unwrap();
+            rg.close().unwrap();
+            w.close().unwrap();
+            let pq = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+            assert_eq!(
+                checked_text(pq.metadata(), 0, &needed),
+                arrow,
+                "{encoding:?}"
+            );
+            assert!(!checked_text(pq.metadata(), 1, &needed), "no such group");
+        }
+    }
+
+    /// A text value whose first byte continues a character (cut from the
+    /// value before it) is not taken from the arrow reader's array.
+    #[test]
+    fn a_value_cut_from_the_one_before_is_not_taken() {
+        let views = |values: Vec<&[u8]>| {
+            let b = arrow_array::BinaryViewArray::from(values);
+            // SAFETY: a test of the check against such values; the array
+            // is only looked at by `starts_on_characters`, which reads its
+            // views, never as `str`.
+            unsafe { b.to_string_view_unchecked() }
+        };
+        let cut: Vec<&[u8]> = vec![b"MARKONE_\xe4", b"\xb8\xadMARKTWO_"];
+        assert!(!starts_on_characters(&views(cut)));
+        // Out of line (over 12 bytes) and inline, and empty.
+        let long: Vec<&[u8]> = vec![b"6228480100010000000", "活期".as_bytes(), b"", b"\xb8"];
+        assert!(!starts_on_characters(&views(long.clone())));
+        assert!(starts_on_characters(&views(long[..3].to_vec())));
     }
 }

@@ -20,6 +20,16 @@ type Row = (u32, Vec<u8>, i64);
 /// client `C1`, `group` rows a row group, pages of 1,000 rows, the ids
 /// dictionary-encoded or not.
 fn deposits(rows: &[Row], group: usize, dictionary: bool) -> Vec<u8> {
+    deposits_encoded(rows, group, dictionary, None)
+}
+
+/// [`deposits`], the account ids in `encoding` if given.
+fn deposits_encoded(
+    rows: &[Row],
+    group: usize,
+    dictionary: bool,
+    encoding: Option<parquet::basic::Encoding>,
+) -> Vec<u8> {
     let field = |name: &str, phys, ct| {
         let b = Type::primitive_type_builder(name, phys)
             .with_repetition(Repetition::REQUIRED)
@@ -44,8 +54,12 @@ fn deposits(rows: &[Row], group: usize, dictionary: bool) -> Vec<u8> {
         .set_compression(Compression::SNAPPY)
         .set_dictionary_enabled(dictionary)
         .set_data_page_row_count_limit(1000)
-        .set_write_batch_size(1000)
-        .build();
+        .set_write_batch_size(1000);
+    let props = match encoding {
+        Some(e) => props.set_column_encoding("account_id".into(), e),
+        None => props,
+    }
+    .build();
     let mut out = Vec::new();
     let mut w = SerializedFileWriter::new(&mut out, Arc::new(schema), Arc::new(props)).unwrap();
     for rows in rows.chunks(group) {
@@ -116,6 +130,49 @@ fn a_chunk_the_arrow_reader_refuses_is_read_by_the_column_readers_with_its_error
                 $TMP/m/deposits.parquet row 8,600 column balance: error[negative-value]: expected 0 or more for `balance` (余额), found text `-2.00`
                 $TMP/m/deposits.parquet row 9,200 column balance: error[negative-value]: expected 0 or more for `balance` (余额), found text `-3.00`
                 rmpay: 5 error(s); nothing was written
+            ")
+            .status(1)
+            .run();
+    }
+}
+
+/// Two account ids that are not UTF-8 each but are together
+/// (`MARKONE_\xe4`, then `\xb8\xadMARKTWO_`: `MARKONE_中MARKTWO_`), in
+/// the delta encodings, whose values the arrow reader checks only joined
+/// together: each is an error at its own cell, as in a plain page (the
+/// row group goes to the column readers). Before, they were read as text
+/// that is not UTF-8, and rmpay crashed on them (found by the independent
+/// tester, 2026-12-01).
+#[test]
+fn ids_not_utf8_apart_are_errors_in_the_delta_encodings_too() {
+    use parquet::basic::Encoding;
+    let mut rows: Vec<Row> = (1..=31)
+        .flat_map(|d| ["A1", "A2"].map(move |a| (d, a.as_bytes().to_vec(), 500_000_000)))
+        .collect();
+    rows[1].1 = b"MARKONE_\xe4".to_vec();
+    rows[2].1 = b"\xb8\xadMARKTWO_".to_vec();
+    assert!(std::str::from_utf8(&[rows[1].1.clone(), rows[2].1.clone()].concat()).is_ok());
+    for encoding in [
+        None,
+        Some(Encoding::DELTA_BYTE_ARRAY),
+        Some(Encoding::DELTA_LENGTH_BYTE_ARRAY),
+    ] {
+        Test::new()
+            .write("m/managers.csv", "rm_id,name,tier\nRM001,张伟,高级客户经理\n")
+            .write("m/clients.csv", "client_id,rm_id\nC1,RM001\n")
+            .write("m/deposits.parquet", deposits_encoded(&rows, 100, false, encoding))
+            .args(["check", "--policy", POLICY, "--ledger", "$TMP/m"])
+            .stdout("
+                rules/city-commercial-bank.toml: policy `city-commercial-bank` version 2026.1 is valid (6 tiers, 6 pay lines, 28 examples hold)
+            ")
+            .stderr("
+                $TMP/m/deposits.parquet row 2 column account_id: error[bad-encoding]: expected UTF-8 text, found bytes that are not
+                $TMP/m/deposits.parquet row 2 column account_id: error[missing-value]: expected a value for `account_id` (账号), found an empty cell
+                $TMP/m/deposits.parquet row 3 column account_id: error[bad-encoding]: expected UTF-8 text, found bytes that are not
+                $TMP/m/deposits.parquet row 3 column account_id: error[missing-value]: expected a value for `account_id` (账号), found an empty cell
+                $TMP/m/deposits.parquet row 1 column account_id: error[missing-days]: expected a balance of account `A1` for every day of 2026-10, found none for 2026-10-02
+                $TMP/m/deposits.parquet row 4 column account_id: error[missing-days]: expected a balance of account `A2` for every day of 2026-10, found none for 2026-10-01
+                rmpay: 6 error(s); nothing was written
             ")
             .status(1)
             .run();
