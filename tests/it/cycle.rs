@@ -385,21 +385,14 @@ fn the_month_is_drafted_signed_closed_and_issued() {
         "制表",
     );
     ok(&sign(&a, "2026-10", "check", "王五", "2026-11-05"), "审核");
-    let o = run(&[
-        "sign",
-        "--archive",
-        s(&a),
-        "--period",
+    let o = sign_with(
+        &a,
         "2026-10",
-        "--step",
         "approve",
-        "--name",
         "赵六",
-        "--date",
         "2026-11-06",
-        "--note",
-        "同意",
-    ]);
+        &["--note", "同意"],
+    );
     ok(&o, "审批");
     let o = close(&a, CORRECTED_OCT);
     ok(&o, "closing 2026-10");
@@ -512,19 +505,7 @@ fn sign_reads_chinese_date_forms() {
     }
     let before = tree(&a);
     for date in ["2026年2月30日", "20260230", "2026/13/1", "2026-10-05 09:00"] {
-        let o = run(&[
-            "sign",
-            "--archive",
-            s(&a),
-            "--period",
-            "2026-09",
-            "--step",
-            "issue",
-            "--name",
-            "钱七",
-            "--date",
-            date,
-        ]);
+        let o = sign(&a, "2026-09", "issue", "钱七", date);
         assert_eq!(o.code, 1, "{date}: {}", o.stderr);
         assert!(
             o.stderr.starts_with(&format!("rmpay: error[bad-date]: --date `{date}` is not a calendar date: write it 2026-11-07, 2026/11/7, 20261107 or 2026年11月7日\n")),
@@ -534,19 +515,7 @@ fn sign_reads_chinese_date_forms() {
         assert!(before == tree(&a), "{date} changed the archive");
     }
     // `20261005` is a date too: refused here only because 下拨 comes after the close.
-    let o = run(&[
-        "sign",
-        "--archive",
-        s(&a),
-        "--period",
-        "2026-09",
-        "--step",
-        "issue",
-        "--name",
-        "钱七",
-        "--date",
-        "20261005",
-    ]);
+    let o = sign(&a, "2026-09", "issue", "钱七", "20261005");
     assert!(!o.stderr.contains("bad-date"), "{}", o.stderr);
 }
 
@@ -628,19 +597,7 @@ pub(super) fn bad_sign_inputs_are_refused_and_change_nothing() {
         assert!(before == tree(&a), "{args:?} changed the archive");
     }
     // Every problem of a run at once.
-    let o = run(&[
-        "sign",
-        "--archive",
-        s(&a),
-        "--period",
-        "2026-09",
-        "--step",
-        "check",
-        "--name",
-        "",
-        "--date",
-        "2026-13-01",
-    ]);
+    let o = sign(&a, "2026-09", "check", "", "2026-13-01");
     assert_eq!(o.code, 1);
     assert_eq!(
         o.stderr,

@@ -85,20 +85,27 @@ fn ahead(route: &Route) -> bool {
     matches!(route, Route::Ahead { sheet, size } if sheet == DEPOSITS && *size >= MIN_MEMBER)
 }
 
-#[test]
-fn every_writer_s_ledger_is_inflated_ahead_and_gives_the_same_figures() {
-    let want = clean();
-    let dir = tempfile::tempdir().unwrap();
-    let inline = dir.path().join("inline.xlsx");
+/// The October ledger as each writer wrote it: rust_xlsxwriter with
+/// shared and with inline strings (written into `dir`), openpyxl and
+/// LibreOffice.
+fn every_writer(dir: &Path) -> [PathBuf; 4] {
+    let inline = dir.join("inline.xlsx");
     write_ledger(&inline, true).unwrap();
-    let shared = dir.path().join("shared.xlsx");
+    let shared = dir.join("shared.xlsx");
     write_ledger(&shared, false).unwrap();
-    for src in [
+    [
         shared,
         inline,
         fixture("openpyxl.xlsx"),
         fixture("libreoffice.xlsx"),
-    ] {
+    ]
+}
+
+#[test]
+fn every_writer_s_ledger_is_inflated_ahead_and_gives_the_same_figures() {
+    let want = clean();
+    let dir = tempfile::tempdir().unwrap();
+    for src in every_writer(dir.path()) {
         let (_d, path) = as_october(&src);
         let r = route(&path).unwrap();
         assert!(ahead(&r), "{}: {r:?}", src.display());
@@ -125,16 +132,7 @@ pub(crate) fn split_route(path: &Path, min: u64) -> SplitRoute {
 #[test]
 fn every_writer_s_deposits_sheet_is_split_and_read_as_a_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let inline = dir.path().join("inline.xlsx");
-    write_ledger(&inline, true).unwrap();
-    let shared = dir.path().join("shared.xlsx");
-    write_ledger(&shared, false).unwrap();
-    for src in [
-        shared,
-        inline,
-        fixture("openpyxl.xlsx"),
-        fixture("libreoffice.xlsx"),
-    ] {
+    for src in every_writer(dir.path()) {
         let (_d, path) = as_october(&src);
         let Route::Ahead { size, .. } = route(&path).unwrap() else {
             panic!("{}", src.display());
